@@ -1,0 +1,63 @@
+// Command intact runs code under code-integrity policy and manages the
+// catalogs and policies that express it.
+//
+// Each command group lives in its own file and registers itself with
+// register; this file holds only the root command and error reporting.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// commands are the constructors of the top-level subcommands, registered by
+// each command file's init.
+var commands []func() *cobra.Command
+
+func register(newCmd func() *cobra.Command) { commands = append(commands, newCmd) }
+
+// exitError carries an exit status without a message of its own: the command
+// has already reported what went wrong.
+type exitError int
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "intact",
+		Short:         "Run code under code-integrity policy; make and check catalogs and policies",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.CompletionOptions.DisableDefaultCmd = true
+	for _, newCmd := range commands {
+		root.AddCommand(newCmd())
+	}
+	return root
+}
+
+// run executes the command line and returns the process exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	root := newRootCmd()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	var status exitError
+	if errors.As(err, &status) {
+		return int(status)
+	}
+	fmt.Fprintf(stderr, "intact: %v\n", err)
+	return 1
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}

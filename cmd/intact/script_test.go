@@ -1,0 +1,43 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/intactdev/intact/internal/testvectors"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func scriptParams(t *testing.T, dir string) testscript.Params {
+	vectors := testvectors.Dir(t)
+	return testscript.Params{
+		Dir:                 dir,
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("VECTORS", vectors)
+			// Keep the machine's policy out of the scripts: each script
+			// names the policy it wants.
+			env.Setenv("INTACT_SYSTEM_DIR", filepath.Join(env.WorkDir, ".no-system-policy"))
+			return nil
+		},
+		Condition: func(cond string) (bool, error) {
+			switch cond {
+			case "osslsigncode", "node", "npm", "openssl":
+				_, err := exec.LookPath(cond)
+				return err == nil, nil
+			case "root":
+				return os.Geteuid() == 0, nil
+			case "vectors":
+				_, err := os.Stat(vectors)
+				return err == nil, nil
+			}
+			if strings.HasPrefix(cond, "env:") {
+				return os.Getenv(strings.TrimPrefix(cond, "env:")) != "", nil
+			}
+			return false, nil
+		},
+	}
+}

@@ -1,0 +1,134 @@
+// Package enforcer defines the contract between intact and the sources of
+// code-integrity policy: Windows WDAC, the Linux kernel, and signed catalogs.
+//
+// An Enforcer reports the settings its source asks for and judges code in one
+// or both of two ways: an OS enforcer judges the open file (FileChecker), a
+// content enforcer judges the exact bytes that were read (ContentChecker). The
+// root package intact opens, reads and hashes each file once and asks every
+// enforcer; enforcers know nothing of runtimes or JavaScript.
+package enforcer
+
+import (
+	"fmt"
+	"os"
+)
+
+// Settings are what one policy source asks of the code that runs under it.
+// Settings from several sources combine with OR.
+type Settings struct {
+	// EnforceCodeIntegrity: files must pass this source's checks to run.
+	EnforceCodeIntegrity bool
+	// DisableInteractiveMode: eval strings, the REPL and code on stdin are
+	// refused (stdin only when the stdin descriptor itself fails the checks).
+	DisableInteractiveMode bool
+	// DisableDynamicCode: code built from strings at run time (eval,
+	// Function, vm) is refused. An intact extension; WDAC has no equivalent
+	// for scripts.
+	DisableDynamicCode bool
+	// Audit: this source's denials are logged, not enforced.
+	Audit bool
+}
+
+// Or returns the union of s and t.
+func (s Settings) Or(t Settings) Settings {
+	return Settings{
+		EnforceCodeIntegrity:   s.EnforceCodeIntegrity || t.EnforceCodeIntegrity,
+		DisableInteractiveMode: s.DisableInteractiveMode || t.DisableInteractiveMode,
+		DisableDynamicCode:     s.DisableDynamicCode || t.DisableDynamicCode,
+		Audit:                  s.Audit || t.Audit,
+	}
+}
+
+// Enforcer is one source of code-integrity policy. Implementations must be
+// safe for concurrent use and must not cache per-file verdicts.
+type Enforcer interface {
+	// Name is a short stable identifier: "catalogs", "execcheck", "wldp".
+	Name() string
+	// Settings reports what this source asks for. It is read once, when
+	// the enforcer is loaded, and does not change afterwards.
+	Settings() Settings
+	// Status describes the enforcer for `intact status`.
+	Status() Status
+}
+
+// FileChecker is implemented by enforcers that judge an open file, such as
+// the OS kernel's own verdict on an inode. f is open for reading, positioned
+// at the start, and is the descriptor the bytes will be read from.
+// CheckFile returns nil when the file may run and a *Denial when it may not.
+type FileChecker interface {
+	CheckFile(f *os.File, path string) error
+}
+
+// ContentChecker is implemented by enforcers that judge the exact bytes that
+// will run. CheckContent returns nil when the content may run and a *Denial
+// when it may not. It must not retain or modify c.Data.
+type ContentChecker interface {
+	CheckContent(c Content) error
+}
+
+// Content is a file's bytes as read from the checked descriptor.
+type Content struct {
+	Path   string   // the path the caller asked for
+	Data   []byte   // the exact bytes that will run
+	SHA256 [32]byte // SHA-256 of Data, computed once by the caller
+}
+
+// Status describes an enforcer for operators.
+type Status struct {
+	// Available is false when the source cannot work here (an old
+	// kernel, a missing DLL export). An unavailable enforcer that is asked
+	// to enforce refuses everything.
+	Available bool
+	// Policy identifies the policy in force, e.g. a WDAC PolicyID and
+	// VersionEx. Empty when the source has no such identity.
+	PolicyID      string
+	PolicyVersion string
+	// Sources says where each setting came from, keyed by setting name
+	// ("EnforceCodeIntegrity", …), e.g. "securebit SECBIT_EXEC_RESTRICT_FILE".
+	Sources map[string]string
+	// Details are further facts, one per line (catalogs loaded, signers,
+	// ignored policy elements, the reason a source is unavailable).
+	Details []string
+}
+
+// Reason is a stable, machine-readable reason for a denial.
+type Reason string
+
+// The reasons intact reports. Their string values are stable.
+const (
+	ReasonNotRegular        Reason = "not-regular-file"   // a FIFO, device or directory
+	ReasonUnreadable        Reason = "unreadable"         // open or read failed while enforcing
+	ReasonChanged           Reason = "changed-while-read" // the file changed between check and read
+	ReasonNotInCatalog      Reason = "not-in-catalog"     // no trusted catalog lists the file's hash
+	ReasonUntrustedSigner   Reason = "untrusted-signer"   // listed only in catalogs whose signer the policy does not allow
+	ReasonDeniedSigner      Reason = "denied-signer"      // listed only in catalogs signed by a denied signer
+	ReasonDeniedByHash      Reason = "denied-by-hash"     // a policy Deny rule names the file's hash
+	ReasonKernelRefused     Reason = "kernel-refused"     // execveat(AT_EXECVE_CHECK) refused the file
+	ReasonBlockedByPolicy   Reason = "blocked-by-policy"  // WDAC returned BLOCKED
+	ReasonRequireSandbox    Reason = "require-sandbox"    // WDAC returned REQUIRE_SANDBOX, which intact cannot honour
+	ReasonCheckFailed       Reason = "check-failed"       // the check itself failed (fail closed)
+	ReasonPolicyUnavailable Reason = "policy-unavailable" // the policy or a catalog could not be read or verified
+	ReasonUnavailable       Reason = "enforcer-unavailable"
+)
+
+// Denial is an enforcer's refusal of one file. Err, when set, is the
+// underlying cause (an errno, an HRESULT, a parse error).
+type Denial struct {
+	Enforcer string
+	Reason   Reason
+	Detail   string // human-readable specifics, e.g. "EACCES" or the catalog's name
+	Err      error
+}
+
+func (d *Denial) Error() string {
+	msg := fmt.Sprintf("%s: %s", d.Enforcer, d.Reason)
+	if d.Detail != "" {
+		msg += ": " + d.Detail
+	}
+	if d.Err != nil {
+		msg += ": " + d.Err.Error()
+	}
+	return msg
+}
+
+func (d *Denial) Unwrap() error { return d.Err }

@@ -1,0 +1,73 @@
+package intact
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/intactdev/intact/enforcer"
+)
+
+// Event kinds, the value of an event's "event" field.
+const (
+	EventDenied  = "denied"  // a file was refused
+	EventAudit   = "audit"   // a file would have been refused; audit mode let it run
+	EventBlocked = "blocked" // a feature (eval, REPL, stdin, dynamic code) was refused
+)
+
+// eventMessage is every event record's message, so that one grep finds them.
+const eventMessage = "code integrity"
+
+func (p *Policy) logDenial(kind, path string, sum *[32]byte, d *enforcer.Denial) {
+	if p.events == nil {
+		return
+	}
+	level := slog.LevelError
+	if kind == EventAudit {
+		level = slog.LevelWarn
+	}
+	attrs := []slog.Attr{
+		slog.String("event", kind),
+		slog.String("path", path),
+		slog.String("sha256", hexSum(sum)),
+		slog.String("enforcer", d.Enforcer),
+		slog.String("reason", string(d.Reason)),
+	}
+	if d.Detail != "" {
+		attrs = append(attrs, slog.String("detail", d.Detail))
+	}
+	if d.Err != nil {
+		attrs = append(attrs, slog.String("error", d.Err.Error()))
+	}
+	attrs = append(attrs, p.policyAttrs(d.Enforcer)...)
+	p.events.LogAttrs(context.Background(), level, eventMessage, attrs...)
+}
+
+func (p *Policy) logBlock(b *BlockedError) {
+	if p.events == nil {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("event", EventBlocked),
+		slog.String("feature", string(b.Feature)),
+		slog.String("reason", b.Source),
+	}
+	if b.Err != nil {
+		attrs = append(attrs, slog.String("error", b.Err.Error()))
+	}
+	p.events.LogAttrs(context.Background(), slog.LevelError, eventMessage, attrs...)
+}
+
+// policyAttrs identifies the policy of the named enforcer.
+func (p *Policy) policyAttrs(name string) []slog.Attr {
+	for _, e := range p.enforcers {
+		if e.Name() != name {
+			continue
+		}
+		st := e.Status()
+		if st.PolicyID == "" {
+			return nil
+		}
+		return []slog.Attr{slog.String("policy_id", st.PolicyID), slog.String("policy_version", st.PolicyVersion)}
+	}
+	return nil
+}

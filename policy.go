@@ -1,0 +1,138 @@
+package intact
+
+import (
+	"log/slog"
+	"strings"
+
+	"github.com/intactdev/intact/enforcer"
+)
+
+// DefaultAppID is the application id intact uses when the host names none:
+// the WDAC App Manifest Id and the policy's settings provider.
+const DefaultAppID = "intact"
+
+// Setting is one setting's value and the sources that asked for it.
+type Setting struct {
+	Enabled bool
+	// Sources name the enforcers that enabled the setting and where each
+	// read it, e.g. "catalogs: /etc/intact/policy.xml". Empty when off.
+	Sources []string
+}
+
+func (s Setting) String() string {
+	if !s.Enabled {
+		return "off"
+	}
+	return "on (" + strings.Join(s.Sources, "; ") + ")"
+}
+
+// source says which setting, from where, for a BlockedError.
+func (s Setting) source(name string) string {
+	return name + " (" + strings.Join(s.Sources, "; ") + ")"
+}
+
+// Settings are the combined settings of every enforcer in force. Settings
+// from several enforcers combine with OR.
+type Settings struct {
+	EnforceCodeIntegrity   Setting
+	DisableInteractiveMode Setting
+	DisableDynamicCode     Setting
+	Audit                  Setting
+}
+
+// Config configures a Policy made with New.
+type Config struct {
+	// Enforcers are the policy sources, all of which must allow a file.
+	Enforcers []enforcer.Enforcer
+	// Events receives one record per denial, audited would-be denial and
+	// block (see EVENTS in doc/code-integrity.md). Nil discards them.
+	Events *slog.Logger
+}
+
+// A Policy answers whether code may run. It is safe for concurrent use and
+// caches no per-file verdict.
+type Policy struct {
+	enforcers []enforcer.Enforcer
+	// checked are the enforcers whose verdicts count, with their settings.
+	checked  []checkedEnforcer
+	settings Settings
+	combined enforcer.Settings
+	events   *slog.Logger
+}
+
+type checkedEnforcer struct {
+	enforcer.Enforcer
+	settings enforcer.Settings
+	file     enforcer.FileChecker    // nil if the enforcer does not judge open files
+	content  enforcer.ContentChecker // nil if it does not judge bytes
+}
+
+// New returns a Policy over the given enforcers. Settings are read from each
+// enforcer once, here.
+func New(cfg Config) *Policy {
+	p := &Policy{enforcers: cfg.Enforcers, events: cfg.Events}
+	for _, e := range cfg.Enforcers {
+		s := e.Settings()
+		p.combined = p.combined.Or(s)
+		source := e.Name()
+		if st := e.Status(); st.PolicyID != "" {
+			source += ": " + st.PolicyID
+		}
+		add := func(set *Setting, on bool, name string) {
+			if !on {
+				return
+			}
+			set.Enabled = true
+			src := source
+			if from := e.Status().Sources[name]; from != "" {
+				src = e.Name() + ": " + from
+			}
+			set.Sources = append(set.Sources, src)
+		}
+		add(&p.settings.EnforceCodeIntegrity, s.EnforceCodeIntegrity, "EnforceCodeIntegrity")
+		add(&p.settings.DisableInteractiveMode, s.DisableInteractiveMode, "DisableInteractiveMode")
+		add(&p.settings.DisableDynamicCode, s.DisableDynamicCode, "DisableDynamicCode")
+		add(&p.settings.Audit, s.Audit, "Audit")
+
+		c := checkedEnforcer{Enforcer: e, settings: s}
+		c.file, _ = e.(enforcer.FileChecker)
+		c.content, _ = e.(enforcer.ContentChecker)
+		if c.file != nil || c.content != nil {
+			p.checked = append(p.checked, c)
+		}
+	}
+	return p
+}
+
+// Settings returns the combined settings in force.
+func (p *Policy) Settings() Settings { return p.settings }
+
+// Enforcers returns the enforcers this policy consults.
+func (p *Policy) Enforcers() []enforcer.Enforcer { return p.enforcers }
+
+// Enforcing reports whether any enforcer checks files, enforcing or in audit
+// mode. When it is false ReadCode is a plain read.
+func (p *Policy) Enforcing() bool { return p.combined.EnforceCodeIntegrity }
+
+// CheckInteractive returns a *BlockedError when the policy disables
+// interactive mode, for FeatureEval and FeatureREPL. Code on stdin is
+// checked by ReadStdin instead, which may allow it.
+func (p *Policy) CheckInteractive(f Feature) error {
+	if !p.settings.DisableInteractiveMode.Enabled {
+		return nil
+	}
+	err := &BlockedError{Feature: f, Source: p.settings.DisableInteractiveMode.source("DisableInteractiveMode")}
+	p.logBlock(err)
+	return err
+}
+
+// CheckDynamicCode returns a *BlockedError for FeatureDynamicCode when the
+// policy disables dynamic code (eval, Function and the like).
+func (p *Policy) CheckDynamicCode() error {
+	if !p.settings.DisableDynamicCode.Enabled {
+		return nil
+	}
+	err := &BlockedError{Feature: FeatureDynamicCode, Source: p.settings.DisableDynamicCode.source("DisableDynamicCode")}
+	p.logBlock(err)
+	return err
+}

@@ -1,0 +1,218 @@
+package intact
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"os"
+
+	"github.com/intactdev/intact/enforcer"
+)
+
+// rootName names intact itself as the source of denials that no enforcer
+// made: a file that is not regular, unreadable, or changed while read.
+const rootName = "intact"
+
+// ReadCode returns the contents of the file at path if every enforcer in
+// force allows it to run, and a *ViolationError if any refuses. The caller
+// must execute exactly the returned bytes.
+//
+// The file is opened once; OS enforcers judge the open descriptor, the bytes
+// are read from that descriptor, the file must not have changed meanwhile,
+// and content enforcers judge the bytes read. Non-regular files are refused
+// without blocking. Nothing is cached between calls.
+func (p *Policy) ReadCode(path string) ([]byte, error) {
+	if !p.Enforcing() {
+		return os.ReadFile(path)
+	}
+	f, err := openCode(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			// A missing file is not a policy matter: callers such as
+			// module resolvers probe for files that may not exist.
+			return nil, err
+		}
+		return nil, p.deny(path, nil, []*enforcer.Denial{{Enforcer: rootName, Reason: enforcer.ReasonUnreadable, Err: err}}, false)
+	}
+	defer f.Close()
+	return p.readChecked(f, path, false)
+}
+
+// ReadStdin reads code from f, the process's standard input. When
+// interactive mode is allowed it simply reads f. When it is disabled, code on
+// stdin may run only if the descriptor itself passes every enforcer's checks,
+// as for a file (the Linux kernel's rule for interpreters): `intact run - <
+// signed.js` may pass, a pipe or a terminal never does. A refusal is a
+// *BlockedError for FeatureStdin wrapping the reason.
+func (p *Policy) ReadStdin(f *os.File) ([]byte, error) {
+	if !p.settings.DisableInteractiveMode.Enabled {
+		return io.ReadAll(f)
+	}
+	data, err := p.readChecked(f, f.Name(), true)
+	if err != nil {
+		blocked := &BlockedError{Feature: FeatureStdin, Source: p.settings.DisableInteractiveMode.source("DisableInteractiveMode"), Err: err}
+		p.logBlock(blocked)
+		return nil, blocked
+	}
+	return data, nil
+}
+
+// readChecked runs the checks on an open file and returns its bytes. strict
+// consults every enforcer that can judge code and ignores audit mode (stdin
+// under DisableInteractiveMode); otherwise only enforcers that enforce code
+// integrity count, and audit-mode denials are logged and let through.
+func (p *Policy) readChecked(f *os.File, path string, strict bool) ([]byte, error) {
+	var denials []*enforcer.Denial
+	var audited []*enforcer.Denial
+	// note files a denial as enforced or audited by its enforcer's settings.
+	// Denials intact makes itself are enforced if any enforcer enforces.
+	note := func(d *enforcer.Denial, s enforcer.Settings) {
+		if d == nil {
+			return
+		}
+		if s.Audit && !strict {
+			audited = append(audited, d)
+		} else {
+			denials = append(denials, d)
+		}
+	}
+	rootSettings := enforcer.Settings{Audit: !p.anyEnforced()}
+	active := p.active(strict)
+
+	before, err := f.Stat()
+	if err != nil {
+		note(&enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonUnreadable, Err: err}, rootSettings)
+		return nil, p.deny(path, nil, denials, strict)
+	}
+	if !before.Mode().IsRegular() {
+		note(&enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonNotRegular, Detail: before.Mode().Type().String()}, rootSettings)
+		if len(denials) > 0 {
+			return nil, p.deny(path, nil, denials, strict)
+		}
+	}
+
+	for _, c := range active {
+		if c.file == nil {
+			continue
+		}
+		if err := c.file.CheckFile(f, path); err != nil {
+			note(asDenial(c.Name(), err), c.settings)
+		}
+	}
+	if len(denials) > 0 {
+		p.logAudits(path, nil, audited)
+		return nil, p.deny(path, nil, denials, strict)
+	}
+
+	data, err := readAll(f, before.Size())
+	if err != nil {
+		note(&enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonUnreadable, Err: err}, rootSettings)
+		p.logAudits(path, nil, audited)
+		return nil, p.deny(path, nil, denials, strict)
+	}
+	sum := sha256.Sum256(data)
+	if before.Mode().IsRegular() {
+		after, err := f.Stat()
+		if err != nil || !unchanged(before, after) || int64(len(data)) != before.Size() {
+			note(&enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonChanged, Detail: "the file changed while it was checked and read"}, rootSettings)
+		}
+	}
+
+	content := enforcer.Content{Path: path, Data: data, SHA256: sum}
+	for _, c := range active {
+		if c.content == nil {
+			continue
+		}
+		if err := c.content.CheckContent(content); err != nil {
+			note(asDenial(c.Name(), err), c.settings)
+		}
+	}
+	p.logAudits(path, &sum, audited)
+	if len(denials) > 0 {
+		return nil, p.deny(path, &sum, denials, strict)
+	}
+	return data, nil
+}
+
+// active returns the enforcers whose checks run: all that can judge code
+// when strict, else those that enforce code integrity (perhaps in audit).
+func (p *Policy) active(strict bool) []checkedEnforcer {
+	if strict {
+		return p.checked
+	}
+	active := make([]checkedEnforcer, 0, len(p.checked))
+	for _, c := range p.checked {
+		if c.settings.EnforceCodeIntegrity {
+			active = append(active, c)
+		}
+	}
+	return active
+}
+
+// anyEnforced reports whether some enforcer enforces code integrity outside
+// audit mode.
+func (p *Policy) anyEnforced() bool {
+	for _, c := range p.checked {
+		if c.settings.EnforceCodeIntegrity && !c.settings.Audit {
+			return true
+		}
+	}
+	return false
+}
+
+// deny logs the denials and returns the *ViolationError for them. Denials
+// for stdin are logged by the caller as a block.
+func (p *Policy) deny(path string, sum *[32]byte, denials []*enforcer.Denial, strict bool) error {
+	if !strict {
+		for _, d := range denials {
+			p.logDenial(EventDenied, path, sum, d)
+		}
+	}
+	return &ViolationError{Path: path, Denials: denials}
+}
+
+func (p *Policy) logAudits(path string, sum *[32]byte, audited []*enforcer.Denial) {
+	for _, d := range audited {
+		p.logDenial(EventAudit, path, sum, d)
+	}
+}
+
+// asDenial turns an enforcer's error into a denial; an error that is not a
+// *Denial means the check itself failed, which refuses the file.
+func asDenial(name string, err error) *enforcer.Denial {
+	var d *enforcer.Denial
+	if errors.As(err, &d) {
+		if d.Enforcer == "" {
+			d.Enforcer = name
+		}
+		return d
+	}
+	return &enforcer.Denial{Enforcer: name, Reason: enforcer.ReasonCheckFailed, Err: err}
+}
+
+// readAll reads f to the end, sized by the stat before the read.
+func readAll(f *os.File, size int64) ([]byte, error) {
+	if size <= 0 || size > 1<<30 {
+		return io.ReadAll(f)
+	}
+	// One byte more than the size, so that growth is seen by the
+	// length check without a second read.
+	buf := make([]byte, size+1)
+	n, err := io.ReadFull(f, buf)
+	if err == io.ErrUnexpectedEOF || err == io.EOF {
+		return buf[:n], nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	rest, err := io.ReadAll(f)
+	return append(buf, rest...), err
+}
+
+func hexSum(sum *[32]byte) string {
+	if sum == nil {
+		return ""
+	}
+	return hex.EncodeToString(sum[:])
+}
