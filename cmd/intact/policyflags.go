@@ -1,0 +1,30 @@
+package main
+
+import (
+	"github.com/intactdev/intact"
+	"github.com/spf13/cobra"
+)
+
+// systemDir replaces the system policy folder in tests; the intact binary
+// never sets it, so nothing on the command line can move the system policy.
+var systemDir string
+
+// policyFlags are the flags that add policies and catalogs to the system's.
+type policyFlags struct {
+	policies []string
+	catalogs []string
+}
+
+func (f *policyFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVar(&f.policies, "policy", nil, "also enforce this WDAC policy XML `file` (repeatable; adds to the system policy)")
+	cmd.Flags().StringArrayVar(&f.catalogs, "catalog", nil, "also load this catalog `file or folder` (repeatable)")
+}
+
+// load returns the policy in force with the flags' additions.
+func (f *policyFlags) load() (*intact.Policy, error) {
+	return intact.Load(intact.LoadOptions{
+		Policies:  f.policies,
+		Catalogs:  f.catalogs,
+		SystemDir: systemDir,
+	})
+}
