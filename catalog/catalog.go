@@ -1,0 +1,795 @@
+package catalog
+
+import (
+	"bytes"
+	"cmp"
+	"crypto"
+	"crypto/x509"
+	"encoding/asn1"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+)
+
+// ErrMalformed is wrapped by every error Parse returns for input that is not
+// a well-formed catalog.
+var ErrMalformed = errors.New("malformed catalog")
+
+// ErrContentType means the signed content is not a certificate trust list
+// (Parse), or a signer's contentType attribute does not name one (Verify).
+var ErrContentType = errors.New("content is not a certificate trust list")
+
+// A Catalog is a parsed Windows security catalog.
+type Catalog struct {
+	// Version is 1 for catalogs whose members are SHA-1 digests
+	// (CATALOG_LIST_MEMBER) and 2 for SHA-256 ones (CATALOG_LIST_MEMBER_V2).
+	Version int
+	// ListIdentifier is the CTL's listIdentifier, a 16-byte GUID in every
+	// known producer's output.
+	ListIdentifier []byte
+	// ThisUpdate is the CTL's effective date.
+	ThisUpdate time.Time
+	// Attributes are the catalog-level name-value attributes (the CATATTRn
+	// lines of a catalog definition file), in file order.
+	Attributes []Attribute
+	// Members are the CTL's trusted subjects, in file order. Duplicates are
+	// kept.
+	Members []Member
+	// Certificates are the certificates embedded in the SignedData.
+	Certificates []*x509.Certificate
+	// Signers are the SignedData's signer infos; none when unsigned.
+	Signers []Signer
+
+	raw           []byte // the whole file, owned by the Catalog
+	ctl           []byte // the CTL's contents octets: what messageDigest covers
+	digestAlgs    int    // number of SignedData digestAlgorithms
+	signedVersion int64  // SignedData version
+}
+
+// Signed reports whether the catalog has at least one signer.
+func (c *Catalog) Signed() bool { return len(c.Signers) > 0 }
+
+// Bytes returns the catalog's encoding, as given to Parse. The caller must
+// not modify it.
+func (c *Catalog) Bytes() []byte { return c.raw }
+
+// Kind says how a member's digest was computed, from its member info.
+type Kind int
+
+const (
+	// KindOther is a member whose subject interface package is unknown.
+	KindOther Kind = iota
+	// KindFlat is a digest of a file's exact bytes.
+	KindFlat
+	// KindPE is an Authenticode PE image digest.
+	KindPE
+	// KindCAB is a cabinet file's SIP digest.
+	KindCAB
+)
+
+// String returns "other", "flat", "PE" or "CAB".
+func (k Kind) String() string {
+	switch k {
+	case KindFlat:
+		return "flat"
+	case KindPE:
+		return "PE"
+	case KindCAB:
+		return "CAB"
+	}
+	return "other"
+}
+
+// A Member is one trusted subject of a catalog: a file identified by its
+// digest.
+type Member struct {
+	// Tag is the subject identifier: in version 1 catalogs the UTF-16LE
+	// uppercase hexadecimal digest plus a NUL (or any name a tool chose), in
+	// version 2 catalogs the raw digest.
+	Tag []byte
+	// Kind is the member's kind: from CAT_MEMBERINFO2 ([0] PE, [1] CAB,
+	// [2] flat), else from the CAT_MEMBERINFO subject GUID, else from the
+	// indirect data type.
+	Kind Kind
+	// DigestAlgorithm and Digest come from the member's SPC_INDIRECT_DATA.
+	// Both are zero for v2 SHA-1 compatibility entries, which carry none.
+	// DigestAlgorithm is 0 with a non-nil Digest for an unknown algorithm.
+	DigestAlgorithm crypto.Hash
+	Digest          []byte
+	// IndirectDataType is the type of the SPC_INDIRECT_DATA's data:
+	// SPC_PE_IMAGE_DATA (1.3.6.1.4.1.311.2.1.15), SPC_CAB_DATA
+	// (…2.1.25, used for flat files) or SPC_LINK (…2.1.28). Nil when absent.
+	IndirectDataType asn1.ObjectIdentifier
+	// SubjectGUID and MemberInfoVersion are the CAT_MEMBERINFO attribute of
+	// version 1 members, e.g. "{C689AAB8-8E78-11D0-8C47-00C04FC295EE}" (PE)
+	// and 512; empty and 0 when absent.
+	SubjectGUID       string
+	MemberInfoVersion int
+	// MemberInfo2 is the context tag number of the CAT_MEMBERINFO2 attribute
+	// of version 2 members, or -1 when absent.
+	MemberInfo2 int
+	// Attributes are the member's name-value attributes (File, FilePath,
+	// OSAttr, …) in file order.
+	Attributes []Attribute
+	// Compat marks a version 2 SHA-1 compatibility entry: a member of a v2
+	// catalog without indirect data, whose tag is the file's SHA-1 digest.
+	Compat bool
+}
+
+// TagString returns the tag as text: decoded UTF-16LE for version 1 tags
+// that are valid UTF-16 strings, uppercase hexadecimal otherwise.
+func (m *Member) TagString() string {
+	if s, ok := utf16Tag(m.Tag); ok {
+		return s
+	}
+	return strings.ToUpper(hex.EncodeToString(m.Tag))
+}
+
+// utf16Tag decodes a v1 tag: UTF-16LE text of printable ASCII ending in NUL.
+func utf16Tag(tag []byte) (string, bool) {
+	if len(tag) < 4 || len(tag)%2 != 0 || tag[len(tag)-2] != 0 || tag[len(tag)-1] != 0 {
+		return "", false
+	}
+	for i := 0; i < len(tag)-2; i += 2 {
+		if tag[i+1] != 0 || tag[i] < 0x20 || tag[i] > 0x7e {
+			return "", false
+		}
+	}
+	s, _ := decodeUTF16(tag, false)
+	return s, true
+}
+
+// Attribute returns the first name-value attribute named name, compared
+// case-insensitively as wintrust does.
+func (m *Member) Attribute(name string) (Attribute, bool) {
+	return findAttribute(m.Attributes, name)
+}
+
+// Attribute returns the first catalog-level attribute named name, compared
+// case-insensitively.
+func (c *Catalog) Attribute(name string) (Attribute, bool) {
+	return findAttribute(c.Attributes, name)
+}
+
+func findAttribute(attrs []Attribute, name string) (Attribute, bool) {
+	for _, a := range attrs {
+		if strings.EqualFold(a.Name, name) {
+			return a, true
+		}
+	}
+	return Attribute{}, false
+}
+
+// Name-value attribute flags (CRYPTCAT_ATTR_*, wintrust mscat.h).
+const (
+	FlagNameASCII       = 0x00000001
+	FlagNameOID         = 0x00000002
+	FlagDataASCII       = 0x00010000
+	FlagDataBase64      = 0x00020000
+	FlagDataReplace     = 0x00040000
+	FlagNoAutoCompat    = 0x01000000
+	FlagAuthenticated   = 0x10000000
+	FlagUnauthenticated = 0x20000000
+
+	// DefaultFlags is what MakeCat and New-FileCatalog store for text
+	// attributes: authenticated, ASCII name, text data (0x10010001).
+	DefaultFlags = FlagAuthenticated | FlagDataASCII | FlagNameASCII
+)
+
+// An Attribute is a catalog name-value attribute (CAT_NAMEVALUE).
+type Attribute struct {
+	Name  string
+	Flags uint32
+	// Value is the stored value: UTF-16LE text with a NUL terminator, or,
+	// with FlagDataBase64, the already-decoded bytes.
+	Value []byte
+}
+
+// NewAttribute returns a text attribute with DefaultFlags, its value stored
+// as UTF-16LE plus NUL as MakeCat stores it.
+func NewAttribute(name, value string) Attribute {
+	return Attribute{Name: name, Flags: DefaultFlags, Value: utf16z(value)}
+}
+
+// Text returns the value as text: raw bytes when FlagDataBase64 is set or
+// the value is not UTF-16, the decoded UTF-16LE without its NUL otherwise.
+func (a Attribute) Text() string {
+	if a.Flags&FlagDataBase64 == 0 {
+		if s, ok := decodeUTF16(a.Value, false); ok {
+			return s
+		}
+	}
+	return string(a.Value)
+}
+
+// A Signer is one SignerInfo of the catalog's SignedData.
+type Signer struct {
+	// Certificate is the embedded certificate the signer identifies, or nil
+	// if it is not embedded.
+	Certificate *x509.Certificate
+	// DigestAlgorithm hashes the CTL and the authenticated attributes; 0 if
+	// unknown.
+	DigestAlgorithm crypto.Hash
+	// SigningTime is the PKCS #9 signingTime attribute; zero when absent.
+	SigningTime time.Time
+
+	issuer    []byte                // issuerAndSerialNumber: the issuer's complete encoding
+	serial    *big.Int              // issuerAndSerialNumber: the serial number
+	ski       []byte                // or [0] subjectKeyIdentifier
+	authAttrs []byte                // complete [0] IMPLICIT authenticatedAttributes encoding
+	sigAlg    asn1.ObjectIdentifier // digestEncryptionAlgorithm
+	signature []byte
+	unauth    []byte // complete [1] IMPLICIT unauthenticatedAttributes encoding
+}
+
+// parseError builds "catalog: <what>: <err>" wrapping ErrMalformed.
+func parseError(what string, err error) error {
+	return fmt.Errorf("catalog: %s: %w: %w", what, ErrMalformed, err)
+}
+
+// Parse parses a DER-encoded catalog (ContentInfo of SignedData around a
+// certificate trust list). It does not verify signatures; see Verify.
+// Parse copies der; the Catalog keeps no reference to it.
+func Parse(der []byte) (*Catalog, error) {
+	raw := bytes.Clone(der)
+	c := &Catalog{raw: raw}
+	top := reader{raw}
+	ci, err := top.read(tagSequence)
+	if err != nil {
+		return nil, parseError("ContentInfo", err)
+	}
+	if !top.empty() {
+		return nil, parseError("ContentInfo", fmt.Errorf("%d bytes of trailing data", len(top.b)))
+	}
+	r := reader{ci}
+	oid, err := r.readOID()
+	if err != nil {
+		return nil, parseError("ContentInfo content type", err)
+	}
+	if !oid.Equal(oidSignedData) {
+		return nil, fmt.Errorf("catalog: ContentInfo content type %v is not signedData: %w", oid, ErrMalformed)
+	}
+	explicit, err := r.read(ctx(0, true))
+	if err != nil {
+		return nil, parseError("ContentInfo content", err)
+	}
+	sd, err := (&reader{explicit}).read(tagSequence)
+	if err != nil {
+		return nil, parseError("SignedData", err)
+	}
+	if err := c.parseSignedData(sd); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Catalog) parseSignedData(sd []byte) error {
+	r := reader{sd}
+	v, err := r.read(tagInteger)
+	if err == nil {
+		c.signedVersion, err = parseInt(v)
+	}
+	if err != nil {
+		return parseError("SignedData version", err)
+	}
+	algs, err := r.read(tagSet)
+	if err != nil {
+		return parseError("SignedData digestAlgorithms", err)
+	}
+	for ar := (reader{algs}); !ar.empty(); c.digestAlgs++ {
+		if _, err := ar.read(tagSequence); err != nil {
+			return parseError("SignedData digestAlgorithms", err)
+		}
+	}
+	eci, err := r.read(tagSequence)
+	if err != nil {
+		return parseError("SignedData contentInfo", err)
+	}
+	er := reader{eci}
+	ctype, err := er.readOID()
+	if err != nil {
+		return parseError("SignedData content type", err)
+	}
+	if !ctype.Equal(oidCTL) {
+		return fmt.Errorf("catalog: SignedData content type %v: %w", ctype, ErrContentType)
+	}
+	explicit, err := er.read(ctx(0, true))
+	if err != nil {
+		return parseError("SignedData content", err)
+	}
+	// The CTL is embedded directly, not in an OCTET STRING (PITFALLS.md).
+	c.ctl, err = (&reader{explicit}).read(tagSequence)
+	if err != nil {
+		return parseError("certificate trust list", err)
+	}
+	if err := c.parseCTL(c.ctl); err != nil {
+		return err
+	}
+	if certs, ok, err := r.optional(ctx(0, true)); err != nil {
+		return parseError("SignedData certificates", err)
+	} else if ok {
+		for cr, i := (reader{certs}), 0; !cr.empty(); i++ {
+			tag, _, full, err := cr.element()
+			if err != nil {
+				return parseError("SignedData certificate "+fmt.Sprint(i), err)
+			}
+			if tag != tagSequence {
+				continue // attribute certificates and other CertificateChoices
+			}
+			cert, err := x509.ParseCertificate(full)
+			if err != nil {
+				return parseError("SignedData certificate "+fmt.Sprint(i), err)
+			}
+			c.Certificates = append(c.Certificates, cert)
+		}
+	}
+	if _, _, err := r.optional(ctx(1, true)); err != nil {
+		return parseError("SignedData crls", err)
+	}
+	signers, err := r.read(tagSet)
+	if err != nil {
+		return parseError("SignedData signerInfos", err)
+	}
+	for sr, i := (reader{signers}), 0; !sr.empty(); i++ {
+		si, err := sr.read(tagSequence)
+		if err == nil {
+			err = c.parseSigner(si)
+		}
+		if err != nil {
+			return parseError("signer "+fmt.Sprint(i), err)
+		}
+	}
+	if !r.empty() {
+		return parseError("SignedData", errors.New("trailing data"))
+	}
+	return nil
+}
+
+func (c *Catalog) parseCTL(ctl []byte) error {
+	r := reader{ctl}
+	if r.peek() == tagInteger {
+		if _, err := r.read(tagInteger); err != nil {
+			return parseError("CTL version", err)
+		}
+	}
+	usage, err := r.read(tagSequence)
+	if err != nil {
+		return parseError("CTL subjectUsage", err)
+	}
+	isCatalog := false
+	for ur := (reader{usage}); !ur.empty(); {
+		oid, err := ur.readOID()
+		if err != nil {
+			return parseError("CTL subjectUsage", err)
+		}
+		isCatalog = isCatalog || oid.Equal(oidCatalogList)
+	}
+	if !isCatalog {
+		return fmt.Errorf("catalog: CTL subjectUsage lacks catalog list %v: %w", oidCatalogList, ErrContentType)
+	}
+	if id, ok, err := r.optional(tagOctetString); err != nil {
+		return parseError("CTL listIdentifier", err)
+	} else if ok {
+		c.ListIdentifier = id
+	}
+	if r.peek() == tagInteger {
+		if _, err := r.read(tagInteger); err != nil {
+			return parseError("CTL sequenceNumber", err)
+		}
+	}
+	tag, body, _, err := r.element()
+	if err == nil {
+		c.ThisUpdate, err = parseTime(tag, body)
+	}
+	if err != nil {
+		return parseError("CTL thisUpdate", err)
+	}
+	if t := r.peek(); t == tagUTCTime || t == tagGenTime {
+		if _, _, _, err := r.element(); err != nil {
+			return parseError("CTL nextUpdate", err)
+		}
+	}
+	alg, err := r.read(tagSequence)
+	if err != nil {
+		return parseError("CTL subjectAlgorithm", err)
+	}
+	algOID, err := (&reader{alg}).readOID()
+	if err != nil {
+		return parseError("CTL subjectAlgorithm", err)
+	}
+	switch {
+	case algOID.Equal(oidCatalogMember1):
+		c.Version = 1
+	case algOID.Equal(oidCatalogMember2):
+		c.Version = 2
+	default:
+		return fmt.Errorf("catalog: CTL subjectAlgorithm %v is not a catalog member algorithm: %w", algOID, ErrMalformed)
+	}
+	if subjects, ok, err := r.optional(tagSequence); err != nil {
+		return parseError("CTL trustedSubjects", err)
+	} else if ok {
+		if err := c.parseMembers(subjects); err != nil {
+			return err
+		}
+	}
+	if ext, ok, err := r.optional(ctx(0, true)); err != nil {
+		return parseError("CTL extensions", err)
+	} else if ok {
+		if err := c.parseExtensions(ext); err != nil {
+			return err
+		}
+	}
+	if !r.empty() {
+		return parseError("CTL", fmt.Errorf("unexpected element with tag 0x%02x", r.peek()))
+	}
+	return nil
+}
+
+func (c *Catalog) parseMembers(b []byte) error {
+	// Every member takes at least 4 bytes; preallocating saves the
+	// append-doubling garbage on large catalogs.
+	c.Members = make([]Member, 0, min(len(b)/64+1, 1<<20))
+	for r, i := (reader{b}), 0; !r.empty(); i++ {
+		body, err := r.read(tagSequence)
+		if err != nil {
+			return parseError(fmt.Sprintf("member %d", i), err)
+		}
+		m, err := parseMember(body, c.Version)
+		if err != nil {
+			return parseError(fmt.Sprintf("member %d", i), err)
+		}
+		c.Members = append(c.Members, m)
+	}
+	return nil
+}
+
+func parseMember(b []byte, version int) (Member, error) {
+	m := Member{MemberInfo2: -1}
+	r := reader{b}
+	var err error
+	if m.Tag, err = r.read(tagOctetString); err != nil {
+		return m, fmt.Errorf("tag: %w", err)
+	}
+	attrs, _, err := r.optional(tagSet)
+	if err != nil {
+		return m, fmt.Errorf("attributes: %w", err)
+	}
+	if !r.empty() {
+		return m, errors.New("trailing data")
+	}
+	for ar := (reader{attrs}); !ar.empty(); {
+		attr, err := ar.read(tagSequence)
+		if err != nil {
+			return m, fmt.Errorf("attribute: %w", err)
+		}
+		if err := m.parseAttribute(attr); err != nil {
+			return m, err
+		}
+	}
+	if m.Kind == KindOther {
+		switch {
+		case m.IndirectDataType.Equal(oidPEImageData):
+			m.Kind = KindPE
+		case m.IndirectDataType.Equal(oidCABData):
+			m.Kind = KindFlat
+		}
+	}
+	m.Compat = version == 2 && m.Digest == nil
+	return m, nil
+}
+
+// SIP subject GUIDs of CAT_MEMBERINFO (wintrust's registered SIPs).
+const (
+	guidPE   = "{C689AAB8-8E78-11D0-8C47-00C04FC295EE}"
+	guidCAB  = "{C689AABA-8E78-11D0-8C47-00C04FC295EE}"
+	guidFlat = "{DE351A42-8E59-11D0-8C47-00C04FC295EE}"
+)
+
+func (m *Member) parseAttribute(attr []byte) error {
+	r := reader{attr}
+	oid, err := r.read(tagOID)
+	if err != nil {
+		return fmt.Errorf("attribute type: %w", err)
+	}
+	values, err := r.read(tagSet)
+	if err != nil {
+		return fmt.Errorf("attribute values: %w", err)
+	}
+	vr := reader{values}
+	switch {
+	case bytes.Equal(oid, rawNameValue):
+		for !vr.empty() {
+			nv, err := vr.read(tagSequence)
+			if err != nil {
+				return fmt.Errorf("name-value: %w", err)
+			}
+			a, err := parseNameValue(nv)
+			if err != nil {
+				return err
+			}
+			m.Attributes = append(m.Attributes, a)
+		}
+	case bytes.Equal(oid, rawMemberInfo):
+		mi, err := vr.read(tagSequence)
+		if err != nil {
+			return fmt.Errorf("member info: %w", err)
+		}
+		mr := reader{mi}
+		guid, err := mr.read(tagBMPString)
+		if err != nil {
+			return fmt.Errorf("member info: %w", err)
+		}
+		s, ok := decodeUTF16(guid, true)
+		if !ok {
+			return errors.New("member info: odd-length BMPString")
+		}
+		m.SubjectGUID = s
+		ver, err := mr.read(tagInteger)
+		if err != nil {
+			return fmt.Errorf("member info: %w", err)
+		}
+		v, err := parseInt(ver)
+		if err != nil {
+			return fmt.Errorf("member info version: %w", err)
+		}
+		m.MemberInfoVersion = int(v)
+		switch strings.ToUpper(s) {
+		case guidPE:
+			m.Kind = KindPE
+		case guidCAB:
+			m.Kind = KindCAB
+		case guidFlat:
+			m.Kind = KindFlat
+		}
+	case bytes.Equal(oid, rawMemberInfo2):
+		tag, _, _, err := vr.element()
+		if err != nil {
+			return fmt.Errorf("member info 2: %w", err)
+		}
+		if tag&0xc0 != classContext {
+			return fmt.Errorf("member info 2: unexpected tag 0x%02x", tag)
+		}
+		m.MemberInfo2 = int(tag & 0x1f)
+		switch m.MemberInfo2 {
+		case 0:
+			m.Kind = KindPE
+		case 1:
+			m.Kind = KindCAB
+		case 2:
+			m.Kind = KindFlat
+		}
+	case bytes.Equal(oid, rawIndirectData):
+		ind, err := vr.read(tagSequence)
+		if err != nil {
+			return fmt.Errorf("indirect data: %w", err)
+		}
+		if err := m.parseIndirectData(ind); err != nil {
+			return fmt.Errorf("indirect data: %w", err)
+		}
+	}
+	return nil
+}
+
+// parseIndirectData reads SpcIndirectDataContent{data
+// SpcAttributeTypeAndOptionalValue, messageDigest DigestInfo}.
+func (m *Member) parseIndirectData(b []byte) error {
+	r := reader{b}
+	data, err := r.read(tagSequence)
+	if err != nil {
+		return err
+	}
+	if m.IndirectDataType, err = (&reader{data}).readOID(); err != nil {
+		return err
+	}
+	di, err := r.read(tagSequence)
+	if err != nil {
+		return fmt.Errorf("digest info: %w", err)
+	}
+	dr := reader{di}
+	alg, err := dr.read(tagSequence)
+	if err != nil {
+		return fmt.Errorf("digest algorithm: %w", err)
+	}
+	algOID, err := (&reader{alg}).read(tagOID)
+	if err != nil {
+		return fmt.Errorf("digest algorithm: %w", err)
+	}
+	m.DigestAlgorithm = hashForRawOID(algOID)
+	if m.Digest, err = dr.read(tagOctetString); err != nil {
+		return fmt.Errorf("digest: %w", err)
+	}
+	if m.DigestAlgorithm != 0 && len(m.Digest) != m.DigestAlgorithm.Size() {
+		return fmt.Errorf("digest: %d bytes for %v", len(m.Digest), m.DigestAlgorithm)
+	}
+	return nil
+}
+
+// parseNameValue reads NameValue{BMPString name, INTEGER flags, OCTET STRING value}.
+func parseNameValue(b []byte) (Attribute, error) {
+	r := reader{b}
+	name, err := r.read(tagBMPString)
+	if err != nil {
+		return Attribute{}, fmt.Errorf("name-value name: %w", err)
+	}
+	s, ok := decodeUTF16(name, true)
+	if !ok {
+		return Attribute{}, errors.New("name-value name: odd-length BMPString")
+	}
+	fl, err := r.read(tagInteger)
+	if err != nil {
+		return Attribute{}, fmt.Errorf("name-value %q flags: %w", s, err)
+	}
+	flags, err := parseInt(fl)
+	if err != nil {
+		return Attribute{}, fmt.Errorf("name-value %q flags: %w", s, err)
+	}
+	value, err := r.read(tagOctetString)
+	if err != nil {
+		return Attribute{}, fmt.Errorf("name-value %q value: %w", s, err)
+	}
+	return Attribute{Name: s, Flags: uint32(flags), Value: value}, nil
+}
+
+// parseExtensions reads the CTL's [0] Extensions, where catalog attributes
+// live as Extension{CAT_NAMEVALUE, OCTET STRING{NameValue}}.
+func (c *Catalog) parseExtensions(b []byte) error {
+	exts, err := (&reader{b}).read(tagSequence)
+	if err != nil {
+		return parseError("CTL extensions", err)
+	}
+	for r, i := (reader{exts}), 0; !r.empty(); i++ {
+		ext, err := r.read(tagSequence)
+		if err != nil {
+			return parseError(fmt.Sprintf("catalog attribute %d", i), err)
+		}
+		er := reader{ext}
+		oid, err := er.read(tagOID)
+		if err != nil {
+			return parseError(fmt.Sprintf("catalog attribute %d", i), err)
+		}
+		if er.peek() == tagBoolean {
+			if _, err := er.read(tagBoolean); err != nil {
+				return parseError(fmt.Sprintf("catalog attribute %d", i), err)
+			}
+		}
+		value, err := er.read(tagOctetString)
+		if err != nil {
+			return parseError(fmt.Sprintf("catalog attribute %d", i), err)
+		}
+		if !bytes.Equal(oid, rawNameValue) {
+			continue
+		}
+		nv, err := (&reader{value}).read(tagSequence)
+		if err != nil {
+			return parseError(fmt.Sprintf("catalog attribute %d", i), err)
+		}
+		a, err := parseNameValue(nv)
+		if err != nil {
+			return parseError(fmt.Sprintf("catalog attribute %d", i), err)
+		}
+		c.Attributes = append(c.Attributes, a)
+	}
+	return nil
+}
+
+// parseSigner reads a PKCS #7 SignerInfo.
+func (c *Catalog) parseSigner(b []byte) error {
+	var s Signer
+	r := reader{b}
+	if _, err := r.read(tagInteger); err != nil {
+		return fmt.Errorf("version: %w", err)
+	}
+	tag, body, _, err := r.element()
+	if err != nil {
+		return fmt.Errorf("signer identifier: %w", err)
+	}
+	switch tag {
+	case tagSequence:
+		ir := reader{body}
+		if s.issuer, err = ir.readFull(tagSequence); err != nil {
+			return fmt.Errorf("signer issuer: %w", err)
+		}
+		serial, err := ir.read(tagInteger)
+		if err != nil || len(serial) == 0 {
+			return fmt.Errorf("signer serial number: %w", cmp.Or(err, errTruncated))
+		}
+		s.serial = new(big.Int).SetBytes(serial)
+		if serial[0]&0x80 != 0 { // two's complement negative
+			s.serial.Sub(s.serial, new(big.Int).Lsh(big.NewInt(1), uint(8*len(serial))))
+		}
+	case ctx(0, false):
+		s.ski = body
+	default:
+		return fmt.Errorf("signer identifier: unexpected tag 0x%02x", tag)
+	}
+	alg, err := r.read(tagSequence)
+	if err != nil {
+		return fmt.Errorf("digest algorithm: %w", err)
+	}
+	algOID, err := (&reader{alg}).read(tagOID)
+	if err != nil {
+		return fmt.Errorf("digest algorithm: %w", err)
+	}
+	s.DigestAlgorithm = hashForRawOID(algOID)
+	if r.peek() == ctx(0, true) {
+		_, body, full, err := r.element()
+		if err != nil {
+			return fmt.Errorf("authenticated attributes: %w", err)
+		}
+		s.authAttrs = full
+		if err := s.parseAuthAttrs(body); err != nil {
+			return fmt.Errorf("authenticated attributes: %w", err)
+		}
+	}
+	salg, err := r.read(tagSequence)
+	if err != nil {
+		return fmt.Errorf("signature algorithm: %w", err)
+	}
+	if s.sigAlg, err = (&reader{salg}).readOID(); err != nil {
+		return fmt.Errorf("signature algorithm: %w", err)
+	}
+	if s.signature, err = r.read(tagOctetString); err != nil {
+		return fmt.Errorf("signature: %w", err)
+	}
+	if r.peek() == ctx(1, true) {
+		_, _, full, err := r.element()
+		if err != nil {
+			return fmt.Errorf("unauthenticated attributes: %w", err)
+		}
+		s.unauth = full
+	}
+	if !r.empty() {
+		return errors.New("trailing data")
+	}
+	s.Certificate = c.signerCertificate(&s)
+	c.Signers = append(c.Signers, s)
+	return nil
+}
+
+// parseAuthAttrs checks the shape of the authenticated attributes and picks
+// out signingTime. contentType and messageDigest are checked by Verify.
+func (s *Signer) parseAuthAttrs(b []byte) error {
+	for r := (reader{b}); !r.empty(); {
+		attr, err := r.read(tagSequence)
+		if err != nil {
+			return err
+		}
+		ar := reader{attr}
+		oid, err := ar.readOID()
+		if err != nil {
+			return err
+		}
+		values, err := ar.read(tagSet)
+		if err != nil {
+			return fmt.Errorf("%v: %w", oid, err)
+		}
+		if oid.Equal(oidSigningTime) {
+			tag, body, _, err := (&reader{values}).element()
+			if err == nil {
+				s.SigningTime, err = parseTime(tag, body)
+			}
+			if err != nil {
+				return fmt.Errorf("signingTime: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// signerCertificate finds the embedded certificate a SignerInfo names by
+// issuer and serial number or by subject key identifier.
+func (c *Catalog) signerCertificate(s *Signer) *x509.Certificate {
+	for _, cert := range c.Certificates {
+		if s.ski != nil {
+			if len(cert.SubjectKeyId) > 0 && bytes.Equal(s.ski, cert.SubjectKeyId) {
+				return cert
+			}
+		} else if bytes.Equal(s.issuer, cert.RawIssuer) && s.serial.Cmp(cert.SerialNumber) == 0 {
+			return cert
+		}
+	}
+	return nil
+}

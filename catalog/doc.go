@@ -1,0 +1,92 @@
+// Package catalog reads, makes, signs and verifies Windows security catalogs
+// (.cat files) in pure Go.
+//
+// A catalog lists the digests of files that its signer vouches for: WDAC
+// trusts a file whose digest is a member of a catalog signed by a trusted
+// signer. This package implements the format that MakeCat, New-FileCatalog
+// and the Windows build produce, so catalogs made here are read by Windows
+// and catalogs made by Windows are read here.
+//
+//   - [Parse] reads a catalog; [Catalog.Index] builds a digest lookup for
+//     enforcement.
+//   - [HashFiles] hashes a directory tree or a list of files the way
+//     New-FileCatalog does; [Build] writes an unsigned catalog from the
+//     result.
+//   - [Sign] signs a catalog; [Catalog.Verify] checks its signature and the
+//     signer's certificate chain.
+//   - [Compare] does what Test-FileCatalog does: it reports files changed,
+//     missing or not listed.
+//
+// # Format
+//
+// The layouts below are those this package reads and writes. References:
+// RFC 2315 (PKCS #7), [MS-CAESO] §4.4 (certificate trust lists), Microsoft's
+// "Windows Authenticode Portable Executable Signature Format" (SPC_*
+// structures), wintrust's mscat.h (CAT_* OIDs and CRYPTCAT_ATTR_* flags), and
+// the real catalogs under the repository's shared test vectors.
+//
+// A catalog is a DER ContentInfo of PKCS #7 SignedData (version 1) whose
+// content type is szOID_CTL (1.3.6.1.4.1.311.10.1). Unlike CMS, the CTL
+// SEQUENCE is the [0] EXPLICIT content itself, not an OCTET STRING, and the
+// signer's messageDigest covers the CTL's contents octets (without its tag
+// and length). An unsigned catalog has empty digestAlgorithms and
+// signerInfos SETs.
+//
+//	ContentInfo ::= SEQUENCE {
+//	  contentType  OBJECT IDENTIFIER,          -- 1.2.840.113549.1.7.2 signedData
+//	  content  [0] EXPLICIT SignedData }
+//	SignedData ::= SEQUENCE {
+//	  version           INTEGER,               -- 1
+//	  digestAlgorithms  SET OF AlgorithmIdentifier,
+//	  contentInfo       SEQUENCE {
+//	    contentType  OBJECT IDENTIFIER,        -- 1.3.6.1.4.1.311.10.1 szOID_CTL
+//	    content  [0] EXPLICIT CertificateTrustList },
+//	  certificates  [0] IMPLICIT SET OF Certificate OPTIONAL,
+//	  crls          [1] IMPLICIT SET OF CertificateList OPTIONAL,
+//	  signerInfos       SET OF SignerInfo }
+//	CertificateTrustList ::= SEQUENCE {
+//	  version           INTEGER OPTIONAL,      -- absent in every known catalog
+//	  subjectUsage      SEQUENCE OF OBJECT IDENTIFIER, -- 1.3.6.1.4.1.311.12.1.1 catalog list
+//	  listIdentifier    OCTET STRING OPTIONAL, -- 16 bytes
+//	  sequenceNumber    INTEGER OPTIONAL,
+//	  ctlThisUpdate     Time,
+//	  ctlNextUpdate     Time OPTIONAL,
+//	  subjectAlgorithm  AlgorithmIdentifier,   -- 1.3.6.1.4.1.311.12.1.2 v1 (SHA-1 members)
+//	                                           -- 1.3.6.1.4.1.311.12.1.3 v2 (SHA-256 members)
+//	  trustedSubjects   SEQUENCE OF TrustedSubject OPTIONAL,
+//	  ctlExtensions [0] EXPLICIT SEQUENCE OF Extension OPTIONAL } -- catalog attributes
+//	TrustedSubject ::= SEQUENCE {
+//	  subjectIdentifier OCTET STRING,          -- the member tag
+//	  subjectAttributes SET OF Attribute OPTIONAL }
+//	Attribute ::= SEQUENCE { type OBJECT IDENTIFIER, values SET OF ANY }
+//
+// Member attributes:
+//
+//	CAT_NAMEVALUE   1.3.6.1.4.1.311.12.2.1: NameValue
+//	CAT_MEMBERINFO  1.3.6.1.4.1.311.12.2.2: SEQUENCE { subjectGUID BMPString, certVersion INTEGER } -- v1
+//	CAT_MEMBERINFO2 1.3.6.1.4.1.311.12.2.3: [n] IMPLICIT NULL -- v2: 0 PE, 1 CAB, 2 flat
+//	SPC_INDIRECT_DATA 1.3.6.1.4.1.311.2.1.4: SpcIndirectDataContent
+//	NameValue ::= SEQUENCE { name BMPString, flags INTEGER, value OCTET STRING }
+//	SpcIndirectDataContent ::= SEQUENCE {
+//	  data SEQUENCE { type OBJECT IDENTIFIER, value ANY OPTIONAL },
+//	  messageDigest SEQUENCE { digestAlgorithm AlgorithmIdentifier, digest OCTET STRING } }
+//
+// The data type is SPC_PE_IMAGE_DATA (1.3.6.1.4.1.311.2.1.15) with an
+// SpcPeImageData value for PE images, whose digest is the Authenticode image
+// hash, and SPC_CAB_DATA (1.3.6.1.4.1.311.2.1.25) with an SpcLink value for
+// every other file, whose digest covers the file's exact bytes.
+//
+// A catalog attribute is an Extension { extnID 1.3.6.1.4.1.311.12.2.1,
+// extnValue OCTET STRING containing a NameValue }. A name-value's flags are
+// CRYPTCAT_ATTR_* bits; MakeCat stores 0x10010001 with the value as UTF-16LE
+// text plus a NUL, or with 0x00020000 (DATABASE64) the decoded bytes.
+//
+// Version 1 member tags are the UTF-16LE uppercase hexadecimal SHA-1 digest
+// plus a NUL, with CAT_MEMBERINFO naming the subject interface package
+// ({C689AAB8-8E78-11D0-8C47-00C04FC295EE} PE, {DE351A42-8E59-11D0-8C47-00C04FC295EE}
+// flat) and version 512. Version 2 tags are the raw SHA-256 digest, and
+// every file also has a SHA-1 "compatibility" member: its tag is the raw
+// SHA-1 digest, it has CAT_MEMBERINFO2 and the file's name-values but no
+// indirect data. Writers sort members by tag bytes and every SET in DER
+// order.
+package catalog
