@@ -1,0 +1,78 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+
+	"github.com/intactdev/intact/internal/linuxsec"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newExecCmd) }
+
+// newExecCmd is `intact exec`: the launcher that sets the exec securebits
+// and a Landlock domain, then becomes COMMAND, like the kernel's set-exec
+// sample.
+func newExecCmd() *cobra.Command {
+	var (
+		restrictFile    bool
+		denyInteractive bool
+		lock            bool
+		allowExecUnder  []string
+	)
+	cmd := &cobra.Command{
+		Use:   "exec [--restrict-file] [--deny-interactive] [--lock] [--allow-exec-under DIR]... -- COMMAND [ARGS]",
+		Short: "Run COMMAND under the Linux exec securebits and an execute-only Landlock domain",
+		Long: `Exec sets the Linux exec securebits and replaces itself with COMMAND, which
+inherits them, as do all its children. Interpreters that honour the bits,
+intact among them, then run a file only if the kernel would execute it
+(--restrict-file) and refuse eval, the REPL and code piped on stdin
+(--deny-interactive). --lock makes the bits it sets permanent for COMMAND
+and its children. Without CAP_SETPCAP the exec securebits can still be set.
+
+--allow-exec-under confines execution with Landlock, also without privileges:
+only files beneath the given folders may be executed, by execve and by every
+interpreter's AT_EXECVE_CHECK alike (COMMAND itself and its ELF interpreter
+are granted too). Combine it with --restrict-file so that intact enforces it
+for scripts:
+
+  intact exec --restrict-file --deny-interactive --lock -- intact run app.js
+  intact exec --restrict-file --allow-exec-under /opt/app -- intact run /opt/app/main.js`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var c linuxsec.Confinement
+			if restrictFile {
+				c.Securebits |= linuxsec.SecbitExecRestrictFile
+				if lock {
+					c.Securebits |= linuxsec.SecbitExecRestrictFileLocked
+				}
+			}
+			if denyInteractive {
+				c.Securebits |= linuxsec.SecbitExecDenyInteractive
+				if lock {
+					c.Securebits |= linuxsec.SecbitExecDenyInteractiveLocked
+				}
+			}
+			if lock && !restrictFile && !denyInteractive {
+				return errors.New("--lock locks the bits set by --restrict-file and --deny-interactive; give at least one")
+			}
+			c.ExecBeneath = allowExecUnder
+			if c.Securebits == 0 && len(c.ExecBeneath) == 0 {
+				return errors.New("nothing to apply: give --restrict-file, --deny-interactive or --allow-exec-under")
+			}
+			path, err := exec.LookPath(args[0])
+			if err != nil {
+				return err
+			}
+			// Exec returns only on failure.
+			return linuxsec.Exec(c, path, args, os.Environ())
+		},
+	}
+	cmd.Flags().SetInterspersed(false) // flags after COMMAND are COMMAND's
+	cmd.Flags().BoolVar(&restrictFile, "restrict-file", false, "set SECBIT_EXEC_RESTRICT_FILE: interpreters run only files the kernel would execute")
+	cmd.Flags().BoolVar(&denyInteractive, "deny-interactive", false, "set SECBIT_EXEC_DENY_INTERACTIVE: interpreters refuse eval, the REPL and code on stdin unless stdin is an executable file")
+	cmd.Flags().BoolVar(&lock, "lock", false, "also set the lock bit of each bit set, so that no descendant can clear it")
+	cmd.Flags().StringArrayVar(&allowExecUnder, "allow-exec-under", nil, "allow execution only beneath this `dir` (repeatable; Landlock)")
+	return cmd
+}

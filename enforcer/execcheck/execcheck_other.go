@@ -1,0 +1,13 @@
+//go:build !linux
+
+package execcheck
+
+import "os"
+
+func securebits() (uint32, error) { return 0, nil }
+
+func probe() error { return errNotLinux }
+
+func check(f *os.File, path string) error { return errNotLinux }
+
+func refusal(err error) (string, bool) { return "", false }
