@@ -156,6 +156,11 @@ func parse(r io.ReaderAt, size int64) (layout, error) {
 
 	// From here on the file claims to be a PE image: inconsistencies are
 	// errors, not a reason to fall back to the flat hash.
+	if peOff < dosHeaderSize {
+		// The loader accepts such "tiny" images, but digesters that read
+		// the headers in order (relic) do not hash them as Wine does.
+		return layout{}, fmt.Errorf("authenticode: PE header at %#x overlaps the DOS header", peOff)
+	}
 	coffOff := peOff + 4
 	var coff [coffHeaderSize]byte
 	if coffOff+coffHeaderSize > size {

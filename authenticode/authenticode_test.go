@@ -183,6 +183,8 @@ func (im image) build(seed uint64) built {
 	} else {
 		le.PutUint16(b[optOff:], 0x10b)
 	}
+	le.PutUint32(b[optOff+36:], fileAlign) // FileAlignment
+	le.PutUint32(b[optOff+60:], uint32(headers))
 	le.PutUint32(b[optOff+countOff:], 16)
 	pos := headers
 	for i, size := range im.sections {
