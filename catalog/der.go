@@ -311,14 +311,18 @@ func derTime(t time.Time) []byte {
 	return tlv(tagGenTime, []byte(t.Format("20060102150405Z")))
 }
 
-// derBMP encodes s as a BMPString (UTF-16 big-endian, no terminator).
-func derBMP(s string) []byte {
+// derBMP encodes s as a BMPString.
+func derBMP(s string) []byte { return tlv(tagBMPString, utf16be(s)) }
+
+// utf16be encodes s as UTF-16 big-endian without a terminator, the contents
+// of a BMPString.
+func utf16be(s string) []byte {
 	u := utf16.Encode([]rune(s))
 	b := make([]byte, 0, 2*len(u))
 	for _, c := range u {
 		b = append(b, byte(c>>8), byte(c))
 	}
-	return tlv(tagBMPString, b)
+	return b
 }
 
 // utf16z encodes s as UTF-16LE with a terminating NUL, the way wintrust
