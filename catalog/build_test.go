@@ -1,0 +1,256 @@
+package catalog_test
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/asn1"
+	"encoding/hex"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/internal/testvectors"
+)
+
+// ctlOf returns the complete CTL encoding inside a catalog, located with
+// encoding/asn1 independently of the package's own parser.
+func ctlOf(t *testing.T, der []byte) []byte {
+	t.Helper()
+	// ContentInfo{type, [0]{SignedData{version, algs, {type, [0]{CTL}}, ...}}}
+	inner := func(b []byte) []byte {
+		var v asn1.RawValue
+		if _, err := asn1.Unmarshal(b, &v); err != nil {
+			t.Fatal(err)
+		}
+		return v.Bytes
+	}
+	nth := func(b []byte, n int) []byte {
+		var v asn1.RawValue
+		var err error
+		for range n + 1 {
+			if b, err = asn1.Unmarshal(b, &v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return v.FullBytes
+	}
+	ci := inner(der)
+	sd := inner(inner(nth(ci, 1)))
+	eci := inner(nth(sd, 2))
+	return inner(nth(eci, 1)) // the [0] wrapper's contents: the CTL TLV
+}
+
+// withListID returns der with the 16-byte list identifier of c replaced.
+func withListID(t *testing.T, der []byte, from, to []byte) []byte {
+	t.Helper()
+	if len(from) != 16 || bytes.Count(der, from) != 1 {
+		t.Fatalf("list identifier %X not found exactly once", from)
+	}
+	return bytes.Replace(der, from, to, 1)
+}
+
+func mustParse(t testing.TB, der []byte) *catalog.Catalog {
+	t.Helper()
+	c, err := catalog.Parse(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestBuildMatchesNewFileCatalog builds a catalog of the files that
+// New-FileCatalog catalogued in deployer/catalog.cat, at the same time, and
+// expects the same bytes except for the (random there, derived here) list
+// identifier: member order, tags, attribute order, FilePath encoding,
+// indirect data and the envelope all match field for field.
+func TestBuildMatchesNewFileCatalog(t *testing.T) {
+	want := readVector(t, "deployer/catalog.cat")
+	files, err := catalog.HashTree(context.Background(), testvectors.Path(t, "cat", "deployer", "Scripts", "Deploy-Bootstrap"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wc := mustParse(t, want)
+	got, err := catalog.Build(files, catalog.BuildOptions{Version: 2, Time: wc.ThisUpdate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = withListID(t, got, mustParse(t, got).ListIdentifier, wc.ListIdentifier)
+	if !bytes.Equal(got, want) {
+		t.Errorf("built catalog differs from New-FileCatalog's\n got %X\nwant %X", got, want)
+	}
+}
+
+// TestBuildMatchesNewFileCatalogPE does the same for PE members with the
+// signed pester catalog (New-FileCatalog v2 over four DLLs): the CTL we
+// build from the same DLLs equals the one Microsoft's tool signed.
+func TestBuildMatchesNewFileCatalogPE(t *testing.T) {
+	want := readVector(t, "pester/lib/catalog.cat")
+	wc := mustParse(t, want)
+	files, err := catalog.HashTree(context.Background(), testvectors.Path(t, "cat", "pester", "lib"),
+		&catalog.HashOptions{Exclude: []string{"*.cat"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The catalog was made on Windows from legacy\Gherkin.dll; the
+	// repository's copy is named gherkin.dll. Take the catalog's spelling.
+	for i, f := range files {
+		if f.Path == "legacy/gherkin.dll" {
+			files[i].Path = "legacy/Gherkin.dll"
+		}
+		if f.Kind != catalog.KindPE {
+			t.Errorf("%s: kind %v, want PE", f.Path, f.Kind)
+		}
+	}
+	got, err := catalog.Build(files, catalog.BuildOptions{Time: wc.ThisUpdate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = withListID(t, got, mustParse(t, got).ListIdentifier, wc.ListIdentifier)
+	g, w := ctlOf(t, got), ctlOf(t, want)
+	if len(w) < 1000 || w[0] != 0x30 {
+		t.Fatalf("CTL not found: %X", w)
+	}
+	if !bytes.Equal(g, w) {
+		t.Errorf("built CTL differs from New-FileCatalog's\n got %X\nwant %X", g, w)
+	}
+}
+
+func fakeFile(path, content string, kind catalog.Kind) catalog.File {
+	s256, s1 := sha256.Sum256([]byte(content)), sha1.Sum([]byte(content))
+	f := catalog.File{Path: path, Size: int64(len(content)), Kind: kind}
+	if content != "" {
+		f.SHA256, f.SHA1 = s256[:], s1[:]
+	}
+	return f
+}
+
+func TestBuildRoundTrip(t *testing.T) {
+	when := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	files := []catalog.File{
+		fakeFile("b/script.js", "console.log(1)\n", catalog.KindFlat),
+		fakeFile("a.dll", "pretend this is a PE image", catalog.KindPE),
+		fakeFile("empty.txt", "", 0),
+		fakeFile("z/ünïcode name.json", "{}", catalog.KindFlat),
+	}
+	osAttr := catalog.NewAttribute("OSAttr", "2:10.0")
+	for _, version := range []int{1, 2} {
+		t.Run("v"+string(rune('0'+version)), func(t *testing.T) {
+			der, err := catalog.Build(files, catalog.BuildOptions{Version: version, Time: when, Attributes: []catalog.Attribute{osAttr}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := mustParse(t, der)
+			if c.Version != version || !c.ThisUpdate.Equal(when) || len(c.ListIdentifier) != 16 || c.Signed() {
+				t.Errorf("header: version %d, time %v, list id %X, signed %v", c.Version, c.ThisUpdate, c.ListIdentifier, c.Signed())
+			}
+			// Catalog attributes: OSAttr, then the empty file.
+			if len(c.Attributes) != 2 || c.Attributes[0].Name != "OSAttr" || c.Attributes[0].Text() != "2:10.0" ||
+				c.Attributes[1].Name != "FilePath" || c.Attributes[1].Text() != "empty.txt" ||
+				c.Attributes[1].Flags != 0x10010001 {
+				t.Errorf("catalog attributes = %+v", c.Attributes)
+			}
+			perFile := 1
+			if version == 2 {
+				perFile = 2
+			}
+			if len(c.Members) != 3*perFile {
+				t.Fatalf("%d members, want %d", len(c.Members), 3*perFile)
+			}
+			if !slices.IsSortedFunc(c.Members, func(a, b catalog.Member) int { return bytes.Compare(a.Tag, b.Tag) }) {
+				t.Error("members not sorted by tag")
+			}
+			byPath := map[string][]*catalog.Member{}
+			for i := range c.Members {
+				m := &c.Members[i]
+				fp, ok := m.Attribute("FilePath")
+				if !ok || fp.Flags != catalog.DefaultFlags {
+					t.Fatalf("member %s: FilePath %+v", m.TagString(), fp)
+				}
+				if !bytes.HasSuffix(fp.Value, []byte{0, 0}) {
+					t.Errorf("FilePath %q is not NUL-terminated UTF-16", fp.Value)
+				}
+				byPath[fp.Text()] = append(byPath[fp.Text()], m)
+			}
+			for _, f := range files {
+				if f.Size == 0 {
+					continue
+				}
+				ms := byPath[strings.ReplaceAll(f.Path, "/", `\`)]
+				if len(ms) != perFile {
+					t.Fatalf("%s: %d members", f.Path, len(ms))
+				}
+				for _, m := range ms {
+					if m.Kind != f.Kind {
+						t.Errorf("%s: kind %v, want %v", f.Path, m.Kind, f.Kind)
+					}
+					switch {
+					case version == 1:
+						wantTag := strings.ToUpper(hex.EncodeToString(f.SHA1))
+						if m.TagString() != wantTag || len(m.Tag) != 82 || m.DigestAlgorithm != crypto.SHA1 ||
+							!bytes.Equal(m.Digest, f.SHA1) || m.MemberInfoVersion != 512 || m.Compat {
+							t.Errorf("%s: v1 member %+v", f.Path, m)
+						}
+					case m.Compat:
+						if !bytes.Equal(m.Tag, f.SHA1) || m.Digest != nil || m.MemberInfo2 < 0 {
+							t.Errorf("%s: compat member %+v", f.Path, m)
+						}
+					default:
+						if !bytes.Equal(m.Tag, f.SHA256) || !bytes.Equal(m.Digest, f.SHA256) || m.DigestAlgorithm != crypto.SHA256 {
+							t.Errorf("%s: v2 member %+v", f.Path, m)
+						}
+					}
+				}
+			}
+			// Deterministic: same input, same bytes; another time, another list id.
+			again, _ := catalog.Build(files, catalog.BuildOptions{Version: version, Time: when, Attributes: []catalog.Attribute{osAttr}})
+			if !bytes.Equal(der, again) {
+				t.Error("two builds of the same input differ")
+			}
+			later, _ := catalog.Build(files, catalog.BuildOptions{Version: version, Time: when.Add(time.Second), Attributes: []catalog.Attribute{osAttr}})
+			if bytes.Equal(mustParse(t, later).ListIdentifier, c.ListIdentifier) {
+				t.Error("list identifier does not depend on the time")
+			}
+			// Input order does not matter.
+			rev := slices.Clone(files)
+			slices.Reverse(rev)
+			if r, _ := catalog.Build(rev, catalog.BuildOptions{Version: version, Time: when, Attributes: []catalog.Attribute{osAttr}}); !bytes.Equal(r, der) {
+				t.Error("build depends on the order of files")
+			}
+		})
+	}
+}
+
+func TestBuildErrors(t *testing.T) {
+	when := time.Unix(1700000000, 0)
+	good := fakeFile("a.js", "x", catalog.KindFlat)
+	tests := []struct {
+		name  string
+		files []catalog.File
+		opts  catalog.BuildOptions
+		want  string
+	}{
+		{"version 3", []catalog.File{good}, catalog.BuildOptions{Version: 3, Time: when}, "version 3"},
+		{"no time", []catalog.File{good}, catalog.BuildOptions{}, "no time"},
+		{"duplicate path", []catalog.File{good, good}, catalog.BuildOptions{Time: when}, "a.js: listed twice"},
+		{"case duplicate", []catalog.File{good, fakeFile("A.js", "y", catalog.KindFlat)}, catalog.BuildOptions{Time: when}, "differ only in case"},
+		{"absolute path", []catalog.File{fakeFile("/etc/passwd", "x", catalog.KindFlat)}, catalog.BuildOptions{Time: when}, "not a clean relative path"},
+		{"dot-dot path", []catalog.File{fakeFile("../x", "x", catalog.KindFlat)}, catalog.BuildOptions{Time: when}, "not a clean relative path"},
+		{"backslash path", []catalog.File{fakeFile(`a\b`, "x", catalog.KindFlat)}, catalog.BuildOptions{Time: when}, "not a clean relative path"},
+		{"unclean path", []catalog.File{fakeFile("a//b", "x", catalog.KindFlat)}, catalog.BuildOptions{Time: when}, "not a clean relative path"},
+		{"no kind", []catalog.File{fakeFile("a", "x", 0)}, catalog.BuildOptions{Time: when}, "neither PE nor flat"},
+		{"missing digest", []catalog.File{{Path: "a", Size: 1, Kind: catalog.KindFlat}}, catalog.BuildOptions{Time: when}, "a: missing digest"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := catalog.Build(tt.files, tt.opts)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "catalog: build: ") {
+				t.Fatalf("Build = %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+}
