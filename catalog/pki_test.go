@@ -87,7 +87,7 @@ func getPKI(t testing.TB) *testPKI {
 		year := 365 * 24 * time.Hour
 		ca := func(cn string) *x509.Certificate {
 			return &x509.Certificate{
-				Subject: pkix.Name{CommonName: cn}, NotBefore: p.now.Add(-year), NotAfter: p.now.Add(10 * year),
+				Subject: pkix.Name{CommonName: cn}, NotBefore: p.now.Add(-5 * year), NotAfter: p.now.Add(10 * year),
 				IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
 			}
 		}

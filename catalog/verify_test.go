@@ -1,0 +1,305 @@
+package catalog_test
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/asn1"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/intactdev/intact/catalog"
+)
+
+// unsignedCatalog builds a small v2 catalog for signing tests.
+func unsignedCatalog(t testing.TB) []byte {
+	t.Helper()
+	der, err := catalog.Build([]catalog.File{
+		fakeFile("app.js", "console.log('hello')\n", catalog.KindFlat),
+		fakeFile("lib/util.js", "module.exports = 1\n", catalog.KindFlat),
+	}, catalog.BuildOptions{Time: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
+}
+
+func sign(t testing.TB, der []byte, key crypto.Signer, certs ...*x509.Certificate) []byte {
+	t.Helper()
+	signed, err := catalog.Sign(der, key, certs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signed
+}
+
+func TestSignVerify(t *testing.T) {
+	p := getPKI(t)
+	unsigned := unsignedCatalog(t)
+	tests := []struct {
+		name  string
+		key   crypto.Signer
+		certs []*x509.Certificate
+		chain int // expected chain length
+	}{
+		{"RSA leaf, ECDSA intermediate", p.leafKey, []*x509.Certificate{p.leaf, p.inter}, 3},
+		{"ECDSA leaf", p.ecLeafKey, []*x509.Certificate{p.ecLeaf, p.inter, p.root}, 3},
+		{"self-signed", p.selfSignedKey, []*x509.Certificate{p.selfSigned}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			signed := sign(t, unsigned, tt.key, tt.certs...)
+			c := mustParse(t, signed)
+			if !c.Signed() || len(c.Certificates) != len(tt.certs) || c.Signers[0].Certificate == nil ||
+				!c.Signers[0].Certificate.Equal(tt.certs[0]) || c.Signers[0].DigestAlgorithm != crypto.SHA256 {
+				t.Fatalf("signed catalog: %d certs, signers %+v", len(c.Certificates), c.Signers)
+			}
+			// Signing keeps the CTL bytes.
+			if !bytes.Equal(ctlOf(t, signed), ctlOf(t, unsigned)) {
+				t.Fatal("signing changed the CTL")
+			}
+			root := p.root
+			if tt.chain == 1 {
+				root = p.selfSigned
+			}
+			chains, err := c.Verify(catalog.VerifyOptions{Roots: pool(root)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(chains) == 0 || len(chains[0]) != tt.chain || !chains[0][len(chains[0])-1].Equal(root) {
+				t.Fatalf("chains = %v", chains)
+			}
+			if err := c.CheckSignature(); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// TestVerifyPinnedEmbeddedRoot: the enforcer pins roots by TBS hash and so
+// verifies with a pool made of an embedded certificate.
+func TestVerifyPinnedEmbeddedRoot(t *testing.T) {
+	p := getPKI(t)
+	c := mustParse(t, sign(t, unsignedCatalog(t), p.leafKey, p.leaf, p.inter, p.root))
+	var embeddedRoot *x509.Certificate
+	for _, cert := range c.Certificates {
+		if bytes.Equal(cert.RawTBSCertificate, p.root.RawTBSCertificate) {
+			embeddedRoot = cert
+		}
+	}
+	if embeddedRoot == nil {
+		t.Fatal("root not embedded")
+	}
+	if _, err := c.Verify(catalog.VerifyOptions{Roots: pool(embeddedRoot)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestVerifyErrors: each way a signed catalog can be bad gives its own error.
+func TestVerifyErrors(t *testing.T) {
+	p := getPKI(t)
+	unsigned := unsignedCatalog(t)
+	good := sign(t, unsigned, p.leafKey, p.leaf, p.inter)
+
+	// A byte of a member digest inside the CTL.
+	tamperedCTL := bytes.Clone(good)
+	tag := mustParse(t, good).Members[0].Tag
+	i := bytes.Index(tamperedCTL, tag)
+	if len(tag) < 20 || i < 0 {
+		t.Fatal("member tag not found")
+	}
+	tamperedCTL[i] ^= 1
+
+	// The last byte of the signature value.
+	tamperedSig := bytes.Clone(good)
+	tamperedSig[len(tamperedSig)-1] ^= 1
+
+	// The contentType attribute's value (the second szOID_CTL in the file;
+	// the first is the SignedData content type) becomes 1.3.6.1.4.1.311.10.2.
+	ctl := []byte{0x06, 0x09, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x0a, 0x01}
+	wrongType := bytes.Clone(good)
+	first := bytes.Index(wrongType, ctl)
+	second := first + 1 + bytes.Index(wrongType[first+1:], ctl)
+	if second <= first {
+		t.Fatal("contentType attribute not found")
+	}
+	wrongType[second+len(ctl)-1] = 0x02
+
+	tests := []struct {
+		name string
+		der  []byte
+		opts catalog.VerifyOptions
+		want error
+		msg  string
+	}{
+		{"unsigned", unsigned, catalog.VerifyOptions{Roots: pool(p.root)}, catalog.ErrUnsigned, ""},
+		{"tampered CTL", tamperedCTL, catalog.VerifyOptions{Roots: pool(p.root)}, catalog.ErrDigestMismatch, ""},
+		{"tampered signature", tamperedSig, catalog.VerifyOptions{Roots: pool(p.root)}, catalog.ErrSignature, "verification error"},
+		{"wrong content type", wrongType, catalog.VerifyOptions{Roots: pool(p.root)}, catalog.ErrContentType, "1.3.6.1.4.1.311.10.2"},
+		{"untrusted root", good, catalog.VerifyOptions{Roots: pool(p.otherRoot)}, catalog.ErrUntrusted, "unknown authority"},
+		{"no roots", good, catalog.VerifyOptions{}, catalog.ErrUntrusted, "no trusted roots"},
+		{"intermediate missing", sign(t, unsigned, p.leafKey, p.leaf), catalog.VerifyOptions{Roots: pool(p.root)}, catalog.ErrUntrusted, ""},
+		{"intermediate given by caller", sign(t, unsigned, p.leafKey, p.leaf), catalog.VerifyOptions{Roots: pool(p.root), Intermediates: pool(p.inter)}, nil, ""},
+		{"expired", sign(t, unsigned, p.expiredKey, p.expired, p.inter), catalog.VerifyOptions{Roots: pool(p.root)}, catalog.ErrExpired, "expired"},
+		{"valid at a past time", sign(t, unsigned, p.expiredKey, p.expired, p.inter), catalog.VerifyOptions{Roots: pool(p.root), CurrentTime: p.expired.NotBefore.Add(time.Hour)}, nil, ""},
+		{"not yet valid", good, catalog.VerifyOptions{Roots: pool(p.root), CurrentTime: p.leaf.NotBefore.Add(-time.Hour)}, catalog.ErrExpired, ""},
+		{"no EKU", sign(t, unsigned, p.noEKUKey, p.noEKU, p.inter), catalog.VerifyOptions{Roots: pool(p.root)}, catalog.ErrUsage, "no code-signing"},
+		{"TLS server EKU", sign(t, unsigned, p.serverAuthKey, p.serverAuth, p.inter), catalog.VerifyOptions{Roots: pool(p.root)}, catalog.ErrUsage, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := catalog.Parse(tt.der)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.Verify(tt.opts)
+			if tt.want == nil {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.msg) || !strings.HasPrefix(err.Error(), "catalog: ") {
+				t.Fatalf("Verify = %v, want %v containing %q", err, tt.want, tt.msg)
+			}
+			// Exactly one of the sentinel errors applies.
+			for _, other := range []error{catalog.ErrUnsigned, catalog.ErrDigestMismatch, catalog.ErrSignature,
+				catalog.ErrContentType, catalog.ErrUntrusted, catalog.ErrExpired, catalog.ErrUsage, catalog.ErrWeakDigest} {
+				if other != tt.want && errors.Is(err, other) {
+					t.Errorf("Verify = %v, also matches %v", err, other)
+				}
+			}
+		})
+	}
+}
+
+// TestVerifyVectors: the signed real catalogs pass the signature check.
+// micronucleus verifies fully with its embedded self-signed certificate as
+// root (SHA-1, so only with AllowSHA1); the Microsoft ones fail only for
+// the unknown root.
+func TestVerifyVectors(t *testing.T) {
+	for rel := range vectorCatalogs(t) {
+		t.Run(rel, func(t *testing.T) {
+			c := parseVector(t, rel)
+			if !c.Signed() {
+				if err := c.CheckSignature(); !errors.Is(err, catalog.ErrUnsigned) {
+					t.Fatalf("CheckSignature = %v, want ErrUnsigned", err)
+				}
+				return
+			}
+			if err := c.CheckSignature(); err != nil {
+				t.Fatal(err)
+			}
+			at := c.Signers[0].Certificate.NotBefore.Add(24 * time.Hour)
+			_, err := c.Verify(catalog.VerifyOptions{Roots: x509.NewCertPool(), AllowSHA1: true, CurrentTime: at})
+			if !errors.Is(err, catalog.ErrUntrusted) {
+				t.Fatalf("Verify with no trusted root = %v, want ErrUntrusted", err)
+			}
+		})
+	}
+	c := parseVector(t, "micronucleus/micronucleus_bootloader.cat")
+	opts := catalog.VerifyOptions{Roots: pool(c.Certificates...), CurrentTime: c.ThisUpdate.Add(24 * time.Hour)}
+	if _, err := c.Verify(opts); !errors.Is(err, catalog.ErrWeakDigest) {
+		t.Fatalf("Verify(SHA-1 signer) = %v, want ErrWeakDigest", err)
+	}
+	opts.AllowSHA1 = true
+	chains, err := c.Verify(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cn := chains[0][0].Subject.CommonName; cn != `USB\VID_16D0&PID_0753 (libwdi autogenerated)` {
+		t.Errorf("signer %q", cn)
+	}
+	// Re-signing a Microsoft catalog keeps its CTL and verifies.
+	p := getPKI(t)
+	orig := readVector(t, "relic/hyperv.cat")
+	resigned := sign(t, orig, p.ecLeafKey, p.ecLeaf, p.inter)
+	if !bytes.Equal(ctlOf(t, resigned), ctlOf(t, orig)) {
+		t.Fatal("re-signing changed the CTL")
+	}
+	if _, err := mustParse(t, resigned).Verify(catalog.VerifyOptions{Roots: pool(p.root)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSignErrors(t *testing.T) {
+	p := getPKI(t)
+	unsigned := unsignedCatalog(t)
+	_, edKey, _ := ed25519.GenerateKey(rand.Reader)
+	tests := []struct {
+		name  string
+		der   []byte
+		key   crypto.Signer
+		certs []*x509.Certificate
+		want  string
+	}{
+		{"no certificate", unsigned, p.leafKey, nil, "no signer certificate"},
+		{"key does not match", unsigned, p.ecLeafKey, []*x509.Certificate{p.leaf}, "does not match"},
+		{"Ed25519", unsigned, edKey, []*x509.Certificate{p.leaf}, "does not match"},
+		{"not a catalog", []byte("hello"), p.leafKey, []*x509.Certificate{p.leaf}, "ContentInfo"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := catalog.Sign(tt.der, tt.key, tt.certs, nil)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "catalog: ") {
+				t.Fatalf("Sign = %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestSignOptions: the signing time is an authenticated attribute when
+// asked for; the unauthenticated-attribute hook (for RFC 3161 timestamps)
+// sees the signature and its attributes do not break verification; RSA
+// signing is reproducible.
+func TestSignOptions(t *testing.T) {
+	p := getPKI(t)
+	unsigned := unsignedCatalog(t)
+	when := time.Date(2026, 11, 27, 1, 2, 3, 0, time.UTC)
+	var seen []byte
+	marker := []byte("intact-test-timestamp-token")
+	attr, err := asn1.Marshal(struct {
+		Type   asn1.ObjectIdentifier
+		Values []asn1.RawValue `asn1:"set"`
+	}{asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 3, 3, 1}, []asn1.RawValue{{Tag: asn1.TagOctetString, Bytes: marker}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed, err := catalog.Sign(unsigned, p.leafKey, []*x509.Certificate{p.leaf, p.inter}, &catalog.SignOptions{
+		SigningTime: when,
+		UnauthenticatedAttributes: func(sig []byte) ([][]byte, error) {
+			seen = bytes.Clone(sig)
+			return [][]byte{attr}, nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 256 || !bytes.Contains(signed, seen) || !bytes.Contains(signed, marker) {
+		t.Fatalf("hook saw a %d-byte signature; signature embedded %v, attribute embedded %v",
+			len(seen), bytes.Contains(signed, seen), bytes.Contains(signed, marker))
+	}
+	c := mustParse(t, signed)
+	if !c.Signers[0].SigningTime.Equal(when) {
+		t.Errorf("signing time %v, want %v", c.Signers[0].SigningTime, when)
+	}
+	if _, err := c.Verify(catalog.VerifyOptions{Roots: pool(p.root)}); err != nil {
+		t.Fatal(err)
+	}
+	if !mustParse(t, sign(t, unsigned, p.leafKey, p.leaf)).Signers[0].SigningTime.IsZero() {
+		t.Error("signing time present by default")
+	}
+	if !bytes.Equal(sign(t, unsigned, p.leafKey, p.leaf), sign(t, unsigned, p.leafKey, p.leaf)) {
+		t.Error("RSA signing is not reproducible")
+	}
+	_, err = catalog.Sign(unsigned, p.leafKey, []*x509.Certificate{p.leaf}, &catalog.SignOptions{
+		UnauthenticatedAttributes: func([]byte) ([][]byte, error) { return nil, errors.New("TSA down") },
+	})
+	if err == nil || !strings.Contains(err.Error(), "TSA down") {
+		t.Fatalf("Sign with failing hook = %v", err)
+	}
+}
