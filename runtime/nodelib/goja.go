@@ -1,0 +1,18 @@
+package nodelib
+
+import (
+	"github.com/dop251/goja"
+	"github.com/dop251/goja_nodejs/buffer"
+	"github.com/dop251/goja_nodejs/url"
+)
+
+// The Buffer class and the WHATWG URL classes come from goja_nodejs; the
+// JavaScript modules buffer and url complete them.
+func init() {
+	natives["internal/goja_buffer"] = func(s *libState, module *goja.Object) {
+		buffer.Require(s.rt, module)
+	}
+	natives["internal/goja_url"] = func(s *libState, module *goja.Object) {
+		url.Require(s.rt, module)
+	}
+}

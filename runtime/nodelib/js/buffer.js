@@ -1,0 +1,155 @@
+'use strict';
+// node:buffer: goja_nodejs's Buffer, completed with the parts of Node's API
+// that npm packages commonly use.
+
+const { Buffer } = internalBinding('goja_buffer');
+const { codedError, invalidArgType } = require('internal/errors');
+const { inspect } = require('internal/inspect');
+
+const kMaxLength = 2 ** 32;
+const INSPECT_MAX_BYTES = 50;
+const proto = Buffer.prototype;
+
+const define = (obj, name, value) =>
+  Object.defineProperty(obj, name, { value, writable: true, configurable: true, enumerable: false });
+
+function isBuffer(b) {
+  return b instanceof Buffer;
+}
+
+const encodings = new Set(['utf8', 'utf-8', 'hex', 'base64', 'base64url', 'ascii', 'latin1', 'binary', 'ucs2', 'ucs-2', 'utf16le', 'utf-16le']);
+function isEncoding(enc) {
+  return typeof enc === 'string' && enc !== '' && encodings.has(enc.toLowerCase());
+}
+
+function byteLength(value, encoding) {
+  if (typeof value !== 'string') {
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value.byteLength;
+    throw invalidArgType('string', ['string', 'Buffer', 'ArrayBuffer'], value);
+  }
+  return Buffer.from(value, encoding).length;
+}
+
+function allocUnsafe(size) {
+  if (typeof size !== 'number') throw invalidArgType('size', 'number', size);
+  return Buffer.alloc(size);
+}
+
+function compare(a, b) {
+  if (!(a instanceof Uint8Array)) throw invalidArgType('buf1', ['Buffer', 'Uint8Array'], a);
+  if (!(b instanceof Uint8Array)) throw invalidArgType('buf2', ['Buffer', 'Uint8Array'], b);
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  }
+  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
+}
+
+define(Buffer, 'isBuffer', isBuffer);
+define(Buffer, 'isEncoding', isEncoding);
+define(Buffer, 'byteLength', byteLength);
+define(Buffer, 'allocUnsafe', allocUnsafe);
+define(Buffer, 'allocUnsafeSlow', allocUnsafe);
+define(Buffer, 'compare', compare);
+
+// Views of a Buffer are Buffers.
+function subarray(start, end) {
+  const len = this.length;
+  start = start === undefined ? 0 : Math.trunc(Number(start)) || 0;
+  end = end === undefined ? len : Math.trunc(Number(end)) || 0;
+  if (start < 0) start = Math.max(len + start, 0); else if (start > len) start = len;
+  if (end < 0) end = Math.max(len + end, 0); else if (end > len) end = len;
+  if (end < start) end = start;
+  const view = new Uint8Array(this.buffer, this.byteOffset + start, end - start);
+  Object.setPrototypeOf(view, proto);
+  return view;
+}
+define(proto, 'subarray', subarray);
+define(proto, 'slice', subarray);
+
+define(proto, 'toJSON', function toJSON() {
+  return { type: 'Buffer', data: Array.from(this) };
+});
+
+define(proto, 'compare', function (target, tStart = 0, tEnd = target.length, sStart = 0, sEnd = this.length) {
+  return compare(this.subarray(sStart, sEnd), Uint8Array.prototype.subarray.call(target, tStart, tEnd));
+});
+
+define(proto, 'copy', function copy(target, targetStart = 0, sourceStart = 0, sourceEnd = this.length) {
+  if (sourceEnd > this.length) sourceEnd = this.length;
+  if (targetStart >= target.length || sourceStart >= sourceEnd) return 0;
+  const n = Math.min(sourceEnd - sourceStart, target.length - targetStart);
+  Uint8Array.prototype.set.call(target, Uint8Array.prototype.subarray.call(this, sourceStart, sourceStart + n), targetStart);
+  return n;
+});
+
+function toBytes(value, encoding) {
+  if (typeof value === 'number') return Uint8Array.of(value & 255);
+  if (typeof value === 'string') return Buffer.from(value, encoding);
+  return value;
+}
+
+define(proto, 'indexOf', function indexOf(value, byteOffset = 0, encoding) {
+  if (typeof byteOffset === 'string') { encoding = byteOffset; byteOffset = 0; }
+  const needle = toBytes(value, encoding);
+  if (byteOffset < 0) byteOffset = Math.max(this.length + byteOffset, 0);
+  outer: for (let i = byteOffset; i + needle.length <= this.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (this[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+});
+
+define(proto, 'lastIndexOf', function lastIndexOf(value, byteOffset = this.length, encoding) {
+  if (typeof byteOffset === 'string') { encoding = byteOffset; byteOffset = this.length; }
+  const needle = toBytes(value, encoding);
+  if (byteOffset < 0) byteOffset = this.length + byteOffset;
+  outer: for (let i = Math.min(byteOffset, this.length - needle.length); i >= 0; i--) {
+    for (let j = 0; j < needle.length; j++) if (this[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+});
+
+define(proto, 'includes', function includes(value, byteOffset, encoding) {
+  return this.indexOf(value, byteOffset, encoding) !== -1;
+});
+
+define(proto, 'fill', function fill(value, offset = 0, end = this.length, encoding) {
+  if (typeof offset === 'string') { encoding = offset; offset = 0; end = this.length; }
+  if (typeof end === 'string') { encoding = end; end = this.length; }
+  const bytes = toBytes(value, encoding);
+  if (bytes.length === 0) return Uint8Array.prototype.fill.call(this, 0, offset, end);
+  for (let i = offset, j = 0; i < end; i++, j = (j + 1) % bytes.length) this[i] = bytes[j];
+  return this;
+});
+
+define(proto, 'swap16', function swap16() {
+  if (this.length % 2 !== 0) throw codedError(RangeError, 'ERR_INVALID_BUFFER_SIZE', 'Buffer size must be a multiple of 16-bits');
+  for (let i = 0; i < this.length; i += 2) { const t = this[i]; this[i] = this[i + 1]; this[i + 1] = t; }
+  return this;
+});
+
+define(proto, 'toLocaleString', proto.toString);
+
+define(proto, inspect.custom, function (recurseTimes, ctx) {
+  let str = '';
+  const n = Math.min(INSPECT_MAX_BYTES, this.length);
+  for (let i = 0; i < n; i++) str += (i === 0 ? '' : ' ') + this[i].toString(16).padStart(2, '0');
+  const remaining = this.length - INSPECT_MAX_BYTES;
+  if (remaining > 0) str += ` ... ${remaining} more byte${remaining > 1 ? 's' : ''}`;
+  return `<${this.constructor.name} ${str}>`;
+});
+
+const SlowBuffer = function SlowBuffer(size) { return allocUnsafe(size); };
+
+module.exports = {
+  Buffer,
+  SlowBuffer,
+  kMaxLength,
+  kStringMaxLength: 2 ** 29 - 24,
+  INSPECT_MAX_BYTES,
+  constants: { MAX_LENGTH: kMaxLength, MAX_STRING_LENGTH: 2 ** 29 - 24 },
+  atob: (...a) => require('internal/globals').atob(...a),
+  btoa: (...a) => require('internal/globals').btoa(...a),
+};

@@ -1,0 +1,113 @@
+'use strict';
+// Web globals Node provides: atob, btoa, structuredClone.
+
+const { codedError } = require('internal/errors');
+const insp = require('internal/inspect');
+
+const b64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+function domException(message, name) {
+  if (typeof DOMException === 'function') return new DOMException(message, name);
+  const err = new Error(message);
+  err.name = name;
+  return err;
+}
+
+function btoa(input) {
+  if (arguments.length === 0) throw codedError(TypeError, 'ERR_MISSING_ARGS', 'The "input" argument must be specified');
+  const s = `${input}`;
+  let out = '';
+  for (let i = 0; i < s.length; i += 3) {
+    const c = [s.charCodeAt(i), s.charCodeAt(i + 1), s.charCodeAt(i + 2)];
+    for (const x of c) if (x > 255) throw domException('Invalid character', 'InvalidCharacterError');
+    const n = (c[0] << 16) | ((c[1] || 0) << 8) | (c[2] || 0);
+    out += b64[(n >> 18) & 63] + b64[(n >> 12) & 63] +
+      (i + 1 < s.length ? b64[(n >> 6) & 63] : '=') + (i + 2 < s.length ? b64[n & 63] : '=');
+  }
+  return out;
+}
+
+function atob(input) {
+  if (arguments.length === 0) throw codedError(TypeError, 'ERR_MISSING_ARGS', 'The "input" argument must be specified');
+  let s = `${input}`.replace(/[\t\n\f\r ]/g, '');
+  if (s.length % 4 === 0) s = s.replace(/==?$/, '');
+  if (s.length % 4 === 1 || /[^A-Za-z0-9+/]/.test(s)) {
+    throw domException('The string to be decoded is not correctly encoded.', 'InvalidCharacterError');
+  }
+  let out = '';
+  let bits = 0;
+  let acc = 0;
+  for (const ch of s) {
+    acc = (acc << 6) | b64.indexOf(ch);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += String.fromCharCode((acc >> bits) & 255);
+    }
+  }
+  return out;
+}
+
+// structuredClone copies what the HTML structured clone algorithm copies for
+// plain data: primitives, plain objects, arrays, Date, RegExp, Map, Set,
+// ArrayBuffer and typed arrays, errors; cycles are preserved. Functions and
+// symbols cannot be cloned.
+function structuredClone(value, options) {
+  if (arguments.length === 0) throw codedError(TypeError, 'ERR_MISSING_ARGS', 'The "value" argument must be specified');
+  const memo = new Map();
+  const clone = (v) => {
+    if (typeof v === 'function' || typeof v === 'symbol') {
+      throw domException(`${typeof v === 'function' ? insp.inspect(v) : String(v)} could not be cloned.`, 'DataCloneError');
+    }
+    if (v === null || typeof v !== 'object') return v;
+    if (memo.has(v)) return memo.get(v);
+    let out;
+    if (Array.isArray(v)) {
+      out = new Array(v.length);
+      memo.set(v, out);
+      for (const k of Object.keys(v)) out[k] = clone(v[k]);
+      return out;
+    }
+    if (insp.isDate(v)) out = new Date(v.getTime());
+    else if (insp.isRegExp(v)) out = new RegExp(v.source, v.flags);
+    else if (insp.isArrayBuffer(v)) out = v.slice(0);
+    else if (ArrayBuffer.isView(v)) {
+      const name = insp.typedArrayName(v) || 'DataView';
+      const Ctor = globalThis[name === 'Uint8Array' ? 'Uint8Array' : name];
+      const buf = clone(v.buffer);
+      out = name === 'DataView' ? new DataView(buf, v.byteOffset, v.byteLength)
+        : new Ctor(buf, v.byteOffset, v.length);
+    } else if (insp.isMap(v)) {
+      out = new Map();
+      memo.set(v, out);
+      for (const [k, x] of v) out.set(clone(k), clone(x));
+      return out;
+    } else if (insp.isSet(v)) {
+      out = new Set();
+      memo.set(v, out);
+      for (const x of v) out.add(clone(x));
+      return out;
+    } else if (insp.isError(v)) {
+      const Ctor = { EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError }[v.name] || Error;
+      out = new Ctor(v.message);
+      if (typeof v.stack === 'string') out.stack = v.stack;
+      if ('cause' in v) out.cause = clone(v.cause);
+    } else {
+      const boxed = insp.boxedKind(v);
+      if (boxed !== undefined) {
+        if (boxed[0] === 'Symbol') throw domException('Symbol could not be cloned.', 'DataCloneError');
+        out = Object(boxed[1]);
+      } else {
+        out = {};
+        memo.set(v, out);
+        for (const k of Object.keys(v)) out[k] = clone(v[k]);
+        return out;
+      }
+    }
+    memo.set(v, out);
+    return out;
+  };
+  return clone(value);
+}
+
+module.exports = { atob, btoa, structuredClone };

@@ -1,0 +1,238 @@
+'use strict';
+// node:util
+
+const insp = require('internal/inspect');
+const native = internalBinding('util');
+const { isDeepStrictEqual } = require('internal/comparisons');
+const types = require('util/types');
+const { codedError, invalidArgType } = require('internal/errors');
+
+const { inspect, format, formatWithOptions } = insp;
+
+const kCustomPromisify = Symbol.for('nodejs.util.promisify.custom');
+
+function promisify(original) {
+  if (typeof original !== 'function') throw invalidArgType('original', 'Function', original);
+  if (original[kCustomPromisify]) {
+    const fn = original[kCustomPromisify];
+    if (typeof fn !== 'function') throw invalidArgType('util.promisify.custom', 'Function', fn);
+    return Object.defineProperty(fn, kCustomPromisify, { value: fn, enumerable: false, writable: false, configurable: true });
+  }
+  function fn(...args) {
+    return new Promise((resolve, reject) => {
+      Reflect.apply(original, this, [...args, (err, ...values) => {
+        if (err) return reject(err);
+        resolve(values[0]);
+      }]);
+    });
+  }
+  Object.setPrototypeOf(fn, Object.getPrototypeOf(original));
+  Object.defineProperty(fn, kCustomPromisify, { value: fn, enumerable: false, writable: false, configurable: true });
+  return Object.defineProperties(fn, Object.getOwnPropertyDescriptors(original));
+}
+promisify.custom = kCustomPromisify;
+
+function callbackify(original) {
+  if (typeof original !== 'function') throw invalidArgType('original', 'Function', original);
+  function callbackified(...args) {
+    const cb = args.pop();
+    if (typeof cb !== 'function') throw invalidArgType('last argument', 'Function', cb);
+    const onRejected = (reason) => {
+      if (!reason) {
+        const err = new Error('Promise was rejected with a falsy value');
+        err.code = 'ERR_FALSY_VALUE_REJECTION';
+        err.reason = reason;
+        reason = err;
+      }
+      return cb(reason);
+    };
+    Reflect.apply(original, this, args).then(
+      (ret) => queueMicrotaskOrTick(() => cb(null, ret)),
+      (rej) => queueMicrotaskOrTick(() => onRejected(rej)));
+  }
+  const descriptors = Object.getOwnPropertyDescriptors(original);
+  if (typeof descriptors.length.value === 'number') descriptors.length.value++;
+  if (typeof descriptors.name.value === 'string') descriptors.name.value += 'Callbackified';
+  Object.defineProperties(callbackified, descriptors);
+  return callbackified;
+}
+
+function queueMicrotaskOrTick(fn) {
+  if (typeof process === 'object' && process && typeof process.nextTick === 'function') process.nextTick(fn);
+  else Promise.resolve().then(fn);
+}
+
+function inherits(ctor, superCtor) {
+  if (ctor === undefined || ctor === null) throw invalidArgType('ctor', 'Function', ctor);
+  if (superCtor === undefined || superCtor === null) throw invalidArgType('superCtor', 'Function', superCtor);
+  if (superCtor.prototype === undefined) throw invalidArgType('superCtor.prototype', 'Object', superCtor.prototype);
+  Object.defineProperty(ctor, 'super_', { value: superCtor, writable: true, configurable: true });
+  Object.setPrototypeOf(ctor.prototype, superCtor.prototype);
+}
+
+const warnedCodes = new Set();
+function deprecate(fn, msg, code) {
+  if (typeof fn !== 'function') throw invalidArgType('fn', 'Function', fn);
+  let warned = false;
+  function deprecated(...args) {
+    const silenced = typeof process === 'object' && process && process.noDeprecation;
+    if (!warned && !silenced) {
+      warned = true;
+      if (code === undefined || !warnedCodes.has(code)) {
+        if (code !== undefined) warnedCodes.add(code);
+        emitWarning(msg, 'DeprecationWarning', code);
+      }
+    }
+    return new.target ? Reflect.construct(fn, args, new.target) : Reflect.apply(fn, this, args);
+  }
+  Object.setPrototypeOf(deprecated, fn);
+  if (fn.prototype) deprecated.prototype = fn.prototype;
+  return deprecated;
+}
+
+function emitWarning(msg, type, code) {
+  if (typeof process === 'object' && process && typeof process.emitWarning === 'function') {
+    process.emitWarning(msg, type, code);
+    return;
+  }
+  native.writeStderr(`(node:${native.pid()}) ${code ? `[${code}] ` : ''}${type}: ${msg}\n`);
+}
+
+function debuglog(set, cb) {
+  const env = (typeof process === 'object' && process && process.env && process.env.NODE_DEBUG) || '';
+  const wanted = env.split(/[\s,]+/).filter(Boolean).map((s) => s.replace(/[|\\{}()[\]^$+?.]/g, '\\$&').replace(/\*/g, '.*'));
+  const enabled = wanted.length > 0 && new RegExp(`^(${wanted.join('|')})$`, 'i').test(set);
+  const logger = enabled
+    ? (...args) => native.writeStderr(`${set.toUpperCase()} ${native.pid()}: ${format(...args)}\n`)
+    : () => {};
+  logger.enabled = enabled;
+  if (typeof cb === 'function') cb(logger);
+  return logger;
+}
+
+// TextEncoder and TextDecoder, the WHATWG Encoding API.
+class TextEncoder {
+  get encoding() { return 'utf-8'; }
+  encode(input = '') { return new Uint8Array(native.encodeUTF8(`${input}`)); }
+  encodeInto(src, dest) {
+    const bytes = this.encode(src);
+    let read = 0;
+    let written = 0;
+    // Copy whole characters only.
+    for (const ch of `${src}`) {
+      const n = new Uint8Array(native.encodeUTF8(ch)).length;
+      if (written + n > dest.length) break;
+      dest.set(bytes.subarray(written, written + n), written);
+      written += n;
+      read += ch.length;
+    }
+    return { read, written };
+  }
+  [inspect.custom](depth, options) {
+    return `TextEncoder { encoding: 'utf-8' }`;
+  }
+}
+
+const decoderLabels = {
+  'utf-8': 'utf-8', 'utf8': 'utf-8', 'unicode-1-1-utf-8': 'utf-8',
+  'utf-16le': 'utf-16le', 'utf-16': 'utf-16le', 'ucs-2': 'utf-16le',
+  'latin1': 'latin1', 'iso-8859-1': 'latin1', 'ascii': 'latin1', 'us-ascii': 'latin1', 'windows-1252': 'latin1',
+};
+
+class TextDecoder {
+  #encoding;
+  #fatal;
+  #ignoreBOM;
+  #pending = null;
+  #bomSeen = false;
+  constructor(encoding = 'utf-8', options = {}) {
+    const enc = decoderLabels[`${encoding}`.trim().toLowerCase()];
+    if (enc === undefined) {
+      throw codedError(RangeError, 'ERR_ENCODING_NOT_SUPPORTED', `The "${encoding}" encoding is not supported`);
+    }
+    this.#encoding = enc === 'latin1' ? 'windows-1252' : enc;
+    this.#fatal = Boolean(options && options.fatal);
+    this.#ignoreBOM = Boolean(options && options.ignoreBOM);
+  }
+  get encoding() { return this.#encoding; }
+  get fatal() { return this.#fatal; }
+  get ignoreBOM() { return this.#ignoreBOM; }
+  decode(input, options = {}) {
+    const stream = Boolean(options && options.stream);
+    let bytes;
+    if (input === undefined) bytes = new Uint8Array(0);
+    else if (input instanceof ArrayBuffer) bytes = new Uint8Array(input);
+    else if (ArrayBuffer.isView(input)) bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+    else throw invalidArgType('input', ['ArrayBuffer', 'ArrayBufferView'], input);
+    if (this.#pending !== null) {
+      const joined = new Uint8Array(this.#pending.length + bytes.length);
+      joined.set(this.#pending);
+      joined.set(bytes, this.#pending.length);
+      bytes = joined;
+      this.#pending = null;
+    }
+    let out;
+    if (this.#encoding === 'utf-8') {
+      const [str, used] = native.decodeUTF8(bytes, this.#fatal, stream);
+      if (used < bytes.length) this.#pending = bytes.slice(used);
+      out = str;
+    } else if (this.#encoding === 'utf-16le') {
+      const even = bytes.length & ~1;
+      if (stream && even < bytes.length) this.#pending = bytes.slice(even);
+      out = native.decodeUTF16LE(bytes.subarray(0, stream ? even : bytes.length));
+    } else {
+      out = '';
+      for (let i = 0; i < bytes.length; i++) out += String.fromCharCode(bytes[i]);
+    }
+    if (!this.#ignoreBOM && !this.#bomSeen && out.length > 0) {
+      if (out.charCodeAt(0) === 0xfeff && this.#encoding !== 'windows-1252') out = out.slice(1);
+      this.#bomSeen = true;
+    }
+    if (!stream) this.#bomSeen = false;
+    return out;
+  }
+}
+
+function isArray(v) { return Array.isArray(v); }
+
+function stripVTControlCharacters(str) {
+  return `${str}`.replace(/[\u001B\u009B][[\]()#;?]*(?:(?:(?:(?:;[-a-zA-Z\d/#&.:=?%@~_]+)*|[a-zA-Z\d]+(?:;[-a-zA-Z\d/#&.:=?%@~_]*)*)?\u0007)|(?:(?:\d{1,4}(?:;\d{0,4})*)?[\dA-PR-TZcf-ntqry=><~]))/g, '');
+}
+
+function toUSVString(str) {
+  return `${str}`.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+}
+
+module.exports = {
+  format,
+  formatWithOptions,
+  inspect,
+  promisify,
+  callbackify,
+  inherits,
+  deprecate,
+  debuglog,
+  debug: debuglog,
+  isDeepStrictEqual,
+  types,
+  TextEncoder,
+  TextDecoder,
+  stripVTControlCharacters,
+  toUSVString,
+  // Deprecated type checks that older packages still call.
+  isArray,
+  isBoolean: (v) => typeof v === 'boolean',
+  isNull: (v) => v === null,
+  isNullOrUndefined: (v) => v === null || v === undefined,
+  isNumber: (v) => typeof v === 'number',
+  isString: (v) => typeof v === 'string',
+  isSymbol: (v) => typeof v === 'symbol',
+  isUndefined: (v) => v === undefined,
+  isRegExp: types.isRegExp,
+  isObject: (v) => v !== null && typeof v === 'object',
+  isDate: types.isDate,
+  isError: (v) => insp.isError(v),
+  isFunction: (v) => typeof v === 'function',
+  isPrimitive: (v) => v === null || (typeof v !== 'object' && typeof v !== 'function'),
+  isBuffer: (v) => typeof Buffer === 'function' && Buffer.isBuffer(v),
+};

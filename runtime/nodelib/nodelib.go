@@ -1,0 +1,228 @@
+// Package nodelib implements the Node.js core library modules that popular
+// pure-JavaScript npm packages need, for a goja runtime: path, events, util,
+// assert, string_decoder, querystring, os, tty, fs, crypto, buffer, timers,
+// stream, url and module, each loadable as "name" and "node:name".
+//
+// The modules are plain library code: they never load code from files, so
+// they are not subject to code-integrity checks (built-in modules are not
+// files). Most are written in JavaScript embedded in the binary; the parts
+// that need the operating system (fs, os, tty, crypto) call Go.
+//
+// A host wires the package in three steps, all on the runtime's goroutine:
+//
+//	reg := require.NewRegistry(...)
+//	nodelib.Register(reg)     // before any runtime uses reg
+//	reg.Enable(rt)
+//	nodelib.EnableGlobals(rt) // Buffer, URL, TextEncoder, ...
+//
+// and prints values the way Node's console does with Format and Inspect.
+// Module instances are created once per runtime, so require("util") and
+// require("node:util") return the same object.
+package nodelib
+
+import (
+	"embed"
+	"fmt"
+	"sync"
+
+	"github.com/dop251/goja"
+	"github.com/dop251/goja_nodejs/require"
+)
+
+// Modules lists the built-in module names Register provides (without the
+// "node:" prefix), in the order Node's module.builtinModules would list them.
+var Modules = []string{
+	"assert", "assert/strict", "buffer", "crypto", "events", "fs", "fs/promises",
+	"module", "os", "path", "path/posix", "path/win32", "querystring", "stream",
+	"string_decoder", "timers", "tty", "url", "util", "util/types",
+}
+
+// Register makes every module in Modules loadable through reg, under its name
+// and under "node:" + name. Registry modules take precedence over
+// goja_nodejs's own core modules of the same name (buffer, url, util), so a
+// runtime sees one coherent implementation. Register must be called before
+// reg is used.
+func Register(reg *require.Registry) {
+	for _, name := range Modules {
+		load := func(rt *goja.Runtime, module *goja.Object) {
+			module.Set("exports", state(rt).require(name))
+		}
+		reg.RegisterNativeModule(name, load)
+		reg.RegisterNativeModule("node:"+name, load)
+	}
+}
+
+// EnableGlobals defines the globals Node has and goja lacks: Buffer, URL,
+// URLSearchParams, TextEncoder, TextDecoder, atob, btoa and structuredClone.
+// It leaves alone what the host provides (console, process, timers,
+// queueMicrotask). Buffer must come from here rather than from goja_nodejs's
+// buffer.Enable, so that fs, crypto and util see the same Buffer class as
+// user code.
+func EnableGlobals(rt *goja.Runtime) {
+	s := state(rt)
+	g := rt.GlobalObject()
+	buf := s.require("buffer")
+	g.Set("Buffer", buf.Get("Buffer"))
+	url := s.require("url")
+	g.Set("URL", url.Get("URL"))
+	g.Set("URLSearchParams", url.Get("URLSearchParams"))
+	util := s.require("util")
+	g.Set("TextEncoder", util.Get("TextEncoder"))
+	g.Set("TextDecoder", util.Get("TextDecoder"))
+	globals := s.require("internal/globals")
+	for _, name := range []string{"atob", "btoa", "structuredClone"} {
+		g.Set(name, globals.Get(name))
+	}
+}
+
+// Inspect returns v formatted as Node's util.inspect(v) does with default
+// options: what console.log prints for a single non-string argument.
+func Inspect(rt *goja.Runtime, v goja.Value) string {
+	return state(rt).call("inspect", v)
+}
+
+// Format returns args formatted as Node's util.format(...args) does: what
+// console.log prints, without the trailing newline.
+func Format(rt *goja.Runtime, args []goja.Value) string {
+	return state(rt).call("format", args...)
+}
+
+// libState is the per-runtime instance of the library: the exports of each
+// module already loaded. It lives in a hidden property of the runtime's
+// global object, so it is collected with the runtime.
+type libState struct {
+	rt      *goja.Runtime
+	modules map[string]*goja.Object
+	loading map[string]*goja.Object // modules being initialised, for cycles
+	util    *goja.Object
+}
+
+var stateKey = goja.NewSymbol("nodelib")
+
+func state(rt *goja.Runtime) *libState {
+	g := rt.GlobalObject()
+	if v := g.GetSymbol(stateKey); v != nil {
+		if s, ok := v.Export().(*libState); ok {
+			return s
+		}
+	}
+	s := &libState{rt: rt, modules: map[string]*goja.Object{}, loading: map[string]*goja.Object{}}
+	if err := g.DefineDataPropertySymbol(stateKey, rt.ToValue(s), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE); err != nil {
+		panic(rt.NewGoError(err))
+	}
+	return s
+}
+
+// call invokes util[fn](args...) and returns the result as a Go string.
+func (s *libState) call(fn string, args ...goja.Value) string {
+	if s.util == nil {
+		s.util = s.require("util")
+	}
+	f, ok := goja.AssertFunction(s.util.Get(fn))
+	if !ok {
+		panic(s.rt.NewTypeError("nodelib: util.%s is not a function", fn))
+	}
+	v, err := f(goja.Undefined(), args...)
+	if err != nil {
+		panic(err)
+	}
+	return v.String()
+}
+
+// require returns the exports of the named module, initialising it on first
+// use. Names are those of Modules, "node:" prefixes are stripped, and
+// "internal/..." names reach helper modules that user code cannot load.
+func (s *libState) require(name string) *goja.Object {
+	if len(name) > 5 && name[:5] == "node:" {
+		name = name[5:]
+	}
+	if m := s.modules[name]; m != nil {
+		return m
+	}
+	if m := s.loading[name]; m != nil {
+		return m // a cycle: hand out the partial exports, as Node does
+	}
+	init, ok := natives[name]
+	if !ok {
+		init = s.jsModule(name)
+	}
+	module := s.rt.NewObject()
+	exports := s.rt.NewObject()
+	module.Set("exports", exports)
+	s.loading[name] = exports
+	defer delete(s.loading, name)
+	init(s, module)
+	m := module.Get("exports").ToObject(s.rt)
+	s.modules[name] = m
+	return m
+}
+
+// natives are the modules (or parts of modules) implemented in Go. Each
+// fills module.exports; JavaScript modules reach them as internal/<name>.
+var natives = map[string]func(s *libState, module *goja.Object){}
+
+//go:embed js/*.js
+var jsFiles embed.FS
+
+var (
+	programsMu sync.Mutex
+	programs   = map[string]*goja.Program{}
+)
+
+// program compiles the embedded JavaScript module name once per process;
+// compiled programs are shared by all runtimes.
+func program(name string) (*goja.Program, error) {
+	programsMu.Lock()
+	defer programsMu.Unlock()
+	if p := programs[name]; p != nil {
+		return p, nil
+	}
+	file := "js/" + jsFileName(name) + ".js"
+	src, err := jsFiles.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("nodelib: no module %q", name)
+	}
+	wrapped := "(function (exports, require, module, internalBinding) {" + string(src) + "\n})"
+	p, err := goja.Compile("node:"+name, wrapped, true)
+	if err != nil {
+		return nil, fmt.Errorf("nodelib: compiling %s: %w", file, err)
+	}
+	programs[name] = p
+	return p, nil
+}
+
+// jsFileName maps a module name to its embedded file: "fs/promises" lives in
+// js/fs_promises.js, "internal/globals" in js/internal_globals.js.
+func jsFileName(name string) string {
+	b := []byte(name)
+	for i, c := range b {
+		if c == '/' {
+			b[i] = '_'
+		}
+	}
+	return string(b)
+}
+
+// jsModule returns the initialiser of an embedded JavaScript module.
+func (s *libState) jsModule(name string) func(*libState, *goja.Object) {
+	return func(s *libState, module *goja.Object) {
+		p, err := program(name)
+		if err != nil {
+			panic(s.rt.NewGoError(err))
+		}
+		fnv, err := s.rt.RunProgram(p)
+		if err != nil {
+			panic(err)
+		}
+		fn, _ := goja.AssertFunction(fnv)
+		req := s.rt.ToValue(func(call goja.FunctionCall) goja.Value {
+			return s.require(call.Argument(0).String())
+		})
+		binding := s.rt.ToValue(func(call goja.FunctionCall) goja.Value {
+			return s.require("internal/" + call.Argument(0).String())
+		})
+		if _, err := fn(goja.Undefined(), module.Get("exports"), req, module, binding); err != nil {
+			panic(err)
+		}
+	}
+}
