@@ -1,9 +1,13 @@
 package intact
 
 import (
+	"fmt"
 	"log/slog"
+	"os"
+	"sync"
 
 	"github.com/intactdev/intact/enforcer"
+	"github.com/intactdev/intact/enforcer/catalogs"
 )
 
 // LoadOptions say where Load finds policy beyond the system's own.
@@ -30,9 +34,134 @@ type LoadOptions struct {
 	Enforcers []enforcer.Enforcer
 }
 
-// Load returns the policy in force for this process: the system policy, the
-// policies and catalogs named in opts and in the environment, and the OS
-// enforcers.
+// Load returns the policy in force for this process: the system policy and
+// catalogs, the policies and catalogs named in opts and in the environment,
+// and the OS enforcers.
+//
+// Every policy file becomes its own catalogs enforcer, and every enforcer
+// must allow a file, so a policy named by the caller can add checks but
+// never lift the system policy's. All policies share one set of catalogs,
+// loaded on first use; a catalog counts for a policy only if that policy
+// trusts its signer.
+//
+// Load fails closed: it returns an error, and the caller must run nothing,
+// when a system file can be changed by anyone but root (Administrators on
+// Windows), when a named policy or catalog is missing, or when a policy
+// cannot be parsed. A catalog that cannot be read or verified is found out
+// when catalogs are first used; files it might have allowed are then
+// refused with enforcer.ReasonPolicyUnavailable.
 func Load(opts LoadOptions) (*Policy, error) {
-	return New(Config{Enforcers: opts.Enforcers, Events: opts.Events}), nil
+	appID := opts.AppID
+	if appID == "" {
+		appID = DefaultAppID
+	}
+	systemDir := opts.SystemDir
+	if systemDir == "" {
+		systemDir = defaultSystemDir()
+	}
+	src, err := findSources(systemDir, opts)
+	if err != nil {
+		return nil, fmt.Errorf("intact: %w", err)
+	}
+
+	var active, inactive []enforcer.Enforcer
+	for _, e := range osEnforcers(appID) {
+		// An OS enforcer that cannot work here and asks for nothing is
+		// only reported; one that asks for enforcement stays in force and
+		// refuses what it cannot check.
+		if e.Status().Available || e.Settings() != (enforcer.Settings{}) {
+			active = append(active, e)
+		} else {
+			inactive = append(inactive, e)
+		}
+	}
+	set := catalogs.NewSet(src.catalogs)
+	policies := src.policies
+	if src.systemPolicy != "" {
+		policies = append([]string{src.systemPolicy}, policies...)
+	}
+	for _, path := range policies {
+		e, err := catalogs.Open(path, set, appID)
+		if err != nil {
+			return nil, fmt.Errorf("intact: %w", err)
+		}
+		active = append(active, e)
+	}
+	active = append(active, opts.Enforcers...)
+
+	events := opts.Events
+	if events == nil {
+		events, err = defaultEvents(active)
+		if err != nil {
+			return nil, fmt.Errorf("intact: %w", err)
+		}
+	}
+	return New(Config{Enforcers: active, Inactive: inactive, Events: events}), nil
+}
+
+// defaultEvents returns the logger Load uses when the caller gives none:
+// JSON lines appended to INTACT_EVENT_LOG when it is set, and to stderr when
+// an enforcer is in audit mode, where nothing else would show a would-be
+// denial. It returns nil when neither applies.
+func defaultEvents(enforcers []enforcer.Enforcer) (*slog.Logger, error) {
+	var handlers []slog.Handler
+	if path := os.Getenv(EnvEventLog); path != "" {
+		// Fail early on a log that cannot be written, and create it
+		// private: events name files and hashes.
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("event log (%s): %w", EnvEventLog, err)
+		}
+		f.Close()
+		handlers = append(handlers, slog.NewJSONHandler(&appendFile{path: path}, nil))
+	}
+	for _, e := range enforcers {
+		if s := e.Settings(); s.Audit && s.EnforceCodeIntegrity {
+			handlers = append(handlers, slog.NewJSONHandler(os.Stderr, nil))
+			break
+		}
+	}
+	if len(handlers) == 0 {
+		return nil, nil
+	}
+	return slog.New(slog.NewMultiHandler(handlers...)), nil
+}
+
+// appendFile appends each write to the file at path, opening and closing it
+// every time, so that a Policy holds no descriptor open and a rotated log is
+// recreated. The JSON handler writes each event with one Write call, which
+// O_APPEND keeps whole.
+type appendFile struct {
+	path string
+}
+
+func (a *appendFile) Write(p []byte) (int, error) {
+	f, err := os.OpenFile(a.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return 0, err
+	}
+	n, err := f.Write(p)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return n, err
+}
+
+// Default returns the policy in force for this process, loaded once with
+// Load(LoadOptions{}): the system policy and catalogs, INTACT_POLICY,
+// INTACT_CATALOGS and the OS enforcers. If loading fails, every call returns
+// the same error and the caller must run nothing.
+func Default() (*Policy, error) { return loadDefault() }
+
+var loadDefault = sync.OnceValues(func() (*Policy, error) { return Load(LoadOptions{}) })
+
+// ReadCode is Default().ReadCode(path): the bytes of the file at path if the
+// policy in force allows them to run. It fails closed when the policy cannot
+// be loaded.
+func ReadCode(path string) ([]byte, error) {
+	p, err := Default()
+	if err != nil {
+		return nil, err
+	}
+	return p.ReadCode(path)
 }

@@ -44,6 +44,9 @@ type Settings struct {
 type Config struct {
 	// Enforcers are the policy sources, all of which must allow a file.
 	Enforcers []enforcer.Enforcer
+	// Inactive are enforcers that were considered and left out, because
+	// they cannot work here and ask for nothing; Status reports them.
+	Inactive []enforcer.Enforcer
 	// Events receives one record per denial, audited would-be denial and
 	// block (see EVENTS in doc/code-integrity.md). Nil discards them.
 	Events *slog.Logger
@@ -53,6 +56,7 @@ type Config struct {
 // caches no per-file verdict.
 type Policy struct {
 	enforcers []enforcer.Enforcer
+	inactive  []enforcer.Enforcer
 	// checked are the enforcers whose verdicts count, with their settings.
 	checked  []checkedEnforcer
 	settings Settings
@@ -70,7 +74,7 @@ type checkedEnforcer struct {
 // New returns a Policy over the given enforcers. Settings are read from each
 // enforcer once, here.
 func New(cfg Config) *Policy {
-	p := &Policy{enforcers: cfg.Enforcers, events: cfg.Events}
+	p := &Policy{enforcers: cfg.Enforcers, inactive: cfg.Inactive, events: cfg.Events}
 	for _, e := range cfg.Enforcers {
 		s := e.Settings()
 		p.combined = p.combined.Or(s)

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/intactdev/intact"
+	"github.com/intactdev/intact/enforcer"
+	"github.com/intactdev/intact/enforcer/catalogs"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newCheckCmd) }
+
+func newCheckCmd() *cobra.Command {
+	var flags policyFlags
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "check [--policy P] [--catalog C]... [--json] FILE...",
+		Short: "Say whether each file may run under the policy in force, and why",
+		Long: `Check reads each file as a runtime would (intact.ReadCode) and prints its
+verdict: which catalog and signer, or which hash rule, allowed it, or what
+failed. It exits with status 1 if any file is refused. In audit mode a file
+that would be refused is reported as allowed, with the would-be denial.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := flags.load()
+			if err != nil {
+				return err
+			}
+			results := make([]checkResult, 0, len(args))
+			refused := false
+			for _, path := range args {
+				r := checkFile(p, path)
+				refused = refused || !r.Allowed
+				results = append(results, r)
+			}
+			if asJSON {
+				if err := writeIndentedJSON(cmd.OutOrStdout(), results); err != nil {
+					return err
+				}
+			} else {
+				for _, r := range results {
+					printCheck(cmd.OutOrStdout(), r)
+				}
+			}
+			if refused {
+				return exitError(1)
+			}
+			return nil
+		},
+	}
+	flags.register(cmd)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+// checkResult is one file's verdict, also the JSON shape of `check --json`.
+type checkResult struct {
+	Path    string          `json:"path"`
+	Allowed bool            `json:"allowed"`
+	SHA256  string          `json:"sha256,omitempty"`
+	Code    string          `json:"code,omitempty"`  // ERR_CODE_INTEGRITY_VIOLATION when refused by policy
+	Error   string          `json:"error,omitempty"` // the error that refused the file
+	Checks  []enforcerCheck `json:"checks"`
+}
+
+// enforcerCheck is one enforcer's part in a verdict.
+type enforcerCheck struct {
+	Enforcer    string `json:"enforcer"`
+	Allowed     bool   `json:"allowed"`
+	Audit       bool   `json:"audit,omitempty"` // a denial that audit mode let through
+	Reason      string `json:"reason,omitempty"`
+	Detail      string `json:"detail,omitempty"`
+	HashRule    string `json:"hash_rule,omitempty"`
+	Catalog     string `json:"catalog,omitempty"`
+	Signer      string `json:"signer,omitempty"`
+	Certificate string `json:"certificate,omitempty"`
+}
+
+// checkFile judges path exactly as a runtime would, with ReadCode, and then
+// asks the catalog enforcers to explain their verdict on the bytes read.
+func checkFile(p *intact.Policy, path string) checkResult {
+	r := checkResult{Path: path, Checks: []enforcerCheck{}}
+	data, err := p.ReadCode(path)
+	if err != nil {
+		r.Error = err.Error()
+		r.Code = intact.ErrorCode(err)
+		var v *intact.ViolationError
+		if errors.As(err, &v) {
+			for _, d := range v.Denials {
+				r.Checks = append(r.Checks, enforcerCheck{Enforcer: d.Enforcer, Reason: string(d.Reason), Detail: denialDetail(d)})
+			}
+		}
+		return r
+	}
+	r.Allowed = true
+	if !p.Enforcing() {
+		return r
+	}
+	sum := sha256.Sum256(data)
+	r.SHA256 = hex.EncodeToString(sum[:])
+	content := enforcer.Content{Path: path, Data: data, SHA256: sum}
+	for _, e := range p.Enforcers() {
+		s := e.Settings()
+		if !s.EnforceCodeIntegrity {
+			continue
+		}
+		c := enforcerCheck{Enforcer: e.Name(), Allowed: true}
+		if ce, ok := e.(*catalogs.Enforcer); ok {
+			v := ce.Explain(content)
+			c.HashRule, c.Catalog, c.Signer, c.Certificate = v.HashRule, v.Catalog, v.Signer, v.Certificate
+			if v.Denial != nil {
+				// ReadCode let the file through, so this denial was
+				// audited.
+				c.Allowed, c.Audit = false, true
+				c.Reason, c.Detail = string(v.Denial.Reason), denialDetail(v.Denial)
+			}
+		}
+		r.Checks = append(r.Checks, c)
+	}
+	return r
+}
+
+func denialDetail(d *enforcer.Denial) string {
+	detail := d.Detail
+	if d.Err != nil {
+		if detail != "" {
+			detail += ": "
+		}
+		detail += d.Err.Error()
+	}
+	return detail
+}
+
+func printCheck(w io.Writer, r checkResult) {
+	switch {
+	case r.Allowed && len(r.Checks) == 0:
+		fmt.Fprintf(w, "%s: allowed (no policy enforces code integrity)\n", r.Path)
+	case r.Allowed:
+		fmt.Fprintf(w, "%s: allowed\n", r.Path)
+	default:
+		fmt.Fprintf(w, "%s: refused: %s\n", r.Path, r.Error)
+	}
+	for _, c := range r.Checks {
+		switch {
+		case c.Audit:
+			fmt.Fprintf(w, "  %s: audit mode: would be refused: %s: %s\n", c.Enforcer, c.Reason, c.Detail)
+		case !c.Allowed:
+			fmt.Fprintf(w, "  %s: %s: %s\n", c.Enforcer, c.Reason, c.Detail)
+		case c.HashRule != "":
+			fmt.Fprintf(w, "  %s: allowed by hash rule %s\n", c.Enforcer, c.HashRule)
+		case c.Catalog != "":
+			fmt.Fprintf(w, "  %s: listed in %s, signed by %s, trusted through signer %s\n", c.Enforcer, c.Catalog, c.Certificate, c.Signer)
+		default:
+			fmt.Fprintf(w, "  %s: allowed\n", c.Enforcer)
+		}
+	}
+}

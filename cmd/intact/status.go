@@ -1,0 +1,154 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/intactdev/intact"
+	"github.com/intactdev/intact/enforcer"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newStatusCmd) }
+
+func newStatusCmd() *cobra.Command {
+	var flags policyFlags
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show the code-integrity policy in force and where each setting comes from",
+		Long: `Status shows the enforcers in force, the combined settings and where each came
+from, each policy's id and version, the catalogs loaded with their signers and
+whether the policy trusts them, and the enforcers that cannot work here and why.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := flags.load()
+			if err != nil {
+				return err
+			}
+			st := p.Status()
+			if asJSON {
+				return writeIndentedJSON(cmd.OutOrStdout(), statusJSON(st))
+			}
+			printStatus(cmd.OutOrStdout(), st)
+			return nil
+		},
+	}
+	flags.register(cmd)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+// settingNames are the combined settings in the order status prints them.
+var settingNames = []string{"EnforceCodeIntegrity", "DisableInteractiveMode", "DisableDynamicCode", "Audit"}
+
+func settingList(s intact.Settings) []intact.Setting {
+	return []intact.Setting{s.EnforceCodeIntegrity, s.DisableInteractiveMode, s.DisableDynamicCode, s.Audit}
+}
+
+func enforcerSettingList(s enforcer.Settings) []bool {
+	return []bool{s.EnforceCodeIntegrity, s.DisableInteractiveMode, s.DisableDynamicCode, s.Audit}
+}
+
+func printStatus(w io.Writer, st intact.Status) {
+	fmt.Fprintln(w, "settings:")
+	for i, s := range settingList(st.Settings) {
+		fmt.Fprintf(w, "  %-23s %s\n", settingNames[i]+":", s)
+	}
+	if len(st.Enforcers) == 0 {
+		fmt.Fprintln(w, "enforcers: none (no policy in force: code runs unchecked)")
+	} else {
+		fmt.Fprintln(w, "enforcers:")
+	}
+	for _, e := range st.Enforcers {
+		printEnforcer(w, e)
+	}
+	if len(st.Inactive) > 0 {
+		fmt.Fprintln(w, "not in force:")
+	}
+	for _, e := range st.Inactive {
+		printEnforcer(w, e)
+	}
+}
+
+func printEnforcer(w io.Writer, e intact.EnforcerStatus) {
+	fmt.Fprintf(w, "  %s\n", e.Name)
+	if !e.Available {
+		fmt.Fprintln(w, "    unavailable")
+	}
+	if e.PolicyID != "" || e.PolicyVersion != "" {
+		fmt.Fprintf(w, "    policy %s version %s\n", e.PolicyID, e.PolicyVersion)
+	}
+	for i, on := range enforcerSettingList(e.Settings) {
+		if !on {
+			continue
+		}
+		name := settingNames[i]
+		if from := e.Sources[name]; from != "" {
+			fmt.Fprintf(w, "    %s: on (%s)\n", name, from)
+		} else {
+			fmt.Fprintf(w, "    %s: on\n", name)
+		}
+	}
+	for _, d := range e.Details {
+		fmt.Fprintf(w, "    %s\n", d)
+	}
+}
+
+// The JSON shapes of `intact status --json`: stable field names for scripts.
+type (
+	statusOut struct {
+		Settings  map[string]settingOut `json:"settings"`
+		Enforcers []enforcerOut         `json:"enforcers"`
+		Inactive  []enforcerOut         `json:"inactive"`
+	}
+	settingOut struct {
+		Enabled bool     `json:"enabled"`
+		Sources []string `json:"sources"`
+	}
+	enforcerOut struct {
+		Name          string            `json:"name"`
+		Available     bool              `json:"available"`
+		PolicyID      string            `json:"policy_id,omitempty"`
+		PolicyVersion string            `json:"policy_version,omitempty"`
+		Settings      map[string]bool   `json:"settings"`
+		Sources       map[string]string `json:"sources"`
+		Details       []string          `json:"details"`
+	}
+)
+
+func statusJSON(st intact.Status) statusOut {
+	out := statusOut{Settings: map[string]settingOut{}, Enforcers: []enforcerOut{}, Inactive: []enforcerOut{}}
+	for i, s := range settingList(st.Settings) {
+		out.Settings[settingNames[i]] = settingOut{Enabled: s.Enabled, Sources: append([]string{}, s.Sources...)}
+	}
+	conv := func(e intact.EnforcerStatus) enforcerOut {
+		o := enforcerOut{Name: e.Name, Available: e.Available, PolicyID: e.PolicyID, PolicyVersion: e.PolicyVersion,
+			Settings: map[string]bool{}, Sources: map[string]string{}, Details: slices.Clone(e.Details)}
+		for i, on := range enforcerSettingList(e.Settings) {
+			o.Settings[settingNames[i]] = on
+		}
+		for k, v := range e.Sources {
+			o.Sources[k] = v
+		}
+		if o.Details == nil {
+			o.Details = []string{}
+		}
+		return o
+	}
+	for _, e := range st.Enforcers {
+		out.Enforcers = append(out.Enforcers, conv(e))
+	}
+	for _, e := range st.Inactive {
+		out.Inactive = append(out.Inactive, conv(e))
+	}
+	return out
+}
+
+func writeIndentedJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

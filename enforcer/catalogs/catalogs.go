@@ -1,0 +1,196 @@
+// Package catalogs is intact's portable enforcer: WDAC's signing model,
+// enforced in user space on any OS.
+//
+// An Enforcer enforces one WDAC policy file (package sipolicy). A file may
+// run when its exact bytes pass, in this order:
+//
+//  1. no Deny hash rule of the policy names them (else denied-by-hash);
+//  2. an Allow hash rule names them; or
+//  3. a catalog lists their digest and the policy trusts the catalog: its
+//     signature verifies over its content and its signing certificate
+//     chains, at the present time and for code signing, to a certificate
+//     the policy pins as an allowed signer (CertRoot TBS, with CertPublisher
+//     and CertEKU when given), and no denied signer matches it.
+//
+// Digests are the SHA-256 of the exact bytes (SHA-1 for version 1
+// catalogs), and the Authenticode digest when the bytes are a PE image.
+//
+// Catalogs come from a Set shared by every policy of a process and loaded
+// once, on first use. A catalog that cannot be read or parsed, or whose
+// signature does not match its content, makes the files it may have allowed
+// fail with enforcer.ReasonPolicyUnavailable: nothing it could have vouched
+// for runs, and files other catalogs allow still do.
+package catalogs
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/intactdev/intact/enforcer"
+	"github.com/intactdev/intact/sipolicy"
+)
+
+// Names of the application settings intact reads from a policy.
+const (
+	SettingEnforceCodeIntegrity   = "EnforceCodeIntegrity"
+	SettingDisableInteractiveMode = "DisableInteractiveMode"
+	SettingDisableDynamicCode     = "DisableDynamicCode"
+)
+
+// An Enforcer enforces one policy over the catalogs of a Set. It is safe for
+// concurrent use and caches no per-file verdict; which catalogs it trusts is
+// decided once, on first use.
+type Enforcer struct {
+	name     string
+	path     string
+	policy   *sipolicy.Policy
+	set      *Set
+	settings enforcer.Settings
+	sources  map[string]string
+	notes    []string
+
+	allowed, denied []*sipolicy.Signer
+	allowHashes     *sipolicy.HashSet
+	denyHashes      *sipolicy.HashSet
+
+	once   sync.Once
+	trusts []*trust
+}
+
+// Open reads the WDAC policy XML file at path and returns its Enforcer over
+// the catalogs of set, with settings read for appID. A policy that cannot be
+// read or parsed is an error: the caller must run nothing.
+func Open(path string, set *Set, appID string) (*Enforcer, error) {
+	p, err := sipolicy.ParseFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("policy: %w", err)
+	}
+	return New(p, path, set, appID), nil
+}
+
+// New returns the Enforcer of a parsed policy over the catalogs of set, with
+// settings read for appID. source names where the policy came from (its
+// file), for Status and events.
+func New(p *sipolicy.Policy, source string, set *Set, appID string) *Enforcer {
+	e := &Enforcer{
+		name:        "catalogs:" + source,
+		path:        source,
+		policy:      p,
+		set:         set,
+		sources:     make(map[string]string),
+		allowed:     p.AllowedSigners(),
+		denied:      p.DeniedSigners(),
+		allowHashes: p.AllowedHashes(),
+		denyHashes:  p.DeniedHashes(),
+	}
+	setting := func(name string) bool {
+		v, src := p.LookupAppSetting(appID, name)
+		if v {
+			e.sources[name] = fmt.Sprintf("%s for app id %q", src, appID)
+		}
+		return v
+	}
+	e.settings.EnforceCodeIntegrity = setting(SettingEnforceCodeIntegrity)
+	e.settings.DisableInteractiveMode = setting(SettingDisableInteractiveMode)
+	e.settings.DisableDynamicCode = setting(SettingDisableDynamicCode)
+	if e.settings.EnforceCodeIntegrity && !p.ScriptEnforcement() {
+		e.settings.EnforceCodeIntegrity = false
+		delete(e.sources, SettingEnforceCodeIntegrity)
+		e.notes = append(e.notes, fmt.Sprintf("%s is set but the rule option %q turns file checks off",
+			SettingEnforceCodeIntegrity, sipolicy.OptionDisabledScriptEnforcement))
+	}
+	if p.Audit() {
+		e.settings.Audit = true
+		e.sources["Audit"] = fmt.Sprintf("rule option %q", sipolicy.OptionAuditMode)
+	}
+	return e
+}
+
+// Name returns "catalogs:" followed by the policy's file, which tells the
+// policies of one process apart in events and errors.
+func (e *Enforcer) Name() string { return e.name }
+
+// Settings returns the policy's settings for the enforcer's app id.
+func (e *Enforcer) Settings() enforcer.Settings { return e.settings }
+
+// CheckContent returns nil if the policy allows c's bytes to run, and a
+// *enforcer.Denial saying why not otherwise.
+func (e *Enforcer) CheckContent(c enforcer.Content) error {
+	if v := e.Explain(c); v.Denial != nil {
+		return v.Denial
+	}
+	return nil
+}
+
+// A Verdict is the enforcer's judgement of one file, with the reason.
+type Verdict struct {
+	// Denial is nil when the file may run, and says why not otherwise.
+	Denial *enforcer.Denial
+	// HashRule is the policy's Allow rule that allowed the file, if it was
+	// allowed by hash.
+	HashRule string
+	// Catalog is the catalog file that lists the file, Signer the policy's
+	// allowed signer that trusts the catalog, and Certificate the subject
+	// of the certificate that signed it, if it was allowed by catalog.
+	Catalog     string
+	Signer      string
+	Certificate string
+}
+
+// Explain judges c's bytes as CheckContent does and says why.
+func (e *Enforcer) Explain(c enforcer.Content) Verdict {
+	if r := e.denyHashes.Match(c.Data, c.SHA256); r != nil {
+		return e.verdict(enforcer.ReasonDeniedByHash, "Deny rule "+ruleName(r))
+	}
+	if r := e.allowHashes.Match(c.Data, c.SHA256); r != nil {
+		return Verdict{HashRule: ruleName(r)}
+	}
+	d := &digests{data: c.Data, sha256: c.SHA256}
+	var deny, tampered, distrust, unknown []string
+	for _, t := range e.catalogTrust() {
+		if !t.cat.usable() {
+			unknown = append(unknown, t.String())
+			continue
+		}
+		if !t.cat.lists(d) {
+			continue
+		}
+		switch t.state {
+		case trusted:
+			return Verdict{Catalog: t.cat.path, Signer: t.signer, Certificate: t.cat.signer.Subject.String()}
+		case denied:
+			deny = append(deny, t.String())
+		case unverifiable:
+			tampered = append(tampered, t.String())
+		default:
+			distrust = append(distrust, t.String())
+		}
+	}
+	// Deny first; then a catalog that would have vouched for the file but
+	// cannot be verified; then the signers the policy does not trust; then
+	// catalogs whose members are unknown, any of which might have listed it.
+	switch {
+	case len(deny) > 0:
+		return e.verdict(enforcer.ReasonDeniedSigner, strings.Join(deny, "; "))
+	case len(tampered) > 0:
+		return e.verdict(enforcer.ReasonPolicyUnavailable, strings.Join(tampered, "; "))
+	case len(distrust) > 0:
+		return e.verdict(enforcer.ReasonUntrustedSigner, strings.Join(distrust, "; "))
+	case len(unknown) > 0:
+		return e.verdict(enforcer.ReasonPolicyUnavailable, strings.Join(unknown, "; "))
+	}
+	return e.verdict(enforcer.ReasonNotInCatalog, fmt.Sprintf("no catalog trusted by %s lists SHA-256 %x", e.path, c.SHA256))
+}
+
+func (e *Enforcer) verdict(r enforcer.Reason, detail string) Verdict {
+	return Verdict{Denial: &enforcer.Denial{Enforcer: e.name, Reason: r, Detail: detail}}
+}
+
+// ruleName names a file rule by ID and, when it has one, friendly name.
+func ruleName(r *sipolicy.FileRule) string {
+	if r.FriendlyName != "" && r.FriendlyName != r.ID {
+		return fmt.Sprintf("%s (%s)", r.ID, r.FriendlyName)
+	}
+	return r.ID
+}

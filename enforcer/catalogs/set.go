@@ -1,0 +1,135 @@
+package catalogs
+
+import (
+	"crypto"
+	"crypto/x509"
+	"errors"
+	"os"
+	"runtime"
+	"sync"
+
+	"github.com/intactdev/intact/catalog"
+)
+
+// A Set is the catalogs every policy of a process shares. They are read,
+// parsed and signature-checked once, on first use, in parallel; which of
+// them a policy trusts is decided by each Enforcer. A Set is safe for
+// concurrent use.
+type Set struct {
+	files []string
+	once  sync.Once
+	cats  []*loaded
+}
+
+// NewSet returns a Set of the catalog files at paths. Nothing is read until
+// an Enforcer first needs the catalogs.
+func NewSet(paths []string) *Set {
+	return &Set{files: append([]string(nil), paths...)}
+}
+
+// Files returns the catalog files of the set.
+func (s *Set) Files() []string { return append([]string(nil), s.files...) }
+
+// loaded is one catalog file as read and checked, independent of policy.
+type loaded struct {
+	path string
+	// err says why the catalog cannot be used at all: it could not be read
+	// or parsed, so its members are unknown.
+	err error
+	cat *catalog.Catalog
+	// sigErr says why the catalog's signature does not verify over its
+	// content (nil when it does). An unsigned catalog has errUnsigned.
+	sigErr error
+	// signer is the certificate that signed the catalog, nil if unsigned.
+	signer  *x509.Certificate
+	index   *catalog.Index
+	members int  // files listed, not counting v2 SHA-1 compatibility entries
+	hasPE   bool // some member lists an Authenticode PE digest
+}
+
+// errUnsigned is the signature error of a catalog without signers.
+var errUnsigned = errors.New("the catalog is not signed")
+
+// load reads every catalog of the set once, in parallel.
+func (s *Set) load() []*loaded {
+	s.once.Do(func() {
+		s.cats = make([]*loaded, len(s.files))
+		work := make(chan int)
+		var wg sync.WaitGroup
+		for range min(runtime.GOMAXPROCS(0), len(s.files)) {
+			wg.Go(func() {
+				for i := range work {
+					s.cats[i] = loadCatalog(s.files[i])
+				}
+			})
+		}
+		for i := range s.files {
+			work <- i
+		}
+		close(work)
+		wg.Wait()
+	})
+	return s.cats
+}
+
+// loadCatalog reads, parses and signature-checks one catalog file.
+func loadCatalog(path string) *loaded {
+	l := &loaded{path: path}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		l.err = err
+		return l
+	}
+	cat, err := catalog.Parse(data)
+	if err != nil {
+		l.err = err
+		return l
+	}
+	l.cat = cat
+	l.signer, l.sigErr = verifySignature(cat)
+	l.indexMembers()
+	return l
+}
+
+// indexMembers builds the digest index and counts the members.
+func (l *loaded) indexMembers() {
+	l.index = l.cat.Index()
+	for i := range l.cat.Members {
+		m := &l.cat.Members[i]
+		if !m.Compat {
+			l.members++
+		}
+		l.hasPE = l.hasPE || m.Kind == catalog.KindPE
+	}
+}
+
+// usable reports whether the catalog's members are known.
+func (l *loaded) usable() bool { return l.err == nil }
+
+// lists reports whether the catalog lists a file with the given digests:
+// its SHA-256, its SHA-1 in a version 1 catalog, or its Authenticode
+// digests when the catalog lists PE images and the file is one. A SHA-256
+// or SHA-1 match stands whatever the member's kind: matching a digest of
+// other bytes would need a second preimage.
+func (l *loaded) lists(d *digests) bool {
+	if _, ok := l.index.Lookup(crypto.SHA256, d.sha256[:]); ok {
+		return true
+	}
+	if l.cat.Version == 1 {
+		sum := d.flatSHA1()
+		if _, ok := l.index.Lookup(crypto.SHA1, sum[:]); ok {
+			return true
+		}
+	}
+	if l.hasPE {
+		if pe := d.pe(); pe != nil {
+			if _, ok := l.index.Lookup(crypto.SHA256, pe.sha256[:]); ok {
+				return true
+			}
+			if _, ok := l.index.Lookup(crypto.SHA1, pe.sha1[:]); ok && l.cat.Version == 1 {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,74 @@
+package catalogs
+
+import (
+	"encoding/hex"
+	"fmt"
+	"maps"
+	"strings"
+
+	"github.com/intactdev/intact/enforcer"
+	"github.com/intactdev/intact/sipolicy"
+)
+
+// Status describes the policy and the catalogs for operators. It loads the
+// catalogs if no file check has yet.
+func (e *Enforcer) Status() enforcer.Status {
+	p := e.policy
+	st := enforcer.Status{
+		Available:     true,
+		PolicyID:      p.PolicyID,
+		PolicyVersion: p.Version.String(),
+		Sources:       maps.Clone(e.sources),
+	}
+	add := func(format string, args ...any) { st.Details = append(st.Details, fmt.Sprintf(format, args...)) }
+	add("policy file %s", e.path)
+	if p.FriendlyName != "" {
+		add("policy name %q", p.FriendlyName)
+	}
+	for _, n := range e.notes {
+		add("%s", n)
+	}
+	for _, s := range e.allowed {
+		add("allowed signer %s: %s", signerName(s), describeSigner(s))
+	}
+	for _, s := range e.denied {
+		add("denied signer %s: %s", signerName(s), describeSigner(s))
+	}
+	if sc := p.Scenario(sipolicy.UserMode); sc != nil {
+		for _, a := range sc.Allowed {
+			if len(a.Signer.Unevaluated) > 0 {
+				add("allowed signer %s is not trusted: intact cannot evaluate its %s", signerName(a.Signer), strings.Join(a.Signer.Unevaluated, ", "))
+			}
+		}
+	}
+	if n, m := e.allowHashes.Len(), e.denyHashes.Len(); n+m > 0 {
+		add("hash rules: %d allow, %d deny", n, m)
+	}
+	for _, t := range e.catalogTrust() {
+		if !t.cat.usable() {
+			add("%s", t)
+			continue
+		}
+		signed := "unsigned"
+		if t.cat.signer != nil {
+			signed = fmt.Sprintf("signed by %q, issued by %q", t.cat.signer.Subject.String(), t.cat.signer.Issuer.String())
+		}
+		add("%s (version %d, %d files, %s)", t, t.cat.cat.Version, t.cat.members, signed)
+	}
+	if len(e.set.files) == 0 {
+		add("no catalogs")
+	}
+	for _, n := range p.Notes {
+		add("ignored: %s", n)
+	}
+	return st
+}
+
+// describeSigner says which certificate a signer pins.
+func describeSigner(s *sipolicy.Signer) string {
+	d := fmt.Sprintf("%s %s", s.RootType, strings.ToUpper(hex.EncodeToString(s.Root)))
+	if s.Publisher != "" {
+		d += fmt.Sprintf(", publisher %q", s.Publisher)
+	}
+	return d
+}

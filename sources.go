@@ -1,0 +1,163 @@
+package intact
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Environment variables Load reads. They can only add policies and catalogs
+// to the system's, never remove or soften one.
+const (
+	EnvPolicy   = "INTACT_POLICY"    // further policy files, os.PathListSeparator-separated
+	EnvCatalogs = "INTACT_CATALOGS"  // further catalog files or folders, os.PathListSeparator-separated
+	EnvEventLog = "INTACT_EVENT_LOG" // a file events are appended to as JSON lines
+)
+
+// The names of the system policy and of the system catalogs folder inside
+// the system folder.
+const (
+	systemPolicyName   = "policy.xml"
+	systemCatalogsName = "catalogs"
+)
+
+// CatalogExt is the extension of the catalog files Load takes from a folder.
+const catalogExt = ".cat"
+
+// sources are the policy and catalog files Load found.
+type sources struct {
+	systemPolicy string   // "" when the system has none
+	policies     []string // further policies, in order, without duplicates
+	catalogs     []string // every catalog file, system ones first, without duplicates
+}
+
+// findSources locates the system policy and catalogs under systemDir and
+// the further ones named in opts and the environment. The system files must
+// be writable by root only; a further file or folder that is named but
+// missing is an error, since silently skipping it would run code under
+// less policy than was asked for.
+func findSources(systemDir string, opts LoadOptions) (*sources, error) {
+	var src sources
+	policy := filepath.Join(systemDir, systemPolicyName)
+	switch _, err := os.Lstat(policy); {
+	case err == nil:
+		resolved, err := checkSystemPath(policy)
+		if err != nil {
+			return nil, fmt.Errorf("system policy refused: %w", err)
+		}
+		src.systemPolicy = resolved
+	case errors.Is(err, fs.ErrNotExist):
+		// No system policy: only what the caller adds is enforced.
+	default:
+		return nil, fmt.Errorf("system policy %s: %w", policy, err)
+	}
+
+	catDir := filepath.Join(systemDir, systemCatalogsName)
+	switch _, err := os.Lstat(catDir); {
+	case err == nil:
+		resolved, err := checkSystemPath(catDir)
+		if err != nil {
+			return nil, fmt.Errorf("system catalogs refused: %w", err)
+		}
+		files, err := catalogFiles(resolved)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			if _, err := checkSystemPath(f); err != nil {
+				return nil, fmt.Errorf("system catalog refused: %w", err)
+			}
+		}
+		src.catalogs = files
+	case errors.Is(err, fs.ErrNotExist):
+	default:
+		return nil, fmt.Errorf("system catalogs %s: %w", catDir, err)
+	}
+
+	for _, p := range slices.Concat(opts.Policies, splitList(os.Getenv(EnvPolicy))) {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return nil, fmt.Errorf("policy %s: %w", p, err)
+		}
+		if abs == src.systemPolicy || slices.Contains(src.policies, abs) {
+			continue
+		}
+		src.policies = append(src.policies, abs)
+	}
+	for _, c := range slices.Concat(opts.Catalogs, splitList(os.Getenv(EnvCatalogs))) {
+		files, err := catalogFiles(c)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			if !slices.Contains(src.catalogs, f) {
+				src.catalogs = append(src.catalogs, f)
+			}
+		}
+	}
+	return &src, nil
+}
+
+// checkSystemPath resolves symbolic links in path and makes sure that only
+// root (Administrators on Windows) can change what the resolved path names:
+// the file or folder itself and every folder above it pass checkAdminOnly.
+// It returns the resolved path, which stays safe to read for as long as
+// root does not change it.
+func checkSystemPath(path string) (string, error) {
+	resolved, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "", err
+	}
+	resolved, err = filepath.Abs(resolved)
+	if err != nil {
+		return "", err
+	}
+	for p := resolved; ; p = filepath.Dir(p) {
+		if err := checkAdminOnly(p, p == resolved); err != nil {
+			if p != resolved {
+				err = fmt.Errorf("%s: folder %w", path, err)
+			}
+			return "", err
+		}
+		if p == filepath.Dir(p) {
+			return resolved, nil
+		}
+	}
+}
+
+// catalogFiles returns path itself if it is a file, or the catalog files
+// directly inside it if it is a folder, as absolute paths in name order.
+func catalogFiles(path string) ([]string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("catalog %s: %w", path, err)
+	}
+	info, err := os.Stat(abs)
+	if err != nil {
+		return nil, fmt.Errorf("catalog %w", err)
+	}
+	if !info.IsDir() {
+		return []string{abs}, nil
+	}
+	entries, err := os.ReadDir(abs)
+	if err != nil {
+		return nil, fmt.Errorf("catalog folder %w", err)
+	}
+	var files []string
+	for _, e := range entries {
+		if e.IsDir() || !strings.EqualFold(filepath.Ext(e.Name()), catalogExt) {
+			continue
+		}
+		files = append(files, filepath.Join(abs, e.Name()))
+	}
+	return files, nil
+}
+
+// splitList splits an environment list, dropping empty elements.
+func splitList(s string) []string {
+	return slices.DeleteFunc(filepath.SplitList(s), func(e string) bool { return e == "" })
+}

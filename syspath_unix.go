@@ -1,0 +1,39 @@
+//go:build unix
+
+package intact
+
+import (
+	"fmt"
+	"os"
+	"syscall"
+)
+
+// defaultSystemDir is where the system policy and catalogs live.
+func defaultSystemDir() string { return "/etc/intact" }
+
+// checkAdminOnly checks one element of the path checkSystemPath resolved:
+// it must be owned by root and writable by nobody else. A folder writable by
+// others is accepted only with the sticky bit (like /tmp), where others
+// cannot rename or remove root's entries. last is true for the file or
+// folder the path names.
+func checkAdminOnly(path string, last bool) error {
+	info, err := os.Lstat(path)
+	if err != nil {
+		return err
+	}
+	st, ok := info.Sys().(*syscall.Stat_t)
+	if !ok {
+		return fmt.Errorf("%s: cannot read its owner", path)
+	}
+	if st.Uid != 0 {
+		return fmt.Errorf("%s is owned by uid %d, not root: anyone but root must be unable to change it", path, st.Uid)
+	}
+	const groupOrOtherWrite = 0o022
+	if info.Mode().Perm()&groupOrOtherWrite == 0 {
+		return nil
+	}
+	if !last && info.IsDir() && info.Mode()&os.ModeSticky != 0 {
+		return nil
+	}
+	return fmt.Errorf("%s has mode %v: anyone but root must be unable to change it (chmod go-w)", path, info.Mode().Perm())
+}

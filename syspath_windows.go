@@ -1,0 +1,88 @@
+package intact
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"unsafe"
+
+	"golang.org/x/sys/windows"
+)
+
+// defaultSystemDir is where the system policy and catalogs live.
+func defaultSystemDir() string {
+	dir := os.Getenv("ProgramData")
+	if dir == "" {
+		dir = `C:\ProgramData`
+	}
+	return filepath.Join(dir, "intact")
+}
+
+// trustedOwners are the accounts that may own and change system policy:
+// LocalSystem, BUILTIN\Administrators and TrustedInstaller.
+var trustedOwners = []string{"S-1-5-18", "S-1-5-32-544", "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464"}
+
+// fileDeleteChild lets an account delete entries of a folder (winnt.h).
+const fileDeleteChild = 0x40
+
+// Rights that change a file or folder, or its security.
+const (
+	changeRights = windows.FILE_WRITE_DATA | windows.FILE_APPEND_DATA | windows.FILE_WRITE_EA |
+		windows.FILE_WRITE_ATTRIBUTES | fileDeleteChild | windows.DELETE |
+		windows.WRITE_DAC | windows.WRITE_OWNER | windows.GENERIC_WRITE | windows.GENERIC_ALL
+	// addRights on a folder only create new entries.
+	addRights = windows.FILE_WRITE_DATA | windows.FILE_APPEND_DATA
+)
+
+// checkAdminOnly checks one element of the path checkSystemPath resolved:
+// it must be owned by SYSTEM, Administrators or TrustedInstaller, and no
+// other account may be granted rights that change it, except that folders
+// above the last element may let others add new entries, as ProgramData
+// does (like a sticky folder on Unix, that cannot replace an entry owned by
+// an administrator).
+func checkAdminOnly(path string, last bool) error {
+	sd, err := windows.GetNamedSecurityInfo(path, windows.SE_FILE_OBJECT,
+		windows.OWNER_SECURITY_INFORMATION|windows.DACL_SECURITY_INFORMATION)
+	if err != nil {
+		return fmt.Errorf("%s: reading its security descriptor: %w", path, err)
+	}
+	owner, _, err := sd.Owner()
+	if err != nil {
+		return fmt.Errorf("%s: reading its owner: %w", path, err)
+	}
+	if !trusted(owner) {
+		return fmt.Errorf("%s is owned by %s, not an administrator: anyone but administrators must be unable to change it", path, owner)
+	}
+	dacl, _, err := sd.DACL()
+	if err != nil || dacl == nil {
+		return fmt.Errorf("%s has no access control list: anyone may change it", path)
+	}
+	allowed := uint32(0)
+	if !last {
+		allowed = addRights
+	}
+	for i := range uint32(dacl.AceCount) {
+		var ace *windows.ACCESS_ALLOWED_ACE
+		if err := windows.GetAce(dacl, i, &ace); err != nil {
+			return fmt.Errorf("%s: reading its access control list: %w", path, err)
+		}
+		if ace.Header.AceType != windows.ACCESS_ALLOWED_ACE_TYPE || ace.Header.AceFlags&windows.INHERIT_ONLY_ACE != 0 {
+			continue
+		}
+		sid := (*windows.SID)(unsafe.Pointer(&ace.SidStart))
+		if uint32(ace.Mask)&changeRights&^allowed != 0 && !trusted(sid) {
+			return fmt.Errorf("%s grants %s the right to change it (access mask %#x): only administrators may", path, sid, uint32(ace.Mask))
+		}
+	}
+	return nil
+}
+
+func trusted(sid *windows.SID) bool {
+	s := sid.String()
+	for _, t := range trustedOwners {
+		if s == t {
+			return true
+		}
+	}
+	return false
+}
