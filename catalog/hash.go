@@ -110,15 +110,10 @@ func HashTree(ctx context.Context, root string, opts *HashOptions) ([]File, erro
 // checkLink refuses a symbolic link unless it resolves to a regular file
 // inside realRoot.
 func checkLink(realRoot, p string) error {
-	target, err := filepath.EvalSymlinks(p)
-	if err != nil {
-		return fmt.Errorf("catalog: %s: %w", p, err)
+	if err := checkInside(realRoot, p); err != nil {
+		return err
 	}
-	rel, err := filepath.Rel(realRoot, target)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
-		return fmt.Errorf("catalog: %s: symbolic link leaves the tree (to %s)", p, target)
-	}
-	fi, err := os.Stat(target)
+	fi, err := os.Stat(p)
 	if err != nil {
 		return fmt.Errorf("catalog: %s: %w", p, err)
 	}
@@ -128,18 +123,37 @@ func checkLink(realRoot, p string) error {
 	return nil
 }
 
+// checkInside refuses p when symbolic links in it resolve outside realRoot.
+func checkInside(realRoot, p string) error {
+	target, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		// The error names the component that failed, which for a dangling
+		// link is its target: name the file too.
+		return fmt.Errorf("catalog: %s: %w", p, err)
+	}
+	rel, err := filepath.Rel(realRoot, target)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		return fmt.Errorf("catalog: %s: symbolic link leaves the tree (to %s)", p, target)
+	}
+	return nil
+}
+
 // HashFiles hashes the named files for a catalog, in parallel. Names are
 // relative to root (with either separator) and become the File paths,
 // cleaned and with forward slashes; the result is sorted. Names that leave
-// root, name the same file twice, or name anything but a regular file
-// (directories, FIFOs and devices included) are errors naming the file.
-// Include and Exclude apply as in HashTree.
+// root (also through symbolic links), name the same file twice, or name
+// anything but a regular file (directories, FIFOs and devices included) are
+// errors naming the file. Include and Exclude apply as in HashTree.
 func HashFiles(ctx context.Context, root string, names []string, opts *HashOptions) ([]File, error) {
 	if opts == nil {
 		opts = &HashOptions{}
 	}
 	if err := checkPatterns(opts); err != nil {
 		return nil, err
+	}
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
 	}
 	seen := map[string]bool{}
 	var jobs []hashJob
@@ -152,9 +166,14 @@ func HashFiles(ctx context.Context, root string, names []string, opts *HashOptio
 			return nil, fmt.Errorf("catalog: %s: listed twice", rel)
 		}
 		seen[rel] = true
-		if selected(opts, rel) {
-			jobs = append(jobs, hashJob{path: filepath.Join(root, filepath.FromSlash(rel)), rel: rel})
+		if !selected(opts, rel) {
+			continue
 		}
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		if err := checkInside(realRoot, p); err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, hashJob{path: p, rel: rel})
 	}
 	return hashJobs(ctx, jobs, opts)
 }

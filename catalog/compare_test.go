@@ -1,0 +1,137 @@
+package catalog_test
+
+import (
+	"context"
+	"crypto"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/internal/testvectors"
+)
+
+// TestCompareVectors: the New-FileCatalog catalogs match their trees (the
+// pester one only case-insensitively), as Test-FileCatalog reports.
+func TestCompareVectors(t *testing.T) {
+	tests := []struct{ cat, dir string }{
+		{"deployer/catalog.cat", "deployer/Scripts/Deploy-Bootstrap"},
+		{"powershell-archive/Microsoft.PowerShell.Archive.cat", "powershell-archive"},
+		{"pester/lib/catalog.cat", "pester/lib"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.cat, func(t *testing.T) {
+			files, err := catalog.HashTree(context.Background(), testvectors.Path(t, "cat", filepath.FromSlash(tt.dir)),
+				&catalog.HashOptions{Exclude: []string{"*.cat"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := catalog.Compare(parseVector(t, tt.cat), files)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !r.OK() {
+				t.Errorf("report = %+v", r)
+			}
+		})
+	}
+	// Catalogs without FilePath attributes cannot be compared.
+	_, err := catalog.Compare(parseVector(t, "relic/hyperv.cat"), nil)
+	if err == nil || !strings.Contains(err.Error(), "no FilePath attribute") {
+		t.Errorf("Compare(hyperv.cat) = %v", err)
+	}
+}
+
+// TestCompareTree: a tree that drifts from its catalog is reported file by
+// file, for both versions.
+func TestCompareTree(t *testing.T) {
+	for _, version := range []int{1, 2} {
+		root := t.TempDir()
+		for p, data := range map[string]string{
+			"app.js": "main", "lib/Util.js": "util", "lib/gone.js": "gone", "empty.txt": "", "blank.txt": "",
+		} {
+			writeFile(t, filepath.Join(root, filepath.FromSlash(p)), []byte(data))
+		}
+		files, err := catalog.HashTree(context.Background(), root, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		der, err := catalog.Build(files, catalog.BuildOptions{Version: version, Time: time.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := mustParse(t, der)
+		if r, err := catalog.Compare(c, files); err != nil || !r.OK() {
+			t.Fatalf("v%d: unchanged tree: %+v, %v", version, r, err)
+		}
+		writeFile(t, filepath.Join(root, "app.js"), []byte("main, changed"))
+		writeFile(t, filepath.Join(root, "empty.txt"), []byte("no longer empty"))
+		writeFile(t, filepath.Join(root, "new.js"), []byte("new"))
+		os.Remove(filepath.Join(root, "lib", "gone.js"))
+		os.Remove(filepath.Join(root, "lib", "Util.js"))
+		writeFile(t, filepath.Join(root, "LIB", "util.js"), []byte("util")) // same file, other case
+		files, err = catalog.HashTree(context.Background(), root, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := catalog.Compare(c, files)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := catalog.Report{Changed: []string{"app.js", "empty.txt"}, Missing: []string{"lib/gone.js"}, Extra: []string{"new.js"}}
+		if r.OK() || !slices.Equal(r.Changed, want.Changed) || !slices.Equal(r.Missing, want.Missing) || !slices.Equal(r.Extra, want.Extra) {
+			t.Errorf("v%d: report = %+v, want %+v", version, r, want)
+		}
+	}
+}
+
+// TestIndex: every digest a real catalog lists is found with its member,
+// compatibility entries by SHA-1, and nothing else.
+func TestIndex(t *testing.T) {
+	for rel := range vectorCatalogs(t) {
+		c := parseVector(t, rel)
+		x := c.Index()
+		distinct := map[string]bool{}
+		for i := range c.Members {
+			m := &c.Members[i]
+			h, d := m.DigestAlgorithm, m.Digest
+			if m.Compat {
+				h, d = crypto.SHA1, m.Tag
+			}
+			if h == crypto.SHA256 && len(d) != 32 || h == crypto.SHA1 && len(d) != 20 {
+				continue // digests of other lengths are not indexed
+			}
+			got, ok := x.Lookup(h, d)
+			if !ok || string(got.Tag) != string(m.Tag) {
+				t.Errorf("%s: member %s not found", rel, m.TagString())
+			}
+			distinct[h.String()+string(d)] = true
+		}
+		if x.Len() != len(distinct) {
+			t.Errorf("%s: index has %d digests, want %d", rel, x.Len(), len(distinct))
+		}
+	}
+	x := parseVector(t, "osslsigncode/unsigned.cat").Index()
+	pe := []byte{0x2D, 0x2C, 0x7B, 0x38, 0x2C, 0x81, 0x63, 0xA4, 0x19, 0xB9, 0xFF, 0x21, 0x4A, 0x7B, 0x65, 0x1C,
+		0x33, 0xF9, 0xEA, 0x43, 0x33, 0x59, 0x07, 0xF1, 0x13, 0x77, 0x29, 0x0C, 0x51, 0x58, 0xA7, 0xA4}
+	if m, ok := x.Lookup(crypto.SHA256, pe); !ok || m.Kind != catalog.KindPE {
+		t.Errorf("PE member: %v %v", m, ok)
+	}
+	for _, miss := range []struct {
+		h crypto.Hash
+		d []byte
+	}{
+		{crypto.SHA256, make([]byte, 32)},
+		{crypto.SHA1, pe[:20]},   // a SHA-256 prefix is not a SHA-1
+		{crypto.SHA256, pe[:20]}, // wrong length
+		{crypto.SHA384, pe},      // wrong algorithm
+		{crypto.SHA1, nil},
+	} {
+		if m, ok := x.Lookup(miss.h, miss.d); ok {
+			t.Errorf("Lookup(%v, %X) found %s", miss.h, miss.d, m.TagString())
+		}
+	}
+}
