@@ -1,0 +1,264 @@
+package runtime
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strings"
+
+	"github.com/dop251/goja"
+	"github.com/dop251/goja/parser"
+	"github.com/intactdev/intact"
+)
+
+// The module loader. Every file that becomes code is read by one call to
+// Policy.ReadCode, and exactly the bytes it returns are compiled: there is
+// no cache of compiled code, so a file loaded again (after `delete
+// require.cache[f]`) is checked again. Loaded modules live in require.cache
+// as in Node; a module whose check or evaluation fails is not cached.
+
+// wrapperParams are the parameters of the function every CommonJS module
+// body is compiled into. The last one carries import.meta.url for ES
+// modules converted to CommonJS.
+const (
+	wrapperHead = "(function (exports, require, module, __filename, __dirname, __intact_import_meta_url) { "
+	wrapperTail = "\n})"
+)
+
+// requireFrom is require(request) called from the module object parent.
+// esm selects the "import" conditions of package exports, for ES modules.
+func (r *Runtime) requireFrom(parent *goja.Object, request string, esm bool) goja.Value {
+	if isBuiltin(request) {
+		return r.requireBuiltin(request)
+	}
+	filename, err := r.resolveFrom(parent, request, esm)
+	if err != nil {
+		r.throw(err)
+	}
+	if cached := r.js.cache.Get(filename); cached != nil {
+		if obj, ok := cached.(*goja.Object); ok {
+			return obj.Get("exports")
+		}
+	}
+	mod, err := r.loadModule(filename, parent, nil, false)
+	if err != nil {
+		r.throw(err)
+	}
+	return mod.Get("exports")
+}
+
+// moduleDir returns the folder requests from the module object m are
+// resolved against: its file's folder, or the working directory.
+func (r *Runtime) moduleDir(m *goja.Object) string {
+	if m != nil {
+		if f := m.Get("filename"); f != nil && !goja.IsNull(f) && !goja.IsUndefined(f) {
+			if s := f.String(); filepath.IsAbs(s) {
+				return filepath.Dir(s)
+			}
+		}
+	}
+	return r.cwd()
+}
+
+type resolveKey struct {
+	dir, request string
+	esm          bool
+}
+
+// resolveFrom resolves a request made by the module object parent to a
+// real (symlink-free) file name, as Node does without --preserve-symlinks.
+// Resolutions are cached by folder and request; the files they name are
+// still checked every time they are loaded.
+func (r *Runtime) resolveFrom(parent *goja.Object, request string, esm bool) (string, error) {
+	dir := r.moduleDir(parent)
+	key := resolveKey{dir, request, esm}
+	if f, ok := r.resolved[key]; ok {
+		return f, nil
+	}
+	conds := requireConditions
+	if esm {
+		conds = importConditions
+	}
+	filename, err := r.res.resolve(request, dir, conds)
+	if err != nil {
+		return "", r.withRequireStack(err, parent)
+	}
+	if real, err := filepath.EvalSymlinks(filename); err == nil {
+		filename = real
+	}
+	r.resolved[key] = filename
+	return filename, nil
+}
+
+// withRequireStack adds Node's "Require stack" to a MODULE_NOT_FOUND error.
+func (r *Runtime) withRequireStack(err error, parent *goja.Object) error {
+	var ne *nodeError
+	if !errors.As(err, &ne) || ne.Code != "MODULE_NOT_FOUND" {
+		return err
+	}
+	var stack []string
+	for m := parent; m != nil; {
+		f := m.Get("filename")
+		if f == nil || goja.IsNull(f) || goja.IsUndefined(f) {
+			break
+		}
+		stack = append(stack, f.String())
+		p, ok := m.Get("parent").(*goja.Object)
+		if !ok {
+			break
+		}
+		m = p
+	}
+	if len(stack) == 0 {
+		return err
+	}
+	msg := ne.Message + "\nRequire stack:\n- " + strings.Join(stack, "\n- ")
+	return &nodeError{Code: ne.Code, Message: msg, Err: err}
+}
+
+// loadModule checks, compiles and runs the file filename as a module whose
+// parent is the module object parent. src, when not nil, is the file's
+// content already returned by ReadCode (the main script and preloads are
+// checked before anything runs).
+func (r *Runtime) loadModule(filename string, parent *goja.Object, src []byte, isMain bool) (*goja.Object, error) {
+	if src == nil {
+		var err error
+		if src, err = r.readCode(filename); err != nil {
+			return nil, err
+		}
+	}
+	var parentVal goja.Value = goja.Undefined()
+	if parent != nil {
+		parentVal = parent
+	}
+	v, err := r.js.newModule(goja.Undefined(), r.vm.ToValue(filename), parentVal, r.vm.ToValue(isMain))
+	if err != nil {
+		return nil, err
+	}
+	mod := v.(*goja.Object)
+	if err := r.js.cache.Set(filename, mod); err != nil {
+		return nil, err
+	}
+	if err := r.execute(mod, filename, src); err != nil {
+		r.js.cache.Delete(filename)
+		return nil, err
+	}
+	mod.Set("loaded", true)
+	return mod, nil
+}
+
+// readCode is the one place files that become code are read.
+func (r *Runtime) readCode(filename string) ([]byte, error) {
+	src, err := r.policy.ReadCode(filename)
+	if err != nil && intact.ErrorCode(err) == "" && errors.Is(err, fs.ErrNotExist) {
+		return nil, &nodeError{Code: "MODULE_NOT_FOUND", Message: fmt.Sprintf("Cannot find module '%s'", filename), Err: err}
+	}
+	return src, err
+}
+
+// execute evaluates a module's checked bytes according to its kind.
+func (r *Runtime) execute(mod *goja.Object, filename string, src []byte) error {
+	switch strings.ToLower(filepath.Ext(filename)) {
+	case ".json":
+		return r.executeJSON(mod, filename, src)
+	case ".node":
+		return &nodeError{Code: "ERR_DLOPEN_FAILED", Message: fmt.Sprintf("Cannot load native addon %s: native addons are not supported by this runtime", filename)}
+	case ".wasm":
+		exports, err := r.instantiateWasm(filename, src)
+		if err != nil {
+			return err
+		}
+		return mod.Set("exports", exports)
+	}
+	prg, esm, err := r.compileModule(filename, src)
+	if err != nil {
+		return err
+	}
+	fnVal, err := r.vm.RunProgram(prg)
+	if err != nil {
+		return err
+	}
+	fn, ok := goja.AssertFunction(fnVal)
+	if !ok {
+		return fmt.Errorf("%s: module wrapper is not a function", filename)
+	}
+	require, err := r.js.makeRequire(goja.Undefined(), mod, r.vm.ToValue(esm))
+	if err != nil {
+		return err
+	}
+	exports := mod.Get("exports")
+	_, err = fn(exports, exports, require, mod, r.vm.ToValue(filename), r.vm.ToValue(filepath.Dir(filename)), r.vm.ToValue(fileURL(filename)))
+	return err
+}
+
+func (r *Runtime) executeJSON(mod *goja.Object, filename string, src []byte) error {
+	src = bytes.TrimPrefix(src, utf8BOM)
+	v, err := r.js.parseJSON(goja.Undefined(), r.vm.ToValue(string(src)))
+	if err != nil {
+		var ex *goja.Exception
+		if errors.As(err, &ex) {
+			if obj, ok := ex.Value().(*goja.Object); ok {
+				// Node names the file in the message.
+				obj.Set("message", filename+": "+obj.Get("message").String())
+			}
+		}
+		return err
+	}
+	return mod.Set("exports", v)
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// compileModule compiles a module's bytes into its wrapper function. ES
+// modules and TypeScript are converted to CommonJS by esbuild first; a .js
+// file that goja cannot parse is converted too, which covers ES module
+// syntax in an ambiguous .js file (Node's module detection) and the syntax
+// goja lacks (async generators, for await). esm reports whether the module
+// imports with "import" conditions.
+func (r *Runtime) compileModule(filename string, src []byte) (prg *goja.Program, esm bool, err error) {
+	src = bytes.TrimPrefix(src, utf8BOM)
+	code := string(src)
+	if strings.HasPrefix(code, "#!") {
+		// A hashbang is legal only at the very start of a script; keep
+		// the line count.
+		code = "//" + code[2:]
+	}
+	ext := strings.ToLower(filepath.Ext(filename))
+	ts := ext == ".ts" || ext == ".mts" || ext == ".cts"
+	esm = r.res.isESM(filename)
+	if esm || ts {
+		out, err := transformToCommonJS(filename, code, ts)
+		if err != nil {
+			return nil, false, err
+		}
+		prg, err = compileWrapped(filename, out)
+		return prg, esm, err
+	}
+	prg, err = compileWrapped(filename, code)
+	if err == nil {
+		return prg, false, nil
+	}
+	var syntax *goja.CompilerSyntaxError
+	if !errors.As(err, &syntax) {
+		return nil, false, err
+	}
+	out, terr := transformToCommonJS(filename, code, false)
+	if terr != nil {
+		return nil, false, err // goja's own syntax error is the clearer one
+	}
+	prg, err2 := compileWrapped(filename, out)
+	if err2 != nil {
+		return nil, false, err
+	}
+	return prg, looksConvertedFromESM(out), nil
+}
+
+func compileWrapped(filename, code string) (*goja.Program, error) {
+	ast, err := goja.Parse(filename, wrapperHead+code+wrapperTail, parser.WithDisableSourceMaps)
+	if err != nil {
+		return nil, err
+	}
+	return goja.CompileAST(ast, false)
+}

@@ -1,0 +1,666 @@
+package runtime
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	goruntime "runtime"
+	"sync"
+	"time"
+
+	"github.com/dop251/goja"
+	"github.com/dop251/goja_nodejs/require"
+	"github.com/intactdev/intact"
+	"github.com/tetratelabs/wazero"
+)
+
+// NodeVersion is the Node.js version whose behaviour the runtime emulates
+// and reports in process.version and process.versions.node: the Node.js
+// release the acceptance tests compare against.
+const NodeVersion = "20.20.2"
+
+// Config configures a Runtime.
+type Config struct {
+	// Policy decides which files may become code. Nil means no policy:
+	// files are read as they are.
+	Policy *intact.Policy
+	// Args are the script's arguments, process.argv[2:].
+	Args []string
+	// Preload are modules required before the main code, in order, like
+	// node's --require. They are resolved from the working directory and
+	// checked, with the main script, before any of them runs.
+	Preload []string
+	// Stdin, Stdout and Stderr default to the process's.
+	Stdin          *os.File
+	Stdout, Stderr io.Writer
+	// Env is process.env as "KEY=value" strings; nil means os.Environ().
+	Env []string
+	// ExecPath is process.execPath and process.argv[0]; empty means
+	// os.Executable(). Argv0 is process.argv0; empty means os.Args[0].
+	ExecPath, Argv0 string
+	// NoWarnings silences process warnings, including the notice that code
+	// integrity is enforced.
+	NoWarnings bool
+}
+
+// A Runtime runs JavaScript the way node does, asking its policy before any
+// file becomes code. A Runtime runs one program (RunMain, RunStdin, Eval or
+// REPL) and is then spent; it is not safe for concurrent use.
+type Runtime struct {
+	cfg    Config
+	policy *intact.Policy
+	vm     *goja.Runtime
+	reg    *require.Registry
+	req    *require.RequireModule
+	res    *resolver
+	loop   *eventLoop
+	js     prelude
+	wasm   wazero.Runtime
+	start  time.Time
+
+	resolved map[resolveKey]string
+	builtins map[string]goja.Value
+
+	rejections []*goja.Promise // rejected without a handler, in order
+
+	exiting  bool
+	exitCode int
+
+	stdinReading bool
+	stdinStop    chan struct{}
+}
+
+// prelude holds what prelude.js hands back to Go.
+type prelude struct {
+	process, console, timers, cache, module *goja.Object
+	queueMicrotask                          goja.Value
+	makeError, formatFatal, runMacrotask    goja.Callable
+	emitUncaught, emitUnhandledRejection    goja.Callable
+	unhandledRejectionError, inspect        goja.Callable
+	emitExit, emitBeforeExit, exitCodeOf    goja.Callable
+	makeRequire, newModule, parseJSON       goja.Callable
+	stdinChunk, stdinEnd                    goja.Value
+}
+
+//go:embed prelude.js
+var preludeSource string
+
+// preludeProgram is compiled once per process; it is part of the binary.
+var preludeProgram = sync.OnceValues(func() (*goja.Program, error) {
+	return goja.Compile("node:internal/intact", preludeSource, true)
+})
+
+// New returns a Runtime with the globals of Node.js installed. It runs no
+// user code.
+func New(cfg Config) (*Runtime, error) {
+	if cfg.Policy == nil {
+		cfg.Policy = intact.New(intact.Config{})
+	}
+	if cfg.Stdin == nil {
+		cfg.Stdin = os.Stdin
+	}
+	if cfg.Stdout == nil {
+		cfg.Stdout = os.Stdout
+	}
+	if cfg.Stderr == nil {
+		cfg.Stderr = os.Stderr
+	}
+	if cfg.Env == nil {
+		cfg.Env = os.Environ()
+	}
+	if cfg.ExecPath == "" {
+		if exe, err := os.Executable(); err == nil {
+			cfg.ExecPath = exe
+		} else {
+			cfg.ExecPath = os.Args[0]
+		}
+	}
+	if cfg.Argv0 == "" {
+		cfg.Argv0 = os.Args[0]
+	}
+	r := &Runtime{
+		cfg:      cfg,
+		policy:   cfg.Policy,
+		vm:       goja.New(),
+		res:      newResolver(),
+		loop:     newEventLoop(),
+		start:    time.Now(),
+		resolved: make(map[resolveKey]string),
+		builtins: make(map[string]goja.Value),
+	}
+	r.vm.SetFieldNameMapper(goja.UncapFieldNameMapper())
+	r.vm.SetPromiseRejectionTracker(r.trackRejection)
+	if err := r.setup(); err != nil {
+		return nil, fmt.Errorf("runtime setup: %w", err)
+	}
+	return r, nil
+}
+
+// Close releases the runtime's resources (the WebAssembly engine).
+func (r *Runtime) Close() error {
+	r.stopStdin()
+	if r.wasm != nil {
+		return r.wasm.Close(nil)
+	}
+	return nil
+}
+
+func (r *Runtime) setup() error {
+	// Built-in modules come from a goja_nodejs registry whose file loader
+	// refuses everything: every file is loaded by this package's loader,
+	// through the policy.
+	r.reg = require.NewRegistry(
+		require.WithLoader(func(string) ([]byte, error) { return nil, require.ModuleFileDoesNotExistError }),
+		require.WithPathResolver(func(base, p string) string { return filepath.Join(base, p) }),
+	)
+	registerNodelib(r.reg)
+	r.req = r.reg.Enable(r.vm)
+
+	prg, err := preludeProgram()
+	if err != nil {
+		return err
+	}
+	fnVal, err := r.vm.RunProgram(prg)
+	if err != nil {
+		return err
+	}
+	fn, _ := goja.AssertFunction(fnVal)
+	ret, err := fn(goja.Undefined(), r.binding())
+	if err != nil {
+		return err
+	}
+	if err := r.bindPrelude(ret.(*goja.Object)); err != nil {
+		return err
+	}
+
+	g := r.vm.GlobalObject()
+	g.Set("global", g)
+	g.Set("process", r.js.process)
+	g.Set("console", r.js.console)
+	for _, name := range []string{"setTimeout", "setInterval", "setImmediate", "clearTimeout", "clearInterval", "clearImmediate"} {
+		g.Set(name, r.js.timers.Get(name))
+	}
+	g.Set("queueMicrotask", r.js.queueMicrotask)
+	g.Set("performance", r.performance())
+	enableNodelibGlobals(r.vm)
+	// require at the global scope is the working directory's, as in the
+	// REPL; goja_nodejs's built-ins also find their dependencies through it.
+	cwdModule := r.vm.NewObject()
+	cwdModule.Set("filename", filepath.Join(r.cwd(), "[global]"))
+	globalRequire, err := r.js.makeRequire(goja.Undefined(), cwdModule, r.vm.ToValue(false))
+	if err != nil {
+		return err
+	}
+	g.Set("require", globalRequire)
+	for _, name := range []string{"process", "console", "Buffer", "setTimeout", "setInterval", "setImmediate",
+		"clearTimeout", "clearInterval", "clearImmediate", "queueMicrotask", "global", "performance", "require"} {
+		// Node's globals are not enumerable.
+		if v := g.Get(name); v != nil {
+			g.DefineDataProperty(name, v, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+		}
+	}
+
+	if r.policy.Settings().DisableDynamicCode.Enabled {
+		if err := r.lockDynamicCode(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *Runtime) bindPrelude(o *goja.Object) error {
+	obj := func(name string) *goja.Object { return o.Get(name).(*goja.Object) }
+	var missing []string
+	fn := func(name string) goja.Callable {
+		f, ok := goja.AssertFunction(o.Get(name))
+		if !ok {
+			missing = append(missing, name)
+		}
+		return f
+	}
+	r.js = prelude{
+		process: obj("process"), console: obj("console"), timers: obj("timers"), cache: obj("cache"), module: obj("Module"),
+		queueMicrotask: o.Get("queueMicrotask"),
+		makeError:      fn("makeError"), formatFatal: fn("formatFatal"), runMacrotask: fn("runMacrotask"),
+		emitUncaught: fn("emitUncaught"), emitUnhandledRejection: fn("emitUnhandledRejection"),
+		unhandledRejectionError: fn("unhandledRejectionError"), inspect: fn("inspect"),
+		emitExit: fn("emitExit"), emitBeforeExit: fn("emitBeforeExit"), exitCodeOf: fn("exitCode"),
+		makeRequire: fn("makeRequire"), newModule: fn("newModule"),
+		stdinChunk: o.Get("stdinChunk"), stdinEnd: o.Get("stdinEnd"),
+	}
+	json := r.vm.Get("JSON").(*goja.Object)
+	parse, ok := goja.AssertFunction(json.Get("parse"))
+	if !ok {
+		missing = append(missing, "JSON.parse")
+	}
+	r.js.parseJSON = parse
+	if len(missing) > 0 {
+		return fmt.Errorf("prelude lacks %v", missing)
+	}
+	return nil
+}
+
+func (r *Runtime) cwd() string {
+	d, err := os.Getwd()
+	if err != nil {
+		return "/"
+	}
+	return d
+}
+
+// ---- running programs --------------------------------------------------
+
+// warnOnce prints Node's notice that code integrity is enforced, once per
+// process, unless warnings are off.
+var warnOnce sync.Once
+
+func (r *Runtime) noticeEnforcement() {
+	if !r.policy.Enforcing() || r.cfg.NoWarnings {
+		return
+	}
+	warnOnce.Do(func() {
+		fmt.Fprintf(r.cfg.Stderr, "(intact:%d) ExperimentalWarning: Code integrity is being enforced by system policy.\n"+
+			"Code integrity is an experimental feature. See docs for more info.\n", os.Getpid())
+	})
+}
+
+// checkedFile is a file whose bytes passed the policy before anything ran.
+type checkedFile struct {
+	path string
+	src  []byte
+}
+
+// checkPreloads resolves and checks every preload module.
+func (r *Runtime) checkPreloads() ([]checkedFile, error) {
+	var files []checkedFile
+	for _, p := range r.cfg.Preload {
+		if isBuiltin(p) {
+			files = append(files, checkedFile{path: p})
+			continue
+		}
+		f, err := r.resolveFrom(nil, p, false)
+		if err != nil {
+			return nil, err
+		}
+		src, err := r.readCode(f)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, checkedFile{path: f, src: src})
+	}
+	return files, nil
+}
+
+// RunMain runs the script at path as the main module, like `node path`,
+// and returns the process exit status. The main script and every preload
+// are resolved and checked before any of them runs: when one is refused
+// nothing runs and the refusal is printed as an uncaught error.
+func (r *Runtime) RunMain(path string) int {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return r.fatalGo(err)
+	}
+	main, err := r.resolveMain(abs)
+	if err != nil {
+		return r.fatalGo(err)
+	}
+	r.noticeEnforcement()
+	src, err := r.readCode(main)
+	if err != nil {
+		return r.fatalGo(err)
+	}
+	preloads, err := r.checkPreloads()
+	if err != nil {
+		return r.fatalGo(err)
+	}
+	r.setArgv(main)
+	return r.runProgram(preloads, func() {
+		if _, err := r.loadModule(main, nil, src, true); err != nil {
+			r.throw(err)
+		}
+	})
+}
+
+// resolveMain finds the main module as node does: the path as a file,
+// with an extension, or as a folder.
+func (r *Runtime) resolveMain(abs string) (string, error) {
+	f, err := r.res.resolve(abs, "/", requireConditions)
+	if err != nil {
+		return "", err
+	}
+	if real, err := filepath.EvalSymlinks(f); err == nil {
+		f = real
+	}
+	return f, nil
+}
+
+// RunStdin runs the code on standard input, like `node -` or `node <
+// file`. Under DisableInteractiveMode the code runs only if the stdin
+// descriptor itself passes the policy (a checked regular file); otherwise
+// ERR_CODE_INTEGRITY_BLOCKED for "stdin" is printed and nothing runs.
+func (r *Runtime) RunStdin() int {
+	r.noticeEnforcement()
+	src, err := r.policy.ReadStdin(r.cfg.Stdin)
+	if err != nil {
+		return r.fatalGo(err)
+	}
+	preloads, err := r.checkPreloads()
+	if err != nil {
+		return r.fatalGo(err)
+	}
+	name := filepath.Join(r.cwd(), "[stdin]")
+	r.setArgv("-")
+	return r.runProgram(preloads, func() {
+		if _, err := r.loadModule(name, nil, src, true); err != nil {
+			r.throw(err)
+		}
+	})
+}
+
+// Eval runs code given on the command line, like `node -e` (or `node -p`
+// when print is set, which prints the completion value). Under
+// DisableInteractiveMode it prints ERR_CODE_INTEGRITY_BLOCKED for "eval"
+// and runs nothing, preloads included.
+func (r *Runtime) Eval(code string, print bool) int {
+	if err := r.policy.CheckInteractive(intact.FeatureEval); err != nil {
+		return r.fatalGo(err)
+	}
+	r.noticeEnforcement()
+	preloads, err := r.checkPreloads()
+	if err != nil {
+		return r.fatalGo(err)
+	}
+	r.setArgv("")
+	return r.runProgram(preloads, func() {
+		v, err := r.evalScript("[eval]", code)
+		if err != nil {
+			r.throw(err)
+		}
+		if print {
+			r.writeString(1, r.inspect(v)+"\n")
+		}
+	})
+}
+
+// evalScript runs code as a script at the global scope, where require,
+// module, exports, __filename and __dirname are those of the working
+// directory, as in node -e.
+func (r *Runtime) evalScript(name, code string) (goja.Value, error) {
+	if err := r.setEvalGlobals(name); err != nil {
+		return nil, err
+	}
+	return r.vm.RunScript(name, code)
+}
+
+func (r *Runtime) setArgv(script string) {
+	argv := []any{r.cfg.ExecPath}
+	if script != "" {
+		argv = append(argv, script)
+	}
+	for _, a := range r.cfg.Args {
+		argv = append(argv, a)
+	}
+	r.js.process.Set("argv", r.vm.NewArray(argv...))
+}
+
+// runProgram runs the preloads and then main as the first macrotask, turns
+// the event loop until it is empty, and emits beforeExit and exit.
+func (r *Runtime) runProgram(preloads []checkedFile, main func()) int {
+	r.macrotask(func() {
+		for _, p := range preloads {
+			if p.src == nil {
+				r.requireBuiltin(p.path)
+				continue
+			}
+			if cached := r.js.cache.Get(p.path); cached != nil {
+				continue
+			}
+			if _, err := r.loadModule(p.path, nil, p.src, false); err != nil {
+				r.throw(err)
+			}
+		}
+		main()
+	})
+	return r.finish()
+}
+
+// finish turns the loop to its end and returns the exit status.
+func (r *Runtime) finish() int {
+	for !r.exiting {
+		r.loop.run(r.fireTimer, func() bool { return r.exiting })
+		if r.exiting {
+			break
+		}
+		if _, err := r.js.emitBeforeExit(goja.Undefined(), r.vm.ToValue(r.currentExitCode())); err != nil {
+			r.settle(err)
+		}
+		if !r.loop.alive() {
+			break
+		}
+	}
+	code := r.currentExitCode()
+	if r.exiting {
+		code = r.exitCode
+	}
+	// 'exit' listeners run once; process.exit() inside one ends them.
+	r.vm.ClearInterrupt()
+	r.exiting = false
+	if _, err := r.js.emitExit(goja.Undefined(), r.vm.ToValue(code)); err != nil {
+		var ie *goja.InterruptedError
+		if !errors.As(err, &ie) {
+			r.printFatal(r.exceptionValue(err))
+			return 7
+		}
+	}
+	if r.exiting {
+		code = r.exitCode
+	}
+	r.exiting = true
+	r.stopStdin()
+	return code
+}
+
+func (r *Runtime) currentExitCode() int {
+	v, err := r.js.exitCodeOf(goja.Undefined())
+	if err != nil || v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
+		return 0
+	}
+	return int(v.ToInteger())
+}
+
+// fireTimer runs one timer callback; it reports false once exiting.
+func (r *Runtime) fireTimer(t *timer) bool {
+	r.call(t.fn, t.this, t.args...)
+	return !r.exiting
+}
+
+// call runs fn as one macrotask: fn, then process.nextTick callbacks, then
+// promise callbacks (goja runs its job queue when the outermost call
+// returns), then the check for unhandled rejections.
+func (r *Runtime) call(fn, this goja.Value, args ...goja.Value) {
+	if r.exiting {
+		return
+	}
+	vals := make([]any, len(args))
+	for i, a := range args {
+		vals[i] = a
+	}
+	_, err := r.js.runMacrotask(goja.Undefined(), fn, this, r.vm.NewArray(vals...))
+	r.settle(err)
+}
+
+// macrotask runs a Go function as a macrotask; it may throw by panicking
+// with a JavaScript value (r.throw).
+func (r *Runtime) macrotask(fn func()) {
+	r.call(r.vm.ToValue(func(goja.FunctionCall) goja.Value {
+		fn()
+		return goja.Undefined()
+	}), goja.Undefined())
+}
+
+// settle handles the outcome of a macrotask.
+func (r *Runtime) settle(err error) {
+	if err != nil && !r.exiting {
+		var ie *goja.InterruptedError
+		if errors.As(err, &ie) {
+			if !r.exiting {
+				r.printFatal(r.vm.ToValue(ie.Error()))
+				r.exit(1)
+			}
+		} else {
+			r.uncaught(r.exceptionValue(err))
+		}
+	}
+	r.checkRejections()
+}
+
+func (r *Runtime) exceptionValue(err error) goja.Value {
+	var ex *goja.Exception
+	if errors.As(err, &ex) {
+		return ex.Value()
+	}
+	return r.toJS(err)
+}
+
+// uncaught handles an exception no JavaScript code caught: the
+// 'uncaughtException' listeners, or Node's report and exit status 1.
+func (r *Runtime) uncaught(v goja.Value) {
+	if r.exiting {
+		return
+	}
+	handled, err := r.js.emitUncaught(goja.Undefined(), v)
+	if err == nil && handled.ToBoolean() {
+		return
+	}
+	if r.exiting {
+		return
+	}
+	code := 1
+	if err != nil {
+		var ie *goja.InterruptedError
+		if errors.As(err, &ie) {
+			return
+		}
+		v, code = r.exceptionValue(err), 7
+	}
+	r.printFatal(v)
+	r.exit(code)
+}
+
+func (r *Runtime) trackRejection(p *goja.Promise, op goja.PromiseRejectionOperation) {
+	switch op {
+	case goja.PromiseRejectionReject:
+		r.rejections = append(r.rejections, p)
+	case goja.PromiseRejectionHandle:
+		for i, q := range r.rejections {
+			if q == p {
+				r.rejections = append(r.rejections[:i], r.rejections[i+1:]...)
+				break
+			}
+		}
+	}
+}
+
+// checkRejections raises the promises still rejected without a handler at
+// the end of a macrotask, as Node's default --unhandled-rejections=throw.
+func (r *Runtime) checkRejections() {
+	for len(r.rejections) > 0 && !r.exiting {
+		p := r.rejections[0]
+		r.rejections = r.rejections[1:]
+		handled, err := r.js.emitUnhandledRejection(goja.Undefined(), p.Result(), r.vm.ToValue(p))
+		if err != nil {
+			r.uncaught(r.exceptionValue(err))
+			continue
+		}
+		if handled.ToBoolean() {
+			continue
+		}
+		e, err := r.js.unhandledRejectionError(goja.Undefined(), p.Result())
+		if err != nil {
+			e = p.Result()
+		}
+		r.uncaught(e)
+	}
+}
+
+// exit ends the program with code: JavaScript stops at once (an
+// uncatchable interrupt) and the loop runs no more callbacks.
+func (r *Runtime) exit(code int) {
+	if r.exiting {
+		return
+	}
+	r.exiting = true
+	r.exitCode = code
+	r.vm.Interrupt(exitRequest{code})
+}
+
+type exitRequest struct{ code int }
+
+func (e exitRequest) String() string { return fmt.Sprintf("process.exit(%d)", e.code) }
+
+// printFatal prints an uncaught exception as Node does.
+func (r *Runtime) printFatal(v goja.Value) {
+	s, err := r.js.formatFatal(goja.Undefined(), v)
+	text := ""
+	if err == nil {
+		text = s.String()
+	} else if v != nil {
+		text = v.String()
+	}
+	r.writeString(2, text+"\n")
+}
+
+// fatalGo reports an error that stops the program before any user code
+// runs, printed like an uncaught error, and returns status 1.
+func (r *Runtime) fatalGo(err error) int {
+	r.printFatal(r.toJS(err))
+	return 1
+}
+
+func (r *Runtime) inspect(v goja.Value) string {
+	s, err := r.js.inspect(goja.Undefined(), v)
+	if err != nil {
+		return v.String()
+	}
+	return s.String()
+}
+
+func (r *Runtime) writeString(fd int, s string) {
+	w := r.cfg.Stdout
+	if fd == 2 {
+		w = r.cfg.Stderr
+	}
+	io.WriteString(w, s)
+}
+
+// ---- performance -------------------------------------------------------
+
+func (r *Runtime) performance() *goja.Object {
+	p := r.vm.NewObject()
+	p.Set("timeOrigin", float64(r.start.UnixNano())/1e6)
+	p.Set("now", func() float64 { return float64(time.Since(r.start).Nanoseconds()) / 1e6 })
+	p.Set("mark", func() {})
+	p.Set("measure", func() {})
+	return p
+}
+
+// platform and arch in Node's spelling.
+func nodePlatform() string {
+	if goruntime.GOOS == "windows" {
+		return "win32"
+	}
+	return goruntime.GOOS
+}
+
+func nodeArch() string {
+	switch goruntime.GOARCH {
+	case "amd64":
+		return "x64"
+	case "386":
+		return "ia32"
+	}
+	return goruntime.GOARCH
+}
