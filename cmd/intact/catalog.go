@@ -1,0 +1,372 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/intactdev/intact/catalog"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newCatalogCmd) }
+
+func newCatalogCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "catalog",
+		Short: "Make, sign, list and verify Windows security catalogs (.cat)",
+		Long: `Make, sign, list and verify Windows security catalogs (.cat), the signed
+lists of file digests that WDAC trusts, on any operating system.`,
+	}
+	cmd.AddCommand(newCatalogListCmd(), newCatalogNewCmd(), newCatalogSignCmd(), newCatalogVerifyCmd())
+	return cmd
+}
+
+func newCatalogListCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list FILE.cat",
+		Short: "Print a catalog's header, attributes, members and signers",
+		Long: `Print a catalog's version, list identifier, effective date, catalog
+attributes, every member (tag, kind, digest algorithm, digest, name-value
+attributes) and every signer with its certificate chain.
+
+The signature line says whether the signatures and message digests check;
+it does not judge trust (see "intact catalog verify").
+
+--json prints one object with these stable fields (hex is uppercase, times
+are RFC 3339 UTC):
+  file, version (1: SHA-1 members, 2: SHA-256 members), list_identifier,
+  effective_date, attributes [{name, flags, value}], signature ("unsigned",
+  "valid" or "invalid: <reason>"),
+  members [{tag, tag_hex, kind ("PE", "flat", "CAB", "other"),
+            digest_algorithm ("SHA-256", "SHA-1"; absent for compat entries),
+            digest, compat, attributes}],
+  signers [{digest_algorithm, signing_time (if present),
+            chain [{subject, issuer, serial, not_before, not_after, sha256}]}]`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := readCatalogFile(args[0])
+			if err != nil {
+				return err
+			}
+			report := newCatalogJSON(args[0], c)
+			if asJSON {
+				return report.writeJSON(cmd.OutOrStdout())
+			}
+			report.writeText(cmd.OutOrStdout())
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func newCatalogNewCmd() *cobra.Command {
+	var (
+		output, when, filesFrom string
+		version                 int
+		opts                    catalog.HashOptions
+		signing                 signingFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "new PATH... -o FILE.cat",
+		Short: "Make a catalog of a directory tree or files, signed when a key is given",
+		Long: `Make a catalog listing the files below each directory PATH (paths relative
+to that directory) and each file PATH (under its base name), like
+New-FileCatalog: PE images (recognised by content) get their Authenticode
+digest, other files the digest of their exact bytes; empty files are listed
+as catalog attributes. Two files with the same relative path are an error.
+
+With --files-from, exactly one directory PATH is given and only the files
+listed (one relative path per line) are hashed.
+
+The output is deterministic: the same files and the same --time (or
+SOURCE_DATE_EPOCH) give the same bytes. It is written to a temporary file
+beside FILE.cat and renamed, so FILE.cat is never half-written.
+
+With --cert/--key or --pkcs12 the catalog is signed in the same step.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if output == "" {
+				return errors.New("no output file: use -o FILE.cat")
+			}
+			if version != 1 && version != 2 {
+				return fmt.Errorf("--version %d: want 1 or 2", version)
+			}
+			t, err := catalogTime(when)
+			if err != nil {
+				return err
+			}
+			sign := signing.given()
+			if sign {
+				// Load the key first: a wrong password should not cost a
+				// whole hashing run.
+				if _, _, err := signing.load(); err != nil {
+					return err
+				}
+			}
+			bar := newProgressBar(cmd.ErrOrStderr())
+			opts.Progress = bar.update
+			files, err := hashPaths(cmd.Context(), args, filesFrom, &opts)
+			bar.finish()
+			if err != nil {
+				return err
+			}
+			data, err := catalog.Build(files, catalog.BuildOptions{Version: version, Time: t})
+			if err != nil {
+				return err
+			}
+			if sign {
+				if data, err = signCatalog(data, &signing); err != nil {
+					return err
+				}
+			}
+			if err := writeFileAtomic(output, data); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "%s: %d files, version %d%s\n", output, len(files), version,
+				map[bool]string{true: ", signed"}[sign])
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&output, "output", "o", "", "write the catalog to `FILE.cat`")
+	fl.IntVar(&version, "version", 2, "catalog version: 2 (SHA-256, Windows 8 and later) or 1 (SHA-1)")
+	fl.StringArrayVar(&opts.Include, "include", nil, "hash only files matching `GLOB` (repeatable; with a slash it matches the relative path, else the base name)")
+	fl.StringArrayVar(&opts.Exclude, "exclude", nil, "skip files and directories matching `GLOB` (repeatable)")
+	fl.StringVar(&when, "time", "", "effective date, RFC 3339 (default: $SOURCE_DATE_EPOCH, else now)")
+	fl.StringVar(&filesFrom, "files-from", "", "hash only the files listed in `LIST` (one path per line, relative to the one directory PATH)")
+	signing.register(cmd)
+	return cmd
+}
+
+// catalogTime returns the catalog's effective date from --time, else
+// SOURCE_DATE_EPOCH (reproducible builds), else the current time; always
+// whole seconds in UTC, which is what the catalog stores.
+func catalogTime(flag string) (time.Time, error) {
+	if flag != "" {
+		t, err := time.Parse(time.RFC3339, flag)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("--time: %w", err)
+		}
+		return t.UTC().Truncate(time.Second), nil
+	}
+	if env := os.Getenv("SOURCE_DATE_EPOCH"); env != "" {
+		secs, err := strconv.ParseInt(env, 10, 64)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q: not a number of seconds", env)
+		}
+		return time.Unix(secs, 0).UTC(), nil
+	}
+	return time.Now().UTC().Truncate(time.Second), nil
+}
+
+// hashPaths hashes every PATH argument: directories as trees, files under
+// their base names, or, with filesFrom, the listed files of one directory.
+// It refuses two files with the same relative path, naming both.
+func hashPaths(ctx context.Context, paths []string, filesFrom string, opts *catalog.HashOptions) ([]catalog.File, error) {
+	if filesFrom != "" {
+		if len(paths) != 1 {
+			return nil, errors.New("--files-from needs exactly one directory PATH")
+		}
+		names, err := readFileList(filesFrom)
+		if err != nil {
+			return nil, err
+		}
+		return catalog.HashFiles(ctx, paths[0], names, opts)
+	}
+	var all []catalog.File
+	seen := map[string]string{} // lower-case relative path → the file's full path
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		root, files := p, []catalog.File(nil)
+		if fi.IsDir() {
+			files, err = catalog.HashTree(ctx, p, opts)
+		} else {
+			root = filepath.Dir(p)
+			files, err = catalog.HashFiles(ctx, root, []string{filepath.Base(p)}, opts)
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			full := filepath.Join(root, filepath.FromSlash(f.Path))
+			key := strings.ToLower(f.Path)
+			if prev, dup := seen[key]; dup {
+				return nil, fmt.Errorf("%s and %s have the same relative path %s", prev, full, f.Path)
+			}
+			seen[key] = full
+		}
+		all = append(all, files...)
+	}
+	return all, nil
+}
+
+// readFileList reads a --files-from list: one relative path per line;
+// blank lines are skipped.
+func readFileList(name string) ([]string, error) {
+	data, err := readRegularFile(name, 1<<30)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for line := range strings.Lines(string(data)) {
+		if line = strings.TrimRight(line, "\r\n"); line != "" {
+			names = append(names, line)
+		}
+	}
+	return names, nil
+}
+
+// signCatalog signs an encoded catalog with the key that the flags name.
+func signCatalog(data []byte, f *signingFlags) ([]byte, error) {
+	key, certs, err := f.load()
+	if err != nil {
+		return nil, err
+	}
+	return catalog.Sign(data, key, certs, nil)
+}
+
+func newCatalogSignCmd() *cobra.Command {
+	var (
+		output  string
+		signing signingFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "sign FILE.cat (--cert CERT --key KEY | --pkcs12 FILE) -o SIGNED.cat",
+		Short: "Sign a catalog (replacing any signature)",
+		Long: `Sign a catalog with PKCS #7 SignedData over its certificate trust list,
+SHA-256 and DER-ordered authenticated attributes, as signtool does. The key
+is RSA or ECDSA, in PEM (PKCS #8, PKCS #1 or SEC 1) with its certificate
+(--cert, which may hold the chain too, and --chain), or in a PKCS #12 file.
+The output is written through a temporary file and a rename.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if output == "" {
+				return errors.New("no output file: use -o SIGNED.cat")
+			}
+			data, err := readRegularFile(args[0], maxCatalogSize)
+			if err != nil {
+				return err
+			}
+			signed, err := signCatalog(data, &signing)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			return writeFileAtomic(output, signed)
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write the signed catalog to `SIGNED.cat`")
+	signing.register(cmd)
+	return cmd
+}
+
+func newCatalogVerifyCmd() *cobra.Command {
+	var (
+		roots     []string
+		allowSHA1 bool
+	)
+	cmd := &cobra.Command{
+		Use:   "verify FILE.cat --root ROOT.pem [PATH]",
+		Short: "Check a catalog's signature and trust, and optionally a tree against it",
+		Long: `Check the catalog's signature, its signer's certificate chain to one of the
+--root certificates, the signer's code-signing extended key usage and the
+certificates' validity now.
+
+With PATH, also do what Test-FileCatalog does: hash every file below PATH
+(or PATH itself) and compare with the catalog's members by their FilePath
+attributes, case-insensitively, reporting files changed, missing from the
+tree, and not in the catalog.
+
+The exit status is 0 only when everything checks; otherwise 1, with each
+problem on its own line.`,
+		Args: cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			pool, err := readRoots(roots)
+			if err != nil {
+				return err
+			}
+			c, err := readCatalogFile(args[0])
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			ok := true
+			chains, err := c.Verify(catalog.VerifyOptions{Roots: pool, AllowSHA1: allowSHA1})
+			if err != nil {
+				ok = false
+				fmt.Fprintf(out, "%s: signature: %s\n", args[0], strings.TrimPrefix(err.Error(), "catalog: "))
+			} else {
+				chain := chains[0]
+				fmt.Fprintf(out, "%s: signed by %q, trusted through %q\n", args[0],
+					chain[0].Subject.String(), chain[len(chain)-1].Subject.String())
+			}
+			if len(args) == 2 {
+				report, err := compareTree(cmd.Context(), cmd.ErrOrStderr(), c, args[1])
+				if err != nil {
+					return err
+				}
+				for _, list := range []struct {
+					what  string
+					paths []string
+				}{
+					{"changed", report.Changed},
+					{"missing from the tree", report.Missing},
+					{"not in the catalog", report.Extra},
+				} {
+					for _, p := range list.paths {
+						fmt.Fprintf(out, "%s: %s\n", p, list.what)
+					}
+				}
+				if report.OK() {
+					fmt.Fprintf(out, "%s: every file matches the catalog\n", args[1])
+				} else {
+					ok = false
+				}
+			}
+			if !ok {
+				return exitError(1)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringArrayVar(&roots, "root", nil, "trusted root certificate `file` (PEM or DER; repeatable; required)")
+	cmd.Flags().BoolVar(&allowSHA1, "allow-sha1", false, "accept signers that digest with SHA-1 (older catalogs)")
+	return cmd
+}
+
+// compareTree hashes PATH (a directory tree or one file) and compares it
+// with the catalog.
+func compareTree(ctx context.Context, progress io.Writer, c *catalog.Catalog, path string) (*catalog.Report, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	bar := newProgressBar(progress)
+	opts := &catalog.HashOptions{Progress: bar.update}
+	var files []catalog.File
+	if fi.IsDir() {
+		files, err = catalog.HashTree(ctx, path, opts)
+	} else {
+		files, err = catalog.HashFiles(ctx, filepath.Dir(path), []string{filepath.Base(path)}, opts)
+	}
+	bar.finish()
+	if err != nil {
+		return nil, err
+	}
+	report, err := catalog.Compare(c, files)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return report, nil
+}

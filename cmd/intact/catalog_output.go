@@ -1,0 +1,163 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/intactdev/intact/catalog"
+	"golang.org/x/term"
+)
+
+// writeFileAtomic writes data to name through a temporary file in the same
+// directory and a rename, so that name is never left half-written: it is
+// either untouched or complete.
+func writeFileAtomic(name string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	done := false
+	defer func() {
+		if !done {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err := tmp.Write(data); err != nil {
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), name); err != nil {
+		return err
+	}
+	done = true
+	return nil
+}
+
+// readCatalogFile reads and parses a catalog, refusing anything but a
+// regular file (reading a FIFO would block) and files too large to be one.
+func readCatalogFile(name string) (*catalog.Catalog, error) {
+	data, err := readRegularFile(name, maxCatalogSize)
+	if err != nil {
+		return nil, err
+	}
+	c, err := catalog.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return c, nil
+}
+
+// maxCatalogSize bounds what is read as a catalog: Windows' largest
+// catalogs are tens of megabytes, a million members about 250 MB.
+const maxCatalogSize = 1 << 30
+
+func readRegularFile(name string, limit int64) ([]byte, error) {
+	fi, err := os.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file (%v)", name, fi.Mode().Type())
+	}
+	if fi.Size() > limit {
+		return nil, fmt.Errorf("%s: %d bytes is larger than the %d-byte limit", name, fi.Size(), limit)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s: larger than the %d-byte limit", name, limit)
+	}
+	return data, nil
+}
+
+// progressBar draws hashing progress on a terminal. It draws nothing
+// unless w is a terminal, and nothing for runs shorter than a moment.
+type progressBar struct {
+	w       io.Writer
+	start   time.Time
+	mu      sync.Mutex
+	last    time.Time
+	drawn   bool
+	current catalog.Progress
+}
+
+// newProgressBar returns a bar for w, or nil when w is not a terminal (a
+// nil bar's methods do nothing).
+func newProgressBar(w io.Writer) *progressBar {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	return &progressBar{w: w, start: time.Now()}
+}
+
+const (
+	progressDelay    = 500 * time.Millisecond // runs shorter than this show no bar
+	progressInterval = 100 * time.Millisecond
+)
+
+// update is a catalog.HashOptions.Progress callback.
+func (p *progressBar) update(pr catalog.Progress) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.current = pr
+	now := time.Now()
+	if now.Sub(p.start) < progressDelay || now.Sub(p.last) < progressInterval {
+		return
+	}
+	p.last = now
+	p.draw()
+}
+
+func (p *progressBar) draw() {
+	const width = 30
+	pr := p.current
+	frac := 1.0
+	if pr.TotalBytes > 0 {
+		frac = float64(pr.Bytes) / float64(pr.TotalBytes)
+	}
+	n := int(frac * width)
+	fmt.Fprintf(p.w, "\rhashing [%s%s] %3d%%  %d/%d files  %s/%s ",
+		strings.Repeat("=", n), strings.Repeat(" ", width-n), int(frac*100),
+		pr.Files, pr.TotalFiles, megabytes(pr.Bytes), megabytes(pr.TotalBytes))
+	p.drawn = true
+}
+
+// finish draws the final state and ends the line, if a bar was drawn.
+func (p *progressBar) finish() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.drawn {
+		p.draw()
+		fmt.Fprintln(p.w)
+	}
+}
+
+func megabytes(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
