@@ -138,14 +138,14 @@ func catalogFiles(path string) ([]string, error) {
 	}
 	info, err := os.Stat(abs)
 	if err != nil {
-		return nil, fmt.Errorf("catalog %w", err)
+		return nil, fmt.Errorf("catalog: %w", err)
 	}
 	if !info.IsDir() {
 		return []string{abs}, nil
 	}
 	entries, err := os.ReadDir(abs)
 	if err != nil {
-		return nil, fmt.Errorf("catalog folder %w", err)
+		return nil, fmt.Errorf("catalog folder: %w", err)
 	}
 	var files []string
 	for _, e := range entries {
