@@ -190,6 +190,11 @@ func (r *Runtime) execute(mod *goja.Object, filename string, src []byte) error {
 	}
 	exports := mod.Get("exports")
 	_, err = fn(exports, exports, require, mod, r.vm.ToValue(filename), r.vm.ToValue(filepath.Dir(filename)), r.vm.ToValue(fileURL(filename)))
+	if err == nil && esm {
+		if obj, ok := mod.Get("exports").(*goja.Object); ok {
+			obj.DefineDataPropertySymbol(r.esmSymbol, r.vm.ToValue(true), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
+		}
+	}
 	return err
 }
 

@@ -61,8 +61,9 @@ type Runtime struct {
 	wasm   wazero.Runtime
 	start  time.Time
 
-	resolved map[resolveKey]string
-	builtins map[string]goja.Value
+	resolved  map[resolveKey]string
+	esmSymbol *goja.Symbol // Symbol.for(esmMarker)
+	builtins  map[string]goja.Value
 
 	rejections []*goja.Promise // rejected without a handler, in order
 
@@ -175,6 +176,12 @@ func (r *Runtime) setup() error {
 	if err := r.bindPrelude(ret.(*goja.Object)); err != nil {
 		return err
 	}
+
+	sym, err := r.vm.RunString(`Symbol.for("` + esmMarker + `")`)
+	if err != nil {
+		return err
+	}
+	r.esmSymbol = sym.(*goja.Symbol)
 
 	g := r.vm.GlobalObject()
 	g.Set("global", g)

@@ -51,8 +51,19 @@ func transformToCommonJS(filename, code string, typescript bool) (string, error)
 		}
 		return "", &nodeError{Type: "SyntaxError", Message: where + ": " + msg.Text}
 	}
-	return string(res.Code), nil
+	return strings.Replace(string(res.Code), esbuildNodeMode, esbuildNodeModeESM, 1), nil
 }
+
+// In Node, a default import of a CommonJS module is its module.exports
+// (esbuild's "node mode"), but a default import of an ES module is its
+// default export. esbuild cannot tell an ES module converted here from a
+// CommonJS module that sets __esModule, so the converted modules carry
+// esmMarker and the helper honours it.
+const (
+	esmMarker          = "intact.esm"
+	esbuildNodeMode    = "isNodeMode || !mod || !mod.__esModule"
+	esbuildNodeModeESM = `isNodeMode && !(mod && mod[Symbol.for("` + esmMarker + `")]) || !mod || !mod.__esModule`
+)
 
 // esmOutput matches what esbuild writes for ES module syntax: an export
 // object, or a top-level variable for an import statement (import() only

@@ -1,0 +1,386 @@
+package runtime_test
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/intactdev/intact"
+	"github.com/intactdev/intact/enforcer"
+	"github.com/intactdev/intact/runtime"
+)
+
+// allowList is a content enforcer that allows exactly the listed SHA-256
+// sums, as a signed catalog would.
+type allowList struct {
+	settings enforcer.Settings
+	allowed  map[[32]byte]bool
+}
+
+func (a *allowList) Name() string                { return "allowlist" }
+func (a *allowList) Settings() enforcer.Settings { return a.settings }
+func (a *allowList) Status() enforcer.Status     { return enforcer.Status{Available: true} }
+func (a *allowList) CheckContent(c enforcer.Content) error {
+	if a.allowed[c.SHA256] {
+		return nil
+	}
+	return &enforcer.Denial{Reason: enforcer.ReasonNotInCatalog}
+}
+
+// app is a folder of files for one test.
+type app struct {
+	t   *testing.T
+	dir string
+}
+
+func newApp(t *testing.T, files map[string]string) *app {
+	t.Helper()
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &app{t: t, dir: dir}
+	for name, content := range files {
+		a.write(name, content)
+	}
+	return a
+}
+
+func (a *app) path(name string) string { return filepath.Join(a.dir, filepath.FromSlash(name)) }
+
+func (a *app) write(name, content string) {
+	a.t.Helper()
+	p := a.path(name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		a.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		a.t.Fatal(err)
+	}
+}
+
+// policy returns a policy that enforces code integrity and allows every
+// file of the app except those named in deny, with extra settings.
+func (a *app) policy(s enforcer.Settings, deny ...string) *intact.Policy {
+	a.t.Helper()
+	s.EnforceCodeIntegrity = true
+	allow := &allowList{settings: s, allowed: map[[32]byte]bool{}}
+	denied := map[string]bool{}
+	for _, d := range deny {
+		denied[a.path(d)] = true
+	}
+	err := filepath.Walk(a.dir, func(p string, fi os.FileInfo, err error) error {
+		if err != nil || fi.IsDir() || denied[p] {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		allow.allowed[sha256.Sum256(data)] = true
+		return nil
+	})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return intact.New(intact.Config{Enforcers: []enforcer.Enforcer{allow}})
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// run makes a runtime with cfg (Stdout and Stderr captured) and runs it.
+func run(t *testing.T, cfg runtime.Config, do func(*runtime.Runtime) int) result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	cfg.Stdout, cfg.Stderr = &stdout, &stderr
+	cfg.NoWarnings = true
+	rt, err := runtime.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close()
+	code := do(rt)
+	return result{stdout.String(), stderr.String(), code}
+}
+
+func (a *app) runMain(pol *intact.Policy, main string, preload ...string) result {
+	a.t.Helper()
+	var pre []string
+	for _, p := range preload {
+		pre = append(pre, a.path(p))
+	}
+	return run(a.t, runtime.Config{Policy: pol, Preload: pre}, func(rt *runtime.Runtime) int { return rt.RunMain(a.path(main)) })
+}
+
+func (r result) want(t *testing.T, code int, stdout string) {
+	t.Helper()
+	if r.code != code || r.stdout != stdout {
+		t.Fatalf("got status %d, stdout:\n%s\nstderr:\n%s\nwant status %d, stdout:\n%s", r.code, r.stdout, r.stderr, code, stdout)
+	}
+}
+
+func (r result) noCanary(t *testing.T) {
+	t.Helper()
+	if strings.Contains(r.stdout+r.stderr, "CANARY") {
+		t.Fatalf("code of a refused file ran:\nstdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	}
+}
+
+// addWasm is a WebAssembly module exporting add(i32, i32) i32.
+var addWasm = string([]byte{
+	0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+	0x01, 0x07, 0x01, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, // type: (i32, i32) -> i32
+	0x03, 0x02, 0x01, 0x00, // function 0 has type 0
+	0x07, 0x07, 0x01, 0x03, 'a', 'd', 'd', 0x00, 0x00, // export "add" = function 0
+	0x0a, 0x09, 0x01, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b, // local.get 0, local.get 1, i32.add
+})
+
+// modules is one module of every kind, each printing CANARY when its code
+// runs, and a main script that loads each by the request in its name.
+var moduleKinds = map[string]struct{ file, content, use, want string }{
+	"js":     {"m.js", "console.log('CANARY'); module.exports = 'js'", "require('./m.js')", "js"},
+	"cjs":    {"m.cjs", "console.log('CANARY'); module.exports = 'cjs'", "require('./m.cjs')", "cjs"},
+	"mjs":    {"m.mjs", "console.log('CANARY'); export default 'mjs'", "require('./m.mjs').default", "mjs"},
+	"ts":     {"m.ts", "console.log('CANARY'); const v: string = 'ts'; export default v", "require('./m.ts').default", "ts"},
+	"mts":    {"m.mts", "console.log('CANARY'); export const v: string = 'mts'", "require('./m.mts').v", "mts"},
+	"cts":    {"m.cts", "console.log('CANARY'); const v: string = 'cts'; module.exports = v", "require('./m.cts')", "cts"},
+	"json":   {"m.json", `{"v": "json"}`, "require('./m.json').v", "json"},
+	"wasm":   {"m.wasm", addWasm, "require('./m.wasm').add(40, 2)", "42"},
+	"noext":  {"m/index.js", "console.log('CANARY'); module.exports = 'index'", "require('./m')", "index"},
+	"import": {"m.js", "console.log('CANARY'); module.exports = 'import'", "await import('./m.js').then((ns) => ns.default)", "import"},
+}
+
+// TestEveryLoadPathIsChecked loads one module of each kind with and
+// without its hash allowed.
+func TestEveryLoadPathIsChecked(t *testing.T) {
+	for name, k := range moduleKinds {
+		t.Run(name, func(t *testing.T) {
+			main := `(async () => {
+	try {
+		const v = ` + k.use + `;
+		console.log('loaded', v);
+	} catch (e) {
+		console.log('refused', e.code, e.message);
+	}
+})();`
+			a := newApp(t, map[string]string{"main.js": main, k.file: k.content})
+			wantRan := "loaded " + k.want + "\n"
+			if strings.Contains(k.content, "CANARY") {
+				wantRan = "CANARY\n" + wantRan
+			}
+			a.runMain(nil, "main.js").want(t, 0, wantRan)
+			a.runMain(a.policy(enforcer.Settings{}), "main.js").want(t, 0, wantRan)
+
+			refused := a.runMain(a.policy(enforcer.Settings{}, k.file), "main.js")
+			refused.want(t, 0, "refused ERR_CODE_INTEGRITY_VIOLATION The file "+a.path(k.file)+" did not pass OS Code Integrity validation\n")
+			refused.noCanary(t)
+		})
+	}
+}
+
+func TestNativeAddonIsCheckedThenRefused(t *testing.T) {
+	a := newApp(t, map[string]string{
+		"main.js":    "try { require('./addon') } catch (e) { console.log(e.code, e.message) }",
+		"addon.node": "\x7fELF not really",
+	})
+	a.runMain(a.policy(enforcer.Settings{}), "main.js").want(t, 0,
+		"ERR_DLOPEN_FAILED Cannot load native addon "+a.path("addon.node")+": native addons are not supported by this runtime\n")
+	a.runMain(a.policy(enforcer.Settings{}, "addon.node"), "main.js").want(t, 0,
+		"ERR_CODE_INTEGRITY_VIOLATION The file "+a.path("addon.node")+" did not pass OS Code Integrity validation\n")
+}
+
+// TestRefusalDeepInRequireChain: a refused module three levels down throws
+// an uncaught ERR_CODE_INTEGRITY_VIOLATION printed as Node prints it, and
+// none of its statements ran.
+func TestRefusalDeepInRequireChain(t *testing.T) {
+	a := newApp(t, map[string]string{
+		"main.js":                       "console.log('main'); require('dep'); console.log('CANARY after')",
+		"node_modules/dep/index.js":     "require('./lib/inner')",
+		"node_modules/dep/lib/inner.js": "require('../../leaf/evil.js')",
+		"node_modules/leaf/evil.js":     "console.log('CANARY evil'); process.exitCode = 0",
+	})
+	res := a.runMain(a.policy(enforcer.Settings{}, "node_modules/leaf/evil.js"), "main.js")
+	res.want(t, 1, "main\n")
+	res.noCanary(t)
+	wantErr := "Error [ERR_CODE_INTEGRITY_VIOLATION]: The file " + a.path("node_modules/leaf/evil.js") + " did not pass OS Code Integrity validation\n"
+	if !strings.HasPrefix(res.stderr, wantErr) || !strings.Contains(res.stderr, "    at ") ||
+		!strings.Contains(res.stderr, "code: 'ERR_CODE_INTEGRITY_VIOLATION'") {
+		t.Fatalf("stderr:\n%s\nwant it to start with %q, show frames and the code", res.stderr, wantErr)
+	}
+
+	// Caught, the error carries its code, and the module is not cached:
+	// requiring it again checks it again.
+	a.write("main.js", `for (let i = 0; i < 2; i++) {
+	try { require('./node_modules/leaf/evil.js') } catch (e) { console.log(e.code, e instanceof Error) }
+}`)
+	a.runMain(a.policy(enforcer.Settings{}, "node_modules/leaf/evil.js"), "main.js").want(t, 0,
+		"ERR_CODE_INTEGRITY_VIOLATION true\nERR_CODE_INTEGRITY_VIOLATION true\n")
+}
+
+// TestEveryLoadIsChecked: a module deleted from require.cache and changed
+// on disk is checked again; no compiled-code cache skips the check.
+func TestEveryLoadIsChecked(t *testing.T) {
+	a := newApp(t, map[string]string{
+		"main.js": `const fs = require('fs');
+const f = require.resolve('./m.js');
+console.log(require('./m.js'));
+fs.writeFileSync(f, "console.log('CANARY'); module.exports = 'changed'");
+delete require.cache[f];
+try { require('./m.js') } catch (e) { console.log(e.code) }`,
+		"m.js": "module.exports = 'original'",
+	})
+	res := a.runMain(a.policy(enforcer.Settings{}), "main.js")
+	res.want(t, 0, "original\nERR_CODE_INTEGRITY_VIOLATION\n")
+	res.noCanary(t)
+}
+
+// TestNothingRunsWhenMainOrPreloadIsRefused checks the main script and the
+// preloads before running any of them.
+func TestNothingRunsWhenMainOrPreloadIsRefused(t *testing.T) {
+	a := newApp(t, map[string]string{
+		"main.js": "console.log('CANARY main')",
+		"pre1.js": "console.log('CANARY pre1')",
+		"pre2.js": "console.log('CANARY pre2')",
+	})
+	for _, refused := range []string{"main.js", "pre1.js", "pre2.js"} {
+		res := a.runMain(a.policy(enforcer.Settings{}, refused), "main.js", "pre1.js", "pre2.js")
+		res.want(t, 1, "")
+		res.noCanary(t)
+		want := "Error [ERR_CODE_INTEGRITY_VIOLATION]: The file " + a.path(refused) + " did not pass"
+		if !strings.HasPrefix(res.stderr, want) {
+			t.Errorf("refusing %s: stderr %q, want prefix %q", refused, res.stderr, want)
+		}
+	}
+	res := a.runMain(a.policy(enforcer.Settings{}), "main.js", "pre1.js", "pre2.js")
+	res.want(t, 0, "CANARY pre1\nCANARY pre2\nCANARY main\n")
+}
+
+// TestInteractiveModeDisabled: eval, the REPL and stdin are refused before
+// any user code (preloads included) runs.
+func TestInteractiveModeDisabled(t *testing.T) {
+	a := newApp(t, map[string]string{
+		"pre.js":   "console.log('CANARY preload')",
+		"stdin.js": "console.log('from stdin')",
+	})
+	off := enforcer.Settings{DisableInteractiveMode: true}
+	cfg := func() runtime.Config {
+		return runtime.Config{Policy: a.policy(off), Preload: []string{a.path("pre.js")}}
+	}
+	check := func(t *testing.T, res result, feature string) {
+		t.Helper()
+		res.want(t, 1, "")
+		res.noCanary(t)
+		want := `Error [ERR_CODE_INTEGRITY_BLOCKED]: The feature "` + feature + `" is blocked by OS Code Integrity policy`
+		if !strings.HasPrefix(res.stderr, want) {
+			t.Fatalf("stderr %q, want prefix %q", res.stderr, want)
+		}
+	}
+	t.Run("eval", func(t *testing.T) {
+		check(t, run(t, cfg(), func(rt *runtime.Runtime) int { return rt.Eval("console.log('CANARY eval')", true) }), "eval")
+	})
+	t.Run("repl", func(t *testing.T) {
+		check(t, run(t, cfg(), func(rt *runtime.Runtime) int { return rt.REPL() }), "REPL")
+	})
+	t.Run("stdin-pipe", func(t *testing.T) {
+		pr, pw, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer pr.Close()
+		pw.WriteString("console.log('CANARY stdin')")
+		pw.Close()
+		c := cfg()
+		c.Stdin = pr
+		check(t, run(t, c, func(rt *runtime.Runtime) int { return rt.RunStdin() }), "stdin")
+	})
+	t.Run("stdin-checked-file", func(t *testing.T) {
+		// A regular file on stdin that passes the policy may run.
+		f, err := os.Open(a.path("stdin.js"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		c := cfg()
+		c.Preload = nil
+		c.Stdin = f
+		run(t, c, func(rt *runtime.Runtime) int { return rt.RunStdin() }).want(t, 0, "from stdin\n")
+	})
+	t.Run("allowed-without-setting", func(t *testing.T) {
+		c := runtime.Config{Policy: a.policy(enforcer.Settings{})}
+		run(t, c, func(rt *runtime.Runtime) int { return rt.Eval("6 * 7", true) }).want(t, 0, "42\n")
+	})
+}
+
+// dynamicRoutes are the ways to compile a string into code.
+var dynamicRoutes = map[string]string{
+	"eval":                  `eval('1 + 1')`,
+	"indirect-eval":         `(0, eval)('1 + 1')`,
+	"globalThis.eval":       `globalThis.eval('1 + 1')`,
+	"Function":              `Function('return 2')()`,
+	"new Function":          `new Function('return 2')()`,
+	"Function.bind":         `Function.bind(null, 'return 2')()()`,
+	"Function.call":         `Function.call(null, 'return 2')()`,
+	"Reflect.construct":     `Reflect.construct(Function, ['return 2'])()`,
+	"function constructor":  `(function () {}).constructor('return 2')()`,
+	"arrow constructor":     `(() => 1).constructor('return 2')()`,
+	"class constructor":     `(class {}).constructor('return 2')()`,
+	"[].map.constructor":    `[].map.constructor('return 2')()`,
+	"prototype constructor": `Object.getPrototypeOf(function () {}).constructor('return 2')()`,
+	"async constructor":     `(async function () {}).constructor('return 2')`,
+	"async arrow":           `(async () => 1).constructor('return 2')`,
+	"generator constructor": `Object.getPrototypeOf(function* () {}).constructor('yield 2')`,
+	"generator method":      `({ *g() {} }).g.constructor('yield 2')`,
+	"descriptor":            `Object.getOwnPropertyDescriptor(Function.prototype, 'constructor').value('return 2')()`,
+	"vm.runInThisContext":   `require('vm').runInThisContext('1 + 1')`,
+	"vm.Script":             `new (require('vm').Script)('1 + 1').runInThisContext()`,
+	"vm.compileFunction":    `require('vm').compileFunction('return 2')()`,
+	"node:vm":               `require('node:vm').runInThisContext('1 + 1')`,
+}
+
+// TestDynamicCodeDisabled: every route to compile a string throws
+// ERR_CODE_INTEGRITY_BLOCKED for "dynamic code"; ordinary code still runs;
+// without the setting every route works.
+func TestDynamicCodeDisabled(t *testing.T) {
+	for name, code := range dynamicRoutes {
+		t.Run(name, func(t *testing.T) {
+			main := `try { ` + code + `; console.log('ran') } catch (e) { console.log(e.code, e.message) }`
+			a := newApp(t, map[string]string{"main.js": main})
+			a.runMain(a.policy(enforcer.Settings{DisableDynamicCode: true}), "main.js").want(t, 0,
+				"ERR_CODE_INTEGRITY_BLOCKED The feature \"dynamic code\" is blocked by OS Code Integrity policy\n")
+			a.runMain(a.policy(enforcer.Settings{}), "main.js").want(t, 0, "ran\n")
+			a.runMain(nil, "main.js").want(t, 0, "ran\n")
+		})
+	}
+	t.Run("ordinary-code", func(t *testing.T) {
+		a := newApp(t, map[string]string{"main.js": `
+const f = function () {}, g = function* () { yield 1 }, h = async () => 2;
+console.log(f instanceof Function, g instanceof Function, h instanceof Function, typeof Function.prototype.call);
+console.log(Function.prototype.toString.call(f).length > 0, [...g()][0], [1, 2].map((x) => x * 2).join());
+class A { #x = 1; get x() { return this.#x } }
+console.log(new A().x, JSON.parse('{"a":1}').a);
+setTimeout(() => h().then((v) => console.log('async', v)), 1);
+try { setTimeout('CANARY') } catch (e) { console.log(e.code) }`})
+		a.runMain(a.policy(enforcer.Settings{DisableDynamicCode: true}), "main.js").want(t, 0,
+			"true true true function\ntrue 1 2,4\n1 1\nERR_INVALID_ARG_TYPE\nasync 2\n")
+	})
+}
+
+// TestNoPolicyNoChange: without a policy the same app runs the same way.
+func TestNoPolicyNoChange(t *testing.T) {
+	a := newApp(t, map[string]string{
+		"main.js":                       "console.log(require('./data.json').x, require('pkg'), require('./lib'))",
+		"data.json":                     `{"x": 1}`,
+		"lib/index.js":                  "module.exports = 'lib'",
+		"node_modules/pkg/package.json": `{"main": "main.js"}`,
+		"node_modules/pkg/main.js":      "module.exports = 'pkg'",
+	})
+	a.runMain(nil, "main.js").want(t, 0, "1 pkg lib\n")
+	a.runMain(intact.New(intact.Config{}), "main.js").want(t, 0, "1 pkg lib\n")
+	a.runMain(a.policy(enforcer.Settings{}), "main.js").want(t, 0, "1 pkg lib\n")
+}
