@@ -76,7 +76,7 @@ func Build(files []File, opts BuildOptions) ([]byte, error) {
 		return nil, errors.New("catalog: build: no time given")
 	}
 	seen := map[string]string{}
-	var members [][]byte
+	var members []encodedMember
 	var empty []string
 	for _, f := range files {
 		if err := checkPath(f.Path); err != nil {
@@ -100,10 +100,12 @@ func Build(files []File, opts BuildOptions) ([]byte, error) {
 		}
 		members = append(members, ms...)
 	}
-	// Members sorted by tag, as MakeCat sorts them; a TrustedSubject's
-	// encoding starts with its tag after two headers of lengths that grow
-	// with the tag, so compare the tags themselves.
-	slices.SortStableFunc(members, func(a, b []byte) int { return bytes.Compare(memberTag(a), memberTag(b)) })
+	// Members sorted by tag bytes, as MakeCat sorts them.
+	slices.SortStableFunc(members, func(a, b encodedMember) int { return bytes.Compare(a.tag, b.tag) })
+	subjects := make([][]byte, len(members))
+	for i, m := range members {
+		subjects[i] = m.der
+	}
 
 	var exts [][]byte
 	slices.Sort(empty)
@@ -121,7 +123,7 @@ func Build(files []File, opts BuildOptions) ([]byte, error) {
 	}
 	tail := [][]byte{derTime(opts.Time), algorithmIdentifier(alg)}
 	if len(members) > 0 {
-		tail = append(tail, tlv(tagSequence, members...))
+		tail = append(tail, tlv(tagSequence, subjects...))
 	}
 	if len(exts) > 0 {
 		tail = append(tail, tlv(ctx(0, true), tlv(tagSequence, exts...)))
@@ -150,17 +152,14 @@ func checkPath(p string) error {
 
 func windowsPath(p string) string { return strings.ReplaceAll(p, "/", `\`) }
 
-// memberTag returns the tag of an encoded TrustedSubject.
-func memberTag(m []byte) []byte {
-	r := reader{m}
-	body, _ := r.read(tagSequence)
-	tag, _ := (&reader{body}).read(tagOctetString)
-	return tag
+// An encodedMember is a TrustedSubject's tag and complete encoding.
+type encodedMember struct {
+	tag, der []byte
 }
 
 // buildMembers encodes f's members: one in v1, the SHA-256 member and the
 // SHA-1 compatibility member in v2.
-func buildMembers(f File, version int) ([][]byte, error) {
+func buildMembers(f File, version int) ([]encodedMember, error) {
 	if f.Kind != KindPE && f.Kind != KindFlat {
 		return nil, fmt.Errorf("kind %v is neither PE nor flat", f.Kind)
 	}
@@ -175,22 +174,22 @@ func buildMembers(f File, version int) ([][]byte, error) {
 		}
 		tag := utf16z(strings.ToUpper(hex.EncodeToString(f.SHA1)))
 		info := attribute(oidMemberInfo, tlv(tagSequence, derBMP(guid), derInt(512)))
-		return [][]byte{member(tag, info, filePath, indirectData(f, version))}, nil
+		return []encodedMember{member(tag, info, filePath, indirectData(f, version))}, nil
 	}
 	n := 2
 	if f.Kind == KindPE {
 		n = 0
 	}
 	info := attribute(oidMemberInfo2, []byte{ctx(n, false), 0})
-	return [][]byte{
+	return []encodedMember{
 		member(f.SHA256, info, filePath, indirectData(f, version)),
 		member(f.SHA1, info, filePath),
 	}, nil
 }
 
 // member encodes TrustedSubject{tag, SET OF attributes}.
-func member(tag []byte, attrs ...[]byte) []byte {
-	return tlv(tagSequence, derOctets(tag), derSet(attrs...))
+func member(tag []byte, attrs ...[]byte) encodedMember {
+	return encodedMember{tag, tlv(tagSequence, derOctets(tag), derSet(attrs...))}
 }
 
 // attribute encodes Attribute{type, SET{value}}.

@@ -1,0 +1,125 @@
+package catalog_test
+
+import (
+	"context"
+	"crypto"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/intactdev/intact/catalog"
+)
+
+// signedCatalogOf builds and signs a v2 catalog of n files: 2n members.
+func signedCatalogOf(b *testing.B, n int) ([]byte, [][]byte) {
+	b.Helper()
+	files := make([]catalog.File, n)
+	digests := make([][]byte, n)
+	for i := range files {
+		var seed [8]byte
+		binary.LittleEndian.PutUint64(seed[:], uint64(i))
+		s256, s1 := sha256.Sum256(seed[:]), sha1.Sum(seed[:])
+		kind := catalog.KindFlat
+		if i%10 == 0 {
+			kind = catalog.KindPE
+		}
+		files[i] = catalog.File{Path: fmt.Sprintf("node_modules/pkg%d/lib/file%d.js", i/100, i), Size: 100,
+			Kind: kind, SHA256: s256[:], SHA1: s1[:]}
+		digests[i] = s256[:]
+	}
+	der, err := catalog.Build(files, catalog.BuildOptions{Time: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := getPKI(b)
+	return sign(b, der, p.leafKey, p.leaf, p.inter), digests
+}
+
+// BenchmarkParseIndex: parse a signed catalog of 100,000 members (50,000
+// files in v2: a SHA-256 member and a SHA-1 compatibility member each),
+// verify it and build its lookup index, as an enforcer does at start-up.
+func BenchmarkParseIndex(b *testing.B) {
+	der, _ := signedCatalogOf(b, 50_000)
+	p := getPKI(b)
+	roots := pool(p.root)
+	b.SetBytes(int64(len(der)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		c, err := catalog.Parse(der)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := c.Verify(catalog.VerifyOptions{Roots: roots}); err != nil {
+			b.Fatal(err)
+		}
+		x := c.Index()
+		if len(c.Members) != 100_000 || x.Len() != 100_000 {
+			b.Fatalf("%d members, %d digests", len(c.Members), x.Len())
+		}
+	}
+}
+
+// BenchmarkLookup: one membership query in the index of a 100,000-member
+// catalog.
+func BenchmarkLookup(b *testing.B) {
+	der, digests := signedCatalogOf(b, 50_000)
+	c, err := catalog.Parse(der)
+	if err != nil {
+		b.Fatal(err)
+	}
+	x := c.Index()
+	i := 0
+	for b.Loop() {
+		if _, ok := x.Lookup(crypto.SHA256, digests[i%len(digests)]); !ok {
+			b.Fatal("member not found")
+		}
+		i++
+	}
+}
+
+// BenchmarkHashTree hashes a tree shaped like a node_modules folder: many
+// small files and a few large ones (2,000 files, about 24 MB).
+func BenchmarkHashTree(b *testing.B) {
+	root := b.TempDir()
+	var total int64
+	for i := range 2000 {
+		size := 1 << (8 + i%8) // 256 B to 32 KiB
+		if i%200 == 0 {
+			size = 2 << 20
+		}
+		data := make([]byte, size)
+		for j := range data {
+			data[j] = byte(i + j)
+		}
+		path := filepath.Join(root, fmt.Sprintf("pkg%d", i/50), fmt.Sprintf("file%d.js", i))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		total += int64(size)
+	}
+	b.SetBytes(total)
+	for _, workers := range []int{1, 0} {
+		name := fmt.Sprintf("workers=%d", workers)
+		if workers == 0 {
+			name = "workers=GOMAXPROCS"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(total)
+			for b.Loop() {
+				files, err := catalog.HashTree(context.Background(), root, &catalog.HashOptions{Workers: workers})
+				if err != nil || len(files) != 2000 {
+					b.Fatal(len(files), err)
+				}
+			}
+		})
+	}
+}
