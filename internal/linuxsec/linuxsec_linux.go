@@ -5,6 +5,8 @@ import (
 	"debug/elf"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"runtime"
 	"syscall"
 	"unsafe"
@@ -207,15 +209,19 @@ func allowExecute(ruleset int, path string) error {
 // opens to start the ELF file at path, or "" for a static program or a
 // file that is not ELF.
 func elfInterpreter(path string) (string, error) {
-	f, err := elf.Open(path)
+	file, err := os.Open(path)
 	if err != nil {
-		var format *elf.FormatError
-		if errors.As(err, &format) {
-			return "", nil
-		}
 		return "", fmt.Errorf("reading %s: %w", path, err)
 	}
-	defer f.Close()
+	defer file.Close()
+	var magic [4]byte
+	if _, err := io.ReadFull(file, magic[:]); err != nil || string(magic[:]) != elf.ELFMAG {
+		return "", nil // not ELF: the kernel starts it some other way
+	}
+	f, err := elf.NewFile(file)
+	if err != nil {
+		return "", fmt.Errorf("reading %s: %w", path, err)
+	}
 	for _, p := range f.Progs {
 		if p.Type != elf.PT_INTERP {
 			continue

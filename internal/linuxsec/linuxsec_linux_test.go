@@ -1,0 +1,120 @@
+package linuxsec
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+func TestCheckFlagsNeverExecute(t *testing.T) {
+	// The one execveat in intact must carry AT_EXECVE_CHECK; without it
+	// the call replaces the process. (TestCheckNeverExecutes in
+	// enforcer/execcheck proves it in a child with a canary.)
+	if checkFlags&AtExecveCheck == 0 || checkFlags&unix.AT_EMPTY_PATH == 0 {
+		t.Fatalf("checkFlags = %#x, want AT_EMPTY_PATH|AT_EXECVE_CHECK", checkFlags)
+	}
+}
+
+func TestExecveCheckNonRegular(t *testing.T) {
+	if err := ProbeExecveCheck(); err != nil {
+		t.Skipf("kernel lacks the feature: %v", err)
+	}
+	var p [2]int
+	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(p[0])
+	defer unix.Close(p[1])
+	if err := ExecveCheck(p[0], "/proc/self/fd/0"); err != unix.EACCES {
+		t.Errorf("pipe: %v, want EACCES", err)
+	}
+	dir, err := unix.Open(t.TempDir(), unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(dir)
+	if err := ExecveCheck(dir, "dir"); err != unix.EACCES {
+		t.Errorf("directory: %v, want EACCES", err)
+	}
+	if err := ExecveCheck(-1, "none"); err != unix.EBADF {
+		t.Errorf("fd -1: %v, want EBADF", err)
+	}
+	if err := ExecveCheck(0, "a\x00b"); err == nil {
+		t.Error("argv0 with a NUL byte was accepted")
+	}
+}
+
+func TestLandlockABI(t *testing.T) {
+	abi, err := LandlockABI()
+	if err != nil {
+		t.Skipf("kernel lacks the feature: %v", err)
+	}
+	if abi < 1 {
+		t.Errorf("ABI = %d", abi)
+	}
+}
+
+func TestELFInterpreter(t *testing.T) {
+	interp, err := elfInterpreter("/bin/sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(interp, "/") || strings.ContainsRune(interp, 0) {
+		t.Errorf("/bin/sh interpreter = %q, want an absolute path", interp)
+	}
+	if _, err := os.Stat(interp); err != nil {
+		t.Errorf("interpreter: %v", err)
+	}
+	text := filepath.Join(t.TempDir(), "script")
+	if err := os.WriteFile(text, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if interp, err := elfInterpreter(text); interp != "" || err != nil {
+		t.Errorf("script: %q, %v; want no ELF interpreter", interp, err)
+	}
+	if _, err := elfInterpreter(filepath.Join(t.TempDir(), "missing")); err == nil {
+		t.Error("missing file: no error")
+	}
+}
+
+// Exec fails before changing anything when a folder does not exist, and
+// names it.
+func TestExecUnknownFolder(t *testing.T) {
+	if _, err := LandlockABI(); err != nil {
+		t.Skipf("kernel lacks the feature: %v", err)
+	}
+	missing := filepath.Join(t.TempDir(), "missing")
+	done := make(chan error)
+	go func() { // Exec locks its goroutine's thread for good.
+		done <- Exec(Confinement{ExecBeneath: []string{missing}}, "/bin/true", []string{"true"}, nil)
+	}()
+	err := <-done
+	if err == nil || !strings.Contains(err.Error(), missing) || !strings.Contains(err.Error(), "no such file") {
+		t.Errorf("Exec = %v, want an error naming %s", err, missing)
+	}
+}
+
+// FuzzELFInterpreter feeds arbitrary files to the PT_INTERP reader, which
+// must never panic.
+func FuzzELFInterpreter(f *testing.F) {
+	for _, seed := range []string{"/bin/sh", "/bin/true", os.Args[0]} {
+		if data, err := os.ReadFile(seed); err == nil && len(data) < 4<<20 {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte("\x7fELF"))
+	f.Add([]byte("#!/bin/sh\n"))
+	path := filepath.Join(f.TempDir(), "prog")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if err := os.WriteFile(path, data, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		interp, err := elfInterpreter(path)
+		if err == nil && strings.ContainsRune(interp, 0) {
+			t.Errorf("interpreter %q contains NUL", interp)
+		}
+	})
+}
