@@ -141,3 +141,18 @@ func parseEKUValue(v []byte) (asn1.ObjectIdentifier, error) {
 
 // hexString formats b as uppercase hex, as Microsoft's tools write hashes.
 func hexString(b []byte) string { return strings.ToUpper(hex.EncodeToString(b)) }
+
+// NewSigner returns a signer with the given ID that pins cert by its TBS
+// hash (CertRoot Type="TBS"), named after cert's subject common name. The
+// caller may narrow it with Publisher and EKUs.
+func NewSigner(id string, cert *x509.Certificate) (*Signer, error) {
+	tbs, _, err := TBS(cert)
+	if err != nil {
+		return nil, err
+	}
+	name := cert.Subject.CommonName
+	if name == "" {
+		name = cert.Subject.String()
+	}
+	return &Signer{ID: id, Name: name, RootType: RootTBS, Root: tbs}, nil
+}

@@ -1,0 +1,512 @@
+package main
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/intactdev/intact/sipolicy"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newPolicyCmd) }
+
+func newPolicyCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "policy",
+		Short: "Make and explain WDAC code-integrity policies (SiPolicy XML)",
+		Long: `A policy is a Windows Defender Application Control policy XML (SiPolicy): the
+signers whose catalogs are trusted, hash rules, audit mode and the settings for
+an application id. Windows enforces it there; intact enforces it elsewhere.`,
+	}
+	cmd.AddCommand(newPolicyNewCmd(), newPolicyShowCmd(), newPolicyManifestCmd())
+	return cmd
+}
+
+// policyOptions are the choices `intact policy new` turns into a policy.
+type policyOptions struct {
+	signers         []string
+	publisher       string
+	enforce         bool
+	denyInteractive bool
+	denyDynamicCode bool
+	audit           bool
+	denyHashes      []string
+	allowHashes     []string
+	id              string
+	name            string
+	appID           string
+	output          string
+}
+
+func newPolicyNewCmd() *cobra.Command {
+	var o policyOptions
+	cmd := &cobra.Command{
+		Use:   "new --signer CERT.pem [--signer CERT.pem]... -o policy.xml",
+		Short: "Write a policy that trusts catalogs signed under the given certificates",
+		Long: `New writes a complete base policy: the rule options Enabled:UMCI, Enabled:Unsigned
+System Integrity Policy and Enabled:Update Policy No Reboot (and Enabled:Audit
+Mode with --audit); one signer per --signer certificate, pinned by its TBS hash
+(give the root or intermediate CA you trust, not a leaf that will be renewed);
+user-mode signing scenario 12 allowing those signers and the hash rules; and the
+settings for the application id, both as AppSettings (naming the manifest
+<app-id>.manifest.xml, see 'intact policy manifest') and in the legacy Settings
+form that older Windows reads.
+
+Deployed alone on Windows as a base policy it would block Windows itself: merge
+it with Microsoft's templates or deploy it as a supplemental policy.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := buildPolicy(&o)
+			if err != nil {
+				return err
+			}
+			data, err := p.Marshal()
+			if err != nil {
+				return err
+			}
+			if err := writeFileAtomic(o.output, data); err != nil {
+				return err
+			}
+			mode := "enforce"
+			if p.Audit() {
+				mode = "audit"
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: policy %s version %s (%s), %d signer(s), %d hash rule(s)\n",
+				o.output, p.PolicyID, p.Version, mode, len(p.Signers), len(p.FileRules))
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVar(&o.signers, "signer", nil, "trust catalogs whose chain contains this `certificate` (PEM or DER, one certificate per file; repeatable)")
+	f.StringVar(&o.publisher, "publisher", "", "also require the signing (leaf) certificate's common name to be `CN`")
+	f.BoolVar(&o.enforce, "enforce", false, "set EnforceCodeIntegrity: files must be in a trusted catalog to run")
+	f.BoolVar(&o.denyInteractive, "deny-interactive", false, "set DisableInteractiveMode: refuse eval, the REPL and code on stdin")
+	f.BoolVar(&o.denyDynamicCode, "deny-dynamic-code", false, "set DisableDynamicCode: refuse code built from strings at run time")
+	f.BoolVar(&o.audit, "audit", false, "audit mode: log would-be denials instead of enforcing them")
+	f.StringArrayVar(&o.denyHashes, "deny-hash", nil, "refuse files with this SHA-256 or SHA-1 `hex` hash (repeatable)")
+	f.StringArrayVar(&o.allowHashes, "allow-hash", nil, "allow files with this SHA-256 or SHA-1 `hex` hash (repeatable)")
+	f.StringVar(&o.id, "id", "", "policy `GUID` (PolicyID and BasePolicyID; default: a new random one)")
+	f.StringVar(&o.name, "name", "intact policy", "policy `name` (FriendlyName and PolicyInfo Name)")
+	f.StringVar(&o.appID, "app-id", sipolicy.DefaultAppID, "application `id` the settings are for")
+	f.StringVarP(&o.output, "output", "o", "", "write the policy to `file` (required)")
+	cmd.MarkFlagRequired("output")
+	return cmd
+}
+
+var guidPattern = regexp.MustCompile(`^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$`)
+
+// buildPolicy turns the options into a policy. The same options and --id
+// give the same bytes.
+func buildPolicy(o *policyOptions) (*sipolicy.Policy, error) {
+	if len(o.signers) == 0 && len(o.allowHashes) == 0 {
+		return nil, errors.New("give at least one --signer (or --allow-hash): a policy without them trusts nothing")
+	}
+	if o.appID == "" || strings.ContainsAny(o.appID, `/\?#`) {
+		return nil, fmt.Errorf("--app-id %q: want a non-empty id without / \\ ? #", o.appID)
+	}
+	id := o.id
+	switch {
+	case id == "":
+		id = newGUID()
+	case guidPattern.MatchString(id):
+		id = "{" + strings.ToUpper(strings.Trim(id, "{}")) + "}"
+	default:
+		return nil, fmt.Errorf("--id %q is not a GUID", o.id)
+	}
+	p := &sipolicy.Policy{
+		Type:         sipolicy.BasePolicy,
+		FriendlyName: o.name,
+		Version:      1 << 48, // 1.0.0.0
+		PolicyID:     id,
+		BasePolicyID: id,
+		PlatformID:   sipolicy.PlatformID,
+		Options:      []string{sipolicy.OptionUMCI, sipolicy.OptionUnsignedPolicy, sipolicy.OptionUpdatePolicyNoReboot},
+	}
+	if o.audit {
+		p.Options = append(p.Options, sipolicy.OptionAuditMode)
+	}
+	scenario := &sipolicy.Scenario{Value: sipolicy.UserMode, ID: "ID_SIGNINGSCENARIO_WINDOWS", FriendlyName: "User Mode"}
+	p.Scenarios = []*sipolicy.Scenario{scenario}
+	for i, name := range o.signers {
+		cert, err := readCertificate(name)
+		if err != nil {
+			return nil, err
+		}
+		s, err := sipolicy.NewSigner("ID_SIGNER_S_"+strconv.Itoa(i+1), cert)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		s.Publisher = o.publisher
+		if slices.ContainsFunc(p.Signers, func(t *sipolicy.Signer) bool { return bytes.Equal(t.Root, s.Root) }) {
+			return nil, fmt.Errorf("%s: the same certificate is given twice", name)
+		}
+		p.Signers = append(p.Signers, s)
+		scenario.Allowed = append(scenario.Allowed, &sipolicy.AllowedSigner{Signer: s})
+	}
+	hashRules := func(kind sipolicy.FileRuleKind, prefix, flag string, values []string) error {
+		for i, v := range values {
+			h, err := hex.DecodeString(v)
+			if err != nil || (len(h) != 20 && len(h) != 32) {
+				return fmt.Errorf("--%s %q: want a SHA-256 (64 hex digits) or SHA-1 (40 hex digits) hash", flag, v)
+			}
+			r := &sipolicy.FileRule{Kind: kind, ID: prefix + strconv.Itoa(i+1), FriendlyName: "--" + flag, Hash: h}
+			p.FileRules = append(p.FileRules, r)
+			scenario.FileRules = append(scenario.FileRules, r)
+		}
+		return nil
+	}
+	if err := hashRules(sipolicy.Deny, "ID_DENY_D_", "deny-hash", o.denyHashes); err != nil {
+		return nil, err
+	}
+	if err := hashRules(sipolicy.Allow, "ID_ALLOW_A_", "allow-hash", o.allowHashes); err != nil {
+		return nil, err
+	}
+
+	// PolicyInfo Name and Id, as Microsoft's templates carry them; Windows
+	// shows them in its policy events. Microsoft's templates use a date as
+	// Id; the PolicyID keeps the output reproducible and ties the events to
+	// the policy.
+	p.Settings = []*sipolicy.Setting{
+		{Provider: "PolicyInfo", Key: "Information", ValueName: "Name", Value: sipolicy.Value{Type: sipolicy.String, String: o.name}},
+		{Provider: "PolicyInfo", Key: "Information", ValueName: "Id", Value: sipolicy.Value{Type: sipolicy.String, String: strings.Trim(id, "{}")}},
+	}
+	app := &sipolicy.App{Manifest: sipolicy.ManifestFileName(o.appID)}
+	for _, s := range []struct {
+		name  string
+		value bool
+	}{
+		{sipolicy.SettingEnforceCodeIntegrity, o.enforce},
+		{sipolicy.SettingDisableInteractiveMode, o.denyInteractive},
+		{sipolicy.SettingDisableDynamicCode, o.denyDynamicCode},
+	} {
+		app.Settings = append(app.Settings, &sipolicy.AppSetting{Name: s.name, Values: []string{strconv.FormatBool(s.value)}})
+		p.Settings = append(p.Settings, &sipolicy.Setting{
+			Provider: o.appID, Key: "Settings", ValueName: s.name,
+			Value: sipolicy.Value{Type: sipolicy.Boolean, Boolean: s.value},
+		})
+	}
+	p.Apps = []*sipolicy.App{app}
+	return p, nil
+}
+
+// newGUID returns a random (version 4) GUID in braces, as policies write it.
+func newGUID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("{%X-%X-%X-%X-%X}", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+// readCertificate reads the one certificate in a PEM or DER file. A file
+// with several certificates is refused: which one to trust must be explicit.
+func readCertificate(name string) (*x509.Certificate, error) {
+	data, err := readRegularFile(name, 1<<20)
+	if err != nil {
+		return nil, err
+	}
+	der := data
+	if bytes.Contains(data, []byte("-----BEGIN")) {
+		der = nil
+		for rest := data; ; {
+			var block *pem.Block
+			block, rest = pem.Decode(rest)
+			if block == nil {
+				break
+			}
+			if block.Type != "CERTIFICATE" {
+				continue
+			}
+			if der != nil {
+				return nil, fmt.Errorf("%s: more than one certificate; give the one to trust in a file of its own", name)
+			}
+			der = block.Bytes
+		}
+		if der == nil {
+			return nil, fmt.Errorf("%s: no CERTIFICATE in the PEM file", name)
+		}
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return cert, nil
+}
+
+func newPolicyShowCmd() *cobra.Command {
+	var asJSON bool
+	var appID string
+	cmd := &cobra.Command{
+		Use:   "show policy.xml",
+		Short: "Explain a policy in plain words",
+		Long: `Show explains a policy: its identity and version, whether it enforces or audits,
+whether scripts are checked, the signers it trusts and denies for user-mode code,
+its hash rules, the settings for the application id and where each comes from,
+and what intact ignores in it.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := sipolicy.ParseFile(args[0])
+			if err != nil {
+				return err
+			}
+			r := explainPolicy(args[0], p, appID)
+			if asJSON {
+				return writeIndentedJSON(cmd.OutOrStdout(), r)
+			}
+			r.print(cmd.OutOrStdout())
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().StringVar(&appID, "app-id", sipolicy.DefaultAppID, "show the settings for application `id`")
+	return cmd
+}
+
+// policyReport is what `intact policy show` says about a policy.
+type policyReport struct {
+	File              string          `json:"file"`
+	PolicyID          string          `json:"policyId"`
+	BasePolicyID      string          `json:"basePolicyId,omitempty"`
+	PolicyTypeID      string          `json:"policyTypeId,omitempty"`
+	Type              string          `json:"type,omitempty"`
+	Name              string          `json:"name,omitempty"`
+	Version           string          `json:"version"`
+	Mode              string          `json:"mode"` // "enforce" or "audit"
+	ScriptEnforcement bool            `json:"scriptEnforcement"`
+	Options           []string        `json:"options"`
+	AllowedSigners    []signerReport  `json:"allowedSigners"`
+	DeniedSigners     []signerReport  `json:"deniedSigners"`
+	AllowedHashes     []hashReport    `json:"allowedHashes"`
+	DeniedHashes      []hashReport    `json:"deniedHashes"`
+	AppID             string          `json:"appId"`
+	Settings          []settingReport `json:"settings"`
+	Ignored           []string        `json:"ignored"`
+}
+
+type signerReport struct {
+	ID        string   `json:"id"`
+	Name      string   `json:"name,omitempty"`
+	Root      string   `json:"root"` // "TBS" or "Wellknown"
+	Value     string   `json:"value"`
+	Hash      string   `json:"hash,omitempty"` // of a TBS root
+	Publisher string   `json:"publisher,omitempty"`
+	EKUs      []string `json:"ekus,omitempty"`
+	// Effective is false for an allowed signer intact never trusts, with
+	// the reason in Note.
+	Effective bool   `json:"effective"`
+	Note      string `json:"note,omitempty"`
+}
+
+type hashReport struct {
+	ID        string `json:"id"`
+	Name      string `json:"name,omitempty"`
+	Algorithm string `json:"algorithm"`
+	Hash      string `json:"hash"`
+}
+
+type settingReport struct {
+	Name   string `json:"name"`
+	Value  bool   `json:"value"`
+	Source string `json:"source"` // "AppSettings", "Settings" or "not set"
+}
+
+func explainPolicy(file string, p *sipolicy.Policy, appID string) *policyReport {
+	r := &policyReport{
+		File: file, PolicyID: p.PolicyID, BasePolicyID: p.BasePolicyID, PolicyTypeID: p.PolicyTypeID,
+		Type: p.Type, Name: p.FriendlyName, Version: p.Version.String(), Mode: "enforce",
+		ScriptEnforcement: p.ScriptEnforcement(), Options: p.Options, AppID: appID,
+		AllowedSigners: []signerReport{}, DeniedSigners: []signerReport{}, Ignored: []string{},
+	}
+	if r.Name == "" {
+		for _, s := range p.Settings {
+			if s.Provider == "PolicyInfo" && s.Key == "Information" && s.ValueName == "Name" && s.Value.Type == sipolicy.String {
+				r.Name = s.Value.String
+			}
+		}
+	}
+	if p.Audit() {
+		r.Mode = "audit"
+	}
+	trusted := p.AllowedSigners()
+	if sc := p.Scenario(sipolicy.UserMode); sc != nil {
+		for _, a := range sc.Allowed {
+			sr := describeSigner(a.Signer)
+			switch {
+			case !slices.Contains(trusted, a.Signer):
+				sr.Effective, sr.Note = false, "intact cannot evaluate "+strings.Join(a.Signer.Unevaluated, ", ")+": it trusts nothing through this signer"
+			case a.Signer.RootType == sipolicy.RootWellknown:
+				sr.Effective, sr.Note = false, "a Wellknown (Microsoft) root: never matches in intact"
+			case a.Signer.HashAlgorithm() == 0:
+				sr.Effective, sr.Note = false, "a TBS value of unknown length: never matches"
+			}
+			r.AllowedSigners = append(r.AllowedSigners, sr)
+		}
+	}
+	for _, s := range p.DeniedSigners() {
+		r.DeniedSigners = append(r.DeniedSigners, describeSigner(s))
+	}
+	r.AllowedHashes = describeHashes(p.AllowedHashes())
+	r.DeniedHashes = describeHashes(p.DeniedHashes())
+	for _, name := range []string{sipolicy.SettingEnforceCodeIntegrity, sipolicy.SettingDisableInteractiveMode, sipolicy.SettingDisableDynamicCode} {
+		v, src := p.LookupAppSetting(appID, name)
+		r.Settings = append(r.Settings, settingReport{Name: name, Value: v, Source: src.String()})
+	}
+	for _, n := range p.Notes {
+		r.Ignored = append(r.Ignored, n.String())
+	}
+	return r
+}
+
+func describeSigner(s *sipolicy.Signer) signerReport {
+	sr := signerReport{ID: s.ID, Name: s.Name, Root: s.RootType, Value: strings.ToUpper(hex.EncodeToString(s.Root)), Publisher: s.Publisher, Effective: true}
+	if h := s.HashAlgorithm(); h != 0 {
+		sr.Hash = h.String()
+	}
+	for _, e := range s.EKUs {
+		sr.EKUs = append(sr.EKUs, e.OID.String())
+	}
+	return sr
+}
+
+func describeHashes(s *sipolicy.HashSet) []hashReport {
+	out := []hashReport{}
+	for _, r := range s.Rules() {
+		alg := "SHA-256"
+		if len(r.Hash) == 20 {
+			alg = "SHA-1"
+		}
+		out = append(out, hashReport{ID: r.ID, Name: r.FriendlyName, Algorithm: alg, Hash: strings.ToUpper(hex.EncodeToString(r.Hash))})
+	}
+	return out
+}
+
+func (r *policyReport) print(w io.Writer) {
+	fmt.Fprintf(w, "policy %s\n", r.File)
+	line := func(label, format string, args ...any) {
+		fmt.Fprintf(w, "  %-16s %s\n", label+":", fmt.Sprintf(format, args...))
+	}
+	if r.Name != "" {
+		line("name", "%s", r.Name)
+	}
+	if r.PolicyTypeID != "" {
+		line("policy type id", "%s (legacy single-policy format)", r.PolicyTypeID)
+	}
+	if r.PolicyID != "" {
+		line("policy id", "%s", r.PolicyID)
+	}
+	if r.BasePolicyID != "" {
+		line("base policy id", "%s", r.BasePolicyID)
+	}
+	if r.Type != "" {
+		line("type", "%s", r.Type)
+	}
+	line("version", "%s", r.Version)
+	if r.Mode == "audit" {
+		line("mode", "audit: would-be denials are logged, code runs (Enabled:Audit Mode)")
+	} else {
+		line("mode", "enforce: denials refuse code")
+	}
+	if r.ScriptEnforcement {
+		line("script checks", "on: files are checked when EnforceCodeIntegrity is set")
+	} else {
+		line("script checks", "off (Disabled:Script Enforcement): intact checks no files")
+	}
+	line("options", "%s", strings.Join(r.Options, ", "))
+
+	signers := func(title string, list []signerReport) {
+		if len(list) == 0 {
+			fmt.Fprintf(w, "%s: none\n", title)
+			return
+		}
+		fmt.Fprintf(w, "%s:\n", title)
+		for _, s := range list {
+			fmt.Fprintf(w, "  %s %q\n", s.ID, s.Name)
+			if s.Hash != "" {
+				fmt.Fprintf(w, "    certificate in the chain with TBS %s %s\n", s.Hash, s.Value)
+			} else {
+				fmt.Fprintf(w, "    %s root %s\n", s.Root, s.Value)
+			}
+			if s.Publisher != "" {
+				fmt.Fprintf(w, "    signing certificate's common name: %q\n", s.Publisher)
+			}
+			if len(s.EKUs) > 0 {
+				fmt.Fprintf(w, "    signing certificate's EKUs include: %s\n", strings.Join(s.EKUs, ", "))
+			}
+			if s.Note != "" {
+				fmt.Fprintf(w, "    NOT TRUSTED by intact: %s\n", s.Note)
+			}
+		}
+	}
+	signers("trusted signers (user mode)", r.AllowedSigners)
+	signers("denied signers (user mode)", r.DeniedSigners)
+	hashes := func(title string, list []hashReport) {
+		if len(list) == 0 {
+			fmt.Fprintf(w, "%s: none\n", title)
+			return
+		}
+		fmt.Fprintf(w, "%s:\n", title)
+		for _, h := range list {
+			fmt.Fprintf(w, "  %s %s %s\n", h.ID, h.Algorithm, h.Hash)
+		}
+	}
+	hashes("files allowed by hash", r.AllowedHashes)
+	hashes("files denied by hash", r.DeniedHashes)
+	fmt.Fprintf(w, "settings for app id %q:\n", r.AppID)
+	for _, s := range r.Settings {
+		if s.Source == sipolicy.NotSet.String() {
+			fmt.Fprintf(w, "  %-23s not set (false)\n", s.Name+":")
+		} else {
+			fmt.Fprintf(w, "  %-23s %v (from %s)\n", s.Name+":", s.Value, s.Source)
+		}
+	}
+	if len(r.Ignored) > 0 {
+		fmt.Fprintln(w, "ignored by intact:")
+		for _, n := range r.Ignored {
+			fmt.Fprintf(w, "  %s\n", n)
+		}
+	}
+}
+
+func newPolicyManifestCmd() *cobra.Command {
+	var appID, output string
+	cmd := &cobra.Command{
+		Use:   "manifest [-o FILE]",
+		Short: "Write the App Manifest that policies' AppSettings name",
+		Long: `Manifest writes the App Manifest for the application id (by default intact's own,
+shipped with intact) to FILE or standard output. Windows reads it when it compiles
+a policy whose AppSettings name it; keep its file name <app-id>.manifest.xml, which
+is how intact ties AppSettings to the application id.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			data := sipolicy.IntactManifest()
+			if appID != sipolicy.DefaultAppID {
+				m, err := sipolicy.ParseManifest(sipolicy.ManifestFileName(sipolicy.DefaultAppID), data)
+				if err != nil {
+					return err
+				}
+				m.ID = appID
+				if data, err = m.Marshal(); err != nil {
+					return err
+				}
+			}
+			if output == "" {
+				_, err := cmd.OutOrStdout().Write(data)
+				return err
+			}
+			return writeFileAtomic(output, data)
+		},
+	}
+	cmd.Flags().StringVar(&appID, "app-id", sipolicy.DefaultAppID, "application `id` of the manifest")
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write to `file` instead of standard output")
+	return cmd
+}
