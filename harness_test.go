@@ -22,12 +22,12 @@ import (
 // env is a scratch folder with a test PKI, code files, catalogs and
 // policies.
 type env struct {
-	t   *testing.T
+	t   testing.TB
 	dir string
 	pki *testPKI
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	return &env{t: t, dir: t.TempDir(), pki: pkiOnce()}
 }

@@ -61,7 +61,7 @@ func Load(opts LoadOptions) (*Policy, error) {
 	}
 	src, err := findSources(systemDir, opts)
 	if err != nil {
-		return nil, fmt.Errorf("intact: %w", err)
+		return nil, err
 	}
 
 	var active, inactive []enforcer.Enforcer
@@ -83,7 +83,7 @@ func Load(opts LoadOptions) (*Policy, error) {
 	for _, path := range policies {
 		e, err := catalogs.Open(path, set, appID)
 		if err != nil {
-			return nil, fmt.Errorf("intact: %w", err)
+			return nil, err
 		}
 		active = append(active, e)
 	}
@@ -93,7 +93,7 @@ func Load(opts LoadOptions) (*Policy, error) {
 	if events == nil {
 		events, err = defaultEvents(active)
 		if err != nil {
-			return nil, fmt.Errorf("intact: %w", err)
+			return nil, err
 		}
 	}
 	return New(Config{Enforcers: active, Inactive: inactive, Events: events}), nil

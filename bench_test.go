@@ -1,0 +1,96 @@
+package intact_test
+
+import (
+	"crypto/rand"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/intactdev/intact"
+	"github.com/intactdev/intact/catalog"
+)
+
+// BenchmarkReadCode compares reading a 10 KB file through a policy with the
+// catalogs enforcer against the work no enforcement can avoid: reading the
+// file and hashing its bytes. Run both in one go (bench/readcode.sh):
+//
+//	go test -run '^$' -bench 'ReadCode' -count 10 .
+func BenchmarkReadCode(b *testing.B) {
+	e := newEnv(b)
+	code := make([]byte, 10<<10)
+	rand.Read(code)
+	path := e.write("app.js", code)
+	cat := e.write("trusted.cat", e.trustedCatalog(code))
+	p, err := intact.Load(intact.LoadOptions{
+		Policies:  []string{e.policy("policy.xml", e.trusting())},
+		Catalogs:  []string{cat},
+		SystemDir: e.path("no-system"),
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := p.ReadCode(path); err != nil { // load the catalogs
+		b.Fatal(err)
+	}
+	b.Run("baseline=ReadFile+SHA256", func(b *testing.B) {
+		b.SetBytes(int64(len(code)))
+		for b.Loop() {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			sha256.Sum256(data)
+		}
+	})
+	b.Run("ReadCode=catalogs", func(b *testing.B) {
+		b.SetBytes(int64(len(code)))
+		for b.Loop() {
+			if _, err := p.ReadCode(path); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkCatalogLoad measures what a process pays on first use of a
+// signed catalog of 100,000 members: reading, parsing, checking the
+// signature, indexing and deciding trust (the first ReadCode after Load).
+func BenchmarkCatalogLoad(b *testing.B) {
+	const members = 100_000
+	e := newEnv(b)
+	files := make([]catalog.File, members)
+	for i := range files {
+		var content [8]byte
+		binary.LittleEndian.PutUint64(content[:], uint64(i))
+		s256, s1 := sha256.Sum256(content[:]), sha1.Sum(content[:])
+		files[i] = catalog.File{Path: fmt.Sprintf("lib/file%06d.js", i), Size: 8, Kind: catalog.KindFlat, SHA256: s256[:], SHA1: s1[:]}
+	}
+	unsigned, err := catalog.Build(files, catalog.BuildOptions{Time: time.Now()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	signed, err := catalog.Sign(unsigned, e.pki.signer.key, []*x509.Certificate{e.pki.signer.cert, e.pki.root.cert}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cat := e.write("big.cat", signed)
+	var last [8]byte
+	binary.LittleEndian.PutUint64(last[:], members-1)
+	path := e.write("file.js", last[:])
+	policy := e.policy("policy.xml", e.trusting())
+	b.ReportMetric(float64(len(signed))/1e6, "MB/catalog")
+	for b.Loop() {
+		p, err := intact.Load(intact.LoadOptions{Policies: []string{policy}, Catalogs: []string{cat}, SystemDir: e.path("no-system")})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := p.ReadCode(path); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
