@@ -31,6 +31,11 @@ func runGoja(t testing.TB, script string, args ...string) (stdout, stderr string
 	var out, errOut bytes.Buffer
 	reg := require.NewRegistry()
 	nodelib.Register(reg)
+	for _, name := range []string{"process", "node:process"} {
+		reg.RegisterNativeModule(name, func(rt *goja.Runtime, module *goja.Object) {
+			module.Set("exports", rt.Get("process"))
+		})
+	}
 	loop := eventloop.NewEventLoop(eventloop.WithRegistry(reg), eventloop.EnableConsole(false))
 	var runErr error
 	exitCode := -1

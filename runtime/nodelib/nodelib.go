@@ -1,7 +1,8 @@
 // Package nodelib implements the Node.js core library modules that popular
 // pure-JavaScript npm packages need, for a goja runtime: path, events, util,
-// assert, string_decoder, querystring, os, tty, fs, crypto, buffer, timers,
-// stream, url and module, each loadable as "name" and "node:name".
+// assert, string_decoder, querystring, os, tty, fs, crypto, buffer, stream,
+// url and a child_process that refuses every call, each loadable as "name"
+// and "node:name".
 //
 // The modules are plain library code: they never load code from files, so
 // they are not subject to code-integrity checks (built-in modules are not
@@ -31,10 +32,11 @@ import (
 
 // Modules lists the built-in module names Register provides (without the
 // "node:" prefix), in the order Node's module.builtinModules would list them.
+// The host provides the others it supports (process, console, timers, module).
 var Modules = []string{
-	"assert", "assert/strict", "buffer", "crypto", "events", "fs", "fs/promises",
-	"module", "os", "path", "path/posix", "path/win32", "querystring", "stream",
-	"string_decoder", "timers", "tty", "url", "util", "util/types",
+	"assert", "assert/strict", "buffer", "child_process", "crypto", "events", "fs",
+	"fs/promises", "os", "path", "path/posix", "path/win32", "querystring", "stream",
+	"string_decoder", "tty", "url", "util", "util/types",
 }
 
 // Register makes every module in Modules loadable through reg, under its name
@@ -53,7 +55,8 @@ func Register(reg *require.Registry) {
 }
 
 // EnableGlobals defines the globals Node has and goja lacks: Buffer, URL,
-// URLSearchParams, TextEncoder, TextDecoder, atob, btoa and structuredClone.
+// URLSearchParams, TextEncoder, TextDecoder, atob, btoa, structuredClone,
+// and V8's Error.captureStackTrace and Error.stackTraceLimit.
 // It leaves alone what the host provides (console, process, timers,
 // queueMicrotask). Buffer must come from here rather than from goja_nodejs's
 // buffer.Enable, so that fs, crypto and util see the same Buffer class as
@@ -72,6 +75,12 @@ func EnableGlobals(rt *goja.Runtime) {
 	globals := s.require("internal/globals")
 	for _, name := range []string{"atob", "btoa", "structuredClone"} {
 		g.Set(name, globals.Get(name))
+	}
+	// V8's Error.captureStackTrace, which many packages call.
+	errorCtor := g.Get("Error").ToObject(rt)
+	if _, ok := goja.AssertFunction(errorCtor.Get("captureStackTrace")); !ok {
+		errorCtor.Set("captureStackTrace", globals.Get("captureStackTrace"))
+		errorCtor.Set("stackTraceLimit", 10)
 	}
 }
 

@@ -110,4 +110,26 @@ function structuredClone(value, options) {
   return clone(value);
 }
 
-module.exports = { atob, btoa, structuredClone };
+// captureStackTrace is V8's Error.captureStackTrace(obj): it gives obj a
+// non-enumerable stack made of its own toString() and the current frames.
+function captureStackTrace(obj, constructorOpt) {
+  if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function')) {
+    throw require('internal/errors').invalidArgType('object', 'Object', obj);
+  }
+  void constructorOpt;
+  const here = new Error().stack || '';
+  const nl = here.indexOf('\n');
+  // Drop the frame of captureStackTrace itself.
+  let frames = nl === -1 ? '' : here.slice(nl);
+  const second = frames.indexOf('\n', 1);
+  frames = second === -1 ? '' : frames.slice(second);
+  let head;
+  try {
+    head = Error.prototype.toString.call(obj);
+  } catch {
+    head = 'Error';
+  }
+  Object.defineProperty(obj, 'stack', { value: head + frames, writable: true, configurable: true, enumerable: false });
+}
+
+module.exports = { atob, btoa, structuredClone, captureStackTrace };

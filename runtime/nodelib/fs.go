@@ -1,0 +1,491 @@
+package nodelib
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"syscall"
+	"time"
+
+	"github.com/dop251/goja"
+)
+
+// fsBinding holds the open descriptors of one runtime. Files are kept here so
+// the garbage collector does not close them behind the script's back.
+type fsBinding struct {
+	s     *libState
+	files map[int]*os.File
+}
+
+// errnoInfo is how libuv names an OS error: its code, its (negative) errno
+// number and its message.
+type errnoInfo struct {
+	code  string
+	errno int
+	desc  string
+}
+
+// uvError builds the Error Node's fs throws: "ENOENT: no such file or
+// directory, open 'x'" with errno, code, syscall, path and dest properties.
+func (b *fsBinding) uvError(err error, syscallName, path, dest string) *goja.Object {
+	rt := b.s.rt
+	info := errnoOf(err)
+	msg := info.code + ": " + info.desc + ", " + syscallName
+	if path != "" {
+		msg += " '" + path + "'"
+	}
+	if dest != "" {
+		msg += " -> '" + dest + "'"
+	}
+	ctor, _ := goja.AssertConstructor(rt.Get("Error"))
+	e, cerr := ctor(nil, rt.ToValue(msg))
+	if cerr != nil {
+		panic(cerr)
+	}
+	e.Set("errno", info.errno)
+	e.Set("code", info.code)
+	e.Set("syscall", syscallName)
+	if path != "" {
+		e.Set("path", path)
+	}
+	if dest != "" {
+		e.Set("dest", dest)
+	}
+	return e
+}
+
+func errnoOf(err error) errnoInfo {
+	var en syscall.Errno
+	if errors.As(err, &en) {
+		if info, ok := errnoTable[en]; ok {
+			return info
+		}
+		return errnoInfo{code: "UNKNOWN", errno: -int(en), desc: en.Error()}
+	}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return errnoTable[syscall.ENOENT]
+	case errors.Is(err, fs.ErrExist):
+		return errnoTable[syscall.EEXIST]
+	case errors.Is(err, fs.ErrPermission):
+		return errnoTable[syscall.EACCES]
+	}
+	return errnoInfo{code: "UNKNOWN", errno: -4094, desc: err.Error()}
+}
+
+func (b *fsBinding) throw(err error, syscallName, path, dest string) {
+	panic(b.s.rt.ToValue(b.uvError(err, syscallName, path, dest)))
+}
+
+func (b *fsBinding) file(fd int, syscallName string) *os.File {
+	if f, ok := b.files[fd]; ok {
+		return f
+	}
+	switch fd {
+	case 0:
+		return os.Stdin
+	case 1:
+		return os.Stdout
+	case 2:
+		return os.Stderr
+	}
+	b.throw(syscall.EBADF, syscallName, "", "")
+	return nil
+}
+
+// openFlags maps Node's flag strings to os.OpenFile flags.
+var openFlags = map[string]int{
+	"r": os.O_RDONLY, "rs": os.O_RDONLY | os.O_SYNC, "sr": os.O_RDONLY | os.O_SYNC,
+	"r+": os.O_RDWR, "rs+": os.O_RDWR | os.O_SYNC, "sr+": os.O_RDWR | os.O_SYNC,
+	"w": os.O_TRUNC | os.O_CREATE | os.O_WRONLY, "wx": os.O_TRUNC | os.O_CREATE | os.O_WRONLY | os.O_EXCL,
+	"xw": os.O_TRUNC | os.O_CREATE | os.O_WRONLY | os.O_EXCL,
+	"w+": os.O_TRUNC | os.O_CREATE | os.O_RDWR, "wx+": os.O_TRUNC | os.O_CREATE | os.O_RDWR | os.O_EXCL,
+	"xw+": os.O_TRUNC | os.O_CREATE | os.O_RDWR | os.O_EXCL,
+	"a":   os.O_APPEND | os.O_CREATE | os.O_WRONLY, "ax": os.O_APPEND | os.O_CREATE | os.O_WRONLY | os.O_EXCL,
+	"xa": os.O_APPEND | os.O_CREATE | os.O_WRONLY | os.O_EXCL, "as": os.O_APPEND | os.O_CREATE | os.O_WRONLY | os.O_SYNC,
+	"sa": os.O_APPEND | os.O_CREATE | os.O_WRONLY | os.O_SYNC,
+	"a+": os.O_APPEND | os.O_CREATE | os.O_RDWR, "ax+": os.O_APPEND | os.O_CREATE | os.O_RDWR | os.O_EXCL,
+	"xa+": os.O_APPEND | os.O_CREATE | os.O_RDWR | os.O_EXCL, "as+": os.O_APPEND | os.O_CREATE | os.O_RDWR | os.O_SYNC,
+	"sa+": os.O_APPEND | os.O_CREATE | os.O_RDWR | os.O_SYNC,
+}
+
+func (b *fsBinding) open(path, flags string, mode int) int {
+	fl, ok := openFlags[flags]
+	if !ok {
+		err := b.s.rt.NewTypeError("The value \"%s\" is invalid for option \"flags\"", flags)
+		err.Set("code", "ERR_INVALID_ARG_VALUE")
+		panic(err)
+	}
+	f, err := os.OpenFile(path, fl, fs.FileMode(mode))
+	if err != nil {
+		b.throw(err, "open", path, "")
+	}
+	fd := int(f.Fd())
+	b.files[fd] = f
+	return fd
+}
+
+func (b *fsBinding) readFile(path string, flags string) goja.ArrayBuffer {
+	fd := b.open(path, flags, 0o666)
+	defer b.close(fd)
+	data, err := io.ReadAll(b.files[fd])
+	if err != nil {
+		b.throw(err, "read", "", "")
+	}
+	return b.s.rt.NewArrayBuffer(data)
+}
+
+func (b *fsBinding) readFd(fd int) goja.ArrayBuffer {
+	data, err := io.ReadAll(b.file(fd, "read"))
+	if err != nil {
+		b.throw(err, "read", "", "")
+	}
+	return b.s.rt.NewArrayBuffer(data)
+}
+
+func (b *fsBinding) writeFile(path string, data goja.Value, flags string, mode int) {
+	fd := b.open(path, flags, mode)
+	defer b.close(fd)
+	if _, err := b.files[fd].Write(bytesArg(b.s.rt, data)); err != nil {
+		b.throw(err, "write", "", "")
+	}
+}
+
+func (b *fsBinding) close(fd int) {
+	f, ok := b.files[fd]
+	if !ok {
+		b.throw(syscall.EBADF, "close", "", "")
+	}
+	delete(b.files, fd)
+	if err := f.Close(); err != nil {
+		b.throw(err, "close", "", "")
+	}
+}
+
+// read reads into buf[offset:offset+length] at position (-1: the current
+// offset) and returns the number of bytes read; 0 means end of file.
+func (b *fsBinding) read(fd int, buf goja.Value, offset, length int, position int64) int {
+	f := b.file(fd, "read")
+	p := bytesArg(b.s.rt, buf)
+	if offset < 0 || length < 0 || offset+length > len(p) {
+		panic(b.s.rt.NewTypeError("read: offset and length out of range"))
+	}
+	var n int
+	var err error
+	if position >= 0 {
+		n, err = f.ReadAt(p[offset:offset+length], position)
+	} else {
+		n, err = f.Read(p[offset : offset+length])
+	}
+	if err != nil && err != io.EOF {
+		b.throw(err, "read", "", "")
+	}
+	return n
+}
+
+func (b *fsBinding) write(fd int, data goja.Value, position int64) int {
+	f := b.file(fd, "write")
+	p := bytesArg(b.s.rt, data)
+	var n int
+	var err error
+	if position >= 0 {
+		n, err = f.WriteAt(p, position)
+	} else {
+		n, err = f.Write(p)
+	}
+	if err != nil {
+		b.throw(err, "write", "", "")
+	}
+	return n
+}
+
+func (b *fsBinding) stat(path string, follow, throwIfMissing bool) goja.Value {
+	var fi fs.FileInfo
+	var err error
+	name := "stat"
+	if follow {
+		fi, err = os.Stat(path)
+	} else {
+		name = "lstat"
+		fi, err = os.Lstat(path)
+	}
+	if err != nil {
+		if !throwIfMissing && errors.Is(err, fs.ErrNotExist) {
+			return goja.Undefined()
+		}
+		b.throw(err, name, path, "")
+	}
+	return b.s.rt.ToValue(statArray(fi))
+}
+
+func (b *fsBinding) fstat(fd int) []float64 {
+	fi, err := b.file(fd, "fstat").Stat()
+	if err != nil {
+		b.throw(err, "fstat", "", "")
+	}
+	return statArray(fi)
+}
+
+func msOf(t time.Time) float64 {
+	return float64(t.UnixNano()) / 1e6
+}
+
+// readdir returns the names in path, sorted as libuv's scandir returns them,
+// each with its type (see direntType) when withTypes.
+func (b *fsBinding) readdir(path string, withTypes bool) goja.Value {
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		b.throw(err, "scandir", path, "")
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	if !withTypes {
+		names := make([]string, len(entries))
+		for i, e := range entries {
+			names[i] = e.Name()
+		}
+		return b.s.rt.ToValue(names)
+	}
+	out := make([]any, len(entries))
+	for i, e := range entries {
+		out[i] = []any{e.Name(), direntType(e.Type())}
+	}
+	return b.s.rt.ToValue(out)
+}
+
+// direntType is libuv's UV_DIRENT_* number for a file mode type.
+func direntType(m fs.FileMode) int {
+	switch {
+	case m.IsRegular():
+		return 1
+	case m.IsDir():
+		return 2
+	case m&fs.ModeSymlink != 0:
+		return 3
+	case m&fs.ModeNamedPipe != 0:
+		return 4
+	case m&fs.ModeSocket != 0:
+		return 5
+	case m&fs.ModeCharDevice != 0:
+		return 6
+	case m&fs.ModeDevice != 0:
+		return 7
+	}
+	return 0
+}
+
+// mkdir creates path; with recursive it creates parents and returns the
+// first directory it created (undefined if none), as Node does.
+func (b *fsBinding) mkdir(path string, recursive bool, mode int) goja.Value {
+	if !recursive {
+		if err := os.Mkdir(path, fs.FileMode(mode)); err != nil {
+			b.throw(err, "mkdir", path, "")
+		}
+		return goja.Undefined()
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		b.throw(err, "mkdir", path, "")
+	}
+	first := ""
+	for p := abs; ; p = filepath.Dir(p) {
+		fi, err := os.Stat(p)
+		if err == nil {
+			if !fi.IsDir() {
+				b.throw(syscall.EEXIST, "mkdir", path, "")
+			}
+			break
+		}
+		first = p
+		if filepath.Dir(p) == p {
+			break
+		}
+	}
+	if err := os.MkdirAll(abs, fs.FileMode(mode)); err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) && errors.Is(err, syscall.ENOTDIR) {
+			b.throw(syscall.ENOTDIR, "mkdir", path, "")
+		}
+		b.throw(err, "mkdir", path, "")
+	}
+	if first == "" {
+		return goja.Undefined()
+	}
+	return b.s.rt.ToValue(first)
+}
+
+func (b *fsBinding) rm(path string, recursive, force bool) {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		if force && errors.Is(err, fs.ErrNotExist) {
+			return
+		}
+		b.throw(err, "lstat", path, "")
+	}
+	if fi.IsDir() {
+		if !recursive {
+			rt := b.s.rt
+			e := b.uvError(syscall.EISDIR, "rm", path, "")
+			e.Set("message", "Path is a directory: rm returned EISDIR (is a directory) "+path)
+			e.Set("code", "ERR_FS_EISDIR")
+			e.Set("errno", int(syscall.EISDIR))
+			e.Set("info", rt.ToValue(map[string]any{"code": "EISDIR", "message": "is a directory", "path": path, "syscall": "rm", "errno": int(syscall.EISDIR)}))
+			panic(rt.ToValue(e))
+		}
+		if err := os.RemoveAll(path); err != nil {
+			b.throw(err, "rm", path, "")
+		}
+		return
+	}
+	if err := os.Remove(path); err != nil {
+		b.throw(err, "rm", path, "")
+	}
+}
+
+func init() {
+	natives["internal/fs"] = func(s *libState, module *goja.Object) {
+		b := &fsBinding{s: s, files: map[int]*os.File{}}
+		o := module.Get("exports").(*goja.Object)
+		o.Set("open", b.open)
+		o.Set("close", b.close)
+		o.Set("read", b.read)
+		o.Set("write", b.write)
+		o.Set("readFile", b.readFile)
+		o.Set("readFd", b.readFd)
+		o.Set("writeFile", b.writeFile)
+		o.Set("stat", b.stat)
+		o.Set("fstat", b.fstat)
+		o.Set("readdir", b.readdir)
+		o.Set("mkdir", b.mkdir)
+		o.Set("rm", b.rm)
+		o.Set("rmdir", func(path string) {
+			fi, err := os.Lstat(path)
+			if err == nil && !fi.IsDir() {
+				b.throw(syscall.ENOTDIR, "rmdir", path, "")
+			}
+			if err := syscallRmdir(path); err != nil {
+				b.throw(err, "rmdir", path, "")
+			}
+		})
+		o.Set("unlink", func(path string) {
+			if fi, err := os.Lstat(path); err == nil && fi.IsDir() {
+				b.throw(syscall.EISDIR, "unlink", path, "")
+			}
+			if err := os.Remove(path); err != nil {
+				b.throw(err, "unlink", path, "")
+			}
+		})
+		o.Set("rename", func(from, to string) {
+			if err := os.Rename(from, to); err != nil {
+				b.throw(err, "rename", from, to)
+			}
+		})
+		o.Set("realpath", func(path string) string {
+			if _, err := os.Lstat(path); err != nil {
+				b.throw(err, "lstat", path, "")
+			}
+			abs, err := filepath.Abs(path)
+			if err == nil {
+				abs, err = filepath.EvalSymlinks(abs)
+			}
+			if err != nil {
+				b.throw(err, "realpath", path, "")
+			}
+			return abs
+		})
+		o.Set("access", func(path string, mode int) {
+			if err := access(path, mode); err != nil {
+				b.throw(err, "access", path, "")
+			}
+		})
+		o.Set("copyFile", func(src, dst string, excl bool) {
+			if err := copyFile(src, dst, excl); err != nil {
+				b.throw(err, "copyfile", src, dst)
+			}
+		})
+		o.Set("symlink", func(target, path string) {
+			if err := os.Symlink(target, path); err != nil {
+				b.throw(err, "symlink", target, path)
+			}
+		})
+		o.Set("readlink", func(path string) string {
+			t, err := os.Readlink(path)
+			if err != nil {
+				b.throw(err, "readlink", path, "")
+			}
+			return t
+		})
+		o.Set("chmod", func(path string, mode int) {
+			if err := os.Chmod(path, fs.FileMode(mode)); err != nil {
+				b.throw(err, "chmod", path, "")
+			}
+		})
+		o.Set("utimes", func(path string, atime, mtime float64) {
+			if err := os.Chtimes(path, time.UnixMilli(int64(atime*1000)), time.UnixMilli(int64(mtime*1000))); err != nil {
+				b.throw(err, "utime", path, "")
+			}
+		})
+		o.Set("truncate", func(path string, n int64) {
+			if err := os.Truncate(path, n); err != nil {
+				b.throw(err, "open", path, "")
+			}
+		})
+		o.Set("ftruncate", func(fd int, n int64) {
+			if err := b.file(fd, "ftruncate").Truncate(n); err != nil {
+				b.throw(err, "ftruncate", "", "")
+			}
+		})
+		o.Set("mkdtemp", func(prefix string) string {
+			dir, err := os.MkdirTemp(filepath.Dir(prefix+"x"), filepath.Base(prefix + "x")[:len(filepath.Base(prefix+"x"))-1]+"*")
+			if err != nil {
+				b.throw(err, "mkdtemp", prefix+"XXXXXX", "")
+			}
+			return dir
+		})
+	}
+}
+
+func copyFile(src, dst string, excl bool) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	fi, err := in.Stat()
+	if err != nil {
+		return err
+	}
+	if fi.IsDir() {
+		return syscall.EISDIR
+	}
+	flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	if excl {
+		flags |= os.O_EXCL
+	}
+	out, err := os.OpenFile(dst, flags, fi.Mode().Perm())
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// portableStat fills Stats from what every OS's FileInfo offers.
+func portableStat(fi fs.FileInfo) []float64 {
+	mode := float64(fi.Mode().Perm())
+	switch {
+	case fi.Mode().IsRegular():
+		mode += 0o100000
+	case fi.IsDir():
+		mode += 0o040000
+	case fi.Mode()&fs.ModeSymlink != 0:
+		mode += 0o120000
+	}
+	mt := msOf(fi.ModTime())
+	return []float64{0, mode, 1, 0, 0, 0, 4096, 0, float64(fi.Size()), 0, mt, mt, mt, mt}
+}

@@ -1,0 +1,328 @@
+'use strict';
+// node:assert
+
+const { inspect, isRegExp, isError } = require('internal/inspect');
+const { isDeepStrictEqual, isDeepEqual } = require('internal/comparisons');
+const { invalidArgType } = require('internal/errors');
+
+const inspectOptions = {
+  compact: false, customInspect: false, depth: 1000, maxArrayLength: Infinity,
+  showHidden: false, showProxy: false, sorted: true, getters: true,
+};
+
+const show = (v) => inspect(v, inspectOptions);
+
+const kReadableOperator = {
+  deepStrictEqual: 'Expected values to be strictly deep-equal:',
+  strictEqual: 'Expected values to be strictly equal:',
+  strictEqualObject: 'Expected "actual" to be reference-equal to "expected":',
+  deepEqual: 'Expected values to be loosely deep-equal:',
+  notDeepStrictEqual: 'Expected "actual" not to be strictly deep-equal to:',
+  notStrictEqual: 'Expected "actual" to be strictly unequal to:',
+  notStrictEqualObject: 'Expected "actual" not to be reference-equal to "expected":',
+  notDeepEqual: 'Expected "actual" not to be loosely deep-equal to:',
+  notIdentical: 'Values identical but not reference-equal:',
+  notDeepEqualUnequal: 'Expected values not to be loosely deep-equal:',
+};
+
+// lineDiff renders Node's "+ actual - expected" view: lines common to both
+// are indented, lines only in actual get "+", only in expected "-".
+function lineDiff(actual, expected) {
+  const a = actual.split('\n');
+  const e = expected.split('\n');
+  const n = a.length;
+  const m = e.length;
+  const lcs = Array.from({ length: n + 1 }, () => new Array(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      lcs[i][j] = a[i] === e[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+    }
+  }
+  const out = [];
+  let i = 0;
+  let j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && a[i] === e[j]) {
+      out.push(`  ${a[i]}`);
+      i++;
+      j++;
+    } else {
+      // Emit the differing run: all "+" lines, then all "-" lines.
+      const plus = [];
+      const minus = [];
+      while (i < n && (j >= m || lcs[i + 1][j] >= lcs[i][j + 1]) && !(j < m && a[i] === e[j])) plus.push(`+ ${a[i++]}`);
+      while (j < m && !(i < n && a[i] === e[j])) minus.push(`- ${e[j++]}`);
+      out.push(...plus, ...minus);
+    }
+  }
+  return out.join('\n');
+}
+
+class AssertionError extends Error {
+  constructor(options) {
+    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'Object', options);
+    const { message, operator, stackStartFn } = options;
+    let { actual, expected } = options;
+    if (message != null) {
+      super(String(message));
+    } else if (operator === 'deepStrictEqual' || (operator === 'strictEqual' && typeof actual === 'object' && actual !== null && typeof expected === 'object' && expected !== null)) {
+      const a = show(actual);
+      const e = show(expected);
+      if (operator === 'strictEqual' && a === e) {
+        super(`Values have same structure but are not reference-equal:\n\n${a}\n`);
+      } else {
+        super(`${kReadableOperator[operator === 'strictEqual' ? 'strictEqual' : operator]}\n+ actual - expected\n\n${lineDiff(a, e)}`);
+      }
+    } else if (operator === 'strictEqual') {
+      super(`${kReadableOperator.strictEqual}\n\n${show(actual)} !== ${show(expected)}\n`);
+    } else if (operator === 'notDeepStrictEqual' || operator === 'notStrictEqual') {
+      const a = show(actual);
+      const multi = a.includes('\n') || (typeof actual === 'object' && actual !== null);
+      super(`${kReadableOperator[operator]}${multi ? `\n\n${a}\n` : ` ${a}`}`);
+    } else if (operator === 'deepEqual' || operator === 'notDeepEqual') {
+      const words = operator === 'deepEqual' ? 'should loosely deep-equal' : 'should not loosely deep-equal';
+      super(`${kReadableOperator[operator]}\n\n${show(actual)}\n\n${words}\n\n${show(expected)}`);
+    } else {
+      super(`${inspect(actual)} ${operator} ${inspect(expected)}`);
+    }
+    this.generatedMessage = message == null;
+    Object.defineProperty(this, 'name', { value: 'AssertionError [ERR_ASSERTION]', enumerable: false, writable: true, configurable: true });
+    this.code = 'ERR_ASSERTION';
+    this.actual = actual;
+    this.expected = expected;
+    this.operator = operator;
+    if (typeof this.stack === 'string') {
+      this.stack = this.stack.replace(/^Error/, 'AssertionError [ERR_ASSERTION]');
+    }
+    void stackStartFn;
+    this.name = 'AssertionError';
+  }
+  toString() {
+    return `${this.name} [${this.code}]: ${this.message}`;
+  }
+}
+
+function innerFail(obj) {
+  if (obj.message instanceof Error) throw obj.message;
+  throw new AssertionError(obj);
+}
+
+function ok(...args) {
+  const [value, message] = args;
+  if (args.length === 0) {
+    innerFail({ actual: undefined, expected: true, operator: '==', message: 'No value argument passed to `assert.ok()`' });
+  }
+  if (!value) innerFail({ actual: value, expected: true, operator: '==', message });
+}
+
+function assert(...args) { ok(...args); }
+
+assert.ok = ok;
+assert.AssertionError = AssertionError;
+
+assert.fail = function fail(actual, expected, message, operator) {
+  if (arguments.length === 0) innerFail({ message: 'Failed', operator: 'fail' });
+  if (arguments.length === 1) {
+    if (actual instanceof Error) throw actual;
+    innerFail({ message: actual, operator: 'fail' });
+  }
+  innerFail({ actual, expected, message, operator: operator === undefined ? 'fail' : operator });
+};
+
+assert.equal = function equal(actual, expected, message) {
+  // eslint-disable-next-line eqeqeq
+  if (!(actual == expected || (Number.isNaN(actual) && Number.isNaN(expected)))) {
+    innerFail({ actual, expected, message, operator: '==' });
+  }
+};
+
+assert.notEqual = function notEqual(actual, expected, message) {
+  // eslint-disable-next-line eqeqeq
+  if (actual == expected || (Number.isNaN(actual) && Number.isNaN(expected))) {
+    innerFail({ actual, expected, message, operator: '!=' });
+  }
+};
+
+assert.strictEqual = function strictEqual(actual, expected, message) {
+  if (!Object.is(actual, expected)) {
+    if (message != null && !(message instanceof Error) &&
+        (typeof actual !== 'object' || actual === null) && (typeof expected !== 'object' || expected === null)) {
+      // Node appends the comparison to a custom message for primitives.
+      innerFail({ actual, expected, operator: 'strictEqual', message: `${message}\n\n${show(actual)} !== ${show(expected)}\n` });
+    }
+    innerFail({ actual, expected, message, operator: 'strictEqual' });
+  }
+};
+
+assert.notStrictEqual = function notStrictEqual(actual, expected, message) {
+  if (Object.is(actual, expected)) innerFail({ actual, expected, message, operator: 'notStrictEqual' });
+};
+
+assert.deepEqual = function deepEqual(actual, expected, message) {
+  if (!isDeepEqual(actual, expected)) innerFail({ actual, expected, message, operator: 'deepEqual' });
+};
+
+assert.notDeepEqual = function notDeepEqual(actual, expected, message) {
+  if (isDeepEqual(actual, expected)) innerFail({ actual, expected, message, operator: 'notDeepEqual' });
+};
+
+assert.deepStrictEqual = function deepStrictEqual(actual, expected, message) {
+  if (!isDeepStrictEqual(actual, expected)) innerFail({ actual, expected, message, operator: 'deepStrictEqual' });
+};
+
+assert.notDeepStrictEqual = function notDeepStrictEqual(actual, expected, message) {
+  if (isDeepStrictEqual(actual, expected)) innerFail({ actual, expected, message, operator: 'notDeepStrictEqual' });
+};
+
+class Comparison {
+  constructor(obj, keys, actual) {
+    for (const key of keys) {
+      if (key in obj) {
+        this[key] = actual !== undefined && typeof actual[key] === 'string' && isRegExp(obj[key]) && obj[key].test(actual[key])
+          ? actual[key] : obj[key];
+      }
+    }
+  }
+}
+
+// checkError reports whether err matches expected (a class, a RegExp, a
+// validation function or an object of properties), failing like Node if not.
+function checkError(err, expected, message, fn) {
+  if (typeof expected === 'function') {
+    if (expected.prototype !== undefined && err instanceof expected) return;
+    if (Error.isPrototypeOf(expected) || expected === Error) {
+      const name = err && err.constructor && err.constructor.name;
+      let msg = `The error is expected to be an instance of "${expected.name}". Received "${name}"`;
+      if (err && err.message !== undefined) msg += `\n\nError message:\n\n${err.message}`;
+      innerFail({ actual: err, expected, message: message || msg, operator: fn.name, generated: true });
+    }
+    if (expected.call({}, err) !== true) {
+      innerFail({ actual: err, expected, operator: fn.name, message: message || `The ${expected.name ? `"${expected.name}" ` : ''}validation function is expected to return "true". Received ${inspect(expected.call({}, err))}\n\nCaught error:\n\n${err}` });
+    }
+    return;
+  }
+  if (isRegExp(expected)) {
+    const str = String(err);
+    if (expected.test(str)) return;
+    innerFail({ actual: err, expected, operator: fn.name, message: message || `The input did not match the regular expression ${inspect(expected)}. Input:\n\n${inspect(str)}\n` });
+  }
+  if (expected !== null && typeof expected === 'object') {
+    const keys = Object.keys(expected);
+    if (expected instanceof Error) keys.push('name', 'message');
+    for (const key of keys) {
+      const have = err == null ? undefined : err[key];
+      const want = expected[key];
+      const matches = typeof have === 'string' && isRegExp(want) ? want.test(have) : isDeepStrictEqual(have, want);
+      if (!matches) {
+        const a = new Comparison(err, keys);
+        const e = new Comparison(expected, keys, err);
+        const generated = new AssertionError({ actual: a, expected: e, operator: 'deepStrictEqual' });
+        innerFail({ actual: err, expected, operator: fn.name, message: message || generated.message });
+      }
+    }
+    return;
+  }
+  throw invalidArgType('expected', ['Function', 'RegExp', 'Object', 'Error'], expected);
+}
+
+function getActual(fn) {
+  if (typeof fn !== 'function') throw invalidArgType('fn', 'Function', fn);
+  try {
+    fn();
+  } catch (e) {
+    return { threw: true, error: e };
+  }
+  return { threw: false };
+}
+
+assert.throws = function throws(fn, expected, message) {
+  if (typeof expected === 'string') { message = expected; expected = undefined; }
+  const r = getActual(fn);
+  if (!r.threw) {
+    let details = '';
+    if (expected && expected.name) details += ` (${expected.name})`;
+    details += message ? `: ${message}` : '.';
+    innerFail({ actual: undefined, expected, operator: 'throws', message: `Missing expected exception${details}` });
+  }
+  if (expected !== undefined) checkError(r.error, expected, message, throws);
+};
+
+assert.doesNotThrow = function doesNotThrow(fn, expected, message) {
+  if (typeof expected === 'string') { message = expected; expected = undefined; }
+  const r = getActual(fn);
+  if (!r.threw) return;
+  if (expected !== undefined && typeof expected === 'function' && expected.prototype !== undefined && !(r.error instanceof expected)) throw r.error;
+  const details = message ? `: ${message}` : '.';
+  innerFail({ actual: r.error, expected, operator: 'doesNotThrow', message: `Got unwanted exception${details}\nActual message: "${r.error && r.error.message}"` });
+};
+
+async function waitActual(promiseFn) {
+  let p = promiseFn;
+  if (typeof promiseFn === 'function') p = promiseFn();
+  if (!p || typeof p.then !== 'function') {
+    throw invalidArgType('promiseFn', ['Function', 'Promise'], promiseFn);
+  }
+  try {
+    await p;
+  } catch (e) {
+    return { threw: true, error: e };
+  }
+  return { threw: false };
+}
+
+assert.rejects = async function rejects(promiseFn, expected, message) {
+  if (typeof expected === 'string') { message = expected; expected = undefined; }
+  const r = await waitActual(promiseFn);
+  if (!r.threw) {
+    let details = '';
+    if (expected && expected.name) details += ` (${expected.name})`;
+    details += message ? `: ${message}` : '.';
+    innerFail({ actual: undefined, expected, operator: 'rejects', message: `Missing expected rejection${details}` });
+  }
+  if (expected !== undefined) checkError(r.error, expected, message, rejects);
+};
+
+assert.doesNotReject = async function doesNotReject(promiseFn, expected, message) {
+  if (typeof expected === 'string') { message = expected; expected = undefined; }
+  const r = await waitActual(promiseFn);
+  if (!r.threw) return;
+  const details = message ? `: ${message}` : '.';
+  innerFail({ actual: r.error, expected, operator: 'doesNotReject', message: `Got unwanted rejection${details}\nActual message: "${r.error && r.error.message}"` });
+};
+
+function matchImpl(string, regexp, message, fn, negate) {
+  if (!isRegExp(regexp)) throw invalidArgType('regexp', 'RegExp', regexp);
+  if (typeof string !== 'string' || regexp.test(string) === negate) {
+    if (message instanceof Error) throw message;
+    const generated = typeof string !== 'string'
+      ? `The "string" argument must be of type string. Received type ${typeof string} (${inspect(string)})`
+      : `The input ${negate ? 'was expected to not match' : 'did not match'} the regular expression ${inspect(regexp)}. Input:\n\n${inspect(string)}\n`;
+    innerFail({ actual: string, expected: regexp, message: message || generated, operator: fn.name });
+  }
+}
+
+assert.match = function match(string, regexp, message) { matchImpl(string, regexp, message, match, false); };
+assert.doesNotMatch = function doesNotMatch(string, regexp, message) { matchImpl(string, regexp, message, doesNotMatch, true); };
+
+assert.ifError = function ifError(err) {
+  if (err !== null && err !== undefined) {
+    let message = 'ifError got unwanted exception: ';
+    message += typeof err === 'object' && typeof err.message === 'string' ? err.message : inspect(err);
+    const e = new AssertionError({ actual: err, expected: null, operator: 'ifError', message });
+    e.generatedMessage = true;
+    throw e;
+  }
+};
+
+// assert.strict: the strict variants under the loose names.
+function strict(...args) { ok(...args); }
+Object.assign(strict, assert, {
+  equal: assert.strictEqual,
+  deepEqual: assert.deepStrictEqual,
+  notEqual: assert.notStrictEqual,
+  notDeepEqual: assert.notDeepStrictEqual,
+});
+strict.strict = strict;
+assert.strict = strict;
+
+module.exports = assert;
