@@ -21,6 +21,7 @@ func (r *Runtime) binding() *goja.Object {
 
 	set("process", r.processObject())
 	set("noWarnings", r.cfg.NoWarnings)
+	set("wrapperLength", len(wrapperHead))
 	set("builtinRequire", func(name string) goja.Value { return r.requireBuiltin(name) })
 	set("builtinModules", builtinModules)
 	set("isBuiltin", isBuiltin)

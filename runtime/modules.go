@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/dop251/goja"
+	"github.com/dop251/goja/file"
 	"github.com/dop251/goja/parser"
 	"github.com/intactdev/intact"
 )
@@ -19,11 +22,11 @@ import (
 // require.cache[f]`) is checked again. Loaded modules live in require.cache
 // as in Node; a module whose check or evaluation fails is not cached.
 
-// wrapperParams are the parameters of the function every CommonJS module
-// body is compiled into. The last one carries import.meta.url for ES
-// modules converted to CommonJS.
+// The function every CommonJS module body is compiled into. The last two
+// parameters serve ES module syntax converted to CommonJS: import.meta.url,
+// and the require with "import" conditions behind import().
 const (
-	wrapperHead = "(function (exports, require, module, __filename, __dirname, __intact_import_meta_url) { "
+	wrapperHead = "(function (exports, require, module, __filename, __dirname, __intact_import_meta_url, __intact_import) { "
 	wrapperTail = "\n})"
 )
 
@@ -172,7 +175,7 @@ func (r *Runtime) execute(mod *goja.Object, filename string, src []byte) error {
 		}
 		return mod.Set("exports", exports)
 	}
-	prg, esm, err := r.compileModule(filename, src)
+	prg, esm, dynImport, err := r.compileModule(filename, src)
 	if err != nil {
 		return err
 	}
@@ -188,8 +191,14 @@ func (r *Runtime) execute(mod *goja.Object, filename string, src []byte) error {
 	if err != nil {
 		return err
 	}
+	importRequire := require
+	if !esm && dynImport {
+		if importRequire, err = r.js.makeRequire(goja.Undefined(), mod, r.vm.ToValue(true)); err != nil {
+			return err
+		}
+	}
 	exports := mod.Get("exports")
-	_, err = fn(exports, exports, require, mod, r.vm.ToValue(filename), r.vm.ToValue(filepath.Dir(filename)), r.vm.ToValue(fileURL(filename)))
+	_, err = fn(exports, exports, require, mod, r.vm.ToValue(filename), r.vm.ToValue(filepath.Dir(filename)), r.vm.ToValue(fileURL(filename)), importRequire)
 	if err == nil && esm {
 		if obj, ok := mod.Get("exports").(*goja.Object); ok {
 			obj.DefineDataPropertySymbol(r.esmSymbol, r.vm.ToValue(true), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
@@ -221,8 +230,8 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // file that goja cannot parse is converted too, which covers ES module
 // syntax in an ambiguous .js file (Node's module detection) and the syntax
 // goja lacks (async generators, for await). esm reports whether the module
-// imports with "import" conditions.
-func (r *Runtime) compileModule(filename string, src []byte) (prg *goja.Program, esm bool, err error) {
+// imports with "import" conditions; dynImport whether it uses import().
+func (r *Runtime) compileModule(filename string, src []byte) (prg *goja.Program, esm, dynImport bool, err error) {
 	src = bytes.TrimPrefix(src, utf8BOM)
 	code := string(src)
 	if strings.HasPrefix(code, "#!") {
@@ -236,34 +245,77 @@ func (r *Runtime) compileModule(filename string, src []byte) (prg *goja.Program,
 	if esm || ts {
 		out, err := transformToCommonJS(filename, code, ts)
 		if err != nil {
-			return nil, false, err
+			return nil, false, false, err
 		}
-		prg, err = compileWrapped(filename, out)
-		return prg, esm, err
+		prg, err = r.compileWrapped(filename, out)
+		if serr := syntaxError(filename, err); serr != nil {
+			return nil, false, false, serr
+		}
+		return prg, esm, usesDynamicImport(out), err
 	}
-	prg, err = compileWrapped(filename, code)
+	prg, err = r.compileWrapped(filename, code)
 	if err == nil {
-		return prg, false, nil
+		return prg, false, false, nil
 	}
-	var syntax *goja.CompilerSyntaxError
-	if !errors.As(err, &syntax) {
-		return nil, false, err
+	serr := syntaxError(filename, err)
+	if serr == nil {
+		return nil, false, false, err
 	}
 	out, terr := transformToCommonJS(filename, code, false)
 	if terr != nil {
-		return nil, false, err // goja's own syntax error is the clearer one
+		return nil, false, false, serr // goja's own syntax error is the clearer one
 	}
-	prg, err2 := compileWrapped(filename, out)
+	prg, err2 := r.compileWrapped(filename, out)
 	if err2 != nil {
-		return nil, false, err
+		return nil, false, false, serr
 	}
-	return prg, looksConvertedFromESM(out), nil
+	return prg, looksConvertedFromESM(out), usesDynamicImport(out), nil
 }
 
-func compileWrapped(filename, code string) (*goja.Program, error) {
-	ast, err := goja.Parse(filename, wrapperHead+code+wrapperTail, parser.WithDisableSourceMaps)
+func usesDynamicImport(out string) bool { return strings.Contains(out, "__intact_import(") }
+
+func (r *Runtime) compileWrapped(filename, code string) (*goja.Program, error) {
+	wrapped := wrapperHead + code + wrapperTail
+	r.sources[filename] = wrapped
+	ast, err := goja.Parse(filename, wrapped, parser.WithDisableSourceMaps)
 	if err != nil {
 		return nil, err
 	}
 	return goja.CompileAST(ast, false)
+}
+
+var parseErrorPosition = regexp.MustCompile(`Line (\d+):(\d+) (.*?)(?: \(and \d+ more errors?\))?$`)
+
+// syntaxError turns goja's parse or compile error into a SyntaxError that
+// names the file, line and column (in the file, not the wrapper), or
+// returns nil if err is not a syntax error.
+func syntaxError(filename string, err error) *nodeError {
+	var pos file.Position
+	var msg string
+	var list parser.ErrorList
+	var cse *goja.CompilerSyntaxError
+	switch {
+	case errors.As(err, &list) && len(list) > 0:
+		pos, msg = list[0].Position, list[0].Message
+	case errors.As(err, &cse):
+		msg = cse.Message
+		if cse.File != nil {
+			pos = cse.File.Position(cse.Offset)
+		} else if m := parseErrorPosition.FindStringSubmatch(msg); m != nil {
+			// goja.Parse reports a parser.ErrorList flattened into text.
+			pos.Line, _ = strconv.Atoi(m[1])
+			pos.Column, _ = strconv.Atoi(m[2])
+			msg = m[3]
+		}
+	default:
+		return nil
+	}
+	if pos.Line == 1 {
+		pos.Column -= len(wrapperHead)
+	}
+	where := filename
+	if pos.Line > 0 {
+		where = fmt.Sprintf("%s:%d:%d", filename, pos.Line, pos.Column)
+	}
+	return &nodeError{Type: "SyntaxError", Message: where + ": " + msg, Err: err}
 }

@@ -37,6 +37,9 @@
       delete e.name;
       e.code = code;
     }
+    // The stack starts at the JavaScript that called into the runtime, in
+    // Node's format.
+    Object.defineProperty(e, 'stack', { value: nodeStack(e.stack), writable: true, enumerable: false, configurable: true });
     return e;
   }
   function isError(v) {
@@ -44,11 +47,15 @@
   }
   // goja writes frames as "\tat name (file:line:col(pc))"; Node writes
   // "    at name (file:line:col)".
+  const internalFrame = /^\s*at (makeError |apply \(native\)|runMacrotask |github\.com\/|\S+ \(github\.com\/)/;
   function nodeStack(stack) {
-    return String(stack).split('\n').filter((l) => l !== '').map((line) => {
+    return String(stack).split('\n').filter((l) => l !== '' && !internalFrame.test(l)).map((line) => {
       const m = /^\s*at (?:(.+?) \()?(.+?)(?:\(\d+\))?\)?$/.exec(line);
       if (!m || !/^\s/.test(line)) return line;
-      return m[1] ? `    at ${m[1]} (${m[2]})` : `    at ${m[2]}`;
+      // Columns on a module's first line count the CommonJS wrapper.
+      const loc = m[2].replace(/^(.+):1:(\d+)$/, (all, file, col) =>
+        (Number(col) > binding.wrapperLength && !file.startsWith('node:') ? `${file}:1:${Number(col) - binding.wrapperLength}` : all));
+      return m[1] ? `    at ${m[1]} (${loc})` : `    at ${loc}`;
     }).join('\n');
   }
   // formatFatal renders an uncaught exception as Node prints it.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	goruntime "runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -62,6 +63,7 @@ type Runtime struct {
 	start  time.Time
 
 	resolved  map[resolveKey]string
+	sources   map[string]string // module code by file name, for error reports
 	esmSymbol *goja.Symbol // Symbol.for(esmMarker)
 	builtins  map[string]goja.Value
 
@@ -130,6 +132,7 @@ func New(cfg Config) (*Runtime, error) {
 		loop:     newEventLoop(),
 		start:    time.Now(),
 		resolved: make(map[resolveKey]string),
+		sources:  make(map[string]string),
 		builtins: make(map[string]goja.Value),
 	}
 	r.vm.SetFieldNameMapper(goja.UncapFieldNameMapper())
@@ -518,10 +521,42 @@ func (r *Runtime) settle(err error) {
 				r.exit(1)
 			}
 		} else {
-			r.uncaught(r.exceptionValue(err))
+			r.uncaughtAt(r.exceptionValue(err), r.sourceHeader(err))
 		}
 	}
 	r.checkRejections()
+}
+
+// sourceHeader is the head of Node's report of an uncaught exception: the
+// file and line where it was thrown, that line, and a caret under the
+// column.
+func (r *Runtime) sourceHeader(err error) string {
+	var ex *goja.Exception
+	if !errors.As(err, &ex) {
+		return ""
+	}
+	for _, f := range ex.Stack() {
+		src, ok := r.sources[f.SrcName()]
+		if !ok {
+			continue
+		}
+		pos := f.Position()
+		lines := strings.SplitN(src, "\n", pos.Line+1)
+		if pos.Line < 1 || pos.Line > len(lines) {
+			return ""
+		}
+		text := strings.TrimRight(lines[pos.Line-1], "\r")
+		col := pos.Column
+		if pos.Line == 1 {
+			text = strings.TrimPrefix(text, wrapperHead)
+			col -= len(wrapperHead)
+		}
+		if col < 1 || col > len(text)+1 {
+			col = 1
+		}
+		return fmt.Sprintf("%s:%d\n%s\n%s^\n\n", f.SrcName(), pos.Line, text, strings.Repeat(" ", col-1))
+	}
+	return ""
 }
 
 func (r *Runtime) exceptionValue(err error) goja.Value {
@@ -534,7 +569,10 @@ func (r *Runtime) exceptionValue(err error) goja.Value {
 
 // uncaught handles an exception no JavaScript code caught: the
 // 'uncaughtException' listeners, or Node's report and exit status 1.
-func (r *Runtime) uncaught(v goja.Value) {
+func (r *Runtime) uncaught(v goja.Value) { r.uncaughtAt(v, "") }
+
+// uncaughtAt is uncaught with the source header for Node's report.
+func (r *Runtime) uncaughtAt(v goja.Value, header string) {
 	if r.exiting {
 		return
 	}
@@ -551,8 +589,9 @@ func (r *Runtime) uncaught(v goja.Value) {
 		if errors.As(err, &ie) {
 			return
 		}
-		v, code = r.exceptionValue(err), 7
+		v, code, header = r.exceptionValue(err), 7, ""
 	}
+	r.writeString(2, header)
 	r.printFatal(v)
 	r.exit(code)
 }

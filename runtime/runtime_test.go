@@ -209,7 +209,7 @@ func TestRefusalDeepInRequireChain(t *testing.T) {
 	res.want(t, 1, "main\n")
 	res.noCanary(t)
 	wantErr := "Error [ERR_CODE_INTEGRITY_VIOLATION]: The file " + a.path("node_modules/leaf/evil.js") + " did not pass OS Code Integrity validation\n"
-	if !strings.HasPrefix(res.stderr, wantErr) || !strings.Contains(res.stderr, "    at ") ||
+	if !strings.Contains(res.stderr, "\n"+wantErr) || !strings.Contains(res.stderr, "    at ") ||
 		!strings.Contains(res.stderr, "code: 'ERR_CODE_INTEGRITY_VIOLATION'") {
 		t.Fatalf("stderr:\n%s\nwant it to start with %q, show frames and the code", res.stderr, wantErr)
 	}

@@ -51,8 +51,17 @@ func transformToCommonJS(filename, code string, typescript bool) (string, error)
 		}
 		return "", &nodeError{Type: "SyntaxError", Message: where + ": " + msg.Text}
 	}
-	return strings.Replace(string(res.Code), esbuildNodeMode, esbuildNodeModeESM, 1), nil
+	out := strings.Replace(string(res.Code), esbuildNodeMode, esbuildNodeModeESM, 1)
+	return strings.ReplaceAll(out, esbuildDynamicImport, esbuildDynamicImportESM), nil
 }
+
+// esbuild turns import(x) into a require(x) in a promise; it is redirected
+// to the module's import-conditioned require, so that package "exports"
+// resolve with the "import" condition as Node's import() does.
+const (
+	esbuildDynamicImport    = "Promise.resolve().then(() => __toESM(require("
+	esbuildDynamicImportESM = "Promise.resolve().then(() => __toESM(__intact_import("
+)
 
 // In Node, a default import of a CommonJS module is its module.exports
 // (esbuild's "node mode"), but a default import of an ES module is its
