@@ -64,7 +64,7 @@ type Runtime struct {
 
 	resolved  map[resolveKey]string
 	sources   map[string]string // module code by file name, for error reports
-	esmSymbol *goja.Symbol // Symbol.for(esmMarker)
+	esmSymbol *goja.Symbol      // Symbol.for(esmMarker)
 	builtins  map[string]goja.Value
 
 	rejections []*goja.Promise // rejected without a handler, in order
