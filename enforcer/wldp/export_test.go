@@ -98,7 +98,7 @@ func (f *FakeDLL) find(proc string) error {
 		return fmt.Errorf("%w: %w", errNoDLL, syscall.ENOENT)
 	}
 	if f.Missing[proc] {
-		return fmt.Errorf("%s: %w", proc, errNotExported)
+		return errNotExported
 	}
 	return nil
 }

@@ -56,10 +56,11 @@ func (systemDLL) find(proc string) error {
 	}
 	p, ok := procs[proc]
 	if !ok {
-		return fmt.Errorf("%s: %w", proc, errNotExported)
+		return errNotExported
 	}
-	if err := p.Find(); err != nil {
-		return fmt.Errorf("%w: %w", errNotExported, err)
+	if p.Find() != nil {
+		// The *windows.DLLError says no more than errNotExported.
+		return errNotExported
 	}
 	return nil
 }
