@@ -248,3 +248,26 @@ func hasReason(err error, r enforcer.Reason) bool {
 	var v *intact.ViolationError
 	return errors.As(err, &v) && v.Reason() == r
 }
+
+// TestDefault: the package-level ReadCode loads the process's policy once,
+// from the system folder and the environment.
+func TestDefault(t *testing.T) {
+	if _, err := os.Stat("/etc/intact"); err == nil {
+		t.Skip("this machine has a system policy folder; Default would load it")
+	}
+	e := newEnv(t)
+	path, spec, cats := withTrusted(e, trustedCode)
+	t.Setenv(intact.EnvPolicy, e.policy("policy.xml", spec))
+	t.Setenv(intact.EnvCatalogs, cats[0])
+	if data, err := intact.ReadCode(path); err != nil || !bytes.Equal(data, trustedCode) {
+		t.Fatalf("ReadCode = %q, %v", data, err)
+	}
+	if _, err := intact.ReadCode(e.write("evil.js", evilCode)); !hasReason(err, enforcer.ReasonNotInCatalog) {
+		t.Fatalf("untrusted: %v", err)
+	}
+	p1, _ := intact.Default()
+	p2, _ := intact.Default()
+	if p1 != p2 {
+		t.Fatal("Default loaded the policy twice")
+	}
+}

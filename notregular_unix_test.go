@@ -1,0 +1,39 @@
+//go:build unix
+
+package intact_test
+
+import (
+	"os"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/intactdev/intact/enforcer"
+)
+
+// TestNotRegular: FIFOs, folders and devices are refused at once, without
+// blocking on a FIFO that has no writer.
+func TestNotRegular(t *testing.T) {
+	e := newEnv(t)
+	_, spec, cats := withTrusted(e, trustedCode)
+	p, _ := e.load([]string{e.policy("policy.xml", spec)}, cats)
+	fifo := e.path("fifo.js")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	for _, path := range []string{fifo, e.dir, os.DevNull} {
+		done := make(chan error, 1)
+		go func() {
+			_, err := p.ReadCode(path)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if !hasReason(err, enforcer.ReasonNotRegular) {
+				t.Errorf("%s: ReadCode = %v, want not-regular-file", path, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: ReadCode blocked", path)
+		}
+	}
+}
