@@ -384,3 +384,24 @@ func TestNoPolicyNoChange(t *testing.T) {
 	a.runMain(intact.New(intact.Config{}), "main.js").want(t, 0, "1 pkg lib\n")
 	a.runMain(a.policy(enforcer.Settings{}), "main.js").want(t, 0, "1 pkg lib\n")
 }
+
+// TestExampleHello runs examples/hello, with no policy and with a policy
+// that allows exactly its files.
+func TestExampleHello(t *testing.T) {
+	main, err := filepath.Abs("../examples/hello/main.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &app{t: t, dir: filepath.Dir(main)}
+	want := "┌───────┐\n│ hello │\n└───────┘\nHello, reviewer! This is intact running JavaScript under code-integrity policy.\n" +
+		"Each file of this app (main.js, lib/greet.js, config.json, tiny-banner) goes through the code-integrity policy before it runs.\n"
+	for _, pol := range []*intact.Policy{nil, a.policy(enforcer.Settings{})} {
+		run(t, runtime.Config{Policy: pol, Args: []string{"reviewer"}}, func(rt *runtime.Runtime) int { return rt.RunMain(main) }).want(t, 0, want)
+	}
+	res := run(t, runtime.Config{Policy: a.policy(enforcer.Settings{}, "node_modules/tiny-banner/index.js")},
+		func(rt *runtime.Runtime) int { return rt.RunMain(main) })
+	res.want(t, 1, "")
+	if !strings.Contains(res.stderr, "tiny-banner/index.js did not pass OS Code Integrity validation") {
+		t.Fatalf("stderr: %s", res.stderr)
+	}
+}

@@ -1,0 +1,2 @@
+// greet returns a friendly greeting for name.
+exports.greet = (name) => `Hello, ${name}! This is intact running JavaScript under code-integrity policy.`;
