@@ -100,8 +100,8 @@ func TestExecUnknownFolder(t *testing.T) {
 // FuzzELFInterpreter feeds arbitrary files to the PT_INTERP reader, which
 // must never panic.
 func FuzzELFInterpreter(f *testing.F) {
-	for _, seed := range []string{"/bin/sh", "/bin/true", os.Args[0]} {
-		if data, err := os.ReadFile(seed); err == nil && len(data) < 4<<20 {
+	for _, seed := range []string{"/bin/true"} {
+		if data, err := os.ReadFile(seed); err == nil && len(data) < 1<<20 {
 			f.Add(data)
 		}
 	}
