@@ -2,17 +2,19 @@ package intact
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
 )
 
-// defaultSystemDir is where the system policy and catalogs live.
+// defaultSystemDir is where the system policy and catalogs live. The
+// ProgramData folder comes from the known-folder API, not the environment
+// variable, which the user controls and could point at a folder without a
+// policy.
 func defaultSystemDir() string {
-	dir := os.Getenv("ProgramData")
-	if dir == "" {
+	dir, err := windows.KnownFolderPath(windows.FOLDERID_ProgramData, 0)
+	if err != nil {
 		dir = `C:\ProgramData`
 	}
 	return filepath.Join(dir, "intact")
