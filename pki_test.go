@@ -100,6 +100,7 @@ type policySpec struct {
 	enforce     bool // EnforceCodeIntegrity
 	interactive bool // DisableInteractiveMode
 	allowed     []*testCert
+	publisher   string // CertPublisher of every allowed signer
 	denied      []*testCert
 	allowHashes []string // hex SHA-256 of files allowed by hash
 	denyHashes  []string // hex SHA-256 of files denied by hash
@@ -140,7 +141,11 @@ func (s policySpec) xml() string {
 	}
 	b.WriteString("  </FileRules>\n  <Signers>\n")
 	for i, c := range s.allowed {
-		fmt.Fprintf(&b, "    <Signer ID=\"ID_SIGNER_A%d\" Name=\"%s\"><CertRoot Type=\"TBS\" Value=\"%s\" /></Signer>\n", i, c.cert.Subject.CommonName, c.tbs())
+		publisher := ""
+		if s.publisher != "" {
+			publisher = fmt.Sprintf("<CertPublisher Value=\"%s\" />", s.publisher)
+		}
+		fmt.Fprintf(&b, "    <Signer ID=\"ID_SIGNER_A%d\" Name=\"%s\"><CertRoot Type=\"TBS\" Value=\"%s\" />%s</Signer>\n", i, c.cert.Subject.CommonName, c.tbs(), publisher)
 	}
 	for i, c := range s.denied {
 		fmt.Fprintf(&b, "    <Signer ID=\"ID_SIGNER_D%d\" Name=\"%s\"><CertRoot Type=\"TBS\" Value=\"%s\" /></Signer>\n", i, c.cert.Subject.CommonName, c.tbs())

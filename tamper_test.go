@@ -248,3 +248,32 @@ func TestTrustedRuns(t *testing.T) {
 		t.Fatalf("events for allowed files: %v", evs)
 	}
 }
+
+// TestSignerConditions: a signer may pin the leaf itself, and CertPublisher
+// narrows a signer to one signing certificate's common name.
+func TestSignerConditions(t *testing.T) {
+	e := newEnv(t)
+	path, _, cats := withTrusted(e, trustedCode)
+	cases := []struct {
+		name string
+		spec policySpec
+		want enforcer.Reason // "" for allowed
+	}{
+		{"leaf pinned", policySpec{enforce: true, allowed: []*testCert{e.pki.signer}}, ""},
+		{"publisher matches", policySpec{enforce: true, allowed: []*testCert{e.pki.root}, publisher: "intact test publisher"}, ""},
+		{"publisher differs", policySpec{enforce: true, allowed: []*testCert{e.pki.root}, publisher: "someone else"}, enforcer.ReasonUntrustedSigner},
+		{"another leaf pinned", policySpec{enforce: true, allowed: []*testCert{e.pki.denied}}, enforcer.ReasonUntrustedSigner},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p, _ := e.load([]string{e.policy("policy.xml", tc.spec)}, cats)
+			data, err := p.ReadCode(path)
+			switch {
+			case tc.want == "" && (err != nil || !bytes.Equal(data, trustedCode)):
+				t.Fatalf("ReadCode = %q, %v; want it allowed", data, err)
+			case tc.want != "" && !hasReason(err, tc.want):
+				t.Fatalf("ReadCode = %v, want %s", err, tc.want)
+			}
+		})
+	}
+}
