@@ -109,26 +109,22 @@ func (r *reader) element() (tag byte, body, full []byte, err error) {
 // read reads the next element, which must have the given tag, and returns
 // its contents.
 func (r *reader) read(want byte) ([]byte, error) {
-	tag, body, _, err := r.element()
-	if err != nil {
-		return nil, err
-	}
-	if tag != want {
-		return nil, fmt.Errorf("unexpected tag 0x%02x, want 0x%02x", tag, want)
-	}
-	return body, nil
+	body, _, err := r.expect(want)
+	return body, err
 }
 
 // readFull is read, returning the complete encoding instead of the contents.
 func (r *reader) readFull(want byte) ([]byte, error) {
-	tag, _, full, err := r.element()
-	if err != nil {
-		return nil, err
+	_, full, err := r.expect(want)
+	return full, err
+}
+
+func (r *reader) expect(want byte) (body, full []byte, err error) {
+	tag, body, full, err := r.element()
+	if err == nil && tag != want {
+		err = fmt.Errorf("unexpected tag 0x%02x, want 0x%02x", tag, want)
 	}
-	if tag != want {
-		return nil, fmt.Errorf("unexpected tag 0x%02x, want 0x%02x", tag, want)
-	}
-	return full, nil
+	return body, full, err
 }
 
 // optional reads the next element if it has the given tag.

@@ -54,20 +54,9 @@ type Progress struct {
 // name) get their Authenticode SHA-256 and SHA-1 digests, other files the
 // digests of their bytes. Empty files get no digests.
 func HashTree(ctx context.Context, root string, opts *HashOptions) ([]File, error) {
-	if opts == nil {
-		opts = &HashOptions{}
-	}
-	if err := checkPatterns(opts); err != nil {
-		return nil, err
-	}
-	realRoot, err := filepath.EvalSymlinks(root)
+	opts, realRoot, err := prepare(root, opts)
 	if err != nil {
-		return nil, fmt.Errorf("catalog: %w", err)
-	}
-	if fi, err := os.Stat(realRoot); err != nil {
-		return nil, fmt.Errorf("catalog: %w", err)
-	} else if !fi.IsDir() {
-		return nil, fmt.Errorf("catalog: %s is not a directory", root)
+		return nil, err
 	}
 	var jobs []hashJob
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -145,15 +134,9 @@ func checkInside(realRoot, p string) error {
 // anything but a regular file (directories, FIFOs and devices included) are
 // errors naming the file. Include and Exclude apply as in HashTree.
 func HashFiles(ctx context.Context, root string, names []string, opts *HashOptions) ([]File, error) {
-	if opts == nil {
-		opts = &HashOptions{}
-	}
-	if err := checkPatterns(opts); err != nil {
-		return nil, err
-	}
-	realRoot, err := filepath.EvalSymlinks(root)
+	opts, realRoot, err := prepare(root, opts)
 	if err != nil {
-		return nil, fmt.Errorf("catalog: %w", err)
+		return nil, err
 	}
 	seen := map[string]bool{}
 	var jobs []hashJob
@@ -178,13 +161,26 @@ func HashFiles(ctx context.Context, root string, names []string, opts *HashOptio
 	return hashJobs(ctx, jobs, opts)
 }
 
-func checkPatterns(opts *HashOptions) error {
+// prepare checks the options and resolves root, which must be a directory.
+func prepare(root string, opts *HashOptions) (*HashOptions, string, error) {
+	if opts == nil {
+		opts = &HashOptions{}
+	}
 	for _, p := range slices.Concat(opts.Include, opts.Exclude) {
 		if _, err := path.Match(p, ""); err != nil {
-			return fmt.Errorf("catalog: pattern %q: %w", p, err)
+			return nil, "", fmt.Errorf("catalog: pattern %q: %w", p, err)
 		}
 	}
-	return nil
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return nil, "", fmt.Errorf("catalog: %w", err)
+	}
+	if fi, err := os.Stat(realRoot); err != nil {
+		return nil, "", fmt.Errorf("catalog: %w", err)
+	} else if !fi.IsDir() {
+		return nil, "", fmt.Errorf("catalog: %s is not a directory", root)
+	}
+	return opts, realRoot, nil
 }
 
 // selected applies the include and exclude patterns to a relative path.
