@@ -249,6 +249,10 @@ func TestLandlockAllowExecUnder(t *testing.T) {
 	if r.Uid != nobody {
 		t.Fatalf("probe ran as uid %d, want %d", r.Uid, nobody)
 	}
+	// The exec securebits need no privilege.
+	if r.Bits&linuxsec.SecbitExecRestrictFile == 0 || !r.Settings.EnforceCodeIntegrity {
+		t.Fatalf("as nobody: securebits %#x, settings %+v; want RESTRICT_FILE enforced", r.Bits, r.Settings)
+	}
 	wantPrefix(t, "outside without Landlock", r.Files[outside], "ok:"+script)
 
 	req.ExecBeneath = []string{filepath.Dir(inside)}
