@@ -9,13 +9,28 @@
 //
 //   - [Parse] reads a catalog; [Catalog.Index] builds a digest lookup for
 //     enforcement.
-//   - [HashFiles] hashes a directory tree or a list of files the way
-//     New-FileCatalog does; [Build] writes an unsigned catalog from the
-//     result.
+//   - [HashTree] and [HashFiles] hash a directory tree or a list of files
+//     the way New-FileCatalog does; [Build] writes an unsigned catalog from
+//     the result.
 //   - [Sign] signs a catalog; [Catalog.Verify] checks its signature and the
 //     signer's certificate chain.
 //   - [Compare] does what Test-FileCatalog does: it reports files changed,
 //     missing or not listed.
+//
+// Choices worth knowing:
+//
+//   - Build's output is byte for byte what New-FileCatalog writes for the
+//     same files and time (the tests compare against real catalogs), except
+//     the list identifier, which is derived from the content instead of
+//     random so that builds are reproducible.
+//   - Sign writes no signingTime unless asked: Authenticode signers omit it
+//     and rely on timestamps, which SignOptions.UnauthenticatedAttributes
+//     can add.
+//   - Verify requires explicit roots, the code-signing extended key usage on
+//     the signer's certificate, and SHA-256 or better unless AllowSHA1.
+//   - Compare matches paths case-insensitively, as Test-FileCatalog does
+//     and as the Windows file systems that catalogs target do; Build refuses
+//     paths that differ only in case for the same reason.
 //
 // # Format
 //
@@ -89,4 +104,24 @@
 // SHA-1 digest, it has CAT_MEMBERINFO2 and the file's name-values but no
 // indirect data. Writers sort members by tag bytes and every SET in DER
 // order.
+//
+// A signed catalog has one SignerInfo (RFC 2315 §9.2):
+//
+//	SignerInfo ::= SEQUENCE {
+//	  version                    INTEGER,      -- 1
+//	  issuerAndSerialNumber      SEQUENCE { issuer Name, serialNumber INTEGER },
+//	  digestAlgorithm            AlgorithmIdentifier,
+//	  authenticatedAttributes    [0] IMPLICIT SET OF Attribute,
+//	  digestEncryptionAlgorithm  AlgorithmIdentifier, -- rsaEncryption or ecdsa-with-SHA256
+//	  encryptedDigest            OCTET STRING,
+//	  unauthenticatedAttributes  [1] IMPLICIT SET OF Attribute OPTIONAL } -- timestamps
+//
+// Sign writes the authenticated attributes contentType (szOID_CTL),
+// messageDigest (the digest of the CTL's contents octets),
+// SPC_SP_OPUS_INFO (1.3.6.1.4.1.311.2.1.12, an empty SEQUENCE),
+// SPC_STATEMENT_TYPE (1.3.6.1.4.1.311.2.1.11, individual code signing
+// 1.3.6.1.4.1.311.2.1.21) and, if asked, signingTime, sorted as DER
+// requires. The signature covers their DER encoding with the SET OF tag;
+// Verify hashes the attributes exactly as stored, re-tagged, never a
+// re-encoding.
 package catalog

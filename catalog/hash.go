@@ -59,11 +59,13 @@ func HashTree(ctx context.Context, root string, opts *HashOptions) ([]File, erro
 		return nil, err
 	}
 	var jobs []hashJob
-	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	// Walk the resolved root: WalkDir does not descend into a root that is
+	// itself a symbolic link.
+	err = filepath.WalkDir(realRoot, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("catalog: %w", err)
 		}
-		rel, err := filepath.Rel(root, p)
+		rel, err := filepath.Rel(realRoot, p)
 		if err != nil {
 			return fmt.Errorf("catalog: %w", err)
 		}
@@ -214,6 +216,9 @@ func hashJobs(ctx context.Context, jobs []hashJob, opts *HashOptions) ([]File, e
 	slices.SortFunc(jobs, func(a, b hashJob) int { return strings.Compare(a.rel, b.rel) })
 	total := Progress{TotalFiles: len(jobs)}
 	for _, j := range jobs {
+		if opts.Progress == nil {
+			break // spare a stat per file
+		}
 		if fi, err := os.Stat(j.path); err == nil && fi.Mode().IsRegular() {
 			total.TotalBytes += fi.Size()
 		}

@@ -55,6 +55,24 @@ func TestHashRefusals(t *testing.T) {
 			t.Fatalf("files = %+v", files)
 		}
 	})
+	t.Run("root is a link", func(t *testing.T) {
+		root := newRoot(t)
+		link := filepath.Join(t.TempDir(), "root")
+		os.Symlink(root, link)
+		files, err := catalog.HashTree(context.Background(), link, nil)
+		if err != nil || len(files) != 1 || files[0].Path != "ok.js" {
+			t.Fatalf("HashTree = %+v, %v", files, err)
+		}
+	})
+	t.Run("link to a directory", func(t *testing.T) {
+		root := newRoot(t)
+		os.Mkdir(filepath.Join(root, "dir"), 0o755)
+		os.Symlink("dir", filepath.Join(root, "dirlink"))
+		_, err := catalog.HashTree(context.Background(), root, nil)
+		if err == nil || !strings.Contains(err.Error(), "dirlink: symbolic link to a non-regular file") {
+			t.Fatalf("HashTree = %v", err)
+		}
+	})
 	t.Run("dangling link", func(t *testing.T) {
 		root := newRoot(t)
 		os.Symlink("nowhere.js", filepath.Join(root, "dangling.js"))
