@@ -1,0 +1,232 @@
+// Package npmcompat is the npm acceptance suite of intact's runtime: popular
+// pure-JavaScript packages of different kinds, installed with npm, each driven
+// by a small script (scripts/*.js) whose output must be byte-identical under
+// intact and under Node.
+//
+// The package is for tests. App installs the packages once per package list
+// into a cache folder under the system temporary directory and returns a
+// folder holding node_modules and the scripts; Node and Intact run one script
+// there. The suite's own test is in this package; other tests (for example
+// the same run under an enforcing policy and a signed catalog of the whole
+// app) reuse App, Scripts, Node and Intact with extra flags.
+package npmcompat
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Packages are the npm packages of the suite, pinned. Each has a script named
+// after it in scripts/ (commander also needs child_process and events).
+var Packages = []string{
+	"acorn@8.14.0",
+	"ajv@8.17.1",
+	"commander@11.1.0",
+	"dayjs@1.11.13",
+	"handlebars@4.7.8",
+	"js-yaml@4.1.0",
+	"lodash@4.17.21",
+	"marked@4.3.0",
+	"minimist@1.2.8",
+	"semver@7.6.3",
+	"yargs-parser@21.1.1",
+}
+
+//go:embed scripts/*.js
+var scripts embed.FS
+
+// Scripts returns the file names of the driver scripts, sorted.
+func Scripts() []string {
+	entries, _ := fs.ReadDir(scripts, "scripts")
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	return names
+}
+
+// ScriptArgs are the command-line arguments each script runs with.
+var ScriptArgs = map[string][]string{
+	"minimist.js": {"--verbose", "-n", "3", "file.txt"},
+}
+
+// cacheDir is where App installs Packages: one folder per package list, so
+// changing a version installs afresh.
+func cacheDir() string {
+	sum := sha256.Sum256([]byte(strings.Join(Packages, "\n")))
+	return filepath.Join(os.TempDir(), "intact-npmcompat-"+hex.EncodeToString(sum[:6]))
+}
+
+// App returns a folder with node_modules holding Packages and the driver
+// scripts at its top. The folder is a shared cache: callers must not modify
+// it (use CopyApp for that). App skips the test when npm is not installed.
+func App(t testing.TB) string {
+	t.Helper()
+	dir := cacheDir()
+	if _, err := os.Stat(filepath.Join(dir, ".complete")); err != nil {
+		npm, lerr := exec.LookPath("npm")
+		if lerr != nil {
+			t.Skip("npm is not installed: cannot install the acceptance packages")
+		}
+		install(t, npm, dir)
+	}
+	// The scripts are rewritten on every call so that edits take effect
+	// without reinstalling.
+	for _, name := range Scripts() {
+		data, err := scripts.ReadFile("scripts/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// install runs npm install into a fresh folder next to dir and renames it
+// into place, so an interrupted install never leaves a half-filled cache.
+func install(t testing.TB, npm, dir string) {
+	t.Helper()
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), filepath.Base(dir)+".tmp-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+	if err := os.WriteFile(filepath.Join(tmp, "package.json"), []byte(`{"name":"intact-npmcompat","private":true}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	args := append([]string{"install", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock", "--loglevel=error"}, Packages...)
+	cmd := exec.CommandContext(ctx, npm, args...)
+	cmd.Dir = tmp
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("npm install %s: %v\n%s", strings.Join(Packages, " "), err, out)
+	}
+	if err := os.WriteFile(filepath.Join(tmp, ".complete"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		if _, serr := os.Stat(filepath.Join(dir, ".complete")); serr == nil {
+			return // another test process finished first
+		}
+		t.Fatal(err)
+	}
+}
+
+// CopyApp returns a private copy of App's folder in t.TempDir(), for tests
+// that change files (for example to check that a tampered module is refused).
+func CopyApp(t testing.TB) string {
+	t.Helper()
+	src := App(t)
+	dst := filepath.Join(t.TempDir(), "app")
+	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
+		t.Fatalf("copying %s: %v", src, err)
+	}
+	return dst
+}
+
+// Result is what one run of a script produced.
+type Result struct {
+	Stdout, Stderr string
+	ExitCode       int
+}
+
+// run runs name with args in dir and returns what it printed and its exit
+// status; err is set only when the program could not be run at all.
+func run(dir, name string, args ...string) (Result, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	res := Result{Stdout: out.String(), Stderr: errOut.String()}
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		res.ExitCode = exit.ExitCode()
+		err = nil
+	}
+	if ctx.Err() != nil {
+		err = fmt.Errorf("%s %s: timed out", name, strings.Join(args, " "))
+	}
+	return res, err
+}
+
+// Node runs script (a name from Scripts) with node in dir, skipping the test
+// when node is not installed.
+func Node(t testing.TB, dir, script string) Result {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed: cannot compare with Node's output")
+	}
+	res, err := run(dir, node, append([]string{script}, ScriptArgs[script]...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// Intact runs `intact run [flags] script` in dir with the intact binary at
+// bin. Flags go between "run" and the script, e.g. "--policy", "p.xml".
+func Intact(t testing.TB, bin, dir, script string, flags ...string) Result {
+	t.Helper()
+	args := append([]string{"run"}, flags...)
+	args = append(args, script)
+	args = append(args, ScriptArgs[script]...)
+	res, err := run(dir, bin, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// BuildIntact builds cmd/intact of this module into dir and returns the
+// binary's path.
+func BuildIntact(dir string) (string, error) {
+	bin := filepath.Join(dir, "intact")
+	if os.PathSeparator == '\\' {
+		bin += ".exe"
+	}
+	root, err := moduleRoot()
+	if err != nil {
+		return "", err
+	}
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/intact")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build ./cmd/intact: %v\n%s", err, out)
+	}
+	return bin, nil
+}
+
+// moduleRoot finds the folder of go.mod above the working directory.
+func moduleRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	mod := strings.TrimSpace(string(out))
+	if mod == "" || mod == os.DevNull {
+		return "", errors.New("not inside a Go module")
+	}
+	return filepath.Dir(mod), nil
+}

@@ -1,0 +1,101 @@
+package npmcompat_test
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/intactdev/intact/internal/npmcompat"
+)
+
+// intactBin is the intact binary TestMain builds; buildErr says why not.
+var (
+	intactBin string
+	buildErr  error
+)
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	dir, err := os.MkdirTemp("", "npmcompat-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	if !testing.Short() {
+		intactBin, buildErr = npmcompat.BuildIntact(dir)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// TestPackages runs every driver script under node and under `intact run`
+// and requires the same stdout and exit status. INTACT_NPM_FLAGS adds flags
+// to `intact run` (e.g. "--policy p.xml --catalog app.cat").
+func TestPackages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: skipping the npm acceptance suite (npm install and 11 packages)")
+	}
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	dir := npmcompat.App(t)
+	flags := strings.Fields(os.Getenv("INTACT_NPM_FLAGS"))
+	for _, script := range npmcompat.Scripts() {
+		t.Run(strings.TrimSuffix(script, ".js"), func(t *testing.T) {
+			t.Parallel()
+			want := npmcompat.Node(t, dir, script)
+			if want.ExitCode != 0 {
+				t.Fatalf("node %s: exit status %d\n%s", script, want.ExitCode, want.Stderr)
+			}
+			got := npmcompat.Intact(t, intactBin, dir, script, flags...)
+			if got.ExitCode != want.ExitCode {
+				t.Errorf("intact run %s: exit status %d, node %d\nstderr: %s", script, got.ExitCode, want.ExitCode, got.Stderr)
+			}
+			if got.Stdout != want.Stdout {
+				t.Errorf("intact run %s: stdout differs from node's\n%s", script, firstDifference(want.Stdout, got.Stdout))
+			}
+		})
+	}
+}
+
+// TestScriptsCoverPackages keeps the package list and the scripts in step.
+func TestScriptsCoverPackages(t *testing.T) {
+	have := map[string]bool{}
+	for _, s := range npmcompat.Scripts() {
+		have[strings.TrimSuffix(s, ".js")] = true
+	}
+	for _, p := range npmcompat.Packages {
+		name := p[:strings.LastIndex(p, "@")]
+		if !have[name] {
+			t.Errorf("package %s has no script scripts/%s.js", p, name)
+		}
+		delete(have, name)
+	}
+	for name := range have {
+		t.Errorf("script %s.js drives no package of Packages", name)
+	}
+	if len(npmcompat.Packages) < 10 {
+		t.Errorf("the suite has %d packages, the acceptance bar is 10", len(npmcompat.Packages))
+	}
+}
+
+func firstDifference(want, got string) string {
+	w := strings.Split(want, "\n")
+	g := strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var a, b string
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			b = g[i]
+		}
+		if a != b || i >= len(w) || i >= len(g) {
+			return fmt.Sprintf("line %d:\nnode:   %q\nintact: %q", i+1, a, b)
+		}
+	}
+	return ""
+}
