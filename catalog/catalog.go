@@ -43,10 +43,8 @@ type Catalog struct {
 	// Signers are the SignedData's signer infos; none when unsigned.
 	Signers []Signer
 
-	raw           []byte // the whole file, owned by the Catalog
-	ctl           []byte // the CTL's contents octets: what messageDigest covers
-	digestAlgs    int    // number of SignedData digestAlgorithms
-	signedVersion int64  // SignedData version
+	raw []byte // the whole file, owned by the Catalog
+	ctl []byte // the CTL's contents octets: what messageDigest covers
 }
 
 // Signed reports whether the catalog has at least one signer.
@@ -268,18 +266,14 @@ func Parse(der []byte) (*Catalog, error) {
 
 func (c *Catalog) parseSignedData(sd []byte) error {
 	r := reader{sd}
-	v, err := r.read(tagInteger)
-	if err == nil {
-		c.signedVersion, err = parseInt(v)
-	}
-	if err != nil {
+	if _, err := r.read(tagInteger); err != nil {
 		return parseError("SignedData version", err)
 	}
 	algs, err := r.read(tagSet)
 	if err != nil {
 		return parseError("SignedData digestAlgorithms", err)
 	}
-	for ar := (reader{algs}); !ar.empty(); c.digestAlgs++ {
+	for ar := (reader{algs}); !ar.empty(); {
 		if _, err := ar.read(tagSequence); err != nil {
 			return parseError("SignedData digestAlgorithms", err)
 		}

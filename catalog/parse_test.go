@@ -1,6 +1,7 @@
 package catalog_test
 
 import (
+	"bytes"
 	"crypto"
 	"encoding/hex"
 	"encoding/json"
@@ -9,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -236,5 +238,49 @@ func TestParseMalformed(t *testing.T) {
 				t.Fatalf("Parse = %v, want %v containing %q", err, tt.want, tt.msg)
 			}
 		})
+	}
+}
+
+// berLongLengths re-encodes every length of a DER encoding in the 4-byte
+// long form: valid BER that is not DER, as some Windows tools write.
+func berLongLengths(t *testing.T, der []byte) []byte {
+	t.Helper()
+	var out []byte
+	for len(der) > 0 {
+		tag := der[0]
+		n, hdr := int(der[1]), 2
+		if n&0x80 != 0 {
+			k := n & 0x7f
+			n = 0
+			for _, c := range der[2 : 2+k] {
+				n = n<<8 | int(c)
+			}
+			hdr = 2 + k
+		}
+		content := der[hdr : hdr+n]
+		if tag&0x20 != 0 {
+			content = berLongLengths(t, content)
+		}
+		out = append(out, tag, 0x84, byte(len(content)>>24), byte(len(content)>>16), byte(len(content)>>8), byte(len(content)))
+		out = append(out, content...)
+		der = der[hdr+n:]
+	}
+	return out
+}
+
+// TestParseBER: non-minimal lengths parse to the same catalog.
+func TestParseBER(t *testing.T) {
+	// Unsigned catalogs only: crypto/x509 requires DER certificates.
+	for _, rel := range []string{"deployer/catalog.cat", "osslsigncode/unsigned.cat", "wine/winetest.cat", "signify/catfiletest.cat"} {
+		der := readVector(t, rel)
+		ber := berLongLengths(t, der)
+		if bytes.Equal(ber, der) || len(ber) <= len(der) {
+			t.Fatalf("%s: re-encoding changed nothing", rel)
+		}
+		want, got := mustParse(t, der), mustParse(t, ber)
+		if !reflect.DeepEqual(want.Members, got.Members) || !reflect.DeepEqual(want.Attributes, got.Attributes) ||
+			!bytes.Equal(want.ListIdentifier, got.ListIdentifier) || !want.ThisUpdate.Equal(got.ThisUpdate) || want.Version != got.Version {
+			t.Errorf("%s: BER parse differs", rel)
+		}
 	}
 }
