@@ -75,6 +75,9 @@ type FakeDLL struct {
 	LockdownErr error
 	// Verdicts are WldpCanExecuteFile's answers in turn; the last repeats.
 	Verdicts []FakeVerdict
+	// Reading, when set, is called by WldpCanExecuteFile, as Windows reads
+	// the file through the handle.
+	Reading func()
 
 	mu    sync.Mutex
 	calls []Call
@@ -118,6 +121,9 @@ func (f *FakeDLL) canExecuteFile(host guid, options uint32, handle uintptr, audi
 	c := Call{Proc: procCanExecuteFile, Host: host.String(), Options: options, Handle: handle, AuditInfo: auditInfo}
 	if err := f.record(c); err != nil {
 		return 0, err
+	}
+	if f.Reading != nil {
+		f.Reading()
 	}
 	n := len(f.Calls(procCanExecuteFile))
 	v := f.Verdicts[min(n, len(f.Verdicts))-1]

@@ -25,6 +25,7 @@ package wldp
 import (
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"slices"
@@ -160,6 +161,12 @@ func (e *Enforcer) CheckFile(f *os.File, path string) error {
 	case err != nil:
 		return &enforcer.Denial{Enforcer: name, Reason: enforcer.ReasonCheckFailed,
 			Detail: procCanExecuteFile + " failed", Err: err}
+	}
+	// WDAC reads the file through this handle, and whether it puts the file
+	// pointer back is not documented: the caller reads from the start.
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return &enforcer.Denial{Enforcer: name, Reason: enforcer.ReasonCheckFailed,
+			Detail: "rewinding the file after " + procCanExecuteFile, Err: err}
 	}
 	switch verdict {
 	case policyAllowed:

@@ -2,6 +2,7 @@ package wldp_test
 
 import (
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -295,6 +296,24 @@ func TestVerdicts(t *testing.T) {
 				t.Errorf("WldpCanExecuteFile calls = %+v, want [%+v]", calls, want)
 			}
 		})
+	}
+}
+
+// TestRewind: the caller reads the whole file even if Windows moved the
+// file pointer while it judged the handle.
+func TestRewind(t *testing.T) {
+	f := tempFile(t, "globalThis.ran = true;")
+	d := enforcing(wldp.FakeVerdict{Policy: wldp.PolicyAllowed})
+	d.Reading = func() {
+		if _, err := f.Seek(0, io.SeekEnd); err != nil {
+			t.Error(err)
+		}
+	}
+	if err := wldp.NewWithDLL(d, "").CheckFile(f, f.Name()); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := io.ReadAll(f); err != nil || string(data) != "globalThis.ran = true;" {
+		t.Errorf("after CheckFile the file reads %q, %v", data, err)
 	}
 }
 

@@ -3,7 +3,8 @@
  * own Wine 8 build has no wldp.dll at all. It checks the arguments the
  * generated Go bindings pass, so the tests see whether the marshalling
  * (GUID by pointer, 4-byte BOOL, UNICODE_STRING, WLDP_HOST_INFORMATION) is
- * right, and whether intact opened the file without write or delete sharing.
+ * right, whether intact opened the file without write or delete sharing,
+ * and whether it reads the file from the start after WDAC read some of it.
  *
  * Built twice by scripts/wine-test.sh:
  *   default     all four exports, as Windows 11 24H2;
@@ -91,6 +92,8 @@ HRESULT WINAPI WldpCanExecuteFile(REFGUID host, DWORD options, HANDLE file, PCWS
 {
 	WCHAR path[MAX_PATH + 1];
 	HANDLE writer;
+	char buf[16];
+	DWORD n;
 	if (!host || !IsEqualGUID(host, &hostOther) || options != 0 || !auditInfo ||
 	    wcscmp(auditInfo, L"intact") != 0 || !result)
 		return E_INVALIDARG;
@@ -103,6 +106,10 @@ HRESULT WINAPI WldpCanExecuteFile(REFGUID host, DWORD options, HANDLE file, PCWS
 		CloseHandle(writer);
 		return E_UNEXPECTED;
 	}
+	/* Read through the handle, as WDAC hashes the file, leaving the file
+	 * pointer moved: intact must rewind before it reads. */
+	if (!ReadFile(file, buf, sizeof buf, &n, NULL))
+		return HRESULT_FROM_WIN32(GetLastError());
 	if (wcsstr(path, L"blocked"))
 		*result = 0; /* WLDP_EXECUTION_POLICY_BLOCKED */
 	else if (wcsstr(path, L"sandbox"))
