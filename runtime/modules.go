@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -88,11 +89,31 @@ func (r *Runtime) resolveFrom(parent *goja.Object, request string, esm bool) (st
 	if err != nil {
 		return "", r.withRequireStack(err, parent)
 	}
-	if real, err := filepath.EvalSymlinks(filename); err == nil {
-		filename = real
-	}
+	filename = r.realPath(filename)
 	r.resolved[key] = filename
 	return filename, nil
+}
+
+// realPath resolves symbolic links in a file name, remembering the real
+// paths of folders: one lstat per new file instead of one per component.
+func (r *Runtime) realPath(filename string) string {
+	dir, base := filepath.Split(filename)
+	dir = filepath.Clean(dir)
+	realDir, ok := r.realDirs[dir]
+	if !ok {
+		realDir = dir
+		if d, err := filepath.EvalSymlinks(dir); err == nil {
+			realDir = d
+		}
+		r.realDirs[dir] = realDir
+	}
+	p := filepath.Join(realDir, base)
+	if fi, err := os.Lstat(p); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			return real
+		}
+	}
+	return p
 }
 
 // withRequireStack adds Node's "Require stack" to a MODULE_NOT_FOUND error.

@@ -64,6 +64,7 @@ type Runtime struct {
 
 	resolved  map[resolveKey]string
 	sources   map[string]string // module code by file name, for error reports
+	realDirs  map[string]string // folder → its path without symbolic links
 	esmSymbol *goja.Symbol      // Symbol.for(esmMarker)
 	builtins  map[string]goja.Value
 
@@ -133,6 +134,7 @@ func New(cfg Config) (*Runtime, error) {
 		start:    time.Now(),
 		resolved: make(map[resolveKey]string),
 		sources:  make(map[string]string),
+		realDirs: make(map[string]string),
 		builtins: make(map[string]goja.Value),
 	}
 	r.vm.SetFieldNameMapper(goja.UncapFieldNameMapper())
@@ -341,10 +343,7 @@ func (r *Runtime) resolveMain(abs string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if real, err := filepath.EvalSymlinks(f); err == nil {
-		f = real
-	}
-	return f, nil
+	return r.realPath(f), nil
 }
 
 // RunStdin runs the code on standard input, like `node -` or `node <

@@ -3,8 +3,10 @@ package runtime_test
 import (
 	"bytes"
 	"crypto/sha256"
+	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -403,5 +405,38 @@ func TestExampleHello(t *testing.T) {
 	res.want(t, 1, "")
 	if !strings.Contains(res.stderr, "tiny-banner/index.js did not pass OS Code Integrity validation") {
 		t.Fatalf("stderr: %s", res.stderr)
+	}
+}
+
+// BenchmarkRequireModules loads an app of 500 modules, with no policy and
+// under a content enforcer that allows every file.
+func BenchmarkRequireModules(b *testing.B) {
+	t := &testing.T{}
+	files := map[string]string{}
+	var main strings.Builder
+	for i := 0; i < 500; i++ {
+		name := "node_modules/pkg" + strconv.Itoa(i%10) + "/m" + strconv.Itoa(i) + ".js"
+		files[name] = "module.exports = { id: " + strconv.Itoa(i) + ", f: (x) => x * 2 };\n"
+		main.WriteString("require('pkg" + strconv.Itoa(i%10) + "/m" + strconv.Itoa(i) + "');\n")
+	}
+	files["main.js"] = main.String()
+	a := newApp(t, files)
+	a.t = t
+	for _, c := range []struct {
+		name string
+		pol  *intact.Policy
+	}{{"off", nil}, {"on", a.policy(enforcer.Settings{})}} {
+		b.Run(c.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				rt, err := runtime.New(runtime.Config{Policy: c.pol, Stdout: io.Discard, Stderr: io.Discard, NoWarnings: true})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if code := rt.RunMain(a.path("main.js")); code != 0 {
+					b.Fatal("status", code)
+				}
+				rt.Close()
+			}
+		})
 	}
 }
