@@ -31,13 +31,6 @@ import (
 	"github.com/intactdev/intact/sipolicy"
 )
 
-// Names of the application settings intact reads from a policy.
-const (
-	SettingEnforceCodeIntegrity   = "EnforceCodeIntegrity"
-	SettingDisableInteractiveMode = "DisableInteractiveMode"
-	SettingDisableDynamicCode     = "DisableDynamicCode"
-)
-
 // An Enforcer enforces one policy over the catalogs of a Set. It is safe for
 // concurrent use and caches no per-file verdict; which catalogs it trusts is
 // decided once, on first use.
@@ -91,14 +84,14 @@ func New(p *sipolicy.Policy, source string, set *Set, appID string) *Enforcer {
 		}
 		return v
 	}
-	e.settings.EnforceCodeIntegrity = setting(SettingEnforceCodeIntegrity)
-	e.settings.DisableInteractiveMode = setting(SettingDisableInteractiveMode)
-	e.settings.DisableDynamicCode = setting(SettingDisableDynamicCode)
+	e.settings.EnforceCodeIntegrity = setting(sipolicy.SettingEnforceCodeIntegrity)
+	e.settings.DisableInteractiveMode = setting(sipolicy.SettingDisableInteractiveMode)
+	e.settings.DisableDynamicCode = setting(sipolicy.SettingDisableDynamicCode)
 	if e.settings.EnforceCodeIntegrity && !p.ScriptEnforcement() {
 		e.settings.EnforceCodeIntegrity = false
-		delete(e.sources, SettingEnforceCodeIntegrity)
+		delete(e.sources, sipolicy.SettingEnforceCodeIntegrity)
 		e.notes = append(e.notes, fmt.Sprintf("%s is set but the rule option %q turns file checks off",
-			SettingEnforceCodeIntegrity, sipolicy.OptionDisabledScriptEnforcement))
+			sipolicy.SettingEnforceCodeIntegrity, sipolicy.OptionDisabledScriptEnforcement))
 	}
 	if p.Audit() {
 		e.settings.Audit = true
@@ -194,3 +187,8 @@ func ruleName(r *sipolicy.FileRule) string {
 	}
 	return r.ID
 }
+
+var (
+	_ enforcer.Enforcer       = (*Enforcer)(nil)
+	_ enforcer.ContentChecker = (*Enforcer)(nil)
+)

@@ -27,9 +27,6 @@ func NewSet(paths []string) *Set {
 	return &Set{files: append([]string(nil), paths...)}
 }
 
-// Files returns the catalog files of the set.
-func (s *Set) Files() []string { return append([]string(nil), s.files...) }
-
 // loaded is one catalog file as read and checked, independent of policy.
 type loaded struct {
 	path string
