@@ -326,12 +326,18 @@ func (b *fsBinding) rm(path string, recursive, force bool) {
 	}
 	if fi.IsDir() {
 		if !recursive {
+			// Node's rm reports a directory with its own error code.
 			rt := b.s.rt
-			e := b.uvError(syscall.EISDIR, "rm", path, "")
-			e.Set("message", "Path is a directory: rm returned EISDIR (is a directory) "+path)
+			ctor, _ := goja.AssertConstructor(rt.Get("Error"))
+			e, cerr := ctor(nil, rt.ToValue("Path is a directory: rm returned EISDIR (is a directory) "+path))
+			if cerr != nil {
+				panic(cerr)
+			}
 			e.Set("code", "ERR_FS_EISDIR")
-			e.Set("errno", int(syscall.EISDIR))
 			e.Set("info", rt.ToValue(map[string]any{"code": "EISDIR", "message": "is a directory", "path": path, "syscall": "rm", "errno": int(syscall.EISDIR)}))
+			e.Set("errno", int(syscall.EISDIR))
+			e.Set("syscall", "rm")
+			e.Set("path", path)
 			panic(rt.ToValue(e))
 		}
 		if err := os.RemoveAll(path); err != nil {

@@ -104,13 +104,15 @@ class AssertionError extends Error {
 
 function innerFail(obj) {
   if (obj.message instanceof Error) throw obj.message;
-  throw new AssertionError(obj);
+  const err = new AssertionError(obj);
+  if (obj.generated) err.generatedMessage = true;
+  throw err;
 }
 
 function ok(...args) {
   const [value, message] = args;
   if (args.length === 0) {
-    innerFail({ actual: undefined, expected: true, operator: '==', message: 'No value argument passed to `assert.ok()`' });
+    innerFail({ actual: undefined, expected: true, operator: '==', message: 'No value argument passed to `assert.ok()`', generated: true });
   }
   if (!value) innerFail({ actual: value, expected: true, operator: '==', message });
 }
@@ -121,7 +123,7 @@ assert.ok = ok;
 assert.AssertionError = AssertionError;
 
 assert.fail = function fail(actual, expected, message, operator) {
-  if (arguments.length === 0) innerFail({ message: 'Failed', operator: 'fail' });
+  if (arguments.length === 0) innerFail({ message: 'Failed', operator: 'fail', generated: true });
   if (arguments.length === 1) {
     if (actual instanceof Error) throw actual;
     innerFail({ message: actual, operator: 'fail' });
@@ -194,7 +196,7 @@ function checkError(err, expected, message, fn) {
       const name = err && err.constructor && err.constructor.name;
       let msg = `The error is expected to be an instance of "${expected.name}". Received "${name}"`;
       if (err && err.message !== undefined) msg += `\n\nError message:\n\n${err.message}`;
-      innerFail({ actual: err, expected, message: message || msg, operator: fn.name, generated: true });
+      innerFail({ actual: err, expected, message: message || msg, operator: fn.name, generated: !message });
     }
     if (expected.call({}, err) !== true) {
       innerFail({ actual: err, expected, operator: fn.name, message: message || `The ${expected.name ? `"${expected.name}" ` : ''}validation function is expected to return "true". Received ${inspect(expected.call({}, err))}\n\nCaught error:\n\n${err}` });
@@ -204,7 +206,7 @@ function checkError(err, expected, message, fn) {
   if (isRegExp(expected)) {
     const str = String(err);
     if (expected.test(str)) return;
-    innerFail({ actual: err, expected, operator: fn.name, message: message || `The input did not match the regular expression ${inspect(expected)}. Input:\n\n${inspect(str)}\n` });
+    innerFail({ actual: err, expected, operator: fn.name, message: message || `The input did not match the regular expression ${inspect(expected)}. Input:\n\n${inspect(str)}\n`, generated: !message });
   }
   if (expected !== null && typeof expected === 'object') {
     const keys = Object.keys(expected);
@@ -217,7 +219,7 @@ function checkError(err, expected, message, fn) {
         const a = new Comparison(err, keys);
         const e = new Comparison(expected, keys, err);
         const generated = new AssertionError({ actual: a, expected: e, operator: 'deepStrictEqual' });
-        innerFail({ actual: err, expected, operator: fn.name, message: message || generated.message });
+        innerFail({ actual: err, expected, operator: fn.name, message: message || generated.message, generated: !message });
       }
     }
     return;
@@ -297,7 +299,7 @@ function matchImpl(string, regexp, message, fn, negate) {
     const generated = typeof string !== 'string'
       ? `The "string" argument must be of type string. Received type ${typeof string} (${inspect(string)})`
       : `The input ${negate ? 'was expected to not match' : 'did not match'} the regular expression ${inspect(regexp)}. Input:\n\n${inspect(string)}\n`;
-    innerFail({ actual: string, expected: regexp, message: message || generated, operator: fn.name });
+    innerFail({ actual: string, expected: regexp, message: message || generated, operator: fn.name, generated: !message });
   }
 }
 
@@ -308,9 +310,7 @@ assert.ifError = function ifError(err) {
   if (err !== null && err !== undefined) {
     let message = 'ifError got unwanted exception: ';
     message += typeof err === 'object' && typeof err.message === 'string' ? err.message : inspect(err);
-    const e = new AssertionError({ actual: err, expected: null, operator: 'ifError', message });
-    e.generatedMessage = true;
-    throw e;
+    throw new AssertionError({ actual: err, expected: null, operator: 'ifError', message });
   }
 };
 

@@ -241,7 +241,7 @@ const win32 = {
     assertPath(p);
     const rest = winSplitRoot(p)[1].replace(/[\\/]+$/, '');
     let base = rest.slice(Math.max(rest.lastIndexOf('/'), rest.lastIndexOf('\\')) + 1);
-    if (ext !== undefined && ext.length > 0 && base !== ext && base.toLowerCase().endsWith(ext.toLowerCase())) {
+    if (ext !== undefined && ext.length > 0 && base !== ext && base.endsWith(ext)) {
       base = base.slice(0, base.length - ext.length);
     }
     return base;

@@ -39,7 +39,7 @@ function callbackify(original) {
     if (typeof cb !== 'function') throw invalidArgType('last argument', 'Function', cb);
     const onRejected = (reason) => {
       if (!reason) {
-        const err = new Error('Promise was rejected with a falsy value');
+        const err = new Error('Promise was rejected with falsy value');
         err.code = 'ERR_FALSY_VALUE_REJECTION';
         err.reason = reason;
         reason = err;
