@@ -2,11 +2,9 @@ package catalog_test
 
 import (
 	"crypto"
-	"crypto/x509"
 	"errors"
 	"os"
 	"testing"
-	"time"
 
 	"github.com/intactdev/intact/catalog"
 )
@@ -43,12 +41,9 @@ func FuzzParse(f *testing.F) {
 		for _, a := range c.Attributes {
 			_ = a.Text()
 		}
+		// CheckSignature runs everything of Verify but crypto/x509's chain
+		// building, which would slow the fuzzer down tenfold.
 		_ = c.CheckSignature()
-		roots := x509.NewCertPool()
-		for _, cert := range c.Certificates {
-			roots.AddCert(cert)
-		}
-		_, _ = c.Verify(catalog.VerifyOptions{Roots: roots, AllowSHA1: true, CurrentTime: time.Unix(1600000000, 0)})
 		_, _ = catalog.Compare(c, []catalog.File{{Path: "a", Size: 1, Kind: catalog.KindFlat, SHA256: make([]byte, 32), SHA1: make([]byte, 20)}})
 		x.Lookup(crypto.SHA256, make([]byte, 32))
 	})
