@@ -113,7 +113,7 @@ With --cert/--key or --pkcs12 the catalog is signed in the same step.`,
 				}
 			}
 			bar := newProgressBar(cmd.ErrOrStderr())
-			opts.Progress = bar.update
+			opts.Progress = bar.callback()
 			files, err := hashPaths(cmd.Context(), args, filesFrom, &opts)
 			bar.finish()
 			if err != nil {
@@ -353,7 +353,7 @@ func compareTree(ctx context.Context, progress io.Writer, c *catalog.Catalog, pa
 		return nil, err
 	}
 	bar := newProgressBar(progress)
-	opts := &catalog.HashOptions{Progress: bar.update}
+	opts := &catalog.HashOptions{Progress: bar.callback()}
 	var files []catalog.File
 	if fi.IsDir() {
 		files, err = catalog.HashTree(ctx, path, opts)

@@ -103,7 +103,7 @@ type progressBar struct {
 }
 
 // newProgressBar returns a bar for w, or nil when w is not a terminal (a
-// nil bar's methods do nothing).
+// nil bar draws nothing).
 func newProgressBar(w io.Writer) *progressBar {
 	f, ok := w.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
@@ -117,11 +117,16 @@ const (
 	progressInterval = 100 * time.Millisecond
 )
 
-// update is a catalog.HashOptions.Progress callback.
-func (p *progressBar) update(pr catalog.Progress) {
+// callback returns the catalog.HashOptions.Progress callback that feeds
+// the bar, or nil without a bar, so that hashing skips progress reports.
+func (p *progressBar) callback() func(catalog.Progress) {
 	if p == nil {
-		return
+		return nil
 	}
+	return p.update
+}
+
+func (p *progressBar) update(pr catalog.Progress) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.current = pr

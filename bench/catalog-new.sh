@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# "intact catalog new" on a real npm dependency tree, against
+#   find TREE -type f -print0 | xargs -0 -P2 sha256sum
+# on the same warm tree, side by side, alternating, several rounds. Prints
+# each round, the medians and the ratio.
+#
+#   bench/catalog-new.sh [ROUNDS] [PACKAGE...]
+#       ROUNDS    default 7
+#       PACKAGES  default: typescript eslint webpack (installed with npm)
+#
+# INTACT_BENCH_TREE=DIR reuses an installed tree instead of installing one.
+# The tree must hold at least 5,000 files.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-7}
+shift || true
+packages=("$@")
+[ ${#packages[@]} -gt 0 ] || packages=(typescript eslint webpack)
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+go build -o "$work/intact" ./cmd/intact
+
+tree=${INTACT_BENCH_TREE:-}
+if [ -z "$tree" ]; then
+	tree=$work/npm
+	mkdir -p "$tree"
+	echo "installing ${packages[*]} with npm..." >&2
+	npm install --silent --no-audit --no-fund --ignore-scripts --prefix "$tree" "${packages[@]}" >&2
+fi
+files=$(find "$tree" -type f | wc -l)
+bytes=$(find "$tree" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
+if [ "$files" -lt 5000 ]; then
+	echo "only $files files in $tree: want at least 5,000" >&2
+	exit 1
+fi
+cpus=$(nproc)
+echo "tree: $tree: $files files, $((bytes / 1000000)) MB; $cpus CPUs; $(go version | cut -d' ' -f3)"
+echo "intact:    $work/intact catalog new TREE -o OUT.cat --time 2024-01-01T00:00:00Z   (v2: SHA-256 and SHA-1 of every file)"
+echo "baseline:  find TREE -type f -print0 | xargs -0 -P2 sha256sum > /dev/null"
+
+# now prints the monotonic-enough wall clock in seconds.
+now() { date +%s.%N; }
+intact_run() { "$work/intact" catalog new "$tree" -o "$work/out.cat" --time 2024-01-01T00:00:00Z 2>/dev/null; }
+baseline_run() { find "$tree" -type f -print0 | xargs -0 -P2 sha256sum > /dev/null; }
+
+# Warm the page cache and check that intact succeeds on this tree.
+baseline_run
+"$work/intact" catalog new "$tree" -o "$work/out.cat" --time 2024-01-01T00:00:00Z
+
+ti=() tb=()
+for r in $(seq "$rounds"); do
+	t0=$(now); intact_run; t1=$(now); baseline_run; t2=$(now)
+	i=$(echo "$t1 - $t0" | bc -l) b=$(echo "$t2 - $t1" | bc -l)
+	ti+=("$i") tb+=("$b")
+	printf 'round %d: intact %.3f s   baseline %.3f s   baseline/intact %.2fx\n' "$r" "$i" "$b" "$(echo "$b / $i" | bc -l)"
+done
+
+median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+mi=$(median "${ti[@]}") mb=$(median "${tb[@]}")
+printf '\nmedian: intact %.3f s   baseline %.3f s   intact is %.2fx faster\n' "$mi" "$mb" "$(echo "$mb / $mi" | bc -l)"
