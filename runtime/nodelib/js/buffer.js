@@ -6,6 +6,8 @@ const { Buffer } = internalBinding('goja_buffer');
 const { codedError, invalidArgType } = require('internal/errors');
 const { inspect } = require('internal/inspect');
 
+const codec = internalBinding('codec');
+
 const kMaxLength = 2 ** 32;
 const INSPECT_MAX_BYTES = 50;
 const proto = Buffer.prototype;
@@ -17,10 +19,81 @@ function isBuffer(b) {
   return b instanceof Buffer;
 }
 
-const encodings = new Set(['utf8', 'utf-8', 'hex', 'base64', 'base64url', 'ascii', 'latin1', 'binary', 'ucs2', 'ucs-2', 'utf16le', 'utf-16le']);
+// Encoding names as Node accepts them (any case), and the canonical name.
+const encodings = {
+  'utf8': 'utf8', 'utf-8': 'utf8', 'hex': 'hex', 'base64': 'base64', 'base64url': 'base64url',
+  'ascii': 'ascii', 'latin1': 'latin1', 'binary': 'latin1', 'ucs2': 'utf16le', 'ucs-2': 'utf16le',
+  'utf16le': 'utf16le', 'utf-16le': 'utf16le',
+};
+// The encodings goja_nodejs's Buffer implements itself.
+const native = new Set(['utf8', 'hex', 'base64']);
+
 function isEncoding(enc) {
-  return typeof enc === 'string' && enc !== '' && encodings.has(enc.toLowerCase());
+  return typeof enc === 'string' && enc !== '' && encodings[enc.toLowerCase()] !== undefined;
 }
+
+function normalizeEncoding(enc) {
+  if (enc === undefined || enc === null || enc === '') return 'utf8';
+  const e = encodings[`${enc}`.toLowerCase()];
+  if (e === undefined) throw codedError(TypeError, 'ERR_UNKNOWN_ENCODING', `Unknown encoding: ${enc}`);
+  return e;
+}
+
+Object.defineProperty(Buffer, 'name', { value: 'Buffer', configurable: true });
+
+const gojaFrom = Buffer.from;
+define(Buffer, 'from', function from(value, encodingOrOffset, length) {
+  if (typeof value === 'string') {
+    const enc = normalizeEncoding(encodingOrOffset);
+    if (native.has(enc)) return gojaFrom.call(Buffer, value, enc);
+    return gojaFrom.call(Buffer, codec.encode(value, enc));
+  }
+  if (value instanceof ArrayBuffer && (encodingOrOffset !== undefined || length !== undefined)) {
+    const view = new Uint8Array(value, encodingOrOffset || 0, length === undefined ? undefined : length);
+    Object.setPrototypeOf(view, proto);
+    return view;
+  }
+  return gojaFrom.call(Buffer, value, encodingOrOffset, length);
+});
+
+const gojaToString = proto.toString;
+define(proto, 'toString', function toString(encoding, start, end) {
+  if (arguments.length === 0) return gojaToString.call(this);
+  const enc = normalizeEncoding(encoding);
+  if (native.has(enc)) return gojaToString.call(this, enc, start, end);
+  const len = this.length;
+  start = start === undefined ? 0 : Math.max(0, Math.trunc(start) || 0);
+  end = end === undefined ? len : Math.min(len, Math.trunc(end) || 0);
+  if (start >= end) return '';
+  return codec.decode(Uint8Array.prototype.subarray.call(this, start, end), enc);
+});
+
+define(proto, 'write', function write(string, offset, length, encoding) {
+  if (typeof offset === 'string') { encoding = offset; offset = 0; length = undefined; }
+  else if (typeof length === 'string') { encoding = length; length = undefined; }
+  offset = offset === undefined ? 0 : offset >>> 0;
+  const max = this.length - offset;
+  length = length === undefined ? max : Math.min(max, length >>> 0);
+  let bytes = Buffer.from(string, encoding);
+  if (bytes.length > length) {
+    bytes = bytes.subarray(0, length);
+    // Do not write half of a UTF-8 character.
+    if (normalizeEncoding(encoding) === 'utf8') {
+      let cut = bytes.length;
+      while (cut > 0 && (bytes[cut] & 0xc0) === 0x80) cut--;
+      bytes = bytes.subarray(0, cut);
+    }
+  }
+  Uint8Array.prototype.set.call(this, bytes, offset);
+  return bytes.length;
+});
+
+const gojaAlloc = Buffer.alloc;
+define(Buffer, 'alloc', function alloc(size, fill, encoding) {
+  const buf = gojaAlloc.call(Buffer, size);
+  if (fill !== undefined && fill !== 0 && size > 0) buf.fill(fill, encoding);
+  return buf;
+});
 
 function byteLength(value, encoding) {
   if (typeof value !== 'string') {

@@ -1,0 +1,102 @@
+package nodelib
+
+import (
+	"encoding/base64"
+	"strings"
+	"unicode/utf16"
+
+	"github.com/dop251/goja"
+)
+
+// The string encodings of Node's Buffer that goja_nodejs's Buffer lacks:
+// latin1 (alias binary), ascii, utf16le (aliases ucs2, ucs-2, utf-16le) and
+// base64url. Encoding and decoding follow Node: latin1 and ascii keep the
+// low byte of each UTF-16 code unit, ascii decoding clears the high bit.
+func init() {
+	natives["internal/codec"] = func(s *libState, module *goja.Object) {
+		rt := s.rt
+		o := module.Get("exports").(*goja.Object)
+		o.Set("encode", func(str goja.Value, enc string) goja.ArrayBuffer {
+			return rt.NewArrayBuffer(encodeString(str, enc))
+		})
+		o.Set("decode", func(v goja.Value, enc string) goja.Value {
+			return decodeBytes(rt, bytesArg(rt, v), enc)
+		})
+	}
+}
+
+// units returns the UTF-16 code units of a JavaScript string value, lone
+// surrogates included.
+func units(v goja.Value) []uint16 {
+	str, ok := v.(goja.String)
+	if !ok {
+		return utf16.Encode([]rune(v.String()))
+	}
+	u := make([]uint16, str.Length())
+	for i := range u {
+		u[i] = str.CharAt(i)
+	}
+	return u
+}
+
+func encodeString(v goja.Value, enc string) []byte {
+	switch enc {
+	case "latin1", "ascii":
+		u := units(v)
+		b := make([]byte, len(u))
+		for i, c := range u {
+			b[i] = byte(c)
+		}
+		return b
+	case "utf16le":
+		u := units(v)
+		b := make([]byte, 2*len(u))
+		for i, c := range u {
+			b[2*i], b[2*i+1] = byte(c), byte(c>>8)
+		}
+		return b
+	case "base64url":
+		// Node accepts both alphabets, with or without padding, and skips
+		// what is not base64.
+		s := strings.Map(func(r rune) rune {
+			switch {
+			case r == '+':
+				return '-'
+			case r == '/':
+				return '_'
+			case r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
+				return r
+			}
+			return -1
+		}, v.String())
+		if len(s)%4 == 1 {
+			s = s[:len(s)-1] // a lone trailing character carries no whole byte
+		}
+		b, _ := base64.RawURLEncoding.DecodeString(s)
+		return b
+	}
+	return []byte(v.String())
+}
+
+func decodeBytes(rt *goja.Runtime, b []byte, enc string) goja.Value {
+	switch enc {
+	case "latin1", "ascii":
+		u := make([]uint16, len(b))
+		for i, c := range b {
+			if enc == "ascii" {
+				c &= 0x7f
+			}
+			u[i] = uint16(c)
+		}
+		return goja.StringFromUTF16(u)
+	case "utf16le":
+		u := make([]uint16, len(b)/2)
+		for i := range u {
+			u[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
+		}
+		return goja.StringFromUTF16(u)
+	case "base64url":
+		return rt.ToValue(base64.RawURLEncoding.EncodeToString(b))
+	}
+	return rt.ToValue(string(b))
+}
