@@ -209,18 +209,28 @@ func allowExecute(ruleset int, path string) error {
 // opens to start the ELF file at path, or "" for a static program or a
 // file that is not ELF.
 func elfInterpreter(path string) (string, error) {
-	file, err := os.Open(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return "", fmt.Errorf("reading %s: %w", path, err)
 	}
-	defer file.Close()
+	defer f.Close()
+	interp, err := interpreterOf(f)
+	if err != nil {
+		return "", fmt.Errorf("reading %s: %w", path, err)
+	}
+	return interp, nil
+}
+
+// interpreterOf returns the PT_INTERP path of the ELF image r, or "" when r
+// has none or is not ELF.
+func interpreterOf(r io.ReaderAt) (string, error) {
 	var magic [4]byte
-	if _, err := io.ReadFull(file, magic[:]); err != nil || string(magic[:]) != elf.ELFMAG {
+	if _, err := r.ReadAt(magic[:], 0); err != nil || string(magic[:]) != elf.ELFMAG {
 		return "", nil // not ELF: the kernel starts it some other way
 	}
-	f, err := elf.NewFile(file)
+	f, err := elf.NewFile(r)
 	if err != nil {
-		return "", fmt.Errorf("reading %s: %w", path, err)
+		return "", err
 	}
 	for _, p := range f.Progs {
 		if p.Type != elf.PT_INTERP {
@@ -228,11 +238,11 @@ func elfInterpreter(path string) (string, error) {
 		}
 		// The kernel refuses interpreter paths longer than PATH_MAX.
 		if p.Filesz < 2 || p.Filesz > unix.PathMax {
-			return "", fmt.Errorf("%s: malformed ELF interpreter path (%d bytes)", path, p.Filesz)
+			return "", fmt.Errorf("malformed ELF interpreter path (%d bytes)", p.Filesz)
 		}
 		buf := make([]byte, p.Filesz)
 		if _, err := p.ReadAt(buf, 0); err != nil {
-			return "", fmt.Errorf("reading the interpreter of %s: %w", path, err)
+			return "", fmt.Errorf("reading the ELF interpreter path: %w", err)
 		}
 		interp, _, _ := bytes.Cut(buf, []byte{0})
 		return string(interp), nil
