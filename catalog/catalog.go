@@ -516,7 +516,7 @@ func (m *Member) parseAttribute(attr []byte) error {
 		if err != nil {
 			return fmt.Errorf("member info: %w", err)
 		}
-		s, ok := decodeUTF16(guid, true)
+		s, ok := decodeBMP(guid)
 		if !ok {
 			return errors.New("member info: odd-length BMPString")
 		}
@@ -601,6 +601,24 @@ func (m *Member) parseIndirectData(b []byte) error {
 	return nil
 }
 
+// commonStrings are the BMPStrings that every member repeats; decodeBMP
+// returns them without allocating.
+var commonStrings = func() map[string]string {
+	m := map[string]string{}
+	for _, s := range []string{"FilePath", "File", "OSAttr", guidPE, guidFlat, guidCAB} {
+		m[string(utf16be(s))] = s
+	}
+	return m
+}()
+
+// decodeBMP decodes the contents of a BMPString.
+func decodeBMP(b []byte) (string, bool) {
+	if s, ok := commonStrings[string(b)]; ok { // the compiler does not allocate for m[string(b)]
+		return s, true
+	}
+	return decodeUTF16(b, true)
+}
+
 // parseNameValue reads NameValue{BMPString name, INTEGER flags, OCTET STRING value}.
 func parseNameValue(b []byte) (Attribute, error) {
 	r := reader{b}
@@ -608,7 +626,7 @@ func parseNameValue(b []byte) (Attribute, error) {
 	if err != nil {
 		return Attribute{}, fmt.Errorf("name-value name: %w", err)
 	}
-	s, ok := decodeUTF16(name, true)
+	s, ok := decodeBMP(name)
 	if !ok {
 		return Attribute{}, errors.New("name-value name: odd-length BMPString")
 	}
