@@ -48,7 +48,8 @@ type Options struct {
 }
 
 // Enforcer is the execcheck enforcer. It implements enforcer.Enforcer and
-// enforcer.FileChecker, and is safe for concurrent use.
+// enforcer.FileChecker, and is safe for concurrent use. Make it with New or
+// NewWith: the zero Enforcer is in force for nothing.
 type Enforcer struct {
 	bits    uint32  // the securebits when the enforcer was made
 	bitsErr error   // why the securebits could not be read; forces everything on
@@ -56,6 +57,11 @@ type Enforcer struct {
 	// unavailable says why AT_EXECVE_CHECK cannot be used; nil when it can.
 	unavailable error
 }
+
+var (
+	_ enforcer.Enforcer    = (*Enforcer)(nil)
+	_ enforcer.FileChecker = (*Enforcer)(nil)
+)
 
 // New returns the enforcer for this process's securebits.
 func New() *Enforcer { return NewWith(Options{}) }
