@@ -9,6 +9,9 @@
 #   3. with the stub built -DLEGACY: Windows 10's exports only, so settings
 #      come from legacy Settings and every file is refused.
 #
+# Each time it also runs the Windows build of intact itself (status, and run
+# on an allowed and on a blocked file) and checks what it prints.
+#
 # Needs wine64 and the MinGW-w64 C compiler (Debian: apt-get install
 # --no-install-recommends wine wine64 gcc-mingw-w64-x86-64-win32). The
 # compiler also builds bcryptprimitives.dll, which Wine 8 lacks and Go 1.22+
@@ -46,10 +49,15 @@ dlls=scripts/wine
 "$cc" -O2 -Wall -Werror -shared -nostartfiles -Wl,--entry,0 -DLEGACY -o "$tmp/wldp-legacy.dll" \
 	"$dlls/wldpstub.c" "$dlls/wldp-legacy.def"
 GOOS=windows GOARCH=amd64 go test -c -o "$tmp/wldp.test.exe" ./enforcer/wldp
+GOOS=windows GOARCH=amd64 go build -o "$tmp/intact.exe" ./cmd/intact
 
 "$wine" wineboot --init >/dev/null 2>&1
 system32="$WINEPREFIX/drive_c/windows/system32"
 cp "$tmp/bcryptprimitives.dll" "$system32/"
+app="$WINEPREFIX/drive_c/apps/contoso"
+mkdir -p "$app"
+echo 'console.log("allowed ran")' >"$app/main.js"
+echo 'console.log("CANARY: blocked ran")' >"$app/blocked.js"
 
 status=0
 run() { # run VARIANT: the tests with wldp.dll from VARIANT ("none": no DLL)
@@ -62,6 +70,24 @@ run() { # run VARIANT: the tests with wldp.dll from VARIANT ("none": no DLL)
 		status=1
 	fi
 	grep -E '^(--- |ok|PASS|FAIL|panic)|_test\.go:' "$tmp/out" || cat "$tmp/out"
+
+	"$wine" "$tmp/intact.exe" status >"$tmp/status" 2>&1 || true
+	"$wine" "$tmp/intact.exe" run 'C:\apps\contoso\main.js' >"$tmp/main" 2>&1 && main=0 || main=$?
+	"$wine" "$tmp/intact.exe" run 'C:\apps\contoso\blocked.js' >"$tmp/blocked" 2>&1 && blocked=0 || blocked=$?
+	case $1 in
+	none) expect 'not in force:' status && expect 'wldp.dll cannot be loaded' status &&
+		expect 'allowed ran' main && [ "$main" = 0 ] && expect 'CANARY' blocked ;;
+	full) expect 'WDAC lockdown state: enforce' status &&
+		expect 'EnforceCodeIntegrity:   on (wldp: AppSettings' status &&
+		expect 'allowed ran' main && [ "$main" = 0 ] &&
+		expect 'ERR_CODE_INTEGRITY_VIOLATION' blocked && [ "$blocked" != 0 ] && ! grep -q CANARY "$tmp/blocked" ;;
+	legacy) expect 'EnforceCodeIntegrity:   on (wldp: legacy Settings' status &&
+		expect 'ERR_CODE_INTEGRITY_VIOLATION' main && [ "$main" != 0 ] && ! grep -q 'allowed ran' "$tmp/main" ;;
+	esac || { status=1; echo "FAIL intact.exe with wldp.dll $1:"; cat "$tmp/status" "$tmp/main" "$tmp/blocked"; return; }
+	echo "ok   intact.exe status and run with wldp.dll $1"
+}
+expect() { # expect TEXT FILE: FILE ($tmp/FILE) contains TEXT
+	grep -qF -- "$1" "$tmp/$2" || { echo "missing in $2: $1"; return 1; }
 }
 run none
 run full

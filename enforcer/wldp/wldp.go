@@ -71,7 +71,7 @@ func newEnforcer(d dll, appID string) *Enforcer {
 	err := d.find(procCanExecuteFile)
 	if errors.Is(err, errNoDLL) {
 		// Nothing can be read: the feature is off, as in Node.js.
-		e.note("unavailable: %v; no setting can be read, nothing is enforced", err)
+		e.note("unavailable, no setting read, nothing enforced: %v", err)
 		return e
 	}
 	if err != nil {
