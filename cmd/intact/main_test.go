@@ -18,7 +18,7 @@ func TestMain(m *testing.M) {
 }
 
 // TestScripts runs the CLI scripts in testdata/script. Scripts may use
-// $VECTORS, the shared catalog vectors, and the conditions [osslsigncode],
+// $VECTORS, the shared catalog vectors, $REPO, the repository's root, and the conditions [osslsigncode],
 // [node] and [root].
 func TestScripts(t *testing.T) {
 	testscript.Run(t, scriptParams(t, "testdata/script"))

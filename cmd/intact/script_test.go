@@ -13,11 +13,16 @@ import (
 
 func scriptParams(t *testing.T, dir string) testscript.Params {
 	vectors := testvectors.Dir(t)
+	repo, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
 	return testscript.Params{
 		Dir:                 dir,
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("VECTORS", vectors)
+			env.Setenv("REPO", repo)
 			// Keep the machine's policy out of the scripts: the system
 			// policy folder is $WORK/.system, empty unless a script fills it.
 			env.Setenv("TEST_INTACT_SYSTEM_DIR", filepath.Join(env.WorkDir, ".system"))
