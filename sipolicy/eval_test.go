@@ -16,6 +16,7 @@ import (
 	"encoding/hex"
 	"math/big"
 	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -144,6 +145,12 @@ func catalogCerts(t *testing.T, elem ...string) []*x509.Certificate {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(der) == 0 {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
 	sd, err := pkcs7.Unmarshal(der)
 	if err != nil {
 		t.Fatal(err)
@@ -172,6 +179,54 @@ func TestTBSMicrosoftPCA(t *testing.T) {
 	}
 	if !found {
 		t.Fatal("PCA 2011 not in the catalog")
+	}
+}
+
+// Every certificate embedded in the vector catalogs (SHA-1 and SHA-256
+// signed, by Microsoft, GlobalSign, DigiCert, libwdi and others) has the TBS
+// computed independently: the hash named by the certificate's own
+// signatureAlgorithm OID over the tbsCertificate bytes.
+func TestTBSVectorCatalogs(t *testing.T) {
+	hashByOID := map[string]crypto.Hash{
+		"1.2.840.113549.1.1.5":  crypto.SHA1,   // sha1WithRSAEncryption
+		"1.2.840.113549.1.1.11": crypto.SHA256, // sha256WithRSAEncryption
+		"1.2.840.113549.1.1.12": crypto.SHA384,
+		"1.2.840.113549.1.1.13": crypto.SHA512,
+		"1.2.840.10045.4.3.2":   crypto.SHA256, // ecdsa-with-SHA256
+		"1.2.840.10045.4.3.3":   crypto.SHA384,
+	}
+	cats, err := filepath.Glob(testvectors.Path(t, "cat", "*", "*.cat"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, _ := filepath.Glob(testvectors.Path(t, "cat", "*", "*", "*.cat"))
+	var n int
+	seen := make(map[crypto.Hash]bool)
+	for _, cat := range append(cats, more...) {
+		rel, _ := filepath.Rel(testvectors.Path(t, "cat"), cat)
+		for _, c := range catalogCerts(t, rel) {
+			var outer struct {
+				TBS asn1.RawValue
+				Alg pkix.AlgorithmIdentifier
+			}
+			if _, err := asn1.Unmarshal(c.Raw, &outer); err != nil {
+				t.Fatal(err)
+			}
+			want, ok := hashByOID[outer.Alg.Algorithm.String()]
+			if !ok {
+				t.Errorf("%s: %q: unexpected algorithm %v", rel, c.Subject.CommonName, outer.Alg.Algorithm)
+				continue
+			}
+			tbs, h, err := sipolicy.TBS(c)
+			if err != nil || h != want || !bytes.Equal(tbs, tbsOf(t, c, want)) {
+				t.Errorf("%s: %q: TBS = %X %v %v, want %X %v", rel, c.Subject.CommonName, tbs, h, err, tbsOf(t, c, want), want)
+			}
+			seen[want] = true
+			n++
+		}
+	}
+	if n < 20 || !seen[crypto.SHA1] || !seen[crypto.SHA256] {
+		t.Errorf("checked %d certificates, hashes %v; want SHA-1 and SHA-256 ones among 20 or more", n, seen)
 	}
 }
 
