@@ -24,6 +24,10 @@ func FuzzParse(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add(sipolicy.IntactManifest())
+	f.Add([]byte("\xff\xfe<\x00S\x00/\x00>\x00")) // UTF-16LE
+	f.Add([]byte(`<SiPolicy xmlns="urn:schemas-microsoft-com:sipolicy"><VersionEx>1.0.0.0</VersionEx>` +
+		`<AppSettings><App Manifest="intact.manifest.xml"><Setting Name="EnforceCodeIntegrity"><Value>1</Value></Setting></App></AppSettings>` +
+		`<Settings><Setting Provider="intact" Key="Settings" ValueName="DisableInteractiveMode"><Value><Boolean>true</Boolean></Value></Setting></Settings></SiPolicy>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := sipolicy.Parse("fuzz.xml", data)
 		if err != nil {

@@ -380,11 +380,16 @@ func (ps *parser) signer(n *node) error {
 				return errorAt(k.line, "signer %q: CertRoot Type %q is not TBS or Wellknown", s.ID, a["Type"])
 			}
 			s.RootType = a["Type"]
-			s.Root, err = decodeHex(k, "Value", a["Value"])
-			if err == nil && s.RootType == RootWellknown {
-				ps.note(k.line, "signer %q: a Wellknown root never matches in intact", s.ID)
+			if s.Root, err = decodeHex(k, "Value", a["Value"]); err != nil {
+				return err
 			}
-			return err
+			switch {
+			case s.RootType == RootWellknown:
+				ps.note(k.line, "signer %q: a Wellknown root never matches in intact", s.ID)
+			case s.HashAlgorithm() == 0:
+				ps.note(k.line, "signer %q: a TBS value of %d bytes is no SHA-1, SHA-256, SHA-384 or SHA-512 hash and never matches", s.ID, len(s.Root))
+			}
+			return nil
 		},
 		"CertEKU": func(k *node) error {
 			a, err := ps.attrs(k, []string{"ID"})

@@ -45,6 +45,8 @@ type policyOptions struct {
 	id              string
 	name            string
 	appID           string
+	manifest        string
+	version         string
 	output          string
 }
 
@@ -60,7 +62,9 @@ Mode with --audit); one signer per --signer certificate, pinned by its TBS hash
 user-mode signing scenario 12 allowing those signers and the hash rules; and the
 settings for the application id, both as AppSettings (naming the manifest
 <app-id>.manifest.xml, see 'intact policy manifest') and in the legacy Settings
-form that older Windows reads.
+form that older Windows reads. Windows' policy compiler reads that manifest:
+with --manifest give where it will be (a file: or https: URI ending in
+<app-id>.manifest.xml, the name by which intact ties AppSettings to the id).
 
 Deployed alone on Windows as a base policy it would block Windows itself: merge
 it with Microsoft's templates or deploy it as a supplemental policy.`,
@@ -98,6 +102,8 @@ it with Microsoft's templates or deploy it as a supplemental policy.`,
 	f.StringVar(&o.id, "id", "", "policy `GUID` (PolicyID and BasePolicyID; default: a new random one)")
 	f.StringVar(&o.name, "name", "intact policy", "policy `name` (FriendlyName and PolicyInfo Name)")
 	f.StringVar(&o.appID, "app-id", sipolicy.DefaultAppID, "application `id` the settings are for")
+	f.StringVar(&o.manifest, "manifest", "", "App Manifest `URI` for AppSettings (default <app-id>.manifest.xml)")
+	f.StringVar(&o.version, "version", "1.0.0.0", "policy `version` a.b.c.d (VersionEx; raise it to replace a deployed policy)")
 	f.StringVarP(&o.output, "output", "o", "", "write the policy to `file` (required)")
 	cmd.MarkFlagRequired("output")
 	return cmd
@@ -123,10 +129,20 @@ func buildPolicy(o *policyOptions) (*sipolicy.Policy, error) {
 	default:
 		return nil, fmt.Errorf("--id %q is not a GUID", o.id)
 	}
+	manifest := o.manifest
+	if manifest == "" {
+		manifest = sipolicy.ManifestFileName(o.appID)
+	} else if !sipolicy.ManifestMatches(manifest, o.appID) {
+		return nil, fmt.Errorf("--manifest %q: the file name must be %s, by which intact recognises the app id", manifest, sipolicy.ManifestFileName(o.appID))
+	}
+	version, err := sipolicy.ParseVersion(o.version)
+	if err != nil {
+		return nil, fmt.Errorf("--version: %w", err)
+	}
 	p := &sipolicy.Policy{
 		Type:         sipolicy.BasePolicy,
 		FriendlyName: o.name,
-		Version:      1 << 48, // 1.0.0.0
+		Version:      version,
 		PolicyID:     id,
 		BasePolicyID: id,
 		PlatformID:   sipolicy.PlatformID,
@@ -180,7 +196,7 @@ func buildPolicy(o *policyOptions) (*sipolicy.Policy, error) {
 		{Provider: "PolicyInfo", Key: "Information", ValueName: "Name", Value: sipolicy.Value{Type: sipolicy.String, String: o.name}},
 		{Provider: "PolicyInfo", Key: "Information", ValueName: "Id", Value: sipolicy.Value{Type: sipolicy.String, String: strings.Trim(id, "{}")}},
 	}
-	app := &sipolicy.App{Manifest: sipolicy.ManifestFileName(o.appID)}
+	app := &sipolicy.App{Manifest: manifest}
 	for _, s := range []struct {
 		name  string
 		value bool
