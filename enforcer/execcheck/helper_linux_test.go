@@ -256,11 +256,17 @@ func requireRoot(t *testing.T) {
 	}
 }
 
-// requireExecveCheck skips when the kernel lacks AT_EXECVE_CHECK (< 6.14).
+// requireExecveCheck skips when the kernel lacks AT_EXECVE_CHECK (< 6.14),
+// or when the temporary folder is mounted noexec, where every file the
+// tests expect to pass would be refused.
 func requireExecveCheck(t *testing.T) {
 	t.Helper()
 	if err := linuxsec.ProbeExecveCheck(); err != nil {
 		t.Skipf("kernel lacks the feature: %v", err)
+	}
+	var st unix.Statfs_t
+	if err := unix.Statfs(os.TempDir(), &st); err == nil && st.Flags&unix.ST_NOEXEC != 0 {
+		t.Skipf("%s is mounted noexec: set TMPDIR to an exec mount", os.TempDir())
 	}
 }
 
