@@ -2,7 +2,7 @@
 # "intact catalog new" on a real npm dependency tree, against
 #   find TREE -type f -print0 | xargs -0 -P2 sha256sum
 # on the same warm tree, side by side, alternating, several rounds. Prints
-# each round, the medians and the ratio.
+# each round's wall-clock and CPU time, the medians and the ratios.
 #
 #   bench/catalog-new.sh [ROUNDS] [PACKAGE...]
 #       ROUNDS    default 7
@@ -39,23 +39,30 @@ echo "tree: $tree: $files files, $((bytes / 1000000)) MB; $cpus CPUs; $(go versi
 echo "intact:    $work/intact catalog new TREE -o OUT.cat --time 2024-01-01T00:00:00Z   (v2: SHA-256 and SHA-1 of every file)"
 echo "baseline:  find TREE -type f -print0 | xargs -0 -P2 sha256sum > /dev/null"
 
-# now prints the monotonic-enough wall clock in seconds.
-now() { date +%s.%N; }
 intact_run() { "$work/intact" catalog new "$tree" -o "$work/out.cat" --time 2024-01-01T00:00:00Z 2>/dev/null; }
 baseline_run() { find "$tree" -type f -print0 | xargs -0 -P2 sha256sum > /dev/null; }
+# measure prints the wall-clock and CPU (user + system, children included)
+# seconds of a command.
+measure() {
+	local TIMEFORMAT='%R %U %S' t
+	t=$( { time "$@" > /dev/null 2>&1; } 2>&1 )
+	echo "$t" | awk '{ printf "%s %.3f\n", $1, $2 + $3 }'
+}
 
 # Warm the page cache and check that intact succeeds on this tree.
 baseline_run
 "$work/intact" catalog new "$tree" -o "$work/out.cat" --time 2024-01-01T00:00:00Z
 
-ti=() tb=()
+wi=() wb=() ci=() cb=()
 for r in $(seq "$rounds"); do
-	t0=$(now); intact_run; t1=$(now); baseline_run; t2=$(now)
-	i=$(echo "$t1 - $t0" | bc -l) b=$(echo "$t2 - $t1" | bc -l)
-	ti+=("$i") tb+=("$b")
-	printf 'round %d: intact %.3f s   baseline %.3f s   baseline/intact %.2fx\n' "$r" "$i" "$b" "$(echo "$b / $i" | bc -l)"
+	read -r w c < <(measure intact_run); wi+=("$w") ci+=("$c")
+	read -r w2 c2 < <(measure baseline_run); wb+=("$w2") cb+=("$c2")
+	printf 'round %d: wall intact %.3f s, baseline %.3f s (%.2fx)   CPU intact %.3f s, baseline %.3f s (%.2fx)\n' \
+		"$r" "$w" "$w2" "$(echo "$w2 / $w" | bc -l)" "$c" "$c2" "$(echo "$c2 / $c" | bc -l)"
 done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-mi=$(median "${ti[@]}") mb=$(median "${tb[@]}")
-printf '\nmedian: intact %.3f s   baseline %.3f s   intact is %.2fx faster\n' "$mi" "$mb" "$(echo "$mb / $mi" | bc -l)"
+mwi=$(median "${wi[@]}") mwb=$(median "${wb[@]}") mci=$(median "${ci[@]}") mcb=$(median "${cb[@]}")
+printf '\nmedian wall: intact %.3f s, baseline %.3f s: intact is %.2fx faster\n' "$mwi" "$mwb" "$(echo "$mwb / $mwi" | bc -l)"
+printf 'median CPU:  intact %.3f s, baseline %.3f s: intact uses %.2fx less CPU\n' "$mci" "$mcb" "$(echo "$mcb / $mci" | bc -l)"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

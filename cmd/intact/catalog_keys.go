@@ -7,7 +7,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -78,32 +78,27 @@ func (f *signingFlags) load() (crypto.Signer, []*x509.Certificate, error) {
 // drops duplicates, so that the certificate files may list the chain in any
 // order. When no certificate matches, catalog.Sign reports it.
 func signerFirst(key crypto.Signer, certs []*x509.Certificate) []*x509.Certificate {
-	var out []*x509.Certificate
 	pub, _ := key.Public().(interface{ Equal(crypto.PublicKey) bool })
+	var out []*x509.Certificate
 	for _, c := range certs {
-		if pub != nil && pub.Equal(c.PublicKey) {
-			out = append([]*x509.Certificate{c}, out...)
-		} else {
+		switch {
+		case slices.ContainsFunc(out, c.Equal):
+		case pub != nil && pub.Equal(c.PublicKey):
+			out = slices.Insert(out, 0, c)
+		default:
 			out = append(out, c)
 		}
 	}
-	unique := out[:0]
-	for _, c := range out {
-		dup := false
-		for _, u := range unique {
-			dup = dup || bytes.Equal(u.Raw, c.Raw)
-		}
-		if !dup {
-			unique = append(unique, c)
-		}
-	}
-	return unique
+	return out
 }
+
+// maxKeyFileSize bounds certificate, key and password files.
+const maxKeyFileSize = 1 << 20
 
 // readCertificates reads every certificate of a PEM file, or the one
 // certificate of a DER file.
 func readCertificates(name string) ([]*x509.Certificate, error) {
-	data, err := os.ReadFile(name)
+	data, err := readRegularFile(name, maxKeyFileSize)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +133,7 @@ func readCertificates(name string) ([]*x509.Certificate, error) {
 // readPrivateKey reads the first private key of a PEM file: PKCS #8
 // ("PRIVATE KEY"), PKCS #1 ("RSA PRIVATE KEY") or SEC 1 ("EC PRIVATE KEY").
 func readPrivateKey(name string) (crypto.Signer, error) {
-	data, err := os.ReadFile(name)
+	data, err := readRegularFile(name, maxKeyFileSize)
 	if err != nil {
 		return nil, err
 	}
@@ -178,13 +173,13 @@ func readPrivateKey(name string) (crypto.Signer, error) {
 
 // readPKCS12 reads a PKCS #12 file's key, certificate and chain.
 func readPKCS12(name, passwordFile string) (crypto.Signer, []*x509.Certificate, error) {
-	data, err := os.ReadFile(name)
+	data, err := readRegularFile(name, maxKeyFileSize)
 	if err != nil {
 		return nil, nil, err
 	}
 	password := ""
 	if passwordFile != "" {
-		p, err := os.ReadFile(passwordFile)
+		p, err := readRegularFile(passwordFile, maxKeyFileSize)
 		if err != nil {
 			return nil, nil, err
 		}
