@@ -154,7 +154,14 @@ func (r *Runtime) Close() error {
 	return nil
 }
 
-func (r *Runtime) setup() error {
+func (r *Runtime) setup() (err error) {
+	// The built-in library runs JavaScript and Go during setup; a panic
+	// there is a bug, reported as an error rather than a crash.
+	defer func() {
+		if x := recover(); x != nil {
+			err = fmt.Errorf("%v", x)
+		}
+	}()
 	// Built-in modules come from a goja_nodejs registry whose file loader
 	// refuses everything: every file is loaded by this package's loader,
 	// through the policy.

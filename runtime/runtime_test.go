@@ -75,7 +75,7 @@ func (a *app) policy(s enforcer.Settings, deny ...string) *intact.Policy {
 		denied[a.path(d)] = true
 	}
 	err := filepath.Walk(a.dir, func(p string, fi os.FileInfo, err error) error {
-		if err != nil || fi.IsDir() || denied[p] {
+		if err != nil || !fi.Mode().IsRegular() || denied[p] {
 			return err
 		}
 		data, err := os.ReadFile(p)
@@ -439,4 +439,75 @@ func BenchmarkRequireModules(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestProcessAndErrors covers process, exit statuses and the handling of
+// uncaught exceptions and unhandled rejections.
+func TestProcessAndErrors(t *testing.T) {
+	cases := []struct {
+		name, main string
+		code       int
+		stdout     string
+		stderr     string // a substring
+	}{
+		{"argv", `console.log(process.argv.length, process.argv[1].endsWith('main.js'), process.argv.slice(2).join(' '), typeof process.execPath, process.version.startsWith('v'), process.versions.node === process.version.slice(1))`,
+			0, "4 true -x --y string true true\n", ""},
+		{"exit-code", `process.exitCode = 5; setTimeout(() => console.log('later'), 1)`, 5, "later\n", ""},
+		{"exit-stops", `process.on('exit', (c) => console.log('exit', c)); setTimeout(() => console.log('never'), 50); process.exit(2); console.log('never')`, 2, "exit 2\n", ""},
+		{"exit-in-require-try", `try { require('./exits.js') } catch (e) { console.log('caught', e) } console.log('never')`, 7, "", ""},
+		{"uncaught-handler", `process.on('uncaughtException', (e) => console.log('handled', e.message)); setTimeout(() => { throw new Error('late') }, 1); setTimeout(() => console.log('still running'), 5)`,
+			0, "handled late\nstill running\n", ""},
+		{"rejection-handler", `process.on('unhandledRejection', (r) => console.log('unhandled', r)); Promise.reject(42)`, 0, "unhandled 42\n", ""},
+		{"rejection-non-error", `Promise.reject('nope')`, 1, "", `The promise rejected with the reason "'nope'".`},
+		{"rejection-handled-later", `const p = Promise.reject(new Error('x')); p.catch(() => console.log('caught'))`, 0, "caught\n", ""},
+		{"throw-non-error", `throw 42`, 1, "", "Uncaught 42"},
+		{"ticks-before-promises", `Promise.resolve().then(() => console.log('promise')); process.nextTick(() => console.log('tick')); queueMicrotask(() => console.log('microtask'))`,
+			0, "tick\npromise\nmicrotask\n", ""},
+		{"timers-order", `setTimeout(() => console.log('b'), 2); setTimeout(() => console.log('a'), 1); const i = setInterval(() => { console.log('i'); clearInterval(i) }, 1); setTimeout(() => console.log('a2'), 1); setTimeout(() => console.log('unref'), 10000).unref()`,
+			0, "a\ni\na2\nb\n", ""},
+		{"beforeExit", `let n = 0; process.on('beforeExit', () => { if (n++ < 2) setTimeout(() => console.log('again', n), 1) })`, 0, "again 1\nagain 2\n", ""},
+		{"stdout-write", `process.stdout.write('a'); process.stdout.write(new Uint8Array([98, 10])); process.stderr.write('err\n')`, 0, "ab\n", "err"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := newApp(t, map[string]string{"main.js": c.main, "exits.js": "process.exit(7)"})
+			res := run(t, runtime.Config{Args: []string{"-x", "--y"}}, func(rt *runtime.Runtime) int { return rt.RunMain(a.path("main.js")) })
+			res.want(t, c.code, c.stdout)
+			if !strings.Contains(res.stderr, c.stderr) {
+				t.Fatalf("stderr %q, want it to contain %q", res.stderr, c.stderr)
+			}
+		})
+	}
+}
+
+// TestSymlinkedPackage: a package linked into node_modules (as pnpm does)
+// is loaded, checked and cached under its real path.
+func TestSymlinkedPackage(t *testing.T) {
+	a := newApp(t, map[string]string{
+		"main.js":               "console.log(require('linked'), require.resolve('linked') === require('path').join(__dirname, 'store/linked/index.js'))",
+		"store/linked/index.js": "module.exports = 'linked'",
+	})
+	if err := os.MkdirAll(a.path("node_modules"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(a.path("store/linked"), a.path("node_modules/linked")); err != nil {
+		t.Skip("symlinks unavailable:", err)
+	}
+	a.runMain(a.policy(enforcer.Settings{}), "main.js").want(t, 0, "linked true\n")
+	res := a.runMain(a.policy(enforcer.Settings{}, "store/linked/index.js"), "main.js")
+	if res.code != 1 || !strings.Contains(res.stderr, "The file "+a.path("store/linked/index.js")+" did not pass") {
+		t.Fatalf("status %d, stderr %s", res.code, res.stderr)
+	}
+}
+
+// TestTopLevelAwaitAndSyntaxErrors name the file.
+func TestTopLevelAwaitAndSyntaxErrors(t *testing.T) {
+	a := newApp(t, map[string]string{
+		"main.js": "for (const f of ['./tla.mjs', './bad.js']) { try { require(f) } catch (e) { console.log(e.name, e.message) } }",
+		"tla.mjs": "const x = await Promise.resolve(1);\nexport default x;\n",
+		"bad.js":  "let x = ;\n",
+	})
+	a.runMain(nil, "main.js").want(t, 0,
+		"SyntaxError "+a.path("tla.mjs")+":1:11: top-level await is not supported by this runtime (ES modules run as CommonJS)\n"+
+			"SyntaxError "+a.path("bad.js")+":1:9: Unexpected token ;\n")
 }
