@@ -295,6 +295,9 @@ func TestParseFileErrors(t *testing.T) {
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: %v", err)
 	}
+	if _, err := sipolicy.ParseFile("testdata"); err == nil || !strings.Contains(err.Error(), "testdata: not a regular file") {
+		t.Errorf("directory: %v", err)
+	}
 }
 
 // Windows PowerShell writes UTF-16 with a byte-order mark; a UTF-8 BOM is
