@@ -61,21 +61,26 @@ func TestSystemDLL(t *testing.T) {
 	t.Logf("WldpCanExecuteFile on an unsigned file: %v", err)
 }
 
-func stub(t *testing.T, variant string) {
+// stub skips the test unless scripts/wine-test.sh installed the stand-in
+// variant as wldp.dll, and returns the enforcer over it. Both variants set
+// EnforceCodeIntegrity and DisableDynamicCode, from wherever they can.
+func stub(t *testing.T, variant string) *wldp.Enforcer {
+	t.Helper()
 	if got := os.Getenv("INTACT_WLDP_STUB"); got != variant {
 		t.Skipf("needs the %s wldp.dll stub of scripts/wine-test.sh (INTACT_WLDP_STUB=%s)", variant, variant)
 	}
-}
-
-// TestStubFull runs the real bindings against the stub with every export:
-// settings from both sources, verdicts on the handle intact opened.
-func TestStubFull(t *testing.T) {
-	stub(t, "full")
 	e := wldp.New("")
 	want := enforcer.Settings{EnforceCodeIntegrity: true, DisableDynamicCode: true}
 	if got := e.Settings(); got != want {
 		t.Errorf("Settings() = %+v, want %+v\n%s", got, want, details(e))
 	}
+	return e
+}
+
+// TestStubFull runs the real bindings against the stub with every export:
+// settings from both sources, verdicts on the handle intact opened.
+func TestStubFull(t *testing.T) {
+	e := stub(t, "full")
 	for s, want := range map[string]string{
 		"EnforceCodeIntegrity":   fromAppSettings,
 		"DisableInteractiveMode": fromAppSettings,
@@ -128,12 +133,7 @@ func TestStubFull(t *testing.T) {
 // TestStubLegacy: a Windows 10 wldp.dll, with legacy Settings only and no
 // WldpCanExecuteFile. Enforcement is on, so every file is refused.
 func TestStubLegacy(t *testing.T) {
-	stub(t, "legacy")
-	e := wldp.New("")
-	want := enforcer.Settings{EnforceCodeIntegrity: true, DisableDynamicCode: true}
-	if got := e.Settings(); got != want {
-		t.Errorf("Settings() = %+v, want %+v\n%s", got, want, details(e))
-	}
+	e := stub(t, "legacy")
 	if got := e.Status().Sources["EnforceCodeIntegrity"]; got != fromLegacy {
 		t.Errorf("source = %q, want %q", got, fromLegacy)
 	}
