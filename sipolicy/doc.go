@@ -48,8 +48,10 @@
 // Malformed XML, a root other than SiPolicy in this namespace, bad hex, GUID
 // or version text, a reference to an ID that does not exist (SignerId,
 // RuleID, CertEKU ID), a duplicate ID, a second element where one is allowed,
-// and an AppSettings setting that the shipped manifest does not define are
-// *ParseError values naming the file and line.
+// two Apps whose manifests have the same file name, and an AppSettings
+// setting that the shipped manifest does not define (or a non-boolean value
+// for one it defines as Bool) are *ParseError values naming the file and
+// line. ParseFile reads regular files only.
 //
 // # Writing
 //

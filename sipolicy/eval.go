@@ -201,17 +201,18 @@ func (p *Policy) LookupAppSetting(appID, name string) (value bool, src SettingSo
 // case-insensitively. The shipped manifest, "intact.manifest.xml", has Id
 // "intact".
 func ManifestMatches(manifest, appID string) bool {
-	if appID == "" {
-		return false
+	return appID != "" && strings.EqualFold(manifestBase(manifest), ManifestFileName(appID))
+}
+
+// manifestBase returns the file name a Manifest URI or path ends in.
+func manifestBase(manifest string) string {
+	if i := strings.IndexAny(manifest, "?#"); i >= 0 {
+		manifest = manifest[:i]
 	}
-	m := manifest
-	if i := strings.IndexAny(m, "?#"); i >= 0 {
-		m = m[:i]
+	if i := strings.LastIndexAny(manifest, `/\`); i >= 0 {
+		manifest = manifest[i+1:]
 	}
-	if i := strings.LastIndexAny(m, `/\`); i >= 0 {
-		m = m[i+1:]
-	}
-	return strings.EqualFold(m, ManifestFileName(appID))
+	return manifest
 }
 
 // parseBool parses an xs:boolean ("true", "false", "1", "0"), accepting any

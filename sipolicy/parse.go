@@ -623,9 +623,11 @@ func (ps *parser) app(n *node) error {
 		return err
 	}
 	app := &App{Manifest: a["Manifest"]}
+	// intact ties an App to its id by the manifest's file name, so two Apps
+	// with the same file name would make one id ambiguous.
 	for _, o := range ps.p.Apps {
-		if strings.EqualFold(o.Manifest, app.Manifest) {
-			return errorAt(n.line, "second App with Manifest %q", app.Manifest)
+		if strings.EqualFold(manifestBase(o.Manifest), manifestBase(app.Manifest)) {
+			return errorAt(n.line, "second App with a manifest named %q", manifestBase(app.Manifest))
 		}
 	}
 	// An App that names the shipped manifest is checked against it, as

@@ -270,7 +270,8 @@ func TestParseErrors(t *testing.T) {
 		{"duplicate setting", edit(`Key="Counts" ValueName="Limit"`, `Key="Blobs" ValueName="Key"`), 78, "second Setting Other/Blobs/Key"},
 		{"undefined app setting", edit(`Name="DisableDynamicCode"`, `Name="DisableEverything"`), 87, `"DisableEverything" is not defined in intact.manifest.xml`},
 		{"non-boolean app setting", edit(`<Value>0</Value>`, `<Value>maybe</Value>`), 87, "needs one value true or false"},
-		{"duplicate app", edit(`https://example.com/manifests/other.manifest.xml`, `file:///C:/Program%20Files/intact/intact.manifest.xml`), 91, "second App"},
+		{"duplicate app", edit(`https://example.com/manifests/other.manifest.xml`, `file:///C:/Program%20Files/intact/intact.manifest.xml`), 91, `second App with a manifest named "intact.manifest.xml"`},
+		{"same manifest name", edit(`https://example.com/manifests/other.manifest.xml`, `https://example.com/INTACT.manifest.xml?v=2`), 91, `second App with a manifest named "INTACT.manifest.xml"`},
 		{"missing attribute", edit(`<Signer ID="ID_SIGNER_BAD"`, `<Signer`), 27, "<Signer> has no ID"},
 		{"deep nesting", edit(`<UpdatePolicySigners />`, strings.Repeat("<a>", 70)+strings.Repeat("</a>", 70)), 62, "nested deeper"},
 	} {
