@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"os"
+	"runtime"
 	"testing"
 	"time"
 
@@ -57,10 +58,16 @@ func BenchmarkReadCode(b *testing.B) {
 	})
 	// paired alternates the two in every iteration and reports the ratio
 	// of their total times, which a busy machine disturbs far less than it
-	// disturbs two runs made one after the other.
+	// disturbs two runs made one after the other; on Linux also the ratio
+	// of the CPU time the thread spent in each (user and kernel), which
+	// waiting for a CPU does not inflate at all.
 	b.Run("paired", func(b *testing.B) {
-		var base, checked time.Duration
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		var base, checked, baseCPU, checkedCPU time.Duration
+		_, haveCPU := threadCPU()
 		for b.Loop() {
+			c0, _ := threadCPU()
 			t0 := time.Now()
 			data, err := os.ReadFile(path)
 			if err != nil {
@@ -68,14 +75,23 @@ func BenchmarkReadCode(b *testing.B) {
 			}
 			sha256.Sum256(data)
 			t1 := time.Now()
+			c1, _ := threadCPU()
 			if _, err := p.ReadCode(path); err != nil {
 				b.Fatal(err)
 			}
-			base, checked = base+t1.Sub(t0), checked+time.Since(t1)
+			t2 := time.Now()
+			c2, _ := threadCPU()
+			base, checked = base+t1.Sub(t0), checked+t2.Sub(t1)
+			baseCPU, checkedCPU = baseCPU+c1-c0, checkedCPU+c2-c1
 		}
 		b.ReportMetric(float64(base.Nanoseconds())/float64(b.N), "baseline-ns/op")
 		b.ReportMetric(float64(checked.Nanoseconds())/float64(b.N), "ReadCode-ns/op")
 		b.ReportMetric(float64(checked)/float64(base), "ratio")
+		if haveCPU {
+			b.ReportMetric(float64(baseCPU.Nanoseconds())/float64(b.N), "baseline-cpu-ns/op")
+			b.ReportMetric(float64(checkedCPU.Nanoseconds())/float64(b.N), "ReadCode-cpu-ns/op")
+			b.ReportMetric(float64(checkedCPU)/float64(baseCPU), "cpu-ratio")
+		}
 	})
 }
 
@@ -105,7 +121,7 @@ func BenchmarkCatalogLoad(b *testing.B) {
 	binary.LittleEndian.PutUint64(last[:], members-1)
 	path := e.write("file.js", last[:])
 	policy := e.policy("policy.xml", e.trusting())
-	b.ReportMetric(float64(len(signed))/1e6, "MB/catalog")
+	cpu0, haveCPU := processCPU()
 	for b.Loop() {
 		p, err := intact.Load(intact.LoadOptions{Policies: []string{policy}, Catalogs: []string{cat}, SystemDir: e.path("no-system")})
 		if err != nil {
@@ -114,5 +130,9 @@ func BenchmarkCatalogLoad(b *testing.B) {
 		if _, err := p.ReadCode(path); err != nil {
 			b.Fatal(err)
 		}
+	}
+	b.ReportMetric(float64(len(signed))/1e6, "MB/catalog")
+	if cpu1, _ := processCPU(); haveCPU {
+		b.ReportMetric(float64((cpu1-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
 	}
 }
