@@ -66,6 +66,21 @@ func TestFileOpenForWritingRefused(t *testing.T) {
 	wantRefused(t, err, unix.ETXTBSY)
 }
 
+// A check that cannot be made refuses the file (fail closed).
+func TestCheckFailureRefuses(t *testing.T) {
+	requireExecveCheck(t)
+	f, err := os.Open(writeFile(t, t.TempDir(), "exec.js", script, 0o755))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	err = execcheck.NewWith(execcheck.Options{RestrictFile: true}).CheckFile(f, f.Name())
+	var d *enforcer.Denial
+	if !errors.As(err, &d) || d.Reason != enforcer.ReasonCheckFailed || d.Enforcer != execcheck.Name {
+		t.Errorf("CheckFile on a closed file = %v, want a check-failed denial", err)
+	}
+}
+
 // A file must satisfy every enforcer: the kernel and a content enforcer.
 func TestDenyWins(t *testing.T) {
 	requireExecveCheck(t)
