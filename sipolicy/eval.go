@@ -142,6 +142,7 @@ const (
 	FromSettings                         // legacy Settings/Setting Provider=appID Key="Settings"
 )
 
+// String names the source: "AppSettings", "Settings" or "not set".
 func (s SettingSource) String() string {
 	switch s {
 	case FromAppSettings:

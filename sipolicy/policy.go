@@ -99,11 +99,13 @@ type EKU struct {
 // FileRuleKind says whether a file rule allows or denies.
 type FileRuleKind int
 
+// The kinds of file rule.
 const (
-	Allow FileRuleKind = iota + 1
-	Deny
+	Allow FileRuleKind = iota + 1 // an Allow element
+	Deny                          // a Deny element
 )
 
+// String returns the element name, "Allow" or "Deny".
 func (k FileRuleKind) String() string {
 	switch k {
 	case Allow:
@@ -200,6 +202,7 @@ type Setting struct {
 // ValueType is the type of a Setting's value.
 type ValueType int
 
+// The value types of a Setting, named after their XML elements.
 const (
 	Boolean ValueType = iota + 1
 	DWord
@@ -207,6 +210,7 @@ const (
 	Binary
 )
 
+// String returns the element name of the type, such as "Boolean".
 func (t ValueType) String() string {
 	switch t {
 	case Boolean:
@@ -251,6 +255,8 @@ type Note struct {
 	Count int    // number of occurrences, at least 1
 }
 
+// String formats the note as "ignored <HvciOptions> at line 40", adding
+// "(and N more)" when it occurred more than once.
 func (n Note) String() string {
 	s := fmt.Sprintf("%s at line %d", n.Text, n.Line)
 	if n.Count > 1 {
@@ -267,6 +273,7 @@ type ParseError struct {
 	Err  error
 }
 
+// Error returns "file:line: reason", or "file: reason" without a line.
 func (e *ParseError) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
@@ -274,6 +281,7 @@ func (e *ParseError) Error() string {
 	return fmt.Sprintf("%s: %v", e.File, e.Err)
 }
 
+// Unwrap returns the underlying error.
 func (e *ParseError) Unwrap() error { return e.Err }
 
 // hashBySize returns the hash among hs whose output is n bytes, or 0.
