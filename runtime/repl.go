@@ -29,23 +29,12 @@ Press Ctrl+C to abort current expression, Ctrl+D to exit the REPL
 // DisableInteractiveMode it prints ERR_CODE_INTEGRITY_BLOCKED for "REPL"
 // and runs nothing, preloads included.
 func (r *Runtime) REPL() int {
-	if err := r.policy.CheckInteractive(intact.FeatureREPL); err != nil {
-		return r.fatalGo(err)
+	preloads, status, ok := r.begin(func() error { return r.policy.CheckInteractive(intact.FeatureREPL) }, nil)
+	if !ok {
+		return status
 	}
-	r.noticeEnforcement()
-	preloads, err := r.checkPreloads()
-	if err != nil {
-		return r.fatalGo(err)
-	}
-	r.setArgv("")
 	r.macrotask(func() {
-		for _, p := range preloads {
-			if p.src == nil {
-				r.requireBuiltin(p.path)
-			} else if _, err := r.loadModule(p.path, nil, p.src, false); err != nil {
-				r.throw(err)
-			}
-		}
+		r.runPreloads(preloads)
 		if err := r.setEvalGlobals("<repl>"); err != nil {
 			r.throw(err)
 		}

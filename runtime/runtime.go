@@ -318,24 +318,22 @@ func (r *Runtime) checkPreloads() ([]checkedFile, error) {
 // are resolved and checked before any of them runs: when one is refused
 // nothing runs and the refusal is printed as an uncaught error.
 func (r *Runtime) RunMain(path string) int {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return r.fatalGo(err)
+	var main string
+	var src []byte
+	preloads, status, ok := r.begin(func() error {
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return err
+		}
+		if main, err = r.resolveMain(abs); err != nil {
+			return err
+		}
+		src, err = r.readCode(main)
+		return err
+	}, func() string { return main })
+	if !ok {
+		return status
 	}
-	main, err := r.resolveMain(abs)
-	if err != nil {
-		return r.fatalGo(err)
-	}
-	r.noticeEnforcement()
-	src, err := r.readCode(main)
-	if err != nil {
-		return r.fatalGo(err)
-	}
-	preloads, err := r.checkPreloads()
-	if err != nil {
-		return r.fatalGo(err)
-	}
-	r.setArgv(main)
 	return r.runProgram(preloads, func() {
 		if _, err := r.loadModule(main, nil, src, true); err != nil {
 			r.throw(err)
@@ -358,17 +356,15 @@ func (r *Runtime) resolveMain(abs string) (string, error) {
 // descriptor itself passes the policy (a checked regular file); otherwise
 // ERR_CODE_INTEGRITY_BLOCKED for "stdin" is printed and nothing runs.
 func (r *Runtime) RunStdin() int {
-	r.noticeEnforcement()
-	src, err := r.policy.ReadStdin(r.cfg.Stdin)
-	if err != nil {
-		return r.fatalGo(err)
-	}
-	preloads, err := r.checkPreloads()
-	if err != nil {
-		return r.fatalGo(err)
+	var src []byte
+	preloads, status, ok := r.begin(func() (err error) {
+		src, err = r.policy.ReadStdin(r.cfg.Stdin)
+		return err
+	}, func() string { return "-" })
+	if !ok {
+		return status
 	}
 	name := filepath.Join(r.cwd(), "[stdin]")
-	r.setArgv("-")
 	return r.runProgram(preloads, func() {
 		if _, err := r.loadModule(name, nil, src, true); err != nil {
 			r.throw(err)
@@ -381,15 +377,10 @@ func (r *Runtime) RunStdin() int {
 // DisableInteractiveMode it prints ERR_CODE_INTEGRITY_BLOCKED for "eval"
 // and runs nothing, preloads included.
 func (r *Runtime) Eval(code string, print bool) int {
-	if err := r.policy.CheckInteractive(intact.FeatureEval); err != nil {
-		return r.fatalGo(err)
+	preloads, status, ok := r.begin(func() error { return r.policy.CheckInteractive(intact.FeatureEval) }, nil)
+	if !ok {
+		return status
 	}
-	r.noticeEnforcement()
-	preloads, err := r.checkPreloads()
-	if err != nil {
-		return r.fatalGo(err)
-	}
-	r.setArgv("")
 	return r.runProgram(preloads, func() {
 		v, err := r.evalScript("[eval]", code)
 		if err != nil {
@@ -399,6 +390,44 @@ func (r *Runtime) Eval(code string, print bool) int {
 			r.writeString(1, r.inspect(v)+"\n")
 		}
 	})
+}
+
+// begin starts every program: the enforcement notice, then gate (the check
+// of the program's own code), then the check of every preload, then
+// process.argv with script (nil for none). Nothing runs before all checks
+// pass; ok is false when one failed, which has been reported, and status
+// is the exit status.
+func (r *Runtime) begin(gate func() error, script func() string) (preloads []checkedFile, status int, ok bool) {
+	r.noticeEnforcement()
+	if err := gate(); err != nil {
+		return nil, r.fatalGo(err), false
+	}
+	preloads, err := r.checkPreloads()
+	if err != nil {
+		return nil, r.fatalGo(err), false
+	}
+	name := ""
+	if script != nil {
+		name = script()
+	}
+	r.setArgv(name)
+	return preloads, 0, true
+}
+
+// runPreloads runs the checked preloads in order, inside a macrotask.
+func (r *Runtime) runPreloads(preloads []checkedFile) {
+	for _, p := range preloads {
+		if p.src == nil {
+			r.requireBuiltin(p.path)
+			continue
+		}
+		if cached := r.js.cache.Get(p.path); cached != nil {
+			continue
+		}
+		if _, err := r.loadModule(p.path, nil, p.src, false); err != nil {
+			r.throw(err)
+		}
+	}
 }
 
 // evalScript runs code as a script at the global scope, where require,
@@ -426,18 +455,7 @@ func (r *Runtime) setArgv(script string) {
 // the event loop until it is empty, and emits beforeExit and exit.
 func (r *Runtime) runProgram(preloads []checkedFile, main func()) int {
 	r.macrotask(func() {
-		for _, p := range preloads {
-			if p.src == nil {
-				r.requireBuiltin(p.path)
-				continue
-			}
-			if cached := r.js.cache.Get(p.path); cached != nil {
-				continue
-			}
-			if _, err := r.loadModule(p.path, nil, p.src, false); err != nil {
-				r.throw(err)
-			}
-		}
+		r.runPreloads(preloads)
 		main()
 	})
 	return r.finish()

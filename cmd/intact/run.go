@@ -29,13 +29,15 @@ func (f *runtimeFlags) register(cmd *cobra.Command) {
 	cmd.Flags().SetInterspersed(false)
 }
 
-// newRuntime loads the policy and makes a runtime for one program.
-func (f *runtimeFlags) newRuntime(cmd *cobra.Command, args []string) (*runtime.Runtime, error) {
+// run loads the policy, makes a runtime for one program whose arguments
+// are args, runs program on it and returns its exit status as RunE's
+// result.
+func (f *runtimeFlags) run(cmd *cobra.Command, args []string, program func(*runtime.Runtime) int) error {
 	policy, err := f.policy.load()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return runtime.New(runtime.Config{
+	rt, err := runtime.New(runtime.Config{
 		Policy:     policy,
 		Args:       args,
 		Preload:    f.preload,
@@ -43,11 +45,11 @@ func (f *runtimeFlags) newRuntime(cmd *cobra.Command, args []string) (*runtime.R
 		Stderr:     cmd.ErrOrStderr(),
 		NoWarnings: f.noWarnings,
 	})
-}
-
-// status turns a program's exit status into RunE's result.
-func status(code int) error {
-	if code != 0 {
+	if err != nil {
+		return err
+	}
+	defer rt.Close()
+	if code := program(rt); code != 0 {
 		return exitError(code)
 	}
 	return nil
@@ -63,15 +65,10 @@ With "-" the program is read from standard input; when the policy disables
 interactive mode, standard input must itself pass the policy (a checked file).`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rt, err := f.newRuntime(cmd, args[1:])
-			if err != nil {
-				return err
-			}
-			defer rt.Close()
 			if args[0] == "-" {
-				return status(rt.RunStdin())
+				return f.run(cmd, args[1:], (*runtime.Runtime).RunStdin)
 			}
-			return status(rt.RunMain(args[0]))
+			return f.run(cmd, args[1:], func(rt *runtime.Runtime) int { return rt.RunMain(args[0]) })
 		},
 	}
 	f.register(cmd)
@@ -86,12 +83,7 @@ func newEvalCmd() *cobra.Command {
 		Short: "Run JavaScript given on the command line, like node -e (or node -p with --print)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rt, err := f.newRuntime(cmd, args[1:])
-			if err != nil {
-				return err
-			}
-			defer rt.Close()
-			return status(rt.Eval(args[0], print))
+			return f.run(cmd, args[1:], func(rt *runtime.Runtime) int { return rt.Eval(args[0], print) })
 		},
 	}
 	f.register(cmd)
@@ -106,12 +98,7 @@ func newREPLCmd() *cobra.Command {
 		Short: "Start an interactive JavaScript prompt",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rt, err := f.newRuntime(cmd, nil)
-			if err != nil {
-				return err
-			}
-			defer rt.Close()
-			return status(rt.REPL())
+			return f.run(cmd, nil, (*runtime.Runtime).REPL)
 		},
 	}
 	f.register(cmd)
@@ -123,13 +110,8 @@ func newREPLCmd() *cobra.Command {
 // root command's RunE calls it.
 func runDefault(cmd *cobra.Command, args []string) error {
 	var f runtimeFlags
-	rt, err := f.newRuntime(cmd, args)
-	if err != nil {
-		return err
-	}
-	defer rt.Close()
 	if term.IsTerminal(int(os.Stdin.Fd())) {
-		return status(rt.REPL())
+		return f.run(cmd, args, (*runtime.Runtime).REPL)
 	}
-	return status(rt.RunStdin())
+	return f.run(cmd, args, (*runtime.Runtime).RunStdin)
 }
