@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -114,7 +115,7 @@ With --cert/--key or --pkcs12 the catalog is signed in the same step.`,
 			}
 			bar := newProgressBar(cmd.ErrOrStderr())
 			opts.Progress = bar.callback()
-			files, err := hashPaths(cmd.Context(), args, filesFrom, &opts)
+			files, err := hashPaths(cmd.Context(), args, filesFrom, output, &opts)
 			bar.finish()
 			if err != nil {
 				return err
@@ -170,8 +171,9 @@ func catalogTime(flag string) (time.Time, error) {
 
 // hashPaths hashes every PATH argument: directories as trees, files under
 // their base names, or, with filesFrom, the listed files of one directory.
-// It refuses two files with the same relative path, naming both.
-func hashPaths(ctx context.Context, paths []string, filesFrom string, opts *catalog.HashOptions) ([]catalog.File, error) {
+// It refuses two files with the same relative path, naming both. The
+// output file is left out of the trees that hold it.
+func hashPaths(ctx context.Context, paths []string, filesFrom, output string, opts *catalog.HashOptions) ([]catalog.File, error) {
 	if filesFrom != "" {
 		if len(paths) != 1 {
 			return nil, errors.New("--files-from needs exactly one directory PATH")
@@ -180,7 +182,8 @@ func hashPaths(ctx context.Context, paths []string, filesFrom string, opts *cata
 		if err != nil {
 			return nil, err
 		}
-		return catalog.HashFiles(ctx, paths[0], names, opts)
+		files, err := catalog.HashFiles(ctx, paths[0], names, opts)
+		return withoutFile(files, paths[0], output), err
 	}
 	var all []catalog.File
 	seen := map[string]string{} // lower-case relative path → the file's full path
@@ -192,6 +195,7 @@ func hashPaths(ctx context.Context, paths []string, filesFrom string, opts *cata
 		root, files := p, []catalog.File(nil)
 		if fi.IsDir() {
 			files, err = catalog.HashTree(ctx, p, opts)
+			files = withoutFile(files, p, output)
 		} else {
 			root = filepath.Dir(p)
 			files, err = catalog.HashFiles(ctx, root, []string{filepath.Base(p)}, opts)
@@ -312,7 +316,7 @@ problem on its own line.`,
 					chain[0].Subject.String(), chain[len(chain)-1].Subject.String())
 			}
 			if len(args) == 2 {
-				report, err := compareTree(cmd.Context(), cmd.ErrOrStderr(), c, args[1])
+				report, err := compareTree(cmd.Context(), cmd.ErrOrStderr(), c, args[0], args[1])
 				if err != nil {
 					return err
 				}
@@ -346,8 +350,9 @@ problem on its own line.`,
 }
 
 // compareTree hashes PATH (a directory tree or one file) and compares it
-// with the catalog.
-func compareTree(ctx context.Context, progress io.Writer, c *catalog.Catalog, path string) (*catalog.Report, error) {
+// with the catalog. The catalog file itself, when it lies in the tree, is
+// not one of the tree's files.
+func compareTree(ctx context.Context, progress io.Writer, c *catalog.Catalog, catalogFile, path string) (*catalog.Report, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -357,6 +362,7 @@ func compareTree(ctx context.Context, progress io.Writer, c *catalog.Catalog, pa
 	var files []catalog.File
 	if fi.IsDir() {
 		files, err = catalog.HashTree(ctx, path, opts)
+		files = withoutFile(files, path, catalogFile)
 	} else {
 		files, err = catalog.HashFiles(ctx, filepath.Dir(path), []string{filepath.Base(path)}, opts)
 	}
@@ -369,4 +375,20 @@ func compareTree(ctx context.Context, progress io.Writer, c *catalog.Catalog, pa
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return report, nil
+}
+
+// withoutFile drops the file named name from files hashed below root: a
+// catalog kept in the tree it lists is not a member of itself.
+func withoutFile(files []catalog.File, root, name string) []catalog.File {
+	absRoot, err1 := filepath.Abs(root)
+	absName, err2 := filepath.Abs(name)
+	if err1 != nil || err2 != nil {
+		return files
+	}
+	rel, err := filepath.Rel(absRoot, absName)
+	if err != nil || !filepath.IsLocal(rel) {
+		return files
+	}
+	rel = filepath.ToSlash(rel)
+	return slices.DeleteFunc(files, func(f catalog.File) bool { return f.Path == rel })
 }
