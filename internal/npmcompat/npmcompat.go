@@ -34,6 +34,7 @@ import (
 var Packages = []string{
 	"acorn@8.14.0",
 	"ajv@8.17.1",
+	"chalk@4.1.2",
 	"commander@11.1.0",
 	"dayjs@1.11.13",
 	"handlebars@4.7.8",
@@ -41,7 +42,10 @@ var Packages = []string{
 	"lodash@4.17.21",
 	"marked@4.3.0",
 	"minimist@1.2.8",
+	"qs@6.13.0",
 	"semver@7.6.3",
+	"string-width@4.2.3",
+	"uuid@9.0.1",
 	"yargs-parser@21.1.1",
 }
 
