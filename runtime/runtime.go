@@ -387,7 +387,11 @@ func (r *Runtime) Eval(code string, print bool) int {
 			r.throw(err)
 		}
 		if print {
-			r.writeString(1, r.inspect(v)+"\n")
+			// node -p prints the value as console.log does: strings bare.
+			log, _ := goja.AssertFunction(r.js.console.Get("log"))
+			if _, err := log(goja.Undefined(), v); err != nil {
+				r.throw(err)
+			}
 		}
 	})
 }
