@@ -24,8 +24,13 @@ func defaultSystemDir() string {
 // LocalSystem, BUILTIN\Administrators and TrustedInstaller.
 var trustedOwners = []string{"S-1-5-18", "S-1-5-32-544", "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464"}
 
-// fileDeleteChild lets an account delete entries of a folder (winnt.h).
-const fileDeleteChild = 0x40
+// Constants of winnt.h that golang.org/x/sys/windows lacks.
+const (
+	fileDeleteChild          = 0x40 // FILE_DELETE_CHILD: delete entries of a folder
+	aceAllowedObject         = 5    // ACCESS_ALLOWED_OBJECT_ACE_TYPE
+	aceAllowedCallback       = 9    // ACCESS_ALLOWED_CALLBACK_ACE_TYPE
+	aceAllowedCallbackObject = 11   // ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE
+)
 
 // Rights that change a file or folder, or its security.
 const (
@@ -68,8 +73,17 @@ func checkAdminOnly(path string, last bool) error {
 		if err := windows.GetAce(dacl, i, &ace); err != nil {
 			return fmt.Errorf("%s: reading its access control list: %w", path, err)
 		}
-		if ace.Header.AceType != windows.ACCESS_ALLOWED_ACE_TYPE || ace.Header.AceFlags&windows.INHERIT_ONLY_ACE != 0 {
-			continue
+		if ace.Header.AceFlags&windows.INHERIT_ONLY_ACE != 0 {
+			continue // applies only to entries created below
+		}
+		switch ace.Header.AceType {
+		case windows.ACCESS_ALLOWED_ACE_TYPE:
+		case aceAllowedObject, aceAllowedCallback, aceAllowedCallbackObject:
+			// Grants rights under conditions intact does not evaluate:
+			// fail closed.
+			return fmt.Errorf("%s has a conditional or object access-allowed entry (type %d) intact cannot evaluate", path, ace.Header.AceType)
+		default:
+			continue // denies and audit entries take no rights away from the check
 		}
 		sid := (*windows.SID)(unsafe.Pointer(&ace.SidStart))
 		if uint32(ace.Mask)&changeRights&^allowed != 0 && !trusted(sid) {
