@@ -18,7 +18,8 @@ func TestMain(m *testing.M) {
 }
 
 // TestScripts runs the CLI scripts in testdata/script. Scripts may use
-// $VECTORS, the shared catalog vectors, $REPO, the repository's root, and the conditions [osslsigncode],
+// $VECTORS, the shared catalog vectors, $REPO, the repository's root,
+// $PKI, the TEST-ONLY certificates and keys in testdata/pki, and the conditions [osslsigncode],
 // [node] and [root].
 func TestScripts(t *testing.T) {
 	testscript.Run(t, scriptParams(t, "testdata/script"))

@@ -23,6 +23,7 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("VECTORS", vectors)
 			env.Setenv("REPO", repo)
+			env.Setenv("PKI", filepath.Join(repo, "cmd", "intact", "testdata", "pki"))
 			// Keep the machine's policy out of the scripts: the system
 			// policy folder is $WORK/.system, empty unless a script fills it.
 			env.Setenv("TEST_INTACT_SYSTEM_DIR", filepath.Join(env.WorkDir, ".system"))
