@@ -25,7 +25,7 @@ const (
 	systemCatalogsName = "catalogs"
 )
 
-// CatalogExt is the extension of the catalog files Load takes from a folder.
+// catalogExt is the extension of the catalog files Load takes from a folder.
 const catalogExt = ".cat"
 
 // sources are the policy and catalog files Load found.

@@ -83,7 +83,7 @@ func checkAdminOnly(path string, last bool) error {
 			// fail closed.
 			return fmt.Errorf("%s has a conditional or object access-allowed entry (type %d) intact cannot evaluate", path, ace.Header.AceType)
 		default:
-			continue // denies and audit entries take no rights away from the check
+			continue // deny and audit entries grant nothing
 		}
 		sid := (*windows.SID)(unsafe.Pointer(&ace.SidStart))
 		if uint32(ace.Mask)&changeRights&^allowed != 0 && !trusted(sid) {
