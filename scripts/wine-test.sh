@@ -51,6 +51,8 @@ dlls=scripts/wine
 GOOS=windows GOARCH=amd64 go test -c -o "$tmp/wldp.test.exe" ./enforcer/wldp
 GOOS=windows GOARCH=amd64 go build -o "$tmp/intact.exe" ./cmd/intact
 
+mkdir "$WINEPREFIX"
+"$wineserver" -p # keep this prefix's server up between runs: much faster
 "$wine" wineboot --init >/dev/null 2>&1
 system32="$WINEPREFIX/drive_c/windows/system32"
 cp "$tmp/bcryptprimitives.dll" "$system32/"

@@ -56,6 +56,14 @@ type Enforcer struct {
 	status   enforcer.Status
 }
 
+// New returns the enforcer for the WDAC policy in force, reading its
+// settings for appID once, now; "" means intact.DefaultAppID, "intact".
+// Where wldp.dll cannot be loaded (any other OS) it is unavailable and
+// enforces nothing.
+func New(appID string) *Enforcer {
+	return newEnforcer(systemDLL{}, appID)
+}
+
 // newEnforcer reads the settings for appID through d, once.
 func newEnforcer(d dll, appID string) *Enforcer {
 	if appID == "" {
@@ -121,14 +129,6 @@ func (e *Enforcer) readSetting(setting string) bool {
 
 func (e *Enforcer) note(format string, args ...any) {
 	e.status.Details = append(e.status.Details, fmt.Sprintf(format, args...))
-}
-
-// New returns the enforcer for the WDAC policy in force, reading its
-// settings for appID once, now; "" means intact.DefaultAppID, "intact".
-// Where wldp.dll cannot be loaded (any other OS) it is unavailable and
-// enforces nothing.
-func New(appID string) *Enforcer {
-	return newEnforcer(systemDLL{}, appID)
 }
 
 // Name returns "wldp".
