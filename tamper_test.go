@@ -151,7 +151,8 @@ var tamperCases = []tamperCase{
 // TestTamperMatrix runs every attack twice: enforced, where the file must be
 // refused with the attack's reason, nothing tampered may run and one
 // "denied" event is logged; and in audit mode, where the file runs and one
-// "audit" event with the documented fields is logged.
+// "audit" event with the documented fields is logged. The attacks run in
+// parallel, each with its own policy.
 func TestTamperMatrix(t *testing.T) {
 	for _, tc := range tamperCases {
 		for _, audit := range []bool{false, true} {
@@ -160,6 +161,7 @@ func TestTamperMatrix(t *testing.T) {
 				name += "/audit"
 			}
 			t.Run(name, func(t *testing.T) {
+				t.Parallel()
 				e := newEnv(t)
 				path, spec, cats := tc.arrange(e)
 				spec.audit = audit
