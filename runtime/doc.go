@@ -1,19 +1,56 @@
 // Package runtime is a Node.js-like JavaScript runtime on goja whose every
 // code path is gated by an intact.Policy.
 //
+// # What is checked
+//
 // Every file that becomes code — the main script, each preload, and every
 // module required or imported (.js, .cjs, .mjs, .ts, .mts, .cts, .json,
-// .wasm, .node) — is read once through Policy.ReadCode, and exactly the bytes
-// it returns are compiled; nothing of a refused file runs. ES modules and
-// TypeScript are converted to CommonJS by esbuild from those bytes. Built-in
-// modules are part of the runtime and are not checked. package.json files
-// are read as data: they steer resolution, but the file they lead to must
-// pass the policy itself. Source maps are not read.
+// .wasm, .node, and extensionless files) — is read once through
+// Policy.ReadCode, and exactly the bytes it returns are compiled; nothing of
+// a refused file runs, and a refused module is not cached, so requiring it
+// again checks it again. There is no cache of compiled code at all: a file
+// loaded twice (after delete require.cache[f]) is read and checked twice.
+// The main script and the preloads are all checked before any of them runs.
+//
+// ES modules and TypeScript are converted to CommonJS by esbuild from the
+// checked bytes. Built-in modules are part of the runtime and are not
+// checked. package.json files are read as data: they steer resolution, but
+// the file they lead to must pass the policy itself, so a tampered
+// package.json can only point at another file that is checked in turn.
+// Source maps are never read. A .node addon is checked and then refused
+// (ERR_DLOPEN_FAILED): native code cannot be loaded. A .wasm module runs in
+// wazero's interpreter, which maps no executable memory.
 //
 // Code that is not a file is gated too: Eval and REPL ask
-// Policy.CheckInteractive, RunStdin reads through Policy.ReadStdin, and when
-// the policy disables dynamic code, eval, Function and the vm module throw
-// ERR_CODE_INTEGRITY_BLOCKED.
+// Policy.CheckInteractive, RunStdin reads through Policy.ReadStdin (under
+// DisableInteractiveMode only a stdin that passes the policy itself, a
+// checked regular file, may run), and when the policy disables dynamic code,
+// eval, Function, the async and generator function constructors and the vm
+// module throw ERR_CODE_INTEGRITY_BLOCKED. Each refusal happens before any
+// user code, preloads included, runs.
 //
 // With no policy in force the runtime behaves as it would without intact.
+// With enforcement on it prints Node's ExperimentalWarning notice once per
+// process unless warnings are off.
+//
+// # Compatibility
+//
+// The runtime emulates Node.js NodeVersion: its module resolution (package
+// "exports" and "imports" with the conditions require/import, node,
+// module-sync and default; "main"; "type": "module"; self-reference;
+// node_modules lookup; symbolic links resolved), process, timers, console,
+// and the report of uncaught exceptions and unhandled rejections. The core
+// library modules come from runtime/nodelib. Known differences:
+//
+//   - ES modules run as CommonJS: top-level await is refused with a
+//     SyntaxError naming the file, and import() resolves with the "import"
+//     condition but loads synchronously, within a promise.
+//   - process.nextTick callbacks queued by a macrotask run before its promise
+//     callbacks, as in Node; ticks queued from promise callbacks run after
+//     the promise callbacks already queued.
+//   - The REPL runs due timers between inputs, not while waiting for one.
+//   - require exists at the global scope (the working directory's), as in
+//     Node's REPL and -e.
+//   - Stack frames are goja's, formatted as Node's; the caret under the
+//     source line marks goja's position of the throw.
 package runtime

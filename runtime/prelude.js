@@ -134,6 +134,14 @@
 
   // ---- process ---------------------------------------------------------
   const process = binding.process;
+  // Node's process.env stores every value as a string.
+  process.env = new Proxy(process.env, {
+    set(target, key, value) { target[key] = String(value); return true; },
+    defineProperty(target, key, desc) {
+      if ('value' in desc) desc = Object.assign({}, desc, { value: String(desc.value) });
+      return Reflect.defineProperty(target, key, desc);
+    },
+  });
   for (const k of Object.keys(emitterMethods)) {
     Object.defineProperty(process, k, { value: emitterMethods[k], writable: true, enumerable: false, configurable: true });
   }
