@@ -5,6 +5,8 @@
 // run when its exact bytes pass, in this order:
 //
 //  1. no Deny hash rule of the policy names them (else denied-by-hash);
+//     hash rules name the SHA-256 or SHA-1 of the exact bytes, or the
+//     Authenticode SHA-256 of a PE image, as Windows tools write them;
 //  2. an Allow hash rule names them; or
 //  3. a catalog lists their digest and the policy trusts the catalog: its
 //     signature verifies over its content and its signing certificate
@@ -133,13 +135,13 @@ type Verdict struct {
 
 // Explain judges c's bytes as CheckContent does and says why.
 func (e *Enforcer) Explain(c enforcer.Content) Verdict {
-	if r := e.denyHashes.Match(c.Data, c.SHA256); r != nil {
+	d := &digests{data: c.Data, sha256: c.SHA256}
+	if r := matchRule(e.denyHashes, d); r != nil {
 		return e.verdict(enforcer.ReasonDeniedByHash, "Deny rule "+ruleName(r))
 	}
-	if r := e.allowHashes.Match(c.Data, c.SHA256); r != nil {
+	if r := matchRule(e.allowHashes, d); r != nil {
 		return Verdict{HashRule: ruleName(r)}
 	}
-	d := &digests{data: c.Data, sha256: c.SHA256}
 	var deny, tampered, distrust, unknown []string
 	for _, t := range e.catalogTrust() {
 		if !t.cat.usable() {
@@ -174,6 +176,22 @@ func (e *Enforcer) Explain(c enforcer.Content) Verdict {
 		return e.verdict(enforcer.ReasonPolicyUnavailable, strings.Join(unknown, "; "))
 	}
 	return e.verdict(enforcer.ReasonNotInCatalog, fmt.Sprintf("no catalog trusted by %s lists SHA-256 %x", e.path, c.SHA256))
+}
+
+// matchRule returns the rule of set that names the file: by the hash of its
+// exact bytes, or, for a PE image, by its Authenticode SHA-256, which is
+// what Windows tools write into hash rules for PE files.
+func matchRule(set *sipolicy.HashSet, d *digests) *sipolicy.FileRule {
+	if set.Len() == 0 {
+		return nil
+	}
+	if r := set.Match(d.data, d.sha256); r != nil {
+		return r
+	}
+	if pe := d.pe(); pe != nil {
+		return set.Match(d.data, pe.sha256)
+	}
+	return nil
 }
 
 func (e *Enforcer) verdict(r enforcer.Reason, detail string) Verdict {
