@@ -19,6 +19,21 @@
 // and prints values the way Node's console does with Format and Inspect.
 // Module instances are created once per runtime, so require("util") and
 // require("node:util") return the same object.
+//
+// The output of util.inspect and util.format is Node 20's, byte for byte, for
+// the values the package's tests cover (testdata/compat runs each script
+// under node and compares). Known differences from Node:
+//   - no colors; string widths count UTF-16 units, not terminal columns, so
+//     arrays of East Asian wide strings may be grouped differently;
+//   - error stacks are goja's frames (re-indented like Node's);
+//   - assert.ok(0) without a message says "0 == true", as Node does when it
+//     cannot read the caller's source, instead of quoting the call;
+//   - fs is synchronous underneath: callbacks and promises settle on a later
+//     turn of the event loop but do not run in parallel; no watchers;
+//   - stream is a compact implementation of the event protocol: read(n) in
+//     byte mode returns whole chunks, and there is no cork/uncork buffering;
+//   - crypto has digests, HMAC and random values only; child_process loads
+//     but every call throws ERR_NOT_SUPPORTED.
 package nodelib
 
 import (

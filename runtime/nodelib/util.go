@@ -2,7 +2,6 @@ package nodelib
 
 import (
 	"os"
-	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/dop251/goja"
@@ -43,14 +42,6 @@ func init() {
 				panic(err)
 			}
 			return []any{str, n}
-		})
-		o.Set("decodeUTF16LE", func(v goja.Value) goja.Value {
-			b := bytesArg(rt, v)
-			u := make([]uint16, len(b)/2)
-			for i := range u {
-				u[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
-			}
-			return rt.ToValue(string(utf16.Decode(u)))
 		})
 	}
 }

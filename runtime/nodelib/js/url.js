@@ -1,7 +1,7 @@
 'use strict';
 // node:url: the WHATWG URL classes plus the file URL helpers.
 
-const whatwg = internalBinding('goja_url');
+const whatwg = require('internal/url');
 const path = require('path');
 const { codedError, invalidArgType } = require('internal/errors');
 
@@ -101,8 +101,17 @@ function urlFormat(obj) {
   return out + hash;
 }
 
+// urlResolve resolves to against from as a browser resolves a link; a
+// scheme-less from is resolved on a placeholder origin that is stripped again.
 function urlResolve(from, to) {
-  return new URL(to, new URL(from, 'resolve://')).href.replace(/^resolve:\/\/\/?/, '');
+  if (protocolPattern.test(to)) return new URL(to).href;
+  if (protocolPattern.test(from)) return new URL(to, from).href;
+  const relative = !from.startsWith('/');
+  const prefix = relative ? '/__relative__/' : '/';
+  const u = new URL(to, `http://placeholder${prefix}${relative ? from : from.slice(1)}`);
+  let out = u.pathname + u.search + u.hash;
+  if (relative) out = out.startsWith(prefix) ? out.slice(prefix.length) : out.replace(/^\//, '');
+  return out;
 }
 
 module.exports = {

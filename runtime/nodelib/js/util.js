@@ -179,7 +179,7 @@ class TextDecoder {
     } else if (this.#encoding === 'utf-16le') {
       const even = bytes.length & ~1;
       if (stream && even < bytes.length) this.#pending = bytes.slice(even);
-      out = native.decodeUTF16LE(bytes.subarray(0, stream ? even : bytes.length));
+      out = internalBinding('codec').decode(bytes.subarray(0, stream ? even : bytes.length), 'utf16le');
     } else {
       out = '';
       for (let i = 0; i < bytes.length; i++) out += String.fromCharCode(bytes[i]);

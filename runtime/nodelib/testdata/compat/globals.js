@@ -28,6 +28,8 @@ const u = new URL('https://user:pw@example.com:8080/p/a/t/h?query=string&a=1#has
 console.log(u.href, u.host, u.pathname, u.searchParams.get('a'), [...new URLSearchParams('x=1&y=2').keys()]);
 const legacy = url.parse('http://user@host.com:8080/p/a?q=1#h');
 console.log(legacy.protocol, legacy.auth, legacy.host, legacy.port, legacy.hostname, legacy.pathname, legacy.search, legacy.query, legacy.hash, legacy.path);
+console.log([url.resolve('/one/two/three', 'four'), url.resolve('http://example.com/', '/one'), url.resolve('http://example.com/one', '/two'),
+  url.resolve('http://example.com/a/b', '../c?x=1'), url.resolve('a/b', 'c'), url.resolve('http://x.com/a', 'https://y.com/b')]);
 console.log(url.format({ protocol: 'https', hostname: 'example.com', pathname: '/x', query: { a: 1, b: 'two' } }));
 const b = Buffer.from('hello world');
 console.log(b, Buffer.isBuffer(b), Buffer.isBuffer(new Uint8Array(1)), Buffer.byteLength('€'), Buffer.isEncoding('utf8'), Buffer.isEncoding('nope'));
