@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sync"
 
 	"github.com/intactdev/intact/enforcer"
@@ -106,6 +107,12 @@ func Load(opts LoadOptions) (*Policy, error) {
 func defaultEvents(enforcers []enforcer.Enforcer) (*slog.Logger, error) {
 	var handlers []slog.Handler
 	if path := os.Getenv(EnvEventLog); path != "" {
+		// Absolute, so that a host that changes its working folder
+		// keeps logging to the same file.
+		path, err := filepath.Abs(path)
+		if err != nil {
+			return nil, fmt.Errorf("event log (%s): %w", EnvEventLog, err)
+		}
 		// Fail early on a log that cannot be written, and create it
 		// private: events name files and hashes.
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
