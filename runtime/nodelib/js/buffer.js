@@ -48,6 +48,13 @@ define(Buffer, 'from', function from(value, encodingOrOffset, length) {
     if (native.has(enc)) return gojaFrom.call(Buffer, value, enc);
     return gojaFrom.call(Buffer, codec.encode(value, enc));
   }
+  if (ArrayBuffer.isView(value)) {
+    // Copy in JavaScript: goja's export of typed arrays trips Go's checkptr
+    // on empty arrays, and element values are truncated to bytes as in Node.
+    const copy = Buffer.alloc(value.length);
+    Uint8Array.prototype.set.call(copy, value instanceof Uint8Array ? value : Array.from(value, (x) => Number(x) & 255));
+    return copy;
+  }
   if (value instanceof ArrayBuffer && (encodingOrOffset !== undefined || length !== undefined)) {
     const view = new Uint8Array(value, encodingOrOffset || 0, length === undefined ? undefined : length);
     Object.setPrototypeOf(view, proto);
@@ -124,6 +131,21 @@ define(Buffer, 'byteLength', byteLength);
 define(Buffer, 'allocUnsafe', allocUnsafe);
 define(Buffer, 'allocUnsafeSlow', allocUnsafe);
 define(Buffer, 'compare', compare);
+
+define(Buffer, 'concat', function concat(list, totalLength) {
+  if (!Array.isArray(list)) throw invalidArgType('list', 'Array', list);
+  if (totalLength === undefined) totalLength = list.reduce((n, b) => n + b.length, 0);
+  const out = Buffer.alloc(totalLength);
+  let pos = 0;
+  for (const b of list) {
+    if (!(b instanceof Uint8Array)) throw invalidArgType('list[0]', ['Buffer', 'Uint8Array'], b);
+    if (pos >= totalLength) break;
+    const n = Math.min(b.length, totalLength - pos);
+    Uint8Array.prototype.set.call(out, Uint8Array.prototype.subarray.call(b, 0, n), pos);
+    pos += n;
+  }
+  return out;
+});
 
 // Views of a Buffer are Buffers.
 function subarray(start, end) {

@@ -202,10 +202,12 @@ function getPrefix(constructor, tag, fallback, size = '') {
 }
 
 // getConstructorName returns the name of the first constructor found on the
-// prototype chain that value is an instance of, or null for a null-prototype
-// object.
-function getConstructorName(value) {
+// prototype chain that value is an instance of; null for a null-prototype
+// object; and for a chain without any such constructor, the object's kind
+// followed by a description of its prototype, as Node prints it.
+function getConstructorName(value, ctx, recurseTimes) {
   let obj = value;
+  let firstProto;
   while (obj !== null && obj !== undefined) {
     const desc = Object.getOwnPropertyDescriptor(obj, 'constructor');
     if (desc !== undefined && typeof desc.value === 'function' && desc.value.name !== '') {
@@ -214,8 +216,16 @@ function getConstructorName(value) {
       if (isInstance) return String(desc.value.name);
     }
     obj = Object.getPrototypeOf(obj);
+    if (firstProto === undefined) firstProto = obj;
   }
-  return Object.getPrototypeOf(value) === null ? null : 'Object';
+  if (firstProto === null) return null;
+  const kind = Array.isArray(value) ? 'Array' : typeof value === 'function' ? 'Function' : 'Object';
+  if (recurseTimes > ctx.depth && ctx.depth !== null) return `${kind} <Complex prototype>`;
+  const protoName = getConstructorName(firstProto, ctx, recurseTimes + 1);
+  if (protoName === null) {
+    return `${kind} <${inspect(firstProto, Object.assign({}, ctx, { customInspect: false, depth: -1 }))}>`;
+  }
+  return `${kind} <${protoName}>`;
 }
 
 function getKeys(value, showHidden) {
@@ -390,7 +400,7 @@ function hexBytes(bytes, max) {
 
 function formatRaw(ctx, value, recurseTimes, typedArray) {
   let keys;
-  const constructor = getConstructorName(value);
+  const constructor = getConstructorName(value, ctx, recurseTimes);
   let tag = value[Symbol.toStringTag];
   if (typeof tag !== 'string' ||
       (tag !== '' && (ctx.showHidden ? hasOwn : isEnumerable)(value, Symbol.toStringTag))) {
@@ -645,11 +655,14 @@ const keyStrRegExp = /^[a-zA-Z_][a-zA-Z_0-9]*$/;
 
 function formatProperty(ctx, value, recurseTimes, key, type) {
   let str;
+  let extra = ' ';
   const desc = Object.getOwnPropertyDescriptor(value, key) || { value: value[key], enumerable: true };
   if (desc.value !== undefined) {
     const diff = (ctx.compact !== true || type !== kObjectType) ? 2 : 3;
     ctx.indentationLvl += diff;
     str = formatValue(ctx, desc.value, recurseTimes);
+    // compact: true puts a value too long for the line under its key.
+    if (diff === 3 && ctx.breakLength < str.length) extra = `\n${' '.repeat(ctx.indentationLvl)}`;
     ctx.indentationLvl -= diff;
   } else if (desc.get !== undefined) {
     const label = desc.set !== undefined ? 'Getter/Setter' : 'Getter';
@@ -687,7 +700,7 @@ function formatProperty(ctx, value, recurseTimes, key, type) {
   } else {
     name = quote(key);
   }
-  return `${name}: ${str}`;
+  return `${name}:${extra}${str}`;
 }
 
 // groupArrayElements lays out long arrays of short entries in aligned
