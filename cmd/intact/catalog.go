@@ -105,6 +105,9 @@ With --cert/--key or --pkcs12 the catalog is signed in the same step.`,
 			if err != nil {
 				return err
 			}
+			if err := checkOutput(output); err != nil {
+				return err // before hashing, which may take a while
+			}
 			sign := signing.given()
 			if sign {
 				// Load the key first: a wrong password should not cost a

@@ -17,9 +17,12 @@ import (
 // directory and a rename, so that name is never left half-written: it is
 // either untouched or complete.
 func writeFileAtomic(name string, data []byte) error {
+	if err := checkOutput(name); err != nil {
+		return err
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	done := false
 	defer func() {
@@ -44,6 +47,20 @@ func writeFileAtomic(name string, data []byte) error {
 		return err
 	}
 	done = true
+	return nil
+}
+
+// checkOutput reports early why name could not be written: its folder is
+// missing, or it is a folder itself.
+func checkOutput(name string) error {
+	if fi, err := os.Stat(filepath.Dir(name)); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	} else if !fi.IsDir() {
+		return fmt.Errorf("%s: %s is not a directory", name, filepath.Dir(name))
+	}
+	if fi, err := os.Stat(name); err == nil && fi.IsDir() {
+		return fmt.Errorf("%s is a directory", name)
+	}
 	return nil
 }
 
