@@ -71,7 +71,9 @@ func Register(reg *require.Registry) {
 
 // EnableGlobals defines the globals Node has and goja lacks: Buffer, URL,
 // URLSearchParams, TextEncoder, TextDecoder, atob, btoa, structuredClone,
-// and V8's Error.captureStackTrace and Error.stackTraceLimit.
+// and V8's Error.captureStackTrace and Error.stackTraceLimit. It also
+// replaces JSON.stringify by one that indents like V8 (goja's adds a level
+// after an empty array or object when a gap is given).
 // It leaves alone what the host provides (console, process, timers,
 // queueMicrotask). Buffer must come from here rather than from goja_nodejs's
 // buffer.Enable, so that fs, crypto and util see the same Buffer class as
@@ -90,6 +92,15 @@ func EnableGlobals(rt *goja.Runtime) {
 	globals := s.require("internal/globals")
 	for _, name := range []string{"atob", "btoa", "structuredClone"} {
 		g.Set(name, globals.Get(name))
+	}
+	// JSON.stringify with a gap, fixed (see internal_globals.js).
+	json := g.Get("JSON").ToObject(rt)
+	if mk, ok := goja.AssertFunction(globals.Get("makeJSONStringify")); ok {
+		fixed, err := mk(goja.Undefined(), json.Get("stringify"))
+		if err != nil {
+			panic(err)
+		}
+		json.DefineDataProperty("stringify", fixed, goja.FLAG_TRUE, goja.FLAG_FALSE, goja.FLAG_TRUE)
 	}
 	// V8's Error.captureStackTrace, which many packages call.
 	errorCtor := g.Get("Error").ToObject(rt)

@@ -132,4 +132,91 @@ function captureStackTrace(obj, constructorOpt) {
   Object.defineProperty(obj, 'stack', { value: head + frames, writable: true, configurable: true, enumerable: false });
 }
 
-module.exports = { atob, btoa, structuredClone, captureStackTrace };
+// jsonStringify is JSON.stringify with goja's indentation bug fixed: after an
+// empty array or object, goja's serializer keeps one level of indentation
+// too many ({ a: [], b: [1] } with space 1). Without a gap it defers to the
+// built-in; with one it walks the value itself as ECMA-262's SerializeJSON*
+// does, still using the built-in for strings and numbers.
+function makeJSONStringify(original) {
+  const quote = (s) => original(s);
+  return function stringify(value, replacer, space) {
+    if (space instanceof Number) space = Number(space);
+    else if (space instanceof String) space = String(space);
+    let gap = '';
+    if (typeof space === 'number') gap = ' '.repeat(Math.max(0, Math.min(10, Math.trunc(space) || 0)));
+    else if (typeof space === 'string') gap = space.slice(0, 10);
+    if (gap === '') return original(value, replacer, space);
+    let replacerFn;
+    let keyList;
+    if (typeof replacer === 'function') {
+      replacerFn = replacer;
+    } else if (Array.isArray(replacer)) {
+      keyList = [];
+      for (const item of replacer) {
+        let k;
+        if (typeof item === 'string') k = item;
+        else if (typeof item === 'number' || item instanceof Number || item instanceof String) k = String(item);
+        if (k !== undefined && !keyList.includes(k)) keyList.push(k);
+      }
+    }
+    const stack = [];
+    let indent = '';
+    const serialize = (holder, key) => {
+      let v = holder[key];
+      if (v !== null && (typeof v === 'object' || typeof v === 'bigint') && typeof v.toJSON === 'function') {
+        v = v.toJSON(key);
+      }
+      if (replacerFn !== undefined) v = replacerFn.call(holder, key, v);
+      if (v !== null && typeof v === 'object') {
+        if (v instanceof Number) v = Number(v);
+        else if (v instanceof String) v = String(v);
+        else if (v instanceof Boolean) v = Boolean.prototype.valueOf.call(v);
+        else if (typeof BigInt === 'function' && v instanceof BigInt) v = BigInt.prototype.valueOf.call(v);
+      }
+      if (v === null) return 'null';
+      switch (typeof v) {
+        case 'boolean': return v ? 'true' : 'false';
+        case 'string': return quote(v);
+        case 'number': return original(v);
+        case 'bigint': throw new TypeError('Do not know how to serialize a BigInt');
+        case 'object': return Array.isArray(v) ? serializeArray(v) : serializeObject(v);
+        default: return undefined;
+      }
+    };
+    const enter = (v) => {
+      if (stack.includes(v)) throw new TypeError('Converting circular structure to JSON');
+      stack.push(v);
+    };
+    const serializeObject = (v) => {
+      enter(v);
+      const stepback = indent;
+      indent += gap;
+      const parts = [];
+      for (const k of keyList !== undefined ? keyList : Object.keys(v)) {
+        const str = serialize(v, k);
+        if (str !== undefined) parts.push(`${quote(k)}: ${str}`);
+      }
+      const out = parts.length === 0 ? '{}' : `{\n${indent}${parts.join(`,\n${indent}`)}\n${stepback}}`;
+      stack.pop();
+      indent = stepback;
+      return out;
+    };
+    const serializeArray = (v) => {
+      enter(v);
+      const stepback = indent;
+      indent += gap;
+      const parts = [];
+      for (let i = 0; i < v.length; i++) {
+        const str = serialize(v, String(i));
+        parts.push(str === undefined ? 'null' : str);
+      }
+      const out = parts.length === 0 ? '[]' : `[\n${indent}${parts.join(`,\n${indent}`)}\n${stepback}]`;
+      stack.pop();
+      indent = stepback;
+      return out;
+    };
+    return serialize({ '': value }, '');
+  };
+}
+
+module.exports = { atob, btoa, structuredClone, captureStackTrace, makeJSONStringify };

@@ -83,6 +83,19 @@ fs.readFile(f, 'utf8', (err, data) => {
       console.log('promises readdir', (await p.readdir(tmp)).length);
       await p.access(path.join(tmp, 'missing')).catch((e) => console.log('promises reject', e.code, rel(e.message)));
       await p.rm(path.join(tmp, 'pd'), { recursive: true });
+      const fh = await p.open(path.join(tmp, 'p.txt'), 'r');
+      console.log('filehandle', (await fh.readFile('utf8')), (await fh.stat()).size);
+      await fh.close();
+      await new Promise((resolve) => {
+        const ws = fs.createWriteStream(path.join(tmp, 'stream.txt'));
+        ws.write('line 1\n');
+        ws.end('line 2\n', () => {
+          let got = '';
+          fs.createReadStream(path.join(tmp, 'stream.txt'), { encoding: 'utf8', highWaterMark: 4 })
+            .on('data', (c) => { got += c; })
+            .on('end', () => { console.log('streams', JSON.stringify(got), ws.bytesWritten); resolve(); });
+        });
+      });
       console.log('fs/promises is fs.promises', require('fs/promises') === fs.promises);
       fs.rmSync(tmp, { recursive: true, force: true });
       console.log('cleaned', fs.existsSync(tmp));
