@@ -80,10 +80,17 @@ func (p *Policy) readChecked(f *os.File, path string, strict bool) ([]byte, erro
 	rootSettings := enforcer.Settings{Audit: !p.anyEnforced()}
 	active := p.active(strict)
 
+	// A file that cannot be read is refused even in audit mode: there are
+	// no bytes to let through.
+	unreadable := func(err error) error {
+		p.logAudits(path, nil, audited)
+		denials = append(denials, &enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonUnreadable, Err: err})
+		return p.deny(path, nil, denials, strict)
+	}
+
 	before, err := f.Stat()
 	if err != nil {
-		note(&enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonUnreadable, Err: err}, rootSettings)
-		return nil, p.deny(path, nil, denials, strict)
+		return nil, unreadable(err)
 	}
 	if !before.Mode().IsRegular() {
 		note(&enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonNotRegular, Detail: before.Mode().Type().String()}, rootSettings)
@@ -105,11 +112,15 @@ func (p *Policy) readChecked(f *os.File, path string, strict bool) ([]byte, erro
 		return nil, p.deny(path, nil, denials, strict)
 	}
 
+	if before.Mode().IsRegular() {
+		// Read from the start whatever a checker did with the offset.
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return nil, unreadable(err)
+		}
+	}
 	data, err := readAll(f, before.Size())
 	if err != nil {
-		note(&enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonUnreadable, Err: err}, rootSettings)
-		p.logAudits(path, nil, audited)
-		return nil, p.deny(path, nil, denials, strict)
+		return nil, unreadable(err)
 	}
 	sum := sha256.Sum256(data)
 	if before.Mode().IsRegular() {
