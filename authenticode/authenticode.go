@@ -18,15 +18,23 @@
 // equals the section-by-section order of the Authenticode specification, and
 // covers every byte outside the certificate table even when they are not.
 //
-// # Certificate table placement
+// # Layouts refused
 //
-// Digest returns a value only where Windows (modelled by Wine's
-// pe_image_hash) and relic's DigestPE would agree on it, and a precise error
-// otherwise. A certificate table must therefore start on an 8-byte boundary,
-// after the section table and after the raw data of every section, and end
-// exactly at the end of the file: bytes after it would be outside every
-// signature and catalog hash (Wine ignores them, relic refuses them), so they
-// are refused.
+// Where Windows (modelled by Wine's pe_image_hash) and relic's DigestPE
+// treat the certificate table differently, Digest refuses the image with a
+// precise error rather than pick one. The table must start on an 8-byte
+// boundary, after the section table and after the raw data of every
+// section, and end exactly at the end of the file: bytes after it would be
+// outside every signature and catalog hash (Wine ignores them, relic refuses
+// them). Also refused: headers that run past the end of the file, an
+// optional header without a certificate table entry, section data past the
+// certificate table or the end of the file, and a PE header inside the
+// 64-byte DOS header.
+//
+// Gaps between sections are hashed, as Wine hashes them; relic refuses such
+// images, and a digest that follows the specification's section-by-section
+// order would leave the gaps out, so Windows may compute another digest for
+// them. Linkers do not produce them.
 //
 // Whether a file is a PE image is decided by its content, never its name: an
 // "MZ" DOS header whose e_lfanew field points at a "PE\0\0" signature. Other
@@ -83,18 +91,20 @@ func Digest(r io.ReaderAt, size int64, hashes ...crypto.Hash) ([][]byte, error) 
 	if len(hashes) == 0 {
 		return nil, errors.New("authenticode: no hash algorithm requested")
 	}
-	hs := make([]hash.Hash, len(hashes))
-	ws := make([]io.Writer, len(hashes))
-	for i, h := range hashes {
+	for _, h := range hashes {
 		if !h.Available() {
 			return nil, fmt.Errorf("authenticode: hash algorithm %v is not available", h)
 		}
-		hs[i] = h.New()
-		ws[i] = hs[i]
 	}
-	l, err := parse(r, size)
+	l, err := parse(r, size) // first: most files that callers try are not PE
 	if err != nil {
 		return nil, err
+	}
+	hs := make([]hash.Hash, len(hashes))
+	ws := make([]io.Writer, len(hashes))
+	for i, h := range hashes {
+		hs[i] = h.New()
+		ws[i] = hs[i]
 	}
 	w := io.MultiWriter(ws...)
 	bufp := bufPool.Get().(*[]byte)
@@ -133,25 +143,25 @@ func parse(r io.ReaderAt, size int64) (layout, error) {
 		return layout{}, fmt.Errorf("authenticode: negative size %d", size)
 	}
 	if size < dosHeaderSize {
-		return layout{}, fmt.Errorf("%w: %d bytes is shorter than a DOS header", ErrNotPE, size)
+		return layout{}, fmt.Errorf("authenticode: %w: %d bytes is shorter than a DOS header", ErrNotPE, size)
 	}
 	var dos [dosHeaderSize]byte
 	if err := readAt(r, dos[:], 0, "DOS header"); err != nil {
 		return layout{}, err
 	}
 	if dos[0] != 'M' || dos[1] != 'Z' {
-		return layout{}, fmt.Errorf("%w: no MZ signature", ErrNotPE)
+		return layout{}, fmt.Errorf("authenticode: %w: no MZ signature", ErrNotPE)
 	}
 	peOff := int64(binary.LittleEndian.Uint32(dos[lfanewOffset:]))
 	if peOff+4 > size {
-		return layout{}, fmt.Errorf("%w: DOS header points at offset %#x, beyond the end of the file", ErrNotPE, peOff)
+		return layout{}, fmt.Errorf("authenticode: %w: DOS header points at offset %#x, beyond the end of the file", ErrNotPE, peOff)
 	}
 	var sig [4]byte
 	if err := readAt(r, sig[:], peOff, "PE signature"); err != nil {
 		return layout{}, err
 	}
 	if sig != [4]byte{'P', 'E', 0, 0} {
-		return layout{}, fmt.Errorf("%w: no PE signature at offset %#x", ErrNotPE, peOff)
+		return layout{}, fmt.Errorf("authenticode: %w: no PE signature at offset %#x", ErrNotPE, peOff)
 	}
 
 	// From here on the file claims to be a PE image: inconsistencies are
