@@ -271,3 +271,31 @@ func TestDefault(t *testing.T) {
 		t.Fatal("Default loaded the policy twice")
 	}
 }
+
+// TestCatalogsLoadedOnceOnFirstUse: Load does not read catalogs; the first
+// check reads them, once for every policy, and later changes to the files
+// do not matter to this process.
+func TestCatalogsLoadedOnceOnFirstUse(t *testing.T) {
+	e := newEnv(t)
+	path, spec, cats := withTrusted(e, trustedCode)
+	catalog := cats[0]
+	good, err := os.ReadFile(catalog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A catalog that is garbage at Load but fine at first use.
+	os.WriteFile(catalog, []byte("garbage"), 0o644)
+	p, _ := e.load([]string{e.policy("a.xml", spec), e.policy("b.xml", spec)}, cats)
+	os.WriteFile(catalog, good, 0o644)
+	if data, err := p.ReadCode(path); err != nil || !bytes.Equal(data, trustedCode) {
+		t.Fatalf("first use: %q, %v", data, err)
+	}
+	// Both policies use the catalogs read then.
+	os.WriteFile(catalog, []byte("garbage"), 0o644)
+	if data, err := p.ReadCode(path); err != nil || !bytes.Equal(data, trustedCode) {
+		t.Fatalf("second use: %q, %v", data, err)
+	}
+	if n := len(p.Status().Enforcers); n < 2 {
+		t.Fatalf("%d enforcers, want both policies", n)
+	}
+}
