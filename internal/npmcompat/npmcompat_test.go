@@ -33,7 +33,8 @@ func TestMain(m *testing.M) {
 
 // TestPackages runs every driver script under node and under `intact run`
 // and requires the same stdout and exit status. INTACT_NPM_FLAGS adds flags
-// to `intact run` (e.g. "--policy p.xml --catalog app.cat").
+// to `intact run` (e.g. "--policy /abs/p.xml --catalog /abs/app.cat"; the
+// scripts run in the app folder, so relative paths resolve there).
 func TestPackages(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: skipping the npm acceptance suite (npm install and 11 packages)")
