@@ -79,7 +79,7 @@ func bench(runs, modules int) error {
 		if err := variants[i].run(); err != nil {
 			return err
 		}
-		variants[i].times = nil
+		variants[i].times, variants[i].cpu = nil, nil
 	}
 	for r := 0; r < runs; r++ {
 		for i := range variants {
@@ -88,19 +88,26 @@ func bench(runs, modules int) error {
 			}
 		}
 	}
-	fmt.Printf("%d runs each, alternating; wall time per run\n\n", runs)
-	fmt.Printf("%-52s %10s %10s %10s\n", "variant", "median", "min", "max")
+	fmt.Printf("%d runs each, alternating\n\n", runs)
+	fmt.Printf("%-52s %10s %10s %10s %12s %10s\n", "variant", "wall med", "wall min", "wall max", "cpu med", "cpu min")
 	for _, v := range variants {
 		med, lo, hi := v.stats()
-		fmt.Printf("%-52s %10s %10s %10s\n", v.name, ms(med), ms(lo), ms(hi))
+		cmed, clo, _ := stats(v.cpu)
+		fmt.Printf("%-52s %10s %10s %10s %12s %10s\n", v.name, ms(med), ms(lo), ms(hi), ms(cmed), ms(clo))
 	}
-	off, _, _ := variants[0].stats()
-	on, _, _ := variants[1].stats()
-	fmt.Printf("\nenforcement overhead, %d-module app: %+.1f%% (median on/off = %.3f)\n", modules, 100*(float64(on)/float64(off)-1), float64(on)/float64(off))
+	ratio := func(a, b int, cpu bool) float64 {
+		x, y := variants[a].times, variants[b].times
+		if cpu {
+			x, y = variants[a].cpu, variants[b].cpu
+		}
+		mx, _, _ := stats(x)
+		my, _, _ := stats(y)
+		return float64(mx) / float64(my)
+	}
+	fmt.Printf("\nenforcement overhead, %d-module app (median on/off): wall %+.1f%%, cpu %+.1f%%\n",
+		modules, 100*(ratio(1, 0, false)-1), 100*(ratio(1, 0, true)-1))
 	if len(variants) > 4 {
-		h, _, _ := variants[2].stats()
-		n, _, _ := variants[4].stats()
-		fmt.Printf("start-up, intact run hello.js / node hello.js = %.2f\n", float64(h)/float64(n))
+		fmt.Printf("start-up, intact run hello.js / node hello.js (median): wall %.2f, cpu %.2f\n", ratio(2, 4, false), ratio(2, 4, true))
 	}
 	return nil
 }
@@ -108,7 +115,8 @@ func bench(runs, modules int) error {
 type variant struct {
 	name  string
 	argv  []string
-	times []time.Duration
+	times []time.Duration // wall
+	cpu   []time.Duration // user + system, which a busy machine disturbs less
 }
 
 func (v *variant) run() error {
@@ -118,14 +126,19 @@ func (v *variant) run() error {
 	start := time.Now()
 	err := cmd.Run()
 	v.times = append(v.times, time.Since(start))
+	if cmd.ProcessState != nil {
+		v.cpu = append(v.cpu, cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime())
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %v\n%s", v.name, err, stderr.String())
 	}
 	return nil
 }
 
-func (v *variant) stats() (median, min, max time.Duration) {
-	t := append([]time.Duration(nil), v.times...)
+func (v *variant) stats() (median, min, max time.Duration) { return stats(v.times) }
+
+func stats(times []time.Duration) (median, min, max time.Duration) {
+	t := append([]time.Duration(nil), times...)
 	sort.Slice(t, func(i, j int) bool { return t[i] < t[j] })
 	return t[len(t)/2], t[0], t[len(t)-1]
 }
