@@ -1,0 +1,107 @@
+//go:build linux
+
+package intact_test
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/intactdev/intact"
+	"github.com/intactdev/intact/enforcer"
+)
+
+// Red-team regression tests for the core's own checks. The enforcer here
+// allows every byte it is shown, so any refusal comes from ReadCode's and
+// ReadStdin's handling of the descriptor itself: only bytes of a regular
+// file, read whole from its start and unchanged, may reach an enforcer.
+
+// redteamAllowAll enforces code integrity (and optionally disables
+// interactive mode) and allows whatever content it is shown, recording it.
+type redteamAllowAll struct {
+	settings enforcer.Settings
+	seen     *[][]byte
+}
+
+func (a redteamAllowAll) Name() string                { return "redteam-allow-all" }
+func (a redteamAllowAll) Settings() enforcer.Settings { return a.settings }
+func (a redteamAllowAll) Status() enforcer.Status     { return enforcer.Status{Available: true} }
+func (a redteamAllowAll) CheckContent(c enforcer.Content) error {
+	*a.seen = append(*a.seen, c.Data)
+	return nil
+}
+
+func redteamPolicy(s enforcer.Settings) (*intact.Policy, *[][]byte) {
+	seen := new([][]byte)
+	return intact.New(intact.Config{Enforcers: []enforcer.Enforcer{redteamAllowAll{s, seen}}}), seen
+}
+
+func redteamReason(err error) enforcer.Reason {
+	var v *intact.ViolationError
+	if errors.As(err, &v) && len(v.Denials) > 0 {
+		return v.Denials[0].Reason
+	}
+	return ""
+}
+
+// TestRedteamPseudoFiles: procfs and sysfs files are regular files whose
+// stat size does not match their content. Their bytes are produced at read
+// time, so ReadCode refuses them before any enforcer sees them.
+func TestRedteamPseudoFiles(t *testing.T) {
+	p, _ := redteamPolicy(enforcer.Settings{EnforceCodeIntegrity: true})
+	for _, path := range []string{"/proc/self/status", "/proc/self/environ", "/proc/self/cmdline", "/sys/kernel/mm/transparent_hugepage/enabled"} {
+		fi, err := os.Stat(path)
+		if err != nil || !fi.Mode().IsRegular() {
+			t.Logf("%s: not here (%v), skipped", path, err)
+			continue
+		}
+		data, err := p.ReadCode(path)
+		if err == nil || data != nil {
+			t.Errorf("%s: ReadCode = %d bytes, %v; want refused", path, len(data), err)
+			continue
+		}
+		if r := redteamReason(err); r != enforcer.ReasonChanged {
+			t.Errorf("%s: reason %q (%v), want %q", path, r, err, enforcer.ReasonChanged)
+		}
+	}
+}
+
+// TestRedteamStdinOffset: under DisableInteractiveMode, a regular file on
+// stdin whose offset is not at its start (a parent already read part of it)
+// never yields a suffix of the file: the bytes returned, if any, are the
+// whole file, the bytes every enforcer was shown. An enforcer that judges
+// the descriptor (the Linux kernel's) vouches for the file, not for a part
+// of it chosen by whoever positioned the descriptor.
+func TestRedteamStdinOffset(t *testing.T) {
+	const whole = "globalThis.whole=1;console.log(globalThis.whole ? 'whole' : 'SUFFIX');\n"
+	p, seen := redteamPolicy(enforcer.Settings{EnforceCodeIntegrity: true, DisableInteractiveMode: true})
+	path := filepath.Join(t.TempDir(), "code.js")
+	if err := os.WriteFile(path, []byte(whole), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Seek(19, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	data, err := p.ReadStdin(f)
+	switch {
+	case err != nil && data == nil:
+		if intact.ErrorCode(err) != intact.CodeBlocked {
+			t.Fatalf("ReadStdin at offset 19: %v, want blocked", err)
+		}
+	case err == nil && string(data) == whole:
+	default:
+		t.Fatalf("ReadStdin at offset 19 = %q, %v; want the whole file or a refusal", data, err)
+	}
+	for _, s := range *seen {
+		if string(s) != whole {
+			t.Errorf("an enforcer was shown a part of the file: %q", s)
+		}
+	}
+}
