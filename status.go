@@ -20,13 +20,21 @@ type EnforcerStatus struct {
 	enforcer.Status
 }
 
-// Status returns a description of the policy in force. Enforcers may do
-// work to describe themselves (the catalogs enforcer loads its catalogs).
+// loader is implemented by enforcers that read what they judge by on first
+// use (the catalogs enforcer); Status has them read it, to describe it.
+type loader interface{ Load() }
+
+// Status returns a description of the policy in force. It first has
+// enforcers that load lazily load now (the catalogs enforcer reads its
+// catalogs), so that the description is complete.
 func (p *Policy) Status() Status {
 	st := Status{Settings: p.settings}
 	describe := func(es []enforcer.Enforcer) []EnforcerStatus {
 		out := make([]EnforcerStatus, 0, len(es))
 		for _, e := range es {
+			if l, ok := e.(loader); ok {
+				l.Load()
+			}
 			out = append(out, EnforcerStatus{Name: e.Name(), Settings: e.Settings(), Status: e.Status()})
 		}
 		return out

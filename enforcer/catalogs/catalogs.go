@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/sipolicy"
@@ -51,6 +52,7 @@ type Enforcer struct {
 
 	once   sync.Once
 	trusts []*trust
+	loaded atomic.Bool // trusts is set: the catalogs have been read
 }
 
 // Open reads the WDAC policy XML file at path and returns its Enforcer over

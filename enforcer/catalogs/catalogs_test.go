@@ -118,13 +118,19 @@ func TestSettings(t *testing.T) {
 }
 
 // TestStatus: the details name the policy file, the hash rules, the
-// catalogs (here one that cannot be read) and the ignored elements.
+// catalogs once read (here one that cannot be read) and the ignored
+// elements.
 func TestStatus(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.cat")
 	os.WriteFile(bad, []byte("not a catalog"), 0o644)
 	xml := strings.Replace(policyXML("", enforceApp, ""), "<HvciOptions>0</HvciOptions>", "<HvciOptions>2</HvciOptions>", 1)
 	e := newEnforcer(t, xml, bad)
+	// Status alone reads no catalog; Load (or the first check) does.
+	if d := strings.Join(e.Status().Details, "\n"); !strings.Contains(d, "1 catalog file(s) not read yet") {
+		t.Errorf("status before Load:\n%s", d)
+	}
+	e.Load()
 	details := strings.Join(e.Status().Details, "\n")
 	for _, want := range []string{
 		"policy file policy.xml",

@@ -10,8 +10,9 @@ import (
 	"github.com/intactdev/intact/sipolicy"
 )
 
-// Status describes the policy and the catalogs for operators. It loads the
-// catalogs if no file check has yet.
+// Status describes the policy and, once they have been read (by a check or
+// by Load), the catalogs, for operators. It never reads them itself, so
+// that asking for the policy's identity costs nothing.
 func (e *Enforcer) Status() enforcer.Status {
 	p := e.policy
 	st := enforcer.Status{
@@ -44,7 +45,10 @@ func (e *Enforcer) Status() enforcer.Status {
 	if n, m := e.allowHashes.Len(), e.denyHashes.Len(); n+m > 0 {
 		add("hash rules: %d allow, %d deny", n, m)
 	}
-	for _, t := range e.catalogTrust() {
+	if !e.loaded.Load() && len(e.set.files) > 0 {
+		add("%d catalog file(s) not read yet: they are read on the first check", len(e.set.files))
+	}
+	for _, t := range e.loadedTrust() {
 		if !t.cat.usable() {
 			add("%s", t)
 			continue
@@ -71,4 +75,13 @@ func describeSigner(s *sipolicy.Signer) string {
 		d += fmt.Sprintf(", publisher %q", s.Publisher)
 	}
 	return d
+}
+
+// loadedTrust returns the judgement of the catalogs if they have been read,
+// and nil otherwise.
+func (e *Enforcer) loadedTrust() []*trust {
+	if !e.loaded.Load() {
+		return nil
+	}
+	return e.trusts
 }

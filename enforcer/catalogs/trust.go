@@ -55,9 +55,15 @@ func (e *Enforcer) catalogTrust() []*trust {
 		for i, c := range cats {
 			e.trusts[i] = e.judge(c, now)
 		}
+		e.loaded.Store(true)
 	})
 	return e.trusts
 }
+
+// Load reads the catalogs and decides which of them the policy trusts, now
+// rather than on the first check, so that Status describes them. It does
+// nothing after the first call or check.
+func (e *Enforcer) Load() { e.catalogTrust() }
 
 // judge decides what the policy makes of one catalog at time now.
 func (e *Enforcer) judge(c *loaded, now time.Time) *trust {
