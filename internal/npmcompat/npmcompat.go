@@ -37,6 +37,7 @@ var Packages = []string{
 	"chalk@4.1.2",
 	"commander@11.1.0",
 	"dayjs@1.11.13",
+	"debug@4.3.7",
 	"handlebars@4.7.8",
 	"js-yaml@4.1.0",
 	"lodash@4.17.21",
