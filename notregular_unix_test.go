@@ -4,10 +4,12 @@ package intact_test
 
 import (
 	"os"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/enforcer"
 )
 
@@ -34,6 +36,24 @@ func TestNotRegular(t *testing.T) {
 			}
 		case <-time.After(10 * time.Second):
 			t.Fatalf("%s: ReadCode blocked", path)
+		}
+	}
+}
+
+// TestCatalogNotRegular: a catalog that is a FIFO is refused by Load rather
+// than hanging the first check.
+func TestCatalogNotRegular(t *testing.T) {
+	e := newEnv(t)
+	_, spec, _ := withTrusted(e, trustedCode)
+	fifo := e.path("cats/fifo.cat")
+	os.Mkdir(e.path("cats"), 0o755)
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	for _, c := range []string{fifo, e.path("cats")} {
+		_, err := intact.Load(intact.LoadOptions{Policies: []string{e.policy("policy.xml", spec)}, Catalogs: []string{c}, SystemDir: e.path("none")})
+		if err == nil || !strings.Contains(err.Error(), "fifo.cat is not a regular file") {
+			t.Errorf("Load with %s = %v, want a refusal", c, err)
 		}
 	}
 }

@@ -131,6 +131,8 @@ func checkSystemPath(path string) (string, error) {
 
 // catalogFiles returns path itself if it is a file, or the catalog files
 // directly inside it if it is a folder, as absolute paths in name order.
+// Catalogs must be regular files (after symbolic links): reading a FIFO or a
+// device on first use would hang or never end.
 func catalogFiles(path string) ([]string, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -141,6 +143,9 @@ func catalogFiles(path string) ([]string, error) {
 		return nil, fmt.Errorf("catalog: %w", err)
 	}
 	if !info.IsDir() {
+		if !info.Mode().IsRegular() {
+			return nil, fmt.Errorf("catalog %s is not a regular file (%v)", abs, info.Mode().Type())
+		}
 		return []string{abs}, nil
 	}
 	entries, err := os.ReadDir(abs)
@@ -149,10 +154,20 @@ func catalogFiles(path string) ([]string, error) {
 	}
 	var files []string
 	for _, e := range entries {
-		if e.IsDir() || !strings.EqualFold(filepath.Ext(e.Name()), catalogExt) {
+		if !strings.EqualFold(filepath.Ext(e.Name()), catalogExt) {
 			continue
 		}
-		files = append(files, filepath.Join(abs, e.Name()))
+		file := filepath.Join(abs, e.Name())
+		info, err := os.Stat(file)
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("catalog: %w", err)
+		case info.IsDir():
+			continue
+		case !info.Mode().IsRegular():
+			return nil, fmt.Errorf("catalog %s is not a regular file (%v)", file, info.Mode().Type())
+		}
+		files = append(files, file)
 	}
 	return files, nil
 }
