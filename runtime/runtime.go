@@ -318,11 +318,10 @@ func (r *Runtime) checkPreloads() ([]checkedFile, error) {
 // are resolved and checked before any of them runs: when one is refused
 // nothing runs and the refusal is printed as an uncaught error.
 func (r *Runtime) RunMain(path string) int {
-	var main string
+	var abs, main string
 	var src []byte
-	preloads, status, ok := r.begin(func() error {
-		abs, err := filepath.Abs(path)
-		if err != nil {
+	preloads, status, ok := r.begin(func() (err error) {
+		if abs, err = filepath.Abs(path); err != nil {
 			return err
 		}
 		if main, err = r.resolveMain(abs); err != nil {
@@ -330,7 +329,7 @@ func (r *Runtime) RunMain(path string) int {
 		}
 		src, err = r.readCode(main)
 		return err
-	}, func() string { return main })
+	}, func() string { return abs }) // node's argv[1]: the path as given, made absolute
 	if !ok {
 		return status
 	}
