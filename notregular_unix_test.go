@@ -52,7 +52,7 @@ func TestCatalogNotRegular(t *testing.T) {
 	}
 	for _, c := range []string{fifo, e.path("cats")} {
 		_, err := intact.Load(intact.LoadOptions{Policies: []string{e.policy("policy.xml", spec)}, Catalogs: []string{c}, SystemDir: e.path("none")})
-		if err == nil || !strings.Contains(err.Error(), "fifo.cat is not a regular file") {
+		if err == nil || !strings.Contains(err.Error(), "fifo.cat is a named pipe, not a regular file") {
 			t.Errorf("Load with %s = %v, want a refusal", c, err)
 		}
 	}

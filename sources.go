@@ -49,6 +49,12 @@ func findSources(systemDir string, opts LoadOptions) (*sources, error) {
 		if err != nil {
 			return nil, fmt.Errorf("system policy refused: %w", err)
 		}
+		if info, err := os.Stat(resolved); err != nil || !info.Mode().IsRegular() {
+			if err == nil {
+				err = notRegular("system policy", resolved, info)
+			}
+			return nil, err
+		}
 		src.systemPolicy = resolved
 	case errors.Is(err, fs.ErrNotExist):
 		// No system policy: only what the caller adds is enforced.
@@ -82,6 +88,13 @@ func findSources(systemDir string, opts LoadOptions) (*sources, error) {
 		abs, err := filepath.Abs(p)
 		if err != nil {
 			return nil, fmt.Errorf("policy %s: %w", p, err)
+		}
+		info, err := os.Stat(abs)
+		if err != nil {
+			return nil, fmt.Errorf("policy: %w", err)
+		}
+		if !info.Mode().IsRegular() {
+			return nil, notRegular("policy", abs, info)
 		}
 		if abs == src.systemPolicy || slices.Contains(src.policies, abs) {
 			continue
@@ -131,8 +144,7 @@ func checkSystemPath(path string) (string, error) {
 
 // catalogFiles returns path itself if it is a file, or the catalog files
 // directly inside it if it is a folder, as absolute paths in name order.
-// Catalogs must be regular files (after symbolic links): reading a FIFO or a
-// device on first use would hang or never end.
+// Catalogs must be regular files (after symbolic links).
 func catalogFiles(path string) ([]string, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -144,7 +156,7 @@ func catalogFiles(path string) ([]string, error) {
 	}
 	if !info.IsDir() {
 		if !info.Mode().IsRegular() {
-			return nil, fmt.Errorf("catalog %s is not a regular file (%v)", abs, info.Mode().Type())
+			return nil, notRegular("catalog", abs, info)
 		}
 		return []string{abs}, nil
 	}
@@ -165,11 +177,28 @@ func catalogFiles(path string) ([]string, error) {
 		case info.IsDir():
 			continue
 		case !info.Mode().IsRegular():
-			return nil, fmt.Errorf("catalog %s is not a regular file (%v)", file, info.Mode().Type())
+			return nil, notRegular("catalog", file, info)
 		}
 		files = append(files, file)
 	}
 	return files, nil
+}
+
+// notRegular returns the error for a policy or catalog that is not a
+// regular file: reading a FIFO or a device would hang or never end.
+func notRegular(what, path string, info fs.FileInfo) error {
+	kind := "something other than"
+	switch m := info.Mode(); {
+	case m.IsDir():
+		kind = "a folder, not"
+	case m&fs.ModeNamedPipe != 0:
+		kind = "a named pipe, not"
+	case m&fs.ModeDevice != 0:
+		kind = "a device, not"
+	case m&fs.ModeSocket != 0:
+		kind = "a socket, not"
+	}
+	return fmt.Errorf("%s %s is %s a regular file", what, path, kind)
 }
 
 // splitList splits an environment list, dropping empty elements.
