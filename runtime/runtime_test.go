@@ -511,3 +511,30 @@ func TestTopLevelAwaitAndSyntaxErrors(t *testing.T) {
 		"SyntaxError "+a.path("tla.mjs")+":1:11: top-level await is not supported by this runtime (ES modules run as CommonJS)\n"+
 			"SyntaxError "+a.path("bad.js")+":1:9: Unexpected token ;\n")
 }
+
+// TestBuiltinsAreNotChecked: built-in modules load under a policy that
+// allows only the main script; they are not files.
+func TestBuiltinsAreNotChecked(t *testing.T) {
+	a := newApp(t, map[string]string{
+		"main.js": "for (const m of ['fs', 'node:path', 'util', 'events', 'module', 'timers', 'process', 'vm']) require(m); console.log('ok')",
+	})
+	counter := &countingChecker{}
+	pol := intact.New(intact.Config{Enforcers: []enforcer.Enforcer{counter}})
+	a.runMain(pol, "main.js").want(t, 0, "ok\n")
+	if len(counter.paths) != 1 || counter.paths[0] != a.path("main.js") {
+		t.Fatalf("checked %v, want only main.js", counter.paths)
+	}
+}
+
+// countingChecker allows everything and records what it was asked about.
+type countingChecker struct{ paths []string }
+
+func (c *countingChecker) Name() string { return "counter" }
+func (c *countingChecker) Settings() enforcer.Settings {
+	return enforcer.Settings{EnforceCodeIntegrity: true}
+}
+func (c *countingChecker) Status() enforcer.Status { return enforcer.Status{Available: true} }
+func (c *countingChecker) CheckContent(ct enforcer.Content) error {
+	c.paths = append(c.paths, ct.Path)
+	return nil
+}
