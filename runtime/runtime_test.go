@@ -538,3 +538,23 @@ func (c *countingChecker) CheckContent(ct enforcer.Content) error {
 	c.paths = append(c.paths, ct.Path)
 	return nil
 }
+
+// TestEachFileCheckedOnce: each module is checked exactly once per load;
+// package.json files and source maps are data and never checked (or read
+// as code).
+func TestEachFileCheckedOnce(t *testing.T) {
+	a := newApp(t, map[string]string{
+		"main.js":                       "require('pkg'); require('pkg'); require('./lib.js'); require('./lib')",
+		"node_modules/pkg/package.json": `{"main": "main.js"}`,
+		"node_modules/pkg/main.js":      "module.exports = 1\n//# sourceMappingURL=main.js.map\n",
+		"node_modules/pkg/main.js.map":  `{"version": 3, "sources": [], "mappings": ""}`,
+		"lib.js":                        "module.exports = 2",
+	})
+	counter := &countingChecker{}
+	pol := intact.New(intact.Config{Enforcers: []enforcer.Enforcer{counter}})
+	a.runMain(pol, "main.js").want(t, 0, "")
+	want := []string{a.path("main.js"), a.path("node_modules/pkg/main.js"), a.path("lib.js")}
+	if strings.Join(counter.paths, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("checked:\n%s\nwant:\n%s", strings.Join(counter.paths, "\n"), strings.Join(want, "\n"))
+	}
+}
