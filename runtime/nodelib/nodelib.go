@@ -1,8 +1,8 @@
 // Package nodelib implements the Node.js core library modules that popular
 // pure-JavaScript npm packages need, for a goja runtime: path, events, util,
 // assert, string_decoder, querystring, os, tty, fs, crypto, buffer, stream,
-// url and a child_process that refuses every call, each loadable as "name"
-// and "node:name".
+// url, readline and a child_process that refuses every call, each loadable
+// as "name" and "node:name".
 //
 // The modules are plain library code: they never load code from files, so
 // they are not subject to code-integrity checks (built-in modules are not
@@ -50,8 +50,8 @@ import (
 // The host provides the others it supports (process, console, timers, module).
 var Modules = []string{
 	"assert", "assert/strict", "buffer", "child_process", "crypto", "events", "fs",
-	"fs/promises", "os", "path", "path/posix", "path/win32", "querystring", "stream",
-	"string_decoder", "tty", "url", "util", "util/types",
+	"fs/promises", "os", "path", "path/posix", "path/win32", "querystring", "readline",
+	"readline/promises", "stream", "string_decoder", "tty", "url", "util", "util/types",
 }
 
 // Register makes every module in Modules loadable through reg, under its name
