@@ -84,6 +84,9 @@ to that directory) and each file PATH (under its base name), like
 New-FileCatalog: PE images (recognised by content) get their Authenticode
 digest, other files the digest of their exact bytes; empty files are listed
 as catalog attributes. Two files with the same relative path are an error.
+Symbolic links to files inside a tree are listed under their own paths;
+links that leave the tree, FIFOs and devices are errors. FILE.cat itself is
+left out of a tree that holds it.
 
 With --files-from, exactly one directory PATH is given and only the files
 listed (one relative path per line) are hashed.
