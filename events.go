@@ -59,15 +59,9 @@ func (p *Policy) logBlock(b *BlockedError) {
 
 // policyAttrs identifies the policy of the named enforcer.
 func (p *Policy) policyAttrs(name string) []slog.Attr {
-	for _, e := range p.enforcers {
-		if e.Name() != name {
-			continue
-		}
-		st := e.Status()
-		if st.PolicyID == "" {
-			return nil
-		}
-		return []slog.Attr{slog.String("policy_id", st.PolicyID), slog.String("policy_version", st.PolicyVersion)}
+	id, ok := p.identities[name]
+	if !ok {
+		return nil
 	}
-	return nil
+	return []slog.Attr{slog.String("policy_id", id.id), slog.String("policy_version", id.version)}
 }

@@ -57,12 +57,20 @@ type Config struct {
 type Policy struct {
 	enforcers []enforcer.Enforcer
 	inactive  []enforcer.Enforcer
-	// checked are the enforcers whose verdicts count, with their settings.
+	// checked are the enforcers that judge code, with their settings;
+	// enforced are those of them that enforce code integrity (perhaps in
+	// audit mode), whose checks ReadCode runs.
 	checked  []checkedEnforcer
+	enforced []checkedEnforcer
 	settings Settings
 	combined enforcer.Settings
-	events   *slog.Logger
+	// identities name each enforcer's policy for events, keyed by the
+	// enforcer's name; read once, here, not per denial.
+	identities map[string]policyIdentity
+	events     *slog.Logger
 }
+
+type policyIdentity struct{ id, version string }
 
 type checkedEnforcer struct {
 	enforcer.Enforcer
@@ -74,13 +82,16 @@ type checkedEnforcer struct {
 // New returns a Policy over the given enforcers. Settings are read from each
 // enforcer once, here.
 func New(cfg Config) *Policy {
-	p := &Policy{enforcers: cfg.Enforcers, inactive: cfg.Inactive, events: cfg.Events}
+	p := &Policy{enforcers: cfg.Enforcers, inactive: cfg.Inactive, events: cfg.Events,
+		identities: make(map[string]policyIdentity)}
 	for _, e := range cfg.Enforcers {
 		s := e.Settings()
+		st := e.Status()
 		p.combined = p.combined.Or(s)
 		source := e.Name()
-		if st := e.Status(); st.PolicyID != "" {
+		if st.PolicyID != "" {
 			source += ": " + st.PolicyID
+			p.identities[e.Name()] = policyIdentity{st.PolicyID, st.PolicyVersion}
 		}
 		add := func(set *Setting, on bool, name string) {
 			if !on {
@@ -88,7 +99,7 @@ func New(cfg Config) *Policy {
 			}
 			set.Enabled = true
 			src := source
-			if from := e.Status().Sources[name]; from != "" {
+			if from := st.Sources[name]; from != "" {
 				src = e.Name() + ": " + from
 			}
 			set.Sources = append(set.Sources, src)
@@ -103,6 +114,9 @@ func New(cfg Config) *Policy {
 		c.content, _ = e.(enforcer.ContentChecker)
 		if c.file != nil || c.content != nil {
 			p.checked = append(p.checked, c)
+			if s.EnforceCodeIntegrity {
+				p.enforced = append(p.enforced, c)
+			}
 		}
 	}
 	return p

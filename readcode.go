@@ -152,13 +152,7 @@ func (p *Policy) active(strict bool) []checkedEnforcer {
 	if strict {
 		return p.checked
 	}
-	active := make([]checkedEnforcer, 0, len(p.checked))
-	for _, c := range p.checked {
-		if c.settings.EnforceCodeIntegrity {
-			active = append(active, c)
-		}
-	}
-	return active
+	return p.enforced
 }
 
 // anyEnforced reports whether some enforcer enforces code integrity outside

@@ -150,5 +150,6 @@ func statusJSON(st intact.Status) statusOut {
 func writeIndentedJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // policy notes quote XML elements
 	return enc.Encode(v)
 }
