@@ -71,7 +71,8 @@ func Register(reg *require.Registry) {
 
 // EnableGlobals defines the globals Node has and goja lacks: Buffer, URL,
 // URLSearchParams, TextEncoder, TextDecoder, atob, btoa, structuredClone,
-// and V8's Error.captureStackTrace and Error.stackTraceLimit. It also
+// DOMException, Event, EventTarget, AbortController, AbortSignal, and V8's
+// Error.captureStackTrace and Error.stackTraceLimit. It also
 // replaces JSON.stringify by one that indents like V8 (goja's adds a level
 // after an empty array or object when a gap is given).
 // It leaves alone what the host provides (console, process, timers,
@@ -92,6 +93,12 @@ func EnableGlobals(rt *goja.Runtime) {
 	globals := s.require("internal/globals")
 	for _, name := range []string{"atob", "btoa", "structuredClone"} {
 		g.Set(name, globals.Get(name))
+	}
+	web := s.require("internal/events_web")
+	for _, name := range []string{"DOMException", "Event", "EventTarget", "AbortController", "AbortSignal"} {
+		if g.Get(name) == nil {
+			g.Set(name, web.Get(name))
+		}
 	}
 	// JSON.stringify with a gap, fixed (see internal_globals.js).
 	json := g.Get("JSON").ToObject(rt)

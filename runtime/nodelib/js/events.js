@@ -244,10 +244,7 @@ function once(emitter, name, options) {
   return new Promise((resolve, reject) => {
     const signal = options && options.signal;
     if (signal && signal.aborted) {
-      const err = new Error('The operation was aborted');
-      err.name = 'AbortError';
-      err.code = 'ABORT_ERR';
-      reject(err);
+      reject(abortError(signal.reason));
       return;
     }
     if (typeof emitter.addEventListener === 'function' && typeof emitter.on !== 'function') {
@@ -265,6 +262,14 @@ function once(emitter, name, options) {
     emitter.once(name, resolver);
     if (name !== 'error') emitter.once('error', errorListener);
   });
+}
+
+// abortError is Node's AbortError for an aborted operation.
+function abortError(cause) {
+  const err = new Error('The operation was aborted', cause === undefined ? undefined : { cause });
+  err.name = 'AbortError';
+  err.code = 'ABORT_ERR';
+  return err;
 }
 
 function getEventListeners(emitter, type) {

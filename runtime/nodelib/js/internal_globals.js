@@ -7,10 +7,8 @@ const insp = require('internal/inspect');
 const b64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 function domException(message, name) {
-  if (typeof DOMException === 'function') return new DOMException(message, name);
-  const err = new Error(message);
-  err.name = name;
-  return err;
+  const { DOMException } = require('internal/events_web');
+  return new DOMException(message, name);
 }
 
 function btoa(input) {

@@ -1,0 +1,41 @@
+// DOMException, Event, EventTarget, AbortController, AbortSignal.
+const c = new AbortController();
+console.log(c, c.signal, c.signal.aborted, c.signal.reason);
+c.signal.addEventListener('abort', (ev) => console.log('abort event', ev.type, ev instanceof Event, ev.target === c.signal));
+c.signal.onabort = () => console.log('onabort');
+c.abort();
+c.abort();
+const r = c.signal.reason;
+console.log(c.signal.aborted, r.name, r.message, r.code, r instanceof Error, r instanceof DOMException, Object.prototype.toString.call(r));
+try { c.signal.throwIfAborted(); } catch (err) { console.log('thrown', err === r); }
+const e = new DOMException('m', 'NotSupportedError');
+console.log(e.name, e.code, String(e), Object.keys(e), new DOMException().name, new DOMException('x', { name: 'TimeoutError' }).code, DOMException.ABORT_ERR);
+const t = new EventTarget();
+const order = [];
+t.addEventListener('x', (ev) => order.push(['once', ev.type, ev.target === t]), { once: true });
+t.addEventListener('x', { handleEvent(ev) { order.push(['object', this !== t]); } });
+const stopper = (ev) => { order.push('stopper'); ev.stopImmediatePropagation(); };
+t.addEventListener('y', stopper);
+t.addEventListener('y', () => order.push('not reached'));
+console.log(t.dispatchEvent(new Event('x')), t.dispatchEvent(new Event('x')), t.dispatchEvent(new Event('y')), order);
+const cancel = new Event('c', { cancelable: true });
+t.addEventListener('c', (ev) => ev.preventDefault());
+console.log(t.dispatchEvent(cancel), cancel.defaultPrevented, cancel.cancelable, new Event('n').defaultPrevented);
+t.removeEventListener('y', stopper);
+t.dispatchEvent(new Event('y'));
+console.log(order.at(-1));
+const s1 = AbortSignal.abort('why');
+console.log(s1.aborted, s1.reason, AbortSignal.any([new AbortController().signal, s1]).reason);
+const ctl = new AbortController();
+const both = AbortSignal.any([ctl.signal]);
+both.addEventListener('abort', () => console.log('any followed', both.reason));
+ctl.abort('stop');
+const removable = new AbortController();
+const t2 = new EventTarget();
+t2.addEventListener('z', () => console.log('should be removed'), { signal: removable.signal });
+removable.abort();
+t2.dispatchEvent(new Event('z'));
+const timed = AbortSignal.timeout(5);
+setTimeout(() => {}, 100); // AbortSignal.timeout's timer does not keep the process alive
+timed.addEventListener('abort', () => console.log('timeout', timed.reason.name, timed.reason.message));
+require('events').once(new (require('events'))(), 'never', { signal: AbortSignal.abort() }).catch((err) => console.log(err.name, err.code, err.message));
