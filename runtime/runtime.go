@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"context"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -149,7 +150,7 @@ func New(cfg Config) (*Runtime, error) {
 func (r *Runtime) Close() error {
 	r.stopStdin()
 	if r.wasm != nil {
-		return r.wasm.Close(nil)
+		return r.wasm.Close(context.Background())
 	}
 	return nil
 }
