@@ -204,6 +204,7 @@ function toUSVString(str) {
 }
 
 module.exports = {
+  parseArgs: (...args) => require('internal/parse_args').parseArgs(...args),
   format,
   formatWithOptions,
   inspect,
