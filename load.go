@@ -9,6 +9,7 @@ import (
 
 	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/enforcer/catalogs"
+	"github.com/intactdev/intact/internal/regularfile"
 )
 
 // LoadOptions say where Load finds policy beyond the system's own.
@@ -115,7 +116,7 @@ func defaultEvents(enforcers []enforcer.Enforcer) (*slog.Logger, error) {
 		}
 		// Fail early on a log that cannot be written, and create it
 		// private: events name files and hashes.
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		f, err := regularfile.OpenAppend(path, 0o600)
 		if err != nil {
 			return nil, fmt.Errorf("event log (%s): %w", EnvEventLog, err)
 		}
@@ -143,7 +144,7 @@ type appendFile struct {
 }
 
 func (a *appendFile) Write(p []byte) (int, error) {
-	f, err := os.OpenFile(a.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	f, err := regularfile.OpenAppend(a.path, 0o600)
 	if err != nil {
 		return 0, err
 	}

@@ -112,6 +112,11 @@ func New(cfg Config) *Policy {
 		c := checkedEnforcer{Enforcer: e, settings: s}
 		c.file, _ = e.(enforcer.FileChecker)
 		c.content, _ = e.(enforcer.ContentChecker)
+		if c.file == nil && c.content == nil && (s.EnforceCodeIntegrity || s.DisableInteractiveMode) {
+			// It asks for checks it cannot make: fail closed rather
+			// than let every file (and stdin) through unjudged.
+			c.content = cannotJudge{}
+		}
 		if c.file != nil || c.content != nil {
 			p.checked = append(p.checked, c)
 			if s.EnforceCodeIntegrity {
@@ -153,4 +158,12 @@ func (p *Policy) CheckDynamicCode() error {
 	err := &BlockedError{Feature: FeatureDynamicCode, Source: p.settings.DisableDynamicCode.source("DisableDynamicCode")}
 	p.logBlock(err)
 	return err
+}
+
+// cannotJudge stands in for the checks of an enforcer that asks for code
+// integrity but implements neither FileChecker nor ContentChecker.
+type cannotJudge struct{}
+
+func (cannotJudge) CheckContent(enforcer.Content) error {
+	return &enforcer.Denial{Reason: enforcer.ReasonUnavailable, Detail: "the enforcer asks for code integrity but cannot judge files"}
 }

@@ -54,6 +54,10 @@ func (c *Catalog) Signed() bool { return len(c.Signers) > 0 }
 // not modify it.
 func (c *Catalog) Bytes() []byte { return c.raw }
 
+// MaxFileSize bounds what callers should read as a catalog: Windows'
+// largest catalogs are tens of megabytes, a million members about 250 MB.
+const MaxFileSize = 1 << 30
+
 // Kind says how a member's digest was computed, from its member info.
 type Kind int
 

@@ -4,12 +4,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/intactdev/intact/internal/regularfile"
 )
 
 // MaxFileSize bounds the policies ParseFile reads. Microsoft's largest
@@ -19,36 +19,11 @@ const MaxFileSize = 64 << 20
 // ParseFile reads and parses the policy at path; errors name path. Only a
 // regular file is read: opening a FIFO would block.
 func ParseFile(path string) (*Policy, error) {
-	if err := checkRegular(os.Stat(path)); err != nil {
-		return nil, &ParseError{File: path, Err: err}
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	// The path may have been swapped since Stat: check what was opened.
-	if err := checkRegular(f.Stat()); err != nil {
-		return nil, &ParseError{File: path, Err: err}
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	data, err := regularfile.Read(path, MaxFileSize)
 	if err != nil {
 		return nil, &ParseError{File: path, Err: err}
-	}
-	if len(data) > MaxFileSize {
-		return nil, &ParseError{File: path, Err: fmt.Errorf("larger than %d bytes", MaxFileSize)}
 	}
 	return Parse(path, data)
-}
-
-func checkRegular(fi os.FileInfo, err error) error {
-	if err != nil {
-		return err
-	}
-	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("not a regular file (%v)", fi.Mode().Type())
-	}
-	return nil
 }
 
 // Parse parses a SiPolicy document; name (usually the file name) is used

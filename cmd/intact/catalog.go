@@ -265,7 +265,7 @@ The output is written through a temporary file and a rename.`,
 			if output == "" {
 				return errors.New("no output file: use -o SIGNED.cat")
 			}
-			data, err := readRegularFile(args[0], maxCatalogSize)
+			data, err := readRegularFile(args[0], catalog.MaxFileSize)
 			if err != nil {
 				return err
 			}

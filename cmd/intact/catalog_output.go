@@ -9,8 +9,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/intactdev/intact/catalog"
 	"golang.org/x/term"
+
+	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/internal/regularfile"
 )
 
 // writeFileAtomic writes data to name through a temporary file in the same
@@ -67,7 +69,7 @@ func checkOutput(name string) error {
 // readCatalogFile reads and parses a catalog, refusing anything but a
 // regular file (reading a FIFO would block) and files too large to be one.
 func readCatalogFile(name string) (*catalog.Catalog, error) {
-	data, err := readRegularFile(name, maxCatalogSize)
+	data, err := readRegularFile(name, catalog.MaxFileSize)
 	if err != nil {
 		return nil, err
 	}
@@ -78,34 +80,8 @@ func readCatalogFile(name string) (*catalog.Catalog, error) {
 	return c, nil
 }
 
-// maxCatalogSize bounds what is read as a catalog: Windows' largest
-// catalogs are tens of megabytes, a million members about 250 MB.
-const maxCatalogSize = 1 << 30
-
 func readRegularFile(name string, limit int64) ([]byte, error) {
-	fi, err := os.Stat(name)
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file (%v)", name, fi.Mode().Type())
-	}
-	if fi.Size() > limit {
-		return nil, fmt.Errorf("%s: %d bytes is larger than the %d-byte limit", name, fi.Size(), limit)
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: larger than the %d-byte limit", name, limit)
-	}
-	return data, nil
+	return regularfile.Read(name, limit)
 }
 
 // progressBar draws hashing progress on a terminal. It draws nothing

@@ -4,11 +4,11 @@ import (
 	"crypto"
 	"crypto/x509"
 	"errors"
-	"os"
 	"runtime"
 	"sync"
 
 	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/internal/regularfile"
 )
 
 // A Set is the catalogs every policy of a process shares. They are read,
@@ -72,7 +72,9 @@ func (s *Set) load() []*loaded {
 // loadCatalog reads, parses and signature-checks one catalog file.
 func loadCatalog(path string) *loaded {
 	l := &loaded{path: path}
-	data, err := os.ReadFile(path)
+	// Load checked that this was a regular file; it may have been
+	// swapped for a FIFO since, which must not hang the first check.
+	data, err := regularfile.Read(path, catalog.MaxFileSize)
 	if err != nil {
 		l.err = err
 		return l
