@@ -28,8 +28,16 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e))
 
 func newRootCmd() *cobra.Command {
 	root := &cobra.Command{
-		Use:           "intact",
-		Short:         "Run code under code-integrity policy; make and check catalogs and policies",
+		Use:   "intact",
+		Short: "Run code under code-integrity policy; make and check catalogs and policies",
+		Long: `Run code under code-integrity policy; make and check catalogs and policies.
+
+With no command, like a bare node: a REPL when standard input is a
+terminal, else the program read from standard input.`,
+		// A bare intact takes no arguments: "intact foo" stays an unknown
+		// command rather than becoming a program named foo.
+		Args:          cobra.NoArgs,
+		RunE:          runDefault,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
