@@ -53,3 +53,43 @@ func TestEnforcerThatCannotJudgeFailsClosed(t *testing.T) {
 		}
 	}
 }
+
+// auditing enforces code integrity in audit mode, or not, judging nothing
+// as acceptable.
+type auditing struct {
+	name  string
+	audit bool
+}
+
+func (e auditing) Name() string { return e.name }
+func (e auditing) Settings() enforcer.Settings {
+	return enforcer.Settings{EnforceCodeIntegrity: true, Audit: e.audit}
+}
+func (e auditing) Status() enforcer.Status { return enforcer.Status{Available: true} }
+func (e auditing) CheckContent(enforcer.Content) error {
+	return &enforcer.Denial{Reason: enforcer.ReasonNotInCatalog}
+}
+
+// TestAuditOnlyWhenNothingEnforces: the combined Audit setting says the
+// truth when one policy audits and another enforces: the file is refused,
+// so Audit is off.
+func TestAuditOnlyWhenNothingEnforces(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "main.js")
+	if err := os.WriteFile(file, []byte("main()"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		enforcers []enforcer.Enforcer
+		audit     bool
+	}{
+		{[]enforcer.Enforcer{auditing{"a", true}}, true},
+		{[]enforcer.Enforcer{auditing{"a", true}, auditing{"b", true}}, true},
+		{[]enforcer.Enforcer{auditing{"a", true}, auditing{"b", false}}, false},
+	} {
+		p := intact.New(intact.Config{Enforcers: tc.enforcers})
+		_, err := p.ReadCode(file)
+		if got := p.Settings().Audit.Enabled; got != tc.audit || (err == nil) != tc.audit {
+			t.Errorf("%v: Audit = %v, ReadCode error %v; want Audit %v and a refusal unless auditing", tc.enforcers, got, err, tc.audit)
+		}
+	}
+}

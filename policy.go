@@ -32,12 +32,16 @@ func (s Setting) source(name string) string {
 }
 
 // Settings are the combined settings of every enforcer in force. Settings
-// from several enforcers combine with OR.
+// from several enforcers combine with OR, except Audit.
 type Settings struct {
 	EnforceCodeIntegrity   Setting
 	DisableInteractiveMode Setting
 	DisableDynamicCode     Setting
-	Audit                  Setting
+	// Audit is on when code integrity is checked only in audit mode:
+	// would-be denials are logged and nothing is refused. It is off as
+	// soon as one enforcer enforces outside audit mode, whatever others
+	// audit, because deny wins.
+	Audit Setting
 }
 
 // Config configures a Policy made with New.
@@ -123,6 +127,9 @@ func New(cfg Config) *Policy {
 				p.enforced = append(p.enforced, c)
 			}
 		}
+	}
+	if p.anyEnforced() {
+		p.settings.Audit = Setting{}
 	}
 	return p
 }
