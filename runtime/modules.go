@@ -222,6 +222,11 @@ func (r *Runtime) execute(mod *goja.Object, filename string, src []byte) error {
 	_, err = fn(exports, exports, require, mod, r.vm.ToValue(filename), r.vm.ToValue(filepath.Dir(filename)), r.vm.ToValue(fileURL(filename)), importRequire)
 	if err == nil && esm {
 		if obj, ok := mod.Get("exports").(*goja.Object); ok {
+			// An ES module may name what require() returns with an
+			// export called "module.exports", as Node allows.
+			if v := obj.Get("module.exports"); v != nil && hasOwn(obj, "module.exports") {
+				return mod.Set("exports", v)
+			}
 			obj.DefineDataPropertySymbol(r.esmSymbol, r.vm.ToValue(true), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
 		}
 	}
@@ -339,4 +344,13 @@ func syntaxError(filename string, err error) *nodeError {
 		where = fmt.Sprintf("%s:%d:%d", filename, pos.Line, pos.Column)
 	}
 	return &nodeError{Type: "SyntaxError", Message: where + ": " + msg, Err: err}
+}
+
+func hasOwn(obj *goja.Object, key string) bool {
+	for _, k := range obj.Keys() {
+		if k == key {
+			return true
+		}
+	}
+	return false
 }
