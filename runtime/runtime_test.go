@@ -558,3 +558,21 @@ func TestEachFileCheckedOnce(t *testing.T) {
 		t.Fatalf("checked:\n%s\nwant:\n%s", strings.Join(counter.paths, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestBadModules: malformed files of each kind fail with an error naming
+// the file, never a crash.
+func TestBadModules(t *testing.T) {
+	a := newApp(t, map[string]string{
+		"main.js": `for (const f of ['./bad.json', './bad.wasm', './imports.wasm', './bad.mjs', './bad.ts']) {
+	try { require(f); console.log('loaded', f) } catch (e) { console.log(e.name, e.code, e.message.includes(f.slice(2))) }
+}`,
+		"bad.json": `{"a": `,
+		"bad.wasm": "\x00asm\x01\x00\x00\x00\xff\xff",
+		// A module importing env.f: () -> ().
+		"imports.wasm": "\x00asm\x01\x00\x00\x00\x01\x04\x01\x60\x00\x00\x02\x09\x01\x03env\x01f\x00\x00",
+		"bad.mjs":      "export const = 1",
+		"bad.ts":       "let x: = 1",
+	})
+	a.runMain(a.policy(enforcer.Settings{}), "main.js").want(t, 0,
+		"SyntaxError undefined true\nError ERR_INVALID_WASM true\nError ERR_INVALID_WASM true\nSyntaxError undefined true\nSyntaxError undefined true\n")
+}
