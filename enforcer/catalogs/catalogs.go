@@ -150,7 +150,7 @@ func (e *Enforcer) Explain(c enforcer.Content) Verdict {
 			unknown = append(unknown, t.String())
 			continue
 		}
-		if !t.cat.lists(d) {
+		if !t.cat.lists(d) && (len(c.Data) > 0 || !t.cat.listsEmpty(c.Path)) {
 			continue
 		}
 		switch t.state {

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/intactdev/intact/catalog"
@@ -42,6 +43,10 @@ type loaded struct {
 	index   *catalog.Index
 	members int  // files listed, not counting v2 SHA-1 compatibility entries
 	hasPE   bool // some member lists an Authenticode PE digest
+	// empty are the FilePath attributes of the catalog's empty files, in
+	// lower case with forward slashes: catalogs record empty files by
+	// path, since they have nothing to hash.
+	empty []string
 }
 
 // errUnsigned is the signature error of a catalog without signers.
@@ -90,9 +95,15 @@ func loadCatalog(path string) *loaded {
 	return l
 }
 
-// indexMembers builds the digest index and counts the members.
+// indexMembers builds the digest index, counts the members and collects
+// the paths of empty files.
 func (l *loaded) indexMembers() {
 	l.index = l.cat.Index()
+	for _, a := range l.cat.Attributes {
+		if strings.EqualFold(a.Name, "FilePath") {
+			l.empty = append(l.empty, normalPath(a.Text()))
+		}
+	}
 	for i := range l.cat.Members {
 		m := &l.cat.Members[i]
 		if !m.Compat {
@@ -131,4 +142,24 @@ func (l *loaded) lists(d *digests) bool {
 		}
 	}
 	return false
+}
+
+// listsEmpty reports whether the catalog records an empty file whose
+// relative path ends the given path, at a path-element boundary. Empty
+// content is allowed only this way: were any empty file allowed, emptying a
+// signed module (an authorization check, say) would pass.
+func (l *loaded) listsEmpty(path string) bool {
+	path = normalPath(path)
+	for _, rel := range l.empty {
+		if path == rel || strings.HasSuffix(path, "/"+rel) {
+			return true
+		}
+	}
+	return false
+}
+
+// normalPath returns path in lower case with forward slashes, as catalogs
+// compare paths case-insensitively and write them with either separator.
+func normalPath(path string) string {
+	return strings.ToLower(strings.ReplaceAll(path, "\\", "/"))
 }
