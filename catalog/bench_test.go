@@ -123,3 +123,26 @@ func BenchmarkHashTree(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkNewCatalog hashes the tree that INTACT_BENCH_TREE names
+// (bench/catalog-new.sh installs a real npm tree) and builds its v2
+// catalog, which is the work of "intact catalog new" without the CLI:
+//
+//	INTACT_BENCH_TREE=DIR go test -run '^$' -bench NewCatalog -cpuprofile cpu.out ./catalog
+func BenchmarkNewCatalog(b *testing.B) {
+	tree := os.Getenv("INTACT_BENCH_TREE")
+	if tree == "" {
+		b.Skip("INTACT_BENCH_TREE is not set")
+	}
+	opts := catalog.BuildOptions{Time: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
+	b.ReportAllocs()
+	for b.Loop() {
+		files, err := catalog.HashTree(context.Background(), tree, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := catalog.Build(files, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

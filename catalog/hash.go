@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/sha1"
@@ -16,7 +17,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 
 	"github.com/intactdev/intact/authenticode"
@@ -58,44 +58,40 @@ func HashTree(ctx context.Context, root string, opts *HashOptions) ([]File, erro
 	if err != nil {
 		return nil, err
 	}
-	var jobs []hashJob
-	// Walk the resolved root: WalkDir does not descend into a root that is
-	// itself a symbolic link.
-	err = filepath.WalkDir(realRoot, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return fmt.Errorf("catalog: %w", err)
-		}
-		rel, err := filepath.Rel(realRoot, p)
-		if err != nil {
-			return fmt.Errorf("catalog: %w", err)
-		}
-		if rel == "." {
-			return nil
-		}
-		rel = filepath.ToSlash(rel)
-		if d.IsDir() {
-			if matchAny(opts.Exclude, rel) {
-				return filepath.SkipDir
+	return hashAll(ctx, opts, func(emit func(hashJob) error) error {
+		// Walk the resolved root: WalkDir does not descend into a root
+		// that is itself a symbolic link.
+		return filepath.WalkDir(realRoot, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return fmt.Errorf("catalog: %w", err)
 			}
-			return nil
-		}
-		if !selected(opts, rel) {
-			return nil
-		}
-		if d.Type()&fs.ModeSymlink != 0 {
-			if err := checkLink(realRoot, p); err != nil {
-				return err
+			rel, err := filepath.Rel(realRoot, p)
+			if err != nil {
+				return fmt.Errorf("catalog: %w", err)
 			}
-		} else if !d.Type().IsRegular() {
-			return fmt.Errorf("catalog: %s: not a regular file (%v)", p, d.Type())
-		}
-		jobs = append(jobs, hashJob{path: p, rel: rel})
-		return nil
+			if rel == "." {
+				return nil
+			}
+			rel = filepath.ToSlash(rel)
+			if d.IsDir() {
+				if matchAny(opts.Exclude, rel) {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !selected(opts, rel) {
+				return nil
+			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				if err := checkLink(realRoot, p); err != nil {
+					return err
+				}
+			} else if !d.Type().IsRegular() {
+				return fmt.Errorf("catalog: %s: not a regular file (%v)", p, d.Type())
+			}
+			return emit(hashJob{path: p, rel: rel})
+		})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return hashJobs(ctx, jobs, opts)
 }
 
 // checkLink refuses a symbolic link unless it resolves to a regular file
@@ -160,7 +156,7 @@ func HashFiles(ctx context.Context, root string, names []string, opts *HashOptio
 		}
 		jobs = append(jobs, hashJob{path: p, rel: rel})
 	}
-	return hashJobs(ctx, jobs, opts)
+	return hashAll(ctx, opts, jobList(jobs))
 }
 
 // prepare checks the options and resolves root, which must be a directory.
@@ -210,18 +206,37 @@ type hashJob struct {
 	path, rel string
 }
 
-// hashJobs hashes the files on a pool of workers and returns them sorted
-// by path. The first error cancels the rest.
-func hashJobs(ctx context.Context, jobs []hashJob, opts *HashOptions) ([]File, error) {
-	slices.SortFunc(jobs, func(a, b hashJob) int { return strings.Compare(a.rel, b.rel) })
-	total := Progress{TotalFiles: len(jobs)}
-	for _, j := range jobs {
-		if opts.Progress == nil {
-			break // spare a stat per file
+// jobList returns a walk function for hashAll that emits jobs.
+func jobList(jobs []hashJob) func(emit func(hashJob) error) error {
+	return func(emit func(hashJob) error) error {
+		for _, j := range jobs {
+			if err := emit(j); err != nil {
+				return err
+			}
 		}
-		if fi, err := os.Stat(j.path); err == nil && fi.Mode().IsRegular() {
-			total.TotalBytes += fi.Size()
+		return nil
+	}
+}
+
+// hashAll hashes the files that walk emits on a pool of workers and returns
+// them sorted by path. The workers start on the first file walk finds,
+// while it looks for the rest; only a Progress callback, which wants the
+// totals, makes the walk finish first. The first error, walk's or a file's,
+// cancels the rest.
+func hashAll(ctx context.Context, opts *HashOptions, walk func(emit func(hashJob) error) error) ([]File, error) {
+	var progress Progress
+	if opts.Progress != nil {
+		var jobs []hashJob
+		if err := walk(func(j hashJob) error { jobs = append(jobs, j); return nil }); err != nil {
+			return nil, err
 		}
+		progress.TotalFiles = len(jobs)
+		for _, j := range jobs {
+			if fi, err := os.Stat(j.path); err == nil && fi.Mode().IsRegular() {
+				progress.TotalBytes += fi.Size()
+			}
+		}
+		walk = jobList(jobs)
 	}
 	workers := opts.Workers
 	if workers <= 0 {
@@ -229,27 +244,27 @@ func hashJobs(ctx context.Context, jobs []hashJob, opts *HashOptions) ([]File, e
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	files := make([]File, len(jobs))
 	var (
-		next     atomic.Int64
-		wg       sync.WaitGroup
-		mu       sync.Mutex // serialises Progress calls
-		progress = total
+		jobs  = make(chan hashJob, 64)
+		wg    sync.WaitGroup
+		mu    sync.Mutex // guards files and progress, serialises Progress calls
+		files []File
 	)
-	for range min(workers, len(jobs)) {
+	for range workers {
 		wg.Go(func() {
-			for ctx.Err() == nil {
-				i := int(next.Add(1) - 1)
-				if i >= len(jobs) {
-					return
+			buf := make([]byte, readSize)
+			var done []File
+			for j := range jobs {
+				if ctx.Err() != nil {
+					continue // drain: the walk stops at its next emit
 				}
-				f, err := hashFile(jobs[i].path)
+				f, err := hashFile(j.path, buf)
 				if err != nil {
 					cancel(err)
-					return
+					continue
 				}
-				f.Path = jobs[i].rel
-				files[i] = f
+				f.Path = j.rel
+				done = append(done, f)
 				if opts.Progress != nil {
 					mu.Lock()
 					progress.Files++
@@ -258,21 +273,46 @@ func hashJobs(ctx context.Context, jobs []hashJob, opts *HashOptions) ([]File, e
 					mu.Unlock()
 				}
 			}
+			mu.Lock()
+			files = append(files, done...)
+			mu.Unlock()
 		})
 	}
+	err := walk(func(j hashJob) error {
+		select {
+		case jobs <- j:
+			return nil
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+	})
+	if err != nil {
+		cancel(err) // the workers skip what is queued
+	}
+	close(jobs)
 	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
 	if err := context.Cause(ctx); err != nil {
 		return nil, err
 	}
+	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	return files, nil
 }
+
+// readSize is the size of each worker's read buffer. Files up to this size,
+// most of a node_modules tree, are read with one system call and hashed
+// from memory; larger ones stream through it.
+const readSize = 128 << 10
 
 // openFlags opens without blocking: opening a FIFO for reading would
 // otherwise wait for a writer.
 const openFlags = os.O_RDONLY | syscall.O_NONBLOCK
 
-// hashFile hashes one file, which must be regular, in one streaming pass.
-func hashFile(name string) (File, error) {
+// hashFile hashes one file, which must be regular, in one pass, reading
+// through buf.
+func hashFile(name string, buf []byte) (File, error) {
 	f, err := os.OpenFile(name, openFlags, 0)
 	if err != nil {
 		return File{}, fmt.Errorf("catalog: %w", err)
@@ -289,22 +329,63 @@ func hashFile(name string) (File, error) {
 	if file.Size == 0 {
 		return file, nil
 	}
-	sums, err := authenticode.Digest(f, file.Size, crypto.SHA256, crypto.SHA1)
-	switch {
-	case err == nil:
-		file.Kind, file.SHA256, file.SHA1 = KindPE, sums[0], sums[1]
-		return file, nil
-	case !errors.Is(err, authenticode.ErrNotPE):
+	if err := hashContent(&file, f, buf); err != nil {
 		return File{}, fmt.Errorf("catalog: %s: %w", name, err)
 	}
-	h256, h1 := sha256.New(), sha1.New()
-	n, err := io.Copy(io.MultiWriter(h256, h1), io.NewSectionReader(f, 0, file.Size))
-	if err == nil && n != file.Size {
-		err = fmt.Errorf("file changed size while being read (%d bytes, then %d)", file.Size, n)
-	}
-	if err != nil {
-		return File{}, fmt.Errorf("catalog: %s: %w", name, err)
-	}
-	file.Kind, file.SHA256, file.SHA1 = KindFlat, h256.Sum(nil), h1.Sum(nil)
 	return file, nil
+}
+
+// hashContent sets the kind and digests of the file of file.Size bytes
+// that r reads. The first read, which holds a small file whole, serves
+// both the PE check and the hashing.
+func hashContent(file *File, r io.ReaderAt, buf []byte) error {
+	size := file.Size
+	first := buf[:min(int64(len(buf)), size)]
+	if n, err := r.ReadAt(first, 0); n < len(first) {
+		return shortRead(size, int64(n), err)
+	}
+	if len(first) >= 2 && first[0] == 'M' && first[1] == 'Z' {
+		src := r
+		if int64(len(first)) == size {
+			src = bytes.NewReader(first)
+		}
+		sums, err := authenticode.Digest(src, size, crypto.SHA256, crypto.SHA1)
+		switch {
+		case err == nil:
+			file.Kind, file.SHA256, file.SHA1 = KindPE, sums[0], sums[1]
+			return nil
+		case !errors.Is(err, authenticode.ErrNotPE):
+			return err
+		}
+	}
+	// One allocation holds both digests.
+	sums := make([]byte, 0, sha256.Size+sha1.Size)
+	if int64(len(first)) == size {
+		s256, s1 := sha256.Sum256(first), sha1.Sum(first)
+		sums = append(append(sums, s256[:]...), s1[:]...)
+	} else {
+		h256, h1 := sha256.New(), sha1.New()
+		for off := int64(0); off < size; {
+			chunk := buf[:min(int64(len(buf)), size-off)]
+			if off > 0 {
+				if n, err := r.ReadAt(chunk, off); n < len(chunk) {
+					return shortRead(size, off+int64(n), err)
+				}
+			}
+			h256.Write(chunk)
+			h1.Write(chunk)
+			off += int64(len(chunk))
+		}
+		sums = h1.Sum(h256.Sum(sums))
+	}
+	file.Kind, file.SHA256, file.SHA1 = KindFlat, sums[:sha256.Size:sha256.Size], sums[sha256.Size:]
+	return nil
+}
+
+// shortRead describes a read that stopped after n of size bytes.
+func shortRead(size, n int64, err error) error {
+	if err == nil || err == io.EOF {
+		return fmt.Errorf("file changed size while being read (%d bytes, then %d)", size, n)
+	}
+	return err
 }
