@@ -273,13 +273,14 @@ func (r *Runtime) compileModule(filename string, src []byte) (prg *goja.Program,
 		if err != nil {
 			return nil, false, false, err
 		}
-		prg, err = r.compileWrapped(filename, out)
+		prg, err = r.compileWrapped(filename, out, true)
 		if serr := syntaxError(filename, err); serr != nil {
 			return nil, false, false, serr
 		}
+		r.sources[filename] = code // positions are mapped back to it
 		return prg, esm, usesDynamicImport(out), err
 	}
-	prg, err = r.compileWrapped(filename, code)
+	prg, err = r.compileWrapped(filename, code, false)
 	if err == nil {
 		return prg, false, false, nil
 	}
@@ -291,24 +292,34 @@ func (r *Runtime) compileModule(filename string, src []byte) (prg *goja.Program,
 	if terr != nil {
 		return nil, false, false, serr // goja's own syntax error is the clearer one
 	}
-	prg, err2 := r.compileWrapped(filename, out)
+	prg, err2 := r.compileWrapped(filename, out, true)
 	if err2 != nil {
 		return nil, false, false, serr
 	}
+	r.sources[filename] = code
 	return prg, looksConvertedFromESM(out), usesDynamicImport(out), nil
 }
 
 func usesDynamicImport(out string) bool { return strings.Contains(out, "__intact_import(") }
 
-func (r *Runtime) compileWrapped(filename, code string) (*goja.Program, error) {
+// compileWrapped compiles code in the CommonJS wrapper. Source maps are
+// honoured only for code esbuild converted (mapped), and only inline: a
+// source map is never read from a file.
+func (r *Runtime) compileWrapped(filename, code string, mapped bool) (*goja.Program, error) {
 	wrapped := wrapperHead + code + wrapperTail
 	r.sources[filename] = wrapped
-	ast, err := goja.Parse(filename, wrapped, parser.WithDisableSourceMaps)
+	opt := parser.WithDisableSourceMaps
+	if mapped {
+		opt = parser.WithSourceMapLoader(func(string) ([]byte, error) { return nil, errNoSourceMapFiles })
+	}
+	ast, err := goja.Parse(filename, wrapped, opt)
 	if err != nil {
 		return nil, err
 	}
 	return goja.CompileAST(ast, false)
 }
+
+var errNoSourceMapFiles = errors.New("source maps are not read from files")
 
 var parseErrorPosition = regexp.MustCompile(`Line (\d+):(\d+) (.*?)(?: \(and \d+ more errors?\))?$`)
 

@@ -576,3 +576,14 @@ func TestBadModules(t *testing.T) {
 	a.runMain(a.policy(enforcer.Settings{}), "main.js").want(t, 0,
 		"SyntaxError undefined true\nError ERR_INVALID_WASM true\nError ERR_INVALID_WASM true\nSyntaxError undefined true\nSyntaxError undefined true\n")
 }
+
+// TestConvertedStackPositions: stack traces of TypeScript and ES modules
+// point into the file as written (esbuild's inline source map).
+func TestConvertedStackPositions(t *testing.T) {
+	a := newApp(t, map[string]string{
+		"main.js": "for (const f of ['./e.ts', './e.mjs']) try { require(f).f() } catch (e) { console.log(e.stack.split('\\n')[1].replace(__dirname, '.').replace(/\\(\\d+\\)\\)$/, ')')) }",
+		"e.ts":    "type T = number;\n\nexport function f(x?: T): T {\n  throw new Error('ts');\n}\n",
+		"e.mjs":   "import path from 'path';\n\n\nexport function f() {\n  throw new Error(path.sep);\n}\n",
+	})
+	a.runMain(nil, "main.js").want(t, 0, "\tat f (./e.ts:4:8)\n\tat f (./e.mjs:5:8)\n")
+}

@@ -28,6 +28,10 @@ func transformToCommonJS(filename, code string, typescript bool) (string, error)
 		Target:     api.ESNext,
 		Sourcefile: filename,
 		LogLevel:   api.LogLevelSilent,
+		// Stack traces point into the file as written: goja reads the
+		// inline map (and never a file: see compileWrapped).
+		Sourcemap:      api.SourceMapInline,
+		SourcesContent: api.SourcesContentExclude,
 		Supported: map[string]bool{
 			"async-generator": false,
 			"for-await":       false,
