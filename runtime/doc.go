@@ -17,7 +17,8 @@
 // checked. package.json files are read as data: they steer resolution, but
 // the file they lead to must pass the policy itself, so a tampered
 // package.json can only point at another file that is checked in turn.
-// Source maps are never read. A .node addon is checked and then refused
+// Source map files are never read (code converted by esbuild carries its
+// own inline map, so its stack traces point into the file as written). A .node addon is checked and then refused
 // (ERR_DLOPEN_FAILED): native code cannot be loaded. A .wasm module runs in
 // wazero's interpreter, which maps no executable memory.
 //
