@@ -582,6 +582,10 @@ func (r *Runtime) sourceHeader(err error) string {
 		if col < 1 || col > len(text)+1 {
 			col = 1
 		}
+		// goja marks the thrown expression; Node marks the throw.
+		if i := strings.LastIndex(text[:col-1], "throw "); i >= 0 && strings.TrimSpace(text[i+len("throw "):col-1]) == "" {
+			col = i + 1
+		}
 		return fmt.Sprintf("%s:%d\n%s\n%s^\n\n", f.SrcName(), pos.Line, text, strings.Repeat(" ", col-1))
 	}
 	return ""
