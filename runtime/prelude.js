@@ -62,7 +62,8 @@
   function formatFatal(e) {
     if (isError(e)) {
       let s = e.stack !== undefined ? nodeStack(e.stack) : String(e);
-      const keys = Object.keys(e).filter((k) => k !== 'stack' && k !== 'message');
+      // goja's GoError carries the Go value, which means nothing to users.
+      const keys = Object.keys(e).filter((k) => k !== 'stack' && k !== 'message' && !(e.name === 'GoError' && k === 'value'));
       if (keys.length > 0) {
         s += ' {\n' + keys.map((k) => `  ${k}: ${inspect(e[k])}`).join(',\n') + '\n}';
       }
