@@ -189,6 +189,13 @@ func (r *Runtime) setup() (err error) {
 	if err := r.bindPrelude(ret.(*goja.Object)); err != nil {
 		return err
 	}
+	// Dynamic code is locked before any library code runs, so that no
+	// built-in module can hold on to the original constructors.
+	if r.policy.Settings().DisableDynamicCode.Enabled {
+		if err := r.lockDynamicCode(); err != nil {
+			return err
+		}
+	}
 
 	sym, err := r.vm.RunString(`Symbol.for("` + esmMarker + `")`)
 	if err != nil {
@@ -220,12 +227,6 @@ func (r *Runtime) setup() (err error) {
 		// Node's globals are not enumerable.
 		if v := g.Get(name); v != nil {
 			g.DefineDataProperty(name, v, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
-		}
-	}
-
-	if r.policy.Settings().DisableDynamicCode.Enabled {
-		if err := r.lockDynamicCode(); err != nil {
-			return err
 		}
 	}
 	return nil
