@@ -44,7 +44,11 @@ func (r *Runtime) binding() *goja.Object {
 		if err != nil || u.Scheme != "file" {
 			r.throw(&nodeError{Code: "ERR_INVALID_URL_SCHEME", Message: "The URL must be of scheme file", Type: "TypeError"})
 		}
-		return filepath.FromSlash(u.Path)
+		p := u.Path
+		if len(p) > 2 && p[0] == '/' && p[2] == ':' && goruntime.GOOS == "windows" {
+			p = p[1:] // file:///C:/x is C:\x
+		}
+		return filepath.FromSlash(p)
 	})
 
 	set("write", func(fd int, chunk goja.Value) {
