@@ -282,9 +282,14 @@ func (r *Runtime) noticeEnforcement() {
 	if !r.policy.Enforcing() || r.cfg.NoWarnings {
 		return
 	}
+	// Node's wording, except in audit mode, where nothing is enforced.
+	what := "being enforced by system policy"
+	if r.policy.Settings().Audit.Enabled {
+		what = "being audited by system policy: would-be denials are logged, not enforced"
+	}
 	warnOnce.Do(func() {
-		fmt.Fprintf(r.cfg.Stderr, "(intact:%d) ExperimentalWarning: Code integrity is being enforced by system policy.\n"+
-			"Code integrity is an experimental feature. See docs for more info.\n", os.Getpid())
+		fmt.Fprintf(r.cfg.Stderr, "(intact:%d) ExperimentalWarning: Code integrity is %s.\n"+
+			"Code integrity is an experimental feature. See docs for more info.\n", os.Getpid(), what)
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -62,7 +63,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if errors.As(err, &status) {
 		return int(status)
 	}
-	fmt.Fprintf(stderr, "intact: %v\n", err)
+	// Errors from the intact packages already name their origin.
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "intact: ") {
+		msg = "intact: " + msg
+	}
+	fmt.Fprintln(stderr, msg)
 	return 1
 }
 
