@@ -2,8 +2,11 @@ package catalog
 
 import (
 	"bytes"
+	"cmp"
+	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/asn1"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -11,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf16"
 )
 
 // A File is one file to list in a catalog, as HashTree and HashFiles
@@ -75,8 +79,8 @@ func Build(files []File, opts BuildOptions) ([]byte, error) {
 	if opts.Time.IsZero() {
 		return nil, errors.New("catalog: build: no time given")
 	}
-	seen := map[string]string{}
-	var members []encodedMember
+	seen := make(map[string]string, len(files))
+	var listed []File
 	var empty []string
 	for _, f := range files {
 		if err := checkPath(f.Path); err != nil {
@@ -94,18 +98,12 @@ func Build(files []File, opts BuildOptions) ([]byte, error) {
 			empty = append(empty, f.Path)
 			continue
 		}
-		ms, err := buildMembers(f, version)
-		if err != nil {
+		if err := checkDigests(f, version); err != nil {
 			return nil, fmt.Errorf("catalog: build: %s: %w", f.Path, err)
 		}
-		members = append(members, ms...)
+		listed = append(listed, f)
 	}
-	// Members sorted by tag bytes, as MakeCat sorts them.
-	slices.SortStableFunc(members, func(a, b encodedMember) int { return bytes.Compare(a.tag, b.tag) })
-	subjects := make([][]byte, len(members))
-	for i, m := range members {
-		subjects[i] = m.der
-	}
+	members := encodeMembers(listed, version)
 
 	var exts [][]byte
 	slices.Sort(empty)
@@ -123,7 +121,7 @@ func Build(files []File, opts BuildOptions) ([]byte, error) {
 	}
 	tail := [][]byte{derTime(opts.Time), algorithmIdentifier(alg)}
 	if len(members) > 0 {
-		tail = append(tail, tlv(tagSequence, subjects...))
+		tail = append(tail, tlv(tagSequence, members))
 	}
 	if len(exts) > 0 {
 		tail = append(tail, tlv(ctx(0, true), tlv(tagSequence, exts...)))
@@ -152,44 +150,212 @@ func checkPath(p string) error {
 
 func windowsPath(p string) string { return strings.ReplaceAll(p, "/", `\`) }
 
-// An encodedMember is a TrustedSubject's tag and complete encoding.
-type encodedMember struct {
-	tag, der []byte
-}
-
-// buildMembers encodes f's members: one in v1, the SHA-256 member and the
-// SHA-1 compatibility member in v2.
-func buildMembers(f File, version int) ([]encodedMember, error) {
+// checkDigests refuses a file that cannot be a member: unknown kind or
+// missing digests.
+func checkDigests(f File, version int) error {
 	if f.Kind != KindPE && f.Kind != KindFlat {
-		return nil, fmt.Errorf("kind %v is neither PE nor flat", f.Kind)
+		return fmt.Errorf("kind %v is neither PE nor flat", f.Kind)
 	}
-	if len(f.SHA1) != 20 || (version == 2 && len(f.SHA256) != 32) {
-		return nil, errors.New("missing digest")
+	if len(f.SHA1) != sha1.Size || (version == 2 && len(f.SHA256) != sha256.Size) {
+		return errors.New("missing digest")
 	}
-	filePath := attribute(oidNameValue, nameValue(NewAttribute("FilePath", windowsPath(f.Path))))
-	if version == 1 {
-		guid := guidFlat
-		if f.Kind == KindPE {
-			guid = guidPE
-		}
-		tag := utf16z(strings.ToUpper(hex.EncodeToString(f.SHA1)))
-		info := attribute(oidMemberInfo, tlv(tagSequence, derBMP(guid), derInt(512)))
-		return []encodedMember{member(tag, info, filePath, indirectData(f, version))}, nil
-	}
-	n := 2
-	if f.Kind == KindPE {
-		n = 0
-	}
-	info := attribute(oidMemberInfo2, []byte{ctx(n, false), 0})
-	return []encodedMember{
-		member(f.SHA256, info, filePath, indirectData(f, version)),
-		member(f.SHA1, info, filePath),
-	}, nil
+	return nil
 }
 
-// member encodes TrustedSubject{tag, SET OF attributes}.
-func member(tag []byte, attrs ...[]byte) encodedMember {
-	return encodedMember{tag, tlv(tagSequence, derOctets(tag), derSet(attrs...))}
+// encodeMembers returns the encodings of files' members, sorted by tag as
+// MakeCat sorts them, and concatenated; members with equal tags (files
+// with equal contents) keep the order of files. Each file gives one member
+// in v1, a SHA-256 member and a SHA-1 compatibility member in v2.
+//
+// A node_modules tree has tens of thousands of members, so the members are
+// sorted before they are encoded, then each is written once, into a buffer
+// of the exact size, and what all members of a kind share is encoded once
+// per catalog.
+func encodeMembers(files []File, version int) []byte {
+	type member struct {
+		prefix uint64 // the tag's first 8 bytes: most comparisons end there
+		tag    []byte
+		file   int  // index in files
+		compat bool // v2's SHA-1 compatibility member
+	}
+	e := newMemberEncoder(version)
+	members := make([]member, 0, len(files)*version)
+	size := 0
+	for i, f := range files {
+		filePath := len(e.filePath(f.Path))
+		info := len(e.info[f.Kind])
+		indirect := len(e.indirect[f.Kind])
+		if version == 1 {
+			tag := utf16z(strings.ToUpper(hex.EncodeToString(f.SHA1)))
+			members = append(members, member{binary.BigEndian.Uint64(tag), tag, i, false})
+			size += memberLen(len(tag), info+filePath+indirect)
+			continue
+		}
+		members = append(members,
+			member{binary.BigEndian.Uint64(f.SHA256), f.SHA256, i, false},
+			member{binary.BigEndian.Uint64(f.SHA1), f.SHA1, i, true})
+		size += memberLen(len(f.SHA256), info+filePath+indirect) + memberLen(len(f.SHA1), info+filePath)
+	}
+	// Ties keep the order of files, main member first.
+	slices.SortFunc(members, func(a, b member) int {
+		if c := cmp.Compare(a.prefix, b.prefix); c != 0 {
+			return c
+		}
+		if c := bytes.Compare(a.tag, b.tag); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.file, b.file); c != 0 {
+			return c
+		}
+		return boolCompare(a.compat, b.compat)
+	})
+	out := make([]byte, 0, size)
+	for _, m := range members {
+		f := files[m.file]
+		info, filePath := e.info[f.Kind], e.filePath(f.Path)
+		if m.compat {
+			out = e.appendMember(out, m.tag, info, filePath)
+			continue
+		}
+		digest := f.SHA256
+		if version == 1 {
+			digest = f.SHA1
+		}
+		out = e.appendMember(out, m.tag, info, filePath, e.indirectData(f.Kind, digest))
+	}
+	return out
+}
+
+func boolCompare(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// memberLen returns the size of a member with the given tag and attributes
+// sizes.
+func memberLen(tag, attrs int) int {
+	return tlvLen(tlvLen(tag) + tlvLen(attrs))
+}
+
+// A memberEncoder encodes the members of one catalog version.
+type memberEncoder struct {
+	// info is the member info attribute of each kind; indirect the
+	// SPC_INDIRECT_DATA attribute with a zero digest, which is its last
+	// bytes.
+	info, indirect map[Kind][]byte
+	// nameValueOID is the encoded name-value attribute type, and
+	// filePathName the first two fields of a FilePath name-value: its
+	// name and its flags.
+	nameValueOID, filePathName []byte
+	// Scratch space reused from member to member.
+	attrs                              [][]byte
+	valueBuf, filePathBuf, indirectBuf []byte
+}
+
+func newMemberEncoder(version int) *memberEncoder {
+	e := &memberEncoder{
+		info:         map[Kind][]byte{},
+		indirect:     map[Kind][]byte{},
+		nameValueOID: derOID(oidNameValue),
+		filePathName: slices.Concat(derBMP("FilePath"), derInt(int64(DefaultFlags))),
+	}
+	for _, k := range []Kind{KindPE, KindFlat} {
+		if version == 1 {
+			guid := guidFlat
+			if k == KindPE {
+				guid = guidPE
+			}
+			e.info[k] = attribute(oidMemberInfo, tlv(tagSequence, derBMP(guid), derInt(512)))
+		} else {
+			n := 2
+			if k == KindPE {
+				n = 0
+			}
+			e.info[k] = attribute(oidMemberInfo2, []byte{ctx(n, false), 0})
+		}
+		e.indirect[k] = indirectData(File{Kind: k, SHA256: make([]byte, sha256.Size), SHA1: make([]byte, sha1.Size)}, version)
+	}
+	return e
+}
+
+// filePath returns the FilePath attribute of the file at p, as
+// attribute(oidNameValue, nameValue(NewAttribute("FilePath",
+// windowsPath(p)))) encodes it. It is valid until the next call.
+func (e *memberEncoder) filePath(p string) []byte {
+	e.valueBuf = appendWindowsPathZ(e.valueBuf[:0], p)
+	value := e.valueBuf
+	nv := len(e.filePathName) + tlvLen(len(value)) // NameValue contents
+	b := appendHeader(e.filePathBuf[:0], tagSequence, len(e.nameValueOID)+tlvLen(tlvLen(nv)))
+	b = append(b, e.nameValueOID...)
+	b = appendHeader(b, tagSet, tlvLen(nv))
+	b = appendHeader(b, tagSequence, nv)
+	b = append(b, e.filePathName...)
+	b = appendHeader(b, tagOctetString, len(value))
+	b = append(b, value...)
+	e.filePathBuf = b
+	return b
+}
+
+// appendWindowsPathZ appends utf16z(windowsPath(p)) to b: p with
+// backslashes for slashes, in UTF-16LE with a terminating NUL.
+func appendWindowsPathZ(b []byte, p string) []byte {
+	for _, r := range p { // invalid UTF-8 gives U+FFFD, as in utf16z
+		if r == '/' {
+			r = '\\'
+		}
+		if r >= 0x10000 {
+			r1, r2 := utf16.EncodeRune(r)
+			b = append(b, byte(r1), byte(r1>>8), byte(r2), byte(r2>>8))
+			continue
+		}
+		b = append(b, byte(r), byte(r>>8))
+	}
+	return append(b, 0, 0)
+}
+
+// indirectData returns the SPC_INDIRECT_DATA attribute of a file of the
+// given kind and main digest, as the package function indirectData
+// encodes it. It is valid until the next call.
+func (e *memberEncoder) indirectData(k Kind, digest []byte) []byte {
+	b := append(e.indirectBuf[:0], e.indirect[k]...)
+	copy(b[len(b)-len(digest):], digest)
+	e.indirectBuf = b
+	return b
+}
+
+// appendMember appends TrustedSubject{tag, SET OF attrs} to b.
+func (e *memberEncoder) appendMember(b, tag []byte, attrs ...[]byte) []byte {
+	e.attrs = append(e.attrs[:0], attrs...)
+	slices.SortFunc(e.attrs, bytes.Compare) // DER SET OF order, as derSet
+	n := 0
+	for _, a := range e.attrs {
+		n += len(a)
+	}
+	b = appendHeader(b, tagSequence, tlvLen(len(tag))+tlvLen(n))
+	b = appendHeader(b, tagOctetString, len(tag))
+	b = append(b, tag...)
+	b = appendHeader(b, tagSet, n)
+	for _, a := range e.attrs {
+		b = append(b, a...)
+	}
+	return b
+}
+
+// appendHeader appends the tag and length of an element with n bytes of
+// contents.
+func appendHeader(b []byte, tag byte, n int) []byte {
+	return appendLength(append(b, tag), n)
+}
+
+// tlvLen returns the size of an element with n bytes of contents.
+func tlvLen(n int) int {
+	var length [5]byte
+	return 1 + len(appendLength(length[:0], n)) + n
 }
 
 // attribute encodes Attribute{type, SET{value}}.

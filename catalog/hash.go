@@ -17,7 +17,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 
 	"github.com/intactdev/intact/authenticode"
 )
@@ -245,32 +244,34 @@ func hashAll(ctx context.Context, opts *HashOptions, walk func(emit func(hashJob
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var (
-		jobs  = make(chan hashJob, 64)
-		wg    sync.WaitGroup
-		mu    sync.Mutex // guards files and progress, serialises Progress calls
-		files []File
+		batches = make(chan []hashJob, workers)
+		wg      sync.WaitGroup
+		mu      sync.Mutex // guards files and progress, serialises Progress calls
+		files   []File
 	)
 	for range workers {
 		wg.Go(func() {
 			buf := make([]byte, readSize)
 			var done []File
-			for j := range jobs {
-				if ctx.Err() != nil {
-					continue // drain: the walk stops at its next emit
-				}
-				f, err := hashFile(j.path, buf)
-				if err != nil {
-					cancel(err)
-					continue
-				}
-				f.Path = j.rel
-				done = append(done, f)
-				if opts.Progress != nil {
-					mu.Lock()
-					progress.Files++
-					progress.Bytes += f.Size
-					opts.Progress(progress)
-					mu.Unlock()
+			for batch := range batches {
+				for _, j := range batch {
+					if ctx.Err() != nil {
+						break // drain: the walk stops at its next send
+					}
+					f, err := hashFile(j.path, buf)
+					if err != nil {
+						cancel(err)
+						break
+					}
+					f.Path = j.rel
+					done = append(done, f)
+					if opts.Progress != nil {
+						mu.Lock()
+						progress.Files++
+						progress.Bytes += f.Size
+						opts.Progress(progress)
+						mu.Unlock()
+					}
 				}
 			}
 			mu.Lock()
@@ -278,18 +279,32 @@ func hashAll(ctx context.Context, opts *HashOptions, walk func(emit func(hashJob
 			mu.Unlock()
 		})
 	}
-	err := walk(func(j hashJob) error {
+	// Jobs travel in batches: most files take microseconds to hash, and a
+	// channel operation per file would cost as much in scheduling.
+	batch := make([]hashJob, 0, batchSize)
+	send := func() error {
 		select {
-		case jobs <- j:
+		case batches <- batch:
+			batch = make([]hashJob, 0, batchSize)
 			return nil
 		case <-ctx.Done():
 			return context.Cause(ctx)
 		}
+	}
+	err := walk(func(j hashJob) error {
+		batch = append(batch, j)
+		if len(batch) < batchSize {
+			return nil
+		}
+		return send()
 	})
+	if err == nil && len(batch) > 0 {
+		err = send()
+	}
 	if err != nil {
 		cancel(err) // the workers skip what is queued
 	}
-	close(jobs)
+	close(batches)
 	wg.Wait()
 	if err != nil {
 		return nil, err
@@ -301,32 +316,24 @@ func hashAll(ctx context.Context, opts *HashOptions, walk func(emit func(hashJob
 	return files, nil
 }
 
+// batchSize is the number of files handed to a worker at a time.
+const batchSize = 16
+
 // readSize is the size of each worker's read buffer. Files up to this size,
 // most of a node_modules tree, are read with one system call and hashed
 // from memory; larger ones stream through it.
 const readSize = 128 << 10
 
-// openFlags opens without blocking: opening a FIFO for reading would
-// otherwise wait for a writer.
-const openFlags = os.O_RDONLY | syscall.O_NONBLOCK
-
 // hashFile hashes one file, which must be regular, in one pass, reading
 // through buf.
 func hashFile(name string, buf []byte) (File, error) {
-	f, err := os.OpenFile(name, openFlags, 0)
+	f, size, err := openRegular(name)
 	if err != nil {
 		return File{}, fmt.Errorf("catalog: %w", err)
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return File{}, fmt.Errorf("catalog: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
-		return File{}, fmt.Errorf("catalog: %s: not a regular file (%v)", name, fi.Mode().Type())
-	}
-	file := File{Size: fi.Size()}
-	if file.Size == 0 {
+	file := File{Size: size}
+	if size == 0 {
 		return file, nil
 	}
 	if err := hashContent(&file, f, buf); err != nil {
