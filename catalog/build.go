@@ -103,7 +103,7 @@ func Build(files []File, opts BuildOptions) ([]byte, error) {
 		}
 		listed = append(listed, f)
 	}
-	members := encodeMembers(listed, version)
+	members := newMemberList(listed, version)
 
 	var exts [][]byte
 	slices.Sort(empty)
@@ -119,24 +119,70 @@ func Build(files []File, opts BuildOptions) ([]byte, error) {
 	if version == 1 {
 		alg = oidCatalogMember1
 	}
-	tail := [][]byte{derTime(opts.Time), algorithmIdentifier(alg)}
-	if len(members) > 0 {
-		tail = append(tail, tlv(tagSequence, members))
-	}
+	var extensions []byte
 	if len(exts) > 0 {
-		tail = append(tail, tlv(ctx(0, true), tlv(tagSequence, exts...)))
+		extensions = tlv(ctx(0, true), tlv(tagSequence, exts...))
 	}
-	// The list identifier: the first 16 bytes of the SHA-256 of everything
-	// else in the CTL, so equal inputs give equal catalogs and different
-	// ones different identifiers.
-	h := sha256.New()
-	for _, t := range tail {
-		h.Write(t)
+	return writeCatalog(derTime(opts.Time), algorithmIdentifier(alg), members, extensions), nil
+}
+
+// writeCatalog returns encodeSignedData(ctl, nil, nil, nil), the unsigned
+// catalog, for the CTL
+//
+//	{{catalogList}, listID, thisUpdate, algorithm, {members}, [0] extensions}
+//
+// with the members SEQUENCE left out when there are none. Each header is
+// written before its contents and the members once, into a buffer of the
+// catalog's size: the members can be megabytes, which nested tlv calls
+// would copy once per level.
+func writeCatalog(thisUpdate, algorithm []byte, members *memberList, extensions []byte) []byte {
+	// The list identifier is the first 16 bytes of the SHA-256 of what
+	// follows it in the CTL, so equal inputs give equal catalogs and
+	// different ones different identifiers.
+	const listIDLen = 16
+	var (
+		list       = tlv(tagSequence, derOID(oidCatalogList))
+		ctlType    = derOID(oidCTL)
+		sdType     = derOID(oidSignedData)
+		sdVersion  = derInt(1)
+		membersLen = 0
+	)
+	if members.size > 0 {
+		membersLen = tlvLen(members.size)
 	}
-	listID := h.Sum(nil)[:16]
-	ctl := tlv(tagSequence, slices.Concat(
-		[][]byte{tlv(tagSequence, derOID(oidCatalogList)), derOctets(listID)}, tail)...)
-	return encodeSignedData(ctl, nil, nil, nil), nil
+	ctl := len(list) + tlvLen(listIDLen) + len(thisUpdate) + len(algorithm) + membersLen + len(extensions)
+	content := len(ctlType) + tlvLen(tlvLen(ctl))
+	sd := len(sdVersion) + tlvLen(0) + tlvLen(content) + tlvLen(0)
+	contentInfo := len(sdType) + tlvLen(tlvLen(sd))
+
+	// ContentInfo{signedData, [0] SignedData{1, {} digest algorithms,
+	// {CTL, [0] ctl}, {} signer infos}}.
+	b := make([]byte, 0, tlvLen(contentInfo))
+	b = appendHeader(b, tagSequence, contentInfo)
+	b = append(b, sdType...)
+	b = appendHeader(b, ctx(0, true), tlvLen(sd))
+	b = appendHeader(b, tagSequence, sd)
+	b = append(b, sdVersion...)
+	b = appendHeader(b, tagSet, 0)
+	b = appendHeader(b, tagSequence, content)
+	b = append(b, ctlType...)
+	b = appendHeader(b, ctx(0, true), tlvLen(ctl))
+	b = appendHeader(b, tagSequence, ctl)
+	b = append(b, list...)
+	b = appendHeader(b, tagOctetString, listIDLen)
+	listID := len(b)
+	b = append(b, make([]byte, listIDLen)...)
+	rest := len(b)
+	b = append(b, thisUpdate...)
+	b = append(b, algorithm...)
+	if members.size > 0 {
+		b = appendHeader(b, tagSequence, members.size)
+		b = members.appendTo(b)
+	}
+	b = append(b, extensions...)
+	sum := sha256.Sum256(b[rest:])
+	copy(b[listID:], sum[:listIDLen])
+	return appendHeader(b, tagSet, 0)
 }
 
 // checkPath refuses paths that are not clean relative slash paths.
@@ -162,42 +208,54 @@ func checkDigests(f File, version int) error {
 	return nil
 }
 
-// encodeMembers returns the encodings of files' members, sorted by tag as
-// MakeCat sorts them, and concatenated; members with equal tags (files
-// with equal contents) keep the order of files. Each file gives one member
-// in v1, a SHA-256 member and a SHA-1 compatibility member in v2.
+// A memberList is the members of a catalog's files, sorted by tag as
+// MakeCat sorts them; members with equal tags (files with equal contents)
+// keep the order of files. Each file gives one member in v1, a SHA-256
+// member and a SHA-1 compatibility member in v2.
 //
 // A node_modules tree has tens of thousands of members, so the members are
-// sorted before they are encoded, then each is written once, into a buffer
-// of the exact size, and what all members of a kind share is encoded once
-// per catalog.
-func encodeMembers(files []File, version int) []byte {
-	type member struct {
-		prefix uint64 // the tag's first 8 bytes: most comparisons end there
-		tag    []byte
-		file   int  // index in files
-		compat bool // v2's SHA-1 compatibility member
+// sorted before they are encoded, then each is written once, straight into
+// the catalog, and what all members of a kind share is encoded once per
+// catalog.
+type memberList struct {
+	enc     *memberEncoder
+	files   []File
+	version int
+	members []member
+	size    int // of the encoded members
+}
+
+type member struct {
+	prefix uint64 // the tag's first 8 bytes: most comparisons end there
+	tag    []byte
+	file   int  // index in files
+	compat bool // v2's SHA-1 compatibility member
+}
+
+func newMemberList(files []File, version int) *memberList {
+	l := &memberList{
+		enc:     newMemberEncoder(version),
+		files:   files,
+		version: version,
+		members: make([]member, 0, len(files)*version),
 	}
-	e := newMemberEncoder(version)
-	members := make([]member, 0, len(files)*version)
-	size := 0
 	for i, f := range files {
-		filePath := len(e.filePath(f.Path))
-		info := len(e.info[f.Kind])
-		indirect := len(e.indirect[f.Kind])
+		filePath := len(l.enc.filePath(f.Path))
+		info := len(l.enc.info[f.Kind])
+		indirect := len(l.enc.indirect[f.Kind])
 		if version == 1 {
 			tag := utf16z(strings.ToUpper(hex.EncodeToString(f.SHA1)))
-			members = append(members, member{binary.BigEndian.Uint64(tag), tag, i, false})
-			size += memberLen(len(tag), info+filePath+indirect)
+			l.members = append(l.members, member{binary.BigEndian.Uint64(tag), tag, i, false})
+			l.size += memberLen(len(tag), info+filePath+indirect)
 			continue
 		}
-		members = append(members,
+		l.members = append(l.members,
 			member{binary.BigEndian.Uint64(f.SHA256), f.SHA256, i, false},
 			member{binary.BigEndian.Uint64(f.SHA1), f.SHA1, i, true})
-		size += memberLen(len(f.SHA256), info+filePath+indirect) + memberLen(len(f.SHA1), info+filePath)
+		l.size += memberLen(len(f.SHA256), info+filePath+indirect) + memberLen(len(f.SHA1), info+filePath)
 	}
 	// Ties keep the order of files, main member first.
-	slices.SortFunc(members, func(a, b member) int {
+	slices.SortFunc(l.members, func(a, b member) int {
 		if c := cmp.Compare(a.prefix, b.prefix); c != 0 {
 			return c
 		}
@@ -209,21 +267,26 @@ func encodeMembers(files []File, version int) []byte {
 		}
 		return boolCompare(a.compat, b.compat)
 	})
-	out := make([]byte, 0, size)
-	for _, m := range members {
-		f := files[m.file]
+	return l
+}
+
+// appendTo appends the encoded members, l.size bytes, to b.
+func (l *memberList) appendTo(b []byte) []byte {
+	e := l.enc
+	for _, m := range l.members {
+		f := l.files[m.file]
 		info, filePath := e.info[f.Kind], e.filePath(f.Path)
 		if m.compat {
-			out = e.appendMember(out, m.tag, info, filePath)
+			b = e.appendMember(b, m.tag, info, filePath)
 			continue
 		}
 		digest := f.SHA256
-		if version == 1 {
+		if l.version == 1 {
 			digest = f.SHA1
 		}
-		out = e.appendMember(out, m.tag, info, filePath, e.indirectData(f.Kind, digest))
+		b = e.appendMember(b, m.tag, info, filePath, e.indirectData(f.Kind, digest))
 	}
-	return out
+	return b
 }
 
 func boolCompare(a, b bool) int {
