@@ -4,146 +4,379 @@
 //   - a generated app of 2,000 CommonJS modules (and a JSON file), run with
 //     no policy and under a real WDAC policy with a signed catalog of every
 //     file (the TEST-ONLY keys in cmd/intact/testdata/pki);
+//   - the npm acceptance set of internal/npmcompat (its pinned packages,
+//     installed with npm, each driven by its script), every script run with
+//     no policy, under the policy with a signed catalog of the whole app
+//     (node_modules included), and with node for reference;
 //   - start-up: intact run hello.js against node hello.js.
 //
-// Runs alternate between the variants so that drift in the machine's load
-// affects them alike. Run it from the repository root:
+// Every round runs each variant once; within a round the variants of one
+// program run back to back, in reverse order every other round, so that
+// drift in the machine's load affects them alike. Before timing, each
+// program runs once per variant, and its output with enforcement must equal
+// its output without. Run it from the repository root:
 //
-//	go run ./bench/runtime [-n 15] [-modules 2000]
+//	go run ./bench/runtime [-n 15] [-modules 2000] [-npm=false]
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
+	"text/tabwriter"
 	"time"
+
+	"github.com/intactdev/intact/internal/npmcompat"
 )
 
 func main() {
-	runs := flag.Int("n", 15, "timed runs of each variant")
+	runs := flag.Int("n", 15, "timed rounds; each runs every variant once")
 	modules := flag.Int("modules", 2000, "modules in the generated app")
+	npm := flag.Bool("npm", true, "also run the npm package set of internal/npmcompat (installs it with npm)")
 	flag.Parse()
-	if err := bench(*runs, *modules); err != nil {
+	if *runs < 1 || *modules < 1 {
+		fmt.Fprintln(os.Stderr, "bench: -n and -modules must be at least 1")
+		os.Exit(2)
+	}
+	if err := bench(*runs, *modules, *npm); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func bench(runs, modules int) error {
+// Paths relative to the repository root, where the command must run.
+const (
+	pkiDir     = "cmd/intact/testdata/pki"
+	scriptsDir = "internal/npmcompat/scripts"
+)
+
+func bench(runs, modules int, npm bool) error {
+	if _, err := os.Stat(pkiDir); err != nil {
+		return fmt.Errorf("run from the repository root: %w", err)
+	}
 	dir, err := os.MkdirTemp("", "intact-bench-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
 
-	intact := filepath.Join(dir, "intact")
-	if err := sh("", "go", "build", "-o", intact, "./cmd/intact"); err != nil {
+	intact, err := npmcompat.BuildIntact(dir)
+	if err != nil {
 		return err
 	}
+	s, err := newSigner(intact, dir)
+	if err != nil {
+		return err
+	}
+
 	app := filepath.Join(dir, "app")
 	if err := generateApp(app, modules); err != nil {
 		return err
 	}
-	pki, err := filepath.Abs("cmd/intact/testdata/pki")
+	enforce, err := s.sign(app)
 	if err != nil {
 		return err
 	}
-	policy := filepath.Join(dir, "policy.xml")
-	if err := os.WriteFile(policy, []byte(enforcePolicy), 0o644); err != nil {
-		return err
-	}
-	catalog := filepath.Join(dir, "app.cat")
-	if err := sh("", intact, "catalog", "new", app, "-o", catalog,
-		"--cert", filepath.Join(pki, "leaf-ec.pem"), "--key", filepath.Join(pki, "leaf-ec.key"),
-		"--chain", filepath.Join(pki, "root.pem")); err != nil {
-		return err
-	}
-	main := filepath.Join(app, "main.js")
-	hello := filepath.Join(app, "hello.js")
-
-	variants := []variant{
-		{name: fmt.Sprintf("%d modules, no policy", modules), argv: []string{intact, "run", main}},
-		{name: fmt.Sprintf("%d modules, enforcing (policy + signed catalog)", modules),
-			argv: []string{intact, "run", "--no-warnings", "--policy", policy, "--catalog", catalog, main}},
+	main, hello := filepath.Join(app, "main.js"), filepath.Join(app, "hello.js")
+	generated := program{label: fmt.Sprintf("%d modules", modules), variants: []*variant{
+		{name: "no policy", argv: []string{intact, "run", main}},
+		{name: "enforcing", argv: slices.Concat([]string{intact, "run"}, enforce, []string{main})},
+	}}
+	startup := program{label: "hello.js", variants: []*variant{
 		{name: "intact run hello.js", argv: []string{intact, "run", hello}},
-		{name: "intact run hello.js, enforcing", argv: []string{intact, "run", "--no-warnings", "--policy", policy, "--catalog", catalog, hello}},
+		{name: "intact run hello.js, enforcing", argv: slices.Concat([]string{intact, "run"}, enforce, []string{hello})},
+	}}
+	node, err := exec.LookPath("node")
+	if err == nil {
+		startup.variants = append(startup.variants, &variant{name: "node hello.js", argv: []string{node, hello}})
 	}
-	if node, err := exec.LookPath("node"); err == nil {
-		variants = append(variants, variant{name: "node hello.js", argv: []string{node, hello}})
-	}
-	for i := range variants { // warm the page cache and check each works
-		if err := variants[i].run(); err != nil {
+	programs := []program{generated, startup}
+
+	var npmSet []program
+	var npmHello program // the fixed cost of enforcing with the npm app's catalog
+	var npmFiles int
+	if npm {
+		npmApp := filepath.Join(dir, "npm")
+		scripts, err := installNpmApp(npmApp)
+		if err != nil {
+			return fmt.Errorf("%w (-npm=false skips the npm package set)", err)
+		}
+		if err := write(filepath.Join(npmApp, "hello.js"), "console.log('hello');\n"); err != nil {
 			return err
 		}
-		variants[i].times, variants[i].cpu = nil, nil
+		if npmFiles, err = countFiles(npmApp); err != nil {
+			return err
+		}
+		if enforce, err = s.sign(npmApp); err != nil {
+			return err
+		}
+		for _, script := range scripts {
+			args := append([]string{script}, npmcompat.ScriptArgs[script]...)
+			p := program{label: script, variants: []*variant{
+				{name: "off", dir: npmApp, argv: slices.Concat([]string{intact, "run"}, args)},
+				{name: "on", dir: npmApp, argv: slices.Concat([]string{intact, "run"}, enforce, args)},
+			}}
+			if node != "" {
+				p.variants = append(p.variants, &variant{name: "node", dir: npmApp, argv: slices.Concat([]string{node}, args)})
+			}
+			npmSet = append(npmSet, p)
+		}
+		npmHello = program{label: "hello.js in the npm app", variants: []*variant{
+			{name: "off", dir: npmApp, argv: []string{intact, "run", "hello.js"}},
+			{name: "on", dir: npmApp, argv: slices.Concat([]string{intact, "run"}, enforce, []string{"hello.js"})},
+		}}
+		programs = append(programs, npmSet...)
+		programs = append(programs, npmHello)
 	}
-	for r := 0; r < runs; r++ {
-		for i := range variants {
-			if err := variants[i].run(); err != nil {
+
+	// Warm the page cache, and check that every variant works and that
+	// enforcement changes no output. The first variant of each program runs
+	// without a policy, the second enforcing, the third (if any) is node.
+	for _, p := range programs {
+		var outs []string
+		for _, v := range p.variants {
+			out, err := v.run()
+			if err != nil {
 				return err
+			}
+			outs = append(outs, out)
+			v.wall, v.cpu = nil, nil
+		}
+		if outs[1] != outs[0] {
+			return fmt.Errorf("%s: the output with enforcement differs from the output without", p.label)
+		}
+		if len(outs) > 2 && outs[2] != outs[0] {
+			fmt.Printf("note: %s prints something else under node than under intact\n", p.label)
+		}
+	}
+
+	fmt.Printf("%d rounds, alternating; load average %s at start\n", runs, loadavg())
+	for r := 0; r < runs; r++ {
+		for _, p := range programs {
+			vs := p.variants
+			for i := range vs {
+				v := vs[i]
+				if r%2 == 1 {
+					v = vs[len(vs)-1-i]
+				}
+				if _, err := v.run(); err != nil {
+					return err
+				}
 			}
 		}
 	}
-	fmt.Printf("%d runs each, alternating\n\n", runs)
-	fmt.Printf("%-52s %10s %10s %10s %12s %10s\n", "variant", "wall med", "wall min", "wall max", "cpu med", "cpu min")
-	for _, v := range variants {
-		med, lo, hi := v.stats()
-		cmed, clo, _ := stats(v.cpu)
-		fmt.Printf("%-52s %10s %10s %10s %12s %10s\n", v.name, ms(med), ms(lo), ms(hi), ms(cmed), ms(clo))
-	}
-	ratio := func(a, b int, cpu bool) float64 {
-		x, y := variants[a].times, variants[b].times
-		if cpu {
-			x, y = variants[a].cpu, variants[b].cpu
+	fmt.Printf("load average %s at end\n\n", loadavg())
+
+	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "variant\twall med\twall min\twall max\tcpu med\tcpu min\t")
+	for _, p := range []program{generated, startup} {
+		for _, v := range p.variants {
+			name := v.name
+			if p.label != startup.label {
+				name = p.label + ", " + v.name
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t\n", name, ms(median(v.wall)), ms(slices.Min(v.wall)),
+				ms(slices.Max(v.wall)), ms(median(v.cpu)), ms(slices.Min(v.cpu)))
 		}
-		mx, _, _ := stats(x)
-		my, _, _ := stats(y)
-		return float64(mx) / float64(my)
 	}
-	fmt.Printf("\nenforcement overhead, %d-module app (median on/off): wall %+.1f%%, cpu %+.1f%%\n",
-		modules, 100*(ratio(1, 0, false)-1), 100*(ratio(1, 0, true)-1))
-	if len(variants) > 4 {
-		fmt.Printf("start-up, intact run hello.js / node hello.js (median): wall %.2f, cpu %.2f\n", ratio(2, 4, false), ratio(2, 4, true))
+	w.Flush()
+	off, on := generated.variants[0], generated.variants[1]
+	fmt.Printf("\nenforcement overhead, %d-module app (median on/off): wall %s, cpu %s\n",
+		modules, change(on.wall, off.wall), change(on.cpu, off.cpu))
+	if vs := startup.variants; len(vs) > 2 {
+		fmt.Printf("start-up, intact run hello.js / node hello.js (median): wall %.2fx, cpu %.2fx\n",
+			ratio(vs[0].wall, vs[2].wall), ratio(vs[0].cpu, vs[2].cpu))
+	}
+
+	if npm {
+		fmt.Printf("\nnpm package set (internal/npmcompat): %d scripts, %d files in the app and its signed catalog;\n", len(npmSet), npmFiles)
+		fmt.Printf("medians; off = intact run, on = intact run enforcing (policy + signed catalog)\n\n")
+		reportNpm(npmSet)
+		off, on := npmHello.variants[0], npmHello.variants[1]
+		fmt.Printf("fixed cost per process of enforcing with this catalog (hello.js in the npm app, median on - off): wall %s, cpu %s\n",
+			ms(median(on.wall)-median(off.wall)), ms(median(on.cpu)-median(off.cpu)))
 	}
 	return nil
 }
 
-type variant struct {
-	name  string
-	argv  []string
-	times []time.Duration // wall
-	cpu   []time.Duration // user + system, which a busy machine disturbs less
+// A program is one thing to run, in several variants (no policy,
+// enforcing, node) that are compared with each other.
+type program struct {
+	label    string
+	variants []*variant
 }
 
-func (v *variant) run() error {
+// reportNpm prints, for each script of the npm set and for the whole set
+// (the median over the rounds of each round's sum over the scripts), the
+// median wall and CPU time of every variant and the on/off change.
+func reportNpm(set []program) {
+	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(w, "script\twall off\twall on\ton/off\tcpu off\tcpu on\ton/off\t")
+	withNode := len(set[0].variants) > 2
+	if withNode {
+		fmt.Fprint(w, "wall node\tcpu node\tcpu off/node\t")
+	}
+	fmt.Fprintln(w)
+	row := func(label string, vs []*variant) {
+		off, on := vs[0], vs[1]
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t", label, ms(median(off.wall)), ms(median(on.wall)), change(on.wall, off.wall),
+			ms(median(off.cpu)), ms(median(on.cpu)), change(on.cpu, off.cpu))
+		if withNode {
+			node := vs[2]
+			fmt.Fprintf(w, "%s\t%s\t%.2fx\t", ms(median(node.wall)), ms(median(node.cpu)), ratio(off.cpu, node.cpu))
+		}
+		fmt.Fprintln(w)
+	}
+	total := make([]*variant, len(set[0].variants))
+	for i := range total {
+		total[i] = &variant{}
+	}
+	for _, p := range set {
+		for i, v := range p.variants {
+			total[i].add(v)
+		}
+		row(p.label, p.variants)
+	}
+	row("total", total)
+	w.Flush()
+	fmt.Printf("\nenforcement overhead, npm package set (median of round totals, on/off): wall %s, cpu %s\n",
+		change(total[1].wall, total[0].wall), change(total[1].cpu, total[0].cpu))
+}
+
+// installNpmApp installs npmcompat.Packages with npm into dir and puts the
+// driver scripts of internal/npmcompat beside node_modules, as
+// npmcompat.App does for the tests. It returns the scripts' names.
+func installNpmApp(dir string) ([]string, error) {
+	npm, err := exec.LookPath("npm")
+	if err != nil {
+		return nil, errors.New("npm is not installed: cannot install the npm package set")
+	}
+	if err := write(filepath.Join(dir, "package.json"), `{"name":"intact-bench-npm","private":true}`+"\n"); err != nil {
+		return nil, err
+	}
+	// The flags of npmcompat's install, and the local npm cache first.
+	args := slices.Concat([]string{"install", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock",
+		"--loglevel=error", "--prefer-offline"}, npmcompat.Packages)
+	if err := sh(dir, npm, args...); err != nil {
+		return nil, err
+	}
+	scripts := npmcompat.Scripts()
+	for _, name := range scripts {
+		data, err := os.ReadFile(filepath.Join(scriptsDir, name))
+		if err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	return scripts, nil
+}
+
+// signer makes catalogs signed by a leaf of the TEST-ONLY PKI, under a
+// policy that trusts its root and enforces code integrity.
+type signer struct {
+	intact, pki, policy, out string
+}
+
+func newSigner(intact, out string) (*signer, error) {
+	pki, err := filepath.Abs(pkiDir)
+	if err != nil {
+		return nil, err
+	}
+	s := &signer{intact: intact, pki: pki, policy: filepath.Join(out, "policy.xml"), out: out}
+	if err := sh("", intact, "policy", "new", "--signer", filepath.Join(pki, "root.pem"), "--enforce", "-o", s.policy); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// sign writes a catalog of every file under app and returns the flags of
+// intact run that enforce the policy with that catalog.
+func (s *signer) sign(app string) ([]string, error) {
+	cat := filepath.Join(s.out, filepath.Base(app)+".cat")
+	if err := sh("", s.intact, "catalog", "new", app, "-o", cat,
+		"--cert", filepath.Join(s.pki, "leaf-ec.pem"), "--key", filepath.Join(s.pki, "leaf-ec.key"),
+		"--chain", filepath.Join(s.pki, "root.pem")); err != nil {
+		return nil, err
+	}
+	return []string{"--no-warnings", "--policy", s.policy, "--catalog", cat}, nil
+}
+
+// A variant is one command line, timed over the rounds.
+type variant struct {
+	name string
+	dir  string
+	argv []string
+	wall []time.Duration
+	cpu  []time.Duration // user + system, which a busy machine disturbs less
+}
+
+// add adds the times of o, round by round, to those of v.
+func (v *variant) add(o *variant) {
+	if v.wall == nil {
+		v.wall, v.cpu = make([]time.Duration, len(o.wall)), make([]time.Duration, len(o.cpu))
+	}
+	for r := range o.wall {
+		v.wall[r] += o.wall[r]
+		v.cpu[r] += o.cpu[r]
+	}
+}
+
+// run runs v once, records its wall and CPU time, and returns its stdout.
+func (v *variant) run() (string, error) {
 	cmd := exec.Command(v.argv[0], v.argv[1:]...)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
+	cmd.Dir = v.dir
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
 	err := cmd.Run()
-	v.times = append(v.times, time.Since(start))
-	if cmd.ProcessState != nil {
-		v.cpu = append(v.cpu, cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime())
-	}
+	v.wall = append(v.wall, time.Since(start))
 	if err != nil {
-		return fmt.Errorf("%s: %v\n%s", v.name, err, stderr.String())
+		return "", fmt.Errorf("%s: %v\n%s", strings.Join(v.argv, " "), err, stderr.String())
 	}
-	return nil
+	v.cpu = append(v.cpu, cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime())
+	return stdout.String(), nil
 }
 
-func (v *variant) stats() (median, min, max time.Duration) { return stats(v.times) }
-
-func stats(times []time.Duration) (median, min, max time.Duration) {
-	t := append([]time.Duration(nil), times...)
-	sort.Slice(t, func(i, j int) bool { return t[i] < t[j] })
-	return t[len(t)/2], t[0], t[len(t)-1]
+func median(t []time.Duration) time.Duration {
+	t = slices.Clone(t)
+	slices.Sort(t)
+	return t[len(t)/2]
 }
+
+func ratio(a, b []time.Duration) float64 { return float64(median(a)) / float64(median(b)) }
+
+// change formats the median of a against the median of b as a percentage.
+func change(a, b []time.Duration) string { return fmt.Sprintf("%+.1f%%", 100*(ratio(a, b)-1)) }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+
+// loadavg returns the 1-minute load average, or "?" where /proc has none.
+func loadavg() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(data)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "?"
+}
+
+func countFiles(dir string) (int, error) {
+	n := 0
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			n++
+		}
+		return err
+	})
+	return n, err
+}
 
 // generateApp writes main.js, which requires n modules spread over 20
 // packages in node_modules and local folders, each module requiring the
@@ -207,37 +440,3 @@ func sh(dir, name string, args ...string) error {
 	}
 	return nil
 }
-
-// enforcePolicy trusts the TEST-ONLY root of cmd/intact/testdata/pki (by
-// the SHA-256 of its tbsCertificate) and enforces code integrity.
-const enforcePolicy = `<?xml version="1.0" encoding="utf-8"?>
-<SiPolicy xmlns="urn:schemas-microsoft-com:sipolicy" PolicyType="Base Policy">
-  <VersionEx>1.0.0.0</VersionEx>
-  <PlatformID>{2E07F7E4-194C-4D20-B7C9-6F44A6C5A234}</PlatformID>
-  <PolicyID>{6C2C7B11-0000-4000-8000-0000000000BE}</PolicyID>
-  <BasePolicyID>{6C2C7B11-0000-4000-8000-0000000000BE}</BasePolicyID>
-  <Rules>
-    <Rule><Option>Enabled:UMCI</Option></Rule>
-  </Rules>
-  <Signers>
-    <Signer ID="ID_SIGNER_TEST" Name="intact TEST-ONLY root"><CertRoot Type="TBS" Value="D38EF3D247E51E1053E814AF915A0273635F451F18F328414A7574D613D9FB67" /></Signer>
-  </Signers>
-  <SigningScenarios>
-    <SigningScenario Value="12" ID="ID_SIGNINGSCENARIO_UMCI" FriendlyName="User Mode">
-      <ProductSigners>
-        <AllowedSigners>
-          <AllowedSigner SignerId="ID_SIGNER_TEST" />
-        </AllowedSigners>
-      </ProductSigners>
-    </SigningScenario>
-  </SigningScenarios>
-  <UpdatePolicySigners />
-  <CiSigners />
-  <HvciOptions>0</HvciOptions>
-  <AppSettings>
-    <App Manifest="intact.manifest.xml">
-      <Setting Name="EnforceCodeIntegrity"><Value>true</Value></Setting>
-    </App>
-  </AppSettings>
-</SiPolicy>
-`
