@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // A File is one file to list in a catalog, as HashTree and HashFiles
@@ -367,10 +368,18 @@ func (e *memberEncoder) filePath(p string) []byte {
 // appendWindowsPathZ appends utf16z(windowsPath(p)) to b: p with
 // backslashes for slashes, in UTF-16LE with a terminating NUL.
 func appendWindowsPathZ(b []byte, p string) []byte {
-	for _, r := range p { // invalid UTF-8 gives U+FFFD, as in utf16z
-		if r == '/' {
-			r = '\\'
+	b = slices.Grow(b, 2*len(p)+2)
+	for i := 0; i < len(p); {
+		if c := p[i]; c < utf8.RuneSelf { // most paths are ASCII
+			if c == '/' {
+				c = '\\'
+			}
+			b = append(b, c, 0)
+			i++
+			continue
 		}
+		r, n := utf8.DecodeRuneInString(p[i:]) // U+FFFD for invalid UTF-8, as in utf16z
+		i += n
 		if r >= 0x10000 {
 			r1, r2 := utf16.EncodeRune(r)
 			b = append(b, byte(r1), byte(r1>>8), byte(r2), byte(r2>>8))
