@@ -35,6 +35,7 @@ if [ "$files" -lt 5000 ]; then
 	exit 1
 fi
 cpus=$(nproc)
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "tree: $tree: $files files, $((bytes / 1000000)) MB; $cpus CPUs; $(go version | cut -d' ' -f3)"
 echo "intact:    $work/intact catalog new TREE -o OUT.cat --time 2024-01-01T00:00:00Z   (v2: SHA-256 and SHA-1 of every file)"
 echo "baseline:  find TREE -type f -print0 | xargs -0 -P2 sha256sum > /dev/null"
