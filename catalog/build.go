@@ -11,8 +11,10 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -231,6 +233,7 @@ type member struct {
 	tag    []byte
 	file   int  // index in files
 	compat bool // v2's SHA-1 compatibility member
+	size   int  // encoded
 }
 
 func newMemberList(files []File, version int) *memberList {
@@ -246,14 +249,16 @@ func newMemberList(files []File, version int) *memberList {
 		indirect := len(l.enc.indirect[f.Kind])
 		if version == 1 {
 			tag := utf16z(strings.ToUpper(hex.EncodeToString(f.SHA1)))
-			l.members = append(l.members, member{binary.BigEndian.Uint64(tag), tag, i, false})
-			l.size += memberLen(len(tag), info+filePath+indirect)
+			l.members = append(l.members,
+				member{binary.BigEndian.Uint64(tag), tag, i, false, memberLen(len(tag), info+filePath+indirect)})
 			continue
 		}
 		l.members = append(l.members,
-			member{binary.BigEndian.Uint64(f.SHA256), f.SHA256, i, false},
-			member{binary.BigEndian.Uint64(f.SHA1), f.SHA1, i, true})
-		l.size += memberLen(len(f.SHA256), info+filePath+indirect) + memberLen(len(f.SHA1), info+filePath)
+			member{binary.BigEndian.Uint64(f.SHA256), f.SHA256, i, false, memberLen(len(f.SHA256), info+filePath+indirect)},
+			member{binary.BigEndian.Uint64(f.SHA1), f.SHA1, i, true, memberLen(len(f.SHA1), info+filePath)})
+	}
+	for _, m := range l.members {
+		l.size += m.size
 	}
 	// Ties keep the order of files, main member first.
 	slices.SortFunc(l.members, func(a, b member) int {
@@ -271,10 +276,37 @@ func newMemberList(files []File, version int) *memberList {
 	return l
 }
 
-// appendTo appends the encoded members, l.size bytes, to b.
+// appendTo appends the encoded members, l.size bytes, to b. They are
+// split among all cores, each part written in place at the offset that
+// the sizes before it give.
 func (l *memberList) appendTo(b []byte) []byte {
-	e := l.enc
-	for _, m := range l.members {
+	start := len(b)
+	b = slices.Grow(b, l.size)[:start+l.size]
+	parts := min(runtime.GOMAXPROCS(0), len(l.members)/1024+1)
+	var wg sync.WaitGroup
+	for part := range parts {
+		ms := l.members[len(l.members)*part/parts : len(l.members)*(part+1)/parts]
+		n := 0
+		for _, m := range ms {
+			n += m.size
+		}
+		dst := b[start : start : start+n]
+		start += n
+		e := l.enc.clone()
+		wg.Go(func() {
+			// dst has room for n bytes: writing more would move it.
+			if len(l.encode(e, dst, ms)) != n {
+				panic("catalog: member sizes computed wrongly") // a bug, whatever the input
+			}
+		})
+	}
+	wg.Wait()
+	return b
+}
+
+// encode appends the encoded members ms to b, with e's scratch space.
+func (l *memberList) encode(e *memberEncoder, b []byte, ms []member) []byte {
+	for _, m := range ms {
 		f := l.files[m.file]
 		info, filePath := e.info[f.Kind], e.filePath(f.Path)
 		if m.compat {
@@ -319,6 +351,12 @@ type memberEncoder struct {
 	// Scratch space reused from member to member.
 	attrs                              [][]byte
 	valueBuf, filePathBuf, indirectBuf []byte
+}
+
+// clone returns an encoder that shares e's encodings and has its own
+// scratch space.
+func (e *memberEncoder) clone() *memberEncoder {
+	return &memberEncoder{info: e.info, indirect: e.indirect, nameValueOID: e.nameValueOID, filePathName: e.filePathName}
 }
 
 func newMemberEncoder(version int) *memberEncoder {
