@@ -260,7 +260,8 @@ func newMemberList(files []File, version int) *memberList {
 	for _, m := range l.members {
 		l.size += m.size
 	}
-	// Ties keep the order of files, main member first.
+	// Ties keep the order of files. (A file's own members never tie: their
+	// tags differ in length.)
 	slices.SortFunc(l.members, func(a, b member) int {
 		if c := cmp.Compare(a.prefix, b.prefix); c != 0 {
 			return c
@@ -268,10 +269,7 @@ func newMemberList(files []File, version int) *memberList {
 		if c := bytes.Compare(a.tag, b.tag); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(a.file, b.file); c != 0 {
-			return c
-		}
-		return boolCompare(a.compat, b.compat)
+		return cmp.Compare(a.file, b.file)
 	})
 	return l
 }
@@ -320,16 +318,6 @@ func (l *memberList) encode(e *memberEncoder, b []byte, ms []member) []byte {
 		b = e.appendMember(b, m.tag, info, filePath, e.indirectData(f.Kind, digest))
 	}
 	return b
-}
-
-func boolCompare(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
-	}
-	return -1
 }
 
 // memberLen returns the size of a member with the given tag and attributes
