@@ -100,6 +100,7 @@ func bench(runs, modules int, npm bool) error {
 
 	var npmSet []program
 	var npmHello program // the fixed cost of enforcing with the npm app's catalog
+	var npmAll program   // every script in one process
 	var npmFiles int
 	if npm {
 		npmApp := filepath.Join(dir, "npm")
@@ -108,6 +109,15 @@ func bench(runs, modules int, npm bool) error {
 			return fmt.Errorf("%w (-npm=false skips the npm package set)", err)
 		}
 		if err := write(filepath.Join(npmApp, "hello.js"), "console.log('hello');\n"); err != nil {
+			return err
+		}
+		// all.js is an app using every package in one process, which pays
+		// the fixed cost of enforcement once.
+		var all strings.Builder
+		for _, script := range scripts {
+			fmt.Fprintf(&all, "require('./%s');\n", script)
+		}
+		if err := write(filepath.Join(npmApp, "all.js"), all.String()); err != nil {
 			return err
 		}
 		if npmFiles, err = countFiles(npmApp); err != nil {
@@ -131,8 +141,15 @@ func bench(runs, modules int, npm bool) error {
 			{name: "off", dir: npmApp, argv: []string{intact, "run", "hello.js"}},
 			{name: "on", dir: npmApp, argv: slices.Concat([]string{intact, "run"}, enforce, []string{"hello.js"})},
 		}}
+		npmAll = program{label: "all.js", variants: []*variant{
+			{name: "off", dir: npmApp, argv: []string{intact, "run", "all.js"}},
+			{name: "on", dir: npmApp, argv: slices.Concat([]string{intact, "run"}, enforce, []string{"all.js"})},
+		}}
+		if node != "" {
+			npmAll.variants = append(npmAll.variants, &variant{name: "node", dir: npmApp, argv: []string{node, "all.js"}})
+		}
 		programs = append(programs, npmSet...)
-		programs = append(programs, npmHello)
+		programs = append(programs, npmHello, npmAll)
 	}
 
 	// Warm the page cache, and check that every variant works and that
@@ -197,7 +214,7 @@ func bench(runs, modules int, npm bool) error {
 	if npm {
 		fmt.Printf("\nnpm package set (internal/npmcompat): %d scripts, %d files in the app and its signed catalog;\n", len(npmSet), npmFiles)
 		fmt.Printf("medians; off = intact run, on = intact run enforcing (policy + signed catalog)\n\n")
-		reportNpm(npmSet)
+		reportNpm(slices.Concat(npmSet, []program{npmAll}))
 		off, on := npmHello.variants[0], npmHello.variants[1]
 		fmt.Printf("fixed cost per process of enforcing with this catalog (hello.js in the npm app, median on - off): wall %s, cpu %s\n",
 			ms(median(on.wall)-median(off.wall)), ms(median(on.cpu)-median(off.cpu)))
@@ -212,9 +229,10 @@ type program struct {
 	variants []*variant
 }
 
-// reportNpm prints, for each script of the npm set and for the whole set
-// (the median over the rounds of each round's sum over the scripts), the
-// median wall and CPU time of every variant and the on/off change.
+// reportNpm prints, for each script of the npm set, for the whole set (the
+// median over the rounds of each round's sum over the scripts) and for the
+// last program of set, all.js, the median wall and CPU time of every variant
+// and the on/off change.
 func reportNpm(set []program) {
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(w, "script\twall off\twall on\ton/off\tcpu off\tcpu on\ton/off\t")
@@ -237,16 +255,21 @@ func reportNpm(set []program) {
 	for i := range total {
 		total[i] = &variant{}
 	}
-	for _, p := range set {
+	scripts, all := set[:len(set)-1], set[len(set)-1]
+	for _, p := range scripts {
 		for i, v := range p.variants {
 			total[i].add(v)
 		}
 		row(p.label, p.variants)
 	}
 	row("total", total)
+	row("all.js (every script in one process)", all.variants)
 	w.Flush()
 	fmt.Printf("\nenforcement overhead, npm package set (median of round totals, on/off): wall %s, cpu %s\n",
 		change(total[1].wall, total[0].wall), change(total[1].cpu, total[0].cpu))
+	off, on := all.variants[0], all.variants[1]
+	fmt.Printf("enforcement overhead, every script in one process (all.js, median on/off): wall %s, cpu %s\n",
+		change(on.wall, off.wall), change(on.cpu, off.cpu))
 }
 
 // installNpmApp installs npmcompat.Packages with npm into dir and puts the
