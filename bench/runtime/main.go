@@ -99,54 +99,11 @@ func bench(runs, modules int, npm bool) error {
 	programs := []program{generated, startup}
 
 	var npmSet []program
-	var npmHello program // the fixed cost of enforcing with the npm app's catalog
-	var npmAll program   // every script in one process
+	var npmHello, npmAll program
 	var npmFiles int
 	if npm {
-		npmApp := filepath.Join(dir, "npm")
-		scripts, err := installNpmApp(npmApp)
-		if err != nil {
-			return fmt.Errorf("%w (-npm=false skips the npm package set)", err)
-		}
-		if err := write(filepath.Join(npmApp, "hello.js"), "console.log('hello');\n"); err != nil {
+		if npmSet, npmHello, npmAll, npmFiles, err = npmPrograms(filepath.Join(dir, "npm"), intact, node, s); err != nil {
 			return err
-		}
-		// all.js is an app using every package in one process, which pays
-		// the fixed cost of enforcement once.
-		var all strings.Builder
-		for _, script := range scripts {
-			fmt.Fprintf(&all, "require('./%s');\n", script)
-		}
-		if err := write(filepath.Join(npmApp, "all.js"), all.String()); err != nil {
-			return err
-		}
-		if npmFiles, err = countFiles(npmApp); err != nil {
-			return err
-		}
-		if enforce, err = s.sign(npmApp); err != nil {
-			return err
-		}
-		for _, script := range scripts {
-			args := append([]string{script}, npmcompat.ScriptArgs[script]...)
-			p := program{label: script, variants: []*variant{
-				{name: "off", dir: npmApp, argv: slices.Concat([]string{intact, "run"}, args)},
-				{name: "on", dir: npmApp, argv: slices.Concat([]string{intact, "run"}, enforce, args)},
-			}}
-			if node != "" {
-				p.variants = append(p.variants, &variant{name: "node", dir: npmApp, argv: slices.Concat([]string{node}, args)})
-			}
-			npmSet = append(npmSet, p)
-		}
-		npmHello = program{label: "hello.js in the npm app", variants: []*variant{
-			{name: "off", dir: npmApp, argv: []string{intact, "run", "hello.js"}},
-			{name: "on", dir: npmApp, argv: slices.Concat([]string{intact, "run"}, enforce, []string{"hello.js"})},
-		}}
-		npmAll = program{label: "all.js", variants: []*variant{
-			{name: "off", dir: npmApp, argv: []string{intact, "run", "all.js"}},
-			{name: "on", dir: npmApp, argv: slices.Concat([]string{intact, "run"}, enforce, []string{"all.js"})},
-		}}
-		if node != "" {
-			npmAll.variants = append(npmAll.variants, &variant{name: "node", dir: npmApp, argv: []string{node, "all.js"}})
 		}
 		programs = append(programs, npmSet...)
 		programs = append(programs, npmHello, npmAll)
@@ -270,6 +227,52 @@ func reportNpm(set []program) {
 	off, on := all.variants[0], all.variants[1]
 	fmt.Printf("enforcement overhead, every script in one process (all.js, median on/off): wall %s, cpu %s\n",
 		change(on.wall, off.wall), change(on.cpu, off.cpu))
+}
+
+// npmPrograms installs the npm package set into dir, signs it whole, and
+// returns the programs to time there: set, one per driver script; hello, a
+// hello.js that shows the fixed cost of enforcing with the app's catalog;
+// and all, every script in one process, which pays that cost once. files
+// is the number of files in the app and its catalog. node is "" when node
+// is not installed.
+func npmPrograms(dir, intact, node string, s *signer) (set []program, hello, all program, files int, err error) {
+	scripts, err := installNpmApp(dir)
+	if err != nil {
+		return nil, hello, all, 0, fmt.Errorf("%w (-npm=false skips the npm package set)", err)
+	}
+	var allJS strings.Builder
+	for _, script := range scripts {
+		fmt.Fprintf(&allJS, "require('./%s');\n", script)
+	}
+	if err := write(filepath.Join(dir, "all.js"), allJS.String()); err != nil {
+		return nil, hello, all, 0, err
+	}
+	if err := write(filepath.Join(dir, "hello.js"), "console.log('hello');\n"); err != nil {
+		return nil, hello, all, 0, err
+	}
+	if files, err = countFiles(dir); err != nil {
+		return nil, hello, all, 0, err
+	}
+	enforce, err := s.sign(dir)
+	if err != nil {
+		return nil, hello, all, 0, err
+	}
+	// newProgram runs args in dir without a policy, enforcing, and under
+	// node (where installed, and unless noNode).
+	newProgram := func(label string, noNode bool, args ...string) program {
+		p := program{label: label, variants: []*variant{
+			{name: "off", dir: dir, argv: slices.Concat([]string{intact, "run"}, args)},
+			{name: "on", dir: dir, argv: slices.Concat([]string{intact, "run"}, enforce, args)},
+		}}
+		if node != "" && !noNode {
+			p.variants = append(p.variants, &variant{name: "node", dir: dir, argv: slices.Concat([]string{node}, args)})
+		}
+		return p
+	}
+	for _, script := range scripts {
+		set = append(set, newProgram(script, false, append([]string{script}, npmcompat.ScriptArgs[script]...)...))
+	}
+	return set, newProgram("hello.js in the npm app", true, "hello.js"), newProgram("all.js", false, "all.js"), files, nil
 }
 
 // installNpmApp installs npmcompat.Packages with npm into dir and puts the
