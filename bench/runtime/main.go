@@ -7,7 +7,9 @@
 //   - the npm acceptance set of internal/npmcompat (its pinned packages,
 //     installed with npm, each driven by its script), every script run with
 //     no policy, under the policy with a signed catalog of the whole app
-//     (node_modules included), and with node for reference;
+//     (node_modules included), and with node for reference; then all the
+//     scripts in one process, and hello.js in that app for the fixed cost
+//     of its catalog;
 //   - start-up: intact run hello.js against node hello.js.
 //
 // Every round runs each variant once; within a round the variants of one
