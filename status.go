@@ -24,17 +24,30 @@ type EnforcerStatus struct {
 // use (the catalogs enforcer); Status has them read it, to describe it.
 type loader interface{ Load() }
 
-// Status returns a description of the policy in force. It first has
-// enforcers that load lazily load now (the catalogs enforcer reads its
-// catalogs), so that the description is complete.
-func (p *Policy) Status() Status {
-	st := Status{Settings: p.settings}
-	describe := func(es []enforcer.Enforcer) []EnforcerStatus {
-		out := make([]EnforcerStatus, 0, len(es))
+// Warm has enforcers that read what they judge by on first use (the
+// catalogs enforcer reads, verifies and indexes its catalogs) do so now,
+// and returns when they are done. A host may call it in a goroutine right
+// after loading the policy, to overlap that work with its own start-up;
+// ReadCode waits for it as needed. It is safe for concurrent use.
+func (p *Policy) Warm() {
+	for _, es := range [][]enforcer.Enforcer{p.enforcers, p.inactive} {
 		for _, e := range es {
 			if l, ok := e.(loader); ok {
 				l.Load()
 			}
+		}
+	}
+}
+
+// Status returns a description of the policy in force. It first warms the
+// policy, so that the description of what loads lazily (catalogs) is
+// complete.
+func (p *Policy) Status() Status {
+	p.Warm()
+	st := Status{Settings: p.settings}
+	describe := func(es []enforcer.Enforcer) []EnforcerStatus {
+		out := make([]EnforcerStatus, 0, len(es))
+		for _, e := range es {
 			out = append(out, EnforcerStatus{Name: e.Name(), Settings: e.Settings(), Status: e.Status()})
 		}
 		return out

@@ -104,6 +104,11 @@ func New(cfg Config) (*Runtime, error) {
 	if cfg.Policy == nil {
 		cfg.Policy = intact.New(intact.Config{})
 	}
+	if cfg.Policy.Enforcing() {
+		// Read and verify the catalogs while the engine starts up; the
+		// first check waits for them.
+		go cfg.Policy.Warm()
+	}
 	if cfg.Stdin == nil {
 		cfg.Stdin = os.Stdin
 	}

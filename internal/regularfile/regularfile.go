@@ -6,6 +6,7 @@
 package regularfile
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -30,7 +31,14 @@ func Read(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	// Size the buffer from the open file, so that a large catalog is read
+	// into one allocation; the limit still holds if the file grows.
+	var buf bytes.Buffer
+	if fi, err := f.Stat(); err == nil && fi.Size() <= limit {
+		buf.Grow(int(fi.Size()) + bytes.MinRead)
+	}
+	_, err = buf.ReadFrom(io.LimitReader(f, limit+1))
+	data := buf.Bytes()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
