@@ -17,7 +17,12 @@ import (
 
 // writeFileAtomic writes data to name through a temporary file in the same
 // directory and a rename, so that name is never left half-written: it is
-// either untouched or complete.
+// either untouched or complete, whatever error or interruption stops the
+// command. Like compilers and archivers it does not fsync: durability
+// across a power loss is left to the file system (ext4 and XFS flush a file
+// renamed over another), and an output lost that way fails to parse, which
+// is refused, and is made again. The fsync cost catalog new ~20 ms, a tenth
+// of its time on a node_modules tree (bench/README.md).
 func writeFileAtomic(name string, data []byte) error {
 	if err := checkOutput(name); err != nil {
 		return err
@@ -37,9 +42,6 @@ func writeFileAtomic(name string, data []byte) error {
 		return err
 	}
 	if err := tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
 		return err
 	}
 	if err := tmp.Close(); err != nil {
