@@ -2,16 +2,11 @@ package catalog_test
 
 import (
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"math/big"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/intactdev/intact/internal/testpki"
 )
 
 // testPKI is a root, an intermediate and leaves for signing tests, made
@@ -37,94 +32,39 @@ type testPKI struct {
 	now           time.Time
 }
 
-var (
-	pkiOnce sync.Once
-	pki     *testPKI
-)
-
-// rsaKeys caches the few RSA keys the tests need: generating them is the
-// slowest part of the suite.
-func newRSAKey(t testing.TB) crypto.Signer {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
-
-func newECKey(t testing.TB) crypto.Signer {
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
-
-var serial int64
-
-func issue(t testing.TB, tmpl *x509.Certificate, key crypto.Signer, parent *x509.Certificate, parentKey crypto.Signer) *x509.Certificate {
+// getPKI returns the test PKI: the intermediate is ECDSA, as are some leaves,
+// so that chains mix key types.
+var getPKI = testpki.Shared(func(t testing.TB) *testPKI {
 	t.Helper()
-	serial++
-	tmpl.SerialNumber = big.NewInt(1000 + serial)
-	if parent == nil {
-		parent, parentKey = tmpl, key
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, key.Public(), parentKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cert
-}
+	p := &testPKI{now: time.Now()}
+	year := 365 * 24 * time.Hour
+	caValidity := testpki.Valid(p.now.Add(-5*year), p.now.Add(10*year))
+	leafValidity := testpki.Valid(p.now.Add(-year), p.now.Add(year))
+	codeSigning := testpki.EKU(x509.ExtKeyUsageCodeSigning)
+	root := testpki.SelfSigned(t, "intact test root", testpki.CA(), testpki.RSA(), caValidity)
+	inter := root.Issue(t, "intact test intermediate", testpki.CA(), caValidity)
+	leaf := inter.Issue(t, "intact test signer", testpki.RSA(), codeSigning, leafValidity)
+	ecLeaf := inter.Issue(t, "intact test ECDSA signer", codeSigning, leafValidity)
+	// The leaves below reuse the RSA signer's key: generating RSA keys is
+	// the slowest part of the suite.
+	sameKey := testpki.Key(leaf.Key)
+	expired := inter.Issue(t, "intact expired signer", codeSigning, sameKey, testpki.Valid(p.now.Add(-2*year), p.now.Add(-year)))
+	noEKU := inter.Issue(t, "intact signer without EKU", sameKey, leafValidity)
+	serverAuth := inter.Issue(t, "intact TLS server", testpki.EKU(x509.ExtKeyUsageServerAuth), sameKey, leafValidity)
+	otherRoot := testpki.SelfSigned(t, "unrelated root", testpki.CA(), caValidity)
+	selfSigned := testpki.SelfSigned(t, "self-signed code signer", codeSigning, leafValidity)
 
-func getPKI(t testing.TB) *testPKI {
-	t.Helper()
-	pkiOnce.Do(func() {
-		p := &testPKI{now: time.Now()}
-		year := 365 * 24 * time.Hour
-		ca := func(cn string) *x509.Certificate {
-			return &x509.Certificate{
-				Subject: pkix.Name{CommonName: cn}, NotBefore: p.now.Add(-5 * year), NotAfter: p.now.Add(10 * year),
-				IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-			}
-		}
-		leaf := func(cn string, eku ...x509.ExtKeyUsage) *x509.Certificate {
-			return &x509.Certificate{
-				Subject: pkix.Name{CommonName: cn}, NotBefore: p.now.Add(-year), NotAfter: p.now.Add(year),
-				KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: eku,
-			}
-		}
-		codeSigning := x509.ExtKeyUsageCodeSigning
-		p.rootKey, p.interKey = newRSAKey(t), newECKey(t)
-		p.root = issue(t, ca("intact test root"), p.rootKey, nil, nil)
-		p.inter = issue(t, ca("intact test intermediate"), p.interKey, p.root, p.rootKey)
-		p.leafKey = newRSAKey(t)
-		p.leaf = issue(t, leaf("intact test signer", codeSigning), p.leafKey, p.inter, p.interKey)
-		p.ecLeafKey = newECKey(t)
-		p.ecLeaf = issue(t, leaf("intact test ECDSA signer", codeSigning), p.ecLeafKey, p.inter, p.interKey)
-		p.expiredKey = p.leafKey
-		exp := leaf("intact expired signer", codeSigning)
-		exp.NotBefore, exp.NotAfter = p.now.Add(-2*year), p.now.Add(-year)
-		p.expired = issue(t, exp, p.expiredKey, p.inter, p.interKey)
-		p.noEKUKey = p.leafKey
-		p.noEKU = issue(t, leaf("intact signer without EKU"), p.noEKUKey, p.inter, p.interKey)
-		p.serverAuthKey = p.leafKey
-		p.serverAuth = issue(t, leaf("intact TLS server", x509.ExtKeyUsageServerAuth), p.serverAuthKey, p.inter, p.interKey)
-		p.otherRootKey = newECKey(t)
-		p.otherRoot = issue(t, ca("unrelated root"), p.otherRootKey, nil, nil)
-		p.selfSignedKey = newECKey(t)
-		self := leaf("self-signed code signer", codeSigning)
-		p.selfSigned = issue(t, self, p.selfSignedKey, nil, nil)
-		pki = p
-	})
-	if pki == nil {
-		t.Fatal("test PKI setup failed")
-	}
-	return pki
-}
+	p.root, p.rootKey = root.Cert, root.Key
+	p.inter, p.interKey = inter.Cert, inter.Key
+	p.leaf, p.leafKey = leaf.Cert, leaf.Key
+	p.ecLeaf, p.ecLeafKey = ecLeaf.Cert, ecLeaf.Key
+	p.expired, p.expiredKey = expired.Cert, expired.Key
+	p.noEKU, p.noEKUKey = noEKU.Cert, noEKU.Key
+	p.serverAuth, p.serverAuthKey = serverAuth.Cert, serverAuth.Key
+	p.otherRoot, p.otherRootKey = otherRoot.Cert, otherRoot.Key
+	p.selfSigned, p.selfSignedKey = selfSigned.Cert, selfSigned.Key
+	return p
+})
 
 func pool(certs ...*x509.Certificate) *x509.CertPool {
 	p := x509.NewCertPool()
