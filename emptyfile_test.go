@@ -19,7 +19,7 @@ func TestEmptyFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	signed, err := catalog.Sign(unsigned, e.pki.signer.key, []*x509.Certificate{e.pki.signer.cert, e.pki.root.cert}, nil)
+	signed, err := catalog.Sign(unsigned, e.pki.signer.Key, []*x509.Certificate{e.pki.signer.Cert, e.pki.root.Cert}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/internal/testpki"
 )
 
 // env is a scratch folder with a test PKI, code files, catalogs and
@@ -29,7 +30,7 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	return &env{t: t, dir: t.TempDir(), pki: pkiOnce()}
+	return &env{t: t, dir: t.TempDir(), pki: getPKI(t)}
 }
 
 // path returns the absolute path of name in the folder.
@@ -66,13 +67,13 @@ func (e *env) unsignedCatalog(contents ...[]byte) []byte {
 
 // signedCatalog returns a catalog listing contents, signed by signer with
 // chain embedded after it.
-func (e *env) signedCatalog(signer *testCert, chain []*testCert, contents ...[]byte) []byte {
+func (e *env) signedCatalog(signer *testpki.Cert, chain []*testpki.Cert, contents ...[]byte) []byte {
 	e.t.Helper()
-	certs := []*x509.Certificate{signer.cert}
+	certs := []*x509.Certificate{signer.Cert}
 	for _, c := range chain {
-		certs = append(certs, c.cert)
+		certs = append(certs, c.Cert)
 	}
-	der, err := catalog.Sign(e.unsignedCatalog(contents...), signer.key, certs, nil)
+	der, err := catalog.Sign(e.unsignedCatalog(contents...), signer.Key, certs, nil)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -82,7 +83,7 @@ func (e *env) signedCatalog(signer *testCert, chain []*testCert, contents ...[]b
 // trustedCatalog returns a catalog listing contents, signed by the trusted
 // publisher with the chain to the pinned root.
 func (e *env) trustedCatalog(contents ...[]byte) []byte {
-	return e.signedCatalog(e.pki.signer, []*testCert{e.pki.root}, contents...)
+	return e.signedCatalog(e.pki.signer, []*testpki.Cert{e.pki.root}, contents...)
 }
 
 // policy writes a policy file and returns its path.
@@ -93,7 +94,7 @@ func (e *env) policy(name string, spec policySpec) string {
 // trusting is the usual test policy: enforce, trusting catalogs that chain
 // to the test root.
 func (e *env) trusting() policySpec {
-	return policySpec{enforce: true, allowed: []*testCert{e.pki.root}}
+	return policySpec{enforce: true, allowed: []*testpki.Cert{e.pki.root}}
 }
 
 // load loads a policy with the given policy and catalog files, no system

@@ -10,6 +10,7 @@ import (
 
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/enforcer"
+	"github.com/intactdev/intact/internal/testpki"
 )
 
 // requireRoot skips tests that install a system policy: it must be owned by
@@ -62,14 +63,14 @@ func TestSystemPolicyEnforced(t *testing.T) {
 func TestUserPolicyCannotSoften(t *testing.T) {
 	requireRoot(t)
 	e := newEnv(t)
-	systemDir := e.system(policySpec{enforce: true, interactive: true, allowed: []*testCert{e.pki.root}})
+	systemDir := e.system(policySpec{enforce: true, interactive: true, allowed: []*testpki.Cert{e.pki.root}})
 	evil := e.write("evil.js", evilCode)
 	// A catalog signed by a signer only the user policy trusts.
-	otherCat := e.write("other.cat", e.signedCatalog(e.pki.other, []*testCert{e.pki.otherRoot}, evilCode))
+	otherCat := e.write("other.cat", e.signedCatalog(e.pki.other, []*testpki.Cert{e.pki.otherRoot}, evilCode))
 	softer := map[string]policySpec{
-		"audit mode":             {enforce: true, audit: true, allowed: []*testCert{e.pki.otherRoot}},
-		"no enforcement":         {enforce: false, allowed: []*testCert{e.pki.otherRoot}},
-		"script enforcement off": {enforce: true, noScripts: true, allowed: []*testCert{e.pki.otherRoot}},
+		"audit mode":             {enforce: true, audit: true, allowed: []*testpki.Cert{e.pki.otherRoot}},
+		"no enforcement":         {enforce: false, allowed: []*testpki.Cert{e.pki.otherRoot}},
+		"script enforcement off": {enforce: true, noScripts: true, allowed: []*testpki.Cert{e.pki.otherRoot}},
 		"hash allow rule":        {enforce: true, allowHashes: []string{hexSHA256(evilCode)}},
 	}
 	for name, spec := range softer {

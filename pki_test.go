@@ -1,95 +1,49 @@
 package intact_test
 
 import (
-	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/hex"
 	"fmt"
-	"math/big"
 	"strings"
-	"sync"
+	"testing"
 	"time"
+
+	"github.com/intactdev/intact/internal/testpki"
 )
 
-// testCert is a certificate of the test PKI and its key.
-type testCert struct {
-	cert *x509.Certificate
-	key  crypto.Signer
-}
-
-// tbs is the certificate's WDAC TBS value (SHA-256 of the tbsCertificate,
-// as every test certificate is signed with ECDSA-SHA256), in policy hex.
-func (c *testCert) tbs() string {
-	sum := sha256.Sum256(c.cert.RawTBSCertificate)
-	return strings.ToUpper(hex.EncodeToString(sum[:]))
-}
-
 // testPKI is made once per test binary: key generation is the slow part.
+// Every key is ECDSA P-256, so every certificate is signed with
+// ECDSA-SHA256 and its WDAC TBS value is a SHA-256.
 type testPKI struct {
-	root      *testCert // the root the test policies pin
-	signer    *testCert // code signing, issued by root: the trusted publisher
-	expired   *testCert // issued by root, expired yesterday
-	noEKU     *testCert // issued by root, server authentication only
-	denied    *testCert // code signing, issued by root, pinned as a denied signer
-	otherRoot *testCert // a root no policy trusts
-	other     *testCert // code signing, issued by otherRoot
+	root      *testpki.Cert // the root the test policies pin
+	signer    *testpki.Cert // code signing, issued by root: the trusted publisher
+	expired   *testpki.Cert // issued by root, expired yesterday
+	noEKU     *testpki.Cert // issued by root, server authentication only
+	denied    *testpki.Cert // code signing, issued by root, pinned as a denied signer
+	otherRoot *testpki.Cert // a root no policy trusts
+	other     *testpki.Cert // code signing, issued by otherRoot
 }
 
-var pkiOnce = sync.OnceValue(func() *testPKI {
-	var p testPKI
+var getPKI = testpki.Shared(func(t testing.TB) *testPKI {
+	t.Helper()
+	org := testpki.Organization("intact tests (TEST ONLY)")
+	codeSigning := testpki.EKU(x509.ExtKeyUsageCodeSigning)
 	now := time.Now()
-	p.root = makeCert("intact test root", nil, now.Add(-time.Hour), now.Add(24*time.Hour), nil, true)
-	codeSigning := []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning}
-	p.signer = makeCert("intact test publisher", p.root, now.Add(-time.Hour), now.Add(24*time.Hour), codeSigning, false)
-	p.expired = makeCert("intact expired publisher", p.root, now.Add(-48*time.Hour), now.Add(-24*time.Hour), codeSigning, false)
-	p.noEKU = makeCert("intact server", p.root, now.Add(-time.Hour), now.Add(24*time.Hour), []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, false)
-	p.denied = makeCert("intact denied publisher", p.root, now.Add(-time.Hour), now.Add(24*time.Hour), codeSigning, false)
-	p.otherRoot = makeCert("other root", nil, now.Add(-time.Hour), now.Add(24*time.Hour), nil, true)
-	p.other = makeCert("other publisher", p.otherRoot, now.Add(-time.Hour), now.Add(24*time.Hour), codeSigning, false)
+	var p testPKI
+	p.root = testpki.SelfSigned(t, "intact test root", testpki.CA(), org)
+	p.signer = p.root.Issue(t, "intact test publisher", codeSigning, org)
+	p.expired = p.root.Issue(t, "intact expired publisher", codeSigning, org, testpki.Valid(now.Add(-48*time.Hour), now.Add(-24*time.Hour)))
+	p.noEKU = p.root.Issue(t, "intact server", testpki.EKU(x509.ExtKeyUsageServerAuth), org)
+	p.denied = p.root.Issue(t, "intact denied publisher", codeSigning, org)
+	p.otherRoot = testpki.SelfSigned(t, "other root", testpki.CA(), org)
+	p.other = p.otherRoot.Issue(t, "other publisher", codeSigning, org)
 	return &p
 })
 
-var serial int64
-
-// makeCert issues a certificate (self-signed when issuer is nil).
-func makeCert(cn string, issuer *testCert, notBefore, notAfter time.Time, eku []x509.ExtKeyUsage, ca bool) *testCert {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		panic(err)
-	}
-	serial++
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(serial),
-		Subject:               pkix.Name{CommonName: cn, Organization: []string{"intact tests (TEST ONLY)"}},
-		NotBefore:             notBefore,
-		NotAfter:              notAfter,
-		ExtKeyUsage:           eku,
-		KeyUsage:              x509.KeyUsageDigitalSignature,
-		BasicConstraintsValid: true,
-		IsCA:                  ca,
-	}
-	if ca {
-		tmpl.KeyUsage |= x509.KeyUsageCertSign
-	}
-	parent, signKey := tmpl, crypto.Signer(key)
-	if issuer != nil {
-		parent, signKey = issuer.cert, issuer.key
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, key.Public(), signKey)
-	if err != nil {
-		panic(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		panic(err)
-	}
-	return &testCert{cert: cert, key: key}
-}
+// tbs is the certificate's WDAC TBS value (SHA-256 of the tbsCertificate,
+// as every test certificate is signed with ECDSA-SHA256), in policy hex.
+func tbs(c *testpki.Cert) string { return hexSHA256(c.Cert.RawTBSCertificate) }
 
 // policySpec describes a test policy.
 type policySpec struct {
@@ -99,9 +53,9 @@ type policySpec struct {
 	noScripts   bool // Disabled:Script Enforcement
 	enforce     bool // EnforceCodeIntegrity
 	interactive bool // DisableInteractiveMode
-	allowed     []*testCert
+	allowed     []*testpki.Cert
 	publisher   string // CertPublisher of every allowed signer
-	denied      []*testCert
+	denied      []*testpki.Cert
 	allowHashes []string // hex SHA-256 of files allowed by hash
 	denyHashes  []string // hex SHA-256 of files denied by hash
 }
@@ -145,10 +99,10 @@ func (s policySpec) xml() string {
 		if s.publisher != "" {
 			publisher = fmt.Sprintf("<CertPublisher Value=\"%s\" />", s.publisher)
 		}
-		fmt.Fprintf(&b, "    <Signer ID=\"ID_SIGNER_A%d\" Name=\"%s\"><CertRoot Type=\"TBS\" Value=\"%s\" />%s</Signer>\n", i, c.cert.Subject.CommonName, c.tbs(), publisher)
+		fmt.Fprintf(&b, "    <Signer ID=\"ID_SIGNER_A%d\" Name=\"%s\"><CertRoot Type=\"TBS\" Value=\"%s\" />%s</Signer>\n", i, c.Cert.Subject.CommonName, tbs(c), publisher)
 	}
 	for i, c := range s.denied {
-		fmt.Fprintf(&b, "    <Signer ID=\"ID_SIGNER_D%d\" Name=\"%s\"><CertRoot Type=\"TBS\" Value=\"%s\" /></Signer>\n", i, c.cert.Subject.CommonName, c.tbs())
+		fmt.Fprintf(&b, "    <Signer ID=\"ID_SIGNER_D%d\" Name=\"%s\"><CertRoot Type=\"TBS\" Value=\"%s\" /></Signer>\n", i, c.Cert.Subject.CommonName, tbs(c))
 	}
 	b.WriteString(`  </Signers>
   <SigningScenarios>

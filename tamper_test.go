@@ -10,6 +10,7 @@ import (
 
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/enforcer"
+	"github.com/intactdev/intact/internal/testpki"
 )
 
 // The code the tests run: trustedCode is listed in the trusted catalog;
@@ -114,7 +115,7 @@ var tamperCases = []tamperCase{
 		return link, spec, cats
 	}},
 	{"file in catalog but signer untrusted", enforcer.ReasonUntrustedSigner, func(e *env) (string, policySpec, []string) {
-		return listedBy(e, e.signedCatalog(e.pki.other, []*testCert{e.pki.otherRoot}, evilCode))
+		return listedBy(e, e.signedCatalog(e.pki.other, []*testpki.Cert{e.pki.otherRoot}, evilCode))
 	}},
 	{"catalog modified after signing", enforcer.ReasonPolicyUnavailable, func(e *env) (string, policySpec, []string) {
 		// The attacker edits a signed catalog to list their file
@@ -130,14 +131,14 @@ var tamperCases = []tamperCase{
 		return listedBy(e, e.unsignedCatalog(evilCode))
 	}},
 	{"expired certificate", enforcer.ReasonUntrustedSigner, func(e *env) (string, policySpec, []string) {
-		return listedBy(e, e.signedCatalog(e.pki.expired, []*testCert{e.pki.root}, evilCode))
+		return listedBy(e, e.signedCatalog(e.pki.expired, []*testpki.Cert{e.pki.root}, evilCode))
 	}},
 	{"certificate without code-signing EKU", enforcer.ReasonUntrustedSigner, func(e *env) (string, policySpec, []string) {
-		return listedBy(e, e.signedCatalog(e.pki.noEKU, []*testCert{e.pki.root}, evilCode))
+		return listedBy(e, e.signedCatalog(e.pki.noEKU, []*testpki.Cert{e.pki.root}, evilCode))
 	}},
 	{"denied signer", enforcer.ReasonDeniedSigner, func(e *env) (string, policySpec, []string) {
-		path, spec, cats := listedBy(e, e.signedCatalog(e.pki.denied, []*testCert{e.pki.root}, evilCode))
-		spec.denied = []*testCert{e.pki.denied}
+		path, spec, cats := listedBy(e, e.signedCatalog(e.pki.denied, []*testpki.Cert{e.pki.root}, evilCode))
+		spec.denied = []*testpki.Cert{e.pki.denied}
 		return path, spec, cats
 	}},
 	{"hash deny rule", enforcer.ReasonDeniedByHash, func(e *env) (string, policySpec, []string) {
@@ -261,10 +262,10 @@ func TestSignerConditions(t *testing.T) {
 		spec policySpec
 		want enforcer.Reason // "" for allowed
 	}{
-		{"leaf pinned", policySpec{enforce: true, allowed: []*testCert{e.pki.signer}}, ""},
-		{"publisher matches", policySpec{enforce: true, allowed: []*testCert{e.pki.root}, publisher: "intact test publisher"}, ""},
-		{"publisher differs", policySpec{enforce: true, allowed: []*testCert{e.pki.root}, publisher: "someone else"}, enforcer.ReasonUntrustedSigner},
-		{"another leaf pinned", policySpec{enforce: true, allowed: []*testCert{e.pki.denied}}, enforcer.ReasonUntrustedSigner},
+		{"leaf pinned", policySpec{enforce: true, allowed: []*testpki.Cert{e.pki.signer}}, ""},
+		{"publisher matches", policySpec{enforce: true, allowed: []*testpki.Cert{e.pki.root}, publisher: "intact test publisher"}, ""},
+		{"publisher differs", policySpec{enforce: true, allowed: []*testpki.Cert{e.pki.root}, publisher: "someone else"}, enforcer.ReasonUntrustedSigner},
+		{"another leaf pinned", policySpec{enforce: true, allowed: []*testpki.Cert{e.pki.denied}}, enforcer.ReasonUntrustedSigner},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
