@@ -14,50 +14,16 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/hex"
-	"math/big"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
-	"time"
 
+	"github.com/intactdev/intact/internal/testpki"
 	"github.com/intactdev/intact/internal/testvectors"
 	"github.com/intactdev/intact/sipolicy"
 	"github.com/sassoftware/relic/v7/lib/pkcs7"
 )
-
-// certificate issues a certificate for cn signed by parent (self-signed when
-// parent is nil) with the given key, signature algorithm and EKUs.
-func certificate(t *testing.T, cn string, key crypto.Signer, parent *x509.Certificate, parentKey crypto.Signer,
-	alg x509.SignatureAlgorithm, ekus []asn1.ObjectIdentifier) *x509.Certificate {
-	t.Helper()
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(time.Now().UnixNano()),
-		Subject:               pkix.Name{CommonName: cn, Organization: []string{"intact tests"}},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		SignatureAlgorithm:    alg,
-		BasicConstraintsValid: true,
-		IsCA:                  parent == nil,
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-	}
-	for _, oid := range ekus {
-		tmpl.Policies = nil
-		tmpl.UnknownExtKeyUsage = append(tmpl.UnknownExtKeyUsage, oid)
-	}
-	if parent == nil {
-		parent, parentKey = tmpl, key
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, key.Public(), parentKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
 
 // tbsOf hashes the tbsCertificate found by decoding the certificate's DER
 // independently of crypto/x509's RawTBSCertificate.
@@ -126,7 +92,7 @@ func TestTBSGenerated(t *testing.T) {
 		{p521, x509.ECDSAWithSHA512, crypto.SHA512},
 	} {
 		t.Run(tc.alg.String(), func(t *testing.T) {
-			c := certificate(t, "CA "+tc.alg.String(), tc.key, nil, nil, tc.alg, nil)
+			c := testpki.SelfSigned(t, "CA "+tc.alg.String(), testpki.CA(), testpki.Key(tc.key), testpki.SignatureAlgorithm(tc.alg)).Cert
 			tbs, h, err := sipolicy.TBS(c)
 			if err != nil {
 				t.Fatal(err)
@@ -231,7 +197,7 @@ func TestTBSVectorCatalogs(t *testing.T) {
 }
 
 func TestTBSUnsupported(t *testing.T) {
-	c := certificate(t, "CA", rsaKey(t), nil, nil, x509.SHA256WithRSA, nil)
+	c := testpki.SelfSigned(t, "CA", testpki.CA(), testpki.RSA(), testpki.SignatureAlgorithm(x509.SHA256WithRSA)).Cert
 	c.SignatureAlgorithm = x509.MD5WithRSA
 	if _, _, err := sipolicy.TBS(c); err == nil {
 		t.Error("TBS accepted an MD5 certificate")
@@ -251,11 +217,13 @@ func mustHex(t *testing.T, s string) []byte {
 }
 
 func TestSignerMatches(t *testing.T) {
-	rootKey, interKey, leafKey := rsaKey(t), ecKey(t, elliptic.P384()), ecKey(t, elliptic.P256())
-	root := certificate(t, "Test Root", rootKey, nil, nil, x509.SHA256WithRSA, nil)
-	inter := certificate(t, "Test Catalog CA", interKey, root, rootKey, x509.SHA384WithRSA, nil)
-	leaf := certificate(t, "Test Catalog Signer", leafKey, inter, interKey, x509.ECDSAWithSHA384, []asn1.ObjectIdentifier{oidCodeSigning})
-	other := certificate(t, "Other Root", rsaKey(t), nil, nil, x509.SHA256WithRSA, nil)
+	// The certificates are signed with different hashes, so that both
+	// SHA-256 and SHA-384 TBS values are matched.
+	rootCA := testpki.SelfSigned(t, "Test Root", testpki.CA(), testpki.RSA(), testpki.SignatureAlgorithm(x509.SHA256WithRSA))
+	interCA := rootCA.Issue(t, "Test Catalog CA", testpki.CA(), testpki.ECDSA(elliptic.P384()), testpki.SignatureAlgorithm(x509.SHA384WithRSA))
+	root, inter := rootCA.Cert, interCA.Cert
+	leaf := interCA.Issue(t, "Test Catalog Signer", testpki.EKU(x509.ExtKeyUsageCodeSigning), testpki.SignatureAlgorithm(x509.ECDSAWithSHA384)).Cert
+	other := testpki.SelfSigned(t, "Other Root", testpki.CA(), testpki.RSA(), testpki.SignatureAlgorithm(x509.SHA256WithRSA)).Cert
 	chain := []*x509.Certificate{leaf, inter, root}
 	tbs := func(c *x509.Certificate) []byte {
 		b, _, err := sipolicy.TBS(c)
