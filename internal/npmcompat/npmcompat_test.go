@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/intactdev/intact/internal/linediff"
 	"github.com/intactdev/intact/internal/npmcompat"
 )
 
@@ -56,7 +57,7 @@ func TestPackages(t *testing.T) {
 				t.Errorf("intact run %s: exit status %d, node %d\nstderr: %s", script, got.ExitCode, want.ExitCode, got.Stderr)
 			}
 			if got.Stdout != want.Stdout {
-				t.Errorf("intact run %s: stdout differs from node's\n%s", script, firstDifference(want.Stdout, got.Stdout))
+				t.Errorf("intact run %s: stdout differs from node's\n%s", script, linediff.First(want.Stdout, got.Stdout, "node", "intact"))
 			}
 		})
 	}
@@ -81,22 +82,4 @@ func TestScriptsCoverPackages(t *testing.T) {
 	if len(npmcompat.Packages) < 10 {
 		t.Errorf("the suite has %d packages, the acceptance bar is 10", len(npmcompat.Packages))
 	}
-}
-
-func firstDifference(want, got string) string {
-	w := strings.Split(want, "\n")
-	g := strings.Split(got, "\n")
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var a, b string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			b = g[i]
-		}
-		if a != b || i >= len(w) || i >= len(g) {
-			return fmt.Sprintf("line %d:\nnode:   %q\nintact: %q", i+1, a, b)
-		}
-	}
-	return ""
 }

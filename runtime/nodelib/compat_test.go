@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/intactdev/intact/internal/linediff"
 )
 
 // TestCompat runs every script in testdata/compat under node and under goja
@@ -25,7 +27,7 @@ func TestCompat(t *testing.T) {
 				t.Errorf("goja failed: %v\nstderr: %s", gerr, stderr)
 			}
 			if got != want {
-				t.Errorf("%s: output differs from node's\n%s", script, diff(want, got))
+				t.Errorf("%s: output differs from node's\n%s", script, linediff.First(want, got, "node", "goja"))
 			}
 		})
 	}

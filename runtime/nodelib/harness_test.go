@@ -134,22 +134,3 @@ func runNode(t testing.TB, script string, args ...string) (stdout, stderr string
 	err = cmd.Run()
 	return out.String(), errOut.String(), err
 }
-
-// diff describes the first difference between want and got, line by line.
-func diff(want, got string) string {
-	w := strings.Split(want, "\n")
-	g := strings.Split(got, "\n")
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var a, b string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			b = g[i]
-		}
-		if a != b || i >= len(w) || i >= len(g) {
-			return fmt.Sprintf("first difference at line %d:\nnode:  %q\ngoja:  %q", i+1, a, b)
-		}
-	}
-	return ""
-}
