@@ -23,7 +23,6 @@ var (
 	oidPEImageData    = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 2, 1, 15} // SPC_PE_IMAGE_DATAOBJ
 	oidIndividualSign = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 2, 1, 21} // SPC_INDIVIDUAL_SP_KEY_PURPOSE_OBJID
 	oidCABData        = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 2, 1, 25} // SPC_CAB_DATA_OBJID: flat files
-	oidLink           = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 2, 1, 28} // SPC_LINK_OBJID
 	oidContentType    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 3}      // PKCS #9
 	oidMessageDigest  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 4}      // PKCS #9
 	oidSigningTime    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}      // PKCS #9
@@ -63,27 +62,8 @@ var digestAlgorithms = []struct {
 	{oidMD5, oidBody(oidMD5), crypto.MD5},
 }
 
-// hashForOID returns the hash function a digest algorithm OID names, or 0.
-func hashForOID(oid asn1.ObjectIdentifier) crypto.Hash {
-	for _, d := range digestAlgorithms {
-		if d.oid.Equal(oid) {
-			return d.hash
-		}
-	}
-	return 0
-}
-
-// oidForHash returns the digest algorithm OID of h, or nil.
-func oidForHash(h crypto.Hash) asn1.ObjectIdentifier {
-	for _, d := range digestAlgorithms {
-		if d.hash == h {
-			return d.oid
-		}
-	}
-	return nil
-}
-
-// hashForRawOID is hashForOID on the contents octets of an OID.
+// hashForRawOID returns the hash function a digest algorithm OID names,
+// given the OID's contents octets, or 0.
 func hashForRawOID(body []byte) crypto.Hash {
 	for _, d := range digestAlgorithms {
 		if bytes.Equal(d.raw, body) {
