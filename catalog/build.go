@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/asn1"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"path"
@@ -83,12 +82,8 @@ func Build(files []File, opts BuildOptions) ([]byte, error) {
 		return nil, errors.New("catalog: build: no time given")
 	}
 	seen := make(map[string]string, len(files))
-	var listed []File
 	var empty []string
 	for _, f := range files {
-		if err := checkPath(f.Path); err != nil {
-			return nil, fmt.Errorf("catalog: build: %w", err)
-		}
 		key := strings.ToLower(f.Path)
 		if prev, dup := seen[key]; dup {
 			if prev == f.Path {
@@ -99,14 +94,12 @@ func Build(files []File, opts BuildOptions) ([]byte, error) {
 		seen[key] = f.Path
 		if f.Size == 0 {
 			empty = append(empty, f.Path)
-			continue
 		}
-		if err := checkDigests(f, version); err != nil {
-			return nil, fmt.Errorf("catalog: build: %s: %w", f.Path, err)
-		}
-		listed = append(listed, f)
 	}
-	members := newMemberList(listed, version)
+	members, err := newMemberList(files, version)
+	if err != nil {
+		return nil, err
+	}
 
 	var exts [][]byte
 	slices.Sort(empty)
@@ -213,101 +206,169 @@ func checkDigests(f File, version int) error {
 
 // A memberList is the members of a catalog's files, sorted by tag as
 // MakeCat sorts them; members with equal tags (files with equal contents)
-// keep the order of files. Each file gives one member in v1, a SHA-256
-// member and a SHA-1 compatibility member in v2.
+// keep the order of files. Each file but an empty one gives one member in
+// v1, a SHA-256 member and a SHA-1 compatibility member in v2.
 //
-// A node_modules tree has tens of thousands of members, so the members are
-// sorted before they are encoded, then each is written once, straight into
-// the catalog, and what all members of a kind share is encoded once per
+// A node_modules tree has tens of thousands of members. What is known per
+// file (its checks, its FilePath attribute, its v1 tag) is worked out on
+// all cores, once per file; the members are sorted before they are
+// encoded; then each is written once, straight into the catalog, on all
+// cores again. What all members of a kind share is encoded once per
 // catalog.
 type memberList struct {
-	enc     *memberEncoder
-	files   []File
-	version int
+	enc       *memberEncoder
+	files     []File
+	filePaths [][]byte // each file's FilePath attribute
+	version   int
+	// members[version*i+k] is file i's member k: its main member, then
+	// in v2 its SHA-1 compatibility member.
 	members []member
-	size    int // of the encoded members
+	order   []memberKey // the members sorted by tag
+	size    int         // of the encoded members
 }
 
 type member struct {
-	prefix uint64 // the tag's first 8 bytes: most comparisons end there
 	tag    []byte
-	file   int  // index in files
-	compat bool // v2's SHA-1 compatibility member
-	size   int  // encoded
+	offset int // of the encoded member in the encoded list
+	size   int // encoded
 }
 
-func newMemberList(files []File, version int) *memberList {
+// A memberKey is a member's index in memberList.members and its tag's
+// first 8 bytes, which end most comparisons.
+type memberKey struct {
+	prefix uint64
+	i      int
+}
+
+// newMemberList checks files and sorts their members. The error, if any,
+// is that of the first file in files that has one.
+func newMemberList(files []File, version int) (*memberList, error) {
 	l := &memberList{
-		enc:     newMemberEncoder(version),
-		files:   files,
-		version: version,
-		members: make([]member, 0, len(files)*version),
+		enc:       newMemberEncoder(version),
+		files:     files,
+		filePaths: make([][]byte, len(files)),
+		version:   version,
+		members:   make([]member, len(files)*version),
 	}
-	for i, f := range files {
-		filePath := len(l.enc.filePath(f.Path))
-		info := len(l.enc.info[f.Kind])
-		indirect := len(l.enc.indirect[f.Kind])
-		if version == 1 {
-			tag := utf16z(strings.ToUpper(hex.EncodeToString(f.SHA1)))
-			l.members = append(l.members,
-				member{binary.BigEndian.Uint64(tag), tag, i, false, memberLen(len(tag), info+filePath+indirect)})
-			continue
+	err := inParts(len(files), func(lo, hi int) error {
+		// One buffer holds this part's encodings, sliced once it has
+		// stopped growing.
+		n := 0
+		for _, f := range files[lo:hi] {
+			n += 2*len(f.Path) + 48
 		}
-		l.members = append(l.members,
-			member{binary.BigEndian.Uint64(f.SHA256), f.SHA256, i, false, memberLen(len(f.SHA256), info+filePath+indirect)},
-			member{binary.BigEndian.Uint64(f.SHA1), f.SHA1, i, true, memberLen(len(f.SHA1), info+filePath)})
-	}
-	for _, m := range l.members {
-		l.size += m.size
+		buf := make([]byte, 0, n)
+		ends := make([]int, hi-lo)
+		for i := lo; i < hi; i++ {
+			f := files[i]
+			if err := checkPath(f.Path); err != nil {
+				return err
+			}
+			if f.Size != 0 {
+				if err := checkDigests(f, version); err != nil {
+					return fmt.Errorf("%s: %w", f.Path, err)
+				}
+				buf = l.enc.appendFilePath(buf, f.Path)
+				if version == 1 {
+					buf = appendHexZ(buf, f.SHA1)
+				}
+			}
+			ends[i-lo] = len(buf)
+		}
+		start := 0
+		for i := lo; i < hi; i++ {
+			f, enc := files[i], buf[start:ends[i-lo]:ends[i-lo]]
+			start = ends[i-lo]
+			if f.Size == 0 {
+				continue
+			}
+			info, indirect := len(l.enc.info[f.Kind]), len(l.enc.indirect[f.Kind])
+			if version == 1 {
+				filePath, tag := enc[:len(enc)-hexZLen], enc[len(enc)-hexZLen:]
+				l.filePaths[i] = filePath
+				l.members[i] = member{tag: tag, size: memberLen(len(tag), info+len(filePath)+indirect)}
+				continue
+			}
+			l.filePaths[i] = enc
+			l.members[2*i] = member{tag: f.SHA256, size: memberLen(len(f.SHA256), info+len(enc)+indirect)}
+			l.members[2*i+1] = member{tag: f.SHA1, size: memberLen(len(f.SHA1), info+len(enc))}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("catalog: build: %w", err)
 	}
 	// Ties keep the order of files. (A file's own members never tie: their
 	// tags differ in length.)
-	slices.SortFunc(l.members, func(a, b member) int {
+	l.order = make([]memberKey, 0, len(l.members))
+	for i, m := range l.members {
+		if m.tag != nil {
+			l.order = append(l.order, memberKey{binary.BigEndian.Uint64(m.tag), i})
+		}
+	}
+	slices.SortFunc(l.order, func(a, b memberKey) int {
 		if c := cmp.Compare(a.prefix, b.prefix); c != 0 {
 			return c
 		}
-		if c := bytes.Compare(a.tag, b.tag); c != 0 {
+		if c := bytes.Compare(l.members[a.i].tag, l.members[b.i].tag); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.file, b.file)
+		return cmp.Compare(a.i, b.i)
 	})
-	return l
+	for _, k := range l.order {
+		l.members[k.i].offset = l.size
+		l.size += l.members[k.i].size
+	}
+	return l, nil
 }
 
-// appendTo appends the encoded members, l.size bytes, to b. They are
-// split among all cores, each part written in place at the offset that
-// the sizes before it give.
+// inParts calls fn on consecutive parts of [0, n), one part per core when
+// n is large enough to be worth it. It returns when all calls have, with
+// the error of the first part that failed.
+func inParts(n int, fn func(lo, hi int) error) error {
+	parts := min(runtime.GOMAXPROCS(0), n/1024+1)
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for part := range parts {
+		wg.Go(func() { errs[part] = fn(n*part/parts, n*(part+1)/parts) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// appendTo appends the encoded members, l.size bytes, to b. Each part of
+// the list is written in place, at its members' offsets.
 func (l *memberList) appendTo(b []byte) []byte {
 	start := len(b)
 	b = slices.Grow(b, l.size)[:start+l.size]
-	parts := min(runtime.GOMAXPROCS(0), len(l.members)/1024+1)
-	var wg sync.WaitGroup
-	for part := range parts {
-		ms := l.members[len(l.members)*part/parts : len(l.members)*(part+1)/parts]
-		n := 0
-		for _, m := range ms {
-			n += m.size
+	inParts(len(l.order), func(lo, hi int) error {
+		if lo == hi {
+			return nil
 		}
-		dst := b[start : start : start+n]
-		start += n
-		e := l.enc.clone()
-		wg.Go(func() {
-			// dst has room for n bytes: writing more would move it.
-			if len(l.encode(e, dst, ms)) != n {
-				panic("catalog: member sizes computed wrongly") // a bug, whatever the input
-			}
-		})
-	}
-	wg.Wait()
+		first, last := l.members[l.order[lo].i], l.members[l.order[hi-1].i]
+		dst := b[start+first.offset : start+first.offset : start+last.offset+last.size]
+		// dst has room for exactly these members: writing more would move it.
+		if len(l.encode(l.enc.clone(), dst, l.order[lo:hi])) != cap(dst) {
+			panic("catalog: member sizes computed wrongly") // a bug, whatever the input
+		}
+		return nil
+	})
 	return b
 }
 
-// encode appends the encoded members ms to b, with e's scratch space.
-func (l *memberList) encode(e *memberEncoder, b []byte, ms []member) []byte {
-	for _, m := range ms {
-		f := l.files[m.file]
-		info, filePath := e.info[f.Kind], e.filePath(f.Path)
-		if m.compat {
+// encode appends the members that keys name, encoded, to b, with e's
+// scratch space.
+func (l *memberList) encode(e *memberEncoder, b []byte, keys []memberKey) []byte {
+	for _, k := range keys {
+		m, file := l.members[k.i], k.i/l.version
+		f := l.files[file]
+		info, filePath := e.info[f.Kind], l.filePaths[file]
+		if k.i%l.version == 1 { // v2's compatibility member
 			b = e.appendMember(b, m.tag, info, filePath)
 			continue
 		}
@@ -337,8 +398,8 @@ type memberEncoder struct {
 	// name and its flags.
 	nameValueOID, filePathName []byte
 	// Scratch space reused from member to member.
-	attrs                              [][]byte
-	valueBuf, filePathBuf, indirectBuf []byte
+	attrs       [][]byte
+	indirectBuf []byte
 }
 
 // clone returns an encoder that shares e's encodings and has its own
@@ -373,22 +434,35 @@ func newMemberEncoder(version int) *memberEncoder {
 	return e
 }
 
-// filePath returns the FilePath attribute of the file at p, as
+// appendFilePath appends the FilePath attribute of the file at p to b, as
 // attribute(oidNameValue, nameValue(NewAttribute("FilePath",
-// windowsPath(p)))) encodes it. It is valid until the next call.
-func (e *memberEncoder) filePath(p string) []byte {
-	e.valueBuf = appendWindowsPathZ(e.valueBuf[:0], p)
-	value := e.valueBuf
-	nv := len(e.filePathName) + tlvLen(len(value)) // NameValue contents
-	b := appendHeader(e.filePathBuf[:0], tagSequence, len(e.nameValueOID)+tlvLen(tlvLen(nv)))
+// windowsPath(p)))) encodes it. It only reads e, so parts of a list can
+// share it.
+func (e *memberEncoder) appendFilePath(b []byte, p string) []byte {
+	value := windowsPathZLen(p)
+	nv := len(e.filePathName) + tlvLen(value) // NameValue contents
+	b = appendHeader(b, tagSequence, len(e.nameValueOID)+tlvLen(tlvLen(nv)))
 	b = append(b, e.nameValueOID...)
 	b = appendHeader(b, tagSet, tlvLen(nv))
 	b = appendHeader(b, tagSequence, nv)
 	b = append(b, e.filePathName...)
-	b = appendHeader(b, tagOctetString, len(value))
-	b = append(b, value...)
-	e.filePathBuf = b
-	return b
+	b = appendHeader(b, tagOctetString, value)
+	return appendWindowsPathZ(b, p)
+}
+
+// windowsPathZLen returns len(appendWindowsPathZ(nil, p)).
+func windowsPathZLen(p string) int {
+	n := 2 * len(p)
+	for i := 0; i < len(p); i++ {
+		if p[i] >= utf8.RuneSelf {
+			n = 0
+			for _, r := range p { // U+FFFD for invalid UTF-8, as in utf16z
+				n += 2 * utf16.RuneLen(r)
+			}
+			break
+		}
+	}
+	return n + 2
 }
 
 // appendWindowsPathZ appends utf16z(windowsPath(p)) to b: p with
@@ -416,6 +490,20 @@ func appendWindowsPathZ(b []byte, p string) []byte {
 	return append(b, 0, 0)
 }
 
+// hexZLen is the length of a v1 member tag: utf16z of the 40 upper-case
+// hex digits of a SHA-1 digest.
+const hexZLen = 4*sha1.Size + 2
+
+// appendHexZ appends utf16z(strings.ToUpper(hex.EncodeToString(digest)))
+// to b: a v1 member tag.
+func appendHexZ(b []byte, digest []byte) []byte {
+	const digits = "0123456789ABCDEF"
+	for _, c := range digest {
+		b = append(b, digits[c>>4], 0, digits[c&0xf], 0)
+	}
+	return append(b, 0, 0)
+}
+
 // indirectData returns the SPC_INDIRECT_DATA attribute of a file of the
 // given kind and main digest, as the package function indirectData
 // encodes it. It is valid until the next call.
@@ -428,8 +516,14 @@ func (e *memberEncoder) indirectData(k Kind, digest []byte) []byte {
 
 // appendMember appends TrustedSubject{tag, SET OF attrs} to b.
 func (e *memberEncoder) appendMember(b, tag []byte, attrs ...[]byte) []byte {
+	// DER SET OF order, as derSet; an insertion sort, since members have
+	// two or three attributes.
 	e.attrs = append(e.attrs[:0], attrs...)
-	slices.SortFunc(e.attrs, bytes.Compare) // DER SET OF order, as derSet
+	for i := 1; i < len(e.attrs); i++ {
+		for j := i; j > 0 && bytes.Compare(e.attrs[j-1], e.attrs[j]) > 0; j-- {
+			e.attrs[j-1], e.attrs[j] = e.attrs[j], e.attrs[j-1]
+		}
+	}
 	n := 0
 	for _, a := range e.attrs {
 		n += len(a)

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/asn1"
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -244,6 +245,7 @@ func TestBuildErrors(t *testing.T) {
 		{"unclean path", []catalog.File{fakeFile("a//b", "x", catalog.KindFlat)}, catalog.BuildOptions{Time: when}, "not a clean relative path"},
 		{"no kind", []catalog.File{fakeFile("a", "x", 0)}, catalog.BuildOptions{Time: when}, "neither PE nor flat"},
 		{"missing digest", []catalog.File{{Path: "a", Size: 1, Kind: catalog.KindFlat}}, catalog.BuildOptions{Time: when}, "a: missing digest"},
+		{"empty file, bad path", []catalog.File{{Path: "../e"}}, catalog.BuildOptions{Time: when}, "not a clean relative path"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -252,5 +254,52 @@ func TestBuildErrors(t *testing.T) {
 				t.Fatalf("Build = %v, want an error containing %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestBuildPathEncodings: FilePath values are the path with backslashes in
+// UTF-16LE with a NUL, for every kind of name: non-ASCII, outside the BMP,
+// and invalid UTF-8 (each bad byte becomes U+FFFD, as in NewAttribute).
+func TestBuildPathEncodings(t *testing.T) {
+	paths := []string{"plain/a.js", "ünï/cödé.js", "emoji/😀.js", "bad/\xff\xfe.js", "surrogate/\xed\xa0\x80.js", "中文/文件.js"}
+	var files []catalog.File
+	for i, p := range paths {
+		files = append(files, fakeFile(p, strings.Repeat("x", i+1), catalog.KindFlat))
+	}
+	for _, version := range []int{1, 2} {
+		der, err := catalog.Build(files, catalog.BuildOptions{Version: version, Time: time.Unix(1700000000, 0)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, m := range mustParse(t, der).Members {
+			fp, _ := m.Attribute("FilePath")
+			got[string(fp.Value)] = true
+		}
+		for _, p := range paths {
+			want := catalog.NewAttribute("FilePath", strings.ReplaceAll(p, "/", `\`))
+			if !got[string(want.Value)] {
+				t.Errorf("v%d: no member with FilePath %q (% x)", version, p, want.Value)
+			}
+		}
+	}
+}
+
+// TestBuildReportsFirstError: with several bad files, the error names the
+// first, however the work is split among cores.
+func TestBuildReportsFirstError(t *testing.T) {
+	files := make([]catalog.File, 5000)
+	for i := range files {
+		files[i] = fakeFile(fmt.Sprintf("f%05d.js", i), fmt.Sprint(i), catalog.KindFlat)
+	}
+	for _, bad := range [][]int{{10, 4900}, {2600, 4900}, {4999}} {
+		broken := slices.Clone(files)
+		for _, i := range bad {
+			broken[i].SHA1 = nil
+		}
+		_, err := catalog.Build(broken, catalog.BuildOptions{Time: time.Unix(1700000000, 0)})
+		if want := fmt.Sprintf("catalog: build: f%05d.js: missing digest", bad[0]); err == nil || err.Error() != want {
+			t.Errorf("bad files %v: %v, want %q", bad, err, want)
+		}
 	}
 }
