@@ -58,39 +58,87 @@ func HashTree(ctx context.Context, root string, opts *HashOptions) ([]File, erro
 		return nil, err
 	}
 	return hashAll(ctx, opts, func(emit func(hashJob) error) error {
-		// Walk the resolved root: WalkDir does not descend into a root
-		// that is itself a symbolic link.
-		return filepath.WalkDir(realRoot, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return fmt.Errorf("catalog: %w", err)
-			}
-			rel, err := filepath.Rel(realRoot, p)
-			if err != nil {
-				return fmt.Errorf("catalog: %w", err)
-			}
-			if rel == "." {
-				return nil
-			}
-			rel = filepath.ToSlash(rel)
-			if d.IsDir() {
-				if matchAny(opts.Exclude, rel) {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if !selected(opts, rel) {
-				return nil
-			}
-			if d.Type()&fs.ModeSymlink != 0 {
-				if err := checkLink(realRoot, p); err != nil {
-					return err
-				}
-			} else if !d.Type().IsRegular() {
-				return fmt.Errorf("catalog: %s: not a regular file (%v)", p, d.Type())
-			}
-			return emit(hashJob{path: p, rel: rel})
-		})
+		// Walk the resolved root, so that a root that is itself a symbolic
+		// link is followed.
+		prefix := realRoot
+		if !os.IsPathSeparator(prefix[len(prefix)-1]) {
+			prefix += string(filepath.Separator)
+		}
+		return walkTree(realRoot, prefix, len(prefix), opts, emit)
 	})
+}
+
+// walkTree emits the selected files below dir in the order of their
+// paths. Dir ends in a separator, and its first rootLen bytes are the
+// root's path: the rest of a file's path is its relative path, which on
+// Unix, where the separator is a slash, is then a part of the same string.
+// Paths are joined by hand: directory entry names hold no separator, and
+// filepath.Join and filepath.Rel would clean every path again.
+func walkTree(realRoot, dir string, rootLen int, opts *HashOptions, emit func(hashJob) error) error {
+	entries, err := readDirInPathOrder(dir)
+	if err != nil {
+		return fmt.Errorf("catalog: %w", err)
+	}
+	for _, d := range entries {
+		p := dir + d.Name()
+		rel := filepath.ToSlash(p[rootLen:])
+		if d.IsDir() {
+			if matchAny(opts.Exclude, rel) {
+				continue
+			}
+			if err := walkTree(realRoot, p+string(filepath.Separator), rootLen, opts, emit); err != nil {
+				return err
+			}
+			continue
+		}
+		if !selected(opts, rel) {
+			continue
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			if err := checkLink(realRoot, p); err != nil {
+				return err
+			}
+		} else if !d.Type().IsRegular() {
+			return fmt.Errorf("catalog: %s: not a regular file (%v)", p, d.Type())
+		}
+		if err := emit(hashJob{path: p, rel: rel}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readDirInPathOrder returns the entries of dir sorted as the paths below
+// them are: a directory's name sorts as if followed by a slash, so that
+// "lib.js" comes before "lib/a.js". A walk in this order visits files in
+// the order of their relative paths, and HashTree need not sort them.
+func readDirInPathOrder(dir string) ([]fs.DirEntry, error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := f.ReadDir(-1)
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	type entry struct {
+		key string
+		d   fs.DirEntry
+	}
+	keyed := make([]entry, len(entries))
+	for i, d := range entries {
+		key := d.Name()
+		if d.IsDir() {
+			key += "/"
+		}
+		keyed[i] = entry{key, d}
+	}
+	slices.SortFunc(keyed, func(a, b entry) int { return strings.Compare(a.key, b.key) })
+	for i, e := range keyed {
+		entries[i] = e.d
+	}
+	return entries, nil
 }
 
 // checkLink refuses a symbolic link unless it resolves to a regular file
@@ -155,6 +203,7 @@ func HashFiles(ctx context.Context, root string, names []string, opts *HashOptio
 		}
 		jobs = append(jobs, hashJob{path: p, rel: rel})
 	}
+	slices.SortFunc(jobs, func(a, b hashJob) int { return strings.Compare(a.rel, b.rel) })
 	return hashAll(ctx, opts, jobList(jobs))
 }
 
@@ -218,10 +267,10 @@ func jobList(jobs []hashJob) func(emit func(hashJob) error) error {
 }
 
 // hashAll hashes the files that walk emits on a pool of workers and returns
-// them sorted by path. The workers start on the first file walk finds,
-// while it looks for the rest; only a Progress callback, which wants the
-// totals, makes the walk finish first. The first error, walk's or a file's,
-// cancels the rest.
+// them in the order walk emitted them. The workers start on the first file
+// walk finds, while it looks for the rest; only a Progress callback, which
+// wants the totals, makes the walk finish first. The first error, walk's
+// or a file's, cancels the rest.
 func hashAll(ctx context.Context, opts *HashOptions, walk func(emit func(hashJob) error) error) ([]File, error) {
 	var progress Progress
 	if opts.Progress != nil {
@@ -244,17 +293,15 @@ func hashAll(ctx context.Context, opts *HashOptions, walk func(emit func(hashJob
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var (
-		batches = make(chan []hashJob, workers)
-		wg      sync.WaitGroup
-		mu      sync.Mutex // guards files and progress, serialises Progress calls
-		files   []File
+		queue = make(chan *hashBatch, workers)
+		wg    sync.WaitGroup
+		mu    sync.Mutex // guards progress, serialises Progress calls
 	)
 	for range workers {
 		wg.Go(func() {
 			buf := make([]byte, readSize)
-			var done []File
-			for batch := range batches {
-				for _, j := range batch {
+			for b := range queue {
+				for i, j := range b.jobs {
 					if ctx.Err() != nil {
 						break // drain: the walk stops at its next send
 					}
@@ -264,7 +311,7 @@ func hashAll(ctx context.Context, opts *HashOptions, walk func(emit func(hashJob
 						break
 					}
 					f.Path = j.rel
-					done = append(done, f)
+					b.files[i] = f
 					if opts.Progress != nil {
 						mu.Lock()
 						progress.Files++
@@ -274,37 +321,41 @@ func hashAll(ctx context.Context, opts *HashOptions, walk func(emit func(hashJob
 					}
 				}
 			}
-			mu.Lock()
-			files = append(files, done...)
-			mu.Unlock()
 		})
 	}
 	// Jobs travel in batches: most files take microseconds to hash, and a
-	// channel operation per file would cost as much in scheduling.
-	batch := make([]hashJob, 0, batchSize)
+	// channel operation per file would cost as much in scheduling. Each
+	// batch has room for its results, so that they need neither a lock
+	// nor sorting.
+	var (
+		batches []*hashBatch
+		b       = newHashBatch()
+		files   = 0
+	)
 	send := func() error {
 		select {
-		case batches <- batch:
-			batch = make([]hashJob, 0, batchSize)
+		case queue <- b:
+			batches = append(batches, b)
+			b = newHashBatch()
 			return nil
 		case <-ctx.Done():
 			return context.Cause(ctx)
 		}
 	}
 	err := walk(func(j hashJob) error {
-		batch = append(batch, j)
-		if len(batch) < batchSize {
+		b.jobs = append(b.jobs, j)
+		if files++; len(b.jobs) < batchSize {
 			return nil
 		}
 		return send()
 	})
-	if err == nil && len(batch) > 0 {
+	if err == nil && len(b.jobs) > 0 {
 		err = send()
 	}
 	if err != nil {
 		cancel(err) // the workers skip what is queued
 	}
-	close(batches)
+	close(queue)
 	wg.Wait()
 	if err != nil {
 		return nil, err
@@ -312,8 +363,21 @@ func hashAll(ctx context.Context, opts *HashOptions, walk func(emit func(hashJob
 	if err := context.Cause(ctx); err != nil {
 		return nil, err
 	}
-	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
-	return files, nil
+	all := make([]File, 0, files)
+	for _, b := range batches {
+		all = append(all, b.files[:len(b.jobs)]...)
+	}
+	return all, nil
+}
+
+// A hashBatch is files handed to a worker at a time, and their results.
+type hashBatch struct {
+	jobs  []hashJob
+	files []File // files[i] is the result of jobs[i]
+}
+
+func newHashBatch() *hashBatch {
+	return &hashBatch{make([]hashJob, 0, batchSize), make([]File, batchSize)}
 }
 
 // batchSize is the number of files handed to a worker at a time.

@@ -169,3 +169,44 @@ func TestHashTreeProgress(t *testing.T) {
 		t.Errorf("%d files, %d calls, last %+v, want %+v", len(files), calls.Load(), last, want)
 	}
 }
+
+// TestHashOrder: HashTree and HashFiles return files sorted by path, also
+// where a walk directory by directory would not give that order ("lib.js"
+// sorts before "lib/a.js", "a-b/x" before "a/x"), with every worker count
+// and with a progress bar (which walks first).
+func TestHashOrder(t *testing.T) {
+	root := t.TempDir()
+	names := []string{"lib/a.js", "lib.js", "lib-x/b.js", "lib0", "a/x", "a-b/x", "a.b/x", "a b", "A", "z/y/x/w.js", "z/y.js", "z/y/x.js", "é.js", "e.js"}
+	for _, p := range names {
+		writeFile(t, filepath.Join(root, filepath.FromSlash(p)), []byte(p))
+	}
+	want := slices.Sorted(slices.Values(names))
+	pathsOf := func(files []catalog.File) []string {
+		var got []string
+		for _, f := range files {
+			got = append(got, f.Path)
+			if f.Size != int64(len(f.Path)) {
+				t.Errorf("%s: size %d: results out of step with their paths", f.Path, f.Size)
+			}
+		}
+		return got
+	}
+	for _, opts := range []*catalog.HashOptions{nil, {Workers: 1}, {Workers: 3}, {Progress: func(catalog.Progress) {}}} {
+		files, err := catalog.HashTree(context.Background(), root, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := pathsOf(files); !slices.Equal(got, want) {
+			t.Errorf("HashTree(%+v):\ngot  %q\nwant %q", opts, got, want)
+		}
+		shuffled := slices.Clone(names)
+		slices.Reverse(shuffled)
+		files, err = catalog.HashFiles(context.Background(), root, shuffled, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := pathsOf(files); !slices.Equal(got, want) {
+			t.Errorf("HashFiles(%+v):\ngot  %q\nwant %q", opts, got, want)
+		}
+	}
+}
