@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // ManifestNamespace is the XML namespace of App Manifests.
@@ -113,12 +114,13 @@ func (m *Manifest) Marshal() ([]byte, error) {
 	return marshalDocument(x)
 }
 
-// shippedManifest is the parsed IntactManifest, used to check AppSettings
-// that name it.
-var shippedManifest = func() *Manifest {
+// shippedManifest returns the parsed IntactManifest, used to check
+// AppSettings that name it. It is parsed on first use, not when every
+// intact command starts.
+var shippedManifest = sync.OnceValue(func() *Manifest {
 	m, err := ParseManifest(ManifestFileName(DefaultAppID), intactManifest)
 	if err != nil {
 		panic("sipolicy: shipped manifest: " + err.Error())
 	}
 	return m
-}()
+})

@@ -609,7 +609,7 @@ func (ps *parser) app(n *node) error {
 	// Windows' policy compiler checks every App against its manifest.
 	var manifest *Manifest
 	if ManifestMatches(app.Manifest, DefaultAppID) {
-		manifest = shippedManifest
+		manifest = shippedManifest()
 	}
 	err = ps.kids(n, map[string]func(*node) error{"Setting": func(k *node) error {
 		a, err := ps.attrs(k, []string{"Name"})
