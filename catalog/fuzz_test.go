@@ -4,7 +4,10 @@ import (
 	"crypto"
 	"errors"
 	"os"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/intactdev/intact/catalog"
 )
@@ -46,5 +49,55 @@ func FuzzParse(f *testing.F) {
 		_ = c.CheckSignature()
 		_, _ = catalog.Compare(c, []catalog.File{{Path: "a", Size: 1, Kind: catalog.KindFlat, SHA256: make([]byte, 32), SHA1: make([]byte, 20)}})
 		x.Lookup(crypto.SHA256, make([]byte, 32))
+	})
+}
+
+// FuzzBuild: whatever paths and contents a caller passes, Build refuses
+// them or writes a catalog that parses back to one member per file and
+// digest, each with its path, and the empty files as attributes.
+func FuzzBuild(f *testing.F) {
+	f.Add(byte(2), "a.js\nlib/b.js\nünï/😀.js\nempty", []byte("abc"))
+	f.Add(byte(1), "x\n\xff\xfe/\xed\xa0\x80\nA\na", []byte{})
+	f.Add(byte(2), "../x\n/abs\na//b\nc\\d", []byte("MZ"))
+	f.Fuzz(func(t *testing.T, version byte, paths string, content []byte) {
+		var files []catalog.File
+		for i, p := range strings.Split(paths, "\n") {
+			data := append(slices.Clone(content), byte(i))
+			if i%3 == 2 {
+				data = nil // some empty files
+			}
+			kind := catalog.KindFlat
+			if i%2 == 1 {
+				kind = catalog.KindPE
+			}
+			files = append(files, fakeFile(p, string(data), kind))
+		}
+		der, err := catalog.Build(files, catalog.BuildOptions{Version: int(version % 3), Time: time.Unix(1700000000, 0)})
+		if err != nil {
+			return
+		}
+		c, err := catalog.Parse(der)
+		if err != nil {
+			t.Fatalf("Build wrote a catalog Parse refuses: %v", err)
+		}
+		perFile := 2
+		if version%3 == 1 {
+			perFile = 1
+		}
+		members := map[string]int{}
+		for _, m := range c.Members {
+			fp, _ := m.Attribute("FilePath")
+			members[string(fp.Value)]++
+		}
+		empty := map[string]bool{}
+		for _, a := range c.Attributes {
+			empty[string(a.Value)] = true
+		}
+		for _, f := range files {
+			value := string(catalog.NewAttribute("FilePath", strings.ReplaceAll(f.Path, "/", `\`)).Value)
+			if f.Size == 0 && !empty[value] || f.Size != 0 && members[value] != perFile {
+				t.Errorf("%q (size %d): %d members, empty %v", f.Path, f.Size, members[value], empty[value])
+			}
+		}
 	})
 }
