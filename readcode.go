@@ -22,13 +22,20 @@ const rootName = "intact"
 // are read from that descriptor, the file must not have changed meanwhile,
 // and content enforcers judge the bytes read. Non-regular files are refused
 // without blocking. Nothing is cached between calls.
+//
+// When the policy disables interactive mode, a path that names a pipe, a
+// FIFO, a terminal, a socket or a device (/dev/stdin, /proc/self/fd/0, a
+// named pipe) is interactive input under another name: it is judged as
+// ReadStdin judges standard input, and refused with a *BlockedError for
+// FeatureStdin, whether or not code integrity is enforced.
 func (p *Policy) ReadCode(path string) ([]byte, error) {
-	if !p.Enforcing() {
+	interactiveOff := p.settings.DisableInteractiveMode.Enabled
+	if !p.Enforcing() && !interactiveOff {
 		return os.ReadFile(path)
 	}
 	f, err := openCode(path)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
+		if errors.Is(err, os.ErrNotExist) || !p.Enforcing() {
 			// A missing file is not a policy matter: callers such as
 			// module resolvers probe for files that may not exist.
 			return nil, err
@@ -36,6 +43,14 @@ func (p *Policy) ReadCode(path string) ([]byte, error) {
 		return nil, p.deny(path, nil, []*enforcer.Denial{{Enforcer: rootName, Reason: enforcer.ReasonUnreadable, Err: err}}, false)
 	}
 	defer f.Close()
+	if interactiveOff {
+		if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+			return p.readInteractive(f, path)
+		}
+	}
+	if !p.Enforcing() {
+		return io.ReadAll(f)
+	}
 	return p.readChecked(f, path, false)
 }
 
@@ -49,7 +64,14 @@ func (p *Policy) ReadStdin(f *os.File) ([]byte, error) {
 	if !p.settings.DisableInteractiveMode.Enabled {
 		return io.ReadAll(f)
 	}
-	data, err := p.readChecked(f, f.Name(), true)
+	return p.readInteractive(f, f.Name())
+}
+
+// readInteractive reads code that arrives as interactive input while
+// interactive mode is disabled: it runs only if the descriptor passes every
+// enforcer's checks, audit mode or not, which a pipe or terminal never does.
+func (p *Policy) readInteractive(f *os.File, path string) ([]byte, error) {
+	data, err := p.readChecked(f, path, true)
 	if err != nil {
 		blocked := &BlockedError{Feature: FeatureStdin, Source: p.settings.DisableInteractiveMode.source("DisableInteractiveMode"), Err: err}
 		p.logBlock(blocked)

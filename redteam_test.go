@@ -4,9 +4,11 @@ package intact_test
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	"github.com/intactdev/intact"
@@ -103,5 +105,58 @@ func TestRedteamStdinOffset(t *testing.T) {
 		if string(s) != whole {
 			t.Errorf("an enforcer was shown a part of the file: %q", s)
 		}
+	}
+}
+
+// TestRedteamInteractiveByName: under DisableInteractiveMode, interactive
+// input named as a file (/dev/stdin or /proc/self/fd/N on a pipe, a named
+// pipe, a terminal or other device) is refused as stdin is, with or without
+// enforcement and in audit mode, and no enforcer is shown its bytes. A
+// regular file is still read; with interactive mode allowed and nothing
+// enforced, the pipe is simply read.
+func TestRedteamInteractiveByName(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "fifo.js")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	regular := filepath.Join(t.TempDir(), "file.js")
+	if err := os.WriteFile(regular, []byte("file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pipePath := func(t *testing.T) string {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { r.Close() })
+		w.Write([]byte("piped code"))
+		w.Close()
+		return fmt.Sprintf("/proc/self/fd/%d", r.Fd())
+	}
+	for _, s := range []enforcer.Settings{
+		{DisableInteractiveMode: true},
+		{DisableInteractiveMode: true, EnforceCodeIntegrity: true},
+		{DisableInteractiveMode: true, EnforceCodeIntegrity: true, Audit: true},
+	} {
+		p, seen := redteamPolicy(s)
+		for name, path := range map[string]string{"pipe": pipePath(t), "fifo": fifo, "device": "/dev/zero"} {
+			data, err := p.ReadCode(path)
+			var b *intact.BlockedError
+			if !errors.As(err, &b) || b.Feature != intact.FeatureStdin || data != nil {
+				t.Errorf("%+v: %s: ReadCode = %q, %v; want blocked as stdin", s, name, data, err)
+			}
+		}
+		if data, err := p.ReadCode(regular); err != nil || string(data) != "file" {
+			t.Errorf("%+v: regular file: ReadCode = %q, %v", s, data, err)
+		}
+		for _, b := range *seen {
+			if string(b) != "file" {
+				t.Errorf("%+v: an enforcer was shown %q", s, b)
+			}
+		}
+	}
+	p, _ := redteamPolicy(enforcer.Settings{})
+	if data, err := p.ReadCode(pipePath(t)); err != nil || string(data) != "piped code" {
+		t.Errorf("no setting: ReadCode of a pipe = %q, %v; want it read", data, err)
 	}
 }
