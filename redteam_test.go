@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/enforcer"
@@ -158,5 +159,42 @@ func TestRedteamInteractiveByName(t *testing.T) {
 	p, _ := redteamPolicy(enforcer.Settings{})
 	if data, err := p.ReadCode(pipePath(t)); err != nil || string(data) != "piped code" {
 		t.Errorf("no setting: ReadCode of a pipe = %q, %v; want it read", data, err)
+	}
+}
+
+// rewriteAfterCheck is an OS enforcer whose check passes and then, as a
+// writer racing the reader would, rewrites the file in place with other
+// bytes of the same length; its content check allows anything.
+type rewriteAfterCheck struct{ evil []byte }
+
+func (rewriteAfterCheck) Name() string { return "redteam-rewrite" }
+func (rewriteAfterCheck) Settings() enforcer.Settings {
+	return enforcer.Settings{EnforceCodeIntegrity: true}
+}
+func (rewriteAfterCheck) Status() enforcer.Status             { return enforcer.Status{Available: true} }
+func (rewriteAfterCheck) CheckContent(enforcer.Content) error { return nil }
+func (r rewriteAfterCheck) CheckFile(f *os.File, path string) error {
+	return os.WriteFile(path, r.evil, 0o644) // truncates and rewrites the same inode
+}
+
+// TestRedteamRewriteAfterCheck: bytes written between an OS enforcer's
+// verdict on the descriptor and the read are not returned as if the OS had
+// vouched for them: the size is the same, so only the stat taken before
+// the checks and compared after the read can tell, and it must.
+func TestRedteamRewriteAfterCheck(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "app.js")
+	if err := os.WriteFile(path, []byte("GOOD=1;"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// An old modification time, so that the rewrite changes it even where
+	// file timestamps are coarser than the test is fast.
+	old := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	if err := os.Chtimes(path, old, old); err != nil {
+		t.Fatal(err)
+	}
+	p := intact.New(intact.Config{Enforcers: []enforcer.Enforcer{rewriteAfterCheck{[]byte("EVIL=1;")}}})
+	data, err := p.ReadCode(path)
+	if data != nil || redteamReason(err) != enforcer.ReasonChanged {
+		t.Fatalf("ReadCode = %q, %v; want refused as %s", data, err, enforcer.ReasonChanged)
 	}
 }
