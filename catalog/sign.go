@@ -27,7 +27,10 @@ type SignOptions struct {
 	// signer's unauthenticated attributes. This is where an RFC 3161
 	// timestamp token (1.3.6.1.4.1.311.3.3.1) goes.
 	UnauthenticatedAttributes func(signature []byte) ([][]byte, error)
-	// Rand is the randomness for ECDSA and RSA blinding; crypto/rand when nil.
+	// Rand is the randomness for signing. When nil, an *ecdsa.PrivateKey
+	// signs deterministically (RFC 6979), so that a catalog signed twice
+	// with the same key has the same bytes, as with RSA; other keys get
+	// crypto/rand (RSA uses it only for blinding).
 	Rand io.Reader
 }
 
@@ -83,7 +86,7 @@ func Sign(catalog []byte, key crypto.Signer, certs []*x509.Certificate, opts *Si
 	// (RFC 2315 §9.3); the SignerInfo stores them as [0] IMPLICIT.
 	signed := sha256.Sum256(tlv(tagSet, attrs...))
 	rnd := opts.Rand
-	if rnd == nil {
+	if _, ok := key.(*ecdsa.PrivateKey); rnd == nil && !ok {
 		rnd = rand.Reader
 	}
 	sig, err := key.Sign(rnd, signed[:], crypto.SHA256)
