@@ -66,8 +66,10 @@ const (
 	FeatureDynamicCode Feature = "dynamic code" // eval(), Function() and the like inside running code
 )
 
-// A BlockedError reports that a feature is disabled by policy. Its message
-// is Node.js's.
+// A BlockedError reports that a feature is disabled by policy. Its code and
+// message template are Node.js's. Node.js's callers pass the feature name
+// with its quotes already in it ('"eval"'), so that Node.js prints
+// ""eval""; intact prints the name quoted once.
 type BlockedError struct {
 	Feature Feature
 	Source  string // which setting blocked it, and where that setting came from

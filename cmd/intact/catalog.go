@@ -48,8 +48,9 @@ are RFC 3339 UTC):
   effective_date, attributes [{name, flags, value}], signature ("unsigned",
   "valid" or "invalid: <reason>"),
   members [{tag, tag_hex, kind ("PE", "flat", "CAB", "other"),
-            digest_algorithm ("SHA-256", "SHA-1"; absent for compat entries),
-            digest, compat, attributes}],
+            digest_algorithm ("SHA-256", "SHA-1") and digest (both absent for
+            compat entries, whose tag is the SHA-1 digest),
+            compat, attributes}],
   signers [{digest_algorithm, signing_time (if present),
             chain [{subject, issuer, serial, not_before, not_after, sha256}]}]`,
 		Args: cobra.ExactArgs(1),

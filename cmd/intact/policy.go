@@ -63,8 +63,9 @@ user-mode signing scenario 12 allowing those signers and the hash rules; and the
 settings for the application id, both as AppSettings (naming the manifest
 <app-id>.manifest.xml, see 'intact policy manifest') and in the legacy Settings
 form that older Windows reads. Windows' policy compiler reads that manifest:
-with --manifest give where it will be (a file: or https: URI ending in
-<app-id>.manifest.xml, the name by which intact ties AppSettings to the id).
+with --manifest give where it will be (a path, or a file:, http: or https:
+URI, ending in <app-id>.manifest.xml, the name by which intact ties
+AppSettings to the id).
 
 Deployed alone on Windows as a base policy it would block Windows itself: merge
 it with Microsoft's templates or deploy it as a supplemental policy.`,
@@ -96,7 +97,7 @@ it with Microsoft's templates or deploy it as a supplemental policy.`,
 	f.BoolVar(&o.enforce, "enforce", false, "set EnforceCodeIntegrity: files must be in a trusted catalog to run")
 	f.BoolVar(&o.denyInteractive, "deny-interactive", false, "set DisableInteractiveMode: refuse eval, the REPL and code on stdin")
 	f.BoolVar(&o.denyDynamicCode, "deny-dynamic-code", false, "set DisableDynamicCode: refuse code built from strings at run time")
-	f.BoolVar(&o.audit, "audit", false, "audit mode: log would-be denials instead of enforcing them")
+	f.BoolVar(&o.audit, "audit", false, "audit mode: log would-be denials of files instead of enforcing them (--deny-interactive and --deny-dynamic-code still block)")
 	f.StringArrayVar(&o.denyHashes, "deny-hash", nil, "refuse files with this SHA-256 or SHA-1 `hex` hash (repeatable)")
 	f.StringArrayVar(&o.allowHashes, "allow-hash", nil, "allow files with this SHA-256 or SHA-1 `hex` hash (repeatable)")
 	f.StringVar(&o.id, "id", "", "policy `GUID` (PolicyID and BasePolicyID; default: a new random one)")

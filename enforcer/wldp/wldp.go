@@ -18,7 +18,9 @@
 //
 // wldp.dll is loaded from System32 only. When it cannot be loaded, or on any
 // other operating system, the enforcer is unavailable and asks for nothing:
-// with no setting readable, the feature is off, as in Node.js. Package wldp
+// WDAC cannot be in force without the DLL, so nothing is enforced (Node.js
+// instead fails to start, with ERR_INVALID_STATE). When the DLL loads but a
+// setting cannot be read, the setting is off, as in Node.js. Package wldp
 // compiles everywhere so that hosts need no build tags.
 package wldp
 
@@ -78,7 +80,8 @@ func newEnforcer(d dll, appID string) *Enforcer {
 
 	err := d.find(procCanExecuteFile)
 	if errors.Is(err, errNoDLL) {
-		// Nothing can be read: the feature is off, as in Node.js.
+		// Nothing can be read, and WDAC cannot be in force without the
+		// DLL: nothing is enforced. (Node.js throws ERR_INVALID_STATE.)
 		e.note("unavailable, no setting read, nothing enforced: %v", err)
 		return e
 	}
