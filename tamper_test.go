@@ -3,6 +3,7 @@ package intact_test
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/asn1"
 	"encoding/hex"
 	"errors"
 	"os"
@@ -66,6 +67,22 @@ func listedBy(e *env, cat []byte) (string, policySpec, []string) {
 	path, spec, cats := withTrusted(e, evilCode)
 	return path, spec, append(cats, e.write("other.cat", cat))
 }
+
+// getBareLeaf returns a leaf issued by the trusted root with no extended
+// key usage extension at all. The matrix's other EKU row (pki.noEKU) names
+// the TLS-server usage, which crypto/x509 itself refuses for code signing;
+// a leaf without the extension passes crypto/x509 and must be refused by
+// catalog.Verify.
+var getBareLeaf = testpki.Shared(func(t testing.TB) *testpki.Cert {
+	t.Helper()
+	c := getPKI(t).root.Issue(t, "intact publisher without EKU", testpki.Organization("intact tests (TEST ONLY)"))
+	for _, ext := range c.Cert.Extensions {
+		if ext.Id.Equal(asn1.ObjectIdentifier{2, 5, 29, 37}) {
+			t.Fatal("the bare leaf has an extended key usage extension")
+		}
+	}
+	return c
+})
 
 func flip(b []byte) []byte {
 	out := bytes.Clone(b)
@@ -135,6 +152,11 @@ var tamperCases = []tamperCase{
 	}},
 	{"certificate without code-signing EKU", enforcer.ReasonUntrustedSigner, func(e *env) (string, policySpec, []string) {
 		return listedBy(e, e.signedCatalog(e.pki.noEKU, []*testpki.Cert{e.pki.root}, evilCode))
+	}},
+	{"certificate with no EKU extension", enforcer.ReasonUntrustedSigner, func(e *env) (string, policySpec, []string) {
+		// crypto/x509 accepts a leaf without the extension for any usage;
+		// only catalog.Verify's own check refuses it.
+		return listedBy(e, e.signedCatalog(getBareLeaf(e.t), []*testpki.Cert{e.pki.root}, evilCode))
 	}},
 	{"denied signer", enforcer.ReasonDeniedSigner, func(e *env) (string, policySpec, []string) {
 		path, spec, cats := listedBy(e, e.signedCatalog(e.pki.denied, []*testpki.Cert{e.pki.root}, evilCode))

@@ -303,3 +303,148 @@ func TestSignOptions(t *testing.T) {
 		t.Fatalf("Sign with failing hook = %v", err)
 	}
 }
+
+// asn1Children returns the elements of a DER constructed value's contents.
+func asn1Children(t testing.TB, contents []byte) []asn1.RawValue {
+	t.Helper()
+	var out []asn1.RawValue
+	for rest := contents; len(rest) > 0; {
+		var v asn1.RawValue
+		var err error
+		if rest, err = asn1.Unmarshal(rest, &v); err != nil {
+			t.Fatalf("splitting DER: %v", err)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// asn1Constructed encodes a constructed value of class and tag whose
+// contents are the concatenation of elems.
+func asn1Constructed(t testing.TB, class, tag int, elems ...[]byte) []byte {
+	t.Helper()
+	der, err := asn1.Marshal(asn1.RawValue{Class: class, Tag: tag, IsCompound: true, Bytes: bytes.Join(elems, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
+}
+
+// signedDataOf splits a catalog made by catalog.Sign into the ContentInfo's
+// content type and the SignedData's elements: version, digestAlgorithms,
+// contentInfo (the CTL), certificates [0] and signerInfos.
+func signedDataOf(t testing.TB, der []byte) (contentType asn1.RawValue, sd []asn1.RawValue) {
+	t.Helper()
+	var ci asn1.RawValue
+	if rest, err := asn1.Unmarshal(der, &ci); err != nil || len(rest) > 0 {
+		t.Fatalf("ContentInfo: %v (%d trailing bytes)", err, len(rest))
+	}
+	top := asn1Children(t, ci.Bytes)
+	if len(top) != 2 || top[1].Class != asn1.ClassContextSpecific || top[1].Tag != 0 {
+		t.Fatalf("ContentInfo has %d elements, want a content type and [0]", len(top))
+	}
+	inner := asn1Children(t, top[1].Bytes)
+	if len(inner) != 1 || inner[0].Tag != asn1.TagSequence {
+		t.Fatal("ContentInfo [0] does not hold one SignedData")
+	}
+	sd = asn1Children(t, inner[0].Bytes)
+	if len(sd) != 5 || sd[3].Class != asn1.ClassContextSpecific || sd[3].Tag != 0 || sd[4].Tag != asn1.TagSet {
+		t.Fatalf("SignedData has %d elements, want version, digestAlgorithms, contentInfo, [0] certificates, signerInfos", len(sd))
+	}
+	return top[0], sd
+}
+
+// twoSigners splices two signed versions of the same catalog into one
+// SignedData signed by both: first's SignerInfo first, then second's, with
+// the certificates of both. catalog.Sign writes one signer only; Windows
+// catalogs can carry several (dual signing), and Verify must check each.
+// The signerInfos keep this order rather than DER SET OF order, so that the
+// parser, which keeps the file's order, sees first as Signers[0].
+func twoSigners(t testing.TB, first, second []byte) []byte {
+	t.Helper()
+	contentType, a := signedDataOf(t, first)
+	_, b := signedDataOf(t, second)
+	if !bytes.Equal(a[2].FullBytes, b[2].FullBytes) {
+		t.Fatal("the two signed catalogs hold different CTLs")
+	}
+	sd := asn1Constructed(t, asn1.ClassUniversal, asn1.TagSequence,
+		a[0].FullBytes, a[1].FullBytes, a[2].FullBytes,
+		asn1Constructed(t, asn1.ClassContextSpecific, 0, a[3].Bytes, b[3].Bytes),
+		asn1Constructed(t, asn1.ClassUniversal, asn1.TagSet, a[4].Bytes, b[4].Bytes))
+	return asn1Constructed(t, asn1.ClassUniversal, asn1.TagSequence,
+		contentType.FullBytes, asn1Constructed(t, asn1.ClassContextSpecific, 0, sd))
+}
+
+// TestVerifyEverySigner: Verify refuses a catalog when any of its signers
+// fails, not only the first: a valid, trusted first signer must not carry
+// an untrusted, tampered or non-code-signing second one.
+func TestVerifyEverySigner(t *testing.T) {
+	p := getPKI(t)
+	unsigned := unsignedCatalog(t)
+	trusted := sign(t, unsigned, p.leafKey, p.leaf, p.inter)
+	ecTrusted := sign(t, unsigned, p.ecLeafKey, p.ecLeaf, p.inter)
+	untrusted := sign(t, unsigned, p.selfSignedKey, p.selfSigned)
+	// The last byte of the ECDSA signature value (catalog.Sign writes no
+	// unauthenticated attributes, so the signature ends the file).
+	tamperedSig := bytes.Clone(ecTrusted)
+	tamperedSig[len(tamperedSig)-1] ^= 1
+	noEKU := sign(t, unsigned, p.noEKUKey, p.noEKU, p.inter)
+	roots := catalog.VerifyOptions{Roots: pool(p.root)}
+
+	tests := []struct {
+		name          string
+		first, second []byte
+		want          error
+		msg           string
+	}{
+		{"both trusted", trusted, ecTrusted, nil, ""},
+		{"second signer untrusted", trusted, untrusted, catalog.ErrUntrusted, "catalog: signer 1: "},
+		{"second signature tampered", trusted, tamperedSig, catalog.ErrSignature, "catalog: signer 1: "},
+		{"second signer without EKU", trusted, noEKU, catalog.ErrUsage, "catalog: signer 1: "},
+		{"first signer untrusted", untrusted, trusted, catalog.ErrUntrusted, "catalog: signer 0: "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := mustParse(t, twoSigners(t, tt.first, tt.second))
+			if len(c.Signers) != 2 || len(c.Certificates) < 2 || c.Signers[0].Certificate == nil || c.Signers[1].Certificate == nil ||
+				!c.Signers[0].Certificate.Equal(mustParse(t, tt.first).Signers[0].Certificate) {
+				t.Fatalf("spliced catalog: %d signers, %d certificates, want the first catalog's signer first", len(c.Signers), len(c.Certificates))
+			}
+			chains, err := c.Verify(roots)
+			if tt.want == nil {
+				if err != nil {
+					t.Fatal(err)
+				}
+				// The first signer's chains.
+				if len(chains) == 0 || !chains[0][0].Equal(p.leaf) {
+					t.Fatalf("chains = %v, want the first signer's", chains)
+				}
+				return
+			}
+			if chains != nil || !errors.Is(err, tt.want) || !strings.HasPrefix(err.Error(), tt.msg) {
+				t.Fatalf("Verify = %v, %v; want %v starting %q", chains, err, tt.want, tt.msg)
+			}
+			for _, other := range []error{catalog.ErrUnsigned, catalog.ErrDigestMismatch, catalog.ErrSignature,
+				catalog.ErrContentType, catalog.ErrUntrusted, catalog.ErrExpired, catalog.ErrUsage, catalog.ErrWeakDigest} {
+				if other != tt.want && errors.Is(err, other) {
+					t.Errorf("Verify = %v, also matches %v", err, other)
+				}
+			}
+			// CheckSignature checks signatures only: it refuses the
+			// tampered one, and it too names the second signer.
+			err = c.CheckSignature()
+			if tt.want == catalog.ErrSignature {
+				if !errors.Is(err, catalog.ErrSignature) || !strings.HasPrefix(err.Error(), tt.msg) {
+					t.Fatalf("CheckSignature = %v, want ErrSignature starting %q", err, tt.msg)
+				}
+			} else if err != nil {
+				t.Fatalf("CheckSignature = %v, want nil (the signatures are good)", err)
+			}
+		})
+	}
+	// The control: each of the first signers verifies alone, so the
+	// refusals above come from the second.
+	if _, err := mustParse(t, trusted).Verify(roots); err != nil {
+		t.Fatal(err)
+	}
+}
