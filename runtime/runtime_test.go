@@ -443,7 +443,16 @@ func BenchmarkRequireModules(b *testing.B) {
 
 // TestProcessAndErrors covers process, exit statuses and the handling of
 // uncaught exceptions and unhandled rejections.
+//
+// The order of timers is asserted only where Node guarantees it, since a
+// loaded machine can pause the script between two setTimeout calls: equal
+// delays fire in the order they were set, whatever the pause, but a
+// shorter delay set later fires first only if the pause is shorter than
+// the difference. So timers-order sets 1 ms delays after a 100 ms one, and
+// if setting them took 50 ms or more it writes stalled to stderr and is
+// run again rather than failed.
 func TestProcessAndErrors(t *testing.T) {
+	const stalled = "STALLED: order undefined"
 	cases := []struct {
 		name, main string
 		code       int
@@ -455,7 +464,8 @@ func TestProcessAndErrors(t *testing.T) {
 		{"exit-code", `process.exitCode = 5; setTimeout(() => console.log('later'), 1)`, 5, "later\n", ""},
 		{"exit-stops", `process.on('exit', (c) => console.log('exit', c)); setTimeout(() => console.log('never'), 50); process.exit(2); console.log('never')`, 2, "exit 2\n", ""},
 		{"exit-in-require-try", `try { require('./exits.js') } catch (e) { console.log('caught', e) } console.log('never')`, 7, "", ""},
-		{"uncaught-handler", `process.on('uncaughtException', (e) => console.log('handled', e.message)); setTimeout(() => { throw new Error('late') }, 1); setTimeout(() => console.log('still running'), 5)`,
+		// The timer set after the one that throws still fires.
+		{"uncaught-handler", `process.on('uncaughtException', (e) => console.log('handled', e.message)); setTimeout(() => { throw new Error('late') }, 1); setTimeout(() => console.log('still running'), 1)`,
 			0, "handled late\nstill running\n", ""},
 		{"rejection-handler", `process.on('unhandledRejection', (r) => console.log('unhandled', r)); Promise.reject(42)`, 0, "unhandled 42\n", ""},
 		{"rejection-non-error", `Promise.reject('nope')`, 1, "", `The promise rejected with the reason "'nope'".`},
@@ -463,7 +473,9 @@ func TestProcessAndErrors(t *testing.T) {
 		{"throw-non-error", `throw 42`, 1, "", "Uncaught 42"},
 		{"ticks-before-promises", `Promise.resolve().then(() => console.log('promise')); process.nextTick(() => console.log('tick')); queueMicrotask(() => console.log('microtask'))`,
 			0, "tick\npromise\nmicrotask\n", ""},
-		{"timers-order", `setTimeout(() => console.log('b'), 2); setTimeout(() => console.log('a'), 1); const i = setInterval(() => { console.log('i'); clearInterval(i) }, 1); setTimeout(() => console.log('a2'), 1); setTimeout(() => console.log('unref'), 10000).unref()`,
+		// Due time, not creation order, decides: b, set first, fires last.
+		// Equal delays, an interval among them, keep their order.
+		{"timers-order", `const t0 = process.hrtime.bigint(); setTimeout(() => console.log('b'), 100); setTimeout(() => console.log('a'), 1); const i = setInterval(() => { console.log('i'); clearInterval(i) }, 1); setTimeout(() => console.log('a2'), 1); if (process.hrtime.bigint() - t0 >= 50000000n) console.error('` + stalled + `'); setTimeout(() => console.log('unref'), 10000).unref()`,
 			0, "a\ni\na2\nb\n", ""},
 		{"beforeExit", `let n = 0; process.on('beforeExit', () => { if (n++ < 2) setTimeout(() => console.log('again', n), 1) })`, 0, "again 1\nagain 2\n", ""},
 		{"stdout-write", `process.stdout.write('a'); process.stdout.write(new Uint8Array([98, 10])); process.stderr.write('err\n')`, 0, "ab\n", "err"},
@@ -471,7 +483,17 @@ func TestProcessAndErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			a := newApp(t, map[string]string{"main.js": c.main, "exits.js": "process.exit(7)"})
-			res := run(t, runtime.Config{Args: []string{"-x", "--y"}}, func(rt *runtime.Runtime) int { return rt.RunMain(a.path("main.js")) })
+			var res result
+			for try := 1; ; try++ {
+				res = run(t, runtime.Config{Args: []string{"-x", "--y"}}, func(rt *runtime.Runtime) int { return rt.RunMain(a.path("main.js")) })
+				if !strings.Contains(res.stderr, stalled) {
+					break
+				}
+				if try == 5 {
+					t.Skipf("the script was paused for 50 ms or more %d times in a row; its order is undefined then", try)
+				}
+				t.Logf("the script was paused for 50 ms or more; running it again")
+			}
 			res.want(t, c.code, c.stdout)
 			if !strings.Contains(res.stderr, c.stderr) {
 				t.Fatalf("stderr %q, want it to contain %q", res.stderr, c.stderr)

@@ -90,6 +90,7 @@ func readRegularFile(name string, limit int64) ([]byte, error) {
 // unless w is a terminal, and nothing for runs shorter than a moment.
 type progressBar struct {
 	w       io.Writer
+	now     func() time.Time // the clock, time.Now but in tests
 	start   time.Time
 	mu      sync.Mutex
 	last    time.Time
@@ -104,7 +105,7 @@ func newProgressBar(w io.Writer) *progressBar {
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return nil
 	}
-	return &progressBar{w: w, start: time.Now()}
+	return &progressBar{w: w, now: time.Now, start: time.Now()}
 }
 
 const (
@@ -125,7 +126,7 @@ func (p *progressBar) update(pr catalog.Progress) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.current = pr
-	now := time.Now()
+	now := p.now()
 	if now.Sub(p.start) < progressDelay || now.Sub(p.last) < progressInterval {
 		return
 	}

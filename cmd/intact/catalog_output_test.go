@@ -27,16 +27,23 @@ func TestProgressBar(t *testing.T) {
 	}
 
 	// A bar draws nothing for short runs, then at most every interval.
-	bar := &progressBar{w: &buf, start: time.Now()}
+	// The bar reads a fake clock, so no real time counts.
+	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := start
+	now := func() time.Time { return clock }
+	bar := &progressBar{w: &buf, now: now, start: start}
 	update := bar.callback()
+	clock = start.Add(progressDelay - time.Millisecond)
 	update(catalog.Progress{Files: 1, TotalFiles: 4, Bytes: 10, TotalBytes: 40})
 	bar.finish()
 	if buf.Len() != 0 {
 		t.Fatalf("short run drew %q", buf.String())
 	}
-	bar = &progressBar{w: &buf, start: time.Now().Add(-time.Second)}
+	bar = &progressBar{w: &buf, now: now, start: start}
 	update = bar.callback()
+	clock = start.Add(progressDelay)
 	update(catalog.Progress{Files: 1, TotalFiles: 4, Bytes: 1e6, TotalBytes: 4e6})
+	clock = clock.Add(progressInterval - time.Millisecond)
 	update(catalog.Progress{Files: 2, TotalFiles: 4, Bytes: 2e6, TotalBytes: 4e6}) // within the interval
 	bar.finish()
 	want := "\rhashing [=======                       ]  25%  1/4 files  1.0 MB/4.0 MB " +
