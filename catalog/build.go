@@ -250,59 +250,68 @@ func newMemberList(files []File, version int) (*memberList, error) {
 		version:   version,
 		members:   make([]member, len(files)*version),
 	}
-	err := inParts(len(files), func(lo, hi int) error {
-		// One buffer holds this part's encodings, sliced once it has
-		// stopped growing.
-		n := 0
-		for _, f := range files[lo:hi] {
-			n += 2*len(f.Path) + 48
-		}
-		buf := make([]byte, 0, n)
-		ends := make([]int, hi-lo)
-		for i := lo; i < hi; i++ {
-			f := files[i]
-			if err := checkPath(f.Path); err != nil {
-				return err
-			}
-			if f.Size != 0 {
-				if err := checkDigests(f, version); err != nil {
-					return fmt.Errorf("%s: %w", f.Path, err)
-				}
-				buf = l.enc.appendFilePath(buf, f.Path)
-				if version == 1 {
-					buf = appendHexZ(buf, f.SHA1)
-				}
-			}
-			ends[i-lo] = len(buf)
-		}
-		start := 0
-		for i := lo; i < hi; i++ {
-			f, enc := files[i], buf[start:ends[i-lo]:ends[i-lo]]
-			start = ends[i-lo]
-			if f.Size == 0 {
-				continue
-			}
-			info, indirect := len(l.enc.info[f.Kind]), len(l.enc.indirect[f.Kind])
-			if version == 1 {
-				filePath, tag := enc[:len(enc)-hexZLen], enc[len(enc)-hexZLen:]
-				l.filePaths[i] = filePath
-				l.members[i] = member{tag: tag, size: memberLen(len(tag), info+len(filePath)+indirect)}
-				continue
-			}
-			l.filePaths[i] = enc
-			l.members[2*i] = member{tag: f.SHA256, size: memberLen(len(f.SHA256), info+len(enc)+indirect)}
-			l.members[2*i+1] = member{tag: f.SHA1, size: memberLen(len(f.SHA1), info+len(enc))}
-		}
-		return nil
-	})
-	if err != nil {
+	if err := inParts(len(files), l.prepare); err != nil {
 		return nil, fmt.Errorf("catalog: build: %w", err)
 	}
-	// Ties keep the order of files. (A file's own members never tie: their
-	// tags differ in length.)
+	l.sort()
+	return l, nil
+}
+
+// prepare checks files[lo:hi] and sets their FilePath attributes and
+// members: everything but the members' offsets.
+func (l *memberList) prepare(lo, hi int) error {
+	// One buffer holds the encodings of these files, sliced once it has
+	// stopped growing.
+	n := 0
+	for _, f := range l.files[lo:hi] {
+		n += 2*len(f.Path) + 48
+	}
+	buf := make([]byte, 0, n)
+	ends := make([]int, hi-lo)
+	for i := lo; i < hi; i++ {
+		f := l.files[i]
+		if err := checkPath(f.Path); err != nil {
+			return err
+		}
+		if f.Size != 0 {
+			if err := checkDigests(f, l.version); err != nil {
+				return fmt.Errorf("%s: %w", f.Path, err)
+			}
+			buf = l.enc.appendFilePath(buf, f.Path)
+			if l.version == 1 {
+				buf = appendHexZ(buf, f.SHA1)
+			}
+		}
+		ends[i-lo] = len(buf)
+	}
+	start := 0
+	for i := lo; i < hi; i++ {
+		f, enc := l.files[i], buf[start:ends[i-lo]:ends[i-lo]]
+		start = ends[i-lo]
+		if f.Size == 0 {
+			continue
+		}
+		info, indirect := len(l.enc.info[f.Kind]), len(l.enc.indirect[f.Kind])
+		if l.version == 1 {
+			filePath, tag := enc[:len(enc)-hexZLen], enc[len(enc)-hexZLen:]
+			l.filePaths[i] = filePath
+			l.members[i] = member{tag: tag, size: memberLen(len(tag), info+len(filePath)+indirect)}
+			continue
+		}
+		l.filePaths[i] = enc
+		l.members[2*i] = member{tag: f.SHA256, size: memberLen(len(f.SHA256), info+len(enc)+indirect)}
+		l.members[2*i+1] = member{tag: f.SHA1, size: memberLen(len(f.SHA1), info+len(enc))}
+	}
+	return nil
+}
+
+// sort sets l.order to the members sorted by tag, and each member's
+// offset. Ties keep the order of files. (A file's own members never tie:
+// their tags differ in length.)
+func (l *memberList) sort() {
 	l.order = make([]memberKey, 0, len(l.members))
 	for i, m := range l.members {
-		if m.tag != nil {
+		if m.tag != nil { // not an empty file's
 			l.order = append(l.order, memberKey{binary.BigEndian.Uint64(m.tag), i})
 		}
 	}
@@ -319,7 +328,6 @@ func newMemberList(files []File, version int) (*memberList, error) {
 		l.members[k.i].offset = l.size
 		l.size += l.members[k.i].size
 	}
-	return l, nil
 }
 
 // inParts calls fn on consecutive parts of [0, n), one part per core when
