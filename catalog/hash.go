@@ -113,7 +113,7 @@ func walkTree(realRoot, dir string, rootLen int, opts *HashOptions, emit func(ha
 // "lib.js" comes before "lib/a.js". A walk in this order visits files in
 // the order of their relative paths, and HashTree need not sort them.
 func readDirInPathOrder(dir string) ([]fs.DirEntry, error) {
-	f, err := os.Open(dir)
+	f, err := os.Open(filepath.Clean(dir)) // errors name it without the separator walkTree adds
 	if err != nil {
 		return nil, err
 	}
