@@ -58,6 +58,12 @@ func (c *Catalog) Bytes() []byte { return c.raw }
 // largest catalogs are tens of megabytes, a million members about 250 MB.
 const MaxFileSize = 1 << 30
 
+// MaxMembers is the most members Parse accepts: two million files in a
+// version 2 catalog (a member for SHA-256 and one for SHA-1 each), far more
+// than any catalog Windows or its tools make. Parsed, that many members
+// take about 700 MB.
+const MaxMembers = 1 << 22
+
 // Kind says how a member's digest was computed, from its member info.
 type Kind int
 
@@ -427,9 +433,20 @@ func (c *Catalog) parseCTL(ctl []byte) error {
 }
 
 func (c *Catalog) parseMembers(b []byte) error {
-	// Every member takes at least 4 bytes; preallocating saves the
-	// append-doubling garbage on large catalogs.
-	c.Members = make([]Member, 0, min(len(b)/64+1, 1<<20))
+	// Count the members first: a Member is ~40 times the size of the
+	// smallest encoding of one, so the slice is allocated once, at its
+	// size, and a catalog with more members than any real one is refused
+	// before it costs gigabytes.
+	n := 0
+	for r := (reader{b}); !r.empty(); n++ {
+		if _, err := r.read(tagSequence); err != nil {
+			return parseError(fmt.Sprintf("member %d", n), err)
+		}
+		if n == MaxMembers {
+			return parseError("members", fmt.Errorf("more than %d", MaxMembers))
+		}
+	}
+	c.Members = make([]Member, 0, n)
 	for r, i := (reader{b}), 0; !r.empty(); i++ {
 		body, err := r.read(tagSequence)
 		if err != nil {
@@ -450,6 +467,12 @@ func parseMember(b []byte, version int) (Member, error) {
 	var err error
 	if m.Tag, err = r.read(tagOctetString); err != nil {
 		return m, fmt.Errorf("tag: %w", err)
+	}
+	if len(m.Tag) == 0 {
+		// Every tool names a member by a digest or a label. Refusing
+		// nameless ones also keeps a crafted catalog from costing a
+		// Member per four bytes.
+		return m, errors.New("empty tag")
 	}
 	attrs, _, err := r.optional(tagSet)
 	if err != nil {

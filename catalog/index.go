@@ -16,17 +16,24 @@ type Index struct {
 // the first one wins. The index shares the catalog's members; do not modify
 // them afterwards.
 func (c *Catalog) Index() *Index {
+	// Size the maps by the digests there are, not by the members: a crafted
+	// catalog can hold millions of members without one.
+	n256, n1 := 0, 0
+	for i := range c.Members {
+		switch d, h := c.Members[i].indexed(); {
+		case h == crypto.SHA256 && len(d) == 32:
+			n256++
+		case h == crypto.SHA1 && len(d) == 20:
+			n1++
+		}
+	}
 	x := &Index{
 		members: c.Members,
-		sha256:  make(map[[32]byte]int32, len(c.Members)),
-		sha1:    make(map[[20]byte]int32),
+		sha256:  make(map[[32]byte]int32, n256),
+		sha1:    make(map[[20]byte]int32, n1),
 	}
 	for i := range c.Members {
-		m := &c.Members[i]
-		d, h := m.Digest, m.DigestAlgorithm
-		if m.Compat {
-			d, h = m.Tag, crypto.SHA1
-		}
+		d, h := c.Members[i].indexed()
 		switch {
 		case h == crypto.SHA256 && len(d) == 32:
 			k := [32]byte(d)
@@ -63,3 +70,12 @@ func (x *Index) Lookup(h crypto.Hash, digest []byte) (*Member, bool) {
 
 // Len returns the number of distinct digests in the index.
 func (x *Index) Len() int { return len(x.sha256) + len(x.sha1) }
+
+// indexed returns the digest a member is indexed under and its algorithm:
+// that of its indirect data, or for a v2 compatibility entry its tag.
+func (m *Member) indexed() ([]byte, crypto.Hash) {
+	if m.Compat {
+		return m.Tag, crypto.SHA1
+	}
+	return m.Digest, m.DigestAlgorithm
+}
