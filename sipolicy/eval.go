@@ -133,6 +133,10 @@ func (s *HashSet) Match(data []byte, sum256 [32]byte) *FileRule {
 	return nil
 }
 
+// Lookup returns the rule whose hash is hash, or nil: for a PE image, its
+// Authenticode SHA-256 or SHA-1, which Windows tools write into hash rules.
+func (s *HashSet) Lookup(hash []byte) *FileRule { return s.rules[string(hash)] }
+
 // SettingSource says which form of a policy defined an application setting.
 type SettingSource int
 

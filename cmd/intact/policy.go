@@ -2,18 +2,23 @@ package main
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/rand"
+	"crypto/sha1"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/intactdev/intact/authenticode"
 	"github.com/intactdev/intact/sipolicy"
 	"github.com/spf13/cobra"
 )
@@ -98,8 +103,8 @@ it with Microsoft's templates or deploy it as a supplemental policy.`,
 	f.BoolVar(&o.denyInteractive, "deny-interactive", false, "set DisableInteractiveMode: refuse eval, the REPL and code on stdin")
 	f.BoolVar(&o.denyDynamicCode, "deny-dynamic-code", false, "set DisableDynamicCode: refuse code built from strings at run time")
 	f.BoolVar(&o.audit, "audit", false, "audit mode: log would-be denials of files instead of enforcing them (--deny-interactive and --deny-dynamic-code still block)")
-	f.StringArrayVar(&o.denyHashes, "deny-hash", nil, "refuse files with this SHA-256 or SHA-1 `hex` hash (repeatable)")
-	f.StringArrayVar(&o.allowHashes, "allow-hash", nil, "allow files with this SHA-256 or SHA-1 `hex` hash (repeatable)")
+	f.StringArrayVar(&o.denyHashes, "deny-hash", nil, "refuse files with this SHA-256 or SHA-1 hex hash, or with the hashes of this `file` (repeatable)")
+	f.StringArrayVar(&o.allowHashes, "allow-hash", nil, "allow files with this SHA-256 or SHA-1 hex hash, or with the hashes of this `file` (repeatable)")
 	f.StringVar(&o.id, "id", "", "policy `GUID` (PolicyID and BasePolicyID; default: a new random one)")
 	f.StringVar(&o.name, "name", "intact policy", "policy `name` (FriendlyName and PolicyInfo Name)")
 	f.StringVar(&o.appID, "app-id", sipolicy.DefaultAppID, "application `id` the settings are for")
@@ -171,14 +176,22 @@ func buildPolicy(o *policyOptions) (*sipolicy.Policy, error) {
 		scenario.Allowed = append(scenario.Allowed, &sipolicy.AllowedSigner{Signer: s})
 	}
 	hashRules := func(kind sipolicy.FileRuleKind, prefix, flag string, values []string) error {
-		for i, v := range values {
-			h, err := hex.DecodeString(v)
-			if err != nil || (len(h) != 20 && len(h) != 32) {
-				return fmt.Errorf("--%s %q: want a SHA-256 (64 hex digits) or SHA-1 (40 hex digits) hash", flag, v)
+		n := 0
+		for _, v := range values {
+			hashes, err := ruleHashes(v)
+			if err != nil {
+				return fmt.Errorf("--%s %s", flag, err)
 			}
-			r := &sipolicy.FileRule{Kind: kind, ID: prefix + strconv.Itoa(i+1), FriendlyName: "--" + flag, Hash: h}
-			p.FileRules = append(p.FileRules, r)
-			scenario.FileRules = append(scenario.FileRules, r)
+			for _, h := range hashes {
+				n++
+				name := "--" + flag
+				if h.name != "" {
+					name += " " + h.name
+				}
+				r := &sipolicy.FileRule{Kind: kind, ID: prefix + strconv.Itoa(n), FriendlyName: name, Hash: h.sum}
+				p.FileRules = append(p.FileRules, r)
+				scenario.FileRules = append(scenario.FileRules, r)
+			}
 		}
 		return nil
 	}
@@ -527,3 +540,42 @@ is how intact ties AppSettings to the application id.`,
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to `file` instead of standard output")
 	return cmd
 }
+
+// A ruleHash is one hash for a hash rule and, when it was taken from a
+// file, which hash of which file it is.
+type ruleHash struct {
+	name string
+	sum  []byte
+}
+
+// ruleHashes returns the hashes a --deny-hash or --allow-hash value names:
+// the value itself when it is a SHA-256 or SHA-1 in hex, else those of the
+// file it names. For a PE image these are its Authenticode SHA-256 and
+// SHA-1 besides the SHA-256 of its bytes, as New-CIPolicy writes them: a
+// rule on the bytes alone misses a copy whose checksum or signature was
+// changed, which Authenticode, and so the catalogs, leave out.
+func ruleHashes(value string) ([]ruleHash, error) {
+	if h, err := hex.DecodeString(value); err == nil && (len(h) == sha1.Size || len(h) == sha256.Size) {
+		return []ruleHash{{"", h}}, nil
+	}
+	data, err := readRegularFile(value, maxHashedFile)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%q: neither a SHA-256 (64 hex digits) or SHA-1 (40 hex digits) hash nor a file", value)
+		}
+		return nil, err
+	}
+	flat := sha256.Sum256(data)
+	hashes := []ruleHash{{value, flat[:]}}
+	sums, err := authenticode.Digest(bytes.NewReader(data), int64(len(data)), crypto.SHA256, crypto.SHA1)
+	switch {
+	case err == nil:
+		hashes = append(hashes, ruleHash{value + " (Authenticode SHA-256)", sums[0]}, ruleHash{value + " (Authenticode SHA-1)", sums[1]})
+	case !errors.Is(err, authenticode.ErrNotPE):
+		return nil, fmt.Errorf("%s: %w", value, err)
+	}
+	return hashes, nil
+}
+
+// maxHashedFile bounds the files --deny-hash and --allow-hash read whole.
+const maxHashedFile = 1 << 30

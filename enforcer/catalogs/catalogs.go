@@ -180,9 +180,11 @@ func (e *Enforcer) Explain(c enforcer.Content) Verdict {
 	return e.verdict(enforcer.ReasonNotInCatalog, fmt.Sprintf("no catalog trusted by %s lists SHA-256 %x", e.path, c.SHA256))
 }
 
-// matchRule returns the rule of set that names the file: by the hash of its
-// exact bytes, or, for a PE image, by its Authenticode SHA-256, which is
-// what Windows tools write into hash rules for PE files.
+// matchRule returns the rule of set that names the file: by the SHA-256 or
+// SHA-1 of its exact bytes, or, for a PE image, by its Authenticode SHA-256
+// or SHA-1, which is what Windows tools write into hash rules for PE files
+// (and which, unlike the hash of the bytes, a change to the image's
+// checksum or signature does not alter).
 func matchRule(set *sipolicy.HashSet, d *digests) *sipolicy.FileRule {
 	if set.Len() == 0 {
 		return nil
@@ -191,7 +193,10 @@ func matchRule(set *sipolicy.HashSet, d *digests) *sipolicy.FileRule {
 		return r
 	}
 	if pe := d.pe(); pe != nil {
-		return set.Match(d.data, pe.sha256)
+		if r := set.Lookup(pe.sha256[:]); r != nil {
+			return r
+		}
+		return set.Lookup(pe.sha1[:])
 	}
 	return nil
 }

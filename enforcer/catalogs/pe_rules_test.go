@@ -1,0 +1,64 @@
+package catalogs_test
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/intactdev/intact/authenticode"
+	"github.com/intactdev/intact/enforcer"
+	"github.com/intactdev/intact/internal/testvectors"
+)
+
+// TestPEHashRules: a Deny rule on a PE image's Authenticode SHA-256 or
+// SHA-1, as Windows tools write them, refuses the image and a copy whose
+// checksum field was changed (Authenticode leaves it out, so the catalogs
+// that list the image list the copy too). A rule on the SHA-256 or SHA-1
+// of the bytes refuses those bytes only.
+func TestPEHashRules(t *testing.T) {
+	image, err := os.ReadFile(testvectors.Path(t, "cat", "osslsigncode", "unsigned.exe"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyOf := bytes.Clone(image)
+	checksum := binary.LittleEndian.Uint32(image[0x3c:]) + 88 // e_lfanew + the optional header's CheckSum
+	copy(copyOf[checksum:], "AAAA")
+	sums, err := authenticode.Digest(bytes.NewReader(image), int64(len(image)), crypto.SHA256, crypto.SHA1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flat256, flat1 := sha256.Sum256(image), sha1.Sum(image)
+	for _, tt := range []struct {
+		rule        string
+		denies      [][]byte
+		letsThrough [][]byte
+	}{
+		{"Authenticode SHA-256", [][]byte{image, copyOf}, nil},
+		{"Authenticode SHA-1", [][]byte{image, copyOf}, nil},
+		{"SHA-256 of the bytes", [][]byte{image}, [][]byte{copyOf}},
+		{"SHA-1 of the bytes", [][]byte{image}, [][]byte{copyOf}},
+	} {
+		hash := map[string][]byte{
+			"Authenticode SHA-256": sums[0], "Authenticode SHA-1": sums[1],
+			"SHA-256 of the bytes": flat256[:], "SHA-1 of the bytes": flat1[:],
+		}[tt.rule]
+		xml := strings.Replace(policyXML("", enforceApp, ""), sum(deniedCode), fmt.Sprintf("%X", hash), 1)
+		e := newEnforcer(t, xml)
+		for _, data := range tt.denies {
+			if v := e.Explain(content(data)); v.Denial == nil || v.Denial.Reason != enforcer.ReasonDeniedByHash {
+				t.Errorf("rule on the %s: %d-byte image not denied: %+v", tt.rule, len(data), v.Denial)
+			}
+		}
+		for _, data := range tt.letsThrough {
+			if v := e.Explain(content(data)); v.Denial != nil && v.Denial.Reason == enforcer.ReasonDeniedByHash {
+				t.Errorf("rule on the %s denies other bytes: %+v", tt.rule, v.Denial)
+			}
+		}
+	}
+}
