@@ -124,4 +124,43 @@
 // requires. The signature covers their DER encoding with the SET OF tag;
 // Verify hashes the attributes exactly as stored, re-tagged, never a
 // re-encoding.
+//
+// # Timestamps
+//
+// A timestamp countersigns the signer's encryptedDigest (the signature
+// value's octets) and lives in the unauthenticated attributes, in one of two
+// forms; Parse reads both into Signer.Timestamps, and
+// [TimestampAuthority.Timestamp] requests the first:
+//
+//	szOID_RFC3161_counterSign 1.3.6.1.4.1.311.3.3.1: TimeStampToken (RFC 3161)
+//	TimeStampToken ::= ContentInfo {           -- CMS (RFC 5652), version 3
+//	  contentType 1.2.840.113549.1.7.2,
+//	  content [0] EXPLICIT SignedData {
+//	    encapContentInfo { eContentType 1.2.840.113549.1.9.16.1.4 id-ct-TSTInfo,
+//	                       eContent [0] EXPLICIT OCTET STRING -- DER TSTInfo },
+//	    certificates [0] IMPLICIT ...,         -- the TSA's, when certReq
+//	    signerInfos { SignerInfo } } }         -- sid: issuerAndSerialNumber or [0] subjectKeyIdentifier
+//	TSTInfo ::= SEQUENCE {
+//	  version INTEGER, policy OBJECT IDENTIFIER,
+//	  messageImprint SEQUENCE { hashAlgorithm AlgorithmIdentifier,
+//	                            hashedMessage OCTET STRING }, -- digest of the encryptedDigest
+//	  serialNumber INTEGER, genTime GeneralizedTime, -- fractional seconds allowed
+//	  accuracy SEQUENCE OPTIONAL, ordering BOOLEAN DEFAULT FALSE,
+//	  nonce INTEGER OPTIONAL, tsa [0] GeneralName OPTIONAL,
+//	  extensions [1] IMPLICIT Extensions OPTIONAL }
+//
+//	countersignature 1.2.840.113549.1.9.6: SignerInfo (PKCS #9, legacy Authenticode)
+//
+// The token's SignerInfo has signed attributes contentType (id-ct-TSTInfo)
+// and messageDigest (the digest of the eContent octets with its
+// digestAlgorithm), and signs their DER SET OF. The legacy countersignature
+// is an RFC 2315 SignerInfo whose authenticated attributes are contentType
+// (pkcs7-data), signingTime (UTCTime or GeneralizedTime) and messageDigest,
+// the digest of the encryptedDigest; its certificate is among the outer
+// SignedData's. Real tokens come with quirks that Parse accepts:
+// indefinite lengths (re-encoded with definite ones before checking),
+// digest AlgorithmIdentifiers without NULL parameters, signature algorithms
+// given as rsaEncryption or sha256WithRSAEncryption alike, and Symantec's
+// RSA countersignatures over the bare digest without a DigestInfo. Parse
+// checks a timestamp's imprint and signature, not its certificate's chain.
 package catalog

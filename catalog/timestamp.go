@@ -1,0 +1,834 @@
+package catalog
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	_ "crypto/sha512" // SHA-384 and SHA-512 tokens
+	"crypto/x509"
+	"encoding/asn1"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Timestamp object identifiers.
+var (
+	oidCounterSignature = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 6}        // PKCS #9 countersignature
+	oidRFC3161          = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 3, 3, 1}    // szOID_RFC3161_counterSign
+	oidTSTInfo          = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 1, 4} // id-ct-TSTInfo
+	oidECPublicKey      = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}            // id-ecPublicKey
+	oidECDSASHA1        = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 1}            // ecdsa-with-SHA1
+	oidECDSASHA384      = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}         // ecdsa-with-SHA384
+	oidECDSASHA512      = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}         // ecdsa-with-SHA512
+	oidRSASHA1          = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 5}        // sha1WithRSAEncryption
+	oidRSASHA256        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}       // sha256WithRSAEncryption
+	oidRSASHA384        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 12}       // sha384WithRSAEncryption
+	oidRSASHA512        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 13}       // sha512WithRSAEncryption
+)
+
+// Errors of timestamps: a Timestamp's Err and the errors of
+// TimestampAuthority.Timestamp wrap them. Test with errors.Is.
+var (
+	// ErrTimestampMalformed means a timestamp, or an authority's
+	// response, cannot be read.
+	ErrTimestampMalformed = errors.New("malformed timestamp")
+	// ErrTimestampMismatch means a timestamp is not over the signature it
+	// should countersign: its message imprint (RFC 3161) or messageDigest
+	// (legacy countersignature) is not the digest of the signature value.
+	ErrTimestampMismatch = errors.New("timestamp is not over the signature")
+	// ErrTimestampNonce means an authority's token does not carry the
+	// request's nonce.
+	ErrTimestampNonce = errors.New("timestamp nonce does not match the request")
+	// ErrTimestampSignature means a timestamp's own signature, or the
+	// digest of the TSTInfo it signs, does not verify.
+	ErrTimestampSignature = errors.New("timestamp signature does not verify")
+	// ErrTimestampCertificate means the time-stamping certificate is in
+	// neither the token nor the catalog.
+	ErrTimestampCertificate = errors.New("time-stamping certificate is not embedded")
+	// ErrTimestampRejected means the authority did not grant the request:
+	// an HTTP error, or a PKIStatus other than granted or grantedWithMods.
+	ErrTimestampRejected = errors.New("time-stamping authority refused the request")
+)
+
+// maxTimestamps bounds the timestamps Parse reads in one catalog, so that a
+// crafted catalog cannot make it check millions of signatures. Real
+// catalogs have one or two.
+const maxTimestamps = 16
+
+// maxTimestampResponse bounds what Timestamp reads from an authority: real
+// responses are a few kilobytes.
+const maxTimestampResponse = 1 << 20
+
+// A TimestampAuthority is an RFC 3161 time-stamping authority.
+type TimestampAuthority struct {
+	URL    string       // where requests are POSTed (Content-Type application/timestamp-query)
+	Client *http.Client // http.DefaultClient when nil
+}
+
+// A Timestamp is a countersignature of a catalog signer's signature.
+type Timestamp struct {
+	// Time is the TSTInfo genTime (RFC 3161) or the countersigner's signingTime (legacy).
+	Time time.Time
+	// RFC3161 is true for an RFC 3161 token, false for a legacy PKCS #9 countersignature.
+	RFC3161 bool
+	// Certificate is the time-stamping certificate, if the catalog or token embeds it.
+	Certificate *x509.Certificate
+	// Err says why the timestamp does not check out, nil when it does: its message imprint
+	// (RFC 3161) or messageDigest (legacy) must be the digest of the signer's signature value,
+	// and its own signature must verify with Certificate. Whether Certificate is trusted is
+	// not judged.
+	Err error
+}
+
+// Timestamp asks the authority to timestamp a catalog signature and returns the
+// unauthenticated attribute (1.3.6.1.4.1.311.3.3.1, szOID_RFC3161_counterSign) that
+// carries the token, ready for SignOptions.UnauthenticatedAttributes. The request
+// has a SHA-256 message imprint of signature, a random nonce and certReq true; the
+// response must have status granted (0) or grantedWithMods (1), and its token must
+// be a SignedData over a TSTInfo whose imprint and nonce match and whose signature
+// checks with the TSA certificate in the token (CheckSignature-level integrity; the
+// TSA's chain is not judged here). Errors name the URL and the reason (HTTP status,
+// PKIStatus and failInfo, mismatched imprint or nonce, ...).
+func (a *TimestampAuthority) Timestamp(ctx context.Context, signature []byte) ([]byte, error) {
+	token, err := a.request(ctx, signature)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: timestamp from %s: %w", a.URL, err)
+	}
+	return tlv(tagSequence, derOID(oidRFC3161), tlv(tagSet, token)), nil
+}
+
+func (a *TimestampAuthority) request(ctx context.Context, signature []byte) ([]byte, error) {
+	imprint := sha256.Sum256(signature)
+	var nb [8]byte
+	if _, err := rand.Read(nb[:]); err != nil {
+		return nil, err
+	}
+	nonce := new(big.Int).SetBytes(nb[:])
+	nonceDER, err := derBigInt(nonce)
+	if err != nil {
+		return nil, err
+	}
+	// TimeStampReq ::= SEQUENCE { version 1, messageImprint, reqPolicy
+	// OPTIONAL, nonce, certReq BOOLEAN DEFAULT FALSE, extensions OPTIONAL }
+	query := tlv(tagSequence,
+		derInt(1),
+		tlv(tagSequence, algorithmIdentifier(oidSHA256), derOctets(imprint[:])),
+		nonceDER,
+		[]byte{tagBoolean, 1, 0xff},
+	)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.URL, bytes.NewReader(query))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/timestamp-query")
+	req.Header.Set("Accept", "application/timestamp-reply")
+	client := a.Client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("%w: HTTP status %s", ErrTimestampRejected, resp.Status)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTimestampResponse+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading the response: %w", err)
+	}
+	if len(body) > maxTimestampResponse {
+		return nil, fmt.Errorf("%w: response larger than %d bytes", ErrTimestampMalformed, maxTimestampResponse)
+	}
+	token, err := parseTimeStampResp(body)
+	if errors.Is(err, errIndefinite) {
+		if der, derr := definiteLengths(body); derr == nil {
+			token, err = parseTimeStampResp(der)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	ts, tst := parseRFC3161(token, signature, nil)
+	if ts.Err != nil {
+		return nil, ts.Err
+	}
+	if tst.hash != crypto.SHA256 {
+		return nil, fmt.Errorf("%w: the token's message imprint uses %v, the request SHA-256", ErrTimestampMismatch, tst.hash)
+	}
+	if tst.nonce == nil {
+		return nil, fmt.Errorf("%w: the token has no nonce", ErrTimestampNonce)
+	}
+	if tst.nonce.Cmp(nonce) != 0 {
+		return nil, fmt.Errorf("%w: token nonce %#x, request %#x", ErrTimestampNonce, tst.nonce, nonce)
+	}
+	if ts.Certificate == nil || len(tst.certs) == 0 {
+		// certReq was true: the TSA must include its certificate.
+		return nil, fmt.Errorf("%w: the token does not include it although the request asked for it", ErrTimestampCertificate)
+	}
+	return tst.token, nil
+}
+
+// PKIStatus values and PKIFailureInfo bits (RFC 3161 §2.4.2).
+var (
+	pkiStatusNames = []string{"granted", "grantedWithMods", "rejection", "waiting", "revocationWarning", "revocationNotification"}
+	pkiFailureBits = map[int]string{
+		0:  "badAlg",
+		2:  "badRequest",
+		5:  "badDataFormat",
+		14: "timeNotAvailable",
+		15: "unacceptedPolicy",
+		16: "unacceptedExtension",
+		17: "addInfoNotAvailable",
+		25: "systemFailure",
+	}
+)
+
+// parseTimeStampResp reads TimeStampResp ::= SEQUENCE { status
+// PKIStatusInfo, timeStampToken ContentInfo OPTIONAL } and returns the
+// token's encoding if the status grants it.
+func parseTimeStampResp(b []byte) ([]byte, error) {
+	malformed := func(what string, err error) error {
+		return fmt.Errorf("%w: response %s: %w", ErrTimestampMalformed, what, err)
+	}
+	r := reader{b}
+	resp, err := r.read(tagSequence)
+	if err != nil {
+		return nil, malformed("TimeStampResp", err)
+	}
+	rr := reader{resp}
+	info, err := rr.read(tagSequence)
+	if err != nil {
+		return nil, malformed("PKIStatusInfo", err)
+	}
+	ir := reader{info}
+	st, err := ir.read(tagInteger)
+	if err != nil {
+		return nil, malformed("PKIStatus", err)
+	}
+	status, err := parseInt(st)
+	if err != nil {
+		return nil, malformed("PKIStatus", err)
+	}
+	if status != 0 && status != 1 {
+		name := "unknown"
+		if status >= 0 && status < int64(len(pkiStatusNames)) {
+			name = pkiStatusNames[status]
+		}
+		msg := fmt.Sprintf("status %s (%d)", name, status)
+		if text, ok, _ := ir.optional(tagSequence); ok {
+			var parts []string
+			for tr := (reader{text}); !tr.empty() && len(parts) < 4; {
+				s, err := tr.read(tagUTF8String)
+				if err != nil {
+					break
+				}
+				if len(s) > 256 {
+					s = append(s[:256:256], "..."...)
+				}
+				parts = append(parts, fmt.Sprintf("%q", s))
+			}
+			if len(parts) > 0 {
+				msg += ", " + strings.Join(parts, " ")
+			}
+		}
+		if bits, ok, _ := ir.optional(tagBitString); ok && len(bits) > 1 {
+			var names []string
+			for i := 0; i < 8*(len(bits)-1) && i < 64; i++ {
+				if bits[1+i/8]&(0x80>>(i%8)) == 0 {
+					continue
+				}
+				if n, ok := pkiFailureBits[i]; ok {
+					names = append(names, n)
+				} else {
+					names = append(names, fmt.Sprintf("bit %d", i))
+				}
+			}
+			if len(names) > 0 {
+				msg += ", failInfo " + strings.Join(names, ",")
+			}
+		}
+		return nil, fmt.Errorf("%w: %s", ErrTimestampRejected, msg)
+	}
+	_, _, token, err := rr.element()
+	if err != nil {
+		return nil, malformed("timeStampToken", fmt.Errorf("status %s but no token: %w", pkiStatusNames[status], err))
+	}
+	return token, nil
+}
+
+// readTimestamps fills every signer's Timestamps from its unauthenticated
+// attributes. It never fails: what cannot be read becomes a Timestamp
+// with Err set, and attributes that are not timestamps are skipped.
+func (c *Catalog) readTimestamps() {
+	budget := maxTimestamps
+	for i := range c.Signers {
+		s := &c.Signers[i]
+		s.Timestamps = c.signerTimestamps(s, &budget)
+	}
+}
+
+func (c *Catalog) signerTimestamps(s *Signer, budget *int) []Timestamp {
+	if s.unauth == nil {
+		return nil
+	}
+	_, attrs, _, err := (&reader{s.unauth}).element()
+	if err != nil {
+		return nil
+	}
+	var out []Timestamp
+	// next reserves a place for one more timestamp, or records that the
+	// catalog has too many to read.
+	next := func(isRFC3161 bool) bool {
+		if *budget == 0 {
+			out = append(out, Timestamp{RFC3161: isRFC3161, Err: errTooManyTimestamps})
+			return false
+		}
+		*budget--
+		return true
+	}
+	for ar := (reader{attrs}); !ar.empty(); {
+		attr, err := ar.read(tagSequence)
+		if err != nil {
+			break // not an attribute, let alone a timestamp
+		}
+		r := reader{attr}
+		oid, err := r.readOID()
+		if err != nil {
+			continue
+		}
+		isRFC3161 := oid.Equal(oidRFC3161)
+		if !isRFC3161 && !oid.Equal(oidCounterSignature) {
+			continue
+		}
+		values, err := r.read(tagSet)
+		if err == nil && len(values) == 0 {
+			err = errors.New("no value")
+		}
+		if err != nil {
+			if !next(isRFC3161) {
+				return out
+			}
+			out = append(out, Timestamp{RFC3161: isRFC3161, Err: fmt.Errorf("%w: attribute %v: %w", ErrTimestampMalformed, oid, err)})
+			continue
+		}
+		for vr := (reader{values}); !vr.empty(); {
+			if !next(isRFC3161) {
+				return out
+			}
+			tag, body, value, err := vr.element()
+			if errors.Is(err, errIndefinite) { // BER, as some authorities send
+				var rest []byte
+				if value, rest, err = berElement(vr.b, 0); err == nil {
+					vr.b = rest
+					tag, body, _, err = (&reader{value}).element()
+				}
+			}
+			if err == nil && !isRFC3161 && tag != tagSequence {
+				err = fmt.Errorf("unexpected tag 0x%02x, want a SignerInfo", tag)
+			}
+			if err != nil {
+				out = append(out, Timestamp{RFC3161: isRFC3161, Err: fmt.Errorf("%w: attribute %v: %w", ErrTimestampMalformed, oid, err)})
+				break
+			}
+			var ts Timestamp
+			if isRFC3161 {
+				ts, _ = parseRFC3161(value, s.signature, c.Certificates)
+			} else {
+				ts = parseCounterSignature(body, s.signature, c.Certificates)
+			}
+			out = append(out, ts)
+		}
+	}
+	return out
+}
+
+// errTooManyTimestamps is the Err of a last Timestamp that stands for the
+// ones Parse did not read.
+var errTooManyTimestamps = fmt.Errorf("more than %d timestamps in the catalog: the rest are not read", maxTimestamps)
+
+// tstInfo is what parseRFC3161 learns from a token besides the Timestamp.
+type tstInfo struct {
+	token  []byte // the token, with definite lengths
+	hash   crypto.Hash
+	nonce  *big.Int
+	certs  []*x509.Certificate
+	digest []byte
+}
+
+// parseRFC3161 reads an RFC 3161 TimeStampToken that should countersign
+// signature. Certificates are looked for in the token, then in catalogCerts.
+func parseRFC3161(token, signature []byte, catalogCerts []*x509.Certificate) (Timestamp, *tstInfo) {
+	ts := Timestamp{RFC3161: true}
+	tst, si, econtent, err := parseToken(token)
+	if errors.Is(err, errIndefinite) {
+		// BER: some authorities use indefinite lengths.
+		if der, derr := definiteLengths(token); derr == nil {
+			tst, si, econtent, err = parseToken(der)
+		}
+	}
+	if err != nil {
+		ts.Err = err
+		return ts, &tstInfo{}
+	}
+	ts.Time = tst.time
+	signer, err := parseSignerInfo(si, append(tst.certs, catalogCerts...))
+	if err != nil {
+		ts.Err = fmt.Errorf("%w: signer info: %w", ErrTimestampMalformed, err)
+		return ts, &tst.tstInfo
+	}
+	ts.Certificate = signer.Certificate
+	if !tst.hash.Available() {
+		ts.Err = fmt.Errorf("%w: unsupported message imprint algorithm", ErrTimestampMismatch)
+		return ts, &tst.tstInfo
+	}
+	h := tst.hash.New()
+	h.Write(signature)
+	if !bytes.Equal(h.Sum(nil), tst.digest) {
+		ts.Err = fmt.Errorf("%w: the token's message imprint is %x, the signature's %v digest %x",
+			ErrTimestampMismatch, tst.digest, tst.hash, h.Sum(nil))
+		return ts, &tst.tstInfo
+	}
+	ts.Err = checkCounterSigner(&signer, oidTSTInfo, econtent)
+	return ts, &tst.tstInfo
+}
+
+// tsToken is a parsed TimeStampToken.
+type tsToken struct {
+	tstInfo
+	time time.Time
+}
+
+// parseToken reads ContentInfo{signedData, SignedData{version,
+// digestAlgorithms, {id-ct-TSTInfo, [0] OCTET STRING TSTInfo},
+// certificates [0] OPTIONAL, crls [1] OPTIONAL, signerInfos}} and returns
+// the TSTInfo, the first SignerInfo and the eContent octets.
+func parseToken(b []byte) (t tsToken, si, econtent []byte, err error) {
+	malformed := func(what string, err error) error {
+		return fmt.Errorf("%w: %s: %w", ErrTimestampMalformed, what, err)
+	}
+	t.token = b
+	r := reader{b}
+	ci, err := r.read(tagSequence)
+	if err != nil {
+		return t, nil, nil, malformed("ContentInfo", err)
+	}
+	if !r.empty() {
+		return t, nil, nil, malformed("ContentInfo", errors.New("trailing data"))
+	}
+	cr := reader{ci}
+	ctype, err := cr.readOID()
+	if err != nil {
+		return t, nil, nil, malformed("content type", err)
+	}
+	if !ctype.Equal(oidSignedData) {
+		return t, nil, nil, malformed("content type", fmt.Errorf("%v, want signedData", ctype))
+	}
+	explicit, err := cr.read(ctx(0, true))
+	if err != nil {
+		return t, nil, nil, malformed("content", err)
+	}
+	sd, err := (&reader{explicit}).read(tagSequence)
+	if err != nil {
+		return t, nil, nil, malformed("SignedData", err)
+	}
+	sr := reader{sd}
+	if _, err := sr.read(tagInteger); err != nil {
+		return t, nil, nil, malformed("SignedData version", err)
+	}
+	if _, err := sr.read(tagSet); err != nil {
+		return t, nil, nil, malformed("SignedData digestAlgorithms", err)
+	}
+	eci, err := sr.read(tagSequence)
+	if err != nil {
+		return t, nil, nil, malformed("encapContentInfo", err)
+	}
+	er := reader{eci}
+	etype, err := er.readOID()
+	if err != nil {
+		return t, nil, nil, malformed("eContentType", err)
+	}
+	if !etype.Equal(oidTSTInfo) {
+		return t, nil, nil, malformed("eContentType", fmt.Errorf("%v, want id-ct-TSTInfo", etype))
+	}
+	ex, err := er.read(ctx(0, true))
+	if err != nil {
+		return t, nil, nil, malformed("eContent", err)
+	}
+	if econtent, err = readOctets(&reader{ex}, 0); err != nil {
+		return t, nil, nil, malformed("eContent", err)
+	}
+	if certs, ok, err := sr.optional(ctx(0, true)); err != nil {
+		return t, nil, nil, malformed("certificates", err)
+	} else if ok {
+		for cr := (reader{certs}); !cr.empty(); {
+			tag, _, full, err := cr.element()
+			if err != nil {
+				return t, nil, nil, malformed("certificates", err)
+			}
+			if tag != tagSequence {
+				continue // other CertificateChoices
+			}
+			if cert, err := x509.ParseCertificate(full); err == nil {
+				t.certs = append(t.certs, cert)
+			}
+		}
+	}
+	if _, _, err := sr.optional(ctx(1, true)); err != nil {
+		return t, nil, nil, malformed("crls", err)
+	}
+	signers, err := sr.read(tagSet)
+	if err != nil {
+		return t, nil, nil, malformed("signerInfos", err)
+	}
+	if si, err = (&reader{signers}).read(tagSequence); err != nil {
+		return t, nil, nil, malformed("signerInfo", err)
+	}
+	if err := t.parseTSTInfo(econtent); err != nil {
+		return t, nil, nil, malformed("TSTInfo", err)
+	}
+	return t, si, econtent, nil
+}
+
+// readOctets reads an OCTET STRING, primitive or (BER) constructed.
+func readOctets(r *reader, depth int) ([]byte, error) {
+	tag, body, _, err := r.element()
+	if err != nil {
+		return nil, err
+	}
+	switch tag {
+	case tagOctetString:
+		return body, nil
+	case tagOctetString | constructed:
+		if depth > 8 {
+			return nil, errors.New("OCTET STRING nested too deeply")
+		}
+		var out []byte
+		for cr := (reader{body}); !cr.empty(); {
+			seg, err := readOctets(&cr, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, seg...)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("unexpected tag 0x%02x, want an OCTET STRING", tag)
+}
+
+// parseTSTInfo reads TSTInfo ::= SEQUENCE { version, policy,
+// messageImprint, serialNumber, genTime, accuracy OPTIONAL, ordering
+// OPTIONAL, nonce OPTIONAL, tsa [0] OPTIONAL, extensions [1] OPTIONAL }.
+func (t *tsToken) parseTSTInfo(b []byte) error {
+	body, err := (&reader{b}).read(tagSequence)
+	if err != nil {
+		return err
+	}
+	r := reader{body}
+	if _, err := r.read(tagInteger); err != nil {
+		return fmt.Errorf("version: %w", err)
+	}
+	if _, err := r.read(tagOID); err != nil {
+		return fmt.Errorf("policy: %w", err)
+	}
+	mi, err := r.read(tagSequence)
+	if err != nil {
+		return fmt.Errorf("messageImprint: %w", err)
+	}
+	mr := reader{mi}
+	alg, err := mr.read(tagSequence)
+	if err != nil {
+		return fmt.Errorf("messageImprint algorithm: %w", err)
+	}
+	algOID, err := (&reader{alg}).read(tagOID)
+	if err != nil {
+		return fmt.Errorf("messageImprint algorithm: %w", err)
+	}
+	t.hash = hashForRawOID(algOID)
+	if t.digest, err = mr.read(tagOctetString); err != nil {
+		return fmt.Errorf("messageImprint: %w", err)
+	}
+	if _, err := r.read(tagInteger); err != nil {
+		return fmt.Errorf("serialNumber: %w", err)
+	}
+	gt, err := r.read(tagGenTime)
+	if err == nil {
+		t.time, err = parseTime(tagGenTime, gt)
+	}
+	if err != nil {
+		return fmt.Errorf("genTime: %w", err)
+	}
+	if _, _, err := r.optional(tagSequence); err != nil {
+		return fmt.Errorf("accuracy: %w", err)
+	}
+	if _, _, err := r.optional(tagBoolean); err != nil {
+		return fmt.Errorf("ordering: %w", err)
+	}
+	if n, ok, err := r.optional(tagInteger); err != nil {
+		return fmt.Errorf("nonce: %w", err)
+	} else if ok {
+		t.nonce = parseBigInt(n)
+	}
+	return nil
+}
+
+// parseBigInt decodes the contents of an INTEGER (two's complement).
+func parseBigInt(b []byte) *big.Int {
+	v := new(big.Int).SetBytes(b)
+	if len(b) > 0 && b[0]&0x80 != 0 {
+		v.Sub(v, new(big.Int).Lsh(big.NewInt(1), uint(8*len(b))))
+	}
+	return v
+}
+
+// parseSignerInfo reads a SignerInfo, PKCS #7 or CMS, and finds its
+// certificate among certs.
+func parseSignerInfo(si []byte, certs []*x509.Certificate) (Signer, error) {
+	tmp := Catalog{Certificates: certs}
+	if err := tmp.parseSigner(si); err != nil {
+		return Signer{}, err
+	}
+	return tmp.Signers[0], nil
+}
+
+// parseCounterSignature reads a PKCS #9 countersignature: a SignerInfo whose
+// authenticated attributes hold signingTime and the messageDigest of
+// signature. Its certificate is among the catalog's.
+func parseCounterSignature(si, signature []byte, certs []*x509.Certificate) Timestamp {
+	var ts Timestamp
+	s, err := parseSignerInfo(si, certs)
+	if err != nil {
+		ts.Err = fmt.Errorf("%w: countersignature: %w", ErrTimestampMalformed, err)
+		return ts
+	}
+	ts.Time, ts.Certificate = s.SigningTime, s.Certificate
+	if ts.Time.IsZero() {
+		ts.Err = fmt.Errorf("%w: countersignature has no signingTime", ErrTimestampMalformed)
+		return ts
+	}
+	ts.Err = checkCounterSigner(&s, nil, signature)
+	return ts
+}
+
+// checkCounterSigner checks that s's authenticated attributes hold the
+// messageDigest of content (and, unless contentType is nil, that content
+// type) and that s's signature over them verifies with s.Certificate.
+func checkCounterSigner(s *Signer, contentType asn1.ObjectIdentifier, content []byte) error {
+	if s.authAttrs == nil {
+		return fmt.Errorf("%w: no signed attributes", ErrTimestampMalformed)
+	}
+	h := s.DigestAlgorithm
+	if h == 0 || !h.Available() {
+		return fmt.Errorf("%w: unsupported digest algorithm", ErrTimestampSignature)
+	}
+	ctype, digest, err := counterSignerAttributes(s.authAttrs)
+	if err != nil {
+		return err
+	}
+	if contentType != nil && !ctype.Equal(contentType) {
+		return fmt.Errorf("%w: contentType attribute %v, want %v", ErrTimestampMalformed, ctype, contentType)
+	}
+	hh := h.New()
+	hh.Write(content)
+	if !bytes.Equal(hh.Sum(nil), digest) {
+		if contentType == nil { // a legacy countersignature: content is the signature
+			return fmt.Errorf("%w: the countersignature's messageDigest is %x, the signature's %v digest %x",
+				ErrTimestampMismatch, digest, h, hh.Sum(nil))
+		}
+		return fmt.Errorf("%w: messageDigest does not match the TSTInfo", ErrTimestampSignature)
+	}
+	if s.Certificate == nil {
+		return ErrTimestampCertificate
+	}
+	if sh := hashOfSignatureAlgorithm(s.sigAlg); sh != 0 {
+		h = sh
+		if !h.Available() {
+			return fmt.Errorf("%w: unsupported signature algorithm %v", ErrTimestampSignature, s.sigAlg)
+		}
+	}
+	signed := bytes.Clone(s.authAttrs)
+	signed[0] = tagSet
+	hh = h.New()
+	hh.Write(signed)
+	sum := hh.Sum(nil)
+	switch pub := s.Certificate.PublicKey.(type) {
+	case *rsa.PublicKey:
+		if !isRSASignatureAlgorithm(s.sigAlg) {
+			return fmt.Errorf("%w: signature algorithm %v with an RSA key", ErrTimestampSignature, s.sigAlg)
+		}
+		if err := rsa.VerifyPKCS1v15(pub, h, sum, s.signature); err != nil {
+			// Symantec's legacy countersignatures (pester/lib/catalog.cat)
+			// pad the bare digest, without the DigestInfo around it, and
+			// Windows accepts them.
+			if rsa.VerifyPKCS1v15(pub, 0, sum, s.signature) != nil {
+				return fmt.Errorf("%w: %w", ErrTimestampSignature, err)
+			}
+		}
+	case *ecdsa.PublicKey:
+		if !isECDSASignatureAlgorithm(s.sigAlg) {
+			return fmt.Errorf("%w: signature algorithm %v with an ECDSA key", ErrTimestampSignature, s.sigAlg)
+		}
+		if !ecdsa.VerifyASN1(pub, sum, s.signature) {
+			return fmt.Errorf("%w: ECDSA verification failed", ErrTimestampSignature)
+		}
+	default:
+		return fmt.Errorf("%w: unsupported public key type %T", ErrTimestampSignature, pub)
+	}
+	return nil
+}
+
+// hashOfSignatureAlgorithm returns the hash a signature algorithm names,
+// or 0 for rsaEncryption and id-ecPublicKey, which leave it to the
+// SignerInfo's digestAlgorithm.
+func hashOfSignatureAlgorithm(oid asn1.ObjectIdentifier) crypto.Hash {
+	switch {
+	case oid.Equal(oidRSASHA1), oid.Equal(oidECDSASHA1):
+		return crypto.SHA1
+	case oid.Equal(oidRSASHA256), oid.Equal(oidECDSASHA256):
+		return crypto.SHA256
+	case oid.Equal(oidRSASHA384), oid.Equal(oidECDSASHA384):
+		return crypto.SHA384
+	case oid.Equal(oidRSASHA512), oid.Equal(oidECDSASHA512):
+		return crypto.SHA512
+	}
+	return 0
+}
+
+func isRSASignatureAlgorithm(oid asn1.ObjectIdentifier) bool {
+	for _, o := range []asn1.ObjectIdentifier{oidRSA, oidRSASHA1, oidRSASHA256, oidRSASHA384, oidRSASHA512} {
+		if oid.Equal(o) {
+			return true
+		}
+	}
+	return false
+}
+
+func isECDSASignatureAlgorithm(oid asn1.ObjectIdentifier) bool {
+	for _, o := range []asn1.ObjectIdentifier{oidECPublicKey, oidECDSASHA1, oidECDSASHA256, oidECDSASHA384, oidECDSASHA512} {
+		if oid.Equal(o) {
+			return true
+		}
+	}
+	return false
+}
+
+// counterSignerAttributes returns the contentType (nil when absent) and
+// messageDigest attributes of a countersigner's complete [0] signed
+// attributes. messageDigest must be present exactly once.
+func counterSignerAttributes(full []byte) (contentType asn1.ObjectIdentifier, digest []byte, err error) {
+	malformed := func(err error) error { return fmt.Errorf("%w: signed attributes: %w", ErrTimestampMalformed, err) }
+	_, body, _, err := (&reader{full}).element()
+	if err != nil {
+		return nil, nil, malformed(err)
+	}
+	for ar := (reader{body}); !ar.empty(); {
+		attr, err := ar.read(tagSequence)
+		if err != nil {
+			return nil, nil, malformed(err)
+		}
+		vr := reader{attr}
+		oid, err := vr.readOID()
+		if err != nil {
+			return nil, nil, malformed(err)
+		}
+		values, err := vr.read(tagSet)
+		if err != nil {
+			return nil, nil, malformed(err)
+		}
+		one := reader{values}
+		switch {
+		case oid.Equal(oidContentType):
+			if contentType != nil {
+				return nil, nil, malformed(errors.New("two contentType attributes"))
+			}
+			if contentType, err = one.readOID(); err != nil || !one.empty() {
+				return nil, nil, malformed(errors.New("malformed contentType"))
+			}
+		case oid.Equal(oidMessageDigest):
+			if digest != nil {
+				return nil, nil, malformed(errors.New("two messageDigest attributes"))
+			}
+			if digest, err = one.read(tagOctetString); err != nil || !one.empty() {
+				return nil, nil, malformed(errors.New("malformed messageDigest"))
+			}
+		}
+	}
+	if digest == nil {
+		return nil, nil, malformed(errors.New("no messageDigest"))
+	}
+	return contentType, digest, nil
+}
+
+// definiteLengths re-encodes one BER element (and what follows it, which
+// must be nothing) with definite lengths, as DER requires: some
+// time-stamping authorities send indefinite lengths.
+func definiteLengths(b []byte) ([]byte, error) {
+	out, rest, err := berElement(b, 0)
+	if err != nil {
+		return nil, err
+	}
+	if len(rest) > 0 {
+		return nil, errors.New("trailing data")
+	}
+	return out, nil
+}
+
+// maxBERDepth bounds the nesting definiteLengths follows.
+const maxBERDepth = 32
+
+func berElement(b []byte, depth int) (out, rest []byte, err error) {
+	if depth > maxBERDepth {
+		return nil, nil, errors.New("nested too deeply")
+	}
+	if len(b) < 2 {
+		return nil, nil, errTruncated
+	}
+	tag := b[0]
+	if tag&0x1f == 0x1f {
+		return nil, nil, errLongTag
+	}
+	if b[1] == 0x80 { // indefinite length: contents end with two zero bytes
+		if tag&constructed == 0 {
+			return nil, nil, errors.New("indefinite length on a primitive element")
+		}
+		var contents []byte
+		rest = b[2:]
+		for {
+			if len(rest) >= 2 && rest[0] == 0 && rest[1] == 0 {
+				return tlv(tag, contents), rest[2:], nil
+			}
+			var child []byte
+			if child, rest, err = berElement(rest, depth+1); err != nil {
+				return nil, nil, err
+			}
+			contents = append(contents, child...)
+		}
+	}
+	r := reader{b}
+	_, body, full, err := r.element()
+	if err != nil {
+		return nil, nil, err
+	}
+	if tag&constructed == 0 {
+		return full, r.b, nil
+	}
+	var contents []byte
+	for cr := body; len(cr) > 0; {
+		var child []byte
+		if child, cr, err = berElement(cr, depth+1); err != nil {
+			return nil, nil, err
+		}
+		contents = append(contents, child...)
+	}
+	return tlv(tag, contents), r.b, nil
+}
