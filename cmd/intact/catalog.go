@@ -97,7 +97,9 @@ The output is deterministic: the same files and the same --time (or
 SOURCE_DATE_EPOCH) give the same bytes. It is written to a temporary file
 beside FILE.cat and renamed, so FILE.cat is never half-written.
 
-With --cert/--key or --pkcs12 the catalog is signed in the same step.
+With --cert/--key or --pkcs12 the catalog is signed in the same step, and
+with --timestamp URL the signature is timestamped by that RFC 3161
+authority (which makes the output depend on the authority's clock).
 
 Files are hashed on all cores. Memory grows by about 2 KB per file and is
 not collected below 1 GiB of heap; set GOGC or GOMEMLIMIT to change that.`,
@@ -137,7 +139,7 @@ not collected below 1 GiB of heap; set GOGC or GOMEMLIMIT to change that.`,
 				return err
 			}
 			if sign {
-				if data, err = signCatalog(data, &signing); err != nil {
+				if data, err = signCatalog(cmd.Context(), data, &signing); err != nil {
 					return err
 				}
 			}
@@ -267,13 +269,25 @@ func readFileList(name string) ([]string, error) {
 	return names, nil
 }
 
-// signCatalog signs an encoded catalog with the key that the flags name.
-func signCatalog(data []byte, f *signingFlags) ([]byte, error) {
+// signCatalog signs an encoded catalog with the key that the flags name,
+// and has the signature timestamped when they name an authority.
+func signCatalog(ctx context.Context, data []byte, f *signingFlags) ([]byte, error) {
 	key, certs, err := f.load()
 	if err != nil {
 		return nil, err
 	}
-	return catalog.Sign(data, key, certs, nil)
+	opts := &catalog.SignOptions{}
+	if f.timestamp != "" {
+		tsa := &catalog.TimestampAuthority{URL: f.timestamp}
+		opts.UnauthenticatedAttributes = func(signature []byte) ([][]byte, error) {
+			attr, err := tsa.Timestamp(ctx, signature)
+			if err != nil {
+				return nil, err
+			}
+			return [][]byte{attr}, nil
+		}
+	}
+	return catalog.Sign(data, key, certs, opts)
 }
 
 func newCatalogSignCmd() *cobra.Command {
@@ -288,7 +302,10 @@ func newCatalogSignCmd() *cobra.Command {
 SHA-256 and DER-ordered authenticated attributes, as signtool does. The key
 is RSA or ECDSA, in PEM (PKCS #8, PKCS #1 or SEC 1) with its certificate
 (--cert, which may hold the chain too, and --chain), or in a PKCS #12 file.
-The output is written through a temporary file and a rename.`,
+With --timestamp URL the signature is timestamped by that RFC 3161
+time-stamping authority, so that Windows honours it after the signing
+certificate expires. The output is written through a temporary file and a
+rename.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if output == "" {
@@ -298,7 +315,7 @@ The output is written through a temporary file and a rename.`,
 			if err != nil {
 				return err
 			}
-			signed, err := signCatalog(data, &signing)
+			signed, err := signCatalog(cmd.Context(), data, &signing)
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}

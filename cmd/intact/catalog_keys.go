@@ -20,6 +20,7 @@ import (
 type signingFlags struct {
 	cert, key, chain     string
 	pkcs12, passwordFile string
+	timestamp            string // URL of an RFC 3161 time-stamping authority
 }
 
 func (f *signingFlags) register(cmd *cobra.Command) {
@@ -29,11 +30,12 @@ func (f *signingFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.chain, "chain", "", "intermediate (and root) certificates `file` to embed (PEM)")
 	fl.StringVar(&f.pkcs12, "pkcs12", "", "PKCS #12 `file` with the signer's key, certificate and chain")
 	fl.StringVar(&f.passwordFile, "password-file", "", "`file` whose first line is the PKCS #12 password")
+	fl.StringVar(&f.timestamp, "timestamp", "", "have the signature timestamped by the RFC 3161 time-stamping authority at `URL`")
 }
 
 // given reports whether any signing flag is set.
 func (f *signingFlags) given() bool {
-	return f.cert != "" || f.key != "" || f.pkcs12 != "" || f.chain != "" || f.passwordFile != ""
+	return f.cert != "" || f.key != "" || f.pkcs12 != "" || f.chain != "" || f.passwordFile != "" || f.timestamp != ""
 }
 
 // load returns the signing key and the certificates to embed, the signer's

@@ -58,9 +58,18 @@ type memberJSON struct {
 // signerJSON is one signer and its certificate chain, signer first, built
 // from the embedded certificates as far as they go.
 type signerJSON struct {
-	DigestAlgorithm string     `json:"digest_algorithm"`
-	SigningTime     *time.Time `json:"signing_time,omitempty"`
-	Chain           []certJSON `json:"chain"`
+	DigestAlgorithm string          `json:"digest_algorithm"`
+	SigningTime     *time.Time      `json:"signing_time,omitempty"`
+	Chain           []certJSON      `json:"chain"`
+	Timestamps      []timestampJSON `json:"timestamps,omitempty"`
+}
+
+// timestampJSON is a countersignature of a signer's signature.
+type timestampJSON struct {
+	Time    *time.Time `json:"time,omitempty"`
+	Kind    string     `json:"kind"`              // "RFC 3161" or "countersignature"
+	Signer  string     `json:"signer,omitempty"`  // subject of the time-stamping certificate
+	Problem string     `json:"problem,omitempty"` // why it does not match the signature, if it does not
 }
 
 // certJSON is one certificate.
@@ -167,6 +176,23 @@ func newCatalogJSON(file string, c *catalog.Catalog) catalogJSON {
 				sj.Chain = append(sj.Chain, certToJSON(cert))
 			}
 		}
+		for _, ts := range s.Timestamps {
+			tj := timestampJSON{Kind: "countersignature"}
+			if ts.RFC3161 {
+				tj.Kind = "RFC 3161"
+			}
+			if !ts.Time.IsZero() {
+				t := ts.Time.UTC()
+				tj.Time = &t
+			}
+			if ts.Certificate != nil {
+				tj.Signer = ts.Certificate.Subject.String()
+			}
+			if ts.Err != nil {
+				tj.Problem = strings.TrimPrefix(ts.Err.Error(), "catalog: ")
+			}
+			sj.Timestamps = append(sj.Timestamps, tj)
+		}
 		out.Signers[i] = sj
 	}
 	return out
@@ -206,6 +232,19 @@ func (cj *catalogJSON) writeText(w io.Writer) {
 			fmt.Fprintf(w, ", signed %s", s.SigningTime.Format(time.RFC3339))
 		}
 		fmt.Fprintln(w)
+		for _, ts := range s.Timestamps {
+			fmt.Fprintf(w, "    Timestamp (%s):", ts.Kind)
+			if ts.Time != nil {
+				fmt.Fprintf(w, " %s", ts.Time.Format(time.RFC3339))
+			}
+			if ts.Signer != "" {
+				fmt.Fprintf(w, " by %s", ts.Signer)
+			}
+			if ts.Problem != "" {
+				fmt.Fprintf(w, " -- does not match: %s", ts.Problem)
+			}
+			fmt.Fprintln(w)
+		}
 		if len(s.Chain) == 0 {
 			fmt.Fprintln(w, "    (signer certificate not embedded)")
 		}
