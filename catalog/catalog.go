@@ -223,14 +223,6 @@ type Signer struct {
 	DigestAlgorithm crypto.Hash
 	// SigningTime is the PKCS #9 signingTime attribute; zero when absent.
 	SigningTime time.Time
-	// Timestamps are the countersignatures among the unauthenticated
-	// attributes, in their order: RFC 3161 tokens
-	// (1.3.6.1.4.1.311.3.3.1) and legacy PKCS #9 countersignatures
-	// (1.2.840.113549.1.9.6). Other unauthenticated attributes are
-	// ignored. A timestamp that cannot be read or does not check out has
-	// its Err set; it never makes Parse fail. Parse reads at most 16
-	// timestamps in a catalog; a last one with Err stands for the rest.
-	Timestamps []Timestamp
 
 	issuer    []byte                // issuerAndSerialNumber: the issuer's complete encoding
 	serial    *big.Int              // issuerAndSerialNumber: the serial number
@@ -357,7 +349,6 @@ func (c *Catalog) parseSignedData(sd []byte) error {
 	if !r.empty() {
 		return parseError("SignedData", errors.New("trailing data"))
 	}
-	c.readTimestamps()
 	return nil
 }
 

@@ -129,7 +129,7 @@
 //
 // A timestamp countersigns the signer's encryptedDigest (the signature
 // value's octets) and lives in the unauthenticated attributes, in one of two
-// forms; Parse reads both into Signer.Timestamps, and
+// forms; [Catalog.Timestamps] reads both, and
 // [TimestampAuthority.Timestamp] requests the first:
 //
 //	szOID_RFC3161_counterSign 1.3.6.1.4.1.311.3.3.1: TimeStampToken (RFC 3161)

@@ -16,6 +16,7 @@ import (
 	"io"
 	"math/big"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -54,6 +55,9 @@ var (
 	// ErrTimestampCertificate means the time-stamping certificate is in
 	// neither the token nor the catalog.
 	ErrTimestampCertificate = errors.New("time-stamping certificate is not embedded")
+	// ErrTimestampUsage means the time-stamping certificate lacks the
+	// time-stamping extended key usage.
+	ErrTimestampUsage = errors.New("certificate is not for time stamping")
 	// ErrTimestampRejected means the authority did not grant the request:
 	// an HTTP error, or a PKIStatus other than granted or grantedWithMods.
 	ErrTimestampRejected = errors.New("time-stamping authority refused the request")
@@ -64,14 +68,26 @@ var (
 // catalogs have one or two.
 const maxTimestamps = 16
 
-// maxTimestampResponse bounds what Timestamp reads from an authority: real
-// responses are a few kilobytes.
-const maxTimestampResponse = 1 << 20
+// maxTimestampResponse bounds what Timestamp reads from an authority, and
+// maxUnauthenticated the unauthenticated attributes Timestamps reads in a
+// signer: real responses and timestamps are a few kilobytes.
+const (
+	maxTimestampResponse = 1 << 20
+	maxUnauthenticated   = 1 << 20
+)
 
 // A TimestampAuthority is an RFC 3161 time-stamping authority.
 type TimestampAuthority struct {
 	URL    string       // where requests are POSTed (Content-Type application/timestamp-query)
-	Client *http.Client // http.DefaultClient when nil
+	Client *http.Client // when nil, a client that gives up after a minute and follows no redirect
+}
+
+// defaultTimestampClient gives up on an authority that does not answer
+// within a minute, and does not follow redirects, which would turn the
+// POST into a GET: a redirect is reported as the HTTP status it is.
+var defaultTimestampClient = &http.Client{
+	Timeout:       time.Minute,
+	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 }
 
 // A Timestamp is a countersignature of a catalog signer's signature.
@@ -133,7 +149,7 @@ func (a *TimestampAuthority) request(ctx context.Context, signature []byte) ([]b
 	req.Header.Set("Accept", "application/timestamp-reply")
 	client := a.Client
 	if client == nil {
-		client = http.DefaultClient
+		client = defaultTimestampClient
 	}
 	resp, err := client.Do(req)
 	if err != nil {
@@ -267,20 +283,33 @@ func parseTimeStampResp(b []byte) ([]byte, error) {
 	return token, nil
 }
 
-// readTimestamps fills every signer's Timestamps from its unauthenticated
-// attributes. It never fails: what cannot be read becomes a Timestamp
-// with Err set, and attributes that are not timestamps are skipped.
-func (c *Catalog) readTimestamps() {
+// Timestamps returns the countersignatures of each signer (in the order
+// of c.Signers) found among its unauthenticated attributes, in their
+// order: RFC 3161 tokens (1.3.6.1.4.1.311.3.3.1) and legacy PKCS #9
+// countersignatures (1.2.840.113549.1.9.6); other unauthenticated
+// attributes are ignored. A timestamp that cannot be read or does not
+// check out has its Err set. At most 16 timestamps are read in a catalog;
+// a last one with Err stands for the rest.
+//
+// Parse does not read timestamps and Verify does not use them: they are
+// read here, on request, for display.
+func (c *Catalog) Timestamps() [][]Timestamp {
 	budget := maxTimestamps
+	out := make([][]Timestamp, len(c.Signers))
 	for i := range c.Signers {
-		s := &c.Signers[i]
-		s.Timestamps = c.signerTimestamps(s, &budget)
+		out[i] = c.signerTimestamps(&c.Signers[i], &budget)
 	}
+	return out
 }
 
 func (c *Catalog) signerTimestamps(s *Signer, budget *int) []Timestamp {
 	if s.unauth == nil {
 		return nil
+	}
+	if len(s.unauth) > maxUnauthenticated {
+		// Real ones are a few kilobytes; re-encoding BER costs a copy
+		// per level of nesting.
+		return []Timestamp{{Err: fmt.Errorf("%w: %d bytes of unauthenticated attributes, more than %d", ErrTimestampMalformed, len(s.unauth), maxUnauthenticated)}}
 	}
 	_, attrs, _, err := (&reader{s.unauth}).element()
 	if err != nil {
@@ -388,8 +417,8 @@ func parseRFC3161(token, signature []byte, catalogCerts []*x509.Certificate) (Ti
 		return ts, &tst.tstInfo
 	}
 	ts.Certificate = signer.Certificate
-	if !tst.hash.Available() {
-		ts.Err = fmt.Errorf("%w: unsupported message imprint algorithm", ErrTimestampMismatch)
+	if !acceptableTimestampHash(tst.hash) {
+		ts.Err = fmt.Errorf("%w: unsupported message imprint algorithm %v", ErrTimestampMalformed, tst.hash)
 		return ts, &tst.tstInfo
 	}
 	h := tst.hash.New()
@@ -628,8 +657,8 @@ func checkCounterSigner(s *Signer, contentType asn1.ObjectIdentifier, content []
 		return fmt.Errorf("%w: no signed attributes", ErrTimestampMalformed)
 	}
 	h := s.DigestAlgorithm
-	if h == 0 || !h.Available() {
-		return fmt.Errorf("%w: unsupported digest algorithm", ErrTimestampSignature)
+	if !acceptableTimestampHash(h) {
+		return fmt.Errorf("%w: unsupported digest algorithm %v", ErrTimestampMalformed, h)
 	}
 	ctype, digest, err := counterSignerAttributes(s.authAttrs)
 	if err != nil {
@@ -650,11 +679,14 @@ func checkCounterSigner(s *Signer, contentType asn1.ObjectIdentifier, content []
 	if s.Certificate == nil {
 		return ErrTimestampCertificate
 	}
-	if sh := hashOfSignatureAlgorithm(s.sigAlg); sh != 0 {
-		h = sh
-		if !h.Available() {
-			return fmt.Errorf("%w: unsupported signature algorithm %v", ErrTimestampSignature, s.sigAlg)
-		}
+	if !slices.Contains(s.Certificate.ExtKeyUsage, x509.ExtKeyUsageTimeStamping) {
+		// RFC 3161 §2.3: a TSA's certificate has the timeStamping
+		// extended key usage; Authenticode's legacy countersigners too.
+		return fmt.Errorf("%w: %q", ErrTimestampUsage, s.Certificate.Subject)
+	}
+	if sh := hashOfSignatureAlgorithm(s.sigAlg); sh != 0 && sh != h {
+		// The signature must be over the digest the SignerInfo names.
+		return fmt.Errorf("%w: signature algorithm %v with digest algorithm %v", ErrTimestampSignature, s.sigAlg, h)
 	}
 	signed := bytes.Clone(s.authAttrs)
 	signed[0] = tagSet
@@ -669,8 +701,8 @@ func checkCounterSigner(s *Signer, contentType asn1.ObjectIdentifier, content []
 		if err := rsa.VerifyPKCS1v15(pub, h, sum, s.signature); err != nil {
 			// Symantec's legacy countersignatures (pester/lib/catalog.cat)
 			// pad the bare digest, without the DigestInfo around it, and
-			// Windows accepts them.
-			if rsa.VerifyPKCS1v15(pub, 0, sum, s.signature) != nil {
+			// Windows accepts them; RFC 3161 tokens may not.
+			if contentType != nil || rsa.VerifyPKCS1v15(pub, 0, sum, s.signature) != nil {
 				return fmt.Errorf("%w: %w", ErrTimestampSignature, err)
 			}
 		}
@@ -685,6 +717,17 @@ func checkCounterSigner(s *Signer, contentType asn1.ObjectIdentifier, content []
 		return fmt.Errorf("%w: unsupported public key type %T", ErrTimestampSignature, pub)
 	}
 	return nil
+}
+
+// acceptableTimestampHash reports whether a timestamp may use h for its
+// imprint or digests: SHA-1 (which older Authenticode timestamps use) or
+// the SHA-2 family; never MD5 or an unknown algorithm.
+func acceptableTimestampHash(h crypto.Hash) bool {
+	switch h {
+	case crypto.SHA1, crypto.SHA256, crypto.SHA384, crypto.SHA512:
+		return h.Available()
+	}
+	return false
 }
 
 // hashOfSignatureAlgorithm returns the hash a signature algorithm names,

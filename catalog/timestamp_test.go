@@ -63,8 +63,8 @@ func TestTimestampVectors(t *testing.T) {
 			c := parseVector(t, rel)
 			w, ok := want[rel]
 			var got []catalog.Timestamp
-			for _, s := range c.Signers {
-				got = append(got, s.Timestamps...)
+			for _, ts := range c.Timestamps() {
+				got = append(got, ts...)
 			}
 			if !ok {
 				if len(got) != 0 {
@@ -132,12 +132,16 @@ type tsaConfig struct {
 	wrongImprint     bool // timestamp another digest
 	wrongNonce       bool
 	noNonce          bool
-	noCerts          bool // ignore certReq
-	corruptSignature bool // flip a bit of the token's signature
-	badMessageDigest bool // signed messageDigest not of the TSTInfo
-	ber              bool // indefinite lengths throughout the response
-	berToken         bool // indefinite lengths in the token only
-	garbage          bool // a body that is not a TimeStampResp
+	noCerts          bool          // ignore certReq
+	corruptSignature bool          // flip a bit of the token's signature
+	badMessageDigest bool          // signed messageDigest not of the TSTInfo
+	ber              bool          // indefinite lengths throughout the response
+	berToken         bool          // indefinite lengths in the token only
+	garbage          bool          // a body that is not a TimeStampResp
+	bareDigest       bool          // RSA over the bare digest, without DigestInfo
+	sha1SigAlg       bool          // name sha1WithRSA while signing a SHA-256 digest
+	md5Imprint       bool          // label the imprint's algorithm MD5
+	tsaLeaf          *testpki.Cert // sign with this certificate instead
 }
 
 // testTSA is an RFC 3161 time-stamping authority over HTTP.
@@ -298,11 +302,18 @@ func (tsa *testTSA) token(req timeStampReq, cfg tsaConfig) []byte {
 	if cfg.wrongNonce {
 		info.Nonce = new(big.Int).Add(req.Nonce, big.NewInt(1))
 	}
+	if cfg.md5Imprint {
+		info.MessageImprint.HashAlgorithm = algorithmIdentifier{Algorithm: asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 5}, Parameters: asn1NULL}
+	}
 	if cfg.noNonce {
 		info.Nonce = nil
 	}
 	tst := mustMarshal(info)
-	cert := tsa.signer.Cert
+	signer := tsa.signer
+	if cfg.tsaLeaf != nil {
+		signer = cfg.tsaLeaf
+	}
+	cert := signer.Cert
 	digest := sha256.Sum256(tst)
 	if cfg.badMessageDigest {
 		digest[0] ^= 1
@@ -316,7 +327,10 @@ func (tsa *testTSA) token(req timeStampReq, cfg tsaConfig) []byte {
 	}
 	slices.SortFunc(attrs, bytes.Compare)
 	signed := sha256.Sum256(constructed(asn1.ClassUniversal, asn1.TagSet, attrs...))
-	sig, err := tsa.signer.Key.Sign(rand.Reader, signed[:], crypto.SHA256)
+	sig, err := signer.Key.Sign(rand.Reader, signed[:], crypto.SHA256)
+	if cfg.bareDigest {
+		sig, err = rsa.SignPKCS1v15(rand.Reader, signer.Key.(*rsa.PrivateKey), 0, signed[:])
+	}
 	if err != nil {
 		panic(err)
 	}
@@ -324,7 +338,10 @@ func (tsa *testTSA) token(req timeStampReq, cfg tsaConfig) []byte {
 		sig[len(sig)-1] ^= 1
 	}
 	sigAlg := algorithmIdentifier{Algorithm: oidRSASHA256, Parameters: asn1NULL}
-	if _, ok := tsa.signer.Key.(*ecdsa.PrivateKey); ok {
+	if cfg.sha1SigAlg {
+		sigAlg.Algorithm = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 5}
+	}
+	if _, ok := signer.Key.(*ecdsa.PrivateKey); ok {
 		sigAlg = algorithmIdentifier{Algorithm: oidECDSASHA256}
 	}
 	signerInfo := sequence(
@@ -418,10 +435,10 @@ func TestTimestampAuthority(t *testing.T) {
 					req.Version, req.MessageImprint.HashAlgorithm.Algorithm, req.MessageImprint.HashedMessage, imprint, req.Nonce, req.CertReq)
 			}
 			c := mustParse(t, der)
-			if len(c.Signers) != 1 || len(c.Signers[0].Timestamps) != 1 {
+			if len(c.Signers) != 1 || len(c.Timestamps()[0]) != 1 {
 				t.Fatalf("%d signers, want one with one timestamp", len(c.Signers))
 			}
-			ts := c.Signers[0].Timestamps[0]
+			ts := c.Timestamps()[0][0]
 			if ts.Err != nil || !ts.RFC3161 || !ts.Time.Equal(tsa.time) || ts.Time.Nanosecond() != 250e6 ||
 				ts.Certificate == nil || !ts.Certificate.Equal(tt.tsa.Cert) {
 				t.Fatalf("timestamp %+v, want RFC 3161 at %v by %q", ts, tsa.time, tt.tsa.Cert.Subject)
@@ -531,7 +548,7 @@ func TestTimestampParseChecks(t *testing.T) {
 		}
 		der[i+len(sig)/2] ^= 0x01
 		c := mustParse(t, der)
-		ts := c.Signers[0].Timestamps
+		ts := c.Timestamps()[0]
 		if len(ts) != 1 || !errors.Is(ts[0].Err, catalog.ErrTimestampMismatch) || !ts[0].Time.Equal(tsa.time) || ts[0].Certificate == nil {
 			t.Fatalf("timestamps %+v, want one at %v with an imprint mismatch", ts, tsa.time)
 		}
@@ -550,6 +567,12 @@ func TestTimestampParseChecks(t *testing.T) {
 		{"messageDigest not of the TSTInfo", tsaConfig{badMessageDigest: true}, catalog.ErrTimestampSignature},
 		{"no certificate", tsaConfig{noCerts: true}, catalog.ErrTimestampCertificate},
 		{"BER token", tsaConfig{berToken: true}, nil},
+		// RSA over the bare digest is accepted from legacy Symantec
+		// countersigners only, never in an RFC 3161 token.
+		{"bare-digest RSA signature", tsaConfig{bareDigest: true}, catalog.ErrTimestampSignature},
+		{"signature algorithm naming another digest", tsaConfig{sha1SigAlg: true}, catalog.ErrTimestampSignature},
+		{"MD5 imprint", tsaConfig{md5Imprint: true}, catalog.ErrTimestampMalformed},
+		{"TSA certificate without the time-stamping EKU", tsaConfig{tsaLeaf: &testpki.Cert{Cert: p.leaf, Key: p.leafKey}}, catalog.ErrTimestampUsage},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			tsa := newTSA(t, tp.rsa, tt.cfg)
@@ -562,7 +585,7 @@ func TestTimestampParseChecks(t *testing.T) {
 				t.Fatal(err)
 			}
 			c := mustParse(t, der)
-			ts := c.Signers[0].Timestamps
+			ts := c.Timestamps()[0]
 			if len(ts) != 1 || !errors.Is(ts[0].Err, tt.want) || (tt.want == nil) != (ts[0].Err == nil) || !ts[0].Time.Equal(tsa.time) {
 				t.Fatalf("timestamps %+v, want one at %v with Err %v", ts, tsa.time, tt.want)
 			}
@@ -655,19 +678,22 @@ func TestTimestampMalformedAttributes(t *testing.T) {
 			return [][]byte{counterSignature(t, sig, tp.ecdsa.Key, tp.ecdsa.Cert, octets("yesterday"), false)}
 		}, []result{malformed(false)}},
 		{"countersignature, certificate not embedded", func(sig []byte) [][]byte {
-			return [][]byte{counterSignature(t, sig, tp.ecdsa.Key, tp.ecdsa.Cert, utcTime, false)}
+			return [][]byte{counterSignature(t, sig, tp.otherRoot.Key, tp.otherRoot.Cert, utcTime, false)}
 		}, []result{{false, catalog.ErrTimestampCertificate, when}}},
 		{"countersignature over another signature", func(sig []byte) [][]byte {
 			return [][]byte{counterSignature(t, sig, tp.ecdsa.Key, p.ecLeaf, utcTime, true)}
 		}, []result{{false, catalog.ErrTimestampMismatch, when}}},
 		{"countersignature by another key", func(sig []byte) [][]byte {
-			return [][]byte{counterSignature(t, sig, tp.ecdsa.Key, p.ecLeaf, genTime, false)}
+			return [][]byte{counterSignature(t, sig, tp.ecdsa.Key, tp.rsa.Cert, genTime, false)}
 		}, []result{{false, catalog.ErrTimestampSignature, when.Add(500 * time.Millisecond)}}},
-		{"good countersignature (ECDSA)", func(sig []byte) [][]byte {
+		{"countersigner without the time-stamping EKU", func(sig []byte) [][]byte {
 			return [][]byte{counterSignature(t, sig, p.ecLeafKey, p.ecLeaf, utcTime, false)}
+		}, []result{{false, catalog.ErrTimestampUsage, when}}},
+		{"good countersignature (ECDSA)", func(sig []byte) [][]byte {
+			return [][]byte{counterSignature(t, sig, tp.ecdsa.Key, tp.ecdsa.Cert, utcTime, false)}
 		}, []result{{false, nil, when}}},
 		{"good countersignature (RSA)", func(sig []byte) [][]byte {
-			return [][]byte{counterSignature(t, sig, p.leafKey, p.leaf, genTime, false)}
+			return [][]byte{counterSignature(t, sig, tp.rsa.Key, tp.rsa.Cert, genTime, false)}
 		}, []result{{false, nil, when.Add(500 * time.Millisecond)}}},
 		{"two values", func(sig []byte) [][]byte {
 			return [][]byte{attribute(oidCounterSign, sequence(), mustMarshal(5))}
@@ -681,8 +707,9 @@ func TestTimestampMalformedAttributes(t *testing.T) {
 		}, append(slices.Repeat([]result{malformed(true)}, 16), result{true, errors.New("more than 16"), time.Time{}})},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			// p.leaf is embedded for the RSA countersignature.
-			der, err := catalog.Sign(unsignedCatalog(t), p.ecLeafKey, []*x509.Certificate{p.ecLeaf, p.leaf}, &catalog.SignOptions{
+			// The time-stamping certificates and p.leaf are embedded for
+			// the countersignatures.
+			der, err := catalog.Sign(unsignedCatalog(t), p.ecLeafKey, []*x509.Certificate{p.ecLeaf, p.leaf, tp.rsa.Cert, tp.ecdsa.Cert}, &catalog.SignOptions{
 				UnauthenticatedAttributes: func(sig []byte) ([][]byte, error) { return tt.attrs(sig), nil },
 			})
 			if err != nil {
@@ -692,7 +719,7 @@ func TestTimestampMalformedAttributes(t *testing.T) {
 			if _, err := c.Verify(catalog.VerifyOptions{Roots: pool(p.ecLeaf)}); err != nil {
 				t.Fatalf("Verify: %v", err)
 			}
-			got := c.Signers[0].Timestamps
+			got := c.Timestamps()[0]
 			if len(got) != len(tt.want) {
 				t.Fatalf("%d timestamps, want %d: %+v", len(got), len(tt.want), got)
 			}

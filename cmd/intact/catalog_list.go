@@ -69,7 +69,7 @@ type timestampJSON struct {
 	Time    *time.Time `json:"time,omitempty"`
 	Kind    string     `json:"kind"`              // "RFC 3161" or "countersignature"
 	Signer  string     `json:"signer,omitempty"`  // subject of the time-stamping certificate
-	Problem string     `json:"problem,omitempty"` // why it does not match the signature, if it does not
+	Problem string     `json:"problem,omitempty"` // why it does not check out: not over the signature, bad signature, ... (the authority's chain is never checked)
 }
 
 // certJSON is one certificate.
@@ -165,6 +165,7 @@ func newCatalogJSON(file string, c *catalog.Catalog) catalogJSON {
 	default:
 		out.Signature = "valid"
 	}
+	timestamps := c.Timestamps()
 	for i, s := range c.Signers {
 		sj := signerJSON{DigestAlgorithm: hashName(s.DigestAlgorithm), Chain: []certJSON{}}
 		if !s.SigningTime.IsZero() {
@@ -176,7 +177,7 @@ func newCatalogJSON(file string, c *catalog.Catalog) catalogJSON {
 				sj.Chain = append(sj.Chain, certToJSON(cert))
 			}
 		}
-		for _, ts := range s.Timestamps {
+		for _, ts := range timestamps[i] {
 			tj := timestampJSON{Kind: "countersignature"}
 			if ts.RFC3161 {
 				tj.Kind = "RFC 3161"
@@ -241,7 +242,9 @@ func (cj *catalogJSON) writeText(w io.Writer) {
 				fmt.Fprintf(w, " by %s", ts.Signer)
 			}
 			if ts.Problem != "" {
-				fmt.Fprintf(w, " -- does not match: %s", ts.Problem)
+				fmt.Fprintf(w, " -- problem: %s", ts.Problem)
+			} else {
+				fmt.Fprint(w, " (matches the signature; the authority's chain is not checked)")
 			}
 			fmt.Fprintln(w)
 		}
