@@ -2,6 +2,8 @@ package catalog_test
 
 import (
 	"crypto"
+	"crypto/x509"
+	"encoding/asn1"
 	"errors"
 	"os"
 	"slices"
@@ -13,8 +15,9 @@ import (
 	"github.com/intactdev/intact/internal/testvectors"
 )
 
-// FuzzParse: no input makes Parse, or anything done with what it returns,
-// panic; every refusal is ErrMalformed or ErrContentType.
+// FuzzParse: no input makes Parse, or anything done with what it returns
+// (the index, the signature check, the timestamps), panic; every refusal is
+// ErrMalformed or ErrContentType.
 func FuzzParse(f *testing.F) {
 	// The real catalogs when the vectors are here; catalogs Build makes in
 	// any case.
@@ -55,6 +58,11 @@ func FuzzParse(f *testing.F) {
 		}
 		for _, a := range c.Attributes {
 			_ = a.Text()
+		}
+		for _, ts := range c.Timestamps() {
+			for _, t := range ts {
+				_ = t.Err
+			}
 		}
 		// CheckSignature runs everything of Verify but crypto/x509's chain
 		// building, which would slow the fuzzer down tenfold.
@@ -109,6 +117,69 @@ func FuzzBuild(f *testing.F) {
 			value := string(catalog.NewAttribute("FilePath", strings.ReplaceAll(f.Path, "/", `\`)).Value)
 			if f.Size == 0 && !empty[value] || f.Size != 0 && members[value] != perFile {
 				t.Errorf("%q (size %d): %d members, empty %v", f.Path, f.Size, members[value], empty[value])
+			}
+		}
+	})
+}
+
+// FuzzTimestamps: no unauthenticated attribute value, RFC 3161 token or
+// legacy countersignature, makes Catalog.Timestamps panic; each becomes
+// one Timestamp or more, or none. Seeded with a good token from the test
+// authority and a good countersignature over the catalog's signature
+// (which is the same every time: the key is ECDSA, signing per RFC 6979).
+func FuzzTimestamps(f *testing.F) {
+	p, tp := getPKI(f), getTSAPKI(f)
+	unsigned := unsignedCatalog(f)
+	certs := []*x509.Certificate{p.ecLeaf, tp.rsa.Cert, tp.ecdsa.Cert}
+	signWith := func(attrs func(sig []byte) [][]byte) []byte {
+		der, err := catalog.Sign(unsigned, p.ecLeafKey, certs, &catalog.SignOptions{
+			UnauthenticatedAttributes: func(sig []byte) ([][]byte, error) { return attrs(sig), nil },
+		})
+		if err != nil {
+			f.Fatal(err)
+		}
+		return der
+	}
+	tsa := newTSA(f, tp.rsa, tsaConfig{})
+	var token, counter []byte
+	signWith(func(sig []byte) [][]byte {
+		token = rawToken(f, tsa, sig)
+		counter = counterSignature(f, sig, tp.ecdsa.Key, tp.ecdsa.Cert, nil, false)
+		return nil
+	})
+	// The attributes' values: what follows the OID and the SET header.
+	value := func(attr []byte) []byte {
+		var a struct {
+			Type   asn1.ObjectIdentifier
+			Values asn1.RawValue
+		}
+		if _, err := asn1.Unmarshal(attr, &a); err != nil {
+			f.Fatal(err)
+		}
+		return a.Values.Bytes
+	}
+	f.Add(true, value(token))
+	f.Add(false, value(counter))
+	f.Fuzz(func(t *testing.T, rfc3161 bool, v []byte) {
+		oid := oidCounterSign
+		if rfc3161 {
+			oid = oidRFC3161
+		}
+		der, err := catalog.Sign(unsigned, p.ecLeafKey, certs, &catalog.SignOptions{
+			UnauthenticatedAttributes: func([]byte) ([][]byte, error) {
+				return [][]byte{sequence(mustMarshal(oid), constructed(asn1.ClassUniversal, asn1.TagSet, v))}, nil
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := catalog.Parse(der)
+		if err != nil {
+			return // a value that breaks the SET's encoding
+		}
+		for _, ts := range c.Timestamps()[0] {
+			if ts.Err == nil && (ts.Certificate == nil || ts.Time.IsZero()) {
+				t.Fatalf("a timestamp that checks out without a certificate or a time: %+v", ts)
 			}
 		}
 	})

@@ -198,7 +198,7 @@ var (
 	asn1NULL         = asn1.RawValue{Tag: asn1.TagNull}
 )
 
-func newTSA(t *testing.T, signer *testpki.Cert, cfg tsaConfig) *testTSA {
+func newTSA(t testing.TB, signer *testpki.Cert, cfg tsaConfig) *testTSA {
 	t.Helper()
 	tsa := &testTSA{
 		signer: signer,
@@ -506,7 +506,7 @@ func TestTimestampAuthorityErrors(t *testing.T) {
 
 // rawToken asks tsa for a token over sig without any of Timestamp's
 // checks, and returns it as an unauthenticated attribute.
-func rawToken(t *testing.T, tsa *testTSA, sig []byte) []byte {
+func rawToken(t testing.TB, tsa *testTSA, sig []byte) []byte {
 	t.Helper()
 	digest := sha256.Sum256(sig)
 	req := mustMarshal(timeStampReq{
@@ -599,7 +599,7 @@ func TestTimestampParseChecks(t *testing.T) {
 // counterSignature builds a legacy PKCS #9 countersignature attribute over
 // sig by key and cert, with the given signing time encoding, or with a
 // wrong messageDigest.
-func counterSignature(t *testing.T, sig []byte, key crypto.Signer, cert *x509.Certificate, signingTime []byte, wrongDigest bool) []byte {
+func counterSignature(t testing.TB, sig []byte, key crypto.Signer, cert *x509.Certificate, signingTime []byte, wrongDigest bool) []byte {
 	t.Helper()
 	digest := sha256.Sum256(sig)
 	if wrongDigest {
