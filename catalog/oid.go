@@ -33,6 +33,19 @@ var (
 	oidSHA384         = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 2}  // id-sha384
 	oidSHA512         = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 3}  // id-sha512
 	oidMD5            = asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 5}         // md5
+
+	// Timestamps
+	oidCounterSignature = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 6}        // PKCS #9 countersignature
+	oidRFC3161          = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 3, 3, 1}    // szOID_RFC3161_counterSign
+	oidTSTInfo          = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 1, 4} // id-ct-TSTInfo
+	oidECPublicKey      = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}            // id-ecPublicKey
+	oidECDSASHA1        = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 1}            // ecdsa-with-SHA1
+	oidECDSASHA384      = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}         // ecdsa-with-SHA384
+	oidECDSASHA512      = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}         // ecdsa-with-SHA512
+	oidRSASHA1          = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 5}        // sha1WithRSAEncryption
+	oidRSASHA256        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}       // sha256WithRSAEncryption
+	oidRSASHA384        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 12}       // sha384WithRSAEncryption
+	oidRSASHA512        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 13}       // sha512WithRSAEncryption
 )
 
 // The contents octets of the OIDs that the parser meets once per member,

@@ -21,21 +21,6 @@ import (
 	"time"
 )
 
-// Timestamp object identifiers.
-var (
-	oidCounterSignature = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 6}        // PKCS #9 countersignature
-	oidRFC3161          = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 3, 3, 1}    // szOID_RFC3161_counterSign
-	oidTSTInfo          = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 1, 4} // id-ct-TSTInfo
-	oidECPublicKey      = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}            // id-ecPublicKey
-	oidECDSASHA1        = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 1}            // ecdsa-with-SHA1
-	oidECDSASHA384      = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}         // ecdsa-with-SHA384
-	oidECDSASHA512      = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}         // ecdsa-with-SHA512
-	oidRSASHA1          = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 5}        // sha1WithRSAEncryption
-	oidRSASHA256        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}       // sha256WithRSAEncryption
-	oidRSASHA384        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 12}       // sha384WithRSAEncryption
-	oidRSASHA512        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 13}       // sha512WithRSAEncryption
-)
-
 // Errors of timestamps: a Timestamp's Err and the errors of
 // TimestampAuthority.Timestamp wrap them. Test with errors.Is.
 var (
@@ -168,8 +153,12 @@ func (a *TimestampAuthority) request(ctx context.Context, signature []byte) ([]b
 	}
 	token, err := parseTimeStampResp(body)
 	if errors.Is(err, errIndefinite) {
-		if der, derr := definiteLengths(body); derr == nil {
+		// BER: some authorities use indefinite lengths.
+		var der []byte
+		if der, err = definiteLengths(body); err == nil {
 			token, err = parseTimeStampResp(der)
+		} else {
+			err = fmt.Errorf("%w: %w", ErrTimestampMalformed, err)
 		}
 	}
 	if err != nil {
@@ -188,8 +177,9 @@ func (a *TimestampAuthority) request(ctx context.Context, signature []byte) ([]b
 	if tst.nonce.Cmp(nonce) != 0 {
 		return nil, fmt.Errorf("%w: token nonce %#x, request %#x", ErrTimestampNonce, tst.nonce, nonce)
 	}
-	if ts.Certificate == nil || len(tst.certs) == 0 {
-		// certReq was true: the TSA must include its certificate.
+	if len(tst.certs) == 0 {
+		// certReq was true: the TSA must include its certificate (and
+		// parseRFC3161, given no others, found the signer's among them).
 		return nil, fmt.Errorf("%w: the token does not include it although the request asked for it", ErrTimestampCertificate)
 	}
 	return tst.token, nil
@@ -660,9 +650,12 @@ func checkCounterSigner(s *Signer, contentType asn1.ObjectIdentifier, content []
 	if !acceptableTimestampHash(h) {
 		return fmt.Errorf("%w: unsupported digest algorithm %v", ErrTimestampMalformed, h)
 	}
-	ctype, digest, err := counterSignerAttributes(s.authAttrs)
+	ctype, digest, err := readSignedAttributes(s.authAttrs)
+	if err == nil && digest == nil {
+		err = errors.New("no messageDigest")
+	}
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: signed attributes: %w", ErrTimestampMalformed, err)
 	}
 	if contentType != nil && !ctype.Equal(contentType) {
 		return fmt.Errorf("%w: contentType attribute %v, want %v", ErrTimestampMalformed, ctype, contentType)
@@ -688,33 +681,20 @@ func checkCounterSigner(s *Signer, contentType asn1.ObjectIdentifier, content []
 		// The signature must be over the digest the SignerInfo names.
 		return fmt.Errorf("%w: signature algorithm %v with digest algorithm %v", ErrTimestampSignature, s.sigAlg, h)
 	}
-	signed := bytes.Clone(s.authAttrs)
-	signed[0] = tagSet
-	hh = h.New()
-	hh.Write(signed)
-	sum := hh.Sum(nil)
-	switch pub := s.Certificate.PublicKey.(type) {
+	switch s.Certificate.PublicKey.(type) {
 	case *rsa.PublicKey:
 		if !isRSASignatureAlgorithm(s.sigAlg) {
 			return fmt.Errorf("%w: signature algorithm %v with an RSA key", ErrTimestampSignature, s.sigAlg)
-		}
-		if err := rsa.VerifyPKCS1v15(pub, h, sum, s.signature); err != nil {
-			// Symantec's legacy countersignatures (pester/lib/catalog.cat)
-			// pad the bare digest, without the DigestInfo around it, and
-			// Windows accepts them; RFC 3161 tokens may not.
-			if contentType != nil || rsa.VerifyPKCS1v15(pub, 0, sum, s.signature) != nil {
-				return fmt.Errorf("%w: %w", ErrTimestampSignature, err)
-			}
 		}
 	case *ecdsa.PublicKey:
 		if !isECDSASignatureAlgorithm(s.sigAlg) {
 			return fmt.Errorf("%w: signature algorithm %v with an ECDSA key", ErrTimestampSignature, s.sigAlg)
 		}
-		if !ecdsa.VerifyASN1(pub, sum, s.signature) {
-			return fmt.Errorf("%w: ECDSA verification failed", ErrTimestampSignature)
-		}
-	default:
-		return fmt.Errorf("%w: unsupported public key type %T", ErrTimestampSignature, pub)
+	}
+	// RSA over the bare digest: Symantec's legacy countersignatures
+	// (pester/lib/catalog.cat), which Windows accepts; never RFC 3161.
+	if err := s.verifyAttributes(h, contentType == nil); err != nil {
+		return fmt.Errorf("%w: %w", ErrTimestampSignature, err)
 	}
 	return nil
 }
@@ -763,53 +743,6 @@ func isECDSASignatureAlgorithm(oid asn1.ObjectIdentifier) bool {
 		}
 	}
 	return false
-}
-
-// counterSignerAttributes returns the contentType (nil when absent) and
-// messageDigest attributes of a countersigner's complete [0] signed
-// attributes. messageDigest must be present exactly once.
-func counterSignerAttributes(full []byte) (contentType asn1.ObjectIdentifier, digest []byte, err error) {
-	malformed := func(err error) error { return fmt.Errorf("%w: signed attributes: %w", ErrTimestampMalformed, err) }
-	_, body, _, err := (&reader{full}).element()
-	if err != nil {
-		return nil, nil, malformed(err)
-	}
-	for ar := (reader{body}); !ar.empty(); {
-		attr, err := ar.read(tagSequence)
-		if err != nil {
-			return nil, nil, malformed(err)
-		}
-		vr := reader{attr}
-		oid, err := vr.readOID()
-		if err != nil {
-			return nil, nil, malformed(err)
-		}
-		values, err := vr.read(tagSet)
-		if err != nil {
-			return nil, nil, malformed(err)
-		}
-		one := reader{values}
-		switch {
-		case oid.Equal(oidContentType):
-			if contentType != nil {
-				return nil, nil, malformed(errors.New("two contentType attributes"))
-			}
-			if contentType, err = one.readOID(); err != nil || !one.empty() {
-				return nil, nil, malformed(errors.New("malformed contentType"))
-			}
-		case oid.Equal(oidMessageDigest):
-			if digest != nil {
-				return nil, nil, malformed(errors.New("two messageDigest attributes"))
-			}
-			if digest, err = one.read(tagOctetString); err != nil || !one.empty() {
-				return nil, nil, malformed(errors.New("malformed messageDigest"))
-			}
-		}
-	}
-	if digest == nil {
-		return nil, nil, malformed(errors.New("no messageDigest"))
-	}
-	return contentType, digest, nil
 }
 
 // definiteLengths re-encodes one BER element (and what follows it, which

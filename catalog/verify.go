@@ -143,9 +143,12 @@ func (c *Catalog) checkSignature(s *Signer, allowSHA1 bool) error {
 	if s.authAttrs == nil {
 		return fmt.Errorf("%w: no authenticated attributes", ErrSignature)
 	}
-	contentType, digest, err := s.signedAttributes()
+	contentType, digest, err := readSignedAttributes(s.authAttrs)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: %w", ErrSignature, err)
+	}
+	if contentType == nil || digest == nil {
+		return fmt.Errorf("%w: contentType or messageDigest attribute missing", ErrSignature)
 	}
 	if !contentType.Equal(oidCTL) {
 		return fmt.Errorf("%w: contentType attribute is %v", ErrContentType, contentType)
@@ -155,71 +158,81 @@ func (c *Catalog) checkSignature(s *Signer, allowSHA1 bool) error {
 	if !bytes.Equal(hh.Sum(nil), digest) {
 		return ErrDigestMismatch
 	}
-	// The signature covers the attributes as a SET OF: the stored bytes
-	// with the [0] IMPLICIT tag replaced, not a re-sorted re-encoding.
-	signed := bytes.Clone(s.authAttrs)
-	signed[0] = tagSet
-	hh = h.New()
-	hh.Write(signed)
-	sum := hh.Sum(nil)
-	switch pub := s.Certificate.PublicKey.(type) {
-	case *rsa.PublicKey:
-		err = rsa.VerifyPKCS1v15(pub, h, sum, s.signature)
-	case *ecdsa.PublicKey:
-		if !ecdsa.VerifyASN1(pub, sum, s.signature) {
-			err = errors.New("ECDSA verification failed")
-		}
-	default:
-		err = fmt.Errorf("unsupported public key type %T", pub)
-	}
+	err = s.verifyAttributes(h, false)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrSignature, err)
 	}
 	return nil
 }
 
-// signedAttributes returns the contentType and messageDigest attributes,
-// each of which must be present exactly once with one value.
-func (s *Signer) signedAttributes() (contentType asn1.ObjectIdentifier, digest []byte, err error) {
-	r := reader{s.authAttrs}
-	body, err := r.read(ctx(0, true))
+// readSignedAttributes returns the contentType and messageDigest
+// attributes of a SignerInfo's complete [0] IMPLICIT authenticatedAttributes
+// encoding. Each may be present once, with one value; a missing one is nil.
+func readSignedAttributes(authAttrs []byte) (contentType asn1.ObjectIdentifier, digest []byte, err error) {
+	_, body, _, err := (&reader{authAttrs}).element()
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %w", ErrSignature, err)
+		return nil, nil, err
 	}
 	for ar := (reader{body}); !ar.empty(); {
 		attr, err := ar.read(tagSequence)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w: %w", ErrSignature, err)
+			return nil, nil, err
 		}
 		vr := reader{attr}
 		oid, err := vr.readOID()
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w: %w", ErrSignature, err)
+			return nil, nil, err
 		}
 		values, err := vr.read(tagSet)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w: %w", ErrSignature, err)
+			return nil, nil, err
 		}
 		one := reader{values}
 		switch {
 		case oid.Equal(oidContentType):
 			if contentType != nil {
-				return nil, nil, fmt.Errorf("%w: two contentType attributes", ErrSignature)
+				return nil, nil, errors.New("two contentType attributes")
 			}
 			if contentType, err = one.readOID(); err != nil || !one.empty() {
-				return nil, nil, fmt.Errorf("%w: malformed contentType attribute", ErrSignature)
+				return nil, nil, errors.New("malformed contentType attribute")
 			}
 		case oid.Equal(oidMessageDigest):
 			if digest != nil {
-				return nil, nil, fmt.Errorf("%w: two messageDigest attributes", ErrSignature)
+				return nil, nil, errors.New("two messageDigest attributes")
 			}
 			if digest, err = one.read(tagOctetString); err != nil || !one.empty() {
-				return nil, nil, fmt.Errorf("%w: malformed messageDigest attribute", ErrSignature)
+				return nil, nil, errors.New("malformed messageDigest attribute")
 			}
 		}
 	}
-	if contentType == nil || digest == nil {
-		return nil, nil, fmt.Errorf("%w: contentType or messageDigest attribute missing", ErrSignature)
-	}
 	return contentType, digest, nil
+}
+
+// verifyAttributes checks s's signature over its authenticated attributes
+// hashed with h. The signature covers them as a SET OF (RFC 2315 §9.3):
+// the stored bytes with the [0] IMPLICIT tag replaced, not a re-sorted
+// re-encoding. bareRSA also accepts an RSA signature over the bare digest,
+// without the DigestInfo around it, as Symantec's legacy countersigners
+// made them.
+func (s *Signer) verifyAttributes(h crypto.Hash, bareRSA bool) error {
+	signed := bytes.Clone(s.authAttrs)
+	signed[0] = tagSet
+	hh := h.New()
+	hh.Write(signed)
+	sum := hh.Sum(nil)
+	switch pub := s.Certificate.PublicKey.(type) {
+	case *rsa.PublicKey:
+		err := rsa.VerifyPKCS1v15(pub, h, sum, s.signature)
+		if err != nil && bareRSA && rsa.VerifyPKCS1v15(pub, 0, sum, s.signature) == nil {
+			return nil
+		}
+		return err
+	case *ecdsa.PublicKey:
+		if !ecdsa.VerifyASN1(pub, sum, s.signature) {
+			return errors.New("ECDSA verification failed")
+		}
+		return nil
+	default:
+		return fmt.Errorf("unsupported public key type %T", pub)
+	}
 }
