@@ -137,7 +137,7 @@ type Verdict struct {
 
 // Explain judges c's bytes as CheckContent does and says why.
 func (e *Enforcer) Explain(c enforcer.Content) Verdict {
-	d := &digests{data: c.Data, sha256: c.SHA256}
+	d := &digests{data: c.Data, sha256: c.SHA256, image: loadsAsImage(c.Path)}
 	if r := matchRule(e.denyHashes, d); r != nil {
 		return e.verdict(enforcer.ReasonDeniedByHash, "Deny rule "+ruleName(r))
 	}

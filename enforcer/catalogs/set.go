@@ -118,9 +118,10 @@ func (l *loaded) usable() bool { return l.err == nil }
 
 // lists reports whether the catalog lists a file with the given digests:
 // its SHA-256, its SHA-1 in a version 1 catalog, or its Authenticode
-// digests when the catalog lists PE images and the file is one. A SHA-256
-// or SHA-1 match stands whatever the member's kind: matching a digest of
-// other bytes would need a second preimage.
+// digests when the catalog lists PE images and the file is one that a host
+// loads as an image (by its name: see loadsAsImage). A SHA-256 or SHA-1
+// match stands whatever the member's kind: matching a digest of other
+// bytes would need a second preimage.
 func (l *loaded) lists(d *digests) bool {
 	if _, ok := l.index.Lookup(crypto.SHA256, d.sha256[:]); ok {
 		return true
@@ -131,7 +132,7 @@ func (l *loaded) lists(d *digests) bool {
 			return true
 		}
 	}
-	if l.hasPE {
+	if l.hasPE && d.image {
 		if pe := d.pe(); pe != nil {
 			if _, ok := l.index.Lookup(crypto.SHA256, pe.sha256[:]); ok {
 				return true
