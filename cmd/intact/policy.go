@@ -178,7 +178,7 @@ func buildPolicy(o *policyOptions) (*sipolicy.Policy, error) {
 	hashRules := func(kind sipolicy.FileRuleKind, prefix, flag string, values []string) error {
 		n := 0
 		for _, v := range values {
-			hashes, err := ruleHashes(v)
+			hashes, err := ruleHashes(v, kind == sipolicy.Deny)
 			if err != nil {
 				return fmt.Errorf("--%s %s", flag, err)
 			}
@@ -550,11 +550,13 @@ type ruleHash struct {
 
 // ruleHashes returns the hashes a --deny-hash or --allow-hash value names:
 // the value itself when it is a SHA-256 or SHA-1 in hex, else those of the
-// file it names. For a PE image these are its Authenticode SHA-256 and
-// SHA-1 besides the SHA-256 of its bytes, as New-CIPolicy writes them: a
-// rule on the bytes alone misses a copy whose checksum or signature was
-// changed, which Authenticode, and so the catalogs, leave out.
-func ruleHashes(value string) ([]ruleHash, error) {
+// file it names. For a PE image these are its Authenticode SHA-256 (and,
+// for a deny rule, SHA-1) besides the SHA-256 of its bytes, as
+// New-CIPolicy writes them: a rule on the bytes alone misses a copy whose
+// checksum or signature was changed, which Authenticode, and so the
+// catalogs, leave out. An allow rule gets no SHA-1: that would allow
+// whatever file an attacker made to collide with it.
+func ruleHashes(value string, deny bool) ([]ruleHash, error) {
 	if h, err := hex.DecodeString(value); err == nil && (len(h) == sha1.Size || len(h) == sha256.Size) {
 		return []ruleHash{{"", h}}, nil
 	}
@@ -570,7 +572,10 @@ func ruleHashes(value string) ([]ruleHash, error) {
 	sums, err := authenticode.Digest(bytes.NewReader(data), int64(len(data)), crypto.SHA256, crypto.SHA1)
 	switch {
 	case err == nil:
-		hashes = append(hashes, ruleHash{value + " (Authenticode SHA-256)", sums[0]}, ruleHash{value + " (Authenticode SHA-1)", sums[1]})
+		hashes = append(hashes, ruleHash{value + " (Authenticode SHA-256)", sums[0]})
+		if deny {
+			hashes = append(hashes, ruleHash{value + " (Authenticode SHA-1)", sums[1]})
+		}
 	case !errors.Is(err, authenticode.ErrNotPE):
 		return nil, fmt.Errorf("%s: %w", value, err)
 	}

@@ -138,10 +138,10 @@ type Verdict struct {
 // Explain judges c's bytes as CheckContent does and says why.
 func (e *Enforcer) Explain(c enforcer.Content) Verdict {
 	d := &digests{data: c.Data, sha256: c.SHA256, image: loadsAsImage(c.Path)}
-	if r := matchRule(e.denyHashes, d); r != nil {
+	if r := matchRule(e.denyHashes, d, true); r != nil {
 		return e.verdict(enforcer.ReasonDeniedByHash, "Deny rule "+ruleName(r))
 	}
-	if r := matchRule(e.allowHashes, d); r != nil {
+	if r := matchRule(e.allowHashes, d, d.image); r != nil {
 		return Verdict{HashRule: ruleName(r)}
 	}
 	var deny, tampered, distrust, unknown []string
@@ -181,16 +181,21 @@ func (e *Enforcer) Explain(c enforcer.Content) Verdict {
 }
 
 // matchRule returns the rule of set that names the file: by the SHA-256 or
-// SHA-1 of its exact bytes, or, for a PE image, by its Authenticode SHA-256
-// or SHA-1, which is what Windows tools write into hash rules for PE files
-// (and which, unlike the hash of the bytes, a change to the image's
-// checksum or signature does not alter).
-func matchRule(set *sipolicy.HashSet, d *digests) *sipolicy.FileRule {
+// SHA-1 of its exact bytes, or, for a PE image when authenticode is set,
+// by its Authenticode SHA-256 or SHA-1, which is what Windows tools write
+// into hash rules for PE files (and which, unlike the hash of the bytes, a
+// change to the image's checksum or signature does not alter). Deny rules
+// match either way; allow rules match an Authenticode digest only for a
+// file loaded as an image, as catalogs do (see loadsAsImage).
+func matchRule(set *sipolicy.HashSet, d *digests, authenticode bool) *sipolicy.FileRule {
 	if set.Len() == 0 {
 		return nil
 	}
 	if r := set.Match(d.data, d.sha256); r != nil {
 		return r
+	}
+	if !authenticode {
+		return nil
 	}
 	if pe := d.pe(); pe != nil {
 		if r := set.Lookup(pe.sha256[:]); r != nil {
