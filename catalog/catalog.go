@@ -735,10 +735,7 @@ func (c *Catalog) parseSigner(b []byte) error {
 		if err != nil || len(serial) == 0 {
 			return fmt.Errorf("signer serial number: %w", cmp.Or(err, errTruncated))
 		}
-		s.serial = new(big.Int).SetBytes(serial)
-		if serial[0]&0x80 != 0 { // two's complement negative
-			s.serial.Sub(s.serial, new(big.Int).Lsh(big.NewInt(1), uint(8*len(serial))))
-		}
+		s.serial = parseBigInt(serial)
 	case ctx(0, false):
 		s.ski = body
 	default:

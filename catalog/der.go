@@ -174,6 +174,15 @@ func parseOID(b []byte) (asn1.ObjectIdentifier, error) {
 	return oid, nil
 }
 
+// parseBigInt decodes the contents of an INTEGER (two's complement).
+func parseBigInt(b []byte) *big.Int {
+	v := new(big.Int).SetBytes(b)
+	if len(b) > 0 && b[0]&0x80 != 0 {
+		v.Sub(v, new(big.Int).Lsh(big.NewInt(1), uint(8*len(b))))
+	}
+	return v
+}
+
 // parseInt decodes the contents of an INTEGER that must fit in 64 bits.
 func parseInt(b []byte) (int64, error) {
 	if len(b) == 0 || len(b) > 8 {

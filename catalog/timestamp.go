@@ -601,15 +601,6 @@ func (t *tsToken) parseTSTInfo(b []byte) error {
 	return nil
 }
 
-// parseBigInt decodes the contents of an INTEGER (two's complement).
-func parseBigInt(b []byte) *big.Int {
-	v := new(big.Int).SetBytes(b)
-	if len(b) > 0 && b[0]&0x80 != 0 {
-		v.Sub(v, new(big.Int).Lsh(big.NewInt(1), uint(8*len(b))))
-	}
-	return v
-}
-
 // parseSignerInfo reads a SignerInfo, PKCS #7 or CMS, and finds its
 // certificate among certs.
 func parseSignerInfo(si []byte, certs []*x509.Certificate) (Signer, error) {
