@@ -668,17 +668,18 @@ func checkCounterSigner(s *Signer, contentType asn1.ObjectIdentifier, content []
 		// extended key usage; Authenticode's legacy countersigners too.
 		return fmt.Errorf("%w: %q", ErrTimestampUsage, s.Certificate.Subject)
 	}
-	if sh := hashOfSignatureAlgorithm(s.sigAlg); sh != 0 && sh != h {
+	alg, known := signatureAlgorithmOf(s.sigAlg)
+	if known && alg.hash != 0 && alg.hash != h {
 		// The signature must be over the digest the SignerInfo names.
 		return fmt.Errorf("%w: signature algorithm %v with digest algorithm %v", ErrTimestampSignature, s.sigAlg, h)
 	}
 	switch s.Certificate.PublicKey.(type) {
 	case *rsa.PublicKey:
-		if !isRSASignatureAlgorithm(s.sigAlg) {
+		if !known || !alg.rsa {
 			return fmt.Errorf("%w: signature algorithm %v with an RSA key", ErrTimestampSignature, s.sigAlg)
 		}
 	case *ecdsa.PublicKey:
-		if !isECDSASignatureAlgorithm(s.sigAlg) {
+		if !known || alg.rsa {
 			return fmt.Errorf("%w: signature algorithm %v with an ECDSA key", ErrTimestampSignature, s.sigAlg)
 		}
 	}
@@ -701,39 +702,37 @@ func acceptableTimestampHash(h crypto.Hash) bool {
 	return false
 }
 
-// hashOfSignatureAlgorithm returns the hash a signature algorithm names,
-// or 0 for rsaEncryption and id-ecPublicKey, which leave it to the
-// SignerInfo's digestAlgorithm.
-func hashOfSignatureAlgorithm(oid asn1.ObjectIdentifier) crypto.Hash {
-	switch {
-	case oid.Equal(oidRSASHA1), oid.Equal(oidECDSASHA1):
-		return crypto.SHA1
-	case oid.Equal(oidRSASHA256), oid.Equal(oidECDSASHA256):
-		return crypto.SHA256
-	case oid.Equal(oidRSASHA384), oid.Equal(oidECDSASHA384):
-		return crypto.SHA384
-	case oid.Equal(oidRSASHA512), oid.Equal(oidECDSASHA512):
-		return crypto.SHA512
-	}
-	return 0
+// A signatureAlgorithm is a SignerInfo signature algorithm a timestamp may
+// use: its key type, and the hash it names, or 0 for rsaEncryption and
+// id-ecPublicKey, which leave the hash to the SignerInfo's
+// digestAlgorithm.
+type signatureAlgorithm struct {
+	oid  asn1.ObjectIdentifier
+	rsa  bool // else ECDSA
+	hash crypto.Hash
 }
 
-func isRSASignatureAlgorithm(oid asn1.ObjectIdentifier) bool {
-	for _, o := range []asn1.ObjectIdentifier{oidRSA, oidRSASHA1, oidRSASHA256, oidRSASHA384, oidRSASHA512} {
-		if oid.Equal(o) {
-			return true
-		}
-	}
-	return false
+var signatureAlgorithms = []signatureAlgorithm{
+	{oidRSA, true, 0},
+	{oidRSASHA1, true, crypto.SHA1},
+	{oidRSASHA256, true, crypto.SHA256},
+	{oidRSASHA384, true, crypto.SHA384},
+	{oidRSASHA512, true, crypto.SHA512},
+	{oidECPublicKey, false, 0},
+	{oidECDSASHA1, false, crypto.SHA1},
+	{oidECDSASHA256, false, crypto.SHA256},
+	{oidECDSASHA384, false, crypto.SHA384},
+	{oidECDSASHA512, false, crypto.SHA512},
 }
 
-func isECDSASignatureAlgorithm(oid asn1.ObjectIdentifier) bool {
-	for _, o := range []asn1.ObjectIdentifier{oidECPublicKey, oidECDSASHA1, oidECDSASHA256, oidECDSASHA384, oidECDSASHA512} {
-		if oid.Equal(o) {
-			return true
+// signatureAlgorithmOf looks oid up in signatureAlgorithms.
+func signatureAlgorithmOf(oid asn1.ObjectIdentifier) (signatureAlgorithm, bool) {
+	for _, a := range signatureAlgorithms {
+		if oid.Equal(a.oid) {
+			return a, true
 		}
 	}
-	return false
+	return signatureAlgorithm{}, false
 }
 
 // definiteLengths re-encodes one BER element (and what follows it, which
