@@ -29,8 +29,7 @@ const rootName = "intact"
 // ReadStdin judges standard input, and refused with a *BlockedError for
 // FeatureStdin, whether or not code integrity is enforced.
 func (p *Policy) ReadCode(path string) ([]byte, error) {
-	interactiveOff := p.settings.DisableInteractiveMode.Enabled
-	if !p.Enforcing() && !interactiveOff {
+	if !p.Enforcing() && !p.settings.DisableInteractiveMode.Enabled {
 		return os.ReadFile(path)
 	}
 	f, err := openCode(path)
@@ -43,15 +42,15 @@ func (p *Policy) ReadCode(path string) ([]byte, error) {
 		return nil, p.deny(path, nil, []*enforcer.Denial{{Enforcer: rootName, Reason: enforcer.ReasonUnreadable, Err: err}}, false)
 	}
 	defer f.Close()
-	if interactiveOff {
-		if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
-			return p.readInteractive(f, path)
-		}
+	if p.Enforcing() {
+		// readChecked stats f anyway, and sends what is not a regular
+		// file to readInteractive when interactive mode is disabled.
+		return p.readChecked(f, path, false)
 	}
-	if !p.Enforcing() {
-		return io.ReadAll(f)
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return p.readInteractive(f, path)
 	}
-	return p.readChecked(f, path, false)
+	return io.ReadAll(f)
 }
 
 // ReadStdin reads code from f, the process's standard input. When
@@ -111,6 +110,11 @@ func (p *Policy) readChecked(f *os.File, path string, strict bool) ([]byte, erro
 	}
 
 	before, err := f.Stat()
+	// Interactive input named as a file is judged as stdin is.
+	interactive := !strict && p.settings.DisableInteractiveMode.Enabled
+	if interactive && (err != nil || !before.Mode().IsRegular()) {
+		return p.readInteractive(f, path)
+	}
 	if err != nil {
 		return nil, unreadable(err)
 	}
