@@ -330,7 +330,6 @@ func hashAll(ctx context.Context, opts *HashOptions, walk func(emit func(hashJob
 	var (
 		batches []*hashBatch
 		b       = newHashBatch()
-		files   = 0
 	)
 	send := func() error {
 		select {
@@ -344,7 +343,7 @@ func hashAll(ctx context.Context, opts *HashOptions, walk func(emit func(hashJob
 	}
 	err := walk(func(j hashJob) error {
 		b.jobs = append(b.jobs, j)
-		if files++; len(b.jobs) < batchSize {
+		if len(b.jobs) < batchSize {
 			return nil
 		}
 		return send()
@@ -363,7 +362,11 @@ func hashAll(ctx context.Context, opts *HashOptions, walk func(emit func(hashJob
 	if err := context.Cause(ctx); err != nil {
 		return nil, err
 	}
-	all := make([]File, 0, files)
+	n := 0
+	for _, b := range batches {
+		n += len(b.jobs)
+	}
+	all := make([]File, 0, n)
 	for _, b := range batches {
 		all = append(all, b.files[:len(b.jobs)]...)
 	}
