@@ -20,10 +20,10 @@ func (c *Catalog) Index() *Index {
 	// catalog can hold millions of members without one.
 	n256, n1 := 0, 0
 	for i := range c.Members {
-		switch d, h := c.Members[i].indexed(); {
-		case h == crypto.SHA256 && len(d) == 32:
+		switch _, h := c.Members[i].indexed(); h {
+		case crypto.SHA256:
 			n256++
-		case h == crypto.SHA1 && len(d) == 20:
+		case crypto.SHA1:
 			n1++
 		}
 	}
@@ -33,14 +33,13 @@ func (c *Catalog) Index() *Index {
 		sha1:    make(map[[20]byte]int32, n1),
 	}
 	for i := range c.Members {
-		d, h := c.Members[i].indexed()
-		switch {
-		case h == crypto.SHA256 && len(d) == 32:
+		switch d, h := c.Members[i].indexed(); h {
+		case crypto.SHA256:
 			k := [32]byte(d)
 			if _, dup := x.sha256[k]; !dup {
 				x.sha256[k] = int32(i)
 			}
-		case h == crypto.SHA1 && len(d) == 20:
+		case crypto.SHA1:
 			k := [20]byte(d)
 			if _, dup := x.sha1[k]; !dup {
 				x.sha1[k] = int32(i)
@@ -72,10 +71,15 @@ func (x *Index) Lookup(h crypto.Hash, digest []byte) (*Member, bool) {
 func (x *Index) Len() int { return len(x.sha256) + len(x.sha1) }
 
 // indexed returns the digest a member is indexed under and its algorithm:
-// that of its indirect data, or for a v2 compatibility entry its tag.
+// that of its indirect data, or for a v2 compatibility entry its tag; 0
+// when it has no SHA-256 or SHA-1 digest of the right length.
 func (m *Member) indexed() ([]byte, crypto.Hash) {
+	d, h := m.Digest, m.DigestAlgorithm
 	if m.Compat {
-		return m.Tag, crypto.SHA1
+		d, h = m.Tag, crypto.SHA1
 	}
-	return m.Digest, m.DigestAlgorithm
+	if h == crypto.SHA256 && len(d) == 32 || h == crypto.SHA1 && len(d) == 20 {
+		return d, h
+	}
+	return nil, 0
 }
