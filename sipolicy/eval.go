@@ -123,12 +123,12 @@ func (s *HashSet) Rules() []*FileRule { return slices.Clone(s.ordered) }
 // the SHA-1 is computed only when s holds SHA-1 rules. intact compares flat
 // hashes of the exact bytes; Windows uses Authenticode hashes for PE files.
 func (s *HashSet) Match(data []byte, sum256 [32]byte) *FileRule {
-	if r := s.rules[string(sum256[:])]; r != nil {
+	if r := s.Lookup(sum256[:]); r != nil {
 		return r
 	}
 	if s.sha1 {
 		sum1 := sha1.Sum(data)
-		return s.rules[string(sum1[:])]
+		return s.Lookup(sum1[:])
 	}
 	return nil
 }
