@@ -80,6 +80,25 @@ func (e *env) signedCatalog(signer *testpki.Cert, chain []*testpki.Cert, content
 	return der
 }
 
+// trustedCatalogOf returns the catalog of files built with opts (at the
+// present time unless opts says otherwise), signed by the trusted publisher
+// with the chain to the pinned root.
+func (e *env) trustedCatalogOf(files []catalog.File, opts catalog.BuildOptions) []byte {
+	e.t.Helper()
+	if opts.Time.IsZero() {
+		opts.Time = time.Now()
+	}
+	unsigned, err := catalog.Build(files, opts)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	signed, err := catalog.Sign(unsigned, e.pki.signer.Key, []*x509.Certificate{e.pki.signer.Cert, e.pki.root.Cert}, nil)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return signed
+}
+
 // trustedCatalog returns a catalog listing contents, signed by the trusted
 // publisher with the chain to the pinned root.
 func (e *env) trustedCatalog(contents ...[]byte) []byte {
