@@ -1,0 +1,58 @@
+// Package testpe builds, for tests, files that are both a PE image and a
+// CommonJS script: the polyglots a name-based choice of digest would let
+// run unsigned code.
+package testpe
+
+import (
+	"bytes"
+	"encoding/binary"
+)
+
+// Offsets of the minimal PE32 image Polyglot writes: a DOS header, the PE
+// signature, a COFF header with no sections and an optional header with
+// five data directories, the last of which is the certificate table entry.
+const (
+	peOffset       = 0x40
+	optionalOffset = peOffset + 4 + 20
+	optionalSize   = 96 + 5*8
+	headersEnd     = optionalOffset + optionalSize
+	certDirOffset  = optionalOffset + 96 + 4*8
+)
+
+// Polyglot returns a PE image that a JavaScript engine runs as script
+// followed by certTable. The headers sit in a block comment opened after
+// "MZ" (which the script assigns), script lies in the image's data, and
+// certTable is the image's certificate table, which the Authenticode digest
+// leaves out: two polyglots with the same script and different certificate
+// tables have the same Authenticode digest and different bytes.
+func Polyglot(script, certTable string) []byte {
+	var b bytes.Buffer
+	b.WriteString("MZ=1/*")
+	b.Write(make([]byte, peOffset-b.Len()))
+	binary.LittleEndian.PutUint32(b.Bytes()[0x3c:], peOffset) // e_lfanew
+	b.WriteString("PE\x00\x00")
+	coff := make([]byte, 20)
+	binary.LittleEndian.PutUint16(coff[0:], 0x14c) // i386
+	binary.LittleEndian.PutUint16(coff[16:], optionalSize)
+	binary.LittleEndian.PutUint16(coff[18:], 0x2102) // executable, 32-bit, DLL
+	b.Write(coff)
+	optional := make([]byte, optionalSize)
+	binary.LittleEndian.PutUint16(optional[0:], 0x10b) // PE32
+	binary.LittleEndian.PutUint32(optional[92:], 5)    // NumberOfRvaAndSizes
+	b.Write(optional)
+	b.WriteString("*/\n" + script + "\n/*")
+	for b.Len()%8 != 0 {
+		b.WriteByte(' ')
+	}
+	image := b.Bytes()
+	if bytes.Contains(image[:headersEnd], []byte("*/")) {
+		panic("testpe: the headers close the comment that hides them")
+	}
+	table := "*/\n" + certTable + "\n"
+	for len(table)%8 != 0 {
+		table += " "
+	}
+	binary.LittleEndian.PutUint32(image[certDirOffset:], uint32(len(image)))
+	binary.LittleEndian.PutUint32(image[certDirOffset+4:], uint32(len(table)))
+	return append(image, table...)
+}
