@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -73,10 +74,10 @@ are RFC 3339 UTC):
 
 func newCatalogNewCmd() *cobra.Command {
 	var (
-		output, when, filesFrom string
-		version                 int
-		opts                    catalog.HashOptions
-		signing                 signingFlags
+		output, when, filesFrom, installDir string
+		version                             int
+		opts                                catalog.HashOptions
+		signing                             signingFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "new PATH... -o FILE.cat",
@@ -92,6 +93,15 @@ left out of a tree that holds it.
 
 With --files-from, exactly one directory PATH is given and only the files
 listed (one relative path per line) are hashed.
+
+A catalog that lists empty files also records its root (the catalog
+attribute IntactRoot): the folder its relative paths are relative to, by
+default the real absolute path of the PATHs' folder. intact lets an empty
+file run only at that root joined with its relative path, so one empty
+lib/index.js cannot vouch for an emptied lib/index.js anywhere else. Use
+--install-dir to record the folder the tree will be installed to instead
+(needed when the PATHs lie in different folders); the root makes the
+output depend on it.
 
 The output is deterministic: the same files and the same --time (or
 SOURCE_DATE_EPOCH) give the same bytes. It is written to a temporary file
@@ -134,7 +144,11 @@ not collected below 1 GiB of heap; set GOGC or GOMEMLIMIT to change that.`,
 			if err != nil {
 				return err
 			}
-			data, err := catalog.Build(files, catalog.BuildOptions{Version: version, Time: t})
+			attrs, err := rootAttributes(cmd.ErrOrStderr(), files, args, installDir)
+			if err != nil {
+				return err
+			}
+			data, err := catalog.Build(files, catalog.BuildOptions{Version: version, Time: t, Attributes: attrs})
 			if err != nil {
 				return err
 			}
@@ -158,8 +172,71 @@ not collected below 1 GiB of heap; set GOGC or GOMEMLIMIT to change that.`,
 	fl.StringArrayVar(&opts.Exclude, "exclude", nil, "skip files and directories matching `GLOB` (repeatable)")
 	fl.StringVar(&when, "time", "", "effective date, RFC 3339 (default: $SOURCE_DATE_EPOCH, else now)")
 	fl.StringVar(&filesFrom, "files-from", "", "hash only the files listed in `LIST` (one path per line, relative to the one directory PATH)")
+	fl.StringVar(&installDir, "install-dir", "", "record `DIR`, an absolute path, as the catalog's root: where the tree will be installed, the only place its empty files may run")
 	signing.register(cmd)
 	return cmd
+}
+
+// rootAttributes returns the catalog attribute that records the root of a
+// catalog of files hashed from paths, when files holds empty files (only
+// they need it): installDir when given, else the real absolute path of the
+// folder the paths' relative paths are relative to. When those are several
+// folders it records none and warns that the empty files will not run.
+func rootAttributes(warnings io.Writer, files []catalog.File, paths []string, installDir string) ([]catalog.Attribute, error) {
+	if installDir != "" {
+		if !filepath.IsAbs(installDir) && !windowsAbs.MatchString(installDir) {
+			return nil, fmt.Errorf("--install-dir %s: not an absolute path", installDir)
+		}
+		if filepath.IsAbs(installDir) {
+			installDir = filepath.Clean(installDir)
+		}
+	}
+	empty := 0
+	for _, f := range files {
+		if f.Size == 0 {
+			empty++
+		}
+	}
+	if empty == 0 {
+		return nil, nil
+	}
+	if installDir != "" {
+		return []catalog.Attribute{catalog.NewAttribute(catalog.RootAttribute, installDir)}, nil
+	}
+	root := ""
+	for _, p := range paths {
+		dir, err := realDir(p)
+		if err != nil {
+			return nil, err
+		}
+		if root != "" && dir != root {
+			fmt.Fprintf(warnings, "warning: %d empty file(s) listed, but the PATHs lie in different folders and --install-dir is not given: no root is recorded, and intact will not let them run\n", empty)
+			return nil, nil
+		}
+		root = dir
+	}
+	return []catalog.Attribute{catalog.NewAttribute(catalog.RootAttribute, root)}, nil
+}
+
+// windowsAbs matches an absolute Windows path ("C:\app", "\\server\share"),
+// which a catalog made on another OS may name as its root.
+var windowsAbs = regexp.MustCompile(`^([A-Za-z]:[\\/]|\\\\)`)
+
+// realDir returns the real absolute path of the folder a PATH argument's
+// files are relative to: PATH itself when a directory, else its folder.
+func realDir(path string) (string, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", err
+	}
+	if !fi.IsDir() {
+		path = filepath.Dir(path)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	return filepath.EvalSymlinks(abs)
 }
 
 // catalogTime returns the catalog's effective date from --time, else
@@ -372,6 +449,7 @@ problem on its own line.`,
 				if err != nil {
 					return err
 				}
+				unvouched := report.emptyNotVouched(c)
 				for _, list := range []struct {
 					what  string
 					paths []string
@@ -379,12 +457,13 @@ problem on its own line.`,
 					{"changed", report.Changed},
 					{"missing from the tree", report.Missing},
 					{"not in the catalog", report.Extra},
+					{emptyNotVouchedWhy(c), unvouched},
 				} {
 					for _, p := range list.paths {
 						fmt.Fprintf(out, "%s: %s\n", p, list.what)
 					}
 				}
-				if report.OK() {
+				if report.OK() && len(unvouched) == 0 {
 					fmt.Fprintf(out, "%s: every file matches the catalog\n", args[1])
 				} else {
 					ok = false
@@ -401,11 +480,50 @@ problem on its own line.`,
 	return cmd
 }
 
+// treeReport is what Compare says of a tree, and where the tree lies.
+type treeReport struct {
+	*catalog.Report
+	root  string // the real path of the folder the tree's paths are relative to
+	empty []string
+}
+
+// emptyNotVouched returns the empty files of the tree that Compare matched
+// with the catalog's but that intact would not let run where they lie:
+// the rule of the catalogs enforcer (catalog.EmptyFiles), so that verify
+// and run agree.
+func (r *treeReport) emptyNotVouched(c *catalog.Catalog) []string {
+	vouched := c.EmptyFiles()
+	var not []string
+	for _, rel := range r.empty {
+		if slices.Contains(r.Changed, rel) || slices.Contains(r.Extra, rel) {
+			continue // said already
+		}
+		if !vouched.Vouches(filepath.Join(r.root, filepath.FromSlash(rel))) {
+			not = append(not, rel)
+		}
+	}
+	return not
+}
+
+// emptyNotVouchedWhy says why the catalog does not vouch for an empty file.
+func emptyNotVouchedWhy(c *catalog.Catalog) string {
+	if root := c.Root(); root != "" {
+		return fmt.Sprintf("empty, and the catalog vouches for empty files only below its root %s", root)
+	}
+	return "empty, and the catalog records no root, so it vouches for no empty file"
+}
+
 // compareTree hashes PATH (a directory tree or one file) and compares it
 // with the catalog. The catalog file itself, when it lies in the tree, is
 // not one of the tree's files.
-func compareTree(ctx context.Context, progress io.Writer, c *catalog.Catalog, catalogFile, path string) (*catalog.Report, error) {
+func compareTree(ctx context.Context, progress io.Writer, c *catalog.Catalog, catalogFile, path string) (*treeReport, error) {
 	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	// Where the runtime would find the files: real paths, as it resolves
+	// them.
+	root, err := realDir(path)
 	if err != nil {
 		return nil, err
 	}
@@ -427,7 +545,13 @@ func compareTree(ctx context.Context, progress io.Writer, c *catalog.Catalog, ca
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return report, nil
+	r := &treeReport{Report: report, root: root}
+	for _, f := range files {
+		if f.Size == 0 {
+			r.empty = append(r.empty, f.Path)
+		}
+	}
+	return r, nil
 }
 
 // withoutFile drops the file named name from files hashed below root: a

@@ -5,7 +5,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"runtime"
-	"strings"
 	"sync"
 
 	"github.com/intactdev/intact/catalog"
@@ -43,10 +42,9 @@ type loaded struct {
 	index   *catalog.Index
 	members int  // files listed, not counting v2 SHA-1 compatibility entries
 	hasPE   bool // some member lists an Authenticode PE digest
-	// empty are the FilePath attributes of the catalog's empty files, in
-	// lower case with forward slashes: catalogs record empty files by
-	// path, since they have nothing to hash.
-	empty []string
+	// empty are the empty files the catalog vouches for: catalogs record
+	// them by path, since they have nothing to hash.
+	empty catalog.EmptyFiles
 }
 
 // errUnsigned is the signature error of a catalog without signers.
@@ -99,11 +97,7 @@ func loadCatalog(path string) *loaded {
 // the paths of empty files.
 func (l *loaded) indexMembers() {
 	l.index = l.cat.Index()
-	for _, a := range l.cat.Attributes {
-		if strings.EqualFold(a.Name, "FilePath") {
-			l.empty = append(l.empty, normalPath(a.Text()))
-		}
-	}
+	l.empty = l.cat.EmptyFiles()
 	for i := range l.cat.Members {
 		m := &l.cat.Members[i]
 		if !m.Compat {
@@ -145,22 +139,9 @@ func (l *loaded) lists(d *digests) bool {
 	return false
 }
 
-// listsEmpty reports whether the catalog records an empty file whose
-// relative path ends the given path, at a path-element boundary. Empty
-// content is allowed only this way: were any empty file allowed, emptying a
-// signed module (an authorization check, say) would pass.
-func (l *loaded) listsEmpty(path string) bool {
-	path = normalPath(path)
-	for _, rel := range l.empty {
-		if path == rel || strings.HasSuffix(path, "/"+rel) {
-			return true
-		}
-	}
-	return false
-}
-
-// normalPath returns path in lower case with forward slashes, as catalogs
-// compare paths case-insensitively and write them with either separator.
-func normalPath(path string) string {
-	return strings.ToLower(strings.ReplaceAll(path, "\\", "/"))
-}
+// listsEmpty reports whether the catalog vouches for an empty file at
+// path (catalog.EmptyFiles): its recorded root joined with the relative
+// path it records is path. Empty content is allowed only this way: were
+// any empty file allowed, emptying a signed module (an authorization
+// check, say) would pass.
+func (l *loaded) listsEmpty(path string) bool { return l.empty.Vouches(path) }
