@@ -173,3 +173,14 @@ func ReadCode(path string) ([]byte, error) {
 	}
 	return p.ReadCode(path)
 }
+
+// ReadImage is Default().ReadImage(path): the bytes of the file at path if
+// the policy in force allows the OS image loader to map them. Never hand
+// them to a script engine: see Policy.ReadImage.
+func ReadImage(path string) ([]byte, error) {
+	p, err := Default()
+	if err != nil {
+		return nil, err
+	}
+	return p.ReadImage(path)
+}

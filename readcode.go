@@ -28,7 +28,35 @@ const rootName = "intact"
 // named pipe) is interactive input under another name: it is judged as
 // ReadStdin judges standard input, and refused with a *BlockedError for
 // FeatureStdin, whether or not code integrity is enforced.
+//
+// The bytes are judged as script, JSON or WebAssembly: by the digests of
+// all of them, whatever the file is called. A host that hands a file to the
+// OS image loader uses ReadImage instead.
 func (p *Policy) ReadCode(path string) ([]byte, error) {
+	return p.read(path, asScript)
+}
+
+// ReadImage is ReadCode for hosts that hand the bytes to the OS image loader
+// (dlopen, LoadLibrary), never to a script engine: a PE image may then also
+// be vouched for by its Authenticode digest, as Windows vouches for the
+// images it maps. The Authenticode digest leaves out the image's checksum,
+// its certificate-table entry and the certificate table at the end of the
+// file, bytes the loader ignores but a script engine would run: bytes that
+// reach a script engine must come from ReadCode.
+func (p *Policy) ReadImage(path string) ([]byte, error) {
+	return p.read(path, asImage)
+}
+
+// use is how the host will use the bytes it reads, which decides the
+// digests that may vouch for them (enforcer.Content.Image).
+type use int
+
+const (
+	asScript use = iota // run by a script engine: script, JSON, WebAssembly
+	asImage             // mapped by the OS image loader
+)
+
+func (p *Policy) read(path string, u use) ([]byte, error) {
 	if !p.Enforcing() && !p.settings.DisableInteractiveMode.Enabled {
 		return os.ReadFile(path)
 	}
@@ -45,7 +73,7 @@ func (p *Policy) ReadCode(path string) ([]byte, error) {
 	if p.Enforcing() {
 		// readChecked stats f anyway, and sends what is not a regular
 		// file to readInteractive when interactive mode is disabled.
-		return p.readChecked(f, path, false)
+		return p.readChecked(f, path, u, false)
 	}
 	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
 		return p.readInteractive(f, path)
@@ -70,7 +98,7 @@ func (p *Policy) ReadStdin(f *os.File) ([]byte, error) {
 // interactive mode is disabled: it runs only if the descriptor passes every
 // enforcer's checks, audit mode or not, which a pipe or terminal never does.
 func (p *Policy) readInteractive(f *os.File, path string) ([]byte, error) {
-	data, err := p.readChecked(f, path, true)
+	data, err := p.readChecked(f, path, asScript, true)
 	if err != nil {
 		blocked := &BlockedError{Feature: FeatureStdin, Source: p.settings.DisableInteractiveMode.source("DisableInteractiveMode"), Err: err}
 		p.logBlock(blocked)
@@ -83,7 +111,7 @@ func (p *Policy) readInteractive(f *os.File, path string) ([]byte, error) {
 // consults every enforcer that can judge code and ignores audit mode (stdin
 // under DisableInteractiveMode); otherwise only enforcers that enforce code
 // integrity count, and audit-mode denials are logged and let through.
-func (p *Policy) readChecked(f *os.File, path string, strict bool) ([]byte, error) {
+func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byte, error) {
 	var denials []*enforcer.Denial
 	var audited []*enforcer.Denial
 	// note files a denial as enforced or audited by its enforcer's settings.
@@ -156,7 +184,7 @@ func (p *Policy) readChecked(f *os.File, path string, strict bool) ([]byte, erro
 		}
 	}
 
-	content := enforcer.Content{Path: path, Data: data, SHA256: sum}
+	content := enforcer.Content{Path: path, Data: data, SHA256: sum, Image: u == asImage}
 	for _, c := range active {
 		if c.content == nil {
 			continue

@@ -71,6 +71,16 @@ type Content struct {
 	Path   string   // the path the caller asked for
 	Data   []byte   // the exact bytes that will run
 	SHA256 [32]byte // SHA-256 of Data, computed once by the caller
+	// Image is set when the host hands Data to the OS image loader
+	// (dlopen, LoadLibrary) and never to a script engine (intact's
+	// Policy.ReadImage). Only then may a PE image be vouched for by its
+	// Authenticode digest, which leaves out the image's checksum, its
+	// certificate-table entry and the certificate table at the end:
+	// bytes the loader does not map, but that a script engine would run
+	// if the file is also a script. It is never derived from the file's
+	// name. Bytes that will run as script, JSON or WebAssembly are
+	// judged by the digest of all of them.
+	Image bool
 }
 
 // Status describes an enforcer for operators.

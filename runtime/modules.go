@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -182,13 +183,25 @@ func (r *Runtime) readCode(filename string) ([]byte, error) {
 	return src, err
 }
 
+// nativeExtensions name the files a host hands to the OS image loader, in
+// lower case: Node.js addons and PE images. Their bytes were checked as
+// script (Policy.ReadCode), but the runtime never runs them as script
+// either: a signed image that is also valid JavaScript is vouched for as an
+// image by a digest that leaves out its checksum and certificate table,
+// which a script engine would run. filename is the resolved real path, so a
+// .js link to a .dll is refused too, and trailing dots and spaces, which
+// Windows drops from file names ("plugin.dll."), do not hide the extension.
+var nativeExtensions = []string{".node", ".exe", ".dll", ".sys", ".ocx", ".cpl", ".scr", ".drv", ".efi", ".mui", ".winmd"}
+
 // execute evaluates a module's checked bytes according to its kind.
 func (r *Runtime) execute(mod *goja.Object, filename string, src []byte) error {
-	switch strings.ToLower(filepath.Ext(filename)) {
+	ext := strings.ToLower(filepath.Ext(strings.TrimRight(filename, ". ")))
+	if slices.Contains(nativeExtensions, ext) {
+		return &nodeError{Code: "ERR_DLOPEN_FAILED", Message: fmt.Sprintf("Cannot load native addon %s: native addons are not supported by this runtime", filename)}
+	}
+	switch ext {
 	case ".json":
 		return r.executeJSON(mod, filename, src)
-	case ".node":
-		return &nodeError{Code: "ERR_DLOPEN_FAILED", Message: fmt.Sprintf("Cannot load native addon %s: native addons are not supported by this runtime", filename)}
 	case ".wasm":
 		exports, err := r.instantiateWasm(filename, src)
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/enforcer"
@@ -17,14 +18,21 @@ func init() { register(newCheckCmd) }
 
 func newCheckCmd() *cobra.Command {
 	var flags policyFlags
-	var asJSON bool
+	var asJSON, image bool
 	cmd := &cobra.Command{
-		Use:   "check [--policy P] [--catalog C]... [--json] FILE...",
+		Use:   "check [--policy P] [--catalog C]... [--json] [--image] FILE...",
 		Short: "Say whether each file may run under the policy in force, and why",
-		Long: `Check reads each file as a runtime would (intact.ReadCode) and prints its
+		Long: `Check reads each file as the runtime would (intact.ReadCode) and prints its
 verdict: which catalog and signer, or which hash rule, allowed it, or what
 failed. It exits with status 1 if any file is refused. In audit mode a file
-that would be refused is reported as allowed, with the would-be denial.`,
+that would be refused is reported as allowed, with the would-be denial.
+
+Like the runtime, check follows symbolic links and judges the real file
+they lead to, which it names ("judged: PATH") when it is another path.
+The bytes are judged as script, JSON or WebAssembly are: by the digest of
+all of them. With --image they are judged as the OS image loader's would
+be (intact.ReadImage), where a PE image may also match by its Authenticode
+digest; the runtime never runs such a file (.dll, .exe, .node, ...).`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := flags.load()
@@ -34,7 +42,7 @@ that would be refused is reported as allowed, with the would-be denial.`,
 			results := make([]checkResult, 0, len(args))
 			refused := false
 			for _, path := range args {
-				r := checkFile(p, path)
+				r := checkFile(p, path, image)
 				refused = refused || !r.Allowed
 				results = append(results, r)
 			}
@@ -55,12 +63,15 @@ that would be refused is reported as allowed, with the would-be denial.`,
 	}
 	flags.register(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().BoolVar(&image, "image", false, "judge the files as the OS image loader would, not as script")
 	return cmd
 }
 
 // checkResult is one file's verdict, also the JSON shape of `check --json`.
 type checkResult struct {
 	Path    string          `json:"path"`
+	Judged  string          `json:"judged,omitempty"` // the real path judged, when symbolic links lead elsewhere
+	Image   bool            `json:"image,omitempty"`  // judged as the OS image loader would (--image)
 	Allowed bool            `json:"allowed"`
 	SHA256  string          `json:"sha256,omitempty"`
 	Code    string          `json:"code,omitempty"`  // ERR_CODE_INTEGRITY_VIOLATION when refused by policy
@@ -81,11 +92,21 @@ type enforcerCheck struct {
 	Certificate string `json:"certificate,omitempty"`
 }
 
-// checkFile judges path exactly as a runtime would, with ReadCode, and then
-// asks the catalog enforcers to explain their verdict on the bytes read.
-func checkFile(p *intact.Policy, path string) checkResult {
-	r := checkResult{Path: path, Checks: []enforcerCheck{}}
-	data, err := p.ReadCode(path)
+// checkFile judges path exactly as the runtime would, with ReadCode on the
+// real path symbolic links lead to (or, for image, with ReadImage), and
+// then asks the catalog enforcers to explain their verdict on the bytes
+// read.
+func checkFile(p *intact.Policy, path string, image bool) checkResult {
+	r := checkResult{Path: path, Image: image, Checks: []enforcerCheck{}}
+	judged := path
+	if real, err := filepath.EvalSymlinks(path); err == nil && real != filepath.Clean(path) {
+		judged, r.Judged = real, real
+	}
+	read := p.ReadCode
+	if image {
+		read = p.ReadImage
+	}
+	data, err := read(judged)
 	if err != nil {
 		r.Error = err.Error()
 		r.Code = intact.ErrorCode(err)
@@ -103,7 +124,7 @@ func checkFile(p *intact.Policy, path string) checkResult {
 	}
 	sum := sha256.Sum256(data)
 	r.SHA256 = hex.EncodeToString(sum[:])
-	content := enforcer.Content{Path: path, Data: data, SHA256: sum}
+	content := enforcer.Content{Path: judged, Data: data, SHA256: sum, Image: image}
 	for _, e := range p.Enforcers() {
 		s := e.Settings()
 		if !s.EnforceCodeIntegrity {
@@ -137,6 +158,9 @@ func denialDetail(d *enforcer.Denial) string {
 }
 
 func printCheck(w io.Writer, r checkResult) {
+	if r.Judged != "" {
+		fmt.Fprintf(w, "%s: judged: %s\n", r.Path, r.Judged)
+	}
 	switch {
 	case r.Allowed && len(r.Checks) == 0:
 		fmt.Fprintf(w, "%s: allowed (no policy enforces code integrity)\n", r.Path)

@@ -15,7 +15,26 @@
 //     and CertEKU when given), and no denied signer matches it.
 //
 // Digests are the SHA-256 of the exact bytes (SHA-1 for version 1
-// catalogs), and the Authenticode digest when the bytes are a PE image.
+// catalogs), and the Authenticode digest when the bytes are a PE image that
+// the host hands to the OS image loader (enforcer.Content.Image, set by
+// intact's Policy.ReadImage), never because of the file's name. An
+// Authenticode digest leaves out the image's checksum, its certificate
+// table entry and the certificate table at the end of the file, so a file
+// that is both a PE image and a script would otherwise run whatever was
+// appended as its "certificate table". Which digests each kind of hash rule
+// matches, by how the bytes will be used:
+//
+//	rule                            script, JSON, WebAssembly   OS image loader
+//	Allow, SHA-256/SHA-1 of bytes   matches                     matches
+//	Allow, Authenticode digest      never                       matches
+//	Deny, SHA-256/SHA-1 of bytes    matches                     matches
+//	Deny, Authenticode digest       matches                     matches
+//
+// A Deny rule on an Authenticode digest refuses the image however it is
+// used, since deny wins and refusing more is safe; an Allow rule on one
+// vouches only for what the loader maps. Catalog members follow the Allow
+// column: a flat member vouches for the bytes in either use, a PE member
+// only for an image.
 //
 // Catalogs come from a Set shared by every policy of a process and loaded
 // once, on first use. A catalog that cannot be read or parsed, or whose
@@ -137,7 +156,7 @@ type Verdict struct {
 
 // Explain judges c's bytes as CheckContent does and says why.
 func (e *Enforcer) Explain(c enforcer.Content) Verdict {
-	d := &digests{data: c.Data, sha256: c.SHA256, image: loadsAsImage(c.Path)}
+	d := &digests{data: c.Data, sha256: c.SHA256, image: c.Image}
 	if r := matchRule(e.denyHashes, d, true); r != nil {
 		return e.verdict(enforcer.ReasonDeniedByHash, "Deny rule "+ruleName(r))
 	}
@@ -184,9 +203,8 @@ func (e *Enforcer) Explain(c enforcer.Content) Verdict {
 // SHA-1 of its exact bytes, or, for a PE image when authenticode is set,
 // by its Authenticode SHA-256 or SHA-1, which is what Windows tools write
 // into hash rules for PE files (and which, unlike the hash of the bytes, a
-// change to the image's checksum or signature does not alter). Deny rules
-// match either way; allow rules match an Authenticode digest only for a
-// file loaded as an image, as catalogs do (see loadsAsImage).
+// change to the image's checksum or signature does not alter). The
+// package documentation has the table of which rule matches which use.
 func matchRule(set *sipolicy.HashSet, d *digests, authenticode bool) *sipolicy.FileRule {
 	if set.Len() == 0 {
 		return nil

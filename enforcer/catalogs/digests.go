@@ -5,9 +5,6 @@ import (
 	"crypto"
 	"crypto/sha1"
 	"crypto/sha256"
-	"path/filepath"
-	"slices"
-	"strings"
 
 	"github.com/intactdev/intact/authenticode"
 )
@@ -18,9 +15,9 @@ import (
 type digests struct {
 	data   []byte
 	sha256 [sha256.Size]byte
-	// image is whether the file's name is one a host loads as a PE image
-	// (see loadsAsImage): only then may an Authenticode digest vouch for
-	// it.
+	// image is whether the host hands the bytes to the OS image loader
+	// (enforcer.Content.Image): only then may an Authenticode digest vouch
+	// for them.
 	image bool
 
 	sha1     *[sha1.Size]byte
@@ -57,20 +54,4 @@ func (d *digests) pe() *peDigests {
 	}
 	d.peDigest = &peDigests{sha256: [sha256.Size]byte(sums[0]), sha1: [sha1.Size]byte(sums[1])}
 	return d.peDigest
-}
-
-// imageExtensions are the extensions of files that a host loads as PE
-// images (the OS loader maps them), in lower case.
-var imageExtensions = []string{".exe", ".dll", ".sys", ".node", ".ocx", ".cpl", ".scr", ".drv", ".efi", ".mui", ".winmd"}
-
-// loadsAsImage reports whether the file at path is one a host loads as a
-// PE image, by its name. An Authenticode digest leaves out the image's
-// checksum, its certificate table entry and the certificate table itself,
-// which run to the end of the file: bytes no loader maps, but that a
-// script engine reading a file that is both a PE image and a script (a
-// polyglot) would run. So catalogs vouch for other files by the digest of
-// all their bytes only.
-func loadsAsImage(path string) bool {
-	ext := strings.ToLower(filepath.Ext(path))
-	return slices.Contains(imageExtensions, ext)
 }

@@ -112,8 +112,8 @@ func (l *loaded) usable() bool { return l.err == nil }
 
 // lists reports whether the catalog lists a file with the given digests:
 // its SHA-256, its SHA-1 in a version 1 catalog, or its Authenticode
-// digests when the catalog lists PE images and the file is one that a host
-// loads as an image (by its name: see loadsAsImage). A SHA-256 or SHA-1
+// digests when the catalog lists PE images and the host loads the bytes as
+// an image (enforcer.Content.Image). A SHA-256 or SHA-1
 // match stands whatever the member's kind: matching a digest of other
 // bytes would need a second preimage.
 func (l *loaded) lists(d *digests) bool {

@@ -1,0 +1,89 @@
+package intact_test
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
+	"testing"
+
+	"github.com/intactdev/intact"
+	"github.com/intactdev/intact/authenticode"
+	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/enforcer"
+	"github.com/intactdev/intact/internal/testpe"
+)
+
+// TestPolyglotJudgedByUse: a PE image that is also JavaScript, vouched for
+// by its Authenticode digest (a catalog member or an Allow rule), with
+// script appended later as its certificate table. The Authenticode digest
+// leaves the table out, so ReadImage, for the OS loader that does not map
+// it, lets the file through; ReadCode, whose bytes a script engine runs,
+// judges all of them and refuses it, whatever the file is called.
+func TestPolyglotJudgedByUse(t *testing.T) {
+	e := newEnv(t)
+	signed := testpe.Polyglot("module.exports = 'signed'", "")
+	tampered := testpe.Polyglot("module.exports = 'signed'", "globalThis.CANARY = 'ran'")
+	sums, err := authenticode.Digest(bytes.NewReader(signed), int64(len(signed)), crypto.SHA256, crypto.SHA1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := e.trustedCatalogOf([]catalog.File{{Path: "plugin.dll", Size: int64(len(signed)), Kind: catalog.KindPE, SHA256: sums[0], SHA1: sums[1]}},
+		catalog.BuildOptions{})
+	byRule := e.trusting()
+	byRule.allowHashes = []string{hex.EncodeToString(sums[0])}
+	byCatalog, _ := e.load([]string{e.policy("catalog.xml", e.trusting())}, []string{e.write("plugin.cat", cat)})
+	byHashRule, _ := e.load([]string{e.policy("rule.xml", byRule)}, nil)
+
+	for name, p := range map[string]*intact.Policy{"catalog": byCatalog, "Allow rule": byHashRule} {
+		for _, file := range []string{"plugin.dll", "PLUGIN.EXE", "plugin.js"} {
+			path := e.write(file, tampered)
+			if data, err := p.ReadCode(path); !hasReason(err, enforcer.ReasonNotInCatalog) {
+				t.Errorf("%s: ReadCode(%s) = %d bytes, %v; want not-in-catalog", name, file, len(data), err)
+			}
+			if data, err := p.ReadImage(path); err != nil || !bytes.Equal(data, tampered) {
+				t.Errorf("%s: ReadImage(%s) = %d bytes, %v; want the image", name, file, len(data), err)
+			}
+		}
+	}
+}
+
+// TestHashRulesByUse: which hash rules match which use of a PE image's
+// bytes (the table in package catalogs' documentation). A Deny rule on
+// the Authenticode digest refuses the image as script and as image; a Deny
+// rule on the SHA-256 of the bytes refuses both too, although a catalog
+// vouches for the image by its Authenticode digest.
+func TestHashRulesByUse(t *testing.T) {
+	e := newEnv(t)
+	image := testpe.Polyglot("module.exports = 'signed'", "")
+	sums, err := authenticode.Digest(bytes.NewReader(image), int64(len(image)), crypto.SHA256, crypto.SHA1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flat, flat1 := sha256.Sum256(image), sha1.Sum(image)
+	// A catalog listing both digests: only a Deny rule can refuse the file.
+	cat := e.trustedCatalogOf([]catalog.File{
+		{Path: "plugin.dll", Size: int64(len(image)), Kind: catalog.KindPE, SHA256: sums[0], SHA1: sums[1]},
+		{Path: "plugin.js", Size: int64(len(image)), Kind: catalog.KindFlat, SHA256: flat[:], SHA1: flat1[:]},
+	}, catalog.BuildOptions{})
+	catPath := e.write("both.cat", cat)
+	path := e.write("plugin.dll", image)
+	for rule, hash := range map[string][]byte{"Authenticode SHA-256": sums[0], "SHA-256 of the bytes": flat[:]} {
+		spec := e.trusting()
+		spec.denyHashes = []string{hex.EncodeToString(hash)}
+		p, _ := e.load([]string{e.policy("deny.xml", spec)}, []string{catPath})
+		if _, err := p.ReadCode(path); !hasReason(err, enforcer.ReasonDeniedByHash) {
+			t.Errorf("Deny rule on the %s: ReadCode: %v, want denied-by-hash", rule, err)
+		}
+		if _, err := p.ReadImage(path); !hasReason(err, enforcer.ReasonDeniedByHash) {
+			t.Errorf("Deny rule on the %s: ReadImage: %v, want denied-by-hash", rule, err)
+		}
+	}
+	p, _ := e.load([]string{e.policy("allow.xml", e.trusting())}, []string{catPath})
+	for _, read := range []func(string) ([]byte, error){p.ReadCode, p.ReadImage} {
+		if _, err := read(path); err != nil {
+			t.Errorf("without Deny rules: %v", err)
+		}
+	}
+}
