@@ -57,3 +57,42 @@ func TestCatalogNotRegular(t *testing.T) {
 		}
 	}
 }
+
+// TestNotRegularAudit: in audit mode too, a FIFO, a device and a folder are
+// never read: /dev/zero never ends and a FIFO whose writer is idle blocks
+// forever. The would-be denial is logged and the file refused, since there
+// are no bytes to let through.
+func TestNotRegularAudit(t *testing.T) {
+	e := newEnv(t)
+	_, spec, cats := withTrusted(e, trustedCode)
+	spec.audit = true
+	p, log := e.load([]string{e.policy("policy.xml", spec)}, cats)
+	fifo := e.path("fifo.js")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	// A writer that never writes: a reader would wait for it forever.
+	writer, err := os.OpenFile(fifo, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Close()
+	defer watchHeap(64 << 20)()
+	paths := []string{fifo, "/dev/zero", e.dir}
+	for _, path := range paths {
+		within(t, func() {
+			if data, err := p.ReadCode(path); !hasReason(err, enforcer.ReasonNotRegular) {
+				t.Errorf("%s: ReadCode = %d bytes, %v; want not-regular-file", path, len(data), err)
+			}
+		})
+	}
+	evs := log.events(t)
+	if len(evs) != len(paths) {
+		t.Fatalf("%d events, want one per file: %v", len(evs), evs)
+	}
+	for i, ev := range evs {
+		if ev["path"] != paths[i] || ev["reason"] != string(enforcer.ReasonNotRegular) {
+			t.Errorf("event %d = %v, want the not-regular-file denial of %s", i, ev, paths[i])
+		}
+	}
+}

@@ -129,12 +129,16 @@ func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byt
 	rootSettings := enforcer.Settings{Audit: !p.anyEnforced()}
 	active := p.active(strict)
 
-	// A file that cannot be read is refused even in audit mode: there are
-	// no bytes to let through.
-	unreadable := func(err error) error {
+	// refuse refuses the file for d, even in audit mode: d says there are
+	// no bytes that could be let through (the file cannot or must not be
+	// read), so the would-be denials so far are logged and d enforced.
+	refuse := func(d *enforcer.Denial) error {
 		p.logAudits(path, nil, audited)
-		denials = append(denials, &enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonUnreadable, Err: err})
+		denials = append(denials, d)
 		return p.deny(path, nil, denials, strict)
+	}
+	unreadable := func(err error) error {
+		return refuse(&enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonUnreadable, Err: err})
 	}
 
 	before, err := f.Stat()
@@ -147,10 +151,9 @@ func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byt
 		return nil, unreadable(err)
 	}
 	if !before.Mode().IsRegular() {
-		note(&enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonNotRegular, Detail: before.Mode().Type().String()}, rootSettings)
-		if len(denials) > 0 {
-			return nil, p.deny(path, nil, denials, strict)
-		}
+		// Never read: a FIFO may never end or block until a writer
+		// comes, a device such as /dev/zero never ends.
+		return nil, refuse(&enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonNotRegular, Detail: before.Mode().Type().String()})
 	}
 
 	for _, c := range active {
@@ -166,22 +169,18 @@ func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byt
 		return nil, p.deny(path, nil, denials, strict)
 	}
 
-	if before.Mode().IsRegular() {
-		// Read from the start whatever a checker did with the offset.
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			return nil, unreadable(err)
-		}
+	// Read from the start whatever a checker did with the offset.
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, unreadable(err)
 	}
 	data, err := readAll(f, before.Size())
 	if err != nil {
 		return nil, unreadable(err)
 	}
 	sum := sha256.Sum256(data)
-	if before.Mode().IsRegular() {
-		after, err := f.Stat()
-		if err != nil || !unchanged(before, after) || int64(len(data)) != before.Size() {
-			note(&enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonChanged, Detail: "the file changed while it was checked and read"}, rootSettings)
-		}
+	after, err := f.Stat()
+	if err != nil || !unchanged(before, after) || int64(len(data)) != before.Size() {
+		note(&enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonChanged, Detail: "the file changed while it was checked and read"}, rootSettings)
 	}
 
 	content := enforcer.Content{Path: path, Data: data, SHA256: sum, Image: u == asImage}
