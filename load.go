@@ -34,6 +34,9 @@ type LoadOptions struct {
 	Events *slog.Logger
 	// Enforcers are further enforcers supplied by an embedder.
 	Enforcers []enforcer.Enforcer
+	// MaxCodeSize is Config.MaxCodeSize. Zero means INTACT_MAX_CODE_SIZE
+	// when it is set, else DefaultMaxCodeSize.
+	MaxCodeSize int64
 }
 
 // Load returns the policy in force for this process: the system policy and
@@ -98,7 +101,13 @@ func Load(opts LoadOptions) (*Policy, error) {
 			return nil, err
 		}
 	}
-	return New(Config{Enforcers: active, Inactive: inactive, Events: events}), nil
+	maxCodeSize := opts.MaxCodeSize
+	if env := os.Getenv(EnvMaxCodeSize); env != "" && maxCodeSize == 0 {
+		if maxCodeSize, err = ParseCodeSize(env); err != nil {
+			return nil, fmt.Errorf("%s: %w", EnvMaxCodeSize, err)
+		}
+	}
+	return New(Config{Enforcers: active, Inactive: inactive, Events: events, MaxCodeSize: maxCodeSize}), nil
 }
 
 // defaultEvents returns the logger Load uses when the caller gives none:

@@ -54,6 +54,11 @@ type Config struct {
 	// Events receives one record per denial, audited would-be denial and
 	// block (see EVENTS in doc/code-integrity.md). Nil discards them.
 	Events *slog.Logger
+	// MaxCodeSize is the largest file, in bytes, that ReadCode and
+	// ReadImage read while code integrity is enforced; a larger one is
+	// refused with enforcer.ReasonTooLarge before any byte is read, in
+	// audit mode too. Zero means DefaultMaxCodeSize.
+	MaxCodeSize int64
 }
 
 // A Policy answers whether code may run. It is safe for concurrent use and
@@ -70,8 +75,9 @@ type Policy struct {
 	combined enforcer.Settings
 	// identities name each enforcer's policy for events, keyed by the
 	// enforcer's name; read once, here, not per denial.
-	identities map[string]policyIdentity
-	events     *slog.Logger
+	identities  map[string]policyIdentity
+	events      *slog.Logger
+	maxCodeSize int64
 }
 
 type policyIdentity struct{ id, version string }
@@ -81,13 +87,17 @@ type checkedEnforcer struct {
 	settings enforcer.Settings
 	file     enforcer.FileChecker    // nil if the enforcer does not judge open files
 	content  enforcer.ContentChecker // nil if it does not judge bytes
+	digest   enforcer.DigestChecker  // nil if it cannot refuse by digest alone
 }
 
 // New returns a Policy over the given enforcers. Settings are read from each
 // enforcer once, here.
 func New(cfg Config) *Policy {
 	p := &Policy{enforcers: cfg.Enforcers, inactive: cfg.Inactive, events: cfg.Events,
-		identities: make(map[string]policyIdentity)}
+		identities: make(map[string]policyIdentity), maxCodeSize: cfg.MaxCodeSize}
+	if p.maxCodeSize <= 0 {
+		p.maxCodeSize = DefaultMaxCodeSize
+	}
 	for _, e := range cfg.Enforcers {
 		s := e.Settings()
 		st := e.Status()
@@ -116,6 +126,7 @@ func New(cfg Config) *Policy {
 		c := checkedEnforcer{Enforcer: e, settings: s}
 		c.file, _ = e.(enforcer.FileChecker)
 		c.content, _ = e.(enforcer.ContentChecker)
+		c.digest, _ = e.(enforcer.DigestChecker)
 		if c.file == nil && c.content == nil && (s.EnforceCodeIntegrity || s.DisableInteractiveMode) {
 			// It asks for checks it cannot make: fail closed rather
 			// than let every file (and stdin) through unjudged.

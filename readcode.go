@@ -21,7 +21,12 @@ const rootName = "intact"
 // The file is opened once; OS enforcers judge the open descriptor, the bytes
 // are read from that descriptor, the file must not have changed meanwhile,
 // and content enforcers judge the bytes read. Non-regular files are refused
-// without blocking. Nothing is cached between calls.
+// without being read, in audit mode too, and so are files larger than the
+// maximum code size (Config.MaxCodeSize), with enforcer.ReasonTooLarge. A
+// large file (over 1 MiB) that an enforcer can refuse by its digest alone
+// (enforcer.DigestChecker) is hashed from the descriptor first and refused
+// without its bytes being held; the bytes read afterwards must have the
+// same digest. Nothing is cached between calls.
 //
 // When the policy disables interactive mode, a path that names a pipe, a
 // FIFO, a terminal, a socket or a device (/dev/stdin, /proc/self/fd/0, a
@@ -155,6 +160,9 @@ func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byt
 		// comes, a device such as /dev/zero never ends.
 		return nil, refuse(&enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonNotRegular, Detail: before.Mode().Type().String()})
 	}
+	if before.Size() > p.maxCodeSize {
+		return nil, refuse(tooLarge(before.Size(), p.maxCodeSize))
+	}
 
 	for _, c := range active {
 		if c.file == nil {
@@ -173,13 +181,24 @@ func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byt
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, unreadable(err)
 	}
+	var streamed *[32]byte // the SHA-256 a first pass over a large file found
+	if u == asScript && before.Size() > streamThreshold {
+		var refused []*enforcer.Denial
+		if streamed, refused, err = p.checkDigest(f, before.Size(), strict); err != nil {
+			return nil, unreadable(err)
+		}
+		if len(refused) > 0 {
+			p.logAudits(path, streamed, audited)
+			return nil, p.deny(path, streamed, append(denials, refused...), strict)
+		}
+	}
 	data, err := readAll(f, before.Size())
 	if err != nil {
 		return nil, unreadable(err)
 	}
 	sum := sha256.Sum256(data)
 	after, err := f.Stat()
-	if err != nil || !unchanged(before, after) || int64(len(data)) != before.Size() {
+	if err != nil || !unchanged(before, after) || int64(len(data)) != before.Size() || (streamed != nil && *streamed != sum) {
 		note(&enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonChanged, Detail: "the file changed while it was checked and read"}, rootSettings)
 	}
 
@@ -197,6 +216,30 @@ func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byt
 		return nil, p.deny(path, &sum, denials, strict)
 	}
 	return data, nil
+}
+
+// checkDigest hashes a large file from its descriptor without keeping its
+// bytes, and asks the enforcers that can refuse a file by its digest alone
+// (enforcer.DigestChecker) and whose denials are enforced; audit-mode ones
+// judge the bytes once, read. It returns a nil sum, having read nothing,
+// when no enforcer can refuse by digest.
+func (p *Policy) checkDigest(f *os.File, size int64, strict bool) (sum *[32]byte, denials []*enforcer.Denial, err error) {
+	for _, c := range p.active(strict) {
+		if c.digest == nil || (c.settings.Audit && !strict) {
+			continue
+		}
+		if sum == nil {
+			s, err := hashFile(f, size)
+			if err != nil {
+				return nil, nil, err
+			}
+			sum = &s
+		}
+		if err := c.digest.CheckDigest(*sum, size); err != nil {
+			denials = append(denials, asDenial(c.Name(), err))
+		}
+	}
+	return sum, denials, nil
 }
 
 // active returns the enforcers whose checks run: all that can judge code
@@ -249,23 +292,17 @@ func asDenial(name string, err error) *enforcer.Denial {
 	return &enforcer.Denial{Enforcer: name, Reason: enforcer.ReasonCheckFailed, Err: err}
 }
 
-// readAll reads f to the end, sized by the stat before the read.
+// readAll reads the size bytes the stat before the read found, and one
+// more: a file that grew is then longer than its size, which the caller
+// refuses, without reading whatever it grew by. A file whose stat says 0
+// bytes but has content (as files in /proc do) is refused the same way.
 func readAll(f *os.File, size int64) ([]byte, error) {
-	if size <= 0 || size > 1<<30 {
-		return io.ReadAll(f)
-	}
-	// One byte more than the size, so that growth is seen by the
-	// length check without a second read.
 	buf := make([]byte, size+1)
 	n, err := io.ReadFull(f, buf)
 	if err == io.ErrUnexpectedEOF || err == io.EOF {
-		return buf[:n], nil
+		err = nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	rest, err := io.ReadAll(f)
-	return append(buf, rest...), err
+	return buf[:n], err
 }
 
 func hexSum(sum *[32]byte) string {

@@ -66,6 +66,17 @@ type ContentChecker interface {
 	CheckContent(c Content) error
 }
 
+// DigestChecker is implemented by content enforcers that can refuse a file
+// by the SHA-256 of its bytes and its size alone, before the bytes are read
+// into memory. CheckDigest returns a *Denial only when no content with that
+// SHA-256 and size can ever be allowed to run as script (the Denial's reason
+// is the one CheckContent would give, or one it might give when several
+// apply), and nil when it allows the content or cannot tell without the
+// bytes; CheckContent still judges the bytes of every file it lets through.
+type DigestChecker interface {
+	CheckDigest(sha256 [32]byte, size int64) error
+}
+
 // Content is a file's bytes as read from the checked descriptor.
 type Content struct {
 	Path   string   // the path the caller asked for
@@ -109,6 +120,7 @@ const (
 	ReasonNotRegular        Reason = "not-regular-file"   // a FIFO, device or directory
 	ReasonUnreadable        Reason = "unreadable"         // open or read failed while enforcing
 	ReasonChanged           Reason = "changed-while-read" // the file changed between check and read
+	ReasonTooLarge          Reason = "too-large"          // larger than the maximum code size; refused before reading
 	ReasonNotInCatalog      Reason = "not-in-catalog"     // no trusted catalog lists the file's hash
 	ReasonUntrustedSigner   Reason = "untrusted-signer"   // listed only in catalogs whose signer the policy does not allow
 	ReasonDeniedSigner      Reason = "denied-signer"      // listed only in catalogs signed by a denied signer

@@ -115,6 +115,10 @@ func (s *HashSet) add(r *FileRule) {
 // Len returns the number of distinct hashes in s.
 func (s *HashSet) Len() int { return len(s.ordered) }
 
+// HasSHA1 reports whether some rule of s is a SHA-1 hash, which only the
+// SHA-1 of a file's bytes (or of its Authenticode digest) can match.
+func (s *HashSet) HasSHA1() bool { return s.sha1 }
+
 // Rules returns the rules of s in policy order.
 func (s *HashSet) Rules() []*FileRule { return slices.Clone(s.ordered) }
 

@@ -156,7 +156,35 @@ type Verdict struct {
 
 // Explain judges c's bytes as CheckContent does and says why.
 func (e *Enforcer) Explain(c enforcer.Content) Verdict {
-	d := &digests{data: c.Data, sha256: c.SHA256, image: c.Image}
+	return e.explain(&digests{data: c.Data, size: int64(len(c.Data)), sha256: c.SHA256, image: c.Image}, c.Path)
+}
+
+// CheckDigest returns a *enforcer.Denial when no bytes of the given SHA-256
+// and size may run as script under the policy: no Allow rule names that
+// SHA-256 and no trusted catalog lists it. It returns nil when they may,
+// and when it cannot tell without the bytes: for an empty file (judged by
+// path), when the policy has SHA-1 Allow rules, or when a trusted catalog
+// is of version 1 (SHA-1 members). The reason is CheckContent's, except
+// that a Deny rule on the SHA-1 or the Authenticode digest of the bytes
+// is not seen: the file is refused either way, for another reason.
+func (e *Enforcer) CheckDigest(sum [32]byte, size int64) error {
+	if size == 0 || e.allowHashes.HasSHA1() {
+		return nil
+	}
+	for _, t := range e.catalogTrust() {
+		if t.state == trusted && t.cat.cat.Version == 1 {
+			return nil
+		}
+	}
+	if v := e.explain(&digests{size: size, sha256: sum}, ""); v.Denial != nil {
+		return v.Denial
+	}
+	return nil
+}
+
+// explain judges the file whose digests d are: those of its bytes, or,
+// when d.data is nil, only its SHA-256 and size.
+func (e *Enforcer) explain(d *digests, path string) Verdict {
 	if r := matchRule(e.denyHashes, d, true); r != nil {
 		return e.verdict(enforcer.ReasonDeniedByHash, "Deny rule "+ruleName(r))
 	}
@@ -169,7 +197,7 @@ func (e *Enforcer) Explain(c enforcer.Content) Verdict {
 			unknown = append(unknown, t.String())
 			continue
 		}
-		if !t.cat.lists(d) && (len(c.Data) > 0 || !t.cat.listsEmpty(c.Path)) {
+		if !t.cat.lists(d) && (d.size > 0 || !t.cat.listsEmpty(path)) {
 			continue
 		}
 		switch t.state {
@@ -196,7 +224,7 @@ func (e *Enforcer) Explain(c enforcer.Content) Verdict {
 	case len(unknown) > 0:
 		return e.verdict(enforcer.ReasonPolicyUnavailable, strings.Join(unknown, "; "))
 	}
-	return e.verdict(enforcer.ReasonNotInCatalog, fmt.Sprintf("no catalog trusted by %s lists SHA-256 %x", e.path, c.SHA256))
+	return e.verdict(enforcer.ReasonNotInCatalog, fmt.Sprintf("no catalog trusted by %s lists SHA-256 %x", e.path, d.sha256))
 }
 
 // matchRule returns the rule of set that names the file: by the SHA-256 or
@@ -209,8 +237,15 @@ func matchRule(set *sipolicy.HashSet, d *digests, authenticode bool) *sipolicy.F
 	if set.Len() == 0 {
 		return nil
 	}
-	if r := set.Match(d.data, d.sha256); r != nil {
+	if r := set.Lookup(d.sha256[:]); r != nil {
 		return r
+	}
+	if set.HasSHA1() {
+		if sum := d.flatSHA1(); sum != nil {
+			if r := set.Lookup(sum[:]); r != nil {
+				return r
+			}
+		}
 	}
 	if !authenticode {
 		return nil
@@ -239,4 +274,5 @@ func ruleName(r *sipolicy.FileRule) string {
 var (
 	_ enforcer.Enforcer       = (*Enforcer)(nil)
 	_ enforcer.ContentChecker = (*Enforcer)(nil)
+	_ enforcer.DigestChecker  = (*Enforcer)(nil)
 )

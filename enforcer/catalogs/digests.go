@@ -11,9 +11,12 @@ import (
 
 // digests are the hashes of one file's bytes, computed only when a lookup
 // needs them: the SHA-256 is given; the SHA-1 serves version 1 catalogs and
-// SHA-1 hash rules; the Authenticode digests serve PE members.
+// SHA-1 hash rules; the Authenticode digests serve PE members. When data is
+// nil only the SHA-256 and the size are known (Enforcer.CheckDigest), and
+// the other digests are not available.
 type digests struct {
 	data   []byte
+	size   int64
 	sha256 [sha256.Size]byte
 	// image is whether the host hands the bytes to the OS image loader
 	// (enforcer.Content.Image): only then may an Authenticode digest vouch
@@ -30,21 +33,25 @@ type peDigests struct {
 	sha1   [sha1.Size]byte
 }
 
-func (d *digests) flatSHA1() [sha1.Size]byte {
-	if d.sha1 == nil {
+// flatSHA1 returns the SHA-1 of the bytes, or nil when they are not known.
+func (d *digests) flatSHA1() *[sha1.Size]byte {
+	if d.sha1 == nil && (d.data != nil || d.size == 0) {
 		sum := sha1.Sum(d.data)
 		d.sha1 = &sum
 	}
-	return *d.sha1
+	return d.sha1
 }
 
 // pe returns the Authenticode digests of the bytes, or nil when they are not
-// a PE image.
+// a PE image or not known.
 func (d *digests) pe() *peDigests {
 	if d.peTried {
 		return d.peDigest
 	}
 	d.peTried = true
+	if d.data == nil {
+		return nil
+	}
 	if !bytes.HasPrefix(d.data, []byte("MZ")) {
 		return nil
 	}

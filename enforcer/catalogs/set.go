@@ -121,9 +121,10 @@ func (l *loaded) lists(d *digests) bool {
 		return true
 	}
 	if l.cat.Version == 1 {
-		sum := d.flatSHA1()
-		if _, ok := l.index.Lookup(crypto.SHA1, sum[:]); ok {
-			return true
+		if sum := d.flatSHA1(); sum != nil {
+			if _, ok := l.index.Lookup(crypto.SHA1, sum[:]); ok {
+				return true
+			}
 		}
 	}
 	if l.hasPE && d.image {
