@@ -18,8 +18,11 @@
 // the file they lead to must pass the policy itself, so a tampered
 // package.json can only point at another file that is checked in turn.
 // Source map files are never read (code converted by esbuild carries its
-// own inline map, so its stack traces point into the file as written). A .node addon is checked and then refused
-// (ERR_DLOPEN_FAILED): native code cannot be loaded. A .wasm module runs in
+// own inline map, so its stack traces point into the file as written). A .node addon, and a
+// PE image (.exe, .dll, .sys and the like), is checked as script and then refused
+// (ERR_DLOPEN_FAILED): native code cannot be loaded, and an image is never run as
+// script, even when its bytes also parse as JavaScript. The extension is that of the
+// real path, so a .js link to a .dll is refused too. A .wasm module runs in
 // wazero's interpreter, which maps no executable memory.
 //
 // Code that is not a file is gated too: Eval and REPL ask

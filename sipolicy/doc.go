@@ -21,7 +21,9 @@
 //     stands) and FileRulesRef. Other scenarios are read and kept.
 //   - FileRules Allow and Deny with a Hash: SHA-1 or SHA-256 by length,
 //     compared with the flat hash of a file's exact bytes (Windows uses the
-//     Authenticode hash for PE files). Rules without a Hash are kept so
+//     Authenticode hash for PE files; intact's catalogs enforcer matches
+//     it too, for Allow rules only when the bytes go to the OS image
+//     loader: see its package documentation). Rules without a Hash are kept so
 //     references resolve, and match nothing.
 //   - Application settings: AppSettings/App/Setting/Value, and the legacy
 //     Settings/Setting Provider Key ValueName with a Boolean, DWord, String

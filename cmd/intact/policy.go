@@ -555,7 +555,9 @@ type ruleHash struct {
 // New-CIPolicy writes them: a rule on the bytes alone misses a copy whose
 // checksum or signature was changed, which Authenticode, and so the
 // catalogs, leave out. An allow rule gets no SHA-1: that would allow
-// whatever file an attacker made to collide with it.
+// whatever file an attacker made to collide with it. An Authenticode
+// digest allows a file only for the OS image loader (intact.ReadImage):
+// as script, the SHA-256 of the bytes must match.
 func ruleHashes(value string, deny bool) ([]ruleHash, error) {
 	if h, err := hex.DecodeString(value); err == nil && (len(h) == sha1.Size || len(h) == sha256.Size) {
 		return []ruleHash{{"", h}}, nil
