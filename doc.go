@@ -12,6 +12,12 @@
 // them. The host must execute exactly the returned bytes. A refusal is a
 // *ViolationError with code ERR_CODE_INTEGRITY_VIOLATION.
 //
+// ReadCode judges the bytes as a script engine will run them: by the digest
+// of all of them, whatever the file is called. A host that hands a file to
+// the OS image loader instead (dlopen, LoadLibrary) asks ReadImage, which
+// also lets a PE image match by its Authenticode digest; bytes from
+// ReadImage must never reach a script engine.
+//
 // Before running code that is not a file — an eval string, a REPL line, code
 // piped on stdin — the host calls CheckInteractive, which returns a
 // *BlockedError with code ERR_CODE_INTEGRITY_BLOCKED when the policy
