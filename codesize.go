@@ -56,7 +56,7 @@ func ParseCodeSize(s string) (int64, error) {
 // tooLarge is the denial of a file whose size is above the maximum.
 func tooLarge(size, limit int64) *enforcer.Denial {
 	return &enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonTooLarge,
-		Detail: fmt.Sprintf("%d bytes, more than the maximum code size of %d bytes (%s)", size, limit, EnvMaxCodeSize)}
+		Detail: fmt.Sprintf("%d bytes, more than the maximum code size of %d bytes", size, limit)}
 }
 
 // hashFile returns the SHA-256 of the first size bytes of f, read with

@@ -95,6 +95,10 @@
 // extnValue OCTET STRING containing a NameValue }. A name-value's flags are
 // CRYPTCAT_ATTR_* bits; MakeCat stores 0x10010001 with the value as UTF-16LE
 // text plus a NUL, or with 0x00020000 (DATABASE64) the decoded bytes.
+// Empty files, which have nothing to hash, are catalog attributes
+// FilePath=<relative path>, as New-FileCatalog writes them; intact adds
+// IntactRoot=<absolute folder> (RootAttribute), without which the relative
+// paths vouch for no file (see EmptyFiles).
 //
 // Version 1 member tags are the UTF-16LE uppercase hexadecimal SHA-1 digest
 // plus a NUL, with CAT_MEMBERINFO naming the subject interface package

@@ -57,9 +57,6 @@ func (c *Catalog) EmptyFiles() EmptyFiles {
 	return e
 }
 
-// Len returns the number of empty files vouched for.
-func (e EmptyFiles) Len() int { return len(e.paths) }
-
 // Vouches reports whether path, made absolute and clean, is the path of an
 // empty file the catalog vouches for. Names are compared as the file
 // system compares them: without regard to case on Windows, exactly
