@@ -78,6 +78,15 @@ type Runtime struct {
 	stdinStop    chan struct{}
 }
 
+// maxCallStackSize is the deepest the JavaScript call stack may grow, in
+// frames, near V8's (Node 20 overflows after 10,000 to 14,000 frames,
+// depending on their size). Without a limit goja grows the stack until
+// memory runs out, and calls that pass through Go grow the Go stack until
+// the process dies. goja's overflow error is uncatchable: it skips every
+// try/catch and finally up to where Go called into JavaScript, where the
+// runtime turns it into V8's RangeError (see toJS).
+const maxCallStackSize = 10000
+
 // prelude holds what prelude.js hands back to Go.
 type prelude struct {
 	process, console, timers, cache, module *goja.Object
@@ -144,6 +153,7 @@ func New(cfg Config) (*Runtime, error) {
 		builtins: make(map[string]goja.Value),
 	}
 	r.vm.SetFieldNameMapper(goja.UncapFieldNameMapper())
+	r.vm.SetMaxCallStackSize(maxCallStackSize)
 	r.vm.SetPromiseRejectionTracker(r.trackRejection)
 	if err := r.setup(); err != nil {
 		return nil, fmt.Errorf("runtime setup: %w", err)
@@ -218,6 +228,11 @@ func (r *Runtime) setup() (err error) {
 	g.Set("queueMicrotask", r.js.queueMicrotask)
 	g.Set("performance", r.performance())
 	enableNodelibGlobals(r.vm)
+	// JSON modules are parsed by the depth-limited JSON.parse, as user
+	// code's JSON is.
+	if parse, ok := goja.AssertFunction(r.vm.Get("JSON").(*goja.Object).Get("parse")); ok {
+		r.js.parseJSON = parse
+	}
 	// require at the global scope is the working directory's, as in the
 	// REPL; goja_nodejs's built-ins also find their dependencies through it.
 	cwdModule := r.vm.NewObject()
