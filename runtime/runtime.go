@@ -16,6 +16,7 @@ import (
 	"github.com/dop251/goja"
 	"github.com/dop251/goja_nodejs/require"
 	"github.com/intactdev/intact"
+	"github.com/intactdev/intact/runtime/nodelib"
 	"github.com/tetratelabs/wazero"
 )
 
@@ -498,7 +499,7 @@ func (r *Runtime) finish() int {
 		if r.exiting {
 			break
 		}
-		if _, err := r.js.emitBeforeExit(goja.Undefined(), r.vm.ToValue(r.currentExitCode())); err != nil {
+		if _, err := r.callJS(r.js.emitBeforeExit, r.vm.ToValue(r.currentExitCode())); err != nil {
 			r.settle(err)
 		}
 		if !r.loop.alive() {
@@ -512,7 +513,7 @@ func (r *Runtime) finish() int {
 	// 'exit' listeners run once; process.exit() inside one ends them.
 	r.vm.ClearInterrupt()
 	r.exiting = false
-	if _, err := r.js.emitExit(goja.Undefined(), r.vm.ToValue(code)); err != nil {
+	if _, err := r.callJS(r.js.emitExit, r.vm.ToValue(code)); err != nil {
 		var ie *goja.InterruptedError
 		if !errors.As(err, &ie) {
 			r.printFatal(r.exceptionValue(err))
@@ -552,8 +553,25 @@ func (r *Runtime) call(fn, this goja.Value, args ...goja.Value) {
 	for i, a := range args {
 		vals[i] = a
 	}
-	_, err := r.js.runMacrotask(goja.Undefined(), fn, this, r.vm.NewArray(vals...))
+	_, err := r.callJS(r.js.runMacrotask, fn, this, r.vm.NewArray(vals...))
 	r.settle(err)
+}
+
+// callJS calls fn, where user code runs. A Go panic that no native
+// function turned into a JavaScript error (a bug in the runtime, in goja or
+// in goja_nodejs) becomes an ERR_INTERNAL_ASSERTION error, reported like
+// any uncaught error, instead of ending the process; goja's own panics pass
+// through.
+func (r *Runtime) callJS(fn goja.Callable, args ...goja.Value) (v goja.Value, err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			if nodelib.IsGojaPanic(x) {
+				panic(x)
+			}
+			err = &nodeError{Code: "ERR_INTERNAL_ASSERTION", Message: nodelib.InternalErrorMessage(x)}
+		}
+	}()
+	return fn(goja.Undefined(), args...)
 }
 
 // macrotask runs a Go function as a macrotask; it may throw by panicking

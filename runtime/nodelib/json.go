@@ -56,7 +56,7 @@ func makeDepthLimitedParse(rt *goja.Runtime, parse goja.Callable) func(goja.Func
 		// once.
 		text := call.Argument(0).ToString()
 		if jsonNesting(text.String(), MaxJSONDepth) > MaxJSONDepth {
-			panic(stackExhausted(rt))
+			panic(newError(rt, "RangeError", "Maximum call stack size exceeded"))
 		}
 		args := append([]goja.Value{text}, call.Arguments[min(1, len(call.Arguments)):]...)
 		v, err := parse(goja.Undefined(), args...)
@@ -67,10 +67,10 @@ func makeDepthLimitedParse(rt *goja.Runtime, parse goja.Callable) func(goja.Func
 	}
 }
 
-// stackExhausted is the error V8 throws when its stack runs out.
-func stackExhausted(rt *goja.Runtime) *goja.Object {
-	ctor, _ := goja.AssertConstructor(rt.Get("RangeError"))
-	e, err := ctor(nil, rt.ToValue("Maximum call stack size exceeded"))
+// newError returns new globalThis[ctor](message).
+func newError(rt *goja.Runtime, ctor, message string) *goja.Object {
+	construct, _ := goja.AssertConstructor(rt.Get(ctor))
+	e, err := construct(nil, rt.ToValue(message))
 	if err != nil {
 		panic(err)
 	}

@@ -187,8 +187,8 @@ func (s *libState) require(name string) *goja.Object {
 	if m := s.loading[name]; m != nil {
 		return m // a cycle: hand out the partial exports, as Node does
 	}
-	init, ok := natives[name]
-	if !ok {
+	init, native := natives[name]
+	if !native {
 		init = s.jsModule(name)
 	}
 	module := s.rt.NewObject()
@@ -198,6 +198,9 @@ func (s *libState) require(name string) *goja.Object {
 	defer delete(s.loading, name)
 	init(s, module)
 	m := module.Get("exports").ToObject(s.rt)
+	if native {
+		guardPanics(s.rt, m)
+	}
 	s.modules[name] = m
 	return m
 }
