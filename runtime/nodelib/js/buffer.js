@@ -77,6 +77,7 @@ define(Buffer, 'from', function from(value, encodingOrOffset, length) {
       // Node's fromArrayLike. goja_nodejs allocates value.length bytes
       // unchecked: a negative or huge length panicked in Go.
       if (typeof value.length !== 'number' || !(value.length > 0)) return Buffer.alloc(0);
+      if (value.length > kMaxLength) throw new RangeError(`Invalid typed array length: ${value.length}`);
       const view = new Uint8Array(value);
       Object.setPrototypeOf(view, proto);
       return view;
@@ -245,6 +246,9 @@ define(proto, 'includes', function includes(value, byteOffset, encoding) {
 define(proto, 'fill', function fill(value, offset = 0, end = this.length, encoding) {
   if (typeof offset === 'string') { encoding = offset; offset = 0; end = this.length; }
   if (typeof end === 'string') { encoding = end; end = this.length; }
+  // Node's checks: a range past the end looped over it, byte by byte.
+  checkInteger(offset, 'offset', 0, this.length);
+  checkInteger(end, 'end', 0, this.length);
   const bytes = toBytes(value, encoding);
   if (bytes.length === 0) return Uint8Array.prototype.fill.call(this, 0, offset, end);
   for (let i = offset, j = 0; i < end; i++, j = (j + 1) % bytes.length) this[i] = bytes[j];
@@ -269,6 +273,13 @@ function checkOffset(buf, offset, size) {
   const last = typedArrayLength.call(buf) - size;
   if (last < 0) throw codedError(RangeError, 'ERR_BUFFER_OUT_OF_BOUNDS', 'Attempt to access memory outside buffer bounds');
   if (offset < 0 || offset > last) throw outOfRange('offset', `>= 0 and <= ${last}`, offset);
+}
+
+// checkInteger is Node's validateInteger.
+function checkInteger(value, name, min, max) {
+  if (typeof value !== 'number') throw invalidArgType(name, 'number', value);
+  if (!Number.isInteger(value)) throw outOfRange(name, 'an integer', value);
+  if (value < min || value > max) throw outOfRange(name, `>= ${min} && <= ${max}`, value);
 }
 
 function checkByteLength(byteLength) {
