@@ -16,7 +16,9 @@ import (
 var bufferCalls = []string{
 	"Buffer.alloc(%[2]s, 'ab', %[3]s)",
 	"Buffer.allocUnsafe(%[2]s)",
-	"Buffer.from({ length: %[2]s, 0: 1 })",
+	// Lengths up to 2**32 are legitimate and take time in Node too: only
+	// smaller and larger ones are tried.
+	"Buffer.from({ length: Math.abs(%[2]s) > 2**24 && Math.abs(%[2]s) <= 2**32 ? 2**24 : %[2]s, 0: 1 })",
 	"Buffer.concat([Buffer.alloc(3)], %[2]s)",
 	"Buffer.alloc(8).readInt8(%[1]s)",
 	"Buffer.alloc(8).readUInt32BE(%[1]s)",
