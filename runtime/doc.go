@@ -57,4 +57,16 @@
 //     Node's REPL and -e.
 //   - Stack frames are goja's, formatted as Node's; the caret under the
 //     source line marks goja's position of the throw.
+//   - The call stack holds 10,000 frames. Its overflow is V8's RangeError
+//     "Maximum call stack size exceeded", but goja's overflow skips every
+//     try/catch and finally of the JavaScript that overflowed: it can be
+//     caught only above a call from Go (require, a callback from the
+//     runtime) and otherwise ends the program as uncaught.
+//   - JSON.parse throws that RangeError for text nested more than 10,000
+//     deep (V8 has no limit), util.inspect stops at 512 levels, and a
+//     package.json that is not a regular file is ignored (Node blocks on
+//     a FIFO); one over 16 MiB or nested over 1,000 levels is
+//     ERR_INVALID_PACKAGE_CONFIG.
+//   - A Go panic behind a built-in function is an ERR_INTERNAL_ASSERTION
+//     error, not the end of the process.
 package runtime

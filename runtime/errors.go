@@ -22,11 +22,18 @@ func (e *nodeError) Error() string { return e.Message }
 func (e *nodeError) Unwrap() error { return e.Err }
 
 // toJS turns a Go error into the JavaScript value to throw: an exception's
-// own value, an intact error with its code, a *nodeError, or a plain Error.
+// own value, V8's RangeError for goja's call-stack overflow, an intact
+// error with its code, a *nodeError, or a plain Error.
 func (r *Runtime) toJS(err error) goja.Value {
 	var ex *goja.Exception
 	if errors.As(err, &ex) {
 		return ex.Value()
+	}
+	var overflow *goja.StackOverflowError
+	if errors.As(err, &overflow) {
+		// Thrown at the boundary where Go called into JavaScript, it can be
+		// caught by the code that made that call.
+		return r.makeError("", "Maximum call stack size exceeded", "RangeError")
 	}
 	var ne *nodeError
 	if errors.As(err, &ne) {

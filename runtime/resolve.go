@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/intactdev/intact/internal/regularfile"
 )
 
 // Module resolution follows Node.js's algorithm
@@ -49,21 +51,50 @@ func newResolver() *resolver {
 	return &resolver{packages: make(map[string]*packageJSON)}
 }
 
+// Limits on a package.json. Node has none, but it reads package.json
+// files in every folder above a script, folders other users may own
+// (/tmp), so a file there must not be able to hang or exhaust the process.
+const (
+	// maxPackageJSONSize is far above any real package.json (the largest
+	// on npm, with "exports" maps of thousands of entries, are about 1 MiB)
+	// and small enough that reading one cannot exhaust memory.
+	maxPackageJSONSize = 16 << 20
+	// maxPackageJSONDepth bounds the nesting of arrays and objects, which
+	// parsing and "exports" resolution follow by recursion; real files
+	// nest a handful of levels.
+	maxPackageJSONDepth = 1000
+)
+
 // readPackage returns the package.json in dir, nil if there is none.
+//
+// Only a regular file counts, opened without blocking: a FIFO, a device
+// such as /dev/zero or a folder named package.json is no package.json (Node
+// would hang on the first two), so one placed in a folder above a program
+// by another user cannot stop it. A file larger than maxPackageJSONSize or
+// nested deeper than maxPackageJSONDepth is ERR_INVALID_PACKAGE_CONFIG,
+// like one that is not JSON.
 func (r *resolver) readPackage(dir string) (*packageJSON, error) {
 	if p, ok := r.packages[dir]; ok {
 		return p, nil
 	}
 	path := filepath.Join(dir, "package.json")
-	data, err := os.ReadFile(path)
+	f, err := regularfile.Open(path)
 	if err != nil {
-		// A missing or unreadable package.json is no package.json, as in Node.
+		// A missing, unreadable or special package.json is no package.json.
 		r.packages[dir] = nil
 		return nil, nil
 	}
-	v, err := parseOrderedJSON(data)
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxPackageJSONSize+1))
+	if err == nil && len(data) > maxPackageJSONSize {
+		err = fmt.Errorf("larger than the %d-byte limit", maxPackageJSONSize)
+	}
+	var v any
+	if err == nil {
+		v, err = parseOrderedJSON(data)
+	}
 	if err != nil {
-		return nil, &nodeError{Code: "ERR_INVALID_PACKAGE_CONFIG", Message: fmt.Sprintf("Invalid package config %s: %v", path, err)}
+		return nil, &nodeError{Code: "ERR_INVALID_PACKAGE_CONFIG", Message: fmt.Sprintf("Invalid package config %s: %v", path, err), Err: err}
 	}
 	p := &packageJSON{dir: dir, path: path}
 	if obj, ok := v.(*jsonObject); ok {
@@ -441,11 +472,12 @@ func (o *jsonObject) hasDotKeys() bool {
 	return false
 }
 
-// parseOrderedJSON parses JSON keeping object key order.
+// parseOrderedJSON parses JSON keeping object key order, refusing arrays
+// and objects nested more than maxPackageJSONDepth deep.
 func parseOrderedJSON(data []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	v, err := parseJSONValue(dec)
+	v, err := parseJSONValue(dec, maxPackageJSONDepth)
 	if err != nil {
 		return nil, err
 	}
@@ -455,13 +487,18 @@ func parseOrderedJSON(data []byte) (any, error) {
 	return v, nil
 }
 
-func parseJSONValue(dec *json.Decoder) (any, error) {
+// parseJSONValue reads one value; depth is how many more levels of
+// arrays and objects it may open.
+func parseJSONValue(dec *json.Decoder, depth int) (any, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, err
 	}
 	switch d := tok.(type) {
 	case json.Delim:
+		if depth == 0 {
+			return nil, errTooDeep
+		}
 		switch d {
 		case '{':
 			obj := &jsonObject{values: make(map[string]any)}
@@ -471,7 +508,7 @@ func parseJSONValue(dec *json.Decoder) (any, error) {
 					return nil, err
 				}
 				k, _ := kt.(string)
-				v, err := parseJSONValue(dec)
+				v, err := parseJSONValue(dec, depth-1)
 				if err != nil {
 					return nil, err
 				}
@@ -485,7 +522,7 @@ func parseJSONValue(dec *json.Decoder) (any, error) {
 		case '[':
 			arr := []any{}
 			for dec.More() {
-				v, err := parseJSONValue(dec)
+				v, err := parseJSONValue(dec, depth-1)
 				if err != nil {
 					return nil, err
 				}
@@ -498,3 +535,5 @@ func parseJSONValue(dec *json.Decoder) (any, error) {
 	}
 	return tok, nil
 }
+
+var errTooDeep = fmt.Errorf("arrays and objects nested more than %d deep", maxPackageJSONDepth)

@@ -16,6 +16,7 @@ import (
 	"github.com/dop251/goja"
 	"github.com/dop251/goja_nodejs/require"
 	"github.com/intactdev/intact"
+	"github.com/intactdev/intact/runtime/nodelib"
 	"github.com/tetratelabs/wazero"
 )
 
@@ -77,6 +78,15 @@ type Runtime struct {
 	stdinReading bool
 	stdinStop    chan struct{}
 }
+
+// maxCallStackSize is the deepest the JavaScript call stack may grow, in
+// frames, near V8's (Node 20 overflows after 10,000 to 14,000 frames,
+// depending on their size). Without a limit goja grows the stack until
+// memory runs out, and calls that pass through Go grow the Go stack until
+// the process dies. goja's overflow error is uncatchable: it skips every
+// try/catch and finally up to where Go called into JavaScript, where the
+// runtime turns it into V8's RangeError (see toJS).
+const maxCallStackSize = 10000
 
 // prelude holds what prelude.js hands back to Go.
 type prelude struct {
@@ -144,6 +154,7 @@ func New(cfg Config) (*Runtime, error) {
 		builtins: make(map[string]goja.Value),
 	}
 	r.vm.SetFieldNameMapper(goja.UncapFieldNameMapper())
+	r.vm.SetMaxCallStackSize(maxCallStackSize)
 	r.vm.SetPromiseRejectionTracker(r.trackRejection)
 	if err := r.setup(); err != nil {
 		return nil, fmt.Errorf("runtime setup: %w", err)
@@ -218,6 +229,11 @@ func (r *Runtime) setup() (err error) {
 	g.Set("queueMicrotask", r.js.queueMicrotask)
 	g.Set("performance", r.performance())
 	enableNodelibGlobals(r.vm)
+	// JSON modules are parsed by the depth-limited JSON.parse, as user
+	// code's JSON is.
+	if parse, ok := goja.AssertFunction(r.vm.Get("JSON").(*goja.Object).Get("parse")); ok {
+		r.js.parseJSON = parse
+	}
 	// require at the global scope is the working directory's, as in the
 	// REPL; goja_nodejs's built-ins also find their dependencies through it.
 	cwdModule := r.vm.NewObject()
@@ -483,7 +499,7 @@ func (r *Runtime) finish() int {
 		if r.exiting {
 			break
 		}
-		if _, err := r.js.emitBeforeExit(goja.Undefined(), r.vm.ToValue(r.currentExitCode())); err != nil {
+		if _, err := r.callJS(r.js.emitBeforeExit, r.vm.ToValue(r.currentExitCode())); err != nil {
 			r.settle(err)
 		}
 		if !r.loop.alive() {
@@ -497,7 +513,7 @@ func (r *Runtime) finish() int {
 	// 'exit' listeners run once; process.exit() inside one ends them.
 	r.vm.ClearInterrupt()
 	r.exiting = false
-	if _, err := r.js.emitExit(goja.Undefined(), r.vm.ToValue(code)); err != nil {
+	if _, err := r.callJS(r.js.emitExit, r.vm.ToValue(code)); err != nil {
 		var ie *goja.InterruptedError
 		if !errors.As(err, &ie) {
 			r.printFatal(r.exceptionValue(err))
@@ -537,8 +553,25 @@ func (r *Runtime) call(fn, this goja.Value, args ...goja.Value) {
 	for i, a := range args {
 		vals[i] = a
 	}
-	_, err := r.js.runMacrotask(goja.Undefined(), fn, this, r.vm.NewArray(vals...))
+	_, err := r.callJS(r.js.runMacrotask, fn, this, r.vm.NewArray(vals...))
 	r.settle(err)
+}
+
+// callJS calls fn, where user code runs. A Go panic that no native
+// function turned into a JavaScript error (a bug in the runtime, in goja or
+// in goja_nodejs) becomes an ERR_INTERNAL_ASSERTION error, reported like
+// any uncaught error, instead of ending the process; goja's own panics pass
+// through.
+func (r *Runtime) callJS(fn goja.Callable, args ...goja.Value) (v goja.Value, err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			if nodelib.IsGojaPanic(x) {
+				panic(x)
+			}
+			err = &nodeError{Code: "ERR_INTERNAL_ASSERTION", Message: nodelib.InternalErrorMessage(x)}
+		}
+	}()
+	return fn(goja.Undefined(), args...)
 }
 
 // macrotask runs a Go function as a macrotask; it may throw by panicking

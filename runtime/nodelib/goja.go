@@ -11,6 +11,9 @@ import (
 func init() {
 	natives["internal/goja_buffer"] = func(s *libState, module *goja.Object) {
 		buffer.Require(s.rt, module)
+		ctor := module.Get("exports").ToObject(s.rt).Get("Buffer").ToObject(s.rt)
+		guardPanics(s.rt, ctor)
+		guardPanics(s.rt, ctor.Get("prototype").ToObject(s.rt))
 	}
 	natives["internal/goja_url"] = func(s *libState, module *goja.Object) {
 		url.Require(s.rt, module)

@@ -75,6 +75,8 @@ func Register(reg *require.Registry) {
 // Error.captureStackTrace and Error.stackTraceLimit. It also
 // replaces JSON.stringify by one that indents like V8 (goja's adds a level
 // after an empty array or object when a gap is given).
+// JSON.parse refuses texts nested deeper than MaxJSONDepth with a
+// RangeError rather than overflowing the Go stack.
 // It leaves alone what the host provides (console, process, timers,
 // queueMicrotask). Buffer must come from here rather than from goja_nodejs's
 // buffer.Enable, so that fs, crypto and util see the same Buffer class as
@@ -109,6 +111,7 @@ func EnableGlobals(rt *goja.Runtime) {
 		}
 		json.DefineDataProperty("stringify", fixed, goja.FLAG_TRUE, goja.FLAG_FALSE, goja.FLAG_TRUE)
 	}
+	limitJSONParseDepth(rt, json)
 	// V8's Error.captureStackTrace, which many packages call.
 	errorCtor := g.Get("Error").ToObject(rt)
 	if _, ok := goja.AssertFunction(errorCtor.Get("captureStackTrace")); !ok {
@@ -184,8 +187,8 @@ func (s *libState) require(name string) *goja.Object {
 	if m := s.loading[name]; m != nil {
 		return m // a cycle: hand out the partial exports, as Node does
 	}
-	init, ok := natives[name]
-	if !ok {
+	init, native := natives[name]
+	if !native {
 		init = s.jsModule(name)
 	}
 	module := s.rt.NewObject()
@@ -195,6 +198,9 @@ func (s *libState) require(name string) *goja.Object {
 	defer delete(s.loading, name)
 	init(s, module)
 	m := module.Get("exports").ToObject(s.rt)
+	if native {
+		guardPanics(s.rt, m)
+	}
 	s.modules[name] = m
 	return m
 }

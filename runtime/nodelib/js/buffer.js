@@ -3,7 +3,7 @@
 // that npm packages commonly use.
 
 const { Buffer } = internalBinding('goja_buffer');
-const { codedError, invalidArgType } = require('internal/errors');
+const { codedError, invalidArgType, outOfRange } = require('internal/errors');
 const { inspect } = require('internal/inspect');
 
 const codec = internalBinding('codec');
@@ -11,6 +11,14 @@ const codec = internalBinding('codec');
 const kMaxLength = 2 ** 32;
 const INSPECT_MAX_BYTES = 50;
 const proto = Buffer.prototype;
+
+// typedArrayLength is the length of a typed array; for anything else it
+// throws V8's TypeError, as Node's Buffer methods do for a receiver that is
+// not a Buffer. goja_nodejs reads a receiver that is not one as the bytes
+// of its string form, which for Buffer.prototype itself calls toString,
+// which calls goja_nodejs again, forever (+Buffer.prototype never
+// returned).
+const typedArrayLength = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'length').get;
 
 const define = (obj, name, value) =>
   Object.defineProperty(obj, name, { value, writable: true, configurable: true, enumerable: false });
@@ -60,11 +68,27 @@ define(Buffer, 'from', function from(value, encodingOrOffset, length) {
     Object.setPrototypeOf(view, proto);
     return view;
   }
+  if (value !== null && typeof value === 'object' && !(value instanceof ArrayBuffer)) {
+    const primitive = typeof value.valueOf === 'function' ? value.valueOf() : value;
+    if (primitive !== value && primitive !== null && primitive !== undefined) {
+      return from(primitive, encodingOrOffset, length);
+    }
+    if (value.length !== undefined) {
+      // Node's fromArrayLike. goja_nodejs allocates value.length bytes
+      // unchecked: a negative or huge length panicked in Go.
+      if (typeof value.length !== 'number' || !(value.length > 0)) return Buffer.alloc(0);
+      if (value.length > kMaxLength) throw new RangeError(`Invalid typed array length: ${value.length}`);
+      const view = new Uint8Array(value);
+      Object.setPrototypeOf(view, proto);
+      return view;
+    }
+  }
   return gojaFrom.call(Buffer, value, encodingOrOffset, length);
 });
 
 const gojaToString = proto.toString;
 define(proto, 'toString', function toString(encoding, start, end) {
+  typedArrayLength.call(this);
   if (arguments.length === 0) return gojaToString.call(this);
   const enc = normalizeEncoding(encoding);
   if (native.has(enc)) return gojaToString.call(this, enc, start, end);
@@ -95,8 +119,16 @@ define(proto, 'write', function write(string, offset, length, encoding) {
   return bytes.length;
 });
 
+// assertSize is Node's check of a Buffer's size. goja_nodejs checks none:
+// a size of 1e17 panicked in Go and one of 1e10 was allocated.
+function assertSize(size) {
+  if (typeof size !== 'number') throw invalidArgType('size', 'number', size);
+  if (!(size >= 0 && size <= kMaxLength)) throw outOfRange('size', `>= 0 && <= ${kMaxLength}`, size);
+}
+
 const gojaAlloc = Buffer.alloc;
 define(Buffer, 'alloc', function alloc(size, fill, encoding) {
+  assertSize(size);
   const buf = gojaAlloc.call(Buffer, size);
   if (fill !== undefined && fill !== 0 && size > 0) buf.fill(fill, encoding);
   return buf;
@@ -111,7 +143,7 @@ function byteLength(value, encoding) {
 }
 
 function allocUnsafe(size) {
-  if (typeof size !== 'number') throw invalidArgType('size', 'number', size);
+  assertSize(size);
   return Buffer.alloc(size);
 }
 
@@ -134,6 +166,7 @@ define(Buffer, 'compare', compare);
 
 define(Buffer, 'concat', function concat(list, totalLength) {
   if (!Array.isArray(list)) throw invalidArgType('list', 'Array', list);
+  if (list.length === 0) return Buffer.alloc(0);
   if (totalLength === undefined) totalLength = list.reduce((n, b) => n + b.length, 0);
   const out = Buffer.alloc(totalLength);
   let pos = 0;
@@ -213,6 +246,9 @@ define(proto, 'includes', function includes(value, byteOffset, encoding) {
 define(proto, 'fill', function fill(value, offset = 0, end = this.length, encoding) {
   if (typeof offset === 'string') { encoding = offset; offset = 0; end = this.length; }
   if (typeof end === 'string') { encoding = end; end = this.length; }
+  // Node's checks: a range past the end looped over it, byte by byte.
+  checkInteger(offset, 'offset', 0, this.length);
+  checkInteger(end, 'end', 0, this.length);
   const bytes = toBytes(value, encoding);
   if (bytes.length === 0) return Uint8Array.prototype.fill.call(this, 0, offset, end);
   for (let i = offset, j = 0; i < end; i++, j = (j + 1) % bytes.length) this[i] = bytes[j];
@@ -226,6 +262,69 @@ define(proto, 'swap16', function swap16() {
 });
 
 define(proto, 'toLocaleString', proto.toString);
+
+// The checks Node makes of offsets and byte lengths, made before
+// goja_nodejs's methods run: they add the offset to the size unchecked, so
+// an offset of Infinity or 2 ** 63 overflowed and indexed past the buffer,
+// a panic in Go.
+function checkOffset(buf, offset, size) {
+  if (typeof offset !== 'number') throw invalidArgType('offset', 'number', offset);
+  if (Math.floor(offset) !== offset) throw outOfRange('offset', 'an integer', offset);
+  const last = typedArrayLength.call(buf) - size;
+  if (last < 0) throw codedError(RangeError, 'ERR_BUFFER_OUT_OF_BOUNDS', 'Attempt to access memory outside buffer bounds');
+  if (offset < 0 || offset > last) throw outOfRange('offset', `>= 0 and <= ${last}`, offset);
+}
+
+// checkInteger is Node's validateInteger.
+function checkInteger(value, name, min, max) {
+  if (typeof value !== 'number') throw invalidArgType(name, 'number', value);
+  if (!Number.isInteger(value)) throw outOfRange(name, 'an integer', value);
+  if (value < min || value > max) throw outOfRange(name, `>= ${min} && <= ${max}`, value);
+}
+
+function checkByteLength(byteLength) {
+  if (typeof byteLength !== 'number') throw invalidArgType('byteLength', 'number', byteLength);
+  if (Math.floor(byteLength) !== byteLength) throw outOfRange('byteLength', 'an integer', byteLength);
+  if (byteLength < 1 || byteLength > 6) throw outOfRange('byteLength', '>= 1 and <= 6', byteLength);
+}
+
+// Each fixed-size accessor by the size it reads or writes.
+const accessorSizes = {
+  Int8: 1, UInt8: 1, Uint8: 1, Int16BE: 2, Int16LE: 2, UInt16BE: 2, UInt16LE: 2, Uint16BE: 2, Uint16LE: 2,
+  Int32BE: 4, Int32LE: 4, UInt32BE: 4, UInt32LE: 4, Uint32BE: 4, Uint32LE: 4, FloatBE: 4, FloatLE: 4,
+  DoubleBE: 8, DoubleLE: 8, BigInt64BE: 8, BigInt64LE: 8, BigUInt64BE: 8, BigUInt64LE: 8, BigUint64BE: 8, BigUint64LE: 8,
+};
+// A method keeps its name; its length is that of Node's signature.
+function replaceMethod(name, checked) {
+  Object.defineProperty(checked, 'name', { value: name, configurable: true });
+  define(proto, name, checked);
+}
+for (const [kind, size] of Object.entries(accessorSizes)) {
+  const read = proto[`read${kind}`];
+  replaceMethod(`read${kind}`, function (offset = 0) {
+    checkOffset(this, offset, size);
+    return read.call(this, offset);
+  });
+  const write = proto[`write${kind}`];
+  replaceMethod(`write${kind}`, function (value, offset = 0) {
+    checkOffset(this, offset, size);
+    return write.call(this, value, offset);
+  });
+}
+for (const kind of ['IntBE', 'IntLE', 'UIntBE', 'UIntLE', 'UintBE', 'UintLE']) {
+  const read = proto[`read${kind}`];
+  replaceMethod(`read${kind}`, function (offset, byteLength) {
+    checkByteLength(byteLength);
+    checkOffset(this, offset, byteLength);
+    return read.call(this, offset, byteLength);
+  });
+  const write = proto[`write${kind}`];
+  replaceMethod(`write${kind}`, function (value, offset, byteLength) {
+    checkByteLength(byteLength);
+    checkOffset(this, offset, byteLength);
+    return write.call(this, value, offset, byteLength);
+  });
+}
 
 define(proto, inspect.custom, function (recurseTimes, ctx) {
   let str = '';

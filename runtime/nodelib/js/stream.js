@@ -73,24 +73,42 @@ Readable.prototype.push = function push(chunk, encoding) {
     scheduleFlow(this);
     return false;
   }
-  if (!state.objectMode) {
-    if (typeof chunk === 'string') chunk = Buffer.from(chunk, encoding);
-    else if (chunk instanceof Uint8Array && !Buffer.isBuffer(chunk)) chunk = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  chunk = toChunk(state, chunk, encoding);
+  state.reading = false;
+  if (isEmptyChunk(state, chunk)) {
+    // An empty chunk in byte mode is not data, as in Node: it would be
+    // read back as a chunk of nothing instead of null.
+    return state.length < state.highWaterMark;
   }
-  if (state.encoding && Buffer.isBuffer(chunk)) chunk = chunk.toString(state.encoding);
   state.buffer.push(chunk);
   state.length += chunkLength(state, chunk);
-  state.reading = false;
   scheduleFlow(this);
   if (state.flowing !== true && this.listenerCount('readable') > 0) tick(() => this.emit('readable'));
   return state.length < state.highWaterMark;
 };
 
-Readable.prototype.unshift = function unshift(chunk) {
+Readable.prototype.unshift = function unshift(chunk, encoding) {
   const state = this._readableState;
+  chunk = toChunk(state, chunk, encoding);
+  if (isEmptyChunk(state, chunk)) return;
   state.buffer.unshift(chunk);
   state.length += chunkLength(state, chunk);
 };
+
+// toChunk converts what push and unshift are given to what the buffer holds:
+// in byte mode a Buffer, or a string when an encoding is set.
+function toChunk(state, chunk, encoding) {
+  if (!state.objectMode) {
+    if (typeof chunk === 'string') chunk = Buffer.from(chunk, encoding);
+    else if (chunk instanceof Uint8Array && !Buffer.isBuffer(chunk)) chunk = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  }
+  if (state.encoding && Buffer.isBuffer(chunk)) chunk = chunk.toString(state.encoding);
+  return chunk;
+}
+
+function isEmptyChunk(state, chunk) {
+  return !state.objectMode && chunkLength(state, chunk) === 0;
+}
 
 Readable.prototype.setEncoding = function setEncoding(enc) {
   this._readableState.encoding = enc;

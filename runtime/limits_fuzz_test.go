@@ -1,0 +1,93 @@
+package runtime_test
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/intactdev/intact/runtime"
+)
+
+// bufferCalls are the Buffer API calls FuzzJavaScriptLimits makes, each a
+// format taking an offset, a length and an encoding.
+var bufferCalls = []string{
+	"Buffer.alloc(%[2]s, 'ab', %[3]s)",
+	"Buffer.allocUnsafe(%[2]s)",
+	// Lengths up to 2**32 are legitimate and take time in Node too: only
+	// smaller and larger ones are tried.
+	"Buffer.from({ length: Math.abs(%[2]s) > 2**24 && Math.abs(%[2]s) <= 2**32 ? 2**24 : %[2]s, 0: 1 })",
+	"Buffer.concat([Buffer.alloc(3)], %[2]s)",
+	"Buffer.alloc(8).readInt8(%[1]s)",
+	"Buffer.alloc(8).readUInt32BE(%[1]s)",
+	"Buffer.alloc(8).readBigInt64LE(%[1]s)",
+	"Buffer.alloc(8).readDoubleBE(%[1]s)",
+	"Buffer.alloc(8).readIntBE(%[1]s, %[2]s)",
+	"Buffer.alloc(8).writeUIntLE(1, %[1]s, %[2]s)",
+	"Buffer.alloc(8).writeInt16LE(1, %[1]s)",
+	"Buffer.alloc(8).write('xyz', %[1]s, %[2]s, %[3]s)",
+	"Buffer.alloc(8).toString(%[3]s, %[1]s, %[2]s)",
+	"Buffer.alloc(8).fill(%[3]s, %[1]s, %[2]s)",
+	"Buffer.alloc(8).subarray(%[1]s, %[2]s).length",
+	"Buffer.alloc(8).copy(Buffer.alloc(4), %[1]s, %[2]s)",
+	"Buffer.from(%[3]s, %[3]s)",
+	"Buffer.prototype.readInt8.call(%[3]s, %[1]s)",
+	"JSON.parse('['.repeat(%[2]s %% 20001) + ']'.repeat(%[1]s %% 20001))",
+	"JSON.parse(%[3]s)",
+	"(function f(n) { return n > %[1]s ? n : f(n + 1) })(0)",
+	"require('util').inspect(JSON.parse('['.repeat(%[2]s %% 2000) + ']'.repeat(%[2]s %% 2000)), { depth: Infinity }).length",
+}
+
+// FuzzJavaScriptLimits runs Buffer calls with fuzzed offsets, lengths and
+// encodings, JSON.parse of fuzzed nesting and text, and recursion of fuzzed
+// depth: each must give a value or a JavaScript exception, in bounded
+// time, and never a Go panic (which would end the fuzzing process).
+func FuzzJavaScriptLimits(f *testing.F) {
+	for i := range bufferCalls {
+		for _, seed := range []struct {
+			offset, length float64
+			encoding       string
+		}{
+			{0, 1, "utf8"}, {math.Inf(1), 9e15, "hex"}, {-1, -1, "base64"}, {1 << 63, 1e17, "latin1"},
+			{0.5, 1e10, "ucs2"}, {3, 12345, "["},
+		} {
+			f.Add(uint8(i), seed.offset, seed.length, seed.encoding)
+		}
+	}
+	f.Fuzz(func(t *testing.T, call uint8, offset, length float64, encoding string) {
+		code := fmt.Sprintf(bufferCalls[int(call)%len(bufferCalls)], jsNumber(offset), jsNumber(length), strconv.Quote(encoding))
+		done := make(chan result, 1)
+		go func() {
+			done <- run(t, runtime.Config{}, func(rt *runtime.Runtime) int {
+				return rt.Eval("try { "+code+" } catch (e) { if (!(e instanceof Error)) throw e }", false)
+			})
+		}()
+		select {
+		case r := <-done:
+			// goja's call-stack overflow cannot be caught inside the
+			// JavaScript that overflowed: it ends the program as Node's
+			// uncaught RangeError.
+			overflow := r.code == 1 && strings.Contains(r.stderr, "RangeError: Maximum call stack size exceeded")
+			if r.code != 0 && !overflow {
+				t.Fatalf("%s: status %d, stderr:\n%s", code, r.code, r.stderr)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("%s: still running after 30s", code)
+		}
+	})
+}
+
+// jsNumber writes f as a JavaScript number literal (NaN and the infinities
+// included).
+func jsNumber(f float64) string {
+	s := strconv.FormatFloat(f, 'g', -1, 64)
+	switch s {
+	case "+Inf":
+		s = "Infinity"
+	case "-Inf":
+		s = "-Infinity"
+	}
+	return "(" + s + ")"
+}

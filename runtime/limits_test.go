@@ -1,0 +1,120 @@
+package runtime_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/intactdev/intact/runtime"
+)
+
+// evalJS runs code as `node -e` would and returns the outcome.
+func evalJS(t *testing.T, code string) result {
+	t.Helper()
+	return run(t, runtime.Config{}, func(rt *runtime.Runtime) int { return rt.Eval(code, false) })
+}
+
+// TestUnboundedRecursionThrows: recursion without end throws V8's RangeError
+// within the call-stack limit, instead of growing the stack for minutes.
+// Uncaught, it is reported as Node reports it, with status 1. goja's
+// overflow cannot be caught inside the JavaScript that overflowed, but it
+// becomes a catchable RangeError where Go called into JavaScript: here, the
+// require of the module that overflowed.
+func TestUnboundedRecursionThrows(t *testing.T) {
+	if !isolated(t, 60*time.Second) {
+		return
+	}
+	r := evalJS(t, "function f() { f() } f()")
+	if r.code != 1 || !strings.Contains(r.stderr, "RangeError: Maximum call stack size exceeded") {
+		t.Fatalf("status %d, stderr:\n%s", r.code, r.stderr)
+	}
+	a := newApp(t, map[string]string{
+		"main.js": "try { require('./deep.js') } catch (e) { console.log(e.name, e.message) }",
+		"deep.js": "function f(n) { return f(n + 1) + 1 } f(0)",
+	})
+	a.runMain(nil, "main.js").want(t, 0, "RangeError Maximum call stack size exceeded\n")
+}
+
+// TestDeepJSONIsCatchable: JSON nested deeper than nodelib.MaxJSONDepth is
+// a RangeError JavaScript can catch, from JSON.parse and from a .json
+// module, instead of a fatal Go stack overflow; JSON nested a little less
+// deep parses. Before the fix the process died, so the test runs in a
+// child process.
+func TestDeepJSONIsCatchable(t *testing.T) {
+	if !isolated(t, 60*time.Second) {
+		return
+	}
+	evalJS(t, `
+try { JSON.parse('['.repeat(5e6)) } catch (e) { console.log(e.name, e.message) }
+try { JSON.parse({ toString() { return '{"a":'.repeat(2e4) } }) } catch (e) { console.log(e.name, e.message) }
+let v = JSON.parse('[' + '"[\\"{",'.repeat(3e4) + '['.repeat(9000) + ']'.repeat(9001))
+let depth = 0
+while (Array.isArray(v)) { v = v[v.length - 1]; depth++ }
+console.log(depth)
+try { JSON.parse(Symbol()) } catch (e) { console.log(e.name) }
+`).want(t, 0, "RangeError Maximum call stack size exceeded\nRangeError Maximum call stack size exceeded\n9001\nTypeError\n")
+	a := newApp(t, map[string]string{
+		"main.js":   "try { require('./deep.json') } catch (e) { console.log(e.name, e.message) }",
+		"deep.json": strings.Repeat("[", 1<<20),
+	})
+	a.runMain(nil, "main.js").want(t, 0, "RangeError "+a.path("deep.json")+": Maximum call stack size exceeded\n")
+}
+
+// TestBufferBoundsMatchNode: offsets and sizes out of range are Node's
+// errors, with Node 20's codes and messages. Before the fix the offsets
+// panicked in Go (ending the process), Buffer.alloc(1e17) panicked in
+// makeslice and Buffer.alloc(1e10) was allocated, so the test runs in a
+// child process.
+func TestBufferBoundsMatchNode(t *testing.T) {
+	if !isolated(t, 60*time.Second) {
+		return
+	}
+	for code, want := range map[string]string{
+		"Buffer.alloc(4).readInt8(Infinity)":     `RangeError ERR_OUT_OF_RANGE The value of "offset" is out of range. It must be >= 0 and <= 3. Received Infinity`,
+		"Buffer.alloc(4).writeInt8(1, Infinity)": `RangeError ERR_OUT_OF_RANGE The value of "offset" is out of range. It must be >= 0 and <= 3. Received Infinity`,
+		"Buffer.alloc(4).readUInt32BE(2**63)":    `RangeError ERR_OUT_OF_RANGE The value of "offset" is out of range. It must be >= 0 and <= 0. Received 9_223_372_036_854_776_000`,
+		"Buffer.alloc(8).readIntBE(2**63, 2)":    `RangeError ERR_OUT_OF_RANGE The value of "offset" is out of range. It must be >= 0 and <= 6. Received 9_223_372_036_854_776_000`,
+		"Buffer.alloc(8).writeUIntLE(1, -1, 2)":  `RangeError ERR_OUT_OF_RANGE The value of "offset" is out of range. It must be >= 0 and <= 6. Received -1`,
+		"Buffer.alloc(4).readInt8(1.5)":          `RangeError ERR_OUT_OF_RANGE The value of "offset" is out of range. It must be an integer. Received 1.5`,
+		"Buffer.alloc(4).readInt8('1')":          `TypeError ERR_INVALID_ARG_TYPE The "offset" argument must be of type number. Received type string ('1')`,
+		"Buffer.alloc(2).readUInt32BE(0)":        `RangeError ERR_BUFFER_OUT_OF_BOUNDS Attempt to access memory outside buffer bounds`,
+		"Buffer.alloc(8).readIntBE(0, 7)":        `RangeError ERR_OUT_OF_RANGE The value of "byteLength" is out of range. It must be >= 1 and <= 6. Received 7`,
+		"Buffer.alloc(8).readIntBE(0)":           `TypeError ERR_INVALID_ARG_TYPE The "byteLength" argument must be of type number. Received undefined`,
+		"Buffer.alloc(1e17)":                     `RangeError ERR_OUT_OF_RANGE The value of "size" is out of range. It must be >= 0 && <= 4294967296. Received 100_000_000_000_000_000`,
+		"Buffer.alloc(1e10)":                     `RangeError ERR_OUT_OF_RANGE The value of "size" is out of range. It must be >= 0 && <= 4294967296. Received 10_000_000_000`,
+		"Buffer.allocUnsafe(-1)":                 `RangeError ERR_OUT_OF_RANGE The value of "size" is out of range. It must be >= 0 && <= 4294967296. Received -1`,
+		"Buffer.from({ length: 1e17 })":          `RangeError`,
+		"require('buffer').constants.MAX_LENGTH": `4294967296`,
+		"[Buffer.from({ length: -5 }).length, Buffer.alloc(4).readInt8(), Buffer.alloc(4).writeInt8(3, 3), Buffer.prototype.readIntBE.length]": `0,0,4,2`,
+	} {
+		r := evalJS(t, "try { console.log(String("+code+")) } catch (e) { console.log(e.name === 'RangeError' && !e.code ? e.name : `${e.name} ${e.code} ${e.message}`) }")
+		if r.code != 0 || r.stdout != want+"\n" {
+			t.Errorf("%s: status %d, stdout %q, stderr:\n%s\nwant %q", code, r.code, r.stdout, r.stderr, want)
+		}
+	}
+}
+
+// TestNoHangsFromJavaScript: three calls that never returned before the
+// fix, each compared with Node 20. The test runs in a child process, which
+// the old code never let finish.
+func TestNoHangsFromJavaScript(t *testing.T) {
+	if !isolated(t, 120*time.Second) {
+		return
+	}
+	// A receiver that is not a Buffer is V8's TypeError.
+	evalJS(t, "try { +Buffer.prototype } catch (e) { console.log(e.name) }").want(t, 0, "TypeError\n")
+	// An empty chunk in byte mode is no data: read() returns null after it.
+	evalJS(t, `const { Readable } = require('stream')
+const r = new Readable({ read() {} })
+r.push(Buffer.from('ab'))
+r.unshift(Buffer.alloc(0))
+console.log(r.read(), r.read())`).want(t, 0, "<Buffer 61 62> null\n")
+	// depth: Infinity stops where Node's stack would run out (Node's own
+	// test-util-inspect.js asserts these bounds).
+	evalJS(t, `const list = {}
+let head = list
+for (let i = 0; i < 100000; i++) head = head.next = {}
+const s = require('util').inspect(list, { depth: Infinity })
+const n = s.match(/next/g).length
+console.log(n > 500 && n < 10000, s.includes('[Object: Inspection interrupted prematurely. Maximum call stack size exceeded.]'))`).want(t, 0, "true true\n")
+}
