@@ -2,6 +2,7 @@ package linuxsec
 
 import (
 	"bytes"
+	"debug/elf"
 	"os"
 	"path/filepath"
 	"strings"
@@ -101,11 +102,14 @@ func TestExecUnknownFolder(t *testing.T) {
 // FuzzELFInterpreter feeds arbitrary images to the PT_INTERP reader, which
 // must never panic.
 func FuzzELFInterpreter(f *testing.F) {
-	// A real dynamic ELF whole, and cut after its program headers (the
-	// part that names the interpreter), to keep inputs small.
+	// A real dynamic ELF cut after the interpreter's name, its section
+	// header table dropped (it is at the end of the file): the part the
+	// reader reads, 820 bytes for /bin/true on amd64. Not the whole file:
+	// the fuzzer minimises each new input in time quadratic in its length,
+	// and with /bin/true whole (35 KB) among the seeds a 30 s run made 23
+	// executions, all minimising.
 	if data, err := os.ReadFile("/bin/true"); err == nil {
-		f.Add(data)
-		f.Add(data[:min(len(data), 1024)])
+		f.Add(elfHead(data))
 	}
 	f.Add([]byte("\x7fELF"))
 	f.Add([]byte("#!/bin/sh\n"))
@@ -115,4 +119,22 @@ func FuzzELFInterpreter(f *testing.F) {
 			t.Errorf("interpreter %q contains NUL", interp)
 		}
 	})
+}
+
+// elfHead returns a 64-bit ELF image up to the end of its interpreter's
+// name, without section headers; data cut at 1 KB if it is not one.
+func elfHead(data []byte) []byte {
+	head := data[:min(len(data), 1024)]
+	e, err := elf.NewFile(bytes.NewReader(data))
+	if err != nil || e.Class != elf.ELFCLASS64 || len(data) < 64 {
+		return head
+	}
+	for _, p := range e.Progs {
+		if p.Type == elf.PT_INTERP && p.Off+p.Filesz <= uint64(len(data)) {
+			head = bytes.Clone(data[:p.Off+p.Filesz])
+			clear(head[0x28:0x30]) // e_shoff
+			clear(head[0x3c:0x40]) // e_shnum, e_shstrndx
+		}
+	}
+	return head
 }
