@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -19,6 +20,7 @@ import (
 //   - The folder the log is in must be owned by the caller or root and
 //     writable by no one else (group and other write bits clear), sticky bit
 //     or not: in a folder others may add to, they can create the log first.
+//     No symbolic link on the way to it may belong to anyone else.
 //   - The log itself is opened with O_NOFOLLOW (a symbolic link is refused,
 //     never followed), without blocking (a FIFO never blocks the process),
 //     and must then be a regular file owned by the caller with exactly one
@@ -28,12 +30,15 @@ import (
 // a check and the open changes nothing.
 func openEventLog(path string) (*os.File, error) {
 	dir, name := filepath.Split(path)
+	euid := os.Geteuid()
+	if err := checkLinks(dir, euid); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	dirFD, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, &os.PathError{Op: "open", Path: dir, Err: err}
 	}
 	defer unix.Close(dirFD)
-	euid := os.Geteuid()
 	var st unix.Stat_t
 	if err := unix.Fstat(dirFD, &st); err != nil {
 		return nil, &os.PathError{Op: "fstat", Path: dir, Err: err}
@@ -57,6 +62,59 @@ func openEventLog(path string) (*os.File, error) {
 		return nil, err
 	}
 	return os.NewFile(uintptr(fd), path), nil
+}
+
+// maxLinks bounds the symbolic links checkLinks follows, as the kernel's
+// own limit (40) bounds path resolution.
+const maxLinks = 40
+
+// checkLinks resolves the absolute path dir as the kernel would and refuses
+// it when a symbolic link on the way belongs to someone other than root or
+// the caller: such a link, in /tmp say, would choose the folder the log is
+// created in (and a folder root owns, such as /etc, passes the folder
+// checks). A folder that is missing is left for the open to report.
+//
+// The walk is by path, so a folder on the way that others may write to
+// without the sticky bit could still be changed between this check and the
+// open; the checks of the folder and the file opened stand either way.
+func checkLinks(dir string, euid int) error {
+	pending := strings.Split(filepath.Clean(dir), "/")
+	resolved := "/"
+	for links := 0; len(pending) > 0; {
+		name := pending[0]
+		pending = pending[1:]
+		switch name {
+		case "", ".":
+			continue
+		case "..":
+			resolved = filepath.Dir(resolved)
+			continue
+		}
+		next := filepath.Join(resolved, name)
+		var st unix.Stat_t
+		if err := unix.Lstat(next, &st); err != nil {
+			return nil
+		}
+		if st.Mode&unix.S_IFMT != unix.S_IFLNK {
+			resolved = next
+			continue
+		}
+		if uid := int(st.Uid); uid != euid && uid != 0 {
+			return fmt.Errorf("the symbolic link %s on its path is owned by uid %d, who could point it anywhere", next, uid)
+		}
+		if links++; links > maxLinks {
+			return &os.PathError{Op: "resolve", Path: dir, Err: unix.ELOOP}
+		}
+		target, err := os.Readlink(next)
+		if err != nil {
+			return err
+		}
+		if filepath.IsAbs(target) {
+			resolved = "/"
+		}
+		pending = append(strings.Split(target, "/"), pending...)
+	}
+	return nil
 }
 
 // checkEventLogFile checks the open log: a regular file, the caller's, with

@@ -50,6 +50,26 @@ func TestEventLogRefusesPlantedLogs(t *testing.T) {
 			plant: func(t *testing.T, dir, log, target string) { must(t, os.Link(target, log)) },
 			want:  "has 2 links",
 		},
+		"another user's symbolic link to a folder root owns": {
+			// The link sits where the log's folder should be and leads
+			// to a folder that passes every check of its own.
+			plant: func(t *testing.T, dir, log, target string) {
+				must(t, os.Remove(dir))
+				must(t, os.Symlink(filepath.Dir(target), dir))
+				must(t, os.Lchown(dir, otherUID, otherUID))
+			},
+			want: "on its path is owned by uid 65534",
+		},
+		"root's relative link through another user's link": {
+			plant: func(t *testing.T, dir, log, target string) {
+				hop := filepath.Join(filepath.Dir(dir), "hop")
+				must(t, os.Symlink(filepath.Dir(target), hop))
+				must(t, os.Lchown(hop, otherUID, otherUID))
+				must(t, os.Remove(dir))
+				must(t, os.Symlink("./hop", dir))
+			},
+			want: "hop on its path is owned by uid 65534",
+		},
 		"folder owned by another user": {
 			plant: func(t *testing.T, dir, log, target string) { must(t, os.Chown(dir, otherUID, otherUID)) },
 			want:  "is owned by uid 65534, who could replace the log",
