@@ -26,8 +26,9 @@ import (
 //     and must then be a regular file owned by the caller with exactly one
 //     link (a hard link to another file, root's /etc/passwd say, is refused).
 //
-// The checks are made on the descriptors opened, so swapping a path between
-// a check and the open changes nothing.
+// The folder and the log are checked on the descriptors opened, so swapping
+// either between a check and the open changes nothing; only the walk over
+// the symbolic links is by path (see checkLinks).
 func openEventLog(path string) (*os.File, error) {
 	dir, name := filepath.Split(path)
 	euid := os.Geteuid()
