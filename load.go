@@ -9,7 +9,6 @@ import (
 
 	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/enforcer/catalogs"
-	"github.com/intactdev/intact/internal/regularfile"
 )
 
 // LoadOptions say where Load finds policy beyond the system's own.
@@ -123,11 +122,12 @@ func defaultEvents(enforcers []enforcer.Enforcer) (*slog.Logger, error) {
 		if err != nil {
 			return nil, fmt.Errorf("event log (%s): %w", EnvEventLog, err)
 		}
-		// Fail early on a log that cannot be written, and create it
-		// private: events name files and hashes.
-		f, err := regularfile.OpenAppend(path, 0o600)
+		// Fail early, and closed, on a log that cannot be written or
+		// that someone else could have planted or could redirect: a host
+		// asked to log its refusals must not run without a safe log.
+		f, err := openEventLog(path)
 		if err != nil {
-			return nil, fmt.Errorf("event log (%s): %w", EnvEventLog, err)
+			return nil, fmt.Errorf("event log (%s) refused: %w", EnvEventLog, err)
 		}
 		f.Close()
 		handlers = append(handlers, slog.NewJSONHandler(&appendFile{path: path}, nil))
@@ -146,14 +146,16 @@ func defaultEvents(enforcers []enforcer.Enforcer) (*slog.Logger, error) {
 
 // appendFile appends each write to the file at path, opening and closing it
 // every time, so that a Policy holds no descriptor open and a rotated log is
-// recreated. The JSON handler writes each event with one Write call, which
-// O_APPEND keeps whole.
+// recreated. Every open makes openEventLog's checks again: a log that became
+// unsafe after Load gets no more events (the refusals themselves stand).
+// The JSON handler writes each event with one Write call, which O_APPEND
+// keeps whole.
 type appendFile struct {
 	path string
 }
 
 func (a *appendFile) Write(p []byte) (int, error) {
-	f, err := regularfile.OpenAppend(a.path, 0o600)
+	f, err := openEventLog(a.path)
 	if err != nil {
 		return 0, err
 	}

@@ -99,6 +99,21 @@ func TestSystemPolicyPermissions(t *testing.T) {
 		"policy owned by a user": func(dir string) error { return os.Chown(filepath.Join(dir, "policy.xml"), 1000, 1000) },
 		"folder world-writable":  func(dir string) error { return os.Chmod(dir, 0o777) },
 		"folder world-writable even sticky": func(dir string) error {
+			// Others could add a policy or catalogs folder of their own
+			// where root has none, so the sticky bit is no excuse here.
+			return os.Chmod(dir, 0o777|os.ModeSticky)
+		},
+		"empty folder world-writable even sticky": func(dir string) error {
+			// Nothing to read yet, but anyone could create catalogs/.
+			if err := os.RemoveAll(filepath.Join(dir, "catalogs")); err != nil {
+				return err
+			}
+			if err := os.Remove(filepath.Join(dir, "policy.xml")); err != nil {
+				return err
+			}
+			return os.Chmod(dir, 0o777|os.ModeSticky)
+		},
+		"catalogs folder world-writable even sticky": func(dir string) error {
 			// The last element itself may not rely on the sticky bit.
 			return os.Chmod(filepath.Join(dir, "catalogs"), 0o777|os.ModeSticky)
 		},

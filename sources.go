@@ -42,6 +42,21 @@ type sources struct {
 // less policy than was asked for.
 func findSources(systemDir string, opts LoadOptions) (*sources, error) {
 	var src sources
+	// The system folder itself must be root's alone, sticky bit or not:
+	// in a folder where others may add entries, anyone could create the
+	// missing policy or catalogs folder, and Load would refuse to start
+	// every intact process (or, were it accepted, run under their policy).
+	switch _, err := os.Lstat(systemDir); {
+	case err == nil:
+		if _, err := checkSystemPath(systemDir); err != nil {
+			return nil, fmt.Errorf("system folder refused: %w", err)
+		}
+	case errors.Is(err, fs.ErrNotExist):
+		// No system folder: no system policy, no system catalogs.
+		return findAdded(&src, opts)
+	default:
+		return nil, fmt.Errorf("system folder %s: %w", systemDir, err)
+	}
 	policy := filepath.Join(systemDir, systemPolicyName)
 	switch _, err := os.Lstat(policy); {
 	case err == nil:
@@ -83,7 +98,12 @@ func findSources(systemDir string, opts LoadOptions) (*sources, error) {
 	default:
 		return nil, fmt.Errorf("system catalogs %s: %w", catDir, err)
 	}
+	return findAdded(&src, opts)
+}
 
+// findAdded adds to src the policies and catalogs named in opts and the
+// environment.
+func findAdded(src *sources, opts LoadOptions) (*sources, error) {
 	for _, p := range slices.Concat(opts.Policies, splitList(os.Getenv(EnvPolicy))) {
 		abs, err := filepath.Abs(p)
 		if err != nil {
@@ -112,7 +132,7 @@ func findSources(systemDir string, opts LoadOptions) (*sources, error) {
 			}
 		}
 	}
-	return &src, nil
+	return src, nil
 }
 
 // checkSystemPath resolves symbolic links in path and makes sure that only

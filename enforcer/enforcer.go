@@ -126,6 +126,7 @@ const (
 	ReasonDeniedSigner      Reason = "denied-signer"      // listed only in catalogs signed by a denied signer
 	ReasonDeniedByHash      Reason = "denied-by-hash"     // a policy Deny rule names the file's hash
 	ReasonKernelRefused     Reason = "kernel-refused"     // execveat(AT_EXECVE_CHECK) refused the file
+	ReasonUnlinked          Reason = "unlinked-file"      // a descriptor with no path: a memfd, an O_TMPFILE or deleted file
 	ReasonBlockedByPolicy   Reason = "blocked-by-policy"  // WDAC returned BLOCKED
 	ReasonRequireSandbox    Reason = "require-sandbox"    // WDAC returned REQUIRE_SANDBOX, which intact cannot honour
 	ReasonCheckFailed       Reason = "check-failed"       // the check itself failed (fail closed)

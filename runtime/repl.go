@@ -139,9 +139,11 @@ func (r *Runtime) replEval(prg *goja.Program, compileErr error) {
 	if err != nil && !r.exiting {
 		var ie *goja.InterruptedError
 		if !errors.As(err, &ie) {
-			s, ferr := r.js.formatFatal(goja.Undefined(), r.exceptionValue(err))
+			v := r.exceptionValue(err)
+			s, ferr := r.js.formatFatal(goja.Undefined(), v)
 			if ferr == nil {
-				r.writeString(2, "Uncaught "+strings.TrimPrefix(s.String(), "Uncaught ")+"\n")
+				text := escapeIntactMessage(v, s.String())
+				r.writeString(2, "Uncaught "+strings.TrimPrefix(text, "Uncaught ")+"\n")
 			}
 		}
 	}

@@ -732,6 +732,7 @@ func (r *Runtime) printFatal(v goja.Value) {
 	} else if v != nil {
 		text = v.String()
 	}
+	text = escapeIntactMessage(v, text)
 	r.writeString(2, text+"\n")
 }
 

@@ -11,8 +11,27 @@ import (
 	"unicode/utf8"
 )
 
-// maxDepth bounds element nesting; SiPolicy needs six levels.
-const maxDepth = 64
+// Limits on what one policy may hold. Parsing keeps a tree of the whole
+// document, some 160 bytes per element and 70 per attribute, and
+// encoding/xml allocates several times that on the way: without limits a
+// 64 MiB policy of empty elements took 3 GB. With them no policy within
+// MaxFileSize takes more than about 210 MB to parse (measured with crafted
+// policies at each limit). They are far above real policies: Microsoft's
+// block lists hold tens of thousands of hash rules, each one element with
+// three attributes, referenced by one or two elements with one.
+const (
+	// maxDepth bounds element nesting; SiPolicy needs six levels.
+	maxDepth = 64
+	// MaxElements bounds the elements of a policy, known or not.
+	MaxElements = 1 << 18
+	// MaxAttributes bounds the attributes of a policy, namespace
+	// declarations included.
+	MaxAttributes = 1 << 19
+	// MaxRunBytes bounds the bytes between two '>': every start tag, and so
+	// the attributes encoding/xml reads in one go before the limits above
+	// can count them (one tag could otherwise hold millions).
+	MaxRunBytes = 1 << 20
+)
 
 // node is an XML element with the line it starts on.
 type node struct {
@@ -58,6 +77,12 @@ func readTree(data []byte) (*node, error) {
 	if err != nil {
 		return nil, errorAt(1, "%v", err)
 	}
+	if off := longRun(data, MaxRunBytes); off >= 0 {
+		// Name the line where the long tag or text starts.
+		off += len(data[off:]) - len(bytes.TrimLeft(data[off:], " \t\r\n"))
+		return nil, errorAt(1+bytes.Count(data[:off], []byte{'\n'}),
+			"more than %d bytes without a '>' (a tag or text that long is intact's limit for a policy)", MaxRunBytes)
+	}
 	d := xml.NewDecoder(bytes.NewReader(data))
 	d.Strict = true
 	d.CharsetReader = func(label string, r io.Reader) (io.Reader, error) {
@@ -76,6 +101,7 @@ func readTree(data []byte) (*node, error) {
 	}
 	var root *node
 	var stack []*node
+	elements, attributes := 0, 0
 	for {
 		off := d.InputOffset()
 		tok, err := d.Token()
@@ -92,6 +118,14 @@ func readTree(data []byte) (*node, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			n := &node{name: t.Name, attrs: t.Attr, line: lineAt(off)}
+			elements++
+			attributes += len(t.Attr)
+			switch {
+			case elements > MaxElements:
+				return nil, errorAt(n.line, "more than %d elements, intact's limit for a policy", MaxElements)
+			case attributes > MaxAttributes:
+				return nil, errorAt(n.line, "more than %d attributes, intact's limit for a policy", MaxAttributes)
+			}
 			switch {
 			case len(stack) > 0:
 				top := stack[len(stack)-1]
@@ -152,4 +186,20 @@ func toUTF8(data []byte) (out []byte, wasUTF16 bool, err error) {
 		out = utf8.AppendRune(out, r)
 	}
 	return out, true, nil
+}
+
+// longRun returns the offset where data first runs more than limit bytes
+// without a '>', or -1 when it never does.
+func longRun(data []byte, limit int) int {
+	for start := 0; start < len(data); {
+		i := bytes.IndexByte(data[start:], '>')
+		if i < 0 {
+			i = len(data) - start
+		}
+		if i > limit {
+			return start
+		}
+		start += i + 1
+	}
+	return -1
 }

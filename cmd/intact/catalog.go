@@ -160,7 +160,7 @@ not collected below 1 GiB of heap; set GOGC or GOMEMLIMIT to change that.`,
 			if err := writeFileAtomic(output, data); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "%s: %d files, version %d%s\n", output, len(files), version,
+			printf(cmd.ErrOrStderr(), "%s: %d files, version %d%s\n", output, len(files), version,
 				map[bool]string{true: ", signed"}[sign])
 			return nil
 		},
@@ -438,10 +438,10 @@ problem on its own line.`,
 			chains, err := c.Verify(catalog.VerifyOptions{Roots: pool, AllowSHA1: allowSHA1})
 			if err != nil {
 				ok = false
-				fmt.Fprintf(out, "%s: signature: %s\n", args[0], strings.TrimPrefix(err.Error(), "catalog: "))
+				printf(out, "%s: signature: %s\n", args[0], strings.TrimPrefix(err.Error(), "catalog: "))
 			} else {
 				chain := chains[0]
-				fmt.Fprintf(out, "%s: signed by %q, trusted through %q\n", args[0],
+				printf(out, "%s: signed by %q, trusted through %q\n", args[0],
 					chain[0].Subject.String(), chain[len(chain)-1].Subject.String())
 			}
 			if len(args) == 2 {
@@ -460,11 +460,11 @@ problem on its own line.`,
 					{emptyNotVouchedWhy(c), unvouched},
 				} {
 					for _, p := range list.paths {
-						fmt.Fprintf(out, "%s: %s\n", p, list.what)
+						printf(out, "%s: %s\n", p, list.what)
 					}
 				}
 				if report.OK() && len(unvouched) == 0 {
-					fmt.Fprintf(out, "%s: every file matches the catalog\n", args[1])
+					printf(out, "%s: every file matches the catalog\n", args[1])
 				} else {
 					ok = false
 				}

@@ -207,42 +207,42 @@ func (cj *catalogJSON) writeJSON(w io.Writer) error {
 
 func (cj *catalogJSON) writeText(w io.Writer) {
 	kind := map[int]string{1: "SHA-1 members", 2: "SHA-256 members"}[cj.Version]
-	fmt.Fprintf(w, "Catalog:         %s\n", cj.File)
-	fmt.Fprintf(w, "Version:         %d (%s)\n", cj.Version, kind)
-	fmt.Fprintf(w, "List identifier: %s\n", cj.ListIdentifier)
-	fmt.Fprintf(w, "Effective date:  %s\n", cj.EffectiveDate.Format(time.RFC3339))
-	fmt.Fprintf(w, "Signature:       %s\n", cj.Signature)
-	fmt.Fprintf(w, "Attributes:      %d\n", len(cj.Attributes))
+	printf(w, "Catalog:         %s\n", cj.File)
+	printf(w, "Version:         %d (%s)\n", cj.Version, kind)
+	printf(w, "List identifier: %s\n", cj.ListIdentifier)
+	printf(w, "Effective date:  %s\n", cj.EffectiveDate.Format(time.RFC3339))
+	printf(w, "Signature:       %s\n", cj.Signature)
+	printf(w, "Attributes:      %d\n", len(cj.Attributes))
 	writeAttrs(w, "  ", cj.Attributes)
-	fmt.Fprintf(w, "Members:         %d\n", len(cj.Members))
+	printf(w, "Members:         %d\n", len(cj.Members))
 	for _, m := range cj.Members {
 		switch {
 		case m.Compat:
-			fmt.Fprintf(w, "  %s  %s  SHA-1 compatibility entry\n", m.Tag, m.Kind)
+			printf(w, "  %s  %s  SHA-1 compatibility entry\n", m.Tag, m.Kind)
 		case m.Digest == "":
-			fmt.Fprintf(w, "  %s  %s  no digest\n", m.Tag, m.Kind)
+			printf(w, "  %s  %s  no digest\n", m.Tag, m.Kind)
 		default:
-			fmt.Fprintf(w, "  %s  %s  %s %s\n", m.Tag, m.Kind, m.DigestAlgorithm, m.Digest)
+			printf(w, "  %s  %s  %s %s\n", m.Tag, m.Kind, m.DigestAlgorithm, m.Digest)
 		}
 		writeAttrs(w, "      ", m.Attributes)
 	}
-	fmt.Fprintf(w, "Signers:         %d\n", len(cj.Signers))
+	printf(w, "Signers:         %d\n", len(cj.Signers))
 	for i, s := range cj.Signers {
-		fmt.Fprintf(w, "  Signer %d: digest %s", i+1, s.DigestAlgorithm)
+		printf(w, "  Signer %d: digest %s", i+1, s.DigestAlgorithm)
 		if s.SigningTime != nil {
-			fmt.Fprintf(w, ", signed %s", s.SigningTime.Format(time.RFC3339))
+			printf(w, ", signed %s", s.SigningTime.Format(time.RFC3339))
 		}
 		fmt.Fprintln(w)
 		for _, ts := range s.Timestamps {
-			fmt.Fprintf(w, "    Timestamp (%s):", ts.Kind)
+			printf(w, "    Timestamp (%s):", ts.Kind)
 			if ts.Time != nil {
-				fmt.Fprintf(w, " %s", ts.Time.Format(time.RFC3339))
+				printf(w, " %s", ts.Time.Format(time.RFC3339))
 			}
 			if ts.Signer != "" {
-				fmt.Fprintf(w, " by %s", ts.Signer)
+				printf(w, " by %s", ts.Signer)
 			}
 			if ts.Problem != "" {
-				fmt.Fprintf(w, " -- problem: %s", ts.Problem)
+				printf(w, " -- problem: %s", ts.Problem)
 			} else {
 				fmt.Fprint(w, " (matches the signature; the authority's chain is not checked)")
 			}
@@ -252,17 +252,17 @@ func (cj *catalogJSON) writeText(w io.Writer) {
 			fmt.Fprintln(w, "    (signer certificate not embedded)")
 		}
 		for j, c := range s.Chain {
-			fmt.Fprintf(w, "    Certificate %d: %s\n", j+1, c.Subject)
-			fmt.Fprintf(w, "      Issuer:  %s\n", c.Issuer)
-			fmt.Fprintf(w, "      Serial:  %s\n", c.Serial)
-			fmt.Fprintf(w, "      Valid:   %s to %s\n", c.NotBefore.Format(time.RFC3339), c.NotAfter.Format(time.RFC3339))
-			fmt.Fprintf(w, "      SHA-256: %s\n", c.SHA256)
+			printf(w, "    Certificate %d: %s\n", j+1, c.Subject)
+			printf(w, "      Issuer:  %s\n", c.Issuer)
+			printf(w, "      Serial:  %s\n", c.Serial)
+			printf(w, "      Valid:   %s to %s\n", c.NotBefore.Format(time.RFC3339), c.NotAfter.Format(time.RFC3339))
+			printf(w, "      SHA-256: %s\n", c.SHA256)
 		}
 	}
 }
 
 func writeAttrs(w io.Writer, indent string, attrs []attrJSON) {
 	for _, a := range attrs {
-		fmt.Fprintf(w, "%s%s = %s  [%s]\n", indent, a.Name, a.Value, a.Flags)
+		printf(w, "%s%s = %s  [%s]\n", indent, a.Name, a.Value, a.Flags)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"path/filepath"
 
@@ -159,28 +158,28 @@ func denialDetail(d *enforcer.Denial) string {
 
 func printCheck(w io.Writer, r checkResult) {
 	if r.Judged != "" {
-		fmt.Fprintf(w, "%s: judged: %s\n", r.Path, r.Judged)
+		printf(w, "%s: judged: %s\n", r.Path, r.Judged)
 	}
 	switch {
 	case r.Allowed && len(r.Checks) == 0:
-		fmt.Fprintf(w, "%s: allowed (no policy enforces code integrity)\n", r.Path)
+		printf(w, "%s: allowed (no policy enforces code integrity)\n", r.Path)
 	case r.Allowed:
-		fmt.Fprintf(w, "%s: allowed\n", r.Path)
+		printf(w, "%s: allowed\n", r.Path)
 	default:
-		fmt.Fprintf(w, "%s: refused: %s\n", r.Path, r.Error)
+		printf(w, "%s: refused: %s\n", r.Path, r.Error)
 	}
 	for _, c := range r.Checks {
 		switch {
 		case c.Audit:
-			fmt.Fprintf(w, "  %s: audit mode: would be refused: %s: %s\n", c.Enforcer, c.Reason, c.Detail)
+			printf(w, "  %s: audit mode: would be refused: %s: %s\n", c.Enforcer, c.Reason, c.Detail)
 		case !c.Allowed:
-			fmt.Fprintf(w, "  %s: %s: %s\n", c.Enforcer, c.Reason, c.Detail)
+			printf(w, "  %s: %s: %s\n", c.Enforcer, c.Reason, c.Detail)
 		case c.HashRule != "":
-			fmt.Fprintf(w, "  %s: allowed by hash rule %s\n", c.Enforcer, c.HashRule)
+			printf(w, "  %s: allowed by hash rule %s\n", c.Enforcer, c.HashRule)
 		case c.Catalog != "":
-			fmt.Fprintf(w, "  %s: listed in %s, signed by %s, trusted through signer %s\n", c.Enforcer, c.Catalog, c.Certificate, c.Signer)
+			printf(w, "  %s: listed in %s, signed by %s, trusted through signer %s\n", c.Enforcer, c.Catalog, c.Certificate, c.Signer)
 		default:
-			fmt.Fprintf(w, "  %s: allowed\n", c.Enforcer)
+			printf(w, "  %s: allowed\n", c.Enforcer)
 		}
 	}
 }

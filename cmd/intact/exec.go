@@ -34,7 +34,10 @@ and its children. Without CAP_SETPCAP the exec securebits can still be set.
 --allow-exec-under confines execution with Landlock, also without privileges:
 only files beneath the given folders may be executed, by execve and by every
 interpreter's AT_EXECVE_CHECK alike (COMMAND itself and its ELF interpreter
-are granted too). Combine it with --restrict-file so that intact enforces it
+are granted too). Landlock cannot judge code with no path: a memfd passes it,
+for execve too. intact refuses such descriptors under either securebit; set the
+sysctl vm.memfd_noexec=2 so that the kernel refuses them to execve as well.
+Combine --allow-exec-under with --restrict-file so that intact enforces it
 for scripts:
 
   intact exec --restrict-file --deny-interactive --lock -- intact run app.js

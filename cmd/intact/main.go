@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/intactdev/intact/internal/printable"
 	"github.com/spf13/cobra"
 )
 
@@ -63,12 +64,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if errors.As(err, &status) {
 		return int(status)
 	}
-	// Errors from the intact packages already name their origin.
+	// Errors from the intact packages already name their origin. They
+	// quote paths and names from file systems and catalogs: escape them.
 	msg := err.Error()
 	if !strings.HasPrefix(msg, "intact: ") {
 		msg = "intact: " + msg
 	}
-	fmt.Fprintln(stderr, msg)
+	fmt.Fprintln(stderr, printable.Escape(msg))
 	return 1
 }
 

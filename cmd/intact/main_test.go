@@ -9,28 +9,32 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
+// scriptCommands are the commands testscripts may exec besides the
+// system's; files for one OS add theirs in init.
+var scriptCommands = map[string]func(){
+	"intact": func() {
+		// Only the test binary may move the system policy folder.
+		systemDir = os.Getenv("TEST_INTACT_SYSTEM_DIR")
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	},
+	// make-polyglot FILE SCRIPT [CERT-TABLE] writes a PE image that is
+	// also CommonJS (testpe.Polyglot).
+	"make-polyglot": func() {
+		args := append(os.Args[1:], "")
+		if len(args) < 3 {
+			fmt.Fprintln(os.Stderr, "usage: make-polyglot FILE SCRIPT [CERT-TABLE]")
+			os.Exit(2)
+		}
+		if err := os.WriteFile(args[0], testpe.Polyglot(args[1], args[2]), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	},
+}
+
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
-		"intact": func() {
-			// Only the test binary may move the system policy folder.
-			systemDir = os.Getenv("TEST_INTACT_SYSTEM_DIR")
-			os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
-		},
-		// make-polyglot FILE SCRIPT [CERT-TABLE] writes a PE image that
-		// is also CommonJS (testpe.Polyglot).
-		"make-polyglot": func() {
-			args := append(os.Args[1:], "")
-			if len(args) < 3 {
-				fmt.Fprintln(os.Stderr, "usage: make-polyglot FILE SCRIPT [CERT-TABLE]")
-				os.Exit(2)
-			}
-			if err := os.WriteFile(args[0], testpe.Polyglot(args[1], args[2]), 0o644); err != nil {
-				fmt.Fprintln(os.Stderr, err)
-				os.Exit(1)
-			}
-			os.Exit(0)
-		},
-	})
+	testscript.Main(m, scriptCommands)
 }
 
 // TestScripts runs the CLI scripts in testdata/script. Scripts may use

@@ -91,7 +91,7 @@ it with Microsoft's templates or deploy it as a supplemental policy.`,
 			if p.Audit() {
 				mode = "audit"
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: policy %s version %s (%s), %d signer(s), %d hash rule(s)\n",
+			printf(cmd.OutOrStdout(), "wrote %s: policy %s version %s (%s), %d signer(s), %d hash rule(s)\n",
 				o.output, p.PolicyID, p.Version, mode, len(p.Signers), len(p.FileRules))
 			return nil
 		},
@@ -421,9 +421,9 @@ func describeHashes(s *sipolicy.HashSet) []hashReport {
 }
 
 func (r *policyReport) print(w io.Writer) {
-	fmt.Fprintf(w, "policy %s\n", r.File)
+	printf(w, "policy %s\n", r.File)
 	line := func(label, format string, args ...any) {
-		fmt.Fprintf(w, "  %-16s %s\n", label+":", fmt.Sprintf(format, args...))
+		printf(w, "  %-16s %s\n", label+":", fmt.Sprintf(format, args...))
 	}
 	if r.Name != "" {
 		line("name", "%s", r.Name)
@@ -455,25 +455,25 @@ func (r *policyReport) print(w io.Writer) {
 
 	signers := func(title string, list []signerReport) {
 		if len(list) == 0 {
-			fmt.Fprintf(w, "%s: none\n", title)
+			printf(w, "%s: none\n", title)
 			return
 		}
-		fmt.Fprintf(w, "%s:\n", title)
+		printf(w, "%s:\n", title)
 		for _, s := range list {
-			fmt.Fprintf(w, "  %s %q\n", s.ID, s.Name)
+			printf(w, "  %s %q\n", s.ID, s.Name)
 			if s.Hash != "" {
-				fmt.Fprintf(w, "    certificate in the chain with TBS %s %s\n", s.Hash, s.Value)
+				printf(w, "    certificate in the chain with TBS %s %s\n", s.Hash, s.Value)
 			} else {
-				fmt.Fprintf(w, "    %s root %s\n", s.Root, s.Value)
+				printf(w, "    %s root %s\n", s.Root, s.Value)
 			}
 			if s.Publisher != "" {
-				fmt.Fprintf(w, "    signing certificate's common name: %q\n", s.Publisher)
+				printf(w, "    signing certificate's common name: %q\n", s.Publisher)
 			}
 			if len(s.EKUs) > 0 {
-				fmt.Fprintf(w, "    signing certificate's EKUs include: %s\n", strings.Join(s.EKUs, ", "))
+				printf(w, "    signing certificate's EKUs include: %s\n", strings.Join(s.EKUs, ", "))
 			}
 			if s.Note != "" {
-				fmt.Fprintf(w, "    NOT TRUSTED by intact: %s\n", s.Note)
+				printf(w, "    NOT TRUSTED by intact: %s\n", s.Note)
 			}
 		}
 	}
@@ -481,28 +481,28 @@ func (r *policyReport) print(w io.Writer) {
 	signers("denied signers (user mode)", r.DeniedSigners)
 	hashes := func(title string, list []hashReport) {
 		if len(list) == 0 {
-			fmt.Fprintf(w, "%s: none\n", title)
+			printf(w, "%s: none\n", title)
 			return
 		}
-		fmt.Fprintf(w, "%s:\n", title)
+		printf(w, "%s:\n", title)
 		for _, h := range list {
-			fmt.Fprintf(w, "  %s %s %s\n", h.ID, h.Algorithm, h.Hash)
+			printf(w, "  %s %s %s\n", h.ID, h.Algorithm, h.Hash)
 		}
 	}
 	hashes("files allowed by hash", r.AllowedHashes)
 	hashes("files denied by hash", r.DeniedHashes)
-	fmt.Fprintf(w, "settings for app id %q:\n", r.AppID)
+	printf(w, "settings for app id %q:\n", r.AppID)
 	for _, s := range r.Settings {
 		if s.Source == sipolicy.NotSet.String() {
-			fmt.Fprintf(w, "  %-23s not set (false)\n", s.Name+":")
+			printf(w, "  %-23s not set (false)\n", s.Name+":")
 		} else {
-			fmt.Fprintf(w, "  %-23s %v (from %s)\n", s.Name+":", s.Value, s.Source)
+			printf(w, "  %-23s %v (from %s)\n", s.Name+":", s.Value, s.Source)
 		}
 	}
 	if len(r.Ignored) > 0 {
 		fmt.Fprintln(w, "ignored by intact:")
 		for _, n := range r.Ignored {
-			fmt.Fprintf(w, "  %s\n", n)
+			printf(w, "  %s\n", n)
 		}
 	}
 }

@@ -55,7 +55,7 @@ func enforcerSettingList(s enforcer.Settings) []bool {
 func printStatus(w io.Writer, st intact.Status) {
 	fmt.Fprintln(w, "settings:")
 	for i, s := range settingList(st.Settings) {
-		fmt.Fprintf(w, "  %-23s %s\n", settingNames[i]+":", s)
+		printf(w, "  %-23s %s\n", settingNames[i]+":", s)
 	}
 	if len(st.Enforcers) == 0 {
 		fmt.Fprintln(w, "enforcers: none (no policy in force: code runs unchecked)")
@@ -74,12 +74,12 @@ func printStatus(w io.Writer, st intact.Status) {
 }
 
 func printEnforcer(w io.Writer, e intact.EnforcerStatus) {
-	fmt.Fprintf(w, "  %s\n", e.Name)
+	printf(w, "  %s\n", e.Name)
 	if !e.Available {
 		fmt.Fprintln(w, "    unavailable")
 	}
 	if e.PolicyID != "" || e.PolicyVersion != "" {
-		fmt.Fprintf(w, "    policy %s version %s\n", e.PolicyID, e.PolicyVersion)
+		printf(w, "    policy %s version %s\n", e.PolicyID, e.PolicyVersion)
 	}
 	for i, on := range enforcerSettingList(e.Settings) {
 		if !on {
@@ -87,13 +87,13 @@ func printEnforcer(w io.Writer, e intact.EnforcerStatus) {
 		}
 		name := settingNames[i]
 		if from := e.Sources[name]; from != "" {
-			fmt.Fprintf(w, "    %s: on (%s)\n", name, from)
+			printf(w, "    %s: on (%s)\n", name, from)
 		} else {
-			fmt.Fprintf(w, "    %s: on\n", name)
+			printf(w, "    %s: on\n", name)
 		}
 	}
 	for _, d := range e.Details {
-		fmt.Fprintf(w, "    %s\n", d)
+		printf(w, "    %s\n", d)
 	}
 }
 

@@ -131,7 +131,16 @@ func (e *Enforcer) Status() enforcer.Status {
 // it may, or when nothing puts the enforcer in force; otherwise a
 // *enforcer.Denial: ReasonKernelRefused with the errno (EACCES, EPERM or
 // ETXTBSY) when the kernel refuses, ReasonUnavailable when the kernel cannot
-// check, and ReasonCheckFailed when the check itself fails.
+// check, ReasonUnlinked for a descriptor with no link, and ReasonCheckFailed
+// when a check itself fails.
+//
+// A descriptor with no link in any folder — a memfd, an O_TMPFILE file, a
+// deleted file — is refused before the kernel is asked. The kernel would
+// pass a memfd of mode 0777 (Landlock allows everything on the internal
+// mount memfds live on, so --allow-exec-under DIR does not stop it), and a
+// deleted file is no longer beneath the folder a path rule judged: the
+// policies that say which paths may run cannot have judged such code. No
+// policy allows them today.
 func (e *Enforcer) CheckFile(f *os.File, path string) error {
 	if !e.inForce() {
 		return nil
@@ -139,7 +148,14 @@ func (e *Enforcer) CheckFile(f *os.File, path string) error {
 	if e.unavailable != nil {
 		return &enforcer.Denial{Enforcer: Name, Reason: enforcer.ReasonUnavailable, Detail: "the kernel cannot check files", Err: e.unavailable}
 	}
-	err := check(f, path)
+	what, err := unlinked(f)
+	if err != nil {
+		return &enforcer.Denial{Enforcer: Name, Reason: enforcer.ReasonCheckFailed, Detail: "fstat failed", Err: err}
+	}
+	if what != "" {
+		return &enforcer.Denial{Enforcer: Name, Reason: enforcer.ReasonUnlinked, Detail: what + " has no link in any folder, so no path policy judged it"}
+	}
+	err = check(f, path)
 	if err == nil {
 		return nil
 	}

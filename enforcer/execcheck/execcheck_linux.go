@@ -3,6 +3,8 @@ package execcheck
 import (
 	"errors"
 	"os"
+	"strconv"
+	"strings"
 
 	"github.com/intactdev/intact/internal/linuxsec"
 	"golang.org/x/sys/unix"
@@ -43,4 +45,37 @@ func refusal(err error) (string, bool) {
 		return unix.ErrnoName(errno), true
 	}
 	return "", false
+}
+
+// unlinked describes f when it has no link in any folder — "a memfd" or
+// "a deleted or O_TMPFILE file" — and returns "" for a file that has one.
+// The kernel clears a memfd's link count when it makes one (shmem and
+// hugetlbfs alike), so st_nlink == 0 covers memfds, O_TMPFILE files not yet
+// linked and deleted files; the descriptor's /proc link, "/memfd:NAME
+// (deleted)" for a memfd, only names which.
+func unlinked(f *os.File) (string, error) {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return "", err
+	}
+	var st unix.Stat_t
+	var statErr error
+	var link string
+	err = rc.Control(func(fd uintptr) {
+		if statErr = unix.Fstat(int(fd), &st); statErr == nil && st.Nlink == 0 {
+			// Best effort: without /proc the file is refused all the same.
+			link, _ = os.Readlink("/proc/self/fd/" + strconv.Itoa(int(fd)))
+		}
+	})
+	switch {
+	case err != nil:
+		return "", err
+	case statErr != nil:
+		return "", statErr
+	case st.Nlink != 0:
+		return "", nil
+	case strings.HasPrefix(link, "/memfd:"):
+		return "a memfd (" + strings.TrimSuffix(link, " (deleted)") + ")", nil
+	}
+	return "a deleted or O_TMPFILE file", nil
 }
