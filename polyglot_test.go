@@ -6,6 +6,7 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"testing"
 
 	"github.com/intactdev/intact"
@@ -84,6 +85,32 @@ func TestHashRulesByUse(t *testing.T) {
 	for _, read := range []func(string) ([]byte, error){p.ReadCode, p.ReadImage} {
 		if _, err := read(path); err != nil {
 			t.Errorf("without Deny rules: %v", err)
+		}
+	}
+}
+
+// TestAuthenticodeStreamNotScript: the Authenticode SHA-256 of a PE image
+// is the plain SHA-256 of a byte string (the image without its checksum
+// and certificate-table entry), and that string can be a script. A catalog
+// that lists the image (a PE member, version 1 or 2) vouches for the image
+// given to the OS loader, never for that string read as script.
+func TestAuthenticodeStreamNotScript(t *testing.T) {
+	e := newEnv(t)
+	image, stream := testpe.HashedStream("globalThis.CANARY = 'ran'")
+	sums, err := authenticode.Digest(bytes.NewReader(image), int64(len(image)), crypto.SHA256, crypto.SHA1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imagePath, streamPath := e.write("addon.dll", image), e.write("addon.js", stream)
+	for _, version := range []int{1, 2} {
+		cat := e.trustedCatalogOf([]catalog.File{{Path: "addon.dll", Size: int64(len(image)), Kind: catalog.KindPE, SHA256: sums[0], SHA1: sums[1]}},
+			catalog.BuildOptions{Version: version})
+		p, _ := e.load([]string{e.policy("enforce.xml", e.trusting())}, []string{e.write(fmt.Sprintf("v%d.cat", version), cat)})
+		if data, err := p.ReadCode(streamPath); !hasReason(err, enforcer.ReasonNotInCatalog) {
+			t.Errorf("version %d catalog: ReadCode(the hashed stream) = %d bytes, %v; want not-in-catalog", version, len(data), err)
+		}
+		if data, err := p.ReadImage(imagePath); err != nil || !bytes.Equal(data, image) {
+			t.Errorf("version %d catalog: ReadImage(the image) = %d bytes, %v; want the image", version, len(data), err)
 		}
 	}
 }
