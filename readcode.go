@@ -202,7 +202,7 @@ func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byt
 		note(&enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonChanged, Detail: "the file changed while it was checked and read"}, rootSettings)
 	}
 
-	content := enforcer.Content{Path: path, Data: data, SHA256: sum, Image: u == asImage}
+	content := enforcer.Content{Path: path, Data: data, SHA256: sum, File: before, Image: u == asImage}
 	for _, c := range active {
 		if c.content == nil {
 			continue

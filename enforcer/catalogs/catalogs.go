@@ -52,6 +52,7 @@ package catalogs
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -163,7 +164,7 @@ type Verdict struct {
 
 // Explain judges c's bytes as CheckContent does and says why.
 func (e *Enforcer) Explain(c enforcer.Content) Verdict {
-	return e.explain(&digests{data: c.Data, size: int64(len(c.Data)), sha256: c.SHA256, image: c.Image}, c.Path)
+	return e.explain(&digests{data: c.Data, size: int64(len(c.Data)), sha256: c.SHA256, image: c.Image}, c.Path, c.File)
 }
 
 // CheckDigest returns a *enforcer.Denial when no bytes of the given SHA-256
@@ -183,15 +184,17 @@ func (e *Enforcer) CheckDigest(sum [32]byte, size int64) error {
 			return nil
 		}
 	}
-	if v := e.explain(&digests{size: size, sha256: sum}, ""); v.Denial != nil {
+	if v := e.explain(&digests{size: size, sha256: sum}, "", nil); v.Denial != nil {
 		return v.Denial
 	}
 	return nil
 }
 
 // explain judges the file whose digests d are: those of its bytes, or,
-// when d.data is nil, only its SHA-256 and size.
-func (e *Enforcer) explain(d *digests, path string) Verdict {
+// when d.data is nil, only its SHA-256 and size. An empty file is judged
+// by path, and file, the stat of the descriptor it was read from, must be
+// the file at that path (enforcer.Content.File).
+func (e *Enforcer) explain(d *digests, path string, file os.FileInfo) Verdict {
 	if r := matchRule(e.denyHashes, d, true); r != nil {
 		return e.verdict(enforcer.ReasonDeniedByHash, "Deny rule "+ruleName(r))
 	}
@@ -204,7 +207,7 @@ func (e *Enforcer) explain(d *digests, path string) Verdict {
 			unknown = append(unknown, t.String())
 			continue
 		}
-		if !t.cat.lists(d) && (d.size > 0 || !t.cat.listsEmpty(path)) {
+		if !t.cat.lists(d) && (d.size > 0 || !t.cat.listsEmpty(path, file)) {
 			continue
 		}
 		switch t.state {

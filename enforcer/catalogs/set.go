@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/x509"
 	"errors"
+	"os"
 	"runtime"
 	"sync"
 
@@ -145,8 +146,12 @@ func (l *loaded) lists(d *digests) bool {
 }
 
 // listsEmpty reports whether the catalog vouches for an empty file at
-// path (catalog.EmptyFiles): its recorded root joined with the relative
-// path it records is path. Empty content is allowed only this way: were
-// any empty file allowed, emptying a signed module (an authorization
-// check, say) would pass.
-func (l *loaded) listsEmpty(path string) bool { return l.empty.Vouches(path) }
+// path (catalog.EmptyFiles.VouchesFile): its recorded root joined with the
+// relative path it records is path, and the file at path is the one read,
+// whose stat is opened. Empty content is allowed only this way: were any
+// empty file allowed, emptying a signed module (an authorization check,
+// say) would pass, and so would opening another empty file through a
+// path whose clean form is vouched.
+func (l *loaded) listsEmpty(path string, opened os.FileInfo) bool {
+	return l.empty.VouchesFile(path, opened)
+}
