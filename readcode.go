@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/intactdev/intact/authenticode"
 	"github.com/intactdev/intact/enforcer"
 )
 
@@ -35,8 +36,10 @@ const rootName = "intact"
 // FeatureStdin, whether or not code integrity is enforced.
 //
 // The bytes are judged as script, JSON or WebAssembly: by the digests of
-// all of them, whatever the file is called. A host that hands a file to the
-// OS image loader uses ReadImage instead.
+// all of them, whatever the file is called, and bytes that are a PE image
+// (authenticode.IsImage) are refused with enforcer.ReasonImageAsScript, in
+// audit mode too. A host that hands a file to the OS image loader uses
+// ReadImage instead.
 func (p *Policy) ReadCode(path string) ([]byte, error) {
 	return p.read(path, asScript)
 }
@@ -211,6 +214,15 @@ func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byt
 			note(asDenial(c.Name(), err), c.settings)
 		}
 	}
+	if u == asScript && authenticode.IsImage(data) {
+		// No script, JSON or WebAssembly module is a PE image, and the
+		// runtime's refusal of image names (.dll, .exe) misses a link
+		// or copy named .js. Refused in audit mode too: audit finds
+		// the legitimate code a policy would refuse, and this is none.
+		denials = append(denials, &enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonImageAsScript,
+			Detail: "the bytes are a PE image (MZ and PE signatures), which is never run as script"})
+	}
+
 	p.logAudits(path, &sum, audited)
 	if len(denials) > 0 {
 		return nil, p.deny(path, &sum, denials, strict)

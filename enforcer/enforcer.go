@@ -128,6 +128,7 @@ const (
 	ReasonUnreadable        Reason = "unreadable"         // open or read failed while enforcing
 	ReasonChanged           Reason = "changed-while-read" // the file changed between check and read
 	ReasonTooLarge          Reason = "too-large"          // larger than the maximum code size; refused before reading
+	ReasonImageAsScript     Reason = "image-as-script"    // a PE image read to run as script (ReadCode), whatever its name
 	ReasonNotInCatalog      Reason = "not-in-catalog"     // no trusted catalog lists the file's hash
 	ReasonUntrustedSigner   Reason = "untrusted-signer"   // listed only in catalogs whose signer the policy does not allow
 	ReasonDeniedSigner      Reason = "denied-signer"      // listed only in catalogs signed by a denied signer
