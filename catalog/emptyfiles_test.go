@@ -17,17 +17,7 @@ import (
 // or for a relative path that leaves the root.
 func TestEmptyFiles(t *testing.T) {
 	root := t.TempDir()
-	build := func(attrs ...catalog.Attribute) *catalog.Catalog {
-		der, err := catalog.Build([]catalog.File{{Path: "lib/empty.js"}}, catalog.BuildOptions{Time: time.Unix(0, 0), Attributes: attrs})
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := catalog.Parse(der)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
+	build := func(attrs ...catalog.Attribute) *catalog.Catalog { return emptyFileCatalog(t, attrs...) }
 	c := build(catalog.NewAttribute(catalog.RootAttribute, root), catalog.NewAttribute("FilePath", "../outside.js"))
 	if c.Root() != root {
 		t.Errorf("Root() = %q, want %q", c.Root(), root)
@@ -91,16 +81,7 @@ func TestEmptyFilesVouchesFile(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(dir, "elsewhere", "sub"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	der, err := catalog.Build([]catalog.File{{Path: "lib/empty.js"}}, catalog.BuildOptions{Time: time.Unix(0, 0),
-		Attributes: []catalog.Attribute{catalog.NewAttribute(catalog.RootAttribute, root)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := catalog.Parse(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	empty := c.EmptyFiles()
+	empty := emptyFileCatalog(t, catalog.NewAttribute(catalog.RootAttribute, root)).EmptyFiles()
 	for path, want := range map[string]bool{
 		filepath.Join(root, "lib", "empty.js"):                        true,
 		filepath.Join(dir, "current", "lib", "empty.js"):              true,  // the tree through a link to its root
@@ -125,4 +106,19 @@ func TestEmptyFilesVouchesFile(t *testing.T) {
 	if empty.VouchesFile(filepath.Join(root, "lib", "empty.js"), other) {
 		t.Error("VouchesFile vouches for another file opened by the vouched path")
 	}
+}
+
+// emptyFileCatalog returns the parsed catalog of one empty file,
+// lib/empty.js, with the catalog attributes attrs.
+func emptyFileCatalog(t *testing.T, attrs ...catalog.Attribute) *catalog.Catalog {
+	t.Helper()
+	der, err := catalog.Build([]catalog.File{{Path: "lib/empty.js"}}, catalog.BuildOptions{Time: time.Unix(0, 0), Attributes: attrs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := catalog.Parse(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -26,28 +26,8 @@ const (
 // leaves out: two polyglots with the same script and different certificate
 // tables have the same Authenticode digest and different bytes.
 func Polyglot(script, certTable string) []byte {
-	var b bytes.Buffer
-	b.WriteString("MZ=1/*")
-	b.Write(make([]byte, peOffset-b.Len()))
-	binary.LittleEndian.PutUint32(b.Bytes()[0x3c:], peOffset) // e_lfanew
-	b.WriteString("PE\x00\x00")
-	coff := make([]byte, 20)
-	binary.LittleEndian.PutUint16(coff[0:], 0x14c) // i386
-	binary.LittleEndian.PutUint16(coff[16:], optionalSize)
-	binary.LittleEndian.PutUint16(coff[18:], 0x2102) // executable, 32-bit, DLL
-	b.Write(coff)
-	optional := make([]byte, optionalSize)
-	binary.LittleEndian.PutUint16(optional[0:], 0x10b) // PE32
-	binary.LittleEndian.PutUint32(optional[92:], 5)    // NumberOfRvaAndSizes
-	b.Write(optional)
-	b.WriteString("*/\n" + script + "\n/*")
-	for b.Len()%8 != 0 {
-		b.WriteByte(' ')
-	}
-	image := b.Bytes()
-	if bytes.Contains(image[:headersEnd], []byte("*/")) {
-		panic("testpe: the headers close the comment that hides them")
-	}
+	// The image ends in an open comment that the table closes.
+	image := scriptImage(script, "/*")
 	table := "*/\n" + certTable + "\n"
 	for len(table)%8 != 0 {
 		table += " "
@@ -69,6 +49,21 @@ const checksumOffset = optionalOffset + 64
 // the headers: a catalog or Allow rule that lists the image by its
 // Authenticode digest must not vouch for the stream, saved as a script.
 func HashedStream(script string) (image, stream []byte) {
+	image = scriptImage(script, "//")
+	// As a file, the image closes the comment in its checksum and then
+	// has an unbalanced ")(": a syntax error.
+	copy(image[checksumOffset:], "*/)(")
+	stream = append(stream, image[:checksumOffset]...)
+	stream = append(stream, image[checksumOffset+4:certDirOffset]...)
+	stream = append(stream, image[certDirOffset+8:]...)
+	return image, stream
+}
+
+// scriptImage returns a minimal PE32 image whose bytes are CommonJS: the
+// headers sit in a block comment opened after "MZ" (which the script
+// assigns) and closed after them, script follows, then a line with end,
+// then spaces up to a multiple of 8 bytes. It has no certificate table.
+func scriptImage(script, end string) []byte {
 	var b bytes.Buffer
 	b.WriteString("MZ=1/*")
 	b.Write(make([]byte, peOffset-b.Len()))
@@ -83,19 +78,13 @@ func HashedStream(script string) (image, stream []byte) {
 	binary.LittleEndian.PutUint16(optional[0:], 0x10b) // PE32
 	binary.LittleEndian.PutUint32(optional[92:], 5)    // NumberOfRvaAndSizes
 	b.Write(optional)
-	b.WriteString("*/\n" + script + "\n//")
+	b.WriteString("*/\n" + script + "\n" + end)
 	for b.Len()%8 != 0 {
 		b.WriteByte(' ')
 	}
-	image = b.Bytes()
+	image := b.Bytes()
 	if bytes.Contains(image[:headersEnd], []byte("*/")) {
 		panic("testpe: the headers close the comment that hides them")
 	}
-	// As a file, the image closes the comment in its checksum and then
-	// has an unbalanced ")(": a syntax error.
-	copy(image[checksumOffset:], "*/)(")
-	stream = append(stream, image[:checksumOffset]...)
-	stream = append(stream, image[checksumOffset+4:certDirOffset]...)
-	stream = append(stream, image[certDirOffset+8:]...)
-	return image, stream
+	return image
 }
