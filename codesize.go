@@ -20,6 +20,12 @@ import (
 // one.
 const DefaultMaxCodeSize = 256 << 20
 
+// MaxCodeSizeLimit is the largest maximum code size intact accepts: 4 GiB,
+// the most buffer.constants.MAX_LENGTH lets Node.js hold and sixteen times
+// the default. ParseCodeSize refuses larger values, and a larger
+// Config.MaxCodeSize counts as this limit.
+const MaxCodeSizeLimit = 4 << 30
+
 // EnvMaxCodeSize names the environment variable that sets the maximum code
 // size for Load: a number of bytes, or of KiB, MiB or GiB with that suffix
 // ("512MiB"). It is an availability limit, not a policy: whatever its
@@ -34,7 +40,8 @@ const EnvMaxCodeSize = "INTACT_MAX_CODE_SIZE"
 const streamThreshold = 1 << 20
 
 // ParseCodeSize parses a maximum code size as EnvMaxCodeSize takes it: a
-// positive number of bytes, or of KiB, MiB or GiB with that suffix.
+// positive number of bytes, or of KiB, MiB or GiB with that suffix, at most
+// MaxCodeSizeLimit.
 func ParseCodeSize(s string) (int64, error) {
 	number, unit := s, int64(1)
 	for _, u := range []struct {
@@ -47,8 +54,11 @@ func ParseCodeSize(s string) (int64, error) {
 		}
 	}
 	n, err := strconv.ParseInt(number, 10, 64)
-	if err != nil || n <= 0 || n > (1<<62)/unit {
+	if err != nil || n <= 0 {
 		return 0, fmt.Errorf("maximum code size %q: want a positive number of bytes, optionally with a KiB, MiB or GiB suffix", s)
+	}
+	if n > MaxCodeSizeLimit/unit {
+		return 0, fmt.Errorf("maximum code size %q: more than the limit of 4GiB (%d bytes)", s, int64(MaxCodeSizeLimit))
 	}
 	return n * unit, nil
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/intactdev/intact"
@@ -46,6 +47,25 @@ func TestTooLarge(t *testing.T) {
 	}
 }
 
+// TestMaxCodeSizeCapped: a host's MaxCodeSize above MaxCodeSizeLimit
+// counts as the limit: a sparse file of 5 GiB is refused unread.
+func TestMaxCodeSizeCapped(t *testing.T) {
+	e := newEnv(t)
+	path := e.write("huge.js", nil)
+	if err := os.Truncate(path, 5<<30); err != nil {
+		t.Skip("no sparse files here:", err)
+	}
+	_, spec, cats := withTrusted(e, trustedCode)
+	p, _ := e.loadOpts(intact.LoadOptions{Policies: []string{e.policy("policy.xml", spec)}, Catalogs: cats, SystemDir: e.path("none"), MaxCodeSize: 8 << 30})
+	var err error
+	if n := allocated(func() { _, err = p.ReadCode(path) }); n > 1<<20 {
+		t.Errorf("refusing allocated %d bytes", n)
+	}
+	if !hasReason(err, enforcer.ReasonTooLarge) {
+		t.Errorf("MaxCodeSize 8 GiB, a 5 GiB file: %v, want too-large", err)
+	}
+}
+
 // TestMaxCodeSizeConfigured: hosts set the maximum with
 // LoadOptions.MaxCodeSize (Config.MaxCodeSize), operators with
 // INTACT_MAX_CODE_SIZE; a file of exactly the maximum passes.
@@ -71,19 +91,26 @@ func TestMaxCodeSizeConfigured(t *testing.T) {
 	if _, err := load(size).ReadCode(path); err != nil {
 		t.Errorf("LoadOptions.MaxCodeSize wins over %s: %v", intact.EnvMaxCodeSize, err)
 	}
-	t.Setenv(intact.EnvMaxCodeSize, "lots")
-	if _, err := intact.Load(intact.LoadOptions{Policies: policies, SystemDir: e.path("none")}); err == nil {
-		t.Errorf("%s=lots: Load succeeded; want an error", intact.EnvMaxCodeSize)
+	for _, bad := range []string{"lots", "8GiB"} {
+		t.Setenv(intact.EnvMaxCodeSize, bad)
+		_, err := intact.Load(intact.LoadOptions{Policies: policies, SystemDir: e.path("none")})
+		if err == nil || !strings.Contains(err.Error(), intact.EnvMaxCodeSize) {
+			t.Errorf("%s=%s: Load: %v; want an error naming the variable", intact.EnvMaxCodeSize, bad, err)
+		}
 	}
 }
 
 func TestParseCodeSize(t *testing.T) {
-	for in, want := range map[string]int64{"1": 1, "4096": 4096, "2KiB": 2 << 10, "256MiB": 256 << 20, "1GiB": 1 << 30} {
+	for in, want := range map[string]int64{"1": 1, "4096": 4096, "2KiB": 2 << 10, "256MiB": 256 << 20, "1GiB": 1 << 30,
+		"4GiB": 4 << 30, "4096MiB": 4 << 30, "4294967296": 4 << 30} {
 		if got, err := intact.ParseCodeSize(in); err != nil || got != want {
 			t.Errorf("ParseCodeSize(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "0", "-1", "1MB", "MiB", "1.5GiB", "9223372036854775807GiB"} {
+	// Above MaxCodeSizeLimit (4 GiB) too: a buffer of that size is more
+	// than any runtime can run.
+	for _, in := range []string{"", "0", "-1", "1MB", "MiB", "1.5GiB", "9223372036854775807GiB",
+		"4294967297", "4194305KiB", "4097MiB", "5GiB", "4611686018427387904"} {
 		if got, err := intact.ParseCodeSize(in); err == nil {
 			t.Errorf("ParseCodeSize(%q) = %d; want an error", in, got)
 		}

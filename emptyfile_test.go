@@ -1,6 +1,7 @@
 package intact_test
 
 import (
+	"os"
 	"runtime"
 	"testing"
 
@@ -60,5 +61,34 @@ func TestEmptyFiles(t *testing.T) {
 	p, _ = e.load([]string{e.policy("policy.xml", e.trusting())}, []string{rootless})
 	if _, err := p.ReadCode(e.write("app/lib/empty.js", nil)); !hasReason(err, enforcer.ReasonNotInCatalog) {
 		t.Errorf("empty file under a catalog without a root: %v, want not-in-catalog", err)
+	}
+}
+
+// TestEmptyFileThroughLinks: an empty file runs only when the path asked
+// for, cleaned, is the recorded one and names the file opened. A path is
+// cleaned textually but opened through symbolic links, so
+// app/lib/L/../empty.js, with L a link to a folder elsewhere, is judged as
+// app/lib/empty.js but opens the empty.js beside that folder.
+func TestEmptyFileThroughLinks(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symbolic links need privileges on Windows")
+	}
+	e := newEnv(t)
+	cat := e.trustedCatalogOf([]catalog.File{{Path: "lib/empty.js"}}, catalog.BuildOptions{Attributes: []catalog.Attribute{
+		catalog.NewAttribute(catalog.RootAttribute, e.path("app")),
+	}})
+	p, _ := e.load([]string{e.policy("policy.xml", e.trusting())}, []string{e.write("app.cat", cat)})
+	e.write("app/lib/empty.js", nil)
+	e.write("elsewhere/empty.js", nil)
+	e.write("elsewhere/dir/placeholder", nil)
+	if err := os.Symlink(e.path("elsewhere/dir"), e.path("app/lib/L")); err != nil {
+		t.Fatal(err)
+	}
+	dotdot := e.path("app/lib/L") + "/../empty.js"
+	if _, err := p.ReadCode(dotdot); !hasReason(err, enforcer.ReasonNotInCatalog) {
+		t.Errorf("ReadCode(%s), which opens elsewhere/empty.js: %v, want not-in-catalog", dotdot, err)
+	}
+	if _, err := p.ReadCode(e.path("app/lib/empty.js")); err != nil {
+		t.Errorf("the recorded empty file: %v", err)
 	}
 }

@@ -57,7 +57,8 @@ type Config struct {
 	// MaxCodeSize is the largest file, in bytes, that ReadCode and
 	// ReadImage read while code integrity is enforced; a larger one is
 	// refused with enforcer.ReasonTooLarge before any byte is read, in
-	// audit mode too. Zero means DefaultMaxCodeSize.
+	// audit mode too. Zero means DefaultMaxCodeSize; a value above
+	// MaxCodeSizeLimit counts as that limit.
 	MaxCodeSize int64
 }
 
@@ -98,6 +99,7 @@ func New(cfg Config) *Policy {
 	if p.maxCodeSize <= 0 {
 		p.maxCodeSize = DefaultMaxCodeSize
 	}
+	p.maxCodeSize = min(p.maxCodeSize, MaxCodeSizeLimit)
 	for _, e := range cfg.Enforcers {
 		s := e.Settings()
 		st := e.Status()

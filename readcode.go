@@ -4,9 +4,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 
+	"github.com/intactdev/intact/authenticode"
 	"github.com/intactdev/intact/enforcer"
 )
 
@@ -23,10 +25,15 @@ const rootName = "intact"
 // and content enforcers judge the bytes read. Non-regular files are refused
 // without being read, in audit mode too, and so are files larger than the
 // maximum code size (Config.MaxCodeSize), with enforcer.ReasonTooLarge. A
-// large file (over 1 MiB) that an enforcer can refuse by its digest alone
-// (enforcer.DigestChecker) is hashed from the descriptor first and refused
-// without its bytes being held; the bytes read afterwards must have the
-// same digest. Nothing is cached between calls.
+// large file (over 1 MiB) is hashed from the descriptor first when an
+// enforcer whose denials are enforced, not audited, can refuse it by its
+// digest alone (enforcer.DigestChecker); if one does, it is refused without
+// its bytes being held, and otherwise the bytes read afterwards must have
+// the same digest. An enforcer that cannot tell by digest alone (the
+// catalogs enforcer with SHA-1 Allow rules or a trusted version 1 catalog)
+// judges the bytes once read. A file that changed while it was read, its
+// size included, is refused with enforcer.ReasonChanged, in audit mode
+// too. Nothing is cached between calls.
 //
 // When the policy disables interactive mode, a path that names a pipe, a
 // FIFO, a terminal, a socket or a device (/dev/stdin, /proc/self/fd/0, a
@@ -35,8 +42,10 @@ const rootName = "intact"
 // FeatureStdin, whether or not code integrity is enforced.
 //
 // The bytes are judged as script, JSON or WebAssembly: by the digests of
-// all of them, whatever the file is called. A host that hands a file to the
-// OS image loader uses ReadImage instead.
+// all of them, whatever the file is called, and bytes that are a PE image
+// (authenticode.IsImage) are refused with enforcer.ReasonImageAsScript, in
+// audit mode too. A host that hands a file to the OS image loader uses
+// ReadImage instead.
 func (p *Policy) ReadCode(path string) ([]byte, error) {
 	return p.read(path, asScript)
 }
@@ -120,7 +129,6 @@ func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byt
 	var denials []*enforcer.Denial
 	var audited []*enforcer.Denial
 	// note files a denial as enforced or audited by its enforcer's settings.
-	// Denials intact makes itself are enforced if any enforcer enforces.
 	note := func(d *enforcer.Denial, s enforcer.Settings) {
 		if d == nil {
 			return
@@ -131,7 +139,6 @@ func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byt
 			denials = append(denials, d)
 		}
 	}
-	rootSettings := enforcer.Settings{Audit: !p.anyEnforced()}
 	active := p.active(strict)
 
 	// refuse refuses the file for d, even in audit mode: d says there are
@@ -199,10 +206,15 @@ func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byt
 	sum := sha256.Sum256(data)
 	after, err := f.Stat()
 	if err != nil || !unchanged(before, after) || int64(len(data)) != before.Size() || (streamed != nil && *streamed != sum) {
-		note(&enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonChanged, Detail: "the file changed while it was checked and read"}, rootSettings)
+		// Refused in audit mode too: the bytes read are not the file
+		// the checks saw, perhaps a prefix of it (a /proc file whose
+		// stat says 0 bytes yields one), and letting them run would
+		// run what nobody wrote.
+		denials = append(denials, &enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonChanged,
+			Detail: fmt.Sprintf("the file changed while it was checked and read (%d bytes by fstat, %d read)", before.Size(), len(data))})
 	}
 
-	content := enforcer.Content{Path: path, Data: data, SHA256: sum, Image: u == asImage}
+	content := enforcer.Content{Path: path, Data: data, SHA256: sum, File: before, Image: u == asImage}
 	for _, c := range active {
 		if c.content == nil {
 			continue
@@ -211,6 +223,15 @@ func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byt
 			note(asDenial(c.Name(), err), c.settings)
 		}
 	}
+	if u == asScript && authenticode.IsImage(data) {
+		// No script, JSON or WebAssembly module is a PE image, and the
+		// runtime's refusal of image names (.dll, .exe) misses a link
+		// or copy named .js. Refused in audit mode too: audit finds
+		// the legitimate code a policy would refuse, and this is none.
+		denials = append(denials, &enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonImageAsScript,
+			Detail: "the bytes are a PE image (MZ and PE signatures), which is never run as script"})
+	}
+
 	p.logAudits(path, &sum, audited)
 	if len(denials) > 0 {
 		return nil, p.deny(path, &sum, denials, strict)
@@ -296,14 +317,32 @@ func asDenial(name string, err error) *enforcer.Denial {
 // more: a file that grew is then longer than its size, which the caller
 // refuses, without reading whatever it grew by. A file whose stat says 0
 // bytes but has content (as files in /proc do) is refused the same way.
+// Up to readChunk bytes are allocated at once; a larger file's buffer grows
+// as its bytes arrive, so a file that claims a large size and ends early
+// costs what it holds, not what it claims.
 func readAll(f *os.File, size int64) ([]byte, error) {
-	buf := make([]byte, size+1)
-	n, err := io.ReadFull(f, buf)
-	if err == io.ErrUnexpectedEOF || err == io.EOF {
-		err = nil
+	buf := make([]byte, 0, min(size+1, readChunk))
+	for int64(len(buf)) <= size {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(size+1, int64(cap(buf))*2))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	return buf[:n], err
+	return buf, nil
 }
+
+// readChunk is the most readAll allocates before bytes arrive: 16 MiB,
+// more than nearly every script, so most are read into one buffer.
+const readChunk = 16 << 20
 
 func hexSum(sum *[32]byte) string {
 	if sum == nil {

@@ -55,6 +55,19 @@ import (
 // the whole file applies instead of the Authenticode digest.
 var ErrNotPE = errors.New("not a PE image")
 
+// IsImage reports whether data is a PE image by the test Digest makes: an
+// "MZ" DOS header whose e_lfanew field points at a "PE\0\0" signature
+// within data. Such bytes are what the OS image loader maps; no script,
+// JSON or WebAssembly module has them (a DOS header is 64 bytes, mostly
+// binary, and the signature holds two NUL bytes).
+func IsImage(data []byte) bool {
+	if len(data) < dosHeaderSize || data[0] != 'M' || data[1] != 'Z' {
+		return false
+	}
+	peOff := int64(binary.LittleEndian.Uint32(data[lfanewOffset:]))
+	return peOff+4 <= int64(len(data)) && string(data[peOff:peOff+4]) == "PE\x00\x00"
+}
+
 // Offsets and sizes from the PE/COFF specification.
 const (
 	dosHeaderSize     = 64

@@ -458,3 +458,33 @@ func TestHashArguments(t *testing.T) {
 		t.Error("unlinked MD4: no error")
 	}
 }
+
+// TestIsImage: IsImage agrees with Digest on what is a PE image, and a
+// header pointing past the end or at other bytes is not one.
+func TestIsImage(t *testing.T) {
+	image := make([]byte, 0x80)
+	copy(image, "MZ")
+	binary.LittleEndian.PutUint32(image[0x3c:], 0x40)
+	copy(image[0x40:], "PE\x00\x00")
+	pastEnd := bytes.Clone(image)
+	binary.LittleEndian.PutUint32(pastEnd[0x3c:], 0x7e)
+	for name, tt := range map[string]struct {
+		data []byte
+		want bool
+	}{
+		"MZ and PE signatures":       {image, true},
+		"signature past the end":     {pastEnd, false},
+		"no PE signature":            {append([]byte("MZ"), make([]byte, 0x80)...), false},
+		"script that starts with MZ": {[]byte("MZ = 1;" + strings.Repeat(" ", 100)), false},
+		"shorter than a DOS header":  {[]byte("MZ"), false},
+		"empty":                      {nil, false},
+	} {
+		if got := authenticode.IsImage(tt.data); got != tt.want {
+			t.Errorf("%s: IsImage = %v, want %v", name, got, tt.want)
+		}
+		_, err := authenticode.Digest(bytes.NewReader(tt.data), int64(len(tt.data)), crypto.SHA256)
+		if !tt.want && !errors.Is(err, authenticode.ErrNotPE) {
+			t.Errorf("%s: Digest does not say ErrNotPE: %v", name, err)
+		}
+	}
+}

@@ -120,6 +120,14 @@ func TestIndex(t *testing.T) {
 	if m, ok := x.Lookup(crypto.SHA256, pe); !ok || m.Kind != catalog.KindPE {
 		t.Errorf("PE member: %v %v", m, ok)
 	}
+	if m, ok := x.LookupKind(crypto.SHA256, pe, catalog.KindPE); !ok || m.Kind != catalog.KindPE {
+		t.Errorf("PE member by kind: %v %v", m, ok)
+	}
+	// A PE member's digest is an Authenticode digest: no file's exact
+	// bytes are listed by it.
+	if m, ok := x.LookupKind(crypto.SHA256, pe, catalog.KindFlat); ok {
+		t.Errorf("PE member found as a flat one: %s", m.TagString())
+	}
 	for _, miss := range []struct {
 		h crypto.Hash
 		d []byte

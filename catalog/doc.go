@@ -8,7 +8,8 @@
 // and catalogs made by Windows are read here.
 //
 //   - [Parse] reads a catalog; [Catalog.Index] builds a digest lookup for
-//     enforcement.
+//     enforcement, by member kind ([Index.LookupKind]): a PE member's
+//     Authenticode digest is the plain digest of other bytes.
 //   - [HashTree] and [HashFiles] hash a directory tree or a list of files
 //     the way New-FileCatalog does; [Build] writes an unsigned catalog from
 //     the result.

@@ -82,6 +82,13 @@ type Content struct {
 	Path   string   // the path the caller asked for
 	Data   []byte   // the exact bytes that will run
 	SHA256 [32]byte // SHA-256 of Data, computed once by the caller
+	// File is the fstat of the descriptor Data was read from, or nil when
+	// the bytes did not come from an open file. Path is the name the
+	// caller gave, which need not name that file: with "dir/link/.."
+	// cleaned textually, or a link swapped since. An enforcer that
+	// vouches for content by path (empty files, which catalogs record by
+	// path) must check that the file at Path is File (os.SameFile).
+	File os.FileInfo
 	// Image is set when the host hands Data to the OS image loader
 	// (dlopen, LoadLibrary) and never to a script engine (intact's
 	// Policy.ReadImage). Only then may a PE image be vouched for by its
@@ -121,6 +128,7 @@ const (
 	ReasonUnreadable        Reason = "unreadable"         // open or read failed while enforcing
 	ReasonChanged           Reason = "changed-while-read" // the file changed between check and read
 	ReasonTooLarge          Reason = "too-large"          // larger than the maximum code size; refused before reading
+	ReasonImageAsScript     Reason = "image-as-script"    // a PE image read to run as script (ReadCode), whatever its name
 	ReasonNotInCatalog      Reason = "not-in-catalog"     // no trusted catalog lists the file's hash
 	ReasonUntrustedSigner   Reason = "untrusted-signer"   // listed only in catalogs whose signer the policy does not allow
 	ReasonDeniedSigner      Reason = "denied-signer"      // listed only in catalogs signed by a denied signer

@@ -22,7 +22,8 @@
 // PE image (.exe, .dll, .sys and the like), is checked as script and then refused
 // (ERR_DLOPEN_FAILED): native code cannot be loaded, and an image is never run as
 // script, even when its bytes also parse as JavaScript. The extension is that of the
-// real path, so a .js link to a .dll is refused too. A .wasm module runs in
+// real path, so a .js link to a .dll is refused too; a copy or hard link named .js
+// is refused by ReadCode, which refuses the bytes of any PE image (image-as-script). A .wasm module runs in
 // wazero's interpreter, which maps no executable memory.
 //
 // Code that is not a file is gated too: Eval and REPL ask

@@ -38,16 +38,28 @@ func (r *Runtime) requireFrom(parent *goja.Object, request string, esm bool) goj
 	if isBuiltin(request) {
 		return r.requireBuiltin(request)
 	}
-	filename, err := r.resolveFrom(parent, request, esm)
+	f, err := r.resolveLinked(parent, request, esm)
 	if err != nil {
 		r.throw(err)
 	}
-	if cached := r.js.cache.Get(filename); cached != nil {
+	if cached := r.js.cache.Get(f.file); cached != nil {
 		if obj, ok := cached.(*goja.Object); ok {
+			if r.emptyModules[f.file] && f.link != "" {
+				// An empty module is vouched for by path: reached
+				// through a link, it is judged at the link's path
+				// again, as a first load would judge it.
+				if _, err := r.readCode(f); err != nil {
+					r.throw(err)
+				}
+			}
 			return obj.Get("exports")
 		}
 	}
-	mod, err := r.loadModule(filename, parent, nil, false)
+	src, err := r.readCode(f)
+	if err != nil {
+		r.throw(err)
+	}
+	mod, err := r.loadModule(f.file, parent, src, false)
 	if err != nil {
 		r.throw(err)
 	}
@@ -72,11 +84,36 @@ type resolveKey struct {
 	esm          bool
 }
 
+// A resolution is the file a request resolved to: its real path, by which
+// the module is named and cached, as Node does without
+// --preserve-symlinks, and the path that led to it when that path went
+// through a symbolic link.
+type resolution struct {
+	file string // the real (symlink-free) path
+	link string // the path before symbolic links were resolved; "" when file
+}
+
+// linked returns the resolution of filename, a path as resolved from a
+// request.
+func (r *Runtime) linked(filename string) resolution {
+	real := r.realPath(filename)
+	if real == filepath.Clean(filename) {
+		return resolution{file: real}
+	}
+	return resolution{file: real, link: filename}
+}
+
 // resolveFrom resolves a request made by the module object parent to a
-// real (symlink-free) file name, as Node does without --preserve-symlinks.
+// real (symlink-free) file name.
+func (r *Runtime) resolveFrom(parent *goja.Object, request string, esm bool) (string, error) {
+	f, err := r.resolveLinked(parent, request, esm)
+	return f.file, err
+}
+
+// resolveLinked resolves a request made by the module object parent.
 // Resolutions are cached by folder and request; the files they name are
 // still checked every time they are loaded.
-func (r *Runtime) resolveFrom(parent *goja.Object, request string, esm bool) (string, error) {
+func (r *Runtime) resolveLinked(parent *goja.Object, request string, esm bool) (resolution, error) {
 	dir := r.moduleDir(parent)
 	key := resolveKey{dir, request, esm}
 	if f, ok := r.resolved[key]; ok {
@@ -88,11 +125,11 @@ func (r *Runtime) resolveFrom(parent *goja.Object, request string, esm bool) (st
 	}
 	filename, err := r.res.resolve(request, dir, conds)
 	if err != nil {
-		return "", r.withRequireStack(err, parent)
+		return resolution{}, r.withRequireStack(err, parent)
 	}
-	filename = r.realPath(filename)
-	r.resolved[key] = filename
-	return filename, nil
+	f := r.linked(filename)
+	r.resolved[key] = f
+	return f, nil
 }
 
 // realPath resolves symbolic links in a file name, remembering the real
@@ -143,17 +180,10 @@ func (r *Runtime) withRequireStack(err error, parent *goja.Object) error {
 	return &nodeError{Code: ne.Code, Message: msg, Err: err}
 }
 
-// loadModule checks, compiles and runs the file filename as a module whose
-// parent is the module object parent. src, when not nil, is the file's
-// content already returned by ReadCode (the main script and preloads are
-// checked before anything runs).
+// loadModule compiles and runs the file filename as a module whose parent
+// is the module object parent. src is the file's content as readCode
+// returned it.
 func (r *Runtime) loadModule(filename string, parent *goja.Object, src []byte, isMain bool) (*goja.Object, error) {
-	if src == nil {
-		var err error
-		if src, err = r.readCode(filename); err != nil {
-			return nil, err
-		}
-	}
 	var parentVal goja.Value = goja.Undefined()
 	if parent != nil {
 		parentVal = parent
@@ -174,8 +204,28 @@ func (r *Runtime) loadModule(filename string, parent *goja.Object, src []byte, i
 	return mod, nil
 }
 
-// readCode is the one place files that become code are read.
-func (r *Runtime) readCode(filename string) ([]byte, error) {
+// readCode is the one place files that become code are read: f's real
+// path, and, when that file is empty and f was reached through a symbolic
+// link, the link's path too. Catalogs vouch for an empty file by its path,
+// and the module required is at the link's: replacing a signed lib/auth.js
+// with a link to a vouched empty file must not empty the module. The
+// second read is of an empty file, and only then.
+func (r *Runtime) readCode(f resolution) ([]byte, error) {
+	src, err := r.readFile(f.file)
+	if err == nil && len(src) == 0 && f.link != "" {
+		src, err = r.readFile(f.link)
+	}
+	if err == nil && len(src) == 0 {
+		if r.emptyModules == nil {
+			r.emptyModules = make(map[string]bool)
+		}
+		r.emptyModules[f.file] = true
+	}
+	return src, err
+}
+
+// readFile reads a file that becomes code through Policy.ReadCode.
+func (r *Runtime) readFile(filename string) ([]byte, error) {
 	src, err := r.policy.ReadCode(filename)
 	if err != nil && intact.ErrorCode(err) == "" && errors.Is(err, fs.ErrNotExist) {
 		return nil, &nodeError{Code: "MODULE_NOT_FOUND", Message: fmt.Sprintf("Cannot find module '%s'", filename), Err: err}

@@ -64,11 +64,15 @@ type Runtime struct {
 	wasm   wazero.Runtime
 	start  time.Time
 
-	resolved  map[resolveKey]string
+	resolved  map[resolveKey]resolution
 	sources   map[string]string // module code by file name, for error reports
 	realDirs  map[string]string // folder → its path without symbolic links
 	esmSymbol *goja.Symbol      // Symbol.for(esmMarker)
 	builtins  map[string]goja.Value
+
+	// emptyModules are the real paths of modules whose file was read
+	// empty: one reached again through a symbolic link is judged there.
+	emptyModules map[string]bool
 
 	rejections []*goja.Promise // rejected without a handler, in order
 
@@ -148,7 +152,7 @@ func New(cfg Config) (*Runtime, error) {
 		res:      newResolver(),
 		loop:     newEventLoop(),
 		start:    time.Now(),
-		resolved: make(map[resolveKey]string),
+		resolved: make(map[resolveKey]resolution),
 		sources:  make(map[string]string),
 		realDirs: make(map[string]string),
 		builtins: make(map[string]goja.Value),
@@ -328,7 +332,7 @@ func (r *Runtime) checkPreloads() ([]checkedFile, error) {
 			files = append(files, checkedFile{path: p})
 			continue
 		}
-		f, err := r.resolveFrom(nil, p, false)
+		f, err := r.resolveLinked(nil, p, false)
 		if err != nil {
 			return nil, err
 		}
@@ -336,7 +340,7 @@ func (r *Runtime) checkPreloads() ([]checkedFile, error) {
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, checkedFile{path: f, src: src})
+		files = append(files, checkedFile{path: f.file, src: src})
 	}
 	return files, nil
 }
@@ -346,7 +350,8 @@ func (r *Runtime) checkPreloads() ([]checkedFile, error) {
 // are resolved and checked before any of them runs: when one is refused
 // nothing runs and the refusal is printed as an uncaught error.
 func (r *Runtime) RunMain(path string) int {
-	var abs, main string
+	var abs string
+	var main resolution
 	var src []byte
 	preloads, status, ok := r.begin(func() (err error) {
 		if abs, err = filepath.Abs(path); err != nil {
@@ -362,7 +367,7 @@ func (r *Runtime) RunMain(path string) int {
 		return status
 	}
 	return r.runProgram(preloads, func() {
-		if _, err := r.loadModule(main, nil, src, true); err != nil {
+		if _, err := r.loadModule(main.file, nil, src, true); err != nil {
 			r.throw(err)
 		}
 	})
@@ -370,12 +375,12 @@ func (r *Runtime) RunMain(path string) int {
 
 // resolveMain finds the main module as node does: the path as a file,
 // with an extension, or as a folder.
-func (r *Runtime) resolveMain(abs string) (string, error) {
+func (r *Runtime) resolveMain(abs string) (resolution, error) {
 	f, err := r.res.resolve(abs, "/", requireConditions)
 	if err != nil {
-		return "", err
+		return resolution{}, err
 	}
-	return r.realPath(f), nil
+	return r.linked(f), nil
 }
 
 // RunStdin runs the code on standard input, like `node -` or `node <

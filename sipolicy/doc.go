@@ -23,7 +23,9 @@
 //     compared with the flat hash of a file's exact bytes (Windows uses the
 //     Authenticode hash for PE files; intact's catalogs enforcer matches
 //     it too, for Allow rules only when the bytes go to the OS image
-//     loader: see its package documentation). Rules without a Hash are kept so
+//     loader; a rule does not say that its hash is an Authenticode digest,
+//     so it also matches the bytes that digest is the plain hash of: see
+//     the catalogs package documentation). Rules without a Hash are kept so
 //     references resolve, and match nothing.
 //   - Application settings: AppSettings/App/Setting/Value, and the legacy
 //     Settings/Setting Provider Key ValueName with a Boolean, DWord, String

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"os"
 	"path/filepath"
 
 	"github.com/intactdev/intact"
@@ -92,9 +93,9 @@ type enforcerCheck struct {
 }
 
 // checkFile judges path exactly as the runtime would, with ReadCode on the
-// real path symbolic links lead to (or, for image, with ReadImage), and
-// then asks the catalog enforcers to explain their verdict on the bytes
-// read.
+// real path symbolic links lead to (or, for image, with ReadImage), and on
+// path itself when that file is empty, then asks the catalog enforcers to
+// explain their verdict on the bytes read.
 func checkFile(p *intact.Policy, path string, image bool) checkResult {
 	r := checkResult{Path: path, Image: image, Checks: []enforcerCheck{}}
 	judged := path
@@ -106,6 +107,12 @@ func checkFile(p *intact.Policy, path string, image bool) checkResult {
 		read = p.ReadImage
 	}
 	data, err := read(judged)
+	if err == nil && len(data) == 0 && judged != path {
+		// As the runtime does: an empty file, vouched for by path, is
+		// judged at the path a link put it, not at the link's target.
+		judged, r.Judged = path, ""
+		data, err = read(judged)
+	}
 	if err != nil {
 		r.Error = err.Error()
 		r.Code = intact.ErrorCode(err)
@@ -124,6 +131,9 @@ func checkFile(p *intact.Policy, path string, image bool) checkResult {
 	sum := sha256.Sum256(data)
 	r.SHA256 = hex.EncodeToString(sum[:])
 	content := enforcer.Content{Path: judged, Data: data, SHA256: sum, Image: image}
+	if fi, err := os.Stat(judged); err == nil {
+		content.File = fi // the file read, unless it was swapped since
+	}
 	for _, e := range p.Enforcers() {
 		s := e.Settings()
 		if !s.EnforceCodeIntegrity {

@@ -31,6 +31,23 @@ var scriptCommands = map[string]func(){
 		}
 		os.Exit(0)
 	},
+	// make-hashed-stream IMAGE STREAM SCRIPT writes a PE image and, as
+	// STREAM, the bytes its Authenticode digest covers, which are CommonJS
+	// running SCRIPT (testpe.HashedStream).
+	"make-hashed-stream": func() {
+		if len(os.Args) != 4 {
+			fmt.Fprintln(os.Stderr, "usage: make-hashed-stream IMAGE STREAM SCRIPT")
+			os.Exit(2)
+		}
+		image, stream := testpe.HashedStream(os.Args[3])
+		for name, data := range map[string][]byte{os.Args[1]: image, os.Args[2]: stream} {
+			if err := os.WriteFile(name, data, 0o644); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+		}
+		os.Exit(0)
+	},
 }
 
 func TestMain(m *testing.M) {

@@ -39,20 +39,21 @@ an application id. Windows enforces it there; intact enforces it elsewhere.`,
 
 // policyOptions are the choices `intact policy new` turns into a policy.
 type policyOptions struct {
-	signers         []string
-	publisher       string
-	enforce         bool
-	denyInteractive bool
-	denyDynamicCode bool
-	audit           bool
-	denyHashes      []string
-	allowHashes     []string
-	id              string
-	name            string
-	appID           string
-	manifest        string
-	version         string
-	output          string
+	signers          []string
+	publisher        string
+	enforce          bool
+	denyInteractive  bool
+	denyDynamicCode  bool
+	audit            bool
+	denyHashes       []string
+	allowHashes      []string
+	allowImageHashes []string
+	id               string
+	name             string
+	appID            string
+	manifest         string
+	version          string
+	output           string
 }
 
 func newPolicyNewCmd() *cobra.Command {
@@ -71,6 +72,15 @@ form that older Windows reads. Windows' policy compiler reads that manifest:
 with --manifest give where it will be (a path, or a file:, http: or https:
 URI, ending in <app-id>.manifest.xml, the name by which intact ties
 AppSettings to the id).
+
+--deny-hash FILE refuses the file's exact bytes and, for a PE image, its
+Authenticode digests. --allow-hash FILE allows the file's exact bytes only
+(as script or as image). --allow-image-hash FILE allows a PE image by its
+Authenticode SHA-256, with any checksum or signature, for hosts that hand it to
+the OS image loader; a policy cannot mark that rule as Authenticode, so it also
+vouches for any bytes whose SHA-256 equals that digest (the image without its
+checksum, certificate-table entry and certificate table), as script too: use it
+only for images you trust.
 
 Deployed alone on Windows as a base policy it would block Windows itself: merge
 it with Microsoft's templates or deploy it as a supplemental policy.`,
@@ -104,7 +114,9 @@ it with Microsoft's templates or deploy it as a supplemental policy.`,
 	f.BoolVar(&o.denyDynamicCode, "deny-dynamic-code", false, "set DisableDynamicCode: refuse code built from strings at run time")
 	f.BoolVar(&o.audit, "audit", false, "audit mode: log would-be denials of files instead of enforcing them (--deny-interactive and --deny-dynamic-code still block)")
 	f.StringArrayVar(&o.denyHashes, "deny-hash", nil, "refuse files with this SHA-256 or SHA-1 hex hash, or with the hashes of this `file` (repeatable)")
-	f.StringArrayVar(&o.allowHashes, "allow-hash", nil, "allow files with this SHA-256 or SHA-1 hex hash, or with the hashes of this `file` (repeatable)")
+	f.StringArrayVar(&o.allowHashes, "allow-hash", nil, "allow files with this SHA-256 or SHA-1 hex hash, or with the SHA-256 of this `file`'s exact bytes (repeatable)")
+	f.StringArrayVar(&o.allowImageHashes, "allow-image-hash", nil, "allow the PE image `file` by its Authenticode SHA-256, with any checksum or signature, for the OS image loader; "+
+		"the rule also vouches for any bytes whose SHA-256 equals that digest, as script too, so give only images you trust (repeatable)")
 	f.StringVar(&o.id, "id", "", "policy `GUID` (PolicyID and BasePolicyID; default: a new random one)")
 	f.StringVar(&o.name, "name", "intact policy", "policy `name` (FriendlyName and PolicyInfo Name)")
 	f.StringVar(&o.appID, "app-id", sipolicy.DefaultAppID, "application `id` the settings are for")
@@ -120,7 +132,7 @@ var guidPattern = regexp.MustCompile(`^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa
 // buildPolicy turns the options into a policy. The same options and --id
 // give the same bytes.
 func buildPolicy(o *policyOptions) (*sipolicy.Policy, error) {
-	if len(o.signers) == 0 && len(o.allowHashes) == 0 {
+	if len(o.signers) == 0 && len(o.allowHashes) == 0 && len(o.allowImageHashes) == 0 {
 		return nil, errors.New("give at least one --signer (or --allow-hash): a policy without them trusts nothing")
 	}
 	if o.appID == "" || strings.ContainsAny(o.appID, `/\?#`) {
@@ -175,31 +187,42 @@ func buildPolicy(o *policyOptions) (*sipolicy.Policy, error) {
 		p.Signers = append(p.Signers, s)
 		scenario.Allowed = append(scenario.Allowed, &sipolicy.AllowedSigner{Signer: s})
 	}
-	hashRules := func(kind sipolicy.FileRuleKind, prefix, flag string, values []string) error {
-		n := 0
+	// Rule IDs are numbered per kind of rule, across the flags that
+	// write that kind.
+	ruleCount := map[sipolicy.FileRuleKind]int{}
+	hashRules := func(kind sipolicy.FileRuleKind, flag string, which ruleDigests, values []string) error {
+		prefix := map[sipolicy.FileRuleKind]string{sipolicy.Deny: "ID_DENY_D_", sipolicy.Allow: "ID_ALLOW_A_"}[kind]
 		for _, v := range values {
-			hashes, err := ruleHashes(v, kind == sipolicy.Deny)
+			hashes, err := ruleHashes(v, which)
 			if err != nil {
-				return fmt.Errorf("--%s %s", flag, err)
+				return fmt.Errorf("--%s %w", flag, err)
 			}
 			for _, h := range hashes {
-				n++
+				ruleCount[kind]++
 				name := "--" + flag
 				if h.name != "" {
 					name += " " + h.name
 				}
-				r := &sipolicy.FileRule{Kind: kind, ID: prefix + strconv.Itoa(n), FriendlyName: name, Hash: h.sum}
+				r := &sipolicy.FileRule{Kind: kind, ID: prefix + strconv.Itoa(ruleCount[kind]), FriendlyName: name, Hash: h.sum}
 				p.FileRules = append(p.FileRules, r)
 				scenario.FileRules = append(scenario.FileRules, r)
 			}
 		}
 		return nil
 	}
-	if err := hashRules(sipolicy.Deny, "ID_DENY_D_", "deny-hash", o.denyHashes); err != nil {
-		return nil, err
-	}
-	if err := hashRules(sipolicy.Allow, "ID_ALLOW_A_", "allow-hash", o.allowHashes); err != nil {
-		return nil, err
+	for _, rules := range []struct {
+		kind   sipolicy.FileRuleKind
+		flag   string
+		which  ruleDigests
+		values []string
+	}{
+		{sipolicy.Deny, "deny-hash", denyDigests, o.denyHashes},
+		{sipolicy.Allow, "allow-hash", allowDigests, o.allowHashes},
+		{sipolicy.Allow, "allow-image-hash", allowImageDigests, o.allowImageHashes},
+	} {
+		if err := hashRules(rules.kind, rules.flag, rules.which, rules.values); err != nil {
+			return nil, err
+		}
 	}
 
 	// PolicyInfo Name and Id, as Microsoft's templates carry them; Windows
@@ -548,41 +571,61 @@ type ruleHash struct {
 	sum  []byte
 }
 
-// ruleHashes returns the hashes a --deny-hash or --allow-hash value names:
-// the value itself when it is a SHA-256 or SHA-1 in hex, else those of the
-// file it names. For a PE image these are its Authenticode SHA-256 (and,
-// for a deny rule, SHA-1) besides the SHA-256 of its bytes, as
-// New-CIPolicy writes them: a rule on the bytes alone misses a copy whose
-// checksum or signature was changed, which Authenticode, and so the
-// catalogs, leave out. An allow rule gets no SHA-1: that would allow
-// whatever file an attacker made to collide with it. An Authenticode
-// digest allows a file only for the OS image loader (intact.ReadImage):
-// as script, the SHA-256 of the bytes must match.
-func ruleHashes(value string, deny bool) ([]ruleHash, error) {
-	if h, err := hex.DecodeString(value); err == nil && (len(h) == sha1.Size || len(h) == sha256.Size) {
-		return []ruleHash{{"", h}}, nil
+// ruleDigests says which digests of a file a hash rule names.
+type ruleDigests int
+
+const (
+	// denyDigests: the SHA-256 of the bytes and, for a PE image, its
+	// Authenticode SHA-256 and SHA-1, as New-CIPolicy writes them: a rule
+	// on the bytes alone misses a copy whose checksum or signature was
+	// changed, which Authenticode, and so the catalogs, leave out. Deny
+	// rules may name more than needed: refusing more is safe.
+	denyDigests ruleDigests = iota
+	// allowDigests: the SHA-256 of the bytes only. No SHA-1, which would
+	// allow whatever file an attacker made to collide with it, and no
+	// Authenticode digest, which a policy cannot mark as one: it is the
+	// plain SHA-256 of the image without its checksum, certificate-table
+	// entry and certificate table, bytes anyone can save as a script.
+	allowDigests
+	// allowImageDigests: a PE image's Authenticode SHA-256 only, which
+	// lets the image through to the OS image loader (intact.ReadImage)
+	// with any checksum or signature, and, as script, the bytes whose
+	// SHA-256 it is.
+	allowImageDigests
+)
+
+// ruleHashes returns the hashes a --deny-hash, --allow-hash or
+// --allow-image-hash value names: the value itself when it is a SHA-256 or
+// SHA-1 in hex (not for --allow-image-hash, which must read the image),
+// else those of the file it names that which asks for.
+func ruleHashes(value string, which ruleDigests) ([]ruleHash, error) {
+	if which != allowImageDigests {
+		if h, err := hex.DecodeString(value); err == nil && (len(h) == sha1.Size || len(h) == sha256.Size) {
+			return []ruleHash{{"", h}}, nil
+		}
 	}
 	data, err := readRegularFile(value, maxHashedFile)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
+		if errors.Is(err, fs.ErrNotExist) && which != allowImageDigests {
 			return nil, fmt.Errorf("%q: neither a SHA-256 (64 hex digits) or SHA-1 (40 hex digits) hash nor a file", value)
 		}
 		return nil, err
 	}
 	flat := sha256.Sum256(data)
-	hashes := []ruleHash{{value, flat[:]}}
+	if which == allowDigests {
+		return []ruleHash{{value, flat[:]}}, nil
+	}
 	sums, err := authenticode.Digest(bytes.NewReader(data), int64(len(data)), crypto.SHA256, crypto.SHA1)
 	switch {
+	case err == nil && which == allowImageDigests:
+		return []ruleHash{{value + " (Authenticode SHA-256)", sums[0]}}, nil
 	case err == nil:
-		hashes = append(hashes, ruleHash{value + " (Authenticode SHA-256)", sums[0]})
-		if deny {
-			hashes = append(hashes, ruleHash{value + " (Authenticode SHA-1)", sums[1]})
-		}
-	case !errors.Is(err, authenticode.ErrNotPE):
-		return nil, fmt.Errorf("%s: %w", value, err)
+		return []ruleHash{{value, flat[:]}, {value + " (Authenticode SHA-256)", sums[0]}, {value + " (Authenticode SHA-1)", sums[1]}}, nil
+	case errors.Is(err, authenticode.ErrNotPE) && which == denyDigests:
+		return []ruleHash{{value, flat[:]}}, nil
 	}
-	return hashes, nil
+	return nil, fmt.Errorf("%s: %w", value, err)
 }
 
-// maxHashedFile bounds the files --deny-hash and --allow-hash read whole.
+// maxHashedFile bounds the files the hash rule flags read whole.
 const maxHashedFile = 1 << 30

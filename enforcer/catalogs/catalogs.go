@@ -26,15 +26,22 @@
 //
 //	rule                            script, JSON, WebAssembly   OS image loader
 //	Allow, SHA-256/SHA-1 of bytes   matches                     matches
-//	Allow, Authenticode digest      never                       matches
+//	Allow, Authenticode digest      see below                   matches
 //	Deny, SHA-256/SHA-1 of bytes    matches                     matches
 //	Deny, Authenticode digest       matches                     matches
 //
 // A Deny rule on an Authenticode digest refuses the image however it is
-// used, since deny wins and refusing more is safe; an Allow rule on one
-// vouches only for what the loader maps. Catalog members follow the Allow
-// column: a flat member vouches for the bytes in either use, a PE member
-// only for an image.
+// used, since deny wins and refusing more is safe. A policy does not say
+// which of its hashes are Authenticode digests, and an Authenticode digest
+// is the plain digest of another byte string (the image without its
+// checksum, certificate-table entry and certificate table): an Allow rule
+// on one never vouches for the image as script, but does vouch, in any
+// use, for that byte string, which anyone can save as a script. So only
+// images one trusts should be allowed by Authenticode digest (intact policy
+// new --allow-image-hash). Catalogs record each member's kind, and a
+// member vouches only in the use its digest was made for: a flat member
+// for the bytes in either use, a PE member only for an image handed to
+// the loader, never for bytes whose plain digest its digest is.
 //
 // Catalogs come from a Set shared by every policy of a process and loaded
 // once, on first use. A catalog that cannot be read or parsed, or whose
@@ -45,6 +52,7 @@ package catalogs
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -156,7 +164,7 @@ type Verdict struct {
 
 // Explain judges c's bytes as CheckContent does and says why.
 func (e *Enforcer) Explain(c enforcer.Content) Verdict {
-	return e.explain(&digests{data: c.Data, size: int64(len(c.Data)), sha256: c.SHA256, image: c.Image}, c.Path)
+	return e.explain(&digests{data: c.Data, size: int64(len(c.Data)), sha256: c.SHA256, image: c.Image}, c.Path, c.File)
 }
 
 // CheckDigest returns a *enforcer.Denial when no bytes of the given SHA-256
@@ -176,15 +184,17 @@ func (e *Enforcer) CheckDigest(sum [32]byte, size int64) error {
 			return nil
 		}
 	}
-	if v := e.explain(&digests{size: size, sha256: sum}, ""); v.Denial != nil {
+	if v := e.explain(&digests{size: size, sha256: sum}, "", nil); v.Denial != nil {
 		return v.Denial
 	}
 	return nil
 }
 
 // explain judges the file whose digests d are: those of its bytes, or,
-// when d.data is nil, only its SHA-256 and size.
-func (e *Enforcer) explain(d *digests, path string) Verdict {
+// when d.data is nil, only its SHA-256 and size. An empty file is judged
+// by path, and file, the stat of the descriptor it was read from, must be
+// the file at that path (enforcer.Content.File).
+func (e *Enforcer) explain(d *digests, path string, file os.FileInfo) Verdict {
 	if r := matchRule(e.denyHashes, d, true); r != nil {
 		return e.verdict(enforcer.ReasonDeniedByHash, "Deny rule "+ruleName(r))
 	}
@@ -197,7 +207,7 @@ func (e *Enforcer) explain(d *digests, path string) Verdict {
 			unknown = append(unknown, t.String())
 			continue
 		}
-		if !t.cat.lists(d) && (d.size > 0 || !t.cat.listsEmpty(path)) {
+		if !t.cat.lists(d) && (d.size > 0 || !t.cat.listsEmpty(path, file)) {
 			continue
 		}
 		switch t.state {
@@ -231,8 +241,11 @@ func (e *Enforcer) explain(d *digests, path string) Verdict {
 // SHA-1 of its exact bytes, or, for a PE image when authenticode is set,
 // by its Authenticode SHA-256 or SHA-1, which is what Windows tools write
 // into hash rules for PE files (and which, unlike the hash of the bytes, a
-// change to the image's checksum or signature does not alter). The
-// package documentation has the table of which rule matches which use.
+// change to the image's checksum or signature does not alter). A rule does
+// not say which digest it names, so one written as an image's Authenticode
+// digest also matches, by the SHA-256 or SHA-1 of its exact bytes, the
+// byte string that digest covers. The package documentation has the table
+// of which rule matches which use.
 func matchRule(set *sipolicy.HashSet, d *digests, authenticode bool) *sipolicy.FileRule {
 	if set.Len() == 0 {
 		return nil

@@ -8,11 +8,15 @@ import (
 	"encoding/binary"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/intactdev/intact/authenticode"
+	"github.com/intactdev/intact/catalog"
 	"github.com/intactdev/intact/enforcer"
+	"github.com/intactdev/intact/internal/testpe"
 	"github.com/intactdev/intact/internal/testvectors"
 )
 
@@ -59,6 +63,41 @@ func TestPEHashRules(t *testing.T) {
 			if v := e.Explain(content(data)); v.Denial != nil && v.Denial.Reason == enforcer.ReasonDeniedByHash {
 				t.Errorf("rule on the %s denies other bytes: %+v", tt.rule, v.Denial)
 			}
+		}
+	}
+}
+
+// TestPEMemberVouchesOnlyForImages: a catalog's PE member lists an image's
+// Authenticode digest, which is the plain SHA-256 (and SHA-1) of another
+// byte string: the image without its checksum and certificate-table entry.
+// Saved as a script, that string must not be listed, in a version 1 or 2
+// catalog; the image handed to the OS loader is. The catalog is unsigned,
+// so a file it lists is refused as untrusted-signer and one it does not
+// list as not-in-catalog.
+func TestPEMemberVouchesOnlyForImages(t *testing.T) {
+	image, stream := testpe.HashedStream("console.log('CANARY')")
+	sums, err := authenticode.Digest(bytes.NewReader(image), int64(len(image)), crypto.SHA256, crypto.SHA1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, version := range []int{1, 2} {
+		cat, err := catalog.Build([]catalog.File{{Path: "addon.dll", Size: int64(len(image)), Kind: catalog.KindPE, SHA256: sums[0], SHA1: sums[1]}},
+			catalog.BuildOptions{Version: version, Time: time.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		catPath := filepath.Join(t.TempDir(), "addon.cat")
+		if err := os.WriteFile(catPath, cat, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		e := newEnforcer(t, policyXML("", enforceApp, ""), catPath)
+		if v := e.Explain(content(stream)); v.Denial == nil || v.Denial.Reason != enforcer.ReasonNotInCatalog {
+			t.Errorf("version %d: the image's hashed stream as script: %+v, want not-in-catalog", version, v.Denial)
+		}
+		asImage := content(image)
+		asImage.Image = true
+		if v := e.Explain(asImage); v.Denial == nil || v.Denial.Reason != enforcer.ReasonUntrustedSigner {
+			t.Errorf("version %d: the image for the loader: %+v, want untrusted-signer (listed)", version, v.Denial)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/x509"
 	"errors"
+	"os"
 	"runtime"
 	"sync"
 
@@ -41,7 +42,7 @@ type loaded struct {
 	signer  *x509.Certificate
 	index   *catalog.Index
 	members int  // files listed, not counting v2 SHA-1 compatibility entries
-	hasPE   bool // some member lists an Authenticode PE digest
+	hasPE   bool // some member lists an Authenticode image digest (catalog.KindPE)
 	// empty are the empty files the catalog vouches for: catalogs record
 	// them by path, since they have nothing to hash.
 	empty catalog.EmptyFiles
@@ -103,36 +104,40 @@ func (l *loaded) indexMembers() {
 		if !m.Compat {
 			l.members++
 		}
-		l.hasPE = l.hasPE || m.Kind == catalog.KindPE
+		l.hasPE = l.hasPE || m.DigestKind() == catalog.KindPE
 	}
 }
 
 // usable reports whether the catalog's members are known.
 func (l *loaded) usable() bool { return l.err == nil }
 
-// lists reports whether the catalog lists a file with the given digests:
-// its SHA-256, its SHA-1 in a version 1 catalog, or its Authenticode
-// digests when the catalog lists PE images and the host loads the bytes as
-// an image (enforcer.Content.Image). A SHA-256 or SHA-1
-// match stands whatever the member's kind: matching a digest of other
-// bytes would need a second preimage.
+// lists reports whether the catalog lists a file with the given digests.
+// A flat member (catalog.KindFlat) lists the SHA-256 of the exact bytes, or
+// their SHA-1 in a version 1 catalog, and vouches for them in any use. A PE
+// member lists an image's Authenticode digest and vouches for the bytes
+// only when they are a PE image with that digest that the host hands to
+// the OS image loader (enforcer.Content.Image). A PE member never vouches
+// for bytes by their own SHA-256 or SHA-1: an Authenticode digest is the
+// plain digest of another byte string, the image without its checksum,
+// certificate-table entry and certificate table, and that string, saved
+// as a script, would run.
 func (l *loaded) lists(d *digests) bool {
-	if _, ok := l.index.Lookup(crypto.SHA256, d.sha256[:]); ok {
+	if _, ok := l.index.LookupKind(crypto.SHA256, d.sha256[:], catalog.KindFlat); ok {
 		return true
 	}
 	if l.cat.Version == 1 {
 		if sum := d.flatSHA1(); sum != nil {
-			if _, ok := l.index.Lookup(crypto.SHA1, sum[:]); ok {
+			if _, ok := l.index.LookupKind(crypto.SHA1, sum[:], catalog.KindFlat); ok {
 				return true
 			}
 		}
 	}
 	if l.hasPE && d.image {
 		if pe := d.pe(); pe != nil {
-			if _, ok := l.index.Lookup(crypto.SHA256, pe.sha256[:]); ok {
+			if _, ok := l.index.LookupKind(crypto.SHA256, pe.sha256[:], catalog.KindPE); ok {
 				return true
 			}
-			if _, ok := l.index.Lookup(crypto.SHA1, pe.sha1[:]); ok && l.cat.Version == 1 {
+			if _, ok := l.index.LookupKind(crypto.SHA1, pe.sha1[:], catalog.KindPE); ok && l.cat.Version == 1 {
 				return true
 			}
 		}
@@ -141,8 +146,12 @@ func (l *loaded) lists(d *digests) bool {
 }
 
 // listsEmpty reports whether the catalog vouches for an empty file at
-// path (catalog.EmptyFiles): its recorded root joined with the relative
-// path it records is path. Empty content is allowed only this way: were
-// any empty file allowed, emptying a signed module (an authorization
-// check, say) would pass.
-func (l *loaded) listsEmpty(path string) bool { return l.empty.Vouches(path) }
+// path (catalog.EmptyFiles.VouchesFile): its recorded root joined with the
+// relative path it records is path, and the file at path is the one read,
+// whose stat is opened. Empty content is allowed only this way: were any
+// empty file allowed, emptying a signed module (an authorization check,
+// say) would pass, and so would opening another empty file through a
+// path whose clean form is vouched.
+func (l *loaded) listsEmpty(path string, opened os.FileInfo) bool {
+	return l.empty.VouchesFile(path, opened)
+}
