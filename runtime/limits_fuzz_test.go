@@ -18,7 +18,7 @@ var bufferCalls = []string{
 	"Buffer.allocUnsafe(%[2]s)",
 	// Lengths up to 2**32 are legitimate and take time in Node too: only
 	// smaller and larger ones are tried.
-	"Buffer.from({ length: Math.abs(%[2]s) > 2**24 && Math.abs(%[2]s) <= 2**32 ? 2**24 : %[2]s, 0: 1 })",
+	"Buffer.from({ length: Math.abs(%[2]s) > 2**20 && Math.abs(%[2]s) <= 2**32 ? 2**20 : %[2]s, 0: 1 })",
 	"Buffer.concat([Buffer.alloc(3)], %[2]s)",
 	"Buffer.alloc(8).readInt8(%[1]s)",
 	"Buffer.alloc(8).readUInt32BE(%[1]s)",
@@ -38,10 +38,15 @@ var bufferCalls = []string{
 	"JSON.parse(%[3]s)",
 	"(function f(n) { return n > %[1]s ? n : f(n + 1) })(0)",
 	"require('util').inspect(JSON.parse('['.repeat(%[2]s %% 2000) + ']'.repeat(%[2]s %% 2000)), { depth: Infinity }).length",
+	// Values nested up to a million deep, through each call that recurses
+	// over a value's depth.
+	"(() => { let a = []; for (let i = 0; i < Math.abs(%[2]s) %% 1e6; i++) a = [a]; return [JSON.stringify(a, null, %[1]s), JSON.stringify(a, [%[3]s]), String(a)] })()",
+	"(() => { let o = {}; for (let i = 0; i < Math.abs(%[2]s) %% 1e6; i++) o = { o }; return [JSON.stringify(o), structuredClone(o), Buffer.from([o], %[3]s)] })()",
 }
 
 // FuzzJavaScriptLimits runs Buffer calls with fuzzed offsets, lengths and
-// encodings, JSON.parse of fuzzed nesting and text, and recursion of fuzzed
+// encodings, JSON.parse of fuzzed nesting and text, recursion of fuzzed
+// depth and JSON.stringify, join and structuredClone of values of fuzzed
 // depth: each must give a value or a JavaScript exception, in bounded
 // time, and never a Go panic (which would end the fuzzing process).
 func FuzzJavaScriptLimits(f *testing.F) {

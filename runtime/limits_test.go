@@ -1,6 +1,10 @@
 package runtime_test
 
 import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -117,4 +121,64 @@ for (let i = 0; i < 100000; i++) head = head.next = {}
 const s = require('util').inspect(list, { depth: Infinity })
 const n = s.match(/next/g).length
 console.log(n > 500 && n < 10000, s.includes('[Object: Inspection interrupted prematurely. Maximum call stack size exceeded.]'))`).want(t, 0, "true true\n")
+}
+
+// deepDataCalls are calls that recurse over the depth of their argument:
+// in goja's Go code (JSON.stringify, Array.prototype.join and what calls
+// it) or in nodelib's JavaScript (structuredClone, JSON.stringify with a
+// gap or a list of keys).
+var deepDataCalls = []string{
+	"JSON.stringify(a)", "JSON.stringify(o)", "JSON.stringify(o, (k, v) => v)", "JSON.stringify(o, ['o'])",
+	"JSON.stringify(a, null, 1)", "JSON.stringify({ toJSON() { return a } })", "String(a)", "a.join()",
+	"a.toLocaleString()", "`${a}`", "Buffer.from(a)", "new TextEncoder().encode(a)", "structuredClone(a)",
+}
+
+// TestDeepDataIsCatchable: each of deepDataCalls on a value nested a
+// million deep throws V8's RangeError, which the caller catches, as in
+// Node 20. Before the fix goja's recursion in Go overflowed Go's stack, a
+// fatal error (or ran for minutes first), and structuredClone's overflow
+// could not be caught, so the test runs in a child process.
+func TestDeepDataIsCatchable(t *testing.T) {
+	if !isolated(t, 120*time.Second) {
+		return
+	}
+	var code strings.Builder
+	code.WriteString("let a = [], o = {}\nfor (let i = 0; i < 1e6; i++) { a = [a]; o = { o } }\n")
+	want := ""
+	for _, call := range deepDataCalls {
+		fmt.Fprintf(&code, "try { %s; console.log('no error') } catch (e) { console.log(e.name, e.message) }\n", call)
+		want += "RangeError Maximum call stack size exceeded\n"
+	}
+	evalJS(t, code.String()).want(t, 0, want)
+}
+
+// TestDepthLimitsKeepNodeResults: the depth-limited JSON.stringify,
+// Array.prototype.join and structuredClone give Node 20's results for
+// ordinary values (compared with node when it is installed).
+func TestDepthLimitsKeepNodeResults(t *testing.T) {
+	a := newApp(t, map[string]string{"normal.js": readTestdata(t, "deepdata_normal.js")})
+	got := a.runMain(nil, "normal.js")
+	if got.code != 0 {
+		t.Fatalf("status %d, stderr:\n%s", got.code, got.stderr)
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed")
+	}
+	want, err := exec.Command(node, filepath.Join("testdata", "deepdata_normal.js")).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.stdout != string(want) {
+		t.Fatalf("intact:\n%s\nnode:\n%s", got.stdout, want)
+	}
+}
+
+func readTestdata(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
