@@ -91,6 +91,9 @@ func (r *Runtime) vmModule() goja.Value {
 	}
 	compile := func(code string, options goja.Value) *goja.Program {
 		gate()
+		if err := checkSourceNesting("", code); err != nil {
+			r.throw(err)
+		}
 		prg, err := goja.Compile(filenameOf(options), code, false)
 		if err != nil {
 			r.throw(err)

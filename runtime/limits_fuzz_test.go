@@ -41,13 +41,14 @@ var bufferCalls = []string{
 	// Values nested up to a million deep, through each call that recurses
 	// over a value's depth.
 	"(() => { let a = []; for (let i = 0; i < Math.abs(%[2]s) %% 1e6; i++) a = [a]; return [JSON.stringify(a, null, %[1]s), JSON.stringify(a, [%[3]s]), String(a)] })()",
+	"require('vm').runInThisContext(%[3]s.repeat(Math.abs(%[2]s) %% 2e6))",
 	"(() => { let o = {}; for (let i = 0; i < Math.abs(%[2]s) %% 1e6; i++) o = { o }; return [JSON.stringify(o), structuredClone(o), Buffer.from([o], %[3]s)] })()",
 }
 
 // FuzzJavaScriptLimits runs Buffer calls with fuzzed offsets, lengths and
 // encodings, JSON.parse of fuzzed nesting and text, recursion of fuzzed
-// depth and JSON.stringify, join and structuredClone of values of fuzzed
-// depth: each must give a value or a JavaScript exception, in bounded
+// depth, JSON.stringify, join and structuredClone of values of fuzzed
+// depth and source of fuzzed nesting: each must give a value or a JavaScript exception, in bounded
 // time, and never a Go panic (which would end the fuzzing process).
 func FuzzJavaScriptLimits(f *testing.F) {
 	for i := range bufferCalls {
@@ -56,7 +57,7 @@ func FuzzJavaScriptLimits(f *testing.F) {
 			encoding       string
 		}{
 			{0, 1, "utf8"}, {math.Inf(1), 9e15, "hex"}, {-1, -1, "base64"}, {1 << 63, 1e17, "latin1"},
-			{0.5, 1e10, "ucs2"}, {3, 12345, "["},
+			{0.5, 1e10, "ucs2"}, {3, 12345, "["}, {1, 1e6 - 1, "`${"}, {0, 5e5, "(/(/"},
 		} {
 			f.Add(uint8(i), seed.offset, seed.length, seed.encoding)
 		}

@@ -182,3 +182,35 @@ func readTestdata(t *testing.T, name string) string {
 	}
 	return string(b)
 }
+
+// TestDeepSourceIsCatchable: source nested deeper than
+// runtime.MaxSourceNesting is V8's RangeError: catchable from
+// vm.runInThisContext, and at the require of a .js, .mjs or .ts module
+// (parsed by goja, or converted by esbuild first), as a SyntaxError would
+// be; uncaught from the main script. Before the fix the parsers' recursion
+// overflowed Go's stack, a fatal error, so the test runs in a child
+// process.
+func TestDeepSourceIsCatchable(t *testing.T) {
+	if !isolated(t, 120*time.Second) {
+		return
+	}
+	deep := strings.Repeat("[", 1e6)
+	evalJS(t, `try { require('vm').runInThisContext('('.repeat(1e6)) } catch (e) { console.log(e.name, e.message) }`).
+		want(t, 0, "RangeError Maximum call stack size exceeded\n")
+	a := newApp(t, map[string]string{
+		"main.js": `for (const f of ['./deep.js', './deep.mjs', './deep.ts', './shallow.js']) {
+  try { console.log(require(f).depth) } catch (e) { console.log(e.name, e.message) }
+}`,
+		"deep.js":  "module.exports = " + deep,
+		"deep.mjs": "export default `${" + deep + "}`",
+		"deep.ts":  "let x: number = " + strings.Repeat("(", 1e6),
+		// The object, the arrays and the substitution nest as deep as allowed.
+		"shallow.js": "module.exports = { depth: " + strings.Repeat("[", runtime.MaxSourceNesting-2) + "'[(' + `${/[(]/}`" + strings.Repeat("]", runtime.MaxSourceNesting-2) + ".flat(Infinity)[0] }",
+	})
+	a.runMain(nil, "main.js").want(t, 0, fmt.Sprintf("RangeError %s: Maximum call stack size exceeded\nRangeError %s: Maximum call stack size exceeded\nRangeError %s: Maximum call stack size exceeded\n[(/[(]/\n",
+		a.path("deep.js"), a.path("deep.mjs"), a.path("deep.ts")))
+	r := evalJS(t, deep)
+	if r.code != 1 || !strings.Contains(r.stderr, "RangeError: Maximum call stack size exceeded") {
+		t.Fatalf("status %d, stderr:\n%s", r.code, r.stderr)
+	}
+}

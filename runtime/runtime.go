@@ -468,6 +468,9 @@ func (r *Runtime) evalScript(name, code string) (goja.Value, error) {
 	if err := r.setEvalGlobals(name); err != nil {
 		return nil, err
 	}
+	if err := checkSourceNesting("", code); err != nil {
+		return nil, err
+	}
 	return r.vm.RunScript(name, code)
 }
 
