@@ -152,25 +152,29 @@ func TestDeepDataIsCatchable(t *testing.T) {
 	evalJS(t, code.String()).want(t, 0, want)
 }
 
-// TestDepthLimitsKeepNodeResults: the depth-limited JSON.stringify,
-// Array.prototype.join and structuredClone give Node 20's results for
-// ordinary values (compared with node when it is installed).
-func TestDepthLimitsKeepNodeResults(t *testing.T) {
-	a := newApp(t, map[string]string{"normal.js": readTestdata(t, "deepdata_normal.js")})
-	got := a.runMain(nil, "normal.js")
-	if got.code != 0 {
-		t.Fatalf("status %d, stderr:\n%s", got.code, got.stderr)
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not installed")
-	}
-	want, err := exec.Command(node, filepath.Join("testdata", "deepdata_normal.js")).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.stdout != string(want) {
-		t.Fatalf("intact:\n%s\nnode:\n%s", got.stdout, want)
+// TestGuardsKeepNodeResults: the depth-limited JSON.stringify,
+// Array.prototype.join and structuredClone, and URL with its guarded
+// prototype, give Node 20's results for ordinary values (compared with node
+// when it is installed).
+func TestGuardsKeepNodeResults(t *testing.T) {
+	node, lookErr := exec.LookPath("node")
+	for _, name := range []string{"deepdata_normal.js", "url_guarded.js"} {
+		a := newApp(t, map[string]string{name: readTestdata(t, name)})
+		got := a.runMain(nil, name)
+		if got.code != 0 {
+			t.Fatalf("%s: status %d, stderr:\n%s", name, got.code, got.stderr)
+		}
+		if lookErr != nil {
+			t.Logf("node is not installed: %s not compared", name)
+			continue
+		}
+		want, err := exec.Command(node, filepath.Join("testdata", name)).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.stdout != string(want) {
+			t.Errorf("%s: intact:\n%s\nnode:\n%s", name, got.stdout, want)
+		}
 	}
 }
 
