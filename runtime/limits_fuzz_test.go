@@ -41,7 +41,7 @@ var bufferCalls = []string{
 	// Values nested up to a million deep, through each call that recurses
 	// over a value's depth.
 	"(() => { let a = []; for (let i = 0; i < Math.abs(%[2]s) %% 1e6; i++) a = [a]; return [JSON.stringify(a, null, %[1]s), JSON.stringify(a, [%[3]s]), String(a)] })()",
-	"require('vm').runInThisContext(%[3]s.repeat(Math.abs(%[2]s) %% 2e6))",
+	"[require('vm').runInThisContext, Function].map(f => { try { f(%[3]s.repeat(Math.abs(%[2]s) %% 2e6)) } catch (e) { if (!(e instanceof Error)) throw e } })",
 	"(() => { let o = {}; for (let i = 0; i < Math.abs(%[2]s) %% 1e6; i++) o = { o }; return [JSON.stringify(o), structuredClone(o), Buffer.from([o], %[3]s)] })()",
 }
 

@@ -189,7 +189,7 @@ func readTestdata(t *testing.T, name string) string {
 
 // TestDeepSourceIsCatchable: source nested deeper than
 // runtime.MaxSourceNesting is V8's RangeError: catchable from
-// vm.runInThisContext, and at the require of a .js, .mjs or .ts module
+// vm.runInThisContext and the Function constructors, and at the require of a .js, .mjs or .ts module
 // (parsed by goja, or converted by esbuild first), as a SyntaxError would
 // be; uncaught from the main script. Before the fix the parsers' recursion
 // overflowed Go's stack, a fatal error, so the test runs in a child
@@ -199,8 +199,9 @@ func TestDeepSourceIsCatchable(t *testing.T) {
 		return
 	}
 	deep := strings.Repeat("[", 1e6)
-	evalJS(t, `try { require('vm').runInThisContext('('.repeat(1e6)) } catch (e) { console.log(e.name, e.message) }`).
-		want(t, 0, "RangeError Maximum call stack size exceeded\n")
+	evalJS(t, `for (const compile of [require('vm').runInThisContext, Function, (async () => {}).constructor]) {
+  try { compile('('.repeat(1e6)) } catch (e) { console.log(e.name, e.message) }
+}`).want(t, 0, strings.Repeat("RangeError Maximum call stack size exceeded\n", 3))
 	a := newApp(t, map[string]string{
 		"main.js": `for (const f of ['./deep.js', './deep.mjs', './deep.ts', './shallow.js']) {
   try { console.log(require(f).depth) } catch (e) { console.log(e.name, e.message) }

@@ -208,9 +208,12 @@ func (r *Runtime) setup() (err error) {
 	// Dynamic code is locked before any library code runs, so that no
 	// built-in module can hold on to the original constructors.
 	if r.policy.Settings().DisableDynamicCode.Enabled {
-		if err := r.lockDynamicCode(); err != nil {
-			return err
-		}
+		err = r.lockDynamicCode()
+	} else {
+		err = r.limitDynamicCodeNesting()
+	}
+	if err != nil {
+		return err
 	}
 
 	sym, err := r.vm.RunString(`Symbol.for("` + esmMarker + `")`)
