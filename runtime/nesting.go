@@ -26,6 +26,16 @@ func sourceNesting(code string, limit int) int {
 	var templates []int
 	regexAllowed := true
 	i := 0
+	// templateText skips template text from from: to the closing backquote,
+	// or into a substitution, one level deeper.
+	templateText := func(from int) {
+		var opened bool
+		if i, opened = skipTemplateText(code, from); opened {
+			depth++
+			templates = append(templates, depth)
+		}
+		regexAllowed = opened
+	}
 	for i < len(code) {
 		c := code[i]
 		switch {
@@ -37,14 +47,7 @@ func sourceNesting(code string, limit int) int {
 			regexAllowed = false
 			continue
 		case c == '`':
-			var opened bool
-			if i, opened = skipTemplateText(code, i+1); opened {
-				depth++
-				templates = append(templates, depth)
-				regexAllowed = true
-			} else {
-				regexAllowed = false
-			}
+			templateText(i + 1)
 		case c == '/' && i+1 < len(code) && code[i+1] == '/':
 			for i < len(code) && code[i] != '\n' {
 				i++
@@ -73,14 +76,7 @@ func sourceNesting(code string, limit int) int {
 			if n := len(templates); n > 0 && templates[n-1] == depth {
 				templates = templates[:n-1]
 				depth--
-				var opened bool
-				if i, opened = skipTemplateText(code, i+1); opened {
-					depth++
-					templates = append(templates, depth)
-					regexAllowed = true
-				} else {
-					regexAllowed = false
-				}
+				templateText(i + 1)
 				break
 			}
 			depth--
