@@ -133,8 +133,13 @@ var deepDataCalls = []string{
 	"a.toLocaleString()", "`${a}`", "Buffer.from(a)", "new TextEncoder().encode(a)", "structuredClone(a)",
 }
 
+// deepValueDepth is how deep the tests nest values: a million, as a program
+// can in a loop, but under the race detector, which makes that take
+// minutes, twice the depth limits.
+var deepValueDepth = map[bool]string{false: "1e6", true: "2e4"}[raceEnabled]
+
 // TestDeepDataIsCatchable: each of deepDataCalls on a value nested a
-// million deep throws V8's RangeError, which the caller catches, as in
+// million deep (see deepValueDepth) throws V8's RangeError, which the caller catches, as in
 // Node 20. Before the fix goja's recursion in Go overflowed Go's stack, a
 // fatal error (or ran for minutes first), and structuredClone's overflow
 // could not be caught, so the test runs in a child process.
@@ -143,7 +148,7 @@ func TestDeepDataIsCatchable(t *testing.T) {
 		return
 	}
 	var code strings.Builder
-	code.WriteString("let a = [], o = {}\nfor (let i = 0; i < 1e6; i++) { a = [a]; o = { o } }\n")
+	fmt.Fprintf(&code, "let a = [], o = {}\nfor (let i = 0; i < %s; i++) { a = [a]; o = { o } }\n", deepValueDepth)
 	want := ""
 	for _, call := range deepDataCalls {
 		fmt.Fprintf(&code, "try { %s; console.log('no error') } catch (e) { console.log(e.name, e.message) }\n", call)

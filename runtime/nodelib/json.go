@@ -131,9 +131,17 @@ func makeDepthLimitedStringify(rt *goja.Runtime, stringify goja.Callable) func(g
 			return v
 		}
 		depths := map[*goja.Object]int{}
+		// Siblings share their holder: the last one's depth saves most
+		// lookups.
+		var lastHolder *goja.Object
+		lastDepth := 0
 		bound := func(c goja.FunctionCall) goja.Value {
 			holder, _ := c.This.(*goja.Object)
-			depth := depths[holder] + 1 // the wrapper holding the value is not recorded: 0
+			if holder != lastHolder {
+				// The wrapper holding the value is not recorded: 0.
+				lastHolder, lastDepth = holder, depths[holder]
+			}
+			depth := lastDepth + 1
 			v := c.Argument(1)
 			if isFunc {
 				var err error
