@@ -32,7 +32,62 @@ func (r *Runtime) dynamicCodeError() error {
 	return &intact.BlockedError{Feature: intact.FeatureDynamicCode}
 }
 
+// lockDynamicCode replaces eval and the constructors of functions from
+// strings by functions that throw ERR_CODE_INTEGRITY_BLOCKED.
 func (r *Runtime) lockDynamicCode() error {
+	blocked := func(*goja.Object) func(goja.ConstructorCall) *goja.Object {
+		return func(goja.ConstructorCall) *goja.Object {
+			r.throw(r.dynamicCodeError())
+			return nil
+		}
+	}
+	if err := r.replaceFunctionConstructors(blocked); err != nil {
+		return err
+	}
+	eval := r.vm.ToValue(func(goja.FunctionCall) goja.Value {
+		r.throw(r.dynamicCodeError())
+		return nil
+	}).(*goja.Object)
+	eval.DefineDataProperty("name", r.vm.ToValue("eval"), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
+	return r.vm.GlobalObject().DefineDataProperty("eval", eval, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
+}
+
+// limitDynamicCodeNesting replaces the constructors of functions from
+// strings by ones that refuse source nested deeper than MaxSourceNesting
+// before goja's parser, which would overflow Go's stack, sees it. eval
+// keeps goja's: a replacement would turn every direct eval into an
+// indirect one.
+func (r *Runtime) limitDynamicCodeNesting() error {
+	return r.replaceFunctionConstructors(func(original *goja.Object) func(goja.ConstructorCall) *goja.Object {
+		construct, _ := goja.AssertConstructor(original)
+		return func(call goja.ConstructorCall) *goja.Object {
+			// Each argument is converted to a string once, here, and the
+			// strings are what the original compiles.
+			args := make([]goja.Value, len(call.Arguments))
+			var source strings.Builder
+			for i, a := range call.Arguments {
+				s := a.ToString()
+				args[i] = s
+				source.WriteString(s.String())
+				source.WriteByte(',')
+			}
+			if err := checkSourceNesting("", source.String()); err != nil {
+				r.throw(err)
+			}
+			fn, err := construct(call.NewTarget, args...)
+			if err != nil {
+				r.throw(err)
+			}
+			return fn
+		}
+	})
+}
+
+// replaceFunctionConstructors replaces %Function%, %AsyncFunction% and
+// %GeneratorFunction% by the constructors replacement makes from each, in
+// the global binding of Function and in the constructor property of their
+// prototypes. Each replacement keeps the original prototype.
+func (r *Runtime) replaceFunctionConstructors(replacement func(original *goja.Object) func(goja.ConstructorCall) *goja.Object) error {
 	protos, err := r.vm.RunString(`[Function.prototype, Object.getPrototypeOf(async function () {}), Object.getPrototypeOf(function* () {})]`)
 	if err != nil {
 		return err
@@ -43,31 +98,27 @@ func (r *Runtime) lockDynamicCode() error {
 	}
 	names := []string{"Function", "AsyncFunction", "GeneratorFunction"}
 	for i, proto := range list {
-		blocked := r.vm.ToValue(func(goja.ConstructorCall) *goja.Object {
-			r.throw(r.dynamicCodeError())
-			return nil
-		}).(*goja.Object)
-		if err := blocked.DefineDataProperty("prototype", proto, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE); err != nil {
+		original := proto.Get("constructor").ToObject(r.vm)
+		replaced := r.vm.ToValue(replacement(original)).(*goja.Object)
+		if err := replaced.DefineDataProperty("prototype", proto, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE); err != nil {
 			return err
 		}
-		if err := blocked.DefineDataProperty("name", r.vm.ToValue(names[i]), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE); err != nil {
+		if err := replaced.DefineDataProperty("name", r.vm.ToValue(names[i]), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE); err != nil {
 			return err
 		}
-		if err := proto.DefineDataProperty("constructor", blocked, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE); err != nil {
+		if err := replaced.DefineDataProperty("length", r.vm.ToValue(1), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE); err != nil {
+			return err
+		}
+		if err := proto.DefineDataProperty("constructor", replaced, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE); err != nil {
 			return err
 		}
 		if i == 0 {
-			if err := r.vm.GlobalObject().DefineDataProperty("Function", blocked, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE); err != nil {
+			if err := r.vm.GlobalObject().DefineDataProperty("Function", replaced, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE); err != nil {
 				return err
 			}
 		}
 	}
-	eval := r.vm.ToValue(func(goja.FunctionCall) goja.Value {
-		r.throw(r.dynamicCodeError())
-		return nil
-	}).(*goja.Object)
-	eval.DefineDataProperty("name", r.vm.ToValue("eval"), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
-	return r.vm.GlobalObject().DefineDataProperty("eval", eval, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
+	return nil
 }
 
 // vmModule is a minimal node:vm: code runs in this context only. Every
@@ -91,6 +142,9 @@ func (r *Runtime) vmModule() goja.Value {
 	}
 	compile := func(code string, options goja.Value) *goja.Program {
 		gate()
+		if err := checkSourceNesting("", code); err != nil {
+			r.throw(err)
+		}
 		prg, err := goja.Compile(filenameOf(options), code, false)
 		if err != nil {
 			r.throw(err)

@@ -11,14 +11,15 @@ import (
 	"github.com/intactdev/intact/runtime"
 )
 
-// bufferCalls are the Buffer API calls FuzzJavaScriptLimits makes, each a
-// format taking an offset, a length and an encoding.
+// bufferCalls are the calls FuzzJavaScriptLimits makes, each a
+// format taking an offset, a length, an encoding, the depth of nested
+// values (deepValueDepth) and the largest Buffer length (fuzzBufferLength).
 var bufferCalls = []string{
 	"Buffer.alloc(%[2]s, 'ab', %[3]s)",
 	"Buffer.allocUnsafe(%[2]s)",
 	// Lengths up to 2**32 are legitimate and take time in Node too: only
 	// smaller and larger ones are tried.
-	"Buffer.from({ length: Math.abs(%[2]s) > 2**24 && Math.abs(%[2]s) <= 2**32 ? 2**24 : %[2]s, 0: 1 })",
+	"Buffer.from({ length: Math.abs(%[2]s) > %[5]s && Math.abs(%[2]s) <= 2**32 ? %[5]s : %[2]s, 0: 1 })",
 	"Buffer.concat([Buffer.alloc(3)], %[2]s)",
 	"Buffer.alloc(8).readInt8(%[1]s)",
 	"Buffer.alloc(8).readUInt32BE(%[1]s)",
@@ -38,11 +39,22 @@ var bufferCalls = []string{
 	"JSON.parse(%[3]s)",
 	"(function f(n) { return n > %[1]s ? n : f(n + 1) })(0)",
 	"require('util').inspect(JSON.parse('['.repeat(%[2]s %% 2000) + ']'.repeat(%[2]s %% 2000)), { depth: Infinity }).length",
+	// Values nested up to a million deep, through each call that recurses
+	// over a value's depth.
+	"(() => { let a = []; for (let i = 0; i < Math.abs(%[2]s) %% %[4]s; i++) a = [a]; return [JSON.stringify(a, null, %[1]s), JSON.stringify(a, [%[3]s]), String(a)] })()",
+	"[require('vm').runInThisContext, Function].map(f => { try { f(%[3]s.repeat(Math.abs(%[2]s) %% 2e6)) } catch (e) { if (!(e instanceof Error)) throw e } })",
+	"(() => { let o = {}; for (let i = 0; i < Math.abs(%[2]s) %% %[4]s; i++) o = { o }; return [JSON.stringify(o), structuredClone(o), Buffer.from([o], %[3]s)] })()",
 }
 
+// fuzzBufferLength is the longest Buffer.from({ length }) FuzzJavaScriptLimits
+// makes: larger ones are legitimate and take seconds, minutes under the
+// race detector.
+var fuzzBufferLength = map[bool]string{false: "2**20", true: "2**16"}[raceEnabled]
+
 // FuzzJavaScriptLimits runs Buffer calls with fuzzed offsets, lengths and
-// encodings, JSON.parse of fuzzed nesting and text, and recursion of fuzzed
-// depth: each must give a value or a JavaScript exception, in bounded
+// encodings, JSON.parse of fuzzed nesting and text, recursion of fuzzed
+// depth, JSON.stringify, join and structuredClone of values of fuzzed
+// depth and source of fuzzed nesting: each must give a value or a JavaScript exception, in bounded
 // time, and never a Go panic (which would end the fuzzing process).
 func FuzzJavaScriptLimits(f *testing.F) {
 	for i := range bufferCalls {
@@ -51,13 +63,13 @@ func FuzzJavaScriptLimits(f *testing.F) {
 			encoding       string
 		}{
 			{0, 1, "utf8"}, {math.Inf(1), 9e15, "hex"}, {-1, -1, "base64"}, {1 << 63, 1e17, "latin1"},
-			{0.5, 1e10, "ucs2"}, {3, 12345, "["},
+			{0.5, 1e10, "ucs2"}, {3, 12345, "["}, {1, 1e6 - 1, "`${"}, {0, 5e5, "(/(/"},
 		} {
 			f.Add(uint8(i), seed.offset, seed.length, seed.encoding)
 		}
 	}
 	f.Fuzz(func(t *testing.T, call uint8, offset, length float64, encoding string) {
-		code := fmt.Sprintf(bufferCalls[int(call)%len(bufferCalls)], jsNumber(offset), jsNumber(length), strconv.Quote(encoding))
+		code := fmt.Sprintf(bufferCalls[int(call)%len(bufferCalls)], jsNumber(offset), jsNumber(length), strconv.Quote(encoding), deepValueDepth, fuzzBufferLength)
 		done := make(chan result, 1)
 		go func() {
 			done <- run(t, runtime.Config{}, func(rt *runtime.Runtime) int {

@@ -1,6 +1,10 @@
 package runtime_test
 
 import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -117,4 +121,106 @@ for (let i = 0; i < 100000; i++) head = head.next = {}
 const s = require('util').inspect(list, { depth: Infinity })
 const n = s.match(/next/g).length
 console.log(n > 500 && n < 10000, s.includes('[Object: Inspection interrupted prematurely. Maximum call stack size exceeded.]'))`).want(t, 0, "true true\n")
+}
+
+// deepDataCalls are calls that recurse over the depth of their argument:
+// in goja's Go code (JSON.stringify, Array.prototype.join and what calls
+// it) or in nodelib's JavaScript (structuredClone, JSON.stringify with a
+// gap or a list of keys).
+var deepDataCalls = []string{
+	"JSON.stringify(a)", "JSON.stringify(o)", "JSON.stringify(o, (k, v) => v)", "JSON.stringify(o, ['o'])",
+	"JSON.stringify(a, null, 1)", "JSON.stringify({ toJSON() { return a } })", "String(a)", "a.join()",
+	"a.toLocaleString()", "`${a}`", "Buffer.from(a)", "new TextEncoder().encode(a)", "structuredClone(a)",
+}
+
+// deepValueDepth is how deep the tests nest values: a million, as a program
+// can in a loop, but under the race detector, which makes that take
+// minutes, twice the depth limits.
+var deepValueDepth = map[bool]string{false: "1e6", true: "2e4"}[raceEnabled]
+
+// TestDeepDataIsCatchable: each of deepDataCalls on a value nested a
+// million deep (see deepValueDepth) throws V8's RangeError, which the caller catches, as in
+// Node 20. Before the fix goja's recursion in Go overflowed Go's stack, a
+// fatal error (or ran for minutes first), and structuredClone's overflow
+// could not be caught, so the test runs in a child process.
+func TestDeepDataIsCatchable(t *testing.T) {
+	if !isolated(t, 120*time.Second) {
+		return
+	}
+	var code strings.Builder
+	fmt.Fprintf(&code, "let a = [], o = {}\nfor (let i = 0; i < %s; i++) { a = [a]; o = { o } }\n", deepValueDepth)
+	want := ""
+	for _, call := range deepDataCalls {
+		fmt.Fprintf(&code, "try { %s; console.log('no error') } catch (e) { console.log(e.name, e.message) }\n", call)
+		want += "RangeError Maximum call stack size exceeded\n"
+	}
+	evalJS(t, code.String()).want(t, 0, want)
+}
+
+// TestGuardsKeepNodeResults: the depth-limited JSON.stringify,
+// Array.prototype.join and structuredClone, and URL with its guarded
+// prototype, give Node 20's results for ordinary values (compared with node
+// when it is installed).
+func TestGuardsKeepNodeResults(t *testing.T) {
+	node, lookErr := exec.LookPath("node")
+	for _, name := range []string{"deepdata_normal.js", "url_guarded.js"} {
+		a := newApp(t, map[string]string{name: readTestdata(t, name)})
+		got := a.runMain(nil, name)
+		if got.code != 0 {
+			t.Fatalf("%s: status %d, stderr:\n%s", name, got.code, got.stderr)
+		}
+		if lookErr != nil {
+			t.Logf("node is not installed: %s not compared", name)
+			continue
+		}
+		want, err := exec.Command(node, filepath.Join("testdata", name)).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.stdout != string(want) {
+			t.Errorf("%s: intact:\n%s\nnode:\n%s", name, got.stdout, want)
+		}
+	}
+}
+
+func readTestdata(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestDeepSourceIsCatchable: source nested deeper than
+// runtime.MaxSourceNesting is V8's RangeError: catchable from
+// vm.runInThisContext and the Function constructors, and at the require of a .js, .mjs or .ts module
+// (parsed by goja, or converted by esbuild first), as a SyntaxError would
+// be; uncaught from the main script. Before the fix the parsers' recursion
+// overflowed Go's stack, a fatal error, so the test runs in a child
+// process.
+func TestDeepSourceIsCatchable(t *testing.T) {
+	if !isolated(t, 120*time.Second) {
+		return
+	}
+	deep := strings.Repeat("[", 1e6)
+	evalJS(t, `for (const compile of [require('vm').runInThisContext, Function, (async () => {}).constructor]) {
+  try { compile('('.repeat(1e6)) } catch (e) { console.log(e.name, e.message) }
+}`).want(t, 0, strings.Repeat("RangeError Maximum call stack size exceeded\n", 3))
+	a := newApp(t, map[string]string{
+		"main.js": `for (const f of ['./deep.js', './deep.mjs', './deep.ts', './shallow.js']) {
+  try { console.log(require(f).depth) } catch (e) { console.log(e.name, e.message) }
+}`,
+		"deep.js":  "module.exports = " + deep,
+		"deep.mjs": "export default `${" + deep + "}`",
+		"deep.ts":  "let x: number = " + strings.Repeat("(", 1e6),
+		// The object, the arrays and the substitution nest as deep as allowed.
+		"shallow.js": "module.exports = { depth: " + strings.Repeat("[", runtime.MaxSourceNesting-2) + "'[(' + `${/[(]/}`" + strings.Repeat("]", runtime.MaxSourceNesting-2) + ".flat(Infinity)[0] }",
+	})
+	a.runMain(nil, "main.js").want(t, 0, fmt.Sprintf("RangeError %s: Maximum call stack size exceeded\nRangeError %s: Maximum call stack size exceeded\nRangeError %s: Maximum call stack size exceeded\n[(/[(]/\n",
+		a.path("deep.js"), a.path("deep.mjs"), a.path("deep.ts")))
+	r := evalJS(t, deep)
+	if r.code != 1 || !strings.Contains(r.stderr, "RangeError: Maximum call stack size exceeded") {
+		t.Fatalf("status %d, stderr:\n%s", r.code, r.stderr)
+	}
 }

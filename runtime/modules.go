@@ -328,6 +328,10 @@ func (r *Runtime) compileModule(filename string, src []byte) (prg *goja.Program,
 		// the line count.
 		code = "//" + code[2:]
 	}
+	// Before goja's parser or esbuild's, which would overflow Go's stack.
+	if err := checkSourceNesting(filename, code); err != nil {
+		return nil, false, false, err
+	}
 	ext := strings.ToLower(filepath.Ext(filename))
 	ts := ext == ".ts" || ext == ".mts" || ext == ".cts"
 	esm = r.res.isESM(filename)

@@ -99,7 +99,11 @@ func (r *Runtime) REPL() int {
 		}
 		buf.WriteString(text)
 		buf.WriteString("\n")
-		prg, err := goja.Compile("REPL", buf.String(), false)
+		err = checkSourceNesting("", buf.String())
+		var prg *goja.Program
+		if err == nil {
+			prg, err = goja.Compile("REPL", buf.String(), false)
+		}
 		if err != nil && incomplete(err) {
 			continue
 		}

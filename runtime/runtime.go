@@ -212,9 +212,12 @@ func (r *Runtime) setup() (err error) {
 	// Dynamic code is locked before any library code runs, so that no
 	// built-in module can hold on to the original constructors.
 	if r.policy.Settings().DisableDynamicCode.Enabled {
-		if err := r.lockDynamicCode(); err != nil {
-			return err
-		}
+		err = r.lockDynamicCode()
+	} else {
+		err = r.limitDynamicCodeNesting()
+	}
+	if err != nil {
+		return err
 	}
 
 	sym, err := r.vm.RunString(`Symbol.for("` + esmMarker + `")`)
@@ -471,6 +474,9 @@ func (r *Runtime) runPreloads(preloads []checkedFile) {
 // directory, as in node -e.
 func (r *Runtime) evalScript(name, code string) (goja.Value, error) {
 	if err := r.setEvalGlobals(name); err != nil {
+		return nil, err
+	}
+	if err := checkSourceNesting("", code); err != nil {
 		return nil, err
 	}
 	return r.vm.RunScript(name, code)

@@ -34,3 +34,35 @@ func BenchmarkInspect(b *testing.B) {
 		nodelib.Inspect(rt, v)
 	}
 }
+
+// BenchmarkJSONStringify measures JSON.stringify of a typical API response
+// (100 records of strings, numbers, booleans and a nested array), with the
+// depth limit (Globals) and goja's own (Plain), for the limit's cost.
+func BenchmarkJSONStringify(b *testing.B) {
+	const value = `Array.from({ length: 100 }, (_, i) => ({ id: i, name: 'item ' + i, price: i * 1.5, ok: i % 2 === 0, tags: ['a', 'b', { k: i }] }))`
+	for _, globals := range []bool{true, false} {
+		name := "Plain"
+		if globals {
+			name = "Globals"
+		}
+		b.Run(name, func(b *testing.B) {
+			rt := goja.New()
+			if globals {
+				reg := require.NewRegistry()
+				nodelib.Register(reg)
+				reg.Enable(rt)
+				nodelib.EnableGlobals(rt)
+			}
+			v, err := rt.RunString(value)
+			if err != nil {
+				b.Fatal(err)
+			}
+			stringify, _ := goja.AssertFunction(rt.Get("JSON").ToObject(rt).Get("stringify"))
+			for b.Loop() {
+				if _, err := stringify(goja.Undefined(), v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

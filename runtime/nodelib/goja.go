@@ -17,5 +17,10 @@ func init() {
 	}
 	natives["internal/goja_url"] = func(s *libState, module *goja.Object) {
 		url.Require(s.rt, module)
+		exports := module.Get("exports").ToObject(s.rt)
+		guardPrototype(s.rt, exports.Get("URL").ToObject(s.rt))
+		// URLSearchParams's methods are replaceable; its one accessor,
+		// size, is not, and only counts the parameters.
+		guardPanics(s.rt, exports.Get("URLSearchParams").ToObject(s.rt).Get("prototype").ToObject(s.rt))
 	}
 }

@@ -30,29 +30,91 @@ func IsGojaPanic(x any) bool {
 	return t != nil && t.PkgPath() == reflect.TypeOf(goja.Exception{}).PkgPath()
 }
 
-// guardPanics replaces each function of obj (its own enumerable properties)
+// guardPanics replaces each function of obj (its own enumerable data properties)
 // that is implemented in Go, constructors excepted, by one that turns a Go
 // panic into a thrown ERR_INTERNAL_ASSERTION error. goja recovers only its
 // own panics at the native-call boundary; any other panic, such as an index
 // out of range in goja_nodejs's Buffer, would end the process.
 func guardPanics(rt *goja.Runtime, obj *goja.Object) {
+	describe, _ := goja.AssertFunction(rt.Get("Object").ToObject(rt).Get("getOwnPropertyDescriptor"))
 	for _, key := range obj.Keys() {
-		fn, ok := obj.Get(key).(*goja.Object)
+		// The descriptor, not obj.Get, which would run an accessor's getter
+		// on obj itself (URLSearchParams.prototype.size throws).
+		d, err := describe(goja.Undefined(), obj, rt.ToValue(key))
+		if err != nil {
+			panic(err)
+		}
+		fn, ok := d.ToObject(rt).Get("value").(*goja.Object)
 		if !ok || fn.Get("prototype") != nil {
 			continue
 		}
-		native, ok := fn.Export().(func(goja.FunctionCall) goja.Value)
-		if !ok {
-			continue
+		if guarded := guardedFunction(rt, fn); guarded != nil {
+			obj.Set(key, guarded)
 		}
-		guarded := rt.ToValue(func(call goja.FunctionCall) goja.Value {
-			defer rethrowAsInternalError(rt)
-			return native(call)
-		}).ToObject(rt)
-		guarded.DefineDataProperty("name", fn.Get("name"), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
-		guarded.DefineDataProperty("length", fn.Get("length"), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
-		obj.Set(key, guarded)
 	}
+}
+
+// guardedFunction returns a function that calls fn, a function implemented
+// in Go, and turns a Go panic into a thrown ERR_INTERNAL_ASSERTION error,
+// or nil if fn is not implemented in Go.
+func guardedFunction(rt *goja.Runtime, fn *goja.Object) *goja.Object {
+	native, ok := fn.Export().(func(goja.FunctionCall) goja.Value)
+	if !ok {
+		return nil
+	}
+	guarded := rt.ToValue(func(call goja.FunctionCall) goja.Value {
+		defer rethrowAsInternalError(rt)
+		return native(call)
+	}).ToObject(rt)
+	copyNameAndLength(guarded, fn)
+	return guarded
+}
+
+// guardPrototype gives ctor, a class implemented in Go, a copy of its
+// prototype in which every method and accessor implemented in Go is
+// guarded as guardPanics guards functions. goja_nodejs's URL defines its
+// accessors (href, host, …) as not configurable, so they cannot be replaced
+// in place; its constructor gives each URL the prototype of new.target, so
+// the copy is the prototype of every URL made from now on.
+func guardPrototype(rt *goja.Runtime, ctor *goja.Object) {
+	proto := ctor.Get("prototype").ToObject(rt)
+	object := rt.Get("Object").ToObject(rt)
+	describe, _ := goja.AssertFunction(object.Get("getOwnPropertyDescriptor"))
+	define, _ := goja.AssertFunction(object.Get("defineProperty"))
+	guard := func(desc *goja.Object, field string) {
+		if fn, ok := desc.Get(field).(*goja.Object); ok && (field != "value" || fn.Get("prototype") == nil) {
+			if guarded := guardedFunction(rt, fn); guarded != nil {
+				desc.Set(field, guarded)
+			}
+		}
+	}
+	copied := rt.NewObject()
+	copied.SetPrototype(proto.Prototype())
+	var keys []goja.Value
+	for _, name := range proto.GetOwnPropertyNames() {
+		keys = append(keys, rt.ToValue(name))
+	}
+	for _, sym := range proto.Symbols() {
+		keys = append(keys, sym)
+	}
+	for _, key := range keys {
+		d, err := describe(goja.Undefined(), proto, key)
+		if err != nil {
+			panic(err)
+		}
+		desc := d.ToObject(rt)
+		if key.String() == "constructor" {
+			desc.Set("value", ctor)
+		} else {
+			guard(desc, "value")
+			guard(desc, "get")
+			guard(desc, "set")
+		}
+		if _, err := define(goja.Undefined(), copied, key, desc); err != nil {
+			panic(err)
+		}
+	}
+	ctor.Set("prototype", copied)
 }
 
 // rethrowAsInternalError, deferred, passes goja's panics on and throws any

@@ -1,6 +1,8 @@
 package nodelib
 
 import (
+	"errors"
+
 	"github.com/dop251/goja"
 )
 
@@ -88,4 +90,139 @@ func limitJSONParseDepth(rt *goja.Runtime, json *goja.Object) {
 	limited.DefineDataProperty("name", rt.ToValue("parse"), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
 	limited.DefineDataProperty("length", rt.ToValue(2), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
 	json.DefineDataProperty("parse", limited, goja.FLAG_TRUE, goja.FLAG_FALSE, goja.FLAG_TRUE)
+}
+
+// MaxNativeDepth is how deeply goja's Go implementations of JSON.stringify
+// and Array.prototype.join may recurse into a nested value. They recurse in
+// Go, outside the JavaScript call-stack limit, so an array nested a million
+// deep (built in a loop) overflowed Go's stack and ended the process; V8
+// throws its RangeError for an exhausted stack there, and so does a value
+// nested deeper than this. V8 itself runs out between about 2,000 and
+// 10,000 levels, depending on the frame, so no value Node can serialize is
+// refused; 10,000 levels take a few megabytes of Go stack.
+const MaxNativeDepth = 10000
+
+// stackOverflow returns V8's RangeError for an exhausted call stack.
+func stackOverflow(rt *goja.Runtime) *goja.Object {
+	return newError(rt, "RangeError", "Maximum call stack size exceeded")
+}
+
+// makeDepthLimitedStringify returns goja's JSON.stringify bounded in depth
+// by MaxNativeDepth. goja calls a replacer function once for every value
+// it serializes, after toJSON, with the object holding the value as this;
+// the bound passes its own replacer, which calls the program's (if any),
+// records the depth of each object it returns (one more than its holder's)
+// and throws once that passes the limit. goja serializes exactly what the
+// replacer returns and depth-first, so a holder's depth is always the one
+// recorded last. A list of keys as replacer never reaches this function:
+// the JavaScript serializer handles it (see internal_globals.js).
+func makeDepthLimitedStringify(rt *goja.Runtime, stringify goja.Callable) func(goja.FunctionCall) goja.Value {
+	return func(call goja.FunctionCall) goja.Value {
+		value := call.Argument(0)
+		replacer, isFunc := goja.AssertFunction(call.Argument(1))
+		_, isObject := value.(*goja.Object)
+		if !isObject && !goja.IsBigInt(value) && !isFunc {
+			// A primitive has no toJSON to call and no properties: nothing
+			// nests.
+			v, err := stringify(goja.Undefined(), call.Arguments...)
+			if err != nil {
+				panic(err)
+			}
+			return v
+		}
+		depths := map[*goja.Object]int{}
+		// Siblings share their holder: the last one's depth saves most
+		// lookups.
+		var lastHolder *goja.Object
+		lastDepth := 0
+		bound := func(c goja.FunctionCall) goja.Value {
+			holder, _ := c.This.(*goja.Object)
+			if holder != lastHolder {
+				// The wrapper holding the value is not recorded: 0.
+				lastHolder, lastDepth = holder, depths[holder]
+			}
+			depth := lastDepth + 1
+			v := c.Argument(1)
+			if isFunc {
+				var err error
+				if v, err = replacer(c.This, c.Arguments...); err != nil {
+					panic(err)
+				}
+			}
+			if o, ok := v.(*goja.Object); ok {
+				if depth > MaxNativeDepth {
+					panic(stackOverflow(rt))
+				}
+				depths[o] = depth
+			}
+			return v
+		}
+		v, err := stringify(goja.Undefined(), value, rt.ToValue(bound), call.Argument(2))
+		if err != nil {
+			panic(err)
+		}
+		return v
+	}
+}
+
+// nativeBoundary returns a Go function that calls fn, a function written in
+// JavaScript whose recursion may exhaust the call stack, and throws V8's
+// catchable RangeError when it does. goja's own overflow cannot be caught by
+// the JavaScript that overflowed; it unwinds to the nearest call from Go,
+// which this function makes the call of fn.
+func nativeBoundary(rt *goja.Runtime, fn *goja.Object) *goja.Object {
+	call, _ := goja.AssertFunction(fn)
+	bounded := rt.ToValue(func(c goja.FunctionCall) goja.Value {
+		v, err := call(c.This, c.Arguments...)
+		var overflow *goja.StackOverflowError
+		if errors.As(err, &overflow) {
+			panic(stackOverflow(rt))
+		}
+		if err != nil {
+			panic(err)
+		}
+		return v
+	}).ToObject(rt)
+	copyNameAndLength(bounded, fn)
+	return bounded
+}
+
+// copyNameAndLength gives to the function that stands in for from its name
+// and length.
+func copyNameAndLength(to, from *goja.Object) {
+	to.DefineDataProperty("name", from.Get("name"), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
+	to.DefineDataProperty("length", from.Get("length"), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
+}
+
+// limitArrayJoinDepth bounds by MaxNativeDepth how deeply join, toString and
+// toLocaleString of Array.prototype nest. goja's join converts each element
+// to a string from Go, which for a nested array calls its toString, which
+// calls join again: a recursion in Go that String(array) runs once per
+// level. The three replacements share one count of the calls under way.
+func limitArrayJoinDepth(rt *goja.Runtime, proto *goja.Object) {
+	depth := 0
+	for _, name := range []string{"join", "toString", "toLocaleString"} {
+		fn, ok := proto.Get(name).(*goja.Object)
+		if !ok {
+			continue
+		}
+		native, ok := goja.AssertFunction(fn)
+		if !ok {
+			continue
+		}
+		limited := rt.ToValue(func(call goja.FunctionCall) goja.Value {
+			if depth >= MaxNativeDepth {
+				panic(stackOverflow(rt))
+			}
+			depth++
+			defer func() { depth-- }()
+			v, err := native(call.This, call.Arguments...)
+			if err != nil {
+				panic(err)
+			}
+			return v
+		}).ToObject(rt)
+		copyNameAndLength(limited, fn)
+		proto.DefineDataProperty(name, limited, goja.FLAG_TRUE, goja.FLAG_FALSE, goja.FLAG_TRUE)
+	}
 }

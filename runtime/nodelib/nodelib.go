@@ -93,9 +93,10 @@ func EnableGlobals(rt *goja.Runtime) {
 	g.Set("TextEncoder", util.Get("TextEncoder"))
 	g.Set("TextDecoder", util.Get("TextDecoder"))
 	globals := s.require("internal/globals")
-	for _, name := range []string{"atob", "btoa", "structuredClone"} {
-		g.Set(name, globals.Get(name))
-	}
+	g.Set("atob", globals.Get("atob"))
+	g.Set("btoa", globals.Get("btoa"))
+	// structuredClone recurses in JavaScript over the value's depth.
+	g.Set("structuredClone", nativeBoundary(rt, globals.Get("structuredClone").ToObject(rt)))
 	web := s.require("internal/events_web")
 	for _, name := range []string{"DOMException", "Event", "EventTarget", "AbortController", "AbortSignal"} {
 		if g.Get(name) == nil {
@@ -105,13 +106,15 @@ func EnableGlobals(rt *goja.Runtime) {
 	// JSON.stringify with a gap, fixed (see internal_globals.js).
 	json := g.Get("JSON").ToObject(rt)
 	if mk, ok := goja.AssertFunction(globals.Get("makeJSONStringify")); ok {
-		fixed, err := mk(goja.Undefined(), json.Get("stringify"))
+		native, _ := goja.AssertFunction(json.Get("stringify"))
+		fixed, err := mk(goja.Undefined(), rt.ToValue(makeDepthLimitedStringify(rt, native)))
 		if err != nil {
 			panic(err)
 		}
-		json.DefineDataProperty("stringify", fixed, goja.FLAG_TRUE, goja.FLAG_FALSE, goja.FLAG_TRUE)
+		json.DefineDataProperty("stringify", nativeBoundary(rt, fixed.ToObject(rt)), goja.FLAG_TRUE, goja.FLAG_FALSE, goja.FLAG_TRUE)
 	}
 	limitJSONParseDepth(rt, json)
+	limitArrayJoinDepth(rt, g.Get("Array").ToObject(rt).Get("prototype").ToObject(rt))
 	// V8's Error.captureStackTrace, which many packages call.
 	errorCtor := g.Get("Error").ToObject(rt)
 	if _, ok := goja.AssertFunction(errorCtor.Get("captureStackTrace")); !ok {

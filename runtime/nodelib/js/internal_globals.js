@@ -132,9 +132,11 @@ function captureStackTrace(obj, constructorOpt) {
 
 // jsonStringify is JSON.stringify with goja's indentation bug fixed: after an
 // empty array or object, goja's serializer keeps one level of indentation
-// too many ({ a: [], b: [1] } with space 1). Without a gap it defers to the
-// built-in; with one it walks the value itself as ECMA-262's SerializeJSON*
-// does, still using the built-in for strings and numbers.
+// too many ({ a: [], b: [1] } with space 1). Without a gap or a list of keys
+// it defers to the built-in (which nodelib bounds in depth); with one it
+// walks the value itself as ECMA-262's SerializeJSON* does, still using the
+// built-in for strings and numbers. Its recursion is JavaScript's, so a value
+// nested too deeply exhausts the call stack, as in V8.
 function makeJSONStringify(original) {
   const quote = (s) => original(s);
   return function stringify(value, replacer, space) {
@@ -143,7 +145,7 @@ function makeJSONStringify(original) {
     let gap = '';
     if (typeof space === 'number') gap = ' '.repeat(Math.max(0, Math.min(10, Math.trunc(space) || 0)));
     else if (typeof space === 'string') gap = space.slice(0, 10);
-    if (gap === '') return original(value, replacer, space);
+    if (gap === '' && !Array.isArray(replacer)) return original(value, replacer, space);
     let replacerFn;
     let keyList;
     if (typeof replacer === 'function') {
@@ -192,9 +194,9 @@ function makeJSONStringify(original) {
       const parts = [];
       for (const k of keyList !== undefined ? keyList : Object.keys(v)) {
         const str = serialize(v, k);
-        if (str !== undefined) parts.push(`${quote(k)}: ${str}`);
+        if (str !== undefined) parts.push(gap === '' ? `${quote(k)}:${str}` : `${quote(k)}: ${str}`);
       }
-      const out = parts.length === 0 ? '{}' : `{\n${indent}${parts.join(`,\n${indent}`)}\n${stepback}}`;
+      const out = parts.length === 0 ? '{}' : gap === '' ? `{${parts.join(',')}}` : `{\n${indent}${parts.join(`,\n${indent}`)}\n${stepback}}`;
       stack.pop();
       indent = stepback;
       return out;
@@ -208,7 +210,7 @@ function makeJSONStringify(original) {
         const str = serialize(v, String(i));
         parts.push(str === undefined ? 'null' : str);
       }
-      const out = parts.length === 0 ? '[]' : `[\n${indent}${parts.join(`,\n${indent}`)}\n${stepback}]`;
+      const out = parts.length === 0 ? '[]' : gap === '' ? `[${parts.join(',')}]` : `[\n${indent}${parts.join(`,\n${indent}`)}\n${stepback}]`;
       stack.pop();
       indent = stepback;
       return out;
