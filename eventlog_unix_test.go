@@ -128,6 +128,40 @@ func TestEventLogSwappedAfterLoad(t *testing.T) {
 	}
 }
 
+// TestEventLogFolderSwappedAfterLoad: the log's folder is resolved once, at
+// Load, and held open, so a folder replaced after Load by another user's
+// symbolic link to a folder root owns receives no events: they go on into
+// the folder Load checked, wherever it has been moved.
+func TestEventLogFolderSwappedAfterLoad(t *testing.T) {
+	requireRoot(t)
+	e := newEnv(t)
+	path, spec, cats := withTrusted(e, trustedCode)
+	dir, rootsFolder := e.path("logs"), e.path("roots")
+	must(t, os.Mkdir(dir, 0o700))
+	must(t, os.Mkdir(rootsFolder, 0o700))
+	t.Setenv(intact.EnvEventLog, filepath.Join(dir, "events.jsonl"))
+	p, err := intact.Load(intact.LoadOptions{Policies: []string{e.policy("policy.xml", spec)}, Catalogs: cats, SystemDir: e.path("no-system")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.ReadCode(path); err != nil {
+		t.Fatal(err)
+	}
+	moved := e.path("logs.moved")
+	must(t, os.Rename(dir, moved))
+	must(t, os.Symlink(rootsFolder, dir))
+	must(t, os.Lchown(dir, otherUID, otherUID))
+	if _, err := p.ReadCode(e.write("evil.js", evilCode)); !hasReason(err, enforcer.ReasonNotInCatalog) {
+		t.Fatalf("untrusted file: %v, want not-in-catalog", err)
+	}
+	if _, err := os.Lstat(filepath.Join(rootsFolder, "events.jsonl")); !os.IsNotExist(err) {
+		t.Errorf("the link's folder received the log (%v)", err)
+	}
+	if data, _ := os.ReadFile(filepath.Join(moved, "events.jsonl")); !strings.Contains(string(data), "evil.js") {
+		t.Errorf("the folder checked at Load did not receive the event: %q", data)
+	}
+}
+
 func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {

@@ -125,12 +125,16 @@ func defaultEvents(enforcers []enforcer.Enforcer) (*slog.Logger, error) {
 		// Fail early, and closed, on a log that cannot be written or
 		// that someone else could have planted or could redirect: a host
 		// asked to log its refusals must not run without a safe log.
-		f, err := openEventLog(path)
+		log, err := openEventLogFolder(path)
+		if err != nil {
+			return nil, fmt.Errorf("event log (%s) refused: %w", EnvEventLog, err)
+		}
+		f, err := log.open()
 		if err != nil {
 			return nil, fmt.Errorf("event log (%s) refused: %w", EnvEventLog, err)
 		}
 		f.Close()
-		handlers = append(handlers, slog.NewJSONHandler(&appendFile{path: path}, nil))
+		handlers = append(handlers, slog.NewJSONHandler(&appendFile{log: log}, nil))
 	}
 	for _, e := range enforcers {
 		if s := e.Settings(); s.Audit && s.EnforceCodeIntegrity {
@@ -144,18 +148,18 @@ func defaultEvents(enforcers []enforcer.Enforcer) (*slog.Logger, error) {
 	return slog.New(slog.NewMultiHandler(handlers...)), nil
 }
 
-// appendFile appends each write to the file at path, opening and closing it
-// every time, so that a Policy holds no descriptor open and a rotated log is
-// recreated. Every open makes openEventLog's checks again: a log that became
-// unsafe after Load gets no more events (the refusals themselves stand).
-// The JSON handler writes each event with one Write call, which O_APPEND
-// keeps whole.
+// appendFile appends each write to the event log, opening and closing it
+// every time in the folder resolved at Load, so that a rotated log is
+// recreated and a folder swapped for a link after Load changes nothing.
+// Every open checks the log again: a log that became unsafe after Load gets
+// no more events (the refusals themselves stand). The JSON handler writes
+// each event with one Write call, which O_APPEND keeps whole.
 type appendFile struct {
-	path string
+	log *eventLog
 }
 
 func (a *appendFile) Write(p []byte) (int, error) {
-	f, err := openEventLog(a.path)
+	f, err := a.log.open()
 	if err != nil {
 		return 0, err
 	}

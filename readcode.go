@@ -89,10 +89,31 @@ func (p *Policy) read(path string, u use) ([]byte, error) {
 		// file to readInteractive when interactive mode is disabled.
 		return p.readChecked(f, path, u, false)
 	}
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+	before, err := f.Stat()
+	if err != nil || !before.Mode().IsRegular() {
 		return p.readInteractive(f, path)
 	}
-	return io.ReadAll(f)
+	return p.readUnchecked(f, path, before)
+}
+
+// readUnchecked reads a regular file no enforcer judges (interactive mode
+// disabled, code integrity not enforced) with the limits every read has: a
+// file over the maximum code size is refused before any byte is read, and
+// one that changed while read is refused rather than half run.
+func (p *Policy) readUnchecked(f *os.File, path string, before os.FileInfo) ([]byte, error) {
+	if before.Size() > p.maxCodeSize {
+		return nil, p.deny(path, nil, []*enforcer.Denial{tooLarge(before.Size(), p.maxCodeSize)}, false)
+	}
+	data, err := readAll(f, before.Size())
+	if err != nil {
+		return nil, p.deny(path, nil, []*enforcer.Denial{{Enforcer: rootName, Reason: enforcer.ReasonUnreadable, Err: err}}, false)
+	}
+	after, err := f.Stat()
+	if err != nil || !unchanged(before, after) || int64(len(data)) != before.Size() {
+		return nil, p.deny(path, nil, []*enforcer.Denial{{Enforcer: rootName, Reason: enforcer.ReasonChanged,
+			Detail: fmt.Sprintf("the file changed while it was read (%d bytes by fstat, %d read)", before.Size(), len(data))}}, false)
+	}
+	return data, nil
 }
 
 // ReadStdin reads code from f, the process's standard input. When

@@ -198,3 +198,34 @@ func TestRedteamRewriteAfterCheck(t *testing.T) {
 		t.Fatalf("ReadCode = %q, %v; want refused as %s", data, err, enforcer.ReasonChanged)
 	}
 }
+
+// TestRedteamInteractiveOnlyLimits (finding F-G): a policy that disables
+// interactive mode without enforcing code integrity still refuses a file
+// over the maximum code size before reading it, and a file whose content
+// differs from its stat (a /proc file says 0 bytes) as changed.
+func TestRedteamInteractiveOnlyLimits(t *testing.T) {
+	s := enforcer.Settings{DisableInteractiveMode: true}
+	p := intact.New(intact.Config{Enforcers: []enforcer.Enforcer{redteamAllowAll{s, new([][]byte)}}, MaxCodeSize: 1 << 20})
+	if p.Enforcing() {
+		t.Fatal("Enforcing() with EnforceCodeIntegrity unset")
+	}
+	path := filepath.Join(t.TempDir(), "big.js")
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, 3<<30); err != nil {
+		t.Skip("no sparse files here:", err)
+	}
+	var err error
+	if n := allocated(func() { _, err = p.ReadCode(path) }); n > 1<<20 {
+		t.Errorf("refusing allocated %d bytes", n)
+	}
+	if redteamReason(err) != enforcer.ReasonTooLarge {
+		t.Errorf("ReadCode(3 GiB file, maximum 1 MiB) = %v, want too-large", err)
+	}
+	if _, err := os.Stat("/proc/self/status"); err == nil {
+		if data, err := p.ReadCode("/proc/self/status"); redteamReason(err) != enforcer.ReasonChanged {
+			t.Errorf("ReadCode(/proc/self/status) = %d bytes, %v; want changed", len(data), err)
+		}
+	}
+}

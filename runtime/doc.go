@@ -15,8 +15,11 @@
 // ES modules and TypeScript are converted to CommonJS by esbuild from the
 // checked bytes. Built-in modules are part of the runtime and are not
 // checked. package.json files are read as data: they steer resolution, but
-// the file they lead to must pass the policy itself, so a tampered
-// package.json can only point at another file that is checked in turn.
+// the file they lead to must pass the policy itself. A tampered
+// package.json can therefore point at any other file the policy allows
+// (an empty signed file, or a signed module that exports something else),
+// which is not refused; protect package.json files with the OS where that
+// matters (doc/code-integrity.md).
 // Source map files are never read (code converted by esbuild carries its
 // own inline map, so its stack traces point into the file as written). A .node addon, and a
 // PE image (.exe, .dll, .sys and the like), is checked as script and then refused

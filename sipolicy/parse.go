@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/intactdev/intact/internal/regularfile"
 )
@@ -57,18 +58,64 @@ type parser struct {
 	signers    map[string]*Signer
 	ignoredIDs map[string]string // IDs of elements intact ignores → element name
 	notes      map[string]int    // note text → index in p.Notes
+	// settingKeys and appManifests find duplicates in one lookup each: a
+	// comparison with every earlier element made a policy of 20,000
+	// AppSettings take 80 s to parse.
+	settingKeys    map[settingKey]bool
+	appManifests   map[string]bool // foldKey of each App's manifest file name
+	scenarioValues map[uint64]bool
+	// duplicateLookups counts the lookups made to find duplicate names, so
+	// that a test can bound the work of parsing without timing it.
+	duplicateLookups int
 }
+
+// settingKey identifies a Setting: Provider, Key and ValueName, each
+// folded by foldKey.
+type settingKey struct{ provider, key, valueName string }
 
 func newParser() *parser {
 	return &parser{
-		p:          &Policy{},
-		ids:        make(map[string]int),
-		ekus:       make(map[string]*EKU),
-		rules:      make(map[string]*FileRule),
-		signers:    make(map[string]*Signer),
-		ignoredIDs: make(map[string]string),
-		notes:      make(map[string]int),
+		p:              &Policy{},
+		ids:            make(map[string]int),
+		ekus:           make(map[string]*EKU),
+		rules:          make(map[string]*FileRule),
+		signers:        make(map[string]*Signer),
+		ignoredIDs:     make(map[string]string),
+		notes:          make(map[string]int),
+		settingKeys:    make(map[settingKey]bool),
+		appManifests:   make(map[string]bool),
+		scenarioValues: make(map[uint64]bool),
 	}
+}
+
+// firstUse records key in seen and reports whether it was not there yet.
+func firstUse[K comparable](ps *parser, seen map[K]bool, key K) bool {
+	ps.duplicateLookups++
+	if seen[key] {
+		return false
+	}
+	seen[key] = true
+	return true
+}
+
+// foldKey returns a string that is the same for two strings exactly when
+// strings.EqualFold reports them equal, so that names WDAC compares
+// case-insensitively can key a map. EqualFold compares rune by rune under
+// Unicode simple folding; foldKey maps each rune to the smallest member of
+// its unicode.SimpleFold orbit. (strings.ToLower or ToUpper would not do:
+// they map U+0130 'İ' to 'i' and 'I', which EqualFold holds apart from it.)
+// Invalid UTF-8 decodes to U+FFFD here as it does in EqualFold.
+func foldKey(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		smallest := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			smallest = min(smallest, f)
+		}
+		b.WriteRune(smallest)
+	}
+	return b.String()
 }
 
 func (ps *parser) note(line int, format string, args ...any) {
@@ -433,7 +480,7 @@ func (ps *parser) scenario(n *node) error {
 	if err != nil {
 		return errorAt(n.line, "SigningScenario %q: Value %q is not a number in 0..255", a["ID"], a["Value"])
 	}
-	if ps.p.Scenario(int(value)) != nil {
+	if !firstUse(ps, ps.scenarioValues, value) {
 		return errorAt(n.line, "second SigningScenario with Value %d", value)
 	}
 	sc := &Scenario{Value: int(value), ID: a["ID"], FriendlyName: a["FriendlyName"]}
@@ -529,10 +576,8 @@ func (ps *parser) setting(n *node) error {
 		return err
 	}
 	s := &Setting{Provider: a["Provider"], Key: a["Key"], ValueName: a["ValueName"]}
-	for _, o := range ps.p.Settings {
-		if strings.EqualFold(o.Provider, s.Provider) && strings.EqualFold(o.Key, s.Key) && strings.EqualFold(o.ValueName, s.ValueName) {
-			return errorAt(n.line, "second Setting %s/%s/%s", s.Provider, s.Key, s.ValueName)
-		}
+	if !firstUse(ps, ps.settingKeys, settingKey{foldKey(s.Provider), foldKey(s.Key), foldKey(s.ValueName)}) {
+		return errorAt(n.line, "second Setting %s/%s/%s", s.Provider, s.Key, s.ValueName)
 	}
 	var value *node
 	err = ps.kids(n, map[string]func(*node) error{"Value": func(v *node) error {
@@ -600,10 +645,8 @@ func (ps *parser) app(n *node) error {
 	app := &App{Manifest: a["Manifest"]}
 	// intact ties an App to its id by the manifest's file name, so two Apps
 	// with the same file name would make one id ambiguous.
-	for _, o := range ps.p.Apps {
-		if strings.EqualFold(manifestBase(o.Manifest), manifestBase(app.Manifest)) {
-			return errorAt(n.line, "second App with a manifest named %q", manifestBase(app.Manifest))
-		}
+	if !firstUse(ps, ps.appManifests, foldKey(manifestBase(app.Manifest))) {
+		return errorAt(n.line, "second App with a manifest named %q", manifestBase(app.Manifest))
 	}
 	// An App that names the shipped manifest is checked against it, as
 	// Windows' policy compiler checks every App against its manifest.
@@ -611,16 +654,15 @@ func (ps *parser) app(n *node) error {
 	if ManifestMatches(app.Manifest, DefaultAppID) {
 		manifest = shippedManifest()
 	}
+	settingNames := make(map[string]bool) // foldKey of each Setting's Name
 	err = ps.kids(n, map[string]func(*node) error{"Setting": func(k *node) error {
 		a, err := ps.attrs(k, []string{"Name"})
 		if err != nil {
 			return err
 		}
 		s := &AppSetting{Name: a["Name"]}
-		for _, o := range app.Settings {
-			if strings.EqualFold(o.Name, s.Name) {
-				return errorAt(k.line, "App %q has a second Setting %q", app.Manifest, s.Name)
-			}
+		if !firstUse(ps, settingNames, foldKey(s.Name)) {
+			return errorAt(k.line, "App %q has a second Setting %q", app.Manifest, s.Name)
 		}
 		err = ps.kids(k, map[string]func(*node) error{"Value": func(v *node) error {
 			s.Values = append(s.Values, v.content())
