@@ -678,8 +678,7 @@ func (r *Runtime) uncaughtAt(v goja.Value, header string) {
 		}
 		v, code, header = r.exceptionValue(err), 7, ""
 	}
-	r.writeString(2, header)
-	r.printFatal(v)
+	r.printFatalAt(header, v)
 	r.exit(code)
 }
 
@@ -735,7 +734,11 @@ type exitRequest struct{ code int }
 func (e exitRequest) String() string { return fmt.Sprintf("process.exit(%d)", e.code) }
 
 // printFatal prints an uncaught exception as Node does.
-func (r *Runtime) printFatal(v goja.Value) {
+func (r *Runtime) printFatal(v goja.Value) { r.printFatalAt("", v) }
+
+// printFatalAt prints an uncaught exception as Node does, after header (the
+// code frame), escaped as escapeReport says.
+func (r *Runtime) printFatalAt(header string, v goja.Value) {
 	s, err := r.js.formatFatal(goja.Undefined(), v)
 	text := ""
 	if err == nil {
@@ -743,8 +746,7 @@ func (r *Runtime) printFatal(v goja.Value) {
 	} else if v != nil {
 		text = v.String()
 	}
-	text = escapeIntactMessage(v, text)
-	r.writeString(2, text+"\n")
+	r.writeString(2, r.escapeReport(v, header+text)+"\n")
 }
 
 // fatalGo reports an error that stops the program before any user code
