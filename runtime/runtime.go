@@ -183,6 +183,9 @@ func (r *Runtime) setup() (err error) {
 			err = fmt.Errorf("%v", x)
 		}
 	}()
+	if err := r.capAllocations(); err != nil {
+		return err
+	}
 	// Built-in modules come from a goja_nodejs registry whose file loader
 	// refuses everything: every file is loaded by this package's loader,
 	// through the policy.

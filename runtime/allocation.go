@@ -1,0 +1,34 @@
+package runtime
+
+import (
+	_ "embed"
+	"sync"
+
+	"github.com/dop251/goja"
+	"github.com/intactdev/intact/runtime/nodelib"
+)
+
+//go:embed allocation.js
+var allocationSource string
+
+// allocationProgram is compiled once per process; it is part of the binary.
+var allocationProgram = sync.OnceValues(func() (*goja.Program, error) {
+	return goja.Compile("node:internal/allocation", allocationSource, true)
+})
+
+// capAllocations installs V8's limits on the sizes JavaScript may ask of
+// ArrayBuffer, the typed arrays and the string methods that build long
+// strings (allocation.js), before any other JavaScript runs.
+func (r *Runtime) capAllocations() error {
+	prg, err := allocationProgram()
+	if err != nil {
+		return err
+	}
+	fnVal, err := r.vm.RunProgram(prg)
+	if err != nil {
+		return err
+	}
+	fn, _ := goja.AssertFunction(fnVal)
+	_, err = fn(goja.Undefined(), r.vm.ToValue(func(n float64) bool { return nodelib.CanAllocate(int64(n)) }))
+	return err
+}
