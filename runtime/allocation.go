@@ -20,15 +20,21 @@ var allocationProgram = sync.OnceValues(func() (*goja.Program, error) {
 // ArrayBuffer, the typed arrays and the string methods that build long
 // strings (allocation.js), before any other JavaScript runs.
 func (r *Runtime) capAllocations() error {
-	prg, err := allocationProgram()
+	_, err := r.callProgram(allocationProgram, r.vm.ToValue(func(n float64) bool { return nodelib.CanAllocate(int64(n)) }))
+	return err
+}
+
+// callProgram runs a program of the binary whose value is a function (the
+// prelude, allocation.js) and calls that function with arg.
+func (r *Runtime) callProgram(program func() (*goja.Program, error), arg goja.Value) (goja.Value, error) {
+	prg, err := program()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	fnVal, err := r.vm.RunProgram(prg)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	fn, _ := goja.AssertFunction(fnVal)
-	_, err = fn(goja.Undefined(), r.vm.ToValue(func(n float64) bool { return nodelib.CanAllocate(int64(n)) }))
-	return err
+	return fn(goja.Undefined(), arg)
 }

@@ -3,7 +3,6 @@
 package runtime_test
 
 import (
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -28,15 +27,7 @@ try { fs.readFileSync(__dirname + '/big') } catch (e) { console.log(e.message) }
 try { fs.readSync(fs.openSync('/dev/zero', 'r'), Buffer.alloc(8), 2 ** 62, 2 ** 62) } catch (e) { console.log(e.name) }
 console.log(fs.readFileSync(__filename, 'utf8').length > 0)
 `})
-	// A sparse file: past the limit without taking disk space.
-	f, err := os.Create(a.path("big"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Truncate(1 << 31); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	sparseFile(t, a.path("big"), 1<<31)
 	tooLarge := "true true\n"
 	r := a.runMain(nil, "main.js")
 	r.want(t, 0, strings.Repeat(tooLarge, 2)+"File size (2147483648) is greater than 2 GiB\nTypeError\ntrue\n")

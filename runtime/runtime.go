@@ -196,16 +196,7 @@ func (r *Runtime) setup() (err error) {
 	registerNodelib(r.reg)
 	r.req = r.reg.Enable(r.vm)
 
-	prg, err := preludeProgram()
-	if err != nil {
-		return err
-	}
-	fnVal, err := r.vm.RunProgram(prg)
-	if err != nil {
-		return err
-	}
-	fn, _ := goja.AssertFunction(fnVal)
-	ret, err := fn(goja.Undefined(), r.binding())
+	ret, err := r.callProgram(preludeProgram, r.binding())
 	if err != nil {
 		return err
 	}
