@@ -54,6 +54,14 @@
 //     callbacks, as in Node; ticks queued from promise callbacks run after
 //     the promise callbacks already queued.
 //   - The REPL runs due timers between inputs, not while waiting for one.
+//   - The runtime's own report of an uncaught error (code frame, message,
+//     stack, properties; from intact run and the REPL) and the warnings it
+//     prints are escaped with internal/printable: the message and every
+//     compiled file name whole (a newline in them prints as \n), then each
+//     line, tabs aside, so a name chosen in an unsigned package.json or a
+//     file name cannot forge or erase a line of the operator's terminal.
+//     Node prints them raw. .message and .stack stay exact, and so does
+//     what the program writes itself (console.error).
 //   - require exists at the global scope (the working directory's), as in
 //     Node's REPL and -e.
 //   - Stack frames are goja's, formatted as Node's; the caret under the
