@@ -114,8 +114,8 @@
 //     for results over V8's 2**29 - 24 characters (join counts its
 //     separators and string elements, so an index getter runs twice). An
 //     ArrayBuffer, typed array, Buffer or file read of 1 MiB or more that
-//     would not fit under the address-space limit (RLIMIT_AS, 512 MiB kept
-//     free) throws V8's "Array buffer allocation failed". Not checked, and
+//     would not fit under the address-space limit (RLIMIT_AS) or, on Linux,
+//     in RAM and swap (512 MiB kept free) throws V8's "Array buffer allocation failed". Not checked, and
 //     still fatal when memory runs out: strings grown by + or template
 //     literals in a loop, String(array) and the join of nested arrays or of
 //     non-string elements, normalize, replaceAll and other methods whose

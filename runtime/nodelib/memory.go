@@ -42,17 +42,25 @@ func addressSpaceUsed() int64 {
 
 // CanAllocate reports whether n more bytes can be allocated without
 // passing the process's address-space limit (RLIMIT_AS where there is
-// one). If not at first, it collects garbage and asks again.
+// one) or the system's memory (RAM and swap, where known). If not at
+// first, it collects garbage and asks again.
 func CanAllocate(n int64) bool {
 	if n < largeAllocation {
 		return true
 	}
-	limit, ok := addressSpaceLimit()
-	if !ok {
-		return true
-	}
 	fits := func() bool {
-		return n <= limit-addressSpaceUsed()-allocationSlack
+		if limit, ok := addressSpaceLimit(); ok && n > limit-addressSpaceUsed()-allocationSlack {
+			return false
+		}
+		if total, ok := physicalMemory(); ok {
+			// What Go has mapped, not the address space: Go (and the race
+			// detector) reserve far more address space than they use.
+			metrics.Read(mappedMetric)
+			if n > total-int64(mappedMetric[0].Value.Uint64())-allocationSlack {
+				return false
+			}
+		}
+		return true
 	}
 	if fits() {
 		return true
