@@ -22,6 +22,8 @@ func (r *Runtime) binding() *goja.Object {
 	set("process", r.processObject())
 	set("noWarnings", r.cfg.NoWarnings)
 	set("wrapperLength", len(wrapperHead))
+	// The runtime's own printouts (warnings) pass names through this.
+	set("escapeLines", escapeLines)
 	set("builtinRequire", func(name string) goja.Value { return r.requireBuiltin(name) })
 	set("builtinModules", builtinModules)
 	set("isBuiltin", isBuiltin)

@@ -57,6 +57,14 @@
 //     callbacks, as in Node; ticks queued from promise callbacks run after
 //     the promise callbacks already queued.
 //   - The REPL runs due timers between inputs, not while waiting for one.
+//   - The runtime's own report of an uncaught error (code frame, message,
+//     stack, properties; from intact run and the REPL) and the warnings it
+//     prints are escaped with internal/printable: the message and every
+//     compiled file name whole (a newline in them prints as \n), then each
+//     line, tabs aside, so a name chosen in an unsigned package.json or a
+//     file name cannot forge or erase a line of the operator's terminal.
+//     Node prints them raw. .message and .stack stay exact, and so does
+//     what the program writes itself (console.error).
 //   - require exists at the global scope (the working directory's), as in
 //     Node's REPL and -e.
 //   - Stack frames are goja's, formatted as Node's; the caret under the
@@ -90,8 +98,33 @@
 //   - JSON.parse throws that RangeError for text nested more than 10,000
 //     deep (V8 has no limit), util.inspect stops at 512 levels, and a
 //     package.json that is not a regular file is ignored (Node blocks on
-//     a FIFO); one over 16 MiB or nested over 1,000 levels is
-//     ERR_INVALID_PACKAGE_CONFIG.
+//     a FIFO); one over 16 MiB or nested over 1,000 levels, or with more
+//     than 100,000 values in "exports" or in "imports", is
+//     ERR_INVALID_PACKAGE_CONFIG. Only name, main, type, exports and imports
+//     are built into values (the rest is checked, not kept), and each
+//     folder's package.json is read once, broken or not, for the life of
+//     the runtime, as Node caches it.
+//   - fs.readFileSync (and readFile, fs.promises) throws Node's RangeError
+//     ERR_FS_FILE_TOO_LARGE for a file over 2 GiB, and for a device, pipe
+//     or growing file (/dev/zero) once 2 GiB is read.
+//   - Allocations JavaScript sizes are checked before goja makes them (Go
+//     cannot recover from a failed allocation): ArrayBuffer,
+//     SharedArrayBuffer and the typed-array constructors (replaced by
+//     checked functions with the same prototypes and statics, about 1.7
+//     times slower to call) throw V8's "Invalid array buffer length" and
+//     "Invalid typed array length: N"; String.prototype.repeat, padStart,
+//     padEnd, concat and Array.prototype.join throw "Invalid string length"
+//     for results over V8's 2**29 - 24 characters (join counts its
+//     separators and string elements, so an index getter runs twice). An
+//     ArrayBuffer, typed array, Buffer or file read of 1 MiB or more that
+//     would not fit under the address-space limit (RLIMIT_AS) or, on Linux,
+//     in RAM and swap (512 MiB kept free) throws V8's "Array buffer allocation failed". Not checked, and
+//     still fatal when memory runs out: strings grown by + or template
+//     literals in a loop, String(array) and the join of nested arrays or of
+//     non-string elements, normalize, replaceAll and other methods whose
+//     result size is not known in advance, arrays grown element by element,
+//     and any allocation below 1 MiB when the limit is already nearly
+//     reached.
 //   - A Go panic behind a built-in function (nodelib's native modules,
 //     goja_nodejs's Buffer, URL and URLSearchParams methods and URL's
 //     accessors) is an ERR_INTERNAL_ASSERTION error, not the end of the

@@ -44,6 +44,13 @@ var bufferCalls = []string{
 	"(() => { let a = []; for (let i = 0; i < Math.abs(%[2]s) %% %[4]s; i++) a = [a]; return [JSON.stringify(a, null, %[1]s), JSON.stringify(a, [%[3]s]), String(a)] })()",
 	"[require('vm').runInThisContext, Function].map(f => { try { f(%[3]s.repeat(Math.abs(%[2]s) %% 2e6)) } catch (e) { if (!(e instanceof Error)) throw e } })",
 	"(() => { let o = {}; for (let i = 0; i < Math.abs(%[2]s) %% %[4]s; i++) o = { o }; return [JSON.stringify(o), structuredClone(o), Buffer.from([o], %[3]s)] })()",
+	// Allocations sized by JavaScript: past V8's limits they throw V8's
+	// RangeError; within them only small ones are made (larger ones are
+	// legitimate and take seconds). Reading /dev/zero takes 2 GiB before
+	// it throws, so TestReadingEndlessFilesThrows tries it in a child.
+	"[new ArrayBuffer(%[2]s > 2**20 && %[2]s <= 2**53 ? 2**52 : %[2]s), new Uint8Array(%[2]s > 2**20 && %[2]s <= 2**32 ? 2**33 : %[2]s), new Float64Array(%[1]s > 2**20 && %[1]s <= 2**32 ? 2**37 : %[1]s)]",
+	"[%[3]s.repeat(%[2]s > 2**20 && %[3]s.length * %[2]s <= 2**29 ? 2**40 : %[2]s), 'ab'.padEnd(%[2]s > 2**20 && %[2]s <= 2**29 ? 2**40 : %[2]s, %[3]s), 'x'.repeat(2**20).repeat(2**12)]",
+	"[new Array(Math.min(Math.abs(%[1]s) || 0, 2**32 - 1)).join(%[3]s.repeat(2**20)), new Array(2**10).fill('x'.repeat(2**20)).join('')]",
 }
 
 // fuzzBufferLength is the longest Buffer.from({ length }) FuzzJavaScriptLimits

@@ -224,3 +224,47 @@ func TestDeepSourceIsCatchable(t *testing.T) {
 		t.Fatalf("status %d, stderr:\n%s", r.code, r.stderr)
 	}
 }
+
+// TestLargeAllocationsThrow: sizes past V8's limits are V8's RangeErrors,
+// and so is an ArrayBuffer or a Buffer the address space (capped at 4 GiB
+// in the child) cannot hold, each compared with Node 20. Before the fix
+// each was a fatal out-of-memory crash, so the test runs in a child
+// process. The checked constructors keep instanceof, subclassing, statics
+// and prototypes.
+func TestLargeAllocationsThrow(t *testing.T) {
+	if !isolated(t, 120*time.Second) {
+		return
+	}
+	cases := map[string]string{
+		"new ArrayBuffer(2**40)":                           "RangeError: Array buffer allocation failed",
+		"new ArrayBuffer(-1)":                              "RangeError: Invalid array buffer length",
+		"new Uint8Array(2**40)":                            "RangeError: Invalid typed array length: 1099511627776",
+		"new Float64Array(2**37)":                          "RangeError: Invalid typed array length: 137438953472",
+		"'x'.repeat(2**40)":                                "RangeError: Invalid string length",
+		"'ab'.padEnd(2**40)":                               "RangeError: Invalid string length",
+		"'ab'.padStart(2**40, 'xy')":                       "RangeError: Invalid string length",
+		"'x'.repeat(2**24).repeat(2**12)":                  "RangeError: Invalid string length",
+		"'x'.repeat(2**28).concat('x'.repeat(2**28))":      "RangeError: Invalid string length",
+		"new Array(2**20).fill('x'.repeat(1000)).join('')": "RangeError: Invalid string length",
+		"new Array(2**30).join('ab')":                      "RangeError: Invalid string length",
+		"[new Uint8Array(2) instanceof Uint8Array, new Uint8Array(2).constructor === Uint8Array, Uint8Array.from([1, 2]).length, " +
+			"Uint8Array.of(1).length, Uint8Array.BYTES_PER_ELEMENT, Uint8Array.name, Uint8Array.length, " +
+			"new (class X extends Uint8Array {})(3) instanceof Uint8Array, Buffer.from('ab') instanceof Uint8Array, " +
+			"new Uint8Array(4).slice(1).constructor === Uint8Array, ArrayBuffer.isView(new Uint8Array(1)), " +
+			"new Uint8Array(new ArrayBuffer(8), 2, 3).length, Object.prototype.toString.call(new Float64Array(1)), " +
+			"'ab'.repeat.name, 'ab'.padEnd.length, [1, [2, 3]].join('-'), 'a'.concat('b', 1), 'x'.padStart(4, 'ab')]": "true,true,2,1,1,Uint8Array,3,true,true,true,true,3,[object Float64Array],repeat,1,1-2,3,ab1,abax",
+	}
+	// Within V8's limits, but not within the 4 GiB address space, which is
+	// not capped under the race detector (limitMemory).
+	if !raceEnabled {
+		for _, code := range []string{"Buffer.alloc(2**32)", "new ArrayBuffer(2**32)", "new Float64Array(2**31)"} {
+			cases[code] = "RangeError: Array buffer allocation failed"
+		}
+	}
+	for code, want := range cases {
+		r := evalJS(t, "try { console.log(String("+code+")) } catch (e) { console.log(`${e.name}: ${e.message}`) }")
+		if r.code != 0 || r.stdout != want+"\n" {
+			t.Errorf("%s: status %d, stdout %q, stderr:\n%s\nwant %q", code, r.code, r.stdout, r.stderr, want)
+		}
+	}
+}

@@ -56,14 +56,20 @@ func TestOversizedPackageJSON(t *testing.T) {
 		"node_modules/big/index.js":      "module.exports = 'big'",
 		"node_modules/deep/package.json": strings.Repeat("[", 5<<20),
 	})
-	// A sparse file: its size is past the limit without taking disk space.
-	f, err := os.Create(a.path("node_modules/big/package.json"))
+	sparseFile(t, a.path("node_modules/big/package.json"), 1<<40)
+	a.runMain(nil, "main.js").want(t, 0, "ERR_INVALID_PACKAGE_CONFIG true\nERR_INVALID_PACKAGE_CONFIG true\n")
+}
+
+// sparseFile creates a file of size bytes that takes no disk space, to be
+// past a size limit.
+func sparseFile(t *testing.T, path string, size int64) {
+	t.Helper()
+	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Truncate(1 << 40); err != nil {
+	defer f.Close()
+	if err := f.Truncate(size); err != nil {
 		t.Fatal(err)
 	}
-	f.Close()
-	a.runMain(nil, "main.js").want(t, 0, "ERR_INVALID_PACKAGE_CONFIG true\nERR_INVALID_PACKAGE_CONFIG true\n")
 }

@@ -287,7 +287,9 @@
       process.emit('warning', warning);
       if (!binding.noWarnings) {
         const c = warning.code ? `[${warning.code}] ` : '';
-        binding.write(2, `(intact:${process.pid}) ${c}${warning.name}: ${warning.message}\n`);
+        // Printed by the runtime, not by the program: a warning's text may
+        // quote a name someone else chose, so it cannot forge lines.
+        binding.write(2, binding.escapeLines(`(intact:${process.pid}) ${c}${warning.name}: ${String(warning.message).replace(/\n/g, '\\n')}`) + '\n');
       }
     });
   };

@@ -146,7 +146,7 @@ func (r *Runtime) replEval(prg *goja.Program, compileErr error) {
 			v := r.exceptionValue(err)
 			s, ferr := r.js.formatFatal(goja.Undefined(), v)
 			if ferr == nil {
-				text := escapeIntactMessage(v, s.String())
+				text := r.escapeReport(v, s.String())
 				r.writeString(2, "Uncaught "+strings.TrimPrefix(text, "Uncaught ")+"\n")
 			}
 		}

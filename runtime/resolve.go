@@ -3,6 +3,7 @@ package runtime
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -30,10 +31,15 @@ var (
 	importConditions  = []string{"import", "node", "module-sync", "default"}
 )
 
-// A resolver resolves module requests to absolute file names. It caches the
-// package.json files it reads for the life of one runtime.
+// A resolver resolves module requests to absolute file names. It caches,
+// for the life of one runtime, what it learnt of each directory's
+// package.json: the fields it uses, that there is none, or that it is
+// invalid. Node caches package.json reads the same way; here it also means
+// a broken package.json in a folder above the program (which another user
+// may own) is read and parsed once, not once for every module.
 type resolver struct {
 	packages map[string]*packageJSON // by directory; nil when the directory has none
+	invalid  map[string]error        // by directory: its package.json's ERR_INVALID_PACKAGE_CONFIG
 }
 
 // packageJSON holds the fields of a package.json that resolution uses.
@@ -48,7 +54,7 @@ type packageJSON struct {
 }
 
 func newResolver() *resolver {
-	return &resolver{packages: make(map[string]*packageJSON)}
+	return &resolver{packages: make(map[string]*packageJSON), invalid: make(map[string]error)}
 }
 
 // Limits on a package.json. Node has none, but it reads package.json
@@ -63,6 +69,12 @@ const (
 	// parsing and "exports" resolution follow by recursion; real files
 	// nest a handful of levels.
 	maxPackageJSONDepth = 1000
+	// maxPackageJSONValues bounds the values (strings, numbers, arrays,
+	// objects, each counted once) of "exports" and of "imports", the only
+	// fields whose values are kept as objects, for the life of the runtime:
+	// a few hundred bytes each, so 16 MiB of "exports" would cost far more
+	// than 16 MiB. The largest real maps hold a few thousand.
+	maxPackageJSONValues = 100_000
 )
 
 // readPackage returns the package.json in dir, nil if there is none.
@@ -77,6 +89,9 @@ func (r *resolver) readPackage(dir string) (*packageJSON, error) {
 	if p, ok := r.packages[dir]; ok {
 		return p, nil
 	}
+	if err, ok := r.invalid[dir]; ok {
+		return nil, err
+	}
 	path := filepath.Join(dir, "package.json")
 	f, err := regularfile.Open(path)
 	if err != nil {
@@ -85,27 +100,129 @@ func (r *resolver) readPackage(dir string) (*packageJSON, error) {
 		return nil, nil
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxPackageJSONSize+1))
-	if err == nil && len(data) > maxPackageJSONSize {
-		err = fmt.Errorf("larger than the %d-byte limit", maxPackageJSONSize)
-	}
-	var v any
+	data, err := readLimited(f, maxPackageJSONSize)
+	p := &packageJSON{dir: dir, path: path}
 	if err == nil {
-		v, err = parseOrderedJSON(data)
+		err = p.decode(data)
 	}
 	if err != nil {
-		return nil, &nodeError{Code: "ERR_INVALID_PACKAGE_CONFIG", Message: fmt.Sprintf("Invalid package config %s: %v", path, err), Err: err}
-	}
-	p := &packageJSON{dir: dir, path: path}
-	if obj, ok := v.(*jsonObject); ok {
-		p.name, _ = obj.get("name").(string)
-		p.main, _ = obj.get("main").(string)
-		p.typ, _ = obj.get("type").(string)
-		p.exports = obj.get("exports")
-		p.imports = obj.get("imports")
+		err = &nodeError{Code: "ERR_INVALID_PACKAGE_CONFIG", Message: fmt.Sprintf("Invalid package config %s: %v", path, err), Err: err}
+		r.invalid[dir] = err
+		return nil, err
 	}
 	r.packages[dir] = p
 	return p, nil
+}
+
+// readLimited reads f whole, or fails if it holds more than limit bytes,
+// without reading (or allocating) more than limit+1 bytes. The buffer is
+// sized from the file's size, so a large file is not copied as it grows.
+func readLimited(f *os.File, limit int64) ([]byte, error) {
+	size := int64(512)
+	if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
+		size = min(fi.Size(), limit)
+	}
+	// One byte more than the file holds, so that the end is seen without
+	// growing the buffer; it grows (by append) only if the file grew.
+	buf := make([]byte, 0, size+1)
+	r := io.LimitReader(f, limit+1)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if int64(len(buf)) > limit {
+		return nil, fmt.Errorf("larger than the %d-byte limit", limit)
+	}
+	return buf, nil
+}
+
+// decode sets p's fields from the package.json text data. Only the fields
+// resolution uses are built into Go values: the others are checked to be
+// JSON but never become objects, so a large package.json costs little more
+// than its text (a generic parse built objects of 40 times its size).
+func (p *packageJSON) decode(data []byte) error {
+	if err := checkJSONDepth(data, maxPackageJSONDepth); err != nil {
+		return err
+	}
+	var fields map[string]jsonSpan
+	if err := json.Unmarshal(data, &fields); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			// Valid JSON that is not an object (an array, a string): a
+			// package.json with none of the fields, as in Node.
+			return nil
+		}
+		return err
+	}
+	// name, main and type count only when they are strings, as in Node.
+	json.Unmarshal(fields["name"], &p.name)
+	json.Unmarshal(fields["main"], &p.main)
+	json.Unmarshal(fields["type"], &p.typ)
+	budget := maxPackageJSONValues
+	var err error
+	if p.exports, err = parseField(fields["exports"], "exports", &budget); err != nil {
+		return err
+	}
+	budget = maxPackageJSONValues
+	p.imports, err = parseField(fields["imports"], "imports", &budget)
+	return err
+}
+
+// parseField parses the raw value of the field name, nil when absent,
+// refusing more than *budget values.
+func parseField(raw jsonSpan, name string, budget *int) (any, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	v, err := parseOrderedJSON(raw, budget)
+	if errors.Is(err, errTooManyValues) {
+		return nil, fmt.Errorf("%q holds more than %d values", name, maxPackageJSONValues)
+	}
+	return v, err
+}
+
+// A jsonSpan is the text of one JSON value within a package.json's text,
+// not a copy of it, as json.RawMessage would be: decode keeps neither after
+// it returns, and the text is not modified, so the copy would only double
+// the memory a large field costs.
+type jsonSpan []byte
+
+func (s *jsonSpan) UnmarshalJSON(data []byte) error {
+	*s = data
+	return nil
+}
+
+// checkJSONDepth reports errTooDeep if the arrays and objects of the JSON
+// text data nest more than depth deep. It only counts brackets outside
+// strings; whether data is JSON is for the parser to say.
+func checkJSONDepth(data []byte, depth int) error {
+	level, inString := 0, false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case inString && c == '\\':
+			i++
+		case c == '"':
+			inString = !inString
+		case inString:
+		case c == '[' || c == '{':
+			if level++; level > depth {
+				return errTooDeep
+			}
+		case c == ']' || c == '}':
+			level--
+		}
+	}
+	return nil
 }
 
 // packageScope returns the nearest package.json at or above dir, stopping
@@ -473,11 +590,12 @@ func (o *jsonObject) hasDotKeys() bool {
 }
 
 // parseOrderedJSON parses JSON keeping object key order, refusing arrays
-// and objects nested more than maxPackageJSONDepth deep.
-func parseOrderedJSON(data []byte) (any, error) {
+// and objects nested more than maxPackageJSONDepth deep and more than
+// *budget values (errTooManyValues).
+func parseOrderedJSON(data []byte, budget *int) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	v, err := parseJSONValue(dec, maxPackageJSONDepth)
+	v, err := parseJSONValue(dec, maxPackageJSONDepth, budget)
 	if err != nil {
 		return nil, err
 	}
@@ -489,7 +607,10 @@ func parseOrderedJSON(data []byte) (any, error) {
 
 // parseJSONValue reads one value; depth is how many more levels of
 // arrays and objects it may open.
-func parseJSONValue(dec *json.Decoder, depth int) (any, error) {
+func parseJSONValue(dec *json.Decoder, depth int, budget *int) (any, error) {
+	if *budget--; *budget < 0 {
+		return nil, errTooManyValues
+	}
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, err
@@ -508,7 +629,7 @@ func parseJSONValue(dec *json.Decoder, depth int) (any, error) {
 					return nil, err
 				}
 				k, _ := kt.(string)
-				v, err := parseJSONValue(dec, depth-1)
+				v, err := parseJSONValue(dec, depth-1, budget)
 				if err != nil {
 					return nil, err
 				}
@@ -522,7 +643,7 @@ func parseJSONValue(dec *json.Decoder, depth int) (any, error) {
 		case '[':
 			arr := []any{}
 			for dec.More() {
-				v, err := parseJSONValue(dec, depth-1)
+				v, err := parseJSONValue(dec, depth-1, budget)
 				if err != nil {
 					return nil, err
 				}
@@ -535,5 +656,7 @@ func parseJSONValue(dec *json.Decoder, depth int) (any, error) {
 	}
 	return tok, nil
 }
+
+var errTooManyValues = errors.New("too many values")
 
 var errTooDeep = fmt.Errorf("arrays and objects nested more than %d deep", maxPackageJSONDepth)

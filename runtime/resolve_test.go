@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -124,4 +125,75 @@ func FuzzResolveExports(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestInvalidPackageJSONIsReadOnce: a broken package.json in a folder above
+// the program (another user's, in /tmp) is read and parsed once for the
+// life of the resolver, not once for every module of the program. Before
+// the fix only successes were cached: a 16 MiB broken file above a
+// 10-module program took 45 s and 1.4 GB. Here the file is fixed after the
+// first read: a resolver that reads it again would see the fix.
+func TestInvalidPackageJSONIsReadOnce(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"package.json":    `{"type": "module",`,
+		"app/a/x.js":      "",
+		"app/b/y.js":      "",
+		"app/package.txt": "",
+	})
+	r := newResolver()
+	if _, err := r.readPackage(root); !isInvalidConfig(err) {
+		t.Fatalf("readPackage of a broken package.json: %v, want ERR_INVALID_PACKAGE_CONFIG", err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "package.json"), []byte(`{"type": "module"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{"app/a", "app/b", "app"} {
+		if p := r.packageScope(filepath.Join(root, filepath.FromSlash(dir))); p != nil {
+			t.Errorf("packageScope(%s) read the package.json again: %+v", dir, p)
+		}
+	}
+	if _, err := r.readPackage(root); !isInvalidConfig(err) {
+		t.Errorf("readPackage again: %v, want the cached ERR_INVALID_PACKAGE_CONFIG", err)
+	}
+	if r.isESM(filepath.Join(root, "app/a/x.js")) {
+		t.Error(`the fixed "type": "module" was read`)
+	}
+}
+
+func isInvalidConfig(err error) bool {
+	var ne *nodeError
+	return errors.As(err, &ne) && ne.Code == "ERR_INVALID_PACKAGE_CONFIG"
+}
+
+// TestPackageJSONMemory: a package.json costs memory in proportion to its
+// text, not 40 times it. Fields resolution does not use are never built into
+// objects, and "exports" (kept for the life of the runtime) holds at most
+// maxPackageJSONValues values. Before the fix a 16 MiB {"x":[{},{},...]}
+// took 775 MB; the test measures the bytes allocated (not time) by a file
+// just under the size limit, with the values under an unused field and
+// under "exports".
+func TestPackageJSONMemory(t *testing.T) {
+	items := strings.Repeat("{},", (maxPackageJSONSize-64)/3)
+	for _, tc := range []struct {
+		field string
+		valid bool
+	}{{"x", true}, {"exports", false}} {
+		text := `{"name": "big", "` + tc.field + `": [` + items + `{}]}`
+		root := writeTree(t, map[string]string{"package.json": text})
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := newResolver().readPackage(root)
+		runtime.ReadMemStats(&after)
+		if tc.valid != (err == nil) {
+			t.Errorf("%s: err = %v", tc.field, err)
+		}
+		if tc.field == "exports" && (err == nil || !strings.Contains(err.Error(), `"exports" holds more than 100000 values`)) {
+			t.Errorf("exports: err = %v, want the value limit", err)
+		}
+		allocated := after.TotalAlloc - before.TotalAlloc
+		t.Logf("%s: %d bytes of package.json, %d bytes allocated", tc.field, len(text), allocated)
+		if allocated > 3*uint64(len(text)) {
+			t.Errorf("%s: %d bytes allocated for a %d-byte package.json, want at most 3 times its size", tc.field, allocated, len(text))
+		}
+	}
 }

@@ -183,6 +183,9 @@ func (r *Runtime) setup() (err error) {
 			err = fmt.Errorf("%v", x)
 		}
 	}()
+	if err := r.capAllocations(); err != nil {
+		return err
+	}
 	// Built-in modules come from a goja_nodejs registry whose file loader
 	// refuses everything: every file is loaded by this package's loader,
 	// through the policy.
@@ -193,16 +196,7 @@ func (r *Runtime) setup() (err error) {
 	registerNodelib(r.reg)
 	r.req = r.reg.Enable(r.vm)
 
-	prg, err := preludeProgram()
-	if err != nil {
-		return err
-	}
-	fnVal, err := r.vm.RunProgram(prg)
-	if err != nil {
-		return err
-	}
-	fn, _ := goja.AssertFunction(fnVal)
-	ret, err := fn(goja.Undefined(), r.binding())
+	ret, err := r.callProgram(preludeProgram, r.binding())
 	if err != nil {
 		return err
 	}
@@ -678,8 +672,7 @@ func (r *Runtime) uncaughtAt(v goja.Value, header string) {
 		}
 		v, code, header = r.exceptionValue(err), 7, ""
 	}
-	r.writeString(2, header)
-	r.printFatal(v)
+	r.printFatalAt(header, v)
 	r.exit(code)
 }
 
@@ -735,7 +728,11 @@ type exitRequest struct{ code int }
 func (e exitRequest) String() string { return fmt.Sprintf("process.exit(%d)", e.code) }
 
 // printFatal prints an uncaught exception as Node does.
-func (r *Runtime) printFatal(v goja.Value) {
+func (r *Runtime) printFatal(v goja.Value) { r.printFatalAt("", v) }
+
+// printFatalAt prints an uncaught exception as Node does, after header (the
+// code frame), escaped as escapeReport says.
+func (r *Runtime) printFatalAt(header string, v goja.Value) {
 	s, err := r.js.formatFatal(goja.Undefined(), v)
 	text := ""
 	if err == nil {
@@ -743,8 +740,7 @@ func (r *Runtime) printFatal(v goja.Value) {
 	} else if v != nil {
 		text = v.String()
 	}
-	text = escapeIntactMessage(v, text)
-	r.writeString(2, text+"\n")
+	r.writeString(2, r.escapeReport(v, header+text)+"\n")
 }
 
 // fatalGo reports an error that stops the program before any user code

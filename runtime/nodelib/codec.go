@@ -19,6 +19,8 @@ func init() {
 		o.Set("encode", func(str goja.Value, enc string) goja.ArrayBuffer {
 			return rt.NewArrayBuffer(encodeString(str, enc))
 		})
+		// Buffer.alloc allocates in Go (goja_nodejs): it asks first.
+		o.Set("canAllocate", func(n float64) bool { return CanAllocate(int64(n)) })
 		o.Set("decode", func(v goja.Value, enc string) goja.Value {
 			return decodeBytes(rt, bytesArg(rt, v), enc)
 		})

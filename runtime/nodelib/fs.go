@@ -128,22 +128,85 @@ func (b *fsBinding) open(path, flags string, mode int) int {
 	return fd
 }
 
-func (b *fsBinding) readFile(path string, flags string) goja.ArrayBuffer {
+// readFile and readFd return the contents of a file as an ArrayBuffer, or,
+// when it holds more than kIoMaxLength bytes, the size found as a number,
+// for fs.js to throw Node's ERR_FS_FILE_TOO_LARGE.
+func (b *fsBinding) readFile(path string, flags string) goja.Value {
 	fd := b.open(path, flags, 0o666)
 	defer b.close(fd)
-	data, err := io.ReadAll(b.files[fd])
-	if err != nil {
-		b.throw(err, "read", "", "")
-	}
-	return b.s.rt.NewArrayBuffer(data)
+	return b.readAll(b.files[fd])
 }
 
-func (b *fsBinding) readFd(fd int) goja.ArrayBuffer {
-	data, err := io.ReadAll(b.file(fd, "read"))
+func (b *fsBinding) readFd(fd int) goja.Value {
+	return b.readAll(b.file(fd, "read"))
+}
+
+func (b *fsBinding) readAll(f *os.File) goja.Value {
+	data, tooLarge, err := readBounded(f, kIoMaxLength)
+	if err == errAllocation {
+		panic(newError(b.s.rt, "RangeError", err.Error()))
+	}
 	if err != nil {
 		b.throw(err, "read", "", "")
 	}
-	return b.s.rt.NewArrayBuffer(data)
+	if tooLarge > 0 {
+		return b.s.rt.ToValue(tooLarge)
+	}
+	return b.s.rt.ToValue(b.s.rt.NewArrayBuffer(data))
+}
+
+// errAllocation is V8's error when memory for an ArrayBuffer cannot be had.
+var errAllocation = errors.New("Array buffer allocation failed")
+
+// kIoMaxLength is Node's limit on what readFile reads (2 GiB - 1).
+const kIoMaxLength = 1<<31 - 1
+
+// readBounded reads f from its offset to its end. If it holds more than
+// limit bytes it returns, instead of the contents, how many it holds: the
+// size of a regular file, checked before reading, or the bytes read past
+// the limit from a device, a pipe or a growing file (/dev/zero never ends,
+// and reading it whole was a fatal out-of-memory crash). Memory is spent on
+// at most limit bytes read, in chunks, and their copy once joined.
+//
+// If the memory the read needs cannot be allocated under the process's
+// limit, it fails with errAllocation instead of crashing.
+func readBounded(f *os.File, limit int64) (data []byte, tooLarge int64, err error) {
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > limit {
+		return nil, fi.Size(), nil
+	}
+	var chunks [][]byte
+	var total int64
+	size := 64 << 10
+	for {
+		if !CanAllocate(int64(size)) {
+			return nil, 0, errAllocation
+		}
+		chunk := make([]byte, size)
+		n, err := io.ReadFull(f, chunk)
+		chunks = append(chunks, chunk[:n])
+		total += int64(n)
+		if total > limit {
+			return nil, total, nil
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+		size = min(size*2, 64<<20)
+	}
+	if len(chunks) == 1 {
+		return chunks[0], 0, nil
+	}
+	if !CanAllocate(total) {
+		return nil, 0, errAllocation
+	}
+	data = make([]byte, 0, total)
+	for _, c := range chunks {
+		data = append(data, c...)
+	}
+	return data, 0, nil
 }
 
 func (b *fsBinding) writeFile(path string, data goja.Value, flags string, mode int) {
@@ -170,7 +233,7 @@ func (b *fsBinding) close(fd int) {
 func (b *fsBinding) read(fd int, buf goja.Value, offset, length int, position int64) int {
 	f := b.file(fd, "read")
 	p := bytesArg(b.s.rt, buf)
-	if offset < 0 || length < 0 || offset+length > len(p) {
+	if offset < 0 || length < 0 || offset > len(p) || length > len(p)-offset {
 		panic(b.s.rt.NewTypeError("read: offset and length out of range"))
 	}
 	var n int

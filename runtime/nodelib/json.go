@@ -2,6 +2,7 @@ package nodelib
 
 import (
 	"errors"
+	"strconv"
 
 	"github.com/dop251/goja"
 )
@@ -187,6 +188,41 @@ func nativeBoundary(rt *goja.Runtime, fn *goja.Object) *goja.Object {
 	return bounded
 }
 
+// MaxStringLength is V8's longest string, in UTF-16 code units.
+const MaxStringLength = 1<<29 - 24
+
+// joinTooLong reports whether the join of this, an array, with separator
+// sep would be longer than MaxStringLength, judged before it is built (Go
+// cannot recover from a failed allocation): its separators alone, then its
+// string elements, bound its length from below. Other elements are not
+// converted here (their toString would run twice). The elements are read
+// through goja's Get, so an index getter runs once more than in V8.
+func joinTooLong(this, sep goja.Value) bool {
+	arr, ok := this.(*goja.Object)
+	if !ok || arr.ClassName() != "Array" {
+		return false
+	}
+	length := arr.Get("length").ToInteger()
+	sepLength := int64(1)
+	if sep != nil && !goja.IsUndefined(sep) {
+		s, ok := sep.(goja.String)
+		if !ok {
+			return false
+		}
+		sepLength = int64(s.Length())
+	}
+	n := max(length-1, 0) * sepLength
+	if n > MaxStringLength || length < 2 || length > MaxStringLength {
+		return n > MaxStringLength
+	}
+	for i := int64(0); i < length && n <= MaxStringLength; i++ {
+		if s, ok := arr.Get(strconv.FormatInt(i, 10)).(goja.String); ok {
+			n += int64(s.Length())
+		}
+	}
+	return n > MaxStringLength
+}
+
 // copyNameAndLength gives to the function that stands in for from its name
 // and length.
 func copyNameAndLength(to, from *goja.Object) {
@@ -213,6 +249,9 @@ func limitArrayJoinDepth(rt *goja.Runtime, proto *goja.Object) {
 		limited := rt.ToValue(func(call goja.FunctionCall) goja.Value {
 			if depth >= MaxNativeDepth {
 				panic(stackOverflow(rt))
+			}
+			if name == "join" && joinTooLong(call.This, call.Argument(0)) {
+				panic(newError(rt, "RangeError", "Invalid string length"))
 			}
 			depth++
 			defer func() { depth-- }()

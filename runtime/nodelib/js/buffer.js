@@ -129,6 +129,7 @@ function assertSize(size) {
 const gojaAlloc = Buffer.alloc;
 define(Buffer, 'alloc', function alloc(size, fill, encoding) {
   assertSize(size);
+  if (!codec.canAllocate(size)) throw new RangeError('Array buffer allocation failed');
   const buf = gojaAlloc.call(Buffer, size);
   if (fill !== undefined && fill !== 0 && size > 0) buf.fill(fill, encoding);
   return buf;

@@ -100,6 +100,7 @@ function isFd(p) {
 function readFileSync(path, options) {
   const encoding = encodingOf(options, null);
   const ab = isFd(path) ? b.readFd(path) : b.readFile(toPath(path), flagOf(options, 'r'));
+  if (typeof ab === 'number') throw codedError(RangeError, 'ERR_FS_FILE_TOO_LARGE', `File size (${ab}) is greater than 2 GiB`);
   return decode(ab, encoding);
 }
 
