@@ -6,11 +6,10 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strings"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 )
@@ -55,23 +54,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.Execute()
-	if err == nil {
-		return 0
-	}
-	var status exitError
-	if errors.As(err, &status) {
-		return int(status)
-	}
-	// Errors from the intact packages already name their origin.
-	msg := err.Error()
-	if !strings.HasPrefix(msg, "intact: ") {
-		msg = "intact: " + msg
-	}
-	fmt.Fprintln(stderr, msg)
-	return 1
+	return exitStatus(root.Execute(), stderr)
 }
 
 func main() {
+	if filepath.Base(os.Args[0]) == "node" {
+		// The shim of intact node's node children (see node.go).
+		os.Exit(runNodeShim(os.Args[1:], os.Stderr))
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/intactdev/intact"
+	"github.com/intactdev/intact/nodeguard"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newNodeCmd) }
+
+func newNodeCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "node [--policy FILE]... [--catalog FILE]... [--node PATH] [NODE OPTIONS] SCRIPT [ARGS...]",
+		Short: "Run stock Node.js (>= 22.15) with every file it compiles checked by the policy",
+		Long: `Run the real node under the policy in force: the system policy, --policy and
+--catalog (given before any node option) and INTACT_POLICY/INTACT_CATALOGS,
+as for intact run. Node compiles only bytes intact read and checked; node
+options and NODE_OPTIONS pass an allow-list; -e, -p, -i, the REPL, code on
+standard input and the inspector are refused when the policy disables
+interactive mode. With no policy in force, node runs unchanged.
+
+node is --node PATH, else $INTACT_NODE, else node on PATH. See doc/node.md.`,
+		// Everything but intact's own leading flags is node's.
+		DisableFlagParsing: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runNode(args, true, cmd.ErrOrStderr())
+		},
+	}
+}
+
+// runNodeShim is intact started under the name "node": the shim through
+// which node children of intact node (fork, spawn(process.execPath),
+// #!/usr/bin/env node) get a broker of their own. Its arguments are all
+// node's; the policies come from the environment.
+func runNodeShim(args []string, stderr io.Writer) int {
+	return exitStatus(runNode(args, false, stderr), stderr)
+}
+
+// runNode runs `intact node`. With ownFlags, leading --policy, --catalog
+// and --node flags are intact's.
+func runNode(args []string, ownFlags bool, stderr io.Writer) error {
+	var policy policyFlags
+	var nodeFlag string
+	for ownFlags && len(args) > 0 {
+		name, value, hasValue := strings.Cut(args[0], "=")
+		var dst *[]string
+		switch name {
+		case "--policy":
+			dst = &policy.policies
+		case "--catalog":
+			dst = &policy.catalogs
+		case "--node":
+		default:
+			ownFlags = false
+			continue
+		}
+		if !hasValue {
+			if len(args) < 2 {
+				return fmt.Errorf("flag needs an argument: %s", name)
+			}
+			value, args = args[1], args[1:]
+		}
+		args = args[1:]
+		if dst != nil {
+			*dst = append(*dst, value)
+		} else {
+			nodeFlag = value
+		}
+	}
+	node, err := nodeguard.FindNode(nodeFlag)
+	if err != nil {
+		return err
+	}
+	p, err := policy.load()
+	if err != nil {
+		return err
+	}
+	if !nodeguard.InForce(p) {
+		return nodeguard.Exec(node, args)
+	}
+	exit, err := nodeguard.Run(nodeguard.Config{
+		Policy:   p,
+		Node:     node,
+		Args:     args,
+		Policies: policy.policies,
+		Catalogs: policy.catalogs,
+	})
+	if err != nil {
+		return nodeError(err, stderr)
+	}
+	if exit.Signal != 0 {
+		nodeguard.Raise(exit.Signal)
+	}
+	if exit.Code != 0 {
+		return exitError(exit.Code)
+	}
+	return nil
+}
+
+// nodeError reports a refusal made before node started. Intact's errors
+// look like Node's own (Error [CODE]: message), as node would print them;
+// a refused option exits with node's status for a bad option, 9.
+func nodeError(err error, stderr io.Writer) error {
+	if code := intact.ErrorCode(err); code != "" {
+		fmt.Fprintf(stderr, "Error [%s]: %s\n", code, innermostIntactMessage(err))
+		return exitError(1)
+	}
+	var flag *nodeguard.FlagError
+	if errors.As(err, &flag) {
+		fmt.Fprintf(stderr, "intact node: %v\n", err)
+		return exitError(9)
+	}
+	return fmt.Errorf("node: %w", err)
+}
+
+// innermostIntactMessage is the message of the intact error in err's
+// chain: Node's wording, without the context wrapped around it.
+func innermostIntactMessage(err error) string {
+	var b *intact.BlockedError
+	if errors.As(err, &b) {
+		return b.Error()
+	}
+	var v *intact.ViolationError
+	if errors.As(err, &v) {
+		return v.Error()
+	}
+	return err.Error()
+}
+
+// exitStatus is run's mapping of a command's error to an exit status.
+func exitStatus(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	var status exitError
+	if errors.As(err, &status) {
+		return int(status)
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "intact: ") {
+		msg = "intact: " + msg
+	}
+	fmt.Fprintln(stderr, msg)
+	return 1
+}

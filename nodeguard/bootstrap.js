@@ -1,0 +1,510 @@
+// The bootstrap of `intact node`. The broker prepends `const config = {...};`
+// and hands node the result as `--import data:text/javascript;base64,...`,
+// so there is no file to tamper with. It runs in every thread (workers
+// inherit it) before any application code, and makes node compile only the
+// bytes the broker read with Policy.ReadCode.
+//
+// Everything on the path from the channel to a hook's return value uses
+// built-ins captured here, first, so that application code that patches
+// Buffer, String, Array, Map or JSON methods later cannot swap a module's
+// source (the CVE-2023-38552 class).
+
+import fs from 'node:fs';
+import module from 'node:module';
+import url from 'node:url';
+import vm from 'node:vm';
+import workerThreads from 'node:worker_threads';
+
+const uncurry = Function.prototype.bind.bind(Function.prototype.call);
+const ObjectDefineProperty = Object.defineProperty;
+const ObjectFreeze = Object.freeze;
+const ObjectAssign = Object.assign;
+const ReflectApply = Reflect.apply;
+const ReflectConstruct = Reflect.construct;
+const ErrorCtor = Error;
+const ErrorCaptureStackTrace = Error.captureStackTrace;
+const JSONParse = JSON.parse;
+const MathRandom = Math.random;
+const NumberToString = uncurry(Number.prototype.toString);
+const StringStartsWith = uncurry(String.prototype.startsWith);
+const StringEndsWith = uncurry(String.prototype.endsWith);
+const StringIncludes = uncurry(String.prototype.includes);
+const StringSlice = uncurry(String.prototype.slice);
+const StringSplit = uncurry(String.prototype.split);
+const ArrayIncludes = uncurry(Array.prototype.includes);
+const ArrayIsArray = Array.isArray;
+const ArraySlice = uncurry(Array.prototype.slice);
+const ArrayPush = uncurry(Array.prototype.push);
+const MapCtor = Map;
+const MapGet = uncurry(Map.prototype.get);
+const MapSet = uncurry(Map.prototype.set);
+const MapDelete = uncurry(Map.prototype.delete);
+const WeakSetCtor = WeakSet;
+const WeakSetAdd = uncurry(WeakSet.prototype.add);
+const WeakSetHas = uncurry(WeakSet.prototype.has);
+const BufferAllocUnsafe = Buffer.allocUnsafe;
+const BufferByteLength = Buffer.byteLength;
+const BufferUtf8Slice = uncurry(Buffer.prototype.utf8Slice);
+const BufferUtf8Write = uncurry(Buffer.prototype.utf8Write);
+const TypedArraySubarray = uncurry(Object.getPrototypeOf(Uint8Array.prototype).subarray);
+const TypedArrayLength = uncurry(Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'length').get);
+const ArrayBufferIsView = ArrayBuffer.isView;
+const fsReadSync = fs.readSync;
+const fsWriteSync = fs.writeSync;
+const fsOpenSync = fs.openSync;
+const O_RDONLY = fs.constants.O_RDONLY;
+const O_WRONLY = fs.constants.O_WRONLY;
+const fileURLToPath = url.fileURLToPath;
+const registerHooks = module.registerHooks;
+const AtomicsWait = Atomics.wait;
+const Int32ArrayCtor = Int32Array;
+const SharedArrayBufferCtor = SharedArrayBuffer;
+const WebAssemblyObject = globalThis.WebAssembly;
+const processDlopen = process.dlopen;
+const bootstrapURL = import.meta.url;
+
+// A refusal as Node's errors look: `Error [CODE]: message`, with .code.
+function codeError(code, message, props) {
+  const err = new ErrorCtor(message);
+  ObjectDefineProperty(err, 'name', { value: 'Error [' + code + ']', configurable: true, writable: true });
+  // Format the stack with the name above, as Node's own errors do, and
+  // without the bootstrap's own frames: the refusal is at the require or
+  // import that reached the file.
+  const lines = StringSplit('' + err.stack, '\n');
+  let stack = lines[0];
+  for (let i = 1; i < lines.length; i++) {
+    if (!StringIncludes(lines[i], '(intact:node-bootstrap:')) stack += '\n' + lines[i];
+  }
+  ObjectDefineProperty(err, 'stack', { value: stack, configurable: true, writable: true });
+  delete err.name;
+  err.code = code;
+  if (props) ObjectAssign(err, props);
+  return err;
+}
+
+if (typeof registerHooks !== 'function') {
+  // Older than 22.15: the broker refuses such versions, so this is a node
+  // binary swapped after the probe. Fail closed.
+  throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: this node has no module.registerHooks; Node.js >= 22.15 is required');
+}
+
+// --- the channel -----------------------------------------------------------
+//
+// Request: u32 little-endian length of what follows | op byte | payload.
+// Reply:   status byte | u32 little-endian length | body.
+
+const STATUS_OK = 0;
+const STATUS_VIOLATION = 1;
+const STATUS_BLOCKED = 2;
+const STATUS_ERROR = 3;
+
+let channel = null; // [request fd, reply fd] of this thread
+
+function writeAll(fd, buf) {
+  let off = 0;
+  const len = TypedArrayLength(buf);
+  while (off < len) off += fsWriteSync(fd, buf, off, len - off);
+}
+
+function readExact(fd, buf, len) {
+  let off = 0;
+  while (off < len) {
+    const n = fsReadSync(fd, buf, off, len - off, null);
+    if (n === 0) throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: the broker closed the channel');
+    off += n;
+  }
+}
+
+function frame(op, payload) {
+  const plen = BufferByteLength(payload, 'utf8');
+  const buf = BufferAllocUnsafe(5 + plen);
+  const n = 1 + plen;
+  buf[0] = n & 0xff; buf[1] = (n >>> 8) & 0xff; buf[2] = (n >>> 16) & 0xff; buf[3] = (n >>> 24) & 0xff;
+  buf[4] = op;
+  BufferUtf8Write(buf, payload, 5, plen);
+  return buf;
+}
+
+function call(op, payload) {
+  if (channel === null) openChannel();
+  writeAll(channel[0], frame(op, payload));
+  const head = BufferAllocUnsafe(5);
+  readExact(channel[1], head, 5);
+  const len = head[1] + head[2] * 0x100 + head[3] * 0x10000 + head[4] * 0x1000000;
+  const body = BufferAllocUnsafe(len);
+  readExact(channel[1], body, len);
+  return { status: head[0], body };
+}
+
+// openChannel gives this thread its channel. The main thread has the
+// inherited pipes; another thread asks the broker, with one frame shorter
+// than PIPE_BUF on the shared request pipe (so it cannot interleave with the
+// main thread's frames), for a FIFO pair in the broker's private folder.
+function openChannel() {
+  if (workerThreads.isMainThread) {
+    channel = config.fds;
+    return;
+  }
+  const id = NumberToString(process.pid, 10) + '-' + NumberToString(workerThreads.threadId, 10) + '-' +
+    StringSlice(NumberToString(MathRandom(), 36), 2);
+  writeAll(config.fds[0], frame(OP.channel, id));
+  const base = config.channelDir + '/' + id;
+  // O_WRONLY/O_RDONLY without O_CREAT: until the broker has made the FIFO,
+  // the open fails with ENOENT instead of creating a regular file.
+  const req = openWhenThere(base + '.req', O_WRONLY);
+  const resp = openWhenThere(base + '.resp', O_RDONLY);
+  channel = [req, resp];
+}
+
+function openWhenThere(path, flags) {
+  const pause = new Int32ArrayCtor(new SharedArrayBufferCtor(4));
+  for (let i = 0; ; i++) {
+    try {
+      return fsOpenSync(path, flags);
+    } catch (err) {
+      if (err.code !== 'ENOENT' || i >= 5000) throw err;
+      AtomicsWait(pause, 0, 0, 1);
+    }
+  }
+}
+
+const OP = ObjectFreeze({
+  readCode: 0x52,    // 'R'
+  addon: 0x44,       // 'D'
+  closeAddon: 0x4b,  // 'K'
+  channel: 0x43,     // 'C'
+  interactive: 0x49, // 'I'
+  dynamic: 0x59,     // 'Y'
+});
+
+// refusal turns a reply that is not OK into the error to throw.
+function refusal(reply) {
+  const info = JSONParse(BufferUtf8Slice(reply.body, 0, TypedArrayLength(reply.body)));
+  switch (reply.status) {
+    case STATUS_VIOLATION:
+      return codeError('ERR_CODE_INTEGRITY_VIOLATION', info.message, { path: info.path, reasons: info.reasons });
+    case STATUS_BLOCKED:
+      return codeError('ERR_CODE_INTEGRITY_BLOCKED', info.message, { feature: info.feature });
+  }
+  const err = new ErrorCtor(info.message);
+  if (info.code) err.code = info.code;
+  return err;
+}
+
+function readCode(path) {
+  const reply = call(OP.readCode, path);
+  if (reply.status !== STATUS_OK) throw refusal(reply);
+  return reply.body;
+}
+
+function blocked(op, what) {
+  const reply = call(op, what);
+  if (reply.status !== STATUS_OK) throw refusal(reply);
+  // The broker allows it: the policy does not disable this feature.
+}
+
+const refuseInteractive = (feature) => blocked(OP.interactive, feature);
+const refuseDynamic = (what) => blocked(OP.dynamic, what);
+
+// --- the load hook -----------------------------------------------------------
+
+// served maps a file name to the source handed to node for it, so that
+// Module.prototype._compile runs no other source (DisableDynamicCode).
+const served = new MapCtor();
+const servedWasm = new WeakSetCtor();
+
+const interactiveBuiltins = ['node:inspector', 'node:inspector/promises', 'node:repl'];
+
+function load(href, context, nextLoad) {
+  if (StringStartsWith(href, 'file:')) {
+    const path = fileURLToPath(href);
+    if (context.format === 'addon' || StringEndsWith(path, '.node')) {
+      // process.dlopen, below, checks and loads a sealed copy.
+      return nextLoad(href, context);
+    }
+    const bytes = readCode(path);
+    const format = context.format;
+    if (format === 'wasm') {
+      WeakSetAdd(servedWasm, bytes);
+      return { format, source: bytes, shortCircuit: true };
+    }
+    const source = BufferUtf8Slice(bytes, 0, TypedArrayLength(bytes));
+    if (config.dynamicDisabled) MapSet(served, path, source);
+    const conditions = context.conditions;
+    const esmChain = !(ArrayIsArray(conditions) && ArrayIncludes(conditions, 'require'));
+    if (esmChain && (format === null || format === undefined || format === 'commonjs')) {
+      // Hand the checked source to the default ESM load: it reads nothing
+      // when given one, detects the format and, for CommonJS, has the CJS
+      // loader compile exactly this source. Returning no source here would
+      // make node read the file itself, skipping the hooks.
+      const result = nextLoad(href, ObjectAssign({}, context, { source }));
+      return ObjectAssign({}, result, { source, shortCircuit: true });
+    }
+    return { format, source, shortCircuit: true };
+  }
+  if (StringStartsWith(href, 'node:')) {
+    if (config.interactiveDisabled && ArrayIncludes(interactiveBuiltins, href)) refuseInteractive('REPL');
+    return nextLoad(href, context);
+  }
+  if (StringStartsWith(href, 'data:')) {
+    refuseDynamic('a data: module');
+    return nextLoad(href, context);
+  }
+  throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'The file ' + href + ' did not pass OS Code Integrity validation',
+    { path: href, reasons: ['intact node runs code from files only, not from ' + StringSplit(href, ':')[0] + ': URLs'] });
+}
+
+// --- settings ---------------------------------------------------------------
+
+// config came from the broker with this code, so no round trip is needed.
+// The version check catches a node binary swapped after the broker probed it.
+if (process.version !== config.version) {
+  throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: node is ' + process.version + ', not the ' +
+    config.version + ' the broker started');
+}
+
+registerHooks({ load });
+
+// --- doors closed under any policy ------------------------------------------
+
+function define(obj, name, value) {
+  ObjectDefineProperty(obj, name, { value, writable: false, enumerable: false, configurable: false });
+}
+
+function closed(name) {
+  return function () {
+    throw codeError('ERR_ACCESS_DENIED', name + ' is closed by intact node: it reaches Node.js internals around the module loader');
+  };
+}
+
+define(process, 'binding', closed('process.binding'));
+define(process, '_linkedBinding', closed('process._linkedBinding'));
+// Children run through intact node too: fork() and spawn(process.execPath)
+// start the shim, which starts a broker of its own.
+define(process, 'execPath', config.shim);
+// process.execArgv is what the user gave node (without this bootstrap), so
+// that fork() passes the same options on to the shim.
+process.execArgv = ArraySlice(config.execArgv);
+
+// Native addons: the broker checks the file and copies it into a sealed
+// in-memory file; node maps that copy, never the path an attacker can swap.
+define(process, 'dlopen', function dlopen(mod, filename, flags) {
+  const reply = call(OP.addon, filename);
+  if (reply.status !== STATUS_OK) throw refusal(reply);
+  const sealed = BufferUtf8Slice(reply.body, 0, TypedArrayLength(reply.body));
+  try {
+    return flags === undefined ? ReflectApply(processDlopen, process, [mod, sealed])
+      : ReflectApply(processDlopen, process, [mod, sealed, flags]);
+  } finally {
+    call(OP.closeAddon, sealed);
+  }
+});
+
+// V8 accepts a code cache made from any source of the same length: the
+// bytes that run would no longer be the bytes that were checked.
+define(module, 'enableCompileCache', function enableCompileCache() {
+  return { status: module.constants?.compileCacheStatus?.DISABLED ?? 3, message: 'disabled by intact node' };
+});
+
+function withoutCachedData(options) {
+  if (options === null || typeof options !== 'object' || !('cachedData' in options)) return options;
+  const copy = ObjectAssign({}, options);
+  delete copy.cachedData;
+  return copy;
+}
+
+const VmScript = vm.Script;
+const vmCompileFunction = vm.compileFunction;
+const vmRunInThisContext = vm.runInThisContext;
+const vmRunInNewContext = vm.runInNewContext;
+const vmRunInContext = vm.runInContext;
+const vmCreateContext = vm.createContext;
+
+function dynamicGuard(what) {
+  if (config.dynamicDisabled) refuseDynamic(what);
+}
+
+class Script extends VmScript {
+  constructor(code, options) {
+    dynamicGuard('vm.Script');
+    super(code, withoutCachedData(typeof options === 'string' ? { filename: options } : options));
+  }
+}
+define(vm, 'Script', Script);
+define(vm, 'compileFunction', function compileFunction(code, params, options) {
+  dynamicGuard('vm.compileFunction');
+  return ReflectApply(vmCompileFunction, vm, [code, params, withoutCachedData(options)]);
+});
+define(vm, 'runInThisContext', function runInThisContext(code, options) {
+  dynamicGuard('vm.runInThisContext');
+  return ReflectApply(vmRunInThisContext, vm, [code, options]);
+});
+define(vm, 'runInNewContext', function runInNewContext(code, ctx, options) {
+  dynamicGuard('vm.runInNewContext');
+  return ReflectApply(vmRunInNewContext, vm, [code, ctx, options]);
+});
+define(vm, 'runInContext', function runInContext(code, ctx, options) {
+  dynamicGuard('vm.runInContext');
+  return ReflectApply(vmRunInContext, vm, [code, ctx, options]);
+});
+define(vm, 'createContext', function createContext(ctx, options) {
+  if (!config.dynamicDisabled) return ReflectApply(vmCreateContext, vm, [ctx, options]);
+  // A new context has code generation from strings on by default, whatever
+  // --disallow-code-generation-from-strings says.
+  const forced = ObjectAssign({}, options, { codeGeneration: { strings: false, wasm: false } });
+  return ReflectApply(vmCreateContext, vm, [ctx, forced]);
+});
+if (typeof vm.SourceTextModule === 'function') {
+  const VmSourceTextModule = vm.SourceTextModule;
+  define(vm, 'SourceTextModule', class SourceTextModule extends VmSourceTextModule {
+    constructor(code, options) {
+      dynamicGuard('vm.SourceTextModule');
+      super(code, withoutCachedData(options));
+    }
+  });
+}
+
+// Module.prototype._compile runs only the source the broker served for that
+// file; anything else is code built at run time.
+const Module = module.Module ?? module;
+const moduleCompile = Module.prototype._compile;
+define(Module.prototype, '_compile', function _compile(content, filename, ...rest) {
+  if (config.dynamicDisabled) {
+    const expected = MapGet(served, filename);
+    // Node runs -e code and code on standard input (approved by the broker
+    // before node started) inside a fixed wrapper it compiles this way.
+    if ((expected === undefined || expected !== content) && !calledFrom('(node:internal/process/execution:')) {
+      refuseDynamic('module._compile of ' + filename);
+    }
+    MapDelete(served, filename);
+  }
+  return ReflectApply(moduleCompile, this, [content, filename, ...rest]);
+});
+
+// Loaders registered by the application: a load hook returning a source
+// other than the one node's chain (ours) gave it is code made at run time.
+define(module, 'registerHooks', function (hooks) {
+  if (!config.dynamicDisabled || hooks === null || typeof hooks !== 'object' || typeof hooks.load !== 'function') {
+    return ReflectApply(registerHooks, module, [hooks]);
+  }
+  const appLoad = hooks.load;
+  return ReflectApply(registerHooks, module, [ObjectAssign({}, hooks, {
+    load(href, context, nextLoad) {
+      let given;
+      const result = ReflectApply(appLoad, this, [href, context, (u, c) => (given = nextLoad(u, c))]);
+      if (result && result.source != null && (given === undefined || result.source !== given.source)) {
+        refuseDynamic('a load hook returning other source for ' + href);
+      }
+      return result;
+    },
+  })]);
+});
+if (typeof module.register === 'function') {
+  const moduleRegister = module.register;
+  define(module, 'register', function register(...args) {
+    dynamicGuard('module.register');
+    return ReflectApply(moduleRegister, module, args);
+  });
+}
+
+function workerExecArgv(given) {
+  const out = ['--import', bootstrapURL];
+  const argv = ArrayIsArray(given) ? given : [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = '' + argv[i];
+    if ((a === '-r' || a === '--require') && ArrayIncludes(config.requires, '' + argv[i + 1])) { i++; continue; }
+    if (StringStartsWith(a, '--require=') && ArrayIncludes(config.requires, StringSlice(a, 10))) continue;
+    if (a === '-r' || a === '--require' || a === '--import' || a === '--loader' || a === '--experimental-loader' ||
+        StringStartsWith(a, '--require=') || StringStartsWith(a, '--import=') || StringStartsWith(a, '--loader=') ||
+        StringStartsWith(a, '--experimental-loader=') || StringStartsWith(a, '--inspect')) {
+      throw codeError('ERR_CODE_INTEGRITY_BLOCKED', 'intact node: a worker\'s execArgv may not carry ' + a +
+        ': give preloads to intact node itself');
+    }
+    ArrayPush(out, a);
+  }
+  return out;
+}
+
+// Workers run the bootstrap too, whatever execArgv they are given, and
+// never code from a string when dynamic code is disabled.
+const WorkerCtor = workerThreads.Worker;
+define(workerThreads, 'Worker', class Worker extends WorkerCtor {
+  constructor(filename, options) {
+    const opts = ObjectAssign({}, options);
+    if (opts.eval) dynamicGuard('new Worker(code, {eval: true})');
+    // Without execArgv the worker inherits node's own options, this
+    // bootstrap among them. With one, the bootstrap goes first; the user's
+    // --require modules are required by the bootstrap in the worker, and
+    // any other preload or the inspector would run unchecked.
+    if (opts.execArgv !== undefined) opts.execArgv = workerExecArgv(opts.execArgv);
+    super(filename, opts);
+  }
+});
+
+// calledFrom reports whether the caller of the function that calls it is
+// node's own code at location. No application file can claim such a name
+// while eval and vm are refused.
+function calledFrom(location) {
+  const holder = {};
+  const saved = ErrorCtor.prepareStackTrace;
+  const savedLimit = ErrorCtor.stackTraceLimit;
+  ErrorCtor.prepareStackTrace = undefined;
+  ErrorCtor.stackTraceLimit = 4;
+  ErrorCaptureStackTrace(holder, calledFrom);
+  const stack = '' + holder.stack;
+  ErrorCtor.prepareStackTrace = saved;
+  ErrorCtor.stackTraceLimit = savedLimit;
+  const lines = StringSplit(stack, '\n');
+  // lines[0] is "Error", lines[1] the wrapper, lines[2] its caller.
+  return lines.length > 2 && StringIncludes(lines[2], location);
+}
+
+// WebAssembly compiled from bytes the broker did not serve is code made at
+// run time. Node's own users (undici's llhttp for fetch) are allowed by
+// where the call comes from.
+function wasmGuard(what, bytes) {
+  if (!config.dynamicDisabled) return;
+  if (ArrayBufferIsView(bytes) && WeakSetHas(servedWasm, bytes)) return;
+  if (calledFrom('(node:internal/deps/')) return;
+  refuseDynamic(what);
+}
+
+if (WebAssemblyObject && config.dynamicDisabled) {
+  const wasmCompile = WebAssemblyObject.compile;
+  const wasmInstantiate = WebAssemblyObject.instantiate;
+  const WasmModule = WebAssemblyObject.Module;
+  const wasmModuleProto = WasmModule.prototype;
+  define(WebAssemblyObject, 'compile', function compile(bytes, ...rest) {
+    wasmGuard('WebAssembly.compile', bytes);
+    return ReflectApply(wasmCompile, WebAssemblyObject, [bytes, ...rest]);
+  });
+  define(WebAssemblyObject, 'instantiate', function instantiate(source, ...rest) {
+    if (!(source instanceof WasmModule)) wasmGuard('WebAssembly.instantiate', source);
+    return ReflectApply(wasmInstantiate, WebAssemblyObject, [source, ...rest]);
+  });
+  const Guarded = function Module(bytes, ...rest) {
+    if (new.target === undefined) throw new TypeError("Constructor WebAssembly.Module requires 'new'");
+    wasmGuard('WebAssembly.Module', bytes);
+    return ReflectConstruct(WasmModule, [bytes, ...rest], new.target);
+  };
+  Guarded.prototype = wasmModuleProto;
+  for (const name of ['exports', 'imports', 'customSections']) Guarded[name] = WasmModule[name];
+  define(WebAssemblyObject, 'Module', Guarded);
+  for (const name of ['compileStreaming', 'instantiateStreaming']) {
+    if (typeof WebAssemblyObject[name] === 'function') {
+      define(WebAssemblyObject, name, function () { refuseDynamic('WebAssembly.' + name); });
+    }
+  }
+}
+
+module.syncBuiltinESMExports();
+
+// The user's --require modules run now, after the hooks, as they would have
+// run before any --import.
+// Node runs them in workers too.
+if (config.requires.length > 0) {
+  const req = module.createRequire(process.cwd() + '/');
+  for (let i = 0; i < config.requires.length; i++) req(config.requires[i]);
+}
+
+//# sourceURL=intact:node-bootstrap

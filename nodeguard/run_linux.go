@@ -1,0 +1,308 @@
+package nodeguard
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/intactdev/intact"
+	"golang.org/x/sys/unix"
+	"golang.org/x/term"
+)
+
+// forwarded are the signals intact node passes on to node.
+var forwarded = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT,
+	syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH}
+
+// Exec replaces this process with node and args, unchanged: what intact
+// node does when no policy is in force. It returns only on failure.
+func Exec(node string, args []string) error {
+	return unix.Exec(node, append([]string{node}, args...), os.Environ())
+}
+
+// Run starts node under the policy, serves it until it exits, and returns
+// how it ended. Every file node compiles is read by Policy.ReadCode;
+// options and environment pass the allow-list first. Refusals before node
+// starts are a *FlagError, a *VersionError or an intact error
+// (*intact.BlockedError for -e, the REPL, stdin, the inspector).
+func Run(cfg Config) (Exit, error) {
+	stdin, stdout, stderr := orStd(cfg.Stdin, os.Stdin), orStd(cfg.Stdout, os.Stdout), orStd(cfg.Stderr, os.Stderr)
+	env := cfg.Env
+	if env == nil {
+		env = os.Environ()
+	}
+	inv, err := ParseArgs(cfg.Args)
+	if err != nil {
+		return Exit{}, err
+	}
+	probe, err := ProbeNode(cfg.Node)
+	if err != nil {
+		return Exit{}, err
+	}
+	version, err := ParseVersion(probe.Version)
+	if err != nil {
+		return Exit{}, err
+	}
+	if version.Less(MinVersion) {
+		return Exit{}, &VersionError{Node: cfg.Node, Version: version}
+	}
+	terminal := term.IsTerminal(int(stdin.Fd()))
+	if err := inv.Check(cfg.Policy, terminal); err != nil {
+		return Exit{}, err
+	}
+	settings := cfg.Policy.Settings()
+
+	// Code on standard input: under DisableInteractiveMode it runs only
+	// when the descriptor itself passes (`- < signed.js`); node then reads
+	// the checked bytes from a pipe.
+	nodeStdin := stdin
+	var stdinCode []byte
+	readsStdin := inv.Script == "-" || (inv.Script == "" && !inv.Eval && !inv.REPL && !inv.NotCode && !terminal)
+	if readsStdin && settings.DisableInteractiveMode.Enabled {
+		if stdinCode, err = cfg.Policy.ReadStdin(stdin); err != nil {
+			return Exit{}, err
+		}
+	}
+
+	nodeEnv, err := FilterEnv(env)
+	if err != nil {
+		return Exit{}, err
+	}
+
+	channelDir, err := os.MkdirTemp("", "intact-node-")
+	if err != nil {
+		return Exit{}, err
+	}
+	defer os.RemoveAll(channelDir)
+	shim, err := makeShim(cfg.Shim, channelDir)
+	if err != nil {
+		return Exit{}, err
+	}
+	nodeEnv, err = childEnv(nodeEnv, cfg, channelDir)
+	if err != nil {
+		return Exit{}, err
+	}
+
+	// The main thread's channel: two pipes with blocking descriptors.
+	var reqPipe, respPipe [2]int
+	if err := unix.Pipe2(reqPipe[:], unix.O_CLOEXEC); err != nil {
+		return Exit{}, err
+	}
+	if err := unix.Pipe2(respPipe[:], unix.O_CLOEXEC); err != nil {
+		unix.Close(reqPipe[0])
+		unix.Close(reqPipe[1])
+		return Exit{}, err
+	}
+	brokerReq, nodeReq := os.NewFile(uintptr(reqPipe[0]), "intact-node-requests"), os.NewFile(uintptr(reqPipe[1]), "node-requests")
+	nodeResp, brokerResp := os.NewFile(uintptr(respPipe[0]), "node-replies"), os.NewFile(uintptr(respPipe[1]), "intact-node-replies")
+	extra, fds := childFiles(nodeEnv, nodeReq, nodeResp)
+
+	boot, err := bootstrapURL(bootstrapConfig{
+		FDs:                 fds,
+		ChannelDir:          channelDir,
+		Shim:                shim,
+		ExecArgv:            inv.Options,
+		Requires:            inv.Requires,
+		Version:             probe.Version,
+		InteractiveDisabled: settings.DisableInteractiveMode.Enabled,
+		DynamicDisabled:     settings.DisableDynamicCode.Enabled,
+	})
+	if err != nil {
+		return Exit{}, err
+	}
+	argv := []string{"--import", boot}
+	if settings.DisableInteractiveMode.Enabled && probe.HasFlag("--disable-sigusr1") {
+		argv = append(argv, "--disable-sigusr1")
+	}
+	if settings.DisableDynamicCode.Enabled {
+		argv = append(argv, "--disallow-code-generation-from-strings")
+	}
+	argv = append(argv, inv.Pass...)
+	for _, m := range inv.Imports {
+		argv = append(argv, "--import", m)
+	}
+	if inv.HasScriptMarker {
+		argv = append(argv, "--")
+	}
+	if inv.Script != "" {
+		argv = append(argv, inv.Script)
+	}
+	argv = append(argv, inv.Args...)
+
+	cmd := exec.Command(cfg.Node, argv...)
+	cmd.Args[0] = cfg.Node
+	cmd.Env = nodeEnv
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = nodeStdin, stdout, stderr
+	cmd.ExtraFiles = extra
+	var stdinPipe *os.File
+	if stdinCode != nil {
+		r, w, err := os.Pipe()
+		if err != nil {
+			return Exit{}, err
+		}
+		cmd.Stdin, stdinPipe = r, w
+		defer r.Close()
+	}
+
+	signals := make(chan os.Signal, 8)
+	signal.Notify(signals, forwarded...)
+	defer signal.Stop(signals)
+	err = cmd.Start()
+	nodeReq.Close()
+	nodeResp.Close()
+	if err != nil {
+		brokerReq.Close()
+		brokerResp.Close()
+		return Exit{}, fmt.Errorf("starting %s: %w", cfg.Node, err)
+	}
+	if stdinPipe != nil {
+		go func() {
+			stdinPipe.Write(stdinCode)
+			stdinPipe.Close()
+		}()
+	}
+	b := &broker{policy: cfg.Policy, channelDir: channelDir}
+	go b.serve(brokerReq, brokerResp)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case s := <-signals:
+				cmd.Process.Signal(s)
+			case <-done:
+				return
+			}
+		}
+	}()
+	err = cmd.Wait()
+	close(done)
+	var exitErr *exec.ExitError
+	if err != nil && !errors.As(err, &exitErr) {
+		return Exit{}, err
+	}
+	ws := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	if ws.Signaled() {
+		return Exit{Signal: ws.Signal()}, nil
+	}
+	return Exit{Code: ws.ExitStatus()}, nil
+}
+
+func orStd(f, std *os.File) *os.File {
+	if f != nil {
+		return f
+	}
+	return std
+}
+
+// makeShim puts a symbolic link named node to the shim executable in dir
+// and returns it: process.execPath for node, and first on node's PATH, so
+// that fork(), spawn(process.execPath), spawn('node') and
+// `#!/usr/bin/env node` scripts start intact node.
+func makeShim(shim, dir string) (string, error) {
+	if shim == "" {
+		self, err := os.Executable()
+		if err != nil {
+			return "", fmt.Errorf("finding intact's own executable for node children: %w", err)
+		}
+		shim = self
+	}
+	link := filepath.Join(dir, "node")
+	if err := os.Symlink(shim, link); err != nil {
+		return "", err
+	}
+	return link, nil
+}
+
+// childEnv adds what node children started through the shim need: the
+// real node, the shim first on PATH, and the caller's policies and
+// catalogs.
+func childEnv(env []string, cfg Config, shimDir string) ([]string, error) {
+	set := func(name, value string) {
+		env = slices.DeleteFunc(env, func(kv string) bool { return strings.HasPrefix(kv, name+"=") })
+		env = append(env, name+"="+value)
+	}
+	get := func(name string) string {
+		for _, kv := range env {
+			if v, ok := strings.CutPrefix(kv, name+"="); ok {
+				return v
+			}
+		}
+		return ""
+	}
+	set(EnvNode, cfg.Node)
+	set("PATH", shimDir+string(os.PathListSeparator)+get("PATH"))
+	for _, add := range []struct {
+		name  string
+		files []string
+	}{{intact.EnvPolicy, cfg.Policies}, {intact.EnvCatalogs, cfg.Catalogs}} {
+		if len(add.files) == 0 {
+			continue
+		}
+		list := make([]string, 0, len(add.files)+1)
+		for _, f := range add.files {
+			abs, err := filepath.Abs(f)
+			if err != nil {
+				return nil, err
+			}
+			list = append(list, abs)
+		}
+		if old := get(add.name); old != "" {
+			list = append(list, old)
+		}
+		set(add.name, strings.Join(list, string(os.PathListSeparator)))
+	}
+	return env, nil
+}
+
+// childFiles lays out node's descriptors beyond stdio: the channel's two
+// pipes, and NODE_CHANNEL_FD at its own number when this process was
+// forked by a node parent, so fork()'s IPC keeps working through the shim.
+// It returns the ExtraFiles and the channel's descriptor numbers in node.
+func childFiles(env []string, req, resp *os.File) ([]*os.File, [2]int) {
+	var extra []*os.File
+	ipc := -1
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "NODE_CHANNEL_FD="); ok {
+			if n, err := strconv.Atoi(v); err == nil && n >= 3 && n < 1024 {
+				ipc = n
+			}
+		}
+	}
+	place := func(fd int, f *os.File) {
+		for len(extra) <= fd-3 {
+			extra = append(extra, nil)
+		}
+		extra[fd-3] = f
+	}
+	if ipc >= 0 {
+		place(ipc, os.NewFile(uintptr(ipc), "node-ipc"))
+	}
+	var fds [2]int
+	next := 3
+	for i, f := range []*os.File{req, resp} {
+		for next == ipc {
+			next++
+		}
+		fds[i] = next
+		place(next, f)
+		next++
+	}
+	return extra, fds
+}
+
+// Raise ends this process with sig, as node was ended: the default action
+// is restored first, so the parent sees the same signal.
+func Raise(sig syscall.Signal) {
+	signal.Reset(sig)
+	unix.Kill(os.Getpid(), sig)
+	// The default action of most signals is immediate; for those whose is
+	// not (SIGCHLD, SIGWINCH...) fall back on the shell's convention.
+	os.Exit(128 + int(sig))
+}
