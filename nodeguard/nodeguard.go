@@ -22,6 +22,8 @@ type Config struct {
 	// Shim is the executable that is `intact node` when started under the
 	// name "node": node children run through it. Default: this executable.
 	Shim string
+	// Dir is node's working folder; "" means this process's.
+	Dir string
 	// Env is the environment node starts from; nil means os.Environ().
 	Env []string
 	// Stdin, Stdout and Stderr are node's; nil means this process's.

@@ -139,6 +139,7 @@ func Run(cfg Config) (Exit, error) {
 	cmd := exec.Command(cfg.Node, argv...)
 	cmd.Args[0] = cfg.Node
 	cmd.Env = nodeEnv
+	cmd.Dir = cfg.Dir
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = nodeStdin, stdout, stderr
 	cmd.ExtraFiles = extra
 	var stdinPipe *os.File
