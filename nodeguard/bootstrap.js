@@ -449,14 +449,17 @@ function calledFrom(location) {
   const saved = ErrorCtor.prepareStackTrace;
   const savedLimit = ErrorCtor.stackTraceLimit;
   ErrorCtor.prepareStackTrace = undefined;
-  ErrorCtor.stackTraceLimit = 4;
+  ErrorCtor.stackTraceLimit = 8;
   ErrorCaptureStackTrace(holder, calledFrom);
   const stack = '' + holder.stack;
   ErrorCtor.prepareStackTrace = saved;
   ErrorCtor.stackTraceLimit = savedLimit;
+  // The first frame that is not the bootstrap's own is the caller.
   const lines = StringSplit(stack, '\n');
-  // lines[0] is "Error", lines[1] the wrapper, lines[2] its caller.
-  return lines.length > 2 && StringIncludes(lines[2], location);
+  for (let i = 1; i < lines.length; i++) {
+    if (!StringIncludes(lines[i], '(intact:node-bootstrap:')) return StringIncludes(lines[i], location);
+  }
+  return false;
 }
 
 // WebAssembly compiled from bytes the broker did not serve is code made at

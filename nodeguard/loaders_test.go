@@ -161,4 +161,3 @@ func copyFile(t testing.TB, src, dst string) {
 		t.Fatal(err)
 	}
 }
-
