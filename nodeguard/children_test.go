@@ -1,0 +1,81 @@
+//go:build linux
+
+package nodeguard_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// childrenApp starts node children every way an app does and prints what
+// came of each.
+var childrenApp = map[string]string{
+	"parent.js": `const { fork, spawnSync } = require('child_process');
+const { Worker } = require('worker_threads');
+const path = require('path');
+const here = (f) => path.join(__dirname, f);
+const violation = (s) => /ERR_CODE_INTEGRITY_VIOLATION/.test(s);
+const child = fork(here('child.js'));
+child.on('message', (m) => {
+  console.log('fork signed:', m);
+  const evil = fork(here('evil.js'), { stdio: 'pipe' });
+  let stderr = '';
+  evil.stderr.on('data', (d) => { stderr += d; });
+  evil.on('exit', (code) => {
+    console.log('fork unsigned:', code, violation(stderr));
+    let r = spawnSync(process.execPath, [here('evil.js')], { encoding: 'utf8' });
+    console.log('spawn execPath unsigned:', r.status, violation(r.stderr));
+    r = spawnSync(here('tool'), { encoding: 'utf8' });
+    console.log('shebang signed:', r.status, r.stdout.trim());
+    r = spawnSync(here('eviltool'), { encoding: 'utf8' });
+    console.log('shebang unsigned:', r.status, violation(r.stderr));
+    const w = new Worker(here('worker.js'), { execArgv: [] });
+    w.on('message', (m) => {
+      console.log('worker signed:', m);
+      const ew = new Worker(here('evilworker.js'), { execArgv: [] });
+      ew.on('error', (e) => console.log('worker unsigned:', e.code));
+      ew.on('message', (m) => console.log('worker unsigned:', m));
+    });
+  });
+});
+child.send('hi');
+`,
+	"child.js":  "process.on('message', (m) => { process.send('child got ' + m); process.disconnect(); });\n",
+	"worker.js": "require('worker_threads').parentPort.postMessage('hello from worker');\n",
+	"tool":      "#!/usr/bin/env node\nconsole.log('tool ran');\n",
+}
+
+// TestChildren: fork(), spawn(process.execPath), #!/usr/bin/env node
+// scripts and worker threads (even given an empty execArgv) run under the
+// same policy: signed code runs, with fork's IPC working, and unsigned code
+// is refused in the child, with no statement of it run.
+func TestChildren(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, childrenApp)
+	os.Chmod(filepath.Join(dir, "tool"), 0o755)
+	s := sign(t, dir)
+	write(t, dir, map[string]string{
+		"evil.js":       canaryJS("evil") + "console.log('EVIL');\n",
+		"evilworker.js": canaryJS("evilworker") + "require('worker_threads').parentPort.postMessage('EVIL');\n",
+		"eviltool":      "#!/usr/bin/env node\n" + canaryJS("eviltool") + "console.log('EVIL');\n",
+	})
+	os.Chmod(filepath.Join(dir, "eviltool"), 0o755)
+	want := "fork signed: child got hi\nfork unsigned: 1 true\nspawn execPath unsigned: 1 true\n" +
+		"shebang signed: 0 tool ran\nshebang unsigned: 1 true\nworker signed: hello from worker\n" +
+		"worker unsigned: ERR_CODE_INTEGRITY_VIOLATION\n"
+	forEachNode(t, func(t *testing.T, n testNode) {
+		canaryDir := t.TempDir()
+		res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, "parent.js")
+		if res.Stdout != want {
+			t.Errorf("exit %+v\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", res.Exit, res.Stdout, want, res.Stderr)
+		}
+		if c := canaries(t, canaryDir); len(c) > 0 {
+			t.Errorf("statements of refused files ran: %v", c)
+		}
+		if strings.Contains(res.Stdout, "EVIL") {
+			t.Error("an unsigned child ran")
+		}
+	})
+}
