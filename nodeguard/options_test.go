@@ -1,0 +1,108 @@
+package nodeguard
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestParseArgs(t *testing.T) {
+	for _, tc := range []struct {
+		args     []string
+		pass     []string
+		requires []string
+		imports  []string
+		script   string
+		rest     []string
+	}{
+		{args: []string{"app.js", "--inspect", "-e"}, script: "app.js", rest: []string{"--inspect", "-e"}},
+		{args: []string{"--max-old-space-size=100", "--max_semi_space_size", "8", "app.js"},
+			pass: []string{"--max-old-space-size=100", "--max_semi_space_size", "8"}, script: "app.js"},
+		{args: []string{"-r", "./pre.js", "--require=other", "--import", "./i.mjs", "app.mjs", "x"},
+			requires: []string{"./pre.js", "other"}, imports: []string{"./i.mjs"}, script: "app.mjs", rest: []string{"x"}},
+		{args: []string{"-C", "dev", "--", "-weird.js"}, pass: []string{"-C", "dev"}, script: "-weird.js"},
+		{args: []string{"--import", bootstrapMarker + "AAAA", "app.js"}, script: "app.js"},
+		{args: []string{"-"}, script: "-"},
+	} {
+		inv, err := ParseArgs(tc.args)
+		if err != nil {
+			t.Errorf("%q: %v", tc.args, err)
+			continue
+		}
+		if !slices.Equal(inv.Pass, tc.pass) || !slices.Equal(inv.Requires, tc.requires) || !slices.Equal(inv.Imports, tc.imports) ||
+			inv.Script != tc.script || !slices.Equal(inv.Args, tc.rest) {
+			t.Errorf("%q: got pass %q requires %q imports %q script %q args %q", tc.args, inv.Pass, inv.Requires, inv.Imports, inv.Script, inv.Args)
+		}
+	}
+}
+
+// TestRefusedOptions: every side door is refused whatever the policy, with
+// a reason, and so is anything not on the allow-list.
+func TestRefusedOptions(t *testing.T) {
+	for _, args := range [][]string{
+		{"--loader", "./l.mjs", "a.js"}, {"--experimental-loader=./l.mjs", "a.js"},
+		{"--snapshot-blob", "s.blob", "a.js"}, {"--build-snapshot", "a.js"},
+		{"--env-file=.env", "a.js"}, {"--env-file-if-exists", ".env", "a.js"},
+		{"--experimental-config-file=c.json", "a.js"}, {"--experimental-default-config-file", "a.js"},
+		{"--openssl-config=o.cnf", "a.js"}, {"--openssl-shared-config", "a.js"},
+		{"--expose-internals", "a.js"}, {"--expose_internals", "a.js"}, {"--allow-natives-syntax", "a.js"},
+		{"--experimental-sea-config", "c.json"}, {"--watch", "a.js"}, {"--test"}, {"--run", "build"},
+		{"-c", "a.js"}, {"--no-such-option", "a.js"}, {"--max-old-space-size"},
+	} {
+		_, err := ParseArgs(args)
+		var ferr *FlagError
+		if !errors.As(err, &ferr) || ferr.Reason == "" {
+			t.Errorf("%q: got %v, want a FlagError with a reason", args, err)
+		}
+	}
+}
+
+func TestFilterEnv(t *testing.T) {
+	env := []string{
+		"PATH=/bin", "HOME=/root", "NODE_PATH=/lib/node", "NODE_EXTRA_CA_CERTS=/ca.pem",
+		"OPENSSL_CONF=/evil.cnf", "OPENSSL_ENGINES=/e", "OPENSSL_MODULES=/m", "LD_PRELOAD=/evil.so", "LD_LIBRARY_PATH=/l",
+		"LD_AUDIT=/a.so", "NODE_REPL_EXTERNAL_MODULE=/r.js", "NODE_COMPILE_CACHE=/cache", "NODE_DISABLE_COMPILE_CACHE=0",
+		"NODE_OPTIONS=--max-old-space-size=64 --no-warnings --title \"my app\"",
+	}
+	got, err := FilterEnv(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"PATH=/bin", "HOME=/root", "NODE_PATH=/lib/node", "NODE_EXTRA_CA_CERTS=/ca.pem",
+		`NODE_OPTIONS=--max-old-space-size=64 --no-warnings --title "my app"`, "NODE_DISABLE_COMPILE_CACHE=1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got\n%q\nwant\n%q", got, want)
+	}
+
+	for _, opts := range []string{"--require ./pre.js", "-r x", "--import=./x.mjs", "--loader x", "--inspect",
+		"--experimental-loader=x", "--openssl-config=x", "--snapshot-blob x", "--env-file=.env", "-e 1", "--unknown"} {
+		_, err := FilterEnv([]string{"NODE_OPTIONS=" + opts})
+		var ferr *FlagError
+		if !errors.As(err, &ferr) || ferr.Source != "NODE_OPTIONS" {
+			t.Errorf("NODE_OPTIONS=%s: got %v, want a FlagError", opts, err)
+		}
+	}
+}
+
+func TestNodeOptionsRoundTrip(t *testing.T) {
+	words := []string{"--title", `a "quoted" \ title`, "--no-warnings"}
+	back, err := splitNodeOptions(joinNodeOptions(words))
+	if err != nil || !slices.Equal(back, words) {
+		t.Errorf("got %q, %v", back, err)
+	}
+}
+
+func TestBootstrapURL(t *testing.T) {
+	u, err := bootstrapURL(bootstrapConfig{Version: "v24.0.0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(u, bootstrapMarker) {
+		t.Errorf("bootstrap URL does not begin with the marker")
+	}
+	// Node limits one argument to MAX_ARG_STRLEN (128 KiB) on Linux.
+	if len(u) > 100<<10 {
+		t.Errorf("bootstrap URL is %d bytes long", len(u))
+	}
+}
