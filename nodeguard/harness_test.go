@@ -18,15 +18,10 @@ import (
 	"time"
 
 	"github.com/intactdev/intact"
+	"github.com/intactdev/intact/internal/nodecache"
 	"github.com/intactdev/intact/internal/npmcompat"
 	"github.com/intactdev/intact/nodeguard"
 )
-
-// EnvTestNodes overrides where the tests find node binaries: a
-// list of node executables separated by the OS's path-list separator.
-// Without it they are the newest cached version of each supported major
-// that scripts/install-node.sh installed.
-const EnvTestNodes = "INTACT_TEST_NODES"
 
 // envSystemDir is the scratch system policy folder the test binary uses
 // when it runs as the shim of node children.
@@ -90,19 +85,10 @@ type testNode struct {
 func (n testNode) Name() string { return fmt.Sprintf("node%d", n.Version.Major) }
 
 var findNodes = sync.OnceValues(func() ([]testNode, error) {
-	var paths []string
-	if list := os.Getenv(EnvTestNodes); list != "" {
-		paths = filepath.SplitList(list)
-	} else {
-		cache := os.Getenv("INTACT_NODE_CACHE")
-		if cache == "" {
-			dir, err := os.UserCacheDir()
-			if err != nil {
-				return nil, err
-			}
-			cache = filepath.Join(dir, "intact", "node")
-		}
-		paths, _ = filepath.Glob(filepath.Join(cache, "*", "bin", "node"))
+	// The newest installed version of each supported major.
+	paths, err := nodecache.Binaries()
+	if err != nil {
+		return nil, err
 	}
 	newest := map[int]testNode{}
 	for _, p := range paths {
@@ -145,7 +131,7 @@ func nodes(t *testing.T) []testNode {
 		t.Fatal(err)
 	}
 	if len(ns) == 0 {
-		msg := "no Node.js >= 22.15 installed: run scripts/install-node.sh (or set " + EnvTestNodes + ")"
+		msg := "no Node.js >= 22.15 installed: run scripts/install-node.sh (or set " + nodecache.EnvTestNodes + ")"
 		if os.Getenv("CI") != "" {
 			t.Fatal(msg)
 		}

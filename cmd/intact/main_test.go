@@ -2,12 +2,18 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
 func TestMain(m *testing.M) {
+	if filepath.Base(os.Args[0]) == "node" {
+		// The shim of intact node's node children, as main does it.
+		systemDir = os.Getenv("TEST_INTACT_SYSTEM_DIR")
+		os.Exit(runNodeShim(os.Args[1:], os.Stderr))
+	}
 	testscript.Main(m, map[string]func(){
 		"intact": func() {
 			// Only the test binary may move the system policy folder.
@@ -19,8 +25,9 @@ func TestMain(m *testing.M) {
 
 // TestScripts runs the CLI scripts in testdata/script. Scripts may use
 // $VECTORS, the shared catalog vectors, $REPO, the repository's root,
-// $PKI, the TEST-ONLY certificates and keys in testdata/pki, and the conditions [osslsigncode],
-// [node] and [root].
+// $PKI, the TEST-ONLY certificates and keys in testdata/pki, $INTACT_NODE,
+// the newest stock Node.js >= 22.15 installed by scripts/install-node.sh,
+// and the conditions [osslsigncode], [node], [stocknode] and [root].
 func TestScripts(t *testing.T) {
 	testscript.Run(t, scriptParams(t, "testdata/script"))
 }
