@@ -11,6 +11,7 @@
 
 import fs from 'node:fs';
 import module from 'node:module';
+import nodePath from 'node:path';
 import url from 'node:url';
 import vm from 'node:vm';
 import workerThreads from 'node:worker_threads';
@@ -55,6 +56,7 @@ const fsOpenSync = fs.openSync;
 const O_RDONLY = fs.constants.O_RDONLY;
 const O_WRONLY = fs.constants.O_WRONLY;
 const fileURLToPath = url.fileURLToPath;
+const pathResolve = nodePath.resolve;
 const registerHooks = module.registerHooks;
 const AtomicsWait = Atomics.wait;
 const Int32ArrayCtor = Int32Array;
@@ -229,9 +231,12 @@ function load(href, context, nextLoad) {
       return { format, source: bytes, shortCircuit: true };
     }
     const source = BufferUtf8Slice(bytes, 0, TypedArrayLength(bytes));
-    if (config.dynamicDisabled) MapSet(served, path, source);
     const conditions = context.conditions;
     const esmChain = !(ArrayIsArray(conditions) && ArrayIncludes(conditions, 'require'));
+    // Module.prototype._compile will be given this source for CommonJS,
+    // and for an ES module loaded by require(); the ESM loader compiles
+    // ES modules, and JSON is parsed, without it.
+    if (config.dynamicDisabled && format !== 'json' && (format !== 'module' || !esmChain)) MapSet(served, path, source);
     if (esmChain && (format === null || format === undefined || format === 'commonjs')) {
       // Hand the checked source to the default ESM load: it reads nothing
       // when given one, detects the format and, for CommonJS, has the CJS
@@ -289,7 +294,8 @@ process.execArgv = ArraySlice(config.execArgv);
 // Native addons: the broker checks the file and copies it into a sealed
 // in-memory file; node maps that copy, never the path an attacker can swap.
 define(process, 'dlopen', function dlopen(mod, filename, flags) {
-  const reply = call(OP.addon, filename);
+  // The broker has its own working folder: send it an absolute path.
+  const reply = call(OP.addon, pathResolve('' + filename));
   if (reply.status !== STATUS_OK) throw refusal(reply);
   const sealed = BufferUtf8Slice(reply.body, 0, TypedArrayLength(reply.body));
   try {

@@ -59,9 +59,11 @@ type broker struct {
 	policy     *intact.Policy
 	channelDir string
 
-	mu      sync.Mutex
-	addons  map[int]*os.File // sealed copies handed out, by descriptor
-	threads sync.WaitGroup
+	mu     sync.Mutex
+	addons map[int]*os.File // sealed copies handed out, by descriptor
+	// pending are the FIFO pairs made for threads that have not opened
+	// both ends yet, by base path.
+	pending map[string]bool
 }
 
 // serve answers one thread's requests until the thread or node closes its
@@ -210,9 +212,18 @@ func (b *broker) openThreadChannel(id string) {
 		os.Remove(respPath)
 		return
 	}
-	b.threads.Add(1)
+	b.mu.Lock()
+	if b.pending == nil {
+		b.pending = make(map[string]bool)
+	}
+	b.pending[base] = true
+	b.mu.Unlock()
 	go func() {
-		defer b.threads.Done()
+		defer func() {
+			b.mu.Lock()
+			delete(b.pending, base)
+			b.mu.Unlock()
+		}()
 		// Opening a FIFO blocks until the other end opens: a locked
 		// thread of its own waits for it.
 		runtime.LockOSThread()
@@ -231,6 +242,26 @@ func (b *broker) openThreadChannel(id string) {
 		}
 		b.serve(req, resp)
 	}()
+}
+
+// release unblocks the goroutines still waiting for a thread to open its
+// FIFOs, once node has exited: it opens their other ends without blocking,
+// so that each sees end of file and returns.
+func (b *broker) release() {
+	b.mu.Lock()
+	bases := make([]string, 0, len(b.pending))
+	for base := range b.pending {
+		bases = append(bases, base)
+	}
+	b.mu.Unlock()
+	for _, base := range bases {
+		if fd, err := unix.Open(base+".req", unix.O_WRONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0); err == nil {
+			unix.Close(fd)
+		}
+		if fd, err := unix.Open(base+".resp", unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0); err == nil {
+			unix.Close(fd)
+		}
+	}
 }
 
 // openBlocking opens a FIFO as a blocking descriptor, outside Go's

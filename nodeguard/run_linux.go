@@ -118,7 +118,12 @@ func Run(cfg Config) (Exit, error) {
 		return Exit{}, err
 	}
 	argv := []string{"--import", boot}
-	if settings.DisableInteractiveMode.Enabled && probe.HasFlag("--disable-sigusr1") {
+	if settings.DisableInteractiveMode.Enabled {
+		// Every supported node has it; a probe that says otherwise is
+		// not trusted to leave SIGUSR1 opening the inspector.
+		if !probe.HasFlag("--disable-sigusr1") {
+			return Exit{}, fmt.Errorf("%s (%s) has no --disable-sigusr1: SIGUSR1 would open the inspector", cfg.Node, probe.Version)
+		}
 		argv = append(argv, "--disable-sigusr1")
 	}
 	if settings.DisableDynamicCode.Enabled {
@@ -184,6 +189,7 @@ func Run(cfg Config) (Exit, error) {
 	}()
 	err = cmd.Wait()
 	close(done)
+	b.release()
 	var exitErr *exec.ExitError
 	if err != nil && !errors.As(err, &exitErr) {
 		return Exit{}, err
