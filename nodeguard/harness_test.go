@@ -177,6 +177,7 @@ var policyFlags = map[string][]string{
 	"strict":  {"--enforce", "--deny-interactive", "--deny-dynamic-code"},
 	"dynamic": {"--enforce", "--deny-dynamic-code"},
 	"locked":  {"--enforce", "--deny-interactive"},
+	"audit":   {"--enforce", "--audit"},
 }
 
 // sign catalogs every file under dir (signed by the test leaf) and makes

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/intactdev/intact"
 )
 
 // loaderPaths are the ways a file reaches node's compiler, each driven by
@@ -159,5 +161,25 @@ func copyFile(t testing.TB, src, dst string) {
 	}
 	if err := os.WriteFile(dst, data, 0o755); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestAuditMode: under a policy in audit mode a changed file runs, and the
+// would-be refusal is an event naming it.
+func TestAuditMode(t *testing.T) {
+	n := nodes(t)[0]
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"main.js": "console.log(require('./dep.js'));\n", "dep.js": "module.exports = 'dep';\n"})
+	s := sign(t, dir)
+	write(t, dir, map[string]string{"dep.js": "module.exports = 'changed';\n"})
+	events := filepath.Join(t.TempDir(), "events.json")
+	t.Setenv(intact.EnvEventLog, events)
+	res := s.run(t, n, "audit", runOpts{}, "main.js")
+	if res.Err != nil || res.Exit.Code != 0 || res.Stdout != "changed\n" {
+		t.Errorf("audit mode: %v, exit %+v, stdout %q\n%s", res.Err, res.Exit, res.Stdout, res.Stderr)
+	}
+	log, _ := os.ReadFile(events)
+	if !strings.Contains(string(log), `"event":"audit"`) || !strings.Contains(string(log), filepath.Join(dir, "dep.js")) {
+		t.Errorf("no audit event for dep.js:\n%s", log)
 	}
 }

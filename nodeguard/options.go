@@ -211,10 +211,9 @@ type Invocation struct {
 	// after it.
 	Requires []string
 	Imports  []string
-	// Eval is code given with -e or -p (Print says which); REPL is set by
-	// -i or the inspector.
+	// Eval is set by code given as a string (-e, -p, a data: preload);
+	// REPL by -i; Inspector by the inspector's options.
 	Eval      bool
-	Print     bool
 	REPL      bool
 	Inspector bool
 	// NotCode is set by --version, --help and --v8-options.
@@ -291,7 +290,6 @@ func (inv *Invocation) add(arg nodeArg, source string) error {
 		inv.Pass = append(inv.Pass, arg.given...)
 	case evalCode:
 		inv.Eval = true
-		inv.Print = inv.Print || arg.name == "--print"
 		inv.Pass = append(inv.Pass, arg.given...)
 	case repl:
 		if arg.opt.reason != "" {
