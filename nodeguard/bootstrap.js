@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import module from 'node:module';
 import nodePath from 'node:path';
 import url from 'node:url';
+import v8 from 'node:v8';
 import vm from 'node:vm';
 import workerThreads from 'node:worker_threads';
 
@@ -25,6 +26,7 @@ const ReflectConstruct = Reflect.construct;
 const ErrorCtor = Error;
 const ErrorCaptureStackTrace = Error.captureStackTrace;
 const JSONParse = JSON.parse;
+const JSONStringify = JSON.stringify;
 const MathRandom = Math.random;
 const NumberToString = uncurry(Number.prototype.toString);
 const StringStartsWith = uncurry(String.prototype.startsWith);
@@ -47,7 +49,6 @@ const BufferAllocUnsafe = Buffer.allocUnsafe;
 const BufferByteLength = Buffer.byteLength;
 const BufferUtf8Slice = uncurry(Buffer.prototype.utf8Slice);
 const BufferUtf8Write = uncurry(Buffer.prototype.utf8Write);
-const TypedArraySubarray = uncurry(Object.getPrototypeOf(Uint8Array.prototype).subarray);
 const TypedArrayLength = uncurry(Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'length').get);
 const ArrayBufferIsView = ArrayBuffer.isView;
 const fsReadSync = fs.readSync;
@@ -304,6 +305,20 @@ define(process, 'dlopen', function dlopen(mod, filename, flags) {
   } finally {
     call(OP.closeAddon, sealed);
   }
+});
+
+// V8 flags set at run time reach new isolates (workers) and the engine's
+// internals: --allow-natives-syntax, or code generation from strings
+// allowed again. Only flags that change neither pass.
+const v8SetFlagsFromString = v8.setFlagsFromString;
+const RegExpTest = uncurry(RegExp.prototype.test);
+const harmlessV8Flags = /^--(no-)?(expose[-_]gc|trace[-_][a-z_-]+|max[-_](old|semi)[-_]space[-_]size(=\d+)?|stack[-_]size=\d+)$/;
+define(v8, 'setFlagsFromString', function setFlagsFromString(flags) {
+  if (!RegExpTest(harmlessV8Flags, '' + flags)) {
+    throw codeError('ERR_ACCESS_DENIED', 'v8.setFlagsFromString(' + JSONStringify('' + flags) +
+      ') is closed by intact node: V8 flags can reach the engine\'s internals and re-enable code generation');
+  }
+  return ReflectApply(v8SetFlagsFromString, v8, [flags]);
 });
 
 // V8 accepts a code cache made from any source of the same length: the

@@ -43,6 +43,9 @@ attempt('CVE-2023-32006', () => module.constructor.createRequire(__filename)('./
 attempt('CVE-2023-32559', () => process.binding('fs'));
 attempt('CVE-2023-32559-linked', () => process._linkedBinding('node_fs'));
 attempt('CVE-2023-32559-redefine', () => { Object.defineProperty(process, 'binding', { value: () => 'open' }); return process.binding('fs'); });
+// V8 flags that re-enable code generation or reach the engine's internals.
+attempt('v8.setFlagsFromString', () => require('v8').setFlagsFromString('--allow-natives-syntax'));
+attempt('v8.setFlagsFromString-gc', () => { require('v8').setFlagsFromString('--expose-gc'); return 'set'; });
 // V8 code caches: bytecode made from other source of the same length.
 attempt('cachedData', () => {
   const made = new vm.Script('globalThis.cc = "evil!"').createCachedData();
@@ -93,6 +96,8 @@ func TestKnownBypasses(t *testing.T) {
 		"CVE-2023-32559 ERR_ACCESS_DENIED",
 		"CVE-2023-32559-linked ERR_ACCESS_DENIED",
 		"CVE-2023-32559-redefine TypeError",
+		"v8.setFlagsFromString ERR_ACCESS_DENIED",
+		"v8.setFlagsFromString-gc gave set",
 		"cachedData gave good!",
 		"compileCache gave false",
 		"CVE-2023-38552 gave fresh false",

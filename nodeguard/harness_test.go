@@ -200,14 +200,6 @@ func sign(t testing.TB, dir string) *signed {
 	return s
 }
 
-// resign catalogs dir again, after the test changed what is trusted.
-func (s *signed) resign(t testing.TB) {
-	t.Helper()
-	intactCLI(t, "catalog", "new", s.dir, "-o", s.catalog,
-		"--cert", filepath.Join(pki, "leaf-rsa-chain.pem"), "--key", filepath.Join(pki, "leaf-rsa.key"),
-		"--chain", filepath.Join(pki, "root.pem"))
-}
-
 // load loads the named policy with the catalog over the scratch system
 // folder.
 func (s *signed) load(t testing.TB, policy string) *intact.Policy {
