@@ -5,6 +5,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/intactdev/intact"
+	"github.com/intactdev/intact/enforcer"
 )
 
 func TestParseArgs(t *testing.T) {
@@ -104,5 +107,63 @@ func TestBootstrapURL(t *testing.T) {
 	// Node limits one argument to MAX_ARG_STRLEN (128 KiB) on Linux.
 	if len(u) > 100<<10 {
 		t.Errorf("bootstrap URL is %d bytes long", len(u))
+	}
+}
+
+// settingsOnly is an enforcer that asks for settings and judges nothing.
+type settingsOnly enforcer.Settings
+
+func (settingsOnly) Name() string                  { return "test" }
+func (s settingsOnly) Settings() enforcer.Settings { return enforcer.Settings(s) }
+func (settingsOnly) Status() enforcer.Status       { return enforcer.Status{Available: true} }
+
+// TestCheck: what each invocation means for interactive and dynamic code,
+// by the policy's settings and whether standard input is a terminal.
+func TestCheck(t *testing.T) {
+	locked := intact.New(intact.Config{Enforcers: []enforcer.Enforcer{settingsOnly{DisableInteractiveMode: true}}})
+	noDynamic := intact.New(intact.Config{Enforcers: []enforcer.Enforcer{settingsOnly{DisableDynamicCode: true}}})
+	open := intact.New(intact.Config{})
+	for _, tc := range []struct {
+		policy   *intact.Policy
+		args     []string
+		terminal bool
+		want     string // the blocked feature, "" when allowed, "flag" for a FlagError
+	}{
+		{locked, nil, true, "REPL"},
+		{locked, nil, false, ""}, // stdin: the caller checks it with ReadStdin
+		{locked, []string{"-"}, true, ""},
+		{locked, []string{"-e", "1"}, false, "eval"},
+		{locked, []string{"--print", "1"}, false, "eval"},
+		{locked, []string{"-i", "app.js"}, false, "REPL"},
+		{locked, []string{"--inspect-port=0", "app.js"}, false, "REPL"},
+		{locked, []string{"inspect", "app.js"}, false, "REPL"},
+		{locked, []string{"--", "inspect"}, false, ""},
+		{locked, []string{"--version"}, true, ""},
+		{open, []string{"--inspect", "app.js"}, false, "flag"},
+		{open, []string{"inspect", "app.js"}, false, "flag"},
+		{open, nil, true, ""},
+		{open, []string{"-e", "1"}, false, ""},
+		{noDynamic, []string{"--experimental-vm-modules", "app.js"}, false, "dynamic code"},
+		{open, []string{"--experimental-vm-modules", "app.js"}, false, ""},
+	} {
+		inv, err := ParseArgs(tc.args)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.args, err)
+		}
+		err = inv.Check(tc.policy, tc.terminal)
+		var got string
+		var blocked *intact.BlockedError
+		var flag *FlagError
+		switch {
+		case errors.As(err, &blocked):
+			got = string(blocked.Feature)
+		case errors.As(err, &flag):
+			got = "flag"
+		case err != nil:
+			got = err.Error()
+		}
+		if got != tc.want {
+			t.Errorf("%q (terminal %v): got %q, want %q", tc.args, tc.terminal, got, tc.want)
+		}
 	}
 }
