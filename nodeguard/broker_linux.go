@@ -348,3 +348,16 @@ func (b *broker) releaseAddon(sealed string) {
 		f.Close()
 	}
 }
+
+// checkPrivate refuses a shim folder that is not this user's own 0700
+// folder: anyone else could have written its configuration.
+func checkPrivate(dir string) error {
+	var st unix.Stat_t
+	if err := unix.Lstat(dir, &st); err != nil {
+		return &os.PathError{Op: "lstat", Path: dir, Err: err}
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFDIR || st.Uid != uint32(os.Getuid()) || st.Mode&0o077 != 0 {
+		return fmt.Errorf("%s is not a private folder of this user: not trusted as intact node's shim folder", dir)
+	}
+	return nil
+}

@@ -31,6 +31,9 @@ child.on('message', (m) => {
     console.log('shebang signed:', r.status, r.stdout.trim());
     r = spawnSync(here('eviltool'), { encoding: 'utf8' });
     console.log('shebang unsigned:', r.status, violation(r.stderr));
+    // A scrubbed environment loses neither the node nor the policies.
+    r = spawnSync(process.execPath, [here('evil.js')], { encoding: 'utf8', env: { PATH: process.env.NODE_DIR, CANARY_DIR: process.env.CANARY_DIR } });
+    console.log('spawn execPath unsigned, scrubbed env:', r.status, violation(r.stderr));
     const w = new Worker(here('worker.js'), { execArgv: [] });
     w.on('message', (m) => {
       console.log('worker signed:', m);
@@ -63,11 +66,11 @@ func TestChildren(t *testing.T) {
 	})
 	os.Chmod(filepath.Join(dir, "eviltool"), 0o755)
 	want := "fork signed: child got hi\nfork unsigned: 1 true\nspawn execPath unsigned: 1 true\n" +
-		"shebang signed: 0 tool ran\nshebang unsigned: 1 true\nworker signed: hello from worker\n" +
+		"shebang signed: 0 tool ran\nshebang unsigned: 1 true\nspawn execPath unsigned, scrubbed env: 1 true\nworker signed: hello from worker\n" +
 		"worker unsigned: ERR_CODE_INTEGRITY_VIOLATION\n"
 	forEachNode(t, func(t *testing.T, n testNode) {
 		canaryDir := t.TempDir()
-		res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, "parent.js")
+		res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir, "NODE_DIR=" + filepath.Dir(n.Path)}}, "parent.js")
 		if res.Stdout != want {
 			t.Errorf("exit %+v\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", res.Exit, res.Stdout, want, res.Stderr)
 		}

@@ -51,15 +51,20 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// runShim is the test binary as intact node's shim: the policy of
-// INTACT_POLICY/INTACT_CATALOGS over the scratch system folder.
+// runShim is the test binary as intact node's shim, as the intact binary
+// is (cmd/intact's runNodeShim), over the scratch system folder.
 func runShim(args []string) int {
-	p, err := intact.Load(intact.LoadOptions{SystemDir: os.Getenv(envSystemDir)})
+	shim, _, err := nodeguard.LoadShimConfig(os.Args[0])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "shim:", err)
 		return 1
 	}
-	node, err := nodeguard.FindNode("")
+	p, err := intact.Load(intact.LoadOptions{Policies: shim.Policies, Catalogs: shim.Catalogs, SystemDir: os.Getenv(envSystemDir)})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "shim:", err)
+		return 1
+	}
+	node, err := nodeguard.FindNode(shim.Node)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "shim:", err)
 		return 1

@@ -89,6 +89,10 @@ func Run(cfg Config) (Exit, error) {
 	if err != nil {
 		return Exit{}, err
 	}
+	if err := writeShimConfig(channelDir, ShimConfig{Node: cfg.Node,
+		Policies: envList(nodeEnv, intact.EnvPolicy), Catalogs: envList(nodeEnv, intact.EnvCatalogs)}); err != nil {
+		return Exit{}, err
+	}
 
 	// The main thread's channel: two pipes with blocking descriptors.
 	var reqPipe, respPipe [2]int
@@ -260,12 +264,25 @@ func childEnv(env []string, cfg Config, shimDir string) ([]string, error) {
 			}
 			list = append(list, abs)
 		}
-		if old := get(add.name); old != "" {
-			list = append(list, old)
+		for _, old := range filepath.SplitList(get(add.name)) {
+			// A child of a child inherits both: name each file once.
+			if !slices.Contains(list, old) {
+				list = append(list, old)
+			}
 		}
 		set(add.name, strings.Join(list, string(os.PathListSeparator)))
 	}
 	return env, nil
+}
+
+// envList returns the path list in env's variable name.
+func envList(env []string, name string) []string {
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, name+"="); ok {
+			return filepath.SplitList(v)
+		}
+	}
+	return nil
 }
 
 // childFiles lays out node's descriptors beyond stdio: the channel's two

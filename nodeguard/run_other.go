@@ -38,3 +38,7 @@ func inode(os.FileInfo) uint64 { return 0 }
 
 // Raise exits with the shell's status for a process ended by sig.
 func Raise(sig syscall.Signal) { os.Exit(128 + int(sig)) }
+
+func checkPrivate(dir string) error {
+	return fmt.Errorf("intact node's shim on %s: %w", runtime.GOOS, errors.ErrUnsupported)
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/intactdev/intact"
@@ -28,7 +29,11 @@ node is --node PATH, else $INTACT_NODE, else node on PATH. See doc/node.md.`,
 		// Everything but intact's own leading flags is node's.
 		DisableFlagParsing: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runNode(args, true, cmd.ErrOrStderr())
+			policy, nodeFlag, args, err := parseNodeFlags(args)
+			if err != nil {
+				return err
+			}
+			return runNode(args, policy, nodeFlag, cmd.ErrOrStderr())
 		},
 	}
 }
@@ -36,17 +41,22 @@ node is --node PATH, else $INTACT_NODE, else node on PATH. See doc/node.md.`,
 // runNodeShim is intact started under the name "node": the shim through
 // which node children of intact node (fork, spawn(process.execPath),
 // #!/usr/bin/env node) get a broker of their own. Its arguments are all
-// node's; the policies come from the environment.
+// node's. The node and policies are its parent's, from the file beside
+// the shim (which a scrubbed environment cannot lose) and from the
+// environment.
 func runNodeShim(args []string, stderr io.Writer) int {
-	return exitStatus(runNode(args, false, stderr), stderr)
+	shim, _, err := nodeguard.LoadShimConfig(os.Args[0])
+	if err != nil {
+		return exitStatus(err, stderr)
+	}
+	policy := policyFlags{policies: shim.Policies, catalogs: shim.Catalogs}
+	return exitStatus(runNode(args, policy, shim.Node, stderr), stderr)
 }
 
-// runNode runs `intact node`. With ownFlags, leading --policy, --catalog
-// and --node flags are intact's.
-func runNode(args []string, ownFlags bool, stderr io.Writer) error {
-	var policy policyFlags
-	var nodeFlag string
-	for ownFlags && len(args) > 0 {
+// parseNodeFlags takes intact's own flags, --policy, --catalog and --node,
+// from the front of args; the rest are node's.
+func parseNodeFlags(args []string) (policy policyFlags, nodeFlag string, rest []string, err error) {
+	for len(args) > 0 {
 		name, value, hasValue := strings.Cut(args[0], "=")
 		var dst *[]string
 		switch name {
@@ -56,12 +66,11 @@ func runNode(args []string, ownFlags bool, stderr io.Writer) error {
 			dst = &policy.catalogs
 		case "--node":
 		default:
-			ownFlags = false
-			continue
+			return policy, nodeFlag, args, nil
 		}
 		if !hasValue {
 			if len(args) < 2 {
-				return fmt.Errorf("flag needs an argument: %s", name)
+				return policy, "", nil, fmt.Errorf("flag needs an argument: %s", name)
 			}
 			value, args = args[1], args[1:]
 		}
@@ -72,6 +81,12 @@ func runNode(args []string, ownFlags bool, stderr io.Writer) error {
 			nodeFlag = value
 		}
 	}
+	return policy, nodeFlag, args, nil
+}
+
+// runNode runs node with args under the policy in force with policy's
+// additions.
+func runNode(args []string, policy policyFlags, nodeFlag string, stderr io.Writer) error {
 	node, err := nodeguard.FindNode(nodeFlag)
 	if err != nil {
 		return err
