@@ -271,6 +271,22 @@ if (process.version !== config.version) {
 
 registerHooks({ load });
 
+// process.getBuiltinModule hands out built-in modules without the module
+// loader, and so without the hook above.
+if (typeof process.getBuiltinModule === 'function') {
+  const getBuiltinModule = process.getBuiltinModule;
+  ObjectDefineProperty(process, 'getBuiltinModule', {
+    value: function (id) {
+      const name = '' + id;
+      if (config.interactiveDisabled && ArrayIncludes(interactiveBuiltins, StringStartsWith(name, 'node:') ? name : 'node:' + name)) {
+        refuseInteractive('REPL');
+      }
+      return ReflectApply(getBuiltinModule, process, [id]);
+    },
+    writable: false, enumerable: false, configurable: false,
+  });
+}
+
 // --- doors closed under any policy ------------------------------------------
 
 function define(obj, name, value) {

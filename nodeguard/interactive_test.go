@@ -28,6 +28,9 @@ func TestInteractiveRefused(t *testing.T) {
 		"inside.js": `for (const id of ['inspector', 'repl', 'node:inspector/promises']) {
   try { require(id); console.log(id, 'loaded'); } catch (e) { console.log(id, e.code); }
 }
+for (const id of ['inspector', 'node:repl']) {
+  try { process.getBuiltinModule(id); console.log(id, 'got'); } catch (e) { console.log('getBuiltinModule', id, e.code); }
+}
 process.kill(process.pid, 'SIGUSR1');
 setTimeout(() => console.log('alive'), 300);
 `,
@@ -102,7 +105,8 @@ setTimeout(() => console.log('alive'), 300);
 
 	t.Run("inside", func(t *testing.T) {
 		res := s.run(t, n, "strict", runOpts{}, "inside.js")
-		want := "inspector ERR_CODE_INTEGRITY_BLOCKED\nrepl ERR_CODE_INTEGRITY_BLOCKED\nnode:inspector/promises ERR_CODE_INTEGRITY_BLOCKED\nalive\n"
+		want := "inspector ERR_CODE_INTEGRITY_BLOCKED\nrepl ERR_CODE_INTEGRITY_BLOCKED\nnode:inspector/promises ERR_CODE_INTEGRITY_BLOCKED\n" +
+			"getBuiltinModule inspector ERR_CODE_INTEGRITY_BLOCKED\ngetBuiltinModule node:repl ERR_CODE_INTEGRITY_BLOCKED\nalive\n"
 		if res.Stdout != want || strings.Contains(res.Stderr, "Debugger listening") {
 			t.Errorf("exit %+v\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", res.Exit, res.Stdout, want, res.Stderr)
 		}
