@@ -22,6 +22,7 @@ var loaderPaths = []struct{ name, file string }{
 	{"import-json", "node_modules/dep/ijson.json"},
 	{"worker", "node_modules/dep/worker.js"},
 	{"addon", "node_modules/dep/addon.node"},
+	{"wasm", "node_modules/dep/empty.wasm"},
 }
 
 // loaderApp is an app that loads one file of node_modules/dep on each
@@ -45,6 +46,7 @@ await attempt('worker', () => new Promise((resolve, reject) => {
   w.on('error', reject);
 }));
 await attempt('addon', () => require('dep/addon.node').hello());
+await attempt('wasm', async () => Object.keys(await import('dep/empty.wasm')).length);
 console.log('preload', globalThis.preloaded);
 `,
 	"pre.js":                        "globalThis.preloaded = 'pre';\n",
@@ -56,6 +58,8 @@ console.log('preload', globalThis.preloaded);
 	"node_modules/dep/data.json":    `{"v": "json"}` + "\n",
 	"node_modules/dep/ijson.json":   `{"v": "ijson"}` + "\n",
 	"node_modules/dep/worker.js":    "require('worker_threads').parentPort.postMessage('worker');\n",
+	// The smallest WebAssembly module: magic and version.
+	"node_modules/dep/empty.wasm": "\x00asm\x01\x00\x00\x00",
 }
 
 // tampered returns the changed version of a file: for code, a canary
@@ -66,8 +70,12 @@ func tampered(t *testing.T, name string, orig []byte, evilAddon string) []byte {
 	switch filepath.Ext(name) {
 	case ".mjs":
 		return append([]byte(canaryESM(label)), orig...)
-	case ".json":
-		return append([]byte(" "), orig...) // JSON runs nothing: any change must be refused
+	case ".json", ".wasm":
+		// Any change must be refused: a custom section for WebAssembly.
+		if filepath.Ext(name) == ".wasm" {
+			return append(append([]byte{}, orig...), 0, 2, 1, 'x', 0)
+		}
+		return append([]byte(" "), orig...)
 	case ".node":
 		data, err := os.ReadFile(evilAddon)
 		if err != nil {
@@ -94,10 +102,11 @@ func TestLoaderPaths(t *testing.T) {
 		s := sign(t, dir)
 		canaryDir := t.TempDir()
 		env := runOpts{env: []string{"CANARY_DIR=" + canaryDir}}
+		app := []string{"--experimental-wasm-modules", "--no-warnings", "-r", "./pre.js", "main.mjs"}
 
 		want := "require ok req\nimport ok imp\ncjs-from-esm ok fromesm\nrequire-esm ok resm\njson ok json\n" +
-			"import-json ok ijson\nworker ok worker\naddon ok addon\npreload pre\n"
-		res := s.run(t, n, "strict", env, "-r", "./pre.js", "main.mjs")
+			"import-json ok ijson\nworker ok worker\naddon ok addon\nwasm ok 0\npreload pre\n"
+		res := s.run(t, n, "strict", env, app...)
 		if res.Err != nil || res.Exit.Code != 0 || res.Stdout != want {
 			t.Fatalf("signed app: %v, exit %+v\nstdout:\n%s\nstderr:\n%s", res.Err, res.Exit, res.Stdout, res.Stderr)
 		}
@@ -114,7 +123,7 @@ func TestLoaderPaths(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		res = s.run(t, n, "strict", env, "-r", "./pre.js", "main.mjs")
+		res = s.run(t, n, "strict", env, app...)
 		t.Logf("every loaded file changed:\n%s", res.Stdout)
 		for _, lp := range loaderPaths {
 			line := lp.name + " ERR_CODE_INTEGRITY_VIOLATION\n"
@@ -134,7 +143,7 @@ func TestLoaderPaths(t *testing.T) {
 		pre := filepath.Join(dir, "pre.js")
 		orig, _ := os.ReadFile(pre)
 		os.WriteFile(pre, tampered(t, "pre.js", orig, evil), 0o644)
-		res = s.run(t, n, "strict", env, "-r", "./pre.js", "main.mjs")
+		res = s.run(t, n, "strict", env, app...)
 		msg := "Error [ERR_CODE_INTEGRITY_VIOLATION]: The file " + pre + " did not pass OS Code Integrity validation"
 		if res.Exit.Code != 1 || !strings.Contains(res.Stderr, msg) || res.Stdout != "" {
 			t.Errorf("changed preload: exit %+v, want 1 and %q\nstdout:\n%s\nstderr:\n%s", res.Exit, msg, res.Stdout, res.Stderr)
@@ -144,7 +153,7 @@ func TestLoaderPaths(t *testing.T) {
 		}
 
 		os.WriteFile(pre, orig, 0o644)
-		if res = s.run(t, n, "strict", env, "-r", "./pre.js", "main.mjs"); res.Stdout != want {
+		if res = s.run(t, n, "strict", env, app...); res.Stdout != want {
 			t.Errorf("restored app: exit %+v\nstdout:\n%s\nstderr:\n%s", res.Exit, res.Stdout, res.Stderr)
 		}
 	})
