@@ -47,9 +47,10 @@ await attempt('worker', () => new Promise((resolve, reject) => {
 }));
 await attempt('addon', () => require('dep/addon.node').hello());
 await attempt('wasm', async () => Object.keys(await import('dep/empty.wasm')).length);
-console.log('preload', globalThis.preloaded);
+console.log('preload', globalThis.preloaded, globalThis.imported);
 `,
 	"pre.js":                        "globalThis.preloaded = 'pre';\n",
+	"pimp.mjs":                      "globalThis.imported = 'imp';\n",
 	"node_modules/dep/package.json": `{"name": "dep", "version": "1.0.0"}` + "\n",
 	"node_modules/dep/req.js":       "module.exports = 'req';\n",
 	"node_modules/dep/imp.mjs":      "export default 'imp';\n",
@@ -102,10 +103,10 @@ func TestLoaderPaths(t *testing.T) {
 		s := sign(t, dir)
 		canaryDir := t.TempDir()
 		env := runOpts{env: []string{"CANARY_DIR=" + canaryDir}}
-		app := []string{"--experimental-wasm-modules", "--no-warnings", "-r", "./pre.js", "main.mjs"}
+		app := []string{"--experimental-wasm-modules", "--no-warnings", "-r", "./pre.js", "--import", "./pimp.mjs", "main.mjs"}
 
 		want := "require ok req\nimport ok imp\ncjs-from-esm ok fromesm\nrequire-esm ok resm\njson ok json\n" +
-			"import-json ok ijson\nworker ok worker\naddon ok addon\nwasm ok 0\npreload pre\n"
+			"import-json ok ijson\nworker ok worker\naddon ok addon\nwasm ok 0\npreload pre imp\n"
 		res := s.run(t, n, "strict", env, app...)
 		if res.Err != nil || res.Exit.Code != 0 || res.Stdout != want {
 			t.Fatalf("signed app: %v, exit %+v\nstdout:\n%s\nstderr:\n%s", res.Err, res.Exit, res.Stdout, res.Stderr)
@@ -140,19 +141,22 @@ func TestLoaderPaths(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		pre := filepath.Join(dir, "pre.js")
-		orig, _ := os.ReadFile(pre)
-		os.WriteFile(pre, tampered(t, "pre.js", orig, evil), 0o644)
-		res = s.run(t, n, "strict", env, app...)
-		msg := "Error [ERR_CODE_INTEGRITY_VIOLATION]: The file " + pre + " did not pass OS Code Integrity validation"
-		if res.Exit.Code != 1 || !strings.Contains(res.Stderr, msg) || res.Stdout != "" {
-			t.Errorf("changed preload: exit %+v, want 1 and %q\nstdout:\n%s\nstderr:\n%s", res.Exit, msg, res.Stdout, res.Stderr)
-		}
-		if c := canaries(t, canaryDir); len(c) > 0 {
-			t.Errorf("statements of refused files ran: %v", c)
+		// A changed --require or --import module stops node before main.
+		for _, name := range []string{"pre.js", "pimp.mjs"} {
+			pre := filepath.Join(dir, name)
+			orig, _ := os.ReadFile(pre)
+			os.WriteFile(pre, tampered(t, name, orig, evil), 0o644)
+			res = s.run(t, n, "strict", env, app...)
+			os.WriteFile(pre, orig, 0o644)
+			msg := "Error [ERR_CODE_INTEGRITY_VIOLATION]: The file " + pre + " did not pass OS Code Integrity validation"
+			if res.Exit.Code != 1 || !strings.Contains(res.Stderr, msg) || res.Stdout != "" {
+				t.Errorf("changed preload %s: exit %+v, want 1 and %q\nstdout:\n%s\nstderr:\n%s", name, res.Exit, msg, res.Stdout, res.Stderr)
+			}
+			if c := canaries(t, canaryDir); len(c) > 0 {
+				t.Errorf("statements of refused files ran: %v", c)
+			}
 		}
 
-		os.WriteFile(pre, orig, 0o644)
 		if res = s.run(t, n, "strict", env, app...); res.Stdout != want {
 			t.Errorf("restored app: exit %+v\nstdout:\n%s\nstderr:\n%s", res.Exit, res.Stdout, res.Stderr)
 		}
