@@ -405,8 +405,9 @@ if (typeof vm.SourceTextModule === 'function') {
 // file; anything else is code built at run time.
 const Module = module.Module ?? module;
 const moduleCompile = Module.prototype._compile;
-define(Module.prototype, '_compile', function _compile(content, filename, ...rest) {
-  if (config.dynamicDisabled) {
+if (config.dynamicDisabled) {
+  // Only then: the wrapper shows in the stack of every CommonJS module.
+  define(Module.prototype, '_compile', function _compile(content, filename, ...rest) {
     const expected = MapGet(served, filename);
     // Node runs -e code and code on standard input (approved by the broker
     // before node started) inside a fixed wrapper it compiles this way.
@@ -414,9 +415,9 @@ define(Module.prototype, '_compile', function _compile(content, filename, ...res
       refuseDynamic('module._compile of ' + filename);
     }
     MapDelete(served, filename);
-  }
-  return ReflectApply(moduleCompile, this, [content, filename, ...rest]);
-});
+    return ReflectApply(moduleCompile, this, [content, filename, ...rest]);
+  });
+}
 
 // Loaders registered by the application: a load hook returning a source
 // other than the one node's chain (ours) gave it is code made at run time.
