@@ -20,7 +20,6 @@ import workerThreads from 'node:worker_threads';
 const uncurry = Function.prototype.bind.bind(Function.prototype.call);
 const ObjectDefineProperty = Object.defineProperty;
 const ObjectFreeze = Object.freeze;
-const ObjectAssign = Object.assign;
 const ReflectApply = Reflect.apply;
 const ReflectConstruct = Reflect.construct;
 const ErrorCtor = Error;
@@ -81,7 +80,13 @@ function codeError(code, message, props) {
   ObjectDefineProperty(err, 'stack', { value: stack, configurable: true, writable: true });
   delete err.name;
   err.code = code;
-  if (props) ObjectAssign(err, props);
+  if (props) {
+    const keys = ['path', 'reasons', 'feature'];
+    for (let i = 0; i < keys.length; i++) {
+      const value = props[keys[i]];
+      if (value !== undefined) ObjectDefineProperty(err, keys[i], { value, enumerable: true, writable: true, configurable: true });
+    }
+  }
   return err;
 }
 
@@ -243,8 +248,10 @@ function load(href, context, nextLoad) {
       // when given one, detects the format and, for CommonJS, has the CJS
       // loader compile exactly this source. Returning no source here would
       // make node read the file itself, skipping the hooks.
-      const result = nextLoad(href, ObjectAssign({}, context, { source }));
-      return ObjectAssign({}, result, { source, shortCircuit: true });
+      // Spread defines own properties; Object.assign would call setters
+      // the application may have put on Object.prototype.
+      const result = nextLoad(href, { ...context, source });
+      return { ...result, source, shortCircuit: true };
     }
     return { format, source, shortCircuit: true };
   }
@@ -345,7 +352,7 @@ define(module, 'enableCompileCache', function enableCompileCache() {
 
 function withoutCachedData(options) {
   if (options === null || typeof options !== 'object' || !('cachedData' in options)) return options;
-  const copy = ObjectAssign({}, options);
+  const copy = { ...options };
   delete copy.cachedData;
   return copy;
 }
@@ -388,7 +395,7 @@ define(vm, 'createContext', function createContext(ctx, options) {
   if (!config.dynamicDisabled) return ReflectApply(vmCreateContext, vm, [ctx, options]);
   // A new context has code generation from strings on by default, whatever
   // --disallow-code-generation-from-strings says.
-  const forced = ObjectAssign({}, options, { codeGeneration: { strings: false, wasm: false } });
+  const forced = { ...options, codeGeneration: { strings: false, wasm: false } };
   return ReflectApply(vmCreateContext, vm, [ctx, forced]);
 });
 if (typeof vm.SourceTextModule === 'function') {
@@ -426,7 +433,8 @@ define(module, 'registerHooks', function (hooks) {
     return ReflectApply(registerHooks, module, [hooks]);
   }
   const appLoad = hooks.load;
-  return ReflectApply(registerHooks, module, [ObjectAssign({}, hooks, {
+  return ReflectApply(registerHooks, module, [{
+    ...hooks,
     load(href, context, nextLoad) {
       let given;
       const result = ReflectApply(appLoad, this, [href, context, (u, c) => (given = nextLoad(u, c))]);
@@ -435,7 +443,7 @@ define(module, 'registerHooks', function (hooks) {
       }
       return result;
     },
-  })]);
+  }]);
 });
 if (typeof module.register === 'function') {
   const moduleRegister = module.register;
@@ -468,13 +476,17 @@ function workerExecArgv(given) {
 const WorkerCtor = workerThreads.Worker;
 define(workerThreads, 'Worker', class Worker extends WorkerCtor {
   constructor(filename, options) {
-    const opts = ObjectAssign({}, options);
+    // Own properties only (spread, defineProperty): accessors on
+    // Object.prototype must not decide what the worker runs.
+    const opts = { ...options };
     if (opts.eval) dynamicGuard('new Worker(code, {eval: true})');
     // Without execArgv the worker inherits node's own options, this
     // bootstrap among them. With one, the bootstrap goes first; the user's
     // --require modules are required by the bootstrap in the worker, and
     // any other preload or the inspector would run unchecked.
-    if (opts.execArgv !== undefined) opts.execArgv = workerExecArgv(opts.execArgv);
+    if (opts.execArgv !== undefined) {
+      ObjectDefineProperty(opts, 'execArgv', { value: workerExecArgv(opts.execArgv), enumerable: true, writable: true, configurable: true });
+    }
     super(filename, opts);
   }
 });

@@ -69,8 +69,14 @@ attempt('CVE-2023-38552', () => {
   return require('./fresh.js') + ' ' + (globalThis.swapped === true);
 });
 attempt('CVE-2023-38552-evil', () => require('./evil2.js'));
+// The same class through accessors on Object.prototype, which objects
+// built on the way to node would inherit.
+Object.defineProperty(Object.prototype, 'source', { get() { return 'globalThis.swapped = true; module.exports = "SWAPPED";'; }, set(v) {}, configurable: true });
+import('./fresh2.cjs').then((m) => console.log('prototype-accessor gave', m.default, globalThis.swapped === true),
+  (e) => console.log('prototype-accessor', e.code || e.name));
 `,
-	"fresh.js": "module.exports = 'fresh';\n",
+	"fresh2.cjs": "module.exports = 'fresh';\n",
+	"fresh.js":   "module.exports = 'fresh';\n",
 }
 
 // TestKnownBypasses runs every known bypass of Node's removed policy
@@ -102,6 +108,7 @@ func TestKnownBypasses(t *testing.T) {
 		"compileCache gave false",
 		"CVE-2023-38552 gave fresh false",
 		"CVE-2023-38552-evil ERR_CODE_INTEGRITY_VIOLATION",
+		"prototype-accessor gave fresh false",
 	}
 	forEachNode(t, func(t *testing.T, n testNode) {
 		canaryDir := t.TempDir()

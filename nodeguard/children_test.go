@@ -38,12 +38,20 @@ child.on('message', (m) => {
     w.on('message', (m) => {
       console.log('worker signed:', m);
       const ew = new Worker(here('evilworker.js'), { execArgv: [] });
-      ew.on('error', (e) => console.log('worker unsigned:', e.code));
+      ew.on('error', (e) => { console.log('worker unsigned:', e.code); accessor(); });
       ew.on('message', (m) => console.log('worker unsigned:', m));
     });
   });
 });
 child.send('hi');
+// An accessor on Object.prototype must not take the bootstrap out of a
+// worker's options.
+function accessor() {
+  Object.defineProperty(Object.prototype, 'execArgv', { get() { return []; }, set(v) {}, configurable: true });
+  const aw = new Worker(here('evilworker.js'));
+  aw.on('error', (e) => console.log('worker unsigned, accessor:', e.code));
+  aw.on('message', (m) => console.log('worker unsigned, accessor:', m));
+}
 `,
 	"child.js":  "process.on('message', (m) => { process.send('child got ' + m); process.disconnect(); });\n",
 	"worker.js": "require('worker_threads').parentPort.postMessage('hello from worker');\n",
@@ -67,7 +75,7 @@ func TestChildren(t *testing.T) {
 	os.Chmod(filepath.Join(dir, "eviltool"), 0o755)
 	want := "fork signed: child got hi\nfork unsigned: 1 true\nspawn execPath unsigned: 1 true\n" +
 		"shebang signed: 0 tool ran\nshebang unsigned: 1 true\nspawn execPath unsigned, scrubbed env: 1 true\nworker signed: hello from worker\n" +
-		"worker unsigned: ERR_CODE_INTEGRITY_VIOLATION\n"
+		"worker unsigned: ERR_CODE_INTEGRITY_VIOLATION\nworker unsigned, accessor: ERR_CODE_INTEGRITY_VIOLATION\n"
 	forEachNode(t, func(t *testing.T, n testNode) {
 		canaryDir := t.TempDir()
 		res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir, "NODE_DIR=" + filepath.Dir(n.Path)}}, "parent.js")
