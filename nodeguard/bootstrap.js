@@ -64,6 +64,8 @@ const SharedArrayBufferCtor = SharedArrayBuffer;
 const WebAssemblyObject = globalThis.WebAssembly;
 const processDlopen = process.dlopen;
 const bootstrapURL = import.meta.url;
+const isMainThread = workerThreads.isMainThread;
+const threadId = workerThreads.threadId;
 
 // A refusal as Node's errors look: `Error [CODE]: message`, with .code.
 function codeError(code, message, props) {
@@ -149,11 +151,11 @@ function call(op, payload) {
 // than PIPE_BUF on the shared request pipe (so it cannot interleave with the
 // main thread's frames), for a FIFO pair in the broker's private folder.
 function openChannel() {
-  if (workerThreads.isMainThread) {
+  if (isMainThread) {
     channel = config.fds;
     return;
   }
-  const id = NumberToString(process.pid, 10) + '-' + NumberToString(workerThreads.threadId, 10) + '-' +
+  const id = NumberToString(process.pid, 10) + '-' + NumberToString(threadId, 10) + '-' +
     StringSlice(NumberToString(MathRandom(), 36), 2);
   writeAll(config.fds[0], frame(OP.channel, id));
   const base = config.channelDir + '/' + id;
