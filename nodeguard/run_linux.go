@@ -42,6 +42,9 @@ func Run(cfg Config) (Exit, error) {
 	if err != nil {
 		return Exit{}, err
 	}
+	// Verify and index the catalogs while node starts, as runtime does:
+	// node's first request waits for it only if node is quicker.
+	go cfg.Policy.Warm()
 	probe, err := ProbeNode(cfg.Node)
 	if err != nil {
 		return Exit{}, err
