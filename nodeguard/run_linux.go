@@ -45,27 +45,24 @@ func Run(cfg Config) (Exit, error) {
 	// Verify and index the catalogs while node starts, as runtime does:
 	// node's first request waits for it only if node is quicker.
 	go cfg.Policy.Warm()
-	probe, err := ProbeNode(cfg.Node)
+	probe, err := supportedNode(cfg.Node)
 	if err != nil {
 		return Exit{}, err
-	}
-	version, err := ParseVersion(probe.Version)
-	if err != nil {
-		return Exit{}, err
-	}
-	if version.Less(MinVersion) {
-		return Exit{}, &VersionError{Node: cfg.Node, Version: version}
 	}
 	terminal := term.IsTerminal(int(stdin.Fd()))
 	if err := inv.Check(cfg.Policy, terminal); err != nil {
 		return Exit{}, err
 	}
 	settings := cfg.Policy.Settings()
+	if settings.DisableInteractiveMode.Enabled && !probe.HasFlag("--disable-sigusr1") {
+		// Every supported node has it; a probe that says otherwise is
+		// not trusted to leave SIGUSR1 opening the inspector.
+		return Exit{}, fmt.Errorf("%s (%s) has no --disable-sigusr1: SIGUSR1 would open the inspector", cfg.Node, probe.Version)
+	}
 
 	// Code on standard input: under DisableInteractiveMode it runs only
 	// when the descriptor itself passes (`- < signed.js`); node then reads
 	// the checked bytes from a pipe.
-	nodeStdin := stdin
 	var stdinCode []byte
 	readsStdin := inv.Script == "-" || (inv.Script == "" && !inv.Eval && !inv.REPL && !inv.NotCode && !terminal)
 	if readsStdin && settings.DisableInteractiveMode.Enabled {
@@ -78,7 +75,6 @@ func Run(cfg Config) (Exit, error) {
 	if err != nil {
 		return Exit{}, err
 	}
-
 	channelDir, err := os.MkdirTemp("", "intact-node-")
 	if err != nil {
 		return Exit{}, err
@@ -88,8 +84,7 @@ func Run(cfg Config) (Exit, error) {
 	if err != nil {
 		return Exit{}, err
 	}
-	nodeEnv, err = childEnv(nodeEnv, cfg, channelDir)
-	if err != nil {
+	if nodeEnv, err = childEnv(nodeEnv, cfg, channelDir); err != nil {
 		return Exit{}, err
 	}
 	if err := writeShimConfig(channelDir, ShimConfig{Node: cfg.Node,
@@ -97,20 +92,12 @@ func Run(cfg Config) (Exit, error) {
 		return Exit{}, err
 	}
 
-	// The main thread's channel: two pipes with blocking descriptors.
-	var reqPipe, respPipe [2]int
-	if err := unix.Pipe2(reqPipe[:], unix.O_CLOEXEC); err != nil {
+	ch, err := newChannel()
+	if err != nil {
 		return Exit{}, err
 	}
-	if err := unix.Pipe2(respPipe[:], unix.O_CLOEXEC); err != nil {
-		unix.Close(reqPipe[0])
-		unix.Close(reqPipe[1])
-		return Exit{}, err
-	}
-	brokerReq, nodeReq := os.NewFile(uintptr(reqPipe[0]), "intact-node-requests"), os.NewFile(uintptr(reqPipe[1]), "node-requests")
-	nodeResp, brokerResp := os.NewFile(uintptr(respPipe[0]), "node-replies"), os.NewFile(uintptr(respPipe[1]), "intact-node-replies")
-	extra, fds := childFiles(nodeEnv, nodeReq, nodeResp)
-
+	defer ch.closeNodeEnds()
+	extra, fds := childFiles(nodeEnv, ch.nodeReq, ch.nodeResp)
 	boot, err := bootstrapURL(bootstrapConfig{
 		FDs:                 fds,
 		ChannelDir:          channelDir,
@@ -122,57 +109,37 @@ func Run(cfg Config) (Exit, error) {
 		DynamicDisabled:     settings.DisableDynamicCode.Enabled,
 	})
 	if err != nil {
+		ch.closeBrokerEnds()
 		return Exit{}, err
 	}
-	argv := []string{"--import", boot}
-	if settings.DisableInteractiveMode.Enabled {
-		// Every supported node has it; a probe that says otherwise is
-		// not trusted to leave SIGUSR1 opening the inspector.
-		if !probe.HasFlag("--disable-sigusr1") {
-			return Exit{}, fmt.Errorf("%s (%s) has no --disable-sigusr1: SIGUSR1 would open the inspector", cfg.Node, probe.Version)
-		}
-		argv = append(argv, "--disable-sigusr1")
-	}
-	if settings.DisableDynamicCode.Enabled {
-		argv = append(argv, "--disallow-code-generation-from-strings")
-	}
-	argv = append(argv, inv.Pass...)
-	for _, m := range inv.Imports {
-		argv = append(argv, "--import", m)
-	}
-	if inv.HasScriptMarker {
-		argv = append(argv, "--")
-	}
-	if inv.Script != "" {
-		argv = append(argv, inv.Script)
-	}
-	argv = append(argv, inv.Args...)
 
-	cmd := exec.Command(cfg.Node, argv...)
+	cmd := exec.Command(cfg.Node, nodeArgv(inv, boot, settings)...)
 	cmd.Args[0] = cfg.Node
 	cmd.Env = nodeEnv
 	cmd.Dir = cfg.Dir
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = nodeStdin, stdout, stderr
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	cmd.ExtraFiles = extra
 	var stdinPipe *os.File
 	if stdinCode != nil {
 		r, w, err := os.Pipe()
 		if err != nil {
+			ch.closeBrokerEnds()
 			return Exit{}, err
 		}
-		cmd.Stdin, stdinPipe = r, w
 		defer r.Close()
+		cmd.Stdin, stdinPipe = r, w
 	}
 
 	signals := make(chan os.Signal, 8)
 	signal.Notify(signals, forwarded...)
 	defer signal.Stop(signals)
 	err = cmd.Start()
-	nodeReq.Close()
-	nodeResp.Close()
+	ch.closeNodeEnds()
 	if err != nil {
-		brokerReq.Close()
-		brokerResp.Close()
+		ch.closeBrokerEnds()
+		if stdinPipe != nil {
+			stdinPipe.Close()
+		}
 		return Exit{}, fmt.Errorf("starting %s: %w", cfg.Node, err)
 	}
 	if stdinPipe != nil {
@@ -182,7 +149,7 @@ func Run(cfg Config) (Exit, error) {
 		}()
 	}
 	b := &broker{policy: cfg.Policy, channelDir: channelDir}
-	go b.serve(brokerReq, brokerResp)
+	go b.serve(ch.brokerReq, ch.brokerResp)
 	done := make(chan struct{})
 	go func() {
 		for {
@@ -206,6 +173,82 @@ func Run(cfg Config) (Exit, error) {
 		return Exit{Signal: ws.Signal()}, nil
 	}
 	return Exit{Code: ws.ExitStatus()}, nil
+}
+
+// supportedNode probes the node binary and refuses one older than
+// MinVersion.
+func supportedNode(node string) (*Probe, error) {
+	probe, err := ProbeNode(node)
+	if err != nil {
+		return nil, err
+	}
+	version, err := ParseVersion(probe.Version)
+	if err != nil {
+		return nil, err
+	}
+	if version.Less(MinVersion) {
+		return nil, &VersionError{Node: node, Version: version}
+	}
+	return probe, nil
+}
+
+// nodeArgv is node's command line: the bootstrap first, the options that
+// the settings call for, the user's options, imports and script.
+func nodeArgv(inv *Invocation, boot string, settings intact.Settings) []string {
+	argv := []string{"--import", boot}
+	if settings.DisableInteractiveMode.Enabled {
+		argv = append(argv, "--disable-sigusr1")
+	}
+	if settings.DisableDynamicCode.Enabled {
+		argv = append(argv, "--disallow-code-generation-from-strings")
+	}
+	argv = append(argv, inv.Pass...)
+	for _, m := range inv.Imports {
+		argv = append(argv, "--import", m)
+	}
+	if inv.HasScriptMarker {
+		argv = append(argv, "--")
+	}
+	if inv.Script != "" {
+		argv = append(argv, inv.Script)
+	}
+	return append(argv, inv.Args...)
+}
+
+// channel is the main thread's channel: two pipes with blocking
+// descriptors (see broker.serve), node's ends inherited by node.
+type channel struct {
+	brokerReq, nodeReq   *os.File
+	nodeResp, brokerResp *os.File
+}
+
+func newChannel() (*channel, error) {
+	var req, resp [2]int
+	if err := unix.Pipe2(req[:], unix.O_CLOEXEC); err != nil {
+		return nil, fmt.Errorf("making the channel to node: %w", err)
+	}
+	if err := unix.Pipe2(resp[:], unix.O_CLOEXEC); err != nil {
+		unix.Close(req[0])
+		unix.Close(req[1])
+		return nil, fmt.Errorf("making the channel to node: %w", err)
+	}
+	return &channel{
+		brokerReq: os.NewFile(uintptr(req[0]), "intact-node-requests"), nodeReq: os.NewFile(uintptr(req[1]), "node-requests"),
+		nodeResp: os.NewFile(uintptr(resp[0]), "node-replies"), brokerResp: os.NewFile(uintptr(resp[1]), "intact-node-replies"),
+	}, nil
+}
+
+// closeNodeEnds closes node's ends in this process, once node has them
+// (closing twice is harmless).
+func (c *channel) closeNodeEnds() {
+	c.nodeReq.Close()
+	c.nodeResp.Close()
+}
+
+// closeBrokerEnds closes the broker's ends when node never started.
+func (c *channel) closeBrokerEnds() {
+	c.brokerReq.Close()
+	c.brokerResp.Close()
 }
 
 func orStd(f, std *os.File) *os.File {
