@@ -81,7 +81,7 @@ function codeError(code, message, props) {
   }
   ObjectDefineProperty(err, 'stack', { value: stack, configurable: true, writable: true });
   delete err.name;
-  err.code = code;
+  ObjectDefineProperty(err, 'code', { value: code, enumerable: true, writable: true, configurable: true });
   if (props) {
     const keys = ['path', 'reasons', 'feature'];
     for (let i = 0; i < keys.length; i++) {
@@ -106,7 +106,7 @@ if (typeof registerHooks !== 'function') {
 const STATUS_OK = 0;
 const STATUS_VIOLATION = 1;
 const STATUS_BLOCKED = 2;
-const STATUS_ERROR = 3;
+// Any other status (3) is another error, with node's code (ENOENT, ...).
 
 let channel = null; // [request fd, reply fd] of this thread
 
@@ -197,7 +197,7 @@ function refusal(reply) {
       return codeError('ERR_CODE_INTEGRITY_BLOCKED', info.message, { feature: info.feature });
   }
   const err = new ErrorCtor(info.message);
-  if (info.code) err.code = info.code;
+  if (info.code) ObjectDefineProperty(err, 'code', { value: info.code, enumerable: true, writable: true, configurable: true });
   return err;
 }
 

@@ -139,9 +139,11 @@ func TestExpress(t *testing.T) {
 }
 
 // TestNodeReadsNoCodeFile traces node's own opens (strace) while it runs
-// the Express apps under an enforcing policy: node opens none of the app's
-// code files itself, every one came from the broker, while it still opens
-// package.json files (which intact node does not broker).
+// the Express apps, and the app that loads a file on every loader path
+// (addon and WebAssembly included), under an enforcing policy: node opens
+// none of the apps' code files itself, every one came from the broker,
+// while it still opens package.json files (which intact node does not
+// broker).
 func TestNodeReadsNoCodeFile(t *testing.T) {
 	strace, err := exec.LookPath("strace")
 	if err != nil {
@@ -150,23 +152,33 @@ func TestNodeReadsNoCodeFile(t *testing.T) {
 		}
 		t.Skip("strace is not installed")
 	}
-	dir := expressApp(t)
-	s := sign(t, dir)
-	codeOpen := regexp.MustCompile(`open(at)?\(.*"(` + regexp.QuoteMeta(dir) + `/[^"]*\.(js|mjs|cjs|json|node))", [^)]*\) = \d+`)
+	express := sign(t, expressApp(t))
 	forEachNode(t, func(t *testing.T, n testNode) {
-		for _, server := range []string{"server.cjs", "server.mjs"} {
+		loaders := t.TempDir()
+		write(t, loaders, loaderApp)
+		copyFile(t, buildAddon(t, n, "good", addonSource("addon", false)), filepath.Join(loaders, "node_modules/dep/addon.node"))
+		for _, tc := range []struct {
+			s    *signed
+			args []string
+		}{
+			{express, []string{"server.cjs"}},
+			{express, []string{"server.mjs"}},
+			{sign(t, loaders), []string{"--experimental-wasm-modules", "--no-warnings", "-r", "./pre.js", "--import", "./pimp.mjs", "main.mjs"}},
+		} {
+			name := tc.args[len(tc.args)-1]
 			log := filepath.Join(t.TempDir(), "strace.log")
 			wrap := filepath.Join(t.TempDir(), "node")
 			write(t, filepath.Dir(wrap), map[string]string{"node": "#!/bin/sh\nexec " + strace + " -f -qq -e trace=open,openat -o " + log + " " + n.Path + " \"$@\"\n"})
 			os.Chmod(wrap, 0o755)
-			res := s.run(t, n, "enforce", runOpts{wrap: wrap}, server)
-			if res.Exit.Code != 0 || res.Stdout != "GET / -> 200\n" {
-				t.Fatalf("%s under strace: %v, exit %+v\n%s", server, res.Err, res.Exit, res.Stderr)
+			res := tc.s.run(t, n, "enforce", runOpts{wrap: wrap}, tc.args...)
+			if res.Err != nil || res.Exit.Code != 0 {
+				t.Fatalf("%s under strace: %v, exit %+v\n%s", name, res.Err, res.Exit, res.Stderr)
 			}
 			trace, err := os.ReadFile(log)
 			if err != nil {
 				t.Fatal(err)
 			}
+			codeOpen := regexp.MustCompile(`open(at)?\(.*"(` + regexp.QuoteMeta(tc.s.dir) + `/[^"]*\.(js|mjs|cjs|json|node|wasm))", [^)]*\) = \d+`)
 			var code, packageJSON []string
 			for _, m := range codeOpen.FindAllStringSubmatch(string(trace), -1) {
 				if filepath.Base(m[2]) == "package.json" {
@@ -176,12 +188,12 @@ func TestNodeReadsNoCodeFile(t *testing.T) {
 				}
 			}
 			if len(code) > 0 {
-				t.Errorf("%s: node opened %d code files itself, e.g. %v", server, len(code), code[:min(len(code), 5)])
+				t.Errorf("%s: node opened %d code files itself, e.g. %v", name, len(code), code[:min(len(code), 5)])
 			}
 			if len(packageJSON) == 0 {
-				t.Errorf("%s: the trace shows no package.json opened: the trace does not see node's opens", server)
+				t.Errorf("%s: the trace shows no package.json opened: the trace does not see node's opens", name)
 			}
-			t.Logf("%s: node opened 0 code files and %d package.json files itself", server, len(packageJSON))
+			t.Logf("%s: node opened 0 code files and %d package.json files itself", name, len(packageJSON))
 		}
 	})
 }
