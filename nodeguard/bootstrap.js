@@ -63,6 +63,7 @@ const Int32ArrayCtor = Int32Array;
 const SharedArrayBufferCtor = SharedArrayBuffer;
 const WebAssemblyObject = globalThis.WebAssembly;
 const processDlopen = process.dlopen;
+const getBuiltinModule = process.getBuiltinModule;
 const bootstrapURL = import.meta.url;
 const isMainThread = workerThreads.isMainThread;
 const threadId = workerThreads.threadId;
@@ -259,6 +260,7 @@ function load(href, context, nextLoad) {
   }
   if (StringStartsWith(href, 'node:')) {
     if (config.interactiveDisabled && ArrayIncludes(interactiveBuiltins, href)) refuseInteractive('REPL');
+    if (href === 'node:sqlite') guardSqlite();
     return nextLoad(href, context);
   }
   if (StringStartsWith(href, 'data:')) {
@@ -282,14 +284,13 @@ registerHooks({ load });
 
 // process.getBuiltinModule hands out built-in modules without the module
 // loader, and so without the hook above.
-if (typeof process.getBuiltinModule === 'function') {
-  const getBuiltinModule = process.getBuiltinModule;
+if (typeof getBuiltinModule === 'function') {
   ObjectDefineProperty(process, 'getBuiltinModule', {
     value: function (id) {
       const name = '' + id;
-      if (config.interactiveDisabled && ArrayIncludes(interactiveBuiltins, StringStartsWith(name, 'node:') ? name : 'node:' + name)) {
-        refuseInteractive('REPL');
-      }
+      const href = StringStartsWith(name, 'node:') ? name : 'node:' + name;
+      if (config.interactiveDisabled && ArrayIncludes(interactiveBuiltins, href)) refuseInteractive('REPL');
+      if (href === 'node:sqlite') guardSqlite();
       return ReflectApply(getBuiltinModule, process, [id]);
     },
     writable: false, enumerable: false, configurable: false,
@@ -317,20 +318,55 @@ define(process, 'execPath', config.shim);
 // that fork() passes the same options on to the shim.
 process.execArgv = ArraySlice(config.execArgv);
 
-// Native addons: the broker checks the file and copies it into a sealed
+// Native code: the broker checks the file and copies it into a sealed
 // in-memory file; node maps that copy, never the path an attacker can swap.
-define(process, 'dlopen', function dlopen(mod, filename, flags) {
+// withSealed calls load with the copy's path (which keeps the file's name)
+// and releases the copy once it is mapped.
+function withSealed(filename, load) {
   // The broker has its own working folder: send it an absolute path.
   const reply = call(OP.addon, pathResolve('' + filename));
   if (reply.status !== STATUS_OK) throw refusal(reply);
   const sealed = BufferUtf8Slice(reply.body, 0, TypedArrayLength(reply.body));
   try {
-    return flags === undefined ? ReflectApply(processDlopen, process, [mod, sealed])
-      : ReflectApply(processDlopen, process, [mod, sealed, flags]);
+    return load(sealed);
   } finally {
     call(OP.closeAddon, sealed);
   }
+}
+
+define(process, 'dlopen', function dlopen(mod, filename, flags) {
+  return withSealed(filename, (sealed) => (flags === undefined ? ReflectApply(processDlopen, process, [mod, sealed])
+    : ReflectApply(processDlopen, process, [mod, sealed, flags])));
 });
+
+// SQLite extensions are shared libraries SQLite maps itself. Guarded when
+// the application first reaches node:sqlite (loading it here would print
+// its experimental warning for every program).
+let sqliteGuarded = false;
+function guardSqlite() {
+  if (sqliteGuarded) return;
+  sqliteGuarded = true;
+  let sqlite;
+  try {
+    sqlite = getBuiltinModule('node:sqlite');
+  } catch {
+    return; // this node has no node:sqlite
+  }
+  const proto = sqlite?.DatabaseSync?.prototype;
+  const loadExtension = proto?.loadExtension;
+  if (typeof loadExtension !== 'function') return;
+  define(proto, 'loadExtension', function (path, entryPoint) {
+    const load = (file) => withSealed(file, (sealed) => ReflectApply(loadExtension, this,
+      entryPoint === undefined ? [sealed] : [sealed, entryPoint]));
+    try {
+      return load(path);
+    } catch (err) {
+      // SQLite tries the name with the system's suffix next.
+      if (err === null || typeof err !== 'object' || err.code !== 'ENOENT') throw err;
+      return load('' + path + '.so');
+    }
+  });
+}
 
 // V8 flags set at run time reach new isolates (workers) and the engine's
 // internals: --allow-natives-syntax, or code generation from strings

@@ -9,8 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 
@@ -27,7 +25,7 @@ import (
 // The ops, each with a UTF-8 payload:
 const (
 	opReadCode    = 'R' // a file's path → statusOK and ReadCode's exact bytes
-	opAddon       = 'D' // an addon's path → statusOK and the path of a sealed in-memory copy
+	opAddon       = 'D' // a native library's path → statusOK and the path of a sealed in-memory copy
 	opCloseAddon  = 'K' // a path opAddon returned → statusOK once the copy is released
 	opChannel     = 'C' // a thread id → no reply; the thread opens <dir>/<id>.req and .resp
 	opInteractive = 'I' // a feature name → statusOK or statusBlocked (CheckInteractive)
@@ -60,7 +58,7 @@ type broker struct {
 	channelDir string
 
 	mu     sync.Mutex
-	addons map[int]*os.File // sealed copies handed out, by descriptor
+	addons map[string]*os.File // sealed copies handed out, by the path node was given
 	// pending are the FIFO pairs made for threads that have not opened
 	// both ends yet, by base path.
 	pending map[string]bool
@@ -302,9 +300,12 @@ func (b *broker) readAddon(path string) ([]byte, error) {
 	return b.policy.ReadCode(path)
 }
 
-// sealAddon checks an addon and copies it into a sealed memfd, returning
-// the path node opens it by. Node maps the copy, never the file an attacker
-// could swap after the check.
+// sealAddon checks an addon (or any shared library node is about to load)
+// and copies it into a sealed memfd. It returns a path to the copy that
+// keeps the library's file name, a symbolic link in a folder of its own in
+// the broker's private folder, because loaders derive things from the name
+// (SQLite its extension's entry point). Node maps the copy, never the file
+// an attacker could swap after the check.
 func (b *broker) sealAddon(path string) (string, error) {
 	data, err := b.readAddon(path)
 	if err != nil {
@@ -315,37 +316,44 @@ func (b *broker) sealAddon(path string) (string, error) {
 		return "", fmt.Errorf("sealing %s: %w", path, err)
 	}
 	f := os.NewFile(uintptr(fd), "memfd:"+path)
+	seals := unix.F_SEAL_WRITE | unix.F_SEAL_GROW | unix.F_SEAL_SHRINK | unix.F_SEAL_SEAL
 	if _, err := f.Write(data); err != nil {
 		f.Close()
 		return "", fmt.Errorf("sealing %s: %w", path, err)
 	}
-	seals := unix.F_SEAL_WRITE | unix.F_SEAL_GROW | unix.F_SEAL_SHRINK | unix.F_SEAL_SEAL
 	if _, err := unix.FcntlInt(uintptr(fd), unix.F_ADD_SEALS, seals); err != nil {
 		f.Close()
 		return "", fmt.Errorf("sealing %s: %w", path, err)
 	}
+	dir, err := os.MkdirTemp(b.channelDir, "lib-")
+	if err != nil {
+		f.Close()
+		return "", fmt.Errorf("sealing %s: %w", path, err)
+	}
+	link := filepath.Join(dir, filepath.Base(path))
+	if err := os.Symlink(fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), fd), link); err != nil {
+		f.Close()
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("sealing %s: %w", path, err)
+	}
 	b.mu.Lock()
 	if b.addons == nil {
-		b.addons = make(map[int]*os.File)
+		b.addons = make(map[string]*os.File)
 	}
-	b.addons[fd] = f
+	b.addons[link] = f
 	b.mu.Unlock()
-	return fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), fd), nil
+	return link, nil
 }
 
 // releaseAddon closes a sealed copy once node has mapped it.
-func (b *broker) releaseAddon(sealed string) {
-	prefix := fmt.Sprintf("/proc/%d/fd/", os.Getpid())
-	fd, err := strconv.Atoi(strings.TrimPrefix(sealed, prefix))
-	if err != nil || !strings.HasPrefix(sealed, prefix) {
-		return
-	}
+func (b *broker) releaseAddon(link string) {
 	b.mu.Lock()
-	f := b.addons[fd]
-	delete(b.addons, fd)
+	f, ok := b.addons[link]
+	delete(b.addons, link)
 	b.mu.Unlock()
-	if f != nil {
+	if ok {
 		f.Close()
+		os.RemoveAll(filepath.Dir(link))
 	}
 }
 

@@ -208,7 +208,7 @@ func TestOpenSSLConf(t *testing.T) {
 	if len(canaries(t, canaryDir)) == 0 {
 		t.Skip("this node does not load OPENSSL_CONF engines: the control did not run the engine")
 	}
-	os.Remove(filepath.Join(canaryDir, "addon"))
+	os.Remove(filepath.Join(canaryDir, "engine"))
 
 	res := s.run(t, n, "enforce", runOpts{env: []string{"OPENSSL_CONF=" + conf, "CANARY_DIR=" + canaryDir}}, "main.js")
 	if res.Stdout != "main\n" {

@@ -369,17 +369,17 @@ func buildAddon(t testing.TB, n testNode, name, src string) string {
 }
 
 // addonSource is a Node-API addon exporting hello() → greeting; with
-// canary set, a constructor leaves a canary as soon as the library is
-// mapped, before node calls anything in it.
+// canary set, a constructor leaves a canary named greeting as soon as the
+// library is mapped, before node calls anything in it.
 func addonSource(greeting string, canary bool) string {
 	var b bytes.Buffer
 	b.WriteString("#include <node_api.h>\n#include <stdio.h>\n#include <stdlib.h>\n")
 	if canary {
-		b.WriteString(`__attribute__((constructor)) static void ran(void) {
+		fmt.Fprintf(&b, `__attribute__((constructor)) static void ran(void) {
   const char *d = getenv("CANARY_DIR"); char p[4096];
-  if (d) { snprintf(p, sizeof p, "%s/addon", d); FILE *f = fopen(p, "w"); if (f) fclose(f); }
+  if (d) { snprintf(p, sizeof p, "%%s/%%s", d, %q); FILE *f = fopen(p, "w"); if (f) fclose(f); }
 }
-`)
+`, greeting)
 	}
 	fmt.Fprintf(&b, `static napi_value Hello(napi_env env, napi_callback_info info) {
   napi_value s; napi_create_string_utf8(env, %q, NAPI_AUTO_LENGTH, &s); return s;

@@ -1,0 +1,49 @@
+//go:build linux
+
+package nodeguard_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestSQLiteExtensions: node:sqlite's loadExtension maps a shared library
+// itself, outside process.dlopen. Under intact node a signed extension is
+// loaded from the sealed copy under its own name (SQLite derives its entry
+// point from that name: this library has none, so SQLite names the one it
+// looked for), and an unsigned one is refused before it is mapped: its
+// constructor never runs.
+func TestSQLiteExtensions(t *testing.T) {
+	forEachNode(t, func(t *testing.T, n testNode) {
+		dir := t.TempDir()
+		write(t, dir, map[string]string{"sqlite.js": `const { DatabaseSync } = require('node:sqlite');
+const db = new DatabaseSync(':memory:', { allowExtension: true });
+for (const name of ['signed', 'unsigned']) {
+  try { db.loadExtension(require('path').join(__dirname, name, 'ext.so')); console.log(name, 'loaded'); }
+  catch (e) { console.log(name, e.code, e.message); }
+}
+`})
+		copyFile(t, buildAddon(t, n, "ext", addonSource("signed", true)), filepath.Join(dir, "signed", "ext.so"))
+		s := sign(t, dir)
+		copyFile(t, buildAddon(t, n, "ext", addonSource("unsigned", true)), filepath.Join(dir, "unsigned", "ext.so"))
+		canaryDir := t.TempDir()
+		res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, "--no-warnings", "sqlite.js")
+		for _, want := range []string{
+			"signed ERR_LOAD_SQLITE_EXTENSION ", "sqlite3_ext_init\n",
+			"unsigned ERR_CODE_INTEGRITY_VIOLATION The file " + filepath.Join(dir, "unsigned", "ext.so") + " did not pass OS Code Integrity validation\n",
+		} {
+			if !strings.Contains(res.Stdout, want) {
+				t.Errorf("want %q\nexit %+v\nstdout:\n%s\nstderr:\n%s", want, res.Exit, res.Stdout, res.Stderr)
+			}
+		}
+		// The signed library ran its constructor once; the unsigned one never.
+		if c := canaries(t, canaryDir); len(c) != 1 {
+			t.Errorf("canaries %v: want exactly the signed library's", c)
+		}
+		if _, err := os.Stat(filepath.Join(canaryDir, "signed")); err != nil {
+			t.Error(err)
+		}
+	})
+}
