@@ -20,6 +20,7 @@ import workerThreads from 'node:worker_threads';
 const uncurry = Function.prototype.bind.bind(Function.prototype.call);
 const ObjectDefineProperty = Object.defineProperty;
 const ObjectFreeze = Object.freeze;
+const ObjectGetPrototypeOf = Object.getPrototypeOf;
 const ReflectApply = Reflect.apply;
 const ReflectConstruct = Reflect.construct;
 const ErrorCtor = Error;
@@ -260,7 +261,7 @@ function load(href, context, nextLoad) {
   }
   if (StringStartsWith(href, 'node:')) {
     if (config.interactiveDisabled && ArrayIncludes(interactiveBuiltins, href)) refuseInteractive('REPL');
-    if (href === 'node:sqlite') guardSqlite();
+    guardBuiltin(href);
     return nextLoad(href, context);
   }
   if (StringStartsWith(href, 'data:')) {
@@ -290,7 +291,7 @@ if (typeof getBuiltinModule === 'function') {
       const name = '' + id;
       const href = StringStartsWith(name, 'node:') ? name : 'node:' + name;
       if (config.interactiveDisabled && ArrayIncludes(interactiveBuiltins, href)) refuseInteractive('REPL');
-      if (href === 'node:sqlite') guardSqlite();
+      guardBuiltin(href);
       return ReflectApply(getBuiltinModule, process, [id]);
     },
     writable: false, enumerable: false, configurable: false,
@@ -338,6 +339,36 @@ define(process, 'dlopen', function dlopen(mod, filename, flags) {
   return withSealed(filename, (sealed) => (flags === undefined ? ReflectApply(processDlopen, process, [mod, sealed])
     : ReflectApply(processDlopen, process, [mod, sealed, flags])));
 });
+
+// guardBuiltin closes the doors to native code of a built-in module the
+// application is about to reach, on its first use: loading these modules
+// here would cost every program their start-up (and print node:sqlite's
+// experimental warning).
+function guardBuiltin(href) {
+  if (href === 'node:sqlite') guardSqlite();
+  else if (ArrayIncludes(openSSLModules, href)) guardOpenSSLEngines();
+}
+
+// OpenSSL engines are shared libraries OpenSSL maps itself, by a path or a
+// name, with dependencies of their own: crypto.setEngine and the
+// privateKeyEngine and clientCertEngine options of TLS contexts. Engines
+// are deprecated in OpenSSL 3; intact node refuses them.
+const openSSLModules = ['node:crypto', 'node:tls', 'node:https', 'node:http2', 'node:_tls_common', 'node:_tls_wrap'];
+let openSSLGuarded = false;
+function guardOpenSSLEngines() {
+  if (openSSLGuarded) return;
+  openSSLGuarded = true;
+  const refuse = (what) => function () {
+    throw codeError('ERR_ACCESS_DENIED', what + ' is closed by intact node: an OpenSSL engine is native code loaded from a path intact cannot check');
+  };
+  const crypto = getBuiltinModule('node:crypto');
+  if (typeof crypto.setEngine === 'function') define(crypto, 'setEngine', refuse('crypto.setEngine'));
+  const context = getBuiltinModule('node:tls').createSecureContext().context;
+  const proto = ObjectGetPrototypeOf(context);
+  if (typeof proto.setEngineKey === 'function') define(proto, 'setEngineKey', refuse('The privateKeyEngine option'));
+  if (typeof proto.setClientCertEngine === 'function') define(proto, 'setClientCertEngine', refuse('The clientCertEngine option'));
+  module.syncBuiltinESMExports();
+}
 
 // SQLite extensions are shared libraries SQLite maps itself. Guarded when
 // the application first reaches node:sqlite (loading it here would print

@@ -4,6 +4,7 @@ package nodeguard_test
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -46,4 +47,44 @@ for (const name of ['signed', 'unsigned']) {
 			t.Error(err)
 		}
 	})
+}
+
+// TestOpenSSLEngines: crypto.setEngine and the privateKeyEngine and
+// clientCertEngine options make OpenSSL map a shared library from a path;
+// under intact node each is refused and the library's constructor never
+// runs (stock node runs it: the control).
+func TestOpenSSLEngines(t *testing.T) {
+	n := nodes(t)[0]
+	dir := t.TempDir()
+	engine := buildAddon(t, n, "engine", addonSource("engine", true))
+	script := `const engine = process.env.ENGINE;
+const cases = {
+  setEngine: () => require('crypto').setEngine(engine),
+  privateKeyEngine: () => require('tls').createSecureContext({ privateKeyEngine: engine, privateKeyIdentifier: 'k' }),
+  clientCertEngine: () => require('https').request({ host: '127.0.0.1', port: 1, clientCertEngine: engine }).on('error', () => {}),
+};
+for (const [name, f] of Object.entries(cases)) {
+  try { f(); console.log(name, 'ran'); } catch (e) { console.log(name, e.code); }
+}
+`
+	write(t, dir, map[string]string{"engines.js": script})
+	s := sign(t, dir)
+
+	canaryDir := t.TempDir()
+	cmd := exec.Command(n.Path, filepath.Join(dir, "engines.js"))
+	cmd.Env = append(os.Environ(), "ENGINE="+engine, "CANARY_DIR="+canaryDir)
+	cmd.CombinedOutput()
+	if len(canaries(t, canaryDir)) == 0 {
+		t.Fatal("control: stock node did not map the engine")
+	}
+	os.Remove(filepath.Join(canaryDir, "engine"))
+
+	res := s.run(t, n, "enforce", runOpts{env: []string{"ENGINE=" + engine, "CANARY_DIR=" + canaryDir}}, "engines.js")
+	want := "setEngine ERR_ACCESS_DENIED\nprivateKeyEngine ERR_ACCESS_DENIED\nclientCertEngine ERR_ACCESS_DENIED\n"
+	if res.Stdout != want {
+		t.Errorf("exit %+v\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", res.Exit, res.Stdout, want, res.Stderr)
+	}
+	if c := canaries(t, canaryDir); len(c) > 0 {
+		t.Errorf("an OpenSSL engine was mapped: %v", c)
+	}
 }
