@@ -346,7 +346,43 @@ define(process, 'dlopen', function dlopen(mod, filename, flags) {
 // experimental warning).
 function guardBuiltin(href) {
   if (href === 'node:sqlite') guardSqlite();
+  else if (href === 'node:ffi') guardFFI();
   else if (ArrayIncludes(openSSLModules, href)) guardOpenSSLEngines();
+}
+
+// node:ffi (Node 26) opens any shared library, with no flag needed: it
+// gets the checked, sealed copy, as process.dlopen does. (null opens the
+// program itself, which is no file.)
+let ffiGuarded = false;
+function guardFFI() {
+  if (ffiGuarded) return;
+  ffiGuarded = true;
+  let ffi;
+  try {
+    ffi = getBuiltinModule('node:ffi');
+  } catch {
+    return; // this node has no node:ffi
+  }
+  const ffiDlopen = ffi?.dlopen;
+  if (typeof ffiDlopen === 'function') {
+    define(ffi, 'dlopen', function dlopen(path, ...rest) {
+      if (path === null || path === undefined) return ReflectApply(ffiDlopen, ffi, [path, ...rest]);
+      return withSealed(path, (sealed) => ReflectApply(ffiDlopen, ffi, [sealed, ...rest]));
+    });
+  }
+  const FFIDynamicLibrary = ffi?.DynamicLibrary;
+  if (typeof FFIDynamicLibrary === 'function') {
+    define(ffi, 'DynamicLibrary', class DynamicLibrary extends FFIDynamicLibrary {
+      constructor(path, ...rest) {
+        if (path === null || path === undefined) {
+          super(path, ...rest);
+        } else {
+          withSealed(path, (sealed) => { super(sealed, ...rest); });
+        }
+      }
+    });
+  }
+  module.syncBuiltinESMExports();
 }
 
 // OpenSSL engines are shared libraries OpenSSL maps itself, by a path or a

@@ -88,3 +88,40 @@ for (const [name, f] of Object.entries(cases)) {
 		t.Errorf("an OpenSSL engine was mapped: %v", c)
 	}
 }
+
+// TestFFI: Node 26's node:ffi opens any shared library without a flag.
+// Under intact node a signed library opens from the checked, sealed copy
+// and an unsigned one is refused before it is mapped (its constructor never
+// runs), through ffi.dlopen and new ffi.DynamicLibrary alike.
+func TestFFI(t *testing.T) {
+	forEachNode(t, func(t *testing.T, n testNode) {
+		if n.Version.Major < 26 {
+			t.Skip("node:ffi is Node 26's")
+		}
+		dir := t.TempDir()
+		write(t, dir, map[string]string{"ffi.js": `const ffi = require('node:ffi');
+const lib = (name) => require('path').join(__dirname, name, 'lib.so');
+const cases = {
+  'dlopen signed': () => ffi.dlopen(lib('signed'), {}),
+  'dlopen unsigned': () => ffi.dlopen(lib('unsigned'), {}),
+  'DynamicLibrary unsigned': () => new ffi.DynamicLibrary(lib('unsigned2')),
+};
+for (const [name, f] of Object.entries(cases)) {
+  try { f(); console.log(name, 'opened'); } catch (e) { console.log(name, e.code); }
+}
+`})
+		copyFile(t, buildAddon(t, n, "lib", addonSource("signed", true)), filepath.Join(dir, "signed", "lib.so"))
+		s := sign(t, dir)
+		copyFile(t, buildAddon(t, n, "lib", addonSource("unsigned", true)), filepath.Join(dir, "unsigned", "lib.so"))
+		copyFile(t, buildAddon(t, n, "lib", addonSource("unsigned2", true)), filepath.Join(dir, "unsigned2", "lib.so"))
+		canaryDir := t.TempDir()
+		res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, "--no-warnings", "ffi.js")
+		want := "dlopen signed opened\ndlopen unsigned ERR_CODE_INTEGRITY_VIOLATION\nDynamicLibrary unsigned ERR_CODE_INTEGRITY_VIOLATION\n"
+		if res.Stdout != want {
+			t.Errorf("exit %+v\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", res.Exit, res.Stdout, want, res.Stderr)
+		}
+		if c := canaries(t, canaryDir); len(c) != 1 || c[0] != "signed" {
+			t.Errorf("canaries %v: want exactly the signed library's", c)
+		}
+	})
+}
