@@ -260,7 +260,6 @@ function load(href, context, nextLoad) {
     return { format, source, shortCircuit: true };
   }
   if (StringStartsWith(href, 'node:')) {
-    if (config.interactiveDisabled && ArrayIncludes(interactiveBuiltins, href)) refuseInteractive('REPL');
     guardBuiltin(href);
     return nextLoad(href, context);
   }
@@ -289,9 +288,7 @@ if (typeof getBuiltinModule === 'function') {
   ObjectDefineProperty(process, 'getBuiltinModule', {
     value: function (id) {
       const name = '' + id;
-      const href = StringStartsWith(name, 'node:') ? name : 'node:' + name;
-      if (config.interactiveDisabled && ArrayIncludes(interactiveBuiltins, href)) refuseInteractive('REPL');
-      guardBuiltin(href);
+      guardBuiltin(StringStartsWith(name, 'node:') ? name : 'node:' + name);
       return ReflectApply(getBuiltinModule, process, [id]);
     },
     writable: false, enumerable: false, configurable: false,
@@ -345,7 +342,13 @@ define(process, 'dlopen', function dlopen(mod, filename, flags) {
 // here would cost every program their start-up (and print node:sqlite's
 // experimental warning).
 function guardBuiltin(href) {
-  if (href === 'node:sqlite') guardSqlite();
+  if (ArrayIncludes(interactiveBuiltins, href)) {
+    // The REPL and the inspector are interactive code; the inspector's
+    // Runtime.evaluate also compiles strings, which
+    // --disallow-code-generation-from-strings does not stop.
+    if (config.interactiveDisabled) refuseInteractive('REPL');
+    if (href !== 'node:repl') dynamicGuard('the inspector');
+  } else if (href === 'node:sqlite') guardSqlite();
   else if (href === 'node:ffi') guardFFI();
   else if (ArrayIncludes(openSSLModules, href)) guardOpenSSLEngines();
 }

@@ -148,6 +148,7 @@ const cases = {
 for (const [name, f] of Object.entries(cases)) {
   try { console.log(name, 'ran', f()); } catch (e) { console.log(name, e.code || e.message); }
 }
+try { require('inspector'); console.log('inspector ran', 1); } catch (e) { console.log('inspector', e.code); }
 import('data:text/javascript,export default 1').then((m) => console.log('data: import ran', m.default), (e) => console.log('data: import', e.code || e.message))
   .then(() => fetch(process.env.URL)).then((r) => console.log('fetch', r.status), (e) => console.log('fetch', e.message));
 `, "other.js": "module.exports = 1;\n"})
@@ -155,7 +156,7 @@ import('data:text/javascript,export default 1').then((m) => console.log('data: i
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
 	defer srv.Close()
 	names := []string{"eval", "Function", "vm.Script", "vm.runInNewContext", "vm.runInContext", "vm.compileFunction",
-		"module._compile", "Worker eval", "WebAssembly.Module", "data: import", "registerHooks"}
+		"module._compile", "Worker eval", "WebAssembly.Module", "data: import", "registerHooks", "inspector"}
 	forEachNode(t, func(t *testing.T, n testNode) {
 		events := filepath.Join(t.TempDir(), "events.json")
 		t.Setenv(intact.EnvEventLog, events)
