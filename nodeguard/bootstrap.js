@@ -337,6 +337,19 @@ define(process, 'dlopen', function dlopen(mod, filename, flags) {
     : ReflectApply(processDlopen, process, [mod, sealed, flags])));
 });
 
+// firstUse returns the built-in module the first time it is asked for,
+// and undefined afterwards, or when this node has no such module.
+const guardedBuiltins = new MapCtor();
+function firstUse(href) {
+  if (MapGet(guardedBuiltins, href)) return undefined;
+  MapSet(guardedBuiltins, href, true);
+  try {
+    return getBuiltinModule(href);
+  } catch {
+    return undefined;
+  }
+}
+
 // guardBuiltin closes the doors to native code of a built-in module the
 // application is about to reach, on its first use: loading these modules
 // here would cost every program their start-up (and print node:sqlite's
@@ -356,16 +369,8 @@ function guardBuiltin(href) {
 // node:ffi (Node 26) opens any shared library, with no flag needed: it
 // gets the checked, sealed copy, as process.dlopen does. (null opens the
 // program itself, which is no file.)
-let ffiGuarded = false;
 function guardFFI() {
-  if (ffiGuarded) return;
-  ffiGuarded = true;
-  let ffi;
-  try {
-    ffi = getBuiltinModule('node:ffi');
-  } catch {
-    return; // this node has no node:ffi
-  }
+  const ffi = firstUse('node:ffi');
   const ffiDlopen = ffi?.dlopen;
   if (typeof ffiDlopen === 'function') {
     define(ffi, 'dlopen', function dlopen(path, ...rest) {
@@ -393,14 +398,12 @@ function guardFFI() {
 // privateKeyEngine and clientCertEngine options of TLS contexts. Engines
 // are deprecated in OpenSSL 3; intact node refuses them.
 const openSSLModules = ['node:crypto', 'node:tls', 'node:https', 'node:http2', 'node:_tls_common', 'node:_tls_wrap'];
-let openSSLGuarded = false;
 function guardOpenSSLEngines() {
-  if (openSSLGuarded) return;
-  openSSLGuarded = true;
+  const crypto = firstUse('node:crypto');
+  if (crypto === undefined) return;
   const refuse = (what) => function () {
     throw codeError('ERR_ACCESS_DENIED', what + ' is closed by intact node: an OpenSSL engine is native code loaded from a path intact cannot check');
   };
-  const crypto = getBuiltinModule('node:crypto');
   if (typeof crypto.setEngine === 'function') define(crypto, 'setEngine', refuse('crypto.setEngine'));
   const context = getBuiltinModule('node:tls').createSecureContext().context;
   const proto = ObjectGetPrototypeOf(context);
@@ -412,16 +415,8 @@ function guardOpenSSLEngines() {
 // SQLite extensions are shared libraries SQLite maps itself. Guarded when
 // the application first reaches node:sqlite (loading it here would print
 // its experimental warning for every program).
-let sqliteGuarded = false;
 function guardSqlite() {
-  if (sqliteGuarded) return;
-  sqliteGuarded = true;
-  let sqlite;
-  try {
-    sqlite = getBuiltinModule('node:sqlite');
-  } catch {
-    return; // this node has no node:sqlite
-  }
+  const sqlite = firstUse('node:sqlite');
   const proto = sqlite?.DatabaseSync?.prototype;
   const loadExtension = proto?.loadExtension;
   if (typeof loadExtension !== 'function') return;

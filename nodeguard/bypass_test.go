@@ -203,13 +203,9 @@ func TestOpenSSLConf(t *testing.T) {
 		"[engines]\nevil = evil\n[evil]\ndynamic_path = " + engine + "\ninit = 1\n"})
 
 	canaryDir := t.TempDir()
-	cmd := exec.Command(n.Path, filepath.Join(dir, "main.js"))
-	cmd.Env = append(os.Environ(), "OPENSSL_CONF="+conf, "CANARY_DIR="+canaryDir)
-	cmd.CombinedOutput()
-	if len(canaries(t, canaryDir)) == 0 {
-		t.Skip("this node does not load OPENSSL_CONF engines: the control did not run the engine")
+	if len(control(t, n, canaryDir, filepath.Join(dir, "main.js"), "OPENSSL_CONF="+conf)) == 0 {
+		t.Fatal("control: stock node did not load the engine OPENSSL_CONF names")
 	}
-	os.Remove(filepath.Join(canaryDir, "engine"))
 
 	res := s.run(t, n, "enforce", runOpts{env: []string{"OPENSSL_CONF=" + conf, "CANARY_DIR=" + canaryDir}}, "main.js")
 	if res.Stdout != "main\n" {
@@ -247,4 +243,19 @@ func TestOldNodeRefused(t *testing.T) {
 	if c := canaries(t, canaryDir); len(c) > 0 {
 		t.Errorf("code ran: %v", c)
 	}
+}
+
+// control runs script with stock node, outside intact node, and returns
+// the canaries it left in canaryDir, removing them: proof that the attack a
+// test makes works on node itself.
+func control(t testing.TB, n testNode, canaryDir, script string, env ...string) []string {
+	t.Helper()
+	cmd := exec.Command(n.Path, script)
+	cmd.Env = append(append(os.Environ(), "CANARY_DIR="+canaryDir), env...)
+	cmd.CombinedOutput()
+	left := canaries(t, canaryDir)
+	for _, c := range left {
+		os.Remove(filepath.Join(canaryDir, c))
+	}
+	return left
 }

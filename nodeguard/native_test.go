@@ -4,7 +4,6 @@ package nodeguard_test
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -71,13 +70,9 @@ for (const [name, f] of Object.entries(cases)) {
 	s := sign(t, dir)
 
 	canaryDir := t.TempDir()
-	cmd := exec.Command(n.Path, filepath.Join(dir, "engines.js"))
-	cmd.Env = append(os.Environ(), "ENGINE="+engine, "CANARY_DIR="+canaryDir)
-	cmd.CombinedOutput()
-	if len(canaries(t, canaryDir)) == 0 {
+	if len(control(t, n, canaryDir, filepath.Join(dir, "engines.js"), "ENGINE="+engine)) == 0 {
 		t.Fatal("control: stock node did not map the engine")
 	}
-	os.Remove(filepath.Join(canaryDir, "engine"))
 
 	res := s.run(t, n, "enforce", runOpts{env: []string{"ENGINE=" + engine, "CANARY_DIR=" + canaryDir}}, "engines.js")
 	want := "setEngine ERR_ACCESS_DENIED\nprivateKeyEngine ERR_ACCESS_DENIED\nclientCertEngine ERR_ACCESS_DENIED\n"
