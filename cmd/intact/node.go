@@ -119,18 +119,19 @@ func runNode(args []string, policy policyFlags, nodeFlag string, stderr io.Write
 
 // nodeError reports a refusal made before node started. Intact's errors
 // look like Node's own (Error [CODE]: message), as node would print them;
-// a refused option exits with node's status for a bad option, 9.
+// others are intact node's. A refused option exits with node's status for
+// a bad option, 9.
 func nodeError(err error, stderr io.Writer) error {
 	if code := intact.ErrorCode(err); code != "" {
 		fmt.Fprintf(stderr, "Error [%s]: %s\n", code, innermostIntactMessage(err))
 		return exitError(1)
 	}
+	fmt.Fprintf(stderr, "intact node: %v\n", err)
 	var flag *nodeguard.FlagError
 	if errors.As(err, &flag) {
-		fmt.Fprintf(stderr, "intact node: %v\n", err)
 		return exitError(9)
 	}
-	return fmt.Errorf("node: %w", err)
+	return exitError(1)
 }
 
 // innermostIntactMessage is the message of the intact error in err's
