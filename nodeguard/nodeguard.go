@@ -20,7 +20,9 @@ type Config struct {
 	// them too, through INTACT_POLICY and INTACT_CATALOGS.
 	Policies, Catalogs []string
 	// Shim is the executable that is `intact node` when started under the
-	// name "node": node children run through it. Default: this executable.
+	// name "node": node children run through it. Default: this executable,
+	// which must then do what cmd/intact's main does when its base name is
+	// node (LoadShimConfig, intact.Load, Run).
 	Shim string
 	// Dir is node's working folder; "" means this process's.
 	Dir string
