@@ -152,3 +152,61 @@ func TestExitAndSignals(t *testing.T) {
 		}
 	})
 }
+
+// TestDebuggerClientRefused: node starts its debugger client when the
+// first argument left after option parsing is "inspect", "--" or not. The
+// client runs no bootstrap and starts the real node with the inspector
+// open; with NODE_INSPECT_RESUME_ON_START it runs the script straight
+// away. Under every policy in force, and however it is spelt, it is refused
+// before node starts and the unsigned script's canary stays absent.
+func TestDebuggerClientRefused(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"main.js": "console.log('main');\n"})
+	s := sign(t, dir)
+	write(t, dir, map[string]string{"evil.js": canaryJS("evil") + "console.log('EVIL');\n"})
+	forEachNode(t, func(t *testing.T, n testNode) {
+		for _, policy := range []string{"enforce", "dynamic", "locked"} {
+			for _, args := range [][]string{
+				{"--", "inspect", "evil.js"},
+				{"--no-warnings", "--", "inspect", "evil.js"},
+				{"inspect", "evil.js"},
+			} {
+				canaryDir := t.TempDir()
+				res := s.run(t, n, policy, runOpts{env: []string{"CANARY_DIR=" + canaryDir, "NODE_INSPECT_RESUME_ON_START=1"}}, args...)
+				var blocked *intact.BlockedError
+				var flag *nodeguard.FlagError
+				if !errors.As(res.Err, &blocked) && !errors.As(res.Err, &flag) {
+					t.Errorf("%s %q: got %v (exit %+v), want a refusal\nstdout: %s\nstderr: %s", policy, args, res.Err, res.Exit, res.Stdout, res.Stderr)
+				}
+				if c := canaries(t, canaryDir); len(c) > 0 || strings.Contains(res.Stdout, "EVIL") {
+					t.Errorf("%s %q: the unsigned script ran: %v %q", policy, args, c, res.Stdout)
+				}
+			}
+		}
+	})
+}
+
+// TestSIGUSR1OpensNoInspector: under a policy that disables dynamic code
+// only, SIGUSR1 sent to node opens no inspector (whose Runtime.evaluate
+// would compile strings), and the app keeps running.
+func TestSIGUSR1OpensNoInspector(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"app.js": `const fs = require('fs');
+// An inspector listening on 9229 is a LISTEN (0A) line for port 2405 in
+// /proc/net/tcp or tcp6, whoever opened it.
+const listening = () => ['/proc/net/tcp', '/proc/net/tcp6'].some((f) => {
+  try { return fs.readFileSync(f, 'utf8').split('\n').some((l) => / [0-9A-F]+:2405 [0-9A-F]+:[0-9A-F]+ 0A /.test(l)); } catch { return false; }
+});
+process.kill(process.pid, 'SIGUSR1');
+setTimeout(() => console.log('alive', listening() ? 'inspector listening' : 'no inspector'), 500);
+`,
+	})
+	s := sign(t, dir)
+	forEachNode(t, func(t *testing.T, n testNode) {
+		res := s.run(t, n, "dynamic", runOpts{}, "app.js")
+		if res.Err != nil || res.Stdout != "alive no inspector\n" || strings.Contains(res.Stderr, "Debugger listening") {
+			t.Errorf("err %v, exit %+v\nstdout: %s\nstderr: %s", res.Err, res.Exit, res.Stdout, res.Stderr)
+		}
+	})
+}

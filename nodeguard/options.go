@@ -173,7 +173,7 @@ var options = map[string]option{
 	"--allow-worker":            {kind: allowed},
 	"--allow-addons":            {kind: allowed},
 	"--allow-wasi":              {kind: allowed},
-	// Added by intact node itself under DisableInteractiveMode.
+	// Added by intact node itself under any policy in force.
 	"--disable-sigusr1": {kind: allowed},
 
 	// Information only.
@@ -501,9 +501,13 @@ func (inv *Invocation) Check(p *intact.Policy, stdinIsTerminal bool) error {
 		}
 		return &FlagError{Flag: "--inspect", Source: "the command line", Reason: reasonInspector}
 	}
-	if inv.Script == "inspect" && !inv.HasScriptMarker {
-		// `node inspect` is node's debugger client, which starts a node
-		// child with the inspector open.
+	if inv.Script == debuggerClientWord {
+		// node chooses its entry point from the first argument left after
+		// option parsing, "--" or not: `node inspect x.js` and
+		// `node -- inspect x.js` both start node's debugger client
+		// (internal/main/inspect), which runs no --import (so no
+		// bootstrap) and starts the real node with the inspector open on
+		// x.js. No file named inspect can be a script under intact node.
 		if s.DisableInteractiveMode.Enabled {
 			return p.CheckInteractive(intact.FeatureREPL)
 		}
@@ -527,6 +531,13 @@ func (inv *Invocation) Check(p *intact.Policy, stdinIsTerminal bool) error {
 	return nil
 }
 
+// debuggerClientWord is the first non-option argument that makes node run
+// its debugger client instead of a script. It is the only such word: every
+// other entry point node has (internal/main/check_syntax, test_runner,
+// watch_mode, prof_process, mksnapshot, print_help, eval_*, repl) is chosen
+// by an option, which the allow-list judges.
+const debuggerClientWord = "inspect"
+
 // removedEnv are variables dropped from node's environment: each makes node
 // load native code or code from somewhere no check sees, before or beside
 // any JavaScript.
@@ -535,6 +546,10 @@ var removedEnv = []string{
 	"NODE_REPL_EXTERNAL_MODULE",
 	"NODE_COMPILE_CACHE", "NODE_COMPILE_CACHE_PORTABLE",
 	"GCONV_PATH",
+	// Resumes node's debugger client on start: with it, `node inspect
+	// x.js` runs x.js with no debugger attached. The client is refused;
+	// the variable goes too, so no node started some other way inherits it.
+	"NODE_INSPECT_RESUME_ON_START",
 }
 
 // removedEnvPrefixes are families of variables dropped the same way: the

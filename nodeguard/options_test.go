@@ -66,6 +66,7 @@ func TestFilterEnv(t *testing.T) {
 		"PATH=/bin", "HOME=/root", "NODE_PATH=/lib/node", "NODE_EXTRA_CA_CERTS=/ca.pem",
 		"OPENSSL_CONF=/evil.cnf", "OPENSSL_ENGINES=/e", "OPENSSL_MODULES=/m", "LD_PRELOAD=/evil.so", "LD_LIBRARY_PATH=/l",
 		"LD_AUDIT=/a.so", "NODE_REPL_EXTERNAL_MODULE=/r.js", "NODE_COMPILE_CACHE=/cache", "NODE_DISABLE_COMPILE_CACHE=0",
+		"NODE_INSPECT_RESUME_ON_START=1",
 		"NODE_OPTIONS=--max-old-space-size=64 --no-warnings --title \"my app\"",
 	}
 	got, err := FilterEnv(env)
@@ -137,7 +138,12 @@ func TestCheck(t *testing.T) {
 		{locked, []string{"-i", "app.js"}, false, "REPL"},
 		{locked, []string{"--inspect-port=0", "app.js"}, false, "REPL"},
 		{locked, []string{"inspect", "app.js"}, false, "REPL"},
-		{locked, []string{"--", "inspect"}, false, ""},
+		// node picks its debugger client from the first argument after
+		// option parsing, "--" or not.
+		{locked, []string{"--", "inspect", "app.js"}, false, "REPL"},
+		{locked, []string{"--no-warnings", "--", "inspect"}, false, "REPL"},
+		{open, []string{"--", "inspect", "app.js"}, false, "flag"},
+		{open, []string{"--no-warnings", "--", "inspect", "app.js"}, false, "flag"},
 		{locked, []string{"--version"}, true, ""},
 		{open, []string{"--inspect", "app.js"}, false, "flag"},
 		{open, []string{"inspect", "app.js"}, false, "flag"},

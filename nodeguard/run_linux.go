@@ -54,9 +54,10 @@ func Run(cfg Config) (Exit, error) {
 		return Exit{}, err
 	}
 	settings := cfg.Policy.Settings()
-	if settings.DisableInteractiveMode.Enabled && !probe.HasFlag("--disable-sigusr1") {
+	if !probe.HasFlag("--disable-sigusr1") {
 		// Every supported node has it; a probe that says otherwise is
-		// not trusted to leave SIGUSR1 opening the inspector.
+		// not trusted to leave SIGUSR1 opening the inspector, whose
+		// Runtime.evaluate compiles strings whatever the policy says.
 		return Exit{}, fmt.Errorf("%s (%s) has no --disable-sigusr1: SIGUSR1 would open the inspector", cfg.Node, probe.Version)
 	}
 
@@ -195,10 +196,10 @@ func supportedNode(node string) (*Probe, error) {
 // nodeArgv is node's command line: the bootstrap first, the options that
 // the settings call for, the user's options, imports and script.
 func nodeArgv(inv *Invocation, boot string, settings intact.Settings) []string {
-	argv := []string{"--import", boot}
-	if settings.DisableInteractiveMode.Enabled {
-		argv = append(argv, "--disable-sigusr1")
-	}
+	// Under any policy in force: SIGUSR1 would open the inspector, which
+	// runs code a debugger sends (interactive code) and compiles strings
+	// despite --disallow-code-generation-from-strings (dynamic code).
+	argv := []string{"--import", boot, "--disable-sigusr1"}
 	if settings.DisableDynamicCode.Enabled {
 		argv = append(argv, "--disallow-code-generation-from-strings")
 	}
