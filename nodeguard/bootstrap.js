@@ -95,9 +95,9 @@ function codeError(code, message, props) {
 }
 
 if (typeof registerHooks !== 'function') {
-  // Older than 22.15: the broker refuses such versions, so this is a node
+  // Older than 22.15: the broker refuses such releases, so this is a node
   // binary swapped after the probe. Fail closed.
-  throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: this node has no module.registerHooks; Node.js >= 22.15 is required');
+  throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: this node has no module.registerHooks');
 }
 
 // --- the channel -----------------------------------------------------------

@@ -237,7 +237,7 @@ func TestOldNodeRefused(t *testing.T) {
 		t.Fatalf("old node ran: exit %+v\n%s", res.Exit, res.Stderr)
 	}
 	var verr *nodeguard.VersionError
-	if !errors.As(res.Err, &verr) || !strings.Contains(res.Err.Error(), "needs Node.js v22.15.0 or later") {
+	if !errors.As(res.Err, &verr) || !strings.Contains(res.Err.Error(), "intact node runs Node.js 22 (from 22.22.3), 24 (from 24.11.1), 26") {
 		t.Errorf("error %T %q: want a *VersionError saying why", res.Err, res.Err)
 	}
 	if c := canaries(t, canaryDir); len(c) > 0 {

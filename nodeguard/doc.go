@@ -1,4 +1,4 @@
-// Package nodeguard runs stock Node.js (22.15 or later) under an intact
+// Package nodeguard runs stock Node.js (22 from 22.22.3, 24 from 24.11.1, 26) under an intact
 // policy: `intact node`.
 //
 // Run starts the real node binary with a bootstrap (bootstrap.js, handed to

@@ -114,7 +114,7 @@ var findNodes = sync.OnceValues(func() ([]testNode, error) {
 				return nil, err
 			}
 		}
-		if v.Less(nodeguard.MinVersion) {
+		if !nodeguard.Supported(v) {
 			continue
 		}
 		n := testNode{Version: v, Path: p}
@@ -142,7 +142,7 @@ func nodes(t *testing.T) []testNode {
 		t.Fatal(err)
 	}
 	if len(ns) == 0 {
-		msg := "no Node.js >= 22.15 installed: run scripts/install-node.sh (or set " + nodecache.EnvTestNodes + ")"
+		msg := "no supported Node.js installed: run scripts/install-node.sh (or set " + nodecache.EnvTestNodes + ")"
 		if os.Getenv("CI") != "" {
 			t.Fatal(msg)
 		}

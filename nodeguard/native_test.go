@@ -4,6 +4,7 @@ package nodeguard_test
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -90,8 +91,8 @@ for (const [name, f] of Object.entries(cases)) {
 // runs), through ffi.dlopen and new ffi.DynamicLibrary alike.
 func TestFFI(t *testing.T) {
 	forEachNode(t, func(t *testing.T, n testNode) {
-		if n.Version.Major < 26 {
-			t.Skip("node:ffi is Node 26's")
+		if out, _ := exec.Command(n.Path, "-p", "require('module').isBuiltin('node:ffi')").Output(); string(out) != "true\n" {
+			t.Skipf("node %s has no node:ffi", n.Version)
 		}
 		dir := t.TempDir()
 		write(t, dir, map[string]string{"ffi.js": `const ffi = require('node:ffi');

@@ -173,3 +173,19 @@ func TestCheck(t *testing.T) {
 		}
 	}
 }
+
+func TestSupported(t *testing.T) {
+	for v, want := range map[string]bool{
+		"v20.20.2": false, "v22.15.0": false, "v22.22.2": false, "v22.22.3": true, "v22.23.5": true,
+		"v23.11.1": false, "v24.11.0": false, "v24.11.1": true, "v24.22.3": true,
+		"v25.9.0": false, "v26.0.0": true, "v26.12.1": true, "v27.0.0": false,
+	} {
+		parsed, err := ParseVersion(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := Supported(parsed); got != want {
+			t.Errorf("Supported(%s) = %v, want %v", v, got, want)
+		}
+	}
+}

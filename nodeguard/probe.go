@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -53,9 +54,44 @@ func sameFile(a, b string) bool {
 	return err == nil && os.SameFile(fa, fb)
 }
 
-// MinVersion is the oldest node intact node runs under a policy: the first
-// with module.registerHooks, the in-thread load hook everything rests on.
-var MinVersion = Version{22, 15, 0}
+// supportedReleases are the oldest release of each major that intact node
+// runs under a policy: those on which the tamper tests pass on every loader
+// path. module.registerHooks, the in-thread load hook everything rests on,
+// came in 22.15, but before 22.22.3 and 24.11.1 node hands CommonJS given
+// its checked source in the ESM chain to the ESM loader's emulation, which
+// breaks real apps (Express), and require(esm) compiles its source another
+// way. Odd majors are short-lived and untested, and a major not listed
+// here is refused until the tests have run on it.
+var supportedReleases = map[int]Version{
+	22: {22, 22, 3},
+	24: {24, 11, 1},
+	26: {26, 0, 0},
+}
+
+// Supported reports whether intact node runs node v under a policy.
+func Supported(v Version) bool {
+	oldest, ok := supportedReleases[v.Major]
+	return ok && !v.Less(oldest)
+}
+
+// supportedList describes supportedReleases for messages.
+func supportedList() string {
+	majors := make([]int, 0, len(supportedReleases))
+	for m := range supportedReleases {
+		majors = append(majors, m)
+	}
+	sort.Ints(majors)
+	parts := make([]string, len(majors))
+	for i, m := range majors {
+		v := supportedReleases[m]
+		if v.Minor == 0 && v.Patch == 0 {
+			parts[i] = fmt.Sprintf("%d", m)
+		} else {
+			parts[i] = fmt.Sprintf("%d (from %d.%d.%d)", m, v.Major, v.Minor, v.Patch)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
 
 // Version is a node release number.
 type Version struct{ Major, Minor, Patch int }
@@ -91,16 +127,16 @@ func ParseVersion(s string) (Version, error) {
 	return Version{n[0], n[1], n[2]}, nil
 }
 
-// A VersionError reports a node too old for intact node.
+// A VersionError reports a node intact node does not run under a policy.
 type VersionError struct {
 	Node    string
 	Version Version
 }
 
 func (e *VersionError) Error() string {
-	return fmt.Sprintf("%s is Node.js %s; under a code-integrity policy intact node needs Node.js %s or later "+
-		"(22.x from 22.15, 24, 26), whose module.registerHooks lets every module's source come from intact",
-		e.Node, e.Version, MinVersion)
+	return fmt.Sprintf("%s is Node.js %s; under a code-integrity policy intact node runs Node.js %s: "+
+		"releases whose module.registerHooks makes node compile the source intact checked, on every loader path",
+		e.Node, e.Version, supportedList())
 }
 
 // Probe is what intact node learns about a node binary by running it once.

@@ -18,6 +18,7 @@ const raceApp = `const fs = require('fs');
 const target = require('path').join(__dirname, process.env.VICTIM);
 const counts = { good: 0, refused: 0, missing: 0, other: 0 };
 globalThis.evilRuns = 0;
+fs.writeFileSync(process.env.STARTED, '');
 while (!fs.existsSync(process.env.STOP)) {
   delete require.cache[target];
   try {
@@ -81,15 +82,19 @@ func TestRenameRace(t *testing.T) {
 			if err := tc.swap(good, tmp, target); err != nil {
 				t.Fatal(err)
 			}
-			stop := filepath.Join(t.TempDir(), "stop")
+			stop, started := filepath.Join(t.TempDir(), "stop"), filepath.Join(t.TempDir(), "started")
 			swapped := make(chan int)
 			go func() {
-				// At least tc.swaps swaps, over at least two seconds so
-				// that node, which starts meanwhile, races many of them.
+				// At least tc.swaps swaps, and at least a second and a
+				// half of them while node's loop runs, however long node
+				// takes to start on a loaded machine.
 				i := 0
-				start := time.Now()
-				deadline := start.Add(2 * time.Minute)
-				for ; i < tc.swaps || time.Since(start) < 2*time.Second; i++ {
+				deadline := time.Now().Add(2 * time.Minute)
+				var racing time.Time
+				for ; i < tc.swaps || racing.IsZero() || time.Since(racing) < 1500*time.Millisecond; i++ {
+					if racing.IsZero() && fileExists(started) {
+						racing = time.Now()
+					}
 					src := good
 					if i%2 == 0 {
 						src = evil
@@ -106,7 +111,7 @@ func TestRenameRace(t *testing.T) {
 				swapped <- i
 			}()
 			args := append(append([]string{}, tc.flags...), "race.js")
-			res := s.run(t, n, "enforce", runOpts{env: []string{"STOP=" + stop, "VICTIM=" + tc.victim}}, args...)
+			res := s.run(t, n, "enforce", runOpts{env: []string{"STOP=" + stop, "STARTED=" + started, "VICTIM=" + tc.victim}}, args...)
 			swaps := <-swapped
 			var c raceCounts
 			if err := json.Unmarshal([]byte(strings.TrimSpace(res.Stdout)), &c); err != nil {

@@ -176,8 +176,8 @@ func Run(cfg Config) (Exit, error) {
 	return Exit{Code: ws.ExitStatus()}, nil
 }
 
-// supportedNode probes the node binary and refuses one older than
-// MinVersion.
+// supportedNode probes the node binary and refuses a release that is not
+// Supported.
 func supportedNode(node string) (*Probe, error) {
 	probe, err := ProbeNode(node)
 	if err != nil {
@@ -187,7 +187,7 @@ func supportedNode(node string) (*Probe, error) {
 	if err != nil {
 		return nil, err
 	}
-	if version.Less(MinVersion) {
+	if !Supported(version) {
 		return nil, &VersionError{Node: node, Version: version}
 	}
 	return probe, nil

@@ -26,7 +26,7 @@ func TestMain(m *testing.M) {
 // TestScripts runs the CLI scripts in testdata/script. Scripts may use
 // $VECTORS, the shared catalog vectors, $REPO, the repository's root,
 // $PKI, the TEST-ONLY certificates and keys in testdata/pki, $INTACT_NODE,
-// the newest stock Node.js >= 22.15 installed by scripts/install-node.sh,
+// the newest supported stock Node.js installed by scripts/install-node.sh,
 // and the conditions [osslsigncode], [node], [stocknode] and [root].
 func TestScripts(t *testing.T) {
 	testscript.Run(t, scriptParams(t, "testdata/script"))

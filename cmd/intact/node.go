@@ -17,7 +17,7 @@ func init() { register(newNodeCmd) }
 func newNodeCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "node [--policy FILE]... [--catalog FILE]... [--node PATH] [NODE OPTIONS] SCRIPT [ARGS...]",
-		Short: "Run stock Node.js (>= 22.15) with every file it compiles checked by the policy",
+		Short: "Run stock Node.js (22.22.3+, 24.11.1+, 26) with every file it compiles checked by the policy",
 		Long: `Run the real node under the policy in force: the system policy, --policy and
 --catalog (given before any node option) and INTACT_POLICY/INTACT_CATALOGS,
 as for intact run. Node compiles only bytes intact read and checked; node

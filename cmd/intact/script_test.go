@@ -25,7 +25,7 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 		t.Fatal(err)
 	}
 	if stockNode == "" && os.Getenv("CI") != "" {
-		t.Fatal("no Node.js >= 22.15 installed for the intact node scripts: run scripts/install-node.sh")
+		t.Fatal("no supported Node.js installed for the intact node scripts: run scripts/install-node.sh")
 	}
 	repo, err := filepath.Abs("../..")
 	if err != nil {
@@ -66,7 +66,7 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 	}
 }
 
-// newestStockNode returns the newest node >= 22.15 that
+// newestStockNode returns the newest supported node that
 // scripts/install-node.sh installed, or "" when there is none.
 func newestStockNode() (string, error) {
 	paths, err := nodecache.Binaries()
@@ -77,7 +77,7 @@ func newestStockNode() (string, error) {
 	var bestVersion nodeguard.Version
 	for _, p := range paths {
 		v, err := nodeguard.ParseVersion(filepath.Base(filepath.Dir(filepath.Dir(p))))
-		if err != nil || v.Less(nodeguard.MinVersion) || (best != "" && v.Less(bestVersion)) {
+		if err != nil || !nodeguard.Supported(v) || (best != "" && v.Less(bestVersion)) {
 			continue
 		}
 		best, bestVersion = p, v
