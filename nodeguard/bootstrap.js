@@ -521,7 +521,7 @@ if (config.dynamicDisabled) {
     const expected = MapGet(served, filename);
     // Node runs -e code and code on standard input (approved by the broker
     // before node started) inside a fixed wrapper it compiles this way.
-    if ((expected === undefined || expected !== content) && !calledFrom('(node:internal/process/execution:')) {
+    if ((expected === undefined || expected !== content) && callerFileName() !== 'node:internal/process/execution') {
       refuseDynamic('module._compile of ' + filename);
     }
     MapDelete(served, filename);
@@ -594,25 +594,41 @@ define(workerThreads, 'Worker', class Worker extends WorkerCtor {
   }
 });
 
-// calledFrom reports whether the caller of the function that calls it is
-// node's own code at location. No application file can claim such a name
-// while eval and vm are refused.
-function calledFrom(location) {
+// callerFileName returns the file name V8 records for the code that called
+// the bootstrap function calling it, or '' when there is none. It decides
+// by V8's structured call sites, never by the text of a stack: a folder can
+// be named "(node:internal/process/execution:", and a source map (with
+// --enable-source-maps or process.setSourceMapsEnabled) rewrites the text
+// of a frame. Source maps are applied only by node's own stack formatting;
+// the call sites a prepareStackTrace set here receives are V8's own. The
+// CallSite methods are the ones captured below, before any application
+// code could patch CallSite.prototype.
+function captureCallSites(limit, below) {
   const holder = {};
   const saved = ErrorCtor.prepareStackTrace;
   const savedLimit = ErrorCtor.stackTraceLimit;
-  ErrorCtor.prepareStackTrace = undefined;
-  ErrorCtor.stackTraceLimit = 8;
-  ErrorCaptureStackTrace(holder, calledFrom);
-  const stack = '' + holder.stack;
-  ErrorCtor.prepareStackTrace = saved;
-  ErrorCtor.stackTraceLimit = savedLimit;
-  // The first frame that is not the bootstrap's own is the caller.
-  const lines = StringSplit(stack, '\n');
-  for (let i = 1; i < lines.length; i++) {
-    if (!StringIncludes(lines[i], '(intact:node-bootstrap:')) return StringIncludes(lines[i], location);
+  ErrorCtor.prepareStackTrace = (_, callSites) => callSites;
+  ErrorCtor.stackTraceLimit = limit;
+  try {
+    ErrorCaptureStackTrace(holder, below);
+    return holder.stack;
+  } finally {
+    ErrorCtor.prepareStackTrace = saved;
+    ErrorCtor.stackTraceLimit = savedLimit;
   }
-  return false;
+}
+const callSiteProto = ObjectGetPrototypeOf(captureCallSites(1, captureCallSites)[0]);
+const CallSiteGetFileName = uncurry(callSiteProto.getFileName);
+
+function callerFileName() {
+  const sites = captureCallSites(8, callerFileName);
+  if (!ArrayIsArray(sites)) return '';
+  // The first frame that is not the bootstrap's own is the caller.
+  for (let i = 0; i < sites.length; i++) {
+    const name = CallSiteGetFileName(sites[i]);
+    if (name !== bootstrapURL) return typeof name === 'string' ? name : '';
+  }
+  return '';
 }
 
 // WebAssembly compiled from bytes the broker did not serve is code made at
@@ -621,7 +637,9 @@ function calledFrom(location) {
 function wasmGuard(what, bytes) {
   if (!config.dynamicDisabled) return;
   if (ArrayBufferIsView(bytes) && WeakSetHas(servedWasm, bytes)) return;
-  if (calledFrom('(node:internal/deps/')) return;
+  // Node's own modules are named by their id, which no file, and no
+  // module the loader gives a path or a file: URL, can have.
+  if (StringStartsWith(callerFileName(), 'node:internal/deps/')) return;
   refuseDynamic(what);
 }
 

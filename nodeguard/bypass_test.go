@@ -259,3 +259,67 @@ func control(t testing.TB, n testNode, canaryDir, script string, env ...string) 
 	}
 	return left
 }
+
+// spoofCalls are a signed file's attempts to pass for node's own code:
+// compiling another source through Module.prototype._compile (allowed for
+// node:internal/process/execution) and WebAssembly from the file's bytes
+// (allowed for node:internal/deps/...).
+const spoofCalls = `const Module = require('module');
+const path = require('path');
+function attempt(name, f) { try { console.log(name, 'ran', f()); } catch (e) { console.log(name, e.code || e.message); } }
+attempt('_compile', () => { const m = new Module('x'); m._compile(` + "`" + `require('fs').writeFileSync(require('path').join(process.env.CANARY_DIR, 'compiled'), 'ran'); module.exports = 1;` + "`" + `, __filename + '.other'); return m.exports; });
+attempt('WebAssembly.Module', () => new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])) && 1);
+`
+
+// sourceMapTo is a source map that names source as the origin of every
+// line of the file it maps.
+func sourceMapTo(source string) string {
+	return `{"version":3,"sources":["` + source + `"],"names":[],"mappings":"AAAA` + strings.Repeat(";AACA", 20) + `"}`
+}
+
+// TestCallerSpoofing: under DisableDynamicCode, what node's own code may
+// compile is decided by V8's call sites, not by the text of a stack frame.
+// A signed file in a folder named like node's internals, or one whose
+// source map names node's internals (with --enable-source-maps), may not
+// compile another source or WebAssembly from its own bytes.
+func TestCallerSpoofing(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"(node:internal/process/execution:/spoof.js": spoofCalls,
+		"(node:internal/deps/undici/spoof.js":        spoofCalls,
+		"mapexec.js":                                 spoofCalls + "//# sourceMappingURL=mapexec.js.map\n",
+		"mapexec.js.map":                             sourceMapTo("node:internal/process/execution"),
+		"mapdeps.js":                                 spoofCalls + "//# sourceMappingURL=mapdeps.js.map\n",
+		"mapdeps.js.map":                             sourceMapTo("node:internal/deps/undici"),
+		"setmaps.js":                                 "process.setSourceMapsEnabled(true);\nrequire('./mapexec.js');\nrequire('./mapdeps.js');\n",
+	})
+	s := sign(t, dir)
+	want := "_compile ERR_CODE_INTEGRITY_BLOCKED\nWebAssembly.Module ERR_CODE_INTEGRITY_BLOCKED\n"
+	forEachNode(t, func(t *testing.T, n testNode) {
+		for _, args := range [][]string{
+			{"(node:internal/process/execution:/spoof.js"},
+			{"(node:internal/deps/undici/spoof.js"},
+			{"--enable-source-maps", "mapexec.js"},
+			{"--enable-source-maps", "mapdeps.js"},
+			{"setmaps.js"},
+		} {
+			canaryDir := t.TempDir()
+			res := s.run(t, n, "dynamic", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, args...)
+			w := want
+			if args[0] == "setmaps.js" {
+				w = want + want
+			}
+			if res.Stdout != w {
+				t.Errorf("%q: stdout:\n%s\nwant:\n%s\nstderr:\n%s", args, res.Stdout, w, res.Stderr)
+			}
+			if c := canaries(t, canaryDir); len(c) > 0 {
+				t.Errorf("%q: code compiled by a spoofed caller ran: %v", args, c)
+			}
+		}
+		// node's own caller still may: -p code, approved before node
+		// started, is compiled through _compile by node:internal/process/execution.
+		if res := s.run(t, n, "dynamic", runOpts{}, "-p", "6*7"); res.Err != nil || res.Stdout != "42\n" {
+			t.Errorf("-p under DisableDynamicCode: %v %q\n%s", res.Err, res.Stdout, res.Stderr)
+		}
+	})
+}
