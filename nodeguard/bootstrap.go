@@ -41,9 +41,15 @@ type bootstrapConfig struct {
 	Requires []string `json:"requires"`
 	// Version is the node version the broker probed; the bootstrap fails
 	// closed on any other.
-	Version             string `json:"version"`
-	InteractiveDisabled bool   `json:"interactiveDisabled"`
-	DynamicDisabled     bool   `json:"dynamicDisabled"`
+	// WorkerOptions are the node options a worker's execArgv may carry,
+	// by canonical name, each with whether it takes a value: the
+	// command line's allow-list, less what a worker must not get.
+	// ShortOptions maps node's one-letter options to their long names.
+	WorkerOptions       map[string]bool   `json:"workerOptions"`
+	ShortOptions        map[string]string `json:"shortOptions"`
+	Version             string            `json:"version"`
+	InteractiveDisabled bool              `json:"interactiveDisabled"`
+	DynamicDisabled     bool              `json:"dynamicDisabled"`
 }
 
 // bootstrapURL returns the bootstrap with cfg built in, as the data: URL
@@ -54,6 +60,12 @@ func bootstrapURL(cfg bootstrapConfig) (string, error) {
 	}
 	if cfg.Requires == nil {
 		cfg.Requires = []string{}
+	}
+	if cfg.WorkerOptions == nil {
+		cfg.WorkerOptions = workerOptions(cfg.DynamicDisabled)
+	}
+	if cfg.ShortOptions == nil {
+		cfg.ShortOptions = shortOptions
 	}
 	js, err := json.Marshal(cfg)
 	if err != nil {

@@ -21,6 +21,7 @@ const uncurry = Function.prototype.bind.bind(Function.prototype.call);
 const ObjectDefineProperty = Object.defineProperty;
 const ObjectFreeze = Object.freeze;
 const ObjectGetPrototypeOf = Object.getPrototypeOf;
+const ObjectHasOwn = Object.hasOwn;
 const ReflectApply = Reflect.apply;
 const ReflectConstruct = Reflect.construct;
 const ErrorCtor = Error;
@@ -34,6 +35,8 @@ const StringEndsWith = uncurry(String.prototype.endsWith);
 const StringIncludes = uncurry(String.prototype.includes);
 const StringSlice = uncurry(String.prototype.slice);
 const StringSplit = uncurry(String.prototype.split);
+const StringIndexOf = uncurry(String.prototype.indexOf);
+const StringReplaceAll = uncurry(String.prototype.replaceAll);
 const ArrayIncludes = uncurry(Array.prototype.includes);
 const ArrayIsArray = Array.isArray;
 const ArraySlice = uncurry(Array.prototype.slice);
@@ -556,20 +559,41 @@ if (typeof module.register === 'function') {
   });
 }
 
+// workerOptionName is the canonical name of one execArgv entry, as node
+// reads it: "_" and "-" are the same after the leading dashes, a value may
+// follow "=", and one-letter options have long names.
+function workerOptionName(arg) {
+  let name = arg;
+  const eq = StringIndexOf(arg, '=');
+  if (StringStartsWith(arg, '--') && eq > 0) name = StringSlice(arg, 0, eq);
+  if (StringStartsWith(name, '--')) return { name: '--' + StringReplaceAll(StringSlice(name, 2), '_', '-'), hasValue: eq > 0 };
+  if (ObjectHasOwn(config.shortOptions, name)) return { name: config.shortOptions[name], hasValue: false };
+  return { name, hasValue: false };
+}
+
+// workerExecArgv is a worker's execArgv: this bootstrap first, then the
+// given options, each of which must be on the broker's allow-list for
+// workers (config.workerOptions, from the same table as the command line's).
+// The user's --require modules are dropped: the bootstrap requires them.
 function workerExecArgv(given) {
   const out = ['--import', bootstrapURL];
   const argv = ArrayIsArray(given) ? given : [];
   for (let i = 0; i < argv.length; i++) {
     const a = '' + argv[i];
-    if ((a === '-r' || a === '--require') && ArrayIncludes(config.requires, '' + argv[i + 1])) { i++; continue; }
-    if (StringStartsWith(a, '--require=') && ArrayIncludes(config.requires, StringSlice(a, 10))) continue;
-    if (a === '-r' || a === '--require' || a === '--import' || a === '--loader' || a === '--experimental-loader' ||
-        StringStartsWith(a, '--require=') || StringStartsWith(a, '--import=') || StringStartsWith(a, '--loader=') ||
-        StringStartsWith(a, '--experimental-loader=') || StringStartsWith(a, '--inspect')) {
+    const { name, hasValue } = workerOptionName(a);
+    if (name === '--require') {
+      const value = hasValue ? StringSlice(a, StringIndexOf(a, '=') + 1) : '' + argv[i + 1];
+      if (ArrayIncludes(config.requires, value)) {
+        if (!hasValue) i++;
+        continue;
+      }
+    }
+    if (!ObjectHasOwn(config.workerOptions, name)) {
       throw codeError('ERR_CODE_INTEGRITY_BLOCKED', 'intact node: a worker\'s execArgv may not carry ' + a +
-        ': give preloads to intact node itself');
+        ': it is not on intact node\'s allow-list of node options (preloads go to intact node itself)');
     }
     ArrayPush(out, a);
+    if (config.workerOptions[name] && !hasValue && i + 1 < argv.length) ArrayPush(out, '' + argv[++i]);
   }
   return out;
 }
@@ -587,9 +611,11 @@ define(workerThreads, 'Worker', class Worker extends WorkerCtor {
     // bootstrap among them. With one, the bootstrap goes first; the user's
     // --require modules are required by the bootstrap in the worker, and
     // any other preload or the inspector would run unchecked.
-    if (opts.execArgv !== undefined) {
-      ObjectDefineProperty(opts, 'execArgv', { value: workerExecArgv(opts.execArgv), enumerable: true, writable: true, configurable: true });
-    }
+    // Without an own execArgv, node would read one inherited from
+    // Object.prototype: make it own, undefined (inherit node's options).
+    const execArgv = ObjectHasOwn(opts, 'execArgv') ? opts.execArgv : undefined;
+    ObjectDefineProperty(opts, 'execArgv', { value: execArgv === undefined ? undefined : workerExecArgv(execArgv),
+      enumerable: true, writable: true, configurable: true });
     super(filename, opts);
   }
 });

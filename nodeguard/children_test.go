@@ -90,3 +90,63 @@ func TestChildren(t *testing.T) {
 		}
 	})
 }
+
+// TestWorkerExecArgv: a worker's execArgv is judged by the same allow-list
+// as the command line, by canonical names ("_" for "-"), and an execArgv
+// inherited from a polluted Object.prototype is not read. An unsigned
+// loader given to a worker never runs.
+func TestWorkerExecArgv(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"main.js": `const { Worker } = require('worker_threads');
+const path = require('path');
+const loader = path.join(process.env.CANARY_DIR, '..', 'loader.mjs');
+const cases = [
+  ['underscore=', ['--experimental_loader=' + loader]],
+  ['underscore', ['--experimental_loader', loader]],
+  ['--loader', ['--loader=' + loader]],
+  ['--import_', ['--import', loader]],
+  ['-r', ['-r', loader]],
+  ['inspect_brk', ['--inspect_brk']],
+  ['allowed', ['--no_warnings', '-C', 'dev']],
+];
+let next = 0;
+function run() {
+  if (next === cases.length) return polluted();
+  const [name, execArgv] = cases[next++];
+  try {
+    const w = new Worker(path.join(__dirname, 'worker.js'), { execArgv });
+    w.on('message', (m) => { console.log(name, m); });
+    w.on('error', (e) => { console.log(name, e.code); });
+    w.on('exit', run);
+  } catch (e) { console.log(name, e.code); run(); }
+}
+function polluted() {
+  Object.prototype.execArgv = ['--experimental_loader=' + loader];
+  const w = new Worker(path.join(__dirname, 'worker.js'));
+  w.on('message', (m) => console.log('polluted', m));
+  w.on('error', (e) => console.log('polluted', e.code));
+}
+run();
+`,
+		"worker.js": "require('worker_threads').parentPort.postMessage('worker ran');\n",
+	})
+	s := sign(t, dir)
+	want := "underscore= ERR_CODE_INTEGRITY_BLOCKED\nunderscore ERR_CODE_INTEGRITY_BLOCKED\n--loader ERR_CODE_INTEGRITY_BLOCKED\n" +
+		"--import_ ERR_CODE_INTEGRITY_BLOCKED\n-r ERR_CODE_INTEGRITY_BLOCKED\ninspect_brk ERR_CODE_INTEGRITY_BLOCKED\n" +
+		"allowed worker ran\npolluted worker ran\n"
+	forEachNode(t, func(t *testing.T, n testNode) {
+		base := t.TempDir()
+		canaryDir := filepath.Join(base, "canaries")
+		os.Mkdir(canaryDir, 0o755)
+		write(t, base, map[string]string{"loader.mjs": canaryESM("loader") +
+			"export async function load(u, c, next) { return next(u, c); }\n"})
+		res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, "main.js")
+		if res.Stdout != want {
+			t.Errorf("exit %+v\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", res.Exit, res.Stdout, want, res.Stderr)
+		}
+		if c := canaries(t, canaryDir); len(c) > 0 {
+			t.Errorf("an unsigned loader given to a worker ran: %v", c)
+		}
+	})
+}

@@ -101,13 +101,15 @@ var options = map[string]option{
 	"--report-compact":                   {kind: allowed},
 	"--report-exclude-network":           {kind: allowed},
 	// Memory and engine limits.
-	"--max-old-space-size":                    {kind: allowed, value: true},
-	"--max-semi-space-size":                   {kind: allowed, value: true},
-	"--stack-size":                            {kind: allowed, value: true},
-	"--expose-gc":                             {kind: allowed},
-	"--jitless":                               {kind: allowed},
-	"--zero-fill-buffers":                     {kind: allowed},
-	"--frozen-intrinsics":                     {kind: allowed},
+	"--max-old-space-size":  {kind: allowed, value: true},
+	"--max-semi-space-size": {kind: allowed, value: true},
+	"--stack-size":          {kind: allowed, value: true},
+	"--expose-gc":           {kind: allowed},
+	"--jitless":             {kind: allowed},
+	"--zero-fill-buffers":   {kind: allowed},
+	// The bootstrap must define process.execPath, process.dlopen and
+	// the guarded built-ins; with frozen intrinsics it would throw.
+	"--frozen-intrinsics":                     {kind: refused, reason: "intact node's bootstrap must guard built-ins that frozen intrinsics make read-only"},
 	"--secure-heap":                           {kind: allowed, value: true},
 	"--secure-heap-min":                       {kind: allowed, value: true},
 	"--disallow-code-generation-from-strings": {kind: allowed},
@@ -231,6 +233,21 @@ var shortOptions = map[string]string{
 	"-c": "--check",
 	"-v": "--version",
 	"-h": "--help",
+}
+
+// workerOptions returns the options a worker's execArgv may carry, with
+// whether each takes a value: those node may be given on the command line
+// without running code of their own (preloads, loaders, the inspector, -e
+// and the refused side doors are not among them), and those allowed only
+// while dynamic code is, when it is.
+func workerOptions(dynamicDisabled bool) map[string]bool {
+	out := make(map[string]bool)
+	for name, opt := range options {
+		if opt.kind == allowed || (opt.kind == dynamicOnly && !dynamicDisabled) {
+			out[name] = opt.value
+		}
+	}
+	return out
 }
 
 // canonicalName folds an option's name as node does: "_" and "-" are the

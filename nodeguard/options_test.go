@@ -80,11 +80,51 @@ func TestFilterEnv(t *testing.T) {
 	}
 
 	for _, opts := range []string{"--require ./pre.js", "-r x", "--import=./x.mjs", "--loader x", "--inspect",
-		"--experimental-loader=x", "--openssl-config=x", "--snapshot-blob x", "--env-file=.env", "-e 1", "--unknown"} {
+		"--experimental-loader=x", "--openssl-config=x", "--snapshot-blob x", "--env-file=.env", "-e 1", "--unknown",
+		// node reads "_" as "-" after the leading dashes.
+		"--experimental_loader=x", "--experimental_loader x", "--env_file=.env", "--openssl_config=x", "--inspect_brk"} {
 		_, err := FilterEnv([]string{"NODE_OPTIONS=" + opts})
 		var ferr *FlagError
 		if !errors.As(err, &ferr) || ferr.Source != "NODE_OPTIONS" {
 			t.Errorf("NODE_OPTIONS=%s: got %v, want a FlagError", opts, err)
+		}
+	}
+}
+
+// TestUnderscoreSpellings: the command line's options are judged by their
+// canonical names, as node reads them.
+func TestUnderscoreSpellings(t *testing.T) {
+	for _, args := range [][]string{
+		{"--experimental_loader=/tmp/evil/loader.mjs", "app.js"},
+		{"--experimental_loader", "/tmp/evil/loader.mjs", "app.js"},
+		{"--snapshot_blob", "x", "app.js"},
+		{"--expose_internals", "app.js"},
+	} {
+		var ferr *FlagError
+		if _, err := ParseArgs(args); !errors.As(err, &ferr) {
+			t.Errorf("%q: got %v, want a FlagError", args, err)
+		}
+	}
+	inv, err := ParseArgs([]string{"--inspect_brk", "app.js"})
+	if err != nil || !inv.Inspector {
+		t.Errorf("--inspect_brk: got %+v, %v; want the inspector", inv, err)
+	}
+}
+
+func TestWorkerOptions(t *testing.T) {
+	for _, dynamicDisabled := range []bool{false, true} {
+		w := workerOptions(dynamicDisabled)
+		for _, refused := range []string{"--require", "--import", "--loader", "--experimental-loader", "--inspect", "--inspect-brk",
+			"--eval", "--expose-internals", "--allow-natives-syntax", "--env-file", "--frozen-intrinsics"} {
+			if _, ok := w[refused]; ok {
+				t.Errorf("dynamic disabled %v: a worker may carry %s", dynamicDisabled, refused)
+			}
+		}
+		if takesValue, ok := w["--conditions"]; !ok || !takesValue {
+			t.Errorf("dynamic disabled %v: --conditions: got %v %v", dynamicDisabled, takesValue, ok)
+		}
+		if _, ok := w["--experimental-vm-modules"]; ok == dynamicDisabled {
+			t.Errorf("dynamic disabled %v: --experimental-vm-modules allowed %v", dynamicDisabled, ok)
 		}
 	}
 }
