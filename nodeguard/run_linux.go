@@ -98,7 +98,7 @@ func Run(cfg Config) (Exit, error) {
 		return Exit{}, err
 	}
 	defer ch.closeNodeEnds()
-	extra, fds := childFiles(nodeEnv, ch.nodeReq, ch.nodeResp)
+	nodeEnv, extra, fds := childFiles(nodeEnv, ch.nodeReq, ch.nodeResp)
 	boot, err := bootstrapURL(bootstrapConfig{
 		FDs:                 fds,
 		ChannelDir:          channelDir,
@@ -332,20 +332,47 @@ func envList(env []string, name string) []string {
 	return nil
 }
 
+// inheritedIPCFD is the descriptor of fork()'s IPC channel that a node
+// parent handed this process (NODE_CHANNEL_FD), or -1. It is judged once,
+// before this process opens anything of its own, so that the number can
+// only name a descriptor it inherited; and it must be a socket, as node's
+// channel is. Any other NODE_CHANNEL_FD would hand node one of the
+// broker's own descriptors.
+var inheritedIPCFD = func() int {
+	n, err := strconv.Atoi(os.Getenv(envChannelFD))
+	if err != nil || n < 3 {
+		return -1
+	}
+	var st unix.Stat_t
+	if unix.Fstat(n, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFSOCK {
+		return -1
+	}
+	return n
+}()
+
+// envChannelFD names fork()'s IPC descriptor in node's environment.
+const envChannelFD = "NODE_CHANNEL_FD"
+
 // childFiles lays out node's descriptors beyond stdio: the channel's two
-// pipes, and NODE_CHANNEL_FD at its own number when this process was
-// forked by a node parent, so fork()'s IPC keeps working through the shim.
-// It returns the ExtraFiles and the channel's descriptor numbers in node.
-func childFiles(env []string, req, resp *os.File) ([]*os.File, [2]int) {
+// pipes, and NODE_CHANNEL_FD at its own number when this process inherited
+// that socket from a node parent (inheritedIPCFD), so fork()'s IPC keeps
+// working through the shim. Any other NODE_CHANNEL_FD is dropped from env.
+// It returns node's environment, the ExtraFiles and the channel's
+// descriptor numbers in node.
+func childFiles(env []string, req, resp *os.File) ([]string, []*os.File, [2]int) {
 	var extra []*os.File
 	ipc := -1
-	for _, kv := range env {
-		if v, ok := strings.CutPrefix(kv, "NODE_CHANNEL_FD="); ok {
-			if n, err := strconv.Atoi(v); err == nil && n >= 3 && n < 1024 {
-				ipc = n
-			}
+	env = slices.DeleteFunc(slices.Clone(env), func(kv string) bool {
+		v, ok := strings.CutPrefix(kv, envChannelFD+"=")
+		if !ok {
+			return false
 		}
-	}
+		if n, err := strconv.Atoi(v); err == nil && n == inheritedIPCFD {
+			ipc = n
+			return false
+		}
+		return true
+	})
 	place := func(fd int, f *os.File) {
 		for len(extra) <= fd-3 {
 			extra = append(extra, nil)
@@ -365,7 +392,7 @@ func childFiles(env []string, req, resp *os.File) ([]*os.File, [2]int) {
 		place(next, f)
 		next++
 	}
-	return extra, fds
+	return env, extra, fds
 }
 
 // Raise ends this process with sig, as node was ended: the default action
