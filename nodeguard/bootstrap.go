@@ -29,9 +29,9 @@ type bootstrapConfig struct {
 	// FDs are the main thread's channel: node's ends of the request and
 	// reply pipes.
 	FDs [2]int `json:"fds"`
-	// ChannelDir is the broker's private folder, where the FIFO pairs of
-	// other threads are made.
-	ChannelDir string `json:"channelDir"`
+	// BrokerPID is the broker's process id: other threads open their
+	// channels as /proc/<BrokerPID>/fd/<n>.
+	BrokerPID int `json:"brokerPID"`
 	// Shim is process.execPath: the executable that runs node children
 	// through intact node.
 	Shim string `json:"shim"`

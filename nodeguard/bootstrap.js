@@ -36,6 +36,8 @@ const StringIncludes = uncurry(String.prototype.includes);
 const StringSlice = uncurry(String.prototype.slice);
 const StringSplit = uncurry(String.prototype.split);
 const StringIndexOf = uncurry(String.prototype.indexOf);
+const StringLastIndexOf = uncurry(String.prototype.lastIndexOf);
+const StringToLowerCase = uncurry(String.prototype.toLowerCase);
 const StringReplaceAll = uncurry(String.prototype.replaceAll);
 const ArrayIncludes = uncurry(Array.prototype.includes);
 const ArrayIsArray = Array.isArray;
@@ -57,6 +59,9 @@ const ArrayBufferIsView = ArrayBuffer.isView;
 const fsReadSync = fs.readSync;
 const fsWriteSync = fs.writeSync;
 const fsOpenSync = fs.openSync;
+const fsReaddirSync = fs.readdirSync;
+const fsReadlinkSync = fs.readlinkSync;
+const fsReadFileSync = fs.readFileSync;
 const O_RDONLY = fs.constants.O_RDONLY;
 const O_WRONLY = fs.constants.O_WRONLY;
 const fileURLToPath = url.fileURLToPath;
@@ -152,9 +157,11 @@ function call(op, payload) {
 }
 
 // openChannel gives this thread its channel. The main thread has the
-// inherited pipes; another thread asks the broker, with one frame shorter
+// inherited pipes. Another thread asks the broker, with one frame shorter
 // than PIPE_BUF on the shared request pipe (so it cannot interleave with the
-// main thread's frames), for a FIFO pair in the broker's private folder.
+// main thread's frames), for a pair of pipes. It opens their ends as
+// /proc/<broker>/fd/<n>, which nobody can replace, finding the numbers in
+// the sealed memfd the broker names after this thread's id.
 function openChannel() {
   if (isMainThread) {
     channel = config.fds;
@@ -163,24 +170,28 @@ function openChannel() {
   const id = NumberToString(process.pid, 10) + '-' + NumberToString(threadId, 10) + '-' +
     StringSlice(NumberToString(MathRandom(), 36), 2);
   writeAll(config.fds[0], frame(OP.channel, id));
-  const base = config.channelDir + '/' + id;
-  // O_WRONLY/O_RDONLY without O_CREAT: until the broker has made the FIFO,
-  // the open fails with ENOENT instead of creating a regular file.
-  const req = openWhenThere(base + '.req', O_WRONLY);
-  const resp = openWhenThere(base + '.resp', O_RDONLY);
-  channel = [req, resp];
-}
-
-function openWhenThere(path, flags) {
+  const fdDir = '/proc/' + NumberToString(config.brokerPID, 10) + '/fd/';
+  const rendezvous = '/memfd:intact-node-channel:' + id + ' (deleted)';
   const pause = new Int32ArrayCtor(new SharedArrayBufferCtor(4));
   for (let i = 0; ; i++) {
-    try {
-      return fsOpenSync(path, flags);
-    } catch (err) {
-      if (err.code !== 'ENOENT' || i >= 5000) throw err;
-      AtomicsWait(pause, 0, 0, 1);
+    const names = fsReaddirSync(fdDir);
+    for (let k = 0; k < names.length; k++) {
+      let target;
+      try { target = fsReadlinkSync(fdDir + names[k]); } catch { continue; }
+      if (target !== rendezvous) continue;
+      const fds = StringSplit(BufferUtf8SliceAll(fsReadFileSync(fdDir + names[k])), ' ');
+      // The request end first: the broker forgets the pair once a
+      // request arrives, and by then both are open.
+      channel = [fsOpenSync(fdDir + fds[0], O_WRONLY), fsOpenSync(fdDir + fds[1], O_RDONLY)];
+      return;
     }
+    if (i >= 5000) throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: the broker made no channel for this thread');
+    AtomicsWait(pause, 0, 0, 1);
   }
+}
+
+function BufferUtf8SliceAll(buf) {
+  return BufferUtf8Slice(buf, 0, TypedArrayLength(buf));
 }
 
 const OP = ObjectFreeze({
@@ -424,8 +435,18 @@ function guardSqlite() {
   const loadExtension = proto?.loadExtension;
   if (typeof loadExtension !== 'function') return;
   define(proto, 'loadExtension', function (path, entryPoint) {
-    const load = (file) => withSealed(file, (sealed) => ReflectApply(loadExtension, this,
-      entryPoint === undefined ? [sealed] : [sealed, entryPoint]));
+    const load = (file) => withSealed(file, (sealed) => {
+      if (entryPoint !== undefined) return ReflectApply(loadExtension, this, [sealed, entryPoint]);
+      // The sealed copy's path (/proc/<broker>/fd/<n>) does not keep the
+      // file's name, from which SQLite derives the entry point it tries
+      // after sqlite3_extension_init: try both, as SQLite would.
+      try {
+        return ReflectApply(loadExtension, this, [sealed]);
+      } catch (err) {
+        if (err === null || typeof err !== 'object' || err.code !== 'ERR_LOAD_SQLITE_EXTENSION') throw err;
+        return ReflectApply(loadExtension, this, [sealed, sqliteEntryPoint('' + file)]);
+      }
+    });
     try {
       return load(path);
     } catch (err) {
@@ -434,6 +455,20 @@ function guardSqlite() {
       return load('' + path + '.so');
     }
   });
+}
+
+// sqliteEntryPoint is the entry point SQLite derives from a library's file
+// name: "sqlite3_", the letters of the base name up to its first dot,
+// lower-cased, without a leading "lib", then "_init".
+function sqliteEntryPoint(file) {
+  let base = StringSlice(file, StringLastIndexOf(file, '/') + 1);
+  if (StringToLowerCase(StringSlice(base, 0, 3)) === 'lib') base = StringSlice(base, 3);
+  let name = '';
+  for (let i = 0; i < base.length && base[i] !== '.'; i++) {
+    const c = base[i];
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) name += StringToLowerCase(c);
+  }
+  return 'sqlite3_' + name + '_init';
 }
 
 // V8 flags set at run time reach new isolates (workers) and the engine's

@@ -54,27 +54,46 @@ type refusalBody struct {
 
 // broker serves node's threads with one policy.
 type broker struct {
-	policy     *intact.Policy
-	channelDir string
+	policy *intact.Policy
 
 	mu     sync.Mutex
 	addons map[string]*os.File // sealed copies handed out, by the path node was given
-	// pending are the FIFO pairs made for threads that have not opened
-	// both ends yet, by base path.
-	pending map[string]bool
+	// pending are the channels made for threads that have not sent their
+	// first request yet, by thread id.
+	pending map[string]*threadChannel
+}
+
+// threadChannel is a worker thread's channel while the thread connects:
+// the thread's ends of two pipes, which it opens as /proc/<broker>/fd/<n>,
+// and the sealed memfd that tells it their numbers.
+type threadChannel struct {
+	nodeReq, nodeResp, rendezvous *os.File
+}
+
+func (c *threadChannel) close() {
+	c.nodeReq.Close()
+	c.nodeResp.Close()
+	c.rendezvous.Close()
 }
 
 // serve answers one thread's requests until the thread or node closes its
 // end. It runs on a locked OS thread with blocking descriptors: a blocked
 // read parks that thread in the kernel, and the wake-up goes straight to it
 // rather than through Go's netpoller.
-func (b *broker) serve(req, resp *os.File) {
+//
+// connected, when not nil, runs once the first request has arrived: the
+// thread then holds both its ends.
+func (b *broker) serve(req, resp *os.File, connected func()) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	defer req.Close()
 	defer resp.Close()
 	for {
 		op, payload, err := readRequest(req)
+		if connected != nil {
+			connected()
+			connected = nil
+		}
 		if err != nil {
 			return // EOF: the thread or node is gone; or a malformed frame
 		}
@@ -192,88 +211,72 @@ func mustJSON(v any) []byte {
 	return data
 }
 
-// openThreadChannel makes the FIFO pair of another thread and serves it.
-// The thread opens them without O_CREAT, retrying until they exist; both
-// are unlinked once both ends are open, so nobody else can join.
+// openThreadChannel makes the channel of another thread and serves it. The
+// channel is two pipes; the thread opens its ends as
+// /proc/<broker>/fd/<n>, which nobody can replace (unlike a FIFO in a
+// folder, which whoever can write the folder can). It finds their numbers
+// in a sealed memfd named after its id, among this process's descriptors.
+// Once the thread's first request arrives, it holds both ends, and the
+// broker closes its copies of them.
 func (b *broker) openThreadChannel(id string) {
 	if !validThreadID(id) {
 		return
 	}
-	base := filepath.Join(b.channelDir, id)
-	reqPath, respPath := base+".req", base+".resp"
-	// The response FIFO first: the thread opens the request FIFO first
-	// and only then looks for the response one.
-	if err := unix.Mkfifo(respPath, 0o600); err != nil {
+	var req, resp [2]int
+	if unix.Pipe2(req[:], unix.O_CLOEXEC) != nil {
 		return
 	}
-	if err := unix.Mkfifo(reqPath, 0o600); err != nil {
-		os.Remove(respPath)
+	if unix.Pipe2(resp[:], unix.O_CLOEXEC) != nil {
+		unix.Close(req[0])
+		unix.Close(req[1])
+		return
+	}
+	c := &threadChannel{nodeReq: os.NewFile(uintptr(req[1]), "thread-requests"), nodeResp: os.NewFile(uintptr(resp[0]), "thread-replies")}
+	brokerReq, brokerResp := os.NewFile(uintptr(req[0]), "intact-thread-requests"), os.NewFile(uintptr(resp[1]), "intact-thread-replies")
+	var err error
+	c.rendezvous, err = sealedFile(threadChannelName(id), []byte(fmt.Sprintf("%d %d", req[1], resp[0])))
+	if err != nil {
+		c.nodeReq.Close()
+		c.nodeResp.Close()
+		brokerReq.Close()
+		brokerResp.Close()
 		return
 	}
 	b.mu.Lock()
 	if b.pending == nil {
-		b.pending = make(map[string]bool)
+		b.pending = make(map[string]*threadChannel)
 	}
-	b.pending[base] = true
+	if _, dup := b.pending[id]; dup {
+		b.mu.Unlock()
+		c.close()
+		brokerReq.Close()
+		brokerResp.Close()
+		return
+	}
+	b.pending[id] = c
 	b.mu.Unlock()
-	go func() {
-		defer func() {
-			b.mu.Lock()
-			delete(b.pending, base)
-			b.mu.Unlock()
-		}()
-		// Opening a FIFO blocks until the other end opens: a locked
-		// thread of its own waits for it.
-		runtime.LockOSThread()
-		req, err := openBlocking(reqPath, unix.O_RDONLY)
-		if err != nil {
-			os.Remove(reqPath)
-			os.Remove(respPath)
-			return
-		}
-		resp, err := openBlocking(respPath, unix.O_WRONLY)
-		os.Remove(reqPath)
-		os.Remove(respPath)
-		if err != nil {
-			req.Close()
-			return
-		}
-		b.serve(req, resp)
-	}()
+	connected := func() {
+		b.mu.Lock()
+		delete(b.pending, id)
+		b.mu.Unlock()
+		c.close()
+	}
+	go b.serve(brokerReq, brokerResp, connected)
 }
 
-// release unblocks the goroutines still waiting for a thread to open its
-// FIFOs, once node has exited: it opens their other ends without blocking,
-// so that each sees end of file and returns.
+// threadChannelName names the memfd that tells thread id its channel.
+func threadChannelName(id string) string { return "intact-node-channel:" + id }
+
+// release unblocks the goroutines still waiting for a thread to connect,
+// once node has exited: closing the thread's ends makes their reads see
+// end of file.
 func (b *broker) release() {
 	b.mu.Lock()
-	bases := make([]string, 0, len(b.pending))
-	for base := range b.pending {
-		bases = append(bases, base)
-	}
+	pending := b.pending
+	b.pending = nil
 	b.mu.Unlock()
-	for _, base := range bases {
-		if fd, err := unix.Open(base+".req", unix.O_WRONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0); err == nil {
-			unix.Close(fd)
-		}
-		if fd, err := unix.Open(base+".resp", unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0); err == nil {
-			unix.Close(fd)
-		}
-	}
-}
-
-// openBlocking opens a FIFO as a blocking descriptor, outside Go's
-// netpoller (see serve).
-func openBlocking(path string, mode int) (*os.File, error) {
-	for {
-		fd, err := unix.Open(path, mode|unix.O_CLOEXEC, 0)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return nil, &os.PathError{Op: "open", Path: path, Err: err}
-		}
-		return os.NewFile(uintptr(fd), path), nil
+	for _, c := range pending {
+		c.close()
 	}
 }
 
@@ -301,59 +304,39 @@ func (b *broker) readAddon(path string) ([]byte, error) {
 }
 
 // sealAddon checks an addon (or any shared library node is about to load)
-// and copies it into a sealed memfd. It returns a path to the copy that
-// keeps the library's file name, a symbolic link in a folder of its own in
-// the broker's private folder, because loaders derive things from the name
-// (SQLite its extension's entry point). Node maps the copy, never the file
-// an attacker could swap after the check.
+// and copies it into a sealed memfd. It returns the path node maps it by:
+// /proc/<broker>/fd/<n>, which no rename or write into a folder can
+// replace. Node maps the copy, never the file an attacker could swap after
+// the check. (The copy's path does not keep the library's file name;
+// SQLite's entry point, which it derives from the name, is handled by the
+// bootstrap.)
 func (b *broker) sealAddon(path string) (string, error) {
 	data, err := b.readAddon(path)
 	if err != nil {
 		return "", err
 	}
-	fd, err := unix.MemfdCreate("intact-addon:"+filepath.Base(path), unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING)
+	f, err := sealedFile("intact-addon:"+filepath.Base(path), data)
 	if err != nil {
 		return "", fmt.Errorf("sealing %s: %w", path, err)
 	}
-	f := os.NewFile(uintptr(fd), "memfd:"+path)
-	seals := unix.F_SEAL_WRITE | unix.F_SEAL_GROW | unix.F_SEAL_SHRINK | unix.F_SEAL_SEAL
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return "", fmt.Errorf("sealing %s: %w", path, err)
-	}
-	if _, err := unix.FcntlInt(uintptr(fd), unix.F_ADD_SEALS, seals); err != nil {
-		f.Close()
-		return "", fmt.Errorf("sealing %s: %w", path, err)
-	}
-	dir, err := os.MkdirTemp(b.channelDir, "lib-")
-	if err != nil {
-		f.Close()
-		return "", fmt.Errorf("sealing %s: %w", path, err)
-	}
-	link := filepath.Join(dir, filepath.Base(path))
-	if err := os.Symlink(fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), fd), link); err != nil {
-		f.Close()
-		os.RemoveAll(dir)
-		return "", fmt.Errorf("sealing %s: %w", path, err)
-	}
+	sealed := fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), f.Fd())
 	b.mu.Lock()
 	if b.addons == nil {
 		b.addons = make(map[string]*os.File)
 	}
-	b.addons[link] = f
+	b.addons[sealed] = f
 	b.mu.Unlock()
-	return link, nil
+	return sealed, nil
 }
 
 // releaseAddon closes a sealed copy once node has mapped it.
-func (b *broker) releaseAddon(link string) {
+func (b *broker) releaseAddon(sealed string) {
 	b.mu.Lock()
-	f, ok := b.addons[link]
-	delete(b.addons, link)
+	f, ok := b.addons[sealed]
+	delete(b.addons, sealed)
 	b.mu.Unlock()
 	if ok {
 		f.Close()
-		os.RemoveAll(filepath.Dir(link))
 	}
 }
 

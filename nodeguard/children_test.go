@@ -4,6 +4,7 @@ package nodeguard_test
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -147,6 +148,110 @@ run();
 		}
 		if c := canaries(t, canaryDir); len(c) > 0 {
 			t.Errorf("an unsigned loader given to a worker ran: %v", c)
+		}
+	})
+}
+
+// TestShimTrust: a node child takes its node binary and policies from its
+// broker only. The application (same user) cannot replace the fork target
+// (process.execPath), cannot point a child at another node by writing a
+// shim.json beside the shim or by INTACT_NODE in the child's environment,
+// and the broker's private folder does not follow TMPDIR. The fake node
+// leaves a canary whenever it is run, even for a probe.
+func TestShimTrust(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"swap.js": `const fs = require('fs');
+const path = require('path');
+const { fork, spawnSync } = require('child_process');
+const fake = process.env.FAKE_NODE;
+const shimDir = process.env.PATH.split(':')[0];
+console.log('private folder under TMPDIR:', shimDir.startsWith(process.env.TMPDIR));
+try { fs.rmSync(process.execPath, { force: true }); fs.symlinkSync(fake, process.execPath); console.log('execPath replaced'); }
+catch (e) { console.log('execPath kept'); }
+fs.writeFileSync(path.join(shimDir, 'shim.json'), JSON.stringify({ node: fake, policies: [], catalogs: [] }));
+let r = spawnSync(process.execPath, [path.join(__dirname, 'child.js')], { encoding: 'utf8' });
+console.log('execPath child:', r.stdout.trim());
+r = spawnSync('node', [path.join(__dirname, 'child.js')], { encoding: 'utf8', env: { ...process.env, INTACT_NODE: fake } });
+console.log('PATH child, INTACT_NODE set:', r.stdout.trim());
+const c = fork(path.join(__dirname, 'child.js'));
+c.on('exit', () => console.log('forked'));
+`,
+		"child.js": "console.log('child ran');\n",
+	})
+	s := sign(t, dir)
+	want := "private folder under TMPDIR: false\nexecPath kept\nexecPath child: child ran\nPATH child, INTACT_NODE set: child ran\nchild ran\nforked\n"
+	forEachNode(t, func(t *testing.T, n testNode) {
+		canaryDir := t.TempDir()
+		fake := filepath.Join(t.TempDir(), "fake-node")
+		write(t, filepath.Dir(fake), map[string]string{"fake-node": "#!/bin/sh\n: > " + filepath.Join(canaryDir, "fake-node") + "\nexec " + n.Path + " \"$@\"\n"})
+		os.Chmod(fake, 0o755)
+		t.Setenv("TMPDIR", t.TempDir())
+		res := s.run(t, n, "enforce", runOpts{env: []string{"FAKE_NODE=" + fake}}, "swap.js")
+		if res.Stdout != want {
+			t.Errorf("exit %+v\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", res.Exit, res.Stdout, want, res.Stderr)
+		}
+		if c := canaries(t, canaryDir); len(c) > 0 {
+			t.Errorf("the application's fake node ran: %v", c)
+		}
+	})
+}
+
+// TestShimWithoutBroker: intact started as node by no intact node broker
+// (say, an application's child given INTACT_NODE, with its broker gone)
+// refuses to run rather than take a node binary from its environment.
+func TestShimWithoutBroker(t *testing.T) {
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	n := nodes(t)[0]
+	bin := t.TempDir()
+	if err := os.Symlink(intactBin, filepath.Join(bin, "node")); err != nil {
+		t.Fatal(err)
+	}
+	canaryDir := t.TempDir()
+	fake := filepath.Join(bin, "fake-node")
+	write(t, bin, map[string]string{"fake-node": "#!/bin/sh\n: > " + filepath.Join(canaryDir, "fake-node") + "\nexec " + n.Path + " \"$@\"\n"})
+	os.Chmod(fake, 0o755)
+	cmd := exec.Command(filepath.Join(bin, "node"), "-e", "1")
+	cmd.Env = append(os.Environ(), "INTACT_NODE="+fake)
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "was started by no intact node broker") {
+		t.Errorf("got %v:\n%s\nwant a refusal", err, out)
+	}
+	if c := canaries(t, canaryDir); len(c) > 0 {
+		t.Errorf("the environment's node ran: %v", c)
+	}
+}
+
+// TestWorkerChannelNotInFolder: a worker's channel to the broker is opened
+// through /proc/<broker>/fd, not as FIFOs in a folder that whoever can
+// write it could swap (serving the worker any source). While workers
+// start, nothing but the name node appears in the broker's folder.
+func TestWorkerChannelNotInFolder(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"main.js": `const fs = require('fs');
+const path = require('path');
+const { Worker } = require('worker_threads');
+const shimDir = process.env.PATH.split(':')[0];
+const seen = new Set(fs.readdirSync(shimDir));
+const watcher = fs.watch(shimDir, (ev, name) => { if (name) seen.add(name); });
+let left = 3;
+for (let i = 0; i < 3; i++) {
+  const w = new Worker(path.join(__dirname, 'worker.js'));
+  w.on('message', (m) => {
+    if (--left === 0) setTimeout(() => { watcher.close(); console.log(m, [...seen].sort().join(',')); }, 100);
+  });
+}
+`,
+		"worker.js": "require('worker_threads').parentPort.postMessage('worker ran');\n",
+	})
+	s := sign(t, dir)
+	forEachNode(t, func(t *testing.T, n testNode) {
+		res := s.run(t, n, "enforce", runOpts{}, "main.js")
+		if res.Stdout != "worker ran node\n" {
+			t.Errorf("exit %+v\nstdout:\n%s\nwant: worker ran node\nstderr:\n%s", res.Exit, res.Stdout, res.Stderr)
 		}
 	})
 }

@@ -18,6 +18,6 @@
 // sandbox against code that already runs. doc/node.md says what it
 // guarantees and what it does not, and describes the channel protocol.
 //
-// The broker is Linux's for now (inherited pipes, FIFOs, sealed memfds);
+// The broker is Linux's for now (inherited pipes, /proc/<pid>/fd, sealed memfds);
 // elsewhere Run returns an error wrapping errors.ErrUnsupported.
 package nodeguard

@@ -36,7 +36,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	if filepath.Base(os.Args[0]) == "node" {
+	if nodeguard.IsShimName(os.Args[0]) {
 		// A node child of a test's node, started through the shim.
 		os.Exit(runShim(os.Args[1:]))
 	}
@@ -54,9 +54,9 @@ func TestMain(m *testing.M) {
 // runShim is the test binary as intact node's shim, as the intact binary
 // is (cmd/intact's runNodeShim), over the scratch system folder.
 func runShim(args []string) int {
-	shim, _, err := nodeguard.LoadShimConfig(os.Args[0])
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "shim:", err)
+	shim, found, err := nodeguard.LoadShimConfig(os.Args[0])
+	if err != nil || !found {
+		fmt.Fprintln(os.Stderr, "shim: no broker:", err)
 		return 1
 	}
 	system := os.Getenv(envSystemDir)

@@ -17,12 +17,12 @@ type Config struct {
 	Args []string
 	// Policies and Catalogs are the policy and catalog files the caller
 	// added to the system's. Node children started through the shim load
-	// them too, through INTACT_POLICY and INTACT_CATALOGS.
+	// them too, from the broker's sealed shim configuration.
 	Policies, Catalogs []string
-	// Shim is the executable that is `intact node` when started under the
-	// name "node": node children run through it. Default: this executable,
-	// which must then do what cmd/intact's main does when its base name is
-	// node (LoadShimConfig, intact.Load, Run).
+	// Shim is the executable that is `intact node` when started as a shim
+	// (IsShimName): node children run through it. Default: this
+	// executable, which must then do what cmd/intact's main does for such
+	// a name (LoadShimConfig, intact.Load, Run).
 	Shim string
 	// Dir is node's working folder; "" means this process's.
 	Dir string

@@ -76,22 +76,33 @@ func Run(cfg Config) (Exit, error) {
 	if err != nil {
 		return Exit{}, err
 	}
-	channelDir, err := os.MkdirTemp("", "intact-node-")
+	// process.execPath: this broker's own descriptor of the shim
+	// executable, which no rename or write into a folder can replace.
+	shimExe, err := openShim(cfg.Shim)
 	if err != nil {
 		return Exit{}, err
 	}
-	defer os.RemoveAll(channelDir)
-	shim, err := makeShim(cfg.Shim, channelDir)
+	defer shimExe.Close()
+	execPath := fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), shimExe.Fd())
+	// The name node, first on node's PATH, for spawn('node') and
+	// `#!/usr/bin/env node`: a link to execPath in a private folder.
+	shimDir, err := privateDir()
 	if err != nil {
 		return Exit{}, err
 	}
-	if nodeEnv, err = childEnv(nodeEnv, cfg, channelDir); err != nil {
+	defer os.RemoveAll(shimDir)
+	if err := os.Symlink(execPath, filepath.Join(shimDir, "node")); err != nil {
 		return Exit{}, err
 	}
-	if err := writeShimConfig(channelDir, ShimConfig{Node: cfg.Node,
-		Policies: envList(nodeEnv, intact.EnvPolicy), Catalogs: envList(nodeEnv, intact.EnvCatalogs)}); err != nil {
+	if nodeEnv, err = childEnv(nodeEnv, cfg, shimDir); err != nil {
 		return Exit{}, err
 	}
+	shimConfig, err := writeShimConfig(ShimConfig{Node: cfg.Node,
+		Policies: envList(nodeEnv, intact.EnvPolicy), Catalogs: envList(nodeEnv, intact.EnvCatalogs)})
+	if err != nil {
+		return Exit{}, err
+	}
+	defer shimConfig.Close()
 
 	ch, err := newChannel()
 	if err != nil {
@@ -101,8 +112,8 @@ func Run(cfg Config) (Exit, error) {
 	nodeEnv, extra, fds := childFiles(nodeEnv, ch.nodeReq, ch.nodeResp)
 	boot, err := bootstrapURL(bootstrapConfig{
 		FDs:                 fds,
-		ChannelDir:          channelDir,
-		Shim:                shim,
+		BrokerPID:           os.Getpid(),
+		Shim:                execPath,
 		ExecArgv:            inv.Options,
 		Requires:            inv.Requires,
 		Version:             probe.Version,
@@ -149,8 +160,8 @@ func Run(cfg Config) (Exit, error) {
 			stdinPipe.Close()
 		}()
 	}
-	b := &broker{policy: cfg.Policy, channelDir: channelDir}
-	go b.serve(ch.brokerReq, ch.brokerResp)
+	b := &broker{policy: cfg.Policy}
+	go b.serve(ch.brokerReq, ch.brokerResp, nil)
 	done := make(chan struct{})
 	go func() {
 		for {
@@ -259,23 +270,63 @@ func orStd(f, std *os.File) *os.File {
 	return std
 }
 
-// makeShim puts a symbolic link named node to the shim executable in dir
-// and returns it: process.execPath for node, and first on node's PATH, so
-// that fork(), spawn(process.execPath), spawn('node') and
-// `#!/usr/bin/env node` scripts start intact node.
-func makeShim(shim, dir string) (string, error) {
+// openShim opens the executable that runs node children through intact
+// node: shim, or by default this executable.
+func openShim(shim string) (*os.File, error) {
 	if shim == "" {
 		self, err := os.Executable()
 		if err != nil {
-			return "", fmt.Errorf("finding intact's own executable for node children: %w", err)
+			return nil, fmt.Errorf("finding intact's own executable for node children: %w", err)
 		}
 		shim = self
 	}
-	link := filepath.Join(dir, "node")
-	if err := os.Symlink(shim, link); err != nil {
+	f, err := os.Open(shim)
+	if err != nil {
+		return nil, fmt.Errorf("opening intact's own executable for node children: %w", err)
+	}
+	return f, nil
+}
+
+// privateDir makes the broker's private folder (for the name node on
+// PATH) under a base nobody else can rename or replace it in:
+// $XDG_RUNTIME_DIR when that is this user's private folder, else /tmp.
+// TMPDIR is ignored: whoever owns the parent of a folder can rename it.
+func privateDir() (string, error) {
+	base := "/tmp"
+	if xdg := os.Getenv("XDG_RUNTIME_DIR"); filepath.IsAbs(xdg) && checkPrivate(xdg) == nil && checkAncestors(xdg) == nil {
+		base = xdg
+	} else if err := checkAncestors(filepath.Join(base, "x")); err != nil {
 		return "", err
 	}
-	return link, nil
+	dir, err := os.MkdirTemp(base, "intact-node-")
+	if err != nil {
+		return "", err
+	}
+	if err := checkPrivate(dir); err != nil {
+		os.RemoveAll(dir)
+		return "", err
+	}
+	return dir, nil
+}
+
+// checkAncestors refuses a path any of whose folders another user could
+// rename things in: each must be a real folder (not a symbolic link) owned
+// by root or this user, and writable by others only with the sticky bit.
+func checkAncestors(path string) error {
+	uid := uint32(os.Getuid())
+	for dir := filepath.Dir(filepath.Clean(path)); ; dir = filepath.Dir(dir) {
+		var st unix.Stat_t
+		if err := unix.Lstat(dir, &st); err != nil {
+			return &os.PathError{Op: "lstat", Path: dir, Err: err}
+		}
+		if st.Mode&unix.S_IFMT != unix.S_IFDIR || (st.Uid != 0 && st.Uid != uid) ||
+			(st.Mode&0o022 != 0 && st.Mode&unix.S_ISVTX == 0) {
+			return fmt.Errorf("%s is not a folder only root or this user can rename things in: not trusted for intact node's private folder", dir)
+		}
+		if dir == "/" {
+			return nil
+		}
+	}
 }
 
 // childEnv adds what node children started through the shim need: the
@@ -294,7 +345,9 @@ func childEnv(env []string, cfg Config, shimDir string) ([]string, error) {
 		}
 		return ""
 	}
-	set(EnvNode, cfg.Node)
+	// No INTACT_NODE: a child started through the shim takes its node
+	// from this broker (LoadShimConfig), never from its environment.
+	env = slices.DeleteFunc(env, func(kv string) bool { return strings.HasPrefix(kv, EnvNode+"=") })
 	set("PATH", shimDir+string(os.PathListSeparator)+get("PATH"))
 	for _, add := range []struct {
 		name  string

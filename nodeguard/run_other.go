@@ -29,7 +29,7 @@ func Exec(node string, args []string) error {
 }
 
 // Run is not implemented on this system yet: the broker needs inherited
-// pipes, FIFOs and sealed memfds, which are Linux's.
+// pipes, /proc/<pid>/fd and sealed memfds, which are Linux's.
 func Run(cfg Config) (Exit, error) {
 	return Exit{}, fmt.Errorf("intact node under a policy on %s: %w", runtime.GOOS, errors.ErrUnsupported)
 }
@@ -42,3 +42,6 @@ func Raise(sig syscall.Signal) { os.Exit(128 + int(sig)) }
 func checkPrivate(dir string) error {
 	return fmt.Errorf("intact node's shim on %s: %w", runtime.GOOS, errors.ErrUnsupported)
 }
+
+// brokerShimConfig: there is no intact node broker on this system.
+func brokerShimConfig(int) (ShimConfig, bool, error) { return ShimConfig{}, false, nil }

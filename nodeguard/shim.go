@@ -1,17 +1,19 @@
 package nodeguard
 
 import (
-	"encoding/json"
+	"bytes"
 	"errors"
-	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
 )
 
-// shimConfigName is the file beside the shim that tells a node child
-// started through it which node and which policies its parent ran with.
-const shimConfigName = "shim.json"
+// shimConfigName names the sealed in-memory file in which a broker keeps
+// what a node child started through the shim inherits from it. It is no
+// file in a folder: nobody can replace it by a rename or write into it.
+const shimConfigName = "intact-node-shim-config"
 
 // ShimConfig is what a node child started through the shim inherits from
 // its parent intact node, whatever environment the child was given.
@@ -21,40 +23,64 @@ type ShimConfig struct {
 	Catalogs []string `json:"catalogs"`
 }
 
-// writeShimConfig records cfg beside the shim in dir, the broker's private
-// folder.
-func writeShimConfig(dir string, cfg ShimConfig) error {
-	data, err := json.Marshal(cfg)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dir, shimConfigName), data, 0o600)
+// brokerExecPath matches the shim path a broker gives node as
+// process.execPath: its own descriptor of the shim executable.
+var brokerExecPath = regexp.MustCompile(`^/proc/([0-9]+)/fd/[0-9]+$`)
+
+// IsShimName reports whether argv0 is a name under which intact is node's
+// shim: "node" (found on PATH, or a fork target), or the
+// /proc/<broker>/fd/<n> that a broker gives node as process.execPath.
+func IsShimName(argv0 string) bool {
+	return filepath.Base(argv0) == "node" || brokerExecPath.MatchString(argv0)
 }
 
-// LoadShimConfig returns the configuration of the parent intact node whose
-// shim was started as argv0 (os.Args[0]), so that a child started through
-// fork() or spawn(process.execPath) with a scrubbed environment keeps its
-// parent's node and policies. found is false when argv0 is not such a shim
-// path, for example when the shim was found on PATH (the environment then
-// carries the same). The folder must be this user's and private, as the
-// broker made it.
+// maxAncestors bounds the walk up the process tree from a shim found on
+// PATH to its broker.
+const maxAncestors = 64
+
+// LoadShimConfig returns the configuration of the intact node broker whose
+// node started this process as the shim, found from argv0 (os.Args[0]).
+// fork() and spawn(process.execPath) start /proc/<broker>/fd/<n>, which
+// names the broker; a shim found on PATH ("node", `#!/usr/bin/env node`)
+// finds its broker among its ancestors. The configuration is read from the
+// broker's sealed memfd (see writeShimConfig), never from the environment
+// or from a folder: so a child cannot be given another node binary by
+// INTACT_NODE in its environment or by a file written beside the shim.
+// found is false when no broker started this process.
 func LoadShimConfig(argv0 string) (cfg ShimConfig, found bool, err error) {
-	if filepath.Base(argv0) != "node" || !filepath.IsAbs(argv0) {
+	if m := brokerExecPath.FindStringSubmatch(argv0); m != nil {
+		pid, _ := strconv.Atoi(m[1])
+		return brokerShimConfig(pid)
+	}
+	if filepath.Base(argv0) != "node" {
 		return ShimConfig{}, false, nil
 	}
-	dir := filepath.Dir(argv0)
-	data, err := os.ReadFile(filepath.Join(dir, shimConfigName))
-	if errors.Is(err, fs.ErrNotExist) {
-		return ShimConfig{}, false, nil
+	pid := os.Getppid()
+	for i := 0; i < maxAncestors && pid > 1; i++ {
+		if cfg, found, err := brokerShimConfig(pid); found || err != nil {
+			return cfg, found, err
+		}
+		if pid, err = parentPID(pid); err != nil {
+			return ShimConfig{}, false, nil
+		}
 	}
+	return ShimConfig{}, false, nil
+}
+
+// parentPID returns the parent of process pid, from /proc/<pid>/stat
+// (whose second field, the command name, may hold spaces and parentheses).
+func parentPID(pid int) (int, error) {
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
-		return ShimConfig{}, false, err
+		return 0, err
 	}
-	if err := checkPrivate(dir); err != nil {
-		return ShimConfig{}, false, err
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0, errors.New("malformed stat")
 	}
-	if err := json.Unmarshal(data, &cfg); err != nil {
-		return ShimConfig{}, false, fmt.Errorf("%s: %w", filepath.Join(dir, shimConfigName), err)
+	fields := strings.Fields(string(stat[i+1:]))
+	if len(fields) < 2 {
+		return 0, errors.New("malformed stat")
 	}
-	return cfg, true, nil
+	return strconv.Atoi(fields[1])
 }

@@ -9,7 +9,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+
+	"github.com/intactdev/intact/nodeguard"
 
 	"github.com/spf13/cobra"
 )
@@ -58,7 +59,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 func main() {
-	if filepath.Base(os.Args[0]) == "node" {
+	if nodeguard.IsShimName(os.Args[0]) {
 		// The shim of intact node's node children (see node.go).
 		os.Exit(runNodeShim(os.Args[1:], os.Stderr))
 	}

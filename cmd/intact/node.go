@@ -38,16 +38,20 @@ node is --node PATH, else $INTACT_NODE, else node on PATH. See doc/node.md.`,
 	}
 }
 
-// runNodeShim is intact started under the name "node": the shim through
-// which node children of intact node (fork, spawn(process.execPath),
-// #!/usr/bin/env node) get a broker of their own. Its arguments are all
-// node's. The node and policies are its parent's, from the file beside
-// the shim (which a scrubbed environment cannot lose) and from the
-// environment.
+// runNodeShim is intact started under the name "node", or as
+// /proc/<broker>/fd/<n>: the shim through which node children of intact
+// node (fork, spawn(process.execPath), spawn('node'), #!/usr/bin/env node)
+// get a broker of their own. Its arguments are all node's. The node binary
+// and the policies are its broker's (nodeguard.LoadShimConfig), never the
+// environment's: a child's environment is the application's to set.
 func runNodeShim(args []string, stderr io.Writer) int {
-	shim, _, err := nodeguard.LoadShimConfig(os.Args[0])
+	shim, found, err := nodeguard.LoadShimConfig(os.Args[0])
 	if err != nil {
 		return exitStatus(err, stderr)
+	}
+	if !found {
+		return exitStatus(fmt.Errorf("intact node's shim (%s) was started by no intact node broker: "+
+			"it takes its node binary and policies from one; run intact node instead", os.Args[0]), stderr)
 	}
 	policy := policyFlags{policies: shim.Policies, catalogs: shim.Catalogs}
 	return exitStatus(runNode(args, policy, shim.Node, stderr), stderr)
