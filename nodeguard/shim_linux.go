@@ -97,4 +97,3 @@ func brokerShimConfig(pid int) (ShimConfig, bool, error) {
 	}
 	return ShimConfig{}, false, nil
 }
-
