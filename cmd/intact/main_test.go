@@ -2,14 +2,14 @@ package main
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/intactdev/intact/nodeguard"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
 func TestMain(m *testing.M) {
-	if filepath.Base(os.Args[0]) == "node" {
+	if nodeguard.IsShimName(os.Args[0]) {
 		// The shim of intact node's node children, as main does it.
 		systemDir = os.Getenv("TEST_INTACT_SYSTEM_DIR")
 		os.Exit(runNodeShim(os.Args[1:], os.Stderr))
