@@ -3,11 +3,14 @@
 package nodeguard_test
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/intactdev/intact"
 )
 
 // childrenApp starts node children every way an app does and prints what
@@ -254,4 +257,41 @@ for (let i = 0; i < 3; i++) {
 			t.Errorf("exit %+v\nstdout:\n%s\nwant: worker ran node\nstderr:\n%s", res.Exit, res.Stdout, res.Stderr)
 		}
 	})
+}
+
+// TestNodeBinaryChecked: under an enforcing policy, a node binary that
+// others than root could write must be in a catalog. An unlisted one (a
+// fake that leaves a canary whenever it runs) is refused before anything
+// executes it, the probe included; a listed copy of node runs the app.
+func TestNodeBinaryChecked(t *testing.T) {
+	n := nodes(t)[0]
+	app := t.TempDir()
+	write(t, app, map[string]string{"main.js": "console.log('main ran');\n"})
+	// A folder anyone may write: the binary in it is not root's alone.
+	open := filepath.Join(app, "bin")
+	if err := os.Mkdir(open, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(open, 0o777)
+	copyFile(t, n.Path, filepath.Join(open, "node"))
+	os.Chmod(filepath.Join(open, "node"), 0o755)
+	s := sign(t, app)
+
+	canaryDir := t.TempDir()
+	fake := filepath.Join(open, "fake-node")
+	write(t, open, map[string]string{"fake-node": "#!/bin/sh\n: > " + filepath.Join(canaryDir, "fake-node") + "\nexec " + n.Path + " \"$@\"\n"})
+	os.Chmod(fake, 0o755)
+	res := s.run(t, n, "enforce", runOpts{wrap: fake}, "main.js")
+	var violation *intact.ViolationError
+	if !errors.As(res.Err, &violation) || !strings.Contains(res.Err.Error(), "the node binary "+fake) {
+		t.Errorf("unlisted node: got %v (exit %+v, stdout %q), want a violation naming %s", res.Err, res.Exit, res.Stdout, fake)
+	}
+	if c := canaries(t, canaryDir); len(c) > 0 {
+		t.Errorf("the unlisted node ran: %v", c)
+	}
+
+	res = s.run(t, n, "enforce", runOpts{wrap: filepath.Join(open, "node")}, "main.js")
+	if res.Err != nil || res.Stdout != "main ran\n" {
+		t.Errorf("listed node: %v, exit %+v, stdout %q\n%s", res.Err, res.Exit, res.Stdout, res.Stderr)
+	}
 }

@@ -165,6 +165,12 @@ const probeScript = `JSON.stringify({version: process.version, flags: [...proces
 // probed before. The cache is not trusted for safety: the bootstrap
 // compares node's version with the probed one and fails closed.
 func ProbeNode(path string) (*Probe, error) {
+	return probeNode(path, path)
+}
+
+// probeNode probes the node binary at path by executing execPath: path
+// itself, or the descriptor it was checked through (see checkNodeBinary).
+func probeNode(path, execPath string) (*Probe, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -180,7 +186,7 @@ func ProbeNode(path string) (*Probe, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, path, "-p", probeScript)
+	cmd := exec.CommandContext(ctx, execPath, "-p", probeScript)
 	cmd.Env = []string{}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -45,7 +45,14 @@ func Run(cfg Config) (Exit, error) {
 	// Verify and index the catalogs while node starts, as runtime does:
 	// node's first request waits for it only if node is quicker.
 	go cfg.Policy.Warm()
-	probe, err := supportedNode(cfg.Node)
+	// The node binary is judged before anything executes it, the probe
+	// included.
+	nodeBin, err := checkNodeBinary(cfg.Policy, cfg.Node)
+	if err != nil {
+		return Exit{}, err
+	}
+	defer nodeBin.close()
+	probe, err := supportedNode(nodeBin)
 	if err != nil {
 		return Exit{}, err
 	}
@@ -125,7 +132,7 @@ func Run(cfg Config) (Exit, error) {
 		return Exit{}, err
 	}
 
-	cmd := exec.Command(cfg.Node, nodeArgv(inv, boot, settings)...)
+	cmd := exec.Command(nodeBin.exec, nodeArgv(inv, boot, settings)...)
 	cmd.Args[0] = cfg.Node
 	cmd.Env = nodeEnv
 	cmd.Dir = cfg.Dir
@@ -153,6 +160,17 @@ func Run(cfg Config) (Exit, error) {
 			stdinPipe.Close()
 		}
 		return Exit{}, fmt.Errorf("starting %s: %w", cfg.Node, err)
+	}
+	if err := nodeBin.unchanged(); err != nil {
+		// Written between its check and its exec: node has only just
+		// started, and is stopped before it serves anything.
+		cmd.Process.Kill()
+		cmd.Wait()
+		ch.closeBrokerEnds()
+		if stdinPipe != nil {
+			stdinPipe.Close()
+		}
+		return Exit{}, err
 	}
 	if stdinPipe != nil {
 		go func() {
@@ -189,8 +207,9 @@ func Run(cfg Config) (Exit, error) {
 
 // supportedNode probes the node binary and refuses a release that is not
 // Supported.
-func supportedNode(node string) (*Probe, error) {
-	probe, err := ProbeNode(node)
+func supportedNode(bin *nodeBinary) (*Probe, error) {
+	node := bin.path
+	probe, err := probeNode(bin.path, bin.exec)
 	if err != nil {
 		return nil, err
 	}
