@@ -170,6 +170,7 @@ func TestDebuggerClientRefused(t *testing.T) {
 				{"--", "inspect", "evil.js"},
 				{"--no-warnings", "--", "inspect", "evil.js"},
 				{"inspect", "evil.js"},
+				{"--help", "--", "inspect", "evil.js"},
 			} {
 				canaryDir := t.TempDir()
 				res := s.run(t, n, policy, runOpts{env: []string{"CANARY_DIR=" + canaryDir, "NODE_INSPECT_RESUME_ON_START=1"}}, args...)

@@ -509,15 +509,6 @@ func joinNodeOptions(words []string) string {
 // with ReadStdin.
 func (inv *Invocation) Check(p *intact.Policy, stdinIsTerminal bool) error {
 	s := p.Settings()
-	if inv.NotCode {
-		return nil
-	}
-	if inv.Inspector {
-		if s.DisableInteractiveMode.Enabled {
-			return p.CheckInteractive(intact.FeatureREPL)
-		}
-		return &FlagError{Flag: "--inspect", Source: "the command line", Reason: reasonInspector}
-	}
 	if inv.Script == debuggerClientWord {
 		// node chooses its entry point from the first argument left after
 		// option parsing, "--" or not: `node inspect x.js` and
@@ -525,10 +516,23 @@ func (inv *Invocation) Check(p *intact.Policy, stdinIsTerminal bool) error {
 		// (internal/main/inspect), which runs no --import (so no
 		// bootstrap) and starts the real node with the inspector open on
 		// x.js. No file named inspect can be a script under intact node.
+		// This comes before --help: node chooses the debugger client
+		// before it prints help (`node --help -- inspect x.js` runs x.js).
 		if s.DisableInteractiveMode.Enabled {
 			return p.CheckInteractive(intact.FeatureREPL)
 		}
 		return &FlagError{Flag: "inspect", Source: "the command line", Reason: reasonInspector}
+	}
+	if inv.Inspector {
+		// Also with --help: node opens the inspector before it prints
+		// help (`node --help --inspect-wait` waits for a debugger).
+		if s.DisableInteractiveMode.Enabled {
+			return p.CheckInteractive(intact.FeatureREPL)
+		}
+		return &FlagError{Flag: "--inspect", Source: "the command line", Reason: reasonInspector}
+	}
+	if inv.NotCode {
+		return nil
 	}
 	if inv.Eval {
 		if err := p.CheckInteractive(intact.FeatureEval); err != nil {

@@ -184,6 +184,12 @@ func TestCheck(t *testing.T) {
 		{locked, []string{"--no-warnings", "--", "inspect"}, false, "REPL"},
 		{open, []string{"--", "inspect", "app.js"}, false, "flag"},
 		{open, []string{"--no-warnings", "--", "inspect", "app.js"}, false, "flag"},
+		// node picks the debugger client before it prints help.
+		{open, []string{"--help", "--", "inspect", "app.js"}, false, "flag"},
+		{open, []string{"--help", "inspect", "app.js"}, false, "flag"},
+		// ... and opens the inspector before it prints help.
+		{open, []string{"--help", "--inspect-wait"}, false, "flag"},
+		{locked, []string{"--help", "--inspect-wait"}, false, "REPL"},
 		{locked, []string{"--version"}, true, ""},
 		{open, []string{"--inspect", "app.js"}, false, "flag"},
 		{open, []string{"inspect", "app.js"}, false, "flag"},
