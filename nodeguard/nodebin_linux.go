@@ -50,6 +50,9 @@ func checkNodeBinary(p *intact.Policy, path string) (*nodeBinary, error) {
 		f.Close()
 		return nil, fmt.Errorf("the node binary %s: %w", path, err)
 	}
+	// The binary goes to the OS image loader, not a script engine: at
+	// merge this becomes Policy.ReadImage, as readAddon does (for an ELF
+	// file both judge the flat hash of all its bytes).
 	if _, err := p.ReadCode(b.exec); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("the node binary %s (writable by others than root, so it must be in a catalog): %w", path, err)
