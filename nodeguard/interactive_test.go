@@ -194,11 +194,19 @@ func TestSIGUSR1OpensNoInspector(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, map[string]string{
 		"app.js": `const fs = require('fs');
-// An inspector listening on 9229 is a LISTEN (0A) line for port 2405 in
-// /proc/net/tcp or tcp6, whoever opened it.
-const listening = () => ['/proc/net/tcp', '/proc/net/tcp6'].some((f) => {
-  try { return fs.readFileSync(f, 'utf8').split('\n').some((l) => / [0-9A-F]+:2405 [0-9A-F]+:[0-9A-F]+ 0A /.test(l)); } catch { return false; }
-});
+// An inspector listening on 9229 is a LISTEN (0A) line for port 240D in
+// /proc/net/tcp or tcp6 whose socket inode is one of this process's.
+const listening = () => {
+  const own = new Set(fs.readdirSync('/proc/self/fd').map((fd) => { try { return fs.readlinkSync('/proc/self/fd/' + fd); } catch { return ''; } }));
+  return ['/proc/net/tcp', '/proc/net/tcp6'].some((f) => {
+    try {
+      return fs.readFileSync(f, 'utf8').split('\n').some((l) => {
+        const w = l.trim().split(/\s+/);
+        return /:240D$/.test(w[1] || '') && w[3] === '0A' && own.has('socket:[' + w[9] + ']');
+      });
+    } catch { return false; }
+  });
+};
 process.kill(process.pid, 'SIGUSR1');
 setTimeout(() => console.log('alive', listening() ? 'inspector listening' : 'no inspector'), 500);
 `,
