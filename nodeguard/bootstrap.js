@@ -664,15 +664,23 @@ define(workerThreads, 'Worker', class Worker extends WorkerCtor {
 // the call sites a prepareStackTrace set here receives are V8's own. The
 // CallSite methods are the ones captured below, before any application
 // code could patch CallSite.prototype.
+//
+// The call sites are the ones this function's own prepareStackTrace
+// received, never what holder.stack holds: an application that made
+// Error.prepareStackTrace an accessor could hand back call sites it kept
+// from a stack that passed through node's internals. If ours is not
+// called, there are none, and nothing is allowed.
 function captureCallSites(limit, below) {
   const holder = {};
+  let captured;
   const saved = ErrorCtor.prepareStackTrace;
   const savedLimit = ErrorCtor.stackTraceLimit;
-  ErrorCtor.prepareStackTrace = (_, callSites) => callSites;
+  ErrorCtor.prepareStackTrace = (_, callSites) => { captured = callSites; return ''; };
   ErrorCtor.stackTraceLimit = limit;
   try {
     ErrorCaptureStackTrace(holder, below);
-    return holder.stack;
+    holder.stack; // V8 formats the stack, calling prepareStackTrace, on first read
+    return captured;
   } finally {
     ErrorCtor.prepareStackTrace = saved;
     ErrorCtor.stackTraceLimit = savedLimit;

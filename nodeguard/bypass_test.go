@@ -292,6 +292,15 @@ func TestCallerSpoofing(t *testing.T) {
 		"mapdeps.js":                                 spoofCalls + "//# sourceMappingURL=mapdeps.js.map\n",
 		"mapdeps.js.map":                             sourceMapTo("node:internal/deps/undici"),
 		"setmaps.js":                                 "process.setSourceMapsEnabled(true);\nrequire('./mapexec.js');\nrequire('./mapdeps.js');\n",
+		// Real call sites kept from a stack through undici, handed back
+		// by an accessor in place of the bootstrap's prepareStackTrace.
+		"accessor.js": `let kept;
+Error.prepareStackTrace = (e, cs) => { if (cs.some((c) => String(c.getFileName()).startsWith('node:internal/deps/'))) kept = cs; return 'x'; };
+try { new Request('http://a b'); } catch (e) { e.stack; }
+const keptNow = kept;
+if (!keptNow) console.log('no undici call sites kept');
+Object.defineProperty(Error, 'prepareStackTrace', { get() { return () => keptNow; }, set(v) {}, configurable: true });
+` + spoofCalls,
 	})
 	s := sign(t, dir)
 	want := "_compile ERR_CODE_INTEGRITY_BLOCKED\nWebAssembly.Module ERR_CODE_INTEGRITY_BLOCKED\n"
@@ -302,6 +311,7 @@ func TestCallerSpoofing(t *testing.T) {
 			{"--enable-source-maps", "mapexec.js"},
 			{"--enable-source-maps", "mapdeps.js"},
 			{"setmaps.js"},
+			{"accessor.js"},
 		} {
 			canaryDir := t.TempDir()
 			res := s.run(t, n, "dynamic", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, args...)
