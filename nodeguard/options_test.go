@@ -105,6 +105,14 @@ func TestUnderscoreSpellings(t *testing.T) {
 			t.Errorf("%q: got %v, want a FlagError", args, err)
 		}
 	}
+	// The bootstrap cannot guard frozen built-ins: refused with why.
+	var frozen *FlagError
+	if _, err := ParseArgs([]string{"--frozen_intrinsics", "app.js"}); !errors.As(err, &frozen) || !strings.Contains(frozen.Reason, "frozen intrinsics") {
+		t.Errorf("--frozen_intrinsics: got %v, want a FlagError saying why", err)
+	}
+	if _, err := ParseNodeOptions("--frozen-intrinsics"); !errors.As(err, &frozen) {
+		t.Errorf("NODE_OPTIONS=--frozen-intrinsics: got %v, want a FlagError", err)
+	}
 	inv, err := ParseArgs([]string{"--inspect_brk", "app.js"})
 	if err != nil || !inv.Inspector {
 		t.Errorf("--inspect_brk: got %+v, %v; want the inspector", inv, err)
