@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/intactdev/intact/internal/printable"
+	"github.com/intactdev/intact/nodeguard"
 	"github.com/spf13/cobra"
 )
 
@@ -56,7 +57,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.Execute()
+	return exitStatus(root.Execute(), stderr)
+}
+
+func main() {
+	if nodeguard.IsShimName(os.Args[0]) {
+		// The shim of intact node's node children (see node.go).
+		os.Exit(runNodeShim(os.Args[1:], os.Stderr))
+	}
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// exitStatus is run's mapping of a command's error to an exit status.
+func exitStatus(err error, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
@@ -72,8 +85,4 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stderr, printable.Escape(msg))
 	return 1
-}
-
-func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/intactdev/intact/internal/testpe"
+	"github.com/intactdev/intact/nodeguard"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -51,13 +52,19 @@ var scriptCommands = map[string]func(){
 }
 
 func TestMain(m *testing.M) {
+	if nodeguard.IsShimName(os.Args[0]) {
+		// The shim of intact node's node children, as main does it.
+		systemDir = os.Getenv("TEST_INTACT_SYSTEM_DIR")
+		os.Exit(runNodeShim(os.Args[1:], os.Stderr))
+	}
 	testscript.Main(m, scriptCommands)
 }
 
 // TestScripts runs the CLI scripts in testdata/script. Scripts may use
 // $VECTORS, the shared catalog vectors, $REPO, the repository's root,
-// $PKI, the TEST-ONLY certificates and keys in testdata/pki, and the conditions [osslsigncode],
-// [node] and [root].
+// $PKI, the TEST-ONLY certificates and keys in testdata/pki, $INTACT_NODE,
+// the newest supported stock Node.js installed by scripts/install-node.sh,
+// and the conditions [osslsigncode], [node], [stocknode] and [root].
 func TestScripts(t *testing.T) {
 	testscript.Run(t, scriptParams(t, "testdata/script"))
 }

@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/intactdev/intact/internal/nodecache"
 	"github.com/intactdev/intact/internal/testvectors"
+	"github.com/intactdev/intact/nodeguard"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -17,6 +19,13 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 	vectors, vectorsErr := testvectors.Lookup()
 	if vectorsErr != nil && os.Getenv("CI") != "" {
 		t.Fatalf("test vectors not found: %v", vectorsErr)
+	}
+	stockNode, err := newestStockNode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stockNode == "" && os.Getenv("CI") != "" {
+		t.Fatal("no supported Node.js installed for the intact node scripts: run scripts/install-node.sh")
 	}
 	repo, err := filepath.Abs("../..")
 	if err != nil {
@@ -32,6 +41,9 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 			// Keep the machine's policy out of the scripts: the system
 			// policy folder is $WORK/.system, empty unless a script fills it.
 			env.Setenv("TEST_INTACT_SYSTEM_DIR", filepath.Join(env.WorkDir, ".system"))
+			// The node `intact node` runs; the scripts that need it say
+			// [stocknode].
+			env.Setenv("INTACT_NODE", stockNode)
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {
@@ -39,6 +51,8 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 			case "osslsigncode", "node", "npm", "openssl":
 				_, err := exec.LookPath(cond)
 				return err == nil, nil
+			case "stocknode":
+				return stockNode != "", nil
 			case "root":
 				return os.Geteuid() == 0, nil
 			case "vectors":
@@ -50,4 +64,23 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 			return false, nil
 		},
 	}
+}
+
+// newestStockNode returns the newest supported node that
+// scripts/install-node.sh installed, or "" when there is none.
+func newestStockNode() (string, error) {
+	paths, err := nodecache.Binaries()
+	if err != nil {
+		return "", err
+	}
+	var best string
+	var bestVersion nodeguard.Version
+	for _, p := range paths {
+		v, err := nodeguard.ParseVersion(filepath.Base(filepath.Dir(filepath.Dir(p))))
+		if err != nil || !nodeguard.Supported(v) || (best != "" && v.Less(bestVersion)) {
+			continue
+		}
+		best, bestVersion = p, v
+	}
+	return best, nil
 }

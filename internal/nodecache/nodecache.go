@@ -1,0 +1,39 @@
+// Package nodecache finds the stock Node.js binaries that
+// scripts/install-node.sh installs for the tests of `intact node`.
+package nodecache
+
+import (
+	"os"
+	"path/filepath"
+)
+
+// EnvTestNodes overrides the cache: a list of node executables separated
+// by the OS's path-list separator.
+const EnvTestNodes = "INTACT_TEST_NODES"
+
+// Dir is the cache install-node.sh fills: $INTACT_NODE_CACHE, else
+// ${XDG_CACHE_HOME:-$HOME/.cache}/intact/node, with one folder per
+// version holding bin/node and include/node.
+func Dir() (string, error) {
+	if dir := os.Getenv("INTACT_NODE_CACHE"); dir != "" {
+		return dir, nil
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "intact", "node"), nil
+}
+
+// Binaries returns the node executables of $INTACT_TEST_NODES, else every
+// one in the cache, in no particular order.
+func Binaries() ([]string, error) {
+	if list := os.Getenv(EnvTestNodes); list != "" {
+		return filepath.SplitList(list), nil
+	}
+	dir, err := Dir()
+	if err != nil {
+		return nil, err
+	}
+	return filepath.Glob(filepath.Join(dir, "*", "bin", "node"))
+}

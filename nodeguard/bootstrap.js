@@ -1,0 +1,753 @@
+// The bootstrap of `intact node`. The broker prepends `const config = {...};`
+// and hands node the result as `--import data:text/javascript;base64,...`,
+// so there is no file to tamper with. It runs in every thread (workers
+// inherit it) before any application code, and makes node compile only the
+// bytes the broker read with Policy.ReadCode.
+//
+// Everything on the path from the channel to a hook's return value uses
+// built-ins captured here, first, so that application code that patches
+// Buffer, String, Array, Map or JSON methods later cannot swap a module's
+// source (the CVE-2023-38552 class).
+
+import fs from 'node:fs';
+import module from 'node:module';
+import nodePath from 'node:path';
+import url from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import workerThreads from 'node:worker_threads';
+
+const uncurry = Function.prototype.bind.bind(Function.prototype.call);
+const ObjectDefineProperty = Object.defineProperty;
+const ObjectFreeze = Object.freeze;
+const ObjectGetPrototypeOf = Object.getPrototypeOf;
+const ObjectHasOwn = Object.hasOwn;
+const ReflectApply = Reflect.apply;
+const ReflectConstruct = Reflect.construct;
+const ErrorCtor = Error;
+const ErrorCaptureStackTrace = Error.captureStackTrace;
+const JSONParse = JSON.parse;
+const JSONStringify = JSON.stringify;
+const MathRandom = Math.random;
+const NumberToString = uncurry(Number.prototype.toString);
+const StringStartsWith = uncurry(String.prototype.startsWith);
+const StringEndsWith = uncurry(String.prototype.endsWith);
+const StringIncludes = uncurry(String.prototype.includes);
+const StringSlice = uncurry(String.prototype.slice);
+const StringSplit = uncurry(String.prototype.split);
+const StringIndexOf = uncurry(String.prototype.indexOf);
+const StringLastIndexOf = uncurry(String.prototype.lastIndexOf);
+const StringToLowerCase = uncurry(String.prototype.toLowerCase);
+const StringReplaceAll = uncurry(String.prototype.replaceAll);
+const ArrayIncludes = uncurry(Array.prototype.includes);
+const ArrayIsArray = Array.isArray;
+const ArraySlice = uncurry(Array.prototype.slice);
+const ArrayPush = uncurry(Array.prototype.push);
+const MapCtor = Map;
+const MapGet = uncurry(Map.prototype.get);
+const MapSet = uncurry(Map.prototype.set);
+const MapDelete = uncurry(Map.prototype.delete);
+const WeakSetCtor = WeakSet;
+const WeakSetAdd = uncurry(WeakSet.prototype.add);
+const WeakSetHas = uncurry(WeakSet.prototype.has);
+const BufferAllocUnsafe = Buffer.allocUnsafe;
+const BufferByteLength = Buffer.byteLength;
+const BufferUtf8Slice = uncurry(Buffer.prototype.utf8Slice);
+const BufferUtf8Write = uncurry(Buffer.prototype.utf8Write);
+const TypedArrayLength = uncurry(Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'length').get);
+const ArrayBufferIsView = ArrayBuffer.isView;
+const fsReadSync = fs.readSync;
+const fsWriteSync = fs.writeSync;
+const fsOpenSync = fs.openSync;
+const fsReaddirSync = fs.readdirSync;
+const fsReadlinkSync = fs.readlinkSync;
+const fsReadFileSync = fs.readFileSync;
+const O_RDONLY = fs.constants.O_RDONLY;
+const O_WRONLY = fs.constants.O_WRONLY;
+const fileURLToPath = url.fileURLToPath;
+const pathResolve = nodePath.resolve;
+const registerHooks = module.registerHooks;
+const AtomicsWait = Atomics.wait;
+const Int32ArrayCtor = Int32Array;
+const SharedArrayBufferCtor = SharedArrayBuffer;
+const WebAssemblyObject = globalThis.WebAssembly;
+const processDlopen = process.dlopen;
+const getBuiltinModule = process.getBuiltinModule;
+const bootstrapURL = import.meta.url;
+const isMainThread = workerThreads.isMainThread;
+const threadId = workerThreads.threadId;
+
+// A refusal as Node's errors look: `Error [CODE]: message`, with .code.
+function codeError(code, message, props) {
+  const err = new ErrorCtor(message);
+  ObjectDefineProperty(err, 'name', { value: 'Error [' + code + ']', configurable: true, writable: true });
+  // Format the stack with the name above, as Node's own errors do, and
+  // without the bootstrap's own frames: the refusal is at the require or
+  // import that reached the file.
+  const lines = StringSplit('' + err.stack, '\n');
+  let stack = lines[0];
+  for (let i = 1; i < lines.length; i++) {
+    if (!StringIncludes(lines[i], '(intact:node-bootstrap:')) stack += '\n' + lines[i];
+  }
+  ObjectDefineProperty(err, 'stack', { value: stack, configurable: true, writable: true });
+  delete err.name;
+  ObjectDefineProperty(err, 'code', { value: code, enumerable: true, writable: true, configurable: true });
+  if (props) {
+    const keys = ['path', 'reasons', 'feature'];
+    for (let i = 0; i < keys.length; i++) {
+      const value = props[keys[i]];
+      if (value !== undefined) ObjectDefineProperty(err, keys[i], { value, enumerable: true, writable: true, configurable: true });
+    }
+  }
+  return err;
+}
+
+if (typeof registerHooks !== 'function') {
+  // Older than 22.15: the broker refuses such releases, so this is a node
+  // binary swapped after the probe. Fail closed.
+  throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: this node has no module.registerHooks');
+}
+
+// --- the channel -----------------------------------------------------------
+//
+// Request: u32 little-endian length of what follows | op byte | payload.
+// Reply:   status byte | u32 little-endian length | body.
+
+const STATUS_OK = 0;
+const STATUS_VIOLATION = 1;
+const STATUS_BLOCKED = 2;
+// Any other status (3) is another error, with node's code (ENOENT, ...).
+
+let channel = null; // [request fd, reply fd] of this thread
+
+function writeAll(fd, buf) {
+  let off = 0;
+  const len = TypedArrayLength(buf);
+  while (off < len) off += fsWriteSync(fd, buf, off, len - off);
+}
+
+function readExact(fd, buf, len) {
+  let off = 0;
+  while (off < len) {
+    const n = fsReadSync(fd, buf, off, len - off, null);
+    if (n === 0) throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: the broker closed the channel');
+    off += n;
+  }
+}
+
+function frame(op, payload) {
+  const plen = BufferByteLength(payload, 'utf8');
+  const buf = BufferAllocUnsafe(5 + plen);
+  const n = 1 + plen;
+  buf[0] = n & 0xff; buf[1] = (n >>> 8) & 0xff; buf[2] = (n >>> 16) & 0xff; buf[3] = (n >>> 24) & 0xff;
+  buf[4] = op;
+  BufferUtf8Write(buf, payload, 5, plen);
+  return buf;
+}
+
+function call(op, payload) {
+  if (channel === null) openChannel();
+  writeAll(channel[0], frame(op, payload));
+  const head = BufferAllocUnsafe(5);
+  readExact(channel[1], head, 5);
+  const len = head[1] + head[2] * 0x100 + head[3] * 0x10000 + head[4] * 0x1000000;
+  const body = BufferAllocUnsafe(len);
+  readExact(channel[1], body, len);
+  return { status: head[0], body };
+}
+
+// openChannel gives this thread its channel. The main thread has the
+// inherited pipes. Another thread asks the broker, with one frame shorter
+// than PIPE_BUF on the shared request pipe (so it cannot interleave with the
+// main thread's frames), for a pair of pipes. It opens their ends as
+// /proc/<broker>/fd/<n>, which nobody can replace, finding the numbers in
+// the sealed memfd the broker names after this thread's id.
+function openChannel() {
+  if (isMainThread) {
+    channel = config.fds;
+    return;
+  }
+  const id = NumberToString(process.pid, 10) + '-' + NumberToString(threadId, 10) + '-' +
+    StringSlice(NumberToString(MathRandom(), 36), 2);
+  writeAll(config.fds[0], frame(OP.channel, id));
+  const fdDir = '/proc/' + NumberToString(config.brokerPID, 10) + '/fd/';
+  const rendezvous = '/memfd:intact-node-channel:' + id + ' (deleted)';
+  const pause = new Int32ArrayCtor(new SharedArrayBufferCtor(4));
+  for (let i = 0; ; i++) {
+    const names = fsReaddirSync(fdDir);
+    for (let k = 0; k < names.length; k++) {
+      let target;
+      try { target = fsReadlinkSync(fdDir + names[k]); } catch { continue; }
+      if (target !== rendezvous) continue;
+      const fds = StringSplit(BufferUtf8SliceAll(fsReadFileSync(fdDir + names[k])), ' ');
+      // The request end first: the broker forgets the pair once a
+      // request arrives, and by then both are open.
+      channel = [fsOpenSync(fdDir + fds[0], O_WRONLY), fsOpenSync(fdDir + fds[1], O_RDONLY)];
+      return;
+    }
+    if (i >= 5000) throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: the broker made no channel for this thread');
+    AtomicsWait(pause, 0, 0, 1);
+  }
+}
+
+function BufferUtf8SliceAll(buf) {
+  return BufferUtf8Slice(buf, 0, TypedArrayLength(buf));
+}
+
+const OP = ObjectFreeze({
+  readCode: 0x52,    // 'R'
+  addon: 0x44,       // 'D'
+  closeAddon: 0x4b,  // 'K'
+  channel: 0x43,     // 'C'
+  interactive: 0x49, // 'I'
+  dynamic: 0x59,     // 'Y'
+});
+
+// refusal turns a reply that is not OK into the error to throw.
+function refusal(reply) {
+  const info = JSONParse(BufferUtf8Slice(reply.body, 0, TypedArrayLength(reply.body)));
+  switch (reply.status) {
+    case STATUS_VIOLATION:
+      return codeError('ERR_CODE_INTEGRITY_VIOLATION', info.message, { path: info.path, reasons: info.reasons });
+    case STATUS_BLOCKED:
+      return codeError('ERR_CODE_INTEGRITY_BLOCKED', info.message, { feature: info.feature });
+  }
+  const err = new ErrorCtor(info.message);
+  if (info.code) ObjectDefineProperty(err, 'code', { value: info.code, enumerable: true, writable: true, configurable: true });
+  return err;
+}
+
+function readCode(path) {
+  const reply = call(OP.readCode, path);
+  if (reply.status !== STATUS_OK) throw refusal(reply);
+  return reply.body;
+}
+
+function blocked(op, what) {
+  const reply = call(op, what);
+  if (reply.status !== STATUS_OK) throw refusal(reply);
+  // The broker allows it: the policy does not disable this feature.
+}
+
+const refuseInteractive = (feature) => blocked(OP.interactive, feature);
+const refuseDynamic = (what) => blocked(OP.dynamic, what);
+
+// --- the load hook -----------------------------------------------------------
+
+// served maps a file name to the source handed to node for it, so that
+// Module.prototype._compile runs no other source (DisableDynamicCode).
+const served = new MapCtor();
+const servedWasm = new WeakSetCtor();
+
+const interactiveBuiltins = ['node:inspector', 'node:inspector/promises', 'node:repl'];
+
+function load(href, context, nextLoad) {
+  if (StringStartsWith(href, 'file:')) {
+    const path = fileURLToPath(href);
+    if (context.format === 'addon' || StringEndsWith(path, '.node')) {
+      // process.dlopen, below, checks and loads a sealed copy.
+      return nextLoad(href, context);
+    }
+    const bytes = readCode(path);
+    const format = context.format;
+    if (format === 'wasm') {
+      WeakSetAdd(servedWasm, bytes);
+      return { format, source: bytes, shortCircuit: true };
+    }
+    const source = BufferUtf8Slice(bytes, 0, TypedArrayLength(bytes));
+    const conditions = context.conditions;
+    const esmChain = !(ArrayIsArray(conditions) && ArrayIncludes(conditions, 'require'));
+    // Module.prototype._compile will be given this source for CommonJS,
+    // and for an ES module loaded by require(); the ESM loader compiles
+    // ES modules, and JSON is parsed, without it.
+    if (config.dynamicDisabled && format !== 'json' && (format !== 'module' || !esmChain)) MapSet(served, path, source);
+    if (esmChain && (format === null || format === undefined || format === 'commonjs')) {
+      // Hand the checked source to the default ESM load: it reads nothing
+      // when given one, detects the format and, for CommonJS, has the CJS
+      // loader compile exactly this source. Returning no source here would
+      // make node read the file itself, skipping the hooks.
+      // Spread defines own properties; Object.assign would call setters
+      // the application may have put on Object.prototype.
+      const result = nextLoad(href, { ...context, source });
+      return { ...result, source, shortCircuit: true };
+    }
+    return { format, source, shortCircuit: true };
+  }
+  if (StringStartsWith(href, 'node:')) {
+    guardBuiltin(href);
+    return nextLoad(href, context);
+  }
+  if (StringStartsWith(href, 'data:')) {
+    refuseDynamic('a data: module');
+    return nextLoad(href, context);
+  }
+  throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'The file ' + href + ' did not pass OS Code Integrity validation',
+    { path: href, reasons: ['intact node runs code from files only, not from ' + StringSplit(href, ':')[0] + ': URLs'] });
+}
+
+// --- settings ---------------------------------------------------------------
+
+// config came from the broker with this code, so no round trip is needed.
+// The version check catches a node binary swapped after the broker probed it.
+if (process.version !== config.version) {
+  throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: node is ' + process.version + ', not the ' +
+    config.version + ' the broker started');
+}
+
+registerHooks({ load });
+
+// process.getBuiltinModule hands out built-in modules without the module
+// loader, and so without the hook above.
+if (typeof getBuiltinModule === 'function') {
+  ObjectDefineProperty(process, 'getBuiltinModule', {
+    value: function (id) {
+      const name = '' + id;
+      guardBuiltin(StringStartsWith(name, 'node:') ? name : 'node:' + name);
+      return ReflectApply(getBuiltinModule, process, [id]);
+    },
+    writable: false, enumerable: false, configurable: false,
+  });
+}
+
+// --- doors closed under any policy ------------------------------------------
+
+function define(obj, name, value) {
+  ObjectDefineProperty(obj, name, { value, writable: false, enumerable: false, configurable: false });
+}
+
+function closed(name) {
+  return function () {
+    throw codeError('ERR_ACCESS_DENIED', name + ' is closed by intact node: it reaches Node.js internals around the module loader');
+  };
+}
+
+define(process, 'binding', closed('process.binding'));
+define(process, '_linkedBinding', closed('process._linkedBinding'));
+// Children run through intact node too: fork() and spawn(process.execPath)
+// start the shim, which starts a broker of its own.
+define(process, 'execPath', config.shim);
+// process.execArgv is what the user gave node (without this bootstrap), so
+// that fork() passes the same options on to the shim.
+process.execArgv = ArraySlice(config.execArgv);
+
+// Native code: the broker checks the file and copies it into a sealed
+// in-memory file; node maps that copy, never the path an attacker can swap.
+// withSealed calls load with the copy's path (which keeps the file's name)
+// and releases the copy once it is mapped.
+function withSealed(filename, load) {
+  // The broker has its own working folder: send it an absolute path.
+  const reply = call(OP.addon, pathResolve('' + filename));
+  if (reply.status !== STATUS_OK) throw refusal(reply);
+  const sealed = BufferUtf8Slice(reply.body, 0, TypedArrayLength(reply.body));
+  try {
+    return load(sealed);
+  } finally {
+    call(OP.closeAddon, sealed);
+  }
+}
+
+define(process, 'dlopen', function dlopen(mod, filename, flags) {
+  return withSealed(filename, (sealed) => (flags === undefined ? ReflectApply(processDlopen, process, [mod, sealed])
+    : ReflectApply(processDlopen, process, [mod, sealed, flags])));
+});
+
+// firstUse returns the built-in module the first time it is asked for,
+// and undefined afterwards, or when this node has no such module.
+const guardedBuiltins = new MapCtor();
+function firstUse(href) {
+  if (MapGet(guardedBuiltins, href)) return undefined;
+  MapSet(guardedBuiltins, href, true);
+  try {
+    return getBuiltinModule(href);
+  } catch {
+    return undefined;
+  }
+}
+
+// guardBuiltin closes the doors to native code of a built-in module the
+// application is about to reach, on its first use: loading these modules
+// here would cost every program their start-up (and print node:sqlite's
+// experimental warning).
+function guardBuiltin(href) {
+  if (ArrayIncludes(interactiveBuiltins, href)) {
+    // The REPL and the inspector are interactive code; the inspector's
+    // Runtime.evaluate also compiles strings, which
+    // --disallow-code-generation-from-strings does not stop.
+    if (config.interactiveDisabled) refuseInteractive('REPL');
+    if (href !== 'node:repl') dynamicGuard('the inspector');
+  } else if (href === 'node:sqlite') guardSqlite();
+  else if (href === 'node:ffi') guardFFI();
+  else if (ArrayIncludes(openSSLModules, href)) guardOpenSSLEngines();
+}
+
+// node:ffi (Node 26) opens any shared library, with no flag needed: it
+// gets the checked, sealed copy, as process.dlopen does. (null opens the
+// program itself, which is no file.)
+function guardFFI() {
+  const ffi = firstUse('node:ffi');
+  const ffiDlopen = ffi?.dlopen;
+  if (typeof ffiDlopen === 'function') {
+    define(ffi, 'dlopen', function dlopen(path, ...rest) {
+      if (path === null || path === undefined) return ReflectApply(ffiDlopen, ffi, [path, ...rest]);
+      return withSealed(path, (sealed) => ReflectApply(ffiDlopen, ffi, [sealed, ...rest]));
+    });
+  }
+  const FFIDynamicLibrary = ffi?.DynamicLibrary;
+  if (typeof FFIDynamicLibrary === 'function') {
+    define(ffi, 'DynamicLibrary', class DynamicLibrary extends FFIDynamicLibrary {
+      constructor(path, ...rest) {
+        if (path === null || path === undefined) {
+          super(path, ...rest);
+        } else {
+          withSealed(path, (sealed) => { super(sealed, ...rest); });
+        }
+      }
+    });
+  }
+  module.syncBuiltinESMExports();
+}
+
+// OpenSSL engines are shared libraries OpenSSL maps itself, by a path or a
+// name, with dependencies of their own: crypto.setEngine and the
+// privateKeyEngine and clientCertEngine options of TLS contexts. Engines
+// are deprecated in OpenSSL 3; intact node refuses them.
+const openSSLModules = ['node:crypto', 'node:tls', 'node:https', 'node:http2', 'node:_tls_common', 'node:_tls_wrap'];
+function guardOpenSSLEngines() {
+  const crypto = firstUse('node:crypto');
+  if (crypto === undefined) return;
+  const refuse = (what) => function () {
+    throw codeError('ERR_ACCESS_DENIED', what + ' is closed by intact node: an OpenSSL engine is native code loaded from a path intact cannot check');
+  };
+  if (typeof crypto.setEngine === 'function') define(crypto, 'setEngine', refuse('crypto.setEngine'));
+  const context = getBuiltinModule('node:tls').createSecureContext().context;
+  const proto = ObjectGetPrototypeOf(context);
+  if (typeof proto.setEngineKey === 'function') define(proto, 'setEngineKey', refuse('The privateKeyEngine option'));
+  if (typeof proto.setClientCertEngine === 'function') define(proto, 'setClientCertEngine', refuse('The clientCertEngine option'));
+  module.syncBuiltinESMExports();
+}
+
+// SQLite extensions are shared libraries SQLite maps itself. Guarded when
+// the application first reaches node:sqlite (loading it here would print
+// its experimental warning for every program).
+function guardSqlite() {
+  const sqlite = firstUse('node:sqlite');
+  const proto = sqlite?.DatabaseSync?.prototype;
+  const loadExtension = proto?.loadExtension;
+  if (typeof loadExtension !== 'function') return;
+  define(proto, 'loadExtension', function (path, entryPoint) {
+    const load = (file) => withSealed(file, (sealed) => {
+      if (entryPoint !== undefined) return ReflectApply(loadExtension, this, [sealed, entryPoint]);
+      // The sealed copy's path (/proc/<broker>/fd/<n>) does not keep the
+      // file's name, from which SQLite derives the entry point it tries
+      // after sqlite3_extension_init: try both, as SQLite would.
+      try {
+        return ReflectApply(loadExtension, this, [sealed]);
+      } catch (err) {
+        if (err === null || typeof err !== 'object' || err.code !== 'ERR_LOAD_SQLITE_EXTENSION') throw err;
+        return ReflectApply(loadExtension, this, [sealed, sqliteEntryPoint('' + file)]);
+      }
+    });
+    try {
+      return load(path);
+    } catch (err) {
+      // SQLite tries the name with the system's suffix next.
+      if (err === null || typeof err !== 'object' || err.code !== 'ENOENT') throw err;
+      return load('' + path + '.so');
+    }
+  });
+}
+
+// sqliteEntryPoint is the entry point SQLite derives from a library's file
+// name: "sqlite3_", the letters of the base name up to its first dot,
+// lower-cased, without a leading "lib", then "_init".
+function sqliteEntryPoint(file) {
+  let base = StringSlice(file, StringLastIndexOf(file, '/') + 1);
+  if (StringToLowerCase(StringSlice(base, 0, 3)) === 'lib') base = StringSlice(base, 3);
+  let name = '';
+  for (let i = 0; i < base.length && base[i] !== '.'; i++) {
+    const c = base[i];
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) name += StringToLowerCase(c);
+  }
+  return 'sqlite3_' + name + '_init';
+}
+
+// V8 flags set at run time reach new isolates (workers) and the engine's
+// internals: --allow-natives-syntax, or code generation from strings
+// allowed again. Only flags that change neither pass.
+const v8SetFlagsFromString = v8.setFlagsFromString;
+const RegExpTest = uncurry(RegExp.prototype.test);
+const harmlessV8Flags = /^--(no-)?(expose[-_]gc|trace[-_][a-z_-]+|max[-_](old|semi)[-_]space[-_]size(=\d+)?|stack[-_]size=\d+)$/;
+define(v8, 'setFlagsFromString', function setFlagsFromString(flags) {
+  if (!RegExpTest(harmlessV8Flags, '' + flags)) {
+    throw codeError('ERR_ACCESS_DENIED', 'v8.setFlagsFromString(' + JSONStringify('' + flags) +
+      ') is closed by intact node: V8 flags can reach the engine\'s internals and re-enable code generation');
+  }
+  return ReflectApply(v8SetFlagsFromString, v8, [flags]);
+});
+
+// V8 accepts a code cache made from any source of the same length: the
+// bytes that run would no longer be the bytes that were checked.
+define(module, 'enableCompileCache', function enableCompileCache() {
+  return { status: module.constants?.compileCacheStatus?.DISABLED ?? 3, message: 'disabled by intact node' };
+});
+
+function withoutCachedData(options) {
+  if (options === null || typeof options !== 'object' || !('cachedData' in options)) return options;
+  const copy = { ...options };
+  delete copy.cachedData;
+  return copy;
+}
+
+const VmScript = vm.Script;
+const vmCompileFunction = vm.compileFunction;
+const vmRunInThisContext = vm.runInThisContext;
+const vmRunInNewContext = vm.runInNewContext;
+const vmRunInContext = vm.runInContext;
+const vmCreateContext = vm.createContext;
+
+function dynamicGuard(what) {
+  if (config.dynamicDisabled) refuseDynamic(what);
+}
+
+class Script extends VmScript {
+  constructor(code, options) {
+    dynamicGuard('vm.Script');
+    super(code, withoutCachedData(typeof options === 'string' ? { filename: options } : options));
+  }
+}
+define(vm, 'Script', Script);
+define(vm, 'compileFunction', function compileFunction(code, params, options) {
+  dynamicGuard('vm.compileFunction');
+  return ReflectApply(vmCompileFunction, vm, [code, params, withoutCachedData(options)]);
+});
+define(vm, 'runInThisContext', function runInThisContext(code, options) {
+  dynamicGuard('vm.runInThisContext');
+  return ReflectApply(vmRunInThisContext, vm, [code, options]);
+});
+define(vm, 'runInNewContext', function runInNewContext(code, ctx, options) {
+  dynamicGuard('vm.runInNewContext');
+  return ReflectApply(vmRunInNewContext, vm, [code, ctx, options]);
+});
+define(vm, 'runInContext', function runInContext(code, ctx, options) {
+  dynamicGuard('vm.runInContext');
+  return ReflectApply(vmRunInContext, vm, [code, ctx, options]);
+});
+define(vm, 'createContext', function createContext(ctx, options) {
+  if (!config.dynamicDisabled) return ReflectApply(vmCreateContext, vm, [ctx, options]);
+  // A new context has code generation from strings on by default, whatever
+  // --disallow-code-generation-from-strings says.
+  const forced = { ...options, codeGeneration: { strings: false, wasm: false } };
+  return ReflectApply(vmCreateContext, vm, [ctx, forced]);
+});
+if (typeof vm.SourceTextModule === 'function') {
+  const VmSourceTextModule = vm.SourceTextModule;
+  define(vm, 'SourceTextModule', class SourceTextModule extends VmSourceTextModule {
+    constructor(code, options) {
+      dynamicGuard('vm.SourceTextModule');
+      super(code, withoutCachedData(options));
+    }
+  });
+}
+
+// Module.prototype._compile runs only the source the broker served for that
+// file; anything else is code built at run time.
+const Module = module.Module ?? module;
+const moduleCompile = Module.prototype._compile;
+if (config.dynamicDisabled) {
+  // Only then: the wrapper shows in the stack of every CommonJS module.
+  define(Module.prototype, '_compile', function _compile(content, filename, ...rest) {
+    const expected = MapGet(served, filename);
+    // Node runs -e code and code on standard input (approved by the broker
+    // before node started) inside a fixed wrapper it compiles this way.
+    if ((expected === undefined || expected !== content) && callerFileName() !== 'node:internal/process/execution') {
+      refuseDynamic('module._compile of ' + filename);
+    }
+    MapDelete(served, filename);
+    return ReflectApply(moduleCompile, this, [content, filename, ...rest]);
+  });
+}
+
+// Loaders registered by the application: a load hook returning a source
+// other than the one node's chain (ours) gave it is code made at run time.
+define(module, 'registerHooks', function (hooks) {
+  if (!config.dynamicDisabled || hooks === null || typeof hooks !== 'object' || typeof hooks.load !== 'function') {
+    return ReflectApply(registerHooks, module, [hooks]);
+  }
+  const appLoad = hooks.load;
+  return ReflectApply(registerHooks, module, [{
+    ...hooks,
+    load(href, context, nextLoad) {
+      let given;
+      const result = ReflectApply(appLoad, this, [href, context, (u, c) => (given = nextLoad(u, c))]);
+      if (result && result.source != null && (given === undefined || result.source !== given.source)) {
+        refuseDynamic('a load hook returning other source for ' + href);
+      }
+      return result;
+    },
+  }]);
+});
+if (typeof module.register === 'function') {
+  const moduleRegister = module.register;
+  define(module, 'register', function register(...args) {
+    dynamicGuard('module.register');
+    return ReflectApply(moduleRegister, module, args);
+  });
+}
+
+// workerOptionName is the canonical name of one execArgv entry, as node
+// reads it: "_" and "-" are the same after the leading dashes, a value may
+// follow "=", and one-letter options have long names.
+function workerOptionName(arg) {
+  let name = arg;
+  const eq = StringIndexOf(arg, '=');
+  if (StringStartsWith(arg, '--') && eq > 0) name = StringSlice(arg, 0, eq);
+  if (StringStartsWith(name, '--')) return { name: '--' + StringReplaceAll(StringSlice(name, 2), '_', '-'), hasValue: eq > 0 };
+  if (ObjectHasOwn(config.shortOptions, name)) return { name: config.shortOptions[name], hasValue: false };
+  return { name, hasValue: false };
+}
+
+// workerExecArgv is a worker's execArgv: this bootstrap first, then the
+// given options, each of which must be on the broker's allow-list for
+// workers (config.workerOptions, from the same table as the command line's).
+// The user's --require modules are dropped: the bootstrap requires them.
+function workerExecArgv(given) {
+  const out = ['--import', bootstrapURL];
+  const argv = ArrayIsArray(given) ? given : [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = '' + argv[i];
+    const { name, hasValue } = workerOptionName(a);
+    if (name === '--require') {
+      const value = hasValue ? StringSlice(a, StringIndexOf(a, '=') + 1) : '' + argv[i + 1];
+      if (ArrayIncludes(config.requires, value)) {
+        if (!hasValue) i++;
+        continue;
+      }
+    }
+    if (!ObjectHasOwn(config.workerOptions, name)) {
+      throw codeError('ERR_CODE_INTEGRITY_BLOCKED', 'intact node: a worker\'s execArgv may not carry ' + a +
+        ': it is not on intact node\'s allow-list of node options (preloads go to intact node itself)');
+    }
+    ArrayPush(out, a);
+    if (config.workerOptions[name] && !hasValue && i + 1 < argv.length) ArrayPush(out, '' + argv[++i]);
+  }
+  return out;
+}
+
+// Workers run the bootstrap too, whatever execArgv they are given, and
+// never code from a string when dynamic code is disabled.
+const WorkerCtor = workerThreads.Worker;
+define(workerThreads, 'Worker', class Worker extends WorkerCtor {
+  constructor(filename, options) {
+    // Own properties only (spread, defineProperty): accessors on
+    // Object.prototype must not decide what the worker runs.
+    const opts = { ...options };
+    if (opts.eval) dynamicGuard('new Worker(code, {eval: true})');
+    // Without execArgv the worker inherits node's own options, this
+    // bootstrap among them. With one, the bootstrap goes first; the user's
+    // --require modules are required by the bootstrap in the worker, and
+    // any other preload or the inspector would run unchecked.
+    // Without an own execArgv, node would read one inherited from
+    // Object.prototype: make it own, undefined (inherit node's options).
+    const execArgv = ObjectHasOwn(opts, 'execArgv') ? opts.execArgv : undefined;
+    ObjectDefineProperty(opts, 'execArgv', { value: execArgv === undefined ? undefined : workerExecArgv(execArgv),
+      enumerable: true, writable: true, configurable: true });
+    super(filename, opts);
+  }
+});
+
+// callerFileName returns the file name V8 records for the code that called
+// the bootstrap function calling it, or '' when there is none. It decides
+// by V8's structured call sites, never by the text of a stack: a folder can
+// be named "(node:internal/process/execution:", and a source map (with
+// --enable-source-maps or process.setSourceMapsEnabled) rewrites the text
+// of a frame. Source maps are applied only by node's own stack formatting;
+// the call sites a prepareStackTrace set here receives are V8's own. The
+// CallSite methods are the ones captured below, before any application
+// code could patch CallSite.prototype.
+//
+// The call sites are the ones this function's own prepareStackTrace
+// received, never what holder.stack holds: an application that made
+// Error.prepareStackTrace an accessor could hand back call sites it kept
+// from a stack that passed through node's internals. If ours is not
+// called, there are none, and nothing is allowed.
+function captureCallSites(limit, below) {
+  const holder = {};
+  let captured;
+  const saved = ErrorCtor.prepareStackTrace;
+  const savedLimit = ErrorCtor.stackTraceLimit;
+  ErrorCtor.prepareStackTrace = (_, callSites) => { captured = callSites; return ''; };
+  ErrorCtor.stackTraceLimit = limit;
+  try {
+    ErrorCaptureStackTrace(holder, below);
+    holder.stack; // V8 formats the stack, calling prepareStackTrace, on first read
+    return captured;
+  } finally {
+    ErrorCtor.prepareStackTrace = saved;
+    ErrorCtor.stackTraceLimit = savedLimit;
+  }
+}
+const callSiteProto = ObjectGetPrototypeOf(captureCallSites(1, captureCallSites)[0]);
+const CallSiteGetFileName = uncurry(callSiteProto.getFileName);
+
+function callerFileName() {
+  const sites = captureCallSites(8, callerFileName);
+  if (!ArrayIsArray(sites)) return '';
+  // The first frame that is not the bootstrap's own is the caller.
+  for (let i = 0; i < sites.length; i++) {
+    const name = CallSiteGetFileName(sites[i]);
+    if (name !== bootstrapURL) return typeof name === 'string' ? name : '';
+  }
+  return '';
+}
+
+// WebAssembly compiled from bytes the broker did not serve is code made at
+// run time. Node's own users (undici's llhttp for fetch) are allowed by
+// where the call comes from.
+function wasmGuard(what, bytes) {
+  if (!config.dynamicDisabled) return;
+  if (ArrayBufferIsView(bytes) && WeakSetHas(servedWasm, bytes)) return;
+  // Node's own modules are named by their id, which no file, and no
+  // module the loader gives a path or a file: URL, can have.
+  if (StringStartsWith(callerFileName(), 'node:internal/deps/')) return;
+  refuseDynamic(what);
+}
+
+if (WebAssemblyObject && config.dynamicDisabled) {
+  const wasmCompile = WebAssemblyObject.compile;
+  const wasmInstantiate = WebAssemblyObject.instantiate;
+  const WasmModule = WebAssemblyObject.Module;
+  const wasmModuleProto = WasmModule.prototype;
+  define(WebAssemblyObject, 'compile', function compile(bytes, ...rest) {
+    wasmGuard('WebAssembly.compile', bytes);
+    return ReflectApply(wasmCompile, WebAssemblyObject, [bytes, ...rest]);
+  });
+  define(WebAssemblyObject, 'instantiate', function instantiate(source, ...rest) {
+    if (!(source instanceof WasmModule)) wasmGuard('WebAssembly.instantiate', source);
+    return ReflectApply(wasmInstantiate, WebAssemblyObject, [source, ...rest]);
+  });
+  const Guarded = function Module(bytes, ...rest) {
+    if (new.target === undefined) throw new TypeError("Constructor WebAssembly.Module requires 'new'");
+    wasmGuard('WebAssembly.Module', bytes);
+    return ReflectConstruct(WasmModule, [bytes, ...rest], new.target);
+  };
+  Guarded.prototype = wasmModuleProto;
+  for (const name of ['exports', 'imports', 'customSections']) Guarded[name] = WasmModule[name];
+  define(WebAssemblyObject, 'Module', Guarded);
+  for (const name of ['compileStreaming', 'instantiateStreaming']) {
+    if (typeof WebAssemblyObject[name] === 'function') {
+      define(WebAssemblyObject, name, function () { refuseDynamic('WebAssembly.' + name); });
+    }
+  }
+}
+
+module.syncBuiltinESMExports();
+
+// The user's --require modules run now, after the hooks, as they would have
+// run before any --import.
+// Node runs them in workers too.
+if (config.requires.length > 0) {
+  const req = module.createRequire(process.cwd() + '/');
+  for (let i = 0; i < config.requires.length; i++) req(config.requires[i]);
+}
+
+//# sourceURL=intact:node-bootstrap

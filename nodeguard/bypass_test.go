@@ -1,0 +1,335 @@
+//go:build linux
+
+package nodeguard_test
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/intactdev/intact"
+	"github.com/intactdev/intact/nodeguard"
+)
+
+// bypassApp drives the known bypasses of Node's removed policy feature
+// (--experimental-policy) and the V8 code cache, one case a line: the
+// case's name and what it gave or the code of the error it threw. evil.js
+// is not in the catalog; every way of reaching it must be refused.
+var bypassApp = map[string]string{
+	"bypass.js": `const path = require('path');
+const vm = require('vm');
+const Module = require('module');
+const evil = path.join(__dirname, 'evil.js');
+function attempt(name, f) {
+  try { console.log(name, 'gave', String(f())); } catch (e) { console.log(name, e.code || e.name); }
+}
+// CVE-2023-23918: process.mainModule.require.
+attempt('CVE-2023-23918', () => process.mainModule.require('./evil.js'));
+// CVE-2023-30581: mainModule.__proto__.require.
+attempt('CVE-2023-30581', () => process.mainModule.__proto__.require.call(process.mainModule, './evil.js'));
+// CVE-2023-32002: Module._load, and the loader's pieces called directly.
+attempt('CVE-2023-32002', () => Module._load(evil, module));
+attempt('CVE-2023-32002-constructor', () => module.constructor._load('./evil.js', module));
+attempt('CVE-2023-32002-extensions', () => { const m = new Module(evil, module); m.filename = evil; Module._extensions['.js'](m, evil); return m.exports; });
+attempt('CVE-2023-32002-load', () => { const m = new Module(evil, module); m.load(evil); return m.exports; });
+// CVE-2023-32006: createRequire.
+attempt('CVE-2023-32006', () => module.constructor.createRequire(__filename)('./evil.js'));
+// CVE-2023-32559: process.binding reaches internals.
+attempt('CVE-2023-32559', () => process.binding('fs'));
+attempt('CVE-2023-32559-linked', () => process._linkedBinding('node_fs'));
+attempt('CVE-2023-32559-redefine', () => { Object.defineProperty(process, 'binding', { value: () => 'open' }); return process.binding('fs'); });
+// V8 flags that re-enable code generation or reach the engine's internals.
+attempt('v8.setFlagsFromString', () => require('v8').setFlagsFromString('--allow-natives-syntax'));
+attempt('v8.setFlagsFromString-gc', () => { require('v8').setFlagsFromString('--expose-gc'); return 'set'; });
+// V8 code caches: bytecode made from other source of the same length.
+attempt('cachedData', () => {
+  const made = new vm.Script('globalThis.cc = "evil!"').createCachedData();
+  new vm.Script('globalThis.cc = "good!"', { cachedData: made }).runInThisContext();
+  return globalThis.cc;
+});
+attempt('compileCache', () => Module.enableCompileCache(require('os').tmpdir()).status === Module.constants.compileCacheStatus.ENABLED);
+// The CVE-2023-38552 class: application code patches the built-ins that
+// carry a module's bytes into node, then loads a signed file and the
+// unsigned one.
+attempt('CVE-2023-38552', () => {
+  const swap = () => 'globalThis.swapped = true; module.exports = "SWAPPED";';
+  Buffer.prototype.utf8Slice = swap;
+  Buffer.prototype.toString = swap;
+  String.prototype.startsWith = () => false;
+  String.prototype.endsWith = () => false;
+  Array.prototype.includes = () => false;
+  Map.prototype.get = () => undefined;
+  JSON.parse = () => ({ message: 'forged', status: 0 });
+  Object.assign = (t) => t;
+  return require('./fresh.js') + ' ' + (globalThis.swapped === true);
+});
+attempt('CVE-2023-38552-evil', () => require('./evil2.js'));
+// The same class through accessors on Object.prototype, which objects
+// built on the way to node would inherit.
+Object.defineProperty(Object.prototype, 'source', { get() { return 'globalThis.swapped = true; module.exports = "SWAPPED";'; }, set(v) {}, configurable: true });
+import('./fresh2.cjs').then((m) => console.log('prototype-accessor gave', m.default, globalThis.swapped === true),
+  (e) => console.log('prototype-accessor', e.code || e.name));
+`,
+	"fresh2.cjs": "module.exports = 'fresh';\n",
+	"fresh.js":   "module.exports = 'fresh';\n",
+}
+
+// TestKnownBypasses runs every known bypass of Node's removed policy
+// feature, and the code-cache one, in one node process per major under an
+// enforcing policy (dynamic code allowed, so that vm works): each is
+// refused, and no statement of the unsigned files ran.
+func TestKnownBypasses(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, bypassApp)
+	s := sign(t, dir)
+	write(t, dir, map[string]string{
+		"evil.js":  canaryJS("evil") + "module.exports = 'EVIL';\n",
+		"evil2.js": canaryJS("evil2") + "module.exports = 'EVIL';\n",
+	})
+	want := []string{
+		"CVE-2023-23918 ERR_CODE_INTEGRITY_VIOLATION",
+		"CVE-2023-30581 ERR_CODE_INTEGRITY_VIOLATION",
+		"CVE-2023-32002 ERR_CODE_INTEGRITY_VIOLATION",
+		"CVE-2023-32002-constructor ERR_CODE_INTEGRITY_VIOLATION",
+		"CVE-2023-32002-extensions ERR_CODE_INTEGRITY_VIOLATION",
+		"CVE-2023-32002-load ERR_CODE_INTEGRITY_VIOLATION",
+		"CVE-2023-32006 ERR_CODE_INTEGRITY_VIOLATION",
+		"CVE-2023-32559 ERR_ACCESS_DENIED",
+		"CVE-2023-32559-linked ERR_ACCESS_DENIED",
+		"CVE-2023-32559-redefine TypeError",
+		"v8.setFlagsFromString ERR_ACCESS_DENIED",
+		"v8.setFlagsFromString-gc gave set",
+		"cachedData gave good!",
+		"compileCache gave false",
+		"CVE-2023-38552 gave fresh false",
+		"CVE-2023-38552-evil ERR_CODE_INTEGRITY_VIOLATION",
+		"prototype-accessor gave fresh false",
+	}
+	forEachNode(t, func(t *testing.T, n testNode) {
+		canaryDir := t.TempDir()
+		res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, "bypass.js")
+		got := strings.Split(strings.TrimSpace(res.Stdout), "\n")
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("exit %+v\ngot:\n%s\nwant:\n%s\nstderr:\n%s", res.Exit, res.Stdout, strings.Join(want, "\n"), res.Stderr)
+		}
+		if c := canaries(t, canaryDir); len(c) > 0 {
+			t.Errorf("statements of refused files ran: %v", c)
+		}
+	})
+}
+
+// TestDynamicCode: under DisableDynamicCode every way of making code at run
+// time that --disallow-code-generation-from-strings misses is refused with
+// ERR_CODE_INTEGRITY_BLOCKED, and each refusal is an event in intact's log;
+// node's own WebAssembly (undici's llhttp behind fetch) still works. Under
+// an enforcing policy that allows dynamic code the same calls run.
+func TestDynamicCode(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"dynamic.js": `const vm = require('vm');
+const Module = require('module');
+const { Worker } = require('worker_threads');
+const cases = {
+  eval: () => eval('1'),
+  Function: () => new Function('return 1')(),
+  'vm.Script': () => new vm.Script('1').runInThisContext(),
+  'vm.runInNewContext': () => vm.runInNewContext('1'),
+  'vm.compileFunction': () => vm.compileFunction('return 1')(),
+  'vm.runInContext': () => vm.runInContext('1', vm.createContext({})),
+  'module._compile': () => { const m = new Module('x'); m._compile('module.exports = 1', __filename + '.other'); return m.exports; },
+  'Worker eval': () => { new Worker('1', { eval: true }).terminate(); return 1; },
+  'WebAssembly.Module': () => new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])) && 1,
+  registerHooks: () => { Module.registerHooks({ load: (u, c, next) => { const r = next(u, c); return u.endsWith('other.js') ? { ...r, source: 'module.exports = 2' } : r; } }); return require('./other.js'); },
+};
+for (const [name, f] of Object.entries(cases)) {
+  try { console.log(name, 'ran', f()); } catch (e) { console.log(name, e.code || e.message); }
+}
+try { require('inspector'); console.log('inspector ran', 1); } catch (e) { console.log('inspector', e.code); }
+import('data:text/javascript,export default 1').then((m) => console.log('data: import ran', m.default), (e) => console.log('data: import', e.code || e.message))
+  .then(() => fetch(process.env.URL)).then((r) => console.log('fetch', r.status), (e) => console.log('fetch', e.message));
+`, "other.js": "module.exports = 1;\n"})
+	s := sign(t, dir)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
+	defer srv.Close()
+	names := []string{"eval", "Function", "vm.Script", "vm.runInNewContext", "vm.runInContext", "vm.compileFunction",
+		"module._compile", "Worker eval", "WebAssembly.Module", "data: import", "registerHooks", "inspector"}
+	forEachNode(t, func(t *testing.T, n testNode) {
+		events := filepath.Join(t.TempDir(), "events.json")
+		t.Setenv(intact.EnvEventLog, events)
+		res := s.run(t, n, "dynamic", runOpts{env: []string{"URL=" + srv.URL}}, "dynamic.js")
+		for _, name := range names {
+			blocked := name + " ERR_CODE_INTEGRITY_BLOCKED\n"
+			if name == "eval" || name == "Function" {
+				// V8 refuses these itself (EvalError), before any hook.
+				blocked = name + " Code generation from strings disallowed for this context\n"
+			}
+			if !strings.Contains(res.Stdout, blocked) {
+				t.Errorf("dynamic code disabled: want %q\nstdout:\n%s\nstderr:\n%s", blocked, res.Stdout, res.Stderr)
+			}
+		}
+		if !strings.Contains(res.Stdout, "fetch 200\n") {
+			t.Errorf("fetch under DisableDynamicCode: want status 200\nstdout:\n%s\nstderr:\n%s", res.Stdout, res.Stderr)
+		}
+		log, _ := os.ReadFile(events)
+		if got, want := strings.Count(string(log), `"feature":"dynamic code"`), len(names)-2; got < want {
+			t.Errorf("%d dynamic-code blocks logged, want at least %d:\n%s", got, want, log)
+		}
+
+		res = s.run(t, n, "enforce", runOpts{env: []string{"URL=" + srv.URL}}, "dynamic.js")
+		for _, name := range names {
+			if !strings.Contains(res.Stdout, name+" ran ") {
+				t.Errorf("dynamic code allowed: want %q to run\nstdout:\n%s\nstderr:\n%s", name, res.Stdout, res.Stderr)
+			}
+		}
+	})
+}
+
+// TestOpenSSLConf: OPENSSL_CONF makes stock node load a native OpenSSL
+// engine before any JavaScript runs. Run directly, node runs the engine's
+// constructor (the control); through intact node the variable is dropped
+// and it does not.
+func TestOpenSSLConf(t *testing.T) {
+	n := nodes(t)[0]
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"main.js": "console.log('main');\n"})
+	s := sign(t, dir)
+	engine := buildAddon(t, n, "engine", addonSource("engine", true))
+	conf := filepath.Join(t.TempDir(), "openssl.cnf")
+	write(t, filepath.Dir(conf), map[string]string{"openssl.cnf": "nodejs_conf = nodejs_init\n[nodejs_init]\nengines = engines\n" +
+		"[engines]\nevil = evil\n[evil]\ndynamic_path = " + engine + "\ninit = 1\n"})
+
+	canaryDir := t.TempDir()
+	if len(control(t, n, canaryDir, filepath.Join(dir, "main.js"), "OPENSSL_CONF="+conf)) == 0 {
+		t.Fatal("control: stock node did not load the engine OPENSSL_CONF names")
+	}
+
+	res := s.run(t, n, "enforce", runOpts{env: []string{"OPENSSL_CONF=" + conf, "CANARY_DIR=" + canaryDir}}, "main.js")
+	if res.Stdout != "main\n" {
+		t.Errorf("exit %+v\nstdout:\n%s\nstderr:\n%s", res.Exit, res.Stdout, res.Stderr)
+	}
+	if c := canaries(t, canaryDir); len(c) > 0 {
+		t.Errorf("the OpenSSL engine ran under intact node: %v", c)
+	}
+}
+
+// TestOldNodeRefused: under a policy, a node without module.registerHooks
+// (Node.js 20, the system's here) is refused with a message saying why;
+// nothing runs.
+func TestOldNodeRefused(t *testing.T) {
+	old, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("no node on PATH")
+	}
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"main.js": canaryJS("main")})
+	s := sign(t, dir)
+	probe := testNode{Path: old}
+	canaryDir := t.TempDir()
+	res := s.run(t, probe, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, "main.js")
+	if res.Err == nil {
+		if v, _ := exec.Command(old, "--version").Output(); !strings.HasPrefix(string(v), "v20.") {
+			t.Skipf("the node on PATH is %s, not an old one", v)
+		}
+		t.Fatalf("old node ran: exit %+v\n%s", res.Exit, res.Stderr)
+	}
+	var verr *nodeguard.VersionError
+	if !errors.As(res.Err, &verr) || !strings.Contains(res.Err.Error(), "intact node runs Node.js 22 (from 22.22.3), 24 (from 24.11.1), 26") {
+		t.Errorf("error %T %q: want a *VersionError saying why", res.Err, res.Err)
+	}
+	if c := canaries(t, canaryDir); len(c) > 0 {
+		t.Errorf("code ran: %v", c)
+	}
+}
+
+// control runs script with stock node, outside intact node, and returns
+// the canaries it left in canaryDir, removing them: proof that the attack a
+// test makes works on node itself.
+func control(t testing.TB, n testNode, canaryDir, script string, env ...string) []string {
+	t.Helper()
+	cmd := exec.Command(n.Path, script)
+	cmd.Env = append(append(os.Environ(), "CANARY_DIR="+canaryDir), env...)
+	cmd.CombinedOutput()
+	left := canaries(t, canaryDir)
+	for _, c := range left {
+		os.Remove(filepath.Join(canaryDir, c))
+	}
+	return left
+}
+
+// spoofCalls are a signed file's attempts to pass for node's own code:
+// compiling another source through Module.prototype._compile (allowed for
+// node:internal/process/execution) and WebAssembly from the file's bytes
+// (allowed for node:internal/deps/...).
+const spoofCalls = `const Module = require('module');
+const path = require('path');
+function attempt(name, f) { try { console.log(name, 'ran', f()); } catch (e) { console.log(name, e.code || e.message); } }
+attempt('_compile', () => { const m = new Module('x'); m._compile(` + "`" + `require('fs').writeFileSync(require('path').join(process.env.CANARY_DIR, 'compiled'), 'ran'); module.exports = 1;` + "`" + `, __filename + '.other'); return m.exports; });
+attempt('WebAssembly.Module', () => new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])) && 1);
+`
+
+// sourceMapTo is a source map that names source as the origin of every
+// line of the file it maps.
+func sourceMapTo(source string) string {
+	return `{"version":3,"sources":["` + source + `"],"names":[],"mappings":"AAAA` + strings.Repeat(";AACA", 20) + `"}`
+}
+
+// TestCallerSpoofing: under DisableDynamicCode, what node's own code may
+// compile is decided by V8's call sites, not by the text of a stack frame.
+// A signed file in a folder named like node's internals, or one whose
+// source map names node's internals (with --enable-source-maps), may not
+// compile another source or WebAssembly from its own bytes.
+func TestCallerSpoofing(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"(node:internal/process/execution:/spoof.js": spoofCalls,
+		"(node:internal/deps/undici/spoof.js":        spoofCalls,
+		"mapexec.js":                                 spoofCalls + "//# sourceMappingURL=mapexec.js.map\n",
+		"mapexec.js.map":                             sourceMapTo("node:internal/process/execution"),
+		"mapdeps.js":                                 spoofCalls + "//# sourceMappingURL=mapdeps.js.map\n",
+		"mapdeps.js.map":                             sourceMapTo("node:internal/deps/undici"),
+		"setmaps.js":                                 "process.setSourceMapsEnabled(true);\nrequire('./mapexec.js');\nrequire('./mapdeps.js');\n",
+		// Real call sites kept from a stack through undici, handed back
+		// by an accessor in place of the bootstrap's prepareStackTrace.
+		"accessor.js": `let kept;
+Error.prepareStackTrace = (e, cs) => { if (cs.some((c) => String(c.getFileName()).startsWith('node:internal/deps/'))) kept = cs; return 'x'; };
+try { new Request('http://a b'); } catch (e) { e.stack; }
+const keptNow = kept;
+if (!keptNow) console.log('no undici call sites kept');
+Object.defineProperty(Error, 'prepareStackTrace', { get() { return () => keptNow; }, set(v) {}, configurable: true });
+` + spoofCalls,
+	})
+	s := sign(t, dir)
+	want := "_compile ERR_CODE_INTEGRITY_BLOCKED\nWebAssembly.Module ERR_CODE_INTEGRITY_BLOCKED\n"
+	forEachNode(t, func(t *testing.T, n testNode) {
+		for _, args := range [][]string{
+			{"(node:internal/process/execution:/spoof.js"},
+			{"(node:internal/deps/undici/spoof.js"},
+			{"--enable-source-maps", "mapexec.js"},
+			{"--enable-source-maps", "mapdeps.js"},
+			{"setmaps.js"},
+			{"accessor.js"},
+		} {
+			canaryDir := t.TempDir()
+			res := s.run(t, n, "dynamic", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, args...)
+			w := want
+			if args[0] == "setmaps.js" {
+				w = want + want
+			}
+			if res.Stdout != w {
+				t.Errorf("%q: stdout:\n%s\nwant:\n%s\nstderr:\n%s", args, res.Stdout, w, res.Stderr)
+			}
+			if c := canaries(t, canaryDir); len(c) > 0 {
+				t.Errorf("%q: code compiled by a spoofed caller ran: %v", args, c)
+			}
+		}
+		// node's own caller still may: -p code, approved before node
+		// started, is compiled through _compile by node:internal/process/execution.
+		if res := s.run(t, n, "dynamic", runOpts{}, "-p", "6*7"); res.Err != nil || res.Stdout != "42\n" {
+			t.Errorf("-p under DisableDynamicCode: %v %q\n%s", res.Err, res.Stdout, res.Stderr)
+		}
+	})
+}

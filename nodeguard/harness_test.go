@@ -1,0 +1,393 @@
+//go:build linux
+
+package nodeguard_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/intactdev/intact"
+	"github.com/intactdev/intact/internal/nodecache"
+	"github.com/intactdev/intact/internal/npmcompat"
+	"github.com/intactdev/intact/nodeguard"
+)
+
+// envSystemDir is the scratch system policy folder the test binary uses
+// when it runs as the shim of node children.
+const envSystemDir = "TEST_NODEGUARD_SYSTEM_DIR"
+
+// pki holds the TEST-ONLY signing keys of the CLI's testscripts.
+const pki = "../cmd/intact/testdata/pki"
+
+var (
+	intactBin string
+	buildErr  error
+)
+
+func TestMain(m *testing.M) {
+	if nodeguard.IsShimName(os.Args[0]) {
+		// A node child of a test's node, started through the shim.
+		os.Exit(runShim(os.Args[1:]))
+	}
+	dir, err := os.MkdirTemp("", "nodeguard-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	intactBin, buildErr = npmcompat.BuildIntact(dir)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// runShim is the test binary as intact node's shim, as the intact binary
+// is (cmd/intact's runNodeShim), over the scratch system folder.
+func runShim(args []string) int {
+	shim, found, err := nodeguard.LoadShimConfig(os.Args[0])
+	if err != nil || !found {
+		fmt.Fprintln(os.Stderr, "shim: no broker:", err)
+		return 1
+	}
+	system := os.Getenv(envSystemDir)
+	if system == "" {
+		// A child given a scrubbed environment: still never the
+		// machine's own system policy.
+		system = filepath.Join(os.TempDir(), "nodeguard-test-no-system-policy")
+	}
+	p, err := intact.Load(intact.LoadOptions{Policies: shim.Policies, Catalogs: shim.Catalogs, SystemDir: system})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "shim:", err)
+		return 1
+	}
+	node, err := nodeguard.FindNode(shim.Node)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "shim:", err)
+		return 1
+	}
+	exit, err := nodeguard.Run(nodeguard.Config{Policy: p, Node: node, Args: args})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "shim:", err)
+		return 1
+	}
+	if exit.Signal != 0 {
+		nodeguard.Raise(exit.Signal)
+	}
+	return exit.Code
+}
+
+// testNode is one installed node binary.
+type testNode struct {
+	Version nodeguard.Version
+	Path    string
+	Include string // node's headers, for building addons ("" if absent)
+}
+
+func (n testNode) Name() string { return fmt.Sprintf("node%d", n.Version.Major) }
+
+var findNodes = sync.OnceValues(func() ([]testNode, error) {
+	// The newest installed version of each supported major.
+	paths, err := nodecache.Binaries()
+	if err != nil {
+		return nil, err
+	}
+	newest := map[int]testNode{}
+	for _, p := range paths {
+		dir := filepath.Base(filepath.Dir(filepath.Dir(p)))
+		v, err := nodeguard.ParseVersion(dir)
+		if err != nil {
+			probe, perr := nodeguard.ProbeNode(p)
+			if perr != nil {
+				return nil, perr
+			}
+			if v, err = nodeguard.ParseVersion(probe.Version); err != nil {
+				return nil, err
+			}
+		}
+		if !nodeguard.Supported(v) {
+			continue
+		}
+		n := testNode{Version: v, Path: p}
+		if inc := filepath.Join(filepath.Dir(filepath.Dir(p)), "include", "node"); fileExists(filepath.Join(inc, "node_api.h")) {
+			n.Include = inc
+		}
+		if old, ok := newest[v.Major]; !ok || old.Version.Less(v) {
+			newest[v.Major] = n
+		}
+	}
+	var out []testNode
+	for _, n := range newest {
+		out = append(out, n)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Version.Less(out[j].Version) })
+	return out, nil
+})
+
+// nodes returns the supported node binaries installed, one per major. It
+// skips the test when there are none, and fails it in CI.
+func nodes(t *testing.T) []testNode {
+	t.Helper()
+	ns, err := findNodes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ns) == 0 {
+		msg := "no supported Node.js installed: run scripts/install-node.sh (or set " + nodecache.EnvTestNodes + ")"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return ns
+}
+
+// forEachNode runs f as a subtest per installed major.
+func forEachNode(t *testing.T, f func(t *testing.T, n testNode)) {
+	for _, n := range nodes(t) {
+		t.Run(n.Name(), func(t *testing.T) { f(t, n) })
+	}
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// intactCLI runs the intact binary built for the tests.
+func intactCLI(t testing.TB, args ...string) {
+	t.Helper()
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	if out, err := exec.Command(intactBin, args...).CombinedOutput(); err != nil {
+		t.Fatalf("intact %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+// signed is a folder of code signed by a catalog, and the policies that
+// trust it.
+type signed struct {
+	dir     string
+	catalog string
+	// policies by name: "enforce" (code integrity), "strict" (also no
+	// interactive and no dynamic code), "dynamic" (code integrity and no
+	// dynamic code), "audit".
+	policies map[string]string
+	system   string // an empty scratch system policy folder
+}
+
+var policyFlags = map[string][]string{
+	"enforce": {"--enforce"},
+	"strict":  {"--enforce", "--deny-interactive", "--deny-dynamic-code"},
+	"dynamic": {"--enforce", "--deny-dynamic-code"},
+	"locked":  {"--enforce", "--deny-interactive"},
+	"audit":   {"--enforce", "--audit"},
+}
+
+// sign catalogs every file under dir (signed by the test leaf) and makes
+// the test policies trusting the test root.
+func sign(t testing.TB, dir string) *signed {
+	t.Helper()
+	out := t.TempDir()
+	s := &signed{dir: dir, catalog: filepath.Join(out, "app.cat"), policies: map[string]string{}, system: filepath.Join(out, "system")}
+	if err := os.Mkdir(s.system, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	intactCLI(t, "catalog", "new", dir, "-o", s.catalog,
+		"--cert", filepath.Join(pki, "leaf-rsa-chain.pem"), "--key", filepath.Join(pki, "leaf-rsa.key"),
+		"--chain", filepath.Join(pki, "root.pem"))
+	for name, flags := range policyFlags {
+		p := filepath.Join(out, name+".xml")
+		intactCLI(t, append([]string{"policy", "new", "--signer", filepath.Join(pki, "root.pem"), "-o", p}, flags...)...)
+		s.policies[name] = p
+	}
+	return s
+}
+
+// load loads the named policy with the catalog over the scratch system
+// folder.
+func (s *signed) load(t testing.TB, policy string) *intact.Policy {
+	t.Helper()
+	p, err := intact.Load(intact.LoadOptions{Policies: []string{s.policies[policy]}, Catalogs: []string{s.catalog}, SystemDir: s.system})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// result is what one run of node under the broker produced.
+type result struct {
+	Stdout, Stderr string
+	Exit           nodeguard.Exit
+	Err            error // a refusal before node started
+}
+
+// runOpts are the extras of one run.
+type runOpts struct {
+	env   []string // added to the environment
+	stdin *os.File
+	dir   string // working folder; default the signed folder
+	wrap  string // an executable run as node, e.g. a strace wrapper
+}
+
+// run runs node with args under the named policy through nodeguard.Run,
+// with the test binary as the shim of node children.
+func (s *signed) run(t testing.TB, n testNode, policy string, o runOpts, args ...string) result {
+	t.Helper()
+	var p *intact.Policy
+	if policy == "" {
+		var err error
+		if p, err = intact.Load(intact.LoadOptions{SystemDir: s.system}); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		p = s.load(t, policy)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	outDir := t.TempDir()
+	stdout, _ := os.Create(filepath.Join(outDir, "stdout"))
+	stderr, _ := os.Create(filepath.Join(outDir, "stderr"))
+	defer stdout.Close()
+	defer stderr.Close()
+	stdin := o.stdin
+	if stdin == nil {
+		if stdin, err = os.Open(os.DevNull); err != nil {
+			t.Fatal(err)
+		}
+		defer stdin.Close()
+	}
+	env := append(os.Environ(), envSystemDir+"="+s.system)
+	env = append(env, o.env...)
+	node := n.Path
+	if o.wrap != "" {
+		node = o.wrap
+	}
+	var policies []string
+	if policy != "" {
+		policies = []string{s.policies[policy]}
+	}
+	dir := o.dir
+	if dir == "" {
+		dir = s.dir
+	}
+	done := make(chan struct{})
+	var res result
+	go func() {
+		defer close(done)
+		res.Exit, res.Err = nodeguard.Run(nodeguard.Config{
+			Policy: p, Node: node, Args: args, Policies: policies, Catalogs: []string{s.catalog},
+			Shim: self, Dir: dir, Env: env, Stdin: stdin, Stdout: stdout, Stderr: stderr,
+		})
+	}()
+	select {
+	case <-done:
+	case <-time.After(3 * time.Minute):
+		t.Fatalf("node %s: timed out", strings.Join(args, " "))
+	}
+	out, _ := os.ReadFile(stdout.Name())
+	errOut, _ := os.ReadFile(stderr.Name())
+	res.Stdout, res.Stderr = string(out), string(errOut)
+	return res
+}
+
+// write writes files (name → content) under dir.
+func write(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// canaryJS is a statement that leaves the file named after label in
+// $CANARY_DIR: proof that code ran.
+func canaryJS(label string) string {
+	return fmt.Sprintf("require('fs').writeFileSync(require('path').join(process.env.CANARY_DIR, %q), 'ran');\n", label)
+}
+
+// canaryESM is canaryJS for an ES module.
+func canaryESM(label string) string {
+	return fmt.Sprintf("import { writeFileSync as __w } from 'node:fs'; __w(process.env.CANARY_DIR + '/' + %q, 'ran');\n", label)
+}
+
+// canaries returns the canaries left in dir.
+func canaries(t testing.TB, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// buildAddon compiles a Node-API addon from C source with node's headers
+// and returns its path; the object is cached by source hash.
+func buildAddon(t testing.TB, n testNode, name, src string) string {
+	t.Helper()
+	if n.Include == "" {
+		t.Skip("node's headers are not installed beside " + n.Path)
+	}
+	gcc, err := exec.LookPath("gcc")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("gcc is needed to build the test addon")
+		}
+		t.Skip("gcc is not installed: cannot build the test addon")
+	}
+	sum := sha256.Sum256([]byte(src))
+	out := filepath.Join(t.TempDir(), name+"-"+hex.EncodeToString(sum[:6])+".node")
+	cfile := strings.TrimSuffix(out, ".node") + ".c"
+	if err := os.WriteFile(cfile, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, gcc, "-shared", "-fPIC", "-O1", "-I", n.Include, "-o", out, cfile)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building %s: %v\n%s", name, err, b)
+	}
+	return out
+}
+
+// addonSource is a Node-API addon exporting hello() → greeting; with
+// canary set, a constructor leaves a canary named greeting as soon as the
+// library is mapped, before node calls anything in it.
+func addonSource(greeting string, canary bool) string {
+	var b bytes.Buffer
+	b.WriteString("#include <node_api.h>\n#include <stdio.h>\n#include <stdlib.h>\n")
+	if canary {
+		fmt.Fprintf(&b, `__attribute__((constructor)) static void ran(void) {
+  const char *d = getenv("CANARY_DIR"); char p[4096];
+  if (d) { snprintf(p, sizeof p, "%%s/%%s", d, %q); FILE *f = fopen(p, "w"); if (f) fclose(f); }
+}
+`, greeting)
+	}
+	fmt.Fprintf(&b, `static napi_value Hello(napi_env env, napi_callback_info info) {
+  napi_value s; napi_create_string_utf8(env, %q, NAPI_AUTO_LENGTH, &s); return s;
+}
+NAPI_MODULE_INIT() {
+  napi_value fn; napi_create_function(env, "hello", NAPI_AUTO_LENGTH, Hello, NULL, &fn);
+  napi_set_named_property(env, exports, "hello", fn); return exports;
+}
+`, greeting)
+	return b.String()
+}

@@ -1,0 +1,123 @@
+//go:build linux
+
+package nodeguard_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestSQLiteExtensions: node:sqlite's loadExtension maps a shared library
+// itself, outside process.dlopen. Under intact node a signed extension is
+// loaded from the sealed copy under its own name (SQLite derives its entry
+// point from that name: this library has none, so SQLite names the one it
+// looked for), and an unsigned one is refused before it is mapped: its
+// constructor never runs.
+func TestSQLiteExtensions(t *testing.T) {
+	forEachNode(t, func(t *testing.T, n testNode) {
+		dir := t.TempDir()
+		write(t, dir, map[string]string{"sqlite.js": `const { DatabaseSync } = require('node:sqlite');
+const db = new DatabaseSync(':memory:', { allowExtension: true });
+for (const name of ['signed', 'unsigned']) {
+  try { db.loadExtension(require('path').join(__dirname, name, 'ext.so')); console.log(name, 'loaded'); }
+  catch (e) { console.log(name, e.code, e.message); }
+}
+`})
+		copyFile(t, buildAddon(t, n, "ext", addonSource("signed", true)), filepath.Join(dir, "signed", "ext.so"))
+		s := sign(t, dir)
+		copyFile(t, buildAddon(t, n, "ext", addonSource("unsigned", true)), filepath.Join(dir, "unsigned", "ext.so"))
+		canaryDir := t.TempDir()
+		res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, "--no-warnings", "sqlite.js")
+		for _, want := range []string{
+			"signed ERR_LOAD_SQLITE_EXTENSION ", "sqlite3_ext_init\n",
+			"unsigned ERR_CODE_INTEGRITY_VIOLATION The file " + filepath.Join(dir, "unsigned", "ext.so") + " did not pass OS Code Integrity validation\n",
+		} {
+			if !strings.Contains(res.Stdout, want) {
+				t.Errorf("want %q\nexit %+v\nstdout:\n%s\nstderr:\n%s", want, res.Exit, res.Stdout, res.Stderr)
+			}
+		}
+		// The signed library ran its constructor once; the unsigned one never.
+		if c := canaries(t, canaryDir); len(c) != 1 {
+			t.Errorf("canaries %v: want exactly the signed library's", c)
+		}
+		if _, err := os.Stat(filepath.Join(canaryDir, "signed")); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
+// TestOpenSSLEngines: crypto.setEngine and the privateKeyEngine and
+// clientCertEngine options make OpenSSL map a shared library from a path;
+// under intact node each is refused and the library's constructor never
+// runs (stock node runs it: the control).
+func TestOpenSSLEngines(t *testing.T) {
+	n := nodes(t)[0]
+	dir := t.TempDir()
+	engine := buildAddon(t, n, "engine", addonSource("engine", true))
+	script := `const engine = process.env.ENGINE;
+const cases = {
+  setEngine: () => require('crypto').setEngine(engine),
+  privateKeyEngine: () => require('tls').createSecureContext({ privateKeyEngine: engine, privateKeyIdentifier: 'k' }),
+  clientCertEngine: () => require('https').request({ host: '127.0.0.1', port: 1, clientCertEngine: engine }).on('error', () => {}),
+};
+for (const [name, f] of Object.entries(cases)) {
+  try { f(); console.log(name, 'ran'); } catch (e) { console.log(name, e.code); }
+}
+`
+	write(t, dir, map[string]string{"engines.js": script})
+	s := sign(t, dir)
+
+	canaryDir := t.TempDir()
+	if len(control(t, n, canaryDir, filepath.Join(dir, "engines.js"), "ENGINE="+engine)) == 0 {
+		t.Fatal("control: stock node did not map the engine")
+	}
+
+	res := s.run(t, n, "enforce", runOpts{env: []string{"ENGINE=" + engine, "CANARY_DIR=" + canaryDir}}, "engines.js")
+	want := "setEngine ERR_ACCESS_DENIED\nprivateKeyEngine ERR_ACCESS_DENIED\nclientCertEngine ERR_ACCESS_DENIED\n"
+	if res.Stdout != want {
+		t.Errorf("exit %+v\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", res.Exit, res.Stdout, want, res.Stderr)
+	}
+	if c := canaries(t, canaryDir); len(c) > 0 {
+		t.Errorf("an OpenSSL engine was mapped: %v", c)
+	}
+}
+
+// TestFFI: Node 26's node:ffi opens any shared library without a flag.
+// Under intact node a signed library opens from the checked, sealed copy
+// and an unsigned one is refused before it is mapped (its constructor never
+// runs), through ffi.dlopen and new ffi.DynamicLibrary alike.
+func TestFFI(t *testing.T) {
+	forEachNode(t, func(t *testing.T, n testNode) {
+		if out, _ := exec.Command(n.Path, "-p", "require('module').isBuiltin('node:ffi')").Output(); string(out) != "true\n" {
+			t.Skipf("node %s has no node:ffi", n.Version)
+		}
+		dir := t.TempDir()
+		write(t, dir, map[string]string{"ffi.js": `const ffi = require('node:ffi');
+const lib = (name) => require('path').join(__dirname, name, 'lib.so');
+const cases = {
+  'dlopen signed': () => ffi.dlopen(lib('signed'), {}),
+  'dlopen unsigned': () => ffi.dlopen(lib('unsigned'), {}),
+  'DynamicLibrary unsigned': () => new ffi.DynamicLibrary(lib('unsigned2')),
+};
+for (const [name, f] of Object.entries(cases)) {
+  try { f(); console.log(name, 'opened'); } catch (e) { console.log(name, e.code); }
+}
+`})
+		copyFile(t, buildAddon(t, n, "lib", addonSource("signed", true)), filepath.Join(dir, "signed", "lib.so"))
+		s := sign(t, dir)
+		copyFile(t, buildAddon(t, n, "lib", addonSource("unsigned", true)), filepath.Join(dir, "unsigned", "lib.so"))
+		copyFile(t, buildAddon(t, n, "lib", addonSource("unsigned2", true)), filepath.Join(dir, "unsigned2", "lib.so"))
+		canaryDir := t.TempDir()
+		res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, "--no-warnings", "ffi.js")
+		want := "dlopen signed opened\ndlopen unsigned ERR_CODE_INTEGRITY_VIOLATION\nDynamicLibrary unsigned ERR_CODE_INTEGRITY_VIOLATION\n"
+		if res.Stdout != want {
+			t.Errorf("exit %+v\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", res.Exit, res.Stdout, want, res.Stderr)
+		}
+		if c := canaries(t, canaryDir); len(c) != 1 || c[0] != "signed" {
+			t.Errorf("canaries %v: want exactly the signed library's", c)
+		}
+	})
+}

@@ -1,0 +1,46 @@
+package nodeguard
+
+import (
+	"os"
+	"syscall"
+
+	"github.com/intactdev/intact"
+)
+
+// Config is one run of node under intact node.
+type Config struct {
+	// Policy is the policy in force (intact.Load).
+	Policy *intact.Policy
+	// Node is the node binary (FindNode).
+	Node string
+	// Args is node's command line: options, the script and its arguments.
+	Args []string
+	// Policies and Catalogs are the policy and catalog files the caller
+	// added to the system's. Node children started through the shim load
+	// them too, from the broker's sealed shim configuration.
+	Policies, Catalogs []string
+	// Shim is the executable that is `intact node` when started as a shim
+	// (IsShimName): node children run through it. Default: this
+	// executable, which must then do what cmd/intact's main does for such
+	// a name (LoadShimConfig, intact.Load, Run).
+	Shim string
+	// Dir is node's working folder; "" means this process's.
+	Dir string
+	// Env is the environment node starts from; nil means os.Environ().
+	Env []string
+	// Stdin, Stdout and Stderr are node's; nil means this process's.
+	Stdin, Stdout, Stderr *os.File
+}
+
+// Exit is how node ended: its exit status, or the signal that killed it.
+type Exit struct {
+	Code   int
+	Signal syscall.Signal // 0 unless a signal ended node
+}
+
+// InForce reports whether p asks anything of node: when it does not,
+// intact node runs node unchanged (Exec).
+func InForce(p *intact.Policy) bool {
+	s := p.Settings()
+	return p.Enforcing() || s.DisableInteractiveMode.Enabled || s.DisableDynamicCode.Enabled
+}

@@ -1,0 +1,239 @@
+package nodeguard
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// EnvNode names the node binary intact node runs, when --node does not.
+const EnvNode = "INTACT_NODE"
+
+// FindNode returns the node binary to run: flag when set, else $INTACT_NODE,
+// else "node" on PATH. It refuses a path that is intact itself (the shim),
+// which would start intact node again instead of node.
+func FindNode(flag string) (string, error) {
+	name := flag
+	if name == "" {
+		name = os.Getenv(EnvNode)
+	}
+	if name == "" {
+		name = "node"
+	}
+	path, err := exec.LookPath(name)
+	if err != nil {
+		return "", fmt.Errorf("finding node (give --node PATH or set %s): %w", EnvNode, err)
+	}
+	path, err = filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	if self, err := os.Executable(); err == nil && sameFile(self, path) {
+		return "", fmt.Errorf("%s is intact itself, not node: give --node PATH or set %s", path, EnvNode)
+	}
+	return path, nil
+}
+
+func sameFile(a, b string) bool {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
+}
+
+// supportedReleases are the oldest release of each major that intact node
+// runs under a policy: those on which the tamper tests pass on every loader
+// path. module.registerHooks, the in-thread load hook everything rests on,
+// came in 22.15, but before 22.22.3 and 24.11.1 node hands CommonJS given
+// its checked source in the ESM chain to the ESM loader's emulation, which
+// breaks real apps (Express), and require(esm) compiles its source another
+// way. Odd majors are short-lived and untested, and a major not listed
+// here is refused until the tests have run on it.
+var supportedReleases = map[int]Version{
+	22: {22, 22, 3},
+	24: {24, 11, 1},
+	26: {26, 0, 0},
+}
+
+// Supported reports whether intact node runs node v under a policy.
+func Supported(v Version) bool {
+	oldest, ok := supportedReleases[v.Major]
+	return ok && !v.Less(oldest)
+}
+
+// supportedList describes supportedReleases for messages.
+func supportedList() string {
+	majors := make([]int, 0, len(supportedReleases))
+	for m := range supportedReleases {
+		majors = append(majors, m)
+	}
+	sort.Ints(majors)
+	parts := make([]string, len(majors))
+	for i, m := range majors {
+		v := supportedReleases[m]
+		if v.Minor == 0 && v.Patch == 0 {
+			parts[i] = fmt.Sprintf("%d", m)
+		} else {
+			parts[i] = fmt.Sprintf("%d (from %d.%d.%d)", m, v.Major, v.Minor, v.Patch)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Version is a node release number.
+type Version struct{ Major, Minor, Patch int }
+
+func (v Version) String() string { return fmt.Sprintf("v%d.%d.%d", v.Major, v.Minor, v.Patch) }
+
+// Less reports whether v is older than w.
+func (v Version) Less(w Version) bool {
+	if v.Major != w.Major {
+		return v.Major < w.Major
+	}
+	if v.Minor != w.Minor {
+		return v.Minor < w.Minor
+	}
+	return v.Patch < w.Patch
+}
+
+// ParseVersion parses process.version ("v22.15.0").
+func ParseVersion(s string) (Version, error) {
+	parts := strings.Split(strings.TrimPrefix(s, "v"), ".")
+	if len(parts) != 3 {
+		return Version{}, fmt.Errorf("node version %q is not vMAJOR.MINOR.PATCH", s)
+	}
+	var n [3]int
+	for i, p := range parts {
+		p, _, _ = strings.Cut(p, "-") // pre-release suffix
+		v, err := strconv.Atoi(p)
+		if err != nil {
+			return Version{}, fmt.Errorf("node version %q: %w", s, err)
+		}
+		n[i] = v
+	}
+	return Version{n[0], n[1], n[2]}, nil
+}
+
+// A VersionError reports a node intact node does not run under a policy.
+type VersionError struct {
+	Node    string
+	Version Version
+}
+
+func (e *VersionError) Error() string {
+	return fmt.Sprintf("%s is Node.js %s; under a code-integrity policy intact node runs Node.js %s: "+
+		"releases whose module.registerHooks makes node compile the source intact checked, on every loader path",
+		e.Node, e.Version, supportedList())
+}
+
+// Probe is what intact node learns about a node binary by running it once.
+type Probe struct {
+	Version string `json:"version"`
+	// Flags are node's process.allowedNodeEnvironmentFlags.
+	Flags []string `json:"flags"`
+}
+
+// HasFlag reports whether this node knows the option.
+func (p *Probe) HasFlag(name string) bool {
+	for _, f := range p.Flags {
+		if f == name {
+			return true
+		}
+	}
+	return false
+}
+
+// probeScript prints what Probe holds. It is our code, not the user's, run
+// with an empty environment.
+const probeScript = `JSON.stringify({version: process.version, flags: [...process.allowedNodeEnvironmentFlags].sort()})`
+
+// ProbeNode returns what the node binary at path is, from a cache keyed by
+// the binary's path, size, modification time and inode when it has been
+// probed before. The cache is not trusted for safety: the bootstrap
+// compares node's version with the probed one and fails closed.
+func ProbeNode(path string) (*Probe, error) {
+	return probeNode(path, path)
+}
+
+// probeNode probes the node binary at path by executing execPath: path
+// itself, or the descriptor it was checked through (see checkNodeBinary).
+func probeNode(path, execPath string) (*Probe, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	cache := probeCachePath(path, fi)
+	if cache != "" {
+		if data, err := os.ReadFile(cache); err == nil {
+			var p Probe
+			if json.Unmarshal(data, &p) == nil && p.Version != "" {
+				return &p, nil
+			}
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, execPath, "-p", probeScript)
+	cmd.Env = []string{}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("probing %s: %w\n%s", path, err, stderr.Bytes())
+	}
+	var p Probe
+	if err := json.Unmarshal(out, &p); err != nil {
+		// Node < 12 has no allowedNodeEnvironmentFlags; whatever it is,
+		// it is not a node we can run.
+		return nil, fmt.Errorf("probing %s: unexpected answer %q: %w", path, bytes.TrimSpace(out), err)
+	}
+	if cache != "" {
+		writeProbeCache(cache, out)
+	}
+	return &p, nil
+}
+
+// probeCachePath returns the cache file for a node binary, or "" when there
+// is no user cache folder.
+func probeCachePath(path string, fi os.FileInfo) string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	key := fmt.Sprintf("%s\x00%d\x00%d\x00%d", path, fi.Size(), fi.ModTime().UnixNano(), inode(fi))
+	sum := sha256.Sum256([]byte(key))
+	return filepath.Join(dir, "intact", "node-probe", hex.EncodeToString(sum[:12])+".json")
+}
+
+// writeProbeCache stores a probe. A failure only costs a probe next time.
+func writeProbeCache(path string, data []byte) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".probe-")
+	if err != nil {
+		return
+	}
+	_, werr := tmp.Write(data)
+	cerr := tmp.Close()
+	if errors.Join(werr, cerr) != nil {
+		os.Remove(tmp.Name())
+		return
+	}
+	if os.Rename(tmp.Name(), path) != nil {
+		os.Remove(tmp.Name())
+	}
+}

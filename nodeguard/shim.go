@@ -1,0 +1,86 @@
+package nodeguard
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// shimConfigName names the sealed in-memory file in which a broker keeps
+// what a node child started through the shim inherits from it. It is no
+// file in a folder: nobody can replace it by a rename or write into it.
+const shimConfigName = "intact-node-shim-config"
+
+// ShimConfig is what a node child started through the shim inherits from
+// its parent intact node, whatever environment the child was given.
+type ShimConfig struct {
+	Node     string   `json:"node"`
+	Policies []string `json:"policies"`
+	Catalogs []string `json:"catalogs"`
+}
+
+// brokerExecPath matches the shim path a broker gives node as
+// process.execPath: its own descriptor of the shim executable.
+var brokerExecPath = regexp.MustCompile(`^/proc/([0-9]+)/fd/[0-9]+$`)
+
+// IsShimName reports whether argv0 is a name under which intact is node's
+// shim: "node" (found on PATH, or a fork target), or the
+// /proc/<broker>/fd/<n> that a broker gives node as process.execPath.
+func IsShimName(argv0 string) bool {
+	return filepath.Base(argv0) == "node" || brokerExecPath.MatchString(argv0)
+}
+
+// maxAncestors bounds the walk up the process tree from a shim found on
+// PATH to its broker.
+const maxAncestors = 64
+
+// LoadShimConfig returns the configuration of the intact node broker whose
+// node started this process as the shim, found from argv0 (os.Args[0]).
+// fork() and spawn(process.execPath) start /proc/<broker>/fd/<n>, which
+// names the broker; a shim found on PATH ("node", `#!/usr/bin/env node`)
+// finds its broker among its ancestors. The configuration is read from the
+// broker's sealed memfd (see writeShimConfig), never from the environment
+// or from a folder: so a child cannot be given another node binary by
+// INTACT_NODE in its environment or by a file written beside the shim.
+// found is false when no broker started this process.
+func LoadShimConfig(argv0 string) (cfg ShimConfig, found bool, err error) {
+	if m := brokerExecPath.FindStringSubmatch(argv0); m != nil {
+		pid, _ := strconv.Atoi(m[1])
+		return brokerShimConfig(pid)
+	}
+	if filepath.Base(argv0) != "node" {
+		return ShimConfig{}, false, nil
+	}
+	pid := os.Getppid()
+	for i := 0; i < maxAncestors && pid > 1; i++ {
+		if cfg, found, err := brokerShimConfig(pid); found || err != nil {
+			return cfg, found, err
+		}
+		if pid, err = parentPID(pid); err != nil {
+			return ShimConfig{}, false, nil
+		}
+	}
+	return ShimConfig{}, false, nil
+}
+
+// parentPID returns the parent of process pid, from /proc/<pid>/stat
+// (whose second field, the command name, may hold spaces and parentheses).
+func parentPID(pid int) (int, error) {
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, err
+	}
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0, errors.New("malformed stat")
+	}
+	fields := strings.Fields(string(stat[i+1:]))
+	if len(fields) < 2 {
+		return 0, errors.New("malformed stat")
+	}
+	return strconv.Atoi(fields[1])
+}

