@@ -90,6 +90,9 @@ func TestBufferBoundsMatchNode(t *testing.T) {
 		"Buffer.from({ length: 1e17 })":          `RangeError`,
 		"require('buffer').constants.MAX_LENGTH": `4294967296`,
 		"[Buffer.from({ length: -5 }).length, Buffer.alloc(4).readInt8(), Buffer.alloc(4).writeInt8(3, 3), Buffer.prototype.readIntBE.length]": `0,0,4,2`,
+		// fill copies a pattern of several bytes by doubling what it
+		// wrote; each answer is Node 20's.
+		"[Buffer.alloc(11).fill('abc', 1).toString('hex'), Buffer.alloc(9).fill('ab', 1, 9, 'ucs2').toString('hex'), Buffer.alloc(10).fill('xyz', 2, 9).toString('hex'), Buffer.alloc(13, 'abcd').toString(), Buffer.alloc(7).fill('\u00e9x', 1).toString('hex'), Buffer.alloc(3).fill('abcdef').toString()]": `0061626361626361626361,006100620061006200,000078797a78797a7800,abcdabcdabcda,00c3a978c3a978,abc`,
 	} {
 		r := evalJS(t, "try { console.log(String("+code+")) } catch (e) { console.log(e.name === 'RangeError' && !e.code ? e.name : `${e.name} ${e.code} ${e.message}`) }")
 		if r.code != 0 || r.stdout != want+"\n" {

@@ -251,8 +251,16 @@ define(proto, 'fill', function fill(value, offset = 0, end = this.length, encodi
   checkInteger(offset, 'offset', 0, this.length);
   checkInteger(end, 'end', 0, this.length);
   const bytes = toBytes(value, encoding);
-  if (bytes.length === 0) return Uint8Array.prototype.fill.call(this, 0, offset, end);
-  for (let i = offset, j = 0; i < end; i++, j = (j + 1) % bytes.length) this[i] = bytes[j];
+  if (bytes.length === 0 || bytes.length === 1) return Uint8Array.prototype.fill.call(this, bytes.length ? bytes[0] : 0, offset, end);
+  // Write the pattern once, then copy what is written onto what follows,
+  // doubling each time: a few copies in Go instead of a JavaScript step
+  // per byte, which took minutes for buffers of gigabytes.
+  const size = end - offset;
+  const first = Math.min(bytes.length, size);
+  for (let i = 0; i < first; i++) this[offset + i] = bytes[i];
+  for (let done = first; done < size; done *= 2) {
+    Uint8Array.prototype.copyWithin.call(this, offset + done, offset, offset + Math.min(done, size - done));
+  }
   return this;
 });
 
