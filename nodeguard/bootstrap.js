@@ -179,7 +179,12 @@ function openChannel() {
       let target;
       try { target = fsReadlinkSync(fdDir + names[k]); } catch { continue; }
       if (target !== rendezvous) continue;
-      const fds = StringSplit(BufferUtf8SliceAll(fsReadFileSync(fdDir + names[k])), ' ');
+      // The broker makes the file, then writes "<req> <resp>\n": until
+      // the newline is there, look again (an empty read opened the fd
+      // folder itself, EISDIR).
+      const text = BufferUtf8SliceAll(fsReadFileSync(fdDir + names[k]));
+      if (!StringEndsWith(text, '\n')) break;
+      const fds = StringSplit(StringSlice(text, 0, text.length - 1), ' ');
       // The request end first: the broker forgets the pair once a
       // request arrives, and by then both are open.
       channel = [fsOpenSync(fdDir + fds[0], O_WRONLY), fsOpenSync(fdDir + fds[1], O_RDONLY)];

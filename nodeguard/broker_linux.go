@@ -234,7 +234,9 @@ func (b *broker) openThreadChannel(id string) {
 	c := &threadChannel{nodeReq: os.NewFile(uintptr(req[1]), "thread-requests"), nodeResp: os.NewFile(uintptr(resp[0]), "thread-replies")}
 	brokerReq, brokerResp := os.NewFile(uintptr(req[0]), "intact-thread-requests"), os.NewFile(uintptr(resp[1]), "intact-thread-replies")
 	var err error
-	c.rendezvous, err = sealedFile(threadChannelName(id), []byte(fmt.Sprintf("%d %d", req[1], resp[0])))
+	// The thread may find the memfd before its contents are written: the
+	// newline at the end tells it the numbers are complete.
+	c.rendezvous, err = sealedFile(threadChannelName(id), []byte(fmt.Sprintf("%d %d\n", req[1], resp[0])))
 	if err != nil {
 		c.nodeReq.Close()
 		c.nodeResp.Close()
