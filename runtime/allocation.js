@@ -33,10 +33,22 @@
     const checked = {
       [Ctor.name]: function (a, b, c) {
         if (new.target === undefined) return apply(Ctor, this, [a, b, c]); // goja's TypeError: requires 'new'
+        if (elementSize === 0 || typeof a !== 'object' || a === null) {
+          // A length: ArrayBuffer converts whatever it is given, a typed
+          // array anything but an object. Convert it once, here, as the
+          // spec does (a valueOf runs once; a BigInt or Symbol throws
+          // TypeError), and hand goja the number: "1099511627776" or
+          // {valueOf} passed a check that looked only at numbers.
+          if (a !== undefined) a = +a;
+        } else if (!isView(a) && !(a instanceof OriginalArrayBuffer) && typeof a[Symbol.iterator] !== 'function') {
+          // An array-like: goja sizes the array from its length.
+          const n = Math.trunc(+a.length);
+          if (n > maxTypedArrayLength) throw new RangeError(`Invalid typed array length: ${n}`);
+          if (n * elementSize >= largeAllocation && !canAllocate(n * elementSize)) throw new RangeError('Array buffer allocation failed');
+        }
         if (typeof a === 'number') {
           // new T(length) allocates; new T(buffer, offset, length) is
-          // checked against its buffer by goja, and a length that is not a
-          // number is converted (and refused) by goja itself.
+          // checked against its buffer by goja.
           const n = Math.trunc(a);
           if (elementSize === 0) {
             if (n < 0 || n > Number.MAX_SAFE_INTEGER) throw new RangeError('Invalid array buffer length');
@@ -59,6 +71,8 @@
     defineProperty(globalThis, Ctor.name, { value: checked, writable: true, enumerable: false, configurable: true });
   }
 
+  const OriginalArrayBuffer = globalThis.ArrayBuffer;
+  const isView = OriginalArrayBuffer.isView;
   for (const name of ['ArrayBuffer', 'SharedArrayBuffer']) {
     if (typeof globalThis[name] === 'function') checkConstruction(globalThis[name], 0);
   }
@@ -78,31 +92,44 @@
     defineProperty(proto, name, { value: checked, writable: true, enumerable: false, configurable: true });
   }
   const callOf = (f) => Function.prototype.call.bind(f);
-  // The receiver's length, for a string only: converting anything else
-  // here would call its toString twice. A String object is converted by
-  // the original, unchecked; its length is its own and fixed, so only a
-  // huge count goes unchecked for it.
+  // Each method converts its receiver and arguments once, here, in the
+  // spec's order (ToString of the receiver first; null and undefined are
+  // left for the original to refuse), checks the result's length, and
+  // hands the original the converted values, so that a toString or
+  // valueOf runs once and cannot answer the check one thing and the
+  // method another.
+  const asString = (s) => (typeof s === 'string' || s === null || s === undefined ? s : `${s}`);
+  const asNumber = (v) => (typeof v === 'number' || v === undefined ? v : +v);
   const lengthOf = (s) => (typeof s === 'string' ? s.length : 0);
-  const countOf = (v) => (typeof v === 'number' && v > 0 ? v : 0);
+  const countOf = (v) => (v > 0 ? v : 0);
 
   const repeat = callOf(String.prototype.repeat);
   replaceMethod(String.prototype, 'repeat', function (count) {
-    if (lengthOf(this) * countOf(count) > maxStringLength) throw invalidStringLength();
-    return repeat(this, count);
+    const s = asString(this);
+    count = asNumber(count);
+    if (lengthOf(s) * countOf(count) > maxStringLength) throw invalidStringLength();
+    return repeat(s, count);
   });
   for (const name of ['padStart', 'padEnd']) {
     const pad = callOf(String.prototype[name]);
     replaceMethod(String.prototype, name, function (maxLength, fill) {
-      if (countOf(maxLength) > maxStringLength && countOf(maxLength) > lengthOf(this) && fill !== '') throw invalidStringLength();
-      return pad(this, maxLength, fill);
+      const s = asString(this);
+      maxLength = asNumber(maxLength);
+      fill = asString(fill);
+      if (countOf(maxLength) > maxStringLength && countOf(maxLength) > lengthOf(s) && fill !== '') throw invalidStringLength();
+      return pad(s, maxLength, fill);
     });
   }
   const concat = String.prototype.concat;
   replaceMethod(String.prototype, 'concat', function (...args) {
-    let n = lengthOf(this);
-    for (let i = 0; i < args.length; i++) n += lengthOf(args[i]);
+    const s = asString(this);
+    let n = lengthOf(s);
+    for (let i = 0; i < args.length; i++) {
+      args[i] = asString(args[i]);
+      n += lengthOf(args[i]);
+    }
     if (n > maxStringLength) throw invalidStringLength();
-    return apply(concat, this, args);
+    return apply(concat, s, args);
   });
   // Array.prototype.join is checked in Go (nodelib.joinTooLong), where
   // its depth is bounded too: a JavaScript wrapper would add a frame for

@@ -250,6 +250,18 @@ func TestLargeAllocationsThrow(t *testing.T) {
 		"'x'.repeat(2**28).concat('x'.repeat(2**28))":      "RangeError: Invalid string length",
 		"new Array(2**20).fill('x'.repeat(1000)).join('')": "RangeError: Invalid string length",
 		"new Array(2**30).join('ab')":                      "RangeError: Invalid string length",
+		// Arguments that convert to huge sizes (red team): each was a
+		// fatal out-of-memory crash when only numbers were checked.
+		"'x'.repeat('1099511627776')":                                                "RangeError: Invalid string length",
+		"'x'.repeat({ valueOf() { return 2**40 } })":                                 "RangeError: Invalid string length",
+		"String.prototype.repeat.call(new String('x'), 2**40)":                       "RangeError: Invalid string length",
+		"'x'.padStart('1099511627776')":                                              "RangeError: Invalid string length",
+		"'x'.concat({ toString() { return 'y'.repeat(2**28) } }, 'y'.repeat(2**28))": "RangeError: Invalid string length",
+		"new ArrayBuffer('1099511627776')":                                           "RangeError: Array buffer allocation failed",
+		"new ArrayBuffer({ valueOf() { return 2**40 } })":                            "RangeError: Array buffer allocation failed",
+		"new Uint8Array('1099511627776')":                                            "RangeError: Invalid typed array length: 1099511627776",
+		"new Uint8Array({ length: 2**40 })":                                          "RangeError: Invalid typed array length: 1099511627776",
+		"[new Uint8Array('3').length, new ArrayBuffer('8').byteLength, 'ab'.repeat('2'), 'a'.padEnd('3', 5), new Uint8Array({ length: 2, 0: 7 })[0]]": "3,8,abab,a55,7",
 		"[new Uint8Array(2) instanceof Uint8Array, new Uint8Array(2).constructor === Uint8Array, Uint8Array.from([1, 2]).length, " +
 			"Uint8Array.of(1).length, Uint8Array.BYTES_PER_ELEMENT, Uint8Array.name, Uint8Array.length, " +
 			"new (class X extends Uint8Array {})(3) instanceof Uint8Array, Buffer.from('ab') instanceof Uint8Array, " +
