@@ -94,12 +94,12 @@
 //     policy allows dynamic code) and the REPL, thrown there. eval() is
 //     parsed by goja directly, with no such check, and source nested
 //     hundreds of thousands deep there still overflows Go's stack:
-//     wrapping eval would make every direct eval an indirect one. The scan
-//     counts brackets only: grammar that nests without them — a chain of
-//     labels ("a:".repeat(2e6), found by FuzzJavaScriptLimits), of unary
-//     operators, conditionals, assignments, arrows or if statements — is
-//     not bounded yet, and a chain of millions still overflows Go's stack
-//     in goja's parser.
+//     wrapping eval would make every direct eval an indirect one. Chains
+//     that nest without brackets count too: labels ("a:".repeat(2e6), found
+//     by FuzzJavaScriptLimits) and unary operators (! ~ - + typeof void
+//     delete await new yield). Chains of conditionals, assignments, arrows
+//     or if statements are not bounded yet: millions of them still
+//     overflow Go's stack in goja's parser.
 //   - JSON.parse throws that RangeError for text nested more than 10,000
 //     deep (V8 has no limit), util.inspect stops at 512 levels, and a
 //     package.json that is not a regular file is ignored (Node blocks on

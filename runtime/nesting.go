@@ -20,7 +20,10 @@ const MaxSourceNesting = 1000
 // stops counting once past limit. It needs no valid source: an unterminated
 // string or comment ends the count.
 func sourceNesting(code string, limit int) int {
-	depth, deepest := 0, 0
+	// chain counts prefixes that nest without brackets since the last
+	// other token — labels (a: b: c: …) and unary operators (! ~ - +
+	// typeof …): goja's parser recurses once for each.
+	depth, chain, deepest := 0, 0, 0
 	// templates holds, for each template substitution ${ under way, the
 	// depth at which it opened: its } resumes the template's text.
 	var templates []int
@@ -45,6 +48,7 @@ func sourceNesting(code string, limit int) int {
 		case c == '"' || c == '\'':
 			i = skipQuoted(code, i)
 			regexAllowed = false
+			chain = 0
 			continue
 		case c == '`':
 			templateText(i + 1)
@@ -90,17 +94,30 @@ func sourceNesting(code string, limit int) int {
 			for i < len(code) && isWordByte(code[i]) {
 				i++
 			}
-			regexAllowed = regexKeywords[code[start:i]]
-			continue
+			word := code[start:i]
+			regexAllowed = regexKeywords[word]
+			switch {
+			case followedByColon(code, i):
+				chain++ // a label, or an object key (which its value ends)
+			case prefixKeywords[word]:
+				chain++
+			default:
+				chain = 0
+			}
 		default:
+			if c == '!' || c == '~' || (c == '-' || c == '+') && regexAllowed {
+				chain++
+			} else if c != ':' {
+				chain = 0
+			}
 			// Punctuators: after any of them (but the closing ones above) an
 			// expression may start. A non-ASCII byte is taken as part of a
 			// word: identifiers are the only place it may appear in code.
 			regexAllowed = c < 0x80
 			i++
 		}
-		if depth > deepest {
-			deepest = depth
+		if depth+chain > deepest {
+			deepest = depth + chain
 			if deepest > limit {
 				return deepest
 			}
@@ -113,6 +130,27 @@ func sourceNesting(code string, limit int) int {
 var regexKeywords = map[string]bool{
 	"return": true, "typeof": true, "instanceof": true, "in": true, "of": true, "new": true, "delete": true,
 	"void": true, "throw": true, "case": true, "do": true, "else": true, "yield": true, "await": true,
+}
+
+// prefixKeywords are the keywords that take an operand after them, each a
+// level of the parser's recursion.
+var prefixKeywords = map[string]bool{
+	"typeof": true, "void": true, "delete": true, "await": true, "new": true, "yield": true,
+}
+
+// followedByColon reports whether the next character after i, past blanks,
+// is a colon.
+func followedByColon(code string, i int) bool {
+	for ; i < len(code); i++ {
+		switch code[i] {
+		case ' ', '\t', '\n', '\r':
+			continue
+		case ':':
+			return true
+		}
+		return false
+	}
+	return false
 }
 
 func isWordByte(c byte) bool {

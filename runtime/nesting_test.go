@@ -11,11 +11,12 @@ import (
 
 // TestSourceNesting: brackets in strings, template text, comments and
 // regular expressions are not counted; those in template substitutions
-// are.
+// are; so are chains of labels and unary operators, which nest without
+// brackets (an object key counts while its value is read).
 func TestSourceNesting(t *testing.T) {
 	for code, want := range map[string]int{
 		"":                                0,
-		"f(a[0], {b: 1})":                 2,
+		"f(a[0], {b: 1})":                 3,
 		`"(((" + '[[[' + "\"(("`:          0,
 		"`(((${ [ `[[${ ( x ) }` ] }[[[`": 4,
 		"// (((\n/* [[[ */ x":             0,
@@ -25,7 +26,12 @@ func TestSourceNesting(t *testing.T) {
 		"if (x) {} /(((/.test(y)":         1,
 		"{ '\\u{28}': 1 }":                1,
 		"'unterminated ((\n(":             1,
-		"x = `${ {a: `${ `${[]}` }`} }`":  5,
+		"x = `${ {a: `${ `${[]}` }`} }`":  6,
+		"a: b: c: x":                      3,
+		"x = !!-~typeof void y":           6,
+		"a - b + c, !x; y ? z : w":        1,
+		strings.Repeat("ucs:", 2e6):       MaxSourceNesting + 1,
+		strings.Repeat("!", 5000) + "x":   MaxSourceNesting + 1,
 		strings.Repeat("[", 5000):         MaxSourceNesting + 1,
 		strings.Repeat("(", 999) + "/*":   999,
 	} {
