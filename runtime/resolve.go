@@ -100,7 +100,7 @@ func (r *resolver) readPackage(dir string) (*packageJSON, error) {
 		return nil, nil
 	}
 	defer f.Close()
-	data, err := readLimited(f, maxPackageJSONSize)
+	data, err := regularfile.ReadLimited(f, maxPackageJSONSize)
 	p := &packageJSON{dir: dir, path: path}
 	if err == nil {
 		err = p.decode(data)
@@ -112,37 +112,6 @@ func (r *resolver) readPackage(dir string) (*packageJSON, error) {
 	}
 	r.packages[dir] = p
 	return p, nil
-}
-
-// readLimited reads f whole, or fails if it holds more than limit bytes,
-// without reading (or allocating) more than limit+1 bytes. The buffer is
-// sized from the file's size, so a large file is not copied as it grows.
-func readLimited(f *os.File, limit int64) ([]byte, error) {
-	size := int64(512)
-	if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
-		size = min(fi.Size(), limit)
-	}
-	// One byte more than the file holds, so that the end is seen without
-	// growing the buffer; it grows (by append) only if the file grew.
-	buf := make([]byte, 0, size+1)
-	r := io.LimitReader(f, limit+1)
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	if int64(len(buf)) > limit {
-		return nil, fmt.Errorf("larger than the %d-byte limit", limit)
-	}
-	return buf, nil
 }
 
 // decode sets p's fields from the package.json text data. Only the fields

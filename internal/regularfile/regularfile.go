@@ -31,19 +31,29 @@ func Read(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	// Size the buffer from the open file, so that a large catalog is read
-	// into one allocation; the limit still holds if the file grows.
+	data, err := ReadLimited(f, limit)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return data, nil
+}
+
+// ReadLimited reads f from its offset to its end, refusing it when it
+// holds more than limit bytes, without reading more than limit+1 bytes.
+// The buffer is sized from the open file, so that a large file is read into
+// one allocation; the limit still holds if the file grows.
+func ReadLimited(f *os.File, limit int64) ([]byte, error) {
 	var buf bytes.Buffer
 	if fi, err := f.Stat(); err == nil && fi.Size() <= limit {
 		buf.Grow(int(fi.Size()) + bytes.MinRead)
 	}
-	_, err = buf.ReadFrom(io.LimitReader(f, limit+1))
+	_, err := buf.ReadFrom(io.LimitReader(f, limit+1))
 	data := buf.Bytes()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: larger than the %d-byte limit", path, limit)
+		return nil, fmt.Errorf("larger than the %d-byte limit", limit)
 	}
 	return data, nil
 }
