@@ -60,9 +60,9 @@ func sameFile(a, b string) bool {
 // came in 22.15, but before 22.22.3 and 24.11.1 node hands CommonJS given
 // its checked source in the ESM chain to the ESM loader's emulation, which
 // breaks real apps (Express), and require(esm) compiles its source another
-// way. Returning no source there instead is unsafe: the translator then
-// reads the file itself and the CommonJS loader compiles that second read
-// without asking the hooks. Odd majors are short-lived and untested, and a major not listed
+// way. Letting node's default load answer there instead is unsafe: the
+// translator then reads the file itself and the CommonJS loader compiles
+// those bytes without asking the hooks (tried on 22.20.0). Odd majors are short-lived and untested, and a major not listed
 // here is refused until the tests have run on it.
 var supportedReleases = map[int]Version{
 	22: {22, 22, 3},
