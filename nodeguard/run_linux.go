@@ -178,7 +178,7 @@ func Run(cfg Config) (Exit, error) {
 			stdinPipe.Close()
 		}()
 	}
-	b := &broker{policy: cfg.Policy}
+	b := newBroker(cfg.Policy, &linuxBroker{})
 	go b.serve(ch.brokerReq, ch.brokerResp, nil)
 	done := make(chan struct{})
 	go func() {
