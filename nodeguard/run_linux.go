@@ -205,47 +205,6 @@ func Run(cfg Config) (Exit, error) {
 	return Exit{Code: ws.ExitStatus()}, nil
 }
 
-// supportedNode probes the node binary and refuses a release that is not
-// Supported.
-func supportedNode(bin *nodeBinary) (*Probe, error) {
-	node := bin.path
-	probe, err := probeNode(bin.path, bin.exec)
-	if err != nil {
-		return nil, err
-	}
-	version, err := ParseVersion(probe.Version)
-	if err != nil {
-		return nil, err
-	}
-	if !Supported(version) {
-		return nil, &VersionError{Node: node, Version: version}
-	}
-	return probe, nil
-}
-
-// nodeArgv is node's command line: the bootstrap first, the options that
-// the settings call for, the user's options, imports and script.
-func nodeArgv(inv *Invocation, boot string, settings intact.Settings) []string {
-	// Under any policy in force: SIGUSR1 would open the inspector, which
-	// runs code a debugger sends (interactive code) and compiles strings
-	// despite --disallow-code-generation-from-strings (dynamic code).
-	argv := []string{"--import", boot, "--disable-sigusr1"}
-	if settings.DisableDynamicCode.Enabled {
-		argv = append(argv, "--disallow-code-generation-from-strings")
-	}
-	argv = append(argv, inv.Pass...)
-	for _, m := range inv.Imports {
-		argv = append(argv, "--import", m)
-	}
-	if inv.HasScriptMarker {
-		argv = append(argv, "--")
-	}
-	if inv.Script != "" {
-		argv = append(argv, inv.Script)
-	}
-	return append(argv, inv.Args...)
-}
-
 // channel is the main thread's channel: two pipes with blocking
 // descriptors (see broker.serve), node's ends inherited by node.
 type channel struct {
@@ -280,13 +239,6 @@ func (c *channel) closeNodeEnds() {
 func (c *channel) closeBrokerEnds() {
 	c.brokerReq.Close()
 	c.brokerResp.Close()
-}
-
-func orStd(f, std *os.File) *os.File {
-	if f != nil {
-		return f
-	}
-	return std
 }
 
 // openShim opens the executable that runs node children through intact
@@ -348,62 +300,6 @@ func checkAncestors(path string) error {
 	}
 }
 
-// childEnv adds what node children started through the shim need: the
-// real node, the shim first on PATH, and the caller's policies and
-// catalogs.
-func childEnv(env []string, cfg Config, shimDir string) ([]string, error) {
-	set := func(name, value string) {
-		env = slices.DeleteFunc(env, func(kv string) bool { return strings.HasPrefix(kv, name+"=") })
-		env = append(env, name+"="+value)
-	}
-	get := func(name string) string {
-		for _, kv := range env {
-			if v, ok := strings.CutPrefix(kv, name+"="); ok {
-				return v
-			}
-		}
-		return ""
-	}
-	// No INTACT_NODE: a child started through the shim takes its node
-	// from this broker (LoadShimConfig), never from its environment.
-	env = slices.DeleteFunc(env, func(kv string) bool { return strings.HasPrefix(kv, EnvNode+"=") })
-	set("PATH", shimDir+string(os.PathListSeparator)+get("PATH"))
-	for _, add := range []struct {
-		name  string
-		files []string
-	}{{intact.EnvPolicy, cfg.Policies}, {intact.EnvCatalogs, cfg.Catalogs}} {
-		if len(add.files) == 0 {
-			continue
-		}
-		list := make([]string, 0, len(add.files)+1)
-		for _, f := range add.files {
-			abs, err := filepath.Abs(f)
-			if err != nil {
-				return nil, err
-			}
-			list = append(list, abs)
-		}
-		for _, old := range filepath.SplitList(get(add.name)) {
-			// A child of a child inherits both: name each file once.
-			if !slices.Contains(list, old) {
-				list = append(list, old)
-			}
-		}
-		set(add.name, strings.Join(list, string(os.PathListSeparator)))
-	}
-	return env, nil
-}
-
-// envList returns the path list in env's variable name.
-func envList(env []string, name string) []string {
-	for _, kv := range env {
-		if v, ok := strings.CutPrefix(kv, name+"="); ok {
-			return filepath.SplitList(v)
-		}
-	}
-	return nil
-}
-
 // inheritedIPCFD is the descriptor of fork()'s IPC channel that a node
 // parent handed this process (NODE_CHANNEL_FD), or -1. It is judged once,
 // before this process opens anything of its own, so that the number can
@@ -454,16 +350,9 @@ func childFiles(env []string, req, resp *os.File) ([]string, []*os.File, [2]int)
 	if ipc >= 0 {
 		place(ipc, os.NewFile(uintptr(ipc), "node-ipc"))
 	}
-	var fds [2]int
-	next := 3
-	for i, f := range []*os.File{req, resp} {
-		for next == ipc {
-			next++
-		}
-		fds[i] = next
-		place(next, f)
-		next++
-	}
+	fds := channelFDs(ipc)
+	place(fds[0], req)
+	place(fds[1], resp)
 	return env, extra, fds
 }
 
