@@ -15,6 +15,7 @@ import (
 
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/enforcer"
+	"github.com/intactdev/intact/internal/scratch"
 )
 
 // These tests drive the broker's protocol over in-memory pipes, with a
@@ -150,7 +151,7 @@ func writeFile(t *testing.T, dir, name, content string) string {
 }
 
 func TestBrokerReadCode(t *testing.T) {
-	dir := t.TempDir()
+	dir := scratch.Dir(t)
 	signed := writeFile(t, dir, "signed.js", "module.exports = 1;\n")
 	unsigned := writeFile(t, dir, "unsigned.js", "// "+unsignedMark+"\nrequire('fs').writeFileSync('CANARY', 'ran');\n")
 	s := newSession(t, enforcing)
@@ -183,7 +184,7 @@ func TestBrokerReadCode(t *testing.T) {
 // policy allowed it, and is released when node says it has loaded it, or
 // when node exits without saying so.
 func TestBrokerAddon(t *testing.T) {
-	dir := t.TempDir()
+	dir := scratch.Dir(t)
 	signed := writeFile(t, dir, "good.node", "native code")
 	unsigned := writeFile(t, dir, "evil.node", unsignedMark+" native code")
 	s := newSession(t, enforcing)

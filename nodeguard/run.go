@@ -1,20 +1,22 @@
 package nodeguard
 
 import (
+	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/intactdev/intact"
 )
 
-// supportedNode probes the node binary and refuses a release that is not
-// Supported.
-func supportedNode(bin *nodeBinary) (*Probe, error) {
-	node := bin.path
-	probe, err := probeNode(bin.path, bin.exec)
+// supportedNode probes the node binary at path, executed as execPath (see
+// probeNode), and refuses a release that is not Supported.
+func supportedNode(path, execPath string) (*Probe, error) {
+	probe, err := probeNode(path, execPath)
 	if err != nil {
 		return nil, err
 	}
@@ -23,7 +25,7 @@ func supportedNode(bin *nodeBinary) (*Probe, error) {
 		return nil, err
 	}
 	if !Supported(version) {
-		return nil, &VersionError{Node: node, Version: version}
+		return nil, &VersionError{Node: path, Version: version}
 	}
 	return probe, nil
 }
@@ -157,4 +159,55 @@ func channelFDs(ipc int) [2]int {
 		next++
 	}
 	return fds
+}
+
+// envChannelFD names fork()'s IPC descriptor in node's environment.
+const envChannelFD = "NODE_CHANNEL_FD"
+
+// ipcEnv keeps NODE_CHANNEL_FD in node's environment only when it names
+// inherited, the descriptor of fork()'s IPC channel this process inherited
+// from a node parent (-1: none); any other value would hand node one of
+// the broker's own descriptors. It returns node's environment and the
+// descriptor node keeps, or -1.
+func ipcEnv(env []string, inherited int) ([]string, int) {
+	ipc := -1
+	env = slices.DeleteFunc(slices.Clone(env), func(kv string) bool {
+		v, ok := envValue(kv, envChannelFD)
+		if !ok {
+			return false
+		}
+		if n, err := strconv.Atoi(v); err == nil && n == inherited && inherited >= 0 {
+			ipc = n
+			return false
+		}
+		return true
+	})
+	return env, ipc
+}
+
+// runProbe runs a probe of node and returns its standard output and error.
+// On Windows node writes them to files rather than pipes: node.exe under
+// Wine fails to write to a pipe (EBADF), and files cost Windows nothing.
+func runProbe(cmd *exec.Cmd) (stdout, stderr []byte, err error) {
+	if runtime.GOOS != "windows" {
+		var errBuf bytes.Buffer
+		cmd.Stderr = &errBuf
+		out, err := cmd.Output()
+		return out, errBuf.Bytes(), err
+	}
+	var files [2]*os.File
+	for i := range files {
+		f, err := os.CreateTemp("", "intact-probe-")
+		if err != nil {
+			return nil, nil, err
+		}
+		defer os.Remove(f.Name())
+		defer f.Close()
+		files[i] = f
+	}
+	cmd.Stdout, cmd.Stderr = files[0], files[1]
+	err = cmd.Run()
+	stdout, _ = os.ReadFile(files[0].Name())
+	stderr, _ = os.ReadFile(files[1].Name())
+	return stdout, stderr, err
 }

@@ -7,9 +7,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"slices"
 	"strconv"
-	"strings"
 	"syscall"
 
 	"github.com/intactdev/intact"
@@ -52,7 +50,7 @@ func Run(cfg Config) (Exit, error) {
 		return Exit{}, err
 	}
 	defer nodeBin.close()
-	probe, err := supportedNode(nodeBin)
+	probe, err := supportedNode(nodeBin.path, nodeBin.exec)
 	if err != nil {
 		return Exit{}, err
 	}
@@ -318,9 +316,6 @@ var inheritedIPCFD = func() int {
 	return n
 }()
 
-// envChannelFD names fork()'s IPC descriptor in node's environment.
-const envChannelFD = "NODE_CHANNEL_FD"
-
 // childFiles lays out node's descriptors beyond stdio: the channel's two
 // pipes, and NODE_CHANNEL_FD at its own number when this process inherited
 // that socket from a node parent (inheritedIPCFD), so fork()'s IPC keeps
@@ -329,18 +324,7 @@ const envChannelFD = "NODE_CHANNEL_FD"
 // descriptor numbers in node.
 func childFiles(env []string, req, resp *os.File) ([]string, []*os.File, [2]int) {
 	var extra []*os.File
-	ipc := -1
-	env = slices.DeleteFunc(slices.Clone(env), func(kv string) bool {
-		v, ok := strings.CutPrefix(kv, envChannelFD+"=")
-		if !ok {
-			return false
-		}
-		if n, err := strconv.Atoi(v); err == nil && n == inheritedIPCFD {
-			ipc = n
-			return false
-		}
-		return true
-	})
+	env, ipc := ipcEnv(env, inheritedIPCFD)
 	place := func(fd int, f *os.File) {
 		for len(extra) <= fd-3 {
 			extra = append(extra, nil)
