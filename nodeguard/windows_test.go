@@ -39,6 +39,10 @@ const (
 	envHelperBroker = "TEST_NODEGUARD_HELPER_BROKER" // the policy files, separated by ';'
 )
 
+// envTestAddons names a folder with good.node and evil.node, the test
+// addon of scripts/wine/testaddon.c, which scripts/wine-test.sh builds.
+const envTestAddons = "INTACT_TEST_ADDONS"
+
 func TestMain(m *testing.M) {
 	if nodeguard.IsShimName(os.Args[0]) {
 		os.Exit(runShim(os.Args[1:]))
@@ -223,6 +227,10 @@ fork(path.join(__dirname, 'child.js'), ['fork']).on('message', console.log).on('
 	"wait.js": `require('fs').writeFileSync(process.env.CANARY_DIR + '/node.pid', String(process.pid));
 setInterval(() => {}, 1000);
 `,
+	"addons.js": `try { require('./good.node'); console.log('good addon loaded'); } catch (err) { console.log('good addon failed: ' + err.message); }
+try { require('./evil.node'); } catch (err) { console.log('evil addon refused ' + err.code); }
+try { process.dlopen({ exports: {} }, require('path').join(__dirname, 'evil.node')); } catch (err) { console.log('evil dlopen refused ' + err.code); }
+`,
 }
 
 // canaryStatement leaves a file named label in CANARY_DIR.
@@ -249,7 +257,23 @@ func newWinApp(t *testing.T) *winApp {
 			t.Fatal(err)
 		}
 	}
+	// The test addon, if built: good.node signed, evil.node added after.
+	addons := os.Getenv(envTestAddons)
+	copyAddon := func(name string) {
+		if addons == "" {
+			return
+		}
+		data, err := os.ReadFile(filepath.Join(addons, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(a.dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyAddon("good.node")
 	signCatalog(t, a.dir, nil, a.appCat)
+	copyAddon("evil.node")
 	signCatalog(t, filepath.Dir(node), []string{filepath.Base(node)}, a.nodeCat)
 	// After signing: unsigned files, and a signed one tampered with.
 	for name, content := range map[string]string{
@@ -323,7 +347,7 @@ func (a *winApp) noCanaries(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		if e.Name() != "node.pid" {
+		if e.Name() != "node.pid" && e.Name() != "addon-good" {
 			t.Errorf("canary %s: code that was refused ran", e.Name())
 		}
 	}
@@ -376,6 +400,25 @@ func TestWindowsNode(t *testing.T) {
 		}
 		if !strings.Contains(r.stderr, "ERR_CODE_INTEGRITY_VIOLATION") {
 			t.Errorf("the evil child's broker did not refuse it:\n%s", r.stderr)
+		}
+		a.noCanaries(t)
+	})
+
+	t.Run("addons", func(t *testing.T) {
+		if os.Getenv(envTestAddons) == "" {
+			t.Skip("no test addon: scripts/wine-test.sh builds scripts/wine/testaddon.c and sets " + envTestAddons)
+		}
+		r := a.run(t, nil, a.path("addons.js"))
+		for _, want := range []string{"good addon loaded", "evil addon refused ERR_CODE_INTEGRITY_VIOLATION",
+			"evil dlopen refused ERR_CODE_INTEGRITY_VIOLATION"} {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("stdout lacks %q (exit %+v, err %v):\n%s\nstderr:\n%s", want, r.exit, r.err, r.stdout, r.stderr)
+			}
+		}
+		// The signed addon's canary is the positive control: its
+		// DllMain runs when the loader maps it.
+		if _, err := os.Stat(filepath.Join(a.canaries, "addon-good")); err != nil {
+			t.Errorf("the signed addon was not mapped: %v", err)
 		}
 		a.noCanaries(t)
 	})

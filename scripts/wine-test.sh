@@ -16,7 +16,8 @@
 # scripts/install-node.sh --win 22; node.exe 24 crashes under Wine 8), in
 # a prefix that reports Windows 10, as node.exe requires: the nodeguard
 # tests (TestWindowsNode: signed, unsigned and tampered scripts, workers,
-# children through the shim, node.exe itself checked, the job object) and
+# children through the shim, addons (scripts/wine/testaddon.c), node.exe
+# itself checked, the job object) and
 # intact.exe node, with no wldp.dll and a catalogs-only policy, then with
 # each stand-in, whose verdicts then decide. Without npm or node.exe that
 # part says SKIP.
@@ -57,6 +58,10 @@ dlls=scripts/wine
 	"$dlls/wldpstub.c" "$dlls/wldp-full.def"
 "$cc" -O2 -Wall -Werror -shared -nostartfiles -Wl,--entry,0 -DLEGACY -o "$tmp/wldp-legacy.dll" \
 	"$dlls/wldpstub.c" "$dlls/wldp-legacy.def"
+mkdir "$tmp/addons"
+for label in good evil; do
+	"$cc" -O2 -Wall -Werror -shared "-DLABEL=L\"addon-$label\"" -o "$tmp/addons/$label.node" "$dlls/testaddon.c"
+done
 GOOS=windows GOARCH=amd64 go test -c -o "$tmp/wldp.test.exe" ./enforcer/wldp
 GOOS=windows GOARCH=amd64 go test -c -o "$tmp/nodeguard.test.exe" ./nodeguard
 GOOS=windows GOARCH=amd64 go build -o "$tmp/intact.exe" ./cmd/intact
@@ -113,7 +118,8 @@ run() { # run VARIANT: the tests with wldp.dll from VARIANT ("none": no DLL)
 node_run() {
 	variant=$1 node=$(winpath "$nodeexe")
 	if [ "$variant" = none ]; then
-		if (cd nodeguard && INTACT_TEST_NODES=$node "$wine" "$tmp/nodeguard.test.exe" -test.v -test.count=1 >"$tmp/out" 2>&1); then :; else status=1; fi
+		if (cd nodeguard && INTACT_TEST_NODES=$node INTACT_TEST_ADDONS=$(winpath "$tmp/addons") \
+			"$wine" "$tmp/nodeguard.test.exe" -test.v -test.count=1 >"$tmp/out" 2>&1); then :; else status=1; fi
 		grep -E '^(--- |    --- [A-Z]+: TestWindowsNode/|ok|PASS|FAIL|panic)|_test\.go:' "$tmp/out" || cat "$tmp/out"
 		nodeapp="$WINEPREFIX/drive_c/apps/node"
 		mkdir -p "$nodeapp"
