@@ -10,9 +10,7 @@ import (
 	"strconv"
 	"syscall"
 
-	"github.com/intactdev/intact"
 	"golang.org/x/sys/unix"
-	"golang.org/x/term"
 )
 
 // forwarded are the signals intact node passes on to node.
@@ -31,56 +29,12 @@ func Exec(node string, args []string) error {
 // starts are a *FlagError, a *VersionError or an intact error
 // (*intact.BlockedError for -e, the REPL, stdin, the inspector).
 func Run(cfg Config) (Exit, error) {
-	stdin, stdout, stderr := orStd(cfg.Stdin, os.Stdin), orStd(cfg.Stdout, os.Stdout), orStd(cfg.Stderr, os.Stderr)
-	env := cfg.Env
-	if env == nil {
-		env = os.Environ()
-	}
-	inv, err := ParseArgs(cfg.Args)
+	l, err := prepare(cfg)
 	if err != nil {
 		return Exit{}, err
 	}
-	// Verify and index the catalogs while node starts, as runtime does:
-	// node's first request waits for it only if node is quicker.
-	go cfg.Policy.Warm()
-	// The node binary is judged before anything executes it, the probe
-	// included.
-	nodeBin, err := checkNodeBinary(cfg.Policy, cfg.Node)
-	if err != nil {
-		return Exit{}, err
-	}
+	nodeBin, inv, settings, nodeEnv := l.node, l.inv, l.settings, l.env
 	defer nodeBin.close()
-	probe, err := supportedNode(nodeBin.path, nodeBin.exec)
-	if err != nil {
-		return Exit{}, err
-	}
-	terminal := term.IsTerminal(int(stdin.Fd()))
-	if err := inv.Check(cfg.Policy, terminal); err != nil {
-		return Exit{}, err
-	}
-	settings := cfg.Policy.Settings()
-	if !probe.HasFlag("--disable-sigusr1") {
-		// Every supported node has it; a probe that says otherwise is
-		// not trusted to leave SIGUSR1 opening the inspector, whose
-		// Runtime.evaluate compiles strings whatever the policy says.
-		return Exit{}, fmt.Errorf("%s (%s) has no --disable-sigusr1: SIGUSR1 would open the inspector", cfg.Node, probe.Version)
-	}
-
-	// Code on standard input: under DisableInteractiveMode it runs only
-	// when the descriptor itself passes (`- < signed.js`); node then reads
-	// the checked bytes from a pipe.
-	var stdinCode []byte
-	readsStdin := inv.Script == "-" || (inv.Script == "" && !inv.Eval && !inv.REPL && !inv.NotCode && !terminal)
-	if readsStdin && settings.DisableInteractiveMode.Enabled {
-		if stdinCode, err = cfg.Policy.ReadStdin(stdin); err != nil {
-			return Exit{}, err
-		}
-	}
-
-	nodeEnv, err := FilterEnv(env)
-	if err != nil {
-		return Exit{}, err
-	}
 	// process.execPath: this broker's own descriptor of the shim
 	// executable, which no rename or write into a folder can replace.
 	shimExe, err := openShim(cfg.Shim)
@@ -102,12 +56,11 @@ func Run(cfg Config) (Exit, error) {
 	if nodeEnv, err = childEnv(nodeEnv, cfg, shimDir); err != nil {
 		return Exit{}, err
 	}
-	shimConfig, err := writeShimConfig(ShimConfig{Node: cfg.Node,
-		Policies: envList(nodeEnv, intact.EnvPolicy), Catalogs: envList(nodeEnv, intact.EnvCatalogs)})
+	shimFile, err := writeShimConfig(shimConfig(cfg, nodeEnv))
 	if err != nil {
 		return Exit{}, err
 	}
-	defer shimConfig.Close()
+	defer shimFile.Close()
 
 	ch, err := newChannel()
 	if err != nil {
@@ -115,16 +68,7 @@ func Run(cfg Config) (Exit, error) {
 	}
 	defer ch.closeNodeEnds()
 	nodeEnv, extra, fds := childFiles(nodeEnv, ch.nodeReq, ch.nodeResp)
-	boot, err := bootstrapURL(bootstrapConfig{
-		FDs:                 fds,
-		BrokerPID:           os.Getpid(),
-		Shim:                execPath,
-		ExecArgv:            inv.Options,
-		Requires:            inv.Requires,
-		Version:             probe.Version,
-		InteractiveDisabled: settings.DisableInteractiveMode.Enabled,
-		DynamicDisabled:     settings.DisableDynamicCode.Enabled,
-	})
+	boot, err := bootstrapURL(l.bootstrap(fds, execPath))
 	if err != nil {
 		ch.closeBrokerEnds()
 		return Exit{}, err
@@ -134,10 +78,10 @@ func Run(cfg Config) (Exit, error) {
 	cmd.Args[0] = cfg.Node
 	cmd.Env = nodeEnv
 	cmd.Dir = cfg.Dir
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = l.stdin, l.stdout, l.stderr
 	cmd.ExtraFiles = extra
 	var stdinPipe *os.File
-	if stdinCode != nil {
+	if l.stdinCode != nil {
 		r, w, err := os.Pipe()
 		if err != nil {
 			ch.closeBrokerEnds()
@@ -172,7 +116,7 @@ func Run(cfg Config) (Exit, error) {
 	}
 	if stdinPipe != nil {
 		go func() {
-			stdinPipe.Write(stdinCode)
+			stdinPipe.Write(l.stdinCode)
 			stdinPipe.Close()
 		}()
 	}

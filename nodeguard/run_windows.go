@@ -9,60 +9,20 @@ import (
 	"io"
 	"net/url"
 	"os"
-	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"syscall"
 	"unsafe"
 
-	"github.com/intactdev/intact"
 	"golang.org/x/sys/windows"
-	"golang.org/x/term"
 )
 
-// Exec runs node with args, unchanged, and exits with its status: what
-// intact node does when no policy is in force.
-func Exec(node string, args []string) error {
-	cmd := exec.Command(node, args...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	stop := outlastConsoleEvents()
-	err := cmd.Run()
-	stop()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		os.Exit(exit.ExitCode())
-	}
-	if err != nil {
-		return err
-	}
-	os.Exit(0)
-	return nil
-}
-
-// outlastConsoleEvents keeps this process alive through Ctrl-C, Ctrl-Break
-// and the closing of its console while node runs, until the returned
-// function is called. Node receives those events itself, as it shares this
-// process's console and process group, and decides what they do to it;
-// intact then returns node's exit status. Without this, Go would end intact
-// at the first Ctrl-C and leave node running on the console.
-func outlastConsoleEvents() (stop func()) {
-	events := make(chan os.Signal, 4)
-	signal.Notify(events, os.Interrupt, syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() {
-		for {
-			select {
-			case <-events:
-			case <-done:
-				return
-			}
-		}
-	}()
-	return func() {
-		signal.Stop(events)
-		close(done)
-	}
-}
+// outlastedSignals are the console's events intact outlasts while node
+// runs: Ctrl-C and Ctrl-Break (os.Interrupt), and the console closing,
+// logoff and shutdown (SIGTERM). Node receives them itself, as it shares
+// this process's console and process group, and decides what they do to
+// it; intact then returns node's exit status. Without this, Go would end
+// intact at the first Ctrl-C and leave node running on the console.
+var outlastedSignals = []os.Signal{os.Interrupt, syscall.SIGTERM}
 
 // Run starts node.exe under the policy, serves it until it exits, and
 // returns how it ended. Every file node compiles is read by
@@ -77,49 +37,12 @@ func outlastConsoleEvents() (stop func()) {
 // connect to the broker's named pipe (pipeListener). Node runs in a job
 // object that kills it when intact ends.
 func Run(cfg Config) (Exit, error) {
-	stdin, stdout, stderr := orStd(cfg.Stdin, os.Stdin), orStd(cfg.Stdout, os.Stdout), orStd(cfg.Stderr, os.Stderr)
-	env := cfg.Env
-	if env == nil {
-		env = os.Environ()
-	}
-	inv, err := ParseArgs(cfg.Args)
+	l, err := prepare(cfg)
 	if err != nil {
 		return Exit{}, err
 	}
-	go cfg.Policy.Warm()
-	nodeBin, err := checkNodeBinary(cfg.Policy, cfg.Node)
-	if err != nil {
-		return Exit{}, err
-	}
+	nodeBin, inv, settings, nodeEnv := l.node, l.inv, l.settings, l.env
 	defer nodeBin.close()
-	probe, err := supportedNode(nodeBin.path, nodeBin.exec)
-	if err != nil {
-		return Exit{}, err
-	}
-	terminal := term.IsTerminal(int(stdin.Fd()))
-	if err := inv.Check(cfg.Policy, terminal); err != nil {
-		return Exit{}, err
-	}
-	settings := cfg.Policy.Settings()
-	if !probe.HasFlag("--disable-sigusr1") {
-		// Every supported node has it, as on Linux. Windows has no
-		// SIGUSR1; whether the option also stops another process from
-		// opening the inspector there (process._debugProcess) is not
-		// verified (doc/node.md).
-		return Exit{}, fmt.Errorf("%s (%s) has no --disable-sigusr1", cfg.Node, probe.Version)
-	}
-	var stdinCode []byte
-	readsStdin := inv.Script == "-" || (inv.Script == "" && !inv.Eval && !inv.REPL && !inv.NotCode && !terminal)
-	if readsStdin && settings.DisableInteractiveMode.Enabled {
-		if stdinCode, err = cfg.Policy.ReadStdin(stdin); err != nil {
-			return Exit{}, err
-		}
-	}
-
-	nodeEnv, err := FilterEnv(env)
-	if err != nil {
-		return Exit{}, err
-	}
 	priv, err := newPrivateDir()
 	if err != nil {
 		return Exit{}, err
@@ -136,8 +59,7 @@ func Run(cfg Config) (Exit, error) {
 		// As os/exec does: Windows components node loads need it.
 		nodeEnv = append(nodeEnv, "SYSTEMROOT="+os.Getenv("SYSTEMROOT"))
 	}
-	shimJSON, err := json.Marshal(ShimConfig{Node: cfg.Node,
-		Policies: envList(nodeEnv, intact.EnvPolicy), Catalogs: envList(nodeEnv, intact.EnvCatalogs)})
+	shimJSON, err := json.Marshal(shimConfig(cfg, nodeEnv))
 	if err != nil {
 		return Exit{}, err
 	}
@@ -155,25 +77,17 @@ func Run(cfg Config) (Exit, error) {
 	defer ch.closeNodeEnds()
 	nodeEnv, ipc := ipcEnv(nodeEnv, inheritedIPC.fd)
 	fds := channelFDs(ipc)
-	boot, err := priv.writeBootstrap(bootstrapConfig{
-		FDs:                 fds,
-		BrokerPID:           os.Getpid(),
-		ThreadPipe:          pipe,
-		Shim:                shimPath,
-		ExecArgv:            inv.Options,
-		Requires:            inv.Requires,
-		Version:             probe.Version,
-		InteractiveDisabled: settings.DisableInteractiveMode.Enabled,
-		DynamicDisabled:     settings.DisableDynamicCode.Enabled,
-	})
+	bootCfg := l.bootstrap(fds, shimPath)
+	bootCfg.ThreadPipe = pipe
+	boot, err := priv.writeBootstrap(bootCfg)
 	if err != nil {
 		ch.closeBrokerEnds()
 		return Exit{}, err
 	}
 
-	stdinHandle := windows.Handle(stdin.Fd())
+	stdinHandle := windows.Handle(l.stdin.Fd())
 	var stdinPipe *pipeHandle
-	if stdinCode != nil {
+	if l.stdinCode != nil {
 		var r windows.Handle
 		stdinPipe = &pipeHandle{}
 		if err := windows.CreatePipe(&r, &stdinPipe.h, nil, 0); err != nil {
@@ -184,7 +98,7 @@ func Run(cfg Config) (Exit, error) {
 		stdinHandle = r
 	}
 	inherit := []inheritedFD{
-		{fd: 0, h: stdinHandle}, {fd: 1, h: windows.Handle(stdout.Fd())}, {fd: 2, h: windows.Handle(stderr.Fd())},
+		{fd: 0, h: stdinHandle}, {fd: 1, h: windows.Handle(l.stdout.Fd())}, {fd: 2, h: windows.Handle(l.stderr.Fd())},
 		{fd: fds[0], h: ch.nodeReq.h}, {fd: fds[1], h: ch.nodeResp.h},
 	}
 	if ipc >= 0 {
@@ -206,7 +120,7 @@ func Run(cfg Config) (Exit, error) {
 	listener.nodePID.Store(proc.pid)
 	b := newBroker(cfg.Policy, winBroker{})
 	listener.start(b)
-	stop := outlastConsoleEvents()
+	stop := outlastSignals()
 	defer stop()
 	if err := proc.resume(); err != nil {
 		proc.kill()
@@ -215,7 +129,7 @@ func Run(cfg Config) (Exit, error) {
 	}
 	if stdinPipe != nil {
 		go func() {
-			stdinPipe.Write(stdinCode)
+			stdinPipe.Write(l.stdinCode)
 			stdinPipe.Close()
 		}()
 	}
