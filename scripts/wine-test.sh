@@ -124,7 +124,12 @@ node_run() {
 		nodeapp="$WINEPREFIX/drive_c/apps/node"
 		mkdir -p "$nodeapp"
 		cp examples/policy.xml "$WINEPREFIX/drive_c/apps/policy.xml"
-		echo 'console.log("signed ran: " + require("./lib.js"))' >"$nodeapp/main.js"
+		# main.js forks a child through intact.exe as the shim.
+		cat >"$nodeapp/main.js" <<-'EOF'
+			console.log("signed ran: " + require("./lib.js"));
+			require("child_process").fork(__dirname + "/child.js").on("message", (m) => console.log("child said " + m));
+		EOF
+		echo 'process.send(require("./lib.js"))' >"$nodeapp/child.js"
 		echo 'module.exports = "lib ok"' >"$nodeapp/lib.js"
 		# The app, and node.exe: under a catalogs policy it is judged too.
 		sign 'C:\apps\node' 'C:\apps\app.cat' && sign "$(winpath "$(dirname "$nodeexe")")" 'C:\apps\node.exe.cat' ||
@@ -139,7 +144,7 @@ node_run() {
 	"$wine" "$tmp/intact.exe" node "$@" --node "$node" "$main" >"$tmp/main" 2>&1 && main=0 || main=$?
 	"$wine" "$tmp/intact.exe" node "$@" --node "$node" "$blocked" >"$tmp/blocked" 2>&1 && blocked=0 || blocked=$?
 	case $variant in
-	none) expect 'signed ran: lib ok' main && [ "$main" = 0 ] &&
+	none) expect 'signed ran: lib ok' main && expect 'child said lib ok' main && [ "$main" = 0 ] &&
 		expect 'ERR_CODE_INTEGRITY_VIOLATION' blocked && [ "$blocked" != 0 ] && [ ! -e "$WINEPREFIX/drive_c/apps/node/canary" ] ;;
 	full) expect 'allowed ran' main && [ "$main" = 0 ] &&
 		expect 'ERR_CODE_INTEGRITY_VIOLATION' blocked && [ "$blocked" != 0 ] && ! grep -q CANARY "$tmp/blocked" ;;
