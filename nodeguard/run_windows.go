@@ -125,6 +125,9 @@ func Run(cfg Config) (Exit, error) {
 	if err := proc.resume(); err != nil {
 		proc.kill()
 		ch.closeBrokerEnds()
+		if stdinPipe != nil {
+			stdinPipe.Close()
+		}
 		return Exit{}, fmt.Errorf("starting %s: %w", cfg.Node, err)
 	}
 	if stdinPipe != nil {

@@ -423,6 +423,76 @@ func TestWindowsNode(t *testing.T) {
 		a.noCanaries(t)
 	})
 
+	t.Run("forged shim configuration refused", func(t *testing.T) {
+		// What the application could do: a folder named like a broker's
+		// with the shim in it, and node serving a pipe of that name with
+		// a configuration that names no policy. Believed, it would let the
+		// shim run the unsigned evil.js; the shim must see that node, not
+		// its own program, serves the pipe.
+		id := strings.Repeat("ab", 16)
+		dir := filepath.Join(scratch.Dir(t), "intact-node-"+id)
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		self, err := os.Executable()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(self)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shim := filepath.Join(dir, "node.exe")
+		if err := os.WriteFile(shim, data, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		out := scratch.Dir(t)
+		ready := filepath.Join(out, "ready")
+		forger := filepath.Join(out, "forge.js")
+		if err := os.WriteFile(forger, []byte(fmt.Sprintf(`const forged = JSON.stringify({ node: process.execPath, policies: [], catalogs: [] });
+require('net').createServer((s) => s.end(forged)).listen(%q, () => require('fs').writeFileSync(%q, 'ready'));
+`, `\\.\pipe\intact-node-`+id, ready)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		log, err := os.Create(filepath.Join(out, "forger.log"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer log.Close()
+		server := exec.Command(a.node, forger)
+		server.Stdout, server.Stderr = log, log
+		if err := server.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer func() {
+			server.Process.Kill()
+			server.Wait()
+		}()
+		for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+			if _, err := os.Stat(ready); err == nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				data, _ := os.ReadFile(log.Name())
+				t.Fatalf("node never served the forged pipe:\n%s", data)
+			}
+		}
+		shimOut, err := os.Create(filepath.Join(out, "shim.log"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer shimOut.Close()
+		cmd := exec.Command(shim, a.path("evil.js"))
+		cmd.Env = append(os.Environ(), "CANARY_DIR="+a.canaries, envSystemDir+"="+a.system)
+		cmd.Stdout, cmd.Stderr = shimOut, shimOut
+		err = cmd.Run()
+		got, _ := os.ReadFile(shimOut.Name())
+		if err == nil || !strings.Contains(string(got), "is not trusted") {
+			t.Errorf("the shim ran with a configuration node served (err %v):\n%s", err, got)
+		}
+		a.noCanaries(t)
+	})
+
 	t.Run("node.exe not in a catalog", func(t *testing.T) {
 		r := a.run(t, []string{a.appCat}, a.path("main.js"))
 		var v *intact.ViolationError
