@@ -12,9 +12,12 @@ import (
 	"context"
 	"crypto"
 	"crypto/x509"
+	"encoding/binary"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -227,6 +230,13 @@ fork(path.join(__dirname, 'child.js'), ['fork']).on('message', console.log).on('
 	"wait.js": `require('fs').writeFileSync(process.env.CANARY_DIR + '/node.pid', String(process.pid));
 setInterval(() => {}, 1000);
 `,
+	// pipe.js tells the test its broker's pipe (from the private folder
+	// process.execPath is in), then waits until the test is done.
+	"pipe.js": `const fs = require('fs'), path = require('path');
+const dir = process.env.CANARY_DIR;
+fs.writeFileSync(path.join(dir, 'pipe'), '\\\\.\\pipe\\' + path.basename(path.dirname(process.execPath)));
+const timer = setInterval(() => { if (fs.existsSync(path.join(dir, 'done'))) clearInterval(timer); }, 20);
+`,
 	"addons.js": `try { require('./good.node'); console.log('good addon loaded'); } catch (err) { console.log('good addon failed: ' + err.message); }
 try { require('./evil.node'); } catch (err) { console.log('evil addon refused ' + err.code); }
 try { process.dlopen({ exports: {} }, require('path').join(__dirname, 'evil.node')); } catch (err) { console.log('evil dlopen refused ' + err.code); }
@@ -347,13 +357,46 @@ func (a *winApp) noCanaries(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		if e.Name() != "node.pid" && e.Name() != "addon-good" {
+		switch e.Name() {
+		case "node.pid", "addon-good", "pipe", "done": // not canaries
+		default:
 			t.Errorf("canary %s: code that was refused ran", e.Name())
 		}
 	}
 }
 
 func (a *winApp) path(name string) string { return filepath.Join(a.dir, name) }
+
+// askBrokerPipe waits for pipe.js to name its broker's pipe, connects to
+// it, asks for the file at path as a worker thread would, and returns the
+// answer (or what went wrong); then it lets pipe.js end.
+func (a *winApp) askBrokerPipe(path string) string {
+	defer os.WriteFile(filepath.Join(a.canaries, "done"), nil, 0o644)
+	var pipe []byte
+	for deadline := time.Now().Add(time.Minute); len(pipe) == 0; time.Sleep(20 * time.Millisecond) {
+		pipe, _ = os.ReadFile(filepath.Join(a.canaries, "pipe"))
+		if time.Now().After(deadline) {
+			return "node never named its broker's pipe"
+		}
+	}
+	conn, err := os.OpenFile(string(pipe), os.O_RDWR, 0)
+	if err != nil {
+		return err.Error()
+	}
+	defer conn.Close()
+	frame := append(binary.LittleEndian.AppendUint32(nil, uint32(1+len(path))), 'R')
+	if _, err := conn.Write(append(frame, path...)); err != nil {
+		return err.Error()
+	}
+	// One read, not to the end: a channel, were this process given one,
+	// would answer and then wait for the next request.
+	got := make([]byte, 64<<10)
+	n, err := conn.Read(got)
+	if err != nil && err != io.EOF {
+		return err.Error()
+	}
+	return string(got[:n])
+}
 
 func TestWindowsNode(t *testing.T) {
 	a := newWinApp(t)
@@ -421,6 +464,25 @@ func TestWindowsNode(t *testing.T) {
 			t.Errorf("the signed addon was not mapped: %v", err)
 		}
 		a.noCanaries(t)
+	})
+
+	t.Run("the broker's pipe gives other processes no channel", func(t *testing.T) {
+		// While node runs, this process connects to the broker's pipe and
+		// asks, as a worker thread would, for unsigned code: a client that
+		// is not node gets the shim configuration and no reply.
+		answer := make(chan string, 1)
+		go func() { answer <- a.askBrokerPipe(a.path("evil.js")) }()
+		r := a.run(t, nil, a.path("pipe.js"))
+		got := <-answer
+		os.Remove(filepath.Join(a.canaries, "pipe"))
+		os.Remove(filepath.Join(a.canaries, "done"))
+		var cfg nodeguard.ShimConfig
+		if err := json.Unmarshal([]byte(got), &cfg); err != nil || cfg.Node != a.node || strings.Contains(got, "CANARY") {
+			t.Errorf("the broker's pipe answered another process with %q: want the shim configuration only", got)
+		}
+		if r.err != nil || r.exit.Code != 0 {
+			t.Errorf("node: exit %+v, err %v\n%s", r.exit, r.err, r.stderr)
+		}
 	})
 
 	t.Run("forged shim configuration refused", func(t *testing.T) {
