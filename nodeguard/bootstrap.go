@@ -32,6 +32,9 @@ type bootstrapConfig struct {
 	// BrokerPID is the broker's process id: other threads open their
 	// channels as /proc/<BrokerPID>/fd/<n>.
 	BrokerPID int `json:"brokerPID"`
+	// ThreadPipe, on Windows, is the broker's named pipe: other threads
+	// open their channels by connecting to it.
+	ThreadPipe string `json:"threadPipe,omitempty"`
 	// Shim is process.execPath: the executable that runs node children
 	// through intact node.
 	Shim string `json:"shim"`
@@ -55,6 +58,15 @@ type bootstrapConfig struct {
 // bootstrapURL returns the bootstrap with cfg built in, as the data: URL
 // given to node's --import.
 func bootstrapURL(cfg bootstrapConfig) (string, error) {
+	src, err := bootstrapFor(cfg)
+	if err != nil {
+		return "", err
+	}
+	return "data:text/javascript;base64," + base64.StdEncoding.EncodeToString([]byte(src)), nil
+}
+
+// bootstrapFor returns the bootstrap's source with cfg built in.
+func bootstrapFor(cfg bootstrapConfig) (string, error) {
 	if cfg.ExecArgv == nil {
 		cfg.ExecArgv = []string{}
 	}
@@ -71,6 +83,5 @@ func bootstrapURL(cfg bootstrapConfig) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	src := bootstrapPrefix + "const config = " + string(js) + ";\n" + bootstrapSource
-	return "data:text/javascript;base64," + base64.StdEncoding.EncodeToString([]byte(src)), nil
+	return bootstrapPrefix + "const config = " + string(js) + ";\n" + bootstrapSource, nil
 }

@@ -64,6 +64,8 @@ const fsReadlinkSync = fs.readlinkSync;
 const fsReadFileSync = fs.readFileSync;
 const O_RDONLY = fs.constants.O_RDONLY;
 const O_WRONLY = fs.constants.O_WRONLY;
+const O_RDWR = fs.constants.O_RDWR;
+const isWindows = process.platform === 'win32';
 const fileURLToPath = url.fileURLToPath;
 const pathResolve = nodePath.resolve;
 const registerHooks = module.registerHooks;
@@ -167,6 +169,10 @@ function openChannel() {
     channel = config.fds;
     return;
   }
+  if (config.threadPipe) {
+    openPipeChannel();
+    return;
+  }
   const id = NumberToString(process.pid, 10) + '-' + NumberToString(threadId, 10) + '-' +
     StringSlice(NumberToString(MathRandom(), 36), 2);
   writeAll(config.fds[0], frame(OP.channel, id));
@@ -191,6 +197,28 @@ function openChannel() {
       return;
     }
     if (i >= 5000) throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: the broker made no channel for this thread');
+    AtomicsWait(pause, 0, 0, 1);
+  }
+}
+
+// openPipeChannel gives this thread its channel on Windows: a connection
+// to the broker's named pipe, which the broker serves as a channel only to
+// a client in node's own process (by the client's process id). Between two
+// connections the pipe may be busy (EBUSY) or, for an instant, have no
+// instance listening (ENOENT): look again.
+function openPipeChannel() {
+  const pause = new Int32ArrayCtor(new SharedArrayBufferCtor(4));
+  for (let i = 0; ; i++) {
+    try {
+      const fd = fsOpenSync(config.threadPipe, O_RDWR);
+      channel = [fd, fd];
+      return;
+    } catch (err) {
+      const code = err !== null && typeof err === 'object' ? err.code : undefined;
+      if (i >= 5000 || (code !== 'EBUSY' && code !== 'ENOENT')) {
+        throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: this thread cannot reach the broker: ' + code);
+      }
+    }
     AtomicsWait(pause, 0, 0, 1);
   }
 }
@@ -457,7 +485,7 @@ function guardSqlite() {
     } catch (err) {
       // SQLite tries the name with the system's suffix next.
       if (err === null || typeof err !== 'object' || err.code !== 'ENOENT') throw err;
-      return load('' + path + '.so');
+      return load('' + path + (isWindows ? '.dll' : '.so'));
     }
   });
 }
@@ -466,7 +494,9 @@ function guardSqlite() {
 // name: "sqlite3_", the letters of the base name up to its first dot,
 // lower-cased, without a leading "lib", then "_init".
 function sqliteEntryPoint(file) {
-  let base = StringSlice(file, StringLastIndexOf(file, '/') + 1);
+  const slash = StringLastIndexOf(file, '/');
+  const backslash = isWindows ? StringLastIndexOf(file, '\\') : -1;
+  let base = StringSlice(file, (slash > backslash ? slash : backslash) + 1);
   if (StringToLowerCase(StringSlice(base, 0, 3)) === 'lib') base = StringSlice(base, 3);
   let name = '';
   for (let i = 0; i < base.length && base[i] !== '.'; i++) {

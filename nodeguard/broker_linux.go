@@ -1,63 +1,19 @@
 package nodeguard
 
 import (
-	"encoding/binary"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sync"
-	"syscall"
 
-	"github.com/intactdev/intact"
 	"golang.org/x/sys/unix"
 )
 
-// The channel protocol between the bootstrap and the broker. A thread
-// writes a request and blocks reading the reply:
-//
-//	request: u32 little-endian n | op (1 byte) | payload (n-1 bytes)
-//	reply:   status (1 byte) | u32 little-endian n | body (n bytes)
-//
-// The ops, each with a UTF-8 payload:
-const (
-	opReadCode    = 'R' // a file's path → statusOK and ReadCode's exact bytes
-	opAddon       = 'D' // a native library's path → statusOK and the path of a sealed in-memory copy
-	opCloseAddon  = 'K' // a path opAddon returned → statusOK once the copy is released
-	opChannel     = 'C' // a thread id → no reply; the thread opens <dir>/<id>.req and .resp
-	opInteractive = 'I' // a feature name → statusOK or statusBlocked (CheckInteractive)
-	opDynamic     = 'Y' // what made code → statusOK or statusBlocked (CheckDynamicCode)
-)
-
-// Reply statuses. A body that is not statusOK's is a JSON refusal.
-const (
-	statusOK        = 0
-	statusViolation = 1 // ERR_CODE_INTEGRITY_VIOLATION
-	statusBlocked   = 2 // ERR_CODE_INTEGRITY_BLOCKED
-	statusError     = 3 // any other error, with node's code (ENOENT, ...)
-)
-
-// maxRequest caps a request frame: a path, a feature or a thread id.
-const maxRequest = 1 << 20
-
-// refusalBody is the JSON body of a reply that is not statusOK.
-type refusalBody struct {
-	Message string   `json:"message"`
-	Code    string   `json:"code,omitempty"`
-	Path    string   `json:"path,omitempty"`
-	Reasons []string `json:"reasons,omitempty"`
-	Feature string   `json:"feature,omitempty"`
-}
-
-// broker serves node's threads with one policy.
-type broker struct {
-	policy *intact.Policy
-
-	mu     sync.Mutex
-	addons map[string]*os.File // sealed copies handed out, by the path node was given
+// linuxBroker is the broker's Linux layer: sealed in-memory copies of
+// native libraries, and threads' channels found through /proc/<broker>/fd.
+type linuxBroker struct {
+	mu sync.Mutex
 	// pending are the channels made for threads that have not sent their
 	// first request yet, by thread id.
 	pending map[string]*threadChannel
@@ -76,141 +32,6 @@ func (c *threadChannel) close() {
 	c.rendezvous.Close()
 }
 
-// serve answers one thread's requests until the thread or node closes its
-// end. It runs on a locked OS thread with blocking descriptors: a blocked
-// read parks that thread in the kernel, and the wake-up goes straight to it
-// rather than through Go's netpoller.
-//
-// connected, when not nil, runs once the first request has arrived: the
-// thread then holds both its ends.
-func (b *broker) serve(req, resp *os.File, connected func()) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	defer req.Close()
-	defer resp.Close()
-	for {
-		op, payload, err := readRequest(req)
-		if connected != nil {
-			connected()
-			connected = nil
-		}
-		if err != nil {
-			return // EOF: the thread or node is gone; or a malformed frame
-		}
-		if op == opChannel {
-			b.openThreadChannel(string(payload))
-			continue
-		}
-		status, body := b.handle(op, string(payload))
-		if writeReply(resp, status, body) != nil {
-			return
-		}
-	}
-}
-
-// readRequest reads one frame with plain blocking reads.
-func readRequest(f *os.File) (byte, []byte, error) {
-	var head [4]byte
-	if _, err := io.ReadFull(f, head[:]); err != nil {
-		return 0, nil, err
-	}
-	n := binary.LittleEndian.Uint32(head[:])
-	if n == 0 || n > maxRequest {
-		return 0, nil, fmt.Errorf("request frame of %d bytes", n)
-	}
-	frame := make([]byte, n)
-	if _, err := io.ReadFull(f, frame); err != nil {
-		return 0, nil, err
-	}
-	return frame[0], frame[1:], nil
-}
-
-func writeReply(f *os.File, status byte, body []byte) error {
-	if uint64(len(body)) > 1<<32-1 {
-		status, body = statusError, mustJSON(refusalBody{Message: "reply too large for the channel", Code: "ERR_OUT_OF_RANGE"})
-	}
-	head := make([]byte, 5, 5+len(body))
-	head[0] = status
-	binary.LittleEndian.PutUint32(head[1:], uint32(len(body)))
-	// One write for small replies; large ones are written in turn.
-	if len(body) <= 64<<10 {
-		_, err := f.Write(append(head, body...))
-		return err
-	}
-	if _, err := f.Write(head); err != nil {
-		return err
-	}
-	_, err := f.Write(body)
-	return err
-}
-
-// handle answers one request.
-func (b *broker) handle(op byte, payload string) (byte, []byte) {
-	switch op {
-	case opReadCode:
-		data, err := b.policy.ReadCode(payload)
-		if err != nil {
-			return refusal(payload, err)
-		}
-		return statusOK, data
-	case opAddon:
-		sealed, err := b.sealAddon(payload)
-		if err != nil {
-			return refusal(payload, err)
-		}
-		return statusOK, []byte(sealed)
-	case opCloseAddon:
-		b.releaseAddon(payload)
-		return statusOK, nil
-	case opInteractive:
-		feature := intact.FeatureREPL
-		if payload == string(intact.FeatureEval) {
-			feature = intact.FeatureEval
-		}
-		if err := b.policy.CheckInteractive(feature); err != nil {
-			return refusal("", err)
-		}
-		return statusOK, nil
-	case opDynamic:
-		if err := b.policy.CheckDynamicCode(); err != nil {
-			return refusal("", fmt.Errorf("%s: %w", payload, err))
-		}
-		return statusOK, nil
-	}
-	return statusError, mustJSON(refusalBody{Message: fmt.Sprintf("intact node: unknown request %q", op), Code: "ERR_INVALID_STATE"})
-}
-
-// refusal turns an error into a reply node turns back into an error with
-// Node's code and message.
-func refusal(path string, err error) (byte, []byte) {
-	var violation *intact.ViolationError
-	var blocked *intact.BlockedError
-	switch {
-	case errors.As(err, &blocked):
-		return statusBlocked, mustJSON(refusalBody{Message: blocked.Error(), Feature: string(blocked.Feature)})
-	case errors.As(err, &violation):
-		body := refusalBody{Message: violation.Error(), Path: violation.Path}
-		for _, d := range violation.Denials {
-			body.Reasons = append(body.Reasons, d.Error())
-		}
-		return statusViolation, mustJSON(body)
-	}
-	body := refusalBody{Message: err.Error()}
-	var errno syscall.Errno
-	if errors.As(err, &errno) {
-		body.Code = unix.ErrnoName(errno)
-	}
-	return statusError, mustJSON(body)
-}
-
-func mustJSON(v any) []byte {
-	data, err := json.Marshal(v)
-	if err != nil {
-		panic(err) // only strings and slices of strings: cannot fail
-	}
-	return data
-}
-
 // openThreadChannel makes the channel of another thread and serves it. The
 // channel is two pipes; the thread opens its ends as
 // /proc/<broker>/fd/<n>, which nobody can replace (unlike a FIFO in a
@@ -218,10 +39,7 @@ func mustJSON(v any) []byte {
 // in a sealed memfd named after its id, among this process's descriptors.
 // Once the thread's first request arrives, it holds both ends, and the
 // broker closes its copies of them.
-func (b *broker) openThreadChannel(id string) {
-	if !validThreadID(id) {
-		return
-	}
+func (l *linuxBroker) openThreadChannel(b *broker, id string) {
 	var req, resp [2]int
 	if unix.Pipe2(req[:], unix.O_CLOEXEC) != nil {
 		return
@@ -244,23 +62,23 @@ func (b *broker) openThreadChannel(id string) {
 		brokerResp.Close()
 		return
 	}
-	b.mu.Lock()
-	if b.pending == nil {
-		b.pending = make(map[string]*threadChannel)
+	l.mu.Lock()
+	if l.pending == nil {
+		l.pending = make(map[string]*threadChannel)
 	}
-	if _, dup := b.pending[id]; dup {
-		b.mu.Unlock()
+	if _, dup := l.pending[id]; dup {
+		l.mu.Unlock()
 		c.close()
 		brokerReq.Close()
 		brokerResp.Close()
 		return
 	}
-	b.pending[id] = c
-	b.mu.Unlock()
+	l.pending[id] = c
+	l.mu.Unlock()
 	connected := func() {
-		b.mu.Lock()
-		delete(b.pending, id)
-		b.mu.Unlock()
+		l.mu.Lock()
+		delete(l.pending, id)
+		l.mu.Unlock()
 		c.close()
 	}
 	go b.serve(brokerReq, brokerResp, connected)
@@ -272,72 +90,32 @@ func threadChannelName(id string) string { return "intact-node-channel:" + id }
 // release unblocks the goroutines still waiting for a thread to connect,
 // once node has exited: closing the thread's ends makes their reads see
 // end of file.
-func (b *broker) release() {
-	b.mu.Lock()
-	pending := b.pending
-	b.pending = nil
-	b.mu.Unlock()
+func (l *linuxBroker) release() {
+	l.mu.Lock()
+	pending := l.pending
+	l.pending = nil
+	l.mu.Unlock()
 	for _, c := range pending {
 		c.close()
 	}
 }
 
-// validThreadID accepts the ids the bootstrap makes: digits, letters and
-// dashes, so that an id cannot name a path outside the channel folder.
-func validThreadID(id string) bool {
-	if id == "" || len(id) > 64 {
-		return false
-	}
-	for _, c := range id {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
-
-// readAddon returns an addon's bytes if the policy allows it. An addon is
-// handed to the OS image loader, not to a script engine, so it is judged
-// with Policy.ReadImage (a PE image may match by its Authenticode digest).
-func (b *broker) readAddon(path string) ([]byte, error) {
-	return b.policy.ReadImage(path)
-}
-
-// sealAddon checks an addon (or any shared library node is about to load)
-// and copies it into a sealed memfd. It returns the path node maps it by:
-// /proc/<broker>/fd/<n>, which no rename or write into a folder can
-// replace. Node maps the copy, never the file an attacker could swap after
-// the check. (The copy's path does not keep the library's file name;
-// SQLite's entry point, which it derives from the name, is handled by the
-// bootstrap.)
-func (b *broker) sealAddon(path string) (string, error) {
-	data, err := b.readAddon(path)
+// pinAddon copies a native library that check allows into a sealed memfd.
+// It returns the path node maps it by: /proc/<broker>/fd/<n>, which no
+// rename or write into a folder can replace. Node maps the copy, never the
+// file an attacker could swap after the check. (The copy's path does not
+// keep the library's file name; SQLite's entry point, which it derives from
+// the name, is handled by the bootstrap.)
+func (l *linuxBroker) pinAddon(path string, check func(string) ([]byte, error)) (string, io.Closer, error) {
+	data, err := check(path)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	f, err := sealedFile("intact-addon:"+filepath.Base(path), data)
 	if err != nil {
-		return "", fmt.Errorf("sealing %s: %w", path, err)
+		return "", nil, fmt.Errorf("sealing %s: %w", path, err)
 	}
-	sealed := fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), f.Fd())
-	b.mu.Lock()
-	if b.addons == nil {
-		b.addons = make(map[string]*os.File)
-	}
-	b.addons[sealed] = f
-	b.mu.Unlock()
-	return sealed, nil
-}
-
-// releaseAddon closes a sealed copy once node has mapped it.
-func (b *broker) releaseAddon(sealed string) {
-	b.mu.Lock()
-	f, ok := b.addons[sealed]
-	delete(b.addons, sealed)
-	b.mu.Unlock()
-	if ok {
-		f.Close()
-	}
+	return fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), f.Fd()), f, nil
 }
 
 // checkPrivate refuses a shim folder that is not this user's own 0700

@@ -18,6 +18,12 @@
 // sandbox against code that already runs. doc/node.md says what it
 // guarantees and what it does not, and describes the channel protocol.
 //
-// The broker is Linux's for now (inherited pipes, /proc/<pid>/fd, sealed memfds);
-// elsewhere Run returns an error wrapping errors.ErrUnsupported.
+// The protocol and the broker's decisions are plain Go (broker.go,
+// winrules.go), tested on every system; each operating system adds a thin
+// layer. On Linux: inherited pipes, /proc/<pid>/fd and sealed memfds. On
+// Windows: anonymous pipes node.exe inherits as C runtime descriptors, a
+// named pipe for worker threads and node children's shims, a private
+// folder holding the shim and the bootstrap, and a job object; run under
+// Wine, never on Windows (doc/node.md says what is verified where).
+// Elsewhere Run returns an error wrapping errors.ErrUnsupported.
 package nodeguard

@@ -44,3 +44,11 @@ func InForce(p *intact.Policy) bool {
 	s := p.Settings()
 	return p.Enforcing() || s.DisableInteractiveMode.Enabled || s.DisableDynamicCode.Enabled
 }
+
+// ShimConfig is what a node child started through the shim inherits from
+// its parent intact node, whatever environment the child was given.
+type ShimConfig struct {
+	Node     string   `json:"node"`
+	Policies []string `json:"policies"`
+	Catalogs []string `json:"catalogs"`
+}

@@ -584,10 +584,10 @@ func FilterEnv(env []string) ([]string, error) {
 	out := make([]string, 0, len(env)+1)
 	for _, kv := range env {
 		name, value, _ := strings.Cut(kv, "=")
-		if removedEnvVar(name) || name == "NODE_DISABLE_COMPILE_CACHE" {
+		if removedEnvVar(name) || sameEnvName(name, "NODE_DISABLE_COMPILE_CACHE") {
 			continue
 		}
-		if name == "NODE_OPTIONS" {
+		if sameEnvName(name, "NODE_OPTIONS") {
 			kept, err := ParseNodeOptions(value)
 			if err != nil {
 				return nil, err
@@ -606,12 +606,12 @@ func FilterEnv(env []string) ([]string, error) {
 
 func removedEnvVar(name string) bool {
 	for _, n := range removedEnv {
-		if name == n {
+		if sameEnvName(name, n) {
 			return true
 		}
 	}
 	for _, p := range removedEnvPrefixes {
-		if strings.HasPrefix(name, p) {
+		if len(name) >= len(p) && sameEnvName(name[:len(p)], p) {
 			return true
 		}
 	}

@@ -2,6 +2,7 @@ package nodeguard
 
 import (
 	"errors"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -88,6 +89,36 @@ func TestFilterEnv(t *testing.T) {
 		if !errors.As(err, &ferr) || ferr.Source != "NODE_OPTIONS" {
 			t.Errorf("NODE_OPTIONS=%s: got %v, want a FlagError", opts, err)
 		}
+	}
+}
+
+// TestFilterEnvFoldsNames: where variable names are case-insensitive
+// (Windows), a variable in any case is the variable: node reads
+// "node_options" as NODE_OPTIONS, so it is judged, and "Path" is PATH.
+func TestFilterEnvFoldsNames(t *testing.T) {
+	defer func(old bool) { foldEnvNames = old }(foldEnvNames)
+	foldEnvNames = true
+	for _, kv := range []string{"node_options=--require C:\\evil\\pre.js", "Node_Options=--loader x"} {
+		var ferr *FlagError
+		if _, err := FilterEnv([]string{"Path=C:\\Windows", kv}); !errors.As(err, &ferr) {
+			t.Errorf("%s: got %v, want a FlagError", kv, err)
+		}
+	}
+	got, err := FilterEnv([]string{"Path=C:\\Windows", "openssl_conf=C:\\evil.cnf", "node_disable_compile_cache=0",
+		"Node_Compile_Cache=C:\\cache", "node_options=--no-warnings"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Path=C:\\Windows", "NODE_OPTIONS=--no-warnings", "NODE_DISABLE_COMPILE_CACHE=1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got\n%q\nwant\n%q", got, want)
+	}
+	env, err := childEnv([]string{"Path=C:\\Windows", "intact_node=C:\\evil\\node.exe"}, Config{}, `C:\shim`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"PATH=C:\\shim" + string(os.PathListSeparator) + "C:\\Windows"}; !slices.Equal(env, want) {
+		t.Errorf("node children's environment %q, want %q", env, want)
 	}
 }
 

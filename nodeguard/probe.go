@@ -190,11 +190,9 @@ func probeNode(path, execPath string) (*Probe, error) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, execPath, "-p", probeScript)
 	cmd.Env = []string{}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	out, stderr, err := runProbe(cmd)
 	if err != nil {
-		return nil, fmt.Errorf("probing %s: %w\n%s", path, err, stderr.Bytes())
+		return nil, fmt.Errorf("probing %s: %w\n%s", path, err, stderr)
 	}
 	var p Probe
 	if err := json.Unmarshal(out, &p); err != nil {

@@ -7,14 +7,10 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"slices"
 	"strconv"
-	"strings"
 	"syscall"
 
-	"github.com/intactdev/intact"
 	"golang.org/x/sys/unix"
-	"golang.org/x/term"
 )
 
 // forwarded are the signals intact node passes on to node.
@@ -33,56 +29,12 @@ func Exec(node string, args []string) error {
 // starts are a *FlagError, a *VersionError or an intact error
 // (*intact.BlockedError for -e, the REPL, stdin, the inspector).
 func Run(cfg Config) (Exit, error) {
-	stdin, stdout, stderr := orStd(cfg.Stdin, os.Stdin), orStd(cfg.Stdout, os.Stdout), orStd(cfg.Stderr, os.Stderr)
-	env := cfg.Env
-	if env == nil {
-		env = os.Environ()
-	}
-	inv, err := ParseArgs(cfg.Args)
+	l, err := prepare(cfg)
 	if err != nil {
 		return Exit{}, err
 	}
-	// Verify and index the catalogs while node starts, as runtime does:
-	// node's first request waits for it only if node is quicker.
-	go cfg.Policy.Warm()
-	// The node binary is judged before anything executes it, the probe
-	// included.
-	nodeBin, err := checkNodeBinary(cfg.Policy, cfg.Node)
-	if err != nil {
-		return Exit{}, err
-	}
+	nodeBin, inv, settings, nodeEnv := l.node, l.inv, l.settings, l.env
 	defer nodeBin.close()
-	probe, err := supportedNode(nodeBin)
-	if err != nil {
-		return Exit{}, err
-	}
-	terminal := term.IsTerminal(int(stdin.Fd()))
-	if err := inv.Check(cfg.Policy, terminal); err != nil {
-		return Exit{}, err
-	}
-	settings := cfg.Policy.Settings()
-	if !probe.HasFlag("--disable-sigusr1") {
-		// Every supported node has it; a probe that says otherwise is
-		// not trusted to leave SIGUSR1 opening the inspector, whose
-		// Runtime.evaluate compiles strings whatever the policy says.
-		return Exit{}, fmt.Errorf("%s (%s) has no --disable-sigusr1: SIGUSR1 would open the inspector", cfg.Node, probe.Version)
-	}
-
-	// Code on standard input: under DisableInteractiveMode it runs only
-	// when the descriptor itself passes (`- < signed.js`); node then reads
-	// the checked bytes from a pipe.
-	var stdinCode []byte
-	readsStdin := inv.Script == "-" || (inv.Script == "" && !inv.Eval && !inv.REPL && !inv.NotCode && !terminal)
-	if readsStdin && settings.DisableInteractiveMode.Enabled {
-		if stdinCode, err = cfg.Policy.ReadStdin(stdin); err != nil {
-			return Exit{}, err
-		}
-	}
-
-	nodeEnv, err := FilterEnv(env)
-	if err != nil {
-		return Exit{}, err
-	}
 	// process.execPath: this broker's own descriptor of the shim
 	// executable, which no rename or write into a folder can replace.
 	shimExe, err := openShim(cfg.Shim)
@@ -104,12 +56,11 @@ func Run(cfg Config) (Exit, error) {
 	if nodeEnv, err = childEnv(nodeEnv, cfg, shimDir); err != nil {
 		return Exit{}, err
 	}
-	shimConfig, err := writeShimConfig(ShimConfig{Node: cfg.Node,
-		Policies: envList(nodeEnv, intact.EnvPolicy), Catalogs: envList(nodeEnv, intact.EnvCatalogs)})
+	shimFile, err := writeShimConfig(shimConfig(cfg, nodeEnv))
 	if err != nil {
 		return Exit{}, err
 	}
-	defer shimConfig.Close()
+	defer shimFile.Close()
 
 	ch, err := newChannel()
 	if err != nil {
@@ -117,16 +68,7 @@ func Run(cfg Config) (Exit, error) {
 	}
 	defer ch.closeNodeEnds()
 	nodeEnv, extra, fds := childFiles(nodeEnv, ch.nodeReq, ch.nodeResp)
-	boot, err := bootstrapURL(bootstrapConfig{
-		FDs:                 fds,
-		BrokerPID:           os.Getpid(),
-		Shim:                execPath,
-		ExecArgv:            inv.Options,
-		Requires:            inv.Requires,
-		Version:             probe.Version,
-		InteractiveDisabled: settings.DisableInteractiveMode.Enabled,
-		DynamicDisabled:     settings.DisableDynamicCode.Enabled,
-	})
+	boot, err := bootstrapURL(l.bootstrap(fds, execPath))
 	if err != nil {
 		ch.closeBrokerEnds()
 		return Exit{}, err
@@ -136,10 +78,10 @@ func Run(cfg Config) (Exit, error) {
 	cmd.Args[0] = cfg.Node
 	cmd.Env = nodeEnv
 	cmd.Dir = cfg.Dir
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = l.stdin, l.stdout, l.stderr
 	cmd.ExtraFiles = extra
 	var stdinPipe *os.File
-	if stdinCode != nil {
+	if l.stdinCode != nil {
 		r, w, err := os.Pipe()
 		if err != nil {
 			ch.closeBrokerEnds()
@@ -174,11 +116,11 @@ func Run(cfg Config) (Exit, error) {
 	}
 	if stdinPipe != nil {
 		go func() {
-			stdinPipe.Write(stdinCode)
+			stdinPipe.Write(l.stdinCode)
 			stdinPipe.Close()
 		}()
 	}
-	b := &broker{policy: cfg.Policy}
+	b := newBroker(cfg.Policy, &linuxBroker{})
 	go b.serve(ch.brokerReq, ch.brokerResp, nil)
 	done := make(chan struct{})
 	go func() {
@@ -203,47 +145,6 @@ func Run(cfg Config) (Exit, error) {
 		return Exit{Signal: ws.Signal()}, nil
 	}
 	return Exit{Code: ws.ExitStatus()}, nil
-}
-
-// supportedNode probes the node binary and refuses a release that is not
-// Supported.
-func supportedNode(bin *nodeBinary) (*Probe, error) {
-	node := bin.path
-	probe, err := probeNode(bin.path, bin.exec)
-	if err != nil {
-		return nil, err
-	}
-	version, err := ParseVersion(probe.Version)
-	if err != nil {
-		return nil, err
-	}
-	if !Supported(version) {
-		return nil, &VersionError{Node: node, Version: version}
-	}
-	return probe, nil
-}
-
-// nodeArgv is node's command line: the bootstrap first, the options that
-// the settings call for, the user's options, imports and script.
-func nodeArgv(inv *Invocation, boot string, settings intact.Settings) []string {
-	// Under any policy in force: SIGUSR1 would open the inspector, which
-	// runs code a debugger sends (interactive code) and compiles strings
-	// despite --disallow-code-generation-from-strings (dynamic code).
-	argv := []string{"--import", boot, "--disable-sigusr1"}
-	if settings.DisableDynamicCode.Enabled {
-		argv = append(argv, "--disallow-code-generation-from-strings")
-	}
-	argv = append(argv, inv.Pass...)
-	for _, m := range inv.Imports {
-		argv = append(argv, "--import", m)
-	}
-	if inv.HasScriptMarker {
-		argv = append(argv, "--")
-	}
-	if inv.Script != "" {
-		argv = append(argv, inv.Script)
-	}
-	return append(argv, inv.Args...)
 }
 
 // channel is the main thread's channel: two pipes with blocking
@@ -280,13 +181,6 @@ func (c *channel) closeNodeEnds() {
 func (c *channel) closeBrokerEnds() {
 	c.brokerReq.Close()
 	c.brokerResp.Close()
-}
-
-func orStd(f, std *os.File) *os.File {
-	if f != nil {
-		return f
-	}
-	return std
 }
 
 // openShim opens the executable that runs node children through intact
@@ -348,62 +242,6 @@ func checkAncestors(path string) error {
 	}
 }
 
-// childEnv adds what node children started through the shim need: the
-// real node, the shim first on PATH, and the caller's policies and
-// catalogs.
-func childEnv(env []string, cfg Config, shimDir string) ([]string, error) {
-	set := func(name, value string) {
-		env = slices.DeleteFunc(env, func(kv string) bool { return strings.HasPrefix(kv, name+"=") })
-		env = append(env, name+"="+value)
-	}
-	get := func(name string) string {
-		for _, kv := range env {
-			if v, ok := strings.CutPrefix(kv, name+"="); ok {
-				return v
-			}
-		}
-		return ""
-	}
-	// No INTACT_NODE: a child started through the shim takes its node
-	// from this broker (LoadShimConfig), never from its environment.
-	env = slices.DeleteFunc(env, func(kv string) bool { return strings.HasPrefix(kv, EnvNode+"=") })
-	set("PATH", shimDir+string(os.PathListSeparator)+get("PATH"))
-	for _, add := range []struct {
-		name  string
-		files []string
-	}{{intact.EnvPolicy, cfg.Policies}, {intact.EnvCatalogs, cfg.Catalogs}} {
-		if len(add.files) == 0 {
-			continue
-		}
-		list := make([]string, 0, len(add.files)+1)
-		for _, f := range add.files {
-			abs, err := filepath.Abs(f)
-			if err != nil {
-				return nil, err
-			}
-			list = append(list, abs)
-		}
-		for _, old := range filepath.SplitList(get(add.name)) {
-			// A child of a child inherits both: name each file once.
-			if !slices.Contains(list, old) {
-				list = append(list, old)
-			}
-		}
-		set(add.name, strings.Join(list, string(os.PathListSeparator)))
-	}
-	return env, nil
-}
-
-// envList returns the path list in env's variable name.
-func envList(env []string, name string) []string {
-	for _, kv := range env {
-		if v, ok := strings.CutPrefix(kv, name+"="); ok {
-			return filepath.SplitList(v)
-		}
-	}
-	return nil
-}
-
 // inheritedIPCFD is the descriptor of fork()'s IPC channel that a node
 // parent handed this process (NODE_CHANNEL_FD), or -1. It is judged once,
 // before this process opens anything of its own, so that the number can
@@ -422,9 +260,6 @@ var inheritedIPCFD = func() int {
 	return n
 }()
 
-// envChannelFD names fork()'s IPC descriptor in node's environment.
-const envChannelFD = "NODE_CHANNEL_FD"
-
 // childFiles lays out node's descriptors beyond stdio: the channel's two
 // pipes, and NODE_CHANNEL_FD at its own number when this process inherited
 // that socket from a node parent (inheritedIPCFD), so fork()'s IPC keeps
@@ -433,18 +268,7 @@ const envChannelFD = "NODE_CHANNEL_FD"
 // descriptor numbers in node.
 func childFiles(env []string, req, resp *os.File) ([]string, []*os.File, [2]int) {
 	var extra []*os.File
-	ipc := -1
-	env = slices.DeleteFunc(slices.Clone(env), func(kv string) bool {
-		v, ok := strings.CutPrefix(kv, envChannelFD+"=")
-		if !ok {
-			return false
-		}
-		if n, err := strconv.Atoi(v); err == nil && n == inheritedIPCFD {
-			ipc = n
-			return false
-		}
-		return true
-	})
+	env, ipc := ipcEnv(env, inheritedIPCFD)
 	place := func(fd int, f *os.File) {
 		for len(extra) <= fd-3 {
 			extra = append(extra, nil)
@@ -454,16 +278,9 @@ func childFiles(env []string, req, resp *os.File) ([]string, []*os.File, [2]int)
 	if ipc >= 0 {
 		place(ipc, os.NewFile(uintptr(ipc), "node-ipc"))
 	}
-	var fds [2]int
-	next := 3
-	for i, f := range []*os.File{req, resp} {
-		for next == ipc {
-			next++
-		}
-		fds[i] = next
-		place(next, f)
-		next++
-	}
+	fds := channelFDs(ipc)
+	place(fds[0], req)
+	place(fds[1], resp)
 	return env, extra, fds
 }
 

@@ -1,4 +1,4 @@
-//go:build !linux
+//go:build !linux && !windows
 
 package nodeguard
 
@@ -6,27 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"runtime"
 	"syscall"
 )
 
-// Exec runs node with args, unchanged, and exits with its status: what
-// intact node does when no policy is in force.
-func Exec(node string, args []string) error {
-	cmd := exec.Command(node, args...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		os.Exit(exit.ExitCode())
-	}
-	if err != nil {
-		return err
-	}
-	os.Exit(0)
-	return nil
-}
+// outlastedSignals are what intact ignores while node runs (Exec): Ctrl-C
+// at the terminal reaches node too, in the same process group, and intact
+// waits for node's status, as a shell does.
+var outlastedSignals = []os.Signal{os.Interrupt}
 
 // Run is not implemented on this system yet: the broker needs inherited
 // pipes, /proc/<pid>/fd and sealed memfds, which are Linux's.

@@ -1,3 +1,5 @@
+//go:build !windows
+
 package nodeguard
 
 import (
@@ -14,14 +16,6 @@ import (
 // what a node child started through the shim inherits from it. It is no
 // file in a folder: nobody can replace it by a rename or write into it.
 const shimConfigName = "intact-node-shim-config"
-
-// ShimConfig is what a node child started through the shim inherits from
-// its parent intact node, whatever environment the child was given.
-type ShimConfig struct {
-	Node     string   `json:"node"`
-	Policies []string `json:"policies"`
-	Catalogs []string `json:"catalogs"`
-}
 
 // brokerExecPath matches the shim path a broker gives node as
 // process.execPath: its own descriptor of the shim executable.

@@ -14,6 +14,7 @@ import (
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/enforcer/wldp"
+	"github.com/intactdev/intact/internal/scratch"
 )
 
 const (
@@ -205,30 +206,9 @@ func TestAppID(t *testing.T) {
 	}
 }
 
-// scratch is t.TempDir without os.RemoveAll, which fails under Wine 8 with
-// Go 1.26 ("unlinkat …: Invalid function"): scripts/wine-test.sh runs these
-// tests there. The tests leave only plain files in it.
-func scratch(t *testing.T) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "wldp")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		entries, _ := os.ReadDir(dir)
-		for _, e := range entries {
-			os.Remove(filepath.Join(dir, e.Name()))
-		}
-		if err := os.Remove(dir); err != nil {
-			t.Error(err)
-		}
-	})
-	return dir
-}
-
 func tempFile(t *testing.T, content string) *os.File {
 	t.Helper()
-	path := filepath.Join(scratch(t), "app.js")
+	path := filepath.Join(scratch.Dir(t), "app.js")
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -320,7 +300,7 @@ func TestRewind(t *testing.T) {
 // readCode runs the root package's ReadCode over e on a fresh file.
 func readCode(t *testing.T, p *intact.Policy) ([]byte, error) {
 	t.Helper()
-	path := filepath.Join(scratch(t), "app.js")
+	path := filepath.Join(scratch.Dir(t), "app.js")
 	if err := os.WriteFile(path, []byte("globalThis.ran = true;"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -382,7 +362,7 @@ func TestReadCodeThroughRoot(t *testing.T) {
 func TestNotCached(t *testing.T) {
 	d := enforcing(wldp.FakeVerdict{Policy: wldp.PolicyAllowed}, wldp.FakeVerdict{Policy: wldp.PolicyBlocked})
 	p := intact.New(intact.Config{Enforcers: []enforcer.Enforcer{wldp.NewWithDLL(d, "")}})
-	path := filepath.Join(scratch(t), "app.js")
+	path := filepath.Join(scratch.Dir(t), "app.js")
 	if err := os.WriteFile(path, []byte("1;"), 0o644); err != nil {
 		t.Fatal(err)
 	}

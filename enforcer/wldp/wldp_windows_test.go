@@ -12,6 +12,7 @@ import (
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/enforcer/wldp"
+	"github.com/intactdev/intact/internal/scratch"
 )
 
 // These tests call the real wldp.dll from System32. They pass on any
@@ -40,7 +41,7 @@ func TestSystemDLL(t *testing.T) {
 		}
 	}
 
-	path := filepath.Join(scratch(t), "app.js")
+	path := filepath.Join(scratch.Dir(t), "app.js")
 	if err := os.WriteFile(path, []byte("1 + 1;"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +95,7 @@ func TestStubFull(t *testing.T) {
 		t.Errorf("status:\n%s", details(e))
 	}
 
-	dir := scratch(t)
+	dir := scratch.Dir(t)
 	p := intact.New(intact.Config{Enforcers: []enforcer.Enforcer{e}})
 	for file, want := range map[string]enforcer.Reason{
 		"app.js":     "",
@@ -140,7 +141,7 @@ func TestStubLegacy(t *testing.T) {
 	if e.Status().Available {
 		t.Error("Available without WldpCanExecuteFile")
 	}
-	path := filepath.Join(scratch(t), "app.js")
+	path := filepath.Join(scratch.Dir(t), "app.js")
 	if err := os.WriteFile(path, []byte("globalThis.ran = true;"), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ package nodecache
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 )
 
 // EnvTestNodes overrides the cache: a list of node executables separated
@@ -13,7 +14,9 @@ const EnvTestNodes = "INTACT_TEST_NODES"
 
 // Dir is the cache install-node.sh fills: $INTACT_NODE_CACHE, else
 // ${XDG_CACHE_HOME:-$HOME/.cache}/intact/node, with one folder per
-// version holding bin/node and include/node.
+// version holding bin/node and include/node (bin/node.exe on Windows;
+// `install-node.sh --win` keeps Windows binaries for Wine in a win-x64
+// folder beside them).
 func Dir() (string, error) {
 	if dir := os.Getenv("INTACT_NODE_CACHE"); dir != "" {
 		return dir, nil
@@ -35,5 +38,9 @@ func Binaries() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return filepath.Glob(filepath.Join(dir, "*", "bin", "node"))
+	exe := "node"
+	if runtime.GOOS == "windows" {
+		exe = "node.exe"
+	}
+	return filepath.Glob(filepath.Join(dir, "*", "bin", exe))
 }

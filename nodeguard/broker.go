@@ -1,0 +1,304 @@
+package nodeguard
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"syscall"
+
+	"github.com/intactdev/intact"
+)
+
+// The channel protocol between the bootstrap and the broker. A thread
+// writes a request and blocks reading the reply:
+//
+//	request: u32 little-endian n | op (1 byte) | payload (n-1 bytes)
+//	reply:   status (1 byte) | u32 little-endian n | body (n bytes)
+//
+// The ops, each with a UTF-8 payload:
+const (
+	opReadCode    = 'R' // a file's path → statusOK and ReadCode's exact bytes
+	opAddon       = 'D' // a native library's path → statusOK and the path node loads the checked library by
+	opCloseAddon  = 'K' // a path opAddon returned → statusOK once the library is released
+	opChannel     = 'C' // a thread id → no reply; the broker makes that thread a channel of its own
+	opInteractive = 'I' // a feature name → statusOK or statusBlocked (CheckInteractive)
+	opDynamic     = 'Y' // what made code → statusOK or statusBlocked (CheckDynamicCode)
+)
+
+// Reply statuses. A body that is not statusOK's is a JSON refusal.
+const (
+	statusOK        = 0
+	statusViolation = 1 // ERR_CODE_INTEGRITY_VIOLATION
+	statusBlocked   = 2 // ERR_CODE_INTEGRITY_BLOCKED
+	statusError     = 3 // any other error, with node's code (ENOENT, ...)
+)
+
+// maxRequest caps a request frame: a path, a feature or a thread id.
+const maxRequest = 1 << 20
+
+// refusalBody is the JSON body of a reply that is not statusOK.
+type refusalBody struct {
+	Message string   `json:"message"`
+	Code    string   `json:"code,omitempty"`
+	Path    string   `json:"path,omitempty"`
+	Reasons []string `json:"reasons,omitempty"`
+	Feature string   `json:"feature,omitempty"`
+}
+
+// broker serves node's threads with one policy. The protocol and every
+// decision are here, in plain Go; what differs between operating systems
+// (how a checked native library reaches node, how a thread other than the
+// main one gets a channel) is its brokerOS.
+type broker struct {
+	policy *intact.Policy
+	os     brokerOS
+
+	mu sync.Mutex
+	// addons are the native libraries handed out and not yet released, by
+	// the path node was given. Two threads may be given the same path at
+	// once (on Windows, where it is the library's own), so each path holds
+	// a stack of releases.
+	addons map[string][]io.Closer
+}
+
+// brokerOS is what a broker needs from its operating system.
+type brokerOS interface {
+	// pinAddon hands node a native library that check allows (check is
+	// Policy.ReadImage; the OS layer calls it on the file it pins). It
+	// returns the path node loads the library by, which must name the
+	// checked bytes until release is closed, and nothing an attacker can
+	// swap meanwhile.
+	pinAddon(path string, check func(path string) ([]byte, error)) (load string, release io.Closer, err error)
+	// openThreadChannel makes the channel of the thread that asked for one
+	// with opChannel and id (a validThreadID), and serves it (b.serve).
+	// Systems whose threads connect another way ignore it.
+	openThreadChannel(b *broker, id string)
+	// release unblocks whatever still waits for a thread, once node has
+	// exited.
+	release()
+}
+
+func newBroker(p *intact.Policy, sys brokerOS) *broker {
+	return &broker{policy: p, os: sys}
+}
+
+// serve answers one thread's requests until the thread or node closes its
+// end. It runs on a locked OS thread with blocking descriptors: a blocked
+// read parks that thread in the kernel, and the wake-up goes straight to it
+// rather than through Go's netpoller.
+//
+// connected, when not nil, runs once the first request has arrived: the
+// thread then holds both its ends.
+func (b *broker) serve(req io.ReadCloser, resp io.WriteCloser, connected func()) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	defer req.Close()
+	defer resp.Close()
+	for {
+		op, payload, err := readRequest(req)
+		if connected != nil {
+			connected()
+			connected = nil
+		}
+		if err != nil {
+			return // EOF: the thread or node is gone; or a malformed frame
+		}
+		if op == opChannel {
+			b.openThreadChannel(string(payload))
+			continue
+		}
+		status, body := b.handle(op, string(payload))
+		if writeReply(resp, status, body) != nil {
+			return
+		}
+	}
+}
+
+// readRequest reads one frame with plain blocking reads.
+func readRequest(r io.Reader) (byte, []byte, error) {
+	var head [4]byte
+	if _, err := io.ReadFull(r, head[:]); err != nil {
+		return 0, nil, err
+	}
+	n := binary.LittleEndian.Uint32(head[:])
+	if n == 0 || n > maxRequest {
+		return 0, nil, fmt.Errorf("request frame of %d bytes", n)
+	}
+	frame := make([]byte, n)
+	if _, err := io.ReadFull(r, frame); err != nil {
+		return 0, nil, err
+	}
+	return frame[0], frame[1:], nil
+}
+
+func writeReply(w io.Writer, status byte, body []byte) error {
+	if uint64(len(body)) > 1<<32-1 {
+		status, body = statusError, mustJSON(refusalBody{Message: "reply too large for the channel", Code: "ERR_OUT_OF_RANGE"})
+	}
+	head := make([]byte, 5, 5+len(body))
+	head[0] = status
+	binary.LittleEndian.PutUint32(head[1:], uint32(len(body)))
+	// One write for small replies; large ones are written in turn.
+	if len(body) <= 64<<10 {
+		_, err := w.Write(append(head, body...))
+		return err
+	}
+	if _, err := w.Write(head); err != nil {
+		return err
+	}
+	_, err := w.Write(body)
+	return err
+}
+
+// handle answers one request.
+func (b *broker) handle(op byte, payload string) (byte, []byte) {
+	switch op {
+	case opReadCode:
+		data, err := b.policy.ReadCode(payload)
+		if err != nil {
+			return refusal(payload, err)
+		}
+		return statusOK, data
+	case opAddon:
+		sealed, err := b.sealAddon(payload)
+		if err != nil {
+			return refusal(payload, err)
+		}
+		return statusOK, []byte(sealed)
+	case opCloseAddon:
+		b.releaseAddon(payload)
+		return statusOK, nil
+	case opInteractive:
+		feature := intact.FeatureREPL
+		if payload == string(intact.FeatureEval) {
+			feature = intact.FeatureEval
+		}
+		if err := b.policy.CheckInteractive(feature); err != nil {
+			return refusal("", err)
+		}
+		return statusOK, nil
+	case opDynamic:
+		if err := b.policy.CheckDynamicCode(); err != nil {
+			return refusal("", fmt.Errorf("%s: %w", payload, err))
+		}
+		return statusOK, nil
+	}
+	return statusError, mustJSON(refusalBody{Message: fmt.Sprintf("intact node: unknown request %q", op), Code: "ERR_INVALID_STATE"})
+}
+
+// refusal turns an error into a reply node turns back into an error with
+// Node's code and message.
+func refusal(path string, err error) (byte, []byte) {
+	var violation *intact.ViolationError
+	var blocked *intact.BlockedError
+	switch {
+	case errors.As(err, &blocked):
+		return statusBlocked, mustJSON(refusalBody{Message: blocked.Error(), Feature: string(blocked.Feature)})
+	case errors.As(err, &violation):
+		body := refusalBody{Message: violation.Error(), Path: violation.Path}
+		for _, d := range violation.Denials {
+			body.Reasons = append(body.Reasons, d.Error())
+		}
+		return statusViolation, mustJSON(body)
+	}
+	body := refusalBody{Message: err.Error()}
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		body.Code = errnoName(errno)
+	}
+	return statusError, mustJSON(body)
+}
+
+func mustJSON(v any) []byte {
+	data, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only strings and slices of strings: cannot fail
+	}
+	return data
+}
+
+// openThreadChannel gives the thread that asked with id a channel of its
+// own, the OS's way.
+func (b *broker) openThreadChannel(id string) {
+	if !validThreadID(id) {
+		return
+	}
+	b.os.openThreadChannel(b, id)
+}
+
+// validThreadID accepts the ids the bootstrap makes: digits, letters and
+// dashes, so that an id cannot name a path outside the channel folder.
+func validThreadID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// readAddon returns an addon's bytes if the policy allows it. An addon is
+// handed to the OS image loader, not to a script engine, so it is judged
+// with Policy.ReadImage (a PE image may match by its Authenticode digest).
+func (b *broker) readAddon(path string) ([]byte, error) {
+	return b.policy.ReadImage(path)
+}
+
+// sealAddon checks an addon (or any shared library node is about to load)
+// and pins it where nothing can replace it until node has loaded it (see
+// brokerOS.pinAddon: a sealed in-memory copy on Linux, the file itself held
+// against writers on Windows). It returns the path node loads it by.
+func (b *broker) sealAddon(path string) (string, error) {
+	load, release, err := b.os.pinAddon(path, b.readAddon)
+	if err != nil {
+		return "", err
+	}
+	b.mu.Lock()
+	if b.addons == nil {
+		b.addons = make(map[string][]io.Closer)
+	}
+	b.addons[load] = append(b.addons[load], release)
+	b.mu.Unlock()
+	return load, nil
+}
+
+// releaseAddon lets go of a library once node has loaded it.
+func (b *broker) releaseAddon(load string) {
+	b.mu.Lock()
+	held := b.addons[load]
+	var release io.Closer
+	if n := len(held); n > 0 {
+		release = held[n-1]
+		if n == 1 {
+			delete(b.addons, load)
+		} else {
+			b.addons[load] = held[:n-1]
+		}
+	}
+	b.mu.Unlock()
+	if release != nil {
+		release.Close()
+	}
+}
+
+// release lets go of everything node held when it exited, and unblocks the
+// goroutines still waiting for a thread to connect.
+func (b *broker) release() {
+	b.mu.Lock()
+	addons := b.addons
+	b.addons = nil
+	b.mu.Unlock()
+	for _, held := range addons {
+		for _, c := range held {
+			c.Close()
+		}
+	}
+	b.os.release()
+}

@@ -1,0 +1,277 @@
+package nodeguard
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/intactdev/intact"
+	"github.com/intactdev/intact/enforcer"
+	"github.com/intactdev/intact/internal/scratch"
+)
+
+// These tests drive the broker's protocol over in-memory pipes, with a
+// policy whose only enforcer refuses any content holding unsignedMark and
+// a fake OS layer: the decisions every system shares, tested on each.
+
+const unsignedMark = "UNSIGNED"
+
+// markEnforcer refuses content that holds unsignedMark.
+type markEnforcer struct{ settings enforcer.Settings }
+
+func (m markEnforcer) Name() string                { return "mark" }
+func (m markEnforcer) Settings() enforcer.Settings { return m.settings }
+func (m markEnforcer) Status() enforcer.Status     { return enforcer.Status{Available: true} }
+func (m markEnforcer) CheckContent(c enforcer.Content) error {
+	if bytes.Contains(c.Data, []byte(unsignedMark)) {
+		return &enforcer.Denial{Enforcer: "mark", Reason: enforcer.ReasonNotInCatalog}
+	}
+	return nil
+}
+
+// fakeOS records what the broker asks of its OS layer.
+type fakeOS struct {
+	mu       sync.Mutex
+	pinned   []string // paths whose check passed
+	closed   []string // load paths released
+	channels []string // thread ids asked for
+	released bool
+}
+
+type closeFunc func() error
+
+func (f closeFunc) Close() error { return f() }
+
+func (f *fakeOS) pinAddon(path string, check func(string) ([]byte, error)) (string, io.Closer, error) {
+	if _, err := check(path); err != nil {
+		return "", nil, err
+	}
+	load := "pinned:" + filepath.Base(path)
+	f.mu.Lock()
+	f.pinned = append(f.pinned, path)
+	f.mu.Unlock()
+	return load, closeFunc(func() error {
+		f.mu.Lock()
+		f.closed = append(f.closed, load)
+		f.mu.Unlock()
+		return nil
+	}), nil
+}
+
+func (f *fakeOS) openThreadChannel(b *broker, id string) {
+	f.mu.Lock()
+	f.channels = append(f.channels, id)
+	f.mu.Unlock()
+}
+
+func (f *fakeOS) release() { f.released = true }
+
+// session is a broker serving one channel, and node's ends of it.
+type session struct {
+	t      *testing.T
+	b      *broker
+	os     *fakeOS
+	req    *io.PipeWriter
+	resp   *io.PipeReader
+	served chan struct{}
+}
+
+func newSession(t *testing.T, s enforcer.Settings) *session {
+	t.Helper()
+	p := intact.New(intact.Config{Enforcers: []enforcer.Enforcer{markEnforcer{settings: s}}})
+	fos := &fakeOS{}
+	reqR, reqW := io.Pipe()
+	respR, respW := io.Pipe()
+	se := &session{t: t, b: newBroker(p, fos), os: fos, req: reqW, resp: respR, served: make(chan struct{})}
+	go func() {
+		defer close(se.served)
+		se.b.serve(reqR, respW, nil)
+	}()
+	t.Cleanup(func() {
+		reqW.Close()
+		respR.Close()
+		<-se.served
+	})
+	return se
+}
+
+var enforcing = enforcer.Settings{EnforceCodeIntegrity: true, DisableInteractiveMode: true, DisableDynamicCode: true}
+
+// send writes one request frame as the bootstrap does.
+func (s *session) send(op byte, payload string) {
+	s.t.Helper()
+	frame := make([]byte, 5+len(payload))
+	binary.LittleEndian.PutUint32(frame, uint32(1+len(payload)))
+	frame[4] = op
+	copy(frame[5:], payload)
+	if _, err := s.req.Write(frame); err != nil {
+		s.t.Fatalf("sending %q: %v", op, err)
+	}
+}
+
+// call sends a request and reads its reply.
+func (s *session) call(op byte, payload string) (byte, []byte) {
+	s.t.Helper()
+	s.send(op, payload)
+	var head [5]byte
+	if _, err := io.ReadFull(s.resp, head[:]); err != nil {
+		s.t.Fatalf("reply to %q: %v", op, err)
+	}
+	body := make([]byte, binary.LittleEndian.Uint32(head[1:]))
+	if _, err := io.ReadFull(s.resp, body); err != nil {
+		s.t.Fatalf("reply to %q: %v", op, err)
+	}
+	return head[0], body
+}
+
+func decodeRefusal(t *testing.T, body []byte) refusalBody {
+	t.Helper()
+	var r refusalBody
+	if err := json.Unmarshal(body, &r); err != nil {
+		t.Fatalf("refusal %q: %v", body, err)
+	}
+	return r
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestBrokerReadCode(t *testing.T) {
+	dir := scratch.Dir(t)
+	signed := writeFile(t, dir, "signed.js", "module.exports = 1;\n")
+	unsigned := writeFile(t, dir, "unsigned.js", "// "+unsignedMark+"\nrequire('fs').writeFileSync('CANARY', 'ran');\n")
+	s := newSession(t, enforcing)
+
+	status, body := s.call(opReadCode, signed)
+	if status != statusOK || string(body) != "module.exports = 1;\n" {
+		t.Errorf("signed file: status %d, body %q", status, body)
+	}
+
+	status, body = s.call(opReadCode, unsigned)
+	if status != statusViolation {
+		t.Fatalf("unsigned file: status %d, body %q", status, body)
+	}
+	if bytes.Contains(body, []byte("CANARY")) {
+		t.Errorf("the refusal carries the unsigned file's code: %q", body)
+	}
+	r := decodeRefusal(t, body)
+	if r.Path != unsigned || !strings.Contains(r.Message, "did not pass OS Code Integrity validation") ||
+		len(r.Reasons) != 1 || !strings.Contains(r.Reasons[0], string(enforcer.ReasonNotInCatalog)) {
+		t.Errorf("unsigned file: refusal %+v", r)
+	}
+
+	status, body = s.call(opReadCode, filepath.Join(dir, "missing.js"))
+	if r := decodeRefusal(t, body); status != statusError || r.Code != "ENOENT" {
+		t.Errorf("missing file: status %d, refusal %+v, want statusError with ENOENT", status, r)
+	}
+}
+
+// TestBrokerAddon: a native library reaches the OS layer only once the
+// policy allowed it, and is released when node says it has loaded it, or
+// when node exits without saying so.
+func TestBrokerAddon(t *testing.T) {
+	dir := scratch.Dir(t)
+	signed := writeFile(t, dir, "good.node", "native code")
+	unsigned := writeFile(t, dir, "evil.node", unsignedMark+" native code")
+	s := newSession(t, enforcing)
+
+	status, body := s.call(opAddon, unsigned)
+	if status != statusViolation {
+		t.Errorf("unsigned addon: status %d, body %q", status, body)
+	}
+	status, body = s.call(opAddon, signed)
+	if status != statusOK || string(body) != "pinned:good.node" {
+		t.Fatalf("signed addon: status %d, body %q", status, body)
+	}
+	// Two threads may load one library at once; each release is its own.
+	if status, body := s.call(opAddon, signed); status != statusOK || string(body) != "pinned:good.node" {
+		t.Fatalf("signed addon again: status %d, body %q", status, body)
+	}
+	if status, _ := s.call(opCloseAddon, "pinned:good.node"); status != statusOK {
+		t.Errorf("releasing: status %d", status)
+	}
+	s.os.mu.Lock()
+	pinned, closed := s.os.pinned, s.os.closed
+	s.os.mu.Unlock()
+	if len(pinned) != 2 || pinned[0] != signed || len(closed) != 1 {
+		t.Errorf("pinned %q, released %q: want the signed library pinned twice and released once", pinned, closed)
+	}
+	// A release of a path never handed out releases nothing.
+	s.call(opCloseAddon, "pinned:evil.node")
+	s.b.release()
+	if len(s.os.closed) != 2 || !s.os.released {
+		t.Errorf("after node exited: released %q, OS layer released %v", s.os.closed, s.os.released)
+	}
+}
+
+func TestBrokerInteractiveAndDynamic(t *testing.T) {
+	s := newSession(t, enforcing)
+	status, body := s.call(opInteractive, "eval")
+	if r := decodeRefusal(t, body); status != statusBlocked || r.Feature != "eval" {
+		t.Errorf("eval: status %d, refusal %+v", status, r)
+	}
+	status, body = s.call(opInteractive, "anything else")
+	if r := decodeRefusal(t, body); status != statusBlocked || r.Feature != string(intact.FeatureREPL) {
+		t.Errorf("another feature: status %d, refusal %+v, want the REPL blocked", status, r)
+	}
+	status, body = s.call(opDynamic, "vm.Script")
+	if r := decodeRefusal(t, body); status != statusBlocked || !strings.Contains(r.Message, "dynamic code") {
+		t.Errorf("vm.Script: status %d, refusal %+v", status, r)
+	}
+
+	open := newSession(t, enforcer.Settings{EnforceCodeIntegrity: true})
+	for _, op := range []byte{opInteractive, opDynamic} {
+		if status, body := open.call(op, "eval"); status != statusOK {
+			t.Errorf("%q allowed by the policy: status %d, body %q", op, status, body)
+		}
+	}
+}
+
+// TestBrokerThreadChannel: a channel request gets no reply, and only a
+// well-formed id reaches the OS layer.
+func TestBrokerThreadChannel(t *testing.T) {
+	s := newSession(t, enforcing)
+	s.send(opChannel, "../../etc/passwd")
+	s.send(opChannel, "1234-1-abc")
+	if status, _ := s.call(opInteractive, "REPL"); status != statusBlocked {
+		t.Fatalf("the reply after channel requests is not the next request's: status %d", status)
+	}
+	if got := s.os.channels; len(got) != 1 || got[0] != "1234-1-abc" {
+		t.Errorf("channels asked of the OS layer: %q", got)
+	}
+}
+
+func TestBrokerMalformed(t *testing.T) {
+	s := newSession(t, enforcing)
+	status, body := s.call('?', "x")
+	if r := decodeRefusal(t, body); status != statusError || r.Code != "ERR_INVALID_STATE" {
+		t.Errorf("unknown op: status %d, refusal %+v", status, r)
+	}
+	// A frame over the limit ends the session: the broker closes the
+	// reply end rather than read a gigabyte.
+	var head [4]byte
+	binary.LittleEndian.PutUint32(head[:], maxRequest+1)
+	s.req.Write(head[:])
+	select {
+	case <-s.served:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the broker still serves after an oversized frame")
+	}
+	if _, err := s.resp.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
+		t.Errorf("reply end after an oversized frame: %v, want EOF", err)
+	}
+}

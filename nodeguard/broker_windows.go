@@ -1,0 +1,220 @@
+package nodeguard
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/windows"
+)
+
+// winBroker is the broker's Windows layer. Native libraries are loaded
+// from their own path, held against writers (WDAC judges every image the
+// loader maps, and intact's check comes first); threads other than the
+// main one connect to the broker's named pipe (pipeListener) rather than
+// ask with opChannel.
+type winBroker struct{}
+
+// pinAddon opens a native library with read sharing only, so that nobody
+// can write, delete or rename it (or a folder above it) while node loads
+// it, checks the file at its final path, and returns that path: what node
+// loads is the file that was checked. The library keeps its own folder, so
+// the DLLs it depends on are found beside it as usual.
+func (winBroker) pinAddon(path string, check func(string) ([]byte, error)) (string, io.Closer, error) {
+	f, final, err := openPinned(path)
+	if err != nil {
+		return "", nil, err
+	}
+	if _, err := check(final); err != nil {
+		f.Close()
+		return "", nil, err
+	}
+	return final, f, nil
+}
+
+// openThreadChannel: on Windows a thread connects to the broker's pipe.
+func (winBroker) openThreadChannel(*broker, string) {}
+
+func (winBroker) release() {}
+
+// pipeHandle reads and writes a pipe handle with plain blocking calls; the
+// end of the pipe is io.EOF.
+type pipeHandle struct {
+	h    windows.Handle
+	once sync.Once
+}
+
+func (p *pipeHandle) Read(b []byte) (int, error) {
+	if len(b) == 0 {
+		return 0, nil
+	}
+	var n uint32
+	err := windows.ReadFile(p.h, b, &n, nil)
+	switch {
+	case errors.Is(err, windows.ERROR_BROKEN_PIPE), errors.Is(err, windows.ERROR_PIPE_NOT_CONNECTED):
+		return 0, io.EOF
+	case err != nil:
+		return int(n), err
+	case n == 0:
+		return 0, io.EOF
+	}
+	return int(n), nil
+}
+
+func (p *pipeHandle) Write(b []byte) (int, error) {
+	written := 0
+	for written < len(b) {
+		var n uint32
+		if err := windows.WriteFile(p.h, b[written:], &n, nil); err != nil {
+			return written, err
+		}
+		written += int(n)
+	}
+	return written, nil
+}
+
+// Close closes the handle once, however often it is called: a thread's
+// channel is one handle for both directions.
+func (p *pipeHandle) Close() error {
+	var err error
+	p.once.Do(func() { err = windows.CloseHandle(p.h) })
+	return err
+}
+
+// pipeListener serves the broker's named pipe. A client in node's own
+// process (by the process id Windows reports for it) is one of node's
+// threads: its connection becomes that thread's channel. Any other client
+// is a node child started through the shim, and is sent the shim
+// configuration. The pipe is made before node starts, as its first
+// instance, so no other process can have made it first; its access list
+// lets only this user connect, and only from this machine.
+type pipeListener struct {
+	name       string
+	shimConfig []byte
+	nodePID    atomic.Uint32 // 0 until node has started
+	started    bool
+	closing    atomic.Bool
+	done       chan struct{}
+	sa         windows.SecurityAttributes
+	first      windows.Handle
+}
+
+// listenPipe makes the broker's pipe; run serves it.
+func listenPipe(name string, shimConfig []byte) (*pipeListener, error) {
+	sd, err := userOnly("")
+	if err != nil {
+		return nil, fmt.Errorf("the access list of %s: %w", name, err)
+	}
+	l := &pipeListener{name: name, shimConfig: shimConfig, done: make(chan struct{})}
+	l.sa = windows.SecurityAttributes{Length: uint32(unsafe.Sizeof(l.sa)), SecurityDescriptor: sd}
+	if l.first, err = l.instance(true); err != nil {
+		return nil, fmt.Errorf("making the pipe %s: %w", name, err)
+	}
+	return l, nil
+}
+
+// instance makes one more instance of the pipe to wait on. Only the first
+// may create the pipe: FILE_FLAG_FIRST_PIPE_INSTANCE fails if another
+// process already made one by that name.
+func (l *pipeListener) instance(first bool) (windows.Handle, error) {
+	flags := uint32(windows.PIPE_ACCESS_DUPLEX)
+	if first {
+		flags |= windows.FILE_FLAG_FIRST_PIPE_INSTANCE
+	}
+	name, err := windows.UTF16PtrFromString(l.name)
+	if err != nil {
+		return 0, err
+	}
+	return windows.CreateNamedPipe(name, flags,
+		windows.PIPE_TYPE_BYTE|windows.PIPE_READMODE_BYTE|windows.PIPE_WAIT|windows.PIPE_REJECT_REMOTE_CLIENTS,
+		windows.PIPE_UNLIMITED_INSTANCES, 64<<10, 64<<10, 0, &l.sa)
+}
+
+// start serves the pipe with b until close.
+func (l *pipeListener) start(b *broker) {
+	l.started = true
+	go l.run(b)
+}
+
+// run accepts connections until close.
+func (l *pipeListener) run(b *broker) {
+	defer close(l.done)
+	h := l.first
+	for {
+		err := windows.ConnectNamedPipe(h, nil)
+		if l.closing.Load() {
+			windows.CloseHandle(h)
+			return
+		}
+		if err != nil && !errors.Is(err, windows.ERROR_PIPE_CONNECTED) {
+			windows.CloseHandle(h)
+			if h, err = l.instance(false); err != nil {
+				return // threads that connect later fail closed
+			}
+			continue
+		}
+		// The next instance first, so that a thread finds one waiting.
+		next, nextErr := l.instance(false)
+		var client uint32
+		if windows.GetNamedPipeClientProcessId(h, &client) == nil && client != 0 && client == l.nodePID.Load() {
+			conn := &pipeHandle{h: h}
+			go b.serve(conn, conn, nil)
+		} else {
+			go l.sendShimConfig(h)
+		}
+		if nextErr != nil {
+			return
+		}
+		h = next
+	}
+}
+
+// sendShimConfig answers a node child's shim, which verifies that this
+// process serves the pipe (LoadShimConfig).
+func (l *pipeListener) sendShimConfig(h windows.Handle) {
+	conn := &pipeHandle{h: h}
+	defer conn.Close()
+	if _, err := conn.Write(l.shimConfig); err == nil {
+		windows.FlushFileBuffers(h) // until the client has read it all
+	}
+}
+
+// close stops accepting: a connection from this process wakes run from
+// ConnectNamedPipe, and run sees it is closing.
+func (l *pipeListener) close() {
+	l.closing.Store(true)
+	if !l.started {
+		windows.CloseHandle(l.first)
+		return
+	}
+	name, err := windows.UTF16PtrFromString(l.name)
+	if err != nil {
+		return
+	}
+	for {
+		h, err := windows.CreateFile(name, windows.GENERIC_READ, 0, nil, windows.OPEN_EXISTING, 0, 0)
+		if err == nil {
+			windows.CloseHandle(h)
+		}
+		select {
+		case <-l.done:
+			return
+		case <-time.After(time.Millisecond):
+		}
+	}
+}
+
+// userOnly is a security descriptor whose access list grants all access
+// to this process's user alone, not inherited from the parent folder (and,
+// with inherit "OICI", to what is made inside it).
+func userOnly(inherit string) (*windows.SECURITY_DESCRIPTOR, error) {
+	user, err := windows.GetCurrentProcessToken().GetTokenUser()
+	if err != nil {
+		return nil, err
+	}
+	return windows.SecurityDescriptorFromString("D:P(A;" + inherit + ";GA;;;" + user.User.Sid.String() + ")")
+}

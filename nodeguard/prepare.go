@@ -1,0 +1,102 @@
+//go:build linux || windows
+
+package nodeguard
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/intactdev/intact"
+	"golang.org/x/term"
+)
+
+// launch is what Run decides before node starts, the same on every system
+// that has a broker.
+type launch struct {
+	stdin, stdout, stderr *os.File
+	inv                   *Invocation
+	node                  *nodeBinary // judged; the caller closes it
+	probe                 *Probe
+	settings              intact.Settings
+	// stdinCode, when not nil, is the program on standard input, checked:
+	// node reads these bytes from a pipe instead.
+	stdinCode []byte
+	env       []string // node's environment, filtered (FilterEnv)
+}
+
+// prepare judges a run before node starts: the command line, the node
+// binary (before anything executes it, the probe included), interactive
+// code, code on standard input and the environment.
+func prepare(cfg Config) (*launch, error) {
+	l := &launch{stdin: orStd(cfg.Stdin, os.Stdin), stdout: orStd(cfg.Stdout, os.Stdout), stderr: orStd(cfg.Stderr, os.Stderr)}
+	env := cfg.Env
+	if env == nil {
+		env = os.Environ()
+	}
+	var err error
+	if l.inv, err = ParseArgs(cfg.Args); err != nil {
+		return nil, err
+	}
+	// Verify and index the catalogs while node starts, as runtime does:
+	// node's first request waits for it only if node is quicker.
+	go cfg.Policy.Warm()
+	if l.node, err = checkNodeBinary(cfg.Policy, cfg.Node); err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*launch, error) {
+		l.node.close()
+		return nil, err
+	}
+	if l.probe, err = supportedNode(l.node.path, l.node.exec); err != nil {
+		return fail(err)
+	}
+	terminal := term.IsTerminal(int(l.stdin.Fd()))
+	if err := l.inv.Check(cfg.Policy, terminal); err != nil {
+		return fail(err)
+	}
+	l.settings = cfg.Policy.Settings()
+	if !l.probe.HasFlag("--disable-sigusr1") {
+		// Every supported node has it; a probe that says otherwise is
+		// not trusted to leave SIGUSR1 opening the inspector, whose
+		// Runtime.evaluate compiles strings whatever the policy says.
+		// (Windows has no SIGUSR1: doc/node.md says what the option is
+		// not known to do there.)
+		return fail(fmt.Errorf("%s (%s) has no --disable-sigusr1: SIGUSR1 would open the inspector", cfg.Node, l.probe.Version))
+	}
+	// Code on standard input: under DisableInteractiveMode it runs only
+	// when the descriptor itself passes (`- < signed.js`); node then reads
+	// the checked bytes from a pipe.
+	inv := l.inv
+	readsStdin := inv.Script == "-" || (inv.Script == "" && !inv.Eval && !inv.REPL && !inv.NotCode && !terminal)
+	if readsStdin && l.settings.DisableInteractiveMode.Enabled {
+		if l.stdinCode, err = cfg.Policy.ReadStdin(l.stdin); err != nil {
+			return fail(err)
+		}
+	}
+	if l.env, err = FilterEnv(env); err != nil {
+		return fail(err)
+	}
+	return l, nil
+}
+
+// bootstrap is the bootstrap's configuration for this run: node's end of
+// the main thread's channel at fds, and shim as process.execPath.
+func (l *launch) bootstrap(fds [2]int, shim string) bootstrapConfig {
+	return bootstrapConfig{
+		FDs:                 fds,
+		BrokerPID:           os.Getpid(),
+		Shim:                shim,
+		ExecArgv:            l.inv.Options,
+		Requires:            l.inv.Requires,
+		Version:             l.probe.Version,
+		InteractiveDisabled: l.settings.DisableInteractiveMode.Enabled,
+		DynamicDisabled:     l.settings.DisableDynamicCode.Enabled,
+	}
+}
+
+// shimConfig is what node children started through the shim take from
+// this broker: its node binary, and the policies and catalogs in node's
+// environment (childEnv).
+func shimConfig(cfg Config, nodeEnv []string) ShimConfig {
+	return ShimConfig{Node: cfg.Node, Policies: envList(nodeEnv, intact.EnvPolicy), Catalogs: envList(nodeEnv, intact.EnvCatalogs)}
+}

@@ -1,0 +1,213 @@
+package nodeguard
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/intactdev/intact"
+)
+
+// supportedNode probes the node binary at path, executed as execPath (see
+// probeNode), and refuses a release that is not Supported.
+func supportedNode(path, execPath string) (*Probe, error) {
+	probe, err := probeNode(path, execPath)
+	if err != nil {
+		return nil, err
+	}
+	version, err := ParseVersion(probe.Version)
+	if err != nil {
+		return nil, err
+	}
+	if !Supported(version) {
+		return nil, &VersionError{Node: path, Version: version}
+	}
+	return probe, nil
+}
+
+// nodeArgv is node's command line: the bootstrap first, the options that
+// the settings call for, the user's options, imports and script.
+func nodeArgv(inv *Invocation, boot string, settings intact.Settings) []string {
+	// Under any policy in force: SIGUSR1 would open the inspector, which
+	// runs code a debugger sends (interactive code) and compiles strings
+	// despite --disallow-code-generation-from-strings (dynamic code).
+	argv := []string{"--import", boot, "--disable-sigusr1"}
+	if settings.DisableDynamicCode.Enabled {
+		argv = append(argv, "--disallow-code-generation-from-strings")
+	}
+	argv = append(argv, inv.Pass...)
+	for _, m := range inv.Imports {
+		argv = append(argv, "--import", m)
+	}
+	if inv.HasScriptMarker {
+		argv = append(argv, "--")
+	}
+	if inv.Script != "" {
+		argv = append(argv, inv.Script)
+	}
+	return append(argv, inv.Args...)
+}
+
+func orStd(f, std *os.File) *os.File {
+	if f != nil {
+		return f
+	}
+	return std
+}
+
+// foldEnvNames is set where the names of environment variables are
+// case-insensitive, as on Windows: there "Path" is PATH, and node reads
+// "node_options" as NODE_OPTIONS, so the allow-list must judge it as such.
+var foldEnvNames = runtime.GOOS == "windows"
+
+// sameEnvName reports whether two variable names name one variable.
+func sameEnvName(a, b string) bool {
+	return a == b || foldEnvNames && strings.EqualFold(a, b)
+}
+
+// envValue returns the value kv ("NAME=value") gives the variable name.
+func envValue(kv, name string) (string, bool) {
+	n, v, ok := strings.Cut(kv, "=")
+	if !ok || !sameEnvName(n, name) {
+		return "", false
+	}
+	return v, true
+}
+
+// getEnv returns the value of the variable name in env, or "".
+func getEnv(env []string, name string) string {
+	for _, kv := range env {
+		if v, ok := envValue(kv, name); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// withoutEnv returns env without the variable name, however often (and,
+// on Windows, in whatever case) it is set.
+func withoutEnv(env []string, name string) []string {
+	return slices.DeleteFunc(env, func(kv string) bool {
+		_, ok := envValue(kv, name)
+		return ok
+	})
+}
+
+// childEnv adds what node children started through the shim need: the
+// real node, the shim first on PATH, and the caller's policies and
+// catalogs.
+func childEnv(env []string, cfg Config, shimDir string) ([]string, error) {
+	set := func(name, value string) {
+		env = append(withoutEnv(env, name), name+"="+value)
+	}
+	// No INTACT_NODE: a child started through the shim takes its node
+	// from this broker (LoadShimConfig), never from its environment.
+	env = withoutEnv(env, EnvNode)
+	set("PATH", shimDir+string(os.PathListSeparator)+getEnv(env, "PATH"))
+	for _, add := range []struct {
+		name  string
+		files []string
+	}{{intact.EnvPolicy, cfg.Policies}, {intact.EnvCatalogs, cfg.Catalogs}} {
+		if len(add.files) == 0 {
+			continue
+		}
+		list := make([]string, 0, len(add.files)+1)
+		for _, f := range add.files {
+			abs, err := filepath.Abs(f)
+			if err != nil {
+				return nil, err
+			}
+			list = append(list, abs)
+		}
+		for _, old := range filepath.SplitList(getEnv(env, add.name)) {
+			// A child of a child inherits both: name each file once.
+			if !slices.Contains(list, old) {
+				list = append(list, old)
+			}
+		}
+		set(add.name, strings.Join(list, string(os.PathListSeparator)))
+	}
+	return env, nil
+}
+
+// envList returns the path list in env's variable name.
+func envList(env []string, name string) []string {
+	for _, kv := range env {
+		if v, ok := envValue(kv, name); ok {
+			return filepath.SplitList(v)
+		}
+	}
+	return nil
+}
+
+// channelFDs are the descriptor numbers of node's ends of the main
+// channel, requests then replies: the first two from 3 up, around ipc,
+// the number of fork()'s IPC channel that node keeps (-1 for none).
+func channelFDs(ipc int) [2]int {
+	var fds [2]int
+	next := 3
+	for i := range fds {
+		if next == ipc {
+			next++
+		}
+		fds[i] = next
+		next++
+	}
+	return fds
+}
+
+// envChannelFD names fork()'s IPC descriptor in node's environment.
+const envChannelFD = "NODE_CHANNEL_FD"
+
+// ipcEnv keeps NODE_CHANNEL_FD in node's environment only when it names
+// inherited, the descriptor of fork()'s IPC channel this process inherited
+// from a node parent (-1: none); any other value would hand node one of
+// the broker's own descriptors. It returns node's environment and the
+// descriptor node keeps, or -1.
+func ipcEnv(env []string, inherited int) ([]string, int) {
+	ipc := -1
+	env = slices.DeleteFunc(slices.Clone(env), func(kv string) bool {
+		v, ok := envValue(kv, envChannelFD)
+		if !ok {
+			return false
+		}
+		if n, err := strconv.Atoi(v); err == nil && n == inherited && inherited >= 0 {
+			ipc = n
+			return false
+		}
+		return true
+	})
+	return env, ipc
+}
+
+// runProbe runs a probe of node and returns its standard output and error.
+// On Windows node writes them to files rather than pipes: node.exe under
+// Wine fails to write to a pipe (EBADF), and files cost Windows nothing.
+func runProbe(cmd *exec.Cmd) (stdout, stderr []byte, err error) {
+	if runtime.GOOS != "windows" {
+		var errBuf bytes.Buffer
+		cmd.Stderr = &errBuf
+		out, err := cmd.Output()
+		return out, errBuf.Bytes(), err
+	}
+	var files [2]*os.File
+	for i := range files {
+		f, err := os.CreateTemp("", "intact-probe-")
+		if err != nil {
+			return nil, nil, err
+		}
+		defer os.Remove(f.Name())
+		defer f.Close()
+		files[i] = f
+	}
+	cmd.Stdout, cmd.Stderr = files[0], files[1]
+	err = cmd.Run()
+	stdout, _ = os.ReadFile(files[0].Name())
+	stderr, _ = os.ReadFile(files[1].Name())
+	return stdout, stderr, err
+}

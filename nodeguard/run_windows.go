@@ -1,0 +1,498 @@
+package nodeguard
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"syscall"
+	"unsafe"
+
+	"golang.org/x/sys/windows"
+)
+
+// outlastedSignals are the console's events intact outlasts while node
+// runs: Ctrl-C and Ctrl-Break (os.Interrupt), and the console closing,
+// logoff and shutdown (SIGTERM). Node receives them itself, as it shares
+// this process's console and process group, and decides what they do to
+// it; intact then returns node's exit status. Without this, Go would end
+// intact at the first Ctrl-C and leave node running on the console.
+var outlastedSignals = []os.Signal{os.Interrupt, syscall.SIGTERM}
+
+// Run starts node.exe under the policy, serves it until it exits, and
+// returns how it ended. Every file node compiles is read by
+// Policy.ReadCode; options and environment pass the allow-list first.
+// Refusals before node starts are a *FlagError, a *VersionError or an
+// intact error (*intact.BlockedError for -e, the REPL, stdin, the
+// inspector).
+//
+// The main thread's channel is two anonymous pipes that node inherits as
+// C runtime descriptors (crtFD), which its fs.readSync and fs.writeSync
+// use synchronously; no other process can reach them. Other threads
+// connect to the broker's named pipe (pipeListener). Node runs in a job
+// object that kills it when intact ends.
+func Run(cfg Config) (Exit, error) {
+	l, err := prepare(cfg)
+	if err != nil {
+		return Exit{}, err
+	}
+	nodeBin, inv, settings, nodeEnv := l.node, l.inv, l.settings, l.env
+	defer nodeBin.close()
+	priv, err := newPrivateDir()
+	if err != nil {
+		return Exit{}, err
+	}
+	defer priv.remove()
+	shimPath, err := priv.placeShim(cfg.Shim)
+	if err != nil {
+		return Exit{}, err
+	}
+	if nodeEnv, err = childEnv(nodeEnv, cfg, priv.dir); err != nil {
+		return Exit{}, err
+	}
+	if getEnv(nodeEnv, "SYSTEMROOT") == "" {
+		// As os/exec does: Windows components node loads need it.
+		nodeEnv = append(nodeEnv, "SYSTEMROOT="+os.Getenv("SYSTEMROOT"))
+	}
+	shimJSON, err := json.Marshal(shimConfig(cfg, nodeEnv))
+	if err != nil {
+		return Exit{}, err
+	}
+	pipe := brokerPipeName(priv.id)
+	listener, err := listenPipe(pipe, shimJSON)
+	if err != nil {
+		return Exit{}, err
+	}
+	defer listener.close()
+
+	ch, err := newChannel()
+	if err != nil {
+		return Exit{}, err
+	}
+	defer ch.closeNodeEnds()
+	nodeEnv, ipc := ipcEnv(nodeEnv, inheritedIPC.fd)
+	fds := channelFDs(ipc)
+	bootCfg := l.bootstrap(fds, shimPath)
+	bootCfg.ThreadPipe = pipe
+	boot, err := priv.writeBootstrap(bootCfg)
+	if err != nil {
+		ch.closeBrokerEnds()
+		return Exit{}, err
+	}
+
+	stdinHandle := windows.Handle(l.stdin.Fd())
+	var stdinPipe *pipeHandle
+	if l.stdinCode != nil {
+		var r windows.Handle
+		stdinPipe = &pipeHandle{}
+		if err := windows.CreatePipe(&r, &stdinPipe.h, nil, 0); err != nil {
+			ch.closeBrokerEnds()
+			return Exit{}, fmt.Errorf("making node's standard input: %w", err)
+		}
+		defer windows.CloseHandle(r)
+		stdinHandle = r
+	}
+	inherit := []inheritedFD{
+		{fd: 0, h: stdinHandle}, {fd: 1, h: windows.Handle(l.stdout.Fd())}, {fd: 2, h: windows.Handle(l.stderr.Fd())},
+		{fd: fds[0], h: ch.nodeReq.h}, {fd: fds[1], h: ch.nodeResp.h},
+	}
+	if ipc >= 0 {
+		inherit = append(inherit, inheritedFD{fd: ipc, h: inheritedIPC.h, flags: inheritedIPC.flags})
+	}
+	argv := append([]string{cfg.Node}, nodeArgv(inv, boot, settings)...)
+	proc, err := startNode(nodeBin.exec, argv, nodeEnv, cfg.Dir, inherit)
+	ch.closeNodeEnds()
+	if err != nil {
+		ch.closeBrokerEnds()
+		if stdinPipe != nil {
+			stdinPipe.Close()
+		}
+		return Exit{}, fmt.Errorf("starting %s: %w", cfg.Node, err)
+	}
+	defer proc.close()
+	// Node's threads may connect once the listener knows node's id: node
+	// is still suspended.
+	listener.nodePID.Store(proc.pid)
+	b := newBroker(cfg.Policy, winBroker{})
+	listener.start(b)
+	stop := outlastSignals()
+	defer stop()
+	if err := proc.resume(); err != nil {
+		proc.kill()
+		ch.closeBrokerEnds()
+		if stdinPipe != nil {
+			stdinPipe.Close()
+		}
+		return Exit{}, fmt.Errorf("starting %s: %w", cfg.Node, err)
+	}
+	if stdinPipe != nil {
+		go func() {
+			stdinPipe.Write(l.stdinCode)
+			stdinPipe.Close()
+		}()
+	}
+	go b.serve(ch.brokerReq, ch.brokerResp, nil)
+	code, err := proc.wait()
+	b.release()
+	if err != nil {
+		return Exit{}, fmt.Errorf("waiting for %s: %w", cfg.Node, err)
+	}
+	return Exit{Code: int(code)}, nil
+}
+
+func inode(os.FileInfo) uint64 { return 0 }
+
+// Raise exits with the shell's status for a process ended by sig. Nothing
+// on Windows ends node with a signal: node's status says it all.
+func Raise(sig syscall.Signal) { os.Exit(128 + int(sig)) }
+
+// channel is the main thread's channel: two anonymous pipes, node's ends
+// inherited by node.
+type channel struct {
+	brokerReq, nodeReq   *pipeHandle
+	nodeResp, brokerResp *pipeHandle
+}
+
+func newChannel() (*channel, error) {
+	c := &channel{brokerReq: &pipeHandle{}, nodeReq: &pipeHandle{}, nodeResp: &pipeHandle{}, brokerResp: &pipeHandle{}}
+	if err := windows.CreatePipe(&c.brokerReq.h, &c.nodeReq.h, nil, 0); err != nil {
+		return nil, fmt.Errorf("making the channel to node: %w", err)
+	}
+	if err := windows.CreatePipe(&c.nodeResp.h, &c.brokerResp.h, nil, 0); err != nil {
+		c.closeNodeEnds()
+		c.brokerReq.Close()
+		return nil, fmt.Errorf("making the channel to node: %w", err)
+	}
+	return c, nil
+}
+
+// closeNodeEnds closes node's ends in this process, once node has them
+// (closing twice is harmless).
+func (c *channel) closeNodeEnds() {
+	c.nodeReq.Close()
+	c.nodeResp.Close()
+}
+
+// closeBrokerEnds closes the broker's ends when node never started.
+func (c *channel) closeBrokerEnds() {
+	c.brokerReq.Close()
+	c.brokerResp.Close()
+}
+
+// privateDir is a broker's private folder, which holds node's shim and the
+// bootstrap while node runs, each held open so that nobody can write,
+// delete or rename it.
+type privateDir struct {
+	dir, id string
+	held    []*os.File
+}
+
+// newPrivateDir makes the folder in this user's local application data
+// (found by the known-folder API, not TEMP, which the environment sets),
+// with an access list that lets this user alone in.
+func newPrivateDir() (*privateDir, error) {
+	base, err := windows.KnownFolderPath(windows.FOLDERID_LocalAppData, windows.KF_FLAG_DEFAULT)
+	if err != nil {
+		return nil, fmt.Errorf("finding this user's local application data for intact node's folder: %w", err)
+	}
+	base = filepath.Join(base, "Temp")
+	if err := os.MkdirAll(base, 0o700); err != nil {
+		return nil, err
+	}
+	var random [brokerIDLen / 2]byte
+	rand.Read(random[:])
+	d := &privateDir{id: hex.EncodeToString(random[:])}
+	d.dir = filepath.Join(base, brokerDirPrefix+d.id)
+	sd, err := userOnly("OICI")
+	if err != nil {
+		return nil, fmt.Errorf("the access list of intact node's folder %s: %w", d.dir, err)
+	}
+	sa := windows.SecurityAttributes{SecurityDescriptor: sd}
+	sa.Length = uint32(unsafe.Sizeof(sa))
+	name, err := windows.UTF16PtrFromString(d.dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := windows.CreateDirectory(name, &sa); err != nil {
+		return nil, &os.PathError{Op: "mkdir", Path: d.dir, Err: err}
+	}
+	return d, nil
+}
+
+// remove closes and removes what the folder holds, then the folder. A
+// node child still running from the shim keeps node.exe, and so the folder.
+func (d *privateDir) remove() {
+	for _, f := range d.held {
+		f.Close()
+		os.Remove(f.Name())
+	}
+	os.Remove(d.dir)
+}
+
+// create makes a new file in the folder, open for writing with read
+// sharing only, and holds it until remove.
+func (d *privateDir) create(name string) (*os.File, error) {
+	path := filepath.Join(d.dir, name)
+	p, err := windows.UTF16PtrFromString(path)
+	if err != nil {
+		return nil, err
+	}
+	h, err := windows.CreateFile(p, windows.GENERIC_READ|windows.GENERIC_WRITE, windows.FILE_SHARE_READ, nil,
+		windows.CREATE_NEW, windows.FILE_ATTRIBUTE_NORMAL, 0)
+	if err != nil {
+		return nil, &os.PathError{Op: "create", Path: path, Err: err}
+	}
+	f := os.NewFile(uintptr(h), path)
+	d.held = append(d.held, f)
+	return f, nil
+}
+
+// placeShim puts node.exe in the folder: the shim executable (by default
+// this one) under the name node children are started by. process.execPath
+// names it, and the folder comes first on node's PATH, so fork(),
+// spawn(process.execPath) and spawn('node') all start the shim, which
+// knows its broker by the folder it runs from. It is a hard link where
+// Windows allows one, else a copy; either way it is held against writers.
+func (d *privateDir) placeShim(shim string) (string, error) {
+	if shim == "" {
+		self, err := os.Executable()
+		if err != nil {
+			return "", fmt.Errorf("finding intact's own executable for node children: %w", err)
+		}
+		shim = self
+	}
+	dst := filepath.Join(d.dir, "node.exe")
+	src, err := windows.UTF16PtrFromString(shim)
+	if err != nil {
+		return "", err
+	}
+	link, err := windows.UTF16PtrFromString(dst)
+	if err != nil {
+		return "", err
+	}
+	if windows.CreateHardLink(link, src, 0) == nil {
+		f, _, err := openPinned(dst)
+		if err != nil {
+			os.Remove(dst)
+			return "", fmt.Errorf("intact node's shim %s: %w", dst, err)
+		}
+		d.held = append(d.held, f)
+		return dst, nil
+	}
+	in, err := os.Open(shim)
+	if err != nil {
+		return "", fmt.Errorf("opening intact's own executable for node children: %w", err)
+	}
+	defer in.Close()
+	out, err := d.create("node.exe")
+	if err != nil {
+		return "", fmt.Errorf("intact node's shim: %w", err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		return "", fmt.Errorf("copying %s to %s: %w", shim, dst, err)
+	}
+	return dst, nil
+}
+
+// writeBootstrap writes the bootstrap, with cfg built in, into the folder
+// and returns its file: URL for node's --import. (A data: URL, as on Linux,
+// would not fit: Windows caps a command line at 32,767 characters, and the
+// bootstrap alone is longer in base64.) The file stays open for writing
+// with read sharing only until node has exited: node reads it, and nobody
+// else can change, delete or rename it.
+func (d *privateDir) writeBootstrap(cfg bootstrapConfig) (string, error) {
+	src, err := bootstrapFor(cfg)
+	if err != nil {
+		return "", err
+	}
+	f, err := d.create("bootstrap.mjs")
+	if err != nil {
+		return "", err
+	}
+	if _, err := f.WriteString(src); err != nil {
+		return "", fmt.Errorf("writing %s: %w", f.Name(), err)
+	}
+	return (&url.URL{Scheme: "file", Path: "/" + filepath.ToSlash(f.Name())}).String(), nil
+}
+
+// inheritedFD is a handle node inherits as C runtime descriptor fd.
+type inheritedFD struct {
+	fd    int
+	h     windows.Handle
+	flags byte // 0: from the handle's type
+}
+
+// nodeProcess is node.exe, started suspended in a job object.
+type nodeProcess struct {
+	process, thread, job windows.Handle
+	pid                  uint32
+}
+
+// startupInfoEx is STARTUPINFOEXW with the C runtime's two fields, which
+// golang.org/x/sys/windows leaves unnamed: lpReserved2 carries node's
+// descriptor table.
+type startupInfoEx struct {
+	Cb                                                          uint32
+	_                                                           *uint16
+	Desktop, Title                                              *uint16
+	X, Y, XSize, YSize, XCountChars, YCountChars, FillAttribute uint32
+	Flags                                                       uint32
+	ShowWindow                                                  uint16
+	CbReserved2                                                 uint16
+	LpReserved2                                                 *byte
+	StdInput, StdOutput, StdErr                                 windows.Handle
+	ProcThreadAttributeList                                     *windows.ProcThreadAttributeList
+}
+
+// Its layout must be STARTUPINFOEXW's: both arrays have length zero only
+// if the sizes are equal.
+var (
+	_ [unsafe.Sizeof(startupInfoEx{}) - unsafe.Sizeof(windows.StartupInfoEx{})]byte
+	_ [unsafe.Sizeof(windows.StartupInfoEx{}) - unsafe.Sizeof(startupInfoEx{})]byte
+)
+
+// startNode creates node's process, suspended, with the given descriptors
+// and no other handle of this process (PROC_THREAD_ATTRIBUTE_HANDLE_LIST),
+// in a job object that kills it when the job's last handle, this
+// process's, closes: node dies with intact. Processes node starts are not
+// in the job (libuv puts them in a job of node's own, which ends them with
+// node unless they are detached).
+func startNode(app string, argv, env []string, dir string, fds []inheritedFD) (*nodeProcess, error) {
+	self := windows.CurrentProcess()
+	n := 0
+	for _, fd := range fds {
+		n = max(n, fd.fd+1)
+	}
+	table := make([]crtFD, n)
+	for i := range table {
+		table[i].Handle = uint64(windows.InvalidHandle)
+	}
+	var list []windows.Handle
+	defer func() {
+		for _, h := range list {
+			windows.CloseHandle(h)
+		}
+	}()
+	for _, fd := range fds {
+		if fd.h == 0 || fd.h == windows.InvalidHandle {
+			continue // none: the C runtime leaves the descriptor closed
+		}
+		// An inheritable duplicate for node; the handle list names it.
+		var dup windows.Handle
+		if err := windows.DuplicateHandle(self, fd.h, self, &dup, 0, true, windows.DUPLICATE_SAME_ACCESS); err != nil {
+			return nil, fmt.Errorf("handing node descriptor %d: %w", fd.fd, err)
+		}
+		list = append(list, dup)
+		flags := fd.flags
+		if flags == 0 {
+			flags = crtOpen
+			switch t, _ := windows.GetFileType(dup); t {
+			case windows.FILE_TYPE_PIPE:
+				flags |= crtPipe
+			case windows.FILE_TYPE_CHAR:
+				flags |= crtDevice
+			}
+		}
+		table[fd.fd] = crtFD{Flags: flags, Handle: uint64(dup)}
+	}
+	crt := encodeCRTFDs(table, int(unsafe.Sizeof(uintptr(0))))
+	if len(crt) > 0xffff {
+		return nil, errors.New("too many descriptors for node")
+	}
+
+	attrs, err := windows.NewProcThreadAttributeList(1)
+	if err != nil {
+		return nil, err
+	}
+	defer attrs.Delete()
+	if len(list) > 0 {
+		if err := attrs.Update(windows.PROC_THREAD_ATTRIBUTE_HANDLE_LIST, unsafe.Pointer(&list[0]), uintptr(len(list))*unsafe.Sizeof(list[0])); err != nil {
+			return nil, err
+		}
+	}
+	si := startupInfoEx{Flags: windows.STARTF_USESTDHANDLES, CbReserved2: uint16(len(crt)), LpReserved2: &crt[0],
+		ProcThreadAttributeList: attrs.List()}
+	si.Cb = uint32(unsafe.Sizeof(si))
+	si.StdInput, si.StdOutput, si.StdErr = stdHandle(table, 0), stdHandle(table, 1), stdHandle(table, 2)
+
+	block, err := envBlock(env)
+	if err != nil {
+		return nil, err
+	}
+	appName, err := windows.UTF16PtrFromString(app)
+	if err != nil {
+		return nil, err
+	}
+	cmdLine, err := windows.UTF16PtrFromString(windows.ComposeCommandLine(argv))
+	if err != nil {
+		return nil, err
+	}
+	var cwd *uint16
+	if dir != "" {
+		if cwd, err = windows.UTF16PtrFromString(dir); err != nil {
+			return nil, err
+		}
+	}
+	job, err := windows.CreateJobObject(nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("making node's job object: %w", err)
+	}
+	limits := windows.JOBOBJECT_EXTENDED_LIMIT_INFORMATION{BasicLimitInformation: windows.JOBOBJECT_BASIC_LIMIT_INFORMATION{
+		LimitFlags: windows.JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE | windows.JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK}}
+	if _, err := windows.SetInformationJobObject(job, windows.JobObjectExtendedLimitInformation,
+		uintptr(unsafe.Pointer(&limits)), uint32(unsafe.Sizeof(limits))); err != nil {
+		windows.CloseHandle(job)
+		return nil, fmt.Errorf("making node's job object: %w", err)
+	}
+	var pi windows.ProcessInformation
+	flags := uint32(windows.CREATE_SUSPENDED | windows.CREATE_UNICODE_ENVIRONMENT | windows.EXTENDED_STARTUPINFO_PRESENT)
+	err = windows.CreateProcess(appName, cmdLine, nil, nil, true, flags, &block[0], cwd,
+		(*windows.StartupInfo)(unsafe.Pointer(&si)), &pi)
+	if err != nil {
+		windows.CloseHandle(job)
+		return nil, err
+	}
+	p := &nodeProcess{process: pi.Process, thread: pi.Thread, job: job, pid: pi.ProcessId}
+	if err := windows.AssignProcessToJobObject(job, pi.Process); err != nil {
+		p.kill()
+		p.close()
+		return nil, fmt.Errorf("placing node in its job object: %w", err)
+	}
+	return p, nil
+}
+
+// stdHandle is the handle of standard descriptor fd in the table, or 0.
+func stdHandle(table []crtFD, fd int) windows.Handle {
+	if fd >= len(table) || table[fd].Flags == 0 {
+		return 0
+	}
+	return windows.Handle(table[fd].Handle)
+}
+
+func (p *nodeProcess) resume() error {
+	_, err := windows.ResumeThread(p.thread)
+	return err
+}
+
+func (p *nodeProcess) kill() { windows.TerminateProcess(p.process, 1) }
+
+// wait waits for node to exit and returns its exit status.
+func (p *nodeProcess) wait() (uint32, error) {
+	if _, err := windows.WaitForSingleObject(p.process, windows.INFINITE); err != nil {
+		return 0, err
+	}
+	var code uint32
+	err := windows.GetExitCodeProcess(p.process, &code)
+	return code, err
+}
+
+func (p *nodeProcess) close() {
+	windows.CloseHandle(p.thread)
+	windows.CloseHandle(p.process)
+	windows.CloseHandle(p.job)
+}
