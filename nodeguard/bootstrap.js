@@ -273,7 +273,11 @@ function load(href, context, nextLoad) {
       // make node read the file itself, skipping the hooks.
       // Spread defines own properties; Object.assign would call setters
       // the application may have put on Object.prototype.
-      const result = nextLoad(href, { ...context, source });
+      // Node's detection gives an empty source no format, which the
+      // hooks then refuse: as either kind it runs nothing.
+      const given = source === '' && (format === null || format === undefined) ?
+        { ...context, format: 'commonjs', source } : { ...context, source };
+      const result = nextLoad(href, given);
       return { ...result, source, shortCircuit: true };
     }
     return { format, source, shortCircuit: true };
