@@ -1,25 +1,31 @@
 // The bootstrap of `intact node`. The broker prepends `const config = {...};`
-// and hands node the result as `--import data:text/javascript;base64,...`,
-// so there is no file to tamper with. It runs in every thread (workers
-// inherit it) before any application code, and makes node compile only the
-// bytes the broker read with Policy.ReadCode.
+// and keeps the result in a sealed memfd, so there is no file to tamper
+// with. Node's first --import is a short data: URL (bootstrapStub) that
+// reads it as /proc/<broker pid>/fd/<n> and runs it as a function body
+// named intact:node-bootstrap, given that URL as stubURL. It runs in every
+// thread (workers inherit the --import) before any application code, and
+// makes node compile only the bytes the broker read with Policy.ReadCode.
+//
+// Built-in modules come from process.getBuiltinModule, not import: each
+// ES module facade of a built-in costs start-up time and memory.
 //
 // Everything on the path from the channel to a hook's return value uses
 // built-ins captured here, first, so that application code that patches
 // Buffer, String, Array, Map or JSON methods later cannot swap a module's
 // source (the CVE-2023-38552 class).
 
-import fs from 'node:fs';
-import module from 'node:module';
-import nodePath from 'node:path';
-import url from 'node:url';
-import v8 from 'node:v8';
-import vm from 'node:vm';
-import workerThreads from 'node:worker_threads';
+const fs = process.getBuiltinModule('node:fs');
+const module = process.getBuiltinModule('node:module');
+const nodePath = process.getBuiltinModule('node:path');
+const url = process.getBuiltinModule('node:url');
+const v8 = process.getBuiltinModule('node:v8');
+const vm = process.getBuiltinModule('node:vm');
+const workerThreads = process.getBuiltinModule('node:worker_threads');
 
 const uncurry = Function.prototype.bind.bind(Function.prototype.call);
 const ObjectDefineProperty = Object.defineProperty;
 const ObjectFreeze = Object.freeze;
+const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 const ObjectGetPrototypeOf = Object.getPrototypeOf;
 const ObjectHasOwn = Object.hasOwn;
 const ReflectApply = Reflect.apply;
@@ -73,7 +79,8 @@ const SharedArrayBufferCtor = SharedArrayBuffer;
 const WebAssemblyObject = globalThis.WebAssembly;
 const processDlopen = process.dlopen;
 const getBuiltinModule = process.getBuiltinModule;
-const bootstrapURL = import.meta.url;
+// The name V8 gives the bootstrap's own frames.
+const bootstrapName = 'intact:node-bootstrap';
 const isMainThread = workerThreads.isMainThread;
 const threadId = workerThreads.threadId;
 
@@ -87,7 +94,7 @@ function codeError(code, message, props) {
   const lines = StringSplit('' + err.stack, '\n');
   let stack = lines[0];
   for (let i = 1; i < lines.length; i++) {
-    if (!StringIncludes(lines[i], '(intact:node-bootstrap:')) stack += '\n' + lines[i];
+    if (!StringIncludes(lines[i], '(intact:node-bootstrap:') && !StringIncludes(lines[i], stubURL)) stack += '\n' + lines[i];
   }
   ObjectDefineProperty(err, 'stack', { value: stack, configurable: true, writable: true });
   delete err.name;
@@ -320,8 +327,12 @@ if (typeof getBuiltinModule === 'function') {
 
 // --- doors closed under any policy ------------------------------------------
 
+// define fixes obj[name] to value. An export keeps its enumerability: node
+// builds a built-in module's ES module facade, when first imported, from
+// the enumerable keys of its exports.
 function define(obj, name, value) {
-  ObjectDefineProperty(obj, name, { value, writable: false, enumerable: false, configurable: false });
+  const old = ObjectGetOwnPropertyDescriptor(obj, name);
+  ObjectDefineProperty(obj, name, { value, writable: false, enumerable: old !== undefined && old.enumerable, configurable: false });
 }
 
 function closed(name) {
@@ -620,7 +631,7 @@ function workerOptionName(arg) {
 // workers (config.workerOptions, from the same table as the command line's).
 // The user's --require modules are dropped: the bootstrap requires them.
 function workerExecArgv(given) {
-  const out = ['--import', bootstrapURL];
+  const out = ['--import', stubURL];
   const argv = ArrayIsArray(given) ? given : [];
   for (let i = 0; i < argv.length; i++) {
     const a = '' + argv[i];
@@ -704,7 +715,7 @@ function callerFileName() {
   // The first frame that is not the bootstrap's own is the caller.
   for (let i = 0; i < sites.length; i++) {
     const name = CallSiteGetFileName(sites[i]);
-    if (name !== bootstrapURL) return typeof name === 'string' ? name : '';
+    if (name !== bootstrapName) return typeof name === 'string' ? name : '';
   }
   return '';
 }
@@ -758,5 +769,3 @@ if (config.requires.length > 0) {
   const req = module.createRequire(process.cwd() + '/');
   for (let i = 0; i < config.requires.length; i++) req(config.requires[i]);
 }
-
-//# sourceURL=intact:node-bootstrap

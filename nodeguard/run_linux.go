@@ -117,7 +117,7 @@ func Run(cfg Config) (Exit, error) {
 	}
 	defer ch.closeNodeEnds()
 	nodeEnv, extra, fds := childFiles(nodeEnv, ch.nodeReq, ch.nodeResp)
-	boot, err := bootstrapURL(bootstrapConfig{
+	code, err := bootstrapCode(bootstrapConfig{
 		FDs:                 fds,
 		BrokerPID:           os.Getpid(),
 		Shim:                execPath,
@@ -131,6 +131,14 @@ func Run(cfg Config) (Exit, error) {
 		ch.closeBrokerEnds()
 		return Exit{}, err
 	}
+	// Kept open while node runs: every new thread reads it.
+	bootFile, err := sealedFile("intact-node-bootstrap", code)
+	if err != nil {
+		ch.closeBrokerEnds()
+		return Exit{}, fmt.Errorf("keeping intact node's bootstrap: %w", err)
+	}
+	defer bootFile.Close()
+	boot := bootstrapStub(fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), bootFile.Fd()))
 
 	cmd := exec.Command(nodeBin.exec, nodeArgv(inv, boot, settings)...)
 	cmd.Args[0] = cfg.Node
