@@ -57,6 +57,9 @@ const WeakSetCtor = WeakSet;
 const WeakSetAdd = uncurry(WeakSet.prototype.add);
 const WeakSetHas = uncurry(WeakSet.prototype.has);
 const BufferAllocUnsafe = Buffer.allocUnsafe;
+const BufferAllocUnsafeSlow = Buffer.allocUnsafeSlow;
+const BufferCopy = uncurry(Buffer.prototype.copy);
+const DateNow = Date.now;
 const BufferByteLength = Buffer.byteLength;
 const BufferUtf8Slice = uncurry(Buffer.prototype.utf8Slice);
 const BufferUtf8Write = uncurry(Buffer.prototype.utf8Write);
@@ -229,10 +232,109 @@ function refusal(reply) {
   return err;
 }
 
-function readCode(path) {
+// --- files read ahead --------------------------------------------------------
+//
+// The broker answers a file with its checked bytes and, in the same reply,
+// the checked bytes of other code files of its package, which node is
+// likely to ask for next:
+//
+//   u32 n | n bytes | (u32 path length | path | u32 length | bytes)*
+//
+// They are kept here, by the path the broker read them through, and each
+// is used at most once (it is dropped when used), within aheadTTL of its
+// check, while this thread holds no more than aheadMaxBytes of them (the
+// oldest go first). A file not kept is asked for.
+
+const aheadMaxBytes = 4 * 1024 * 1024;
+// A file read ahead and used much later would be an old version of it.
+const aheadTTL = 10000;
+const ahead = new MapCtor(); // path → entry, in the list below
+// Entries in the order they came, oldest first; used ones stay, without
+// their code, until they reach the front.
+let aheadOldest = null;
+let aheadNewest = null;
+let aheadBytes = 0;
+
+// readCode returns the checked code of path: a string, or for
+// WebAssembly (wasm) a Buffer.
+function readCode(path, wasm) {
   const reply = call(OP.readCode, path);
   if (reply.status !== STATUS_OK) throw refusal(reply);
-  return reply.body;
+  const body = reply.body;
+  const end = TypedArrayLength(body);
+  const n = u32(body, 0);
+  const code = codeAt(body, 4, 4 + n, wasm);
+  const now = DateNow();
+  for (let off = 4 + n; off < end;) {
+    const pathEnd = off + 4 + u32(body, off);
+    const file = BufferUtf8Slice(body, off + 4, pathEnd);
+    const dataEnd = pathEnd + 4 + u32(body, pathEnd);
+    keepAhead(file, codeAt(body, pathEnd + 4, dataEnd, StringEndsWith(file, '.wasm')), now);
+    off = dataEnd;
+  }
+  return code;
+}
+
+function u32(buf, off) {
+  return buf[off] + buf[off + 1] * 0x100 + buf[off + 2] * 0x10000 + buf[off + 3] * 0x1000000;
+}
+
+// codeAt returns the bytes of body from start to end: a string, or for
+// WebAssembly a Buffer of their own (a view would keep the whole reply).
+function codeAt(body, start, end, wasm) {
+  if (!wasm) return BufferUtf8Slice(body, start, end);
+  const bytes = BufferAllocUnsafeSlow(end - start);
+  BufferCopy(body, bytes, 0, start, end);
+  return bytes;
+}
+
+function keepAhead(path, code, now) {
+  const size = typeof code === 'string' ? code.length : TypedArrayLength(code);
+  if (size > aheadMaxBytes) return;
+  const old = MapGet(ahead, path);
+  if (old !== undefined) dropAhead(path, old);
+  // A literal: its properties are its own, whatever Object.prototype holds.
+  const entry = { path, code, size, at: now, next: null };
+  if (aheadNewest === null) aheadOldest = entry;
+  else aheadNewest.next = entry;
+  aheadNewest = entry;
+  MapSet(ahead, path, entry);
+  aheadBytes += size;
+  while (aheadBytes > aheadMaxBytes) dropOldest();
+}
+
+function dropAhead(path, entry) {
+  MapDelete(ahead, path);
+  if (entry.code !== null) aheadBytes -= entry.size;
+  entry.code = null;
+}
+
+function dropOldest() {
+  const entry = aheadOldest;
+  aheadOldest = entry.next;
+  if (aheadOldest === null) aheadNewest = null;
+  if (entry.code !== null) dropAhead(entry.path, entry);
+}
+
+// takeAhead returns the code of path read ahead, and forgets it; or
+// undefined. Entries older than aheadTTL are dropped first.
+function takeAhead(path) {
+  if (aheadOldest === null) return undefined;
+  const now = DateNow();
+  while (aheadOldest !== null && (aheadOldest.code === null || now - aheadOldest.at > aheadTTL)) dropOldest();
+  const entry = MapGet(ahead, path);
+  if (entry === undefined) return undefined;
+  const code = entry.code;
+  dropAhead(path, entry);
+  return code === null ? undefined : code;
+}
+
+// checkedCode returns the checked code of path, read ahead or asked for
+// now: a string, or for WebAssembly (wasm) a Buffer.
+function checkedCode(path, wasm) {
+  const code = takeAhead(path);
+  if (code !== undefined && (typeof code !== 'string') === wasm) return code;
+  return readCode(path, wasm);
 }
 
 function blocked(op, what) {
@@ -260,13 +362,13 @@ function load(href, context, nextLoad) {
       // process.dlopen, below, checks and loads a sealed copy.
       return nextLoad(href, context);
     }
-    const bytes = readCode(path);
     const format = context.format;
     if (format === 'wasm') {
+      const bytes = checkedCode(path, true);
       WeakSetAdd(servedWasm, bytes);
       return { format, source: bytes, shortCircuit: true };
     }
-    const source = BufferUtf8Slice(bytes, 0, TypedArrayLength(bytes));
+    const source = checkedCode(path, false);
     const conditions = context.conditions;
     const esmChain = !(ArrayIsArray(conditions) && ArrayIncludes(conditions, 'require'));
     // Module.prototype._compile will be given this source for CommonJS,

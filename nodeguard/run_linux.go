@@ -186,8 +186,8 @@ func Run(cfg Config) (Exit, error) {
 			stdinPipe.Close()
 		}()
 	}
-	b := &broker{policy: cfg.Policy}
-	go b.serve(ch.brokerReq, ch.brokerResp, nil)
+	b := &broker{policy: cfg.Policy, ahead: readsAhead(cfg.Policy)}
+	go b.serve(ch.brokerReq, ch.brokerResp, nil, mainScript(inv, cfg.Dir))
 	done := make(chan struct{})
 	go func() {
 		for {
@@ -229,6 +229,23 @@ func supportedNode(bin *nodeBinary) (*Probe, error) {
 		return nil, &VersionError{Node: node, Version: version}
 	}
 	return probe, nil
+}
+
+// mainScript returns the absolute path of the script node runs, or "".
+func mainScript(inv *Invocation, dir string) string {
+	if inv.Script == "" || inv.Script == "-" {
+		return ""
+	}
+	if filepath.IsAbs(inv.Script) {
+		return inv.Script
+	}
+	if dir == "" {
+		var err error
+		if dir, err = os.Getwd(); err != nil {
+			return ""
+		}
+	}
+	return filepath.Join(dir, inv.Script)
 }
 
 // nodeArgv is node's command line: the bootstrap first, the options that
