@@ -49,9 +49,10 @@ const (
 	aheadMaxReply = 2 << 20
 	// aheadMaxScan bounds the folder entries looked at in one package.
 	aheadMaxScan = 4096
-	// aheadMaxPending bounds the packages read ahead and not yet handed
-	// over: the broker holds at most this many batches.
-	aheadMaxPending = 4
+	// aheadMaxHeld bounds the bytes the speculator has read ahead and not
+	// handed over yet; aheadMaxPending, the packages queued for it.
+	aheadMaxHeld    = 4 << 20
+	aheadMaxPending = 64
 )
 
 // aheadFile is a file read ahead: its path and its checked bytes.
@@ -71,8 +72,9 @@ type packageRoot struct {
 type batch struct {
 	root    packageRoot
 	claimed atomic.Bool
-	ready   chan struct{} // closed once files is set
+	ready   chan struct{} // closed once files and held are set
 	files   []aheadFile
+	held    int64 // the bytes of files the speculator counts as held
 }
 
 func newBatch(root packageRoot) *batch {
@@ -80,13 +82,22 @@ func newBatch(root packageRoot) *batch {
 }
 
 // fill reads the batch with up to workers files at a time, unless someone
-// else has claimed it.
-func (b *batch) fill(p *intact.Policy, workers int) {
+// else has claimed it, and reports whether it did.
+func (b *batch) fill(p *intact.Policy, workers int) bool {
 	if !b.claimed.CompareAndSwap(false, true) {
-		return
+		return false
 	}
 	b.files = readAhead(p, candidates(b.root), workers)
-	close(b.ready)
+	return true
+}
+
+// size is the bytes of the files read.
+func (b *batch) size() int64 {
+	var n int64
+	for _, f := range b.files {
+		n += int64(len(f.data))
+	}
+	return n
 }
 
 func (b *batch) isReady() bool {
@@ -116,21 +127,71 @@ type reader struct {
 	// are the packages handed over since next last ran.
 	want, handed []packageRoot
 	spec         chan *batch // to the speculator
+	held         heldBytes   // what the speculator read and did not hand over
 }
 
 func newReader(p *intact.Policy, ahead bool) *reader {
 	r := &reader{policy: p, ahead: ahead, roots: map[string]packageRoot{}, batched: map[string]bool{}}
+	r.held.cond.L = &r.held.mu
 	if ahead {
 		r.spec = make(chan *batch, aheadMaxPending)
-		go func() {
-			// A core is left to node, which runs meanwhile.
-			workers := max(1, runtime.GOMAXPROCS(0)-1)
-			for b := range r.spec {
-				b.fill(p, workers)
-			}
-		}()
+		go r.speculate()
 	}
 	return r
+}
+
+// speculate reads ahead the batches queued by next, in turn, while what it
+// holds leaves room for one more. A core is left to node, which runs
+// meanwhile. A batch waiting for room can be claimed, and read, by the
+// request that needs it.
+func (r *reader) speculate() {
+	workers := max(1, runtime.GOMAXPROCS(0)-1)
+	for b := range r.spec {
+		if b.claimed.Load() {
+			continue // read by a request meanwhile
+		}
+		if !r.held.waitRoom() {
+			return
+		}
+		if b.fill(r.policy, workers) {
+			b.held = b.size()
+			r.held.add(b.held)
+			close(b.ready)
+		}
+	}
+}
+
+// heldBytes counts bytes read ahead and not handed over yet.
+type heldBytes struct {
+	mu     sync.Mutex
+	cond   sync.Cond
+	n      int64
+	closed bool
+}
+
+func (h *heldBytes) add(n int64) {
+	h.mu.Lock()
+	h.n += n
+	h.mu.Unlock()
+	h.cond.Broadcast()
+}
+
+// waitRoom waits until a batch more fits in aheadMaxHeld, and reports
+// false once the reader is closed.
+func (h *heldBytes) waitRoom() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for h.n+aheadMaxBatch > aheadMaxHeld && !h.closed {
+		h.cond.Wait()
+	}
+	return !h.closed
+}
+
+func (h *heldBytes) close() {
+	h.mu.Lock()
+	h.closed = true
+	h.mu.Unlock()
+	h.cond.Broadcast()
 }
 
 // close stops the speculator, leaving unread what it was given.
@@ -141,6 +202,7 @@ func (r *reader) close() {
 	for _, b := range r.pending {
 		b.claimed.Store(true)
 	}
+	r.held.close()
 	close(r.spec)
 }
 
@@ -178,8 +240,12 @@ func (r *reader) read(path string) ([]byte, []aheadFile, error) {
 		own = r.pending[i]
 	}
 	if own != nil {
-		// Node waits for it: every core.
-		go own.fill(r.policy, runtime.GOMAXPROCS(0)) // unless the speculator has it already
+		// Node waits for it: every core, unless the speculator has it.
+		go func() {
+			if own.fill(r.policy, runtime.GOMAXPROCS(0)) {
+				close(own.ready)
+			}
+		}()
 	}
 	data, err := r.policy.ReadCode(path)
 	if err != nil {
@@ -212,6 +278,7 @@ func (r *reader) handOver(own *batch, path string) []aheadFile {
 			continue
 		}
 		budget -= size
+		r.held.add(-b.held)
 		for _, f := range b.files {
 			if f.path != path {
 				out = append(out, f)
@@ -225,8 +292,8 @@ func (r *reader) handOver(own *batch, path string) []aheadFile {
 }
 
 // next queues for the speculator the dependencies of the packages handed
-// over, while fewer than aheadMaxPending batches wait. The broker calls it
-// once a reply is written, while node runs what it got.
+// over, up to aheadMaxPending batches waiting. The broker calls it once a
+// reply is written, while node runs what it got.
 func (r *reader) next() {
 	if !r.ahead {
 		return
@@ -235,7 +302,10 @@ func (r *reader) next() {
 		r.want = append(r.want, dependencies(root.dir)...)
 	}
 	r.handed = r.handed[:0]
-	for len(r.want) > 0 && len(r.pending) < aheadMaxPending {
+	// This goroutine alone sends: with room in the channel, a send never
+	// blocks (the speculator may be waiting for held bytes to be handed
+	// over, which only this goroutine does).
+	for len(r.want) > 0 && len(r.pending) < aheadMaxPending && len(r.spec) < cap(r.spec) {
 		root := r.want[0]
 		r.want = r.want[1:]
 		if r.batched[root.dir] {
@@ -244,8 +314,6 @@ func (r *reader) next() {
 		b := newBatch(root)
 		r.batched[root.dir] = true
 		r.pending = append(r.pending, b)
-		// Blocks only while the speculator holds batches that requests
-		// have read and handed over already, which it drops at once.
 		r.spec <- b
 	}
 }
