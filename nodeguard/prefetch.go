@@ -31,8 +31,8 @@ import (
 // A package is read ahead when node first asks for one of its files, and
 // before that when it is likely to be asked for next: the main script's,
 // from the start, while node boots; then the dependencies in the
-// package.json of each package handed over, a few at a time, while node
-// runs the files it has.
+// package.json of each package handed over, while node runs the files it
+// has, as far as aheadMaxHeld allows.
 //
 // Files are read with Policy.ReadCodeAhead: ReadCode's checks, no event
 // logged, and bytes only for files every enforcer allows outright. A file
@@ -262,17 +262,14 @@ func (r *reader) read(path string) ([]byte, []aheadFile, error) {
 // leave pending.
 func (r *reader) handOver(own *batch, path string) []aheadFile {
 	var out []aheadFile
-	budget := aheadMaxReply
+	budget := int64(aheadMaxReply)
 	kept := r.pending[:0]
 	for _, b := range r.pending {
 		if b != own && !b.isReady() {
 			kept = append(kept, b)
 			continue
 		}
-		size := 0
-		for _, f := range b.files {
-			size += len(f.data)
-		}
+		size := b.size()
 		if b != own && size > budget {
 			kept = append(kept, b) // the next reply, then
 			continue
