@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command node measures what `intact node` costs against plain node, side
 // by side in one run, on apps it makes itself:
 //
