@@ -47,7 +47,25 @@ const rootName = "intact"
 // audit mode too. A host that hands a file to the OS image loader uses
 // ReadImage instead.
 func (p *Policy) ReadCode(path string) ([]byte, error) {
-	return p.read(path, asScript)
+	return p.read(path, reading{use: asScript, max: p.maxCodeSize})
+}
+
+// ReadCodeAhead is ReadCode for a host that reads code before it is asked
+// to run it, such as a module loader that fetches a package's files in one
+// go: it opens, checks and reads the file exactly as ReadCode does, but it
+// logs no event, and it returns the bytes only when the file passes every
+// check outright. A denial, an audited would-be denial, interactive input
+// under another name, and a file larger than maxSize (or the maximum code
+// size) are errors (a *ViolationError or a *BlockedError), none of them
+// logged. A host that gets an error must call ReadCode when the file is
+// actually used: that call decides, and logs, as always.
+//
+// Only intact's own events are left out: an OS enforcer's check may be
+// recorded by the OS itself (the kernel's audit log records the
+// AT_EXECVE_CHECK denials of IPE, Windows the refusals of WDAC), whether
+// or not the file is later used.
+func (p *Policy) ReadCodeAhead(path string, maxSize int64) ([]byte, error) {
+	return p.read(path, reading{use: asScript, ahead: true, max: min(maxSize, p.maxCodeSize)})
 }
 
 // ReadImage is ReadCode for hosts that hand the bytes to the OS image loader
@@ -58,7 +76,7 @@ func (p *Policy) ReadCode(path string) ([]byte, error) {
 // file, bytes the loader ignores but a script engine would run: bytes that
 // reach a script engine must come from ReadCode.
 func (p *Policy) ReadImage(path string) ([]byte, error) {
-	return p.read(path, asImage)
+	return p.read(path, reading{use: asImage, max: p.maxCodeSize})
 }
 
 // use is how the host will use the bytes it reads, which decides the
@@ -70,8 +88,28 @@ const (
 	asImage             // mapped by the OS image loader
 )
 
-func (p *Policy) read(path string, u use) ([]byte, error) {
-	if !p.Enforcing() && !p.settings.DisableInteractiveMode.Enabled {
+// reading is how one read of code is judged and reported.
+type reading struct {
+	use use
+	// strict consults every enforcer that can judge code, and audit mode
+	// lets nothing through: standard input under DisableInteractiveMode.
+	// Its denials are logged by the caller, as a block.
+	strict bool
+	// ahead is ReadCodeAhead: nothing is logged, and an audited
+	// would-be denial refuses the file.
+	ahead bool
+	max   int64 // the largest file read
+}
+
+// audited reports whether a denial by an enforcer with settings s is
+// logged and let through rather than enforced.
+func (r reading) audited(s enforcer.Settings) bool { return s.Audit && !r.strict && !r.ahead }
+
+// logged reports whether the denials of this read are logged as denials.
+func (r reading) logged() bool { return !r.strict && !r.ahead }
+
+func (p *Policy) read(path string, r reading) ([]byte, error) {
+	if !p.Enforcing() && !p.settings.DisableInteractiveMode.Enabled && !r.ahead {
 		return os.ReadFile(path)
 	}
 	f, err := openCode(path)
@@ -81,37 +119,51 @@ func (p *Policy) read(path string, u use) ([]byte, error) {
 			// module resolvers probe for files that may not exist.
 			return nil, err
 		}
-		return nil, p.deny(path, nil, []*enforcer.Denial{{Enforcer: rootName, Reason: enforcer.ReasonUnreadable, Err: err}}, false)
+		return nil, p.deny(path, nil, []*enforcer.Denial{{Enforcer: rootName, Reason: enforcer.ReasonUnreadable, Err: err}}, r)
 	}
 	defer f.Close()
 	if p.Enforcing() {
 		// readChecked stats f anyway, and sends what is not a regular
 		// file to readInteractive when interactive mode is disabled.
-		return p.readChecked(f, path, u, false)
+		return p.readChecked(f, path, r)
 	}
 	before, err := f.Stat()
 	if err != nil || !before.Mode().IsRegular() {
-		return p.readInteractive(f, path)
+		if !p.settings.DisableInteractiveMode.Enabled {
+			// Only ReadCodeAhead comes here with interactive mode
+			// allowed: a pipe or device is never read ahead.
+			return nil, p.deny(path, nil, []*enforcer.Denial{notRegularDenial(before, err)}, r)
+		}
+		return p.readInteractive(f, path, r)
 	}
-	return p.readUnchecked(f, path, before)
+	return p.readUnchecked(f, path, before, r)
+}
+
+// notRegularDenial is the denial of a file that is not a regular file, from its
+// fstat (or the error fstat gave).
+func notRegularDenial(fi os.FileInfo, err error) *enforcer.Denial {
+	if err != nil {
+		return &enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonUnreadable, Err: err}
+	}
+	return &enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonNotRegular, Detail: fi.Mode().Type().String()}
 }
 
 // readUnchecked reads a regular file no enforcer judges (interactive mode
 // disabled, code integrity not enforced) with the limits every read has: a
 // file over the maximum code size is refused before any byte is read, and
 // one that changed while read is refused rather than half run.
-func (p *Policy) readUnchecked(f *os.File, path string, before os.FileInfo) ([]byte, error) {
-	if before.Size() > p.maxCodeSize {
-		return nil, p.deny(path, nil, []*enforcer.Denial{tooLarge(before.Size(), p.maxCodeSize)}, false)
+func (p *Policy) readUnchecked(f *os.File, path string, before os.FileInfo, r reading) ([]byte, error) {
+	if before.Size() > r.max {
+		return nil, p.deny(path, nil, []*enforcer.Denial{tooLarge(before.Size(), r.max)}, r)
 	}
 	data, err := readAll(f, before.Size())
 	if err != nil {
-		return nil, p.deny(path, nil, []*enforcer.Denial{{Enforcer: rootName, Reason: enforcer.ReasonUnreadable, Err: err}}, false)
+		return nil, p.deny(path, nil, []*enforcer.Denial{{Enforcer: rootName, Reason: enforcer.ReasonUnreadable, Err: err}}, r)
 	}
 	after, err := f.Stat()
 	if err != nil || !unchanged(before, after) || int64(len(data)) != before.Size() {
 		return nil, p.deny(path, nil, []*enforcer.Denial{{Enforcer: rootName, Reason: enforcer.ReasonChanged,
-			Detail: fmt.Sprintf("the file changed while it was read (%d bytes by fstat, %d read)", before.Size(), len(data))}}, false)
+			Detail: fmt.Sprintf("the file changed while it was read (%d bytes by fstat, %d read)", before.Size(), len(data))}}, r)
 	}
 	return data, nil
 }
@@ -126,27 +178,32 @@ func (p *Policy) ReadStdin(f *os.File) ([]byte, error) {
 	if !p.settings.DisableInteractiveMode.Enabled {
 		return io.ReadAll(f)
 	}
-	return p.readInteractive(f, f.Name())
+	return p.readInteractive(f, f.Name(), reading{use: asScript, max: p.maxCodeSize})
 }
 
 // readInteractive reads code that arrives as interactive input while
 // interactive mode is disabled: it runs only if the descriptor passes every
 // enforcer's checks, audit mode or not, which a pipe or terminal never does.
-func (p *Policy) readInteractive(f *os.File, path string) ([]byte, error) {
-	data, err := p.readChecked(f, path, asScript, true)
+// r says how the read was asked for (ReadCode, ReadCodeAhead).
+func (p *Policy) readInteractive(f *os.File, path string, r reading) ([]byte, error) {
+	data, err := p.readChecked(f, path, reading{use: asScript, strict: true, ahead: r.ahead, max: r.max})
 	if err != nil {
 		blocked := &BlockedError{Feature: FeatureStdin, Source: p.settings.DisableInteractiveMode.source("DisableInteractiveMode"), Err: err}
-		p.logBlock(blocked)
+		if !r.ahead {
+			p.logBlock(blocked)
+		}
 		return nil, blocked
 	}
 	return data, nil
 }
 
-// readChecked runs the checks on an open file and returns its bytes. strict
-// consults every enforcer that can judge code and ignores audit mode (stdin
-// under DisableInteractiveMode); otherwise only enforcers that enforce code
-// integrity count, and audit-mode denials are logged and let through.
-func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byte, error) {
+// readChecked runs the checks on an open file and returns its bytes. A
+// strict read consults every enforcer that can judge code and ignores audit
+// mode (stdin under DisableInteractiveMode); otherwise only enforcers that
+// enforce code integrity count, and audit-mode denials are logged and let
+// through, unless the read is ahead of use (ReadCodeAhead), which logs
+// nothing and lets nothing through that any enforcer would deny.
+func (p *Policy) readChecked(f *os.File, path string, r reading) ([]byte, error) {
 	var denials []*enforcer.Denial
 	var audited []*enforcer.Denial
 	// note files a denial as enforced or audited by its enforcer's settings.
@@ -154,13 +211,13 @@ func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byt
 		if d == nil {
 			return
 		}
-		if s.Audit && !strict {
+		if r.audited(s) {
 			audited = append(audited, d)
 		} else {
 			denials = append(denials, d)
 		}
 	}
-	active := p.active(strict)
+	active := p.active(r.strict)
 
 	// refuse refuses the file for d, even in audit mode: d says there are
 	// no bytes that could be let through (the file cannot or must not be
@@ -168,7 +225,7 @@ func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byt
 	refuse := func(d *enforcer.Denial) error {
 		p.logAudits(path, nil, audited)
 		denials = append(denials, d)
-		return p.deny(path, nil, denials, strict)
+		return p.deny(path, nil, denials, r)
 	}
 	unreadable := func(err error) error {
 		return refuse(&enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonUnreadable, Err: err})
@@ -176,9 +233,9 @@ func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byt
 
 	before, err := f.Stat()
 	// Interactive input named as a file is judged as stdin is.
-	interactive := !strict && p.settings.DisableInteractiveMode.Enabled
+	interactive := !r.strict && p.settings.DisableInteractiveMode.Enabled
 	if interactive && (err != nil || !before.Mode().IsRegular()) {
-		return p.readInteractive(f, path)
+		return p.readInteractive(f, path, r)
 	}
 	if err != nil {
 		return nil, unreadable(err)
@@ -186,10 +243,10 @@ func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byt
 	if !before.Mode().IsRegular() {
 		// Never read: a FIFO may never end or block until a writer
 		// comes, a device such as /dev/zero never ends.
-		return nil, refuse(&enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonNotRegular, Detail: before.Mode().Type().String()})
+		return nil, refuse(notRegularDenial(before, nil))
 	}
-	if before.Size() > p.maxCodeSize {
-		return nil, refuse(tooLarge(before.Size(), p.maxCodeSize))
+	if before.Size() > r.max {
+		return nil, refuse(tooLarge(before.Size(), r.max))
 	}
 
 	for _, c := range active {
@@ -202,7 +259,7 @@ func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byt
 	}
 	if len(denials) > 0 {
 		p.logAudits(path, nil, audited)
-		return nil, p.deny(path, nil, denials, strict)
+		return nil, p.deny(path, nil, denials, r)
 	}
 
 	// Read from the start whatever a checker did with the offset.
@@ -210,14 +267,14 @@ func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byt
 		return nil, unreadable(err)
 	}
 	var streamed *[32]byte // the SHA-256 a first pass over a large file found
-	if u == asScript && before.Size() > streamThreshold {
+	if r.use == asScript && before.Size() > streamThreshold {
 		var refused []*enforcer.Denial
-		if streamed, refused, err = p.checkDigest(f, before.Size(), strict); err != nil {
+		if streamed, refused, err = p.checkDigest(f, before.Size(), r); err != nil {
 			return nil, unreadable(err)
 		}
 		if len(refused) > 0 {
 			p.logAudits(path, streamed, audited)
-			return nil, p.deny(path, streamed, append(denials, refused...), strict)
+			return nil, p.deny(path, streamed, append(denials, refused...), r)
 		}
 	}
 	data, err := readAll(f, before.Size())
@@ -235,7 +292,7 @@ func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byt
 			Detail: fmt.Sprintf("the file changed while it was checked and read (%d bytes by fstat, %d read)", before.Size(), len(data))})
 	}
 
-	content := enforcer.Content{Path: path, Data: data, SHA256: sum, File: before, Image: u == asImage}
+	content := enforcer.Content{Path: path, Data: data, SHA256: sum, File: before, Image: r.use == asImage}
 	for _, c := range active {
 		if c.content == nil {
 			continue
@@ -244,7 +301,7 @@ func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byt
 			note(asDenial(c.Name(), err), c.settings)
 		}
 	}
-	if u == asScript && authenticode.IsImage(data) {
+	if r.use == asScript && authenticode.IsImage(data) {
 		// No script, JSON or WebAssembly module is a PE image, and the
 		// runtime's refusal of image names (.dll, .exe) misses a link
 		// or copy named .js. Refused in audit mode too: audit finds
@@ -255,7 +312,7 @@ func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byt
 
 	p.logAudits(path, &sum, audited)
 	if len(denials) > 0 {
-		return nil, p.deny(path, &sum, denials, strict)
+		return nil, p.deny(path, &sum, denials, r)
 	}
 	return data, nil
 }
@@ -265,9 +322,9 @@ func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byt
 // (enforcer.DigestChecker) and whose denials are enforced; audit-mode ones
 // judge the bytes once, read. It returns a nil sum, having read nothing,
 // when no enforcer can refuse by digest.
-func (p *Policy) checkDigest(f *os.File, size int64, strict bool) (sum *[32]byte, denials []*enforcer.Denial, err error) {
-	for _, c := range p.active(strict) {
-		if c.digest == nil || (c.settings.Audit && !strict) {
+func (p *Policy) checkDigest(f *os.File, size int64, r reading) (sum *[32]byte, denials []*enforcer.Denial, err error) {
+	for _, c := range p.active(r.strict) {
+		if c.digest == nil || r.audited(c.settings) {
 			continue
 		}
 		if sum == nil {
@@ -305,9 +362,9 @@ func (p *Policy) anyEnforced() bool {
 }
 
 // deny logs the denials and returns the *ViolationError for them. Denials
-// for stdin are logged by the caller as a block.
-func (p *Policy) deny(path string, sum *[32]byte, denials []*enforcer.Denial, strict bool) error {
-	if !strict {
+// for stdin are logged by the caller as a block; reads ahead log nothing.
+func (p *Policy) deny(path string, sum *[32]byte, denials []*enforcer.Denial, r reading) error {
+	if r.logged() {
 		for _, d := range denials {
 			p.logDenial(EventDenied, path, sum, d)
 		}

@@ -12,9 +12,9 @@ import (
 //go:embed bootstrap.js
 var bootstrapSource string
 
-// bootstrapPrefix begins every generated bootstrap. Its length is a
-// multiple of three, so its base64 form begins every bootstrap URL and
-// marks one (bootstrapMarker).
+// bootstrapPrefix begins every bootstrap stub. Its length is a multiple of
+// three, so its base64 form begins every stub's URL and marks one
+// (bootstrapMarker).
 const bootstrapPrefix = "/* intact node's bootstrap */\n"
 
 func init() {
@@ -55,18 +55,9 @@ type bootstrapConfig struct {
 	DynamicDisabled     bool              `json:"dynamicDisabled"`
 }
 
-// bootstrapURL returns the bootstrap with cfg built in, as the data: URL
-// given to node's --import.
-func bootstrapURL(cfg bootstrapConfig) (string, error) {
-	src, err := bootstrapFor(cfg)
-	if err != nil {
-		return "", err
-	}
-	return "data:text/javascript;base64," + base64.StdEncoding.EncodeToString([]byte(src)), nil
-}
-
-// bootstrapFor returns the bootstrap's source with cfg built in.
-func bootstrapFor(cfg bootstrapConfig) (string, error) {
+// bootstrapCode returns the bootstrap with cfg built in: the body of the
+// function the stub runs (bootstrapStub).
+func bootstrapCode(cfg bootstrapConfig) ([]byte, error) {
 	if cfg.ExecArgv == nil {
 		cfg.ExecArgv = []string{}
 	}
@@ -81,7 +72,21 @@ func bootstrapFor(cfg bootstrapConfig) (string, error) {
 	}
 	js, err := json.Marshal(cfg)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return bootstrapPrefix + "const config = " + string(js) + ";\n" + bootstrapSource, nil
+	return []byte("'use strict';\nconst config = " + string(js) + ";\n" + bootstrapSource), nil
+}
+
+// bootstrapStub returns the data: URL given to node's first --import: a
+// few lines that read the bootstrap from path, which nobody but the broker
+// can change (on Linux a sealed memfd, as /proc/<broker pid>/fd/<n>; on
+// Windows a file the broker holds open against writers), and run it.
+// Node would take a data: URL holding the whole bootstrap too, but such a
+// long URL costs node several milliseconds and megabytes in every thread.
+func bootstrapStub(path string) string {
+	p, _ := json.Marshal(path) // a string: cannot fail
+	src := bootstrapPrefix +
+		"process.getBuiltinModule('node:vm').compileFunction(process.getBuiltinModule('node:fs').readFileSync(" + string(p) +
+		", 'utf8'), ['stubURL'], { filename: 'intact:node-bootstrap' })(import.meta.url);\n"
+	return "data:text/javascript;base64," + base64.StdEncoding.EncodeToString([]byte(src))
 }

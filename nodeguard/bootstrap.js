@@ -1,25 +1,31 @@
 // The bootstrap of `intact node`. The broker prepends `const config = {...};`
-// and hands node the result as `--import data:text/javascript;base64,...`,
-// so there is no file to tamper with. It runs in every thread (workers
-// inherit it) before any application code, and makes node compile only the
-// bytes the broker read with Policy.ReadCode.
+// and keeps the result in a sealed memfd, so there is no file to tamper
+// with. Node's first --import is a short data: URL (bootstrapStub) that
+// reads it as /proc/<broker pid>/fd/<n> and runs it as a function body
+// named intact:node-bootstrap, given that URL as stubURL. It runs in every
+// thread (workers inherit the --import) before any application code, and
+// makes node compile only the bytes the broker read with Policy.ReadCode.
+//
+// Built-in modules come from process.getBuiltinModule, not import: each
+// ES module facade of a built-in costs start-up time and memory.
 //
 // Everything on the path from the channel to a hook's return value uses
 // built-ins captured here, first, so that application code that patches
 // Buffer, String, Array, Map or JSON methods later cannot swap a module's
 // source (the CVE-2023-38552 class).
 
-import fs from 'node:fs';
-import module from 'node:module';
-import nodePath from 'node:path';
-import url from 'node:url';
-import v8 from 'node:v8';
-import vm from 'node:vm';
-import workerThreads from 'node:worker_threads';
+const fs = process.getBuiltinModule('node:fs');
+const module = process.getBuiltinModule('node:module');
+const nodePath = process.getBuiltinModule('node:path');
+const url = process.getBuiltinModule('node:url');
+const v8 = process.getBuiltinModule('node:v8');
+const vm = process.getBuiltinModule('node:vm');
+const workerThreads = process.getBuiltinModule('node:worker_threads');
 
 const uncurry = Function.prototype.bind.bind(Function.prototype.call);
 const ObjectDefineProperty = Object.defineProperty;
 const ObjectFreeze = Object.freeze;
+const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 const ObjectGetPrototypeOf = Object.getPrototypeOf;
 const ObjectHasOwn = Object.hasOwn;
 const ReflectApply = Reflect.apply;
@@ -51,6 +57,9 @@ const WeakSetCtor = WeakSet;
 const WeakSetAdd = uncurry(WeakSet.prototype.add);
 const WeakSetHas = uncurry(WeakSet.prototype.has);
 const BufferAllocUnsafe = Buffer.allocUnsafe;
+const BufferAllocUnsafeSlow = Buffer.allocUnsafeSlow;
+const BufferCopy = uncurry(Buffer.prototype.copy);
+const DateNow = Date.now;
 const BufferByteLength = Buffer.byteLength;
 const BufferUtf8Slice = uncurry(Buffer.prototype.utf8Slice);
 const BufferUtf8Write = uncurry(Buffer.prototype.utf8Write);
@@ -75,7 +84,8 @@ const SharedArrayBufferCtor = SharedArrayBuffer;
 const WebAssemblyObject = globalThis.WebAssembly;
 const processDlopen = process.dlopen;
 const getBuiltinModule = process.getBuiltinModule;
-const bootstrapURL = import.meta.url;
+// The name V8 gives the bootstrap's own frames.
+const bootstrapName = 'intact:node-bootstrap';
 const isMainThread = workerThreads.isMainThread;
 const threadId = workerThreads.threadId;
 
@@ -89,7 +99,7 @@ function codeError(code, message, props) {
   const lines = StringSplit('' + err.stack, '\n');
   let stack = lines[0];
   for (let i = 1; i < lines.length; i++) {
-    if (!StringIncludes(lines[i], '(intact:node-bootstrap:')) stack += '\n' + lines[i];
+    if (!StringIncludes(lines[i], '(intact:node-bootstrap:') && !StringIncludes(lines[i], stubURL)) stack += '\n' + lines[i];
   }
   ObjectDefineProperty(err, 'stack', { value: stack, configurable: true, writable: true });
   delete err.name;
@@ -250,10 +260,109 @@ function refusal(reply) {
   return err;
 }
 
-function readCode(path) {
+// --- files read ahead --------------------------------------------------------
+//
+// The broker answers a file with its checked bytes and, in the same reply,
+// the checked bytes of other code files of its package, which node is
+// likely to ask for next:
+//
+//   u32 n | n bytes | (u32 path length | path | u32 length | bytes)*
+//
+// They are kept here, by the path the broker read them through, and each
+// is used at most once (it is dropped when used), within aheadTTL of its
+// check, while this thread holds no more than aheadMaxBytes of them (the
+// oldest go first). A file not kept is asked for.
+
+const aheadMaxBytes = 4 * 1024 * 1024;
+// A file read ahead and used much later would be an old version of it.
+const aheadTTL = 10000;
+const ahead = new MapCtor(); // path → entry, in the list below
+// Entries in the order they came, oldest first; used ones stay, without
+// their code, until they reach the front.
+let aheadOldest = null;
+let aheadNewest = null;
+let aheadBytes = 0;
+
+// readCode returns the checked code of path: a string, or for
+// WebAssembly (wasm) a Buffer.
+function readCode(path, wasm) {
   const reply = call(OP.readCode, path);
   if (reply.status !== STATUS_OK) throw refusal(reply);
-  return reply.body;
+  const body = reply.body;
+  const end = TypedArrayLength(body);
+  const n = u32(body, 0);
+  const code = codeAt(body, 4, 4 + n, wasm);
+  const now = DateNow();
+  for (let off = 4 + n; off < end;) {
+    const pathEnd = off + 4 + u32(body, off);
+    const file = BufferUtf8Slice(body, off + 4, pathEnd);
+    const dataEnd = pathEnd + 4 + u32(body, pathEnd);
+    keepAhead(file, codeAt(body, pathEnd + 4, dataEnd, StringEndsWith(file, '.wasm')), now);
+    off = dataEnd;
+  }
+  return code;
+}
+
+function u32(buf, off) {
+  return buf[off] + buf[off + 1] * 0x100 + buf[off + 2] * 0x10000 + buf[off + 3] * 0x1000000;
+}
+
+// codeAt returns the bytes of body from start to end: a string, or for
+// WebAssembly a Buffer of their own (a view would keep the whole reply).
+function codeAt(body, start, end, wasm) {
+  if (!wasm) return BufferUtf8Slice(body, start, end);
+  const bytes = BufferAllocUnsafeSlow(end - start);
+  BufferCopy(body, bytes, 0, start, end);
+  return bytes;
+}
+
+function keepAhead(path, code, now) {
+  const size = typeof code === 'string' ? code.length : TypedArrayLength(code);
+  if (size > aheadMaxBytes) return;
+  const old = MapGet(ahead, path);
+  if (old !== undefined) dropAhead(path, old);
+  // A literal: its properties are its own, whatever Object.prototype holds.
+  const entry = { path, code, size, at: now, next: null };
+  if (aheadNewest === null) aheadOldest = entry;
+  else aheadNewest.next = entry;
+  aheadNewest = entry;
+  MapSet(ahead, path, entry);
+  aheadBytes += size;
+  while (aheadBytes > aheadMaxBytes) dropOldest();
+}
+
+function dropAhead(path, entry) {
+  MapDelete(ahead, path);
+  if (entry.code !== null) aheadBytes -= entry.size;
+  entry.code = null;
+}
+
+function dropOldest() {
+  const entry = aheadOldest;
+  aheadOldest = entry.next;
+  if (aheadOldest === null) aheadNewest = null;
+  if (entry.code !== null) dropAhead(entry.path, entry);
+}
+
+// takeAhead returns the code of path read ahead, and forgets it; or
+// undefined. Entries older than aheadTTL are dropped first.
+function takeAhead(path) {
+  if (aheadOldest === null) return undefined;
+  const now = DateNow();
+  while (aheadOldest !== null && (aheadOldest.code === null || now - aheadOldest.at > aheadTTL)) dropOldest();
+  const entry = MapGet(ahead, path);
+  if (entry === undefined) return undefined;
+  const code = entry.code;
+  dropAhead(path, entry);
+  return code === null ? undefined : code;
+}
+
+// checkedCode returns the checked code of path, read ahead or asked for
+// now: a string, or for WebAssembly (wasm) a Buffer.
+function checkedCode(path, wasm) {
+  const code = takeAhead(path);
+  if (code !== undefined && (typeof code !== 'string') === wasm) return code;
+  return readCode(path, wasm);
 }
 
 function blocked(op, what) {
@@ -281,13 +390,13 @@ function load(href, context, nextLoad) {
       // process.dlopen, below, checks and loads a sealed copy.
       return nextLoad(href, context);
     }
-    const bytes = readCode(path);
     const format = context.format;
     if (format === 'wasm') {
+      const bytes = checkedCode(path, true);
       WeakSetAdd(servedWasm, bytes);
       return { format, source: bytes, shortCircuit: true };
     }
-    const source = BufferUtf8Slice(bytes, 0, TypedArrayLength(bytes));
+    const source = checkedCode(path, false);
     const conditions = context.conditions;
     const esmChain = !(ArrayIsArray(conditions) && ArrayIncludes(conditions, 'require'));
     // Module.prototype._compile will be given this source for CommonJS,
@@ -301,7 +410,11 @@ function load(href, context, nextLoad) {
       // make node read the file itself, skipping the hooks.
       // Spread defines own properties; Object.assign would call setters
       // the application may have put on Object.prototype.
-      const result = nextLoad(href, { ...context, source });
+      // Node's detection gives an empty source no format, which the
+      // hooks then refuse: as either kind it runs nothing.
+      const given = source === '' && (format === null || format === undefined) ?
+        { ...context, format: 'commonjs', source } : { ...context, source };
+      const result = nextLoad(href, given);
       return { ...result, source, shortCircuit: true };
     }
     return { format, source, shortCircuit: true };
@@ -344,8 +457,12 @@ if (typeof getBuiltinModule === 'function') {
 
 // --- doors closed under any policy ------------------------------------------
 
+// define fixes obj[name] to value. An export keeps its enumerability: node
+// builds a built-in module's ES module facade, when first imported, from
+// the enumerable keys of its exports.
 function define(obj, name, value) {
-  ObjectDefineProperty(obj, name, { value, writable: false, enumerable: false, configurable: false });
+  const old = ObjectGetOwnPropertyDescriptor(obj, name);
+  ObjectDefineProperty(obj, name, { value, writable: false, enumerable: old !== undefined && old.enumerable, configurable: false });
 }
 
 function closed(name) {
@@ -452,7 +569,9 @@ function guardOpenSSLEngines() {
     throw codeError('ERR_ACCESS_DENIED', what + ' is closed by intact node: an OpenSSL engine is native code loaded from a path intact cannot check');
   };
   if (typeof crypto.setEngine === 'function') define(crypto, 'setEngine', refuse('crypto.setEngine'));
-  const context = getBuiltinModule('node:tls').createSecureContext().context;
+  // Only the native context's prototype is wanted: with no CA list, node
+  // skips loading its root certificates (about 10 ms).
+  const context = getBuiltinModule('node:tls').createSecureContext({ ca: [] }).context;
   const proto = ObjectGetPrototypeOf(context);
   if (typeof proto.setEngineKey === 'function') define(proto, 'setEngineKey', refuse('The privateKeyEngine option'));
   if (typeof proto.setClientCertEngine === 'function') define(proto, 'setClientCertEngine', refuse('The clientCertEngine option'));
@@ -646,7 +765,7 @@ function workerOptionName(arg) {
 // workers (config.workerOptions, from the same table as the command line's).
 // The user's --require modules are dropped: the bootstrap requires them.
 function workerExecArgv(given) {
-  const out = ['--import', bootstrapURL];
+  const out = ['--import', stubURL];
   const argv = ArrayIsArray(given) ? given : [];
   for (let i = 0; i < argv.length; i++) {
     const a = '' + argv[i];
@@ -730,7 +849,7 @@ function callerFileName() {
   // The first frame that is not the bootstrap's own is the caller.
   for (let i = 0; i < sites.length; i++) {
     const name = CallSiteGetFileName(sites[i]);
-    if (name !== bootstrapURL) return typeof name === 'string' ? name : '';
+    if (name !== bootstrapName) return typeof name === 'string' ? name : '';
   }
   return '';
 }
@@ -784,5 +903,3 @@ if (config.requires.length > 0) {
   const req = module.createRequire(process.cwd() + '/');
   for (let i = 0; i < config.requires.length; i++) req(config.requires[i]);
 }
-
-//# sourceURL=intact:node-bootstrap

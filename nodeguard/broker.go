@@ -1,6 +1,7 @@
 package nodeguard
 
 import (
+	"bufio"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -21,7 +22,7 @@ import (
 //
 // The ops, each with a UTF-8 payload:
 const (
-	opReadCode    = 'R' // a file's path → statusOK and ReadCode's exact bytes
+	opReadCode    = 'R' // a file's path → statusOK, ReadCode's exact bytes and files read ahead (readReply)
 	opAddon       = 'D' // a native library's path → statusOK and the path node loads the checked library by
 	opCloseAddon  = 'K' // a path opAddon returned → statusOK once the library is released
 	opChannel     = 'C' // a thread id → no reply; the broker makes that thread a channel of its own
@@ -56,6 +57,7 @@ type refusalBody struct {
 type broker struct {
 	policy *intact.Policy
 	os     brokerOS
+	ahead  bool // whether to read files ahead (readsAhead)
 
 	mu sync.Mutex
 	// addons are the native libraries handed out and not yet released, by
@@ -83,7 +85,7 @@ type brokerOS interface {
 }
 
 func newBroker(p *intact.Policy, sys brokerOS) *broker {
-	return &broker{policy: p, os: sys}
+	return &broker{policy: p, os: sys, ahead: readsAhead(p)}
 }
 
 // serve answers one thread's requests until the thread or node closes its
@@ -92,12 +94,18 @@ func newBroker(p *intact.Policy, sys brokerOS) *broker {
 // rather than through Go's netpoller.
 //
 // connected, when not nil, runs once the first request has arrived: the
-// thread then holds both its ends.
-func (b *broker) serve(req io.ReadCloser, resp io.WriteCloser, connected func()) {
+// thread then holds both its ends. script, when not "", is the main
+// script node is about to run, whose package is read ahead at once.
+func (b *broker) serve(req io.ReadCloser, resp io.WriteCloser, connected func(), script string) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	defer req.Close()
 	defer resp.Close()
+	rd := newReader(b.policy, b.ahead)
+	defer rd.close()
+	rd.begin(script)
+	// Replies in parts go out in as few writes as they fit in.
+	w := bufio.NewWriterSize(resp, 64<<10)
 	for {
 		op, payload, err := readRequest(req)
 		if connected != nil {
@@ -111,10 +119,11 @@ func (b *broker) serve(req io.ReadCloser, resp io.WriteCloser, connected func())
 			b.openThreadChannel(string(payload))
 			continue
 		}
-		status, body := b.handle(op, string(payload))
-		if writeReply(resp, status, body) != nil {
+		status, body := b.handle(rd, op, string(payload))
+		if writeReply(w, status, body...) != nil {
 			return
 		}
+		rd.next() // while node runs what it got
 	}
 }
 
@@ -135,40 +144,42 @@ func readRequest(r io.Reader) (byte, []byte, error) {
 	return frame[0], frame[1:], nil
 }
 
-func writeReply(w io.Writer, status byte, body []byte) error {
-	if uint64(len(body)) > 1<<32-1 {
-		status, body = statusError, mustJSON(refusalBody{Message: "reply too large for the channel", Code: "ERR_OUT_OF_RANGE"})
+// writeReply writes a reply whose body is the parts given, one after the
+// other, and flushes w.
+func writeReply(w *bufio.Writer, status byte, body ...[]byte) error {
+	n := 0
+	for _, part := range body {
+		n += len(part)
 	}
-	head := make([]byte, 5, 5+len(body))
+	if uint64(n) > 1<<32-1 {
+		status, body = statusError, [][]byte{mustJSON(refusalBody{Message: "reply too large for the channel", Code: "ERR_OUT_OF_RANGE"})}
+		n = len(body[0])
+	}
+	var head [5]byte
 	head[0] = status
-	binary.LittleEndian.PutUint32(head[1:], uint32(len(body)))
-	// One write for small replies; large ones are written in turn.
-	if len(body) <= 64<<10 {
-		_, err := w.Write(append(head, body...))
-		return err
+	binary.LittleEndian.PutUint32(head[1:], uint32(n))
+	w.Write(head[:])
+	for _, part := range body {
+		w.Write(part)
 	}
-	if _, err := w.Write(head); err != nil {
-		return err
-	}
-	_, err := w.Write(body)
-	return err
+	return w.Flush()
 }
 
-// handle answers one request.
-func (b *broker) handle(op byte, payload string) (byte, []byte) {
+// handle answers one request with a status and the parts of a body.
+func (b *broker) handle(rd *reader, op byte, payload string) (byte, [][]byte) {
 	switch op {
 	case opReadCode:
-		data, err := b.policy.ReadCode(payload)
+		data, ahead, err := rd.read(payload)
 		if err != nil {
-			return refusal(payload, err)
+			return one(refusal(payload, err))
 		}
-		return statusOK, data
+		return statusOK, readReply(data, ahead)
 	case opAddon:
 		sealed, err := b.sealAddon(payload)
 		if err != nil {
-			return refusal(payload, err)
+			return one(refusal(payload, err))
 		}
-		return statusOK, []byte(sealed)
+		return one(statusOK, []byte(sealed))
 	case opCloseAddon:
 		b.releaseAddon(payload)
 		return statusOK, nil
@@ -178,17 +189,20 @@ func (b *broker) handle(op byte, payload string) (byte, []byte) {
 			feature = intact.FeatureEval
 		}
 		if err := b.policy.CheckInteractive(feature); err != nil {
-			return refusal("", err)
+			return one(refusal("", err))
 		}
 		return statusOK, nil
 	case opDynamic:
 		if err := b.policy.CheckDynamicCode(); err != nil {
-			return refusal("", fmt.Errorf("%s: %w", payload, err))
+			return one(refusal("", fmt.Errorf("%s: %w", payload, err)))
 		}
 		return statusOK, nil
 	}
-	return statusError, mustJSON(refusalBody{Message: fmt.Sprintf("intact node: unknown request %q", op), Code: "ERR_INVALID_STATE"})
+	return one(statusError, mustJSON(refusalBody{Message: fmt.Sprintf("intact node: unknown request %q", op), Code: "ERR_INVALID_STATE"}))
 }
+
+// one is a reply whose body is in one part.
+func one(status byte, body []byte) (byte, [][]byte) { return status, [][]byte{body} }
 
 // refusal turns an error into a reply node turns back into an error with
 // Node's code and message.

@@ -81,7 +81,7 @@ func (l *linuxBroker) openThreadChannel(b *broker, id string) {
 		l.mu.Unlock()
 		c.close()
 	}
-	go b.serve(brokerReq, brokerResp, connected)
+	go b.serve(brokerReq, brokerResp, connected, "")
 }
 
 // threadChannelName names the memfd that tells thread id its channel.

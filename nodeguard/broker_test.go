@@ -93,7 +93,7 @@ func newSession(t *testing.T, s enforcer.Settings) *session {
 	se := &session{t: t, b: newBroker(p, fos), os: fos, req: reqW, resp: respR, served: make(chan struct{})}
 	go func() {
 		defer close(se.served)
-		se.b.serve(reqR, respW, nil)
+		se.b.serve(reqR, respW, nil, "")
 	}()
 	t.Cleanup(func() {
 		reqW.Close()

@@ -151,7 +151,22 @@ for (const [name, f] of Object.entries(cases)) {
 try { require('inspector'); console.log('inspector ran', 1); } catch (e) { console.log('inspector', e.code); }
 import('data:text/javascript,export default 1').then((m) => console.log('data: import ran', m.default), (e) => console.log('data: import', e.code || e.message))
   .then(() => fetch(process.env.URL)).then((r) => console.log('fetch', r.status), (e) => console.log('fetch', e.message));
-`, "other.js": "module.exports = 1;\n"})
+`, "other.js": "module.exports = 1;\n",
+		// The same doors reached as named imports of ES module facades,
+		// which node builds from the built-ins' exports on first import.
+		"esm.mjs": `import { Script, compileFunction } from 'node:vm';
+import { Worker } from 'node:worker_threads';
+import { setFlagsFromString } from 'node:v8';
+const cases = {
+  'esm vm.Script': () => new Script('1').runInThisContext(),
+  'esm vm.compileFunction': () => compileFunction('return 1')(),
+  'esm Worker eval': () => { new Worker('1', { eval: true }).terminate(); return 1; },
+};
+for (const [name, f] of Object.entries(cases)) {
+  try { console.log(name, 'ran', f()); } catch (e) { console.log(name, e.code || e.message); }
+}
+try { setFlagsFromString('--allow-natives-syntax'); console.log('esm v8.setFlagsFromString ran'); } catch (e) { console.log('esm v8.setFlagsFromString', e.code); }
+`})
 	s := sign(t, dir)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
 	defer srv.Close()
@@ -173,6 +188,11 @@ import('data:text/javascript,export default 1').then((m) => console.log('data: i
 		}
 		if !strings.Contains(res.Stdout, "fetch 200\n") {
 			t.Errorf("fetch under DisableDynamicCode: want status 200\nstdout:\n%s\nstderr:\n%s", res.Stdout, res.Stderr)
+		}
+		const esmWant = "esm vm.Script ERR_CODE_INTEGRITY_BLOCKED\nesm vm.compileFunction ERR_CODE_INTEGRITY_BLOCKED\n" +
+			"esm Worker eval ERR_CODE_INTEGRITY_BLOCKED\nesm v8.setFlagsFromString ERR_ACCESS_DENIED\n"
+		if res := s.run(t, n, "dynamic", runOpts{}, "esm.mjs"); res.Stdout != esmWant {
+			t.Errorf("named imports under DisableDynamicCode: want\n%s\ngot:\n%s\nstderr:\n%s", esmWant, res.Stdout, res.Stderr)
 		}
 		log, _ := os.ReadFile(events)
 		if got, want := strings.Count(string(log), `"feature":"dynamic code"`), len(names)-2; got < want {

@@ -259,6 +259,53 @@ for (let i = 0; i < 3; i++) {
 	})
 }
 
+// TestBootstrapSealed: the bootstrap that every thread runs first is read
+// from a sealed memfd of the broker, named in node's command line. The
+// application, running as the same user, can neither write, truncate nor
+// grow it, and a worker started afterwards still runs the bootstrap (its
+// refusal of a changed file shows it) rather than code the application
+// wrote.
+func TestBootstrapSealed(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"main.js": `const fs = require('fs');
+const path = require('path');
+const { Worker } = require('worker_threads');
+const argv = fs.readFileSync('/proc/self/cmdline', 'latin1').split('\0');
+const stub = Buffer.from(argv[argv.indexOf('--import') + 1].split(',')[1], 'base64').toString();
+const code = stub.match(/readFileSync\(("[^"]+")/)[1];
+const file = JSON.parse(code);
+const before = fs.readFileSync(file, 'utf8');
+const evil = 'require("fs").writeFileSync(process.env.CANARY_DIR + "/bootstrap", "ran");';
+for (const [name, f] of Object.entries({
+  write: () => fs.writeFileSync(file, evil),
+  append: () => fs.appendFileSync(file, evil),
+  truncate: () => fs.truncateSync(file, 0),
+})) {
+  try { f(); console.log(name, 'done'); } catch (e) { console.log(name, e.code); }
+}
+console.log('unchanged', fs.readFileSync(file, 'utf8') === before);
+const w = new Worker(path.join(__dirname, 'worker.js'));
+w.on('message', (m) => console.log(m));
+w.on('error', (e) => console.log('worker', e.code));
+`,
+		"worker.js": "require('./evil.js');\n",
+	})
+	s := sign(t, dir)
+	write(t, dir, map[string]string{"evil.js": canaryJS("evil")})
+	canaryDir := t.TempDir()
+	forEachNode(t, func(t *testing.T, n testNode) {
+		res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, "main.js")
+		want := "write EPERM\nappend EPERM\ntruncate EPERM\nunchanged true\nworker ERR_CODE_INTEGRITY_VIOLATION\n"
+		if res.Stdout != want {
+			t.Errorf("exit %+v\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", res.Exit, res.Stdout, want, res.Stderr)
+		}
+		if c := canaries(t, canaryDir); len(c) > 0 {
+			t.Errorf("code the application wrote ran: %v", c)
+		}
+	})
+}
+
 // TestNodeBinaryChecked: under an enforcing policy, a node binary that
 // others than root could write must be in a catalog. An unlisted one (a
 // fake that leaves a canary whenever it runs) is refused before anything

@@ -1,12 +1,16 @@
 // Package nodeguard runs stock Node.js (22 from 22.22.3, 24 from 24.11.1, 26) under an intact
 // policy: `intact node`.
 //
-// Run starts the real node binary with a bootstrap (bootstrap.js, handed to
-// node as an --import data: URL, so there is no file to tamper with) and
-// stays its parent as a broker. The bootstrap registers a
+// Run starts the real node binary with a bootstrap (bootstrap.js, kept in a
+// sealed memfd that a short --import data: URL runs, so there is no file to
+// tamper with) and stays its parent as a broker. The bootstrap registers a
 // module.registerHooks load hook that asks the broker, over inherited
 // pipes, for every file node is about to compile; the broker answers with
-// Policy.ReadCode's exact bytes, and node compiles those. Interactive and
+// Policy.ReadCode's exact bytes, and node compiles those. To spare node a
+// round trip per module, the broker also reads whole packages ahead with
+// Policy.ReadCodeAhead, which logs nothing and passes only files every
+// enforcer allows outright, and hands them over in its replies
+// (prefetch.go). Interactive and
 // dynamic code go through Policy.CheckInteractive and
 // Policy.CheckDynamicCode. Node options and NODE_OPTIONS pass an
 // allow-list (ParseArgs, FilterEnv); variables that make node load native

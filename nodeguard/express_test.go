@@ -3,37 +3,21 @@
 package nodeguard_test
 
 import (
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
-)
 
-// expressPackage is the real app the tests run: Express 5 and its 60-odd
-// dependencies.
-const expressPackage = "express@5.3.0"
+	"github.com/intactdev/intact/internal/npmcompat"
+)
 
 // expressServers serve one request on loopback and print its status, as
 // CommonJS and as an ES module (which also loads a local .mjs and .cjs).
 var expressServers = map[string]string{
-	"server.cjs": `const express = require('express');
-const http = require('http');
-const app = express();
-app.get('/', (req, res) => res.send('hello'));
-const server = app.listen(0, '127.0.0.1', () => {
-  http.get({ host: '127.0.0.1', port: server.address().port, path: '/' }, (res) => {
-    console.log('GET / ->', res.statusCode);
-    res.resume();
-    server.close();
-  });
-});
-`,
+	"server.cjs": npmcompat.ExpressServer,
 	"server.mjs": `import express from 'express';
 import { get } from 'node:http';
 import { greeting } from './lib.mjs';
@@ -53,37 +37,18 @@ const server = app.listen(0, '127.0.0.1', () => {
 }
 
 // expressApp returns a private copy of an app folder holding Express 5 in
-// node_modules and the servers above. npm installs Express once into a
-// cache under the system temporary folder (as internal/npmcompat does).
+// node_modules (npmcompat.Express) and the servers above.
 func expressApp(t *testing.T) string {
 	t.Helper()
-	sum := sha256.Sum256([]byte(expressPackage))
-	cache := filepath.Join(os.TempDir(), "intact-nodeguard-"+hex.EncodeToString(sum[:6]))
-	if !fileExists(filepath.Join(cache, ".complete")) {
-		npm, err := exec.LookPath("npm")
-		if err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatal("npm is needed to install Express")
-			}
-			t.Skip("npm is not installed: cannot install Express")
+	cache, err := npmcompat.Express()
+	if errors.Is(err, npmcompat.ErrNoNPM) {
+		if os.Getenv("CI") != "" {
+			t.Fatal("npm is needed to install Express")
 		}
-		tmp, err := os.MkdirTemp(os.TempDir(), filepath.Base(cache)+".tmp-")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer os.RemoveAll(tmp)
-		write(t, tmp, map[string]string{"package.json": `{"name": "intact-nodeguard-express", "private": true}` + "\n"})
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, npm, "install", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock", "--loglevel=error", expressPackage)
-		cmd.Dir = tmp
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("npm install %s: %v\n%s", expressPackage, err, out)
-		}
-		write(t, tmp, map[string]string{".complete": ""})
-		if err := os.Rename(tmp, cache); err != nil && !fileExists(filepath.Join(cache, ".complete")) {
-			t.Fatal(err)
-		}
+		t.Skip("npm is not installed: cannot install Express")
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "app")
 	if err := os.CopyFS(dir, os.DirFS(cache)); err != nil {

@@ -241,15 +241,20 @@ type runOpts struct {
 // with the test binary as the shim of node children.
 func (s *signed) run(t testing.TB, n testNode, policy string, o runOpts, args ...string) result {
 	t.Helper()
-	var p *intact.Policy
 	if policy == "" {
-		var err error
-		if p, err = intact.Load(intact.LoadOptions{SystemDir: s.system}); err != nil {
+		p, err := intact.Load(intact.LoadOptions{SystemDir: s.system})
+		if err != nil {
 			t.Fatal(err)
 		}
-	} else {
-		p = s.load(t, policy)
+		return s.runPolicy(t, n, p, nil, o, args...)
 	}
+	return s.runPolicy(t, n, s.load(t, policy), []string{s.policies[policy]}, o, args...)
+}
+
+// runPolicy runs node with args under policy p, which node children load
+// from the files policies (and the catalog, if any).
+func (s *signed) runPolicy(t testing.TB, n testNode, p *intact.Policy, policies []string, o runOpts, args ...string) result {
+	t.Helper()
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -272,9 +277,9 @@ func (s *signed) run(t testing.TB, n testNode, policy string, o runOpts, args ..
 	if o.wrap != "" {
 		node = o.wrap
 	}
-	var policies []string
-	if policy != "" {
-		policies = []string{s.policies[policy]}
+	var catalogs []string
+	if s.catalog != "" {
+		catalogs = []string{s.catalog}
 	}
 	dir := o.dir
 	if dir == "" {
@@ -285,7 +290,7 @@ func (s *signed) run(t testing.TB, n testNode, policy string, o runOpts, args ..
 	go func() {
 		defer close(done)
 		res.Exit, res.Err = nodeguard.Run(nodeguard.Config{
-			Policy: p, Node: node, Args: args, Policies: policies, Catalogs: []string{s.catalog},
+			Policy: p, Node: node, Args: args, Policies: policies, Catalogs: catalogs,
 			Shim: self, Dir: dir, Env: env, Stdin: stdin, Stdout: stdout, Stderr: stderr,
 		})
 	}()

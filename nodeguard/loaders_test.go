@@ -196,3 +196,27 @@ func TestAuditMode(t *testing.T) {
 		t.Errorf("no audit event for dep.js:\n%s", log)
 	}
 }
+
+// TestEmptyModules: empty files are modules too. An empty main script in
+// a package without "type" (which node's format detection leaves without
+// a format), and empty files required and imported, run under an
+// enforcing policy on every supported major.
+func TestEmptyModules(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"package.json": `{"name": "empty"}` + "\n",
+		"empty.js":     "",
+		"main.mjs":     "import './e1.js';\nimport { createRequire } from 'node:module';\ncreateRequire(import.meta.url)('./e2.js');\nconsole.log('ok');\n",
+		"e1.js":        "",
+		"e2.js":        "",
+	})
+	s := sign(t, dir)
+	forEachNode(t, func(t *testing.T, n testNode) {
+		for script, want := range map[string]string{"empty.js": "", "main.mjs": "ok\n"} {
+			res := s.run(t, n, "enforce", runOpts{}, script)
+			if res.Err != nil || res.Exit.Code != 0 || res.Stdout != want {
+				t.Errorf("%s: %v, exit %+v, stdout %q\n%s", script, res.Err, res.Exit, res.Stdout, res.Stderr)
+			}
+		}
+	})
+}

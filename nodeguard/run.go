@@ -211,3 +211,20 @@ func runProbe(cmd *exec.Cmd) (stdout, stderr []byte, err error) {
 	stderr, _ = os.ReadFile(files[1].Name())
 	return stdout, stderr, err
 }
+
+// mainScript returns the absolute path of the script node runs, or "".
+func mainScript(inv *Invocation, dir string) string {
+	if inv.Script == "" || inv.Script == "-" {
+		return ""
+	}
+	if filepath.IsAbs(inv.Script) {
+		return inv.Script
+	}
+	if dir == "" {
+		var err error
+		if dir, err = os.Getwd(); err != nil {
+			return ""
+		}
+	}
+	return filepath.Join(dir, inv.Script)
+}

@@ -68,11 +68,19 @@ func Run(cfg Config) (Exit, error) {
 	}
 	defer ch.closeNodeEnds()
 	nodeEnv, extra, fds := childFiles(nodeEnv, ch.nodeReq, ch.nodeResp)
-	boot, err := bootstrapURL(l.bootstrap(fds, execPath))
+	code, err := bootstrapCode(l.bootstrap(fds, execPath))
 	if err != nil {
 		ch.closeBrokerEnds()
 		return Exit{}, err
 	}
+	// Kept open while node runs: every new thread reads it.
+	bootFile, err := sealedFile("intact-node-bootstrap", code)
+	if err != nil {
+		ch.closeBrokerEnds()
+		return Exit{}, fmt.Errorf("keeping intact node's bootstrap: %w", err)
+	}
+	defer bootFile.Close()
+	boot := bootstrapStub(fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), bootFile.Fd()))
 
 	cmd := exec.Command(nodeBin.exec, nodeArgv(inv, boot, settings)...)
 	cmd.Args[0] = cfg.Node
@@ -121,7 +129,7 @@ func Run(cfg Config) (Exit, error) {
 		}()
 	}
 	b := newBroker(cfg.Policy, &linuxBroker{})
-	go b.serve(ch.brokerReq, ch.brokerResp, nil)
+	go b.serve(ch.brokerReq, ch.brokerResp, nil, mainScript(inv, cfg.Dir))
 	done := make(chan struct{})
 	go func() {
 		for {

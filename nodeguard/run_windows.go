@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -136,7 +135,7 @@ func Run(cfg Config) (Exit, error) {
 			stdinPipe.Close()
 		}()
 	}
-	go b.serve(ch.brokerReq, ch.brokerResp, nil)
+	go b.serve(ch.brokerReq, ch.brokerResp, nil, mainScript(l.inv, cfg.Dir))
 	code, err := proc.wait()
 	b.release()
 	if err != nil {
@@ -300,24 +299,23 @@ func (d *privateDir) placeShim(shim string) (string, error) {
 }
 
 // writeBootstrap writes the bootstrap, with cfg built in, into the folder
-// and returns its file: URL for node's --import. (A data: URL, as on Linux,
-// would not fit: Windows caps a command line at 32,767 characters, and the
-// bootstrap alone is longer in base64.) The file stays open for writing
-// with read sharing only until node has exited: node reads it, and nobody
-// else can change, delete or rename it.
+// and returns the stub that runs it (bootstrapStub), for node's --import.
+// The file stays open for writing with read sharing only until node has
+// exited: node reads it (every thread does), and nobody else can change,
+// delete or rename it.
 func (d *privateDir) writeBootstrap(cfg bootstrapConfig) (string, error) {
-	src, err := bootstrapFor(cfg)
+	code, err := bootstrapCode(cfg)
 	if err != nil {
 		return "", err
 	}
-	f, err := d.create("bootstrap.mjs")
+	f, err := d.create("bootstrap.js")
 	if err != nil {
 		return "", err
 	}
-	if _, err := f.WriteString(src); err != nil {
+	if _, err := f.Write(code); err != nil {
 		return "", fmt.Errorf("writing %s: %w", f.Name(), err)
 	}
-	return (&url.URL{Scheme: "file", Path: "/" + filepath.ToSlash(f.Name())}).String(), nil
+	return bootstrapStub(f.Name()), nil
 }
 
 // inheritedFD is a handle node inherits as C runtime descriptor fd.

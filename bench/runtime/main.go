@@ -34,6 +34,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/intactdev/intact/bench/internal/benchkit"
 	"github.com/intactdev/intact/internal/npmcompat"
 )
 
@@ -52,14 +53,12 @@ func main() {
 	}
 }
 
-// Paths relative to the repository root, where the command must run.
-const (
-	pkiDir     = "cmd/intact/testdata/pki"
-	scriptsDir = "internal/npmcompat/scripts"
-)
+// scriptsDir holds npmcompat's driver scripts, relative to the repository
+// root, where the command must run.
+const scriptsDir = "internal/npmcompat/scripts"
 
 func bench(runs, modules int, npm bool) error {
-	if _, err := os.Stat(pkiDir); err != nil {
+	if _, err := os.Stat(benchkit.PKIDir); err != nil {
 		return fmt.Errorf("run from the repository root: %w", err)
 	}
 	dir, err := os.MkdirTemp("", "intact-bench-")
@@ -132,7 +131,7 @@ func bench(runs, modules int, npm bool) error {
 		}
 	}
 
-	fmt.Printf("%d rounds, alternating; load average %s at start\n", runs, loadavg())
+	fmt.Printf("%d rounds, alternating; load average %s at start\n", runs, benchkit.LoadAvg())
 	for r := 0; r < runs; r++ {
 		for _, p := range programs {
 			vs := p.variants
@@ -147,7 +146,7 @@ func bench(runs, modules int, npm bool) error {
 			}
 		}
 	}
-	fmt.Printf("load average %s at end\n\n", loadavg())
+	fmt.Printf("load average %s at end\n\n", benchkit.LoadAvg())
 
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "variant\twall med\twall min\twall max\tcpu med\tcpu min\t")
@@ -157,8 +156,8 @@ func bench(runs, modules int, npm bool) error {
 			if p.label != startup.label {
 				name = p.label + ", " + v.name
 			}
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t\n", name, ms(median(v.wall)), ms(slices.Min(v.wall)),
-				ms(slices.Max(v.wall)), ms(median(v.cpu)), ms(slices.Min(v.cpu)))
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t\n", name, benchkit.MS(benchkit.Median(v.wall)), benchkit.MS(slices.Min(v.wall)),
+				benchkit.MS(slices.Max(v.wall)), benchkit.MS(benchkit.Median(v.cpu)), benchkit.MS(slices.Min(v.cpu)))
 		}
 	}
 	w.Flush()
@@ -176,7 +175,7 @@ func bench(runs, modules int, npm bool) error {
 		reportNpm(slices.Concat(npmSet, []program{npmAll}))
 		off, on := npmHello.variants[0], npmHello.variants[1]
 		fmt.Printf("fixed cost per process of enforcing with this catalog (hello.js in the npm app, median on - off): wall %s, cpu %s\n",
-			ms(median(on.wall)-median(off.wall)), ms(median(on.cpu)-median(off.cpu)))
+			benchkit.MS(benchkit.Median(on.wall)-benchkit.Median(off.wall)), benchkit.MS(benchkit.Median(on.cpu)-benchkit.Median(off.cpu)))
 	}
 	return nil
 }
@@ -202,11 +201,11 @@ func reportNpm(set []program) {
 	fmt.Fprintln(w)
 	row := func(label string, vs []*variant) {
 		off, on := vs[0], vs[1]
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t", label, ms(median(off.wall)), ms(median(on.wall)), change(on.wall, off.wall),
-			ms(median(off.cpu)), ms(median(on.cpu)), change(on.cpu, off.cpu))
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t", label, benchkit.MS(benchkit.Median(off.wall)), benchkit.MS(benchkit.Median(on.wall)), change(on.wall, off.wall),
+			benchkit.MS(benchkit.Median(off.cpu)), benchkit.MS(benchkit.Median(on.cpu)), change(on.cpu, off.cpu))
 		if withNode {
 			node := vs[2]
-			fmt.Fprintf(w, "%s\t%s\t%.2fx\t", ms(median(node.wall)), ms(median(node.cpu)), ratio(off.cpu, node.cpu))
+			fmt.Fprintf(w, "%s\t%s\t%.2fx\t", benchkit.MS(benchkit.Median(node.wall)), benchkit.MS(benchkit.Median(node.cpu)), ratio(off.cpu, node.cpu))
 		}
 		fmt.Fprintln(w)
 	}
@@ -291,7 +290,7 @@ func installNpmApp(dir string) ([]string, error) {
 	// The flags of npmcompat's install, and the local npm cache first.
 	args := slices.Concat([]string{"install", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock",
 		"--loglevel=error", "--prefer-offline"}, npmcompat.Packages)
-	if err := sh(dir, npm, args...); err != nil {
+	if err := benchkit.Run(dir, npm, args...); err != nil {
 		return nil, err
 	}
 	scripts := npmcompat.Scripts()
@@ -309,32 +308,21 @@ func installNpmApp(dir string) ([]string, error) {
 
 // signer makes catalogs signed by a leaf of the TEST-ONLY PKI, under a
 // policy that trusts its root and enforces code integrity.
-type signer struct {
-	intact, pki, policy, out string
-}
+type signer struct{ *benchkit.Signer }
 
 func newSigner(intact, out string) (*signer, error) {
-	pki, err := filepath.Abs(pkiDir)
-	if err != nil {
-		return nil, err
-	}
-	s := &signer{intact: intact, pki: pki, policy: filepath.Join(out, "policy.xml"), out: out}
-	if err := sh("", intact, "policy", "new", "--signer", filepath.Join(pki, "root.pem"), "--enforce", "-o", s.policy); err != nil {
-		return nil, err
-	}
-	return s, nil
+	s, err := benchkit.NewSigner(intact, out)
+	return &signer{s}, err
 }
 
 // sign writes a catalog of every file under app and returns the flags of
 // intact run that enforce the policy with that catalog.
 func (s *signer) sign(app string) ([]string, error) {
-	cat := filepath.Join(s.out, filepath.Base(app)+".cat")
-	if err := sh("", s.intact, "catalog", "new", app, "-o", cat,
-		"--cert", filepath.Join(s.pki, "leaf-ec.pem"), "--key", filepath.Join(s.pki, "leaf-ec.key"),
-		"--chain", filepath.Join(s.pki, "root.pem")); err != nil {
+	cat, err := s.Sign(app)
+	if err != nil {
 		return nil, err
 	}
-	return []string{"--no-warnings", "--policy", s.policy, "--catalog", cat}, nil
+	return []string{"--no-warnings", "--policy", s.Policy, "--catalog", cat}, nil
 }
 
 // A variant is one command line, timed over the rounds.
@@ -373,27 +361,12 @@ func (v *variant) run() (string, error) {
 	return stdout.String(), nil
 }
 
-func median(t []time.Duration) time.Duration {
-	t = slices.Clone(t)
-	slices.Sort(t)
-	return t[len(t)/2]
+func ratio(a, b []time.Duration) float64 {
+	return float64(benchkit.Median(a)) / float64(benchkit.Median(b))
 }
-
-func ratio(a, b []time.Duration) float64 { return float64(median(a)) / float64(median(b)) }
 
 // change formats the median of a against the median of b as a percentage.
 func change(a, b []time.Duration) string { return fmt.Sprintf("%+.1f%%", 100*(ratio(a, b)-1)) }
-
-func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
-
-// loadavg returns the 1-minute load average, or "?" where /proc has none.
-func loadavg() string {
-	data, err := os.ReadFile("/proc/loadavg")
-	if f := strings.Fields(string(data)); err == nil && len(f) > 0 {
-		return f[0]
-	}
-	return "?"
-}
 
 func countFiles(dir string) (int, error) {
 	n := 0
@@ -457,14 +430,4 @@ func write(path, content string) error {
 		return err
 	}
 	return os.WriteFile(path, []byte(content), 0o644)
-}
-
-func sh(dir, name string, args ...string) error {
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
-	return nil
 }

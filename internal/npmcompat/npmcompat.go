@@ -69,25 +69,17 @@ var ScriptArgs = map[string][]string{
 	"minimist.js": {"--verbose", "-n", "3", "file.txt"},
 }
 
-// cacheDir is where App installs Packages: one folder per package list, so
-// changing a version installs afresh.
-func cacheDir() string {
-	sum := sha256.Sum256([]byte(strings.Join(Packages, "\n")))
-	return filepath.Join(os.TempDir(), "intact-npmcompat-"+hex.EncodeToString(sum[:6]))
-}
-
 // App returns a folder with node_modules holding Packages and the driver
 // scripts at its top. The folder is a shared cache: callers must not modify
 // it (use CopyApp for that). App skips the test when npm is not installed.
 func App(t testing.TB) string {
 	t.Helper()
-	dir := cacheDir()
-	if _, err := os.Stat(filepath.Join(dir, ".complete")); err != nil {
-		npm, lerr := exec.LookPath("npm")
-		if lerr != nil {
-			t.Skip("npm is not installed: cannot install the acceptance packages")
-		}
-		install(t, npm, dir)
+	dir, err := installed("intact-npmcompat", Packages)
+	if errors.Is(err, ErrNoNPM) {
+		t.Skip("npm is not installed: cannot install the acceptance packages")
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 	// The scripts are rewritten on every call so that edits take effect
 	// without reinstalling.
@@ -103,36 +95,81 @@ func App(t testing.TB) string {
 	return dir
 }
 
+// ExpressPackage is the Express that the tests and the benchmark of intact
+// node run.
+const ExpressPackage = "express@5.3.0"
+
+// ExpressServer is an Express app, server.cjs, that serves one request on
+// loopback and prints its status.
+const ExpressServer = `const express = require('express');
+const http = require('http');
+const app = express();
+app.get('/', (req, res) => res.send('hello'));
+const server = app.listen(0, '127.0.0.1', () => {
+  http.get({ host: '127.0.0.1', port: server.address().port, path: '/' }, (res) => {
+    console.log('GET / ->', res.statusCode);
+    res.resume();
+    server.close();
+  });
+});
+`
+
+// Express returns a folder with node_modules holding ExpressPackage and its
+// dependencies, installed once into a cache as App's packages are. Callers
+// must not modify it. The error is ErrNoNPM when npm is not installed.
+func Express() (string, error) {
+	return installed("intact-nodeguard", []string{ExpressPackage})
+}
+
+// ErrNoNPM reports that npm, needed to install packages, is not installed.
+var ErrNoNPM = errors.New("npm is not installed")
+
+// installed returns the folder, under the system temporary directory, that
+// holds node_modules with packages, named after prefix and the package
+// list (so that changing a version installs afresh). The first call
+// installs them with npm.
+func installed(prefix string, packages []string) (string, error) {
+	sum := sha256.Sum256([]byte(strings.Join(packages, "\n")))
+	dir := filepath.Join(os.TempDir(), prefix+"-"+hex.EncodeToString(sum[:6]))
+	if _, err := os.Stat(filepath.Join(dir, ".complete")); err == nil {
+		return dir, nil
+	}
+	npm, err := exec.LookPath("npm")
+	if err != nil {
+		return "", ErrNoNPM
+	}
+	return dir, install(npm, dir, prefix, packages)
+}
+
 // install runs npm install into a fresh folder next to dir and renames it
 // into place, so an interrupted install never leaves a half-filled cache.
-func install(t testing.TB, npm, dir string) {
-	t.Helper()
+func install(npm, dir, name string, packages []string) error {
 	tmp, err := os.MkdirTemp(filepath.Dir(dir), filepath.Base(dir)+".tmp-")
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	defer os.RemoveAll(tmp)
-	if err := os.WriteFile(filepath.Join(tmp, "package.json"), []byte(`{"name":"intact-npmcompat","private":true}`+"\n"), 0o644); err != nil {
-		t.Fatal(err)
+	if err := os.WriteFile(filepath.Join(tmp, "package.json"), []byte(`{"name":"`+name+`","private":true}`+"\n"), 0o644); err != nil {
+		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	args := append([]string{"install", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock", "--loglevel=error"}, Packages...)
+	args := append([]string{"install", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock", "--loglevel=error"}, packages...)
 	cmd := exec.CommandContext(ctx, npm, args...)
 	cmd.Dir = tmp
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("npm install %s: %v\n%s", strings.Join(Packages, " "), err, out)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("npm install %s: %w\n%s", strings.Join(packages, " "), err, out)
 	}
 	if err := os.WriteFile(filepath.Join(tmp, ".complete"), nil, 0o644); err != nil {
-		t.Fatal(err)
+		return err
 	}
 	if err := os.Rename(tmp, dir); err != nil {
 		if _, serr := os.Stat(filepath.Join(dir, ".complete")); serr == nil {
-			return // another test process finished first
+			return nil // another process finished first
 		}
-		t.Fatal(err)
+		return err
 	}
+	return nil
 }
 
 // CopyApp returns a private copy of App's folder in t.TempDir(), for tests

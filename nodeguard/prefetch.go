@@ -1,0 +1,544 @@
+package nodeguard
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/intactdev/intact"
+	"github.com/intactdev/intact/enforcer"
+	"github.com/intactdev/intact/internal/regularfile"
+)
+
+// Reading ahead. A synchronous round trip to the broker costs node far
+// more than checking a file does (a cross-process wake-up each way), so
+// the broker reads and checks a package's code files before node asks for
+// them, and hands them over in the replies node waits for anyway: when
+// node asks for a file, the reply holds that file, the other code files of
+// its package, and those of any package read ahead meanwhile. The
+// bootstrap keeps them, by path, for node's next requests, and uses each
+// at most once.
+//
+// A package is read ahead when node first asks for one of its files, and
+// before that when it is likely to be asked for next: the main script's,
+// from the start, while node boots; then the dependencies in the
+// package.json of each package handed over, while node runs the files it
+// has, as far as aheadMaxHeld allows.
+//
+// Files are read with Policy.ReadCodeAhead: ReadCode's checks, no event
+// logged, and bytes only for files every enforcer allows outright. A file
+// it refuses is simply not sent: when node asks for it, ReadCode decides
+// and logs as always.
+const (
+	// aheadMaxFile is the largest file read ahead: larger ones are read
+	// when node asks for them (a round trip is small beside compiling
+	// them).
+	aheadMaxFile = 512 << 10
+	// aheadMaxBatch bounds the bytes read ahead for one package;
+	// aheadMaxReply, those one reply carries.
+	aheadMaxBatch = 1 << 20
+	aheadMaxReply = 2 << 20
+	// aheadMaxScan bounds the folder entries looked at in one package.
+	aheadMaxScan = 4096
+	// aheadMaxHeld bounds the bytes the speculator has read ahead and not
+	// handed over yet; aheadMaxPending, the packages queued for it.
+	aheadMaxHeld    = 4 << 20
+	aheadMaxPending = 64
+)
+
+// aheadFile is a file read ahead: its path and its checked bytes.
+type aheadFile struct {
+	path string
+	data []byte
+}
+
+// packageRoot is the folder whose code files are read ahead together.
+type packageRoot struct {
+	dir  string
+	deep bool // its subfolders count too
+}
+
+// A batch is one package's code files, read ahead by whoever claims it
+// first: the thread's speculator, or the request that needs it.
+type batch struct {
+	root    packageRoot
+	claimed atomic.Bool
+	ready   chan struct{} // closed once files and held are set
+	files   []aheadFile
+	held    int64 // the bytes of files the speculator counts as held
+}
+
+func newBatch(root packageRoot) *batch {
+	return &batch{root: root, ready: make(chan struct{})}
+}
+
+// fill reads the batch with up to workers files at a time, unless someone
+// else has claimed it, and reports whether it did.
+func (b *batch) fill(p *intact.Policy, workers int) bool {
+	if !b.claimed.CompareAndSwap(false, true) {
+		return false
+	}
+	b.files = readAhead(p, candidates(b.root), workers)
+	return true
+}
+
+// size is the bytes of the files read.
+func (b *batch) size() int64 {
+	var n int64
+	for _, f := range b.files {
+		n += int64(len(f.data))
+	}
+	return n
+}
+
+func (b *batch) isReady() bool {
+	select {
+	case <-b.ready:
+		return true
+	default:
+		return false
+	}
+}
+
+// reader reads code for one thread: the files the thread asks for and,
+// ahead of its requests, whole packages. It is used by the goroutine that
+// serves the thread's channel, and by the thread's speculator goroutine,
+// which reads ahead the batches that goroutine queues.
+type reader struct {
+	policy *intact.Policy
+	ahead  bool // whether to read ahead at all
+	// roots caches the package root of a folder (packageOf).
+	roots map[string]packageRoot
+	// batched are the packages read ahead or being read, by root: each
+	// is read ahead once.
+	batched map[string]bool
+	// pending are the batches not handed over yet, oldest first.
+	pending []*batch
+	// want are the packages to read ahead when pending has room; handed
+	// are the packages handed over since next last ran.
+	want, handed []packageRoot
+	spec         chan *batch // to the speculator
+	held         heldBytes   // what the speculator read and did not hand over
+}
+
+func newReader(p *intact.Policy, ahead bool) *reader {
+	r := &reader{policy: p, ahead: ahead, roots: map[string]packageRoot{}, batched: map[string]bool{}}
+	r.held.cond.L = &r.held.mu
+	if ahead {
+		r.spec = make(chan *batch, aheadMaxPending)
+		go r.speculate()
+	}
+	return r
+}
+
+// speculate reads ahead the batches queued by next, in turn, while what it
+// holds leaves room for one more. A core is left to node, which runs
+// meanwhile. A batch waiting for room can be claimed, and read, by the
+// request that needs it.
+func (r *reader) speculate() {
+	workers := max(1, runtime.GOMAXPROCS(0)-1)
+	for b := range r.spec {
+		if b.claimed.Load() {
+			continue // read by a request meanwhile
+		}
+		if !r.held.waitRoom() {
+			return
+		}
+		if b.fill(r.policy, workers) {
+			b.held = b.size()
+			r.held.add(b.held)
+			close(b.ready)
+		}
+	}
+}
+
+// heldBytes counts bytes read ahead and not handed over yet.
+type heldBytes struct {
+	mu     sync.Mutex
+	cond   sync.Cond
+	n      int64
+	closed bool
+}
+
+func (h *heldBytes) add(n int64) {
+	h.mu.Lock()
+	h.n += n
+	h.mu.Unlock()
+	h.cond.Broadcast()
+}
+
+// waitRoom waits until a batch more fits in aheadMaxHeld, and reports
+// false once the reader is closed.
+func (h *heldBytes) waitRoom() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for h.n+aheadMaxBatch > aheadMaxHeld && !h.closed {
+		h.cond.Wait()
+	}
+	return !h.closed
+}
+
+func (h *heldBytes) close() {
+	h.mu.Lock()
+	h.closed = true
+	h.mu.Unlock()
+	h.cond.Broadcast()
+}
+
+// close stops the speculator, leaving unread what it was given.
+func (r *reader) close() {
+	if r.spec == nil {
+		return
+	}
+	for _, b := range r.pending {
+		b.claimed.Store(true)
+	}
+	r.held.close()
+	close(r.spec)
+}
+
+// begin reads ahead, before any request, the package of the script node
+// is about to run, and the packages it depends on.
+func (r *reader) begin(script string) {
+	if !r.ahead || script == "" {
+		return
+	}
+	if real, err := filepath.EvalSymlinks(script); err == nil {
+		script = real // node runs the main script by its real path
+	}
+	root := r.packageOf(filepath.Dir(script))
+	r.want = append(r.want, root)
+	r.handed = append(r.handed, root)
+	r.next()
+}
+
+// read returns the checked bytes of the file at path (ReadCode) and those
+// of the files handed over with it.
+func (r *reader) read(path string) ([]byte, []aheadFile, error) {
+	if !r.ahead || !filepath.IsAbs(path) {
+		data, err := r.policy.ReadCode(path)
+		return data, nil, err
+	}
+	// The package of path is read while ReadCode judges path itself,
+	// unless it was read ahead already.
+	root := r.packageOf(filepath.Dir(path))
+	var own *batch
+	if !r.batched[root.dir] {
+		own = newBatch(root)
+		r.batched[root.dir] = true
+		r.pending = append(r.pending, own)
+	} else if i := slices.IndexFunc(r.pending, func(b *batch) bool { return b.root == root }); i >= 0 {
+		own = r.pending[i]
+	}
+	if own != nil {
+		// Node waits for it: every core, unless the speculator has it.
+		go func() {
+			if own.fill(r.policy, runtime.GOMAXPROCS(0)) {
+				close(own.ready)
+			}
+		}()
+	}
+	data, err := r.policy.ReadCode(path)
+	if err != nil {
+		return nil, nil, err // the batches stay pending, for the next reply
+	}
+	if own != nil {
+		<-own.ready
+	}
+	return data, r.handOver(own, path), nil
+}
+
+// handOver returns the files of own and of every other pending batch that
+// is ready, up to aheadMaxReply bytes, but path; the batches handed over
+// leave pending.
+func (r *reader) handOver(own *batch, path string) []aheadFile {
+	var out []aheadFile
+	budget := int64(aheadMaxReply)
+	kept := r.pending[:0]
+	for _, b := range r.pending {
+		if b != own && !b.isReady() {
+			kept = append(kept, b)
+			continue
+		}
+		size := b.size()
+		if b != own && size > budget {
+			kept = append(kept, b) // the next reply, then
+			continue
+		}
+		budget -= size
+		r.held.add(-b.held)
+		for _, f := range b.files {
+			if f.path != path {
+				out = append(out, f)
+			}
+		}
+		r.handed = append(r.handed, b.root)
+	}
+	clear(r.pending[len(kept):])
+	r.pending = kept
+	return out
+}
+
+// next queues for the speculator the dependencies of the packages handed
+// over, up to aheadMaxPending batches waiting. The broker calls it once a
+// reply is written, while node runs what it got.
+func (r *reader) next() {
+	if !r.ahead {
+		return
+	}
+	for _, root := range r.handed {
+		r.want = append(r.want, dependencies(root.dir)...)
+	}
+	r.handed = r.handed[:0]
+	// This goroutine alone sends: with room in the channel, a send never
+	// blocks (the speculator may be waiting for held bytes to be handed
+	// over, which only this goroutine does).
+	for len(r.want) > 0 && len(r.pending) < aheadMaxPending && len(r.spec) < cap(r.spec) {
+		root := r.want[0]
+		r.want = r.want[1:]
+		if r.batched[root.dir] {
+			continue
+		}
+		b := newBatch(root)
+		r.batched[root.dir] = true
+		r.pending = append(r.pending, b)
+		r.spec <- b
+	}
+}
+
+// packageOf returns the package of the files in folder dir: the nearest
+// folder at or above dir that holds a package.json, looking no further up
+// than a node_modules folder, with its subfolders; without one, dir alone.
+func (r *reader) packageOf(dir string) packageRoot {
+	if root, ok := r.roots[dir]; ok {
+		return root
+	}
+	root := packageRoot{dir: dir}
+	for d := dir; filepath.Base(d) != "node_modules"; {
+		if fi, err := os.Stat(filepath.Join(d, "package.json")); err == nil && fi.Mode().IsRegular() {
+			root = packageRoot{dir: d, deep: true}
+			break
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			break
+		}
+		d = parent
+	}
+	r.roots[dir] = root
+	return root
+}
+
+// dependencies returns the packages that the package.json in folder dir
+// names as dependencies (and optional ones), found as node finds them: in
+// the node_modules folder of dir or of the nearest folder above it that
+// has one holding the package.
+func dependencies(dir string) []packageRoot {
+	data, err := regularfile.Read(filepath.Join(dir, "package.json"), 1<<20)
+	if err != nil {
+		return nil
+	}
+	var manifest struct {
+		Dependencies, OptionalDependencies map[string]any
+	}
+	if json.Unmarshal(data, &manifest) != nil {
+		return nil
+	}
+	var names []string
+	for _, deps := range []map[string]any{manifest.Dependencies, manifest.OptionalDependencies} {
+		for name := range deps {
+			// A name may hold one slash, after a scope: @scope/name.
+			if !strings.Contains(name, "..") && !strings.ContainsRune(name, '\\') && name != "" {
+				names = append(names, name)
+			}
+		}
+	}
+	slices.Sort(names)
+	var roots []packageRoot
+	for _, name := range slices.Compact(names) {
+		for d := dir; ; {
+			if filepath.Base(d) != "node_modules" {
+				pkg := filepath.Join(d, "node_modules", filepath.FromSlash(name))
+				if fi, err := os.Stat(filepath.Join(pkg, "package.json")); err == nil && fi.Mode().IsRegular() {
+					roots = append(roots, packageRoot{dir: pkg, deep: true})
+					break
+				}
+			}
+			parent := filepath.Dir(d)
+			if parent == d {
+				break
+			}
+			d = parent
+		}
+	}
+	return roots
+}
+
+// candidates returns the code files of the package at root to read ahead:
+// those of root and, for a deep root, its subfolders (but for
+// skippedFolders, hidden folders and folders holding a package.json,
+// which are packages of their own); regular files only, none larger than
+// aheadMaxFile, no more than aheadMaxBatch bytes in all, after looking at
+// no more than aheadMaxScan folder entries.
+func candidates(root packageRoot) []string {
+	var (
+		files   []string
+		budget  = int64(aheadMaxBatch)
+		scanned = 0
+	)
+	for stack := []string{root.dir}; len(stack) > 0; {
+		dir := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		entries, complete := readDir(dir, aheadMaxScan-scanned)
+		scanned += len(entries)
+		if dir != root.dir && slices.ContainsFunc(entries, func(e fs.DirEntry) bool { return e.Name() == "package.json" }) {
+			continue // a package of its own
+		}
+		for _, e := range entries {
+			name := e.Name()
+			switch {
+			case name == "" || name[0] == '.':
+			case e.IsDir():
+				if root.deep && !skippedFolders[name] {
+					stack = append(stack, filepath.Join(dir, name))
+				}
+			case e.Type().IsRegular() && codeFile(name):
+				fi, err := e.Info()
+				if err != nil || fi.Size() > aheadMaxFile {
+					continue
+				}
+				if fi.Size() > budget {
+					return files
+				}
+				budget -= fi.Size()
+				files = append(files, filepath.Join(dir, name))
+			}
+		}
+		if !complete {
+			return files
+		}
+	}
+	return files
+}
+
+// readDir returns at most n entries of folder dir, and whether they are
+// all of them.
+func readDir(dir string, n int) ([]fs.DirEntry, bool) {
+	if n <= 0 {
+		return nil, false
+	}
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	entries, err := f.ReadDir(n)
+	if errors.Is(err, io.EOF) {
+		return nil, true // an empty folder
+	}
+	if err != nil || len(entries) < n {
+		return entries, err == nil
+	}
+	more, _ := f.ReadDir(1)
+	return entries, len(more) == 0
+}
+
+// skippedFolders are folders of a package not read ahead: other packages
+// (node_modules), and what packages ship beside their code that node
+// rarely loads. Their files are read when node asks for them.
+var skippedFolders = map[string]bool{
+	"node_modules": true,
+	"test":         true, "tests": true, "__tests__": true, "__mocks__": true,
+	"example": true, "examples": true, "benchmark": true, "benchmarks": true,
+	"coverage": true, "docs": true,
+}
+
+// codeFile reports whether name is a file read ahead: one node's load hook
+// asks for (script, JSON, WebAssembly), but not a package's manifest, which
+// node reads itself, nor a minified browser build.
+func codeFile(name string) bool {
+	switch name {
+	case "package.json", "package-lock.json":
+		return false
+	}
+	switch filepath.Ext(name) {
+	case ".js":
+		return !strings.HasSuffix(name, ".min.js")
+	case ".cjs", ".mjs", ".json", ".wasm":
+		return true
+	}
+	return false
+}
+
+// readAhead reads and checks the files, up to workers at a time, with
+// Policy.ReadCodeAhead and returns those the policy allows outright, in
+// the order given, no more than aheadMaxBatch bytes in all.
+func readAhead(p *intact.Policy, files []string, workers int) []aheadFile {
+	type result struct {
+		data []byte
+		err  error
+	}
+	results := make([]result, len(files))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, len(files)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(files); i = int(next.Add(1) - 1) {
+				data, err := p.ReadCodeAhead(files[i], aheadMaxFile)
+				results[i] = result{data, err}
+			}
+		})
+	}
+	wg.Wait()
+	var out []aheadFile
+	budget := aheadMaxBatch
+	for i, res := range results {
+		// A file that grew since it was listed may not fit.
+		if res.err == nil && len(res.data) <= budget {
+			budget -= len(res.data)
+			out = append(out, aheadFile{files[i], res.data})
+		}
+	}
+	return out
+}
+
+// readReply is the body of opReadCode's reply, in parts: the checked bytes
+// of the file asked for, then each file handed over with its path.
+//
+//	u32 n | n bytes | (u32 path length | path | u32 length | bytes)*
+//
+// Lengths are little-endian; the body fits the reply's u32 length, since
+// aheadMaxReply and the maximum code size are far below 4 GiB.
+func readReply(data []byte, ahead []aheadFile) [][]byte {
+	parts := make([][]byte, 0, 2+2*len(ahead))
+	parts = append(parts, binary.LittleEndian.AppendUint32(nil, uint32(len(data))), data)
+	for _, f := range ahead {
+		head := binary.LittleEndian.AppendUint32(make([]byte, 0, 4+len(f.path)+4), uint32(len(f.path)))
+		head = append(head, f.path...)
+		head = binary.LittleEndian.AppendUint32(head, uint32(len(f.data)))
+		parts = append(parts, head, f.data)
+	}
+	return parts
+}
+
+// readsAhead reports whether the broker may read files ahead under policy
+// p: not when an enforcer that judges open files (an OS enforcer, such as
+// the kernel's AT_EXECVE_CHECK) enforces code integrity, since the OS may
+// record its own refusal of a file node never loads.
+func readsAhead(p *intact.Policy) bool {
+	for _, e := range p.Enforcers() {
+		if _, ok := e.(enforcer.FileChecker); ok && e.Settings().EnforceCodeIntegrity {
+			return false
+		}
+	}
+	return true
+}

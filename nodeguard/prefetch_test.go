@@ -1,0 +1,377 @@
+//go:build linux
+
+package nodeguard_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/intactdev/intact"
+	"github.com/intactdev/intact/enforcer"
+)
+
+// evilModule is what an attacker writes into a package once node has
+// started: a canary, then exports.
+func evilModule(label string) string {
+	return canaryJS(label) + "module.exports = 'evil';\n"
+}
+
+// swapApp loads dep, whose package is then read ahead, and changes three
+// of dep's files as an attacker who can write the folder would: one
+// overwritten, one replaced by a rename, one by a symbolic link to a file
+// outside. It loads each, then loads the overwritten one once more.
+var swapApp = map[string]string{
+	"package.json": `{"name": "app", "private": true, "dependencies": {"dep": "1.0.0"}}` + "\n",
+	"main.js": `const fs = require('fs');
+const path = require('path');
+const pkg = path.join(__dirname, 'node_modules', 'dep');
+const evil = (label) => fs.readFileSync(path.join(__dirname, 'evil.txt'), 'utf8').replace('LABEL', label);
+function attempt(name, f) {
+  try { console.log(name, f()); } catch (e) { console.log(name, e.code || e.message); }
+}
+attempt('index', () => require('dep'));
+fs.writeFileSync(path.join(pkg, 'lazy.js'), evil('lazy'));
+fs.writeFileSync(path.join(pkg, 'tmp.js'), evil('renamed'));
+fs.renameSync(path.join(pkg, 'tmp.js'), path.join(pkg, 'renamed.js'));
+fs.writeFileSync(path.join(__dirname, 'outside.js'), evil('linked'));
+fs.rmSync(path.join(pkg, 'linked.js'));
+fs.symlinkSync(path.join(__dirname, 'outside.js'), path.join(pkg, 'linked.js'));
+for (const name of ['lazy', 'renamed', 'linked']) attempt(name, () => require('dep/' + name + '.js'));
+delete require.cache[require.resolve('dep/lazy.js')];
+attempt('lazy again', () => require('dep/lazy.js'));
+`,
+	"node_modules/dep/package.json": `{"name": "dep", "version": "1.0.0"}` + "\n",
+	"node_modules/dep/index.js":     "module.exports = 'index';\n",
+	"node_modules/dep/lazy.js":      "module.exports = 'lazy';\n",
+	"node_modules/dep/renamed.js":   "module.exports = 'renamed';\n",
+	"node_modules/dep/linked.js":    "module.exports = 'linked';\n",
+}
+
+// TestReadAheadSwap: node compiles the bytes that were checked, never the
+// bytes an attacker put in place afterwards. Once a package is read ahead,
+// files of it overwritten, renamed over or replaced by a link still load
+// as they were checked (proof that they were read ahead), a link node
+// resolves to the file outside is refused, and a file used once is read
+// again when loaded again, and refused. With --preserve-symlinks node asks
+// for the link's own path, which was read ahead as it was. No statement
+// the attacker wrote runs, and each refusal is one event.
+func TestReadAheadSwap(t *testing.T) {
+	forEachNode(t, func(t *testing.T, n testNode) {
+		for _, preserve := range []bool{false, true} {
+			dir := t.TempDir()
+			write(t, dir, swapApp)
+			s := sign(t, dir)
+			write(t, dir, map[string]string{"evil.txt": evilModule("LABEL")})
+			canaryDir := t.TempDir()
+			events := filepath.Join(t.TempDir(), "events.json")
+			t.Setenv(intact.EnvEventLog, events)
+			args := []string{"main.js"}
+			want := "index index\nlazy lazy\nrenamed renamed\nlinked ERR_CODE_INTEGRITY_VIOLATION\nlazy again ERR_CODE_INTEGRITY_VIOLATION\n"
+			refused := []string{filepath.Join(dir, "outside.js"), filepath.Join(dir, "node_modules/dep/lazy.js")}
+			if preserve {
+				args = []string{"--preserve-symlinks", "main.js"}
+				want = strings.Replace(want, "linked ERR_CODE_INTEGRITY_VIOLATION", "linked linked", 1)
+				refused = refused[1:]
+			}
+			res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, args...)
+			if res.Stdout != want {
+				t.Errorf("preserve-symlinks %v: exit %+v\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", preserve, res.Exit, res.Stdout, want, res.Stderr)
+			}
+			if c := canaries(t, canaryDir); len(c) > 0 {
+				t.Errorf("statements written after the check ran: %v", c)
+			}
+			if got := eventPaths(t, events, intact.EventDenied); strings.Join(got, "\n") != strings.Join(refused, "\n") {
+				t.Errorf("preserve-symlinks %v: denials logged for %q, want %q", preserve, got, refused)
+			}
+		}
+	})
+}
+
+// eventPaths returns the paths of the events of a kind in an event log.
+func eventPaths(t *testing.T, log, kind string) []string {
+	t.Helper()
+	data, err := os.ReadFile(log)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	var paths []string
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		var ev struct{ Event, Path string }
+		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
+			t.Fatalf("event %q: %v", sc.Text(), err)
+		}
+		if ev.Event == kind {
+			paths = append(paths, ev.Path)
+		}
+	}
+	return paths
+}
+
+// TestReadAheadUnsigned: an unsigned file beside signed ones in a package
+// read ahead is left out of it, silently: loaded, it is refused as always,
+// none of it runs, and it is the one denial logged; an unsigned file never
+// loaded leaves no event. In audit mode it runs, with one audit event.
+func TestReadAheadUnsigned(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"package.json": `{"name": "app", "private": true}` + "\n",
+		"main.js": `function attempt(name, f) {
+  try { console.log(name, f()); } catch (e) { console.log(name, e.code || e.message); }
+}
+attempt('index', () => require('dep'));
+attempt('good', () => require('dep/good.js'));
+attempt('bad', () => require('dep/bad.js'));
+`,
+		"node_modules/dep/package.json": `{"name": "dep", "version": "1.0.0"}` + "\n",
+		"node_modules/dep/index.js":     "module.exports = 'index';\n",
+		"node_modules/dep/good.js":      "module.exports = 'good';\n",
+	})
+	s := sign(t, dir)
+	write(t, dir, map[string]string{
+		"node_modules/dep/bad.js":   evilModule("bad"),
+		"node_modules/dep/never.js": evilModule("never"),
+	})
+	bad := filepath.Join(dir, "node_modules/dep/bad.js")
+	forEachNode(t, func(t *testing.T, n testNode) {
+		for _, tc := range []struct {
+			policy, want, event string
+			ran                 []string
+		}{
+			{"enforce", "index index\ngood good\nbad ERR_CODE_INTEGRITY_VIOLATION\n", intact.EventDenied, nil},
+			{"audit", "index index\ngood good\nbad evil\n", intact.EventAudit, []string{"bad"}},
+		} {
+			canaryDir := t.TempDir()
+			events := filepath.Join(t.TempDir(), "events.json")
+			t.Setenv(intact.EnvEventLog, events)
+			res := s.run(t, n, tc.policy, runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, "main.js")
+			if res.Stdout != tc.want {
+				t.Errorf("%s: exit %+v\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", tc.policy, res.Exit, res.Stdout, tc.want, res.Stderr)
+			}
+			if c := canaries(t, canaryDir); strings.Join(c, ",") != strings.Join(tc.ran, ",") {
+				t.Errorf("%s: canaries %v, want %v", tc.policy, c, tc.ran)
+			}
+			log, _ := os.ReadFile(events)
+			if got := eventPaths(t, events, tc.event); len(got) != 1 || got[0] != bad || strings.Count(string(log), "\n") != 1 {
+				t.Errorf("%s: events:\n%s\nwant one %s event for %s", tc.policy, log, tc.event, bad)
+			}
+		}
+	})
+}
+
+// TestReadAheadPerThread: each thread keeps what was read ahead for it. A
+// worker started after the main thread read a package ahead, and after a
+// file of it was changed, reads the file anew and is refused; the main
+// thread still loads the file as it was checked.
+func TestReadAheadPerThread(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"package.json": `{"name": "app", "private": true}` + "\n",
+		"main.js": `const fs = require('fs');
+const path = require('path');
+const { Worker } = require('worker_threads');
+console.log('main', require('dep'));
+fs.writeFileSync(path.join(__dirname, 'node_modules/dep/lazy.js'), fs.readFileSync(path.join(__dirname, 'evil.txt')));
+const w = new Worker(path.join(__dirname, 'worker.js'));
+w.on('message', (m) => {
+  console.log('worker', m);
+  console.log('main', require('dep/lazy.js'));
+});
+`,
+		"worker.js": `const { parentPort } = require('worker_threads');
+try { parentPort.postMessage(require('dep/lazy.js')); } catch (e) { parentPort.postMessage(e.code); }
+`,
+		"node_modules/dep/package.json": `{"name": "dep", "version": "1.0.0"}` + "\n",
+		"node_modules/dep/index.js":     "module.exports = 'index';\n",
+		"node_modules/dep/lazy.js":      "module.exports = 'lazy';\n",
+	})
+	s := sign(t, dir)
+	write(t, dir, map[string]string{"evil.txt": evilModule("lazy")})
+	forEachNode(t, func(t *testing.T, n testNode) {
+		write(t, dir, map[string]string{"node_modules/dep/lazy.js": "module.exports = 'lazy';\n"}) // as signed
+		canaryDir := t.TempDir()
+		res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, "main.js")
+		if want := "main index\nworker ERR_CODE_INTEGRITY_VIOLATION\nmain lazy\n"; res.Stdout != want {
+			t.Errorf("exit %+v\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", res.Exit, res.Stdout, want, res.Stderr)
+		}
+		if c := canaries(t, canaryDir); len(c) > 0 {
+			t.Errorf("statements written after the check ran: %v", c)
+		}
+	})
+}
+
+// recordingEnforcer allows every file and records the paths it judged.
+type recordingEnforcer struct {
+	name string
+	mu   sync.Mutex
+	seen []string
+}
+
+func (e *recordingEnforcer) Name() string { return e.name }
+func (e *recordingEnforcer) Settings() enforcer.Settings {
+	return enforcer.Settings{EnforceCodeIntegrity: true}
+}
+func (e *recordingEnforcer) Status() enforcer.Status { return enforcer.Status{Available: true} }
+
+func (e *recordingEnforcer) record(path string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.seen = append(e.seen, filepath.Base(path))
+}
+
+// contentRecorder judges bytes; fileRecorder judges open files, as the
+// OS enforcers do.
+type contentRecorder struct{ recordingEnforcer }
+type fileRecorder struct{ recordingEnforcer }
+
+func (e *contentRecorder) CheckContent(c enforcer.Content) error { e.record(c.Path); return nil }
+func (e *fileRecorder) CheckFile(f *os.File, path string) error  { e.record(path); return nil }
+
+// TestNoReadAheadUnderOSEnforcer: under an enforcer that judges open files,
+// as the kernel's AT_EXECVE_CHECK does, nothing is read ahead (the OS may
+// record its own verdicts): it judges exactly the files node loads. An
+// enforcer that judges bytes only sees the package read ahead.
+func TestNoReadAheadUnderOSEnforcer(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"package.json":                  `{"name": "app", "private": true}` + "\n",
+		"main.js":                       "console.log(require('dep'));\n",
+		"node_modules/dep/package.json": `{"name": "dep", "version": "1.0.0"}` + "\n",
+		"node_modules/dep/index.js":     "module.exports = 'index';\n",
+		"node_modules/dep/unused.js":    "module.exports = 'unused';\n",
+	})
+	n := nodes(t)[0]
+	s := &signed{dir: dir, system: t.TempDir()}
+	file := &fileRecorder{recordingEnforcer{name: "file"}}
+	content := &contentRecorder{recordingEnforcer{name: "content"}}
+	for _, tc := range []struct {
+		e    enforcer.Enforcer
+		rec  *recordingEnforcer
+		want string
+	}{
+		{file, &file.recordingEnforcer, "index.js,main.js"},
+		{content, &content.recordingEnforcer, "index.js,main.js,unused.js"},
+	} {
+		res := s.runPolicy(t, n, intact.New(intact.Config{Enforcers: []enforcer.Enforcer{tc.e}}), nil, runOpts{}, "main.js")
+		if res.Stdout != "index\n" {
+			t.Fatalf("%s: exit %+v, stdout %q\n%s", tc.rec.name, res.Exit, res.Stdout, res.Stderr)
+		}
+		tc.rec.mu.Lock()
+		seen := slices.Clone(tc.rec.seen)
+		tc.rec.mu.Unlock()
+		slices.Sort(seen)
+		if got := strings.Join(slices.Compact(seen), ","); got != tc.want {
+			t.Errorf("%s enforcer judged %s, want %s", tc.rec.name, got, tc.want)
+		}
+	}
+}
+
+// TestReadAheadMemory: what is read ahead is bounded. A package holding
+// files larger than the broker reads ahead, and many more small files
+// than it hands over at once, none of them loaded, adds little to the peak
+// memory of node or of the broker, against the same app without them.
+func TestReadAheadMemory(t *testing.T) {
+	timeBin, err := exec.LookPath("time")
+	if _, serr := os.Stat("/usr/bin/time"); serr == nil {
+		timeBin, err = "/usr/bin/time", nil
+	}
+	if err != nil {
+		t.Skip("no /usr/bin/time to measure node's peak memory")
+	}
+	n := nodes(t)[0]
+	app := map[string]string{
+		"package.json":                  `{"name": "app", "private": true, "dependencies": {"dep": "1.0.0"}}` + "\n",
+		"main.js":                       "console.log(require('dep'));\n",
+		"node_modules/dep/package.json": `{"name": "dep", "version": "1.0.0"}` + "\n",
+		"node_modules/dep/index.js":     "module.exports = 'index';\n",
+	}
+	plain, big := t.TempDir(), t.TempDir()
+	write(t, plain, app)
+	write(t, big, app)
+	// 24 MiB in 4 files too large to read ahead, and 16 MiB in 256 files
+	// that would each be.
+	huge := strings.Repeat("// "+strings.Repeat("x", 1021)+"\n", 6<<10)
+	small := strings.Repeat("// "+strings.Repeat("y", 1021)+"\n", 64)
+	for i := range 4 {
+		write(t, big, map[string]string{fmt.Sprintf("node_modules/dep/huge%d.js", i): huge})
+	}
+	for i := range 256 {
+		write(t, big, map[string]string{fmt.Sprintf("node_modules/dep/lib/small%03d.js", i): small})
+	}
+	peaks := func(dir string) (node, broker int64) {
+		s := sign(t, dir)
+		report := filepath.Join(t.TempDir(), "rss")
+		wrap := filepath.Join(t.TempDir(), "node")
+		write(t, filepath.Dir(wrap), map[string]string{"node": "#!/bin/sh\nexec " + timeBin + " -f %M -o " + report + " " + n.Path + " \"$@\"\n"})
+		os.Chmod(wrap, 0o755)
+		resetPeakRSS(t)
+		res := s.run(t, n, "enforce", runOpts{wrap: wrap}, "main.js")
+		broker = peakRSS(t)
+		if res.Stdout != "index\n" {
+			t.Fatalf("exit %+v, stdout %q\n%s", res.Exit, res.Stdout, res.Stderr)
+		}
+		data, err := os.ReadFile(report)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fields := strings.Fields(string(data))
+		if node, err = strconv.ParseInt(fields[len(fields)-1], 10, 64); err != nil {
+			t.Fatalf("%s: %v", data, err)
+		}
+		return node, broker
+	}
+	// Each measured twice, the smaller kept: the first run warms caches.
+	var nodeBase, brokerBase, nodeBig, brokerBig int64 = 1 << 40, 1 << 40, 1 << 40, 1 << 40
+	for range 2 {
+		nb, bb := peaks(plain)
+		ng, bg := peaks(big)
+		nodeBase, brokerBase = min(nodeBase, nb), min(brokerBase, bb)
+		nodeBig, brokerBig = min(nodeBig, ng), min(brokerBig, bg)
+	}
+	t.Logf("peak RSS: node %d → %d KiB, broker (this test process) %d → %d KiB", nodeBase, nodeBig, brokerBase, brokerBig)
+	const limit = 10 << 10 // KiB
+	if nodeBig-nodeBase > limit {
+		t.Errorf("node's peak grew by %d KiB with 40 MiB of unused code beside it, want at most %d", nodeBig-nodeBase, limit)
+	}
+	if brokerBig-brokerBase > limit {
+		t.Errorf("the broker's peak grew by %d KiB with 40 MiB of unused code beside it, want at most %d", brokerBig-brokerBase, limit)
+	}
+}
+
+// resetPeakRSS sets this process's peak resident set to its current size.
+func resetPeakRSS(t *testing.T) {
+	t.Helper()
+	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
+		t.Skip("cannot reset the peak resident set:", err)
+	}
+}
+
+// peakRSS returns this process's peak resident set, in KiB.
+func peakRSS(t *testing.T) int64 {
+	t.Helper()
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return kb
+		}
+	}
+	t.Fatal("no VmHWM in /proc/self/status")
+	return 0
+}
