@@ -150,6 +150,16 @@ func writeFile(t *testing.T, dir, name, content string) string {
 	return p
 }
 
+// servedBytes returns the bytes of the file asked for from an opReadCode
+// reply's body (readReply), without the files read ahead.
+func servedBytes(t *testing.T, body []byte) []byte {
+	t.Helper()
+	if len(body) < 4 || uint64(binary.LittleEndian.Uint32(body)) > uint64(len(body)-4) {
+		t.Fatalf("malformed read reply %q", body)
+	}
+	return body[4 : 4+binary.LittleEndian.Uint32(body)]
+}
+
 func TestBrokerReadCode(t *testing.T) {
 	dir := scratch.Dir(t)
 	signed := writeFile(t, dir, "signed.js", "module.exports = 1;\n")
@@ -157,7 +167,7 @@ func TestBrokerReadCode(t *testing.T) {
 	s := newSession(t, enforcing)
 
 	status, body := s.call(opReadCode, signed)
-	if status != statusOK || string(body) != "module.exports = 1;\n" {
+	if status != statusOK || string(servedBytes(t, body)) != "module.exports = 1;\n" {
 		t.Errorf("signed file: status %d, body %q", status, body)
 	}
 
