@@ -55,6 +55,9 @@ type refusalBody struct {
 // broker serves node's threads with one policy.
 type broker struct {
 	policy *intact.Policy
+	// proc names the broker in /proc for node: its process id, or the id
+	// of its thread in node's Landlock domain (see starter.procID).
+	proc int
 
 	mu     sync.Mutex
 	addons map[string]*os.File // sealed copies handed out, by the path node was given
@@ -319,7 +322,7 @@ func (b *broker) sealAddon(path string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("sealing %s: %w", path, err)
 	}
-	sealed := fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), f.Fd())
+	sealed := fmt.Sprintf("/proc/%d/fd/%d", b.proc, f.Fd())
 	b.mu.Lock()
 	if b.addons == nil {
 		b.addons = make(map[string]*os.File)

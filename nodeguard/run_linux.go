@@ -1,6 +1,7 @@
 package nodeguard
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -52,7 +53,23 @@ func Run(cfg Config) (Exit, error) {
 		return Exit{}, err
 	}
 	defer nodeBin.close()
-	probe, err := supportedNode(nodeBin)
+	// process.execPath: this broker's own descriptor of the shim
+	// executable, which no rename or write into a folder can replace.
+	shimExe, err := openShim(cfg.Shim)
+	if err != nil {
+		return Exit{}, err
+	}
+	defer shimExe.Close()
+	// Node and its children may not execute node themselves, unless the
+	// policy only audits code integrity: nothing is refused then.
+	settings := cfg.Policy.Settings()
+	confine := !settings.Audit.Enabled || settings.DisableInteractiveMode.Enabled || settings.DisableDynamicCode.Enabled
+	start, err := newStarter(nodeBin, confine, env, shimExe, stderr)
+	if err != nil {
+		return Exit{}, err
+	}
+	defer start.close()
+	probe, err := supportedNode(nodeBin, start)
 	if err != nil {
 		return Exit{}, err
 	}
@@ -60,7 +77,6 @@ func Run(cfg Config) (Exit, error) {
 	if err := inv.Check(cfg.Policy, terminal); err != nil {
 		return Exit{}, err
 	}
-	settings := cfg.Policy.Settings()
 	if !probe.HasFlag("--disable-sigusr1") {
 		// Every supported node has it; a probe that says otherwise is
 		// not trusted to leave SIGUSR1 opening the inspector, whose
@@ -83,14 +99,8 @@ func Run(cfg Config) (Exit, error) {
 	if err != nil {
 		return Exit{}, err
 	}
-	// process.execPath: this broker's own descriptor of the shim
-	// executable, which no rename or write into a folder can replace.
-	shimExe, err := openShim(cfg.Shim)
-	if err != nil {
-		return Exit{}, err
-	}
-	defer shimExe.Close()
-	execPath := fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), shimExe.Fd())
+	proc := start.procID()
+	execPath := fmt.Sprintf("/proc/%d/fd/%d", proc, shimExe.Fd())
 	// The name node, first on node's PATH, for spawn('node') and
 	// `#!/usr/bin/env node`: a link to execPath in a private folder.
 	shimDir, err := privateDir()
@@ -119,7 +129,7 @@ func Run(cfg Config) (Exit, error) {
 	nodeEnv, extra, fds := childFiles(nodeEnv, ch.nodeReq, ch.nodeResp)
 	boot, err := bootstrapURL(bootstrapConfig{
 		FDs:                 fds,
-		BrokerPID:           os.Getpid(),
+		BrokerPID:           proc,
 		Shim:                execPath,
 		ExecArgv:            inv.Options,
 		Requires:            inv.Requires,
@@ -132,8 +142,7 @@ func Run(cfg Config) (Exit, error) {
 		return Exit{}, err
 	}
 
-	cmd := exec.Command(nodeBin.exec, nodeArgv(inv, boot, settings)...)
-	cmd.Args[0] = cfg.Node
+	cmd := start.command(context.Background(), cfg.Node, nodeArgv(inv, boot, settings)...)
 	cmd.Env = nodeEnv
 	cmd.Dir = cfg.Dir
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
@@ -152,7 +161,7 @@ func Run(cfg Config) (Exit, error) {
 	signals := make(chan os.Signal, 8)
 	signal.Notify(signals, forwarded...)
 	defer signal.Stop(signals)
-	err = cmd.Start()
+	err = start.start(cmd)
 	ch.closeNodeEnds()
 	if err != nil {
 		ch.closeBrokerEnds()
@@ -178,7 +187,7 @@ func Run(cfg Config) (Exit, error) {
 			stdinPipe.Close()
 		}()
 	}
-	b := &broker{policy: cfg.Policy}
+	b := &broker{policy: cfg.Policy, proc: proc}
 	go b.serve(ch.brokerReq, ch.brokerResp, nil)
 	done := make(chan struct{})
 	go func() {
@@ -207,9 +216,11 @@ func Run(cfg Config) (Exit, error) {
 
 // supportedNode probes the node binary and refuses a release that is not
 // Supported.
-func supportedNode(bin *nodeBinary) (*Probe, error) {
+func supportedNode(bin *nodeBinary, start *starter) (*Probe, error) {
 	node := bin.path
-	probe, err := probeNode(bin.path, bin.exec)
+	probe, err := probeNode(bin.path, func(ctx context.Context, args ...string) *exec.Cmd {
+		return start.command(ctx, bin.path, args...)
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,118 @@
+//go:build linux
+
+package nodeguard_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/intactdev/intact/internal/linuxsec"
+)
+
+// confinedApp is a signed app that runs a planted, unsigned script with
+// the node binary itself every way a program might, and node children the
+// ways intact node covers, and prints what came of each.
+var confinedApp = map[string]string{
+	"main.js": `const { spawnSync, execFileSync, execSync, fork } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const here = (f) => path.join(__dirname, f);
+const node = process.env.NODE_BIN;
+const evil = process.env.EVIL;
+const violation = (s) => /ERR_CODE_INTEGRITY_VIOLATION/.test(s);
+function run(name, f) {
+  let r;
+  try { r = f(); } catch (e) { r = e.code || e.status; }
+  console.log(name + ':', r);
+}
+const status = (r) => (r.error ? r.error.code : r.status);
+// The node binary by its path, with a clean environment: refused by the
+// kernel before anything of node runs.
+run('spawn node binary', () => status(spawnSync(node, [evil], { env: {} })));
+run('execFile node binary', () => execFileSync(node, [evil], { env: {}, stdio: 'pipe' }).toString());
+run('exec node binary', () => execSync(JSON.stringify(node) + ' ' + JSON.stringify(evil), { env: {}, stdio: 'pipe' }).toString());
+run('spawn link to node', () => status(spawnSync(process.env.NODE_LINK, [evil], { env: {} })));
+run('env -i node binary', () => status(spawnSync('env', ['-i', node, evil])));
+run('argv[0]', () => { const r = spawnSync(process.argv[0], [evil], { encoding: 'utf8' }); return r.status + ' ' + violation(r.stderr); });
+run('proc exe', () => spawnSync('/proc/' + process.pid + '/exe', [evil]).status !== 0);
+// Other programs still run.
+run('sh', () => status(spawnSync('sh', ['-c', 'true'])));
+run('true', () => status(spawnSync('true')));
+// Node children through intact node still run, under the policy.
+let r = spawnSync(process.execPath, [here('child.js')], { encoding: 'utf8', env: {} });
+console.log('spawn execPath signed:', r.status, r.stdout.trim());
+r = spawnSync(process.execPath, [evil], { encoding: 'utf8', env: {} });
+console.log('spawn execPath unsigned:', r.status, violation(r.stderr));
+r = spawnSync('node', [here('child.js')], { encoding: 'utf8' });
+console.log('spawn node signed:', r.status, r.stdout.trim());
+r = spawnSync('node', [evil], { encoding: 'utf8' });
+console.log('spawn node unsigned:', r.status, violation(r.stderr));
+r = spawnSync(here('tool'), { encoding: 'utf8' });
+console.log('shebang signed:', r.status, r.stdout.trim());
+const child = fork(here('child.js'));
+child.on('message', (m) => {
+  console.log('fork signed:', m);
+  // The private folder's name node, replaced by the application: a link
+  // to the node binary, then a script that runs it, are refused alike.
+  const link = path.join(process.env.PATH.split(':')[0], 'node');
+  fs.rmSync(link);
+  fs.symlinkSync(node, link);
+  run('replaced link', () => status(spawnSync('node', [evil])));
+  fs.rmSync(link);
+  fs.writeFileSync(link, '#!/bin/sh\nexec ' + JSON.stringify(node) + ' "$@"\n', { mode: 0o755 });
+  run('replaced by a script', () => status(spawnSync('node', [evil])));
+});
+`,
+	"child.js": "if (process.send) { process.send('child ran'); process.disconnect(); } else console.log('child ran');\n",
+	"tool":     "#!/usr/bin/env node\nconsole.log('tool ran');\n",
+}
+
+// TestConfined: under an enforcing policy, node and everything it starts
+// cannot execute the node binary (by its path, a link to it, env -i, a
+// shell, process.argv[0] or /proc/<pid>/exe), so a planted script run that
+// way never runs: no statement of it leaves its canary. Node children
+// started through intact node (process.execPath, spawn('node'),
+// #!/usr/bin/env node, fork) still run, checked; replacing the private
+// folder's node does not escape; other programs still run.
+func TestConfined(t *testing.T) {
+	if _, err := linuxsec.DenyExec([]string{"/"}); errors.Is(err, errors.ErrUnsupported) {
+		t.Skipf("this kernel cannot confine node: %v", err)
+	}
+	dir := t.TempDir()
+	write(t, dir, confinedApp)
+	os.Chmod(filepath.Join(dir, "tool"), 0o755)
+	s := sign(t, dir)
+
+	want := "spawn node binary: EACCES\nexecFile node binary: EACCES\nexec node binary: 126\n" +
+		"spawn link to node: EACCES\nenv -i node binary: 126\nargv[0]: 1 true\nproc exe: true\nsh: 0\ntrue: 0\n" +
+		"spawn execPath signed: 0 child ran\nspawn execPath unsigned: 1 true\n" +
+		"spawn node signed: 0 child ran\nspawn node unsigned: 1 true\nshebang signed: 0 tool ran\n" +
+		"fork signed: child ran\nreplaced link: EACCES\nreplaced by a script: 126\n"
+	forEachNode(t, func(t *testing.T, n testNode) {
+		canaryDir := t.TempDir()
+		// Planted outside the catalog. Its canary names its folder itself:
+		// it is run with a clean environment.
+		planted := t.TempDir()
+		write(t, planted, map[string]string{"evil.js": fmt.Sprintf("require('fs').writeFileSync(%q, 'ran');\nconsole.log('EVIL');\n",
+			filepath.Join(canaryDir, "evil"))})
+		link := filepath.Join(t.TempDir(), "node")
+		if err := os.Symlink(n.Path, link); err != nil {
+			t.Fatal(err)
+		}
+		res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir, "NODE_BIN=" + n.Path,
+			"NODE_LINK=" + link, "EVIL=" + filepath.Join(planted, "evil.js")}}, "main.js")
+		if res.Stdout != want {
+			t.Errorf("exit %+v, %v\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", res.Exit, res.Err, res.Stdout, want, res.Stderr)
+		}
+		if c := canaries(t, canaryDir); len(c) > 0 {
+			t.Errorf("the planted script ran: %v", c)
+		}
+		if strings.Contains(res.Stdout, "EVIL") {
+			t.Error("the planted script printed")
+		}
+	})
+}
