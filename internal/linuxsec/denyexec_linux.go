@@ -144,45 +144,47 @@ func (r *ExecRuleset) allowEntries(dir string, skip map[string]bool, denied map[
 		return fmt.Errorf("allowing execution in %s: %w", dir, err)
 	}
 	defer d.Close()
-	names, err := d.Readdirnames(-1)
+	// The types come with the names (getdents' d_type): a symbolic link or
+	// a device costs no system call.
+	entries, err := d.ReadDir(-1)
 	if err != nil {
 		return fmt.Errorf("allowing execution in %s: %w", dir, err)
 	}
-	for _, name := range names {
-		path := filepath.Join(dir, name)
-		if skip[path] {
+	for _, e := range entries {
+		if t := e.Type(); t != 0 && t != fs.ModeDir {
+			continue // a symbolic link, or nothing that executes
+		}
+		if skip[filepath.Join(dir, e.Name())] {
 			continue
 		}
-		fd, err := unix.Openat(int(d.Fd()), name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-		if errors.Is(err, unix.ENOENT) {
-			continue // removed since it was listed
-		}
-		if err != nil {
-			return fmt.Errorf("allowing execution of %s: %w", path, err)
-		}
-		err = r.allowEntry(fd, path, denied)
-		unix.Close(fd)
-		if err != nil {
+		if err := r.allowEntry(int(d.Fd()), dir, e.Name(), denied); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (r *ExecRuleset) allowEntry(fd int, path string, denied map[fileID]bool) error {
+// allowEntry grants the execute right on dir's entry name, unless it is
+// one of the denied files.
+func (r *ExecRuleset) allowEntry(dirfd int, dir, name string, denied map[fileID]bool) error {
+	fd, err := unix.Openat(dirfd, name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if errors.Is(err, unix.ENOENT) {
+		return nil // removed since it was listed
+	}
+	if err != nil {
+		return fmt.Errorf("allowing execution of %s: %w", filepath.Join(dir, name), err)
+	}
+	defer unix.Close(fd)
+	// The inode, not the entry: a file mounted over the entry is another
+	// inode than the one listed, and it is the one a rule would cover.
 	var st unix.Stat_t
 	if err := unix.Fstat(fd, &st); err != nil {
-		return fmt.Errorf("allowing execution of %s: %w", path, err)
+		return fmt.Errorf("allowing execution of %s: %w", filepath.Join(dir, name), err)
 	}
-	switch st.Mode & unix.S_IFMT {
-	case unix.S_IFDIR, unix.S_IFREG:
-	default:
-		return nil // a symbolic link, or nothing that executes
-	}
-	if denied[fileID{st.Dev, st.Ino}] {
+	if t := st.Mode & unix.S_IFMT; (t != unix.S_IFDIR && t != unix.S_IFREG) || denied[fileID{st.Dev, st.Ino}] {
 		return nil
 	}
-	return r.addRule(fd, unix.LANDLOCK_ACCESS_FS_EXECUTE, path)
+	return r.addRule(fd, unix.LANDLOCK_ACCESS_FS_EXECUTE, filepath.Join(dir, name))
 }
 
 // Close releases the ruleset. Threads it confines stay confined.
