@@ -116,3 +116,32 @@ func TestConfined(t *testing.T) {
 		}
 	})
 }
+
+// TestConfinedDepth: each generation of node children is confined one
+// Landlock domain deeper, and Linux nests 16: the 17th generation is
+// refused, with the reason, before anything of it runs. (The limit is the
+// kernel's, the same for every node: one major is enough.)
+func TestConfinedDepth(t *testing.T) {
+	if _, err := linuxsec.DenyExec([]string{"/"}); errors.Is(err, errors.ErrUnsupported) {
+		t.Skipf("this kernel cannot confine node: %v", err)
+	}
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"depth.js": `const { spawnSync } = require('child_process');
+const n = Number(process.argv[2] || 1);
+require('fs').writeFileSync(require('path').join(process.env.CANARY_DIR, String(n)), 'ran');
+const r = spawnSync(process.execPath, [__filename, String(n + 1)], { encoding: 'utf8' });
+if (r.status === 0) process.stdout.write(r.stdout);
+else console.log('generation ' + (n + 1) + ': ' + r.stderr.trim());
+`})
+	s := sign(t, dir)
+	n := nodes(t)[len(nodes(t))-1]
+	canaryDir := t.TempDir()
+	res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, "depth.js")
+	want := "generation 17: shim: confining node: landlock_restrict_self: this thread is already in 16 nested Landlock domains"
+	if !strings.HasPrefix(res.Stdout, want) {
+		t.Errorf("exit %+v, %v\nstdout:\n%s\nwant it to begin: %s\nstderr:\n%s", res.Exit, res.Err, res.Stdout, want, res.Stderr)
+	}
+	if c := canaries(t, canaryDir); len(c) != 16 {
+		t.Errorf("generations that ran: %v, want 1 to 16", c)
+	}
+}

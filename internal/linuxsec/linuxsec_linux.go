@@ -190,7 +190,7 @@ func restrictSelf(ruleset int) error {
 	case 0:
 		return nil
 	case unix.E2BIG:
-		return fmt.Errorf("landlock_restrict_self: this thread is already in %d nested Landlock domains, the most Linux allows: %w", maxLandlockLayers, errno)
+		return fmt.Errorf("landlock_restrict_self: this thread is already in %d nested Landlock domains, the most Linux allows (%w)", maxLandlockLayers, errno)
 	default:
 		return fmt.Errorf("landlock_restrict_self: %w", errno)
 	}
