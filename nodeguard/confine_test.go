@@ -145,3 +145,34 @@ else console.log('generation ' + (n + 1) + ': ' + r.stderr.trim());
 		t.Errorf("generations that ran: %v, want 1 to 16", c)
 	}
 }
+
+// TestConfinementFallback: a policy that only audits code integrity
+// confines nothing, since it refuses nothing; and a node that cannot be
+// confined (here a #! wrapper, which no ELF interpreter maps) runs as
+// before, with a warning saying so.
+func TestConfinementFallback(t *testing.T) {
+	n := nodes(t)[0]
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"main.js": `const r = require('child_process').spawnSync(process.env.NODE_BIN, ['-e', 'console.log("node ran")'], { encoding: 'utf8', env: {} });
+console.log('main ran', r.status, (r.stdout || '').trim());
+`})
+	s := sign(t, dir)
+	res := s.run(t, n, "audit", runOpts{env: []string{"NODE_BIN=" + n.Path}}, "main.js")
+	if res.Stdout != "main ran 0 node ran\n" || strings.Contains(res.Stderr, "not confined") {
+		t.Errorf("audit: exit %+v, %v\nstdout:\n%s\nstderr:\n%s", res.Exit, res.Err, res.Stdout, res.Stderr)
+	}
+
+	// Interactive mode disabled, code integrity not enforced: the node
+	// binary is not judged, so a wrapper script may stand for it.
+	interactive := filepath.Join(t.TempDir(), "interactive.xml")
+	intactCLI(t, "policy", "new", "--signer", filepath.Join(pki, "root.pem"), "--deny-interactive", "-o", interactive)
+	s.policies["interactive"] = interactive
+	wrapper := filepath.Join(t.TempDir(), "node")
+	write(t, filepath.Dir(wrapper), map[string]string{"node": "#!/bin/sh\nexec " + n.Path + " \"$@\"\n"})
+	os.Chmod(wrapper, 0o755)
+	res = s.run(t, n, "interactive", runOpts{env: []string{"NODE_BIN=" + n.Path}, wrap: wrapper}, "main.js")
+	if !strings.HasPrefix(res.Stdout, "main ran 0 node ran") ||
+		!strings.Contains(res.Stderr, "intact node: warning: node is not confined ("+wrapper+" is not a dynamically linked ELF program") {
+		t.Errorf("wrapper: exit %+v, %v\nstdout:\n%s\nstderr:\n%s", res.Exit, res.Err, res.Stdout, res.Stderr)
+	}
+}

@@ -88,6 +88,9 @@ func LandlockABI() (int, error) {
 		return 0, &UnsupportedError{"Landlock is not supported by this kernel (ENOSYS; Linux 5.13 or later built with CONFIG_SECURITY_LANDLOCK is needed)"}
 	case unix.EOPNOTSUPP:
 		return 0, &UnsupportedError{"Landlock is built into this kernel but not enabled (EOPNOTSUPP; add landlock to the lsm= boot parameter)"}
+	case unix.EPERM:
+		// Landlock itself never refuses to tell its version.
+		return 0, &UnsupportedError{"Landlock is blocked in this process (EPERM: a seccomp filter, as some container runtimes set)"}
 	default:
 		return 0, fmt.Errorf("landlock_create_ruleset: %w", errno)
 	}
