@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"sync"
 
 	"github.com/intactdev/intact/internal/linuxsec"
 	"golang.org/x/sys/unix"
@@ -39,6 +40,14 @@ type confinement struct {
 	// sealed copy of the checked bytes as /proc/<thread>/fd/<n>.
 	node  string
 	image *os.File // that sealed copy, or nil
+
+	// confined delivers the outcome of building the ruleset and confining
+	// the thread, which happens while the broker prepares the rest of
+	// node's start: for a node binary in a large folder (/usr/bin) the
+	// ruleset takes a few milliseconds. wait takes it once.
+	confined chan error
+	waitOnce sync.Once
+	err      error
 }
 
 // newStarter returns the starter of bin, confined when confine is set and
@@ -65,6 +74,9 @@ func newStarter(bin *nodeBinary, confine bool, env []string, shim *os.File, warn
 }
 
 func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File) (*confinement, error) {
+	if err := linuxsec.DenyExecSupported(); err != nil {
+		return nil, err
+	}
 	real := bin.real
 	if real == "" {
 		var err error
@@ -79,28 +91,39 @@ func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File) 
 	if interp == "" {
 		return nil, &linuxsec.UnsupportedError{Reason: bin.path + " is not a dynamically linked ELF program, which only its interpreter could start inside the domain"}
 	}
-	rules, err := linuxsec.DenyExec(append([]string{real}, pathNodes(env, shim)...))
-	if err != nil {
-		return nil, fmt.Errorf("confining node: %w", err)
-	}
-	defer rules.Close()
-	thread, err := rules.ConfineThread()
-	if err != nil {
-		return nil, fmt.Errorf("confining node: %w", err)
-	}
-	c := &confinement{thread: thread, interp: interp, argv0: takesArgv0(interp), node: real}
+	c := &confinement{thread: linuxsec.NewThread(), interp: interp, argv0: takesArgv0(interp), node: real,
+		confined: make(chan error, 1)}
 	if image != nil {
 		// A node binary others than root could write: the interpreter
 		// maps a sealed copy of the checked bytes. Mapping the file would
 		// let a write to it reach the running node, which an executed
 		// file's ETXTBSY forbids.
 		if c.image, err = sealedImage(image); err != nil {
-			thread.Close()
+			c.thread.Close()
 			return nil, fmt.Errorf("the node binary %s: %w", bin.path, err)
 		}
-		c.node = fmt.Sprintf("/proc/%d/fd/%d", thread.ID(), c.image.Fd())
+		c.node = fmt.Sprintf("/proc/%d/fd/%d", c.thread.ID(), c.image.Fd())
 	}
+	denied := append([]string{real}, pathNodes(env, shim)...)
+	go func() {
+		rules, err := linuxsec.DenyExec(denied)
+		if err == nil {
+			err = c.thread.Confine(rules)
+			rules.Close()
+		}
+		c.confined <- err
+	}()
 	return c, nil
+}
+
+// wait returns once the thread is confined, or why it could not be.
+func (c *confinement) wait() error {
+	c.waitOnce.Do(func() {
+		if err := <-c.confined; err != nil {
+			c.err = fmt.Errorf("confining node: %w", err)
+		}
+	})
+	return c.err
 }
 
 // interpreter returns node's ELF interpreter, from the checked image when
@@ -207,6 +230,9 @@ func (s *starter) start(cmd *exec.Cmd) error {
 	if s.conf == nil {
 		return cmd.Start()
 	}
+	if err := s.conf.wait(); err != nil {
+		return err
+	}
 	var err error
 	s.conf.thread.Do(func() { err = cmd.Start() })
 	return err
@@ -227,6 +253,7 @@ func (s *starter) close() {
 	if s.conf == nil {
 		return
 	}
+	s.conf.wait()
 	s.conf.thread.Close()
 	if s.conf.image != nil {
 		s.conf.image.Close()

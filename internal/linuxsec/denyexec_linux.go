@@ -15,7 +15,7 @@ import (
 )
 
 // An ExecRuleset is a Landlock ruleset that lets every file be executed
-// except a few, for ConfineThread.
+// except a few, for Thread.Confine.
 //
 // Landlock only ever grants: a rule gives a right on a file, or on
 // everything beneath a folder, and the kernel allows an execution when a
@@ -50,12 +50,8 @@ type fileID struct{ dev, ino uint64 }
 // this: it is missing, or older than ABI 2 (Linux 5.19), which refuses
 // every move between folders in a domain.
 func DenyExec(files []string) (*ExecRuleset, error) {
-	abi, err := LandlockABI()
-	if err != nil {
+	if err := DenyExecSupported(); err != nil {
 		return nil, err
-	}
-	if abi < 2 {
-		return nil, &UnsupportedError{fmt.Sprintf("Landlock ABI %d lets no file move between folders in a domain (ABI 2, Linux 5.19, is needed)", abi)}
 	}
 	denied := make(map[fileID]bool)
 	onTheWay := make(map[string]bool) // folders from / to a denied file
@@ -98,6 +94,19 @@ func DenyExec(files []string) (*ExecRuleset, error) {
 		}
 	}
 	return r, nil
+}
+
+// DenyExecSupported returns an *UnsupportedError when this kernel's
+// Landlock cannot make the rulesets of DenyExec, and nil when it can.
+func DenyExecSupported() error {
+	abi, err := LandlockABI()
+	if err != nil {
+		return err
+	}
+	if abi < 2 {
+		return &UnsupportedError{fmt.Sprintf("Landlock ABI %d lets no file move between folders in a domain (ABI 2, Linux 5.19, is needed)", abi)}
+	}
+	return nil
 }
 
 func newRuleset(handled uint64) (*ExecRuleset, error) {
@@ -192,9 +201,9 @@ func (r *ExecRuleset) Close() error {
 	return unix.Close(r.fd)
 }
 
-// A Thread is an OS thread in a Landlock domain of its own, kept for
-// starting processes inside that domain: a process inherits the domain of
-// the thread that forked it. The rest of the process stays outside.
+// A Thread is an OS thread kept for starting processes inside a Landlock
+// domain of its own (Confine): a process inherits the domain of the thread
+// that forked it. The rest of the process stays outside.
 //
 // Being in the domain is what lets those processes reach this process's
 // descriptors as /proc/<thread id>/fd/<n>: Landlock lets a process in a
@@ -206,32 +215,36 @@ type Thread struct {
 	close sync.Once
 }
 
-// ConfineThread starts a thread confined by r: a new domain made of r,
-// nested in the calling process's own if it has one. The thread lives until
-// Close, and then ends.
-func (r *ExecRuleset) ConfineThread() (*Thread, error) {
+// NewThread starts a thread, not confined yet, which lives until Close.
+// Its id is known at once, so that a caller can name it (in /proc paths)
+// while it builds the ruleset that Confine applies.
+func NewThread() *Thread {
 	t := &Thread{jobs: make(chan func())}
-	started := make(chan error, 1)
-	go t.run(r.fd, started)
-	if err := <-started; err != nil {
-		return nil, err
-	}
-	return t, nil
+	started := make(chan struct{})
+	go t.run(started)
+	<-started
+	return t
 }
 
-func (t *Thread) run(ruleset int, started chan<- error) {
+func (t *Thread) run(started chan<- struct{}) {
 	// Never unlocked: the goroutine returns still locked, so the runtime
 	// ends the thread with it and never runs another goroutine confined.
+	// (LockOSThread also makes sure the runtime starts new threads from a
+	// thread of its own, not from this one.)
 	runtime.LockOSThread()
-	if err := restrictSelf(ruleset); err != nil {
-		started <- err
-		return
-	}
 	t.id = unix.Gettid()
-	started <- nil
+	close(started)
 	for job := range t.jobs {
 		job()
 	}
+}
+
+// Confine puts the thread in a new domain made of r, nested in the one it
+// is in, if any.
+func (t *Thread) Confine(r *ExecRuleset) error {
+	var err error
+	t.Do(func() { err = restrictSelf(r.fd) })
+	return err
 }
 
 // ID returns the thread's id, which names it in /proc.

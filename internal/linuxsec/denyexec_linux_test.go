@@ -25,11 +25,11 @@ func confined(t *testing.T, denied ...string) *Thread {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	th, err := r.ConfineThread()
-	if err != nil {
+	th := NewThread()
+	t.Cleanup(th.Close)
+	if err := th.Confine(r); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(th.Close)
 	return th
 }
 
