@@ -164,15 +164,30 @@ func addSecurebits(bits uint32) error {
 // handles only the execute right and grants it beneath each of paths (a
 // folder grants everything beneath it, a file only itself). Reading,
 // writing and everything else stay as they were.
+//
+// Files also move between folders as before: every Landlock domain
+// refuses such moves unless it handles the refer right, which is granted
+// on / (Landlock ABI 2 and later). The kernel still refuses a move into an
+// allowed folder, where the file would become executable.
 func restrictExecute(paths []string) error {
-	if _, err := LandlockABI(); err != nil {
+	abi, err := LandlockABI()
+	if err != nil {
 		return fmt.Errorf("cannot confine execution: %w", err)
 	}
-	r, err := newRuleset(unix.LANDLOCK_ACCESS_FS_EXECUTE)
+	handled := uint64(unix.LANDLOCK_ACCESS_FS_EXECUTE)
+	if abi >= 2 {
+		handled |= unix.LANDLOCK_ACCESS_FS_REFER
+	}
+	r, err := newRuleset(handled)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
+	if abi >= 2 {
+		if err := r.allow("/", unix.LANDLOCK_ACCESS_FS_REFER); err != nil {
+			return err
+		}
+	}
 	for _, p := range paths {
 		if err := r.allow(p, unix.LANDLOCK_ACCESS_FS_EXECUTE); err != nil {
 			return err
