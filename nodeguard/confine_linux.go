@@ -164,14 +164,9 @@ func sealedImage(image []byte) (*os.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("copying it into memory: %w", err)
 	}
-	f := os.NewFile(uintptr(fd), "memfd:"+name)
-	if _, err := f.Write(image); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("copying it into memory: %w", err)
-	}
-	if _, err := unix.FcntlInt(f.Fd(), unix.F_ADD_SEALS, fullSeals); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("sealing its copy: %w", err)
+	f, err := fillSealed(os.NewFile(uintptr(fd), "memfd:"+name), image)
+	if err != nil {
+		return nil, fmt.Errorf("copying it into a sealed memfd: %w", err)
 	}
 	return f, nil
 }

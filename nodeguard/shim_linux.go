@@ -19,12 +19,17 @@ func sealedFile(name string, data []byte) (*os.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := os.NewFile(uintptr(fd), "memfd:"+name)
+	return fillSealed(os.NewFile(uintptr(fd), "memfd:"+name), data)
+}
+
+// fillSealed writes data into the new memfd f and seals it with
+// fullSeals. On failure it closes f.
+func fillSealed(f *os.File, data []byte) (*os.File, error) {
 	if _, err := f.Write(data); err != nil {
 		f.Close()
 		return nil, err
 	}
-	if _, err := unix.FcntlInt(uintptr(fd), unix.F_ADD_SEALS, fullSeals); err != nil {
+	if _, err := unix.FcntlInt(f.Fd(), unix.F_ADD_SEALS, fullSeals); err != nil {
 		f.Close()
 		return nil, err
 	}
