@@ -158,11 +158,13 @@ func sealedImage(image []byte) (*os.File, error) {
 		// Before Linux 6.3 there is no MFD_NOEXEC_SEAL: take the
 		// execute bits away instead.
 		if fd, err = unix.MemfdCreate(name, unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING); err == nil {
-			err = unix.Fchmod(fd, 0o400)
+			if err = unix.Fchmod(fd, 0o400); err != nil {
+				unix.Close(fd)
+			}
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("copying it into memory: %w", err)
+		return nil, fmt.Errorf("making a memfd for its copy: %w", err)
 	}
 	f, err := fillSealed(os.NewFile(uintptr(fd), "memfd:"+name), image)
 	if err != nil {
