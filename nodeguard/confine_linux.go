@@ -91,6 +91,11 @@ func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File) 
 	if interp == "" {
 		return nil, &linuxsec.UnsupportedError{Reason: bin.path + " is not a dynamically linked ELF program, which only its interpreter could start inside the domain"}
 	}
+	if !filepath.IsAbs(interp) {
+		// Relative to the working folder, as the kernel would take it:
+		// not a program intact node runs.
+		return nil, fmt.Errorf("the node binary %s: its ELF interpreter %q is not an absolute path", bin.path, interp)
+	}
 	c := &confinement{thread: linuxsec.NewThread(), interp: interp, argv0: takesArgv0(interp), node: real,
 		confined: make(chan error, 1)}
 	if image != nil {
