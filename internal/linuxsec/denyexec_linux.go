@@ -67,7 +67,7 @@ func DenyExec(files []string) (*ExecRuleset, error) {
 		if err != nil {
 			return nil, fmt.Errorf("denying execution of %s: %w", f, err)
 		}
-		denied[fileID{st.Dev, st.Ino}] = true
+		denied[fileID{uint64(st.Dev), uint64(st.Ino)}] = true
 		for dir := filepath.Dir(real); !onTheWay[dir]; dir = filepath.Dir(dir) {
 			onTheWay[dir] = true
 		}
@@ -190,7 +190,7 @@ func (r *ExecRuleset) allowEntry(dirfd int, dir, name string, denied map[fileID]
 	if err := unix.Fstat(fd, &st); err != nil {
 		return fmt.Errorf("allowing execution of %s: %w", filepath.Join(dir, name), err)
 	}
-	if t := st.Mode & unix.S_IFMT; (t != unix.S_IFDIR && t != unix.S_IFREG) || denied[fileID{st.Dev, st.Ino}] {
+	if t := st.Mode & unix.S_IFMT; (t != unix.S_IFDIR && t != unix.S_IFREG) || denied[fileID{uint64(st.Dev), uint64(st.Ino)}] {
 		return nil
 	}
 	return r.addRule(fd, unix.LANDLOCK_ACCESS_FS_EXECUTE, filepath.Join(dir, name))
