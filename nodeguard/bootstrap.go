@@ -29,8 +29,10 @@ type bootstrapConfig struct {
 	// FDs are the main thread's channel: node's ends of the request and
 	// reply pipes.
 	FDs [2]int `json:"fds"`
-	// BrokerPID is the broker's process id: other threads open their
-	// channels as /proc/<BrokerPID>/fd/<n>.
+	// BrokerPID names the broker in /proc: other threads open their
+	// channels as /proc/<BrokerPID>/fd/<n>. When node is confined, it is
+	// the id of the broker's thread in node's Landlock domain, the only
+	// task of the broker whose descriptors node can reach.
 	BrokerPID int `json:"brokerPID"`
 	// ThreadPipe, on Windows, is the broker's named pipe: other threads
 	// open their channels by connecting to it.

@@ -476,6 +476,10 @@ define(process, '_linkedBinding', closed('process._linkedBinding'));
 // Children run through intact node too: fork() and spawn(process.execPath)
 // start the shim, which starts a broker of its own.
 define(process, 'execPath', config.shim);
+// process.argv[0] is the path node started as: node's own, which children
+// must not execute, or, when node is confined, its ELF interpreter's.
+// Programs that start children with it get the shim too.
+process.argv[0] = config.shim;
 // process.execArgv is what the user gave node (without this bootstrap), so
 // that fork() passes the same options on to the shim.
 process.execArgv = ArraySlice(config.execArgv);

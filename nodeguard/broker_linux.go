@@ -13,6 +13,10 @@ import (
 // linuxBroker is the broker's Linux layer: sealed in-memory copies of
 // native libraries, and threads' channels found through /proc/<broker>/fd.
 type linuxBroker struct {
+	// proc names the broker in /proc for node: its process id, or the id
+	// of its thread in node's Landlock domain (see starter.procID).
+	proc int
+
 	mu sync.Mutex
 	// pending are the channels made for threads that have not sent their
 	// first request yet, by thread id.
@@ -115,7 +119,7 @@ func (l *linuxBroker) pinAddon(path string, check func(string) ([]byte, error)) 
 	if err != nil {
 		return "", nil, fmt.Errorf("sealing %s: %w", path, err)
 	}
-	return fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), f.Fd()), f, nil
+	return fmt.Sprintf("/proc/%d/fd/%d", l.proc, f.Fd()), f, nil
 }
 
 // checkPrivate refuses a shim folder that is not this user's own 0700

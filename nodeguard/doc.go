@@ -16,7 +16,10 @@
 // allow-list (ParseArgs, FilterEnv); variables that make node load native
 // code or code from elsewhere are removed. Node children (fork,
 // spawn(process.execPath), #!/usr/bin/env node) run through a shim that
-// starts intact node again.
+// starts intact node again. Node and everything it starts are confined by
+// Landlock so that they cannot execute the node binary themselves: node
+// starts inside that domain as its ELF interpreter's program, and a thread
+// of the broker stays in the domain to stand for it in /proc.
 //
 // It is a seatbelt in the application's realm against tampered files, not a
 // sandbox against code that already runs. doc/node.md says what it

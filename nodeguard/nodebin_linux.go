@@ -12,11 +12,15 @@ import (
 // nodeBinary is the node binary a broker runs, once judged.
 type nodeBinary struct {
 	path string // as named (for messages and the probe cache)
+	real string // path after symbolic links, once resolved
 	// exec is what is executed: path, or /proc/self/fd/<n> of the
 	// descriptor whose bytes the policy checked.
 	exec   string
 	file   *os.File // that descriptor, or nil
 	before unix.Stat_t
+	// image is the bytes the policy checked, when it checked them, until
+	// the broker has made its sealed copy (see newStarter).
+	image []byte
 }
 
 // checkNodeBinary judges the node binary before anything executes it.
@@ -39,19 +43,19 @@ func checkNodeBinary(p *intact.Policy, path string) (*nodeBinary, error) {
 	if rootProtected(real) {
 		// Executed by its resolved path: a symbolic link on the way
 		// could be owned by anyone.
-		return &nodeBinary{path: path, exec: real}, nil
+		return &nodeBinary{path: path, real: real, exec: real}, nil
 	}
 	f, err := os.Open(real)
 	if err != nil {
 		return nil, fmt.Errorf("the node binary %s: %w", path, err)
 	}
-	b := &nodeBinary{path: path, exec: fmt.Sprintf("/proc/self/fd/%d", f.Fd()), file: f}
+	b := &nodeBinary{path: path, real: real, exec: fmt.Sprintf("/proc/self/fd/%d", f.Fd()), file: f}
 	if err := unix.Fstat(int(f.Fd()), &b.before); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("the node binary %s: %w", path, err)
 	}
 	// The binary goes to the OS image loader, not a script engine.
-	if _, err := p.ReadImage(b.exec); err != nil {
+	if b.image, err = p.ReadImage(b.exec); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("the node binary %s (writable by others than root, so it must be in a catalog): %w", path, err)
 	}

@@ -3,8 +3,10 @@
 package nodeguard
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"os/exec"
 
 	"github.com/intactdev/intact"
 	"golang.org/x/term"
@@ -24,10 +26,16 @@ type launch struct {
 	env       []string // node's environment, filtered (FilterEnv)
 }
 
+// nodeCommand makes the command that runs the judged node binary with
+// args: as the operating system's layer starts node (see starter).
+type nodeCommand func(ctx context.Context, args ...string) *exec.Cmd
+
 // prepare judges a run before node starts: the command line, the node
 // binary (before anything executes it, the probe included), interactive
-// code, code on standard input and the environment.
-func prepare(cfg Config) (*launch, error) {
+// code, code on standard input and the environment. Once the binary is
+// judged, starts gives the command the probe runs node with; env is the
+// environment node starts from, unfiltered.
+func prepare(cfg Config, starts func(l *launch, env []string) (nodeCommand, error)) (*launch, error) {
 	l := &launch{stdin: orStd(cfg.Stdin, os.Stdin), stdout: orStd(cfg.Stdout, os.Stdout), stderr: orStd(cfg.Stderr, os.Stderr)}
 	env := cfg.Env
 	if env == nil {
@@ -47,7 +55,11 @@ func prepare(cfg Config) (*launch, error) {
 		l.node.close()
 		return nil, err
 	}
-	if l.probe, err = supportedNode(l.node.path, l.node.exec); err != nil {
+	command, err := starts(l, env)
+	if err != nil {
+		return fail(err)
+	}
+	if l.probe, err = supportedNode(l.node.path, command); err != nil {
 		return fail(err)
 	}
 	terminal := term.IsTerminal(int(l.stdin.Fd()))

@@ -167,12 +167,15 @@ const probeScript = `JSON.stringify({version: process.version, flags: [...proces
 // probed before. The cache is not trusted for safety: the bootstrap
 // compares node's version with the probed one and fails closed.
 func ProbeNode(path string) (*Probe, error) {
-	return probeNode(path, path)
+	return probeNode(path, func(ctx context.Context, args ...string) *exec.Cmd {
+		return exec.CommandContext(ctx, path, args...)
+	})
 }
 
-// probeNode probes the node binary at path by executing execPath: path
-// itself, or the descriptor it was checked through (see checkNodeBinary).
-func probeNode(path, execPath string) (*Probe, error) {
+// probeNode probes the node binary at path, running it with command: path
+// itself, the descriptor it was checked through (see checkNodeBinary), or
+// node confined (see starter).
+func probeNode(path string, command func(ctx context.Context, args ...string) *exec.Cmd) (*Probe, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -188,7 +191,7 @@ func probeNode(path, execPath string) (*Probe, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, execPath, "-p", probeScript)
+	cmd := command(ctx, "-p", probeScript)
 	cmd.Env = []string{}
 	out, stderr, err := runProbe(cmd)
 	if err != nil {

@@ -13,10 +13,10 @@ import (
 	"github.com/intactdev/intact"
 )
 
-// supportedNode probes the node binary at path, executed as execPath (see
+// supportedNode probes the node binary at path, run by command (see
 // probeNode), and refuses a release that is not Supported.
-func supportedNode(path, execPath string) (*Probe, error) {
-	probe, err := probeNode(path, execPath)
+func supportedNode(path string, command nodeCommand) (*Probe, error) {
+	probe, err := probeNode(path, command)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package nodeguard
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -29,20 +30,39 @@ func Exec(node string, args []string) error {
 // starts are a *FlagError, a *VersionError or an intact error
 // (*intact.BlockedError for -e, the REPL, stdin, the inspector).
 func Run(cfg Config) (Exit, error) {
-	l, err := prepare(cfg)
+	var shimExe *os.File
+	var start *starter
+	l, err := prepare(cfg, func(l *launch, env []string) (nodeCommand, error) {
+		var err error
+		// process.execPath: this broker's own descriptor of the shim
+		// executable, which no rename or write into a folder can replace.
+		if shimExe, err = openShim(cfg.Shim); err != nil {
+			return nil, err
+		}
+		// Node and its children may not execute node themselves, unless
+		// the policy only audits code integrity: nothing is refused then.
+		s := cfg.Policy.Settings()
+		confine := !s.Audit.Enabled || s.DisableInteractiveMode.Enabled || s.DisableDynamicCode.Enabled
+		if start, err = newStarter(l.node, confine, env, shimExe, l.stderr); err != nil {
+			return nil, err
+		}
+		return func(ctx context.Context, args ...string) *exec.Cmd {
+			return start.command(ctx, l.node.path, args...)
+		}, nil
+	})
+	if start != nil {
+		defer start.close()
+	}
+	if shimExe != nil {
+		defer shimExe.Close()
+	}
 	if err != nil {
 		return Exit{}, err
 	}
 	nodeBin, inv, settings, nodeEnv := l.node, l.inv, l.settings, l.env
 	defer nodeBin.close()
-	// process.execPath: this broker's own descriptor of the shim
-	// executable, which no rename or write into a folder can replace.
-	shimExe, err := openShim(cfg.Shim)
-	if err != nil {
-		return Exit{}, err
-	}
-	defer shimExe.Close()
-	execPath := fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), shimExe.Fd())
+	proc := start.procID()
+	execPath := fmt.Sprintf("/proc/%d/fd/%d", proc, shimExe.Fd())
 	// The name node, first on node's PATH, for spawn('node') and
 	// `#!/usr/bin/env node`: a link to execPath in a private folder.
 	shimDir, err := privateDir()
@@ -68,7 +88,9 @@ func Run(cfg Config) (Exit, error) {
 	}
 	defer ch.closeNodeEnds()
 	nodeEnv, extra, fds := childFiles(nodeEnv, ch.nodeReq, ch.nodeResp)
-	code, err := bootstrapCode(l.bootstrap(fds, execPath))
+	bootCfg := l.bootstrap(fds, execPath)
+	bootCfg.BrokerPID = proc
+	code, err := bootstrapCode(bootCfg)
 	if err != nil {
 		ch.closeBrokerEnds()
 		return Exit{}, err
@@ -80,10 +102,9 @@ func Run(cfg Config) (Exit, error) {
 		return Exit{}, fmt.Errorf("keeping intact node's bootstrap: %w", err)
 	}
 	defer bootFile.Close()
-	boot := bootstrapStub(fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), bootFile.Fd()))
+	boot := bootstrapStub(fmt.Sprintf("/proc/%d/fd/%d", proc, bootFile.Fd()))
 
-	cmd := exec.Command(nodeBin.exec, nodeArgv(inv, boot, settings)...)
-	cmd.Args[0] = cfg.Node
+	cmd := start.command(context.Background(), cfg.Node, nodeArgv(inv, boot, settings)...)
 	cmd.Env = nodeEnv
 	cmd.Dir = cfg.Dir
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = l.stdin, l.stdout, l.stderr
@@ -102,7 +123,7 @@ func Run(cfg Config) (Exit, error) {
 	signals := make(chan os.Signal, 8)
 	signal.Notify(signals, forwarded...)
 	defer signal.Stop(signals)
-	err = cmd.Start()
+	err = start.start(cmd)
 	ch.closeNodeEnds()
 	if err != nil {
 		ch.closeBrokerEnds()
@@ -128,7 +149,7 @@ func Run(cfg Config) (Exit, error) {
 			stdinPipe.Close()
 		}()
 	}
-	b := newBroker(cfg.Policy, &linuxBroker{})
+	b := newBroker(cfg.Policy, &linuxBroker{proc: proc})
 	go b.serve(ch.brokerReq, ch.brokerResp, nil, mainScript(inv, cfg.Dir))
 	done := make(chan struct{})
 	go func() {

@@ -1,6 +1,7 @@
 package nodeguard
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"syscall"
 	"unsafe"
@@ -36,7 +38,11 @@ var outlastedSignals = []os.Signal{os.Interrupt, syscall.SIGTERM}
 // connect to the broker's named pipe (pipeListener). Node runs in a job
 // object that kills it when intact ends.
 func Run(cfg Config) (Exit, error) {
-	l, err := prepare(cfg)
+	l, err := prepare(cfg, func(l *launch, _ []string) (nodeCommand, error) {
+		return func(ctx context.Context, args ...string) *exec.Cmd {
+			return exec.CommandContext(ctx, l.node.exec, args...)
+		}, nil
+	})
 	if err != nil {
 		return Exit{}, err
 	}

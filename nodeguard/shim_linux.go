@@ -19,12 +19,17 @@ func sealedFile(name string, data []byte) (*os.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := os.NewFile(uintptr(fd), "memfd:"+name)
+	return fillSealed(os.NewFile(uintptr(fd), "memfd:"+name), data)
+}
+
+// fillSealed writes data into the new memfd f and seals it with
+// fullSeals. On failure it closes f.
+func fillSealed(f *os.File, data []byte) (*os.File, error) {
 	if _, err := f.Write(data); err != nil {
 		f.Close()
 		return nil, err
 	}
-	if _, err := unix.FcntlInt(uintptr(fd), unix.F_ADD_SEALS, fullSeals); err != nil {
+	if _, err := unix.FcntlInt(f.Fd(), unix.F_ADD_SEALS, fullSeals); err != nil {
 		f.Close()
 		return nil, err
 	}
@@ -69,9 +74,32 @@ func readSealed(path string) ([]byte, error) {
 
 // brokerShimConfig reads the shim configuration of process pid, if it is a
 // broker: the same executable as this one, holding a sealed memfd named
-// shimConfigName.
+// shimConfigName. pid may also name one of the process's threads.
+//
+// Each of its threads is tried, the one pid names first: a confined node
+// and its children reach a broker only through its thread in their
+// Landlock domain (see starter), and /proc/<id>/fd of its other tasks is
+// closed to them.
 func brokerShimConfig(pid int) (ShimConfig, bool, error) {
-	proc := "/proc/" + strconv.Itoa(pid)
+	ids := []int{pid}
+	if tasks, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/task"); err == nil {
+		for _, t := range tasks {
+			if id, err := strconv.Atoi(t.Name()); err == nil && id != pid {
+				ids = append(ids, id)
+			}
+		}
+	}
+	for _, id := range ids {
+		if cfg, found, err := taskShimConfig(id); found || err != nil {
+			return cfg, found, err
+		}
+	}
+	return ShimConfig{}, false, nil
+}
+
+// taskShimConfig reads the shim configuration of the broker task id.
+func taskShimConfig(id int) (ShimConfig, bool, error) {
+	proc := "/proc/" + strconv.Itoa(id)
 	if !sameFile(proc+"/exe", "/proc/self/exe") {
 		return ShimConfig{}, false, nil
 	}

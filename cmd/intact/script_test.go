@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/intactdev/intact/internal/linuxsec"
 	"github.com/intactdev/intact/internal/nodecache"
 	"github.com/intactdev/intact/internal/testvectors"
 	"github.com/intactdev/intact/nodeguard"
@@ -55,6 +56,10 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 				return stockNode != "", nil
 			case "root":
 				return os.Geteuid() == 0, nil
+			case "landlock":
+				// What intact node needs to confine node (linuxsec.DenyExec).
+				abi, err := linuxsec.LandlockABI()
+				return err == nil && abi >= 2, nil
 			case "vectors":
 				return vectorsErr == nil, nil
 			}

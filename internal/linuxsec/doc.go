@@ -12,6 +12,8 @@
 // they are defined here from the kernel's uapi headers.
 package linuxsec
 
+import "errors"
+
 // Exec securebits (include/uapi/linux/securebits.h, Linux 6.14). Each lock
 // bit freezes its bit, and can itself never be cleared.
 const (
@@ -36,3 +38,13 @@ type Confinement struct {
 	// interpreter are granted too, as single files, so that it can start.
 	ExecBeneath []string
 }
+
+// An UnsupportedError says why this kernel cannot apply a confinement at
+// all, as opposed to failing to apply one it supports. It matches
+// errors.ErrUnsupported.
+type UnsupportedError struct{ Reason string }
+
+func (e *UnsupportedError) Error() string { return e.Reason }
+
+// Is reports whether target is errors.ErrUnsupported.
+func (e *UnsupportedError) Is(target error) bool { return target == errors.ErrUnsupported }

@@ -85,9 +85,12 @@ func LandlockABI() (int, error) {
 	case 0:
 		return int(abi), nil
 	case unix.ENOSYS:
-		return 0, errors.New("Landlock is not supported by this kernel (ENOSYS; Linux 5.13 or later built with CONFIG_SECURITY_LANDLOCK is needed)")
+		return 0, &UnsupportedError{"Landlock is not supported by this kernel (ENOSYS; Linux 5.13 or later built with CONFIG_SECURITY_LANDLOCK is needed)"}
 	case unix.EOPNOTSUPP:
-		return 0, errors.New("Landlock is built into this kernel but not enabled (EOPNOTSUPP; add landlock to the lsm= boot parameter)")
+		return 0, &UnsupportedError{"Landlock is built into this kernel but not enabled (EOPNOTSUPP; add landlock to the lsm= boot parameter)"}
+	case unix.EPERM:
+		// Landlock itself never refuses to tell its version.
+		return 0, &UnsupportedError{"Landlock is blocked in this process (EPERM: a seccomp filter, as some container runtimes set)"}
 	default:
 		return 0, fmt.Errorf("landlock_create_ruleset: %w", errno)
 	}
@@ -160,50 +163,59 @@ func addSecurebits(bits uint32) error {
 // restrictExecute confines the calling thread with a Landlock domain that
 // handles only the execute right and grants it beneath each of paths (a
 // folder grants everything beneath it, a file only itself). Reading,
-// writing and everything else stay as they were. no_new_privs is set first,
-// as Landlock requires of an unprivileged process.
+// writing and everything else stay as they were.
+//
+// Files also move between folders as before: every Landlock domain
+// refuses such moves unless it handles the refer right, which is granted
+// on / (Landlock ABI 2 and later). The kernel still refuses a move into an
+// allowed folder, where the file would become executable.
 func restrictExecute(paths []string) error {
-	if _, err := LandlockABI(); err != nil {
+	abi, err := LandlockABI()
+	if err != nil {
 		return fmt.Errorf("cannot confine execution: %w", err)
 	}
-	// Only the first field, handled_access_fs, is used: the kernel accepts
-	// the struct cut after it (Landlock ABI 1).
-	attr := unix.LandlockRulesetAttr{Handled_access_fs: unix.LANDLOCK_ACCESS_FS_EXECUTE}
-	size := unsafe.Offsetof(attr.Handled_access_net)
-	rfd, _, errno := unix.Syscall(unix.SYS_LANDLOCK_CREATE_RULESET, uintptr(unsafe.Pointer(&attr)), size, 0)
-	if errno != 0 {
-		return fmt.Errorf("landlock_create_ruleset: %w", errno)
+	handled := uint64(unix.LANDLOCK_ACCESS_FS_EXECUTE)
+	if abi >= 2 {
+		handled |= unix.LANDLOCK_ACCESS_FS_REFER
 	}
-	ruleset := int(rfd)
-	defer unix.Close(ruleset)
-	for _, p := range paths {
-		if err := allowExecute(ruleset, p); err != nil {
+	r, err := newRuleset(handled)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	if abi >= 2 {
+		if err := r.allow("/", unix.LANDLOCK_ACCESS_FS_REFER); err != nil {
 			return err
 		}
 	}
+	for _, p := range paths {
+		if err := r.allow(p, unix.LANDLOCK_ACCESS_FS_EXECUTE); err != nil {
+			return err
+		}
+	}
+	return restrictSelf(r.fd)
+}
+
+// restrictSelf puts the calling thread in a new Landlock domain made of
+// ruleset, nested in the one it is in, if any. no_new_privs is set first,
+// as Landlock requires of an unprivileged process.
+func restrictSelf(ruleset int) error {
 	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
 		return fmt.Errorf("prctl(PR_SET_NO_NEW_PRIVS): %w", err)
 	}
-	if _, _, errno := unix.Syscall(unix.SYS_LANDLOCK_RESTRICT_SELF, uintptr(ruleset), 0, 0); errno != 0 {
+	_, _, errno := unix.Syscall(unix.SYS_LANDLOCK_RESTRICT_SELF, uintptr(ruleset), 0, 0)
+	switch errno {
+	case 0:
+		return nil
+	case unix.E2BIG:
+		return fmt.Errorf("landlock_restrict_self: this thread is already in %d nested Landlock domains, the most Linux allows (%w)", maxLandlockLayers, errno)
+	default:
 		return fmt.Errorf("landlock_restrict_self: %w", errno)
 	}
-	return nil
 }
 
-// allowExecute adds a rule granting the execute right beneath path.
-func allowExecute(ruleset int, path string) error {
-	fd, err := unix.Open(path, unix.O_PATH|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return fmt.Errorf("allowing execution under %s: %w", path, err)
-	}
-	defer unix.Close(fd)
-	rule := unix.LandlockPathBeneathAttr{Allowed_access: unix.LANDLOCK_ACCESS_FS_EXECUTE, Parent_fd: int32(fd)}
-	_, _, errno := unix.Syscall6(unix.SYS_LANDLOCK_ADD_RULE, uintptr(ruleset), unix.LANDLOCK_RULE_PATH_BENEATH, uintptr(unsafe.Pointer(&rule)), 0, 0, 0)
-	if errno != 0 {
-		return fmt.Errorf("allowing execution under %s: landlock_add_rule: %w", path, errno)
-	}
-	return nil
-}
+// maxLandlockLayers is how deeply Landlock domains nest (LANDLOCK_MAX_NUM_LAYERS).
+const maxLandlockLayers = 16
 
 // elfInterpreter returns the program interpreter (PT_INTERP) the kernel
 // opens to start the ELF file at path, or "" for a static program or a
@@ -214,16 +226,16 @@ func elfInterpreter(path string) (string, error) {
 		return "", fmt.Errorf("reading %s: %w", path, err)
 	}
 	defer f.Close()
-	interp, err := interpreterOf(f)
+	interp, err := ELFInterpreter(f)
 	if err != nil {
 		return "", fmt.Errorf("reading %s: %w", path, err)
 	}
 	return interp, nil
 }
 
-// interpreterOf returns the PT_INTERP path of the ELF image r, or "" when r
-// has none or is not ELF.
-func interpreterOf(r io.ReaderAt) (string, error) {
+// ELFInterpreter returns the program interpreter (PT_INTERP) of the ELF
+// image r, or "" when r has none (a static program) or is not ELF.
+func ELFInterpreter(r io.ReaderAt) (string, error) {
 	var magic [4]byte
 	if _, err := r.ReadAt(magic[:], 0); err != nil || string(magic[:]) != elf.ELFMAG {
 		return "", nil // not ELF: the kernel starts it some other way

@@ -114,7 +114,7 @@ func FuzzELFInterpreter(f *testing.F) {
 	f.Add([]byte("\x7fELF"))
 	f.Add([]byte("#!/bin/sh\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		interp, err := interpreterOf(bytes.NewReader(data))
+		interp, err := ELFInterpreter(bytes.NewReader(data))
 		if err == nil && strings.ContainsRune(interp, 0) {
 			t.Errorf("interpreter %q contains NUL", interp)
 		}

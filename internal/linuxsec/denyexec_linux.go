@@ -1,0 +1,267 @@
+package linuxsec
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sync"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// An ExecRuleset is a Landlock ruleset that lets every file be executed
+// except a few, for Thread.Confine.
+//
+// Landlock only ever grants: a rule gives a right on a file, or on
+// everything beneath a folder, and the kernel allows an execution when a
+// rule covers some folder on the file's path. So the rules cover, in each
+// folder on the way from / to a denied file, every entry but the next
+// folder on that way and the denied files. Rules belong to inodes, not
+// names: an entry that is another hard link of a denied file is left out
+// too, or it would grant the file wherever it is linked.
+//
+// What this cannot deny, by how Landlock works: a copy of a denied file; a
+// hard link to it or a bind mount of a folder above it, made elsewhere by a
+// process outside the domain; and mapping it without executing it, as its
+// ELF interpreter does when run as a program (ld.so FILE). And what it
+// denies beyond the files: an entry made after the ruleset directly in a
+// folder on the way to a denied file cannot be executed either.
+type ExecRuleset struct {
+	fd int
+}
+
+// fileID names a file by its inode, as Landlock's rules do.
+type fileID struct{ dev, ino uint64 }
+
+// DenyExec returns a ruleset that grants the execute right on every file
+// but files, after symbolic links, and their hard links in the folders
+// above them. It also lets files be moved and linked from folder to folder
+// (the refer right), which every Landlock domain otherwise refuses; the
+// kernel still refuses a move that would make a file executable where it
+// was not, such as a new link to a denied file. Folders on the way that
+// cannot be listed grant nothing but the way on.
+//
+// It returns an *UnsupportedError when this kernel's Landlock cannot do
+// this: it is missing, or older than ABI 2 (Linux 5.19), which refuses
+// every move between folders in a domain.
+func DenyExec(files []string) (*ExecRuleset, error) {
+	if err := DenyExecSupported(); err != nil {
+		return nil, err
+	}
+	denied := make(map[fileID]bool)
+	onTheWay := make(map[string]bool) // folders from / to a denied file
+	for _, f := range files {
+		real, err := filepath.EvalSymlinks(f)
+		if err == nil && !filepath.IsAbs(real) {
+			err = errors.New("not an absolute path")
+		}
+		var st unix.Stat_t
+		if err == nil {
+			err = unix.Stat(real, &st)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("denying execution of %s: %w", f, err)
+		}
+		denied[fileID{uint64(st.Dev), uint64(st.Ino)}] = true
+		for dir := filepath.Dir(real); !onTheWay[dir]; dir = filepath.Dir(dir) {
+			onTheWay[dir] = true
+		}
+	}
+
+	r, err := newRuleset(unix.LANDLOCK_ACCESS_FS_EXECUTE | unix.LANDLOCK_ACCESS_FS_REFER)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.allow("/", unix.LANDLOCK_ACCESS_FS_REFER); err != nil {
+		r.Close()
+		return nil, err
+	}
+	// Sorted, so that the same files always make the same rules.
+	dirs := make([]string, 0, len(onTheWay))
+	for dir := range onTheWay {
+		dirs = append(dirs, dir)
+	}
+	slices.Sort(dirs)
+	for _, dir := range dirs {
+		if err := r.allowEntries(dir, onTheWay, denied); err != nil {
+			r.Close()
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// DenyExecSupported returns an *UnsupportedError when this kernel's
+// Landlock cannot make the rulesets of DenyExec, and nil when it can.
+func DenyExecSupported() error {
+	abi, err := LandlockABI()
+	if err != nil {
+		return err
+	}
+	if abi < 2 {
+		return &UnsupportedError{fmt.Sprintf("Landlock ABI %d lets no file move between folders in a domain (ABI 2, Linux 5.19, is needed)", abi)}
+	}
+	return nil
+}
+
+func newRuleset(handled uint64) (*ExecRuleset, error) {
+	// Only the first field, handled_access_fs, is used: the kernel accepts
+	// the struct cut after it (Landlock ABI 1).
+	attr := unix.LandlockRulesetAttr{Handled_access_fs: handled}
+	size := unsafe.Offsetof(attr.Handled_access_net)
+	fd, _, errno := unix.Syscall(unix.SYS_LANDLOCK_CREATE_RULESET, uintptr(unsafe.Pointer(&attr)), size, 0)
+	if errno != 0 {
+		return nil, fmt.Errorf("landlock_create_ruleset: %w", errno)
+	}
+	return &ExecRuleset{fd: int(fd)}, nil
+}
+
+// allow grants access beneath path.
+func (r *ExecRuleset) allow(path string, access uint64) error {
+	fd, err := unix.Open(path, unix.O_PATH|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("allowing execution under %s: %w", path, err)
+	}
+	defer unix.Close(fd)
+	return r.addRule(fd, access, path)
+}
+
+func (r *ExecRuleset) addRule(fd int, access uint64, path string) error {
+	rule := unix.LandlockPathBeneathAttr{Allowed_access: access, Parent_fd: int32(fd)}
+	_, _, errno := unix.Syscall6(unix.SYS_LANDLOCK_ADD_RULE, uintptr(r.fd), unix.LANDLOCK_RULE_PATH_BENEATH, uintptr(unsafe.Pointer(&rule)), 0, 0, 0)
+	if errno != 0 {
+		return fmt.Errorf("allowing execution under %s: landlock_add_rule: %w", path, errno)
+	}
+	return nil
+}
+
+// allowEntries grants the execute right on each folder and regular file in
+// dir, but for the folders in skip and the denied files. Symbolic links get
+// no rule: executing one executes the file it leads to, judged by its own
+// path.
+func (r *ExecRuleset) allowEntries(dir string, skip map[string]bool, denied map[fileID]bool) error {
+	d, err := os.Open(dir)
+	if errors.Is(err, fs.ErrPermission) {
+		return nil // nothing beneath it but the way on will be executable
+	}
+	if err != nil {
+		return fmt.Errorf("allowing execution in %s: %w", dir, err)
+	}
+	defer d.Close()
+	// The types come with the names (getdents' d_type): a symbolic link or
+	// a device costs no system call.
+	entries, err := d.ReadDir(-1)
+	if err != nil {
+		return fmt.Errorf("allowing execution in %s: %w", dir, err)
+	}
+	for _, e := range entries {
+		if t := e.Type(); t != 0 && t != fs.ModeDir {
+			continue // a symbolic link, or nothing that executes
+		}
+		if skip[filepath.Join(dir, e.Name())] {
+			continue
+		}
+		if err := r.allowEntry(int(d.Fd()), dir, e.Name(), denied); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// allowEntry grants the execute right on dir's entry name, unless it is
+// one of the denied files.
+func (r *ExecRuleset) allowEntry(dirfd int, dir, name string, denied map[fileID]bool) error {
+	fd, err := unix.Openat(dirfd, name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if errors.Is(err, unix.ENOENT) {
+		return nil // removed since it was listed
+	}
+	if err != nil {
+		return fmt.Errorf("allowing execution of %s: %w", filepath.Join(dir, name), err)
+	}
+	defer unix.Close(fd)
+	// The inode, not the entry: a file mounted over the entry is another
+	// inode than the one listed, and it is the one a rule would cover.
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return fmt.Errorf("allowing execution of %s: %w", filepath.Join(dir, name), err)
+	}
+	if t := st.Mode & unix.S_IFMT; (t != unix.S_IFDIR && t != unix.S_IFREG) || denied[fileID{uint64(st.Dev), uint64(st.Ino)}] {
+		return nil
+	}
+	return r.addRule(fd, unix.LANDLOCK_ACCESS_FS_EXECUTE, filepath.Join(dir, name))
+}
+
+// Close releases the ruleset. Threads it confines stay confined.
+func (r *ExecRuleset) Close() error {
+	return unix.Close(r.fd)
+}
+
+// A Thread is an OS thread kept for starting processes inside a Landlock
+// domain of its own (Confine): a process inherits the domain of the thread
+// that forked it. The rest of the process stays outside.
+//
+// Being in the domain is what lets those processes reach this process's
+// descriptors as /proc/<thread id>/fd/<n>: Landlock lets a process in a
+// domain inspect, through /proc, only tasks in the same domain or one
+// nested in it, so /proc/<process id>/fd is closed to them.
+type Thread struct {
+	id    int
+	jobs  chan func()
+	close sync.Once
+}
+
+// NewThread starts a thread, not confined yet, which lives until Close.
+// Its id is known at once, so that a caller can name it (in /proc paths)
+// while it builds the ruleset that Confine applies.
+func NewThread() *Thread {
+	t := &Thread{jobs: make(chan func())}
+	started := make(chan struct{})
+	go t.run(started)
+	<-started
+	return t
+}
+
+func (t *Thread) run(started chan<- struct{}) {
+	// Never unlocked: the goroutine returns still locked, so the runtime
+	// ends the thread with it and never runs another goroutine confined.
+	// (LockOSThread also makes sure the runtime starts new threads from a
+	// thread of its own, not from this one.)
+	runtime.LockOSThread()
+	t.id = unix.Gettid()
+	close(started)
+	for job := range t.jobs {
+		job()
+	}
+}
+
+// Confine puts the thread in a new domain made of r, nested in the one it
+// is in, if any.
+func (t *Thread) Confine(r *ExecRuleset) error {
+	var err error
+	t.Do(func() { err = restrictSelf(r.fd) })
+	return err
+}
+
+// ID returns the thread's id, which names it in /proc.
+func (t *Thread) ID() int { return t.id }
+
+// Do runs f on the thread and returns once it has. Do must not be called
+// after Close.
+func (t *Thread) Do(f func()) {
+	done := make(chan struct{})
+	t.jobs <- func() {
+		defer close(done)
+		f()
+	}
+	<-done
+}
+
+// Close ends the thread. Processes it started keep their domain.
+func (t *Thread) Close() {
+	t.close.Do(func() { close(t.jobs) })
+}

@@ -1,0 +1,263 @@
+package nodeguard
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sync"
+
+	"github.com/intactdev/intact/internal/linuxsec"
+	"golang.org/x/sys/unix"
+)
+
+// starter starts the node processes of one broker: the probe and node.
+// When it can, it confines them: node, and every process node starts, then
+// cannot execute a node binary (doc/node.md, "Confinement").
+type starter struct {
+	bin  *nodeBinary
+	conf *confinement // nil when node is not confined
+}
+
+// confinement is a Landlock domain that denies executing the node binary
+// (and any other node on PATH), kept by a thread of the broker.
+//
+// Nothing can execute node inside the domain, the broker included, so node
+// starts inside it as its ELF interpreter's program: the interpreter is
+// executed, and maps node without executing it. The thread's id stands for
+// the broker in /proc: a process in the domain can reach
+// /proc/<thread>/fd/<n> but not /proc/<broker>/fd/<n>.
+type confinement struct {
+	thread *linuxsec.Thread
+	interp string // node's ELF interpreter (PT_INTERP)
+	argv0  bool   // whether interp takes --argv0
+	// node is what interp maps: node's path after symbolic links, or the
+	// sealed copy of the checked bytes as /proc/<thread>/fd/<n>.
+	node  string
+	image *os.File // that sealed copy, or nil
+
+	// confined delivers the outcome of building the ruleset and confining
+	// the thread, which happens while the broker prepares the rest of
+	// node's start: for a node binary in a large folder (/usr/bin) the
+	// ruleset takes a few milliseconds. wait takes it once.
+	confined chan error
+	waitOnce sync.Once
+	err      error
+}
+
+// newStarter returns the starter of bin, confined when confine is set and
+// the kernel can do it. Where it cannot (no Landlock, Landlock ABI 1, or a
+// node that is not a dynamically linked ELF program), it says so on warn
+// and starts node as it is.
+func newStarter(bin *nodeBinary, confine bool, env []string, shim *os.File, warn io.Writer) (*starter, error) {
+	s := &starter{bin: bin}
+	image := bin.image
+	bin.image = nil // about 120 MB: held no longer than the copy takes
+	if !confine {
+		return s, nil
+	}
+	conf, err := newConfinement(bin, image, env, shim)
+	if errors.Is(err, errors.ErrUnsupported) {
+		fmt.Fprintf(warn, "intact node: warning: node is not confined (%v): a node binary that node or its children execute by its path runs without intact node's checks\n", err)
+		return s, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.conf = conf
+	return s, nil
+}
+
+func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File) (*confinement, error) {
+	if err := linuxsec.DenyExecSupported(); err != nil {
+		return nil, err
+	}
+	real := bin.real
+	if real == "" {
+		var err error
+		if real, err = filepath.EvalSymlinks(bin.path); err != nil {
+			return nil, fmt.Errorf("the node binary %s: %w", bin.path, err)
+		}
+	}
+	interp, err := interpreter(real, image)
+	if err != nil {
+		return nil, fmt.Errorf("the node binary %s: %w", bin.path, err)
+	}
+	if interp == "" {
+		return nil, &linuxsec.UnsupportedError{Reason: bin.path + " is not a dynamically linked ELF program, which only its interpreter could start inside the domain"}
+	}
+	if !filepath.IsAbs(interp) {
+		// Relative to the working folder, as the kernel would take it:
+		// not a program intact node runs.
+		return nil, fmt.Errorf("the node binary %s: its ELF interpreter %q is not an absolute path", bin.path, interp)
+	}
+	c := &confinement{thread: linuxsec.NewThread(), interp: interp, argv0: takesArgv0(interp), node: real,
+		confined: make(chan error, 1)}
+	if image != nil {
+		// A node binary others than root could write: the interpreter
+		// maps a sealed copy of the checked bytes. Mapping the file would
+		// let a write to it reach the running node, which an executed
+		// file's ETXTBSY forbids.
+		if c.image, err = sealedImage(image); err != nil {
+			c.thread.Close()
+			return nil, fmt.Errorf("the node binary %s: %w", bin.path, err)
+		}
+		c.node = fmt.Sprintf("/proc/%d/fd/%d", c.thread.ID(), c.image.Fd())
+	}
+	denied := append([]string{real}, pathNodes(env, shim)...)
+	go func() {
+		rules, err := linuxsec.DenyExec(denied)
+		if err == nil {
+			err = c.thread.Confine(rules)
+			rules.Close()
+		}
+		c.confined <- err
+	}()
+	return c, nil
+}
+
+// wait returns once the thread is confined, or why it could not be.
+func (c *confinement) wait() error {
+	c.waitOnce.Do(func() {
+		if err := <-c.confined; err != nil {
+			c.err = fmt.Errorf("confining node: %w", err)
+		}
+	})
+	return c.err
+}
+
+// interpreter returns node's ELF interpreter, from the checked image when
+// there is one.
+func interpreter(real string, image []byte) (string, error) {
+	if image != nil {
+		return linuxsec.ELFInterpreter(bytes.NewReader(image))
+	}
+	f, err := os.Open(real)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	return linuxsec.ELFInterpreter(f)
+}
+
+// takesArgv0 reports whether the ELF interpreter interp sets the program's
+// argv[0] when asked (glibc 2.33 and later do), by looking for the option's
+// name in it. Without it, node's argv[0] is the path it was mapped from.
+func takesArgv0(interp string) bool {
+	data, err := os.ReadFile(interp)
+	return err == nil && bytes.Contains(data, []byte("--argv0\x00"))
+}
+
+// sealedImage copies a checked node binary into a memfd sealed against
+// writing, growing, shrinking and execution: the interpreter maps it, and
+// nothing can execute it as a program.
+func sealedImage(image []byte) (*os.File, error) {
+	const name = "intact-node-binary"
+	fd, err := unix.MemfdCreate(name, unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING|unix.MFD_NOEXEC_SEAL)
+	if errors.Is(err, unix.EINVAL) {
+		// Before Linux 6.3 there is no MFD_NOEXEC_SEAL: take the
+		// execute bits away instead.
+		if fd, err = unix.MemfdCreate(name, unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING); err == nil {
+			if err = unix.Fchmod(fd, 0o400); err != nil {
+				unix.Close(fd)
+			}
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("making a memfd for its copy: %w", err)
+	}
+	f, err := fillSealed(os.NewFile(uintptr(fd), "memfd:"+name), image)
+	if err != nil {
+		return nil, fmt.Errorf("copying it into a sealed memfd: %w", err)
+	}
+	return f, nil
+}
+
+// pathNodes returns the other node binaries a program would find on env's
+// PATH (named node or nodejs, after symbolic links), which the domain
+// denies too: code that runs "node" by an absolute path may well mean one
+// of them. The shim, which a parent broker's folder names node, is not
+// one.
+func pathNodes(env []string, shim *os.File) []string {
+	var shimID unix.Stat_t
+	if unix.Fstat(int(shim.Fd()), &shimID) != nil {
+		return nil
+	}
+	var nodes []string
+	for _, dir := range envList(env, "PATH") {
+		if !filepath.IsAbs(dir) {
+			continue
+		}
+		for _, name := range []string{"node", "nodejs"} {
+			real, err := filepath.EvalSymlinks(filepath.Join(dir, name))
+			if err != nil || slices.Contains(nodes, real) {
+				continue
+			}
+			var st unix.Stat_t
+			if unix.Stat(real, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || st.Mode&0o111 == 0 ||
+				(st.Dev == shimID.Dev && st.Ino == shimID.Ino) {
+				continue
+			}
+			nodes = append(nodes, real)
+		}
+	}
+	return nodes
+}
+
+// command returns the command that runs node with args and argv0 as its
+// argv[0]: node itself, or, confined, its interpreter mapping it.
+func (s *starter) command(ctx context.Context, argv0 string, args ...string) *exec.Cmd {
+	c := s.conf
+	if c == nil {
+		cmd := exec.CommandContext(ctx, s.bin.exec, args...)
+		cmd.Args[0] = argv0
+		return cmd
+	}
+	var argv []string
+	if c.argv0 {
+		argv = append(argv, "--argv0", argv0)
+	}
+	argv = append(argv, c.node)
+	return exec.CommandContext(ctx, c.interp, append(argv, args...)...)
+}
+
+// start starts cmd, made by command: inside the domain when node is
+// confined.
+func (s *starter) start(cmd *exec.Cmd) error {
+	if s.conf == nil {
+		return cmd.Start()
+	}
+	if err := s.conf.wait(); err != nil {
+		return err
+	}
+	var err error
+	s.conf.thread.Do(func() { err = cmd.Start() })
+	return err
+}
+
+// procID is the id that names the broker in /proc for node and its
+// children: the confined thread's, or the broker's own.
+func (s *starter) procID() int {
+	if s.conf == nil {
+		return os.Getpid()
+	}
+	return s.conf.thread.ID()
+}
+
+// close ends the confined thread and releases the sealed copy, once node
+// has exited.
+func (s *starter) close() {
+	if s.conf == nil {
+		return
+	}
+	s.conf.wait()
+	s.conf.thread.Close()
+	if s.conf.image != nil {
+		s.conf.image.Close()
+	}
+}

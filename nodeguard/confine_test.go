@@ -1,0 +1,178 @@
+//go:build linux
+
+package nodeguard_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/intactdev/intact/internal/linuxsec"
+)
+
+// confinedApp is a signed app that runs a planted, unsigned script with
+// the node binary itself every way a program might, and node children the
+// ways intact node covers, and prints what came of each.
+var confinedApp = map[string]string{
+	"main.js": `const { spawnSync, execFileSync, execSync, fork } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const here = (f) => path.join(__dirname, f);
+const node = process.env.NODE_BIN;
+const evil = process.env.EVIL;
+const violation = (s) => /ERR_CODE_INTEGRITY_VIOLATION/.test(s);
+function run(name, f) {
+  let r;
+  try { r = f(); } catch (e) { r = e.code || e.status; }
+  console.log(name + ':', r);
+}
+const status = (r) => (r.error ? r.error.code : r.status);
+// The node binary by its path, with a clean environment: refused by the
+// kernel before anything of node runs.
+run('spawn node binary', () => status(spawnSync(node, [evil], { env: {} })));
+run('execFile node binary', () => execFileSync(node, [evil], { env: {}, stdio: 'pipe' }).toString());
+run('exec node binary', () => execSync(JSON.stringify(node) + ' ' + JSON.stringify(evil), { env: {}, stdio: 'pipe' }).toString());
+run('spawn link to node', () => status(spawnSync(process.env.NODE_LINK, [evil], { env: {} })));
+run('env -i node binary', () => status(spawnSync('env', ['-i', node, evil])));
+run('argv[0]', () => { const r = spawnSync(process.argv[0], [evil], { encoding: 'utf8' }); return r.status + ' ' + violation(r.stderr); });
+run('proc exe', () => spawnSync('/proc/' + process.pid + '/exe', [evil]).status !== 0);
+// Other programs still run.
+run('sh', () => status(spawnSync('sh', ['-c', 'true'])));
+run('true', () => status(spawnSync('true')));
+// Node children through intact node still run, under the policy.
+let r = spawnSync(process.execPath, [here('child.js')], { encoding: 'utf8', env: {} });
+console.log('spawn execPath signed:', r.status, r.stdout.trim());
+r = spawnSync(process.execPath, [evil], { encoding: 'utf8', env: {} });
+console.log('spawn execPath unsigned:', r.status, violation(r.stderr));
+r = spawnSync('node', [here('child.js')], { encoding: 'utf8' });
+console.log('spawn node signed:', r.status, r.stdout.trim());
+r = spawnSync('node', [evil], { encoding: 'utf8' });
+console.log('spawn node unsigned:', r.status, violation(r.stderr));
+r = spawnSync(here('tool'), { encoding: 'utf8' });
+console.log('shebang signed:', r.status, r.stdout.trim());
+const child = fork(here('child.js'));
+child.on('message', (m) => {
+  console.log('fork signed:', m);
+  // The private folder's name node, replaced by the application: a link
+  // to the node binary, then a script that runs it, are refused alike.
+  const link = path.join(process.env.PATH.split(':')[0], 'node');
+  fs.rmSync(link);
+  fs.symlinkSync(node, link);
+  run('replaced link', () => status(spawnSync('node', [evil])));
+  fs.rmSync(link);
+  fs.writeFileSync(link, '#!/bin/sh\nexec ' + JSON.stringify(node) + ' "$@"\n', { mode: 0o755 });
+  run('replaced by a script', () => status(spawnSync('node', [evil])));
+});
+`,
+	"child.js": "if (process.send) { process.send('child ran'); process.disconnect(); } else console.log('child ran');\n",
+	"tool":     "#!/usr/bin/env node\nconsole.log('tool ran');\n",
+}
+
+// TestConfined: under an enforcing policy, node and everything it starts
+// cannot execute the node binary (by its path, a link to it, env -i, a
+// shell, process.argv[0] or /proc/<pid>/exe), so a planted script run that
+// way never runs: no statement of it leaves its canary. Node children
+// started through intact node (process.execPath, spawn('node'),
+// #!/usr/bin/env node, fork) still run, checked; replacing the private
+// folder's node does not escape; other programs still run.
+func TestConfined(t *testing.T) {
+	if _, err := linuxsec.DenyExec([]string{"/"}); errors.Is(err, errors.ErrUnsupported) {
+		t.Skipf("this kernel cannot confine node: %v", err)
+	}
+	dir := t.TempDir()
+	write(t, dir, confinedApp)
+	os.Chmod(filepath.Join(dir, "tool"), 0o755)
+	s := sign(t, dir)
+
+	want := "spawn node binary: EACCES\nexecFile node binary: EACCES\nexec node binary: 126\n" +
+		"spawn link to node: EACCES\nenv -i node binary: 126\nargv[0]: 1 true\nproc exe: true\nsh: 0\ntrue: 0\n" +
+		"spawn execPath signed: 0 child ran\nspawn execPath unsigned: 1 true\n" +
+		"spawn node signed: 0 child ran\nspawn node unsigned: 1 true\nshebang signed: 0 tool ran\n" +
+		"fork signed: child ran\nreplaced link: EACCES\nreplaced by a script: 126\n"
+	forEachNode(t, func(t *testing.T, n testNode) {
+		canaryDir := t.TempDir()
+		// Planted outside the catalog. Its canary names its folder itself:
+		// it is run with a clean environment.
+		planted := t.TempDir()
+		write(t, planted, map[string]string{"evil.js": fmt.Sprintf("require('fs').writeFileSync(%q, 'ran');\nconsole.log('EVIL');\n",
+			filepath.Join(canaryDir, "evil"))})
+		link := filepath.Join(t.TempDir(), "node")
+		if err := os.Symlink(n.Path, link); err != nil {
+			t.Fatal(err)
+		}
+		res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir, "NODE_BIN=" + n.Path,
+			"NODE_LINK=" + link, "EVIL=" + filepath.Join(planted, "evil.js")}}, "main.js")
+		if res.Stdout != want {
+			t.Errorf("exit %+v, %v\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", res.Exit, res.Err, res.Stdout, want, res.Stderr)
+		}
+		if c := canaries(t, canaryDir); len(c) > 0 {
+			t.Errorf("the planted script ran: %v", c)
+		}
+		if strings.Contains(res.Stdout, "EVIL") {
+			t.Error("the planted script printed")
+		}
+	})
+}
+
+// TestConfinedDepth: each generation of node children is confined one
+// Landlock domain deeper, and Linux nests 16: the 17th generation is
+// refused, with the reason, before anything of it runs. (The limit is the
+// kernel's, the same for every node: one major is enough.)
+func TestConfinedDepth(t *testing.T) {
+	if _, err := linuxsec.DenyExec([]string{"/"}); errors.Is(err, errors.ErrUnsupported) {
+		t.Skipf("this kernel cannot confine node: %v", err)
+	}
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"depth.js": `const { spawnSync } = require('child_process');
+const n = Number(process.argv[2] || 1);
+require('fs').writeFileSync(require('path').join(process.env.CANARY_DIR, String(n)), 'ran');
+const r = spawnSync(process.execPath, [__filename, String(n + 1)], { encoding: 'utf8' });
+if (r.status === 0) process.stdout.write(r.stdout);
+else console.log('generation ' + (n + 1) + ': ' + r.stderr.trim());
+`})
+	s := sign(t, dir)
+	n := nodes(t)[len(nodes(t))-1]
+	canaryDir := t.TempDir()
+	res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, "depth.js")
+	want := "confining node: landlock_restrict_self: this thread is already in 16 nested Landlock domains"
+	if !strings.HasPrefix(res.Stdout, "generation 17: ") || !strings.Contains(res.Stdout, want) {
+		t.Errorf("exit %+v, %v\nstdout:\n%s\nwant generation 17 refused: %s\nstderr:\n%s", res.Exit, res.Err, res.Stdout, want, res.Stderr)
+	}
+	if c := canaries(t, canaryDir); len(c) != 16 {
+		t.Errorf("generations that ran: %v, want 1 to 16", c)
+	}
+}
+
+// TestConfinementFallback: a policy that only audits code integrity
+// confines nothing, since it refuses nothing; and a node that cannot be
+// confined (here a #! wrapper, which no ELF interpreter maps) runs as
+// before, with a warning saying so.
+func TestConfinementFallback(t *testing.T) {
+	n := nodes(t)[0]
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"main.js": `const r = require('child_process').spawnSync(process.env.NODE_BIN, ['-e', 'console.log("node ran")'], { encoding: 'utf8', env: {} });
+console.log('main ran', r.status, (r.stdout || '').trim());
+`})
+	s := sign(t, dir)
+	res := s.run(t, n, "audit", runOpts{env: []string{"NODE_BIN=" + n.Path}}, "main.js")
+	if res.Stdout != "main ran 0 node ran\n" || strings.Contains(res.Stderr, "not confined") {
+		t.Errorf("audit: exit %+v, %v\nstdout:\n%s\nstderr:\n%s", res.Exit, res.Err, res.Stdout, res.Stderr)
+	}
+
+	// Interactive mode disabled, code integrity not enforced: the node
+	// binary is not judged, so a wrapper script may stand for it.
+	interactive := filepath.Join(t.TempDir(), "interactive.xml")
+	intactCLI(t, "policy", "new", "--signer", filepath.Join(pki, "root.pem"), "--deny-interactive", "-o", interactive)
+	s.policies["interactive"] = interactive
+	wrapper := filepath.Join(t.TempDir(), "node")
+	write(t, filepath.Dir(wrapper), map[string]string{"node": "#!/bin/sh\nexec " + n.Path + " \"$@\"\n"})
+	os.Chmod(wrapper, 0o755)
+	res = s.run(t, n, "interactive", runOpts{env: []string{"NODE_BIN=" + n.Path}, wrap: wrapper}, "main.js")
+	if !strings.HasPrefix(res.Stdout, "main ran 0 node ran") ||
+		!strings.Contains(res.Stderr, "intact node: warning: node is not confined ("+wrapper+" is not a dynamically linked ELF program") {
+		t.Errorf("wrapper: exit %+v, %v\nstdout:\n%s\nstderr:\n%s", res.Exit, res.Err, res.Stdout, res.Stderr)
+	}
+}
