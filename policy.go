@@ -1,15 +1,12 @@
 package intact
 
 import (
+	"iter"
 	"log/slog"
 	"strings"
 
 	"github.com/intactdev/intact/enforcer"
 )
-
-// DefaultAppID is the application id intact uses when the host names none:
-// the WDAC App Manifest Id and the policy's settings provider.
-const DefaultAppID = "intact"
 
 // Setting is one setting's value and the sources that asked for it.
 type Setting struct {
@@ -27,8 +24,8 @@ func (s Setting) String() string {
 }
 
 // source says which setting, from where, for a BlockedError.
-func (s Setting) source(name string) string {
-	return name + " (" + strings.Join(s.Sources, "; ") + ")"
+func (s Setting) source(name enforcer.SettingName) string {
+	return string(name) + " (" + strings.Join(s.Sources, "; ") + ")"
 }
 
 // Settings are the combined settings of every enforcer in force. Settings
@@ -42,6 +39,16 @@ type Settings struct {
 	// soon as one enforcer enforces outside audit mode, whatever others
 	// audit, because deny wins.
 	Audit Setting
+}
+
+// All yields each setting with its name, in the order of enforcer.Settings.All.
+func (s Settings) All() iter.Seq2[enforcer.SettingName, Setting] {
+	return func(yield func(enforcer.SettingName, Setting) bool) {
+		_ = yield(enforcer.EnforceCodeIntegrity, s.EnforceCodeIntegrity) &&
+			yield(enforcer.DisableInteractiveMode, s.DisableInteractiveMode) &&
+			yield(enforcer.DisableDynamicCode, s.DisableDynamicCode) &&
+			yield(enforcer.Audit, s.Audit)
+	}
 }
 
 // Config configures a Policy made with New.
@@ -109,7 +116,7 @@ func New(cfg Config) *Policy {
 			source += ": " + st.PolicyID
 			p.identities[e.Name()] = policyIdentity{st.PolicyID, st.PolicyVersion}
 		}
-		add := func(set *Setting, on bool, name string) {
+		add := func(set *Setting, on bool, name enforcer.SettingName) {
 			if !on {
 				return
 			}
@@ -120,10 +127,10 @@ func New(cfg Config) *Policy {
 			}
 			set.Sources = append(set.Sources, src)
 		}
-		add(&p.settings.EnforceCodeIntegrity, s.EnforceCodeIntegrity, "EnforceCodeIntegrity")
-		add(&p.settings.DisableInteractiveMode, s.DisableInteractiveMode, "DisableInteractiveMode")
-		add(&p.settings.DisableDynamicCode, s.DisableDynamicCode, "DisableDynamicCode")
-		add(&p.settings.Audit, s.Audit, "Audit")
+		add(&p.settings.EnforceCodeIntegrity, s.EnforceCodeIntegrity, enforcer.EnforceCodeIntegrity)
+		add(&p.settings.DisableInteractiveMode, s.DisableInteractiveMode, enforcer.DisableInteractiveMode)
+		add(&p.settings.DisableDynamicCode, s.DisableDynamicCode, enforcer.DisableDynamicCode)
+		add(&p.settings.Audit, s.Audit, enforcer.Audit)
 
 		c := checkedEnforcer{Enforcer: e, settings: s}
 		c.file, _ = e.(enforcer.FileChecker)
@@ -164,7 +171,7 @@ func (p *Policy) CheckInteractive(f Feature) error {
 	if !p.settings.DisableInteractiveMode.Enabled {
 		return nil
 	}
-	err := &BlockedError{Feature: f, Source: p.settings.DisableInteractiveMode.source("DisableInteractiveMode")}
+	err := &BlockedError{Feature: f, Source: p.settings.DisableInteractiveMode.source(enforcer.DisableInteractiveMode)}
 	p.logBlock(err)
 	return err
 }
@@ -175,7 +182,7 @@ func (p *Policy) CheckDynamicCode() error {
 	if !p.settings.DisableDynamicCode.Enabled {
 		return nil
 	}
-	err := &BlockedError{Feature: FeatureDynamicCode, Source: p.settings.DisableDynamicCode.source("DisableDynamicCode")}
+	err := &BlockedError{Feature: FeatureDynamicCode, Source: p.settings.DisableDynamicCode.source(enforcer.DisableDynamicCode)}
 	p.logBlock(err)
 	return err
 }

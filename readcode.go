@@ -135,7 +135,7 @@ func (p *Policy) ReadStdin(f *os.File) ([]byte, error) {
 func (p *Policy) readInteractive(f *os.File, path string) ([]byte, error) {
 	data, err := p.readChecked(f, path, asScript, true)
 	if err != nil {
-		blocked := &BlockedError{Feature: FeatureStdin, Source: p.settings.DisableInteractiveMode.source("DisableInteractiveMode"), Err: err}
+		blocked := &BlockedError{Feature: FeatureStdin, Source: p.settings.DisableInteractiveMode.source(enforcer.DisableInteractiveMode), Err: err}
 		p.logBlock(blocked)
 		return nil, blocked
 	}

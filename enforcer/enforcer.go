@@ -10,7 +10,29 @@ package enforcer
 
 import (
 	"fmt"
+	"iter"
 	"os"
+)
+
+// DefaultAppID is the application id intact asks policies about when the
+// host names none: the WDAC App Manifest Id (the shipped manifest's, see
+// package sipolicy) and the Provider of the policy's legacy Settings.
+// Embedders may choose their own.
+const DefaultAppID = "intact"
+
+// A SettingName names a setting as policies spell it: the Name of an
+// AppSettings Setting, the ValueName of a legacy Setting, and the key of
+// Status.Sources.
+type SettingName string
+
+// The settings intact knows. The first three are application settings a
+// policy defines for an app id; Audit is the policy's "Enabled:Audit Mode"
+// rule option, or whatever else puts a source in audit mode.
+const (
+	EnforceCodeIntegrity   SettingName = "EnforceCodeIntegrity"
+	DisableInteractiveMode SettingName = "DisableInteractiveMode"
+	DisableDynamicCode     SettingName = "DisableDynamicCode"
+	Audit                  SettingName = "Audit"
 )
 
 // Settings are what one policy source asks of the code that runs under it.
@@ -36,6 +58,17 @@ func (s Settings) Or(t Settings) Settings {
 		DisableInteractiveMode: s.DisableInteractiveMode || t.DisableInteractiveMode,
 		DisableDynamicCode:     s.DisableDynamicCode || t.DisableDynamicCode,
 		Audit:                  s.Audit || t.Audit,
+	}
+}
+
+// All yields each setting's name and value, in the order above, which is
+// the order intact reports them in.
+func (s Settings) All() iter.Seq2[SettingName, bool] {
+	return func(yield func(SettingName, bool) bool) {
+		_ = yield(EnforceCodeIntegrity, s.EnforceCodeIntegrity) &&
+			yield(DisableInteractiveMode, s.DisableInteractiveMode) &&
+			yield(DisableDynamicCode, s.DisableDynamicCode) &&
+			yield(Audit, s.Audit)
 	}
 }
 
@@ -111,9 +144,9 @@ type Status struct {
 	// VersionEx. Empty when the source has no such identity.
 	PolicyID      string
 	PolicyVersion string
-	// Sources says where each setting came from, keyed by setting name
-	// ("EnforceCodeIntegrity", …), e.g. "securebit SECBIT_EXEC_RESTRICT_FILE".
-	Sources map[string]string
+	// Sources says where each setting came from, e.g. "securebit
+	// SECBIT_EXEC_RESTRICT_FILE" for EnforceCodeIntegrity.
+	Sources map[SettingName]string
 	// Details are further facts, one per line (catalogs loaded, signers,
 	// ignored policy elements, the reason a source is unavailable).
 	Details []string

@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/intactdev/intact/authenticode"
+	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/sipolicy"
 	"github.com/spf13/cobra"
 )
@@ -119,7 +120,7 @@ it with Microsoft's templates or deploy it as a supplemental policy.`,
 		"the rule also vouches for any bytes whose SHA-256 equals that digest, as script too, so give only images you trust (repeatable)")
 	f.StringVar(&o.id, "id", "", "policy `GUID` (PolicyID and BasePolicyID; default: a new random one)")
 	f.StringVar(&o.name, "name", "intact policy", "policy `name` (FriendlyName and PolicyInfo Name)")
-	f.StringVar(&o.appID, "app-id", sipolicy.DefaultAppID, "application `id` the settings are for")
+	f.StringVar(&o.appID, "app-id", enforcer.DefaultAppID, "application `id` the settings are for")
 	f.StringVar(&o.manifest, "manifest", "", "App Manifest `URI` for AppSettings (default <app-id>.manifest.xml)")
 	f.StringVar(&o.version, "version", "1.0.0.0", "policy `version` a.b.c.d (VersionEx; raise it to replace a deployed policy)")
 	f.StringVarP(&o.output, "output", "o", "", "write the policy to `file` (required)")
@@ -235,16 +236,16 @@ func buildPolicy(o *policyOptions) (*sipolicy.Policy, error) {
 	}
 	app := &sipolicy.App{Manifest: manifest}
 	for _, s := range []struct {
-		name  string
+		name  enforcer.SettingName
 		value bool
 	}{
-		{sipolicy.SettingEnforceCodeIntegrity, o.enforce},
-		{sipolicy.SettingDisableInteractiveMode, o.denyInteractive},
-		{sipolicy.SettingDisableDynamicCode, o.denyDynamicCode},
+		{enforcer.EnforceCodeIntegrity, o.enforce},
+		{enforcer.DisableInteractiveMode, o.denyInteractive},
+		{enforcer.DisableDynamicCode, o.denyDynamicCode},
 	} {
-		app.Settings = append(app.Settings, &sipolicy.AppSetting{Name: s.name, Values: []string{strconv.FormatBool(s.value)}})
+		app.Settings = append(app.Settings, &sipolicy.AppSetting{Name: string(s.name), Values: []string{strconv.FormatBool(s.value)}})
 		p.Settings = append(p.Settings, &sipolicy.Setting{
-			Provider: o.appID, Key: "Settings", ValueName: s.name,
+			Provider: o.appID, Key: "Settings", ValueName: string(s.name),
 			Value: sipolicy.Value{Type: sipolicy.Boolean, Boolean: s.value},
 		})
 	}
@@ -321,7 +322,7 @@ and what intact ignores in it.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	cmd.Flags().StringVar(&appID, "app-id", sipolicy.DefaultAppID, "show the settings for application `id`")
+	cmd.Flags().StringVar(&appID, "app-id", enforcer.DefaultAppID, "show the settings for application `id`")
 	return cmd
 }
 
@@ -410,9 +411,9 @@ func explainPolicy(file string, p *sipolicy.Policy, appID string) *policyReport 
 	}
 	r.AllowedHashes = describeHashes(p.AllowedHashes())
 	r.DeniedHashes = describeHashes(p.DeniedHashes())
-	for _, name := range []string{sipolicy.SettingEnforceCodeIntegrity, sipolicy.SettingDisableInteractiveMode, sipolicy.SettingDisableDynamicCode} {
-		v, src := p.LookupAppSetting(appID, name)
-		r.Settings = append(r.Settings, settingReport{Name: name, Value: v, Source: src.String()})
+	for _, name := range []enforcer.SettingName{enforcer.EnforceCodeIntegrity, enforcer.DisableInteractiveMode, enforcer.DisableDynamicCode} {
+		v, src := p.LookupAppSetting(appID, string(name))
+		r.Settings = append(r.Settings, settingReport{Name: string(name), Value: v, Source: src.String()})
 	}
 	for _, n := range p.Notes {
 		r.Ignored = append(r.Ignored, n.String())
@@ -542,8 +543,8 @@ is how intact ties AppSettings to the application id.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			data := sipolicy.IntactManifest()
-			if appID != sipolicy.DefaultAppID {
-				m, err := sipolicy.ParseManifest(sipolicy.ManifestFileName(sipolicy.DefaultAppID), data)
+			if appID != enforcer.DefaultAppID {
+				m, err := sipolicy.ParseManifest(sipolicy.ManifestFileName(enforcer.DefaultAppID), data)
 				if err != nil {
 					return err
 				}
@@ -559,7 +560,7 @@ is how intact ties AppSettings to the application id.`,
 			return writeFileAtomic(output, data)
 		},
 	}
-	cmd.Flags().StringVar(&appID, "app-id", sipolicy.DefaultAppID, "application `id` of the manifest")
+	cmd.Flags().StringVar(&appID, "app-id", enforcer.DefaultAppID, "application `id` of the manifest")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to `file` instead of standard output")
 	return cmd
 }

@@ -70,7 +70,7 @@ type Enforcer struct {
 	policy   *sipolicy.Policy
 	set      *Set
 	settings enforcer.Settings
-	sources  map[string]string
+	sources  map[enforcer.SettingName]string
 	notes    []string
 
 	allowed, denied []*sipolicy.Signer
@@ -102,31 +102,31 @@ func New(p *sipolicy.Policy, source string, set *Set, appID string) *Enforcer {
 		path:        source,
 		policy:      p,
 		set:         set,
-		sources:     make(map[string]string),
+		sources:     make(map[enforcer.SettingName]string),
 		allowed:     p.AllowedSigners(),
 		denied:      p.DeniedSigners(),
 		allowHashes: p.AllowedHashes(),
 		denyHashes:  p.DeniedHashes(),
 	}
-	setting := func(name string) bool {
-		v, src := p.LookupAppSetting(appID, name)
+	setting := func(name enforcer.SettingName) bool {
+		v, src := p.LookupAppSetting(appID, string(name))
 		if v {
 			e.sources[name] = fmt.Sprintf("%s for app id %q", src, appID)
 		}
 		return v
 	}
-	e.settings.EnforceCodeIntegrity = setting(sipolicy.SettingEnforceCodeIntegrity)
-	e.settings.DisableInteractiveMode = setting(sipolicy.SettingDisableInteractiveMode)
-	e.settings.DisableDynamicCode = setting(sipolicy.SettingDisableDynamicCode)
+	e.settings.EnforceCodeIntegrity = setting(enforcer.EnforceCodeIntegrity)
+	e.settings.DisableInteractiveMode = setting(enforcer.DisableInteractiveMode)
+	e.settings.DisableDynamicCode = setting(enforcer.DisableDynamicCode)
 	if e.settings.EnforceCodeIntegrity && !p.ScriptEnforcement() {
 		e.settings.EnforceCodeIntegrity = false
-		delete(e.sources, sipolicy.SettingEnforceCodeIntegrity)
+		delete(e.sources, enforcer.EnforceCodeIntegrity)
 		e.notes = append(e.notes, fmt.Sprintf("%s is set but the rule option %q turns file checks off",
-			sipolicy.SettingEnforceCodeIntegrity, sipolicy.OptionDisabledScriptEnforcement))
+			enforcer.EnforceCodeIntegrity, sipolicy.OptionDisabledScriptEnforcement))
 	}
 	if p.Audit() {
 		e.settings.Audit = true
-		e.sources["Audit"] = fmt.Sprintf("rule option %q", sipolicy.OptionAuditMode)
+		e.sources[enforcer.Audit] = fmt.Sprintf("rule option %q", sipolicy.OptionAuditMode)
 	}
 	return e
 }
