@@ -96,6 +96,7 @@ type checkedEnforcer struct {
 	file     enforcer.FileChecker    // nil if the enforcer does not judge open files
 	content  enforcer.ContentChecker // nil if it does not judge bytes
 	digest   enforcer.DigestChecker  // nil if it cannot refuse by digest alone
+	explain  enforcer.Explainer      // nil if it cannot say why it allows bytes
 }
 
 // New returns a Policy over the given enforcers. Settings are read from each
@@ -136,6 +137,9 @@ func New(cfg Config) *Policy {
 		c.file, _ = e.(enforcer.FileChecker)
 		c.content, _ = e.(enforcer.ContentChecker)
 		c.digest, _ = e.(enforcer.DigestChecker)
+		if c.content != nil {
+			c.explain, _ = e.(enforcer.Explainer)
+		}
 		if c.file == nil && c.content == nil && (s.EnforceCodeIntegrity || s.DisableInteractiveMode) {
 			// It asks for checks it cannot make: fail closed rather
 			// than let every file (and stdin) through unjudged.

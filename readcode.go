@@ -47,7 +47,7 @@ const rootName = "intact"
 // audit mode too. A host that hands a file to the OS image loader uses
 // ReadImage instead.
 func (p *Policy) ReadCode(path string) ([]byte, error) {
-	return p.read(path, asScript)
+	return p.read(path, asScript, nil)
 }
 
 // ReadImage is ReadCode for hosts that hand the bytes to the OS image loader
@@ -58,7 +58,7 @@ func (p *Policy) ReadCode(path string) ([]byte, error) {
 // file, bytes the loader ignores but a script engine would run: bytes that
 // reach a script engine must come from ReadCode.
 func (p *Policy) ReadImage(path string) ([]byte, error) {
-	return p.read(path, asImage)
+	return p.read(path, asImage, nil)
 }
 
 // use is how the host will use the bytes it reads, which decides the
@@ -70,7 +70,9 @@ const (
 	asImage             // mapped by the OS image loader
 )
 
-func (p *Policy) read(path string, u use) ([]byte, error) {
+// read reads the file at path for use u. When ex is not nil, it records
+// how each enforcer that checks code judged the file.
+func (p *Policy) read(path string, u use, ex *Explanation) ([]byte, error) {
 	if !p.Enforcing() && !p.settings.DisableInteractiveMode.Enabled {
 		return os.ReadFile(path)
 	}
@@ -87,7 +89,7 @@ func (p *Policy) read(path string, u use) ([]byte, error) {
 	if p.Enforcing() {
 		// readChecked stats f anyway, and sends what is not a regular
 		// file to readInteractive when interactive mode is disabled.
-		return p.readChecked(f, path, u, false)
+		return p.readChecked(f, path, u, false, ex)
 	}
 	before, err := f.Stat()
 	if err != nil || !before.Mode().IsRegular() {
@@ -133,7 +135,7 @@ func (p *Policy) ReadStdin(f *os.File) ([]byte, error) {
 // interactive mode is disabled: it runs only if the descriptor passes every
 // enforcer's checks, audit mode or not, which a pipe or terminal never does.
 func (p *Policy) readInteractive(f *os.File, path string) ([]byte, error) {
-	data, err := p.readChecked(f, path, asScript, true)
+	data, err := p.readChecked(f, path, asScript, true, nil)
 	if err != nil {
 		blocked := &BlockedError{Feature: FeatureStdin, Source: p.settings.DisableInteractiveMode.source(enforcer.DisableInteractiveMode), Err: err}
 		p.logBlock(blocked)
@@ -145,8 +147,9 @@ func (p *Policy) readInteractive(f *os.File, path string) ([]byte, error) {
 // readChecked runs the checks on an open file and returns its bytes. strict
 // consults every enforcer that can judge code and ignores audit mode (stdin
 // under DisableInteractiveMode); otherwise only enforcers that enforce code
-// integrity count, and audit-mode denials are logged and let through.
-func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byte, error) {
+// integrity count, and audit-mode denials are logged and let through. When
+// ex is not nil and the file passes, it records each enforcer's judgement.
+func (p *Policy) readChecked(f *os.File, path string, u use, strict bool, ex *Explanation) ([]byte, error) {
 	var denials []*enforcer.Denial
 	var audited []*enforcer.Denial
 	// note files a denial as enforced or audited by its enforcer's settings.
@@ -236,11 +239,21 @@ func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byt
 	}
 
 	content := enforcer.Content{Path: path, Data: data, SHA256: sum, File: before, Image: u == asImage}
-	for _, c := range active {
-		if c.content == nil {
+	var allowances []enforcer.Allowance // by enforcer, when explaining
+	if ex != nil {
+		allowances = make([]enforcer.Allowance, len(active))
+	}
+	for i, c := range active {
+		var err error
+		switch {
+		case c.content == nil:
 			continue
+		case ex != nil && c.explain != nil:
+			allowances[i], err = c.explain.ExplainContent(content)
+		default:
+			err = c.content.CheckContent(content)
 		}
-		if err := c.content.CheckContent(content); err != nil {
+		if err != nil {
 			note(asDenial(c.Name(), err), c.settings)
 		}
 	}
@@ -256,6 +269,9 @@ func (p *Policy) readChecked(f *os.File, path string, u use, strict bool) ([]byt
 	p.logAudits(path, &sum, audited)
 	if len(denials) > 0 {
 		return nil, p.deny(path, &sum, denials, strict)
+	}
+	if ex != nil {
+		ex.record(sum, active, allowances, audited)
 	}
 	return data, nil
 }

@@ -110,6 +110,40 @@ type DigestChecker interface {
 	CheckDigest(sha256 [32]byte, size int64) error
 }
 
+// Loader is implemented by enforcers that read what they judge by on first
+// use, as the catalogs enforcer reads, verifies and indexes its catalogs.
+// Load does that now, unless it is done, and returns when it is done; the
+// enforcer's Status describes what was read only afterwards. intact's
+// Policy.Warm and Policy.Status call it. Load must be safe for concurrent
+// use, with itself and with the checks.
+type Loader interface {
+	Load()
+}
+
+// Explainer is implemented by content enforcers that can say what vouched
+// for content they allow. ExplainContent judges c exactly as CheckContent
+// does and returns the same error; when that is nil, the Allowance says
+// why the content may run. intact's Policy.ExplainCode asks it instead of
+// CheckContent, so that one read both judges and explains a file.
+type Explainer interface {
+	ExplainContent(c Content) (Allowance, error)
+}
+
+// An Allowance says what vouched for content an enforcer allowed. Fields
+// that do not apply are empty.
+type Allowance struct {
+	// HashRule names the policy's Allow hash rule that names the content.
+	HashRule string
+	// Catalog is the catalog file that lists the content's digest.
+	Catalog string
+	// PolicySigner names the policy's signer (WDAC's Signer element)
+	// through which the catalog is trusted, and SignedBy is the subject of
+	// the certificate that signed the catalog, which chains to the
+	// certificate that signer pins.
+	PolicySigner string
+	SignedBy     string
+}
+
 // Content is a file's bytes as read from the checked descriptor.
 type Content struct {
 	Path   string   // the path the caller asked for

@@ -61,8 +61,8 @@ func (e *Enforcer) catalogTrust() []*trust {
 }
 
 // Load reads the catalogs and decides which of them the policy trusts, now
-// rather than on the first check, so that Status describes them. It does
-// nothing after the first call or check.
+// rather than on the first check, so that Status describes them
+// (enforcer.Loader). It does nothing after the first call or check.
 func (e *Enforcer) Load() { e.catalogTrust() }
 
 // judge decides what the policy makes of one catalog at time now.
