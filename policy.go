@@ -164,9 +164,9 @@ func (p *Policy) Settings() Settings { return p.settings }
 // Enforcers returns the enforcers this policy consults.
 func (p *Policy) Enforcers() []enforcer.Enforcer { return p.enforcers }
 
-// Enforcing reports whether any enforcer checks files, enforcing or in audit
+// ChecksCode reports whether any enforcer checks files, enforcing or in audit
 // mode. When it is false ReadCode is a plain read.
-func (p *Policy) Enforcing() bool { return p.combined.EnforceCodeIntegrity }
+func (p *Policy) ChecksCode() bool { return p.combined.EnforceCodeIntegrity }
 
 // CheckInteractive returns a *BlockedError when the policy disables
 // interactive mode, for FeatureEval and FeatureREPL. Code on stdin is

@@ -73,12 +73,12 @@ const (
 // read reads the file at path for use u. When ex is not nil, it records
 // how each enforcer that checks code judged the file.
 func (p *Policy) read(path string, u use, ex *Explanation) ([]byte, error) {
-	if !p.Enforcing() && !p.settings.DisableInteractiveMode.Enabled {
+	if !p.ChecksCode() && !p.settings.DisableInteractiveMode.Enabled {
 		return os.ReadFile(path)
 	}
 	f, err := openCode(path)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) || !p.Enforcing() {
+		if errors.Is(err, os.ErrNotExist) || !p.ChecksCode() {
 			// A missing file is not a policy matter: callers such as
 			// module resolvers probe for files that may not exist.
 			return nil, err
@@ -86,7 +86,7 @@ func (p *Policy) read(path string, u use, ex *Explanation) ([]byte, error) {
 		return nil, p.deny(path, nil, []*enforcer.Denial{{Enforcer: rootName, Reason: enforcer.ReasonUnreadable, Err: err}}, false)
 	}
 	defer f.Close()
-	if p.Enforcing() {
+	if p.ChecksCode() {
 		// readChecked stats f anyway, and sends what is not a regular
 		// file to readInteractive when interactive mode is disabled.
 		return p.readChecked(f, path, u, false, ex)

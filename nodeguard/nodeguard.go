@@ -42,5 +42,5 @@ type Exit struct {
 // intact node runs node unchanged (Exec).
 func InForce(p *intact.Policy) bool {
 	s := p.Settings()
-	return p.Enforcing() || s.DisableInteractiveMode.Enabled || s.DisableDynamicCode.Enabled
+	return p.ChecksCode() || s.DisableInteractiveMode.Enabled || s.DisableDynamicCode.Enabled
 }

@@ -118,7 +118,7 @@ func New(cfg Config) (*Runtime, error) {
 	if cfg.Policy == nil {
 		cfg.Policy = intact.New(intact.Config{})
 	}
-	if cfg.Policy.Enforcing() {
+	if cfg.Policy.ChecksCode() {
 		// Read and verify the catalogs while the engine starts up; the
 		// first check waits for them.
 		go cfg.Policy.Warm()
@@ -301,7 +301,7 @@ func (r *Runtime) cwd() string {
 var warnOnce sync.Once
 
 func (r *Runtime) noticeEnforcement() {
-	if !r.policy.Enforcing() || r.cfg.NoWarnings {
+	if !r.policy.ChecksCode() || r.cfg.NoWarnings {
 		return
 	}
 	// Node's wording, except in audit mode, where nothing is enforced.

@@ -417,8 +417,8 @@ func TestInteractiveThroughRoot(t *testing.T) {
 	if err := p.CheckDynamicCode(); !errors.As(err, &b) || !strings.Contains(b.Source, "wldp: "+fromLegacy) {
 		t.Errorf("CheckDynamicCode = %v (source %q), want blocked from legacy Settings", err, b.Source)
 	}
-	if p.Enforcing() {
-		t.Error("Enforcing() with EnforceCodeIntegrity unset")
+	if p.ChecksCode() {
+		t.Error("ChecksCode() with EnforceCodeIntegrity unset")
 	}
 }
 
