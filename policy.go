@@ -164,9 +164,19 @@ func (p *Policy) Settings() Settings { return p.settings }
 // Enforcers returns the enforcers this policy consults.
 func (p *Policy) Enforcers() []enforcer.Enforcer { return p.enforcers }
 
-// ChecksCode reports whether any enforcer checks files, enforcing or in audit
-// mode. When it is false ReadCode is a plain read.
+// ChecksCode reports whether any enforcer checks files, enforcing or in
+// audit mode. When it is false no enforcer judges what ReadCode reads.
 func (p *Policy) ChecksCode() bool { return p.combined.EnforceCodeIntegrity }
+
+// Enforcing reports whether some enforcer enforces code integrity outside
+// audit mode: a file that fails its checks is refused, not only logged.
+func (p *Policy) Enforcing() bool { return p.anyEnforced() }
+
+// Auditing reports whether files are checked only in audit mode: would-be
+// denials are logged as audit events and the files still run (what no file
+// passes in any mode, such as a FIFO or a file over the maximum code size,
+// is refused all the same).
+func (p *Policy) Auditing() bool { return p.ChecksCode() && !p.Enforcing() }
 
 // CheckInteractive returns a *BlockedError when the policy disables
 // interactive mode, for FeatureEval and FeatureREPL. Code on stdin is

@@ -306,7 +306,7 @@ func (r *Runtime) noticeEnforcement() {
 	}
 	// Node's wording, except in audit mode, where nothing is enforced.
 	what := "being enforced by system policy"
-	if r.policy.Settings().Audit.Enabled {
+	if r.policy.Auditing() {
 		what = "being audited by system policy: would-be denials are logged, not enforced"
 	}
 	warnOnce.Do(func() {
