@@ -186,10 +186,13 @@ type Status struct {
 	Details []string
 }
 
-// Reason is a stable, machine-readable reason for a denial.
+// Reason is a stable, machine-readable reason for a denial or a block: a
+// short lowercase code, never free text (which goes in Denial.Detail).
+// Events carry it as "reason", for rules to match on.
 type Reason string
 
-// The reasons intact reports. Their string values are stable.
+// The reasons intact reports. Their string values are stable. The last two
+// are the reasons of blocks (intact's BlockedError), not of denials.
 const (
 	ReasonNotRegular        Reason = "not-regular-file"   // a FIFO, device or directory
 	ReasonUnreadable        Reason = "unreadable"         // open or read failed while enforcing
@@ -207,6 +210,9 @@ const (
 	ReasonCheckFailed       Reason = "check-failed"       // the check itself failed (fail closed)
 	ReasonPolicyUnavailable Reason = "policy-unavailable" // the policy or a catalog could not be read or verified
 	ReasonUnavailable       Reason = "enforcer-unavailable"
+
+	ReasonInteractiveDisabled Reason = "interactive-mode-disabled" // DisableInteractiveMode blocked eval, the REPL or stdin
+	ReasonDynamicCodeDisabled Reason = "dynamic-code-disabled"     // DisableDynamicCode blocked eval(), Function() and the like
 )
 
 // Denial is an enforcer's refusal of one file. Err, when set, is the
