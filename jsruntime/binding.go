@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	goruntime "runtime"
+	"runtime"
 	"strings"
 	"time"
 
@@ -47,7 +47,7 @@ func (r *Runtime) binding() *goja.Object {
 			r.throw(&nodeError{Code: "ERR_INVALID_URL_SCHEME", Message: "The URL must be of scheme file", Type: "TypeError"})
 		}
 		p := u.Path
-		if len(p) > 2 && p[0] == '/' && p[2] == ':' && goruntime.GOOS == "windows" {
+		if len(p) > 2 && p[0] == '/' && p[2] == ':' && runtime.GOOS == "windows" {
 			p = p[1:] // file:///C:/x is C:\x
 		}
 		return filepath.FromSlash(p)
@@ -102,8 +102,8 @@ func (r *Runtime) binding() *goja.Object {
 	set("hrtimeBigint", func() *big.Int { return big.NewInt(time.Since(r.start).Nanoseconds() + hrtimeBase) })
 	set("hrtimeMs", func() float64 { return float64(time.Since(r.start).Nanoseconds()) / 1e6 })
 	set("memoryUsage", func() map[string]any {
-		var m goruntime.MemStats
-		goruntime.ReadMemStats(&m)
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
 		return map[string]any{"rss": m.Sys, "heapTotal": m.HeapSys, "heapUsed": m.HeapAlloc, "external": 0, "arrayBuffers": 0}
 	})
 	set("cpuUsage", func() map[string]any {

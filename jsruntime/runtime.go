@@ -8,7 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	goruntime "runtime"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -779,18 +779,18 @@ func (r *Runtime) performance() *goja.Object {
 
 // platform and arch in Node's spelling.
 func nodePlatform() string {
-	if goruntime.GOOS == "windows" {
+	if runtime.GOOS == "windows" {
 		return "win32"
 	}
-	return goruntime.GOOS
+	return runtime.GOOS
 }
 
 func nodeArch() string {
-	switch goruntime.GOARCH {
+	switch runtime.GOARCH {
 	case "amd64":
 		return "x64"
 	case "386":
 		return "ia32"
 	}
-	return goruntime.GOARCH
+	return runtime.GOARCH
 }
