@@ -288,3 +288,21 @@ func (r *Runtime) stopStdin() {
 	close(r.stdinStop)
 	r.loop.pending--
 }
+
+// platform and arch in Node's spelling.
+func nodePlatform() string {
+	if runtime.GOOS == "windows" {
+		return "win32"
+	}
+	return runtime.GOOS
+}
+
+func nodeArch() string {
+	switch runtime.GOARCH {
+	case "amd64":
+		return "x64"
+	case "386":
+		return "ia32"
+	}
+	return runtime.GOARCH
+}
