@@ -2,6 +2,8 @@ package jsruntime
 
 import (
 	"testing"
+
+	"github.com/intactdev/intact"
 )
 
 // FuzzCompileModule compiles arbitrary source as each kind of module: a
@@ -20,7 +22,7 @@ func FuzzCompileModule(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	r, err := New(Config{})
+	r, err := New(Config{Policy: intact.New(intact.Config{})})
 	if err != nil {
 		f.Fatal(err)
 	}

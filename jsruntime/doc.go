@@ -37,6 +37,11 @@
 // module throw ERR_CODE_INTEGRITY_BLOCKED. Each refusal happens before any
 // user code, preloads included, runs.
 //
+// A Config without a Policy runs under the policy in force for the process
+// (intact.Default), and New fails when that cannot be loaded; running under
+// no policy takes an explicit empty one. RunMain, RunStdin, Eval and REPL
+// return the refusal that stopped a program with its exit status.
+//
 // With no policy in force the runtime behaves as it would without intact.
 // With enforcement on it prints Node's ExperimentalWarning notice once per
 // process unless warnings are off.

@@ -40,7 +40,15 @@ func (r *Runtime) toJS(err error) goja.Value {
 		return r.makeError(ne.Code, ne.Message, ne.Type)
 	}
 	if code := intact.ErrorCode(err); code != "" {
-		return r.makeError(code, err.Error(), "")
+		v := r.makeError(code, err.Error(), "")
+		if o, ok := v.(*goja.Object); ok {
+			// Should it end the program uncaught, the program was
+			// stopped by this refusal. Only the last is kept: a
+			// program that holds on to many caught refusals must
+			// not make the runtime hold on to them too.
+			r.refused.value, r.refused.err = o, err
+		}
+		return v
 	}
 	return r.makeError("", err.Error(), "")
 }

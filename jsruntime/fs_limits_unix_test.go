@@ -29,6 +29,6 @@ console.log(fs.readFileSync(__filename, 'utf8').length > 0)
 `})
 	sparseFile(t, a.path("big"), 1<<31)
 	tooLarge := "true true\n"
-	r := a.runMain(nil, "main.js")
+	r := a.runMain(noPolicy, "main.js")
 	r.want(t, 0, strings.Repeat(tooLarge, 2)+"File size (2147483648) is greater than 2 GiB\nTypeError\ntrue\n")
 }

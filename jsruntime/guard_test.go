@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/intactdev/intact"
 )
 
 // TestGoPanicIsReportedNotFatal: a Go panic in a native function that no
@@ -13,14 +15,14 @@ import (
 // JavaScript error) still behave as before.
 func TestGoPanicIsReportedNotFatal(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	r, err := New(Config{Stdout: &stdout, Stderr: &stderr, NoWarnings: true})
+	r, err := New(Config{Policy: intact.New(intact.Config{}), Stdout: &stdout, Stderr: &stderr, NoWarnings: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Close()
 	var none []int
 	r.vm.Set("bug", func() int { return none[1] })
-	code := r.Eval(`try { JSON.parse('{') } catch (e) { console.log(e.name) }
+	code, _ := r.Eval(`try { JSON.parse('{') } catch (e) { console.log(e.name) }
 process.on('exit', (c) => console.log('exit', c))
 bug()`, false)
 	if code != 1 || stdout.String() != "SyntaxError\nexit 1\n" ||

@@ -79,7 +79,7 @@ func FuzzJavaScriptLimits(f *testing.F) {
 		code := fmt.Sprintf(bufferCalls[int(call)%len(bufferCalls)], jsNumber(offset), jsNumber(length), strconv.Quote(encoding), deepValueDepth, fuzzBufferLength)
 		done := make(chan result, 1)
 		go func() {
-			done <- run(t, jsruntime.Config{}, func(rt *jsruntime.Runtime) int {
+			done <- run(t, jsruntime.Config{Policy: noPolicy}, func(rt *jsruntime.Runtime) (int, error) {
 				return rt.Eval("try { "+code+" } catch (e) { if (!(e instanceof Error)) throw e }", false)
 			})
 		}()

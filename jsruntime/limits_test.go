@@ -15,7 +15,7 @@ import (
 // evalJS runs code as `node -e` would and returns the outcome.
 func evalJS(t *testing.T, code string) result {
 	t.Helper()
-	return run(t, jsruntime.Config{}, func(rt *jsruntime.Runtime) int { return rt.Eval(code, false) })
+	return run(t, jsruntime.Config{Policy: noPolicy}, func(rt *jsruntime.Runtime) (int, error) { return rt.Eval(code, false) })
 }
 
 // TestUnboundedRecursionThrows: recursion without end throws V8's RangeError
@@ -36,7 +36,7 @@ func TestUnboundedRecursionThrows(t *testing.T) {
 		"main.js": "try { require('./deep.js') } catch (e) { console.log(e.name, e.message) }",
 		"deep.js": "function f(n) { return f(n + 1) + 1 } f(0)",
 	})
-	a.runMain(nil, "main.js").want(t, 0, "RangeError Maximum call stack size exceeded\n")
+	a.runMain(noPolicy, "main.js").want(t, 0, "RangeError Maximum call stack size exceeded\n")
 }
 
 // TestDeepJSONIsCatchable: JSON nested deeper than nodelib.MaxJSONDepth is
@@ -61,7 +61,7 @@ try { JSON.parse(Symbol()) } catch (e) { console.log(e.name) }
 		"main.js":   "try { require('./deep.json') } catch (e) { console.log(e.name, e.message) }",
 		"deep.json": strings.Repeat("[", 1<<20),
 	})
-	a.runMain(nil, "main.js").want(t, 0, "RangeError "+a.path("deep.json")+": Maximum call stack size exceeded\n")
+	a.runMain(noPolicy, "main.js").want(t, 0, "RangeError "+a.path("deep.json")+": Maximum call stack size exceeded\n")
 }
 
 // TestBufferBoundsMatchNode: offsets and sizes out of range are Node's
@@ -168,7 +168,7 @@ func TestGuardsKeepNodeResults(t *testing.T) {
 	node, lookErr := exec.LookPath("node")
 	for _, name := range []string{"deepdata_normal.js", "url_guarded.js"} {
 		a := newApp(t, map[string]string{name: readTestdata(t, name)})
-		got := a.runMain(nil, name)
+		got := a.runMain(noPolicy, name)
 		if got.code != 0 {
 			t.Fatalf("%s: status %d, stderr:\n%s", name, got.code, got.stderr)
 		}
@@ -220,7 +220,7 @@ func TestDeepSourceIsCatchable(t *testing.T) {
 		// The object, the arrays and the substitution nest as deep as allowed.
 		"shallow.js": "module.exports = { depth: " + strings.Repeat("[", jsruntime.MaxSourceNesting-2) + "'[(' + `${/[(]/}`" + strings.Repeat("]", jsruntime.MaxSourceNesting-2) + ".flat(Infinity)[0] }",
 	})
-	a.runMain(nil, "main.js").want(t, 0, fmt.Sprintf("RangeError %s: Maximum call stack size exceeded\nRangeError %s: Maximum call stack size exceeded\nRangeError %s: Maximum call stack size exceeded\n[(/[(]/\n",
+	a.runMain(noPolicy, "main.js").want(t, 0, fmt.Sprintf("RangeError %s: Maximum call stack size exceeded\nRangeError %s: Maximum call stack size exceeded\nRangeError %s: Maximum call stack size exceeded\n[(/[(]/\n",
 		a.path("deep.js"), a.path("deep.mjs"), a.path("deep.ts")))
 	r := evalJS(t, deep)
 	if r.code != 1 || !strings.Contains(r.stderr, "RangeError: Maximum call stack size exceeded") {

@@ -38,9 +38,9 @@ func TestSpecialPackageJSONIsAbsent(t *testing.T) {
 	if err := os.Mkdir(a.path("dir/package.json"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	a.runMain(nil, "fifo/app/main.js").want(t, 0, "index\n")
-	a.runMain(nil, "zero/app/main.mjs").want(t, 0, "zero\n")
-	a.runMain(nil, "dir/app/main.js").want(t, 0, "dir\n")
+	a.runMain(noPolicy, "fifo/app/main.js").want(t, 0, "index\n")
+	a.runMain(noPolicy, "zero/app/main.mjs").want(t, 0, "zero\n")
+	a.runMain(noPolicy, "dir/app/main.js").want(t, 0, "dir\n")
 }
 
 // TestOversizedPackageJSON: a package.json larger than the limit is refused
@@ -57,7 +57,7 @@ func TestOversizedPackageJSON(t *testing.T) {
 		"node_modules/deep/package.json": strings.Repeat("[", 5<<20),
 	})
 	sparseFile(t, a.path("node_modules/big/package.json"), 1<<40)
-	a.runMain(nil, "main.js").want(t, 0, "ERR_INVALID_PACKAGE_CONFIG true\nERR_INVALID_PACKAGE_CONFIG true\n")
+	a.runMain(noPolicy, "main.js").want(t, 0, "ERR_INVALID_PACKAGE_CONFIG true\nERR_INVALID_PACKAGE_CONFIG true\n")
 }
 
 // sparseFile creates a file of size bytes that takes no disk space, to be

@@ -25,13 +25,15 @@ Press Ctrl+C to abort current expression, Ctrl+D to exit the REPL
 // non-terminal standard input), like node with no script: line editing,
 // history in ~/.intact_repl_history, multi-line input for incomplete
 // statements, results printed with util.inspect, and the commands .exit,
-// .help, .break and .clear. Timers run between inputs. Under
-// DisableInteractiveMode it prints ERR_CODE_INTEGRITY_BLOCKED for "REPL"
-// and runs nothing, preloads included.
-func (r *Runtime) REPL() int {
+// .help, .break and .clear. Timers run between inputs; an error in an
+// input is printed and does not end the REPL. It returns as RunMain does.
+// Under DisableInteractiveMode it prints ERR_CODE_INTEGRITY_BLOCKED for
+// "REPL", runs nothing, preloads included, and returns the
+// *intact.BlockedError.
+func (r *Runtime) REPL() (int, error) {
 	preloads, status, ok := r.begin(func() error { return r.policy.CheckInteractive(intact.FeatureREPL) }, nil)
 	if !ok {
-		return status
+		return r.ended(status)
 	}
 	r.macrotask(func() {
 		r.runPreloads(preloads)
@@ -121,7 +123,7 @@ func (r *Runtime) REPL() int {
 	if !r.exiting {
 		r.exit(r.currentExitCode())
 	}
-	return r.finish()
+	return r.ended(r.finish())
 }
 
 // replEval runs one REPL input and prints its value, or its error as

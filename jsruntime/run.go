@@ -59,10 +59,11 @@ func (r *Runtime) checkPreloads() ([]checkedFile, error) {
 }
 
 // RunMain runs the script at path as the main module, like `node path`,
-// and returns the process exit status. The main script and every preload
-// are resolved and checked before any of them runs: when one is refused
+// and returns the process exit status and the refusal that stopped the
+// program, if one did (see Runtime). The main script and every preload are
+// resolved and checked before any of them runs: when one is refused
 // nothing runs and the refusal is printed as an uncaught error.
-func (r *Runtime) RunMain(path string) int {
+func (r *Runtime) RunMain(path string) (int, error) {
 	var abs string
 	var main resolution
 	var src []byte
@@ -77,13 +78,13 @@ func (r *Runtime) RunMain(path string) int {
 		return err
 	}, func() string { return abs }) // node's argv[1]: the path as given, made absolute
 	if !ok {
-		return status
+		return r.ended(status)
 	}
-	return r.runProgram(preloads, func() {
+	return r.ended(r.runProgram(preloads, func() {
 		if _, err := r.loadModule(main.file, nil, src, true); err != nil {
 			r.throw(err)
 		}
-	})
+	}))
 }
 
 // resolveMain finds the main module as node does: the path as a file,
@@ -97,36 +98,38 @@ func (r *Runtime) resolveMain(abs string) (resolution, error) {
 }
 
 // RunStdin runs the code on standard input, like `node -` or `node <
-// file`. Under DisableInteractiveMode the code runs only if the stdin
-// descriptor itself passes the policy (a checked regular file); otherwise
-// ERR_CODE_INTEGRITY_BLOCKED for "stdin" is printed and nothing runs.
-func (r *Runtime) RunStdin() int {
+// file`, and returns as RunMain does. Under DisableInteractiveMode the code
+// runs only if the stdin descriptor itself passes the policy (a checked
+// regular file); otherwise ERR_CODE_INTEGRITY_BLOCKED for "stdin" is
+// printed, nothing runs, and the *intact.BlockedError is returned.
+func (r *Runtime) RunStdin() (int, error) {
 	var src []byte
 	preloads, status, ok := r.begin(func() (err error) {
 		src, err = r.policy.ReadStdin(r.cfg.Stdin)
 		return err
 	}, func() string { return "-" })
 	if !ok {
-		return status
+		return r.ended(status)
 	}
 	name := filepath.Join(r.cwd(), "[stdin]")
-	return r.runProgram(preloads, func() {
+	return r.ended(r.runProgram(preloads, func() {
 		if _, err := r.loadModule(name, nil, src, true); err != nil {
 			r.throw(err)
 		}
-	})
+	}))
 }
 
 // Eval runs code given on the command line, like `node -e` (or `node -p`
-// when print is set, which prints the completion value). Under
-// DisableInteractiveMode it prints ERR_CODE_INTEGRITY_BLOCKED for "eval"
-// and runs nothing, preloads included.
-func (r *Runtime) Eval(code string, print bool) int {
+// when print is set, which prints the completion value), and returns as
+// RunMain does. Under DisableInteractiveMode it prints
+// ERR_CODE_INTEGRITY_BLOCKED for "eval", runs nothing, preloads included,
+// and returns the *intact.BlockedError.
+func (r *Runtime) Eval(code string, print bool) (int, error) {
 	preloads, status, ok := r.begin(func() error { return r.policy.CheckInteractive(intact.FeatureEval) }, nil)
 	if !ok {
-		return status
+		return r.ended(status)
 	}
-	return r.runProgram(preloads, func() {
+	return r.ended(r.runProgram(preloads, func() {
 		v, err := r.evalScript("[eval]", code)
 		if err != nil {
 			r.throw(err)
@@ -138,8 +141,12 @@ func (r *Runtime) Eval(code string, print bool) int {
 				r.throw(err)
 			}
 		}
-	})
+	}))
 }
+
+// ended returns a program's exit status with the policy refusal that
+// stopped it, if one did.
+func (r *Runtime) ended(status int) (int, error) { return status, r.stoppedBy }
 
 // begin starts every program: the enforcement notice, then gate (the check
 // of the program's own code), then the check of every preload, then

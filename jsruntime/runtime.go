@@ -23,8 +23,11 @@ const NodeVersion = "20.20.2"
 
 // Config configures a Runtime.
 type Config struct {
-	// Policy decides which files may become code. Nil means no policy:
-	// files are read as they are.
+	// Policy decides which files may become code. Nil means the policy
+	// in force for this process, intact.Default(): the system policy and
+	// what INTACT_POLICY and INTACT_CATALOGS add. New fails, and nothing
+	// runs, when it cannot be loaded. To run code under no policy at all,
+	// say so: intact.New(intact.Config{}) is a policy without enforcers.
 	Policy *intact.Policy
 	// Args are the script's arguments, process.argv[2:].
 	Args []string
@@ -48,6 +51,15 @@ type Config struct {
 // A Runtime runs JavaScript the way node does, asking its policy before any
 // file becomes code. A Runtime runs one program (RunMain, RunStdin, Eval or
 // REPL) and is then spent; it is not safe for concurrent use.
+//
+// Each of those returns the program's exit status and, when a policy
+// refusal stopped the program, that refusal: the *intact.ViolationError or
+// *intact.BlockedError for a refused main script, preload or stdin, for a
+// blocked eval or REPL, or for a refusal inside the program (a required
+// module, dynamic code) that nothing caught. It has been printed as node
+// prints an uncaught error; the error is for the host to act on. A refusal
+// the program catches does not stop it, and the error is then nil, as it
+// is for a program that ends in any other way.
 type Runtime struct {
 	cfg    Config
 	policy *intact.Policy
@@ -74,6 +86,15 @@ type Runtime struct {
 
 	exiting  bool
 	exitCode int
+
+	// refused is the JavaScript error thrown last for a policy refusal,
+	// with the intact error behind it; stoppedBy is the intact error that
+	// ended the program, which RunMain and the others return.
+	refused struct {
+		value *goja.Object
+		err   error
+	}
+	stoppedBy error
 
 	stdinReading bool
 	stdinStop    chan struct{}
@@ -112,7 +133,11 @@ var preludeProgram = sync.OnceValues(func() (*goja.Program, error) {
 // user code.
 func New(cfg Config) (*Runtime, error) {
 	if cfg.Policy == nil {
-		cfg.Policy = intact.New(intact.Config{})
+		p, err := intact.Default()
+		if err != nil {
+			return nil, fmt.Errorf("the policy in force cannot be loaded, so nothing runs: %w", err)
+		}
+		cfg.Policy = p
 	}
 	if cfg.Policy.ChecksCode() {
 		// Read and verify the catalogs while the engine starts up; the

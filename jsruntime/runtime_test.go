@@ -94,10 +94,15 @@ func (a *app) policy(s enforcer.Settings, deny ...string) *intact.Policy {
 type result struct {
 	stdout, stderr string
 	code           int
+	err            error // the refusal that stopped the program
 }
 
+// noPolicy is the explicit absence of a policy: a test that gives none
+// must not run under the machine's (jsruntime.Config's nil Policy).
+var noPolicy = intact.New(intact.Config{})
+
 // run makes a runtime with cfg (Stdout and Stderr captured) and runs it.
-func run(t *testing.T, cfg jsruntime.Config, do func(*jsruntime.Runtime) int) result {
+func run(t *testing.T, cfg jsruntime.Config, do func(*jsruntime.Runtime) (int, error)) result {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	cfg.Stdout, cfg.Stderr = &stdout, &stderr
@@ -107,8 +112,8 @@ func run(t *testing.T, cfg jsruntime.Config, do func(*jsruntime.Runtime) int) re
 		t.Fatal(err)
 	}
 	defer rt.Close()
-	code := do(rt)
-	return result{stdout.String(), stderr.String(), code}
+	code, err := do(rt)
+	return result{stdout.String(), stderr.String(), code, err}
 }
 
 func (a *app) runMain(pol *intact.Policy, main string, preload ...string) result {
@@ -117,7 +122,7 @@ func (a *app) runMain(pol *intact.Policy, main string, preload ...string) result
 	for _, p := range preload {
 		pre = append(pre, a.path(p))
 	}
-	return run(a.t, jsruntime.Config{Policy: pol, Preload: pre}, func(rt *jsruntime.Runtime) int { return rt.RunMain(a.path(main)) })
+	return run(a.t, jsruntime.Config{Policy: pol, Preload: pre}, func(rt *jsruntime.Runtime) (int, error) { return rt.RunMain(a.path(main)) })
 }
 
 func (r result) want(t *testing.T, code int, stdout string) {
@@ -176,7 +181,7 @@ func TestEveryLoadPathIsChecked(t *testing.T) {
 			if strings.Contains(k.content, "CANARY") {
 				wantRan = "CANARY\n" + wantRan
 			}
-			a.runMain(nil, "main.js").want(t, 0, wantRan)
+			a.runMain(noPolicy, "main.js").want(t, 0, wantRan)
 			a.runMain(a.policy(enforcer.Settings{}), "main.js").want(t, 0, wantRan)
 
 			refused := a.runMain(a.policy(enforcer.Settings{}, k.file), "main.js")
@@ -284,10 +289,10 @@ func TestInteractiveModeDisabled(t *testing.T) {
 		}
 	}
 	t.Run("eval", func(t *testing.T) {
-		check(t, run(t, cfg(), func(rt *jsruntime.Runtime) int { return rt.Eval("console.log('CANARY eval')", true) }), "eval")
+		check(t, run(t, cfg(), func(rt *jsruntime.Runtime) (int, error) { return rt.Eval("console.log('CANARY eval')", true) }), "eval")
 	})
 	t.Run("repl", func(t *testing.T) {
-		check(t, run(t, cfg(), func(rt *jsruntime.Runtime) int { return rt.REPL() }), "REPL")
+		check(t, run(t, cfg(), func(rt *jsruntime.Runtime) (int, error) { return rt.REPL() }), "REPL")
 	})
 	t.Run("stdin-pipe", func(t *testing.T) {
 		pr, pw, err := os.Pipe()
@@ -299,7 +304,7 @@ func TestInteractiveModeDisabled(t *testing.T) {
 		pw.Close()
 		c := cfg()
 		c.Stdin = pr
-		check(t, run(t, c, func(rt *jsruntime.Runtime) int { return rt.RunStdin() }), "stdin")
+		check(t, run(t, c, func(rt *jsruntime.Runtime) (int, error) { return rt.RunStdin() }), "stdin")
 	})
 	t.Run("stdin-checked-file", func(t *testing.T) {
 		// A regular file on stdin that passes the policy may run.
@@ -311,11 +316,11 @@ func TestInteractiveModeDisabled(t *testing.T) {
 		c := cfg()
 		c.Preload = nil
 		c.Stdin = f
-		run(t, c, func(rt *jsruntime.Runtime) int { return rt.RunStdin() }).want(t, 0, "from stdin\n")
+		run(t, c, func(rt *jsruntime.Runtime) (int, error) { return rt.RunStdin() }).want(t, 0, "from stdin\n")
 	})
 	t.Run("allowed-without-setting", func(t *testing.T) {
 		c := jsruntime.Config{Policy: a.policy(enforcer.Settings{})}
-		run(t, c, func(rt *jsruntime.Runtime) int { return rt.Eval("6 * 7", true) }).want(t, 0, "42\n")
+		run(t, c, func(rt *jsruntime.Runtime) (int, error) { return rt.Eval("6 * 7", true) }).want(t, 0, "42\n")
 	})
 }
 
@@ -356,7 +361,7 @@ func TestDynamicCodeDisabled(t *testing.T) {
 			a.runMain(a.policy(enforcer.Settings{DisableDynamicCode: true}), "main.js").want(t, 0,
 				"ERR_CODE_INTEGRITY_BLOCKED The feature \"dynamic code\" is blocked by OS Code Integrity policy\n")
 			a.runMain(a.policy(enforcer.Settings{}), "main.js").want(t, 0, "ran\n")
-			a.runMain(nil, "main.js").want(t, 0, "ran\n")
+			a.runMain(noPolicy, "main.js").want(t, 0, "ran\n")
 		})
 	}
 	t.Run("ordinary-code", func(t *testing.T) {
@@ -382,7 +387,7 @@ func TestNoPolicyNoChange(t *testing.T) {
 		"node_modules/pkg/package.json": `{"main": "main.js"}`,
 		"node_modules/pkg/main.js":      "module.exports = 'pkg'",
 	})
-	a.runMain(nil, "main.js").want(t, 0, "1 pkg lib\n")
+	a.runMain(noPolicy, "main.js").want(t, 0, "1 pkg lib\n")
 	a.runMain(intact.New(intact.Config{}), "main.js").want(t, 0, "1 pkg lib\n")
 	a.runMain(a.policy(enforcer.Settings{}), "main.js").want(t, 0, "1 pkg lib\n")
 }
@@ -398,10 +403,10 @@ func TestExampleHello(t *testing.T) {
 	want := "┌───────┐\n│ hello │\n└───────┘\nHello, reviewer! This is intact running JavaScript under code-integrity policy.\n" +
 		"Each file of this app (main.js, lib/greet.js, config.json, tiny-banner) goes through the code-integrity policy before it runs.\n"
 	for _, pol := range []*intact.Policy{nil, a.policy(enforcer.Settings{})} {
-		run(t, jsruntime.Config{Policy: pol, Args: []string{"reviewer"}}, func(rt *jsruntime.Runtime) int { return rt.RunMain(main) }).want(t, 0, want)
+		run(t, jsruntime.Config{Policy: pol, Args: []string{"reviewer"}}, func(rt *jsruntime.Runtime) (int, error) { return rt.RunMain(main) }).want(t, 0, want)
 	}
 	res := run(t, jsruntime.Config{Policy: a.policy(enforcer.Settings{}, "node_modules/tiny-banner/index.js")},
-		func(rt *jsruntime.Runtime) int { return rt.RunMain(main) })
+		func(rt *jsruntime.Runtime) (int, error) { return rt.RunMain(main) })
 	res.want(t, 1, "")
 	if !strings.Contains(res.stderr, "tiny-banner/index.js did not pass OS Code Integrity validation") {
 		t.Fatalf("stderr: %s", res.stderr)
@@ -425,14 +430,14 @@ func BenchmarkRequireModules(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		pol  *intact.Policy
-	}{{"off", nil}, {"on", a.policy(enforcer.Settings{})}} {
+	}{{"off", noPolicy}, {"on", a.policy(enforcer.Settings{})}} {
 		b.Run(c.name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				rt, err := jsruntime.New(jsruntime.Config{Policy: c.pol, Stdout: io.Discard, Stderr: io.Discard, NoWarnings: true})
 				if err != nil {
 					b.Fatal(err)
 				}
-				if code := rt.RunMain(a.path("main.js")); code != 0 {
+				if code, _ := rt.RunMain(a.path("main.js")); code != 0 {
 					b.Fatal("status", code)
 				}
 				rt.Close()
@@ -485,7 +490,7 @@ func TestProcessAndErrors(t *testing.T) {
 			a := newApp(t, map[string]string{"main.js": c.main, "exits.js": "process.exit(7)"})
 			var res result
 			for try := 1; ; try++ {
-				res = run(t, jsruntime.Config{Args: []string{"-x", "--y"}}, func(rt *jsruntime.Runtime) int { return rt.RunMain(a.path("main.js")) })
+				res = run(t, jsruntime.Config{Policy: noPolicy, Args: []string{"-x", "--y"}}, func(rt *jsruntime.Runtime) (int, error) { return rt.RunMain(a.path("main.js")) })
 				if !strings.Contains(res.stderr, stalled) {
 					break
 				}
@@ -529,7 +534,7 @@ func TestTopLevelAwaitAndSyntaxErrors(t *testing.T) {
 		"tla.mjs": "const x = await Promise.resolve(1);\nexport default x;\n",
 		"bad.js":  "let x = ;\n",
 	})
-	a.runMain(nil, "main.js").want(t, 0,
+	a.runMain(noPolicy, "main.js").want(t, 0,
 		"SyntaxError "+a.path("tla.mjs")+":1:11: top-level await is not supported by this runtime (ES modules run as CommonJS)\n"+
 			"SyntaxError "+a.path("bad.js")+":1:9: Unexpected token ;\n")
 }
@@ -607,5 +612,5 @@ func TestConvertedStackPositions(t *testing.T) {
 		"e.ts":    "type T = number;\n\nexport function f(x?: T): T {\n  throw new Error('ts');\n}\n",
 		"e.mjs":   "import path from 'path';\n\n\nexport function f() {\n  throw new Error(path.sep);\n}\n",
 	})
-	a.runMain(nil, "main.js").want(t, 0, "\tat f (./e.ts:4:8)\n\tat f (./e.mjs:5:8)\n")
+	a.runMain(noPolicy, "main.js").want(t, 0, "\tat f (./e.ts:4:8)\n\tat f (./e.mjs:5:8)\n")
 }

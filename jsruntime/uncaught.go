@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dop251/goja"
+	"github.com/intactdev/intact"
 )
 
 // settle handles the outcome of a macrotask.
@@ -93,6 +94,9 @@ func (r *Runtime) uncaughtAt(v goja.Value, header string) {
 		}
 		v, code, header = r.exceptionValue(err), 7, ""
 	}
+	if o, ok := v.(*goja.Object); ok && o == r.refused.value && code == 1 {
+		r.stoppedBy = r.refused.err
+	}
 	r.printFatalAt(header, v)
 	r.exit(code)
 }
@@ -167,6 +171,9 @@ func (r *Runtime) printFatalAt(header string, v goja.Value) {
 // fatalGo reports an error that stops the program before any user code
 // runs, printed like an uncaught error, and returns status 1.
 func (r *Runtime) fatalGo(err error) int {
+	if intact.ErrorCode(err) != "" {
+		r.stoppedBy = err
+	}
 	r.printFatal(r.toJS(err))
 	return 1
 }

@@ -32,7 +32,7 @@ func (f *runtimeFlags) register(cmd *cobra.Command) {
 // run loads the policy, makes a runtime for one program whose arguments
 // are args, runs program on it and returns its exit status as RunE's
 // result.
-func (f *runtimeFlags) run(cmd *cobra.Command, args []string, program func(*jsruntime.Runtime) int) error {
+func (f *runtimeFlags) run(cmd *cobra.Command, args []string, program func(*jsruntime.Runtime) (int, error)) error {
 	policy, err := f.policy.load()
 	if err != nil {
 		return err
@@ -49,7 +49,9 @@ func (f *runtimeFlags) run(cmd *cobra.Command, args []string, program func(*jsru
 		return err
 	}
 	defer rt.Close()
-	if code := program(rt); code != 0 {
+	// A refusal that stopped the program has been printed as node
+	// prints it; the status says the rest.
+	if code, _ := program(rt); code != 0 {
 		return exitError(code)
 	}
 	return nil
@@ -68,7 +70,7 @@ interactive mode, standard input must itself pass the policy (a checked file).`,
 			if args[0] == "-" {
 				return f.run(cmd, args[1:], (*jsruntime.Runtime).RunStdin)
 			}
-			return f.run(cmd, args[1:], func(rt *jsruntime.Runtime) int { return rt.RunMain(args[0]) })
+			return f.run(cmd, args[1:], func(rt *jsruntime.Runtime) (int, error) { return rt.RunMain(args[0]) })
 		},
 	}
 	f.register(cmd)
@@ -83,7 +85,7 @@ func newEvalCmd() *cobra.Command {
 		Short: "Run JavaScript given on the command line, like node -e (or node -p with --print)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return f.run(cmd, args[1:], func(rt *jsruntime.Runtime) int { return rt.Eval(args[0], print) })
+			return f.run(cmd, args[1:], func(rt *jsruntime.Runtime) (int, error) { return rt.Eval(args[0], print) })
 		},
 	}
 	f.register(cmd)
