@@ -187,10 +187,10 @@ func (e *Enforcer) CheckDigest(sum [32]byte, size int64) error {
 // (enforcer.Content.File).
 func (e *Enforcer) explain(d *digests, path string, file os.FileInfo) (enforcer.Allowance, *enforcer.Denial) {
 	if r := matchRule(e.denyHashes, d, true); r != nil {
-		return e.deny(enforcer.ReasonDeniedByHash, "Deny rule "+ruleName(r))
+		return e.deny(enforcer.ReasonDeniedByHash, "Deny rule "+r.String())
 	}
 	if r := matchRule(e.allowHashes, d, d.image); r != nil {
-		return enforcer.Allowance{HashRule: ruleName(r)}, nil
+		return enforcer.Allowance{HashRule: r.String()}, nil
 	}
 	var deny, tampered, distrust, unknown []string
 	for _, t := range e.catalogTrust() {
@@ -265,14 +265,6 @@ func matchRule(set *sipolicy.HashSet, d *digests, authenticode bool) *sipolicy.F
 
 func (e *Enforcer) deny(r enforcer.Reason, detail string) (enforcer.Allowance, *enforcer.Denial) {
 	return enforcer.Allowance{}, &enforcer.Denial{Enforcer: e.name, Reason: r, Detail: detail}
-}
-
-// ruleName names a file rule by ID and, when it has one, friendly name.
-func ruleName(r *sipolicy.FileRule) string {
-	if r.FriendlyName != "" && r.FriendlyName != r.ID {
-		return fmt.Sprintf("%s (%s)", r.ID, r.FriendlyName)
-	}
-	return r.ID
 }
 
 var (
