@@ -43,6 +43,9 @@ func TestModes(t *testing.T) {
 				es = append(es, refuseAll{s})
 			}
 			p := intact.New(intact.Config{Enforcers: es})
+			if p.Settings().Audit.Enabled != p.Auditing() {
+				t.Errorf("Settings().Audit %v, Auditing() %t: one meaning, two answers", p.Settings().Audit, p.Auditing())
+			}
 			if p.ChecksCode() != tc.checks || p.Enforcing() != tc.enforcing || p.Auditing() != tc.auditing {
 				t.Errorf("ChecksCode %t, Enforcing %t, Auditing %t; want %t, %t, %t",
 					p.ChecksCode(), p.Enforcing(), p.Auditing(), tc.checks, tc.enforcing, tc.auditing)

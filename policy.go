@@ -35,9 +35,10 @@ type Settings struct {
 	DisableInteractiveMode Setting
 	DisableDynamicCode     Setting
 	// Audit is on when code integrity is checked only in audit mode:
-	// would-be denials are logged and nothing is refused. It is off as
-	// soon as one enforcer enforces outside audit mode, whatever others
-	// audit, because deny wins.
+	// would-be denials are logged and nothing is refused (Policy.Auditing).
+	// It is off as soon as one enforcer enforces outside audit mode,
+	// whatever others audit, because deny wins, and when no enforcer
+	// checks files at all.
 	Audit Setting
 }
 
@@ -131,7 +132,8 @@ func New(cfg Config) *Policy {
 		add(&p.settings.EnforceCodeIntegrity, s.EnforceCodeIntegrity, enforcer.EnforceCodeIntegrity)
 		add(&p.settings.DisableInteractiveMode, s.DisableInteractiveMode, enforcer.DisableInteractiveMode)
 		add(&p.settings.DisableDynamicCode, s.DisableDynamicCode, enforcer.DisableDynamicCode)
-		add(&p.settings.Audit, s.Audit, enforcer.Audit)
+		// Audit mode matters only where files are checked.
+		add(&p.settings.Audit, s.Audit && s.EnforceCodeIntegrity, enforcer.Audit)
 
 		c := checkedEnforcer{Enforcer: e, settings: s}
 		c.file, _ = e.(enforcer.FileChecker)
