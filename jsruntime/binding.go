@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dop251/goja"
+	"github.com/intactdev/intact/jsruntime/nodelib"
 	"golang.org/x/term"
 )
 
@@ -216,8 +217,8 @@ func (r *Runtime) processObject() *goja.Object {
 	p.Set("argv", []any{r.cfg.ExecPath})
 	p.Set("argv0", r.cfg.Argv0)
 	p.Set("execPath", r.cfg.ExecPath)
-	p.Set("platform", nodePlatform())
-	p.Set("arch", nodeArch())
+	p.Set("platform", nodelib.Platform())
+	p.Set("arch", nodelib.Arch())
 	p.Set("pid", os.Getpid())
 	p.Set("ppid", os.Getppid())
 	p.Set("version", "v"+NodeVersion)
@@ -287,22 +288,4 @@ func (r *Runtime) stopStdin() {
 	r.stdinReading = false
 	close(r.stdinStop)
 	r.loop.pending--
-}
-
-// platform and arch in Node's spelling.
-func nodePlatform() string {
-	if runtime.GOOS == "windows" {
-		return "win32"
-	}
-	return runtime.GOOS
-}
-
-func nodeArch() string {
-	switch runtime.GOARCH {
-	case "amd64":
-		return "x64"
-	case "386":
-		return "ia32"
-	}
-	return runtime.GOARCH
 }

@@ -10,16 +10,18 @@ import (
 	"golang.org/x/term"
 )
 
-// nodePlatform is process.platform / os.platform() for the Go target.
-func nodePlatform() string {
+// Platform is process.platform and os.platform() for the Go target: Node's
+// name for the operating system.
+func Platform() string {
 	if runtime.GOOS == "windows" {
 		return "win32"
 	}
 	return runtime.GOOS
 }
 
-// nodeArch is process.arch / os.arch() for the Go target.
-func nodeArch() string {
+// Arch is process.arch and os.arch() for the Go target: Node's name for
+// the processor architecture.
+func Arch() string {
 	switch runtime.GOARCH {
 	case "amd64":
 		return "x64"
@@ -32,8 +34,8 @@ func nodeArch() string {
 func init() {
 	natives["internal/os"] = func(s *libState, module *goja.Object) {
 		o := module.Get("exports").(*goja.Object)
-		o.Set("platform", nodePlatform)
-		o.Set("arch", nodeArch)
+		o.Set("platform", Platform)
+		o.Set("arch", Arch)
 		o.Set("cwd", func() string {
 			d, err := os.Getwd()
 			if err != nil {
