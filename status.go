@@ -22,9 +22,10 @@ type EnforcerStatus struct {
 
 // Warm has enforcers that read what they judge by on first use
 // (enforcer.Loader: the catalogs enforcer reads, verifies and indexes its
-// catalogs) do so now, and returns when they are done. A host may call it in a goroutine right
-// after loading the policy, to overlap that work with its own start-up;
-// ReadCode waits for it as needed. It is safe for concurrent use.
+// catalogs) do so now, and returns when they are done. A host may call it
+// in a goroutine right after loading the policy, to overlap that work with
+// its own start-up; ReadCode waits for it as needed. It is safe for
+// concurrent use.
 func (p *Policy) Warm() {
 	for _, es := range [][]enforcer.Enforcer{p.enforcers, p.inactive} {
 		for _, e := range es {
