@@ -85,6 +85,16 @@ func (e *BlockedError) Code() string { return CodeBlocked }
 
 func (e *BlockedError) Unwrap() error { return e.Err }
 
+// Reason returns the stable reason for the block: the setting that
+// disables the feature, enforcer.ReasonDynamicCodeDisabled for
+// FeatureDynamicCode and enforcer.ReasonInteractiveDisabled for the others.
+func (e *BlockedError) Reason() enforcer.Reason {
+	if e.Feature == FeatureDynamicCode {
+		return enforcer.ReasonDynamicCodeDisabled
+	}
+	return enforcer.ReasonInteractiveDisabled
+}
+
 // ErrorCode returns the stable code of an intact error anywhere in err's
 // chain, or "" when there is none.
 func ErrorCode(err error) string {

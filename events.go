@@ -7,7 +7,10 @@ import (
 	"github.com/intactdev/intact/enforcer"
 )
 
-// Event kinds, the value of an event's "event" field.
+// Event kinds, the value of an event's "event" field. Every event also has
+// a "reason", a stable code (an enforcer.Reason: the denial's, or the
+// block's, BlockedError.Reason), and its free text in "detail" and
+// "error"; doc/code-integrity.md lists the fields of each kind.
 const (
 	EventDenied  = "denied"  // a file was refused
 	EventAudit   = "audit"   // a file would have been refused; audit mode let it run
@@ -49,7 +52,8 @@ func (p *Policy) logBlock(b *BlockedError) {
 	attrs := []slog.Attr{
 		slog.String("event", EventBlocked),
 		slog.String("feature", string(b.Feature)),
-		slog.String("reason", b.Source),
+		slog.String("reason", string(b.Reason())),
+		slog.String("detail", b.Source),
 	}
 	if b.Err != nil {
 		attrs = append(attrs, slog.String("error", b.Err.Error()))

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/intactdev/intact"
+	"github.com/intactdev/intact/enforcer"
 )
 
 // TestInteractiveBlocked: with DisableInteractiveMode, eval and the REPL are
@@ -31,8 +32,13 @@ func TestInteractiveBlocked(t *testing.T) {
 	if len(evs) != 2 || evs[0]["event"] != intact.EventBlocked || evs[0]["feature"] != "eval" || evs[1]["feature"] != "REPL" {
 		t.Fatalf("events = %v", evs)
 	}
-	if r, _ := evs[0]["reason"].(string); r != "DisableInteractiveMode (catalogs:"+policyPath+`: AppSettings for app id "intact")` {
-		t.Errorf("event reason = %q", r)
+	// The reason is a stable code, as in file events; the detail says
+	// which setting, from where.
+	if r := evs[0]["reason"]; r != string(enforcer.ReasonInteractiveDisabled) {
+		t.Errorf("event reason = %q, want %q", r, enforcer.ReasonInteractiveDisabled)
+	}
+	if d := evs[0]["detail"]; d != "DisableInteractiveMode (catalogs:"+policyPath+`: AppSettings for app id "intact")` {
+		t.Errorf("event detail = %q", d)
 	}
 	// Dynamic code is a separate setting, off here.
 	if err := p.CheckDynamicCode(); err != nil {

@@ -14,7 +14,8 @@ import (
 // LoadOptions say where Load finds policy beyond the system's own.
 type LoadOptions struct {
 	// AppID is the application id settings are read for: the WDAC App
-	// Manifest Id and the legacy Settings provider. Default "intact".
+	// Manifest Id and the legacy Settings provider. Default
+	// enforcer.DefaultAppID, "intact".
 	AppID string
 	// Policies are further WDAC policy XML files (the CLI's --policy;
 	// INTACT_POLICY adds more). Each is enforced on its own: a policy can
@@ -57,7 +58,7 @@ type LoadOptions struct {
 func Load(opts LoadOptions) (*Policy, error) {
 	appID := opts.AppID
 	if appID == "" {
-		appID = DefaultAppID
+		appID = enforcer.DefaultAppID
 	}
 	systemDir := opts.SystemDir
 	if systemDir == "" {

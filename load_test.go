@@ -157,8 +157,8 @@ func TestNoSystemPolicy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Enforcing() || len(p.Status().Enforcers) > 1 {
-		t.Fatalf("no system policy: enforcing=%v, enforcers %v", p.Enforcing(), p.Status().Enforcers)
+	if p.ChecksCode() || len(p.Status().Enforcers) > 1 {
+		t.Fatalf("no system policy: enforcing=%v, enforcers %v", p.ChecksCode(), p.Status().Enforcers)
 	}
 	// With nothing in force ReadCode is a plain read.
 	evil := e.write("evil.js", evilCode)

@@ -1,15 +1,12 @@
 package intact
 
 import (
+	"iter"
 	"log/slog"
 	"strings"
 
 	"github.com/intactdev/intact/enforcer"
 )
-
-// DefaultAppID is the application id intact uses when the host names none:
-// the WDAC App Manifest Id and the policy's settings provider.
-const DefaultAppID = "intact"
 
 // Setting is one setting's value and the sources that asked for it.
 type Setting struct {
@@ -27,8 +24,8 @@ func (s Setting) String() string {
 }
 
 // source says which setting, from where, for a BlockedError.
-func (s Setting) source(name string) string {
-	return name + " (" + strings.Join(s.Sources, "; ") + ")"
+func (s Setting) source(name enforcer.SettingName) string {
+	return string(name) + " (" + strings.Join(s.Sources, "; ") + ")"
 }
 
 // Settings are the combined settings of every enforcer in force. Settings
@@ -38,10 +35,21 @@ type Settings struct {
 	DisableInteractiveMode Setting
 	DisableDynamicCode     Setting
 	// Audit is on when code integrity is checked only in audit mode:
-	// would-be denials are logged and nothing is refused. It is off as
-	// soon as one enforcer enforces outside audit mode, whatever others
-	// audit, because deny wins.
+	// would-be denials are logged and nothing is refused (Policy.Auditing).
+	// It is off as soon as one enforcer enforces outside audit mode,
+	// whatever others audit, because deny wins, and when no enforcer
+	// checks files at all.
 	Audit Setting
+}
+
+// All yields each setting with its name, in the order of enforcer.Settings.All.
+func (s Settings) All() iter.Seq2[enforcer.SettingName, Setting] {
+	return func(yield func(enforcer.SettingName, Setting) bool) {
+		_ = yield(enforcer.EnforceCodeIntegrity, s.EnforceCodeIntegrity) &&
+			yield(enforcer.DisableInteractiveMode, s.DisableInteractiveMode) &&
+			yield(enforcer.DisableDynamicCode, s.DisableDynamicCode) &&
+			yield(enforcer.Audit, s.Audit)
+	}
 }
 
 // Config configures a Policy made with New.
@@ -89,6 +97,7 @@ type checkedEnforcer struct {
 	file     enforcer.FileChecker    // nil if the enforcer does not judge open files
 	content  enforcer.ContentChecker // nil if it does not judge bytes
 	digest   enforcer.DigestChecker  // nil if it cannot refuse by digest alone
+	explain  enforcer.Explainer      // nil if it cannot say why it allows bytes
 }
 
 // New returns a Policy over the given enforcers. Settings are read from each
@@ -109,7 +118,7 @@ func New(cfg Config) *Policy {
 			source += ": " + st.PolicyID
 			p.identities[e.Name()] = policyIdentity{st.PolicyID, st.PolicyVersion}
 		}
-		add := func(set *Setting, on bool, name string) {
+		add := func(set *Setting, on bool, name enforcer.SettingName) {
 			if !on {
 				return
 			}
@@ -120,15 +129,19 @@ func New(cfg Config) *Policy {
 			}
 			set.Sources = append(set.Sources, src)
 		}
-		add(&p.settings.EnforceCodeIntegrity, s.EnforceCodeIntegrity, "EnforceCodeIntegrity")
-		add(&p.settings.DisableInteractiveMode, s.DisableInteractiveMode, "DisableInteractiveMode")
-		add(&p.settings.DisableDynamicCode, s.DisableDynamicCode, "DisableDynamicCode")
-		add(&p.settings.Audit, s.Audit, "Audit")
+		add(&p.settings.EnforceCodeIntegrity, s.EnforceCodeIntegrity, enforcer.EnforceCodeIntegrity)
+		add(&p.settings.DisableInteractiveMode, s.DisableInteractiveMode, enforcer.DisableInteractiveMode)
+		add(&p.settings.DisableDynamicCode, s.DisableDynamicCode, enforcer.DisableDynamicCode)
+		// Audit mode matters only where files are checked.
+		add(&p.settings.Audit, s.Audit && s.EnforceCodeIntegrity, enforcer.Audit)
 
 		c := checkedEnforcer{Enforcer: e, settings: s}
 		c.file, _ = e.(enforcer.FileChecker)
 		c.content, _ = e.(enforcer.ContentChecker)
 		c.digest, _ = e.(enforcer.DigestChecker)
+		if c.content != nil {
+			c.explain, _ = e.(enforcer.Explainer)
+		}
 		if c.file == nil && c.content == nil && (s.EnforceCodeIntegrity || s.DisableInteractiveMode) {
 			// It asks for checks it cannot make: fail closed rather
 			// than let every file (and stdin) through unjudged.
@@ -153,9 +166,19 @@ func (p *Policy) Settings() Settings { return p.settings }
 // Enforcers returns the enforcers this policy consults.
 func (p *Policy) Enforcers() []enforcer.Enforcer { return p.enforcers }
 
-// Enforcing reports whether any enforcer checks files, enforcing or in audit
-// mode. When it is false ReadCode is a plain read.
-func (p *Policy) Enforcing() bool { return p.combined.EnforceCodeIntegrity }
+// ChecksCode reports whether any enforcer checks files, enforcing or in
+// audit mode. When it is false no enforcer judges what ReadCode reads.
+func (p *Policy) ChecksCode() bool { return p.combined.EnforceCodeIntegrity }
+
+// Enforcing reports whether some enforcer enforces code integrity outside
+// audit mode: a file that fails its checks is refused, not only logged.
+func (p *Policy) Enforcing() bool { return p.anyEnforced() }
+
+// Auditing reports whether files are checked only in audit mode: would-be
+// denials are logged as audit events and the files still run (what no file
+// passes in any mode, such as a FIFO or a file over the maximum code size,
+// is refused all the same).
+func (p *Policy) Auditing() bool { return p.ChecksCode() && !p.Enforcing() }
 
 // CheckInteractive returns a *BlockedError when the policy disables
 // interactive mode, for FeatureEval and FeatureREPL. Code on stdin is
@@ -164,7 +187,7 @@ func (p *Policy) CheckInteractive(f Feature) error {
 	if !p.settings.DisableInteractiveMode.Enabled {
 		return nil
 	}
-	err := &BlockedError{Feature: f, Source: p.settings.DisableInteractiveMode.source("DisableInteractiveMode")}
+	err := &BlockedError{Feature: f, Source: p.settings.DisableInteractiveMode.source(enforcer.DisableInteractiveMode)}
 	p.logBlock(err)
 	return err
 }
@@ -175,7 +198,7 @@ func (p *Policy) CheckDynamicCode() error {
 	if !p.settings.DisableDynamicCode.Enabled {
 		return nil
 	}
-	err := &BlockedError{Feature: FeatureDynamicCode, Source: p.settings.DisableDynamicCode.source("DisableDynamicCode")}
+	err := &BlockedError{Feature: FeatureDynamicCode, Source: p.settings.DisableDynamicCode.source(enforcer.DisableDynamicCode)}
 	p.logBlock(err)
 	return err
 }

@@ -99,6 +99,9 @@ type reading struct {
 	// would-be denial refuses the file.
 	ahead bool
 	max   int64 // the largest file read
+	// explain, when not nil, records how each enforcer that checks code
+	// judged a file that passes (ExplainCode).
+	explain *Explanation
 }
 
 // audited reports whether a denial by an enforcer with settings s is
@@ -109,12 +112,12 @@ func (r reading) audited(s enforcer.Settings) bool { return s.Audit && !r.strict
 func (r reading) logged() bool { return !r.strict && !r.ahead }
 
 func (p *Policy) read(path string, r reading) ([]byte, error) {
-	if !p.Enforcing() && !p.settings.DisableInteractiveMode.Enabled && !r.ahead {
+	if !p.ChecksCode() && !p.settings.DisableInteractiveMode.Enabled && !r.ahead {
 		return os.ReadFile(path)
 	}
 	f, err := openCode(path)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) || !p.Enforcing() {
+		if errors.Is(err, os.ErrNotExist) || !p.ChecksCode() {
 			// A missing file is not a policy matter: callers such as
 			// module resolvers probe for files that may not exist.
 			return nil, err
@@ -122,7 +125,7 @@ func (p *Policy) read(path string, r reading) ([]byte, error) {
 		return nil, p.deny(path, nil, []*enforcer.Denial{{Enforcer: rootName, Reason: enforcer.ReasonUnreadable, Err: err}}, r)
 	}
 	defer f.Close()
-	if p.Enforcing() {
+	if p.ChecksCode() {
 		// readChecked stats f anyway, and sends what is not a regular
 		// file to readInteractive when interactive mode is disabled.
 		return p.readChecked(f, path, r)
@@ -188,7 +191,7 @@ func (p *Policy) ReadStdin(f *os.File) ([]byte, error) {
 func (p *Policy) readInteractive(f *os.File, path string, r reading) ([]byte, error) {
 	data, err := p.readChecked(f, path, reading{use: asScript, strict: true, ahead: r.ahead, max: r.max})
 	if err != nil {
-		blocked := &BlockedError{Feature: FeatureStdin, Source: p.settings.DisableInteractiveMode.source("DisableInteractiveMode"), Err: err}
+		blocked := &BlockedError{Feature: FeatureStdin, Source: p.settings.DisableInteractiveMode.source(enforcer.DisableInteractiveMode), Err: err}
 		if !r.ahead {
 			p.logBlock(blocked)
 		}
@@ -293,11 +296,21 @@ func (p *Policy) readChecked(f *os.File, path string, r reading) ([]byte, error)
 	}
 
 	content := enforcer.Content{Path: path, Data: data, SHA256: sum, File: before, Image: r.use == asImage}
-	for _, c := range active {
-		if c.content == nil {
+	var allowances []enforcer.Allowance // by enforcer, when explaining
+	if r.explain != nil {
+		allowances = make([]enforcer.Allowance, len(active))
+	}
+	for i, c := range active {
+		var err error
+		switch {
+		case c.content == nil:
 			continue
+		case r.explain != nil && c.explain != nil:
+			allowances[i], err = c.explain.ExplainContent(content)
+		default:
+			err = c.content.CheckContent(content)
 		}
-		if err := c.content.CheckContent(content); err != nil {
+		if err != nil {
 			note(asDenial(c.Name(), err), c.settings)
 		}
 	}
@@ -313,6 +326,9 @@ func (p *Policy) readChecked(f *os.File, path string, r reading) ([]byte, error)
 	p.logAudits(path, &sum, audited)
 	if len(denials) > 0 {
 		return nil, p.deny(path, &sum, denials, r)
+	}
+	if r.explain != nil {
+		r.explain.record(sum, active, allowances, audited)
 	}
 	return data, nil
 }

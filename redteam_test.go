@@ -206,8 +206,8 @@ func TestRedteamRewriteAfterCheck(t *testing.T) {
 func TestRedteamInteractiveOnlyLimits(t *testing.T) {
 	s := enforcer.Settings{DisableInteractiveMode: true}
 	p := intact.New(intact.Config{Enforcers: []enforcer.Enforcer{redteamAllowAll{s, new([][]byte)}}, MaxCodeSize: 1 << 20})
-	if p.Enforcing() {
-		t.Fatal("Enforcing() with EnforceCodeIntegrity unset")
+	if p.ChecksCode() {
+		t.Fatal("ChecksCode() with EnforceCodeIntegrity unset")
 	}
 	path := filepath.Join(t.TempDir(), "big.js")
 	if err := os.WriteFile(path, nil, 0o644); err != nil {

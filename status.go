@@ -20,19 +20,16 @@ type EnforcerStatus struct {
 	enforcer.Status
 }
 
-// loader is implemented by enforcers that read what they judge by on first
-// use (the catalogs enforcer); Status has them read it, to describe it.
-type loader interface{ Load() }
-
-// Warm has enforcers that read what they judge by on first use (the
-// catalogs enforcer reads, verifies and indexes its catalogs) do so now,
-// and returns when they are done. A host may call it in a goroutine right
-// after loading the policy, to overlap that work with its own start-up;
-// ReadCode waits for it as needed. It is safe for concurrent use.
+// Warm has enforcers that read what they judge by on first use
+// (enforcer.Loader: the catalogs enforcer reads, verifies and indexes its
+// catalogs) do so now, and returns when they are done. A host may call it
+// in a goroutine right after loading the policy, to overlap that work with
+// its own start-up; ReadCode waits for it as needed. It is safe for
+// concurrent use.
 func (p *Policy) Warm() {
 	for _, es := range [][]enforcer.Enforcer{p.enforcers, p.inactive} {
 		for _, e := range es {
-			if l, ok := e.(loader); ok {
+			if l, ok := e.(enforcer.Loader); ok {
 				l.Load()
 			}
 		}

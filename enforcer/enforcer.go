@@ -10,7 +10,29 @@ package enforcer
 
 import (
 	"fmt"
+	"iter"
 	"os"
+)
+
+// DefaultAppID is the application id intact asks policies about when the
+// host names none: the WDAC App Manifest Id (the shipped manifest's, see
+// package sipolicy) and the Provider of the policy's legacy Settings.
+// Embedders may choose their own.
+const DefaultAppID = "intact"
+
+// A SettingName names a setting as policies spell it: the Name of an
+// AppSettings Setting, the ValueName of a legacy Setting, and the key of
+// Status.Sources.
+type SettingName string
+
+// The settings intact knows. The first three are application settings a
+// policy defines for an app id; Audit is the policy's "Enabled:Audit Mode"
+// rule option, or whatever else puts a source in audit mode.
+const (
+	EnforceCodeIntegrity   SettingName = "EnforceCodeIntegrity"
+	DisableInteractiveMode SettingName = "DisableInteractiveMode"
+	DisableDynamicCode     SettingName = "DisableDynamicCode"
+	Audit                  SettingName = "Audit"
 )
 
 // Settings are what one policy source asks of the code that runs under it.
@@ -36,6 +58,17 @@ func (s Settings) Or(t Settings) Settings {
 		DisableInteractiveMode: s.DisableInteractiveMode || t.DisableInteractiveMode,
 		DisableDynamicCode:     s.DisableDynamicCode || t.DisableDynamicCode,
 		Audit:                  s.Audit || t.Audit,
+	}
+}
+
+// All yields each setting's name and value, in the order above, which is
+// the order intact reports them in.
+func (s Settings) All() iter.Seq2[SettingName, bool] {
+	return func(yield func(SettingName, bool) bool) {
+		_ = yield(EnforceCodeIntegrity, s.EnforceCodeIntegrity) &&
+			yield(DisableInteractiveMode, s.DisableInteractiveMode) &&
+			yield(DisableDynamicCode, s.DisableDynamicCode) &&
+			yield(Audit, s.Audit)
 	}
 }
 
@@ -77,6 +110,40 @@ type DigestChecker interface {
 	CheckDigest(sha256 [32]byte, size int64) error
 }
 
+// Loader is implemented by enforcers that read what they judge by on first
+// use, as the catalogs enforcer reads, verifies and indexes its catalogs.
+// Load does that now, unless it is done, and returns when it is done; the
+// enforcer's Status describes what was read only afterwards. intact's
+// Policy.Warm and Policy.Status call it. Load must be safe for concurrent
+// use, with itself and with the checks.
+type Loader interface {
+	Load()
+}
+
+// Explainer is implemented by content enforcers that can say what vouched
+// for content they allow. ExplainContent judges c exactly as CheckContent
+// does and returns the same error; when that is nil, the Allowance says
+// why the content may run. intact's Policy.ExplainCode asks it instead of
+// CheckContent, so that one read both judges and explains a file.
+type Explainer interface {
+	ExplainContent(c Content) (Allowance, error)
+}
+
+// An Allowance says what vouched for content an enforcer allowed. Fields
+// that do not apply are empty.
+type Allowance struct {
+	// HashRule names the policy's Allow hash rule that names the content.
+	HashRule string
+	// Catalog is the catalog file that lists the content's digest.
+	Catalog string
+	// PolicySigner names the policy's signer (WDAC's Signer element)
+	// through which the catalog is trusted, and SignedBy is the subject of
+	// the certificate that signed the catalog, which chains to the
+	// certificate that signer pins.
+	PolicySigner string
+	SignedBy     string
+}
+
 // Content is a file's bytes as read from the checked descriptor.
 type Content struct {
 	Path   string   // the path the caller asked for
@@ -111,18 +178,21 @@ type Status struct {
 	// VersionEx. Empty when the source has no such identity.
 	PolicyID      string
 	PolicyVersion string
-	// Sources says where each setting came from, keyed by setting name
-	// ("EnforceCodeIntegrity", …), e.g. "securebit SECBIT_EXEC_RESTRICT_FILE".
-	Sources map[string]string
+	// Sources says where each setting came from, e.g. "securebit
+	// SECBIT_EXEC_RESTRICT_FILE" for EnforceCodeIntegrity.
+	Sources map[SettingName]string
 	// Details are further facts, one per line (catalogs loaded, signers,
 	// ignored policy elements, the reason a source is unavailable).
 	Details []string
 }
 
-// Reason is a stable, machine-readable reason for a denial.
+// Reason is a stable, machine-readable reason for a denial or a block: a
+// short lowercase code, never free text (which goes in Denial.Detail).
+// Events carry it as "reason", for rules to match on.
 type Reason string
 
-// The reasons intact reports. Their string values are stable.
+// The reasons intact reports. Their string values are stable. The last two
+// are the reasons of blocks (intact's BlockedError), not of denials.
 const (
 	ReasonNotRegular        Reason = "not-regular-file"   // a FIFO, device or directory
 	ReasonUnreadable        Reason = "unreadable"         // open or read failed while enforcing
@@ -140,6 +210,9 @@ const (
 	ReasonCheckFailed       Reason = "check-failed"       // the check itself failed (fail closed)
 	ReasonPolicyUnavailable Reason = "policy-unavailable" // the policy or a catalog could not be read or verified
 	ReasonUnavailable       Reason = "enforcer-unavailable"
+
+	ReasonInteractiveDisabled Reason = "interactive-mode-disabled" // DisableInteractiveMode blocked eval, the REPL or stdin
+	ReasonDynamicCodeDisabled Reason = "dynamic-code-disabled"     // DisableDynamicCode blocked eval(), Function() and the like
 )
 
 // Denial is an enforcer's refusal of one file. Err, when set, is the

@@ -42,7 +42,7 @@ type Exit struct {
 // intact node runs node unchanged (Exec).
 func InForce(p *intact.Policy) bool {
 	s := p.Settings()
-	return p.Enforcing() || s.DisableInteractiveMode.Enabled || s.DisableDynamicCode.Enabled
+	return p.ChecksCode() || s.DisableInteractiveMode.Enabled || s.DisableDynamicCode.Enabled
 }
 
 // ShimConfig is what a node child started through the shim inherits from

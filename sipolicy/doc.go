@@ -59,6 +59,10 @@
 //
 // # Writing
 //
+// New makes a complete base policy from a Template: the signers whose
+// catalogs it trusts, hash rules (FileHashes gives those of a file, by how
+// it will be used), audit mode and the application settings of package
+// enforcer for an app id. It is what `intact policy new` writes.
 // Policy.Marshal writes with encoding/xml in the element order of
 // Microsoft's templates, so Windows tooling (ConvertFrom-CIPolicy) can
 // compile the result; that was not verified on Windows. A policy that trusts

@@ -19,6 +19,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/internal/testpki"
 	"github.com/intactdev/intact/internal/testvectors"
 	"github.com/intactdev/intact/sipolicy"
@@ -404,15 +405,19 @@ func TestManifestMatches(t *testing.T) {
 
 func TestShippedManifest(t *testing.T) {
 	data := sipolicy.IntactManifest()
-	m, err := sipolicy.ParseManifest(sipolicy.ManifestFileName(sipolicy.DefaultAppID), data)
+	m, err := sipolicy.ParseManifest(sipolicy.ManifestFileName(enforcer.DefaultAppID), data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.ID != sipolicy.DefaultAppID {
+	if m.ID != enforcer.DefaultAppID {
 		t.Errorf("Id = %q", m.ID)
 	}
-	for _, name := range []string{sipolicy.SettingEnforceCodeIntegrity, sipolicy.SettingDisableInteractiveMode, sipolicy.SettingDisableDynamicCode} {
-		if d := m.Definition(name); d == nil || d.Type != "Bool" || d.IgnoreAuditPolicies {
+	// It defines every application setting of the enforcer contract.
+	for name := range (enforcer.Settings{}).All() {
+		if name == enforcer.Audit {
+			continue // a rule option, not an application setting
+		}
+		if d := m.Definition(string(name)); d == nil || d.Type != "Bool" || d.IgnoreAuditPolicies {
 			t.Errorf("%s: %+v", name, d)
 		}
 	}

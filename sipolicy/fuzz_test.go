@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/sipolicy"
 )
 
@@ -95,7 +96,7 @@ func fuzzParse(t *testing.T, data []byte) {
 	p.DeniedSigners()
 	p.AllowedHashes().Match(data, [32]byte{})
 	p.DeniedHashes().Match(data, [32]byte{})
-	p.AppSetting(sipolicy.DefaultAppID, sipolicy.SettingEnforceCodeIntegrity)
+	p.AppSetting(enforcer.DefaultAppID, string(enforcer.EnforceCodeIntegrity))
 
 	out, err := p.Marshal()
 	if err != nil {

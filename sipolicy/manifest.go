@@ -8,21 +8,12 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/intactdev/intact/enforcer"
 )
 
 // ManifestNamespace is the XML namespace of App Manifests.
 const ManifestNamespace = "urn:schemas-microsoft-com:windows-defender-application-control"
-
-// DefaultAppID is the application id intact asks Windows and policies about.
-// Embedders may choose their own.
-const DefaultAppID = "intact"
-
-// The application settings intact understands, all of type Bool.
-const (
-	SettingEnforceCodeIntegrity   = "EnforceCodeIntegrity"
-	SettingDisableInteractiveMode = "DisableInteractiveMode"
-	SettingDisableDynamicCode     = "DisableDynamicCode"
-)
 
 // ManifestFileName returns the file name of the App Manifest for appID,
 // "<appID>.manifest.xml": AppSettings name it in App Manifest="..." and
@@ -32,9 +23,11 @@ func ManifestFileName(appID string) string { return appID + ".manifest.xml" }
 //go:embed intact.manifest.xml
 var intactManifest []byte
 
-// IntactManifest returns the App Manifest shipped with intact (Id "intact",
-// file name ManifestFileName(DefaultAppID)), which policies' AppSettings
-// refer to and Windows reads when it compiles them.
+// IntactManifest returns the App Manifest shipped with intact (Id
+// enforcer.DefaultAppID, "intact"; file name "intact.manifest.xml"), which
+// policies' AppSettings refer to and Windows reads when it compiles them.
+// It defines the application settings of package enforcer, all of type
+// Bool.
 func IntactManifest() []byte { return slices.Clone(intactManifest) }
 
 // Manifest is an App Manifest: the settings an application defines, which
@@ -118,7 +111,7 @@ func (m *Manifest) Marshal() ([]byte, error) {
 // AppSettings that name it. It is parsed on first use, not when every
 // intact command starts.
 var shippedManifest = sync.OnceValue(func() *Manifest {
-	m, err := ParseManifest(ManifestFileName(DefaultAppID), intactManifest)
+	m, err := ParseManifest(ManifestFileName(enforcer.DefaultAppID), intactManifest)
 	if err != nil {
 		panic("sipolicy: shipped manifest: " + err.Error())
 	}

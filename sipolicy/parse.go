@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/internal/regularfile"
 )
 
@@ -651,7 +652,7 @@ func (ps *parser) app(n *node) error {
 	// An App that names the shipped manifest is checked against it, as
 	// Windows' policy compiler checks every App against its manifest.
 	var manifest *Manifest
-	if ManifestMatches(app.Manifest, DefaultAppID) {
+	if ManifestMatches(app.Manifest, enforcer.DefaultAppID) {
 		manifest = shippedManifest()
 	}
 	settingNames := make(map[string]bool) // foldKey of each Setting's Name

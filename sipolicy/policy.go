@@ -128,6 +128,15 @@ type FileRule struct {
 	Hash []byte
 }
 
+// String names the rule by its ID and, when it has another, its friendly
+// name: "ID_ALLOW_A_1 (tool.js)".
+func (r *FileRule) String() string {
+	if r.FriendlyName != "" && r.FriendlyName != r.ID {
+		return fmt.Sprintf("%s (%s)", r.ID, r.FriendlyName)
+	}
+	return r.ID
+}
+
 // Root types of a signer's CertRoot.
 const (
 	RootTBS       = "TBS"       // Value is the TBS hash of a certificate (see TBS)
@@ -163,6 +172,41 @@ func (s *Signer) HashAlgorithm() crypto.Hash {
 		return 0
 	}
 	return hashBySize(len(s.Root), crypto.SHA1, crypto.SHA256, crypto.SHA384, crypto.SHA512)
+}
+
+// String names the signer by its ID and, when it has another, its name:
+// "ID_SIGNER_S_1 (Contoso Root)".
+func (s *Signer) String() string {
+	if s.Name != "" && s.Name != s.ID {
+		return fmt.Sprintf("%s (%s)", s.ID, s.Name)
+	}
+	return s.ID
+}
+
+// Describe says which certificate the signer pins, and the publisher it
+// requires: "TBS 0A1B…, publisher "Contoso"".
+func (s *Signer) Describe() string {
+	d := s.RootType + " " + hexString(s.Root)
+	if s.Publisher != "" {
+		d += fmt.Sprintf(", publisher %q", s.Publisher)
+	}
+	return d
+}
+
+// Ineffective says why intact never trusts code through s as an allowed
+// signer, or returns "" when it may: s has conditions intact cannot
+// evaluate (Unevaluated, and AllowedSigners leaves it out), pins a
+// Wellknown root, or pins a TBS value whose length is no hash's.
+func (s *Signer) Ineffective() string {
+	switch {
+	case len(s.Unevaluated) > 0:
+		return "intact cannot evaluate " + strings.Join(s.Unevaluated, ", ") + ": it trusts nothing through this signer"
+	case s.RootType == RootWellknown:
+		return "a Wellknown (Microsoft) root: never matches in intact"
+	case s.HashAlgorithm() == 0:
+		return "a TBS value of unknown length: never matches"
+	}
+	return ""
 }
 
 // Scenario is a SigningScenario: the signers and file rules for user-mode

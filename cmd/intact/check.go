@@ -1,16 +1,13 @@
 package main
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/enforcer"
-	"github.com/intactdev/intact/enforcer/catalogs"
 	"github.com/spf13/cobra"
 )
 
@@ -94,24 +91,24 @@ type enforcerCheck struct {
 
 // checkFile judges path exactly as the runtime would, with ReadCode on the
 // real path symbolic links lead to (or, for image, with ReadImage), and on
-// path itself when that file is empty, then asks the catalog enforcers to
-// explain their verdict on the bytes read.
+// path itself when that file is empty, and reports how each enforcer
+// judged the bytes read.
 func checkFile(p *intact.Policy, path string, image bool) checkResult {
 	r := checkResult{Path: path, Image: image, Checks: []enforcerCheck{}}
 	judged := path
 	if real, err := filepath.EvalSymlinks(path); err == nil && real != filepath.Clean(path) {
 		judged, r.Judged = real, real
 	}
-	read := p.ReadCode
+	explain := p.ExplainCode
 	if image {
-		read = p.ReadImage
+		explain = p.ExplainImage
 	}
-	data, err := read(judged)
+	data, ex, err := explain(judged)
 	if err == nil && len(data) == 0 && judged != path {
 		// As the runtime does: an empty file, vouched for by path, is
 		// judged at the path a link put it, not at the link's target.
 		judged, r.Judged = path, ""
-		data, err = read(judged)
+		data, ex, err = explain(judged)
 	}
 	if err != nil {
 		r.Error = err.Error()
@@ -125,32 +122,22 @@ func checkFile(p *intact.Policy, path string, image bool) checkResult {
 		return r
 	}
 	r.Allowed = true
-	if !p.Enforcing() {
+	if len(ex.Verdicts) == 0 {
 		return r
 	}
-	sum := sha256.Sum256(data)
-	r.SHA256 = hex.EncodeToString(sum[:])
-	content := enforcer.Content{Path: judged, Data: data, SHA256: sum, Image: image}
-	if fi, err := os.Stat(judged); err == nil {
-		content.File = fi // the file read, unless it was swapped since
-	}
-	for _, e := range p.Enforcers() {
-		s := e.Settings()
-		if !s.EnforceCodeIntegrity {
-			continue
+	r.SHA256 = hex.EncodeToString(ex.SHA256[:])
+	for _, v := range ex.Verdicts {
+		a := v.Allowance
+		c := enforcerCheck{Enforcer: v.Enforcer, Allowed: true,
+			HashRule: a.HashRule, Catalog: a.Catalog, Signer: a.PolicySigner, Certificate: a.SignedBy}
+		if len(v.Audited) == 0 {
+			r.Checks = append(r.Checks, c)
 		}
-		c := enforcerCheck{Enforcer: e.Name(), Allowed: true}
-		if ce, ok := e.(*catalogs.Enforcer); ok {
-			v := ce.Explain(content)
-			c.HashRule, c.Catalog, c.Signer, c.Certificate = v.HashRule, v.Catalog, v.Signer, v.Certificate
-			if v.Denial != nil {
-				// ReadCode let the file through, so this denial was
-				// audited.
-				c.Allowed, c.Audit = false, true
-				c.Reason, c.Detail = string(v.Denial.Reason), denialDetail(v.Denial)
-			}
+		for _, d := range v.Audited {
+			c.Allowed, c.Audit = false, true
+			c.Reason, c.Detail = string(d.Reason), denialDetail(d)
+			r.Checks = append(r.Checks, c)
 		}
-		r.Checks = append(r.Checks, c)
 	}
 	return r
 }

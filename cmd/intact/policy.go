@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"crypto"
-	"crypto/rand"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/x509"
@@ -13,12 +11,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"regexp"
-	"slices"
-	"strconv"
 	"strings"
 
-	"github.com/intactdev/intact/authenticode"
+	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/sipolicy"
 	"github.com/spf13/cobra"
 )
@@ -119,7 +114,7 @@ it with Microsoft's templates or deploy it as a supplemental policy.`,
 		"the rule also vouches for any bytes whose SHA-256 equals that digest, as script too, so give only images you trust (repeatable)")
 	f.StringVar(&o.id, "id", "", "policy `GUID` (PolicyID and BasePolicyID; default: a new random one)")
 	f.StringVar(&o.name, "name", "intact policy", "policy `name` (FriendlyName and PolicyInfo Name)")
-	f.StringVar(&o.appID, "app-id", sipolicy.DefaultAppID, "application `id` the settings are for")
+	f.StringVar(&o.appID, "app-id", enforcer.DefaultAppID, "application `id` the settings are for")
 	f.StringVar(&o.manifest, "manifest", "", "App Manifest `URI` for AppSettings (default <app-id>.manifest.xml)")
 	f.StringVar(&o.version, "version", "1.0.0.0", "policy `version` a.b.c.d (VersionEx; raise it to replace a deployed policy)")
 	f.StringVarP(&o.output, "output", "o", "", "write the policy to `file` (required)")
@@ -127,138 +122,65 @@ it with Microsoft's templates or deploy it as a supplemental policy.`,
 	return cmd
 }
 
-var guidPattern = regexp.MustCompile(`^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$`)
-
 // buildPolicy turns the options into a policy. The same options and --id
 // give the same bytes.
 func buildPolicy(o *policyOptions) (*sipolicy.Policy, error) {
-	if len(o.signers) == 0 && len(o.allowHashes) == 0 && len(o.allowImageHashes) == 0 {
-		return nil, errors.New("give at least one --signer (or --allow-hash): a policy without them trusts nothing")
+	t := sipolicy.Template{
+		ID:        o.id,
+		Name:      o.name,
+		Publisher: o.publisher,
+		Settings: enforcer.Settings{
+			EnforceCodeIntegrity:   o.enforce,
+			DisableInteractiveMode: o.denyInteractive,
+			DisableDynamicCode:     o.denyDynamicCode,
+			Audit:                  o.audit,
+		},
+		AppID:    o.appID,
+		Manifest: o.manifest,
 	}
-	if o.appID == "" || strings.ContainsAny(o.appID, `/\?#`) {
-		return nil, fmt.Errorf("--app-id %q: want a non-empty id without / \\ ? #", o.appID)
+	if t.ID != "" {
+		var err error
+		if t.ID, err = sipolicy.ParseGUID(o.id); err != nil {
+			return nil, fmt.Errorf("--id: %w", err)
+		}
 	}
-	id := o.id
-	switch {
-	case id == "":
-		id = newGUID()
-	case guidPattern.MatchString(id):
-		id = "{" + strings.ToUpper(strings.Trim(id, "{}")) + "}"
-	default:
-		return nil, fmt.Errorf("--id %q is not a GUID", o.id)
-	}
-	manifest := o.manifest
-	if manifest == "" {
-		manifest = sipolicy.ManifestFileName(o.appID)
-	} else if !sipolicy.ManifestMatches(manifest, o.appID) {
-		return nil, fmt.Errorf("--manifest %q: the file name must be %s, by which intact recognises the app id", manifest, sipolicy.ManifestFileName(o.appID))
-	}
-	version, err := sipolicy.ParseVersion(o.version)
-	if err != nil {
+	var err error
+	if t.Version, err = sipolicy.ParseVersion(o.version); err != nil {
 		return nil, fmt.Errorf("--version: %w", err)
 	}
-	p := &sipolicy.Policy{
-		Type:         sipolicy.BasePolicy,
-		FriendlyName: o.name,
-		Version:      version,
-		PolicyID:     id,
-		BasePolicyID: id,
-		PlatformID:   sipolicy.PlatformID,
-		Options:      []string{sipolicy.OptionUMCI, sipolicy.OptionUnsignedPolicy, sipolicy.OptionUpdatePolicyNoReboot},
-	}
-	if o.audit {
-		p.Options = append(p.Options, sipolicy.OptionAuditMode)
-	}
-	scenario := &sipolicy.Scenario{Value: sipolicy.UserMode, ID: "ID_SIGNINGSCENARIO_WINDOWS", FriendlyName: "User Mode"}
-	p.Scenarios = []*sipolicy.Scenario{scenario}
-	for i, name := range o.signers {
+	for _, name := range o.signers {
 		cert, err := readCertificate(name)
 		if err != nil {
 			return nil, err
 		}
-		s, err := sipolicy.NewSigner("ID_SIGNER_S_"+strconv.Itoa(i+1), cert)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		s.Publisher = o.publisher
-		if slices.ContainsFunc(p.Signers, func(t *sipolicy.Signer) bool { return bytes.Equal(t.Root, s.Root) }) {
-			return nil, fmt.Errorf("%s: the same certificate is given twice", name)
-		}
-		p.Signers = append(p.Signers, s)
-		scenario.Allowed = append(scenario.Allowed, &sipolicy.AllowedSigner{Signer: s})
-	}
-	// Rule IDs are numbered per kind of rule, across the flags that
-	// write that kind.
-	ruleCount := map[sipolicy.FileRuleKind]int{}
-	hashRules := func(kind sipolicy.FileRuleKind, flag string, which ruleDigests, values []string) error {
-		prefix := map[sipolicy.FileRuleKind]string{sipolicy.Deny: "ID_DENY_D_", sipolicy.Allow: "ID_ALLOW_A_"}[kind]
-		for _, v := range values {
-			hashes, err := ruleHashes(v, which)
-			if err != nil {
-				return fmt.Errorf("--%s %w", flag, err)
-			}
-			for _, h := range hashes {
-				ruleCount[kind]++
-				name := "--" + flag
-				if h.name != "" {
-					name += " " + h.name
-				}
-				r := &sipolicy.FileRule{Kind: kind, ID: prefix + strconv.Itoa(ruleCount[kind]), FriendlyName: name, Hash: h.sum}
-				p.FileRules = append(p.FileRules, r)
-				scenario.FileRules = append(scenario.FileRules, r)
-			}
-		}
-		return nil
+		t.Signers = append(t.Signers, cert)
 	}
 	for _, rules := range []struct {
-		kind   sipolicy.FileRuleKind
 		flag   string
-		which  ruleDigests
+		use    sipolicy.HashRuleUse
 		values []string
+		dst    *[]sipolicy.RuleHash
 	}{
-		{sipolicy.Deny, "deny-hash", denyDigests, o.denyHashes},
-		{sipolicy.Allow, "allow-hash", allowDigests, o.allowHashes},
-		{sipolicy.Allow, "allow-image-hash", allowImageDigests, o.allowImageHashes},
+		{"deny-hash", sipolicy.DenyFile, o.denyHashes, &t.DenyHashes},
+		{"allow-hash", sipolicy.AllowFile, o.allowHashes, &t.AllowHashes},
+		{"allow-image-hash", sipolicy.AllowImage, o.allowImageHashes, &t.AllowHashes},
 	} {
-		if err := hashRules(rules.kind, rules.flag, rules.which, rules.values); err != nil {
-			return nil, err
+		for _, v := range rules.values {
+			hashes, err := ruleHashes(v, rules.use)
+			if err != nil {
+				return nil, fmt.Errorf("--%s %w", rules.flag, err)
+			}
+			for _, h := range hashes {
+				// The rule's name says which flag wrote it.
+				name := "--" + rules.flag
+				if h.Name != "" {
+					name += " " + h.Name
+				}
+				*rules.dst = append(*rules.dst, sipolicy.RuleHash{Name: name, Hash: h.Hash})
+			}
 		}
 	}
-
-	// PolicyInfo Name and Id, as Microsoft's templates carry them; Windows
-	// shows them in its policy events. Microsoft's templates use a date as
-	// Id; the PolicyID keeps the output reproducible and ties the events to
-	// the policy.
-	p.Settings = []*sipolicy.Setting{
-		{Provider: "PolicyInfo", Key: "Information", ValueName: "Name", Value: sipolicy.Value{Type: sipolicy.String, String: o.name}},
-		{Provider: "PolicyInfo", Key: "Information", ValueName: "Id", Value: sipolicy.Value{Type: sipolicy.String, String: strings.Trim(id, "{}")}},
-	}
-	app := &sipolicy.App{Manifest: manifest}
-	for _, s := range []struct {
-		name  string
-		value bool
-	}{
-		{sipolicy.SettingEnforceCodeIntegrity, o.enforce},
-		{sipolicy.SettingDisableInteractiveMode, o.denyInteractive},
-		{sipolicy.SettingDisableDynamicCode, o.denyDynamicCode},
-	} {
-		app.Settings = append(app.Settings, &sipolicy.AppSetting{Name: s.name, Values: []string{strconv.FormatBool(s.value)}})
-		p.Settings = append(p.Settings, &sipolicy.Setting{
-			Provider: o.appID, Key: "Settings", ValueName: s.name,
-			Value: sipolicy.Value{Type: sipolicy.Boolean, Boolean: s.value},
-		})
-	}
-	p.Apps = []*sipolicy.App{app}
-	return p, nil
-}
-
-// newGUID returns a random (version 4) GUID in braces, as policies write it.
-func newGUID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("{%X-%X-%X-%X-%X}", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+	return sipolicy.New(t)
 }
 
 // readCertificate reads the one certificate in a PEM or DER file. A file
@@ -321,7 +243,7 @@ and what intact ignores in it.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	cmd.Flags().StringVar(&appID, "app-id", sipolicy.DefaultAppID, "show the settings for application `id`")
+	cmd.Flags().StringVar(&appID, "app-id", enforcer.DefaultAppID, "show the settings for application `id`")
 	return cmd
 }
 
@@ -390,29 +312,23 @@ func explainPolicy(file string, p *sipolicy.Policy, appID string) *policyReport 
 	if p.Audit() {
 		r.Mode = "audit"
 	}
-	trusted := p.AllowedSigners()
 	if sc := p.Scenario(sipolicy.UserMode); sc != nil {
 		for _, a := range sc.Allowed {
-			sr := describeSigner(a.Signer)
-			switch {
-			case !slices.Contains(trusted, a.Signer):
-				sr.Effective, sr.Note = false, "intact cannot evaluate "+strings.Join(a.Signer.Unevaluated, ", ")+": it trusts nothing through this signer"
-			case a.Signer.RootType == sipolicy.RootWellknown:
-				sr.Effective, sr.Note = false, "a Wellknown (Microsoft) root: never matches in intact"
-			case a.Signer.HashAlgorithm() == 0:
-				sr.Effective, sr.Note = false, "a TBS value of unknown length: never matches"
+			sr := reportSigner(a.Signer)
+			if why := a.Signer.Ineffective(); why != "" {
+				sr.Effective, sr.Note = false, why
 			}
 			r.AllowedSigners = append(r.AllowedSigners, sr)
 		}
 	}
 	for _, s := range p.DeniedSigners() {
-		r.DeniedSigners = append(r.DeniedSigners, describeSigner(s))
+		r.DeniedSigners = append(r.DeniedSigners, reportSigner(s))
 	}
 	r.AllowedHashes = describeHashes(p.AllowedHashes())
 	r.DeniedHashes = describeHashes(p.DeniedHashes())
-	for _, name := range []string{sipolicy.SettingEnforceCodeIntegrity, sipolicy.SettingDisableInteractiveMode, sipolicy.SettingDisableDynamicCode} {
-		v, src := p.LookupAppSetting(appID, name)
-		r.Settings = append(r.Settings, settingReport{Name: name, Value: v, Source: src.String()})
+	for _, name := range []enforcer.SettingName{enforcer.EnforceCodeIntegrity, enforcer.DisableInteractiveMode, enforcer.DisableDynamicCode} {
+		v, src := p.LookupAppSetting(appID, string(name))
+		r.Settings = append(r.Settings, settingReport{Name: string(name), Value: v, Source: src.String()})
 	}
 	for _, n := range p.Notes {
 		r.Ignored = append(r.Ignored, n.String())
@@ -420,7 +336,9 @@ func explainPolicy(file string, p *sipolicy.Policy, appID string) *policyReport 
 	return r
 }
 
-func describeSigner(s *sipolicy.Signer) signerReport {
+// reportSigner is the report of an allowed or denied signer, effective
+// unless the caller says otherwise.
+func reportSigner(s *sipolicy.Signer) signerReport {
 	sr := signerReport{ID: s.ID, Name: s.Name, Root: s.RootType, Value: strings.ToUpper(hex.EncodeToString(s.Root)), Publisher: s.Publisher, Effective: true}
 	if h := s.HashAlgorithm(); h != 0 {
 		sr.Hash = h.String()
@@ -542,8 +460,8 @@ is how intact ties AppSettings to the application id.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			data := sipolicy.IntactManifest()
-			if appID != sipolicy.DefaultAppID {
-				m, err := sipolicy.ParseManifest(sipolicy.ManifestFileName(sipolicy.DefaultAppID), data)
+			if appID != enforcer.DefaultAppID {
+				m, err := sipolicy.ParseManifest(sipolicy.ManifestFileName(enforcer.DefaultAppID), data)
 				if err != nil {
 					return err
 				}
@@ -559,72 +477,30 @@ is how intact ties AppSettings to the application id.`,
 			return writeFileAtomic(output, data)
 		},
 	}
-	cmd.Flags().StringVar(&appID, "app-id", sipolicy.DefaultAppID, "application `id` of the manifest")
+	cmd.Flags().StringVar(&appID, "app-id", enforcer.DefaultAppID, "application `id` of the manifest")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to `file` instead of standard output")
 	return cmd
 }
 
-// A ruleHash is one hash for a hash rule and, when it was taken from a
-// file, which hash of which file it is.
-type ruleHash struct {
-	name string
-	sum  []byte
-}
-
-// ruleDigests says which digests of a file a hash rule names.
-type ruleDigests int
-
-const (
-	// denyDigests: the SHA-256 of the bytes and, for a PE image, its
-	// Authenticode SHA-256 and SHA-1, as New-CIPolicy writes them: a rule
-	// on the bytes alone misses a copy whose checksum or signature was
-	// changed, which Authenticode, and so the catalogs, leave out. Deny
-	// rules may name more than needed: refusing more is safe.
-	denyDigests ruleDigests = iota
-	// allowDigests: the SHA-256 of the bytes only. No SHA-1, which would
-	// allow whatever file an attacker made to collide with it, and no
-	// Authenticode digest, which a policy cannot mark as one: it is the
-	// plain SHA-256 of the image without its checksum, certificate-table
-	// entry and certificate table, bytes anyone can save as a script.
-	allowDigests
-	// allowImageDigests: a PE image's Authenticode SHA-256 only, which
-	// lets the image through to the OS image loader (intact.ReadImage)
-	// with any checksum or signature, and, as script, the bytes whose
-	// SHA-256 it is.
-	allowImageDigests
-)
-
 // ruleHashes returns the hashes a --deny-hash, --allow-hash or
 // --allow-image-hash value names: the value itself when it is a SHA-256 or
 // SHA-1 in hex (not for --allow-image-hash, which must read the image),
-// else those of the file it names that which asks for.
-func ruleHashes(value string, which ruleDigests) ([]ruleHash, error) {
-	if which != allowImageDigests {
+// else those sipolicy.FileHashes gives for the file it names, named after
+// it.
+func ruleHashes(value string, use sipolicy.HashRuleUse) ([]sipolicy.RuleHash, error) {
+	if use != sipolicy.AllowImage {
 		if h, err := hex.DecodeString(value); err == nil && (len(h) == sha1.Size || len(h) == sha256.Size) {
-			return []ruleHash{{"", h}}, nil
+			return []sipolicy.RuleHash{{Hash: h}}, nil
 		}
 	}
 	data, err := readRegularFile(value, maxHashedFile)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) && which != allowImageDigests {
+		if errors.Is(err, fs.ErrNotExist) && use != sipolicy.AllowImage {
 			return nil, fmt.Errorf("%q: neither a SHA-256 (64 hex digits) or SHA-1 (40 hex digits) hash nor a file", value)
 		}
 		return nil, err
 	}
-	flat := sha256.Sum256(data)
-	if which == allowDigests {
-		return []ruleHash{{value, flat[:]}}, nil
-	}
-	sums, err := authenticode.Digest(bytes.NewReader(data), int64(len(data)), crypto.SHA256, crypto.SHA1)
-	switch {
-	case err == nil && which == allowImageDigests:
-		return []ruleHash{{value + " (Authenticode SHA-256)", sums[0]}}, nil
-	case err == nil:
-		return []ruleHash{{value, flat[:]}, {value + " (Authenticode SHA-256)", sums[0]}, {value + " (Authenticode SHA-1)", sums[1]}}, nil
-	case errors.Is(err, authenticode.ErrNotPE) && which == denyDigests:
-		return []ruleHash{{value, flat[:]}}, nil
-	}
-	return nil, fmt.Errorf("%s: %w", value, err)
+	return sipolicy.FileHashes(value, data, use)
 }
 
 // maxHashedFile bounds the files the hash rule flags read whole.

@@ -3,7 +3,7 @@ package main
 import (
 	"os"
 
-	"github.com/intactdev/intact/runtime"
+	"github.com/intactdev/intact/jsruntime"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -32,12 +32,12 @@ func (f *runtimeFlags) register(cmd *cobra.Command) {
 // run loads the policy, makes a runtime for one program whose arguments
 // are args, runs program on it and returns its exit status as RunE's
 // result.
-func (f *runtimeFlags) run(cmd *cobra.Command, args []string, program func(*runtime.Runtime) int) error {
+func (f *runtimeFlags) run(cmd *cobra.Command, args []string, program func(*jsruntime.Runtime) (int, error)) error {
 	policy, err := f.policy.load()
 	if err != nil {
 		return err
 	}
-	rt, err := runtime.New(runtime.Config{
+	rt, err := jsruntime.New(jsruntime.Config{
 		Policy:     policy,
 		Args:       args,
 		Preload:    f.preload,
@@ -49,7 +49,9 @@ func (f *runtimeFlags) run(cmd *cobra.Command, args []string, program func(*runt
 		return err
 	}
 	defer rt.Close()
-	if code := program(rt); code != 0 {
+	// A refusal that stopped the program has been printed as node
+	// prints it; the status says the rest.
+	if code, _ := program(rt); code != 0 {
 		return exitError(code)
 	}
 	return nil
@@ -66,9 +68,9 @@ interactive mode, standard input must itself pass the policy (a checked file).`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if args[0] == "-" {
-				return f.run(cmd, args[1:], (*runtime.Runtime).RunStdin)
+				return f.run(cmd, args[1:], (*jsruntime.Runtime).RunStdin)
 			}
-			return f.run(cmd, args[1:], func(rt *runtime.Runtime) int { return rt.RunMain(args[0]) })
+			return f.run(cmd, args[1:], func(rt *jsruntime.Runtime) (int, error) { return rt.RunMain(args[0]) })
 		},
 	}
 	f.register(cmd)
@@ -83,7 +85,7 @@ func newEvalCmd() *cobra.Command {
 		Short: "Run JavaScript given on the command line, like node -e (or node -p with --print)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return f.run(cmd, args[1:], func(rt *runtime.Runtime) int { return rt.Eval(args[0], print) })
+			return f.run(cmd, args[1:], func(rt *jsruntime.Runtime) (int, error) { return rt.Eval(args[0], print) })
 		},
 	}
 	f.register(cmd)
@@ -98,7 +100,7 @@ func newREPLCmd() *cobra.Command {
 		Short: "Start an interactive JavaScript prompt",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return f.run(cmd, nil, (*runtime.Runtime).REPL)
+			return f.run(cmd, nil, (*jsruntime.Runtime).REPL)
 		},
 	}
 	f.register(cmd)
@@ -111,7 +113,7 @@ func newREPLCmd() *cobra.Command {
 func runDefault(cmd *cobra.Command, args []string) error {
 	var f runtimeFlags
 	if term.IsTerminal(int(os.Stdin.Fd())) {
-		return f.run(cmd, args, (*runtime.Runtime).REPL)
+		return f.run(cmd, args, (*jsruntime.Runtime).REPL)
 	}
-	return f.run(cmd, args, (*runtime.Runtime).RunStdin)
+	return f.run(cmd, args, (*jsruntime.Runtime).RunStdin)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 
 	"github.com/intactdev/intact"
@@ -41,21 +42,10 @@ whether the policy trusts them, and the enforcers that cannot work here and why.
 	return cmd
 }
 
-// settingNames are the combined settings in the order status prints them.
-var settingNames = []string{"EnforceCodeIntegrity", "DisableInteractiveMode", "DisableDynamicCode", "Audit"}
-
-func settingList(s intact.Settings) []intact.Setting {
-	return []intact.Setting{s.EnforceCodeIntegrity, s.DisableInteractiveMode, s.DisableDynamicCode, s.Audit}
-}
-
-func enforcerSettingList(s enforcer.Settings) []bool {
-	return []bool{s.EnforceCodeIntegrity, s.DisableInteractiveMode, s.DisableDynamicCode, s.Audit}
-}
-
 func printStatus(w io.Writer, st intact.Status) {
 	fmt.Fprintln(w, "settings:")
-	for i, s := range settingList(st.Settings) {
-		printf(w, "  %-23s %s\n", settingNames[i]+":", s)
+	for name, s := range st.Settings.All() {
+		printf(w, "  %-23s %s\n", name+":", s)
 	}
 	if len(st.Enforcers) == 0 {
 		fmt.Fprintln(w, "enforcers: none (no policy in force: code runs unchecked)")
@@ -81,11 +71,10 @@ func printEnforcer(w io.Writer, e intact.EnforcerStatus) {
 	if e.PolicyID != "" || e.PolicyVersion != "" {
 		printf(w, "    policy %s version %s\n", e.PolicyID, e.PolicyVersion)
 	}
-	for i, on := range enforcerSettingList(e.Settings) {
+	for name, on := range e.Settings.All() {
 		if !on {
 			continue
 		}
-		name := settingNames[i]
 		if from := e.Sources[name]; from != "" {
 			printf(w, "    %s: on (%s)\n", name, from)
 		} else {
@@ -100,38 +89,38 @@ func printEnforcer(w io.Writer, e intact.EnforcerStatus) {
 // The JSON shapes of `intact status --json`: stable field names for scripts.
 type (
 	statusOut struct {
-		Settings  map[string]settingOut `json:"settings"`
-		Enforcers []enforcerOut         `json:"enforcers"`
-		Inactive  []enforcerOut         `json:"inactive"`
+		Settings  map[enforcer.SettingName]settingOut `json:"settings"`
+		Enforcers []enforcerOut                       `json:"enforcers"`
+		Inactive  []enforcerOut                       `json:"inactive"`
 	}
 	settingOut struct {
 		Enabled bool     `json:"enabled"`
 		Sources []string `json:"sources"`
 	}
 	enforcerOut struct {
-		Name          string            `json:"name"`
-		Available     bool              `json:"available"`
-		PolicyID      string            `json:"policy_id,omitempty"`
-		PolicyVersion string            `json:"policy_version,omitempty"`
-		Settings      map[string]bool   `json:"settings"`
-		Sources       map[string]string `json:"sources"`
-		Details       []string          `json:"details"`
+		Name          string                          `json:"name"`
+		Available     bool                            `json:"available"`
+		PolicyID      string                          `json:"policy_id,omitempty"`
+		PolicyVersion string                          `json:"policy_version,omitempty"`
+		Settings      map[enforcer.SettingName]bool   `json:"settings"`
+		Sources       map[enforcer.SettingName]string `json:"sources"`
+		Details       []string                        `json:"details"`
 	}
 )
 
 func statusJSON(st intact.Status) statusOut {
-	out := statusOut{Settings: map[string]settingOut{}, Enforcers: []enforcerOut{}, Inactive: []enforcerOut{}}
-	for i, s := range settingList(st.Settings) {
-		out.Settings[settingNames[i]] = settingOut{Enabled: s.Enabled, Sources: append([]string{}, s.Sources...)}
+	out := statusOut{Settings: map[enforcer.SettingName]settingOut{}, Enforcers: []enforcerOut{}, Inactive: []enforcerOut{}}
+	for name, s := range st.Settings.All() {
+		out.Settings[name] = settingOut{Enabled: s.Enabled, Sources: append([]string{}, s.Sources...)}
 	}
 	conv := func(e intact.EnforcerStatus) enforcerOut {
 		o := enforcerOut{Name: e.Name, Available: e.Available, PolicyID: e.PolicyID, PolicyVersion: e.PolicyVersion,
-			Settings: map[string]bool{}, Sources: map[string]string{}, Details: slices.Clone(e.Details)}
-		for i, on := range enforcerSettingList(e.Settings) {
-			o.Settings[settingNames[i]] = on
+			Settings: map[enforcer.SettingName]bool{}, Sources: maps.Clone(e.Sources), Details: slices.Clone(e.Details)}
+		for name, on := range e.Settings.All() {
+			o.Settings[name] = on
 		}
-		for k, v := range e.Sources {
-			o.Sources[k] = v
+		if o.Sources == nil {
+			o.Sources = map[enforcer.SettingName]string{}
 		}
 		if o.Details == nil {
 			o.Details = []string{}

@@ -70,7 +70,7 @@ type Enforcer struct {
 	policy   *sipolicy.Policy
 	set      *Set
 	settings enforcer.Settings
-	sources  map[string]string
+	sources  map[enforcer.SettingName]string
 	notes    []string
 
 	allowed, denied []*sipolicy.Signer
@@ -102,31 +102,31 @@ func New(p *sipolicy.Policy, source string, set *Set, appID string) *Enforcer {
 		path:        source,
 		policy:      p,
 		set:         set,
-		sources:     make(map[string]string),
+		sources:     make(map[enforcer.SettingName]string),
 		allowed:     p.AllowedSigners(),
 		denied:      p.DeniedSigners(),
 		allowHashes: p.AllowedHashes(),
 		denyHashes:  p.DeniedHashes(),
 	}
-	setting := func(name string) bool {
-		v, src := p.LookupAppSetting(appID, name)
+	setting := func(name enforcer.SettingName) bool {
+		v, src := p.LookupAppSetting(appID, string(name))
 		if v {
 			e.sources[name] = fmt.Sprintf("%s for app id %q", src, appID)
 		}
 		return v
 	}
-	e.settings.EnforceCodeIntegrity = setting(sipolicy.SettingEnforceCodeIntegrity)
-	e.settings.DisableInteractiveMode = setting(sipolicy.SettingDisableInteractiveMode)
-	e.settings.DisableDynamicCode = setting(sipolicy.SettingDisableDynamicCode)
+	e.settings.EnforceCodeIntegrity = setting(enforcer.EnforceCodeIntegrity)
+	e.settings.DisableInteractiveMode = setting(enforcer.DisableInteractiveMode)
+	e.settings.DisableDynamicCode = setting(enforcer.DisableDynamicCode)
 	if e.settings.EnforceCodeIntegrity && !p.ScriptEnforcement() {
 		e.settings.EnforceCodeIntegrity = false
-		delete(e.sources, sipolicy.SettingEnforceCodeIntegrity)
+		delete(e.sources, enforcer.EnforceCodeIntegrity)
 		e.notes = append(e.notes, fmt.Sprintf("%s is set but the rule option %q turns file checks off",
-			sipolicy.SettingEnforceCodeIntegrity, sipolicy.OptionDisabledScriptEnforcement))
+			enforcer.EnforceCodeIntegrity, sipolicy.OptionDisabledScriptEnforcement))
 	}
 	if p.Audit() {
 		e.settings.Audit = true
-		e.sources["Audit"] = fmt.Sprintf("rule option %q", sipolicy.OptionAuditMode)
+		e.sources[enforcer.Audit] = fmt.Sprintf("rule option %q", sipolicy.OptionAuditMode)
 	}
 	return e
 }
@@ -141,30 +141,20 @@ func (e *Enforcer) Settings() enforcer.Settings { return e.settings }
 // CheckContent returns nil if the policy allows c's bytes to run, and a
 // *enforcer.Denial saying why not otherwise.
 func (e *Enforcer) CheckContent(c enforcer.Content) error {
-	if v := e.Explain(c); v.Denial != nil {
-		return v.Denial
+	_, err := e.ExplainContent(c)
+	return err
+}
+
+// ExplainContent judges c's bytes as CheckContent does and, when the policy
+// allows them, says why: the Allow hash rule that names them, or the
+// catalog that lists them with the signer through which the policy trusts
+// it.
+func (e *Enforcer) ExplainContent(c enforcer.Content) (enforcer.Allowance, error) {
+	a, d := e.explain(&digests{data: c.Data, size: int64(len(c.Data)), sha256: c.SHA256, image: c.Image}, c.Path, c.File)
+	if d != nil {
+		return enforcer.Allowance{}, d
 	}
-	return nil
-}
-
-// A Verdict is the enforcer's judgement of one file, with the reason.
-type Verdict struct {
-	// Denial is nil when the file may run, and says why not otherwise.
-	Denial *enforcer.Denial
-	// HashRule is the policy's Allow rule that allowed the file, if it was
-	// allowed by hash.
-	HashRule string
-	// Catalog is the catalog file that lists the file, Signer the policy's
-	// allowed signer that trusts the catalog, and Certificate the subject
-	// of the certificate that signed it, if it was allowed by catalog.
-	Catalog     string
-	Signer      string
-	Certificate string
-}
-
-// Explain judges c's bytes as CheckContent does and says why.
-func (e *Enforcer) Explain(c enforcer.Content) Verdict {
-	return e.explain(&digests{data: c.Data, size: int64(len(c.Data)), sha256: c.SHA256, image: c.Image}, c.Path, c.File)
+	return a, nil
 }
 
 // CheckDigest returns a *enforcer.Denial when no bytes of the given SHA-256
@@ -184,22 +174,23 @@ func (e *Enforcer) CheckDigest(sum [32]byte, size int64) error {
 			return nil
 		}
 	}
-	if v := e.explain(&digests{size: size, sha256: sum}, "", nil); v.Denial != nil {
-		return v.Denial
+	if _, d := e.explain(&digests{size: size, sha256: sum}, "", nil); d != nil {
+		return d
 	}
 	return nil
 }
 
 // explain judges the file whose digests d are: those of its bytes, or,
-// when d.data is nil, only its SHA-256 and size. An empty file is judged
-// by path, and file, the stat of the descriptor it was read from, must be
-// the file at that path (enforcer.Content.File).
-func (e *Enforcer) explain(d *digests, path string, file os.FileInfo) Verdict {
+// when d.data is nil, only its SHA-256 and size. It returns what allows
+// the file, or the denial. An empty file is judged by path, and file, the
+// stat of the descriptor it was read from, must be the file at that path
+// (enforcer.Content.File).
+func (e *Enforcer) explain(d *digests, path string, file os.FileInfo) (enforcer.Allowance, *enforcer.Denial) {
 	if r := matchRule(e.denyHashes, d, true); r != nil {
-		return e.verdict(enforcer.ReasonDeniedByHash, "Deny rule "+ruleName(r))
+		return e.deny(enforcer.ReasonDeniedByHash, "Deny rule "+r.String())
 	}
 	if r := matchRule(e.allowHashes, d, d.image); r != nil {
-		return Verdict{HashRule: ruleName(r)}
+		return enforcer.Allowance{HashRule: r.String()}, nil
 	}
 	var deny, tampered, distrust, unknown []string
 	for _, t := range e.catalogTrust() {
@@ -212,7 +203,7 @@ func (e *Enforcer) explain(d *digests, path string, file os.FileInfo) Verdict {
 		}
 		switch t.state {
 		case trusted:
-			return Verdict{Catalog: t.cat.path, Signer: t.signer, Certificate: t.cat.signer.Subject.String()}
+			return enforcer.Allowance{Catalog: t.cat.path, PolicySigner: t.signer, SignedBy: t.cat.signer.Subject.String()}, nil
 		case denied:
 			deny = append(deny, t.String())
 		case unverifiable:
@@ -226,15 +217,15 @@ func (e *Enforcer) explain(d *digests, path string, file os.FileInfo) Verdict {
 	// catalogs whose members are unknown, any of which might have listed it.
 	switch {
 	case len(deny) > 0:
-		return e.verdict(enforcer.ReasonDeniedSigner, strings.Join(deny, "; "))
+		return e.deny(enforcer.ReasonDeniedSigner, strings.Join(deny, "; "))
 	case len(tampered) > 0:
-		return e.verdict(enforcer.ReasonPolicyUnavailable, strings.Join(tampered, "; "))
+		return e.deny(enforcer.ReasonPolicyUnavailable, strings.Join(tampered, "; "))
 	case len(distrust) > 0:
-		return e.verdict(enforcer.ReasonUntrustedSigner, strings.Join(distrust, "; "))
+		return e.deny(enforcer.ReasonUntrustedSigner, strings.Join(distrust, "; "))
 	case len(unknown) > 0:
-		return e.verdict(enforcer.ReasonPolicyUnavailable, strings.Join(unknown, "; "))
+		return e.deny(enforcer.ReasonPolicyUnavailable, strings.Join(unknown, "; "))
 	}
-	return e.verdict(enforcer.ReasonNotInCatalog, fmt.Sprintf("no catalog trusted by %s lists SHA-256 %x", e.path, d.sha256))
+	return e.deny(enforcer.ReasonNotInCatalog, fmt.Sprintf("no catalog trusted by %s lists SHA-256 %x", e.path, d.sha256))
 }
 
 // matchRule returns the rule of set that names the file: by the SHA-256 or
@@ -272,20 +263,14 @@ func matchRule(set *sipolicy.HashSet, d *digests, authenticode bool) *sipolicy.F
 	return nil
 }
 
-func (e *Enforcer) verdict(r enforcer.Reason, detail string) Verdict {
-	return Verdict{Denial: &enforcer.Denial{Enforcer: e.name, Reason: r, Detail: detail}}
-}
-
-// ruleName names a file rule by ID and, when it has one, friendly name.
-func ruleName(r *sipolicy.FileRule) string {
-	if r.FriendlyName != "" && r.FriendlyName != r.ID {
-		return fmt.Sprintf("%s (%s)", r.ID, r.FriendlyName)
-	}
-	return r.ID
+func (e *Enforcer) deny(r enforcer.Reason, detail string) (enforcer.Allowance, *enforcer.Denial) {
+	return enforcer.Allowance{}, &enforcer.Denial{Enforcer: e.name, Reason: r, Detail: detail}
 }
 
 var (
 	_ enforcer.Enforcer       = (*Enforcer)(nil)
 	_ enforcer.ContentChecker = (*Enforcer)(nil)
 	_ enforcer.DigestChecker  = (*Enforcer)(nil)
+	_ enforcer.Explainer      = (*Enforcer)(nil)
+	_ enforcer.Loader         = (*Enforcer)(nil)
 )

@@ -60,18 +60,24 @@ func newEnforcer(t *testing.T, xml string, catalogFiles ...string) *catalogs.Enf
 	return catalogs.New(p, "policy.xml", catalogs.NewSet(catalogFiles), "intact")
 }
 
+// denial returns err as a *enforcer.Denial, nil when it is none.
+func denial(err error) *enforcer.Denial {
+	d, _ := err.(*enforcer.Denial)
+	return d
+}
+
 func content(b []byte) enforcer.Content {
 	return enforcer.Content{Path: "x.js", Data: b, SHA256: sha256.Sum256(b)}
 }
 
 func TestHashRules(t *testing.T) {
 	e := newEnforcer(t, policyXML("", enforceApp, ""))
-	if v := e.Explain(content(allowedCode)); v.Denial != nil || v.HashRule != "ID_ALLOW_A (tool)" {
-		t.Errorf("allowed: %+v", v)
+	if a, err := e.ExplainContent(content(allowedCode)); err != nil || a != (enforcer.Allowance{HashRule: "ID_ALLOW_A (tool)"}) {
+		t.Errorf("allowed: %+v, %v", a, err)
 	}
-	v := e.Explain(content(deniedCode))
-	if v.Denial == nil || v.Denial.Reason != enforcer.ReasonDeniedByHash || v.Denial.Detail != "Deny rule ID_DENY_D (bad tool)" {
-		t.Errorf("denied: %+v", v.Denial)
+	a, err := e.ExplainContent(content(deniedCode))
+	if d := denial(err); d == nil || d.Reason != enforcer.ReasonDeniedByHash || d.Detail != "Deny rule ID_DENY_D (bad tool)" || a != (enforcer.Allowance{}) {
+		t.Errorf("denied: %+v, %v", a, err)
 	}
 	if err := e.CheckContent(content(otherCode)); err == nil || err.(*enforcer.Denial).Reason != enforcer.ReasonNotInCatalog {
 		t.Errorf("unlisted: %v", err)
@@ -144,10 +150,10 @@ func TestStatus(t *testing.T) {
 	}
 	// The unreadable catalog might have listed any file: unlisted files
 	// are refused as policy-unavailable, hash-allowed ones still run.
-	if v := e.Explain(content(otherCode)); v.Denial == nil || v.Denial.Reason != enforcer.ReasonPolicyUnavailable {
-		t.Errorf("unlisted with an unreadable catalog: %+v", v.Denial)
+	if d := denial(e.CheckContent(content(otherCode))); d == nil || d.Reason != enforcer.ReasonPolicyUnavailable {
+		t.Errorf("unlisted with an unreadable catalog: %+v", d)
 	}
-	if v := e.Explain(content(allowedCode)); v.Denial != nil {
-		t.Errorf("hash-allowed with an unreadable catalog: %v", v.Denial)
+	if d := denial(e.CheckContent(content(allowedCode))); d != nil {
+		t.Errorf("hash-allowed with an unreadable catalog: %v", d)
 	}
 }

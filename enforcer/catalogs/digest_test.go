@@ -24,8 +24,8 @@ func TestCheckDigest(t *testing.T) {
 		if d, ok := err.(*enforcer.Denial); !ok || d.Reason != want {
 			t.Errorf("%q: %v, want %s", code, err, want)
 		}
-		if v := e.Explain(content([]byte(code))); v.Denial == nil || v.Denial.Reason != want {
-			t.Errorf("%q: CheckDigest and Explain disagree: %+v", code, v.Denial)
+		if d := denial(e.CheckContent(content([]byte(code)))); d == nil || d.Reason != want {
+			t.Errorf("%q: CheckDigest and CheckContent disagree: %+v", code, d)
 		}
 	}
 	if err := e.CheckDigest(sha256.Sum256(nil), 0); err != nil {

@@ -55,13 +55,13 @@ func TestPEHashRules(t *testing.T) {
 		xml := strings.Replace(policyXML("", enforceApp, ""), sum(deniedCode), fmt.Sprintf("%X", hash), 1)
 		e := newEnforcer(t, xml)
 		for _, data := range tt.denies {
-			if v := e.Explain(content(data)); v.Denial == nil || v.Denial.Reason != enforcer.ReasonDeniedByHash {
-				t.Errorf("rule on the %s: %d-byte image not denied: %+v", tt.rule, len(data), v.Denial)
+			if d := denial(e.CheckContent(content(data))); d == nil || d.Reason != enforcer.ReasonDeniedByHash {
+				t.Errorf("rule on the %s: %d-byte image not denied: %+v", tt.rule, len(data), d)
 			}
 		}
 		for _, data := range tt.letsThrough {
-			if v := e.Explain(content(data)); v.Denial != nil && v.Denial.Reason == enforcer.ReasonDeniedByHash {
-				t.Errorf("rule on the %s denies other bytes: %+v", tt.rule, v.Denial)
+			if d := denial(e.CheckContent(content(data))); d != nil && d.Reason == enforcer.ReasonDeniedByHash {
+				t.Errorf("rule on the %s denies other bytes: %+v", tt.rule, d)
 			}
 		}
 	}
@@ -91,13 +91,13 @@ func TestPEMemberVouchesOnlyForImages(t *testing.T) {
 			t.Fatal(err)
 		}
 		e := newEnforcer(t, policyXML("", enforceApp, ""), catPath)
-		if v := e.Explain(content(stream)); v.Denial == nil || v.Denial.Reason != enforcer.ReasonNotInCatalog {
-			t.Errorf("version %d: the image's hashed stream as script: %+v, want not-in-catalog", version, v.Denial)
+		if d := denial(e.CheckContent(content(stream))); d == nil || d.Reason != enforcer.ReasonNotInCatalog {
+			t.Errorf("version %d: the image's hashed stream as script: %+v, want not-in-catalog", version, d)
 		}
 		asImage := content(image)
 		asImage.Image = true
-		if v := e.Explain(asImage); v.Denial == nil || v.Denial.Reason != enforcer.ReasonUntrustedSigner {
-			t.Errorf("version %d: the image for the loader: %+v, want untrusted-signer (listed)", version, v.Denial)
+		if d := denial(e.CheckContent(asImage)); d == nil || d.Reason != enforcer.ReasonUntrustedSigner {
+			t.Errorf("version %d: the image for the loader: %+v, want untrusted-signer (listed)", version, d)
 		}
 	}
 }

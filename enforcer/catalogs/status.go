@@ -1,10 +1,8 @@
 package catalogs
 
 import (
-	"encoding/hex"
 	"fmt"
 	"maps"
-	"strings"
 
 	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/sipolicy"
@@ -30,15 +28,15 @@ func (e *Enforcer) Status() enforcer.Status {
 		add("%s", n)
 	}
 	for _, s := range e.allowed {
-		add("allowed signer %s: %s", signerName(s), describeSigner(s))
+		add("allowed signer %s: %s", s, s.Describe())
 	}
 	for _, s := range e.denied {
-		add("denied signer %s: %s", signerName(s), describeSigner(s))
+		add("denied signer %s: %s", s, s.Describe())
 	}
 	if sc := p.Scenario(sipolicy.UserMode); sc != nil {
 		for _, a := range sc.Allowed {
-			if len(a.Signer.Unevaluated) > 0 {
-				add("allowed signer %s is not trusted: intact cannot evaluate its %s", signerName(a.Signer), strings.Join(a.Signer.Unevaluated, ", "))
+			if why := a.Signer.Ineffective(); why != "" {
+				add("allowed signer %s is not trusted: %s", a.Signer, why)
 			}
 		}
 	}
@@ -66,15 +64,6 @@ func (e *Enforcer) Status() enforcer.Status {
 		add("ignored: %s", n)
 	}
 	return st
-}
-
-// describeSigner says which certificate a signer pins.
-func describeSigner(s *sipolicy.Signer) string {
-	d := fmt.Sprintf("%s %s", s.RootType, strings.ToUpper(hex.EncodeToString(s.Root)))
-	if s.Publisher != "" {
-		d += fmt.Sprintf(", publisher %q", s.Publisher)
-	}
-	return d
 }
 
 // loadedTrust returns the judgement of the catalogs if they have been read,

@@ -61,8 +61,8 @@ func (e *Enforcer) catalogTrust() []*trust {
 }
 
 // Load reads the catalogs and decides which of them the policy trusts, now
-// rather than on the first check, so that Status describes them. It does
-// nothing after the first call or check.
+// rather than on the first check, so that Status describes them
+// (enforcer.Loader). It does nothing after the first call or check.
 func (e *Enforcer) Load() { e.catalogTrust() }
 
 // judge decides what the policy makes of one catalog at time now.
@@ -84,7 +84,7 @@ func (e *Enforcer) judge(c *loaded, now time.Time) *trust {
 	everything := append([]*x509.Certificate{c.signer}, c.cat.Certificates...)
 	for _, s := range e.denied {
 		if s.Matches(everything) {
-			t.state, t.signer = denied, signerName(s)
+			t.state, t.signer = denied, s.String()
 			return t
 		}
 	}
@@ -92,11 +92,11 @@ func (e *Enforcer) judge(c *loaded, now time.Time) *trust {
 	for _, s := range e.allowed {
 		ok, why := allows(s, c, now)
 		if ok {
-			t.state, t.signer = trusted, signerName(s)
+			t.state, t.signer = trusted, s.String()
 			return t
 		}
 		if why != "" {
-			whys = append(whys, fmt.Sprintf("signer %s: %s", signerName(s), why))
+			whys = append(whys, fmt.Sprintf("signer %s: %s", s.String(), why))
 		}
 	}
 	if len(whys) == 0 {
@@ -134,12 +134,4 @@ func allows(s *sipolicy.Signer, c *loaded, now time.Time) (ok bool, why string) 
 			pinned.Subject.String(), c.signer.Subject.String())
 	}
 	return false, ""
-}
-
-// signerName names a policy signer by ID and, when it has one, name.
-func signerName(s *sipolicy.Signer) string {
-	if s.Name != "" && s.Name != s.ID {
-		return fmt.Sprintf("%s (%s)", s.ID, s.Name)
-	}
-	return s.ID
 }

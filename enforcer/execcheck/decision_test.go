@@ -70,13 +70,13 @@ func TestSettingsAndSources(t *testing.T) {
 		name        string
 		e           Enforcer
 		want        enforcer.Settings
-		wantSources map[string]string
+		wantSources map[enforcer.SettingName]string
 	}{
 		{
 			name: "restrict-file locked",
 			e:    Enforcer{bits: linuxsec.SecbitExecRestrictFile | linuxsec.SecbitExecRestrictFileLocked},
 			want: enforcer.Settings{EnforceCodeIntegrity: true},
-			wantSources: map[string]string{
+			wantSources: map[enforcer.SettingName]string{
 				"EnforceCodeIntegrity": "securebit SECBIT_EXEC_RESTRICT_FILE (locked)",
 			},
 		},
@@ -84,7 +84,7 @@ func TestSettingsAndSources(t *testing.T) {
 			name: "deny-interactive",
 			e:    Enforcer{bits: linuxsec.SecbitExecDenyInteractive},
 			want: enforcer.Settings{DisableInteractiveMode: true},
-			wantSources: map[string]string{
+			wantSources: map[enforcer.SettingName]string{
 				"DisableInteractiveMode": "securebit SECBIT_EXEC_DENY_INTERACTIVE",
 			},
 		},
@@ -92,7 +92,7 @@ func TestSettingsAndSources(t *testing.T) {
 			name: "options add to the bits",
 			e:    Enforcer{bits: linuxsec.SecbitExecDenyInteractive, opts: Options{RestrictFile: true}},
 			want: enforcer.Settings{EnforceCodeIntegrity: true, DisableInteractiveMode: true},
-			wantSources: map[string]string{
+			wantSources: map[enforcer.SettingName]string{
 				"EnforceCodeIntegrity":   "execcheck option RestrictFile",
 				"DisableInteractiveMode": "securebit SECBIT_EXEC_DENY_INTERACTIVE",
 			},
@@ -101,7 +101,7 @@ func TestSettingsAndSources(t *testing.T) {
 			name: "unreadable securebits fail closed",
 			e:    Enforcer{bitsErr: errors.New("prctl(PR_GET_SECUREBITS): EPERM")},
 			want: enforcer.Settings{EnforceCodeIntegrity: true, DisableInteractiveMode: true},
-			wantSources: map[string]string{
+			wantSources: map[enforcer.SettingName]string{
 				"EnforceCodeIntegrity":   "securebits unreadable, enforced (fail closed)",
 				"DisableInteractiveMode": "securebits unreadable, enforced (fail closed)",
 			},

@@ -97,8 +97,8 @@ func (e *Enforcer) inForce() bool {
 // Status reports whether the kernel can check files, the securebits, and
 // where each setting came from.
 func (e *Enforcer) Status() enforcer.Status {
-	st := enforcer.Status{Available: e.unavailable == nil, Sources: map[string]string{}}
-	source := func(setting string, bit, lock uint32, bitName string, opt bool, optName string) {
+	st := enforcer.Status{Available: e.unavailable == nil, Sources: map[enforcer.SettingName]string{}}
+	source := func(setting enforcer.SettingName, bit, lock uint32, bitName string, opt bool, optName string) {
 		switch {
 		case e.bitsErr != nil:
 			st.Sources[setting] = "securebits unreadable, enforced (fail closed)"
@@ -112,8 +112,8 @@ func (e *Enforcer) Status() enforcer.Status {
 			st.Sources[setting] = "execcheck option " + optName
 		}
 	}
-	source("EnforceCodeIntegrity", linuxsec.SecbitExecRestrictFile, linuxsec.SecbitExecRestrictFileLocked, "SECBIT_EXEC_RESTRICT_FILE", e.opts.RestrictFile, "RestrictFile")
-	source("DisableInteractiveMode", linuxsec.SecbitExecDenyInteractive, linuxsec.SecbitExecDenyInteractiveLocked, "SECBIT_EXEC_DENY_INTERACTIVE", e.opts.DenyInteractive, "DenyInteractive")
+	source(enforcer.EnforceCodeIntegrity, linuxsec.SecbitExecRestrictFile, linuxsec.SecbitExecRestrictFileLocked, "SECBIT_EXEC_RESTRICT_FILE", e.opts.RestrictFile, "RestrictFile")
+	source(enforcer.DisableInteractiveMode, linuxsec.SecbitExecDenyInteractive, linuxsec.SecbitExecDenyInteractiveLocked, "SECBIT_EXEC_DENY_INTERACTIVE", e.opts.DenyInteractive, "DenyInteractive")
 	if e.bitsErr != nil {
 		st.Details = append(st.Details, "securebits: "+e.bitsErr.Error())
 	} else {

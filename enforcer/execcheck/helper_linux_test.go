@@ -134,7 +134,7 @@ func verdict(data []byte, err error) string {
 
 func probe(req request) report {
 	p := intact.New(intact.Config{Enforcers: []enforcer.Enforcer{execcheck.New()}})
-	r := report{Uid: os.Getuid(), Files: map[string]string{}, Enforcing: p.Enforcing()}
+	r := report{Uid: os.Getuid(), Files: map[string]string{}, Enforcing: p.ChecksCode()}
 	r.Bits, _ = linuxsec.Securebits()
 	r.Settings = execcheck.New().Settings()
 	for _, f := range req.Files {

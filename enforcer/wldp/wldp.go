@@ -3,7 +3,7 @@
 // Node.js integration does (nodejs/node #63418).
 //
 // Settings are read once, from the WDAC policy in force, for an application
-// id (intact.DefaultAppID unless the host chooses another): first with
+// id (enforcer.DefaultAppID unless the host chooses another): first with
 // WldpGetApplicationSettingBoolean(id, name), the policy's <AppSettings>;
 // when that export is missing or the policy does not define the setting
 // (E_NOTFOUND), with WldpQuerySecurityPolicy(provider id, key "Settings",
@@ -35,10 +35,6 @@ import (
 	"github.com/intactdev/intact/enforcer"
 )
 
-// defaultAppID is the application id New uses for "". It is
-// intact.DefaultAppID, which this package cannot import: intact imports it.
-const defaultAppID = "intact"
-
 // name is the enforcer's name in settings sources, denials and events.
 const name = "wldp"
 
@@ -59,7 +55,7 @@ type Enforcer struct {
 }
 
 // New returns the enforcer for the WDAC policy in force, reading its
-// settings for appID once, now; "" means intact.DefaultAppID, "intact".
+// settings for appID once, now; "" means enforcer.DefaultAppID.
 // Where wldp.dll cannot be loaded (any other OS) it is unavailable and
 // enforces nothing.
 func New(appID string) *Enforcer {
@@ -69,12 +65,12 @@ func New(appID string) *Enforcer {
 // newEnforcer reads the settings for appID through d, once.
 func newEnforcer(d dll, appID string) *Enforcer {
 	if appID == "" {
-		appID = defaultAppID
+		appID = enforcer.DefaultAppID
 	}
 	e := &Enforcer{
 		dll:    d,
 		appID:  appID,
-		status: enforcer.Status{Sources: map[string]string{}},
+		status: enforcer.Status{Sources: map[enforcer.SettingName]string{}},
 	}
 	e.note("app id %q (the App Manifest Id, and the Provider of legacy Settings)", appID)
 
@@ -100,20 +96,20 @@ func newEnforcer(d dll, appID string) *Enforcer {
 		e.note("WDAC lockdown state: %s (0x%08X, %s)", lockdownMode(state), state, procGetLockdownPolicy)
 	}
 
-	e.settings.EnforceCodeIntegrity = e.readSetting("EnforceCodeIntegrity")
-	e.settings.DisableInteractiveMode = e.readSetting("DisableInteractiveMode")
-	e.settings.DisableDynamicCode = e.readSetting("DisableDynamicCode")
+	e.settings.EnforceCodeIntegrity = e.readSetting(enforcer.EnforceCodeIntegrity)
+	e.settings.DisableInteractiveMode = e.readSetting(enforcer.DisableInteractiveMode)
+	e.settings.DisableDynamicCode = e.readSetting(enforcer.DisableDynamicCode)
 	return e
 }
 
 // readSetting reads one boolean setting as Node.js does and records where
 // it came from, or why it could not be read.
-func (e *Enforcer) readSetting(setting string) bool {
-	on, err := e.dll.getApplicationSettingBoolean(e.appID, setting)
+func (e *Enforcer) readSetting(setting enforcer.SettingName) bool {
+	on, err := e.dll.getApplicationSettingBoolean(e.appID, string(setting))
 	source := sourceAppSettings
 	if errors.Is(err, eNotFound) || missing(err) {
 		appErr := err
-		on, err = e.dll.querySecurityPolicy(e.appID, settingsKey, setting)
+		on, err = e.dll.querySecurityPolicy(e.appID, settingsKey, string(setting))
 		source = sourceLegacy
 		if err != nil {
 			err = fmt.Errorf("%s: %w; %s: %w", procGetApplicationSettingBoolean, appErr, procQuerySecurityPolicy, err)

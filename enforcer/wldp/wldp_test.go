@@ -155,7 +155,7 @@ func TestEachSetting(t *testing.T) {
 	if got := e.Settings(); got != want {
 		t.Errorf("Settings() = %+v, want %+v", got, want)
 	}
-	wantSources := map[string]string{
+	wantSources := map[enforcer.SettingName]string{
 		"EnforceCodeIntegrity":   fromAppSettings,
 		"DisableInteractiveMode": fromAppSettings,
 		"DisableDynamicCode":     fromLegacy,
@@ -181,8 +181,8 @@ func TestEachSetting(t *testing.T) {
 }
 
 func TestAppID(t *testing.T) {
-	if got := wldp.NewWithDLL(enforcing(), "").Status().Details[0]; !strings.Contains(got, `"`+intact.DefaultAppID+`"`) {
-		t.Errorf("default app id: %q, want intact.DefaultAppID %q", got, intact.DefaultAppID)
+	if got := wldp.NewWithDLL(enforcing(), "").Status().Details[0]; !strings.Contains(got, `"`+enforcer.DefaultAppID+`"`) {
+		t.Errorf("default app id: %q, want enforcer.DefaultAppID %q", got, enforcer.DefaultAppID)
 	}
 	d := enforcing(wldp.FakeVerdict{Policy: wldp.PolicyAllowed})
 	d.Legacy = map[string]wldp.FakeResult{"DisableInteractiveMode": on(true)}
@@ -397,8 +397,8 @@ func TestInteractiveThroughRoot(t *testing.T) {
 	if err := p.CheckDynamicCode(); !errors.As(err, &b) || !strings.Contains(b.Source, "wldp: "+fromLegacy) {
 		t.Errorf("CheckDynamicCode = %v (source %q), want blocked from legacy Settings", err, b.Source)
 	}
-	if p.Enforcing() {
-		t.Error("Enforcing() with EnforceCodeIntegrity unset")
+	if p.ChecksCode() {
+		t.Error("ChecksCode() with EnforceCodeIntegrity unset")
 	}
 }
 

@@ -35,8 +35,8 @@ func TestSystemDLL(t *testing.T) {
 	if got := e.Status().Available; got != exported {
 		t.Errorf("Available = %t, WldpCanExecuteFile exported = %t", got, exported)
 	}
-	for _, s := range []string{"EnforceCodeIntegrity", "DisableInteractiveMode", "DisableDynamicCode"} {
-		if e.Status().Sources[s] == "" && !strings.Contains(details(e), s+": off, not read") {
+	for _, s := range []enforcer.SettingName{enforcer.EnforceCodeIntegrity, enforcer.DisableInteractiveMode, enforcer.DisableDynamicCode} {
+		if e.Status().Sources[s] == "" && !strings.Contains(details(e), string(s)+": off, not read") {
 			t.Errorf("%s has neither a source nor a reason:\n%s", s, details(e))
 		}
 	}
@@ -82,7 +82,7 @@ func stub(t *testing.T, variant string) *wldp.Enforcer {
 // settings from both sources, verdicts on the handle intact opened.
 func TestStubFull(t *testing.T) {
 	e := stub(t, "full")
-	for s, want := range map[string]string{
+	for s, want := range map[enforcer.SettingName]string{
 		"EnforceCodeIntegrity":   fromAppSettings,
 		"DisableInteractiveMode": fromAppSettings,
 		"DisableDynamicCode":     fromLegacy,

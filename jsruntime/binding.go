@@ -1,0 +1,291 @@
+package jsruntime
+
+import (
+	"math/big"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/dop251/goja"
+	"github.com/intactdev/intact/jsruntime/nodelib"
+	"golang.org/x/term"
+)
+
+// binding builds the object prelude.js receives: the Go functions behind
+// process, timers, stdio and modules.
+func (r *Runtime) binding() *goja.Object {
+	b := r.vm.NewObject()
+	set := func(name string, v any) { b.Set(name, v) }
+
+	set("process", r.processObject())
+	set("noWarnings", r.cfg.NoWarnings)
+	set("wrapperLength", len(wrapperHead))
+	// The runtime's own printouts (warnings) pass names through this.
+	set("escapeLines", escapeLines)
+	set("builtinRequire", func(name string) goja.Value { return r.requireBuiltin(name) })
+	set("builtinModules", builtinModules)
+	set("isBuiltin", isBuiltin)
+	set("require", func(mod *goja.Object, id string, esm bool) goja.Value { return r.requireFrom(mod, id, esm) })
+	set("resolve", r.jsResolve)
+	set("resolvePaths", func(mod *goja.Object, request string) goja.Value {
+		if isBuiltin(request) {
+			return goja.Null()
+		}
+		dir := r.moduleDir(mod)
+		if isPathRequest(request) {
+			return r.vm.ToValue([]string{dir})
+		}
+		return r.vm.ToValue(nodeModulesPaths(dir))
+	})
+	set("nodeModulePaths", nodeModulesPaths)
+	set("dirname", filepath.Dir)
+	set("fileURLToPath", func(s string) string {
+		u, err := url.Parse(s)
+		if err != nil || u.Scheme != "file" {
+			r.throw(&nodeError{Code: "ERR_INVALID_URL_SCHEME", Message: "The URL must be of scheme file", Type: "TypeError"})
+		}
+		p := u.Path
+		if len(p) > 2 && p[0] == '/' && p[2] == ':' && runtime.GOOS == "windows" {
+			p = p[1:] // file:///C:/x is C:\x
+		}
+		return filepath.FromSlash(p)
+	})
+
+	set("write", func(fd int, chunk goja.Value) {
+		var data []byte
+		switch v := chunk.Export().(type) {
+		case string:
+			data = []byte(v)
+		case []byte:
+			data = v
+		case goja.ArrayBuffer:
+			data = v.Bytes()
+		default:
+			data = r.bytesOf(chunk)
+		}
+		w := r.cfg.Stdout
+		if fd == 2 {
+			w = r.cfg.Stderr
+		}
+		w.Write(data)
+	})
+	set("isatty", func(fd int) bool {
+		f := r.fdFile(fd)
+		return f != nil && term.IsTerminal(int(f.Fd()))
+	})
+	set("termColumns", func(fd int) int {
+		if f := r.fdFile(fd); f != nil {
+			if w, _, err := term.GetSize(int(f.Fd())); err == nil {
+				return w
+			}
+		}
+		return 80
+	})
+	set("stdinStart", r.startStdin)
+	set("stdinStop", r.stopStdin)
+
+	set("exit", func(code int) { r.exit(code) })
+	set("reportUncaught", func(v goja.Value) { r.uncaught(v) })
+	set("cwd", r.cwd)
+	set("chdir", func(dir string) {
+		if err := os.Chdir(dir); err != nil {
+			r.throw(&nodeError{Code: "ENOENT", Message: "ENOENT: no such file or directory, chdir " + r.cwd() + " -> '" + dir + "'", Err: err})
+		}
+	})
+	set("uptime", func() float64 { return time.Since(r.start).Seconds() })
+	set("hrtime", func() []int64 {
+		ns := time.Since(r.start).Nanoseconds() + hrtimeBase
+		return []int64{ns / 1e9, ns % 1e9}
+	})
+	set("hrtimeBigint", func() *big.Int { return big.NewInt(time.Since(r.start).Nanoseconds() + hrtimeBase) })
+	set("hrtimeMs", func() float64 { return float64(time.Since(r.start).Nanoseconds()) / 1e6 })
+	set("memoryUsage", func() map[string]any {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return map[string]any{"rss": m.Sys, "heapTotal": m.HeapSys, "heapUsed": m.HeapAlloc, "external": 0, "arrayBuffers": 0}
+	})
+	set("cpuUsage", func() map[string]any {
+		return map[string]any{"user": time.Since(r.start).Microseconds(), "system": 0}
+	})
+	set("getuid", os.Getuid)
+	set("getgid", os.Getgid)
+
+	set("setTimer", func(fn, this goja.Value, delay int64, repeat bool, args []goja.Value) int64 {
+		return r.loop.add(&timer{fn: fn, this: this, args: args, delay: time.Duration(delay) * time.Millisecond, repeat: repeat})
+	})
+	set("setImmediate", func(fn, this goja.Value, args []goja.Value) int64 {
+		return r.loop.add(&timer{fn: fn, this: this, args: args, immediate: true})
+	})
+	set("clearTimer", r.loop.clear)
+	set("timerRef", r.loop.setRef)
+	set("timerHasRef", func(id int64) bool {
+		t := r.loop.byID[id]
+		return t != nil && t.ref
+	})
+	set("timerRefresh", r.loop.refresh)
+	return b
+}
+
+// hrtimeBase keeps process.hrtime() away from zero, as Node's is.
+const hrtimeBase = int64(1e9)
+
+func (r *Runtime) fdFile(fd int) *os.File {
+	var w any
+	switch fd {
+	case 0:
+		return r.cfg.Stdin
+	case 1:
+		w = r.cfg.Stdout
+	case 2:
+		w = r.cfg.Stderr
+	}
+	f, _ := w.(*os.File)
+	return f
+}
+
+// bytesOf returns the bytes of a typed array or DataView.
+func (r *Runtime) bytesOf(v goja.Value) []byte {
+	obj, ok := v.(*goja.Object)
+	if !ok {
+		return []byte(v.String())
+	}
+	buf, ok := obj.Get("buffer").Export().(goja.ArrayBuffer)
+	if !ok {
+		return []byte(v.String())
+	}
+	off := obj.Get("byteOffset").ToInteger()
+	n := obj.Get("byteLength").ToInteger()
+	data := buf.Bytes()
+	if off < 0 || n < 0 || off+n > int64(len(data)) {
+		return nil
+	}
+	return data[off : off+n]
+}
+
+// jsResolve is require.resolve.
+func (r *Runtime) jsResolve(mod *goja.Object, request string, paths goja.Value, esm bool) string {
+	if isBuiltin(request) {
+		return request
+	}
+	if paths == nil || goja.IsUndefined(paths) || goja.IsNull(paths) {
+		f, err := r.resolveFrom(mod, request, esm)
+		if err != nil {
+			r.throw(err)
+		}
+		return f
+	}
+	var dirs []string
+	if err := r.vm.ExportTo(paths, &dirs); err != nil {
+		r.throw(err)
+	}
+	var firstErr error
+	for _, d := range dirs {
+		if !filepath.IsAbs(d) {
+			d = filepath.Join(r.cwd(), d)
+		}
+		fake := r.vm.NewObject()
+		fake.Set("filename", filepath.Join(d, "[resolve]"))
+		f, err := r.resolveFrom(fake, request, esm)
+		if err == nil {
+			return f
+		}
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	if firstErr == nil {
+		firstErr = notFound(request)
+	}
+	r.throw(firstErr)
+	return ""
+}
+
+// processObject returns process with its data fields; prelude.js adds the
+// methods.
+func (r *Runtime) processObject() *goja.Object {
+	p := r.vm.NewObject()
+	env := r.vm.NewObject()
+	for _, kv := range r.cfg.Env {
+		if k, v, ok := strings.Cut(kv, "="); ok && k != "" {
+			env.Set(k, v)
+		}
+	}
+	p.Set("env", env)
+	p.Set("argv", []any{r.cfg.ExecPath})
+	p.Set("argv0", r.cfg.Argv0)
+	p.Set("execPath", r.cfg.ExecPath)
+	p.Set("platform", nodelib.Platform())
+	p.Set("arch", nodelib.Arch())
+	p.Set("pid", os.Getpid())
+	p.Set("ppid", os.Getppid())
+	p.Set("version", "v"+NodeVersion)
+	versions := r.vm.NewObject()
+	versions.Set("node", NodeVersion)
+	versions.Set("modules", "115")
+	versions.Set("intact", "goja")
+	p.Set("versions", versions)
+	release := r.vm.NewObject()
+	release.Set("name", "node")
+	release.Set("lts", "Iron")
+	p.Set("release", release)
+	return p
+}
+
+// ---- stdin ---------------------------------------------------------------
+
+// startStdin starts reading standard input for process.stdin's 'data' and
+// 'end' events. The reader keeps the loop alive until end of input.
+func (r *Runtime) startStdin() {
+	if r.stdinReading || r.exiting {
+		return
+	}
+	r.stdinReading = true
+	r.stdinStop = make(chan struct{})
+	stop := r.stdinStop
+	r.loop.pending++
+	in := r.cfg.Stdin
+	post := func(fn func()) bool {
+		select {
+		case r.loop.posted <- fn:
+			return true
+		case <-stop:
+			return false
+		}
+	}
+	go func() {
+		buf := make([]byte, 64*1024)
+		for {
+			n, err := in.Read(buf)
+			if n > 0 {
+				chunk := append([]byte(nil), buf[:n]...)
+				if !post(func() {
+					r.call(r.js.stdinChunk, goja.Undefined(), r.vm.ToValue(r.vm.NewArrayBuffer(chunk)))
+				}) {
+					return
+				}
+			}
+			if err != nil {
+				post(func() {
+					r.loop.pending--
+					r.stdinReading = false
+					r.call(r.js.stdinEnd, goja.Undefined())
+				})
+				return
+			}
+		}
+	}()
+}
+
+// stopStdin stops delivering stdin data (process.stdin.pause()). A read in
+// progress finishes in the background and is dropped.
+func (r *Runtime) stopStdin() {
+	if !r.stdinReading {
+		return
+	}
+	r.stdinReading = false
+	close(r.stdinStop)
+	r.loop.pending--
+}

@@ -1,0 +1,68 @@
+package nodelib_test
+
+import (
+	"testing"
+
+	"github.com/dop251/goja"
+	"github.com/dop251/goja_nodejs/require"
+
+	"github.com/intactdev/intact/jsruntime/nodelib"
+)
+
+// BenchmarkEnableGlobals measures what EnableGlobals adds to the start-up of
+// a runtime (the embedded modules are compiled once per process, so after
+// the first iteration this is the cost of running their top level).
+func BenchmarkEnableGlobals(b *testing.B) {
+	reg := require.NewRegistry()
+	nodelib.Register(reg)
+	for b.Loop() {
+		rt := goja.New()
+		reg.Enable(rt)
+		nodelib.EnableGlobals(rt)
+	}
+}
+
+// BenchmarkInspect measures util.inspect of a small nested object, what
+// console.log(obj) costs.
+func BenchmarkInspect(b *testing.B) {
+	rt := goja.New()
+	v, err := rt.RunString(`({ name: 'x', list: [1, 2, 3, { deep: new Map([[1, 'one']]) }], when: new Date(0) })`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		nodelib.Inspect(rt, v)
+	}
+}
+
+// BenchmarkJSONStringify measures JSON.stringify of a typical API response
+// (100 records of strings, numbers, booleans and a nested array), with the
+// depth limit (Globals) and goja's own (Plain), for the limit's cost.
+func BenchmarkJSONStringify(b *testing.B) {
+	const value = `Array.from({ length: 100 }, (_, i) => ({ id: i, name: 'item ' + i, price: i * 1.5, ok: i % 2 === 0, tags: ['a', 'b', { k: i }] }))`
+	for _, globals := range []bool{true, false} {
+		name := "Plain"
+		if globals {
+			name = "Globals"
+		}
+		b.Run(name, func(b *testing.B) {
+			rt := goja.New()
+			if globals {
+				reg := require.NewRegistry()
+				nodelib.Register(reg)
+				reg.Enable(rt)
+				nodelib.EnableGlobals(rt)
+			}
+			v, err := rt.RunString(value)
+			if err != nil {
+				b.Fatal(err)
+			}
+			stringify, _ := goja.AssertFunction(rt.Get("JSON").ToObject(rt).Get("stringify"))
+			for b.Loop() {
+				if _, err := stringify(goja.Undefined(), v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

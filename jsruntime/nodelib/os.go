@@ -1,0 +1,96 @@
+package nodelib
+
+import (
+	"os"
+	"os/user"
+	"runtime"
+	"strings"
+
+	"github.com/dop251/goja"
+	"golang.org/x/term"
+)
+
+// Platform is process.platform and os.platform() for the Go target: Node's
+// name for the operating system.
+func Platform() string {
+	if runtime.GOOS == "windows" {
+		return "win32"
+	}
+	return runtime.GOOS
+}
+
+// Arch is process.arch and os.arch() for the Go target: Node's name for
+// the processor architecture.
+func Arch() string {
+	switch runtime.GOARCH {
+	case "amd64":
+		return "x64"
+	case "386":
+		return "ia32"
+	}
+	return runtime.GOARCH
+}
+
+func init() {
+	natives["internal/os"] = func(s *libState, module *goja.Object) {
+		o := module.Get("exports").(*goja.Object)
+		o.Set("platform", Platform)
+		o.Set("arch", Arch)
+		o.Set("cwd", func() string {
+			d, err := os.Getwd()
+			if err != nil {
+				panic(s.rt.NewGoError(err))
+			}
+			return d
+		})
+		o.Set("hostname", func() string {
+			h, _ := os.Hostname()
+			return h
+		})
+		o.Set("homedir", homedir)
+		o.Set("tmpdir", func() string {
+			d := os.TempDir()
+			if len(d) > 1 && strings.HasSuffix(d, string(os.PathSeparator)) {
+				d = d[:len(d)-1]
+			}
+			return d
+		})
+		o.Set("numCPU", runtime.NumCPU)
+		o.Set("userInfo", func() map[string]any {
+			u, err := user.Current()
+			if err != nil {
+				panic(s.rt.NewGoError(err))
+			}
+			info := map[string]any{"username": u.Username, "homedir": u.HomeDir, "shell": nil, "uid": -1, "gid": -1}
+			fillUserInfo(info, u)
+			return info
+		})
+		o.Set("isatty", func(fd int) bool {
+			return fd >= 0 && term.IsTerminal(fd)
+		})
+		o.Set("terminalSize", func(fd int) []int {
+			w, h, err := term.GetSize(fd)
+			if err != nil {
+				return nil
+			}
+			return []int{w, h}
+		})
+		sysInfo(o)
+	}
+}
+
+// homedir follows Node's os.homedir(): $HOME (USERPROFILE on Windows) first,
+// then the user database.
+func homedir() string {
+	key := "HOME"
+	if runtime.GOOS == "windows" {
+		key = "USERPROFILE"
+	}
+	if h := os.Getenv(key); h != "" {
+		return h
+	}
+	if u, err := user.Current(); err == nil {
+		return u.HomeDir
+	}
+	return ""
+}

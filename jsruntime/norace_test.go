@@ -1,0 +1,5 @@
+//go:build !race
+
+package jsruntime_test
+
+const raceEnabled = false
