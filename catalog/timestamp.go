@@ -2,29 +2,23 @@ package catalog
 
 import (
 	"bytes"
-	"context"
 	"crypto"
 	"crypto/ecdsa"
-	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	_ "crypto/sha512" // SHA-384 and SHA-512 tokens
 	"crypto/x509"
 	"encoding/asn1"
 	"errors"
 	"fmt"
-	"io"
 	"math/big"
-	"net/http"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/intactdev/intact/internal/der"
 )
 
 // Errors of timestamps: a Timestamp's Err and the errors of
-// TimestampAuthority.Timestamp wrap them. Test with errors.Is.
+// TimestampRequest.ParseResponse wrap them. Test with errors.Is.
 var (
 	// ErrTimestampMalformed means a timestamp, or an authority's
 	// response, cannot be read.
@@ -46,7 +40,8 @@ var (
 	// time-stamping extended key usage.
 	ErrTimestampUsage = errors.New("certificate is not for time stamping")
 	// ErrTimestampRejected means the authority did not grant the request:
-	// an HTTP error, or a PKIStatus other than granted or grantedWithMods.
+	// its response has a PKIStatus other than granted or grantedWithMods.
+	// Package tsa also wraps it around an HTTP error.
 	ErrTimestampRejected = errors.New("time-stamping authority refused the request")
 )
 
@@ -55,27 +50,9 @@ var (
 // catalogs have one or two.
 const maxTimestamps = 16
 
-// maxTimestampResponse bounds what Timestamp reads from an authority, and
-// maxUnauthenticated the unauthenticated attributes Timestamps reads in a
-// signer: real responses and timestamps are a few kilobytes.
-const (
-	maxTimestampResponse = 1 << 20
-	maxUnauthenticated   = 1 << 20
-)
-
-// A TimestampAuthority is an RFC 3161 time-stamping authority.
-type TimestampAuthority struct {
-	URL    string       // where requests are POSTed (Content-Type application/timestamp-query)
-	Client *http.Client // when nil, a client that gives up after a minute and follows no redirect
-}
-
-// defaultTimestampClient gives up on an authority that does not answer
-// within a minute, and does not follow redirects, which would turn the
-// POST into a GET: a redirect is reported as the HTTP status it is.
-var defaultTimestampClient = &http.Client{
-	Timeout:       time.Minute,
-	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-}
+// maxUnauthenticated bounds the unauthenticated attributes Timestamps
+// reads in a signer: real timestamps are a few kilobytes.
+const maxUnauthenticated = 1 << 20
 
 // A Timestamp is a countersignature of a catalog signer's signature.
 type Timestamp struct {
@@ -90,189 +67,6 @@ type Timestamp struct {
 	// and its own signature must verify with Certificate. Whether Certificate is trusted is
 	// not judged.
 	Err error
-}
-
-// Timestamp asks the authority to timestamp a catalog signature and returns the
-// unauthenticated attribute (1.3.6.1.4.1.311.3.3.1, szOID_RFC3161_counterSign) that
-// carries the token, ready for SignOptions.UnauthenticatedAttributes. The request
-// has a SHA-256 message imprint of signature, a random nonce and certReq true; the
-// response must have status granted (0) or grantedWithMods (1), and its token must
-// be a SignedData over a TSTInfo whose imprint and nonce match and whose signature
-// checks with the TSA certificate in the token (CheckSignature-level integrity; the
-// TSA's chain is not judged here). Errors name the URL and the reason (HTTP status,
-// PKIStatus and failInfo, mismatched imprint or nonce, ...).
-func (a *TimestampAuthority) Timestamp(ctx context.Context, signature []byte) ([]byte, error) {
-	token, err := a.request(ctx, signature)
-	if err != nil {
-		return nil, fmt.Errorf("catalog: timestamp from %s: %w", a.URL, err)
-	}
-	return der.Encode(der.Sequence, der.EncodeOID(oidRFC3161), der.Encode(der.Set, token)), nil
-}
-
-func (a *TimestampAuthority) request(ctx context.Context, signature []byte) ([]byte, error) {
-	imprint := sha256.Sum256(signature)
-	var nb [8]byte
-	if _, err := rand.Read(nb[:]); err != nil {
-		return nil, err
-	}
-	nonce := new(big.Int).SetBytes(nb[:])
-	nonceDER, err := der.EncodeBigInt(nonce)
-	if err != nil {
-		return nil, err
-	}
-	// TimeStampReq ::= SEQUENCE { version 1, messageImprint, reqPolicy
-	// OPTIONAL, nonce, certReq BOOLEAN DEFAULT FALSE, extensions OPTIONAL }
-	query := der.Encode(der.Sequence,
-		der.EncodeInt(1),
-		der.Encode(der.Sequence, algorithmIdentifier(oidSHA256), der.EncodeOctetString(imprint[:])),
-		nonceDER,
-		[]byte{byte(der.Boolean), 1, 0xff},
-	)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.URL, bytes.NewReader(query))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/timestamp-query")
-	req.Header.Set("Accept", "application/timestamp-reply")
-	client := a.Client
-	if client == nil {
-		client = defaultTimestampClient
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%w: HTTP status %s", ErrTimestampRejected, resp.Status)
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTimestampResponse+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading the response: %w", err)
-	}
-	if len(body) > maxTimestampResponse {
-		return nil, fmt.Errorf("%w: response larger than %d bytes", ErrTimestampMalformed, maxTimestampResponse)
-	}
-	token, err := parseTimeStampResp(body)
-	if errors.Is(err, der.ErrIndefinite) {
-		// BER: some authorities use indefinite lengths.
-		var definite []byte
-		if definite, err = der.DefiniteLengths(body); err == nil {
-			token, err = parseTimeStampResp(definite)
-		} else {
-			err = fmt.Errorf("%w: %w", ErrTimestampMalformed, err)
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
-	ts, tst := parseRFC3161(token, signature, nil)
-	if ts.Err != nil {
-		return nil, ts.Err
-	}
-	if tst.hash != crypto.SHA256 {
-		return nil, fmt.Errorf("%w: the token's message imprint uses %v, the request SHA-256", ErrTimestampMismatch, tst.hash)
-	}
-	if tst.nonce == nil {
-		return nil, fmt.Errorf("%w: the token has no nonce", ErrTimestampNonce)
-	}
-	if tst.nonce.Cmp(nonce) != 0 {
-		return nil, fmt.Errorf("%w: token nonce %#x, request %#x", ErrTimestampNonce, tst.nonce, nonce)
-	}
-	if len(tst.certs) == 0 {
-		// certReq was true: the TSA must include its certificate (and
-		// parseRFC3161, given no others, found the signer's among them).
-		return nil, fmt.Errorf("%w: the token does not include it although the request asked for it", ErrTimestampCertificate)
-	}
-	return tst.token, nil
-}
-
-// PKIStatus values and PKIFailureInfo bits (RFC 3161 §2.4.2).
-var (
-	pkiStatusNames = []string{"granted", "grantedWithMods", "rejection", "waiting", "revocationWarning", "revocationNotification"}
-	pkiFailureBits = map[int]string{
-		0:  "badAlg",
-		2:  "badRequest",
-		5:  "badDataFormat",
-		14: "timeNotAvailable",
-		15: "unacceptedPolicy",
-		16: "unacceptedExtension",
-		17: "addInfoNotAvailable",
-		25: "systemFailure",
-	}
-)
-
-// parseTimeStampResp reads TimeStampResp ::= SEQUENCE { status
-// PKIStatusInfo, timeStampToken ContentInfo OPTIONAL } and returns the
-// token's encoding if the status grants it.
-func parseTimeStampResp(b []byte) ([]byte, error) {
-	malformed := func(what string, err error) error {
-		return fmt.Errorf("%w: response %s: %w", ErrTimestampMalformed, what, err)
-	}
-	r := der.NewReader(b)
-	resp, err := r.Read(der.Sequence)
-	if err != nil {
-		return nil, malformed("TimeStampResp", err)
-	}
-	rr := der.NewReader(resp)
-	info, err := rr.Read(der.Sequence)
-	if err != nil {
-		return nil, malformed("PKIStatusInfo", err)
-	}
-	ir := der.NewReader(info)
-	st, err := ir.Read(der.Integer)
-	if err != nil {
-		return nil, malformed("PKIStatus", err)
-	}
-	status, err := der.ParseInt(st)
-	if err != nil {
-		return nil, malformed("PKIStatus", err)
-	}
-	if status != 0 && status != 1 {
-		name := "unknown"
-		if status >= 0 && status < int64(len(pkiStatusNames)) {
-			name = pkiStatusNames[status]
-		}
-		msg := fmt.Sprintf("status %s (%d)", name, status)
-		if text, ok, _ := ir.ReadOptional(der.Sequence); ok {
-			var parts []string
-			for tr := der.NewReader(text); !tr.Empty() && len(parts) < 4; {
-				s, err := tr.Read(der.UTF8String)
-				if err != nil {
-					break
-				}
-				if len(s) > 256 {
-					s = append(s[:256:256], "..."...)
-				}
-				parts = append(parts, fmt.Sprintf("%q", s))
-			}
-			if len(parts) > 0 {
-				msg += ", " + strings.Join(parts, " ")
-			}
-		}
-		if bits, ok, _ := ir.ReadOptional(der.BitString); ok && len(bits) > 1 {
-			var names []string
-			for i := 0; i < 8*(len(bits)-1) && i < 64; i++ {
-				if bits[1+i/8]&(0x80>>(i%8)) == 0 {
-					continue
-				}
-				if n, ok := pkiFailureBits[i]; ok {
-					names = append(names, n)
-				} else {
-					names = append(names, fmt.Sprintf("bit %d", i))
-				}
-			}
-			if len(names) > 0 {
-				msg += ", failInfo " + strings.Join(names, ",")
-			}
-		}
-		return nil, fmt.Errorf("%w: %s", ErrTimestampRejected, msg)
-	}
-	_, _, token, err := rr.Next()
-	if err != nil {
-		return nil, malformed("timeStampToken", fmt.Errorf("status %s but no token: %w", pkiStatusNames[status], err))
-	}
-	return token, nil
 }
 
 // Timestamps returns the countersignatures of each signer (in the order

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/catalog/tsa"
 	"github.com/spf13/cobra"
 )
 
@@ -355,9 +356,9 @@ func signCatalog(ctx context.Context, data []byte, f *signingFlags) ([]byte, err
 	}
 	opts := &catalog.SignOptions{}
 	if f.timestamp != "" {
-		tsa := &catalog.TimestampAuthority{URL: f.timestamp}
+		authority := &tsa.Authority{URL: f.timestamp}
 		opts.UnauthenticatedAttributes = func(signature []byte) ([][]byte, error) {
-			attr, err := tsa.Timestamp(ctx, signature)
+			attr, err := authority.Timestamp(ctx, signature)
 			if err != nil {
 				return nil, err
 			}
