@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/catalog/tree"
 	"github.com/intactdev/intact/internal/testvectors"
 )
 
@@ -24,8 +25,8 @@ func TestCompareVectors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.cat, func(t *testing.T) {
-			files, err := catalog.HashTree(context.Background(), testvectors.Path(t, "cat", filepath.FromSlash(tt.dir)),
-				&catalog.HashOptions{Exclude: []string{"*.cat"}})
+			files, err := tree.Hash(context.Background(), testvectors.Path(t, "cat", filepath.FromSlash(tt.dir)),
+				&tree.Options{Exclude: []string{"*.cat"}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -55,7 +56,7 @@ func TestCompareTree(t *testing.T) {
 		} {
 			writeFile(t, filepath.Join(root, filepath.FromSlash(p)), []byte(data))
 		}
-		files, err := catalog.HashTree(context.Background(), root, nil)
+		files, err := tree.Hash(context.Background(), root, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,7 +74,7 @@ func TestCompareTree(t *testing.T) {
 		os.Remove(filepath.Join(root, "lib", "gone.js"))
 		os.Remove(filepath.Join(root, "lib", "Util.js"))
 		writeFile(t, filepath.Join(root, "LIB", "util.js"), []byte("util")) // same file, other case
-		files, err = catalog.HashTree(context.Background(), root, nil)
+		files, err = tree.Hash(context.Background(), root, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -141,5 +142,16 @@ func TestIndex(t *testing.T) {
 		if m, ok := x.Lookup(miss.h, miss.d); ok {
 			t.Errorf("Lookup(%v, %X) found %s", miss.h, miss.d, m.TagString())
 		}
+	}
+}
+
+// writeFile writes data to path, making its folder.
+func writeFile(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -10,9 +10,8 @@
 //   - [Parse] reads a catalog; [Catalog.Index] builds a digest lookup for
 //     enforcement, by member kind ([Index.LookupKind]): a PE member's
 //     Authenticode digest is the plain digest of other bytes.
-//   - [HashTree] and [HashFiles] hash a directory tree or a list of files
-//     the way New-FileCatalog does; [Build] writes an unsigned catalog from
-//     the result.
+//   - [Build] writes an unsigned catalog of files that package tree has
+//     hashed the way New-FileCatalog does.
 //   - [Sign] signs a catalog, and [TimestampRequest] has its signature
 //     timestamped; [Catalog.Verify] checks the signature and the signer's
 //     certificate chain.
