@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/internal/testasn1"
 	"github.com/intactdev/intact/internal/testpki"
 	"github.com/intactdev/intact/internal/testtsa"
 	"github.com/intactdev/intact/internal/testvectors"
@@ -154,8 +155,8 @@ type frame struct {
 // with returns the catalog of the frame whose SignerInfos, the contents of
 // the SignedData's signerInfos SET, are signerInfos.
 func (f frame) with(signerInfos []byte) []byte {
-	sd := append(slices.Clone(f.signedData), constructed(asn1.ClassUniversal, asn1.TagSet, signerInfos))
-	return sequence(f.contentType, constructed(asn1.ClassContextSpecific, 0, sequence(sd...)))
+	sd := append(slices.Clone(f.signedData), testasn1.Set(signerInfos))
+	return testasn1.Sequence(f.contentType, testasn1.Constructed(asn1.ClassContextSpecific, 0, testasn1.Sequence(sd...)))
 }
 
 // signedFrame returns the frame of a version 2 catalog of one file with a
@@ -182,7 +183,7 @@ func signedFrame(t testing.TB) (frame, [][]byte) {
 	f, ecSigner := splitSigned(t, signed)
 	signed, err = catalog.Sign(unsigned, rs.Key, []*x509.Certificate{rs.Cert}, &catalog.SignOptions{
 		UnauthenticatedAttributes: func(sig []byte) ([][]byte, error) {
-			return [][]byte{counterSignature(t, sig, ec.Key, ec.Cert, mustMarshal(time.Unix(1700000000, 0).UTC()), false)}, nil
+			return [][]byte{counterSignature(t, sig, ec.Key, ec.Cert, testasn1.Marshal(time.Unix(1700000000, 0).UTC()), false)}, nil
 		},
 	})
 	if err != nil {
@@ -346,7 +347,7 @@ func FuzzTimestamps(f *testing.F) {
 	var token, counter []byte
 	signWith(func(sig []byte) [][]byte {
 		token = tsa.Token(sig)
-		counter = counterSignature(f, sig, tp.RSA.Key, tp.RSA.Cert, mustMarshal(time.Now().UTC()), false)
+		counter = counterSignature(f, sig, tp.RSA.Key, tp.RSA.Cert, testasn1.Marshal(time.Now().UTC()), false)
 		return nil
 	})
 	// The attributes' values: what follows the OID and the SET header.
@@ -373,8 +374,8 @@ func FuzzTimestamps(f *testing.F) {
 		if rfc3161 {
 			oid = oidRFC3161
 		}
-		unauth := constructed(asn1.ClassContextSpecific, 1, sequence(mustMarshal(oid), constructed(asn1.ClassUniversal, asn1.TagSet, v)))
-		return fr.with(sequence(append(slices.Clone(signer), unauth)...))
+		unauth := testasn1.Constructed(asn1.ClassContextSpecific, 1, testasn1.Sequence(testasn1.Marshal(oid), testasn1.Set(v)))
+		return fr.with(testasn1.Sequence(append(slices.Clone(signer), unauth)...))
 	}
 	if want := signWith(func([]byte) [][]byte { return [][]byte{token} }); !bytes.Equal(withAttribute(true, value(token)), want) {
 		f.Fatal("the catalog with the token differs from the one Sign writes")
@@ -477,7 +478,7 @@ func fuzzTimestampResponse(t testing.TB, req *catalog.TimestampRequest, resp []b
 
 // grantedResponse returns TimeStampResp{status granted, token}.
 func grantedResponse(token []byte) []byte {
-	return sequence(sequence(mustMarshal(0)), token)
+	return testasn1.Sequence(testasn1.Sequence(testasn1.Marshal(0)), token)
 }
 
 // vectorTokens returns the RFC 3161 tokens of the real catalogs'

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/internal/testasn1"
 	"github.com/intactdev/intact/internal/testpki"
 	"github.com/intactdev/intact/internal/testtsa"
 )
@@ -110,28 +111,6 @@ var (
 type algorithmIdentifier struct {
 	Algorithm  asn1.ObjectIdentifier
 	Parameters asn1.RawValue `asn1:"optional"`
-}
-
-func mustMarshal(v any) []byte {
-	b, err := asn1.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
-
-// constructed encodes a constructed element from already encoded elements.
-func constructed(class, tag int, elems ...[]byte) []byte {
-	return mustMarshal(asn1.RawValue{Class: class, Tag: tag, IsCompound: true, Bytes: bytes.Join(elems, nil)})
-}
-
-func sequence(elems ...[]byte) []byte {
-	return constructed(asn1.ClassUniversal, asn1.TagSequence, elems...)
-}
-
-// attribute encodes Attribute{type, SET OF values}.
-func attribute(oid asn1.ObjectIdentifier, values ...[]byte) []byte {
-	return sequence(mustMarshal(oid), constructed(asn1.ClassUniversal, asn1.TagSet, values...))
 }
 
 // timestamp has tsa timestamp signature through a TimestampRequest, in
@@ -337,14 +316,14 @@ func counterSignature(t testing.TB, sig []byte, key crypto.Signer, cert *x509.Ce
 		digest[0] ^= 1
 	}
 	attrs := [][]byte{
-		attribute(oidContentType, mustMarshal(asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1})),
-		attribute(oidMessageDigest, mustMarshal(digest[:])),
+		testasn1.Attribute(oidContentType, testasn1.Marshal(asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1})),
+		testasn1.Attribute(oidMessageDigest, testasn1.Marshal(digest[:])),
 	}
 	if signingTime != nil {
-		attrs = append(attrs, attribute(oidSigningTime, signingTime))
+		attrs = append(attrs, testasn1.Attribute(oidSigningTime, signingTime))
 	}
 	slices.SortFunc(attrs, bytes.Compare)
-	signed := sha256.Sum256(constructed(asn1.ClassUniversal, asn1.TagSet, attrs...))
+	signed := sha256.Sum256(testasn1.Set(attrs...))
 	s, err := key.Sign(rand.Reader, signed[:], crypto.SHA256)
 	if err != nil {
 		t.Fatal(err)
@@ -353,13 +332,13 @@ func counterSignature(t testing.TB, sig []byte, key crypto.Signer, cert *x509.Ce
 	if _, ok := key.(*rsa.PrivateKey); !ok {
 		sigAlg = algorithmIdentifier{Algorithm: oidECDSASHA256}
 	}
-	return attribute(oidCounterSign, sequence(
-		mustMarshal(1),
-		sequence(cert.RawIssuer, mustMarshal(cert.SerialNumber)),
-		mustMarshal(algorithmIdentifier{Algorithm: oidSHA256}),
-		constructed(asn1.ClassContextSpecific, 0, attrs...),
-		mustMarshal(sigAlg),
-		mustMarshal(s),
+	return testasn1.Attribute(oidCounterSign, testasn1.Sequence(
+		testasn1.Marshal(1),
+		testasn1.Sequence(cert.RawIssuer, testasn1.Marshal(cert.SerialNumber)),
+		testasn1.Marshal(algorithmIdentifier{Algorithm: oidSHA256}),
+		testasn1.Constructed(asn1.ClassContextSpecific, 0, attrs...),
+		testasn1.Marshal(sigAlg),
+		testasn1.Marshal(s),
 	))
 }
 
@@ -369,10 +348,10 @@ func counterSignature(t testing.TB, sig []byte, key crypto.Signer, cert *x509.Ce
 // be read or does not check out. Other attributes are ignored.
 func TestTimestampMalformedAttributes(t *testing.T) {
 	p, tp := getPKI(t), testtsa.SharedPKI(t)
-	utcTime := mustMarshal(asn1.RawValue{Tag: asn1.TagUTCTime, Bytes: []byte("260102030405Z")})
-	genTime := mustMarshal(asn1.RawValue{Tag: asn1.TagGeneralizedTime, Bytes: []byte("20260102030405.5Z")})
+	utcTime := testasn1.Marshal(asn1.RawValue{Tag: asn1.TagUTCTime, Bytes: []byte("260102030405Z")})
+	genTime := testasn1.Marshal(asn1.RawValue{Tag: asn1.TagGeneralizedTime, Bytes: []byte("20260102030405.5Z")})
 	when := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	octets := func(s string) []byte { return mustMarshal([]byte(s)) }
+	octets := func(s string) []byte { return testasn1.Marshal([]byte(s)) }
 	deep := bytes.Repeat([]byte{0x30, 0x80}, 5000)
 	type result struct {
 		rfc3161 bool
@@ -386,22 +365,22 @@ func TestTimestampMalformedAttributes(t *testing.T) {
 		want  []result
 	}{
 		{"other attribute", func([]byte) [][]byte {
-			return [][]byte{attribute(asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 2, 4, 1}, octets("nested signature"))}
+			return [][]byte{testasn1.Attribute(asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 2, 4, 1}, octets("nested signature"))}
 		}, nil},
 		{"not an attribute", func([]byte) [][]byte { return [][]byte{octets("garbage")} }, nil},
-		{"attribute without values", func([]byte) [][]byte { return [][]byte{sequence(mustMarshal(oidRFC3161))} }, []result{malformed(true)}},
-		{"empty value set", func([]byte) [][]byte { return [][]byte{attribute(oidRFC3161)} }, []result{malformed(true)}},
-		{"token not a ContentInfo", func([]byte) [][]byte { return [][]byte{attribute(oidRFC3161, octets("garbage"))} }, []result{malformed(true)}},
-		{"empty token", func([]byte) [][]byte { return [][]byte{attribute(oidRFC3161, sequence())} }, []result{malformed(true)}},
+		{"attribute without values", func([]byte) [][]byte { return [][]byte{testasn1.Sequence(testasn1.Marshal(oidRFC3161))} }, []result{malformed(true)}},
+		{"empty value set", func([]byte) [][]byte { return [][]byte{testasn1.Attribute(oidRFC3161)} }, []result{malformed(true)}},
+		{"token not a ContentInfo", func([]byte) [][]byte { return [][]byte{testasn1.Attribute(oidRFC3161, octets("garbage"))} }, []result{malformed(true)}},
+		{"empty token", func([]byte) [][]byte { return [][]byte{testasn1.Attribute(oidRFC3161, testasn1.Sequence())} }, []result{malformed(true)}},
 		{"token of another type", func([]byte) [][]byte {
-			return [][]byte{attribute(oidRFC3161, sequence(mustMarshal(asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}), octets("x")))}
+			return [][]byte{testasn1.Attribute(oidRFC3161, testasn1.Sequence(testasn1.Marshal(asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}), octets("x")))}
 		}, []result{malformed(true)}},
 		{"truncated value", func([]byte) [][]byte {
-			return [][]byte{sequence(mustMarshal(oidRFC3161), constructed(asn1.ClassUniversal, asn1.TagSet, []byte{0x30, 0x05, 0x01}))}
+			return [][]byte{testasn1.Sequence(testasn1.Marshal(oidRFC3161), testasn1.Set([]byte{0x30, 0x05, 0x01}))}
 		}, []result{malformed(true)}},
-		{"deeply nested BER", func([]byte) [][]byte { return [][]byte{attribute(oidRFC3161, deep)} }, []result{malformed(true)}},
-		{"countersignature not a SignerInfo", func([]byte) [][]byte { return [][]byte{attribute(oidCounterSign, mustMarshal(5))} }, []result{malformed(false)}},
-		{"empty countersignature", func([]byte) [][]byte { return [][]byte{attribute(oidCounterSign, sequence())} }, []result{malformed(false)}},
+		{"deeply nested BER", func([]byte) [][]byte { return [][]byte{testasn1.Attribute(oidRFC3161, deep)} }, []result{malformed(true)}},
+		{"countersignature not a SignerInfo", func([]byte) [][]byte { return [][]byte{testasn1.Attribute(oidCounterSign, testasn1.Marshal(5))} }, []result{malformed(false)}},
+		{"empty countersignature", func([]byte) [][]byte { return [][]byte{testasn1.Attribute(oidCounterSign, testasn1.Sequence())} }, []result{malformed(false)}},
 		{"countersignature without signingTime", func(sig []byte) [][]byte {
 			return [][]byte{counterSignature(t, sig, tp.ECDSA.Key, tp.ECDSA.Cert, nil, false)}
 		}, []result{malformed(false)}},
@@ -427,12 +406,12 @@ func TestTimestampMalformedAttributes(t *testing.T) {
 			return [][]byte{counterSignature(t, sig, tp.RSA.Key, tp.RSA.Cert, genTime, false)}
 		}, []result{{false, nil, when.Add(500 * time.Millisecond)}}},
 		{"two values", func(sig []byte) [][]byte {
-			return [][]byte{attribute(oidCounterSign, sequence(), mustMarshal(5))}
+			return [][]byte{testasn1.Attribute(oidCounterSign, testasn1.Sequence(), testasn1.Marshal(5))}
 		}, []result{malformed(false), malformed(false)}},
 		{"too many", func([]byte) [][]byte {
 			var attrs [][]byte
 			for i := range 40 {
-				attrs = append(attrs, attribute(oidRFC3161, octets(fmt.Sprint(i))))
+				attrs = append(attrs, testasn1.Attribute(oidRFC3161, octets(fmt.Sprint(i))))
 			}
 			return attrs
 		}, append(slices.Repeat([]result{malformed(true)}, 16), result{true, errors.New("more than 16"), time.Time{}})},

@@ -25,6 +25,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/intactdev/intact/internal/testasn1"
 	"github.com/intactdev/intact/internal/testpki"
 )
 
@@ -158,21 +159,21 @@ func (a *TSA) Respond(body []byte) ([]byte, error) {
 	if cfg.Garbage {
 		return []byte("<html>not a TimeStampResp</html>"), nil
 	}
-	status := [][]byte{mustMarshal(cfg.Status)}
+	status := [][]byte{testasn1.Marshal(cfg.Status)}
 	if cfg.StatusString != "" {
-		status = append(status, sequence(mustMarshal(asn1.RawValue{Tag: asn1.TagUTF8String, Bytes: []byte(cfg.StatusString)})))
+		status = append(status, testasn1.Sequence(testasn1.Marshal(asn1.RawValue{Tag: asn1.TagUTF8String, Bytes: []byte(cfg.StatusString)})))
 	}
 	if cfg.Status >= 2 {
 		bits := make([]byte, cfg.FailInfo/8+1)
 		bits[cfg.FailInfo/8] = 0x80 >> (cfg.FailInfo % 8)
-		status = append(status, mustMarshal(asn1.BitString{Bytes: bits, BitLength: cfg.FailInfo + 1}))
-		return sequence(sequence(status...)), nil
+		status = append(status, testasn1.Marshal(asn1.BitString{Bytes: bits, BitLength: cfg.FailInfo + 1}))
+		return testasn1.Sequence(testasn1.Sequence(status...)), nil
 	}
 	token := a.token(req)
 	if cfg.BERToken {
 		token = Indefinite(token)
 	}
-	resp := sequence(sequence(status...), token)
+	resp := testasn1.Sequence(testasn1.Sequence(status...), token)
 	if cfg.BER {
 		resp = Indefinite(resp)
 	}
@@ -220,7 +221,7 @@ func (a *TSA) Token(signature []byte) []byte {
 	if a.cfg.BERToken {
 		token = Indefinite(token)
 	}
-	return attribute(oidRFC3161, token)
+	return testasn1.Attribute(oidRFC3161, token)
 }
 
 // token makes a TimeStampToken for req.
@@ -247,7 +248,7 @@ func (a *TSA) token(req Request) []byte {
 	if cfg.NoNonce {
 		info.Nonce = nil
 	}
-	tst := mustMarshal(info)
+	tst := testasn1.Marshal(info)
 	signer := a.signer
 	if cfg.Signer != nil {
 		signer = cfg.Signer
@@ -259,13 +260,13 @@ func (a *TSA) token(req Request) []byte {
 	}
 	certHash := sha256.Sum256(cert.Raw)
 	attrs := [][]byte{
-		attribute(oidContentType, mustMarshal(oidTSTInfo)),
-		attribute(oidMessageDigest, mustMarshal(digest[:])),
+		testasn1.Attribute(oidContentType, testasn1.Marshal(oidTSTInfo)),
+		testasn1.Attribute(oidMessageDigest, testasn1.Marshal(digest[:])),
 		// SigningCertificateV2{certs SEQUENCE OF ESSCertIDv2{certHash}}
-		attribute(oidSigningCertV2, sequence(sequence(sequence(mustMarshal(certHash[:]))))),
+		testasn1.Attribute(oidSigningCertV2, testasn1.Sequence(testasn1.Sequence(testasn1.Sequence(testasn1.Marshal(certHash[:]))))),
 	}
 	slices.SortFunc(attrs, bytes.Compare)
-	signed := sha256.Sum256(constructed(asn1.ClassUniversal, asn1.TagSet, attrs...))
+	signed := sha256.Sum256(testasn1.Set(attrs...))
 	sig, err := signer.Key.Sign(rand.Reader, signed[:], crypto.SHA256)
 	if cfg.BareDigest {
 		sig, err = rsa.SignPKCS1v15(rand.Reader, signer.Key.(*rsa.PrivateKey), 0, signed[:])
@@ -283,24 +284,24 @@ func (a *TSA) token(req Request) []byte {
 	if _, ok := signer.Key.(*ecdsa.PrivateKey); ok {
 		sigAlg = algorithmIdentifier{Algorithm: oidECDSASHA256}
 	}
-	signerInfo := sequence(
-		mustMarshal(1),
-		sequence(cert.RawIssuer, mustMarshal(cert.SerialNumber)),
-		mustMarshal(algorithmIdentifier{Algorithm: oidSHA256, Parameters: asn1NULL}),
-		constructed(asn1.ClassContextSpecific, 0, attrs...),
-		mustMarshal(sigAlg),
-		mustMarshal(sig),
+	signerInfo := testasn1.Sequence(
+		testasn1.Marshal(1),
+		testasn1.Sequence(cert.RawIssuer, testasn1.Marshal(cert.SerialNumber)),
+		testasn1.Marshal(algorithmIdentifier{Algorithm: oidSHA256, Parameters: asn1NULL}),
+		testasn1.Constructed(asn1.ClassContextSpecific, 0, attrs...),
+		testasn1.Marshal(sigAlg),
+		testasn1.Marshal(sig),
 	)
 	sd := [][]byte{
-		mustMarshal(3),
-		constructed(asn1.ClassUniversal, asn1.TagSet, mustMarshal(algorithmIdentifier{Algorithm: oidSHA256, Parameters: asn1NULL})),
-		sequence(mustMarshal(oidTSTInfo), constructed(asn1.ClassContextSpecific, 0, mustMarshal(tst))),
+		testasn1.Marshal(3),
+		testasn1.Set(testasn1.Marshal(algorithmIdentifier{Algorithm: oidSHA256, Parameters: asn1NULL})),
+		testasn1.Sequence(testasn1.Marshal(oidTSTInfo), testasn1.Constructed(asn1.ClassContextSpecific, 0, testasn1.Marshal(tst))),
 	}
 	if req.CertReq && !cfg.NoCerts {
-		sd = append(sd, constructed(asn1.ClassContextSpecific, 0, cert.Raw))
+		sd = append(sd, testasn1.Constructed(asn1.ClassContextSpecific, 0, cert.Raw))
 	}
-	sd = append(sd, constructed(asn1.ClassUniversal, asn1.TagSet, signerInfo))
-	return sequence(mustMarshal(oidSignedData), constructed(asn1.ClassContextSpecific, 0, sequence(sd...)))
+	sd = append(sd, testasn1.Set(signerInfo))
+	return testasn1.Sequence(testasn1.Marshal(oidSignedData), testasn1.Constructed(asn1.ClassContextSpecific, 0, testasn1.Sequence(sd...)))
 }
 
 // Indefinite re-encodes every constructed element of der with an
@@ -323,26 +324,4 @@ func Indefinite(der []byte) []byte {
 		out = append(out, 0, 0)
 	}
 	return out
-}
-
-func mustMarshal(v any) []byte {
-	b, err := asn1.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
-
-// constructed encodes a constructed element from already encoded elements.
-func constructed(class, tag int, elems ...[]byte) []byte {
-	return mustMarshal(asn1.RawValue{Class: class, Tag: tag, IsCompound: true, Bytes: bytes.Join(elems, nil)})
-}
-
-func sequence(elems ...[]byte) []byte {
-	return constructed(asn1.ClassUniversal, asn1.TagSequence, elems...)
-}
-
-// attribute encodes Attribute{type, SET OF values}.
-func attribute(oid asn1.ObjectIdentifier, values ...[]byte) []byte {
-	return sequence(mustMarshal(oid), constructed(asn1.ClassUniversal, asn1.TagSet, values...))
 }
