@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/rand"
 	"crypto/sha256"
@@ -31,7 +32,7 @@ func NewTimestampRequest(signature []byte) (*TimestampRequest, error) {
 	if _, err := rand.Read(nb[:]); err != nil {
 		return nil, fmt.Errorf("catalog: timestamp request: %w", err)
 	}
-	r := &TimestampRequest{signature: signature, nonce: new(big.Int).SetBytes(nb[:])}
+	r := &TimestampRequest{signature: bytes.Clone(signature), nonce: new(big.Int).SetBytes(nb[:])}
 	nonce, err := der.EncodeBigInt(r.nonce)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: timestamp request: %w", err)
