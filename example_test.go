@@ -26,9 +26,11 @@ func (a allowList) CheckContent(c enforcer.Content) error {
 	return nil
 }
 
-// A host reads every file that becomes code through ReadCode and runs
-// exactly the bytes returned; ad-hoc code asks CheckInteractive first.
-func ExamplePolicy_ReadCode() {
+// A host with a policy source of its own: an enforcer that allows only
+// the exact bytes it lists. A host reads every file that becomes code
+// through ReadCode and runs exactly the bytes returned; ad-hoc code asks
+// CheckInteractive first.
+func ExampleNew() {
 	dir, _ := os.MkdirTemp("", "example")
 	defer os.RemoveAll(dir)
 	trusted := filepath.Join(dir, "trusted.js")
@@ -55,4 +57,56 @@ func ExamplePolicy_ReadCode() {
 	// console.log('hi') <nil>
 	// ERR_CODE_INTEGRITY_VIOLATION not-in-catalog
 	// ERR_CODE_INTEGRITY_BLOCKED: The feature "eval" is blocked by OS Code Integrity policy
+}
+
+// A host under a WDAC policy file and a signed catalog, those of the
+// repository's example app: the files the catalog lists may run, a changed
+// copy may not, and the policy disables interactive mode.
+func ExamplePolicy_ReadCode() {
+	scratch, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(scratch)
+	policy, err := intact.Load(intact.LoadOptions{
+		Policies: []string{"examples/policy.xml"},
+		Catalogs: []string{"examples/hello.cat"},
+		// A folder with no system policy, so that what this example prints
+		// does not depend on the machine; a host leaves SystemDir empty.
+		SystemDir: filepath.Join(scratch, "system"),
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	src, err := policy.ReadCode("examples/hello/lib/greet.js")
+	fmt.Println(len(src), "bytes,", err)
+
+	tampered := filepath.Join(scratch, "greet.js")
+	os.WriteFile(tampered, append(src, "// changed\n"...), 0o644)
+	_, err = policy.ReadCode(tampered)
+	var v *intact.ViolationError
+	if errors.As(err, &v) {
+		fmt.Println(v.Code(), v.Reason())
+	}
+
+	fmt.Println(intact.ErrorCode(policy.CheckInteractive(intact.FeatureREPL)))
+	// Output:
+	// 155 bytes, <nil>
+	// ERR_CODE_INTEGRITY_VIOLATION not-in-catalog
+	// ERR_CODE_INTEGRITY_BLOCKED
+}
+
+// ReadCode asks the policy in force for this process (the system's, and
+// the policies and catalogs named by INTACT_POLICY and INTACT_CATALOGS),
+// loaded once. What it returns depends on the machine, so this example
+// has no output to check.
+func ExampleReadCode() {
+	src, err := intact.ReadCode("main.js")
+	if err != nil {
+		// A *ViolationError or *BlockedError carries Node.js's code,
+		// ERR_CODE_INTEGRITY_VIOLATION or ERR_CODE_INTEGRITY_BLOCKED; any
+		// other error (a missing file, a policy that cannot be loaded)
+		// has none. Either way, nothing of the file runs.
+		fmt.Fprintln(os.Stderr, intact.ErrorCode(err), err)
+		return
+	}
+	_ = src // compile and run exactly these bytes
 }

@@ -20,9 +20,3 @@ func openCode(path string) (*os.File, error) {
 	}
 	return os.NewFile(uintptr(h), path), nil
 }
-
-// unchanged reports whether two stats of one open file show the same
-// contents. The share mode already forbids writers; this is a second line.
-func unchanged(a, b os.FileInfo) bool {
-	return a.Size() == b.Size() && a.ModTime().Equal(b.ModTime())
-}

@@ -159,12 +159,19 @@ func (p *Policy) readUnchecked(f *os.File, path string, before os.FileInfo, r re
 	if before.Size() > r.max {
 		return nil, p.deny(path, nil, []*enforcer.Denial{tooLarge(before.Size(), r.max)}, r)
 	}
+	unreadable := func(err error) error {
+		return p.deny(path, nil, []*enforcer.Denial{{Enforcer: rootName, Reason: enforcer.ReasonUnreadable, Err: err}}, r)
+	}
+	mark, err := stampOf(f)
+	if err != nil {
+		return nil, unreadable(err)
+	}
 	data, err := readAll(f, before.Size())
 	if err != nil {
-		return nil, p.deny(path, nil, []*enforcer.Denial{{Enforcer: rootName, Reason: enforcer.ReasonUnreadable, Err: err}}, r)
+		return nil, unreadable(err)
 	}
-	after, err := f.Stat()
-	if err != nil || !unchanged(before, after) || int64(len(data)) != before.Size() {
+	now, err := stampOf(f)
+	if err != nil || now != mark || mark.size != before.Size() || int64(len(data)) != before.Size() {
 		return nil, p.deny(path, nil, []*enforcer.Denial{{Enforcer: rootName, Reason: enforcer.ReasonChanged,
 			Detail: fmt.Sprintf("the file changed while it was read (%d bytes by fstat, %d read)", before.Size(), len(data))}}, r)
 	}
@@ -251,6 +258,12 @@ func (p *Policy) readChecked(f *os.File, path string, r reading) ([]byte, error)
 	if before.Size() > r.max {
 		return nil, refuse(tooLarge(before.Size(), r.max))
 	}
+	// The stamp the file must still have once read: taken before the
+	// checks, so that a change while they judge the descriptor counts.
+	mark, err := stampOf(f)
+	if err != nil {
+		return nil, unreadable(err)
+	}
 
 	for _, c := range active {
 		if c.file == nil {
@@ -285,8 +298,8 @@ func (p *Policy) readChecked(f *os.File, path string, r reading) ([]byte, error)
 		return nil, unreadable(err)
 	}
 	sum := sha256.Sum256(data)
-	after, err := f.Stat()
-	if err != nil || !unchanged(before, after) || int64(len(data)) != before.Size() || (streamed != nil && *streamed != sum) {
+	now, err := stampOf(f)
+	if err != nil || now != mark || mark.size != before.Size() || int64(len(data)) != before.Size() || (streamed != nil && *streamed != sum) {
 		// Refused in audit mode too: the bytes read are not the file
 		// the checks saw, perhaps a prefix of it (a /proc file whose
 		// stat says 0 bytes yields one), and letting them run would

@@ -1,12 +1,23 @@
-//go:build !linux && !windows
+//go:build !unix
 
 package intact
 
 import "os"
 
-// unchanged reports whether two stats of one open file show the same
-// contents, as far as the portable fields tell: same file, size and
-// modification time.
-func unchanged(a, b os.FileInfo) bool {
-	return os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime())
+// A stamp is what two stats of one open file compare to tell that its
+// contents did not change between them, as far as the portable fields
+// tell: its size and modification time. On Windows, where the file is open
+// without write sharing (openCode), it is a second line.
+type stamp struct {
+	size  int64
+	mtime int64 // Unix nanoseconds
+}
+
+// stampOf stats the open file f.
+func stampOf(f *os.File) (stamp, error) {
+	fi, err := f.Stat()
+	if err != nil {
+		return stamp{}, err
+	}
+	return stamp{size: fi.Size(), mtime: fi.ModTime().UnixNano()}, nil
 }

@@ -1,7 +1,6 @@
 package catalog_test
 
 import (
-	"bytes"
 	"context"
 	"crypto"
 	"crypto/sha1"
@@ -9,11 +8,11 @@ import (
 	"encoding/binary"
 	"fmt"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/catalog/tree"
 )
 
 // filesOf returns n files as HashTree would return them, one in ten PE.
@@ -105,75 +104,20 @@ func BenchmarkLookup(b *testing.B) {
 	}
 }
 
-// BenchmarkHashTree hashes a tree shaped like a node_modules folder: many
-// small files and a few large ones (2,000 files, about 24 MB). The digests
-// are checked once, so that the large files' streaming path is measured
-// doing the right thing.
-func BenchmarkHashTree(b *testing.B) {
-	root := b.TempDir()
-	var total int64
-	want := map[string][32]byte{}
-	for i := range 2000 {
-		size := 1 << (8 + i%8) // 256 B to 32 KiB
-		if i%200 == 0 {
-			size = 2<<20 + i // streams through several reads
-		}
-		data := make([]byte, size)
-		for j := range data {
-			data[j] = byte(i + j)
-		}
-		rel := fmt.Sprintf("pkg%d/file%d.js", i/50, i)
-		path := filepath.Join(root, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			b.Fatal(err)
-		}
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			b.Fatal(err)
-		}
-		total += int64(size)
-		want[rel] = sha256.Sum256(data)
-	}
-	files, err := catalog.HashTree(context.Background(), root, nil)
-	if err != nil || len(files) != len(want) {
-		b.Fatal(len(files), err)
-	}
-	for _, f := range files {
-		if w := want[f.Path]; f.Kind != catalog.KindFlat || !bytes.Equal(f.SHA256, w[:]) {
-			b.Fatalf("%s: %v %x, want flat %x", f.Path, f.Kind, f.SHA256, w)
-		}
-	}
-	for _, workers := range []int{1, 0} {
-		name := fmt.Sprintf("workers=%d", workers)
-		if workers == 0 {
-			name = "workers=GOMAXPROCS"
-		}
-		b.Run(name, func(b *testing.B) {
-			b.SetBytes(total)
-			b.ReportAllocs()
-			for b.Loop() {
-				files, err := catalog.HashTree(context.Background(), root, &catalog.HashOptions{Workers: workers})
-				if err != nil || len(files) != 2000 {
-					b.Fatal(len(files), err)
-				}
-			}
-		})
-	}
-}
-
 // BenchmarkNewCatalog hashes the tree that INTACT_BENCH_TREE names
 // (bench/catalog-new.sh installs a real npm tree) and builds its v2
 // catalog, which is the work of "intact catalog new" without the CLI:
 //
 //	INTACT_BENCH_TREE=DIR go test -run '^$' -bench NewCatalog -cpuprofile cpu.out ./catalog
 func BenchmarkNewCatalog(b *testing.B) {
-	tree := os.Getenv("INTACT_BENCH_TREE")
-	if tree == "" {
+	dir := os.Getenv("INTACT_BENCH_TREE")
+	if dir == "" {
 		b.Skip("INTACT_BENCH_TREE is not set")
 	}
 	opts := catalog.BuildOptions{Time: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
 	b.ReportAllocs()
 	for b.Loop() {
-		files, err := catalog.HashTree(context.Background(), tree, nil)
+		files, err := tree.Hash(context.Background(), dir, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

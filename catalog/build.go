@@ -17,6 +17,8 @@ import (
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/intactdev/intact/internal/der"
 )
 
 // A File is one file to list in a catalog, as HashTree and HashFiles
@@ -55,7 +57,7 @@ type BuildOptions struct {
 // carry wintrust's "<<<Obsolete>>>" file link where v2 ones have an empty
 // string.
 var (
-	peImageFlags = []byte{tagBitString, 2, 0x05, 0xa0}
+	peImageFlags = []byte{byte(der.BitString), 2, 0x05, 0xa0}
 	obsolete     = "<<<Obsolete>>>"
 )
 
@@ -108,7 +110,7 @@ func Build(files []File, opts BuildOptions) ([]byte, error) {
 		attrs = append(attrs, NewAttribute("FilePath", windowsPath(p)))
 	}
 	for _, a := range attrs {
-		exts = append(exts, tlv(tagSequence, derOID(oidNameValue), derOctets(nameValue(a))))
+		exts = append(exts, der.Encode(der.Sequence, der.EncodeOID(oidNameValue), der.EncodeOctetString(nameValue(a))))
 	}
 
 	alg := oidCatalogMember2
@@ -117,9 +119,9 @@ func Build(files []File, opts BuildOptions) ([]byte, error) {
 	}
 	var extensions []byte
 	if len(exts) > 0 {
-		extensions = tlv(ctx(0, true), tlv(tagSequence, exts...))
+		extensions = der.Encode(der.Context(0).Constructed(), der.Encode(der.Sequence, exts...))
 	}
-	return writeCatalog(derTime(opts.Time), algorithmIdentifier(alg), members, extensions), nil
+	return writeCatalog(der.EncodeTime(opts.Time), algorithmIdentifier(alg), members, extensions), nil
 }
 
 // writeCatalog returns encodeSignedData(ctl, nil, nil, nil), the unsigned
@@ -137,48 +139,48 @@ func writeCatalog(thisUpdate, algorithm []byte, members *memberList, extensions 
 	// different ones different identifiers.
 	const listIDLen = 16
 	var (
-		list       = tlv(tagSequence, derOID(oidCatalogList))
-		ctlType    = derOID(oidCTL)
-		sdType     = derOID(oidSignedData)
-		sdVersion  = derInt(1)
+		list       = der.Encode(der.Sequence, der.EncodeOID(oidCatalogList))
+		ctlType    = der.EncodeOID(oidCTL)
+		sdType     = der.EncodeOID(oidSignedData)
+		sdVersion  = der.EncodeInt(1)
 		membersLen = 0
 	)
 	if members.size > 0 {
-		membersLen = tlvLen(members.size)
+		membersLen = der.Size(members.size)
 	}
-	ctl := len(list) + tlvLen(listIDLen) + len(thisUpdate) + len(algorithm) + membersLen + len(extensions)
-	content := len(ctlType) + tlvLen(tlvLen(ctl))
-	sd := len(sdVersion) + tlvLen(0) + tlvLen(content) + tlvLen(0)
-	contentInfo := len(sdType) + tlvLen(tlvLen(sd))
+	ctl := len(list) + der.Size(listIDLen) + len(thisUpdate) + len(algorithm) + membersLen + len(extensions)
+	content := len(ctlType) + der.Size(der.Size(ctl))
+	sd := len(sdVersion) + der.Size(0) + der.Size(content) + der.Size(0)
+	contentInfo := len(sdType) + der.Size(der.Size(sd))
 
 	// ContentInfo{signedData, [0] SignedData{1, {} digest algorithms,
 	// {CTL, [0] ctl}, {} signer infos}}.
-	b := make([]byte, 0, tlvLen(contentInfo))
-	b = appendHeader(b, tagSequence, contentInfo)
+	b := make([]byte, 0, der.Size(contentInfo))
+	b = der.AppendHeader(b, der.Sequence, contentInfo)
 	b = append(b, sdType...)
-	b = appendHeader(b, ctx(0, true), tlvLen(sd))
-	b = appendHeader(b, tagSequence, sd)
+	b = der.AppendHeader(b, der.Context(0).Constructed(), der.Size(sd))
+	b = der.AppendHeader(b, der.Sequence, sd)
 	b = append(b, sdVersion...)
-	b = appendHeader(b, tagSet, 0)
-	b = appendHeader(b, tagSequence, content)
+	b = der.AppendHeader(b, der.Set, 0)
+	b = der.AppendHeader(b, der.Sequence, content)
 	b = append(b, ctlType...)
-	b = appendHeader(b, ctx(0, true), tlvLen(ctl))
-	b = appendHeader(b, tagSequence, ctl)
+	b = der.AppendHeader(b, der.Context(0).Constructed(), der.Size(ctl))
+	b = der.AppendHeader(b, der.Sequence, ctl)
 	b = append(b, list...)
-	b = appendHeader(b, tagOctetString, listIDLen)
+	b = der.AppendHeader(b, der.OctetString, listIDLen)
 	listID := len(b)
 	b = append(b, make([]byte, listIDLen)...)
 	rest := len(b)
 	b = append(b, thisUpdate...)
 	b = append(b, algorithm...)
 	if members.size > 0 {
-		b = appendHeader(b, tagSequence, members.size)
+		b = der.AppendHeader(b, der.Sequence, members.size)
 		b = members.appendTo(b)
 	}
 	b = append(b, extensions...)
 	sum := sha256.Sum256(b[rest:])
 	copy(b[listID:], sum[:listIDLen])
-	return appendHeader(b, tagSet, 0)
+	return der.AppendHeader(b, der.Set, 0)
 }
 
 // checkPath refuses paths that are not clean relative slash paths.
@@ -392,7 +394,7 @@ func (l *memberList) encode(e *memberEncoder, b []byte, keys []memberKey) []byte
 // memberLen returns the size of a member with the given tag and attributes
 // sizes.
 func memberLen(tag, attrs int) int {
-	return tlvLen(tlvLen(tag) + tlvLen(attrs))
+	return der.Size(der.Size(tag) + der.Size(attrs))
 }
 
 // A memberEncoder encodes the members of one catalog version.
@@ -420,8 +422,8 @@ func newMemberEncoder(version int) *memberEncoder {
 	e := &memberEncoder{
 		info:         map[Kind][]byte{},
 		indirect:     map[Kind][]byte{},
-		nameValueOID: derOID(oidNameValue),
-		filePathName: slices.Concat(derBMP("FilePath"), derInt(int64(DefaultFlags))),
+		nameValueOID: der.EncodeOID(oidNameValue),
+		filePathName: slices.Concat(derBMP("FilePath"), der.EncodeInt(int64(DefaultFlags))),
 	}
 	for _, k := range []Kind{KindPE, KindFlat} {
 		if version == 1 {
@@ -429,13 +431,13 @@ func newMemberEncoder(version int) *memberEncoder {
 			if k == KindPE {
 				guid = guidPE
 			}
-			e.info[k] = attribute(oidMemberInfo, tlv(tagSequence, derBMP(guid), derInt(512)))
+			e.info[k] = attribute(oidMemberInfo, der.Encode(der.Sequence, derBMP(guid), der.EncodeInt(512)))
 		} else {
 			n := 2
 			if k == KindPE {
 				n = 0
 			}
-			e.info[k] = attribute(oidMemberInfo2, []byte{ctx(n, false), 0})
+			e.info[k] = attribute(oidMemberInfo2, []byte{byte(der.Context(n)), 0})
 		}
 		e.indirect[k] = indirectData(File{Kind: k, SHA256: make([]byte, sha256.Size), SHA1: make([]byte, sha1.Size)}, version)
 	}
@@ -448,13 +450,13 @@ func newMemberEncoder(version int) *memberEncoder {
 // share it.
 func (e *memberEncoder) appendFilePath(b []byte, p string) []byte {
 	value := windowsPathZLen(p)
-	nv := len(e.filePathName) + tlvLen(value) // NameValue contents
-	b = appendHeader(b, tagSequence, len(e.nameValueOID)+tlvLen(tlvLen(nv)))
+	nv := len(e.filePathName) + der.Size(value) // NameValue contents
+	b = der.AppendHeader(b, der.Sequence, len(e.nameValueOID)+der.Size(der.Size(nv)))
 	b = append(b, e.nameValueOID...)
-	b = appendHeader(b, tagSet, tlvLen(nv))
-	b = appendHeader(b, tagSequence, nv)
+	b = der.AppendHeader(b, der.Set, der.Size(nv))
+	b = der.AppendHeader(b, der.Sequence, nv)
 	b = append(b, e.filePathName...)
-	b = appendHeader(b, tagOctetString, value)
+	b = der.AppendHeader(b, der.OctetString, value)
 	return appendWindowsPathZ(b, p)
 }
 
@@ -536,36 +538,24 @@ func (e *memberEncoder) appendMember(b, tag []byte, attrs ...[]byte) []byte {
 	for _, a := range e.attrs {
 		n += len(a)
 	}
-	b = appendHeader(b, tagSequence, tlvLen(len(tag))+tlvLen(n))
-	b = appendHeader(b, tagOctetString, len(tag))
+	b = der.AppendHeader(b, der.Sequence, der.Size(len(tag))+der.Size(n))
+	b = der.AppendHeader(b, der.OctetString, len(tag))
 	b = append(b, tag...)
-	b = appendHeader(b, tagSet, n)
+	b = der.AppendHeader(b, der.Set, n)
 	for _, a := range e.attrs {
 		b = append(b, a...)
 	}
 	return b
 }
 
-// appendHeader appends the tag and length of an element with n bytes of
-// contents.
-func appendHeader(b []byte, tag byte, n int) []byte {
-	return appendLength(append(b, tag), n)
-}
-
-// tlvLen returns the size of an element with n bytes of contents.
-func tlvLen(n int) int {
-	var length [5]byte
-	return 1 + len(appendLength(length[:0], n)) + n
-}
-
 // attribute encodes Attribute{type, SET{value}}.
 func attribute(oid asn1.ObjectIdentifier, value []byte) []byte {
-	return tlv(tagSequence, derOID(oid), tlv(tagSet, value))
+	return der.Encode(der.Sequence, der.EncodeOID(oid), der.Encode(der.Set, value))
 }
 
 // nameValue encodes NameValue{name, flags, value}.
 func nameValue(a Attribute) []byte {
-	return tlv(tagSequence, derBMP(a.Name), derInt(int64(a.Flags)), derOctets(a.Value))
+	return der.Encode(der.Sequence, derBMP(a.Name), der.EncodeInt(int64(a.Flags)), der.EncodeOctetString(a.Value))
 }
 
 // indirectData encodes the SPC_INDIRECT_DATA attribute of f's main member.
@@ -577,14 +567,14 @@ func indirectData(f File, version int) []byte {
 		digestOID, digest = oidSHA1, f.SHA1
 	}
 	// SpcLink.file [2] EXPLICIT SpcString.unicode [0] IMPLICIT BMPString.
-	file := tlv(ctx(2, true), tlv(ctx(0, false), utf16be(link)))
+	file := der.Encode(der.Context(2).Constructed(), der.Encode(der.Context(0), utf16be(link)))
 	var data []byte
 	if f.Kind == KindPE {
-		peData := tlv(tagSequence, peImageFlags, tlv(ctx(0, true), file))
-		data = tlv(tagSequence, derOID(oidPEImageData), peData)
+		peData := der.Encode(der.Sequence, peImageFlags, der.Encode(der.Context(0).Constructed(), file))
+		data = der.Encode(der.Sequence, der.EncodeOID(oidPEImageData), peData)
 	} else {
-		data = tlv(tagSequence, derOID(oidCABData), file)
+		data = der.Encode(der.Sequence, der.EncodeOID(oidCABData), file)
 	}
-	digestInfo := tlv(tagSequence, algorithmIdentifier(digestOID), derOctets(digest))
-	return attribute(oidIndirectData, tlv(tagSequence, data, digestInfo))
+	digestInfo := der.Encode(der.Sequence, algorithmIdentifier(digestOID), der.EncodeOctetString(digest))
+	return attribute(oidIndirectData, der.Encode(der.Sequence, data, digestInfo))
 }

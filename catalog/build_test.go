@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/catalog/tree"
 	"github.com/intactdev/intact/internal/testvectors"
 )
 
@@ -71,7 +72,7 @@ func mustParse(t testing.TB, der []byte) *catalog.Catalog {
 // indirect data and the envelope all match field for field.
 func TestBuildMatchesNewFileCatalog(t *testing.T) {
 	want := readVector(t, "deployer/catalog.cat")
-	files, err := catalog.HashTree(context.Background(), testvectors.Path(t, "cat", "deployer", "Scripts", "Deploy-Bootstrap"), nil)
+	files, err := tree.Hash(context.Background(), testvectors.Path(t, "cat", "deployer", "Scripts", "Deploy-Bootstrap"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,8 +93,8 @@ func TestBuildMatchesNewFileCatalog(t *testing.T) {
 func TestBuildMatchesNewFileCatalogPE(t *testing.T) {
 	want := readVector(t, "pester/lib/catalog.cat")
 	wc := mustParse(t, want)
-	files, err := catalog.HashTree(context.Background(), testvectors.Path(t, "cat", "pester", "lib"),
-		&catalog.HashOptions{Exclude: []string{"*.cat"}})
+	files, err := tree.Hash(context.Background(), testvectors.Path(t, "cat", "pester", "lib"),
+		&tree.Options{Exclude: []string{"*.cat"}})
 	if err != nil {
 		t.Fatal(err)
 	}

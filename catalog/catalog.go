@@ -12,6 +12,8 @@ import (
 	"math/big"
 	"strings"
 	"time"
+
+	"github.com/intactdev/intact/internal/der"
 )
 
 // ErrMalformed is wrapped by every error Parse returns for input that is not
@@ -240,31 +242,31 @@ func parseError(what string, err error) error {
 
 // Parse parses a DER-encoded catalog (ContentInfo of SignedData around a
 // certificate trust list). It does not verify signatures; see Verify.
-// Parse copies der; the Catalog keeps no reference to it.
-func Parse(der []byte) (*Catalog, error) {
-	raw := bytes.Clone(der)
+// Parse copies data; the Catalog keeps no reference to it.
+func Parse(data []byte) (*Catalog, error) {
+	raw := bytes.Clone(data)
 	c := &Catalog{raw: raw}
-	top := reader{raw}
-	ci, err := top.read(tagSequence)
+	top := der.NewReader(raw)
+	ci, err := top.Read(der.Sequence)
 	if err != nil {
 		return nil, parseError("ContentInfo", err)
 	}
-	if !top.empty() {
-		return nil, parseError("ContentInfo", fmt.Errorf("%d bytes of trailing data", len(top.b)))
+	if !top.Empty() {
+		return nil, parseError("ContentInfo", fmt.Errorf("%d bytes of trailing data", top.Len()))
 	}
-	r := reader{ci}
-	oid, err := r.readOID()
+	r := der.NewReader(ci)
+	oid, err := r.ReadOID()
 	if err != nil {
 		return nil, parseError("ContentInfo content type", err)
 	}
 	if !oid.Equal(oidSignedData) {
 		return nil, fmt.Errorf("catalog: ContentInfo content type %v is not signedData: %w", oid, ErrMalformed)
 	}
-	explicit, err := r.read(ctx(0, true))
+	explicit, err := r.Read(der.Context(0).Constructed())
 	if err != nil {
 		return nil, parseError("ContentInfo content", err)
 	}
-	sd, err := (&reader{explicit}).read(tagSequence)
+	sd, err := der.NewReader(explicit).Read(der.Sequence)
 	if err != nil {
 		return nil, parseError("SignedData", err)
 	}
@@ -275,52 +277,52 @@ func Parse(der []byte) (*Catalog, error) {
 }
 
 func (c *Catalog) parseSignedData(sd []byte) error {
-	r := reader{sd}
-	if _, err := r.read(tagInteger); err != nil {
+	r := der.NewReader(sd)
+	if _, err := r.Read(der.Integer); err != nil {
 		return parseError("SignedData version", err)
 	}
-	algs, err := r.read(tagSet)
+	algs, err := r.Read(der.Set)
 	if err != nil {
 		return parseError("SignedData digestAlgorithms", err)
 	}
-	for ar := (reader{algs}); !ar.empty(); {
-		if _, err := ar.read(tagSequence); err != nil {
+	for ar := der.NewReader(algs); !ar.Empty(); {
+		if _, err := ar.Read(der.Sequence); err != nil {
 			return parseError("SignedData digestAlgorithms", err)
 		}
 	}
-	eci, err := r.read(tagSequence)
+	eci, err := r.Read(der.Sequence)
 	if err != nil {
 		return parseError("SignedData contentInfo", err)
 	}
-	er := reader{eci}
-	ctype, err := er.readOID()
+	er := der.NewReader(eci)
+	ctype, err := er.ReadOID()
 	if err != nil {
 		return parseError("SignedData content type", err)
 	}
 	if !ctype.Equal(oidCTL) {
 		return fmt.Errorf("catalog: SignedData content type %v: %w", ctype, ErrContentType)
 	}
-	explicit, err := er.read(ctx(0, true))
+	explicit, err := er.Read(der.Context(0).Constructed())
 	if err != nil {
 		return parseError("SignedData content", err)
 	}
 	// The CTL is embedded directly, not in an OCTET STRING (PITFALLS.md).
-	c.ctl, err = (&reader{explicit}).read(tagSequence)
+	c.ctl, err = der.NewReader(explicit).Read(der.Sequence)
 	if err != nil {
 		return parseError("certificate trust list", err)
 	}
 	if err := c.parseCTL(c.ctl); err != nil {
 		return err
 	}
-	if certs, ok, err := r.optional(ctx(0, true)); err != nil {
+	if certs, ok, err := r.ReadOptional(der.Context(0).Constructed()); err != nil {
 		return parseError("SignedData certificates", err)
 	} else if ok {
-		for cr, i := (reader{certs}), 0; !cr.empty(); i++ {
-			tag, _, full, err := cr.element()
+		for cr, i := der.NewReader(certs), 0; !cr.Empty(); i++ {
+			tag, _, full, err := cr.Next()
 			if err != nil {
 				return parseError("SignedData certificate "+fmt.Sprint(i), err)
 			}
-			if tag != tagSequence {
+			if tag != der.Sequence {
 				continue // attribute certificates and other CertificateChoices
 			}
 			cert, err := x509.ParseCertificate(full)
@@ -330,15 +332,15 @@ func (c *Catalog) parseSignedData(sd []byte) error {
 			c.Certificates = append(c.Certificates, cert)
 		}
 	}
-	if _, _, err := r.optional(ctx(1, true)); err != nil {
+	if _, _, err := r.ReadOptional(der.Context(1).Constructed()); err != nil {
 		return parseError("SignedData crls", err)
 	}
-	signers, err := r.read(tagSet)
+	signers, err := r.Read(der.Set)
 	if err != nil {
 		return parseError("SignedData signerInfos", err)
 	}
-	for sr, i := (reader{signers}), 0; !sr.empty(); i++ {
-		si, err := sr.read(tagSequence)
+	for sr, i := der.NewReader(signers), 0; !sr.Empty(); i++ {
+		si, err := sr.Read(der.Sequence)
 		if err == nil {
 			err = c.parseSigner(si)
 		}
@@ -346,26 +348,26 @@ func (c *Catalog) parseSignedData(sd []byte) error {
 			return parseError("signer "+fmt.Sprint(i), err)
 		}
 	}
-	if !r.empty() {
+	if !r.Empty() {
 		return parseError("SignedData", errors.New("trailing data"))
 	}
 	return nil
 }
 
 func (c *Catalog) parseCTL(ctl []byte) error {
-	r := reader{ctl}
-	if r.peek() == tagInteger {
-		if _, err := r.read(tagInteger); err != nil {
+	r := der.NewReader(ctl)
+	if r.Peek() == der.Integer {
+		if _, err := r.Read(der.Integer); err != nil {
 			return parseError("CTL version", err)
 		}
 	}
-	usage, err := r.read(tagSequence)
+	usage, err := r.Read(der.Sequence)
 	if err != nil {
 		return parseError("CTL subjectUsage", err)
 	}
 	isCatalog := false
-	for ur := (reader{usage}); !ur.empty(); {
-		oid, err := ur.readOID()
+	for ur := der.NewReader(usage); !ur.Empty(); {
+		oid, err := ur.ReadOID()
 		if err != nil {
 			return parseError("CTL subjectUsage", err)
 		}
@@ -374,33 +376,33 @@ func (c *Catalog) parseCTL(ctl []byte) error {
 	if !isCatalog {
 		return fmt.Errorf("catalog: CTL subjectUsage lacks catalog list %v: %w", oidCatalogList, ErrContentType)
 	}
-	if id, ok, err := r.optional(tagOctetString); err != nil {
+	if id, ok, err := r.ReadOptional(der.OctetString); err != nil {
 		return parseError("CTL listIdentifier", err)
 	} else if ok {
 		c.ListIdentifier = id
 	}
-	if r.peek() == tagInteger {
-		if _, err := r.read(tagInteger); err != nil {
+	if r.Peek() == der.Integer {
+		if _, err := r.Read(der.Integer); err != nil {
 			return parseError("CTL sequenceNumber", err)
 		}
 	}
-	tag, body, _, err := r.element()
+	tag, body, _, err := r.Next()
 	if err == nil {
-		c.ThisUpdate, err = parseTime(tag, body)
+		c.ThisUpdate, err = der.ParseTime(tag, body)
 	}
 	if err != nil {
 		return parseError("CTL thisUpdate", err)
 	}
-	if t := r.peek(); t == tagUTCTime || t == tagGenTime {
-		if _, _, _, err := r.element(); err != nil {
+	if t := r.Peek(); t == der.UTCTime || t == der.GeneralizedTime {
+		if _, _, _, err := r.Next(); err != nil {
 			return parseError("CTL nextUpdate", err)
 		}
 	}
-	alg, err := r.read(tagSequence)
+	alg, err := r.Read(der.Sequence)
 	if err != nil {
 		return parseError("CTL subjectAlgorithm", err)
 	}
-	algOID, err := (&reader{alg}).readOID()
+	algOID, err := der.NewReader(alg).ReadOID()
 	if err != nil {
 		return parseError("CTL subjectAlgorithm", err)
 	}
@@ -412,22 +414,22 @@ func (c *Catalog) parseCTL(ctl []byte) error {
 	default:
 		return fmt.Errorf("catalog: CTL subjectAlgorithm %v is not a catalog member algorithm: %w", algOID, ErrMalformed)
 	}
-	if subjects, ok, err := r.optional(tagSequence); err != nil {
+	if subjects, ok, err := r.ReadOptional(der.Sequence); err != nil {
 		return parseError("CTL trustedSubjects", err)
 	} else if ok {
 		if err := c.parseMembers(subjects); err != nil {
 			return err
 		}
 	}
-	if ext, ok, err := r.optional(ctx(0, true)); err != nil {
+	if ext, ok, err := r.ReadOptional(der.Context(0).Constructed()); err != nil {
 		return parseError("CTL extensions", err)
 	} else if ok {
 		if err := c.parseExtensions(ext); err != nil {
 			return err
 		}
 	}
-	if !r.empty() {
-		return parseError("CTL", fmt.Errorf("unexpected element with tag 0x%02x", r.peek()))
+	if !r.Empty() {
+		return parseError("CTL", fmt.Errorf("unexpected element with tag 0x%02x", r.Peek()))
 	}
 	return nil
 }
@@ -438,8 +440,8 @@ func (c *Catalog) parseMembers(b []byte) error {
 	// size, and a catalog with more members than any real one is refused
 	// before it costs gigabytes.
 	n := 0
-	for r := (reader{b}); !r.empty(); n++ {
-		if _, err := r.read(tagSequence); err != nil {
+	for r := der.NewReader(b); !r.Empty(); n++ {
+		if _, err := r.Read(der.Sequence); err != nil {
 			return parseError(fmt.Sprintf("member %d", n), err)
 		}
 		if n == MaxMembers {
@@ -447,8 +449,8 @@ func (c *Catalog) parseMembers(b []byte) error {
 		}
 	}
 	c.Members = make([]Member, 0, n)
-	for r, i := (reader{b}), 0; !r.empty(); i++ {
-		body, err := r.read(tagSequence)
+	for r, i := der.NewReader(b), 0; !r.Empty(); i++ {
+		body, err := r.Read(der.Sequence)
 		if err != nil {
 			return parseError(fmt.Sprintf("member %d", i), err)
 		}
@@ -463,9 +465,9 @@ func (c *Catalog) parseMembers(b []byte) error {
 
 func parseMember(b []byte, version int) (Member, error) {
 	m := Member{MemberInfo2: -1}
-	r := reader{b}
+	r := der.NewReader(b)
 	var err error
-	if m.Tag, err = r.read(tagOctetString); err != nil {
+	if m.Tag, err = r.Read(der.OctetString); err != nil {
 		return m, fmt.Errorf("tag: %w", err)
 	}
 	if len(m.Tag) == 0 {
@@ -474,15 +476,15 @@ func parseMember(b []byte, version int) (Member, error) {
 		// Member per four bytes.
 		return m, errors.New("empty tag")
 	}
-	attrs, _, err := r.optional(tagSet)
+	attrs, _, err := r.ReadOptional(der.Set)
 	if err != nil {
 		return m, fmt.Errorf("attributes: %w", err)
 	}
-	if !r.empty() {
+	if !r.Empty() {
 		return m, errors.New("trailing data")
 	}
-	for ar := (reader{attrs}); !ar.empty(); {
-		attr, err := ar.read(tagSequence)
+	for ar := der.NewReader(attrs); !ar.Empty(); {
+		attr, err := ar.Read(der.Sequence)
 		if err != nil {
 			return m, fmt.Errorf("attribute: %w", err)
 		}
@@ -510,20 +512,20 @@ const (
 )
 
 func (m *Member) parseAttribute(attr []byte) error {
-	r := reader{attr}
-	oid, err := r.read(tagOID)
+	r := der.NewReader(attr)
+	oid, err := r.Read(der.OID)
 	if err != nil {
 		return fmt.Errorf("attribute type: %w", err)
 	}
-	values, err := r.read(tagSet)
+	values, err := r.Read(der.Set)
 	if err != nil {
 		return fmt.Errorf("attribute values: %w", err)
 	}
-	vr := reader{values}
+	vr := der.NewReader(values)
 	switch {
 	case bytes.Equal(oid, rawNameValue):
-		for !vr.empty() {
-			nv, err := vr.read(tagSequence)
+		for !vr.Empty() {
+			nv, err := vr.Read(der.Sequence)
 			if err != nil {
 				return fmt.Errorf("name-value: %w", err)
 			}
@@ -534,12 +536,12 @@ func (m *Member) parseAttribute(attr []byte) error {
 			m.Attributes = append(m.Attributes, a)
 		}
 	case bytes.Equal(oid, rawMemberInfo):
-		mi, err := vr.read(tagSequence)
+		mi, err := vr.Read(der.Sequence)
 		if err != nil {
 			return fmt.Errorf("member info: %w", err)
 		}
-		mr := reader{mi}
-		guid, err := mr.read(tagBMPString)
+		mr := der.NewReader(mi)
+		guid, err := mr.Read(der.BMPString)
 		if err != nil {
 			return fmt.Errorf("member info: %w", err)
 		}
@@ -548,11 +550,11 @@ func (m *Member) parseAttribute(attr []byte) error {
 			return errors.New("member info: odd-length BMPString")
 		}
 		m.SubjectGUID = s
-		ver, err := mr.read(tagInteger)
+		ver, err := mr.Read(der.Integer)
 		if err != nil {
 			return fmt.Errorf("member info: %w", err)
 		}
-		v, err := parseInt(ver)
+		v, err := der.ParseInt(ver)
 		if err != nil {
 			return fmt.Errorf("member info version: %w", err)
 		}
@@ -566,14 +568,14 @@ func (m *Member) parseAttribute(attr []byte) error {
 			m.Kind = KindFlat
 		}
 	case bytes.Equal(oid, rawMemberInfo2):
-		tag, _, _, err := vr.element()
+		tag, _, _, err := vr.Next()
 		if err != nil {
 			return fmt.Errorf("member info 2: %w", err)
 		}
-		if tag&0xc0 != classContext {
+		if !tag.IsContext() {
 			return fmt.Errorf("member info 2: unexpected tag 0x%02x", tag)
 		}
-		m.MemberInfo2 = int(tag & 0x1f)
+		m.MemberInfo2 = tag.Number()
 		switch m.MemberInfo2 {
 		case 0:
 			m.Kind = KindPE
@@ -583,7 +585,7 @@ func (m *Member) parseAttribute(attr []byte) error {
 			m.Kind = KindFlat
 		}
 	case bytes.Equal(oid, rawIndirectData):
-		ind, err := vr.read(tagSequence)
+		ind, err := vr.Read(der.Sequence)
 		if err != nil {
 			return fmt.Errorf("indirect data: %w", err)
 		}
@@ -597,29 +599,29 @@ func (m *Member) parseAttribute(attr []byte) error {
 // parseIndirectData reads SpcIndirectDataContent{data
 // SpcAttributeTypeAndOptionalValue, messageDigest DigestInfo}.
 func (m *Member) parseIndirectData(b []byte) error {
-	r := reader{b}
-	data, err := r.read(tagSequence)
+	r := der.NewReader(b)
+	data, err := r.Read(der.Sequence)
 	if err != nil {
 		return err
 	}
-	if m.IndirectDataType, err = (&reader{data}).readOID(); err != nil {
+	if m.IndirectDataType, err = der.NewReader(data).ReadOID(); err != nil {
 		return err
 	}
-	di, err := r.read(tagSequence)
+	di, err := r.Read(der.Sequence)
 	if err != nil {
 		return fmt.Errorf("digest info: %w", err)
 	}
-	dr := reader{di}
-	alg, err := dr.read(tagSequence)
+	dr := der.NewReader(di)
+	alg, err := dr.Read(der.Sequence)
 	if err != nil {
 		return fmt.Errorf("digest algorithm: %w", err)
 	}
-	algOID, err := (&reader{alg}).read(tagOID)
+	algOID, err := der.NewReader(alg).Read(der.OID)
 	if err != nil {
 		return fmt.Errorf("digest algorithm: %w", err)
 	}
 	m.DigestAlgorithm = hashForRawOID(algOID)
-	if m.Digest, err = dr.read(tagOctetString); err != nil {
+	if m.Digest, err = dr.Read(der.OctetString); err != nil {
 		return fmt.Errorf("digest: %w", err)
 	}
 	if m.DigestAlgorithm != 0 && len(m.Digest) != m.DigestAlgorithm.Size() {
@@ -648,8 +650,8 @@ func decodeBMP(b []byte) (string, bool) {
 
 // parseNameValue reads NameValue{BMPString name, INTEGER flags, OCTET STRING value}.
 func parseNameValue(b []byte) (Attribute, error) {
-	r := reader{b}
-	name, err := r.read(tagBMPString)
+	r := der.NewReader(b)
+	name, err := r.Read(der.BMPString)
 	if err != nil {
 		return Attribute{}, fmt.Errorf("name-value name: %w", err)
 	}
@@ -657,15 +659,15 @@ func parseNameValue(b []byte) (Attribute, error) {
 	if !ok {
 		return Attribute{}, errors.New("name-value name: odd-length BMPString")
 	}
-	fl, err := r.read(tagInteger)
+	fl, err := r.Read(der.Integer)
 	if err != nil {
 		return Attribute{}, fmt.Errorf("name-value %q flags: %w", s, err)
 	}
-	flags, err := parseInt(fl)
+	flags, err := der.ParseInt(fl)
 	if err != nil {
 		return Attribute{}, fmt.Errorf("name-value %q flags: %w", s, err)
 	}
-	value, err := r.read(tagOctetString)
+	value, err := r.Read(der.OctetString)
 	if err != nil {
 		return Attribute{}, fmt.Errorf("name-value %q value: %w", s, err)
 	}
@@ -675,33 +677,33 @@ func parseNameValue(b []byte) (Attribute, error) {
 // parseExtensions reads the CTL's [0] Extensions, where catalog attributes
 // live as Extension{CAT_NAMEVALUE, OCTET STRING{NameValue}}.
 func (c *Catalog) parseExtensions(b []byte) error {
-	exts, err := (&reader{b}).read(tagSequence)
+	exts, err := der.NewReader(b).Read(der.Sequence)
 	if err != nil {
 		return parseError("CTL extensions", err)
 	}
-	for r, i := (reader{exts}), 0; !r.empty(); i++ {
-		ext, err := r.read(tagSequence)
+	for r, i := der.NewReader(exts), 0; !r.Empty(); i++ {
+		ext, err := r.Read(der.Sequence)
 		if err != nil {
 			return parseError(fmt.Sprintf("catalog attribute %d", i), err)
 		}
-		er := reader{ext}
-		oid, err := er.read(tagOID)
+		er := der.NewReader(ext)
+		oid, err := er.Read(der.OID)
 		if err != nil {
 			return parseError(fmt.Sprintf("catalog attribute %d", i), err)
 		}
-		if er.peek() == tagBoolean {
-			if _, err := er.read(tagBoolean); err != nil {
+		if er.Peek() == der.Boolean {
+			if _, err := er.Read(der.Boolean); err != nil {
 				return parseError(fmt.Sprintf("catalog attribute %d", i), err)
 			}
 		}
-		value, err := er.read(tagOctetString)
+		value, err := er.Read(der.OctetString)
 		if err != nil {
 			return parseError(fmt.Sprintf("catalog attribute %d", i), err)
 		}
 		if !bytes.Equal(oid, rawNameValue) {
 			continue
 		}
-		nv, err := (&reader{value}).read(tagSequence)
+		nv, err := der.NewReader(value).Read(der.Sequence)
 		if err != nil {
 			return parseError(fmt.Sprintf("catalog attribute %d", i), err)
 		}
@@ -717,41 +719,41 @@ func (c *Catalog) parseExtensions(b []byte) error {
 // parseSigner reads a PKCS #7 SignerInfo.
 func (c *Catalog) parseSigner(b []byte) error {
 	var s Signer
-	r := reader{b}
-	if _, err := r.read(tagInteger); err != nil {
+	r := der.NewReader(b)
+	if _, err := r.Read(der.Integer); err != nil {
 		return fmt.Errorf("version: %w", err)
 	}
-	tag, body, _, err := r.element()
+	tag, body, _, err := r.Next()
 	if err != nil {
 		return fmt.Errorf("signer identifier: %w", err)
 	}
 	switch tag {
-	case tagSequence:
-		ir := reader{body}
-		if s.issuer, err = ir.readFull(tagSequence); err != nil {
+	case der.Sequence:
+		ir := der.NewReader(body)
+		if s.issuer, err = ir.ReadElement(der.Sequence); err != nil {
 			return fmt.Errorf("signer issuer: %w", err)
 		}
-		serial, err := ir.read(tagInteger)
+		serial, err := ir.Read(der.Integer)
 		if err != nil || len(serial) == 0 {
-			return fmt.Errorf("signer serial number: %w", cmp.Or(err, errTruncated))
+			return fmt.Errorf("signer serial number: %w", cmp.Or(err, der.ErrTruncated))
 		}
-		s.serial = parseBigInt(serial)
-	case ctx(0, false):
+		s.serial = der.ParseBigInt(serial)
+	case der.Context(0):
 		s.ski = body
 	default:
 		return fmt.Errorf("signer identifier: unexpected tag 0x%02x", tag)
 	}
-	alg, err := r.read(tagSequence)
+	alg, err := r.Read(der.Sequence)
 	if err != nil {
 		return fmt.Errorf("digest algorithm: %w", err)
 	}
-	algOID, err := (&reader{alg}).read(tagOID)
+	algOID, err := der.NewReader(alg).Read(der.OID)
 	if err != nil {
 		return fmt.Errorf("digest algorithm: %w", err)
 	}
 	s.DigestAlgorithm = hashForRawOID(algOID)
-	if r.peek() == ctx(0, true) {
-		_, body, full, err := r.element()
+	if r.Peek() == der.Context(0).Constructed() {
+		_, body, full, err := r.Next()
 		if err != nil {
 			return fmt.Errorf("authenticated attributes: %w", err)
 		}
@@ -760,24 +762,24 @@ func (c *Catalog) parseSigner(b []byte) error {
 			return fmt.Errorf("authenticated attributes: %w", err)
 		}
 	}
-	salg, err := r.read(tagSequence)
+	salg, err := r.Read(der.Sequence)
 	if err != nil {
 		return fmt.Errorf("signature algorithm: %w", err)
 	}
-	if s.sigAlg, err = (&reader{salg}).readOID(); err != nil {
+	if s.sigAlg, err = der.NewReader(salg).ReadOID(); err != nil {
 		return fmt.Errorf("signature algorithm: %w", err)
 	}
-	if s.signature, err = r.read(tagOctetString); err != nil {
+	if s.signature, err = r.Read(der.OctetString); err != nil {
 		return fmt.Errorf("signature: %w", err)
 	}
-	if r.peek() == ctx(1, true) {
-		_, _, full, err := r.element()
+	if r.Peek() == der.Context(1).Constructed() {
+		_, _, full, err := r.Next()
 		if err != nil {
 			return fmt.Errorf("unauthenticated attributes: %w", err)
 		}
 		s.unauth = full
 	}
-	if !r.empty() {
+	if !r.Empty() {
 		return errors.New("trailing data")
 	}
 	s.Certificate = c.signerCertificate(&s)
@@ -788,24 +790,24 @@ func (c *Catalog) parseSigner(b []byte) error {
 // parseAuthAttrs checks the shape of the authenticated attributes and picks
 // out signingTime. contentType and messageDigest are checked by Verify.
 func (s *Signer) parseAuthAttrs(b []byte) error {
-	for r := (reader{b}); !r.empty(); {
-		attr, err := r.read(tagSequence)
+	for r := der.NewReader(b); !r.Empty(); {
+		attr, err := r.Read(der.Sequence)
 		if err != nil {
 			return err
 		}
-		ar := reader{attr}
-		oid, err := ar.readOID()
+		ar := der.NewReader(attr)
+		oid, err := ar.ReadOID()
 		if err != nil {
 			return err
 		}
-		values, err := ar.read(tagSet)
+		values, err := ar.Read(der.Set)
 		if err != nil {
 			return fmt.Errorf("%v: %w", oid, err)
 		}
 		if oid.Equal(oidSigningTime) {
-			tag, body, _, err := (&reader{values}).element()
+			tag, body, _, err := der.NewReader(values).Next()
 			if err == nil {
-				s.SigningTime, err = parseTime(tag, body)
+				s.SigningTime, err = der.ParseTime(tag, body)
 			}
 			if err != nil {
 				return fmt.Errorf("signingTime: %w", err)

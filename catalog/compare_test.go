@@ -8,9 +8,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/catalog/tree"
 	"github.com/intactdev/intact/internal/testvectors"
 )
 
@@ -24,8 +26,8 @@ func TestCompareVectors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.cat, func(t *testing.T) {
-			files, err := catalog.HashTree(context.Background(), testvectors.Path(t, "cat", filepath.FromSlash(tt.dir)),
-				&catalog.HashOptions{Exclude: []string{"*.cat"}})
+			files, err := tree.Hash(context.Background(), testvectors.Path(t, "cat", filepath.FromSlash(tt.dir)),
+				&tree.Options{Exclude: []string{"*.cat"}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -48,36 +50,38 @@ func TestCompareVectors(t *testing.T) {
 // TestCompareTree: a tree that drifts from its catalog is reported file by
 // file, for both versions.
 func TestCompareTree(t *testing.T) {
-	for _, version := range []int{1, 2} {
+	hash := func(files fstest.MapFS) []catalog.File {
 		root := t.TempDir()
-		for p, data := range map[string]string{
-			"app.js": "main", "lib/Util.js": "util", "lib/gone.js": "gone", "empty.txt": "", "blank.txt": "",
-		} {
-			writeFile(t, filepath.Join(root, filepath.FromSlash(p)), []byte(data))
+		if err := os.CopyFS(root, files); err != nil {
+			t.Fatal(err)
 		}
-		files, err := catalog.HashTree(context.Background(), root, nil)
+		hashed, err := tree.Hash(context.Background(), root, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		der, err := catalog.Build(files, catalog.BuildOptions{Version: version, Time: time.Now()})
+		return hashed
+	}
+	text := func(s string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(s), Mode: 0o644} }
+	original := hash(fstest.MapFS{
+		"app.js": text("main"), "lib/Util.js": text("util"), "lib/gone.js": text("gone"), "empty.txt": text(""), "blank.txt": text(""),
+	})
+	drifted := hash(fstest.MapFS{
+		"app.js":      text("main, changed"),
+		"LIB/util.js": text("util"), // the same file, named in other case
+		"empty.txt":   text("no longer empty"),
+		"blank.txt":   text(""),
+		"new.js":      text("new"),
+	})
+	for _, version := range []int{1, 2} {
+		der, err := catalog.Build(original, catalog.BuildOptions{Version: version, Time: time.Now()})
 		if err != nil {
 			t.Fatal(err)
 		}
 		c := mustParse(t, der)
-		if r, err := catalog.Compare(c, files); err != nil || !r.OK() {
+		if r, err := catalog.Compare(c, original); err != nil || !r.OK() {
 			t.Fatalf("v%d: unchanged tree: %+v, %v", version, r, err)
 		}
-		writeFile(t, filepath.Join(root, "app.js"), []byte("main, changed"))
-		writeFile(t, filepath.Join(root, "empty.txt"), []byte("no longer empty"))
-		writeFile(t, filepath.Join(root, "new.js"), []byte("new"))
-		os.Remove(filepath.Join(root, "lib", "gone.js"))
-		os.Remove(filepath.Join(root, "lib", "Util.js"))
-		writeFile(t, filepath.Join(root, "LIB", "util.js"), []byte("util")) // same file, other case
-		files, err = catalog.HashTree(context.Background(), root, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := catalog.Compare(c, files)
+		r, err := catalog.Compare(c, drifted)
 		if err != nil {
 			t.Fatal(err)
 		}

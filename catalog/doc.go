@@ -10,11 +10,11 @@
 //   - [Parse] reads a catalog; [Catalog.Index] builds a digest lookup for
 //     enforcement, by member kind ([Index.LookupKind]): a PE member's
 //     Authenticode digest is the plain digest of other bytes.
-//   - [HashTree] and [HashFiles] hash a directory tree or a list of files
-//     the way New-FileCatalog does; [Build] writes an unsigned catalog from
-//     the result.
-//   - [Sign] signs a catalog; [Catalog.Verify] checks its signature and the
-//     signer's certificate chain.
+//   - [Build] writes an unsigned catalog of files that package tree has
+//     hashed the way New-FileCatalog does.
+//   - [Sign] signs a catalog, and [TimestampRequest] has its signature
+//     timestamped; [Catalog.Verify] checks the signature and the signer's
+//     certificate chain.
 //   - [Compare] does what Test-FileCatalog does: it reports files changed,
 //     missing or not listed.
 //
@@ -134,8 +134,8 @@
 //
 // A timestamp countersigns the signer's encryptedDigest (the signature
 // value's octets) and lives in the unauthenticated attributes, in one of two
-// forms; [Catalog.Timestamps] reads both, and
-// [TimestampAuthority.Timestamp] requests the first:
+// forms; [Catalog.Timestamps] reads both, and [TimestampRequest] asks for
+// the first and checks the answer (package tsa carries both over HTTP):
 //
 //	szOID_RFC3161_counterSign 1.3.6.1.4.1.311.3.3.1: TimeStampToken (RFC 3161)
 //	TimeStampToken ::= ContentInfo {           -- CMS (RFC 5652), version 3

@@ -15,7 +15,9 @@ import (
 	"time"
 
 	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/internal/testasn1"
 	"github.com/intactdev/intact/internal/testpki"
+	"github.com/intactdev/intact/internal/testtsa"
 	"github.com/intactdev/intact/internal/testvectors"
 )
 
@@ -153,8 +155,8 @@ type frame struct {
 // with returns the catalog of the frame whose SignerInfos, the contents of
 // the SignedData's signerInfos SET, are signerInfos.
 func (f frame) with(signerInfos []byte) []byte {
-	sd := append(slices.Clone(f.signedData), constructed(asn1.ClassUniversal, asn1.TagSet, signerInfos))
-	return sequence(f.contentType, constructed(asn1.ClassContextSpecific, 0, sequence(sd...)))
+	sd := append(slices.Clone(f.signedData), testasn1.Set(signerInfos))
+	return testasn1.Sequence(f.contentType, testasn1.Constructed(asn1.ClassContextSpecific, 0, testasn1.Sequence(sd...)))
 }
 
 // signedFrame returns the frame of a version 2 catalog of one file with a
@@ -181,7 +183,7 @@ func signedFrame(t testing.TB) (frame, [][]byte) {
 	f, ecSigner := splitSigned(t, signed)
 	signed, err = catalog.Sign(unsigned, rs.Key, []*x509.Certificate{rs.Cert}, &catalog.SignOptions{
 		UnauthenticatedAttributes: func(sig []byte) ([][]byte, error) {
-			return [][]byte{counterSignature(t, sig, ec.Key, ec.Cert, mustMarshal(time.Unix(1700000000, 0).UTC()), false)}, nil
+			return [][]byte{counterSignature(t, sig, ec.Key, ec.Cert, testasn1.Marshal(time.Unix(1700000000, 0).UTC()), false)}, nil
 		},
 	})
 	if err != nil {
@@ -324,9 +326,9 @@ func FuzzBuild(f *testing.F) {
 // authority and a good countersignature over the catalog's signature
 // (which is the same every time: the key is ECDSA, signing per RFC 6979).
 func FuzzTimestamps(f *testing.F) {
-	p, tp := getPKI(f), getTSAPKI(f)
+	p, tp := getPKI(f), testtsa.SharedPKI(f)
 	unsigned := unsignedCatalog(f)
-	certs := []*x509.Certificate{p.ecLeaf, tp.rsa.Cert, tp.ecdsa.Cert}
+	certs := []*x509.Certificate{p.ecLeaf, tp.RSA.Cert, tp.ECDSA.Cert}
 	signWith := func(attrs func(sig []byte) [][]byte) []byte {
 		der, err := catalog.Sign(unsigned, p.ecLeafKey, certs, &catalog.SignOptions{
 			UnauthenticatedAttributes: func(sig []byte) ([][]byte, error) { return attrs(sig), nil },
@@ -341,11 +343,11 @@ func FuzzTimestamps(f *testing.F) {
 	// 0.4 KB. The fuzzer minimises inputs in time quadratic in their
 	// length, and spent the whole of a 30 s run minimising the first input
 	// it found from the RSA TSA's token with its certificate (1.2 KB).
-	tsa := newTSA(f, tp.ecdsa, tsaConfig{noCerts: true})
+	tsa := testtsa.New(tp.ECDSA, testtsa.Config{NoCerts: true})
 	var token, counter []byte
 	signWith(func(sig []byte) [][]byte {
-		token = rawToken(f, tsa, sig)
-		counter = counterSignature(f, sig, tp.rsa.Key, tp.rsa.Cert, mustMarshal(time.Now().UTC()), false)
+		token = tsa.Token(sig)
+		counter = counterSignature(f, sig, tp.RSA.Key, tp.RSA.Cert, testasn1.Marshal(time.Now().UTC()), false)
 		return nil
 	})
 	// The attributes' values: what follows the OID and the SET header.
@@ -372,8 +374,8 @@ func FuzzTimestamps(f *testing.F) {
 		if rfc3161 {
 			oid = oidRFC3161
 		}
-		unauth := constructed(asn1.ClassContextSpecific, 1, sequence(mustMarshal(oid), constructed(asn1.ClassUniversal, asn1.TagSet, v)))
-		return fr.with(sequence(append(slices.Clone(signer), unauth)...))
+		unauth := testasn1.Constructed(asn1.ClassContextSpecific, 1, testasn1.Sequence(testasn1.Marshal(oid), testasn1.Set(v)))
+		return fr.with(testasn1.Sequence(append(slices.Clone(signer), unauth)...))
 	}
 	if want := signWith(func([]byte) [][]byte { return [][]byte{token} }); !bytes.Equal(withAttribute(true, value(token)), want) {
 		f.Fatal("the catalog with the token differs from the one Sign writes")
@@ -409,4 +411,112 @@ func BenchmarkFuzzParseVectors(b *testing.B) {
 			}
 		})
 	}
+}
+
+// FuzzTimestampResponse: no response makes TimestampRequest.ParseResponse
+// panic, and each refusal wraps one of the timestamp errors. Seeded with the
+// test authority's answers to the fuzzed request, granted (ECDSA, DER and
+// BER) and rejected, 1 KB at most. The real tokens of the vectors, 5 to
+// 6 KB, would be minimised for the whole -fuzzminimizetime (see FuzzParse):
+// TestFuzzTimestampResponseVectors runs the check on them instead.
+func FuzzTimestampResponse(f *testing.F) {
+	req, err := catalog.NewTimestampRequest([]byte("a signature"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	tp := testtsa.SharedPKI(f)
+	for _, cfg := range []testtsa.Config{{}, {BER: true}, {Status: 2, FailInfo: 5, StatusString: "no"}} {
+		resp, err := testtsa.New(tp.ECDSA, cfg).Respond(req.Bytes())
+		if err != nil {
+			f.Fatal(err)
+		}
+		if _, err := req.ParseResponse(resp); (err == nil) != (cfg.Status == 0) {
+			f.Fatalf("seed %+v: %v", cfg, err)
+		}
+		f.Add(resp)
+	}
+	f.Fuzz(func(t *testing.T, resp []byte) { fuzzTimestampResponse(t, req, resp) })
+}
+
+// TestFuzzTimestampResponseVectors runs FuzzTimestampResponse's check on a
+// response around each real RFC 3161 token: each is refused for its imprint,
+// being over another signature than the request's.
+func TestFuzzTimestampResponseVectors(t *testing.T) {
+	req, err := catalog.NewTimestampRequest([]byte("a signature"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens := vectorTokens(t)
+	if len(tokens) != 4 {
+		t.Fatalf("%d RFC 3161 tokens in the vectors, want 4", len(tokens))
+	}
+	for _, token := range tokens {
+		fuzzTimestampResponse(t, req, grantedResponse(token))
+		if _, err := req.ParseResponse(grantedResponse(token)); !errors.Is(err, catalog.ErrTimestampMismatch) {
+			t.Errorf("a real token over another signature: %v, want ErrTimestampMismatch", err)
+		}
+	}
+}
+
+// fuzzTimestampResponse is the check of FuzzTimestampResponse.
+func fuzzTimestampResponse(t testing.TB, req *catalog.TimestampRequest, resp []byte) {
+	attr, err := req.ParseResponse(resp)
+	if err == nil {
+		if len(attr) == 0 {
+			t.Fatal("no attribute and no error")
+		}
+		return
+	}
+	for _, known := range []error{catalog.ErrTimestampMalformed, catalog.ErrTimestampRejected, catalog.ErrTimestampMismatch,
+		catalog.ErrTimestampNonce, catalog.ErrTimestampSignature, catalog.ErrTimestampCertificate, catalog.ErrTimestampUsage} {
+		if errors.Is(err, known) {
+			return
+		}
+	}
+	t.Fatalf("ParseResponse error %v wraps none of the timestamp errors", err)
+}
+
+// grantedResponse returns TimeStampResp{status granted, token}.
+func grantedResponse(token []byte) []byte {
+	return testasn1.Sequence(testasn1.Sequence(testasn1.Marshal(0)), token)
+}
+
+// vectorTokens returns the RFC 3161 tokens of the real catalogs'
+// signers, found in their unauthenticated attributes.
+func vectorTokens(t testing.TB) [][]byte {
+	t.Helper()
+	var tokens [][]byte
+	for _, path := range vectorCatalogs(t) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := catalog.Parse(data)
+		if err != nil || !c.Signed() {
+			continue
+		}
+		_, signerInfos := splitSigned(t, data)
+		fields := elements(t, signerInfos)
+		var unauth asn1.RawValue
+		if _, err := asn1.Unmarshal(fields[len(fields)-1], &unauth); err != nil || unauth.Class != asn1.ClassContextSpecific || unauth.Tag != 1 {
+			continue // no unauthenticated attributes
+		}
+		for rest := unauth.Bytes; len(rest) > 0; {
+			var attr struct {
+				Type   asn1.ObjectIdentifier
+				Values asn1.RawValue
+			}
+			if rest, err = asn1.Unmarshal(rest, &attr); err != nil {
+				t.Fatal(err)
+			}
+			if attr.Type.Equal(oidRFC3161) {
+				var token asn1.RawValue
+				if _, err := asn1.Unmarshal(attr.Values.Bytes, &token); err != nil {
+					t.Fatal(err)
+				}
+				tokens = append(tokens, token.FullBytes)
+			}
+		}
+	}
+	return tokens
 }

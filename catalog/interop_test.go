@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/catalog/tree"
 )
 
 func osslsigncode(t *testing.T) string {
@@ -54,7 +55,7 @@ func TestOsslsigncodeInterop(t *testing.T) {
 	if err := os.WriteFile(script, []byte("Write-Output 'hello'\r\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	files, err := catalog.HashTree(context.Background(), filepath.Dir(script), nil)
+	files, err := tree.Hash(context.Background(), filepath.Dir(script), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto"
 	"encoding/asn1"
+
+	"github.com/intactdev/intact/internal/der"
 )
 
 // Object identifiers. References: [MS-CAESO] and wintrust's mscat.h for the
@@ -58,7 +60,7 @@ var (
 )
 
 func oidBody(oid asn1.ObjectIdentifier) []byte {
-	b := derOID(oid)
+	b := der.EncodeOID(oid)
 	return b[2:] // all of these are shorter than 128 bytes
 }
 
@@ -84,4 +86,9 @@ func hashForRawOID(body []byte) crypto.Hash {
 		}
 	}
 	return 0
+}
+
+// algorithmIdentifier encodes AlgorithmIdentifier{oid, NULL}.
+func algorithmIdentifier(oid asn1.ObjectIdentifier) []byte {
+	return der.Encode(der.Sequence, der.EncodeOID(oid), []byte{byte(der.Null), 0})
 }

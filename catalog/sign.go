@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/intactdev/intact/internal/der"
 )
 
 // SignOptions control Sign. The zero value is valid.
@@ -66,25 +68,25 @@ func Sign(catalog []byte, key crypto.Signer, certs []*x509.Certificate, opts *Si
 	case *rsa.PublicKey:
 		sigAlg = algorithmIdentifier(oidRSA)
 	case *ecdsa.PublicKey:
-		sigAlg = tlv(tagSequence, derOID(oidECDSASHA256)) // RFC 5758: no parameters
+		sigAlg = der.Encode(der.Sequence, der.EncodeOID(oidECDSASHA256)) // RFC 5758: no parameters
 	default:
 		return nil, fmt.Errorf("catalog: sign: unsupported key type %T (want RSA or ECDSA)", key.Public())
 	}
 
 	ctlDigest := sha256.Sum256(c.ctl)
 	attrs := [][]byte{
-		attribute(oidContentType, derOID(oidCTL)),
-		attribute(oidMessageDigest, derOctets(ctlDigest[:])),
-		attribute(oidOpusInfo, tlv(tagSequence)),
-		attribute(oidStatementType, tlv(tagSequence, derOID(oidIndividualSign))),
+		attribute(oidContentType, der.EncodeOID(oidCTL)),
+		attribute(oidMessageDigest, der.EncodeOctetString(ctlDigest[:])),
+		attribute(oidOpusInfo, der.Encode(der.Sequence)),
+		attribute(oidStatementType, der.Encode(der.Sequence, der.EncodeOID(oidIndividualSign))),
 	}
 	if !opts.SigningTime.IsZero() {
-		attrs = append(attrs, attribute(oidSigningTime, derTime(opts.SigningTime)))
+		attrs = append(attrs, attribute(oidSigningTime, der.EncodeTime(opts.SigningTime)))
 	}
-	attrs = sortedSet(attrs)
+	attrs = der.SortSetOf(attrs)
 	// The signature covers the attributes' DER encoding as a SET OF
 	// (RFC 2315 §9.3); the SignerInfo stores them as [0] IMPLICIT.
-	signed := sha256.Sum256(tlv(tagSet, attrs...))
+	signed := sha256.Sum256(der.Encode(der.Set, attrs...))
 	rnd := opts.Rand
 	if _, ok := key.(*ecdsa.PrivateKey); rnd == nil && !ok {
 		rnd = rand.Reader
@@ -93,17 +95,17 @@ func Sign(catalog []byte, key crypto.Signer, certs []*x509.Certificate, opts *Si
 	if err != nil {
 		return nil, fmt.Errorf("catalog: sign: %w", err)
 	}
-	serial, err := derBigInt(leaf.SerialNumber)
+	serial, err := der.EncodeBigInt(leaf.SerialNumber)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: sign: serial number: %w", err)
 	}
 	si := [][]byte{
-		derInt(1),
-		tlv(tagSequence, leaf.RawIssuer, serial),
+		der.EncodeInt(1),
+		der.Encode(der.Sequence, leaf.RawIssuer, serial),
 		algorithmIdentifier(oidSHA256),
-		tlv(ctx(0, true), attrs...),
+		der.Encode(der.Context(0).Constructed(), attrs...),
 		sigAlg,
-		derOctets(sig),
+		der.EncodeOctetString(sig),
 	}
 	if opts.UnauthenticatedAttributes != nil {
 		unauth, err := opts.UnauthenticatedAttributes(sig)
@@ -111,15 +113,15 @@ func Sign(catalog []byte, key crypto.Signer, certs []*x509.Certificate, opts *Si
 			return nil, fmt.Errorf("catalog: sign: unauthenticated attributes: %w", err)
 		}
 		if len(unauth) > 0 {
-			si = append(si, tlv(ctx(1, true), sortedSet(unauth)...))
+			si = append(si, der.Encode(der.Context(1).Constructed(), der.SortSetOf(unauth)...))
 		}
 	}
 	raw := make([][]byte, len(certs))
 	for i, cert := range certs {
 		raw[i] = cert.Raw
 	}
-	return encodeSignedData(tlv(tagSequence, c.ctl), [][]byte{algorithmIdentifier(oidSHA256)}, raw,
-		[][]byte{tlv(tagSequence, si...)}), nil
+	return encodeSignedData(der.Encode(der.Sequence, c.ctl), [][]byte{algorithmIdentifier(oidSHA256)}, raw,
+		[][]byte{der.Encode(der.Sequence, si...)}), nil
 }
 
 // encodeSignedData encodes ContentInfo{signedData, SignedData{1,
@@ -127,13 +129,13 @@ func Sign(catalog []byte, key crypto.Signer, certs []*x509.Certificate, opts *Si
 // CTL encoding; certs keep their order (signer first).
 func encodeSignedData(ctl []byte, digestAlgs, certs, signerInfos [][]byte) []byte {
 	sd := [][]byte{
-		derInt(1),
-		derSet(digestAlgs...),
-		tlv(tagSequence, derOID(oidCTL), tlv(ctx(0, true), ctl)),
+		der.EncodeInt(1),
+		der.EncodeSetOf(digestAlgs...),
+		der.Encode(der.Sequence, der.EncodeOID(oidCTL), der.Encode(der.Context(0).Constructed(), ctl)),
 	}
 	if len(certs) > 0 {
-		sd = append(sd, tlv(ctx(0, true), certs...))
+		sd = append(sd, der.Encode(der.Context(0).Constructed(), certs...))
 	}
-	sd = append(sd, derSet(signerInfos...))
-	return tlv(tagSequence, derOID(oidSignedData), tlv(ctx(0, true), tlv(tagSequence, sd...)))
+	sd = append(sd, der.EncodeSetOf(signerInfos...))
+	return der.Encode(der.Sequence, der.EncodeOID(oidSignedData), der.Encode(der.Context(0).Constructed(), der.Encode(der.Sequence, sd...)))
 }

@@ -2,27 +2,23 @@ package catalog
 
 import (
 	"bytes"
-	"context"
 	"crypto"
 	"crypto/ecdsa"
-	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	_ "crypto/sha512" // SHA-384 and SHA-512 tokens
 	"crypto/x509"
 	"encoding/asn1"
 	"errors"
 	"fmt"
-	"io"
 	"math/big"
-	"net/http"
 	"slices"
-	"strings"
 	"time"
+
+	"github.com/intactdev/intact/internal/der"
 )
 
 // Errors of timestamps: a Timestamp's Err and the errors of
-// TimestampAuthority.Timestamp wrap them. Test with errors.Is.
+// TimestampRequest.ParseResponse wrap them. Test with errors.Is.
 var (
 	// ErrTimestampMalformed means a timestamp, or an authority's
 	// response, cannot be read.
@@ -44,7 +40,8 @@ var (
 	// time-stamping extended key usage.
 	ErrTimestampUsage = errors.New("certificate is not for time stamping")
 	// ErrTimestampRejected means the authority did not grant the request:
-	// an HTTP error, or a PKIStatus other than granted or grantedWithMods.
+	// its response has a PKIStatus other than granted or grantedWithMods.
+	// Package tsa also wraps it around an HTTP error.
 	ErrTimestampRejected = errors.New("time-stamping authority refused the request")
 )
 
@@ -53,27 +50,9 @@ var (
 // catalogs have one or two.
 const maxTimestamps = 16
 
-// maxTimestampResponse bounds what Timestamp reads from an authority, and
-// maxUnauthenticated the unauthenticated attributes Timestamps reads in a
-// signer: real responses and timestamps are a few kilobytes.
-const (
-	maxTimestampResponse = 1 << 20
-	maxUnauthenticated   = 1 << 20
-)
-
-// A TimestampAuthority is an RFC 3161 time-stamping authority.
-type TimestampAuthority struct {
-	URL    string       // where requests are POSTed (Content-Type application/timestamp-query)
-	Client *http.Client // when nil, a client that gives up after a minute and follows no redirect
-}
-
-// defaultTimestampClient gives up on an authority that does not answer
-// within a minute, and does not follow redirects, which would turn the
-// POST into a GET: a redirect is reported as the HTTP status it is.
-var defaultTimestampClient = &http.Client{
-	Timeout:       time.Minute,
-	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-}
+// maxUnauthenticated bounds the unauthenticated attributes Timestamps
+// reads in a signer: real timestamps are a few kilobytes.
+const maxUnauthenticated = 1 << 20
 
 // A Timestamp is a countersignature of a catalog signer's signature.
 type Timestamp struct {
@@ -88,189 +67,6 @@ type Timestamp struct {
 	// and its own signature must verify with Certificate. Whether Certificate is trusted is
 	// not judged.
 	Err error
-}
-
-// Timestamp asks the authority to timestamp a catalog signature and returns the
-// unauthenticated attribute (1.3.6.1.4.1.311.3.3.1, szOID_RFC3161_counterSign) that
-// carries the token, ready for SignOptions.UnauthenticatedAttributes. The request
-// has a SHA-256 message imprint of signature, a random nonce and certReq true; the
-// response must have status granted (0) or grantedWithMods (1), and its token must
-// be a SignedData over a TSTInfo whose imprint and nonce match and whose signature
-// checks with the TSA certificate in the token (CheckSignature-level integrity; the
-// TSA's chain is not judged here). Errors name the URL and the reason (HTTP status,
-// PKIStatus and failInfo, mismatched imprint or nonce, ...).
-func (a *TimestampAuthority) Timestamp(ctx context.Context, signature []byte) ([]byte, error) {
-	token, err := a.request(ctx, signature)
-	if err != nil {
-		return nil, fmt.Errorf("catalog: timestamp from %s: %w", a.URL, err)
-	}
-	return tlv(tagSequence, derOID(oidRFC3161), tlv(tagSet, token)), nil
-}
-
-func (a *TimestampAuthority) request(ctx context.Context, signature []byte) ([]byte, error) {
-	imprint := sha256.Sum256(signature)
-	var nb [8]byte
-	if _, err := rand.Read(nb[:]); err != nil {
-		return nil, err
-	}
-	nonce := new(big.Int).SetBytes(nb[:])
-	nonceDER, err := derBigInt(nonce)
-	if err != nil {
-		return nil, err
-	}
-	// TimeStampReq ::= SEQUENCE { version 1, messageImprint, reqPolicy
-	// OPTIONAL, nonce, certReq BOOLEAN DEFAULT FALSE, extensions OPTIONAL }
-	query := tlv(tagSequence,
-		derInt(1),
-		tlv(tagSequence, algorithmIdentifier(oidSHA256), derOctets(imprint[:])),
-		nonceDER,
-		[]byte{tagBoolean, 1, 0xff},
-	)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.URL, bytes.NewReader(query))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/timestamp-query")
-	req.Header.Set("Accept", "application/timestamp-reply")
-	client := a.Client
-	if client == nil {
-		client = defaultTimestampClient
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%w: HTTP status %s", ErrTimestampRejected, resp.Status)
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTimestampResponse+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading the response: %w", err)
-	}
-	if len(body) > maxTimestampResponse {
-		return nil, fmt.Errorf("%w: response larger than %d bytes", ErrTimestampMalformed, maxTimestampResponse)
-	}
-	token, err := parseTimeStampResp(body)
-	if errors.Is(err, errIndefinite) {
-		// BER: some authorities use indefinite lengths.
-		var der []byte
-		if der, err = definiteLengths(body); err == nil {
-			token, err = parseTimeStampResp(der)
-		} else {
-			err = fmt.Errorf("%w: %w", ErrTimestampMalformed, err)
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
-	ts, tst := parseRFC3161(token, signature, nil)
-	if ts.Err != nil {
-		return nil, ts.Err
-	}
-	if tst.hash != crypto.SHA256 {
-		return nil, fmt.Errorf("%w: the token's message imprint uses %v, the request SHA-256", ErrTimestampMismatch, tst.hash)
-	}
-	if tst.nonce == nil {
-		return nil, fmt.Errorf("%w: the token has no nonce", ErrTimestampNonce)
-	}
-	if tst.nonce.Cmp(nonce) != 0 {
-		return nil, fmt.Errorf("%w: token nonce %#x, request %#x", ErrTimestampNonce, tst.nonce, nonce)
-	}
-	if len(tst.certs) == 0 {
-		// certReq was true: the TSA must include its certificate (and
-		// parseRFC3161, given no others, found the signer's among them).
-		return nil, fmt.Errorf("%w: the token does not include it although the request asked for it", ErrTimestampCertificate)
-	}
-	return tst.token, nil
-}
-
-// PKIStatus values and PKIFailureInfo bits (RFC 3161 §2.4.2).
-var (
-	pkiStatusNames = []string{"granted", "grantedWithMods", "rejection", "waiting", "revocationWarning", "revocationNotification"}
-	pkiFailureBits = map[int]string{
-		0:  "badAlg",
-		2:  "badRequest",
-		5:  "badDataFormat",
-		14: "timeNotAvailable",
-		15: "unacceptedPolicy",
-		16: "unacceptedExtension",
-		17: "addInfoNotAvailable",
-		25: "systemFailure",
-	}
-)
-
-// parseTimeStampResp reads TimeStampResp ::= SEQUENCE { status
-// PKIStatusInfo, timeStampToken ContentInfo OPTIONAL } and returns the
-// token's encoding if the status grants it.
-func parseTimeStampResp(b []byte) ([]byte, error) {
-	malformed := func(what string, err error) error {
-		return fmt.Errorf("%w: response %s: %w", ErrTimestampMalformed, what, err)
-	}
-	r := reader{b}
-	resp, err := r.read(tagSequence)
-	if err != nil {
-		return nil, malformed("TimeStampResp", err)
-	}
-	rr := reader{resp}
-	info, err := rr.read(tagSequence)
-	if err != nil {
-		return nil, malformed("PKIStatusInfo", err)
-	}
-	ir := reader{info}
-	st, err := ir.read(tagInteger)
-	if err != nil {
-		return nil, malformed("PKIStatus", err)
-	}
-	status, err := parseInt(st)
-	if err != nil {
-		return nil, malformed("PKIStatus", err)
-	}
-	if status != 0 && status != 1 {
-		name := "unknown"
-		if status >= 0 && status < int64(len(pkiStatusNames)) {
-			name = pkiStatusNames[status]
-		}
-		msg := fmt.Sprintf("status %s (%d)", name, status)
-		if text, ok, _ := ir.optional(tagSequence); ok {
-			var parts []string
-			for tr := (reader{text}); !tr.empty() && len(parts) < 4; {
-				s, err := tr.read(tagUTF8String)
-				if err != nil {
-					break
-				}
-				if len(s) > 256 {
-					s = append(s[:256:256], "..."...)
-				}
-				parts = append(parts, fmt.Sprintf("%q", s))
-			}
-			if len(parts) > 0 {
-				msg += ", " + strings.Join(parts, " ")
-			}
-		}
-		if bits, ok, _ := ir.optional(tagBitString); ok && len(bits) > 1 {
-			var names []string
-			for i := 0; i < 8*(len(bits)-1) && i < 64; i++ {
-				if bits[1+i/8]&(0x80>>(i%8)) == 0 {
-					continue
-				}
-				if n, ok := pkiFailureBits[i]; ok {
-					names = append(names, n)
-				} else {
-					names = append(names, fmt.Sprintf("bit %d", i))
-				}
-			}
-			if len(names) > 0 {
-				msg += ", failInfo " + strings.Join(names, ",")
-			}
-		}
-		return nil, fmt.Errorf("%w: %s", ErrTimestampRejected, msg)
-	}
-	_, _, token, err := rr.element()
-	if err != nil {
-		return nil, malformed("timeStampToken", fmt.Errorf("status %s but no token: %w", pkiStatusNames[status], err))
-	}
-	return token, nil
 }
 
 // Timestamps returns the countersignatures of each signer (in the order
@@ -301,7 +97,7 @@ func (c *Catalog) signerTimestamps(s *Signer, budget *int) []Timestamp {
 		// per level of nesting.
 		return []Timestamp{{Err: fmt.Errorf("%w: %d bytes of unauthenticated attributes, more than %d", ErrTimestampMalformed, len(s.unauth), maxUnauthenticated)}}
 	}
-	_, attrs, _, err := (&reader{s.unauth}).element()
+	_, attrs, _, err := der.NewReader(s.unauth).Next()
 	if err != nil {
 		return nil
 	}
@@ -316,13 +112,13 @@ func (c *Catalog) signerTimestamps(s *Signer, budget *int) []Timestamp {
 		*budget--
 		return true
 	}
-	for ar := (reader{attrs}); !ar.empty(); {
-		attr, err := ar.read(tagSequence)
+	for ar := der.NewReader(attrs); !ar.Empty(); {
+		attr, err := ar.Read(der.Sequence)
 		if err != nil {
 			break // not an attribute, let alone a timestamp
 		}
-		r := reader{attr}
-		oid, err := r.readOID()
+		r := der.NewReader(attr)
+		oid, err := r.ReadOID()
 		if err != nil {
 			continue
 		}
@@ -330,7 +126,7 @@ func (c *Catalog) signerTimestamps(s *Signer, budget *int) []Timestamp {
 		if !isRFC3161 && !oid.Equal(oidCounterSignature) {
 			continue
 		}
-		values, err := r.read(tagSet)
+		values, err := r.Read(der.Set)
 		if err == nil && len(values) == 0 {
 			err = errors.New("no value")
 		}
@@ -341,19 +137,17 @@ func (c *Catalog) signerTimestamps(s *Signer, budget *int) []Timestamp {
 			out = append(out, Timestamp{RFC3161: isRFC3161, Err: fmt.Errorf("%w: attribute %v: %w", ErrTimestampMalformed, oid, err)})
 			continue
 		}
-		for vr := (reader{values}); !vr.empty(); {
+		for vr := der.NewReader(values); !vr.Empty(); {
 			if !next(isRFC3161) {
 				return out
 			}
-			tag, body, value, err := vr.element()
-			if errors.Is(err, errIndefinite) { // BER, as some authorities send
-				var rest []byte
-				if value, rest, err = berElement(vr.b, 0); err == nil {
-					vr.b = rest
-					tag, body, _, err = (&reader{value}).element()
+			tag, body, value, err := vr.Next()
+			if errors.Is(err, der.ErrIndefinite) { // BER, as some authorities send
+				if value, err = vr.NextBER(); err == nil {
+					tag, body, _, err = der.NewReader(value).Next()
 				}
 			}
-			if err == nil && !isRFC3161 && tag != tagSequence {
+			if err == nil && !isRFC3161 && tag != der.Sequence {
 				err = fmt.Errorf("unexpected tag 0x%02x, want a SignerInfo", tag)
 			}
 			if err != nil {
@@ -390,9 +184,9 @@ type tstInfo struct {
 func parseRFC3161(token, signature []byte, catalogCerts []*x509.Certificate) (Timestamp, *tstInfo) {
 	ts := Timestamp{RFC3161: true}
 	tst, si, econtent, err := parseToken(token)
-	if errors.Is(err, errIndefinite) {
+	if errors.Is(err, der.ErrIndefinite) {
 		// BER: some authorities use indefinite lengths.
-		if der, derr := definiteLengths(token); derr == nil {
+		if der, derr := der.DefiniteLengths(token); derr == nil {
 			tst, si, econtent, err = parseToken(der)
 		}
 	}
@@ -437,65 +231,65 @@ func parseToken(b []byte) (t tsToken, si, econtent []byte, err error) {
 		return fmt.Errorf("%w: %s: %w", ErrTimestampMalformed, what, err)
 	}
 	t.token = b
-	r := reader{b}
-	ci, err := r.read(tagSequence)
+	r := der.NewReader(b)
+	ci, err := r.Read(der.Sequence)
 	if err != nil {
 		return t, nil, nil, malformed("ContentInfo", err)
 	}
-	if !r.empty() {
+	if !r.Empty() {
 		return t, nil, nil, malformed("ContentInfo", errors.New("trailing data"))
 	}
-	cr := reader{ci}
-	ctype, err := cr.readOID()
+	cr := der.NewReader(ci)
+	ctype, err := cr.ReadOID()
 	if err != nil {
 		return t, nil, nil, malformed("content type", err)
 	}
 	if !ctype.Equal(oidSignedData) {
 		return t, nil, nil, malformed("content type", fmt.Errorf("%v, want signedData", ctype))
 	}
-	explicit, err := cr.read(ctx(0, true))
+	explicit, err := cr.Read(der.Context(0).Constructed())
 	if err != nil {
 		return t, nil, nil, malformed("content", err)
 	}
-	sd, err := (&reader{explicit}).read(tagSequence)
+	sd, err := der.NewReader(explicit).Read(der.Sequence)
 	if err != nil {
 		return t, nil, nil, malformed("SignedData", err)
 	}
-	sr := reader{sd}
-	if _, err := sr.read(tagInteger); err != nil {
+	sr := der.NewReader(sd)
+	if _, err := sr.Read(der.Integer); err != nil {
 		return t, nil, nil, malformed("SignedData version", err)
 	}
-	if _, err := sr.read(tagSet); err != nil {
+	if _, err := sr.Read(der.Set); err != nil {
 		return t, nil, nil, malformed("SignedData digestAlgorithms", err)
 	}
-	eci, err := sr.read(tagSequence)
+	eci, err := sr.Read(der.Sequence)
 	if err != nil {
 		return t, nil, nil, malformed("encapContentInfo", err)
 	}
-	er := reader{eci}
-	etype, err := er.readOID()
+	er := der.NewReader(eci)
+	etype, err := er.ReadOID()
 	if err != nil {
 		return t, nil, nil, malformed("eContentType", err)
 	}
 	if !etype.Equal(oidTSTInfo) {
 		return t, nil, nil, malformed("eContentType", fmt.Errorf("%v, want id-ct-TSTInfo", etype))
 	}
-	ex, err := er.read(ctx(0, true))
+	ex, err := er.Read(der.Context(0).Constructed())
 	if err != nil {
 		return t, nil, nil, malformed("eContent", err)
 	}
-	if econtent, err = readOctets(&reader{ex}, 0); err != nil {
+	if econtent, err = der.NewReader(ex).ReadOctetString(); err != nil {
 		return t, nil, nil, malformed("eContent", err)
 	}
-	if certs, ok, err := sr.optional(ctx(0, true)); err != nil {
+	if certs, ok, err := sr.ReadOptional(der.Context(0).Constructed()); err != nil {
 		return t, nil, nil, malformed("certificates", err)
 	} else if ok {
-		for cr := (reader{certs}); !cr.empty(); {
-			tag, _, full, err := cr.element()
+		for cr := der.NewReader(certs); !cr.Empty(); {
+			tag, _, full, err := cr.Next()
 			if err != nil {
 				return t, nil, nil, malformed("certificates", err)
 			}
-			if tag != tagSequence {
+			if tag != der.Sequence {
 				continue // other CertificateChoices
 			}
 			if cert, err := x509.ParseCertificate(full); err == nil {
@@ -503,14 +297,14 @@ func parseToken(b []byte) (t tsToken, si, econtent []byte, err error) {
 			}
 		}
 	}
-	if _, _, err := sr.optional(ctx(1, true)); err != nil {
+	if _, _, err := sr.ReadOptional(der.Context(1).Constructed()); err != nil {
 		return t, nil, nil, malformed("crls", err)
 	}
-	signers, err := sr.read(tagSet)
+	signers, err := sr.Read(der.Set)
 	if err != nil {
 		return t, nil, nil, malformed("signerInfos", err)
 	}
-	if si, err = (&reader{signers}).read(tagSequence); err != nil {
+	if si, err = der.NewReader(signers).Read(der.Sequence); err != nil {
 		return t, nil, nil, malformed("signerInfo", err)
 	}
 	if err := t.parseTSTInfo(econtent); err != nil {
@@ -519,84 +313,58 @@ func parseToken(b []byte) (t tsToken, si, econtent []byte, err error) {
 	return t, si, econtent, nil
 }
 
-// readOctets reads an OCTET STRING, primitive or (BER) constructed.
-func readOctets(r *reader, depth int) ([]byte, error) {
-	tag, body, _, err := r.element()
-	if err != nil {
-		return nil, err
-	}
-	switch tag {
-	case tagOctetString:
-		return body, nil
-	case tagOctetString | constructed:
-		if depth > 8 {
-			return nil, errors.New("OCTET STRING nested too deeply")
-		}
-		var out []byte
-		for cr := (reader{body}); !cr.empty(); {
-			seg, err := readOctets(&cr, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, seg...)
-		}
-		return out, nil
-	}
-	return nil, fmt.Errorf("unexpected tag 0x%02x, want an OCTET STRING", tag)
-}
-
 // parseTSTInfo reads TSTInfo ::= SEQUENCE { version, policy,
 // messageImprint, serialNumber, genTime, accuracy OPTIONAL, ordering
 // OPTIONAL, nonce OPTIONAL, tsa [0] OPTIONAL, extensions [1] OPTIONAL }.
 func (t *tsToken) parseTSTInfo(b []byte) error {
-	body, err := (&reader{b}).read(tagSequence)
+	body, err := der.NewReader(b).Read(der.Sequence)
 	if err != nil {
 		return err
 	}
-	r := reader{body}
-	if _, err := r.read(tagInteger); err != nil {
+	r := der.NewReader(body)
+	if _, err := r.Read(der.Integer); err != nil {
 		return fmt.Errorf("version: %w", err)
 	}
-	if _, err := r.read(tagOID); err != nil {
+	if _, err := r.Read(der.OID); err != nil {
 		return fmt.Errorf("policy: %w", err)
 	}
-	mi, err := r.read(tagSequence)
+	mi, err := r.Read(der.Sequence)
 	if err != nil {
 		return fmt.Errorf("messageImprint: %w", err)
 	}
-	mr := reader{mi}
-	alg, err := mr.read(tagSequence)
+	mr := der.NewReader(mi)
+	alg, err := mr.Read(der.Sequence)
 	if err != nil {
 		return fmt.Errorf("messageImprint algorithm: %w", err)
 	}
-	algOID, err := (&reader{alg}).read(tagOID)
+	algOID, err := der.NewReader(alg).Read(der.OID)
 	if err != nil {
 		return fmt.Errorf("messageImprint algorithm: %w", err)
 	}
 	t.hash = hashForRawOID(algOID)
-	if t.digest, err = mr.read(tagOctetString); err != nil {
+	if t.digest, err = mr.Read(der.OctetString); err != nil {
 		return fmt.Errorf("messageImprint: %w", err)
 	}
-	if _, err := r.read(tagInteger); err != nil {
+	if _, err := r.Read(der.Integer); err != nil {
 		return fmt.Errorf("serialNumber: %w", err)
 	}
-	gt, err := r.read(tagGenTime)
+	gt, err := r.Read(der.GeneralizedTime)
 	if err == nil {
-		t.time, err = parseTime(tagGenTime, gt)
+		t.time, err = der.ParseTime(der.GeneralizedTime, gt)
 	}
 	if err != nil {
 		return fmt.Errorf("genTime: %w", err)
 	}
-	if _, _, err := r.optional(tagSequence); err != nil {
+	if _, _, err := r.ReadOptional(der.Sequence); err != nil {
 		return fmt.Errorf("accuracy: %w", err)
 	}
-	if _, _, err := r.optional(tagBoolean); err != nil {
+	if _, _, err := r.ReadOptional(der.Boolean); err != nil {
 		return fmt.Errorf("ordering: %w", err)
 	}
-	if n, ok, err := r.optional(tagInteger); err != nil {
+	if n, ok, err := r.ReadOptional(der.Integer); err != nil {
 		return fmt.Errorf("nonce: %w", err)
 	} else if ok {
-		t.nonce = parseBigInt(n)
+		t.nonce = der.ParseBigInt(n)
 	}
 	return nil
 }
@@ -733,68 +501,4 @@ func signatureAlgorithmOf(oid asn1.ObjectIdentifier) (signatureAlgorithm, bool) 
 		}
 	}
 	return signatureAlgorithm{}, false
-}
-
-// definiteLengths re-encodes one BER element (and what follows it, which
-// must be nothing) with definite lengths, as DER requires: some
-// time-stamping authorities send indefinite lengths.
-func definiteLengths(b []byte) ([]byte, error) {
-	out, rest, err := berElement(b, 0)
-	if err != nil {
-		return nil, err
-	}
-	if len(rest) > 0 {
-		return nil, errors.New("trailing data")
-	}
-	return out, nil
-}
-
-// maxBERDepth bounds the nesting definiteLengths follows.
-const maxBERDepth = 32
-
-func berElement(b []byte, depth int) (out, rest []byte, err error) {
-	if depth > maxBERDepth {
-		return nil, nil, errors.New("nested too deeply")
-	}
-	if len(b) < 2 {
-		return nil, nil, errTruncated
-	}
-	tag := b[0]
-	if tag&0x1f == 0x1f {
-		return nil, nil, errLongTag
-	}
-	if b[1] == 0x80 { // indefinite length: contents end with two zero bytes
-		if tag&constructed == 0 {
-			return nil, nil, errors.New("indefinite length on a primitive element")
-		}
-		var contents []byte
-		rest = b[2:]
-		for {
-			if len(rest) >= 2 && rest[0] == 0 && rest[1] == 0 {
-				return tlv(tag, contents), rest[2:], nil
-			}
-			var child []byte
-			if child, rest, err = berElement(rest, depth+1); err != nil {
-				return nil, nil, err
-			}
-			contents = append(contents, child...)
-		}
-	}
-	r := reader{b}
-	_, body, full, err := r.element()
-	if err != nil {
-		return nil, nil, err
-	}
-	if tag&constructed == 0 {
-		return full, r.b, nil
-	}
-	var contents []byte
-	for cr := body; len(cr) > 0; {
-		var child []byte
-		if child, cr, err = berElement(cr, depth+1); err != nil {
-			return nil, nil, err
-		}
-		contents = append(contents, child...)
-	}
-	return tlv(tag, contents), r.b, nil
 }

@@ -2,9 +2,7 @@ package catalog_test
 
 import (
 	"bytes"
-	"context"
 	"crypto"
-	"crypto/ecdsa"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -12,20 +10,17 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
-	"io"
-	"math/big"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/internal/testasn1"
 	"github.com/intactdev/intact/internal/testpki"
+	"github.com/intactdev/intact/internal/testtsa"
 )
 
 // TestTimestampVectors: every real catalog with a timestamp yields it, with
@@ -102,299 +97,45 @@ func TestTimestampVectors(t *testing.T) {
 	}
 }
 
-// tsaPKI is a root and two time-stamping authorities under it, made once
-// per test binary.
-type tsaPKI struct {
-	root, otherRoot *testpki.Cert
-	rsa, ecdsa      *testpki.Cert // timeStamping EKU
-}
-
-var getTSAPKI = testpki.Shared(func(t testing.TB) *tsaPKI {
-	now := time.Now()
-	year := 365 * 24 * time.Hour
-	root := testpki.SelfSigned(t, "intact test TSA root", testpki.CA(), testpki.Valid(now.Add(-5*year), now.Add(10*year)))
-	valid := testpki.Valid(now.Add(-year), now.Add(year))
-	tsEKU := testpki.EKU(x509.ExtKeyUsageTimeStamping)
-	return &tsaPKI{
-		root:      root,
-		otherRoot: testpki.SelfSigned(t, "unrelated TSA root", testpki.CA()),
-		rsa:       root.Issue(t, "intact test RSA TSA", testpki.RSA(), tsEKU, valid),
-		ecdsa:     root.Issue(t, "intact test ECDSA TSA", tsEKU, valid),
-	}
-})
-
-// tsaConfig is how a test TSA behaves; the zero value is a correct TSA.
-type tsaConfig struct {
-	httpStatus       int // answer with this HTTP error instead
-	status           int // PKIStatus
-	failInfo         int // with status >= 2: a PKIFailureInfo bit
-	statusString     string
-	wrongImprint     bool // timestamp another digest
-	wrongNonce       bool
-	noNonce          bool
-	noCerts          bool          // ignore certReq
-	corruptSignature bool          // flip a bit of the token's signature
-	badMessageDigest bool          // signed messageDigest not of the TSTInfo
-	ber              bool          // indefinite lengths throughout the response
-	berToken         bool          // indefinite lengths in the token only
-	garbage          bool          // a body that is not a TimeStampResp
-	bareDigest       bool          // RSA over the bare digest, without DigestInfo
-	sha1SigAlg       bool          // name sha1WithRSA while signing a SHA-256 digest
-	md5Imprint       bool          // label the imprint's algorithm MD5
-	tsaLeaf          *testpki.Cert // sign with this certificate instead
-}
-
-// testTSA is an RFC 3161 time-stamping authority over HTTP.
-type testTSA struct {
-	*httptest.Server
-	signer *testpki.Cert
-	cfg    tsaConfig
-	time   time.Time // genTime, with milliseconds
-
-	mu      sync.Mutex
-	lastReq timeStampReq
-}
+var (
+	oidContentType   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 3}
+	oidMessageDigest = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 4}
+	oidSigningTime   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
+	oidCounterSign   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 6}
+	oidRFC3161       = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 3, 3, 1}
+	oidSHA256        = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
+	oidECDSASHA256   = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
+	asn1NULL         = asn1.RawValue{Tag: asn1.TagNull}
+)
 
 type algorithmIdentifier struct {
 	Algorithm  asn1.ObjectIdentifier
 	Parameters asn1.RawValue `asn1:"optional"`
 }
 
-type messageImprint struct {
-	HashAlgorithm algorithmIdentifier
-	HashedMessage []byte
-}
-
-type timeStampReq struct {
-	Version        int
-	MessageImprint messageImprint
-	ReqPolicy      asn1.ObjectIdentifier `asn1:"optional"`
-	Nonce          *big.Int              `asn1:"optional"`
-	CertReq        bool                  `asn1:"optional"`
-	Extensions     asn1.RawValue         `asn1:"optional,tag:0"`
-}
-
-type tstInfo struct {
-	Version        int
-	Policy         asn1.ObjectIdentifier
-	MessageImprint messageImprint
-	SerialNumber   *big.Int
-	GenTime        asn1.RawValue
-	Nonce          *big.Int `asn1:"optional"`
-}
-
-var (
-	oidTSTInfo       = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 1, 4}
-	oidSignedData    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}
-	oidContentType   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 3}
-	oidMessageDigest = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 4}
-	oidSigningTime   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
-	oidCounterSign   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 6}
-	oidSigningCertV2 = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 47}
-	oidRFC3161       = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 3, 3, 1}
-	oidSHA256        = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
-	oidRSASHA256     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}
-	oidECDSASHA256   = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
-	asn1NULL         = asn1.RawValue{Tag: asn1.TagNull}
-)
-
-func newTSA(t testing.TB, signer *testpki.Cert, cfg tsaConfig) *testTSA {
-	t.Helper()
-	tsa := &testTSA{
-		signer: signer,
-		cfg:    cfg,
-		time:   time.Now().UTC().Truncate(time.Second).Add(-time.Minute + 250*time.Millisecond),
-	}
-	tsa.Server = httptest.NewServer(tsa)
-	t.Cleanup(tsa.Close)
-	return tsa
-}
-
-func (tsa *testTSA) authority() *catalog.TimestampAuthority {
-	return &catalog.TimestampAuthority{URL: tsa.URL, Client: tsa.Client()}
-}
-
-func (tsa *testTSA) request() timeStampReq {
-	tsa.mu.Lock()
-	defer tsa.mu.Unlock()
-	return tsa.lastReq
-}
-
-func mustMarshal(v any) []byte {
-	b, err := asn1.Marshal(v)
+// timestamp has tsa timestamp signature through a TimestampRequest, in
+// process, and returns what ParseResponse returns.
+func timestamp(tsa *testtsa.TSA, signature []byte) ([]byte, error) {
+	req, err := catalog.NewTimestampRequest(signature)
 	if err != nil {
-		panic(err)
+		return nil, err
 	}
-	return b
-}
-
-// constructed encodes a constructed element from already encoded elements.
-func constructed(class, tag int, elems ...[]byte) []byte {
-	return mustMarshal(asn1.RawValue{Class: class, Tag: tag, IsCompound: true, Bytes: bytes.Join(elems, nil)})
-}
-
-func sequence(elems ...[]byte) []byte {
-	return constructed(asn1.ClassUniversal, asn1.TagSequence, elems...)
-}
-
-// attribute encodes Attribute{type, SET OF values}.
-func attribute(oid asn1.ObjectIdentifier, values ...[]byte) []byte {
-	return sequence(mustMarshal(oid), constructed(asn1.ClassUniversal, asn1.TagSet, values...))
-}
-
-func (tsa *testTSA) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	cfg := tsa.cfg
-	body, _ := io.ReadAll(r.Body)
-	var req timeStampReq
-	if rest, err := asn1.Unmarshal(body, &req); err != nil || len(rest) > 0 || r.Method != http.MethodPost ||
-		r.Header.Get("Content-Type") != "application/timestamp-query" {
-		http.Error(w, fmt.Sprintf("bad request: %v", err), http.StatusBadRequest)
-		return
-	}
-	tsa.mu.Lock()
-	tsa.lastReq = req
-	tsa.mu.Unlock()
-	if cfg.httpStatus != 0 {
-		http.Error(w, "the TSA is down", cfg.httpStatus)
-		return
-	}
-	w.Header().Set("Content-Type", "application/timestamp-reply")
-	if cfg.garbage {
-		w.Write([]byte("<html>not a TimeStampResp</html>"))
-		return
-	}
-	status := [][]byte{mustMarshal(cfg.status)}
-	if cfg.statusString != "" {
-		status = append(status, sequence(mustMarshal(asn1.RawValue{Tag: asn1.TagUTF8String, Bytes: []byte(cfg.statusString)})))
-	}
-	if cfg.status >= 2 {
-		bits := make([]byte, cfg.failInfo/8+1)
-		bits[cfg.failInfo/8] = 0x80 >> (cfg.failInfo % 8)
-		status = append(status, mustMarshal(asn1.BitString{Bytes: bits, BitLength: cfg.failInfo + 1}))
-		w.Write(sequence(sequence(status...)))
-		return
-	}
-	token := tsa.token(req, cfg)
-	if cfg.berToken {
-		token = indefinite(token)
-	}
-	resp := sequence(sequence(status...), token)
-	if cfg.ber {
-		resp = indefinite(resp)
-	}
-	w.Write(resp)
-}
-
-// token makes a TimeStampToken for req.
-func (tsa *testTSA) token(req timeStampReq, cfg tsaConfig) []byte {
-	info := tstInfo{
-		Version:        1,
-		Policy:         asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 1},
-		MessageImprint: req.MessageImprint,
-		SerialNumber:   big.NewInt(time.Now().UnixNano()),
-		GenTime:        asn1.RawValue{Tag: asn1.TagGeneralizedTime, Bytes: []byte(tsa.time.Format("20060102150405.999Z"))},
-		Nonce:          req.Nonce,
-	}
-	if cfg.wrongImprint {
-		other := sha256.Sum256([]byte("some other signature"))
-		info.MessageImprint.HashedMessage = other[:]
-	}
-	if cfg.wrongNonce {
-		info.Nonce = new(big.Int).Add(req.Nonce, big.NewInt(1))
-	}
-	if cfg.md5Imprint {
-		info.MessageImprint.HashAlgorithm = algorithmIdentifier{Algorithm: asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 5}, Parameters: asn1NULL}
-	}
-	if cfg.noNonce {
-		info.Nonce = nil
-	}
-	tst := mustMarshal(info)
-	signer := tsa.signer
-	if cfg.tsaLeaf != nil {
-		signer = cfg.tsaLeaf
-	}
-	cert := signer.Cert
-	digest := sha256.Sum256(tst)
-	if cfg.badMessageDigest {
-		digest[0] ^= 1
-	}
-	certHash := sha256.Sum256(cert.Raw)
-	attrs := [][]byte{
-		attribute(oidContentType, mustMarshal(oidTSTInfo)),
-		attribute(oidMessageDigest, mustMarshal(digest[:])),
-		// SigningCertificateV2{certs SEQUENCE OF ESSCertIDv2{certHash}}
-		attribute(oidSigningCertV2, sequence(sequence(sequence(mustMarshal(certHash[:]))))),
-	}
-	slices.SortFunc(attrs, bytes.Compare)
-	signed := sha256.Sum256(constructed(asn1.ClassUniversal, asn1.TagSet, attrs...))
-	sig, err := signer.Key.Sign(rand.Reader, signed[:], crypto.SHA256)
-	if cfg.bareDigest {
-		sig, err = rsa.SignPKCS1v15(rand.Reader, signer.Key.(*rsa.PrivateKey), 0, signed[:])
-	}
+	resp, err := tsa.Respond(req.Bytes())
 	if err != nil {
-		panic(err)
+		return nil, err
 	}
-	if cfg.corruptSignature {
-		sig[len(sig)-1] ^= 1
-	}
-	sigAlg := algorithmIdentifier{Algorithm: oidRSASHA256, Parameters: asn1NULL}
-	if cfg.sha1SigAlg {
-		sigAlg.Algorithm = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 5}
-	}
-	if _, ok := signer.Key.(*ecdsa.PrivateKey); ok {
-		sigAlg = algorithmIdentifier{Algorithm: oidECDSASHA256}
-	}
-	signerInfo := sequence(
-		mustMarshal(1),
-		sequence(cert.RawIssuer, mustMarshal(cert.SerialNumber)),
-		mustMarshal(algorithmIdentifier{Algorithm: oidSHA256, Parameters: asn1NULL}),
-		constructed(asn1.ClassContextSpecific, 0, attrs...),
-		mustMarshal(sigAlg),
-		mustMarshal(sig),
-	)
-	sd := [][]byte{
-		mustMarshal(3),
-		constructed(asn1.ClassUniversal, asn1.TagSet, mustMarshal(algorithmIdentifier{Algorithm: oidSHA256, Parameters: asn1NULL})),
-		sequence(mustMarshal(oidTSTInfo), constructed(asn1.ClassContextSpecific, 0, mustMarshal(tst))),
-	}
-	if req.CertReq && !cfg.noCerts {
-		sd = append(sd, constructed(asn1.ClassContextSpecific, 0, cert.Raw))
-	}
-	sd = append(sd, constructed(asn1.ClassUniversal, asn1.TagSet, signerInfo))
-	return sequence(mustMarshal(oidSignedData), constructed(asn1.ClassContextSpecific, 0, sequence(sd...)))
-}
-
-// indefinite re-encodes every constructed element of DER with an
-// indefinite length: valid BER that some TSAs send.
-func indefinite(der []byte) []byte {
-	var out []byte
-	for rest := der; len(rest) > 0; {
-		var v asn1.RawValue
-		var err error
-		if rest, err = asn1.Unmarshal(rest, &v); err != nil {
-			panic(err)
-		}
-		if !v.IsCompound {
-			out = append(out, v.FullBytes...)
-			continue
-		}
-		hdr := len(v.FullBytes) - len(v.Bytes)
-		out = append(out, v.FullBytes[0], 0x80)
-		out = append(out, indefinite(v.FullBytes[hdr:])...)
-		out = append(out, 0, 0)
-	}
-	return out
+	return req.ParseResponse(resp)
 }
 
 // signTimestamped signs the test catalog with key and certs, timestamped
 // by tsa, and returns the catalog and the signature value that was
 // timestamped.
-func signTimestamped(t *testing.T, tsa *catalog.TimestampAuthority, key crypto.Signer, certs ...*x509.Certificate) (der, sig []byte) {
+func signTimestamped(t *testing.T, tsa *testtsa.TSA, key crypto.Signer, certs ...*x509.Certificate) (der, sig []byte) {
 	t.Helper()
 	der, err := catalog.Sign(unsignedCatalog(t), key, certs, &catalog.SignOptions{
 		UnauthenticatedAttributes: func(s []byte) ([][]byte, error) {
 			sig = bytes.Clone(s)
-			attr, err := tsa.Timestamp(context.Background(), s)
+			attr, err := timestamp(tsa, s)
 			return [][]byte{attr}, err
 		},
 	})
@@ -404,133 +145,102 @@ func signTimestamped(t *testing.T, tsa *catalog.TimestampAuthority, key crypto.S
 	return der, sig
 }
 
-// TestTimestampAuthority: a catalog signed with an RFC 3161 timestamp from
+// TestTimestampRequest: a catalog signed with an RFC 3161 timestamp from
 // a test TSA (RSA and ECDSA, DER and BER responses) parses back with one
 // timestamp at the TSA's time, by the TSA's certificate, without error,
 // and still verifies. The request had a SHA-256 imprint of the signature,
 // a nonce and certReq.
-func TestTimestampAuthority(t *testing.T) {
-	p, tp := getPKI(t), getTSAPKI(t)
+func TestTimestampRequest(t *testing.T) {
+	p, tp := getPKI(t), testtsa.SharedPKI(t)
 	for _, tt := range []struct {
 		name   string
 		tsa    *testpki.Cert
-		cfg    tsaConfig
+		cfg    testtsa.Config
 		key    crypto.Signer
 		signer *x509.Certificate
 	}{
-		{"RSA TSA, RSA signer", tp.rsa, tsaConfig{}, p.leafKey, p.leaf},
-		{"ECDSA TSA, ECDSA signer", tp.ecdsa, tsaConfig{}, p.ecLeafKey, p.ecLeaf},
-		{"ECDSA TSA, RSA signer", tp.ecdsa, tsaConfig{}, p.leafKey, p.leaf},
-		{"BER response", tp.rsa, tsaConfig{ber: true}, p.ecLeafKey, p.ecLeaf},
-		{"grantedWithMods", tp.ecdsa, tsaConfig{status: 1, statusString: "policy changed"}, p.leafKey, p.leaf},
+		{"RSA TSA, RSA signer", tp.RSA, testtsa.Config{}, p.leafKey, p.leaf},
+		{"ECDSA TSA, ECDSA signer", tp.ECDSA, testtsa.Config{}, p.ecLeafKey, p.ecLeaf},
+		{"ECDSA TSA, RSA signer", tp.ECDSA, testtsa.Config{}, p.leafKey, p.leaf},
+		{"BER response", tp.RSA, testtsa.Config{BER: true}, p.ecLeafKey, p.ecLeaf},
+		{"grantedWithMods", tp.ECDSA, testtsa.Config{Status: 1, StatusString: "policy changed"}, p.leafKey, p.leaf},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			tsa := newTSA(t, tt.tsa, tt.cfg)
-			der, sig := signTimestamped(t, tsa.authority(), tt.key, tt.signer, p.inter)
-			req := tsa.request()
+			tsa := testtsa.New(tt.tsa, tt.cfg)
+			der, sig := signTimestamped(t, tsa, tt.key, tt.signer, p.inter)
+			req := tsa.LastRequest()
 			imprint := sha256.Sum256(sig)
-			if req.Version != 1 || !req.MessageImprint.HashAlgorithm.Algorithm.Equal(oidSHA256) ||
+			if req.Version != 1 || !req.MessageImprint.Algorithm().Equal(oidSHA256) ||
 				!bytes.Equal(req.MessageImprint.HashedMessage, imprint[:]) || req.Nonce == nil || req.Nonce.Sign() <= 0 || !req.CertReq {
 				t.Errorf("request: version %d, imprint %v %x (signature's %x), nonce %v, certReq %v",
-					req.Version, req.MessageImprint.HashAlgorithm.Algorithm, req.MessageImprint.HashedMessage, imprint, req.Nonce, req.CertReq)
+					req.Version, req.MessageImprint.Algorithm(), req.MessageImprint.HashedMessage, imprint, req.Nonce, req.CertReq)
 			}
 			c := mustParse(t, der)
 			if len(c.Signers) != 1 || len(c.Timestamps()[0]) != 1 {
 				t.Fatalf("%d signers, want one with one timestamp", len(c.Signers))
 			}
 			ts := c.Timestamps()[0][0]
-			if ts.Err != nil || !ts.RFC3161 || !ts.Time.Equal(tsa.time) || ts.Time.Nanosecond() != 250e6 ||
+			if ts.Err != nil || !ts.RFC3161 || !ts.Time.Equal(tsa.Time) || ts.Time.Nanosecond() != 250e6 ||
 				ts.Certificate == nil || !ts.Certificate.Equal(tt.tsa.Cert) {
-				t.Fatalf("timestamp %+v, want RFC 3161 at %v by %q", ts, tsa.time, tt.tsa.Cert.Subject)
+				t.Fatalf("timestamp %+v, want RFC 3161 at %v by %q", ts, tsa.Time, tt.tsa.Cert.Subject)
 			}
 			if _, err := c.Verify(catalog.VerifyOptions{Roots: pool(p.root)}); err != nil {
 				t.Fatal(err)
 			}
-			if bytes.Contains(der, []byte{0x80, 0, 0}) && tt.cfg.ber {
-				// The token is stored with definite lengths (a loose
-				// check: these bytes could occur by chance).
-				t.Log("catalog contains 80 00 00")
-			}
 		})
 	}
+	t.Run("nonces differ", func(t *testing.T) {
+		a, err1 := catalog.NewTimestampRequest([]byte("a signature"))
+		b, err2 := catalog.NewTimestampRequest([]byte("a signature"))
+		if err1 != nil || err2 != nil || bytes.Equal(a.Bytes(), b.Bytes()) {
+			t.Fatalf("two requests for one signature: % x and % x, %v, %v", a.Bytes(), b.Bytes(), err1, err2)
+		}
+	})
 }
 
-// TestTimestampAuthorityErrors: every way a TSA can fail or lie is an
-// error naming the URL and the reason.
-func TestTimestampAuthorityErrors(t *testing.T) {
-	tp := getTSAPKI(t)
+// TestTimestampResponseErrors: every way a TSA can fail or lie in its
+// response is an error with the reason.
+func TestTimestampResponseErrors(t *testing.T) {
+	tp := testtsa.SharedPKI(t)
 	for _, tt := range []struct {
 		name string
-		cfg  tsaConfig
+		cfg  testtsa.Config
 		want error
 		msg  string
 	}{
-		{"rejection", tsaConfig{status: 2, failInfo: 0, statusString: "SHA-256 is not supported"}, catalog.ErrTimestampRejected,
+		{"rejection", testtsa.Config{Status: 2, FailInfo: 0, StatusString: "SHA-256 is not supported"}, catalog.ErrTimestampRejected,
 			`status rejection (2), "SHA-256 is not supported", failInfo badAlg`},
-		{"waiting", tsaConfig{status: 3, failInfo: 14}, catalog.ErrTimestampRejected, "status waiting (3), failInfo timeNotAvailable"},
-		{"system failure", tsaConfig{status: 2, failInfo: 25}, catalog.ErrTimestampRejected, "failInfo systemFailure"},
-		{"HTTP 500", tsaConfig{httpStatus: http.StatusInternalServerError}, catalog.ErrTimestampRejected, "HTTP status 500"},
-		{"not a response", tsaConfig{garbage: true}, catalog.ErrTimestampMalformed, "TimeStampResp"},
-		{"other imprint", tsaConfig{wrongImprint: true}, catalog.ErrTimestampMismatch, "message imprint"},
-		{"wrong nonce", tsaConfig{wrongNonce: true}, catalog.ErrTimestampNonce, "token nonce"},
-		{"no nonce", tsaConfig{noNonce: true}, catalog.ErrTimestampNonce, "no nonce"},
-		{"corrupt signature", tsaConfig{corruptSignature: true}, catalog.ErrTimestampSignature, "verification error"},
-		{"messageDigest not of the TSTInfo", tsaConfig{badMessageDigest: true}, catalog.ErrTimestampSignature, "TSTInfo"},
-		{"no certificate", tsaConfig{noCerts: true}, catalog.ErrTimestampCertificate, "not embedded"},
+		{"waiting", testtsa.Config{Status: 3, FailInfo: 14}, catalog.ErrTimestampRejected, "status waiting (3), failInfo timeNotAvailable"},
+		{"system failure", testtsa.Config{Status: 2, FailInfo: 25}, catalog.ErrTimestampRejected, "failInfo systemFailure"},
+		{"not a response", testtsa.Config{Garbage: true}, catalog.ErrTimestampMalformed, "TimeStampResp"},
+		{"other imprint", testtsa.Config{WrongImprint: true}, catalog.ErrTimestampMismatch, "message imprint"},
+		{"MD5 imprint", testtsa.Config{MD5Imprint: true}, catalog.ErrTimestampMalformed, "message imprint algorithm"},
+		{"wrong nonce", testtsa.Config{WrongNonce: true}, catalog.ErrTimestampNonce, "token nonce"},
+		{"no nonce", testtsa.Config{NoNonce: true}, catalog.ErrTimestampNonce, "no nonce"},
+		{"corrupt signature", testtsa.Config{CorruptSignature: true}, catalog.ErrTimestampSignature, "verification error"},
+		{"messageDigest not of the TSTInfo", testtsa.Config{BadMessageDigest: true}, catalog.ErrTimestampSignature, "TSTInfo"},
+		{"no certificate", testtsa.Config{NoCerts: true}, catalog.ErrTimestampCertificate, "not embedded"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			tsa := newTSA(t, tp.rsa, tt.cfg)
-			attr, err := tsa.authority().Timestamp(context.Background(), []byte("a signature"))
-			if attr != nil || !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.msg) || !strings.Contains(err.Error(), tsa.URL) {
-				t.Fatalf("Timestamp = %x, %v; want %v naming %s with %q", attr, err, tt.want, tsa.URL, tt.msg)
+			attr, err := timestamp(testtsa.New(tp.RSA, tt.cfg), []byte("a signature"))
+			if attr != nil || !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.msg) ||
+				!strings.HasPrefix(err.Error(), "catalog: timestamp response: ") {
+				t.Fatalf("ParseResponse = %x, %v; want %v with %q", attr, err, tt.want, tt.msg)
 			}
 		})
 	}
-	t.Run("unreachable", func(t *testing.T) {
-		tsa := newTSA(t, tp.rsa, tsaConfig{})
-		tsa.Close()
-		_, err := tsa.authority().Timestamp(context.Background(), []byte("a signature"))
-		if err == nil || !strings.Contains(err.Error(), tsa.URL) {
-			t.Fatalf("Timestamp from a closed server = %v", err)
+	t.Run("response to another request", func(t *testing.T) {
+		tsa := testtsa.New(tp.RSA, testtsa.Config{})
+		first, _ := catalog.NewTimestampRequest([]byte("a signature"))
+		second, _ := catalog.NewTimestampRequest([]byte("a signature"))
+		resp, err := tsa.Respond(first.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := second.ParseResponse(resp); !errors.Is(err, catalog.ErrTimestampNonce) {
+			t.Fatalf("ParseResponse of the answer to another request = %v, want ErrTimestampNonce", err)
 		}
 	})
-	t.Run("cancelled", func(t *testing.T) {
-		tsa := newTSA(t, tp.rsa, tsaConfig{})
-		ctx, cancel := context.WithCancel(context.Background())
-		cancel()
-		if _, err := tsa.authority().Timestamp(ctx, []byte("a signature")); !errors.Is(err, context.Canceled) {
-			t.Fatalf("Timestamp with a cancelled context = %v", err)
-		}
-	})
-}
-
-// rawToken asks tsa for a token over sig without any of Timestamp's
-// checks, and returns it as an unauthenticated attribute.
-func rawToken(t testing.TB, tsa *testTSA, sig []byte) []byte {
-	t.Helper()
-	digest := sha256.Sum256(sig)
-	req := mustMarshal(timeStampReq{
-		Version:        1,
-		MessageImprint: messageImprint{algorithmIdentifier{Algorithm: oidSHA256, Parameters: asn1NULL}, digest[:]},
-		Nonce:          big.NewInt(7),
-		CertReq:        true,
-	})
-	resp, err := tsa.Client().Post(tsa.URL, "application/timestamp-query", bytes.NewReader(req))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	// TimeStampResp{status, token}, split by hand: the token may be BER.
-	var tsr, status asn1.RawValue
-	if _, err := asn1.Unmarshal(body, &tsr); err != nil {
-		t.Fatal(err)
-	}
-	token, err := asn1.Unmarshal(tsr.Bytes, &status)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return attribute(oidRFC3161, token)
 }
 
 // TestTimestampParseChecks: Parse checks timestamps it reads. A catalog
@@ -538,10 +248,10 @@ func rawToken(t testing.TB, tsa *testTSA, sig []byte) []byte {
 // now with an imprint mismatch; tokens that do not verify or do not match
 // carry the reason. None of this makes Parse fail.
 func TestTimestampParseChecks(t *testing.T) {
-	p, tp := getPKI(t), getTSAPKI(t)
+	p, tp := getPKI(t), testtsa.SharedPKI(t)
 	t.Run("tampered signature", func(t *testing.T) {
-		tsa := newTSA(t, tp.ecdsa, tsaConfig{})
-		der, sig := signTimestamped(t, tsa.authority(), p.leafKey, p.leaf)
+		tsa := testtsa.New(tp.ECDSA, testtsa.Config{})
+		der, sig := signTimestamped(t, tsa, p.leafKey, p.leaf)
 		i := bytes.Index(der, sig)
 		if i < 0 || bytes.Count(der, sig) != 1 {
 			t.Fatal("signature value not found once in the catalog")
@@ -549,8 +259,8 @@ func TestTimestampParseChecks(t *testing.T) {
 		der[i+len(sig)/2] ^= 0x01
 		c := mustParse(t, der)
 		ts := c.Timestamps()[0]
-		if len(ts) != 1 || !errors.Is(ts[0].Err, catalog.ErrTimestampMismatch) || !ts[0].Time.Equal(tsa.time) || ts[0].Certificate == nil {
-			t.Fatalf("timestamps %+v, want one at %v with an imprint mismatch", ts, tsa.time)
+		if len(ts) != 1 || !errors.Is(ts[0].Err, catalog.ErrTimestampMismatch) || !ts[0].Time.Equal(tsa.Time) || ts[0].Certificate == nil {
+			t.Fatalf("timestamps %+v, want one at %v with an imprint mismatch", ts, tsa.Time)
 		}
 		if _, err := c.Verify(catalog.VerifyOptions{Roots: pool(p.root)}); !errors.Is(err, catalog.ErrSignature) {
 			t.Fatalf("Verify of the tampered catalog = %v", err)
@@ -558,27 +268,27 @@ func TestTimestampParseChecks(t *testing.T) {
 	})
 	for _, tt := range []struct {
 		name string
-		cfg  tsaConfig
+		cfg  testtsa.Config
 		want error
 	}{
-		{"good", tsaConfig{}, nil},
-		{"corrupt token signature", tsaConfig{corruptSignature: true}, catalog.ErrTimestampSignature},
-		{"other imprint", tsaConfig{wrongImprint: true}, catalog.ErrTimestampMismatch},
-		{"messageDigest not of the TSTInfo", tsaConfig{badMessageDigest: true}, catalog.ErrTimestampSignature},
-		{"no certificate", tsaConfig{noCerts: true}, catalog.ErrTimestampCertificate},
-		{"BER token", tsaConfig{berToken: true}, nil},
+		{"good", testtsa.Config{}, nil},
+		{"corrupt token signature", testtsa.Config{CorruptSignature: true}, catalog.ErrTimestampSignature},
+		{"other imprint", testtsa.Config{WrongImprint: true}, catalog.ErrTimestampMismatch},
+		{"messageDigest not of the TSTInfo", testtsa.Config{BadMessageDigest: true}, catalog.ErrTimestampSignature},
+		{"no certificate", testtsa.Config{NoCerts: true}, catalog.ErrTimestampCertificate},
+		{"BER token", testtsa.Config{BERToken: true}, nil},
 		// RSA over the bare digest is accepted from legacy Symantec
 		// countersigners only, never in an RFC 3161 token.
-		{"bare-digest RSA signature", tsaConfig{bareDigest: true}, catalog.ErrTimestampSignature},
-		{"signature algorithm naming another digest", tsaConfig{sha1SigAlg: true}, catalog.ErrTimestampSignature},
-		{"MD5 imprint", tsaConfig{md5Imprint: true}, catalog.ErrTimestampMalformed},
-		{"TSA certificate without the time-stamping EKU", tsaConfig{tsaLeaf: &testpki.Cert{Cert: p.leaf, Key: p.leafKey}}, catalog.ErrTimestampUsage},
+		{"bare-digest RSA signature", testtsa.Config{BareDigest: true}, catalog.ErrTimestampSignature},
+		{"signature algorithm naming another digest", testtsa.Config{SHA1SigAlg: true}, catalog.ErrTimestampSignature},
+		{"MD5 imprint", testtsa.Config{MD5Imprint: true}, catalog.ErrTimestampMalformed},
+		{"TSA certificate without the time-stamping EKU", testtsa.Config{Signer: &testpki.Cert{Cert: p.leaf, Key: p.leafKey}}, catalog.ErrTimestampUsage},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			tsa := newTSA(t, tp.rsa, tt.cfg)
+			tsa := testtsa.New(tp.RSA, tt.cfg)
 			der, err := catalog.Sign(unsignedCatalog(t), p.ecLeafKey, []*x509.Certificate{p.ecLeaf}, &catalog.SignOptions{
 				UnauthenticatedAttributes: func(sig []byte) ([][]byte, error) {
-					return [][]byte{rawToken(t, tsa, sig)}, nil
+					return [][]byte{tsa.Token(sig)}, nil
 				},
 			})
 			if err != nil {
@@ -586,8 +296,8 @@ func TestTimestampParseChecks(t *testing.T) {
 			}
 			c := mustParse(t, der)
 			ts := c.Timestamps()[0]
-			if len(ts) != 1 || !errors.Is(ts[0].Err, tt.want) || (tt.want == nil) != (ts[0].Err == nil) || !ts[0].Time.Equal(tsa.time) {
-				t.Fatalf("timestamps %+v, want one at %v with Err %v", ts, tsa.time, tt.want)
+			if len(ts) != 1 || !errors.Is(ts[0].Err, tt.want) || (tt.want == nil) != (ts[0].Err == nil) || !ts[0].Time.Equal(tsa.Time) {
+				t.Fatalf("timestamps %+v, want one at %v with Err %v", ts, tsa.Time, tt.want)
 			}
 			if _, err := c.Verify(catalog.VerifyOptions{Roots: pool(p.ecLeaf)}); err != nil {
 				t.Fatalf("Verify: %v", err)
@@ -606,14 +316,14 @@ func counterSignature(t testing.TB, sig []byte, key crypto.Signer, cert *x509.Ce
 		digest[0] ^= 1
 	}
 	attrs := [][]byte{
-		attribute(oidContentType, mustMarshal(asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1})),
-		attribute(oidMessageDigest, mustMarshal(digest[:])),
+		testasn1.Attribute(oidContentType, testasn1.Marshal(asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1})),
+		testasn1.Attribute(oidMessageDigest, testasn1.Marshal(digest[:])),
 	}
 	if signingTime != nil {
-		attrs = append(attrs, attribute(oidSigningTime, signingTime))
+		attrs = append(attrs, testasn1.Attribute(oidSigningTime, signingTime))
 	}
 	slices.SortFunc(attrs, bytes.Compare)
-	signed := sha256.Sum256(constructed(asn1.ClassUniversal, asn1.TagSet, attrs...))
+	signed := sha256.Sum256(testasn1.Set(attrs...))
 	s, err := key.Sign(rand.Reader, signed[:], crypto.SHA256)
 	if err != nil {
 		t.Fatal(err)
@@ -622,13 +332,13 @@ func counterSignature(t testing.TB, sig []byte, key crypto.Signer, cert *x509.Ce
 	if _, ok := key.(*rsa.PrivateKey); !ok {
 		sigAlg = algorithmIdentifier{Algorithm: oidECDSASHA256}
 	}
-	return attribute(oidCounterSign, sequence(
-		mustMarshal(1),
-		sequence(cert.RawIssuer, mustMarshal(cert.SerialNumber)),
-		mustMarshal(algorithmIdentifier{Algorithm: oidSHA256}),
-		constructed(asn1.ClassContextSpecific, 0, attrs...),
-		mustMarshal(sigAlg),
-		mustMarshal(s),
+	return testasn1.Attribute(oidCounterSign, testasn1.Sequence(
+		testasn1.Marshal(1),
+		testasn1.Sequence(cert.RawIssuer, testasn1.Marshal(cert.SerialNumber)),
+		testasn1.Marshal(algorithmIdentifier{Algorithm: oidSHA256}),
+		testasn1.Constructed(asn1.ClassContextSpecific, 0, attrs...),
+		testasn1.Marshal(sigAlg),
+		testasn1.Marshal(s),
 	))
 }
 
@@ -637,11 +347,11 @@ func counterSignature(t testing.TB, sig []byte, key crypto.Signer, cert *x509.Ce
 // timestamp attribute value becomes one Timestamp: with Err when it cannot
 // be read or does not check out. Other attributes are ignored.
 func TestTimestampMalformedAttributes(t *testing.T) {
-	p, tp := getPKI(t), getTSAPKI(t)
-	utcTime := mustMarshal(asn1.RawValue{Tag: asn1.TagUTCTime, Bytes: []byte("260102030405Z")})
-	genTime := mustMarshal(asn1.RawValue{Tag: asn1.TagGeneralizedTime, Bytes: []byte("20260102030405.5Z")})
+	p, tp := getPKI(t), testtsa.SharedPKI(t)
+	utcTime := testasn1.Marshal(asn1.RawValue{Tag: asn1.TagUTCTime, Bytes: []byte("260102030405Z")})
+	genTime := testasn1.Marshal(asn1.RawValue{Tag: asn1.TagGeneralizedTime, Bytes: []byte("20260102030405.5Z")})
 	when := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	octets := func(s string) []byte { return mustMarshal([]byte(s)) }
+	octets := func(s string) []byte { return testasn1.Marshal([]byte(s)) }
 	deep := bytes.Repeat([]byte{0x30, 0x80}, 5000)
 	type result struct {
 		rfc3161 bool
@@ -655,53 +365,53 @@ func TestTimestampMalformedAttributes(t *testing.T) {
 		want  []result
 	}{
 		{"other attribute", func([]byte) [][]byte {
-			return [][]byte{attribute(asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 2, 4, 1}, octets("nested signature"))}
+			return [][]byte{testasn1.Attribute(asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 2, 4, 1}, octets("nested signature"))}
 		}, nil},
 		{"not an attribute", func([]byte) [][]byte { return [][]byte{octets("garbage")} }, nil},
-		{"attribute without values", func([]byte) [][]byte { return [][]byte{sequence(mustMarshal(oidRFC3161))} }, []result{malformed(true)}},
-		{"empty value set", func([]byte) [][]byte { return [][]byte{attribute(oidRFC3161)} }, []result{malformed(true)}},
-		{"token not a ContentInfo", func([]byte) [][]byte { return [][]byte{attribute(oidRFC3161, octets("garbage"))} }, []result{malformed(true)}},
-		{"empty token", func([]byte) [][]byte { return [][]byte{attribute(oidRFC3161, sequence())} }, []result{malformed(true)}},
+		{"attribute without values", func([]byte) [][]byte { return [][]byte{testasn1.Sequence(testasn1.Marshal(oidRFC3161))} }, []result{malformed(true)}},
+		{"empty value set", func([]byte) [][]byte { return [][]byte{testasn1.Attribute(oidRFC3161)} }, []result{malformed(true)}},
+		{"token not a ContentInfo", func([]byte) [][]byte { return [][]byte{testasn1.Attribute(oidRFC3161, octets("garbage"))} }, []result{malformed(true)}},
+		{"empty token", func([]byte) [][]byte { return [][]byte{testasn1.Attribute(oidRFC3161, testasn1.Sequence())} }, []result{malformed(true)}},
 		{"token of another type", func([]byte) [][]byte {
-			return [][]byte{attribute(oidRFC3161, sequence(mustMarshal(asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}), octets("x")))}
+			return [][]byte{testasn1.Attribute(oidRFC3161, testasn1.Sequence(testasn1.Marshal(asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}), octets("x")))}
 		}, []result{malformed(true)}},
 		{"truncated value", func([]byte) [][]byte {
-			return [][]byte{sequence(mustMarshal(oidRFC3161), constructed(asn1.ClassUniversal, asn1.TagSet, []byte{0x30, 0x05, 0x01}))}
+			return [][]byte{testasn1.Sequence(testasn1.Marshal(oidRFC3161), testasn1.Set([]byte{0x30, 0x05, 0x01}))}
 		}, []result{malformed(true)}},
-		{"deeply nested BER", func([]byte) [][]byte { return [][]byte{attribute(oidRFC3161, deep)} }, []result{malformed(true)}},
-		{"countersignature not a SignerInfo", func([]byte) [][]byte { return [][]byte{attribute(oidCounterSign, mustMarshal(5))} }, []result{malformed(false)}},
-		{"empty countersignature", func([]byte) [][]byte { return [][]byte{attribute(oidCounterSign, sequence())} }, []result{malformed(false)}},
+		{"deeply nested BER", func([]byte) [][]byte { return [][]byte{testasn1.Attribute(oidRFC3161, deep)} }, []result{malformed(true)}},
+		{"countersignature not a SignerInfo", func([]byte) [][]byte { return [][]byte{testasn1.Attribute(oidCounterSign, testasn1.Marshal(5))} }, []result{malformed(false)}},
+		{"empty countersignature", func([]byte) [][]byte { return [][]byte{testasn1.Attribute(oidCounterSign, testasn1.Sequence())} }, []result{malformed(false)}},
 		{"countersignature without signingTime", func(sig []byte) [][]byte {
-			return [][]byte{counterSignature(t, sig, tp.ecdsa.Key, tp.ecdsa.Cert, nil, false)}
+			return [][]byte{counterSignature(t, sig, tp.ECDSA.Key, tp.ECDSA.Cert, nil, false)}
 		}, []result{malformed(false)}},
 		{"countersignature with a bad time", func(sig []byte) [][]byte {
-			return [][]byte{counterSignature(t, sig, tp.ecdsa.Key, tp.ecdsa.Cert, octets("yesterday"), false)}
+			return [][]byte{counterSignature(t, sig, tp.ECDSA.Key, tp.ECDSA.Cert, octets("yesterday"), false)}
 		}, []result{malformed(false)}},
 		{"countersignature, certificate not embedded", func(sig []byte) [][]byte {
-			return [][]byte{counterSignature(t, sig, tp.otherRoot.Key, tp.otherRoot.Cert, utcTime, false)}
+			return [][]byte{counterSignature(t, sig, tp.OtherRoot.Key, tp.OtherRoot.Cert, utcTime, false)}
 		}, []result{{false, catalog.ErrTimestampCertificate, when}}},
 		{"countersignature over another signature", func(sig []byte) [][]byte {
-			return [][]byte{counterSignature(t, sig, tp.ecdsa.Key, p.ecLeaf, utcTime, true)}
+			return [][]byte{counterSignature(t, sig, tp.ECDSA.Key, p.ecLeaf, utcTime, true)}
 		}, []result{{false, catalog.ErrTimestampMismatch, when}}},
 		{"countersignature by another key", func(sig []byte) [][]byte {
-			return [][]byte{counterSignature(t, sig, tp.ecdsa.Key, tp.rsa.Cert, genTime, false)}
+			return [][]byte{counterSignature(t, sig, tp.ECDSA.Key, tp.RSA.Cert, genTime, false)}
 		}, []result{{false, catalog.ErrTimestampSignature, when.Add(500 * time.Millisecond)}}},
 		{"countersigner without the time-stamping EKU", func(sig []byte) [][]byte {
 			return [][]byte{counterSignature(t, sig, p.ecLeafKey, p.ecLeaf, utcTime, false)}
 		}, []result{{false, catalog.ErrTimestampUsage, when}}},
 		{"good countersignature (ECDSA)", func(sig []byte) [][]byte {
-			return [][]byte{counterSignature(t, sig, tp.ecdsa.Key, tp.ecdsa.Cert, utcTime, false)}
+			return [][]byte{counterSignature(t, sig, tp.ECDSA.Key, tp.ECDSA.Cert, utcTime, false)}
 		}, []result{{false, nil, when}}},
 		{"good countersignature (RSA)", func(sig []byte) [][]byte {
-			return [][]byte{counterSignature(t, sig, tp.rsa.Key, tp.rsa.Cert, genTime, false)}
+			return [][]byte{counterSignature(t, sig, tp.RSA.Key, tp.RSA.Cert, genTime, false)}
 		}, []result{{false, nil, when.Add(500 * time.Millisecond)}}},
 		{"two values", func(sig []byte) [][]byte {
-			return [][]byte{attribute(oidCounterSign, sequence(), mustMarshal(5))}
+			return [][]byte{testasn1.Attribute(oidCounterSign, testasn1.Sequence(), testasn1.Marshal(5))}
 		}, []result{malformed(false), malformed(false)}},
 		{"too many", func([]byte) [][]byte {
 			var attrs [][]byte
 			for i := range 40 {
-				attrs = append(attrs, attribute(oidRFC3161, octets(fmt.Sprint(i))))
+				attrs = append(attrs, testasn1.Attribute(oidRFC3161, octets(fmt.Sprint(i))))
 			}
 			return attrs
 		}, append(slices.Repeat([]result{malformed(true)}, 16), result{true, errors.New("more than 16"), time.Time{}})},
@@ -709,7 +419,7 @@ func TestTimestampMalformedAttributes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			// The time-stamping certificates and p.leaf are embedded for
 			// the countersignatures.
-			der, err := catalog.Sign(unsignedCatalog(t), p.ecLeafKey, []*x509.Certificate{p.ecLeaf, p.leaf, tp.rsa.Cert, tp.ecdsa.Cert}, &catalog.SignOptions{
+			der, err := catalog.Sign(unsignedCatalog(t), p.ecLeafKey, []*x509.Certificate{p.ecLeaf, p.leaf, tp.RSA.Cert, tp.ECDSA.Cert}, &catalog.SignOptions{
 				UnauthenticatedAttributes: func(sig []byte) ([][]byte, error) { return tt.attrs(sig), nil },
 			})
 			if err != nil {
@@ -740,26 +450,26 @@ func TestTimestampMalformedAttributes(t *testing.T) {
 // root is not the one given.
 func TestTimestampOsslsigncode(t *testing.T) {
 	tool := osslsigncode(t)
-	p, tp := getPKI(t), getTSAPKI(t)
+	p, tp := getPKI(t), testtsa.SharedPKI(t)
 	for _, tt := range []struct {
 		name string
 		tsa  *testpki.Cert
-	}{{"RSA TSA", tp.rsa}, {"ECDSA TSA", tp.ecdsa}} {
+	}{{"RSA TSA", tp.RSA}, {"ECDSA TSA", tp.ECDSA}} {
 		t.Run(tt.name, func(t *testing.T) {
-			tsa := newTSA(t, tt.tsa, tsaConfig{})
-			der, _ := signTimestamped(t, tsa.authority(), p.leafKey, p.leaf, p.inter)
+			tsa := testtsa.New(tt.tsa, testtsa.Config{})
+			der, _ := signTimestamped(t, tsa, p.leafKey, p.leaf, p.inter)
 			path := filepath.Join(t.TempDir(), "signed.cat")
 			if err := os.WriteFile(path, der, 0o644); err != nil {
 				t.Fatal(err)
 			}
 			rootPEM := writePEM(t, "root.pem", "CERTIFICATE", p.root.Raw)
-			tsaRootPEM := writePEM(t, "tsaroot.pem", "CERTIFICATE", tp.root.Cert.Raw)
-			otherPEM := writePEM(t, "other.pem", "CERTIFICATE", tp.otherRoot.Cert.Raw)
+			tsaRootPEM := writePEM(t, "tsaroot.pem", "CERTIFICATE", tp.Root.Cert.Raw)
+			otherPEM := writePEM(t, "other.pem", "CERTIFICATE", tp.OtherRoot.Cert.Raw)
 			out, err := run(t, tool, "verify", "-in", path, "-CAfile", rootPEM, "-TSA-CAfile", tsaRootPEM)
 			if err != nil {
 				t.Fatalf("osslsigncode verify: %v\n%s", err, out)
 			}
-			stamp := tsa.time.Format("Jan _2 15:04:05 2006")
+			stamp := tsa.Time.Format("Jan _2 15:04:05 2006")
 			if !strings.Contains(out, "Timestamp time: "+stamp) || !strings.Contains(out, "Timestamp Server Signature verification: ok") {
 				t.Fatalf("osslsigncode does not report the timestamp at %s:\n%s", stamp, out)
 			}

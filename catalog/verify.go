@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/intactdev/intact/internal/der"
 )
 
 // Errors returned by Verify, each wrapped with details; test with errors.Is.
@@ -169,38 +171,38 @@ func (c *Catalog) checkSignature(s *Signer, allowSHA1 bool) error {
 // attributes of a SignerInfo's complete [0] IMPLICIT authenticatedAttributes
 // encoding. Each may be present once, with one value; a missing one is nil.
 func readSignedAttributes(authAttrs []byte) (contentType asn1.ObjectIdentifier, digest []byte, err error) {
-	_, body, _, err := (&reader{authAttrs}).element()
+	_, body, _, err := der.NewReader(authAttrs).Next()
 	if err != nil {
 		return nil, nil, err
 	}
-	for ar := (reader{body}); !ar.empty(); {
-		attr, err := ar.read(tagSequence)
+	for ar := der.NewReader(body); !ar.Empty(); {
+		attr, err := ar.Read(der.Sequence)
 		if err != nil {
 			return nil, nil, err
 		}
-		vr := reader{attr}
-		oid, err := vr.readOID()
+		vr := der.NewReader(attr)
+		oid, err := vr.ReadOID()
 		if err != nil {
 			return nil, nil, err
 		}
-		values, err := vr.read(tagSet)
+		values, err := vr.Read(der.Set)
 		if err != nil {
 			return nil, nil, err
 		}
-		one := reader{values}
+		one := der.NewReader(values)
 		switch {
 		case oid.Equal(oidContentType):
 			if contentType != nil {
 				return nil, nil, errors.New("two contentType attributes")
 			}
-			if contentType, err = one.readOID(); err != nil || !one.empty() {
+			if contentType, err = one.ReadOID(); err != nil || !one.Empty() {
 				return nil, nil, errors.New("malformed contentType attribute")
 			}
 		case oid.Equal(oidMessageDigest):
 			if digest != nil {
 				return nil, nil, errors.New("two messageDigest attributes")
 			}
-			if digest, err = one.read(tagOctetString); err != nil || !one.empty() {
+			if digest, err = one.Read(der.OctetString); err != nil || !one.Empty() {
 				return nil, nil, errors.New("malformed messageDigest attribute")
 			}
 		}
@@ -216,7 +218,7 @@ func readSignedAttributes(authAttrs []byte) (contentType asn1.ObjectIdentifier, 
 // made them.
 func (s *Signer) verifyAttributes(h crypto.Hash, bareRSA bool) error {
 	signed := bytes.Clone(s.authAttrs)
-	signed[0] = tagSet
+	signed[0] = byte(der.Set)
 	hh := h.New()
 	hh.Write(signed)
 	sum := hh.Sum(nil)

@@ -19,14 +19,18 @@
 //   - Signing scenario 12 (user mode): AllowedSigners (with ExceptDenyRule),
 //     DeniedSigners (ExceptAllowRule is kept but not honoured: the denial
 //     stands) and FileRulesRef. Other scenarios are read and kept.
-//   - FileRules Allow and Deny with a Hash: SHA-1 or SHA-256 by length,
-//     compared with the flat hash of a file's exact bytes (Windows uses the
-//     Authenticode hash for PE files; intact's catalogs enforcer matches
-//     it too, for Allow rules only when the bytes go to the OS image
-//     loader; a rule does not say that its hash is an Authenticode digest,
-//     so it also matches the bytes that digest is the plain hash of: see
-//     the catalogs package documentation). Rules without a Hash are kept so
-//     references resolve, and match nothing.
+//   - FileRules Allow and Deny with a Hash: SHA-1 or SHA-256 by length. A
+//     hash does not say what it was computed over. HashSet.Match compares
+//     it with the hash of a file's exact bytes; HashSet.Lookup with any
+//     digest, such as the Authenticode digest of a PE image, which is what
+//     Windows compares for PE files. intact's catalogs enforcer does both:
+//     a Deny rule matches the exact bytes or, when they are a PE image, its
+//     Authenticode digest, however the bytes are used; an Allow rule
+//     matches the exact bytes, and the Authenticode digest only when the
+//     bytes go to the OS image loader. An Allow rule written as an image's
+//     Authenticode digest therefore also allows, as exact bytes, the byte
+//     string that digest covers (see package enforcer/catalogs). Rules
+//     without a Hash are kept so references resolve, and match nothing.
 //   - Application settings: AppSettings/App/Setting/Value, and the legacy
 //     Settings/Setting Provider Key ValueName with a Boolean, DWord, String
 //     or Binary value. See Policy.AppSetting for how an App is tied to an

@@ -91,7 +91,10 @@ func (p *Policy) DeniedHashes() *HashSet {
 	return s
 }
 
-// HashSet is a set of hash rules, matched against a file's exact bytes.
+// A HashSet is a set of hash rules, found by their hashes. A rule does not
+// say what its hash was computed over: Match looks for the hashes of a
+// file's exact bytes, Lookup for any digest the caller computed, such as a
+// PE image's Authenticode digest.
 type HashSet struct {
 	rules   map[string]*FileRule // by string(hash)
 	ordered []*FileRule
@@ -122,10 +125,11 @@ func (s *HashSet) HasSHA1() bool { return s.sha1 }
 // Rules returns the rules of s in policy order.
 func (s *HashSet) Rules() []*FileRule { return slices.Clone(s.ordered) }
 
-// Match returns the rule whose hash is the SHA-256 or SHA-1 of data, or nil.
-// sum256 is the SHA-256 of data, which the caller has already computed;
-// the SHA-1 is computed only when s holds SHA-1 rules. intact compares flat
-// hashes of the exact bytes; Windows uses Authenticode hashes for PE files.
+// Match returns the rule whose hash is the SHA-256 or SHA-1 of data, its
+// exact bytes, or nil. sum256 is the SHA-256 of data, which the caller has
+// already computed; the SHA-1 is computed only when s holds SHA-1 rules.
+// For a PE file, Windows compares its Authenticode digest instead: a caller
+// that does too looks that digest up with Lookup.
 func (s *HashSet) Match(data []byte, sum256 [32]byte) *FileRule {
 	if r := s.Lookup(sum256[:]); r != nil {
 		return r
@@ -137,8 +141,9 @@ func (s *HashSet) Match(data []byte, sum256 [32]byte) *FileRule {
 	return nil
 }
 
-// Lookup returns the rule whose hash is hash, or nil: for a PE image, its
-// Authenticode SHA-256 or SHA-1, which Windows tools write into hash rules.
+// Lookup returns the rule whose hash is hash, or nil. hash may be any
+// digest: for a PE image, its Authenticode SHA-256 or SHA-1, which Windows
+// tools write into hash rules for PE files.
 func (s *HashSet) Lookup(hash []byte) *FileRule { return s.rules[string(hash)] }
 
 // SettingSource says which form of a policy defined an application setting.

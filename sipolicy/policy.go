@@ -123,8 +123,9 @@ type FileRule struct {
 	Kind         FileRuleKind
 	ID           string
 	FriendlyName string
-	// Hash is a SHA-1 (20 bytes) or SHA-256 (32 bytes) hash of the exact
-	// file bytes, or nil.
+	// Hash is a SHA-1 (20 bytes) or SHA-256 (32 bytes) hash, or nil: of
+	// a file's exact bytes or, as Windows tools write them for PE files,
+	// of an image's Authenticode digest. The rule does not say which.
 	Hash []byte
 }
 

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/catalog/tree"
+	"github.com/intactdev/intact/catalog/tsa"
 	"github.com/spf13/cobra"
 )
 
@@ -76,7 +78,7 @@ func newCatalogNewCmd() *cobra.Command {
 	var (
 		output, when, filesFrom, installDir string
 		version                             int
-		opts                                catalog.HashOptions
+		opts                                tree.Options
 		signing                             signingFlags
 	)
 	cmd := &cobra.Command{
@@ -278,7 +280,7 @@ func collectGarbageLate() {
 // their base names, or, with filesFrom, the listed files of one directory.
 // It refuses two files with the same relative path, naming both. The
 // output file is left out of the trees that hold it.
-func hashPaths(ctx context.Context, paths []string, filesFrom, output string, opts *catalog.HashOptions) ([]catalog.File, error) {
+func hashPaths(ctx context.Context, paths []string, filesFrom, output string, opts *tree.Options) ([]catalog.File, error) {
 	if filesFrom != "" {
 		if len(paths) != 1 {
 			return nil, errors.New("--files-from needs exactly one directory PATH")
@@ -287,7 +289,7 @@ func hashPaths(ctx context.Context, paths []string, filesFrom, output string, op
 		if err != nil {
 			return nil, err
 		}
-		files, err := catalog.HashFiles(ctx, paths[0], names, opts)
+		files, err := tree.HashFiles(ctx, paths[0], names, opts)
 		return withoutFile(files, paths[0], output), err
 	}
 	var all []catalog.File
@@ -306,11 +308,11 @@ func hashPaths(ctx context.Context, paths []string, filesFrom, output string, op
 		}
 		root, files := p, []catalog.File(nil)
 		if fi.IsDir() {
-			files, err = catalog.HashTree(ctx, p, opts)
+			files, err = tree.Hash(ctx, p, opts)
 			files = withoutFile(files, p, output)
 		} else {
 			root = filepath.Dir(p)
-			files, err = catalog.HashFiles(ctx, root, []string{filepath.Base(p)}, opts)
+			files, err = tree.HashFiles(ctx, root, []string{filepath.Base(p)}, opts)
 		}
 		if err != nil {
 			return nil, err
@@ -355,9 +357,9 @@ func signCatalog(ctx context.Context, data []byte, f *signingFlags) ([]byte, err
 	}
 	opts := &catalog.SignOptions{}
 	if f.timestamp != "" {
-		tsa := &catalog.TimestampAuthority{URL: f.timestamp}
+		authority := &tsa.Authority{URL: f.timestamp}
 		opts.UnauthenticatedAttributes = func(signature []byte) ([][]byte, error) {
-			attr, err := tsa.Timestamp(ctx, signature)
+			attr, err := authority.Timestamp(ctx, signature)
 			if err != nil {
 				return nil, err
 			}
@@ -528,14 +530,14 @@ func compareTree(ctx context.Context, progress io.Writer, c *catalog.Catalog, ca
 		return nil, err
 	}
 	bar := newProgressBar(progress)
-	opts := &catalog.HashOptions{Progress: bar.callback()}
+	opts := &tree.Options{Progress: bar.callback()}
 	collectGarbageLate()
 	var files []catalog.File
 	if fi.IsDir() {
-		files, err = catalog.HashTree(ctx, path, opts)
+		files, err = tree.Hash(ctx, path, opts)
 		files = withoutFile(files, path, catalogFile)
 	} else {
-		files, err = catalog.HashFiles(ctx, filepath.Dir(path), []string{filepath.Base(path)}, opts)
+		files, err = tree.HashFiles(ctx, filepath.Dir(path), []string{filepath.Base(path)}, opts)
 	}
 	bar.finish()
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/catalog/tree"
 	"github.com/intactdev/intact/internal/regularfile"
 )
 
@@ -95,7 +96,7 @@ type progressBar struct {
 	mu      sync.Mutex
 	last    time.Time
 	drawn   bool
-	current catalog.Progress
+	current tree.Progress
 }
 
 // newProgressBar returns a bar for w, or nil when w is not a terminal (a
@@ -113,16 +114,16 @@ const (
 	progressInterval = 100 * time.Millisecond
 )
 
-// callback returns the catalog.HashOptions.Progress callback that feeds
+// callback returns the tree.Options.Progress callback that feeds
 // the bar, or nil without a bar, so that hashing skips progress reports.
-func (p *progressBar) callback() func(catalog.Progress) {
+func (p *progressBar) callback() func(tree.Progress) {
 	if p == nil {
 		return nil
 	}
 	return p.update
 }
 
-func (p *progressBar) update(pr catalog.Progress) {
+func (p *progressBar) update(pr tree.Progress) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.current = pr

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/catalog/tree"
 )
 
 func TestProgressBar(t *testing.T) {
@@ -34,7 +34,7 @@ func TestProgressBar(t *testing.T) {
 	bar := &progressBar{w: &buf, now: now, start: start}
 	update := bar.callback()
 	clock = start.Add(progressDelay - time.Millisecond)
-	update(catalog.Progress{Files: 1, TotalFiles: 4, Bytes: 10, TotalBytes: 40})
+	update(tree.Progress{Files: 1, TotalFiles: 4, Bytes: 10, TotalBytes: 40})
 	bar.finish()
 	if buf.Len() != 0 {
 		t.Fatalf("short run drew %q", buf.String())
@@ -42,9 +42,9 @@ func TestProgressBar(t *testing.T) {
 	bar = &progressBar{w: &buf, now: now, start: start}
 	update = bar.callback()
 	clock = start.Add(progressDelay)
-	update(catalog.Progress{Files: 1, TotalFiles: 4, Bytes: 1e6, TotalBytes: 4e6})
+	update(tree.Progress{Files: 1, TotalFiles: 4, Bytes: 1e6, TotalBytes: 4e6})
 	clock = clock.Add(progressInterval - time.Millisecond)
-	update(catalog.Progress{Files: 2, TotalFiles: 4, Bytes: 2e6, TotalBytes: 4e6}) // within the interval
+	update(tree.Progress{Files: 2, TotalFiles: 4, Bytes: 2e6, TotalBytes: 4e6}) // within the interval
 	bar.finish()
 	want := "\rhashing [=======                       ]  25%  1/4 files  1.0 MB/4.0 MB " +
 		"\rhashing [===============               ]  50%  2/4 files  2.0 MB/4.0 MB \n"

@@ -5,8 +5,11 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// systemDir replaces the system policy folder in tests; the intact binary
-// never sets it, so nothing on the command line can move the system policy.
+// systemDir replaces the system policy folder in tests: the cmd/intact test
+// binary sets it from TEST_INTACT_SYSTEM_DIR, and the builds of
+// internal/npmcompat.BuildIntact link a scratch folder into it (-ldflags -X).
+// A release build leaves it empty and nothing sets it at run time, so
+// nothing on the command line or in the environment moves the system policy.
 var systemDir string
 
 // policyFlags are the flags that add policies and catalogs to the system's.

@@ -242,7 +242,14 @@ func Intact(t testing.TB, bin, dir, script string, flags ...string) Result {
 }
 
 // BuildIntact builds cmd/intact of this module into dir and returns the
-// binary's path.
+// binary's path. The binary takes its system policy from SystemDir(dir),
+// which BuildIntact does not create, instead of the machine's (/etc/intact):
+// tests and benchmarks run without a system policy whatever the machine has
+// installed, unless they write one there.
+//
+// The folder is linked into the binary (-ldflags -X main.systemDir), which
+// only a build can do: no flag or variable of a built intact moves its
+// system policy.
 func BuildIntact(dir string) (string, error) {
 	bin := filepath.Join(dir, "intact")
 	if os.PathSeparator == '\\' {
@@ -252,13 +259,24 @@ func BuildIntact(dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/intact")
+	system, err := filepath.Abs(SystemDir(dir))
+	if err != nil {
+		return "", err
+	}
+	if strings.ContainsAny(system, `'"`) {
+		return "", fmt.Errorf("build intact: the folder %s has a quote in its path, which -ldflags cannot carry", dir)
+	}
+	cmd := exec.Command("go", "build", "-ldflags=-X 'main.systemDir="+system+"'", "-o", bin, "./cmd/intact")
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build ./cmd/intact: %v\n%s", err, out)
 	}
 	return bin, nil
 }
+
+// SystemDir returns the system policy folder of the binary that
+// BuildIntact(dir) builds.
+func SystemDir(dir string) string { return filepath.Join(dir, "system") }
 
 // moduleRoot finds the folder of go.mod above the working directory.
 func moduleRoot() (string, error) {

@@ -266,30 +266,26 @@ func (b *fsBinding) write(fd int, data goja.Value, position int64) int {
 }
 
 func (b *fsBinding) stat(path string, follow, throwIfMissing bool) goja.Value {
-	var fi fs.FileInfo
-	var err error
-	name := "stat"
+	name := "lstat"
 	if follow {
-		fi, err = os.Stat(path)
-	} else {
-		name = "lstat"
-		fi, err = os.Lstat(path)
+		name = "stat"
 	}
+	st, err := statPath(path, follow)
 	if err != nil {
 		if !throwIfMissing && errors.Is(err, fs.ErrNotExist) {
 			return goja.Undefined()
 		}
 		b.throw(err, name, path, "")
 	}
-	return b.s.rt.ToValue(statArray(fi))
+	return b.s.rt.ToValue(st)
 }
 
 func (b *fsBinding) fstat(fd int) []float64 {
-	fi, err := b.file(fd, "fstat").Stat()
+	st, err := statFile(b.file(fd, "fstat"))
 	if err != nil {
 		b.throw(err, "fstat", "", "")
 	}
-	return statArray(fi)
+	return st
 }
 
 func msOf(t time.Time) float64 {

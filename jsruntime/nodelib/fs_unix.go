@@ -4,6 +4,7 @@ package nodelib
 
 import (
 	"io/fs"
+	"os"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -31,20 +32,54 @@ var errnoTable = map[syscall.Errno]errnoInfo{
 	syscall.EAGAIN:       {"EAGAIN", -int(syscall.EAGAIN), "resource temporarily unavailable"},
 }
 
+// statPath returns Node's Stats fields of the file at path, following a
+// final symbolic link when follow is set. The fields come from
+// golang.org/x/sys/unix, whose Stat_t names its times alike on every Unix
+// (package syscall calls them Atim on Linux and OpenBSD, Atimespec on
+// macOS, FreeBSD and NetBSD).
+func statPath(path string, follow bool) ([]float64, error) {
+	op, stat := "lstat", unix.Lstat
+	if follow {
+		op, stat = "stat", unix.Stat
+	}
+	var st unix.Stat_t
+	for {
+		err := stat(path, &st)
+		if err == nil {
+			return statArray(&st), nil
+		}
+		if err != unix.EINTR {
+			return nil, &fs.PathError{Op: op, Path: path, Err: err}
+		}
+	}
+}
+
+// statFile returns Node's Stats fields of the open file f.
+func statFile(f *os.File) ([]float64, error) {
+	conn, err := f.SyscallConn()
+	if err != nil {
+		return nil, err
+	}
+	var st unix.Stat_t
+	var serr error
+	if err := conn.Control(func(fd uintptr) { serr = unix.Fstat(int(fd), &st) }); err != nil {
+		return nil, err
+	}
+	if serr != nil {
+		return nil, &fs.PathError{Op: "fstat", Path: f.Name(), Err: serr}
+	}
+	return statArray(&st), nil
+}
+
 // statArray returns Node's Stats fields in the order fs.js expects: dev, mode,
 // nlink, uid, gid, rdev, blksize, ino, size, blocks, atimeMs, mtimeMs,
 // ctimeMs, birthtimeMs.
-func statArray(fi fs.FileInfo) []float64 {
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return portableStat(fi)
-	}
-	ts := func(t syscall.Timespec) float64 { return float64(t.Sec)*1e3 + float64(t.Nsec)/1e6 }
-	atime, mtime, ctime := statTimes(st)
+func statArray(st *unix.Stat_t) []float64 {
+	ts := func(t unix.Timespec) float64 { return float64(t.Sec)*1e3 + float64(t.Nsec)/1e6 }
 	return []float64{
 		float64(st.Dev), float64(st.Mode), float64(st.Nlink), float64(st.Uid), float64(st.Gid),
 		float64(st.Rdev), float64(st.Blksize), float64(st.Ino), float64(st.Size), float64(st.Blocks),
-		ts(atime), ts(mtime), ts(ctime), ts(ctime),
+		ts(st.Atim), ts(st.Mtim), ts(st.Ctim), ts(st.Ctim),
 	}
 }
 

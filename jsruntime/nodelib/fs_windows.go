@@ -1,7 +1,6 @@
 package nodelib
 
 import (
-	"io/fs"
 	"os"
 	"syscall"
 
@@ -23,7 +22,28 @@ var errnoTable = map[syscall.Errno]errnoInfo{
 	syscall.EBADF:                   {"EBADF", -4083, "bad file descriptor"},
 }
 
-func statArray(fi fs.FileInfo) []float64 { return portableStat(fi) }
+// statPath returns Node's Stats fields of the file at path, following a
+// final symbolic link when follow is set, from what Windows' FileInfo offers.
+func statPath(path string, follow bool) ([]float64, error) {
+	stat := os.Lstat
+	if follow {
+		stat = os.Stat
+	}
+	fi, err := stat(path)
+	if err != nil {
+		return nil, err
+	}
+	return portableStat(fi), nil
+}
+
+// statFile returns Node's Stats fields of the open file f.
+func statFile(f *os.File) ([]float64, error) {
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	return portableStat(fi), nil
+}
 
 func syscallRmdir(path string) error { return syscall.Rmdir(path) }
 

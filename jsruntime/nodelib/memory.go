@@ -42,7 +42,8 @@ func addressSpaceUsed() int64 {
 
 // CanAllocate reports whether n more bytes can be allocated without
 // passing the process's address-space limit (RLIMIT_AS where there is
-// one) or the system's memory (RAM and swap, where known). If not at
+// one, RLIMIT_DATA on OpenBSD) or the system's memory (RAM and swap, where
+// known). If not at
 // first, it collects garbage and asks again.
 func CanAllocate(n int64) bool {
 	if n < largeAllocation {

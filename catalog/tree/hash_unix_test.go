@@ -1,6 +1,6 @@
 //go:build unix
 
-package catalog_test
+package tree_test
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/catalog/tree"
 	"github.com/intactdev/intact/internal/testvectors"
 )
 
@@ -29,9 +29,9 @@ func TestHashRefusals(t *testing.T) {
 	t.Run("link leaving the tree", func(t *testing.T) {
 		root := newRoot(t)
 		os.Symlink(filepath.Join(outside, "secret.js"), filepath.Join(root, "link.js"))
-		_, err := catalog.HashTree(context.Background(), root, nil)
+		_, err := tree.Hash(context.Background(), root, nil)
 		if err == nil || !strings.Contains(err.Error(), "link.js: symbolic link leaves the tree") {
-			t.Fatalf("HashTree = %v", err)
+			t.Fatalf("Hash = %v", err)
 		}
 	})
 	t.Run("relative link escaping with ..", func(t *testing.T) {
@@ -39,15 +39,15 @@ func TestHashRefusals(t *testing.T) {
 		os.MkdirAll(filepath.Join(root, "sub"), 0o755)
 		rel, _ := filepath.Rel(filepath.Join(root, "sub"), filepath.Join(outside, "secret.js"))
 		os.Symlink(rel, filepath.Join(root, "sub", "link.js"))
-		_, err := catalog.HashTree(context.Background(), root, nil)
+		_, err := tree.Hash(context.Background(), root, nil)
 		if err == nil || !strings.Contains(err.Error(), "leaves the tree") {
-			t.Fatalf("HashTree = %v", err)
+			t.Fatalf("Hash = %v", err)
 		}
 	})
 	t.Run("link inside the tree", func(t *testing.T) {
 		root := newRoot(t)
 		os.Symlink("ok.js", filepath.Join(root, "alias.js"))
-		files, err := catalog.HashTree(context.Background(), root, nil)
+		files, err := tree.Hash(context.Background(), root, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,26 +59,26 @@ func TestHashRefusals(t *testing.T) {
 		root := newRoot(t)
 		link := filepath.Join(t.TempDir(), "root")
 		os.Symlink(root, link)
-		files, err := catalog.HashTree(context.Background(), link, nil)
+		files, err := tree.Hash(context.Background(), link, nil)
 		if err != nil || len(files) != 1 || files[0].Path != "ok.js" {
-			t.Fatalf("HashTree = %+v, %v", files, err)
+			t.Fatalf("Hash = %+v, %v", files, err)
 		}
 	})
 	t.Run("link to a directory", func(t *testing.T) {
 		root := newRoot(t)
 		os.Mkdir(filepath.Join(root, "dir"), 0o755)
 		os.Symlink("dir", filepath.Join(root, "dirlink"))
-		_, err := catalog.HashTree(context.Background(), root, nil)
+		_, err := tree.Hash(context.Background(), root, nil)
 		if err == nil || !strings.Contains(err.Error(), "dirlink: symbolic link to a non-regular file") {
-			t.Fatalf("HashTree = %v", err)
+			t.Fatalf("Hash = %v", err)
 		}
 	})
 	t.Run("dangling link", func(t *testing.T) {
 		root := newRoot(t)
 		os.Symlink("nowhere.js", filepath.Join(root, "dangling.js"))
-		_, err := catalog.HashTree(context.Background(), root, nil)
+		_, err := tree.Hash(context.Background(), root, nil)
 		if err == nil || !strings.Contains(err.Error(), "dangling.js") {
-			t.Fatalf("HashTree = %v", err)
+			t.Fatalf("Hash = %v", err)
 		}
 	})
 	t.Run("FIFO in a tree", func(t *testing.T) {
@@ -86,9 +86,9 @@ func TestHashRefusals(t *testing.T) {
 		if err := syscall.Mkfifo(filepath.Join(root, "pipe"), 0o644); err != nil {
 			t.Skip(err)
 		}
-		_, err := catalog.HashTree(context.Background(), root, nil)
+		_, err := tree.Hash(context.Background(), root, nil)
 		if err == nil || !strings.Contains(err.Error(), "pipe: not a regular file") {
-			t.Fatalf("HashTree = %v", err)
+			t.Fatalf("Hash = %v", err)
 		}
 	})
 	t.Run("FIFO in a file list", func(t *testing.T) {
@@ -98,7 +98,7 @@ func TestHashRefusals(t *testing.T) {
 		}
 		done := make(chan error, 1)
 		go func() {
-			_, err := catalog.HashFiles(context.Background(), root, []string{"ok.js", "pipe"}, nil)
+			_, err := tree.HashFiles(context.Background(), root, []string{"ok.js", "pipe"}, nil)
 			done <- err
 		}()
 		select {
@@ -111,7 +111,7 @@ func TestHashRefusals(t *testing.T) {
 		}
 	})
 	t.Run("device in a file list", func(t *testing.T) {
-		_, err := catalog.HashFiles(context.Background(), "/dev", []string{"null"}, nil)
+		_, err := tree.HashFiles(context.Background(), "/dev", []string{"null"}, nil)
 		if err == nil || !strings.Contains(err.Error(), "/dev/null: not a regular file") {
 			t.Fatalf("HashFiles = %v", err)
 		}
@@ -119,14 +119,14 @@ func TestHashRefusals(t *testing.T) {
 	t.Run("directory in a file list", func(t *testing.T) {
 		root := newRoot(t)
 		os.Mkdir(filepath.Join(root, "dir"), 0o755)
-		_, err := catalog.HashFiles(context.Background(), root, []string{"dir"}, nil)
+		_, err := tree.HashFiles(context.Background(), root, []string{"dir"}, nil)
 		if err == nil || !strings.Contains(err.Error(), "dir: not a regular file") {
 			t.Fatalf("HashFiles = %v", err)
 		}
 	})
 	t.Run("duplicate in a file list", func(t *testing.T) {
 		root := newRoot(t)
-		_, err := catalog.HashFiles(context.Background(), root, []string{"ok.js", "./ok.js"}, nil)
+		_, err := tree.HashFiles(context.Background(), root, []string{"ok.js", "./ok.js"}, nil)
 		if err == nil || !strings.Contains(err.Error(), "ok.js: listed twice") {
 			t.Fatalf("HashFiles = %v", err)
 		}
@@ -134,21 +134,21 @@ func TestHashRefusals(t *testing.T) {
 	t.Run("link leaving the root in a file list", func(t *testing.T) {
 		root := newRoot(t)
 		os.Symlink(outside, filepath.Join(root, "out"))
-		_, err := catalog.HashFiles(context.Background(), root, []string{"ok.js", "out/secret.js"}, nil)
+		_, err := tree.HashFiles(context.Background(), root, []string{"ok.js", "out/secret.js"}, nil)
 		if err == nil || !strings.Contains(err.Error(), "out/secret.js: symbolic link leaves the tree") {
 			t.Fatalf("HashFiles = %v", err)
 		}
 	})
 	t.Run("name leaving the root", func(t *testing.T) {
 		root := newRoot(t)
-		_, err := catalog.HashFiles(context.Background(), root, []string{"../x.js"}, nil)
+		_, err := tree.HashFiles(context.Background(), root, []string{"../x.js"}, nil)
 		if err == nil || !strings.Contains(err.Error(), "../x.js") {
 			t.Fatalf("HashFiles = %v", err)
 		}
 	})
 	t.Run("missing file", func(t *testing.T) {
 		root := newRoot(t)
-		_, err := catalog.HashFiles(context.Background(), root, []string{"gone.js"}, nil)
+		_, err := tree.HashFiles(context.Background(), root, []string{"gone.js"}, nil)
 		if !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), "gone.js") {
 			t.Fatalf("HashFiles = %v", err)
 		}
@@ -159,33 +159,33 @@ func TestHashRefusals(t *testing.T) {
 		}
 		root := newRoot(t)
 		os.Chmod(filepath.Join(root, "ok.js"), 0)
-		_, err := catalog.HashTree(context.Background(), root, nil)
+		_, err := tree.Hash(context.Background(), root, nil)
 		if !errors.Is(err, os.ErrPermission) || !strings.Contains(err.Error(), "ok.js") {
-			t.Fatalf("HashTree = %v", err)
+			t.Fatalf("Hash = %v", err)
 		}
 	})
 	t.Run("corrupt PE image", func(t *testing.T) {
 		root := newRoot(t)
 		pe, _ := os.ReadFile(testvectors.Path(t, "cat", "osslsigncode", "unsigned.exe"))
 		writeFile(t, filepath.Join(root, "cut.exe"), pe[:1024])
-		_, err := catalog.HashTree(context.Background(), root, nil)
+		_, err := tree.Hash(context.Background(), root, nil)
 		if err == nil || !strings.Contains(err.Error(), "cut.exe") {
-			t.Fatalf("HashTree = %v", err)
+			t.Fatalf("Hash = %v", err)
 		}
 	})
 	t.Run("not a directory", func(t *testing.T) {
 		root := newRoot(t)
-		_, err := catalog.HashTree(context.Background(), filepath.Join(root, "ok.js"), nil)
+		_, err := tree.Hash(context.Background(), filepath.Join(root, "ok.js"), nil)
 		if err == nil || !strings.Contains(err.Error(), "ok.js is not a directory") {
-			t.Fatalf("HashTree = %v", err)
+			t.Fatalf("Hash = %v", err)
 		}
 	})
 	t.Run("cancelled", func(t *testing.T) {
 		root := newRoot(t)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		if _, err := catalog.HashTree(ctx, root, nil); !errors.Is(err, context.Canceled) {
-			t.Fatalf("HashTree = %v", err)
+		if _, err := tree.Hash(ctx, root, nil); !errors.Is(err, context.Canceled) {
+			t.Fatalf("Hash = %v", err)
 		}
 	})
 }

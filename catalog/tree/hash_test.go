@@ -1,10 +1,12 @@
-package catalog_test
+package tree_test
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/sha1"
 	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,12 +15,13 @@ import (
 	"testing"
 
 	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/catalog/tree"
 	"github.com/intactdev/intact/internal/testvectors"
 )
 
-// TestHashTreeVectors: hashing the trees next to real catalogs gives the
+// TestHashVectors: hashing the trees next to real catalogs gives the
 // digests those catalogs list (flat and PE, SHA-256 and SHA-1).
-func TestHashTreeVectors(t *testing.T) {
+func TestHashVectors(t *testing.T) {
 	tests := []struct {
 		dir, cat string
 		exclude  []string
@@ -35,8 +38,8 @@ func TestHashTreeVectors(t *testing.T) {
 		t.Run(tt.dir, func(t *testing.T) {
 			c := parseVector(t, tt.cat)
 			index := c.Index()
-			files, err := catalog.HashTree(context.Background(), testvectors.Path(t, "cat", filepath.FromSlash(tt.dir)),
-				&catalog.HashOptions{Exclude: tt.exclude})
+			files, err := tree.Hash(context.Background(), testvectors.Path(t, "cat", filepath.FromSlash(tt.dir)),
+				&tree.Options{Exclude: tt.exclude})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -76,9 +79,9 @@ func writeFile(t *testing.T, path string, data []byte) {
 	}
 }
 
-// TestHashTreeKindByContent: a PE image is hashed as PE whatever its name,
+// TestHashKindByContent: a PE image is hashed as PE whatever its name,
 // and a file named .dll that is not a PE image is hashed flat.
-func TestHashTreeKindByContent(t *testing.T) {
+func TestHashKindByContent(t *testing.T) {
 	pe, err := os.ReadFile(testvectors.Path(t, "cat", "osslsigncode", "unsigned.exe"))
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +90,7 @@ func TestHashTreeKindByContent(t *testing.T) {
 	writeFile(t, filepath.Join(root, "image.txt"), pe)
 	writeFile(t, filepath.Join(root, "fake.dll"), []byte("MZ but not a PE image"))
 	writeFile(t, filepath.Join(root, "empty.node"), nil)
-	files, err := catalog.HashTree(context.Background(), root, nil)
+	files, err := tree.Hash(context.Background(), root, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +111,7 @@ func TestHashTreeKindByContent(t *testing.T) {
 	}
 }
 
-func TestHashTreeSelection(t *testing.T) {
+func TestHashSelection(t *testing.T) {
 	root := t.TempDir()
 	for _, p := range []string{"a.js", "b.map", "lib/c.js", "lib/d.js.map", "node_modules/x/e.js", "test/f.js", "deep/test/g.js"} {
 		writeFile(t, filepath.Join(root, filepath.FromSlash(p)), []byte(p))
@@ -126,7 +129,7 @@ func TestHashTreeSelection(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			files, err := catalog.HashTree(context.Background(), root, &catalog.HashOptions{Include: tt.include, Exclude: tt.exclude})
+			files, err := tree.Hash(context.Background(), root, &tree.Options{Include: tt.include, Exclude: tt.exclude})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -139,12 +142,12 @@ func TestHashTreeSelection(t *testing.T) {
 			}
 		})
 	}
-	if _, err := catalog.HashTree(context.Background(), root, &catalog.HashOptions{Exclude: []string{"[x"}}); err == nil || !strings.Contains(err.Error(), `pattern "[x"`) {
+	if _, err := tree.Hash(context.Background(), root, &tree.Options{Exclude: []string{"[x"}}); err == nil || !strings.Contains(err.Error(), `pattern "[x"`) {
 		t.Errorf("bad pattern: %v", err)
 	}
 }
 
-func TestHashTreeProgress(t *testing.T) {
+func TestHashProgress(t *testing.T) {
 	root := t.TempDir()
 	var total int64
 	for i := range 50 {
@@ -153,8 +156,8 @@ func TestHashTreeProgress(t *testing.T) {
 		writeFile(t, filepath.Join(root, "d", string(rune('a'+i%26))+strings.Repeat("z", i/26)+".txt"), []byte(data))
 	}
 	var calls atomic.Int64
-	var last catalog.Progress
-	files, err := catalog.HashTree(context.Background(), root, &catalog.HashOptions{Workers: 4, Progress: func(p catalog.Progress) {
+	var last tree.Progress
+	files, err := tree.Hash(context.Background(), root, &tree.Options{Workers: 4, Progress: func(p tree.Progress) {
 		calls.Add(1)
 		if p.Files < last.Files || p.Bytes < last.Bytes {
 			t.Errorf("progress went backwards: %+v after %+v", p, last)
@@ -164,13 +167,13 @@ func TestHashTreeProgress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := catalog.Progress{Files: 50, TotalFiles: 50, Bytes: total, TotalBytes: total}
+	want := tree.Progress{Files: 50, TotalFiles: 50, Bytes: total, TotalBytes: total}
 	if len(files) != 50 || calls.Load() != 50 || last != want {
 		t.Errorf("%d files, %d calls, last %+v, want %+v", len(files), calls.Load(), last, want)
 	}
 }
 
-// TestHashOrder: HashTree and HashFiles return files sorted by path, also
+// TestHashOrder: Hash and HashFiles return files sorted by path, also
 // where a walk directory by directory would not give that order ("lib.js"
 // sorts before "lib/a.js", "a-b/x" before "a/x"), with every worker count
 // and with a progress bar (which walks first).
@@ -191,17 +194,17 @@ func TestHashOrder(t *testing.T) {
 		}
 		return got
 	}
-	for _, opts := range []*catalog.HashOptions{nil, {Workers: 1}, {Workers: 3}, {Progress: func(catalog.Progress) {}}} {
-		files, err := catalog.HashTree(context.Background(), root, opts)
+	for _, opts := range []*tree.Options{nil, {Workers: 1}, {Workers: 3}, {Progress: func(tree.Progress) {}}} {
+		files, err := tree.Hash(context.Background(), root, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got := pathsOf(files); !slices.Equal(got, want) {
-			t.Errorf("HashTree(%+v):\ngot  %q\nwant %q", opts, got, want)
+			t.Errorf("Hash(%+v):\ngot  %q\nwant %q", opts, got, want)
 		}
 		shuffled := slices.Clone(names)
 		slices.Reverse(shuffled)
-		files, err = catalog.HashFiles(context.Background(), root, shuffled, opts)
+		files, err = tree.HashFiles(context.Background(), root, shuffled, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -210,3 +213,53 @@ func TestHashOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestHashFilesAcrossBufferSizes: files are hashed from one read when small
+// and streamed when large; the digests must not depend on which, at and
+// around every plausible buffer boundary.
+func TestHashFilesAcrossBufferSizes(t *testing.T) {
+	dir := t.TempDir()
+	var names []string
+	want := map[string][]byte{}
+	for _, size := range []int{1, 4095, 4096, 65535, 65536, 65537, 128<<10 - 1, 128 << 10, 128<<10 + 1, 300 << 10, 1<<20 + 7} {
+		data := bytes.Repeat([]byte{byte(size), 'x', '\n'}, size/3+1)[:size]
+		name := filepath.Join("sizes", "f"+string(rune('a'+len(names))))
+		if err := os.MkdirAll(filepath.Join(dir, "sizes"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, filepath.ToSlash(name))
+		want[filepath.ToSlash(name)] = data
+	}
+	files, err := tree.HashFiles(context.Background(), dir, names, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != len(names) {
+		t.Fatalf("%d files, want %d", len(files), len(names))
+	}
+	for _, f := range files {
+		data := want[f.Path]
+		s256, s1 := sha256.Sum256(data), sha1.Sum(data)
+		if f.Kind != catalog.KindFlat || f.Size != int64(len(data)) || !bytes.Equal(f.SHA256, s256[:]) || !bytes.Equal(f.SHA1, s1[:]) {
+			t.Errorf("%s (%d bytes): kind %v size %d, digests %x %x; want flat %x %x", f.Path, len(data), f.Kind, f.Size, f.SHA256, f.SHA1, s256, s1)
+		}
+	}
+}
+
+func parseVector(t testing.TB, rel string) *catalog.Catalog {
+	t.Helper()
+	data, err := os.ReadFile(testvectors.Path(t, "cat", filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := catalog.Parse(data)
+	if err != nil {
+		t.Fatalf("%s: %v", rel, err)
+	}
+	return c
+}
+
+func hexUpper(b []byte) string { return strings.ToUpper(hex.EncodeToString(b)) }
