@@ -3,10 +3,8 @@
 package nodeguard
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"os/exec"
 
 	"github.com/intactdev/intact"
 	"golang.org/x/term"
@@ -25,10 +23,6 @@ type launch struct {
 	stdinCode []byte
 	env       []string // node's environment, filtered (FilterEnv)
 }
-
-// nodeCommand makes the command that runs the judged node binary with
-// args: as the operating system's layer starts node (see starter).
-type nodeCommand func(ctx context.Context, args ...string) *exec.Cmd
 
 // prepare judges a run before node starts: the command line, the node
 // binary (before anything executes it, the probe included), interactive

@@ -2,6 +2,7 @@ package nodeguard
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,10 @@ import (
 
 	"github.com/intactdev/intact"
 )
+
+// nodeCommand makes the command that runs the judged node binary with
+// args: as the operating system's layer starts node (see starter).
+type nodeCommand func(ctx context.Context, args ...string) *exec.Cmd
 
 // supportedNode probes the node binary at path, run by command (see
 // probeNode), and refuses a release that is not Supported.

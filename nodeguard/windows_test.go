@@ -29,6 +29,7 @@ import (
 
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/catalog/tree"
 	"github.com/intactdev/intact/internal/nodecache"
 	"github.com/intactdev/intact/internal/scratch"
 	"github.com/intactdev/intact/nodeguard"
@@ -173,9 +174,9 @@ func signCatalog(t *testing.T, dir string, names []string, out string) {
 	var files []catalog.File
 	var err error
 	if len(names) == 0 {
-		files, err = catalog.HashTree(context.Background(), dir, nil)
+		files, err = tree.Hash(context.Background(), dir, nil)
 	} else {
-		files, err = catalog.HashFiles(context.Background(), dir, names, nil)
+		files, err = tree.HashFiles(context.Background(), dir, names, nil)
 	}
 	if err != nil {
 		t.Fatal(err)
