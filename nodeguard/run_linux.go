@@ -14,10 +14,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// forwarded are the signals intact node passes on to node.
-var forwarded = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT,
-	syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH}
-
 // Exec replaces this process with node and args, unchanged: what intact
 // node does when no policy is in force. It returns only on failure.
 func Exec(node string, args []string) error {
@@ -123,6 +119,8 @@ func Run(cfg Config) (Exit, error) {
 	signals := make(chan os.Signal, 8)
 	signal.Notify(signals, forwarded...)
 	defer signal.Stop(signals)
+	fwd := newForwarder()
+	defer fwd.close()
 	err = start.start(cmd)
 	ch.closeNodeEnds()
 	if err != nil {
@@ -156,7 +154,9 @@ func Run(cfg Config) (Exit, error) {
 		for {
 			select {
 			case s := <-signals:
-				cmd.Process.Signal(s)
+				if fwd.forward(s) {
+					cmd.Process.Signal(s)
+				}
 			case <-done:
 				return
 			}
