@@ -6,7 +6,6 @@ import (
 	"errors"
 	"os"
 	"slices"
-	"strconv"
 	"syscall"
 	"testing"
 
@@ -14,25 +13,19 @@ import (
 	"github.com/intactdev/intact/enforcer"
 )
 
-// TestVerdictPipeIsStdin: under DisableInteractiveMode a pipe named as a
-// file is refused as stdin, ReadCode and ReadImage alike, in audit mode
-// too: one block event whose error is the not-regular-file refusal, which
-// is not logged itself; read ahead, nothing is logged.
-func TestVerdictPipeIsStdin(t *testing.T) {
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	defer w.Close()
-	pipe := "/dev/fd/" + strconv.Itoa(int(r.Fd()))
+// TestVerdictFIFOIsStdin: under DisableInteractiveMode a named pipe is
+// refused as stdin, by ReadCode and ReadImage alike, in audit mode too:
+// one block event whose error is the not-regular-file refusal, which is
+// not logged itself; read ahead, nothing is logged.
+func TestVerdictFIFOIsStdin(t *testing.T) {
+	fifo := newFIFO(t)
 	for _, s := range []enforcer.Settings{
 		{EnforceCodeIntegrity: true, DisableInteractiveMode: true},
 		{EnforceCodeIntegrity: true, DisableInteractiveMode: true, Audit: true},
 	} {
 		p, log := newLogged(contentJudge{"a", s, "", nil})
 		for _, read := range []func(string) ([]byte, error){p.ReadCode, p.ReadImage} {
-			_, err := read(pipe)
+			_, err := read(fifo)
 			var b *intact.BlockedError
 			if !errors.As(err, &b) || b.Feature != intact.FeatureStdin {
 				t.Fatalf("%+v: %v, want a block", s, err)
@@ -46,7 +39,7 @@ func TestVerdictPipeIsStdin(t *testing.T) {
 			t.Errorf("%+v: events %q, want %q", s, got, want)
 		}
 		var b *intact.BlockedError
-		if _, err := p.ReadCodeAhead(pipe, 1<<20); !errors.As(err, &b) {
+		if _, err := p.ReadCodeAhead(fifo, 1<<20); !errors.As(err, &b) {
 			t.Errorf("%+v: ReadCodeAhead = %v, want a block", s, err)
 		}
 		if got := outline(t, log, nil); len(got) != len(want) {
@@ -58,20 +51,26 @@ func TestVerdictPipeIsStdin(t *testing.T) {
 // TestVerdictAheadWithoutPolicy: with no policy in force, ReadCodeAhead
 // still reads only regular files, and none over its limit.
 func TestVerdictAheadWithoutPolicy(t *testing.T) {
-	e := newEnv(t)
-	fifo := e.path("fifo.js")
-	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
-		t.Skip("no FIFOs here:", err)
-	}
+	fifo := newFIFO(t)
 	p := intact.New(intact.Config{})
 	within(t, func() {
 		if _, err := p.ReadCodeAhead(fifo, 1<<20); !slices.Equal(denials(err), []string{"intact not-regular-file"}) {
 			t.Errorf("ReadCodeAhead(a FIFO) = %v, want not-regular-file", err)
 		}
 	})
-	if _, err := p.ReadCodeAhead(e.write("a.js", []byte("a()")), 2); !slices.Equal(denials(err), []string{"intact too-large"}) {
+	if _, err := p.ReadCodeAhead(newEnv(t).write("a.js", []byte("a()")), 2); !slices.Equal(denials(err), []string{"intact too-large"}) {
 		t.Errorf("ReadCodeAhead over the limit = %v, want too-large", err)
 	}
+}
+
+// newFIFO returns the path of a new named pipe that has no writer.
+func newFIFO(t *testing.T) string {
+	t.Helper()
+	fifo := newEnv(t).path("fifo.js")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	return fifo
 }
 
 // resize is an OS enforcer whose check passes and then rewrites the file
