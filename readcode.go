@@ -2,7 +2,6 @@ package intact
 
 import (
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -379,17 +378,6 @@ func (p *Policy) active(strict bool) []checkedEnforcer {
 	return p.enforced
 }
 
-// anyEnforced reports whether some enforcer enforces code integrity outside
-// audit mode.
-func (p *Policy) anyEnforced() bool {
-	for _, c := range p.checked {
-		if c.settings.EnforceCodeIntegrity && !c.settings.Audit {
-			return true
-		}
-	}
-	return false
-}
-
 // deny logs the denials and returns the *ViolationError for them. Denials
 // for stdin are logged by the caller as a block; reads ahead log nothing.
 func (p *Policy) deny(path string, sum *[32]byte, denials []*enforcer.Denial, r reading) error {
@@ -450,10 +438,3 @@ func readAll(f *os.File, size int64) ([]byte, error) {
 // readChunk is the most readAll allocates before bytes arrive: 16 MiB,
 // more than nearly every script, so most are read into one buffer.
 const readChunk = 16 << 20
-
-func hexSum(sum *[32]byte) string {
-	if sum == nil {
-		return ""
-	}
-	return hex.EncodeToString(sum[:])
-}
