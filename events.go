@@ -2,6 +2,7 @@ package intact
 
 import (
 	"context"
+	"encoding/hex"
 	"log/slog"
 
 	"github.com/intactdev/intact/enforcer"
@@ -68,4 +69,13 @@ func (p *Policy) policyAttrs(name string) []slog.Attr {
 		return nil
 	}
 	return []slog.Attr{slog.String("policy_id", id.id), slog.String("policy_version", id.version)}
+}
+
+// hexSum is an event's "sha256": empty when the file was refused before
+// its bytes were read, or when nothing judged them.
+func hexSum(sum *[32]byte) string {
+	if sum == nil {
+		return ""
+	}
+	return hex.EncodeToString(sum[:])
 }

@@ -47,7 +47,7 @@ func (p *Policy) ExplainImage(path string) ([]byte, *Explanation, error) {
 
 func (p *Policy) explain(path string, u use) ([]byte, *Explanation, error) {
 	ex := new(Explanation)
-	data, err := p.read(path, reading{use: u, max: p.maxCodeSize, explain: ex})
+	data, err := p.read(path, request{use: u, max: p.maxCodeSize, explain: ex})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -58,19 +58,19 @@ func (p *Policy) explain(path string, u use) ([]byte, *Explanation, error) {
 	return data, ex, nil
 }
 
-// record fills ex from a read that let the file through: active are the
-// enforcers that judged it, allowances what each said vouched for it (by
-// index), audited the denials audit mode let through.
-func (ex *Explanation) record(sum [32]byte, active []checkedEnforcer, allowances []enforcer.Allowance, audited []*enforcer.Denial) {
+// record fills ex from a read that let the file through: sum is the
+// digest of its bytes, judges the enforcers that judged them, and v what
+// they said.
+func (ex *Explanation) record(sum [32]byte, judges []checkedEnforcer, v *verdict) {
 	ex.SHA256 = sum
-	ex.Verdicts = make([]EnforcerVerdict, len(active))
-	for i, c := range active {
-		v := EnforcerVerdict{Enforcer: c.Name(), Allowance: allowances[i]}
-		for _, d := range audited {
-			if d.Enforcer == v.Enforcer {
-				v.Audited = append(v.Audited, d)
+	ex.Verdicts = make([]EnforcerVerdict, len(judges))
+	for i, c := range judges {
+		ev := EnforcerVerdict{Enforcer: c.Name(), Allowance: v.allowances[i]}
+		for _, d := range v.audited {
+			if d.Enforcer == ev.Enforcer {
+				ev.Audited = append(ev.Audited, d)
 			}
 		}
-		ex.Verdicts[i] = v
+		ex.Verdicts[i] = ev
 	}
 }

@@ -174,6 +174,17 @@ func (p *Policy) ChecksCode() bool { return p.combined.EnforceCodeIntegrity }
 // audit mode: a file that fails its checks is refused, not only logged.
 func (p *Policy) Enforcing() bool { return p.anyEnforced() }
 
+// anyEnforced reports whether some enforcer enforces code integrity outside
+// audit mode.
+func (p *Policy) anyEnforced() bool {
+	for _, c := range p.checked {
+		if c.settings.EnforceCodeIntegrity && !c.settings.Audit {
+			return true
+		}
+	}
+	return false
+}
+
 // Auditing reports whether files are checked only in audit mode: would-be
 // denials are logged as audit events and the files still run (what no file
 // passes in any mode, such as a FIFO or a file over the maximum code size,

@@ -2,7 +2,6 @@ package intact
 
 import (
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -47,7 +46,7 @@ const rootName = "intact"
 // audit mode too. A host that hands a file to the OS image loader uses
 // ReadImage instead.
 func (p *Policy) ReadCode(path string) ([]byte, error) {
-	return p.read(path, reading{use: asScript, max: p.maxCodeSize})
+	return p.read(path, request{use: asScript, max: p.maxCodeSize})
 }
 
 // ReadCodeAhead is ReadCode for a host that reads code before it is asked
@@ -65,7 +64,7 @@ func (p *Policy) ReadCode(path string) ([]byte, error) {
 // AT_EXECVE_CHECK denials of IPE, Windows the refusals of WDAC), whether
 // or not the file is later used.
 func (p *Policy) ReadCodeAhead(path string, maxSize int64) ([]byte, error) {
-	return p.read(path, reading{use: asScript, ahead: true, max: min(maxSize, p.maxCodeSize)})
+	return p.read(path, request{use: asScript, max: min(maxSize, p.maxCodeSize), ahead: true})
 }
 
 // ReadImage is ReadCode for hosts that hand the bytes to the OS image loader
@@ -76,106 +75,7 @@ func (p *Policy) ReadCodeAhead(path string, maxSize int64) ([]byte, error) {
 // file, bytes the loader ignores but a script engine would run: bytes that
 // reach a script engine must come from ReadCode.
 func (p *Policy) ReadImage(path string) ([]byte, error) {
-	return p.read(path, reading{use: asImage, max: p.maxCodeSize})
-}
-
-// use is how the host will use the bytes it reads, which decides the
-// digests that may vouch for them (enforcer.Content.Image).
-type use int
-
-const (
-	asScript use = iota // run by a script engine: script, JSON, WebAssembly
-	asImage             // mapped by the OS image loader
-)
-
-// reading is how one read of code is judged and reported.
-type reading struct {
-	use use
-	// strict consults every enforcer that can judge code, and audit mode
-	// lets nothing through: standard input under DisableInteractiveMode.
-	// Its denials are logged by the caller, as a block.
-	strict bool
-	// ahead is ReadCodeAhead: nothing is logged, and an audited
-	// would-be denial refuses the file.
-	ahead bool
-	max   int64 // the largest file read
-	// explain, when not nil, records how each enforcer that checks code
-	// judged a file that passes (ExplainCode).
-	explain *Explanation
-}
-
-// audited reports whether a denial by an enforcer with settings s is
-// logged and let through rather than enforced.
-func (r reading) audited(s enforcer.Settings) bool { return s.Audit && !r.strict && !r.ahead }
-
-// logged reports whether the denials of this read are logged as denials.
-func (r reading) logged() bool { return !r.strict && !r.ahead }
-
-func (p *Policy) read(path string, r reading) ([]byte, error) {
-	if !p.ChecksCode() && !p.settings.DisableInteractiveMode.Enabled && !r.ahead {
-		return os.ReadFile(path)
-	}
-	f, err := openCode(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) || !p.ChecksCode() {
-			// A missing file is not a policy matter: callers such as
-			// module resolvers probe for files that may not exist.
-			return nil, err
-		}
-		return nil, p.deny(path, nil, []*enforcer.Denial{{Enforcer: rootName, Reason: enforcer.ReasonUnreadable, Err: err}}, r)
-	}
-	defer f.Close()
-	if p.ChecksCode() {
-		// readChecked stats f anyway, and sends what is not a regular
-		// file to readInteractive when interactive mode is disabled.
-		return p.readChecked(f, path, r)
-	}
-	before, err := f.Stat()
-	if err != nil || !before.Mode().IsRegular() {
-		if !p.settings.DisableInteractiveMode.Enabled {
-			// Only ReadCodeAhead comes here with interactive mode
-			// allowed: a pipe or device is never read ahead.
-			return nil, p.deny(path, nil, []*enforcer.Denial{notRegularDenial(before, err)}, r)
-		}
-		return p.readInteractive(f, path, r)
-	}
-	return p.readUnchecked(f, path, before, r)
-}
-
-// notRegularDenial is the denial of a file that is not a regular file, from its
-// fstat (or the error fstat gave).
-func notRegularDenial(fi os.FileInfo, err error) *enforcer.Denial {
-	if err != nil {
-		return &enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonUnreadable, Err: err}
-	}
-	return &enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonNotRegular, Detail: fi.Mode().Type().String()}
-}
-
-// readUnchecked reads a regular file no enforcer judges (interactive mode
-// disabled, code integrity not enforced) with the limits every read has: a
-// file over the maximum code size is refused before any byte is read, and
-// one that changed while read is refused rather than half run.
-func (p *Policy) readUnchecked(f *os.File, path string, before os.FileInfo, r reading) ([]byte, error) {
-	if before.Size() > r.max {
-		return nil, p.deny(path, nil, []*enforcer.Denial{tooLarge(before.Size(), r.max)}, r)
-	}
-	unreadable := func(err error) error {
-		return p.deny(path, nil, []*enforcer.Denial{{Enforcer: rootName, Reason: enforcer.ReasonUnreadable, Err: err}}, r)
-	}
-	mark, err := stampOf(f)
-	if err != nil {
-		return nil, unreadable(err)
-	}
-	data, err := readAll(f, before.Size())
-	if err != nil {
-		return nil, unreadable(err)
-	}
-	now, err := stampOf(f)
-	if err != nil || now != mark || mark.size != before.Size() || int64(len(data)) != before.Size() {
-		return nil, p.deny(path, nil, []*enforcer.Denial{{Enforcer: rootName, Reason: enforcer.ReasonChanged,
-			Detail: fmt.Sprintf("the file changed while it was read (%d bytes by fstat, %d read)", before.Size(), len(data))}}, r)
-	}
-	return data, nil
+	return p.read(path, request{use: asImage, max: p.maxCodeSize})
 }
 
 // ReadStdin reads code from f, the process's standard input. When
@@ -188,223 +88,279 @@ func (p *Policy) ReadStdin(f *os.File) ([]byte, error) {
 	if !p.settings.DisableInteractiveMode.Enabled {
 		return io.ReadAll(f)
 	}
-	return p.readInteractive(f, f.Name(), reading{use: asScript, max: p.maxCodeSize})
+	return p.judge(stat(f, f.Name()), p.modeFor(request{use: asScript, max: p.maxCodeSize}, interactiveInput))
 }
 
-// readInteractive reads code that arrives as interactive input while
-// interactive mode is disabled: it runs only if the descriptor passes every
-// enforcer's checks, audit mode or not, which a pipe or terminal never does.
-// r says how the read was asked for (ReadCode, ReadCodeAhead).
-func (p *Policy) readInteractive(f *os.File, path string, r reading) ([]byte, error) {
-	data, err := p.readChecked(f, path, reading{use: asScript, strict: true, ahead: r.ahead, max: r.max})
-	if err != nil {
-		blocked := &BlockedError{Feature: FeatureStdin, Source: p.settings.DisableInteractiveMode.source(enforcer.DisableInteractiveMode), Err: err}
-		if !r.ahead {
-			p.logBlock(blocked)
-		}
-		return nil, blocked
-	}
-	return data, nil
+// use is how the host will use the bytes it reads, which decides the
+// digests that may vouch for them (enforcer.Content.Image).
+type use int
+
+const (
+	asScript use = iota // run by a script engine: script, JSON, WebAssembly
+	asImage             // mapped by the OS image loader
+)
+
+// A request is what a caller asks of one read of code.
+type request struct {
+	use use
+	max int64 // the largest file read
+	// ahead is ReadCodeAhead: the bytes are wanted only if they pass
+	// outright, and nothing is logged.
+	ahead bool
+	// explain, when not nil, is filled from a read that passes
+	// (ExplainCode).
+	explain *Explanation
 }
 
-// readChecked runs the checks on an open file and returns its bytes. A
-// strict read consults every enforcer that can judge code and ignores audit
-// mode (stdin under DisableInteractiveMode); otherwise only enforcers that
-// enforce code integrity count, and audit-mode denials are logged and let
-// through, unless the read is ahead of use (ReadCodeAhead), which logs
-// nothing and lets nothing through that any enforcer would deny.
-func (p *Policy) readChecked(f *os.File, path string, r reading) ([]byte, error) {
-	var denials []*enforcer.Denial
-	var audited []*enforcer.Denial
-	// note files a denial as enforced or audited by its enforcer's settings.
-	note := func(d *enforcer.Denial, s enforcer.Settings) {
-		if d == nil {
-			return
-		}
-		if r.audited(s) {
-			audited = append(audited, d)
-		} else {
-			denials = append(denials, d)
-		}
+// read opens the file at path, classifies what it holds, and judges it
+// as the policy says.
+func (p *Policy) read(path string, q request) ([]byte, error) {
+	if !p.ChecksCode() && !p.settings.DisableInteractiveMode.Enabled && !q.ahead {
+		// No policy in force: nothing changes.
+		return os.ReadFile(path)
 	}
-	active := p.active(r.strict)
-
-	// refuse refuses the file for d, even in audit mode: d says there are
-	// no bytes that could be let through (the file cannot or must not be
-	// read), so the would-be denials so far are logged and d enforced.
-	refuse := func(d *enforcer.Denial) error {
-		p.logAudits(path, nil, audited)
-		denials = append(denials, d)
-		return p.deny(path, nil, denials, r)
-	}
-	unreadable := func(err error) error {
-		return refuse(&enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonUnreadable, Err: err})
-	}
-
-	before, err := f.Stat()
-	// Interactive input named as a file is judged as stdin is.
-	interactive := !r.strict && p.settings.DisableInteractiveMode.Enabled
-	if interactive && (err != nil || !before.Mode().IsRegular()) {
-		return p.readInteractive(f, path, r)
-	}
+	f, err := openCode(path)
 	if err != nil {
-		return nil, unreadable(err)
+		if errors.Is(err, os.ErrNotExist) || !p.ChecksCode() {
+			// A missing file is not a policy matter: callers such as
+			// module resolvers probe for files that may not exist.
+			// Nor is a file that cannot be opened while no enforcer
+			// checks files.
+			return nil, err
+		}
+		var v verdict
+		v.refuse(unreadable(err))
+		return p.report(path, nil, nil, &v, p.modeFor(q, fileInput))
 	}
-	if !before.Mode().IsRegular() {
-		// Never read: a FIFO may never end or block until a writer
-		// comes, a device such as /dev/zero never ends.
-		return nil, refuse(notRegularDenial(before, nil))
+	defer f.Close()
+	in := stat(f, path)
+	return p.judge(in, p.modeFor(q, p.classify(in)))
+}
+
+// An opened file is one open for reading as code, with what fstat said
+// of it.
+type opened struct {
+	f       *os.File
+	path    string      // as the host named it, for enforcers and events
+	info    os.FileInfo // nil when fstat failed
+	statErr error
+}
+
+// stat fstats f, open for reading as code.
+func stat(f *os.File, path string) opened {
+	info, err := f.Stat()
+	return opened{f: f, path: path, info: info, statErr: err}
+}
+
+// An input is what a read of code is given, which decides the rules it is
+// judged by (readMode).
+type input int
+
+const (
+	fileInput        input = iota // a file
+	interactiveInput              // code on stdin, or under another name
+)
+
+// classify tells what in holds. While the policy disables interactive
+// mode, what is not a regular file (a pipe, a FIFO, a terminal, a socket or
+// a device: /dev/stdin, /proc/self/fd/0, a named pipe) is interactive input
+// under another name, judged as stdin is, and so is what fstat cannot
+// describe. A regular file is a file, whatever name reached it, as the
+// Linux kernel's rule for interpreters has it.
+func (p *Policy) classify(in opened) input {
+	if p.settings.DisableInteractiveMode.Enabled && (in.statErr != nil || !in.info.Mode().IsRegular()) {
+		return interactiveInput
 	}
-	if before.Size() > r.max {
-		return nil, refuse(tooLarge(before.Size(), r.max))
-	}
-	// The stamp the file must still have once read: taken before the
-	// checks, so that a change while they judge the descriptor counts.
-	mark, err := stampOf(f)
-	if err != nil {
-		return nil, unreadable(err)
+	return fileInput
+}
+
+// judge takes an open file, classified (read, ReadStdin), through the
+// rest of DESIGN.md's steps and returns its bytes if nothing refuses them:
+// descriptor checks; reading from the same descriptor, confirming that the
+// bytes read are the file the checks saw; content checks on exactly those
+// bytes; and the verdict, reported as m says. Each step adds what it finds
+// to one verdict. A refusal before the bytes are read ends the checks; the
+// bytes of a file that changed while read are still judged, so that every
+// denial of them is reported together.
+func (p *Policy) judge(in opened, m readMode) ([]byte, error) {
+	var v verdict
+
+	// Descriptor checks.
+	mark := checkDescriptor(in, m, &v)
+	if v.refused() {
+		return p.report(in.path, nil, nil, &v, m)
 	}
 
-	for _, c := range active {
-		if c.file == nil {
-			continue
-		}
-		if err := c.file.CheckFile(f, path); err != nil {
-			note(asDenial(c.Name(), err), c.settings)
-		}
+	// Read, and confirm unchanged. A large script is judged by its digest
+	// first, so that a file refused by its digest alone is never held in
+	// memory.
+	streamed := checkDigest(in, m, &v)
+	if v.refused() {
+		return p.report(in.path, nil, streamed, &v, m)
 	}
-	if len(denials) > 0 {
-		p.logAudits(path, nil, audited)
-		return nil, p.deny(path, nil, denials, r)
-	}
-
-	// Read from the start whatever a checker did with the offset.
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, unreadable(err)
-	}
-	var streamed *[32]byte // the SHA-256 a first pass over a large file found
-	if r.use == asScript && before.Size() > streamThreshold {
-		var refused []*enforcer.Denial
-		if streamed, refused, err = p.checkDigest(f, before.Size(), r); err != nil {
-			return nil, unreadable(err)
-		}
-		if len(refused) > 0 {
-			p.logAudits(path, streamed, audited)
-			return nil, p.deny(path, streamed, append(denials, refused...), r)
-		}
-	}
-	data, err := readAll(f, before.Size())
+	data, err := readFrom(in)
 	if err != nil {
-		return nil, unreadable(err)
+		v.refuse(unreadable(err))
+		return p.report(in.path, nil, nil, &v, m)
+	}
+	if len(m.judges) == 0 {
+		// No enforcer judges the bytes (interactive mode is disabled
+		// but code integrity is not enforced, or a read ahead with no
+		// policy): they are only bounded and confirmed unchanged,
+		// neither hashed nor judged.
+		if !unchanged(in, mark, data) {
+			v.refuse(changed(in, data, "read"))
+		}
+		return p.report(in.path, data, nil, &v, m)
 	}
 	sum := sha256.Sum256(data)
-	now, err := stampOf(f)
-	if err != nil || now != mark || mark.size != before.Size() || int64(len(data)) != before.Size() || (streamed != nil && *streamed != sum) {
-		// Refused in audit mode too: the bytes read are not the file
-		// the checks saw, perhaps a prefix of it (a /proc file whose
-		// stat says 0 bytes yields one), and letting them run would
-		// run what nobody wrote.
-		denials = append(denials, &enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonChanged,
-			Detail: fmt.Sprintf("the file changed while it was checked and read (%d bytes by fstat, %d read)", before.Size(), len(data))})
+	if !unchanged(in, mark, data) || streamed != nil && *streamed != sum {
+		// Refused in audit mode too: the bytes read are not the file the
+		// checks saw, perhaps a prefix of it (a /proc file whose stat
+		// says 0 bytes yields one), and letting them run would run what
+		// nobody wrote. The content checks still judge them, so that
+		// their denials are logged with this one.
+		v.refuse(changed(in, data, "checked and read"))
 	}
 
-	content := enforcer.Content{Path: path, Data: data, SHA256: sum, File: before, Image: r.use == asImage}
-	var allowances []enforcer.Allowance // by enforcer, when explaining
-	if r.explain != nil {
-		allowances = make([]enforcer.Allowance, len(active))
+	// Content checks.
+	checkContent(in, data, sum, m, &v)
+
+	// Verdict.
+	return p.report(in.path, data, &sum, &v, m)
+}
+
+// checkDescriptor makes the checks on the open descriptor, before any byte
+// is read: what must not be read is refused (admit), then each enforcer
+// that judges descriptors (enforcer.FileChecker) judges it. It returns the
+// stamp the file must still have once read, taken before those checks, so
+// that a change while they judge the descriptor counts.
+func checkDescriptor(in opened, m readMode, v *verdict) stamp {
+	if d := admit(in, m.max); d != nil {
+		v.refuse(d)
+		return stamp{}
 	}
-	for i, c := range active {
+	mark, err := stampOf(in.f)
+	if err != nil {
+		v.refuse(unreadable(err))
+		return stamp{}
+	}
+	for _, c := range m.judges {
+		if c.file != nil {
+			v.note(c, c.file.CheckFile(in.f, in.path), m)
+		}
+	}
+	return mark
+}
+
+// admit returns the denial of a file that must not be read: one fstat
+// cannot describe, one that is not a regular file, or one larger than max.
+// It refuses the file in audit mode too, since there are no bytes that
+// could be let through.
+func admit(in opened, max int64) *enforcer.Denial {
+	switch {
+	case in.statErr != nil:
+		return unreadable(in.statErr)
+	case !in.info.Mode().IsRegular():
+		// Never read: a FIFO may never end or block until a writer
+		// comes, a device such as /dev/zero never ends.
+		return &enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonNotRegular, Detail: in.info.Mode().Type().String()}
+	case in.info.Size() > max:
+		return tooLarge(in.info.Size(), max)
+	}
+	return nil
+}
+
+// checkDigest hashes a large script from its descriptor, without keeping
+// its bytes, and asks the enforcers that can refuse a file by its digest
+// alone (enforcer.DigestChecker), except those whose denials audit mode
+// lets through: they judge the bytes once read. It returns the digest, or
+// nil, having read nothing, when no enforcer can refuse the file by it.
+func checkDigest(in opened, m readMode, v *verdict) *[32]byte {
+	size := in.info.Size()
+	if m.use != asScript || size <= streamThreshold {
+		return nil
+	}
+	var sum *[32]byte
+	for _, c := range m.judges {
+		if c.digest == nil || m.audits(c) {
+			continue
+		}
+		if sum == nil {
+			s, err := hashFile(in.f, size)
+			if err != nil {
+				v.refuse(unreadable(err))
+				return nil
+			}
+			sum = &s
+		}
+		v.note(c, c.digest.CheckDigest(*sum, size), m)
+	}
+	return sum
+}
+
+// readFrom reads the file from its start, whatever a check did with the
+// offset: the size bytes fstat found, and one more (readAll).
+func readFrom(in opened) ([]byte, error) {
+	if _, err := in.f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	return readAll(in.f, in.info.Size())
+}
+
+// unchanged reports whether data, read from in, is the whole file the
+// checks saw: the file still has the stamp mark, whose size fstat found
+// too, and exactly that many bytes were read (readAll reads one more, so a
+// file that grew is longer).
+func unchanged(in opened, mark stamp, data []byte) bool {
+	now, err := stampOf(in.f)
+	size := in.info.Size()
+	return err == nil && now == mark && mark.size == size && int64(len(data)) == size
+}
+
+// changed is the denial of a file that changed while it was read, and
+// checked when what is "checked and read".
+func changed(in opened, data []byte, what string) *enforcer.Denial {
+	return &enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonChanged,
+		Detail: fmt.Sprintf("the file changed while it was %s (%d bytes by fstat, %d read)", what, in.info.Size(), len(data))}
+}
+
+// checkContent has each enforcer that judges bytes (enforcer.ContentChecker)
+// judge data, whose SHA-256 is sum, and refuses a PE image read as script.
+// When the read is explained, an enforcer that can say what vouched for
+// the bytes (enforcer.Explainer) is asked that instead, which judges them
+// all the same.
+func checkContent(in opened, data []byte, sum [32]byte, m readMode, v *verdict) {
+	content := enforcer.Content{Path: in.path, Data: data, SHA256: sum, File: in.info, Image: m.use == asImage}
+	if m.explain != nil {
+		v.allowances = make([]enforcer.Allowance, len(m.judges))
+	}
+	for i, c := range m.judges {
 		var err error
 		switch {
 		case c.content == nil:
 			continue
-		case r.explain != nil && c.explain != nil:
-			allowances[i], err = c.explain.ExplainContent(content)
+		case m.explain != nil && c.explain != nil:
+			v.allowances[i], err = c.explain.ExplainContent(content)
 		default:
 			err = c.content.CheckContent(content)
 		}
-		if err != nil {
-			note(asDenial(c.Name(), err), c.settings)
-		}
+		v.note(c, err, m)
 	}
-	if r.use == asScript && authenticode.IsImage(data) {
+	if m.use == asScript && authenticode.IsImage(data) {
 		// No script, JSON or WebAssembly module is a PE image, and the
 		// runtime's refusal of image names (.dll, .exe) misses a link
 		// or copy named .js. Refused in audit mode too: audit finds
 		// the legitimate code a policy would refuse, and this is none.
-		denials = append(denials, &enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonImageAsScript,
+		v.refuse(&enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonImageAsScript,
 			Detail: "the bytes are a PE image (MZ and PE signatures), which is never run as script"})
 	}
-
-	p.logAudits(path, &sum, audited)
-	if len(denials) > 0 {
-		return nil, p.deny(path, &sum, denials, r)
-	}
-	if r.explain != nil {
-		r.explain.record(sum, active, allowances, audited)
-	}
-	return data, nil
 }
 
-// checkDigest hashes a large file from its descriptor without keeping its
-// bytes, and asks the enforcers that can refuse a file by its digest alone
-// (enforcer.DigestChecker) and whose denials are enforced; audit-mode ones
-// judge the bytes once, read. It returns a nil sum, having read nothing,
-// when no enforcer can refuse by digest.
-func (p *Policy) checkDigest(f *os.File, size int64, r reading) (sum *[32]byte, denials []*enforcer.Denial, err error) {
-	for _, c := range p.active(r.strict) {
-		if c.digest == nil || r.audited(c.settings) {
-			continue
-		}
-		if sum == nil {
-			s, err := hashFile(f, size)
-			if err != nil {
-				return nil, nil, err
-			}
-			sum = &s
-		}
-		if err := c.digest.CheckDigest(*sum, size); err != nil {
-			denials = append(denials, asDenial(c.Name(), err))
-		}
-	}
-	return sum, denials, nil
-}
-
-// active returns the enforcers whose checks run: all that can judge code
-// when strict, else those that enforce code integrity (perhaps in audit).
-func (p *Policy) active(strict bool) []checkedEnforcer {
-	if strict {
-		return p.checked
-	}
-	return p.enforced
-}
-
-// anyEnforced reports whether some enforcer enforces code integrity outside
-// audit mode.
-func (p *Policy) anyEnforced() bool {
-	for _, c := range p.checked {
-		if c.settings.EnforceCodeIntegrity && !c.settings.Audit {
-			return true
-		}
-	}
-	return false
-}
-
-// deny logs the denials and returns the *ViolationError for them. Denials
-// for stdin are logged by the caller as a block; reads ahead log nothing.
-func (p *Policy) deny(path string, sum *[32]byte, denials []*enforcer.Denial, r reading) error {
-	if r.logged() {
-		for _, d := range denials {
-			p.logDenial(EventDenied, path, sum, d)
-		}
-	}
-	return &ViolationError{Path: path, Denials: denials}
-}
-
-func (p *Policy) logAudits(path string, sum *[32]byte, audited []*enforcer.Denial) {
-	for _, d := range audited {
-		p.logDenial(EventAudit, path, sum, d)
-	}
+// unreadable is the denial of a file that could not be opened, described
+// or read.
+func unreadable(err error) *enforcer.Denial {
+	return &enforcer.Denial{Enforcer: rootName, Reason: enforcer.ReasonUnreadable, Err: err}
 }
 
 // asDenial turns an enforcer's error into a denial; an error that is not a
@@ -450,10 +406,3 @@ func readAll(f *os.File, size int64) ([]byte, error) {
 // readChunk is the most readAll allocates before bytes arrive: 16 MiB,
 // more than nearly every script, so most are read into one buffer.
 const readChunk = 16 << 20
-
-func hexSum(sum *[32]byte) string {
-	if sum == nil {
-		return ""
-	}
-	return hex.EncodeToString(sum[:])
-}
