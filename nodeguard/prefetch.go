@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/enforcer"
@@ -388,13 +389,20 @@ func dependencies(dir string) []packageRoot {
 // skippedFolders, hidden folders and folders holding a package.json,
 // which are packages of their own); regular files only, none larger than
 // aheadMaxFile, no more than aheadMaxBatch bytes in all, after looking at
-// no more than aheadMaxScan folder entries.
+// no more than aheadMaxScan folder entries. A file whose path is not valid
+// UTF-8 is left out: the bootstrap decodes the paths it is handed as
+// UTF-8, invalid bytes becoming U+FFFD, so it would keep the file under
+// another file's name (node itself cannot name such a file: it asks for it
+// when it loads whatever that decoding names, and ReadCode judges that).
 func candidates(root packageRoot) []string {
 	var (
 		files   []string
 		budget  = int64(aheadMaxBatch)
 		scanned = 0
 	)
+	if !utf8.ValidString(root.dir) {
+		return nil
+	}
 	for stack := []string{root.dir}; len(stack) > 0; {
 		dir := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -406,7 +414,7 @@ func candidates(root packageRoot) []string {
 		for _, e := range entries {
 			name := e.Name()
 			switch {
-			case name == "" || name[0] == '.':
+			case name == "" || name[0] == '.' || !utf8.ValidString(name):
 			case e.IsDir():
 				if root.deep && !skippedFolders[name] {
 					stack = append(stack, filepath.Join(dir, name))
