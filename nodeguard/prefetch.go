@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"github.com/intactdev/intact"
@@ -59,6 +60,14 @@ const (
 	// aheadMaxWant bounds the packages waiting to be queued: those past it
 	// are read when node asks for one of their files.
 	aheadMaxWant = 1024
+	// aheadMaxAge is how old, from its check, a batch may be when it is
+	// handed over; older ones are dropped, and read again when node asks
+	// for one of their files. The bootstrap keeps a file aheadTTL more
+	// (bootstrap.js), counted from its request: together no more than the
+	// 10 seconds doc/node.md promises. A file read ahead that changes
+	// meanwhile runs as it was checked, so the bound is what keeps it from
+	// running long after a newer version replaced it.
+	aheadMaxAge = 5 * time.Second
 )
 
 // aheadFile is a file read ahead: its path and its checked bytes.
@@ -82,6 +91,7 @@ type batch struct {
 	root    packageRoot
 	claimed atomic.Bool
 	ready   chan struct{} // closed once files and held are set
+	checked time.Time     // when the first of files was read
 	files   []aheadFile
 	held    int64 // the bytes of files the speculator counts as held
 }
@@ -96,6 +106,7 @@ func (b *batch) fill(p *intact.Policy, workers int) bool {
 	if !b.claimed.CompareAndSwap(false, true) {
 		return false
 	}
+	b.checked = time.Now()
 	b.files = readAhead(p, candidates(b.root), workers)
 	return true
 }
@@ -124,7 +135,8 @@ func (b *batch) isReady() bool {
 // which reads ahead the batches that goroutine queues.
 type reader struct {
 	policy *intact.Policy
-	ahead  bool // whether to read ahead at all
+	ahead  bool          // whether to read ahead at all
+	maxAge time.Duration // how old a batch handed over may be (aheadMaxAge)
 	// roots caches the package root of a folder (packageOf).
 	roots map[string]packageRoot
 	// batched are the packages read ahead or being read, by real path:
@@ -141,8 +153,8 @@ type reader struct {
 	held         heldBytes   // what the speculator read and did not hand over
 }
 
-func newReader(p *intact.Policy, ahead bool) *reader {
-	r := &reader{policy: p, ahead: ahead, roots: map[string]packageRoot{}, batched: map[string]bool{}, wanted: map[string]bool{}}
+func newReader(p *intact.Policy, ahead bool, maxAge time.Duration) *reader {
+	r := &reader{policy: p, ahead: ahead, maxAge: maxAge, roots: map[string]packageRoot{}, batched: map[string]bool{}, wanted: map[string]bool{}}
 	r.held.cond.L = &r.held.mu
 	if ahead {
 		r.spec = make(chan *batch, aheadMaxPending)
@@ -270,7 +282,8 @@ func (r *reader) read(path string) ([]byte, []aheadFile, error) {
 
 // handOver returns the files of own and of every other pending batch that
 // is ready, up to aheadMaxReply bytes, but path; the batches handed over
-// leave pending.
+// leave pending. Ready batches older than maxAge leave it too, unsent, and
+// their packages may be read again.
 func (r *reader) handOver(own *batch, path string) []aheadFile {
 	var out []aheadFile
 	budget := int64(aheadMaxReply)
@@ -278,6 +291,11 @@ func (r *reader) handOver(own *batch, path string) []aheadFile {
 	for _, b := range r.pending {
 		if b != own && !b.isReady() {
 			kept = append(kept, b)
+			continue
+		}
+		if time.Since(b.checked) > r.maxAge {
+			r.held.add(-b.held)
+			delete(r.batched, b.root.real)
 			continue
 		}
 		size := b.size()
