@@ -269,13 +269,15 @@ function refusal(reply) {
 //   u32 n | n bytes | (u32 path length | path | u32 length | bytes)*
 //
 // They are kept here, by the path the broker read them through, and each
-// is used at most once (it is dropped when used), within aheadTTL of its
-// check, while this thread holds no more than aheadMaxBytes of them (the
-// oldest go first). A file not kept is asked for.
+// is used at most once (it is dropped when used), within aheadTTL of the
+// request whose reply carried it, while this thread holds no more than
+// aheadMaxBytes of them (the oldest go first). A file not kept is asked for.
 
 const aheadMaxBytes = 4 * 1024 * 1024;
-// A file read ahead and used much later would be an old version of it.
-const aheadTTL = 10000;
+// A file read ahead and used much later would be an old version of it. The
+// broker hands over files checked at most 5 s before (aheadMaxAge in
+// prefetch.go): with this, a file runs within 10 s of its check.
+const aheadTTL = 5000;
 const ahead = new MapCtor(); // path → entry, in the list below
 // Entries in the order they came, oldest first; used ones stay, without
 // their code, until they reach the front.
@@ -286,13 +288,15 @@ let aheadBytes = 0;
 // readCode returns the checked code of path: a string, or for
 // WebAssembly (wasm) a Buffer.
 function readCode(path, wasm) {
+  // Before the request: the broker measured the files' age when it
+  // answered, after this.
+  const now = DateNow();
   const reply = call(OP.readCode, path);
   if (reply.status !== STATUS_OK) throw refusal(reply);
   const body = reply.body;
   const end = TypedArrayLength(body);
   const n = u32(body, 0);
   const code = codeAt(body, 4, 4 + n, wasm);
-  const now = DateNow();
   for (let off = 4 + n; off < end;) {
     const pathEnd = off + 4 + u32(body, off);
     const file = BufferUtf8Slice(body, off + 4, pathEnd);

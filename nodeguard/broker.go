@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/intactdev/intact"
 )
@@ -57,7 +58,8 @@ type refusalBody struct {
 type broker struct {
 	policy *intact.Policy
 	os     brokerOS
-	ahead  bool // whether to read files ahead (readsAhead)
+	ahead  bool          // whether to read files ahead (readsAhead)
+	maxAge time.Duration // how old a file read ahead may be when handed over: aheadMaxAge, but in tests
 
 	mu sync.Mutex
 	// addons are the native libraries handed out and not yet released, by
@@ -85,7 +87,7 @@ type brokerOS interface {
 }
 
 func newBroker(p *intact.Policy, sys brokerOS) *broker {
-	return &broker{policy: p, os: sys, ahead: readsAhead(p)}
+	return &broker{policy: p, os: sys, ahead: readsAhead(p), maxAge: aheadMaxAge}
 }
 
 // serve answers one thread's requests until the thread or node closes its
@@ -101,7 +103,7 @@ func (b *broker) serve(req io.ReadCloser, resp io.WriteCloser, connected func(),
 	defer runtime.UnlockOSThread()
 	defer req.Close()
 	defer resp.Close()
-	rd := newReader(b.policy, b.ahead)
+	rd := newReader(b.policy, b.ahead, b.maxAge)
 	defer rd.close()
 	rd.begin(script)
 	// Replies in parts go out in as few writes as they fit in.

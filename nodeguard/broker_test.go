@@ -88,12 +88,19 @@ func newSession(t *testing.T, s enforcer.Settings) *session {
 	t.Helper()
 	p := intact.New(intact.Config{Enforcers: []enforcer.Enforcer{markEnforcer{settings: s}}})
 	fos := &fakeOS{}
+	return startSession(t, newBroker(p, fos), fos, "")
+}
+
+// startSession serves one channel with b, whose OS layer is fos, as
+// node's main thread about to run script ("" for none).
+func startSession(t *testing.T, b *broker, fos *fakeOS, script string) *session {
+	t.Helper()
 	reqR, reqW := io.Pipe()
 	respR, respW := io.Pipe()
-	se := &session{t: t, b: newBroker(p, fos), os: fos, req: reqW, resp: respR, served: make(chan struct{})}
+	se := &session{t: t, b: b, os: fos, req: reqW, resp: respR, served: make(chan struct{})}
 	go func() {
 		defer close(se.served)
-		se.b.serve(reqR, respW, nil, "")
+		se.b.serve(reqR, respW, nil, script)
 	}()
 	t.Cleanup(func() {
 		reqW.Close()
@@ -141,9 +148,13 @@ func decodeRefusal(t *testing.T, body []byte) refusalBody {
 	return r
 }
 
+// writeFile writes a file under dir, and the folders it needs.
 func writeFile(t *testing.T, dir, name, content string) string {
 	t.Helper()
-	p := filepath.Join(dir, name)
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}

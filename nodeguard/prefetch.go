@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
+	"unicode/utf8"
 
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/enforcer"
@@ -32,7 +34,9 @@ import (
 // before that when it is likely to be asked for next: the main script's,
 // from the start, while node boots; then the dependencies in the
 // package.json of each package handed over, while node runs the files it
-// has, as far as aheadMaxHeld allows.
+// has, as far as aheadMaxHeld allows. A package is known by its real path,
+// so that one reached by many paths (node_modules linked back to a folder
+// above, an endless supply of names) is read once.
 //
 // Files are read with Policy.ReadCodeAhead: ReadCode's checks, no event
 // logged, and bytes only for files every enforcer allows outright. A file
@@ -53,6 +57,17 @@ const (
 	// handed over yet; aheadMaxPending, the packages queued for it.
 	aheadMaxHeld    = 4 << 20
 	aheadMaxPending = 64
+	// aheadMaxWant bounds the packages waiting to be queued: those past it
+	// are read when node asks for one of their files.
+	aheadMaxWant = 1024
+	// aheadMaxAge is how old, from its check, a batch may be when it is
+	// handed over; older ones are dropped, and read again when node asks
+	// for one of their files. The bootstrap keeps a file aheadTTL more
+	// (bootstrap.js), counted from its request: together no more than the
+	// 10 seconds doc/node.md promises. A file read ahead that changes
+	// meanwhile runs as it was checked, so the bound is what keeps it from
+	// running long after a newer version replaced it.
+	aheadMaxAge = 5 * time.Second
 )
 
 // aheadFile is a file read ahead: its path and its checked bytes.
@@ -65,6 +80,9 @@ type aheadFile struct {
 type packageRoot struct {
 	dir  string
 	deep bool // its subfolders count too
+	// real is dir after symbolic links, which names the package: each is
+	// read ahead once, whatever path leads to it.
+	real string
 }
 
 // A batch is one package's code files, read ahead by whoever claims it
@@ -73,6 +91,7 @@ type batch struct {
 	root    packageRoot
 	claimed atomic.Bool
 	ready   chan struct{} // closed once files and held are set
+	checked time.Time     // when the first of files was read
 	files   []aheadFile
 	held    int64 // the bytes of files the speculator counts as held
 }
@@ -87,6 +106,7 @@ func (b *batch) fill(p *intact.Policy, workers int) bool {
 	if !b.claimed.CompareAndSwap(false, true) {
 		return false
 	}
+	b.checked = time.Now()
 	b.files = readAhead(p, candidates(b.root), workers)
 	return true
 }
@@ -115,23 +135,26 @@ func (b *batch) isReady() bool {
 // which reads ahead the batches that goroutine queues.
 type reader struct {
 	policy *intact.Policy
-	ahead  bool // whether to read ahead at all
+	ahead  bool          // whether to read ahead at all
+	maxAge time.Duration // how old a batch handed over may be (aheadMaxAge)
 	// roots caches the package root of a folder (packageOf).
 	roots map[string]packageRoot
-	// batched are the packages read ahead or being read, by root: each
-	// is read ahead once.
+	// batched are the packages read ahead or being read, by real path:
+	// each is read ahead once.
 	batched map[string]bool
 	// pending are the batches not handed over yet, oldest first.
 	pending []*batch
-	// want are the packages to read ahead when pending has room; handed
-	// are the packages handed over since next last ran.
+	// want are the packages to read ahead when pending has room, at most
+	// aheadMaxWant, each once (wanted, by real path); handed are the
+	// packages handed over since next last ran.
 	want, handed []packageRoot
+	wanted       map[string]bool
 	spec         chan *batch // to the speculator
 	held         heldBytes   // what the speculator read and did not hand over
 }
 
-func newReader(p *intact.Policy, ahead bool) *reader {
-	r := &reader{policy: p, ahead: ahead, roots: map[string]packageRoot{}, batched: map[string]bool{}}
+func newReader(p *intact.Policy, ahead bool, maxAge time.Duration) *reader {
+	r := &reader{policy: p, ahead: ahead, maxAge: maxAge, roots: map[string]packageRoot{}, batched: map[string]bool{}, wanted: map[string]bool{}}
 	r.held.cond.L = &r.held.mu
 	if ahead {
 		r.spec = make(chan *batch, aheadMaxPending)
@@ -216,7 +239,7 @@ func (r *reader) begin(script string) {
 		script = real // node runs the main script by its real path
 	}
 	root := r.packageOf(filepath.Dir(script))
-	r.want = append(r.want, root)
+	r.wish(root)
 	r.handed = append(r.handed, root)
 	r.next()
 }
@@ -232,11 +255,11 @@ func (r *reader) read(path string) ([]byte, []aheadFile, error) {
 	// unless it was read ahead already.
 	root := r.packageOf(filepath.Dir(path))
 	var own *batch
-	if !r.batched[root.dir] {
+	if !r.batched[root.real] {
 		own = newBatch(root)
-		r.batched[root.dir] = true
+		r.batched[root.real] = true
 		r.pending = append(r.pending, own)
-	} else if i := slices.IndexFunc(r.pending, func(b *batch) bool { return b.root == root }); i >= 0 {
+	} else if i := slices.IndexFunc(r.pending, func(b *batch) bool { return b.root.real == root.real }); i >= 0 {
 		own = r.pending[i]
 	}
 	if own != nil {
@@ -259,7 +282,8 @@ func (r *reader) read(path string) ([]byte, []aheadFile, error) {
 
 // handOver returns the files of own and of every other pending batch that
 // is ready, up to aheadMaxReply bytes, but path; the batches handed over
-// leave pending.
+// leave pending. Ready batches older than maxAge leave it too, unsent, and
+// their packages may be read again.
 func (r *reader) handOver(own *batch, path string) []aheadFile {
 	var out []aheadFile
 	budget := int64(aheadMaxReply)
@@ -267,6 +291,11 @@ func (r *reader) handOver(own *batch, path string) []aheadFile {
 	for _, b := range r.pending {
 		if b != own && !b.isReady() {
 			kept = append(kept, b)
+			continue
+		}
+		if time.Since(b.checked) > r.maxAge {
+			r.held.add(-b.held)
+			delete(r.batched, b.root.real)
 			continue
 		}
 		size := b.size()
@@ -296,7 +325,9 @@ func (r *reader) next() {
 		return
 	}
 	for _, root := range r.handed {
-		r.want = append(r.want, dependencies(root.dir)...)
+		for _, dep := range dependencies(root.dir) {
+			r.wish(dep)
+		}
 	}
 	r.handed = r.handed[:0]
 	// This goroutine alone sends: with room in the channel, a send never
@@ -305,14 +336,25 @@ func (r *reader) next() {
 	for len(r.want) > 0 && len(r.pending) < aheadMaxPending && len(r.spec) < cap(r.spec) {
 		root := r.want[0]
 		r.want = r.want[1:]
-		if r.batched[root.dir] {
+		delete(r.wanted, root.real)
+		if r.batched[root.real] {
 			continue
 		}
 		b := newBatch(root)
-		r.batched[root.dir] = true
+		r.batched[root.real] = true
 		r.pending = append(r.pending, b)
 		r.spec <- b
 	}
+}
+
+// wish adds root to the packages to read ahead, unless it is read or
+// wanted already, or aheadMaxWant are.
+func (r *reader) wish(root packageRoot) {
+	if r.batched[root.real] || r.wanted[root.real] || len(r.want) >= aheadMaxWant {
+		return
+	}
+	r.wanted[root.real] = true
+	r.want = append(r.want, root)
 }
 
 // packageOf returns the package of the files in folder dir: the nearest
@@ -334,6 +376,10 @@ func (r *reader) packageOf(dir string) packageRoot {
 		}
 		d = parent
 	}
+	root.real = root.dir
+	if real, err := filepath.EvalSymlinks(root.dir); err == nil {
+		root.real = real
+	}
 	r.roots[dir] = root
 	return root
 }
@@ -341,7 +387,8 @@ func (r *reader) packageOf(dir string) packageRoot {
 // dependencies returns the packages that the package.json in folder dir
 // names as dependencies (and optional ones), found as node finds them: in
 // the node_modules folder of dir or of the nearest folder above it that
-// has one holding the package.
+// has one holding the package. Each is given by its real path, which node
+// asks for (but under --preserve-symlinks).
 func dependencies(dir string) []packageRoot {
 	data, err := regularfile.Read(filepath.Join(dir, "package.json"), 1<<20)
 	if err != nil {
@@ -363,13 +410,19 @@ func dependencies(dir string) []packageRoot {
 		}
 	}
 	slices.Sort(names)
+	names = slices.Compact(names)
+	// No more are wanted at once: the rest would cost a walk up the
+	// folders each, for nothing.
+	names = names[:min(len(names), aheadMaxWant)]
 	var roots []packageRoot
-	for _, name := range slices.Compact(names) {
+	for _, name := range names {
 		for d := dir; ; {
 			if filepath.Base(d) != "node_modules" {
 				pkg := filepath.Join(d, "node_modules", filepath.FromSlash(name))
 				if fi, err := os.Stat(filepath.Join(pkg, "package.json")); err == nil && fi.Mode().IsRegular() {
-					roots = append(roots, packageRoot{dir: pkg, deep: true})
+					if real, err := filepath.EvalSymlinks(pkg); err == nil {
+						roots = append(roots, packageRoot{dir: real, deep: true, real: real})
+					}
 					break
 				}
 			}
@@ -388,13 +441,20 @@ func dependencies(dir string) []packageRoot {
 // skippedFolders, hidden folders and folders holding a package.json,
 // which are packages of their own); regular files only, none larger than
 // aheadMaxFile, no more than aheadMaxBatch bytes in all, after looking at
-// no more than aheadMaxScan folder entries.
+// no more than aheadMaxScan folder entries. A file whose path is not valid
+// UTF-8 is left out: the bootstrap decodes the paths it is handed as
+// UTF-8, invalid bytes becoming U+FFFD, so it would keep the file under
+// another file's name (node itself cannot name such a file: it asks for it
+// when it loads whatever that decoding names, and ReadCode judges that).
 func candidates(root packageRoot) []string {
 	var (
 		files   []string
 		budget  = int64(aheadMaxBatch)
 		scanned = 0
 	)
+	if !utf8.ValidString(root.dir) {
+		return nil
+	}
 	for stack := []string{root.dir}; len(stack) > 0; {
 		dir := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -406,7 +466,7 @@ func candidates(root packageRoot) []string {
 		for _, e := range entries {
 			name := e.Name()
 			switch {
-			case name == "" || name[0] == '.':
+			case name == "" || name[0] == '.' || !utf8.ValidString(name):
 			case e.IsDir():
 				if root.deep && !skippedFolders[name] {
 					stack = append(stack, filepath.Join(dir, name))

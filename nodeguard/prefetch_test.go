@@ -375,3 +375,42 @@ func peakRSS(t *testing.T) int64 {
 	t.Fatal("no VmHWM in /proc/self/status")
 	return 0
 }
+
+// TestReadAheadInvalidUTF8: the bootstrap keys files read ahead by their
+// paths decoded as UTF-8, which turns every invalid byte into U+FFFD. A
+// signed file named "\xff.js" must not stand in for an unsigned
+// "\uFFFD.js" that node loads: the unsigned file is refused, none of
+// either file runs, and the refusal is logged.
+func TestReadAheadInvalidUTF8(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"package.json":                  `{"name": "app", "private": true, "dependencies": {"pkg": "1"}}` + "\n",
+		"main.js":                       "try { console.log(require('pkg')); } catch (e) { console.log(e.code); }\n",
+		"node_modules/pkg/package.json": `{"name": "pkg", "main": "index.js"}` + "\n",
+		"node_modules/pkg/index.js":     "module.exports = 'signed index';\n",
+		"node_modules/pkg/\xff.js":      canaryJS("signed-ff") + "module.exports = 'bytes of <0xff>.js';\n",
+	})
+	s := sign(t, dir)
+	// The attacker's unsigned file, named U+FFFD.js, which package.json
+	// (never checked) now names as the package's main.
+	write(t, dir, map[string]string{
+		"node_modules/pkg/\uFFFD.js":    evilModule("unsigned"),
+		"node_modules/pkg/package.json": `{"name": "pkg", "main": "\uFFFD.js"}` + "\n",
+	})
+	unsigned := filepath.Join(dir, "node_modules/pkg/\uFFFD.js")
+	forEachNode(t, func(t *testing.T, n testNode) {
+		canaryDir := t.TempDir()
+		events := filepath.Join(t.TempDir(), "events.json")
+		t.Setenv(intact.EnvEventLog, events)
+		res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, "main.js")
+		if want := "ERR_CODE_INTEGRITY_VIOLATION\n"; res.Stdout != want {
+			t.Errorf("exit %+v\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", res.Exit, res.Stdout, want, res.Stderr)
+		}
+		if c := canaries(t, canaryDir); len(c) > 0 {
+			t.Errorf("code ran in place of the unsigned file: %v", c)
+		}
+		if got := eventPaths(t, events, intact.EventDenied); len(got) != 1 || got[0] != unsigned {
+			t.Errorf("denials logged for %q, want one for %q", got, unsigned)
+		}
+	})
+}

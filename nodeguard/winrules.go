@@ -127,22 +127,62 @@ const maxPath = 260
 // plainPath turns the path GetFinalPathNameByHandle returns (\\?\C:\dir\f,
 // \\?\UNC\server\share\f) into the form every program accepts, C:\dir\f or
 // \\server\share\f, when that names the same file: no longer than MAX_PATH
-// (the prefix is what lifts the limit).
+// (the prefix is what lifts the limit), and with no name that Win32 path
+// normalisation, which the prefix turns off, would change (win32Stable).
+// Otherwise the plain path could name another file than the handle pins,
+// and that other file would be checked and loaded.
 func plainPath(final string) string {
-	var plain string
+	var plain, names string
 	switch {
 	case strings.HasPrefix(final, `\\?\UNC\`):
-		plain = `\\` + final[len(`\\?\UNC\`):]
+		names = final[len(`\\?\UNC\`):]
+		plain = `\\` + names
 	case strings.HasPrefix(final, `\\?\`) && len(final) > 6 && final[5] == ':':
 		plain = final[len(`\\?\`):]
+		names = strings.TrimPrefix(plain[2:], `\`)
 	default:
 		return final
 	}
-	if len(plain) >= maxPath {
+	if len(plain) >= maxPath || !win32Stable(names) {
 		return final
 	}
 	return plain
 }
+
+// win32Stable reports whether Win32 path normalisation leaves every name
+// of a backslash-separated path as it is. It drops trailing dots and
+// spaces (of the last name; a single trailing dot of any), collapses
+// empty names, "." and "..", and turns DOS device names (CON, NUL, COM1,
+// and on older Windows CON.txt or "NUL .x" as well) into devices. Any
+// such name, wherever it is, makes the path unstable: a folder has no
+// reason to be named so, and the \\?\ form then still names the file.
+func win32Stable(names string) bool {
+	if names == "" {
+		return true // the volume's root
+	}
+	for _, name := range strings.Split(names, `\`) {
+		if name == "" || strings.HasSuffix(name, ".") || strings.HasSuffix(name, " ") {
+			return false
+		}
+		base := name
+		if i := strings.IndexAny(base, ".:"); i >= 0 {
+			base = base[:i]
+		}
+		if dosDevices[strings.ToUpper(strings.TrimRight(base, " "))] {
+			return false
+		}
+	}
+	return true
+}
+
+// dosDevices are the names Win32 takes for devices rather than files.
+var dosDevices = func() map[string]bool {
+	m := map[string]bool{"CON": true, "PRN": true, "AUX": true, "NUL": true, "CONIN$": true, "CONOUT$": true, "CLOCK$": true}
+	for _, d := range []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "\u00b9", "\u00b2", "\u00b3"} {
+		m["COM"+d], m["LPT"+d] = true, true
+	}
+	return m
+}()
 
 // sameContent reports whether a and b hold the same bytes: a shim that
 // was copied rather than linked into its broker's folder knows its broker

@@ -76,6 +76,25 @@ func TestPlainPath(t *testing.T) {
 		long:                                   long,
 		`\\?\Volume{0b1c}\addon.node`:          `\\?\Volume{0b1c}\addon.node`,
 		`C:\already\plain.node`:                `C:\already\plain.node`,
+		// Names Win32 normalisation would change without the prefix: the
+		// plain path would name another file than the one pinned.
+		`\\?\C:\app\x\addon.node.`:         `\\?\C:\app\x\addon.node.`,
+		`\\?\C:\app\x\addon.node `:         `\\?\C:\app\x\addon.node `,
+		`\\?\C:\app\x.\addon.node`:         `\\?\C:\app\x.\addon.node`,
+		`\\?\C:\app\x \addon.node`:         `\\?\C:\app\x \addon.node`,
+		`\\?\C:\app\...\addon.node`:        `\\?\C:\app\...\addon.node`,
+		`\\?\C:\app\x\CON.node`:            `\\?\C:\app\x\CON.node`,
+		`\\?\C:\app\x\nul`:                 `\\?\C:\app\x\nul`,
+		`\\?\C:\app\x\Com1.dll`:            `\\?\C:\app\x\Com1.dll`,
+		`\\?\C:\app\x\lpt9 .node`:          `\\?\C:\app\x\lpt9 .node`,
+		`\\?\C:\app\x\COM¹.node`:           `\\?\C:\app\x\COM¹.node`,
+		`\\?\C:\app\x\conin$`:              `\\?\C:\app\x\conin$`,
+		`\\?\C:\aux\x\addon.node`:          `\\?\C:\aux\x\addon.node`,
+		`\\?\UNC\server\share\x\prn.node`:  `\\?\UNC\server\share\x\prn.node`,
+		`\\?\UNC\server\share\addon.node.`: `\\?\UNC\server\share\addon.node.`,
+		// Names that only look like them keep the plain form.
+		`\\?\C:\app\console\com10.node`: `C:\app\console\com10.node`,
+		`\\?\C:\app\.bin\x.node`:        `C:\app\.bin\x.node`,
 	} {
 		if got := plainPath(final); got != want {
 			t.Errorf("plainPath(%q) = %q, want %q", final, got, want)

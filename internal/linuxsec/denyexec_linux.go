@@ -30,7 +30,9 @@ import (
 // process outside the domain; and mapping it without executing it, as its
 // ELF interpreter does when run as a program (ld.so FILE). And what it
 // denies beyond the files: an entry made after the ruleset directly in a
-// folder on the way to a denied file cannot be executed either.
+// folder on the way to a denied file cannot be executed either, nor moved
+// or linked into a folder that grants the execute right (EXDEV: the refer
+// right never lets a file gain a right by moving).
 type ExecRuleset struct {
 	fd int
 }

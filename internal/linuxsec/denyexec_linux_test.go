@@ -106,6 +106,46 @@ func TestDenyExec(t *testing.T) {
 	}
 }
 
+// TestDenyExecNewEntriesStay: an entry made after the ruleset directly in
+// a folder on the way to a denied file has no execute right, so the kernel
+// refuses (EXDEV) to move or link it into a folder that grants it: any
+// folder that existed then, elsewhere than on the way. It still moves
+// within its folder, into folders on the way or made since, and entries
+// that existed move anywhere. doc/node.md's side effects say the same.
+func TestDenyExecNewEntriesStay(t *testing.T) {
+	dir := t.TempDir()
+	onTheWay := filepath.Join(dir, "home")
+	copyExecutable(t, filepath.Join(onTheWay, "nvm", "node"))
+	os.MkdirAll(filepath.Join(onTheWay, ".config"), 0o755)
+	os.WriteFile(filepath.Join(onTheWay, "old.tmp"), nil, 0o644)
+
+	th := confined(t, filepath.Join(onTheWay, "nvm", "node"))
+	os.WriteFile(filepath.Join(onTheWay, "new.tmp"), []byte("data"), 0o644)
+	os.Mkdir(filepath.Join(onTheWay, "newdir"), 0o755)
+	os.Mkdir(filepath.Join(onTheWay, "newdir2"), 0o755)
+
+	for _, tc := range []struct {
+		op       func(string, string) error
+		from, to string
+		want     error
+	}{
+		{os.Rename, "new.tmp", ".config/settings", unix.EXDEV},
+		{os.Link, "new.tmp", ".config/link", unix.EXDEV},
+		{os.Rename, "newdir", ".config/newdir", unix.EXDEV},
+		{os.Link, "new.tmp", "new.link", nil},
+		{os.Rename, "new.tmp", "renamed.tmp", nil},
+		{os.Rename, "renamed.tmp", "newdir2/settings", nil},
+		{os.Rename, "new.link", "nvm/settings", nil}, // nvm/ is on the way too
+		{os.Rename, "old.tmp", ".config/old", nil},
+	} {
+		var err error
+		th.Do(func() { err = tc.op(filepath.Join(onTheWay, tc.from), filepath.Join(onTheWay, tc.to)) })
+		if tc.want == nil && err != nil || tc.want != nil && !errors.Is(err, tc.want) {
+			t.Errorf("%s → %s: %v, want %v", tc.from, tc.to, err, tc.want)
+		}
+	}
+}
+
 // TestThreadProc: a process started in the domain reaches this process's
 // descriptors through /proc/<thread id>, and not through /proc/<process
 // id>, which Landlock keeps from it.

@@ -1,0 +1,211 @@
+package nodeguard
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/intactdev/intact"
+	"github.com/intactdev/intact/enforcer"
+	"github.com/intactdev/intact/internal/scratch"
+)
+
+// These tests drive reading ahead through the broker's protocol, with a
+// policy whose only enforcer allows everything and counts what it judged.
+
+// countingEnforcer allows all content and counts, by their first line,
+// the files it judged.
+type countingEnforcer struct {
+	mu     sync.Mutex
+	judged map[string]int
+}
+
+func (c *countingEnforcer) Name() string { return "counting" }
+func (c *countingEnforcer) Settings() enforcer.Settings {
+	return enforcer.Settings{EnforceCodeIntegrity: true}
+}
+func (c *countingEnforcer) Status() enforcer.Status { return enforcer.Status{Available: true} }
+func (c *countingEnforcer) CheckContent(content enforcer.Content) error {
+	first, _, _ := bytes.Cut(content.Data, []byte("\n"))
+	c.mu.Lock()
+	c.judged[string(first)]++
+	c.mu.Unlock()
+	return nil
+}
+
+func (c *countingEnforcer) count(first string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.judged[first]
+}
+
+// aheadFiles returns the files read ahead in an opReadCode reply's body,
+// path → bytes.
+func aheadFiles(t *testing.T, body []byte) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	for off := 4 + len(servedBytes(t, body)); off < len(body); {
+		n := int(le32(body[off:]))
+		path := string(body[off+4 : off+4+n])
+		off += 4 + n
+		size := int(le32(body[off:]))
+		files[path] = string(body[off+4 : off+4+size])
+		off += 4 + size
+	}
+	return files
+}
+
+// writeTree writes files (name → content) under dir.
+func writeTree(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		writeFile(t, dir, name, content)
+	}
+}
+
+func le32(b []byte) uint32 {
+	return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
+}
+
+// TestReadAheadSymlinkLoop: a package is read ahead once, whatever path
+// leads to it. Two packages that depend on each other, each with its
+// node_modules linked back to the folder above (a → .., an attacker's
+// loop), make 2^n names for the same two packages; each is read once,
+// and what is read in all stays bounded however many requests node makes.
+func TestReadAheadSymlinkLoop(t *testing.T) {
+	app := scratch.Dir(t)
+	files := map[string]string{
+		"package.json": `{"name": "app", "dependencies": {"a": "1"}}`,
+		"main.js":      "// main\n",
+	}
+	for _, p := range []string{"a", "b"} {
+		files["node_modules/"+p+"/package.json"] = `{"name": "` + p + `", "dependencies": {"a": "1", "b": "1"}}`
+		files["node_modules/"+p+"/index.js"] = "// package " + p + "\n"
+	}
+	// docs/ is never read ahead: node asks for each of these.
+	const requests = 200
+	for i := range requests {
+		files[fmt.Sprintf("docs/m%d.js", i)] = fmt.Sprintf("// docs %d\n", i)
+	}
+	writeTree(t, app, files)
+	for _, p := range []string{"a", "b"} {
+		link := filepath.Join(app, "node_modules", p, "node_modules")
+		if err := os.Symlink("..", link); err != nil {
+			t.Skip("cannot make symbolic links here:", err)
+		}
+		// Before scratch.Dir's clean-up, which would follow the loop.
+		t.Cleanup(func() { os.Remove(link) })
+	}
+	counter := &countingEnforcer{judged: map[string]int{}}
+	p := intact.New(intact.Config{Enforcers: []enforcer.Enforcer{counter}})
+	fos := &fakeOS{}
+	s := startSession(t, newBroker(p, fos), fos, filepath.Join(app, "main.js"))
+
+	handed := map[string]int{}
+	for i := range requests {
+		path := filepath.Join(app, "main.js")
+		if i > 0 {
+			path = filepath.Join(app, "docs", fmt.Sprintf("m%d.js", i))
+		}
+		status, body := s.call(opReadCode, path)
+		if status != statusOK {
+			t.Fatalf("%s: status %d, body %q", path, status, body)
+		}
+		for f := range aheadFiles(t, body) {
+			handed[strings.TrimPrefix(f, app)]++
+		}
+		if counter.count("// package a") > 1 || counter.count("// package b") > 1 {
+			break
+		}
+	}
+	for _, p := range []string{"a", "b"} {
+		if n := counter.count("// package " + p); n > 1 {
+			t.Errorf("package %s's index.js was read ahead %d times, want once", p, n)
+		}
+	}
+	if len(handed) > 2 {
+		t.Errorf("files handed over (name → times): %v; want each package's index.js once, by one name", handed)
+	}
+}
+
+// TestReadAheadStale: a package read ahead long before node asks for
+// anything more is not handed over: node would run its files as they were
+// at the check, which doc/node.md bounds to 10 seconds. The broker hands
+// over batches no older than its limit (shortened here), and the
+// bootstrap keeps them for the rest (TestReadAheadAgeLimits). A file of
+// the package then changed is served as it is now.
+func TestReadAheadStale(t *testing.T) {
+	const limit = 300 * time.Millisecond
+	for _, tc := range []struct {
+		maxAge    time.Duration
+		wantOther string // other.js as handed over with index.js, "" for not
+	}{
+		{aheadMaxAge, "// other v1\n"}, // younger than the limit: as it was checked
+		{limit, ""},
+	} {
+		app := scratch.Dir(t)
+		writeTree(t, app, map[string]string{
+			"package.json":                  `{"name": "app", "dependencies": {"dep": "1"}}`,
+			"main.js":                       "// main\n",
+			"node_modules/dep/package.json": `{"name": "dep"}`,
+			"node_modules/dep/index.js":     "// index\n",
+			"node_modules/dep/other.js":     "// other v1\n",
+		})
+		counter := &countingEnforcer{judged: map[string]int{}}
+		p := intact.New(intact.Config{Enforcers: []enforcer.Enforcer{counter}})
+		fos := &fakeOS{}
+		b := newBroker(p, fos)
+		b.maxAge = tc.maxAge
+		s := startSession(t, b, fos, "")
+		// The reply hands over main.js's package; dep, a dependency, is
+		// read ahead once it is written, and waits for node's next
+		// request.
+		if status, body := s.call(opReadCode, filepath.Join(app, "main.js")); status != statusOK {
+			t.Fatalf("main.js: status %d, body %q", status, body)
+		}
+		for deadline := time.Now().Add(time.Minute); counter.count("// other v1") == 0; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("dep was not read ahead")
+			}
+		}
+		time.Sleep(2 * limit)
+		other := filepath.Join(app, "node_modules/dep/other.js")
+		writeTree(t, app, map[string]string{"node_modules/dep/other.js": "// other v2\n"})
+		status, body := s.call(opReadCode, filepath.Join(app, "node_modules/dep/index.js"))
+		if status != statusOK {
+			t.Fatalf("index.js: status %d, body %q", status, body)
+		}
+		if got := aheadFiles(t, body)[other]; got != tc.wantOther {
+			t.Errorf("limit %v: other.js handed over at least %v after its check as %q, want %q", tc.maxAge, 2*limit, got, tc.wantOther)
+		}
+		if tc.wantOther == "" {
+			if status, body := s.call(opReadCode, other); status != statusOK || string(servedBytes(t, body)) != "// other v2\n" {
+				t.Errorf("other.js asked for: status %d, body %q, want it as it is now", status, body)
+			}
+		}
+	}
+}
+
+// TestReadAheadAgeLimits: the broker's limit and the bootstrap's together
+// keep doc/node.md's promise that a file read ahead is used within 10
+// seconds of its check.
+func TestReadAheadAgeLimits(t *testing.T) {
+	m := regexp.MustCompile(`(?m)^const aheadTTL = (\d+);`).FindStringSubmatch(bootstrapSource)
+	if m == nil {
+		t.Fatal("bootstrap.js declares no aheadTTL")
+	}
+	ttl, _ := strconv.Atoi(m[1])
+	if aheadMaxAge <= 0 || aheadMaxAge+time.Duration(ttl)*time.Millisecond > 10*time.Second {
+		t.Errorf("the broker hands over files %v old and the bootstrap keeps them %d ms more: over 10 s", aheadMaxAge, ttl)
+	}
+	if b := newBroker(intact.New(intact.Config{}), &fakeOS{}); b.maxAge != aheadMaxAge {
+		t.Errorf("a broker hands over files up to %v old, want %v", b.maxAge, aheadMaxAge)
+	}
+}
