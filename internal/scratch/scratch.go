@@ -25,8 +25,12 @@ func Dir(t testing.TB) string {
 	return dir
 }
 
-// remove removes path and, if it is a folder, everything in it.
+// remove removes path and, if it is a folder, everything in it. A link to
+// a folder is removed, never followed: what it points to is not the test's.
 func remove(path string) error {
+	if fi, err := os.Lstat(path); err != nil || !fi.IsDir() {
+		return os.Remove(path)
+	}
 	if entries, err := os.ReadDir(path); err == nil {
 		for _, e := range entries {
 			if err := remove(filepath.Join(path, e.Name())); err != nil {
