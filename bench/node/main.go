@@ -19,10 +19,12 @@
 // rounds of its own (-mem): the peak resident set of node, plus that of the
 // broker for `intact node`.
 //
-// -baseline adds a second intact binary as a variant, so that two builds
-// can be compared in one run. Run it from the repository root:
+// Both entry points are timed: `intact node` and the slim intact-node.
+// -baseline adds another intact binary (run as `intact node`), and
+// -baseline-slim another intact-node, as variants, so that two builds can
+// be compared in one run. Run it from the repository root:
 //
-//	go run ./bench/node [-n 15] [-mem 5] [-node PATH] [-intact PATH] [-baseline PATH]
+//	go run ./bench/node [-n 15] [-mem 5] [-node PATH] [-intact PATH] [-intact-node PATH] [-baseline PATH] [-baseline-slim PATH]
 package main
 
 import (
@@ -50,7 +52,9 @@ func main() {
 	modules := flag.Int("modules", 2000, "modules the generated app loads")
 	nodeFlag := flag.String("node", "", "the node binary (default: node on PATH)")
 	intactFlag := flag.String("intact", "", "the intact binary (default: built from this repository)")
-	baseline := flag.String("baseline", "", "another intact binary to time beside it")
+	intactNodeFlag := flag.String("intact-node", "", "the intact-node binary (default: built from this repository)")
+	baseline := flag.String("baseline", "", "another intact binary to time beside them, as intact node")
+	baselineSlim := flag.String("baseline-slim", "", "another intact-node binary to time beside them")
 	express := flag.Bool("express", true, "also time the Express app (installs it with npm)")
 	keep := flag.String("keep", "", "leave the apps, catalogs and policy in this folder")
 	flag.Parse()
@@ -59,7 +63,8 @@ func main() {
 		os.Exit(2)
 	}
 	err := bench(options{runs: *runs, memRuns: *memRuns, modules: *modules, node: *nodeFlag,
-		intact: *intactFlag, baseline: *baseline, express: *express, keep: *keep})
+		intact: *intactFlag, intactNode: *intactNodeFlag, baseline: *baseline, baselineSlim: *baselineSlim,
+		express: *express, keep: *keep})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -67,9 +72,11 @@ func main() {
 }
 
 type options struct {
-	runs, memRuns, modules       int
-	node, intact, baseline, keep string
-	express                      bool
+	runs, memRuns, modules int
+	node, intact, keep     string
+	intactNode             string
+	baseline, baselineSlim string
+	express                bool
 }
 
 func bench(o options) error {
@@ -95,6 +102,12 @@ func bench(o options) error {
 	intact := o.intact
 	if intact == "" {
 		if intact, err = npmcompat.BuildIntact(dir); err != nil {
+			return err
+		}
+	}
+	intactNode := o.intactNode
+	if intactNode == "" {
+		if intactNode, err = npmcompat.BuildIntactNode(dir); err != nil {
 			return err
 		}
 	}
@@ -129,12 +142,18 @@ func bench(o options) error {
 		if err != nil {
 			return err
 		}
-		intactVariant := func(name, bin string) *variant {
-			return &variant{name: name, argv: slices.Concat([]string{bin, "node"}, flags), env: []string{"INTACT_NODE=" + node}, broker: true}
+		// command is how a variant starts intact node: `intact node` or
+		// `intact-node`.
+		intactVariant := func(name string, command ...string) *variant {
+			return &variant{name: name, argv: slices.Concat(command, flags), env: []string{"INTACT_NODE=" + node}, broker: true}
 		}
-		variants := []*variant{{name: "node", argv: []string{node}}, intactVariant("intact node", intact)}
+		variants := []*variant{{name: "node", argv: []string{node}},
+			intactVariant("intact node", intact, "node"), intactVariant("intact-node", intactNode)}
 		if o.baseline != "" {
-			variants = append(variants, intactVariant("baseline", o.baseline))
+			variants = append(variants, intactVariant("baseline", o.baseline, "node"))
+		}
+		if o.baselineSlim != "" {
+			variants = append(variants, intactVariant("baseline-slim", o.baselineSlim))
 		}
 		programs = append(programs, newProgram(label, appDir, variants, script))
 		return nil
