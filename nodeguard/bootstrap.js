@@ -7,7 +7,10 @@
 // makes node compile only the bytes the broker read with Policy.ReadCode.
 //
 // Built-in modules come from process.getBuiltinModule, not import: each
-// ES module facade of a built-in costs start-up time and memory.
+// ES module facade of a built-in costs start-up time and memory. Those
+// that node does not load for every program (v8 and worker_threads load
+// the streams, some 2 ms) are guarded on their first use instead (see
+// guardBuiltin).
 //
 // Everything on the path from the channel to a hook's return value uses
 // built-ins captured here, first, so that application code that patches
@@ -18,9 +21,7 @@ const fs = process.getBuiltinModule('node:fs');
 const module = process.getBuiltinModule('node:module');
 const nodePath = process.getBuiltinModule('node:path');
 const url = process.getBuiltinModule('node:url');
-const v8 = process.getBuiltinModule('node:v8');
 const vm = process.getBuiltinModule('node:vm');
-const workerThreads = process.getBuiltinModule('node:worker_threads');
 
 const uncurry = Function.prototype.bind.bind(Function.prototype.call);
 const ObjectDefineProperty = Object.defineProperty;
@@ -86,8 +87,7 @@ const processDlopen = process.dlopen;
 const getBuiltinModule = process.getBuiltinModule;
 // The name V8 gives the bootstrap's own frames.
 const bootstrapName = 'intact:node-bootstrap';
-const isMainThread = workerThreads.isMainThread;
-const threadId = workerThreads.threadId;
+const pid = process.pid;
 
 // A refusal as Node's errors look: `Error [CODE]: message`, with .code.
 function codeError(code, message, props) {
@@ -175,15 +175,22 @@ function call(op, payload) {
 // /proc/<broker>/fd/<n>, which nobody can replace, finding the numbers in
 // the sealed memfd the broker names after this thread's id.
 function openChannel() {
-  if (isMainThread) {
+  if (config.threadPipe) {
+    // Windows.
+    if (getBuiltinModule('node:worker_threads').isMainThread) channel = config.fds;
+    else openPipeChannel();
+    return;
+  }
+  // The kernel's word for which thread this is: node runs JavaScript's
+  // main thread on the process's first thread, whose id is the process's.
+  // (Asking node, through worker_threads, would load the streams into
+  // every program.)
+  const self = fsReadlinkSync('/proc/thread-self');
+  if (self === NumberToString(pid, 10) + '/task/' + NumberToString(pid, 10)) {
     channel = config.fds;
     return;
   }
-  if (config.threadPipe) {
-    openPipeChannel();
-    return;
-  }
-  const id = NumberToString(process.pid, 10) + '-' + NumberToString(threadId, 10) + '-' +
+  const id = NumberToString(pid, 10) + '-' + StringSlice(self, StringLastIndexOf(self, '/') + 1) + '-' +
     StringSlice(NumberToString(MathRandom(), 36), 2);
   writeAll(config.fds[0], frame(OP.channel, id));
   const fdDir = '/proc/' + NumberToString(config.brokerPID, 10) + '/fd/';
@@ -531,6 +538,8 @@ function guardBuiltin(href) {
     if (href !== 'node:repl') dynamicGuard('the inspector');
   } else if (href === 'node:sqlite') guardSqlite();
   else if (href === 'node:ffi') guardFFI();
+  else if (href === 'node:v8') guardV8();
+  else if (href === 'node:worker_threads') guardWorkers();
   else if (ArrayIncludes(openSSLModules, href)) guardOpenSSLEngines();
 }
 
@@ -582,6 +591,25 @@ function guardOpenSSLEngines() {
   module.syncBuiltinESMExports();
 }
 
+// V8 flags set at run time reach new isolates (workers) and the engine's
+// internals: --allow-natives-syntax, or code generation from strings
+// allowed again. Only flags that change neither pass.
+const RegExpTest = uncurry(RegExp.prototype.test);
+const harmlessV8Flags = /^--(no-)?(expose[-_]gc|trace[-_][a-z_-]+|max[-_](old|semi)[-_]space[-_]size(=\d+)?|stack[-_]size=\d+)$/;
+function guardV8() {
+  const v8 = firstUse('node:v8');
+  if (v8 === undefined) return;
+  const v8SetFlagsFromString = v8.setFlagsFromString;
+  define(v8, 'setFlagsFromString', function setFlagsFromString(flags) {
+    if (!RegExpTest(harmlessV8Flags, '' + flags)) {
+      throw codeError('ERR_ACCESS_DENIED', 'v8.setFlagsFromString(' + JSONStringify('' + flags) +
+        ') is closed by intact node: V8 flags can reach the engine\'s internals and re-enable code generation');
+    }
+    return ReflectApply(v8SetFlagsFromString, v8, [flags]);
+  });
+  module.syncBuiltinESMExports();
+}
+
 // SQLite extensions are shared libraries SQLite maps itself. Guarded when
 // the application first reaches node:sqlite (loading it here would print
 // its experimental warning for every program).
@@ -628,20 +656,6 @@ function sqliteEntryPoint(file) {
   }
   return 'sqlite3_' + name + '_init';
 }
-
-// V8 flags set at run time reach new isolates (workers) and the engine's
-// internals: --allow-natives-syntax, or code generation from strings
-// allowed again. Only flags that change neither pass.
-const v8SetFlagsFromString = v8.setFlagsFromString;
-const RegExpTest = uncurry(RegExp.prototype.test);
-const harmlessV8Flags = /^--(no-)?(expose[-_]gc|trace[-_][a-z_-]+|max[-_](old|semi)[-_]space[-_]size(=\d+)?|stack[-_]size=\d+)$/;
-define(v8, 'setFlagsFromString', function setFlagsFromString(flags) {
-  if (!RegExpTest(harmlessV8Flags, '' + flags)) {
-    throw codeError('ERR_ACCESS_DENIED', 'v8.setFlagsFromString(' + JSONStringify('' + flags) +
-      ') is closed by intact node: V8 flags can reach the engine\'s internals and re-enable code generation');
-  }
-  return ReflectApply(v8SetFlagsFromString, v8, [flags]);
-});
 
 // V8 accepts a code cache made from any source of the same length: the
 // bytes that run would no longer be the bytes that were checked.
@@ -792,26 +806,33 @@ function workerExecArgv(given) {
 }
 
 // Workers run the bootstrap too, whatever execArgv they are given, and
-// never code from a string when dynamic code is disabled.
-const WorkerCtor = workerThreads.Worker;
-define(workerThreads, 'Worker', class Worker extends WorkerCtor {
-  constructor(filename, options) {
-    // Own properties only (spread, defineProperty): accessors on
-    // Object.prototype must not decide what the worker runs.
-    const opts = { ...options };
-    if (opts.eval) dynamicGuard('new Worker(code, {eval: true})');
-    // Without execArgv the worker inherits node's own options, this
-    // bootstrap among them. With one, the bootstrap goes first; the user's
-    // --require modules are required by the bootstrap in the worker, and
-    // any other preload or the inspector would run unchecked.
-    // Without an own execArgv, node would read one inherited from
-    // Object.prototype: make it own, undefined (inherit node's options).
-    const execArgv = ObjectHasOwn(opts, 'execArgv') ? opts.execArgv : undefined;
-    ObjectDefineProperty(opts, 'execArgv', { value: execArgv === undefined ? undefined : workerExecArgv(execArgv),
-      enumerable: true, writable: true, configurable: true });
-    super(filename, opts);
-  }
-});
+// never code from a string when dynamic code is disabled. Guarded when
+// the application first reaches node:worker_threads.
+function guardWorkers() {
+  const workerThreads = firstUse('node:worker_threads');
+  if (workerThreads === undefined) return;
+  const WorkerCtor = workerThreads.Worker;
+  define(workerThreads, 'Worker', class Worker extends WorkerCtor {
+    constructor(filename, options) {
+      // Own properties only (spread, defineProperty): accessors on
+      // Object.prototype must not decide what the worker runs.
+      const opts = { ...options };
+      if (opts.eval) dynamicGuard('new Worker(code, {eval: true})');
+      // Without execArgv the worker inherits node's own options, this
+      // bootstrap among them. With one, the bootstrap goes first; the
+      // user's --require modules are required by the bootstrap in the
+      // worker, and any other preload or the inspector would run
+      // unchecked. Without an own execArgv, node would read one inherited
+      // from Object.prototype: make it own, undefined (inherit node's
+      // options).
+      const execArgv = ObjectHasOwn(opts, 'execArgv') ? opts.execArgv : undefined;
+      ObjectDefineProperty(opts, 'execArgv', { value: execArgv === undefined ? undefined : workerExecArgv(execArgv),
+        enumerable: true, writable: true, configurable: true });
+      super(filename, opts);
+    }
+  });
+  module.syncBuiltinESMExports();
+}
 
 // callerFileName returns the file name V8 records for the code that called
 // the bootstrap function calling it, or '' when there is none. It decides
