@@ -540,7 +540,8 @@ function guardBuiltin(href) {
   else if (href === 'node:ffi') guardFFI();
   else if (href === 'node:v8') guardV8();
   else if (href === 'node:worker_threads') guardWorkers();
-  else if (ArrayIncludes(openSSLModules, href)) guardOpenSSLEngines();
+  else if (href === 'node:crypto') guardSetEngine();
+  else if (ArrayIncludes(tlsModules, href)) guardEngineOptions();
 }
 
 // node:ffi (Node 26) opens any shared library, with no flag needed: it
@@ -573,23 +574,54 @@ function guardFFI() {
 // OpenSSL engines are shared libraries OpenSSL maps itself, by a path or a
 // name, with dependencies of their own: crypto.setEngine and the
 // privateKeyEngine and clientCertEngine options of TLS contexts. Engines
-// are deprecated in OpenSSL 3; intact node refuses them.
-const openSSLModules = ['node:crypto', 'node:tls', 'node:https', 'node:http2', 'node:_tls_common', 'node:_tls_wrap'];
-function guardOpenSSLEngines() {
-  const crypto = firstUse('node:crypto');
-  if (crypto === undefined) return;
-  const refuse = (what) => function () {
+// are deprecated in OpenSSL 3; intact node refuses them. Each door is
+// closed when the application first reaches a module that opens it:
+// an application that uses node:crypto alone (Express does, for ETags)
+// does not pay for node:tls and a TLS context (1-2 ms and 3 MiB for
+// Express; 13-18 ms in a program that has not used OpenSSL yet).
+function refuseEngine(what) {
+  return function () {
     throw codeError('ERR_ACCESS_DENIED', what + ' is closed by intact node: an OpenSSL engine is native code loaded from a path intact cannot check');
   };
-  if (typeof crypto.setEngine === 'function') define(crypto, 'setEngine', refuse('crypto.setEngine'));
-  // Only the native context's prototype is wanted: with no CA list, node
-  // skips loading its root certificates (about 10 ms).
-  const context = getBuiltinModule('node:tls').createSecureContext({ ca: [] }).context;
-  const proto = ObjectGetPrototypeOf(context);
-  if (typeof proto.setEngineKey === 'function') define(proto, 'setEngineKey', refuse('The privateKeyEngine option'));
-  if (typeof proto.setClientCertEngine === 'function') define(proto, 'setClientCertEngine', refuse('The clientCertEngine option'));
+}
+
+function guardSetEngine() {
+  const crypto = firstUse('node:crypto');
+  if (crypto === undefined || typeof crypto.setEngine !== 'function') return;
+  define(crypto, 'setEngine', refuseEngine('crypto.setEngine'));
   module.syncBuiltinESMExports();
 }
+
+// The modules through which the application makes TLS contexts; the
+// others use node:tls, and _tls_common and _tls_wrap are its parts.
+const tlsModules = ['node:tls', 'node:https', 'node:http2', 'node:_tls_common', 'node:_tls_wrap'];
+let engineOptionsGuarded = false;
+function guardEngineOptions() {
+  if (engineOptionsGuarded) return;
+  engineOptionsGuarded = true;
+  // The engine options reach OpenSSL through two methods of the native
+  // TLS context, which every TLS context of this thread shares: a context
+  // is made only to reach its prototype. With no CA list, node skips
+  // loading its root certificates (about 10 ms). node:tls is loaded first:
+  // loading _tls_common before it would leave node:tls without
+  // createSecureContext.
+  const context = getBuiltinModule('node:tls').createSecureContext({ ca: [] }).context;
+  const proto = ObjectGetPrototypeOf(context);
+  if (typeof proto.setEngineKey === 'function') define(proto, 'setEngineKey', refuseEngine('The privateKeyEngine option'));
+  if (typeof proto.setClientCertEngine === 'function') define(proto, 'setClientCertEngine', refuseEngine('The clientCertEngine option'));
+}
+
+// Node's fetch, WebSocket and EventSource (the undici inside node) make
+// TLS contexts too, with options the application can give them (a
+// dispatcher of its own, made from the class of the global one), without
+// the application reaching any TLS module: the options are guarded before
+// undici's first connection that is not plain HTTP, which undici announces
+// on this channel, synchronously, before it connects. Anyone may publish
+// on the channel: whatever does not say plain HTTP guards too.
+getBuiltinModule('node:diagnostics_channel').subscribe('undici:client:beforeConnect', (message) => {
+  const params = message !== null && typeof message === 'object' ? message.connectParams : undefined;
+  if (params === null || typeof params !== 'object' || params.protocol !== 'http:') guardEngineOptions();
+});
 
 // V8 flags set at run time reach new isolates (workers) and the engine's
 // internals: --allow-natives-syntax, or code generation from strings
