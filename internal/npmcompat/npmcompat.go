@@ -254,12 +254,16 @@ func BuildIntact(dir string) (string, error) { return build(dir, "intact") }
 
 // BuildIntactNode builds cmd/intact-node, the slim `intact node`, into dir
 // as BuildIntact builds cmd/intact: with SystemDir(dir) as its system
-// policy folder.
-func BuildIntactNode(dir string) (string, error) { return build(dir, "intact-node") }
+// policy folder. It is built as its documentation says to build it, with
+// cgo off (a static executable: see cmd/intact-node).
+func BuildIntactNode(dir string) (string, error) {
+	return build(dir, "intact-node", "CGO_ENABLED=0")
+}
 
 // build builds the command cmd/name of this module into dir, with
-// SystemDir(dir) linked in as its system policy folder.
-func build(dir, name string) (string, error) {
+// SystemDir(dir) linked in as its system policy folder, and env added to
+// the go command's environment.
+func build(dir, name string, env ...string) (string, error) {
 	bin := filepath.Join(dir, name)
 	if os.PathSeparator == '\\' {
 		bin += ".exe"
@@ -277,6 +281,7 @@ func build(dir, name string) (string, error) {
 	}
 	cmd := exec.Command("go", "build", "-ldflags=-X 'main.systemDir="+system+"'", "-o", bin, "./cmd/"+name)
 	cmd.Dir = root
+	cmd.Env = append(os.Environ(), env...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build ./cmd/%s: %v\n%s", name, err, out)
 	}
