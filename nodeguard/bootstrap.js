@@ -278,7 +278,10 @@ function refusal(reply) {
 // They are kept here, by the path the broker read them through, and each
 // is used at most once (it is dropped when used), within aheadTTL of its
 // check, while this thread holds no more than aheadMaxBytes of them (the
-// oldest go first). A file not kept is asked for.
+// oldest go first). A file not kept is asked for. They are kept as the
+// reply's bytes, made code (a string) only when used: code made of a whole
+// reply at once would be megabytes of strings on the heap beside it, and
+// files never used would be made code for nothing.
 
 const aheadMaxBytes = 4 * 1024 * 1024;
 // A file read ahead and used much later would be an old version of it.
@@ -304,7 +307,7 @@ function readCode(path, wasm) {
     const pathEnd = off + 4 + u32(body, off);
     const file = BufferUtf8Slice(body, off + 4, pathEnd);
     const dataEnd = pathEnd + 4 + u32(body, pathEnd);
-    keepAhead(file, codeAt(body, pathEnd + 4, dataEnd, StringEndsWith(file, '.wasm')), now);
+    keepAhead(file, body, pathEnd + 4, dataEnd - (pathEnd + 4), now);
     off = dataEnd;
   }
   return code;
@@ -323,13 +326,14 @@ function codeAt(body, start, end, wasm) {
   return bytes;
 }
 
-function keepAhead(path, code, now) {
-  const size = typeof code === 'string' ? code.length : TypedArrayLength(code);
+// keepAhead keeps the file at path, whose bytes are size bytes of body
+// from start.
+function keepAhead(path, body, start, size, now) {
   if (size > aheadMaxBytes) return;
   const old = MapGet(ahead, path);
   if (old !== undefined) dropAhead(path, old);
   // A literal: its properties are its own, whatever Object.prototype holds.
-  const entry = { path, code, size, at: now, next: null };
+  const entry = { path, body, start, size, at: now, next: null };
   if (aheadNewest === null) aheadOldest = entry;
   else aheadNewest.next = entry;
   aheadNewest = entry;
@@ -338,37 +342,38 @@ function keepAhead(path, code, now) {
   while (aheadBytes > aheadMaxBytes) dropOldest();
 }
 
+// dropAhead forgets a file; its reply goes once no file kept is in it.
 function dropAhead(path, entry) {
   MapDelete(ahead, path);
-  if (entry.code !== null) aheadBytes -= entry.size;
-  entry.code = null;
+  if (entry.body !== null) aheadBytes -= entry.size;
+  entry.body = null;
 }
 
 function dropOldest() {
   const entry = aheadOldest;
   aheadOldest = entry.next;
   if (aheadOldest === null) aheadNewest = null;
-  if (entry.code !== null) dropAhead(entry.path, entry);
+  if (entry.body !== null) dropAhead(entry.path, entry);
 }
 
 // takeAhead returns the code of path read ahead, and forgets it; or
 // undefined. Entries older than aheadTTL are dropped first.
-function takeAhead(path) {
+function takeAhead(path, wasm) {
   if (aheadOldest === null) return undefined;
   const now = DateNow();
-  while (aheadOldest !== null && (aheadOldest.code === null || now - aheadOldest.at > aheadTTL)) dropOldest();
+  while (aheadOldest !== null && (aheadOldest.body === null || now - aheadOldest.at > aheadTTL)) dropOldest();
   const entry = MapGet(ahead, path);
   if (entry === undefined) return undefined;
-  const code = entry.code;
+  const body = entry.body;
   dropAhead(path, entry);
-  return code === null ? undefined : code;
+  return body === null ? undefined : codeAt(body, entry.start, entry.start + entry.size, wasm);
 }
 
 // checkedCode returns the checked code of path, read ahead or asked for
 // now: a string, or for WebAssembly (wasm) a Buffer.
 function checkedCode(path, wasm) {
-  const code = takeAhead(path);
-  if (code !== undefined && (typeof code !== 'string') === wasm) return code;
+  const code = takeAhead(path, wasm);
+  if (code !== undefined) return code;
   return readCode(path, wasm);
 }
 
