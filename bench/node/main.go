@@ -332,7 +332,7 @@ func statusField(status []byte, name string) (int64, bool) {
 
 func report(programs []*program, memory bool) {
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprint(w, "program\tvariant\twall med\twall min\tcpu med\twall / node\tcpu / node\t")
+	fmt.Fprint(w, "program\tvariant\twall med\twall min\tcpu med\twall / node\twall − node\tcpu / node\t")
 	if memory {
 		fmt.Fprint(w, "peak RSS med\tRSS − node\t")
 	}
@@ -342,9 +342,9 @@ func report(programs []*program, memory bool) {
 		for _, r := range p.runs {
 			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t", p.label, r.v.name, benchkit.MS(benchkit.Median(r.wall)), benchkit.MS(slices.Min(r.wall)), benchkit.MS(benchkit.Median(r.cpu)))
 			if r == base {
-				fmt.Fprint(w, "\t\t")
+				fmt.Fprint(w, "\t\t\t")
 			} else {
-				fmt.Fprintf(w, "%.2fx\t%.2fx\t", pairedRatio(r.wall, base.wall), pairedRatio(r.cpu, base.cpu))
+				fmt.Fprintf(w, "%.2fx\t%+.1f ms\t%.2fx\t", pairedRatio(r.wall, base.wall), pairedDifference(r.wall, base.wall), pairedRatio(r.cpu, base.cpu))
 			}
 			if memory {
 				fmt.Fprintf(w, "%.1f MiB\t", float64(benchkit.Median(r.rss))/1024)
@@ -358,7 +358,17 @@ func report(programs []*program, memory bool) {
 		}
 	}
 	w.Flush()
-	fmt.Println("\nwall / node and cpu / node: the median of each round's ratio to plain node's run in that round.")
+	fmt.Println("\nwall / node, wall − node and cpu / node: the median of each round's ratio to (or difference from) plain node's run in that round.")
+}
+
+// pairedDifference is the median of the round-by-round differences
+// a[i]-b[i], in milliseconds.
+func pairedDifference(a, b []time.Duration) float64 {
+	diffs := make([]float64, len(a))
+	for i := range a {
+		diffs[i] = float64(a[i]-b[i]) / float64(time.Millisecond)
+	}
+	return benchkit.Median(diffs)
 }
 
 // pairedRatio is the median of the round-by-round ratios a[i]/b[i].
