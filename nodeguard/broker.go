@@ -84,12 +84,7 @@ type brokerOS interface {
 	release()
 }
 
-// newBroker returns the broker of node, once node has started. It starts
-// verifying and indexing the policy's catalogs, which node's first request
-// needs: on another core while node boots, rather than before node
-// starts, where it would compete for a core with the start itself.
 func newBroker(p *intact.Policy, sys brokerOS) *broker {
-	go p.Warm()
 	return &broker{policy: p, os: sys, ahead: readsAhead(p)}
 }
 

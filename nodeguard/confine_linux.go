@@ -84,46 +84,40 @@ func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File) 
 			return nil, fmt.Errorf("the node binary %s: %w", bin.path, err)
 		}
 	}
-	c := &confinement{thread: linuxsec.NewThread(), node: real, confined: make(chan error, 1)}
-	// The rules are the longest part of node's start that intact node
-	// adds (milliseconds for a folder like /usr/bin on the way to a
-	// node), so they are built first, on another core, while the rest of
-	// the start is worked out.
-	go func() {
-		rules, err := linuxsec.DenyExec(append([]string{real}, pathNodes(env, shim)...))
-		if err == nil {
-			err = c.thread.Confine(rules)
-			rules.Close()
-		}
-		c.confined <- err
-	}()
-	fail := func(err error) (*confinement, error) {
-		c.close()
-		return nil, err
-	}
 	interp, err := interpreter(real, image)
 	if err != nil {
-		return fail(fmt.Errorf("the node binary %s: %w", bin.path, err))
+		return nil, fmt.Errorf("the node binary %s: %w", bin.path, err)
 	}
 	if interp == "" {
-		return fail(&linuxsec.UnsupportedError{Reason: bin.path + " is not a dynamically linked ELF program, which only its interpreter could start inside the domain"})
+		return nil, &linuxsec.UnsupportedError{Reason: bin.path + " is not a dynamically linked ELF program, which only its interpreter could start inside the domain"}
 	}
 	if !filepath.IsAbs(interp) {
 		// Relative to the working folder, as the kernel would take it:
 		// not a program intact node runs.
-		return fail(fmt.Errorf("the node binary %s: its ELF interpreter %q is not an absolute path", bin.path, interp))
+		return nil, fmt.Errorf("the node binary %s: its ELF interpreter %q is not an absolute path", bin.path, interp)
 	}
-	c.interp, c.argv0 = interp, takesArgv0(interp)
+	c := &confinement{thread: linuxsec.NewThread(), interp: interp, argv0: takesArgv0(interp), node: real,
+		confined: make(chan error, 1)}
 	if image != nil {
 		// A node binary others than root could write: the interpreter
 		// maps a sealed copy of the checked bytes. Mapping the file would
 		// let a write to it reach the running node, which an executed
 		// file's ETXTBSY forbids.
 		if c.image, err = sealedImage(image); err != nil {
-			return fail(fmt.Errorf("the node binary %s: %w", bin.path, err))
+			c.thread.Close()
+			return nil, fmt.Errorf("the node binary %s: %w", bin.path, err)
 		}
 		c.node = fmt.Sprintf("/proc/%d/fd/%d", c.thread.ID(), c.image.Fd())
 	}
+	denied := append([]string{real}, pathNodes(env, shim)...)
+	go func() {
+		rules, err := linuxsec.DenyExec(denied)
+		if err == nil {
+			err = c.thread.Confine(rules)
+			rules.Close()
+		}
+		c.confined <- err
+	}()
 	return c, nil
 }
 
@@ -258,17 +252,12 @@ func (s *starter) procID() int {
 // close ends the confined thread and releases the sealed copy, once node
 // has exited.
 func (s *starter) close() {
-	if s.conf != nil {
-		s.conf.close()
+	if s.conf == nil {
+		return
 	}
-}
-
-// close ends the thread, once it is confined (or could not be), and
-// releases the sealed copy.
-func (c *confinement) close() {
-	c.wait()
-	c.thread.Close()
-	if c.image != nil {
-		c.image.Close()
+	s.conf.wait()
+	s.conf.thread.Close()
+	if s.conf.image != nil {
+		s.conf.image.Close()
 	}
 }

@@ -39,6 +39,9 @@ func prepare(cfg Config, starts func(l *launch, env []string) (nodeCommand, erro
 	if l.inv, err = ParseArgs(cfg.Args); err != nil {
 		return nil, err
 	}
+	// Verify and index the catalogs while node starts, as runtime does:
+	// node's first request waits for it only if node is quicker.
+	go cfg.Policy.Warm()
 	if l.node, err = checkNodeBinary(cfg.Policy, cfg.Node); err != nil {
 		return nil, err
 	}

@@ -30,14 +30,6 @@ func Exec(node string, args []string) error {
 // starts are a *FlagError, a *VersionError or an intact error
 // (*intact.BlockedError for -e, the REPL, stdin, the inspector).
 func Run(cfg Config) (Exit, error) {
-	// Caught from the start, and passed on once node runs. Go's first
-	// Notify hands each signal over to a thread of its own, a wake-up per
-	// signal: taken now, while no other goroutine competes for a core, it
-	// costs about a tenth of what it does once the confinement's rules are
-	// being built.
-	signals := make(chan os.Signal, 8)
-	signal.Notify(signals, forwarded...)
-	defer signal.Stop(signals)
 	var shimExe *os.File
 	var start *starter
 	l, err := prepare(cfg, func(l *launch, env []string) (nodeCommand, error) {
@@ -127,6 +119,10 @@ func Run(cfg Config) (Exit, error) {
 		defer r.Close()
 		cmd.Stdin, stdinPipe = r, w
 	}
+
+	signals := make(chan os.Signal, 8)
+	signal.Notify(signals, forwarded...)
+	defer signal.Stop(signals)
 	err = start.start(cmd)
 	ch.closeNodeEnds()
 	if err != nil {
