@@ -283,7 +283,7 @@ function refusal(reply) {
 // reply at once would be megabytes of strings on the heap beside it, and
 // files never used would be made code for nothing.
 
-const aheadMaxBytes = 2 * 1024 * 1024;
+const aheadMaxBytes = 4 * 1024 * 1024;
 // A file read ahead and used much later would be an old version of it.
 const aheadTTL = 10000;
 const ahead = new MapCtor(); // path → entry, in the list below

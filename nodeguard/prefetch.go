@@ -46,16 +46,12 @@ const (
 	// aheadMaxBatch bounds the bytes read ahead for one package;
 	// aheadMaxReply, those one reply carries.
 	aheadMaxBatch = 1 << 20
-	aheadMaxReply = 1 << 20
+	aheadMaxReply = 2 << 20
 	// aheadMaxScan bounds the folder entries looked at in one package.
 	aheadMaxScan = 4096
 	// aheadMaxHeld bounds the bytes the speculator has read ahead and not
 	// handed over yet; aheadMaxPending, the packages queued for it.
-	// aheadMaxReply and aheadMaxHeld trade round trips for memory: at 1
-	// and 2 MiB rather than 2 and 4, the 2,000-module app of bench/node
-	// took a round trip or two more (under ten in all), in no more time,
-	// and the broker's peak was 1.6 MiB lower.
-	aheadMaxHeld    = 2 << 20
+	aheadMaxHeld    = 4 << 20
 	aheadMaxPending = 64
 )
 
