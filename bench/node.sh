@@ -6,9 +6,12 @@
 # alternate in every round; the report gives medians, the median of the
 # round-by-round ratios to plain node, and peak memory (node plus broker).
 #
-#   bench/node.sh [-n ROUNDS] [-mem ROUNDS] [-node PATH] [-intact PATH] [-baseline PATH] [-keep DIR]
+#   bench/node.sh [-n ROUNDS] [-mem ROUNDS] [-node PATH] [-intact PATH] [-intact-node PATH]
+#                 [-baseline PATH] [-baseline-slim PATH] [-keep DIR]
 #
-# -baseline times a second intact binary in the same rounds (before/after).
+# Both entry points are timed: `intact node` and the slim intact-node.
+# -baseline times another intact binary (as `intact node`), -baseline-slim
+# another intact-node, in the same rounds (before/after).
 # Node is -node, else node on PATH (scripts/install-node.sh caches 22, 24
 # and 26 under ~/.cache/intact/node). See bench/README.md.
 set -euo pipefail

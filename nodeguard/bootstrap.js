@@ -7,7 +7,10 @@
 // makes node compile only the bytes the broker read with Policy.ReadCode.
 //
 // Built-in modules come from process.getBuiltinModule, not import: each
-// ES module facade of a built-in costs start-up time and memory.
+// ES module facade of a built-in costs start-up time and memory. Those
+// that node does not load for every program (v8 and worker_threads load
+// the streams, some 2 ms) are guarded on their first use instead (see
+// guardBuiltin).
 //
 // Everything on the path from the channel to a hook's return value uses
 // built-ins captured here, first, so that application code that patches
@@ -18,9 +21,7 @@ const fs = process.getBuiltinModule('node:fs');
 const module = process.getBuiltinModule('node:module');
 const nodePath = process.getBuiltinModule('node:path');
 const url = process.getBuiltinModule('node:url');
-const v8 = process.getBuiltinModule('node:v8');
 const vm = process.getBuiltinModule('node:vm');
-const workerThreads = process.getBuiltinModule('node:worker_threads');
 
 const uncurry = Function.prototype.bind.bind(Function.prototype.call);
 const ObjectDefineProperty = Object.defineProperty;
@@ -86,8 +87,7 @@ const processDlopen = process.dlopen;
 const getBuiltinModule = process.getBuiltinModule;
 // The name V8 gives the bootstrap's own frames.
 const bootstrapName = 'intact:node-bootstrap';
-const isMainThread = workerThreads.isMainThread;
-const threadId = workerThreads.threadId;
+const pid = process.pid;
 
 // A refusal as Node's errors look: `Error [CODE]: message`, with .code.
 function codeError(code, message, props) {
@@ -175,15 +175,22 @@ function call(op, payload) {
 // /proc/<broker>/fd/<n>, which nobody can replace, finding the numbers in
 // the sealed memfd the broker names after this thread's id.
 function openChannel() {
-  if (isMainThread) {
+  if (config.threadPipe) {
+    // Windows.
+    if (getBuiltinModule('node:worker_threads').isMainThread) channel = config.fds;
+    else openPipeChannel();
+    return;
+  }
+  // The kernel's word for which thread this is: node runs JavaScript's
+  // main thread on the process's first thread, whose id is the process's.
+  // (Asking node, through worker_threads, would load the streams into
+  // every program.)
+  const self = fsReadlinkSync('/proc/thread-self');
+  if (self === NumberToString(pid, 10) + '/task/' + NumberToString(pid, 10)) {
     channel = config.fds;
     return;
   }
-  if (config.threadPipe) {
-    openPipeChannel();
-    return;
-  }
-  const id = NumberToString(process.pid, 10) + '-' + NumberToString(threadId, 10) + '-' +
+  const id = NumberToString(pid, 10) + '-' + StringSlice(self, StringLastIndexOf(self, '/') + 1) + '-' +
     StringSlice(NumberToString(MathRandom(), 36), 2);
   writeAll(config.fds[0], frame(OP.channel, id));
   const fdDir = '/proc/' + NumberToString(config.brokerPID, 10) + '/fd/';
@@ -272,6 +279,9 @@ function refusal(reply) {
 // is used at most once (it is dropped when used), within aheadTTL of the
 // request whose reply carried it, while this thread holds no more than
 // aheadMaxBytes of them (the oldest go first). A file not kept is asked for.
+// They are kept as the reply's bytes, made code (a string) only when used:
+// code made of a whole reply at once would be megabytes of strings on the
+// heap beside it, and files never used would be made code for nothing.
 
 const aheadMaxBytes = 4 * 1024 * 1024;
 // A file read ahead and used much later would be an old version of it. The
@@ -301,7 +311,7 @@ function readCode(path, wasm) {
     const pathEnd = off + 4 + u32(body, off);
     const file = BufferUtf8Slice(body, off + 4, pathEnd);
     const dataEnd = pathEnd + 4 + u32(body, pathEnd);
-    keepAhead(file, codeAt(body, pathEnd + 4, dataEnd, StringEndsWith(file, '.wasm')), now);
+    keepAhead(file, body, pathEnd + 4, dataEnd - (pathEnd + 4), now);
     off = dataEnd;
   }
   return code;
@@ -320,13 +330,14 @@ function codeAt(body, start, end, wasm) {
   return bytes;
 }
 
-function keepAhead(path, code, now) {
-  const size = typeof code === 'string' ? code.length : TypedArrayLength(code);
+// keepAhead keeps the file at path, whose bytes are size bytes of body
+// from start.
+function keepAhead(path, body, start, size, now) {
   if (size > aheadMaxBytes) return;
   const old = MapGet(ahead, path);
   if (old !== undefined) dropAhead(path, old);
   // A literal: its properties are its own, whatever Object.prototype holds.
-  const entry = { path, code, size, at: now, next: null };
+  const entry = { path, body, start, size, at: now, next: null };
   if (aheadNewest === null) aheadOldest = entry;
   else aheadNewest.next = entry;
   aheadNewest = entry;
@@ -335,37 +346,38 @@ function keepAhead(path, code, now) {
   while (aheadBytes > aheadMaxBytes) dropOldest();
 }
 
+// dropAhead forgets a file; its reply goes once no file kept is in it.
 function dropAhead(path, entry) {
   MapDelete(ahead, path);
-  if (entry.code !== null) aheadBytes -= entry.size;
-  entry.code = null;
+  if (entry.body !== null) aheadBytes -= entry.size;
+  entry.body = null;
 }
 
 function dropOldest() {
   const entry = aheadOldest;
   aheadOldest = entry.next;
   if (aheadOldest === null) aheadNewest = null;
-  if (entry.code !== null) dropAhead(entry.path, entry);
+  if (entry.body !== null) dropAhead(entry.path, entry);
 }
 
 // takeAhead returns the code of path read ahead, and forgets it; or
 // undefined. Entries older than aheadTTL are dropped first.
-function takeAhead(path) {
+function takeAhead(path, wasm) {
   if (aheadOldest === null) return undefined;
   const now = DateNow();
-  while (aheadOldest !== null && (aheadOldest.code === null || now - aheadOldest.at > aheadTTL)) dropOldest();
+  while (aheadOldest !== null && (aheadOldest.body === null || now - aheadOldest.at > aheadTTL)) dropOldest();
   const entry = MapGet(ahead, path);
   if (entry === undefined) return undefined;
-  const code = entry.code;
+  const body = entry.body;
   dropAhead(path, entry);
-  return code === null ? undefined : code;
+  return body === null ? undefined : codeAt(body, entry.start, entry.start + entry.size, wasm);
 }
 
 // checkedCode returns the checked code of path, read ahead or asked for
 // now: a string, or for WebAssembly (wasm) a Buffer.
 function checkedCode(path, wasm) {
-  const code = takeAhead(path);
-  if (code !== undefined && (typeof code !== 'string') === wasm) return code;
+  const code = takeAhead(path, wasm);
+  if (code !== undefined) return code;
   return readCode(path, wasm);
 }
 
@@ -535,7 +547,10 @@ function guardBuiltin(href) {
     if (href !== 'node:repl') dynamicGuard('the inspector');
   } else if (href === 'node:sqlite') guardSqlite();
   else if (href === 'node:ffi') guardFFI();
-  else if (ArrayIncludes(openSSLModules, href)) guardOpenSSLEngines();
+  else if (href === 'node:v8') guardV8();
+  else if (href === 'node:worker_threads') guardWorkers();
+  else if (href === 'node:crypto') guardSetEngine();
+  else if (ArrayIncludes(tlsModules, href)) guardEngineOptions();
 }
 
 // node:ffi (Node 26) opens any shared library, with no flag needed: it
@@ -568,21 +583,71 @@ function guardFFI() {
 // OpenSSL engines are shared libraries OpenSSL maps itself, by a path or a
 // name, with dependencies of their own: crypto.setEngine and the
 // privateKeyEngine and clientCertEngine options of TLS contexts. Engines
-// are deprecated in OpenSSL 3; intact node refuses them.
-const openSSLModules = ['node:crypto', 'node:tls', 'node:https', 'node:http2', 'node:_tls_common', 'node:_tls_wrap'];
-function guardOpenSSLEngines() {
-  const crypto = firstUse('node:crypto');
-  if (crypto === undefined) return;
-  const refuse = (what) => function () {
+// are deprecated in OpenSSL 3; intact node refuses them. Each door is
+// closed when the application first reaches a module that opens it:
+// an application that uses node:crypto alone (Express does, for ETags)
+// does not pay for node:tls and a TLS context (1-2 ms and 3 MiB for
+// Express; 13-18 ms in a program that has not used OpenSSL yet).
+function refuseEngine(what) {
+  return function () {
     throw codeError('ERR_ACCESS_DENIED', what + ' is closed by intact node: an OpenSSL engine is native code loaded from a path intact cannot check');
   };
-  if (typeof crypto.setEngine === 'function') define(crypto, 'setEngine', refuse('crypto.setEngine'));
-  // Only the native context's prototype is wanted: with no CA list, node
-  // skips loading its root certificates (about 10 ms).
+}
+
+function guardSetEngine() {
+  const crypto = firstUse('node:crypto');
+  if (crypto === undefined || typeof crypto.setEngine !== 'function') return;
+  define(crypto, 'setEngine', refuseEngine('crypto.setEngine'));
+  module.syncBuiltinESMExports();
+}
+
+// The modules through which the application makes TLS contexts; the
+// others use node:tls, and _tls_common and _tls_wrap are its parts.
+const tlsModules = ['node:tls', 'node:https', 'node:http2', 'node:_tls_common', 'node:_tls_wrap'];
+let engineOptionsGuarded = false;
+function guardEngineOptions() {
+  if (engineOptionsGuarded) return;
+  engineOptionsGuarded = true;
+  // The engine options reach OpenSSL through two methods of the native
+  // TLS context, which every TLS context of this thread shares: a context
+  // is made only to reach its prototype. With no CA list, node skips
+  // loading its root certificates (about 10 ms). node:tls is loaded first:
+  // loading _tls_common before it would leave node:tls without
+  // createSecureContext.
   const context = getBuiltinModule('node:tls').createSecureContext({ ca: [] }).context;
   const proto = ObjectGetPrototypeOf(context);
-  if (typeof proto.setEngineKey === 'function') define(proto, 'setEngineKey', refuse('The privateKeyEngine option'));
-  if (typeof proto.setClientCertEngine === 'function') define(proto, 'setClientCertEngine', refuse('The clientCertEngine option'));
+  if (typeof proto.setEngineKey === 'function') define(proto, 'setEngineKey', refuseEngine('The privateKeyEngine option'));
+  if (typeof proto.setClientCertEngine === 'function') define(proto, 'setClientCertEngine', refuseEngine('The clientCertEngine option'));
+}
+
+// Node's fetch, WebSocket and EventSource (the undici inside node) make
+// TLS contexts too, with options the application can give them (a
+// dispatcher of its own, made from the class of the global one), without
+// the application reaching any TLS module: the options are guarded before
+// undici's first connection that is not plain HTTP, which undici announces
+// on this channel, synchronously, before it connects. Anyone may publish
+// on the channel: whatever does not say plain HTTP guards too.
+getBuiltinModule('node:diagnostics_channel').subscribe('undici:client:beforeConnect', (message) => {
+  const params = message !== null && typeof message === 'object' ? message.connectParams : undefined;
+  if (params === null || typeof params !== 'object' || params.protocol !== 'http:') guardEngineOptions();
+});
+
+// V8 flags set at run time reach new isolates (workers) and the engine's
+// internals: --allow-natives-syntax, or code generation from strings
+// allowed again. Only flags that change neither pass.
+const RegExpTest = uncurry(RegExp.prototype.test);
+const harmlessV8Flags = /^--(no-)?(expose[-_]gc|trace[-_][a-z_-]+|max[-_](old|semi)[-_]space[-_]size(=\d+)?|stack[-_]size=\d+)$/;
+function guardV8() {
+  const v8 = firstUse('node:v8');
+  if (v8 === undefined) return;
+  const v8SetFlagsFromString = v8.setFlagsFromString;
+  define(v8, 'setFlagsFromString', function setFlagsFromString(flags) {
+    if (!RegExpTest(harmlessV8Flags, '' + flags)) {
+      throw codeError('ERR_ACCESS_DENIED', 'v8.setFlagsFromString(' + JSONStringify('' + flags) +
+        ') is closed by intact node: V8 flags can reach the engine\'s internals and re-enable code generation');
+    }
+    return ReflectApply(v8SetFlagsFromString, v8, [flags]);
+  });
   module.syncBuiltinESMExports();
 }
 
@@ -632,20 +697,6 @@ function sqliteEntryPoint(file) {
   }
   return 'sqlite3_' + name + '_init';
 }
-
-// V8 flags set at run time reach new isolates (workers) and the engine's
-// internals: --allow-natives-syntax, or code generation from strings
-// allowed again. Only flags that change neither pass.
-const v8SetFlagsFromString = v8.setFlagsFromString;
-const RegExpTest = uncurry(RegExp.prototype.test);
-const harmlessV8Flags = /^--(no-)?(expose[-_]gc|trace[-_][a-z_-]+|max[-_](old|semi)[-_]space[-_]size(=\d+)?|stack[-_]size=\d+)$/;
-define(v8, 'setFlagsFromString', function setFlagsFromString(flags) {
-  if (!RegExpTest(harmlessV8Flags, '' + flags)) {
-    throw codeError('ERR_ACCESS_DENIED', 'v8.setFlagsFromString(' + JSONStringify('' + flags) +
-      ') is closed by intact node: V8 flags can reach the engine\'s internals and re-enable code generation');
-  }
-  return ReflectApply(v8SetFlagsFromString, v8, [flags]);
-});
 
 // V8 accepts a code cache made from any source of the same length: the
 // bytes that run would no longer be the bytes that were checked.
@@ -796,26 +847,33 @@ function workerExecArgv(given) {
 }
 
 // Workers run the bootstrap too, whatever execArgv they are given, and
-// never code from a string when dynamic code is disabled.
-const WorkerCtor = workerThreads.Worker;
-define(workerThreads, 'Worker', class Worker extends WorkerCtor {
-  constructor(filename, options) {
-    // Own properties only (spread, defineProperty): accessors on
-    // Object.prototype must not decide what the worker runs.
-    const opts = { ...options };
-    if (opts.eval) dynamicGuard('new Worker(code, {eval: true})');
-    // Without execArgv the worker inherits node's own options, this
-    // bootstrap among them. With one, the bootstrap goes first; the user's
-    // --require modules are required by the bootstrap in the worker, and
-    // any other preload or the inspector would run unchecked.
-    // Without an own execArgv, node would read one inherited from
-    // Object.prototype: make it own, undefined (inherit node's options).
-    const execArgv = ObjectHasOwn(opts, 'execArgv') ? opts.execArgv : undefined;
-    ObjectDefineProperty(opts, 'execArgv', { value: execArgv === undefined ? undefined : workerExecArgv(execArgv),
-      enumerable: true, writable: true, configurable: true });
-    super(filename, opts);
-  }
-});
+// never code from a string when dynamic code is disabled. Guarded when
+// the application first reaches node:worker_threads.
+function guardWorkers() {
+  const workerThreads = firstUse('node:worker_threads');
+  if (workerThreads === undefined) return;
+  const WorkerCtor = workerThreads.Worker;
+  define(workerThreads, 'Worker', class Worker extends WorkerCtor {
+    constructor(filename, options) {
+      // Own properties only (spread, defineProperty): accessors on
+      // Object.prototype must not decide what the worker runs.
+      const opts = { ...options };
+      if (opts.eval) dynamicGuard('new Worker(code, {eval: true})');
+      // Without execArgv the worker inherits node's own options, this
+      // bootstrap among them. With one, the bootstrap goes first; the
+      // user's --require modules are required by the bootstrap in the
+      // worker, and any other preload or the inspector would run
+      // unchecked. Without an own execArgv, node would read one inherited
+      // from Object.prototype: make it own, undefined (inherit node's
+      // options).
+      const execArgv = ObjectHasOwn(opts, 'execArgv') ? opts.execArgv : undefined;
+      ObjectDefineProperty(opts, 'execArgv', { value: execArgv === undefined ? undefined : workerExecArgv(execArgv),
+        enumerable: true, writable: true, configurable: true });
+      super(filename, opts);
+    }
+  });
+  module.syncBuiltinESMExports();
+}
 
 // callerFileName returns the file name V8 records for the code that called
 // the bootstrap function calling it, or '' when there is none. It decides

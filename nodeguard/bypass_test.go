@@ -208,6 +208,40 @@ try { setFlagsFromString('--allow-natives-syntax'); console.log('esm v8.setFlags
 	})
 }
 
+// TestGuardsOnFirstUse: the doors of node:v8 (setFlagsFromString) and
+// node:worker_threads (a Worker running code from a string) are closed when
+// the application first reaches the module, whichever way it first does:
+// each way is tried first in a node of its own, under DisableDynamicCode.
+func TestGuardsOnFirstUse(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"first.js": `const Module = require('module');
+const ways = {
+  require: (id) => require(id),
+  import: (id) => import(id),
+  getBuiltinModule: (id) => process.getBuiltinModule(id),
+  'Module._load': (id) => Module._load(id, module),
+  'Module.prototype.require': (id) => new Module('x', module).require(id),
+  createRequire: (id) => Module.createRequire(__filename)(id),
+};
+const get = ways[process.argv[2]];
+(async () => {
+  const v8 = await get('node:v8');
+  try { v8.setFlagsFromString('--allow-natives-syntax'); console.log('setFlagsFromString ran'); } catch (e) { console.log('setFlagsFromString', e.code); }
+  const { Worker } = await get('node:worker_threads');
+  try { new Worker('1', { eval: true }).terminate(); console.log('Worker eval ran'); } catch (e) { console.log('Worker eval', e.code); }
+})();
+`})
+	s := sign(t, dir)
+	const want = "setFlagsFromString ERR_ACCESS_DENIED\nWorker eval ERR_CODE_INTEGRITY_BLOCKED\n"
+	forEachNode(t, func(t *testing.T, n testNode) {
+		for _, way := range []string{"require", "import", "getBuiltinModule", "Module._load", "Module.prototype.require", "createRequire"} {
+			if res := s.run(t, n, "dynamic", runOpts{}, "first.js", way); res.Stdout != want {
+				t.Errorf("first reached by %s: want\n%s\ngot:\n%s\nstderr:\n%s", way, want, res.Stdout, res.Stderr)
+			}
+		}
+	})
+}
+
 // TestOpenSSLConf: OPENSSL_CONF makes stock node load a native OpenSSL
 // engine before any JavaScript runs. Run directly, node runs the engine's
 // constructor (the control); through intact node the variable is dropped

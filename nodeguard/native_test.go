@@ -52,37 +52,53 @@ for (const name of ['signed', 'unsigned']) {
 // TestOpenSSLEngines: crypto.setEngine and the privateKeyEngine and
 // clientCertEngine options make OpenSSL map a shared library from a path;
 // under intact node each is refused and the library's constructor never
-// runs (stock node runs it: the control).
+// runs (stock node runs it: the control). The doors are closed when the
+// application first reaches them, so each case runs in a node of its own:
+// through node:crypto, node:tls and node:https; through node:crypto alone
+// and then fetch with a dispatcher of its own, made from the class of the
+// global one (undici inside node makes the TLS context, reaching no TLS
+// module through the loader); and through fetch alone.
 func TestOpenSSLEngines(t *testing.T) {
-	n := nodes(t)[0]
-	dir := t.TempDir()
-	engine := buildAddon(t, n, "engine", addonSource("engine", true))
 	script := `const engine = process.env.ENGINE;
+// The global dispatcher exists once fetch has been used, over plain HTTP.
+const viaFetch = () => new Promise((resolve, reject) => {
+  const srv = require('net').createServer((s) => s.destroy()).listen(0, '127.0.0.1', async () => {
+    const port = srv.address().port;
+    await fetch('http://127.0.0.1:' + port).catch(() => {});
+    const global = globalThis[Symbol.for('undici.globalDispatcher.2')] ?? globalThis[Symbol.for('undici.globalDispatcher.1')];
+    const dispatcher = new global.constructor({ connect: { privateKeyEngine: engine, privateKeyIdentifier: 'k', rejectUnauthorized: false } });
+    fetch('https://127.0.0.1:' + port, { dispatcher }).then(resolve, (e) => reject(e.cause ?? e)).finally(() => srv.close());
+  });
+});
 const cases = {
   setEngine: () => require('crypto').setEngine(engine),
   privateKeyEngine: () => require('tls').createSecureContext({ privateKeyEngine: engine, privateKeyIdentifier: 'k' }),
   clientCertEngine: () => require('https').request({ host: '127.0.0.1', port: 1, clientCertEngine: engine }).on('error', () => {}),
+  'crypto, then fetch': () => { require('crypto'); return viaFetch(); },
+  fetch: viaFetch,
 };
-for (const [name, f] of Object.entries(cases)) {
-  try { f(); console.log(name, 'ran'); } catch (e) { console.log(name, e.code); }
-}
+const name = process.env.CASE;
+(async () => cases[name]())().then(() => console.log(name, 'ran'), (e) => console.log(name, e.code));
 `
-	write(t, dir, map[string]string{"engines.js": script})
-	s := sign(t, dir)
-
-	canaryDir := t.TempDir()
-	if len(control(t, n, canaryDir, filepath.Join(dir, "engines.js"), "ENGINE="+engine)) == 0 {
-		t.Fatal("control: stock node did not map the engine")
-	}
-
-	res := s.run(t, n, "enforce", runOpts{env: []string{"ENGINE=" + engine, "CANARY_DIR=" + canaryDir}}, "engines.js")
-	want := "setEngine ERR_ACCESS_DENIED\nprivateKeyEngine ERR_ACCESS_DENIED\nclientCertEngine ERR_ACCESS_DENIED\n"
-	if res.Stdout != want {
-		t.Errorf("exit %+v\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", res.Exit, res.Stdout, want, res.Stderr)
-	}
-	if c := canaries(t, canaryDir); len(c) > 0 {
-		t.Errorf("an OpenSSL engine was mapped: %v", c)
-	}
+	forEachNode(t, func(t *testing.T, n testNode) {
+		dir := t.TempDir()
+		engine := buildAddon(t, n, "engine", addonSource("engine", true))
+		write(t, dir, map[string]string{"engines.js": script})
+		s := sign(t, dir)
+		for _, name := range []string{"setEngine", "privateKeyEngine", "clientCertEngine", "crypto, then fetch", "fetch"} {
+			canaryDir := t.TempDir()
+			if len(control(t, n, canaryDir, filepath.Join(dir, "engines.js"), "ENGINE="+engine, "CASE="+name)) == 0 {
+				t.Fatalf("control: stock node did not map the engine through %s", name)
+			}
+			res := s.run(t, n, "enforce", runOpts{env: []string{"ENGINE=" + engine, "CASE=" + name, "CANARY_DIR=" + canaryDir}}, "engines.js")
+			if want := name + " ERR_ACCESS_DENIED\n"; res.Stdout != want {
+				t.Errorf("exit %+v\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", res.Exit, res.Stdout, want, res.Stderr)
+			}
+			if c := canaries(t, canaryDir); len(c) > 0 {
+				t.Errorf("%s: an OpenSSL engine was mapped: %v", name, c)
+			}
+		}
+	})
 }
 
 // TestFFI: Node 26's node:ffi opens any shared library without a flag.

@@ -19,10 +19,12 @@
 // rounds of its own (-mem): the peak resident set of node, plus that of the
 // broker for `intact node`.
 //
-// -baseline adds a second intact binary as a variant, so that two builds
-// can be compared in one run. Run it from the repository root:
+// Both entry points are timed: `intact node` and the slim intact-node.
+// -baseline adds another intact binary (run as `intact node`), and
+// -baseline-slim another intact-node, as variants, so that two builds can
+// be compared in one run. Run it from the repository root:
 //
-//	go run ./bench/node [-n 15] [-mem 5] [-node PATH] [-intact PATH] [-baseline PATH]
+//	go run ./bench/node [-n 15] [-mem 5] [-node PATH] [-intact PATH] [-intact-node PATH] [-baseline PATH] [-baseline-slim PATH]
 package main
 
 import (
@@ -50,7 +52,9 @@ func main() {
 	modules := flag.Int("modules", 2000, "modules the generated app loads")
 	nodeFlag := flag.String("node", "", "the node binary (default: node on PATH)")
 	intactFlag := flag.String("intact", "", "the intact binary (default: built from this repository)")
-	baseline := flag.String("baseline", "", "another intact binary to time beside it")
+	intactNodeFlag := flag.String("intact-node", "", "the intact-node binary (default: built from this repository)")
+	baseline := flag.String("baseline", "", "another intact binary to time beside them, as intact node")
+	baselineSlim := flag.String("baseline-slim", "", "another intact-node binary to time beside them")
 	express := flag.Bool("express", true, "also time the Express app (installs it with npm)")
 	keep := flag.String("keep", "", "leave the apps, catalogs and policy in this folder")
 	flag.Parse()
@@ -59,7 +63,8 @@ func main() {
 		os.Exit(2)
 	}
 	err := bench(options{runs: *runs, memRuns: *memRuns, modules: *modules, node: *nodeFlag,
-		intact: *intactFlag, baseline: *baseline, express: *express, keep: *keep})
+		intact: *intactFlag, intactNode: *intactNodeFlag, baseline: *baseline, baselineSlim: *baselineSlim,
+		express: *express, keep: *keep})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -67,9 +72,11 @@ func main() {
 }
 
 type options struct {
-	runs, memRuns, modules       int
-	node, intact, baseline, keep string
-	express                      bool
+	runs, memRuns, modules int
+	node, intact, keep     string
+	intactNode             string
+	baseline, baselineSlim string
+	express                bool
 }
 
 func bench(o options) error {
@@ -95,6 +102,12 @@ func bench(o options) error {
 	intact := o.intact
 	if intact == "" {
 		if intact, err = npmcompat.BuildIntact(dir); err != nil {
+			return err
+		}
+	}
+	intactNode := o.intactNode
+	if intactNode == "" {
+		if intactNode, err = npmcompat.BuildIntactNode(dir); err != nil {
 			return err
 		}
 	}
@@ -129,12 +142,18 @@ func bench(o options) error {
 		if err != nil {
 			return err
 		}
-		intactVariant := func(name, bin string) *variant {
-			return &variant{name: name, argv: slices.Concat([]string{bin, "node"}, flags), env: []string{"INTACT_NODE=" + node}, broker: true}
+		// command is how a variant starts intact node: `intact node` or
+		// `intact-node`.
+		intactVariant := func(name string, command ...string) *variant {
+			return &variant{name: name, argv: slices.Concat(command, flags), env: []string{"INTACT_NODE=" + node}, broker: true}
 		}
-		variants := []*variant{{name: "node", argv: []string{node}}, intactVariant("intact node", intact)}
+		variants := []*variant{{name: "node", argv: []string{node}},
+			intactVariant("intact node", intact, "node"), intactVariant("intact-node", intactNode)}
 		if o.baseline != "" {
-			variants = append(variants, intactVariant("baseline", o.baseline))
+			variants = append(variants, intactVariant("baseline", o.baseline, "node"))
+		}
+		if o.baselineSlim != "" {
+			variants = append(variants, intactVariant("baseline-slim", o.baselineSlim))
 		}
 		programs = append(programs, newProgram(label, appDir, variants, script))
 		return nil
@@ -313,7 +332,7 @@ func statusField(status []byte, name string) (int64, bool) {
 
 func report(programs []*program, memory bool) {
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprint(w, "program\tvariant\twall med\twall min\tcpu med\twall / node\tcpu / node\t")
+	fmt.Fprint(w, "program\tvariant\twall med\twall min\tcpu med\twall / node\twall − node\tcpu / node\t")
 	if memory {
 		fmt.Fprint(w, "peak RSS med\tRSS − node\t")
 	}
@@ -323,9 +342,9 @@ func report(programs []*program, memory bool) {
 		for _, r := range p.runs {
 			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t", p.label, r.v.name, benchkit.MS(benchkit.Median(r.wall)), benchkit.MS(slices.Min(r.wall)), benchkit.MS(benchkit.Median(r.cpu)))
 			if r == base {
-				fmt.Fprint(w, "\t\t")
+				fmt.Fprint(w, "\t\t\t")
 			} else {
-				fmt.Fprintf(w, "%.2fx\t%.2fx\t", pairedRatio(r.wall, base.wall), pairedRatio(r.cpu, base.cpu))
+				fmt.Fprintf(w, "%.2fx\t%+.1f ms\t%.2fx\t", pairedRatio(r.wall, base.wall), pairedDifference(r.wall, base.wall), pairedRatio(r.cpu, base.cpu))
 			}
 			if memory {
 				fmt.Fprintf(w, "%.1f MiB\t", float64(benchkit.Median(r.rss))/1024)
@@ -339,7 +358,17 @@ func report(programs []*program, memory bool) {
 		}
 	}
 	w.Flush()
-	fmt.Println("\nwall / node and cpu / node: the median of each round's ratio to plain node's run in that round.")
+	fmt.Println("\nwall / node, wall − node and cpu / node: the median of each round's ratio to (or difference from) plain node's run in that round.")
+}
+
+// pairedDifference is the median of the round-by-round differences
+// a[i]-b[i], in milliseconds.
+func pairedDifference(a, b []time.Duration) float64 {
+	diffs := make([]float64, len(a))
+	for i := range a {
+		diffs[i] = float64(a[i]-b[i]) / float64(time.Millisecond)
+	}
+	return benchkit.Median(diffs)
 }
 
 // pairedRatio is the median of the round-by-round ratios a[i]/b[i].

@@ -17,6 +17,7 @@ import (
 	"github.com/intactdev/intact/catalog"
 	"github.com/intactdev/intact/catalog/tree"
 	"github.com/intactdev/intact/catalog/tsa"
+	"github.com/intactdev/intact/internal/exitstatus"
 	"github.com/spf13/cobra"
 )
 
@@ -472,7 +473,7 @@ problem on its own line.`,
 				}
 			}
 			if !ok {
-				return exitError(1)
+				return exitstatus.Error(1)
 			}
 			return nil
 		},

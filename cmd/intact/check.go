@@ -8,6 +8,7 @@ import (
 
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/enforcer"
+	"github.com/intactdev/intact/internal/exitstatus"
 	"github.com/spf13/cobra"
 )
 
@@ -53,7 +54,7 @@ digest; the runtime never runs such a file (.dll, .exe, .node, ...).`,
 				}
 			}
 			if refused {
-				return exitError(1)
+				return exitstatus.Error(1)
 			}
 			return nil
 		},

@@ -2,17 +2,16 @@
 // catalogs and policies that express it.
 //
 // Each command group lives in its own file and registers itself with
-// register; this file holds only the root command and error reporting.
+// register; this file holds only the root command (internal/exitstatus
+// turns what a command returns into the exit status).
 package main
 
 import (
-	"errors"
-	"fmt"
 	"io"
 	"os"
-	"strings"
 
-	"github.com/intactdev/intact/internal/printable"
+	"github.com/intactdev/intact/internal/exitstatus"
+	"github.com/intactdev/intact/internal/nodecli"
 	"github.com/intactdev/intact/nodeguard"
 	"github.com/spf13/cobra"
 )
@@ -22,12 +21,6 @@ import (
 var commands []func() *cobra.Command
 
 func register(newCmd func() *cobra.Command) { commands = append(commands, newCmd) }
-
-// exitError carries an exit status without a message of its own: the command
-// has already reported what went wrong.
-type exitError int
-
-func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
 func newRootCmd() *cobra.Command {
 	root := &cobra.Command{
@@ -57,32 +50,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	return exitStatus(root.Execute(), stderr)
+	return exitstatus.Of(root.Execute(), stderr)
 }
 
 func main() {
 	if nodeguard.IsShimName(os.Args[0]) {
-		// The shim of intact node's node children (see node.go).
-		os.Exit(runNodeShim(os.Args[1:], os.Stderr))
+		// The shim of intact node's node children (nodecli.Shim).
+		os.Exit(exitstatus.Of(nodecli.Shim(os.Args[0], os.Args[1:], systemDir, os.Stderr), os.Stderr))
 	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
-}
-
-// exitStatus is run's mapping of a command's error to an exit status.
-func exitStatus(err error, stderr io.Writer) int {
-	if err == nil {
-		return 0
-	}
-	var status exitError
-	if errors.As(err, &status) {
-		return int(status)
-	}
-	// Errors from the intact packages already name their origin. They
-	// quote paths and names from file systems and catalogs: escape them.
-	msg := err.Error()
-	if !strings.HasPrefix(msg, "intact: ") {
-		msg = "intact: " + msg
-	}
-	fmt.Fprintln(stderr, printable.Escape(msg))
-	return 1
 }

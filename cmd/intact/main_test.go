@@ -5,6 +5,8 @@ import (
 	"os"
 	"testing"
 
+	"github.com/intactdev/intact/internal/exitstatus"
+	"github.com/intactdev/intact/internal/nodecli"
 	"github.com/intactdev/intact/internal/testpe"
 	"github.com/intactdev/intact/nodeguard"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -55,7 +57,7 @@ func TestMain(m *testing.M) {
 	if nodeguard.IsShimName(os.Args[0]) {
 		// The shim of intact node's node children, as main does it.
 		systemDir = os.Getenv("TEST_INTACT_SYSTEM_DIR")
-		os.Exit(runNodeShim(os.Args[1:], os.Stderr))
+		os.Exit(exitstatus.Of(nodecli.Shim(os.Args[0], os.Args[1:], systemDir, os.Stderr), os.Stderr))
 	}
 	testscript.Main(m, scriptCommands)
 }

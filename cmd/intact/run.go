@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 
+	"github.com/intactdev/intact/internal/exitstatus"
 	"github.com/intactdev/intact/jsruntime"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -52,7 +53,7 @@ func (f *runtimeFlags) run(cmd *cobra.Command, args []string, program func(*jsru
 	// A refusal that stopped the program has been printed as node
 	// prints it; the status says the rest.
 	if code, _ := program(rt); code != 0 {
-		return exitError(code)
+		return exitstatus.Error(code)
 	}
 	return nil
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/intactdev/intact/internal/linuxsec"
 	"github.com/intactdev/intact/internal/nodecache"
 	"github.com/intactdev/intact/internal/testvectors"
-	"github.com/intactdev/intact/nodeguard"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -21,7 +20,7 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 	if vectorsErr != nil && os.Getenv("CI") != "" {
 		t.Fatalf("test vectors not found: %v", vectorsErr)
 	}
-	stockNode, err := newestStockNode()
+	stockNode, err := nodecache.Newest()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,23 +68,4 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 			return false, nil
 		},
 	}
-}
-
-// newestStockNode returns the newest supported node that
-// scripts/install-node.sh installed, or "" when there is none.
-func newestStockNode() (string, error) {
-	paths, err := nodecache.Binaries()
-	if err != nil {
-		return "", err
-	}
-	var best string
-	var bestVersion nodeguard.Version
-	for _, p := range paths {
-		v, err := nodeguard.ParseVersion(filepath.Base(filepath.Dir(filepath.Dir(p))))
-		if err != nil || !nodeguard.Supported(v) || (best != "" && v.Less(bestVersion)) {
-			continue
-		}
-		best, bestVersion = p, v
-	}
-	return best, nil
 }

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+
+	"github.com/intactdev/intact/nodeguard"
 )
 
 // EnvTestNodes overrides the cache: a list of node executables separated
@@ -43,4 +45,24 @@ func Binaries() ([]string, error) {
 		exe = "node.exe"
 	}
 	return filepath.Glob(filepath.Join(dir, "*", "bin", exe))
+}
+
+// Newest returns the newest of Binaries that intact node supports
+// (nodeguard.Supported), judged by the version its cache folder is named
+// after, or "" when there is none.
+func Newest() (string, error) {
+	paths, err := Binaries()
+	if err != nil {
+		return "", err
+	}
+	var best string
+	var bestVersion nodeguard.Version
+	for _, p := range paths {
+		v, err := nodeguard.ParseVersion(filepath.Base(filepath.Dir(filepath.Dir(p))))
+		if err != nil || !nodeguard.Supported(v) || (best != "" && v.Less(bestVersion)) {
+			continue
+		}
+		best, bestVersion = p, v
+	}
+	return best, nil
 }

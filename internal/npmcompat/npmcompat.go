@@ -250,8 +250,21 @@ func Intact(t testing.TB, bin, dir, script string, flags ...string) Result {
 // The folder is linked into the binary (-ldflags -X main.systemDir), which
 // only a build can do: no flag or variable of a built intact moves its
 // system policy.
-func BuildIntact(dir string) (string, error) {
-	bin := filepath.Join(dir, "intact")
+func BuildIntact(dir string) (string, error) { return build(dir, "intact") }
+
+// BuildIntactNode builds cmd/intact-node, the slim `intact node`, into dir
+// as BuildIntact builds cmd/intact: with SystemDir(dir) as its system
+// policy folder. It is built as its documentation says to build it, with
+// cgo off (a static executable: see cmd/intact-node).
+func BuildIntactNode(dir string) (string, error) {
+	return build(dir, "intact-node", "CGO_ENABLED=0")
+}
+
+// build builds the command cmd/name of this module into dir, with
+// SystemDir(dir) linked in as its system policy folder, and env added to
+// the go command's environment.
+func build(dir, name string, env ...string) (string, error) {
+	bin := filepath.Join(dir, name)
 	if os.PathSeparator == '\\' {
 		bin += ".exe"
 	}
@@ -264,12 +277,13 @@ func BuildIntact(dir string) (string, error) {
 		return "", err
 	}
 	if strings.ContainsAny(system, `'"`) {
-		return "", fmt.Errorf("build intact: the folder %s has a quote in its path, which -ldflags cannot carry", dir)
+		return "", fmt.Errorf("build %s: the folder %s has a quote in its path, which -ldflags cannot carry", name, dir)
 	}
-	cmd := exec.Command("go", "build", "-ldflags=-X 'main.systemDir="+system+"'", "-o", bin, "./cmd/intact")
+	cmd := exec.Command("go", "build", "-ldflags=-X 'main.systemDir="+system+"'", "-o", bin, "./cmd/"+name)
 	cmd.Dir = root
+	cmd.Env = append(os.Environ(), env...)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build ./cmd/intact: %v\n%s", err, out)
+		return "", fmt.Errorf("go build ./cmd/%s: %v\n%s", name, err, out)
 	}
 	return bin, nil
 }

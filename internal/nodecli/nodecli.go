@@ -1,0 +1,152 @@
+// Package nodecli is the command line of `intact node`, shared by the two
+// executables that have it: the intact command (`intact node ...`) and the
+// slim intact-node, which links no JavaScript engine of its own and so
+// starts faster and smaller. Both parse intact node's flags, load the
+// policy, report refusals and pass node's exit status on through this one
+// implementation, and both are node's shim when started under that name.
+package nodecli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/intactdev/intact"
+	"github.com/intactdev/intact/internal/exitstatus"
+	"github.com/intactdev/intact/nodeguard"
+)
+
+// Flags are intact node's own flags, which come before node's options.
+type Flags struct {
+	Policies []string // --policy: policy files added to the system's
+	Catalogs []string // --catalog: catalog files or folders added to the system's
+	Node     string   // --node: the node binary
+}
+
+// Command runs intact node's command line args (intact's flags, then
+// node's) under the policy in force. systemDir is the system policy
+// folder, "" for the system's own (see intact.LoadOptions). Exit statuses
+// that intact node has already reported, node's among them, are
+// exitstatus.Error values.
+func Command(args []string, systemDir string, stderr io.Writer) error {
+	flags, args, err := ParseFlags(args)
+	if err != nil {
+		return err
+	}
+	return Run(args, flags, systemDir, stderr)
+}
+
+// ParseFlags takes intact's own flags, --policy, --catalog and --node, from
+// the front of args; the rest are node's.
+func ParseFlags(args []string) (f Flags, rest []string, err error) {
+	for len(args) > 0 {
+		name, value, hasValue := strings.Cut(args[0], "=")
+		var dst *[]string
+		switch name {
+		case "--policy":
+			dst = &f.Policies
+		case "--catalog":
+			dst = &f.Catalogs
+		case "--node":
+		default:
+			return f, args, nil
+		}
+		if !hasValue {
+			if len(args) < 2 {
+				return Flags{}, nil, fmt.Errorf("flag needs an argument: %s", name)
+			}
+			value, args = args[1], args[1:]
+		}
+		args = args[1:]
+		if dst != nil {
+			*dst = append(*dst, value)
+		} else {
+			f.Node = value
+		}
+	}
+	return f, args, nil
+}
+
+// Shim is the executable started under the name "node", or as
+// /proc/<broker>/fd/<n>: the shim through which node children of intact
+// node (fork, spawn(process.execPath), spawn('node'), #!/usr/bin/env node)
+// get a broker of their own. argv0 is its os.Args[0]; args are all node's.
+// The node binary and the policies are its broker's
+// (nodeguard.LoadShimConfig), never the environment's: a child's
+// environment is the application's to set.
+func Shim(argv0 string, args []string, systemDir string, stderr io.Writer) error {
+	shim, found, err := nodeguard.LoadShimConfig(argv0)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return fmt.Errorf("intact node's shim (%s) was started by no intact node broker: "+
+			"it takes its node binary and policies from one; run intact node instead", argv0)
+	}
+	return Run(args, Flags{Policies: shim.Policies, Catalogs: shim.Catalogs, Node: shim.Node}, systemDir, stderr)
+}
+
+// Run runs node with args under the policy in force with f's additions.
+// When node ends by a signal, Run ends this process by the same signal.
+func Run(args []string, f Flags, systemDir string, stderr io.Writer) error {
+	node, err := nodeguard.FindNode(f.Node)
+	if err != nil {
+		return err
+	}
+	p, err := intact.Load(intact.LoadOptions{Policies: f.Policies, Catalogs: f.Catalogs, SystemDir: systemDir})
+	if err != nil {
+		return err
+	}
+	if !nodeguard.InForce(p) {
+		return nodeguard.Exec(node, args)
+	}
+	exit, err := nodeguard.Run(nodeguard.Config{
+		Policy:   p,
+		Node:     node,
+		Args:     args,
+		Policies: f.Policies,
+		Catalogs: f.Catalogs,
+	})
+	if err != nil {
+		return refused(err, stderr)
+	}
+	if exit.Signal != 0 {
+		nodeguard.Raise(exit.Signal)
+	}
+	if exit.Code != 0 {
+		return exitstatus.Error(exit.Code)
+	}
+	return nil
+}
+
+// refused reports a refusal made before node started. Intact's errors
+// look like Node's own (Error [CODE]: message), as node would print them;
+// others are intact node's. A refused option exits with node's status for
+// a bad option, 9.
+func refused(err error, stderr io.Writer) error {
+	if code := intact.ErrorCode(err); code != "" {
+		fmt.Fprintf(stderr, "Error [%s]: %s\n", code, innermostIntactMessage(err))
+		return exitstatus.Error(1)
+	}
+	fmt.Fprintf(stderr, "intact node: %v\n", err)
+	var flag *nodeguard.FlagError
+	if errors.As(err, &flag) {
+		return exitstatus.Error(9)
+	}
+	return exitstatus.Error(1)
+}
+
+// innermostIntactMessage is the message of the intact error in err's
+// chain: Node's wording, without the context wrapped around it.
+func innermostIntactMessage(err error) string {
+	var b *intact.BlockedError
+	if errors.As(err, &b) {
+		return b.Error()
+	}
+	var v *intact.ViolationError
+	if errors.As(err, &v) {
+		return v.Error()
+	}
+	return err.Error()
+}
