@@ -14,7 +14,7 @@
 //
 // It needs nothing of C, but crypto/x509 links the net package, whose DNS
 // resolver links cgo where a C compiler is found; the dynamic loader and
-// cgo's start cost every start (and every node child) about 1.5 ms.
+// cgo's start cost every start (and every node child) about 1.2 ms.
 //
 // See doc/node.md.
 package main

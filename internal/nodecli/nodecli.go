@@ -17,8 +17,8 @@ import (
 	"github.com/intactdev/intact/nodeguard"
 )
 
-// Flags are intact node's own flags, which come before node's options.
-type Flags struct {
+// nodeFlags are intact node's own flags, which come before node's options.
+type nodeFlags struct {
 	Policies []string // --policy: policy files added to the system's
 	Catalogs []string // --catalog: catalog files or folders added to the system's
 	Node     string   // --node: the node binary
@@ -30,16 +30,16 @@ type Flags struct {
 // that intact node has already reported, node's among them, are
 // exitstatus.Error values.
 func Command(args []string, systemDir string, stderr io.Writer) error {
-	flags, args, err := ParseFlags(args)
+	flags, args, err := parseFlags(args)
 	if err != nil {
 		return err
 	}
-	return Run(args, flags, systemDir, stderr)
+	return run(args, flags, systemDir, stderr)
 }
 
-// ParseFlags takes intact's own flags, --policy, --catalog and --node, from
+// parseFlags takes intact's own flags, --policy, --catalog and --node, from
 // the front of args; the rest are node's.
-func ParseFlags(args []string) (f Flags, rest []string, err error) {
+func parseFlags(args []string) (f nodeFlags, rest []string, err error) {
 	for len(args) > 0 {
 		name, value, hasValue := strings.Cut(args[0], "=")
 		var dst *[]string
@@ -54,7 +54,7 @@ func ParseFlags(args []string) (f Flags, rest []string, err error) {
 		}
 		if !hasValue {
 			if len(args) < 2 {
-				return Flags{}, nil, fmt.Errorf("flag needs an argument: %s", name)
+				return nodeFlags{}, nil, fmt.Errorf("flag needs an argument: %s", name)
 			}
 			value, args = args[1], args[1:]
 		}
@@ -84,12 +84,12 @@ func Shim(argv0 string, args []string, systemDir string, stderr io.Writer) error
 		return fmt.Errorf("intact node's shim (%s) was started by no intact node broker: "+
 			"it takes its node binary and policies from one; run intact node instead", argv0)
 	}
-	return Run(args, Flags{Policies: shim.Policies, Catalogs: shim.Catalogs, Node: shim.Node}, systemDir, stderr)
+	return run(args, nodeFlags{Policies: shim.Policies, Catalogs: shim.Catalogs, Node: shim.Node}, systemDir, stderr)
 }
 
-// Run runs node with args under the policy in force with f's additions.
-// When node ends by a signal, Run ends this process by the same signal.
-func Run(args []string, f Flags, systemDir string, stderr io.Writer) error {
+// run runs node with args under the policy in force with f's additions.
+// When node ends by a signal, run ends this process by the same signal.
+func run(args []string, f nodeFlags, systemDir string, stderr io.Writer) error {
 	node, err := nodeguard.FindNode(f.Node)
 	if err != nil {
 		return err
