@@ -18,7 +18,9 @@ import (
 	"time"
 
 	"github.com/intactdev/intact"
+	"github.com/intactdev/intact/internal/exitstatus"
 	"github.com/intactdev/intact/internal/nodecache"
+	"github.com/intactdev/intact/internal/nodecli"
 	"github.com/intactdev/intact/internal/npmcompat"
 	"github.com/intactdev/intact/nodeguard"
 )
@@ -54,36 +56,13 @@ func TestMain(m *testing.M) {
 // runShim is the test binary as intact node's shim, as the intact binary
 // is (cmd/intact's runNodeShim), over the scratch system folder.
 func runShim(args []string) int {
-	shim, found, err := nodeguard.LoadShimConfig(os.Args[0])
-	if err != nil || !found {
-		fmt.Fprintln(os.Stderr, "shim: no broker:", err)
-		return 1
-	}
 	system := os.Getenv(envSystemDir)
 	if system == "" {
 		// A child given a scrubbed environment: still never the
 		// machine's own system policy.
 		system = filepath.Join(os.TempDir(), "nodeguard-test-no-system-policy")
 	}
-	p, err := intact.Load(intact.LoadOptions{Policies: shim.Policies, Catalogs: shim.Catalogs, SystemDir: system})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "shim:", err)
-		return 1
-	}
-	node, err := nodeguard.FindNode(shim.Node)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "shim:", err)
-		return 1
-	}
-	exit, err := nodeguard.Run(nodeguard.Config{Policy: p, Node: node, Args: args})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "shim:", err)
-		return 1
-	}
-	if exit.Signal != 0 {
-		nodeguard.Raise(exit.Signal)
-	}
-	return exit.Code
+	return exitstatus.Of(nodecli.Shim(os.Args[0], args, system, os.Stderr), os.Stderr)
 }
 
 // testNode is one installed node binary.
