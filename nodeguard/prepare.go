@@ -3,6 +3,7 @@
 package nodeguard
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -37,6 +38,7 @@ func prepare(cfg Config, starts func(l *launch, env []string) (nodeCommand, erro
 	}
 	var err error
 	if l.inv, err = ParseArgs(cfg.Args); err != nil {
+		logRefusal(cfg.Policy, err)
 		return nil, err
 	}
 	// Verify and index the catalogs while node starts, as runtime does:
@@ -58,6 +60,7 @@ func prepare(cfg Config, starts func(l *launch, env []string) (nodeCommand, erro
 	}
 	terminal := term.IsTerminal(int(l.stdin.Fd()))
 	if err := l.inv.Check(cfg.Policy, terminal); err != nil {
+		logRefusal(cfg.Policy, err)
 		return fail(err)
 	}
 	l.settings = cfg.Policy.Settings()
@@ -80,9 +83,20 @@ func prepare(cfg Config, starts func(l *launch, env []string) (nodeCommand, erro
 		}
 	}
 	if l.env, err = FilterEnv(env); err != nil {
+		logRefusal(cfg.Policy, err)
 		return fail(err)
 	}
 	return l, nil
+}
+
+// logRefusal logs a node option that err refuses as an event of the
+// policy's: refused options are side doors whatever the policy's mode, and
+// an operator reading an audit log must see them too.
+func logRefusal(p *intact.Policy, err error) {
+	var flag *FlagError
+	if errors.As(err, &flag) {
+		p.LogRefusal("node option "+flag.Flag, "in "+flag.Source+": "+flag.Reason)
+	}
 }
 
 // bootstrap is the bootstrap's configuration for this run: node's end of
