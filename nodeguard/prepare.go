@@ -19,6 +19,7 @@ type launch struct {
 	node                  *nodeBinary // judged; the caller closes it
 	probe                 *Probe
 	settings              intact.Settings
+	codeChecked           bool // the policy checks files
 	// stdinCode, when not nil, is the program on standard input, checked:
 	// node reads these bytes from a pipe instead.
 	stdinCode []byte
@@ -64,6 +65,7 @@ func prepare(cfg Config, starts func(l *launch, env []string) (nodeCommand, erro
 		return fail(err)
 	}
 	l.settings = cfg.Policy.Settings()
+	l.codeChecked = cfg.Policy.ChecksCode()
 	if !l.probe.HasFlag("--disable-sigusr1") {
 		// Every supported node has it; a probe that says otherwise is
 		// not trusted to leave SIGUSR1 opening the inspector, whose
@@ -111,6 +113,7 @@ func (l *launch) bootstrap(fds [2]int, shim string) bootstrapConfig {
 		Version:             l.probe.Version,
 		InteractiveDisabled: l.settings.DisableInteractiveMode.Enabled,
 		DynamicDisabled:     l.settings.DisableDynamicCode.Enabled,
+		CodeChecked:         l.codeChecked,
 	}
 }
 
