@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -233,9 +234,13 @@ func TestPullRefusesTamperedBlob(t *testing.T) {
 	for name, d := range map[string]digest.Digest{"manifest": desc.Digest, "policy": m.Layers[0].Digest, "catalog": m.Layers[2].Digest} {
 		t.Run(name, func(t *testing.T) {
 			src := &countingFetcher{Fetcher: f.repo, tamper: d}
-			_, err := bundle.Pull(context.Background(), src, desc, filepath.Join(t.TempDir(), "b"), nil)
+			dir := filepath.Join(t.TempDir(), "b")
+			_, err := bundle.Pull(context.Background(), src, desc, dir, nil)
 			if err == nil || !strings.Contains(err.Error(), "mismatch") {
 				t.Fatalf("Pull = %v, want a digest mismatch", err)
+			}
+			if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+				t.Fatalf("a refused bundle left its folder: %v", err)
 			}
 		})
 	}
@@ -339,9 +344,13 @@ func TestPullRefusesMalformedManifest(t *testing.T) {
 				t.Fatal(err)
 			}
 			src := &countingFetcher{Fetcher: f.repo}
-			_, err = bundle.Pull(ctx, src, desc, filepath.Join(t.TempDir(), "b"), nil)
+			dir := filepath.Join(t.TempDir(), "b")
+			_, err = bundle.Pull(ctx, src, desc, dir, nil)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("Pull = %v, want an error saying %q", err, c.want)
+			}
+			if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+				t.Fatalf("a refused bundle left its folder: %v", err)
 			}
 			if n := src.fetches.Load(); !c.layers && n != 1 {
 				t.Fatalf("%d fetches, want only the manifest's", n)

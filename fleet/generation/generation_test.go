@@ -2,14 +2,18 @@ package generation
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/internal/testfleet"
+	"github.com/intactdev/intact/internal/testpki"
 )
 
 var appCode = []byte("console.log('signed app')\n")
@@ -55,19 +59,27 @@ func (f *fixture) reopen() {
 	f.store = s
 }
 
-// stage stages a generation of the policy at version, with a catalog
-// listing the app signed by signer (under root).
+// stage stages a generation of the policy at version, trusting the test
+// root, with a catalog listing the app signed under that root if trusted,
+// else under the other root.
 func (f *fixture) stage(version string, trusted bool) *Staged {
+	f.t.Helper()
+	signer, root := f.pki.Signer, f.pki.Root
+	if !trusted {
+		signer, root = f.pki.Other, f.pki.OtherRoot
+	}
+	return f.stageTrusting(version, f.pki.Root, signer, root)
+}
+
+// stageTrusting stages a generation of the policy at version trusting
+// policyRoot, with a catalog listing the app signed by signer (under root).
+func (f *fixture) stageTrusting(version string, policyRoot, signer, root *testpki.Cert) *Staged {
 	f.t.Helper()
 	st, err := f.store.Stage()
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	testfleet.WritePolicy(f.t, filepath.Join(st.Dir, "policy.xml"), testfleet.PolicyID, version, f.pki.Root)
-	signer, root := f.pki.Signer, f.pki.Root
-	if !trusted {
-		signer, root = f.pki.Other, f.pki.OtherRoot
-	}
+	testfleet.WritePolicy(f.t, filepath.Join(st.Dir, "policy.xml"), testfleet.PolicyID, version, policyRoot)
 	testfleet.WriteCatalog(f.t, filepath.Join(st.Dir, "catalogs", "app.cat"), signer, root, appCode)
 	return st
 }
@@ -302,4 +314,50 @@ func TestStoreRefusesForeignStaged(t *testing.T) {
 	if _, err := f.store.Switch(other); err == nil {
 		t.Fatal("Switch took a folder outside the store")
 	}
+}
+
+// TestLoadDuringSwitches: while generations are switched in, alternating
+// between a policy trusting the test root with its catalog signed under it
+// and a policy trusting the other root with its catalog signed under that
+// one, every Load pairs a policy with its own generation's catalogs, so
+// the app is always allowed.
+func TestLoadDuringSwitches(t *testing.T) {
+	f := newFixture(t)
+	f.install("1.0.0.0")
+	var done atomic.Bool
+	var wg sync.WaitGroup
+	var loads, mixed atomic.Int32
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for !done.Load() {
+			p, err := intact.Load(intact.LoadOptions{SystemDir: f.dir})
+			if err != nil {
+				t.Errorf("Load: %v", err)
+				return
+			}
+			if _, err := p.ReadCode(f.app); err != nil {
+				mixed.Add(1)
+			}
+			loads.Add(1)
+		}
+	}()
+	const switches = 40
+	for i := 1; i <= switches; i++ {
+		var st *Staged
+		if i%2 == 1 {
+			st = f.stageTrusting(fmt.Sprintf("1.0.0.%d", i), f.pki.OtherRoot, f.pki.Other, f.pki.OtherRoot)
+		} else {
+			st = f.stageTrusting(fmt.Sprintf("1.0.0.%d", i), f.pki.Root, f.pki.Signer, f.pki.Root)
+		}
+		if _, err := f.store.Switch(st); err != nil {
+			t.Fatalf("Switch %d: %v", i, err)
+		}
+	}
+	done.Store(true)
+	wg.Wait()
+	if n := mixed.Load(); n > 0 {
+		t.Fatalf("%d of %d loads during %d switches paired a policy with another generation's catalogs", n, loads.Load(), switches)
+	}
+	t.Logf("%d loads during %d switches, none mixed", loads.Load(), switches)
 }
