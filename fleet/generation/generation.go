@@ -81,7 +81,7 @@ func Open(opts Options) (*Store, error) {
 func open(opts Options, fsys fileSystem) (*Store, error) {
 	dir := opts.SystemDir
 	if dir == "" {
-		dir = defaultSystemDir()
+		dir = sysfolder.Default()
 	}
 	s := &Store{dir: dir, gens: filepath.Join(dir, sysfolder.Generations), grace: opts.Grace, fs: fsys, now: time.Now, sleep: time.Sleep}
 	if s.grace == 0 {
