@@ -67,7 +67,8 @@ func bootstrapCode(cfg bootstrapConfig) ([]byte, error) {
 		cfg.Requires = []string{}
 	}
 	if cfg.WorkerOptions == nil {
-		cfg.WorkerOptions = workerOptions(cfg.DynamicDisabled)
+		// As if code were checked: the caller knows better.
+		cfg.WorkerOptions = workerOptions(cfg.DynamicDisabled, true)
 	}
 	if cfg.ShortOptions == nil {
 		cfg.ShortOptions = shortOptions

@@ -82,7 +82,7 @@ func prepare(cfg Config, starts func(l *launch, env []string) (nodeCommand, erro
 			return fail(err)
 		}
 	}
-	if l.env, err = FilterEnv(env); err != nil {
+	if l.env, err = FilterEnv(env, cfg.Policy.ChecksCode()); err != nil {
 		logRefusal(cfg.Policy, err)
 		return fail(err)
 	}
@@ -111,6 +111,7 @@ func (l *launch) bootstrap(fds [2]int, shim string) bootstrapConfig {
 		Version:             l.probe.Version,
 		InteractiveDisabled: l.settings.DisableInteractiveMode.Enabled,
 		DynamicDisabled:     l.settings.DisableDynamicCode.Enabled,
+		WorkerOptions:       workerOptions(l.settings.DisableDynamicCode.Enabled, l.settings.EnforceCodeIntegrity.Enabled),
 	}
 }
 
