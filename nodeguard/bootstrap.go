@@ -69,7 +69,8 @@ func bootstrapCode(cfg bootstrapConfig) ([]byte, error) {
 		cfg.Requires = []string{}
 	}
 	if cfg.WorkerOptions == nil {
-		cfg.WorkerOptions = workerOptions(cfg.DynamicDisabled)
+		// As if code were checked: the caller knows better.
+		cfg.WorkerOptions = workerOptions(OptionRules{ChecksCode: true, DynamicDisabled: cfg.DynamicDisabled})
 	}
 	if cfg.ShortOptions == nil {
 		cfg.ShortOptions = shortOptions

@@ -84,7 +84,7 @@ func prepare(cfg Config, starts func(l *launch, env []string) (nodeCommand, erro
 			return fail(err)
 		}
 	}
-	if l.env, err = FilterEnv(env); err != nil {
+	if l.env, err = FilterEnv(env, RulesOf(cfg.Policy)); err != nil {
 		logRefusal(cfg.Policy, err)
 		return fail(err)
 	}
@@ -114,6 +114,7 @@ func (l *launch) bootstrap(fds [2]int, shim string) bootstrapConfig {
 		InteractiveDisabled: l.settings.DisableInteractiveMode.Enabled,
 		DynamicDisabled:     l.settings.DisableDynamicCode.Enabled,
 		CodeChecked:         l.codeChecked,
+		WorkerOptions:       workerOptions(OptionRules{ChecksCode: l.codeChecked, DynamicDisabled: l.settings.DisableDynamicCode.Enabled}),
 	}
 }
 

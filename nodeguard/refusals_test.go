@@ -30,6 +30,8 @@ func TestRefusedOptionsLogged(t *testing.T) {
 	}{
 		{"command line", []string{"--inspect", "main.js"}, nil, "--inspect"},
 		{"NODE_OPTIONS", []string{"main.js"}, []string{"NODE_OPTIONS=--experimental-loader=./l.mjs"}, "--experimental-loader=./l.mjs"},
+		{"ShadowRealm", []string{"--experimental-shadow-realm", "main.js"}, nil, "--experimental-shadow-realm"},
+		{"ShadowRealm in NODE_OPTIONS", []string{"main.js"}, []string{"NODE_OPTIONS=--experimental-shadow-realm"}, "--experimental-shadow-realm"},
 	}
 	for _, policy := range []string{"enforce", "audit"} {
 		for _, c := range cases {
