@@ -66,25 +66,11 @@ func (t Target) check() error {
 	return nil
 }
 
-// isGUID reports whether s is "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}" in
-// upper-case hex, the form sipolicy gives PolicyIDs.
+// isGUID reports whether s is a {GUID} in upper case, the form sipolicy
+// gives PolicyIDs.
 func isGUID(s string) bool {
-	if len(s) != 38 || s[0] != '{' || s[37] != '}' {
-		return false
-	}
-	for i, c := range s[1:37] {
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
+	g, err := sipolicy.ParseGUID(s)
+	return err == nil && g == s
 }
 
 // targetFile returns t as TUF target file metadata.

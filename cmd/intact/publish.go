@@ -1,0 +1,379 @@
+package main
+
+import (
+	"crypto"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"maps"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/intactdev/intact/fleet/tufrepo"
+	"github.com/intactdev/intact/sipolicy"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newPublishCmd) }
+
+func newPublishCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "publish",
+		Short: "Publish which policy bundle each fleet ring installs, in a TUF repository",
+		Long: `Publish writes a fleet's TUF repository: a folder of signed metadata that any
+web server or CDN can serve to intact agents. Each target, such as
+fleet/prod/linux, names a policy bundle by its OCI manifest digest and length,
+with the PolicyID and VersionEx of its policy. Targets are signed with a
+threshold of keys, then snapshot and a short-lived timestamp that the
+publisher refreshes (intact publish timestamp) more often than it expires.
+Keys are PEM files: PKCS #8 (Ed25519, ECDSA P-256 or RSA), PKCS #1 or SEC 1.`,
+	}
+	cmd.AddCommand(newPublishKeygenCmd(), newPublishInitCmd(), newPublishTargetCmd(), newPublishTimestampCmd(), newPublishShowCmd())
+	return cmd
+}
+
+func newPublishKeygenCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "keygen KEY",
+		Short: "Write a new Ed25519 signing key (PKCS #8) to KEY and its public key to KEY.pub",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name := args[0]
+			pub, priv, err := ed25519.GenerateKey(rand.Reader)
+			if err != nil {
+				return err
+			}
+			der, err := x509.MarshalPKCS8PrivateKey(priv)
+			if err != nil {
+				return err
+			}
+			pubDER, err := x509.MarshalPKIXPublicKey(pub)
+			if err != nil {
+				return err
+			}
+			// O_EXCL: a key is never overwritten, and is private from the start.
+			f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+			if err != nil {
+				return err
+			}
+			if err := pem.Encode(f, &pem.Block{Type: "PRIVATE KEY", Bytes: der}); err != nil {
+				f.Close()
+				return err
+			}
+			if err := f.Close(); err != nil {
+				return err
+			}
+			if err := writeFileAtomic(name+".pub", pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER})); err != nil {
+				return err
+			}
+			id, err := tufrepo.KeyID(pub)
+			if err != nil {
+				return err
+			}
+			printf(cmd.OutOrStdout(), "wrote %s and %s.pub: key id %s\n", name, name, id)
+			return nil
+		},
+	}
+}
+
+// roleFlags are one role's key files and threshold.
+type roleFlags struct {
+	keys      []string
+	threshold int
+}
+
+func newPublishInitCmd() *cobra.Command {
+	var (
+		repo                               string
+		root, targets, snapshot, timestamp roleFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "init --repo DIR --root-key KEY... --targets-key KEY... --snapshot-key KEY --timestamp-key KEY",
+		Short: "Create a fleet's TUF repository: its root, naming each role's keys and threshold",
+		Long: `Init writes root.json (and 1.root.json) in DIR, signed by the root keys, which
+must be private keys. The other roles' keys may be public keys (PEM "PUBLIC
+KEY"), so that their private halves never meet the root's. Copy root.json to
+every agent: it is the trust the agents start from.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rootSigners, err := readSigners(root.keys)
+			if err != nil {
+				return err
+			}
+			var roles tufrepo.Roles
+			for _, r := range []struct {
+				flags *roleFlags
+				keys  *tufrepo.RoleKeys
+			}{{&root, &roles.Root}, {&targets, &roles.Targets}, {&snapshot, &roles.Snapshot}, {&timestamp, &roles.Timestamp}} {
+				for _, name := range r.flags.keys {
+					pub, err := readPublicKey(name)
+					if err != nil {
+						return err
+					}
+					r.keys.Keys = append(r.keys.Keys, pub)
+				}
+				r.keys.Threshold = r.flags.threshold
+			}
+			if _, err := tufrepo.Init(repo, roles, rootSigners); err != nil {
+				return err
+			}
+			printf(cmd.OutOrStdout(), "wrote %s/root.json: root %d of %d keys, targets %d of %d, snapshot %d of %d, timestamp %d of %d\n", repo,
+				root.threshold, len(root.keys), targets.threshold, len(targets.keys), snapshot.threshold, len(snapshot.keys), timestamp.threshold, len(timestamp.keys))
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&repo, "repo", "", "the repository `folder`")
+	for _, r := range []struct {
+		name  string
+		flags *roleFlags
+	}{{"root", &root}, {"targets", &targets}, {"snapshot", &snapshot}, {"timestamp", &timestamp}} {
+		fl.StringArrayVar(&r.flags.keys, r.name+"-key", nil, "a "+r.name+" key `file` (repeatable)")
+		fl.IntVar(&r.flags.threshold, r.name+"-threshold", 1, "how many "+r.name+" keys must sign")
+	}
+	for _, name := range []string{"repo", "root-key", "targets-key", "snapshot-key", "timestamp-key"} {
+		_ = cmd.MarkFlagRequired(name)
+	}
+	return cmd
+}
+
+// publishFlags are the flags of commands that sign snapshot and timestamp.
+type publishFlags struct {
+	repo            string
+	snapshotKeys    []string
+	timestampKeys   []string
+	timestampExpiry time.Duration
+	snapshotExpiry  time.Duration
+}
+
+func (f *publishFlags) register(cmd *cobra.Command, snapshotUsage string) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.repo, "repo", "", "the repository `folder`")
+	fl.StringArrayVar(&f.snapshotKeys, "snapshot-key", nil, snapshotUsage)
+	fl.StringArrayVar(&f.timestampKeys, "timestamp-key", nil, "a timestamp private key `file` (repeatable)")
+	fl.DurationVar(&f.timestampExpiry, "timestamp-expiry", tufrepo.DefaultExpiries.Timestamp, "how long the new timestamp is valid: agents report their policy stale after it")
+	fl.DurationVar(&f.snapshotExpiry, "snapshot-expiry", tufrepo.DefaultExpiries.Snapshot, "how long a new snapshot is valid")
+	_ = cmd.MarkFlagRequired("repo")
+	_ = cmd.MarkFlagRequired("timestamp-key")
+}
+
+// open opens the repository with the flags' expiries.
+func (f *publishFlags) open() (*tufrepo.Repository, error) {
+	r, err := tufrepo.Open(f.repo)
+	if err != nil {
+		return nil, err
+	}
+	r.Expiries.Timestamp, r.Expiries.Snapshot = f.timestampExpiry, f.snapshotExpiry
+	return r, nil
+}
+
+func newPublishTargetCmd() *cobra.Command {
+	var (
+		f            publishFlags
+		targetsKeys  []string
+		digest       string
+		length       int64
+		policyFile   string
+		policyID     string
+		version      string
+		targetExpiry time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "target --repo DIR --targets-key KEY... --snapshot-key KEY --timestamp-key KEY --digest sha256:... --length N (--policy policy.xml | --policy-id ID --version-ex V) NAME",
+		Short: "Point the target NAME (e.g. fleet/prod/linux) at a bundle",
+		Long: `Target names the bundle that agents following NAME install: its OCI manifest
+digest and length (intact bundle push prints them), and the PolicyID and
+VersionEx of its policy, read from --policy or given by --policy-id and
+--version-ex. A VersionEx that does not increase over NAME's, for the same
+PolicyID, is refused. It then signs new targets, snapshot and timestamp
+metadata, writing the timestamp last.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			t := tufrepo.Target{Digest: digest, Length: length, PolicyID: policyID}
+			switch {
+			case policyFile != "" && (policyID != "" || version != ""):
+				return fmt.Errorf("--policy cannot be combined with --policy-id or --version-ex")
+			case policyFile != "":
+				p, err := sipolicy.ParseFile(policyFile)
+				if err != nil {
+					return err
+				}
+				t.PolicyID, t.VersionEx = p.PolicyID, p.Version
+			case policyID == "" || version == "":
+				return fmt.Errorf("need --policy, or --policy-id and --version-ex")
+			default:
+				id, err := sipolicy.ParseGUID(policyID)
+				if err != nil {
+					return fmt.Errorf("--policy-id: %w", err)
+				}
+				t.PolicyID = id
+				v, err := sipolicy.ParseVersion(version)
+				if err != nil {
+					return fmt.Errorf("--version-ex: %w", err)
+				}
+				t.VersionEx = v
+			}
+			signers, err := readRoleSigners(targetsKeys, f.snapshotKeys, f.timestampKeys)
+			if err != nil {
+				return err
+			}
+			r, err := f.open()
+			if err != nil {
+				return err
+			}
+			r.Expiries.Targets = targetExpiry
+			if err := r.SetTarget(args[0], t, signers[0], signers[1], signers[2]); err != nil {
+				return err
+			}
+			printf(cmd.OutOrStdout(), "%s: %s (policy %s version %s); timestamp expires %s\n", args[0], t.Digest, t.PolicyID, t.VersionEx, r.Expires().Format(time.RFC3339))
+			return nil
+		},
+	}
+	f.register(cmd, "a snapshot private key `file` (repeatable)")
+	fl := cmd.Flags()
+	fl.StringArrayVar(&targetsKeys, "targets-key", nil, "a targets private key `file` (repeatable: as many as the threshold)")
+	fl.StringVar(&digest, "digest", "", "the bundle's manifest `digest` (sha256:...)")
+	fl.Int64Var(&length, "length", 0, "the bundle manifest's length in `bytes`")
+	fl.StringVar(&policyFile, "policy", "", "read PolicyID and VersionEx from this policy XML `file` (the bundle's)")
+	fl.StringVar(&policyID, "policy-id", "", "the bundle policy's PolicyID `{GUID}`")
+	fl.StringVar(&version, "version-ex", "", "the bundle policy's `VersionEx` (a.b.c.d)")
+	fl.DurationVar(&targetExpiry, "targets-expiry", tufrepo.DefaultExpiries.Targets, "how long the new targets metadata is valid")
+	for _, name := range []string{"targets-key", "snapshot-key", "digest", "length"} {
+		_ = cmd.MarkFlagRequired(name)
+	}
+	return cmd
+}
+
+func newPublishTimestampCmd() *cobra.Command {
+	var f publishFlags
+	cmd := &cobra.Command{
+		Use:   "timestamp --repo DIR --timestamp-key KEY [--snapshot-key KEY]",
+		Short: "Sign a new timestamp (and, with --snapshot-key, snapshot), renewing their expiry",
+		Long: `Timestamp renews the repository's freshness: run it from a timer more often than
+--timestamp-expiry, or agents report their policy stale. With --snapshot-key it
+signs a new snapshot too, for when the snapshot's own expiry nears.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			signers, err := readRoleSigners(f.snapshotKeys, f.timestampKeys)
+			if err != nil {
+				return err
+			}
+			r, err := f.open()
+			if err != nil {
+				return err
+			}
+			if err := r.RefreshTimestamp(signers[0], signers[1]); err != nil {
+				return err
+			}
+			printf(cmd.OutOrStdout(), "timestamp expires %s\n", r.Expires().Format(time.RFC3339))
+			return nil
+		},
+	}
+	f.register(cmd, "also sign a new snapshot with this private key `file` (repeatable)")
+	return cmd
+}
+
+func newPublishShowCmd() *cobra.Command {
+	var (
+		repo   string
+		asJSON bool
+	)
+	cmd := &cobra.Command{
+		Use:   "show --repo DIR",
+		Short: "List the targets in force and when the timestamp expires",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			r, err := tufrepo.Open(repo)
+			if err != nil {
+				return err
+			}
+			targets, err := r.Targets()
+			if err != nil {
+				return err
+			}
+			type targetOut struct {
+				Name      string `json:"name"`
+				Digest    string `json:"digest"`
+				Length    int64  `json:"length"`
+				PolicyID  string `json:"policy_id"`
+				VersionEx string `json:"version_ex"`
+			}
+			out := struct {
+				Expires *time.Time  `json:"timestamp_expires,omitempty"`
+				Targets []targetOut `json:"targets"`
+			}{Targets: []targetOut{}}
+			if exp := r.Expires(); !exp.IsZero() {
+				out.Expires = &exp
+			}
+			for _, name := range slices.Sorted(maps.Keys(targets)) {
+				t := targets[name]
+				out.Targets = append(out.Targets, targetOut{name, t.Digest, t.Length, t.PolicyID, t.VersionEx.String()})
+			}
+			if asJSON {
+				return writeIndentedJSON(cmd.OutOrStdout(), out)
+			}
+			w := cmd.OutOrStdout()
+			if out.Expires == nil {
+				fmt.Fprintln(w, "nothing published yet")
+				return nil
+			}
+			printf(w, "timestamp expires %s\n", out.Expires.Format(time.RFC3339))
+			for _, t := range out.Targets {
+				printf(w, "%s: %s (%d bytes), policy %s version %s\n", t.Name, t.Digest, t.Length, t.PolicyID, t.VersionEx)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&repo, "repo", "", "the repository `folder`")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	_ = cmd.MarkFlagRequired("repo")
+	return cmd
+}
+
+// readRoleSigners reads each role's private key files.
+func readRoleSigners(roles ...[]string) ([][]crypto.Signer, error) {
+	out := make([][]crypto.Signer, len(roles))
+	for i, names := range roles {
+		var err error
+		if out[i], err = readSigners(names); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func readSigners(names []string) ([]crypto.Signer, error) {
+	var out []crypto.Signer
+	for _, name := range names {
+		s, err := readPrivateKey(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// readPublicKey reads a PEM public key ("PUBLIC KEY"), or the public half
+// of a private key file.
+func readPublicKey(name string) (crypto.PublicKey, error) {
+	data, err := readRegularFile(name, maxKeyFileSize)
+	if err != nil {
+		return nil, err
+	}
+	if block, _ := pem.Decode(data); block != nil && block.Type == "PUBLIC KEY" {
+		pub, err := x509.ParsePKIXPublicKey(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return pub, nil
+	}
+	s, err := readPrivateKey(name)
+	if err != nil {
+		return nil, err
+	}
+	return s.Public(), nil
+}
