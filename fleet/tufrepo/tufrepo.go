@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/intactdev/intact/internal/atomicfile"
 	"github.com/intactdev/intact/sipolicy"
 	"github.com/theupdateframework/go-tuf/v2/metadata"
 )
@@ -465,28 +466,6 @@ func checkTargetName(name string) error {
 	return nil
 }
 
-// writeFile writes data to name through a temporary file, synced and
-// renamed into place, so that a web server never serves half a file.
-func writeFile(name string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(name), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), name)
-}
+// writeFile writes a metadata file whole (internal/atomicfile), so that a
+// web server never serves half of one.
+func writeFile(name string, data []byte) error { return atomicfile.Write(name, data, 0o644) }
