@@ -37,3 +37,22 @@ func checkAdminOnly(path string, last bool) error {
 	}
 	return fmt.Errorf("%s has mode %v: anyone but root must be unable to change it (chmod go-w)", path, info.Mode().Perm())
 }
+
+// checkLink checks a symbolic link met while resolving a system path: it
+// must be owned by root. Its mode means nothing on most systems; who can
+// replace it is decided by the folder holding it, which checkSystemPath
+// checks too, and in a sticky folder by the link's owner.
+func checkLink(path string) error {
+	info, err := os.Lstat(path)
+	if err != nil {
+		return err
+	}
+	st, ok := info.Sys().(*syscall.Stat_t)
+	if !ok {
+		return fmt.Errorf("%s: cannot read its owner", path)
+	}
+	if st.Uid != 0 {
+		return fmt.Errorf("%s is a link owned by uid %d, not root: anyone but root must be unable to change it", path, st.Uid)
+	}
+	return nil
+}

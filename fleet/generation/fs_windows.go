@@ -1,0 +1,48 @@
+package generation
+
+import (
+	"errors"
+	"path/filepath"
+	"time"
+
+	"golang.org/x/sys/windows"
+)
+
+func defaultSystemDir() string {
+	dir, err := windows.KnownFolderPath(windows.FOLDERID_ProgramData, 0)
+	if err != nil {
+		dir = `C:\ProgramData`
+	}
+	return filepath.Join(dir, "intact")
+}
+
+// osFS is the Windows layer: MoveFileEx with MOVEFILE_REPLACE_EXISTING
+// replaces a file in one step, and MOVEFILE_WRITE_THROUGH returns only once
+// the move is on disk. Folders cannot be flushed; NTFS journals metadata.
+type osFS struct{}
+
+func (osFS) replace(src, dst string) error {
+	from, err := windows.UTF16PtrFromString(src)
+	if err != nil {
+		return err
+	}
+	to, err := windows.UTF16PtrFromString(dst)
+	if err != nil {
+		return err
+	}
+	return retrySharing(func() error {
+		return windows.MoveFileEx(from, to, windows.MOVEFILE_REPLACE_EXISTING|windows.MOVEFILE_WRITE_THROUGH)
+	})
+}
+
+func (osFS) syncDir(string) error { return nil }
+
+// retrySharing retries op while it fails because another process has the
+// file open without delete sharing: intact.Load reading the pointer file
+// (Go opens files without FILE_SHARE_DELETE), for the few milliseconds a
+// read takes.
+func retrySharing(op func() error) error {
+	return retry(op, func(err error) bool {
+		return errors.Is(err, windows.ERROR_SHARING_VIOLATION) || errors.Is(err, windows.ERROR_ACCESS_DENIED)
+	}, time.Sleep)
+}
