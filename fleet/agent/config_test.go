@@ -1,0 +1,48 @@
+package agent_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/intactdev/intact/fleet/agent"
+	"github.com/intactdev/intact/internal/testfleet"
+)
+
+const goodConfig = `{
+  "target": "fleet/prod/linux",
+  "metadata": ["https://tuf.example.com/fleet/"],
+  "registries": ["registry.example.com:5000/intact/policy"],
+  "trusted_root": "/etc/intact-agent/root.json",
+  "state_dir": "/var/lib/intact-agent",
+  "allowed_policy_ids": ["6c2c7b11-0000-4000-8000-000000000001"]
+}`
+
+func TestReadConfig(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := agent.ReadConfig(testfleet.WriteFile(t, filepath.Join(dir, "good.json"), []byte(goodConfig)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.AllowedPolicyIDs[0] != "{6C2C7B11-0000-4000-8000-000000000001}" || time.Duration(cfg.Interval) != agent.DefaultInterval ||
+		time.Duration(cfg.Timeout) != agent.DefaultTimeout || cfg.MaxBlobSize != agent.DefaultMaxBlobSize {
+		t.Fatalf("config read as %+v", cfg)
+	}
+	for _, tc := range []struct{ from, to, want string }{
+		{`"target": "fleet/prod/linux",`, ``, "no target"},
+		{`"https://tuf.example.com/fleet/"`, `"ftp://x/"`, "is not an http(s) URL"},
+		{`"registry.example.com:5000/intact/policy"`, `"registry.example.com/intact/policy:prod"`, "is not host/repository"},
+		{`"/var/lib/intact-agent"`, `"state"`, "is not an absolute path"},
+		{`"6c2c7b11-0000-4000-8000-000000000001"`, `"not-a-guid"`, "is not a GUID"},
+		{`"state_dir"`, `"statedir"`, `unknown field "statedir"`},
+		{`"target"`, `"interval": "5", "target"`, "missing unit"},
+		{`"target"`, `"interval": "1m", "jitter": "2m", "target"`, "jitter 2m0s is not below interval 1m0s"},
+	} {
+		name := filepath.Join(dir, "bad.json")
+		testfleet.WriteFile(t, name, []byte(strings.Replace(goodConfig, tc.from, tc.to, 1)))
+		if _, err := agent.ReadConfig(name); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s → %s: err = %v, want %q", tc.from, tc.to, err, tc.want)
+		}
+	}
+}
