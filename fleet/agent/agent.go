@@ -121,12 +121,12 @@ type Result struct {
 var ErrRefused = errors.New("refused")
 
 // Poll refreshes the metadata and installs the target's bundle if it is
-// not installed yet. Whatever happens, the agent's status (ReadStatus)
-// records it; on any error the policy in force is unchanged.
+// not installed yet. Whatever happens, the agent's status (ReadStatus of
+// the system folder) records it; on any error the policy in force is unchanged.
 func (a *Agent) Poll(ctx context.Context) (*Result, error) {
 	ctx, cancel := a.deadline(ctx)
 	defer cancel()
-	st, err := ReadStatus(a.cfg.StateDir)
+	st, err := ReadStatus(a.store.Dir())
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +141,7 @@ func (a *Agent) Poll(ctx context.Context) (*Result, error) {
 	} else {
 		st.LastError = ""
 	}
-	if werr := st.write(a.cfg.StateDir); werr != nil {
+	if werr := st.write(a.store.Dir()); werr != nil {
 		return res, errors.Join(err, werr)
 	}
 	return res, err

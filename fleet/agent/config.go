@@ -39,10 +39,10 @@ type Config struct {
 	// cache on the same host or a test registry only.
 	PlainHTTP bool `json:"plain_http,omitempty"`
 	// TrustedRoot is the TUF root.json the agent first trusts; later
-	// roots it learns are kept in StateDir.
+	// roots it learns are kept in StateDir. This and the other paths may
+	// be relative to the configuration file's folder.
 	TrustedRoot string `json:"trusted_root"`
-	// StateDir holds the TUF metadata cache, the bundle blob cache and the
-	// agent's status.
+	// StateDir holds the TUF metadata cache and the bundle blob cache.
 	StateDir string `json:"state_dir"`
 	// SystemDir is the policy folder the agent installs into; empty means
 	// the system's (/etc/intact, %ProgramData%\intact).
@@ -100,6 +100,16 @@ func ReadConfig(name string) (*Config, error) {
 	if err := dec.Decode(&c); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	// Relative paths are relative to the configuration's folder.
+	for _, p := range []*string{&c.TrustedRoot, &c.StateDir, &c.SystemDir} {
+		if *p != "" && !filepath.IsAbs(*p) {
+			abs, err := filepath.Abs(filepath.Join(filepath.Dir(name), *p))
+			if err != nil {
+				return nil, err
+			}
+			*p = abs
+		}
+	}
 	if err := c.check(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -132,11 +142,8 @@ func (c *Config) check() error {
 	if c.TrustedRoot == "" {
 		errs = append(errs, errors.New("no trusted_root"))
 	}
-	if c.StateDir == "" || !filepath.IsAbs(c.StateDir) {
-		errs = append(errs, fmt.Errorf("state_dir %q is not an absolute path", c.StateDir))
-	}
-	if c.SystemDir != "" && !filepath.IsAbs(c.SystemDir) {
-		errs = append(errs, fmt.Errorf("system_dir %q is not an absolute path", c.SystemDir))
+	if c.StateDir == "" {
+		errs = append(errs, errors.New("no state_dir"))
 	}
 	if len(c.AllowedPolicyIDs) == 0 {
 		errs = append(errs, errors.New("no allowed_policy_ids: the agent would install nothing"))

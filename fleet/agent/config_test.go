@@ -26,14 +26,21 @@ func TestReadConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	if cfg.AllowedPolicyIDs[0] != "{6C2C7B11-0000-4000-8000-000000000001}" || time.Duration(cfg.Interval) != agent.DefaultInterval ||
-		time.Duration(cfg.Timeout) != agent.DefaultTimeout || cfg.MaxBlobSize != agent.DefaultMaxBlobSize {
+		time.Duration(cfg.Timeout) != agent.DefaultTimeout || cfg.MaxBlobSize != agent.DefaultMaxBlobSize ||
+		cfg.StateDir != "/var/lib/intact-agent" {
 		t.Fatalf("config read as %+v", cfg)
+	}
+	// Relative paths are the configuration folder's.
+	rel := strings.Replace(goodConfig, `"/var/lib/intact-agent"`, `"state"`, 1)
+	cfg, err = agent.ReadConfig(testfleet.WriteFile(t, filepath.Join(dir, "rel.json"), []byte(rel)))
+	if err != nil || cfg.StateDir != filepath.Join(dir, "state") {
+		t.Fatalf("a relative state_dir: %v, read as %q", err, cfg.StateDir)
 	}
 	for _, tc := range []struct{ from, to, want string }{
 		{`"target": "fleet/prod/linux",`, ``, "no target"},
 		{`"https://tuf.example.com/fleet/"`, `"ftp://x/"`, "is not an http(s) URL"},
 		{`"registry.example.com:5000/intact/policy"`, `"registry.example.com/intact/policy:prod"`, "is not host/repository"},
-		{`"/var/lib/intact-agent"`, `"state"`, "is not an absolute path"},
+		{`"state_dir": "/var/lib/intact-agent",`, ``, "no state_dir"},
 		{`"6c2c7b11-0000-4000-8000-000000000001"`, `"not-a-guid"`, "is not a GUID"},
 		{`"state_dir"`, `"statedir"`, `unknown field "statedir"`},
 		{`"target"`, `"interval": "5", "target"`, "missing unit"},

@@ -318,7 +318,7 @@ func (f *fixture) installed() string {
 // status reads the agent's status.
 func (f *fixture) status() *agent.Status {
 	f.t.Helper()
-	st, err := agent.ReadStatus(f.cfg.StateDir)
+	st, err := agent.ReadStatus(f.cfg.SystemDir)
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -12,14 +12,15 @@ import (
 	"github.com/intactdev/intact/internal/regularfile"
 )
 
-// StatusName is the agent's status file in its state folder.
-const StatusName = "status.json"
+// StatusName is the agent's status file in the system folder, beside the
+// generations it reports on, where `intact status` finds it.
+const StatusName = "agent.json"
 
 // maxStatusSize bounds the status file.
 const maxStatusSize = 64 << 10
 
-// Status is what the agent last did, kept in StateDir/status.json for
-// `intact status`.
+// Status is what the agent last did, kept in the system folder (StatusName)
+// for `intact status`.
 type Status struct {
 	Target string `json:"target"`
 	// The bundle in force, as the agent installed it.
@@ -44,10 +45,10 @@ func (s *Status) Stale(now time.Time) bool {
 	return s.Expires.IsZero() || !now.Before(s.Expires)
 }
 
-// ReadStatus reads the status in stateDir; an agent that never ran has
-// the zero Status.
-func ReadStatus(stateDir string) (*Status, error) {
-	name := filepath.Join(stateDir, StatusName)
+// ReadStatus reads the agent's status in the system folder systemDir; on a
+// machine where no agent ever ran it returns the zero Status.
+func ReadStatus(systemDir string) (*Status, error) {
+	name := filepath.Join(systemDir, StatusName)
 	data, err := regularfile.Read(name, maxStatusSize)
 	if errors.Is(err, os.ErrNotExist) {
 		return &Status{}, nil
@@ -64,10 +65,10 @@ func ReadStatus(stateDir string) (*Status, error) {
 
 // write replaces the status file whole (internal/atomicfile), so that a
 // reader sees the old status or the new one.
-func (s *Status) write(stateDir string) error {
+func (s *Status) write(systemDir string) error {
 	data, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return err
 	}
-	return atomicfile.Write(filepath.Join(stateDir, StatusName), append(data, '\n'), 0o644)
+	return atomicfile.Write(filepath.Join(systemDir, StatusName), append(data, '\n'), 0o644)
 }
