@@ -93,6 +93,9 @@ func Check(policy string, catalogFiles []string) (*Info, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bundle: policy: %w", err)
 	}
+	if p.PolicyID == "" {
+		return nil, fmt.Errorf("bundle: policy %s has no PolicyID, which names a bundle's policy", policy)
+	}
 	info := &Info{PolicyID: p.PolicyID, VersionEx: p.Version}
 	for _, c := range catalogFiles {
 		name := filepath.Base(c)

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -233,9 +235,13 @@ func TestPullRefusesTamperedBlob(t *testing.T) {
 	for name, d := range map[string]digest.Digest{"manifest": desc.Digest, "policy": m.Layers[0].Digest, "catalog": m.Layers[2].Digest} {
 		t.Run(name, func(t *testing.T) {
 			src := &countingFetcher{Fetcher: f.repo, tamper: d}
-			_, err := bundle.Pull(context.Background(), src, desc, filepath.Join(t.TempDir(), "b"), nil)
+			dir := filepath.Join(t.TempDir(), "b")
+			_, err := bundle.Pull(context.Background(), src, desc, dir, nil)
 			if err == nil || !strings.Contains(err.Error(), "mismatch") {
 				t.Fatalf("Pull = %v, want a digest mismatch", err)
+			}
+			if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+				t.Fatalf("a refused bundle left its folder: %v", err)
 			}
 		})
 	}
@@ -339,9 +345,13 @@ func TestPullRefusesMalformedManifest(t *testing.T) {
 				t.Fatal(err)
 			}
 			src := &countingFetcher{Fetcher: f.repo}
-			_, err = bundle.Pull(ctx, src, desc, filepath.Join(t.TempDir(), "b"), nil)
+			dir := filepath.Join(t.TempDir(), "b")
+			_, err = bundle.Pull(ctx, src, desc, dir, nil)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("Pull = %v, want an error saying %q", err, c.want)
+			}
+			if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+				t.Fatalf("a refused bundle left its folder: %v", err)
 			}
 			if n := src.fetches.Load(); !c.layers && n != 1 {
 				t.Fatalf("%d fetches, want only the manifest's", n)
@@ -354,6 +364,8 @@ func FuzzDecodeManifest(f *testing.F) {
 	f.Add([]byte(`{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","artifactType":"application/vnd.intact.bundle.v1","config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2},"layers":[{"mediaType":"application/vnd.intact.policy.v1+xml","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2,"annotations":{"org.opencontainers.image.title":"policy.xml"}}],"annotations":{"dev.intact.bundle.policy-id":"{6C2C7B11-0000-4000-8000-0000000000F1}","dev.intact.bundle.version-ex":"1.0.0.1"}}`))
 	f.Add([]byte(`{}`))
 	f.Add([]byte(`{"layers":[{"annotations":{"org.opencontainers.image.title":"catalogs/../x.cat"}}]}`))
+	base := f.TempDir() // a folder per input would cost more than the input
+	var n atomic.Int64
 	f.Fuzz(func(t *testing.T, data []byte) {
 		desc := content.NewDescriptorFromBytes(ocispec.MediaTypeImageManifest, data)
 		src := content.FetcherFunc(func(ctx context.Context, d ocispec.Descriptor) (io.ReadCloser, error) {
@@ -362,7 +374,11 @@ func FuzzDecodeManifest(f *testing.F) {
 			}
 			return io.NopCloser(bytes.NewReader(data)), nil
 		})
-		info, err := bundle.Pull(context.Background(), src, desc, filepath.Join(t.TempDir(), "b"), nil)
+		dir := filepath.Join(base, strconv.FormatInt(n.Add(1), 10))
+		info, err := bundle.Pull(context.Background(), src, desc, dir, nil)
+		if _, serr := os.Stat(dir); serr == nil {
+			t.Fatalf("a refused manifest left %s", dir)
+		}
 		if err == nil {
 			t.Fatalf("Pull of a manifest whose layers are absent = %+v", info)
 		}

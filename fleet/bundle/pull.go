@@ -40,6 +40,7 @@ func ParseReference(ref string) (repo string, manifest digest.Digest, err error)
 // digest and size; the size is what the digest was published with) from
 // src, checks it against the format (FORMAT.md) and opts, and writes it to
 // dir, which must not exist or be empty: dir/policy.xml and dir/catalogs/.
+// A bundle refused once its layers are being fetched leaves dir as it was.
 // Every blob is checked against its digest, and every size against
 // opts.Limits before it is fetched. The policy must carry the PolicyID and
 // VersionEx the manifest's annotations claim. Pull does not judge trust:
@@ -63,22 +64,18 @@ func Pull(ctx context.Context, src content.Fetcher, manifest ocispec.Descriptor,
 	if len(opts.PolicyIDs) > 0 && !slices.Contains(opts.PolicyIDs, info.PolicyID) {
 		return nil, fmt.Errorf("bundle: manifest %s: policy %s is not one of the accepted policies %v", manifest.Digest, info.PolicyID, opts.PolicyIDs)
 	}
-	if err := emptyFolder(dir); err != nil {
+	created, err := emptyFolder(dir)
+	if err != nil {
 		return nil, err
 	}
-	for _, layer := range m.Layers {
-		path := filepath.Join(dir, filepath.FromSlash(layer.Annotations[ocispec.AnnotationTitle]))
-		if err := fetchFile(ctx, src, layer, path); err != nil {
-			return nil, err
+	if err := fetchLayers(ctx, src, m, dir, info); err != nil {
+		// Leave dir as it was: no part of a refused bundle stays.
+		os.RemoveAll(filepath.Join(dir, sysfolder.Policy))
+		os.RemoveAll(filepath.Join(dir, sysfolder.Catalogs))
+		if created {
+			os.Remove(dir)
 		}
-	}
-	p, err := sipolicy.ParseFile(filepath.Join(dir, sysfolder.Policy))
-	if err != nil {
 		return nil, fmt.Errorf("bundle: manifest %s: %w", manifest.Digest, err)
-	}
-	if p.PolicyID != info.PolicyID || p.Version != info.VersionEx {
-		return nil, fmt.Errorf("bundle: manifest %s claims policy %s version %s, but its policy is %s version %s",
-			manifest.Digest, info.PolicyID, info.VersionEx, p.PolicyID, p.Version)
 	}
 	return info, nil
 }
@@ -175,52 +172,71 @@ func checkManifest(m *ocispec.Manifest, limits Limits) (*Info, error) {
 	return info, nil
 }
 
-// emptyFolder creates dir (and dir/catalogs) unless dir exists empty.
-func emptyFolder(dir string) error {
+// emptyFolder creates dir/catalogs, and dir unless it exists empty; it
+// reports whether it created dir.
+func emptyFolder(dir string) (created bool, err error) {
 	entries, err := os.ReadDir(dir)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("bundle: %w", err)
+			return false, fmt.Errorf("bundle: %w", err)
 		}
+		created = true
 	case err != nil:
-		return fmt.Errorf("bundle: %w", err)
+		return false, fmt.Errorf("bundle: %w", err)
 	case len(entries) > 0:
-		return fmt.Errorf("bundle: %s is not empty", dir)
+		return false, fmt.Errorf("bundle: %s is not empty", dir)
 	}
 	if err := os.Mkdir(filepath.Join(dir, sysfolder.Catalogs), 0o755); err != nil {
-		return fmt.Errorf("bundle: %w", err)
+		return created, fmt.Errorf("bundle: %w", err)
+	}
+	return created, nil
+}
+
+// fetchLayers fetches the layers of a checked manifest into dir, and
+// checks that the policy is the one the manifest's annotations (info)
+// claim.
+func fetchLayers(ctx context.Context, src content.Fetcher, m *ocispec.Manifest, dir string, info *Info) error {
+	for _, layer := range m.Layers {
+		path := filepath.Join(dir, filepath.FromSlash(layer.Annotations[ocispec.AnnotationTitle]))
+		if err := fetchFile(ctx, src, layer, path); err != nil {
+			return err
+		}
+	}
+	p, err := sipolicy.ParseFile(filepath.Join(dir, sysfolder.Policy))
+	if err != nil {
+		return err
+	}
+	if p.PolicyID != info.PolicyID || p.Version != info.VersionEx {
+		return fmt.Errorf("it claims policy %s version %s, but its policy is %s version %s",
+			info.PolicyID, info.VersionEx, p.PolicyID, p.Version)
 	}
 	return nil
 }
 
 // fetchFile fetches the blob desc describes into a new file at path,
-// checking its size and digest as it streams; a blob that fails leaves no
-// file.
+// checking its size and digest as it streams.
 func fetchFile(ctx context.Context, src content.Fetcher, desc ocispec.Descriptor, path string) (err error) {
 	rc, err := src.Fetch(ctx, desc)
 	if err != nil {
-		return fmt.Errorf("bundle: fetching %s (%s): %w", path, desc.Digest, err)
+		return fmt.Errorf("fetching %s (%s): %w", path, desc.Digest, err)
 	}
 	defer rc.Close()
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
-		return fmt.Errorf("bundle: %w", err)
+		return err
 	}
 	defer func() {
-		if cerr := f.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("bundle: %w", cerr)
-		}
-		if err != nil {
-			os.Remove(path)
+		if cerr := f.Close(); err == nil {
+			err = cerr
 		}
 	}()
 	vr := content.NewVerifyReader(rc, desc)
 	if _, err := io.Copy(f, vr); err != nil {
-		return fmt.Errorf("bundle: fetching %s (%s): %w", path, desc.Digest, err)
+		return fmt.Errorf("fetching %s (%s): %w", path, desc.Digest, err)
 	}
 	if err := vr.Verify(); err != nil {
-		return fmt.Errorf("bundle: fetching %s (%s): %w", path, desc.Digest, err)
+		return fmt.Errorf("fetching %s (%s): %w", path, desc.Digest, err)
 	}
 	return nil
 }

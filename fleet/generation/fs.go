@@ -15,6 +15,9 @@ import (
 type fileSystem interface {
 	// replace renames src over dst in one atomic step, durably.
 	replace(src, dst string) error
+	// transient reports whether replace failed only for now: on Windows,
+	// while another process has dst open without delete sharing.
+	transient(err error) bool
 	// syncDir makes the entries of folder dir durable, where the system
 	// can (fsync on Unix; NTFS journals its metadata and Windows cannot
 	// flush a folder, so it does nothing there).
@@ -40,7 +43,7 @@ func (s *Store) writeFile(path string, data []byte) error {
 		err = cerr
 	}
 	if err == nil {
-		err = s.fs.replace(tmp, path)
+		err = retry(func() error { return s.fs.replace(tmp, path) }, s.fs.transient, s.sleep)
 	}
 	if err == nil {
 		err = s.fs.syncDir(filepath.Dir(path))

@@ -12,6 +12,8 @@ type osFS struct{}
 
 func (osFS) replace(src, dst string) error { return os.Rename(src, dst) }
 
+func (osFS) transient(error) bool { return false }
+
 func (osFS) syncDir(dir string) error {
 	f, err := os.Open(dir)
 	if err != nil {

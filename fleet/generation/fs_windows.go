@@ -3,7 +3,6 @@ package generation
 import (
 	"errors"
 	"path/filepath"
-	"time"
 
 	"golang.org/x/sys/windows"
 )
@@ -30,19 +29,14 @@ func (osFS) replace(src, dst string) error {
 	if err != nil {
 		return err
 	}
-	return retrySharing(func() error {
-		return windows.MoveFileEx(from, to, windows.MOVEFILE_REPLACE_EXISTING|windows.MOVEFILE_WRITE_THROUGH)
-	})
+	return windows.MoveFileEx(from, to, windows.MOVEFILE_REPLACE_EXISTING|windows.MOVEFILE_WRITE_THROUGH)
+}
+
+// transient: another process has the file open without delete sharing,
+// as intact.Load does for the few milliseconds it reads the pointer file
+// (Go opens files without FILE_SHARE_DELETE).
+func (osFS) transient(err error) bool {
+	return errors.Is(err, windows.ERROR_SHARING_VIOLATION) || errors.Is(err, windows.ERROR_ACCESS_DENIED)
 }
 
 func (osFS) syncDir(string) error { return nil }
-
-// retrySharing retries op while it fails because another process has the
-// file open without delete sharing: intact.Load reading the pointer file
-// (Go opens files without FILE_SHARE_DELETE), for the few milliseconds a
-// read takes.
-func retrySharing(op func() error) error {
-	return retry(op, func(err error) bool {
-		return errors.Is(err, windows.ERROR_SHARING_VIOLATION) || errors.Is(err, windows.ERROR_ACCESS_DENIED)
-	}, time.Sleep)
-}

@@ -67,6 +67,7 @@ type Store struct {
 	grace time.Duration
 	fs    fileSystem
 	now   func() time.Time
+	sleep func(time.Duration)
 }
 
 // Open opens the generations of the system folder and recovers from an
@@ -82,7 +83,7 @@ func open(opts Options, fsys fileSystem) (*Store, error) {
 	if dir == "" {
 		dir = defaultSystemDir()
 	}
-	s := &Store{dir: dir, gens: filepath.Join(dir, sysfolder.Generations), grace: opts.Grace, fs: fsys, now: time.Now}
+	s := &Store{dir: dir, gens: filepath.Join(dir, sysfolder.Generations), grace: opts.Grace, fs: fsys, now: time.Now, sleep: time.Sleep}
 	if s.grace == 0 {
 		s.grace = DefaultGrace
 	}

@@ -109,10 +109,16 @@ func WriteFile(t testing.TB, path string, data []byte) string {
 }
 
 // Registry starts an OCI registry on loopback for the test and returns
-// its host:port. Its log is dropped.
+// its host:port.
 func Registry(t testing.TB) string {
 	t.Helper()
-	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	srv := RegistryServer()
 	t.Cleanup(srv.Close)
 	return strings.TrimPrefix(srv.URL, "http://")
+}
+
+// RegistryServer starts an OCI registry on loopback, over plain HTTP, with
+// its log dropped. The caller closes it.
+func RegistryServer() *httptest.Server {
+	return httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
 }
