@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -9,9 +10,11 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"time"
 
+	"github.com/intactdev/intact/fleet/bundle"
 	"github.com/intactdev/intact/fleet/tufrepo"
 	"github.com/intactdev/intact/sipolicy"
 	"github.com/spf13/cobra"
@@ -174,6 +177,8 @@ func newPublishTargetCmd() *cobra.Command {
 	var (
 		f            publishFlags
 		targetsKeys  []string
+		bundleRef    string
+		plainHTTP    bool
 		digest       string
 		length       int64
 		policyFile   string
@@ -182,18 +187,31 @@ func newPublishTargetCmd() *cobra.Command {
 		targetExpiry time.Duration
 	)
 	cmd := &cobra.Command{
-		Use:   "target --repo DIR --targets-key KEY... --snapshot-key KEY --timestamp-key KEY --digest sha256:... --length N (--policy policy.xml | --policy-id ID --version-ex V) NAME",
+		Use:   "target --repo DIR --targets-key KEY... --snapshot-key KEY --timestamp-key KEY (--bundle REGISTRY/REPOSITORY@sha256:... | --digest sha256:... --length N (--policy policy.xml | --policy-id ID --version-ex V)) NAME",
 		Short: "Point the target NAME (e.g. fleet/prod/linux) at a bundle",
 		Long: `Target names the bundle that agents following NAME install: its OCI manifest
-digest and length (intact bundle push prints them), and the PolicyID and
-VersionEx of its policy, read from --policy or given by --policy-id and
---version-ex. A VersionEx that does not increase over NAME's, for the same
-PolicyID, is refused. It then signs new targets, snapshot and timestamp
-metadata, writing the timestamp last.`,
+digest and length, and the PolicyID and VersionEx of its policy. With --bundle
+they are read from the registry: the bundle is pulled by digest and checked as
+an agent would (format, sizes, digests, the policy trusts every catalog) before
+it is published. Otherwise --digest and --length give the manifest, and the
+policy is read from --policy or given by --policy-id and --version-ex.
+
+A VersionEx that does not increase over NAME's, for the same PolicyID, is
+refused. Target then signs new targets, snapshot and timestamp metadata,
+writing the timestamp last.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			t := tufrepo.Target{Digest: digest, Length: length, PolicyID: policyID}
 			switch {
+			case bundleRef != "" && (digest != "" || length != 0 || policyFile != "" || policyID != "" || version != ""):
+				return fmt.Errorf("--bundle cannot be combined with --digest, --length, --policy, --policy-id or --version-ex")
+			case bundleRef != "":
+				var err error
+				if t, err = resolveBundle(cmd.Context(), bundleRef, plainHTTP); err != nil {
+					return err
+				}
+			case digest == "" || length == 0:
+				return fmt.Errorf("need --bundle, or --digest and --length")
 			case policyFile != "" && (policyID != "" || version != ""):
 				return fmt.Errorf("--policy cannot be combined with --policy-id or --version-ex")
 			case policyFile != "":
@@ -235,13 +253,15 @@ metadata, writing the timestamp last.`,
 	f.register(cmd, "a snapshot private key `file` (repeatable)")
 	fl := cmd.Flags()
 	fl.StringArrayVar(&targetsKeys, "targets-key", nil, "a targets private key `file` (repeatable: as many as the threshold)")
+	fl.StringVar(&bundleRef, "bundle", "", "the bundle to publish, by digest: `REGISTRY/REPOSITORY@sha256:...` (read from the registry and checked)")
+	fl.BoolVar(&plainHTTP, "plain-http", false, "talk to the registry over HTTP, not HTTPS (a registry on loopback)")
 	fl.StringVar(&digest, "digest", "", "the bundle's manifest `digest` (sha256:...)")
 	fl.Int64Var(&length, "length", 0, "the bundle manifest's length in `bytes`")
 	fl.StringVar(&policyFile, "policy", "", "read PolicyID and VersionEx from this policy XML `file` (the bundle's)")
 	fl.StringVar(&policyID, "policy-id", "", "the bundle policy's PolicyID `{GUID}`")
 	fl.StringVar(&version, "version-ex", "", "the bundle policy's `VersionEx` (a.b.c.d)")
 	fl.DurationVar(&targetExpiry, "targets-expiry", tufrepo.DefaultExpiries.Targets, "how long the new targets metadata is valid")
-	for _, name := range []string{"targets-key", "snapshot-key", "digest", "length"} {
+	for _, name := range []string{"targets-key", "snapshot-key"} {
 		_ = cmd.MarkFlagRequired(name)
 	}
 	return cmd
@@ -331,6 +351,44 @@ func newPublishShowCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	_ = cmd.MarkFlagRequired("repo")
 	return cmd
+}
+
+// resolveBundle pulls the bundle ref names (by digest) into a temporary
+// folder, checks it as an agent would, and returns it as a target.
+func resolveBundle(ctx context.Context, ref string, plainHTTP bool) (tufrepo.Target, error) {
+	name, dgst, err := bundle.ParseReference(ref)
+	if err != nil {
+		return tufrepo.Target{}, err
+	}
+	repo, err := repository(name, plainHTTP)
+	if err != nil {
+		return tufrepo.Target{}, err
+	}
+	desc, err := repo.Resolve(ctx, dgst.String())
+	if err != nil {
+		return tufrepo.Target{}, fmt.Errorf("%s: %w", ref, err)
+	}
+	if desc.Digest != dgst {
+		return tufrepo.Target{}, fmt.Errorf("%s: the registry resolved it to %s", ref, desc.Digest)
+	}
+	dir, err := os.MkdirTemp("", "intact-publish-")
+	if err != nil {
+		return tufrepo.Target{}, err
+	}
+	defer os.RemoveAll(dir)
+	pulled := filepath.Join(dir, "bundle")
+	info, err := bundle.Pull(ctx, repo, desc, pulled, nil)
+	if err != nil {
+		return tufrepo.Target{}, err
+	}
+	var cats []string
+	for _, c := range info.Catalogs {
+		cats = append(cats, filepath.Join(pulled, "catalogs", c))
+	}
+	if _, err := bundle.Check(filepath.Join(pulled, "policy.xml"), cats); err != nil {
+		return tufrepo.Target{}, err
+	}
+	return tufrepo.Target{Digest: desc.Digest.String(), Length: desc.Size, PolicyID: info.PolicyID, VersionEx: info.VersionEx}, nil
 }
 
 // readRoleSigners reads each role's private key files.
