@@ -70,10 +70,7 @@ func TestInstallAllowsTheSignedApp(t *testing.T) {
 }
 
 func TestUnchangedBlobsAreNotFetchedAgain(t *testing.T) {
-	f := newFixture(t)
-	a := f.agent()
-	f.release("1.0.0.1")
-	f.mustInstall(a, "1.0.0.1")
+	f, a := installedFixture(t)
 	// The same catalog bytes with a new policy: only the manifest and the
 	// policy are new.
 	src := f.path("src/1.0.0.1" + testfleet.PolicyID)
@@ -151,10 +148,7 @@ func TestFreezeRefusedAndReportedStale(t *testing.T) {
 }
 
 func TestMixAndMatchRefused(t *testing.T) {
-	f := newFixture(t)
-	a := f.agent()
-	f.release("1.0.0.1")
-	f.mustInstall(a, "1.0.0.1")
+	f, a := installedFixture(t)
 	f.release("1.0.0.2")
 	// The new snapshot and timestamp, with the old targets in place of the
 	// new.
@@ -213,21 +207,14 @@ func TestArbitraryInstallationRefused(t *testing.T) {
 }
 
 func TestTamperedBlobRefused(t *testing.T) {
-	f := newFixture(t)
-	a := f.agent()
-	f.release("1.0.0.1")
-	f.mustInstall(a, "1.0.0.1")
+	f, a := installedFixture(t)
 	desc := f.release("1.0.0.2", []byte("new code\n"))
 	manifest := fetchManifest(t, f, desc)
 	catalogLayer := manifest.Layers[1].Digest.String()
-	f.registry.setIntercept(func(w http.ResponseWriter, r *http.Request) bool {
-		if !strings.HasSuffix(r.URL.Path, "/blobs/"+catalogLayer) {
-			return false
-		}
+	f.registry.answer("/blobs/"+catalogLayer, func(w http.ResponseWriter, r *http.Request) {
 		body := bytes.Repeat([]byte{0x30}, int(manifest.Layers[1].Size)) // right size, wrong bytes
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		w.Write(body)
-		return true
 	})
 	f.mustRefuse(a, "digest")
 	if _, err := os.Stat(filepath.Join(f.cfg.StateDir, "blobs", "sha256", strings.TrimPrefix(catalogLayer, "sha256:"))); err == nil {
@@ -251,26 +238,16 @@ func TestEndlessDataRefused(t *testing.T) {
 		f := newFixture(t)
 		a := f.agent()
 		f.release("1.0.0.1")
-		f.tuf.setIntercept(func(w http.ResponseWriter, r *http.Request) bool {
-			if r.URL.Path != "/timestamp.json" {
-				return false
-			}
-			endless(w, r)
-			return true
-		})
+		f.tuf.answer("/timestamp.json", endless)
 		f.mustRefuse(a, "more than the 16384 bytes allowed")
 	})
 	t.Run("timestamp declaring a huge length", func(t *testing.T) {
 		f := newFixture(t)
 		a := f.agent()
 		f.release("1.0.0.1")
-		f.tuf.setIntercept(func(w http.ResponseWriter, r *http.Request) bool {
-			if r.URL.Path != "/timestamp.json" {
-				return false
-			}
+		f.tuf.answer("/timestamp.json", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Length", "1099511627776")
 			w.WriteHeader(http.StatusOK)
-			return true
 		})
 		f.mustRefuse(a, "1099511627776 bytes, more than the 16384 allowed")
 	})
@@ -278,13 +255,7 @@ func TestEndlessDataRefused(t *testing.T) {
 		f := newFixture(t)
 		a := f.agent()
 		f.release("1.0.0.1")
-		f.tuf.setIntercept(func(w http.ResponseWriter, r *http.Request) bool {
-			if !strings.HasSuffix(r.URL.Path, ".snapshot.json") {
-				return false
-			}
-			endless(w, r)
-			return true
-		})
+		f.tuf.answer(".snapshot.json", endless)
 		f.mustRefuse(a, "bytes allowed")
 	})
 	t.Run("blob longer than its descriptor", func(t *testing.T) {
@@ -292,13 +263,7 @@ func TestEndlessDataRefused(t *testing.T) {
 		a := f.agent()
 		desc := f.release("1.0.0.1")
 		policyLayer := fetchManifest(t, f, desc).Layers[0].Digest.String()
-		f.registry.setIntercept(func(w http.ResponseWriter, r *http.Request) bool {
-			if !strings.HasSuffix(r.URL.Path, "/blobs/"+policyLayer) {
-				return false
-			}
-			endless(w, r)
-			return true
-		})
+		f.registry.answer("/blobs/"+policyLayer, endless)
 		f.mustRefuse(a, "trailing data")
 	})
 	t.Run("layer declaring a huge size", func(t *testing.T) {
@@ -342,37 +307,25 @@ func TestWrongInstallationRefused(t *testing.T) {
 		}
 	})
 	t.Run("another PolicyID", func(t *testing.T) {
-		f := newFixture(t)
-		a := f.agent()
-		f.release("1.0.0.1")
-		f.mustInstall(a, "1.0.0.1")
+		f, a := installedFixture(t)
 		other := f.bundle(testfleet.OtherPolicyID, "9.0.0.0", appCode)
 		f.publish(other, testfleet.OtherPolicyID, "9.0.0.0")
 		f.mustRefuse(a, "is not one this machine allows")
 	})
 	t.Run("another PolicyID than the target claims", func(t *testing.T) {
-		f := newFixture(t)
-		a := f.agent()
-		f.release("1.0.0.1")
-		f.mustInstall(a, "1.0.0.1")
+		f, a := installedFixture(t)
 		other := f.bundle(testfleet.OtherPolicyID, "9.0.0.0", appCode)
 		f.publish(other, testfleet.PolicyID, "1.0.0.2")
 		f.mustRefuse(a, "is not one of the accepted policies")
 	})
 	t.Run("another VersionEx than the target claims", func(t *testing.T) {
-		f := newFixture(t)
-		a := f.agent()
-		f.release("1.0.0.1")
-		f.mustInstall(a, "1.0.0.1")
+		f, a := installedFixture(t)
 		v3 := f.bundle(testfleet.PolicyID, "1.0.0.3", appCode)
 		f.publish(v3, testfleet.PolicyID, "1.0.0.2")
 		f.mustRefuse(a, "names policy "+testfleet.PolicyID+" version 1.0.0.2, but bundle")
 	})
 	t.Run("an extra layer", func(t *testing.T) {
-		f := newFixture(t)
-		a := f.agent()
-		f.release("1.0.0.1")
-		f.mustInstall(a, "1.0.0.1")
+		f, a := installedFixture(t)
 		desc := f.bundle(testfleet.PolicyID, "1.0.0.2", appCode)
 		m := fetchManifest(t, f, desc)
 		extra := []byte("#!/bin/sh\necho pwned\n")

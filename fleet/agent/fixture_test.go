@@ -135,6 +135,17 @@ func (s *server) setIntercept(f interceptor) {
 	s.intercept = f
 }
 
+// answer makes h answer the requests whose path ends in suffix.
+func (s *server) answer(suffix string, h http.HandlerFunc) {
+	s.setIntercept(func(w http.ResponseWriter, r *http.Request) bool {
+		if !strings.HasSuffix(r.URL.Path, suffix) {
+			return false
+		}
+		h(w, r)
+		return true
+	})
+}
+
 // count returns how many requests' "METHOD path" contain substr.
 func (s *server) count(substr string) int {
 	s.mu.Lock()
@@ -234,6 +245,17 @@ func newFixture(t *testing.T) *fixture {
 		MaxBlobSize:      agent.DefaultMaxBlobSize,
 	}
 	return f
+}
+
+// installedFixture returns a fixture whose machine has installed version
+// 1.0.0.1 of the test policy, and its agent.
+func installedFixture(t *testing.T) (*fixture, *agent.Agent) {
+	t.Helper()
+	f := newFixture(t)
+	a := f.agent()
+	f.release("1.0.0.1")
+	f.mustInstall(a, "1.0.0.1")
+	return f, a
 }
 
 func (f *fixture) path(name string) string { return filepath.Join(f.dir, filepath.FromSlash(name)) }
