@@ -2,23 +2,10 @@ package intact
 
 import (
 	"fmt"
-	"path/filepath"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
 )
-
-// defaultSystemDir is where the system policy and catalogs live. The
-// ProgramData folder comes from the known-folder API, not the environment
-// variable, which the user controls and could point at a folder without a
-// policy.
-func defaultSystemDir() string {
-	dir, err := windows.KnownFolderPath(windows.FOLDERID_ProgramData, 0)
-	if err != nil {
-		dir = `C:\ProgramData`
-	}
-	return filepath.Join(dir, "intact")
-}
 
 // trustedOwners are the accounts that may own and change system policy:
 // LocalSystem, BUILTIN\Administrators and TrustedInstaller.

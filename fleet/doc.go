@@ -10,7 +10,7 @@
 //	type Info struct{ PolicyID string; VersionEx sipolicy.Version; Catalogs []string }
 //	type Limits struct{ Manifest, Policy, Catalog int64; Catalogs int }
 //	var DefaultLimits Limits
-//	type PullOptions struct{ Limits Limits; PolicyIDs []string }
+//	type PullOptions struct{ Limits Limits; PolicyIDs []string; Accept func(*Info) error }
 //	func Check(policy string, catalogs []string) (*Info, error)
 //	func Push(ctx, dst oras.Target, tag string, policy string, catalogs []string) (ocispec.Descriptor, error)
 //	func Pull(ctx, src content.Fetcher, manifest ocispec.Descriptor, dir string, opts *PullOptions) (*Info, error)

@@ -75,6 +75,12 @@ type PullOptions struct {
 	// PolicyIDs, when not empty, are the only PolicyIDs accepted: a bundle
 	// of another policy is refused before its layers are fetched.
 	PolicyIDs []string
+	// Accept, when not nil, is called with what the manifest claims (the
+	// catalogs' names included) before any layer is fetched; an error
+	// refuses the bundle. An agent refuses a VersionEx below its floor
+	// here, before downloading. The claims are checked against the policy
+	// once it is fetched.
+	Accept func(*Info) error
 }
 
 // policyTitle is the title of the policy layer; catalog layers are titled

@@ -384,3 +384,25 @@ func FuzzDecodeManifest(f *testing.F) {
 		}
 	})
 }
+
+// TestPullAcceptRefuses: a bundle the caller's Accept refuses, by what the
+// manifest claims, is refused before any layer is fetched.
+func TestPullAcceptRefuses(t *testing.T) {
+	f := newFixture(t)
+	desc := f.push("")
+	errOld := errors.New("below the floor")
+	var claimed *bundle.Info
+	src := &countingFetcher{Fetcher: f.repo}
+	_, err := bundle.Pull(context.Background(), src, desc, f.path("b"), &bundle.PullOptions{
+		Accept: func(info *bundle.Info) error { claimed = info; return errOld },
+	})
+	if !errors.Is(err, errOld) {
+		t.Fatalf("Pull = %v, want Accept's error", err)
+	}
+	if claimed == nil || claimed.PolicyID != testfleet.PolicyID || claimed.VersionEx.String() != "1.0.0.1" || len(claimed.Catalogs) != 2 {
+		t.Fatalf("Accept saw %+v", claimed)
+	}
+	if n := src.fetches.Load(); n != 1 {
+		t.Fatalf("%d fetches, want only the manifest's", n)
+	}
+}

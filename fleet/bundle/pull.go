@@ -64,6 +64,11 @@ func Pull(ctx context.Context, src content.Fetcher, manifest ocispec.Descriptor,
 	if len(opts.PolicyIDs) > 0 && !slices.Contains(opts.PolicyIDs, info.PolicyID) {
 		return nil, fmt.Errorf("bundle: manifest %s: policy %s is not one of the accepted policies %v", manifest.Digest, info.PolicyID, opts.PolicyIDs)
 	}
+	if opts.Accept != nil {
+		if err := opts.Accept(info); err != nil {
+			return nil, fmt.Errorf("bundle: manifest %s refused: %w", manifest.Digest, err)
+		}
+	}
 	created, err := emptyFolder(dir)
 	if err != nil {
 		return nil, err

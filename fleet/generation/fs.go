@@ -65,15 +65,7 @@ func (s *Store) syncTree(dir string) error {
 		if d.IsDir() {
 			return s.fs.syncDir(path)
 		}
-		f, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		err = f.Sync()
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		return err
+		return syncFile(path)
 	})
 	if err == nil {
 		err = s.fs.syncDir(filepath.Dir(dir))
@@ -82,4 +74,17 @@ func (s *Store) syncTree(dir string) error {
 		return fmt.Errorf("generation: flushing %s: %w", dir, err)
 	}
 	return nil
+}
+
+// syncFile flushes the file (or, on Unix, the folder) at path to disk.
+func syncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

@@ -2,18 +2,9 @@ package generation
 
 import (
 	"errors"
-	"path/filepath"
 
 	"golang.org/x/sys/windows"
 )
-
-func defaultSystemDir() string {
-	dir, err := windows.KnownFolderPath(windows.FOLDERID_ProgramData, 0)
-	if err != nil {
-		dir = `C:\ProgramData`
-	}
-	return filepath.Join(dir, "intact")
-}
 
 // osFS is the Windows layer: MoveFileEx with MOVEFILE_REPLACE_EXISTING
 // replaces a file in one step, and MOVEFILE_WRITE_THROUGH returns only once

@@ -81,7 +81,7 @@ func Open(opts Options) (*Store, error) {
 func open(opts Options, fsys fileSystem) (*Store, error) {
 	dir := opts.SystemDir
 	if dir == "" {
-		dir = defaultSystemDir()
+		dir = sysfolder.Default()
 	}
 	s := &Store{dir: dir, gens: filepath.Join(dir, sysfolder.Generations), grace: opts.Grace, fs: fsys, now: time.Now, sleep: time.Sleep}
 	if s.grace == 0 {
@@ -167,7 +167,7 @@ type Switched struct {
 // raised. A generation that fails a check is left staged for the caller to
 // Discard.
 func (s *Store) Switch(st *Staged) (*Switched, error) {
-	if filepath.Dir(st.Dir) != s.gens || st.Dir != filepath.Join(s.gens, st.Name) {
+	if _, ok := parseName(st.Name); !ok || st.Dir != filepath.Join(s.gens, st.Name) {
 		return nil, fmt.Errorf("generation: %s is not a generation of %s", st.Dir, s.dir)
 	}
 	info, err := bundle.Verify(st.Dir)
@@ -184,6 +184,11 @@ func (s *Store) Switch(st *Staged) (*Switched, error) {
 	previous, err := s.Current()
 	if err != nil {
 		return nil, err
+	}
+	if prev, ok := parseName(previous); ok {
+		if n, _ := parseName(st.Name); n <= prev {
+			return nil, fmt.Errorf("generation %s refused: not after %s, the one in force", st.Name, previous)
+		}
 	}
 	if err := s.syncTree(st.Dir); err != nil {
 		return nil, err
@@ -235,10 +240,16 @@ func (s *Store) Prune() ([]string, error) {
 	if !ok {
 		return nil, nil // nothing is in force through generations yet
 	}
+	var before uint64 // the newest generation older than the one in force
+	for _, n := range names {
+		if n < cur {
+			before = n
+		}
+	}
 	var removed []string
 	var errs []error
 	for _, n := range names {
-		if n+1 >= cur {
+		if n >= before {
 			continue
 		}
 		dir := filepath.Join(s.gens, formatName(n))

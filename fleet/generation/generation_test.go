@@ -287,7 +287,18 @@ func TestPrune(t *testing.T) {
 	f := newFixture(t)
 	g1 := f.install("1.0.0.1").Name
 	g2 := f.install("1.0.0.2").Name
-	g3 := f.install("1.0.0.3").Name
+	// A generation staged and discarded leaves a gap in the names: the
+	// one kept is still the one before the generation in force.
+	discarded := f.stage("1.0.0.3", true)
+	staged := f.stage("1.0.0.3", true)
+	if err := discarded.Discard(); err != nil {
+		t.Fatal(err)
+	}
+	sw, err := f.store.Switch(staged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g3 := sw.Name
 	if removed, err := f.store.Prune(); err != nil || len(removed) != 0 {
 		t.Fatalf("Prune within the grace period = %v, %v", removed, err)
 	}
@@ -313,6 +324,12 @@ func TestStoreRefusesForeignStaged(t *testing.T) {
 	other := &Staged{Name: "000000000009", Dir: t.TempDir()}
 	if _, err := f.store.Switch(other); err == nil {
 		t.Fatal("Switch took a folder outside the store")
+	}
+	// Nor one that is not after the generation in force.
+	installed := f.install("1.0.0.1")
+	if _, err := f.store.Switch(&Staged{Name: installed.Name, Dir: filepath.Join(f.dir, "generations", installed.Name)}); err == nil ||
+		!strings.Contains(err.Error(), "not after") {
+		t.Fatalf("Switch to the generation in force again = %v", err)
 	}
 }
 
