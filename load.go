@@ -172,11 +172,6 @@ func (a *appendFile) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// SystemDir returns the system policy folder Load reads when
-// LoadOptions.SystemDir is empty: /etc/intact, or %ProgramData%\intact on
-// Windows.
-func SystemDir() string { return defaultSystemDir() }
-
 // Default returns the policy in force for this process, loaded once with
 // Load(LoadOptions{}): the system policy and catalogs, INTACT_POLICY,
 // INTACT_CATALOGS and the OS enforcers. If loading fails, every call returns

@@ -11,6 +11,7 @@ import (
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/fleet/agent"
+	"github.com/intactdev/intact/internal/sysfolder"
 	"github.com/spf13/cobra"
 )
 
@@ -157,7 +158,7 @@ func statusJSON(st intact.Status) statusOut {
 func readAgentStatus() (*agentOut, error) {
 	dir := systemDir
 	if dir == "" {
-		dir = intact.SystemDir()
+		dir = sysfolder.Default()
 	}
 	st, err := agent.ReadStatus(dir)
 	if err != nil || st.Target == "" {

@@ -197,13 +197,18 @@ func (a *Agent) install(ctx context.Context, t tufrepo.Target, staged *generatio
 	limits := bundle.DefaultLimits
 	limits.Policy = min(limits.Policy, a.cfg.MaxBlobSize)
 	limits.Catalog = min(limits.Catalog, a.cfg.MaxBlobSize)
-	info, err := bundle.Pull(ctx, a.blobs, manifest, staged.Dir, &bundle.PullOptions{Limits: limits, PolicyIDs: a.cfg.AllowedPolicyIDs})
-	if err != nil {
-		return nil, fmt.Errorf("target %s: %w", a.cfg.Target, err)
+	// The manifest must claim what the target says before any layer is
+	// fetched; Pull then checks the policy against the claims.
+	accept := func(info *bundle.Info) error {
+		if info.PolicyID != t.PolicyID || info.VersionEx != t.VersionEx {
+			return fmt.Errorf("target %s names policy %s version %s, but bundle %s holds %s version %s: %w",
+				a.cfg.Target, t.PolicyID, t.VersionEx, t.Digest, info.PolicyID, info.VersionEx, ErrRefused)
+		}
+		return nil
 	}
-	if info.PolicyID != t.PolicyID || info.VersionEx != t.VersionEx {
-		return nil, fmt.Errorf("target %s names policy %s version %s, but bundle %s holds %s version %s: %w",
-			a.cfg.Target, t.PolicyID, t.VersionEx, t.Digest, info.PolicyID, info.VersionEx, ErrRefused)
+	opts := &bundle.PullOptions{Limits: limits, PolicyIDs: a.cfg.AllowedPolicyIDs, Accept: accept}
+	if _, err := bundle.Pull(ctx, a.blobs, manifest, staged.Dir, opts); err != nil {
+		return nil, fmt.Errorf("target %s: %w", a.cfg.Target, err)
 	}
 	if a.beforeSwitch != nil {
 		a.beforeSwitch()

@@ -322,7 +322,11 @@ func TestWrongInstallationRefused(t *testing.T) {
 		f, a := installedFixture(t)
 		v3 := f.bundle(testfleet.PolicyID, "1.0.0.3", appCode)
 		f.publish(v3, testfleet.PolicyID, "1.0.0.2")
+		blobs := f.registry.count("GET /v2/fleet/policy/blobs/")
 		f.mustRefuse(a, "names policy "+testfleet.PolicyID+" version 1.0.0.2, but bundle")
+		if n := f.registry.count("GET /v2/fleet/policy/blobs/") - blobs; n != 0 {
+			t.Fatalf("%d layers fetched of a bundle whose manifest contradicts its target", n)
+		}
 	})
 	t.Run("an extra layer", func(t *testing.T) {
 		f, a := installedFixture(t)
