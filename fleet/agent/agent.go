@@ -171,6 +171,7 @@ func (a *Agent) poll(ctx context.Context, st *Status) (*Result, error) {
 		return nil, fmt.Errorf("target %s: policy %s version %s is below the installed floor %s: %w", a.cfg.Target, t.PolicyID, t.VersionEx, floor, ErrRefused)
 	}
 
+	clear(a.blobs.used) // what this install serves is what the cache keeps
 	staged, err := a.store.Stage()
 	if err != nil {
 		return nil, err
@@ -184,9 +185,11 @@ func (a *Agent) poll(ctx context.Context, st *Status) (*Result, error) {
 	}
 	res.Switched = sw
 	st.Digest, st.PolicyID, st.VersionEx, st.Generation = t.Digest, sw.PolicyID, sw.VersionEx.String(), sw.Name
-	// Superseded generations past their grace period go; one that cannot
-	// go yet is tried again next poll, and is no reason to fail this one.
+	// Superseded generations past their grace period go, and cached blobs
+	// of other bundles than this one; what cannot go yet is tried again
+	// after the next install, and is no reason to fail this one.
 	a.store.Prune()
+	a.blobs.prune()
 	return res, nil
 }
 

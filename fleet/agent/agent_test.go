@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -84,6 +85,15 @@ func TestUnchangedBlobsAreNotFetchedAgain(t *testing.T) {
 	f.mustInstall(a, "1.0.0.2")
 	if n := f.registry.count("GET /v2/fleet/policy/blobs/") - before; n != 1 {
 		t.Fatalf("the second bundle took %d blob fetches, want 1 (its policy; the catalog is cached)", n)
+	}
+	// The cache keeps the installed bundle alone: its manifest, policy and
+	// catalog.
+	cached, err := os.ReadDir(filepath.Join(f.cfg.StateDir, "blobs", "sha256"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cached) != 3 || !slices.ContainsFunc(cached, func(e os.DirEntry) bool { return e.Name() == desc.Digest.Encoded() }) {
+		t.Fatalf("blob cache after the second install: %v, want the second bundle's 3 blobs", cached)
 	}
 }
 

@@ -24,13 +24,13 @@ import (
 type blobCache struct {
 	dir   string // StateDir/blobs: sha256/HEX
 	repos []*remote.Repository
-	// fetched counts the blobs fetched from a registry, for the tests
-	// that show the cache spares them.
-	fetched int
+	// used are the blobs served since the last prune: those of the
+	// bundle being installed.
+	used map[string]bool
 }
 
 func newBlobCache(dir string, registries []string, plainHTTP bool, client *http.Client) (*blobCache, error) {
-	c := &blobCache{dir: dir}
+	c := &blobCache{dir: dir, used: map[string]bool{}}
 	for _, ref := range registries {
 		repo, err := remote.NewRepository(ref)
 		if err != nil {
@@ -59,6 +59,7 @@ func (c *blobCache) Fetch(ctx context.Context, desc ocispec.Descriptor) (io.Read
 	if err != nil {
 		return nil, err
 	}
+	c.used[path] = true
 	if f, err := c.cached(path, desc); err == nil {
 		return f, nil
 	}
@@ -127,8 +128,30 @@ func (c *blobCache) download(ctx context.Context, repo *remote.Repository, desc 
 	if err != nil {
 		return err
 	}
-	c.fetched++
 	return os.Rename(tmp.Name(), path)
+}
+
+// prune removes the cached blobs not served since the last prune: after an
+// install, all but the installed bundle's, so the cache holds one bundle.
+func (c *blobCache) prune() error {
+	defer clear(c.used)
+	entries, err := os.ReadDir(filepath.Join(c.dir, "sha256"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, e := range entries {
+		path := filepath.Join(c.dir, "sha256", e.Name())
+		if !c.used[path] {
+			if err := os.Remove(path); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // throttled turns a registry's HTTP 429 into a ThrottledError.
