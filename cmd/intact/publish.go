@@ -34,7 +34,7 @@ threshold of keys, then snapshot and a short-lived timestamp that the
 publisher refreshes (intact publish timestamp) more often than it expires.
 Keys are PEM files: PKCS #8 (Ed25519, ECDSA P-256 or RSA), PKCS #1 or SEC 1.`,
 	}
-	cmd.AddCommand(newPublishKeygenCmd(), newPublishInitCmd(), newPublishTargetCmd(), newPublishTimestampCmd(), newPublishShowCmd())
+	cmd.AddCommand(newPublishKeygenCmd(), newPublishInitCmd(), newPublishRotateCmd(), newPublishTargetCmd(), newPublishTimestampCmd(), newPublishShowCmd())
 	return cmd
 }
 
@@ -88,10 +88,56 @@ type roleFlags struct {
 	threshold int
 }
 
+// rootFlags name the keys and thresholds of the four roles, as a root
+// lists them.
+type rootFlags struct {
+	root, targets, snapshot, timestamp roleFlags
+}
+
+func (f *rootFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	for _, r := range []struct {
+		name  string
+		flags *roleFlags
+	}{{"root", &f.root}, {"targets", &f.targets}, {"snapshot", &f.snapshot}, {"timestamp", &f.timestamp}} {
+		fl.StringArrayVar(&r.flags.keys, r.name+"-key", nil, "a "+r.name+" key `file` (repeatable)")
+		fl.IntVar(&r.flags.threshold, r.name+"-threshold", 1, "how many "+r.name+" keys must sign")
+	}
+	for _, name := range []string{"root-key", "targets-key", "snapshot-key", "timestamp-key"} {
+		_ = cmd.MarkFlagRequired(name)
+	}
+}
+
+// roles reads the public keys of every role.
+func (f *rootFlags) roles() (tufrepo.Roles, error) {
+	var roles tufrepo.Roles
+	for _, r := range []struct {
+		flags *roleFlags
+		keys  *tufrepo.RoleKeys
+	}{{&f.root, &roles.Root}, {&f.targets, &roles.Targets}, {&f.snapshot, &roles.Snapshot}, {&f.timestamp, &roles.Timestamp}} {
+		for _, name := range r.flags.keys {
+			pub, err := readPublicKey(name)
+			if err != nil {
+				return roles, err
+			}
+			r.keys.Keys = append(r.keys.Keys, pub)
+		}
+		r.keys.Threshold = r.flags.threshold
+	}
+	return roles, nil
+}
+
+// describe says what a root of these flags requires.
+func (f *rootFlags) describe() string {
+	return fmt.Sprintf("root %d of %d keys, targets %d of %d, snapshot %d of %d, timestamp %d of %d",
+		f.root.threshold, len(f.root.keys), f.targets.threshold, len(f.targets.keys),
+		f.snapshot.threshold, len(f.snapshot.keys), f.timestamp.threshold, len(f.timestamp.keys))
+}
+
 func newPublishInitCmd() *cobra.Command {
 	var (
-		repo                               string
-		root, targets, snapshot, timestamp roleFlags
+		repo  string
+		roles rootFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "init --repo DIR --root-key KEY... --targets-key KEY... --snapshot-key KEY --timestamp-key KEY",
@@ -102,44 +148,69 @@ KEY"), so that their private halves never meet the root's. Copy root.json to
 every agent: it is the trust the agents start from.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rootSigners, err := readSigners(root.keys)
+			rootSigners, err := readSigners(roles.root.keys)
 			if err != nil {
 				return err
 			}
-			var roles tufrepo.Roles
-			for _, r := range []struct {
-				flags *roleFlags
-				keys  *tufrepo.RoleKeys
-			}{{&root, &roles.Root}, {&targets, &roles.Targets}, {&snapshot, &roles.Snapshot}, {&timestamp, &roles.Timestamp}} {
-				for _, name := range r.flags.keys {
-					pub, err := readPublicKey(name)
-					if err != nil {
-						return err
-					}
-					r.keys.Keys = append(r.keys.Keys, pub)
-				}
-				r.keys.Threshold = r.flags.threshold
-			}
-			if _, err := tufrepo.Init(repo, roles, rootSigners); err != nil {
+			rs, err := roles.roles()
+			if err != nil {
 				return err
 			}
-			printf(cmd.OutOrStdout(), "wrote %s/root.json: root %d of %d keys, targets %d of %d, snapshot %d of %d, timestamp %d of %d\n", repo,
-				root.threshold, len(root.keys), targets.threshold, len(targets.keys), snapshot.threshold, len(snapshot.keys), timestamp.threshold, len(timestamp.keys))
+			if _, err := tufrepo.Init(repo, rs, rootSigners); err != nil {
+				return err
+			}
+			printf(cmd.OutOrStdout(), "wrote %s/root.json: %s\n", repo, roles.describe())
 			return nil
 		},
 	}
-	fl := cmd.Flags()
-	fl.StringVar(&repo, "repo", "", "the repository `folder`")
-	for _, r := range []struct {
-		name  string
-		flags *roleFlags
-	}{{"root", &root}, {"targets", &targets}, {"snapshot", &snapshot}, {"timestamp", &timestamp}} {
-		fl.StringArrayVar(&r.flags.keys, r.name+"-key", nil, "a "+r.name+" key `file` (repeatable)")
-		fl.IntVar(&r.flags.threshold, r.name+"-threshold", 1, "how many "+r.name+" keys must sign")
+	cmd.Flags().StringVar(&repo, "repo", "", "the repository `folder`")
+	_ = cmd.MarkFlagRequired("repo")
+	roles.register(cmd)
+	return cmd
+}
+
+func newPublishRotateCmd() *cobra.Command {
+	var (
+		repo    string
+		oldKeys []string
+		roles   rootFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "rotate --repo DIR --old-root-key KEY... --root-key KEY... --targets-key KEY... --snapshot-key KEY --timestamp-key KEY",
+		Short: "Replace the root: new keys or thresholds for any role",
+		Long: `Rotate writes the next version of root.json, naming the roles' keys and
+thresholds as init does. It is signed by the current root's keys
+(--old-root-key, as many as its threshold) and by the new root keys
+(--root-key, private, as many as the new threshold; a key in both is given
+once, as --root-key). Agents follow the new root on their next refresh.
+Metadata signed by keys the new root no longer names stops verifying: publish
+a target, or refresh the timestamp with --snapshot-key, with the new keys right
+after.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			signers, err := readSigners(append(slices.Clone(oldKeys), roles.root.keys...))
+			if err != nil {
+				return err
+			}
+			rs, err := roles.roles()
+			if err != nil {
+				return err
+			}
+			r, err := tufrepo.Open(repo)
+			if err != nil {
+				return err
+			}
+			if err := r.RotateRoot(rs, signers); err != nil {
+				return err
+			}
+			printf(cmd.OutOrStdout(), "wrote %s/root.json: %s\n", repo, roles.describe())
+			return nil
+		},
 	}
-	for _, name := range []string{"repo", "root-key", "targets-key", "snapshot-key", "timestamp-key"} {
-		_ = cmd.MarkFlagRequired(name)
-	}
+	cmd.Flags().StringVar(&repo, "repo", "", "the repository `folder`")
+	cmd.Flags().StringArrayVar(&oldKeys, "old-root-key", nil, "a private key `file` of the current root (repeatable)")
+	_ = cmd.MarkFlagRequired("repo")
+	roles.register(cmd)
 	return cmd
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/fleet/agent"
 	"github.com/intactdev/intact/fleet/bundle"
+	"github.com/intactdev/intact/fleet/tufrepo"
 	"github.com/intactdev/intact/internal/testfleet"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/sigstore/sigstore/pkg/signature"
@@ -154,6 +155,32 @@ func TestFreezeRefusedAndReportedStale(t *testing.T) {
 	f.mustInstall(a, "1.0.0.3")
 	if st := f.status(); st.Stale(f.clock.Now()) {
 		t.Fatalf("status after catching up: %+v", st)
+	}
+}
+
+func TestFollowsRootRotation(t *testing.T) {
+	f, a := installedFixture(t)
+	// New targets and timestamp keys, in root version 2.
+	newTargets := []crypto.Signer{newKey(t), newKey(t)}
+	newTimestamp := []crypto.Signer{newKey(t)}
+	roles := tufrepo.Roles{
+		Root:      tufrepo.RoleKeys{Keys: publics(f.keys.root), Threshold: 1},
+		Targets:   tufrepo.RoleKeys{Keys: publics(newTargets), Threshold: 2},
+		Snapshot:  tufrepo.RoleKeys{Keys: publics(f.keys.snapshot), Threshold: 1},
+		Timestamp: tufrepo.RoleKeys{Keys: publics(newTimestamp), Threshold: 1},
+	}
+	if err := f.pub.RotateRoot(roles, f.keys.root); err != nil {
+		t.Fatal(err)
+	}
+	// Until metadata is signed with the new keys, the old no longer do.
+	f.mustRefuse(a, "timestamp")
+	f.keys.targets, f.keys.timestamp = newTargets, newTimestamp
+	f.release("1.0.0.2")
+	f.mustInstall(a, "1.0.0.2")
+	// An agent with no cache, starting from root version 1, follows too.
+	f.cfg.StateDir = f.path("agent/state2")
+	if res, err := f.agent().Poll(context.Background()); err != nil || res.Target.VersionEx.String() != "1.0.0.2" {
+		t.Fatalf("a fresh agent from root 1: %+v, %v", res, err)
 	}
 }
 

@@ -100,6 +100,14 @@ func newKey(t *testing.T) crypto.Signer {
 	return k
 }
 
+func publics(signers []crypto.Signer) []crypto.PublicKey {
+	var out []crypto.PublicKey
+	for _, s := range signers {
+		out = append(out, s.Public())
+	}
+	return out
+}
+
 // interceptor lets a test stand between a client and a server: it returns
 // true when it answered the request itself.
 type interceptor func(w http.ResponseWriter, r *http.Request) bool
@@ -200,19 +208,12 @@ func newFixture(t *testing.T) *fixture {
 		snapshot:  []crypto.Signer{newKey(t)},
 		timestamp: []crypto.Signer{newKey(t)},
 	}
-	pubs := func(ss []crypto.Signer) []crypto.PublicKey {
-		var out []crypto.PublicKey
-		for _, s := range ss {
-			out = append(out, s.Public())
-		}
-		return out
-	}
 	f.tufDir = f.path("tuf")
 	f.pub, err = tufrepo.Init(f.tufDir, tufrepo.Roles{
-		Root:      tufrepo.RoleKeys{Keys: pubs(f.keys.root), Threshold: 1},
-		Targets:   tufrepo.RoleKeys{Keys: pubs(f.keys.targets), Threshold: 2},
-		Snapshot:  tufrepo.RoleKeys{Keys: pubs(f.keys.snapshot), Threshold: 1},
-		Timestamp: tufrepo.RoleKeys{Keys: pubs(f.keys.timestamp), Threshold: 1},
+		Root:      tufrepo.RoleKeys{Keys: publics(f.keys.root), Threshold: 1},
+		Targets:   tufrepo.RoleKeys{Keys: publics(f.keys.targets), Threshold: 2},
+		Snapshot:  tufrepo.RoleKeys{Keys: publics(f.keys.snapshot), Threshold: 1},
+		Timestamp: tufrepo.RoleKeys{Keys: publics(f.keys.timestamp), Threshold: 1},
 	}, f.keys.root)
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -176,7 +177,45 @@ func Init(dir string, roles Roles, rootSigners []crypto.Signer) (*Repository, er
 		return nil, fmt.Errorf("%s: already holds a TUF repository (root.json)", dir)
 	}
 	r := &Repository{dir: dir, Expiries: DefaultExpiries, Now: time.Now}
-	root := metadata.Root(r.expires(r.Expiries.Root))
+	root, err := newRoot(roles, r.expires(r.Expiries.Root))
+	if err != nil {
+		return nil, err
+	}
+	if err := sign(RoleRoot, root, rootSigners, root); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := r.writeRoot(root); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// RotateRoot replaces the root with one naming roles' keys and thresholds:
+// the next version of root.json, signed by rootSigners, which must hold
+// the threshold of the current root's keys and that of the new one's (a
+// key in both counts for both). Agents follow it on their next refresh.
+// Metadata signed by keys the new root no longer names stops verifying:
+// publish a target or refresh the timestamp (and snapshot) with the new
+// keys right after.
+func (r *Repository) RotateRoot(roles Roles, rootSigners []crypto.Signer) error {
+	next, err := newRoot(roles, r.expires(r.Expiries.Root))
+	if err != nil {
+		return err
+	}
+	next.Signed.Version = r.root.Signed.Version + 1
+	if err := sign(RoleRoot, next, rootSigners, r.root, next); err != nil {
+		return err
+	}
+	return r.writeRoot(next)
+}
+
+// newRoot returns an unsigned root naming roles' keys and thresholds, with
+// consistent snapshots.
+func newRoot(roles Roles, expires time.Time) (*metadata.Metadata[metadata.RootType], error) {
+	root := metadata.Root(expires)
 	root.Signed.ConsistentSnapshot = true
 	for name, rk := range map[string]RoleKeys{RoleRoot: roles.Root, RoleTargets: roles.Targets, RoleSnapshot: roles.Snapshot, RoleTimestamp: roles.Timestamp} {
 		if rk.Threshold < 1 || rk.Threshold > len(rk.Keys) {
@@ -196,14 +235,7 @@ func Init(dir string, roles Roles, rootSigners []crypto.Signer) (*Repository, er
 		}
 		root.Signed.Roles[name].Threshold = rk.Threshold
 	}
-	r.root = root
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	if err := r.signRoot(rootSigners); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return root, nil
 }
 
 // Open reads the repository in dir.
@@ -288,7 +320,7 @@ func (r *Repository) SetTarget(name string, t Target, targetsSigners, snapshotSi
 				return fmt.Errorf("target %s: VersionEx %s does not increase over the published %s for policy %s", name, t.VersionEx, prev.VersionEx, t.PolicyID)
 			}
 		}
-		targets.Signed.Targets = r.targets.Signed.Targets
+		targets.Signed.Targets = maps.Clone(r.targets.Signed.Targets) // a refused publication changes nothing
 		targets.Signed.Version = r.targets.Signed.Version + 1
 	}
 	tf, err := t.targetFile()
@@ -297,7 +329,7 @@ func (r *Repository) SetTarget(name string, t Target, targetsSigners, snapshotSi
 	}
 	tf.Path = name
 	targets.Signed.Targets[name] = tf
-	if err := sign(r.root, RoleTargets, targets, targetsSigners); err != nil {
+	if err := sign(RoleTargets, targets, targetsSigners, r.root); err != nil {
 		return err
 	}
 	targetsData, err := targets.ToBytes(true)
@@ -369,7 +401,7 @@ func (r *Repository) newSnapshot(targets *metadata.MetaFiles, signers []crypto.S
 		snap.Signed.Version = r.snapshot.Signed.Version + 1
 	}
 	snap.Signed.Meta = map[string]*metadata.MetaFiles{"targets.json": targets}
-	if err := sign(r.root, RoleSnapshot, snap, signers); err != nil {
+	if err := sign(RoleSnapshot, snap, signers, r.root); err != nil {
 		return nil, nil, err
 	}
 	data, err := snap.ToBytes(true)
@@ -383,27 +415,28 @@ func (r *Repository) newTimestamp(snapshot *metadata.MetaFiles, signers []crypto
 		ts.Signed.Version = r.timestamp.Signed.Version + 1
 	}
 	ts.Signed.Meta = map[string]*metadata.MetaFiles{"snapshot.json": snapshot}
-	if err := sign(r.root, RoleTimestamp, ts, signers); err != nil {
+	if err := sign(RoleTimestamp, ts, signers, r.root); err != nil {
 		return nil, nil, err
 	}
 	data, err := ts.ToBytes(true)
 	return ts, data, err
 }
 
-// signRoot signs the root in r.root and writes it as N.root.json and
-// root.json.
-func (r *Repository) signRoot(signers []crypto.Signer) error {
-	if err := sign(r.root, RoleRoot, r.root, signers); err != nil {
-		return err
-	}
-	data, err := r.root.ToBytes(true)
+// writeRoot writes a signed root as N.root.json and root.json, and makes
+// it the repository's.
+func (r *Repository) writeRoot(root *metadata.Metadata[metadata.RootType]) error {
+	data, err := root.ToBytes(true)
 	if err != nil {
 		return err
 	}
-	if err := writeFile(r.path(r.root.Signed.Version, RoleRoot), data); err != nil {
+	if err := writeFile(r.path(root.Signed.Version, RoleRoot), data); err != nil {
 		return err
 	}
-	return writeFile(filepath.Join(r.dir, "root.json"), data)
+	if err := writeFile(filepath.Join(r.dir, "root.json"), data); err != nil {
+		return err
+	}
+	r.root = root
+	return nil
 }
 
 // path returns the consistent-snapshot file name of a role's version.
@@ -425,11 +458,12 @@ func metaFile(version int64, data []byte) *metadata.MetaFiles {
 	return m
 }
 
-// sign clears md's signatures and signs it with signers, which must be keys
-// of role in root and at least its threshold.
-func sign[T metadata.Roles](root *metadata.Metadata[metadata.RootType], role string, md *metadata.Metadata[T], signers []crypto.Signer) error {
+// sign clears md's signatures and signs it with signers, each a key of
+// role in one of roots, and which must meet role's threshold in every one
+// of roots (two for a root rotation: the old and the new).
+func sign[T metadata.Roles](role string, md *metadata.Metadata[T], signers []crypto.Signer, roots ...*metadata.Metadata[metadata.RootType]) error {
 	md.ClearSignatures()
-	keyIDs := root.Signed.Roles[role].KeyIDs
+	signed := map[string]bool{}
 	for _, s := range signers {
 		ts, err := newSigner(s)
 		if err != nil {
@@ -439,15 +473,23 @@ func sign[T metadata.Roles](root *metadata.Metadata[metadata.RootType], role str
 		if err != nil {
 			return fmt.Errorf("%s: %w", role, err)
 		}
-		if !slices.Contains(keyIDs, id) {
+		if !slices.ContainsFunc(roots, func(root *metadata.Metadata[metadata.RootType]) bool {
+			return slices.Contains(root.Signed.Roles[role].KeyIDs, id)
+		}) {
 			return fmt.Errorf("%s: key %s is not one of the role's keys in root.json", role, id)
 		}
+		if signed[id] {
+			continue // the same key given twice signs once
+		}
+		signed[id] = true
 		if _, err := md.Sign(ts); err != nil {
 			return fmt.Errorf("%s: signing with key %s: %w", role, id, err)
 		}
 	}
-	if err := root.VerifyDelegate(role, md); err != nil {
-		return fmt.Errorf("%s: %d signatures, threshold %d: %w", role, len(md.Signatures), root.Signed.Roles[role].Threshold, err)
+	for _, root := range roots {
+		if err := root.VerifyDelegate(role, md); err != nil {
+			return fmt.Errorf("%s: %d signatures, threshold %d of root version %d: %w", role, len(md.Signatures), root.Signed.Roles[role].Threshold, root.Signed.Version, err)
+		}
 	}
 	return nil
 }

@@ -274,3 +274,61 @@ func TestInitRefuses(t *testing.T) {
 		t.Error("Init overwrote a repository")
 	}
 }
+
+func TestRotateRoot(t *testing.T) {
+	r, k, dir := newRepo(t)
+	if err := r.SetTarget("fleet/prod/linux", target(t, "1.0.0.1"), k.targets, k.snapshot, k.timestamp); err != nil {
+		t.Fatal(err)
+	}
+	// Root keys [a b] become [b c]; targets get two new keys.
+	a, b, c := k.root[0], k.root[1], ecKey(t)
+	newTargets := []crypto.Signer{edKey(t), edKey(t)}
+	roles := tufrepo.Roles{
+		Root:      tufrepo.RoleKeys{Keys: publics(b, c), Threshold: 2},
+		Targets:   tufrepo.RoleKeys{Keys: publics(newTargets...), Threshold: 2},
+		Snapshot:  tufrepo.RoleKeys{Keys: publics(k.snapshot...), Threshold: 1},
+		Timestamp: tufrepo.RoleKeys{Keys: publics(k.timestamp...), Threshold: 1},
+	}
+	for name, signers := range map[string][]crypto.Signer{
+		"without the old threshold": {b, c},
+		"without the new threshold": {a, b},
+		"with a stranger":           {a, b, c, ecKey(t)},
+	} {
+		if err := r.RotateRoot(roles, signers); err == nil {
+			t.Errorf("%s: rotated", name)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "2.root.json")); err == nil {
+		t.Fatal("a refused rotation wrote 2.root.json")
+	}
+	if err := r.RotateRoot(roles, []crypto.Signer{a, b, c}); err != nil {
+		t.Fatal(err)
+	}
+	// The old targets keys no longer sign; the new ones do.
+	if err := r.SetTarget("fleet/prod/linux", target(t, "1.0.0.2"), k.targets, k.snapshot, k.timestamp); err == nil {
+		t.Fatal("the rotated-out targets keys signed")
+	}
+	if err := r.SetTarget("fleet/prod/linux", target(t, "1.0.0.2"), newTargets, k.snapshot, k.timestamp); err != nil {
+		t.Fatal(err)
+	}
+	// A client that trusts root 1 follows to root 2 and verifies the rest.
+	root1, err := os.ReadFile(filepath.Join(dir, "1.root.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm, err := trustedmetadata.New(root1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root2, err := os.ReadFile(filepath.Join(dir, "2.root.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tm.UpdateRoot(root2); err != nil {
+		t.Fatalf("root 2 does not verify from root 1: %v", err)
+	}
+	tm2 := verifyChain(t, dir) // from root.json, now version 2
+	if v := tm2.Root.Signed.Version; v != 2 {
+		t.Fatalf("root.json is version %d, want 2", v)
+	}
+}
