@@ -65,7 +65,9 @@ type Options struct {
 	Rand *rand.Rand
 }
 
-// An Agent installs its fleet target's bundles on one machine.
+// An Agent installs its fleet target's bundles on one machine. It is not
+// safe for concurrent use, and one agent at a time may serve a system
+// folder (fleet/generation's Store).
 type Agent struct {
 	cfg    *Config
 	clock  Clock
