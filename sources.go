@@ -232,9 +232,15 @@ const maxLinks = 40
 // (resolved themselves), in the order met. Like filepath.EvalSymlinks, but
 // it reports the folders it went through.
 func resolveLinks(path string) (resolved string, holders []string, err error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return "", nil, err
+	// Not filepath.Abs, which would clean "link/.." away before the link
+	// is followed.
+	abs := filepath.FromSlash(path)
+	if !filepath.IsAbs(abs) {
+		wd, err := os.Getwd()
+		if err != nil {
+			return "", nil, err
+		}
+		abs = wd + string(filepath.Separator) + abs
 	}
 	vol := filepath.VolumeName(abs)
 	resolved = vol + string(filepath.Separator)
@@ -242,13 +248,7 @@ func resolveLinks(path string) (resolved string, holders []string, err error) {
 	links := 0
 	for rest != "" {
 		var elem string
-		elem, rest, _ = strings.Cut(strings.TrimLeft(rest, `/`+string(filepath.Separator)), string(filepath.Separator))
-		if filepath.Separator != '/' {
-			// Windows accepts both separators.
-			if i := strings.IndexByte(elem, '/'); i >= 0 {
-				elem, rest = elem[:i], elem[i+1:]+string(filepath.Separator)+rest
-			}
-		}
+		elem, rest, _ = strings.Cut(strings.TrimLeft(rest, string(filepath.Separator)), string(filepath.Separator))
 		switch elem {
 		case "", ".":
 			continue
@@ -272,16 +272,20 @@ func resolveLinks(path string) (resolved string, holders []string, err error) {
 		if err != nil {
 			return "", nil, err
 		}
+		target = filepath.FromSlash(target) // Windows accepts both separators
 		if err := checkLink(next); err != nil {
 			return "", nil, err
 		}
 		if !slices.Contains(holders, resolved) {
 			holders = append(holders, resolved)
 		}
-		if filepath.IsAbs(target) {
-			vol := filepath.VolumeName(target)
-			resolved = vol + string(filepath.Separator)
-			target = target[len(vol):]
+		if tvol := filepath.VolumeName(target); filepath.IsAbs(target) || strings.HasPrefix(target, string(filepath.Separator)) {
+			// Absolute, or (on Windows) rooted on the current volume.
+			if tvol == "" {
+				tvol = filepath.VolumeName(resolved)
+			}
+			resolved = tvol + string(filepath.Separator)
+			target = target[len(filepath.VolumeName(target)):]
 		}
 		rest = target + string(filepath.Separator) + rest
 	}

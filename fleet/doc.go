@@ -21,6 +21,7 @@
 //
 //	type Options struct{ SystemDir string; Grace time.Duration }
 //	type Store; func Open(opts Options) (*Store, error)
+//	func (s *Store) Dir() string
 //	func (s *Store) Current() (string, error)
 //	func (s *Store) Stage() (*Staged, error)
 //	type Staged struct{ Name, Dir string }; func (st *Staged) Discard() error
@@ -29,6 +30,7 @@
 //	func (s *Store) Floor(policyID string) (v sipolicy.Version, ok bool, err error)
 //	func (s *Store) Prune() ([]string, error)
 //	var ErrBelowFloor
+//	const DefaultGrace, FloorsName
 //
 // An agent pulls a bundle into a staged generation, lets Switch check it
 // (bundle.Verify, the VersionEx floor) and bring it into force, then prunes.

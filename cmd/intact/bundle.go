@@ -63,6 +63,9 @@ tagged, for people; machines pull by digest.`,
 			if err != nil {
 				return err
 			}
+			if _, err := repo.Reference.Digest(); err == nil {
+				return fmt.Errorf("bundle: %s: push to a repository or a tag; the digest is made by the push", args[0])
+			}
 			desc, err := bundle.Push(cmd.Context(), repo, repo.Reference.Reference, policy, catalogs)
 			if err != nil {
 				return err
