@@ -94,11 +94,19 @@ func ReadConfig(name string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseConfig(name, data)
+}
+
+// parseConfig parses and checks the configuration data read from name.
+func parseConfig(name string, data []byte) (*Config, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields() // a misspelt setting must not pass silently
 	var c Config
 	if err := dec.Decode(&c); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%s: data after the configuration", name)
 	}
 	// Relative paths are relative to the configuration's folder.
 	for _, p := range []*string{&c.TrustedRoot, &c.StateDir, &c.SystemDir} {

@@ -44,6 +44,9 @@ func TestReadConfig(t *testing.T) {
 		{`"6c2c7b11-0000-4000-8000-000000000001"`, `"not-a-guid"`, "is not a GUID"},
 		{`"state_dir"`, `"statedir"`, `unknown field "statedir"`},
 		{`"target"`, `"interval": "5", "target"`, "missing unit"},
+		{`"]
+}`, `"]
+} {}`, "data after the configuration"},
 		{`"target"`, `"interval": "1m", "jitter": "2m", "target"`, "jitter 2m0s is not below interval 1m0s"},
 	} {
 		name := filepath.Join(dir, "bad.json")
@@ -52,4 +55,22 @@ func TestReadConfig(t *testing.T) {
 			t.Errorf("%s → %s: err = %v, want %q", tc.from, tc.to, err, tc.want)
 		}
 	}
+}
+
+// FuzzParseConfig: any bytes give a checked configuration or an error,
+// never a panic; an accepted one has its defaults filled in.
+func FuzzParseConfig(f *testing.F) {
+	f.Add([]byte(goodConfig))
+	f.Add([]byte(`{"interval": "-5m", "jitter": "1h"}`))
+	f.Add([]byte(`{"allowed_policy_ids": [1], "metadata": "x"}`))
+	f.Add([]byte(`{} {}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := agent.ParseConfig("/etc/intact-agent/config.json", data)
+		if err != nil {
+			return
+		}
+		if cfg.Interval <= 0 || cfg.Timeout <= 0 || cfg.Jitter >= cfg.Interval || !filepath.IsAbs(cfg.StateDir) || len(cfg.AllowedPolicyIDs) == 0 {
+			t.Fatalf("accepted %+v", cfg)
+		}
+	})
 }
