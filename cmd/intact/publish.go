@@ -339,16 +339,25 @@ writing the timestamp last.`,
 }
 
 func newPublishTimestampCmd() *cobra.Command {
-	var f publishFlags
+	var (
+		f            publishFlags
+		targetsKeys  []string
+		targetExpiry time.Duration
+	)
 	cmd := &cobra.Command{
-		Use:   "timestamp --repo DIR --timestamp-key KEY [--snapshot-key KEY]",
-		Short: "Sign a new timestamp (and, with --snapshot-key, snapshot), renewing their expiry",
+		Use:   "timestamp --repo DIR --timestamp-key KEY [--snapshot-key KEY [--targets-key KEY...]]",
+		Short: "Sign a new timestamp (and snapshot, and targets), renewing their expiry",
 		Long: `Timestamp renews the repository's freshness: run it from a timer more often than
 --timestamp-expiry, or agents report their policy stale. With --snapshot-key it
-signs a new snapshot too, for when the snapshot's own expiry nears.`,
+signs a new snapshot too, for when the snapshot's own expiry nears; with
+--targets-key as well, the targets in force again, for a fleet that has
+published nothing new for a while (targets expire after --targets-expiry).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			signers, err := readRoleSigners(f.snapshotKeys, f.timestampKeys)
+			if len(targetsKeys) > 0 && len(f.snapshotKeys) == 0 {
+				return fmt.Errorf("--targets-key needs --snapshot-key: new targets need a new snapshot")
+			}
+			signers, err := readRoleSigners(targetsKeys, f.snapshotKeys, f.timestampKeys)
 			if err != nil {
 				return err
 			}
@@ -356,7 +365,13 @@ signs a new snapshot too, for when the snapshot's own expiry nears.`,
 			if err != nil {
 				return err
 			}
-			if err := r.RefreshTimestamp(signers[0], signers[1]); err != nil {
+			r.Expiries.Targets = targetExpiry
+			if len(targetsKeys) > 0 {
+				err = r.RefreshTargets(signers[0], signers[1], signers[2])
+			} else {
+				err = r.RefreshTimestamp(signers[1], signers[2])
+			}
+			if err != nil {
 				return err
 			}
 			printf(cmd.OutOrStdout(), "timestamp expires %s\n", r.Expires().Format(time.RFC3339))
@@ -364,6 +379,8 @@ signs a new snapshot too, for when the snapshot's own expiry nears.`,
 		},
 	}
 	f.register(cmd, "also sign a new snapshot with this private key `file` (repeatable)")
+	cmd.Flags().StringArrayVar(&targetsKeys, "targets-key", nil, "also sign the targets in force again with this private key `file` (repeatable: as many as the threshold)")
+	cmd.Flags().DurationVar(&targetExpiry, "targets-expiry", tufrepo.DefaultExpiries.Targets, "how long new targets metadata is valid")
 	return cmd
 }
 

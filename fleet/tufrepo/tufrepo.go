@@ -329,6 +329,25 @@ func (r *Repository) SetTarget(name string, t Target, targetsSigners, snapshotSi
 	}
 	tf.Path = name
 	targets.Signed.Targets[name] = tf
+	return r.publishTargets(targets, targetsSigners, snapshotSigners, timestampSigners)
+}
+
+// RefreshTargets signs the targets in force again, as a new version with
+// a new expiry, then a new snapshot and timestamp: for a fleet that has
+// published nothing new for a while, before its targets expire.
+func (r *Repository) RefreshTargets(targetsSigners, snapshotSigners, timestampSigners []crypto.Signer) error {
+	if r.targets == nil {
+		return fmt.Errorf("%s: nothing published yet: set a target first", r.dir)
+	}
+	targets := metadata.Targets(r.expires(r.Expiries.Targets))
+	targets.Signed.Targets = maps.Clone(r.targets.Signed.Targets)
+	targets.Signed.Version = r.targets.Signed.Version + 1
+	return r.publishTargets(targets, targetsSigners, snapshotSigners, timestampSigners)
+}
+
+// publishTargets signs targets, a new snapshot naming it and a new
+// timestamp, then writes them.
+func (r *Repository) publishTargets(targets *metadata.Metadata[metadata.TargetsType], targetsSigners, snapshotSigners, timestampSigners []crypto.Signer) error {
 	if err := sign(RoleTargets, targets, targetsSigners, r.root); err != nil {
 		return err
 	}

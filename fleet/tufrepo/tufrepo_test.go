@@ -248,6 +248,20 @@ func TestRefreshTimestamp(t *testing.T) {
 	if err := r.RefreshTimestamp(nil, k.snapshot); err == nil {
 		t.Error("the snapshot key signed a timestamp")
 	}
+
+	// Targets renewed: the same targets, a new version and expiry.
+	now = now.Add(60 * 24 * time.Hour)
+	if err := r.RefreshTargets(k.targets[:1], k.snapshot, k.timestamp); err == nil {
+		t.Error("targets renewed with one of two signatures")
+	}
+	if err := r.RefreshTargets(k.targets, k.snapshot, k.timestamp); err != nil {
+		t.Fatal(err)
+	}
+	tm := verifyChain(t, dir)
+	tg := tm.Targets["targets"].Signed
+	if tg.Version != 2 || !tg.Expires.Equal(now.Add(tufrepo.DefaultExpiries.Targets)) || len(tg.Targets) != 1 {
+		t.Fatalf("renewed targets: version %d, expires %v, %d targets", tg.Version, tg.Expires, len(tg.Targets))
+	}
 }
 
 func TestInitRefuses(t *testing.T) {
