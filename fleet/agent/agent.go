@@ -126,6 +126,11 @@ var ErrRefused = errors.New("refused")
 // not installed yet. Whatever happens, the agent's status (ReadStatus of
 // the system folder) records it; on any error the policy in force is unchanged.
 func (a *Agent) Poll(ctx context.Context) (*Result, error) {
+	unlock, err := lockSystemDir(a.store.Dir())
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	ctx, cancel := a.deadline(ctx)
 	defer cancel()
 	st, err := ReadStatus(a.store.Dir())

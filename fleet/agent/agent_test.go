@@ -570,3 +570,16 @@ func (f *fixture) pushManifest(m ocispec.Manifest) ocispec.Descriptor {
 	}
 	return desc
 }
+
+func TestOneAgentAtATime(t *testing.T) {
+	f := newFixture(t)
+	f.release("1.0.0.1")
+	a := f.agent()
+	unlock, err := agent.LockSystemDir(f.cfg.SystemDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.mustRefuse(a, "another intact agent is working on this system folder")
+	unlock()
+	f.mustInstall(a, "1.0.0.1")
+}
