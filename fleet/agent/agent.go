@@ -184,7 +184,7 @@ func (a *Agent) poll(ctx context.Context, st *Status) (*Result, error) {
 		return nil, err
 	}
 	sw, err := a.install(ctx, t, staged)
-	if err != nil {
+	if sw == nil {
 		if derr := staged.Discard(); derr != nil {
 			err = errors.Join(err, derr)
 		}
@@ -192,6 +192,11 @@ func (a *Agent) poll(ctx context.Context, st *Status) (*Result, error) {
 	}
 	res.Switched = sw
 	st.Digest, st.PolicyID, st.VersionEx, st.Generation = t.Digest, sw.PolicyID, sw.VersionEx.String(), sw.Name
+	if err != nil {
+		// Switched, but the floor was not raised: the next run's
+		// generation.Open raises it from the generation in force.
+		return res, err
+	}
 	// Superseded generations past their grace period go, and cached blobs
 	// of other bundles than this one; what cannot go yet is tried again
 	// after the next install, and is no reason to fail this one.
@@ -225,7 +230,9 @@ func (a *Agent) install(ctx context.Context, t tufrepo.Target, staged *generatio
 	}
 	sw, err := a.store.Switch(staged)
 	if err != nil {
-		return nil, fmt.Errorf("target %s: %w", a.cfg.Target, err)
+		// With sw, the generation is in force and only what follows the
+		// switch (the floor) failed: the caller must not discard it.
+		return sw, fmt.Errorf("target %s: %w", a.cfg.Target, err)
 	}
 	return sw, nil
 }

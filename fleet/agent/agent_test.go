@@ -583,3 +583,32 @@ func TestOneAgentAtATime(t *testing.T) {
 	unlock()
 	f.mustInstall(a, "1.0.0.1")
 }
+
+func TestSwitchedButFloorNotRaised(t *testing.T) {
+	f, a := installedFixture(t)
+	f.release("1.0.0.2")
+	// floors.json cannot be replaced: its temporary file's name is taken
+	// by a folder that is not empty.
+	blocker := filepath.Join(f.cfg.SystemDir, "floors.json.tmp")
+	testfleet.WriteFile(t, filepath.Join(blocker, "x"), nil)
+	res, err := a.Poll(context.Background())
+	if err == nil || res == nil || res.Switched == nil {
+		t.Fatalf("poll: %+v, %v; want a switch reported with the floor's error", res, err)
+	}
+	// The new generation is in force, not discarded, and the status says so.
+	if got, want := f.installed(), testfleet.PolicyID+" 1.0.0.2"; got != want {
+		t.Fatalf("in force: %q, want %q", got, want)
+	}
+	if st := f.status(); st.VersionEx != "1.0.0.2" || st.LastError == "" {
+		t.Fatalf("status: %+v", st)
+	}
+	// The next run raises the floor from the generation in force.
+	if err := os.RemoveAll(blocker); err != nil {
+		t.Fatal(err)
+	}
+	f.agent()
+	data, err := os.ReadFile(filepath.Join(f.cfg.SystemDir, "floors.json"))
+	if err != nil || !strings.Contains(string(data), "1.0.0.2") {
+		t.Fatalf("floors.json after recovery: %s, %v", data, err)
+	}
+}
