@@ -234,14 +234,18 @@ func (f *publishFlags) register(cmd *cobra.Command, snapshotUsage string) {
 	_ = cmd.MarkFlagRequired("timestamp-key")
 }
 
-// open opens the repository with the flags' expiries.
-func (f *publishFlags) open() (*tufrepo.Repository, error) {
-	r, err := tufrepo.Open(f.repo)
+// open reads the key files of targets (as given), snapshot and timestamp,
+// and opens the repository with the flags' expiries and targetsExpiry.
+func (f *publishFlags) open(targetsKeys []string, targetsExpiry time.Duration) (r *tufrepo.Repository, targets, snapshot, timestamp []crypto.Signer, err error) {
+	signers, err := readRoleSigners(targetsKeys, f.snapshotKeys, f.timestampKeys)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, nil, err
 	}
-	r.Expiries.Timestamp, r.Expiries.Snapshot = f.timestampExpiry, f.snapshotExpiry
-	return r, nil
+	if r, err = tufrepo.Open(f.repo); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	r.Expiries.Targets, r.Expiries.Snapshot, r.Expiries.Timestamp = targetsExpiry, f.snapshotExpiry, f.timestampExpiry
+	return r, signers[0], signers[1], signers[2], nil
 }
 
 func newPublishTargetCmd() *cobra.Command {
@@ -305,16 +309,11 @@ writing the timestamp last.`,
 				}
 				t.VersionEx = v
 			}
-			signers, err := readRoleSigners(targetsKeys, f.snapshotKeys, f.timestampKeys)
+			r, targets, snapshot, timestamp, err := f.open(targetsKeys, targetExpiry)
 			if err != nil {
 				return err
 			}
-			r, err := f.open()
-			if err != nil {
-				return err
-			}
-			r.Expiries.Targets = targetExpiry
-			if err := r.SetTarget(args[0], t, signers[0], signers[1], signers[2]); err != nil {
+			if err := r.SetTarget(args[0], t, targets, snapshot, timestamp); err != nil {
 				return err
 			}
 			printf(cmd.OutOrStdout(), "%s: %s (policy %s version %s); timestamp expires %s\n", args[0], t.Digest, t.PolicyID, t.VersionEx, r.Expires().Format(time.RFC3339))
@@ -357,19 +356,14 @@ published nothing new for a while (targets expire after --targets-expiry).`,
 			if len(targetsKeys) > 0 && len(f.snapshotKeys) == 0 {
 				return fmt.Errorf("--targets-key needs --snapshot-key: new targets need a new snapshot")
 			}
-			signers, err := readRoleSigners(targetsKeys, f.snapshotKeys, f.timestampKeys)
+			r, targets, snapshot, timestamp, err := f.open(targetsKeys, targetExpiry)
 			if err != nil {
 				return err
 			}
-			r, err := f.open()
-			if err != nil {
-				return err
-			}
-			r.Expiries.Targets = targetExpiry
-			if len(targetsKeys) > 0 {
-				err = r.RefreshTargets(signers[0], signers[1], signers[2])
+			if len(targets) > 0 {
+				err = r.RefreshTargets(targets, snapshot, timestamp)
 			} else {
-				err = r.RefreshTimestamp(signers[1], signers[2])
+				err = r.RefreshTimestamp(snapshot, timestamp)
 			}
 			if err != nil {
 				return err
