@@ -406,3 +406,47 @@ func TestPullAcceptRefuses(t *testing.T) {
 		t.Fatalf("%d fetches, want only the manifest's", n)
 	}
 }
+
+// endlessFetcher serves the manifest from the registry and, for every
+// layer, an endless stream, counting what was read of it.
+type endlessFetcher struct {
+	content.Fetcher
+	manifest digest.Digest
+	read     atomic.Int64
+}
+
+func (e *endlessFetcher) Fetch(ctx context.Context, desc ocispec.Descriptor) (io.ReadCloser, error) {
+	if desc.Digest == e.manifest {
+		return e.Fetcher.Fetch(ctx, desc)
+	}
+	return io.NopCloser(endless{&e.read}), nil
+}
+
+type endless struct{ n *atomic.Int64 }
+
+func (r endless) Read(p []byte) (int, error) {
+	clear(p)
+	r.n.Add(int64(len(p)))
+	return len(p), nil
+}
+
+// TestPullRefusesEndlessBlob: a registry that answers a layer with more
+// bytes than its descriptor says, without end, is refused after at most a
+// little more than the descriptor's size.
+func TestPullRefusesEndlessBlob(t *testing.T) {
+	f := newFixture(t)
+	desc := f.push("")
+	src := &endlessFetcher{Fetcher: f.repo, manifest: desc.Digest}
+	dir := f.path("b")
+	_, err := bundle.Pull(context.Background(), src, desc, dir, nil)
+	if err == nil {
+		t.Fatal("Pull of an endless layer succeeded")
+	}
+	policySize := f.manifest(desc).Layers[0].Size
+	if n := src.read.Load(); n > policySize+64<<10 {
+		t.Fatalf("read %d bytes of a %d-byte layer before refusing it", n, policySize)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a refused bundle left its folder: %v", err)
+	}
+}

@@ -28,3 +28,23 @@ func TestParsePointer(t *testing.T) {
 		t.Error("a 128-byte name is refused")
 	}
 }
+
+// FuzzParsePointer: a name ParsePointer accepts names one folder inside
+// generations/ on every system, and formats back to the same content.
+func FuzzParsePointer(f *testing.F) {
+	for _, seed := range []string{"000000000007\n", "..", "../x", `a\b`, "a/b", "C:x", ""} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		name, err := ParsePointer(data)
+		if err != nil {
+			return
+		}
+		if name == "." || name == ".." || strings.ContainsAny(name, `/\:`+"\x00") {
+			t.Fatalf("ParsePointer(%q) = %q, which is not one folder", data, name)
+		}
+		if back, err := ParsePointer(FormatPointer(name)); err != nil || back != name {
+			t.Fatalf("FormatPointer(%q) parses back as %q, %v", name, back, err)
+		}
+	})
+}
