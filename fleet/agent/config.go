@@ -50,7 +50,8 @@ type Config struct {
 	// AllowedPolicyIDs are the only PolicyIDs this machine installs.
 	AllowedPolicyIDs []string `json:"allowed_policy_ids"`
 	// Interval is the time between polls, Jitter the most a poll moves
-	// from it either way, Timeout the most a poll may take.
+	// from it either way (default a fifth of Interval), Timeout the most a
+	// poll may take.
 	Interval Duration `json:"interval,omitempty"`
 	Jitter   Duration `json:"jitter,omitempty"`
 	Timeout  Duration `json:"timeout,omitempty"`
@@ -61,7 +62,6 @@ type Config struct {
 // Defaults of the optional fields.
 const (
 	DefaultInterval    = 5 * time.Minute
-	DefaultJitter      = time.Minute
 	DefaultTimeout     = 2 * time.Minute
 	DefaultMaxBlobSize = 256 << 20
 )
@@ -167,7 +167,7 @@ func (c *Config) check() error {
 		c.Interval = Duration(DefaultInterval)
 	}
 	if c.Jitter == 0 {
-		c.Jitter = Duration(DefaultJitter)
+		c.Jitter = c.Interval / 5
 	}
 	if c.Timeout == 0 {
 		c.Timeout = Duration(DefaultTimeout)

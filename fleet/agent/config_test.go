@@ -30,6 +30,12 @@ func TestReadConfig(t *testing.T) {
 		cfg.StateDir != "/var/lib/intact-agent" {
 		t.Fatalf("config read as %+v", cfg)
 	}
+	// A shorter interval gets a fifth of it as jitter.
+	short := strings.Replace(goodConfig, `"target"`, `"interval": "30s", "target"`, 1)
+	cfg, err = agent.ReadConfig(testfleet.WriteFile(t, filepath.Join(dir, "short.json"), []byte(short)))
+	if err != nil || time.Duration(cfg.Jitter) != 6*time.Second {
+		t.Fatalf("interval 30s: %v, jitter %v", err, time.Duration(cfg.Jitter))
+	}
 	// Relative paths are the configuration folder's.
 	rel := strings.Replace(goodConfig, `"/var/lib/intact-agent"`, `"state"`, 1)
 	cfg, err = agent.ReadConfig(testfleet.WriteFile(t, filepath.Join(dir, "rel.json"), []byte(rel)))
@@ -48,6 +54,7 @@ func TestReadConfig(t *testing.T) {
 }`, `"]
 } {}`, "data after the configuration"},
 		{`"target"`, `"interval": "1m", "jitter": "2m", "target"`, "jitter 2m0s is not below interval 1m0s"},
+		{`"target"`, `"interval": "-1m", "target"`, "negative interval"},
 	} {
 		name := filepath.Join(dir, "bad.json")
 		testfleet.WriteFile(t, name, []byte(strings.Replace(goodConfig, tc.from, tc.to, 1)))
