@@ -104,7 +104,7 @@ func New(cfg *Config, opts Options) (*Agent, error) {
 	if a.store, err = generation.Open(generation.Options{SystemDir: cfg.SystemDir}); err != nil {
 		return nil, err
 	}
-	if a.blobs, err = newBlobCache(filepath.Join(cfg.StateDir, "blobs"), cfg.Registries, cfg.PlainHTTP, a.client); err != nil {
+	if a.blobs, err = newBlobCache(filepath.Join(cfg.StateDir, "blobs"), cfg, a.client); err != nil {
 		return nil, err
 	}
 	return a, nil

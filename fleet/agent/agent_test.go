@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -611,4 +612,23 @@ func TestSwitchedButFloorNotRaised(t *testing.T) {
 	if err != nil || !strings.Contains(string(data), "1.0.0.2") {
 		t.Fatalf("floors.json after recovery: %s, %v", data, err)
 	}
+}
+
+func TestRegistryCredentials(t *testing.T) {
+	f := newFixture(t)
+	f.release("1.0.0.1")
+	// From now on the registry wants a user and password.
+	f.registry.setIntercept(func(w http.ResponseWriter, r *http.Request) bool {
+		if user, pass, ok := r.BasicAuth(); ok && user == "fleet" && pass == "s3cret" {
+			return false
+		}
+		w.Header().Set("WWW-Authenticate", `Basic realm="test"`)
+		w.WriteHeader(http.StatusUnauthorized)
+		return true
+	})
+	f.mustRefuse(f.agent(), "basic credential not found")
+	host := strings.TrimPrefix(f.registry.URL, "http://")
+	auth := base64.StdEncoding.EncodeToString([]byte("fleet:s3cret"))
+	f.cfg.RegistryAuth = testfleet.WriteFile(t, f.path("agent/docker.json"), []byte(`{"auths": {"`+host+`": {"auth": "`+auth+`"}}}`))
+	f.mustInstall(f.agent(), "1.0.0.1")
 }

@@ -13,6 +13,7 @@ import (
 	"oras.land/oras-go/v2/content"
 	"oras.land/oras-go/v2/registry/remote"
 	"oras.land/oras-go/v2/registry/remote/auth"
+	"oras.land/oras-go/v2/registry/remote/credentials"
 	"oras.land/oras-go/v2/registry/remote/errcode"
 )
 
@@ -29,17 +30,25 @@ type blobCache struct {
 	used map[string]bool
 }
 
-func newBlobCache(dir string, registries []string, plainHTTP bool, client *http.Client) (*blobCache, error) {
+func newBlobCache(dir string, cfg *Config, client *http.Client) (*blobCache, error) {
 	c := &blobCache{dir: dir, used: map[string]bool{}}
-	for _, ref := range registries {
+	var cred auth.CredentialFunc // anonymous
+	if cfg.RegistryAuth != "" {
+		store, err := credentials.NewStore(cfg.RegistryAuth, credentials.StoreOptions{})
+		if err != nil {
+			return nil, fmt.Errorf("registry_auth: %w", err)
+		}
+		cred = credentials.Credential(store)
+	}
+	for _, ref := range cfg.Registries {
 		repo, err := remote.NewRepository(ref)
 		if err != nil {
 			return nil, fmt.Errorf("registry %s: %w", ref, err)
 		}
-		repo.PlainHTTP = plainHTTP
+		repo.PlainHTTP = cfg.PlainHTTP
 		// No retries within a poll: the agent's poll loop backs off, on
 		// its own clock, and honours 429s.
-		repo.Client = &auth.Client{Client: client, Cache: auth.NewCache()}
+		repo.Client = &auth.Client{Client: client, Credential: cred, Cache: auth.NewCache()}
 		c.repos = append(c.repos, repo)
 	}
 	return c, nil

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -38,6 +39,10 @@ type Config struct {
 	// PlainHTTP reaches the registries over HTTP rather than HTTPS: for a
 	// cache on the same host or a test registry only.
 	PlainHTTP bool `json:"plain_http,omitempty"`
+	// RegistryAuth is a Docker config.json whose credentials (auths, or
+	// credential helpers) the agent presents to the registries; empty
+	// means anonymous pulls.
+	RegistryAuth string `json:"registry_auth,omitempty"`
 	// TrustedRoot is the TUF root.json the agent first trusts; later
 	// roots it learns are kept in StateDir. This and the other paths may
 	// be relative to the configuration file's folder.
@@ -109,7 +114,7 @@ func parseConfig(name string, data []byte) (*Config, error) {
 		return nil, fmt.Errorf("%s: data after the configuration", name)
 	}
 	// Relative paths are relative to the configuration's folder.
-	for _, p := range []*string{&c.TrustedRoot, &c.StateDir, &c.SystemDir} {
+	for _, p := range []*string{&c.TrustedRoot, &c.StateDir, &c.SystemDir, &c.RegistryAuth} {
 		if *p != "" && !filepath.IsAbs(*p) {
 			abs, err := filepath.Abs(filepath.Join(filepath.Dir(name), *p))
 			if err != nil {
@@ -152,6 +157,12 @@ func (c *Config) check() error {
 	}
 	if c.StateDir == "" {
 		errs = append(errs, errors.New("no state_dir"))
+	}
+	if c.RegistryAuth != "" {
+		// oras reads a missing file as no credentials: say so instead.
+		if _, err := os.Stat(c.RegistryAuth); err != nil {
+			errs = append(errs, fmt.Errorf("registry_auth: %w", err))
+		}
 	}
 	if len(c.AllowedPolicyIDs) == 0 {
 		errs = append(errs, errors.New("no allowed_policy_ids: the agent would install nothing"))

@@ -55,6 +55,7 @@ func TestReadConfig(t *testing.T) {
 } {}`, "data after the configuration"},
 		{`"target"`, `"interval": "1m", "jitter": "2m", "target"`, "jitter 2m0s is not below interval 1m0s"},
 		{`"target"`, `"interval": "-1m", "target"`, "negative interval"},
+		{`"target"`, `"registry_auth": "missing.json", "target"`, "registry_auth: stat "},
 	} {
 		name := filepath.Join(dir, "bad.json")
 		testfleet.WriteFile(t, name, []byte(strings.Replace(goodConfig, tc.from, tc.to, 1)))
