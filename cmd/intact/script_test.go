@@ -1,6 +1,8 @@
 package main
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -57,6 +59,17 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 				srv := testfleet.RegistryServer()
 				ts.Defer(srv.Close)
 				ts.Setenv("REGISTRY", strings.TrimPrefix(srv.URL, "http://"))
+			},
+			// serve DIR serves the folder DIR over HTTP on loopback for the
+			// rest of the script (a TUF repository's mirror) and sets
+			// $SERVED to its base URL.
+			"serve": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 1 {
+					ts.Fatalf("usage: serve DIR")
+				}
+				srv := httptest.NewServer(http.FileServer(http.Dir(ts.MkAbs(args[0]))))
+				ts.Defer(srv.Close)
+				ts.Setenv("SERVED", srv.URL)
 			},
 		},
 		Condition: func(cond string) (bool, error) {

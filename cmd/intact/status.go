@@ -6,9 +6,12 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/enforcer"
+	"github.com/intactdev/intact/fleet/agent"
+	"github.com/intactdev/intact/internal/sysfolder"
 	"github.com/spf13/cobra"
 )
 
@@ -30,10 +33,17 @@ whether the policy trusts them, and the enforcers that cannot work here and why.
 				return err
 			}
 			st := p.Status()
+			fleet, err := readAgentStatus()
+			if err != nil {
+				return err
+			}
 			if asJSON {
-				return writeIndentedJSON(cmd.OutOrStdout(), statusJSON(st))
+				out := statusJSON(st)
+				out.Agent = fleet
+				return writeIndentedJSON(cmd.OutOrStdout(), out)
 			}
 			printStatus(cmd.OutOrStdout(), st)
+			printAgentStatus(cmd.OutOrStdout(), fleet)
 			return nil
 		},
 	}
@@ -92,6 +102,13 @@ type (
 		Settings  map[enforcer.SettingName]settingOut `json:"settings"`
 		Enforcers []enforcerOut                       `json:"enforcers"`
 		Inactive  []enforcerOut                       `json:"inactive"`
+		Agent     *agentOut                           `json:"agent,omitempty"`
+	}
+	// agentOut is what the fleet agent last did; absent where no agent
+	// ever ran.
+	agentOut struct {
+		agent.Status
+		Stale bool `json:"stale"`
 	}
 	settingOut struct {
 		Enabled bool     `json:"enabled"`
@@ -134,6 +151,50 @@ func statusJSON(st intact.Status) statusOut {
 		out.Inactive = append(out.Inactive, conv(e))
 	}
 	return out
+}
+
+// readAgentStatus returns the fleet agent's status from the system folder,
+// nil when no agent ever ran there.
+func readAgentStatus() (*agentOut, error) {
+	dir := systemDir
+	if dir == "" {
+		dir = sysfolder.Default()
+	}
+	st, err := agent.ReadStatus(dir)
+	if err != nil || st.Target == "" {
+		return nil, err
+	}
+	return &agentOut{Status: *st, Stale: st.Stale(time.Now())}, nil
+}
+
+func printAgentStatus(w io.Writer, a *agentOut) {
+	if a == nil {
+		return
+	}
+	fmt.Fprintln(w, "fleet agent:")
+	printf(w, "  target:       %s\n", a.Target)
+	if a.Digest != "" {
+		printf(w, "  bundle:       %s\n", a.Digest)
+		printf(w, "  policy:       %s version %s (generation %s)\n", a.PolicyID, a.VersionEx, a.Generation)
+	} else {
+		fmt.Fprintln(w, "  bundle:       none installed by the agent")
+	}
+	when := func(t time.Time) string {
+		if t.IsZero() {
+			return "never"
+		}
+		return t.Format(time.RFC3339)
+	}
+	printf(w, "  last refresh: %s\n", when(a.LastRefresh))
+	printf(w, "  expires:      %s\n", when(a.Expires))
+	if a.Stale {
+		fmt.Fprintln(w, "  stale:        yes (the policy in force stays in force, but the fleet may have moved on)")
+	} else {
+		fmt.Fprintln(w, "  stale:        no")
+	}
+	if a.LastError != "" {
+		printf(w, "  last error:   %s (%s)\n", a.LastError, when(a.LastAttempt))
+	}
 }
 
 func writeIndentedJSON(w io.Writer, v any) error {
