@@ -16,7 +16,6 @@ import (
 
 	"github.com/intactdev/intact/catalog"
 	"github.com/intactdev/intact/catalog/tree"
-	"github.com/intactdev/intact/catalog/tsa"
 	"github.com/intactdev/intact/internal/exitstatus"
 	"github.com/spf13/cobra"
 )
@@ -132,12 +131,14 @@ not collected below 1 GiB of heap; set GOGC or GOMEMLIMIT to change that.`,
 				return err // before hashing, which may take a while
 			}
 			sign := signing.given()
+			var key *signingKey
 			if sign {
-				// Load the key first: a wrong password should not cost a
+				// Open the key first: a wrong password should not cost a
 				// whole hashing run.
-				if _, _, err := signing.load(); err != nil {
+				if key, err = signing.open(cmd.ErrOrStderr()); err != nil {
 					return err
 				}
+				defer key.Close()
 			}
 			bar := newProgressBar(cmd.ErrOrStderr())
 			opts.Progress = bar.callback()
@@ -156,7 +157,7 @@ not collected below 1 GiB of heap; set GOGC or GOMEMLIMIT to change that.`,
 				return err
 			}
 			if sign {
-				if data, err = signCatalog(cmd.Context(), data, &signing); err != nil {
+				if data, err = signing.sign(cmd.Context(), cmd.ErrOrStderr(), data, key); err != nil {
 					return err
 				}
 			}
@@ -349,27 +350,6 @@ func readFileList(name string) ([]string, error) {
 	return names, nil
 }
 
-// signCatalog signs an encoded catalog with the key that the flags name,
-// and has the signature timestamped when they name an authority.
-func signCatalog(ctx context.Context, data []byte, f *signingFlags) ([]byte, error) {
-	key, certs, err := f.load()
-	if err != nil {
-		return nil, err
-	}
-	opts := &catalog.SignOptions{}
-	if f.timestamp != "" {
-		authority := &tsa.Authority{URL: f.timestamp}
-		opts.UnauthenticatedAttributes = func(signature []byte) ([][]byte, error) {
-			attr, err := authority.Timestamp(ctx, signature)
-			if err != nil {
-				return nil, err
-			}
-			return [][]byte{attr}, nil
-		}
-	}
-	return catalog.Sign(data, key, certs, opts)
-}
-
 func newCatalogSignCmd() *cobra.Command {
 	var (
 		output  string
@@ -395,7 +375,12 @@ rename.`,
 			if err != nil {
 				return err
 			}
-			signed, err := signCatalog(cmd.Context(), data, &signing)
+			key, err := signing.open(cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			defer key.Close()
+			signed, err := signing.sign(cmd.Context(), cmd.ErrOrStderr(), data, key)
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/intactdev/intact/internal/linuxsec"
 	"github.com/intactdev/intact/internal/nodecache"
+	"github.com/intactdev/intact/internal/testhsm"
 	"github.com/intactdev/intact/internal/testvectors"
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -27,6 +29,7 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 	if stockNode == "" && os.Getenv("CI") != "" {
 		t.Fatal("no supported Node.js installed for the intact node scripts: run scripts/install-node.sh")
 	}
+	softhsm, softhsmErr := testhsm.Module()
 	repo, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
@@ -44,6 +47,9 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 			// The node `intact node` runs; the scripts that need it say
 			// [stocknode].
 			env.Setenv("INTACT_NODE", stockNode)
+			// SoftHSM's PKCS #11 module; the scripts that need it say
+			// [softhsm].
+			env.Setenv("SOFTHSM_MODULE", softhsm)
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {
@@ -61,6 +67,11 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 				return err == nil && abi >= 2, nil
 			case "vectors":
 				return vectorsErr == nil, nil
+			case "softhsm":
+				if softhsmErr != nil && os.Getenv("CI") != "" {
+					return false, fmt.Errorf("PKCS #11 signing not tested: %w", softhsmErr)
+				}
+				return softhsmErr == nil, nil
 			}
 			if strings.HasPrefix(cond, "env:") {
 				return os.Getenv(strings.TrimPrefix(cond, "env:")) != "", nil
