@@ -29,7 +29,7 @@ func newCatalogCmd() *cobra.Command {
 		Long: `Make, sign, list and verify Windows security catalogs (.cat), the signed
 lists of file digests that WDAC trusts, on any operating system.`,
 	}
-	cmd.AddCommand(newCatalogListCmd(), newCatalogNewCmd(), newCatalogSignCmd(), newCatalogVerifyCmd())
+	cmd.AddCommand(newCatalogListCmd(), newCatalogNewCmd(), newCatalogSignCmd(), newCatalogVerifyCmd(), newCatalogFromEventsCmd())
 	return cmd
 }
 
