@@ -16,6 +16,9 @@
 //			return [][]byte{attr}, err
 //		},
 //	}
+//
+// A Failover asks several authorities in order, retrying those that are
+// busy or unreachable, and has the same Timestamp method.
 package tsa
 
 import (
@@ -124,8 +127,9 @@ type Failover struct {
 	// doubles for each further one. Zero retries at once.
 	Backoff time.Duration
 	// Log, when set, is told of each failure that is followed by another
-	// try, so that a pipeline's log shows a flaky authority.
-	Log func(err error)
+	// try, and of the authority asked next (the same one when retrying),
+	// so that a pipeline's log shows a flaky authority.
+	Log func(err error, next *Authority)
 }
 
 // Timestamp returns the attribute of the first valid token, or an error
@@ -150,8 +154,13 @@ func (f *Failover) Timestamp(ctx context.Context, signature []byte) ([]byte, err
 			if last {
 				errs = append(errs, err)
 			}
-			if f.Log != nil && (!last || i < len(f.Authorities)-1) {
-				f.Log(err)
+			if f.Log != nil {
+				switch {
+				case !last:
+					f.Log(err, a)
+				case i < len(f.Authorities)-1:
+					f.Log(err, f.Authorities[i+1])
+				}
 			}
 			if last {
 				break

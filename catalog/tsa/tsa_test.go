@@ -159,7 +159,12 @@ func TestFailover(t *testing.T) {
 	t.Run("fails first, then answers", func(t *testing.T) {
 		f, url := serveFlaky(2)
 		var logged []error
-		fo := &tsa.Failover{Authorities: authorities(url), Retries: 2, Log: func(err error) { logged = append(logged, err) }}
+		fo := &tsa.Failover{Authorities: authorities(url), Retries: 2, Log: func(err error, next *tsa.Authority) {
+			if next.URL != url {
+				t.Errorf("next authority %s, want %s again", next.URL, url)
+			}
+			logged = append(logged, err)
+		}}
 		if _, err := fo.Timestamp(context.Background(), []byte("a signature")); err != nil {
 			t.Fatal(err)
 		}
