@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/intactdev/intact/internal/printable"
+	"github.com/intactdev/intact/internal/regularfile"
 	"golang.org/x/term"
 )
 
@@ -38,7 +39,7 @@ const maxEventsConf = 64 << 10
 // anyone could forge. Other users' processes skip it; syslog and journald
 // receive everyone's events.
 func systemSinks(conf string) ([]slog.Handler, error) {
-	data, err := readSmallFile(conf, maxEventsConf)
+	data, err := regularfile.Read(conf, maxEventsConf)
 	if err != nil {
 		return nil, fmt.Errorf("system event sinks: %w", err)
 	}
@@ -74,28 +75,6 @@ func systemSinks(conf string) ([]slog.Handler, error) {
 		}
 	}
 	return handlers, nil
-}
-
-// readSmallFile reads a regular file of at most limit bytes.
-func readSmallFile(name string, limit int64) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, notRegular("file", name, info)
-	}
-	if info.Size() > limit {
-		return nil, fmt.Errorf("%s: larger than %d bytes", name, limit)
-	}
-	var buf bytes.Buffer
-	_, err = buf.ReadFrom(f)
-	return buf.Bytes(), err
 }
 
 // openEventFile opens the event log at the absolute path, checked as

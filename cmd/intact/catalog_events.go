@@ -333,7 +333,8 @@ func flatDigest(path string, f catalog.File) string {
 	return hex.EncodeToString(f.SHA256)
 }
 
-// hexDigest is a file's SHA-256 for people: uppercase, or "(empty file)".
+// hexDigest is a file's SHA-256 for people: uppercase, or for an empty
+// file, which catalogs list without a digest, "none: empty file".
 func hexDigest(f catalog.File) string {
 	if f.Size == 0 {
 		return "none: empty file"

@@ -44,7 +44,7 @@ func (f *signingFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.pkcs11.Module, "pkcs11-module", "", "sign with a key in a PKCS #11 token (HSM, smart card, KMS): the module's `library` file")
 	fl.StringVar(&f.pkcs11.Token, "pkcs11-token", "", "the PKCS #11 token's `label`")
 	fl.StringVar(&f.pkcs11.KeyLabel, "pkcs11-key", "", "the `label` of the key (and of its certificate, unless --cert is given) in the token")
-	f.password.register(fl, "the PKCS #12 password or the token's PIN")
+	f.password.register(cmd, "the PKCS #12 password or the token's PIN")
 	fl.StringArrayVar(&f.timestamps, "timestamp", nil, "have the signature timestamped by the RFC 3161 time-stamping authority at `URL` (repeatable: tried in order)")
 	fl.IntVar(&f.retries, "timestamp-retries", 2, "`times` to ask an authority again after a failure that may pass (no connection, HTTP 429 or 5xx)")
 }
@@ -208,10 +208,8 @@ type secretFlags struct {
 	fd        int
 }
 
-func (s *secretFlags) register(fl interface {
-	StringVar(*string, string, string, string)
-	IntVar(*int, string, int, string)
-}, what string) {
+func (s *secretFlags) register(cmd *cobra.Command, what string) {
+	fl := cmd.Flags()
 	fl.StringVar(&s.file, "password-file", "", "`file` whose first line is "+what)
 	fl.StringVar(&s.env, "password-env", "", "environment `variable` that holds "+what)
 	fl.IntVar(&s.fd, "password-fd", -1, "open file `descriptor` to read "+what+" from (its first line)")
