@@ -109,9 +109,10 @@ The output is deterministic: the same files and the same --time (or
 SOURCE_DATE_EPOCH) give the same bytes. It is written to a temporary file
 beside FILE.cat and renamed, so FILE.cat is never half-written.
 
-With --cert/--key or --pkcs12 the catalog is signed in the same step, and
-with --timestamp URL the signature is timestamped by that RFC 3161
-authority (which makes the output depend on the authority's clock).
+With --cert/--key, --pkcs12 or --pkcs11-module the catalog is signed in
+the same step (see "intact catalog sign"), and with --timestamp URL the
+signature is timestamped by that RFC 3161 authority (which makes the
+output depend on the authority's clock).
 
 Files are hashed on all cores. Memory grows by about 2 KB per file and is
 not collected below 1 GiB of heap; set GOGC or GOMEMLIMIT to change that.`,
@@ -356,16 +357,27 @@ func newCatalogSignCmd() *cobra.Command {
 		signing signingFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "sign FILE.cat (--cert CERT --key KEY | --pkcs12 FILE) -o SIGNED.cat",
+		Use:   "sign FILE.cat (--cert CERT --key KEY | --pkcs12 FILE | --pkcs11-module LIB --pkcs11-token LABEL --pkcs11-key LABEL) -o SIGNED.cat",
 		Short: "Sign a catalog (replacing any signature)",
 		Long: `Sign a catalog with PKCS #7 SignedData over its certificate trust list,
 SHA-256 and DER-ordered authenticated attributes, as signtool does. The key
 is RSA or ECDSA, in PEM (PKCS #8, PKCS #1 or SEC 1) with its certificate
-(--cert, which may hold the chain too, and --chain), or in a PKCS #12 file.
+(--cert, which may hold the chain too, and --chain), in a PKCS #12 file,
+or in a PKCS #11 token (an HSM, a smart card, a KMS's PKCS #11 library:
+--pkcs11-module, --pkcs11-token, --pkcs11-key; the certificate from the
+token under the key's label, or --cert). The PKCS #12 password or the
+token's PIN comes from --password-env, --password-fd or --password-file,
+or else is asked for on the terminal.
+
 With --timestamp URL the signature is timestamped by that RFC 3161
 time-stamping authority, so that Windows honours it after the signing
-certificate expires. The output is written through a temporary file and a
-rename.`,
+certificate expires; repeat it to name fallbacks, tried in order, each
+retried --timestamp-retries times after a failure that may pass.
+
+A signer's certificate without the code-signing extended key usage, or a
+certificate outside its validity, is warned of on stderr: verifiers will
+not trust the catalog. The output is written through a temporary file
+and a rename.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if output == "" {
