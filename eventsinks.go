@@ -111,18 +111,18 @@ func stderrEvents() (slog.Handler, error) {
 		return slog.NewJSONHandler(os.Stderr, nil), nil
 	}
 	return &sinkHandler{send: func(r slog.Record, _ []byte) error {
-		_, err := fmt.Fprintln(os.Stderr, EventText(r))
+		_, err := fmt.Fprintln(os.Stderr, eventText(r))
 		return err
 	}}, nil
 }
 
-// EventText is an event in one line for people, its names escaped
+// eventText is an event in one line for people, its names escaped
 // (printable.Escape) so that a file name cannot forge another line:
 //
 //	intact: audit: /app/main.js would be refused: not-in-catalog: no catalog … lists SHA-256 …
 //	intact: denied: /app/evil.js: untrusted-signer: …
 //	intact: blocked: eval: interactive-mode-disabled: …
-func EventText(r slog.Record) string {
+func eventText(r slog.Record) string {
 	f := eventFields(r)
 	var b strings.Builder
 	b.WriteString("intact: ")

@@ -52,7 +52,7 @@ var journalSocket = "/run/systemd/journal/socket"
 
 // journaldSink sends each event to systemd-journald in its native
 // protocol (one datagram a message): MESSAGE is the event in one line
-// (EventText), PRIORITY 3 for denials and blocks and 4 for audit events,
+// (eventText), PRIORITY 3 for denials and blocks and 4 for audit events,
 // SYSLOG_IDENTIFIER intact, and every field of the event as
 // INTACT_<FIELD> (INTACT_EVENT, INTACT_PATH, INTACT_SHA256, INTACT_REASON,
 // …), which `journalctl -o json` gives back.
@@ -90,7 +90,7 @@ func journalMessage(r slog.Record) []byte {
 	if r.Level >= slog.LevelError {
 		priority = 3
 	}
-	field("MESSAGE", EventText(r))
+	field("MESSAGE", eventText(r))
 	field("PRIORITY", strconv.Itoa(priority))
 	field("SYSLOG_IDENTIFIER", "intact")
 	r.Attrs(func(a slog.Attr) bool {
