@@ -92,3 +92,26 @@ func TestEventFormat(t *testing.T) {
 		t.Fatalf("Load: %v", err)
 	}
 }
+
+// TestSystemEventSinksBesideGenerations: in a system folder switched by
+// generations, events.conf is read from the system folder itself, the
+// machine's configuration, not from the generation in force.
+func TestSystemEventSinksBesideGenerations(t *testing.T) {
+	requireRoot(t)
+	e := newEnv(t)
+	sys := e.path("system")
+	e.write("system/generations/g1/policy.xml", []byte(e.trusting().xml()))
+	e.write("system/generations/g1/catalogs/trusted.cat", e.trustedCatalog(trustedCode))
+	e.write("system/generation", []byte("g1\n"))
+	logs := e.path("logs")
+	must(t, os.Mkdir(logs, 0o700))
+	e.write("system/events.conf", []byte("file "+filepath.Join(logs, "events.jsonl")+"\n"))
+	e.write("system/generations/g1/events.conf", []byte("not a sink\n"))
+	p, _ := e.loadOpts(intact.LoadOptions{SystemDir: sys})
+	if _, err := p.ReadCode(e.write("evil.js", evilCode)); !hasReason(err, enforcer.ReasonNotInCatalog) {
+		t.Fatalf("untrusted file: %v, want not-in-catalog", err)
+	}
+	if data, err := os.ReadFile(filepath.Join(logs, "events.jsonl")); err != nil || !strings.Contains(string(data), "evil.js") {
+		t.Fatalf("the system sink got %q, %v", data, err)
+	}
+}
