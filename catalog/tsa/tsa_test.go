@@ -117,22 +117,6 @@ func TestTimestampErrors(t *testing.T) {
 	}
 }
 
-// flaky serves HTTP 503 to the first failures requests, then passes them
-// to next; it counts the requests.
-type flaky struct {
-	failures, requests int
-	next               http.Handler
-}
-
-func (f *flaky) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f.requests++
-	if f.requests <= f.failures {
-		http.Error(w, "busy", http.StatusServiceUnavailable)
-		return
-	}
-	f.next.ServeHTTP(w, r)
-}
-
 // TestFailover: an authority that fails first and then answers is retried;
 // one that cannot be reached, or whose token fails its checks, is passed
 // over for the next; when all fail, the error names each one.
@@ -142,11 +126,9 @@ func TestFailover(t *testing.T) {
 	liar := testtsa.New(tp.RSA, testtsa.Config{WrongNonce: true}).Serve(t)
 	down := testtsa.New(tp.RSA, testtsa.Config{}).Serve(t)
 	down.Close()
-	serveFlaky := func(failures int) (*flaky, string) {
-		f := &flaky{failures: failures, next: good.Config.Handler}
-		srv := httptest.NewServer(f)
-		t.Cleanup(srv.Close)
-		return f, srv.URL
+	serveFlaky := func(failures int) (*testtsa.TSA, string) {
+		a := testtsa.New(tp.RSA, testtsa.Config{FailFirst: failures})
+		return a, a.Serve(t).URL
 	}
 	authorities := func(urls ...string) []*tsa.Authority {
 		var as []*tsa.Authority
@@ -168,8 +150,8 @@ func TestFailover(t *testing.T) {
 		if _, err := fo.Timestamp(context.Background(), []byte("a signature")); err != nil {
 			t.Fatal(err)
 		}
-		if f.requests != 3 || len(logged) != 2 || !strings.Contains(logged[0].Error(), "HTTP status 503") {
-			t.Fatalf("%d requests, logged %v; want 3 requests and two 503s logged", f.requests, logged)
+		if f.Requests() != 3 || len(logged) != 2 || !strings.Contains(logged[0].Error(), "HTTP status 503") {
+			t.Fatalf("%d requests, logged %v; want 3 requests and two 503s logged", f.Requests(), logged)
 		}
 	})
 	t.Run("retries exhausted, next authority", func(t *testing.T) {
@@ -178,20 +160,18 @@ func TestFailover(t *testing.T) {
 		if _, err := fo.Timestamp(context.Background(), []byte("a signature")); err != nil {
 			t.Fatal(err)
 		}
-		if f.requests != 2 {
-			t.Fatalf("%d requests to the busy authority, want 2 (one retry)", f.requests)
+		if f.Requests() != 2 {
+			t.Fatalf("%d requests to the busy authority, want 2 (one retry)", f.Requests())
 		}
 	})
 	t.Run("a lying authority is not asked again", func(t *testing.T) {
-		f := &flaky{next: liar.Config.Handler}
-		srv := httptest.NewServer(f)
-		t.Cleanup(srv.Close)
-		fo := &tsa.Failover{Authorities: authorities(srv.URL, good.URL), Retries: 3}
+		lying := testtsa.New(tp.RSA, testtsa.Config{WrongNonce: true})
+		fo := &tsa.Failover{Authorities: authorities(lying.Serve(t).URL, good.URL), Retries: 3}
 		if _, err := fo.Timestamp(context.Background(), []byte("a signature")); err != nil {
 			t.Fatal(err)
 		}
-		if f.requests != 1 {
-			t.Fatalf("%d requests to the lying authority, want 1", f.requests)
+		if lying.Requests() != 1 {
+			t.Fatalf("%d requests to the lying authority, want 1", lying.Requests())
 		}
 	})
 	t.Run("all fail", func(t *testing.T) {

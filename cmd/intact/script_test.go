@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/intactdev/intact/internal/nodecache"
 	"github.com/intactdev/intact/internal/testfleet"
 	"github.com/intactdev/intact/internal/testhsm"
+	"github.com/intactdev/intact/internal/testtsa"
 	"github.com/intactdev/intact/internal/testvectors"
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -63,6 +65,20 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 				srv := testfleet.RegistryServer()
 				ts.Defer(srv.Close)
 				ts.Setenv("REGISTRY", strings.TrimPrefix(srv.URL, "http://"))
+			},
+			// tsa FAILURES starts an RFC 3161 time-stamping authority on
+			// loopback that answers its first FAILURES requests with HTTP
+			// 503, and sets $TSA to its URL.
+			"tsa": func(ts *testscript.TestScript, neg bool, args []string) {
+				failures := 0
+				if len(args) == 1 {
+					failures, _ = strconv.Atoi(args[0])
+				}
+				if neg || len(args) != 1 || failures < 0 {
+					ts.Fatalf("usage: tsa FAILURES")
+				}
+				authority := testtsa.New(testtsa.SharedPKI(t).RSA, testtsa.Config{FailFirst: failures})
+				ts.Setenv("TSA", authority.Serve(t).URL)
 			},
 		},
 		Condition: func(cond string) (bool, error) {
