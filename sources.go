@@ -19,6 +19,10 @@ const (
 	EnvPolicy   = "INTACT_POLICY"    // further policy files, os.PathListSeparator-separated
 	EnvCatalogs = "INTACT_CATALOGS"  // further catalog files or folders, os.PathListSeparator-separated
 	EnvEventLog = "INTACT_EVENT_LOG" // a file events are appended to as JSON lines
+	// EnvEventFormat says how events on stderr are written: "json", or
+	// "text" (one line for people). Unset, they are text on a terminal
+	// and JSON otherwise.
+	EnvEventFormat = "INTACT_EVENT_FORMAT"
 )
 
 // catalogExt is the extension of the catalog files Load takes from a folder.
@@ -27,6 +31,7 @@ const catalogExt = ".cat"
 // sources are the policy and catalog files Load found.
 type sources struct {
 	systemPolicy string   // "" when the system has none
+	systemEvents string   // the system's event sinks configuration; "" when it has none
 	policies     []string // further policies, in order, without duplicates
 	catalogs     []string // every catalog file, system ones first, without duplicates
 }
@@ -59,6 +64,20 @@ func findSources(systemDir string, opts LoadOptions) (*sources, error) {
 	dir, err := checkSystemPath(systemDir)
 	if err != nil {
 		return nil, fmt.Errorf("system folder refused: %w", err)
+	}
+	// The event sinks are the machine's, not a policy's: they stay in the
+	// system folder itself, whichever generation is in force.
+	events := filepath.Join(dir, systemEventsName)
+	switch _, err := os.Lstat(events); {
+	case err == nil:
+		resolved, err := checkSystemPath(events)
+		if err != nil {
+			return nil, fmt.Errorf("system event sinks refused: %w", err)
+		}
+		src.systemEvents = resolved
+	case errors.Is(err, fs.ErrNotExist):
+	default:
+		return nil, fmt.Errorf("system event sinks %s: %w", events, err)
 	}
 	if dir, err = currentGeneration(dir); err != nil {
 		return nil, err

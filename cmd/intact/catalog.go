@@ -16,7 +16,6 @@ import (
 
 	"github.com/intactdev/intact/catalog"
 	"github.com/intactdev/intact/catalog/tree"
-	"github.com/intactdev/intact/catalog/tsa"
 	"github.com/intactdev/intact/internal/exitstatus"
 	"github.com/spf13/cobra"
 )
@@ -30,7 +29,7 @@ func newCatalogCmd() *cobra.Command {
 		Long: `Make, sign, list and verify Windows security catalogs (.cat), the signed
 lists of file digests that WDAC trusts, on any operating system.`,
 	}
-	cmd.AddCommand(newCatalogListCmd(), newCatalogNewCmd(), newCatalogSignCmd(), newCatalogVerifyCmd())
+	cmd.AddCommand(newCatalogListCmd(), newCatalogNewCmd(), newCatalogSignCmd(), newCatalogVerifyCmd(), newCatalogFromEventsCmd())
 	return cmd
 }
 
@@ -110,9 +109,10 @@ The output is deterministic: the same files and the same --time (or
 SOURCE_DATE_EPOCH) give the same bytes. It is written to a temporary file
 beside FILE.cat and renamed, so FILE.cat is never half-written.
 
-With --cert/--key or --pkcs12 the catalog is signed in the same step, and
-with --timestamp URL the signature is timestamped by that RFC 3161
-authority (which makes the output depend on the authority's clock).
+With --cert/--key, --pkcs12 or --pkcs11-module the catalog is signed in
+the same step (see "intact catalog sign"), and with --timestamp URL the
+signature is timestamped by that RFC 3161 authority (which makes the
+output depend on the authority's clock).
 
 Files are hashed on all cores. Memory grows by about 2 KB per file and is
 not collected below 1 GiB of heap; set GOGC or GOMEMLIMIT to change that.`,
@@ -132,12 +132,14 @@ not collected below 1 GiB of heap; set GOGC or GOMEMLIMIT to change that.`,
 				return err // before hashing, which may take a while
 			}
 			sign := signing.given()
+			var key *signingKey
 			if sign {
-				// Load the key first: a wrong password should not cost a
+				// Open the key first: a wrong password should not cost a
 				// whole hashing run.
-				if _, _, err := signing.load(); err != nil {
+				if key, err = signing.open(cmd.ErrOrStderr()); err != nil {
 					return err
 				}
+				defer key.Close()
 			}
 			bar := newProgressBar(cmd.ErrOrStderr())
 			opts.Progress = bar.callback()
@@ -156,7 +158,7 @@ not collected below 1 GiB of heap; set GOGC or GOMEMLIMIT to change that.`,
 				return err
 			}
 			if sign {
-				if data, err = signCatalog(cmd.Context(), data, &signing); err != nil {
+				if data, err = signing.sign(cmd.Context(), cmd.ErrOrStderr(), data, key); err != nil {
 					return err
 				}
 			}
@@ -349,43 +351,33 @@ func readFileList(name string) ([]string, error) {
 	return names, nil
 }
 
-// signCatalog signs an encoded catalog with the key that the flags name,
-// and has the signature timestamped when they name an authority.
-func signCatalog(ctx context.Context, data []byte, f *signingFlags) ([]byte, error) {
-	key, certs, err := f.load()
-	if err != nil {
-		return nil, err
-	}
-	opts := &catalog.SignOptions{}
-	if f.timestamp != "" {
-		authority := &tsa.Authority{URL: f.timestamp}
-		opts.UnauthenticatedAttributes = func(signature []byte) ([][]byte, error) {
-			attr, err := authority.Timestamp(ctx, signature)
-			if err != nil {
-				return nil, err
-			}
-			return [][]byte{attr}, nil
-		}
-	}
-	return catalog.Sign(data, key, certs, opts)
-}
-
 func newCatalogSignCmd() *cobra.Command {
 	var (
 		output  string
 		signing signingFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "sign FILE.cat (--cert CERT --key KEY | --pkcs12 FILE) -o SIGNED.cat",
+		Use:   "sign FILE.cat (--cert CERT --key KEY | --pkcs12 FILE | --pkcs11-module LIB --pkcs11-token LABEL --pkcs11-key LABEL) -o SIGNED.cat",
 		Short: "Sign a catalog (replacing any signature)",
 		Long: `Sign a catalog with PKCS #7 SignedData over its certificate trust list,
 SHA-256 and DER-ordered authenticated attributes, as signtool does. The key
 is RSA or ECDSA, in PEM (PKCS #8, PKCS #1 or SEC 1) with its certificate
-(--cert, which may hold the chain too, and --chain), or in a PKCS #12 file.
+(--cert, which may hold the chain too, and --chain), in a PKCS #12 file,
+or in a PKCS #11 token (an HSM, a smart card, a KMS's PKCS #11 library:
+--pkcs11-module, --pkcs11-token, --pkcs11-key; the certificate from the
+token under the key's label, or --cert). The PKCS #12 password or the
+token's PIN comes from --password-env, --password-fd or --password-file,
+or else is asked for on the terminal.
+
 With --timestamp URL the signature is timestamped by that RFC 3161
 time-stamping authority, so that Windows honours it after the signing
-certificate expires. The output is written through a temporary file and a
-rename.`,
+certificate expires; repeat it to name fallbacks, tried in order, each
+retried --timestamp-retries times after a failure that may pass.
+
+A signer's certificate without the code-signing extended key usage, or a
+certificate outside its validity, is warned of on stderr: verifiers will
+not trust the catalog. The output is written through a temporary file
+and a rename.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if output == "" {
@@ -395,7 +387,12 @@ rename.`,
 			if err != nil {
 				return err
 			}
-			signed, err := signCatalog(cmd.Context(), data, &signing)
+			key, err := signing.open(cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			defer key.Close()
+			signed, err := signing.sign(cmd.Context(), cmd.ErrOrStderr(), data, key)
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
