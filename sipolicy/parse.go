@@ -210,6 +210,9 @@ func (ps *parser) policy(root *node) (*Policy, error) {
 	}
 	p := ps.p
 	p.Type, p.FriendlyName = a["PolicyType"], a["FriendlyName"]
+	if t, ok := a["PolicyType"]; ok && t != BasePolicy && t != SupplementalPolicy {
+		return nil, errorAt(root.line, "PolicyType %q: want %q or %q", t, BasePolicy, SupplementalPolicy)
+	}
 
 	guid := func(dst *string) func(*node) error {
 		return func(n *node) error {
@@ -314,12 +317,42 @@ func (ps *parser) rule(n *node) error {
 	if option == nil || option.content() == "" {
 		return errorAt(n.line, "<Rule> has no <Option>")
 	}
+	// WDAC's tools refuse an option they do not know, and so does intact:
+	// a misspelt "Enabled:Audit Mode" must not leave a policy enforcing
+	// that its author meant to audit, nor the reverse.
 	text := option.content()
 	if !slices.Contains(knownOptions, text) {
-		ps.note(option.line, "unknown rule option %q", text)
+		return errorAt(option.line, "unknown rule option %q%s", text, suggestOption(text))
+	}
+	if slices.Contains(ps.p.Options, text) {
+		return errorAt(option.line, "rule option %q is given twice", text)
 	}
 	ps.p.Options = append(ps.p.Options, text)
 	return nil
+}
+
+// suggestOption returns ` (did you mean "X"?)` for the known option that
+// text differs from in case and spacing and at most one other character,
+// or "".
+func suggestOption(text string) string {
+	squash := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), "")) }
+	for _, o := range knownOptions {
+		if a, b := squash(o), squash(text); len(a) == len(b) && differences(a, b) <= 1 {
+			return fmt.Sprintf(" (did you mean %q?)", o)
+		}
+	}
+	return ""
+}
+
+// differences counts the bytes at which a and b, of equal length, differ.
+func differences(a, b string) int {
+	n := 0
+	for i := range len(a) {
+		if a[i] != b[i] {
+			n++
+		}
+	}
+	return n
 }
 
 func (ps *parser) eku(n *node) error {
