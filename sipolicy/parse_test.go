@@ -122,14 +122,23 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
-// Marshal writes Microsoft's element order.
+// Marshal writes Microsoft's element order, and empty elements
+// self-closing as Microsoft's tools do.
 func TestMarshalOrder(t *testing.T) {
 	out, err := mustParseFile(t, "testdata/full.xml").Marshal()
 	if err != nil {
 		t.Fatal(err)
 	}
+	if i := bytes.Index(out, []byte("></")); i >= 0 {
+		t.Errorf("an empty element is not self-closing at %q", out[max(0, i-40):i+20])
+	}
+	for _, want := range []string{`<CertRoot Type="Wellknown" Value="06" />`, `<FileRuleRef RuleID="ID_DENY_D_1" />`} {
+		if !bytes.Contains(out, []byte(want)) {
+			t.Errorf("no %s in\n%s", want, out)
+		}
+	}
 	order := []string{"<VersionEx>", "<PolicyID>", "<BasePolicyID>", "<PlatformID>", "<Rules>", "<EKUs>", "<FileRules>",
-		"<Signers>", "<SigningScenarios>", "<UpdatePolicySigners>", "<CiSigners>", "<HvciOptions>0</HvciOptions>", "<Settings>", "<AppSettings>"}
+		"<Signers>", "<SigningScenarios>", "<UpdatePolicySigners />", "<CiSigners />", "<HvciOptions>0</HvciOptions>", "<Settings>", "<AppSettings>"}
 	last := -1
 	for _, tag := range order {
 		i := bytes.Index(out, []byte(tag))
@@ -142,10 +151,10 @@ func TestMarshalOrder(t *testing.T) {
 		t.Errorf("header:\n%s", out[:200])
 	}
 	for _, want := range []string{
-		`<EKU ID="ID_EKU_CODESIGNING" FriendlyName="Code Signing" Value="01082B06010505070303">`,
-		`<Deny ID="ID_DENY_D_1" FriendlyName="bad.js" Hash="2CF24DBA5FB0A30E26E83B2AC5B9E29E1B161E5C1FA7425E73043362938B9824">`,
+		`<EKU ID="ID_EKU_CODESIGNING" FriendlyName="Code Signing" Value="01082B06010505070303" />`,
+		`<Deny ID="ID_DENY_D_1" FriendlyName="bad.js" Hash="2CF24DBA5FB0A30E26E83B2AC5B9E29E1B161E5C1FA7425E73043362938B9824" />`,
 		`<AllowedSigner SignerId="ID_SIGNER_CA">`,
-		`<ExceptDenyRule DenyRuleID="ID_DENY_D_2">`,
+		`<ExceptDenyRule DenyRuleID="ID_DENY_D_2" />`,
 		`<DWord>4294967295</DWord>`,
 	} {
 		if !bytes.Contains(out, []byte(want)) {
