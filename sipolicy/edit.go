@@ -131,13 +131,19 @@ func (p *Policy) nextID(prefix string) string {
 	}
 }
 
-// freeID returns id when the policy does not use it, else id followed by
-// "_" and a number that makes it an ID the policy does not use.
+// freeID returns id when the policy does not use it, else another ID the
+// policy does not use: for a numbered ID such as New writes
+// ("ID_SIGNER_S_1") the next free number, for another id followed by "_"
+// and a number.
 func (p *Policy) freeID(id string) string {
 	if !p.usedIDs()[id] {
 		return id
 	}
-	return p.nextID(id + "_")
+	prefix := id + "_"
+	if i := strings.LastIndexByte(id, '_'); i >= 0 && i < len(id)-1 && strings.Trim(id[i+1:], "0123456789") == "" {
+		prefix = id[:i+1]
+	}
+	return p.nextID(prefix)
 }
 
 // AddSigner trusts cert for user-mode code: a signer that pins it by its
@@ -261,17 +267,19 @@ func (p *Policy) RulesWithHash(h []byte) []string {
 // rule options and settings; other's allowed and denied signers of
 // scenario 12 (with their EKUs and the exceptions they name) and its hash
 // rules are added, each unless p has the same already; what other adds
-// gets IDs p does not use. Conditions intact cannot evaluate
-// (Signer.Unevaluated), which Marshal does not write, make Merge fail
-// rather than widen a signer by dropping them.
+// gets IDs p does not use. An allowed signer with conditions intact cannot
+// evaluate (Signer.Unevaluated), which Marshal does not write, makes Merge
+// fail rather than widen the signer by dropping them; a denied one is
+// merged without them, which denies more.
 func (p *Policy) Merge(other *Policy) error {
 	sc := other.Scenario(UserMode)
 	if sc == nil {
 		return nil
 	}
-	for _, s := range other.Signers {
-		if len(s.Unevaluated) > 0 {
-			return fmt.Errorf("signer %q: intact cannot carry %s into a merged policy", s.ID, strings.Join(s.Unevaluated, ", "))
+	for _, a := range sc.Allowed {
+		// Written without its conditions, the signer would trust more.
+		if u := a.Signer.Unevaluated; len(u) > 0 {
+			return fmt.Errorf("signer %q: intact cannot carry %s into a merged policy", a.Signer.ID, strings.Join(u, ", "))
 		}
 	}
 	mine := p.userMode()

@@ -32,6 +32,22 @@ func (p *Policy) Scenario(value int) *Scenario {
 	return nil
 }
 
+// Signer returns the signer with the given ID, or nil.
+func (p *Policy) Signer(id string) *Signer {
+	if i := slices.IndexFunc(p.Signers, func(s *Signer) bool { return s.ID == id }); i >= 0 {
+		return p.Signers[i]
+	}
+	return nil
+}
+
+// FileRule returns the file rule with the given ID, or nil.
+func (p *Policy) FileRule(id string) *FileRule {
+	if i := slices.IndexFunc(p.FileRules, func(r *FileRule) bool { return r.ID == id }); i >= 0 {
+		return p.FileRules[i]
+	}
+	return nil
+}
+
 // AllowedSigners returns the signers trusted for user-mode code (scenario
 // 12), leaving out those with Unevaluated conditions: intact cannot honour
 // a narrowing it does not understand, so it trusts nothing through them.

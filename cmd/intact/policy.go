@@ -29,7 +29,7 @@ func newPolicyCmd() *cobra.Command {
 signers whose catalogs are trusted, hash rules, audit mode and the settings for
 an application id. Windows enforces it there; intact enforces it elsewhere.`,
 	}
-	cmd.AddCommand(newPolicyNewCmd(), newPolicyShowCmd(), newPolicyManifestCmd())
+	cmd.AddCommand(newPolicyNewCmd(), newPolicySetCmd(), newPolicyShowCmd(), newPolicyManifestCmd())
 	return cmd
 }
 
@@ -175,20 +175,11 @@ func buildPolicy(o *policyOptions) (*sipolicy.Policy, error) {
 		{"allow-hash", sipolicy.AllowFile, o.allowHashes, &t.AllowHashes},
 		{"allow-image-hash", sipolicy.AllowImage, o.allowImageHashes, &t.AllowHashes},
 	} {
-		for _, v := range rules.values {
-			hashes, err := ruleHashes(v, rules.use)
-			if err != nil {
-				return nil, fmt.Errorf("--%s %w", rules.flag, err)
-			}
-			for _, h := range hashes {
-				// The rule's name says which flag wrote it.
-				name := "--" + rules.flag
-				if h.Name != "" {
-					name += " " + h.Name
-				}
-				*rules.dst = append(*rules.dst, sipolicy.RuleHash{Name: name, Hash: h.Hash})
-			}
+		hashes, err := flagHashes(rules.flag, rules.use, rules.values)
+		if err != nil {
+			return nil, err
 		}
+		*rules.dst = append(*rules.dst, hashes...)
 	}
 	return sipolicy.New(t)
 }
