@@ -194,21 +194,22 @@ type Reason string
 // The reasons intact reports. Their string values are stable. The last two
 // are the reasons of blocks (intact's BlockedError), not of denials.
 const (
-	ReasonNotRegular        Reason = "not-regular-file"   // a FIFO, device or directory
-	ReasonUnreadable        Reason = "unreadable"         // open or read failed while enforcing
-	ReasonChanged           Reason = "changed-while-read" // the file changed between check and read
-	ReasonTooLarge          Reason = "too-large"          // larger than the maximum code size; refused before reading
-	ReasonImageAsScript     Reason = "image-as-script"    // a PE image read to run as script (ReadCode), whatever its name
-	ReasonNotInCatalog      Reason = "not-in-catalog"     // no trusted catalog lists the file's hash
-	ReasonUntrustedSigner   Reason = "untrusted-signer"   // listed only in catalogs whose signer the policy does not allow
-	ReasonDeniedSigner      Reason = "denied-signer"      // listed only in catalogs signed by a denied signer
-	ReasonDeniedByHash      Reason = "denied-by-hash"     // a policy Deny rule names the file's hash
-	ReasonKernelRefused     Reason = "kernel-refused"     // execveat(AT_EXECVE_CHECK) refused the file
-	ReasonUnlinked          Reason = "unlinked-file"      // a descriptor with no path: a memfd, an O_TMPFILE or deleted file
-	ReasonBlockedByPolicy   Reason = "blocked-by-policy"  // WDAC returned BLOCKED
-	ReasonRequireSandbox    Reason = "require-sandbox"    // WDAC returned REQUIRE_SANDBOX, which intact cannot honour
-	ReasonCheckFailed       Reason = "check-failed"       // the check itself failed (fail closed)
-	ReasonPolicyUnavailable Reason = "policy-unavailable" // the policy or a catalog could not be read or verified
+	ReasonNotRegular        Reason = "not-regular-file"      // a FIFO, device or directory
+	ReasonUnreadable        Reason = "unreadable"            // open or read failed while enforcing
+	ReasonChanged           Reason = "changed-while-read"    // the file changed between check and read
+	ReasonTooLarge          Reason = "too-large"             // larger than the maximum code size; refused before reading
+	ReasonImageAsScript     Reason = "image-as-script"       // a PE image read to run as script (ReadCode), whatever its name
+	ReasonNotInCatalog      Reason = "not-in-catalog"        // no trusted catalog lists the file's hash
+	ReasonChangedSinceSign  Reason = "changed-since-signing" // not-in-catalog, but a trusted catalog lists another digest at the file's path
+	ReasonUntrustedSigner   Reason = "untrusted-signer"      // listed only in catalogs whose signer the policy does not allow
+	ReasonDeniedSigner      Reason = "denied-signer"         // listed only in catalogs signed by a denied signer
+	ReasonDeniedByHash      Reason = "denied-by-hash"        // a policy Deny rule names the file's hash
+	ReasonKernelRefused     Reason = "kernel-refused"        // execveat(AT_EXECVE_CHECK) refused the file
+	ReasonUnlinked          Reason = "unlinked-file"         // a descriptor with no path: a memfd, an O_TMPFILE or deleted file
+	ReasonBlockedByPolicy   Reason = "blocked-by-policy"     // WDAC returned BLOCKED
+	ReasonRequireSandbox    Reason = "require-sandbox"       // WDAC returned REQUIRE_SANDBOX, which intact cannot honour
+	ReasonCheckFailed       Reason = "check-failed"          // the check itself failed (fail closed)
+	ReasonPolicyUnavailable Reason = "policy-unavailable"    // the policy or a catalog could not be read or verified
 	ReasonUnavailable       Reason = "enforcer-unavailable"
 
 	ReasonInteractiveDisabled Reason = "interactive-mode-disabled" // DisableInteractiveMode blocked eval, the REPL or stdin

@@ -332,27 +332,39 @@ func (ps *parser) rule(n *node) error {
 }
 
 // suggestOption returns ` (did you mean "X"?)` for the known option that
-// text differs from in case and spacing and at most one other character,
-// or "".
+// text differs from in case and spacing and at most two edits, or "".
 func suggestOption(text string) string {
+	if len(text) > 100 {
+		return "" // no option is that long; spare the edit distance
+	}
 	squash := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), "")) }
 	for _, o := range knownOptions {
-		if a, b := squash(o), squash(text); len(a) == len(b) && differences(a, b) <= 1 {
+		if editDistance(squash(o), squash(text)) <= 2 {
 			return fmt.Sprintf(" (did you mean %q?)", o)
 		}
 	}
 	return ""
 }
 
-// differences counts the bytes at which a and b, of equal length, differ.
-func differences(a, b string) int {
-	n := 0
-	for i := range len(a) {
-		if a[i] != b[i] {
-			n++
-		}
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
 	}
-	return n
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 func (ps *parser) eku(n *node) error {

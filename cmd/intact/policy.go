@@ -346,7 +346,7 @@ func explainPolicy(file string, p *sipolicy.Policy, appID string) *policyReport 
 // reportSigner is the report of an allowed or denied signer, effective
 // unless the caller says otherwise.
 func reportSigner(s *sipolicy.Signer) signerReport {
-	sr := signerReport{ID: s.ID, Name: s.Name, Root: s.RootType, Value: strings.ToUpper(hex.EncodeToString(s.Root)), Publisher: s.Publisher, Effective: true}
+	sr := signerReport{ID: s.ID, Name: s.Name, Root: s.RootType, Value: upperHex(s.Root), Publisher: s.Publisher, Effective: true}
 	if h := s.HashAlgorithm(); h != 0 {
 		sr.Hash = h.String()
 	}
@@ -363,7 +363,7 @@ func describeHashes(s *sipolicy.HashSet) []hashReport {
 		if len(r.Hash) == 20 {
 			alg = "SHA-1"
 		}
-		out = append(out, hashReport{ID: r.ID, Name: r.FriendlyName, Algorithm: alg, Hash: strings.ToUpper(hex.EncodeToString(r.Hash))})
+		out = append(out, hashReport{ID: r.ID, Name: r.FriendlyName, Algorithm: alg, Hash: upperHex(r.Hash)})
 	}
 	return out
 }

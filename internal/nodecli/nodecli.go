@@ -14,6 +14,7 @@ import (
 
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/internal/exitstatus"
+	"github.com/intactdev/intact/internal/printable"
 	"github.com/intactdev/intact/nodeguard"
 )
 
@@ -129,6 +130,12 @@ func run(args []string, f nodeFlags, systemDir string, stderr io.Writer) error {
 func refused(err error, stderr io.Writer) error {
 	if code := intact.ErrorCode(err); code != "" {
 		fmt.Fprintf(stderr, "Error [%s]: %s\n", code, innermostIntactMessage(err))
+		if r := intact.Explain(err); r != nil {
+			fmt.Fprintf(stderr, "intact: refused: %s\nintact: next: %s\n", printable.Escape(r.Why), printable.Escape(r.Next))
+			if r.Check != "" {
+				fmt.Fprintf(stderr, "intact: for the full verdict: %s\n", printable.Escape(r.Check))
+			}
+		}
 		return exitstatus.Error(1)
 	}
 	fmt.Fprintf(stderr, "intact node: %v\n", err)
