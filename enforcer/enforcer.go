@@ -184,6 +184,26 @@ type Status struct {
 	// Details are further facts, one per line (catalogs loaded, signers,
 	// ignored policy elements, the reason a source is unavailable).
 	Details []string
+	// Catalogs are the catalogs the enforcer has read, and what its
+	// policy makes of each, for scripts (intact status --json).
+	Catalogs []CatalogStatus
+}
+
+// CatalogStatus is what a policy makes of one catalog.
+type CatalogStatus struct {
+	File string
+	// Trust is "trusted", "denied" (signed by a denied signer),
+	// "untrusted" (by no allowed signer), "unverifiable" (its signature
+	// does not match its content) or "unreadable".
+	Trust string
+	// PolicySigner is the policy's signer that trusts or denies the
+	// catalog; Reason says why it is not trusted.
+	PolicySigner, Reason string
+	// Signer and Issuer are the signing certificate's subject and issuer,
+	// empty when the catalog is unsigned or unreadable.
+	Signer, Issuer string
+	Version        int // 1 (SHA-1 members) or 2 (SHA-256)
+	Files          int // members, without version 2 SHA-1 compatibility entries
 }
 
 // Reason is a stable, machine-readable reason for a denial or a block: a

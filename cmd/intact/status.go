@@ -139,6 +139,18 @@ type (
 		Settings      map[enforcer.SettingName]bool   `json:"settings"`
 		Sources       map[enforcer.SettingName]string `json:"sources"`
 		Details       []string                        `json:"details"`
+		Catalogs      []catalogOut                    `json:"catalogs"`
+	}
+	// catalogOut is what a policy makes of one catalog (enforcer.CatalogStatus).
+	catalogOut struct {
+		File         string `json:"file"`
+		Trust        string `json:"trust"` // trusted, denied, untrusted, unverifiable or unreadable
+		PolicySigner string `json:"policy_signer,omitempty"`
+		Reason       string `json:"reason,omitempty"`
+		Signer       string `json:"signer,omitempty"`
+		Issuer       string `json:"issuer,omitempty"`
+		Version      int    `json:"version,omitempty"`
+		Files        int    `json:"files"`
 	}
 )
 
@@ -158,6 +170,10 @@ func statusJSON(st intact.Status) statusOut {
 		}
 		if o.Details == nil {
 			o.Details = []string{}
+		}
+		o.Catalogs = []catalogOut{}
+		for _, c := range e.Catalogs {
+			o.Catalogs = append(o.Catalogs, catalogOut(c))
 		}
 		return o
 	}
