@@ -320,17 +320,30 @@ func (p *Policy) Merge(other *Policy) error {
 		p.Signers = append(p.Signers, &m)
 		return &m
 	}
+	added := make(map[*AllowedSigner]bool) // by this merge
 	for _, a := range sc.Allowed {
 		s := signer(a.Signer)
 		except := rulesOf(a.ExceptDenyRules)
-		if i := slices.IndexFunc(mine.Allowed, func(o *AllowedSigner) bool { return o.Signer == s }); i >= 0 {
-			// The merged signer allows what both allowed: only what
-			// both policies except stays excepted.
+		i := slices.IndexFunc(mine.Allowed, func(o *AllowedSigner) bool { return o.Signer == s })
+		switch {
+		case i < 0:
+			as := &AllowedSigner{Signer: s, ExceptDenyRules: except}
+			mine.Allowed = append(mine.Allowed, as)
+			added[as] = true
+		case added[mine.Allowed[i]]:
+			// other allows the signer twice: as intact reads other,
+			// each exception applies.
+			for _, r := range except {
+				if !slices.Contains(mine.Allowed[i].ExceptDenyRules, r) {
+					mine.Allowed[i].ExceptDenyRules = append(mine.Allowed[i].ExceptDenyRules, r)
+				}
+			}
+		default:
+			// The merged signer allows what both policies allowed:
+			// only what both except stays excepted.
 			mine.Allowed[i].ExceptDenyRules = slices.DeleteFunc(mine.Allowed[i].ExceptDenyRules,
 				func(r *FileRule) bool { return !slices.Contains(except, r) })
-			continue
 		}
-		mine.Allowed = append(mine.Allowed, &AllowedSigner{Signer: s, ExceptDenyRules: except})
 	}
 	for _, d := range sc.Denied {
 		s := signer(d.Signer)

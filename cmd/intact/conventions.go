@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/intactdev/intact/internal/exitstatus"
 	"github.com/spf13/cobra"
@@ -58,7 +59,7 @@ func unknownSubcommand(cmd *cobra.Command, args []string) error {
 func usageError(root *cobra.Command, args []string, err error) error {
 	var hint []string
 	cmd, rest, findErr := root.Find(args)
-	if findErr == nil && cmd.HasSubCommands() && len(rest) > 0 {
+	if findErr == nil && cmd.HasSubCommands() && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		if cmd.SuggestionsMinimumDistance <= 0 {
 			cmd.SuggestionsMinimumDistance = 2 // cobra's default
 		}
