@@ -175,15 +175,7 @@ func newCatalogJSON(file string, c *catalog.Catalog) catalogJSON {
 		}
 		out.Members[i] = mj
 	}
-	slices.SortStableFunc(out.Members, func(a, b memberJSON) int {
-		switch {
-		case a.Path == "" && b.Path != "":
-			return 1
-		case a.Path != "" && b.Path == "":
-			return -1
-		}
-		return strings.Compare(a.Path, b.Path)
-	})
+	slices.SortStableFunc(out.Members, compareMemberPaths)
 	switch err := c.CheckSignature(); {
 	case !c.Signed():
 		out.Signature = "unsigned"
@@ -224,6 +216,18 @@ func newCatalogJSON(file string, c *catalog.Catalog) catalogJSON {
 		out.Signers[i] = sj
 	}
 	return out
+}
+
+// compareMemberPaths orders members by path, without regard to case as
+// Windows compares paths, and members without a path last.
+func compareMemberPaths(a, b memberJSON) int {
+	switch {
+	case a.Path == "" && b.Path != "":
+		return 1
+	case a.Path != "" && b.Path == "":
+		return -1
+	}
+	return strings.Compare(strings.ToLower(a.Path), strings.ToLower(b.Path))
 }
 
 // keepPaths keeps the members whose path matches one of patterns
