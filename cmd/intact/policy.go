@@ -389,9 +389,12 @@ func (r *policyReport) print(w io.Writer) {
 		line("type", "%s", r.Type)
 	}
 	line("version", "%s", r.Version)
-	if r.Mode == "audit" {
+	switch {
+	case r.Files == sipolicy.FilesUnchecked:
+		line("mode", "%s, but no file is checked (see files)", r.Mode)
+	case r.Mode == "audit":
 		line("mode", "audit: would-be denials of files are logged, the files run (Enabled:Audit Mode)")
-	} else {
+	default:
 		line("mode", "enforce: denials refuse code")
 	}
 	if r.ScriptEnforcement {
