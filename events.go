@@ -16,7 +16,7 @@ import (
 const (
 	EventDenied  = "denied"  // a file was refused
 	EventAudit   = "audit"   // a file would have been refused; audit mode let it run
-	EventBlocked = "blocked" // a feature (eval, REPL, stdin, dynamic code) was refused
+	EventBlocked = "blocked" // a feature (eval, REPL, stdin, dynamic code) was refused, or what the host refused (LogRefusal)
 )
 
 // eventMessage is every event record's message, so that one grep finds them.
@@ -61,6 +61,17 @@ func (p *Policy) logBlock(b *BlockedError) {
 		attrs = append(attrs, slog.String("error", b.Err.Error()))
 	}
 	p.events.LogAttrs(context.Background(), slog.LevelError, eventMessage, attrs...)
+}
+
+func (p *Policy) logRefusal(what, detail string) {
+	if p.events == nil {
+		return
+	}
+	p.events.LogAttrs(context.Background(), slog.LevelError, eventMessage,
+		slog.String("event", EventBlocked),
+		slog.String("feature", what),
+		slog.String("reason", string(enforcer.ReasonHostRefused)),
+		slog.String("detail", detail))
 }
 
 // policyAttrs identifies the policy of the named enforcer.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/enforcer/catalogs"
+	"github.com/intactdev/intact/internal/sysfolder"
 )
 
 // LoadOptions say where Load finds policy beyond the system's own.
@@ -62,7 +63,7 @@ func Load(opts LoadOptions) (*Policy, error) {
 	}
 	systemDir := opts.SystemDir
 	if systemDir == "" {
-		systemDir = defaultSystemDir()
+		systemDir = sysfolder.Default()
 	}
 	src, err := findSources(systemDir, opts)
 	if err != nil {

@@ -234,6 +234,7 @@ const (
 
 	ReasonInteractiveDisabled Reason = "interactive-mode-disabled" // DisableInteractiveMode blocked eval, the REPL or stdin
 	ReasonDynamicCodeDisabled Reason = "dynamic-code-disabled"     // DisableDynamicCode blocked eval(), Function() and the like
+	ReasonHostRefused         Reason = "host-refused"              // the host refused, whatever the settings, what would run code unchecked
 )
 
 // Denial is an enforcer's refusal of one file. Err, when set, is the

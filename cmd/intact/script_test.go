@@ -9,6 +9,7 @@ import (
 
 	"github.com/intactdev/intact/internal/linuxsec"
 	"github.com/intactdev/intact/internal/nodecache"
+	"github.com/intactdev/intact/internal/testfleet"
 	"github.com/intactdev/intact/internal/testvectors"
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -45,6 +46,18 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 			// [stocknode].
 			env.Setenv("INTACT_NODE", stockNode)
 			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// registry starts an OCI registry on loopback for the rest of
+			// the script and sets $REGISTRY to its host:port.
+			"registry": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 0 {
+					ts.Fatalf("usage: registry")
+				}
+				srv := testfleet.RegistryServer()
+				ts.Defer(srv.Close)
+				ts.Setenv("REGISTRY", strings.TrimPrefix(srv.URL, "http://"))
+			},
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {

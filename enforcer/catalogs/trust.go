@@ -3,6 +3,7 @@ package catalogs
 import (
 	"bytes"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -162,4 +163,19 @@ func allows(s *sipolicy.Signer, c *loaded, now time.Time) (ok bool, why string) 
 			pinned.Subject.String(), c.signer.Subject.String())
 	}
 	return false, ""
+}
+
+// Untrusted reads the catalogs if no check has yet, and returns one error
+// for each catalog the policy does not trust (unreadable, unverifiable,
+// signed by a denied signer, or by no allowed one), saying which and why.
+// Publishers and installers of policy bundles use it to refuse a catalog
+// that would count for nothing.
+func (e *Enforcer) Untrusted() []error {
+	var errs []error
+	for _, t := range e.catalogTrust() {
+		if t.state != trusted {
+			errs = append(errs, errors.New(t.String()))
+		}
+	}
+	return errs
 }
