@@ -18,6 +18,27 @@ import (
 // the first free n), so that a policy made by New and edited is the policy
 // New would have made.
 
+// Rewritable returns nil when Marshal writes back everything Parse read of
+// p, so that an edited policy differs from the original by the edit alone.
+// Otherwise it names what a rewrite would lose: an element or attribute
+// intact ignores (Note.Dropped), or the conditions of a signer intact
+// cannot evaluate, without which the signer would trust more. Edit such a
+// policy with Microsoft's tools.
+func (p *Policy) Rewritable() error {
+	for _, s := range p.Signers {
+		if len(s.Unevaluated) > 0 {
+			return fmt.Errorf("signer %q: intact cannot write back its %s, and without them the signer would trust more",
+				s.ID, strings.Join(s.Unevaluated, ", "))
+		}
+	}
+	for _, n := range p.Notes {
+		if n.Dropped {
+			return fmt.Errorf("line %d: intact cannot write back what it ignores (%s)", n.Line, n.Text)
+		}
+	}
+	return nil
+}
+
 // SetAudit turns audit mode on or off: the rule option Enabled:Audit Mode.
 func (p *Policy) SetAudit(on bool) {
 	p.setOption(OptionAuditMode, on)

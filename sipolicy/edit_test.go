@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/intactdev/intact/enforcer"
@@ -258,5 +259,23 @@ func TestMergeExceptions(t *testing.T) {
 	}
 	if got := reparse(t, a).Scenario(sipolicy.UserMode).Allowed[0].ExceptDenyRules; len(got) != 0 {
 		t.Errorf("exceptions after merge: %v", got)
+	}
+}
+
+// A policy with parts Marshal does not write back is not rewritable: an
+// edit would drop them, and a signer without its conditions trusts more.
+func TestRewritable(t *testing.T) {
+	if err := newTestPolicy(t, testpki.SelfSigned(t, "rewritable", testpki.CA()).Cert).Rewritable(); err != nil {
+		t.Errorf("a policy New made: %v", err)
+	}
+	ms := mustParseFile(t, "testdata/microsoft-style.xml")
+	if err := ms.Rewritable(); err == nil {
+		t.Error("microsoft-style.xml, whose signer has a FileAttribRef, is rewritable")
+	}
+	for _, s := range ms.Signers {
+		s.Unevaluated = nil
+	}
+	if err := ms.Rewritable(); err == nil || !strings.Contains(err.Error(), "line ") {
+		t.Errorf("with ignored elements: %v, want the line of what would be dropped", err)
 	}
 }

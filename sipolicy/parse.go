@@ -120,19 +120,28 @@ func foldKey(s string) string {
 }
 
 func (ps *parser) note(line int, format string, args ...any) {
+	ps.addNote(false, line, format, args...)
+}
+
+// drop notes something intact ignores and Marshal does not write back.
+func (ps *parser) drop(line int, format string, args ...any) {
+	ps.addNote(true, line, format, args...)
+}
+
+func (ps *parser) addNote(dropped bool, line int, format string, args ...any) {
 	text := fmt.Sprintf(format, args...)
 	if i, ok := ps.notes[text]; ok {
 		ps.p.Notes[i].Count++
 		return
 	}
 	ps.notes[text] = len(ps.p.Notes)
-	ps.p.Notes = append(ps.p.Notes, Note{Line: line, Text: text, Count: 1})
+	ps.p.Notes = append(ps.p.Notes, Note{Line: line, Text: text, Count: 1, Dropped: dropped})
 }
 
 // ignore notes an element intact does not use, unless it is empty.
 func (ps *parser) ignore(n *node) {
 	if !n.empty() {
-		ps.note(n.line, "ignored <%s>", n.name.Local)
+		ps.drop(n.line, "ignored <%s>", n.name.Local)
 	}
 }
 
@@ -149,7 +158,7 @@ func (ps *parser) attrs(n *node, required []string, optional ...string) (map[str
 			}
 			m[a.Name.Local] = a.Value
 		default:
-			ps.note(n.line, "ignored attribute %s on <%s>", a.Name.Local, n.name.Local)
+			ps.drop(n.line, "ignored attribute %s on <%s>", a.Name.Local, n.name.Local)
 		}
 	}
 	for _, r := range required {
@@ -239,7 +248,7 @@ func (ps *parser) policy(root *node) (*Policy, error) {
 		"PlatformID":   guid(&p.PlatformID),
 		"HvciOptions": func(n *node) error {
 			if n.content() != "0" || len(n.kids) > 0 {
-				ps.note(n.line, "ignored <HvciOptions>")
+				ps.drop(n.line, "ignored <HvciOptions>")
 			}
 			return nil
 		},
@@ -519,7 +528,7 @@ func (ps *parser) scenario(n *node) error {
 	}
 	for _, ignored := range []string{"InheritedScenarios", "MinimumHashAlgorithm"} {
 		if _, ok := a[ignored]; ok {
-			ps.note(n.line, "ignored attribute %s on <SigningScenario>", ignored)
+			ps.drop(n.line, "ignored attribute %s on <SigningScenario>", ignored)
 		}
 	}
 	value, err := strconv.ParseUint(a["Value"], 10, 8)
@@ -610,7 +619,7 @@ func (ps *parser) ruleRef(n *node, id string, kind FileRuleKind) (*FileRule, err
 		return r, nil
 	}
 	if el, ok := ps.ignoredIDs[id]; ok {
-		ps.note(n.line, "ignored reference to <%s ID=%q>", el, id)
+		ps.drop(n.line, "ignored reference to <%s ID=%q>", el, id)
 		return nil, nil
 	}
 	return nil, errorAt(n.line, "<%s> names %q, which is no file rule", n.name.Local, id)

@@ -48,12 +48,17 @@ Merge-CIPolicy:
 
 Changes apply in that order, merges last. Raise the version (--bump) when the
 policy replaces a deployed one: Windows keeps a deployed policy over one with
-a lower version. The output is Microsoft-shaped XML, so diffs stay small.`,
+a lower version. The output is Microsoft-shaped XML, so diffs stay small. A
+policy with parts intact ignores, which it would not write back, is refused
+(edit it with Microsoft's tools).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := sipolicy.ParseFile(args[0])
 			if err != nil {
 				return err
+			}
+			if err := p.Rewritable(); err != nil {
+				return exitstatus.UsageError(fmt.Errorf("%s: %w; edit it with Microsoft's tools", args[0], err))
 			}
 			before, err := p.Marshal()
 			if err != nil {
