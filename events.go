@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"log/slog"
+	"strings"
 
 	"github.com/intactdev/intact/enforcer"
 )
@@ -88,5 +89,5 @@ func hexSum(sum *[32]byte) string {
 	if sum == nil {
 		return ""
 	}
-	return hex.EncodeToString(sum[:])
+	return strings.ToUpper(hex.EncodeToString(sum[:])) // as policies and catalogs write digests
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/fleet/agent"
 	"github.com/intactdev/intact/internal/sysfolder"
+	"github.com/intactdev/intact/sipolicy"
 	"github.com/spf13/cobra"
 )
 
@@ -52,7 +53,39 @@ whether the policy trusts them, and the enforcers that cannot work here and why.
 	return cmd
 }
 
+// effect is what the policy in force does, in the terms of `intact policy
+// show`: with files ("enforce", "audit" or "off"), and with eval, the REPL
+// and stdin, and with dynamic code ("blocked" or "allowed").
+type effect struct {
+	Files       sipolicy.FileChecks `json:"files"`
+	Interactive string              `json:"interactive"`
+	DynamicCode string              `json:"dynamicCode"`
+}
+
+func effectOf(s intact.Settings) effect {
+	e := effect{Files: sipolicy.FilesUnchecked, Interactive: "allowed", DynamicCode: "allowed"}
+	switch {
+	case s.EnforceCodeIntegrity.Enabled && s.Audit.Enabled:
+		e.Files = sipolicy.FilesAudited
+	case s.EnforceCodeIntegrity.Enabled:
+		e.Files = sipolicy.FilesEnforced
+	}
+	if s.DisableInteractiveMode.Enabled {
+		e.Interactive = "blocked"
+	}
+	if s.DisableDynamicCode.Enabled {
+		e.DynamicCode = "blocked"
+	}
+	return e
+}
+
 func printStatus(w io.Writer, st intact.Status) {
+	e := effectOf(st.Settings)
+	fmt.Fprintln(w, "in effect:")
+	why := "no policy in force sets EnforceCodeIntegrity"
+	printf(w, "  files:                 %s\n", filesSummary(e.Files, why, enforcer.DefaultAppID))
+	printf(w, "  eval, REPL and stdin:  %s\n", e.Interactive)
+	printf(w, "  dynamic code:          %s\n", e.DynamicCode)
 	fmt.Fprintln(w, "settings:")
 	for name, s := range st.Settings.All() {
 		printf(w, "  %-23s %s\n", name+":", s)
@@ -99,6 +132,7 @@ func printEnforcer(w io.Writer, e intact.EnforcerStatus) {
 // The JSON shapes of `intact status --json`: stable field names for scripts.
 type (
 	statusOut struct {
+		Effect    effect                              `json:"effect"`
 		Settings  map[enforcer.SettingName]settingOut `json:"settings"`
 		Enforcers []enforcerOut                       `json:"enforcers"`
 		Inactive  []enforcerOut                       `json:"inactive"`
@@ -122,11 +156,23 @@ type (
 		Settings      map[enforcer.SettingName]bool   `json:"settings"`
 		Sources       map[enforcer.SettingName]string `json:"sources"`
 		Details       []string                        `json:"details"`
+		Catalogs      []catalogOut                    `json:"catalogs"`
+	}
+	// catalogOut is what a policy makes of one catalog (enforcer.CatalogStatus).
+	catalogOut struct {
+		File         string `json:"file"`
+		Trust        string `json:"trust"` // trusted, denied, untrusted, unverifiable or unreadable
+		PolicySigner string `json:"policy_signer,omitempty"`
+		Reason       string `json:"reason,omitempty"`
+		Signer       string `json:"signer,omitempty"`
+		Issuer       string `json:"issuer,omitempty"`
+		Version      int    `json:"version,omitempty"`
+		Files        int    `json:"files"`
 	}
 )
 
 func statusJSON(st intact.Status) statusOut {
-	out := statusOut{Settings: map[enforcer.SettingName]settingOut{}, Enforcers: []enforcerOut{}, Inactive: []enforcerOut{}}
+	out := statusOut{Effect: effectOf(st.Settings), Settings: map[enforcer.SettingName]settingOut{}, Enforcers: []enforcerOut{}, Inactive: []enforcerOut{}}
 	for name, s := range st.Settings.All() {
 		out.Settings[name] = settingOut{Enabled: s.Enabled, Sources: append([]string{}, s.Sources...)}
 	}
@@ -141,6 +187,10 @@ func statusJSON(st intact.Status) statusOut {
 		}
 		if o.Details == nil {
 			o.Details = []string{}
+		}
+		o.Catalogs = []catalogOut{}
+		for _, c := range e.Catalogs {
+			o.Catalogs = append(o.Catalogs, catalogOut(c))
 		}
 		return o
 	}

@@ -53,10 +53,12 @@ package catalogs
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
 
+	"github.com/intactdev/intact/catalog"
 	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/sipolicy"
 )
@@ -248,7 +250,37 @@ func (e *Enforcer) explain(d *digests, path string, file os.FileInfo) (allowance
 	case len(unknown) > 0:
 		return e.deny(enforcer.ReasonPolicyUnavailable, strings.Join(unknown, "; "))
 	}
-	return e.deny(enforcer.ReasonNotInCatalog, fmt.Sprintf("no catalog trusted by %s lists SHA-256 %x", e.path, d.sha256))
+	if changed := e.listedElsewise(path, d); changed != "" {
+		return e.deny(enforcer.ReasonChangedSinceSign, changed)
+	}
+	return e.deny(enforcer.ReasonNotInCatalog, fmt.Sprintf("no catalog trusted by %s lists SHA-256 %X", e.path, d.sha256))
+}
+
+// listedElsewise says which trusted catalog lists another digest for the
+// file at path, which therefore changed since that catalog was signed, or
+// returns "".
+func (e *Enforcer) listedElsewise(path string, d *digests) string {
+	if path == "" {
+		return ""
+	}
+	for _, t := range e.catalogTrust() {
+		if t.state != trusted || !t.cat.usable() {
+			continue
+		}
+		m, rel := t.cat.memberAt(path)
+		if m == nil || (m.DigestKind() == catalog.KindPE && !d.image) {
+			// A PE member vouches for the image, not for its bytes as
+			// script: that is no change.
+			continue
+		}
+		listed := fmt.Sprintf("%v %X", m.DigestAlgorithm, m.Digest)
+		if m.Compat {
+			listed = fmt.Sprintf("SHA-1 %X", m.Tag)
+		}
+		return fmt.Sprintf("catalog %s lists %s with %s, not this file's SHA-256 %X",
+			t.cat.path, filepath.ToSlash(rel), listed, d.sha256)
+	}
+	return ""
 }
 
 // matchRule returns the rule of set that names the file: by the SHA-256 or

@@ -46,6 +46,17 @@ type loaded struct {
 	// empty are the empty files the catalog vouches for: catalogs record
 	// them by path, since they have nothing to hash.
 	empty catalog.EmptyFiles
+	// paths finds members by path, to explain a refusal; made on first
+	// use, which a file that runs never needs.
+	pathsOnce sync.Once
+	paths     catalog.MemberPaths
+}
+
+// memberAt returns the member the catalog lists at path, and its path
+// relative to the catalog's root, or nil.
+func (l *loaded) memberAt(path string) (*catalog.Member, string) {
+	l.pathsOnce.Do(func() { l.paths = l.cat.MemberPaths() })
+	return l.paths.Lookup(path)
 }
 
 // errUnsigned is the signature error of a catalog without signers.

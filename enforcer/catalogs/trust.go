@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/sipolicy"
 )
 
@@ -29,6 +30,33 @@ type trust struct {
 	state  trustState
 	signer string // the policy signer that trusts or denies the catalog
 	why    string // why the catalog is not trusted
+}
+
+// word is the trust state's word in enforcer.CatalogStatus.
+func (s trustState) word() string {
+	switch s {
+	case trusted:
+		return "trusted"
+	case denied:
+		return "denied"
+	case unverifiable:
+		return "unverifiable"
+	case unreadable:
+		return "unreadable"
+	}
+	return "untrusted"
+}
+
+// status is what the policy makes of the catalog, for scripts.
+func (t *trust) status() enforcer.CatalogStatus {
+	cs := enforcer.CatalogStatus{File: t.cat.path, Trust: t.state.word(), PolicySigner: t.signer, Reason: t.why}
+	if t.cat.usable() {
+		cs.Version, cs.Files = t.cat.cat.Version, t.cat.members
+	}
+	if c := t.cat.signer; c != nil {
+		cs.Signer, cs.Issuer = c.Subject.String(), c.Issuer.String()
+	}
+	return cs
 }
 
 // String says what the policy makes of the catalog, for denials and status.
