@@ -1,8 +1,10 @@
 // Package nodelib implements the Node.js core library modules that popular
 // pure-JavaScript npm packages need, for a goja runtime: path, events, util,
 // assert, string_decoder, querystring, os, tty, fs, crypto, buffer, stream,
-// url, readline and a child_process that refuses every call, each loadable
-// as "name" and "node:name".
+// url, readline, net's address functions, a worker_threads that reports the
+// main thread, and a child_process that refuses every call, each loadable as
+// "name" and "node:name". What exists but cannot work here (sockets,
+// workers, processes) throws ERR_NOT_SUPPORTED rather than answer wrongly.
 //
 // The modules are plain library code: they never load code from files, so
 // they are not subject to code-integrity checks (built-in modules are not
@@ -50,8 +52,9 @@ import (
 // The host provides the others it supports (process, console, timers, module).
 var Modules = []string{
 	"assert", "assert/strict", "buffer", "child_process", "crypto", "events", "fs",
-	"fs/promises", "os", "path", "path/posix", "path/win32", "querystring", "readline",
+	"fs/promises", "net", "os", "path", "path/posix", "path/win32", "querystring", "readline",
 	"readline/promises", "stream", "string_decoder", "tty", "url", "util", "util/types",
+	"worker_threads",
 }
 
 // Register makes every module in Modules loadable through reg, under its name
@@ -84,14 +87,21 @@ func Register(reg *require.Registry) {
 func EnableGlobals(rt *goja.Runtime) {
 	s := state(rt)
 	g := rt.GlobalObject()
+	// Node defines its classes and namespaces on globalThis as
+	// non-enumerable, and the functions of the HTML "window" (atob, btoa,
+	// structuredClone) as enumerable: for-in over globalThis, which
+	// programs and test suites use to find leaked globals, sees only these.
+	hidden := func(name string, v goja.Value) {
+		g.DefineDataProperty(name, v, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	}
 	buf := s.require("buffer")
-	g.Set("Buffer", buf.Get("Buffer"))
+	hidden("Buffer", buf.Get("Buffer"))
 	url := s.require("url")
-	g.Set("URL", url.Get("URL"))
-	g.Set("URLSearchParams", url.Get("URLSearchParams"))
+	hidden("URL", url.Get("URL"))
+	hidden("URLSearchParams", url.Get("URLSearchParams"))
 	util := s.require("util")
-	g.Set("TextEncoder", util.Get("TextEncoder"))
-	g.Set("TextDecoder", util.Get("TextDecoder"))
+	hidden("TextEncoder", util.Get("TextEncoder"))
+	hidden("TextDecoder", util.Get("TextDecoder"))
 	globals := s.require("internal/globals")
 	g.Set("atob", globals.Get("atob"))
 	g.Set("btoa", globals.Get("btoa"))
@@ -100,7 +110,7 @@ func EnableGlobals(rt *goja.Runtime) {
 	web := s.require("internal/events_web")
 	for _, name := range []string{"DOMException", "Event", "EventTarget", "AbortController", "AbortSignal"} {
 		if g.Get(name) == nil {
-			g.Set(name, web.Get(name))
+			hidden(name, web.Get(name))
 		}
 	}
 	// JSON.stringify with a gap, fixed (see internal_globals.js).

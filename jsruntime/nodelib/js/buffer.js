@@ -353,6 +353,7 @@ module.exports = {
   kStringMaxLength: 2 ** 29 - 24,
   INSPECT_MAX_BYTES,
   constants: { MAX_LENGTH: kMaxLength, MAX_STRING_LENGTH: 2 ** 29 - 24 },
-  atob: (...a) => require('internal/globals').atob(...a),
-  btoa: (...a) => require('internal/globals').btoa(...a),
+  // The same functions as globalThis.atob and btoa, as in Node.
+  atob: require('internal/globals').atob,
+  btoa: require('internal/globals').btoa,
 };
