@@ -39,8 +39,11 @@
 package nodelib
 
 import (
+	"bytes"
 	"embed"
 	"fmt"
+	"path"
+	"strings"
 	"sync"
 
 	"github.com/dop251/goja"
@@ -53,7 +56,7 @@ import (
 var Modules = []string{
 	"assert", "assert/strict", "buffer", "child_process", "crypto", "events", "fs",
 	"fs/promises", "net", "os", "path", "path/posix", "path/win32", "querystring", "readline",
-	"readline/promises", "stream", "string_decoder", "tty", "url", "util", "util/types",
+	"readline/promises", "stream", "stream/promises", "string_decoder", "tty", "url", "util", "util/types",
 	"worker_threads",
 }
 
@@ -93,6 +96,17 @@ func EnableGlobals(rt *goja.Runtime) {
 	// programs and test suites use to find leaked globals, sees only these.
 	hidden := func(name string, v goja.Value) {
 		g.DefineDataProperty(name, v, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	}
+	// goja has no Symbol.asyncIterator. The registered symbol is the one
+	// the for-await code esbuild writes falls back to, so lowered loops
+	// and the library's async iterables meet.
+	symbol := g.Get("Symbol").ToObject(rt)
+	if symbol.Get("asyncIterator") == nil {
+		key, err := rt.RunString(`Symbol.for("Symbol.asyncIterator")`)
+		if err != nil {
+			panic(err)
+		}
+		symbol.DefineDataProperty("asyncIterator", key, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
 	}
 	buf := s.require("buffer")
 	hidden("Buffer", buf.Get("Buffer"))
@@ -222,8 +236,13 @@ func (s *libState) require(name string) *goja.Object {
 // fills module.exports; JavaScript modules reach them as internal/<name>.
 var natives = map[string]func(s *libState, module *goja.Object){}
 
-//go:embed js/*.js
+//go:embed js/*.js js/readable-stream
 var jsFiles embed.FS
+
+// vendored is the prefix of the modules of readable-stream, Node's own
+// stream implementation as a package (MIT, js/readable-stream/LICENSE),
+// which node:stream is. They keep their file layout and relative requires.
+const vendored = "internal/readable-stream/"
 
 var (
 	programsMu sync.Mutex
@@ -239,9 +258,19 @@ func program(name string) (*goja.Program, error) {
 		return p, nil
 	}
 	file := "js/" + jsFileName(name) + ".js"
+	if rest, ok := strings.CutPrefix(name, vendored); ok {
+		file = "js/readable-stream/" + rest + ".js"
+	}
 	src, err := jsFiles.ReadFile(file)
 	if err != nil {
 		return nil, fmt.Errorf("nodelib: no module %q", name)
+	}
+	if bytes.Contains(src, []byte("async function*")) || bytes.Contains(src, []byte("for await")) {
+		// goja lacks async generators and for await: lower them, once
+		// per process, as jsruntime does for user code.
+		if src, err = lowerAsyncIteration(file, src); err != nil {
+			return nil, err
+		}
 	}
 	wrapped := "(function (exports, require, module, internalBinding) {" + string(src) + "\n})"
 	p, err := goja.Compile("node:"+name, wrapped, true)
@@ -277,7 +306,7 @@ func (s *libState) jsModule(name string) func(*libState, *goja.Object) {
 		}
 		fn, _ := goja.AssertFunction(fnv)
 		req := s.rt.ToValue(func(call goja.FunctionCall) goja.Value {
-			return s.require(call.Argument(0).String())
+			return s.require(resolveRequest(name, call.Argument(0).String()))
 		})
 		binding := s.rt.ToValue(func(call goja.FunctionCall) goja.Value {
 			return s.require("internal/" + call.Argument(0).String())
@@ -286,4 +315,14 @@ func (s *libState) jsModule(name string) func(*libState, *goja.Object) {
 			panic(err)
 		}
 	}
+}
+
+// resolveRequest names the module that request, made by module from, is:
+// vendored modules require each other by relative path and the built-ins
+// as packages would ("string_decoder/"); other modules use plain names.
+func resolveRequest(from, request string) string {
+	if strings.HasPrefix(request, "./") || strings.HasPrefix(request, "../") {
+		return strings.TrimSuffix(path.Join(path.Dir(from), request), ".js")
+	}
+	return strings.TrimSuffix(request, "/")
 }
