@@ -2,9 +2,43 @@
 // node:buffer: goja_nodejs's Buffer, completed with the parts of Node's API
 // that npm packages commonly use.
 
-const { Buffer } = internalBinding('goja_buffer');
+const { Buffer: GojaBuffer } = internalBinding('goja_buffer');
 const { codedError, invalidArgType, outOfRange } = require('internal/errors');
 const { inspect } = require('internal/inspect');
+
+// Buffer(arg) and new Buffer(arg) as Node has them (deprecated, DEP0005):
+// a size makes a zero-filled buffer, anything else is Buffer.from's.
+// goja_nodejs's constructor refuses sizes; its prototype, which its Go
+// code gives the buffers it makes, stays the prototype of every Buffer.
+function Buffer(arg, encodingOrOffset, length) {
+  warnBufferConstructor();
+  if (typeof arg === 'number') {
+    if (typeof encodingOrOffset === 'string') throw invalidArgType('string', 'string', arg);
+    return Buffer.alloc(arg);
+  }
+  return Buffer.from(arg, encodingOrOffset, length);
+}
+Object.setPrototypeOf(Buffer, Object.getPrototypeOf(GojaBuffer));
+for (const key of Reflect.ownKeys(GojaBuffer)) {
+  if (key !== 'length' && key !== 'name' && key !== 'prototype') {
+    Object.defineProperty(Buffer, key, Object.getOwnPropertyDescriptor(GojaBuffer, key));
+  }
+}
+Buffer.prototype = GojaBuffer.prototype;
+Object.defineProperty(Buffer.prototype, 'constructor', { value: Buffer, writable: true, configurable: true, enumerable: false });
+
+let bufferWarned = false;
+// Node warns once, and only for calls from outside node_modules (packages
+// cannot all be fixed by their users).
+function warnBufferConstructor() {
+  if (bufferWarned || typeof process !== 'object' || process === null || typeof process.emitWarning !== 'function') return;
+  const frames = (new Error().stack || '').split('\n').slice(1)
+    .filter((l) => !/\(?node:/.test(l.replace(/^\s*at\s+(\S+\s+\()?/, '')));
+  if (frames.length > 0 && /[\\/]node_modules[\\/]/.test(frames[0])) return;
+  bufferWarned = true;
+  process.emitWarning('Buffer() is deprecated due to security and usability issues. Please use the ' +
+    'Buffer.alloc(), Buffer.allocUnsafe(), or Buffer.from() methods instead.', 'DeprecationWarning', 'DEP0005');
+}
 
 const codec = internalBinding('codec');
 

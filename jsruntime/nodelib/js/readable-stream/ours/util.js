@@ -6,8 +6,8 @@ const {
   codes: { ERR_INVALID_ARG_TYPE }
 } = require('./errors')
 const { kResistStopPropagation, AggregateError, SymbolDispose } = require('./primordials')
-const AbortSignal = globalThis.AbortSignal || require('abort-controller').AbortSignal
-const AbortController = globalThis.AbortController || require('abort-controller').AbortController
+const AbortSignal = globalThis.AbortSignal || require('internal/events_web') /* intact: the runtime's */.AbortSignal
+const AbortController = globalThis.AbortController || require('internal/events_web') /* intact: the runtime's */.AbortController
 const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor
 const Blob = globalThis.Blob || bufferModule.Blob
 /* eslint-disable indent */

@@ -37,7 +37,7 @@ const isBlob =
     : function isBlob(b) {
         return false
       }
-const AbortController = globalThis.AbortController || require('abort-controller').AbortController
+const AbortController = globalThis.AbortController || require('internal/events_web') /* intact: the runtime's */.AbortController
 const { FunctionPrototypeCall } = require('../../ours/primordials')
 
 // This is needed for pre node 17.

@@ -1,6 +1,6 @@
 'use strict'
 
-const AbortController = globalThis.AbortController || require('abort-controller').AbortController
+const AbortController = globalThis.AbortController || require('internal/events_web') /* intact: the runtime's */.AbortController
 const {
   codes: { ERR_INVALID_ARG_VALUE, ERR_INVALID_ARG_TYPE, ERR_MISSING_ARGS, ERR_OUT_OF_RANGE },
   AbortError

@@ -34,7 +34,7 @@ const {
   isReadableStream,
   isReadableFinished
 } = require('./utils')
-const AbortController = globalThis.AbortController || require('abort-controller').AbortController
+const AbortController = globalThis.AbortController || require('internal/events_web') /* intact: the runtime's */.AbortController
 let PassThrough
 let Readable
 let addAbortListener
