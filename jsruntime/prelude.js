@@ -337,6 +337,10 @@
   }
   function delayOf(ms) {
     ms = Number(ms);
+    if (ms > TIMEOUT_MAX) {
+      process.emitWarning(`${ms} does not fit into a 32-bit signed integer.\nTimeout duration was set to 1.`,
+        'TimeoutOverflowWarning');
+    }
     return ms >= 1 && ms <= TIMEOUT_MAX ? Math.trunc(ms) : 1;
   }
   function schedule(fn, ms, repeat, args) {
@@ -364,6 +368,61 @@
     clearInterval: clear,
     clearImmediate: clear,
   };
+  // Node's deprecated way to make any object a timer (DEP0095, DEP0096,
+  // DEP0126, DEP0127): enroll sets item._idleTimeout, active (or
+  // _unrefActive) starts a timer that calls item._onTimeout, unenroll
+  // stops it.
+  const kTimer = Symbol('kTimer');
+  const warnedDeprecations = new Set();
+  function deprecated(fn, message, code) {
+    return function (...args) {
+      if (!warnedDeprecations.has(code)) {
+        warnedDeprecations.add(code);
+        process.emitWarning(message, 'DeprecationWarning', code);
+      }
+      return fn.apply(this, args);
+    };
+  }
+  function timerDuration(msecs, name) {
+    if (typeof msecs !== 'number') throw invalidArgType(name, 'of type number', msecs);
+    if (msecs < 0 || !Number.isFinite(msecs)) {
+      throw makeError('ERR_OUT_OF_RANGE', `The value of "${name}" is out of range. It must be a non-negative finite number. Received ${inspect(msecs)}`, 'RangeError');
+    }
+    if (msecs > TIMEOUT_MAX) {
+      process.emitWarning(`${msecs} does not fit into a 32-bit signed integer.\nTimer duration was truncated to ${TIMEOUT_MAX}.`,
+        'TimeoutOverflowWarning');
+      return TIMEOUT_MAX;
+    }
+    return msecs;
+  }
+  function unenroll(item) {
+    if (item instanceof Timeout) clear(item);
+    if (item[kTimer]) clear(item[kTimer]);
+    item[kTimer] = undefined;
+    item._idleTimeout = -1;
+  }
+  function enroll(item, msecs) {
+    msecs = timerDuration(msecs, 'msecs');
+    if (item[kTimer]) unenroll(item);
+    item._idleTimeout = msecs;
+  }
+  function activate(item, unref) {
+    const msecs = item._idleTimeout;
+    if (typeof msecs !== 'number' || msecs < 0) return;
+    if (item[kTimer]) clear(item[kTimer]);
+    const t = new Timeout(0, msecs);
+    t._id = binding.setTimer(() => {
+      item[kTimer] = undefined;
+      if (typeof item._onTimeout === 'function') item._onTimeout();
+    }, t, Math.max(1, msecs), false, []);
+    if (unref) t.unref();
+    item[kTimer] = t;
+    item._idleStart = Math.trunc(binding.hrtimeMs());
+  }
+  timers.enroll = deprecated(enroll, 'timers.enroll() is deprecated. Please use setTimeout instead.', 'DEP0095');
+  timers.unenroll = deprecated(unenroll, 'timers.unenroll() is deprecated. Please use clearTimeout instead.', 'DEP0096');
+  timers.active = deprecated((item) => activate(item, false), 'timers.active() is deprecated. Please use timeout.refresh() instead.', 'DEP0126');
+  timers._unrefActive = deprecated((item) => activate(item, true), 'timers._unrefActive() is deprecated. Please use timeout.unref() instead.', 'DEP0127');
   timers.promises = {
     setTimeout(ms, value) { return new Promise((resolve) => timers.setTimeout(resolve, ms, value)); },
     setImmediate(value) { return new Promise((resolve) => timers.setImmediate(resolve, value)); },

@@ -41,6 +41,7 @@ type nodeTestResult struct {
 	pass     bool
 	timeout  bool
 	panicked bool // a Go panic reached the output: a runtime bug, never a test failure
+	cpu      time.Duration
 	output   string
 }
 
@@ -102,7 +103,9 @@ func TestNodeConformance(t *testing.T) {
 			t.Errorf("%s: Go panic in the runtime:\n%s", r.name, r.output)
 		}
 		if r.timeout {
-			t.Errorf("%s: no result within %v", r.name, nodeTestsTimeout)
+			// The CPU time tells a hang (little) from slowness, which a
+			// machine shared with other work turns into a timeout.
+			t.Errorf("%s: no result within %v (CPU time used: %v)", r.name, nodeTestsTimeout, r.cpu.Round(time.Millisecond))
 		}
 		if !r.pass && slices.Contains(expected, r.name) {
 			failed = append(failed, r.name)
@@ -148,6 +151,9 @@ func runNodeTest(intact, root, systemDir, name string, id int) nodeTestResult {
 	cmd.WaitDelay = time.Second
 	out, err := cmd.CombinedOutput()
 	r := nodeTestResult{name: name, pass: err == nil}
+	if cmd.ProcessState != nil {
+		r.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
 	r.timeout = errors.Is(ctx.Err(), context.DeadlineExceeded)
 	r.panicked = bytes.Contains(out, []byte("\ngoroutine ")) && bytes.Contains(out, []byte("panic"))
 	if len(out) > nodeTestsOutputMax {
@@ -226,7 +232,7 @@ func nodeTestsDoc(table string, results []nodeTestResult) string {
 	var hangs, crashes []string
 	for _, r := range results {
 		if r.timeout {
-			hangs = append(hangs, r.name)
+			hangs = append(hangs, fmt.Sprintf("%s (%v of CPU time)", r.name, r.cpu.Round(100*time.Millisecond)))
 		}
 		if r.panicked {
 			crashes = append(crashes, r.name)

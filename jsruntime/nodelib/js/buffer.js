@@ -25,6 +25,9 @@ for (const key of Reflect.ownKeys(GojaBuffer)) {
   }
 }
 Buffer.prototype = GojaBuffer.prototype;
+// subarray, slice and map make their results with the species, which is
+// goja_nodejs's constructor, as Node's is FastBuffer: no DEP0005 for them.
+Object.defineProperty(Buffer, Symbol.species, { get() { return GojaBuffer; }, configurable: true });
 Object.defineProperty(Buffer.prototype, 'constructor', { value: Buffer, writable: true, configurable: true, enumerable: false });
 
 let bufferWarned = false;

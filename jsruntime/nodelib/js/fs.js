@@ -286,6 +286,44 @@ function writeSync(fd, buffer, offsetOrOptions, length, position) {
   return b.write(fd, Buffer.from(buffer, length || 'utf8'), typeof offset === 'number' ? offset : -1);
 }
 
+function validateBufferArray(buffers, name = 'buffers') {
+  if (!Array.isArray(buffers)) throw new ERR_INVALID_ARG_TYPE(name, 'ArrayBufferView[]', buffers);
+  for (const buf of buffers) {
+    if (!ArrayBuffer.isView(buf)) throw new ERR_INVALID_ARG_TYPE(name, 'ArrayBufferView[]', buffers);
+  }
+  return buffers;
+}
+
+function writevSync(fd, buffers, position) {
+  validFd(fd);
+  validateBufferArray(buffers);
+  if (buffers.length === 0) return 0;
+  let pos = typeof position === 'number' ? position : null;
+  let total = 0;
+  for (const buf of buffers) {
+    const n = writeSync(fd, buf, 0, buf.byteLength, pos);
+    total += n;
+    if (pos !== null) pos += n;
+    if (n < buf.byteLength) break;
+  }
+  return total;
+}
+
+function readvSync(fd, buffers, position) {
+  validFd(fd);
+  validateBufferArray(buffers);
+  let pos = typeof position === 'number' ? position : null;
+  let total = 0;
+  for (const buf of buffers) {
+    if (buf.byteLength === 0) continue;
+    const n = readSync(fd, buf, 0, buf.byteLength, pos);
+    total += n;
+    if (pos !== null) pos += n;
+    if (n < buf.byteLength) break;
+  }
+  return total;
+}
+
 function closeSync(fd) {
   b.close(validFd(fd));
 }
@@ -325,6 +363,8 @@ const sync = {
   openSync,
   readSync,
   writeSync,
+  writevSync,
+  readvSync,
   closeSync,
   mkdtempSync,
   symlinkSync: (target, path) => b.symlink(toPath(target, 'target'), toPath(path)),
@@ -333,8 +373,8 @@ const sync = {
   utimesSync: (p, atime, mtime) => b.utimes(toPath(p), toSeconds(atime), toSeconds(mtime)),
   truncateSync: (p, len = 0) => (isFd(p) ? b.ftruncate(p, len) : b.truncate(toPath(p), len)),
   ftruncateSync: (fd, len = 0) => b.ftruncate(fd, len),
-  fsyncSync: () => {},
-  fdatasyncSync: () => {},
+  fsyncSync: (fd) => { validFd(fd); },
+  fdatasyncSync: (fd) => { validFd(fd); },
 };
 
 // later runs fn after the current operation, as an I/O callback would.
@@ -466,6 +506,22 @@ callbacks.write = function write(fd, buffer, offsetOrOptions, length, position, 
   try { n = writeSync(fd, buffer, ...args); } catch (err) { error = err; }
   later(() => (error ? callback(error, 0, buffer) : callback(null, n, buffer)));
 };
+for (const name of ['writev', 'readv']) {
+  const sync = name === 'writev' ? writevSync : readvSync;
+  callbacks[name] = function (fd, buffers, position, callback) {
+    validFd(fd);
+    validateBufferArray(buffers);
+    if (typeof position === 'function') {
+      callback = position;
+      position = null;
+    }
+    validateFunction(callback, 'cb');
+    let n;
+    let error = null;
+    try { n = sync(fd, buffers, position); } catch (err) { error = err; }
+    later(() => (error ? callback(error) : callback(null, n, buffers)));
+  };
+}
 callbacks.realpath.native = callbacks.realpath;
 
 // fs.promises: the same operations, settled asynchronously.
@@ -498,7 +554,7 @@ class FileHandle {
 
 const promises = { constants };
 for (const [name, fn] of Object.entries(sync)) {
-  if (['existsSync', 'openSync', 'readSync', 'writeSync', 'closeSync', 'fstatSync', 'ftruncateSync', 'fsyncSync', 'fdatasyncSync'].includes(name)) continue;
+  if (['existsSync', 'openSync', 'readSync', 'writeSync', 'writevSync', 'readvSync', 'closeSync', 'fstatSync', 'ftruncateSync', 'fsyncSync', 'fdatasyncSync'].includes(name)) continue;
   promises[name.slice(0, -4)] = promiseVersion(fn);
 }
 promises.open = (path, flags, mode) => promiseVersion(() => new FileHandle(openSync(path, flags, mode)))();
@@ -521,6 +577,25 @@ module.exports = Object.assign({}, sync, callbacks, {
   watch: unsupported('watch'),
   watchFile: unsupported('watchFile'),
   unwatchFile: () => {},
-  createReadStream: (...a) => require('internal/fs_streams').createReadStream(...a),
-  createWriteStream: (...a) => require('internal/fs_streams').createWriteStream(...a),
+  createReadStream(path, options) {
+    return new (streams().ReadStream)(path, options);
+  },
+  createWriteStream(path, options) {
+    return new (streams().WriteStream)(path, options);
+  },
 });
+
+// The stream classes load on first use, as in Node (they need fs itself).
+function streams() {
+  return require('internal/fs_streams');
+}
+let ReadStream;
+let WriteStream;
+for (const [name, get, set] of [
+  ['ReadStream', () => ReadStream || streams().ReadStream, (v) => { ReadStream = v; }],
+  ['WriteStream', () => WriteStream || streams().WriteStream, (v) => { WriteStream = v; }],
+  ['FileReadStream', () => ReadStream || streams().ReadStream, (v) => { ReadStream = v; }],
+  ['FileWriteStream', () => WriteStream || streams().WriteStream, (v) => { WriteStream = v; }],
+]) {
+  Object.defineProperty(module.exports, name, { get, set, enumerable: false, configurable: true });
+}
