@@ -27,8 +27,8 @@ for (const key of Reflect.ownKeys(GojaBuffer)) {
 Buffer.prototype = GojaBuffer.prototype;
 // subarray, slice and map make their results with the species, which is
 // goja_nodejs's constructor, as Node's is FastBuffer: no DEP0005 for them.
-Object.defineProperty(Buffer, Symbol.species, { get() { return GojaBuffer; }, configurable: true });
-Object.defineProperty(Buffer.prototype, 'constructor', { value: Buffer, writable: true, configurable: true, enumerable: false });
+Object.defineProperty(Buffer, Symbol.species, { __proto__: null, get() { return GojaBuffer; }, configurable: true });
+Object.defineProperty(Buffer.prototype, 'constructor', { __proto__: null, value: Buffer, writable: true, configurable: true, enumerable: false });
 
 let bufferWarned = false;
 // Node warns once, and only for calls from outside node_modules (packages
@@ -58,7 +58,7 @@ const proto = Buffer.prototype;
 const typedArrayLength = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'length').get;
 
 const define = (obj, name, value) =>
-  Object.defineProperty(obj, name, { value, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(obj, name, { __proto__: null, value, writable: true, configurable: true, enumerable: false });
 
 function isBuffer(b) {
   return b instanceof Buffer;
@@ -84,7 +84,7 @@ function normalizeEncoding(enc) {
   return e;
 }
 
-Object.defineProperty(Buffer, 'name', { value: 'Buffer', configurable: true });
+Object.defineProperty(Buffer, 'name', { __proto__: null, value: 'Buffer', configurable: true });
 
 const gojaFrom = Buffer.from;
 define(Buffer, 'from', function from(value, encodingOrOffset, length) {
@@ -342,7 +342,7 @@ const accessorSizes = {
 };
 // A method keeps its name; its length is that of Node's signature.
 function replaceMethod(name, checked) {
-  Object.defineProperty(checked, 'name', { value: name, configurable: true });
+  Object.defineProperty(checked, 'name', { __proto__: null, value: name, configurable: true });
   define(proto, name, checked);
 }
 for (const [kind, size] of Object.entries(accessorSizes)) {

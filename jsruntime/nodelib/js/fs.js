@@ -416,7 +416,7 @@ function callbackVersion(fn, name) {
     // one argument.
     later(() => (error ? cb(error) : result === undefined ? cb(null) : cb(null, result)));
   };
-  Object.defineProperty(wrapped, 'name', { value: name });
+  Object.defineProperty(wrapped, 'name', { __proto__: null, value: name });
   return wrapped;
 }
 
@@ -597,5 +597,5 @@ for (const [name, get, set] of [
   ['FileReadStream', () => ReadStream || streams().ReadStream, (v) => { ReadStream = v; }],
   ['FileWriteStream', () => WriteStream || streams().WriteStream, (v) => { WriteStream = v; }],
 ]) {
-  Object.defineProperty(module.exports, name, { get, set, enumerable: false, configurable: true });
+  Object.defineProperty(module.exports, name, { __proto__: null, get, set, enumerable: false, configurable: true });
 }

@@ -589,7 +589,7 @@ for (const key of Reflect.ownKeys(URLSearchParams.prototype)) {
         return Reflect.apply(fn, this, args);
       },
     }[fn.name];
-    Object.defineProperty(guarded, 'length', { value: fn.length });
+    Object.defineProperty(guarded, 'length', { __proto__: null, value: fn.length });
     return guarded;
   };
   if (typeof desc.value === 'function') desc.value = guard(desc.value);
@@ -818,7 +818,7 @@ class URL {
 }
 
 for (const name of ['href', 'origin', 'protocol', 'username', 'password', 'host', 'hostname', 'port', 'pathname', 'search', 'searchParams', 'hash']) {
-  Object.defineProperty(URL.prototype, name, Object.assign(Object.getOwnPropertyDescriptor(URL.prototype, name), { enumerable: true }));
+  Object.defineProperty(URL.prototype, name, Object.assign(Object.getOwnPropertyDescriptor(URL.prototype, name), { __proto__: null, enumerable: true }));
 }
 
 module.exports = { URL, URLSearchParams, domainToASCII, domainToUnicode };
