@@ -258,6 +258,10 @@
   process.hrtime = function hrtime(prev) {
     const [s, ns] = binding.hrtime();
     if (prev === undefined) return [s, ns];
+    if (!Array.isArray(prev)) throw invalidArgType('time', 'an instance of Array', prev);
+    if (prev.length !== 2) {
+      throw makeError('ERR_OUT_OF_RANGE', `The value of "time" is out of range. It must be 2. Received ${prev.length}`, 'RangeError');
+    }
     let ds = s - prev[0];
     let dns = ns - prev[1];
     if (dns < 0) { ds -= 1; dns += 1e9; }
@@ -266,7 +270,21 @@
   process.hrtime.bigint = binding.hrtimeBigint;
   process.memoryUsage = binding.memoryUsage;
   process.memoryUsage.rss = () => binding.memoryUsage().rss;
-  process.cpuUsage = binding.cpuUsage;
+  // process.cpuUsage(prev) is the CPU time since prev, checked as Node
+  // checks it.
+  process.cpuUsage = function cpuUsage(prevValue) {
+    const now = binding.cpuUsage();
+    if (prevValue === undefined) return now;
+    if (prevValue === null || typeof prevValue !== 'object') throw invalidArgType('prevValue', 'of type object', prevValue);
+    for (const key of ['user', 'system']) {
+      const v = prevValue[key];
+      if (typeof v !== 'number') throw invalidArgType(`prevValue.${key}`, 'of type number', v);
+      if (v < 0 || !Number.isFinite(v)) {
+        throw makeError('ERR_INVALID_ARG_VALUE', `The property 'prevValue.${key}' is invalid. Received ${v}`, 'RangeError');
+      }
+    }
+    return { user: now.user - prevValue.user, system: now.system - prevValue.system };
+  };
   process.umask = () => 0o22;
   process.getuid = binding.getuid;
   process.geteuid = binding.getuid;
