@@ -33,6 +33,7 @@ const (
 	nodeTestsTimeout   = 20 * time.Second
 	nodeTestsParallel  = 2
 	nodeTestsOutputMax = 2000
+	nodeTestsNotes     = "## Notes" // the heading of the hand-written part of the table's page
 )
 
 // nodeTestResult is the outcome of one test file.
@@ -127,7 +128,14 @@ func TestNodeConformance(t *testing.T) {
 		if err := os.WriteFile(nodeTestsExpected, list.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(nodeTestsTable, []byte(nodeTestsDoc(table, results)), 0o644); err != nil {
+		// The notes written by hand below the table stay.
+		var notes string
+		if old, err := os.ReadFile(nodeTestsTable); err == nil {
+			if i := bytes.Index(old, []byte("\n"+nodeTestsNotes)); i >= 0 {
+				notes = "\n" + string(old[i+1:])
+			}
+		}
+		if err := os.WriteFile(nodeTestsTable, []byte(nodeTestsDoc(table, results)+notes), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	} else if *nodeTestsAll {
