@@ -32,8 +32,9 @@
 //     cannot read the caller's source, instead of quoting the call;
 //   - fs is synchronous underneath: callbacks and promises settle on a later
 //     turn of the event loop but do not run in parallel; no watchers;
-//   - stream is a compact implementation of the event protocol: read(n) in
-//     byte mode returns whole chunks, and there is no cork/uncork buffering;
+//   - stream is readable-stream 4.8.0, Node 18's streams as a package (see
+//     js/readable-stream/LICENSE); path and fs.ReadStream/WriteStream are
+//     Node 20's own code; net has no sockets and worker_threads no workers;
 //   - crypto has digests, HMAC and random values only; child_process loads
 //     but every call throws ERR_NOT_SUPPORTED.
 package nodelib
