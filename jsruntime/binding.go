@@ -108,7 +108,11 @@ func (r *Runtime) binding() *goja.Object {
 		return map[string]any{"rss": m.Sys, "heapTotal": m.HeapSys, "heapUsed": m.HeapAlloc, "external": 0, "arrayBuffers": 0}
 	})
 	set("cpuUsage", func() map[string]any {
-		return map[string]any{"user": time.Since(r.start).Microseconds(), "system": 0}
+		user, system, err := cpuUsage()
+		if err != nil {
+			r.throw(&nodeError{Code: "ERR_SYSTEM_ERROR", Message: "A system error occurred: process.cpuUsage: " + err.Error(), Err: err})
+		}
+		return map[string]any{"user": user, "system": system}
 	})
 	set("getuid", os.Getuid)
 	set("getgid", os.Getgid)

@@ -24,11 +24,11 @@ const show = (e) => console.log(e instanceof RangeError, e.code === 'ERR_FS_FILE
 try { fs.readFileSync('/dev/zero') } catch (e) { show(e) }
 try { fs.readFileSync(fs.openSync('/dev/zero', 'r'), 'utf8') } catch (e) { show(e) }
 try { fs.readFileSync(__dirname + '/big') } catch (e) { console.log(e.message) }
-try { fs.readSync(fs.openSync('/dev/zero', 'r'), Buffer.alloc(8), 2 ** 62, 2 ** 62) } catch (e) { console.log(e.name) }
+try { fs.readSync(fs.openSync('/dev/zero', 'r'), Buffer.alloc(8), 2 ** 62, 2 ** 62) } catch (e) { console.log(e.name, e.code) }
 console.log(fs.readFileSync(__filename, 'utf8').length > 0)
 `})
 	sparseFile(t, a.path("big"), 1<<31)
 	tooLarge := "true true\n"
 	r := a.runMain(noPolicy, "main.js")
-	r.want(t, 0, strings.Repeat(tooLarge, 2)+"File size (2147483648) is greater than 2 GiB\nTypeError\ntrue\n")
+	r.want(t, 0, strings.Repeat(tooLarge, 2)+"File size (2147483648) is greater than 2 GiB\nRangeError ERR_OUT_OF_RANGE\ntrue\n")
 }

@@ -133,14 +133,18 @@ func (l *eventLoop) refresh(id int64) {
 	l.schedule(t)
 }
 
-// alive reports whether anything keeps the loop running.
+// alive reports whether anything keeps the loop running: as in Node, an
+// unref'd timer or immediate does not; it runs only while something else
+// does.
 func (l *eventLoop) alive() bool {
-	return l.refs > 0 || l.pending > 0 || len(l.immediates) > 0 && l.hasLiveImmediate()
+	return l.refs > 0 || l.pending > 0
 }
 
-func (l *eventLoop) hasLiveImmediate() bool {
+// hasRefImmediate reports whether a queued immediate keeps the loop alive,
+// which keeps it from waiting for timers before the next check phase.
+func (l *eventLoop) hasRefImmediate() bool {
 	for _, t := range l.immediates {
-		if l.byID[t.id] == t {
+		if l.byID[t.id] == t && t.ref {
 			return true
 		}
 	}
@@ -150,6 +154,10 @@ func (l *eventLoop) hasLiveImmediate() bool {
 // run turns the loop until nothing keeps it alive or stop reports true.
 // call runs one callback; it returns false when the process is exiting.
 func (l *eventLoop) run(call func(t *timer) bool, stop func() bool) {
+	// Like uv_run, a loop that nothing keeps alive runs no phase at all.
+	if !l.noWait && !l.alive() {
+		return
+	}
 	for !stop() {
 		// Timers phase: every timer due now, in order.
 		now := time.Now()
@@ -187,7 +195,7 @@ func (l *eventLoop) run(call func(t *timer) bool, stop func() bool) {
 		if stop() {
 			return
 		}
-		if len(l.immediates) > 0 {
+		if l.hasRefImmediate() || l.noWait && len(l.immediates) > 0 {
 			continue
 		}
 		if !l.alive() || l.noWait {

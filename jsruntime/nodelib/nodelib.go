@@ -1,8 +1,10 @@
 // Package nodelib implements the Node.js core library modules that popular
 // pure-JavaScript npm packages need, for a goja runtime: path, events, util,
 // assert, string_decoder, querystring, os, tty, fs, crypto, buffer, stream,
-// url, readline and a child_process that refuses every call, each loadable
-// as "name" and "node:name".
+// url, readline, net's address functions, a worker_threads that reports the
+// main thread, and a child_process that refuses every call, each loadable as
+// "name" and "node:name". What exists but cannot work here (sockets,
+// workers, processes) throws ERR_NOT_SUPPORTED rather than answer wrongly.
 //
 // The modules are plain library code: they never load code from files, so
 // they are not subject to code-integrity checks (built-in modules are not
@@ -30,15 +32,19 @@
 //     cannot read the caller's source, instead of quoting the call;
 //   - fs is synchronous underneath: callbacks and promises settle on a later
 //     turn of the event loop but do not run in parallel; no watchers;
-//   - stream is a compact implementation of the event protocol: read(n) in
-//     byte mode returns whole chunks, and there is no cork/uncork buffering;
+//   - stream is readable-stream 4.8.0, Node 18's streams as a package (see
+//     js/readable-stream/LICENSE); path and fs.ReadStream/WriteStream are
+//     Node 20's own code; net has no sockets and worker_threads no workers;
 //   - crypto has digests, HMAC and random values only; child_process loads
 //     but every call throws ERR_NOT_SUPPORTED.
 package nodelib
 
 import (
+	"bytes"
 	"embed"
 	"fmt"
+	"path"
+	"strings"
 	"sync"
 
 	"github.com/dop251/goja"
@@ -50,8 +56,9 @@ import (
 // The host provides the others it supports (process, console, timers, module).
 var Modules = []string{
 	"assert", "assert/strict", "buffer", "child_process", "crypto", "events", "fs",
-	"fs/promises", "os", "path", "path/posix", "path/win32", "querystring", "readline",
-	"readline/promises", "stream", "string_decoder", "tty", "url", "util", "util/types",
+	"fs/promises", "net", "os", "path", "path/posix", "path/win32", "querystring", "readline",
+	"readline/promises", "stream", "stream/promises", "string_decoder", "tty", "url", "util", "util/types",
+	"worker_threads",
 }
 
 // Register makes every module in Modules loadable through reg, under its name
@@ -84,14 +91,32 @@ func Register(reg *require.Registry) {
 func EnableGlobals(rt *goja.Runtime) {
 	s := state(rt)
 	g := rt.GlobalObject()
+	// Node defines its classes and namespaces on globalThis as
+	// non-enumerable, and the functions of the HTML "window" (atob, btoa,
+	// structuredClone) as enumerable: for-in over globalThis, which
+	// programs and test suites use to find leaked globals, sees only these.
+	hidden := func(name string, v goja.Value) {
+		g.DefineDataProperty(name, v, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	}
+	// goja has no Symbol.asyncIterator. The registered symbol is the one
+	// the for-await code esbuild writes falls back to, so lowered loops
+	// and the library's async iterables meet.
+	symbol := g.Get("Symbol").ToObject(rt)
+	if symbol.Get("asyncIterator") == nil {
+		key, err := rt.RunString(`Symbol.for("Symbol.asyncIterator")`)
+		if err != nil {
+			panic(err)
+		}
+		symbol.DefineDataProperty("asyncIterator", key, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
+	}
 	buf := s.require("buffer")
-	g.Set("Buffer", buf.Get("Buffer"))
+	hidden("Buffer", buf.Get("Buffer"))
 	url := s.require("url")
-	g.Set("URL", url.Get("URL"))
-	g.Set("URLSearchParams", url.Get("URLSearchParams"))
+	hidden("URL", url.Get("URL"))
+	hidden("URLSearchParams", url.Get("URLSearchParams"))
 	util := s.require("util")
-	g.Set("TextEncoder", util.Get("TextEncoder"))
-	g.Set("TextDecoder", util.Get("TextDecoder"))
+	hidden("TextEncoder", util.Get("TextEncoder"))
+	hidden("TextDecoder", util.Get("TextDecoder"))
 	globals := s.require("internal/globals")
 	g.Set("atob", globals.Get("atob"))
 	g.Set("btoa", globals.Get("btoa"))
@@ -100,7 +125,7 @@ func EnableGlobals(rt *goja.Runtime) {
 	web := s.require("internal/events_web")
 	for _, name := range []string{"DOMException", "Event", "EventTarget", "AbortController", "AbortSignal"} {
 		if g.Get(name) == nil {
-			g.Set(name, web.Get(name))
+			hidden(name, web.Get(name))
 		}
 	}
 	// JSON.stringify with a gap, fixed (see internal_globals.js).
@@ -212,8 +237,13 @@ func (s *libState) require(name string) *goja.Object {
 // fills module.exports; JavaScript modules reach them as internal/<name>.
 var natives = map[string]func(s *libState, module *goja.Object){}
 
-//go:embed js/*.js
+//go:embed js/*.js js/readable-stream
 var jsFiles embed.FS
+
+// vendored is the prefix of the modules of readable-stream, Node's own
+// stream implementation as a package (MIT, js/readable-stream/LICENSE),
+// which node:stream is. They keep their file layout and relative requires.
+const vendored = "internal/readable-stream/"
 
 var (
 	programsMu sync.Mutex
@@ -229,9 +259,19 @@ func program(name string) (*goja.Program, error) {
 		return p, nil
 	}
 	file := "js/" + jsFileName(name) + ".js"
+	if rest, ok := strings.CutPrefix(name, vendored); ok {
+		file = "js/readable-stream/" + rest + ".js"
+	}
 	src, err := jsFiles.ReadFile(file)
 	if err != nil {
 		return nil, fmt.Errorf("nodelib: no module %q", name)
+	}
+	if bytes.Contains(src, []byte("async function*")) || bytes.Contains(src, []byte("for await")) {
+		// goja lacks async generators and for await: lower them, once
+		// per process, as jsruntime does for user code.
+		if src, err = lowerAsyncIteration(file, src); err != nil {
+			return nil, err
+		}
 	}
 	wrapped := "(function (exports, require, module, internalBinding) {" + string(src) + "\n})"
 	p, err := goja.Compile("node:"+name, wrapped, true)
@@ -267,7 +307,7 @@ func (s *libState) jsModule(name string) func(*libState, *goja.Object) {
 		}
 		fn, _ := goja.AssertFunction(fnv)
 		req := s.rt.ToValue(func(call goja.FunctionCall) goja.Value {
-			return s.require(call.Argument(0).String())
+			return s.require(resolveRequest(name, call.Argument(0).String()))
 		})
 		binding := s.rt.ToValue(func(call goja.FunctionCall) goja.Value {
 			return s.require("internal/" + call.Argument(0).String())
@@ -276,4 +316,14 @@ func (s *libState) jsModule(name string) func(*libState, *goja.Object) {
 			panic(err)
 		}
 	}
+}
+
+// resolveRequest names the module that request, made by module from, is:
+// vendored modules require each other by relative path and the built-ins
+// as packages would ("string_decoder/"); other modules use plain names.
+func resolveRequest(from, request string) string {
+	if strings.HasPrefix(request, "./") || strings.HasPrefix(request, "../") {
+		return strings.TrimSuffix(path.Join(path.Dir(from), request), ".js")
+	}
+	return strings.TrimSuffix(request, "/")
 }

@@ -86,7 +86,7 @@ class AssertionError extends Error {
       super(`${inspect(actual)} ${operator} ${inspect(expected)}`);
     }
     this.generatedMessage = message == null;
-    Object.defineProperty(this, 'name', { value: 'AssertionError [ERR_ASSERTION]', enumerable: false, writable: true, configurable: true });
+    Object.defineProperty(this, 'name', { __proto__: null, value: 'AssertionError [ERR_ASSERTION]', enumerable: false, writable: true, configurable: true });
     this.code = 'ERR_ASSERTION';
     this.actual = actual;
     this.expected = expected;

@@ -2,9 +2,46 @@
 // node:buffer: goja_nodejs's Buffer, completed with the parts of Node's API
 // that npm packages commonly use.
 
-const { Buffer } = internalBinding('goja_buffer');
+const { Buffer: GojaBuffer } = internalBinding('goja_buffer');
 const { codedError, invalidArgType, outOfRange } = require('internal/errors');
 const { inspect } = require('internal/inspect');
+
+// Buffer(arg) and new Buffer(arg) as Node has them (deprecated, DEP0005):
+// a size makes a zero-filled buffer, anything else is Buffer.from's.
+// goja_nodejs's constructor refuses sizes; its prototype, which its Go
+// code gives the buffers it makes, stays the prototype of every Buffer.
+function Buffer(arg, encodingOrOffset, length) {
+  warnBufferConstructor();
+  if (typeof arg === 'number') {
+    if (typeof encodingOrOffset === 'string') throw invalidArgType('string', 'string', arg);
+    return Buffer.alloc(arg);
+  }
+  return Buffer.from(arg, encodingOrOffset, length);
+}
+Object.setPrototypeOf(Buffer, Object.getPrototypeOf(GojaBuffer));
+for (const key of Reflect.ownKeys(GojaBuffer)) {
+  if (key !== 'length' && key !== 'name' && key !== 'prototype') {
+    Object.defineProperty(Buffer, key, Object.getOwnPropertyDescriptor(GojaBuffer, key));
+  }
+}
+Buffer.prototype = GojaBuffer.prototype;
+// subarray, slice and map make their results with the species, which is
+// goja_nodejs's constructor, as Node's is FastBuffer: no DEP0005 for them.
+Object.defineProperty(Buffer, Symbol.species, { __proto__: null, get() { return GojaBuffer; }, configurable: true });
+Object.defineProperty(Buffer.prototype, 'constructor', { __proto__: null, value: Buffer, writable: true, configurable: true, enumerable: false });
+
+let bufferWarned = false;
+// Node warns once, and only for calls from outside node_modules (packages
+// cannot all be fixed by their users).
+function warnBufferConstructor() {
+  if (bufferWarned || typeof process !== 'object' || process === null || typeof process.emitWarning !== 'function') return;
+  const frames = (new Error().stack || '').split('\n').slice(1)
+    .filter((l) => !/\(?node:/.test(l.replace(/^\s*at\s+(\S+\s+\()?/, '')));
+  if (frames.length > 0 && /[\\/]node_modules[\\/]/.test(frames[0])) return;
+  bufferWarned = true;
+  process.emitWarning('Buffer() is deprecated due to security and usability issues. Please use the ' +
+    'Buffer.alloc(), Buffer.allocUnsafe(), or Buffer.from() methods instead.', 'DeprecationWarning', 'DEP0005');
+}
 
 const codec = internalBinding('codec');
 
@@ -21,7 +58,7 @@ const proto = Buffer.prototype;
 const typedArrayLength = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'length').get;
 
 const define = (obj, name, value) =>
-  Object.defineProperty(obj, name, { value, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(obj, name, { __proto__: null, value, writable: true, configurable: true, enumerable: false });
 
 function isBuffer(b) {
   return b instanceof Buffer;
@@ -47,7 +84,7 @@ function normalizeEncoding(enc) {
   return e;
 }
 
-Object.defineProperty(Buffer, 'name', { value: 'Buffer', configurable: true });
+Object.defineProperty(Buffer, 'name', { __proto__: null, value: 'Buffer', configurable: true });
 
 const gojaFrom = Buffer.from;
 define(Buffer, 'from', function from(value, encodingOrOffset, length) {
@@ -305,7 +342,7 @@ const accessorSizes = {
 };
 // A method keeps its name; its length is that of Node's signature.
 function replaceMethod(name, checked) {
-  Object.defineProperty(checked, 'name', { value: name, configurable: true });
+  Object.defineProperty(checked, 'name', { __proto__: null, value: name, configurable: true });
   define(proto, name, checked);
 }
 for (const [kind, size] of Object.entries(accessorSizes)) {
@@ -353,6 +390,7 @@ module.exports = {
   kStringMaxLength: 2 ** 29 - 24,
   INSPECT_MAX_BYTES,
   constants: { MAX_LENGTH: kMaxLength, MAX_STRING_LENGTH: 2 ** 29 - 24 },
-  atob: (...a) => require('internal/globals').atob(...a),
-  btoa: (...a) => require('internal/globals').btoa(...a),
+  // The same functions as globalThis.atob and btoa, as in Node.
+  atob: require('internal/globals').atob,
+  btoa: require('internal/globals').btoa,
 };

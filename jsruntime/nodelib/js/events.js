@@ -288,6 +288,6 @@ EventEmitter.errorMonitor = errorMonitor;
 EventEmitter.once = once;
 EventEmitter.getEventListeners = getEventListeners;
 EventEmitter.setMaxListeners = setMaxListeners;
-Object.defineProperty(EventEmitter, 'captureRejections', { value: false, writable: true, enumerable: true });
+Object.defineProperty(EventEmitter, 'captureRejections', { __proto__: null, value: false, writable: true, enumerable: true });
 
 module.exports = EventEmitter;

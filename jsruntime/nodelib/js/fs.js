@@ -6,6 +6,10 @@ const b = internalBinding('fs');
 const { Buffer } = require('buffer');
 const pathModule = require('path');
 const { codedError, invalidArgType } = require('internal/errors');
+const {
+  validateBuffer, validateFunction, validateInt32, validateInteger, validateObject, validateEncoding,
+  codes: { ERR_INVALID_ARG_VALUE, ERR_OUT_OF_RANGE, ERR_INVALID_ARG_TYPE },
+} = require('internal/validators');
 
 const constants = {
   UV_FS_SYMLINK_DIR: 1, UV_FS_SYMLINK_JUNCTION: 2, O_RDONLY: 0, O_WRONLY: 1, O_RDWR: 2,
@@ -23,12 +27,50 @@ const constants = {
 
 // toPath accepts what Node accepts for a path: a string, a Buffer or a file URL.
 function toPath(p, name = 'path') {
-  if (typeof p === 'string') return p;
-  if (p instanceof Uint8Array) return Buffer.from(p).toString();
-  if (p !== null && typeof p === 'object' && p.href !== undefined && p.protocol !== undefined) {
-    return require('url').fileURLToPath(p);
+  let s;
+  if (typeof p === 'string') s = p;
+  else if (p instanceof Uint8Array) s = Buffer.from(p).toString();
+  else if (p !== null && typeof p === 'object' && p.href !== undefined && p.protocol !== undefined) {
+    s = require('url').fileURLToPath(p);
+  } else {
+    throw invalidArgType(name, ['string', 'Buffer', 'URL'], p);
   }
-  throw invalidArgType(name, ['string', 'Buffer', 'URL'], p);
+  if (s.includes('\u0000')) {
+    throw new ERR_INVALID_ARG_VALUE(name, p, 'must be a string, Uint8Array, or URL without null bytes');
+  }
+  return s;
+}
+
+// validFd is Node's getValidatedFd: a descriptor is an int32 >= 0.
+function validFd(fd, name = 'fd') {
+  validateInt32(fd, name, 0);
+  return fd;
+}
+
+function validatePosition(position, name, length) {
+  if (typeof position === 'number') {
+    validateInteger(position, name, -1);
+  } else if (typeof position === 'bigint') {
+    const maxPosition = 2n ** 63n - 1n - BigInt(length);
+    if (!(position >= -1n && position <= maxPosition)) {
+      throw new ERR_OUT_OF_RANGE(name, `>= -1 && <= ${maxPosition}`, position);
+    }
+  } else {
+    throw new ERR_INVALID_ARG_TYPE(name, ['integer', 'bigint'], position);
+  }
+}
+
+function validateOffsetLengthRead(offset, length, bufferLength) {
+  if (offset < 0) throw new ERR_OUT_OF_RANGE('offset', '>= 0', offset);
+  if (length < 0) throw new ERR_OUT_OF_RANGE('length', '>= 0', length);
+  if (offset + length > bufferLength) throw new ERR_OUT_OF_RANGE('length', `<= ${bufferLength - offset}`, length);
+}
+
+function validateOffsetLengthWrite(offset, length, byteLength) {
+  if (offset > byteLength) throw new ERR_OUT_OF_RANGE('offset', `<= ${byteLength}`, offset);
+  if (length > byteLength - offset) throw new ERR_OUT_OF_RANGE('length', `<= ${byteLength - offset}`, length);
+  if (length < 0) throw new ERR_OUT_OF_RANGE('length', '>= 0', length);
+  validateInt32(length, 'length', 0);
 }
 
 function encodingOf(options, fallback) {
@@ -139,7 +181,7 @@ function lstatSync(path, options) {
 }
 
 function fstatSync(fd) {
-  return new Stats(b.fstat(fd));
+  return new Stats(b.fstat(validFd(fd)));
 }
 
 function readdirSync(path, options) {
@@ -197,30 +239,93 @@ function openSync(path, flags = 'r', mode = 0o666) {
   return b.open(toPath(path), flags, modeOf(mode, 0o666));
 }
 
+// readSync and writeSync take their arguments as Node's do (lib/fs.js),
+// and refuse the same ones with the same errors.
 function readSync(fd, buffer, offsetOrOptions, length, position) {
+  validFd(fd);
+  validateBuffer(buffer);
   let offset = offsetOrOptions;
-  if (offset !== null && typeof offset === 'object') {
-    ({ offset = 0, length = buffer.byteLength - offset, position = null } = offset);
+  if (arguments.length <= 3 || typeof offsetOrOptions === 'object') {
+    if (offsetOrOptions !== undefined) validateObject(offsetOrOptions, 'options', { nullable: true });
+    ({ offset = 0, length = buffer.byteLength - offset, position = null } = offsetOrOptions ?? {});
   }
   if (offset === undefined) offset = 0;
-  if (length === undefined) length = buffer.byteLength - offset;
-  if (position === null || position === undefined) position = -1;
-  return b.read(fd, buffer, offset, length, typeof position === 'bigint' ? Number(position) : position);
+  else validateInteger(offset, 'offset', 0);
+  length |= 0;
+  if (length === 0) return 0;
+  if (buffer.byteLength === 0) throw new ERR_INVALID_ARG_VALUE('buffer', buffer, 'is empty and cannot be written');
+  validateOffsetLengthRead(offset, length, buffer.byteLength);
+  if (position == null) position = -1;
+  validatePosition(position, 'position', length);
+  return b.read(fd, bytesOf(buffer), offset, length, Number(position));
 }
 
-function writeSync(fd, data, offsetOrPosition, lengthOrEncoding, position) {
-  if (typeof data === 'string') {
-    const pos = typeof offsetOrPosition === 'number' ? offsetOrPosition : -1;
-    return b.write(fd, Buffer.from(data, lengthOrEncoding || 'utf8'), pos);
+// bytesOf views any ArrayBufferView as bytes, which the binding reads.
+function bytesOf(view) {
+  return view instanceof Uint8Array ? view : new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+}
+
+function writeSync(fd, buffer, offsetOrOptions, length, position) {
+  validFd(fd);
+  let offset = offsetOrOptions;
+  if (ArrayBuffer.isView(buffer)) {
+    if (typeof offset === 'object') {
+      ({ offset = 0, length = buffer.byteLength - offset, position = null } = offsetOrOptions ?? {});
+    }
+    if (typeof offset !== 'number') offset = 0;
+    if (typeof length !== 'number') length = buffer.byteLength - offset;
+    if (typeof position !== 'number') position = null;
+    validateOffsetLengthWrite(offset, length, buffer.byteLength);
+    const view = new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length);
+    return b.write(fd, view, position === null ? -1 : position);
   }
-  const offset = offsetOrPosition || 0;
-  const length = typeof lengthOrEncoding === 'number' ? lengthOrEncoding : data.byteLength - offset;
-  const view = new Uint8Array(data.buffer, data.byteOffset + offset, length);
-  return b.write(fd, view, typeof position === 'number' ? position : -1);
+  if (typeof buffer !== 'string') {
+    throw new ERR_INVALID_ARG_TYPE('buffer', ['string', 'Buffer', 'TypedArray', 'DataView'], buffer);
+  }
+  validateEncoding(buffer, length);
+  return b.write(fd, Buffer.from(buffer, length || 'utf8'), typeof offset === 'number' ? offset : -1);
+}
+
+function validateBufferArray(buffers, name = 'buffers') {
+  if (!Array.isArray(buffers)) throw new ERR_INVALID_ARG_TYPE(name, 'ArrayBufferView[]', buffers);
+  for (const buf of buffers) {
+    if (!ArrayBuffer.isView(buf)) throw new ERR_INVALID_ARG_TYPE(name, 'ArrayBufferView[]', buffers);
+  }
+  return buffers;
+}
+
+function writevSync(fd, buffers, position) {
+  validFd(fd);
+  validateBufferArray(buffers);
+  if (buffers.length === 0) return 0;
+  let pos = typeof position === 'number' ? position : null;
+  let total = 0;
+  for (const buf of buffers) {
+    const n = writeSync(fd, buf, 0, buf.byteLength, pos);
+    total += n;
+    if (pos !== null) pos += n;
+    if (n < buf.byteLength) break;
+  }
+  return total;
+}
+
+function readvSync(fd, buffers, position) {
+  validFd(fd);
+  validateBufferArray(buffers);
+  let pos = typeof position === 'number' ? position : null;
+  let total = 0;
+  for (const buf of buffers) {
+    if (buf.byteLength === 0) continue;
+    const n = readSync(fd, buf, 0, buf.byteLength, pos);
+    total += n;
+    if (pos !== null) pos += n;
+    if (n < buf.byteLength) break;
+  }
+  return total;
 }
 
 function closeSync(fd) {
-  b.close(fd);
+  b.close(validFd(fd));
 }
 
 function realpathSync(path, options) {
@@ -258,6 +363,8 @@ const sync = {
   openSync,
   readSync,
   writeSync,
+  writevSync,
+  readvSync,
   closeSync,
   mkdtempSync,
   symlinkSync: (target, path) => b.symlink(toPath(target, 'target'), toPath(path)),
@@ -266,8 +373,8 @@ const sync = {
   utimesSync: (p, atime, mtime) => b.utimes(toPath(p), toSeconds(atime), toSeconds(mtime)),
   truncateSync: (p, len = 0) => (isFd(p) ? b.ftruncate(p, len) : b.truncate(toPath(p), len)),
   ftruncateSync: (fd, len = 0) => b.ftruncate(fd, len),
-  fsyncSync: () => {},
-  fdatasyncSync: () => {},
+  fsyncSync: (fd) => { validFd(fd); },
+  fdatasyncSync: (fd) => { validFd(fd); },
 };
 
 // later runs fn after the current operation, as an I/O callback would.
@@ -276,22 +383,40 @@ function later(fn) {
   else Promise.resolve().then(fn);
 }
 
+function maybeCallback(cb) {
+  validateFunction(cb, 'cb');
+  return cb;
+}
+
+const argumentErrors = new Set([
+  'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE', 'ERR_OUT_OF_RANGE', 'ERR_MISSING_ARGS',
+  'ERR_UNKNOWN_ENCODING', 'ERR_INVALID_URL_SCHEME', 'ERR_INVALID_FILE_URL_PATH', 'ERR_INVALID_FILE_URL_HOST',
+]);
+
+function isArgumentError(err) {
+  return err !== null && typeof err === 'object' && argumentErrors.has(err.code);
+}
+
 // callbackVersion turns a sync function into Node's callback style: the last
 // argument is the callback, called later with (err, result).
 function callbackVersion(fn, name) {
   const wrapped = function (...args) {
-    const cb = args.pop();
-    if (typeof cb !== 'function') throw invalidArgType('cb', 'Function', cb);
+    const cb = maybeCallback(args.pop());
     let result;
     let error = null;
     try {
       result = fn(...args);
     } catch (err) {
+      // Node checks the arguments before it starts the operation: what
+      // is wrong with them is thrown, not given to the callback.
+      if (isArgumentError(err)) throw err;
       error = err;
     }
-    later(() => (error ? cb(error) : cb(null, result)));
+    // As Node's binding does, an operation with no result calls back with
+    // one argument.
+    later(() => (error ? cb(error) : result === undefined ? cb(null) : cb(null, result)));
   };
-  Object.defineProperty(wrapped, 'name', { value: name });
+  Object.defineProperty(wrapped, 'name', { __proto__: null, value: name });
   return wrapped;
 }
 
@@ -304,21 +429,99 @@ const callbacks = { exists };
 for (const [name, fn] of Object.entries(sync)) {
   callbacks[name.slice(0, -4)] = callbackVersion(fn, name.slice(0, -4));
 }
-callbacks.read = function read(fd, buffer, offset, length, position, cb) {
-  if (typeof buffer === 'function') { cb = buffer; buffer = Buffer.alloc(16384); offset = undefined; }
-  else if (typeof offset === 'function') { cb = offset; offset = undefined; }
+callbacks.read = function read(fd, buffer, offsetOrOptions, length, position, callback) {
+  validFd(fd);
+  let offset = offsetOrOptions;
+  let params = null;
+  if (arguments.length <= 4) {
+    if (arguments.length === 4) {
+      validateObject(offsetOrOptions, 'options', { nullable: true });
+      callback = length;
+      params = offsetOrOptions;
+    } else if (arguments.length === 3) {
+      if (!ArrayBuffer.isView(buffer)) {
+        params = buffer;
+        ({ buffer = Buffer.alloc(16384) } = params ?? {});
+      }
+      callback = offsetOrOptions;
+    } else {
+      callback = buffer;
+      buffer = Buffer.alloc(16384);
+    }
+    if (params !== undefined) validateObject(params, 'options', { nullable: true });
+    ({ offset = 0, length = buffer?.byteLength - offset, position = null } = params ?? {});
+  }
+  validateBuffer(buffer);
+  validateFunction(callback, 'cb');
+  if (offset == null) offset = 0;
+  else validateInteger(offset, 'offset', 0);
+  length |= 0;
+  if (length === 0) {
+    process.nextTick(() => callback(null, 0, buffer));
+    return;
+  }
+  if (buffer.byteLength === 0) throw new ERR_INVALID_ARG_VALUE('buffer', buffer, 'is empty and cannot be written');
+  validateOffsetLengthRead(offset, length, buffer.byteLength);
+  if (position == null) position = -1;
+  validatePosition(position, 'position', length);
   let n;
   let error = null;
-  try { n = readSync(fd, buffer, offset, length, position); } catch (err) { error = err; }
-  later(() => (error ? cb(error) : cb(null, n, buffer)));
+  try { n = b.read(fd, bytesOf(buffer), offset, length, Number(position)); } catch (err) { error = err; }
+  later(() => (error ? callback(error) : callback(null, n, buffer)));
 };
-callbacks.write = function write(fd, data, ...rest) {
-  const cb = rest.pop();
+callbacks.write = function write(fd, buffer, offsetOrOptions, length, position, callback) {
+  validFd(fd);
+  let offset = offsetOrOptions;
+  let args;
+  if (ArrayBuffer.isView(buffer)) {
+    callback = maybeCallback(callback || position || length || offset);
+    if (typeof offset === 'object') {
+      ({ offset = 0, length = buffer.byteLength - offset, position = null } = offsetOrOptions ?? {});
+    }
+    if (offset == null || typeof offset === 'function') offset = 0;
+    else validateInteger(offset, 'offset', 0);
+    if (typeof length !== 'number') length = buffer.byteLength - offset;
+    if (typeof position !== 'number') position = null;
+    validateOffsetLengthWrite(offset, length, buffer.byteLength);
+    args = [offset, length, position];
+  } else {
+    if (typeof buffer !== 'string') {
+      throw new ERR_INVALID_ARG_TYPE('buffer', ['string', 'Buffer', 'TypedArray', 'DataView'], buffer);
+    }
+    if (typeof position !== 'function') {
+      if (typeof offset === 'function') {
+        position = offset;
+        offset = null;
+      } else {
+        position = length;
+      }
+      length = 'utf8';
+    }
+    validateEncoding(buffer, length);
+    callback = maybeCallback(position);
+    args = [offset, length];
+  }
   let n;
   let error = null;
-  try { n = writeSync(fd, data, ...rest); } catch (err) { error = err; }
-  later(() => (error ? cb(error) : cb(null, n, data)));
+  try { n = writeSync(fd, buffer, ...args); } catch (err) { error = err; }
+  later(() => (error ? callback(error, 0, buffer) : callback(null, n, buffer)));
 };
+for (const name of ['writev', 'readv']) {
+  const sync = name === 'writev' ? writevSync : readvSync;
+  callbacks[name] = function (fd, buffers, position, callback) {
+    validFd(fd);
+    validateBufferArray(buffers);
+    if (typeof position === 'function') {
+      callback = position;
+      position = null;
+    }
+    validateFunction(callback, 'cb');
+    let n;
+    let error = null;
+    try { n = sync(fd, buffers, position); } catch (err) { error = err; }
+    later(() => (error ? callback(error) : callback(null, n, buffers)));
+  };
+}
 callbacks.realpath.native = callbacks.realpath;
 
 // fs.promises: the same operations, settled asynchronously.
@@ -351,7 +554,7 @@ class FileHandle {
 
 const promises = { constants };
 for (const [name, fn] of Object.entries(sync)) {
-  if (['existsSync', 'openSync', 'readSync', 'writeSync', 'closeSync', 'fstatSync', 'ftruncateSync', 'fsyncSync', 'fdatasyncSync'].includes(name)) continue;
+  if (['existsSync', 'openSync', 'readSync', 'writeSync', 'writevSync', 'readvSync', 'closeSync', 'fstatSync', 'ftruncateSync', 'fsyncSync', 'fdatasyncSync'].includes(name)) continue;
   promises[name.slice(0, -4)] = promiseVersion(fn);
 }
 promises.open = (path, flags, mode) => promiseVersion(() => new FileHandle(openSync(path, flags, mode)))();
@@ -374,6 +577,25 @@ module.exports = Object.assign({}, sync, callbacks, {
   watch: unsupported('watch'),
   watchFile: unsupported('watchFile'),
   unwatchFile: () => {},
-  createReadStream: (...a) => require('internal/fs_streams').createReadStream(...a),
-  createWriteStream: (...a) => require('internal/fs_streams').createWriteStream(...a),
+  createReadStream(path, options) {
+    return new (streams().ReadStream)(path, options);
+  },
+  createWriteStream(path, options) {
+    return new (streams().WriteStream)(path, options);
+  },
 });
+
+// The stream classes load on first use, as in Node (they need fs itself).
+function streams() {
+  return require('internal/fs_streams');
+}
+let ReadStream;
+let WriteStream;
+for (const [name, get, set] of [
+  ['ReadStream', () => ReadStream || streams().ReadStream, (v) => { ReadStream = v; }],
+  ['WriteStream', () => WriteStream || streams().WriteStream, (v) => { WriteStream = v; }],
+  ['FileReadStream', () => ReadStream || streams().ReadStream, (v) => { ReadStream = v; }],
+  ['FileWriteStream', () => WriteStream || streams().WriteStream, (v) => { WriteStream = v; }],
+]) {
+  Object.defineProperty(module.exports, name, { __proto__: null, get, set, enumerable: false, configurable: true });
+}

@@ -8,8 +8,12 @@ const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
 const isEnumerable = (o, k) => Object.prototype.propertyIsEnumerable.call(o, k);
 const tagOf = (v) => Object.prototype.toString.call(v);
 
+// ownKeys are v's enumerable own keys; for a typed array, whose elements
+// were compared already, only those that are not indices (as Node's
+// getOwnNonIndexProperties).
 function ownKeys(v) {
-  const keys = Object.keys(v);
+  let keys = Object.keys(v);
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) keys = keys.filter((k) => !/^(0|[1-9][0-9]*)$/.test(k));
   for (const s of Object.getOwnPropertySymbols(v)) if (isEnumerable(v, s)) keys.push(s);
   return keys;
 }

@@ -4,7 +4,7 @@
 
 function codedError(Base, code, message) {
   const err = new Base(message);
-  Object.defineProperty(err, 'code', { value: code, enumerable: true, writable: true, configurable: true });
+  Object.defineProperty(err, 'code', { __proto__: null, value: code, enumerable: true, writable: true, configurable: true });
   // Node shows the code in the first line of the stack only.
   const name = Base.prototype.name;
   if (typeof err.stack === 'string' && err.stack.startsWith(`${name}: `)) {

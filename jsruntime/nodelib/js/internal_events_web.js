@@ -20,16 +20,16 @@ class DOMException extends Error {
     let name = 'Error';
     if (options !== null && typeof options === 'object') {
       if ('name' in options) name = `${options.name}`;
-      if ('cause' in options) Object.defineProperty(this, 'cause', { value: options.cause, writable: true, configurable: true, enumerable: false });
+      if ('cause' in options) Object.defineProperty(this, 'cause', { __proto__: null, value: options.cause, writable: true, configurable: true, enumerable: false });
     } else {
       name = `${options}`;
     }
-    Object.defineProperty(this, kName, { value: name });
+    Object.defineProperty(this, kName, { __proto__: null, value: name });
     // The stack starts with the name, as V8's does for DOMException.
     if (typeof this.stack === 'string') {
       const nl = this.stack.indexOf('\n');
       const head = this.message === '' ? name : `${name}: ${this.message}`;
-      Object.defineProperty(this, 'stack', { value: head + (nl === -1 ? '' : this.stack.slice(nl)), writable: true, configurable: true, enumerable: false });
+      Object.defineProperty(this, 'stack', { __proto__: null, value: head + (nl === -1 ? '' : this.stack.slice(nl)), writable: true, configurable: true, enumerable: false });
     }
   }
   get name() { return this[kName]; }
@@ -38,7 +38,7 @@ class DOMException extends Error {
 }
 for (const [name, code] of Object.entries(legacyCodes)) {
   const constName = name.replace(/Error$/, '').replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() + '_ERR';
-  Object.defineProperty(DOMException, constName, { value: code, enumerable: true });
+  Object.defineProperty(DOMException, constName, { __proto__: null, value: code, enumerable: true });
 }
 
 const kStop = Symbol('stop');
@@ -89,7 +89,7 @@ const kListeners = Symbol('listeners');
 
 class EventTarget {
   constructor() {
-    Object.defineProperty(this, kListeners, { value: new Map() });
+    Object.defineProperty(this, kListeners, { __proto__: null, value: new Map() });
   }
   addEventListener(type, listener, options = {}) {
     if (listener === null || listener === undefined) return;

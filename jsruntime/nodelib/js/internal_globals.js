@@ -127,7 +127,7 @@ function captureStackTrace(obj, constructorOpt) {
   } catch {
     head = 'Error';
   }
-  Object.defineProperty(obj, 'stack', { value: head + frames, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(obj, 'stack', { __proto__: null, value: head + frames, writable: true, configurable: true, enumerable: false });
 }
 
 // jsonStringify is JSON.stringify with goja's indentation bug fixed: after an

@@ -460,7 +460,7 @@ const kList = Symbol('list');
 const kURL = Symbol('url');
 
 function toUSV(v) {
-  return `${v}`.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  return require('util').toUSVString(v);
 }
 
 class URLSearchParams {
@@ -511,16 +511,20 @@ class URLSearchParams {
   }
   get(name) {
     if (arguments.length < 1) throw missingArgs('name');
-    const hit = this[kList].find(([k]) => k === toUSV(name));
+    name = toUSV(name);
+    const hit = this[kList].find(([k]) => k === name);
     return hit === undefined ? null : hit[1];
   }
   getAll(name) {
     if (arguments.length < 1) throw missingArgs('name');
-    return this[kList].filter(([k]) => k === toUSV(name)).map(([, v]) => v);
+    name = toUSV(name);
+    return this[kList].filter(([k]) => k === name).map(([, v]) => v);
   }
   has(name, value) {
     if (arguments.length < 1) throw missingArgs('name');
-    return this[kList].some(([k, v]) => k === toUSV(name) && (value === undefined || v === toUSV(value)));
+    name = toUSV(name);
+    if (value !== undefined) value = toUSV(value);
+    return this[kList].some(([k, v]) => k === name && (value === undefined || v === value));
   }
   set(name, value) {
     if (arguments.length < 2) throw missingArgs('name', 'value');
@@ -548,9 +552,9 @@ class URLSearchParams {
       callback.call(thisArg, v, k, this);
     }
   }
-  *entries() { for (let i = 0; i < this[kList].length; i++) yield this[kList][i].slice(); }
-  *keys() { for (let i = 0; i < this[kList].length; i++) yield this[kList][i][0]; }
-  *values() { for (let i = 0; i < this[kList].length; i++) yield this[kList][i][1]; }
+  entries() { return new URLSearchParamsIterator(this, 'key+value'); }
+  keys() { return new URLSearchParamsIterator(this, 'key'); }
+  values() { return new URLSearchParamsIterator(this, 'value'); }
   [Symbol.iterator]() { return this.entries(); }
   toString() { return serializeForm(this[kList]); }
   get [Symbol.toStringTag]() { return 'URLSearchParams'; }
@@ -564,6 +568,82 @@ class URLSearchParams {
     return `URLSearchParams { ${entries.join(', ')} }`;
   }
 }
+
+function invalidThis(type) {
+  return codedError(TypeError, 'ERR_INVALID_THIS', `Value of "this" must be of type ${type}`);
+}
+
+function isSearchParams(v) {
+  return v !== null && typeof v === 'object' && Object.prototype.hasOwnProperty.call(v, kList);
+}
+
+// Every method and getter of URLSearchParams refuses another receiver
+// first, with Node's ERR_INVALID_THIS.
+for (const key of Reflect.ownKeys(URLSearchParams.prototype)) {
+  if (key === 'constructor' || key === Symbol.toStringTag) continue;
+  const desc = Object.getOwnPropertyDescriptor(URLSearchParams.prototype, key);
+  const guard = (fn) => {
+    const guarded = {
+      [fn.name](...args) {
+        if (!isSearchParams(this)) throw invalidThis('URLSearchParams');
+        return Reflect.apply(fn, this, args);
+      },
+    }[fn.name];
+    Object.defineProperty(guarded, 'length', { __proto__: null, value: fn.length });
+    return guarded;
+  };
+  if (typeof desc.value === 'function') desc.value = guard(desc.value);
+  if (typeof desc.get === 'function') desc.get = guard(desc.get);
+  Object.defineProperty(URLSearchParams.prototype, key, desc);
+}
+Object.defineProperty(URLSearchParams.prototype, Symbol.toStringTag,
+  { value: 'URLSearchParams', writable: false, enumerable: false, configurable: true });
+
+// The iterators of entries(), keys() and values() are live, as Node's: each
+// step reads the list as it is then.
+const kTarget = Symbol('target');
+const kKind = Symbol('kind');
+const kIndex = Symbol('index');
+class URLSearchParamsIterator {
+  constructor(target, kind) {
+    this[kTarget] = target;
+    this[kKind] = kind;
+    this[kIndex] = 0;
+  }
+
+  next() {
+    if (this === null || typeof this !== 'object' || !Object.prototype.hasOwnProperty.call(this, kTarget)) {
+      throw invalidThis('URLSearchParamsIterator');
+    }
+    const list = this[kTarget][kList];
+    const i = this[kIndex];
+    if (i >= list.length) return { value: undefined, done: true };
+    this[kIndex] = i + 1;
+    return { value: this.#item(list[i]), done: false };
+  }
+
+  #item([k, v]) {
+    return this[kKind] === 'key' ? k : this[kKind] === 'value' ? v : [k, v];
+  }
+
+  [Symbol.iterator]() { return this; }
+
+  [Symbol.for('nodejs.util.inspect.custom')](depth, options, inspect) {
+    if (this === null || typeof this !== 'object' || !Object.prototype.hasOwnProperty.call(this, kTarget)) {
+      throw invalidThis('URLSearchParamsIterator');
+    }
+    if (typeof depth === 'number' && depth < 0) return '[Object]';
+    const inner = Object.assign({}, options, { depth: depth === null ? null : depth - 1 });
+    const output = this[kTarget][kList].slice(this[kIndex]).map((p) => this.#item(p));
+    const breakLn = inspect(output, inner).includes('\n');
+    const parts = output.map((p) => inspect(p, inner));
+    const body = breakLn ? `\n  ${parts.join(',\n  ')}` : ` ${parts.join(', ')}`;
+    return `URLSearchParams Iterator {${body} }`;
+  }
+}
+Object.setPrototypeOf(URLSearchParamsIterator.prototype, Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())));
+Object.defineProperty(URLSearchParamsIterator.prototype, Symbol.toStringTag,
+  { value: 'URLSearchParams Iterator', writable: false, enumerable: false, configurable: true });
 
 function missingArgs(...names) {
   const list = names.map((n) => `"${n}"`).join(' and ');
@@ -738,7 +818,7 @@ class URL {
 }
 
 for (const name of ['href', 'origin', 'protocol', 'username', 'password', 'host', 'hostname', 'port', 'pathname', 'search', 'searchParams', 'hash']) {
-  Object.defineProperty(URL.prototype, name, Object.assign(Object.getOwnPropertyDescriptor(URL.prototype, name), { enumerable: true }));
+  Object.defineProperty(URL.prototype, name, Object.assign(Object.getOwnPropertyDescriptor(URL.prototype, name), { __proto__: null, enumerable: true }));
 }
 
 module.exports = { URL, URLSearchParams, domainToASCII, domainToUnicode };

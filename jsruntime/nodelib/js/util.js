@@ -16,7 +16,7 @@ function promisify(original) {
   if (original[kCustomPromisify]) {
     const fn = original[kCustomPromisify];
     if (typeof fn !== 'function') throw invalidArgType('util.promisify.custom', 'Function', fn);
-    return Object.defineProperty(fn, kCustomPromisify, { value: fn, enumerable: false, writable: false, configurable: true });
+    return Object.defineProperty(fn, kCustomPromisify, { __proto__: null, value: fn, enumerable: false, writable: false, configurable: true });
   }
   function fn(...args) {
     return new Promise((resolve, reject) => {
@@ -27,7 +27,7 @@ function promisify(original) {
     });
   }
   Object.setPrototypeOf(fn, Object.getPrototypeOf(original));
-  Object.defineProperty(fn, kCustomPromisify, { value: fn, enumerable: false, writable: false, configurable: true });
+  Object.defineProperty(fn, kCustomPromisify, { __proto__: null, value: fn, enumerable: false, writable: false, configurable: true });
   return Object.defineProperties(fn, Object.getOwnPropertyDescriptors(original));
 }
 promisify.custom = kCustomPromisify;
@@ -66,7 +66,7 @@ function inherits(ctor, superCtor) {
   if (ctor === undefined || ctor === null) throw invalidArgType('ctor', 'Function', ctor);
   if (superCtor === undefined || superCtor === null) throw invalidArgType('superCtor', 'Function', superCtor);
   if (superCtor.prototype === undefined) throw invalidArgType('superCtor.prototype', 'Object', superCtor.prototype);
-  Object.defineProperty(ctor, 'super_', { value: superCtor, writable: true, configurable: true });
+  Object.defineProperty(ctor, 'super_', { __proto__: null, value: superCtor, writable: true, configurable: true });
   Object.setPrototypeOf(ctor.prototype, superCtor.prototype);
 }
 
@@ -199,8 +199,27 @@ function stripVTControlCharacters(str) {
   return `${str}`.replace(/[\u001B\u009B][[\]()#;?]*(?:(?:(?:(?:;[-a-zA-Z\d/#&.:=?%@~_]+)*|[a-zA-Z\d]+(?:;[-a-zA-Z\d/#&.:=?%@~_]*)*)?\u0007)|(?:(?:\d{1,4}(?:;\d{0,4})*)?[\dA-PR-TZcf-ntqry=><~]))/g, '');
 }
 
+// toUSVString replaces each lone surrogate by U+FFFD. It walks the code
+// units: goja's regular expressions see a surrogate pair as one character
+// and would replace both halves.
 function toUSVString(str) {
-  return `${str}`.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  const s = `${str}`;
+  let out = '';
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        i++;
+        continue;
+      }
+    }
+    out += `${s.slice(start, i)}\ufffd`;
+    start = i + 1;
+  }
+  return start === 0 ? s : out + s.slice(start);
 }
 
 module.exports = {
