@@ -40,32 +40,9 @@ func (r *Reader) Peek() Tag {
 // complete encoding (tag, length and contents). On error nothing is read.
 func (r *Reader) Next() (tag Tag, contents, element []byte, err error) {
 	b := r.b
-	if len(b) < 2 {
-		return 0, nil, nil, ErrTruncated
-	}
-	tag = Tag(b[0])
-	if tag&numberMask == numberMask {
-		return 0, nil, nil, errLongTag
-	}
-	n, hdr := int(b[1]), 2
-	if n&0x80 != 0 {
-		k := n & 0x7f
-		switch {
-		case k == 0:
-			return 0, nil, nil, ErrIndefinite
-		case k > 4:
-			return 0, nil, nil, errTooLong
-		case len(b) < 2+k:
-			return 0, nil, nil, ErrTruncated
-		}
-		n = 0
-		for _, c := range b[2 : 2+k] {
-			n = n<<8 | int(c)
-		}
-		if n < 0 || n > 1<<31-1 {
-			return 0, nil, nil, errTooLong
-		}
-		hdr = 2 + k
+	tag, hdr, n, err := ParseHeader(b)
+	if err != nil {
+		return 0, nil, nil, err
 	}
 	if len(b)-hdr < n {
 		return 0, nil, nil, ErrTruncated
@@ -73,6 +50,45 @@ func (r *Reader) Next() (tag Tag, contents, element []byte, err error) {
 	element = b[:hdr+n]
 	r.b = b[hdr+n:]
 	return tag, element[hdr:], element, nil
+}
+
+// MaxHeaderLen is the longest element header a Reader accepts: a tag, a
+// length octet and four octets of length.
+const MaxHeaderLen = 6
+
+// ParseHeader reads the tag and length at the start of b, the way a Reader
+// does, and returns the tag, the header's length and the contents' length,
+// without requiring the contents to be in b: it is for readers that
+// stream an element too large to hold. b needs at most MaxHeaderLen bytes.
+func ParseHeader(b []byte) (tag Tag, headerLen, contentLen int, err error) {
+	if len(b) < 2 {
+		return 0, 0, 0, ErrTruncated
+	}
+	tag = Tag(b[0])
+	if tag&numberMask == numberMask {
+		return 0, 0, 0, errLongTag
+	}
+	n, hdr := int(b[1]), 2
+	if n&0x80 != 0 {
+		k := n & 0x7f
+		switch {
+		case k == 0:
+			return 0, 0, 0, ErrIndefinite
+		case k > 4:
+			return 0, 0, 0, errTooLong
+		case len(b) < 2+k:
+			return 0, 0, 0, ErrTruncated
+		}
+		n = 0
+		for _, c := range b[2 : 2+k] {
+			n = n<<8 | int(c)
+		}
+		if n < 0 || n > 1<<31-1 {
+			return 0, 0, 0, errTooLong
+		}
+		hdr = 2 + k
+	}
+	return tag, hdr, n, nil
 }
 
 // Read reads the next element, which must have the given tag, and returns
