@@ -47,6 +47,9 @@ type Catalog struct {
 
 	raw []byte // the whole file, owned by the Catalog
 	ctl []byte // the CTL's contents octets: what messageDigest covers
+	// ctlSums are, for a catalog of ReadIndex, which keeps no ctl, the
+	// digests of the CTL that a signer may have used.
+	ctlSums map[crypto.Hash][]byte
 }
 
 // Signed reports whether the catalog has at least one signer.
