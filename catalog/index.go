@@ -91,6 +91,15 @@ func (b *indexBuilder) add(i int, d []byte, h crypto.Hash, k Kind, compat bool) 
 	b.x.kinds |= 1 << k
 }
 
+// reserve makes room for growth times the digests added so far, and a
+// tenth more.
+func (b *indexBuilder) reserve(growth float64) {
+	for slot, es := range b.x.entries {
+		n := min(float64(len(es))*growth*1.1, MaxMembers)
+		b.x.entries[slot] = slices.Grow(es, max(0, int(n)-len(es)))
+	}
+}
+
 // index sorts the digests and keeps the first member of each digest and
 // kind.
 func (b *indexBuilder) index() *Index {

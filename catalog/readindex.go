@@ -234,28 +234,35 @@ func (s *stream) peek() (der.Tag, error) {
 	return der.Tag(b[0]), nil
 }
 
+// An elementHeader is an element's tag and length octets.
+type elementHeader struct {
+	b [der.MaxHeaderLen]byte
+	n int
+}
+
+func (h *elementHeader) bytes() []byte { return h.b[:h.n] }
+
 // header reads the next element's header and returns it, with its tag and
 // the length of its contents, which must lie within the innermost frame.
-func (s *stream) header() (hdr []byte, tag der.Tag, n int64, err error) {
-	var buf [der.MaxHeaderLen]byte
+func (s *stream) header() (h elementHeader, tag der.Tag, n int64, err error) {
 	b, err := s.take(min(2, s.limit()-s.pos))
 	if err != nil {
-		return nil, 0, 0, err
+		return h, 0, 0, err
 	}
-	h := append(buf[:0], b...)
-	if len(h) == 2 && h[1]&0x80 != 0 && h[1]&0x7f <= 4 {
-		b, err := s.take(min(int64(h[1]&0x7f), s.limit()-s.pos))
+	h.n = copy(h.b[:], b)
+	if h.n == 2 && h.b[1]&0x80 != 0 && h.b[1]&0x7f <= 4 {
+		b, err := s.take(min(int64(h.b[1]&0x7f), s.limit()-s.pos))
 		if err != nil {
-			return nil, 0, 0, err
+			return h, 0, 0, err
 		}
-		h = append(h, b...)
+		h.n += copy(h.b[h.n:], b)
 	}
-	tag, _, cn, err := der.ParseHeader(h)
+	tag, _, cn, err := der.ParseHeader(h.bytes())
 	if err != nil {
-		return nil, 0, 0, err
+		return h, 0, 0, err
 	}
 	if int64(cn) > s.limit()-s.pos {
-		return nil, 0, 0, der.ErrTruncated
+		return h, 0, 0, der.ErrTruncated
 	}
 	return h, tag, int64(cn), nil
 }
@@ -281,11 +288,11 @@ func (s *stream) enter(want der.Tag) (*frame, error) {
 // element reads the next element, keeps it in the skeleton and returns
 // its tag and contents.
 func (s *stream) element() (der.Tag, []byte, error) {
-	hdr, tag, n, err := s.header()
+	h, tag, n, err := s.header()
 	if err != nil {
 		return 0, nil, err
 	}
-	s.appendBytes(hdr)
+	s.appendBytes(h.bytes())
 	contents, err := s.take(n)
 	if err != nil {
 		return 0, nil, err
@@ -468,9 +475,16 @@ func (s *stream) ctlHead() (int, error) {
 // out of the skeleton.
 func (s *stream) members(b *indexBuilder, version int) error {
 	f := s.frames[len(s.frames)-1]
+	start := s.pos
 	for i := 0; s.pos < f.end; i++ {
 		if i == MaxMembers {
 			return fmt.Errorf("more than %d members", MaxMembers)
+		}
+		if i == sampleMembers {
+			// Members of a catalog are alike: size the index by those
+			// read so far, as the slices would otherwise be copied a
+			// dozen times.
+			b.reserve(float64(f.end-start) / float64(s.pos-start))
 		}
 		_, tag, n, err := s.header()
 		if err != nil {
@@ -493,6 +507,9 @@ func (s *stream) members(b *indexBuilder, version int) error {
 	s.frames = s.frames[:len(s.frames)-1]
 	return nil
 }
+
+// sampleMembers is the number of members whose size predicts the others'.
+const sampleMembers = 256
 
 // listedHashes returns the hash functions of SignedData's
 // digestAlgorithms contents that a signer may use (Verify refuses MD5).

@@ -40,6 +40,12 @@ func (r *Reader) Peek() Tag {
 // complete encoding (tag, length and contents). On error nothing is read.
 func (r *Reader) Next() (tag Tag, contents, element []byte, err error) {
 	b := r.b
+	// Most elements of a catalog are short: read their header here.
+	if len(b) >= 2 && b[1] < 0x80 && b[0]&numberMask != numberMask && int(b[1]) <= len(b)-2 {
+		n := 2 + int(b[1])
+		r.b = b[n:]
+		return Tag(b[0]), b[2:n], b[:n], nil
+	}
 	tag, hdr, n, err := ParseHeader(b)
 	if err != nil {
 		return 0, nil, nil, err
@@ -109,9 +115,13 @@ func (r *Reader) ReadElement(tag Tag) ([]byte, error) {
 func (r *Reader) expect(want Tag) (contents, element []byte, err error) {
 	tag, contents, element, err := r.Next()
 	if err == nil && tag != want {
-		err = fmt.Errorf("unexpected tag 0x%02x, want 0x%02x", tag, want)
+		err = unexpectedTag(tag, want)
 	}
 	return contents, element, err
+}
+
+func unexpectedTag(tag, want Tag) error {
+	return fmt.Errorf("unexpected tag 0x%02x, want 0x%02x", tag, want)
 }
 
 // ReadOptional reads the next element if it has the given tag, and reports
