@@ -2,9 +2,9 @@ package catalogs
 
 import (
 	"crypto"
-	"fmt"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"os"
 	"runtime"
 	"sync"
