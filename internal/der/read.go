@@ -101,6 +101,12 @@ func ParseHeader(b []byte) (tag Tag, headerLen, contentLen int, err error) {
 // its contents. An element with another tag is read all the same, and is an
 // error.
 func (r *Reader) Read(tag Tag) ([]byte, error) {
+	// Inlined for short elements, which most of a catalog's are.
+	if b := r.b; len(b) >= 2 && b[0] == byte(tag) && b[1] < 0x80 && int(b[1]) <= len(b)-2 && tag&numberMask != numberMask {
+		n := 2 + int(b[1])
+		r.b = b[n:]
+		return b[2:n], nil
+	}
 	contents, _, err := r.expect(tag)
 	return contents, err
 }
