@@ -245,6 +245,20 @@ func (h *elementHeader) bytes() []byte { return h.b[:h.n] }
 // header reads the next element's header and returns it, with its tag and
 // the length of its contents, which must lie within the innermost frame.
 func (s *stream) header() (h elementHeader, tag der.Tag, n int64, err error) {
+	if c := s.cur; c != nil && s.pos+der.MaxHeaderLen <= min(s.limit(), c.off+int64(len(c.data))) {
+		// The whole header is in this chunk: most are.
+		i := s.pos - c.off
+		tag, hn, cn, err := der.ParseHeader(c.data[i : i+der.MaxHeaderLen])
+		if err != nil {
+			return h, 0, 0, err
+		}
+		h.n = copy(h.b[:], c.data[i:i+int64(hn)])
+		s.pos += int64(hn)
+		if int64(cn) > s.limit()-s.pos {
+			return h, 0, 0, der.ErrTruncated
+		}
+		return h, tag, int64(cn), nil
+	}
 	b, err := s.take(min(2, s.limit()-s.pos))
 	if err != nil {
 		return h, 0, 0, err
