@@ -38,7 +38,7 @@ type Catalog struct {
 	// lines of a catalog definition file), in file order.
 	Attributes []Attribute
 	// Members are the CTL's trusted subjects, in file order. Duplicates are
-	// kept.
+	// kept. ReadIndex keeps none: its Index has their digests.
 	Members []Member
 	// Certificates are the certificates embedded in the SignedData.
 	Certificates []*x509.Certificate
@@ -55,8 +55,8 @@ type Catalog struct {
 // Signed reports whether the catalog has at least one signer.
 func (c *Catalog) Signed() bool { return len(c.Signers) > 0 }
 
-// Bytes returns the catalog's encoding, as given to Parse. The caller must
-// not modify it.
+// Bytes returns the catalog's encoding, as given to Parse, or nil for a
+// catalog of ReadIndex, which keeps none. The caller must not modify it.
 func (c *Catalog) Bytes() []byte { return c.raw }
 
 // MaxFileSize bounds what callers should read as a catalog: Windows'
