@@ -164,7 +164,8 @@ func (s *stream) newChunk() *chunk {
 	// yet, and are few (the CTL starts within a few hundred bytes).
 	if s.chunks < maxChunks || s.hasher == nil {
 		s.chunks++
-		return &chunk{buf: make([]byte, chunkSize)}
+		// A small catalog, as most Windows ones are, needs one small chunk.
+		return &chunk{buf: make([]byte, min(int64(chunkSize), s.size))}
 	}
 	return <-s.free // hashed soon
 }
