@@ -80,10 +80,6 @@ func (l *eventLog) open() (*os.File, error) {
 	return os.NewFile(uintptr(fd), l.path), nil
 }
 
-// maxLinks bounds the symbolic links walkToFolder follows, as the kernel's
-// own limit (40) bounds path resolution.
-const maxLinks = 40
-
 // walkToFolder opens the absolute path dir one component at a time, each
 // with openat(O_NOFOLLOW) from the descriptor of the folder before it, so
 // that no component can be swapped between a check and its use. A symbolic

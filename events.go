@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"log/slog"
+	"strings"
 
 	"github.com/intactdev/intact/enforcer"
 )
@@ -15,7 +16,7 @@ import (
 const (
 	EventDenied  = "denied"  // a file was refused
 	EventAudit   = "audit"   // a file would have been refused; audit mode let it run
-	EventBlocked = "blocked" // a feature (eval, REPL, stdin, dynamic code) was refused
+	EventBlocked = "blocked" // a feature (eval, REPL, stdin, dynamic code) was refused, or what the host refused (LogRefusal)
 )
 
 // eventMessage is every event record's message, so that one grep finds them.
@@ -62,6 +63,17 @@ func (p *Policy) logBlock(b *BlockedError) {
 	p.events.LogAttrs(context.Background(), slog.LevelError, eventMessage, attrs...)
 }
 
+func (p *Policy) logRefusal(what, detail string) {
+	if p.events == nil {
+		return
+	}
+	p.events.LogAttrs(context.Background(), slog.LevelError, eventMessage,
+		slog.String("event", EventBlocked),
+		slog.String("feature", what),
+		slog.String("reason", string(enforcer.ReasonHostRefused)),
+		slog.String("detail", detail))
+}
+
 // policyAttrs identifies the policy of the named enforcer.
 func (p *Policy) policyAttrs(name string) []slog.Attr {
 	id, ok := p.identities[name]
@@ -77,5 +89,5 @@ func hexSum(sum *[32]byte) string {
 	if sum == nil {
 		return ""
 	}
-	return hex.EncodeToString(sum[:])
+	return strings.ToUpper(hex.EncodeToString(sum[:])) // as policies and catalogs write digests
 }

@@ -48,6 +48,7 @@ func TestEventSchema(t *testing.T) {
 	defer stdin.Close()
 	p.ReadStdin(stdin)
 	pa.ReadCode(evil)
+	pa.LogRefusal("node option --inspect", "it opens the inspector")
 
 	evs := append(log.events(t), auditLog.events(t)...)
 	common := []string{"time", "level", "msg", "event", "reason"}
@@ -60,6 +61,7 @@ func TestEventSchema(t *testing.T) {
 		{intact.EventBlocked, string(enforcer.ReasonDynamicCodeDisabled), []string{"feature", "detail"}},
 		{intact.EventBlocked, string(enforcer.ReasonInteractiveDisabled), []string{"feature", "detail", "error"}},
 		{intact.EventAudit, string(enforcer.ReasonNotInCatalog), []string{"path", "sha256", "enforcer", "detail", "policy_id", "policy_version"}},
+		{intact.EventBlocked, string(enforcer.ReasonHostRefused), []string{"feature", "detail"}},
 	}
 	if len(evs) != len(want) {
 		t.Fatalf("%d events, want %d: %v", len(evs), len(want), evs)
@@ -95,7 +97,7 @@ func TestReasonsAreStableCodes(t *testing.T) {
 		enforcer.ReasonDeniedSigner, enforcer.ReasonDeniedByHash, enforcer.ReasonKernelRefused,
 		enforcer.ReasonUnlinked, enforcer.ReasonBlockedByPolicy, enforcer.ReasonRequireSandbox,
 		enforcer.ReasonCheckFailed, enforcer.ReasonPolicyUnavailable, enforcer.ReasonUnavailable,
-		enforcer.ReasonInteractiveDisabled, enforcer.ReasonDynamicCodeDisabled,
+		enforcer.ReasonInteractiveDisabled, enforcer.ReasonDynamicCodeDisabled, enforcer.ReasonHostRefused,
 	} {
 		if !stableCode.MatchString(string(r)) {
 			t.Errorf("reason %q is not a stable code", r)
@@ -109,3 +111,27 @@ type noDynamicCode struct{}
 func (noDynamicCode) Name() string                { return "no-dynamic-code" }
 func (noDynamicCode) Settings() enforcer.Settings { return enforcer.Settings{DisableDynamicCode: true} }
 func (noDynamicCode) Status() enforcer.Status     { return enforcer.Status{Available: true} }
+
+// TestLogRefusal: what the host refuses on its own account is logged under
+// any policy that asks something of code, in audit mode too, and not at
+// all when no policy is in force.
+func TestLogRefusal(t *testing.T) {
+	e := newEnv(t)
+	spec := e.trusting()
+	spec.audit = true
+	audit := e.policy("audit.xml", spec)
+	pa, auditLog := e.load([]string{audit}, nil)
+	pa.LogRefusal("node option --inspect", "it opens the inspector")
+	evs := auditLog.events(t)
+	if len(evs) != 1 || evs[0]["feature"] != "node option --inspect" || evs[0]["reason"] != string(enforcer.ReasonHostRefused) ||
+		evs[0]["detail"] != "it opens the inspector" || evs[0]["event"] != intact.EventBlocked {
+		t.Errorf("audit policy: events %v, want one blocked host-refused event", evs)
+	}
+
+	log := &eventLog{}
+	none := intact.New(intact.Config{Events: slog.New(slog.NewJSONHandler(log, nil))})
+	none.LogRefusal("node option --inspect", "it opens the inspector")
+	if evs := log.events(t); len(evs) != 0 {
+		t.Errorf("no policy in force: events %v, want none", evs)
+	}
+}

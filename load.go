@@ -9,6 +9,7 @@ import (
 
 	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/enforcer/catalogs"
+	"github.com/intactdev/intact/internal/sysfolder"
 )
 
 // LoadOptions say where Load finds policy beyond the system's own.
@@ -30,7 +31,9 @@ type LoadOptions struct {
 	// nothing on the command line or in the environment can change it.
 	SystemDir string
 	// Events receives policy events. Nil means the default: JSON lines to
-	// INTACT_EVENT_LOG when set, and to stderr in audit mode.
+	// INTACT_EVENT_LOG when set, and to stderr in audit mode (one line for
+	// people on a terminal; see EnvEventFormat). The sinks of the system's
+	// events.conf receive them too, whatever Events is.
 	Events *slog.Logger
 	// Enforcers are further enforcers supplied by an embedder.
 	Enforcers []enforcer.Enforcer
@@ -62,7 +65,7 @@ func Load(opts LoadOptions) (*Policy, error) {
 	}
 	systemDir := opts.SystemDir
 	if systemDir == "" {
-		systemDir = defaultSystemDir()
+		systemDir = sysfolder.Default()
 	}
 	src, err := findSources(systemDir, opts)
 	if err != nil {
@@ -94,12 +97,9 @@ func Load(opts LoadOptions) (*Policy, error) {
 	}
 	active = append(active, opts.Enforcers...)
 
-	events := opts.Events
-	if events == nil {
-		events, err = defaultEvents(active)
-		if err != nil {
-			return nil, err
-		}
+	events, err := loadEvents(opts.Events, active, src.systemEvents)
+	if err != nil {
+		return nil, err
 	}
 	maxCodeSize := opts.MaxCodeSize
 	if env := os.Getenv(EnvMaxCodeSize); env != "" && maxCodeSize == 0 {
@@ -110,11 +110,42 @@ func Load(opts LoadOptions) (*Policy, error) {
 	return New(Config{Enforcers: active, Inactive: inactive, Events: events, MaxCodeSize: maxCodeSize}), nil
 }
 
-// defaultEvents returns the logger Load uses when the caller gives none:
-// JSON lines appended to INTACT_EVENT_LOG when it is set, and to stderr when
-// an enforcer is in audit mode, where nothing else would show a would-be
-// denial. It returns nil when neither applies.
-func defaultEvents(enforcers []enforcer.Enforcer) (*slog.Logger, error) {
+// loadEvents returns the logger of policy events: the caller's, or when
+// it gives none JSON lines appended to INTACT_EVENT_LOG when it is set, and
+// to stderr when an enforcer is in audit mode, where nothing else would
+// show a would-be denial; and in any case the sinks the system's
+// events.conf names, which nothing in the process can turn off. It returns
+// nil when there is no sink at all.
+func loadEvents(caller *slog.Logger, enforcers []enforcer.Enforcer, systemConf string) (*slog.Logger, error) {
+	var handlers []slog.Handler
+	if systemConf != "" {
+		sinks, err := systemSinks(systemConf)
+		if err != nil {
+			return nil, err
+		}
+		handlers = append(handlers, sinks...)
+	}
+	if caller != nil {
+		handlers = append(handlers, caller.Handler())
+	} else {
+		own, err := defaultEvents(enforcers)
+		if err != nil {
+			return nil, err
+		}
+		handlers = append(handlers, own...)
+	}
+	switch len(handlers) {
+	case 0:
+		return nil, nil
+	case 1:
+		return slog.New(handlers[0]), nil
+	}
+	return slog.New(slog.NewMultiHandler(handlers...)), nil
+}
+
+// defaultEvents returns the handlers Load uses when the caller gives no
+// logger: INTACT_EVENT_LOG's, and stderr's in audit mode.
+func defaultEvents(enforcers []enforcer.Enforcer) ([]slog.Handler, error) {
 	var handlers []slog.Handler
 	if path := os.Getenv(EnvEventLog); path != "" {
 		// Absolute, so that a host that changes its working folder
@@ -126,27 +157,23 @@ func defaultEvents(enforcers []enforcer.Enforcer) (*slog.Logger, error) {
 		// Fail early, and closed, on a log that cannot be written or
 		// that someone else could have planted or could redirect: a host
 		// asked to log its refusals must not run without a safe log.
-		log, err := openEventLogFolder(path)
+		h, err := openEventFile(path)
 		if err != nil {
 			return nil, fmt.Errorf("event log (%s) refused: %w", EnvEventLog, err)
 		}
-		f, err := log.open()
-		if err != nil {
-			return nil, fmt.Errorf("event log (%s) refused: %w", EnvEventLog, err)
-		}
-		f.Close()
-		handlers = append(handlers, slog.NewJSONHandler(&appendFile{log: log}, nil))
+		handlers = append(handlers, h)
 	}
 	for _, e := range enforcers {
 		if s := e.Settings(); s.Audit && s.EnforceCodeIntegrity {
-			handlers = append(handlers, slog.NewJSONHandler(os.Stderr, nil))
+			h, err := stderrEvents()
+			if err != nil {
+				return nil, err
+			}
+			handlers = append(handlers, h)
 			break
 		}
 	}
-	if len(handlers) == 0 {
-		return nil, nil
-	}
-	return slog.New(slog.NewMultiHandler(handlers...)), nil
+	return handlers, nil
 }
 
 // appendFile appends each write to the event log, opening and closing it

@@ -214,6 +214,21 @@ func (p *Policy) CheckDynamicCode() error {
 	return err
 }
 
+// LogRefusal logs, as a blocked event with reason enforcer.ReasonHostRefused,
+// that the host refused something on its own account, whatever the
+// policy's settings: what would let code run unchecked, such as a module
+// loader or the inspector on node's command line. what names it, detail
+// says why. The refusal then shows in the same log as the policy's own,
+// in audit mode too. Nothing is logged when the policy asks nothing of
+// code: no file checks, no disabled feature.
+func (p *Policy) LogRefusal(what, detail string) {
+	s := p.settings
+	if !p.ChecksCode() && !s.DisableInteractiveMode.Enabled && !s.DisableDynamicCode.Enabled {
+		return
+	}
+	p.logRefusal(what, detail)
+}
+
 // cannotJudge stands in for the checks of an enforcer that asks for code
 // integrity but implements neither FileChecker nor ContentChecker.
 type cannotJudge struct{}

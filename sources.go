@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/intactdev/intact/internal/regularfile"
+	"github.com/intactdev/intact/internal/sysfolder"
 )
 
 // Environment variables Load reads. They can only add policies and catalogs
@@ -16,13 +19,10 @@ const (
 	EnvPolicy   = "INTACT_POLICY"    // further policy files, os.PathListSeparator-separated
 	EnvCatalogs = "INTACT_CATALOGS"  // further catalog files or folders, os.PathListSeparator-separated
 	EnvEventLog = "INTACT_EVENT_LOG" // a file events are appended to as JSON lines
-)
-
-// The names of the system policy and of the system catalogs folder inside
-// the system folder.
-const (
-	systemPolicyName   = "policy.xml"
-	systemCatalogsName = "catalogs"
+	// EnvEventFormat says how events on stderr are written: "json", or
+	// "text" (one line for people). Unset, they are text on a terminal
+	// and JSON otherwise.
+	EnvEventFormat = "INTACT_EVENT_FORMAT"
 )
 
 // catalogExt is the extension of the catalog files Load takes from a folder.
@@ -31,6 +31,7 @@ const catalogExt = ".cat"
 // sources are the policy and catalog files Load found.
 type sources struct {
 	systemPolicy string   // "" when the system has none
+	systemEvents string   // the system's event sinks configuration; "" when it has none
 	policies     []string // further policies, in order, without duplicates
 	catalogs     []string // every catalog file, system ones first, without duplicates
 }
@@ -40,6 +41,12 @@ type sources struct {
 // be writable by root only; a further file or folder that is named but
 // missing is an error, since silently skipping it would run code under
 // less policy than was asked for.
+//
+// The system folder is resolved once (links and the generation pointer,
+// see internal/sysfolder), and the policy and catalogs are both read from
+// what that resolution found: a switch to a new generation while Load runs
+// gives the old pair or the new pair, never one's policy with the other's
+// catalogs.
 func findSources(systemDir string, opts LoadOptions) (*sources, error) {
 	var src sources
 	// The system folder itself must be root's alone, sticky bit or not:
@@ -48,16 +55,35 @@ func findSources(systemDir string, opts LoadOptions) (*sources, error) {
 	// every intact process (or, were it accepted, run under their policy).
 	switch _, err := os.Lstat(systemDir); {
 	case err == nil:
-		if _, err := checkSystemPath(systemDir); err != nil {
-			return nil, fmt.Errorf("system folder refused: %w", err)
-		}
 	case errors.Is(err, fs.ErrNotExist):
 		// No system folder: no system policy, no system catalogs.
 		return findAdded(&src, opts)
 	default:
 		return nil, fmt.Errorf("system folder %s: %w", systemDir, err)
 	}
-	policy := filepath.Join(systemDir, systemPolicyName)
+	dir, err := checkSystemPath(systemDir)
+	if err != nil {
+		return nil, fmt.Errorf("system folder refused: %w", err)
+	}
+	// The event sinks are the machine's, not a policy's: they stay in the
+	// system folder itself, whichever generation is in force.
+	events := filepath.Join(dir, systemEventsName)
+	switch _, err := os.Lstat(events); {
+	case err == nil:
+		resolved, err := checkSystemPath(events)
+		if err != nil {
+			return nil, fmt.Errorf("system event sinks refused: %w", err)
+		}
+		src.systemEvents = resolved
+	case errors.Is(err, fs.ErrNotExist):
+	default:
+		return nil, fmt.Errorf("system event sinks %s: %w", events, err)
+	}
+	if dir, err = currentGeneration(dir); err != nil {
+		return nil, err
+	}
+
+	policy := filepath.Join(dir, sysfolder.Policy)
 	switch _, err := os.Lstat(policy); {
 	case err == nil:
 		resolved, err := checkSystemPath(policy)
@@ -77,7 +103,7 @@ func findSources(systemDir string, opts LoadOptions) (*sources, error) {
 		return nil, fmt.Errorf("system policy %s: %w", policy, err)
 	}
 
-	catDir := filepath.Join(systemDir, systemCatalogsName)
+	catDir := filepath.Join(dir, sysfolder.Catalogs)
 	switch _, err := os.Lstat(catDir); {
 	case err == nil:
 		resolved, err := checkSystemPath(catDir)
@@ -99,6 +125,42 @@ func findSources(systemDir string, opts LoadOptions) (*sources, error) {
 		return nil, fmt.Errorf("system catalogs %s: %w", catDir, err)
 	}
 	return findAdded(&src, opts)
+}
+
+// currentGeneration returns the folder of the generation in force in the
+// resolved system folder dir: the one its pointer file names, or dir itself
+// when it has no pointer file (a flat system folder).
+func currentGeneration(dir string) (string, error) {
+	pointer := filepath.Join(dir, sysfolder.Pointer)
+	switch _, err := os.Lstat(pointer); {
+	case errors.Is(err, fs.ErrNotExist):
+		return dir, nil
+	case err != nil:
+		return "", fmt.Errorf("system generation pointer %s: %w", pointer, err)
+	}
+	resolved, err := checkSystemPath(pointer)
+	if err != nil {
+		return "", fmt.Errorf("system generation pointer refused: %w", err)
+	}
+	data, err := regularfile.Read(resolved, sysfolder.MaxPointerSize)
+	if err != nil {
+		return "", fmt.Errorf("system generation pointer: %w", err)
+	}
+	name, err := sysfolder.ParsePointer(data)
+	if err != nil {
+		return "", fmt.Errorf("system generation pointer %s: %w", resolved, err)
+	}
+	gen, err := checkSystemPath(filepath.Join(dir, sysfolder.Generations, name))
+	if err != nil {
+		return "", fmt.Errorf("system generation refused: %w", err)
+	}
+	if info, err := os.Stat(gen); err != nil || !info.IsDir() {
+		if err == nil {
+			err = fmt.Errorf("system generation %s is not a folder", gen)
+		}
+		return "", err
+	}
+	return gen, nil
 }
 
 // findAdded adds to src the policies and catalogs named in opts and the
@@ -137,29 +199,116 @@ func findAdded(src *sources, opts LoadOptions) (*sources, error) {
 
 // checkSystemPath resolves symbolic links in path and makes sure that only
 // root (Administrators on Windows) can change what the resolved path names:
-// the file or folder itself and every folder above it pass checkAdminOnly.
+// the file or folder itself and every folder above it pass checkAdminOnly,
+// and so does every folder that holds a link met on the way, with the
+// folders above it, since whoever can replace a link chooses what it names.
 // It returns the resolved path, which stays safe to read for as long as
 // root does not change it.
+//
+// The path is resolved once, one element at a time, and only what that
+// walk found is checked and returned: a link switched meanwhile (a new
+// generation of the system folder) yields either the old or the new
+// target, never a mix.
 func checkSystemPath(path string) (string, error) {
-	resolved, err := filepath.EvalSymlinks(path)
+	resolved, holders, err := resolveLinks(path)
 	if err != nil {
 		return "", err
 	}
-	resolved, err = filepath.Abs(resolved)
-	if err != nil {
+	if err := checkChain(path, resolved, true); err != nil {
 		return "", err
 	}
-	for p := resolved; ; p = filepath.Dir(p) {
-		if err := checkAdminOnly(p, p == resolved); err != nil {
-			if p != resolved {
-				err = fmt.Errorf("%s: folder %w", path, err)
-			}
+	for _, h := range holders {
+		if err := checkChain(path, h, false); err != nil {
 			return "", err
 		}
+	}
+	return resolved, nil
+}
+
+// checkChain checks dir and every folder above it with checkAdminOnly. last
+// says whether dir is what path names.
+func checkChain(path, dir string, last bool) error {
+	for p := dir; ; p = filepath.Dir(p) {
+		if err := checkAdminOnly(p, last && p == dir); err != nil {
+			if p != dir || !last {
+				err = fmt.Errorf("%s: folder %w", path, err)
+			}
+			return err
+		}
 		if p == filepath.Dir(p) {
-			return resolved, nil
+			return nil
 		}
 	}
+}
+
+// maxLinks bounds the symbolic links followed when resolving a path
+// (resolveLinks, and walkToFolder for the event log), as the kernel's own
+// limit (40) bounds path resolution.
+const maxLinks = 40
+
+// resolveLinks returns the absolute path that path names once every
+// symbolic link in it is followed, and the folders that hold those links
+// (resolved themselves), in the order met. Like filepath.EvalSymlinks, but
+// it reports the folders it went through.
+func resolveLinks(path string) (resolved string, holders []string, err error) {
+	// Not filepath.Abs, which would clean "link/.." away before the link
+	// is followed.
+	abs := filepath.FromSlash(path)
+	if !filepath.IsAbs(abs) {
+		wd, err := os.Getwd()
+		if err != nil {
+			return "", nil, err
+		}
+		abs = wd + string(filepath.Separator) + abs
+	}
+	vol := filepath.VolumeName(abs)
+	resolved = vol + string(filepath.Separator)
+	rest := abs[len(vol):]
+	links := 0
+	for rest != "" {
+		var elem string
+		elem, rest, _ = strings.Cut(strings.TrimLeft(rest, string(filepath.Separator)), string(filepath.Separator))
+		switch elem {
+		case "", ".":
+			continue
+		case "..":
+			resolved = filepath.Dir(resolved)
+			continue
+		}
+		next := filepath.Join(resolved, elem)
+		info, err := os.Lstat(next)
+		if err != nil {
+			return "", nil, err
+		}
+		if info.Mode()&fs.ModeSymlink == 0 {
+			resolved = next
+			continue
+		}
+		if links++; links > maxLinks {
+			return "", nil, fmt.Errorf("%s: too many links", path)
+		}
+		target, err := os.Readlink(next)
+		if err != nil {
+			return "", nil, err
+		}
+		target = filepath.FromSlash(target) // Windows accepts both separators
+		if err := checkLink(next); err != nil {
+			return "", nil, err
+		}
+		if !slices.Contains(holders, resolved) {
+			holders = append(holders, resolved)
+		}
+		if tvol := filepath.VolumeName(target); filepath.IsAbs(target) || strings.HasPrefix(target, string(filepath.Separator)) {
+			// Absolute, or (on Windows) rooted on the current volume.
+			if tvol == "" {
+				tvol = filepath.VolumeName(resolved)
+			}
+			resolved = tvol + string(filepath.Separator)
+			target = target[len(filepath.VolumeName(target)):]
+		}
+		rest = target + string(filepath.Separator) + rest
+	}
+	return resolved, holders, nil
 }
 
 // catalogFiles returns path itself if it is a file, or the catalog files

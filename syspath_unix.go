@@ -8,25 +8,15 @@ import (
 	"syscall"
 )
 
-// defaultSystemDir is where the system policy and catalogs live.
-func defaultSystemDir() string { return "/etc/intact" }
-
 // checkAdminOnly checks one element of the path checkSystemPath resolved:
 // it must be owned by root and writable by nobody else. A folder writable by
 // others is accepted only with the sticky bit (like /tmp), where others
 // cannot rename or remove root's entries. last is true for the file or
 // folder the path names.
 func checkAdminOnly(path string, last bool) error {
-	info, err := os.Lstat(path)
+	info, err := ownedByRoot(path, "")
 	if err != nil {
 		return err
-	}
-	st, ok := info.Sys().(*syscall.Stat_t)
-	if !ok {
-		return fmt.Errorf("%s: cannot read its owner", path)
-	}
-	if st.Uid != 0 {
-		return fmt.Errorf("%s is owned by uid %d, not root: anyone but root must be unable to change it", path, st.Uid)
 	}
 	const groupOrOtherWrite = 0o022
 	if info.Mode().Perm()&groupOrOtherWrite == 0 {
@@ -36,4 +26,30 @@ func checkAdminOnly(path string, last bool) error {
 		return nil
 	}
 	return fmt.Errorf("%s has mode %v: anyone but root must be unable to change it (chmod go-w)", path, info.Mode().Perm())
+}
+
+// checkLink checks a symbolic link met while resolving a system path: it
+// must be owned by root. Its mode means nothing on most systems; who can
+// replace it is decided by the folder holding it, which checkSystemPath
+// checks too, and in a sticky folder by the link's owner.
+func checkLink(path string) error {
+	_, err := ownedByRoot(path, "a link ")
+	return err
+}
+
+// ownedByRoot returns what Lstat says of path if root owns it, and an
+// error saying who does otherwise; what describes path in it ("a link ").
+func ownedByRoot(path, what string) (os.FileInfo, error) {
+	info, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	st, ok := info.Sys().(*syscall.Stat_t)
+	if !ok {
+		return nil, fmt.Errorf("%s: cannot read its owner", path)
+	}
+	if st.Uid != 0 {
+		return nil, fmt.Errorf("%s is %sowned by uid %d, not root: anyone but root must be unable to change it", path, what, st.Uid)
+	}
+	return info, nil
 }

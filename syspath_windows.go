@@ -2,23 +2,10 @@ package intact
 
 import (
 	"fmt"
-	"path/filepath"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
 )
-
-// defaultSystemDir is where the system policy and catalogs live. The
-// ProgramData folder comes from the known-folder API, not the environment
-// variable, which the user controls and could point at a folder without a
-// policy.
-func defaultSystemDir() string {
-	dir, err := windows.KnownFolderPath(windows.FOLDERID_ProgramData, 0)
-	if err != nil {
-		dir = `C:\ProgramData`
-	}
-	return filepath.Join(dir, "intact")
-}
 
 // trustedOwners are the accounts that may own and change system policy:
 // LocalSystem, BUILTIN\Administrators and TrustedInstaller.
@@ -53,6 +40,35 @@ func checkAdminOnly(path string, last bool) error {
 	if err != nil {
 		return fmt.Errorf("%s: reading its security descriptor: %w", path, err)
 	}
+	return checkSecurity(path, sd, last)
+}
+
+// checkLink checks a symbolic link met while resolving a system path, by
+// the security of the link itself (not of what it names): whoever may
+// change or delete it chooses what the system path names.
+func checkLink(path string) error {
+	p, err := windows.UTF16PtrFromString(path)
+	if err != nil {
+		return err
+	}
+	h, err := windows.CreateFile(p, windows.READ_CONTROL,
+		windows.FILE_SHARE_READ|windows.FILE_SHARE_WRITE|windows.FILE_SHARE_DELETE, nil,
+		windows.OPEN_EXISTING, windows.FILE_FLAG_OPEN_REPARSE_POINT|windows.FILE_FLAG_BACKUP_SEMANTICS, 0)
+	if err != nil {
+		return fmt.Errorf("%s: opening the link: %w", path, err)
+	}
+	defer windows.CloseHandle(h)
+	sd, err := windows.GetSecurityInfo(h, windows.SE_FILE_OBJECT,
+		windows.OWNER_SECURITY_INFORMATION|windows.DACL_SECURITY_INFORMATION)
+	if err != nil {
+		return fmt.Errorf("%s: reading its security descriptor: %w", path, err)
+	}
+	return checkSecurity(path, sd, true)
+}
+
+// checkSecurity applies checkAdminOnly's rules to the security descriptor
+// of path.
+func checkSecurity(path string, sd *windows.SECURITY_DESCRIPTOR, last bool) error {
 	owner, _, err := sd.Owner()
 	if err != nil {
 		return fmt.Errorf("%s: reading its owner: %w", path, err)

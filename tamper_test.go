@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/intactdev/intact"
@@ -230,7 +231,7 @@ func TestTamperMatrix(t *testing.T) {
 					"msg":            "code integrity",
 					"event":          wantKind,
 					"path":           path,
-					"sha256":         hex.EncodeToString(sum[:]),
+					"sha256":         strings.ToUpper(hex.EncodeToString(sum[:])),
 					"enforcer":       "catalogs:" + policyPath,
 					"reason":         string(tc.reason),
 					"policy_id":      "{6C2C7B11-0000-4000-8000-000000000001}",

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/intactdev/intact"
@@ -91,7 +92,7 @@ func outline(t *testing.T, log *eventLog, data []byte) []string {
 		switch digest {
 		case "":
 			digest = "none"
-		case hex.EncodeToString(sum[:]):
+		case strings.ToUpper(hex.EncodeToString(sum[:])):
 			digest = "data"
 		}
 		if ev["event"] == intact.EventBlocked {

@@ -208,7 +208,7 @@ func parseRFC3161(token, signature []byte, catalogCerts []*x509.Certificate) (Ti
 	h := tst.hash.New()
 	h.Write(signature)
 	if !bytes.Equal(h.Sum(nil), tst.digest) {
-		ts.Err = fmt.Errorf("%w: the token's message imprint is %x, the signature's %v digest %x",
+		ts.Err = fmt.Errorf("%w: the token's message imprint is %X, the signature's %v digest %X",
 			ErrTimestampMismatch, tst.digest, tst.hash, h.Sum(nil))
 		return ts, &tst.tstInfo
 	}
@@ -423,7 +423,7 @@ func checkCounterSigner(s *Signer, contentType asn1.ObjectIdentifier, content []
 	hh.Write(content)
 	if !bytes.Equal(hh.Sum(nil), digest) {
 		if contentType == nil { // a legacy countersignature: content is the signature
-			return fmt.Errorf("%w: the countersignature's messageDigest is %x, the signature's %v digest %x",
+			return fmt.Errorf("%w: the countersignature's messageDigest is %X, the signature's %v digest %X",
 				ErrTimestampMismatch, digest, h, hh.Sum(nil))
 		}
 		return fmt.Errorf("%w: messageDigest does not match the TSTInfo", ErrTimestampSignature)

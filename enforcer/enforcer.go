@@ -184,6 +184,26 @@ type Status struct {
 	// Details are further facts, one per line (catalogs loaded, signers,
 	// ignored policy elements, the reason a source is unavailable).
 	Details []string
+	// Catalogs are the catalogs the enforcer has read, and what its
+	// policy makes of each, for scripts (intact status --json).
+	Catalogs []CatalogStatus
+}
+
+// CatalogStatus is what a policy makes of one catalog.
+type CatalogStatus struct {
+	File string
+	// Trust is "trusted", "denied" (signed by a denied signer),
+	// "untrusted" (by no allowed signer), "unverifiable" (its signature
+	// does not match its content) or "unreadable".
+	Trust string
+	// PolicySigner is the policy's signer that trusts or denies the
+	// catalog; Reason says why it is not trusted.
+	PolicySigner, Reason string
+	// Signer and Issuer are the signing certificate's subject and issuer,
+	// empty when the catalog is unsigned or unreadable.
+	Signer, Issuer string
+	Version        int // 1 (SHA-1 members) or 2 (SHA-256)
+	Files          int // members, without version 2 SHA-1 compatibility entries
 }
 
 // Reason is a stable, machine-readable reason for a denial or a block: a
@@ -194,25 +214,27 @@ type Reason string
 // The reasons intact reports. Their string values are stable. The last two
 // are the reasons of blocks (intact's BlockedError), not of denials.
 const (
-	ReasonNotRegular        Reason = "not-regular-file"   // a FIFO, device or directory
-	ReasonUnreadable        Reason = "unreadable"         // open or read failed while enforcing
-	ReasonChanged           Reason = "changed-while-read" // the file changed between check and read
-	ReasonTooLarge          Reason = "too-large"          // larger than the maximum code size; refused before reading
-	ReasonImageAsScript     Reason = "image-as-script"    // a PE image read to run as script (ReadCode), whatever its name
-	ReasonNotInCatalog      Reason = "not-in-catalog"     // no trusted catalog lists the file's hash
-	ReasonUntrustedSigner   Reason = "untrusted-signer"   // listed only in catalogs whose signer the policy does not allow
-	ReasonDeniedSigner      Reason = "denied-signer"      // listed only in catalogs signed by a denied signer
-	ReasonDeniedByHash      Reason = "denied-by-hash"     // a policy Deny rule names the file's hash
-	ReasonKernelRefused     Reason = "kernel-refused"     // execveat(AT_EXECVE_CHECK) refused the file
-	ReasonUnlinked          Reason = "unlinked-file"      // a descriptor with no path: a memfd, an O_TMPFILE or deleted file
-	ReasonBlockedByPolicy   Reason = "blocked-by-policy"  // WDAC returned BLOCKED
-	ReasonRequireSandbox    Reason = "require-sandbox"    // WDAC returned REQUIRE_SANDBOX, which intact cannot honour
-	ReasonCheckFailed       Reason = "check-failed"       // the check itself failed (fail closed)
-	ReasonPolicyUnavailable Reason = "policy-unavailable" // the policy or a catalog could not be read or verified
+	ReasonNotRegular        Reason = "not-regular-file"      // a FIFO, device or directory
+	ReasonUnreadable        Reason = "unreadable"            // open or read failed while enforcing
+	ReasonChanged           Reason = "changed-while-read"    // the file changed between check and read
+	ReasonTooLarge          Reason = "too-large"             // larger than the maximum code size; refused before reading
+	ReasonImageAsScript     Reason = "image-as-script"       // a PE image read to run as script (ReadCode), whatever its name
+	ReasonNotInCatalog      Reason = "not-in-catalog"        // no trusted catalog lists the file's hash
+	ReasonChangedSinceSign  Reason = "changed-since-signing" // not-in-catalog, but a trusted catalog lists another digest at the file's path
+	ReasonUntrustedSigner   Reason = "untrusted-signer"      // listed only in catalogs whose signer the policy does not allow
+	ReasonDeniedSigner      Reason = "denied-signer"         // listed only in catalogs signed by a denied signer
+	ReasonDeniedByHash      Reason = "denied-by-hash"        // a policy Deny rule names the file's hash
+	ReasonKernelRefused     Reason = "kernel-refused"        // execveat(AT_EXECVE_CHECK) refused the file
+	ReasonUnlinked          Reason = "unlinked-file"         // a descriptor with no path: a memfd, an O_TMPFILE or deleted file
+	ReasonBlockedByPolicy   Reason = "blocked-by-policy"     // WDAC returned BLOCKED
+	ReasonRequireSandbox    Reason = "require-sandbox"       // WDAC returned REQUIRE_SANDBOX, which intact cannot honour
+	ReasonCheckFailed       Reason = "check-failed"          // the check itself failed (fail closed)
+	ReasonPolicyUnavailable Reason = "policy-unavailable"    // the policy or a catalog could not be read or verified
 	ReasonUnavailable       Reason = "enforcer-unavailable"
 
 	ReasonInteractiveDisabled Reason = "interactive-mode-disabled" // DisableInteractiveMode blocked eval, the REPL or stdin
 	ReasonDynamicCodeDisabled Reason = "dynamic-code-disabled"     // DisableDynamicCode blocked eval(), Function() and the like
+	ReasonHostRefused         Reason = "host-refused"              // the host refused, whatever the settings, what would run code unchecked
 )
 
 // Denial is an enforcer's refusal of one file. Err, when set, is the

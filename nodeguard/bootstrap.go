@@ -54,7 +54,9 @@ type bootstrapConfig struct {
 	ShortOptions        map[string]string `json:"shortOptions"`
 	Version             string            `json:"version"`
 	InteractiveDisabled bool              `json:"interactiveDisabled"`
-	DynamicDisabled     bool              `json:"dynamicDisabled"`
+	// CodeChecked is set when the policy checks files (intact.Policy.ChecksCode).
+	CodeChecked     bool `json:"codeChecked"`
+	DynamicDisabled bool `json:"dynamicDisabled"`
 }
 
 // bootstrapCode returns the bootstrap with cfg built in: the body of the
@@ -67,7 +69,8 @@ func bootstrapCode(cfg bootstrapConfig) ([]byte, error) {
 		cfg.Requires = []string{}
 	}
 	if cfg.WorkerOptions == nil {
-		cfg.WorkerOptions = workerOptions(cfg.DynamicDisabled)
+		// As if code were checked: the caller knows better.
+		cfg.WorkerOptions = workerOptions(OptionRules{ChecksCode: true, DynamicDisabled: cfg.DynamicDisabled})
 	}
 	if cfg.ShortOptions == nil {
 		cfg.ShortOptions = shortOptions

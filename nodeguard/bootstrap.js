@@ -29,8 +29,12 @@ const ObjectFreeze = Object.freeze;
 const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 const ObjectGetPrototypeOf = Object.getPrototypeOf;
 const ObjectHasOwn = Object.hasOwn;
+const ObjectSetPrototypeOf = Object.setPrototypeOf;
+const ObjectKeys = Object.keys;
+const ReflectOwnKeys = Reflect.ownKeys;
 const ReflectApply = Reflect.apply;
 const ReflectConstruct = Reflect.construct;
+const FunctionPrototype = Function.prototype;
 const ErrorCtor = Error;
 const ErrorCaptureStackTrace = Error.captureStackTrace;
 const JSONParse = JSON.parse;
@@ -45,6 +49,7 @@ const StringSplit = uncurry(String.prototype.split);
 const StringIndexOf = uncurry(String.prototype.indexOf);
 const StringLastIndexOf = uncurry(String.prototype.lastIndexOf);
 const StringToLowerCase = uncurry(String.prototype.toLowerCase);
+const StringToUpperCase = uncurry(String.prototype.toUpperCase);
 const StringReplaceAll = uncurry(String.prototype.replaceAll);
 const ArrayIncludes = uncurry(Array.prototype.includes);
 const ArrayIsArray = Array.isArray;
@@ -60,7 +65,11 @@ const WeakSetHas = uncurry(WeakSet.prototype.has);
 const BufferAllocUnsafe = Buffer.allocUnsafe;
 const BufferAllocUnsafeSlow = Buffer.allocUnsafeSlow;
 const BufferCopy = uncurry(Buffer.prototype.copy);
-const DateNow = Date.now;
+// The monotonic clock (the read-ahead's age): a wall clock stepped back
+// would keep files read ahead alive past their time.
+const performanceNow = uncurry(performance.now);
+const performanceObject = performance;
+const DateNow = () => performanceNow(performanceObject);
 const BufferByteLength = Buffer.byteLength;
 const BufferUtf8Slice = uncurry(Buffer.prototype.utf8Slice);
 const BufferUtf8Write = uncurry(Buffer.prototype.utf8Write);
@@ -553,29 +562,23 @@ function guardBuiltin(href) {
   else if (ArrayIncludes(tlsModules, href)) guardEngineOptions();
 }
 
-// node:ffi (Node 26) opens any shared library, with no flag needed: it
-// gets the checked, sealed copy, as process.dlopen does. (null opens the
-// program itself, which is no file.)
+// node:ffi (Node 26) maps any shared library and calls native code by
+// name or by address: through the program's own symbols (libc's dlopen,
+// from ffi.dlopen(null)) it reaches any library without a check, and
+// callbacks and pointers run machine code made in memory. Every function
+// it exports is closed on its first use.
 function guardFFI() {
   const ffi = firstUse('node:ffi');
-  const ffiDlopen = ffi?.dlopen;
-  if (typeof ffiDlopen === 'function') {
-    define(ffi, 'dlopen', function dlopen(path, ...rest) {
-      if (path === null || path === undefined) return ReflectApply(ffiDlopen, ffi, [path, ...rest]);
-      return withSealed(path, (sealed) => ReflectApply(ffiDlopen, ffi, [sealed, ...rest]));
-    });
-  }
-  const FFIDynamicLibrary = ffi?.DynamicLibrary;
-  if (typeof FFIDynamicLibrary === 'function') {
-    define(ffi, 'DynamicLibrary', class DynamicLibrary extends FFIDynamicLibrary {
-      constructor(path, ...rest) {
-        if (path === null || path === undefined) {
-          super(path, ...rest);
-        } else {
-          withSealed(path, (sealed) => { super(sealed, ...rest); });
-        }
-      }
-    });
+  if (ffi === undefined) return;
+  const keys = ReflectOwnKeys(ffi);
+  for (let i = 0; i < keys.length; i++) {
+    const desc = ObjectGetOwnPropertyDescriptor(ffi, keys[i]);
+    if (desc !== undefined && typeof desc.value === 'function') {
+      define(ffi, keys[i], function () {
+        throw codeError('ERR_ACCESS_DENIED', 'node:ffi is closed by intact node: it maps libraries and runs native code ' +
+          'that intact cannot check');
+      });
+    }
   }
   module.syncBuiltinESMExports();
 }
@@ -623,14 +626,45 @@ function guardEngineOptions() {
 // Node's fetch, WebSocket and EventSource (the undici inside node) make
 // TLS contexts too, with options the application can give them (a
 // dispatcher of its own, made from the class of the global one), without
-// the application reaching any TLS module: the options are guarded before
-// undici's first connection that is not plain HTTP, which undici announces
-// on this channel, synchronously, before it connects. Anyone may publish
-// on the channel: whatever does not say plain HTTP guards too.
-getBuiltinModule('node:diagnostics_channel').subscribe('undici:client:beforeConnect', (message) => {
-  const params = message !== null && typeof message === 'object' ? message.connectParams : undefined;
-  if (params === null || typeof params !== 'object' || params.protocol !== 'http:') guardEngineOptions();
-});
+// the application reaching any TLS module. Node loads undici on the first
+// use of one of the globals it backs: the options are guarded then. (A
+// listener on undici's diagnostics channel would not do: the application
+// can unsubscribe it.)
+const undiciGlobals = ['fetch', 'WebSocket', 'EventSource', 'Request', 'Response', 'Headers', 'FormData',
+  'MessageEvent', 'CloseEvent', 'WebSocketStream', 'EventSourceStream'];
+for (let i = 0; i < undiciGlobals.length; i++) {
+  const name = undiciGlobals[i];
+  const desc = ObjectGetOwnPropertyDescriptor(globalThis, name);
+  if (desc === undefined || !desc.configurable) continue;
+  if (typeof desc.get === 'function') {
+    // A lazy getter (Request, WebSocket, ...), which loads undici.
+    const get = desc.get;
+    ObjectDefineProperty(globalThis, name, {
+      get() {
+        guardEngineOptions();
+        return ReflectApply(get, this, []);
+      },
+      set: desc.set,
+      enumerable: desc.enumerable,
+      configurable: true,
+    });
+  } else if (name === 'fetch' && typeof desc.value === 'function') {
+    // fetch is a function that loads undici on its first call.
+    const nodeFetch = desc.value;
+    ObjectDefineProperty(globalThis, name, {
+      value: function fetch(input, init = undefined) {
+        guardEngineOptions();
+        return ReflectApply(nodeFetch, this, [input, init]);
+      },
+      writable: desc.writable,
+      enumerable: desc.enumerable,
+      configurable: true,
+    });
+  }
+}
+// Undici loaded already (node makes a proxy dispatcher at start-up when
+// NODE_USE_ENV_PROXY asks for one): guard now.
+if (globalThis[Symbol.for('undici.globalDispatcher.1')] !== undefined) guardEngineOptions();
 
 // V8 flags set at run time reach new isolates (workers) and the engine's
 // internals: --allow-natives-syntax, or code generation from strings
@@ -698,6 +732,37 @@ function sqliteEntryPoint(file) {
   return 'sqlite3_' + name + '_init';
 }
 
+// guardedConstructor returns a stand-in for the built-in class Original
+// that constructs one with the arguments check(args) returns. The stand-in
+// is a plain function, not a subclass: a subclass's prototype is the class
+// it extends, which would hand the original back
+// (Object.getPrototypeOf(Guarded)). Instances keep Original's prototype,
+// whose constructor, and that of each prototype in protos (the native
+// classes a built-in extends: vm.Script's ContextifyScript compiles any
+// string), becomes the stand-in: no way leads back to a constructor that
+// skips check. Static members are copied; the stand-in inherits from base.
+function guardedConstructor(Original, name, check, base, protos) {
+  const Guarded = {
+    [name]: function (...args) {
+      if (new.target === undefined) throw new TypeError('Class constructor ' + name + " cannot be invoked without 'new'");
+      return ReflectConstruct(Original, check(args), new.target);
+    },
+  }[name];
+  const keys = ReflectOwnKeys(Original);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (key === 'length' || key === 'name' || key === 'prototype') continue;
+    ObjectDefineProperty(Guarded, key, ObjectGetOwnPropertyDescriptor(Original, key));
+  }
+  ObjectDefineProperty(Guarded, 'prototype', { value: Original.prototype, writable: false, enumerable: false, configurable: false });
+  ObjectSetPrototypeOf(Guarded, base === undefined ? FunctionPrototype : base);
+  const all = [Original.prototype, ...(protos ?? [])];
+  for (let i = 0; i < all.length; i++) {
+    ObjectDefineProperty(all[i], 'constructor', { value: Guarded, writable: true, enumerable: false, configurable: true });
+  }
+  return Guarded;
+}
+
 // V8 accepts a code cache made from any source of the same length: the
 // bytes that run would no longer be the bytes that were checked.
 define(module, 'enableCompileCache', function enableCompileCache() {
@@ -722,13 +787,12 @@ function dynamicGuard(what) {
   if (config.dynamicDisabled) refuseDynamic(what);
 }
 
-class Script extends VmScript {
-  constructor(code, options) {
-    dynamicGuard('vm.Script');
-    super(code, withoutCachedData(typeof options === 'string' ? { filename: options } : options));
-  }
-}
-define(vm, 'Script', Script);
+// vm.Script extends node's native ContextifyScript, whose constructor
+// compiles any string too.
+define(vm, 'Script', guardedConstructor(VmScript, 'Script', ([code, options]) => {
+  dynamicGuard('vm.Script');
+  return [code, withoutCachedData(typeof options === 'string' ? { filename: options } : options)];
+}, undefined, [ObjectGetPrototypeOf(VmScript.prototype)]));
 define(vm, 'compileFunction', function compileFunction(code, params, options) {
   dynamicGuard('vm.compileFunction');
   return ReflectApply(vmCompileFunction, vm, [code, params, withoutCachedData(options)]);
@@ -754,12 +818,10 @@ define(vm, 'createContext', function createContext(ctx, options) {
 });
 if (typeof vm.SourceTextModule === 'function') {
   const VmSourceTextModule = vm.SourceTextModule;
-  define(vm, 'SourceTextModule', class SourceTextModule extends VmSourceTextModule {
-    constructor(code, options) {
-      dynamicGuard('vm.SourceTextModule');
-      super(code, withoutCachedData(options));
-    }
-  });
+  define(vm, 'SourceTextModule', guardedConstructor(VmSourceTextModule, 'SourceTextModule', ([code, options]) => {
+    dynamicGuard('vm.SourceTextModule');
+    return [code, withoutCachedData(options)];
+  }, ObjectGetPrototypeOf(VmSourceTextModule)));
 }
 
 // Module.prototype._compile runs only the source the broker served for that
@@ -799,9 +861,17 @@ define(module, 'registerHooks', function (hooks) {
     },
   }]);
 });
+// module.register runs loaders in a thread of node's own, which no
+// bootstrap reaches: node reads the loader and every module it imports
+// itself. Where files are checked it is refused; registerHooks, in this
+// thread and through these hooks, does the same job.
 if (typeof module.register === 'function') {
   const moduleRegister = module.register;
   define(module, 'register', function register(...args) {
+    if (config.codeChecked) {
+      throw codeError('ERR_CODE_INTEGRITY_BLOCKED', 'intact node: module.register is refused: node runs the loaders it ' +
+        'registers in a thread of their own, which reads their files without intact\'s checks; use module.registerHooks');
+    }
     dynamicGuard('module.register');
     return ReflectApply(moduleRegister, module, args);
   });
@@ -819,17 +889,16 @@ function workerOptionName(arg) {
   return { name, hasValue: false };
 }
 
-// workerExecArgv is a worker's execArgv: this bootstrap first, then the
-// given options, each of which must be on the broker's allow-list for
-// workers (config.workerOptions, from the same table as the command line's).
-// The user's --require modules are dropped: the bootstrap requires them.
-function workerExecArgv(given) {
-  const out = ['--import', stubURL];
-  const argv = ArrayIsArray(given) ? given : [];
+// judgeWorkerOptions appends to out the options of argv, a worker's
+// execArgv or the words of its NODE_OPTIONS: each must be on the broker's
+// allow-list for workers (config.workerOptions, from the same table as the
+// command line's). The user's --require modules are dropped from an
+// execArgv: the bootstrap requires them.
+function judgeWorkerOptions(argv, where, out) {
   for (let i = 0; i < argv.length; i++) {
     const a = '' + argv[i];
     const { name, hasValue } = workerOptionName(a);
-    if (name === '--require') {
+    if (name === '--require' && where === 'execArgv') {
       const value = hasValue ? StringSlice(a, StringIndexOf(a, '=') + 1) : '' + argv[i + 1];
       if (ArrayIncludes(config.requires, value)) {
         if (!hasValue) i++;
@@ -837,7 +906,7 @@ function workerExecArgv(given) {
       }
     }
     if (!ObjectHasOwn(config.workerOptions, name)) {
-      throw codeError('ERR_CODE_INTEGRITY_BLOCKED', 'intact node: a worker\'s execArgv may not carry ' + a +
+      throw codeError('ERR_CODE_INTEGRITY_BLOCKED', 'intact node: a worker\'s ' + where + ' may not carry ' + a +
         ': it is not on intact node\'s allow-list of node options (preloads go to intact node itself)');
     }
     ArrayPush(out, a);
@@ -846,32 +915,103 @@ function workerExecArgv(given) {
   return out;
 }
 
-// Workers run the bootstrap too, whatever execArgv they are given, and
-// never code from a string when dynamic code is disabled. Guarded when
-// the application first reaches node:worker_threads.
+// workerExecArgv is a worker's execArgv: this bootstrap first, then the
+// given options, judged.
+function workerExecArgv(given) {
+  return judgeWorkerOptions(ArrayIsArray(given) ? given : [], 'execArgv', ['--import', stubURL]);
+}
+
+// splitNodeOptions splits NODE_OPTIONS as node does: on spaces, with
+// double quotes around words that hold them and backslash escapes inside.
+function splitNodeOptions(value) {
+  const words = [];
+  let word = '';
+  let inWord = false;
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (quoted && c === '\\' && i + 1 < value.length) {
+      word += value[++i];
+    } else if (c === '"') {
+      quoted = !quoted;
+      inWord = true;
+    } else if (c === ' ' && !quoted) {
+      if (inWord) ArrayPush(words, word);
+      word = '';
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (quoted) throw codeError('ERR_CODE_INTEGRITY_BLOCKED', 'intact node: a worker\'s NODE_OPTIONS holds an unterminated string');
+  if (inWord) ArrayPush(words, word);
+  return words;
+}
+
+// The variables a worker's environment may not set: node reads V8 code
+// caches where NODE_COMPILE_CACHE says (V8 accepts a cache made from other
+// source), and the REPL's module from NODE_REPL_EXTERNAL_MODULE.
+const workerRemovedEnv = ['NODE_COMPILE_CACHE', 'NODE_COMPILE_CACHE_PORTABLE', 'NODE_REPL_EXTERNAL_MODULE', 'NODE_DISABLE_COMPILE_CACHE'];
+const envName = isWindows ? StringToUpperCase : (name) => name;
+
+// workerEnv is the environment a worker starts with, for the env option
+// given. Node reads NODE_OPTIONS from a worker's environment whenever it
+// is given one, or an execArgv (then the process's own): preloads there
+// run before the bootstrap, a loader in a thread with none. So the worker
+// always gets an environment of its own, a copy of the one given (or of
+// process.env, node's default), with NODE_OPTIONS judged as an execArgv
+// is and node's compile cache off. A worker sharing the process's
+// environment (SHARE_ENV) is refused: the application could change it
+// after these checks, before the worker reads it.
+function workerEnv(given, shareEnv) {
+  if (given === shareEnv) {
+    throw codeError('ERR_CODE_INTEGRITY_BLOCKED', 'intact node: a worker may not share the process\'s environment (SHARE_ENV): ' +
+      'node reads options and its compile cache from it after intact\'s checks');
+  }
+  if (given !== undefined && given !== null && typeof given !== 'object') return given; // node refuses it
+  const from = given === undefined || given === null ? process.env : given;
+  const env = { __proto__: null };
+  const keys = ObjectKeys(from);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const value = `${from[key]}`;
+    const name = envName(key);
+    if (ArrayIncludes(workerRemovedEnv, name)) continue;
+    if (name === 'NODE_OPTIONS') judgeWorkerOptions(splitNodeOptions(value), 'NODE_OPTIONS', []);
+    env[key] = value;
+  }
+  env.NODE_DISABLE_COMPILE_CACHE = '1';
+  return env;
+}
+
+// Workers run the bootstrap too, whatever execArgv and environment they are
+// given, and never code from a string when dynamic code is disabled.
+// Guarded when the application first reaches node:worker_threads.
 function guardWorkers() {
   const workerThreads = firstUse('node:worker_threads');
   if (workerThreads === undefined) return;
   const WorkerCtor = workerThreads.Worker;
-  define(workerThreads, 'Worker', class Worker extends WorkerCtor {
-    constructor(filename, options) {
-      // Own properties only (spread, defineProperty): accessors on
-      // Object.prototype must not decide what the worker runs.
-      const opts = { ...options };
-      if (opts.eval) dynamicGuard('new Worker(code, {eval: true})');
-      // Without execArgv the worker inherits node's own options, this
-      // bootstrap among them. With one, the bootstrap goes first; the
-      // user's --require modules are required by the bootstrap in the
-      // worker, and any other preload or the inspector would run
-      // unchecked. Without an own execArgv, node would read one inherited
-      // from Object.prototype: make it own, undefined (inherit node's
-      // options).
-      const execArgv = ObjectHasOwn(opts, 'execArgv') ? opts.execArgv : undefined;
-      ObjectDefineProperty(opts, 'execArgv', { value: execArgv === undefined ? undefined : workerExecArgv(execArgv),
-        enumerable: true, writable: true, configurable: true });
-      super(filename, opts);
-    }
-  });
+  const shareEnv = workerThreads.SHARE_ENV;
+  define(workerThreads, 'Worker', guardedConstructor(WorkerCtor, 'Worker', (args) => {
+    // Own properties only (spread, defineProperty): accessors on
+    // Object.prototype must not decide what the worker runs.
+    const opts = { ...args[1] };
+    if (opts.eval) dynamicGuard('new Worker(code, {eval: true})');
+    // Without execArgv the worker inherits node's own options, this
+    // bootstrap among them. With one, the bootstrap goes first; the
+    // user's --require modules are required by the bootstrap in the
+    // worker, and any other preload or the inspector would run
+    // unchecked. Without an own execArgv, node would read one inherited
+    // from Object.prototype: make it own, undefined (inherit node's
+    // options).
+    const execArgv = ObjectHasOwn(opts, 'execArgv') ? opts.execArgv : undefined;
+    ObjectDefineProperty(opts, 'execArgv', { value: execArgv === undefined ? undefined : workerExecArgv(execArgv),
+      enumerable: true, writable: true, configurable: true });
+    ObjectDefineProperty(opts, 'env', { value: workerEnv(ObjectHasOwn(opts, 'env') ? opts.env : undefined, shareEnv),
+      enumerable: true, writable: true, configurable: true });
+    return [args[0], opts];
+  }, ObjectGetPrototypeOf(WorkerCtor)));
   module.syncBuiltinESMExports();
 }
 
@@ -936,7 +1076,6 @@ if (WebAssemblyObject && config.dynamicDisabled) {
   const wasmCompile = WebAssemblyObject.compile;
   const wasmInstantiate = WebAssemblyObject.instantiate;
   const WasmModule = WebAssemblyObject.Module;
-  const wasmModuleProto = WasmModule.prototype;
   define(WebAssemblyObject, 'compile', function compile(bytes, ...rest) {
     wasmGuard('WebAssembly.compile', bytes);
     return ReflectApply(wasmCompile, WebAssemblyObject, [bytes, ...rest]);
@@ -945,13 +1084,10 @@ if (WebAssemblyObject && config.dynamicDisabled) {
     if (!(source instanceof WasmModule)) wasmGuard('WebAssembly.instantiate', source);
     return ReflectApply(wasmInstantiate, WebAssemblyObject, [source, ...rest]);
   });
-  const Guarded = function Module(bytes, ...rest) {
-    if (new.target === undefined) throw new TypeError("Constructor WebAssembly.Module requires 'new'");
-    wasmGuard('WebAssembly.Module', bytes);
-    return ReflectConstruct(WasmModule, [bytes, ...rest], new.target);
-  };
-  Guarded.prototype = wasmModuleProto;
-  for (const name of ['exports', 'imports', 'customSections']) Guarded[name] = WasmModule[name];
+  const Guarded = guardedConstructor(WasmModule, 'Module', (args) => {
+    wasmGuard('WebAssembly.Module', args[0]);
+    return args;
+  });
   define(WebAssemblyObject, 'Module', Guarded);
   for (const name of ['compileStreaming', 'instantiateStreaming']) {
     if (typeof WebAssemblyObject[name] === 'function') {

@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/intactdev/intact/internal/linuxsec"
+	"github.com/intactdev/intact/internal/regularfile"
 	"golang.org/x/sys/unix"
 )
 
@@ -137,7 +138,7 @@ func interpreter(real string, image []byte) (string, error) {
 	if image != nil {
 		return linuxsec.ELFInterpreter(bytes.NewReader(image))
 	}
-	f, err := os.Open(real)
+	f, err := regularfile.Open(real)
 	if err != nil {
 		return "", err
 	}
@@ -148,8 +149,10 @@ func interpreter(real string, image []byte) (string, error) {
 // takesArgv0 reports whether the ELF interpreter interp sets the program's
 // argv[0] when asked (glibc 2.33 and later do), by looking for the option's
 // name in it. Without it, node's argv[0] is the path it was mapped from.
+// An interpreter is a few hundred kilobytes: anything but a regular file
+// of at most 64 MiB is taken as an old one.
 func takesArgv0(interp string) bool {
-	data, err := os.ReadFile(interp)
+	data, err := regularfile.Read(interp, 64<<20)
 	return err == nil && bytes.Contains(data, []byte("--argv0\x00"))
 }
 

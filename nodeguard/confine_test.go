@@ -165,7 +165,7 @@ console.log('main ran', r.status, (r.stdout || '').trim());
 	// Interactive mode disabled, code integrity not enforced: the node
 	// binary is not judged, so a wrapper script may stand for it.
 	interactive := filepath.Join(t.TempDir(), "interactive.xml")
-	intactCLI(t, "policy", "new", "--signer", filepath.Join(pki, "root.pem"), "--deny-interactive", "-o", interactive)
+	intactCLI(t, "policy", "new", "--signer", filepath.Join(pki, "root.pem"), "--no-file-checks", "--deny-interactive", "-o", interactive)
 	s.policies["interactive"] = interactive
 	wrapper := filepath.Join(t.TempDir(), "node")
 	write(t, filepath.Dir(wrapper), map[string]string{"node": "#!/bin/sh\nexec " + n.Path + " \"$@\"\n"})

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/intactdev/intact"
+	"github.com/intactdev/intact/internal/regularfile"
 	"golang.org/x/sys/unix"
 )
 
@@ -45,7 +46,7 @@ func checkNodeBinary(p *intact.Policy, path string) (*nodeBinary, error) {
 		// could be owned by anyone.
 		return &nodeBinary{path: path, real: real, exec: real}, nil
 	}
-	f, err := os.Open(real)
+	f, err := regularfile.Open(real) // a FIFO is refused, not waited on
 	if err != nil {
 		return nil, fmt.Errorf("the node binary %s: %w", path, err)
 	}

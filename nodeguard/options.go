@@ -33,6 +33,7 @@ const (
 	preloadImport                    // --import: imported after the bootstrap
 	dynamicOnly                      // passed on unless dynamic code is disabled
 	notCode                          // prints something and exits, running no code (--version)
+	uncheckedFiles                   // loads files no load hook sees: passed on while no policy checks code (and as dynamicOnly)
 )
 
 // option is one entry of the allow-list: its kind, whether it takes a value,
@@ -144,7 +145,8 @@ var options = map[string]option{
 	"--experimental-transform-types":     {kind: allowed},
 	"--no-addons":                        {kind: allowed},
 	"--experimental-vm-modules":          {kind: dynamicOnly},
-	"--experimental-shadow-realm":        {kind: dynamicOnly},
+	// A ShadowRealm also evaluates strings.
+	"--experimental-shadow-realm": {kind: uncheckedFiles, reason: "modules imported into a ShadowRealm are loaded by a loader of the realm's own, which intact's load hook does not see"},
 	// Network and TLS: data, not code.
 	"--dns-result-order":                             {kind: allowed, value: true},
 	"--use-openssl-ca":                               {kind: allowed},
@@ -235,15 +237,33 @@ var shortOptions = map[string]string{
 	"-h": "--help",
 }
 
+// OptionRules are what a policy asks of node's options beyond the
+// allow-list, which holds whatever the policy.
+type OptionRules struct {
+	// ChecksCode: files are checked, so options through which node loads
+	// files itself (--experimental-shadow-realm) are refused.
+	ChecksCode bool
+	// DynamicDisabled: dynamic code is disabled, so options that only add
+	// ways to compile code (--experimental-vm-modules) are refused too.
+	DynamicDisabled bool
+}
+
+// RulesOf returns what p asks of node's options.
+func RulesOf(p *intact.Policy) OptionRules {
+	return OptionRules{ChecksCode: p.ChecksCode(), DynamicDisabled: p.Settings().DisableDynamicCode.Enabled}
+}
+
 // workerOptions returns the options a worker's execArgv may carry, with
 // whether each takes a value: those node may be given on the command line
 // without running code of their own (preloads, loaders, the inspector, -e
-// and the refused side doors are not among them), and those allowed only
-// while dynamic code is, when it is.
-func workerOptions(dynamicDisabled bool) map[string]bool {
+// and the refused side doors are not among them), those allowed only
+// while dynamic code is, when it is, and those that load unchecked files,
+// when no policy checks code either.
+func workerOptions(r OptionRules) map[string]bool {
 	out := make(map[string]bool)
 	for name, opt := range options {
-		if opt.kind == allowed || (opt.kind == dynamicOnly && !dynamicDisabled) {
+		if opt.kind == allowed || (opt.kind == dynamicOnly && !r.DynamicDisabled) ||
+			(opt.kind == uncheckedFiles && !r.DynamicDisabled && !r.ChecksCode) {
 			out[name] = opt.value
 		}
 	}
@@ -289,6 +309,9 @@ type Invocation struct {
 	NotCode bool
 	// DynamicOnly lists options allowed only while dynamic code is.
 	DynamicOnly []string
+	// uncheckedFiles are the refusals of options that load files no load
+	// hook sees, which Check returns when the policy checks code.
+	uncheckedFiles []*FlagError
 	// Script is the main script: "" when there is none (the REPL, or code
 	// on standard input), "-" for standard input. Args follow it.
 	Script string
@@ -342,7 +365,7 @@ func ParseArgs(args []string) (*Invocation, error) {
 
 // add records one option in the invocation, or refuses it.
 func (inv *Invocation) add(arg nodeArg, source string) error {
-	refuse := func(reason string) error {
+	refuse := func(reason string) *FlagError {
 		return &FlagError{Flag: strings.Join(arg.given, " "), Source: source, Reason: reason}
 	}
 	inv.Options = append(inv.Options, arg.given...)
@@ -355,6 +378,10 @@ func (inv *Invocation) add(arg nodeArg, source string) error {
 		inv.NotCode = true
 		inv.Pass = append(inv.Pass, arg.given...)
 	case dynamicOnly:
+		inv.DynamicOnly = append(inv.DynamicOnly, arg.name)
+		inv.Pass = append(inv.Pass, arg.given...)
+	case uncheckedFiles:
+		inv.uncheckedFiles = append(inv.uncheckedFiles, refuse(arg.opt.reason))
 		inv.DynamicOnly = append(inv.DynamicOnly, arg.name)
 		inv.Pass = append(inv.Pass, arg.given...)
 	case evalCode:
@@ -423,8 +450,9 @@ func splitOption(args []string, i int, source string) (nodeArg, error) {
 // ParseNodeOptions judges the NODE_OPTIONS variable: only options of the
 // allow-list that run no code of their own may stay. Preloads are refused
 // there, because node runs them before any command-line preload, the
-// bootstrap included.
-func ParseNodeOptions(value string) ([]string, error) {
+// bootstrap included; and so are options that load unchecked files when
+// checksCode says that a policy checks code.
+func ParseNodeOptions(value string, r OptionRules) ([]string, error) {
 	const source = "NODE_OPTIONS"
 	words, err := splitNodeOptions(value)
 	if err != nil {
@@ -438,7 +466,18 @@ func ParseNodeOptions(value string) ([]string, error) {
 		}
 		i += len(arg.given) - 1
 		switch arg.opt.kind {
-		case allowed, dynamicOnly:
+		case allowed:
+			out = append(out, arg.given...)
+		case dynamicOnly:
+			if r.DynamicDisabled {
+				return nil, &FlagError{Flag: strings.Join(arg.given, " "), Source: source,
+					Reason: "it adds ways to compile code from strings, and the policy disables dynamic code"}
+			}
+			out = append(out, arg.given...)
+		case uncheckedFiles:
+			if r.ChecksCode || r.DynamicDisabled {
+				return nil, &FlagError{Flag: strings.Join(arg.given, " "), Source: source, Reason: arg.opt.reason}
+			}
 			out = append(out, arg.given...)
 		case preloadRequire, preloadImport:
 			return nil, &FlagError{Flag: strings.Join(arg.given, " "), Source: source,
@@ -534,6 +573,9 @@ func (inv *Invocation) Check(p *intact.Policy, stdinIsTerminal bool) error {
 	if inv.NotCode {
 		return nil
 	}
+	if p.ChecksCode() && len(inv.uncheckedFiles) > 0 {
+		return inv.uncheckedFiles[0]
+	}
 	if inv.Eval {
 		if err := p.CheckInteractive(intact.FeatureEval); err != nil {
 			return err
@@ -578,9 +620,9 @@ var removedEnv = []string{
 var removedEnvPrefixes = []string{"LD_"}
 
 // FilterEnv returns node's environment: env without the variables that
-// open side doors, NODE_OPTIONS judged by the allow-list, and the compile
-// cache disabled.
-func FilterEnv(env []string) ([]string, error) {
+// open side doors, NODE_OPTIONS judged by the allow-list and r, and the
+// compile cache disabled.
+func FilterEnv(env []string, r OptionRules) ([]string, error) {
 	out := make([]string, 0, len(env)+1)
 	for _, kv := range env {
 		name, value, _ := strings.Cut(kv, "=")
@@ -588,7 +630,7 @@ func FilterEnv(env []string) ([]string, error) {
 			continue
 		}
 		if sameEnvName(name, "NODE_OPTIONS") {
-			kept, err := ParseNodeOptions(value)
+			kept, err := ParseNodeOptions(value, r)
 			if err != nil {
 				return nil, err
 			}

@@ -70,7 +70,7 @@ func TestFilterEnv(t *testing.T) {
 		"NODE_INSPECT_RESUME_ON_START=1",
 		"NODE_OPTIONS=--max-old-space-size=64 --no-warnings --title \"my app\"",
 	}
-	got, err := FilterEnv(env)
+	got, err := FilterEnv(env, OptionRules{ChecksCode: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,11 +84,32 @@ func TestFilterEnv(t *testing.T) {
 		"--experimental-loader=x", "--openssl-config=x", "--snapshot-blob x", "--env-file=.env", "-e 1", "--unknown",
 		// node reads "_" as "-" after the leading dashes.
 		"--experimental_loader=x", "--experimental_loader x", "--env_file=.env", "--openssl_config=x", "--inspect_brk"} {
-		_, err := FilterEnv([]string{"NODE_OPTIONS=" + opts})
+		_, err := FilterEnv([]string{"NODE_OPTIONS=" + opts}, OptionRules{})
 		var ferr *FlagError
 		if !errors.As(err, &ferr) || ferr.Source != "NODE_OPTIONS" {
 			t.Errorf("NODE_OPTIONS=%s: got %v, want a FlagError", opts, err)
 		}
+	}
+
+	// A ShadowRealm's modules are loaded unhooked: refused while a
+	// policy checks code.
+	const realm = "NODE_OPTIONS=--experimental-shadow-realm"
+	var ferr *FlagError
+	if _, err := FilterEnv([]string{realm}, OptionRules{ChecksCode: true}); !errors.As(err, &ferr) || !strings.Contains(ferr.Reason, "ShadowRealm") {
+		t.Errorf("%s, code checked: got %v, want a FlagError saying why", realm, err)
+	}
+	if got, err := FilterEnv([]string{realm}, OptionRules{}); err != nil || !slices.Contains(got, realm) {
+		t.Errorf("%s, code not checked: got %q, %v; want it kept", realm, got, err)
+	}
+	// --experimental-vm-modules adds vm.Module, whose subclasses compile any
+	// source: refused in NODE_OPTIONS as on the command line once dynamic
+	// code is disabled (it was passed on from NODE_OPTIONS).
+	vmModules := "NODE_OPTIONS=--experimental-vm-modules"
+	if _, err := FilterEnv([]string{vmModules}, OptionRules{DynamicDisabled: true}); !errors.As(err, &ferr) {
+		t.Errorf("%s under DisableDynamicCode: got %v, want a FlagError", vmModules, err)
+	}
+	if got, err := FilterEnv([]string{vmModules}, OptionRules{ChecksCode: true}); err != nil || !slices.Contains(got, vmModules) {
+		t.Errorf("%s with dynamic code allowed: got %v, %v; want it passed on", vmModules, got, err)
 	}
 }
 
@@ -100,12 +121,12 @@ func TestFilterEnvFoldsNames(t *testing.T) {
 	foldEnvNames = true
 	for _, kv := range []string{"node_options=--require C:\\evil\\pre.js", "Node_Options=--loader x"} {
 		var ferr *FlagError
-		if _, err := FilterEnv([]string{"Path=C:\\Windows", kv}); !errors.As(err, &ferr) {
+		if _, err := FilterEnv([]string{"Path=C:\\Windows", kv}, OptionRules{}); !errors.As(err, &ferr) {
 			t.Errorf("%s: got %v, want a FlagError", kv, err)
 		}
 	}
 	got, err := FilterEnv([]string{"Path=C:\\Windows", "openssl_conf=C:\\evil.cnf", "node_disable_compile_cache=0",
-		"Node_Compile_Cache=C:\\cache", "node_options=--no-warnings"})
+		"Node_Compile_Cache=C:\\cache", "node_options=--no-warnings"}, OptionRules{ChecksCode: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +162,7 @@ func TestUnderscoreSpellings(t *testing.T) {
 	if _, err := ParseArgs([]string{"--frozen_intrinsics", "app.js"}); !errors.As(err, &frozen) || !strings.Contains(frozen.Reason, "frozen intrinsics") {
 		t.Errorf("--frozen_intrinsics: got %v, want a FlagError saying why", err)
 	}
-	if _, err := ParseNodeOptions("--frozen-intrinsics"); !errors.As(err, &frozen) {
+	if _, err := ParseNodeOptions("--frozen-intrinsics", OptionRules{}); !errors.As(err, &frozen) {
 		t.Errorf("NODE_OPTIONS=--frozen-intrinsics: got %v, want a FlagError", err)
 	}
 	inv, err := ParseArgs([]string{"--inspect_brk", "app.js"})
@@ -151,8 +172,14 @@ func TestUnderscoreSpellings(t *testing.T) {
 }
 
 func TestWorkerOptions(t *testing.T) {
+	for _, checksCode := range []bool{false, true} {
+		w := workerOptions(OptionRules{ChecksCode: checksCode})
+		if _, ok := w["--experimental-shadow-realm"]; ok == checksCode {
+			t.Errorf("code checked %v: --experimental-shadow-realm allowed %v", checksCode, ok)
+		}
+	}
 	for _, dynamicDisabled := range []bool{false, true} {
-		w := workerOptions(dynamicDisabled)
+		w := workerOptions(OptionRules{DynamicDisabled: dynamicDisabled})
 		for _, refused := range []string{"--require", "--import", "--loader", "--experimental-loader", "--inspect", "--inspect-brk",
 			"--eval", "--expose-internals", "--allow-natives-syntax", "--env-file", "--frozen-intrinsics"} {
 			if _, ok := w[refused]; ok {
@@ -162,8 +189,10 @@ func TestWorkerOptions(t *testing.T) {
 		if takesValue, ok := w["--conditions"]; !ok || !takesValue {
 			t.Errorf("dynamic disabled %v: --conditions: got %v %v", dynamicDisabled, takesValue, ok)
 		}
-		if _, ok := w["--experimental-vm-modules"]; ok == dynamicDisabled {
-			t.Errorf("dynamic disabled %v: --experimental-vm-modules allowed %v", dynamicDisabled, ok)
+		for _, name := range []string{"--experimental-vm-modules", "--experimental-shadow-realm"} {
+			if _, ok := w[name]; ok == dynamicDisabled {
+				t.Errorf("dynamic disabled %v: %s allowed %v", dynamicDisabled, name, ok)
+			}
 		}
 	}
 }
@@ -200,6 +229,7 @@ func TestCheck(t *testing.T) {
 	locked := intact.New(intact.Config{Enforcers: []enforcer.Enforcer{settingsOnly{DisableInteractiveMode: true}}})
 	noDynamic := intact.New(intact.Config{Enforcers: []enforcer.Enforcer{settingsOnly{DisableDynamicCode: true}}})
 	open := intact.New(intact.Config{})
+	checked := intact.New(intact.Config{Enforcers: []enforcer.Enforcer{settingsOnly{EnforceCodeIntegrity: true, Audit: true}}})
 	for _, tc := range []struct {
 		policy   *intact.Policy
 		args     []string
@@ -233,6 +263,11 @@ func TestCheck(t *testing.T) {
 		{open, []string{"-e", "1"}, false, ""},
 		{noDynamic, []string{"--experimental-vm-modules", "app.js"}, false, "dynamic code"},
 		{open, []string{"--experimental-vm-modules", "app.js"}, false, ""},
+		// A ShadowRealm loads its modules unhooked, and evaluates strings.
+		{checked, []string{"--experimental-shadow-realm", "app.js"}, false, "flag"},
+		{noDynamic, []string{"--experimental-shadow-realm", "app.js"}, false, "dynamic code"},
+		{locked, []string{"--experimental-shadow-realm", "app.js"}, false, ""},
+		{checked, []string{"--experimental-shadow-realm", "--version"}, false, ""},
 	} {
 		inv, err := ParseArgs(tc.args)
 		if err != nil {

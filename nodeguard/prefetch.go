@@ -68,6 +68,11 @@ const (
 	// meanwhile runs as it was checked, so the bound is what keeps it from
 	// running long after a newer version replaced it.
 	aheadMaxAge = 5 * time.Second
+	// aheadMaxWait bounds how long a request waits for the read-ahead of
+	// its own package, which takes milliseconds unless a file system does
+	// not answer: past it, node gets its file alone, and the package with
+	// a later reply once it is read.
+	aheadMaxWait = time.Second
 )
 
 // aheadFile is a file read ahead: its path and its checked bytes.
@@ -94,6 +99,9 @@ type batch struct {
 	checked time.Time     // when the first of files was read
 	files   []aheadFile
 	held    int64 // the bytes of files the speculator counts as held
+	// late is set, by the goroutine serving requests, once a request gave
+	// up waiting for the batch: later requests do not wait for it either.
+	late bool
 }
 
 func newBatch(root packageRoot) *batch {
@@ -118,6 +126,22 @@ func (b *batch) size() int64 {
 		n += int64(len(f.data))
 	}
 	return n
+}
+
+// wait waits at most d for the batch to be ready, and reports whether it
+// is.
+func (b *batch) wait(d time.Duration) bool {
+	if b.isReady() {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-b.ready:
+		return true
+	case <-t.C:
+		return false
+	}
 }
 
 func (b *batch) isReady() bool {
@@ -259,23 +283,25 @@ func (r *reader) read(path string) ([]byte, []aheadFile, error) {
 		own = newBatch(root)
 		r.batched[root.real] = true
 		r.pending = append(r.pending, own)
-	} else if i := slices.IndexFunc(r.pending, func(b *batch) bool { return b.root.real == root.real }); i >= 0 {
+	} else if i := slices.IndexFunc(r.pending, func(b *batch) bool { return b.root.real == root.real && !b.late }); i >= 0 {
 		own = r.pending[i]
 	}
 	if own != nil {
 		// Node waits for it: every core, unless the speculator has it.
-		go func() {
-			if own.fill(r.policy, runtime.GOMAXPROCS(0)) {
-				close(own.ready)
+		go func(b *batch) {
+			if b.fill(r.policy, runtime.GOMAXPROCS(0)) {
+				close(b.ready)
 			}
-		}()
+		}(own)
 	}
 	data, err := r.policy.ReadCode(path)
 	if err != nil {
 		return nil, nil, err // the batches stay pending, for the next reply
 	}
-	if own != nil {
-		<-own.ready
+	if own != nil && !own.wait(aheadMaxWait) {
+		// It stays pending, for a later reply once ready.
+		own.late = true
+		own = nil
 	}
 	return data, r.handOver(own, path), nil
 }
@@ -491,12 +517,15 @@ func candidates(root packageRoot) []string {
 }
 
 // readDir returns at most n entries of folder dir, and whether they are
-// all of them.
+// all of them. A folder swapped for a FIFO since its parent was listed is
+// not waited on (regularfile.OpenDir). A symbolic link is followed: a
+// package's root may be reached through one (under --preserve-symlinks),
+// and its subfolders are only those its listing says are folders.
 func readDir(dir string, n int) ([]fs.DirEntry, bool) {
 	if n <= 0 {
 		return nil, false
 	}
-	f, err := os.Open(dir)
+	f, err := regularfile.OpenDir(dir)
 	if err != nil {
 		return nil, false
 	}

@@ -3,6 +3,7 @@
 package nodeguard
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -18,6 +19,7 @@ type launch struct {
 	node                  *nodeBinary // judged; the caller closes it
 	probe                 *Probe
 	settings              intact.Settings
+	codeChecked           bool // the policy checks files
 	// stdinCode, when not nil, is the program on standard input, checked:
 	// node reads these bytes from a pipe instead.
 	stdinCode []byte
@@ -37,6 +39,7 @@ func prepare(cfg Config, starts func(l *launch, env []string) (nodeCommand, erro
 	}
 	var err error
 	if l.inv, err = ParseArgs(cfg.Args); err != nil {
+		logRefusal(cfg.Policy, err)
 		return nil, err
 	}
 	// Verify and index the catalogs while node starts, as runtime does:
@@ -58,9 +61,11 @@ func prepare(cfg Config, starts func(l *launch, env []string) (nodeCommand, erro
 	}
 	terminal := term.IsTerminal(int(l.stdin.Fd()))
 	if err := l.inv.Check(cfg.Policy, terminal); err != nil {
+		logRefusal(cfg.Policy, err)
 		return fail(err)
 	}
 	l.settings = cfg.Policy.Settings()
+	l.codeChecked = cfg.Policy.ChecksCode()
 	if !l.probe.HasFlag("--disable-sigusr1") {
 		// Every supported node has it; a probe that says otherwise is
 		// not trusted to leave SIGUSR1 opening the inspector, whose
@@ -79,10 +84,21 @@ func prepare(cfg Config, starts func(l *launch, env []string) (nodeCommand, erro
 			return fail(err)
 		}
 	}
-	if l.env, err = FilterEnv(env); err != nil {
+	if l.env, err = FilterEnv(env, RulesOf(cfg.Policy)); err != nil {
+		logRefusal(cfg.Policy, err)
 		return fail(err)
 	}
 	return l, nil
+}
+
+// logRefusal logs a node option that err refuses as an event of the
+// policy's: refused options are side doors whatever the policy's mode, and
+// an operator reading an audit log must see them too.
+func logRefusal(p *intact.Policy, err error) {
+	var flag *FlagError
+	if errors.As(err, &flag) {
+		p.LogRefusal("node option "+flag.Flag, "in "+flag.Source+": "+flag.Reason)
+	}
 }
 
 // bootstrap is the bootstrap's configuration for this run: node's end of
@@ -97,6 +113,8 @@ func (l *launch) bootstrap(fds [2]int, shim string) bootstrapConfig {
 		Version:             l.probe.Version,
 		InteractiveDisabled: l.settings.DisableInteractiveMode.Enabled,
 		DynamicDisabled:     l.settings.DisableDynamicCode.Enabled,
+		CodeChecked:         l.codeChecked,
+		WorkerOptions:       workerOptions(OptionRules{ChecksCode: l.codeChecked, DynamicDisabled: l.settings.DisableDynamicCode.Enabled}),
 	}
 }
 

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/intactdev/intact/internal/regularfile"
 )
 
 // EnvNode names the node binary intact node runs, when --node does not.
@@ -182,7 +184,11 @@ func probeNode(path string, command func(ctx context.Context, args ...string) *e
 	}
 	cache := probeCachePath(path, fi)
 	if cache != "" {
-		if data, err := os.ReadFile(cache); err == nil {
+		// Whoever runs as this user can put anything there: a FIFO
+		// would block every start, a huge file cost its size. Anything
+		// but a small regular file is no cache, and the probe's answer
+		// replaces it.
+		if data, err := regularfile.Read(cache, probeCacheMax); err == nil {
 			var p Probe
 			if json.Unmarshal(data, &p) == nil && p.Version != "" {
 				return &p, nil
@@ -203,11 +209,15 @@ func probeNode(path string, command func(ctx context.Context, args ...string) *e
 		// it is not a node we can run.
 		return nil, fmt.Errorf("probing %s: unexpected answer %q: %w", path, bytes.TrimSpace(out), err)
 	}
-	if cache != "" {
+	if cache != "" && len(out) <= probeCacheMax {
 		writeProbeCache(cache, out)
 	}
 	return &p, nil
 }
+
+// probeCacheMax bounds a cached probe: node's flags take a few
+// kilobytes.
+const probeCacheMax = 256 << 10
 
 // probeCachePath returns the cache file for a node binary, or "" when there
 // is no user cache folder.

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"syscall"
 
+	"github.com/intactdev/intact/internal/regularfile"
 	"golang.org/x/sys/unix"
 )
 
@@ -222,7 +223,7 @@ func openShim(shim string) (*os.File, error) {
 		}
 		shim = self
 	}
-	f, err := os.Open(shim)
+	f, err := regularfile.Open(shim) // a FIFO is refused, not waited on
 	if err != nil {
 		return nil, fmt.Errorf("opening intact's own executable for node children: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/intactdev/intact/internal/regularfile"
 	"golang.org/x/sys/unix"
 )
 
@@ -57,7 +58,7 @@ func writeShimConfig(cfg ShimConfig) (*os.File, error) {
 // readSealed reads a memfd, refusing one that is not fully sealed (whose
 // content its holder could still change).
 func readSealed(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := regularfile.Open(path) // a memfd is a regular file
 	if err != nil {
 		return nil, err
 	}

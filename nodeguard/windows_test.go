@@ -30,7 +30,9 @@ import (
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/catalog"
 	"github.com/intactdev/intact/catalog/tree"
+	"github.com/intactdev/intact/internal/exitstatus"
 	"github.com/intactdev/intact/internal/nodecache"
+	"github.com/intactdev/intact/internal/nodecli"
 	"github.com/intactdev/intact/internal/scratch"
 	"github.com/intactdev/intact/nodeguard"
 	"golang.org/x/sys/windows"
@@ -57,20 +59,10 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// runShim is the test binary as intact node's shim, as intact.exe is
-// (cmd/intact's runNodeShim), over the scratch system folder.
+// runShim is the test binary as intact node's shim, as intact.exe is,
+// over the scratch system folder.
 func runShim(args []string) int {
-	shim, found, err := nodeguard.LoadShimConfig(os.Args[0])
-	if err != nil || !found {
-		fmt.Fprintln(os.Stderr, "shim: no broker:", err)
-		return 1
-	}
-	p, err := intact.Load(intact.LoadOptions{Policies: shim.Policies, Catalogs: shim.Catalogs, SystemDir: os.Getenv(envSystemDir)})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "shim:", err)
-		return 1
-	}
-	return runBroker(p, shim.Node, args)
+	return exitstatus.Of(nodecli.Shim(os.Args[0], args, os.Getenv(envSystemDir), os.Stderr), os.Stderr)
 }
 
 // runHelperBroker is a broker the job test kills: policy and catalogs are

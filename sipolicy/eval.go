@@ -2,8 +2,11 @@ package sipolicy
 
 import (
 	"crypto/sha1"
+	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/intactdev/intact/enforcer"
 )
 
 // HasOption reports whether the policy has the rule option text opt.
@@ -25,6 +28,22 @@ func (p *Policy) Scenario(value int) *Scenario {
 		if s.Value == value {
 			return s
 		}
+	}
+	return nil
+}
+
+// Signer returns the signer with the given ID, or nil.
+func (p *Policy) Signer(id string) *Signer {
+	if i := slices.IndexFunc(p.Signers, func(s *Signer) bool { return s.ID == id }); i >= 0 {
+		return p.Signers[i]
+	}
+	return nil
+}
+
+// FileRule returns the file rule with the given ID, or nil.
+func (p *Policy) FileRule(id string) *FileRule {
+	if i := slices.IndexFunc(p.FileRules, func(r *FileRule) bool { return r.ID == id }); i >= 0 {
+		return p.FileRules[i]
 	}
 	return nil
 }
@@ -239,4 +258,52 @@ func parseBool(s string) (v, ok bool) {
 		return false, true
 	}
 	return false, false
+}
+
+// FileChecks is what a policy does with the files an application runs.
+type FileChecks int
+
+// What a policy does with files.
+const (
+	// FilesUnchecked: no file is checked, so any file runs.
+	FilesUnchecked FileChecks = iota
+	// FilesAudited: files are checked and would-be refusals logged, not
+	// enforced (Enabled:Audit Mode).
+	FilesAudited
+	// FilesEnforced: a file runs only if the policy allows it.
+	FilesEnforced
+)
+
+// String returns "off", "audit" or "enforce".
+func (f FileChecks) String() string {
+	switch f {
+	case FilesAudited:
+		return "audit"
+	case FilesEnforced:
+		return "enforce"
+	}
+	return "off"
+}
+
+// MarshalText returns String's text, so that JSON reports carry the words.
+func (f FileChecks) MarshalText() ([]byte, error) { return []byte(f.String()), nil }
+
+// FileChecks says what p does with the files application appID runs and,
+// when it checks none, why, in words for operators. Files are checked when
+// the application setting EnforceCodeIntegrity is true and the rule option
+// Disabled:Script Enforcement is absent; the rule option Enabled:Audit Mode
+// then only logs what would be refused.
+func (p *Policy) FileChecks(appID string) (FileChecks, string) {
+	on, src := p.LookupAppSetting(appID, string(enforcer.EnforceCodeIntegrity))
+	switch {
+	case !on && src == NotSet:
+		return FilesUnchecked, fmt.Sprintf("%s is not set for app id %q", enforcer.EnforceCodeIntegrity, appID)
+	case !on:
+		return FilesUnchecked, fmt.Sprintf("%s is false for app id %q (%s)", enforcer.EnforceCodeIntegrity, appID, src)
+	case !p.ScriptEnforcement():
+		return FilesUnchecked, fmt.Sprintf("the rule option %q turns file checks off", OptionDisabledScriptEnforcement)
+	case p.Audit():
+		return FilesAudited, ""
+	}
+	return FilesEnforced, ""
 }

@@ -106,6 +106,7 @@ func fuzzParse(t *testing.T, data []byte) {
 	if err != nil {
 		t.Fatalf("Parse of a written policy: %v\n%s", err, out)
 	}
+	fuzzMerge(t, q)
 	p.Notes, q.Notes = nil, nil
 	for _, s := range p.Signers {
 		s.Unevaluated = nil
@@ -115,5 +116,49 @@ func fuzzParse(t *testing.T, data []byte) {
 	}
 	if !reflect.DeepEqual(p, q) {
 		t.Fatalf("round trip changed the policy:\n%s", out)
+	}
+}
+
+// fuzzMerge merges other into a new policy: the result must be written and
+// read back, and trust at least what other trusts and deny at least what
+// it denies, for user-mode code.
+func fuzzMerge(t *testing.T, other *sipolicy.Policy) {
+	p, err := sipolicy.New(sipolicy.Template{
+		ID: "11111111-2222-4333-8444-555555555555", AllowHashes: []sipolicy.RuleHash{{Name: "x", Hash: make([]byte, 32)}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Merge(other); err != nil {
+		return // an allowed signer with conditions intact cannot write
+	}
+	p.SetAudit(true)
+	if _, err := p.BumpVersion(); err != nil {
+		t.Fatal(err)
+	}
+	out, err := p.Marshal()
+	if err != nil {
+		t.Fatalf("Marshal of a merged policy: %v", err)
+	}
+	q, err := sipolicy.Parse("merged.xml", out)
+	if err != nil {
+		t.Fatalf("Parse of a merged policy: %v\n%s", err, out)
+	}
+	trusted := map[string]bool{}
+	for _, s := range q.AllowedSigners() {
+		trusted[s.Describe()] = true
+	}
+	for _, s := range other.AllowedSigners() {
+		if !trusted[s.Describe()] {
+			t.Fatalf("merged policy does not trust %s:\n%s", s.Describe(), out)
+		}
+	}
+	for _, r := range other.DeniedHashes().Rules() {
+		if r.Hash != nil && q.DeniedHashes().Lookup(r.Hash) == nil {
+			t.Fatalf("merged policy does not deny %s:\n%s", r, out)
+		}
+	}
+	if q.PolicyID != p.PolicyID || !q.Audit() {
+		t.Fatalf("merged policy lost its identity or mode:\n%s", out)
 	}
 }

@@ -8,8 +8,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/intactdev/intact/authenticode"
@@ -106,35 +104,20 @@ func New(t Template) (*Policy, error) {
 	if t.Settings.Audit {
 		p.Options = append(p.Options, OptionAuditMode)
 	}
-	scenario := &Scenario{Value: UserMode, ID: "ID_SIGNINGSCENARIO_WINDOWS", FriendlyName: "User Mode"}
-	p.Scenarios = []*Scenario{scenario}
-	for i, cert := range t.Signers {
-		s, err := NewSigner("ID_SIGNER_S_"+strconv.Itoa(i+1), cert)
-		if err != nil {
-			return nil, fmt.Errorf("signer %q: %w", cert.Subject.String(), err)
+	p.Scenarios = []*Scenario{{Value: UserMode, ID: "ID_SIGNINGSCENARIO_WINDOWS", FriendlyName: "User Mode"}}
+	for _, cert := range t.Signers {
+		if _, err := p.AddSigner(cert, t.Publisher); err != nil {
+			return nil, err
 		}
-		s.Publisher = t.Publisher
-		if slices.ContainsFunc(p.Signers, func(o *Signer) bool { return bytes.Equal(o.Root, s.Root) }) {
-			return nil, fmt.Errorf("signer %q: the same certificate is given twice", cert.Subject.String())
-		}
-		p.Signers = append(p.Signers, s)
-		scenario.Allowed = append(scenario.Allowed, &AllowedSigner{Signer: s})
 	}
 	for _, rules := range []struct {
 		kind   FileRuleKind
-		prefix string
 		hashes []RuleHash
-	}{
-		{Deny, "ID_DENY_D_", t.DenyHashes},
-		{Allow, "ID_ALLOW_A_", t.AllowHashes},
-	} {
-		for i, h := range rules.hashes {
-			if n := len(h.Hash); n != 20 && n != 32 {
-				return nil, fmt.Errorf("%s hash rule %q: %d bytes, not a SHA-1 or SHA-256", rules.kind, h.Name, n)
+	}{{Deny, t.DenyHashes}, {Allow, t.AllowHashes}} {
+		for _, h := range rules.hashes {
+			if _, err := p.AddHashRule(rules.kind, h); err != nil {
+				return nil, err
 			}
-			r := &FileRule{Kind: rules.kind, ID: rules.prefix + strconv.Itoa(i+1), FriendlyName: h.Name, Hash: h.Hash}
-			p.FileRules = append(p.FileRules, r)
-			scenario.FileRules = append(scenario.FileRules, r)
 		}
 	}
 
@@ -146,18 +129,15 @@ func New(t Template) (*Policy, error) {
 		{Provider: "PolicyInfo", Key: "Information", ValueName: "Name", Value: Value{Type: String, String: t.Name}},
 		{Provider: "PolicyInfo", Key: "Information", ValueName: "Id", Value: Value{Type: String, String: strings.Trim(id, "{}")}},
 	}
-	app := &App{Manifest: manifest}
+	p.Apps = []*App{{Manifest: manifest}}
 	for name, on := range t.Settings.All() {
 		if name == enforcer.Audit {
 			continue // a rule option, above
 		}
-		app.Settings = append(app.Settings, &AppSetting{Name: string(name), Values: []string{strconv.FormatBool(on)}})
-		p.Settings = append(p.Settings, &Setting{
-			Provider: appID, Key: "Settings", ValueName: string(name),
-			Value: Value{Type: Boolean, Boolean: on},
-		})
+		if err := p.SetAppSetting(appID, string(name), on); err != nil {
+			return nil, err
+		}
 	}
-	p.Apps = []*App{app}
 	return p, nil
 }
 

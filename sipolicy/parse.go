@@ -120,19 +120,28 @@ func foldKey(s string) string {
 }
 
 func (ps *parser) note(line int, format string, args ...any) {
+	ps.addNote(false, line, format, args...)
+}
+
+// drop notes something intact ignores and Marshal does not write back.
+func (ps *parser) drop(line int, format string, args ...any) {
+	ps.addNote(true, line, format, args...)
+}
+
+func (ps *parser) addNote(dropped bool, line int, format string, args ...any) {
 	text := fmt.Sprintf(format, args...)
 	if i, ok := ps.notes[text]; ok {
 		ps.p.Notes[i].Count++
 		return
 	}
 	ps.notes[text] = len(ps.p.Notes)
-	ps.p.Notes = append(ps.p.Notes, Note{Line: line, Text: text, Count: 1})
+	ps.p.Notes = append(ps.p.Notes, Note{Line: line, Text: text, Count: 1, Dropped: dropped})
 }
 
 // ignore notes an element intact does not use, unless it is empty.
 func (ps *parser) ignore(n *node) {
 	if !n.empty() {
-		ps.note(n.line, "ignored <%s>", n.name.Local)
+		ps.drop(n.line, "ignored <%s>", n.name.Local)
 	}
 }
 
@@ -149,7 +158,7 @@ func (ps *parser) attrs(n *node, required []string, optional ...string) (map[str
 			}
 			m[a.Name.Local] = a.Value
 		default:
-			ps.note(n.line, "ignored attribute %s on <%s>", a.Name.Local, n.name.Local)
+			ps.drop(n.line, "ignored attribute %s on <%s>", a.Name.Local, n.name.Local)
 		}
 	}
 	for _, r := range required {
@@ -210,6 +219,9 @@ func (ps *parser) policy(root *node) (*Policy, error) {
 	}
 	p := ps.p
 	p.Type, p.FriendlyName = a["PolicyType"], a["FriendlyName"]
+	if t, ok := a["PolicyType"]; ok && t != BasePolicy && t != SupplementalPolicy {
+		return nil, errorAt(root.line, "PolicyType %q: want %q or %q", t, BasePolicy, SupplementalPolicy)
+	}
 
 	guid := func(dst *string) func(*node) error {
 		return func(n *node) error {
@@ -236,7 +248,7 @@ func (ps *parser) policy(root *node) (*Policy, error) {
 		"PlatformID":   guid(&p.PlatformID),
 		"HvciOptions": func(n *node) error {
 			if n.content() != "0" || len(n.kids) > 0 {
-				ps.note(n.line, "ignored <HvciOptions>")
+				ps.drop(n.line, "ignored <HvciOptions>")
 			}
 			return nil
 		},
@@ -314,12 +326,54 @@ func (ps *parser) rule(n *node) error {
 	if option == nil || option.content() == "" {
 		return errorAt(n.line, "<Rule> has no <Option>")
 	}
+	// WDAC's tools refuse an option they do not know, and so does intact:
+	// a misspelt "Enabled:Audit Mode" must not leave a policy enforcing
+	// that its author meant to audit, nor the reverse.
 	text := option.content()
 	if !slices.Contains(knownOptions, text) {
-		ps.note(option.line, "unknown rule option %q", text)
+		return errorAt(option.line, "unknown rule option %q%s", text, suggestOption(text))
+	}
+	if slices.Contains(ps.p.Options, text) {
+		return errorAt(option.line, "rule option %q is given twice", text)
 	}
 	ps.p.Options = append(ps.p.Options, text)
 	return nil
+}
+
+// suggestOption returns ` (did you mean "X"?)` for the known option that
+// text differs from in case and spacing and at most two edits, or "".
+func suggestOption(text string) string {
+	if len(text) > 100 {
+		return "" // no option is that long; spare the edit distance
+	}
+	squash := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), "")) }
+	for _, o := range knownOptions {
+		if editDistance(squash(o), squash(text)) <= 2 {
+			return fmt.Sprintf(" (did you mean %q?)", o)
+		}
+	}
+	return ""
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 func (ps *parser) eku(n *node) error {
@@ -474,7 +528,7 @@ func (ps *parser) scenario(n *node) error {
 	}
 	for _, ignored := range []string{"InheritedScenarios", "MinimumHashAlgorithm"} {
 		if _, ok := a[ignored]; ok {
-			ps.note(n.line, "ignored attribute %s on <SigningScenario>", ignored)
+			ps.drop(n.line, "ignored attribute %s on <SigningScenario>", ignored)
 		}
 	}
 	value, err := strconv.ParseUint(a["Value"], 10, 8)
@@ -565,7 +619,7 @@ func (ps *parser) ruleRef(n *node, id string, kind FileRuleKind) (*FileRule, err
 		return r, nil
 	}
 	if el, ok := ps.ignoredIDs[id]; ok {
-		ps.note(n.line, "ignored reference to <%s ID=%q>", el, id)
+		ps.drop(n.line, "ignored reference to <%s ID=%q>", el, id)
 		return nil, nil
 	}
 	return nil, errorAt(n.line, "<%s> names %q, which is no file rule", n.name.Local, id)

@@ -122,14 +122,23 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
-// Marshal writes Microsoft's element order.
+// Marshal writes Microsoft's element order, and empty elements
+// self-closing as Microsoft's tools do.
 func TestMarshalOrder(t *testing.T) {
 	out, err := mustParseFile(t, "testdata/full.xml").Marshal()
 	if err != nil {
 		t.Fatal(err)
 	}
+	if i := bytes.Index(out, []byte("></")); i >= 0 {
+		t.Errorf("an empty element is not self-closing at %q", out[max(0, i-40):i+20])
+	}
+	for _, want := range []string{`<CertRoot Type="Wellknown" Value="06" />`, `<FileRuleRef RuleID="ID_DENY_D_1" />`} {
+		if !bytes.Contains(out, []byte(want)) {
+			t.Errorf("no %s in\n%s", want, out)
+		}
+	}
 	order := []string{"<VersionEx>", "<PolicyID>", "<BasePolicyID>", "<PlatformID>", "<Rules>", "<EKUs>", "<FileRules>",
-		"<Signers>", "<SigningScenarios>", "<UpdatePolicySigners>", "<CiSigners>", "<HvciOptions>0</HvciOptions>", "<Settings>", "<AppSettings>"}
+		"<Signers>", "<SigningScenarios>", "<UpdatePolicySigners />", "<CiSigners />", "<HvciOptions>0</HvciOptions>", "<Settings>", "<AppSettings>"}
 	last := -1
 	for _, tag := range order {
 		i := bytes.Index(out, []byte(tag))
@@ -142,10 +151,10 @@ func TestMarshalOrder(t *testing.T) {
 		t.Errorf("header:\n%s", out[:200])
 	}
 	for _, want := range []string{
-		`<EKU ID="ID_EKU_CODESIGNING" FriendlyName="Code Signing" Value="01082B06010505070303">`,
-		`<Deny ID="ID_DENY_D_1" FriendlyName="bad.js" Hash="2CF24DBA5FB0A30E26E83B2AC5B9E29E1B161E5C1FA7425E73043362938B9824">`,
+		`<EKU ID="ID_EKU_CODESIGNING" FriendlyName="Code Signing" Value="01082B06010505070303" />`,
+		`<Deny ID="ID_DENY_D_1" FriendlyName="bad.js" Hash="2CF24DBA5FB0A30E26E83B2AC5B9E29E1B161E5C1FA7425E73043362938B9824" />`,
 		`<AllowedSigner SignerId="ID_SIGNER_CA">`,
-		`<ExceptDenyRule DenyRuleID="ID_DENY_D_2">`,
+		`<ExceptDenyRule DenyRuleID="ID_DENY_D_2" />`,
 		`<DWord>4294967295</DWord>`,
 	} {
 		if !bytes.Contains(out, []byte(want)) {
@@ -193,7 +202,6 @@ func TestNotes(t *testing.T) {
 	// elements of other namespaces are noted.
 	data, _ := os.ReadFile("testdata/full.xml")
 	data = bytes.ReplaceAll(data, []byte(`<Deny ID`), []byte(`<Deny FileName="y.js" ID`))
-	data = bytes.Replace(data, []byte(`<Rules>`), []byte(`<Rules><Rule><Option>Enabled:Future Option</Option></Rule>`), 1)
 	data = bytes.Replace(data, []byte(`<CiSigners />`), []byte(`<x:Extra xmlns:x="urn:x">1</x:Extra>`), 1)
 	data = bytes.Replace(data, []byte(`Value="FFEEDDCCBBAA99887766554433221100FFEEDDCCBBAA99887766554433221100FFEEDDCCBBAA99887766554433221100"`),
 		[]byte(`Value="FFEEDDCCBBAA99887766554433221100"`), 1)
@@ -206,7 +214,6 @@ func TestNotes(t *testing.T) {
 		got = append(got, n.String())
 	}
 	want = []string{
-		`unknown rule option "Enabled:Future Option" at line 8`,
 		`ignored attribute FileName on <Deny> at line 18 (and 1 more)`,
 		`signer "ID_SIGNER_BAD": a TBS value of 16 bytes is no SHA-1, SHA-256, SHA-384 or SHA-512 hash and never matches at line 28`,
 		`signer "ID_SIGNER_MS": a Wellknown root never matches in intact at line 31`,
@@ -242,6 +249,11 @@ func TestParseErrors(t *testing.T) {
 		{"second root", append(bytes.Clone(full), "<SiPolicy/>"...), 0, "second root"},
 		{"wrong namespace", edit(`xmlns="urn:schemas-microsoft-com:sipolicy"`, `xmlns="urn:other"`), 3, `want <SiPolicy> in "urn:schemas-microsoft-com:sipolicy"`},
 		{"wrong root", []byte(`<Policy xmlns="urn:schemas-microsoft-com:sipolicy"/>`), 1, "root element is <Policy>"},
+		{"unknown option", edit(`Enabled:UMCI`, `Enabled:UMCl`), 9, `unknown rule option "Enabled:UMCl" (did you mean "Enabled:UMCI"?)`},
+		{"future option", edit(`Enabled:UMCI`, `Enabled:Future Option`), 9, `unknown rule option "Enabled:Future Option"`},
+		{"misspaced option", edit(`Disabled:Script Enforcement`, `disabled:scriptenforcement`), 10, `(did you mean "Disabled:Script Enforcement"?)`},
+		{"repeated option", edit(`<Rule><Option>Enabled:Unsigned System Integrity Policy</Option></Rule>`, `<Rule><Option>Enabled:UMCI</Option></Rule>`), 11, `rule option "Enabled:UMCI" is given twice`},
+		{"bad policy type", edit(`PolicyType="Supplemental Policy"`, `PolicyType="Supplementary Policy"`), 3, `PolicyType "Supplementary Policy"`},
 		{"bad version", edit(`1.2.3.4`, `1.2.3.65536`), 4, "VersionEx"},
 		{"no version", edit(`<VersionEx>1.2.3.4</VersionEx>`, ``), 3, "no <VersionEx>"},
 		{"bad guid", edit(`{11111111-2222-4333-8444-555555555555}`, `{1111}`), 5, "not a {GUID}"},

@@ -298,6 +298,9 @@ type Note struct {
 	Line  int    // line of the first occurrence
 	Text  string // "ignored <HvciOptions>"
 	Count int    // number of occurrences, at least 1
+	// Dropped is true for what Marshal does not write back: an element
+	// or attribute intact ignores (see Policy.Rewritable).
+	Dropped bool
 }
 
 // String formats the note as "ignored <HvciOptions> at line 40", adding

@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 )
@@ -374,13 +375,23 @@ func (p *Policy) check() error {
 	return nil
 }
 
-// marshalDocument writes v as an indented UTF-8 XML document.
+// marshalDocument writes v as an indented UTF-8 XML document, with each
+// empty element self-closing as Microsoft's tools write it (<CiSigners />),
+// so that a policy edited by intact diffs small against theirs.
 func marshalDocument(v any) ([]byte, error) {
 	body, err := xml.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return nil, err
 	}
+	// encoding/xml escapes '<' and '>' in attribute values and text, so
+	// the pattern sees tags only.
+	body = emptyElement.ReplaceAll(body, []byte("<$1$2 />"))
 	out := []byte(`<?xml version="1.0" encoding="utf-8"?>` + "\n")
 	out = append(out, body...)
 	return append(out, '\n'), nil
 }
+
+// emptyElement matches an element with neither content nor children:
+// <Name attrs></Name>. In well-formed XML the end tag that directly
+// follows a start tag is its own.
+var emptyElement = regexp.MustCompile(`<([A-Za-z_][\w.:-]*)((?:\s[^<>]*)?)></[^<>]+>`)

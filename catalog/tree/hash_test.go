@@ -126,6 +126,9 @@ func TestHashSelection(t *testing.T) {
 		{"exclude a directory by name", nil, []string{"test"}, []string{"a.js", "b.map", "lib/c.js", "lib/d.js.map", "node_modules/x/e.js"}},
 		{"exclude a path", nil, []string{"lib/*"}, []string{"a.js", "b.map", "deep/test/g.js", "node_modules/x/e.js", "test/f.js"}},
 		{"include and exclude", []string{"*.js"}, []string{"node_modules"}, []string{"a.js", "deep/test/g.js", "lib/c.js", "test/f.js"}},
+		{"** crosses folders", nil, []string{"**/test/**"}, []string{"a.js", "b.map", "lib/c.js", "lib/d.js.map", "node_modules/x/e.js"}},
+		{"include below any folder", []string{"**/*.js"}, nil, []string{"a.js", "deep/test/g.js", "lib/c.js", "node_modules/x/e.js", "test/f.js"}},
+		{"alternatives", []string{"{lib,test}/**"}, nil, []string{"lib/c.js", "lib/d.js.map", "test/f.js"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/bmatcuk/doublestar/v4"
 	"github.com/intactdev/intact/catalog"
 )
 
@@ -26,9 +27,11 @@ import (
 type Options struct {
 	// Include, when not empty, keeps only the files that match one of its
 	// patterns; Exclude drops the files (and, in Hash, the directories)
-	// that match one of its patterns. Patterns use path.Match syntax: a
-	// pattern with a slash matches the whole relative path ("lib/*.js"),
-	// one without matches the base name at any depth ("*.map").
+	// that match one of its patterns. Patterns use path.Match syntax, with
+	// "**" for any number of folders and {a,b} for alternatives
+	// (doublestar): a pattern with a slash matches the whole relative path
+	// ("lib/*.js", "**/test/**"), one without matches the base name at
+	// any depth ("*.map").
 	Include, Exclude []string
 	// Workers is the number of files hashed at once; GOMAXPROCS when 0.
 	Workers int
@@ -213,8 +216,8 @@ func prepare(root string, opts *Options) (*Options, string, error) {
 		opts = &Options{}
 	}
 	for _, p := range slices.Concat(opts.Include, opts.Exclude) {
-		if _, err := path.Match(p, ""); err != nil {
-			return nil, "", fmt.Errorf("tree: pattern %q: %w", p, err)
+		if !doublestar.ValidatePattern(p) {
+			return nil, "", fmt.Errorf("tree: pattern %q: %w", p, path.ErrBadPattern)
 		}
 	}
 	realRoot, err := filepath.EvalSymlinks(root)
@@ -237,13 +240,19 @@ func selected(opts *Options, rel string) bool {
 	return !matchAny(opts.Exclude, rel)
 }
 
+// MatchAny reports whether the relative path rel (forward slashes)
+// matches one of patterns, as Options.Include and Options.Exclude match:
+// a pattern with a slash matches the whole path, one without the base
+// name.
+func MatchAny(patterns []string, rel string) bool { return matchAny(patterns, rel) }
+
 func matchAny(patterns []string, rel string) bool {
 	for _, p := range patterns {
 		subject := rel
 		if !strings.Contains(p, "/") {
 			subject = path.Base(rel)
 		}
-		if ok, _ := path.Match(p, subject); ok {
+		if ok, _ := doublestar.Match(p, subject); ok {
 			return true
 		}
 	}

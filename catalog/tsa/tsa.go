@@ -16,13 +16,18 @@
 //			return [][]byte{attr}, err
 //		},
 //	}
+//
+// A Failover asks several authorities in order, retrying those that are
+// busy or unreachable, and has the same Timestamp method.
 package tsa
 
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"time"
 
@@ -82,7 +87,7 @@ func (a *Authority) timestamp(ctx context.Context, signature []byte) ([]byte, er
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%w: HTTP status %s", catalog.ErrTimestampRejected, resp.Status)
+		return nil, &statusError{code: resp.StatusCode, status: resp.Status}
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse+1))
 	if err != nil {
@@ -92,4 +97,107 @@ func (a *Authority) timestamp(ctx context.Context, signature []byte) ([]byte, er
 		return nil, fmt.Errorf("%w: response larger than %d bytes", catalog.ErrTimestampMalformed, maxResponse)
 	}
 	return query.ParseResponse(body)
+}
+
+// statusError is an HTTP status other than 200 from an authority.
+type statusError struct {
+	code   int
+	status string
+}
+
+func (e *statusError) Error() string {
+	return fmt.Sprintf("%v: HTTP status %s", catalog.ErrTimestampRejected, e.status)
+}
+
+func (e *statusError) Unwrap() error { return catalog.ErrTimestampRejected }
+
+// A Failover has a signature timestamped by the first of several
+// authorities that gives a valid token, as signtool's and osslsigncode's
+// users do with several timestamp URLs: authorities are busy or down now
+// and then, and a release should not fail for it.
+type Failover struct {
+	// Authorities are tried in order.
+	Authorities []*Authority
+	// Retries is how many more times an authority is asked after a
+	// failure that may pass (no connection, a timeout, HTTP 429 or 5xx)
+	// before the next is tried. A token that fails its checks is not
+	// asked for again from the same authority.
+	Retries int
+	// Backoff is the pause before the first retry of an authority; it
+	// doubles for each further one. Zero retries at once.
+	Backoff time.Duration
+	// Log, when set, is told of each failure that is followed by another
+	// try, and of the authority asked next (the same one when retrying),
+	// so that a pipeline's log shows a flaky authority.
+	Log func(err error, next *Authority)
+}
+
+// Timestamp returns the attribute of the first valid token, or an error
+// that joins every authority's last failure. It stops at once when ctx is
+// done.
+func (f *Failover) Timestamp(ctx context.Context, signature []byte) ([]byte, error) {
+	if len(f.Authorities) == 0 {
+		return nil, errors.New("tsa: no time-stamping authority")
+	}
+	var errs []error
+	for i, a := range f.Authorities {
+		pause := f.Backoff
+		for try := 0; ; try++ {
+			attr, err := a.Timestamp(ctx, signature)
+			if err == nil {
+				return attr, nil
+			}
+			if ctx.Err() != nil {
+				return nil, err
+			}
+			last := try >= f.Retries || !transient(err)
+			if last {
+				errs = append(errs, err)
+			}
+			if f.Log != nil {
+				switch {
+				case !last:
+					f.Log(err, a)
+				case i < len(f.Authorities)-1:
+					f.Log(err, f.Authorities[i+1])
+				}
+			}
+			if last {
+				break
+			}
+			if err := sleep(ctx, pause); err != nil {
+				return nil, errors.Join(append(errs, err)...)
+			}
+			pause *= 2
+		}
+	}
+	return nil, errors.Join(errs...)
+}
+
+// transient reports whether asking again may give another answer: the
+// authority could not be reached, timed out, or said it was overloaded or
+// failing.
+func transient(err error) bool {
+	var status *statusError
+	if errors.As(err, &status) {
+		return status.code == http.StatusTooManyRequests || status.code >= 500
+	}
+	var netErr net.Error
+	var opErr *net.OpError
+	return errors.As(err, &netErr) || errors.As(err, &opErr) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// sleep waits d, or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

@@ -116,3 +116,80 @@ func TestTimestampErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestFailover: an authority that fails first and then answers is retried;
+// one that cannot be reached, or whose token fails its checks, is passed
+// over for the next; when all fail, the error names each one.
+func TestFailover(t *testing.T) {
+	tp := testtsa.SharedPKI(t)
+	good := testtsa.New(tp.RSA, testtsa.Config{}).Serve(t)
+	liar := testtsa.New(tp.RSA, testtsa.Config{WrongNonce: true}).Serve(t)
+	down := testtsa.New(tp.RSA, testtsa.Config{}).Serve(t)
+	down.Close()
+	serveFlaky := func(failures int) (*testtsa.TSA, string) {
+		a := testtsa.New(tp.RSA, testtsa.Config{FailFirst: failures})
+		return a, a.Serve(t).URL
+	}
+	authorities := func(urls ...string) []*tsa.Authority {
+		var as []*tsa.Authority
+		for _, u := range urls {
+			as = append(as, &tsa.Authority{URL: u})
+		}
+		return as
+	}
+
+	t.Run("fails first, then answers", func(t *testing.T) {
+		f, url := serveFlaky(2)
+		var logged []error
+		fo := &tsa.Failover{Authorities: authorities(url), Retries: 2, Log: func(err error, next *tsa.Authority) {
+			if next.URL != url {
+				t.Errorf("next authority %s, want %s again", next.URL, url)
+			}
+			logged = append(logged, err)
+		}}
+		if _, err := fo.Timestamp(context.Background(), []byte("a signature")); err != nil {
+			t.Fatal(err)
+		}
+		if f.Requests() != 3 || len(logged) != 2 || !strings.Contains(logged[0].Error(), "HTTP status 503") {
+			t.Fatalf("%d requests, logged %v; want 3 requests and two 503s logged", f.Requests(), logged)
+		}
+	})
+	t.Run("retries exhausted, next authority", func(t *testing.T) {
+		f, url := serveFlaky(5)
+		fo := &tsa.Failover{Authorities: authorities(url, down.URL, liar.URL, good.URL), Retries: 1}
+		if _, err := fo.Timestamp(context.Background(), []byte("a signature")); err != nil {
+			t.Fatal(err)
+		}
+		if f.Requests() != 2 {
+			t.Fatalf("%d requests to the busy authority, want 2 (one retry)", f.Requests())
+		}
+	})
+	t.Run("a lying authority is not asked again", func(t *testing.T) {
+		lying := testtsa.New(tp.RSA, testtsa.Config{WrongNonce: true})
+		fo := &tsa.Failover{Authorities: authorities(lying.Serve(t).URL, good.URL), Retries: 3}
+		if _, err := fo.Timestamp(context.Background(), []byte("a signature")); err != nil {
+			t.Fatal(err)
+		}
+		if lying.Requests() != 1 {
+			t.Fatalf("%d requests to the lying authority, want 1", lying.Requests())
+		}
+	})
+	t.Run("all fail", func(t *testing.T) {
+		_, busy := serveFlaky(100)
+		fo := &tsa.Failover{Authorities: authorities(busy, down.URL, liar.URL), Retries: 1}
+		attr, err := fo.Timestamp(context.Background(), []byte("a signature"))
+		if attr != nil || err == nil || !errors.Is(err, catalog.ErrTimestampNonce) || !errors.Is(err, catalog.ErrTimestampRejected) {
+			t.Fatalf("Timestamp = %x, %v; want an error wrapping each failure", attr, err)
+		}
+		for _, url := range []string{busy, down.URL, liar.URL} {
+			if !strings.Contains(err.Error(), "timestamp from "+url+": ") {
+				t.Errorf("error %q does not name %s", err, url)
+			}
+		}
+	})
+	t.Run("none", func(t *testing.T) {
+		if _, err := (&tsa.Failover{}).Timestamp(context.Background(), nil); err == nil {
+			t.Fatal("no authority: no error")
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,7 +17,6 @@ import (
 
 	"github.com/intactdev/intact/catalog"
 	"github.com/intactdev/intact/catalog/tree"
-	"github.com/intactdev/intact/catalog/tsa"
 	"github.com/intactdev/intact/internal/exitstatus"
 	"github.com/spf13/cobra"
 )
@@ -30,18 +30,21 @@ func newCatalogCmd() *cobra.Command {
 		Long: `Make, sign, list and verify Windows security catalogs (.cat), the signed
 lists of file digests that WDAC trusts, on any operating system.`,
 	}
-	cmd.AddCommand(newCatalogListCmd(), newCatalogNewCmd(), newCatalogSignCmd(), newCatalogVerifyCmd())
+	cmd.AddCommand(newCatalogListCmd(), newCatalogNewCmd(), newCatalogSignCmd(), newCatalogVerifyCmd(), newCatalogFromEventsCmd())
 	return cmd
 }
 
 func newCatalogListCmd() *cobra.Command {
 	var asJSON bool
+	var paths []string
 	cmd := &cobra.Command{
-		Use:   "list FILE.cat",
+		Use:   "list [--path GLOB]... FILE.cat",
 		Short: "Print a catalog's header, attributes, members and signers",
 		Long: `Print a catalog's version, list identifier, effective date, catalog
 attributes, every member (tag, kind, digest algorithm, digest, name-value
-attributes) and every signer with its certificate chain.
+attributes), sorted by path, and every signer with its certificate chain,
+each certificate with its TBS hash as a policy's signer pins it (intact
+policy show). --path lists only the members whose path matches.
 
 The signature line says whether the signatures and message digests check;
 it does not judge trust (see "intact catalog verify").
@@ -51,12 +54,14 @@ are RFC 3339 UTC):
   file, version (1: SHA-1 members, 2: SHA-256 members), list_identifier,
   effective_date, attributes [{name, flags, value}], signature ("unsigned",
   "valid" or "invalid: <reason>"),
-  members [{tag, tag_hex, kind ("PE", "flat", "CAB", "other"),
+  listed (the number of members, with --path),
+  members [{path, tag, tag_hex, kind ("PE", "flat", "CAB", "other"),
             digest_algorithm ("SHA-256", "SHA-1") and digest (both absent for
             compat entries, whose tag is the SHA-1 digest),
             compat, attributes}],
   signers [{digest_algorithm, signing_time (if present),
-            chain [{subject, issuer, serial, not_before, not_after, sha256}]}]`,
+            chain [{subject, issuer, serial, not_before, not_after, sha256,
+                    tbs, tbs_algorithm}]}]`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := readCatalogFile(args[0])
@@ -64,6 +69,9 @@ are RFC 3339 UTC):
 				return err
 			}
 			report := newCatalogJSON(args[0], c)
+			if len(paths) > 0 {
+				report.keepPaths(paths)
+			}
 			if asJSON {
 				return report.writeJSON(cmd.OutOrStdout())
 			}
@@ -72,6 +80,7 @@ are RFC 3339 UTC):
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().StringArrayVar(&paths, "path", nil, "list only the members whose path matches `GLOB` (repeatable; as catalog new --include)")
 	return cmd
 }
 
@@ -110,9 +119,10 @@ The output is deterministic: the same files and the same --time (or
 SOURCE_DATE_EPOCH) give the same bytes. It is written to a temporary file
 beside FILE.cat and renamed, so FILE.cat is never half-written.
 
-With --cert/--key or --pkcs12 the catalog is signed in the same step, and
-with --timestamp URL the signature is timestamped by that RFC 3161
-authority (which makes the output depend on the authority's clock).
+With --cert/--key, --pkcs12 or --pkcs11-module the catalog is signed in
+the same step (see "intact catalog sign"), and with --timestamp URL the
+signature is timestamped by that RFC 3161 authority (which makes the
+output depend on the authority's clock).
 
 Files are hashed on all cores. Memory grows by about 2 KB per file and is
 not collected below 1 GiB of heap; set GOGC or GOMEMLIMIT to change that.`,
@@ -132,12 +142,14 @@ not collected below 1 GiB of heap; set GOGC or GOMEMLIMIT to change that.`,
 				return err // before hashing, which may take a while
 			}
 			sign := signing.given()
+			var key *signingKey
 			if sign {
-				// Load the key first: a wrong password should not cost a
+				// Open the key first: a wrong password should not cost a
 				// whole hashing run.
-				if _, _, err := signing.load(); err != nil {
+				if key, err = signing.open(cmd.ErrOrStderr()); err != nil {
 					return err
 				}
+				defer key.Close()
 			}
 			bar := newProgressBar(cmd.ErrOrStderr())
 			opts.Progress = bar.callback()
@@ -156,7 +168,7 @@ not collected below 1 GiB of heap; set GOGC or GOMEMLIMIT to change that.`,
 				return err
 			}
 			if sign {
-				if data, err = signCatalog(cmd.Context(), data, &signing); err != nil {
+				if data, err = signing.sign(cmd.Context(), cmd.ErrOrStderr(), data, key); err != nil {
 					return err
 				}
 			}
@@ -171,7 +183,7 @@ not collected below 1 GiB of heap; set GOGC or GOMEMLIMIT to change that.`,
 	fl := cmd.Flags()
 	fl.StringVarP(&output, "output", "o", "", "write the catalog to `FILE.cat`")
 	fl.IntVar(&version, "version", 2, "catalog version: 2 (SHA-256, Windows 8 and later) or 1 (SHA-1)")
-	fl.StringArrayVar(&opts.Include, "include", nil, "hash only files matching `GLOB` (repeatable; with a slash it matches the relative path, else the base name)")
+	fl.StringArrayVar(&opts.Include, "include", nil, "hash only files matching `GLOB` (repeatable; with a slash it matches the relative path, else the base name; ** crosses folders)")
 	fl.StringArrayVar(&opts.Exclude, "exclude", nil, "skip files and directories matching `GLOB` (repeatable)")
 	fl.StringVar(&when, "time", "", "effective date, RFC 3339 (default: $SOURCE_DATE_EPOCH, else now)")
 	fl.StringVar(&filesFrom, "files-from", "", "hash only the files listed in `LIST` (one path per line, relative to the one directory PATH)")
@@ -349,43 +361,33 @@ func readFileList(name string) ([]string, error) {
 	return names, nil
 }
 
-// signCatalog signs an encoded catalog with the key that the flags name,
-// and has the signature timestamped when they name an authority.
-func signCatalog(ctx context.Context, data []byte, f *signingFlags) ([]byte, error) {
-	key, certs, err := f.load()
-	if err != nil {
-		return nil, err
-	}
-	opts := &catalog.SignOptions{}
-	if f.timestamp != "" {
-		authority := &tsa.Authority{URL: f.timestamp}
-		opts.UnauthenticatedAttributes = func(signature []byte) ([][]byte, error) {
-			attr, err := authority.Timestamp(ctx, signature)
-			if err != nil {
-				return nil, err
-			}
-			return [][]byte{attr}, nil
-		}
-	}
-	return catalog.Sign(data, key, certs, opts)
-}
-
 func newCatalogSignCmd() *cobra.Command {
 	var (
 		output  string
 		signing signingFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "sign FILE.cat (--cert CERT --key KEY | --pkcs12 FILE) -o SIGNED.cat",
+		Use:   "sign FILE.cat (--cert CERT --key KEY | --pkcs12 FILE | --pkcs11-module LIB --pkcs11-token LABEL --pkcs11-key LABEL) -o SIGNED.cat",
 		Short: "Sign a catalog (replacing any signature)",
 		Long: `Sign a catalog with PKCS #7 SignedData over its certificate trust list,
 SHA-256 and DER-ordered authenticated attributes, as signtool does. The key
 is RSA or ECDSA, in PEM (PKCS #8, PKCS #1 or SEC 1) with its certificate
-(--cert, which may hold the chain too, and --chain), or in a PKCS #12 file.
+(--cert, which may hold the chain too, and --chain), in a PKCS #12 file,
+or in a PKCS #11 token (an HSM, a smart card, a KMS's PKCS #11 library:
+--pkcs11-module, --pkcs11-token, --pkcs11-key; the certificate from the
+token under the key's label, or --cert). The PKCS #12 password or the
+token's PIN comes from --password-env, --password-fd or --password-file,
+or else is asked for on the terminal.
+
 With --timestamp URL the signature is timestamped by that RFC 3161
 time-stamping authority, so that Windows honours it after the signing
-certificate expires. The output is written through a temporary file and a
-rename.`,
+certificate expires; repeat it to name fallbacks, tried in order, each
+retried --timestamp-retries times after a failure that may pass.
+
+A signer's certificate without the code-signing extended key usage, or a
+certificate outside its validity, is warned of on stderr: verifiers will
+not trust the catalog. The output is written through a temporary file
+and a rename.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if output == "" {
@@ -395,7 +397,12 @@ rename.`,
 			if err != nil {
 				return err
 			}
-			signed, err := signCatalog(cmd.Context(), data, &signing)
+			key, err := signing.open(cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			defer key.Close()
+			signed, err := signing.sign(cmd.Context(), cmd.ErrOrStderr(), data, key)
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
@@ -411,9 +418,10 @@ func newCatalogVerifyCmd() *cobra.Command {
 	var (
 		roots     []string
 		allowSHA1 bool
+		asJSON    bool
 	)
 	cmd := &cobra.Command{
-		Use:   "verify FILE.cat --root ROOT.pem [PATH]",
+		Use:   "verify FILE.cat --root ROOT.pem [--json] [PATH]",
 		Short: "Check a catalog's signature and trust, and optionally a tree against it",
 		Long: `Check the catalog's signature, its signer's certificate chain to one of the
 --root certificates, the signer's code-signing extended key usage and the
@@ -425,7 +433,10 @@ attributes, case-insensitively, reporting files changed, missing from the
 tree, and not in the catalog.
 
 The exit status is 0 only when everything checks; otherwise 1, with each
-problem on its own line.`,
+problem on its own line. With --json the report lists every file with its
+status, as Test-FileCatalog -Detailed does: valid, changed, missing (from
+the tree), not-in-catalog, or empty-not-vouched (an empty file the catalog
+lists but intact would not let run where it lies).`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			pool, err := readRoots(roots)
@@ -436,48 +447,42 @@ problem on its own line.`,
 			if err != nil {
 				return err
 			}
-			out := cmd.OutOrStdout()
-			ok := true
+			v := verifyReport{Catalog: args[0], OK: true}
 			chains, err := c.Verify(catalog.VerifyOptions{Roots: pool, AllowSHA1: allowSHA1})
 			if err != nil {
-				ok = false
-				printf(out, "%s: signature: %s\n", args[0], strings.TrimPrefix(err.Error(), "catalog: "))
+				v.OK = false
+				v.Signature.Error = strings.TrimPrefix(err.Error(), "catalog: ")
 			} else {
 				chain := chains[0]
-				printf(out, "%s: signed by %q, trusted through %q\n", args[0],
-					chain[0].Subject.String(), chain[len(chain)-1].Subject.String())
+				v.Signature.Valid = true
+				v.Signature.Signer = chain[0].Subject.String()
+				v.Signature.Root = chain[len(chain)-1].Subject.String()
 			}
 			if len(args) == 2 {
 				report, err := compareTree(cmd.Context(), cmd.ErrOrStderr(), c, args[0], args[1])
 				if err != nil {
 					return err
 				}
-				unvouched := report.emptyNotVouched(c)
-				for _, list := range []struct {
-					what  string
-					paths []string
-				}{
-					{"changed", report.Changed},
-					{"missing from the tree", report.Missing},
-					{"not in the catalog", report.Extra},
-					{emptyNotVouchedWhy(c), unvouched},
-				} {
-					for _, p := range list.paths {
-						printf(out, "%s: %s\n", p, list.what)
-					}
-				}
-				if report.OK() && len(unvouched) == 0 {
-					printf(out, "%s: every file matches the catalog\n", args[1])
-				} else {
-					ok = false
+				v.Path = args[1]
+				v.Files = report.statuses(c)
+				for _, f := range v.Files {
+					v.OK = v.OK && f.Status == fileValid
 				}
 			}
-			if !ok {
+			if asJSON {
+				if err := writeIndentedJSON(cmd.OutOrStdout(), v); err != nil {
+					return err
+				}
+			} else {
+				v.print(cmd.OutOrStdout(), emptyNotVouchedWhy(c))
+			}
+			if !v.OK {
 				return exitstatus.Error(1)
 			}
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON, with every file's status")
 	cmd.Flags().StringArrayVar(&roots, "root", nil, "trusted root certificate `file` (PEM or DER; repeatable; required)")
 	cmd.Flags().BoolVar(&allowSHA1, "allow-sha1", false, "accept signers that digest with SHA-1 (older catalogs)")
 	return cmd
@@ -486,8 +491,89 @@ problem on its own line.`,
 // treeReport is what Compare says of a tree, and where the tree lies.
 type treeReport struct {
 	*catalog.Report
-	root  string // the real path of the folder the tree's paths are relative to
+	root  string   // the real path of the folder the tree's paths are relative to
+	files []string // the tree's files, relative to root
 	empty []string
+}
+
+// The statuses of a file in `catalog verify`.
+const (
+	fileValid           = "valid"
+	fileChanged         = "changed"
+	fileMissing         = "missing"
+	fileNotInCatalog    = "not-in-catalog"
+	fileEmptyNotVouched = "empty-not-vouched"
+)
+
+// verifyReport is what `catalog verify` says, and the JSON of --json.
+type verifyReport struct {
+	Catalog   string `json:"catalog"`
+	OK        bool   `json:"ok"`
+	Signature struct {
+		Valid  bool   `json:"valid"`
+		Signer string `json:"signer,omitempty"` // the signing certificate's subject
+		Root   string `json:"root,omitempty"`   // the trusted root's subject
+		Error  string `json:"error,omitempty"`
+	} `json:"signature"`
+	Path  string       `json:"path,omitempty"`
+	Files []fileStatus `json:"files,omitempty"`
+}
+
+type fileStatus struct {
+	Path   string `json:"path"`
+	Status string `json:"status"`
+}
+
+// statuses returns every file of the tree and of the catalog with its
+// status, sorted by path.
+func (r *treeReport) statuses(c *catalog.Catalog) []fileStatus {
+	status := make(map[string]string)
+	for _, p := range r.files {
+		status[p] = fileValid
+	}
+	for _, p := range r.emptyNotVouched(c) {
+		status[p] = fileEmptyNotVouched
+	}
+	for _, list := range []struct {
+		status string
+		paths  []string
+	}{{fileChanged, r.Changed}, {fileMissing, r.Missing}, {fileNotInCatalog, r.Extra}} {
+		for _, p := range list.paths {
+			status[p] = list.status
+		}
+	}
+	out := make([]fileStatus, 0, len(status))
+	for _, p := range slices.Sorted(maps.Keys(status)) {
+		out = append(out, fileStatus{p, status[p]})
+	}
+	return out
+}
+
+// print writes the report for people: a line for the signature, one per
+// file that does not match, and one saying all match.
+func (v *verifyReport) print(w io.Writer, emptyWhy string) {
+	if v.Signature.Valid {
+		printf(w, "%s: signed by %q, trusted through %q\n", v.Catalog, v.Signature.Signer, v.Signature.Root)
+	} else {
+		printf(w, "%s: signature: %s\n", v.Catalog, v.Signature.Error)
+	}
+	words := map[string]string{
+		fileChanged: "changed", fileMissing: "missing from the tree", fileNotInCatalog: "not in the catalog",
+		fileEmptyNotVouched: emptyWhy,
+	}
+	// In the order of old: changed, missing, extra, empty.
+	matched := true
+	for _, st := range []string{fileChanged, fileMissing, fileNotInCatalog, fileEmptyNotVouched} {
+		for _, f := range v.Files {
+			if f.Status == st {
+				printf(w, "%s: %s\n", f.Path, words[st])
+				matched = false
+			}
+		}
+	}
+	if v.Path != "" && matched {
+		printf(w, "%s: every file matches the catalog\n", v.Path)
+	}
 }
 
 // emptyNotVouched returns the empty files of the tree that Compare matched
@@ -550,6 +636,7 @@ func compareTree(ctx context.Context, progress io.Writer, c *catalog.Catalog, ca
 	}
 	r := &treeReport{Report: report, root: root}
 	for _, f := range files {
+		r.files = append(r.files, f.Path)
 		if f.Size == 0 {
 			r.empty = append(r.empty, f.Path)
 		}

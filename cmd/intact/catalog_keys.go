@@ -7,74 +7,11 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
-	"strings"
 
-	"github.com/spf13/cobra"
 	"software.sslmate.com/src/go-pkcs12"
 )
-
-// signingFlags choose the key and certificates that sign a catalog: PEM
-// files (--cert, --key, optional --chain) or a PKCS #12 file (--pkcs12,
-// optional --password-file, optional --chain).
-type signingFlags struct {
-	cert, key, chain     string
-	pkcs12, passwordFile string
-	timestamp            string // URL of an RFC 3161 time-stamping authority
-}
-
-func (f *signingFlags) register(cmd *cobra.Command) {
-	fl := cmd.Flags()
-	fl.StringVar(&f.cert, "cert", "", "signer certificate `file` (PEM or DER; may also hold the chain)")
-	fl.StringVar(&f.key, "key", "", "signer private key `file` (PEM: PKCS #8, PKCS #1 or SEC 1; RSA or ECDSA)")
-	fl.StringVar(&f.chain, "chain", "", "intermediate (and root) certificates `file` to embed (PEM)")
-	fl.StringVar(&f.pkcs12, "pkcs12", "", "PKCS #12 `file` with the signer's key, certificate and chain")
-	fl.StringVar(&f.passwordFile, "password-file", "", "`file` whose first line is the PKCS #12 password")
-	fl.StringVar(&f.timestamp, "timestamp", "", "have the signature timestamped by the RFC 3161 time-stamping authority at `URL`")
-}
-
-// given reports whether any signing flag is set.
-func (f *signingFlags) given() bool {
-	return f.cert != "" || f.key != "" || f.pkcs12 != "" || f.chain != "" || f.passwordFile != "" || f.timestamp != ""
-}
-
-// load returns the signing key and the certificates to embed, the signer's
-// own certificate first.
-func (f *signingFlags) load() (crypto.Signer, []*x509.Certificate, error) {
-	var (
-		key   crypto.Signer
-		certs []*x509.Certificate
-	)
-	switch {
-	case f.pkcs12 != "" && (f.cert != "" || f.key != ""):
-		return nil, nil, errors.New("--pkcs12 cannot be combined with --cert or --key")
-	case f.pkcs12 != "":
-		var err error
-		if key, certs, err = readPKCS12(f.pkcs12, f.passwordFile); err != nil {
-			return nil, nil, err
-		}
-	case f.passwordFile != "":
-		return nil, nil, errors.New("--password-file needs --pkcs12")
-	case f.cert == "" || f.key == "":
-		return nil, nil, errors.New("signing needs --cert and --key, or --pkcs12")
-	default:
-		var err error
-		if key, err = readPrivateKey(f.key); err != nil {
-			return nil, nil, err
-		}
-		if certs, err = readCertificates(f.cert); err != nil {
-			return nil, nil, err
-		}
-	}
-	if f.chain != "" {
-		chain, err := readCertificates(f.chain)
-		if err != nil {
-			return nil, nil, err
-		}
-		certs = append(certs, chain...)
-	}
-	return key, signerFirst(key, certs), nil
-}
 
 // signerFirst moves the certificate of key's public key to the front and
 // drops duplicates, so that the certificate files may list the chain in any
@@ -173,22 +110,25 @@ func readPrivateKey(name string) (crypto.Signer, error) {
 	}
 }
 
-// readPKCS12 reads a PKCS #12 file's key, certificate and chain.
-func readPKCS12(name, passwordFile string) (crypto.Signer, []*x509.Certificate, error) {
+// readPKCS12 reads a PKCS #12 file's key, certificate and chain. It tries
+// the empty password first unless one is given, since many files have
+// none, and asks on the terminal only when that fails.
+func readPKCS12(name string, password *secretFlags, prompt io.Writer) (crypto.Signer, []*x509.Certificate, error) {
 	data, err := readRegularFile(name, maxKeyFileSize)
 	if err != nil {
 		return nil, nil, err
 	}
-	password := ""
-	if passwordFile != "" {
-		p, err := readRegularFile(passwordFile, maxKeyFileSize)
-		if err != nil {
+	pw, given, err := password.read()
+	if err != nil {
+		return nil, nil, err
+	}
+	key, cert, chain, err := pkcs12.DecodeChain(data, pw)
+	if err != nil && !given && errors.Is(err, pkcs12.ErrIncorrectPassword) {
+		if pw, err = password.ask(prompt, "the password of "+name); err != nil {
 			return nil, nil, err
 		}
-		password, _, _ = strings.Cut(string(p), "\n")
-		password = strings.TrimSuffix(password, "\r")
+		key, cert, chain, err = pkcs12.DecodeChain(data, pw)
 	}
-	key, cert, chain, err := pkcs12.DecodeChain(data, password)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", name, err)
 	}

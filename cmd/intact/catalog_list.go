@@ -9,10 +9,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/catalog/tree"
+	"github.com/intactdev/intact/sipolicy"
 )
 
 // The JSON that "intact catalog list --json" prints. Field names are stable:
@@ -21,12 +24,14 @@ import (
 
 // catalogJSON is a whole catalog.
 type catalogJSON struct {
-	File           string       `json:"file"`
-	Version        int          `json:"version"`         // 1: SHA-1 members, 2: SHA-256 members
-	ListIdentifier string       `json:"list_identifier"` // the CTL's listIdentifier
-	EffectiveDate  time.Time    `json:"effective_date"`  // the CTL's thisUpdate
-	Attributes     []attrJSON   `json:"attributes"`      // catalog-level name-values
-	Members        []memberJSON `json:"members"`         // in file order, duplicates kept
+	File           string     `json:"file"`
+	Version        int        `json:"version"`         // 1: SHA-1 members, 2: SHA-256 members
+	ListIdentifier string     `json:"list_identifier"` // the CTL's listIdentifier
+	EffectiveDate  time.Time  `json:"effective_date"`  // the CTL's thisUpdate
+	Attributes     []attrJSON `json:"attributes"`      // catalog-level name-values
+	// Listed is the number of members when --path kept only some.
+	Listed  int          `json:"listed,omitempty"`
+	Members []memberJSON `json:"members"` // sorted by path (members without one last, in file order), duplicates kept
 	// Signature is "unsigned", "valid" (signatures and message digests
 	// check; chains are not checked: see "intact catalog verify"), or
 	// "invalid: <reason>".
@@ -43,9 +48,10 @@ type attrJSON struct {
 
 // memberJSON is a catalog member.
 type memberJSON struct {
-	Tag    string `json:"tag"`     // text of a UTF-16 tag, else hexadecimal
-	TagHex string `json:"tag_hex"` // the raw tag bytes
-	Kind   string `json:"kind"`    // "PE", "flat", "CAB" or "other"
+	Path   string `json:"path,omitempty"` // the FilePath attribute, with forward slashes
+	Tag    string `json:"tag"`            // text of a UTF-16 tag, else hexadecimal
+	TagHex string `json:"tag_hex"`        // the raw tag bytes
+	Kind   string `json:"kind"`           // "PE", "flat", "CAB" or "other"
 	// DigestAlgorithm ("SHA-256" or "SHA-1") and Digest come from the
 	// member's indirect data; both are empty for v2 SHA-1 compatibility
 	// entries (compat true), whose tag is the SHA-1 digest.
@@ -80,6 +86,11 @@ type certJSON struct {
 	NotBefore time.Time `json:"not_before"`
 	NotAfter  time.Time `json:"not_after"`
 	SHA256    string    `json:"sha256"` // fingerprint of the DER certificate
+	// TBS is the hash of the certificate's tbsCertificate with the hash of
+	// its signature algorithm, as a policy's signer pins it (CertRoot
+	// Type="TBS", intact policy show).
+	TBS          string `json:"tbs,omitempty"`
+	TBSAlgorithm string `json:"tbs_algorithm,omitempty"`
 }
 
 func upperHex(b []byte) string { return strings.ToUpper(hex.EncodeToString(b)) }
@@ -101,7 +112,7 @@ func attrsJSON(attrs []catalog.Attribute) []attrJSON {
 
 func certToJSON(c *x509.Certificate) certJSON {
 	fp := sha256.Sum256(c.Raw)
-	return certJSON{
+	cj := certJSON{
 		Subject:   c.Subject.String(),
 		Issuer:    c.Issuer.String(),
 		Serial:    upperHex(c.SerialNumber.Bytes()),
@@ -109,6 +120,10 @@ func certToJSON(c *x509.Certificate) certJSON {
 		NotAfter:  c.NotAfter.UTC(),
 		SHA256:    upperHex(fp[:]),
 	}
+	if tbs, h, err := sipolicy.TBS(c); err == nil {
+		cj.TBS, cj.TBSAlgorithm = upperHex(tbs), h.String()
+	}
+	return cj
 }
 
 // embeddedChain follows issuers from cert through the embedded
@@ -155,8 +170,12 @@ func newCatalogJSON(file string, c *catalog.Catalog) catalogJSON {
 		if m.Digest != nil {
 			mj.DigestAlgorithm, mj.Digest = hashName(m.DigestAlgorithm), upperHex(m.Digest)
 		}
+		if fp, ok := m.Attribute("FilePath"); ok {
+			mj.Path = strings.ReplaceAll(fp.Text(), `\`, "/")
+		}
 		out.Members[i] = mj
 	}
+	slices.SortStableFunc(out.Members, compareMemberPaths)
 	switch err := c.CheckSignature(); {
 	case !c.Signed():
 		out.Signature = "unsigned"
@@ -199,6 +218,27 @@ func newCatalogJSON(file string, c *catalog.Catalog) catalogJSON {
 	return out
 }
 
+// compareMemberPaths orders members by path, without regard to case as
+// Windows compares paths, and members without a path last.
+func compareMemberPaths(a, b memberJSON) int {
+	switch {
+	case a.Path == "" && b.Path != "":
+		return 1
+	case a.Path != "" && b.Path == "":
+		return -1
+	}
+	return strings.Compare(strings.ToLower(a.Path), strings.ToLower(b.Path))
+}
+
+// keepPaths keeps the members whose path matches one of patterns
+// (tree.MatchAny), and counts in Listed how many the catalog has.
+func (cj *catalogJSON) keepPaths(patterns []string) {
+	cj.Listed = len(cj.Members)
+	cj.Members = slices.DeleteFunc(cj.Members, func(m memberJSON) bool {
+		return m.Path == "" || !tree.MatchAny(patterns, m.Path)
+	})
+}
+
 func (cj *catalogJSON) writeJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -214,7 +254,11 @@ func (cj *catalogJSON) writeText(w io.Writer) {
 	printf(w, "Signature:       %s\n", cj.Signature)
 	printf(w, "Attributes:      %d\n", len(cj.Attributes))
 	writeAttrs(w, "  ", cj.Attributes)
-	printf(w, "Members:         %d\n", len(cj.Members))
+	if cj.Listed > 0 {
+		printf(w, "Members:         %d of %d (--path)\n", len(cj.Members), cj.Listed)
+	} else {
+		printf(w, "Members:         %d\n", len(cj.Members))
+	}
 	for _, m := range cj.Members {
 		switch {
 		case m.Compat:
@@ -257,6 +301,9 @@ func (cj *catalogJSON) writeText(w io.Writer) {
 			printf(w, "      Serial:  %s\n", c.Serial)
 			printf(w, "      Valid:   %s to %s\n", c.NotBefore.Format(time.RFC3339), c.NotAfter.Format(time.RFC3339))
 			printf(w, "      SHA-256: %s\n", c.SHA256)
+			if c.TBS != "" {
+				printf(w, "      TBS:     %s %s\n", c.TBSAlgorithm, c.TBS)
+			}
 		}
 	}
 }

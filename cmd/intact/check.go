@@ -1,9 +1,10 @@
 package main
 
 import (
-	"encoding/hex"
 	"errors"
 	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
 
 	"github.com/intactdev/intact"
@@ -16,9 +17,9 @@ func init() { register(newCheckCmd) }
 
 func newCheckCmd() *cobra.Command {
 	var flags policyFlags
-	var asJSON, image bool
+	var asJSON, image, recursive bool
 	cmd := &cobra.Command{
-		Use:   "check [--policy P] [--catalog C]... [--json] [--image] FILE...",
+		Use:   "check [--policy P] [--catalog C]... [--json] [--image] [-r] FILE|FOLDER...",
 		Short: "Say whether each file may run under the policy in force, and why",
 		Long: `Check reads each file as the runtime would (intact.ReadCode) and prints its
 verdict: which catalog and signer, or which hash rule, allowed it, or what
@@ -30,17 +31,32 @@ they lead to, which it names ("judged: PATH") when it is another path.
 The bytes are judged as script, JSON or WebAssembly are: by the digest of
 all of them. With --image they are judged as the OS image loader's would
 be (intact.ReadImage), where a PE image may also match by its Authenticode
-digest; the runtime never runs such a file (.dll, .exe, .node, ...).`,
+digest; the runtime never runs such a file (.dll, .exe, .node, ...).
+
+With -r a folder stands for every file below it, in lexical order
+(symbolic links are judged, not followed into folders); without it a folder
+is refused as the runtime would refuse it. When the policy cannot be loaded
+(a broken system policy), every file is reported refused with the reason:
+nothing runs until it is fixed.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := flags.load()
+			paths, err := checkPaths(args, recursive)
 			if err != nil {
 				return err
 			}
-			results := make([]checkResult, 0, len(args))
+			// A policy that cannot be loaded refuses everything; check
+			// still says so for each file, and why, rather than going
+			// dark.
+			p, loadErr := flags.load()
+			results := make([]checkResult, 0, len(paths))
 			refused := false
-			for _, path := range args {
-				r := checkFile(p, path, image)
+			for _, path := range paths {
+				var r checkResult
+				if loadErr != nil {
+					r = unavailableResult(path, loadErr)
+				} else {
+					r = checkFile(p, path, image)
+				}
 				refused = refused || !r.Allowed
 				results = append(results, r)
 			}
@@ -62,18 +78,21 @@ digest; the runtime never runs such a file (.dll, .exe, .node, ...).`,
 	flags.register(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.Flags().BoolVar(&image, "image", false, "judge the files as the OS image loader would, not as script")
+	cmd.Flags().BoolVarP(&recursive, "recursive", "r", false, "check every file in the folders given, and below")
 	return cmd
 }
 
 // checkResult is one file's verdict, also the JSON shape of `check --json`.
 type checkResult struct {
-	Path    string          `json:"path"`
-	Judged  string          `json:"judged,omitempty"` // the real path judged, when symbolic links lead elsewhere
-	Image   bool            `json:"image,omitempty"`  // judged as the OS image loader would (--image)
-	Allowed bool            `json:"allowed"`
-	SHA256  string          `json:"sha256,omitempty"`
-	Code    string          `json:"code,omitempty"`  // ERR_CODE_INTEGRITY_VIOLATION when refused by policy
-	Error   string          `json:"error,omitempty"` // the error that refused the file
+	Path    string `json:"path"`
+	Judged  string `json:"judged,omitempty"` // the real path judged, when symbolic links lead elsewhere
+	Image   bool   `json:"image,omitempty"`  // judged as the OS image loader would (--image)
+	Allowed bool   `json:"allowed"`
+	SHA256  string `json:"sha256,omitempty"`
+	Code    string `json:"code,omitempty"`  // ERR_CODE_INTEGRITY_VIOLATION when refused by policy
+	Error   string `json:"error,omitempty"` // the error that refused the file
+	// Refusal says why, by a stable reason, and what to do next.
+	Refusal *intact.Refusal `json:"refusal,omitempty"`
 	Checks  []enforcerCheck `json:"checks"`
 }
 
@@ -114,6 +133,7 @@ func checkFile(p *intact.Policy, path string, image bool) checkResult {
 	if err != nil {
 		r.Error = err.Error()
 		r.Code = intact.ErrorCode(err)
+		r.Refusal = intact.Explain(err)
 		var v *intact.ViolationError
 		if errors.As(err, &v) {
 			for _, d := range v.Denials {
@@ -126,7 +146,7 @@ func checkFile(p *intact.Policy, path string, image bool) checkResult {
 	if len(ex.Verdicts) == 0 {
 		return r
 	}
-	r.SHA256 = hex.EncodeToString(ex.SHA256[:])
+	r.SHA256 = upperHex(ex.SHA256[:])
 	for _, v := range ex.Verdicts {
 		a := v.Allowance
 		c := enforcerCheck{Enforcer: v.Enforcer, Allowed: true,
@@ -139,6 +159,48 @@ func checkFile(p *intact.Policy, path string, image bool) checkResult {
 			c.Reason, c.Detail = string(d.Reason), denialDetail(d)
 			r.Checks = append(r.Checks, c)
 		}
+	}
+	return r
+}
+
+// checkPaths returns the files to check: args, with each folder replaced
+// by the files below it when recursive.
+func checkPaths(args []string, recursive bool) ([]string, error) {
+	if !recursive {
+		return args, nil
+	}
+	var out []string
+	for _, arg := range args {
+		fi, err := os.Lstat(arg)
+		if err != nil || !fi.IsDir() {
+			out = append(out, arg) // checkFile reports what is wrong
+			continue
+		}
+		err = filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() {
+				out = append(out, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// unavailableResult is the verdict on path when the policy cannot be
+// loaded: refused, since nothing may run, with the load error as the
+// reason.
+func unavailableResult(path string, loadErr error) checkResult {
+	r := checkResult{Path: path, Code: intact.CodeViolation, Error: loadErr.Error(), Checks: []enforcerCheck{}}
+	r.Refusal = &intact.Refusal{
+		Code: intact.CodeViolation, Path: path, Reason: enforcer.ReasonPolicyUnavailable,
+		Why:  "the policy cannot be loaded, so nothing runs: " + loadErr.Error(),
+		Next: "fix or restore the policy file it names ('intact policy show FILE' points at the line), or its catalogs; 'intact status' shows what is loaded",
 	}
 	return r
 }
@@ -165,6 +227,10 @@ func printCheck(w io.Writer, r checkResult) {
 		printf(w, "%s: allowed\n", r.Path)
 	default:
 		printf(w, "%s: refused: %s\n", r.Path, r.Error)
+		if r.Refusal != nil {
+			printf(w, "  why: %s\n", r.Refusal.Why)
+			printf(w, "  next: %s\n", r.Refusal.Next)
+		}
 	}
 	for _, c := range r.Checks {
 		switch {

@@ -2,9 +2,13 @@ package main
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 
+	"github.com/intactdev/intact/internal/exitstatus"
 	"github.com/intactdev/intact/internal/linuxsec"
 	"github.com/spf13/cobra"
 )
@@ -58,18 +62,29 @@ for scripts:
 				}
 			}
 			if lock && !restrictFile && !denyInteractive {
-				return errors.New("--lock locks the bits set by --restrict-file and --deny-interactive; give at least one")
+				return exitstatus.UsageError(errors.New("--lock locks the bits set by --restrict-file and --deny-interactive; give at least one"))
 			}
 			c.ExecBeneath = allowExecUnder
 			if c.Securebits == 0 && len(c.ExecBeneath) == 0 {
-				return errors.New("nothing to apply: give --restrict-file, --deny-interactive or --allow-exec-under")
+				return exitstatus.UsageError(errors.New("nothing to apply: give --restrict-file, --deny-interactive or --allow-exec-under"))
 			}
+			// As env and timeout do: 127 when COMMAND is not found, 126
+			// when it cannot be run.
 			path, err := exec.LookPath(args[0])
-			if err != nil {
-				return err
+			switch {
+			case errors.Is(err, exec.ErrNotFound), errors.Is(err, fs.ErrNotExist):
+				return exitstatus.WithStatus(127, err)
+			case err != nil:
+				return exitstatus.WithStatus(126, err)
+			}
+			if c.Securebits != 0 {
+				if name, ok := ignoresSecurebits(path); ok {
+					printf(cmd.ErrOrStderr(), "intact exec: warning: %s does not honour the exec securebits: "+
+						"the files it runs and the code it reads are not checked (run the scripts with intact run or intact node instead)\n", name)
+				}
 			}
 			// Exec returns only on failure.
-			return linuxsec.Exec(c, path, args, os.Environ())
+			return exitstatus.WithStatus(126, linuxsec.Exec(c, path, args, os.Environ()))
 		},
 	}
 	cmd.Flags().SetInterspersed(false) // flags after COMMAND are COMMAND's
@@ -78,4 +93,26 @@ for scripts:
 	cmd.Flags().BoolVar(&lock, "lock", false, "also set the lock bit of each bit set, so that no descendant can clear it")
 	cmd.Flags().StringArrayVar(&allowExecUnder, "allow-exec-under", nil, "allow execution only beneath this `dir` (repeatable; Landlock)")
 	return cmd
+}
+
+// securebitsIgnorers matches the names of the interpreters known to run
+// scripts without looking at the exec securebits (their versions at the
+// time of writing): under intact exec they run whatever they are given.
+// python3.12, nodejs and the like match by their stem.
+var securebitsIgnorers = regexp.MustCompile(`^(node|nodejs|deno|bun|python[0-9.]*|pypy[0-9.]*|perl[0-9.]*|ruby[0-9.]*|php[0-9.]*|lua[0-9.]*|luajit|tclsh[0-9.]*|Rscript|pwsh|awk|gawk|mawk|sh|bash|dash|ksh|mksh|zsh|fish|busybox)$`)
+
+// ignoresSecurebits reports whether the executable at path, or the file a
+// symbolic link there leads to (python3 -> python3.12), is a known
+// interpreter that ignores the exec securebits, and the name it matched.
+func ignoresSecurebits(path string) (string, bool) {
+	names := []string{filepath.Base(path)}
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		names = append(names, filepath.Base(real))
+	}
+	for _, n := range names {
+		if securebitsIgnorers.MatchString(n) {
+			return n, true
+		}
+	}
+	return "", false
 }

@@ -32,12 +32,14 @@ With no command, like a bare node: a REPL when standard input is a
 terminal, else the program read from standard input.`,
 		// A bare intact takes no arguments: "intact foo" stays an unknown
 		// command rather than becoming a program named foo.
-		Args:          cobra.NoArgs,
+		Args:          unknownSubcommand,
+		Version:       versionText(),
 		RunE:          runDefault,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.CompletionOptions.DisableDefaultCmd = true
+	root.SetVersionTemplate("{{.Version}}")
+	root.SetUsageTemplate(root.UsageTemplate() + "{{if not .HasParent}}" + environmentHelp + "\n{{end}}")
 	for _, newCmd := range commands {
 		root.AddCommand(newCmd())
 	}
@@ -50,7 +52,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	return exitstatus.Of(root.Execute(), stderr)
+	started := false
+	applyConventions(root, &started)
+	err := root.Execute()
+	if err != nil && !started {
+		err = usageError(root, args, err)
+	}
+	return exitstatus.Of(err, stderr)
 }
 
 func main() {

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
+	"strconv"
 	"testing"
 
 	"github.com/intactdev/intact/internal/exitstatus"
@@ -19,6 +22,33 @@ var scriptCommands = map[string]func(){
 		// Only the test binary may move the system policy folder.
 		systemDir = os.Getenv("TEST_INTACT_SYSTEM_DIR")
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	},
+	// expect-status N COMMAND [ARGS...] runs COMMAND, passing its output
+	// through, and succeeds only if it exits with status N: testscript's
+	// "!" tells only zero from non-zero.
+	"expect-status": func() {
+		if len(os.Args) < 3 {
+			fmt.Fprintln(os.Stderr, "usage: expect-status N COMMAND [ARGS...]")
+			os.Exit(2)
+		}
+		want, err := strconv.Atoi(os.Args[1])
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		c := exec.Command(os.Args[2], os.Args[3:]...)
+		c.Stdin, c.Stdout, c.Stderr = os.Stdin, os.Stdout, os.Stderr
+		err = c.Run()
+		var exit *exec.ExitError
+		if err != nil && !errors.As(err, &exit) {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		if got := c.ProcessState.ExitCode(); got != want {
+			fmt.Fprintf(os.Stderr, "expect-status: %s exited with status %d, want %d\n", os.Args[2], got, want)
+			os.Exit(1)
+		}
+		os.Exit(0)
 	},
 	// make-polyglot FILE SCRIPT [CERT-TABLE] writes a PE image that is
 	// also CommonJS (testpe.Polyglot).

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/intactdev/intact/enforcer"
+	"github.com/intactdev/intact/internal/exitstatus"
 	"github.com/intactdev/intact/sipolicy"
 	"github.com/spf13/cobra"
 )
@@ -28,7 +29,7 @@ func newPolicyCmd() *cobra.Command {
 signers whose catalogs are trusted, hash rules, audit mode and the settings for
 an application id. Windows enforces it there; intact enforces it elsewhere.`,
 	}
-	cmd.AddCommand(newPolicyNewCmd(), newPolicyShowCmd(), newPolicyManifestCmd())
+	cmd.AddCommand(newPolicyNewCmd(), newPolicySetCmd(), newPolicyShowCmd(), newPolicyManifestCmd())
 	return cmd
 }
 
@@ -37,6 +38,7 @@ type policyOptions struct {
 	signers          []string
 	publisher        string
 	enforce          bool
+	noFileChecks     bool
 	denyInteractive  bool
 	denyDynamicCode  bool
 	audit            bool
@@ -56,7 +58,11 @@ func newPolicyNewCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "new --signer CERT.pem [--signer CERT.pem]... -o policy.xml",
 		Short: "Write a policy that trusts catalogs signed under the given certificates",
-		Long: `New writes a complete base policy: the rule options Enabled:UMCI, Enabled:Unsigned
+		Long: `New writes a complete base policy. Say what it does with files: --enforce
+refuses every file no trusted catalog or hash rule allows; --audit checks them
+the same way but only logs what it would refuse, and lets it run (with both,
+--audit wins); --no-file-checks writes a policy that checks no file, for its
+--deny-interactive or --deny-dynamic-code alone. The policy has the rule options Enabled:UMCI, Enabled:Unsigned
 System Integrity Policy and Enabled:Update Policy No Reboot (and Enabled:Audit
 Mode with --audit); one signer per --signer certificate, pinned by its TBS hash
 (give the root or intermediate CA you trust, not a leaf that will be renewed);
@@ -81,6 +87,13 @@ Deployed alone on Windows as a base policy it would block Windows itself: merge
 it with Microsoft's templates or deploy it as a supplemental policy.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case !o.enforce && !o.audit && !o.noFileChecks:
+				return exitstatus.UsageError(errors.New("say what the policy does with files: --enforce refuses those no catalog or hash rule allows, " +
+					"--audit logs them and lets them run, --no-file-checks checks none"))
+			case o.noFileChecks && (o.enforce || o.audit):
+				return exitstatus.UsageError(errors.New("--no-file-checks contradicts --enforce and --audit"))
+			}
 			p, err := buildPolicy(&o)
 			if err != nil {
 				return err
@@ -92,22 +105,18 @@ it with Microsoft's templates or deploy it as a supplemental policy.`,
 			if err := writeFileAtomic(o.output, data); err != nil {
 				return err
 			}
-			mode := "enforce"
-			if p.Audit() {
-				mode = "audit"
-			}
-			printf(cmd.OutOrStdout(), "wrote %s: policy %s version %s (%s), %d signer(s), %d hash rule(s)\n",
-				o.output, p.PolicyID, p.Version, mode, len(p.Signers), len(p.FileRules))
+			printPolicySummary(cmd.OutOrStdout(), o.output, p, o.appID)
 			return nil
 		},
 	}
 	f := cmd.Flags()
 	f.StringArrayVar(&o.signers, "signer", nil, "trust catalogs whose chain contains this `certificate` (PEM or DER, one certificate per file; repeatable)")
 	f.StringVar(&o.publisher, "publisher", "", "also require the signing (leaf) certificate's common name to be `CN`")
-	f.BoolVar(&o.enforce, "enforce", false, "set EnforceCodeIntegrity: files must be in a trusted catalog to run")
+	f.BoolVar(&o.enforce, "enforce", false, "check files and refuse those no trusted catalog or hash rule allows (EnforceCodeIntegrity; this, --audit or --no-file-checks is required)")
+	f.BoolVar(&o.noFileChecks, "no-file-checks", false, "check no files: the policy only blocks what --deny-interactive and --deny-dynamic-code say")
 	f.BoolVar(&o.denyInteractive, "deny-interactive", false, "set DisableInteractiveMode: refuse eval, the REPL and code on stdin")
 	f.BoolVar(&o.denyDynamicCode, "deny-dynamic-code", false, "set DisableDynamicCode: refuse code built from strings at run time")
-	f.BoolVar(&o.audit, "audit", false, "audit mode: log would-be denials of files instead of enforcing them (--deny-interactive and --deny-dynamic-code still block)")
+	f.BoolVar(&o.audit, "audit", false, "check files but only log would-be refusals (EnforceCodeIntegrity and Enabled:Audit Mode; --deny-interactive and --deny-dynamic-code still block)")
 	f.StringArrayVar(&o.denyHashes, "deny-hash", nil, "refuse files with this SHA-256 or SHA-1 hex hash, or with the hashes of this `file` (repeatable)")
 	f.StringArrayVar(&o.allowHashes, "allow-hash", nil, "allow files with this SHA-256 or SHA-1 hex hash, or with the SHA-256 of this `file`'s exact bytes (repeatable)")
 	f.StringArrayVar(&o.allowImageHashes, "allow-image-hash", nil, "allow the PE image `file` by its Authenticode SHA-256, with any checksum or signature, for the OS image loader; "+
@@ -130,7 +139,8 @@ func buildPolicy(o *policyOptions) (*sipolicy.Policy, error) {
 		Name:      o.name,
 		Publisher: o.publisher,
 		Settings: enforcer.Settings{
-			EnforceCodeIntegrity:   o.enforce,
+			// Audit mode audits file checks: it needs them on.
+			EnforceCodeIntegrity:   o.enforce || o.audit,
 			DisableInteractiveMode: o.denyInteractive,
 			DisableDynamicCode:     o.denyDynamicCode,
 			Audit:                  o.audit,
@@ -165,20 +175,11 @@ func buildPolicy(o *policyOptions) (*sipolicy.Policy, error) {
 		{"allow-hash", sipolicy.AllowFile, o.allowHashes, &t.AllowHashes},
 		{"allow-image-hash", sipolicy.AllowImage, o.allowImageHashes, &t.AllowHashes},
 	} {
-		for _, v := range rules.values {
-			hashes, err := ruleHashes(v, rules.use)
-			if err != nil {
-				return nil, fmt.Errorf("--%s %w", rules.flag, err)
-			}
-			for _, h := range hashes {
-				// The rule's name says which flag wrote it.
-				name := "--" + rules.flag
-				if h.Name != "" {
-					name += " " + h.Name
-				}
-				*rules.dst = append(*rules.dst, sipolicy.RuleHash{Name: name, Hash: h.Hash})
-			}
+		hashes, err := flagHashes(rules.flag, rules.use, rules.values)
+		if err != nil {
+			return nil, err
 		}
+		*rules.dst = append(*rules.dst, hashes...)
 	}
 	return sipolicy.New(t)
 }
@@ -249,23 +250,28 @@ and what intact ignores in it.`,
 
 // policyReport is what `intact policy show` says about a policy.
 type policyReport struct {
-	File              string          `json:"file"`
-	PolicyID          string          `json:"policyId"`
-	BasePolicyID      string          `json:"basePolicyId,omitempty"`
-	PolicyTypeID      string          `json:"policyTypeId,omitempty"`
-	Type              string          `json:"type,omitempty"`
-	Name              string          `json:"name,omitempty"`
-	Version           string          `json:"version"`
-	Mode              string          `json:"mode"` // "enforce" or "audit"
-	ScriptEnforcement bool            `json:"scriptEnforcement"`
-	Options           []string        `json:"options"`
-	AllowedSigners    []signerReport  `json:"allowedSigners"`
-	DeniedSigners     []signerReport  `json:"deniedSigners"`
-	AllowedHashes     []hashReport    `json:"allowedHashes"`
-	DeniedHashes      []hashReport    `json:"deniedHashes"`
-	AppID             string          `json:"appId"`
-	Settings          []settingReport `json:"settings"`
-	Ignored           []string        `json:"ignored"`
+	File              string `json:"file"`
+	PolicyID          string `json:"policyId"`
+	BasePolicyID      string `json:"basePolicyId,omitempty"`
+	PolicyTypeID      string `json:"policyTypeId,omitempty"`
+	Type              string `json:"type,omitempty"`
+	Name              string `json:"name,omitempty"`
+	Version           string `json:"version"`
+	Mode              string `json:"mode"` // "enforce" or "audit": the Enabled:Audit Mode option
+	ScriptEnforcement bool   `json:"scriptEnforcement"`
+	// Files is what the policy does with the application's files:
+	// "enforce", "audit" or "off" (sipolicy.FileChecks), with the reason
+	// when off.
+	Files          sipolicy.FileChecks `json:"files"`
+	FilesOffReason string              `json:"filesOffReason,omitempty"`
+	Options        []string            `json:"options"`
+	AllowedSigners []signerReport      `json:"allowedSigners"`
+	DeniedSigners  []signerReport      `json:"deniedSigners"`
+	AllowedHashes  []hashReport        `json:"allowedHashes"`
+	DeniedHashes   []hashReport        `json:"deniedHashes"`
+	AppID          string              `json:"appId"`
+	Settings       []settingReport     `json:"settings"`
+	Ignored        []string            `json:"ignored"`
 }
 
 type signerReport struct {
@@ -312,6 +318,7 @@ func explainPolicy(file string, p *sipolicy.Policy, appID string) *policyReport 
 	if p.Audit() {
 		r.Mode = "audit"
 	}
+	r.Files, r.FilesOffReason = p.FileChecks(appID)
 	if sc := p.Scenario(sipolicy.UserMode); sc != nil {
 		for _, a := range sc.Allowed {
 			sr := reportSigner(a.Signer)
@@ -339,7 +346,7 @@ func explainPolicy(file string, p *sipolicy.Policy, appID string) *policyReport 
 // reportSigner is the report of an allowed or denied signer, effective
 // unless the caller says otherwise.
 func reportSigner(s *sipolicy.Signer) signerReport {
-	sr := signerReport{ID: s.ID, Name: s.Name, Root: s.RootType, Value: strings.ToUpper(hex.EncodeToString(s.Root)), Publisher: s.Publisher, Effective: true}
+	sr := signerReport{ID: s.ID, Name: s.Name, Root: s.RootType, Value: upperHex(s.Root), Publisher: s.Publisher, Effective: true}
 	if h := s.HashAlgorithm(); h != 0 {
 		sr.Hash = h.String()
 	}
@@ -356,7 +363,7 @@ func describeHashes(s *sipolicy.HashSet) []hashReport {
 		if len(r.Hash) == 20 {
 			alg = "SHA-1"
 		}
-		out = append(out, hashReport{ID: r.ID, Name: r.FriendlyName, Algorithm: alg, Hash: strings.ToUpper(hex.EncodeToString(r.Hash))})
+		out = append(out, hashReport{ID: r.ID, Name: r.FriendlyName, Algorithm: alg, Hash: upperHex(r.Hash)})
 	}
 	return out
 }
@@ -382,9 +389,12 @@ func (r *policyReport) print(w io.Writer) {
 		line("type", "%s", r.Type)
 	}
 	line("version", "%s", r.Version)
-	if r.Mode == "audit" {
-		line("mode", "audit: would-be denials are logged, code runs (Enabled:Audit Mode)")
-	} else {
+	switch {
+	case r.Files == sipolicy.FilesUnchecked:
+		line("mode", "%s, but no file is checked (see files)", r.Mode)
+	case r.Mode == "audit":
+		line("mode", "audit: would-be denials of files are logged, the files run (Enabled:Audit Mode)")
+	default:
 		line("mode", "enforce: denials refuse code")
 	}
 	if r.ScriptEnforcement {
@@ -392,6 +402,7 @@ func (r *policyReport) print(w io.Writer) {
 	} else {
 		line("script checks", "off (Disabled:Script Enforcement): intact checks no files")
 	}
+	line("files", "%s", filesSummary(r.Files, r.FilesOffReason, r.AppID))
 	line("options", "%s", strings.Join(r.Options, ", "))
 
 	signers := func(title string, list []signerReport) {
@@ -446,6 +457,39 @@ func (r *policyReport) print(w io.Writer) {
 			printf(w, "  %s\n", n)
 		}
 	}
+}
+
+// filesSummary says in a line what a policy does with the files of
+// application appID: the first thing an operator needs to know of it.
+func filesSummary(files sipolicy.FileChecks, offReason, appID string) string {
+	switch files {
+	case sipolicy.FilesEnforced:
+		return "ENFORCED: a file runs only if a trusted catalog or an Allow hash rule vouches for it"
+	case sipolicy.FilesAudited:
+		return "AUDITED: files are checked, and those that would be refused are logged and run"
+	}
+	return fmt.Sprintf("NOT CHECKED for app id %q: %s; any file runs", appID, offReason)
+}
+
+// printPolicySummary is the line that says what a policy written to file
+// does: its id and version, what it does with files, what else it blocks,
+// and what it trusts.
+func printPolicySummary(w io.Writer, file string, p *sipolicy.Policy, appID string) {
+	files, why := p.FileChecks(appID)
+	var blocks []string
+	if on, _ := p.AppSetting(appID, string(enforcer.DisableInteractiveMode)); on {
+		blocks = append(blocks, "eval, REPL and stdin blocked")
+	}
+	if on, _ := p.AppSetting(appID, string(enforcer.DisableDynamicCode)); on {
+		blocks = append(blocks, "dynamic code blocked")
+	}
+	extra := ""
+	if len(blocks) > 0 {
+		extra = "; " + strings.Join(blocks, ", ")
+	}
+	printf(w, "wrote %s: policy %s version %s (%s), %d signer(s), %d hash rule(s)%s\n",
+		file, p.PolicyID, p.Version, files, len(p.Signers), len(p.FileRules), extra)
+	printf(w, "  files: %s\n", filesSummary(files, why, appID))
 }
 
 func newPolicyManifestCmd() *cobra.Command {

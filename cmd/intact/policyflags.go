@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/intactdev/intact"
+	"github.com/intactdev/intact/internal/exitstatus"
 	"github.com/spf13/cobra"
 )
 
@@ -23,11 +24,18 @@ func (f *policyFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&f.catalogs, "catalog", nil, "also load this catalog `file or folder` (repeatable)")
 }
 
-// load returns the policy in force with the flags' additions.
+// load returns the policy in force with the flags' additions. A policy
+// that cannot be loaded is a configuration error (exit status 2): nothing
+// may run.
 func (f *policyFlags) load() (*intact.Policy, error) {
-	return intact.Load(intact.LoadOptions{
+	p, err := intact.Load(intact.LoadOptions{
 		Policies:  f.policies,
 		Catalogs:  f.catalogs,
 		SystemDir: systemDir,
 	})
+	if err != nil {
+		return nil, exitstatus.WithHint(exitstatus.UsageError(err),
+			"Nothing runs until the policy loads; 'intact check FILE' explains what refuses it.")
+	}
+	return p, nil
 }

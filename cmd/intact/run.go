@@ -51,8 +51,9 @@ func (f *runtimeFlags) run(cmd *cobra.Command, args []string, program func(*jsru
 	}
 	defer rt.Close()
 	// A refusal that stopped the program has been printed as node
-	// prints it; the status says the rest.
-	if code, _ := program(rt); code != 0 {
+	// prints it; what follows says why and what to do next.
+	if code, err := program(rt); code != 0 {
+		printRefusal(cmd.ErrOrStderr(), err)
 		return exitstatus.Error(code)
 	}
 	return nil

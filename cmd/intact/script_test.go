@@ -1,14 +1,21 @@
 package main
 
 import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/intactdev/intact/internal/linuxsec"
 	"github.com/intactdev/intact/internal/nodecache"
+	"github.com/intactdev/intact/internal/testfleet"
+	"github.com/intactdev/intact/internal/testhsm"
+	"github.com/intactdev/intact/internal/testtsa"
 	"github.com/intactdev/intact/internal/testvectors"
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -27,6 +34,7 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 	if stockNode == "" && os.Getenv("CI") != "" {
 		t.Fatal("no supported Node.js installed for the intact node scripts: run scripts/install-node.sh")
 	}
+	softhsm, softhsmErr := testhsm.Module()
 	repo, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +52,47 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 			// The node `intact node` runs; the scripts that need it say
 			// [stocknode].
 			env.Setenv("INTACT_NODE", stockNode)
+			// SoftHSM's PKCS #11 module; the scripts that need it say
+			// [softhsm].
+			env.Setenv("SOFTHSM_MODULE", softhsm)
 			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// registry starts an OCI registry on loopback for the rest of
+			// the script and sets $REGISTRY to its host:port.
+			"registry": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 0 {
+					ts.Fatalf("usage: registry")
+				}
+				srv := testfleet.RegistryServer()
+				ts.Defer(srv.Close)
+				ts.Setenv("REGISTRY", strings.TrimPrefix(srv.URL, "http://"))
+			},
+			// serve DIR serves the folder DIR over HTTP on loopback for the
+			// rest of the script (a TUF repository's mirror) and sets
+			// $SERVED to its base URL.
+			"serve": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 1 {
+					ts.Fatalf("usage: serve DIR")
+				}
+				srv := httptest.NewServer(http.FileServer(http.Dir(ts.MkAbs(args[0]))))
+				ts.Defer(srv.Close)
+				ts.Setenv("SERVED", srv.URL)
+			},
+			// tsa FAILURES starts an RFC 3161 time-stamping authority on
+			// loopback that answers its first FAILURES requests with HTTP
+			// 503, and sets $TSA to its URL.
+			"tsa": func(ts *testscript.TestScript, neg bool, args []string) {
+				failures := 0
+				if len(args) == 1 {
+					failures, _ = strconv.Atoi(args[0])
+				}
+				if neg || len(args) != 1 || failures < 0 {
+					ts.Fatalf("usage: tsa FAILURES")
+				}
+				authority := testtsa.New(testtsa.SharedPKI(t).RSA, testtsa.Config{FailFirst: failures})
+				ts.Setenv("TSA", authority.Serve(t).URL)
+			},
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
@@ -61,6 +109,11 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 				return err == nil && abi >= 2, nil
 			case "vectors":
 				return vectorsErr == nil, nil
+			case "softhsm":
+				if softhsmErr != nil && os.Getenv("CI") != "" {
+					return false, fmt.Errorf("PKCS #11 signing not tested: %w", softhsmErr)
+				}
+				return softhsmErr == nil, nil
 			}
 			if strings.HasPrefix(cond, "env:") {
 				return os.Getenv(strings.TrimPrefix(cond, "env:")) != "", nil

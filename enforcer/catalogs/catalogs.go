@@ -53,10 +53,12 @@ package catalogs
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
 
+	"github.com/intactdev/intact/catalog"
 	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/sipolicy"
 )
@@ -141,8 +143,10 @@ func (e *Enforcer) Settings() enforcer.Settings { return e.settings }
 // CheckContent returns nil if the policy allows c's bytes to run, and a
 // *enforcer.Denial saying why not otherwise.
 func (e *Enforcer) CheckContent(c enforcer.Content) error {
-	_, err := e.ExplainContent(c)
-	return err
+	if _, d := e.explain(contentDigests(c), c.Path, c.File); d != nil {
+		return d
+	}
+	return nil
 }
 
 // ExplainContent judges c's bytes as CheckContent does and, when the policy
@@ -150,11 +154,32 @@ func (e *Enforcer) CheckContent(c enforcer.Content) error {
 // catalog that lists them with the signer through which the policy trusts
 // it.
 func (e *Enforcer) ExplainContent(c enforcer.Content) (enforcer.Allowance, error) {
-	a, d := e.explain(&digests{data: c.Data, size: int64(len(c.Data)), sha256: c.SHA256, image: c.Image}, c.Path, c.File)
+	a, d := e.explain(contentDigests(c), c.Path, c.File)
 	if d != nil {
 		return enforcer.Allowance{}, d
 	}
-	return a, nil
+	return a.describe(), nil
+}
+
+func contentDigests(c enforcer.Content) *digests {
+	return &digests{data: c.Data, size: int64(len(c.Data)), sha256: c.SHA256, image: c.Image}
+}
+
+// allowance is what allows a file: an Allow hash rule or a trusted catalog
+// that lists it. Described only when asked (ExplainContent): CheckContent
+// runs for every file a program loads, and a certificate's subject as text
+// costs more than the lookup.
+type allowance struct {
+	rule  *sipolicy.FileRule
+	trust *trust
+}
+
+func (a allowance) describe() enforcer.Allowance {
+	if a.rule != nil {
+		return enforcer.Allowance{HashRule: a.rule.String()}
+	}
+	t := a.trust
+	return enforcer.Allowance{Catalog: t.cat.path, PolicySigner: t.signer, SignedBy: t.cat.signer.Subject.String()}
 }
 
 // CheckDigest returns a *enforcer.Denial when no bytes of the given SHA-256
@@ -185,12 +210,12 @@ func (e *Enforcer) CheckDigest(sum [32]byte, size int64) error {
 // the file, or the denial. An empty file is judged by path, and file, the
 // stat of the descriptor it was read from, must be the file at that path
 // (enforcer.Content.File).
-func (e *Enforcer) explain(d *digests, path string, file os.FileInfo) (enforcer.Allowance, *enforcer.Denial) {
+func (e *Enforcer) explain(d *digests, path string, file os.FileInfo) (allowance, *enforcer.Denial) {
 	if r := matchRule(e.denyHashes, d, true); r != nil {
 		return e.deny(enforcer.ReasonDeniedByHash, "Deny rule "+r.String())
 	}
 	if r := matchRule(e.allowHashes, d, d.image); r != nil {
-		return enforcer.Allowance{HashRule: r.String()}, nil
+		return allowance{rule: r}, nil
 	}
 	var deny, tampered, distrust, unknown []string
 	for _, t := range e.catalogTrust() {
@@ -203,7 +228,7 @@ func (e *Enforcer) explain(d *digests, path string, file os.FileInfo) (enforcer.
 		}
 		switch t.state {
 		case trusted:
-			return enforcer.Allowance{Catalog: t.cat.path, PolicySigner: t.signer, SignedBy: t.cat.signer.Subject.String()}, nil
+			return allowance{trust: t}, nil
 		case denied:
 			deny = append(deny, t.String())
 		case unverifiable:
@@ -225,7 +250,37 @@ func (e *Enforcer) explain(d *digests, path string, file os.FileInfo) (enforcer.
 	case len(unknown) > 0:
 		return e.deny(enforcer.ReasonPolicyUnavailable, strings.Join(unknown, "; "))
 	}
-	return e.deny(enforcer.ReasonNotInCatalog, fmt.Sprintf("no catalog trusted by %s lists SHA-256 %x", e.path, d.sha256))
+	if changed := e.listedElsewise(path, d); changed != "" {
+		return e.deny(enforcer.ReasonChangedSinceSign, changed)
+	}
+	return e.deny(enforcer.ReasonNotInCatalog, fmt.Sprintf("no catalog trusted by %s lists SHA-256 %X", e.path, d.sha256))
+}
+
+// listedElsewise says which trusted catalog lists another digest for the
+// file at path, which therefore changed since that catalog was signed, or
+// returns "".
+func (e *Enforcer) listedElsewise(path string, d *digests) string {
+	if path == "" {
+		return ""
+	}
+	for _, t := range e.catalogTrust() {
+		if t.state != trusted || !t.cat.usable() {
+			continue
+		}
+		m, rel := t.cat.memberAt(path)
+		if m == nil || (m.DigestKind() == catalog.KindPE && !d.image) {
+			// A PE member vouches for the image, not for its bytes as
+			// script: that is no change.
+			continue
+		}
+		listed := fmt.Sprintf("%v %X", m.DigestAlgorithm, m.Digest)
+		if m.Compat {
+			listed = fmt.Sprintf("SHA-1 %X", m.Tag)
+		}
+		return fmt.Sprintf("catalog %s lists %s with %s, not this file's SHA-256 %X",
+			t.cat.path, filepath.ToSlash(rel), listed, d.sha256)
+	}
+	return ""
 }
 
 // matchRule returns the rule of set that names the file: by the SHA-256 or
@@ -263,8 +318,8 @@ func matchRule(set *sipolicy.HashSet, d *digests, authenticode bool) *sipolicy.F
 	return nil
 }
 
-func (e *Enforcer) deny(r enforcer.Reason, detail string) (enforcer.Allowance, *enforcer.Denial) {
-	return enforcer.Allowance{}, &enforcer.Denial{Enforcer: e.name, Reason: r, Detail: detail}
+func (e *Enforcer) deny(r enforcer.Reason, detail string) (allowance, *enforcer.Denial) {
+	return allowance{}, &enforcer.Denial{Enforcer: e.name, Reason: r, Detail: detail}
 }
 
 var (

@@ -48,6 +48,31 @@ type loaded struct {
 	// empty are the empty files the catalog vouches for: catalogs record
 	// them by path, since they have nothing to hash.
 	empty catalog.EmptyFiles
+	// paths finds members by path, to explain a refusal; made on first
+	// use, which a file that runs never needs.
+	pathsOnce sync.Once
+	paths     catalog.MemberPaths
+}
+
+// memberAt returns the member the catalog lists at path, and its path
+// relative to the catalog's root, or nil. The members were not kept when
+// the catalog was indexed: the first call reads and parses the catalog
+// again, and uses it only if its signature verifies and its signer is the
+// one the catalog was trusted through. What it finds vouches for nothing;
+// it only explains a refusal.
+func (l *loaded) memberAt(path string) (*catalog.Member, string) {
+	l.pathsOnce.Do(func() {
+		data, err := regularfile.Read(l.path, catalog.MaxFileSize)
+		if err != nil {
+			return
+		}
+		c, err := catalog.Parse(data)
+		if err != nil || c.CheckSignature() != nil || l.signer == nil || !c.Signers[0].Certificate.Equal(l.signer) {
+			return
+		}
+		l.paths = c.MemberPaths()
+	})
+	return l.paths.Lookup(path)
 }
 
 // errUnsigned is the signature error of a catalog without signers.

@@ -47,6 +47,7 @@ func (e *Enforcer) Status() enforcer.Status {
 		add("%d catalog file(s) not read yet: they are read on the first check", len(e.set.files))
 	}
 	for _, t := range e.loadedTrust() {
+		st.Catalogs = append(st.Catalogs, t.status())
 		if !t.cat.usable() {
 			add("%s", t)
 			continue

@@ -3,11 +3,13 @@ package catalogs
 import (
 	"bytes"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/sipolicy"
 )
 
@@ -28,6 +30,33 @@ type trust struct {
 	state  trustState
 	signer string // the policy signer that trusts or denies the catalog
 	why    string // why the catalog is not trusted
+}
+
+// word is the trust state's word in enforcer.CatalogStatus.
+func (s trustState) word() string {
+	switch s {
+	case trusted:
+		return "trusted"
+	case denied:
+		return "denied"
+	case unverifiable:
+		return "unverifiable"
+	case unreadable:
+		return "unreadable"
+	}
+	return "untrusted"
+}
+
+// status is what the policy makes of the catalog, for scripts.
+func (t *trust) status() enforcer.CatalogStatus {
+	cs := enforcer.CatalogStatus{File: t.cat.path, Trust: t.state.word(), PolicySigner: t.signer, Reason: t.why}
+	if t.cat.usable() {
+		cs.Version, cs.Files = t.cat.cat.Version, t.cat.index.Files()
+	}
+	if c := t.cat.signer; c != nil {
+		cs.Signer, cs.Issuer = c.Subject.String(), c.Issuer.String()
+	}
+	return cs
 }
 
 // String says what the policy makes of the catalog, for denials and status.
@@ -134,4 +163,19 @@ func allows(s *sipolicy.Signer, c *loaded, now time.Time) (ok bool, why string) 
 			pinned.Subject.String(), c.signer.Subject.String())
 	}
 	return false, ""
+}
+
+// Untrusted reads the catalogs if no check has yet, and returns one error
+// for each catalog the policy does not trust (unreadable, unverifiable,
+// signed by a denied signer, or by no allowed one), saying which and why.
+// Publishers and installers of policy bundles use it to refuse a catalog
+// that would count for nothing.
+func (e *Enforcer) Untrusted() []error {
+	var errs []error
+	for _, t := range e.catalogTrust() {
+		if t.state != trusted {
+			errs = append(errs, errors.New(t.String()))
+		}
+	}
+	return errs
 }

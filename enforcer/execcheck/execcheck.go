@@ -160,6 +160,9 @@ func (e *Enforcer) CheckFile(f *os.File, path string) error {
 		return nil
 	}
 	if name, refused := refusal(err); refused {
+		if why := refusalCause(f, err); why != "" {
+			name += ": " + why
+		}
 		return &enforcer.Denial{Enforcer: Name, Reason: enforcer.ReasonKernelRefused, Detail: name, Err: err}
 	}
 	return &enforcer.Denial{Enforcer: Name, Reason: enforcer.ReasonCheckFailed, Detail: "execveat(AT_EXECVE_CHECK) failed", Err: err}

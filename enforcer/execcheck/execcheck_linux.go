@@ -2,6 +2,7 @@ package execcheck
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -45,6 +46,40 @@ func refusal(err error) (string, bool) {
 		return unix.ErrnoName(errno), true
 	}
 	return "", false
+}
+
+// refusalCause says what made the kernel refuse f with err, when it is the
+// file itself: a mode without execute permission, a file system mounted
+// noexec, or a file open for writing. It returns "" when none is the cause
+// (a security module such as IMA, IPE, Landlock or fapolicyd then refused),
+// or when the file cannot be examined.
+func refusalCause(f *os.File, err error) string {
+	switch {
+	case errors.Is(err, unix.ETXTBSY):
+		return "the file is open for writing"
+	case !errors.Is(err, unix.EACCES):
+		return ""
+	}
+	rc, rcErr := f.SyscallConn()
+	if rcErr != nil {
+		return ""
+	}
+	var st unix.Stat_t
+	var fs unix.Statfs_t
+	var stErr, fsErr error
+	if rc.Control(func(fd uintptr) {
+		stErr = unix.Fstat(int(fd), &st)
+		fsErr = unix.Fstatfs(int(fd), &fs)
+	}) != nil {
+		return ""
+	}
+	switch {
+	case fsErr == nil && fs.Flags&unix.ST_NOEXEC != 0:
+		return "its file system is mounted noexec"
+	case stErr == nil && st.Mode&0o111 == 0:
+		return fmt.Sprintf("its mode %04o lets no one execute it (chmod +x)", st.Mode&0o7777)
+	}
+	return ""
 }
 
 // unlinked describes f when it has no link in any folder — "a memfd" or

@@ -31,7 +31,7 @@ func wantRefused(t *testing.T, err error, errno unix.Errno) {
 		t.Fatalf("err = %v, want a *intact.ViolationError", err)
 	}
 	var d *enforcer.Denial
-	if !errors.As(err, &d) || d.Enforcer != execcheck.Name || d.Reason != enforcer.ReasonKernelRefused || d.Detail != unix.ErrnoName(errno) {
+	if !errors.As(err, &d) || d.Enforcer != execcheck.Name || d.Reason != enforcer.ReasonKernelRefused || !strings.HasPrefix(d.Detail, unix.ErrnoName(errno)) {
 		t.Fatalf("denial = %v, want execcheck kernel-refused %s", d, unix.ErrnoName(errno))
 	}
 	if !errors.Is(err, errno) {
@@ -52,6 +52,10 @@ func TestFileModeDecides(t *testing.T) {
 		t.Errorf("0644: ReadCode returned code %q with the refusal", got)
 	}
 	wantRefused(t, err, unix.EACCES)
+	// The refusal names the cause.
+	if d, _ := errors.AsType[*enforcer.Denial](err); d.Detail != "EACCES: its mode 0644 lets no one execute it (chmod +x)" {
+		t.Errorf("detail %q, want the mode as the cause", d.Detail)
+	}
 }
 
 func TestFileOpenForWritingRefused(t *testing.T) {
@@ -156,7 +160,7 @@ func TestNoexecMountRefused(t *testing.T) {
 	if strings.HasPrefix(r.Files["noexec"], "mount:") {
 		t.Skipf("cannot mount tmpfs in a private namespace: %s", r.Files["noexec"])
 	}
-	wantPrefix(t, "0755 script on a noexec tmpfs", r.Files["noexec"], intact.CodeViolation+" kernel-refused EACCES")
+	wantPrefix(t, "0755 script on a noexec tmpfs", r.Files["noexec"], intact.CodeViolation+" kernel-refused EACCES: its file system is mounted noexec")
 	wantPrefix(t, "0755 script on an exec tmpfs", r.Files["exec"], "ok:console.log(1)")
 	// The mounts lived in the child's namespace only.
 	if mounts := string(must(os.ReadFile("/proc/self/mountinfo"))); strings.Contains(mounts, dir) {

@@ -12,6 +12,8 @@ func check(f *os.File, path string) error { return errNotLinux }
 
 func refusal(err error) (string, bool) { return "", false }
 
+func refusalCause(f *os.File, err error) string { return "" }
+
 // unlinked is never reached here: CheckFile refuses every file first, the
 // enforcer being unavailable.
 func unlinked(f *os.File) (string, error) { return "", nil }

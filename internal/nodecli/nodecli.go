@@ -14,6 +14,7 @@ import (
 
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/internal/exitstatus"
+	"github.com/intactdev/intact/internal/printable"
 	"github.com/intactdev/intact/nodeguard"
 )
 
@@ -32,7 +33,7 @@ type nodeFlags struct {
 func Command(args []string, systemDir string, stderr io.Writer) error {
 	flags, args, err := parseFlags(args)
 	if err != nil {
-		return err
+		return exitstatus.UsageError(err)
 	}
 	return run(args, flags, systemDir, stderr)
 }
@@ -90,13 +91,15 @@ func Shim(argv0 string, args []string, systemDir string, stderr io.Writer) error
 // run runs node with args under the policy in force with f's additions.
 // When node ends by a signal, run ends this process by the same signal.
 func run(args []string, f nodeFlags, systemDir string, stderr io.Writer) error {
+	// A node that cannot be found and a policy that cannot be loaded are
+	// configuration errors, as for every intact command.
 	node, err := nodeguard.FindNode(f.Node)
 	if err != nil {
-		return err
+		return exitstatus.UsageError(err)
 	}
 	p, err := intact.Load(intact.LoadOptions{Policies: f.Policies, Catalogs: f.Catalogs, SystemDir: systemDir})
 	if err != nil {
-		return err
+		return exitstatus.UsageError(err)
 	}
 	if !nodeguard.InForce(p) {
 		return nodeguard.Exec(node, args)
@@ -127,6 +130,12 @@ func run(args []string, f nodeFlags, systemDir string, stderr io.Writer) error {
 func refused(err error, stderr io.Writer) error {
 	if code := intact.ErrorCode(err); code != "" {
 		fmt.Fprintf(stderr, "Error [%s]: %s\n", code, innermostIntactMessage(err))
+		if r := intact.Explain(err); r != nil {
+			fmt.Fprintf(stderr, "intact: refused: %s\nintact: next: %s\n", printable.Escape(r.Why), printable.Escape(r.Next))
+			if r.Check != "" {
+				fmt.Fprintf(stderr, "intact: for the full verdict: %s\n", printable.Escape(r.Check))
+			}
+		}
 		return exitstatus.Error(1)
 	}
 	fmt.Fprintf(stderr, "intact node: %v\n", err)

@@ -40,7 +40,7 @@ func TestBuildIntactSystemDir(t *testing.T) {
 	if err := os.Mkdir(system, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command(bin, "policy", "new", "--signer", filepath.Join(pki, "root.pem"), "--deny-interactive",
+	if out, err := exec.Command(bin, "policy", "new", "--signer", filepath.Join(pki, "root.pem"), "--no-file-checks", "--deny-interactive",
 		"-o", filepath.Join(system, "policy.xml")).CombinedOutput(); err != nil {
 		t.Fatalf("intact policy new: %v\n%s", err, out)
 	}

@@ -1,8 +1,9 @@
 // Package regularfile opens files that must be regular files — policies,
 // catalogs, event logs — so that a FIFO or device put in their place is
 // refused at once instead of blocking the process or feeding it endless
-// bytes. The check is made on the opened descriptor, so swapping the path
-// between a check and the open changes nothing.
+// bytes; and folders, so that a FIFO put in place of one is not waited on.
+// The check is made on the opened descriptor, so swapping the path between
+// a check and the open changes nothing.
 package regularfile
 
 import (
@@ -21,6 +22,27 @@ func Open(path string) (*os.File, error) {
 // returns it if it is a regular file.
 func OpenAppend(path string, perm os.FileMode) (*os.File, error) {
 	return open(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, perm)
+}
+
+// OpenDir opens the folder at path for reading its entries, without
+// blocking whatever is there instead: a FIFO or a device is refused, not
+// opened. A symbolic link is followed, as os.Open follows it.
+func OpenDir(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|directory|nonBlocking, 0)
+	if err != nil {
+		return nil, err
+	}
+	if directory == 0 {
+		fi, err := f.Stat()
+		if err == nil && !fi.IsDir() {
+			err = fmt.Errorf("%s: not a folder (%v)", path, fi.Mode().Type())
+		}
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+	}
+	return f, nil
 }
 
 // Read returns the contents of the regular file at path, refusing files

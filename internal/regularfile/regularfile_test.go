@@ -79,3 +79,49 @@ func TestOpenAppendCreates(t *testing.T) {
 		t.Fatalf("file %q mode %v", data, fi.Mode())
 	}
 }
+
+// TestOpenDir proves that OpenDir opens a folder, through a symbolic link
+// too, and refuses a FIFO, a device and a regular file at once.
+func TestOpenDir(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sub := filepath.Join(dir, "sub")
+	link := filepath.Join(dir, "link")
+	file := filepath.Join(sub, "a.js")
+	if err := os.Mkdir(sub, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("sub", link); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, path := range []string{fifo, "/dev/zero", file} {
+			if f, err := regularfile.OpenDir(path); err == nil {
+				f.Close()
+				t.Errorf("OpenDir(%s) succeeded", path)
+			}
+		}
+		f, err := regularfile.OpenDir(link)
+		if err != nil {
+			t.Errorf("OpenDir(link to a folder): %v", err)
+			return
+		}
+		defer f.Close()
+		if names, err := f.Readdirnames(-1); err != nil || len(names) != 1 || names[0] != "a.js" {
+			t.Errorf("entries %q, %v", names, err)
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("blocked on a FIFO")
+	}
+}

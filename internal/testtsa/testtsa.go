@@ -54,6 +54,7 @@ var SharedPKI = testpki.Shared(func(t testing.TB) *PKI {
 // Config is how a TSA behaves; the zero value is a correct TSA.
 type Config struct {
 	HTTPStatus       int // over HTTP, answer with this status instead
+	FailFirst        int // over HTTP, answer the first FailFirst requests with 503 Service Unavailable
 	Status           int // PKIStatus
 	FailInfo         int // with Status >= 2: a PKIFailureInfo bit
 	StatusString     string
@@ -79,8 +80,16 @@ type TSA struct {
 	// Time is the genTime of its tokens: a minute ago, with milliseconds.
 	Time time.Time
 
-	mu   sync.Mutex
-	last Request
+	mu       sync.Mutex
+	last     Request
+	requests int // over HTTP
+}
+
+// Requests returns how many requests the TSA got over HTTP.
+func (a *TSA) Requests() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.requests
 }
 
 // New returns a TSA that signs with signer's key and certificate.
@@ -186,6 +195,14 @@ func (a *TSA) Respond(body []byte) ([]byte, error) {
 func (a *TSA) Serve(t testing.TB) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
+		a.mu.Lock()
+		a.requests++
+		busy := a.requests <= a.cfg.FailFirst
+		a.mu.Unlock()
+		if busy {
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
 		if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/timestamp-query" {
 			http.Error(w, "not a time-stamp query", http.StatusBadRequest)
 			return

@@ -1,0 +1,46 @@
+package atomicfile_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/intactdev/intact/internal/atomicfile"
+)
+
+func TestWrite(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "f.json")
+	for _, content := range []string{"first", "second, longer"} {
+		if err := atomicfile.Write(name, []byte(content), 0o640); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(name)
+		if err != nil || string(got) != content {
+			t.Fatalf("read back %q, %v; want %q", got, err, content)
+		}
+	}
+	if fi, err := os.Stat(name); err != nil || fi.Mode().Perm() != 0o640 {
+		t.Fatalf("mode: %v, %v", fi, err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Fatalf("left behind: %v", entries)
+	}
+	missing := filepath.Join(dir, "no", "f.json")
+	if err := atomicfile.Write(missing, nil, 0o644); err == nil || !strings.Contains(err.Error(), missing) {
+		t.Fatalf("a missing folder: %v", err)
+	}
+	// A folder in the way: the rename fails and no temporary file is left.
+	in := filepath.Join(dir, "d")
+	if err := os.MkdirAll(filepath.Join(in, "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := atomicfile.Write(in, []byte("x"), 0o644); err == nil {
+		t.Fatal("replaced a folder")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Fatalf("left behind after a failure: %v", entries)
+	}
+}

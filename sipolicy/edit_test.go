@@ -1,0 +1,281 @@
+package sipolicy_test
+
+import (
+	"crypto/sha256"
+	"crypto/x509"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/intactdev/intact/enforcer"
+	"github.com/intactdev/intact/internal/testpki"
+	"github.com/intactdev/intact/sipolicy"
+)
+
+// reparse marshals p and parses it back: every edit must survive the file.
+func reparse(t *testing.T, p *sipolicy.Policy) *sipolicy.Policy {
+	t.Helper()
+	data, err := p.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := sipolicy.Parse("edited.xml", data)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, data)
+	}
+	return q
+}
+
+func newTestPolicy(t *testing.T, certs ...*x509.Certificate) *sipolicy.Policy {
+	t.Helper()
+	p, err := sipolicy.New(sipolicy.Template{
+		ID: "11111111-2222-4333-8444-555555555555", Signers: certs,
+		Settings: enforcer.Settings{EnforceCodeIntegrity: true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func ids[T any](list []T, id func(T) string) []string {
+	out := make([]string, len(list))
+	for i, v := range list {
+		out[i] = id(v)
+	}
+	return out
+}
+
+func TestEditModeAndSettings(t *testing.T) {
+	root := testpki.SelfSigned(t, "edit root", testpki.CA())
+	p := newTestPolicy(t, root.Cert)
+	if f, _ := p.FileChecks("intact"); f != sipolicy.FilesEnforced {
+		t.Fatalf("new policy: files %v", f)
+	}
+	p.SetAudit(true)
+	p.SetAudit(true) // twice is once
+	if err := p.SetAppSetting("intact", "DisableDynamicCode", true); err != nil {
+		t.Fatal(err)
+	}
+	q := reparse(t, p)
+	if f, _ := q.FileChecks("intact"); f != sipolicy.FilesAudited {
+		t.Errorf("after SetAudit: files %v", f)
+	}
+	if n := len(slices.DeleteFunc(slices.Clone(q.Options), func(o string) bool { return o != sipolicy.OptionAuditMode })); n != 1 {
+		t.Errorf("audit option %d times", n)
+	}
+	if v, src := q.LookupAppSetting("intact", "DisableDynamicCode"); !v || src != sipolicy.FromAppSettings {
+		t.Errorf("DisableDynamicCode = %v from %v", v, src)
+	}
+	// Both forms change: the legacy one alone says the same.
+	q.Apps = nil
+	if v, src := q.LookupAppSetting("intact", "DisableDynamicCode"); !v || src != sipolicy.FromSettings {
+		t.Errorf("legacy DisableDynamicCode = %v from %v", v, src)
+	}
+	p.SetAudit(false)
+	if err := p.SetAppSetting("intact", "EnforceCodeIntegrity", false); err != nil {
+		t.Fatal(err)
+	}
+	if f, why := reparse(t, p).FileChecks("intact"); f != sipolicy.FilesUnchecked || why == "" {
+		t.Errorf("after clearing EnforceCodeIntegrity: files %v (%q)", f, why)
+	}
+	// Another app id gets its own App and legacy provider.
+	if err := p.SetAppSetting("other", "EnforceCodeIntegrity", true); err != nil {
+		t.Fatal(err)
+	}
+	if f, _ := reparse(t, p).FileChecks("other"); f != sipolicy.FilesEnforced {
+		t.Errorf("other app id: files %v", f)
+	}
+	if err := p.SetAppSetting("a/b", "EnforceCodeIntegrity", true); err == nil {
+		t.Error("app id a/b accepted")
+	}
+}
+
+func TestEditVersion(t *testing.T) {
+	p := newTestPolicy(t, testpki.SelfSigned(t, "version root", testpki.CA()).Cert)
+	v2, _ := sipolicy.ParseVersion("2.0.0.65535")
+	if err := p.SetVersion(v2); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := p.BumpVersion(); err != nil || v.String() != "2.0.1.0" {
+		t.Errorf("bump = %v, %v; want 2.0.1.0 (the last field carries)", v, err)
+	}
+	if err := p.SetVersion(v2); !errors.Is(err, sipolicy.ErrVersionLower) {
+		t.Errorf("lower version: %v", err)
+	}
+	if reparse(t, p).Version.String() != "2.0.1.0" {
+		t.Error("version not written")
+	}
+	top, _ := sipolicy.ParseVersion("65535.65535.65535.65535")
+	p.SetVersion(top)
+	if _, err := p.BumpVersion(); err == nil {
+		t.Error("bumped past the highest version")
+	}
+}
+
+func TestEditSignersAndRules(t *testing.T) {
+	a := testpki.SelfSigned(t, "edit a", testpki.CA())
+	b := testpki.SelfSigned(t, "edit b", testpki.CA())
+	p := newTestPolicy(t, a.Cert)
+	if _, err := p.AddSigner(a.Cert, ""); err == nil {
+		t.Error("the same certificate added twice")
+	}
+	s, err := p.AddSigner(a.Cert, "Contoso") // narrower: another signer
+	if err != nil || s.ID != "ID_SIGNER_S_2" {
+		t.Fatalf("AddSigner = %v, %v", s, err)
+	}
+	if s, err = p.AddSigner(b.Cert, ""); err != nil || s.ID != "ID_SIGNER_S_3" {
+		t.Fatalf("AddSigner = %v, %v", s, err)
+	}
+	h := sha256.Sum256([]byte("x"))
+	r1, _ := p.AddHashRule(sipolicy.Allow, sipolicy.RuleHash{Name: "x", Hash: h[:]})
+	r2, _ := p.AddHashRule(sipolicy.Allow, sipolicy.RuleHash{Name: "x again", Hash: h[:]})
+	d, _ := p.AddHashRule(sipolicy.Deny, sipolicy.RuleHash{Name: "x", Hash: h[:]})
+	if r1 != r2 || r1.ID != "ID_ALLOW_A_1" || d.ID != "ID_DENY_D_1" {
+		t.Errorf("rules %v %v %v", r1, r2, d)
+	}
+	if _, err := p.AddHashRule(sipolicy.Allow, sipolicy.RuleHash{Hash: h[:5]}); err == nil {
+		t.Error("a 5-byte hash accepted")
+	}
+	q := reparse(t, p)
+	if got := ids(q.AllowedSigners(), func(s *sipolicy.Signer) string { return s.ID }); !slices.Equal(got, []string{"ID_SIGNER_S_1", "ID_SIGNER_S_2", "ID_SIGNER_S_3"}) {
+		t.Errorf("allowed signers %v", got)
+	}
+	if q.AllowedHashes().Lookup(h[:]) == nil || q.DeniedHashes().Lookup(h[:]) == nil {
+		t.Error("hash rules not read back")
+	}
+
+	got, err := p.SignersOf(a.Cert)
+	if err != nil || !slices.Equal(got, []string{"ID_SIGNER_S_1", "ID_SIGNER_S_2"}) {
+		t.Errorf("SignersOf = %v, %v", got, err)
+	}
+	for _, id := range got {
+		if err := p.RemoveSigner(id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := p.RemoveSigner("ID_SIGNER_S_1"); err == nil {
+		t.Error("removed a signer twice")
+	}
+	for _, id := range p.RulesWithHash(h[:]) {
+		if err := p.RemoveRule(id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q = reparse(t, p)
+	if got := ids(q.AllowedSigners(), func(s *sipolicy.Signer) string { return s.ID }); !slices.Equal(got, []string{"ID_SIGNER_S_3"}) {
+		t.Errorf("after removal, allowed signers %v", got)
+	}
+	if q.AllowedHashes().Len()+q.DeniedHashes().Len() != 0 || len(q.FileRules) != 0 {
+		t.Error("rules left after removal")
+	}
+	// A new signer takes the first free number again.
+	if s, _ := p.AddSigner(a.Cert, ""); s.ID != "ID_SIGNER_S_1" {
+		t.Errorf("re-added signer %s", s.ID)
+	}
+}
+
+// Merge adds the other policy's user-mode rules and keeps p's identity.
+func TestMerge(t *testing.T) {
+	full := mustParseFile(t, "testdata/full.xml")
+	root := testpki.SelfSigned(t, "merge root", testpki.CA())
+	p := newTestPolicy(t, root.Cert)
+	// p has an ID_DENY_D_1 of its own, on another hash.
+	mine := sha256.Sum256([]byte("mine"))
+	p.AddHashRule(sipolicy.Deny, sipolicy.RuleHash{Name: "mine", Hash: mine[:]})
+	version := p.Version
+
+	// microsoft-style.xml's ID_SIGNER_REFRESH has a condition intact
+	// cannot write: merging it would widen the signer.
+	if err := p.Merge(mustParseFile(t, "testdata/microsoft-style.xml")); err == nil {
+		t.Fatal("merged a signer with conditions intact cannot write")
+	}
+	p = newTestPolicy(t, root.Cert)
+	p.AddHashRule(sipolicy.Deny, sipolicy.RuleHash{Name: "mine", Hash: mine[:]})
+	if err := p.Merge(full); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Merge(full); err != nil { // merging again adds nothing
+		t.Fatal(err)
+	}
+	q := reparse(t, p)
+	if q.PolicyID != "{11111111-2222-4333-8444-555555555555}" || q.Version != version || q.Type != sipolicy.BasePolicy {
+		t.Errorf("identity changed: %s %s %s", q.PolicyID, q.Version, q.Type)
+	}
+	if q.HasOption(sipolicy.OptionDisabledScriptEnforcement) {
+		t.Error("the other policy's rule options were merged")
+	}
+	if q.Scenario(sipolicy.KernelMode) != nil {
+		t.Error("the kernel-mode scenario was merged")
+	}
+	want := map[string]bool{}
+	for _, s := range full.AllowedSigners() {
+		want[s.Describe()] = true
+	}
+	for _, s := range q.AllowedSigners() {
+		delete(want, s.Describe())
+	}
+	if len(want) != 0 {
+		t.Errorf("allowed signers missing after merge: %v", want)
+	}
+	for _, r := range full.DeniedHashes().Rules() {
+		if q.DeniedHashes().Lookup(r.Hash) == nil {
+			t.Errorf("deny rule %s not merged", r)
+		}
+	}
+	for _, r := range full.AllowedHashes().Rules() {
+		if q.AllowedHashes().Lookup(r.Hash) == nil {
+			t.Errorf("allow rule %s not merged", r)
+		}
+	}
+	if q.DeniedHashes().Lookup(mine[:]).ID != "ID_DENY_D_1" {
+		t.Error("p's own rule lost its ID")
+	}
+	if len(q.DeniedSigners()) != len(full.DeniedSigners()) {
+		t.Errorf("denied signers %d, want %d", len(q.DeniedSigners()), len(full.DeniedSigners()))
+	}
+	// Every ID is unique (Marshal checks) and the EKU came along.
+	if len(q.EKUs) != len(full.EKUs) {
+		t.Errorf("EKUs %d, want %d", len(q.EKUs), len(full.EKUs))
+	}
+	sc := q.Scenario(sipolicy.UserMode)
+	if len(sc.Allowed) != 1+len(full.AllowedSigners()) {
+		t.Errorf("%d allowed signers after merging twice", len(sc.Allowed))
+	}
+}
+
+// Merging a signer both policies allow keeps only the exceptions both
+// make: the merged policy allows what either allowed.
+func TestMergeExceptions(t *testing.T) {
+	root := testpki.SelfSigned(t, "except root", testpki.CA())
+	a, b := newTestPolicy(t, root.Cert), newTestPolicy(t, root.Cert)
+	h := sha256.Sum256([]byte("excepted"))
+	r, _ := a.AddHashRule(sipolicy.Deny, sipolicy.RuleHash{Name: "excepted", Hash: h[:]})
+	a.Scenario(sipolicy.UserMode).FileRules = nil // an exception only
+	a.Scenario(sipolicy.UserMode).Allowed[0].ExceptDenyRules = []*sipolicy.FileRule{r}
+	if err := a.Merge(b); err != nil {
+		t.Fatal(err)
+	}
+	if got := reparse(t, a).Scenario(sipolicy.UserMode).Allowed[0].ExceptDenyRules; len(got) != 0 {
+		t.Errorf("exceptions after merge: %v", got)
+	}
+}
+
+// A policy with parts Marshal does not write back is not rewritable: an
+// edit would drop them, and a signer without its conditions trusts more.
+func TestRewritable(t *testing.T) {
+	if err := newTestPolicy(t, testpki.SelfSigned(t, "rewritable", testpki.CA()).Cert).Rewritable(); err != nil {
+		t.Errorf("a policy New made: %v", err)
+	}
+	ms := mustParseFile(t, "testdata/microsoft-style.xml")
+	if err := ms.Rewritable(); err == nil {
+		t.Error("microsoft-style.xml, whose signer has a FileAttribRef, is rewritable")
+	}
+	for _, s := range ms.Signers {
+		s.Unevaluated = nil
+	}
+	if err := ms.Rewritable(); err == nil || !strings.Contains(err.Error(), "line ") {
+		t.Errorf("with ignored elements: %v, want the line of what would be dropped", err)
+	}
+}
