@@ -60,7 +60,7 @@ func TestShadowRealmRefused(t *testing.T) {
 		}
 
 		interactiveOnly := filepath.Join(t.TempDir(), "interactive.xml")
-		intactCLI(t, "policy", "new", "--signer", filepath.Join(pki, "root.pem"), "-o", interactiveOnly, "--deny-interactive")
+		intactCLI(t, "policy", "new", "--signer", filepath.Join(pki, "root.pem"), "-o", interactiveOnly, "--no-file-checks", "--deny-interactive")
 		p, err := intact.Load(intact.LoadOptions{Policies: []string{interactiveOnly}, SystemDir: s.system})
 		if err != nil {
 			t.Fatal(err)

@@ -221,8 +221,10 @@ func parseEventLine(line []byte) (codeEvent, bool) {
 }
 
 // catalogAllows are the reasons of refusals that a further trusted catalog
-// listing the file answers.
-var catalogAllows = []enforcer.Reason{enforcer.ReasonNotInCatalog, enforcer.ReasonUntrustedSigner}
+// listing the file answers. changed-since-signing is not-in-catalog with
+// more said: a catalog listed other bytes at that path (the review shows
+// the reason, so an operator sees a file that changed after signing).
+var catalogAllows = []enforcer.Reason{enforcer.ReasonNotInCatalog, enforcer.ReasonChangedSinceSign, enforcer.ReasonUntrustedSigner}
 
 // proposal is what from-events would list, and what it would not and why.
 type proposal struct {
