@@ -8,8 +8,11 @@
 #       ROUNDS    default 7
 #       PACKAGES  default: typescript eslint webpack (installed with npm)
 #
-# INTACT_BENCH_TREE=DIR reuses an installed tree instead of installing one.
-# The tree must hold at least 5,000 files.
+# INTACT_BENCH_TREE=DIR reuses an installed tree instead of installing one;
+# INTACT_BENCH_FILES=N generates a tree of N files instead (bench/gentree:
+# node_modules-like folders, 100 B to 16 KiB a file). The tree must hold at
+# least 5,000 files. After the rounds, intact's peak memory (RSS, from GNU
+# time) and the catalog's size are printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-7}
@@ -22,7 +25,11 @@ trap 'rm -rf "$work"' EXIT
 go build -o "$work/intact" ./cmd/intact
 
 tree=${INTACT_BENCH_TREE:-}
-if [ -z "$tree" ]; then
+if [ -z "$tree" ] && [ -n "${INTACT_BENCH_FILES:-}" ]; then
+	tree=$work/generated
+	echo "generating $INTACT_BENCH_FILES files..." >&2
+	go run ./bench/gentree -files "$INTACT_BENCH_FILES" "$tree"
+elif [ -z "$tree" ]; then
 	tree=$work/npm
 	mkdir -p "$tree"
 	echo "installing ${packages[*]} with npm..." >&2
@@ -67,3 +74,7 @@ mwi=$(median "${wi[@]}") mwb=$(median "${wb[@]}") mci=$(median "${ci[@]}") mcb=$
 printf '\nmedian wall: intact %.3f s, baseline %.3f s: intact is %.2fx faster\n' "$mwi" "$mwb" "$(echo "$mwb / $mwi" | bc -l)"
 printf 'median CPU:  intact %.3f s, baseline %.3f s: intact uses %.2fx less CPU\n' "$mci" "$mcb" "$(echo "$mcb / $mci" | bc -l)"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ -x /usr/bin/time ]; then
+	rss=$(/usr/bin/time -f '%M' "$work/intact" catalog new "$tree" -o "$work/out.cat" --time 2024-01-01T00:00:00Z 2>&1 >/dev/null | tail -1)
+	echo "intact peak RSS: $((rss / 1024)) MB; catalog: $(($(stat -c %s "$work/out.cat") / 1000000)) MB"
+fi

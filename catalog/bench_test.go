@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -63,26 +64,50 @@ func BenchmarkBuild(b *testing.B) {
 
 // BenchmarkParseIndex: parse a signed catalog of 100,000 members (50,000
 // files in v2: a SHA-256 member and a SHA-1 compatibility member each),
-// verify it and build its lookup index, as an enforcer does at start-up.
+// verify it and build its lookup index, as an enforcer did at start-up
+// (Parse), and the same with ReadIndex reading the catalog's file, as it
+// does now.
 func BenchmarkParseIndex(b *testing.B) {
 	der, _ := signedCatalogOf(b, 50_000)
-	p := getPKI(b)
-	roots := pool(p.root)
-	b.SetBytes(int64(len(der)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		c, err := catalog.Parse(der)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := c.Verify(catalog.VerifyOptions{Roots: roots}); err != nil {
-			b.Fatal(err)
-		}
-		x := c.Index()
-		if len(c.Members) != 100_000 || x.Len() != 100_000 {
-			b.Fatalf("%d members, %d digests", len(c.Members), x.Len())
-		}
+	path := filepath.Join(b.TempDir(), "big.cat")
+	if err := os.WriteFile(path, der, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	roots := pool(getPKI(b).root)
+	read := map[string]func() (*catalog.Catalog, *catalog.Index, error){
+		"Parse": func() (*catalog.Catalog, *catalog.Index, error) {
+			c, err := catalog.Parse(der)
+			if err != nil {
+				return nil, nil, err
+			}
+			return c, c.Index(), nil
+		},
+		"ReadIndex": func() (*catalog.Catalog, *catalog.Index, error) {
+			f, err := os.Open(path)
+			if err != nil {
+				return nil, nil, err
+			}
+			defer f.Close()
+			return catalog.ReadIndex(f, int64(len(der)))
+		},
+	}
+	for _, name := range []string{"Parse", "ReadIndex"} {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(der)))
+			b.ReportAllocs()
+			for b.Loop() {
+				c, x, err := read[name]()
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := c.Verify(catalog.VerifyOptions{Roots: roots}); err != nil {
+					b.Fatal(err)
+				}
+				if x.Files() != 50_000 || x.Len() != 100_000 {
+					b.Fatalf("%d files, %d digests", x.Files(), x.Len())
+				}
+			}
+		})
 	}
 }
 

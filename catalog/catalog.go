@@ -38,7 +38,7 @@ type Catalog struct {
 	// lines of a catalog definition file), in file order.
 	Attributes []Attribute
 	// Members are the CTL's trusted subjects, in file order. Duplicates are
-	// kept.
+	// kept. ReadIndex keeps none: its Index has their digests.
 	Members []Member
 	// Certificates are the certificates embedded in the SignedData.
 	Certificates []*x509.Certificate
@@ -47,13 +47,16 @@ type Catalog struct {
 
 	raw []byte // the whole file, owned by the Catalog
 	ctl []byte // the CTL's contents octets: what messageDigest covers
+	// ctlSums are, for a catalog of ReadIndex, which keeps no ctl, the
+	// digests of the CTL that a signer may have used.
+	ctlSums map[crypto.Hash][]byte
 }
 
 // Signed reports whether the catalog has at least one signer.
 func (c *Catalog) Signed() bool { return len(c.Signers) > 0 }
 
-// Bytes returns the catalog's encoding, as given to Parse. The caller must
-// not modify it.
+// Bytes returns the catalog's encoding, as given to Parse, or nil for a
+// catalog of ReadIndex, which keeps none. The caller must not modify it.
 func (c *Catalog) Bytes() []byte { return c.raw }
 
 // MaxFileSize bounds what callers should read as a catalog: Windows'
@@ -465,43 +468,98 @@ func (c *Catalog) parseMembers(b []byte) error {
 
 func parseMember(b []byte, version int) (Member, error) {
 	m := Member{MemberInfo2: -1}
+	s := memberScan{info2: -1, attrs: &m.Attributes}
+	if err := s.scan(b); err != nil {
+		return m, err
+	}
+	m.Tag, m.Kind, m.DigestAlgorithm, m.Digest = s.tag, s.kind(), s.alg, s.digest
+	m.SubjectGUID, m.MemberInfoVersion, m.MemberInfo2 = s.guid, s.infoVersion, s.info2
+	if s.dataType != nil {
+		m.IndirectDataType, _ = der.ParseOID(s.dataType) // checked by scan
+	}
+	m.Compat = version == 2 && m.Digest == nil
+	return m, nil
+}
+
+// A memberScan is what a member's encoding says. Parse keeps it as a
+// Member; ReadIndex keeps only the digest and its kind, and for the
+// encodings every producer writes reads it without allocating.
+type memberScan struct {
+	tag       []byte
+	infoKind  Kind // from CAT_MEMBERINFO or CAT_MEMBERINFO2
+	alg       crypto.Hash
+	digest    []byte // nil without indirect data
+	dataType  []byte // contents of the indirect data type's OID, nil when absent
+	dataImage bool   // dataType is SPC_PE_IMAGE_DATA
+	dataCAB   bool   // dataType is SPC_CAB_DATA
+	guid      string
+	info2     int
+	// infoVersion is CAT_MEMBERINFO's version.
+	infoVersion int
+	// attrs receives the name-value attributes; when nil they are checked
+	// and dropped.
+	attrs *[]Attribute
+}
+
+// scan reads a TrustedSubject's contents.
+func (s *memberScan) scan(b []byte) error {
 	r := der.NewReader(b)
 	var err error
-	if m.Tag, err = r.Read(der.OctetString); err != nil {
-		return m, fmt.Errorf("tag: %w", err)
+	if s.tag, err = r.Read(der.OctetString); err != nil {
+		return fmt.Errorf("tag: %w", err)
 	}
-	if len(m.Tag) == 0 {
+	if len(s.tag) == 0 {
 		// Every tool names a member by a digest or a label. Refusing
 		// nameless ones also keeps a crafted catalog from costing a
 		// Member per four bytes.
-		return m, errors.New("empty tag")
+		return errors.New("empty tag")
 	}
 	attrs, _, err := r.ReadOptional(der.Set)
 	if err != nil {
-		return m, fmt.Errorf("attributes: %w", err)
+		return fmt.Errorf("attributes: %w", err)
 	}
 	if !r.Empty() {
-		return m, errors.New("trailing data")
+		return errors.New("trailing data")
 	}
 	for ar := der.NewReader(attrs); !ar.Empty(); {
 		attr, err := ar.Read(der.Sequence)
 		if err != nil {
-			return m, fmt.Errorf("attribute: %w", err)
+			return fmt.Errorf("attribute: %w", err)
 		}
-		if err := m.parseAttribute(attr); err != nil {
-			return m, err
-		}
-	}
-	if m.Kind == KindOther {
-		switch {
-		case m.IndirectDataType.Equal(oidPEImageData):
-			m.Kind = KindPE
-		case m.IndirectDataType.Equal(oidCABData):
-			m.Kind = KindFlat
+		if err := s.attribute(attr); err != nil {
+			return err
 		}
 	}
-	m.Compat = version == 2 && m.Digest == nil
-	return m, nil
+	return nil
+}
+
+// kind is the member's Kind: from its member info, else from its indirect
+// data type.
+func (s *memberScan) kind() Kind {
+	switch {
+	case s.infoKind != KindOther:
+		return s.infoKind
+	case s.dataImage:
+		return KindPE
+	case s.dataCAB:
+		return KindFlat
+	}
+	return KindOther
+}
+
+// digestKind is Member.DigestKind.
+func (s *memberScan) digestKind() Kind {
+	return digestKind(s.kind(), s.dataType != nil, s.dataImage)
+}
+
+// indexed is Member.indexed: the digest the member is indexed under, in a
+// catalog of the given version, and its algorithm.
+func (s *memberScan) indexed(version int) ([]byte, crypto.Hash) {
+	d, h := s.digest, s.alg
+	if version == 2 && s.digest == nil {
+		d, h = s.tag, crypto.SHA1
+	}
+	return indexable(d, h)
 }
 
 // SIP subject GUIDs of CAT_MEMBERINFO (wintrust's registered SIPs).
@@ -511,7 +569,7 @@ const (
 	guidFlat = "{DE351A42-8E59-11D0-8C47-00C04FC295EE}"
 )
 
-func (m *Member) parseAttribute(attr []byte) error {
+func (s *memberScan) attribute(attr []byte) error {
 	r := der.NewReader(attr)
 	oid, err := r.Read(der.OID)
 	if err != nil {
@@ -529,11 +587,13 @@ func (m *Member) parseAttribute(attr []byte) error {
 			if err != nil {
 				return fmt.Errorf("name-value: %w", err)
 			}
-			a, err := parseNameValue(nv)
+			a, err := parseNameValue(nv, s.attrs != nil)
 			if err != nil {
 				return err
 			}
-			m.Attributes = append(m.Attributes, a)
+			if s.attrs != nil {
+				*s.attrs = append(*s.attrs, a)
+			}
 		}
 	case bytes.Equal(oid, rawMemberInfo):
 		mi, err := vr.Read(der.Sequence)
@@ -545,11 +605,11 @@ func (m *Member) parseAttribute(attr []byte) error {
 		if err != nil {
 			return fmt.Errorf("member info: %w", err)
 		}
-		s, ok := decodeBMP(guid)
+		g, ok := decodeBMP(guid)
 		if !ok {
 			return errors.New("member info: odd-length BMPString")
 		}
-		m.SubjectGUID = s
+		s.guid = g
 		ver, err := mr.Read(der.Integer)
 		if err != nil {
 			return fmt.Errorf("member info: %w", err)
@@ -558,14 +618,14 @@ func (m *Member) parseAttribute(attr []byte) error {
 		if err != nil {
 			return fmt.Errorf("member info version: %w", err)
 		}
-		m.MemberInfoVersion = int(v)
-		switch strings.ToUpper(s) {
+		s.infoVersion = int(v)
+		switch strings.ToUpper(g) {
 		case guidPE:
-			m.Kind = KindPE
+			s.infoKind = KindPE
 		case guidCAB:
-			m.Kind = KindCAB
+			s.infoKind = KindCAB
 		case guidFlat:
-			m.Kind = KindFlat
+			s.infoKind = KindFlat
 		}
 	case bytes.Equal(oid, rawMemberInfo2):
 		tag, _, _, err := vr.Next()
@@ -575,37 +635,52 @@ func (m *Member) parseAttribute(attr []byte) error {
 		if !tag.IsContext() {
 			return fmt.Errorf("member info 2: unexpected tag 0x%02x", tag)
 		}
-		m.MemberInfo2 = tag.Number()
-		switch m.MemberInfo2 {
+		s.info2 = tag.Number()
+		switch s.info2 {
 		case 0:
-			m.Kind = KindPE
+			s.infoKind = KindPE
 		case 1:
-			m.Kind = KindCAB
+			s.infoKind = KindCAB
 		case 2:
-			m.Kind = KindFlat
+			s.infoKind = KindFlat
 		}
 	case bytes.Equal(oid, rawIndirectData):
 		ind, err := vr.Read(der.Sequence)
 		if err != nil {
 			return fmt.Errorf("indirect data: %w", err)
 		}
-		if err := m.parseIndirectData(ind); err != nil {
+		if err := s.indirectData(ind); err != nil {
 			return fmt.Errorf("indirect data: %w", err)
 		}
 	}
 	return nil
 }
 
-// parseIndirectData reads SpcIndirectDataContent{data
+// indirectData reads SpcIndirectDataContent{data
 // SpcAttributeTypeAndOptionalValue, messageDigest DigestInfo}.
-func (m *Member) parseIndirectData(b []byte) error {
+func (s *memberScan) indirectData(b []byte) error {
 	r := der.NewReader(b)
 	data, err := r.Read(der.Sequence)
 	if err != nil {
 		return err
 	}
-	if m.IndirectDataType, err = der.NewReader(data).ReadOID(); err != nil {
+	if s.dataType, err = der.NewReader(data).Read(der.OID); err != nil {
 		return err
+	}
+	// Compared as object identifiers, as Member.IndirectDataType is: the
+	// same arcs may be encoded with redundant octets. The usual encodings
+	// are recognised without decoding.
+	switch {
+	case bytes.Equal(s.dataType, rawPEImageData):
+		s.dataImage, s.dataCAB = true, false
+	case bytes.Equal(s.dataType, rawCABData):
+		s.dataImage, s.dataCAB = false, true
+	default:
+		oid, err := der.ParseOID(s.dataType)
+		if err != nil {
+			return err
+		}
+		s.dataImage, s.dataCAB = oid.Equal(oidPEImageData), oid.Equal(oidCABData)
 	}
 	di, err := r.Read(der.Sequence)
 	if err != nil {
@@ -620,12 +695,12 @@ func (m *Member) parseIndirectData(b []byte) error {
 	if err != nil {
 		return fmt.Errorf("digest algorithm: %w", err)
 	}
-	m.DigestAlgorithm = hashForRawOID(algOID)
-	if m.Digest, err = dr.Read(der.OctetString); err != nil {
+	s.alg = hashForRawOID(algOID)
+	if s.digest, err = dr.Read(der.OctetString); err != nil {
 		return fmt.Errorf("digest: %w", err)
 	}
-	if m.DigestAlgorithm != 0 && len(m.Digest) != m.DigestAlgorithm.Size() {
-		return fmt.Errorf("digest: %d bytes for %v", len(m.Digest), m.DigestAlgorithm)
+	if s.alg != 0 && len(s.digest) != s.alg.Size() {
+		return fmt.Errorf("digest: %d bytes for %v", len(s.digest), s.alg)
 	}
 	return nil
 }
@@ -648,29 +723,36 @@ func decodeBMP(b []byte) (string, bool) {
 	return decodeUTF16(b, true)
 }
 
-// parseNameValue reads NameValue{BMPString name, INTEGER flags, OCTET STRING value}.
-func parseNameValue(b []byte) (Attribute, error) {
+// parseNameValue reads NameValue{BMPString name, INTEGER flags, OCTET
+// STRING value}. Unless keep is set it only checks it, and returns an
+// Attribute without its name.
+func parseNameValue(b []byte, keep bool) (Attribute, error) {
 	r := der.NewReader(b)
 	name, err := r.Read(der.BMPString)
 	if err != nil {
 		return Attribute{}, fmt.Errorf("name-value name: %w", err)
 	}
-	s, ok := decodeBMP(name)
-	if !ok {
+	if len(name)%2 != 0 {
 		return Attribute{}, errors.New("name-value name: odd-length BMPString")
 	}
 	fl, err := r.Read(der.Integer)
-	if err != nil {
-		return Attribute{}, fmt.Errorf("name-value %q flags: %w", s, err)
+	var flags int64
+	if err == nil {
+		flags, err = der.ParseInt(fl)
 	}
-	flags, err := der.ParseInt(fl)
 	if err != nil {
+		s, _ := decodeBMP(name)
 		return Attribute{}, fmt.Errorf("name-value %q flags: %w", s, err)
 	}
 	value, err := r.Read(der.OctetString)
 	if err != nil {
+		s, _ := decodeBMP(name)
 		return Attribute{}, fmt.Errorf("name-value %q value: %w", s, err)
 	}
+	if !keep {
+		return Attribute{}, nil
+	}
+	s, _ := decodeBMP(name)
 	return Attribute{Name: s, Flags: uint32(flags), Value: value}, nil
 }
 
@@ -707,7 +789,7 @@ func (c *Catalog) parseExtensions(b []byte) error {
 		if err != nil {
 			return parseError(fmt.Sprintf("catalog attribute %d", i), err)
 		}
-		a, err := parseNameValue(nv)
+		a, err := parseNameValue(nv, true)
 		if err != nil {
 			return parseError(fmt.Sprintf("catalog attribute %d", i), err)
 		}

@@ -109,7 +109,7 @@ func TestIndex(t *testing.T) {
 				continue // digests of other lengths are not indexed
 			}
 			got, ok := x.Lookup(h, d)
-			if !ok || string(got.Tag) != string(m.Tag) {
+			if !ok || string(c.Members[got].Tag) != string(m.Tag) {
 				t.Errorf("%s: member %s not found", rel, m.TagString())
 			}
 			distinct[h.String()+string(d)] = true
@@ -118,19 +118,20 @@ func TestIndex(t *testing.T) {
 			t.Errorf("%s: index has %d digests, want %d", rel, x.Len(), len(distinct))
 		}
 	}
-	x := parseVector(t, "osslsigncode/unsigned.cat").Index()
+	c := parseVector(t, "osslsigncode/unsigned.cat")
+	x := c.Index()
 	pe := []byte{0x2D, 0x2C, 0x7B, 0x38, 0x2C, 0x81, 0x63, 0xA4, 0x19, 0xB9, 0xFF, 0x21, 0x4A, 0x7B, 0x65, 0x1C,
 		0x33, 0xF9, 0xEA, 0x43, 0x33, 0x59, 0x07, 0xF1, 0x13, 0x77, 0x29, 0x0C, 0x51, 0x58, 0xA7, 0xA4}
-	if m, ok := x.Lookup(crypto.SHA256, pe); !ok || m.Kind != catalog.KindPE {
-		t.Errorf("PE member: %v %v", m, ok)
+	if i, ok := x.Lookup(crypto.SHA256, pe); !ok || c.Members[i].Kind != catalog.KindPE {
+		t.Errorf("PE member: %v %v", i, ok)
 	}
-	if m, ok := x.LookupKind(crypto.SHA256, pe, catalog.KindPE); !ok || m.Kind != catalog.KindPE {
-		t.Errorf("PE member by kind: %v %v", m, ok)
+	if i, ok := x.LookupKind(crypto.SHA256, pe, catalog.KindPE); !ok || c.Members[i].Kind != catalog.KindPE {
+		t.Errorf("PE member by kind: %v %v", i, ok)
 	}
 	// A PE member's digest is an Authenticode digest: no file's exact
 	// bytes are listed by it.
-	if m, ok := x.LookupKind(crypto.SHA256, pe, catalog.KindFlat); ok {
-		t.Errorf("PE member found as a flat one: %s", m.TagString())
+	if i, ok := x.LookupKind(crypto.SHA256, pe, catalog.KindFlat); ok {
+		t.Errorf("PE member found as a flat one: %s", c.Members[i].TagString())
 	}
 	for _, miss := range []struct {
 		h crypto.Hash
@@ -142,8 +143,8 @@ func TestIndex(t *testing.T) {
 		{crypto.SHA384, pe},      // wrong algorithm
 		{crypto.SHA1, nil},
 	} {
-		if m, ok := x.Lookup(miss.h, miss.d); ok {
-			t.Errorf("Lookup(%v, %X) found %s", miss.h, miss.d, m.TagString())
+		if i, ok := x.Lookup(miss.h, miss.d); ok {
+			t.Errorf("Lookup(%v, %X) found %s", miss.h, miss.d, c.Members[i].TagString())
 		}
 	}
 }

@@ -10,6 +10,9 @@
 //   - [Parse] reads a catalog; [Catalog.Index] builds a digest lookup for
 //     enforcement, by member kind ([Index.LookupKind]): a PE member's
 //     Authenticode digest is the plain digest of other bytes.
+//   - [ReadIndex] does what Parse and Index do, for enforcement, in one
+//     pass over a file: it keeps the members' digests, not the members or
+//     the file's bytes, and hashes the signed content while it indexes it.
 //   - [Build] writes an unsigned catalog of files that package tree has
 //     hashed the way New-FileCatalog does.
 //   - [Sign] signs a catalog, and [TimestampRequest] has its signature

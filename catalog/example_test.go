@@ -58,8 +58,8 @@ func Example() {
 	script, _ := os.ReadFile("../examples/hello/lib/greet.js")
 	sum := sha256.Sum256(script)
 	index := c.Index()
-	if m, ok := index.LookupKind(crypto.SHA256, sum[:], catalog.KindFlat); ok {
-		fp, _ := m.Attribute("FilePath")
+	if i, ok := index.LookupKind(crypto.SHA256, sum[:], catalog.KindFlat); ok {
+		fp, _ := c.Members[i].Attribute("FilePath")
 		fmt.Println("listed:", fp.Text())
 	}
 	changed := sha256.Sum256(append(script, '\n'))

@@ -1,11 +1,16 @@
 package catalog
 
 import (
+	"bytes"
+	"cmp"
 	"crypto"
+	"slices"
 )
 
-// An Index answers in constant time whether a digest is a member of a
-// catalog, and of which kind. It is safe for concurrent use.
+// An Index answers whether a digest is a member of a catalog, and of which
+// kind. It is safe for concurrent use, and holds the digests only, not the
+// members: about 80 bytes per file of a version 2 catalog, which spends
+// about 350 bytes on it.
 //
 // What a digest vouches for depends on the member's kind: a flat member's
 // digest covers a file's exact bytes, a PE member's the Authenticode image
@@ -15,108 +20,147 @@ import (
 // file: a lookup for a file's exact bytes must ask for flat members only
 // (LookupKind).
 type Index struct {
-	members []Member
-	sha256  map[indexKey[[32]byte]]int32
-	sha1    map[indexKey[[20]byte]]int32
+	// entries holds, by algorithm (SHA-1, SHA-256), one entry for each
+	// digest and kind, sorted: catalogs list members sorted by tag, which
+	// is their digest, so that sorting them is a check.
+	entries [2][]indexEntry
+	files   int
+	kinds   uint8 // bit k set when some digest has Kind k
 }
 
-// indexKey is a digest and the kind of the members listed under it.
-type indexKey[D [32]byte | [20]byte] struct {
-	digest D
-	kind   Kind
+// indexEntry is a digest (a SHA-1 one padded with zeros), the kind of the
+// members listed under it and the position of the first of them.
+type indexEntry struct {
+	digest [32]byte
+	kind   uint8
+	member int32
 }
 
-// indexedKinds are the kinds an Index tells apart, in the order Lookup
-// tries them.
-var indexedKinds = [...]Kind{KindFlat, KindPE, KindCAB, KindOther}
+func compareEntries(a, b indexEntry) int {
+	if c := bytes.Compare(a.digest[:], b.digest[:]); c != 0 {
+		return c
+	}
+	return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.member, b.member))
+}
+
+// algorithmSlot returns the entries slot of h, or -1 when digests of h
+// are not indexed.
+func algorithmSlot(h crypto.Hash, n int) int {
+	switch {
+	case h == crypto.SHA1 && n == 20:
+		return 0
+	case h == crypto.SHA256 && n == 32:
+		return 1
+	}
+	return -1
+}
 
 // Index builds the catalog's digest index. A member is indexed under the
 // digest of its indirect data (SHA-256 in v2, SHA-1 in v1) and a v2 SHA-1
 // compatibility entry under its tag, each with the member's kind
 // (Member.DigestKind). When several members of one kind share a digest,
-// the first one wins. The index shares the catalog's members; do not
-// modify them afterwards.
+// the first one is the one looked up.
 func (c *Catalog) Index() *Index {
-	// Size the maps by the digests there are, not by the members: a crafted
-	// catalog can hold millions of members without one.
-	n256, n1 := 0, 0
-	for i := range c.Members {
-		switch _, h := c.Members[i].indexed(); h {
-		case crypto.SHA256:
-			n256++
-		case crypto.SHA1:
-			n1++
-		}
-	}
-	x := &Index{
-		members: c.Members,
-		sha256:  make(map[indexKey[[32]byte]]int32, n256),
-		sha1:    make(map[indexKey[[20]byte]]int32, n1),
-	}
+	var b indexBuilder
 	for i := range c.Members {
 		m := &c.Members[i]
-		switch d, h := m.indexed(); h {
-		case crypto.SHA256:
-			addFirst(x.sha256, indexKey[[32]byte]{[32]byte(d), m.DigestKind()}, i)
-		case crypto.SHA1:
-			addFirst(x.sha1, indexKey[[20]byte]{[20]byte(d), m.DigestKind()}, i)
+		d, h := m.indexed()
+		b.add(i, d, h, m.DigestKind(), m.Compat)
+	}
+	return b.index()
+}
+
+// An indexBuilder collects the digests of a catalog's members, in file
+// order, for an Index.
+type indexBuilder struct{ x Index }
+
+// add indexes member i under digest d of algorithm h (none when h is 0).
+// compat marks a version 2 SHA-1 compatibility entry, which is not a file
+// of its own.
+func (b *indexBuilder) add(i int, d []byte, h crypto.Hash, k Kind, compat bool) {
+	if !compat {
+		b.x.files++
+	}
+	slot := algorithmSlot(h, len(d))
+	if slot < 0 {
+		return
+	}
+	e := indexEntry{kind: uint8(k), member: int32(i)}
+	copy(e.digest[:], d)
+	b.x.entries[slot] = append(b.x.entries[slot], e)
+	b.x.kinds |= 1 << k
+}
+
+// reserve makes room for growth times the digests added so far, and a
+// tenth more.
+func (b *indexBuilder) reserve(growth float64) {
+	for slot, es := range b.x.entries {
+		n := min(float64(len(es))*growth*1.1, MaxMembers)
+		b.x.entries[slot] = slices.Grow(es, max(0, int(n)-len(es)))
+	}
+}
+
+// index sorts the digests and keeps the first member of each digest and
+// kind.
+func (b *indexBuilder) index() *Index {
+	x := &b.x
+	for slot, es := range x.entries {
+		if !slices.IsSortedFunc(es, compareEntries) {
+			slices.SortFunc(es, compareEntries)
 		}
+		x.entries[slot] = slices.Clip(slices.CompactFunc(es, func(a, b indexEntry) bool {
+			return a.digest == b.digest && a.kind == b.kind
+		}))
 	}
 	return x
 }
 
-// addFirst indexes member i under k unless an earlier member has k.
-func addFirst[K comparable](index map[K]int32, k K, i int) {
-	if _, dup := index[k]; !dup {
-		index[k] = int32(i)
-	}
-}
-
-// Lookup returns the first member, of any kind, whose digest computed with
-// h (crypto.SHA256 or crypto.SHA1) is digest. The member's Kind says how
-// the digest must have been computed: KindPE members list Authenticode
-// image digests, not digests of the file's bytes. To decide whether a file
-// is a member, use LookupKind with the kind its digest was computed for.
-func (x *Index) Lookup(h crypto.Hash, digest []byte) (*Member, bool) {
-	first := int32(-1)
-	for _, k := range indexedKinds {
-		if i, ok := x.lookup(h, digest, k); ok && (first < 0 || i < first) {
+// Lookup returns the position in the catalog's members (file order) of
+// the first member, of any kind, whose digest computed with h
+// (crypto.SHA256 or crypto.SHA1) is digest. The member's kind says how the
+// digest must have been computed: KindPE members list Authenticode image
+// digests, not digests of the file's bytes. To decide whether a file is a
+// member, use LookupKind with the kind its digest was computed for.
+func (x *Index) Lookup(h crypto.Hash, digest []byte) (member int, ok bool) {
+	first := -1
+	for _, k := range [...]Kind{KindOther, KindFlat, KindPE, KindCAB} {
+		if i, ok := x.LookupKind(h, digest, k); ok && (first < 0 || i < first) {
 			first = i
 		}
 	}
-	if first < 0 {
-		return nil, false
-	}
-	return &x.members[first], true
+	return first, first >= 0
 }
 
-// LookupKind returns the member of kind k (by Member.DigestKind) whose
-// digest, computed with h (crypto.SHA256 or crypto.SHA1), is digest: with
-// KindFlat, the member that lists a file's exact bytes; with KindPE, the
-// member that lists an image by its Authenticode digest.
-func (x *Index) LookupKind(h crypto.Hash, digest []byte, k Kind) (*Member, bool) {
-	i, ok := x.lookup(h, digest, k)
-	if !ok {
-		return nil, false
+// LookupKind returns the position in the catalog's members of the first
+// member of kind k (by Member.DigestKind) whose digest, computed with h
+// (crypto.SHA256 or crypto.SHA1), is digest: with KindFlat, the member
+// that lists a file's exact bytes; with KindPE, the member that lists an
+// image by its Authenticode digest.
+func (x *Index) LookupKind(h crypto.Hash, digest []byte, k Kind) (member int, ok bool) {
+	slot := algorithmSlot(h, len(digest))
+	if slot < 0 || x.kinds&(1<<k) == 0 {
+		return -1, false
 	}
-	return &x.members[i], true
-}
-
-func (x *Index) lookup(h crypto.Hash, digest []byte, k Kind) (int32, bool) {
-	switch {
-	case h == crypto.SHA256 && len(digest) == 32:
-		i, ok := x.sha256[indexKey[[32]byte]{[32]byte(digest), k}]
-		return i, ok
-	case h == crypto.SHA1 && len(digest) == 20:
-		i, ok := x.sha1[indexKey[[20]byte]{[20]byte(digest), k}]
-		return i, ok
+	key := indexEntry{kind: uint8(k)}
+	copy(key.digest[:], digest)
+	es := x.entries[slot]
+	i, _ := slices.BinarySearchFunc(es, key, compareEntries)
+	if i == len(es) || es[i].digest != key.digest || es[i].kind != key.kind {
+		return -1, false
 	}
-	return 0, false
+	return int(es[i].member), true
 }
 
 // Len returns the number of distinct digests in the index, a digest listed
 // by members of two kinds counting twice.
-func (x *Index) Len() int { return len(x.sha256) + len(x.sha1) }
+func (x *Index) Len() int { return len(x.entries[0]) + len(x.entries[1]) }
+
+// Files returns the number of files the catalog lists: its members, not
+// counting the SHA-1 compatibility entries of version 2 catalogs.
+func (x *Index) Files() int { return x.files }
+
+// HasKind reports whether the index holds a digest of kind k.
+func (x *Index) HasKind(k Kind) bool { return x.kinds&(1<<k) != 0 }
 
 // DigestKind is the kind of digest the member lists, when its member info
 // (Kind) and its indirect data agree on it: KindPE for an Authenticode image
@@ -127,14 +171,19 @@ func (x *Index) Len() int { return len(x.sha256) + len(x.sha1) }
 // not say which bytes its digest covers. A v2 SHA-1 compatibility entry
 // has no indirect data and takes its Kind.
 func (m *Member) DigestKind() Kind {
-	image := m.IndirectDataType.Equal(oidPEImageData)
+	return digestKind(m.Kind, m.IndirectDataType != nil, m.IndirectDataType.Equal(oidPEImageData))
+}
+
+// digestKind is the kind of digest a member of kind k lists, given
+// whether it has indirect data and whether that is SpcPeImageData.
+func digestKind(k Kind, indirect, image bool) Kind {
 	switch {
-	case m.IndirectDataType == nil:
-		return m.Kind
-	case m.Kind == KindPE && !image, m.Kind != KindPE && image:
+	case !indirect:
+		return k
+	case k == KindPE && !image, k != KindPE && image:
 		return KindOther
 	}
-	return m.Kind
+	return k
 }
 
 // indexed returns the digest a member is indexed under and its algorithm:
@@ -145,8 +194,13 @@ func (m *Member) indexed() ([]byte, crypto.Hash) {
 	if m.Compat {
 		d, h = m.Tag, crypto.SHA1
 	}
-	if h == crypto.SHA256 && len(d) == 32 || h == crypto.SHA1 && len(d) == 20 {
-		return d, h
+	return indexable(d, h)
+}
+
+// indexable returns d and h when d is a digest an Index holds.
+func indexable(d []byte, h crypto.Hash) ([]byte, crypto.Hash) {
+	if algorithmSlot(h, len(d)) < 0 {
+		return nil, 0
 	}
-	return nil, 0
+	return d, h
 }

@@ -57,6 +57,8 @@ var (
 	rawMemberInfo   = oidBody(oidMemberInfo)
 	rawMemberInfo2  = oidBody(oidMemberInfo2)
 	rawIndirectData = oidBody(oidIndirectData)
+	rawPEImageData  = oidBody(oidPEImageData)
+	rawCABData      = oidBody(oidCABData)
 )
 
 func oidBody(oid asn1.ObjectIdentifier) []byte {

@@ -155,9 +155,16 @@ func (c *Catalog) checkSignature(s *Signer, allowSHA1 bool) error {
 	if !contentType.Equal(oidCTL) {
 		return fmt.Errorf("%w: contentType attribute is %v", ErrContentType, contentType)
 	}
-	hh := h.New()
-	hh.Write(c.ctl)
-	if !bytes.Equal(hh.Sum(nil), digest) {
+	sum, ok := c.ctlSums[h]
+	if c.ctlSums == nil {
+		hh := h.New()
+		hh.Write(c.ctl)
+		sum, ok = hh.Sum(nil), true
+	}
+	if !ok {
+		return fmt.Errorf("%w: the CTL was read without hashing it with %v, which digestAlgorithms does not list", ErrDigestMismatch, h)
+	}
+	if !bytes.Equal(sum, digest) {
 		return ErrDigestMismatch
 	}
 	err = s.verifyAttributes(h, false)

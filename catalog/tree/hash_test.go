@@ -51,16 +51,16 @@ func TestHashVectors(t *testing.T) {
 				if c.Version == 1 {
 					h, d = crypto.SHA1, f.SHA1
 				}
-				m, ok := index.Lookup(h, d)
+				i, ok := index.Lookup(h, d)
 				if !ok {
 					t.Errorf("%s (%v): %v digest %X not in the catalog", f.Path, f.Kind, h, d)
 					continue
 				}
-				if m.Kind != f.Kind {
+				if m := &c.Members[i]; m.Kind != f.Kind {
 					t.Errorf("%s: kind %v, catalog says %v", f.Path, f.Kind, m.Kind)
 				}
 				if c.Version == 2 {
-					if cm, ok := index.Lookup(crypto.SHA1, f.SHA1); !ok || !cm.Compat {
+					if i, ok := index.Lookup(crypto.SHA1, f.SHA1); !ok || !c.Members[i].Compat {
 						t.Errorf("%s: SHA-1 %X has no compatibility entry", f.Path, f.SHA1)
 					}
 				}

@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"os"
 	"runtime"
 	"sync"
@@ -39,10 +40,11 @@ type loaded struct {
 	// content (nil when it does). An unsigned catalog has errUnsigned.
 	sigErr error
 	// signer is the certificate that signed the catalog, nil if unsigned.
-	signer  *x509.Certificate
-	index   *catalog.Index
-	members int  // files listed, not counting v2 SHA-1 compatibility entries
-	hasPE   bool // some member lists an Authenticode image digest (catalog.KindPE)
+	signer *x509.Certificate
+	// index holds the members' digests. cat has no members: they are
+	// indexed as they are read, and neither they nor the file's bytes are
+	// kept.
+	index *catalog.Index
 	// empty are the empty files the catalog vouches for: catalogs record
 	// them by path, since they have nothing to hash.
 	empty catalog.EmptyFiles
@@ -53,9 +55,23 @@ type loaded struct {
 }
 
 // memberAt returns the member the catalog lists at path, and its path
-// relative to the catalog's root, or nil.
+// relative to the catalog's root, or nil. The members were not kept when
+// the catalog was indexed: the first call reads and parses the catalog
+// again, and uses it only if its signature verifies and its signer is the
+// one the catalog was trusted through. What it finds vouches for nothing;
+// it only explains a refusal.
 func (l *loaded) memberAt(path string) (*catalog.Member, string) {
-	l.pathsOnce.Do(func() { l.paths = l.cat.MemberPaths() })
+	l.pathsOnce.Do(func() {
+		data, err := regularfile.Read(l.path, catalog.MaxFileSize)
+		if err != nil {
+			return
+		}
+		c, err := catalog.Parse(data)
+		if err != nil || c.CheckSignature() != nil || l.signer == nil || !c.Signers[0].Certificate.Equal(l.signer) {
+			return
+		}
+		l.paths = c.MemberPaths()
+	})
 	return l.paths.Lookup(path)
 }
 
@@ -84,39 +100,38 @@ func (s *Set) load() []*loaded {
 	return s.cats
 }
 
-// loadCatalog reads, parses and signature-checks one catalog file.
+// loadCatalog reads, indexes and signature-checks one catalog file.
 func loadCatalog(path string) *loaded {
 	l := &loaded{path: path}
-	// Load checked that this was a regular file; it may have been
-	// swapped for a FIFO since, which must not hang the first check.
-	data, err := regularfile.Read(path, catalog.MaxFileSize)
+	cat, index, err := readCatalog(path)
 	if err != nil {
 		l.err = err
 		return l
 	}
-	cat, err := catalog.Parse(data)
-	if err != nil {
-		l.err = err
-		return l
-	}
-	l.cat = cat
+	l.cat, l.index = cat, index
 	l.signer, l.sigErr = verifySignature(cat)
-	l.indexMembers()
+	l.empty = cat.EmptyFiles()
 	return l
 }
 
-// indexMembers builds the digest index, counts the members and collects
-// the paths of empty files.
-func (l *loaded) indexMembers() {
-	l.index = l.cat.Index()
-	l.empty = l.cat.EmptyFiles()
-	for i := range l.cat.Members {
-		m := &l.cat.Members[i]
-		if !m.Compat {
-			l.members++
-		}
-		l.hasPE = l.hasPE || m.DigestKind() == catalog.KindPE
+// readCatalog reads and indexes the catalog file at path
+// (catalog.ReadIndex), without keeping its bytes.
+func readCatalog(path string) (*catalog.Catalog, *catalog.Index, error) {
+	// Load checked that this was a regular file; it may have been
+	// swapped for a FIFO since, which must not hang the first check.
+	f, err := regularfile.Open(path)
+	if err != nil {
+		return nil, nil, err
 	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, nil, err
+	}
+	if fi.Size() > catalog.MaxFileSize {
+		return nil, nil, fmt.Errorf("%s: larger than the %d-byte limit", path, int64(catalog.MaxFileSize))
+	}
+	return catalog.ReadIndex(f, fi.Size())
 }
 
 // usable reports whether the catalog's members are known.
@@ -143,7 +158,7 @@ func (l *loaded) lists(d *digests) bool {
 			}
 		}
 	}
-	if l.hasPE && d.image {
+	if d.image && l.index.HasKind(catalog.KindPE) {
 		if pe := d.pe(); pe != nil {
 			if _, ok := l.index.LookupKind(crypto.SHA256, pe.sha256[:], catalog.KindPE); ok {
 				return true

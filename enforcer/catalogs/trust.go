@@ -51,7 +51,7 @@ func (s trustState) word() string {
 func (t *trust) status() enforcer.CatalogStatus {
 	cs := enforcer.CatalogStatus{File: t.cat.path, Trust: t.state.word(), PolicySigner: t.signer, Reason: t.why}
 	if t.cat.usable() {
-		cs.Version, cs.Files = t.cat.cat.Version, t.cat.members
+		cs.Version, cs.Files = t.cat.cat.Version, t.cat.index.Files()
 	}
 	if c := t.cat.signer; c != nil {
 		cs.Signer, cs.Issuer = c.Subject.String(), c.Issuer.String()

@@ -40,32 +40,15 @@ func (r *Reader) Peek() Tag {
 // complete encoding (tag, length and contents). On error nothing is read.
 func (r *Reader) Next() (tag Tag, contents, element []byte, err error) {
 	b := r.b
-	if len(b) < 2 {
-		return 0, nil, nil, ErrTruncated
+	// Most elements of a catalog are short: read their header here.
+	if len(b) >= 2 && b[1] < 0x80 && b[0]&numberMask != numberMask && int(b[1]) <= len(b)-2 {
+		n := 2 + int(b[1])
+		r.b = b[n:]
+		return Tag(b[0]), b[2:n], b[:n], nil
 	}
-	tag = Tag(b[0])
-	if tag&numberMask == numberMask {
-		return 0, nil, nil, errLongTag
-	}
-	n, hdr := int(b[1]), 2
-	if n&0x80 != 0 {
-		k := n & 0x7f
-		switch {
-		case k == 0:
-			return 0, nil, nil, ErrIndefinite
-		case k > 4:
-			return 0, nil, nil, errTooLong
-		case len(b) < 2+k:
-			return 0, nil, nil, ErrTruncated
-		}
-		n = 0
-		for _, c := range b[2 : 2+k] {
-			n = n<<8 | int(c)
-		}
-		if n < 0 || n > 1<<31-1 {
-			return 0, nil, nil, errTooLong
-		}
-		hdr = 2 + k
+	tag, hdr, n, err := ParseHeader(b)
+	if err != nil {
+		return 0, nil, nil, err
 	}
 	if len(b)-hdr < n {
 		return 0, nil, nil, ErrTruncated
@@ -75,10 +58,55 @@ func (r *Reader) Next() (tag Tag, contents, element []byte, err error) {
 	return tag, element[hdr:], element, nil
 }
 
+// MaxHeaderLen is the longest element header a Reader accepts: a tag, a
+// length octet and four octets of length.
+const MaxHeaderLen = 6
+
+// ParseHeader reads the tag and length at the start of b, the way a Reader
+// does, and returns the tag, the header's length and the contents' length,
+// without requiring the contents to be in b: it is for readers that
+// stream an element too large to hold. b needs at most MaxHeaderLen bytes.
+func ParseHeader(b []byte) (tag Tag, headerLen, contentLen int, err error) {
+	if len(b) < 2 {
+		return 0, 0, 0, ErrTruncated
+	}
+	tag = Tag(b[0])
+	if tag&numberMask == numberMask {
+		return 0, 0, 0, errLongTag
+	}
+	n, hdr := int(b[1]), 2
+	if n&0x80 != 0 {
+		k := n & 0x7f
+		switch {
+		case k == 0:
+			return 0, 0, 0, ErrIndefinite
+		case k > 4:
+			return 0, 0, 0, errTooLong
+		case len(b) < 2+k:
+			return 0, 0, 0, ErrTruncated
+		}
+		n = 0
+		for _, c := range b[2 : 2+k] {
+			n = n<<8 | int(c)
+		}
+		if n < 0 || n > 1<<31-1 {
+			return 0, 0, 0, errTooLong
+		}
+		hdr = 2 + k
+	}
+	return tag, hdr, n, nil
+}
+
 // Read reads the next element, which must have the given tag, and returns
 // its contents. An element with another tag is read all the same, and is an
 // error.
 func (r *Reader) Read(tag Tag) ([]byte, error) {
+	// Inlined for short elements, which most of a catalog's are.
+	if b := r.b; len(b) >= 2 && b[0] == byte(tag) && b[1] < 0x80 && int(b[1]) <= len(b)-2 && tag&numberMask != numberMask {
+		n := 2 + int(b[1])
+		r.b = b[n:]
+		return b[2:n], nil
+	}
 	contents, _, err := r.expect(tag)
 	return contents, err
 }
@@ -93,9 +121,13 @@ func (r *Reader) ReadElement(tag Tag) ([]byte, error) {
 func (r *Reader) expect(want Tag) (contents, element []byte, err error) {
 	tag, contents, element, err := r.Next()
 	if err == nil && tag != want {
-		err = fmt.Errorf("unexpected tag 0x%02x, want 0x%02x", tag, want)
+		err = unexpectedTag(tag, want)
 	}
 	return contents, element, err
+}
+
+func unexpectedTag(tag, want Tag) error {
+	return fmt.Errorf("unexpected tag 0x%02x, want 0x%02x", tag, want)
 }
 
 // ReadOptional reads the next element if it has the given tag, and reports

@@ -1,0 +1,590 @@
+package catalog
+
+import (
+	"crypto"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/intactdev/intact/internal/der"
+)
+
+// ReadIndex reads the catalog of size bytes that r holds, for enforcement:
+// it returns the catalog without its members, and the index of their
+// digests. It accepts and refuses what Parse accepts and refuses, with
+// Parse's errors, and its index is the one Parse(data).Index() builds.
+//
+// It reads the catalog once, in chunks, and keeps no copy of it: while it
+// reads the member list it indexes each member's digest and, on another
+// goroutine, hashes the certificate trust list with the digest algorithms
+// that the SignedData lists, for Verify and CheckSignature to check the
+// signers' message digests against. Both see the same bytes, copied once
+// from r: the signature covers exactly what is indexed, even if r changes
+// meanwhile. What else Parse would keep (version, attributes,
+// certificates, signers) is parsed by Parse from the catalog's bytes
+// without its members.
+//
+// The Catalog's Members is empty and its Bytes nil. A signer whose digest
+// algorithm the SignedData's digestAlgorithms does not list, as RFC 2315
+// requires it to, fails Verify with ErrDigestMismatch (Parse's catalog
+// hashes the CTL again at Verify time instead).
+func ReadIndex(r io.ReaderAt, size int64) (*Catalog, *Index, error) {
+	if size > MaxFileSize {
+		return nil, nil, fmt.Errorf("catalog: %d bytes, more than the %d-byte limit", size, int64(MaxFileSize))
+	}
+	c, x, err := readIndex(r, size)
+	if err == nil {
+		return c, x, nil
+	}
+	var rerr *readError
+	if errors.As(err, &rerr) {
+		return nil, nil, rerr.err
+	}
+	// The catalog is refused either way; read it whole to say why as
+	// Parse does. Its bytes may have changed since: only Parse's error is
+	// used, never its catalog.
+	data := make([]byte, size)
+	if _, rerr := io.ReadFull(io.NewSectionReader(r, 0, size), data); rerr == nil {
+		if _, perr := Parse(data); perr != nil {
+			return nil, nil, perr
+		}
+	}
+	return nil, nil, err
+}
+
+// readError is an error of the ReaderAt, as opposed to the catalog's.
+type readError struct{ err error }
+
+func (e *readError) Error() string { return e.err.Error() }
+
+// A chunk is a part of the catalog, read once and then both scanned and
+// hashed from memory.
+type chunk struct {
+	buf  []byte
+	data []byte // what was read: buf[:n]
+	off  int64  // offset of data in the catalog
+	refs atomic.Int32
+}
+
+// chunkSize is the size of the chunks ReadIndex reads: small enough to
+// stay in cache while they are scanned and hashed. A variable for tests.
+var chunkSize = 256 << 10
+
+const (
+	// maxChunks bounds the chunks in use once hashing has started: one
+	// being scanned, the others being hashed or waiting for the hasher.
+	maxChunks = 4
+)
+
+// A stream reads a catalog element by element, in chunks, and keeps the
+// catalog's skeleton: its bytes without the member list.
+type stream struct {
+	r     io.ReaderAt
+	size  int64
+	pos   int64  // offset of the next byte to read
+	cur   *chunk // the chunk that holds pos, nil before the first read
+	carry []byte // an element that spans chunks, copied whole
+
+	free   chan *chunk
+	chunks int // allocated
+	early  []*chunk
+
+	ctlStart, ctlEnd int64
+	hasher           *ctlHasher
+
+	frames []*frame
+}
+
+// A frame is one of the nested elements that lead to the member list:
+// ContentInfo, its [0], SignedData, its contentInfo and [0], the CTL and
+// its trustedSubjects. Their other contents are kept, to be parsed by
+// Parse with the member list left out.
+type frame struct {
+	tag       der.Tag
+	end       int64  // offset of the end of the contents
+	pre, post []byte // the contents before and after the child frame
+	child     *frame
+}
+
+// appendBytes keeps bytes read in the innermost frame.
+func (s *stream) appendBytes(b []byte) []byte {
+	f := s.frames[len(s.frames)-1]
+	if f.child == nil {
+		f.pre = append(f.pre, b...)
+		return f.pre[len(f.pre)-len(b):]
+	}
+	f.post = append(f.post, b...)
+	return f.post[len(f.post)-len(b):]
+}
+
+// limit is the end of the innermost frame.
+func (s *stream) limit() int64 {
+	if len(s.frames) == 0 {
+		return s.size
+	}
+	return s.frames[len(s.frames)-1].end
+}
+
+var errShape = errors.New("unexpected element")
+
+// next makes the chunk that holds pos current.
+func (s *stream) next() error {
+	if s.cur != nil {
+		s.release(s.cur)
+	}
+	c := s.newChunk()
+	n := min(int64(len(c.buf)), s.size-s.pos)
+	c.data, c.off = c.buf[:n], s.pos
+	s.cur = nil
+	if _, err := s.r.ReadAt(c.data, c.off); err != nil {
+		return &readError{err}
+	}
+	// One reference for the scanner, one until the chunk is hashed.
+	c.refs.Store(2)
+	s.cur = c
+	if s.hasher == nil {
+		s.early = append(s.early, c)
+	} else {
+		s.hash(c)
+	}
+	return nil
+}
+
+func (s *stream) newChunk() *chunk {
+	select {
+	case c := <-s.free:
+		return c
+	default:
+	}
+	// Before hashing starts, chunks wait in early: they cannot be reused
+	// yet, and are few (the CTL starts within a few hundred bytes).
+	if s.chunks < maxChunks || s.hasher == nil {
+		s.chunks++
+		// A small catalog, as most Windows ones are, needs one small chunk.
+		return &chunk{buf: make([]byte, min(int64(chunkSize), s.size))}
+	}
+	return <-s.free // hashed soon
+}
+
+func (s *stream) release(c *chunk) { release(s.free, c) }
+
+// release drops a reference to c, from the scanner or the hasher, and
+// puts c in free when it was the last.
+func release(free chan<- *chunk, c *chunk) {
+	if c.refs.Add(-1) == 0 {
+		select {
+		case free <- c:
+		default: // one of the early chunks: leave it to the collector
+		}
+	}
+}
+
+// hash hands the part of c that the CTL covers to the hasher, or
+// releases it.
+func (s *stream) hash(c *chunk) {
+	lo, hi := max(s.ctlStart, c.off), min(s.ctlEnd, c.off+int64(len(c.data)))
+	if lo >= hi {
+		s.release(c)
+		return
+	}
+	s.hasher.jobs <- hashJob{c, c.data[lo-c.off : hi-c.off]} // with the hashing reference
+}
+
+// take reads the next n bytes, which must lie within the innermost
+// frame. What it returns is valid until the next call.
+func (s *stream) take(n int64) ([]byte, error) {
+	if n > s.limit()-s.pos {
+		return nil, der.ErrTruncated
+	}
+	if c := s.cur; c != nil && s.pos >= c.off {
+		if i := s.pos - c.off; i+n <= int64(len(c.data)) {
+			s.pos += n
+			return c.data[i : i+n], nil
+		}
+	}
+	s.carry = s.carry[:0]
+	for int64(len(s.carry)) < n {
+		if s.cur == nil || s.pos >= s.cur.off+int64(len(s.cur.data)) {
+			if err := s.next(); err != nil {
+				return nil, err
+			}
+		}
+		i := s.pos - s.cur.off
+		k := min(n-int64(len(s.carry)), int64(len(s.cur.data))-i)
+		s.carry = append(s.carry, s.cur.data[i:i+k]...)
+		s.pos += k
+	}
+	return s.carry, nil
+}
+
+// peek returns the tag of the next element of the innermost frame, or 0
+// at its end.
+func (s *stream) peek() (der.Tag, error) {
+	if s.pos >= s.limit() {
+		return 0, nil
+	}
+	b, err := s.take(1)
+	if err != nil {
+		return 0, err
+	}
+	s.pos--
+	return der.Tag(b[0]), nil
+}
+
+// An elementHeader is an element's tag and length octets.
+type elementHeader struct {
+	b [der.MaxHeaderLen]byte
+	n int
+}
+
+func (h *elementHeader) bytes() []byte { return h.b[:h.n] }
+
+// header reads the next element's header and returns it, with its tag and
+// the length of its contents, which must lie within the innermost frame.
+func (s *stream) header() (h elementHeader, tag der.Tag, n int64, err error) {
+	if c := s.cur; c != nil && s.pos+der.MaxHeaderLen <= min(s.limit(), c.off+int64(len(c.data))) {
+		// The whole header is in this chunk: most are.
+		i := s.pos - c.off
+		tag, hn, cn, err := der.ParseHeader(c.data[i : i+der.MaxHeaderLen])
+		if err != nil {
+			return h, 0, 0, err
+		}
+		h.n = copy(h.b[:], c.data[i:i+int64(hn)])
+		s.pos += int64(hn)
+		if int64(cn) > s.limit()-s.pos {
+			return h, 0, 0, der.ErrTruncated
+		}
+		return h, tag, int64(cn), nil
+	}
+	b, err := s.take(min(2, s.limit()-s.pos))
+	if err != nil {
+		return h, 0, 0, err
+	}
+	h.n = copy(h.b[:], b)
+	if h.n == 2 && h.b[1]&0x80 != 0 && h.b[1]&0x7f <= 4 {
+		b, err := s.take(min(int64(h.b[1]&0x7f), s.limit()-s.pos))
+		if err != nil {
+			return h, 0, 0, err
+		}
+		h.n += copy(h.b[h.n:], b)
+	}
+	tag, _, cn, err := der.ParseHeader(h.bytes())
+	if err != nil {
+		return h, 0, 0, err
+	}
+	if int64(cn) > s.limit()-s.pos {
+		return h, 0, 0, der.ErrTruncated
+	}
+	return h, tag, int64(cn), nil
+}
+
+// enter reads the header of the next element, which must have the given
+// tag, and makes it the innermost frame.
+func (s *stream) enter(want der.Tag) (*frame, error) {
+	_, tag, n, err := s.header()
+	if err != nil {
+		return nil, err
+	}
+	if tag != want {
+		return nil, errShape
+	}
+	f := &frame{tag: tag, end: s.pos + n}
+	if len(s.frames) > 0 {
+		s.frames[len(s.frames)-1].child = f
+	}
+	s.frames = append(s.frames, f)
+	return f, nil
+}
+
+// element reads the next element, keeps it in the skeleton and returns
+// its tag and contents.
+func (s *stream) element() (der.Tag, []byte, error) {
+	h, tag, n, err := s.header()
+	if err != nil {
+		return 0, nil, err
+	}
+	s.appendBytes(h.bytes())
+	contents, err := s.take(n)
+	if err != nil {
+		return 0, nil, err
+	}
+	return tag, s.appendBytes(contents), nil
+}
+
+// leave keeps the rest of the innermost frame's contents in the skeleton,
+// unread, and leaves it: Parse reads them.
+func (s *stream) leave() error {
+	for s.pos < s.limit() {
+		if s.cur == nil || s.pos == s.cur.off+int64(len(s.cur.data)) {
+			if err := s.next(); err != nil {
+				return err
+			}
+		}
+		b, err := s.take(min(s.limit(), s.cur.off+int64(len(s.cur.data))) - s.pos)
+		if err != nil {
+			return err
+		}
+		s.appendBytes(b)
+	}
+	s.frames = s.frames[:len(s.frames)-1]
+	return nil
+}
+
+// skeleton encodes frame f with its child, down to the member list,
+// whose contents members left out.
+func skeleton(f *frame) []byte {
+	var inner []byte
+	if f.child != nil {
+		inner = skeleton(f.child)
+	}
+	n := len(f.pre) + len(inner) + len(f.post)
+	b := der.AppendHeader(make([]byte, 0, der.MaxHeaderLen+n), f.tag, n)
+	return append(append(append(b, f.pre...), inner...), f.post...)
+}
+
+// readIndex reads and indexes the catalog; see ReadIndex.
+func readIndex(r io.ReaderAt, size int64) (c *Catalog, x *Index, err error) {
+	s := &stream{r: r, size: size, free: make(chan *chunk, maxChunks)}
+	defer func() {
+		if s.hasher != nil {
+			sums := s.hasher.finish()
+			if c != nil {
+				c.ctlSums = sums
+			}
+		}
+	}()
+	// ContentInfo { contentType, [0] { SignedData { version,
+	// digestAlgorithms, contentInfo { contentType, [0] { CTL } } ...
+	top, err := s.enter(der.Sequence)
+	if err != nil {
+		return nil, nil, err
+	}
+	if top.end != size {
+		return nil, nil, errors.New("trailing data")
+	}
+	if _, _, err := s.element(); err != nil {
+		return nil, nil, err
+	}
+	if _, err := s.enter(der.Context(0).Constructed()); err != nil {
+		return nil, nil, err
+	}
+	if _, err := s.enter(der.Sequence); err != nil {
+		return nil, nil, err
+	}
+	if _, _, err := s.element(); err != nil {
+		return nil, nil, err
+	}
+	_, algs, err := s.element()
+	if err != nil {
+		return nil, nil, err
+	}
+	hashes := listedHashes(algs)
+	if _, err := s.enter(der.Sequence); err != nil {
+		return nil, nil, err
+	}
+	if _, _, err := s.element(); err != nil {
+		return nil, nil, err
+	}
+	if _, err := s.enter(der.Context(0).Constructed()); err != nil {
+		return nil, nil, err
+	}
+	ctl, err := s.enter(der.Sequence)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.ctlStart, s.ctlEnd = s.pos, ctl.end
+	s.hasher = newCTLHasher(hashes, s.free)
+	early := s.early
+	s.early = nil
+	for _, ch := range early {
+		s.hash(ch)
+	}
+	// The CTL up to its trustedSubjects, read as parseCTL reads it.
+	version, err := s.ctlHead()
+	if err != nil {
+		return nil, nil, err
+	}
+	var b indexBuilder
+	if t, err := s.peek(); err != nil {
+		return nil, nil, err
+	} else if t == der.Sequence {
+		if _, err := s.enter(der.Sequence); err != nil {
+			return nil, nil, err
+		}
+		if err := s.members(&b, version); err != nil {
+			return nil, nil, err
+		}
+	}
+	for len(s.frames) > 0 {
+		if err := s.leave(); err != nil {
+			return nil, nil, err
+		}
+	}
+	if s.cur != nil {
+		s.release(s.cur)
+	}
+	c, err = Parse(skeleton(top))
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(c.Members) != 0 || c.Version != version {
+		return nil, nil, errors.New("skeleton disagrees")
+	}
+	c.raw, c.ctl = nil, nil
+	return c, b.index(), nil
+}
+
+// ctlHead reads the CTL's elements before its trustedSubjects, with
+// parseCTL's choices, and returns the catalog version its subject
+// algorithm says.
+func (s *stream) ctlHead() (int, error) {
+	optional := func(tags ...der.Tag) error {
+		t, err := s.peek()
+		if err == nil && slices.Contains(tags, t) {
+			_, _, err = s.element()
+		}
+		return err
+	}
+	if err := optional(der.Integer); err != nil { // version
+		return 0, err
+	}
+	if _, _, err := s.element(); err != nil { // subjectUsage
+		return 0, err
+	}
+	if err := optional(der.OctetString); err != nil { // listIdentifier
+		return 0, err
+	}
+	if err := optional(der.Integer); err != nil { // sequenceNumber
+		return 0, err
+	}
+	if _, _, err := s.element(); err != nil { // thisUpdate
+		return 0, err
+	}
+	if err := optional(der.UTCTime, der.GeneralizedTime); err != nil { // nextUpdate
+		return 0, err
+	}
+	tag, alg, err := s.element() // subjectAlgorithm
+	if err != nil {
+		return 0, err
+	}
+	if tag != der.Sequence {
+		return 0, errShape
+	}
+	oid, err := der.NewReader(alg).ReadOID()
+	switch {
+	case err != nil:
+		return 0, err
+	case oid.Equal(oidCatalogMember1):
+		return 1, nil
+	case oid.Equal(oidCatalogMember2):
+		return 2, nil
+	}
+	return 0, errShape
+}
+
+// members indexes the member list, the innermost frame, which it leaves
+// out of the skeleton.
+func (s *stream) members(b *indexBuilder, version int) error {
+	f := s.frames[len(s.frames)-1]
+	start := s.pos
+	for i := 0; s.pos < f.end; i++ {
+		if i == MaxMembers {
+			return fmt.Errorf("more than %d members", MaxMembers)
+		}
+		if i == sampleMembers {
+			// Members of a catalog are alike: size the index by those
+			// read so far, as the slices would otherwise be copied a
+			// dozen times.
+			b.reserve(float64(f.end-start) / float64(s.pos-start))
+		}
+		_, tag, n, err := s.header()
+		if err != nil {
+			return err
+		}
+		if tag != der.Sequence {
+			return errShape
+		}
+		body, err := s.take(n)
+		if err != nil {
+			return err
+		}
+		m := memberScan{info2: -1}
+		if err := m.scan(body); err != nil {
+			return fmt.Errorf("member %d: %w", i, err)
+		}
+		d, h := m.indexed(version)
+		b.add(i, d, h, m.digestKind(), version == 2 && m.digest == nil)
+	}
+	s.frames = s.frames[:len(s.frames)-1]
+	return nil
+}
+
+// sampleMembers is the number of members whose size predicts the others'.
+const sampleMembers = 256
+
+// listedHashes returns the hash functions of SignedData's
+// digestAlgorithms contents that a signer may use (Verify refuses MD5).
+func listedHashes(algs []byte) []crypto.Hash {
+	var hs []crypto.Hash
+	for r := der.NewReader(algs); !r.Empty(); {
+		alg, err := r.Read(der.Sequence)
+		if err != nil {
+			break // Parse refuses the catalog
+		}
+		oid, err := der.NewReader(alg).Read(der.OID)
+		if err != nil {
+			continue
+		}
+		switch h := hashForRawOID(oid); h {
+		case crypto.SHA1, crypto.SHA256, crypto.SHA384, crypto.SHA512:
+			if !slices.Contains(hs, h) {
+				hs = append(hs, h)
+			}
+		}
+	}
+	return hs
+}
+
+// A ctlHasher hashes the CTL's contents, chunk by chunk, on its own
+// goroutine.
+type ctlHasher struct {
+	jobs chan hashJob
+	done sync.WaitGroup
+	sums map[crypto.Hash][]byte
+}
+
+type hashJob struct {
+	c    *chunk
+	part []byte
+}
+
+func newCTLHasher(hs []crypto.Hash, free chan<- *chunk) *ctlHasher {
+	h := &ctlHasher{jobs: make(chan hashJob, maxChunks), sums: make(map[crypto.Hash][]byte, len(hs))}
+	fs := make([]hash.Hash, len(hs))
+	for i, alg := range hs {
+		fs[i] = alg.New()
+	}
+	h.done.Go(func() {
+		for j := range h.jobs {
+			for _, f := range fs {
+				f.Write(j.part)
+			}
+			release(free, j.c)
+		}
+		for i, f := range fs {
+			h.sums[hs[i]] = f.Sum(nil)
+		}
+	})
+	return h
+}
+
+// finish waits for the hasher and returns the digests of the CTL.
+func (h *ctlHasher) finish() map[crypto.Hash][]byte {
+	close(h.jobs)
+	h.done.Wait()
+	return h.sums
+}
