@@ -114,7 +114,9 @@ function codeError(code, message, props) {
   delete err.name;
   ObjectDefineProperty(err, 'code', { value: code, enumerable: true, writable: true, configurable: true });
   if (props) {
-    const keys = ['path', 'reasons', 'feature'];
+    // Node prints an uncaught error with its own properties: why, next and
+    // check say, for an operator, why and what to do (intact.Explain).
+    const keys = ['path', 'reasons', 'feature', 'why', 'next', 'check'];
     for (let i = 0; i < keys.length; i++) {
       const value = props[keys[i]];
       if (value !== undefined) ObjectDefineProperty(err, keys[i], { value, enumerable: true, writable: true, configurable: true });
@@ -267,9 +269,10 @@ function refusal(reply) {
   const info = JSONParse(BufferUtf8Slice(reply.body, 0, TypedArrayLength(reply.body)));
   switch (reply.status) {
     case STATUS_VIOLATION:
-      return codeError('ERR_CODE_INTEGRITY_VIOLATION', info.message, { path: info.path, reasons: info.reasons });
+      return codeError('ERR_CODE_INTEGRITY_VIOLATION', info.message,
+        { path: info.path, reasons: info.reasons, why: info.why, next: info.next, check: info.check });
     case STATUS_BLOCKED:
-      return codeError('ERR_CODE_INTEGRITY_BLOCKED', info.message, { feature: info.feature });
+      return codeError('ERR_CODE_INTEGRITY_BLOCKED', info.message, { feature: info.feature, why: info.why, next: info.next });
   }
   const err = new ErrorCtor(info.message);
   if (info.code) ObjectDefineProperty(err, 'code', { value: info.code, enumerable: true, writable: true, configurable: true });

@@ -49,6 +49,11 @@ type refusalBody struct {
 	Path    string   `json:"path,omitempty"`
 	Reasons []string `json:"reasons,omitempty"`
 	Feature string   `json:"feature,omitempty"`
+	// Why, Next and Check explain a refusal for an operator
+	// (intact.Explain); node prints them with the error.
+	Why   string `json:"why,omitempty"`
+	Next  string `json:"next,omitempty"`
+	Check string `json:"check,omitempty"`
 }
 
 // broker serves node's threads with one policy. The protocol and every
@@ -211,11 +216,15 @@ func one(status byte, body []byte) (byte, [][]byte) { return status, [][]byte{bo
 func refusal(path string, err error) (byte, []byte) {
 	var violation *intact.ViolationError
 	var blocked *intact.BlockedError
+	var why, next, check string
+	if r := intact.Explain(err); r != nil {
+		why, next, check = r.Why, r.Next, r.Check
+	}
 	switch {
 	case errors.As(err, &blocked):
-		return statusBlocked, mustJSON(refusalBody{Message: blocked.Error(), Feature: string(blocked.Feature)})
+		return statusBlocked, mustJSON(refusalBody{Message: blocked.Error(), Feature: string(blocked.Feature), Why: why, Next: next})
 	case errors.As(err, &violation):
-		body := refusalBody{Message: violation.Error(), Path: violation.Path}
+		body := refusalBody{Message: violation.Error(), Path: violation.Path, Why: why, Next: next, Check: check}
 		for _, d := range violation.Denials {
 			body.Reasons = append(body.Reasons, d.Error())
 		}

@@ -56,3 +56,31 @@ func TestRefusedOptionsLogged(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusalExplainedInNode: a file refused inside node says, beside
+// Node's code and message, why and what to do next, and the intact check
+// command that explains it in full: as properties of the error, which node
+// prints with an uncaught one.
+func TestRefusalExplainedInNode(t *testing.T) {
+	n := nodes(t)[0]
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"main.js": "try { require('./evil.js'); } catch (e) { console.log(e.code, typeof e.why, typeof e.next, e.check); }\nrequire('./evil.js');\n",
+	})
+	s := sign(t, dir)
+	write(t, dir, map[string]string{"evil.js": canaryJS("evil")})
+	canary := t.TempDir()
+	res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canary}}, "main.js")
+	evil := filepath.Join(dir, "evil.js")
+	if want := "ERR_CODE_INTEGRITY_VIOLATION string string intact check " + evil + "\n"; res.Stdout != want {
+		t.Errorf("caught: stdout %q, want %q\nstderr:\n%s", res.Stdout, want, res.Stderr)
+	}
+	for _, want := range []string{"did not pass OS Code Integrity validation", "why: ", "next: ", "check: 'intact check " + evil + "'"} {
+		if !strings.Contains(res.Stderr, want) {
+			t.Errorf("uncaught: stderr lacks %q:\n%s", want, res.Stderr)
+		}
+	}
+	if c := canaries(t, canary); len(c) != 0 {
+		t.Errorf("the refused file ran: %v", c)
+	}
+}
