@@ -36,3 +36,5 @@ require (
 	golang.org/x/text v0.19.0 // indirect
 	golang.org/x/tools v0.26.0 // indirect
 )
+
+replace github.com/dop251/goja => ./third_party/goja
