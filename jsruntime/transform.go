@@ -39,8 +39,8 @@ func transformToCommonJS(filename, code string, typescript bool) (string, error)
 		},
 		Define: map[string]string{
 			"import.meta.url":      "__intact_import_meta_url",
-			"import.meta.filename": "__filename",
-			"import.meta.dirname":  "__dirname",
+			"import.meta.filename": "__esm_file", // see esmWrapperHead
+			"import.meta.dirname":  "__esm_dir",
 		},
 	})
 	if len(res.Errors) > 0 {

@@ -278,7 +278,14 @@ func compileRegexp(patternStr, flags string) (p *regexpPattern, err error) {
 	}
 
 	if wrapper == nil {
-		wrapper2, err = compileRegexp2(patternStr, multiline, dotAll, ignoreCase, unicode)
+		src2 := patternStr
+		if unicode {
+			if src2, err = parser.ExpandPropertyEscapes(patternStr); err != nil {
+				err = fmt.Errorf("Invalid regular expression: /%s/u: %v", patternStr, err)
+				return
+			}
+		}
+		wrapper2, err = compileRegexp2(src2, multiline, dotAll, ignoreCase, unicode)
 		if err != nil {
 			err = fmt.Errorf("Invalid regular expression (regexp2): %s (%v)", patternStr, err)
 			return

@@ -9,6 +9,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/dlclark/regexp2/v2"
+	"github.com/dop251/goja/parser"
 	"github.com/dop251/goja/unistring"
 )
 
@@ -112,7 +113,15 @@ func (p *regexpPattern) createRegexp2() {
 	if p.regexp2Wrapper != nil {
 		return
 	}
-	rx, err := compileRegexp2(p.src, p.multiline, p.dotAll, p.ignoreCase, p.unicode)
+	src := p.src
+	if p.unicode {
+		var err error
+		if src, err = parser.ExpandPropertyEscapes(src); err != nil {
+			// The pattern compiled with Go's regexp, which checks the same.
+			panic(err)
+		}
+	}
+	rx, err := compileRegexp2(src, p.multiline, p.dotAll, p.ignoreCase, p.unicode)
 	if err != nil {
 		// At this point the regexp should have been successfully converted to re2, if it fails now, it's a bug.
 		panic(err)

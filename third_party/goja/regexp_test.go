@@ -1056,3 +1056,13 @@ func BenchmarkRegexpSingleExec(b *testing.B) {
 	})
 
 }
+
+// A pattern Go's regexp cannot run (a lookahead) goes to regexp2, which
+// must see the same property escapes.
+func TestRegexpPropertyEscapeWithLookahead(t *testing.T) {
+	const SCRIPT = `
+	const re = /^(?!\d)[\p{ID_Continue}]+$/u;
+	re.test("café") && !re.test("1x") && !re.test("a-b") && new RegExp("(?=a)\\p{L}", "u").test("a");
+	`
+	testScript(SCRIPT, valueTrue, t)
+}

@@ -258,3 +258,61 @@ func (rs runeRanges) String() string {
 	}
 	return b.String()
 }
+
+// ExpandPropertyEscapes rewrites the property escapes of a pattern with the
+// u flag as classes of \u{…} ranges, for regexp2, which runs the patterns
+// Go's regexp cannot and knows only some of the properties.
+func ExpandPropertyEscapes(pattern string) (string, error) {
+	if !strings.Contains(pattern, `\p{`) && !strings.Contains(pattern, `\P{`) {
+		return pattern, nil
+	}
+	var b strings.Builder
+	inClass := false
+	for i := 0; i < len(pattern); i++ {
+		c := pattern[i]
+		switch {
+		case c == '\\' && i+1 < len(pattern):
+			next := pattern[i+1]
+			if next != 'p' && next != 'P' {
+				b.WriteByte(c)
+				b.WriteByte(next)
+				i++
+				continue
+			}
+			end := strings.IndexByte(pattern[i+2:], '}')
+			if end < 0 || pattern[i+2] != '{' {
+				return "", fmt.Errorf("Invalid property name")
+			}
+			_, ranges, err := unicodeProperty(pattern[i+3 : i+2+end])
+			if err != nil {
+				return "", err
+			}
+			rs := ranges()
+			if next == 'P' {
+				rs = complement(rs)
+			}
+			if !inClass {
+				b.WriteByte('[')
+			}
+			for _, r := range rs {
+				fmt.Fprintf(&b, `\u{%X}`, r[0])
+				if r[1] != r[0] {
+					fmt.Fprintf(&b, `-\u{%X}`, r[1])
+				}
+			}
+			if !inClass {
+				b.WriteByte(']')
+			}
+			i += 2 + end
+		case c == '[' && !inClass:
+			inClass = true
+			b.WriteByte(c)
+		case c == ']' && inClass:
+			inClass = false
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String(), nil
+}

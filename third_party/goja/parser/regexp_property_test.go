@@ -74,3 +74,16 @@ func TestUnsupportedPropertyEscape(t *testing.T) {
 		}
 	}
 }
+
+func TestExpandPropertyEscapes(t *testing.T) {
+	got, err := ExpandPropertyEscapes(`a\p{ASCII}[\P{Any}x]\\p{L}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `a[\u{0}-\u{7F}][x]\\p{L}`; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	if _, err := ExpandPropertyEscapes(`\p{Emoji}`); err == nil {
+		t.Error(`\p{Emoji}: no error`)
+	}
+}
