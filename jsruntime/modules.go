@@ -42,6 +42,16 @@ func (r *Runtime) requireFrom(parent *goja.Object, request string, esm bool) goj
 	if isBuiltin(request) {
 		return r.requireBuiltin(request)
 	}
+	if esm && strings.HasPrefix(request, "file:") {
+		// import() takes file: URLs (eslint imports its config with a
+		// query that defeats Node's cache). The module is the file; a
+		// query or fragment does not make another instance here.
+		p, err := fileURLPath(request)
+		if err != nil {
+			r.throw(err)
+		}
+		request = p
+	}
 	f, err := r.resolveLinked(parent, request, esm)
 	if err != nil {
 		r.throw(err)

@@ -488,6 +488,8 @@
   }
   function makeRequire(mod, esm) {
     function require(id) {
+      // import() converts its specifier to a string (a URL object, say).
+      if (esm && typeof id !== 'string' && typeof id !== 'symbol') id = String(id);
       if (typeof id !== 'string') throw invalidArgType('id', 'of type string', id);
       return binding.require(mod, id, esm);
     }

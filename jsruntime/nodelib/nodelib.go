@@ -51,7 +51,7 @@ import (
 var Modules = []string{
 	"assert", "assert/strict", "buffer", "child_process", "crypto", "events", "fs",
 	"fs/promises", "os", "path", "path/posix", "path/win32", "querystring", "readline",
-	"readline/promises", "stream", "string_decoder", "tty", "url", "util", "util/types",
+	"readline/promises", "stream", "string_decoder", "tty", "url", "util", "util/types", "worker_threads",
 }
 
 // Register makes every module in Modules loadable through reg, under its name
