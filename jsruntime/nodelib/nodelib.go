@@ -49,9 +49,9 @@ import (
 // "node:" prefix), in the order Node's module.builtinModules would list them.
 // The host provides the others it supports (process, console, timers, module).
 var Modules = []string{
-	"assert", "assert/strict", "buffer", "child_process", "crypto", "events", "fs",
-	"fs/promises", "os", "path", "path/posix", "path/win32", "querystring", "readline",
-	"readline/promises", "stream", "string_decoder", "tty", "url", "util", "util/types", "worker_threads",
+	"assert", "assert/strict", "buffer", "child_process", "crypto", "diagnostics_channel", "events", "fs", "http",
+	"fs/promises", "net", "os", "path", "path/posix", "path/win32", "querystring", "readline",
+	"readline/promises", "stream", "string_decoder", "tty", "url", "util", "util/types", "worker_threads", "zlib",
 }
 
 // Register makes every module in Modules loadable through reg, under its name
