@@ -227,7 +227,8 @@ func (r *Runtime) site(f *goja.StackFrame) callSite {
 }
 
 // calleeColumn moves a column that points at the parenthesis of a call to
-// the start of the name called before it (f in "a.f (x)"), if there is one.
+// the start of the name called before it (f in "a.f (x)"), if there is one,
+// and one inside a new to the new.
 func calleeColumn(src string, line, col int) int {
 	for ; line > 1; line-- {
 		i := strings.IndexByte(src, '\n')
@@ -240,6 +241,9 @@ func calleeColumn(src string, line, col int) int {
 		src = src[:i]
 	}
 	at := col - 1
+	if at > 0 && strings.HasPrefix(src[at-1:], "new") {
+		return col - 1 // goja places new X() one past the new
+	}
 	if at < 0 || at >= len(src) || src[at] != '(' {
 		return col
 	}
@@ -431,6 +435,10 @@ func (r *Runtime) newCallSite(c *callSite) *goja.Object {
 func (r *Runtime) callSiteOf(this goja.Value) *callSite {
 	obj, ok := this.(*goja.Object)
 	if !ok {
+		return nil
+	}
+	// Only a CallSite itself, not an object inheriting from one, as in V8.
+	if obj.Prototype() != r.stack.callSiteProt {
 		return nil
 	}
 	v := obj.GetSymbol(r.stack.callSiteData)
