@@ -103,8 +103,8 @@ try { x.__defineGetter__('c', 1); } catch (e) { console.log(e.name); }
 // checked loader.
 func TestNewFunctionWithImport(t *testing.T) {
 	a := newApp(t, map[string]string{
-		"bin/main.js":  `const load = new Function('m', 'return import(m)'); load('../lib/x.mjs').then((m) => console.log(m.default, m.name));`,
-		"lib/x.mjs":    "const __filename = 'own';\nexport const name = __filename;\nexport default import.meta.filename.endsWith('x.mjs');\n",
+		"bin/main.js": `const load = new Function('m', 'return import(m)'); load('../lib/x.mjs').then((m) => console.log(m.default, m.name));`,
+		"lib/x.mjs":   "const __filename = 'own';\nexport const name = __filename;\nexport default import.meta.filename.endsWith('x.mjs');\n",
 	})
 	a.runMain(noPolicy, "bin/main.js").want(t, 0, "true own\n")
 	a.runMain(a.policy(enforcer.Settings{}), "bin/main.js").want(t, 0, "true own\n")
