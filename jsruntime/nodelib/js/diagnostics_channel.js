@@ -82,23 +82,14 @@ class TracingChannel {
   }
   traceSync(fn, context = {}, thisArg, ...args) {
     if (!this.hasSubscribers) return Reflect.apply(fn, thisArg, args);
-    const { start, end, error } = this;
-    return start.runStores(context, () => {
-      try {
-        context.result = Reflect.apply(fn, thisArg, args);
-        return context.result;
-      } catch (err) {
-        context.error = err;
-        error.publish(context);
-        throw err;
-      } finally {
-        end.publish(context);
-      }
+    return traced(this, context, () => {
+      context.result = Reflect.apply(fn, thisArg, args);
+      return context.result;
     });
   }
   tracePromise(fn, context = {}, thisArg, ...args) {
     if (!this.hasSubscribers) return Reflect.apply(fn, thisArg, args);
-    const { start, end, asyncStart, asyncEnd, error } = this;
+    const { asyncStart, asyncEnd, error } = this;
     const reject = (err) => {
       context.error = err;
       error.publish(context);
@@ -112,22 +103,11 @@ class TracingChannel {
       asyncEnd.publish(context);
       return result;
     };
-    return start.runStores(context, () => {
-      try {
-        const p = Reflect.apply(fn, thisArg, args);
-        return Promise.resolve(p).then(resolve, reject);
-      } catch (err) {
-        context.error = err;
-        error.publish(context);
-        throw err;
-      } finally {
-        end.publish(context);
-      }
-    });
+    return traced(this, context, () => Promise.resolve(Reflect.apply(fn, thisArg, args)).then(resolve, reject));
   }
   traceCallback(fn, position = -1, context = {}, thisArg, ...args) {
     if (!this.hasSubscribers) return Reflect.apply(fn, thisArg, args);
-    const { start, end, asyncStart, asyncEnd, error } = this;
+    const { asyncStart, asyncEnd, error } = this;
     const callback = args.at(position);
     if (typeof callback !== 'function') throw invalidArgType('callback', 'of type function', callback);
     function wrapped(err, res) {
@@ -145,18 +125,24 @@ class TracingChannel {
       }
     }
     args.splice(position, 1, wrapped);
-    return start.runStores(context, () => {
-      try {
-        return Reflect.apply(fn, thisArg, args);
-      } catch (err) {
-        context.error = err;
-        error.publish(context);
-        throw err;
-      } finally {
-        end.publish(context);
-      }
-    });
+    return traced(this, context, () => Reflect.apply(fn, thisArg, args));
   }
+}
+
+// traced runs body between the start and end events of tc, publishing
+// what it throws to tc's error channel.
+function traced(tc, context, body) {
+  return tc.start.runStores(context, () => {
+    try {
+      return body();
+    } catch (err) {
+      context.error = err;
+      tc.error.publish(context);
+      throw err;
+    } finally {
+      tc.end.publish(context);
+    }
+  });
 }
 
 function tracingChannel(nameOrChannels) { return new TracingChannel(nameOrChannels); }
