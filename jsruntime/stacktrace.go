@@ -55,11 +55,11 @@ func (c *callSite) String() string {
 
 // stackTraces holds the objects behind the API, one set per runtime.
 type stackTraces struct {
-	errorCtor    *goja.Object // the original Error
-	proxy        *goja.Object // Error that records frames, global while prepareStackTrace is set
-	prepare      goja.Value   // Error.prepareStackTrace
-	callSiteData *goja.Symbol // the hidden property holding a CallSite's *callSite
-	callSiteProt *goja.Object
+	errorCtor    *goja.Object  // the original Error
+	proxy        *goja.Object  // Error that records frames, global while prepareStackTrace is set
+	prepare      goja.Value    // Error.prepareStackTrace
+	callSiteData *goja.Symbol  // the hidden property holding a CallSite's *callSite
+	callSiteProt *goja.Object  // made on first use: most programs never ask for CallSites
 	construct    goja.Callable // Reflect.construct
 }
 
@@ -74,7 +74,6 @@ func (r *Runtime) installStackTraceAPI() error {
 		return errorString("Reflect.construct is missing")
 	}
 	st.construct = construct
-	st.callSiteProt = r.callSitePrototype()
 
 	capture := r.vm.ToValue(func(call goja.FunctionCall) goja.Value {
 		obj, ok := call.Argument(0).(*goja.Object)
@@ -426,6 +425,9 @@ func (r *Runtime) callSitePrototype() *goja.Object {
 }
 
 func (r *Runtime) newCallSite(c *callSite) *goja.Object {
+	if r.stack.callSiteProt == nil {
+		r.stack.callSiteProt = r.callSitePrototype()
+	}
 	obj := r.vm.NewObject()
 	obj.SetPrototype(r.stack.callSiteProt)
 	obj.DefineDataPropertySymbol(r.stack.callSiteData, r.vm.ToValue(c), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)

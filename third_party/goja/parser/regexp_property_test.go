@@ -87,3 +87,20 @@ func TestExpandPropertyEscapes(t *testing.T) {
 		t.Error(`\p{Emoji}: no error`)
 	}
 }
+
+// FuzzPropertyEscapes: translating a pattern never panics, and a pattern
+// Go's regexp path accepts is accepted by the regexp2 path too (goja
+// compiles the second lazily and panics if it fails).
+func FuzzPropertyEscapes(f *testing.F) {
+	for _, seed := range []string{`\p{L}`, `[\P{ID_Start}x]`, `\\p{L}`, `[\]\p{Lu}]`, `\p{`, `\p{Script=Greek}+`, `(?=a)\p{Any}`, `[^\p{gc=Nd}]`, `\P`, `a\p{L}\p{Emoji}`} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, pattern string) {
+		re2, err := TransformRegExp(pattern, false, true)
+		expanded, err2 := ExpandPropertyEscapes(pattern)
+		if err == nil && err2 != nil {
+			t.Fatalf("%q: Go's path accepts it (%q), regexp2's refuses: %v", pattern, re2, err2)
+		}
+		_ = expanded
+	})
+}
