@@ -58,6 +58,7 @@ type stackTraces struct {
 	errorCtor    *goja.Object  // the original Error
 	proxy        *goja.Object  // Error that records frames, global while prepareStackTrace is set
 	prepare      goja.Value    // Error.prepareStackTrace
+	preparing    bool          // a prepareStackTrace is running
 	callSiteData *goja.Symbol  // the hidden property holding a CallSite's *callSite
 	callSiteProt *goja.Object  // made on first use: most programs never ask for CallSites
 	construct    goja.Callable // Reflect.construct
@@ -301,16 +302,16 @@ func (r *Runtime) formatStack(obj *goja.Object, frames []goja.StackFrame) goja.V
 	for i := range frames {
 		sites[i] = r.site(&frames[i])
 	}
-	if prepare, ok := goja.AssertFunction(r.stack.prepare); ok {
+	// Read through the property, which a program may have redefined as
+	// data. A stack read while one is being prepared is not prepared: a
+	// prepareStackTrace that reads stacks must not recurse.
+	if prepare, ok := goja.AssertFunction(r.stack.errorCtor.Get("prepareStackTrace")); ok && !r.stack.preparing {
 		list := make([]any, len(sites))
 		for i := range sites {
 			list[i] = r.newCallSite(&sites[i])
 		}
-		// The preparation's own errors are made by the plain Error: a
-		// prepareStackTrace that makes errors must not recurse.
-		saved := r.stack.prepare
-		r.stack.prepare = goja.Undefined()
-		defer func() { r.stack.prepare = saved }()
+		r.stack.preparing = true
+		defer func() { r.stack.preparing = false }()
 		v, err := prepare(r.stack.errorCtor, obj, r.vm.NewArray(list...))
 		if err != nil {
 			r.throw(err)
