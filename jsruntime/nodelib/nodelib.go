@@ -1,8 +1,10 @@
 // Package nodelib implements the Node.js core library modules that popular
 // pure-JavaScript npm packages need, for a goja runtime: path, events, util,
 // assert, string_decoder, querystring, os, tty, fs, crypto, buffer, stream,
-// url, readline and a child_process that refuses every call, each loadable
-// as "name" and "node:name".
+// url, readline, zlib (without Brotli), diagnostics_channel, http and net
+// without the network, worker_threads as the main thread, and a
+// child_process that refuses every call, each loadable as "name" and
+// "node:name".
 //
 // The modules are plain library code: they never load code from files, so
 // they are not subject to code-integrity checks (built-in modules are not
@@ -49,9 +51,10 @@ import (
 // "node:" prefix), in the order Node's module.builtinModules would list them.
 // The host provides the others it supports (process, console, timers, module).
 var Modules = []string{
-	"assert", "assert/strict", "buffer", "child_process", "crypto", "diagnostics_channel", "events", "fs", "http",
-	"fs/promises", "net", "os", "path", "path/posix", "path/win32", "querystring", "readline",
-	"readline/promises", "stream", "string_decoder", "tty", "url", "util", "util/types", "worker_threads", "zlib",
+	"assert", "assert/strict", "buffer", "child_process", "crypto", "diagnostics_channel", "events", "fs",
+	"fs/promises", "http", "net", "os", "path", "path/posix", "path/win32", "querystring", "readline",
+	"readline/promises", "stream", "string_decoder", "tty", "url", "util", "util/types", "worker_threads",
+	"zlib",
 }
 
 // Register makes every module in Modules loadable through reg, under its name
