@@ -9,7 +9,8 @@
 // The modules are plain library code: they never load code from files, so
 // they are not subject to code-integrity checks (built-in modules are not
 // files). Most are written in JavaScript embedded in the binary; the parts
-// that need the operating system (fs, os, tty, crypto) call Go.
+// that need the operating system or Go's libraries (fs, os, tty, crypto,
+// zlib) call Go.
 //
 // A host wires the package in three steps, all on the runtime's goroutine:
 //
