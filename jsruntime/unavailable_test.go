@@ -21,11 +21,11 @@ for (const [name, fn] of Object.entries(tries)) {
 }
 console.log(require('v8').startupSnapshot.isBuildingSnapshot(), typeof require('v8').getHeapStatistics, typeof require('perf_hooks').performance.now());
 `})
-	a.runMain(noPolicy, "main.js").want(t, 0, `http.createServer ERR_FEATURE_UNAVAILABLE_ON_PLATFORM
-http.get ERR_FEATURE_UNAVAILABLE_ON_PLATFORM
-net.connect ERR_FEATURE_UNAVAILABLE_ON_PLATFORM
-Worker ERR_FEATURE_UNAVAILABLE_ON_PLATFORM
-brotli ERR_FEATURE_UNAVAILABLE_ON_PLATFORM
+	a.runMain(noPolicy, "main.js").want(t, 0, `http.createServer ERR_NOT_SUPPORTED
+http.get ERR_NOT_SUPPORTED
+net.connect ERR_NOT_SUPPORTED
+Worker ERR_NOT_SUPPORTED
+brotli ERR_NOT_SUPPORTED
 snapshot ERR_NOT_BUILDING_SNAPSHOT
 false undefined number
 `)

@@ -14,7 +14,7 @@ const STATUS_CODES = {"100":"Continue","101":"Switching Protocols","102":"Proces
 
 function noNetwork(what) {
   return function () {
-    throw codedError(Error, 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
+    throw codedError(Error, 'ERR_NOT_SUPPORTED',
       `http.${what} is not supported by intact run, which has no network access; run servers and clients with intact node`);
   };
 }

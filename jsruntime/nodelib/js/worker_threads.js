@@ -1,28 +1,40 @@
 'use strict';
-// node:worker_threads as seen from the main thread, the only thread this
-// runtime has: there is no parent port or worker data, and starting a
-// worker is refused with a clear error rather than run in this thread.
+// node:worker_threads for a runtime with one thread: the program is the main
+// thread (isMainThread, threadId 0, no parentPort or workerData), the
+// environment data is kept, and starting a Worker or making a message
+// channel throws ERR_NOT_SUPPORTED.
 
 const { codedError } = require('internal/errors');
 
-class Worker {
-  constructor() {
-    throw codedError(Error, 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM', 'worker_threads.Worker is not supported by intact: programs run in one thread');
-  }
+function notSupported(name) {
+  return function () {
+    throw codedError(Error, 'ERR_NOT_SUPPORTED', `worker_threads.${name} is not supported by this runtime (it has no worker threads)`);
+  };
 }
+
+const environmentData = new Map();
+const untransferable = new WeakSet();
 
 module.exports = {
   isMainThread: true,
+  threadId: 0,
   parentPort: null,
   workerData: null,
-  threadId: 0,
   resourceLimits: {},
   SHARE_ENV: Symbol.for('nodejs.worker_threads.SHARE_ENV'),
-  Worker,
-  getEnvironmentData() { return undefined; },
-  setEnvironmentData() {},
-  markAsUntransferable() {},
-  isMarkedAsUntransferable() { return false; },
-  moveMessagePortToContext() { throw codedError(Error, 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM', 'worker_threads.moveMessagePortToContext is not supported by intact'); },
-  receiveMessageOnPort() { return undefined; },
+  Worker: notSupported('Worker'),
+  MessageChannel: notSupported('MessageChannel'),
+  MessagePort: notSupported('MessagePort'),
+  BroadcastChannel: notSupported('BroadcastChannel'),
+  receiveMessageOnPort: notSupported('receiveMessageOnPort'),
+  moveMessagePortToContext: notSupported('moveMessagePortToContext'),
+  getEnvironmentData: (key) => environmentData.get(key),
+  setEnvironmentData(key, value) {
+    if (value === undefined) environmentData.delete(key);
+    else environmentData.set(key, value);
+  },
+  markAsUntransferable(object) {
+    if (object !== null && (typeof object === 'object' || typeof object === 'function')) untransferable.add(object);
+  },
+  isMarkedAsUntransferable: (object) => object !== null && typeof object === 'object' && untransferable.has(object),
 };

@@ -99,7 +99,7 @@ for (const [name, [format, compress]] of Object.entries(formats)) {
 }
 
 function noBrotli() {
-  throw codedError(Error, 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM', 'Brotli is not supported by intact: Go has no standard Brotli implementation');
+  throw codedError(Error, 'ERR_NOT_SUPPORTED', 'Brotli is not supported by intact: Go has no standard Brotli implementation');
 }
 for (const name of ['brotliCompress', 'brotliDecompress', 'brotliCompressSync', 'brotliDecompressSync',
   'createBrotliCompress', 'createBrotliDecompress', 'BrotliCompress', 'BrotliDecompress']) {
