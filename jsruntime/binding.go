@@ -2,7 +2,6 @@ package jsruntime
 
 import (
 	"math/big"
-	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -43,15 +42,11 @@ func (r *Runtime) binding() *goja.Object {
 	set("nodeModulePaths", nodeModulesPaths)
 	set("dirname", filepath.Dir)
 	set("fileURLToPath", func(s string) string {
-		u, err := url.Parse(s)
-		if err != nil || u.Scheme != "file" {
-			r.throw(&nodeError{Code: "ERR_INVALID_URL_SCHEME", Message: "The URL must be of scheme file", Type: "TypeError"})
+		p, err := fileURLPath(s)
+		if err != nil {
+			r.throw(err)
 		}
-		p := u.Path
-		if len(p) > 2 && p[0] == '/' && p[2] == ':' && runtime.GOOS == "windows" {
-			p = p[1:] // file:///C:/x is C:\x
-		}
-		return filepath.FromSlash(p)
+		return p
 	})
 
 	set("write", func(fd int, chunk goja.Value) {

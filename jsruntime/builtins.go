@@ -68,6 +68,14 @@ func (r *Runtime) requireBuiltin(request string) goja.Value {
 		v = r.js.module
 	case "vm":
 		v = r.vmModule()
+	case "v8":
+		v = r.v8Module()
+	case "perf_hooks":
+		// The global performance is the part of perf_hooks this runtime
+		// has (prettier imports it from here).
+		m := r.vm.NewObject()
+		m.Set("performance", r.vm.Get("performance"))
+		v = m
 	default:
 		var err error
 		v, err = r.req.Require(name)

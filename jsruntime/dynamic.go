@@ -1,6 +1,9 @@
 package jsruntime
 
 import (
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/dop251/goja"
@@ -75,12 +78,103 @@ func (r *Runtime) limitDynamicCodeNesting() error {
 				r.throw(err)
 			}
 			fn, err := construct(call.NewTarget, args...)
+			if err != nil && original.Get("name").String() == "Function" && strings.Contains(source.String(), "import") && isSyntaxError(err) {
+				// goja's parser lacks import(): the function is converted
+				// as a module's code is, import() resolving from the file
+				// that called the constructor.
+				if converted, cerr := r.functionWithImport(args); cerr == nil {
+					return converted
+				}
+			}
 			if err != nil {
 				r.throw(err)
 			}
 			return fn
 		}
 	})
+}
+
+// functionWithImport makes the function new Function(...args) makes, for
+// a body that uses import(), which goja cannot parse: esbuild turns
+// import(x) into a promise of the import-conditioned require(x) of the
+// module whose code called the constructor (the referrer of import() in
+// such code under Node), so the imported files go through the checked
+// loader as any other.
+func (r *Runtime) functionWithImport(args []goja.Value) (*goja.Object, error) {
+	params := make([]string, 0, len(args))
+	body := ""
+	for i, a := range args {
+		if i == len(args)-1 {
+			body = a.String()
+		} else {
+			params = append(params, a.String())
+		}
+	}
+	code := "module.exports = function anonymous(" + strings.Join(params, ",") + "\n) {\n" + body + "\n};"
+	referrer := r.callerFile()
+	out, err := transformToCommonJS(referrer, code, false)
+	if err != nil {
+		return nil, err
+	}
+	prg, err := r.compileWrapped("<anonymous>", out, false, false)
+	if err != nil {
+		return nil, err
+	}
+	wrapper, err := r.vm.RunProgram(prg)
+	if err != nil {
+		return nil, err
+	}
+	fn, ok := goja.AssertFunction(wrapper)
+	if !ok {
+		return nil, errorString("module wrapper is not a function")
+	}
+	mod := r.js.cache.Get(referrer)
+	if mod == nil || goja.IsUndefined(mod) {
+		if mod, err = r.js.newModule(goja.Undefined(), r.vm.ToValue(referrer), goja.Undefined(), r.vm.ToValue(false)); err != nil {
+			return nil, err
+		}
+	}
+	require, err := r.js.makeRequire(goja.Undefined(), mod, r.vm.ToValue(false))
+	if err != nil {
+		return nil, err
+	}
+	importRequire, err := r.js.makeRequire(goja.Undefined(), mod, r.vm.ToValue(true))
+	if err != nil {
+		return nil, err
+	}
+	holder := r.vm.NewObject()
+	exports := r.vm.NewObject()
+	holder.Set("exports", exports)
+	if _, err := fn(exports, exports, require, holder, r.vm.ToValue(referrer), r.vm.ToValue(filepath.Dir(referrer)),
+		r.vm.ToValue(fileURL(referrer)), importRequire); err != nil {
+		return nil, err
+	}
+	return holder.Get("exports").ToObject(r.vm), nil
+}
+
+// isSyntaxError reports whether err is a JavaScript SyntaxError thrown.
+func isSyntaxError(err error) bool {
+	var ex *goja.Exception
+	if !errors.As(err, &ex) {
+		return false
+	}
+	obj, ok := ex.Value().(*goja.Object)
+	return ok && obj.Get("name") != nil && obj.Get("name").String() == "SyntaxError"
+}
+
+// callerFile is the file of the innermost JavaScript frame that is a
+// module's code, or a file in the working directory when there is none.
+func (r *Runtime) callerFile() string {
+	for _, f := range r.vm.CaptureCallStack(0, nil) {
+		if name := f.SrcName(); filepath.IsAbs(name) {
+			return name
+		}
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		dir = string(filepath.Separator)
+	}
+	return filepath.Join(dir, "[eval]")
 }
 
 // replaceFunctionConstructors replaces %Function%, %AsyncFunction% and

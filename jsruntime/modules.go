@@ -30,6 +30,10 @@ import (
 const (
 	wrapperHead = "(function (exports, require, module, __filename, __dirname, __intact_import_meta_url, __intact_import) { "
 	wrapperTail = "\n})"
+	// An ES module has no __filename or __dirname and may declare its
+	// own (prettier's do): converted, it gets them under other names, of
+	// the same length so that columns on the first line shift alike.
+	esmWrapperHead = "(function (exports, require, module, __esm_file, __esm_dir, __intact_import_meta_url, __intact_import) { "
 )
 
 // requireFrom is require(request) called from the module object parent.
@@ -37,6 +41,16 @@ const (
 func (r *Runtime) requireFrom(parent *goja.Object, request string, esm bool) goja.Value {
 	if isBuiltin(request) {
 		return r.requireBuiltin(request)
+	}
+	if esm && strings.HasPrefix(request, "file:") {
+		// import() takes file: URLs (eslint imports its config with a
+		// query that defeats Node's cache). The module is the file; a
+		// query or fragment does not make another instance here.
+		p, err := fileURLPath(request)
+		if err != nil {
+			r.throw(err)
+		}
+		request = p
 	}
 	f, err := r.resolveLinked(parent, request, esm)
 	if err != nil {
@@ -340,14 +354,14 @@ func (r *Runtime) compileModule(filename string, src []byte) (prg *goja.Program,
 		if err != nil {
 			return nil, false, false, err
 		}
-		prg, err = r.compileWrapped(filename, out, true)
+		prg, err = r.compileWrapped(filename, out, true, esm || looksConvertedFromESM(out))
 		if serr := syntaxError(filename, err); serr != nil {
 			return nil, false, false, serr
 		}
 		r.sources[filename] = code // positions are mapped back to it
 		return prg, esm, usesDynamicImport(out), err
 	}
-	prg, err = r.compileWrapped(filename, code, false)
+	prg, err = r.compileWrapped(filename, code, false, false)
 	if err == nil {
 		return prg, false, false, nil
 	}
@@ -359,7 +373,7 @@ func (r *Runtime) compileModule(filename string, src []byte) (prg *goja.Program,
 	if terr != nil {
 		return nil, false, false, serr // goja's own syntax error is the clearer one
 	}
-	prg, err2 := r.compileWrapped(filename, out, true)
+	prg, err2 := r.compileWrapped(filename, out, true, looksConvertedFromESM(out))
 	if err2 != nil {
 		return nil, false, false, serr
 	}
@@ -369,11 +383,16 @@ func (r *Runtime) compileModule(filename string, src []byte) (prg *goja.Program,
 
 func usesDynamicImport(out string) bool { return strings.Contains(out, "__intact_import(") }
 
-// compileWrapped compiles code in the CommonJS wrapper. Source maps are
-// honoured only for code esbuild converted (mapped), and only inline: a
-// source map is never read from a file.
-func (r *Runtime) compileWrapped(filename, code string, mapped bool) (*goja.Program, error) {
-	wrapped := wrapperHead + code + wrapperTail
+// compileWrapped compiles code in the CommonJS wrapper, or in the one for
+// ES modules converted to CommonJS (esm). Source maps are honoured only for
+// code esbuild converted (mapped), and only inline: a source map is never
+// read from a file.
+func (r *Runtime) compileWrapped(filename, code string, mapped, esm bool) (*goja.Program, error) {
+	head := wrapperHead
+	if esm {
+		head = esmWrapperHead
+	}
+	wrapped := head + code + wrapperTail
 	r.sources[filename] = wrapped
 	opt := parser.WithDisableSourceMaps
 	if mapped {

@@ -25,6 +25,40 @@
     return args.map((a) => (typeof a === 'string' ? a : inspect(a))).join(' ');
   }
 
+  // ---- Annex B accessor methods -----------------------------------------
+  // Object.prototype.__defineGetter__ and friends, which V8 has and goja
+  // lacks (yargs uses them), as ECMA-262 Annex B.2.2 specifies them.
+  {
+    const toKey = (p) => (typeof p === 'symbol' ? p : String(p));
+    const lookup = (self, p, kind) => {
+      const key = toKey(p);
+      for (let o = Object(self); o !== null; o = Object.getPrototypeOf(o)) {
+        const d = Object.getOwnPropertyDescriptor(o, key);
+        if (d !== undefined) return d[kind];
+      }
+      return undefined;
+    };
+    const methods = {
+      __defineGetter__(p, getter) {
+        const o = Object(this);
+        if (typeof getter !== 'function') throw new TypeError('Object.prototype.__defineGetter__: Expecting function');
+        Object.defineProperty(o, toKey(p), { get: getter, enumerable: true, configurable: true });
+      },
+      __defineSetter__(p, setter) {
+        const o = Object(this);
+        if (typeof setter !== 'function') throw new TypeError('Object.prototype.__defineSetter__: Expecting function');
+        Object.defineProperty(o, toKey(p), { set: setter, enumerable: true, configurable: true });
+      },
+      __lookupGetter__(p) { return lookup(this, p, 'get'); },
+      __lookupSetter__(p) { return lookup(this, p, 'set'); },
+    };
+    for (const name of Object.keys(methods)) {
+      if (!(name in Object.prototype)) {
+        Object.defineProperty(Object.prototype, name, { value: methods[name], writable: true, enumerable: false, configurable: true });
+      }
+    }
+  }
+
   // ---- errors ----------------------------------------------------------
   const ctors = { Error, TypeError, RangeError, SyntaxError };
   function makeError(code, message, type) {
@@ -756,6 +790,8 @@
   }
   function makeRequire(mod, esm) {
     function require(id) {
+      // import() converts its specifier to a string (a URL object, say).
+      if (esm && typeof id !== 'string' && typeof id !== 'symbol') id = String(id);
       if (typeof id !== 'string') throw invalidArgType('id', 'of type string', id);
       return binding.require(mod, id, esm);
     }

@@ -77,6 +77,7 @@ type Runtime struct {
 	realDirs  map[string]string // folder → its path without symbolic links
 	esmSymbol *goja.Symbol      // Symbol.for(esmMarker)
 	builtins  map[string]goja.Value
+	stack     *stackTraces // V8's stack trace API (stacktrace.go)
 
 	// emptyModules are the real paths of modules whose file was read
 	// empty: one reached again through a symbolic link is judged there.
@@ -250,6 +251,9 @@ func (r *Runtime) setup() (err error) {
 	}
 	g.Set("queueMicrotask", r.js.queueMicrotask)
 	g.Set("performance", r.performance())
+	if err := r.installStackTraceAPI(); err != nil {
+		return err
+	}
 	enableNodelibGlobals(r.vm)
 	// JSON modules are parsed by the depth-limited JSON.parse, as user
 	// code's JSON is.

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 
 	"github.com/evanw/esbuild/pkg/api"
@@ -39,8 +40,8 @@ func transformToCommonJS(filename, code string, typescript bool) (string, error)
 		},
 		Define: map[string]string{
 			"import.meta.url":      "__intact_import_meta_url",
-			"import.meta.filename": "__filename",
-			"import.meta.dirname":  "__dirname",
+			"import.meta.filename": "__esm_file", // see esmWrapperHead
+			"import.meta.dirname":  "__esm_dir",
 		},
 	})
 	if len(res.Errors) > 0 {
@@ -86,6 +87,20 @@ var esmOutput = regexp.MustCompile(`__toCommonJS\(|(?m)^var import_[\w$]+ = `)
 // looksConvertedFromESM reports whether esbuild's output came from ES
 // module syntax rather than only from syntax goja lacks.
 func looksConvertedFromESM(out string) bool { return esmOutput.MatchString(out) }
+
+// fileURLPath returns the path of a file: URL, without its query and
+// fragment.
+func fileURLPath(s string) (string, error) {
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "file" {
+		return "", &nodeError{Code: "ERR_INVALID_URL_SCHEME", Message: "The URL must be of scheme file", Type: "TypeError"}
+	}
+	p := u.Path
+	if len(p) > 2 && p[0] == '/' && p[2] == ':' && runtime.GOOS == "windows" {
+		p = p[1:] // file:///C:/x is C:\x
+	}
+	return filepath.FromSlash(p), nil
+}
 
 // fileURL returns the file: URL of an absolute path.
 func fileURL(path string) string {

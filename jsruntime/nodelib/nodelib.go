@@ -1,15 +1,17 @@
 // Package nodelib implements the Node.js core library modules that popular
 // pure-JavaScript npm packages need, for a goja runtime: path, events, util,
 // assert, string_decoder, querystring, os, tty, fs, crypto, buffer, stream,
-// url, readline, net's address functions, a worker_threads that reports the
-// main thread, and a child_process that refuses every call, each loadable as
-// "name" and "node:name". What exists but cannot work here (sockets,
-// workers, processes) throws ERR_NOT_SUPPORTED rather than answer wrongly.
+// url, readline, zlib (without Brotli), diagnostics_channel, http and net
+// without the network, worker_threads as the main thread, and a
+// child_process that refuses every call, each loadable as "name" and
+// "node:name". What exists but cannot work here (sockets, workers,
+// processes) throws ERR_NOT_SUPPORTED rather than answer wrongly.
 //
 // The modules are plain library code: they never load code from files, so
 // they are not subject to code-integrity checks (built-in modules are not
 // files). Most are written in JavaScript embedded in the binary; the parts
-// that need the operating system (fs, os, tty, crypto) call Go.
+// that need the operating system or Go's libraries (fs, os, tty, crypto,
+// zlib) call Go.
 //
 // A host wires the package in three steps, all on the runtime's goroutine:
 //
@@ -55,10 +57,10 @@ import (
 // "node:" prefix), in the order Node's module.builtinModules would list them.
 // The host provides the others it supports (process, console, timers, module).
 var Modules = []string{
-	"assert", "assert/strict", "buffer", "child_process", "crypto", "events", "fs",
-	"fs/promises", "net", "os", "path", "path/posix", "path/win32", "querystring", "readline",
+	"assert", "assert/strict", "buffer", "child_process", "crypto", "diagnostics_channel", "events", "fs",
+	"fs/promises", "http", "net", "os", "path", "path/posix", "path/win32", "querystring", "readline",
 	"readline/promises", "stream", "stream/promises", "string_decoder", "tty", "url", "util", "util/types",
-	"worker_threads",
+	"worker_threads", "zlib",
 }
 
 // Register makes every module in Modules loadable through reg, under its name

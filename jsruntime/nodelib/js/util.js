@@ -8,6 +8,9 @@ const types = require('util/types');
 const { codedError, invalidArgType } = require('internal/errors');
 
 const { inspect, format, formatWithOptions } = insp;
+const styleColors = require('internal/colors');
+inspect.colors = styleColors.colors;
+inspect.styles = styleColors.styles;
 
 const kCustomPromisify = Symbol.for('nodejs.util.promisify.custom');
 
@@ -238,6 +241,7 @@ module.exports = {
   TextEncoder,
   TextDecoder,
   stripVTControlCharacters,
+  styleText: styleColors.styleText,
   toUSVString,
   // Deprecated type checks that older packages still call.
   isArray,

@@ -1,0 +1,3 @@
+import { greet } from "./b";
+const n: number = greet("x");
+console.log(n);
