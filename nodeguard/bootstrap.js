@@ -67,9 +67,13 @@ const BufferAllocUnsafeSlow = Buffer.allocUnsafeSlow;
 const BufferCopy = uncurry(Buffer.prototype.copy);
 // The monotonic clock (the read-ahead's age): a wall clock stepped back
 // would keep files read ahead alive past their time.
-const performanceNow = uncurry(performance.now);
-const performanceObject = performance;
-const DateNow = () => performanceNow(performanceObject);
+// (process.hrtime, not performance.now: the performance global is lazy,
+// and loading it costs every program a megabyte.)
+const processHrtime = process.hrtime;
+const DateNow = () => {
+  const t = ReflectApply(processHrtime, process, []);
+  return t[0] * 1e3 + t[1] / 1e6;
+};
 const BufferByteLength = Buffer.byteLength;
 const BufferUtf8Slice = uncurry(Buffer.prototype.utf8Slice);
 const BufferUtf8Write = uncurry(Buffer.prototype.utf8Write);
@@ -629,42 +633,32 @@ function guardEngineOptions() {
 // Node's fetch, WebSocket and EventSource (the undici inside node) make
 // TLS contexts too, with options the application can give them (a
 // dispatcher of its own, made from the class of the global one), without
-// the application reaching any TLS module. Node loads undici on the first
-// use of one of the globals it backs: the options are guarded then. (A
-// listener on undici's diagnostics channel would not do: the application
-// can unsubscribe it.)
-const undiciGlobals = ['fetch', 'WebSocket', 'EventSource', 'Request', 'Response', 'Headers', 'FormData',
-  'MessageEvent', 'CloseEvent', 'WebSocketStream', 'EventSourceStream'];
-for (let i = 0; i < undiciGlobals.length; i++) {
-  const name = undiciGlobals[i];
-  const desc = ObjectGetOwnPropertyDescriptor(globalThis, name);
-  if (desc === undefined || !desc.configurable) continue;
-  if (typeof desc.get === 'function') {
-    // A lazy getter (Request, WebSocket, ...), which loads undici.
-    const get = desc.get;
-    ObjectDefineProperty(globalThis, name, {
-      get() {
-        guardEngineOptions();
-        return ReflectApply(get, this, []);
-      },
-      set: desc.set,
-      enumerable: desc.enumerable,
-      configurable: true,
-    });
-  } else if (name === 'fetch' && typeof desc.value === 'function') {
-    // fetch is a function that loads undici on its first call.
-    const nodeFetch = desc.value;
-    ObjectDefineProperty(globalThis, name, {
-      value: function fetch(input, init = undefined) {
-        guardEngineOptions();
-        return ReflectApply(nodeFetch, this, [input, init]);
-      },
-      writable: desc.writable,
-      enumerable: desc.enumerable,
-      configurable: true,
-    });
-  }
-}
+// the application reaching any TLS module: the options are guarded before
+// undici's first connection that is not plain HTTP, which undici announces,
+// synchronously, on a diagnostics channel, when the channel says it has
+// subscribers. Diagnostics channels are public, and an application can
+// unsubscribe anyone: so the channel itself guards, through an own publish
+// and an own hasSubscribers that always answers yes, which shadow its
+// prototype's whatever the application subscribes, unsubscribes or swaps.
+// (Wrapping fetch and the other globals that load undici would not do:
+// most are V8 lazy data properties, which even reading their descriptor
+// loads, and undici costs 17 MiB.) Holding the channel keeps undici's the
+// same object. Anyone may publish on it: whatever does not say plain HTTP
+// guards too.
+const beforeConnect = getBuiltinModule('node:diagnostics_channel').channel('undici:client:beforeConnect');
+const channelPublish = beforeConnect.publish;
+ObjectDefineProperty(beforeConnect, 'publish', {
+  value: function publish(message) {
+    const params = message !== null && typeof message === 'object' ? message.connectParams : undefined;
+    if (params === null || typeof params !== 'object' || params.protocol !== 'http:') guardEngineOptions();
+    // beforeConnect, not this: naming it here keeps the channel in the
+    // bootstrap's context, which its hooks keep alive. Node holds channels
+    // weakly: collected, undici would get a new one, without these.
+    return ReflectApply(channelPublish, beforeConnect, [message]);
+  },
+  writable: false, enumerable: false, configurable: false,
+});
+ObjectDefineProperty(beforeConnect, 'hasSubscribers', { get: () => true, enumerable: false, configurable: false });
 // Undici loaded already (node makes a proxy dispatcher at start-up when
 // NODE_USE_ENV_PROXY asks for one): guard now.
 if (globalThis[Symbol.for('undici.globalDispatcher.1')] !== undefined) guardEngineOptions();

@@ -79,8 +79,14 @@ const cases = {
   // Diagnostics channels are public: a guard listening on one can be
   // unsubscribed.
   'fetch, channel listeners removed': () => {
-    const ch = require('node:diagnostics_channel').channel('undici:client:beforeConnect');
+    const dc = require('node:diagnostics_channel');
+    const ch = dc.channel('undici:client:beforeConnect');
     for (const fn of [...(ch._subscribers ?? [])]) ch.unsubscribe(fn);
+    // ... and the channel made an inactive one, its publish replaced.
+    try { Object.setPrototypeOf(ch, Object.getPrototypeOf(dc.channel('intact-test-inactive'))); } catch {}
+    try { Object.defineProperty(ch, 'publish', { value: () => {} }); } catch {}
+    try { Object.defineProperty(ch, 'hasSubscribers', { get: () => false }); } catch {}
+    try { ch._subscribers = []; } catch {}
     return viaFetch();
   },
 };
