@@ -59,21 +59,27 @@ type Options struct {
 	Grace time.Duration
 }
 
-// A Store manages the generations of one system folder. Only one process
-// may use a system folder's Store at a time (the agent).
+// A Store manages the generations of one system folder. It holds the
+// folder's lock (LockName) from Open to Close: one Store at a time may
+// serve a system folder.
 type Store struct {
-	dir   string
-	gens  string
-	grace time.Duration
-	fs    fileSystem
-	now   func() time.Time
-	sleep func(time.Duration)
+	dir    string
+	unlock func()
+	gens   string
+	grace  time.Duration
+	fs     fileSystem
+	now    func() time.Time
+	sleep  func(time.Duration)
 }
 
-// Open opens the generations of the system folder and recovers from an
-// interrupted run: it removes generations staged after the one in force
+// Open takes the system folder's lock, without waiting (ErrLocked when
+// another process holds it), then opens its generations and recovers from
+// an interrupted run: it removes generations staged after the one in force
 // and leftover temporary files, and raises the floor of the policy in force
-// to its VersionEx (a crash between switch and floor update).
+// to its VersionEx (a crash between switch and floor update). Nothing in
+// the folder is read or changed before the lock is held, since what looks
+// unfinished may be another process's work in progress. Close releases
+// the lock.
 func Open(opts Options) (*Store, error) {
 	return open(opts, osFS{})
 }
@@ -87,13 +93,29 @@ func open(opts Options, fsys fileSystem) (*Store, error) {
 	if s.grace == 0 {
 		s.grace = DefaultGrace
 	}
+	unlock, err := lockSystemDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	s.unlock = unlock
 	if err := os.MkdirAll(s.gens, 0o755); err != nil {
+		s.Close()
 		return nil, fmt.Errorf("generation: %w", err)
 	}
 	if err := s.recover(); err != nil {
+		s.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// Close releases the system folder's lock; the Store must not be used
+// after.
+func (s *Store) Close() {
+	if s.unlock != nil {
+		s.unlock()
+		s.unlock = nil
+	}
 }
 
 // Dir returns the system folder.

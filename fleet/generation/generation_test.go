@@ -51,6 +51,9 @@ func newFixture(t *testing.T) *fixture {
 // reopen opens the store again, as the agent's next run does.
 func (f *fixture) reopen() {
 	f.t.Helper()
+	if f.store != nil {
+		f.store.Close()
+	}
 	s, err := open(Options{SystemDir: f.dir, Grace: time.Hour}, f.fs)
 	if err != nil {
 		f.t.Fatalf("Open: %v", err)
@@ -242,6 +245,41 @@ func TestCrashBetweenStageAndSwitch(t *testing.T) {
 	if sw := f.install("1.0.0.2"); sw.Previous != installed {
 		t.Fatalf("the redone install replaced %q, want %q", sw.Previous, installed)
 	}
+}
+
+// TestSecondOpenChangesNothing: while one Store holds the system folder,
+// a second Open (another agent starting) is refused before its recovery
+// touches anything: the first one's staged generation and temporary
+// pointer stay where they are.
+func TestSecondOpenChangesNothing(t *testing.T) {
+	f := newFixture(t)
+	installed := f.install("1.0.0.1").Name
+	staged := f.stage("1.0.0.2", true)
+	tmp := testfleet.WriteFile(t, filepath.Join(f.dir, "generation.tmp"), []byte(staged.Name+"\n"))
+
+	if s, err := Open(Options{SystemDir: f.dir}); !errors.Is(err, ErrLocked) {
+		if s != nil {
+			s.Close()
+		}
+		t.Fatalf("a second Open = %v, want ErrLocked", err)
+	}
+	for _, p := range []string{staged.Dir, tmp} {
+		if _, err := os.Stat(p); err != nil {
+			t.Fatalf("the refused Open removed the first Store's work: %v", err)
+		}
+	}
+	os.Remove(tmp)
+	if sw, err := f.store.Switch(staged); err != nil || sw.Previous != installed {
+		t.Fatalf("the first Store's Switch after the refused Open = %+v, %v", sw, err)
+	}
+
+	// Once it is closed, the next Open may go ahead.
+	f.store.Close()
+	s, err := Open(Options{SystemDir: f.dir})
+	if err != nil {
+		t.Fatalf("Open after Close: %v", err)
+	}
+	s.Close()
 }
 
 // TestFloorRecoveredAfterCrash: a run stopped after the switch and before
