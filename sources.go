@@ -79,7 +79,8 @@ func findSources(systemDir string, opts LoadOptions) (*sources, error) {
 	default:
 		return nil, fmt.Errorf("system event sinks %s: %w", events, err)
 	}
-	if dir, err = currentGeneration(dir); err != nil {
+	dir, pointed, err := currentGeneration(dir)
+	if err != nil {
 		return nil, err
 	}
 
@@ -97,8 +98,14 @@ func findSources(systemDir string, opts LoadOptions) (*sources, error) {
 			return nil, err
 		}
 		src.systemPolicy = resolved
+	case errors.Is(err, fs.ErrNotExist) && pointed:
+		// A generation is always switched to with its policy; one without
+		// is being removed or was tampered with, and is no reason to
+		// enforce nothing.
+		return nil, fmt.Errorf("system generation %s holds no %s: %w", dir, sysfolder.Policy, err)
 	case errors.Is(err, fs.ErrNotExist):
-		// No system policy: only what the caller adds is enforced.
+		// A flat system folder without a policy: only what the caller
+		// adds is enforced.
 	default:
 		return nil, fmt.Errorf("system policy %s: %w", policy, err)
 	}
@@ -128,39 +135,42 @@ func findSources(systemDir string, opts LoadOptions) (*sources, error) {
 }
 
 // currentGeneration returns the folder of the generation in force in the
-// resolved system folder dir: the one its pointer file names, or dir itself
-// when it has no pointer file (a flat system folder).
-func currentGeneration(dir string) (string, error) {
+// resolved system folder dir: the one its pointer file names (pointed is
+// true), or dir itself when it has no pointer file (a flat system folder).
+func currentGeneration(dir string) (gen string, pointed bool, err error) {
 	pointer := filepath.Join(dir, sysfolder.Pointer)
 	switch _, err := os.Lstat(pointer); {
 	case errors.Is(err, fs.ErrNotExist):
-		return dir, nil
+		return dir, false, nil
 	case err != nil:
-		return "", fmt.Errorf("system generation pointer %s: %w", pointer, err)
+		return "", false, fmt.Errorf("system generation pointer %s: %w", pointer, err)
 	}
 	resolved, err := checkSystemPath(pointer)
 	if err != nil {
-		return "", fmt.Errorf("system generation pointer refused: %w", err)
+		return "", false, fmt.Errorf("system generation pointer refused: %w", err)
 	}
 	data, err := regularfile.Read(resolved, sysfolder.MaxPointerSize)
 	if err != nil {
-		return "", fmt.Errorf("system generation pointer: %w", err)
+		return "", false, fmt.Errorf("system generation pointer: %w", err)
 	}
 	name, err := sysfolder.ParsePointer(data)
 	if err != nil {
-		return "", fmt.Errorf("system generation pointer %s: %w", resolved, err)
+		return "", false, fmt.Errorf("system generation pointer %s: %w", resolved, err)
 	}
-	gen, err := checkSystemPath(filepath.Join(dir, sysfolder.Generations, name))
+	gen, err = checkSystemPath(filepath.Join(dir, sysfolder.Generations, name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", false, fmt.Errorf("system generation pointer %s names generation %s, which does not exist: %w", resolved, name, err)
+	}
 	if err != nil {
-		return "", fmt.Errorf("system generation refused: %w", err)
+		return "", false, fmt.Errorf("system generation refused: %w", err)
 	}
 	if info, err := os.Stat(gen); err != nil || !info.IsDir() {
 		if err == nil {
 			err = fmt.Errorf("system generation %s is not a folder", gen)
 		}
-		return "", err
+		return "", false, err
 	}
-	return gen, nil
+	return gen, true, nil
 }
 
 // findAdded adds to src the policies and catalogs named in opts and the
