@@ -100,6 +100,11 @@ func New(cfg *Config, opts Options) (*Agent, error) {
 	if err := os.MkdirAll(cfg.StateDir, 0o700); err != nil {
 		return nil, err
 	}
+	if privileged() {
+		if err := checkTrusted(cfg); err != nil {
+			return nil, err
+		}
+	}
 	var err error
 	if a.blobs, err = newBlobCache(filepath.Join(cfg.StateDir, "blobs"), cfg, a.client); err != nil {
 		return nil, err
