@@ -147,17 +147,28 @@ type Staged struct {
 	Dir  string
 }
 
-// Stage creates a new, empty generation folder after every existing one.
+// Stage creates a new, empty generation folder after every existing one
+// and every one staged before: a name is never used twice on a machine,
+// since a running program that loaded a removed generation reads its
+// catalogs by path, and must not find another generation's there. The
+// last number staged is kept in floors.json before the folder is made.
 func (s *Store) Stage() (*Staged, error) {
 	names, err := s.names()
 	if err != nil {
 		return nil, err
 	}
-	next := uint64(1)
-	if len(names) > 0 {
-		next = names[len(names)-1] + 1
+	st, err := s.readState()
+	if err != nil {
+		return nil, err
 	}
-	name := formatName(next)
+	if len(names) > 0 {
+		st.last = max(st.last, names[len(names)-1])
+	}
+	st.last++
+	if err := s.writeState(st); err != nil {
+		return nil, err
+	}
+	name := formatName(st.last)
 	dir := filepath.Join(s.gens, name)
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("generation: %w", err)
@@ -196,11 +207,11 @@ func (s *Store) Switch(st *Staged) (*Switched, error) {
 	if err != nil {
 		return nil, fmt.Errorf("generation %s refused: %w", st.Name, err)
 	}
-	floors, err := s.floors()
+	state, err := s.readState()
 	if err != nil {
 		return nil, err
 	}
-	if floor, ok := floors[info.PolicyID]; ok && info.VersionEx < floor {
+	if floor, ok := state.floors[info.PolicyID]; ok && info.VersionEx < floor {
 		return nil, fmt.Errorf("generation %s refused: policy %s version %s: %w %s", st.Name, info.PolicyID, info.VersionEx, ErrBelowFloor, floor)
 	}
 	previous, err := s.Current()
@@ -224,9 +235,9 @@ func (s *Store) Switch(st *Staged) (*Switched, error) {
 		// Best effort: a generation not marked is pruned by its own time.
 		os.Chtimes(filepath.Join(s.gens, previous), now, now)
 	}
-	if floor, ok := floors[info.PolicyID]; !ok || info.VersionEx > floor {
-		floors[info.PolicyID] = info.VersionEx
-		if err := s.writeFloors(floors); err != nil {
+	if floor, ok := state.floors[info.PolicyID]; !ok || info.VersionEx > floor {
+		state.floors[info.PolicyID] = info.VersionEx
+		if err := s.writeState(state); err != nil {
 			return sw, err
 		}
 	}
@@ -235,11 +246,11 @@ func (s *Store) Switch(st *Staged) (*Switched, error) {
 
 // Floor returns the VersionEx floor of policyID, and false if it has none.
 func (s *Store) Floor(policyID string) (sipolicy.Version, bool, error) {
-	floors, err := s.floors()
+	state, err := s.readState()
 	if err != nil {
 		return 0, false, err
 	}
-	v, ok := floors[policyID]
+	v, ok := state.floors[policyID]
 	return v, ok, nil
 }
 
@@ -328,13 +339,13 @@ func (s *Store) recover() error {
 	if err != nil {
 		return fmt.Errorf("generation: the generation in force: %w", err)
 	}
-	floors, err := s.floors()
+	state, err := s.readState()
 	if err != nil {
 		return err
 	}
-	if floor, ok := floors[p.PolicyID]; !ok || p.Version > floor {
-		floors[p.PolicyID] = p.Version
-		return s.writeFloors(floors)
+	if floor, ok := state.floors[p.PolicyID]; !ok || p.Version > floor {
+		state.floors[p.PolicyID] = p.Version
+		return s.writeState(state)
 	}
 	return nil
 }
@@ -368,18 +379,27 @@ func parseName(name string) (uint64, bool) {
 	return n, err == nil
 }
 
-// floorsFile is the JSON form of floors.json: VersionEx strings by PolicyID.
+// floorsFile is the JSON form of floors.json: VersionEx strings by
+// PolicyID, and the number of the last generation staged.
 type floorsFile struct {
-	Floors map[string]string `json:"floors"`
+	Floors         map[string]string `json:"floors"`
+	LastGeneration uint64            `json:"last_generation,omitempty"`
 }
 
-// floors reads the persisted floors; a missing file means none.
-func (s *Store) floors() (map[string]sipolicy.Version, error) {
+// state is what floors.json keeps.
+type state struct {
+	floors map[string]sipolicy.Version
+	last   uint64 // the number of the last generation staged
+}
+
+// readState reads floors.json; a missing file means no floors and no
+// generation staged yet.
+func (s *Store) readState() (*state, error) {
 	path := filepath.Join(s.dir, FloorsName)
-	floors := map[string]sipolicy.Version{}
+	st := &state{floors: map[string]sipolicy.Version{}}
 	data, err := regularfile.Read(path, 1<<20)
 	if errors.Is(err, fs.ErrNotExist) {
-		return floors, nil
+		return st, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("generation: %w", err)
@@ -389,16 +409,17 @@ func (s *Store) floors() (map[string]sipolicy.Version, error) {
 		return nil, fmt.Errorf("generation: %s: %w", path, err)
 	}
 	for id, v := range f.Floors {
-		if floors[id], err = sipolicy.ParseVersion(v); err != nil {
+		if st.floors[id], err = sipolicy.ParseVersion(v); err != nil {
 			return nil, fmt.Errorf("generation: %s: %w", path, err)
 		}
 	}
-	return floors, nil
+	st.last = f.LastGeneration
+	return st, nil
 }
 
-func (s *Store) writeFloors(floors map[string]sipolicy.Version) error {
-	f := floorsFile{Floors: map[string]string{}}
-	for id, v := range floors {
+func (s *Store) writeState(st *state) error {
+	f := floorsFile{Floors: map[string]string{}, LastGeneration: st.last}
+	for id, v := range st.floors {
 		f.Floors[id] = v.String()
 	}
 	data, err := json.MarshalIndent(f, "", "\t")
