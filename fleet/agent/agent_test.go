@@ -587,6 +587,25 @@ func TestOneAgentAtATime(t *testing.T) {
 	f.mustInstall(a, "1.0.0.1")
 }
 
+// TestHandRollbackFollowsTheTarget: after a rollback by hand, the next
+// poll installs again what the target names (same VersionEx, so not below
+// the floor): the TUF repository is the fleet's authority, and
+// doc/fleet.md tells operators to stop the agent or publish instead.
+func TestHandRollbackFollowsTheTarget(t *testing.T) {
+	f, a := installedFixture(t)
+	f.release("1.0.0.2", []byte("v2 code\n"))
+	f.mustInstall(a, "1.0.0.2")
+	sys := f.cfg.SystemDir
+	testfleet.WriteFile(t, filepath.Join(sys, "generation.tmp"), []byte("000000000001\n"))
+	if err := os.Rename(filepath.Join(sys, "generation.tmp"), filepath.Join(sys, "generation")); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := f.installed(), testfleet.PolicyID+" 1.0.0.1"; got != want {
+		t.Fatalf("in force after the rollback by hand: %q, want %q", got, want)
+	}
+	f.mustInstall(a, "1.0.0.2")
+}
+
 // TestSecondAgentChangesNothing: an agent started while another is
 // installing (a timer's beside a service's) neither removes the staged
 // generation as unfinished nor changes anything else, and says why.
