@@ -160,6 +160,12 @@ func (a *Agent) Poll(ctx context.Context) (*Result, error) {
 }
 
 func (a *Agent) poll(ctx context.Context, st *Status) (*Result, error) {
+	if privileged() {
+		// Again at each poll: a long-running agent outlives New's check.
+		if err := checkTrusted(a.cfg); err != nil {
+			return nil, err
+		}
+	}
 	r, err := a.refresh(ctx)
 	if err != nil {
 		return nil, err

@@ -72,6 +72,19 @@ func TestTrustedFilesMustBeRoots(t *testing.T) {
 	})
 }
 
+// TestTrustedFilesCheckedEachPoll: a running agent whose state folder
+// becomes writable by others refuses its next poll.
+func TestTrustedFilesCheckedEachPoll(t *testing.T) {
+	f, a := installedFixture(t)
+	before := f.installed()
+	f.release("1.0.0.2")
+	chmod(t, f.cfg.StateDir, 0o777)
+	f.mustRefuse(a, "state_dir refused")
+	if f.installed() != before {
+		t.Fatal("the refused poll changed the policy in force")
+	}
+}
+
 // TestBlobCacheFollowsNoLink: a link in place of the blob cache's folder
 // makes the poll fail; the folder it names keeps its files and gets none.
 func TestBlobCacheFollowsNoLink(t *testing.T) {
