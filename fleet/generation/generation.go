@@ -51,7 +51,7 @@ var ErrBelowFloor = errors.New("VersionEx below the floor of its PolicyID")
 
 // Options configure a Store.
 type Options struct {
-	// SystemDir is the system folder; it must exist. Empty means the
+	// SystemDir is the system folder, made if missing. Empty means the
 	// system's own (/etc/intact, %ProgramData%\intact).
 	SystemDir string
 	// Grace is how long a superseded generation is kept before Prune
@@ -92,6 +92,11 @@ func open(opts Options, fsys fileSystem) (*Store, error) {
 	s := &Store{dir: dir, gens: filepath.Join(dir, sysfolder.Generations), grace: opts.Grace, fs: fsys, now: time.Now, sleep: time.Sleep}
 	if s.grace == 0 {
 		s.grace = DefaultGrace
+	}
+	// Making a missing system folder is the one change made before the
+	// lock, which lives in it; an existing folder is left as it is.
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("generation: %w", err)
 	}
 	unlock, err := lockSystemDir(dir)
 	if err != nil {
