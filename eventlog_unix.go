@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/intactdev/intact/internal/adminpath"
 	"golang.org/x/sys/unix"
 )
 
@@ -132,7 +133,7 @@ func walkToFolder(dir string, euid int) (int, error) {
 			unix.Close(fd)
 			return -1, fmt.Errorf("the symbolic link %s on its path is owned by uid %d, who could point it anywhere", at, uid)
 		}
-		if links++; links > maxLinks {
+		if links++; links > adminpath.MaxLinks {
 			unix.Close(fd)
 			return -1, &os.PathError{Op: "resolve", Path: dir, Err: unix.ELOOP}
 		}

@@ -143,6 +143,12 @@ func TestSystemGenerationPointer(t *testing.T) {
 	e.write("system/generations/g1/policy.xml", []byte(e.trusting().xml()))
 	e.write("system/generations/g1/catalogs/app.cat", e.trustedCatalog(trustedCode))
 	pointer := e.write("system/generation", []byte("g1\n"))
+	// What a removal in progress, or a tamperer, leaves: catalogs without
+	// a policy, or nothing at all. Neither means "no system policy".
+	e.write("system/generations/nopolicy/catalogs/app.cat", e.trustedCatalog(trustedCode))
+	if err := os.Mkdir(e.path("system/generations/empty"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 
 	p, err := intact.Load(intact.LoadOptions{SystemDir: dir})
 	if err != nil {
@@ -157,7 +163,9 @@ func TestSystemGenerationPointer(t *testing.T) {
 		mode    os.FileMode
 		want    string
 	}{
-		"missing generation": {"g2\n", 0o644, "no such file"},
+		"missing generation": {"g2\n", 0o644, "names generation g2, which does not exist"},
+		"no policy":          {"nopolicy\n", 0o644, "holds no policy.xml"},
+		"empty generation":   {"empty\n", 0o644, "holds no policy.xml"},
 		"parent folder":      {"..\n", 0o644, "not a generation name"},
 		"path":               {"../g1\n", 0o644, "not a generation name"},
 		"empty":              {"", 0o644, "not a generation name"},

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/intactdev/intact/internal/adminpath"
 	"github.com/intactdev/intact/internal/regularfile"
 	"github.com/intactdev/intact/internal/sysfolder"
 )
@@ -61,7 +62,7 @@ func findSources(systemDir string, opts LoadOptions) (*sources, error) {
 	default:
 		return nil, fmt.Errorf("system folder %s: %w", systemDir, err)
 	}
-	dir, err := checkSystemPath(systemDir)
+	dir, err := adminpath.Check(systemDir)
 	if err != nil {
 		return nil, fmt.Errorf("system folder refused: %w", err)
 	}
@@ -70,7 +71,7 @@ func findSources(systemDir string, opts LoadOptions) (*sources, error) {
 	events := filepath.Join(dir, systemEventsName)
 	switch _, err := os.Lstat(events); {
 	case err == nil:
-		resolved, err := checkSystemPath(events)
+		resolved, err := adminpath.Check(events)
 		if err != nil {
 			return nil, fmt.Errorf("system event sinks refused: %w", err)
 		}
@@ -79,14 +80,15 @@ func findSources(systemDir string, opts LoadOptions) (*sources, error) {
 	default:
 		return nil, fmt.Errorf("system event sinks %s: %w", events, err)
 	}
-	if dir, err = currentGeneration(dir); err != nil {
+	dir, pointed, err := currentGeneration(dir)
+	if err != nil {
 		return nil, err
 	}
 
 	policy := filepath.Join(dir, sysfolder.Policy)
 	switch _, err := os.Lstat(policy); {
 	case err == nil:
-		resolved, err := checkSystemPath(policy)
+		resolved, err := adminpath.Check(policy)
 		if err != nil {
 			return nil, fmt.Errorf("system policy refused: %w", err)
 		}
@@ -97,8 +99,14 @@ func findSources(systemDir string, opts LoadOptions) (*sources, error) {
 			return nil, err
 		}
 		src.systemPolicy = resolved
+	case errors.Is(err, fs.ErrNotExist) && pointed:
+		// A generation is always switched to with its policy; one without
+		// is being removed or was tampered with, and is no reason to
+		// enforce nothing.
+		return nil, fmt.Errorf("system generation %s holds no %s: %w", dir, sysfolder.Policy, err)
 	case errors.Is(err, fs.ErrNotExist):
-		// No system policy: only what the caller adds is enforced.
+		// A flat system folder without a policy: only what the caller
+		// adds is enforced.
 	default:
 		return nil, fmt.Errorf("system policy %s: %w", policy, err)
 	}
@@ -106,7 +114,7 @@ func findSources(systemDir string, opts LoadOptions) (*sources, error) {
 	catDir := filepath.Join(dir, sysfolder.Catalogs)
 	switch _, err := os.Lstat(catDir); {
 	case err == nil:
-		resolved, err := checkSystemPath(catDir)
+		resolved, err := adminpath.Check(catDir)
 		if err != nil {
 			return nil, fmt.Errorf("system catalogs refused: %w", err)
 		}
@@ -115,7 +123,7 @@ func findSources(systemDir string, opts LoadOptions) (*sources, error) {
 			return nil, err
 		}
 		for _, f := range files {
-			if _, err := checkSystemPath(f); err != nil {
+			if _, err := adminpath.Check(f); err != nil {
 				return nil, fmt.Errorf("system catalog refused: %w", err)
 			}
 		}
@@ -128,39 +136,42 @@ func findSources(systemDir string, opts LoadOptions) (*sources, error) {
 }
 
 // currentGeneration returns the folder of the generation in force in the
-// resolved system folder dir: the one its pointer file names, or dir itself
-// when it has no pointer file (a flat system folder).
-func currentGeneration(dir string) (string, error) {
+// resolved system folder dir: the one its pointer file names (pointed is
+// true), or dir itself when it has no pointer file (a flat system folder).
+func currentGeneration(dir string) (gen string, pointed bool, err error) {
 	pointer := filepath.Join(dir, sysfolder.Pointer)
 	switch _, err := os.Lstat(pointer); {
 	case errors.Is(err, fs.ErrNotExist):
-		return dir, nil
+		return dir, false, nil
 	case err != nil:
-		return "", fmt.Errorf("system generation pointer %s: %w", pointer, err)
+		return "", false, fmt.Errorf("system generation pointer %s: %w", pointer, err)
 	}
-	resolved, err := checkSystemPath(pointer)
+	resolved, err := adminpath.Check(pointer)
 	if err != nil {
-		return "", fmt.Errorf("system generation pointer refused: %w", err)
+		return "", false, fmt.Errorf("system generation pointer refused: %w", err)
 	}
 	data, err := regularfile.Read(resolved, sysfolder.MaxPointerSize)
 	if err != nil {
-		return "", fmt.Errorf("system generation pointer: %w", err)
+		return "", false, fmt.Errorf("system generation pointer: %w", err)
 	}
 	name, err := sysfolder.ParsePointer(data)
 	if err != nil {
-		return "", fmt.Errorf("system generation pointer %s: %w", resolved, err)
+		return "", false, fmt.Errorf("system generation pointer %s: %w", resolved, err)
 	}
-	gen, err := checkSystemPath(filepath.Join(dir, sysfolder.Generations, name))
+	gen, err = adminpath.Check(filepath.Join(dir, sysfolder.Generations, name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", false, fmt.Errorf("system generation pointer %s names generation %s, which does not exist: %w", resolved, name, err)
+	}
 	if err != nil {
-		return "", fmt.Errorf("system generation refused: %w", err)
+		return "", false, fmt.Errorf("system generation refused: %w", err)
 	}
 	if info, err := os.Stat(gen); err != nil || !info.IsDir() {
 		if err == nil {
 			err = fmt.Errorf("system generation %s is not a folder", gen)
 		}
-		return "", err
+		return "", false, err
 	}
-	return gen, nil
+	return gen, true, nil
 }
 
 // findAdded adds to src the policies and catalogs named in opts and the
@@ -195,120 +206,6 @@ func findAdded(src *sources, opts LoadOptions) (*sources, error) {
 		}
 	}
 	return src, nil
-}
-
-// checkSystemPath resolves symbolic links in path and makes sure that only
-// root (Administrators on Windows) can change what the resolved path names:
-// the file or folder itself and every folder above it pass checkAdminOnly,
-// and so does every folder that holds a link met on the way, with the
-// folders above it, since whoever can replace a link chooses what it names.
-// It returns the resolved path, which stays safe to read for as long as
-// root does not change it.
-//
-// The path is resolved once, one element at a time, and only what that
-// walk found is checked and returned: a link switched meanwhile (a new
-// generation of the system folder) yields either the old or the new
-// target, never a mix.
-func checkSystemPath(path string) (string, error) {
-	resolved, holders, err := resolveLinks(path)
-	if err != nil {
-		return "", err
-	}
-	if err := checkChain(path, resolved, true); err != nil {
-		return "", err
-	}
-	for _, h := range holders {
-		if err := checkChain(path, h, false); err != nil {
-			return "", err
-		}
-	}
-	return resolved, nil
-}
-
-// checkChain checks dir and every folder above it with checkAdminOnly. last
-// says whether dir is what path names.
-func checkChain(path, dir string, last bool) error {
-	for p := dir; ; p = filepath.Dir(p) {
-		if err := checkAdminOnly(p, last && p == dir); err != nil {
-			if p != dir || !last {
-				err = fmt.Errorf("%s: folder %w", path, err)
-			}
-			return err
-		}
-		if p == filepath.Dir(p) {
-			return nil
-		}
-	}
-}
-
-// maxLinks bounds the symbolic links followed when resolving a path
-// (resolveLinks, and walkToFolder for the event log), as the kernel's own
-// limit (40) bounds path resolution.
-const maxLinks = 40
-
-// resolveLinks returns the absolute path that path names once every
-// symbolic link in it is followed, and the folders that hold those links
-// (resolved themselves), in the order met. Like filepath.EvalSymlinks, but
-// it reports the folders it went through.
-func resolveLinks(path string) (resolved string, holders []string, err error) {
-	// Not filepath.Abs, which would clean "link/.." away before the link
-	// is followed.
-	abs := filepath.FromSlash(path)
-	if !filepath.IsAbs(abs) {
-		wd, err := os.Getwd()
-		if err != nil {
-			return "", nil, err
-		}
-		abs = wd + string(filepath.Separator) + abs
-	}
-	vol := filepath.VolumeName(abs)
-	resolved = vol + string(filepath.Separator)
-	rest := abs[len(vol):]
-	links := 0
-	for rest != "" {
-		var elem string
-		elem, rest, _ = strings.Cut(strings.TrimLeft(rest, string(filepath.Separator)), string(filepath.Separator))
-		switch elem {
-		case "", ".":
-			continue
-		case "..":
-			resolved = filepath.Dir(resolved)
-			continue
-		}
-		next := filepath.Join(resolved, elem)
-		info, err := os.Lstat(next)
-		if err != nil {
-			return "", nil, err
-		}
-		if info.Mode()&fs.ModeSymlink == 0 {
-			resolved = next
-			continue
-		}
-		if links++; links > maxLinks {
-			return "", nil, fmt.Errorf("%s: too many links", path)
-		}
-		target, err := os.Readlink(next)
-		if err != nil {
-			return "", nil, err
-		}
-		target = filepath.FromSlash(target) // Windows accepts both separators
-		if err := checkLink(next); err != nil {
-			return "", nil, err
-		}
-		if !slices.Contains(holders, resolved) {
-			holders = append(holders, resolved)
-		}
-		if tvol := filepath.VolumeName(target); filepath.IsAbs(target) || strings.HasPrefix(target, string(filepath.Separator)) {
-			// Absolute, or (on Windows) rooted on the current volume.
-			if tvol == "" {
-				tvol = filepath.VolumeName(resolved)
-			}
-			resolved = tvol + string(filepath.Separator)
-			target = target[len(filepath.VolumeName(target)):]
-		}
-		rest = target + string(filepath.Separator) + rest
-	}
-	return resolved, holders, nil
 }
 
 // catalogFiles returns path itself if it is a file, or the catalog files

@@ -20,7 +20,7 @@
 // fleet/generation:
 //
 //	type Options struct{ SystemDir string; Grace time.Duration }
-//	type Store; func Open(opts Options) (*Store, error)
+//	type Store; func Open(opts Options) (*Store, error); func (s *Store) Close()
 //	func (s *Store) Dir() string
 //	func (s *Store) Current() (string, error)
 //	func (s *Store) Stage() (*Staged, error)
@@ -29,8 +29,8 @@
 //	type Switched struct{ Name, Previous, PolicyID string; VersionEx sipolicy.Version }
 //	func (s *Store) Floor(policyID string) (v sipolicy.Version, ok bool, err error)
 //	func (s *Store) Prune() ([]string, error)
-//	var ErrBelowFloor
-//	const DefaultGrace, FloorsName
+//	var ErrBelowFloor, ErrLocked
+//	const DefaultGrace, FloorsName, LockName
 //
 // An agent pulls a bundle into a staged generation, lets Switch check it
 // (bundle.Verify, the VersionEx floor) and bring it into force, then prunes.

@@ -66,14 +66,14 @@ type Options struct {
 }
 
 // An Agent installs its fleet target's bundles on one machine. It is not
-// safe for concurrent use, and one agent at a time may serve a system
-// folder (fleet/generation's Store).
+// safe for concurrent use, and one agent at a time may poll a system
+// folder (fleet/generation's Store holds its lock).
 type Agent struct {
 	cfg    *Config
 	clock  Clock
 	client *http.Client
 	rand   *rand.Rand
-	store  *generation.Store
+	store  *generation.Store // open, and the system folder locked, during a poll
 	blobs  *blobCache
 
 	// failures counts the polls that failed in a row, for the back-off.
@@ -83,9 +83,9 @@ type Agent struct {
 	beforeSwitch func()
 }
 
-// New returns an agent for cfg. It opens the generation store of the
-// system folder, which recovers from a run that stopped between staging
-// and switching.
+// New returns an agent for cfg. It changes nothing in the system folder:
+// each poll opens its generation store, under the folder's lock, and so
+// recovers from a run that stopped between staging and switching.
 func New(cfg *Config, opts Options) (*Agent, error) {
 	a := &Agent{cfg: cfg, clock: opts.Clock, client: opts.HTTPClient, rand: opts.Rand}
 	if a.clock == nil {
@@ -100,10 +100,12 @@ func New(cfg *Config, opts Options) (*Agent, error) {
 	if err := os.MkdirAll(cfg.StateDir, 0o700); err != nil {
 		return nil, err
 	}
-	var err error
-	if a.store, err = generation.Open(generation.Options{SystemDir: cfg.SystemDir}); err != nil {
-		return nil, err
+	if privileged() {
+		if err := checkTrusted(cfg); err != nil {
+			return nil, err
+		}
 	}
+	var err error
 	if a.blobs, err = newBlobCache(filepath.Join(cfg.StateDir, "blobs"), cfg, a.client); err != nil {
 		return nil, err
 	}
@@ -126,11 +128,14 @@ var ErrRefused = errors.New("refused")
 // not installed yet. Whatever happens, the agent's status (ReadStatus of
 // the system folder) records it; on any error the policy in force is unchanged.
 func (a *Agent) Poll(ctx context.Context) (*Result, error) {
-	unlock, err := lockSystemDir(a.store.Dir())
+	// Nothing in the system folder is read or changed before the lock is
+	// held: another agent may be halfway through an install.
+	store, err := generation.Open(generation.Options{SystemDir: a.cfg.SystemDir})
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
+	a.store = store
+	defer func() { store.Close(); a.store = nil }()
 	ctx, cancel := a.deadline(ctx)
 	defer cancel()
 	st, err := ReadStatus(a.store.Dir())
@@ -155,6 +160,12 @@ func (a *Agent) Poll(ctx context.Context) (*Result, error) {
 }
 
 func (a *Agent) poll(ctx context.Context, st *Status) (*Result, error) {
+	if privileged() {
+		// Again at each poll: a long-running agent outlives New's check.
+		if err := checkTrusted(a.cfg); err != nil {
+			return nil, err
+		}
+	}
 	r, err := a.refresh(ctx)
 	if err != nil {
 		return nil, err

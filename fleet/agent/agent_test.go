@@ -16,12 +16,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/fleet/agent"
 	"github.com/intactdev/intact/fleet/bundle"
+	"github.com/intactdev/intact/fleet/generation"
 	"github.com/intactdev/intact/fleet/tufrepo"
 	"github.com/intactdev/intact/internal/testfleet"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
@@ -576,22 +578,94 @@ func TestOneAgentAtATime(t *testing.T) {
 	f := newFixture(t)
 	f.release("1.0.0.1")
 	a := f.agent()
-	unlock, err := agent.LockSystemDir(f.cfg.SystemDir)
+	held, err := generation.Open(generation.Options{SystemDir: f.cfg.SystemDir})
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.mustRefuse(a, "another intact agent is working on this system folder")
-	unlock()
+	held.Close()
 	f.mustInstall(a, "1.0.0.1")
+}
+
+// TestHandRollbackFollowsTheTarget: after a rollback by hand, the next
+// poll installs again what the target names (same VersionEx, so not below
+// the floor): the TUF repository is the fleet's authority, and
+// doc/fleet.md tells operators to stop the agent or publish instead.
+func TestHandRollbackFollowsTheTarget(t *testing.T) {
+	f, a := installedFixture(t)
+	f.release("1.0.0.2", []byte("v2 code\n"))
+	f.mustInstall(a, "1.0.0.2")
+	sys := f.cfg.SystemDir
+	testfleet.WriteFile(t, filepath.Join(sys, "generation.tmp"), []byte("000000000001\n"))
+	if err := os.Rename(filepath.Join(sys, "generation.tmp"), filepath.Join(sys, "generation")); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := f.installed(), testfleet.PolicyID+" 1.0.0.1"; got != want {
+		t.Fatalf("in force after the rollback by hand: %q, want %q", got, want)
+	}
+	f.mustInstall(a, "1.0.0.2")
+}
+
+// TestSecondAgentChangesNothing: an agent started while another is
+// installing (a timer's beside a service's) neither removes the staged
+// generation as unfinished nor changes anything else, and says why.
+func TestSecondAgentChangesNothing(t *testing.T) {
+	f, a := installedFixture(t)
+	f.release("1.0.0.2", []byte("new code\n"))
+	block := make(chan struct{})
+	var once sync.Once
+	f.registry.setIntercept(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/blobs/") {
+			once.Do(func() { <-block }) // a slow registry: a stays between Stage and Switch
+		}
+		return false
+	})
+	done := make(chan error, 1)
+	go func() { _, err := a.Poll(context.Background()); done <- err }()
+	staged := filepath.Join(f.cfg.SystemDir, "generations", "000000000002")
+	for i := 0; ; i++ {
+		if _, err := os.Stat(staged); err == nil {
+			break
+		}
+		if i > 2000 {
+			close(block)
+			t.Fatalf("the first agent never staged: %v", <-done)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	status, err := os.ReadFile(filepath.Join(f.cfg.SystemDir, "agent.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := f.agent()
+	_, berr := b.Poll(context.Background())
+	_, serr := os.Stat(staged)
+	after, _ := os.ReadFile(filepath.Join(f.cfg.SystemDir, "agent.json"))
+	close(block)
+	if err := <-done; err != nil {
+		t.Fatalf("the first agent's poll: %v", err)
+	}
+	if !errors.Is(berr, generation.ErrLocked) {
+		t.Errorf("the second agent's poll = %v, want ErrLocked", berr)
+	}
+	if serr != nil {
+		t.Errorf("the second agent removed the generation the first was installing: %v", serr)
+	}
+	if !bytes.Equal(status, after) {
+		t.Errorf("the second agent rewrote the status:\n%s\nto\n%s", status, after)
+	}
+	if got, want := f.installed(), testfleet.PolicyID+" 1.0.0.2"; got != want {
+		t.Errorf("in force: %q, want %q", got, want)
+	}
 }
 
 func TestSwitchedButFloorNotRaised(t *testing.T) {
 	f, a := installedFixture(t)
 	f.release("1.0.0.2")
 	// floors.json cannot be replaced: its temporary file's name is taken
-	// by a folder that is not empty.
+	// by a folder that is not empty, made once the poll's recovery is done.
 	blocker := filepath.Join(f.cfg.SystemDir, "floors.json.tmp")
-	testfleet.WriteFile(t, filepath.Join(blocker, "x"), nil)
+	a.SetBeforeSwitch(func() { testfleet.WriteFile(t, filepath.Join(blocker, "x"), nil) })
 	res, err := a.Poll(context.Background())
 	if err == nil || res == nil || res.Switched == nil {
 		t.Fatalf("poll: %+v, %v; want a switch reported with the floor's error", res, err)
@@ -607,7 +681,9 @@ func TestSwitchedButFloorNotRaised(t *testing.T) {
 	if err := os.RemoveAll(blocker); err != nil {
 		t.Fatal(err)
 	}
-	f.agent()
+	if _, err := f.agent().Poll(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	data, err := os.ReadFile(filepath.Join(f.cfg.SystemDir, "floors.json"))
 	if err != nil || !strings.Contains(string(data), "1.0.0.2") {
 		t.Fatalf("floors.json after recovery: %s, %v", data, err)

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
 
+	"github.com/intactdev/intact/internal/regularfile"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 	"oras.land/oras-go/v2/content"
 	"oras.land/oras-go/v2/registry/remote"
@@ -69,17 +71,17 @@ func (c *blobCache) Fetch(ctx context.Context, desc ocispec.Descriptor) (io.Read
 		return nil, err
 	}
 	c.used[path] = true
+	if err := makeFolder(filepath.Dir(path)); err != nil {
+		return nil, err
+	}
 	if f, err := c.cached(path, desc); err == nil {
 		return f, nil
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, err
 	}
 	var errs []error
 	for _, repo := range c.repos {
 		err := c.download(ctx, repo, desc, path)
 		if err == nil {
-			return os.Open(path)
+			return regularfile.Open(path)
 		}
 		errs = append(errs, fmt.Errorf("%s: %w", repo.Reference, err))
 		if ctx.Err() != nil {
@@ -89,11 +91,36 @@ func (c *blobCache) Fetch(ctx context.Context, desc ocispec.Descriptor) (io.Read
 	return nil, errors.Join(errs...)
 }
 
-// cached opens the cached copy of desc's blob when it is whole: its size
-// and digest are checked again, since a cache is only a file.
-func (c *blobCache) cached(path string, desc ocispec.Descriptor) (io.ReadCloser, error) {
-	f, err := os.Open(path)
+// makeFolder makes the cache folder dir if need be, and refuses a
+// symbolic link or anything but a folder there: the agent must never
+// write or remove files anywhere else.
+func makeFolder(dir string) error {
+	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
+		return err
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	info, err := os.Lstat(dir)
 	if err != nil {
+		return err
+	}
+	if !info.IsDir() {
+		return fmt.Errorf("blob cache %s is not a folder (%v)", dir, info.Mode().Type())
+	}
+	return nil
+}
+
+// cached opens the cached copy of desc's blob when it is whole: its size
+// and digest are checked again, since a cache is only a file. A blob that
+// is not a regular file (a named pipe would block for ever) is not opened
+// as one.
+func (c *blobCache) cached(path string, desc ocispec.Descriptor) (io.ReadCloser, error) {
+	f, err := regularfile.Open(path)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			os.Remove(path)
+		}
 		return nil, err
 	}
 	vr := content.NewVerifyReader(f, desc)
@@ -144,10 +171,17 @@ func (c *blobCache) download(ctx context.Context, repo *remote.Repository, desc 
 // install, all but the installed bundle's, so the cache holds one bundle.
 func (c *blobCache) prune() error {
 	defer clear(c.used)
-	entries, err := os.ReadDir(filepath.Join(c.dir, "sha256"))
-	if errors.Is(err, os.ErrNotExist) {
+	dir := filepath.Join(c.dir, "sha256")
+	switch info, err := os.Lstat(dir); {
+	case errors.Is(err, fs.ErrNotExist):
 		return nil
+	case err != nil:
+		return err
+	case !info.IsDir():
+		// Never through a link: it would remove another folder's files.
+		return fmt.Errorf("blob cache %s is not a folder (%v)", dir, info.Mode().Type())
 	}
+	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return err
 	}

@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/intactdev/intact/internal/adminpath"
 	"github.com/intactdev/intact/internal/regularfile"
 	"github.com/intactdev/intact/sipolicy"
 )
@@ -93,8 +95,14 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
 
 // ReadConfig reads and checks the configuration file name, filling in
-// the defaults.
+// the defaults. An agent running as root (elevated on Windows) refuses a
+// configuration file that anyone else could change.
 func ReadConfig(name string) (*Config, error) {
+	if privileged() {
+		if _, err := adminpath.Check(name); err != nil {
+			return nil, fmt.Errorf("configuration refused: %w", err)
+		}
+	}
 	data, err := regularfile.Read(name, maxConfigSize)
 	if err != nil {
 		return nil, err
@@ -193,4 +201,31 @@ func (c *Config) check() error {
 		errs = append(errs, fmt.Errorf("jitter %v is not below interval %v", time.Duration(c.Jitter), time.Duration(c.Interval)))
 	}
 	return errors.Join(errs...)
+}
+
+// checkTrusted refuses, for an agent running as root, the files it trusts
+// when anyone else could change them, as package intact refuses such a
+// system folder: the state folder (its TUF cache is trusted ahead of
+// trusted_root, and whoever could replace its blob cache could steer what
+// the agent writes and removes), trusted_root and registry_auth.
+func checkTrusted(c *Config) error {
+	paths := []struct {
+		what, path string
+		cached     bool // made by the agent: may not exist yet
+	}{
+		{"state_dir", c.StateDir, false},
+		{"state_dir", filepath.Join(c.StateDir, "tuf", "root.json"), true},
+		{"state_dir", filepath.Join(c.StateDir, "blobs", "sha256"), true},
+		{"trusted_root", c.TrustedRoot, false},
+		{"registry_auth", c.RegistryAuth, false},
+	}
+	for _, p := range paths {
+		if p.path == "" {
+			continue
+		}
+		if _, err := adminpath.Check(p.path); err != nil && !(p.cached && errors.Is(err, fs.ErrNotExist)) {
+			return fmt.Errorf("%s refused: %w", p.what, err)
+		}
+	}
+	return nil
 }

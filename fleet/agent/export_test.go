@@ -6,6 +6,3 @@ func (a *Agent) SetBeforeSwitch(f func()) { a.beforeSwitch = f }
 
 // ParseConfig is ReadConfig's parser, for the fuzz target.
 var ParseConfig = parseConfig
-
-// LockSystemDir takes the lock an agent takes while it polls.
-var LockSystemDir = lockSystemDir

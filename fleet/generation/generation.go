@@ -51,7 +51,7 @@ var ErrBelowFloor = errors.New("VersionEx below the floor of its PolicyID")
 
 // Options configure a Store.
 type Options struct {
-	// SystemDir is the system folder; it must exist. Empty means the
+	// SystemDir is the system folder, made if missing. Empty means the
 	// system's own (/etc/intact, %ProgramData%\intact).
 	SystemDir string
 	// Grace is how long a superseded generation is kept before Prune
@@ -59,21 +59,27 @@ type Options struct {
 	Grace time.Duration
 }
 
-// A Store manages the generations of one system folder. Only one process
-// may use a system folder's Store at a time (the agent).
+// A Store manages the generations of one system folder. It holds the
+// folder's lock (LockName) from Open to Close: one Store at a time may
+// serve a system folder.
 type Store struct {
-	dir   string
-	gens  string
-	grace time.Duration
-	fs    fileSystem
-	now   func() time.Time
-	sleep func(time.Duration)
+	dir    string
+	unlock func()
+	gens   string
+	grace  time.Duration
+	fs     fileSystem
+	now    func() time.Time
+	sleep  func(time.Duration)
 }
 
-// Open opens the generations of the system folder and recovers from an
-// interrupted run: it removes generations staged after the one in force
+// Open takes the system folder's lock, without waiting (ErrLocked when
+// another process holds it), then opens its generations and recovers from
+// an interrupted run: it removes generations staged after the one in force
 // and leftover temporary files, and raises the floor of the policy in force
-// to its VersionEx (a crash between switch and floor update).
+// to its VersionEx (a crash between switch and floor update). Nothing in
+// the folder is read or changed before the lock is held, since what looks
+// unfinished may be another process's work in progress. Close releases
+// the lock.
 func Open(opts Options) (*Store, error) {
 	return open(opts, osFS{})
 }
@@ -87,13 +93,34 @@ func open(opts Options, fsys fileSystem) (*Store, error) {
 	if s.grace == 0 {
 		s.grace = DefaultGrace
 	}
+	// Making a missing system folder is the one change made before the
+	// lock, which lives in it; an existing folder is left as it is.
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("generation: %w", err)
+	}
+	unlock, err := lockSystemDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	s.unlock = unlock
 	if err := os.MkdirAll(s.gens, 0o755); err != nil {
+		s.Close()
 		return nil, fmt.Errorf("generation: %w", err)
 	}
 	if err := s.recover(); err != nil {
+		s.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// Close releases the system folder's lock; the Store must not be used
+// after.
+func (s *Store) Close() {
+	if s.unlock != nil {
+		s.unlock()
+		s.unlock = nil
+	}
 }
 
 // Dir returns the system folder.
@@ -125,17 +152,28 @@ type Staged struct {
 	Dir  string
 }
 
-// Stage creates a new, empty generation folder after every existing one.
+// Stage creates a new, empty generation folder after every existing one
+// and every one staged before: a name is never used twice on a machine,
+// since a running program that loaded a removed generation reads its
+// catalogs by path, and must not find another generation's there. The
+// last number staged is kept in floors.json before the folder is made.
 func (s *Store) Stage() (*Staged, error) {
 	names, err := s.names()
 	if err != nil {
 		return nil, err
 	}
-	next := uint64(1)
-	if len(names) > 0 {
-		next = names[len(names)-1] + 1
+	st, err := s.readState()
+	if err != nil {
+		return nil, err
 	}
-	name := formatName(next)
+	if len(names) > 0 {
+		st.last = max(st.last, names[len(names)-1])
+	}
+	st.last++
+	if err := s.writeState(st); err != nil {
+		return nil, err
+	}
+	name := formatName(st.last)
 	dir := filepath.Join(s.gens, name)
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("generation: %w", err)
@@ -174,11 +212,11 @@ func (s *Store) Switch(st *Staged) (*Switched, error) {
 	if err != nil {
 		return nil, fmt.Errorf("generation %s refused: %w", st.Name, err)
 	}
-	floors, err := s.floors()
+	state, err := s.readState()
 	if err != nil {
 		return nil, err
 	}
-	if floor, ok := floors[info.PolicyID]; ok && info.VersionEx < floor {
+	if floor, ok := state.floors[info.PolicyID]; ok && info.VersionEx < floor {
 		return nil, fmt.Errorf("generation %s refused: policy %s version %s: %w %s", st.Name, info.PolicyID, info.VersionEx, ErrBelowFloor, floor)
 	}
 	previous, err := s.Current()
@@ -202,9 +240,9 @@ func (s *Store) Switch(st *Staged) (*Switched, error) {
 		// Best effort: a generation not marked is pruned by its own time.
 		os.Chtimes(filepath.Join(s.gens, previous), now, now)
 	}
-	if floor, ok := floors[info.PolicyID]; !ok || info.VersionEx > floor {
-		floors[info.PolicyID] = info.VersionEx
-		if err := s.writeFloors(floors); err != nil {
+	if floor, ok := state.floors[info.PolicyID]; !ok || info.VersionEx > floor {
+		state.floors[info.PolicyID] = info.VersionEx
+		if err := s.writeState(state); err != nil {
 			return sw, err
 		}
 	}
@@ -213,11 +251,11 @@ func (s *Store) Switch(st *Staged) (*Switched, error) {
 
 // Floor returns the VersionEx floor of policyID, and false if it has none.
 func (s *Store) Floor(policyID string) (sipolicy.Version, bool, error) {
-	floors, err := s.floors()
+	state, err := s.readState()
 	if err != nil {
 		return 0, false, err
 	}
-	v, ok := floors[policyID]
+	v, ok := state.floors[policyID]
 	return v, ok, nil
 }
 
@@ -306,13 +344,13 @@ func (s *Store) recover() error {
 	if err != nil {
 		return fmt.Errorf("generation: the generation in force: %w", err)
 	}
-	floors, err := s.floors()
+	state, err := s.readState()
 	if err != nil {
 		return err
 	}
-	if floor, ok := floors[p.PolicyID]; !ok || p.Version > floor {
-		floors[p.PolicyID] = p.Version
-		return s.writeFloors(floors)
+	if floor, ok := state.floors[p.PolicyID]; !ok || p.Version > floor {
+		state.floors[p.PolicyID] = p.Version
+		return s.writeState(state)
 	}
 	return nil
 }
@@ -346,18 +384,27 @@ func parseName(name string) (uint64, bool) {
 	return n, err == nil
 }
 
-// floorsFile is the JSON form of floors.json: VersionEx strings by PolicyID.
+// floorsFile is the JSON form of floors.json: VersionEx strings by
+// PolicyID, and the number of the last generation staged.
 type floorsFile struct {
-	Floors map[string]string `json:"floors"`
+	Floors         map[string]string `json:"floors"`
+	LastGeneration uint64            `json:"last_generation,omitempty"`
 }
 
-// floors reads the persisted floors; a missing file means none.
-func (s *Store) floors() (map[string]sipolicy.Version, error) {
+// state is what floors.json keeps.
+type state struct {
+	floors map[string]sipolicy.Version
+	last   uint64 // the number of the last generation staged
+}
+
+// readState reads floors.json; a missing file means no floors and no
+// generation staged yet.
+func (s *Store) readState() (*state, error) {
 	path := filepath.Join(s.dir, FloorsName)
-	floors := map[string]sipolicy.Version{}
+	st := &state{floors: map[string]sipolicy.Version{}}
 	data, err := regularfile.Read(path, 1<<20)
 	if errors.Is(err, fs.ErrNotExist) {
-		return floors, nil
+		return st, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("generation: %w", err)
@@ -367,16 +414,17 @@ func (s *Store) floors() (map[string]sipolicy.Version, error) {
 		return nil, fmt.Errorf("generation: %s: %w", path, err)
 	}
 	for id, v := range f.Floors {
-		if floors[id], err = sipolicy.ParseVersion(v); err != nil {
+		if st.floors[id], err = sipolicy.ParseVersion(v); err != nil {
 			return nil, fmt.Errorf("generation: %s: %w", path, err)
 		}
 	}
-	return floors, nil
+	st.last = f.LastGeneration
+	return st, nil
 }
 
-func (s *Store) writeFloors(floors map[string]sipolicy.Version) error {
-	f := floorsFile{Floors: map[string]string{}}
-	for id, v := range floors {
+func (s *Store) writeState(st *state) error {
+	f := floorsFile{Floors: map[string]string{}, LastGeneration: st.last}
+	for id, v := range st.floors {
 		f.Floors[id] = v.String()
 	}
 	data, err := json.MarshalIndent(f, "", "\t")

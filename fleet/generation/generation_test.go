@@ -51,6 +51,9 @@ func newFixture(t *testing.T) *fixture {
 // reopen opens the store again, as the agent's next run does.
 func (f *fixture) reopen() {
 	f.t.Helper()
+	if f.store != nil {
+		f.store.Close()
+	}
 	s, err := open(Options{SystemDir: f.dir, Grace: time.Hour}, f.fs)
 	if err != nil {
 		f.t.Fatalf("Open: %v", err)
@@ -244,6 +247,88 @@ func TestCrashBetweenStageAndSwitch(t *testing.T) {
 	}
 }
 
+// TestSecondOpenChangesNothing: while one Store holds the system folder,
+// a second Open (another agent starting) is refused before its recovery
+// touches anything: the first one's staged generation and temporary
+// pointer stay where they are.
+func TestSecondOpenChangesNothing(t *testing.T) {
+	f := newFixture(t)
+	installed := f.install("1.0.0.1").Name
+	staged := f.stage("1.0.0.2", true)
+	tmp := testfleet.WriteFile(t, filepath.Join(f.dir, "generation.tmp"), []byte(staged.Name+"\n"))
+
+	if s, err := Open(Options{SystemDir: f.dir}); !errors.Is(err, ErrLocked) {
+		if s != nil {
+			s.Close()
+		}
+		t.Fatalf("a second Open = %v, want ErrLocked", err)
+	}
+	for _, p := range []string{staged.Dir, tmp} {
+		if _, err := os.Stat(p); err != nil {
+			t.Fatalf("the refused Open removed the first Store's work: %v", err)
+		}
+	}
+	os.Remove(tmp)
+	if sw, err := f.store.Switch(staged); err != nil || sw.Previous != installed {
+		t.Fatalf("the first Store's Switch after the refused Open = %+v, %v", sw, err)
+	}
+
+	// Once it is closed, the next Open may go ahead.
+	f.store.Close()
+	s, err := Open(Options{SystemDir: f.dir})
+	if err != nil {
+		t.Fatalf("Open after Close: %v", err)
+	}
+	s.Close()
+}
+
+// TestNamesNeverRepeat: once generations that were in force are removed
+// (a rollback by hand, then the next Open), the next generation still gets
+// a new name: a program that loaded a removed generation must not read
+// another generation's catalogs under its own policy.
+func TestNamesNeverRepeat(t *testing.T) {
+	f := newFixture(t)
+	first := f.install("1.0.0.1").Name
+	second := f.install("1.0.0.2").Name
+	// A program loads the second generation and uses no catalog yet.
+	p, err := intact.Load(intact.LoadOptions{SystemDir: f.dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Rolled back by hand; the next Open removes the second generation.
+	testfleet.WriteFile(t, filepath.Join(f.dir, "generation.tmp"), []byte(first+"\n"))
+	if err := os.Rename(filepath.Join(f.dir, "generation.tmp"), filepath.Join(f.dir, "generation")); err != nil {
+		t.Fatal(err)
+	}
+	f.reopen()
+	if _, err := os.Stat(filepath.Join(f.dir, "generations", second)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the rolled-back generation is still there: %v", err)
+	}
+	// The next release's catalog lists a tool the second's did not.
+	tool := testfleet.WriteFile(t, filepath.Join(t.TempDir(), "tool.js"), []byte("a tool\n"))
+	st, err := f.store.Stage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	testfleet.WritePolicy(t, filepath.Join(st.Dir, "policy.xml"), testfleet.PolicyID, "1.0.0.3", f.pki.Root)
+	testfleet.WriteCatalog(t, filepath.Join(st.Dir, "catalogs", "app.cat"), f.pki.Signer, f.pki.Root, appCode, []byte("a tool\n"))
+	third, err := f.store.Switch(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if third.Name == second || third.Name == first {
+		t.Fatalf("the new generation reuses the name %s", third.Name)
+	}
+	if _, err := p.ReadCode(tool); err == nil {
+		t.Fatal("the program that loaded the removed generation allowed a file only the new generation's catalog lists")
+	}
+	// Nor does a reopened Store forget the numbers used.
+	f.reopen()
+	if st, err := f.store.Stage(); err != nil || st.Name <= third.Name {
+		t.Fatalf("Stage after reopening = %+v, %v; want a name after %s", st, err, third.Name)
+	}
+}
+
 // TestFloorRecoveredAfterCrash: a run stopped after the switch and before
 // the floor was written leaves a floor the next run raises.
 func TestFloorRecoveredAfterCrash(t *testing.T) {
@@ -264,16 +349,18 @@ func TestFloorRecoveredAfterCrash(t *testing.T) {
 func TestWindowsSharingRetried(t *testing.T) {
 	f := newFixture(t)
 	installed := f.install("1.0.0.1").Name
+	staged := f.stage("1.0.0.2", true)
 	f.fs.busy = 5
-	if _, err := f.store.Switch(f.stage("1.0.0.2", true)); err != nil {
+	if _, err := f.store.Switch(staged); err != nil {
 		t.Fatalf("Switch with the pointer busy 5 times: %v", err)
 	}
 	next := f.current()
 	if next == installed {
 		t.Fatal("not switched")
 	}
+	staged = f.stage("1.0.0.3", true)
 	f.fs.busy = 1 << 30
-	if _, err := f.store.Switch(f.stage("1.0.0.3", true)); err == nil || !errors.Is(err, errSharing) {
+	if _, err := f.store.Switch(staged); err == nil || !errors.Is(err, errSharing) {
 		t.Fatalf("Switch with the pointer busy for good = %v", err)
 	}
 	if f.current() != next || !f.allows() {

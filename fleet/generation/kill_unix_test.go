@@ -42,6 +42,7 @@ func TestMain(m *testing.M) {
 func TestKilledBetweenStageAndSwitch(t *testing.T) {
 	f := newFixture(t)
 	installed := f.install("1.0.0.1").Name
+	f.store.Close() // this run ends; the stager's begins
 
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), stagerEnv+"="+f.dir)
@@ -68,7 +69,7 @@ func TestKilledBetweenStageAndSwitch(t *testing.T) {
 	if f.current() != installed || !f.allows() {
 		t.Fatal("the killed agent's staged generation is in force")
 	}
-	f.reopen()
+	f.reopen() // the killed stager's lock died with it
 	if _, err := os.Stat(staged); err == nil {
 		t.Fatalf("the killed agent's generation %s is still there", staged)
 	}

@@ -1,6 +1,6 @@
 //go:build unix
 
-package intact
+package adminpath
 
 import (
 	"os"

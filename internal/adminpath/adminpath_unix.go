@@ -1,6 +1,6 @@
 //go:build unix
 
-package intact
+package adminpath
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 	"syscall"
 )
 
-// checkAdminOnly checks one element of the path checkSystemPath resolved:
+// checkAdminOnly checks one element of the path Check resolved:
 // it must be owned by root and writable by nobody else. A folder writable by
 // others is accepted only with the sticky bit (like /tmp), where others
 // cannot rename or remove root's entries. last is true for the file or
@@ -30,7 +30,7 @@ func checkAdminOnly(path string, last bool) error {
 
 // checkLink checks a symbolic link met while resolving a system path: it
 // must be owned by root. Its mode means nothing on most systems; who can
-// replace it is decided by the folder holding it, which checkSystemPath
+// replace it is decided by the folder holding it, which Check
 // checks too, and in a sticky folder by the link's owner.
 func checkLink(path string) error {
 	_, err := ownedByRoot(path, "a link ")

@@ -1,4 +1,4 @@
-package intact
+package adminpath
 
 import (
 	"fmt"
@@ -28,7 +28,7 @@ const (
 	addRights = windows.FILE_WRITE_DATA | windows.FILE_APPEND_DATA
 )
 
-// checkAdminOnly checks one element of the path checkSystemPath resolved:
+// checkAdminOnly checks one element of the path Check resolved:
 // it must be owned by SYSTEM, Administrators or TrustedInstaller, and no
 // other account may be granted rights that change it, except that folders
 // above the last element may let others add new entries, as ProgramData
