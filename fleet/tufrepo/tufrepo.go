@@ -1,6 +1,7 @@
 package tufrepo
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/sha256"
 	"encoding/hex"
@@ -238,33 +239,175 @@ func newRoot(roles Roles, expires time.Time) (*metadata.Metadata[metadata.RootTy
 	return root, nil
 }
 
-// Open reads the repository in dir.
-func Open(dir string) (*Repository, error) {
-	r := &Repository{dir: dir, Expiries: DefaultExpiries, Now: time.Now}
-	var err error
-	if r.root, err = metadata.Root().FromFile(filepath.Join(dir, "root.json")); err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, err)
+// Open reads the repository in dir and verifies it as a TUF client
+// would, trusting the folder's 1.root.json: each later N.root.json must be
+// signed by a threshold of the previous root's keys and of its own, and
+// root.json must be the newest of them; the timestamp, the snapshot it
+// names and the targets that names must each be signed by a threshold of
+// their role's keys, and match the version, length and hash that names
+// them. Expiry is not checked: renewing expired metadata is a publisher's
+// job. Whoever can replace 1.root.json can forge the whole chain: use
+// [OpenTrusted] with a root kept apart from the folder to rule that out.
+func Open(dir string) (*Repository, error) { return open(dir, nil) }
+
+// OpenTrusted is [Open] starting the root chain from trustedRoot, a
+// root.json the publisher keeps apart from the repository folder, as an
+// agent's trusted_root, instead of the folder's 1.root.json.
+func OpenTrusted(dir string, trustedRoot []byte) (*Repository, error) {
+	if trustedRoot == nil {
+		trustedRoot = []byte{}
 	}
-	ts, err := metadata.Timestamp().FromFile(filepath.Join(dir, "timestamp.json"))
+	return open(dir, trustedRoot)
+}
+
+func open(dir string, trustedRoot []byte) (*Repository, error) {
+	r := &Repository{dir: dir, Expiries: DefaultExpiries, Now: time.Now}
+	roots, err := r.verifyRoots(trustedRoot)
+	if err != nil {
+		return nil, err
+	}
+	r.root = roots[len(roots)-1]
+	tsName := filepath.Join(dir, "timestamp.json")
+	tsData, err := os.ReadFile(tsName)
 	if errors.Is(err, os.ErrNotExist) {
 		return r, nil // initialized, nothing published yet
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, err)
+		return nil, err
 	}
-	r.timestamp = ts
-	snapVersion := ts.Signed.Meta["snapshot.json"].Version
-	if r.snapshot, err = metadata.Snapshot().FromFile(r.path(snapVersion, RoleSnapshot)); err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, err)
+	if r.timestamp, err = verified(metadata.Timestamp(), RoleTimestamp, tsName, tsData, roots); err != nil {
+		return nil, err
 	}
-	meta, ok := r.snapshot.Signed.Meta["targets.json"]
+	snapMeta, ok := r.timestamp.Signed.Meta["snapshot.json"]
 	if !ok {
-		return nil, fmt.Errorf("%s: snapshot version %d lists no targets.json", dir, snapVersion)
+		return nil, fmt.Errorf("%s: names no snapshot.json", tsName)
 	}
-	if r.targets, err = metadata.Targets().FromFile(r.path(meta.Version, RoleTargets)); err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, err)
+	if r.snapshot, err = verifiedMeta(metadata.Snapshot(), RoleSnapshot, r.path(snapMeta.Version, RoleSnapshot), tsName, snapMeta, roots); err != nil {
+		return nil, err
+	}
+	targetsMeta, ok := r.snapshot.Signed.Meta["targets.json"]
+	if !ok {
+		return nil, fmt.Errorf("%s: lists no targets.json", r.path(snapMeta.Version, RoleSnapshot))
+	}
+	if r.targets, err = verifiedMeta(metadata.Targets(), RoleTargets, r.path(targetsMeta.Version, RoleTargets), r.path(snapMeta.Version, RoleSnapshot), targetsMeta, roots); err != nil {
+		return nil, err
 	}
 	return r, nil
+}
+
+// verifyRoots returns the chain of roots from trustedRoot (from the
+// folder's 1.root.json when nil) to the newest N.root.json in the folder,
+// each signed by a threshold of the previous one's root keys and of its
+// own, and checks that root.json is the newest.
+func (r *Repository) verifyRoots(trustedRoot []byte) ([]*metadata.Metadata[metadata.RootType], error) {
+	name, data := "trusted root", trustedRoot
+	if trustedRoot == nil {
+		name = r.path(1, RoleRoot)
+		var err error
+		if data, err = os.ReadFile(name); err != nil {
+			return nil, fmt.Errorf("%s: %w", r.dir, err)
+		}
+	}
+	root, err := metadata.Root().FromBytes(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if trustedRoot == nil && root.Signed.Version != 1 {
+		return nil, fmt.Errorf("%s: holds root version %d", name, root.Signed.Version)
+	}
+	if err := root.VerifyDelegate(RoleRoot, root); err != nil {
+		return nil, fmt.Errorf("%s: not signed by a threshold of its own root keys: %w", name, err)
+	}
+	roots := []*metadata.Metadata[metadata.RootType]{root}
+	for {
+		name := r.path(root.Signed.Version+1, RoleRoot)
+		data, err := os.ReadFile(name)
+		if errors.Is(err, os.ErrNotExist) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		next, err := metadata.Root().FromBytes(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if next.Signed.Version != root.Signed.Version+1 {
+			return nil, fmt.Errorf("%s: holds root version %d", name, next.Signed.Version)
+		}
+		if err := root.VerifyDelegate(RoleRoot, next); err != nil {
+			return nil, fmt.Errorf("%s: not signed by a threshold of root version %d's keys: %w", name, root.Signed.Version, err)
+		}
+		if err := next.VerifyDelegate(RoleRoot, next); err != nil {
+			return nil, fmt.Errorf("%s: not signed by a threshold of its own root keys: %w", name, err)
+		}
+		root = next
+		roots = append(roots, root)
+	}
+	name = filepath.Join(r.dir, "root.json")
+	cur, err := metadata.Root().FromFile(name)
+	if err != nil {
+		return nil, err
+	}
+	want, err := json.Marshal(root.Signed)
+	if err != nil {
+		return nil, err
+	}
+	if got, err := json.Marshal(cur.Signed); err != nil || !bytes.Equal(got, want) {
+		return nil, fmt.Errorf("%s: is not %d.root.json, the newest root of the verified chain (it says version %d)", name, root.Signed.Version, cur.Signed.Version)
+	}
+	return roots, nil
+}
+
+// verifiedMeta reads the metadata file name, which the already verified
+// file by names with meta, and returns it verified as role's.
+func verifiedMeta[T metadata.Roles](md *metadata.Metadata[T], role, name, by string, meta *metadata.MetaFiles, roots []*metadata.Metadata[metadata.RootType]) (*metadata.Metadata[T], error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	if meta.Length != 0 || len(meta.Hashes) != 0 {
+		if err := meta.VerifyLengthHashes(data); err != nil {
+			return nil, fmt.Errorf("%s: does not match the length and hash %s gives: %w", name, by, err)
+		}
+	}
+	md, err = verified(md, role, name, data, roots)
+	if err != nil {
+		return nil, err
+	}
+	var version int64
+	switch s := any(&md.Signed).(type) {
+	case *metadata.SnapshotType:
+		version = s.Version
+	case *metadata.TargetsType:
+		version = s.Version
+	}
+	if version != meta.Version {
+		return nil, fmt.Errorf("%s: holds version %d, %s names version %d", name, version, by, meta.Version)
+	}
+	return md, nil
+}
+
+// verified parses data, the metadata file name, and checks that a
+// threshold of role's keys signed it, in the newest root or, for metadata
+// signed before a key rotation and not yet signed again, in an earlier
+// root of the verified chain.
+func verified[T metadata.Roles](md *metadata.Metadata[T], role, name string, data []byte, roots []*metadata.Metadata[metadata.RootType]) (*metadata.Metadata[T], error) {
+	md, err := md.FromBytes(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	newest := roots[len(roots)-1]
+	verr := newest.VerifyDelegate(role, md)
+	if verr == nil {
+		return md, nil
+	}
+	for _, root := range slices.Backward(roots[:len(roots)-1]) {
+		if root.VerifyDelegate(role, md) == nil {
+			return md, nil
+		}
+	}
+	return nil, fmt.Errorf("%s: not signed by a threshold of the %s keys of root version %d or an earlier one: %w", name, role, newest.Signed.Version, verr)
 }
 
 // Root returns the repository's current root.json, the trusted root an
