@@ -51,6 +51,10 @@ type custom struct {
 		MediaType string `json:"media_type"`
 		PolicyID  string `json:"policy_id"`
 		VersionEx string `json:"version_ex"`
+		// Highest is the highest VersionEx ever published on the target
+		// for each PolicyID but the current one, so that going through
+		// another policy cannot take one back.
+		Highest map[string]string `json:"highest_version_ex,omitempty"`
 	} `json:"intact"`
 }
 
@@ -76,12 +80,21 @@ func isGUID(s string) bool {
 	return err == nil && g == s
 }
 
-// targetFile returns t as TUF target file metadata.
-func (t Target) targetFile() (*metadata.TargetFiles, error) {
+// targetFile returns t as TUF target file metadata, recording highest,
+// the highest VersionEx published on the target for other PolicyIDs.
+func (t Target) targetFile(highest map[string]sipolicy.Version) (*metadata.TargetFiles, error) {
 	var c custom
 	c.Intact.MediaType = ManifestMediaType
 	c.Intact.PolicyID = t.PolicyID
 	c.Intact.VersionEx = t.VersionEx.String()
+	for id, v := range highest {
+		if id != t.PolicyID {
+			if c.Intact.Highest == nil {
+				c.Intact.Highest = map[string]string{}
+			}
+			c.Intact.Highest[id] = v.String()
+		}
+	}
 	raw, err := json.Marshal(c)
 	if err != nil {
 		return nil, err
@@ -442,8 +455,9 @@ func (r *Repository) Expires() time.Time {
 
 // SetTarget publishes t as the target name: a new targets.json signed by
 // targetsSigners, then a new snapshot and timestamp. It refuses a VersionEx
-// that does not increase over the one name had for the same PolicyID, and
-// signers too few to meet a role's threshold.
+// not above the highest name ever had for the same PolicyID, even with
+// other policies in between, and signers too few to meet a role's
+// threshold.
 func (r *Repository) SetTarget(name string, t Target, targetsSigners, snapshotSigners, timestampSigners []crypto.Signer) error {
 	if err := checkTargetName(name); err != nil {
 		return err
@@ -452,27 +466,51 @@ func (r *Repository) SetTarget(name string, t Target, targetsSigners, snapshotSi
 		return fmt.Errorf("target %s: %w", name, err)
 	}
 	targets := metadata.Targets(r.expires(r.Expiries.Targets))
+	var highest map[string]sipolicy.Version
 	if r.targets != nil {
 		if old, ok := r.targets.Signed.Targets[name]; ok {
 			old.Path = name
-			prev, err := TargetOf(old)
-			if err != nil {
+			var err error
+			if highest, err = highestVersions(old); err != nil {
 				return err
 			}
-			if prev.PolicyID == t.PolicyID && t.VersionEx <= prev.VersionEx {
-				return fmt.Errorf("target %s: VersionEx %s does not increase over the published %s for policy %s", name, t.VersionEx, prev.VersionEx, t.PolicyID)
+			if prev, ok := highest[t.PolicyID]; ok && t.VersionEx <= prev {
+				return fmt.Errorf("target %s: VersionEx %s does not increase over the published %s for policy %s", name, t.VersionEx, prev, t.PolicyID)
 			}
 		}
 		targets.Signed.Targets = maps.Clone(r.targets.Signed.Targets) // a refused publication changes nothing
 		targets.Signed.Version = r.targets.Signed.Version + 1
 	}
-	tf, err := t.targetFile()
+	tf, err := t.targetFile(highest)
 	if err != nil {
 		return err
 	}
 	tf.Path = name
 	targets.Signed.Targets[name] = tf
 	return r.publishTargets(targets, targetsSigners, snapshotSigners, timestampSigners)
+}
+
+// highestVersions returns the highest VersionEx ever published on the
+// target tf for each PolicyID: its own, and those its custom field records.
+func highestVersions(tf *metadata.TargetFiles) (map[string]sipolicy.Version, error) {
+	cur, err := TargetOf(tf)
+	if err != nil {
+		return nil, err
+	}
+	var c custom
+	if err := json.Unmarshal(*tf.Custom, &c); err != nil {
+		return nil, fmt.Errorf("target %s: custom field: %w", tf.Path, err)
+	}
+	highest := map[string]sipolicy.Version{}
+	for id, s := range c.Intact.Highest {
+		v, err := sipolicy.ParseVersion(s)
+		if err != nil || !isGUID(id) {
+			return nil, fmt.Errorf("target %s: highest VersionEx %q for policy %q: malformed", tf.Path, s, id)
+		}
+		highest[id] = v
+	}
+	highest[cur.PolicyID] = max(highest[cur.PolicyID], cur.VersionEx)
+	return highest, nil
 }
 
 // RefreshTargets signs the targets in force again, as a new version with

@@ -154,7 +154,7 @@ func TestSetTargetVerifies(t *testing.T) {
 }
 
 func TestSetTargetRefusesNonIncreasingVersion(t *testing.T) {
-	r, k, _ := newRepo(t)
+	r, k, dir := newRepo(t)
 	if err := r.SetTarget("fleet/prod/linux", target(t, "1.0.0.2"), k.targets, k.snapshot, k.timestamp); err != nil {
 		t.Fatal(err)
 	}
@@ -172,6 +172,25 @@ func TestSetTargetRefusesNonIncreasingVersion(t *testing.T) {
 	other.PolicyID = "{00000000-0000-0000-0000-000000000001}"
 	if err := r.SetTarget("fleet/prod/linux", other, k.targets, k.snapshot, k.timestamp); err != nil {
 		t.Fatal(err)
+	}
+	// Going through another policy does not reset the first one's count:
+	// the signed targets remember the highest VersionEx of each (read back
+	// by Open, as the next publication would).
+	r, err := tufrepo.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"1.0.0.2", "1.0.0.1"} {
+		err := r.SetTarget("fleet/prod/linux", target(t, v), k.targets, k.snapshot, k.timestamp)
+		if err == nil || !strings.Contains(err.Error(), "does not increase over the published 1.0.0.2") {
+			t.Errorf("VersionEx %s after 1.0.0.2 and another policy: err = %v, want a refusal", v, err)
+		}
+	}
+	if err := r.SetTarget("fleet/prod/linux", target(t, "1.0.0.3"), k.targets, k.snapshot, k.timestamp); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.SetTarget("fleet/prod/linux", other, k.targets, k.snapshot, k.timestamp); err == nil || !strings.Contains(err.Error(), "does not increase over the published 0.0.0.1") {
+		t.Errorf("the other policy back at 0.0.0.1: err = %v, want a refusal", err)
 	}
 }
 
