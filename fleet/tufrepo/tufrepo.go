@@ -305,7 +305,31 @@ func open(dir string, trustedRoot []byte) (*Repository, error) {
 	if r.targets, err = verifiedMeta(metadata.Targets(), RoleTargets, r.path(targetsMeta.Version, RoleTargets), r.path(snapMeta.Version, RoleSnapshot), targetsMeta, roots); err != nil {
 		return nil, err
 	}
+	// A timestamp naming older, still validly signed metadata (a writer
+	// holding the online keys, or a folder restored from a backup) would
+	// have the next publication sign old targets again.
+	for _, m := range []struct {
+		role    string
+		inForce int64
+	}{{RoleSnapshot, snapMeta.Version}, {RoleTargets, targetsMeta.Version}} {
+		if newest := r.newestVersion(m.role); newest > m.inForce {
+			return nil, fmt.Errorf("%s: holds %s, newer than the version %d in force: the folder was rolled back", dir, filepath.Base(r.path(newest, m.role)), m.inForce)
+		}
+	}
 	return r, nil
+}
+
+// newestVersion returns the highest N of the folder's N.role.json files.
+func (r *Repository) newestVersion(role string) int64 {
+	names, _ := filepath.Glob(filepath.Join(r.dir, "*."+role+".json"))
+	var newest int64
+	for _, name := range names {
+		n, err := strconv.ParseInt(strings.TrimSuffix(filepath.Base(name), "."+role+".json"), 10, 64)
+		if err == nil && n > newest {
+			newest = n
+		}
+	}
+	return newest
 }
 
 // verifyRoots returns the chain of roots from trustedRoot (from the

@@ -487,3 +487,27 @@ func TestOpenTrusted(t *testing.T) {
 		t.Fatalf("targets version %d after the refresh, want 2", v)
 	}
 }
+
+// A folder whose timestamp names older, still validly signed metadata
+// (restored from a backup, or re-pointed by a holder of the online keys)
+// is refused: the next publication would sign the old targets again.
+func TestOpenRefusesRollback(t *testing.T) {
+	r, k, dir := newRepo(t)
+	if err := r.SetTarget("fleet/prod/linux", target(t, "1.0.0.1"), k.targets, k.snapshot, k.timestamp); err != nil {
+		t.Fatal(err)
+	}
+	old, err := os.ReadFile(filepath.Join(dir, "timestamp.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.SetTarget("fleet/prod/linux", target(t, "1.0.0.2"), k.targets, k.snapshot, k.timestamp); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "timestamp.json"), old, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = tufrepo.Open(dir)
+	if want := dir + ": holds 2.snapshot.json, newer than the version 1 in force: the folder was rolled back"; err == nil || err.Error() != want {
+		t.Fatalf("Open: err = %v, want %s", err, want)
+	}
+}
