@@ -3,6 +3,7 @@ package tufrepo
 import (
 	"bytes"
 	"crypto"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -349,6 +350,9 @@ func (r *Repository) verifyRoots(trustedRoot []byte) ([]*metadata.Metadata[metad
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	if err := checkKeys(root); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	if trustedRoot == nil && root.Signed.Version != 1 {
 		return nil, fmt.Errorf("%s: holds root version %d", name, root.Signed.Version)
 	}
@@ -367,6 +371,9 @@ func (r *Repository) verifyRoots(trustedRoot []byte) ([]*metadata.Metadata[metad
 		}
 		next, err := metadata.Root().FromBytes(data)
 		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if err := checkKeys(next); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		if next.Signed.Version != root.Signed.Version+1 {
@@ -394,6 +401,21 @@ func (r *Repository) verifyRoots(trustedRoot []byte) ([]*metadata.Metadata[metad
 		return nil, fmt.Errorf("%s: is not %d.root.json, the newest root of the verified chain (it says version %d)", name, root.Signed.Version, cur.Signed.Version)
 	}
 	return roots, nil
+}
+
+// checkKeys refuses a root naming a key go-tuf cannot verify with: an
+// Ed25519 key of the wrong length makes crypto/ed25519 panic.
+func checkKeys(root *metadata.Metadata[metadata.RootType]) error {
+	for id, key := range root.Signed.Keys {
+		pub, err := key.ToPublicKey()
+		if err != nil {
+			return fmt.Errorf("key %s: %w", id, err)
+		}
+		if ed, ok := pub.(ed25519.PublicKey); ok && len(ed) != ed25519.PublicKeySize {
+			return fmt.Errorf("key %s: an Ed25519 public key of %d bytes", id, len(ed))
+		}
+	}
+	return nil
 }
 
 // verifiedMeta reads the metadata file name, which the already verified

@@ -22,7 +22,7 @@ import (
 
 const policyID = "{A244370E-44C9-4C06-B551-F6016E563076}"
 
-func ecKey(t *testing.T) crypto.Signer {
+func ecKey(t testing.TB) crypto.Signer {
 	t.Helper()
 	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -31,7 +31,7 @@ func ecKey(t *testing.T) crypto.Signer {
 	return k
 }
 
-func edKey(t *testing.T) crypto.Signer {
+func edKey(t testing.TB) crypto.Signer {
 	t.Helper()
 	_, k, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -54,7 +54,7 @@ type keys struct {
 
 // newRepo initializes a repository whose root and targets need two
 // signatures each, with keys of the three supported types.
-func newRepo(t *testing.T) (*tufrepo.Repository, keys, string) {
+func newRepo(t testing.TB) (*tufrepo.Repository, keys, string) {
 	t.Helper()
 	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -79,7 +79,7 @@ func newRepo(t *testing.T) (*tufrepo.Repository, keys, string) {
 	return r, k, dir
 }
 
-func target(t *testing.T, version string) tufrepo.Target {
+func target(t testing.TB, version string) tufrepo.Target {
 	t.Helper()
 	v, err := sipolicy.ParseVersion(version)
 	if err != nil {
@@ -418,6 +418,15 @@ func TestOpenRefusesUnverifiedMetadata(t *testing.T) {
 			data, _ := os.ReadFile(filepath.Join(dir, "1.root.json"))
 			os.WriteFile(filepath.Join(dir, "2.root.json"), data, 0o644)
 			editSigned(t, filepath.Join(dir, "2.root.json"), func(s map[string]any) { s["version"] = 2 })
+		}},
+		{"1.root.json with a short Ed25519 key", "1.root.json", "an Ed25519 public key of 2 bytes", func(t *testing.T, dir string) {
+			editSigned(t, filepath.Join(dir, "1.root.json"), func(s map[string]any) {
+				for _, key := range s["keys"].(map[string]any) {
+					if key := key.(map[string]any); key["keytype"] == "ed25519" {
+						key["keyval"].(map[string]any)["public"] = "abcd"
+					}
+				}
+			})
 		}},
 		{"1.root.json edited", "1.root.json", "not signed by a threshold of its own root keys", func(t *testing.T, dir string) {
 			editSigned(t, filepath.Join(dir, "1.root.json"), func(s map[string]any) { s["expires"] = "2099-01-01T00:00:00Z" })
