@@ -171,7 +171,7 @@ every agent: it is the trust the agents start from.`,
 
 func newPublishRotateCmd() *cobra.Command {
 	var (
-		repo    string
+		repo    repoFlags
 		oldKeys []string
 		roles   rootFlags
 	)
@@ -196,27 +196,50 @@ after.`,
 			if err != nil {
 				return err
 			}
-			r, err := tufrepo.Open(repo)
+			r, err := repo.open()
 			if err != nil {
 				return err
 			}
 			if err := r.RotateRoot(rs, signers); err != nil {
 				return err
 			}
-			printf(cmd.OutOrStdout(), "wrote %s/root.json: %s\n", repo, roles.describe())
+			printf(cmd.OutOrStdout(), "wrote %s/root.json: %s\n", repo.dir, roles.describe())
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&repo, "repo", "", "the repository `folder`")
+	repo.register(cmd)
 	cmd.Flags().StringArrayVar(&oldKeys, "old-root-key", nil, "a private key `file` of the current root (repeatable)")
-	_ = cmd.MarkFlagRequired("repo")
 	roles.register(cmd)
 	return cmd
 }
 
+// repoFlags name the repository folder and, optionally, the root it is
+// verified from.
+type repoFlags struct {
+	dir, trustedRoot string
+}
+
+func (f *repoFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.dir, "repo", "", "the repository `folder`")
+	cmd.Flags().StringVar(&f.trustedRoot, "trusted-root", "", "verify the repository from this root.json `file`, kept apart from the folder, rather than from the folder's 1.root.json")
+	_ = cmd.MarkFlagRequired("repo")
+}
+
+// open opens the repository, verifying it (tufrepo.Open, OpenTrusted).
+func (f *repoFlags) open() (*tufrepo.Repository, error) {
+	if f.trustedRoot == "" {
+		return tufrepo.Open(f.dir)
+	}
+	root, err := os.ReadFile(f.trustedRoot)
+	if err != nil {
+		return nil, err
+	}
+	return tufrepo.OpenTrusted(f.dir, root)
+}
+
 // publishFlags are the flags of commands that sign snapshot and timestamp.
 type publishFlags struct {
-	repo            string
+	repo            repoFlags
 	snapshotKeys    []string
 	timestampKeys   []string
 	timestampExpiry time.Duration
@@ -224,13 +247,12 @@ type publishFlags struct {
 }
 
 func (f *publishFlags) register(cmd *cobra.Command, snapshotUsage string) {
+	f.repo.register(cmd)
 	fl := cmd.Flags()
-	fl.StringVar(&f.repo, "repo", "", "the repository `folder`")
 	fl.StringArrayVar(&f.snapshotKeys, "snapshot-key", nil, snapshotUsage)
 	fl.StringArrayVar(&f.timestampKeys, "timestamp-key", nil, "a timestamp private key `file` (repeatable)")
 	fl.DurationVar(&f.timestampExpiry, "timestamp-expiry", tufrepo.DefaultExpiries.Timestamp, "how long the new timestamp is valid: agents report their policy stale after it")
 	fl.DurationVar(&f.snapshotExpiry, "snapshot-expiry", tufrepo.DefaultExpiries.Snapshot, "how long a new snapshot is valid")
-	_ = cmd.MarkFlagRequired("repo")
 	_ = cmd.MarkFlagRequired("timestamp-key")
 }
 
@@ -241,7 +263,7 @@ func (f *publishFlags) open(targetsKeys []string, targetsExpiry time.Duration) (
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	if r, err = tufrepo.Open(f.repo); err != nil {
+	if r, err = f.repo.open(); err != nil {
 		return nil, nil, nil, nil, err
 	}
 	r.Expiries.Targets, r.Expiries.Snapshot, r.Expiries.Timestamp = targetsExpiry, f.snapshotExpiry, f.timestampExpiry
@@ -380,7 +402,7 @@ published nothing new for a while (targets expire after --targets-expiry).`,
 
 func newPublishShowCmd() *cobra.Command {
 	var (
-		repo   string
+		repo   repoFlags
 		asJSON bool
 	)
 	cmd := &cobra.Command{
@@ -388,7 +410,7 @@ func newPublishShowCmd() *cobra.Command {
 		Short: "List the targets in force and when the timestamp expires",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			r, err := tufrepo.Open(repo)
+			r, err := repo.open()
 			if err != nil {
 				return err
 			}
@@ -429,9 +451,8 @@ func newPublishShowCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&repo, "repo", "", "the repository `folder`")
+	repo.register(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	_ = cmd.MarkFlagRequired("repo")
 	return cmd
 }
 

@@ -438,6 +438,19 @@ func TestMirrorsInOrder(t *testing.T) {
 	f.mustInstall(f.agent(), "1.0.0.1")
 }
 
+// A mirror's definite answer is final: the first mirror's 404 for the
+// next root ends the rotation check, whatever a backup mirror would say
+// (here 200 with garbage, as a CDN error page or a captive portal does).
+// Only a mirror that cannot answer (down, 5xx) hands over to the next.
+func TestBackupMirrorCannotOverruleNotFound(t *testing.T) {
+	f := newFixture(t)
+	f.release("1.0.0.1")
+	garbage := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("{}")) }))
+	failing := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) }))
+	f.cfg.Metadata = []string{failing.URL + "/", f.tuf.URL + "/", garbage.URL + "/"}
+	f.mustInstall(f.agent(), "1.0.0.1")
+}
+
 func TestRunBacksOffAndHonours429(t *testing.T) {
 	f := newFixture(t)
 	f.release("1.0.0.1")

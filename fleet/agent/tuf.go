@@ -78,7 +78,7 @@ func (a *Agent) refresh(ctx context.Context) (*refreshed, error) {
 	return &refreshed{target: t, expires: expires}, nil
 }
 
-// metadataFetcher fetches TUF metadata from the first mirror that has it,
+// metadataFetcher fetches TUF metadata from the first mirror that answers,
 // within the poll's context, reading no more than the length the updater
 // allows.
 type metadataFetcher struct {
@@ -87,7 +87,12 @@ type metadataFetcher struct {
 	mirrors []string // base URLs; the updater asks for URLs under the first
 }
 
-// DownloadFile implements go-tuf's fetcher.Fetcher.
+// DownloadFile implements go-tuf's fetcher.Fetcher. A mirror's definite
+// answer, the file or a client error such as 404, is final: the updater
+// needs the 404 for the next root to end the rotation check, and a backup
+// mirror answering 200 (an error page, a captive portal) must not overrule
+// it. Only a mirror that cannot answer (network error, timeout, 429, 5xx)
+// hands over to the next.
 func (f *metadataFetcher) DownloadFile(urlPath string, maxLength int64, _ time.Duration) ([]byte, error) {
 	name, ok := strings.CutPrefix(urlPath, strings.TrimSuffix(f.mirrors[0], "/")+"/")
 	if !ok {
@@ -96,31 +101,27 @@ func (f *metadataFetcher) DownloadFile(urlPath string, maxLength int64, _ time.D
 	var errs []error
 	for _, m := range f.mirrors {
 		data, err := f.get(strings.TrimSuffix(m, "/")+"/"+name, maxLength)
-		if err == nil {
-			return data, nil
+		if err == nil || definite(err) {
+			return data, err
 		}
 		errs = append(errs, err)
 		if f.ctx.Err() != nil {
 			break
 		}
 	}
-	// Every mirror failed: the updater reads "not found" from the first
-	// error's status (a 404 for the next root is how rotation ends).
-	var httpErr *metadata.ErrDownloadHTTP
-	if errors.As(errs[0], &httpErr) && len(errs) == len(f.mirrors) && allNotFound(errs) {
-		return nil, httpErr
-	}
 	return nil, errors.Join(errs...)
 }
 
-func allNotFound(errs []error) bool {
-	for _, err := range errs {
-		var httpErr *metadata.ErrDownloadHTTP
-		if !errors.As(err, &httpErr) || httpErr.StatusCode != http.StatusNotFound && httpErr.StatusCode != http.StatusForbidden {
-			return false
-		}
+// definite reports whether err is a mirror's answer rather than its
+// failure to answer: a client error other than 429, or a body longer than
+// allowed.
+func definite(err error) bool {
+	var httpErr *metadata.ErrDownloadHTTP
+	if errors.As(err, &httpErr) {
+		return httpErr.StatusCode >= 400 && httpErr.StatusCode < 500
 	}
-	return true
+	var lengthErr *metadata.ErrDownloadLengthMismatch
+	return errors.As(err, &lengthErr)
 }
 
 // get fetches url, refusing a body longer than maxLength before reading

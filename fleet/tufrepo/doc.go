@@ -14,9 +14,16 @@
 // its SHA-256 digest and length, with the PolicyID and VersionEx of the
 // policy the bundle carries in its custom field ([Target]). Publishing a
 // target signs targets with a threshold of keys, then snapshot and
-// timestamp; it refuses a VersionEx that does not increase for the same
-// PolicyID on the same target, so a publisher cannot roll a ring back by
-// mistake, and agents' floors never have to refuse what was published.
+// timestamp; it refuses a VersionEx not above the highest ever published
+// for the same PolicyID on the same target (the target's custom field
+// keeps it for the policies the target left), so a publisher cannot roll a
+// ring back by mistake, and agents' floors never have to refuse what was
+// published.
+//
+// [Open] verifies the folder as a TUF client would (root chain,
+// signatures, thresholds, versions, lengths and hashes) before anything in
+// it is signed again; [OpenTrusted] starts that chain from a root kept
+// apart from the folder.
 //
 // Keys are [crypto.Signer]s, so a KMS or HSM key fits as well as a PKCS #8
 // file; Ed25519, ECDSA P-256 and RSA (signing RSASSA-PSS) are supported.

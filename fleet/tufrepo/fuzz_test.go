@@ -1,7 +1,11 @@
 package tufrepo_test
 
 import (
+	"crypto"
 	"encoding/json"
+	"maps"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/intactdev/intact/fleet/tufrepo"
@@ -25,6 +29,59 @@ func FuzzTargetOf(f *testing.F) {
 		}
 		if got.Length != length || got.Length <= 0 || len(sum) != 32 {
 			t.Fatalf("TargetOf accepted length %d and a %d-byte digest: %+v", length, len(sum), got)
+		}
+	})
+}
+
+// FuzzOpen: whatever one file of a published repository holds, Open
+// never panics, and either refuses the folder or reads the targets that
+// were signed.
+func FuzzOpen(f *testing.F) {
+	// Ed25519 keys alone: an RSA key would slow every fuzz worker's start.
+	root, targets, snapshot, timestamp := edKey(f), edKey(f), edKey(f), edKey(f)
+	one := func(s crypto.Signer) tufrepo.RoleKeys { return tufrepo.RoleKeys{Keys: publics(s), Threshold: 1} }
+	dir := f.TempDir()
+	r, err := tufrepo.Init(dir, tufrepo.Roles{Root: one(root), Targets: one(targets), Snapshot: one(snapshot), Timestamp: one(timestamp)}, []crypto.Signer{root})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, name := range []string{"fleet/prod/linux", "fleet/canary/linux"} {
+		if err := r.SetTarget(name, target(f, "1.0.0.1"), []crypto.Signer{targets}, []crypto.Signer{snapshot}, []crypto.Signer{timestamp}); err != nil {
+			f.Fatal(err)
+		}
+	}
+	want, err := r.Targets()
+	if err != nil {
+		f.Fatal(err)
+	}
+	files := []string{"root.json", "1.root.json", "timestamp.json", "2.snapshot.json", "2.targets.json"}
+	original := map[string][]byte{}
+	for i, name := range files {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		original[name] = data
+		f.Add(uint8(i), data)
+	}
+	f.Add(uint8(2), []byte(`{"signed":{"_type":"timestamp","meta":{}},"signatures":[]}`))
+	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
+		dir := t.TempDir()
+		for name, content := range original {
+			if err := os.WriteFile(filepath.Join(dir, name), content, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, files[int(which)%len(files)]), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r, err := tufrepo.Open(dir)
+		if err != nil {
+			return
+		}
+		got, err := r.Targets()
+		if err != nil || !maps.Equal(got, want) {
+			t.Fatalf("%s replaced: Open read targets %v (%v), want %v", files[int(which)%len(files)], got, err, want)
 		}
 	})
 }

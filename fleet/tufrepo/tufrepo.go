@@ -1,7 +1,9 @@
 package tufrepo
 
 import (
+	"bytes"
 	"crypto"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -50,6 +52,10 @@ type custom struct {
 		MediaType string `json:"media_type"`
 		PolicyID  string `json:"policy_id"`
 		VersionEx string `json:"version_ex"`
+		// Highest is the highest VersionEx ever published on the target
+		// for each PolicyID but the current one, so that going through
+		// another policy cannot take one back.
+		Highest map[string]string `json:"highest_version_ex,omitempty"`
 	} `json:"intact"`
 }
 
@@ -75,12 +81,21 @@ func isGUID(s string) bool {
 	return err == nil && g == s
 }
 
-// targetFile returns t as TUF target file metadata.
-func (t Target) targetFile() (*metadata.TargetFiles, error) {
+// targetFile returns t as TUF target file metadata, recording highest,
+// the highest VersionEx published on the target for other PolicyIDs.
+func (t Target) targetFile(highest map[string]sipolicy.Version) (*metadata.TargetFiles, error) {
 	var c custom
 	c.Intact.MediaType = ManifestMediaType
 	c.Intact.PolicyID = t.PolicyID
 	c.Intact.VersionEx = t.VersionEx.String()
+	for id, v := range highest {
+		if id != t.PolicyID {
+			if c.Intact.Highest == nil {
+				c.Intact.Highest = map[string]string{}
+			}
+			c.Intact.Highest[id] = v.String()
+		}
+	}
 	raw, err := json.Marshal(c)
 	if err != nil {
 		return nil, err
@@ -238,33 +253,220 @@ func newRoot(roles Roles, expires time.Time) (*metadata.Metadata[metadata.RootTy
 	return root, nil
 }
 
-// Open reads the repository in dir.
-func Open(dir string) (*Repository, error) {
-	r := &Repository{dir: dir, Expiries: DefaultExpiries, Now: time.Now}
-	var err error
-	if r.root, err = metadata.Root().FromFile(filepath.Join(dir, "root.json")); err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, err)
+// Open reads the repository in dir and verifies it as a TUF client
+// would, trusting the folder's 1.root.json: each later N.root.json must be
+// signed by a threshold of the previous root's keys and of its own, and
+// root.json must be the newest of them; the timestamp, the snapshot it
+// names and the targets that names must each be signed by a threshold of
+// their role's keys, and match the version, length and hash that names
+// them. Expiry is not checked: renewing expired metadata is a publisher's
+// job. Whoever can replace 1.root.json can forge the whole chain: use
+// [OpenTrusted] with a root kept apart from the folder to rule that out.
+func Open(dir string) (*Repository, error) { return open(dir, nil) }
+
+// OpenTrusted is [Open] starting the root chain from trustedRoot, a
+// root.json the publisher keeps apart from the repository folder, as an
+// agent's trusted_root, instead of the folder's 1.root.json.
+func OpenTrusted(dir string, trustedRoot []byte) (*Repository, error) {
+	if trustedRoot == nil {
+		trustedRoot = []byte{}
 	}
-	ts, err := metadata.Timestamp().FromFile(filepath.Join(dir, "timestamp.json"))
+	return open(dir, trustedRoot)
+}
+
+func open(dir string, trustedRoot []byte) (*Repository, error) {
+	r := &Repository{dir: dir, Expiries: DefaultExpiries, Now: time.Now}
+	roots, err := r.verifyRoots(trustedRoot)
+	if err != nil {
+		return nil, err
+	}
+	r.root = roots[len(roots)-1]
+	tsName := filepath.Join(dir, "timestamp.json")
+	tsData, err := os.ReadFile(tsName)
 	if errors.Is(err, os.ErrNotExist) {
 		return r, nil // initialized, nothing published yet
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, err)
+		return nil, err
 	}
-	r.timestamp = ts
-	snapVersion := ts.Signed.Meta["snapshot.json"].Version
-	if r.snapshot, err = metadata.Snapshot().FromFile(r.path(snapVersion, RoleSnapshot)); err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, err)
+	if r.timestamp, err = verified(metadata.Timestamp(), RoleTimestamp, tsName, tsData, roots); err != nil {
+		return nil, err
 	}
-	meta, ok := r.snapshot.Signed.Meta["targets.json"]
+	snapMeta, ok := r.timestamp.Signed.Meta["snapshot.json"]
 	if !ok {
-		return nil, fmt.Errorf("%s: snapshot version %d lists no targets.json", dir, snapVersion)
+		return nil, fmt.Errorf("%s: names no snapshot.json", tsName)
 	}
-	if r.targets, err = metadata.Targets().FromFile(r.path(meta.Version, RoleTargets)); err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, err)
+	if r.snapshot, err = verifiedMeta(metadata.Snapshot(), RoleSnapshot, r.path(snapMeta.Version, RoleSnapshot), tsName, snapMeta, roots); err != nil {
+		return nil, err
+	}
+	targetsMeta, ok := r.snapshot.Signed.Meta["targets.json"]
+	if !ok {
+		return nil, fmt.Errorf("%s: lists no targets.json", r.path(snapMeta.Version, RoleSnapshot))
+	}
+	if r.targets, err = verifiedMeta(metadata.Targets(), RoleTargets, r.path(targetsMeta.Version, RoleTargets), r.path(snapMeta.Version, RoleSnapshot), targetsMeta, roots); err != nil {
+		return nil, err
+	}
+	// A timestamp naming older, still validly signed metadata (a writer
+	// holding the online keys, or a folder restored from a backup) would
+	// have the next publication sign old targets again.
+	for _, m := range []struct {
+		role    string
+		inForce int64
+	}{{RoleSnapshot, snapMeta.Version}, {RoleTargets, targetsMeta.Version}} {
+		if newest := r.newestVersion(m.role); newest > m.inForce {
+			return nil, fmt.Errorf("%s: holds %s, newer than the version %d in force: the folder was rolled back", dir, filepath.Base(r.path(newest, m.role)), m.inForce)
+		}
 	}
 	return r, nil
+}
+
+// newestVersion returns the highest N of the folder's N.role.json files.
+func (r *Repository) newestVersion(role string) int64 {
+	names, _ := filepath.Glob(filepath.Join(r.dir, "*."+role+".json"))
+	var newest int64
+	for _, name := range names {
+		n, err := strconv.ParseInt(strings.TrimSuffix(filepath.Base(name), "."+role+".json"), 10, 64)
+		if err == nil && n > newest {
+			newest = n
+		}
+	}
+	return newest
+}
+
+// verifyRoots returns the chain of roots from trustedRoot (from the
+// folder's 1.root.json when nil) to the newest N.root.json in the folder,
+// each signed by a threshold of the previous one's root keys and of its
+// own, and checks that root.json is the newest.
+func (r *Repository) verifyRoots(trustedRoot []byte) ([]*metadata.Metadata[metadata.RootType], error) {
+	name, data := "trusted root", trustedRoot
+	if trustedRoot == nil {
+		name = r.path(1, RoleRoot)
+		var err error
+		if data, err = os.ReadFile(name); err != nil {
+			return nil, fmt.Errorf("%s: %w", r.dir, err)
+		}
+	}
+	root, err := metadata.Root().FromBytes(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := checkKeys(root); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if trustedRoot == nil && root.Signed.Version != 1 {
+		return nil, fmt.Errorf("%s: holds root version %d", name, root.Signed.Version)
+	}
+	if err := root.VerifyDelegate(RoleRoot, root); err != nil {
+		return nil, fmt.Errorf("%s: not signed by a threshold of its own root keys: %w", name, err)
+	}
+	roots := []*metadata.Metadata[metadata.RootType]{root}
+	for {
+		name := r.path(root.Signed.Version+1, RoleRoot)
+		data, err := os.ReadFile(name)
+		if errors.Is(err, os.ErrNotExist) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		next, err := metadata.Root().FromBytes(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if err := checkKeys(next); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if next.Signed.Version != root.Signed.Version+1 {
+			return nil, fmt.Errorf("%s: holds root version %d", name, next.Signed.Version)
+		}
+		if err := root.VerifyDelegate(RoleRoot, next); err != nil {
+			return nil, fmt.Errorf("%s: not signed by a threshold of root version %d's keys: %w", name, root.Signed.Version, err)
+		}
+		if err := next.VerifyDelegate(RoleRoot, next); err != nil {
+			return nil, fmt.Errorf("%s: not signed by a threshold of its own root keys: %w", name, err)
+		}
+		root = next
+		roots = append(roots, root)
+	}
+	name = filepath.Join(r.dir, "root.json")
+	cur, err := metadata.Root().FromFile(name)
+	if err != nil {
+		return nil, err
+	}
+	want, err := json.Marshal(root.Signed)
+	if err != nil {
+		return nil, err
+	}
+	if got, err := json.Marshal(cur.Signed); err != nil || !bytes.Equal(got, want) {
+		return nil, fmt.Errorf("%s: is not %d.root.json, the newest root of the verified chain (it says version %d)", name, root.Signed.Version, cur.Signed.Version)
+	}
+	return roots, nil
+}
+
+// checkKeys refuses a root naming a key go-tuf cannot verify with: an
+// Ed25519 key of the wrong length makes crypto/ed25519 panic.
+func checkKeys(root *metadata.Metadata[metadata.RootType]) error {
+	for id, key := range root.Signed.Keys {
+		pub, err := key.ToPublicKey()
+		if err != nil {
+			return fmt.Errorf("key %s: %w", id, err)
+		}
+		if ed, ok := pub.(ed25519.PublicKey); ok && len(ed) != ed25519.PublicKeySize {
+			return fmt.Errorf("key %s: an Ed25519 public key of %d bytes", id, len(ed))
+		}
+	}
+	return nil
+}
+
+// verifiedMeta reads the metadata file name, which the already verified
+// file by names with meta, and returns it verified as role's.
+func verifiedMeta[T metadata.Roles](md *metadata.Metadata[T], role, name, by string, meta *metadata.MetaFiles, roots []*metadata.Metadata[metadata.RootType]) (*metadata.Metadata[T], error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	if meta.Length != 0 || len(meta.Hashes) != 0 {
+		if err := meta.VerifyLengthHashes(data); err != nil {
+			return nil, fmt.Errorf("%s: does not match the length and hash %s gives: %w", name, by, err)
+		}
+	}
+	md, err = verified(md, role, name, data, roots)
+	if err != nil {
+		return nil, err
+	}
+	var version int64
+	switch s := any(&md.Signed).(type) {
+	case *metadata.SnapshotType:
+		version = s.Version
+	case *metadata.TargetsType:
+		version = s.Version
+	}
+	if version != meta.Version {
+		return nil, fmt.Errorf("%s: holds version %d, %s names version %d", name, version, by, meta.Version)
+	}
+	return md, nil
+}
+
+// verified parses data, the metadata file name, and checks that a
+// threshold of role's keys signed it, in the newest root or, for metadata
+// signed before a key rotation and not yet signed again, in an earlier
+// root of the verified chain.
+func verified[T metadata.Roles](md *metadata.Metadata[T], role, name string, data []byte, roots []*metadata.Metadata[metadata.RootType]) (*metadata.Metadata[T], error) {
+	md, err := md.FromBytes(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	newest := roots[len(roots)-1]
+	verr := newest.VerifyDelegate(role, md)
+	if verr == nil {
+		return md, nil
+	}
+	for _, root := range slices.Backward(roots[:len(roots)-1]) {
+		if root.VerifyDelegate(role, md) == nil {
+			return md, nil
+		}
+	}
+	return nil, fmt.Errorf("%s: not signed by a threshold of the %s keys of root version %d or an earlier one: %w", name, role, newest.Signed.Version, verr)
 }
 
 // Root returns the repository's current root.json, the trusted root an
@@ -299,8 +501,9 @@ func (r *Repository) Expires() time.Time {
 
 // SetTarget publishes t as the target name: a new targets.json signed by
 // targetsSigners, then a new snapshot and timestamp. It refuses a VersionEx
-// that does not increase over the one name had for the same PolicyID, and
-// signers too few to meet a role's threshold.
+// not above the highest name ever had for the same PolicyID, even with
+// other policies in between, and signers too few to meet a role's
+// threshold.
 func (r *Repository) SetTarget(name string, t Target, targetsSigners, snapshotSigners, timestampSigners []crypto.Signer) error {
 	if err := checkTargetName(name); err != nil {
 		return err
@@ -309,27 +512,51 @@ func (r *Repository) SetTarget(name string, t Target, targetsSigners, snapshotSi
 		return fmt.Errorf("target %s: %w", name, err)
 	}
 	targets := metadata.Targets(r.expires(r.Expiries.Targets))
+	var highest map[string]sipolicy.Version
 	if r.targets != nil {
 		if old, ok := r.targets.Signed.Targets[name]; ok {
 			old.Path = name
-			prev, err := TargetOf(old)
-			if err != nil {
+			var err error
+			if highest, err = highestVersions(old); err != nil {
 				return err
 			}
-			if prev.PolicyID == t.PolicyID && t.VersionEx <= prev.VersionEx {
-				return fmt.Errorf("target %s: VersionEx %s does not increase over the published %s for policy %s", name, t.VersionEx, prev.VersionEx, t.PolicyID)
+			if prev, ok := highest[t.PolicyID]; ok && t.VersionEx <= prev {
+				return fmt.Errorf("target %s: VersionEx %s does not increase over the published %s for policy %s", name, t.VersionEx, prev, t.PolicyID)
 			}
 		}
 		targets.Signed.Targets = maps.Clone(r.targets.Signed.Targets) // a refused publication changes nothing
 		targets.Signed.Version = r.targets.Signed.Version + 1
 	}
-	tf, err := t.targetFile()
+	tf, err := t.targetFile(highest)
 	if err != nil {
 		return err
 	}
 	tf.Path = name
 	targets.Signed.Targets[name] = tf
 	return r.publishTargets(targets, targetsSigners, snapshotSigners, timestampSigners)
+}
+
+// highestVersions returns the highest VersionEx ever published on the
+// target tf for each PolicyID: its own, and those its custom field records.
+func highestVersions(tf *metadata.TargetFiles) (map[string]sipolicy.Version, error) {
+	cur, err := TargetOf(tf)
+	if err != nil {
+		return nil, err
+	}
+	var c custom
+	if err := json.Unmarshal(*tf.Custom, &c); err != nil {
+		return nil, fmt.Errorf("target %s: custom field: %w", tf.Path, err)
+	}
+	highest := map[string]sipolicy.Version{}
+	for id, s := range c.Intact.Highest {
+		v, err := sipolicy.ParseVersion(s)
+		if err != nil || !isGUID(id) {
+			return nil, fmt.Errorf("target %s: highest VersionEx %q for policy %q: malformed", tf.Path, s, id)
+		}
+		highest[id] = v
+	}
+	highest[cur.PolicyID] = max(highest[cur.PolicyID], cur.VersionEx)
+	return highest, nil
 }
 
 // RefreshTargets signs the targets in force again, as a new version with

@@ -7,6 +7,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -21,7 +22,7 @@ import (
 
 const policyID = "{A244370E-44C9-4C06-B551-F6016E563076}"
 
-func ecKey(t *testing.T) crypto.Signer {
+func ecKey(t testing.TB) crypto.Signer {
 	t.Helper()
 	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -30,7 +31,7 @@ func ecKey(t *testing.T) crypto.Signer {
 	return k
 }
 
-func edKey(t *testing.T) crypto.Signer {
+func edKey(t testing.TB) crypto.Signer {
 	t.Helper()
 	_, k, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -53,7 +54,7 @@ type keys struct {
 
 // newRepo initializes a repository whose root and targets need two
 // signatures each, with keys of the three supported types.
-func newRepo(t *testing.T) (*tufrepo.Repository, keys, string) {
+func newRepo(t testing.TB) (*tufrepo.Repository, keys, string) {
 	t.Helper()
 	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -78,7 +79,7 @@ func newRepo(t *testing.T) (*tufrepo.Repository, keys, string) {
 	return r, k, dir
 }
 
-func target(t *testing.T, version string) tufrepo.Target {
+func target(t testing.TB, version string) tufrepo.Target {
 	t.Helper()
 	v, err := sipolicy.ParseVersion(version)
 	if err != nil {
@@ -153,7 +154,7 @@ func TestSetTargetVerifies(t *testing.T) {
 }
 
 func TestSetTargetRefusesNonIncreasingVersion(t *testing.T) {
-	r, k, _ := newRepo(t)
+	r, k, dir := newRepo(t)
 	if err := r.SetTarget("fleet/prod/linux", target(t, "1.0.0.2"), k.targets, k.snapshot, k.timestamp); err != nil {
 		t.Fatal(err)
 	}
@@ -171,6 +172,25 @@ func TestSetTargetRefusesNonIncreasingVersion(t *testing.T) {
 	other.PolicyID = "{00000000-0000-0000-0000-000000000001}"
 	if err := r.SetTarget("fleet/prod/linux", other, k.targets, k.snapshot, k.timestamp); err != nil {
 		t.Fatal(err)
+	}
+	// Going through another policy does not reset the first one's count:
+	// the signed targets remember the highest VersionEx of each (read back
+	// by Open, as the next publication would).
+	r, err := tufrepo.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"1.0.0.2", "1.0.0.1"} {
+		err := r.SetTarget("fleet/prod/linux", target(t, v), k.targets, k.snapshot, k.timestamp)
+		if err == nil || !strings.Contains(err.Error(), "does not increase over the published 1.0.0.2") {
+			t.Errorf("VersionEx %s after 1.0.0.2 and another policy: err = %v, want a refusal", v, err)
+		}
+	}
+	if err := r.SetTarget("fleet/prod/linux", target(t, "1.0.0.3"), k.targets, k.snapshot, k.timestamp); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.SetTarget("fleet/prod/linux", other, k.targets, k.snapshot, k.timestamp); err == nil || !strings.Contains(err.Error(), "does not increase over the published 0.0.0.1") {
+		t.Errorf("the other policy back at 0.0.0.1: err = %v, want a refusal", err)
 	}
 }
 
@@ -344,5 +364,159 @@ func TestRotateRoot(t *testing.T) {
 	tm2 := verifyChain(t, dir) // from root.json, now version 2
 	if v := tm2.Root.Signed.Version; v != 2 {
 		t.Fatalf("root.json is version %d, want 2", v)
+	}
+}
+
+// editSigned rewrites a metadata file's signed part with edit, leaving its
+// signatures as they were: what a writer of the folder without keys can do.
+func editSigned(t *testing.T, name string, edit func(signed map[string]any)) {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var md map[string]any
+	if err := json.Unmarshal(data, &md); err != nil {
+		t.Fatal(err)
+	}
+	edit(md["signed"].(map[string]any))
+	if data, err = json.Marshal(md); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Open verifies what it will sign again: a writer of the folder without
+// keys cannot get a target, or a root version, past the publisher.
+func TestOpenRefusesUnverifiedMetadata(t *testing.T) {
+	evil := strings.Repeat("cd", 32)
+	for _, tc := range []struct {
+		name, file, want string
+		edit             func(t *testing.T, dir string)
+	}{
+		{"targets edited", "2.targets.json", "does not match the length and hash", func(t *testing.T, dir string) {
+			editSigned(t, filepath.Join(dir, "2.targets.json"), func(s map[string]any) {
+				s["targets"].(map[string]any)["fleet/prod/linux"].(map[string]any)["hashes"] = map[string]any{"sha256": evil}
+			})
+		}},
+		{"targets swapped for an older signed version", "2.targets.json", "does not match the length and hash", func(t *testing.T, dir string) {
+			data, _ := os.ReadFile(filepath.Join(dir, "1.targets.json"))
+			os.WriteFile(filepath.Join(dir, "2.targets.json"), data, 0o644)
+		}},
+		{"snapshot edited", "2.snapshot.json", "does not match the length and hash", func(t *testing.T, dir string) {
+			editSigned(t, filepath.Join(dir, "2.snapshot.json"), func(s map[string]any) { s["expires"] = "2099-01-01T00:00:00Z" })
+		}},
+		{"timestamp edited", "timestamp.json", "not signed by a threshold of the timestamp keys", func(t *testing.T, dir string) {
+			editSigned(t, filepath.Join(dir, "timestamp.json"), func(s map[string]any) { s["expires"] = "2099-01-01T00:00:00Z" })
+		}},
+		{"root.json version raised", "root.json", "is not 1.root.json", func(t *testing.T, dir string) {
+			editSigned(t, filepath.Join(dir, "root.json"), func(s map[string]any) { s["version"] = 41 })
+		}},
+		{"forged next root", "2.root.json", "not signed by a threshold of root version 1's keys", func(t *testing.T, dir string) {
+			data, _ := os.ReadFile(filepath.Join(dir, "1.root.json"))
+			os.WriteFile(filepath.Join(dir, "2.root.json"), data, 0o644)
+			editSigned(t, filepath.Join(dir, "2.root.json"), func(s map[string]any) { s["version"] = 2 })
+		}},
+		{"1.root.json with a short Ed25519 key", "1.root.json", "an Ed25519 public key of 2 bytes", func(t *testing.T, dir string) {
+			editSigned(t, filepath.Join(dir, "1.root.json"), func(s map[string]any) {
+				for _, key := range s["keys"].(map[string]any) {
+					if key := key.(map[string]any); key["keytype"] == "ed25519" {
+						key["keyval"].(map[string]any)["public"] = "abcd"
+					}
+				}
+			})
+		}},
+		{"1.root.json edited", "1.root.json", "not signed by a threshold of its own root keys", func(t *testing.T, dir string) {
+			editSigned(t, filepath.Join(dir, "1.root.json"), func(s map[string]any) { s["expires"] = "2099-01-01T00:00:00Z" })
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, k, dir := newRepo(t)
+			for _, name := range []string{"fleet/prod/linux", "fleet/canary/linux"} {
+				if err := r.SetTarget(name, target(t, "1.0.0.1"), k.targets, k.snapshot, k.timestamp); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := tufrepo.Open(dir); err != nil {
+				t.Fatalf("untouched repository: %v", err)
+			}
+			tc.edit(t, dir)
+			_, err := tufrepo.Open(dir)
+			if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, tc.file)+": ") || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Open: err = %v, want %s: …%s", err, tc.file, tc.want)
+			}
+		})
+	}
+}
+
+// A repository forged whole, its own 1.root.json included, opens only
+// without a trusted root; OpenTrusted refuses it, and follows the real
+// chain's rotations.
+func TestOpenTrusted(t *testing.T) {
+	r, k, dir := newRepo(t)
+	if err := r.SetTarget("fleet/prod/linux", target(t, "1.0.0.1"), k.targets, k.snapshot, k.timestamp); err != nil {
+		t.Fatal(err)
+	}
+	trusted, err := r.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, forged := newRepo(t)
+	if _, err := tufrepo.Open(forged); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tufrepo.OpenTrusted(forged, trusted); err == nil || !strings.Contains(err.Error(), "root.json: is not 1.root.json") {
+		t.Fatalf("OpenTrusted of a forged repository: err = %v", err)
+	}
+	if _, err := tufrepo.OpenTrusted(dir, nil); err == nil {
+		t.Fatal("OpenTrusted with no root opened")
+	}
+	// After a rotation the trusted root 1 leads to root 2, whose new
+	// targets keys sign again the targets the old ones signed.
+	newTargets := []crypto.Signer{edKey(t)}
+	roles := tufrepo.Roles{
+		Root:      tufrepo.RoleKeys{Keys: publics(k.root...), Threshold: 2},
+		Targets:   tufrepo.RoleKeys{Keys: publics(newTargets...), Threshold: 1},
+		Snapshot:  tufrepo.RoleKeys{Keys: publics(k.snapshot...), Threshold: 1},
+		Timestamp: tufrepo.RoleKeys{Keys: publics(k.timestamp...), Threshold: 1},
+	}
+	if err := r.RotateRoot(roles, k.root); err != nil {
+		t.Fatal(err)
+	}
+	r2, err := tufrepo.OpenTrusted(dir, trusted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r2.RefreshTargets(newTargets, k.snapshot, k.timestamp); err != nil {
+		t.Fatal(err)
+	}
+	if v := verifyChain(t, dir).Targets["targets"].Signed.Version; v != 2 {
+		t.Fatalf("targets version %d after the refresh, want 2", v)
+	}
+}
+
+// A folder whose timestamp names older, still validly signed metadata
+// (restored from a backup, or re-pointed by a holder of the online keys)
+// is refused: the next publication would sign the old targets again.
+func TestOpenRefusesRollback(t *testing.T) {
+	r, k, dir := newRepo(t)
+	if err := r.SetTarget("fleet/prod/linux", target(t, "1.0.0.1"), k.targets, k.snapshot, k.timestamp); err != nil {
+		t.Fatal(err)
+	}
+	old, err := os.ReadFile(filepath.Join(dir, "timestamp.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.SetTarget("fleet/prod/linux", target(t, "1.0.0.2"), k.targets, k.snapshot, k.timestamp); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "timestamp.json"), old, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = tufrepo.Open(dir)
+	if want := dir + ": holds 2.snapshot.json, newer than the version 1 in force: the folder was rolled back"; err == nil || err.Error() != want {
+		t.Fatalf("Open: err = %v, want %s", err, want)
 	}
 }
