@@ -340,20 +340,18 @@ func (p *Policy) RulesWithHash(kind FileRuleKind, h []byte) []string {
 // rule options and settings; other's allowed and denied signers of
 // scenario 12 (with their EKUs and the exceptions they name) and its hash
 // rules are added, each unless p has the same already; what other adds
-// gets IDs p does not use. An allowed signer with conditions intact cannot
-// evaluate (Signer.Unevaluated), which Marshal does not write, makes Merge
-// fail rather than widen the signer by dropping them; a denied one is
-// merged without them, which denies more.
+// gets IDs p does not use. Merge refuses an other that intact could not
+// write back whole (Rewritable), as editing it directly is refused: a rule
+// merged without its conditions (a Deny's file name and version, an
+// exception naming a rule intact ignores, a signer's conditions) is a
+// different rule, often one that trusts more.
 func (p *Policy) Merge(other *Policy) error {
+	if err := other.Rewritable(); err != nil {
+		return fmt.Errorf("intact cannot merge it whole: %w", err)
+	}
 	sc := other.Scenario(UserMode)
 	if sc == nil {
 		return nil
-	}
-	for _, a := range sc.Allowed {
-		// Written without its conditions, the signer would trust more.
-		if u := a.Signer.Unevaluated; len(u) > 0 {
-			return fmt.Errorf("signer %q: intact cannot carry %s into a merged policy", a.Signer.ID, strings.Join(u, ", "))
-		}
 	}
 	mine := p.userMode()
 	rules := make(map[*FileRule]*FileRule) // other's rule -> p's

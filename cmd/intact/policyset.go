@@ -46,13 +46,13 @@ Merge-CIPolicy:
   field by one)
   --merge OTHER.xml: add OTHER's user-mode signers and hash rules, as
   Merge-CIPolicy does; the policy keeps its identity, version, rule options
-  and settings
+  and settings. OTHER must be one intact could write back whole, as below
 
 Changes apply in that order, merges last. Raise the version (--bump) when the
 policy replaces a deployed one: Windows keeps a deployed policy over one with
 a lower version. The output is Microsoft-shaped XML, so diffs stay small. A
-policy with parts intact ignores, which it would not write back, is refused
-(edit it with Microsoft's tools).`,
+policy with parts intact ignores, which it would not write back, is refused,
+and so is merging one (edit it with Microsoft's tools).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := sipolicy.ParseFile(args[0])
@@ -235,7 +235,7 @@ func (e *policyEdits) apply(cmd *cobra.Command, p *sipolicy.Policy) error {
 			return err
 		}
 		if err := p.Merge(other); err != nil {
-			return fmt.Errorf("--merge %s: %w", name, err)
+			return usage(fmt.Errorf("--merge %s: %w; edit it with Microsoft's tools", name, err))
 		}
 	}
 	return nil
