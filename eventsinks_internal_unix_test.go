@@ -20,12 +20,7 @@ import (
 // datagrams, every field as INTACT_<FIELD>, a value with a newline in the
 // binary form, and MESSAGE one escaped line.
 func TestJournaldSink(t *testing.T) {
-	sock := filepath.Join(t.TempDir(), "journal.socket")
-	ln, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
+	ln, sock := listenDatagrams(t, "journal.socket")
 	saved := journalSocket
 	journalSocket = sock
 	defer func() { journalSocket = saved }()
@@ -90,12 +85,7 @@ func parseJournal(t *testing.T, b []byte) map[string]string {
 // file; once the journal is back (a new socket at the same path, as after
 // a restart) the events that follow reach it.
 func TestJournaldSinkFullQueue(t *testing.T) {
-	sock := filepath.Join(t.TempDir(), "journal.socket")
-	ln, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
+	ln, sock := listenDatagrams(t, "journal.socket")
 	saved := journalSocket
 	journalSocket = sock
 	defer func() { journalSocket = saved }()
@@ -161,12 +151,7 @@ func TestJournaldSinkFullQueue(t *testing.T) {
 // intact, facility user at LOG_ERR for denials; into a full queue they are
 // dropped rather than waited for.
 func TestSyslogSink(t *testing.T) {
-	sock := filepath.Join(t.TempDir(), "log")
-	ln, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
+	ln, sock := listenDatagrams(t, "log")
 	saved := syslogSockets
 	syslogSockets = []string{filepath.Join(t.TempDir(), "absent"), sock}
 	defer func() { syslogSockets = saved }()
@@ -195,4 +180,17 @@ func TestSyslogSink(t *testing.T) {
 	if last == nil || !strings.Contains(last.Error(), "syslog: event dropped") {
 		t.Fatalf("events into a full syslog queue: %v, want them dropped", last)
 	}
+}
+
+// listenDatagrams listens on a unix datagram socket called name in a new
+// folder, as journald or a syslog daemon does, reading nothing unless
+// told.
+func listenDatagrams(t *testing.T, name string) (*net.UnixConn, string) {
+	sock := filepath.Join(t.TempDir(), name)
+	ln, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	return ln, sock
 }
