@@ -23,8 +23,10 @@
 // *BlockedError with code ERR_CODE_INTEGRITY_BLOCKED when the policy
 // disables interactive mode.
 //
-// With no policy in force ReadCode is os.ReadFile and CheckInteractive
-// returns nil: nothing changes.
+// With no policy in force ReadCode reads the file as it is, and
+// CheckInteractive returns nil: nothing changes, except that no more than
+// the maximum code size is read, so that a device without end (/dev/zero)
+// named as code fails instead of filling the memory.
 //
 // Policies come from enforcers (package enforcer and its subpackages):
 // Windows WDAC through wldp.dll, the Linux kernel through AT_EXECVE_CHECK and

@@ -8,7 +8,10 @@ import (
 	"encoding/binary"
 	"log/slog"
 	"net"
+	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -17,12 +20,7 @@ import (
 // datagrams, every field as INTACT_<FIELD>, a value with a newline in the
 // binary form, and MESSAGE one escaped line.
 func TestJournaldSink(t *testing.T) {
-	sock := filepath.Join(t.TempDir(), "journal.socket")
-	ln, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
+	ln, sock := listenDatagrams(t, "journal.socket")
 	saved := journalSocket
 	journalSocket = sock
 	defer func() { journalSocket = saved }()
@@ -79,4 +77,120 @@ func parseJournal(t *testing.T, b []byte) map[string]string {
 		b = rest[n+1:]
 	}
 	return fields
+}
+
+// TestJournaldSinkFullQueue: a journal socket whose queue is full (a
+// stalled journald, or anyone flooding it) makes events be dropped, each
+// after a short deadline, instead of hanging the process that refuses a
+// file; once the journal is back (a new socket at the same path, as after
+// a restart) the events that follow reach it.
+func TestJournaldSinkFullQueue(t *testing.T) {
+	ln, sock := listenDatagrams(t, "journal.socket")
+	saved := journalSocket
+	journalSocket = sock
+	defer func() { journalSocket = saved }()
+	h, err := journaldSink()
+	if err != nil {
+		t.Fatal(err)
+	}
+	event := func(path string) slog.Record {
+		r := slog.NewRecord(time.Now(), slog.LevelError, eventMessage, 0)
+		r.AddAttrs(slog.String("event", EventDenied), slog.String("path", path), slog.String("reason", "not-in-catalog"))
+		return r
+	}
+
+	// More events than the datagram queue holds
+	// (net.unix.max_dgram_qlen, 10 by default): nobody reads them.
+	qlen := 10
+	if b, err := os.ReadFile("/proc/sys/net/unix/max_dgram_qlen"); err == nil {
+		if n, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
+			qlen = n
+		}
+	}
+	done := make(chan error, 1)
+	go func() {
+		var last error
+		for i := 0; i < qlen+3; i++ {
+			last = h.Handle(context.Background(), event("/app/evil.js"))
+		}
+		done <- last
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "journald: event dropped") {
+			t.Fatalf("the last event into a full queue: %v, want it dropped", err)
+		}
+	case <-time.After(2 * time.Minute):
+		t.Fatal("events into a full journal queue hang their sender")
+	}
+
+	// The journal restarts: a new socket at the same path.
+	ln.Close()
+	if err := os.Remove(sock); err != nil {
+		t.Fatal(err)
+	}
+	ln2, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln2.Close()
+	if err := h.Handle(context.Background(), event("/app/after-restart.js")); err != nil {
+		t.Fatalf("after the journal came back: %v", err)
+	}
+	buf := make([]byte, 4096)
+	n, err := ln2.Read(buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := parseJournal(t, buf[:n])["INTACT_PATH"]; got != "/app/after-restart.js" {
+		t.Fatalf("the restarted journal got %q", got)
+	}
+}
+
+// TestSyslogSink: events reach the syslog socket as the JSON line, tagged
+// intact, facility user at LOG_ERR for denials; into a full queue they are
+// dropped rather than waited for.
+func TestSyslogSink(t *testing.T) {
+	ln, sock := listenDatagrams(t, "log")
+	saved := syslogSockets
+	syslogSockets = []string{filepath.Join(t.TempDir(), "absent"), sock}
+	defer func() { syslogSockets = saved }()
+	h, err := syslogSink()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := slog.NewRecord(time.Now(), slog.LevelError, eventMessage, 0)
+	r.AddAttrs(slog.String("event", EventDenied), slog.String("path", "/app/evil.js"), slog.String("reason", "not-in-catalog"))
+	if err := h.Handle(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 4096)
+	n, err := ln.Read(buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(buf[:n])
+	if !strings.HasPrefix(got, "<11>") || !strings.Contains(got, " intact["+strconv.Itoa(os.Getpid())+"]: {") || !strings.Contains(got, `"path":"/app/evil.js"`) {
+		t.Fatalf("syslog got %q", got)
+	}
+	var last error
+	for i := 0; i < 64 && last == nil; i++ {
+		last = h.Handle(context.Background(), r)
+	}
+	if last == nil || !strings.Contains(last.Error(), "syslog: event dropped") {
+		t.Fatalf("events into a full syslog queue: %v, want them dropped", last)
+	}
+}
+
+// listenDatagrams listens on a unix datagram socket called name in a new
+// folder, as journald or a syslog daemon does, reading nothing unless
+// told.
+func listenDatagrams(t *testing.T, name string) (*net.UnixConn, string) {
+	sock := filepath.Join(t.TempDir(), name)
+	ln, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	return ln, sock
 }

@@ -96,3 +96,24 @@ func TestNotRegularAudit(t *testing.T) {
 		}
 	}
 }
+
+// TestNoPolicyReadBounded: with no policy in force ReadCode reads a file
+// as it is, but never more than the maximum code size: a device without
+// end (/dev/zero) named as code fails instead of filling the memory.
+func TestNoPolicyReadBounded(t *testing.T) {
+	e := newEnv(t)
+	p, err := intact.Load(intact.LoadOptions{SystemDir: e.path("no-system"), MaxCodeSize: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.ChecksCode() {
+		t.Fatal("a policy checks code")
+	}
+	if data, err := p.ReadCode(e.write("small.js", []byte("ok\n"))); err != nil || string(data) != "ok\n" {
+		t.Fatalf("ReadCode of a small file = %q, %v", data, err)
+	}
+	data, err := p.ReadCode("/dev/zero")
+	if err == nil || !strings.Contains(err.Error(), "/dev/zero: larger than the 1048576-byte limit") {
+		t.Fatalf("ReadCode(/dev/zero) = %d bytes, %v; want the size limit", len(data), err)
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/intactdev/intact/authenticode"
 	"github.com/intactdev/intact/enforcer"
+	"github.com/intactdev/intact/internal/regularfile"
 )
 
 // rootName names intact itself as the source of denials that no enforcer
@@ -116,8 +117,20 @@ type request struct {
 // as the policy says.
 func (p *Policy) read(path string, q request) ([]byte, error) {
 	if !p.ChecksCode() && !p.settings.DisableInteractiveMode.Enabled && !q.ahead {
-		// No policy in force: nothing changes.
-		return os.ReadFile(path)
+		// No policy in force: nothing changes (a pipe named as code,
+		// /dev/stdin, is read as it is), except that at most the maximum
+		// code size is read, so that a device without end (/dev/zero)
+		// cannot fill the memory.
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		data, err := regularfile.ReadLimited(f, q.max)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return data, nil
 	}
 	f, err := openCode(path)
 	if err != nil {

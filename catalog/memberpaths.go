@@ -46,6 +46,12 @@ func (c *Catalog) MemberPaths() MemberPaths {
 	return m
 }
 
+// Exact reports whether the catalog records the root of its tree, so that
+// Lookup finds a member only at the very path it was made from. Without a
+// root Lookup matches by the member's relative path alone, which a file
+// of the same name elsewhere may share: that says a name, not a file.
+func (m MemberPaths) Exact() bool { return m.root != "" }
+
 // Lookup returns the member made from the file at path, and its path
 // relative to the catalog's tree, or nil. With a recorded root the path
 // must be the root joined with the member's relative path. Without one the

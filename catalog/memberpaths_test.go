@@ -49,9 +49,15 @@ func TestMemberPaths(t *testing.T) {
 	if m, _ := c.MemberPaths().Lookup(filepath.Join(tree, "other", "lib", "a.js")); m != nil {
 		t.Errorf("found outside the root: %v", m)
 	}
+	if !c.MemberPaths().Exact() {
+		t.Error("a catalog with a root: not Exact")
+	}
 
 	// Without one: where the catalog's other files exist.
 	c = memberPathsCatalog(t, paths)
+	if c.MemberPaths().Exact() {
+		t.Error("a catalog without a root: Exact, though it matches by name")
+	}
 	if m, rel := c.MemberPaths().Lookup(filepath.Join(tree, "main.js")); m == nil || rel != "main.js" {
 		t.Errorf("Lookup(main.js) = %v, %q", m, rel)
 	}

@@ -235,19 +235,69 @@ func (p *Policy) RemoveSigner(id string) error {
 	return nil
 }
 
-// SignersOf returns the IDs of the signers that pin cert by its TBS hash.
+// SignersOf returns the IDs of the signers that pin cert by its TBS hash
+// and that a signing scenario allows: the signers through which the policy
+// trusts cert.
 func (p *Policy) SignersOf(cert *x509.Certificate) ([]string, error) {
+	return p.signersOf(cert, p.allows)
+}
+
+// DeniedSignersOf returns the IDs of the signers that pin cert by its TBS
+// hash and that a signing scenario denies.
+func (p *Policy) DeniedSignersOf(cert *x509.Certificate) ([]string, error) {
+	return p.signersOf(cert, p.denies)
+}
+
+func (p *Policy) signersOf(cert *x509.Certificate, referenced func(*Signer) bool) ([]string, error) {
 	tbs, _, err := TBS(cert)
 	if err != nil {
 		return nil, err
 	}
 	var ids []string
 	for _, s := range p.Signers {
-		if s.RootType == RootTBS && bytes.Equal(s.Root, tbs) {
+		if s.RootType == RootTBS && bytes.Equal(s.Root, tbs) && referenced(s) {
 			ids = append(ids, s.ID)
 		}
 	}
 	return ids, nil
+}
+
+// allows reports whether a signing scenario allows s.
+func (p *Policy) allows(s *Signer) bool {
+	for _, sc := range p.Scenarios {
+		if slices.ContainsFunc(sc.Allowed, func(a *AllowedSigner) bool { return a.Signer == s }) {
+			return true
+		}
+	}
+	return false
+}
+
+// denies reports whether a signing scenario denies s.
+func (p *Policy) denies(s *Signer) bool {
+	for _, sc := range p.Scenarios {
+		if slices.ContainsFunc(sc.Denied, func(d *DeniedSigner) bool { return d.Signer == s }) {
+			return true
+		}
+	}
+	return false
+}
+
+// Untrust removes the trust the signer with the given ID gives: its
+// allowed-signer references in the signing scenarios, and the signer
+// itself unless a scenario denies it. A denial of the same signer stays:
+// undoing trust must never lift one (RemoveSigner does, by ID).
+func (p *Policy) Untrust(id string) error {
+	s := p.Signer(id)
+	if s == nil {
+		return fmt.Errorf("no signer has ID %q", id)
+	}
+	if p.denies(s) {
+		for _, sc := range p.Scenarios {
+			sc.Allowed = slices.DeleteFunc(sc.Allowed, func(a *AllowedSigner) bool { return a.Signer == s })
+		}
+		return nil
+	}
+	return p.RemoveSigner(id)
 }
 
 // RemoveRule removes the file rule with the given ID, and every reference
@@ -272,11 +322,13 @@ func (p *Policy) RemoveRule(id string) error {
 	return nil
 }
 
-// RulesWithHash returns the IDs of the file rules whose hash is h.
-func (p *Policy) RulesWithHash(h []byte) []string {
+// RulesWithHash returns the IDs of the file rules of kind (Allow or Deny)
+// whose hash is h. The kind is asked for so that removing an Allow rule by
+// its hash never lifts a Deny of the same bytes.
+func (p *Policy) RulesWithHash(kind FileRuleKind, h []byte) []string {
 	var ids []string
 	for _, r := range p.FileRules {
-		if bytes.Equal(r.Hash, h) {
+		if r.Kind == kind && bytes.Equal(r.Hash, h) {
 			ids = append(ids, r.ID)
 		}
 	}
@@ -288,20 +340,18 @@ func (p *Policy) RulesWithHash(h []byte) []string {
 // rule options and settings; other's allowed and denied signers of
 // scenario 12 (with their EKUs and the exceptions they name) and its hash
 // rules are added, each unless p has the same already; what other adds
-// gets IDs p does not use. An allowed signer with conditions intact cannot
-// evaluate (Signer.Unevaluated), which Marshal does not write, makes Merge
-// fail rather than widen the signer by dropping them; a denied one is
-// merged without them, which denies more.
+// gets IDs p does not use. Merge refuses an other that intact could not
+// write back whole (Rewritable), as editing it directly is refused: a rule
+// merged without its conditions (a Deny's file name and version, an
+// exception naming a rule intact ignores, a signer's conditions) is a
+// different rule, often one that trusts more.
 func (p *Policy) Merge(other *Policy) error {
+	if err := other.Rewritable(); err != nil {
+		return fmt.Errorf("intact cannot merge it whole: %w", err)
+	}
 	sc := other.Scenario(UserMode)
 	if sc == nil {
 		return nil
-	}
-	for _, a := range sc.Allowed {
-		// Written without its conditions, the signer would trust more.
-		if u := a.Signer.Unevaluated; len(u) > 0 {
-			return fmt.Errorf("signer %q: intact cannot carry %s into a merged policy", a.Signer.ID, strings.Join(u, ", "))
-		}
 	}
 	mine := p.userMode()
 	rules := make(map[*FileRule]*FileRule) // other's rule -> p's

@@ -158,9 +158,14 @@ func TestEditSignersAndRules(t *testing.T) {
 	if err := p.RemoveSigner("ID_SIGNER_S_1"); err == nil {
 		t.Error("removed a signer twice")
 	}
-	for _, id := range p.RulesWithHash(h[:]) {
-		if err := p.RemoveRule(id); err != nil {
-			t.Fatal(err)
+	if got := p.RulesWithHash(sipolicy.Deny, h[:]); !slices.Equal(got, []string{d.ID}) {
+		t.Errorf("Deny rules with the hash: %v, want %s only", got, d.ID)
+	}
+	for _, kind := range []sipolicy.FileRuleKind{sipolicy.Allow, sipolicy.Deny} {
+		for _, id := range p.RulesWithHash(kind, h[:]) {
+			if err := p.RemoveRule(id); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	q = reparse(t, p)
@@ -277,5 +282,37 @@ func TestRewritable(t *testing.T) {
 	}
 	if err := ms.Rewritable(); err == nil || !strings.Contains(err.Error(), "line ") {
 		t.Errorf("with ignored elements: %v, want the line of what would be dropped", err)
+	}
+}
+
+// TestUntrustKeepsDenial: undoing trust in a certificate the policy also
+// denies (one Signer element both allowed and denied, as a merge makes it)
+// removes the allowed reference only; the denial stays.
+func TestUntrustKeepsDenial(t *testing.T) {
+	a := testpki.SelfSigned(t, "untrust a", testpki.CA())
+	p := newTestPolicy(t, a.Cert)
+	s := p.AllowedSigners()[0]
+	deny := newTestPolicy(t, a.Cert)
+	sc := deny.Scenario(sipolicy.UserMode)
+	sc.Denied = []*sipolicy.DeniedSigner{{Signer: sc.Allowed[0].Signer}}
+	sc.Allowed = nil
+	if err := p.Merge(deny); err != nil {
+		t.Fatal(err)
+	}
+	if ids, _ := p.SignersOf(a.Cert); !slices.Equal(ids, []string{s.ID}) {
+		t.Fatalf("SignersOf = %v, want %s", ids, s.ID)
+	}
+	if err := p.Untrust(s.ID); err != nil {
+		t.Fatal(err)
+	}
+	q := reparse(t, p)
+	if len(q.AllowedSigners()) != 0 || len(q.DeniedSigners()) != 1 {
+		t.Fatalf("after Untrust: allowed %v, denied %v; want the denial only", q.AllowedSigners(), q.DeniedSigners())
+	}
+	if ids, _ := q.SignersOf(a.Cert); len(ids) != 0 {
+		t.Errorf("SignersOf after Untrust = %v", ids)
+	}
+	if ids, _ := q.DeniedSignersOf(a.Cert); len(ids) != 1 {
+		t.Errorf("DeniedSignersOf after Untrust = %v", ids)
 	}
 }

@@ -112,8 +112,11 @@ default the real absolute path of the PATHs' folder. intact lets an empty
 file run only at that root joined with its relative path, so one empty
 lib/index.js cannot vouch for an emptied lib/index.js anywhere else. Use
 --install-dir to record the folder the tree will be installed to instead
-(needed when the PATHs lie in different folders); the root makes the
-output depend on it.
+(needed when the PATHs lie in different folders); it is recorded whether or
+not empty files are listed, and the root makes the output depend on it.
+Only a catalog with a root lets a refusal say that a file it lists
+changed since signing: without one, a file of the same name elsewhere is
+only noted as such.
 
 The output is deterministic: the same files and the same --time (or
 SOURCE_DATE_EPOCH) give the same bytes. It is written to a temporary file
@@ -187,14 +190,14 @@ not collected below 1 GiB of heap; set GOGC or GOMEMLIMIT to change that.`,
 	fl.StringArrayVar(&opts.Exclude, "exclude", nil, "skip files and directories matching `GLOB` (repeatable)")
 	fl.StringVar(&when, "time", "", "effective date, RFC 3339 (default: $SOURCE_DATE_EPOCH, else now)")
 	fl.StringVar(&filesFrom, "files-from", "", "hash only the files listed in `LIST` (one path per line, relative to the one directory PATH)")
-	fl.StringVar(&installDir, "install-dir", "", "record `DIR`, an absolute path, as the catalog's root: where the tree will be installed, the only place its empty files may run")
+	fl.StringVar(&installDir, "install-dir", "", "record `DIR`, an absolute path, as the catalog's root: where the tree will be installed, the only place its empty files may run and where a changed file is said to have changed since signing")
 	signing.register(cmd)
 	return cmd
 }
 
 // rootAttributes returns the catalog attribute that records the root of a
-// catalog of files hashed from paths, when files holds empty files (only
-// they need it): installDir when given, else the real absolute path of the
+// catalog of files hashed from paths: installDir whenever given, else, when
+// files holds empty files (which need it), the real absolute path of the
 // folder the paths' relative paths are relative to. When those are several
 // folders it records none and warns that the empty files will not run.
 func rootAttributes(warnings io.Writer, files []catalog.File, paths []string, installDir string) ([]catalog.Attribute, error) {
@@ -206,6 +209,12 @@ func rootAttributes(warnings io.Writer, files []catalog.File, paths []string, in
 			installDir = filepath.Clean(installDir)
 		}
 	}
+	if installDir != "" {
+		// Asked for: recorded whatever the files, so that a refusal of a
+		// file the catalog lists can say exactly that it changed since
+		// signing.
+		return []catalog.Attribute{catalog.NewAttribute(catalog.RootAttribute, installDir)}, nil
+	}
 	empty := 0
 	for _, f := range files {
 		if f.Size == 0 {
@@ -214,9 +223,6 @@ func rootAttributes(warnings io.Writer, files []catalog.File, paths []string, in
 	}
 	if empty == 0 {
 		return nil, nil
-	}
-	if installDir != "" {
-		return []catalog.Attribute{catalog.NewAttribute(catalog.RootAttribute, installDir)}, nil
 	}
 	root := ""
 	for _, p := range paths {

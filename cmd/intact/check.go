@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/internal/exitstatus"
+	"github.com/intactdev/intact/internal/regularfile"
 	"github.com/spf13/cobra"
 )
 
@@ -33,9 +35,13 @@ all of them. With --image they are judged as the OS image loader's would
 be (intact.ReadImage), where a PE image may also match by its Authenticode
 digest; the runtime never runs such a file (.dll, .exe, .node, ...).
 
-With -r a folder stands for every file below it, in lexical order
-(symbolic links are judged, not followed into folders); without it a folder
-is refused as the runtime would refuse it. When the policy cannot be loaded
+With -r a folder stands for every file below it, in lexical order. A
+symbolic link below it is judged by its target when that is a file inside
+the folder; one that leads out of the folder (or to a folder) is reported
+refused, its target not read: a tree's owner must not make check read, hash
+or log files elsewhere. Check such a link by naming it. Without -r a folder
+is refused as the runtime would refuse it. When no policy checks files, a
+FIFO or device is reported, not read (the runtime would read it as it is). When the policy cannot be loaded
 (a broken system policy), every file is reported refused with the reason:
 nothing runs until it is fixed.`,
 		Args: cobra.MinimumNArgs(1),
@@ -52,10 +58,15 @@ nothing runs until it is fixed.`,
 			refused := false
 			for _, path := range paths {
 				var r checkResult
-				if loadErr != nil {
-					r = unavailableResult(path, loadErr)
+				if path.outside != "" {
+					r = checkResult{Path: path.name, Checks: []enforcerCheck{},
+						Error: fmt.Sprintf("symbolic link out of %s: not followed by check -r (check it by name to judge its target)", path.outside)}
+				} else if loadErr != nil {
+					r = unavailableResult(path.name, loadErr)
+				} else if err := checkable(p, path.name); err != nil {
+					r = checkResult{Path: path.name, Checks: []enforcerCheck{}, Error: err.Error()}
 				} else {
-					r = checkFile(p, path, image)
+					r = checkFile(p, path.name, image)
 				}
 				refused = refused || !r.Allowed
 				results = append(results, r)
@@ -163,25 +174,56 @@ func checkFile(p *intact.Policy, path string, image bool) checkResult {
 	return r
 }
 
-// checkPaths returns the files to check: args, with each folder replaced
-// by the files below it when recursive.
-func checkPaths(args []string, recursive bool) ([]string, error) {
-	if !recursive {
-		return args, nil
+// checkable returns an error when no policy checks files and path names no
+// regular file: the runtime would read such a FIFO or device as it is, but
+// check must not wait on one, nor read one without end, so it says what it
+// is instead. Under a policy that checks files ReadCode refuses them at
+// once itself.
+func checkable(p *intact.Policy, path string) error {
+	if p.ChecksCode() {
+		return nil
 	}
-	var out []string
+	f, err := regularfile.Open(path)
+	if err == nil {
+		return f.Close()
+	}
+	if fi, serr := os.Stat(path); serr == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+		return fmt.Errorf("%w: not checked (check reads no FIFO or device)", err)
+	}
+	return nil // checkFile reports what is wrong, as the runtime would
+}
+
+// A checkPath is a file to check; outside, when not empty, is the folder
+// given to -r that a symbolic link at name leads out of.
+type checkPath struct {
+	name, outside string
+}
+
+// checkPaths returns the files to check: args, with each folder replaced
+// by the files below it when recursive. A symbolic link below a folder is
+// checked only when it leads to a file inside that folder.
+func checkPaths(args []string, recursive bool) ([]checkPath, error) {
+	var out []checkPath
 	for _, arg := range args {
 		fi, err := os.Lstat(arg)
-		if err != nil || !fi.IsDir() {
-			out = append(out, arg) // checkFile reports what is wrong
+		if !recursive || err != nil || !fi.IsDir() {
+			out = append(out, checkPath{name: arg}) // checkFile reports what is wrong
 			continue
+		}
+		root, err := filepath.EvalSymlinks(arg)
+		if err != nil {
+			return nil, err
 		}
 		err = filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
-			if !d.IsDir() {
-				out = append(out, path)
+			switch {
+			case d.IsDir():
+			case d.Type()&fs.ModeSymlink != 0 && !linksInside(path, root):
+				out = append(out, checkPath{name: path, outside: arg})
+			default:
+				out = append(out, checkPath{name: path})
 			}
 			return nil
 		})
@@ -190,6 +232,23 @@ func checkPaths(args []string, recursive bool) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// linksInside reports whether the symbolic link at path leads to a file
+// (not a folder) below root, a real path.
+func linksInside(path, root string) bool {
+	real, err := filepath.EvalSymlinks(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return true // nothing to read: checkFile says it is missing
+	}
+	if err != nil {
+		return false
+	}
+	if fi, err := os.Stat(real); err != nil || fi.IsDir() {
+		return false
+	}
+	rel, err := filepath.Rel(root, real)
+	return err == nil && filepath.IsLocal(rel)
 }
 
 // unavailableResult is the verdict on path when the policy cannot be

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"fmt"
+	"strings"
 
 	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/internal/exitstatus"
@@ -39,18 +40,19 @@ Merge-CIPolicy:
   --deny-interactive[=false], --deny-dynamic-code[=false]
   --add-signer CERT [--publisher CN], --remove-signer ID|CERT
   --allow-hash, --allow-image-hash, --deny-hash (as for policy new),
-  --remove-rule ID|HASH
+  --remove-rule ID|HASH (by certificate or hash, only what trusts is
+  removed: a denied signer or a Deny rule goes only when named by its ID)
   --version a.b.c.d (never lower than the policy's), --bump (raise the last
   field by one)
   --merge OTHER.xml: add OTHER's user-mode signers and hash rules, as
   Merge-CIPolicy does; the policy keeps its identity, version, rule options
-  and settings
+  and settings. OTHER must be one intact could write back whole, as below
 
 Changes apply in that order, merges last. Raise the version (--bump) when the
 policy replaces a deployed one: Windows keeps a deployed policy over one with
 a lower version. The output is Microsoft-shaped XML, so diffs stay small. A
-policy with parts intact ignores, which it would not write back, is refused
-(edit it with Microsoft's tools).`,
+policy with parts intact ignores, which it would not write back, is refused,
+and so is merging one (edit it with Microsoft's tools).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := sipolicy.ParseFile(args[0])
@@ -94,11 +96,11 @@ policy with parts intact ignores, which it would not write back, is refused
 	f.StringVar(&e.appID, "app-id", enforcer.DefaultAppID, "application `id` whose settings to change")
 	f.StringArrayVar(&e.addSigners, "add-signer", nil, "trust catalogs whose chain contains this `certificate` (repeatable)")
 	f.StringVar(&e.publisher, "publisher", "", "narrow the signers added to signing certificates with this common name `CN`")
-	f.StringArrayVar(&e.removeSigners, "remove-signer", nil, "remove the signer with this `ID`, or every signer pinning this certificate file (repeatable)")
+	f.StringArrayVar(&e.removeSigners, "remove-signer", nil, "remove the signer with this `ID`, or the trust of every signer pinning this certificate file, leaving denials (repeatable)")
 	f.StringArrayVar(&e.denyHashes, "deny-hash", nil, "add Deny rules for this hash or `file`, as policy new does (repeatable)")
 	f.StringArrayVar(&e.allowHashes, "allow-hash", nil, "add an Allow rule for this hash or `file`'s exact bytes (repeatable)")
 	f.StringArrayVar(&e.allowImageHashes, "allow-image-hash", nil, "add an Allow rule for the PE image `file` by its Authenticode SHA-256 (repeatable; see policy new)")
-	f.StringArrayVar(&e.removeRules, "remove-rule", nil, "remove the file rule with this `ID`, or every rule with this hex hash (repeatable)")
+	f.StringArrayVar(&e.removeRules, "remove-rule", nil, "remove the file rule with this `ID`, or every Allow rule with this hex hash; a Deny rule only by its ID (repeatable)")
 	f.StringVar(&e.version, "version", "", "set VersionEx to `a.b.c.d`, which must not be lower than the policy's")
 	f.BoolVar(&e.bump, "bump", false, "raise VersionEx by one in its last field")
 	f.StringArrayVar(&e.merge, "merge", nil, "merge this policy `file`'s user-mode signers and hash rules (repeatable)")
@@ -157,11 +159,18 @@ func (e *policyEdits) apply(cmd *cobra.Command, p *sipolicy.Policy) error {
 				return usage(err)
 			}
 			if len(ids) == 0 {
+				if denied, _ := p.DeniedSignersOf(cert); len(denied) > 0 {
+					return usage(fmt.Errorf("--remove-signer %s: the policy denies this certificate (%s) and trusts it through no signer; to lift the denial, name the denied signer by its ID", v, strings.Join(denied, ", ")))
+				}
 				return usage(fmt.Errorf("--remove-signer %s: no signer of the policy pins this certificate", v))
 			}
 		}
+		remove := p.Untrust
+		if p.Signer(v) != nil {
+			remove = p.RemoveSigner // named by its ID: all of it
+		}
 		for _, id := range ids {
-			if err := p.RemoveSigner(id); err != nil {
+			if err := remove(id); err != nil {
 				return usage(err)
 			}
 		}
@@ -193,7 +202,10 @@ func (e *policyEdits) apply(cmd *cobra.Command, p *sipolicy.Policy) error {
 			if err != nil {
 				return usage(fmt.Errorf("--remove-rule %q: neither a file rule ID of the policy nor a hex hash", v))
 			}
-			if ids = p.RulesWithHash(h); len(ids) == 0 {
+			if ids = p.RulesWithHash(sipolicy.Allow, h); len(ids) == 0 {
+				if denied := p.RulesWithHash(sipolicy.Deny, h); len(denied) > 0 {
+					return usage(fmt.Errorf("--remove-rule %s: only Deny rules (%s) have this hash; to lift a denial, name the rule by its ID", v, strings.Join(denied, ", ")))
+				}
 				return usage(fmt.Errorf("--remove-rule %s: no file rule of the policy has this hash", v))
 			}
 		}
@@ -223,7 +235,7 @@ func (e *policyEdits) apply(cmd *cobra.Command, p *sipolicy.Policy) error {
 			return err
 		}
 		if err := p.Merge(other); err != nil {
-			return fmt.Errorf("--merge %s: %w", name, err)
+			return usage(fmt.Errorf("--merge %s: %w; edit it with Microsoft's tools", name, err))
 		}
 	}
 	return nil

@@ -250,27 +250,42 @@ func (e *Enforcer) explain(d *digests, path string, file os.FileInfo) (allowance
 	case len(unknown) > 0:
 		return e.deny(enforcer.ReasonPolicyUnavailable, strings.Join(unknown, "; "))
 	}
-	if changed := e.listedElsewise(path, d); changed != "" {
+	changed, sameName := e.listedElsewise(path, d)
+	if changed != "" {
 		return e.deny(enforcer.ReasonChangedSinceSign, changed)
 	}
-	return e.deny(enforcer.ReasonNotInCatalog, fmt.Sprintf("no catalog trusted by %s lists SHA-256 %X", e.path, d.sha256))
+	detail := fmt.Sprintf("no catalog trusted by %s lists SHA-256 %X", e.path, d.sha256)
+	if sameName != "" {
+		detail += "; " + sameName
+	}
+	return e.deny(enforcer.ReasonNotInCatalog, detail)
 }
 
 // listedElsewise says which trusted catalog lists another digest for the
-// file at path, which therefore changed since that catalog was signed, or
-// returns "".
-func (e *Enforcer) listedElsewise(path string, d *digests) string {
+// file at path, which therefore changed since that catalog was signed.
+// Only a catalog that records its tree's root places its members exactly;
+// one without matches by relative path alone, and a file that merely
+// shares a signed member's name (anyone can make one anywhere) did not
+// change since signing: for it sameName says only that a catalog lists a
+// file of that name, at another place.
+func (e *Enforcer) listedElsewise(path string, d *digests) (changed, sameName string) {
 	if path == "" {
-		return ""
+		return "", ""
 	}
 	for _, t := range e.catalogTrust() {
 		if t.state != trusted || !t.cat.usable() {
 			continue
 		}
-		m, rel := t.cat.memberAt(path)
+		m, rel, exact := t.cat.memberAt(path)
 		if m == nil || (m.DigestKind() == catalog.KindPE && !d.image) {
 			// A PE member vouches for the image, not for its bytes as
 			// script: that is no change.
+			continue
+		}
+		if !exact {
+			if sameName == "" {
+				sameName = fmt.Sprintf("catalog %s lists a file named %s, at a place it does not record", t.cat.path, filepath.ToSlash(rel))
+			}
 			continue
 		}
 		listed := fmt.Sprintf("%v %X", m.DigestAlgorithm, m.Digest)
@@ -278,9 +293,9 @@ func (e *Enforcer) listedElsewise(path string, d *digests) string {
 			listed = fmt.Sprintf("SHA-1 %X", m.Tag)
 		}
 		return fmt.Sprintf("catalog %s lists %s with %s, not this file's SHA-256 %X",
-			t.cat.path, filepath.ToSlash(rel), listed, d.sha256)
+			t.cat.path, filepath.ToSlash(rel), listed, d.sha256), ""
 	}
-	return ""
+	return "", sameName
 }
 
 // matchRule returns the rule of set that names the file: by the SHA-256 or

@@ -55,12 +55,13 @@ type loaded struct {
 }
 
 // memberAt returns the member the catalog lists at path, and its path
-// relative to the catalog's root, or nil. The members were not kept when
+// relative to the catalog's root, or nil, and whether the match is exact
+// (catalog.MemberPaths.Exact) rather than by name. The members were not kept when
 // the catalog was indexed: the first call reads and parses the catalog
 // again, and uses it only if its signature verifies and its signer is the
 // one the catalog was trusted through. What it finds vouches for nothing;
 // it only explains a refusal.
-func (l *loaded) memberAt(path string) (*catalog.Member, string) {
+func (l *loaded) memberAt(path string) (m *catalog.Member, rel string, exact bool) {
 	l.pathsOnce.Do(func() {
 		data, err := regularfile.Read(l.path, catalog.MaxFileSize)
 		if err != nil {
@@ -72,7 +73,8 @@ func (l *loaded) memberAt(path string) (*catalog.Member, string) {
 		}
 		l.paths = c.MemberPaths()
 	})
-	return l.paths.Lookup(path)
+	m, rel = l.paths.Lookup(path)
+	return m, rel, l.paths.Exact()
 }
 
 // errUnsigned is the signature error of a catalog without signers.
