@@ -19,7 +19,7 @@ type launch struct {
 	node                  *nodeBinary // judged; the caller closes it
 	probe                 *Probe
 	settings              intact.Settings
-	codeChecked           bool // the policy checks files
+	rules                 OptionRules // what the policy asks of node's options
 	// stdinCode, when not nil, is the program on standard input, checked:
 	// node reads these bytes from a pipe instead.
 	stdinCode []byte
@@ -65,7 +65,7 @@ func prepare(cfg Config, starts func(l *launch, env []string) (nodeCommand, erro
 		return fail(err)
 	}
 	l.settings = cfg.Policy.Settings()
-	l.codeChecked = cfg.Policy.ChecksCode()
+	l.rules = RulesOf(cfg.Policy)
 	if !l.probe.HasFlag("--disable-sigusr1") {
 		// Every supported node has it; a probe that says otherwise is
 		// not trusted to leave SIGUSR1 opening the inspector, whose
@@ -84,7 +84,7 @@ func prepare(cfg Config, starts func(l *launch, env []string) (nodeCommand, erro
 			return fail(err)
 		}
 	}
-	if l.env, err = FilterEnv(env, RulesOf(cfg.Policy)); err != nil {
+	if l.env, err = FilterEnv(env, l.rules); err != nil {
 		logRefusal(cfg.Policy, err)
 		return fail(err)
 	}
@@ -113,8 +113,8 @@ func (l *launch) bootstrap(fds [2]int, shim string) bootstrapConfig {
 		Version:             l.probe.Version,
 		InteractiveDisabled: l.settings.DisableInteractiveMode.Enabled,
 		DynamicDisabled:     l.settings.DisableDynamicCode.Enabled,
-		CodeChecked:         l.codeChecked,
-		WorkerOptions:       workerOptions(OptionRules{ChecksCode: l.codeChecked, DynamicDisabled: l.settings.DisableDynamicCode.Enabled}),
+		CodeChecked:         l.rules.ChecksCode,
+		WorkerOptions:       workerOptions(l.rules),
 	}
 }
 
