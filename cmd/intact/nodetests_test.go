@@ -24,6 +24,7 @@ import (
 var (
 	nodeTestsAll    = flag.Bool("nodetests.all", false, "run all the tests Node passes, not only the expected passes, and print the per-family table")
 	nodeTestsUpdate = flag.Bool("nodetests.update", false, "with -nodetests.all: rewrite the expected-pass list and the table in doc/")
+	nodeTestsFamily = flag.String("nodetests.family", "", "run only the tests of these families (comma-separated names of selection.tsv, such as fs,buffer)")
 )
 
 const (
@@ -72,6 +73,18 @@ func TestNodeConformance(t *testing.T) {
 	run := expected
 	if *nodeTestsAll || *nodeTestsUpdate {
 		run = nodePasses
+	}
+	if *nodeTestsFamily != "" {
+		if *nodeTestsUpdate {
+			t.Fatal("-nodetests.update rewrites the whole list: it cannot be used with -nodetests.family")
+		}
+		wanted := strings.Split(*nodeTestsFamily, ",")
+		for _, f := range wanted {
+			if !slices.Contains(order, f) {
+				t.Fatalf("-nodetests.family: no family %q in selection.tsv (families: %s)", f, strings.Join(order, ", "))
+			}
+		}
+		run = slices.DeleteFunc(slices.Clone(run), func(name string) bool { return !slices.Contains(wanted, families[name]) })
 	}
 
 	root := t.TempDir()
