@@ -13,46 +13,17 @@ import (
 
 	"github.com/intactdev/intact/catalog"
 	"github.com/intactdev/intact/catalog/tree"
+	"github.com/intactdev/intact/internal/atomicfile"
 	"github.com/intactdev/intact/internal/regularfile"
 )
 
-// writeFileAtomic writes data to name through a temporary file in the same
-// directory and a rename, so that name is never left half-written: it is
-// either untouched or complete, whatever error or interruption stops the
-// command. Like compilers and archivers it does not fsync: durability
-// across a power loss is left to the file system (ext4 and XFS flush a file
-// renamed over another), and an output lost that way fails to parse, which
-// is refused, and is made again. The fsync cost catalog new ~20 ms, a tenth
-// of its time on a node_modules tree (bench/README.md).
+// writeFileAtomic writes data to name whole (atomicfile.WriteNoSync), after
+// checking that name can be written at all.
 func writeFileAtomic(name string, data []byte) error {
 	if err := checkOutput(name); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	done := false
-	defer func() {
-		if !done {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(data); err != nil {
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), name); err != nil {
-		return err
-	}
-	done = true
-	return nil
+	return atomicfile.WriteNoSync(name, data, 0o644)
 }
 
 // checkOutput reports early why name could not be written: its folder is

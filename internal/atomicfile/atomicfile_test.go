@@ -10,10 +10,19 @@ import (
 )
 
 func TestWrite(t *testing.T) {
+	for name, write := range map[string]func(string, []byte, os.FileMode) error{
+		"Write":       atomicfile.Write,
+		"WriteNoSync": atomicfile.WriteNoSync,
+	} {
+		t.Run(name, func(t *testing.T) { testWrite(t, write) })
+	}
+}
+
+func testWrite(t *testing.T, write func(string, []byte, os.FileMode) error) {
 	dir := t.TempDir()
 	name := filepath.Join(dir, "f.json")
 	for _, content := range []string{"first", "second, longer"} {
-		if err := atomicfile.Write(name, []byte(content), 0o640); err != nil {
+		if err := write(name, []byte(content), 0o640); err != nil {
 			t.Fatal(err)
 		}
 		got, err := os.ReadFile(name)
@@ -29,7 +38,7 @@ func TestWrite(t *testing.T) {
 		t.Fatalf("left behind: %v", entries)
 	}
 	missing := filepath.Join(dir, "no", "f.json")
-	if err := atomicfile.Write(missing, nil, 0o644); err == nil || !strings.Contains(err.Error(), missing) {
+	if err := write(missing, nil, 0o644); err == nil || !strings.Contains(err.Error(), missing) {
 		t.Fatalf("a missing folder: %v", err)
 	}
 	// A folder in the way: the rename fails and no temporary file is left.
@@ -37,7 +46,7 @@ func TestWrite(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(in, "x"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := atomicfile.Write(in, []byte("x"), 0o644); err == nil {
+	if err := write(in, []byte("x"), 0o644); err == nil {
 		t.Fatal("replaced a folder")
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
