@@ -335,7 +335,7 @@ func eachLine(r io.Reader, max int, line func(n int, b []byte), tooLong func(n i
 			return err
 		}
 		switch {
-		case long:
+		case long || len(bytes.TrimSuffix(buf, []byte("\n"))) > max:
 			tooLong(n)
 		case len(buf) > 0:
 			line(n, bytes.TrimRight(buf, "\r\n"))
