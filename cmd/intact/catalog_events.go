@@ -194,8 +194,10 @@ const (
 	formSyslog                   // the JSON after a syslog line's prefix
 )
 
-// journalTrusted are the fields of a journal entry that journald sets
-// itself (a sender cannot), and the cursor that names the entry.
+// journalTrusted are the fields of a journal entry from-events looks at:
+// those journald sets itself, which a sender cannot (_UID, _COMM, _EXE,
+// _TRANSPORT), the cursor that names the entry, and the identifier the
+// sender chose.
 var journalTrusted = []string{"_UID", "_COMM", "_EXE", "_TRANSPORT", "__CURSOR", "SYSLOG_IDENTIFIER"}
 
 // eventTrust is whom from-events believes.
