@@ -22,7 +22,10 @@ const (
 // eventMessage is every event record's message, so that one grep finds them.
 const eventMessage = "code integrity"
 
-func (p *Policy) logDenial(kind, path string, sum *[32]byte, d *enforcer.Denial) {
+// logDenial logs a file event. check says the file was judged for a
+// diagnosis (Policy.ExplainCode, ExplainImage: intact check), not read to
+// run: such an event must never become a reason to allow the file.
+func (p *Policy) logDenial(kind, path string, sum *[32]byte, d *enforcer.Denial, check bool) {
 	if p.events == nil {
 		return
 	}
@@ -44,6 +47,9 @@ func (p *Policy) logDenial(kind, path string, sum *[32]byte, d *enforcer.Denial)
 		attrs = append(attrs, slog.String("error", d.Err.Error()))
 	}
 	attrs = append(attrs, p.policyAttrs(d.Enforcer)...)
+	if check {
+		attrs = append(attrs, slog.Bool("check", true))
+	}
 	p.events.LogAttrs(context.Background(), level, eventMessage, attrs...)
 }
 

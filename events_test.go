@@ -135,3 +135,30 @@ func TestLogRefusal(t *testing.T) {
 		t.Errorf("no policy in force: events %v, want none", evs)
 	}
 }
+
+// TestCheckEvents: events of a file judged for a diagnosis (ExplainCode,
+// ExplainImage: intact check) say so with "check": true, so that no one
+// takes them for a run; events of ReadCode do not carry the field.
+func TestCheckEvents(t *testing.T) {
+	e := newEnv(t)
+	spec := e.trusting()
+	policy := e.policy("policy.xml", spec)
+	spec.audit = true
+	audit := e.policy("audit.xml", spec)
+	evil := e.write("evil.js", evilCode)
+	for _, file := range []string{policy, audit} {
+		p, log := e.load([]string{file}, nil)
+		p.ReadCode(evil)
+		p.ExplainCode(evil)
+		p.ExplainImage(evil)
+		evs := log.events(t)
+		if len(evs) != 3 {
+			t.Fatalf("%s: %d events, want 3: %v", file, len(evs), evs)
+		}
+		for i, ev := range evs {
+			if check, present := ev["check"]; (i == 0) == present || present && check != true {
+				t.Errorf("%s: event %d has check %v (present %v): %v", file, i, check, present, ev)
+			}
+		}
+	}
+}

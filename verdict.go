@@ -81,7 +81,7 @@ func (v *verdict) refused() bool { return len(v.refusing) > 0 }
 // it is nil when the bytes were not read or nothing judged them.
 func (p *Policy) report(path string, data []byte, sum *[32]byte, v *verdict, m readMode) ([]byte, error) {
 	for _, d := range v.audited {
-		p.logDenial(EventAudit, path, sum, d)
+		p.logDenial(EventAudit, path, sum, d, m.explain != nil)
 	}
 	if v.refused() {
 		return nil, p.refusal(path, sum, v.refusing, m)
@@ -106,7 +106,7 @@ func (p *Policy) refusal(path string, sum *[32]byte, denials []*enforcer.Denial,
 	}
 	if m.log {
 		for _, d := range denials {
-			p.logDenial(EventDenied, path, sum, d)
+			p.logDenial(EventDenied, path, sum, d, m.explain != nil)
 		}
 	}
 	return err

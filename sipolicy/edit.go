@@ -44,6 +44,12 @@ func (p *Policy) SetAudit(on bool) {
 	p.setOption(OptionAuditMode, on)
 }
 
+// SetScriptEnforcement turns file checks on or off as WDAC's rule options
+// do: off adds Disabled:Script Enforcement, on removes it.
+func (p *Policy) SetScriptEnforcement(on bool) {
+	p.setOption(OptionDisabledScriptEnforcement, !on)
+}
+
 // setOption adds or removes the rule option opt.
 func (p *Policy) setOption(opt string, on bool) {
 	i := slices.Index(p.Options, opt)

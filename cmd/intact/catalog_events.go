@@ -12,13 +12,16 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/catalog"
 	"github.com/intactdev/intact/catalog/tree"
 	"github.com/intactdev/intact/enforcer"
+	"github.com/intactdev/intact/internal/adminpath"
 	"github.com/spf13/cobra"
 )
 
@@ -27,15 +30,35 @@ func newCatalogFromEventsCmd() *cobra.Command {
 		output, root, when string
 		version            int
 		signing            signingFlags
+		trust              eventTrust
+		fromUIDs           []uint
 	)
 	cmd := &cobra.Command{
 		Use:   "from-events EVENTS... [--root DIR] [-o NEW.cat]",
 		Short: "Propose a catalog that would allow the files that audit events name",
-		Long: `Read code-integrity events (INTACT_EVENT_LOG files, the JSON lines of
-stderr in audit mode, "journalctl -o json" output, or syslog lines that
-carry the JSON; "-" reads stdin) and propose a catalog listing the files
-that were refused, or would have been in audit mode, because no trusted
-catalog listed them (not-in-catalog, untrusted-signer).
+		Long: `Read code-integrity events (intact's JSON lines: INTACT_EVENT_LOG files,
+the file sink of events.conf, stderr in audit mode; or "journalctl -o json"
+output; "-" reads stdin) and propose a catalog listing the files that were
+refused, or would have been in audit mode, because no trusted catalog
+listed them (not-in-catalog, untrusted-signer).
+
+Only events no other user could have forged are taken; the others are
+listed as not trusted, with why:
+  - an EVENTS file must be one only root can change (owned by root, not
+    writable by group or others, in folders the same), unless
+    --trust-files; stdin is what you pipe in, and is taken as yours;
+  - a journal entry must carry the fields journald adds itself: sent by
+    intact's journald sink (SYSLOG_IDENTIFIER=intact, _TRANSPORT=journal)
+    from uid 0, or a uid --from-uid names. Export the journal on the
+    machine itself: "journalctl -o json SYSLOG_IDENTIFIER=intact | intact
+    catalog from-events -";
+  - syslog lines say nothing true of their sender (any user can write one
+    with logger): they are refused, unless --trust-syslog, which trusts
+    every local user;
+  - events of "intact check" (any user may check a file of theirs) are
+    never taken.
+Each file proposed is shown with the event that proposed it: the file and
+line, and for a journal entry its cursor and sender.
 
 Nothing is added blindly. Each file is hashed again and added only when
 its bytes are still those the event saw (its sha256): a file changed
@@ -45,7 +68,8 @@ eval or REPL) are reported with their reason.
 
 Without -o this only prints what it would add. With -o it writes a new
 catalog (never over an existing file) listing those files, paths relative
-to --root (by default the deepest folder that holds them all), signed
+to --root (by default the deepest folder that holds them all; untrusted
+events never widen it), signed
 when signing flags are given, as for "catalog new". Sign it with a key
 the policy trusts and put it beside the others (for the system policy,
 in /etc/intact/catalogs/): files it lists then run under the enforcing
@@ -77,17 +101,28 @@ policy; any other change to them is still refused.`,
 				}
 				defer key.Close()
 			}
-			events, err := readEventFiles(args, cmd.InOrStdin())
+			trust.uids = []string{"0"}
+			for _, uid := range fromUIDs {
+				trust.uids = append(trust.uids, strconv.FormatUint(uint64(uid), 10))
+			}
+			events, err := readEventFiles(args, cmd.InOrStdin(), &trust, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
 			out := cmd.OutOrStdout()
 			p := proposeFiles(cmd.Context(), events, root)
+			for _, ev := range p.untrusted {
+				what := ev.Path
+				if ev.Event == intact.EventBlocked {
+					what = ev.Feature
+				}
+				printf(out, "not trusted: %s: %s: %s\n", ev.origin, what, ev.distrust)
+			}
 			for _, s := range p.skipped {
 				printf(out, "not added: %s: %s\n", s.what, s.why)
 			}
-			for _, f := range p.files {
-				printf(out, "would add: %s (%s, SHA-256 %s)\n", f.Path, f.Kind, hexDigest(f))
+			for i, f := range p.files {
+				printf(out, "would add: %s (%s, SHA-256 %s)\n  from %s\n", f.Path, f.Kind, hexDigest(f), p.origins[i])
 			}
 			if len(p.files) == 0 {
 				printf(out, "nothing to add (%d events read)\n", len(events))
@@ -126,14 +161,50 @@ policy; any other change to them is still refused.`,
 	fl.StringVar(&root, "root", "", "the folder `DIR` the catalog's paths are relative to (default: the deepest folder holding every file)")
 	fl.IntVar(&version, "version", 2, "catalog version: 2 (SHA-256) or 1 (SHA-1)")
 	fl.StringVar(&when, "time", "", "effective date, RFC 3339 (default: $SOURCE_DATE_EPOCH, else now)")
+	fl.UintSliceVar(&fromUIDs, "from-uid", nil, "also take journal entries sent by this `uid` (repeatable; root's always count)")
+	fl.BoolVar(&trust.files, "trust-files", false, "take the events of EVENTS files that anyone but root can write (they can forge any event)")
+	fl.BoolVar(&trust.syslog, "trust-syslog", false, "take syslog lines tagged intact, which every local user can write")
 	signing.register(cmd)
 	return cmd
 }
 
 // A codeEvent is what from-events needs of an event: the fields of
-// doc/code-integrity.md's EVENTS.
+// doc/code-integrity.md's EVENTS, where it was read, and why it is not
+// trusted.
 type codeEvent struct {
 	Event, Path, SHA256, Reason, Feature string
+	// Check says the event came from intact check: a diagnosis any user
+	// may make of a file of theirs, not a run.
+	Check bool
+
+	form   eventForm
+	prefix string            // what precedes the JSON of a syslog line
+	sender map[string]string // a journal entry's trusted fields, by name
+
+	origin   string // file:line, and a journal entry's cursor and sender
+	distrust string // why the event is not taken; empty when it is
+}
+
+// eventForm is the form an event was read in.
+type eventForm int
+
+const (
+	formJSON    eventForm = iota // intact's own JSON line (INTACT_EVENT_LOG, the file sink, stderr)
+	formJournal                  // an entry of journalctl -o json
+	formSyslog                   // the JSON after a syslog line's prefix
+)
+
+// journalTrusted are the fields of a journal entry from-events looks at:
+// those journald sets itself, which a sender cannot (_UID, _COMM, _EXE,
+// _TRANSPORT), the cursor that names the entry, and the identifier the
+// sender chose.
+var journalTrusted = []string{"_UID", "_COMM", "_EXE", "_TRANSPORT", "__CURSOR", "SYSLOG_IDENTIFIER"}
+
+// eventTrust is whom from-events believes.
+type eventTrust struct {
+	uids   []string // journal senders (_UID) whose entries count: root, and --from-uid
+	files  bool     // --trust-files: event files whoever can write them
+	syslog bool     // --trust-syslog: syslog lines tagged intact, from whoever sent them
 }
 
 // maxEventLine bounds one line of an event file: events are a few hundred
@@ -141,11 +212,13 @@ type codeEvent struct {
 const maxEventLine = 1 << 20
 
 // readEventFiles reads the events of every file ("-" is stdin), skipping
-// lines that are not code-integrity events.
-func readEventFiles(names []string, stdin io.Reader) ([]codeEvent, error) {
+// lines that are not code-integrity events and, with a warning, lines
+// longer than maxEventLine. Each event is judged as trust says.
+func readEventFiles(names []string, stdin io.Reader, trust *eventTrust, warn io.Writer) ([]codeEvent, error) {
 	var events []codeEvent
 	for _, name := range names {
 		var r io.Reader = stdin
+		label, untrusted := "stdin", "" // what the operator pipes in is theirs
 		if name != "-" {
 			f, err := os.Open(name)
 			if err != nil {
@@ -158,26 +231,128 @@ func readEventFiles(names []string, stdin io.Reader) ([]codeEvent, error) {
 				}
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
-			r = f
-		}
-		sc := bufio.NewScanner(r)
-		sc.Buffer(nil, maxEventLine)
-		for sc.Scan() {
-			if ev, ok := parseEventLine(sc.Bytes()); ok {
-				events = append(events, ev)
+			r, label = f, name
+			if !trust.files {
+				// Events are only what the file says: whoever can write
+				// it can write any event.
+				if _, err := adminpath.Check(name); err != nil {
+					untrusted = fmt.Sprintf("%v (events in it are only as trustworthy as whoever can write it; --trust-files trusts them)", err)
+				}
 			}
 		}
-		if err := sc.Err(); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+		err := eachLine(r, maxEventLine, func(n int, line []byte) {
+			ev, ok := parseEventLine(line)
+			if !ok {
+				return
+			}
+			ev.origin = fmt.Sprintf("%s:%d", label, n)
+			if ev.form == formJournal {
+				ev.origin += " (" + ev.journalSender() + ")"
+			}
+			ev.distrust = untrusted
+			if ev.distrust == "" {
+				ev.distrust = trust.judge(&ev)
+			}
+			events = append(events, ev)
+		}, func(n int) {
+			printf(warn, "warning: %s:%d: a line longer than %d bytes, skipped\n", label, n, maxEventLine)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", label, err)
 		}
 	}
 	return events, nil
 }
 
+// journalSender describes a journal entry by what journald says of it.
+func (ev *codeEvent) journalSender() string {
+	parts := []string{"journal"}
+	for _, f := range []struct{ key, name string }{{"__CURSOR", "cursor"}, {"_UID", "uid"}, {"_COMM", "comm"}, {"_EXE", "exe"}} {
+		if v, ok := ev.sender[f.key]; ok {
+			parts = append(parts, f.name+" "+v)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// syslogTag matches the end of a syslog prefix that intact's syslog sink
+// writes: the tag intact, with or without a process id.
+var syslogTag = regexp.MustCompile(`(^|\s)intact(\[[0-9]+\])?:$`)
+
+// judge says why ev, read from a source the operator trusts, is still not
+// taken: a syslog line (nothing says who sent it), a journal entry whose
+// trusted fields do not show intact run by an allowed user, or an event
+// of intact check. It returns "" for an event to take.
+func (t *eventTrust) judge(ev *codeEvent) string {
+	switch ev.form {
+	case formSyslog:
+		if !t.syslog {
+			return "a syslog line, which any local user can write (logger): read \"journalctl -o json\" or intact's file sink instead, or give --trust-syslog to trust every local user"
+		}
+		if !syslogTag.MatchString(ev.prefix) {
+			return "a syslog line not tagged intact"
+		}
+	case formJournal:
+		s := ev.sender
+		switch {
+		case s["_UID"] == "" || s["_TRANSPORT"] == "" || s["_COMM"] == "" && s["_EXE"] == "":
+			return "a journal entry without the fields journald adds (_UID, _TRANSPORT, _COMM): not an export of journalctl on this machine"
+		case s["SYSLOG_IDENTIFIER"] != "intact":
+			return fmt.Sprintf("a journal entry of %q, not intact", s["SYSLOG_IDENTIFIER"])
+		case s["_TRANSPORT"] != "journal":
+			return fmt.Sprintf("a journal entry sent by %s, not by intact's journald sink", s["_TRANSPORT"])
+		case !slices.Contains(t.uids, s["_UID"]):
+			return fmt.Sprintf("a journal entry of uid %s, not an allowed sender (root; --from-uid adds one)", s["_UID"])
+		}
+	}
+	if ev.Check {
+		return "an event of intact check, which any user may run on a file of theirs: a diagnosis, not a run"
+	}
+	return ""
+}
+
+// eachLine calls line with each line of r and its number, without its
+// line ending. A line longer than max bytes is not kept: tooLong is called
+// with its number instead, and reading goes on.
+func eachLine(r io.Reader, max int, line func(n int, b []byte), tooLong func(n int)) error {
+	br := bufio.NewReader(r)
+	var buf []byte
+	for n := 1; ; n++ {
+		buf = buf[:0]
+		long := false
+		var err error
+		for {
+			var chunk []byte
+			chunk, err = br.ReadSlice('\n')
+			if !long && len(buf)+len(chunk) <= max+1 { // +1: the newline
+				buf = append(buf, chunk...)
+			} else {
+				long = true
+			}
+			if err != bufio.ErrBufferFull {
+				break
+			}
+		}
+		if err != nil && err != io.EOF {
+			return err
+		}
+		switch {
+		case long || len(bytes.TrimSuffix(buf, []byte("\n"))) > max:
+			tooLong(n)
+		case len(buf) > 0:
+			line(n, bytes.TrimRight(buf, "\r\n"))
+		}
+		if err == io.EOF {
+			return nil
+		}
+	}
+}
+
 // parseEventLine decodes one code-integrity event from a line: intact's
 // JSON (msg "code integrity"), journalctl's JSON (INTACT_* fields, a value
 // that is not UTF-8 or holds a newline given as an array of bytes), or
-// either after a syslog prefix. Anything else is not an event.
+// either after a syslog prefix. Anything else is not an event. Whom to
+// believe is judged later (eventTrust.judge).
 func parseEventLine(line []byte) (codeEvent, bool) {
 	i := bytes.IndexByte(line, '{')
 	if i < 0 {
@@ -187,14 +362,12 @@ func parseEventLine(line []byte) (codeEvent, bool) {
 	if json.Unmarshal(line[i:], &fields) != nil {
 		return codeEvent{}, false
 	}
-	get := func(key string) string {
-		v, journal := fields["INTACT_"+strings.ToUpper(key)]
-		if !journal {
-			v = fields[key]
-		}
-		switch v := v.(type) {
+	field := func(key string) string {
+		switch v := fields[key].(type) {
 		case string:
 			return v
+		case bool: // intact's JSON "check"
+			return strconv.FormatBool(v)
 		case []any: // journalctl's form of a binary value
 			b := make([]byte, 0, len(v))
 			for _, x := range v {
@@ -209,10 +382,27 @@ func parseEventLine(line []byte) (codeEvent, bool) {
 		return ""
 	}
 	_, journal := fields["INTACT_EVENT"]
+	get := func(key string) string {
+		if journal {
+			return field("INTACT_" + strings.ToUpper(key))
+		}
+		return field(key)
+	}
 	if !journal && fields["msg"] != "code integrity" {
 		return codeEvent{}, false
 	}
-	ev := codeEvent{Event: get("event"), Path: get("path"), SHA256: get("sha256"), Reason: get("reason"), Feature: get("feature")}
+	ev := codeEvent{Event: get("event"), Path: get("path"), SHA256: get("sha256"), Reason: get("reason"), Feature: get("feature"), Check: get("check") == "true"}
+	switch {
+	case len(bytes.TrimSpace(line[:i])) > 0:
+		ev.form, ev.prefix = formSyslog, string(bytes.TrimSpace(line[:i]))
+	case journal:
+		ev.form, ev.sender = formJournal, map[string]string{}
+		for _, k := range journalTrusted {
+			if v := field(k); v != "" {
+				ev.sender[k] = v
+			}
+		}
+	}
 	switch ev.Event {
 	case intact.EventAudit, intact.EventDenied, intact.EventBlocked:
 		return ev, true
@@ -228,9 +418,11 @@ var catalogAllows = []enforcer.Reason{enforcer.ReasonNotInCatalog, enforcer.Reas
 
 // proposal is what from-events would list, and what it would not and why.
 type proposal struct {
-	root    string
-	files   []catalog.File
-	skipped []skip
+	root      string
+	files     []catalog.File
+	origins   []string // where the first event naming each file was read
+	skipped   []skip
+	untrusted []codeEvent
 }
 
 type skip struct{ what, why string }
@@ -241,8 +433,9 @@ type skip struct{ what, why string }
 func proposeFiles(ctx context.Context, events []codeEvent, root string) *proposal {
 	p := &proposal{}
 	type candidate struct {
-		path string
-		sums []string // the digests events saw, in order, without repeats
+		path   string
+		sums   []string // the digests events saw, in order, without repeats
+		origin string   // of the first event naming it
 	}
 	var cands []*candidate
 	byPath := map[string]*candidate{}
@@ -255,6 +448,8 @@ func proposeFiles(ctx context.Context, events []codeEvent, root string) *proposa
 	}
 	for _, ev := range events {
 		switch {
+		case ev.distrust != "":
+			p.untrusted = append(p.untrusted, ev)
 		case ev.Event == intact.EventBlocked:
 			report(ev.Feature, fmt.Sprintf("blocked (%s): set by the policy's options; no catalog allows it", ev.Reason))
 		case !slices.Contains(catalogAllows, enforcer.Reason(ev.Reason)):
@@ -264,10 +459,11 @@ func proposeFiles(ctx context.Context, events []codeEvent, root string) *proposa
 		case ev.SHA256 == "":
 			report(ev.Path, "the event has no digest: its bytes were never read")
 		default:
-			c := byPath[ev.Path]
+			path := filepath.Clean(ev.Path) // one file, however the events spell it
+			c := byPath[path]
 			if c == nil {
-				c = &candidate{path: filepath.Clean(ev.Path)}
-				byPath[ev.Path] = c
+				c = &candidate{path: path, origin: ev.origin}
+				byPath[path] = c
 				cands = append(cands, c)
 			}
 			if !slices.Contains(c.sums, strings.ToLower(ev.SHA256)) {
@@ -288,6 +484,7 @@ func proposeFiles(ctx context.Context, events []codeEvent, root string) *proposa
 	}
 	root, _ = filepath.Abs(root)
 	p.root = root
+	origin := map[string]string{}
 	for _, c := range cands {
 		rel, err := filepath.Rel(root, c.path)
 		if err != nil || !filepath.IsLocal(rel) {
@@ -310,9 +507,13 @@ func proposeFiles(ctx context.Context, events []codeEvent, root string) *proposa
 			report(c.path, fmt.Sprintf("changed since the event (SHA-256 now %s, the event saw %s)", strings.ToUpper(sum), strings.ToUpper(strings.Join(c.sums, ", "))))
 		default:
 			p.files = append(p.files, f)
+			origin[f.Path] = c.origin
 		}
 	}
 	slices.SortFunc(p.files, func(a, b catalog.File) int { return strings.Compare(a.Path, b.Path) })
+	for _, f := range p.files {
+		p.origins = append(p.origins, origin[f.Path])
+	}
 	return p
 }
 

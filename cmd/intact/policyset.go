@@ -37,6 +37,8 @@ BasePolicyID, like Microsoft's Set-RuleOption, Set-CIPolicyVersion and
 Merge-CIPolicy:
 
   --enforce, --audit, --no-file-checks   what the policy does with files
+  (--enforce and --audit also remove the rule option Disabled:Script
+  Enforcement, which would leave the policy checking no file)
   --deny-interactive[=false], --deny-dynamic-code[=false]
   --add-signer CERT [--publisher CN], --remove-signer ID|CERT
   --allow-hash, --allow-image-hash, --deny-hash (as for policy new),
@@ -88,8 +90,8 @@ and so is merging one (edit it with Microsoft's tools).`,
 		},
 	}
 	f := cmd.Flags()
-	f.BoolVar(&e.enforce, "enforce", false, "check files and refuse those no trusted catalog or hash rule allows (leaves audit mode)")
-	f.BoolVar(&e.audit, "audit", false, "check files but only log would-be refusals (Enabled:Audit Mode)")
+	f.BoolVar(&e.enforce, "enforce", false, "check files and refuse those no trusted catalog or hash rule allows (leaves audit mode, removes Disabled:Script Enforcement)")
+	f.BoolVar(&e.audit, "audit", false, "check files but only log would-be refusals (Enabled:Audit Mode; removes Disabled:Script Enforcement)")
 	f.BoolVar(&e.noFileChecks, "no-file-checks", false, "check no files (EnforceCodeIntegrity false, audit mode off)")
 	f.BoolVar(&e.denyInteractive, "deny-interactive", false, "set DisableInteractiveMode (--deny-interactive=false clears it)")
 	f.BoolVar(&e.denyDynamicCode, "deny-dynamic-code", false, "set DisableDynamicCode (--deny-dynamic-code=false clears it)")
@@ -123,6 +125,13 @@ func (e *policyEdits) apply(cmd *cobra.Command, p *sipolicy.Policy) error {
 				return usage(err)
 			}
 			p.SetAudit(mode.audit)
+			// Checking files means lifting the rule option that turns
+			// them off, as Set-RuleOption -Delete would: otherwise the
+			// policy would still check nothing.
+			if mode.check && !p.ScriptEnforcement() {
+				p.SetScriptEnforcement(true)
+				printf(cmd.OutOrStdout(), "removed the rule option %q, which turned file checks off\n", sipolicy.OptionDisabledScriptEnforcement)
+			}
 		}
 	}
 	for _, setting := range []struct {
