@@ -510,7 +510,7 @@ func (s *stream) members(b *indexBuilder, version int) error {
 			b.add(i, d, l.alg, l.kind, l.compat)
 			continue
 		}
-		m := memberScan{info2: -1, record: layouts.learning()}
+		m := memberScan{info2: -1, record: layouts.learning(len(body))}
 		if err := m.scan(body); err != nil {
 			return fmt.Errorf("member %d: %w", i, err)
 		}
