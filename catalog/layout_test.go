@@ -94,16 +94,24 @@ func layoutFiles() []File {
 	return files
 }
 
+// layoutMembers returns the members of a catalog of the first n
+// layoutFiles.
+func layoutMembers(t testing.TB, n, version int) [][]byte {
+	t.Helper()
+	cat, err := Build(layoutFiles()[:n], BuildOptions{Version: version, Time: time.Unix(0, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	members, _ := memberEncodings(t, cat)
+	return members
+}
+
 // TestMemberLayoutsBuilt: the members of a built catalog, versions 1 and
 // 2, take one layout per kind of member (the fast path is taken), and the
 // layouts read them as memberScan does.
 func TestMemberLayoutsBuilt(t *testing.T) {
 	for _, version := range []int{1, 2} {
-		cat, err := Build(layoutFiles(), BuildOptions{Version: version, Time: time.Unix(0, 0)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		members, _ := memberEncodings(t, cat)
+		members := layoutMembers(t, 300, version)
 		var ls memberLayouts
 		missed := 0
 		for _, m := range members {
@@ -133,11 +141,7 @@ func TestMemberLayoutsBuilt(t *testing.T) {
 // as the layout says; a changed value or digest still matches.
 func TestMemberLayoutChanged(t *testing.T) {
 	for _, version := range []int{1, 2} {
-		cat, err := Build(layoutFiles()[:40], BuildOptions{Version: version, Time: time.Unix(0, 0)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		members, _ := memberEncodings(t, cat)
+		members := layoutMembers(t, 40, version)
 		for i := 1; i < len(members); i++ {
 			m, j := members[i], i-1
 			for j >= 0 && !layoutAgrees(t, members[j], m, version) {
@@ -210,11 +214,7 @@ func TestMemberLayoutVectors(t *testing.T) {
 // says.
 func FuzzMemberLayout(f *testing.F) {
 	for _, version := range []int{1, 2} {
-		cat, err := Build(layoutFiles()[:40], BuildOptions{Version: version, Time: time.Unix(0, 0)})
-		if err != nil {
-			f.Fatal(err)
-		}
-		members, _ := memberEncodings(f, cat)
+		members := layoutMembers(f, 40, version)
 		for i := 1; i < len(members); i++ {
 			for j := max(0, i-12); j < i; j++ {
 				if len(members[j]) == len(members[i]) {
