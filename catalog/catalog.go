@@ -499,6 +499,10 @@ type memberScan struct {
 	// attrs receives the name-value attributes; when nil they are checked
 	// and dropped.
 	attrs *[]Attribute
+	// values receives the name-value attributes' values when record is
+	// set, for a memberLayout.
+	values [][]byte
+	record bool
 }
 
 // scan reads a TrustedSubject's contents.
@@ -587,12 +591,15 @@ func (s *memberScan) attribute(attr []byte) error {
 			if err != nil {
 				return fmt.Errorf("name-value: %w", err)
 			}
-			a, err := parseNameValue(nv, s.attrs != nil)
+			a, err := parseNameValue(nv, s.attrs != nil || s.record)
 			if err != nil {
 				return err
 			}
 			if s.attrs != nil {
 				*s.attrs = append(*s.attrs, a)
+			}
+			if s.record {
+				s.values = append(s.values, a.Value)
 			}
 		}
 	case bytes.Equal(oid, rawMemberInfo):

@@ -13,6 +13,8 @@
 //   - [ReadIndex] does what Parse and Index do, for enforcement, in one
 //     pass over a file: it keeps the members' digests, not the members or
 //     the file's bytes, and hashes the signed content while it indexes it.
+//     A member laid out byte for byte like an earlier one but for its tag,
+//     digest and values is checked by comparing it with that one.
 //   - [Build] writes an unsigned catalog of files that package tree has
 //     hashed the way New-FileCatalog does.
 //   - [Sign] signs a catalog, and [TimestampRequest] has its signature

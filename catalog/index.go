@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"crypto"
+	"encoding/binary"
 	"slices"
 )
 
@@ -37,7 +38,12 @@ type indexEntry struct {
 }
 
 func compareEntries(a, b indexEntry) int {
-	if c := bytes.Compare(a.digest[:], b.digest[:]); c != 0 {
+	// The first eight bytes of two digests differ but for one pair in
+	// 2^64: compared as a word, without a call.
+	if c := cmp.Compare(binary.BigEndian.Uint64(a.digest[:]), binary.BigEndian.Uint64(b.digest[:])); c != 0 {
+		return c
+	}
+	if c := bytes.Compare(a.digest[8:], b.digest[8:]); c != 0 {
 		return c
 	}
 	return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.member, b.member))
@@ -72,7 +78,13 @@ func (c *Catalog) Index() *Index {
 
 // An indexBuilder collects the digests of a catalog's members, in file
 // order, for an Index.
-type indexBuilder struct{ x Index }
+type indexBuilder struct {
+	x Index
+	// unsorted and repeated say, by slot, whether a digest came before
+	// the one added before it, or was the same digest and kind: only
+	// then are the entries sorted or compacted.
+	unsorted, repeated [2]bool
+}
 
 // add indexes member i under digest d of algorithm h (none when h is 0).
 // compat marks a version 2 SHA-1 compatibility entry, which is not a file
@@ -87,7 +99,15 @@ func (b *indexBuilder) add(i int, d []byte, h crypto.Hash, k Kind, compat bool) 
 	}
 	e := indexEntry{kind: uint8(k), member: int32(i)}
 	copy(e.digest[:], d)
-	b.x.entries[slot] = append(b.x.entries[slot], e)
+	es := b.x.entries[slot]
+	// Writers list members sorted by digest: a digest whose first eight
+	// bytes are greater than the last one's is in order and new.
+	if n := len(es); n > 0 && binary.BigEndian.Uint64(es[n-1].digest[:]) >= binary.BigEndian.Uint64(e.digest[:]) {
+		last := &es[n-1]
+		b.unsorted[slot] = b.unsorted[slot] || compareEntries(*last, e) > 0
+		b.repeated[slot] = b.repeated[slot] || last.digest == e.digest && last.kind == e.kind
+	}
+	b.x.entries[slot] = append(es, e)
 	b.x.kinds |= 1 << k
 }
 
@@ -105,12 +125,15 @@ func (b *indexBuilder) reserve(growth float64) {
 func (b *indexBuilder) index() *Index {
 	x := &b.x
 	for slot, es := range x.entries {
-		if !slices.IsSortedFunc(es, compareEntries) {
+		if b.unsorted[slot] {
 			slices.SortFunc(es, compareEntries)
 		}
-		x.entries[slot] = slices.Clip(slices.CompactFunc(es, func(a, b indexEntry) bool {
-			return a.digest == b.digest && a.kind == b.kind
-		}))
+		if b.unsorted[slot] || b.repeated[slot] {
+			es = slices.CompactFunc(es, func(a, b indexEntry) bool {
+				return a.digest == b.digest && a.kind == b.kind
+			})
+		}
+		x.entries[slot] = slices.Clip(es)
 	}
 	return x
 }

@@ -491,6 +491,7 @@ func (s *stream) ctlHead() (int, error) {
 func (s *stream) members(b *indexBuilder, version int) error {
 	f := s.frames[len(s.frames)-1]
 	start := s.pos
+	var layouts memberLayouts
 	for i := 0; s.pos < f.end; i++ {
 		if i == MaxMembers {
 			return fmt.Errorf("more than %d members", MaxMembers)
@@ -501,26 +502,56 @@ func (s *stream) members(b *indexBuilder, version int) error {
 			// dozen times.
 			b.reserve(float64(f.end-start) / float64(s.pos-start))
 		}
-		_, tag, n, err := s.header()
+		body, err := s.member(f.end)
 		if err != nil {
 			return err
 		}
-		if tag != der.Sequence {
-			return errShape
+		if l, d := layouts.match(body); l != nil {
+			b.add(i, d, l.alg, l.kind, l.compat)
+			continue
 		}
-		body, err := s.take(n)
-		if err != nil {
-			return err
-		}
-		m := memberScan{info2: -1}
+		m := memberScan{info2: -1, record: layouts.learning(len(body))}
 		if err := m.scan(body); err != nil {
 			return fmt.Errorf("member %d: %w", i, err)
 		}
 		d, h := m.indexed(version)
 		b.add(i, d, h, m.digestKind(), version == 2 && m.digest == nil)
+		if m.record {
+			layouts.learn(body, &m, version)
+		}
 	}
 	s.frames = s.frames[:len(s.frames)-1]
 	return nil
+}
+
+// member reads the next member, a SEQUENCE that ends by end, and returns
+// its contents.
+func (s *stream) member(end int64) ([]byte, error) {
+	if c := s.cur; c != nil && s.pos >= c.off {
+		// Most members lie in the current chunk, with a short header or
+		// one of a length octet: read them here.
+		d, i := c.data, s.pos-c.off
+		if i+3 <= int64(len(d)) && d[i] == byte(der.Sequence) {
+			hn, n := int64(2), int64(d[i+1])
+			if n == 0x81 {
+				hn, n = 3, int64(d[i+2])
+			}
+			if n < 0x80 || hn == 3 {
+				if j := i + hn + n; j <= int64(len(d)) && s.pos+hn+n <= end {
+					s.pos += hn + n
+					return d[i+hn : j], nil
+				}
+			}
+		}
+	}
+	_, tag, n, err := s.header()
+	if err != nil {
+		return nil, err
+	}
+	if tag != der.Sequence {
+		return nil, errShape
+	}
+	return s.take(n)
 }
 
 // sampleMembers is the number of members whose size predicts the others'.
