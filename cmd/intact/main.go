@@ -11,7 +11,6 @@ import (
 	"os"
 
 	"github.com/intactdev/intact/internal/exitstatus"
-	"github.com/intactdev/intact/internal/heapfloor"
 	"github.com/intactdev/intact/internal/nodecli"
 	"github.com/intactdev/intact/nodeguard"
 	"github.com/spf13/cobra"
@@ -62,12 +61,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return exitstatus.Of(err, stderr)
 }
 
-// heapFloor is how much memory intact uses before it first collects
-// garbage: start-up and loading a few thousand modules stay below it.
-const heapFloor = 64 << 20
-
 func main() {
-	heapfloor.Set(heapFloor)
 	if nodeguard.IsShimName(os.Args[0]) {
 		// The shim of intact node's node children (nodecli.Shim).
 		os.Exit(exitstatus.Of(nodecli.Shim(os.Args[0], os.Args[1:], systemDir, os.Stderr), os.Stderr))
