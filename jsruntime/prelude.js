@@ -19,7 +19,17 @@
     if (typeof v === 'string') return "'" + v + "'";
     try { return String(v); } catch (e) { return Object.prototype.toString.call(v); }
   }
+  // plainText reports whether format(...args) is args.join(' '): for
+  // strings alone, the first without a '%' unless it is alone, Node's
+  // formatWithOptions only joins them. A program that prints only text
+  // then never loads util and its inspector.
+  function plainText(args) {
+    if (args.length > 1 && typeof args[0] === 'string' && args[0].includes('%')) return false;
+    for (let i = 0; i < args.length; i++) if (typeof args[i] !== 'string') return false;
+    return true;
+  }
   function format(...args) {
+    if (plainText(args)) return args.join(' ');
     const u = getUtil();
     if (u && typeof u.format === 'function') return u.format(...args);
     return args.map((a) => (typeof a === 'string' ? a : inspect(a))).join(' ');
@@ -573,6 +583,7 @@
     }
   }
   function formatFor(c, args) {
+    if (plainText(args)) return args.join(' ');
     const u = getUtil();
     const opts = c[kInspectOptions];
     if (opts && u && typeof u.formatWithOptions === 'function') return u.formatWithOptions(opts, ...args);

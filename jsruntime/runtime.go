@@ -13,6 +13,7 @@ import (
 	"github.com/dop251/goja"
 	"github.com/dop251/goja_nodejs/require"
 	"github.com/intactdev/intact"
+	"github.com/intactdev/intact/jsruntime/nodelib"
 	"github.com/tetratelabs/wazero"
 )
 
@@ -133,6 +134,9 @@ var preludeProgram = sync.OnceValues(func() (*goja.Program, error) {
 // New returns a Runtime with the globals of Node.js installed. It runs no
 // user code.
 func New(cfg Config) (*Runtime, error) {
+	// The built-in modules every runtime loads compile while the prelude
+	// does.
+	nodelib.Prepare()
 	if cfg.Policy == nil {
 		p, err := intact.Default()
 		if err != nil {
@@ -269,7 +273,7 @@ func (r *Runtime) setup() (err error) {
 		return err
 	}
 	g.Set("require", globalRequire)
-	for _, name := range []string{"process", "console", "Buffer", "setTimeout", "setInterval", "setImmediate",
+	for _, name := range []string{"process", "console", "setTimeout", "setInterval", "setImmediate",
 		"clearTimeout", "clearInterval", "clearImmediate", "queueMicrotask", "global", "performance", "require"} {
 		// Node's globals are not enumerable.
 		if v := g.Get(name); v != nil {

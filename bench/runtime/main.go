@@ -10,7 +10,13 @@
 //     (node_modules included), and with node for reference; then all the
 //     scripts in one process, and hello.js in that app for the fixed cost
 //     of its catalog;
-//   - start-up: intact run hello.js against node hello.js.
+//   - start-up: intact run hello.js against node hello.js;
+//   - cpu.js, a CPU-heavy script (JSON, regular expressions, object churn,
+//     recursion), with no policy, enforcing and under node.
+//
+// Beside wall and CPU time it records each run's peak resident set, and
+// compares intact run with node for the 2,000 modules, hello.js, cpu.js
+// and the npm set in one process (all.js), the package-heavy workload.
 //
 // Every round runs each variant once; within a round the variants of one
 // program run back to back, in reverse order every other round, so that
@@ -22,10 +28,12 @@
 package main
 
 import (
+	_ "embed"
 	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -80,6 +88,9 @@ func bench(runs, modules int, npm bool) error {
 	if err := generateApp(app, modules); err != nil {
 		return err
 	}
+	if err := write(filepath.Join(app, "cpu.js"), cpuScript); err != nil {
+		return err
+	}
 	enforce, err := s.sign(app)
 	if err != nil {
 		return err
@@ -93,11 +104,19 @@ func bench(runs, modules int, npm bool) error {
 		{name: "intact run hello.js", argv: []string{intact, "run", hello}},
 		{name: "intact run hello.js, enforcing", argv: slices.Concat([]string{intact, "run"}, enforce, []string{hello})},
 	}}
+	cpuJS := filepath.Join(app, "cpu.js")
+	cpu := program{label: "cpu.js", variants: []*variant{
+		{name: "no policy", argv: []string{intact, "run", cpuJS}},
+		{name: "enforcing", argv: slices.Concat([]string{intact, "run"}, enforce, []string{cpuJS})},
+	}}
 	node, err := exec.LookPath("node")
 	if err == nil {
-		startup.variants = append(startup.variants, &variant{name: "node hello.js", argv: []string{node, hello}})
+		for _, p := range []*program{&generated, &startup, &cpu} {
+			p.variants = append(p.variants, &variant{name: "node", argv: []string{node, p.variants[0].argv[2]}})
+		}
+		startup.variants[2].name = "node hello.js"
 	}
-	programs := []program{generated, startup}
+	programs := []program{generated, startup, cpu}
 
 	var npmSet []program
 	var npmHello, npmAll program
@@ -121,7 +140,7 @@ func bench(runs, modules int, npm bool) error {
 				return err
 			}
 			outs = append(outs, out)
-			v.wall, v.cpu = nil, nil
+			v.wall, v.cpu, v.rss = nil, nil, nil
 		}
 		if outs[1] != outs[0] {
 			return fmt.Errorf("%s: the output with enforcement differs from the output without", p.label)
@@ -149,15 +168,15 @@ func bench(runs, modules int, npm bool) error {
 	fmt.Printf("load average %s at end\n\n", benchkit.LoadAvg())
 
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "variant\twall med\twall min\twall max\tcpu med\tcpu min\t")
-	for _, p := range []program{generated, startup} {
+	fmt.Fprintln(w, "variant\twall med\twall min\twall max\tcpu med\tcpu min\tpeak RSS med\t")
+	for _, p := range []program{generated, startup, cpu} {
 		for _, v := range p.variants {
 			name := v.name
 			if p.label != startup.label {
 				name = p.label + ", " + v.name
 			}
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t\n", name, benchkit.MS(benchkit.Median(v.wall)), benchkit.MS(slices.Min(v.wall)),
-				benchkit.MS(slices.Max(v.wall)), benchkit.MS(benchkit.Median(v.cpu)), benchkit.MS(slices.Min(v.cpu)))
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", name, benchkit.MS(benchkit.Median(v.wall)), benchkit.MS(slices.Min(v.wall)),
+				benchkit.MS(slices.Max(v.wall)), benchkit.MS(benchkit.Median(v.cpu)), benchkit.MS(slices.Min(v.cpu)), mib(v.rss))
 		}
 	}
 	w.Flush()
@@ -169,6 +188,9 @@ func bench(runs, modules int, npm bool) error {
 			ratio(vs[0].wall, vs[2].wall), ratio(vs[0].cpu, vs[2].cpu))
 	}
 
+	off, on = cpu.variants[0], cpu.variants[1]
+	fmt.Printf("enforcement overhead, cpu.js (median on/off): wall %s, cpu %s\n", change(on.wall, off.wall), change(on.cpu, off.cpu))
+
 	if npm {
 		fmt.Printf("\nnpm package set (internal/npmcompat): %d scripts, %d files in the app and its signed catalog;\n", len(npmSet), npmFiles)
 		fmt.Printf("medians; off = intact run, on = intact run enforcing (policy + signed catalog)\n\n")
@@ -177,7 +199,54 @@ func bench(runs, modules int, npm bool) error {
 		fmt.Printf("fixed cost per process of enforcing with this catalog (hello.js in the npm app, median on - off): wall %s, cpu %s\n",
 			benchkit.MS(benchkit.Median(on.wall)-benchkit.Median(off.wall)), benchkit.MS(benchkit.Median(on.cpu)-benchkit.Median(off.cpu)))
 	}
+	if node != "" {
+		against := []program{generated, startup, cpu}
+		if npm {
+			against = append(against, npmAll)
+		}
+		reportNode(against)
+	}
 	return nil
+}
+
+// cpuScript is cpu.js, the CPU-heavy workload: JSON, regular expressions,
+// object churn and recursion, no I/O.
+//
+//go:embed cpu.js
+var cpuScript string
+
+// reportNode prints intact run without a policy against node for each
+// program whose third variant is node: medians of wall time, CPU time and
+// peak resident set, and their ratios.
+func reportNode(programs []program) {
+	fmt.Printf("\nintact run (no policy) against node, medians\n\n")
+	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "program\twall intact\twall node\tratio\tcpu intact\tcpu node\tratio\tpeak RSS intact\tpeak RSS node\tratio\t")
+	for _, p := range programs {
+		intact, node := p.variants[0], p.variants[2]
+		fmt.Fprintf(w, "%s\t%s\t%s\t%.2fx\t%s\t%s\t%.2fx\t%s\t%s\t%.2fx\t\n", p.label,
+			benchkit.MS(benchkit.Median(intact.wall)), benchkit.MS(benchkit.Median(node.wall)), ratio(intact.wall, node.wall),
+			benchkit.MS(benchkit.Median(intact.cpu)), benchkit.MS(benchkit.Median(node.cpu)), ratio(intact.cpu, node.cpu),
+			mib(intact.rss), mib(node.rss), rssRatio(intact.rss, node.rss))
+	}
+	w.Flush()
+}
+
+// rssRatio is the ratio of the medians of two sets of peak resident sets
+// (NaN where the system reports none).
+func rssRatio(a, b []int64) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return math.NaN()
+	}
+	return float64(benchkit.Median(a)) / float64(benchkit.Median(b))
+}
+
+// mib formats the median of peak resident sets, in KiB, as MiB.
+func mib(rss []int64) string {
+	if len(rss) == 0 {
+		return "?"
+	}
+	return fmt.Sprintf("%.1f MiB", float64(benchkit.Median(rss))/1024)
 }
 
 // A program is one thing to run, in several variants (no policy,
@@ -332,6 +401,7 @@ type variant struct {
 	argv []string
 	wall []time.Duration
 	cpu  []time.Duration // user + system, which a busy machine disturbs less
+	rss  []int64         // peak resident set, KiB
 }
 
 // add adds the times of o, round by round, to those of v.
@@ -342,6 +412,13 @@ func (v *variant) add(o *variant) {
 	for r := range o.wall {
 		v.wall[r] += o.wall[r]
 		v.cpu[r] += o.cpu[r]
+	}
+	// A set of processes one after the other peaks at its largest.
+	if v.rss == nil {
+		v.rss = make([]int64, len(o.rss))
+	}
+	for r := range o.rss {
+		v.rss[r] = max(v.rss[r], o.rss[r])
 	}
 }
 
@@ -358,6 +435,9 @@ func (v *variant) run() (string, error) {
 		return "", fmt.Errorf("%s: %v\n%s", strings.Join(v.argv, " "), err, stderr.String())
 	}
 	v.cpu = append(v.cpu, cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime())
+	if rss, ok := peakRSS(cmd.ProcessState); ok {
+		v.rss = append(v.rss, rss)
+	}
 	return stdout.String(), nil
 }
 

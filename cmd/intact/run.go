@@ -4,6 +4,7 @@ import (
 	"os"
 
 	"github.com/intactdev/intact/internal/exitstatus"
+	"github.com/intactdev/intact/internal/heapfloor"
 	"github.com/intactdev/intact/jsruntime"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -14,6 +15,11 @@ func init() {
 	register(newEvalCmd)
 	register(newREPLCmd)
 }
+
+// heapFloor is how much memory a JavaScript program run by intact uses
+// before the first garbage collection: start-up and loading a few thousand
+// modules stay below it (internal/heapfloor).
+const heapFloor = 64 << 20
 
 // runtimeFlags are the flags of the commands that run JavaScript.
 type runtimeFlags struct {
@@ -34,6 +40,7 @@ func (f *runtimeFlags) register(cmd *cobra.Command) {
 // are args, runs program on it and returns its exit status as RunE's
 // result.
 func (f *runtimeFlags) run(cmd *cobra.Command, args []string, program func(*jsruntime.Runtime) (int, error)) error {
+	heapfloor.Set(heapFloor)
 	policy, err := f.policy.load()
 	if err != nil {
 		return err

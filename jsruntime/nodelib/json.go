@@ -166,6 +166,49 @@ func makeDepthLimitedStringify(rt *goja.Runtime, stringify goja.Callable) func(g
 	}
 }
 
+// fixJSONStringify replaces json.stringify by one that indents like V8
+// (goja's adds a level after an empty array or object when a gap is given)
+// and is bounded in depth. The JavaScript serializer that indents comes
+// from maker (internal_globals.js's makeJSONStringify), loaded on the first
+// call that gives a gap or a list of keys; every other call goes straight
+// to the depth-limited built-in, where that serializer would send it too.
+func fixJSONStringify(rt *goja.Runtime, json *goja.Object, maker func() goja.Value) {
+	native, ok := goja.AssertFunction(json.Get("stringify"))
+	if !ok {
+		return
+	}
+	limited := makeDepthLimitedStringify(rt, native)
+	var indenting goja.Callable
+	stringify := rt.ToValue(func(call goja.FunctionCall) goja.Value {
+		if space := call.Argument(2); goja.IsUndefined(space) || goja.IsNull(space) {
+			if r := call.Argument(1); goja.IsUndefined(r) || goja.IsNull(r) {
+				return limited(call)
+			} else if _, isFunc := goja.AssertFunction(r); isFunc {
+				return limited(call)
+			}
+		}
+		if indenting == nil {
+			mk, ok := goja.AssertFunction(maker())
+			if !ok {
+				panic(rt.NewTypeError("nodelib: makeJSONStringify is not a function"))
+			}
+			f, err := mk(goja.Undefined(), rt.ToValue(limited))
+			if err != nil {
+				panic(err)
+			}
+			indenting, _ = goja.AssertFunction(f)
+		}
+		v, err := indenting(call.This, call.Arguments...)
+		if err != nil {
+			panic(err)
+		}
+		return v
+	}).ToObject(rt)
+	stringify.DefineDataProperty("name", rt.ToValue("stringify"), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
+	stringify.DefineDataProperty("length", rt.ToValue(3), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
+	json.DefineDataProperty("stringify", nativeBoundary(rt, stringify), goja.FLAG_TRUE, goja.FLAG_FALSE, goja.FLAG_TRUE)
+}
+
 // nativeBoundary returns a Go function that calls fn, a function written in
 // JavaScript whose recursion may exhaust the call stack, and throws V8's
 // catchable RangeError when it does. goja's own overflow cannot be caught by

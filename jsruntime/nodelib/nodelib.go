@@ -93,13 +93,6 @@ func Register(reg *require.Registry) {
 func EnableGlobals(rt *goja.Runtime) {
 	s := state(rt)
 	g := rt.GlobalObject()
-	// Node defines its classes and namespaces on globalThis as
-	// non-enumerable, and the functions of the HTML "window" (atob, btoa,
-	// structuredClone) as enumerable: for-in over globalThis, which
-	// programs and test suites use to find leaked globals, sees only these.
-	hidden := func(name string, v goja.Value) {
-		g.DefineDataProperty(name, v, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
-	}
 	// goja has no Symbol.asyncIterator. The registered symbol is the one
 	// the for-await code esbuild writes falls back to, so lowered loops
 	// and the library's async iterables meet.
@@ -111,43 +104,134 @@ func EnableGlobals(rt *goja.Runtime) {
 		}
 		symbol.DefineDataProperty("asyncIterator", key, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
 	}
-	buf := s.require("buffer")
-	hidden("Buffer", buf.Get("Buffer"))
-	url := s.require("url")
+	// Node defines its classes and namespaces on globalThis as
+	// non-enumerable, and the functions of the HTML "window" (atob, btoa,
+	// structuredClone) as enumerable: for-in over globalThis, which
+	// programs and test suites use to find leaked globals, sees only
+	// these. Most globals load their module when first read, as most of
+	// Node's do: compiling them all would cost more than the rest of a
+	// runtime's start-up, and most programs use few of them.
+	from := func(module, name string) func() goja.Value {
+		return func() goja.Value { return s.require(module).Get(name) }
+	}
+	hidden := func(name string, v goja.Value) {
+		g.DefineDataProperty(name, v, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	}
+	// Node's URL and URLSearchParams are plain data properties, which
+	// Node's own tests check before reading them: they load now.
+	url := s.require("internal/url") // one of eager
 	hidden("URL", url.Get("URL"))
 	hidden("URLSearchParams", url.Get("URLSearchParams"))
-	util := s.require("util")
-	hidden("TextEncoder", util.Get("TextEncoder"))
-	hidden("TextDecoder", util.Get("TextDecoder"))
-	globals := s.require("internal/globals")
-	g.Set("atob", globals.Get("atob"))
-	g.Set("btoa", globals.Get("btoa"))
+	accessorGlobal(rt, "Buffer", from("buffer", "Buffer"))
+	lazyGlobal(rt, "TextEncoder", false, from("util", "TextEncoder"))
+	lazyGlobal(rt, "TextDecoder", false, from("util", "TextDecoder"))
+	lazyGlobal(rt, "atob", true, from("internal/globals", "atob"))
+	lazyGlobal(rt, "btoa", true, from("internal/globals", "btoa"))
 	// structuredClone recurses in JavaScript over the value's depth.
-	g.Set("structuredClone", nativeBoundary(rt, globals.Get("structuredClone").ToObject(rt)))
-	web := s.require("internal/events_web")
+	lazyGlobal(rt, "structuredClone", true, func() goja.Value {
+		return nativeBoundary(rt, s.require("internal/globals").Get("structuredClone").ToObject(rt))
+	})
 	for _, name := range []string{"DOMException", "Event", "EventTarget", "AbortController", "AbortSignal"} {
 		if g.Get(name) == nil {
-			hidden(name, web.Get(name))
+			lazyGlobal(rt, name, false, from("internal/events_web", name))
 		}
 	}
-	// JSON.stringify with a gap, fixed (see internal_globals.js).
 	json := g.Get("JSON").ToObject(rt)
-	if mk, ok := goja.AssertFunction(globals.Get("makeJSONStringify")); ok {
-		native, _ := goja.AssertFunction(json.Get("stringify"))
-		fixed, err := mk(goja.Undefined(), rt.ToValue(makeDepthLimitedStringify(rt, native)))
-		if err != nil {
-			panic(err)
-		}
-		json.DefineDataProperty("stringify", nativeBoundary(rt, fixed.ToObject(rt)), goja.FLAG_TRUE, goja.FLAG_FALSE, goja.FLAG_TRUE)
-	}
+	fixJSONStringify(rt, json, from("internal/globals", "makeJSONStringify"))
 	limitJSONParseDepth(rt, json)
 	limitArrayJoinDepth(rt, g.Get("Array").ToObject(rt).Get("prototype").ToObject(rt))
 	// V8's Error.captureStackTrace, which many packages call.
 	errorCtor := g.Get("Error").ToObject(rt)
 	if _, ok := goja.AssertFunction(errorCtor.Get("captureStackTrace")); !ok {
-		errorCtor.Set("captureStackTrace", globals.Get("captureStackTrace"))
+		errorCtor.Set("captureStackTrace", s.require("internal/globals").Get("captureStackTrace"))
 		errorCtor.Set("stackTraceLimit", 10)
 	}
+}
+
+// eager are the modules EnableGlobals loads in every runtime.
+var eager = []string{"internal/errors", "internal/url"}
+
+var prepare sync.Once
+
+// Prepare starts compiling the modules EnableGlobals loads on another
+// goroutine and returns at once. A host that calls it before it sets up
+// the rest of a runtime (its own JavaScript) finds them compiled when it
+// calls EnableGlobals, if the machine had a core to spare. Compiled
+// modules are shared by the process's runtimes: only the first call
+// compiles.
+func Prepare() {
+	prepare.Do(func() {
+		go func() {
+			for _, name := range eager {
+				// An error reaches EnableGlobals, which compiles again.
+				program(name)
+			}
+		}()
+	})
+}
+
+// lazyGlobal defines globalThis[name] as Node's bootstrap defines a lazily
+// loaded global (defineLazyProperties): an accessor that, read, calls load
+// and turns into a writable, configurable data property holding the
+// result, and that, assigned, turns into one holding the value assigned.
+// Until it is read, Object.getOwnPropertyDescriptor shows the accessor,
+// also for the globals Node defines as data (Event, EventTarget,
+// structuredClone).
+func lazyGlobal(rt *goja.Runtime, name string, enumerable bool, load func() goja.Value) {
+	g := rt.GlobalObject()
+	settle := func(v goja.Value) {
+		if err := g.DefineDataProperty(name, v, goja.FLAG_TRUE, goja.FLAG_TRUE, flag(enumerable)); err != nil {
+			panic(err)
+		}
+	}
+	get := func(goja.FunctionCall) goja.Value {
+		v := load()
+		settle(v)
+		return v
+	}
+	set := func(call goja.FunctionCall) goja.Value {
+		settle(call.Argument(0))
+		return goja.Undefined()
+	}
+	defineAccessor(rt, name, get, set, enumerable)
+}
+
+// accessorGlobal defines globalThis[name] as Node defines Buffer: an
+// accessor for good, non-enumerable, whose getter returns what was last
+// assigned to it, or load's result (called once) until something is.
+func accessorGlobal(rt *goja.Runtime, name string, load func() goja.Value) {
+	var v goja.Value
+	get := func(goja.FunctionCall) goja.Value {
+		if v == nil {
+			v = load()
+		}
+		return v
+	}
+	set := func(call goja.FunctionCall) goja.Value {
+		v = call.Argument(0)
+		return goja.Undefined()
+	}
+	defineAccessor(rt, name, get, set, false)
+}
+
+// defineAccessor defines globalThis[name] as a configurable accessor whose
+// functions are named "get" and "set", as Node's are.
+func defineAccessor(rt *goja.Runtime, name string, get, set func(goja.FunctionCall) goja.Value, enumerable bool) {
+	fn := func(f func(goja.FunctionCall) goja.Value, fname string) goja.Value {
+		o := rt.ToValue(f).ToObject(rt)
+		o.DefineDataProperty("name", rt.ToValue(fname), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
+		return o
+	}
+	if err := rt.GlobalObject().DefineAccessorProperty(name, fn(get, "get"), fn(set, "set"), goja.FLAG_TRUE, flag(enumerable)); err != nil {
+		panic(err)
+	}
+}
+
+func flag(b bool) goja.Flag {
+	if b {
+		return goja.FLAG_TRUE
+	}
+	return goja.FLAG_FALSE
 }
 
 // Inspect returns v formatted as Node's util.inspect(v) does with default
