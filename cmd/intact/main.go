@@ -66,5 +66,8 @@ func main() {
 		// The shim of intact node's node children (nodecli.Shim).
 		os.Exit(exitstatus.Of(nodecli.Shim(os.Args[0], os.Args[1:], systemDir, os.Stderr), os.Stderr))
 	}
+	if len(os.Args) > 1 && os.Args[1] == "node" {
+		execSlimNode(os.Args[2:])
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
