@@ -25,11 +25,8 @@ const { deprecate } = require('util');
 const kEmptyObject = Object.freeze({ __proto__: null });
 const { errorOrDestroy } = require('internal/readable-stream/internal/streams/destroy');
 const fs = require('fs');
-// The runtime's fs.promises FileHandle is not a stream source here: a
-// FileHandle given as fd is refused with ERR_INVALID_ARG_TYPE.
-class FileHandle {}
-const kRef = Symbol('kRef');
-const kUnref = Symbol('kUnref');
+const { FileHandle } = require('fs/promises');
+const { kRef, kUnref } = require('internal/fs_utils');
 const { Buffer } = require('buffer');
 function copyObject(source) {
   const target = {};
