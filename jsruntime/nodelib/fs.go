@@ -537,6 +537,7 @@ func init() {
 			}
 			return dir
 		})
+		o.Set("watch", b.watch)
 		o.Set("statfs", func(path string) []float64 {
 			st, err := statfs(path)
 			if err != nil {

@@ -507,12 +507,6 @@ ops.opendir = [2, (path, options) => {
 sync.opendirSync = (...args) => ops.opendir[2](...ops.opendir[1](...args));
 callbacks.opendir = callbackVersion('opendir', ...ops.opendir);
 
-function unsupported(name) {
-  return () => {
-    throw codedError(Error, 'ERR_NOT_SUPPORTED', `fs.${name} is not supported by this runtime`);
-  };
-}
-
 module.exports = Object.assign({}, sync, callbacks, {
   constants,
   Stats,
@@ -522,9 +516,9 @@ module.exports = Object.assign({}, sync, callbacks, {
   R_OK: constants.R_OK,
   W_OK: constants.W_OK,
   X_OK: constants.X_OK,
-  watch: unsupported('watch'),
-  watchFile: unsupported('watchFile'),
-  unwatchFile: () => {},
+  watch(filename, options, listener) { return watchers().watch(filename, options, listener); },
+  watchFile(filename, options, listener) { return watchers().watchFile(filename, options, listener); },
+  unwatchFile(filename, listener) { return watchers().unwatchFile(filename, listener); },
   createReadStream(path, options) {
     return new (streams().ReadStream)(path, options);
   },
@@ -537,6 +531,9 @@ module.exports = Object.assign({}, sync, callbacks, {
 // need fs itself).
 function streams() {
   return require('internal/fs_streams');
+}
+function watchers() {
+  return require('internal/fs_watchers');
 }
 Object.defineProperty(module.exports, 'promises', {
   __proto__: null, enumerable: true, configurable: true, get: () => require('fs/promises'),

@@ -264,6 +264,7 @@ const promiseOps = [
 
 module.exports = {
   appendFile, readFile, writeFile, open, opendir, constants, FileHandle,
+  watch(filename, options) { return require('internal/fs_watchers').watchPromise(filename, options); },
 };
 for (const name of promiseOps) module.exports[name] = promised(fs[`${name}Sync`]);
 module.exports.truncate = async (path, len = 0) => {
