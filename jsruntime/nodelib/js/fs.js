@@ -63,7 +63,11 @@ const ops = {
     return [getValidatedFd(fd), Math.max(0, len)];
   }, (fd, len) => b.ftruncate(fd, len)],
   truncate: [2, (path, len = 0) => {
-    if (isFd(path)) return ops.ftruncate[1](path, len);
+    if (isFd(path)) {
+      process.emitWarning('Using fs.truncate with a file descriptor is deprecated. Please use ' +
+        'fs.ftruncate with a file descriptor instead.', 'DeprecationWarning', 'DEP0081');
+      return ops.ftruncate[1](path, len);
+    }
     validateInteger(len, 'len');
     return [getValidatedPath(path), Math.max(0, len)];
   }, (p, len) => (isFd(p) ? b.ftruncate(p, len) : b.truncate(p, len))],
@@ -117,7 +121,7 @@ const ops = {
     validateBoolean(recursive, 'options.recursive');
     return [path, recursive, mode];
   }, (p, recursive, mode) => b.mkdir(p, recursive, mode)],
-  mkdtemp: [2, (prefix, options) => [getValidatedPath(prefix, 'prefix'), getOptions(options).encoding],
+  mkdtemp: [2, (prefix, options) => [warnOnNonPortableTemplate(getValidatedPath(prefix, 'prefix')), getOptions(options).encoding],
     (prefix, enc) => encodeName(b.mkdtemp(prefix), enc)],
   open: [3, (path, flags, mode) => [getValidatedPath(path), stringToFlags(flags), parseFileMode(mode, 'mode', 0o666)],
     (p, flags, mode) => b.open(p, flags, mode)],
@@ -143,6 +147,18 @@ const ops = {
   writeFile: [3, (file, data, options) => writeFileArgs(file, data, options, 'w'), writeFileRun],
   appendFile: [3, (file, data, options) => writeFileArgs(file, data, options, 'a'), writeFileRun],
 };
+// Templates ending with X are handled differently across platforms; Node
+// warns once.
+let nonPortableTemplateWarn = true;
+function warnOnNonPortableTemplate(template) {
+  if (nonPortableTemplateWarn && template.endsWith('X')) {
+    process.emitWarning('mkdtemp() templates ending with X are not portable. ' +
+      'For details see: https://nodejs.org/api/fs.html');
+    nonPortableTemplateWarn = false;
+  }
+  return template;
+}
+
 const rmDefaults = { retryDelay: 100, maxRetries: 0, recursive: false, force: false };
 
 function statOf(a, options) {
@@ -253,7 +269,9 @@ sync.writeSync = function writeSync(fd, buffer, offsetOrOptions, length, positio
   validateStringAfterArrayBufferView(buffer, 'buffer');
   validateEncoding(buffer, length);
   if (offset === undefined) offset = null;
-  return b.write(fd, Buffer.from(buffer, length || 'utf8'), typeof offset === 'number' ? offset : -1);
+  // As Node's binding does, what is not an encoding's name is UTF-8.
+  const encoding = typeof length === 'string' && Buffer.isEncoding(length) ? length : 'utf8';
+  return b.write(fd, Buffer.from(buffer, encoding), typeof offset === 'number' ? offset : -1);
 };
 
 function validateStringAfterArrayBufferView(buffer, name) {
@@ -297,7 +315,7 @@ sync.realpathSync.native = sync.realpathSync;
 // callbackVersion is Node's callback form of an operation: the arguments
 // are checked, then the callback, then the work is done and the callback
 // called later with (err, result).
-function callbackVersion(name, arity, check, run) {
+function callbackVersion(name, arity, check, run, cbName = 'cb') {
   const fn = {
     [name](...args) {
       let cb;
@@ -309,7 +327,7 @@ function callbackVersion(name, arity, check, run) {
       }
       const prepared = check(...args);
       if (name === 'close' && cb === undefined) cb = defaultCloseCallback;
-      makeCallback(cb);
+      validateFunction(cb, cbName);
       let result;
       let error = null;
       try {
@@ -505,9 +523,28 @@ ops.opendir = [2, (path, options) => {
   return [path, options];
 }, (p, options) => new Dir(b.readdir(p, true).map(([name, type]) => new Dirent(encodeName(name, options.encoding), type, p)), p, options)];
 sync.opendirSync = (...args) => ops.opendir[2](...ops.opendir[1](...args));
-callbacks.opendir = callbackVersion('opendir', ...ops.opendir);
+callbacks.opendir = callbackVersion('opendir', ...ops.opendir, 'callback');
+
+// util.promisify of the operations that call back with several values
+// resolves with an object of them, as Node's do.
+const kPromisify = Symbol.for('nodejs.util.promisify.custom');
+for (const [name, keys] of [['read', ['bytesRead', 'buffer']], ['write', ['bytesWritten', 'buffer']],
+  ['readv', ['bytesRead', 'buffers']], ['writev', ['bytesWritten', 'buffers']]]) {
+  const fn = callbacks[name];
+  Object.defineProperty(fn, kPromisify, {
+    __proto__: null,
+    value: (...args) => new Promise((resolve, reject) => {
+      fn(...args, (err, a, b) => (err ? reject(err) : resolve({ [keys[0]]: a, [keys[1]]: b })));
+    }),
+  });
+}
+Object.defineProperty(callbacks.exists, kPromisify, {
+  __proto__: null,
+  value: (path) => new Promise((resolve) => callbacks.exists(path, resolve)),
+});
 
 module.exports = Object.assign({}, sync, callbacks, {
+  _toUnixTimestamp: toUnixTimestamp,
   constants,
   Stats,
   Dirent,

@@ -52,25 +52,21 @@ class FileHandle extends EventEmitter {
   getAsyncId() { return this[kFd]; }
 
   appendFile(data, options) { return fsCall(writeFileHandle, this, data, options, 'a'); }
-  chmod(mode) { return fsCall((h) => fs.fchmodSync(h.fd, mode), this); }
-  chown(uid, gid) { return fsCall((h) => fs.fchownSync(h.fd, uid, gid), this); }
-  datasync() { return fsCall((h) => fs.fdatasyncSync(h.fd), this); }
-  sync() { return fsCall((h) => fs.fsyncSync(h.fd), this); }
+  chmod(mode) { return fsCall(fchmod, this, mode); }
+  chown(uid, gid) { return fsCall(fchown, this, uid, gid); }
+  datasync() { return fsCall(fdatasync, this); }
+  sync() { return fsCall(fsync, this); }
   read(buffer, offset, length, position) { return fsCall(readHandle, this, buffer, offset, length, position); }
-  readv(buffers, position) {
-    return fsCall((h) => ({ bytesRead: fs.readvSync(h.fd, buffers, position), buffers }), this);
-  }
+  readv(buffers, position) { return fsCall(readv, this, buffers, position); }
   readFile(options) { return fsCall(readFileHandle, this, options); }
   readLines(options = undefined) {
     return require('readline').createInterface({ input: this.createReadStream(options), crlfDelay: Infinity });
   }
-  stat(options) { return fsCall((h) => fs.fstatSync(h.fd, options), this); }
-  truncate(len = 0) { return fsCall((h) => fs.ftruncateSync(h.fd, len), this); }
-  utimes(atime, mtime) { return fsCall((h) => fs.futimesSync(h.fd, atime, mtime), this); }
+  stat(options) { return fsCall(fstat, this, options); }
+  truncate(len = 0) { return fsCall(ftruncate, this, len); }
+  utimes(atime, mtime) { return fsCall(futimes, this, atime, mtime); }
   write(buffer, offset, length, position) { return fsCall(writeHandle, this, buffer, offset, length, position); }
-  writev(buffers, position) {
-    return fsCall((h) => ({ bytesWritten: fs.writevSync(h.fd, buffers, position), buffers }), this);
-  }
+  writev(buffers, position) { return fsCall(writev, this, buffers, position); }
   writeFile(data, options) { return fsCall(writeFileHandle, this, data, options, 'w'); }
 
   close() {
@@ -133,6 +129,18 @@ async function fsCall(fn, handle, ...args) {
     handle[kUnref]();
   }
 }
+
+// The operations of a FileHandle; fsCall names a closed handle's EBADF
+// after them, as Node names it after its binding's functions.
+function fchmod(h, mode) { return fs.fchmodSync(h.fd, mode); }
+function fchown(h, uid, gid) { return fs.fchownSync(h.fd, uid, gid); }
+function fdatasync(h) { return fs.fdatasyncSync(h.fd); }
+function fsync(h) { return fs.fsyncSync(h.fd); }
+function fstat(h, options) { return fs.fstatSync(h.fd, options); }
+function ftruncate(h, len) { return fs.ftruncateSync(h.fd, len); }
+function futimes(h, atime, mtime) { return fs.futimesSync(h.fd, atime, mtime); }
+function readv(h, buffers, position) { return { bytesRead: fs.readvSync(h.fd, buffers, position), buffers }; }
+function writev(h, buffers, position) { return { bytesWritten: fs.writevSync(h.fd, buffers, position), buffers }; }
 
 function readHandle(handle, bufferOrParams, offset, length, position) {
   let buffer = bufferOrParams;

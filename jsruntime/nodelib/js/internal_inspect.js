@@ -853,7 +853,7 @@ function formatWithOptions(inspectOptions, ...args) {
 // describeReceived is the end of Node 20's ERR_INVALID_ARG_TYPE message.
 function describeReceived(v) {
   if (v == null) return ` Received ${v}`;
-  if (typeof v === 'function' && v.name) return ` Received function ${v.name}`;
+  if (typeof v === 'function') return ` Received function ${v.name}`;
   if (typeof v === 'object') {
     if (v.constructor?.name) return ` Received an instance of ${v.constructor.name}`;
     return ` Received ${inspect(v, { depth: -1 })}`;
