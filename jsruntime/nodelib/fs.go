@@ -484,6 +484,11 @@ func init() {
 				abs, err = filepath.EvalSymlinks(abs)
 			}
 			if err != nil {
+				// EvalSymlinks' own errors (a cycle) carry no errno: the
+				// kernel's stat names them (ELOOP).
+				if _, serr := os.Stat(path); serr != nil {
+					err = serr
+				}
 				b.throw(err, "realpath", path, "")
 			}
 			return abs

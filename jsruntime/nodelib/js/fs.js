@@ -31,8 +31,12 @@ function decode(ab, encoding) {
   return encoding && encoding !== 'buffer' ? buf.toString(encoding) : buf;
 }
 
+// encodeName gives a name the caller's encoding: its UTF-8 bytes as a
+// Buffer, or decoded again as another encoding.
 function encodeName(name, encoding) {
-  return encoding === 'buffer' ? Buffer.from(name) : name;
+  if (encoding === 'buffer') return Buffer.from(name);
+  if (encoding && encoding !== 'utf8' && encoding !== 'utf-8') return Buffer.from(name).toString(encoding);
+  return name;
 }
 
 function validateUid(id, name) {
@@ -227,7 +231,11 @@ sync.existsSync = function existsSync(path) {
   } catch {
     return false;
   }
-  return b.stat(path, true, false) !== undefined;
+  try {
+    return b.stat(path, true, false) !== undefined;
+  } catch {
+    return false; // ENOTDIR, EACCES, ELOOP…: nothing there to be seen
+  }
 };
 
 // readSync and writeSync take their arguments as Node's do (lib/fs.js),
@@ -328,16 +336,21 @@ function callbackVersion(name, arity, check, run, cbName = 'cb') {
       const prepared = check(...args);
       if (name === 'close' && cb === undefined) cb = defaultCloseCallback;
       validateFunction(cb, cbName);
-      let result;
-      let error = null;
-      try {
-        result = run(...prepared);
-      } catch (err) {
-        error = err;
-      }
-      // As Node's binding does, an operation with no result calls back
-      // with one argument.
-      later(() => (error ? cb(error) : result === undefined ? cb(null) : cb(null, result)));
+      // The work is done later, as Node's thread pool does it: what the
+      // caller does meanwhile (abort a signal) is seen.
+      later(() => {
+        let result;
+        try {
+          result = run(...prepared);
+        } catch (err) {
+          cb(err);
+          return;
+        }
+        // As Node's binding does, an operation with no result calls back
+        // with one argument.
+        if (result === undefined) cb(null);
+        else cb(null, result);
+      });
     },
   }[name];
   return fn;

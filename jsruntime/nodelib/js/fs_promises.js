@@ -14,18 +14,18 @@ const {
   bytesOf, later, checkAborted, kRef, kUnref,
 } = require('internal/fs_utils');
 
-// settle runs fn and settles the promise it returns after the current
-// operation, as an I/O completion would.
+// settle runs fn after the current operation, as Node's thread pool would,
+// and settles the promise it returns with fn's result: what the caller does
+// meanwhile (abort a signal) is seen.
 function settle(fn) {
   return new Promise((resolve, reject) => {
-    let result;
-    try {
-      result = fn();
-    } catch (err) {
-      later(() => reject(err));
-      return;
-    }
-    later(() => resolve(result));
+    later(() => {
+      try {
+        resolve(fn());
+      } catch (err) {
+        reject(err);
+      }
+    });
   });
 }
 
@@ -51,7 +51,7 @@ class FileHandle extends EventEmitter {
 
   getAsyncId() { return this[kFd]; }
 
-  appendFile(data, options) { return fsCall(writeFileHandle, this, data, options, 'a'); }
+  appendFile(data, options) { return appendFile(this, data, options); }
   chmod(mode) { return fsCall(fchmod, this, mode); }
   chown(uid, gid) { return fsCall(fchown, this, uid, gid); }
   datasync() { return fsCall(fdatasync, this); }
@@ -67,7 +67,7 @@ class FileHandle extends EventEmitter {
   utimes(atime, mtime) { return fsCall(futimes, this, atime, mtime); }
   write(buffer, offset, length, position) { return fsCall(writeHandle, this, buffer, offset, length, position); }
   writev(buffers, position) { return fsCall(writev, this, buffers, position); }
-  writeFile(data, options) { return fsCall(writeFileHandle, this, data, options, 'w'); }
+  writeFile(data, options) { return writeFile(this, data, options); }
 
   close() {
     if (this[kFd] === -1) return Promise.resolve();
