@@ -468,10 +468,14 @@ for (const name of ['writev', 'readv']) {
   }[name];
 }
 
-// opendir reads a directory's entries when it is opened; Dir hands them out.
+// opendir reads a directory's entries when it is opened; Dir hands them
+// out. Its asynchronous operations run one at a time, in order, and no
+// synchronous one may run meanwhile, as in Node.
 const kDirEntries = Symbol('kDirEntries');
 const kDirClosed = Symbol('kDirClosed');
 class Dir {
+  #queue = null; // the operations waiting for the one running; null when none runs
+
   constructor(handle, path, options) {
     if (!handle) throw codedError(TypeError, 'ERR_MISSING_ARGS', 'The "handle" argument must be specified');
     this[kDirEntries] = handle;
@@ -479,54 +483,90 @@ class Dir {
     this.path = path;
     this.options = options;
   }
-  #check() {
-    if (this[kDirClosed]) throw codedError(Error, 'ERR_DIR_CLOSED', 'Directory handle was closed');
+
+  #checkSync() {
+    if (this[kDirClosed]) throw dirClosed();
+    if (this.#queue !== null) {
+      throw codedError(Error, 'ERR_DIR_CONCURRENT_OPERATION',
+        'Cannot do synchronous work on directory handle with concurrent asynchronous operations');
+    }
   }
+
+  // #async runs op after the operations queued before it and calls back
+  // with its result.
+  #async(op, callback) {
+    const run = () => {
+      let result;
+      let error = null;
+      try { result = op(); } catch (err) { error = err; }
+      const next = this.#queue.shift();
+      if (next) later(next);
+      else this.#queue = null;
+      if (error) callback(error);
+      else callback(null, result);
+    };
+    if (this.#queue === null) {
+      this.#queue = [];
+      later(run);
+    } else {
+      this.#queue.push(run);
+    }
+  }
+
   readSync() {
-    this.#check();
+    this.#checkSync();
     return this[kDirEntries].shift() ?? null;
   }
+
   read(callback) {
     if (callback === undefined) return new Promise((resolve, reject) => this.read((err, d) => (err ? reject(err) : resolve(d))));
-    makeCallback(callback);
-    let entry;
-    try {
-      entry = this.readSync();
-    } catch (err) {
-      later(() => callback(err));
+    validateFunction(callback, 'callback');
+    if (this[kDirClosed]) {
+      process.nextTick(callback, dirClosed());
       return;
     }
-    later(() => callback(null, entry));
+    this.#async(() => this[kDirEntries].shift() ?? null, callback);
   }
+
   closeSync() {
-    this.#check();
+    this.#checkSync();
     this[kDirClosed] = true;
   }
+
   close(callback) {
     if (callback === undefined) return new Promise((resolve, reject) => this.close((err) => (err ? reject(err) : resolve())));
-    makeCallback(callback);
-    let error = null;
-    try { this.closeSync(); } catch (err) { error = err; }
-    later(() => callback(error));
+    validateFunction(callback, 'callback');
+    if (this[kDirClosed]) {
+      process.nextTick(callback, dirClosed());
+      return;
+    }
+    this[kDirClosed] = true;
+    this.#async(() => undefined, (err) => callback(err));
   }
+
   entries() { return this[Symbol.asyncIterator](); }
+
   [Symbol.asyncIterator]() {
     return {
       next: async () => {
-        const value = this.readSync();
+        const value = await this.read();
         if (value === null) {
-          if (!this[kDirClosed]) this.closeSync();
+          if (!this[kDirClosed]) await this.close();
           return { done: true, value: undefined };
         }
         return { done: false, value };
       },
       return: async () => {
-        if (!this[kDirClosed]) this.closeSync();
+        if (!this[kDirClosed]) await this.close();
         return { done: true, value: undefined };
       },
       [Symbol.asyncIterator]() { return this; },
     };
   }
+}
+
+function dirClosed() {
+  return codedError(Error, 'ERR_DIR_CLOSED', 'Directory handle was closed');
 }
 
 ops.opendir = [2, (path, options) => {

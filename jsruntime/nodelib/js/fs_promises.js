@@ -5,6 +5,7 @@
 const EventEmitter = require('events');
 const { Buffer } = require('buffer');
 const fs = require('fs');
+const { codedError } = require('internal/errors');
 const {
   validateBuffer, validateInteger, validateObject, validateEncoding,
   codes: { ERR_INVALID_ARG_VALUE, ERR_INVALID_ARG_TYPE },
@@ -115,7 +116,11 @@ class FileHandle extends EventEmitter {
 // fsCall runs an operation on an open handle; a closed one is EBADF, as in
 // Node.
 async function fsCall(fn, handle, ...args) {
-  if (!(handle instanceof FileHandle)) throw new ERR_INVALID_ARG_TYPE('handle', 'FileHandle', handle);
+  if (!(handle instanceof FileHandle)) {
+    // Only a method of FileHandle called on something else gets here.
+    throw codedError(Error, 'ERR_INTERNAL_ASSERTION', 'handle must be an instance of FileHandle\n' +
+      'This is caused by either a bug in intact or incorrect usage of Node.js internals.');
+  }
   if (handle.fd === -1) {
     const err = new Error('file closed');
     err.code = 'EBADF';
@@ -273,6 +278,10 @@ const promiseOps = [
 module.exports = {
   appendFile, readFile, writeFile, open, opendir, constants, FileHandle,
   watch(filename, options) { return require('internal/fs_watchers').watchPromise(filename, options); },
+  // lchmod exists on macOS only (O_SYMLINK), as in Node.
+  async lchmod() {
+    throw codedError(Error, 'ERR_METHOD_NOT_IMPLEMENTED', 'The lchmod() method is not implemented');
+  },
 };
 for (const name of promiseOps) module.exports[name] = promised(fs[`${name}Sync`]);
 module.exports.truncate = async (path, len = 0) => {
