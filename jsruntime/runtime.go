@@ -192,9 +192,10 @@ func New(cfg Config) (*Runtime, error) {
 	return r, nil
 }
 
-// Close releases the runtime's resources (the WebAssembly engine).
+// Close releases the runtime's resources (the WebAssembly engine, fs watchers left open).
 func (r *Runtime) Close() error {
 	r.stopStdin()
+	closeNodelib(r.vm)
 	if r.wasm != nil {
 		return r.wasm.Close(context.Background())
 	}
@@ -259,6 +260,7 @@ func (r *Runtime) setup() (err error) {
 		return err
 	}
 	enableNodelibGlobals(r.vm)
+	connectNodelibLoop(r)
 	// JSON modules are parsed by the depth-limited JSON.parse, as user
 	// code's JSON is.
 	if parse, ok := goja.AssertFunction(r.vm.Get("JSON").(*goja.Object).Get("parse")); ok {

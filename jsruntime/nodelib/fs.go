@@ -1,12 +1,14 @@
 package nodelib
 
 import (
+	"crypto/rand"
 	"errors"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"syscall"
 	"time"
 
@@ -96,30 +98,25 @@ func (b *fsBinding) file(fd int, syscallName string) *os.File {
 	return nil
 }
 
-// openFlags maps Node's flag strings to os.OpenFile flags.
-var openFlags = map[string]int{
-	"r": os.O_RDONLY, "rs": os.O_RDONLY | os.O_SYNC, "sr": os.O_RDONLY | os.O_SYNC,
-	"r+": os.O_RDWR, "rs+": os.O_RDWR | os.O_SYNC, "sr+": os.O_RDWR | os.O_SYNC,
-	"w": os.O_TRUNC | os.O_CREATE | os.O_WRONLY, "wx": os.O_TRUNC | os.O_CREATE | os.O_WRONLY | os.O_EXCL,
-	"xw": os.O_TRUNC | os.O_CREATE | os.O_WRONLY | os.O_EXCL,
-	"w+": os.O_TRUNC | os.O_CREATE | os.O_RDWR, "wx+": os.O_TRUNC | os.O_CREATE | os.O_RDWR | os.O_EXCL,
-	"xw+": os.O_TRUNC | os.O_CREATE | os.O_RDWR | os.O_EXCL,
-	"a":   os.O_APPEND | os.O_CREATE | os.O_WRONLY, "ax": os.O_APPEND | os.O_CREATE | os.O_WRONLY | os.O_EXCL,
-	"xa": os.O_APPEND | os.O_CREATE | os.O_WRONLY | os.O_EXCL, "as": os.O_APPEND | os.O_CREATE | os.O_WRONLY | os.O_SYNC,
-	"sa": os.O_APPEND | os.O_CREATE | os.O_WRONLY | os.O_SYNC,
-	"a+": os.O_APPEND | os.O_CREATE | os.O_RDWR, "ax+": os.O_APPEND | os.O_CREATE | os.O_RDWR | os.O_EXCL,
-	"xa+": os.O_APPEND | os.O_CREATE | os.O_RDWR | os.O_EXCL, "as+": os.O_APPEND | os.O_CREATE | os.O_RDWR | os.O_SYNC,
-	"sa+": os.O_APPEND | os.O_CREATE | os.O_RDWR | os.O_SYNC,
+// Node's flag numbers are Linux's (fs.constants); osFlags maps the bits this
+// runtime honours to the os package's, which differ on other systems.
+var nodeOpenFlags = []struct{ node, os int }{
+	{1, os.O_WRONLY}, {2, os.O_RDWR}, {64, os.O_CREATE}, {128, os.O_EXCL},
+	{512, os.O_TRUNC}, {1024, os.O_APPEND}, {1052672, os.O_SYNC},
 }
 
-func (b *fsBinding) open(path, flags string, mode int) int {
-	fl, ok := openFlags[flags]
-	if !ok {
-		err := b.s.rt.NewTypeError("The value \"%s\" is invalid for option \"flags\"", flags)
-		err.Set("code", "ERR_INVALID_ARG_VALUE")
-		panic(err)
+func osFlags(n int) int {
+	fl := 0
+	for _, f := range nodeOpenFlags {
+		if n&f.node == f.node {
+			fl |= f.os
+		}
 	}
-	f, err := os.OpenFile(path, fl, fs.FileMode(mode))
+	return fl | extraOpenFlags(n)
+}
+
+func (b *fsBinding) open(path string, flags, mode int) int {
+	f, err := os.OpenFile(path, osFlags(flags), fs.FileMode(mode))
 	if err != nil {
 		b.throw(err, "open", path, "")
 	}
@@ -131,7 +128,7 @@ func (b *fsBinding) open(path, flags string, mode int) int {
 // readFile and readFd return the contents of a file as an ArrayBuffer, or,
 // when it holds more than kIoMaxLength bytes, the size found as a number,
 // for fs.js to throw Node's ERR_FS_FILE_TOO_LARGE.
-func (b *fsBinding) readFile(path string, flags string) goja.Value {
+func (b *fsBinding) readFile(path string, flags int) goja.Value {
 	fd := b.open(path, flags, 0o666)
 	defer b.close(fd)
 	return b.readAll(b.files[fd])
@@ -209,7 +206,7 @@ func readBounded(f *os.File, limit int64) (data []byte, tooLarge int64, err erro
 	return data, 0, nil
 }
 
-func (b *fsBinding) writeFile(path string, data goja.Value, flags string, mode int) {
+func (b *fsBinding) writeFile(path string, data goja.Value, flags, mode int) {
 	fd := b.open(path, flags, mode)
 	defer b.close(fd)
 	if _, err := b.files[fd].Write(bytesArg(b.s.rt, data)); err != nil {
@@ -344,35 +341,66 @@ func (b *fsBinding) mkdir(path string, recursive bool, mode int) goja.Value {
 		}
 		return goja.Undefined()
 	}
-	abs, err := filepath.Abs(path)
+	first, err := mkdirp(path, fs.FileMode(mode), true)
 	if err != nil {
-		b.throw(err, "mkdir", path, "")
-	}
-	first := ""
-	for p := abs; ; p = filepath.Dir(p) {
-		fi, err := os.Stat(p)
-		if err == nil {
-			if !fi.IsDir() {
-				b.throw(syscall.EEXIST, "mkdir", path, "")
-			}
-			break
-		}
-		first = p
-		if filepath.Dir(p) == p {
-			break
-		}
-	}
-	if err := os.MkdirAll(abs, fs.FileMode(mode)); err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) && errors.Is(err, syscall.ENOTDIR) {
-			b.throw(syscall.ENOTDIR, "mkdir", path, "")
-		}
 		b.throw(err, "mkdir", path, "")
 	}
 	if first == "" {
 		return goja.Undefined()
 	}
 	return b.s.rt.ToValue(first)
+}
+
+// mkdirp creates path and its missing parents as Node's MKDirpSync does: on
+// the path as written, so "a/../b" creates a, and b within it. It returns
+// the first directory it created. A file where a directory should be is
+// EEXIST at path itself and ENOTDIR above it.
+func mkdirp(path string, mode fs.FileMode, last bool) (string, error) {
+	err := os.Mkdir(path, mode)
+	switch {
+	case err == nil:
+		return path, nil
+	case errors.Is(err, fs.ErrNotExist):
+		parent := parentOf(path)
+		if parent == "" || parent == path {
+			return "", err
+		}
+		first, err := mkdirp(parent, mode, false)
+		if err != nil {
+			return "", err
+		}
+		if err := os.Mkdir(path, mode); err != nil && !errors.Is(err, fs.ErrExist) {
+			return "", err
+		}
+		if first == "" {
+			first = path
+		}
+		return first, nil
+	}
+	if fi, serr := os.Stat(path); serr == nil {
+		if fi.IsDir() {
+			return "", nil
+		}
+		if last {
+			return "", syscall.EEXIST
+		}
+		return "", syscall.ENOTDIR
+	}
+	return "", err
+}
+
+// parentOf cuts path at its last separator without cleaning it (filepath.Dir
+// would resolve "..").
+func parentOf(path string) string {
+	trimmed := strings.TrimRight(path, string(filepath.Separator)+"/")
+	i := strings.LastIndexAny(trimmed, string(filepath.Separator)+"/")
+	if i < 0 {
+		return ""
+	}
+	if i == 0 {
+		return trimmed[:1]
+	}
+	return trimmed[:i]
 }
 
 func (b *fsBinding) rm(path string, recursive, force bool) {
@@ -456,6 +484,11 @@ func init() {
 				abs, err = filepath.EvalSymlinks(abs)
 			}
 			if err != nil {
+				// EvalSymlinks' own errors (a cycle) carry no errno: the
+				// kernel's stat names them (ELOOP).
+				if _, serr := os.Stat(path); serr != nil {
+					err = serr
+				}
 				b.throw(err, "realpath", path, "")
 			}
 			return abs
@@ -503,13 +536,85 @@ func init() {
 			}
 		})
 		o.Set("mkdtemp", func(prefix string) string {
-			dir, err := os.MkdirTemp(filepath.Dir(prefix+"x"), filepath.Base(prefix + "x")[:len(filepath.Base(prefix+"x"))-1]+"*")
+			dir, err := mkdtemp(prefix)
 			if err != nil {
 				b.throw(err, "mkdtemp", prefix+"XXXXXX", "")
 			}
 			return dir
 		})
+		o.Set("watch", b.watch)
+		o.Set("statfs", func(path string) []float64 {
+			st, err := statfs(path)
+			if err != nil {
+				b.throw(err, "statfs", path, "")
+			}
+			return st
+		})
+		o.Set("link", func(from, to string) {
+			if err := os.Link(from, to); err != nil {
+				b.throw(err, "link", from, to)
+			}
+		})
+		o.Set("chown", func(path string, uid, gid int) {
+			if err := os.Chown(path, uid, gid); err != nil {
+				b.throw(err, "chown", path, "")
+			}
+		})
+		o.Set("lchown", func(path string, uid, gid int) {
+			if err := os.Lchown(path, uid, gid); err != nil {
+				b.throw(err, "lchown", path, "")
+			}
+		})
+		o.Set("fchown", func(fd, uid, gid int) {
+			if err := b.file(fd, "fchown").Chown(uid, gid); err != nil {
+				b.throw(err, "fchown", "", "")
+			}
+		})
+		o.Set("fchmod", func(fd, mode int) {
+			if err := b.file(fd, "fchmod").Chmod(fs.FileMode(mode)); err != nil {
+				b.throw(err, "fchmod", "", "")
+			}
+		})
+		o.Set("fsync", func(fd int) {
+			if err := b.file(fd, "fsync").Sync(); err != nil && !errors.Is(err, syscall.EINVAL) {
+				b.throw(err, "fsync", "", "")
+			}
+		})
+		o.Set("futimes", func(fd int, atime, mtime float64) {
+			if err := futimes(b.file(fd, "futime"), atime, mtime); err != nil {
+				b.throw(err, "futime", "", "")
+			}
+		})
+		o.Set("lutimes", func(path string, atime, mtime float64) {
+			if err := lutimes(path, atime, mtime); err != nil {
+				b.throw(err, "lutime", path, "")
+			}
+		})
 	}
+}
+
+// mkdtemp creates a directory named prefix and six random characters, as
+// libuv's mkdtemp does.
+func mkdtemp(prefix string) (string, error) {
+	const chars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	var rnd [6]byte
+	for range 100 {
+		if _, err := rand.Read(rnd[:]); err != nil {
+			return "", err
+		}
+		name := []byte(prefix)
+		for _, c := range rnd {
+			name = append(name, chars[int(c)%len(chars)])
+		}
+		err := os.Mkdir(string(name), 0o700)
+		if err == nil {
+			return string(name), nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return "", err
+		}
+	}
+	return "", syscall.EEXIST
 }
 
 func copyFile(src, dst string, excl bool) error {
@@ -551,6 +656,7 @@ func portableStat(fi fs.FileInfo) []float64 {
 	case fi.Mode()&fs.ModeSymlink != 0:
 		mode += 0o120000
 	}
-	mt := msOf(fi.ModTime())
-	return []float64{0, mode, 1, 0, 0, 0, 4096, 0, float64(fi.Size()), 0, mt, mt, mt, mt}
+	t := fi.ModTime()
+	mt, sec, nsec := msOf(t), float64(t.Unix()), float64(t.Nanosecond())
+	return []float64{0, mode, 1, 0, 0, 0, 4096, 0, float64(fi.Size()), 0, mt, mt, mt, mt, sec, nsec, sec, nsec, sec, nsec, sec, nsec}
 }

@@ -73,13 +73,16 @@ func statFile(f *os.File) ([]float64, error) {
 
 // statArray returns Node's Stats fields in the order fs.js expects: dev, mode,
 // nlink, uid, gid, rdev, blksize, ino, size, blocks, atimeMs, mtimeMs,
-// ctimeMs, birthtimeMs.
+// ctimeMs, birthtimeMs, then each of the four times again as seconds and
+// nanoseconds, exact, for BigIntStats.
 func statArray(st *unix.Stat_t) []float64 {
 	ts := func(t unix.Timespec) float64 { return float64(t.Sec)*1e3 + float64(t.Nsec)/1e6 }
 	return []float64{
 		float64(st.Dev), float64(st.Mode), float64(st.Nlink), float64(st.Uid), float64(st.Gid),
 		float64(st.Rdev), float64(st.Blksize), float64(st.Ino), float64(st.Size), float64(st.Blocks),
 		ts(st.Atim), ts(st.Mtim), ts(st.Ctim), ts(st.Ctim),
+		float64(st.Atim.Sec), float64(st.Atim.Nsec), float64(st.Mtim.Sec), float64(st.Mtim.Nsec),
+		float64(st.Ctim.Sec), float64(st.Ctim.Nsec), float64(st.Ctim.Sec), float64(st.Ctim.Nsec),
 	}
 }
 
@@ -92,4 +95,46 @@ func syscallRmdir(path string) error {
 
 func access(path string, mode int) error {
 	return unix.Access(path, uint32(mode))
+}
+
+// extraOpenFlags keeps the Unix-only open flags of Node's numbers.
+func extraOpenFlags(n int) int {
+	const noFollow, directory, nonBlock = 131072, 65536, 2048
+	fl := 0
+	for _, f := range []struct{ node, os int }{
+		{noFollow, unix.O_NOFOLLOW}, {directory, unix.O_DIRECTORY}, {nonBlock, unix.O_NONBLOCK},
+	} {
+		if n&f.node != 0 {
+			fl |= f.os
+		}
+	}
+	return fl
+}
+
+func timespec(secs float64) unix.Timespec {
+	return unix.NsecToTimespec(int64(secs * 1e9))
+}
+
+// futimes sets the access and modification times, in seconds, of f.
+func futimes(f *os.File, atime, mtime float64) error {
+	tv := func(secs float64) unix.Timeval { return unix.NsecToTimeval(int64(secs * 1e9)) }
+	return unix.Futimes(int(f.Fd()), []unix.Timeval{tv(atime), tv(mtime)})
+}
+
+// lutimes sets the times of path itself, not of what a symbolic link at path names.
+func lutimes(path string, atime, mtime float64) error {
+	return unix.UtimesNanoAt(unix.AT_FDCWD, path, []unix.Timespec{timespec(atime), timespec(mtime)}, unix.AT_SYMLINK_NOFOLLOW)
+}
+
+// statfs returns Node's StatFs fields of the file system holding path: type,
+// bsize, blocks, bfree, bavail, files, ffree.
+func statfs(path string) ([]float64, error) {
+	var st unix.Statfs_t
+	if err := unix.Statfs(path, &st); err != nil {
+		return nil, err
+	}
+	return []float64{
+		float64(st.Type), float64(st.Bsize), float64(st.Blocks), float64(st.Bfree), float64(st.Bavail),
+		float64(st.Files), float64(st.Ffree),
+	}, nil
 }

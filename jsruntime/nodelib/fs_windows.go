@@ -1,8 +1,10 @@
 package nodelib
 
 import (
+	"errors"
 	"os"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/windows"
 )
@@ -57,3 +59,17 @@ func access(path string, mode int) error {
 	}
 	return nil
 }
+
+// extraOpenFlags: Windows has none of the Unix-only open flags.
+func extraOpenFlags(int) int { return 0 }
+
+// futimes sets the access and modification times, in seconds, of f.
+func futimes(f *os.File, atime, mtime float64) error {
+	return os.Chtimes(f.Name(), time.UnixMilli(int64(atime*1000)), time.UnixMilli(int64(mtime*1000)))
+}
+
+// lutimes is not offered on Windows, where Go cannot set a link's own times.
+func lutimes(string, float64, float64) error { return errors.ErrUnsupported }
+
+// statfs is not offered on Windows.
+func statfs(string) ([]float64, error) { return nil, errors.ErrUnsupported }

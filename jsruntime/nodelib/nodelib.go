@@ -45,6 +45,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"io"
 	"path"
 	"strings"
 	"sync"
@@ -254,6 +255,8 @@ type libState struct {
 	modules map[string]*goja.Object
 	loading map[string]*goja.Object // modules being initialised, for cycles
 	util    *goja.Object
+	loop    Loop               // nil: nothing can wait on the operating system
+	closers map[io.Closer]bool // what waits on it now (fs watchers)
 }
 
 var stateKey = goja.NewSymbol("nodelib")

@@ -1,98 +1,29 @@
 'use strict';
-// node:fs: the synchronous API, callback versions run asynchronously over it,
-// and fs.promises.
+// node:fs: the synchronous API, and callback versions that check their
+// arguments as Node does, run the operation and call back later.
 
-const b = internalBinding('fs');
 const { Buffer } = require('buffer');
 const pathModule = require('path');
-const { codedError, invalidArgType } = require('internal/errors');
+const { codedError } = require('internal/errors');
 const {
-  validateBuffer, validateFunction, validateInt32, validateInteger, validateObject, validateEncoding,
-  codes: { ERR_INVALID_ARG_VALUE, ERR_OUT_OF_RANGE, ERR_INVALID_ARG_TYPE },
+  validateBuffer, validateFunction, validateInteger, validateObject, validateEncoding, validateBoolean,
+  codes: { ERR_INVALID_ARG_VALUE, ERR_INVALID_ARG_TYPE },
 } = require('internal/validators');
+const {
+  b, constants, kMaxUserId, getValidatedPath, getValidatedFd, stringToFlags, parseFileMode, getValidMode,
+  getOptions, toUnixTimestamp, stringToSymlinkType, validateOffsetLengthRead, validateOffsetLengthWrite,
+  validatePosition, validateBufferArray, validateRmOptions, bytesOf, Stats, getStatsFromBinding, Dirent,
+  later, makeCallback, checkAborted,
+} = require('internal/fs_utils');
 
-const constants = {
-  UV_FS_SYMLINK_DIR: 1, UV_FS_SYMLINK_JUNCTION: 2, O_RDONLY: 0, O_WRONLY: 1, O_RDWR: 2,
-  UV_DIRENT_UNKNOWN: 0, UV_DIRENT_FILE: 1, UV_DIRENT_DIR: 2, UV_DIRENT_LINK: 3, UV_DIRENT_FIFO: 4,
-  UV_DIRENT_SOCKET: 5, UV_DIRENT_CHAR: 6, UV_DIRENT_BLOCK: 7, S_IFMT: 0o170000, S_IFREG: 0o100000,
-  S_IFDIR: 0o040000, S_IFCHR: 0o020000, S_IFBLK: 0o060000, S_IFIFO: 0o010000, S_IFLNK: 0o120000,
-  S_IFSOCK: 0o140000, O_CREAT: 64, O_EXCL: 128, UV_FS_O_FILEMAP: 0, O_NOCTTY: 256, O_TRUNC: 512,
-  O_APPEND: 1024, O_DIRECTORY: 65536, O_NOATIME: 262144, O_NOFOLLOW: 131072, O_SYNC: 1052672,
-  O_DSYNC: 4096, O_DIRECT: 16384, O_NONBLOCK: 2048, S_IRWXU: 448, S_IRUSR: 256, S_IWUSR: 128,
-  S_IXUSR: 64, S_IRWXG: 56, S_IRGRP: 32, S_IWGRP: 16, S_IXGRP: 8, S_IRWXO: 7, S_IROTH: 4,
-  S_IWOTH: 2, S_IXOTH: 1, F_OK: 0, R_OK: 4, W_OK: 2, X_OK: 1, UV_FS_COPYFILE_EXCL: 1,
-  COPYFILE_EXCL: 1, UV_FS_COPYFILE_FICLONE: 2, COPYFILE_FICLONE: 2, UV_FS_COPYFILE_FICLONE_FORCE: 4,
-  COPYFILE_FICLONE_FORCE: 4,
-};
-
-// toPath accepts what Node accepts for a path: a string, a Buffer or a file URL.
-function toPath(p, name = 'path') {
-  let s;
-  if (typeof p === 'string') s = p;
-  else if (p instanceof Uint8Array) s = Buffer.from(p).toString();
-  else if (p !== null && typeof p === 'object' && p.href !== undefined && p.protocol !== undefined) {
-    s = require('url').fileURLToPath(p);
-  } else {
-    throw invalidArgType(name, ['string', 'Buffer', 'URL'], p);
-  }
-  if (s.includes('\u0000')) {
-    throw new ERR_INVALID_ARG_VALUE(name, p, 'must be a string, Uint8Array, or URL without null bytes');
-  }
-  return s;
-}
-
-// validFd is Node's getValidatedFd: a descriptor is an int32 >= 0.
-function validFd(fd, name = 'fd') {
-  validateInt32(fd, name, 0);
-  return fd;
-}
-
-function validatePosition(position, name, length) {
-  if (typeof position === 'number') {
-    validateInteger(position, name, -1);
-  } else if (typeof position === 'bigint') {
-    const maxPosition = 2n ** 63n - 1n - BigInt(length);
-    if (!(position >= -1n && position <= maxPosition)) {
-      throw new ERR_OUT_OF_RANGE(name, `>= -1 && <= ${maxPosition}`, position);
-    }
-  } else {
-    throw new ERR_INVALID_ARG_TYPE(name, ['integer', 'bigint'], position);
-  }
-}
-
-function validateOffsetLengthRead(offset, length, bufferLength) {
-  if (offset < 0) throw new ERR_OUT_OF_RANGE('offset', '>= 0', offset);
-  if (length < 0) throw new ERR_OUT_OF_RANGE('length', '>= 0', length);
-  if (offset + length > bufferLength) throw new ERR_OUT_OF_RANGE('length', `<= ${bufferLength - offset}`, length);
-}
-
-function validateOffsetLengthWrite(offset, length, byteLength) {
-  if (offset > byteLength) throw new ERR_OUT_OF_RANGE('offset', `<= ${byteLength}`, offset);
-  if (length > byteLength - offset) throw new ERR_OUT_OF_RANGE('length', `<= ${byteLength - offset}`, length);
-  if (length < 0) throw new ERR_OUT_OF_RANGE('length', '>= 0', length);
-  validateInt32(length, 'length', 0);
-}
-
-function encodingOf(options, fallback) {
-  if (typeof options === 'string') return options;
-  if (options && typeof options === 'object' && options.encoding !== undefined) return options.encoding;
-  return fallback;
-}
-
-function flagOf(options, fallback) {
-  return (options && typeof options === 'object' && options.flag) || fallback;
-}
-
-function modeOf(mode, fallback) {
-  if (mode === undefined || mode === null) return fallback;
-  if (typeof mode === 'string') return parseInt(mode, 8);
-  return mode;
+function isFd(p) {
+  return typeof p === 'number';
 }
 
 function toBytes(data, encoding) {
   if (typeof data === 'string') return Buffer.from(data, encoding || 'utf8');
-  if (ArrayBuffer.isView(data)) return data;
-  throw invalidArgType('data', ['string', 'Buffer', 'TypedArray', 'DataView'], data);
+  if (ArrayBuffer.isView(data)) return bytesOf(data);
+  throw new ERR_INVALID_ARG_TYPE('data', ['string', 'Buffer', 'TypedArray', 'DataView'], data);
 }
 
 function decode(ab, encoding) {
@@ -100,149 +31,217 @@ function decode(ab, encoding) {
   return encoding && encoding !== 'buffer' ? buf.toString(encoding) : buf;
 }
 
-class Stats {
-  constructor(a) {
-    [this.dev, this.mode, this.nlink, this.uid, this.gid, this.rdev, this.blksize, this.ino,
-      this.size, this.blocks, this.atimeMs, this.mtimeMs, this.ctimeMs, this.birthtimeMs] = a;
-    this.atime = new Date(this.atimeMs);
-    this.mtime = new Date(this.mtimeMs);
-    this.ctime = new Date(this.ctimeMs);
-    this.birthtime = new Date(this.birthtimeMs);
+// encodeName gives a name the caller's encoding: its UTF-8 bytes as a
+// Buffer, or decoded again as another encoding.
+function encodeName(name, encoding) {
+  if (encoding === 'buffer') return Buffer.from(name);
+  if (encoding && encoding !== 'utf8' && encoding !== 'utf-8') return Buffer.from(name).toString(encoding);
+  return name;
+}
+
+function validateUid(id, name) {
+  validateInteger(id, name, -1, kMaxUserId);
+  return id;
+}
+
+// ops holds every operation as [arity, check, run]: check turns the caller's
+// arguments into run's and throws what Node throws for bad arguments, before
+// anything is done; arity is where the callback goes.
+const ops = {
+  access: [2, (path, mode) => [getValidatedPath(path), getValidMode(mode, 'access')], (p, m) => b.access(p, m)],
+  chmod: [2, (path, mode) => [getValidatedPath(path), parseFileMode(mode, 'mode')], (p, m) => b.chmod(p, m)],
+  fchmod: [2, (fd, mode) => [getValidatedFd(fd), parseFileMode(mode, 'mode')], (fd, m) => b.fchmod(fd, m)],
+  chown: [3, (path, uid, gid) => [getValidatedPath(path), validateUid(uid, 'uid'), validateUid(gid, 'gid')],
+    (p, u, g) => b.chown(p, u, g)],
+  lchown: [3, (path, uid, gid) => [getValidatedPath(path), validateUid(uid, 'uid'), validateUid(gid, 'gid')],
+    (p, u, g) => b.lchown(p, u, g)],
+  fchown: [3, (fd, uid, gid) => [getValidatedFd(fd), validateUid(uid, 'uid'), validateUid(gid, 'gid')],
+    (fd, u, g) => b.fchown(fd, u, g)],
+  copyFile: [3, (src, dest, mode) => [getValidatedPath(src, 'src'), getValidatedPath(dest, 'dest'), getValidMode(mode, 'copyFile')],
+    (s, d, m) => b.copyFile(s, d, (m & constants.COPYFILE_EXCL) !== 0)],
+  close: [1, (fd) => [getValidatedFd(fd)], (fd) => b.close(fd)],
+  fsync: [1, (fd) => [getValidatedFd(fd)], (fd) => b.fsync(fd)],
+  fdatasync: [1, (fd) => [getValidatedFd(fd)], (fd) => b.fsync(fd)],
+  ftruncate: [2, (fd, len = 0) => {
+    validateInteger(len, 'len');
+    return [getValidatedFd(fd), Math.max(0, len)];
+  }, (fd, len) => b.ftruncate(fd, len)],
+  truncate: [2, (path, len = 0) => {
+    if (isFd(path)) {
+      process.emitWarning('Using fs.truncate with a file descriptor is deprecated. Please use ' +
+        'fs.ftruncate with a file descriptor instead.', 'DeprecationWarning', 'DEP0081');
+      return ops.ftruncate[1](path, len);
+    }
+    validateInteger(len, 'len');
+    return [getValidatedPath(path), Math.max(0, len)];
+  }, (p, len) => (isFd(p) ? b.ftruncate(p, len) : b.truncate(p, len))],
+  futimes: [3, (fd, atime, mtime) => [getValidatedFd(fd), toUnixTimestamp(atime, 'atime'), toUnixTimestamp(mtime, 'mtime')],
+    (fd, a, m) => b.futimes(fd, a, m)],
+  utimes: [3, (path, atime, mtime) => [getValidatedPath(path), toUnixTimestamp(atime), toUnixTimestamp(mtime)],
+    (p, a, m) => b.utimes(p, a, m)],
+  lutimes: [3, (path, atime, mtime) => [getValidatedPath(path), toUnixTimestamp(atime), toUnixTimestamp(mtime)],
+    (p, a, m) => b.lutimes(p, a, m)],
+  link: [2, (existingPath, newPath) => [getValidatedPath(existingPath, 'existingPath'), getValidatedPath(newPath, 'newPath')],
+    (from, to) => b.link(from, to)],
+  symlink: [3, (target, path, type) => [getValidatedPath(target, 'target'), getValidatedPath(path),
+    stringToSymlinkType(typeof type === 'string' ? type : null)], (t, p) => b.symlink(t, p)],
+  readlink: [2, (path, options) => [getValidatedPath(path, 'oldPath'), getOptions(options).encoding],
+    (p, enc) => encodeName(b.readlink(p), enc)],
+  realpath: [2, (path, options) => [getValidatedPath(path), getOptions(options).encoding],
+    (p, enc) => encodeName(b.realpath(p), enc)],
+  rename: [2, (oldPath, newPath) => [getValidatedPath(oldPath, 'oldPath'), getValidatedPath(newPath, 'newPath')],
+    (from, to) => b.rename(from, to)],
+  unlink: [1, (path) => [getValidatedPath(path)], (p) => b.unlink(p)],
+  rm: [2, (path, options) => [getValidatedPath(path), validateRmOptions(options, rmDefaults)],
+    (p, o) => b.rm(p, o.recursive, o.force)],
+  rmdir: [2, (path, options) => {
+    path = getValidatedPath(path);
+    if (options?.recursive) {
+      process.emitWarning('In future versions of Node.js, fs.rmdir(path, { recursive: true }) ' +
+        'will be removed. Use fs.rm(path, { recursive: true }) instead', 'DeprecationWarning', 'DEP0147');
+      return [path, validateRmOptions({ ...options, force: false }, rmDefaults)];
+    }
+    if (options !== undefined) validateObject(options, 'options');
+    return [path, null];
+  }, (p, o) => {
+    // A recursive rmdir of what is not a directory falls back to rmdir,
+    // which reports it.
+    if (o && statSync(p, { throwIfNoEntry: true }).isDirectory()) {
+      b.rm(p, true, false);
+      return;
+    }
+    b.rmdir(p);
+  }],
+  mkdir: [2, (path, options) => {
+    let mode = 0o777;
+    let recursive = false;
+    if (typeof options === 'number' || typeof options === 'string') {
+      mode = parseFileMode(options, 'mode');
+    } else if (options) {
+      if (options.recursive !== undefined) recursive = options.recursive;
+      if (options.mode !== undefined) mode = parseFileMode(options.mode, 'options.mode');
+    }
+    path = getValidatedPath(path);
+    validateBoolean(recursive, 'options.recursive');
+    return [path, recursive, mode];
+  }, (p, recursive, mode) => b.mkdir(p, recursive, mode)],
+  mkdtemp: [2, (prefix, options) => [warnOnNonPortableTemplate(getValidatedPath(prefix, 'prefix')), getOptions(options).encoding],
+    (prefix, enc) => encodeName(b.mkdtemp(prefix), enc)],
+  open: [3, (path, flags, mode) => [getValidatedPath(path), stringToFlags(flags), parseFileMode(mode, 'mode', 0o666)],
+    (p, flags, mode) => b.open(p, flags, mode)],
+  stat: [2, (path, options = { bigint: false }) => [getValidatedPath(path), options],
+    (p, o) => statOf(b.stat(p, true, o.throwIfNoEntry !== false), o)],
+  lstat: [2, (path, options = { bigint: false }) => [getValidatedPath(path), options],
+    (p, o) => statOf(b.stat(p, false, o.throwIfNoEntry !== false), o)],
+  fstat: [2, (fd, options = { bigint: false }) => [getValidatedFd(fd), options],
+    (fd, o) => statOf(b.fstat(fd), o)],
+  statfs: [2, (path, options = { bigint: false }) => [getValidatedPath(path), options],
+    (p, o) => new StatFs(b.statfs(p), o.bigint)],
+  readdir: [2, (path, options) => [getValidatedPath(path), getOptions(options)], readdir],
+  readFile: [2, (path, options) => {
+    options = getOptions(options, { flag: 'r' });
+    const target = isFd(path) ? getValidatedFd(path) : getValidatedPath(path);
+    return [target, options.encoding, stringToFlags(options.flag, 'options.flag'), options.signal];
+  }, (target, encoding, flags, signal) => {
+    checkAborted(signal);
+    const ab = isFd(target) ? b.readFd(target) : b.readFile(target, flags);
+    if (typeof ab === 'number') throw codedError(RangeError, 'ERR_FS_FILE_TOO_LARGE', `File size (${ab}) is greater than 2 GiB`);
+    return decode(ab, encoding);
+  }],
+  writeFile: [3, (file, data, options) => writeFileArgs(file, data, options, 'w'), writeFileRun],
+  appendFile: [3, (file, data, options) => writeFileArgs(file, data, options, 'a'), writeFileRun],
+};
+// Templates ending with X are handled differently across platforms; Node
+// warns once.
+let nonPortableTemplateWarn = true;
+function warnOnNonPortableTemplate(template) {
+  if (nonPortableTemplateWarn && template.endsWith('X')) {
+    process.emitWarning('mkdtemp() templates ending with X are not portable. ' +
+      'For details see: https://nodejs.org/api/fs.html');
+    nonPortableTemplateWarn = false;
   }
-  #type() { return this.mode & constants.S_IFMT; }
-  isFile() { return this.#type() === constants.S_IFREG; }
-  isDirectory() { return this.#type() === constants.S_IFDIR; }
-  isSymbolicLink() { return this.#type() === constants.S_IFLNK; }
-  isFIFO() { return this.#type() === constants.S_IFIFO; }
-  isSocket() { return this.#type() === constants.S_IFSOCK; }
-  isCharacterDevice() { return this.#type() === constants.S_IFCHR; }
-  isBlockDevice() { return this.#type() === constants.S_IFBLK; }
+  return template;
 }
 
-class Dirent {
-  constructor(name, type, path) {
-    this.name = name;
-    this.path = path;
-    this[kType] = type;
-  }
-  isFile() { return this[kType] === constants.UV_DIRENT_FILE; }
-  isDirectory() { return this[kType] === constants.UV_DIRENT_DIR; }
-  isSymbolicLink() { return this[kType] === constants.UV_DIRENT_LINK; }
-  isFIFO() { return this[kType] === constants.UV_DIRENT_FIFO; }
-  isSocket() { return this[kType] === constants.UV_DIRENT_SOCKET; }
-  isCharacterDevice() { return this[kType] === constants.UV_DIRENT_CHAR; }
-  isBlockDevice() { return this[kType] === constants.UV_DIRENT_BLOCK; }
-}
-const kType = Symbol('type');
+const rmDefaults = { retryDelay: 100, maxRetries: 0, recursive: false, force: false };
 
-function isFd(p) {
-  return typeof p === 'number';
+function statOf(a, options) {
+  return a === undefined ? undefined : getStatsFromBinding(a, Boolean(options.bigint));
 }
 
-function readFileSync(path, options) {
-  const encoding = encodingOf(options, null);
-  const ab = isFd(path) ? b.readFd(path) : b.readFile(toPath(path), flagOf(options, 'r'));
-  if (typeof ab === 'number') throw codedError(RangeError, 'ERR_FS_FILE_TOO_LARGE', `File size (${ab}) is greater than 2 GiB`);
-  return decode(ab, encoding);
-}
-
-function writeFileSync(file, data, options) {
-  const encoding = encodingOf(options, 'utf8');
-  const bytes = toBytes(data, encoding);
-  if (isFd(file)) {
-    b.write(file, bytes, -1);
-    return;
-  }
-  b.writeFile(toPath(file, 'file'), bytes, flagOf(options, 'w'), modeOf(options && options.mode, 0o666));
-}
-
-function appendFileSync(file, data, options) {
-  const opts = typeof options === 'string' ? { encoding: options } : Object.assign({}, options);
-  opts.flag = opts.flag || 'a';
-  writeFileSync(file, data, opts);
-}
-
-function existsSync(path) {
-  try {
-    return b.stat(toPath(path), true, false) !== undefined;
-  } catch {
-    return false;
+class StatFs {
+  constructor(a, bigint) {
+    const v = bigint ? a.map((n) => BigInt(n)) : a;
+    [this.type, this.bsize, this.blocks, this.bfree, this.bavail, this.files, this.ffree] = v;
   }
 }
 
-function statSync(path, options) {
-  const a = b.stat(toPath(path), true, !(options && options.throwIfNoEntry === false));
-  return a === undefined ? undefined : new Stats(a);
-}
-
-function lstatSync(path, options) {
-  const a = b.stat(toPath(path), false, !(options && options.throwIfNoEntry === false));
-  return a === undefined ? undefined : new Stats(a);
-}
-
-function fstatSync(fd) {
-  return new Stats(b.fstat(validFd(fd)));
-}
-
-function readdirSync(path, options) {
-  const p = toPath(path);
-  const withTypes = Boolean(options && options.withFileTypes);
-  const encoding = encodingOf(options, 'utf8');
-  if (options && options.recursive) {
+function readdir(p, options) {
+  const withTypes = Boolean(options.withFileTypes);
+  const encoding = options.encoding;
+  if (options.recursive) {
     const out = [];
     const walk = (dir, rel) => {
       for (const [name, type] of b.readdir(dir, true)) {
         const relName = rel ? `${rel}${pathModule.sep}${name}` : name;
-        out.push(withTypes ? new Dirent(name, type, dir) : relName);
+        out.push(withTypes ? new Dirent(name, type, dir) : encodeName(relName, encoding));
         if (type === constants.UV_DIRENT_DIR) walk(pathModule.join(dir, name), relName);
       }
     };
     walk(p, '');
     return out;
   }
-  if (withTypes) return b.readdir(p, true).map(([name, type]) => new Dirent(name, type, p));
-  const names = b.readdir(p, false);
-  return encoding === 'buffer' ? names.map((n) => Buffer.from(n)) : names;
+  if (withTypes) return b.readdir(p, true).map(([name, type]) => new Dirent(encodeName(name, encoding), type, p));
+  return b.readdir(p, false).map((name) => encodeName(name, encoding));
 }
 
-function mkdirSync(path, options) {
-  const recursive = Boolean(options && typeof options === 'object' && options.recursive);
-  const mode = modeOf(typeof options === 'object' && options ? options.mode : options, 0o777);
-  return b.mkdir(toPath(path), recursive, mode);
+function writeFileArgs(file, data, options, flag) {
+  options = getOptions(options, { encoding: 'utf8', mode: 0o666, flag });
+  const target = isFd(file) ? getValidatedFd(file, 'file') : getValidatedPath(file, 'file');
+  if (!ArrayBuffer.isView(data)) {
+    if (typeof data !== 'string') {
+      throw new ERR_INVALID_ARG_TYPE('data', ['string', 'Buffer', 'TypedArray', 'DataView'], data);
+    }
+    data = Buffer.from(data, options.encoding || 'utf8');
+  }
+  return [target, bytesOf(data), stringToFlags(options.flag || flag, 'options.flag'),
+    parseFileMode(options.mode, 'mode', 0o666), options.signal];
 }
 
-function rmSync(path, options) {
-  b.rm(toPath(path), Boolean(options && options.recursive), Boolean(options && options.force));
-}
-
-function rmdirSync(path, options) {
-  if (options && options.recursive) {
-    b.rm(toPath(path), true, false);
+function writeFileRun(target, bytes, flags, mode, signal) {
+  checkAborted(signal);
+  if (isFd(target)) {
+    let off = 0;
+    while (off < bytes.byteLength) off += b.write(target, bytes.subarray(off), -1);
     return;
   }
-  b.rmdir(toPath(path));
+  b.writeFile(target, bytes, flags, mode);
 }
 
-function accessSync(path, mode = constants.F_OK) {
-  b.access(toPath(path), mode);
+const sync = {};
+for (const [name, [, check, run]] of Object.entries(ops)) {
+  const fn = { [`${name}Sync`](...args) { return run(...check(...args)); } }[`${name}Sync`];
+  sync[`${name}Sync`] = fn;
 }
+const { statSync } = sync;
 
-function copyFileSync(src, dest, mode = 0) {
-  b.copyFile(toPath(src, 'src'), toPath(dest, 'dest'), (mode & constants.COPYFILE_EXCL) !== 0);
-}
-
-function openSync(path, flags = 'r', mode = 0o666) {
-  if (typeof flags === 'number') {
-    const map = { 0: 'r', 2: 'r+', 577: 'w', 578: 'w+', 1089: 'a', 1090: 'a+', 705: 'wx', 706: 'wx+' };
-    flags = map[flags] || 'r';
+sync.existsSync = function existsSync(path) {
+  try {
+    path = getValidatedPath(path);
+  } catch {
+    return false;
   }
-  return b.open(toPath(path), flags, modeOf(mode, 0o666));
-}
+  try {
+    return b.stat(path, true, false) !== undefined;
+  } catch {
+    return false; // ENOTDIR, EACCES, ELOOP…: nothing there to be seen
+  }
+};
 
 // readSync and writeSync take their arguments as Node's do (lib/fs.js),
 // and refuse the same ones with the same errors.
-function readSync(fd, buffer, offsetOrOptions, length, position) {
-  validFd(fd);
+sync.readSync = function readSync(fd, buffer, offsetOrOptions, length, position) {
+  fd = getValidatedFd(fd);
   validateBuffer(buffer);
   let offset = offsetOrOptions;
   if (arguments.length <= 3 || typeof offsetOrOptions === 'object') {
@@ -258,179 +257,123 @@ function readSync(fd, buffer, offsetOrOptions, length, position) {
   if (position == null) position = -1;
   validatePosition(position, 'position', length);
   return b.read(fd, bytesOf(buffer), offset, length, Number(position));
-}
+};
 
-// bytesOf views any ArrayBufferView as bytes, which the binding reads.
-function bytesOf(view) {
-  return view instanceof Uint8Array ? view : new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-}
-
-function writeSync(fd, buffer, offsetOrOptions, length, position) {
-  validFd(fd);
+sync.writeSync = function writeSync(fd, buffer, offsetOrOptions, length, position) {
+  fd = getValidatedFd(fd);
   let offset = offsetOrOptions;
   if (ArrayBuffer.isView(buffer)) {
     if (typeof offset === 'object') {
       ({ offset = 0, length = buffer.byteLength - offset, position = null } = offsetOrOptions ?? {});
     }
-    if (typeof offset !== 'number') offset = 0;
+    if (offset == null) offset = 0;
+    else validateInteger(offset, 'offset', 0);
     if (typeof length !== 'number') length = buffer.byteLength - offset;
     if (typeof position !== 'number') position = null;
     validateOffsetLengthWrite(offset, length, buffer.byteLength);
     const view = new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length);
     return b.write(fd, view, position === null ? -1 : position);
   }
-  if (typeof buffer !== 'string') {
-    throw new ERR_INVALID_ARG_TYPE('buffer', ['string', 'Buffer', 'TypedArray', 'DataView'], buffer);
-  }
+  validateStringAfterArrayBufferView(buffer, 'buffer');
   validateEncoding(buffer, length);
-  return b.write(fd, Buffer.from(buffer, length || 'utf8'), typeof offset === 'number' ? offset : -1);
-}
+  if (offset === undefined) offset = null;
+  // As Node's binding does, what is not an encoding's name is UTF-8.
+  const encoding = typeof length === 'string' && Buffer.isEncoding(length) ? length : 'utf8';
+  return b.write(fd, Buffer.from(buffer, encoding), typeof offset === 'number' ? offset : -1);
+};
 
-function validateBufferArray(buffers, name = 'buffers') {
-  if (!Array.isArray(buffers)) throw new ERR_INVALID_ARG_TYPE(name, 'ArrayBufferView[]', buffers);
-  for (const buf of buffers) {
-    if (!ArrayBuffer.isView(buf)) throw new ERR_INVALID_ARG_TYPE(name, 'ArrayBufferView[]', buffers);
+function validateStringAfterArrayBufferView(buffer, name) {
+  if (typeof buffer !== 'string') {
+    throw new ERR_INVALID_ARG_TYPE(name, ['string', 'Buffer', 'TypedArray', 'DataView'], buffer);
   }
-  return buffers;
 }
 
-function writevSync(fd, buffers, position) {
-  validFd(fd);
+sync.writevSync = function writevSync(fd, buffers, position) {
+  fd = getValidatedFd(fd);
   validateBufferArray(buffers);
   if (buffers.length === 0) return 0;
   let pos = typeof position === 'number' ? position : null;
   let total = 0;
   for (const buf of buffers) {
-    const n = writeSync(fd, buf, 0, buf.byteLength, pos);
+    const n = sync.writeSync(fd, buf, 0, buf.byteLength, pos);
     total += n;
     if (pos !== null) pos += n;
     if (n < buf.byteLength) break;
   }
   return total;
-}
+};
 
-function readvSync(fd, buffers, position) {
-  validFd(fd);
+sync.readvSync = function readvSync(fd, buffers, position) {
+  fd = getValidatedFd(fd);
   validateBufferArray(buffers);
   let pos = typeof position === 'number' ? position : null;
   let total = 0;
   for (const buf of buffers) {
     if (buf.byteLength === 0) continue;
-    const n = readSync(fd, buf, 0, buf.byteLength, pos);
+    const n = sync.readSync(fd, buf, 0, buf.byteLength, pos);
     total += n;
     if (pos !== null) pos += n;
     if (n < buf.byteLength) break;
   }
   return total;
-}
-
-function closeSync(fd) {
-  b.close(validFd(fd));
-}
-
-function realpathSync(path, options) {
-  const p = b.realpath(toPath(path));
-  return encodingOf(options, 'utf8') === 'buffer' ? Buffer.from(p) : p;
-}
-realpathSync.native = realpathSync;
-
-function mkdtempSync(prefix) {
-  return b.mkdtemp(toPath(prefix, 'prefix'));
-}
-
-function toSeconds(t) {
-  if (t instanceof Date) return t.getTime() / 1000;
-  return Number(t);
-}
-
-const sync = {
-  readFileSync,
-  writeFileSync,
-  appendFileSync,
-  existsSync,
-  statSync,
-  lstatSync,
-  fstatSync,
-  readdirSync,
-  mkdirSync,
-  rmSync,
-  rmdirSync,
-  unlinkSync: (p) => b.unlink(toPath(p)),
-  renameSync: (from, to) => b.rename(toPath(from, 'oldPath'), toPath(to, 'newPath')),
-  realpathSync,
-  accessSync,
-  copyFileSync,
-  openSync,
-  readSync,
-  writeSync,
-  writevSync,
-  readvSync,
-  closeSync,
-  mkdtempSync,
-  symlinkSync: (target, path) => b.symlink(toPath(target, 'target'), toPath(path)),
-  readlinkSync: (p) => b.readlink(toPath(p)),
-  chmodSync: (p, mode) => b.chmod(toPath(p), modeOf(mode)),
-  utimesSync: (p, atime, mtime) => b.utimes(toPath(p), toSeconds(atime), toSeconds(mtime)),
-  truncateSync: (p, len = 0) => (isFd(p) ? b.ftruncate(p, len) : b.truncate(toPath(p), len)),
-  ftruncateSync: (fd, len = 0) => b.ftruncate(fd, len),
-  fsyncSync: (fd) => { validFd(fd); },
-  fdatasyncSync: (fd) => { validFd(fd); },
 };
 
-// later runs fn after the current operation, as an I/O callback would.
-function later(fn) {
-  if (typeof setImmediate === 'function') setImmediate(fn);
-  else Promise.resolve().then(fn);
+sync.realpathSync.native = sync.realpathSync;
+
+// callbackVersion is Node's callback form of an operation: the arguments
+// are checked, then the callback, then the work is done and the callback
+// called later with (err, result).
+function callbackVersion(name, arity, check, run, cbName = 'cb') {
+  const fn = {
+    [name](...args) {
+      let cb;
+      if (args.length > arity) {
+        cb = args[arity];
+        args.length = arity;
+      } else if (typeof args[args.length - 1] === 'function') {
+        cb = args.pop();
+      }
+      const prepared = check(...args);
+      if (name === 'close' && cb === undefined) cb = defaultCloseCallback;
+      validateFunction(cb, cbName);
+      // The work is done later, as Node's thread pool does it: what the
+      // caller does meanwhile (abort a signal) is seen.
+      later(() => {
+        let result;
+        try {
+          result = run(...prepared);
+        } catch (err) {
+          cb(err);
+          return;
+        }
+        // As Node's binding does, an operation with no result calls back
+        // with one argument.
+        if (result === undefined) cb(null);
+        else cb(null, result);
+      });
+    },
+  }[name];
+  return fn;
 }
 
-function maybeCallback(cb) {
-  validateFunction(cb, 'cb');
-  return cb;
+function defaultCloseCallback(err) {
+  if (err != null) throw err;
 }
 
-const argumentErrors = new Set([
-  'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE', 'ERR_OUT_OF_RANGE', 'ERR_MISSING_ARGS',
-  'ERR_UNKNOWN_ENCODING', 'ERR_INVALID_URL_SCHEME', 'ERR_INVALID_FILE_URL_PATH', 'ERR_INVALID_FILE_URL_HOST',
-]);
-
-function isArgumentError(err) {
-  return err !== null && typeof err === 'object' && argumentErrors.has(err.code);
+const callbacks = {};
+for (const [name, [arity, check, run]] of Object.entries(ops)) {
+  callbacks[name] = callbackVersion(name, arity, check, run);
 }
+callbacks.realpath.native = callbacks.realpath;
 
-// callbackVersion turns a sync function into Node's callback style: the last
-// argument is the callback, called later with (err, result).
-function callbackVersion(fn, name) {
-  const wrapped = function (...args) {
-    const cb = maybeCallback(args.pop());
-    let result;
-    let error = null;
-    try {
-      result = fn(...args);
-    } catch (err) {
-      // Node checks the arguments before it starts the operation: what
-      // is wrong with them is thrown, not given to the callback.
-      if (isArgumentError(err)) throw err;
-      error = err;
-    }
-    // As Node's binding does, an operation with no result calls back with
-    // one argument.
-    later(() => (error ? cb(error) : result === undefined ? cb(null) : cb(null, result)));
-  };
-  Object.defineProperty(wrapped, 'name', { __proto__: null, value: name });
-  return wrapped;
-}
+callbacks.exists = function exists(path, callback) {
+  makeCallback(callback);
+  const ok = sync.existsSync(path);
+  later(() => callback(ok));
+};
 
-function exists(path, cb) {
-  const ok = existsSync(path);
-  later(() => cb(ok));
-}
-
-const callbacks = { exists };
-for (const [name, fn] of Object.entries(sync)) {
-  callbacks[name.slice(0, -4)] = callbackVersion(fn, name.slice(0, -4));
-}
 callbacks.read = function read(fd, buffer, offsetOrOptions, length, position, callback) {
-  validFd(fd);
+  fd = getValidatedFd(fd);
   let offset = offsetOrOptions;
   let params = null;
   if (arguments.length <= 4) {
@@ -469,13 +412,14 @@ callbacks.read = function read(fd, buffer, offsetOrOptions, length, position, ca
   try { n = b.read(fd, bytesOf(buffer), offset, length, Number(position)); } catch (err) { error = err; }
   later(() => (error ? callback(error) : callback(null, n, buffer)));
 };
+
 callbacks.write = function write(fd, buffer, offsetOrOptions, length, position, callback) {
-  validFd(fd);
+  fd = getValidatedFd(fd);
   let offset = offsetOrOptions;
   let args;
   if (ArrayBuffer.isView(buffer)) {
-    callback = maybeCallback(callback || position || length || offset);
-    if (typeof offset === 'object') {
+    callback = makeCallback(callback || position || length || offset);
+    if (typeof offset === 'object' && offset !== null) {
       ({ offset = 0, length = buffer.byteLength - offset, position = null } = offsetOrOptions ?? {});
     }
     if (offset == null || typeof offset === 'function') offset = 0;
@@ -485,9 +429,7 @@ callbacks.write = function write(fd, buffer, offsetOrOptions, length, position, 
     validateOffsetLengthWrite(offset, length, buffer.byteLength);
     args = [offset, length, position];
   } else {
-    if (typeof buffer !== 'string') {
-      throw new ERR_INVALID_ARG_TYPE('buffer', ['string', 'Buffer', 'TypedArray', 'DataView'], buffer);
-    }
+    validateStringAfterArrayBufferView(buffer, 'buffer');
     if (typeof position !== 'function') {
       if (typeof offset === 'function') {
         position = offset;
@@ -498,85 +440,175 @@ callbacks.write = function write(fd, buffer, offsetOrOptions, length, position, 
       length = 'utf8';
     }
     validateEncoding(buffer, length);
-    callback = maybeCallback(position);
+    callback = makeCallback(position);
     args = [offset, length];
   }
   let n;
   let error = null;
-  try { n = writeSync(fd, buffer, ...args); } catch (err) { error = err; }
+  try { n = sync.writeSync(fd, buffer, ...args); } catch (err) { error = err; }
   later(() => (error ? callback(error, 0, buffer) : callback(null, n, buffer)));
 };
-for (const name of ['writev', 'readv']) {
-  const sync = name === 'writev' ? writevSync : readvSync;
-  callbacks[name] = function (fd, buffers, position, callback) {
-    validFd(fd);
-    validateBufferArray(buffers);
-    if (typeof position === 'function') {
-      callback = position;
-      position = null;
-    }
-    validateFunction(callback, 'cb');
-    let n;
-    let error = null;
-    try { n = sync(fd, buffers, position); } catch (err) { error = err; }
-    later(() => (error ? callback(error) : callback(null, n, buffers)));
-  };
-}
-callbacks.realpath.native = callbacks.realpath;
 
-// fs.promises: the same operations, settled asynchronously.
-function promiseVersion(fn) {
-  return (...args) => new Promise((resolve, reject) => {
-    let result;
-    try {
-      result = fn(...args);
-    } catch (err) {
-      later(() => reject(err));
+for (const name of ['writev', 'readv']) {
+  const run = sync[`${name}Sync`];
+  callbacks[name] = {
+    [name](fd, buffers, position, callback) {
+      fd = getValidatedFd(fd);
+      validateBufferArray(buffers);
+      if (typeof position === 'function') {
+        callback = position;
+        position = null;
+      }
+      makeCallback(callback);
+      let n;
+      let error = null;
+      try { n = run(fd, buffers, position); } catch (err) { error = err; }
+      later(() => (error ? callback(error) : callback(null, n, buffers)));
+    },
+  }[name];
+}
+
+// opendir reads a directory's entries when it is opened; Dir hands them
+// out. Its asynchronous operations run one at a time, in order, and no
+// synchronous one may run meanwhile, as in Node.
+const kDirEntries = Symbol('kDirEntries');
+const kDirClosed = Symbol('kDirClosed');
+class Dir {
+  #queue = null; // the operations waiting for the one running; null when none runs
+
+  constructor(handle, path, options) {
+    if (!handle) throw codedError(TypeError, 'ERR_MISSING_ARGS', 'The "handle" argument must be specified');
+    this[kDirEntries] = handle;
+    this[kDirClosed] = false;
+    this.path = path;
+    this.options = options;
+  }
+
+  #checkSync() {
+    if (this[kDirClosed]) throw dirClosed();
+    if (this.#queue !== null) {
+      throw codedError(Error, 'ERR_DIR_CONCURRENT_OPERATION',
+        'Cannot do synchronous work on directory handle with concurrent asynchronous operations');
+    }
+  }
+
+  // #async runs op after the operations queued before it and calls back
+  // with its result.
+  #async(op, callback) {
+    const run = () => {
+      let result;
+      let error = null;
+      try { result = op(); } catch (err) { error = err; }
+      const next = this.#queue.shift();
+      if (next) later(next);
+      else this.#queue = null;
+      if (error) callback(error);
+      else callback(null, result);
+    };
+    if (this.#queue === null) {
+      this.#queue = [];
+      later(run);
+    } else {
+      this.#queue.push(run);
+    }
+  }
+
+  readSync() {
+    this.#checkSync();
+    return this[kDirEntries].shift() ?? null;
+  }
+
+  read(callback) {
+    if (callback === undefined) return new Promise((resolve, reject) => this.read((err, d) => (err ? reject(err) : resolve(d))));
+    validateFunction(callback, 'callback');
+    if (this[kDirClosed]) {
+      process.nextTick(callback, dirClosed());
       return;
     }
-    later(() => resolve(result));
+    this.#async(() => this[kDirEntries].shift() ?? null, callback);
+  }
+
+  closeSync() {
+    this.#checkSync();
+    this[kDirClosed] = true;
+  }
+
+  close(callback) {
+    if (callback === undefined) return new Promise((resolve, reject) => this.close((err) => (err ? reject(err) : resolve())));
+    validateFunction(callback, 'callback');
+    if (this[kDirClosed]) {
+      process.nextTick(callback, dirClosed());
+      return;
+    }
+    this[kDirClosed] = true;
+    this.#async(() => undefined, (err) => callback(err));
+  }
+
+  entries() { return this[Symbol.asyncIterator](); }
+
+  [Symbol.asyncIterator]() {
+    return {
+      next: async () => {
+        const value = await this.read();
+        if (value === null) {
+          if (!this[kDirClosed]) await this.close();
+          return { done: true, value: undefined };
+        }
+        return { done: false, value };
+      },
+      return: async () => {
+        if (!this[kDirClosed]) await this.close();
+        return { done: true, value: undefined };
+      },
+      [Symbol.asyncIterator]() { return this; },
+    };
+  }
+}
+
+function dirClosed() {
+  return codedError(Error, 'ERR_DIR_CLOSED', 'Directory handle was closed');
+}
+
+ops.opendir = [2, (path, options) => {
+  path = getValidatedPath(path);
+  options = getOptions(options, { encoding: 'utf8' });
+  if (options.bufferSize !== undefined) validateInteger(options.bufferSize, 'options.bufferSize', 1, 4294967295);
+  return [path, options];
+}, (p, options) => new Dir(b.readdir(p, true).map(([name, type]) => new Dirent(encodeName(name, options.encoding), type, p)), p, options)];
+sync.opendirSync = (...args) => ops.opendir[2](...ops.opendir[1](...args));
+callbacks.opendir = callbackVersion('opendir', ...ops.opendir, 'callback');
+
+// util.promisify of the operations that call back with several values
+// resolves with an object of them, as Node's do.
+const kPromisify = Symbol.for('nodejs.util.promisify.custom');
+for (const [name, keys] of [['read', ['bytesRead', 'buffer']], ['write', ['bytesWritten', 'buffer']],
+  ['readv', ['bytesRead', 'buffers']], ['writev', ['bytesWritten', 'buffers']]]) {
+  const fn = callbacks[name];
+  Object.defineProperty(fn, kPromisify, {
+    __proto__: null,
+    value: (...args) => new Promise((resolve, reject) => {
+      fn(...args, (err, a, b) => (err ? reject(err) : resolve({ [keys[0]]: a, [keys[1]]: b })));
+    }),
   });
 }
-
-class FileHandle {
-  constructor(fd) { this.fd = fd; }
-  readFile(options) { return promiseVersion(readFileSync)(this.fd, options); }
-  writeFile(data, options) { return promiseVersion(writeFileSync)(this.fd, data, options); }
-  stat() { return promiseVersion(fstatSync)(this.fd); }
-  read(buffer, offset, length, position) {
-    return promiseVersion(() => ({ bytesRead: readSync(this.fd, buffer, offset, length, position), buffer }))();
-  }
-  write(data, ...rest) {
-    return promiseVersion(() => ({ bytesWritten: writeSync(this.fd, data, ...rest), buffer: data }))();
-  }
-  close() { return promiseVersion(closeSync)(this.fd); }
-}
-
-const promises = { constants };
-for (const [name, fn] of Object.entries(sync)) {
-  if (['existsSync', 'openSync', 'readSync', 'writeSync', 'writevSync', 'readvSync', 'closeSync', 'fstatSync', 'ftruncateSync', 'fsyncSync', 'fdatasyncSync'].includes(name)) continue;
-  promises[name.slice(0, -4)] = promiseVersion(fn);
-}
-promises.open = (path, flags, mode) => promiseVersion(() => new FileHandle(openSync(path, flags, mode)))();
-
-function unsupported(name) {
-  return () => {
-    throw codedError(Error, 'ERR_NOT_SUPPORTED', `fs.${name} is not supported by this runtime`);
-  };
-}
+Object.defineProperty(callbacks.exists, kPromisify, {
+  __proto__: null,
+  value: (path) => new Promise((resolve) => callbacks.exists(path, resolve)),
+});
 
 module.exports = Object.assign({}, sync, callbacks, {
+  _toUnixTimestamp: toUnixTimestamp,
   constants,
-  promises,
   Stats,
   Dirent,
+  Dir,
   F_OK: constants.F_OK,
   R_OK: constants.R_OK,
   W_OK: constants.W_OK,
   X_OK: constants.X_OK,
-  watch: unsupported('watch'),
-  watchFile: unsupported('watchFile'),
-  unwatchFile: () => {},
+  watch(filename, options, listener) { return watchers().watch(filename, options, listener); },
+  watchFile(filename, options, listener) { return watchers().watchFile(filename, options, listener); },
+  unwatchFile(filename, listener) { return watchers().unwatchFile(filename, listener); },
   createReadStream(path, options) {
     return new (streams().ReadStream)(path, options);
   },
@@ -585,10 +617,17 @@ module.exports = Object.assign({}, sync, callbacks, {
   },
 });
 
-// The stream classes load on first use, as in Node (they need fs itself).
+// fs.promises, and the stream classes, load on first use, as in Node (they
+// need fs itself).
 function streams() {
   return require('internal/fs_streams');
 }
+function watchers() {
+  return require('internal/fs_watchers');
+}
+Object.defineProperty(module.exports, 'promises', {
+  __proto__: null, enumerable: true, configurable: true, get: () => require('fs/promises'),
+});
 let ReadStream;
 let WriteStream;
 for (const [name, get, set] of [

@@ -12,9 +12,8 @@ const PromisePrototypeThen = uncurryThis(Promise.prototype.then);
 const ReflectApply = Reflect.apply;
 const {
   codes: { ERR_INVALID_ARG_TYPE, ERR_METHOD_NOT_IMPLEMENTED, ERR_OUT_OF_RANGE, ERR_STREAM_DESTROYED },
-  validateBoolean, validateFunction, validateInteger, validateInt32,
+  validateBoolean, validateFunction, validateInteger,
 } = require('internal/validators');
-const { codedError } = require('internal/errors');
 class ERR_SYSTEM_ERROR extends Error {
   constructor(message) {
     super(`A system error occurred: ${message}`);
@@ -22,50 +21,17 @@ class ERR_SYSTEM_ERROR extends Error {
   }
 }
 const { deprecate } = require('util');
-const kEmptyObject = Object.freeze({ __proto__: null });
 const { errorOrDestroy } = require('internal/readable-stream/internal/streams/destroy');
 const fs = require('fs');
-// The runtime's fs.promises FileHandle is not a stream source here: a
-// FileHandle given as fd is refused with ERR_INVALID_ARG_TYPE.
-class FileHandle {}
-const kRef = Symbol('kRef');
-const kUnref = Symbol('kUnref');
+const { FileHandle } = require('fs/promises');
+const {
+  kRef, kUnref, kEmptyObject, getOptions, getValidatedFd, getValidatedPath: validatePath,
+} = require('internal/fs_utils');
 const { Buffer } = require('buffer');
 function copyObject(source) {
   const target = {};
   for (const key in source) target[key] = source[key];
   return target;
-}
-function getOptions(options, defaultOptions = kEmptyObject) {
-  if (options == null || typeof options === 'function') return defaultOptions;
-  if (typeof options === 'string') {
-    defaultOptions = { ...defaultOptions };
-    defaultOptions.encoding = options;
-    options = defaultOptions;
-  } else if (typeof options !== 'object') {
-    throw new ERR_INVALID_ARG_TYPE('options', ['string', 'Object'], options);
-  }
-  if (options.encoding !== 'buffer' && options.encoding != null && !Buffer.isEncoding(options.encoding)) {
-    throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE',
-      `The argument 'encoding' is invalid encoding. Received ${require('util').inspect(options.encoding)}`);
-  }
-  if (options.signal !== undefined) require('internal/validators').validateAbortSignal(options.signal, 'options.signal');
-  return options;
-}
-function getValidatedFd(fd, propName = 'fd') {
-  if (Object.is(fd, -0)) return 0;
-  validateInt32(fd, propName, 0);
-  return fd;
-}
-function validatePath(path, propName = 'path') {
-  if (typeof path !== 'string' && !(path instanceof Uint8Array)) {
-    throw new ERR_INVALID_ARG_TYPE(propName, ['string', 'Buffer', 'URL'], path);
-  }
-  const s = typeof path === 'string' ? path : Buffer.from(path).toString();
-  if (s.includes('\u0000')) {
-    throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE',
-      `The argument '${propName}' must be a string, Uint8Array, or URL without null bytes. Received ${require('util').inspect(path)}`);
-  }
 }
 const { Readable, Writable, finished } = require('stream');
 function toPathIfFileURL(fileURLOrPath) {

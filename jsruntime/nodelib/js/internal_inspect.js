@@ -850,10 +850,14 @@ function formatWithOptions(inspectOptions, ...args) {
   return formatArgs(inspectOptions, args);
 }
 
+// describeReceived is the end of Node 20's ERR_INVALID_ARG_TYPE message.
 function describeReceived(v) {
   if (v == null) return ` Received ${v}`;
   if (typeof v === 'function') return ` Received function ${v.name}`;
-  if (typeof v === 'object') return ` Received ${inspect(v, { depth: -1 })}`;
+  if (typeof v === 'object') {
+    if (v.constructor?.name) return ` Received an instance of ${v.constructor.name}`;
+    return ` Received ${inspect(v, { depth: -1 })}`;
+  }
   let shown = inspect(v, { colors: false });
   if (shown.length > 28) shown = `${shown.slice(0, 25)}...`;
   return ` Received type ${typeof v} (${shown})`;

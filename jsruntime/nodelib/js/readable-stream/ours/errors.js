@@ -221,7 +221,8 @@ E(
     }
     if (actual == null) {
       msg += `. Received ${actual}`
-    } else if (typeof actual === 'function' && actual.name) {
+    } else if (typeof actual === 'function') {
+      // intact: Node 20 names a function even when it has no name.
       msg += `. Received function ${actual.name}`
     } else if (typeof actual === 'object') {
       var _actual$constructor
