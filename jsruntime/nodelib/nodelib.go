@@ -111,6 +111,18 @@ func EnableGlobals(rt *goja.Runtime) {
 		}
 		symbol.DefineDataProperty("asyncIterator", key, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
 	}
+	// Node 20 defines Symbol.dispose and Symbol.asyncDispose (V8 has
+	// neither yet) as these registered symbols; timers and readline use them.
+	symbolFor, _ := goja.AssertFunction(symbol.Get("for"))
+	for name, key := range map[string]string{"dispose": "nodejs.dispose", "asyncDispose": "nodejs.asyncDispose"} {
+		if symbol.Get(name) == nil {
+			sym, err := symbolFor(symbol, rt.ToValue(key))
+			if err != nil {
+				panic(err)
+			}
+			symbol.DefineDataProperty(name, sym, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
+		}
+	}
 	buf := s.require("buffer")
 	hidden("Buffer", buf.Get("Buffer"))
 	url := s.require("url")
