@@ -70,6 +70,10 @@
       void e.stack;
       delete e.name;
       e.code = code;
+      // As Node's internal errors print themselves.
+      Object.defineProperty(e, 'toString', {
+        value() { return `${this.name} [${code}]: ${this.message}`; }, writable: true, enumerable: false, configurable: true,
+      });
     }
     // The stack starts at the JavaScript that called into the runtime, in
     // Node's format.
@@ -168,14 +172,45 @@
     Object.defineProperty(obj, '_events', { value: Object.create(null), writable: true, enumerable: false, configurable: true });
   }
 
+  // warnDeprecatedOnce emits the DeprecationWarning code once per runtime.
+  const warnedDeprecations = new Set();
+  function warnDeprecatedOnce(message, code) {
+    if (!warnedDeprecations.has(code)) {
+      warnedDeprecations.add(code);
+      process.emitWarning(message, 'DeprecationWarning', code);
+    }
+  }
+
   // ---- process ---------------------------------------------------------
   const process = binding.process;
-  // Node's process.env stores every value as a string.
+  // Node's process.env stores every value as a string and has no symbol
+  // keys; it refuses accessors and descriptors that are not plain data.
+  function envValue(value) {
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      warnDeprecatedOnce('Assigning any value other than a string, number, or boolean to a process.env property ' +
+        'is deprecated. Please make sure to convert the value to a string before setting process.env with it.', 'DEP0104');
+    }
+    return `${value}`;
+  }
   process.env = new Proxy(process.env, {
-    set(target, key, value) { target[key] = String(value); return true; },
+    get(target, key) { return typeof key === 'symbol' ? undefined : target[key]; },
+    has(target, key) { return typeof key === 'symbol' ? false : key in target; },
+    deleteProperty(target, key) { if (typeof key !== 'symbol') delete target[key]; return true; },
+    set(target, key, value) {
+      if (typeof key === 'symbol') throw new TypeError('Cannot convert a Symbol value to a string');
+      target[key] = envValue(value);
+      return true;
+    },
     defineProperty(target, key, desc) {
-      if ('value' in desc) desc = Object.assign({}, desc, { value: String(desc.value) });
-      return Reflect.defineProperty(target, key, desc);
+      if ('get' in desc || 'set' in desc) {
+        throw makeError('ERR_INVALID_OBJECT_DEFINE_PROPERTY', "'process.env' does not accept an accessor(getter/setter) descriptor", 'TypeError');
+      }
+      if (!desc.configurable || !desc.writable || !desc.enumerable) {
+        throw makeError('ERR_INVALID_OBJECT_DEFINE_PROPERTY', "'process.env' only accepts a configurable, writable, and enumerable data descriptor", 'TypeError');
+      }
+      if (typeof key === 'symbol') throw new TypeError('Cannot convert a Symbol value to a string');
+      target[key] = envValue(desc.value);
+      return true;
     },
   });
   for (const k of Object.keys(emitterMethods)) {
@@ -287,7 +322,16 @@
   process.reallyExit = process.exit;
   process.abort = () => binding.exit(134);
   process.cwd = binding.cwd;
-  process.chdir = binding.chdir;
+  process.chdir = function chdir(directory) {
+    if (typeof directory !== 'string') throw invalidArgType('directory', 'of type string', directory);
+    const cwd = binding.cwd();
+    const failed = binding.chdir(directory);
+    if (failed !== undefined) {
+      const [code, errno, desc] = failed;
+      const e = makeError('', `${code}: ${desc}, chdir '${cwd}' -> '${directory}'`);
+      throw Object.assign(e, { errno, code, syscall: 'chdir', path: cwd, dest: directory });
+    }
+  };
   process.uptime = binding.uptime;
   process.hrtime = function hrtime(prev) {
     const [s, ns] = binding.hrtime();
@@ -319,30 +363,186 @@
     }
     return { user: now.user - prevValue.user, system: now.system - prevValue.system };
   };
-  process.umask = () => 0o22;
+  // Node's validateUint32.
+  function validateUint32(value, name) {
+    if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+    if (!Number.isInteger(value) || value < 0 || value > 4294967295) {
+      const range = Number.isInteger(value) ? '>= 0 && <= 4294967295' : 'an integer';
+      throw makeError('ERR_OUT_OF_RANGE', `The value of "${name}" is out of range. It must be ${range}. Received ${inspect(value)}`, 'RangeError');
+    }
+  }
+  // errnoException is Node's ErrnoException for [code, errno, description]
+  // from the binding: "kill EINVAL", with errno, code and syscall.
+  function errnoException([code, errno], syscall) {
+    const e = makeError('', `${syscall} ${code}`);
+    Object.assign(e, { errno, code, syscall });
+    return e;
+  }
+  // credentialException is the error Node's C++ throws when the system
+  // refuses a credential change: "EPERM, Operation not permitted".
+  function credentialException([code, errno, desc], syscall) {
+    const e = makeError('', `${code}, ${desc[0].toUpperCase()}${desc.slice(1)}`);
+    Object.assign(e, { errno, code, syscall });
+    return e;
+  }
+  process.umask = function umask(mask) {
+    if (mask === undefined) return binding.umask(-1);
+    if (typeof mask === 'string') {
+      if (!/^[0-7]+$/.test(mask)) {
+        throw makeError('ERR_INVALID_ARG_VALUE', `The argument 'mask' must be a 32-bit unsigned integer or an octal string. Received ${inspect(mask)}`, 'TypeError');
+      }
+      mask = Number.parseInt(mask, 8);
+    }
+    validateUint32(mask, 'mask');
+    return binding.umask(mask & 0o777);
+  };
   process.getuid = binding.getuid;
-  process.geteuid = binding.getuid;
   process.getgid = binding.getgid;
-  process.getegid = binding.getgid;
-  process.kill = () => { throw makeError('ERR_FEATURE_UNAVAILABLE_ON_PLATFORM', 'process.kill is not supported by intact'); };
+  if (binding.setuid !== undefined) {
+    process.geteuid = binding.geteuid;
+    process.getegid = binding.getegid;
+    process.getgroups = binding.getgroups;
+    const validateId = (id, name) => {
+      if (typeof id === 'number') validateUint32(id, name);
+      else if (typeof id !== 'string') throw invalidArgType(name, 'one of type number or string', id);
+    };
+    const unknownCredential = (type, id) => makeError('ERR_UNKNOWN_CREDENTIAL', `${type} identifier does not exist: ${id}`);
+    const idSetter = (type, method, syscall) => function (id) {
+      validateId(id, 'id');
+      if (typeof id === 'number') id >>>= 0;
+      const result = method(id);
+      if (result === 1) throw unknownCredential(type, id);
+      if (result !== undefined) throw credentialException(result, syscall);
+    };
+    process.setuid = idSetter('User', binding.setuid, 'setuid');
+    process.seteuid = idSetter('User', binding.seteuid, 'seteuid');
+    process.setgid = idSetter('Group', binding.setgid, 'setgid');
+    process.setegid = idSetter('Group', binding.setegid, 'setegid');
+    process.setgroups = function setgroups(groups) {
+      if (!Array.isArray(groups)) throw invalidArgType('groups', 'an instance of Array', groups);
+      for (let i = 0; i < groups.length; i++) validateId(groups[i], `groups[${i}]`);
+      const result = binding.setgroups(groups);
+      if (typeof result === 'number') throw unknownCredential('Group', groups[result - 1]);
+      if (result !== undefined) throw credentialException(result, 'setgroups');
+    };
+    process.initgroups = function initgroups(user, extraGroup) {
+      validateId(user, 'user');
+      validateId(extraGroup, 'extraGroup');
+      const result = binding.initgroups(user, extraGroup);
+      if (result === 1) throw unknownCredential('User', user);
+      if (result === 2) throw unknownCredential('Group', extraGroup);
+      if (result !== undefined) throw credentialException(result, 'initgroups');
+    };
+  }
+  // process._kill returns the errno, as Node's does (tests replace it).
+  process._kill = function _kill(pid, sig) {
+    const result = binding.kill(pid, sig);
+    return result === undefined ? 0 : result[1];
+  };
+  const errnoCodes = { [-1]: 'EPERM', [-3]: 'ESRCH', [-22]: 'EINVAL', [-4040]: 'ESRCH' };
+  process.kill = function kill(pid, sig) {
+    // eslint-disable-next-line eqeqeq
+    if (pid != (pid | 0)) throw invalidArgType('pid', 'of type number', pid);
+    let err;
+    if (sig === (sig | 0)) {
+      err = process._kill(pid, sig);
+    } else {
+      sig = sig || 'SIGTERM';
+      const signals = builtinRequire('os').constants.signals;
+      if (!Object.prototype.hasOwnProperty.call(signals, sig)) {
+        throw makeError('ERR_UNKNOWN_SIGNAL', `Unknown signal: ${sig}`, 'TypeError');
+      }
+      err = process._kill(pid, signals[sig]);
+    }
+    if (err) throw errnoException([errnoCodes[err] || `Unknown system error ${err}`, err], 'kill');
+    return true;
+  };
+  process.getActiveResourcesInfo = function getActiveResourcesInfo() {
+    const [timeouts, immediates] = binding.activeResources();
+    return [...Array(timeouts).fill('Timeout'), ...Array(immediates).fill('Immediate')];
+  };
+  process.constrainedMemory = () => undefined;
+  let sourceMapsEnabled = false;
+  process.setSourceMapsEnabled = function setSourceMapsEnabled(val) {
+    if (typeof val !== 'boolean') throw invalidArgType('val', 'of type boolean', val);
+    // intact runs what it checked: it has no source-map support to enable.
+    sourceMapsEnabled = val;
+  };
+  Object.defineProperty(process, 'sourceMapsEnabled', { get: () => sourceMapsEnabled, enumerable: true, configurable: true });
+  // Node's DEP0100.
+  process.assert = function assert(value, message) {
+    warnDeprecatedOnce('process.assert() is deprecated. Please use the `assert` module instead.', 'DEP0100');
+    if (!value) {
+      const e = makeError('ERR_ASSERTION', message || 'assertion error');
+      throw e;
+    }
+  };
+  // Node's setUncaughtExceptionCaptureCallback: one callback that takes
+  // uncaught exceptions instead of 'uncaughtException' listeners.
+  let captureCallback = null;
+  process.setUncaughtExceptionCaptureCallback = function setUncaughtExceptionCaptureCallback(fn) {
+    if (fn === null) {
+      captureCallback = null;
+      return;
+    }
+    if (typeof fn !== 'function') throw invalidArgType('fn', 'of type function or null', fn);
+    if (captureCallback !== null) {
+      throw makeError('ERR_UNCAUGHT_EXCEPTION_CAPTURE_ALREADY_SET', '`process.setupUncaughtExceptionCapture()` was called while a capture callback was already active');
+    }
+    captureCallback = fn;
+  };
+  process.hasUncaughtExceptionCaptureCallback = () => captureCallback !== null;
   process.binding = () => { throw makeError('ERR_FEATURE_UNAVAILABLE_ON_PLATFORM', 'process.binding is not supported by intact'); };
-  process.emitWarning = function emitWarning(warning, type, code) {
-    let name = 'Warning';
-    if (type !== null && typeof type === 'object') { code = type.code; name = type.type || name; }
-    else if (typeof type === 'string') name = type;
+  // Node's lib/internal/process/warning.js.
+  process.emitWarning = function emitWarning(warning, type, code, ctor) {
+    let detail;
+    if (type !== null && typeof type === 'object' && !Array.isArray(type)) {
+      ctor = type.ctor;
+      code = type.code;
+      if (typeof type.detail === 'string') detail = type.detail;
+      type = type.type || 'Warning';
+    } else if (typeof type === 'function') {
+      ctor = type;
+      code = undefined;
+      type = 'Warning';
+    }
+    if (type !== undefined && typeof type !== 'string') throw invalidArgType('type', 'of type string', type);
+    if (typeof code === 'function') {
+      ctor = code;
+      code = undefined;
+    } else if (code !== undefined && typeof code !== 'string') {
+      throw invalidArgType('code', 'of type string', code);
+    }
     if (typeof warning === 'string') {
       warning = new Error(warning);
-      warning.name = name;
+      warning.name = String(type || 'Warning');
       if (code !== undefined) warning.code = code;
+      if (detail !== undefined) warning.detail = detail;
+      if (typeof Error.captureStackTrace === 'function') Error.captureStackTrace(warning, ctor || process.emitWarning);
+    } else if (!isError(warning)) {
+      throw invalidArgType('warning', 'of type string or an instance of Error', warning);
     }
-    if (name === 'DeprecationWarning' && process.noDeprecation) return;
+    if (warning.name === 'DeprecationWarning') {
+      if (process.noDeprecation) return;
+      if (process.throwDeprecation) {
+        process.nextTick(() => { throw warning; });
+        return;
+      }
+    }
     process.nextTick(() => {
       process.emit('warning', warning);
       if (!binding.noWarnings) {
         const c = warning.code ? `[${warning.code}] ` : '';
+        let text;
+        try {
+          text = typeof warning.toString === 'function' ? `${warning.toString()}` : Error.prototype.toString.call(warning);
+        } catch {
+          text = Error.prototype.toString.call(warning);
+        }
+        if (typeof warning.detail === 'string') text += `\n${warning.detail}`;
         // Printed by the runtime, not by the program: a warning's text may
         // quote a name someone else chose, so it cannot forge lines.
-        binding.write(2, binding.escapeLines(`(intact:${process.pid}) ${c}${warning.name}: ${String(warning.message).replace(/\n/g, '\\n')}`) + '\n');
+        binding.write(2, binding.escapeLines(`(intact:${process.pid}) ${c}${text.replace(/\n/g, '\\n')}`) + '\n');
       }
     });
   };
@@ -353,6 +553,10 @@
   process.emit = emitterMethods.emit;
 
   function emitUncaught(err) {
+    if (captureCallback !== null) {
+      captureCallback(err);
+      return true;
+    }
     if (process.listenerCount('uncaughtException') === 0) return false;
     process.emit('uncaughtException', err, 'uncaughtException');
     return true;
@@ -426,13 +630,9 @@
   // _unrefActive) starts a timer that calls item._onTimeout, unenroll
   // stops it.
   const kTimer = Symbol('kTimer');
-  const warnedDeprecations = new Set();
   function deprecated(fn, message, code) {
     return function (...args) {
-      if (!warnedDeprecations.has(code)) {
-        warnedDeprecations.add(code);
-        process.emitWarning(message, 'DeprecationWarning', code);
-      }
+      warnDeprecatedOnce(message, code);
       return fn.apply(this, args);
     };
   }
