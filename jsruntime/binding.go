@@ -140,6 +140,12 @@ func (r *Runtime) binding() *goja.Object {
 		return t != nil && t.ref
 	})
 	set("timerRefresh", r.loop.refresh)
+	// timerScheduled tells whether the timer will fire again: a timeout
+	// refreshed during its own callback will.
+	set("timerScheduled", func(id int64) bool {
+		t := r.loop.byID[id]
+		return t != nil && t.index >= 0
+	})
 	return b
 }
 

@@ -299,7 +299,8 @@
     }
   };
   function runMacrotask(fn, self, args) {
-    const r = fn.apply(self, args);
+    // Reflect.apply: a callback's own call and apply may be anything.
+    const r = Reflect.apply(fn, self, args);
     runTicks();
     return r;
   }
@@ -577,20 +578,65 @@
 
   // ---- timers ----------------------------------------------------------
   const TIMEOUT_MAX = 2 ** 31 - 1;
+  // Symbol.dispose, which nodelib defines after this runs.
+  const SymbolDispose = Symbol.for('nodejs.dispose');
+  // A Timeout carries Node's fields, which programs and Node's tests read
+  // and write: _onTimeout and _timerArgs (what to call), _idleTimeout (the
+  // delay; -1 once unenrolled), _repeat (the interval, or null) and
+  // _destroyed. The loop fires fireTimeout, which acts on them as Node's
+  // listOnTimeout does.
   class Timeout {
-    constructor(id, delay) { this._id = id; this._idleTimeout = delay; }
+    constructor(callback, after, repeat, args) {
+      this._idleTimeout = after;
+      this._onTimeout = callback;
+      this._timerArgs = args;
+      this._repeat = repeat;
+      this._destroyed = false;
+      this._id = 0;
+    }
     ref() { binding.timerRef(this._id, true); return this; }
     unref() { binding.timerRef(this._id, false); return this; }
     hasRef() { return binding.timerHasRef(this._id); }
-    refresh() { binding.timerRefresh(this._id); return this; }
-    close() { binding.clearTimer(this._id); return this; }
+    refresh() { if (!this._destroyed) binding.timerRefresh(this._id); return this; }
+    close() { clear(this); return this; }
     [Symbol.toPrimitive]() { return this._id; }
+    [SymbolDispose]() { clear(this); }
+  }
+  function fireTimeout() {
+    const t = this;
+    if (typeof t._onTimeout !== 'function' || t._idleTimeout < 0) {
+      clear(t);
+      return;
+    }
+    try {
+      Reflect.apply(t._onTimeout, t, t._timerArgs);
+    } finally {
+      if (!t._destroyed) {
+        if (t._repeat && t._idleTimeout !== -1) {
+          t._idleTimeout = t._repeat;
+          binding.timerRefresh(t._id);
+        } else if (!binding.timerScheduled(t._id)) {
+          // The loop lets go of it after this call.
+          t._destroyed = true;
+        }
+      }
+    }
+  }
+  function fireImmediate() {
+    this._destroyed = true;
+    return Reflect.apply(this._onImmediate, this, this._argv);
   }
   class Immediate {
-    constructor(id) { this._id = id; }
+    constructor(callback, args) {
+      this._onImmediate = callback;
+      this._argv = args;
+      this._destroyed = false;
+      this._id = 0;
+    }
     ref() { binding.timerRef(this._id, true); return this; }
     unref() { binding.timerRef(this._id, false); return this; }
     hasRef() { return binding.timerHasRef(this._id); }
+    [SymbolDispose]() { clear(this); }
   }
   function delayOf(ms) {
     ms = Number(ms);
@@ -603,13 +649,14 @@
   function schedule(fn, ms, repeat, args) {
     if (typeof fn !== 'function') throw invalidArgType('callback', 'of type function', fn);
     const delay = delayOf(ms);
-    const t = new Timeout(0, delay);
-    t._id = binding.setTimer(fn, t, delay, repeat, args);
+    const t = new Timeout(fn, delay, repeat ? delay : null, args);
+    t._id = binding.setTimer(fireTimeout, t, delay, false, []);
     return t;
   }
   function clear(t) {
     if (t === null || t === undefined) return;
     const id = typeof t === 'object' ? t._id : Number(t);
+    if (t instanceof Timeout || t instanceof Immediate) t._destroyed = true;
     if (id) binding.clearTimer(id);
   }
   const timers = {
@@ -617,8 +664,8 @@
     setInterval(fn, ms, ...args) { return schedule(fn, ms, true, args); },
     setImmediate(fn, ...args) {
       if (typeof fn !== 'function') throw invalidArgType('callback', 'of type function', fn);
-      const im = new Immediate(0);
-      im._id = binding.setImmediate(fn, im, args);
+      const im = new Immediate(fn, args);
+      im._id = binding.setImmediate(fireImmediate, im, []);
       return im;
     },
     clearTimeout: clear,
@@ -663,7 +710,7 @@
     const msecs = item._idleTimeout;
     if (typeof msecs !== 'number' || msecs < 0) return;
     if (item[kTimer]) clear(item[kTimer]);
-    const t = new Timeout(0, msecs);
+    const t = new Timeout(null, msecs, null, []);
     t._id = binding.setTimer(() => {
       item[kTimer] = undefined;
       if (typeof item._onTimeout === 'function') item._onTimeout();
@@ -676,10 +723,10 @@
   timers.unenroll = deprecated(unenroll, 'timers.unenroll() is deprecated. Please use clearTimeout instead.', 'DEP0096');
   timers.active = deprecated((item) => activate(item, false), 'timers.active() is deprecated. Please use timeout.refresh() instead.', 'DEP0126');
   timers._unrefActive = deprecated((item) => activate(item, true), 'timers._unrefActive() is deprecated. Please use timeout.unref() instead.', 'DEP0127');
-  timers.promises = {
-    setTimeout(ms, value) { return new Promise((resolve) => timers.setTimeout(resolve, ms, value)); },
-    setImmediate(value) { return new Promise((resolve) => timers.setImmediate(resolve, value)); },
-  };
+  // timers.promises is node:timers/promises, loaded when first used.
+  Object.defineProperty(timers, 'promises', {
+    get() { return builtinRequire('timers/promises'); }, enumerable: true, configurable: true,
+  });
   function queueMicrotask(fn) {
     if (typeof fn !== 'function') throw invalidArgType('callback', 'of type function', fn);
     Promise.resolve().then(() => {

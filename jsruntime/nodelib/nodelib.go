@@ -59,7 +59,7 @@ import (
 var Modules = []string{
 	"assert", "assert/strict", "buffer", "child_process", "crypto", "diagnostics_channel", "events", "fs",
 	"fs/promises", "http", "net", "os", "path", "path/posix", "path/win32", "querystring", "readline",
-	"readline/promises", "stream", "stream/promises", "string_decoder", "tty", "url", "util", "util/types",
+	"readline/promises", "stream", "stream/promises", "string_decoder", "timers/promises", "tty", "url", "util", "util/types",
 	"worker_threads", "zlib",
 }
 

@@ -335,10 +335,12 @@ E('ERR_STREAM_PUSH_AFTER_EOF', 'stream.push() after EOF', Error)
 E('ERR_STREAM_UNSHIFT_AFTER_END_EVENT', 'stream.unshift() after end event', Error)
 E('ERR_STREAM_WRITE_AFTER_END', 'write after end', Error)
 E('ERR_UNKNOWN_ENCODING', 'Unknown encoding: %s', TypeError)
-// intact: two codes of Node's internal/errors that readline, vendored from
-// Node's lib, throws.
+// intact: codes of Node's internal/errors that readline and timers/promises,
+// vendored from Node's lib, throw.
 E('ERR_INVALID_CURSOR_POS', 'Cannot set cursor row without setting its column', TypeError)
 E('ERR_USE_AFTER_CLOSE', '%s was closed', Error)
+E('ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor', TypeError)
+E('ERR_INVALID_THIS', 'Value of "this" must be of type %s', TypeError)
 module.exports = {
   AbortError,
   aggregateTwoErrors: hideStackFrames(aggregateTwoErrors),
