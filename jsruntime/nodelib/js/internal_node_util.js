@@ -9,7 +9,14 @@ function promisify(original) {
 }
 promisify.custom = kCustomPromisify;
 
+// spliceOne removes list[index], faster than splice for one element.
+function spliceOne(list, index) {
+  for (; index + 1 < list.length; index++) list[index] = list[index + 1];
+  list.pop();
+}
+
 module.exports = {
+  spliceOne,
   kEmptyObject: Object.freeze({ __proto__: null }),
   SymbolDispose: Symbol.dispose,
   SymbolAsyncDispose: Symbol.asyncDispose,
