@@ -64,8 +64,9 @@
   function makeError(code, message, type) {
     const Ctor = ctors[type] || Error;
     const e = new Ctor(message);
-    if (code) {
-      // Node's internal errors show their code in the stack's first line.
+    if (code && code.startsWith('ERR_')) {
+      // Node's internal errors show their code in the stack's first line;
+      // its system errors (ENOENT) and MODULE_NOT_FOUND do not.
       e.name = `${Ctor.name} [${code}]`;
       void e.stack;
       delete e.name;
@@ -74,6 +75,8 @@
       Object.defineProperty(e, 'toString', {
         value() { return `${this.name} [${code}]: ${this.message}`; }, writable: true, enumerable: false, configurable: true,
       });
+    } else if (code) {
+      e.code = code;
     }
     // The stack starts at the JavaScript that called into the runtime, in
     // Node's format.
@@ -548,7 +551,8 @@
     });
   };
   process.features = { inspector: false, debug: false, uv: false, ipv6: true, tls_alpn: false, tls_sni: false, tls_ocsp: false, tls: false, cached_builtins: true, typescript: 'transform' };
-  process.config = { variables: {} };
+  // node_module_version is Node 20's ABI version (process.versions.modules).
+  process.config = { target_defaults: {}, variables: { node_module_version: 115 } };
   process.execArgv = [];
   process.title = 'intact';
   process.emit = emitterMethods.emit;
@@ -1014,15 +1018,18 @@
   // ---- modules ---------------------------------------------------------
   const cache = Object.create(null);
   let mainModule;
+  // A module's own properties are defined, not assigned, so that setters a
+  // program puts on Object.prototype never see them (as in Node).
+  const setOwn = (o, key, value) => Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
   class Module {
     constructor(id = '', parent) {
-      this.id = id;
-      this.path = binding.dirname(id);
-      this.exports = {};
-      this.filename = null;
-      this.loaded = false;
-      this.children = [];
-      this.paths = [];
+      setOwn(this, 'id', id);
+      setOwn(this, 'path', binding.dirname(id));
+      setOwn(this, 'exports', {});
+      setOwn(this, 'filename', null);
+      setOwn(this, 'loaded', false);
+      setOwn(this, 'children', []);
+      setOwn(this, 'paths', []);
       Object.defineProperty(this, 'parent', { value: parent, writable: true, enumerable: false, configurable: true });
       if (parent && parent.children) parent.children.push(this);
     }
@@ -1044,9 +1051,15 @@
     }
     function resolve(request, options) {
       if (typeof request !== 'string') throw invalidArgType('request', 'of type string', request);
+      if (options !== null && typeof options === 'object' && options.paths !== undefined && !Array.isArray(options.paths)) {
+        throw makeError('ERR_INVALID_ARG_VALUE', `The property 'options.paths' is invalid. Received ${inspect(options.paths)}`, 'TypeError');
+      }
       return binding.resolve(mod, request, options && options.paths, esm);
     }
-    resolve.paths = (request) => binding.resolvePaths(mod, request);
+    resolve.paths = function paths(request) {
+      if (typeof request !== 'string') throw invalidArgType('request', 'of type string', request);
+      return binding.resolvePaths(mod, request);
+    };
     require.resolve = resolve;
     require.cache = cache;
     require.extensions = extensions;
@@ -1054,7 +1067,7 @@
     return require;
   }
   function newModule(filename, parent, isMain) {
-    const m = new Module(isMain ? '.' : filename, parent);
+    const m = new Module(isMain ? '.' : filename, isMain ? null : parent);
     m.filename = filename;
     m.paths = binding.nodeModulePaths(binding.dirname(filename));
     if (isMain) {
@@ -1069,13 +1082,35 @@
   Module.builtinModules = binding.builtinModules;
   Module.isBuiltin = (name) => binding.isBuiltin(String(name));
   Module._nodeModulePaths = (dir) => binding.nodeModulePaths(String(dir));
+  // Module._stat: 0 for a file, 1 for a folder, a negative errno otherwise.
+  Module._stat = function _stat(filename) {
+    try {
+      return builtinRequire('fs').statSync(String(filename)).isDirectory() ? 1 : 0;
+    } catch (e) {
+      return typeof e.errno === 'number' ? e.errno : -2;
+    }
+  };
+  // Node's createRequire: a file URL (object or string) or an absolute
+  // path; a path that ends in a separator names a directory.
   Module.createRequire = function createRequire(filename) {
-    if (typeof filename === 'object' && filename !== null && typeof filename.href === 'string') filename = filename.href;
-    if (typeof filename !== 'string') throw invalidArgType('filename', 'a file URL object, file URL string, or absolute path string', filename);
-    if (filename.startsWith('file://')) filename = binding.fileURLToPath(filename);
-    const m = new Module(filename, null);
-    m.filename = filename;
-    m.paths = binding.nodeModulePaths(binding.dirname(filename));
+    const invalid = () => makeError('ERR_INVALID_ARG_VALUE', `The argument 'filename' must be a file URL object, file URL string, or absolute path string. Received ${inspect(filename)}`, 'TypeError');
+    const isURL = filename != null && filename.href && filename.protocol && filename.auth === undefined && filename.path === undefined;
+    let filepath;
+    if (isURL || (typeof filename === 'string' && !builtinRequire('path').isAbsolute(filename))) {
+      try {
+        filepath = builtinRequire('url').fileURLToPath(filename);
+      } catch {
+        throw invalid();
+      }
+    } else if (typeof filename !== 'string') {
+      throw invalid();
+    } else {
+      filepath = filename;
+    }
+    if (/[\\/]$/.test(filepath)) filepath = builtinRequire('path').join(filepath, 'noop.js');
+    const m = new Module(filepath, null);
+    m.filename = filepath;
+    m.paths = binding.nodeModulePaths(binding.dirname(filepath));
     return makeRequire(m, false);
   };
   Module.syncBuiltinESMExports = () => {};
@@ -1084,6 +1119,11 @@
 
   return {
     process, console, timers, queueMicrotask, Module, cache, makeRequire, newModule,
+    // A module required again becomes a child of its new parent too, once.
+    updateChildren(parent, child) {
+      const children = parent && parent.children;
+      if (Array.isArray(children) && !children.includes(child)) children.push(child);
+    },
     makeError, formatFatal, runMacrotask, runTicks, emitUncaught, emitUnhandledRejection,
     unhandledRejectionError, inspect,
     emitExit(code) { process.emit('exit', code); },
