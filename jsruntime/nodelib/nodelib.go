@@ -1,7 +1,7 @@
 // Package nodelib implements the Node.js core library modules that popular
 // pure-JavaScript npm packages need, for a goja runtime: path, events, util,
 // assert, string_decoder, querystring, os, tty, fs, crypto, buffer, stream,
-// url, readline, zlib (without Brotli), diagnostics_channel, http and net
+// url, readline, timers/promises, zlib (without Brotli), diagnostics_channel, http and net
 // without the network, worker_threads as the main thread, and a
 // child_process that refuses every call, each loadable as "name" and
 // "node:name". What exists but cannot work here (sockets, workers,
@@ -35,8 +35,12 @@
 //   - fs is synchronous underneath: callbacks and promises settle on a later
 //     turn of the event loop but do not run in parallel; no watchers;
 //   - stream is readable-stream 4.8.0, Node 18's streams as a package (see
-//     js/readable-stream/LICENSE); path and fs.ReadStream/WriteStream are
-//     Node 20's own code; net has no sockets and worker_threads no workers;
+//     js/readable-stream/LICENSE); path, readline, querystring, the legacy
+//     url API (parse, format, resolve), timers/promises, events.on and
+//     fs.ReadStream/WriteStream are Node 20's own code, with a marked prelude
+//     that connects each to the runtime (internal/primordials builds Node's
+//     primordials as Node does); net has no sockets and worker_threads no
+//     workers;
 //   - crypto has digests, HMAC and random values only; child_process loads
 //     but every call throws ERR_NOT_SUPPORTED.
 package nodelib
