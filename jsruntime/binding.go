@@ -105,6 +105,11 @@ func (r *Runtime) binding() *goja.Object {
 		return []int{timeouts, immediates}
 	})
 	r.credentialBindings(set)
+	// isProxy tells a Proxy, whose traps the module loader must not run.
+	set("isProxy", func(v goja.Value) bool {
+		_, ok := v.Export().(goja.Proxy)
+		return ok
+	})
 	set("uptime", func() float64 { return time.Since(r.start).Seconds() })
 	set("hrtime", func() []int64 {
 		ns := time.Since(r.start).Nanoseconds() + hrtimeBase

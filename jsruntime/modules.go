@@ -228,7 +228,9 @@ func (r *Runtime) loadModule(filename string, parent *goja.Object, src []byte, i
 		r.js.cache.Delete(filename)
 		return nil, err
 	}
-	mod.Set("loaded", true)
+	if _, err := r.js.moduleLoaded(goja.Undefined(), mod); err != nil {
+		return nil, err
+	}
 	return mod, nil
 }
 

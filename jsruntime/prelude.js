@@ -1016,6 +1016,24 @@
   console.Console = Console;
 
   // ---- modules ---------------------------------------------------------
+  function emitCircularRequireWarning(prop) {
+    process.emitWarning(`Accessing non-existent property '${String(prop)}' of module exports inside circular dependency`);
+  }
+  // Node's CircularRequirePrototypeWarningProxy.
+  const circularWarningProxy = new Proxy({}, {
+    get(target, prop) {
+      if (prop in target || prop === '__esModule') return target[prop];
+      emitCircularRequireWarning(prop);
+      return undefined;
+    },
+    getOwnPropertyDescriptor(target, prop) {
+      if (Object.prototype.hasOwnProperty.call(target, prop) || prop === '__esModule') {
+        return Object.getOwnPropertyDescriptor(target, prop);
+      }
+      emitCircularRequireWarning(prop);
+      return undefined;
+    },
+  });
   const cache = Object.create(null);
   let mainModule;
   // A module's own properties are defined, not assigned, so that setters a
@@ -1120,9 +1138,25 @@
   return {
     process, console, timers, queueMicrotask, Module, cache, makeRequire, newModule,
     // A module required again becomes a child of its new parent too, once.
+    // Required while it is still loading (a cycle), its plain exports
+    // object warns of properties it does not have, as in Node, until the
+    // module has loaded.
     updateChildren(parent, child) {
       const children = parent && parent.children;
       if (Array.isArray(children) && !children.includes(child)) children.push(child);
+      const e = child.exports;
+      if (!child.loaded && e && typeof e === 'object' && !binding.isProxy(e) &&
+          Object.getPrototypeOf(e) === Object.prototype && !e.__esModule) {
+        Object.setPrototypeOf(e, circularWarningProxy);
+      }
+    },
+    moduleLoaded(mod) {
+      const e = mod.exports;
+      if (e && (typeof e === 'object' || typeof e === 'function') && !binding.isProxy(e) &&
+          Object.getPrototypeOf(e) === circularWarningProxy) {
+        Object.setPrototypeOf(e, Object.prototype);
+      }
+      mod.loaded = true;
     },
     makeError, formatFatal, runMacrotask, runTicks, emitUncaught, emitUnhandledRejection,
     unhandledRejectionError, inspect,
