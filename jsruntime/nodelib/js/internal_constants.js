@@ -23,8 +23,10 @@
 // internal/constants is Node 20's lib/internal/constants.js, unchanged below the marked lines
 // (Copyright Node.js contributors; MIT, as above).
 
-// intact: what Node's internals give the module.
+// intact: what Node's internals give the module, and process.platform
+// where the host defines no process.
 const primordials = require('internal/primordials');
+const process = globalThis.process ?? { platform: internalBinding('os').platform() };
 // intact: end of the prelude; Node's file follows.
 'use strict';
 
