@@ -13,6 +13,16 @@ import (
 	"golang.org/x/term"
 )
 
+// errnoValue is undefined for a nil err, else [code, errno, description]
+// as libuv names them.
+func (r *Runtime) errnoValue(err error) goja.Value {
+	if err == nil {
+		return goja.Undefined()
+	}
+	code, errno, desc := nodelib.Errno(err)
+	return r.vm.ToValue([]any{code, errno, desc})
+}
+
 // binding builds the object prelude.js receives: the Go functions behind
 // process, timers, stdio and modules.
 func (r *Runtime) binding() *goja.Object {
@@ -85,10 +95,20 @@ func (r *Runtime) binding() *goja.Object {
 	set("exit", func(code int) { r.exit(code) })
 	set("reportUncaught", func(v goja.Value) { r.uncaught(v) })
 	set("cwd", r.cwd)
-	set("chdir", func(dir string) {
-		if err := os.Chdir(dir); err != nil {
-			r.throw(&nodeError{Code: "ENOENT", Message: "ENOENT: no such file or directory, chdir " + r.cwd() + " -> '" + dir + "'", Err: err})
-		}
+	// chdir, kill and the credential setters return [code, errno,
+	// description] on failure: prelude.js builds Node's error from it.
+	set("chdir", func(dir string) goja.Value { return r.errnoValue(os.Chdir(dir)) })
+	set("kill", func(pid, sig int) goja.Value { return r.errnoValue(kill(pid, sig)) })
+	set("umask", umask)
+	set("activeResources", func() []int {
+		timeouts, immediates := r.loop.active()
+		return []int{timeouts, immediates}
+	})
+	r.credentialBindings(set)
+	// isProxy tells a Proxy, whose traps the module loader must not run.
+	set("isProxy", func(v goja.Value) bool {
+		_, ok := v.Export().(goja.Proxy)
+		return ok
 	})
 	set("uptime", func() float64 { return time.Since(r.start).Seconds() })
 	set("hrtime", func() []int64 {
@@ -125,6 +145,12 @@ func (r *Runtime) binding() *goja.Object {
 		return t != nil && t.ref
 	})
 	set("timerRefresh", r.loop.refresh)
+	// timerScheduled tells whether the timer will fire again: a timeout
+	// refreshed during its own callback will.
+	set("timerScheduled", func(id int64) bool {
+		t := r.loop.byID[id]
+		return t != nil && t.index >= 0
+	})
 	return b
 }
 

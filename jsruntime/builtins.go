@@ -62,8 +62,6 @@ func (r *Runtime) requireBuiltin(request string) goja.Value {
 		v = r.js.console
 	case "timers":
 		v = r.js.timers
-	case "timers/promises":
-		v = r.js.timers.Get("promises")
 	case "module":
 		v = r.js.module
 	case "vm":

@@ -136,6 +136,21 @@ func (l *eventLoop) refresh(id int64) {
 // alive reports whether anything keeps the loop running: as in Node, an
 // unref'd timer or immediate does not; it runs only while something else
 // does.
+// active counts the timeouts and the immediates that keep the loop alive,
+// as process.getActiveResourcesInfo lists them.
+func (l *eventLoop) active() (timeouts, immediates int) {
+	for _, t := range l.byID {
+		switch {
+		case !t.ref:
+		case t.immediate:
+			immediates++
+		default:
+			timeouts++
+		}
+	}
+	return timeouts, immediates
+}
+
 func (l *eventLoop) alive() bool {
 	return l.refs > 0 || l.pending > 0
 }
@@ -165,13 +180,17 @@ func (l *eventLoop) run(call func(t *timer) bool, stop func() bool) {
 			t := heap.Pop(&l.timers).(*timer)
 			if t.repeat {
 				l.schedule(t)
-			} else {
+			}
+			// A timeout stays active during its callback, as in Node: the
+			// callback may clear it, refresh it (re-arming it) or count it.
+			ok := call(t)
+			if !t.repeat && t.index < 0 && l.byID[t.id] == t {
 				delete(l.byID, t.id)
 				if t.ref {
 					l.refs--
 				}
 			}
-			if !call(t) || stop() {
+			if !ok || stop() {
 				return
 			}
 		}

@@ -39,7 +39,18 @@ const (
 // requireFrom is require(request) called from the module object parent.
 // esm selects the "import" conditions of package exports, for ES modules.
 func (r *Runtime) requireFrom(parent *goja.Object, request string, esm bool) goja.Value {
+	if strings.HasPrefix(request, "node:") {
+		if !isBuiltin(request) {
+			r.throw(&nodeError{Code: "ERR_UNKNOWN_BUILTIN_MODULE", Message: "No such built-in module: " + request})
+		}
+		return r.requireBuiltin(request)
+	}
 	if isBuiltin(request) {
+		// As in Node, require.cache can stand in for a built-in required
+		// without the node: prefix.
+		if cached, ok := r.js.cache.Get(request).(*goja.Object); ok {
+			return cached.Get("exports")
+		}
 		return r.requireBuiltin(request)
 	}
 	if esm && strings.HasPrefix(request, "file:") {
@@ -65,6 +76,9 @@ func (r *Runtime) requireFrom(parent *goja.Object, request string, esm bool) goj
 				if _, err := r.readCode(f); err != nil {
 					r.throw(err)
 				}
+			}
+			if _, err := r.js.updateChildren(goja.Undefined(), parent, obj); err != nil {
+				r.throw(err)
 			}
 			return obj.Get("exports")
 		}
@@ -214,7 +228,9 @@ func (r *Runtime) loadModule(filename string, parent *goja.Object, src []byte, i
 		r.js.cache.Delete(filename)
 		return nil, err
 	}
-	mod.Set("loaded", true)
+	if _, err := r.js.moduleLoaded(goja.Undefined(), mod); err != nil {
+		return nil, err
+	}
 	return mod, nil
 }
 

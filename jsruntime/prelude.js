@@ -74,11 +74,18 @@
   function makeError(code, message, type) {
     const Ctor = ctors[type] || Error;
     const e = new Ctor(message);
-    if (code) {
-      // Node's internal errors show their code in the stack's first line.
+    if (code && code.startsWith('ERR_')) {
+      // Node's internal errors show their code in the stack's first line;
+      // its system errors (ENOENT) and MODULE_NOT_FOUND do not.
       e.name = `${Ctor.name} [${code}]`;
       void e.stack;
       delete e.name;
+      e.code = code;
+      // As Node's internal errors print themselves.
+      Object.defineProperty(e, 'toString', {
+        value() { return `${this.name} [${code}]: ${this.message}`; }, writable: true, enumerable: false, configurable: true,
+      });
+    } else if (code) {
       e.code = code;
     }
     // The stack starts at the JavaScript that called into the runtime, in
@@ -178,14 +185,45 @@
     Object.defineProperty(obj, '_events', { value: Object.create(null), writable: true, enumerable: false, configurable: true });
   }
 
+  // warnDeprecatedOnce emits the DeprecationWarning code once per runtime.
+  const warnedDeprecations = new Set();
+  function warnDeprecatedOnce(message, code) {
+    if (!warnedDeprecations.has(code)) {
+      warnedDeprecations.add(code);
+      process.emitWarning(message, 'DeprecationWarning', code);
+    }
+  }
+
   // ---- process ---------------------------------------------------------
   const process = binding.process;
-  // Node's process.env stores every value as a string.
+  // Node's process.env stores every value as a string and has no symbol
+  // keys; it refuses accessors and descriptors that are not plain data.
+  function envValue(value) {
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      warnDeprecatedOnce('Assigning any value other than a string, number, or boolean to a process.env property ' +
+        'is deprecated. Please make sure to convert the value to a string before setting process.env with it.', 'DEP0104');
+    }
+    return `${value}`;
+  }
   process.env = new Proxy(process.env, {
-    set(target, key, value) { target[key] = String(value); return true; },
+    get(target, key) { return typeof key === 'symbol' ? undefined : target[key]; },
+    has(target, key) { return typeof key === 'symbol' ? false : key in target; },
+    deleteProperty(target, key) { if (typeof key !== 'symbol') delete target[key]; return true; },
+    set(target, key, value) {
+      if (typeof key === 'symbol') throw new TypeError('Cannot convert a Symbol value to a string');
+      target[key] = envValue(value);
+      return true;
+    },
     defineProperty(target, key, desc) {
-      if ('value' in desc) desc = Object.assign({}, desc, { value: String(desc.value) });
-      return Reflect.defineProperty(target, key, desc);
+      if ('get' in desc || 'set' in desc) {
+        throw makeError('ERR_INVALID_OBJECT_DEFINE_PROPERTY', "'process.env' does not accept an accessor(getter/setter) descriptor", 'TypeError');
+      }
+      if (!desc.configurable || !desc.writable || !desc.enumerable) {
+        throw makeError('ERR_INVALID_OBJECT_DEFINE_PROPERTY', "'process.env' only accepts a configurable, writable, and enumerable data descriptor", 'TypeError');
+      }
+      if (typeof key === 'symbol') throw new TypeError('Cannot convert a Symbol value to a string');
+      target[key] = envValue(desc.value);
+      return true;
     },
   });
   for (const k of Object.keys(emitterMethods)) {
@@ -274,7 +312,8 @@
     }
   };
   function runMacrotask(fn, self, args) {
-    const r = fn.apply(self, args);
+    // Reflect.apply: a callback's own call and apply may be anything.
+    const r = Reflect.apply(fn, self, args);
     runTicks();
     return r;
   }
@@ -297,7 +336,16 @@
   process.reallyExit = process.exit;
   process.abort = () => binding.exit(134);
   process.cwd = binding.cwd;
-  process.chdir = binding.chdir;
+  process.chdir = function chdir(directory) {
+    if (typeof directory !== 'string') throw invalidArgType('directory', 'of type string', directory);
+    const cwd = binding.cwd();
+    const failed = binding.chdir(directory);
+    if (failed !== undefined) {
+      const [code, errno, desc] = failed;
+      const e = makeError('', `${code}: ${desc}, chdir '${cwd}' -> '${directory}'`);
+      throw Object.assign(e, { errno, code, syscall: 'chdir', path: cwd, dest: directory });
+    }
+  };
   process.uptime = binding.uptime;
   process.hrtime = function hrtime(prev) {
     const [s, ns] = binding.hrtime();
@@ -329,40 +377,201 @@
     }
     return { user: now.user - prevValue.user, system: now.system - prevValue.system };
   };
-  process.umask = () => 0o22;
+  // Node's validateUint32.
+  function validateUint32(value, name) {
+    if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+    if (!Number.isInteger(value) || value < 0 || value > 4294967295) {
+      const range = Number.isInteger(value) ? '>= 0 && <= 4294967295' : 'an integer';
+      throw makeError('ERR_OUT_OF_RANGE', `The value of "${name}" is out of range. It must be ${range}. Received ${inspect(value)}`, 'RangeError');
+    }
+  }
+  // errnoException is Node's ErrnoException for [code, errno, description]
+  // from the binding: "kill EINVAL", with errno, code and syscall.
+  function errnoException([code, errno], syscall) {
+    const e = makeError('', `${syscall} ${code}`);
+    Object.assign(e, { errno, code, syscall });
+    return e;
+  }
+  // credentialException is the error Node's C++ throws when the system
+  // refuses a credential change: "EPERM, Operation not permitted".
+  function credentialException([code, errno, desc], syscall) {
+    const e = makeError('', `${code}, ${desc[0].toUpperCase()}${desc.slice(1)}`);
+    Object.assign(e, { errno, code, syscall });
+    return e;
+  }
+  process.umask = function umask(mask) {
+    if (mask === undefined) return binding.umask(-1);
+    if (typeof mask === 'string') {
+      if (!/^[0-7]+$/.test(mask)) {
+        throw makeError('ERR_INVALID_ARG_VALUE', `The argument 'mask' must be a 32-bit unsigned integer or an octal string. Received ${inspect(mask)}`, 'TypeError');
+      }
+      mask = Number.parseInt(mask, 8);
+    }
+    validateUint32(mask, 'mask');
+    return binding.umask(mask & 0o777);
+  };
   process.getuid = binding.getuid;
-  process.geteuid = binding.getuid;
   process.getgid = binding.getgid;
-  process.getegid = binding.getgid;
-  process.kill = () => { throw makeError('ERR_FEATURE_UNAVAILABLE_ON_PLATFORM', 'process.kill is not supported by intact'); };
+  if (binding.setuid !== undefined) {
+    process.geteuid = binding.geteuid;
+    process.getegid = binding.getegid;
+    process.getgroups = binding.getgroups;
+    const validateId = (id, name) => {
+      if (typeof id === 'number') validateUint32(id, name);
+      else if (typeof id !== 'string') throw invalidArgType(name, 'one of type number or string', id);
+    };
+    const unknownCredential = (type, id) => makeError('ERR_UNKNOWN_CREDENTIAL', `${type} identifier does not exist: ${id}`);
+    const idSetter = (type, method, syscall) => function (id) {
+      validateId(id, 'id');
+      if (typeof id === 'number') id >>>= 0;
+      const result = method(id);
+      if (result === 1) throw unknownCredential(type, id);
+      if (result !== undefined) throw credentialException(result, syscall);
+    };
+    process.setuid = idSetter('User', binding.setuid, 'setuid');
+    process.seteuid = idSetter('User', binding.seteuid, 'seteuid');
+    process.setgid = idSetter('Group', binding.setgid, 'setgid');
+    process.setegid = idSetter('Group', binding.setegid, 'setegid');
+    process.setgroups = function setgroups(groups) {
+      if (!Array.isArray(groups)) throw invalidArgType('groups', 'an instance of Array', groups);
+      for (let i = 0; i < groups.length; i++) validateId(groups[i], `groups[${i}]`);
+      const result = binding.setgroups(groups);
+      if (typeof result === 'number') throw unknownCredential('Group', groups[result - 1]);
+      if (result !== undefined) throw credentialException(result, 'setgroups');
+    };
+    process.initgroups = function initgroups(user, extraGroup) {
+      validateId(user, 'user');
+      validateId(extraGroup, 'extraGroup');
+      const result = binding.initgroups(user, extraGroup);
+      if (result === 1) throw unknownCredential('User', user);
+      if (result === 2) throw unknownCredential('Group', extraGroup);
+      if (result !== undefined) throw credentialException(result, 'initgroups');
+    };
+  }
+  // process._kill returns the errno, as Node's does (tests replace it).
+  process._kill = function _kill(pid, sig) {
+    const result = binding.kill(pid, sig);
+    return result === undefined ? 0 : result[1];
+  };
+  const errnoCodes = { [-1]: 'EPERM', [-3]: 'ESRCH', [-22]: 'EINVAL', [-4040]: 'ESRCH' };
+  process.kill = function kill(pid, sig) {
+    // eslint-disable-next-line eqeqeq
+    if (pid != (pid | 0)) throw invalidArgType('pid', 'of type number', pid);
+    let err;
+    if (sig === (sig | 0)) {
+      err = process._kill(pid, sig);
+    } else {
+      sig = sig || 'SIGTERM';
+      const signals = builtinRequire('os').constants.signals;
+      if (!Object.prototype.hasOwnProperty.call(signals, sig)) {
+        throw makeError('ERR_UNKNOWN_SIGNAL', `Unknown signal: ${sig}`, 'TypeError');
+      }
+      err = process._kill(pid, signals[sig]);
+    }
+    if (err) throw errnoException([errnoCodes[err] || `Unknown system error ${err}`, err], 'kill');
+    return true;
+  };
+  process.getActiveResourcesInfo = function getActiveResourcesInfo() {
+    const [timeouts, immediates] = binding.activeResources();
+    return [...Array(timeouts).fill('Timeout'), ...Array(immediates).fill('Immediate')];
+  };
+  process.constrainedMemory = () => undefined;
+  let sourceMapsEnabled = false;
+  process.setSourceMapsEnabled = function setSourceMapsEnabled(val) {
+    if (typeof val !== 'boolean') throw invalidArgType('val', 'of type boolean', val);
+    // intact runs what it checked: it has no source-map support to enable.
+    sourceMapsEnabled = val;
+  };
+  Object.defineProperty(process, 'sourceMapsEnabled', { get: () => sourceMapsEnabled, enumerable: true, configurable: true });
+  // Node's DEP0100.
+  process.assert = function assert(value, message) {
+    warnDeprecatedOnce('process.assert() is deprecated. Please use the `assert` module instead.', 'DEP0100');
+    if (!value) {
+      const e = makeError('ERR_ASSERTION', message || 'assertion error');
+      throw e;
+    }
+  };
+  // Node's setUncaughtExceptionCaptureCallback: one callback that takes
+  // uncaught exceptions instead of 'uncaughtException' listeners.
+  let captureCallback = null;
+  process.setUncaughtExceptionCaptureCallback = function setUncaughtExceptionCaptureCallback(fn) {
+    if (fn === null) {
+      captureCallback = null;
+      return;
+    }
+    if (typeof fn !== 'function') throw invalidArgType('fn', 'of type function or null', fn);
+    if (captureCallback !== null) {
+      throw makeError('ERR_UNCAUGHT_EXCEPTION_CAPTURE_ALREADY_SET', '`process.setupUncaughtExceptionCapture()` was called while a capture callback was already active');
+    }
+    captureCallback = fn;
+  };
+  process.hasUncaughtExceptionCaptureCallback = () => captureCallback !== null;
   process.binding = () => { throw makeError('ERR_FEATURE_UNAVAILABLE_ON_PLATFORM', 'process.binding is not supported by intact'); };
-  process.emitWarning = function emitWarning(warning, type, code) {
-    let name = 'Warning';
-    if (type !== null && typeof type === 'object') { code = type.code; name = type.type || name; }
-    else if (typeof type === 'string') name = type;
+  // Node's lib/internal/process/warning.js.
+  process.emitWarning = function emitWarning(warning, type, code, ctor) {
+    let detail;
+    if (type !== null && typeof type === 'object' && !Array.isArray(type)) {
+      ctor = type.ctor;
+      code = type.code;
+      if (typeof type.detail === 'string') detail = type.detail;
+      type = type.type || 'Warning';
+    } else if (typeof type === 'function') {
+      ctor = type;
+      code = undefined;
+      type = 'Warning';
+    }
+    if (type !== undefined && typeof type !== 'string') throw invalidArgType('type', 'of type string', type);
+    if (typeof code === 'function') {
+      ctor = code;
+      code = undefined;
+    } else if (code !== undefined && typeof code !== 'string') {
+      throw invalidArgType('code', 'of type string', code);
+    }
     if (typeof warning === 'string') {
       warning = new Error(warning);
-      warning.name = name;
+      warning.name = String(type || 'Warning');
       if (code !== undefined) warning.code = code;
+      if (detail !== undefined) warning.detail = detail;
+      if (typeof Error.captureStackTrace === 'function') Error.captureStackTrace(warning, ctor || process.emitWarning);
+    } else if (!isError(warning)) {
+      throw invalidArgType('warning', 'of type string or an instance of Error', warning);
     }
-    if (name === 'DeprecationWarning' && process.noDeprecation) return;
+    if (warning.name === 'DeprecationWarning') {
+      if (process.noDeprecation) return;
+      if (process.throwDeprecation) {
+        process.nextTick(() => { throw warning; });
+        return;
+      }
+    }
     process.nextTick(() => {
       process.emit('warning', warning);
       if (!binding.noWarnings) {
         const c = warning.code ? `[${warning.code}] ` : '';
+        let text;
+        try {
+          text = typeof warning.toString === 'function' ? `${warning.toString()}` : Error.prototype.toString.call(warning);
+        } catch {
+          text = Error.prototype.toString.call(warning);
+        }
+        if (typeof warning.detail === 'string') text += `\n${warning.detail}`;
         // Printed by the runtime, not by the program: a warning's text may
         // quote a name someone else chose, so it cannot forge lines.
-        binding.write(2, binding.escapeLines(`(intact:${process.pid}) ${c}${warning.name}: ${String(warning.message).replace(/\n/g, '\\n')}`) + '\n');
+        binding.write(2, binding.escapeLines(`(intact:${process.pid}) ${c}${text.replace(/\n/g, '\\n')}`) + '\n');
       }
     });
   };
   process.features = { inspector: false, debug: false, uv: false, ipv6: true, tls_alpn: false, tls_sni: false, tls_ocsp: false, tls: false, cached_builtins: true, typescript: 'transform' };
-  process.config = { variables: {} };
+  // node_module_version is Node 20's ABI version (process.versions.modules).
+  process.config = { target_defaults: {}, variables: { node_module_version: 115 } };
   process.execArgv = [];
   process.title = 'intact';
   process.emit = emitterMethods.emit;
 
   function emitUncaught(err) {
+    if (captureCallback !== null) {
+      captureCallback(err);
+      return true;
+    }
     if (process.listenerCount('uncaughtException') === 0) return false;
     process.emit('uncaughtException', err, 'uncaughtException');
     return true;
@@ -383,20 +592,65 @@
 
   // ---- timers ----------------------------------------------------------
   const TIMEOUT_MAX = 2 ** 31 - 1;
+  // Symbol.dispose, which nodelib defines after this runs.
+  const SymbolDispose = Symbol.for('nodejs.dispose');
+  // A Timeout carries Node's fields, which programs and Node's tests read
+  // and write: _onTimeout and _timerArgs (what to call), _idleTimeout (the
+  // delay; -1 once unenrolled), _repeat (the interval, or null) and
+  // _destroyed. The loop fires fireTimeout, which acts on them as Node's
+  // listOnTimeout does.
   class Timeout {
-    constructor(id, delay) { this._id = id; this._idleTimeout = delay; }
+    constructor(callback, after, repeat, args) {
+      this._idleTimeout = after;
+      this._onTimeout = callback;
+      this._timerArgs = args;
+      this._repeat = repeat;
+      this._destroyed = false;
+      this._id = 0;
+    }
     ref() { binding.timerRef(this._id, true); return this; }
     unref() { binding.timerRef(this._id, false); return this; }
     hasRef() { return binding.timerHasRef(this._id); }
-    refresh() { binding.timerRefresh(this._id); return this; }
-    close() { binding.clearTimer(this._id); return this; }
+    refresh() { if (!this._destroyed) binding.timerRefresh(this._id); return this; }
+    close() { clear(this); return this; }
     [Symbol.toPrimitive]() { return this._id; }
+    [SymbolDispose]() { clear(this); }
+  }
+  function fireTimeout() {
+    const t = this;
+    if (typeof t._onTimeout !== 'function' || t._idleTimeout < 0) {
+      clear(t);
+      return;
+    }
+    try {
+      Reflect.apply(t._onTimeout, t, t._timerArgs);
+    } finally {
+      if (!t._destroyed) {
+        if (t._repeat && t._idleTimeout !== -1) {
+          t._idleTimeout = t._repeat;
+          binding.timerRefresh(t._id);
+        } else if (!binding.timerScheduled(t._id)) {
+          // The loop lets go of it after this call.
+          t._destroyed = true;
+        }
+      }
+    }
+  }
+  function fireImmediate() {
+    this._destroyed = true;
+    return Reflect.apply(this._onImmediate, this, this._argv);
   }
   class Immediate {
-    constructor(id) { this._id = id; }
+    constructor(callback, args) {
+      this._onImmediate = callback;
+      this._argv = args;
+      this._destroyed = false;
+      this._id = 0;
+    }
     ref() { binding.timerRef(this._id, true); return this; }
     unref() { binding.timerRef(this._id, false); return this; }
     hasRef() { return binding.timerHasRef(this._id); }
+    [SymbolDispose]() { clear(this); }
   }
   function delayOf(ms) {
     ms = Number(ms);
@@ -409,13 +663,14 @@
   function schedule(fn, ms, repeat, args) {
     if (typeof fn !== 'function') throw invalidArgType('callback', 'of type function', fn);
     const delay = delayOf(ms);
-    const t = new Timeout(0, delay);
-    t._id = binding.setTimer(fn, t, delay, repeat, args);
+    const t = new Timeout(fn, delay, repeat ? delay : null, args);
+    t._id = binding.setTimer(fireTimeout, t, delay, false, []);
     return t;
   }
   function clear(t) {
     if (t === null || t === undefined) return;
     const id = typeof t === 'object' ? t._id : Number(t);
+    if (t instanceof Timeout || t instanceof Immediate) t._destroyed = true;
     if (id) binding.clearTimer(id);
   }
   const timers = {
@@ -423,8 +678,8 @@
     setInterval(fn, ms, ...args) { return schedule(fn, ms, true, args); },
     setImmediate(fn, ...args) {
       if (typeof fn !== 'function') throw invalidArgType('callback', 'of type function', fn);
-      const im = new Immediate(0);
-      im._id = binding.setImmediate(fn, im, args);
+      const im = new Immediate(fn, args);
+      im._id = binding.setImmediate(fireImmediate, im, []);
       return im;
     },
     clearTimeout: clear,
@@ -436,13 +691,9 @@
   // _unrefActive) starts a timer that calls item._onTimeout, unenroll
   // stops it.
   const kTimer = Symbol('kTimer');
-  const warnedDeprecations = new Set();
   function deprecated(fn, message, code) {
     return function (...args) {
-      if (!warnedDeprecations.has(code)) {
-        warnedDeprecations.add(code);
-        process.emitWarning(message, 'DeprecationWarning', code);
-      }
+      warnDeprecatedOnce(message, code);
       return fn.apply(this, args);
     };
   }
@@ -473,7 +724,7 @@
     const msecs = item._idleTimeout;
     if (typeof msecs !== 'number' || msecs < 0) return;
     if (item[kTimer]) clear(item[kTimer]);
-    const t = new Timeout(0, msecs);
+    const t = new Timeout(null, msecs, null, []);
     t._id = binding.setTimer(() => {
       item[kTimer] = undefined;
       if (typeof item._onTimeout === 'function') item._onTimeout();
@@ -486,10 +737,10 @@
   timers.unenroll = deprecated(unenroll, 'timers.unenroll() is deprecated. Please use clearTimeout instead.', 'DEP0096');
   timers.active = deprecated((item) => activate(item, false), 'timers.active() is deprecated. Please use timeout.refresh() instead.', 'DEP0126');
   timers._unrefActive = deprecated((item) => activate(item, true), 'timers._unrefActive() is deprecated. Please use timeout.unref() instead.', 'DEP0127');
-  timers.promises = {
-    setTimeout(ms, value) { return new Promise((resolve) => timers.setTimeout(resolve, ms, value)); },
-    setImmediate(value) { return new Promise((resolve) => timers.setImmediate(resolve, value)); },
-  };
+  // timers.promises is node:timers/promises, loaded when first used.
+  Object.defineProperty(timers, 'promises', {
+    get() { return builtinRequire('timers/promises'); }, enumerable: true, configurable: true,
+  });
   function queueMicrotask(fn) {
     if (typeof fn !== 'function') throw invalidArgType('callback', 'of type function', fn);
     Promise.resolve().then(() => {
@@ -776,17 +1027,38 @@
   console.Console = Console;
 
   // ---- modules ---------------------------------------------------------
+  function emitCircularRequireWarning(prop) {
+    process.emitWarning(`Accessing non-existent property '${String(prop)}' of module exports inside circular dependency`);
+  }
+  // Node's CircularRequirePrototypeWarningProxy.
+  const circularWarningProxy = new Proxy({}, {
+    get(target, prop) {
+      if (prop in target || prop === '__esModule') return target[prop];
+      emitCircularRequireWarning(prop);
+      return undefined;
+    },
+    getOwnPropertyDescriptor(target, prop) {
+      if (Object.prototype.hasOwnProperty.call(target, prop) || prop === '__esModule') {
+        return Object.getOwnPropertyDescriptor(target, prop);
+      }
+      emitCircularRequireWarning(prop);
+      return undefined;
+    },
+  });
   const cache = Object.create(null);
   let mainModule;
+  // A module's own properties are defined, not assigned, so that setters a
+  // program puts on Object.prototype never see them (as in Node).
+  const setOwn = (o, key, value) => Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
   class Module {
     constructor(id = '', parent) {
-      this.id = id;
-      this.path = binding.dirname(id);
-      this.exports = {};
-      this.filename = null;
-      this.loaded = false;
-      this.children = [];
-      this.paths = [];
+      setOwn(this, 'id', id);
+      setOwn(this, 'path', binding.dirname(id));
+      setOwn(this, 'exports', {});
+      setOwn(this, 'filename', null);
+      setOwn(this, 'loaded', false);
+      setOwn(this, 'children', []);
+      setOwn(this, 'paths', []);
       Object.defineProperty(this, 'parent', { value: parent, writable: true, enumerable: false, configurable: true });
       if (parent && parent.children) parent.children.push(this);
     }
@@ -808,9 +1080,15 @@
     }
     function resolve(request, options) {
       if (typeof request !== 'string') throw invalidArgType('request', 'of type string', request);
+      if (options !== null && typeof options === 'object' && options.paths !== undefined && !Array.isArray(options.paths)) {
+        throw makeError('ERR_INVALID_ARG_VALUE', `The property 'options.paths' is invalid. Received ${inspect(options.paths)}`, 'TypeError');
+      }
       return binding.resolve(mod, request, options && options.paths, esm);
     }
-    resolve.paths = (request) => binding.resolvePaths(mod, request);
+    resolve.paths = function paths(request) {
+      if (typeof request !== 'string') throw invalidArgType('request', 'of type string', request);
+      return binding.resolvePaths(mod, request);
+    };
     require.resolve = resolve;
     require.cache = cache;
     require.extensions = extensions;
@@ -818,7 +1096,7 @@
     return require;
   }
   function newModule(filename, parent, isMain) {
-    const m = new Module(isMain ? '.' : filename, parent);
+    const m = new Module(isMain ? '.' : filename, isMain ? null : parent);
     m.filename = filename;
     m.paths = binding.nodeModulePaths(binding.dirname(filename));
     if (isMain) {
@@ -833,13 +1111,35 @@
   Module.builtinModules = binding.builtinModules;
   Module.isBuiltin = (name) => binding.isBuiltin(String(name));
   Module._nodeModulePaths = (dir) => binding.nodeModulePaths(String(dir));
+  // Module._stat: 0 for a file, 1 for a folder, a negative errno otherwise.
+  Module._stat = function _stat(filename) {
+    try {
+      return builtinRequire('fs').statSync(String(filename)).isDirectory() ? 1 : 0;
+    } catch (e) {
+      return typeof e.errno === 'number' ? e.errno : -2;
+    }
+  };
+  // Node's createRequire: a file URL (object or string) or an absolute
+  // path; a path that ends in a separator names a directory.
   Module.createRequire = function createRequire(filename) {
-    if (typeof filename === 'object' && filename !== null && typeof filename.href === 'string') filename = filename.href;
-    if (typeof filename !== 'string') throw invalidArgType('filename', 'a file URL object, file URL string, or absolute path string', filename);
-    if (filename.startsWith('file://')) filename = binding.fileURLToPath(filename);
-    const m = new Module(filename, null);
-    m.filename = filename;
-    m.paths = binding.nodeModulePaths(binding.dirname(filename));
+    const invalid = () => makeError('ERR_INVALID_ARG_VALUE', `The argument 'filename' must be a file URL object, file URL string, or absolute path string. Received ${inspect(filename)}`, 'TypeError');
+    const isURL = filename != null && filename.href && filename.protocol && filename.auth === undefined && filename.path === undefined;
+    let filepath;
+    if (isURL || (typeof filename === 'string' && !builtinRequire('path').isAbsolute(filename))) {
+      try {
+        filepath = builtinRequire('url').fileURLToPath(filename);
+      } catch {
+        throw invalid();
+      }
+    } else if (typeof filename !== 'string') {
+      throw invalid();
+    } else {
+      filepath = filename;
+    }
+    if (/[\\/]$/.test(filepath)) filepath = builtinRequire('path').join(filepath, 'noop.js');
+    const m = new Module(filepath, null);
+    m.filename = filepath;
+    m.paths = binding.nodeModulePaths(binding.dirname(filepath));
     return makeRequire(m, false);
   };
   Module.syncBuiltinESMExports = () => {};
@@ -848,6 +1148,27 @@
 
   return {
     process, console, timers, queueMicrotask, Module, cache, makeRequire, newModule,
+    // A module required again becomes a child of its new parent too, once.
+    // Required while it is still loading (a cycle), its plain exports
+    // object warns of properties it does not have, as in Node, until the
+    // module has loaded.
+    updateChildren(parent, child) {
+      const children = parent && parent.children;
+      if (Array.isArray(children) && !children.includes(child)) children.push(child);
+      const e = child.exports;
+      if (!child.loaded && e && typeof e === 'object' && !binding.isProxy(e) &&
+          Object.getPrototypeOf(e) === Object.prototype && !e.__esModule) {
+        Object.setPrototypeOf(e, circularWarningProxy);
+      }
+    },
+    moduleLoaded(mod) {
+      const e = mod.exports;
+      if (e && (typeof e === 'object' || typeof e === 'function') && !binding.isProxy(e) &&
+          Object.getPrototypeOf(e) === circularWarningProxy) {
+        Object.setPrototypeOf(e, Object.prototype);
+      }
+      mod.loaded = true;
+    },
     makeError, formatFatal, runMacrotask, runTicks, emitUncaught, emitUnhandledRejection,
     unhandledRejectionError, inspect,
     emitExit(code) { process.emit('exit', code); },

@@ -239,7 +239,9 @@ func (r *resolver) resolve(request, parentDir string, conds []string) (string, e
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(parentDir, filepath.FromSlash(p))
 		}
-		dirOnly := strings.HasSuffix(request, "/") || request == "." || request == ".."
+		// As Node's trailingSlash: "x/", "x/.", "x/.." and "." name folders.
+		dirOnly := strings.HasSuffix(request, "/") || strings.HasSuffix(request, "/.") ||
+			strings.HasSuffix(request, "/..") || request == "." || request == ".."
 		if !dirOnly {
 			if f, ok := loadAsFile(p); ok {
 				return f, nil

@@ -77,6 +77,32 @@ func TestResolveExportsTargets(t *testing.T) {
 	}
 }
 
+// A request that ends in "/.." or "/." names a folder, even where a file
+// of the folder's name plus an extension exists beside it.
+func TestResolveTrailingDots(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"stub.json":      `{"file": true}`,
+		"stub/index.js":  "",
+		"stub/one/x.js":  "",
+		"stub/two/x.js":  "",
+		"other.js":       "",
+		"other/index.js": "",
+	})
+	r := newResolver()
+	for request, want := range map[string]string{
+		"./stub/one/..": "stub/index.js",
+		"./stub/.":      "stub/index.js",
+		"./stub":        "stub.json",
+		"./other":       "other.js",
+		"./other/":      "other/index.js",
+	} {
+		got, err := r.resolve(request, dir, requireConditions)
+		if err != nil || got != filepath.Join(dir, filepath.FromSlash(want)) {
+			t.Errorf("resolve(%q) = %q, %v; want %s", request, got, err, want)
+		}
+	}
+}
+
 // FuzzResolveExports feeds arbitrary package.json files to resolution:
 // it must never panic, and what a package's "exports" resolve to must be a
 // file inside the package folder.

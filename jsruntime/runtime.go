@@ -120,6 +120,7 @@ type prelude struct {
 	unhandledRejectionError, inspect        goja.Callable
 	emitExit, emitBeforeExit, exitCodeOf    goja.Callable
 	makeRequire, newModule, parseJSON       goja.Callable
+	updateChildren, moduleLoaded            goja.Callable
 	stdinChunk, stdinEnd                    goja.Value
 }
 
@@ -302,7 +303,7 @@ func (r *Runtime) bindPrelude(o *goja.Object) error {
 		emitUncaught: fn("emitUncaught"), emitUnhandledRejection: fn("emitUnhandledRejection"),
 		unhandledRejectionError: fn("unhandledRejectionError"), inspect: fn("inspect"),
 		emitExit: fn("emitExit"), emitBeforeExit: fn("emitBeforeExit"), exitCodeOf: fn("exitCode"),
-		makeRequire: fn("makeRequire"), newModule: fn("newModule"),
+		makeRequire: fn("makeRequire"), newModule: fn("newModule"), updateChildren: fn("updateChildren"), moduleLoaded: fn("moduleLoaded"),
 		stdinChunk: o.Get("stdinChunk"), stdinEnd: o.Get("stdinEnd"),
 	}
 	json := r.vm.Get("JSON").(*goja.Object)

@@ -484,6 +484,18 @@ func TestProcessAndErrors(t *testing.T) {
 			0, "a\ni\na2\nb\n", ""},
 		{"beforeExit", `let n = 0; process.on('beforeExit', () => { if (n++ < 2) setTimeout(() => console.log('again', n), 1) })`, 0, "again 1\nagain 2\n", ""},
 		{"stdout-write", `process.stdout.write('a'); process.stdout.write(new Uint8Array([98, 10])); process.stderr.write('err\n')`, 0, "ab\n", "err"},
+		// Node's Timeout fields drive the timer: a timeout turned into an
+		// interval fires again, one whose _onTimeout is dropped stops.
+		{"timer-fields", `let n = 0; const t = setTimeout(() => { if (++n === 3) { t._onTimeout = null; console.log('fired', n, t._destroyed) } t._repeat = 1 }, 1); process.on('exit', () => console.log('destroyed', t._destroyed))`,
+			0, "fired 3 false\ndestroyed true\n", ""},
+		{"timers-promises", `const tp = require('timers/promises'); (async () => { console.log(await tp.setTimeout(1, 'v')); await tp.scheduler.yield(); let n = 0; for await (const x of tp.setInterval(1, 'i')) if (++n === 2) break; const ac = new AbortController(); const p = tp.setTimeout(10000, 1, { signal: ac.signal }); ac.abort(); await p.catch((e) => console.log(e.name, n)) })()`,
+			0, "v\nAbortError 2\n", ""},
+		{"process-kill-checks", `try { process.kill(0, 987) } catch (e) { console.log(e.message, e.code) } try { process.kill('x') } catch (e) { console.log(e.code) } try { process.chdir('missing-dir') } catch (e) { console.log(e.code, e.syscall, e.dest) }`,
+			0, "kill EINVAL EINVAL\nERR_INVALID_ARG_TYPE\nENOENT chdir missing-dir\n", ""},
+		{"readline-lines", `const rl = require('readline').createInterface({ input: require('stream').Readable.from(['a\nb', '\r\nc']) }); rl.on('line', (l) => console.log(JSON.stringify(l)))`,
+			0, "\"a\"\n\"b\"\n\"c\"\n", ""},
+		{"url-parse", `const u = require('url').parse('http://user:pw@Example.COM:8080/p?q=1#h', true); console.log(u.host, u.auth, u.query.q, u.hash, require('url').resolve('/one/two', 'three'))`,
+			0, "example.com:8080 user:pw 1 #h /one/three\n", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

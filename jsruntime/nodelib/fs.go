@@ -59,6 +59,14 @@ func (b *fsBinding) uvError(err error, syscallName, path, dest string) *goja.Obj
 	return e
 }
 
+// Errno describes err as libuv does: its code ("ENOENT"), its negative
+// errno and its description ("no such file or directory"), for the errors
+// the host's functions (process.chdir, process.kill) throw.
+func Errno(err error) (code string, errno int, desc string) {
+	info := errnoOf(err)
+	return info.code, info.errno, info.desc
+}
+
 func errnoOf(err error) errnoInfo {
 	var en syscall.Errno
 	if errors.As(err, &en) {

@@ -18,6 +18,7 @@ var errnoTable = map[syscall.Errno]errnoInfo{
 	syscall.ENOTDIR:      {"ENOTDIR", -int(syscall.ENOTDIR), "not a directory"},
 	syscall.EACCES:       {"EACCES", -int(syscall.EACCES), "permission denied"},
 	syscall.EPERM:        {"EPERM", -int(syscall.EPERM), "operation not permitted"},
+	syscall.ESRCH:        {"ESRCH", -int(syscall.ESRCH), "no such process"},
 	syscall.ENOTEMPTY:    {"ENOTEMPTY", -int(syscall.ENOTEMPTY), "directory not empty"},
 	syscall.EBADF:        {"EBADF", -int(syscall.EBADF), "bad file descriptor"},
 	syscall.EINVAL:       {"EINVAL", -int(syscall.EINVAL), "invalid argument"},

@@ -1,7 +1,7 @@
 // Package nodelib implements the Node.js core library modules that popular
 // pure-JavaScript npm packages need, for a goja runtime: path, events, util,
 // assert, string_decoder, querystring, os, tty, fs, crypto, buffer, stream,
-// url, readline, zlib (without Brotli), diagnostics_channel, http and net
+// url, readline, timers/promises, zlib (without Brotli), diagnostics_channel, http and net
 // without the network, worker_threads as the main thread, and a
 // child_process that refuses every call, each loadable as "name" and
 // "node:name". What exists but cannot work here (sockets, workers,
@@ -35,8 +35,12 @@
 //   - fs is synchronous underneath: callbacks and promises settle on a later
 //     turn of the event loop but do not run in parallel; no watchers;
 //   - stream is readable-stream 4.8.0, Node 18's streams as a package (see
-//     js/readable-stream/LICENSE); path and fs.ReadStream/WriteStream are
-//     Node 20's own code; net has no sockets and worker_threads no workers;
+//     js/readable-stream/LICENSE); path, readline, querystring, the legacy
+//     url API (parse, format, resolve), timers/promises, events.on and
+//     fs.ReadStream/WriteStream are Node 20's own code, with a marked prelude
+//     that connects each to the runtime (internal/primordials builds Node's
+//     primordials as Node does); net has no sockets and worker_threads no
+//     workers;
 //   - crypto has digests, HMAC and random values only; child_process loads
 //     but every call throws ERR_NOT_SUPPORTED.
 package nodelib
@@ -60,7 +64,7 @@ import (
 var Modules = []string{
 	"assert", "assert/strict", "buffer", "child_process", "crypto", "diagnostics_channel", "events", "fs",
 	"fs/promises", "http", "net", "os", "path", "path/posix", "path/win32", "querystring", "readline",
-	"readline/promises", "stream", "stream/promises", "string_decoder", "tty", "url", "util", "util/types",
+	"readline/promises", "stream", "stream/promises", "string_decoder", "timers/promises", "tty", "url", "util", "util/types",
 	"worker_threads", "zlib",
 }
 
@@ -104,6 +108,18 @@ func EnableGlobals(rt *goja.Runtime) {
 			panic(err)
 		}
 		symbol.DefineDataProperty("asyncIterator", key, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
+	}
+	// Node 20 defines Symbol.dispose and Symbol.asyncDispose (V8 has
+	// neither yet) as these registered symbols; timers and readline use them.
+	symbolFor, _ := goja.AssertFunction(symbol.Get("for"))
+	for name, key := range map[string]string{"dispose": "nodejs.dispose", "asyncDispose": "nodejs.asyncDispose"} {
+		if symbol.Get(name) == nil {
+			sym, err := symbolFor(symbol, rt.ToValue(key))
+			if err != nil {
+				panic(err)
+			}
+			symbol.DefineDataProperty(name, sym, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
+		}
 	}
 	// Node defines its classes and namespaces on globalThis as
 	// non-enumerable, and the functions of the HTML "window" (atob, btoa,

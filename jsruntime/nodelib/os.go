@@ -1,9 +1,11 @@
 package nodelib
 
 import (
+	"net"
 	"os"
 	"os/user"
 	"runtime"
+	"strconv"
 	"strings"
 
 	"github.com/dop251/goja"
@@ -75,8 +77,77 @@ func init() {
 			}
 			return []int{w, h}
 		})
+		// getPriority and setPriority report a failure as [code, errno,
+		// description]; os.js builds Node's ERR_SYSTEM_ERROR from it.
+		o.Set("getPriority", func(pid int) any {
+			prio, err := getPriority(pid)
+			if err != nil {
+				return errnoTriple(err)
+			}
+			return prio
+		})
+		o.Set("setPriority", func(pid, prio int) any {
+			if err := setPriority(pid, prio); err != nil {
+				return errnoTriple(err)
+			}
+			return nil
+		})
+		o.Set("networkInterfaces", networkInterfaces)
 		sysInfo(o)
 	}
+}
+
+// networkInterfaces lists the addresses of the interfaces that are up and
+// running, as libuv's uv_interface_addresses does and os.networkInterfaces
+// shows them.
+func networkInterfaces() map[string][]map[string]any {
+	out := map[string][]map[string]any{}
+	ifaces, err := net.Interfaces()
+	if err != nil {
+		return out
+	}
+	for _, iface := range ifaces {
+		if iface.Flags&net.FlagUp == 0 || iface.Flags&net.FlagRunning == 0 {
+			continue
+		}
+		addrs, err := iface.Addrs()
+		if err != nil {
+			continue
+		}
+		mac := iface.HardwareAddr.String()
+		if mac == "" {
+			mac = "00:00:00:00:00:00"
+		}
+		for _, a := range addrs {
+			ipnet, ok := a.(*net.IPNet)
+			if !ok {
+				continue
+			}
+			ones, _ := ipnet.Mask.Size()
+			entry := map[string]any{
+				"address":  ipnet.IP.String(),
+				"netmask":  net.IP(ipnet.Mask).String(),
+				"family":   "IPv4",
+				"mac":      mac,
+				"internal": iface.Flags&net.FlagLoopback != 0,
+				"cidr":     ipnet.IP.String() + "/" + strconv.Itoa(ones),
+			}
+			if ipnet.IP.To4() == nil {
+				entry["family"] = "IPv6"
+				entry["scopeid"] = 0
+				if ipnet.IP.IsLinkLocalUnicast() {
+					entry["scopeid"] = iface.Index
+				}
+			}
+			out[iface.Name] = append(out[iface.Name], entry)
+		}
+	}
+	return out
+}
+
+func errnoTriple(err error) []any {
+	info := errnoOf(err)
+	return []any{info.code, info.errno, info.desc}
 }
 
 // homedir follows Node's os.homedir(): $HOME (USERPROFILE on Windows) first,

@@ -43,6 +43,12 @@ func init() {
 			}
 			return []any{str, n}
 		})
+		// The part of Node's internal/util that the modules vendored from
+		// Node's lib use.
+		vendored := s.require("internal/node_util")
+		for _, k := range vendored.Keys() {
+			o.Set(k, vendored.Get(k))
+		}
 	}
 }
 

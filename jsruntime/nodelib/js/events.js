@@ -286,6 +286,10 @@ EventEmitter.usingDomains = false;
 EventEmitter.captureRejectionSymbol = Symbol.for('nodejs.rejection');
 EventEmitter.errorMonitor = errorMonitor;
 EventEmitter.once = once;
+// events.on is Node's own (internal_events_on.js), loaded when first used.
+EventEmitter.on = function on(emitter, event, options) {
+  return require('internal/events_on').on(emitter, event, options);
+};
 EventEmitter.getEventListeners = getEventListeners;
 EventEmitter.setMaxListeners = setMaxListeners;
 Object.defineProperty(EventEmitter, 'captureRejections', { __proto__: null, value: false, writable: true, enumerable: true });

@@ -69,3 +69,11 @@ function outOfRange(name, range, actual) {
 }
 
 module.exports = { codedError, invalidArgType, outOfRange };
+
+// Node's own shape of this module (error classes by code, AbortError), for
+// the modules vendored from Node's lib; readable-stream carries it.
+for (const name of ['codes', 'AbortError']) {
+  Object.defineProperty(module.exports, name, {
+    get: () => require('internal/readable-stream/ours/errors')[name], enumerable: true, configurable: true,
+  });
+}

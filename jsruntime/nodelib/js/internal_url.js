@@ -821,4 +821,84 @@ for (const name of ['href', 'origin', 'protocol', 'username', 'password', 'host'
   Object.defineProperty(URL.prototype, name, Object.assign(Object.getOwnPropertyDescriptor(URL.prototype, name), { __proto__: null, enumerable: true }));
 }
 
-module.exports = { URL, URLSearchParams, domainToASCII, domainToUnicode };
+// The file URL helpers and what Node's url.js (the legacy API, vendored)
+// takes from this module.
+function fileURLToPath(input) {
+  let url = input;
+  if (typeof url === 'string') url = new URL(url);
+  else if (!(url instanceof URL)) throw invalidArgType('path', ['string', 'URL'], input);
+  if (url.protocol !== 'file:') throw codedError(TypeError, 'ERR_INVALID_URL_SCHEME', 'The URL must be of scheme file');
+  if (url.hostname !== '') {
+    throw codedError(TypeError, 'ERR_INVALID_FILE_URL_HOST', `File URL host must be "localhost" or empty on ${internalBinding('os').platform()}`);
+  }
+  const pathname = url.pathname;
+  for (let i = 0; i < pathname.length; i++) {
+    if (pathname[i] === '%') {
+      const third = pathname.codePointAt(i + 2) | 0x20;
+      if (pathname[i + 1] === '2' && third === 102) {
+        throw codedError(TypeError, 'ERR_INVALID_FILE_URL_PATH', 'File URL path must not include encoded / characters');
+      }
+    }
+  }
+  return decodeURIComponent(pathname);
+}
+
+function pathToFileURL(filepath) {
+  let resolved = require('path').resolve(filepath);
+  if (filepath.endsWith('/') && !resolved.endsWith('/')) resolved += '/';
+  const encoded = resolved.replace(/%/g, '%25').replace(/\\/g, '%5C').replace(/\n/g, '%0A')
+    .replace(/\r/g, '%0D').replace(/\t/g, '%09').replace(/#/g, '%23').replace(/\?/g, '%3F');
+  return new URL(`file://${encoded}`);
+}
+
+function urlToHttpOptions(url) {
+  const { hostname, pathname, port, username, password, search } = url;
+  const options = {
+    __proto__: null,
+    ...url, // In case the url object was extended by the user.
+    protocol: url.protocol,
+    hostname: hostname && hostname[0] === '[' ? hostname.slice(1, -1) : hostname,
+    hash: url.hash,
+    search: search,
+    pathname: pathname,
+    path: `${pathname || ''}${search || ''}`,
+    href: url.href,
+  };
+  if (port !== '') options.port = Number(port);
+  if (username || password) options.auth = `${decodeURIComponent(username)}:${decodeURIComponent(password)}`;
+  return options;
+}
+
+// Protocols that can allow "unsafe" and "unwise" chars, never have a
+// hostname, and always contain a // bit, as Node's url.parse knows them.
+const unsafeProtocol = new Set(['javascript', 'javascript:']);
+const hostlessProtocol = new Set(['javascript', 'javascript:']);
+const slashedProtocol = new Set(['http', 'http:', 'https', 'https:', 'ftp', 'ftp:', 'gopher', 'gopher:', 'file', 'file:',
+  'ws', 'ws:', 'wss', 'wss:']);
+
+// format is Node's internalBinding('url').format, which url.format(URL,
+// options) calls: the URL's text without what the options leave out.
+function format(href, fragment, unicode, search, auth) {
+  const u = new URL(href);
+  let out = u.protocol;
+  if (u.host !== '' || href.startsWith(`${u.protocol}//`)) {
+    out += '//';
+    if (auth && (u.username !== '' || u.password !== '')) {
+      out += `${u.username}${u.password !== '' ? `:${u.password}` : ''}@`;
+    }
+    if (unicode && !u.hostname.startsWith('[')) {
+      out += domainToUnicode(u.hostname) + (u.port !== '' ? `:${u.port}` : '');
+    } else {
+      out += u.host;
+    }
+  }
+  out += u.pathname;
+  if (search) out += u.search;
+  if (fragment) out += u.hash;
+  return out;
+}
+
+module.exports = {
+  URL, URLSearchParams, domainToASCII, domainToUnicode, fileURLToPath, pathToFileURL, urlToHttpOptions,
+  unsafeProtocol, hostlessProtocol, slashedProtocol, format,
+};

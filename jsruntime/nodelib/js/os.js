@@ -37,7 +37,49 @@ function homedir() {
   return env(isWindows ? 'USERPROFILE' : 'HOME') || b.homedir();
 }
 
+const { validateInt32 } = require('internal/validators');
+
+class SystemError extends Error {
+  get name() { return 'SystemError'; }
+  get code() { return 'ERR_SYSTEM_ERROR'; }
+  toString() { return `${this.name} [${this.code}]: ${this.message}`; }
+}
+
+// systemError is Node's ERR_SYSTEM_ERROR for a libuv call that failed with
+// [code, errno, description].
+function systemError(syscall, [code, errno, message]) {
+  const err = new SystemError(`A system error occurred: ${syscall} returned ${code} (${message})`);
+  const info = { errno, code, message, syscall };
+  Object.defineProperties(err, {
+    info: { value: info, enumerable: true, configurable: true, writable: true },
+    errno: { get: () => info.errno, set: (v) => { info.errno = v; }, enumerable: true, configurable: true },
+    syscall: { get: () => info.syscall, set: (v) => { info.syscall = v; }, enumerable: true, configurable: true },
+  });
+  return err;
+}
+
+function setPriority(pid, priority) {
+  if (priority === undefined) {
+    priority = pid;
+    pid = 0;
+  }
+  validateInt32(pid, 'pid');
+  validateInt32(priority, 'priority', -20, 19);
+  const failed = b.setPriority(pid, priority);
+  if (failed != null) throw systemError('uv_os_setpriority', failed);
+}
+
+function getPriority(pid) {
+  if (pid === undefined) pid = 0;
+  else validateInt32(pid, 'pid');
+  const priority = b.getPriority(pid);
+  if (Array.isArray(priority)) throw systemError('uv_os_getpriority', priority);
+  return priority;
+}
+
 module.exports = {
+  getPriority,
+  setPriority,
   platform: () => b.platform(),
   type: () => b.type,
   arch: () => b.arch(),
@@ -54,7 +96,7 @@ module.exports = {
   freemem: () => b.memory()[1],
   uptime: () => b.uptime(),
   loadavg: () => b.loadavg(),
-  networkInterfaces: () => ({}),
+  networkInterfaces: () => b.networkInterfaces(),
   userInfo: () => b.userInfo(),
   constants: {
     signals,
@@ -62,6 +104,14 @@ module.exports = {
     priority: { PRIORITY_LOW: 19, PRIORITY_BELOW_NORMAL: 10, PRIORITY_NORMAL: 0, PRIORITY_ABOVE_NORMAL: -7, PRIORITY_HIGH: -14, PRIORITY_HIGHEST: -20 },
   },
 };
+
+// As in Node, the functions that return a single value convert to it
+// (`${os.hostname}`).
+for (const name of ['arch', 'availableParallelism', 'endianness', 'freemem', 'homedir', 'hostname', 'machine',
+  'platform', 'release', 'tmpdir', 'totalmem', 'type', 'uptime', 'version']) {
+  const fn = module.exports[name];
+  fn[Symbol.toPrimitive] = () => fn();
+}
 
 // As in Node, EOL and devNull cannot be assigned, only redefined.
 Object.defineProperties(module.exports, {

@@ -336,6 +336,14 @@ E('ERR_STREAM_PUSH_AFTER_EOF', 'stream.push() after EOF', Error)
 E('ERR_STREAM_UNSHIFT_AFTER_END_EVENT', 'stream.unshift() after end event', Error)
 E('ERR_STREAM_WRITE_AFTER_END', 'write after end', Error)
 E('ERR_UNKNOWN_ENCODING', 'Unknown encoding: %s', TypeError)
+// intact: codes of Node's internal/errors that the modules vendored from
+// Node's lib (readline, timers/promises, querystring, url) throw.
+E('ERR_INVALID_CURSOR_POS', 'Cannot set cursor row without setting its column', TypeError)
+E('ERR_USE_AFTER_CLOSE', '%s was closed', Error)
+E('ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor', TypeError)
+E('ERR_INVALID_URI', 'URI malformed', URIError)
+E('ERR_INVALID_URL', (input) => 'Invalid URL', TypeError)
+E('ERR_INVALID_THIS', 'Value of "this" must be of type %s', TypeError)
 module.exports = {
   AbortError,
   aggregateTwoErrors: hideStackFrames(aggregateTwoErrors),
