@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"strings"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/dop251/goja"
 )
@@ -24,6 +25,9 @@ func init() {
 		o.Set("decode", func(v goja.Value, enc string) goja.Value {
 			return decodeBytes(rt, bytesArg(rt, v), enc)
 		})
+		// buffer.isUtf8: UTF-8 as the WHATWG Encoding standard has it (no
+		// surrogates, no overlong forms), which is utf8.Valid's.
+		o.Set("isUtf8", func(v goja.Value) bool { return utf8.Valid(bytesArg(rt, v)) })
 	}
 }
 

@@ -853,7 +853,12 @@ function formatWithOptions(inspectOptions, ...args) {
 function describeReceived(v) {
   if (v == null) return ` Received ${v}`;
   if (typeof v === 'function') return ` Received function ${v.name}`;
-  if (typeof v === 'object') return ` Received ${inspect(v, { depth: -1 })}`;
+  if (typeof v === 'object') {
+    // Node's determineSpecificType: the class when there is one.
+    const ctor = v.constructor;
+    if (ctor && ctor.name) return ` Received an instance of ${ctor.name}`;
+    return ` Received ${inspect(v, { depth: -1 })}`;
+  }
   let shown = inspect(v, { colors: false });
   if (shown.length > 28) shown = `${shown.slice(0, 25)}...`;
   return ` Received type ${typeof v} (${shown})`;
