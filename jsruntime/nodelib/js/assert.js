@@ -1,9 +1,9 @@
 'use strict';
 // node:assert
 
-const { inspect, isRegExp, isError } = require('internal/inspect');
+const { inspect, isRegExp, isError, specificType } = require('internal/inspect');
 const { isDeepStrictEqual, isDeepEqual } = require('internal/comparisons');
-const { invalidArgType } = require('internal/errors');
+const { codedError, invalidArgType, outOfRange } = require('internal/errors');
 
 const inspectOptions = {
   compact: false, customInspect: false, depth: 1000, maxArrayLength: Infinity,
@@ -91,10 +91,14 @@ class AssertionError extends Error {
     this.actual = actual;
     this.expected = expected;
     this.operator = operator;
-    if (typeof this.stack === 'string') {
+    if (typeof stackStartFn === 'function' && typeof Error.captureStackTrace === 'function') {
+      // The stack starts where the caller called stackStartFn.
+      Error.captureStackTrace(this, stackStartFn);
+      // Read it now, while the name still shows the code.
+      void this.stack;
+    } else if (typeof this.stack === 'string') {
       this.stack = this.stack.replace(/^Error/, 'AssertionError [ERR_ASSERTION]');
     }
-    void stackStartFn;
     this.name = 'AssertionError';
   }
   toString() {
@@ -104,6 +108,7 @@ class AssertionError extends Error {
 
 function innerFail(obj) {
   if (obj.message instanceof Error) throw obj.message;
+  if (obj.stackStartFn === undefined) obj = { ...obj, stackStartFn: innerFail };
   const err = new AssertionError(obj);
   if (obj.generated) err.generatedMessage = true;
   throw err;
@@ -122,13 +127,20 @@ function assert(...args) { ok(...args); }
 assert.ok = ok;
 assert.AssertionError = AssertionError;
 
-assert.fail = function fail(actual, expected, message, operator) {
-  if (arguments.length === 0) innerFail({ message: 'Failed', operator: 'fail', generated: true });
+let failWarned = false;
+assert.fail = function fail(actual, expected, message, operator, stackStartFn) {
+  if (actual == null && arguments.length <= 1) innerFail({ message: 'Failed', operator: 'fail', generated: true, stackStartFn: fail });
   if (arguments.length === 1) {
     if (actual instanceof Error) throw actual;
-    innerFail({ message: actual, operator: 'fail' });
+    innerFail({ message: actual, operator: 'fail', stackStartFn: fail });
   }
-  innerFail({ actual, expected, message, operator: operator === undefined ? 'fail' : operator });
+  if (!failWarned) {
+    failWarned = true;
+    process.emitWarning('assert.fail() with more than one argument is deprecated. ' +
+      'Please use assert.strictEqual() instead or only pass a message.', 'DeprecationWarning', 'DEP0094');
+  }
+  if (arguments.length === 2) operator = '!=';
+  innerFail({ actual, expected, message, operator: operator === undefined ? 'fail' : operator, stackStartFn: stackStartFn || fail });
 };
 
 assert.equal = function equal(actual, expected, message) {
@@ -209,6 +221,11 @@ function checkError(err, expected, message, fn) {
     innerFail({ actual: err, expected, operator: fn.name, message: message || `The input did not match the regular expression ${inspect(expected)}. Input:\n\n${inspect(str)}\n`, generated: !message });
   }
   if (expected !== null && typeof expected === 'object') {
+    if (typeof err !== 'object' || err === null) {
+      const e = new AssertionError({ actual: err, expected, message, operator: 'deepStrictEqual' });
+      e.operator = fn.name;
+      throw e;
+    }
     const keys = Object.keys(expected);
     if (expected instanceof Error) keys.push('name', 'message');
     for (const key of keys) {
@@ -244,7 +261,7 @@ assert.throws = function throws(fn, expected, message) {
     let details = '';
     if (expected && expected.name) details += ` (${expected.name})`;
     details += message ? `: ${message}` : '.';
-    innerFail({ actual: undefined, expected, operator: 'throws', message: `Missing expected exception${details}` });
+    innerFail({ actual: undefined, expected, operator: 'throws', message: `Missing expected exception${details}`, stackStartFn: throws });
   }
   if (expected !== undefined) checkError(r.error, expected, message, throws);
 };
@@ -252,16 +269,27 @@ assert.throws = function throws(fn, expected, message) {
 assert.doesNotThrow = function doesNotThrow(fn, expected, message) {
   if (typeof expected === 'string') { message = expected; expected = undefined; }
   const r = getActual(fn);
-  if (!r.threw) return;
-  if (expected !== undefined && typeof expected === 'function' && expected.prototype !== undefined && !(r.error instanceof expected)) throw r.error;
-  const details = message ? `: ${message}` : '.';
-  innerFail({ actual: r.error, expected, operator: 'doesNotThrow', message: `Got unwanted exception${details}\nActual message: "${r.error && r.error.message}"` });
+  if (r.threw) expectsNoError(doesNotThrow, r.error, expected, message);
 };
 
+// isPromiseLike is Node's checkIsPromise: a promise, or a thenable object
+// with a catch method.
+function isPromiseLike(p) {
+  return p instanceof Promise ||
+    (p !== null && typeof p === 'object' && typeof p.then === 'function' && typeof p.catch === 'function');
+}
+
 async function waitActual(promiseFn) {
-  let p = promiseFn;
-  if (typeof promiseFn === 'function') p = promiseFn();
-  if (!p || typeof p.then !== 'function') {
+  let p;
+  if (typeof promiseFn === 'function') {
+    p = promiseFn();
+    if (!isPromiseLike(p)) {
+      throw codedError(TypeError, 'ERR_INVALID_RETURN_VALUE',
+        `Expected instance of Promise to be returned from the "promiseFn" function but got ${specificType(p)}.`);
+    }
+  } else if (isPromiseLike(promiseFn)) {
+    p = promiseFn;
+  } else {
     throw invalidArgType('promiseFn', ['Function', 'Promise'], promiseFn);
   }
   try {
@@ -279,7 +307,7 @@ assert.rejects = async function rejects(promiseFn, expected, message) {
     let details = '';
     if (expected && expected.name) details += ` (${expected.name})`;
     details += message ? `: ${message}` : '.';
-    innerFail({ actual: undefined, expected, operator: 'rejects', message: `Missing expected rejection${details}` });
+    innerFail({ actual: undefined, expected, operator: 'rejects', message: `Missing expected rejection${details}`, stackStartFn: rejects });
   }
   if (expected !== undefined) checkError(r.error, expected, message, rejects);
 };
@@ -287,10 +315,32 @@ assert.rejects = async function rejects(promiseFn, expected, message) {
 assert.doesNotReject = async function doesNotReject(promiseFn, expected, message) {
   if (typeof expected === 'string') { message = expected; expected = undefined; }
   const r = await waitActual(promiseFn);
-  if (!r.threw) return;
-  const details = message ? `: ${message}` : '.';
-  innerFail({ actual: r.error, expected, operator: 'doesNotReject', message: `Got unwanted rejection${details}\nActual message: "${r.error && r.error.message}"` });
+  if (r.threw) expectsNoError(doesNotReject, r.error, expected, message);
 };
+
+// expectsNoError fails with "Got unwanted exception" (or rejection) when
+// actual matches error, or no error is given; otherwise it rethrows actual.
+function expectsNoError(stackStartFn, actual, error, message) {
+  if (!error || hasMatchingError(actual, error)) {
+    const details = message ? `: ${message}` : '.';
+    const kind = stackStartFn === assert.doesNotReject ? 'rejection' : 'exception';
+    innerFail({
+      actual, expected: error, operator: stackStartFn.name, stackStartFn,
+      message: `Got unwanted ${kind}${details}\nActual message: "${actual == null ? undefined : actual.message}"`,
+    });
+  }
+  throw actual;
+}
+
+function hasMatchingError(actual, expected) {
+  if (typeof expected !== 'function') {
+    if (isRegExp(expected)) return expected.test(String(actual));
+    throw invalidArgType('expected', ['Function', 'RegExp'], expected);
+  }
+  if (expected.prototype !== undefined && actual instanceof expected) return true;
+  if (Object.prototype.isPrototypeOf.call(Error, expected)) return false;
+  return Reflect.apply(expected, {}, [actual]) === true;
+}
 
 function matchImpl(string, regexp, message, fn, negate) {
   if (!isRegExp(regexp)) throw invalidArgType('regexp', 'RegExp', regexp);
@@ -309,10 +359,146 @@ assert.doesNotMatch = function doesNotMatch(string, regexp, message) { matchImpl
 assert.ifError = function ifError(err) {
   if (err !== null && err !== undefined) {
     let message = 'ifError got unwanted exception: ';
-    message += typeof err === 'object' && typeof err.message === 'string' ? err.message : inspect(err);
-    throw new AssertionError({ actual: err, expected: null, operator: 'ifError', message });
+    if (typeof err === 'object' && typeof err.message === 'string') {
+      message += err.message.length === 0 && err.constructor ? err.constructor.name : err.message;
+    } else {
+      message += inspect(err);
+    }
+    const e = new AssertionError({ actual: err, expected: null, operator: 'ifError', message, stackStartFn: ifError });
+    // The new stack ends with the frames of err, without those the two
+    // have in common.
+    const origStack = err.stack;
+    if (typeof origStack === 'string') {
+      const start = origStack.indexOf('\n    at');
+      if (start !== -1) {
+        const originalFrames = origStack.slice(start + 1).split('\n');
+        let newFrames = e.stack.split('\n');
+        for (const frame of originalFrames) {
+          const pos = newFrames.indexOf(frame);
+          if (pos !== -1) {
+            newFrames = newFrames.slice(0, pos);
+            break;
+          }
+        }
+        e.stack = `${newFrames.join('\n')}\n${originalFrames.join('\n')}`;
+      }
+    }
+    throw e;
   }
 };
+
+// CallTracker (deprecated, DEP0173) counts the calls of the functions it
+// wraps and reports those not called the expected number of times.
+class CallTrackerContext {
+  #expected;
+  #calls = [];
+  #name;
+  #stackTrace;
+  constructor(expected, name, stackTrace) {
+    this.#expected = expected;
+    this.#name = name;
+    this.#stackTrace = stackTrace;
+  }
+  track(thisArg, args) {
+    this.#calls.push(Object.freeze({ thisArg, arguments: Object.freeze(Array.prototype.slice.call(args)) }));
+  }
+  get delta() { return this.#calls.length - this.#expected; }
+  reset() { this.#calls = []; }
+  getCalls() { return this.#calls; }
+  report() {
+    if (this.delta === 0) return undefined;
+    return {
+      message: `Expected the ${this.#name} function to be executed ${this.#expected} time(s) but was executed ${this.#calls.length} time(s).`,
+      actual: this.#calls.length,
+      expected: this.#expected,
+      operator: this.#name,
+      stack: this.#stackTrace,
+    };
+  }
+}
+
+const noop = () => {};
+let callTrackerWarned = false;
+
+class CallTracker {
+  #checks = new Set();
+  #tracked = new WeakMap();
+
+  constructor() {
+    if (!callTrackerWarned) {
+      callTrackerWarned = true;
+      process.emitWarning('assert.CallTracker is deprecated.', 'DeprecationWarning', 'DEP0173');
+    }
+  }
+
+  #context(tracked) {
+    const context = this.#tracked.get(tracked);
+    if (context === undefined) {
+      throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE',
+        `The argument 'tracked' is not a tracked function. Received ${inspect(tracked)}`);
+    }
+    return context;
+  }
+
+  reset(tracked) {
+    if (tracked === undefined) {
+      for (const context of this.#checks) context.reset();
+      return;
+    }
+    this.#context(tracked).reset();
+  }
+
+  getCalls(tracked) {
+    return this.#context(tracked).getCalls();
+  }
+
+  calls(fn, expected = 1) {
+    if (process._exiting) throw codedError(Error, 'ERR_UNAVAILABLE_DURING_EXIT', 'Cannot call function in process exit handler');
+    if (typeof fn === 'number') {
+      expected = fn;
+      fn = noop;
+    } else if (fn === undefined) {
+      fn = noop;
+    }
+    if (typeof expected !== 'number') throw invalidArgType('expected', 'number', expected);
+    if (!Number.isInteger(expected)) throw outOfRange('expected', 'an integer', expected);
+    if (expected < 1 || expected > 4294967295) throw outOfRange('expected', '>= 1 && <= 4294967295', expected);
+    const checks = this.#checks;
+    const context = new CallTrackerContext(expected, fn.name || 'calls', new Error());
+    const tracked = new Proxy(fn, {
+      __proto__: null,
+      apply(target, thisArg, args) {
+        context.track(thisArg, args);
+        // Called as often as expected: nothing to report, until called again.
+        if (context.delta === 0) checks.delete(context);
+        else checks.add(context);
+        return Reflect.apply(target, thisArg, args);
+      },
+    });
+    checks.add(context);
+    this.#tracked.set(tracked, context);
+    return tracked;
+  }
+
+  report() {
+    const errors = [];
+    for (const context of this.#checks) {
+      const message = context.report();
+      if (message !== undefined) errors.push(message);
+    }
+    return errors;
+  }
+
+  verify() {
+    const errors = this.report();
+    if (errors.length === 0) return;
+    const message = errors.length === 1 ? errors[0].message : 'Functions were not called the expected number of times';
+    const err = new AssertionError({ message, stackStartFn: this.verify });
+    err.details = errors;
+    throw err;
+  }
+}
+assert.CallTracker = CallTracker;
 
 // assert.strict: the strict variants under the loose names.
 function strict(...args) { ok(...args); }

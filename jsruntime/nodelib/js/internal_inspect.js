@@ -850,18 +850,23 @@ function formatWithOptions(inspectOptions, ...args) {
   return formatArgs(inspectOptions, args);
 }
 
-function describeReceived(v) {
-  if (v == null) return ` Received ${v}`;
-  if (typeof v === 'function') return ` Received function ${v.name}`;
+// specificType is Node's determineSpecificType: how error messages name a
+// value they received.
+function specificType(v) {
+  if (v == null) return `${v}`;
+  if (typeof v === 'function') return `function ${v.name}`;
   if (typeof v === 'object') {
-    // Node's determineSpecificType: the class when there is one.
     const ctor = v.constructor;
-    if (ctor && ctor.name) return ` Received an instance of ${ctor.name}`;
-    return ` Received ${inspect(v, { depth: -1 })}`;
+    if (ctor && ctor.name) return `an instance of ${ctor.name}`;
+    return inspect(v, { depth: -1 });
   }
   let shown = inspect(v, { colors: false });
   if (shown.length > 28) shown = `${shown.slice(0, 25)}...`;
-  return ` Received type ${typeof v} (${shown})`;
+  return `type ${typeof v} (${shown})`;
+}
+
+function describeReceived(v) {
+  return ` Received ${specificType(v)}`;
 }
 
 function formatArgs(inspectOptions, args) {
@@ -946,5 +951,5 @@ module.exports = {
   inspect, format, formatWithOptions,
   isError, isMap, isSet, isWeakMap, isWeakSet, isDate, isRegExp, isPromise, isTypedArray,
   isArrayBuffer, isDataView, isMapIterator, isSetIterator, isArguments, boxedKind,
-  typedArrayName, describeReceived,
+  typedArrayName, describeReceived, specificType,
 };
