@@ -42,24 +42,15 @@ function invalidArgType(name, types, actual) {
     `${subject} must be ${listTypes(types)}.${describeReceived(actual)}`);
 }
 
-// addNumericalSeparator writes 1234567 as 1_234_567, as Node's errors do.
-function addNumericalSeparator(digits) {
-  let res = '';
-  let i = digits.length;
-  const start = digits[0] === '-' ? 1 : 0;
-  for (; i >= start + 4; i -= 3) res = `_${digits.slice(i - 3, i)}${res}`;
-  return `${digits.slice(0, i)}${res}`;
-}
-
 // outOfRange is Node's ERR_OUT_OF_RANGE, which shows large integers with
 // separators and anything else as util.inspect does.
 function outOfRange(name, range, actual) {
   let received;
   if (Number.isInteger(actual) && Math.abs(actual) > 2 ** 32) {
-    received = addNumericalSeparator(String(actual));
+    received = require('internal/inspect').addNumericSeparator(String(actual));
   } else if (typeof actual === 'bigint') {
     received = String(actual);
-    if (actual > 2n ** 32n || actual < -(2n ** 32n)) received = addNumericalSeparator(received);
+    if (actual > 2n ** 32n || actual < -(2n ** 32n)) received = require('internal/inspect').addNumericSeparator(received);
     received += 'n';
   } else {
     received = require('internal/inspect').inspect(actual);
