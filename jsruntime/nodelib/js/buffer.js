@@ -4,7 +4,7 @@
 
 const { Buffer: GojaBuffer } = internalBinding('goja_buffer');
 const { codedError, invalidArgType, outOfRange } = require('internal/errors');
-const { inspect } = require('internal/inspect');
+const { inspect, isArrayBuffer } = require('internal/inspect');
 
 // Buffer(arg) and new Buffer(arg) as Node has them (deprecated, DEP0005):
 // a size makes a zero-filled buffer, anything else is Buffer.from's.
@@ -55,6 +55,7 @@ function warnBufferConstructor() {
 const codec = internalBinding('codec');
 
 const kMaxLength = 2 ** 32;
+const kStringMaxLength = 2 ** 29 - 24;
 let INSPECT_MAX_BYTES = 50;
 const proto = Buffer.prototype;
 
@@ -100,12 +101,12 @@ const gojaFrom = Buffer.from;
 define(Buffer, 'from', function from(value, encodingOrOffset, length) {
   if (typeof value === 'string') return fromString(value, encodingOrOffset);
   if (typeof value === 'object' && value !== null) {
-    if (value instanceof ArrayBuffer) return fromArrayBuffer(value, encodingOrOffset, length);
+    if (isArrayBuffer(value)) return fromArrayBuffer(value, encodingOrOffset, length);
     const valueOf = value.valueOf && value.valueOf();
     if (valueOf != null && valueOf !== value && (typeof valueOf === 'string' || typeof valueOf === 'object')) {
       return from(valueOf, encodingOrOffset, length);
     }
-    if (value.length !== undefined || value.buffer instanceof ArrayBuffer) {
+    if (value.length !== undefined || isArrayBuffer(value.buffer)) {
       if (typeof value.length !== 'number') return new FastBuffer();
       return fromArrayLike(value);
     }
@@ -120,7 +121,7 @@ define(Buffer, 'from', function from(value, encodingOrOffset, length) {
 
 function fromString(string, encoding) {
   const enc = typeof encoding !== 'string' || encoding === '' ? 'utf8' : normalizeEncoding(encoding);
-  if (native.has(enc)) return gojaFrom.call(Buffer, string, enc);
+  if (enc !== 'base64' && native.has(enc)) return gojaFrom.call(Buffer, string, enc);
   return gojaFrom.call(Buffer, codec.encode(string, enc));
 }
 
@@ -176,6 +177,9 @@ define(proto, 'toString', function toString(encoding, start, end) {
   if (end === undefined || end > len) end = len;
   else end = Math.trunc(end) || 0;
   if (end <= start) return '';
+  if (end - start > kStringMaxLength) {
+    throw codedError(Error, 'ERR_STRING_TOO_LONG', `Cannot create a string longer than 0x${kStringMaxLength.toString(16)} characters`);
+  }
   // Unlike Buffer.from, toString knows no default for null or ''.
   const enc = encoding === undefined ? 'utf8' : encodings[`${encoding}`.toLowerCase()];
   if (enc === undefined) throw codedError(TypeError, 'ERR_UNKNOWN_ENCODING', `Unknown encoding: ${encoding}`);
@@ -207,16 +211,16 @@ define(proto, 'write', function write(string, offset, length, encoding) {
   }
   let bytes = Buffer.from(string, encoding);
   if (bytes.length > length) {
-    bytes = bytes.subarray(0, length);
-    // Do not write half of a UTF-8 character.
+    // Do not write half of a UTF-8 character: cut before the lead byte of
+    // the character that would be split.
     const enc = normalizeEncoding(encoding);
+    let cut = length;
     if (enc === 'utf8') {
-      let cut = bytes.length;
       while (cut > 0 && (bytes[cut] & 0xc0) === 0x80) cut--;
-      bytes = bytes.subarray(0, cut);
     } else if (enc === 'utf16le') {
-      bytes = bytes.subarray(0, bytes.length & ~1);
+      cut &= ~1;
     }
+    bytes = bytes.subarray(0, cut);
   }
   Uint8Array.prototype.set.call(this, bytes, offset);
   return bytes.length;
@@ -238,12 +242,49 @@ define(Buffer, 'alloc', function alloc(size, fill, encoding) {
   return buf;
 });
 
+// byteLength computes the length in bytes without encoding, as Node does;
+// an unknown encoding counts as UTF-8.
 function byteLength(value, encoding) {
   if (typeof value !== 'string') {
     if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value.byteLength;
     throw invalidArgType('string', ['string', 'Buffer', 'ArrayBuffer'], value);
   }
-  return Buffer.from(value, encoding).length;
+  const len = value.length;
+  if (len === 0) return 0;
+  const enc = encoding ? encodings[`${encoding}`.toLowerCase()] : 'utf8';
+  switch (enc) {
+    case 'latin1':
+    case 'ascii':
+      return len;
+    case 'utf16le':
+      return len * 2;
+    case 'hex':
+      return len >>> 1;
+    case 'base64':
+    case 'base64url': {
+      let bytes = len;
+      if (value.charCodeAt(bytes - 1) === 0x3D) bytes--;
+      if (bytes > 1 && value.charCodeAt(bytes - 1) === 0x3D) bytes--;
+      return (bytes * 3) >>> 2;
+    }
+    default:
+      return utf8Length(value);
+  }
+}
+
+// utf8Length counts the UTF-8 bytes of a string, a lone surrogate as the
+// three of U+FFFD.
+function utf8Length(str) {
+  let n = 0;
+  for (let i = 0; i < str.length; i++) {
+    const c = str.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < str.length &&
+      str.charCodeAt(i + 1) >= 0xdc00 && str.charCodeAt(i + 1) <= 0xdfff) { n += 4; i++; }
+    else n += 3;
+  }
+  return n;
 }
 
 function allocUnsafe(size) {
@@ -277,18 +318,23 @@ define(Buffer, 'allocUnsafe', allocUnsafe);
 define(Buffer, 'allocUnsafeSlow', allocUnsafe);
 define(Buffer, 'compare', compare);
 
-define(Buffer, 'concat', function concat(list, totalLength) {
+define(Buffer, 'concat', function concat(list, length) {
   if (!Array.isArray(list)) throw invalidArgType('list', 'Array', list);
-  if (list.length === 0) return Buffer.alloc(0);
-  if (totalLength === undefined) totalLength = list.reduce((n, b) => n + b.length, 0);
-  const out = Buffer.alloc(totalLength);
+  if (list.length === 0) return new FastBuffer();
+  if (length === undefined) {
+    length = 0;
+    for (let i = 0; i < list.length; i++) if (list[i].length) length += list[i].length;
+  } else {
+    checkInteger(length, 'length', 0, kMaxLength);
+  }
+  const out = Buffer.alloc(length);
   let pos = 0;
-  for (const b of list) {
-    if (!(b instanceof Uint8Array)) throw invalidArgType('list[0]', ['Buffer', 'Uint8Array'], b);
-    if (pos >= totalLength) break;
-    const n = Math.min(b.length, totalLength - pos);
-    Uint8Array.prototype.set.call(out, Uint8Array.prototype.subarray.call(b, 0, n), pos);
-    pos += n;
+  for (let i = 0; i < list.length; i++) {
+    const b = list[i];
+    if (!(b instanceof Uint8Array)) throw invalidArgType(`list[${i}]`, ['Buffer', 'Uint8Array'], b);
+    const n = Math.min(b.length, length - pos);
+    if (n > 0) Uint8Array.prototype.set.call(out, Uint8Array.prototype.subarray.call(b, 0, n), pos);
+    pos += Math.max(n, 0);
   }
   return out;
 });
@@ -390,6 +436,7 @@ function indexOfOffset(length, offset, needleLength, forward) {
 
 // search is Node's bidirectionalIndexOf.
 function search(buf, value, byteOffset, encoding, forward) {
+  if (!ArrayBuffer.isView(buf)) throw invalidArgType('buffer', ['Buffer', 'TypedArray', 'DataView'], buf);
   if (typeof byteOffset === 'string') {
     encoding = byteOffset;
     byteOffset = undefined;
@@ -404,10 +451,10 @@ function search(buf, value, byteOffset, encoding, forward) {
   if (Number.isNaN(byteOffset)) byteOffset = forward ? 0 : length;
   byteOffset = Math.trunc(byteOffset);
   let needle;
+  const enc = encoding === undefined ? 'utf8' : encodings[`${encoding}`.toLowerCase()];
   if (typeof value === 'number') {
     needle = Uint8Array.of((value >>> 0) & 255);
   } else if (typeof value === 'string') {
-    const enc = encoding === undefined ? 'utf8' : encodings[`${encoding}`.toLowerCase()];
     if (enc === undefined) throw codedError(TypeError, 'ERR_UNKNOWN_ENCODING', `Unknown encoding: ${encoding}`);
     needle = Buffer.from(value, enc);
   } else if (value instanceof Uint8Array) {
@@ -415,17 +462,17 @@ function search(buf, value, byteOffset, encoding, forward) {
   } else {
     throw invalidArgType('value', ['number', 'string', 'Buffer', 'Uint8Array'], value);
   }
+  // UTF-16 text is searched for by whole code units, at even offsets.
+  const unit = enc === 'utf16le' && typeof value !== 'number' ? 2 : 1;
   const n = needle.length;
   const start = indexOfOffset(length, byteOffset, n, forward);
   if (n === 0) return start;
-  if (length === 0 || start < 0 || n > length) return -1;
-  const step = forward ? 1 : -1;
-  for (let i = forward ? start : Math.min(start, length - n); forward ? i + n <= length : i >= 0; i += step) {
-    let j = 0;
-    while (j < n && buf[i + j] === needle[j]) j++;
-    if (j === n) return i;
+  if (length === 0 || start < 0) return -1;
+  if (unit === 2) {
+    if (length < 2 || n < 2) return -1;
+    return codec.search(buf, Uint8Array.prototype.subarray.call(needle, 0, n & ~1), length & ~1, Math.floor(start / 2) * 2, forward, 2);
   }
-  return -1;
+  return codec.search(buf, needle, length, start, forward, 1);
 }
 
 define(proto, 'indexOf', function indexOf(value, byteOffset, encoding) {
@@ -542,6 +589,12 @@ function checkValue(value, min, max, size) {
   }
 }
 
+// checkBigInt refuses what is not a BigInt with the TypeError of V8's
+// mixing of BigInts and numbers, which is what Node's arithmetic throws.
+function checkBigInt(value) {
+  if (typeof value !== 'bigint') throw new TypeError('Cannot mix BigInt and other types, use explicit conversions');
+}
+
 // Unsigned integers of up to 6 bytes, read and written byte by byte; big
 // tells the byte order.
 function readUnsigned(buf, offset, size, big) {
@@ -619,12 +672,14 @@ for (const [suffix, big] of [['LE', false], ['BE', true]]) {
   accessors[`readBigUInt64${suffix}`] = function (offset = 0) { readScratch(this, offset, 8); return scratch.getBigUint64(0, little); };
   accessors[`readBigInt64${suffix}`] = function (offset = 0) { readScratch(this, offset, 8); return scratch.getBigInt64(0, little); };
   accessors[`writeBigUInt64${suffix}`] = function (value, offset = 0) {
+    checkBigInt(value);
     checkValue(value, 0n, 0xffffffffffffffffn, 8);
     checkBounds(this, offset, 8);
     scratch.setBigUint64(0, value, little);
     return writeScratch(this, offset, 8);
   };
   accessors[`writeBigInt64${suffix}`] = function (value, offset = 0) {
+    checkBigInt(value);
     checkValue(value, -(2n ** 63n), 2n ** 63n - 1n, 8);
     checkBounds(this, offset, 8);
     scratch.setBigInt64(0, value, little);
@@ -695,10 +750,10 @@ module.exports = {
   Buffer,
   SlowBuffer,
   kMaxLength,
-  kStringMaxLength: 2 ** 29 - 24,
+  kStringMaxLength,
   isUtf8,
   isAscii,
-  constants: { MAX_LENGTH: kMaxLength, MAX_STRING_LENGTH: 2 ** 29 - 24 },
+  constants: { MAX_LENGTH: kMaxLength, MAX_STRING_LENGTH: kStringMaxLength },
   // The same functions as globalThis.atob and btoa, as in Node.
   atob: require('internal/globals').atob,
   btoa: require('internal/globals').btoa,
