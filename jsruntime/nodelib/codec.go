@@ -70,7 +70,12 @@ func encodeString(v goja.Value, enc string) []byte {
 		return b
 	case "base64", "base64url":
 		// Node decodes both alphabets for either name, with or without
-		// padding, and skips what is not base64 (whitespace, line breaks).
+		// padding, skips what is not base64 (whitespace, line breaks) and
+		// stops at the first '='.
+		str := v.String()
+		if i := strings.IndexByte(str, '='); i >= 0 {
+			str = str[:i]
+		}
 		s := strings.Map(func(r rune) rune {
 			switch {
 			case r == '+':
@@ -81,7 +86,7 @@ func encodeString(v goja.Value, enc string) []byte {
 				return r
 			}
 			return -1
-		}, v.String())
+		}, str)
 		if len(s)%4 == 1 {
 			s = s[:len(s)-1] // a lone trailing character carries no whole byte
 		}

@@ -416,12 +416,6 @@ define(proto, 'copy', function copy(target, targetStart, sourceStart, sourceEnd)
   return n;
 });
 
-function toBytes(value, encoding) {
-  if (typeof value === 'number') return Uint8Array.of(value & 255);
-  if (typeof value === 'string') return Buffer.from(value, encoding);
-  return value;
-}
-
 // indexOfOffset is where a search starts (Node's IndexOfOffset), or -1.
 function indexOfOffset(length, offset, needleLength, forward) {
   if (offset < 0) {
@@ -487,14 +481,47 @@ define(proto, 'includes', function includes(value, byteOffset, encoding) {
   return this.indexOf(value, byteOffset, encoding) !== -1;
 });
 
-define(proto, 'fill', function fill(value, offset = 0, end = this.length, encoding) {
-  if (typeof offset === 'string') { encoding = offset; offset = 0; end = this.length; }
-  if (typeof end === 'string') { encoding = end; end = this.length; }
+// fill is Node's _fill: a string is encoded, a view gives its bytes,
+// anything else is a number taken modulo 256.
+define(proto, 'fill', function fill(value, offset, end, encoding) {
+  if (typeof value === 'string') {
+    if (offset === undefined || typeof offset === 'string') {
+      encoding = offset;
+      offset = 0;
+      end = this.length;
+    } else if (typeof end === 'string') {
+      encoding = end;
+      end = this.length;
+    }
+    if (encoding !== undefined && encodings[`${encoding}`.toLowerCase()] === undefined) {
+      if (typeof encoding !== 'string') throw invalidArgType('encoding', 'string', encoding);
+      throw codedError(TypeError, 'ERR_UNKNOWN_ENCODING', `Unknown encoding: ${encoding}`);
+    }
+    if (value.length === 0) value = 0;
+  }
   // Node's checks: a range past the end looped over it, byte by byte.
-  checkInteger(offset, 'offset', 0, this.length);
-  checkInteger(end, 'end', 0, this.length);
-  const bytes = toBytes(value, encoding);
-  if (bytes.length === 0 || bytes.length === 1) return Uint8Array.prototype.fill.call(this, bytes.length ? bytes[0] : 0, offset, end);
+  if (offset === undefined) {
+    offset = 0;
+    end = this.length;
+  } else {
+    checkInteger(offset, 'offset', 0, kMaxLength);
+    if (end === undefined) end = this.length;
+    else checkInteger(end, 'end', 0, this.length);
+    if (offset >= end) return this;
+  }
+  if (offset > this.length) throw bufferOutOfBounds();
+  let bytes;
+  if (typeof value === 'string') {
+    bytes = Buffer.from(value, encoding);
+  } else if (ArrayBuffer.isView(value)) {
+    bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  } else {
+    bytes = Uint8Array.of(Number(value) >>> 0 & 255);
+  }
+  if (bytes.length === 0) {
+    throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE', `The argument 'value' is invalid. Received ${inspect(value)}`);
+  }
+  if (bytes.length === 1) return Uint8Array.prototype.fill.call(this, bytes[0], offset, end);
   // Write the pattern once, then copy what is written onto what follows,
   // doubling each time: a few copies in Go instead of a JavaScript step
   // per byte, which took minutes for buffers of gigabytes.
@@ -657,16 +684,24 @@ for (const [suffix, big] of [['LE', false], ['BE', true]]) {
   const little = !big;
   accessors[`readFloat${suffix}`] = function (offset = 0) { readScratch(this, offset, 4); return scratch.getFloat32(0, little); };
   accessors[`readDouble${suffix}`] = function (offset = 0) { readScratch(this, offset, 8); return scratch.getFloat64(0, little); };
+  // NaN is written as the quiet NaN V8 writes (Go's math.NaN, which the
+  // DataView would write, has its lowest bit set).
   accessors[`writeFloat${suffix}`] = function (value, offset = 0) {
     value = +value;
     checkBounds(this, offset, 4);
-    scratch.setFloat32(0, value, little);
+    if (value !== value) scratch.setUint32(0, 0x7fc00000, little);
+    else scratch.setFloat32(0, value, little);
     return writeScratch(this, offset, 4);
   };
   accessors[`writeDouble${suffix}`] = function (value, offset = 0) {
     value = +value;
     checkBounds(this, offset, 8);
-    scratch.setFloat64(0, value, little);
+    if (value !== value) {
+      scratch.setUint32(little ? 4 : 0, 0x7ff80000, little);
+      scratch.setUint32(little ? 0 : 4, 0, little);
+    } else {
+      scratch.setFloat64(0, value, little);
+    }
     return writeScratch(this, offset, 8);
   };
   accessors[`readBigUInt64${suffix}`] = function (offset = 0) { readScratch(this, offset, 8); return scratch.getBigUint64(0, little); };
@@ -724,6 +759,9 @@ define(proto, inspect.custom, function inspectBuffer(recurseTimes, ctx) {
   }
   return `<${this.constructor.name} ${str}>`;
 });
+
+// buf.inspect() is the same function, as in Node.
+define(proto, 'inspect', proto[inspect.custom]);
 
 // isUtf8 and isAscii tell whether bytes are valid UTF-8 or all ASCII.
 function bytesOf(input) {

@@ -76,3 +76,21 @@ buffer.INSPECT_MAX_BYTES = 2;
 show(() => Buffer.from('1234'));
 show(() => { buffer.INSPECT_MAX_BYTES = -1; });
 show(() => { buffer.INSPECT_MAX_BYTES = 'x'; });
+
+for (const str of ['=bad', 'ab=cd', 'YWJj=ZGVm', 'YW Jj', 'YWJjZA==ZGVm', 'YQ', 'Y', 'YWJ=', '-_-_', 'YW\u00e9Jj']) {
+  console.log(JSON.stringify(str), Buffer.from(str, 'base64').toString('hex'), Buffer.from(str, 'base64url').toString('hex'));
+}
+const nan = Buffer.alloc(24);
+nan.writeDoubleBE(NaN, 0);
+nan.writeDoubleLE(NaN, 8);
+nan.writeFloatBE(NaN, 16);
+nan.writeFloatLE(NaN, 20);
+console.log(nan.toString('hex'));
+
+show(() => Buffer.alloc(3).fill('zz', 'hex'));
+show(() => Buffer.alloc(3).fill(new Uint8Array(0)));
+show(() => [Buffer.alloc(3).fill(true), Buffer.alloc(3).fill(0x1ff), Buffer.alloc(3).fill('', 1), Buffer.alloc(3).fill({ valueOf() { return 65; } })]);
+show(() => Buffer.alloc(3).fill('a', 'nope'));
+show(() => [Buffer.alloc(3).fill('a', 2, 1), Buffer.alloc(3).fill('ab', 1, 'ucs2'), Buffer.alloc(3).fill(new Uint16Array([0x4142])), Buffer.alloc(5).fill('abc', 1)]);
+show(() => Buffer.alloc(3).fill('a', 0, 4));
+show(() => [Buffer.allocUnsafe(3.3).fill().toString(), Buffer.from('abc').inspect()]);
