@@ -32,6 +32,16 @@ func init() {
 		o.Set("search", func(h, n goja.Value, length, start int, forward bool, step int) int {
 			return searchBytes(bytesArg(rt, h), bytesArg(rt, n), length, start, forward, step)
 		})
+		// structuredClone's transfer detaches the ArrayBuffers it moves;
+		// isUtf8 and isAscii refuse detached ones.
+		o.Set("detach", func(v goja.Value) bool {
+			ab, ok := v.Export().(goja.ArrayBuffer)
+			return ok && ab.Detach()
+		})
+		o.Set("isDetached", func(v goja.Value) bool {
+			ab, ok := v.Export().(goja.ArrayBuffer)
+			return ok && ab.Detached()
+		})
 		// buffer.isUtf8: UTF-8 as the WHATWG Encoding standard has it (no
 		// surrogates, no overlong forms), which is utf8.Valid's.
 		o.Set("isUtf8", func(v goja.Value) bool { return utf8.Valid(bytesArg(rt, v)) })

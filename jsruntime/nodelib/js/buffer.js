@@ -765,6 +765,9 @@ define(proto, 'inspect', proto[inspect.custom]);
 
 // isUtf8 and isAscii tell whether bytes are valid UTF-8 or all ASCII.
 function bytesOf(input) {
+  if (codec.isDetached(ArrayBuffer.isView(input) ? input.buffer : input)) {
+    throw codedError(Error, 'ERR_INVALID_STATE', 'Cannot validate on a detached buffer');
+  }
   if (ArrayBuffer.isView(input) && !(input instanceof DataView)) {
     return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   }

@@ -94,3 +94,14 @@ show(() => Buffer.alloc(3).fill('a', 'nope'));
 show(() => [Buffer.alloc(3).fill('a', 2, 1), Buffer.alloc(3).fill('ab', 1, 'ucs2'), Buffer.alloc(3).fill(new Uint16Array([0x4142])), Buffer.alloc(5).fill('abc', 1)]);
 show(() => Buffer.alloc(3).fill('a', 0, 4));
 show(() => [Buffer.allocUnsafe(3.3).fill().toString(), Buffer.from('abc').inspect()]);
+
+{
+  const ab = new ArrayBuffer(4);
+  new Uint8Array(ab)[0] = 7;
+  const c = structuredClone({ a: ab }, { transfer: [ab] });
+  console.log(ab.byteLength, c.a.byteLength, new Uint8Array(c.a)[0]);
+  show(() => buffer.isUtf8(ab));
+  show(() => buffer.isAscii(new ArrayBuffer(0)));
+  show(() => structuredClone(1, { transfer: [{}] }));
+  show(() => structuredClone(1, { transfer: 5 }));
+}
