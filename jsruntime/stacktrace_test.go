@@ -66,6 +66,22 @@ TypeError undefined invalid_argument
 `)
 }
 
+// TestStackTraceColumnsCountUTF16: columns count UTF-16 code units, as
+// V8's do, not the bytes of the UTF-8 source.
+func TestStackTraceColumnsCountUTF16(t *testing.T) {
+	a := newApp(t, map[string]string{"main.js": `const här = { ö() {
+  const o = {};
+  Error.prepareStackTrace = (_, s) => s;
+  Error.captureStackTrace(o, här.ö);
+  const c = o.stack[0];
+  Error.prepareStackTrace = undefined;
+  return [c.getLineNumber(), c.getColumnNumber()];
+} };
+console.log('ä€😀' + här.ö());
+`})
+	a.runMain(noPolicy, "main.js").want(t, 0, "ä€😀9,26\n")
+}
+
 // TestStackTraceStack: a stack captured and never read is
 // never formatted, and one set before it is read is the value set.
 func TestStackTraceStack(t *testing.T) {

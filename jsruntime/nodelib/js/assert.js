@@ -114,15 +114,142 @@ function innerFail(obj) {
   throw err;
 }
 
-function ok(...args) {
-  const [value, message] = args;
-  if (args.length === 0) {
-    innerFail({ actual: undefined, expected: true, operator: '==', message: 'No value argument passed to `assert.ok()`', generated: true });
+// innerOk is assert.ok called as fn; without a message, the message quotes
+// the call from the caller's source, as Node's does.
+function innerOk(fn, argLen, value, message) {
+  if (argLen === 0) {
+    innerFail({ actual: undefined, expected: true, operator: '==', message: 'No value argument passed to `assert.ok()`', generated: true, stackStartFn: fn });
   }
-  if (!value) innerFail({ actual: value, expected: true, operator: '==', message });
+  if (!value) {
+    let generated = false;
+    if (message == null) {
+      generated = true;
+      message = callSiteMessage(fn);
+    }
+    innerFail({ actual: value, expected: true, operator: '==', message, generated, stackStartFn: fn });
+  }
 }
 
-function assert(...args) { ok(...args); }
+function ok(...args) { innerOk(ok, args.length, ...args); }
+
+const callSiteMessages = new Map();
+
+// callSiteMessage is "The expression evaluated to a falsy value" and the
+// source of the call of fn, read from the caller's file; undefined when the
+// call cannot be found (Node's message then shows the value instead).
+function callSiteMessage(fn) {
+  const prepare = Error.prepareStackTrace;
+  const limit = Error.stackTraceLimit;
+  let call;
+  try {
+    Error.prepareStackTrace = (_, callSites) => callSites;
+    Error.stackTraceLimit = 1;
+    const holder = {};
+    Error.captureStackTrace(holder, fn);
+    call = Array.isArray(holder.stack) ? holder.stack[0] : undefined;
+  } finally {
+    Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
+  }
+  const filename = call && call.getFileName();
+  if (!filename || filename.startsWith('node:')) return undefined;
+  const line = call.getLineNumber() - 1;
+  const column = call.getColumnNumber() - 1;
+  const key = `${filename}:${line}:${column}`;
+  if (callSiteMessages.has(key)) return callSiteMessages.get(key);
+  let message;
+  try {
+    const source = require('fs').readFileSync(filename.startsWith('file:') ? new URL(filename) : filename, 'utf8');
+    let code = source;
+    for (let i = 0; i < line; i++) code = code.slice(code.indexOf('\n') + 1);
+    const found = findCall(code, column);
+    if (found !== undefined) {
+      const [start, text] = found;
+      // The lines after the first lose the indentation of the first.
+      const lines = text.replace(/\r\n/g, '\n').replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).split('\n');
+      message = lines.shift();
+      for (const frame of lines) {
+        let pos = 0;
+        while (pos < start && (frame[pos] === ' ' || frame[pos] === '\t')) pos++;
+        message += `\n  ${frame.slice(pos)}`;
+      }
+      message = `The expression evaluated to a falsy value:\n\n  ${message}\n`;
+    }
+  } catch {
+    message = undefined;
+  }
+  callSiteMessages.set(key, message);
+  return message;
+}
+
+// findCall returns the start column and the source of the call expression
+// whose callee ends at offset (where V8 and goja place a call): back over
+// the callee (names, dots, bracketed and parenthesized parts), then forward
+// to the parenthesis that closes the arguments. Strings, templates and
+// comments in the arguments are skipped. undefined when that fails.
+function findCall(code, offset) {
+  const isName = (c) => c !== undefined && /[\p{ID_Continue}$\u200c\u200d]/u.test(c);
+  const closers = { ')': '(', ']': '[' };
+  let start = offset;
+  // Back over the callee.
+  for (;;) {
+    let i = start - 1;
+    while (i >= 0 && (code[i] === ' ' || code[i] === '\t')) i--;
+    if (code[i] === '.' || (code[i] === '.' && code[i - 1] === '?')) {
+      i--;
+      if (code[i] === '?') i--;
+      while (i >= 0 && (code[i] === ' ' || code[i] === '\t')) i--;
+    } else if (!isName(code[start]) && !closers[code[start]] && code[start] !== '(') {
+      break;
+    } else if (i < start - 1 || !(isName(code[i]) || closers[code[i]])) {
+      break;
+    }
+    if (isName(code[i])) {
+      while (i > 0 && isName(code[i - 1])) i--;
+      start = i;
+    } else if (closers[code[i]]) {
+      let depth = 0;
+      for (; i >= 0; i--) {
+        if (closers[code[i]]) depth++;
+        else if (code[i] === '(' || code[i] === '[') depth--;
+        if (depth === 0) break;
+      }
+      if (i < 0) return undefined;
+      start = i;
+    } else {
+      break;
+    }
+  }
+  // Forward over the rest of the callee to the arguments.
+  let i = offset;
+  while (i < code.length && code[i] !== '(') {
+    if (code[i] === ';' || code[i] === '\n' && !/[\s.\p{ID_Continue}$]/u.test(code[i])) return undefined;
+    i++;
+  }
+  let depth = 0;
+  for (; i < code.length; i++) {
+    const c = code[i];
+    if (c === '\'' || c === '"' || c === '`') {
+      for (i++; i < code.length && code[i] !== c; i++) if (code[i] === '\\') i++;
+      if (i >= code.length) return undefined;
+    } else if (c === '/' && code[i + 1] === '/') {
+      i = code.indexOf('\n', i);
+      if (i < 0) return undefined;
+    } else if (c === '/' && code[i + 1] === '*') {
+      i = code.indexOf('*/', i + 2) + 1;
+      if (i <= 0) return undefined;
+    } else if (c === '(' || c === '[' || c === '{') {
+      depth++;
+    } else if (c === ')' || c === ']' || c === '}') {
+      depth--;
+      if (depth === 0) return [start, code.slice(start, i + 1)];
+    }
+  }
+  return undefined;
+}
+
+function assert(...args) { innerOk(assert, args.length, ...args); }
 
 assert.ok = ok;
 assert.AssertionError = AssertionError;
@@ -502,7 +629,7 @@ class CallTracker {
 assert.CallTracker = CallTracker;
 
 // assert.strict: the strict variants under the loose names.
-function strict(...args) { ok(...args); }
+function strict(...args) { innerOk(strict, args.length, ...args); }
 Object.assign(strict, assert, {
   equal: assert.strictEqual,
   deepEqual: assert.deepStrictEqual,

@@ -79,3 +79,12 @@ show(() => assert.throws(() => { throw null; }, { code: 'X' }));
   await assert.rejects('fail').catch((e) => console.log(e.code, e.message));
   await assert.doesNotReject(Promise.reject(new Error('no')), (e) => e.message === 'no').catch((e) => console.log(e.code, e.message));
 })();
+
+// assert.ok without a message quotes the call from the source.
+show(() => assert.ok(''));
+show(() => assert(0 > 1, undefined));
+show(() => assert.strict.ok(null));
+show(() => assert.ok(typeof 'x' === 'number' &&
+  'ä' === 'ö'));
+show(() => { const o = { f: assert }; o.f(false); });
+show(() => assert.ok(false, 'own message'));
