@@ -138,6 +138,8 @@ const callSiteMessages = new Map();
 // source of the call of fn, read from the caller's file; undefined when the
 // call cannot be found (Node's message then shows the value instead).
 function callSiteMessage(fn) {
+  // Without the V8 stack trace API (nodelib on its own) there is no call site.
+  if (typeof Error.captureStackTrace !== 'function') return undefined;
   const prepare = Error.prepareStackTrace;
   const limit = Error.stackTraceLimit;
   let call;
