@@ -160,7 +160,10 @@ func searchBytes(haystack, needle []byte, length, start int, forward bool, step 
 		}
 		return -1
 	}
-	end := min(start+n, length) // matches start at or before start
+	end := length // matches start at or before start
+	if start < length-n {
+		end = start + n
+	}
 	for end >= n {
 		i := bytes.LastIndex(haystack[:end], needle)
 		if i < 0 {
