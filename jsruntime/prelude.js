@@ -329,6 +329,9 @@
     },
     enumerable: true, configurable: false,
   });
+  // _exiting is true while the 'exit' listeners run, as in Node (code
+  // such as assert.CallTracker refuses work then).
+  process._exiting = false;
   process.exit = function exit(code) {
     if (code !== undefined) process.exitCode = code;
     binding.exit(exitCode === undefined || exitCode === null ? 0 : Number(exitCode) | 0);
@@ -1171,7 +1174,7 @@
     },
     makeError, formatFatal, runMacrotask, runTicks, emitUncaught, emitUnhandledRejection,
     unhandledRejectionError, inspect,
-    emitExit(code) { process.emit('exit', code); },
+    emitExit(code) { process._exiting = true; process.emit('exit', code); },
     emitBeforeExit(code) { return process.emit('beforeExit', code); },
     exitCode() { return exitCode; },
     stdinChunk: stdin._chunk, stdinEnd: stdin._end,

@@ -3,6 +3,7 @@ package jsruntime
 import (
 	"strconv"
 	"strings"
+	"unicode/utf16"
 
 	"github.com/dop251/goja"
 )
@@ -215,7 +216,8 @@ func (r *Runtime) site(f *goja.StackFrame) callSite {
 		c.file, c.eval = "<anonymous>", true
 	}
 	if src, ok := r.sources[c.file]; ok {
-		c.col = calleeColumn(src, c.line, c.col)
+		text := sourceLine(src, c.line)
+		c.col = utf16Column(text, calleeColumn(text, c.col))
 	}
 	if c.line == 1 && c.col > len(wrapperHead) && !strings.HasPrefix(c.file, "node:") {
 		c.col -= len(wrapperHead)
@@ -226,20 +228,40 @@ func (r *Runtime) site(f *goja.StackFrame) callSite {
 	return c
 }
 
-// calleeColumn moves a column that points at the parenthesis of a call to
-// the start of the name called before it (f in "a.f (x)"), if there is one,
-// and one inside a new to the new.
-func calleeColumn(src string, line, col int) int {
+// sourceLine returns line number line (1-based) of src, without its end.
+func sourceLine(src string, line int) string {
 	for ; line > 1; line-- {
 		i := strings.IndexByte(src, '\n')
 		if i < 0 {
-			return col
+			return ""
 		}
 		src = src[i+1:]
 	}
 	if i := strings.IndexByte(src, '\n'); i >= 0 {
 		src = src[:i]
 	}
+	return src
+}
+
+// utf16Column converts a column counted in bytes of text, as goja counts
+// it, into one counted in UTF-16 code units, as V8 counts it (and so the
+// column of JavaScript's string indexes): "ä" is two bytes, one unit.
+func utf16Column(text string, col int) int {
+	at := col - 1
+	if at <= 0 || at > len(text) {
+		return col
+	}
+	units := 0
+	for _, r := range text[:at] {
+		units += utf16.RuneLen(r)
+	}
+	return units + 1
+}
+
+// calleeColumn moves a column of the line src that points at the
+// parenthesis of a call to the start of the name called before it (f in "a.f (x)"), if there is one,
+// and one inside a new to the new.
+func calleeColumn(src string, col int) int {
 	at := col - 1
 	if at > 0 && strings.HasPrefix(src[at-1:], "new") {
 		return col - 1 // goja places new X() one past the new

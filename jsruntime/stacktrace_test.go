@@ -66,6 +66,47 @@ TypeError undefined invalid_argument
 `)
 }
 
+// TestStackTraceColumnsCountUTF16: columns count UTF-16 code units, as
+// V8's do, not the bytes of the UTF-8 source.
+func TestStackTraceColumnsCountUTF16(t *testing.T) {
+	a := newApp(t, map[string]string{"main.js": `const här = { ö() {
+  const o = {};
+  Error.prepareStackTrace = (_, s) => s;
+  Error.captureStackTrace(o, här.ö);
+  const c = o.stack[0];
+  Error.prepareStackTrace = undefined;
+  return [c.getLineNumber(), c.getColumnNumber()];
+} };
+console.log('ä€😀' + här.ö());
+`})
+	a.runMain(noPolicy, "main.js").want(t, 0, "ä€😀9,26\n")
+}
+
+// TestAssertOkQuotesTheCall: assert.ok without a message quotes the
+// failing call from the caller's source, found by the CallSite API, as
+// Node's does; a call it cannot find leaves the value shown instead.
+func TestAssertOkQuotesTheCall(t *testing.T) {
+	a := newApp(t, map[string]string{"main.js": `const assert = require('assert');
+const show = (fn) => { try { fn(); } catch (e) { console.log(JSON.stringify(e.message), e.generatedMessage); } };
+show(() => assert.ok(''));
+show(() => assert(0 > 1, undefined));
+show(() => assert.strict.ok(null));
+show(() => assert.ok(typeof 'x' === 'number' &&
+  'ä' === 'ö'));
+show(() => { const o = { f: assert }; o.f(false); });
+show(() => assert.ok(false, 'own message'));
+show(() => new Function('assert', 'assert.ok(0)')(assert));
+`})
+	a.runMain(noPolicy, "main.js").want(t, 0, `"The expression evaluated to a falsy value:\n\n  assert.ok('')\n" true
+"The expression evaluated to a falsy value:\n\n  assert(0 > 1, undefined)\n" true
+"The expression evaluated to a falsy value:\n\n  assert.strict.ok(null)\n" true
+"The expression evaluated to a falsy value:\n\n  assert.ok(typeof 'x' === 'number' &&\n  'ä' === 'ö')\n" true
+"The expression evaluated to a falsy value:\n\n  o.f(false)\n" true
+"own message" false
+"0 == true" true
+`)
+}
+
 // TestStackTraceStack: a stack captured and never read is
 // never formatted, and one set before it is read is the value set.
 func TestStackTraceStack(t *testing.T) {

@@ -1,16 +1,19 @@
 package nodelib
 
 import (
+	"bytes"
 	"encoding/base64"
 	"strings"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/dop251/goja"
 )
 
 // The string encodings of Node's Buffer that goja_nodejs's Buffer lacks:
 // latin1 (alias binary), ascii, utf16le (aliases ucs2, ucs-2, utf-16le) and
-// base64url. Encoding and decoding follow Node: latin1 and ascii keep the
+// base64url; and the decoding of base64, which goja_nodejs's stops at the
+// first whitespace. Encoding and decoding follow Node: latin1 and ascii keep the
 // low byte of each UTF-16 code unit, ascii decoding clears the high bit.
 func init() {
 	natives["internal/codec"] = func(s *libState, module *goja.Object) {
@@ -24,6 +27,24 @@ func init() {
 		o.Set("decode", func(v goja.Value, enc string) goja.Value {
 			return decodeBytes(rt, bytesArg(rt, v), enc)
 		})
+		// Buffer's indexOf and lastIndexOf: bytes.Index rather than a
+		// JavaScript loop, which took minutes over megabytes.
+		o.Set("search", func(h, n goja.Value, length, start int, forward bool, step int) int {
+			return searchBytes(bytesArg(rt, h), bytesArg(rt, n), length, start, forward, step)
+		})
+		// structuredClone's transfer detaches the ArrayBuffers it moves;
+		// isUtf8 and isAscii refuse detached ones.
+		o.Set("detach", func(v goja.Value) bool {
+			ab, ok := v.Export().(goja.ArrayBuffer)
+			return ok && ab.Detach()
+		})
+		o.Set("isDetached", func(v goja.Value) bool {
+			ab, ok := v.Export().(goja.ArrayBuffer)
+			return ok && ab.Detached()
+		})
+		// buffer.isUtf8: UTF-8 as the WHATWG Encoding standard has it (no
+		// surrogates, no overlong forms), which is utf8.Valid's.
+		o.Set("isUtf8", func(v goja.Value) bool { return utf8.Valid(bytesArg(rt, v)) })
 	}
 }
 
@@ -57,9 +78,14 @@ func encodeString(v goja.Value, enc string) []byte {
 			b[2*i], b[2*i+1] = byte(c), byte(c>>8)
 		}
 		return b
-	case "base64url":
-		// Node accepts both alphabets, with or without padding, and skips
-		// what is not base64.
+	case "base64", "base64url":
+		// Node decodes both alphabets for either name, with or without
+		// padding, skips what is not base64 (whitespace, line breaks) and
+		// stops at the first '='.
+		str := v.String()
+		if i := strings.IndexByte(str, '='); i >= 0 {
+			str = str[:i]
+		}
 		s := strings.Map(func(r rune) rune {
 			switch {
 			case r == '+':
@@ -70,7 +96,7 @@ func encodeString(v goja.Value, enc string) []byte {
 				return r
 			}
 			return -1
-		}, v.String())
+		}, str)
 		if len(s)%4 == 1 {
 			s = s[:len(s)-1] // a lone trailing character carries no whole byte
 		}
@@ -101,4 +127,52 @@ func decodeBytes(rt *goja.Runtime, b []byte, enc string) goja.Value {
 		return rt.ToValue(base64.RawURLEncoding.EncodeToString(b))
 	}
 	return rt.ToValue(string(b))
+}
+
+// searchBytes finds needle in haystack[:length] at an offset that is a
+// multiple of step (2 for UTF-16 text), from start forwards, or backwards
+// from start; -1 if it is not there.
+func searchBytes(haystack, needle []byte, length, start int, forward bool, step int) int {
+	if length < 0 {
+		return -1
+	}
+	if length > len(haystack) {
+		length = len(haystack)
+	}
+	haystack = haystack[:length]
+	if step < 1 {
+		step = 1
+	}
+	n := len(needle)
+	if start < 0 || n > length {
+		return -1
+	}
+	if forward {
+		for start <= length-n {
+			i := bytes.Index(haystack[start:], needle)
+			if i < 0 {
+				return -1
+			}
+			if (start+i)%step == 0 {
+				return start + i
+			}
+			start += i + 1
+		}
+		return -1
+	}
+	end := length // matches start at or before start
+	if start < length-n {
+		end = start + n
+	}
+	for end >= n {
+		i := bytes.LastIndex(haystack[:end], needle)
+		if i < 0 {
+			return -1
+		}
+		if i%step == 0 {
+			return i
+		}
+		end = i + n - 1
+	}
+	return -1
 }

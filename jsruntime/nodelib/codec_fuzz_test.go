@@ -63,3 +63,48 @@ func FuzzCodec(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSearchBytes checks Buffer's search against a byte-by-byte one, for
+// any offsets and lengths a script can pass.
+func FuzzSearchBytes(f *testing.F) {
+	f.Add([]byte("yolo swag swag yolo"), []byte("swag"), 19, 0, true, 1)
+	f.Add([]byte("yolo swag swag yolo"), []byte("swag"), 19, 18, false, 1)
+	f.Add([]byte("a\x00b\x00a\x00"), []byte("a\x00"), 6, 5, false, 2)
+	f.Add([]byte("ff"), []byte("f"), 2, 1, true, 2)
+	f.Add([]byte(""), []byte(""), 0, 0, true, 1)
+	f.Add([]byte("abab"), []byte("ab"), 4, int(^uint(0)>>1), false, 1)
+	f.Fuzz(func(t *testing.T, haystack, needle []byte, length, start int, forward bool, step int) {
+		got := searchBytes(haystack, needle, length, start, forward, step)
+		want := naiveSearch(haystack, needle, length, start, forward, step)
+		if got != want {
+			t.Fatalf("searchBytes(%q, %q, %d, %d, %v, %d) = %d, want %d", haystack, needle, length, start, forward, step, got, want)
+		}
+	})
+}
+
+func naiveSearch(haystack, needle []byte, length, start int, forward bool, step int) int {
+	if length < 0 {
+		return -1
+	}
+	length = min(length, len(haystack))
+	step = max(step, 1)
+	n := len(needle)
+	if start < 0 || n > length {
+		return -1
+	}
+	matches := func(i int) bool { return i%step == 0 && string(haystack[i:i+n]) == string(needle) }
+	if forward {
+		for i := start; i+n <= length; i++ {
+			if matches(i) {
+				return i
+			}
+		}
+		return -1
+	}
+	for i := min(start, length-n); i >= 0; i-- {
+		if matches(i) {
+			return i
+		}
+	}
+	return -1
+}

@@ -523,6 +523,10 @@ func parseInt(s string, base int) (Value, error) {
 	}
 
 	if sign {
+		if n == 0 {
+			// parseInt('-0') is -0, not 0 (ECMA-262 19.2.5 step 16).
+			return _negativeZero, nil
+		}
 		n = -n
 	}
 	return intToValue(n), nil

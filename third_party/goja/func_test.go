@@ -916,3 +916,11 @@ func TestNewTargetOfPlainCallInConstructor(t *testing.T) {
 	`
 	testScript(SCRIPT, valueTrue, t)
 }
+
+func TestParseIntNegativeZero(t *testing.T) {
+	const SCRIPT = `
+	Object.is(parseInt('-0'), -0) && Object.is(parseInt(-0.5), -0) && Object.is(parseInt('-0x0'), -0) &&
+		Object.is(parseInt('0'), 0) && Object.is(parseInt('-1'), -1) && Object.is(Number.parseInt('-0', 8), -0);
+	`
+	testScript(SCRIPT, valueTrue, t)
+}

@@ -67,7 +67,7 @@ function styleText(format, text, { validateStream = true, stream = process.stdou
   if (typeof validateStream !== 'boolean') throw invalidArgType('options.validateStream', 'of type boolean', validateStream);
   if (validateStream && (stream === null || typeof stream !== 'object' ||
       (typeof stream.pipe !== 'function' && typeof stream.write !== 'function' && typeof stream.getReader !== 'function'))) {
-    throw invalidArgType('stream', 'an instance of ReadableStream, WritableStream, or Stream', stream);
+    throw invalidArgType('stream', ['ReadableStream', 'WritableStream', 'Stream'], stream);
   }
   if (Array.isArray(format)) {
     let left = '';

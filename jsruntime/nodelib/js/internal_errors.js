@@ -17,19 +17,47 @@ function describeReceived(v) {
   return require('internal/inspect').describeReceived(v);
 }
 
-function listTypes(types) {
-  const names = Array.isArray(types) ? types : [types];
-  const classes = names.filter((t) => /^[A-Z]/.test(t) && t !== 'Function' && t !== 'Object');
-  const plain = names.filter((t) => !classes.includes(t)).map((t) => t.toLowerCase());
-  let msg = '';
-  if (plain.length > 0) {
-    msg += plain.length === 1 ? `of type ${plain[0]}` :
-      `one of type ${plain.slice(0, -1).join(', ')} or ${plain[plain.length - 1]}`;
+const kTypes = ['string', 'function', 'number', 'object', 'Function', 'Object', 'boolean', 'bigint', 'symbol'];
+const classRegExp = /^([A-Z][a-z0-9]*)+$/;
+
+// joinList writes a, b, or c as Node's messages do.
+function joinList(items, prefix) {
+  if (items.length > 2) return `${prefix}${items.slice(0, -1).join(', ')}, or ${items[items.length - 1]}`;
+  return items.length === 2 ? `${prefix}${items[0]} or ${items[1]}` : items[0];
+}
+
+// listTypes is what ERR_INVALID_ARG_TYPE says the value must be: types,
+// then classes, then anything else (free text), as Node's message has it.
+function listTypes(expected) {
+  const types = [];
+  const instances = [];
+  const other = [];
+  for (const value of Array.isArray(expected) ? expected : [expected]) {
+    if (kTypes.includes(value)) types.push(value.toLowerCase());
+    else if (classRegExp.test(value)) instances.push(value);
+    else other.push(value);
   }
-  if (classes.length > 0) {
-    if (msg !== '') msg += ' or ';
-    msg += classes.length === 1 ? `an instance of ${classes[0]}` :
-      `an instance of ${classes.slice(0, -1).join(', ')} or ${classes[classes.length - 1]}`;
+  // object among classes is named as one of them.
+  if (instances.length > 0 && types.includes('object')) {
+    types.splice(types.indexOf('object'), 1);
+    instances.push('Object');
+  }
+  let msg = '';
+  if (types.length > 0) {
+    msg += types.length === 1 ? `of type ${types[0]}` : joinList(types, 'one of type ');
+    if (instances.length > 0 || other.length > 0) msg += ' or ';
+  }
+  if (instances.length > 0) {
+    msg += `an instance of ${instances.length === 1 ? instances[0] : joinList(instances, '')}`;
+    if (other.length > 0) msg += ' or ';
+  }
+  if (other.length > 0) {
+    if (other.length > 1) {
+      msg += joinList(other, 'one of ');
+    } else {
+      if (other[0].toLowerCase() !== other[0]) msg += 'an ';
+      msg += other[0];
+    }
   }
   return msg;
 }
@@ -42,24 +70,15 @@ function invalidArgType(name, types, actual) {
     `${subject} must be ${listTypes(types)}.${describeReceived(actual)}`);
 }
 
-// addNumericalSeparator writes 1234567 as 1_234_567, as Node's errors do.
-function addNumericalSeparator(digits) {
-  let res = '';
-  let i = digits.length;
-  const start = digits[0] === '-' ? 1 : 0;
-  for (; i >= start + 4; i -= 3) res = `_${digits.slice(i - 3, i)}${res}`;
-  return `${digits.slice(0, i)}${res}`;
-}
-
 // outOfRange is Node's ERR_OUT_OF_RANGE, which shows large integers with
 // separators and anything else as util.inspect does.
 function outOfRange(name, range, actual) {
   let received;
   if (Number.isInteger(actual) && Math.abs(actual) > 2 ** 32) {
-    received = addNumericalSeparator(String(actual));
+    received = require('internal/inspect').addNumericSeparator(String(actual));
   } else if (typeof actual === 'bigint') {
     received = String(actual);
-    if (actual > 2n ** 32n || actual < -(2n ** 32n)) received = addNumericalSeparator(received);
+    if (actual > 2n ** 32n || actual < -(2n ** 32n)) received = require('internal/inspect').addNumericSeparator(received);
     received += 'n';
   } else {
     received = require('internal/inspect').inspect(actual);

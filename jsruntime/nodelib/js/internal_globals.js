@@ -52,6 +52,19 @@ function atob(input) {
 // symbols cannot be cloned.
 function structuredClone(value, options) {
   if (arguments.length === 0) throw codedError(TypeError, 'ERR_MISSING_ARGS', 'The "value" argument must be specified');
+  // transfer: the ArrayBuffers listed move to the clone; the originals are
+  // left detached, as after Node's structuredClone.
+  const transfer = [];
+  if (options !== undefined && options !== null && options.transfer !== undefined) {
+    const list = options.transfer;
+    if (list === null || typeof list !== 'object' || typeof list[Symbol.iterator] !== 'function') {
+      throw codedError(TypeError, 'ERR_INVALID_ARG_TYPE', 'Optional transferList argument must be an iterable');
+    }
+    for (const item of list) {
+      if (!insp.isArrayBuffer(item)) throw codedError(TypeError, 'ERR_INVALID_TRANSFER_OBJECT', 'Found invalid object in transferList');
+      transfer.push(item);
+    }
+  }
   const memo = new Map();
   const clone = (v) => {
     if (typeof v === 'function' || typeof v === 'symbol') {
@@ -105,7 +118,10 @@ function structuredClone(value, options) {
     memo.set(v, out);
     return out;
   };
-  return clone(value);
+  const result = clone(value);
+  const codec = internalBinding('codec');
+  for (const ab of transfer) codec.detach(ab);
+  return result;
 }
 
 // captureStackTrace is V8's Error.captureStackTrace(obj): it gives obj a

@@ -37,6 +37,9 @@ const builtInObjects = new Set([
   'WeakMap', 'WeakSet', 'Proxy', 'Reflect', 'SharedArrayBuffer', 'WeakRef',
 ]);
 
+// Object.keys as it was when this module loaded: programs may replace it
+// (Node's inspect uses primordials for the same reason).
+const ObjectKeys = Object.keys;
 const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
 const isEnumerable = (o, k) => Object.prototype.propertyIsEnumerable.call(o, k);
 const objectToString = (o) => Object.prototype.toString.call(o);
@@ -56,7 +59,7 @@ function inspect(value, opts) {
     if (typeof opts === 'boolean') {
       ctx.showHidden = opts;
     } else if (opts !== null && typeof opts === 'object') {
-      for (const key of Object.keys(opts)) {
+      for (const key of ObjectKeys(opts)) {
         if (hasOwn(inspectDefaultOptions, key) || key === 'stylize') ctx[key] = opts[key];
       }
     }
@@ -129,8 +132,8 @@ function formatPrimitive(value, ctx) {
       }
       return quote(value) + trailer;
     }
-    case 'number': return formatNumber(value);
-    case 'bigint': return `${value}n`;
+    case 'number': return formatNumber(value, ctx.numericSeparator);
+    case 'bigint': return formatBigInt(value, ctx.numericSeparator);
     case 'boolean': return `${value}`;
     case 'undefined': return 'undefined';
     case 'symbol': return symbolToString(value);
@@ -138,8 +141,37 @@ function formatPrimitive(value, ctx) {
   }
 }
 
-function formatNumber(n) {
-  return Object.is(n, -0) ? '-0' : `${n}`;
+// formatNumber writes n as Node does, with numericSeparator 1_234.567_8.
+function formatNumber(n, numericSeparator) {
+  if (!numericSeparator) return Object.is(n, -0) ? '-0' : `${n}`;
+  const integer = Math.trunc(n);
+  const string = String(integer);
+  if (integer === n) {
+    if (!Number.isFinite(n) || string.includes('e')) return string;
+    return addNumericSeparator(string);
+  }
+  if (Number.isNaN(n)) return string;
+  return `${addNumericSeparator(string)}.${addNumericSeparatorEnd(String(n).slice(string.length + 1))}`;
+}
+
+function formatBigInt(n, numericSeparator) {
+  return `${numericSeparator ? addNumericSeparator(String(n)) : n}n`;
+}
+
+// addNumericSeparator writes 1234567 as 1_234_567 (also for ERR_OUT_OF_RANGE).
+function addNumericSeparator(digits) {
+  let result = '';
+  let i = digits.length;
+  const start = digits.startsWith('-') ? 1 : 0;
+  for (; i >= start + 4; i -= 3) result = `_${digits.slice(i - 3, i)}${result}`;
+  return i === digits.length ? digits : `${digits.slice(0, i)}${result}`;
+}
+
+function addNumericSeparatorEnd(digits) {
+  let result = '';
+  let i = 0;
+  for (; i < digits.length - 3; i += 3) result += `${digits.slice(i, i + 3)}_`;
+  return i === 0 ? digits : `${result}${digits.slice(i)}`;
 }
 
 function symbolToString(sym) {
@@ -205,7 +237,10 @@ function getPrefix(constructor, tag, fallback, size = '') {
 // prototype chain that value is an instance of; null for a null-prototype
 // object; and for a chain without any such constructor, the object's kind
 // followed by a description of its prototype, as Node prints it.
-function getConstructorName(value, ctx, recurseTimes) {
+//
+// With protoProps (showHidden), the properties that value's own classes
+// define on their prototypes are added to it, formatted, as Node does.
+function getConstructorName(value, ctx, recurseTimes, protoProps) {
   let obj = value;
   let firstProto;
   while (obj !== null && obj !== undefined) {
@@ -213,7 +248,12 @@ function getConstructorName(value, ctx, recurseTimes) {
     if (desc !== undefined && typeof desc.value === 'function' && desc.value.name !== '') {
       let isInstance = false;
       try { isInstance = value instanceof desc.value; } catch { isInstance = false; }
-      if (isInstance) return String(desc.value.name);
+      if (isInstance) {
+        if (protoProps !== undefined && (firstProto !== obj || !builtInObjects.has(desc.value.name))) {
+          addPrototypeProperties(ctx, value, firstProto || value, recurseTimes, protoProps);
+        }
+        return String(desc.value.name);
+      }
     }
     obj = Object.getPrototypeOf(obj);
     if (firstProto === undefined) firstProto = obj;
@@ -228,6 +268,37 @@ function getConstructorName(value, ctx, recurseTimes) {
   return `${kind} <${protoName}>`;
 }
 
+// addPrototypeProperties formats the properties (functions aside) of up to
+// three prototypes of main that precede a built-in one, those main does not
+// shadow, into output.
+function addPrototypeProperties(ctx, main, obj, recurseTimes, output) {
+  let depth = 0;
+  let keys;
+  let keySet;
+  do {
+    if (depth !== 0 || main === obj) {
+      obj = Object.getPrototypeOf(obj);
+      if (obj === null) return;
+      const desc = Object.getOwnPropertyDescriptor(obj, 'constructor');
+      if (desc !== undefined && typeof desc.value === 'function' && builtInObjects.has(desc.value.name)) return;
+    }
+    if (depth === 0) {
+      keySet = new Set();
+    } else {
+      for (const key of keys) keySet.add(key);
+    }
+    keys = Reflect.ownKeys(obj);
+    ctx.seen.push(main);
+    for (const key of keys) {
+      if (key === 'constructor' || hasOwn(main, key) || (depth !== 0 && keySet.has(key))) continue;
+      const desc = Object.getOwnPropertyDescriptor(obj, key);
+      if (typeof desc.value === 'function') continue;
+      output.push(formatProperty(ctx, obj, recurseTimes, key, kObjectType, desc, main));
+    }
+    ctx.seen.pop();
+  } while (++depth !== 3);
+}
+
 function getKeys(value, showHidden) {
   const symbols = Object.getOwnPropertySymbols(value);
   let keys;
@@ -235,7 +306,7 @@ function getKeys(value, showHidden) {
     keys = Object.getOwnPropertyNames(value);
     if (symbols.length !== 0) keys.push(...symbols);
   } else {
-    keys = Object.keys(value);
+    keys = ObjectKeys(value);
     for (const s of symbols) if (isEnumerable(value, s)) keys.push(s);
   }
   return keys;
@@ -414,7 +485,11 @@ function interrupted(constructor, tag) {
 
 function formatRaw(ctx, value, recurseTimes, typedArray) {
   let keys;
-  const constructor = getConstructorName(value, ctx, recurseTimes);
+  let protoProps;
+  if (ctx.showHidden && (recurseTimes <= ctx.depth || ctx.depth === null)) protoProps = [];
+  const constructor = getConstructorName(value, ctx, recurseTimes, protoProps);
+  // Prototype properties to show: the shortcuts for no keys do not apply.
+  const noProtoProps = protoProps === undefined || protoProps.length === 0;
   let tag = value[Symbol.toStringTag];
   if (typeof tag !== 'string' ||
       (tag !== '' && (ctx.showHidden ? hasOwn : isEnumerable)(value, Symbol.toStringTag))) {
@@ -433,7 +508,7 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
         ? getPrefix(constructor, tag, 'Array', `(${value.length})`) : '';
       keys = getOwnNonIndexProperties(value, ctx.showHidden);
       braces = [`${prefix}[`, ']'];
-      if (value.length === 0 && keys.length === 0) return `${braces[0]}]`;
+      if (value.length === 0 && keys.length === 0 && noProtoProps) return `${braces[0]}]`;
       extrasType = kArrayExtrasType;
       formatter = formatArray;
     } else if (isSet(value)) {
@@ -441,21 +516,21 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
       keys = getKeys(value, ctx.showHidden);
       const size = value.size;
       formatter = (c, v, r) => formatSet(c, Set.prototype.values.call(v), size, r);
-      if (value.size === 0 && keys.length === 0) return `${prefix}{}`;
+      if (value.size === 0 && keys.length === 0 && noProtoProps) return `${prefix}{}`;
       braces = [`${prefix}{`, '}'];
     } else if (isMap(value)) {
       const size = Object.getOwnPropertyDescriptor(Map.prototype, 'size').get.call(value);
       const prefix = getPrefix(constructor, tag, 'Map', `(${size})`);
       keys = getKeys(value, ctx.showHidden);
       formatter = (c, v, r) => formatMap(c, Map.prototype.entries.call(v), size, r);
-      if (size === 0 && keys.length === 0) return `${prefix}{}`;
+      if (size === 0 && keys.length === 0 && noProtoProps) return `${prefix}{}`;
       braces = [`${prefix}{`, '}'];
     } else if (isTypedArray(value)) {
       keys = getOwnNonIndexProperties(value, ctx.showHidden);
       const fallback = constructor === null ? typedArrayName(value) : '';
       const prefix = getPrefix(constructor, tag, fallback, `(${value.length})`);
       braces = [`${prefix}[`, ']'];
-      if (value.length === 0 && keys.length === 0 && !ctx.showHidden) return `${braces[0]}]`;
+      if (value.length === 0 && keys.length === 0 && noProtoProps && !ctx.showHidden) return `${braces[0]}]`;
       formatter = formatTypedArray;
       extrasType = kArrayExtrasType;
     } else if (isMapIterator(value) || isSetIterator(value)) {
@@ -476,29 +551,29 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
       } else if (tag !== '') {
         braces[0] = `${getPrefix(constructor, tag, 'Object')}{`;
       }
-      if (keys.length === 0 && extrasType === kObjectType) return `${braces[0]}}`;
+      if (keys.length === 0 && noProtoProps && extrasType === kObjectType) return `${braces[0]}}`;
     } else if (typeof value === 'function') {
       base = getFunctionBase(value, constructor, tag);
-      if (keys.length === 0) return base;
+      if (keys.length === 0 && noProtoProps) return base;
     } else if (isRegExp(value)) {
       base = RegExp.prototype.toString.call(constructor !== null ? value : new RegExp(value));
       const prefix = getPrefix(constructor, tag, 'RegExp');
       if (prefix !== 'RegExp ') base = `${prefix}${base}`;
-      if (keys.length === 0 || (recurseTimes > ctx.depth && ctx.depth !== null)) return base;
+      if (keys.length === 0 && noProtoProps || (recurseTimes > ctx.depth && ctx.depth !== null)) return base;
     } else if (isDate(value)) {
       const time = Date.prototype.getTime.call(value);
       base = Number.isNaN(time) ? 'Invalid Date' : Date.prototype.toISOString.call(value);
       const prefix = getPrefix(constructor, tag, 'Date');
       if (prefix !== 'Date ') base = `${prefix}${base}`;
-      if (keys.length === 0) return base;
+      if (keys.length === 0 && noProtoProps) return base;
     } else if (isError(value)) {
       base = formatError(value, constructor, tag, ctx, keys);
-      if (keys.length === 0) return base;
+      if (keys.length === 0 && noProtoProps) return base;
     } else if (isArrayBuffer(value)) {
       const prefix = getPrefix(constructor, tag, 'ArrayBuffer');
       if (typedArray === undefined) {
         formatter = (c, v) => [`[Uint8Contents]: <${hexBytes(new Uint8Array(v), c.maxArrayLength)}>`];
-      } else if (keys.length === 0) {
+      } else if (keys.length === 0 && noProtoProps) {
         return `${prefix}{ byteLength: ${formatNumber(value.byteLength)} }`;
       }
       braces[0] = `${prefix}{`;
@@ -529,9 +604,9 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
         base += `: ${formatPrimitive(prim, ctx)}]`;
         ctx.compact = saved;
         if (tag !== '' && tag !== constructor) base += ` [${tag}]`;
-        if (keys.length === 0) return base;
+        if (keys.length === 0 && noProtoProps) return base;
       } else {
-        if (keys.length === 0) return `${getPrefix(constructor, tag, 'Object')}{}`;
+        if (keys.length === 0 && noProtoProps) return `${getPrefix(constructor, tag, 'Object')}{}`;
         braces[0] = `${getPrefix(constructor, tag, 'Object')}{`;
       }
     }
@@ -551,6 +626,9 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
     output = formatter(ctx, value, recurseTimes);
     for (let i = 0; i < keys.length; i++) {
       output.push(formatProperty(ctx, value, recurseTimes, keys[i], extrasType));
+    }
+    if (protoProps !== undefined) {
+      output.push(...protoProps);
     }
   } catch (err) {
     if (err instanceof RangeError && /call stack/i.test(String(err.message))) {
@@ -610,7 +688,7 @@ function formatTypedArray(ctx, value) {
   const max = Math.min(Math.max(0, ctx.maxArrayLength), length);
   const output = [];
   for (let i = 0; i < max; i++) {
-    output.push(typeof value[i] === 'bigint' ? `${value[i]}n` : formatNumber(value[i]));
+    output.push(typeof value[i] === 'bigint' ? formatBigInt(value[i], ctx.numericSeparator) : formatNumber(value[i], ctx.numericSeparator));
   }
   const remaining = length - max;
   if (remaining > 0) output.push(`... ${remaining} more item${remaining > 1 ? 's' : ''}`);
@@ -668,10 +746,12 @@ function formatPromise(ctx, value, recurseTimes) {
 
 const keyStrRegExp = /^[a-zA-Z_][a-zA-Z_0-9]*$/;
 
-function formatProperty(ctx, value, recurseTimes, key, type) {
+// formatProperty formats value's property key, or desc when given (a
+// prototype's property, whose getter runs on original).
+function formatProperty(ctx, value, recurseTimes, key, type, desc, original = value) {
   let str;
   let extra = ' ';
-  const desc = Object.getOwnPropertyDescriptor(value, key) || { value: value[key], enumerable: true };
+  desc = desc || Object.getOwnPropertyDescriptor(value, key) || { value: value[key], enumerable: true };
   if (desc.value !== undefined) {
     const diff = (ctx.compact !== true || type !== kObjectType) ? 2 : 3;
     ctx.indentationLvl += diff;
@@ -685,7 +765,7 @@ function formatProperty(ctx, value, recurseTimes, key, type) {
         (ctx.getters === 'get' && desc.set === undefined) ||
         (ctx.getters === 'set' && desc.set !== undefined))) {
       try {
-        const tmp = desc.get.call(value);
+        const tmp = desc.get.call(original);
         ctx.indentationLvl += 2;
         if (tmp === null) str = `[${label}: null]`;
         else if (typeof tmp === 'object') str = `[${label}] ${formatValue(ctx, tmp, recurseTimes)}`;
@@ -850,17 +930,23 @@ function formatWithOptions(inspectOptions, ...args) {
   return formatArgs(inspectOptions, args);
 }
 
-// describeReceived is the end of Node 20's ERR_INVALID_ARG_TYPE message.
-function describeReceived(v) {
-  if (v == null) return ` Received ${v}`;
-  if (typeof v === 'function') return ` Received function ${v.name}`;
+// specificType is Node's determineSpecificType: how error messages name a
+// value they received.
+function specificType(v) {
+  if (v == null) return `${v}`;
+  if (typeof v === 'function') return `function ${v.name}`;
   if (typeof v === 'object') {
-    if (v.constructor?.name) return ` Received an instance of ${v.constructor.name}`;
-    return ` Received ${inspect(v, { depth: -1 })}`;
+    const ctor = v.constructor;
+    if (ctor && ctor.name) return `an instance of ${ctor.name}`;
+    return inspect(v, { depth: -1 });
   }
   let shown = inspect(v, { colors: false });
   if (shown.length > 28) shown = `${shown.slice(0, 25)}...`;
-  return ` Received type ${typeof v} (${shown})`;
+  return `type ${typeof v} (${shown})`;
+}
+
+function describeReceived(v) {
+  return ` Received ${specificType(v)}`;
 }
 
 function formatArgs(inspectOptions, args) {
@@ -870,6 +956,9 @@ function formatArgs(inspectOptions, args) {
   let join = '';
   if (typeof first === 'string') {
     if (args.length === 1) return first;
+    // Numbers follow the numericSeparator option, or its default.
+    const sep = inspectOptions && inspectOptions.numericSeparator !== undefined ?
+      inspectOptions.numericSeparator : inspectDefaultOptions.numericSeparator;
     let lastPos = 0;
     let piece;
     for (let i = 0; i < first.length - 1; i++) {
@@ -879,8 +968,8 @@ function formatArgs(inspectOptions, args) {
         switch (next) {
           case 's': {
             const arg = args[++a];
-            if (typeof arg === 'number') piece = formatNumber(arg);
-            else if (typeof arg === 'bigint') piece = `${arg}n`;
+            if (typeof arg === 'number') piece = formatNumber(arg, sep);
+            else if (typeof arg === 'bigint') piece = formatBigInt(arg, sep);
             else if (typeof arg !== 'object' || arg === null || !hasBuiltInToString(arg)) piece = String(arg);
             else piece = inspect(arg, Object.assign({}, inspectOptions, { depth: 0, colors: false, compact: 3 }));
             break;
@@ -888,9 +977,9 @@ function formatArgs(inspectOptions, args) {
           case 'j': piece = tryStringify(args[++a]); break;
           case 'd': {
             const arg = args[++a];
-            if (typeof arg === 'bigint') piece = `${arg}n`;
+            if (typeof arg === 'bigint') piece = formatBigInt(arg, sep);
             else if (typeof arg === 'symbol') piece = 'NaN';
-            else piece = formatNumber(Number(arg));
+            else piece = formatNumber(Number(arg), sep);
             break;
           }
           case 'O': piece = inspect(args[++a], inspectOptions); break;
@@ -899,14 +988,14 @@ function formatArgs(inspectOptions, args) {
             break;
           case 'i': {
             const arg = args[++a];
-            if (typeof arg === 'bigint') piece = `${arg}n`;
+            if (typeof arg === 'bigint') piece = formatBigInt(arg, sep);
             else if (typeof arg === 'symbol') piece = 'NaN';
-            else piece = formatNumber(parseInt(arg));
+            else piece = formatNumber(parseInt(arg), sep);
             break;
           }
           case 'f': {
             const arg = args[++a];
-            piece = typeof arg === 'symbol' ? 'NaN' : formatNumber(parseFloat(arg));
+            piece = typeof arg === 'symbol' ? 'NaN' : formatNumber(parseFloat(arg), sep);
             break;
           }
           case 'c': a += 1; piece = ''; break;
@@ -945,5 +1034,5 @@ module.exports = {
   inspect, format, formatWithOptions,
   isError, isMap, isSet, isWeakMap, isWeakSet, isDate, isRegExp, isPromise, isTypedArray,
   isArrayBuffer, isDataView, isMapIterator, isSetIterator, isArguments, boxedKind,
-  typedArrayName, describeReceived,
+  typedArrayName, describeReceived, specificType, addNumericSeparator,
 };

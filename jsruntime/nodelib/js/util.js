@@ -38,8 +38,10 @@ promisify.custom = kCustomPromisify;
 function callbackify(original) {
   if (typeof original !== 'function') throw invalidArgType('original', 'Function', original);
   function callbackified(...args) {
-    const cb = args.pop();
-    if (typeof cb !== 'function') throw invalidArgType('last argument', 'Function', cb);
+    const maybeCb = args.pop();
+    if (typeof maybeCb !== 'function') throw invalidArgType('last argument', 'Function', maybeCb);
+    // The callback runs with the receiver of the callbackified function.
+    const cb = maybeCb.bind(this);
     const onRejected = (reason) => {
       if (!reason) {
         const err = new Error('Promise was rejected with falsy value');
@@ -76,6 +78,7 @@ function inherits(ctor, superCtor) {
 const warnedCodes = new Set();
 function deprecate(fn, msg, code) {
   if (typeof fn !== 'function') throw invalidArgType('fn', 'Function', fn);
+  if (code !== undefined && typeof code !== 'string') throw invalidArgType('code', 'string', code);
   let warned = false;
   function deprecated(...args) {
     const silenced = typeof process === 'object' && process && process.noDeprecation;
@@ -99,6 +102,18 @@ function emitWarning(msg, type, code) {
     return;
   }
   native.writeStderr(`(node:${native.pid()}) ${code ? `[${code}] ` : ''}${type}: ${msg}\n`);
+}
+
+// util.log (deprecated in the documentation only, DEP0059) writes a timestamp and its arguments to
+// stdout.
+const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+function timestamp() {
+  const d = new Date();
+  const pad = (n) => `${n}`.padStart(2, '0');
+  return `${d.getDate()} ${months[d.getMonth()]} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+function log(...args) {
+  console.log('%s - %s', timestamp(), format(...args));
 }
 
 function debuglog(set, cb) {
@@ -234,6 +249,7 @@ module.exports = {
   callbackify,
   inherits,
   deprecate,
+  log,
   debuglog,
   debug: debuglog,
   isDeepStrictEqual,

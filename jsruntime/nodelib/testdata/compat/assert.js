@@ -48,8 +48,35 @@ show(() => assert.ifError(new Error('if')));
 show(() => assert.strict.equal(1, '1'));
 show(() => assert.strict.deepEqual([1], ['1']));
 console.log(new assert.AssertionError({ actual: 1, expected: 2, operator: 'strictEqual' }).message);
+show(() => assert.fail('first', 'second'));
+show(() => assert.fail('a', 'b', undefined, 'op'));
+show(() => assert.ifError(new TypeError()));
+show(() => assert.ifError({ constructor: null, message: '' }));
+show(() => assert.doesNotThrow(() => { throw new Error('x'); }, (e) => e.message === 'x'));
+show(() => assert.doesNotThrow(() => { throw new Error('x'); }, RangeError));
+show(() => assert.throws(() => { throw null; }, { code: 'X' }));
+{
+  const tracker = new assert.CallTracker();
+  const twice = tracker.calls(function twice() {}, 2);
+  const once = tracker.calls(1);
+  twice('a');
+  console.log(tracker.report().map((r) => `${r.operator}: ${r.message}`), tracker.getCalls(twice));
+  show(() => tracker.verify());
+  once();
+  show(() => tracker.verify());
+  twice.call('this', 'b');
+  show(() => tracker.verify());
+  show(() => tracker.calls(() => {}, 0));
+  show(() => tracker.calls(() => {}, '1'));
+  show(() => tracker.getCalls(() => {}));
+}
 (async () => {
   await assert.rejects(Promise.reject(new Error('r')), /r/).then(() => console.log('rejects passed'));
   await assert.rejects(Promise.resolve(1)).catch((e) => console.log(e.code, e.message));
   await assert.doesNotReject(async () => 1).then(() => console.log('doesNotReject passed'));
+  await assert.rejects(() => {}).catch((e) => console.log(e.code, e.message));
+  await assert.rejects(() => new Map()).catch((e) => console.log(e.code, e.message));
+  await assert.rejects('fail').catch((e) => console.log(e.code, e.message));
+  await assert.doesNotReject(Promise.reject(new Error('no')), (e) => e.message === 'no').catch((e) => console.log(e.code, e.message));
 })();
+

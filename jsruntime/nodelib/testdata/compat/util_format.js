@@ -59,3 +59,17 @@ console.log(util.isArray([]), util.isDeepStrictEqual, typeof util.debuglog('x'),
 console.log(util.stripVTControlCharacters('\u001b[31mred\u001b[39m'), util.inspect.custom, util.inspect.defaultOptions.depth);
 const dep = util.deprecate(() => 'still works', 'old() is deprecated', 'DEP0999');
 console.log(dep(), dep());
+
+console.log(util.format('%d %i %f %s %s', 1234567.125, -0.5, 1234.5, 12345678, 12345n));
+console.log(util.inspect([1234567.1234, -12345n, 0.5], { numericSeparator: true }));
+console.log(util.formatWithOptions({ numericSeparator: true }, '%d %s', 1234567, 7654321n));
+class Point {
+  constructor() { this.x = 1; }
+  get norm() { return this.x * 2; }
+  method() {}
+}
+Point.prototype.label = 'p';
+console.log(util.inspect(new Point(), { showHidden: true }));
+console.log(util.inspect(new Point(), { showHidden: true, getters: true }));
+console.log(util.format('%o', new Point()));
+try { util.deprecate(() => {}, 'm', 1); } catch (e) { console.log(e.code, e.message); }
