@@ -404,9 +404,26 @@ func (r *Runtime) spawn(o *goja.Object, onData, onExit goja.Value) goja.Value {
 		f.Close()
 	}
 	c := &child{r: r, cmd: cmd, ref: true}
+	// Output passed on for an inherited fd is written before the exit is
+	// reported, as it would be were the child writing to the fd itself.
+	var inherited sync.WaitGroup
+	for fd, f := range readers {
+		inherit := req.stdio[fd] == "inherit"
+		if inherit {
+			inherited.Add(1)
+		}
+		r.loop.pending++
+		go func() {
+			if inherit {
+				defer inherited.Done()
+			}
+			r.readChild(f, fd, onData, inherit)
+		}()
+	}
 	r.loop.pending++
 	go func() {
 		cmd.Wait()
+		inherited.Wait()
 		code, sig := exitStatus(cmd.ProcessState)
 		r.post(func() {
 			c.exited = true
@@ -420,10 +437,6 @@ func (r *Runtime) spawn(o *goja.Object, onData, onExit goja.Value) goja.Value {
 			}
 		})
 	}()
-	for fd, f := range readers {
-		r.loop.pending++
-		go r.readChild(f, fd, onData, fd != 0 && req.stdio[fd] == "inherit")
-	}
 	h := r.vm.NewObject()
 	h.Set("pid", cmd.Process.Pid)
 	// kill returns 0, or {code, errno} when the signal was not sent.
@@ -451,7 +464,7 @@ func (r *Runtime) spawn(o *goja.Object, onData, onExit goja.Value) goja.Value {
 	})
 	if stdinWrite != nil {
 		c.stdin = make(chan pendingWrite, 64)
-		go c.writeStdin(stdinWrite)
+		go c.writeStdin(stdinWrite, c.stdin)
 		h.Set("write", c.write)
 		h.Set("end", c.endStdin)
 	}
@@ -513,10 +526,10 @@ func (c *child) endStdin() {
 
 // writeStdin writes the queued data, in order, on its own goroutine: a
 // child that does not read must not block the event loop.
-func (c *child) writeStdin(f *os.File) {
+func (c *child) writeStdin(f *os.File, queue <-chan pendingWrite) {
 	defer f.Close()
 	failed := 0
-	for w := range c.stdin {
+	for w := range queue {
 		if failed == 0 {
 			if _, err := f.Write(w.data); err != nil {
 				_, failed = nodelib.Errno(err)

@@ -80,6 +80,7 @@ func Register(reg *require.Registry) {
 
 // EnableGlobals defines the globals Node has and goja lacks: Buffer, URL,
 // URLSearchParams, TextEncoder, TextDecoder, atob, btoa, structuredClone,
+// fetch (which rejects with ERR_NOT_SUPPORTED: there is no network),
 // DOMException, Event, EventTarget, AbortController, AbortSignal, and V8's
 // Error.captureStackTrace and Error.stackTraceLimit. It also
 // replaces JSON.stringify by one that indents like V8 (goja's adds a level
@@ -121,6 +122,7 @@ func EnableGlobals(rt *goja.Runtime) {
 	hidden("TextDecoder", util.Get("TextDecoder"))
 	globals := s.require("internal/globals")
 	g.Set("atob", globals.Get("atob"))
+	g.Set("fetch", globals.Get("fetch"))
 	g.Set("btoa", globals.Get("btoa"))
 	// structuredClone recurses in JavaScript over the value's depth.
 	g.Set("structuredClone", nativeBoundary(rt, globals.Get("structuredClone").ToObject(rt)))
