@@ -30,6 +30,7 @@ const t = cp.spawnSync('sleep', ['5'], { timeout: 50 });
 console.log('sync-timeout', t.error.code, t.signal, t.status);
 const m = cp.spawnSync('sh', ['-c', 'echo 0123456789'], { maxBuffer: 4 });
 console.log('sync-maxbuffer', m.error.code, String(m.stdout));
+console.log('cwd-env', JSON.stringify(cp.execSync('pwd; echo $V', { cwd: '/', env: { V: 'v', PATH: process.env.PATH } }).toString()));
 try { cp.execSync('echo bad >&2; exit 2', { stdio: 'pipe' }); } catch (err) { console.log('execSync', err.status, JSON.stringify(err.message)); }
 try { cp.spawnSync('x', { killSignal: 'SIGNOPE' }); } catch (err) { console.log('signal', err.code, err.message); }
 try { cp.spawn(''); } catch (err) { console.log('empty', err.code); }
@@ -52,7 +53,14 @@ function next() {
           console.log('exec-timeout', err.killed, err.signal);
           cp.execFile('sh', ['-c', 'echo 0123456789'], { maxBuffer: 4 }, (err, stdout) => {
             console.log('exec-maxbuffer', err.code, stdout);
-            cp.spawn('echo', ['inherited'], { stdio: 'inherit' }).on('close', (code) => console.log('inherit', code));
+            cp.spawn('echo', ['inherited'], { stdio: 'inherit' }).on('close', (code) => {
+              console.log('inherit', code);
+              const ac = new AbortController();
+              const s = cp.spawn('sleep', ['5'], { signal: ac.signal });
+              s.on('error', (e) => console.log('abort', e.name, e.code));
+              s.on('close', (code, sig) => console.log('aborted', code, sig));
+              ac.abort();
+            });
           });
         });
       });
@@ -67,6 +75,7 @@ sync-encoding true
 sync-input fed
 sync-timeout ETIMEDOUT SIGTERM null
 sync-maxbuffer ENOBUFS 0123
+cwd-env "/\nv\n"
 execSync 2 "Command failed: echo bad >&2; exit 2\nbad\n"
 signal ERR_UNKNOWN_SIGNAL Unknown signal: SIGNOPE
 empty ERR_INVALID_ARG_VALUE
@@ -82,6 +91,8 @@ exec-timeout true SIGTERM
 exec-maxbuffer ERR_CHILD_PROCESS_STDIO_MAXBUFFER 0123
 inherited
 inherit 0
+abort AbortError ABORT_ERR
+aborted null SIGTERM
 `)
 }
 
