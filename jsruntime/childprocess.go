@@ -241,7 +241,11 @@ func (r *Runtime) spawnSync(o *goja.Object) *goja.Object {
 				cmd.Stderr = w
 			}
 		case how == "pipe" && fd == 0:
-			cmd.Stdin = bytes.NewReader(r.bytesOf(o.Get("input")))
+			var input []byte
+			if v := o.Get("input"); v != nil && !goja.IsUndefined(v) && !goja.IsNull(v) {
+				input = r.bytesOf(v)
+			}
+			cmd.Stdin = bytes.NewReader(input)
 		case how == "pipe":
 			outs[fd] = &capped{max: maxBuffer, kill: kill}
 			if fd == 1 {

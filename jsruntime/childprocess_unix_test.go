@@ -25,7 +25,7 @@ console.log('sync', r.status, r.signal, JSON.stringify(String(r.stdout)), JSON.s
 const e = cp.spawnSync('no-such-command-here', ['x']).error;
 console.log('sync-enoent', e.message, e.code, e.syscall, e.path, e.spawnargs);
 console.log('sync-encoding', cp.spawnSync('echo', ['a'], { encoding: 'utf8' }).stdout === 'a\n');
-console.log('sync-input', cp.execFileSync('cat', { input: 'fed' }).toString());
+console.log('sync-input', cp.execFileSync('cat', { input: 'fed' }).toString(), JSON.stringify(String(cp.spawnSync('cat').stdout)));
 const t = cp.spawnSync('sleep', ['5'], { timeout: 50 });
 console.log('sync-timeout', t.error.code, t.signal, t.status);
 const m = cp.spawnSync('sh', ['-c', 'echo 0123456789'], { maxBuffer: 4 });
@@ -35,6 +35,7 @@ try { cp.execSync('echo bad >&2; exit 2', { stdio: 'pipe' }); } catch (err) { co
 try { cp.spawnSync('x', { killSignal: 'SIGNOPE' }); } catch (err) { console.log('signal', err.code, err.message); }
 try { cp.spawn(''); } catch (err) { console.log('empty', err.code); }
 const c = cp.spawn('sh', ['-c', 'cat; exit 4']);
+c.on('spawn', () => console.log('async-spawn', typeof c.pid));
 c.stdout.on('data', (d) => console.log('async-data', JSON.stringify(String(d))));
 c.on('exit', (code, sig) => { log.push('exit'); console.log('async-exit', code, sig); });
 c.on('close', (code, sig) => { console.log('async-close', code, sig, log.join()); next(); });
@@ -72,13 +73,14 @@ function next() {
 	a.runMain(noPolicy, "main.js").want(t, 0, `sync 3 null "out\n" "err\n" null
 sync-enoent spawnSync no-such-command-here ENOENT ENOENT spawnSync no-such-command-here no-such-command-here [ 'x' ]
 sync-encoding true
-sync-input fed
+sync-input fed ""
 sync-timeout ETIMEDOUT SIGTERM null
 sync-maxbuffer ENOBUFS 0123
 cwd-env "/\nv\n"
 execSync 2 "Command failed: echo bad >&2; exit 2\nbad\n"
 signal ERR_UNKNOWN_SIGNAL Unknown signal: SIGNOPE
 empty ERR_INVALID_ARG_VALUE
+async-spawn number
 async-data "to stdin"
 async-exit 4 null
 async-close 4 null exit

@@ -2,10 +2,10 @@
 // pure-JavaScript npm packages need, for a goja runtime: path, events, util,
 // assert, string_decoder, querystring, os, tty, fs, crypto, buffer, stream,
 // url, readline, zlib (without Brotli), diagnostics_channel, http and net
-// without the network, worker_threads as the main thread, and a
-// child_process that refuses every call, each loadable as "name" and
-// "node:name". What exists but cannot work here (sockets, workers,
-// processes) throws ERR_NOT_SUPPORTED rather than answer wrongly.
+// without the network, worker_threads as the main thread, and
+// child_process without fork, each loadable as "name" and "node:name".
+// What exists but cannot work here (sockets, workers, IPC) throws
+// ERR_NOT_SUPPORTED rather than answer wrongly.
 //
 // The modules are plain library code: they never load code from files, so
 // they are not subject to code-integrity checks (built-in modules are not
@@ -37,8 +37,9 @@
 //   - stream is readable-stream 4.8.0, Node 18's streams as a package (see
 //     js/readable-stream/LICENSE); path and fs.ReadStream/WriteStream are
 //     Node 20's own code; net has no sockets and worker_threads no workers;
-//   - crypto has digests, HMAC and random values only; child_process loads
-//     but every call throws ERR_NOT_SUPPORTED.
+//   - crypto has digests, HMAC and random values only;
+//   - child_process starts processes through the host's "spawn" binding
+//     (ProvideBinding); without one, every call throws ERR_NOT_SUPPORTED.
 package nodelib
 
 import (

@@ -269,7 +269,10 @@ class ChildProcess extends EventEmitter {
       return stream;
     });
     [this.stdin, this.stdout, this.stderr] = this.stdio;
-    if (started) return undefined;
+    if (started) {
+      process.nextTick(() => this.emit('spawn'));
+      return 0;
+    }
     rememberErrno(result);
     process.nextTick(() => this._onexit(result.errno, null));
     return result.errno;
@@ -332,10 +335,6 @@ class ChildProcess extends EventEmitter {
   ref() { if (this._handle) this._handle.ref(); }
 
   unref() { if (this._handle) this._handle.unref(); }
-
-  [Symbol.for('nodejs.dispose')]() {
-    if (!this.killed) this.kill();
-  }
 }
 
 // errnoName names a negative errno the host reported (spawn's).
