@@ -31,6 +31,9 @@ type spawnRequest struct {
 	dir   string
 	env   []string
 	stdio [3]string // "pipe", "inherit" or "ignore", for fds 0, 1 and 2
+	// detached starts the child in a session (Unix) or process group
+	// (Windows) of its own.
+	detached bool
 }
 
 func (r *Runtime) spawnRequest(o *goja.Object) spawnRequest {
@@ -45,6 +48,7 @@ func (r *Runtime) spawnRequest(o *goja.Object) spawnRequest {
 	if err := r.vm.ExportTo(o.Get("envPairs"), &req.env); err != nil {
 		r.throw(err)
 	}
+	req.detached = o.Get("detached").ToBoolean()
 	var stdio []string
 	if err := r.vm.ExportTo(o.Get("stdio"), &stdio); err != nil {
 		r.throw(err)
@@ -62,6 +66,9 @@ func (r *Runtime) spawnRequest(o *goja.Object) spawnRequest {
 // become a child runtime (Config.ChildRuntime) with the same command line.
 func (r *Runtime) command(req spawnRequest) (*exec.Cmd, error) {
 	cmd := &exec.Cmd{Args: req.args, Dir: req.dir, Env: req.env}
+	if req.detached {
+		detach(cmd)
+	}
 	if r.startsNode(req.file) {
 		if r.cfg.ChildRuntime == nil {
 			return nil, &nodeError{Code: "ERR_NOT_SUPPORTED", Message: "child_process: this host does not start child runtimes, so " + req.file + " cannot be started"}

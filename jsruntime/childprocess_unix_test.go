@@ -3,6 +3,7 @@
 package jsruntime_test
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 
@@ -121,4 +122,26 @@ console.log(cp.execFileSync('echo', ['other programs run']).toString().trim());
 	got.want(t, 0, strings.Repeat("child runtime: -e x arg\n", 3)+"other programs run\n")
 	got = run(t, jsruntime.Config{Policy: noPolicy, ExecPath: "/opt/intact/bin/intact"}, main)
 	got.want(t, 0, strings.Repeat("ERR_NOT_SUPPORTED\n", 3)+"other programs run\n")
+}
+
+// TestChildProcessDetached: a detached child leads a session of its own,
+// as libuv makes it; another shares its parent's.
+func TestChildProcessDetached(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads the session from /proc")
+	}
+	a := newApp(t, map[string]string{"main.js": `
+const cp = require('child_process');
+const session = (stat) => stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3];
+const own = session(require('fs').readFileSync('/proc/self/stat', 'utf8'));
+for (const detached of [false, true]) {
+  const child = session(cp.execFileSync('cat', ['/proc/self/stat'], { detached }).toString());
+  console.log(detached, child === own);
+}
+const c = cp.spawn('cat', ['/proc/self/stat'], { detached: true });
+let out = '';
+c.stdout.on('data', (d) => out += d);
+c.on('close', () => console.log('spawn', session(out) === own, session(out) === String(c.pid)));
+`})
+	a.runMain(noPolicy, "main.js").want(t, 0, "false true\ntrue false\nspawn false true\n")
 }

@@ -202,7 +202,10 @@ function stdioKinds(stdio) {
 }
 
 function hostRequest(options, stdio) {
-  return { file: options.file, args: options.args, cwd: options.cwd, envPairs: options.envPairs, stdio };
+  return {
+    file: options.file, args: options.args, cwd: options.cwd, envPairs: options.envPairs, stdio,
+    detached: !!options.detached,
+  };
 }
 
 function checkHost() {
