@@ -53,7 +53,10 @@
 // module-sync and default; "main"; "type": "module"; self-reference;
 // node_modules lookup; symbolic links resolved), process, timers, console,
 // and the report of uncaught exceptions and unhandled rejections. The core
-// library modules come from jsruntime/nodelib. Known differences:
+// library modules come from jsruntime/nodelib; the runtime starts the
+// processes of its child_process, and a program that starts node or
+// process.execPath gets Config.ChildRuntime, a child runtime under the
+// same policy. Known differences:
 //
 //   - ES modules run as CommonJS: top-level await is refused with a
 //     SyntaxError naming the file, and import() resolves with the "import"

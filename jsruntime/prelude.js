@@ -1028,6 +1028,11 @@
   }
   bindConsole(console, () => process.stdout, () => process.stderr, true);
   console.Console = Console;
+  // The inspector's methods of the global console, which do nothing, as
+  // Node's do while no inspector session is attached (there never is one).
+  for (const name of ['profile', 'profileEnd', 'timeStamp']) {
+    console[name] = { [name]() {} }[name];
+  }
 
   // ---- modules ---------------------------------------------------------
   function emitCircularRequireWarning(prop) {

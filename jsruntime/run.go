@@ -130,6 +130,7 @@ func (r *Runtime) Eval(code string, print bool) (int, error) {
 		return r.ended(status)
 	}
 	return r.ended(r.runProgram(preloads, func() {
+		r.addBuiltinGlobals()
 		v, err := r.evalScript("[eval]", code)
 		if err != nil {
 			r.throw(err)
@@ -142,6 +143,39 @@ func (r *Runtime) Eval(code string, print bool) (int, error) {
 			}
 		}
 	}))
+}
+
+// builtinGlobals defines, as node does for -e and -p, a global for each
+// built-in module whose name has no underscore prefix and no slash: a
+// getter that requires the module on first use, which assignment replaces.
+const builtinGlobals = `(function (names, require) {
+  for (const name of names) {
+    if (name.startsWith('_') || name.includes('/') || Object.prototype.hasOwnProperty.call(globalThis, name)) continue;
+    const setReal = (val) => {
+      delete globalThis[name];
+      globalThis[name] = val;
+    };
+    Object.defineProperty(globalThis, name, {
+      get() {
+        const lib = require(name);
+        Object.defineProperty(globalThis, name, { get: () => lib, set: setReal, configurable: true, enumerable: false });
+        return lib;
+      },
+      set: setReal, configurable: true, enumerable: false,
+    });
+  }
+})`
+
+// addBuiltinGlobals makes the built-in modules globals, as node -e does.
+func (r *Runtime) addBuiltinGlobals() {
+	fn, err := r.vm.RunString(builtinGlobals)
+	if err != nil {
+		r.throw(err)
+	}
+	add, _ := goja.AssertFunction(fn)
+	if _, err := add(goja.Undefined(), r.vm.ToValue(builtinModules), r.vm.ToValue(r.requireBuiltin)); err != nil {
+		r.throw(err)
+	}
 }
 
 // ended returns a program's exit status with the policy refusal that

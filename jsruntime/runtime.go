@@ -47,6 +47,15 @@ type Config struct {
 	// NoWarnings silences process warnings, including the notice that code
 	// integrity is enforced.
 	NoWarnings bool
+	// ChildRuntime returns the command (its path and its argv, argv[0]
+	// included) that runs a node command line — node's options, the
+	// script or code and its arguments — in a child runtime under this
+	// runtime's policy. child_process starts it whenever the program
+	// starts node or process.execPath, so that the child is checked as
+	// the program is, never an interpreter that checks nothing. Nil means
+	// those spawns fail with ERR_NOT_SUPPORTED; other programs start as
+	// they would under node.
+	ChildRuntime func(nodeArgs []string) (path string, argv []string)
 }
 
 // A Runtime runs JavaScript the way node does, asking its policy before any
@@ -100,6 +109,9 @@ type Runtime struct {
 
 	stdinReading bool
 	stdinStop    chan struct{}
+
+	closed    chan struct{} // closed by Close: goroutines stop posting
+	closeOnce sync.Once
 }
 
 // maxCallStackSize is the deepest the JavaScript call stack may grow, in
@@ -183,6 +195,7 @@ func New(cfg Config) (*Runtime, error) {
 		sources:  make(map[string]string),
 		realDirs: make(map[string]string),
 		builtins: make(map[string]goja.Value),
+		closed:   make(chan struct{}),
 	}
 	r.vm.SetFieldNameMapper(goja.UncapFieldNameMapper())
 	r.vm.SetMaxCallStackSize(maxCallStackSize)
@@ -193,9 +206,12 @@ func New(cfg Config) (*Runtime, error) {
 	return r, nil
 }
 
-// Close releases the runtime's resources (the WebAssembly engine, fs watchers left open).
+// Close releases the runtime's resources (the WebAssembly engine, fs
+// watchers left open) and stops delivering what children and standard
+// input still produce.
 func (r *Runtime) Close() error {
 	r.stopStdin()
+	r.closeOnce.Do(func() { close(r.closed) })
 	closeNodelib(r.vm)
 	if r.wasm != nil {
 		return r.wasm.Close(context.Background())
@@ -262,6 +278,7 @@ func (r *Runtime) setup() (err error) {
 	}
 	enableNodelibGlobals(r.vm)
 	connectNodelibLoop(r)
+	nodelib.ProvideBinding(r.vm, "spawn", r.spawnBinding())
 	// JSON modules are parsed by the depth-limited JSON.parse, as user
 	// code's JSON is.
 	if parse, ok := goja.AssertFunction(r.vm.Get("JSON").(*goja.Object).Get("parse")); ok {

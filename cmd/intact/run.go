@@ -52,6 +52,8 @@ func (f *runtimeFlags) run(cmd *cobra.Command, args []string, program func(*jsru
 		Stdout:     cmd.OutOrStdout(),
 		Stderr:     cmd.ErrOrStderr(),
 		NoWarnings: f.noWarnings,
+		// A child runtime that the program starts is checked as it is.
+		ChildRuntime: f.policy.childRuntime(),
 	})
 	if err != nil {
 		return err

@@ -31,6 +31,9 @@ var errnoTable = map[syscall.Errno]errnoInfo{
 	syscall.EBUSY:        {"EBUSY", -int(syscall.EBUSY), "resource busy or locked"},
 	syscall.EIO:          {"EIO", -int(syscall.EIO), "i/o error"},
 	syscall.EAGAIN:       {"EAGAIN", -int(syscall.EAGAIN), "resource temporarily unavailable"},
+	syscall.ETIMEDOUT:    {"ETIMEDOUT", -int(syscall.ETIMEDOUT), "connection timed out"},
+	syscall.ENOBUFS:      {"ENOBUFS", -int(syscall.ENOBUFS), "no buffer space available"},
+	syscall.ENOEXEC:      {"ENOEXEC", -int(syscall.ENOEXEC), "exec format error"},
 }
 
 // statPath returns Node's Stats fields of the file at path, following a

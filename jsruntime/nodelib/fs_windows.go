@@ -22,6 +22,9 @@ var errnoTable = map[syscall.Errno]errnoInfo{
 	syscall.EISDIR:                  {"EISDIR", -4068, "illegal operation on a directory"},
 	syscall.EACCES:                  {"EACCES", -4092, "permission denied"},
 	syscall.EBADF:                   {"EBADF", -4083, "bad file descriptor"},
+	syscall.ESRCH:                   {"ESRCH", -4040, "no such process"},
+	syscall.ETIMEDOUT:               {"ETIMEDOUT", -4039, "connection timed out"},
+	syscall.ENOBUFS:                 {"ENOBUFS", -4060, "no buffer space available"},
 }
 
 // statPath returns Node's Stats fields of the file at path, following a

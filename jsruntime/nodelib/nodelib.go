@@ -1,11 +1,11 @@
 // Package nodelib implements the Node.js core library modules that popular
 // pure-JavaScript npm packages need, for a goja runtime: path, events, util,
 // assert, string_decoder, querystring, os, tty, fs, crypto, buffer, stream,
-// url, readline, timers/promises, zlib (without Brotli), diagnostics_channel, http and net
-// without the network, worker_threads as the main thread, and a
-// child_process that refuses every call, each loadable as "name" and
-// "node:name". What exists but cannot work here (sockets, workers,
-// processes) throws ERR_NOT_SUPPORTED rather than answer wrongly.
+// url, readline, timers/promises, zlib (without Brotli), diagnostics_channel,
+// http and net without the network, worker_threads as the main thread, and
+// child_process without fork, each loadable as "name" and "node:name".
+// What exists but cannot work here (sockets, workers, IPC) throws
+// ERR_NOT_SUPPORTED rather than answer wrongly.
 //
 // The modules are plain library code: they never load code from files, so
 // they are not subject to code-integrity checks (built-in modules are not
@@ -41,8 +41,9 @@
 //     that connects each to the runtime (internal/primordials builds Node's
 //     primordials as Node does); net has no sockets and worker_threads no
 //     workers;
-//   - crypto has digests, HMAC and random values only; child_process loads
-//     but every call throws ERR_NOT_SUPPORTED.
+//   - crypto has digests, HMAC and random values only;
+//   - child_process starts processes through the host's "spawn" binding
+//     (ProvideBinding); without one, every call throws ERR_NOT_SUPPORTED.
 package nodelib
 
 import (
@@ -85,6 +86,7 @@ func Register(reg *require.Registry) {
 
 // EnableGlobals defines the globals Node has and goja lacks: Buffer, URL,
 // URLSearchParams, TextEncoder, TextDecoder, atob, btoa, structuredClone,
+// fetch (which rejects with ERR_NOT_SUPPORTED: there is no network),
 // DOMException, Event, EventTarget, AbortController, AbortSignal, and V8's
 // Error.captureStackTrace and Error.stackTraceLimit. It also
 // replaces JSON.stringify by one that indents like V8 (goja's adds a level
@@ -144,6 +146,7 @@ func EnableGlobals(rt *goja.Runtime) {
 	lazyGlobal(rt, "TextDecoder", false, from("util", "TextDecoder"))
 	lazyGlobal(rt, "atob", true, from("internal/globals", "atob"))
 	lazyGlobal(rt, "btoa", true, from("internal/globals", "btoa"))
+	lazyGlobal(rt, "fetch", true, from("internal/globals", "fetch"))
 	// structuredClone recurses in JavaScript over the value's depth.
 	lazyGlobal(rt, "structuredClone", true, func() goja.Value {
 		return nativeBoundary(rt, s.require("internal/globals").Get("structuredClone").ToObject(rt))

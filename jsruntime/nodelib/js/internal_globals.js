@@ -235,4 +235,13 @@ function makeJSONStringify(original) {
   };
 }
 
-module.exports = { atob, btoa, structuredClone, captureStackTrace, makeJSONStringify };
+// fetch exists, as in Node 20, so that a program that relies on it learns
+// why it fails: this runtime has no network access (see http.js). Like
+// fetch's own network errors, the failure is a rejected promise.
+function fetch(input, init = undefined) {
+  const { codedError } = require('internal/errors');
+  return Promise.reject(codedError(Error, 'ERR_NOT_SUPPORTED',
+    'fetch is not supported by intact run, which has no network access; run network code with intact node'));
+}
+
+module.exports = { atob, btoa, fetch, structuredClone, captureStackTrace, makeJSONStringify };
