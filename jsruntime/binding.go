@@ -4,6 +4,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"time"
@@ -106,9 +107,12 @@ func (r *Runtime) binding() *goja.Object {
 	})
 	r.credentialBindings(set)
 	// isProxy tells a Proxy, whose traps the module loader must not run.
+	// By its export type: exporting a plain object would read every
+	// property, running its getters.
+	proxyType := reflect.TypeOf(goja.Proxy{})
 	set("isProxy", func(v goja.Value) bool {
-		_, ok := v.Export().(goja.Proxy)
-		return ok
+		o, ok := v.(*goja.Object)
+		return ok && o.ExportType() == proxyType
 	})
 	set("uptime", func() float64 { return time.Since(r.start).Seconds() })
 	set("hrtime", func() []int64 {
