@@ -43,12 +43,15 @@ Merge-CIPolicy:
   --add-signer CERT [--publisher CN], --remove-signer ID|CERT
   --allow-hash, --allow-image-hash, --deny-hash (as for policy new),
   --remove-rule ID|HASH (by certificate or hash, only what trusts is
-  removed: a denied signer or a Deny rule goes only when named by its ID)
+  removed: a denied signer or a Deny rule goes only when named by its ID;
+  the Deny rules a removed signer names as exceptions stay)
   --version a.b.c.d (never lower than the policy's), --bump (raise the last
   field by one)
   --merge OTHER.xml: add OTHER's user-mode signers and hash rules, as
   Merge-CIPolicy does; the policy keeps its identity, version, rule options
-  and settings. OTHER must be one intact could write back whole, as below
+  and settings, and every denial of either policy (a signer both allow
+  keeps the exceptions of both). OTHER must be one intact could write back
+  whole, as below
 
 Changes apply in that order, merges last. Raise the version (--bump) when the
 policy replaces a deployed one: Windows keeps a deployed policy over one with
