@@ -11,8 +11,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,6 +24,7 @@ import (
 	"github.com/intactdev/intact/catalog/tree"
 	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/internal/adminpath"
+	"github.com/intactdev/intact/internal/regularfile"
 	"github.com/spf13/cobra"
 )
 
@@ -37,8 +40,8 @@ func newCatalogFromEventsCmd() *cobra.Command {
 		Use:   "from-events EVENTS... [--root DIR] [-o NEW.cat]",
 		Short: "Propose a catalog that would allow the files that audit events name",
 		Long: `Read code-integrity events (intact's JSON lines: INTACT_EVENT_LOG files,
-the file sink of events.conf, stderr in audit mode; or "journalctl -o json"
-output; "-" reads stdin) and propose a catalog listing the files that were
+the file sink of events.conf; or "journalctl -o json" output; "-" reads
+stdin) and propose a catalog listing the files that were
 refused, or would have been in audit mode, because no trusted catalog
 listed them (not-in-catalog, untrusted-signer).
 
@@ -46,11 +49,17 @@ Only events no other user could have forged are taken; the others are
 listed as not trusted, with why:
   - an EVENTS file must be one only root can change (owned by root, not
     writable by group or others, in folders the same), unless
-    --trust-files; stdin is what you pipe in, and is taken as yours;
+    --trust-files; so must a file redirected to stdin. A pipe on stdin is
+    what you pipe in, and is taken as yours;
+  - never give it what a program wrote to stderr: intact's audit events
+    there share the stream with the audited program, which can write any
+    event. Use INTACT_EVENT_LOG or a system sink (events.conf);
   - a journal entry must carry the fields journald adds itself: sent by
     intact's journald sink (SYSLOG_IDENTIFIER=intact, _TRANSPORT=journal)
-    from uid 0, or a uid --from-uid names. Export the journal on the
-    machine itself: "journalctl -o json SYSLOG_IDENTIFIER=intact | intact
+    from uid 0, or a uid --from-uid names, by a program named intact
+    (_EXE), or one --from-exe names, on this machine (_MACHINE_ID, when
+    /etc/machine-id says which it is). Export the journal on the machine
+    itself: "journalctl -o json SYSLOG_IDENTIFIER=intact _UID=0 | intact
     catalog from-events -";
   - syslog lines say nothing true of their sender (any user can write one
     with logger): they are refused, unless --trust-syslog, which trusts
@@ -102,6 +111,7 @@ policy; any other change to them is still refused.`,
 				defer key.Close()
 			}
 			trust.uids = []string{"0"}
+			trust.machineID = thisMachineID()
 			for _, uid := range fromUIDs {
 				trust.uids = append(trust.uids, strconv.FormatUint(uint64(uid), 10))
 			}
@@ -162,6 +172,7 @@ policy; any other change to them is still refused.`,
 	fl.IntVar(&version, "version", 2, "catalog version: 2 (SHA-256) or 1 (SHA-1)")
 	fl.StringVar(&when, "time", "", "effective date, RFC 3339 (default: $SOURCE_DATE_EPOCH, else now)")
 	fl.UintSliceVar(&fromUIDs, "from-uid", nil, "also take journal entries sent by this `uid` (repeatable; root's always count)")
+	fl.StringArrayVar(&trust.exes, "from-exe", nil, "also take journal entries sent by the program at this `path` (_EXE; repeatable; a program named intact always counts)")
 	fl.BoolVar(&trust.files, "trust-files", false, "take the events of EVENTS files that anyone but root can write (they can forge any event)")
 	fl.BoolVar(&trust.syslog, "trust-syslog", false, "take syslog lines tagged intact, which every local user can write")
 	signing.register(cmd)
@@ -198,13 +209,15 @@ const (
 // those journald sets itself, which a sender cannot (_UID, _COMM, _EXE,
 // _TRANSPORT), the cursor that names the entry, and the identifier the
 // sender chose.
-var journalTrusted = []string{"_UID", "_COMM", "_EXE", "_TRANSPORT", "__CURSOR", "SYSLOG_IDENTIFIER"}
+var journalTrusted = []string{"_UID", "_COMM", "_EXE", "_TRANSPORT", "_MACHINE_ID", "__CURSOR", "SYSLOG_IDENTIFIER"}
 
 // eventTrust is whom from-events believes.
 type eventTrust struct {
-	uids   []string // journal senders (_UID) whose entries count: root, and --from-uid
-	files  bool     // --trust-files: event files whoever can write them
-	syslog bool     // --trust-syslog: syslog lines tagged intact, from whoever sent them
+	uids      []string // journal senders (_UID) whose entries count: root, and --from-uid
+	exes      []string // --from-exe: programs (_EXE) besides one named intact whose entries count
+	machineID string   // this machine's /etc/machine-id; empty when unknown
+	files     bool     // --trust-files: event files whoever can write them
+	syslog    bool     // --trust-syslog: syslog lines tagged intact, from whoever sent them
 }
 
 // maxEventLine bounds one line of an event file: events are a few hundred
@@ -218,7 +231,10 @@ func readEventFiles(names []string, stdin io.Reader, trust *eventTrust, warn io.
 	var events []codeEvent
 	for _, name := range names {
 		var r io.Reader = stdin
-		label, untrusted := "stdin", "" // what the operator pipes in is theirs
+		label, untrusted := "stdin", ""
+		if name == "-" && !trust.files {
+			untrusted = stdinDistrust(stdin)
+		}
 		if name != "-" {
 			f, err := os.Open(name)
 			if err != nil {
@@ -264,6 +280,46 @@ func readEventFiles(names []string, stdin io.Reader, trust *eventTrust, warn io.
 	return events, nil
 }
 
+// machineIDFile names this machine to its journal (_MACHINE_ID). The
+// cmd/intact test binary replaces it.
+var machineIDFile = "/etc/machine-id"
+
+// thisMachineID returns this machine's ID, or "" when it has none.
+func thisMachineID() string {
+	data, err := regularfile.Read(machineIDFile, 256)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(data))
+}
+
+// stdinDistrust says why events on stdin are not taken, or returns "" for
+// a pipe or a terminal, which the operator feeds. A file redirected to
+// stdin is judged as a named one: whoever can write it can write any
+// event, and "< file" must not trust what "file" would not.
+func stdinDistrust(stdin io.Reader) string {
+	f, ok := stdin.(*os.File)
+	if !ok {
+		return "" // a reader the caller gave
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return fmt.Sprintf("stdin: %v", err)
+	}
+	switch m := fi.Mode(); {
+	case m&os.ModeNamedPipe != 0, m&os.ModeCharDevice != 0 && m&os.ModeDevice != 0:
+		return ""
+	case !m.IsRegular():
+		return fmt.Sprintf("stdin is not a pipe or a file but %v: pipe the events in or name their file", m.Type())
+	case runtime.GOOS == "windows":
+		return "stdin is a file intact cannot name to check who can write it: name the file instead"
+	}
+	if _, err := adminpath.Check("/dev/stdin"); err != nil {
+		return fmt.Sprintf("stdin: %v (events in it are only as trustworthy as whoever can write it; --trust-files trusts them)", err)
+	}
+	return ""
+}
+
 // journalSender describes a journal entry by what journald says of it.
 func (ev *codeEvent) journalSender() string {
 	parts := []string{"journal"}
@@ -295,14 +351,20 @@ func (t *eventTrust) judge(ev *codeEvent) string {
 	case formJournal:
 		s := ev.sender
 		switch {
-		case s["_UID"] == "" || s["_TRANSPORT"] == "" || s["_COMM"] == "" && s["_EXE"] == "":
-			return "a journal entry without the fields journald adds (_UID, _TRANSPORT, _COMM): not an export of journalctl on this machine"
+		case s["_UID"] == "" || s["_TRANSPORT"] == "" || s["_EXE"] == "":
+			return "a journal entry without the fields journald adds (_UID, _TRANSPORT, _EXE): not an export of journalctl on this machine"
+		case t.machineID != "" && !strings.EqualFold(s["_MACHINE_ID"], t.machineID):
+			return fmt.Sprintf("a journal entry of machine %q, not this one (%s)", s["_MACHINE_ID"], t.machineID)
 		case s["SYSLOG_IDENTIFIER"] != "intact":
 			return fmt.Sprintf("a journal entry of %q, not intact", s["SYSLOG_IDENTIFIER"])
 		case s["_TRANSPORT"] != "journal":
 			return fmt.Sprintf("a journal entry sent by %s, not by intact's journald sink", s["_TRANSPORT"])
 		case !slices.Contains(t.uids, s["_UID"]):
 			return fmt.Sprintf("a journal entry of uid %s, not an allowed sender (root; --from-uid adds one)", s["_UID"])
+		case path.Base(s["_EXE"]) != "intact" && !slices.Contains(t.exes, s["_EXE"]):
+			// _COMM is not asked: a process may rename itself; _EXE is
+			// what the kernel says it runs.
+			return fmt.Sprintf("a journal entry sent by %s, not by intact (--from-exe adds a program)", s["_EXE"])
 		}
 	}
 	if ev.Check {
