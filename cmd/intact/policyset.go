@@ -38,7 +38,9 @@ Merge-CIPolicy:
 
   --enforce, --audit, --no-file-checks   what the policy does with files
   (--enforce and --audit also remove the rule option Disabled:Script
-  Enforcement, which would leave the policy checking no file)
+  Enforcement, which would leave the policy checking no file;
+  --no-file-checks keeps Enabled:Audit Mode as it is, since on Windows
+  that option applies to all user-mode code)
   --deny-interactive[=false], --deny-dynamic-code[=false]
   --add-signer CERT [--publisher CN], --remove-signer ID|CERT
   --allow-hash, --allow-image-hash, --deny-hash (as for policy new),
@@ -95,7 +97,7 @@ and so is merging one (edit it with Microsoft's tools).`,
 	f := cmd.Flags()
 	f.BoolVar(&e.enforce, "enforce", false, "check files and refuse those no trusted catalog or hash rule allows (leaves audit mode, removes Disabled:Script Enforcement)")
 	f.BoolVar(&e.audit, "audit", false, "check files but only log would-be refusals (Enabled:Audit Mode; removes Disabled:Script Enforcement)")
-	f.BoolVar(&e.noFileChecks, "no-file-checks", false, "check no files (EnforceCodeIntegrity false, audit mode off)")
+	f.BoolVar(&e.noFileChecks, "no-file-checks", false, "check no files (EnforceCodeIntegrity false; the rule option Enabled:Audit Mode, WDAC-wide on Windows, is kept as it is)")
 	f.BoolVar(&e.denyInteractive, "deny-interactive", false, "set DisableInteractiveMode (--deny-interactive=false clears it)")
 	f.BoolVar(&e.denyDynamicCode, "deny-dynamic-code", false, "set DisableDynamicCode (--deny-dynamic-code=false clears it)")
 	f.StringVar(&e.appID, "app-id", enforcer.DefaultAppID, "application `id` whose settings to change")
@@ -127,7 +129,22 @@ func (e *policyEdits) apply(cmd *cobra.Command, p *sipolicy.Policy) error {
 			if err := p.SetAppSetting(e.appID, string(enforcer.EnforceCodeIntegrity), mode.check); err != nil {
 				return usage(err)
 			}
-			p.SetAudit(mode.audit)
+			// Audit mode is a WDAC rule option, policy-wide on Windows:
+			// only a mode that checks files decides it. Dropping it with
+			// the checks of intact's files would turn Windows' user-mode
+			// code integrity from audit to enforce.
+			audit := p.HasOption(sipolicy.OptionAuditMode)
+			switch {
+			case !mode.check && audit:
+				printf(cmd.OutOrStdout(), "kept the rule option %q: on Windows it applies to all user-mode code, not only intact's\n", sipolicy.OptionAuditMode)
+			case mode.check && audit != mode.audit:
+				p.SetAudit(mode.audit)
+				verb := "removed"
+				if mode.audit {
+					verb = "added"
+				}
+				printf(cmd.OutOrStdout(), "%s the rule option %q\n", verb, sipolicy.OptionAuditMode)
+			}
 			// Checking files means lifting the rule option that turns
 			// them off, as Set-RuleOption -Delete would: otherwise the
 			// policy would still check nothing.
