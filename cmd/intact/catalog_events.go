@@ -24,6 +24,7 @@ import (
 	"github.com/intactdev/intact/catalog/tree"
 	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/internal/adminpath"
+	"github.com/intactdev/intact/internal/exitstatus"
 	"github.com/intactdev/intact/internal/regularfile"
 	"github.com/spf13/cobra"
 )
@@ -89,18 +90,18 @@ policy; any other change to them is still refused.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if version != 1 && version != 2 {
-				return fmt.Errorf("--version %d: want 1 or 2", version)
+				return exitstatus.UsageError(fmt.Errorf("--version %d: want 1 or 2", version))
 			}
 			t, err := catalogTime(when)
 			if err != nil {
-				return err
+				return exitstatus.UsageError(err)
 			}
 			if output != "" {
 				if err := checkOutput(output); err != nil {
-					return err
+					return exitstatus.UsageError(err)
 				}
 				if _, err := os.Lstat(output); err == nil {
-					return fmt.Errorf("%s exists: from-events writes only new files", output)
+					return exitstatus.UsageError(fmt.Errorf("%s exists: from-events writes only new files", output))
 				}
 			}
 			var key *signingKey
@@ -124,7 +125,7 @@ policy; any other change to them is still refused.`,
 				fold.verbose = out
 			}
 			if err := readEventFiles(args, cmd.InOrStdin(), &trust, cmd.ErrOrStderr(), fold.add); err != nil {
-				return err
+				return exitstatus.UsageError(err)
 			}
 			fold.printUntrusted(out)
 			p := fold.propose(cmd.Context(), root)
@@ -136,6 +137,12 @@ policy; any other change to them is still refused.`,
 			}
 			if len(p.files) == 0 {
 				printf(out, "nothing to add (%d events read)\n", fold.events)
+				if output != "" {
+					// A pipeline "from-events -o new.cat && deploy" must
+					// not go on with a file that was never written.
+					printf(out, "no catalog written: %s not created\n", output)
+					return exitstatus.Error(exitstatus.Refused)
+				}
 				return nil
 			}
 			if output == "" {

@@ -71,7 +71,7 @@ and so is merging one (edit it with Microsoft's tools).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := sipolicy.ParseFile(args[0])
 			if err != nil {
-				return err
+				return exitstatus.UsageError(err)
 			}
 			if err := p.Rewritable(); err != nil {
 				return exitstatus.UsageError(fmt.Errorf("%s: %w; edit it with Microsoft's tools", args[0], err))
@@ -253,7 +253,7 @@ func (e *policyEdits) apply(cmd *cobra.Command, p *sipolicy.Policy) error {
 	for _, name := range e.merge {
 		other, err := sipolicy.ParseFile(name)
 		if err != nil {
-			return err
+			return usage(fmt.Errorf("--merge: %w", err))
 		}
 		if err := p.Merge(other); err != nil {
 			return usage(fmt.Errorf("--merge %s: %w; edit it with Microsoft's tools", name, err))
