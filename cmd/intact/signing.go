@@ -184,7 +184,7 @@ func (f *signingFlags) sign(ctx context.Context, stderr io.Writer, data []byte, 
 			return nil, fmt.Errorf("--timestamp-retries %d: want 0 or more", f.retries)
 		}
 		failover := &tsa.Failover{Retries: f.retries, Backoff: 2 * time.Second,
-			Log: func(err error, next *tsa.Authority) { printf(stderr, "warning: %v; asking %s\n", err, next.URL) }}
+			Log: func(err error, next *tsa.Authority) { printf(stderr, "warning: %v; asking %s\n", err, next) }}
 		for _, url := range f.timestamps {
 			failover.Authorities = append(failover.Authorities, &tsa.Authority{URL: url})
 		}
