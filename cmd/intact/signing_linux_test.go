@@ -73,3 +73,25 @@ func TestPasswordPrompt(t *testing.T) {
 		})
 	}
 }
+
+// TestPasswordFDTerminal: --password-fd naming a terminal is refused before
+// anything is read from it, since the terminal would echo the password;
+// nothing is signed or written.
+func TestPasswordFDTerminal(t *testing.T) {
+	pki := filepath.Join("testdata", "pki")
+	dir := t.TempDir()
+	unsigned := filepath.Join(dir, "app.cat")
+	if code := run([]string{"catalog", "new", pki, "--include", "root.pem", "-o", unsigned, "--time", "2024-01-01T00:00:00Z"}, new(bytes.Buffer), new(bytes.Buffer)); code != 0 {
+		t.Fatalf("catalog new: status %d", code)
+	}
+	_, slave := openPTY(t)
+	out := filepath.Join(dir, "signed.cat")
+	var stderr bytes.Buffer
+	code := run([]string{"catalog", "sign", unsigned, "--pkcs12", filepath.Join(pki, "leaf-rsa.p12"), "--password-fd", fmt.Sprint(slave.Fd()), "-o", out}, new(bytes.Buffer), &stderr)
+	if code != 2 || !strings.Contains(stderr.String(), "is a terminal, which would show the password as it is typed") {
+		t.Errorf("status %d, stderr %q; want 2 and the terminal refused", code, stderr.String())
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("signed with a password read from a terminal")
+	}
+}
