@@ -54,6 +54,9 @@ func systemSinks(conf string) ([]slog.Handler, error) {
 		arg = strings.TrimSpace(arg)
 		var h slog.Handler
 		switch {
+		case commentAfter(arg):
+			// Taken as part of the path, it would name another log.
+			err = fmt.Errorf("%s %q: a comment must be on a line of its own", kind, arg)
 		case kind == "file" && filepath.IsAbs(arg):
 			h, err = systemFileSink(arg)
 		case kind == "file":
@@ -75,6 +78,13 @@ func systemSinks(conf string) ([]slog.Handler, error) {
 		}
 	}
 	return handlers, nil
+}
+
+// commentAfter reports whether arg holds a "#" after white space: a
+// trailing comment, which events.conf does not allow.
+func commentAfter(arg string) bool {
+	i := strings.IndexByte(arg, '#')
+	return i > 0 && strings.ContainsAny(arg[i-1:i], " \t")
 }
 
 // openEventFile opens the event log at the absolute path, checked as
