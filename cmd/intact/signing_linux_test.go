@@ -33,15 +33,23 @@ func openPTY(t *testing.T) (master, slave *os.File) {
 	return m, s
 }
 
-// TestPasswordPrompt: on a terminal, a PKCS #12 file's password is asked
-// for when no flag gives it; a wrong answer fails and writes nothing.
-func TestPasswordPrompt(t *testing.T) {
-	pki := filepath.Join("testdata", "pki")
-	dir := t.TempDir()
-	unsigned := filepath.Join(dir, "app.cat")
+// unsignedCatalog makes an unsigned catalog in a new folder and returns
+// the test PKI's folder, the new folder and the catalog.
+func unsignedCatalog(t *testing.T) (pki, dir, unsigned string) {
+	t.Helper()
+	pki = filepath.Join("testdata", "pki")
+	dir = t.TempDir()
+	unsigned = filepath.Join(dir, "app.cat")
 	if code := run([]string{"catalog", "new", pki, "--include", "root.pem", "-o", unsigned, "--time", "2024-01-01T00:00:00Z"}, new(bytes.Buffer), new(bytes.Buffer)); code != 0 {
 		t.Fatalf("catalog new: status %d", code)
 	}
+	return pki, dir, unsigned
+}
+
+// TestPasswordPrompt: on a terminal, a PKCS #12 file's password is asked
+// for when no flag gives it; a wrong answer fails and writes nothing.
+func TestPasswordPrompt(t *testing.T) {
+	pki, dir, unsigned := unsignedCatalog(t)
 	for _, tt := range []struct {
 		answer string
 		ok     bool
@@ -78,12 +86,7 @@ func TestPasswordPrompt(t *testing.T) {
 // anything is read from it, since the terminal would echo the password;
 // nothing is signed or written.
 func TestPasswordFDTerminal(t *testing.T) {
-	pki := filepath.Join("testdata", "pki")
-	dir := t.TempDir()
-	unsigned := filepath.Join(dir, "app.cat")
-	if code := run([]string{"catalog", "new", pki, "--include", "root.pem", "-o", unsigned, "--time", "2024-01-01T00:00:00Z"}, new(bytes.Buffer), new(bytes.Buffer)); code != 0 {
-		t.Fatalf("catalog new: status %d", code)
-	}
+	pki, dir, unsigned := unsignedCatalog(t)
 	_, slave := openPTY(t)
 	out := filepath.Join(dir, "signed.cat")
 	var stderr bytes.Buffer
