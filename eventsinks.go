@@ -38,12 +38,16 @@ const maxEventsConf = 64 << 10
 // for /var/log/intact): a log every user could write would be a log
 // anyone could forge. Other users' processes skip it; syslog and journald
 // receive everyone's events.
-func systemSinks(conf string) ([]slog.Handler, error) {
+//
+// It also returns each sink as its line names it ("file PATH", "syslog",
+// "journald"), for Status.
+func systemSinks(conf string) ([]slog.Handler, []string, error) {
 	data, err := regularfile.Read(conf, maxEventsConf)
 	if err != nil {
-		return nil, fmt.Errorf("system event sinks: %w", err)
+		return nil, nil, fmt.Errorf("system event sinks: %w", err)
 	}
 	var handlers []slog.Handler
+	var names []string
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
@@ -54,6 +58,9 @@ func systemSinks(conf string) ([]slog.Handler, error) {
 		arg = strings.TrimSpace(arg)
 		var h slog.Handler
 		switch {
+		case commentAfter(arg):
+			// Taken as part of the path, it would name another log.
+			err = fmt.Errorf("%s %q: a comment must be on a line of its own", kind, arg)
 		case kind == "file" && filepath.IsAbs(arg):
 			h, err = systemFileSink(arg)
 		case kind == "file":
@@ -68,13 +75,21 @@ func systemSinks(conf string) ([]slog.Handler, error) {
 			err = fmt.Errorf("unknown sink %q: want file PATH, syslog or journald", kind)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("system event sinks %s:%d: %w", conf, n, err)
+			return nil, nil, fmt.Errorf("system event sinks %s:%d: %w", conf, n, err)
 		}
 		if h != nil {
 			handlers = append(handlers, h)
+			names = append(names, strings.TrimSpace(kind+" "+arg))
 		}
 	}
-	return handlers, nil
+	return handlers, names, nil
+}
+
+// commentAfter reports whether arg holds a "#" after white space: a
+// trailing comment, which events.conf does not allow.
+func commentAfter(arg string) bool {
+	i := strings.IndexByte(arg, '#')
+	return i > 0 && strings.ContainsAny(arg[i-1:i], " \t")
 }
 
 // openEventFile opens the event log at the absolute path, checked as

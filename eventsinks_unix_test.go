@@ -49,11 +49,12 @@ func TestSystemEventSinksRefused(t *testing.T) {
 		setup func(e *env, conf string)
 		want  string
 	}{
-		"unknown sink":    {conf: "# sinks\nemail root@localhost\n", want: `events.conf:2: unknown sink "email": want file PATH, syslog or journald`},
-		"relative file":   {conf: "file events.jsonl\n", want: `events.conf:1: file "events.jsonl": want an absolute path`},
-		"argument":        {conf: "journald now\n", want: "events.conf:1: journald takes no argument"},
-		"missing folder":  {conf: "file /nonexistent/intact/events.jsonl\n", want: "events.conf:1: stat /nonexistent/intact: no such file"},
-		"journald absent": {conf: "journald\n", want: "events.conf:1: journald: "},
+		"unknown sink":     {conf: "# sinks\nemail root@localhost\n", want: `events.conf:2: unknown sink "email": want file PATH, syslog or journald`},
+		"relative file":    {conf: "file events.jsonl\n", want: `events.conf:1: file "events.jsonl": want an absolute path`},
+		"argument":         {conf: "journald now\n", want: "events.conf:1: journald takes no argument"},
+		"trailing comment": {conf: "file LOGS/events.jsonl # main log\n", want: `/events.jsonl # main log": a comment must be on a line of its own`},
+		"missing folder":   {conf: "file /nonexistent/intact/events.jsonl\n", want: "events.conf:1: stat /nonexistent/intact: no such file"},
+		"journald absent":  {conf: "journald\n", want: "events.conf:1: journald: "},
 		"writable by others": {conf: "journald\n", setup: func(e *env, conf string) { must(e.t.(*testing.T), os.Chmod(conf, 0o666)) },
 			want: "system event sinks refused: "},
 		"a file sink others could plant": {conf: "file LOGS/events.jsonl\n", setup: func(e *env, conf string) {

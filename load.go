@@ -97,7 +97,7 @@ func Load(opts LoadOptions) (*Policy, error) {
 	}
 	active = append(active, opts.Enforcers...)
 
-	events, err := loadEvents(opts.Events, active, src.systemEvents)
+	events, sinks, err := loadEvents(opts.Events, active, src.systemEvents)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +107,9 @@ func Load(opts LoadOptions) (*Policy, error) {
 			return nil, fmt.Errorf("%s: %w", EnvMaxCodeSize, err)
 		}
 	}
-	return New(Config{Enforcers: active, Inactive: inactive, Events: events, MaxCodeSize: maxCodeSize}), nil
+	p := New(Config{Enforcers: active, Inactive: inactive, Events: events, MaxCodeSize: maxCodeSize})
+	p.systemSinks = sinks
+	return p, nil
 }
 
 // loadEvents returns the logger of policy events: the caller's, or when
@@ -115,32 +117,34 @@ func Load(opts LoadOptions) (*Policy, error) {
 // to stderr when an enforcer is in audit mode, where nothing else would
 // show a would-be denial; and in any case the sinks the system's
 // events.conf names, which nothing in the process can turn off. It returns
-// nil when there is no sink at all.
-func loadEvents(caller *slog.Logger, enforcers []enforcer.Enforcer, systemConf string) (*slog.Logger, error) {
+// nil when there is no sink at all. It also returns the system's sinks as
+// events.conf names them.
+func loadEvents(caller *slog.Logger, enforcers []enforcer.Enforcer, systemConf string) (*slog.Logger, []string, error) {
 	var handlers []slog.Handler
+	var names []string
 	if systemConf != "" {
-		sinks, err := systemSinks(systemConf)
+		sinks, n, err := systemSinks(systemConf)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		handlers = append(handlers, sinks...)
+		handlers, names = append(handlers, sinks...), n
 	}
 	if caller != nil {
 		handlers = append(handlers, caller.Handler())
 	} else {
 		own, err := defaultEvents(enforcers)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		handlers = append(handlers, own...)
 	}
 	switch len(handlers) {
 	case 0:
-		return nil, nil
+		return nil, names, nil
 	case 1:
-		return slog.New(handlers[0]), nil
+		return slog.New(handlers[0]), names, nil
 	}
-	return slog.New(slog.NewMultiHandler(handlers...)), nil
+	return slog.New(slog.NewMultiHandler(handlers...)), names, nil
 }
 
 // defaultEvents returns the handlers Load uses when the caller gives no

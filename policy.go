@@ -86,6 +86,7 @@ type Policy struct {
 	// enforcer's name; read once, here, not per denial.
 	identities  map[string]policyIdentity
 	events      *slog.Logger
+	systemSinks []string // as the system's events.conf names them
 	maxCodeSize int64
 }
 

@@ -1,6 +1,10 @@
 package intact
 
-import "github.com/intactdev/intact/enforcer"
+import (
+	"slices"
+
+	"github.com/intactdev/intact/enforcer"
+)
 
 // Status describes the policy in force, for operators (`intact status`).
 type Status struct {
@@ -11,6 +15,10 @@ type Status struct {
 	// Inactive are enforcers that were considered and left out because they
 	// cannot work here and ask for nothing; their Details say why.
 	Inactive []EnforcerStatus
+	// EventSinks are the sinks the system's events.conf names, as its
+	// lines name them ("file /var/log/intact/events.jsonl", "syslog",
+	// "journald"): where every intact process's events go.
+	EventSinks []string
 }
 
 // EnforcerStatus is one enforcer's name, settings and own status.
@@ -41,7 +49,7 @@ func (p *Policy) Warm() {
 // complete.
 func (p *Policy) Status() Status {
 	p.Warm()
-	st := Status{Settings: p.settings}
+	st := Status{Settings: p.settings, EventSinks: slices.Clone(p.systemSinks)}
 	describe := func(es []enforcer.Enforcer) []EnforcerStatus {
 		out := make([]EnforcerStatus, 0, len(es))
 		for _, e := range es {

@@ -234,11 +234,39 @@ func (p *Policy) RemoveSigner(id string) error {
 	}
 	s := p.Signers[i]
 	p.Signers = slices.Delete(p.Signers, i, i+1)
+	p.disallow(s)
 	for _, sc := range p.Scenarios {
-		sc.Allowed = slices.DeleteFunc(sc.Allowed, func(a *AllowedSigner) bool { return a.Signer == s })
 		sc.Denied = slices.DeleteFunc(sc.Denied, func(d *DeniedSigner) bool { return d.Signer == s })
 	}
 	return nil
+}
+
+// disallow removes every allowed-signer reference to s. The Deny rules
+// such a reference names as exceptions stay in force: intact applies an
+// ExceptDenyRule of scenario 12 to every file (DeniedHashes), so one the
+// scenario would no longer name becomes a plain Deny rule of it.
+// Removing trust must never lift a denial.
+func (p *Policy) disallow(s *Signer) {
+	for _, sc := range p.Scenarios {
+		var except []*FileRule
+		sc.Allowed = slices.DeleteFunc(sc.Allowed, func(a *AllowedSigner) bool {
+			if a.Signer == s {
+				except = append(except, a.ExceptDenyRules...)
+			}
+			return a.Signer == s
+		})
+		if sc.Value != UserMode {
+			continue
+		}
+		for _, r := range except {
+			named := slices.Contains(sc.FileRules, r) || slices.ContainsFunc(sc.Allowed, func(a *AllowedSigner) bool {
+				return slices.Contains(a.ExceptDenyRules, r)
+			})
+			if !named {
+				sc.FileRules = append(sc.FileRules, r)
+			}
+		}
+	}
 }
 
 // SignersOf returns the IDs of the signers that pin cert by its TBS hash
@@ -298,9 +326,7 @@ func (p *Policy) Untrust(id string) error {
 		return fmt.Errorf("no signer has ID %q", id)
 	}
 	if p.denies(s) {
-		for _, sc := range p.Scenarios {
-			sc.Allowed = slices.DeleteFunc(sc.Allowed, func(a *AllowedSigner) bool { return a.Signer == s })
-		}
+		p.disallow(s)
 		return nil
 	}
 	return p.RemoveSigner(id)
@@ -345,7 +371,9 @@ func (p *Policy) RulesWithHash(kind FileRuleKind, h []byte) []string {
 // policies for the subset intact supports: p keeps its identity, version,
 // rule options and settings; other's allowed and denied signers of
 // scenario 12 (with their EKUs and the exceptions they name) and its hash
-// rules are added, each unless p has the same already; what other adds
+// rules are added, each unless p has the same already; a signer both
+// allow keeps the exceptions of both, since intact enforces each as a
+// Deny rule (DeniedHashes) and a merge never lifts a denial; what other adds
 // gets IDs p does not use. Merge refuses an other that intact could not
 // write back whole (Rewritable), as editing it directly is refused: a rule
 // merged without its conditions (a Deny's file name and version, an
@@ -397,29 +425,22 @@ func (p *Policy) Merge(other *Policy) error {
 		p.Signers = append(p.Signers, &m)
 		return &m
 	}
-	added := make(map[*AllowedSigner]bool) // by this merge
 	for _, a := range sc.Allowed {
 		s := signer(a.Signer)
 		except := rulesOf(a.ExceptDenyRules)
 		i := slices.IndexFunc(mine.Allowed, func(o *AllowedSigner) bool { return o.Signer == s })
-		switch {
-		case i < 0:
-			as := &AllowedSigner{Signer: s, ExceptDenyRules: except}
-			mine.Allowed = append(mine.Allowed, as)
-			added[as] = true
-		case added[mine.Allowed[i]]:
-			// other allows the signer twice: as intact reads other,
-			// each exception applies.
-			for _, r := range except {
-				if !slices.Contains(mine.Allowed[i].ExceptDenyRules, r) {
-					mine.Allowed[i].ExceptDenyRules = append(mine.Allowed[i].ExceptDenyRules, r)
-				}
+		if i < 0 {
+			mine.Allowed = append(mine.Allowed, &AllowedSigner{Signer: s, ExceptDenyRules: except})
+			continue
+		}
+		// Windows would keep only what both policies except, but intact
+		// enforces every exception as a Deny rule for every file
+		// (DeniedHashes): dropping one would lift a denial that both
+		// policies make. Each exception of either stays.
+		for _, r := range except {
+			if !slices.Contains(mine.Allowed[i].ExceptDenyRules, r) {
+				mine.Allowed[i].ExceptDenyRules = append(mine.Allowed[i].ExceptDenyRules, r)
 			}
-		default:
-			// The merged signer allows what both policies allowed:
-			// only what both except stays excepted.
-			mine.Allowed[i].ExceptDenyRules = slices.DeleteFunc(mine.Allowed[i].ExceptDenyRules,
-				func(r *FileRule) bool { return !slices.Contains(except, r) })
 		}
 	}
 	for _, d := range sc.Denied {

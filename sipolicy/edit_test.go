@@ -250,20 +250,67 @@ func TestMerge(t *testing.T) {
 	}
 }
 
-// Merging a signer both policies allow keeps only the exceptions both
-// make: the merged policy allows what either allowed.
-func TestMergeExceptions(t *testing.T) {
-	root := testpki.SelfSigned(t, "except root", testpki.CA())
-	a, b := newTestPolicy(t, root.Cert), newTestPolicy(t, root.Cert)
+// exceptedPolicy returns a policy trusting root whose only Deny rule is an
+// ExceptDenyRule of its allowed signer, the form Microsoft's tools write
+// for a signer's exceptions, and that rule's hash.
+func exceptedPolicy(t *testing.T, root *x509.Certificate) (*sipolicy.Policy, []byte) {
+	t.Helper()
+	p := newTestPolicy(t, root)
 	h := sha256.Sum256([]byte("excepted"))
-	r, _ := a.AddHashRule(sipolicy.Deny, sipolicy.RuleHash{Name: "excepted", Hash: h[:]})
-	a.Scenario(sipolicy.UserMode).FileRules = nil // an exception only
-	a.Scenario(sipolicy.UserMode).Allowed[0].ExceptDenyRules = []*sipolicy.FileRule{r}
-	if err := a.Merge(b); err != nil {
+	r, err := p.AddHashRule(sipolicy.Deny, sipolicy.RuleHash{Name: "excepted", Hash: h[:]})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if got := reparse(t, a).Scenario(sipolicy.UserMode).Allowed[0].ExceptDenyRules; len(got) != 0 {
-		t.Errorf("exceptions after merge: %v", got)
+	p.Scenario(sipolicy.UserMode).FileRules = nil // an exception only
+	p.Scenario(sipolicy.UserMode).Allowed[0].ExceptDenyRules = []*sipolicy.FileRule{r}
+	if reparse(t, p).DeniedHashes().Lookup(h[:]) == nil {
+		t.Fatal("the exception is not a denial")
+	}
+	return p, h[:]
+}
+
+// Merging a signer both policies allow keeps the exceptions of either:
+// intact enforces each as a Deny rule, and a merge must never lift a
+// denial, whichever side makes it.
+func TestMergeExceptions(t *testing.T) {
+	root := testpki.SelfSigned(t, "except root", testpki.CA())
+	a, h := exceptedPolicy(t, root.Cert)
+	if err := a.Merge(newTestPolicy(t, root.Cert)); err != nil {
+		t.Fatal(err)
+	}
+	if reparse(t, a).DeniedHashes().Lookup(h) == nil {
+		t.Error("merging a policy without the exception lifted the denial")
+	}
+	b, _ := exceptedPolicy(t, root.Cert)
+	plain := newTestPolicy(t, root.Cert)
+	if err := plain.Merge(b); err != nil {
+		t.Fatal(err)
+	}
+	if reparse(t, plain).DeniedHashes().Lookup(h) == nil {
+		t.Error("merging a policy with the exception into one without lost the denial")
+	}
+}
+
+// Removing an allowed signer, by ID or by its certificate, keeps the Deny
+// rules it names as exceptions: they become plain Deny rules of scenario
+// 12, and the policy denies what it denied.
+func TestRemoveSignerKeepsExceptions(t *testing.T) {
+	root := testpki.SelfSigned(t, "except root", testpki.CA())
+	for name, remove := range map[string]func(*sipolicy.Policy, string) error{
+		"RemoveSigner": (*sipolicy.Policy).RemoveSigner,
+		"Untrust":      (*sipolicy.Policy).Untrust,
+	} {
+		p, h := exceptedPolicy(t, root.Cert)
+		if err := remove(p, p.AllowedSigners()[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		q := reparse(t, p)
+		if len(q.AllowedSigners()) != 0 {
+			t.Errorf("%s: allowed signers %v remain", name, q.AllowedSigners())
+		}
+		if r := q.DeniedHashes().Lookup(h); r == nil || r.Kind != sipolicy.Deny {
+			t.Errorf("%s lifted the denial its signer named as an exception", name)
+		}
 	}
 }
 

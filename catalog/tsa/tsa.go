@@ -29,6 +29,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/intactdev/intact/catalog"
@@ -61,9 +62,30 @@ var defaultClient = &http.Client{
 func (a *Authority) Timestamp(ctx context.Context, signature []byte) ([]byte, error) {
 	attr, err := a.timestamp(ctx, signature)
 	if err != nil {
-		return nil, fmt.Errorf("tsa: timestamp from %s: %w", a.URL, err)
+		// net/http names the URL in its errors, masking a password but
+		// not a user name, which may be a token.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			ue.URL = a.String()
+		}
+		return nil, fmt.Errorf("tsa: timestamp from %s: %w", a, err)
 	}
 	return attr, nil
+}
+
+// String returns the authority's URL with its user information (a user
+// name, which may be a token, and a password) masked: an authenticated
+// endpoint's credentials must not reach logs through messages that name
+// the authority.
+func (a *Authority) String() string {
+	u, err := url.Parse(a.URL)
+	if err != nil {
+		return "(an unparsable URL)"
+	}
+	if u.User != nil {
+		u.User = url.User("xxxxx") // as url.URL.Redacted masks a password
+	}
+	return u.String()
 }
 
 func (a *Authority) timestamp(ctx context.Context, signature []byte) ([]byte, error) {

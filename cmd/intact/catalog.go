@@ -397,7 +397,7 @@ and a rename.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if output == "" {
-				return errors.New("no output file: use -o SIGNED.cat")
+				return exitstatus.UsageError(errors.New("no output file: use -o SIGNED.cat"))
 			}
 			data, err := readRegularFile(args[0], catalog.MaxFileSize)
 			if err != nil {

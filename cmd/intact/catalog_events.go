@@ -11,8 +11,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,6 +24,8 @@ import (
 	"github.com/intactdev/intact/catalog/tree"
 	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/internal/adminpath"
+	"github.com/intactdev/intact/internal/exitstatus"
+	"github.com/intactdev/intact/internal/regularfile"
 	"github.com/spf13/cobra"
 )
 
@@ -32,13 +36,14 @@ func newCatalogFromEventsCmd() *cobra.Command {
 		signing            signingFlags
 		trust              eventTrust
 		fromUIDs           []uint
+		verbose            bool
 	)
 	cmd := &cobra.Command{
 		Use:   "from-events EVENTS... [--root DIR] [-o NEW.cat]",
 		Short: "Propose a catalog that would allow the files that audit events name",
 		Long: `Read code-integrity events (intact's JSON lines: INTACT_EVENT_LOG files,
-the file sink of events.conf, stderr in audit mode; or "journalctl -o json"
-output; "-" reads stdin) and propose a catalog listing the files that were
+the file sink of events.conf; or "journalctl -o json" output; "-" reads
+stdin) and propose a catalog listing the files that were
 refused, or would have been in audit mode, because no trusted catalog
 listed them (not-in-catalog, untrusted-signer).
 
@@ -46,11 +51,17 @@ Only events no other user could have forged are taken; the others are
 listed as not trusted, with why:
   - an EVENTS file must be one only root can change (owned by root, not
     writable by group or others, in folders the same), unless
-    --trust-files; stdin is what you pipe in, and is taken as yours;
+    --trust-files; so must a file redirected to stdin. A pipe on stdin is
+    what you pipe in, and is taken as yours;
+  - never give it what a program wrote to stderr: intact's audit events
+    there share the stream with the audited program, which can write any
+    event. Use INTACT_EVENT_LOG or a system sink (events.conf);
   - a journal entry must carry the fields journald adds itself: sent by
     intact's journald sink (SYSLOG_IDENTIFIER=intact, _TRANSPORT=journal)
-    from uid 0, or a uid --from-uid names. Export the journal on the
-    machine itself: "journalctl -o json SYSLOG_IDENTIFIER=intact | intact
+    from uid 0, or a uid --from-uid names, by a program named intact
+    (_EXE), or one --from-exe names, on this machine (_MACHINE_ID, when
+    /etc/machine-id says which it is). Export the journal on the machine
+    itself: "journalctl -o json SYSLOG_IDENTIFIER=intact _UID=0 | intact
     catalog from-events -";
   - syslog lines say nothing true of their sender (any user can write one
     with logger): they are refused, unless --trust-syslog, which trusts
@@ -58,7 +69,9 @@ listed as not trusted, with why:
   - events of "intact check" (any user may check a file of theirs) are
     never taken.
 Each file proposed is shown with the event that proposed it: the file and
-line, and for a journal entry its cursor and sender.
+line, and for a journal entry its cursor and sender. Untrusted events are
+summarised: a few of each source and reason, then how many more
+(--verbose lists every one).
 
 Nothing is added blindly. Each file is hashed again and added only when
 its bytes are still those the event saw (its sha256): a file changed
@@ -77,18 +90,18 @@ policy; any other change to them is still refused.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if version != 1 && version != 2 {
-				return fmt.Errorf("--version %d: want 1 or 2", version)
+				return exitstatus.UsageError(fmt.Errorf("--version %d: want 1 or 2", version))
 			}
 			t, err := catalogTime(when)
 			if err != nil {
-				return err
+				return exitstatus.UsageError(err)
 			}
 			if output != "" {
 				if err := checkOutput(output); err != nil {
-					return err
+					return exitstatus.UsageError(err)
 				}
 				if _, err := os.Lstat(output); err == nil {
-					return fmt.Errorf("%s exists: from-events writes only new files", output)
+					return exitstatus.UsageError(fmt.Errorf("%s exists: from-events writes only new files", output))
 				}
 			}
 			var key *signingKey
@@ -102,22 +115,20 @@ policy; any other change to them is still refused.`,
 				defer key.Close()
 			}
 			trust.uids = []string{"0"}
+			trust.machineID = thisMachineID()
 			for _, uid := range fromUIDs {
 				trust.uids = append(trust.uids, strconv.FormatUint(uint64(uid), 10))
 			}
-			events, err := readEventFiles(args, cmd.InOrStdin(), &trust, cmd.ErrOrStderr())
-			if err != nil {
-				return err
-			}
 			out := cmd.OutOrStdout()
-			p := proposeFiles(cmd.Context(), events, root)
-			for _, ev := range p.untrusted {
-				what := ev.Path
-				if ev.Event == intact.EventBlocked {
-					what = ev.Feature
-				}
-				printf(out, "not trusted: %s: %s: %s\n", ev.origin, what, ev.distrust)
+			fold := newEventFold()
+			if verbose {
+				fold.verbose = out
 			}
+			if err := readEventFiles(args, cmd.InOrStdin(), &trust, cmd.ErrOrStderr(), fold.add); err != nil {
+				return exitstatus.UsageError(err)
+			}
+			fold.printUntrusted(out)
+			p := fold.propose(cmd.Context(), root)
 			for _, s := range p.skipped {
 				printf(out, "not added: %s: %s\n", s.what, s.why)
 			}
@@ -125,7 +136,13 @@ policy; any other change to them is still refused.`,
 				printf(out, "would add: %s (%s, SHA-256 %s)\n  from %s\n", f.Path, f.Kind, hexDigest(f), p.origins[i])
 			}
 			if len(p.files) == 0 {
-				printf(out, "nothing to add (%d events read)\n", len(events))
+				printf(out, "nothing to add (%d events read)\n", fold.events)
+				if output != "" {
+					// A pipeline "from-events -o new.cat && deploy" must
+					// not go on with a file that was never written.
+					printf(out, "no catalog written: %s not created\n", output)
+					return exitstatus.Error(exitstatus.Refused)
+				}
 				return nil
 			}
 			if output == "" {
@@ -162,6 +179,8 @@ policy; any other change to them is still refused.`,
 	fl.IntVar(&version, "version", 2, "catalog version: 2 (SHA-256) or 1 (SHA-1)")
 	fl.StringVar(&when, "time", "", "effective date, RFC 3339 (default: $SOURCE_DATE_EPOCH, else now)")
 	fl.UintSliceVar(&fromUIDs, "from-uid", nil, "also take journal entries sent by this `uid` (repeatable; root's always count)")
+	fl.StringArrayVar(&trust.exes, "from-exe", nil, "also take journal entries sent by the program at this `path` (_EXE; repeatable; a program named intact always counts)")
+	fl.BoolVarP(&verbose, "verbose", "v", false, "list every event not trusted (by default a few of each kind, then how many more)")
 	fl.BoolVar(&trust.files, "trust-files", false, "take the events of EVENTS files that anyone but root can write (they can forge any event)")
 	fl.BoolVar(&trust.syslog, "trust-syslog", false, "take syslog lines tagged intact, which every local user can write")
 	signing.register(cmd)
@@ -198,13 +217,15 @@ const (
 // those journald sets itself, which a sender cannot (_UID, _COMM, _EXE,
 // _TRANSPORT), the cursor that names the entry, and the identifier the
 // sender chose.
-var journalTrusted = []string{"_UID", "_COMM", "_EXE", "_TRANSPORT", "__CURSOR", "SYSLOG_IDENTIFIER"}
+var journalTrusted = []string{"_UID", "_COMM", "_EXE", "_TRANSPORT", "_MACHINE_ID", "__CURSOR", "SYSLOG_IDENTIFIER"}
 
 // eventTrust is whom from-events believes.
 type eventTrust struct {
-	uids   []string // journal senders (_UID) whose entries count: root, and --from-uid
-	files  bool     // --trust-files: event files whoever can write them
-	syslog bool     // --trust-syslog: syslog lines tagged intact, from whoever sent them
+	uids      []string // journal senders (_UID) whose entries count: root, and --from-uid
+	exes      []string // --from-exe: programs (_EXE) besides one named intact whose entries count
+	machineID string   // this machine's /etc/machine-id; empty when unknown
+	files     bool     // --trust-files: event files whoever can write them
+	syslog    bool     // --trust-syslog: syslog lines tagged intact, from whoever sent them
 }
 
 // maxEventLine bounds one line of an event file: events are a few hundred
@@ -213,24 +234,23 @@ const maxEventLine = 1 << 20
 
 // readEventFiles reads the events of every file ("-" is stdin), skipping
 // lines that are not code-integrity events and, with a warning, lines
-// longer than maxEventLine. Each event is judged as trust says.
-func readEventFiles(names []string, stdin io.Reader, trust *eventTrust, warn io.Writer) ([]codeEvent, error) {
-	var events []codeEvent
+// longer than maxEventLine. Each event is judged as trust says and handed
+// to use as it is read: none is kept here.
+func readEventFiles(names []string, stdin io.Reader, trust *eventTrust, warn io.Writer, use func(*codeEvent)) error {
 	for _, name := range names {
 		var r io.Reader = stdin
-		label, untrusted := "stdin", "" // what the operator pipes in is theirs
+		label, untrusted := "stdin", ""
+		if name == "-" && !trust.files {
+			untrusted = stdinDistrust(stdin)
+		}
 		if name != "-" {
-			f, err := os.Open(name)
+			// Opened without blocking and refused unless a regular file:
+			// a FIFO put in its place would hang the command.
+			f, err := regularfile.Open(name)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			defer f.Close()
-			if fi, err := f.Stat(); err != nil || fi.IsDir() {
-				if err == nil {
-					err = errors.New("is a directory")
-				}
-				return nil, fmt.Errorf("%s: %w", name, err)
-			}
 			r, label = f, name
 			if !trust.files {
 				// Events are only what the file says: whoever can write
@@ -253,15 +273,55 @@ func readEventFiles(names []string, stdin io.Reader, trust *eventTrust, warn io.
 			if ev.distrust == "" {
 				ev.distrust = trust.judge(&ev)
 			}
-			events = append(events, ev)
+			use(&ev)
 		}, func(n int) {
 			printf(warn, "warning: %s:%d: a line longer than %d bytes, skipped\n", label, n, maxEventLine)
 		})
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", label, err)
+			return fmt.Errorf("%s: %w", label, err)
 		}
 	}
-	return events, nil
+	return nil
+}
+
+// machineIDFile names this machine to its journal (_MACHINE_ID). The
+// cmd/intact test binary replaces it.
+var machineIDFile = "/etc/machine-id"
+
+// thisMachineID returns this machine's ID, or "" when it has none.
+func thisMachineID() string {
+	data, err := regularfile.Read(machineIDFile, 256)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(data))
+}
+
+// stdinDistrust says why events on stdin are not taken, or returns "" for
+// a pipe or a terminal, which the operator feeds. A file redirected to
+// stdin is judged as a named one: whoever can write it can write any
+// event, and "< file" must not trust what "file" would not.
+func stdinDistrust(stdin io.Reader) string {
+	f, ok := stdin.(*os.File)
+	if !ok {
+		return "" // a reader the caller gave
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return fmt.Sprintf("stdin: %v", err)
+	}
+	switch m := fi.Mode(); {
+	case m&os.ModeNamedPipe != 0, m&os.ModeCharDevice != 0 && m&os.ModeDevice != 0:
+		return ""
+	case !m.IsRegular():
+		return fmt.Sprintf("stdin is not a pipe or a file but %v: pipe the events in or name their file", m.Type())
+	case runtime.GOOS == "windows":
+		return "stdin is a file intact cannot name to check who can write it: name the file instead"
+	}
+	if _, err := adminpath.Check("/dev/stdin"); err != nil {
+		return fmt.Sprintf("stdin: %v (events in it are only as trustworthy as whoever can write it; --trust-files trusts them)", err)
+	}
+	return ""
 }
 
 // journalSender describes a journal entry by what journald says of it.
@@ -295,14 +355,20 @@ func (t *eventTrust) judge(ev *codeEvent) string {
 	case formJournal:
 		s := ev.sender
 		switch {
-		case s["_UID"] == "" || s["_TRANSPORT"] == "" || s["_COMM"] == "" && s["_EXE"] == "":
-			return "a journal entry without the fields journald adds (_UID, _TRANSPORT, _COMM): not an export of journalctl on this machine"
+		case s["_UID"] == "" || s["_TRANSPORT"] == "" || s["_EXE"] == "":
+			return "a journal entry without the fields journald adds (_UID, _TRANSPORT, _EXE): not an export of journalctl on this machine"
+		case t.machineID != "" && !strings.EqualFold(s["_MACHINE_ID"], t.machineID):
+			return fmt.Sprintf("a journal entry of machine %q, not this one (%s)", s["_MACHINE_ID"], t.machineID)
 		case s["SYSLOG_IDENTIFIER"] != "intact":
 			return fmt.Sprintf("a journal entry of %q, not intact", s["SYSLOG_IDENTIFIER"])
 		case s["_TRANSPORT"] != "journal":
 			return fmt.Sprintf("a journal entry sent by %s, not by intact's journald sink", s["_TRANSPORT"])
 		case !slices.Contains(t.uids, s["_UID"]):
 			return fmt.Sprintf("a journal entry of uid %s, not an allowed sender (root; --from-uid adds one)", s["_UID"])
+		case path.Base(s["_EXE"]) != "intact" && !slices.Contains(t.exes, s["_EXE"]):
+			// _COMM is not asked: a process may rename itself; _EXE is
+			// what the kernel says it runs.
+			return fmt.Sprintf("a journal entry sent by %s, not by intact (--from-exe adds a program)", s["_EXE"])
 		}
 	}
 	if ev.Check {
@@ -418,59 +484,148 @@ var catalogAllows = []enforcer.Reason{enforcer.ReasonNotInCatalog, enforcer.Reas
 
 // proposal is what from-events would list, and what it would not and why.
 type proposal struct {
-	root      string
-	files     []catalog.File
-	origins   []string // where the first event naming each file was read
-	skipped   []skip
-	untrusted []codeEvent
+	root    string
+	files   []catalog.File
+	origins []string // where the first event naming each file was read
+	skipped []skip
 }
 
 type skip struct{ what, why string }
 
-// proposeFiles decides, for each file the events name, whether a catalog
-// should list it: only for a refusal a catalog answers, and only when the
-// file's bytes are still those the event saw.
-func proposeFiles(ctx context.Context, events []codeEvent, root string) *proposal {
+// An eventFold keeps of the events read only what a proposal needs: the
+// files trusted events name, with the digests they saw; each distinct
+// reason a file is not added; and the untrusted events counted by source
+// and reason, with a few examples of each. Its memory grows with the
+// files and reasons, not with the events: a long-lived sink, or a journal
+// any user can write to, is read in bounded memory.
+type eventFold struct {
+	verbose io.Writer // --verbose: every untrusted event is printed here as read
+
+	events   int // read
+	cands    []*candidate
+	byPath   map[string]*candidate
+	skipped  []skip
+	reported map[skip]bool
+	groups   []*distrustGroup
+	byWhy    map[string]*distrustGroup
+}
+
+type candidate struct {
+	path   string
+	sums   []string // the digests events saw, in order, without repeats
+	origin string   // of the first event naming it
+}
+
+// A distrustGroup is the untrusted events of one source with one reason.
+type distrustGroup struct {
+	source, why string
+	count       int
+	examples    []string // "origin: what" of the first few
+}
+
+const (
+	// distrustExamples is how many untrusted events of a kind are listed
+	// without --verbose.
+	distrustExamples = 3
+	// maxDistrustGroups bounds the kinds kept; the reasons of further
+	// ones, which quote what a sender chose, are counted together.
+	maxDistrustGroups = 100
+)
+
+func newEventFold() *eventFold {
+	return &eventFold{byPath: map[string]*candidate{}, reported: map[skip]bool{}, byWhy: map[string]*distrustGroup{}}
+}
+
+func (f *eventFold) report(what, why string) {
+	if s := (skip{what, why}); !f.reported[s] {
+		f.reported[s] = true
+		f.skipped = append(f.skipped, s)
+	}
+}
+
+// add folds one event in.
+func (f *eventFold) add(ev *codeEvent) {
+	f.events++
+	switch {
+	case ev.distrust != "":
+		f.distrusted(ev)
+	case ev.Event == intact.EventBlocked:
+		f.report(ev.Feature, fmt.Sprintf("blocked (%s): set by the policy's options; no catalog allows it", ev.Reason))
+	case !slices.Contains(catalogAllows, enforcer.Reason(ev.Reason)):
+		f.report(ev.Path, fmt.Sprintf("%s: no catalog allows it (see intact check)", ev.Reason))
+	case !filepath.IsAbs(ev.Path):
+		f.report(ev.Path, "a relative path: the event does not say relative to what")
+	case ev.SHA256 == "":
+		f.report(ev.Path, "the event has no digest: its bytes were never read")
+	default:
+		path := filepath.Clean(ev.Path) // one file, however the events spell it
+		c := f.byPath[path]
+		if c == nil {
+			c = &candidate{path: path, origin: ev.origin}
+			f.byPath[path] = c
+			f.cands = append(f.cands, c)
+		}
+		if sum := strings.ToLower(ev.SHA256); !slices.Contains(c.sums, sum) {
+			c.sums = append(c.sums, sum)
+		}
+	}
+}
+
+func (f *eventFold) distrusted(ev *codeEvent) {
+	what := ev.Path
+	if ev.Event == intact.EventBlocked {
+		what = ev.Feature
+	}
+	example := ev.origin + ": " + what
+	if f.verbose != nil {
+		printf(f.verbose, "not trusted: %s: %s\n", example, ev.distrust)
+	}
+	source, _, _ := strings.Cut(ev.origin, ":")
+	key := source + "\x00" + ev.distrust
+	g := f.byWhy[key]
+	if g == nil {
+		if len(f.groups) == maxDistrustGroups {
+			key = source + "\x00"
+			if g = f.byWhy[key]; g == nil {
+				g = &distrustGroup{source: source, why: "other reasons"}
+				f.byWhy[key] = g
+				f.groups = append(f.groups, g)
+			}
+		} else {
+			g = &distrustGroup{source: source, why: ev.distrust}
+			f.byWhy[key] = g
+			f.groups = append(f.groups, g)
+		}
+	}
+	g.count++
+	if len(g.examples) < distrustExamples {
+		g.examples = append(g.examples, example)
+	}
+}
+
+// printUntrusted lists the untrusted events: without --verbose, a few of
+// each kind and how many more there were.
+func (f *eventFold) printUntrusted(w io.Writer) {
+	if f.verbose != nil {
+		return // printed as read
+	}
+	for _, g := range f.groups {
+		for _, e := range g.examples {
+			printf(w, "not trusted: %s: %s\n", e, g.why)
+		}
+		if more := g.count - len(g.examples); more > 0 {
+			printf(w, "not trusted: %d more from %s: %s (--verbose lists them)\n", more, g.source, g.why)
+		}
+	}
+}
+
+// propose decides, for each file the trusted events name, whether a
+// catalog should list it: only for a refusal a catalog answers, and only
+// when the file's bytes are still those the events saw.
+func (f *eventFold) propose(ctx context.Context, root string) *proposal {
 	p := &proposal{}
-	type candidate struct {
-		path   string
-		sums   []string // the digests events saw, in order, without repeats
-		origin string   // of the first event naming it
-	}
-	var cands []*candidate
-	byPath := map[string]*candidate{}
-	reported := map[skip]bool{}
-	report := func(what, why string) {
-		if s := (skip{what, why}); !reported[s] {
-			reported[s] = true
-			p.skipped = append(p.skipped, s)
-		}
-	}
-	for _, ev := range events {
-		switch {
-		case ev.distrust != "":
-			p.untrusted = append(p.untrusted, ev)
-		case ev.Event == intact.EventBlocked:
-			report(ev.Feature, fmt.Sprintf("blocked (%s): set by the policy's options; no catalog allows it", ev.Reason))
-		case !slices.Contains(catalogAllows, enforcer.Reason(ev.Reason)):
-			report(ev.Path, fmt.Sprintf("%s: no catalog allows it (see intact check)", ev.Reason))
-		case !filepath.IsAbs(ev.Path):
-			report(ev.Path, "a relative path: the event does not say relative to what")
-		case ev.SHA256 == "":
-			report(ev.Path, "the event has no digest: its bytes were never read")
-		default:
-			path := filepath.Clean(ev.Path) // one file, however the events spell it
-			c := byPath[path]
-			if c == nil {
-				c = &candidate{path: path, origin: ev.origin}
-				byPath[path] = c
-				cands = append(cands, c)
-			}
-			if !slices.Contains(c.sums, strings.ToLower(ev.SHA256)) {
-				c.sums = append(c.sums, strings.ToLower(ev.SHA256))
-			}
-		}
-	}
+	defer func() { p.skipped = f.skipped }()
+	cands := f.cands
 	if len(cands) == 0 {
 		return p
 	}
@@ -488,7 +643,7 @@ func proposeFiles(ctx context.Context, events []codeEvent, root string) *proposa
 	for _, c := range cands {
 		rel, err := filepath.Rel(root, c.path)
 		if err != nil || !filepath.IsLocal(rel) {
-			report(c.path, "outside the root "+root)
+			f.report(c.path, "outside the root "+root)
 			continue
 		}
 		// Hashed as "catalog new" hashes it, once, and compared with what
@@ -496,23 +651,23 @@ func proposeFiles(ctx context.Context, events []codeEvent, root string) *proposa
 		// reviewed, not whatever the file holds now.
 		files, err := tree.HashFiles(ctx, root, []string{rel}, &tree.Options{})
 		if err != nil {
-			report(c.path, err.Error())
+			f.report(c.path, err.Error())
 			continue
 		}
-		f := files[0]
-		switch sum := flatDigest(c.path, f); {
-		case f.Kind == catalog.KindPE:
-			report(c.path, "a PE image: a catalog lists its Authenticode digest, which does not vouch for it as script")
+		file := files[0]
+		switch sum := flatDigest(c.path, file); {
+		case file.Kind == catalog.KindPE:
+			f.report(c.path, "a PE image: a catalog lists its Authenticode digest, which does not vouch for it as script")
 		case !slices.Contains(c.sums, sum):
-			report(c.path, fmt.Sprintf("changed since the event (SHA-256 now %s, the event saw %s)", strings.ToUpper(sum), strings.ToUpper(strings.Join(c.sums, ", "))))
+			f.report(c.path, fmt.Sprintf("changed since the event (SHA-256 now %s, the event saw %s)", strings.ToUpper(sum), strings.ToUpper(strings.Join(c.sums, ", "))))
 		default:
-			p.files = append(p.files, f)
-			origin[f.Path] = c.origin
+			p.files = append(p.files, file)
+			origin[file.Path] = c.origin
 		}
 	}
 	slices.SortFunc(p.files, func(a, b catalog.File) int { return strings.Compare(a.Path, b.Path) })
-	for _, f := range p.files {
-		p.origins = append(p.origins, origin[f.Path])
+	for _, file := range p.files {
+		p.origins = append(p.origins, origin[file.Path])
 	}
 	return p
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"slices"
 
+	"github.com/intactdev/intact/internal/exitstatus"
 	"software.sslmate.com/src/go-pkcs12"
 )
 
@@ -142,7 +143,7 @@ func readPKCS12(name string, password *secretFlags, prompt io.Writer) (crypto.Si
 // readRoots reads the trusted roots of --root flags into a pool.
 func readRoots(names []string) (*x509.CertPool, error) {
 	if len(names) == 0 {
-		return nil, errors.New("no trusted root given: use --root ROOT.pem (repeatable)")
+		return nil, exitstatus.UsageError(errors.New("no trusted root given: use --root ROOT.pem (repeatable)"))
 	}
 	pool := x509.NewCertPool()
 	for _, name := range names {

@@ -14,6 +14,7 @@ import (
 	"github.com/intactdev/intact/catalog"
 	"github.com/intactdev/intact/catalog/tree"
 	"github.com/intactdev/intact/internal/atomicfile"
+	"github.com/intactdev/intact/internal/exitstatus"
 	"github.com/intactdev/intact/internal/regularfile"
 )
 
@@ -54,8 +55,12 @@ func readCatalogFile(name string) (*catalog.Catalog, error) {
 	return c, nil
 }
 
+// readRegularFile reads an input the command line names (a catalog, key,
+// certificate, password or hashed file). One that cannot be read is a
+// usage or configuration error: exit status 2, not a refusal.
 func readRegularFile(name string, limit int64) ([]byte, error) {
-	return regularfile.Read(name, limit)
+	data, err := regularfile.Read(name, limit)
+	return data, exitstatus.UsageError(err)
 }
 
 // progressBar draws hashing progress on a terminal. It draws nothing

@@ -43,7 +43,7 @@ or log files elsewhere. Check such a link by naming it. Without -r a folder
 is refused as the runtime would refuse it. When no policy checks files, a
 FIFO or device is reported, not read (the runtime would read it as it is). When the policy cannot be loaded
 (a broken system policy), every file is reported refused with the reason:
-nothing runs until it is fixed.`,
+nothing runs until it is fixed; check then exits 2, a configuration error.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			paths, err := checkPaths(args, recursive)
@@ -79,6 +79,11 @@ nothing runs until it is fixed.`,
 				for _, r := range results {
 					printCheck(cmd.OutOrStdout(), r)
 				}
+			}
+			if loadErr != nil {
+				// Each file is refused, but the cause is the
+				// configuration: status 2, as run and status give it.
+				return exitstatus.Error(exitstatus.Usage)
 			}
 			if refused {
 				return exitstatus.Error(1)

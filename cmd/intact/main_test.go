@@ -21,6 +21,10 @@ var scriptCommands = map[string]func(){
 	"intact": func() {
 		// Only the test binary may move the system policy folder.
 		systemDir = os.Getenv("TEST_INTACT_SYSTEM_DIR")
+		// Nor name the machine whose journal entries count.
+		if f := os.Getenv("TEST_INTACT_MACHINE_ID_FILE"); f != "" {
+			machineIDFile = f
+		}
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	},
 	// expect-status N COMMAND [ARGS...] runs COMMAND, passing its output

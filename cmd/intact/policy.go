@@ -96,7 +96,7 @@ it with Microsoft's templates or deploy it as a supplemental policy.`,
 			}
 			p, err := buildPolicy(&o)
 			if err != nil {
-				return err
+				return exitstatus.UsageError(err)
 			}
 			data, err := p.Marshal()
 			if err != nil {
@@ -233,7 +233,7 @@ and what intact ignores in it.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := sipolicy.ParseFile(args[0])
 			if err != nil {
-				return err
+				return exitstatus.UsageError(err)
 			}
 			r := explainPolicy(args[0], p, appID)
 			if asJSON {

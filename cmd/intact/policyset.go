@@ -2,10 +2,17 @@ package main
 
 import (
 	"bytes"
+	"crypto"
+	"crypto/sha1"
+	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io/fs"
+	"slices"
 	"strings"
 
+	"github.com/intactdev/intact/authenticode"
 	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/internal/exitstatus"
 	"github.com/intactdev/intact/sipolicy"
@@ -38,17 +45,22 @@ Merge-CIPolicy:
 
   --enforce, --audit, --no-file-checks   what the policy does with files
   (--enforce and --audit also remove the rule option Disabled:Script
-  Enforcement, which would leave the policy checking no file)
+  Enforcement, which would leave the policy checking no file;
+  --no-file-checks keeps Enabled:Audit Mode as it is, since on Windows
+  that option applies to all user-mode code)
   --deny-interactive[=false], --deny-dynamic-code[=false]
   --add-signer CERT [--publisher CN], --remove-signer ID|CERT
   --allow-hash, --allow-image-hash, --deny-hash (as for policy new),
-  --remove-rule ID|HASH (by certificate or hash, only what trusts is
-  removed: a denied signer or a Deny rule goes only when named by its ID)
+  --remove-rule ID|HASH|FILE (by certificate, hash or file, only what trusts is
+  removed: a denied signer or a Deny rule goes only when named by its ID;
+  the Deny rules a removed signer names as exceptions stay)
   --version a.b.c.d (never lower than the policy's), --bump (raise the last
   field by one)
   --merge OTHER.xml: add OTHER's user-mode signers and hash rules, as
   Merge-CIPolicy does; the policy keeps its identity, version, rule options
-  and settings. OTHER must be one intact could write back whole, as below
+  and settings, and every denial of either policy (a signer both allow
+  keeps the exceptions of both). OTHER must be one intact could write back
+  whole, as below
 
 Changes apply in that order, merges last. Raise the version (--bump) when the
 policy replaces a deployed one: Windows keeps a deployed policy over one with
@@ -59,7 +71,7 @@ and so is merging one (edit it with Microsoft's tools).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := sipolicy.ParseFile(args[0])
 			if err != nil {
-				return err
+				return exitstatus.UsageError(err)
 			}
 			if err := p.Rewritable(); err != nil {
 				return exitstatus.UsageError(fmt.Errorf("%s: %w; edit it with Microsoft's tools", args[0], err))
@@ -92,7 +104,7 @@ and so is merging one (edit it with Microsoft's tools).`,
 	f := cmd.Flags()
 	f.BoolVar(&e.enforce, "enforce", false, "check files and refuse those no trusted catalog or hash rule allows (leaves audit mode, removes Disabled:Script Enforcement)")
 	f.BoolVar(&e.audit, "audit", false, "check files but only log would-be refusals (Enabled:Audit Mode; removes Disabled:Script Enforcement)")
-	f.BoolVar(&e.noFileChecks, "no-file-checks", false, "check no files (EnforceCodeIntegrity false, audit mode off)")
+	f.BoolVar(&e.noFileChecks, "no-file-checks", false, "check no files (EnforceCodeIntegrity false; the rule option Enabled:Audit Mode, WDAC-wide on Windows, is kept as it is)")
 	f.BoolVar(&e.denyInteractive, "deny-interactive", false, "set DisableInteractiveMode (--deny-interactive=false clears it)")
 	f.BoolVar(&e.denyDynamicCode, "deny-dynamic-code", false, "set DisableDynamicCode (--deny-dynamic-code=false clears it)")
 	f.StringVar(&e.appID, "app-id", enforcer.DefaultAppID, "application `id` whose settings to change")
@@ -102,7 +114,7 @@ and so is merging one (edit it with Microsoft's tools).`,
 	f.StringArrayVar(&e.denyHashes, "deny-hash", nil, "add Deny rules for this hash or `file`, as policy new does (repeatable)")
 	f.StringArrayVar(&e.allowHashes, "allow-hash", nil, "add an Allow rule for this hash or `file`'s exact bytes (repeatable)")
 	f.StringArrayVar(&e.allowImageHashes, "allow-image-hash", nil, "add an Allow rule for the PE image `file` by its Authenticode SHA-256 (repeatable; see policy new)")
-	f.StringArrayVar(&e.removeRules, "remove-rule", nil, "remove the file rule with this `ID`, or every Allow rule with this hex hash; a Deny rule only by its ID (repeatable)")
+	f.StringArrayVar(&e.removeRules, "remove-rule", nil, "remove the file rule with this `ID`, every Allow rule with this hex hash, or every Allow rule that allows this file by any digest; a Deny rule only by its ID (repeatable)")
 	f.StringVar(&e.version, "version", "", "set VersionEx to `a.b.c.d`, which must not be lower than the policy's")
 	f.BoolVar(&e.bump, "bump", false, "raise VersionEx by one in its last field")
 	f.StringArrayVar(&e.merge, "merge", nil, "merge this policy `file`'s user-mode signers and hash rules (repeatable)")
@@ -124,7 +136,22 @@ func (e *policyEdits) apply(cmd *cobra.Command, p *sipolicy.Policy) error {
 			if err := p.SetAppSetting(e.appID, string(enforcer.EnforceCodeIntegrity), mode.check); err != nil {
 				return usage(err)
 			}
-			p.SetAudit(mode.audit)
+			// Audit mode is a WDAC rule option, policy-wide on Windows:
+			// only a mode that checks files decides it. Dropping it with
+			// the checks of intact's files would turn Windows' user-mode
+			// code integrity from audit to enforce.
+			audit := p.HasOption(sipolicy.OptionAuditMode)
+			switch {
+			case !mode.check && audit:
+				printf(cmd.OutOrStdout(), "kept the rule option %q: on Windows it applies to all user-mode code, not only intact's\n", sipolicy.OptionAuditMode)
+			case mode.check && audit != mode.audit:
+				p.SetAudit(mode.audit)
+				verb := "removed"
+				if mode.audit {
+					verb = "added"
+				}
+				printf(cmd.OutOrStdout(), "%s the rule option %q\n", verb, sipolicy.OptionAuditMode)
+			}
 			// Checking files means lifting the rule option that turns
 			// them off, as Set-RuleOption -Delete would: otherwise the
 			// policy would still check nothing.
@@ -205,23 +232,8 @@ func (e *policyEdits) apply(cmd *cobra.Command, p *sipolicy.Policy) error {
 		}
 	}
 	for _, v := range e.removeRules {
-		ids := []string{v}
-		if p.FileRule(v) == nil {
-			h, err := hex.DecodeString(v)
-			if err != nil {
-				return usage(fmt.Errorf("--remove-rule %q: neither a file rule ID of the policy nor a hex hash", v))
-			}
-			if ids = p.RulesWithHash(sipolicy.Allow, h); len(ids) == 0 {
-				if denied := p.RulesWithHash(sipolicy.Deny, h); len(denied) > 0 {
-					return usage(fmt.Errorf("--remove-rule %s: only Deny rules (%s) have this hash; to lift a denial, name the rule by its ID", v, strings.Join(denied, ", ")))
-				}
-				return usage(fmt.Errorf("--remove-rule %s: no file rule of the policy has this hash", v))
-			}
-		}
-		for _, id := range ids {
-			if err := p.RemoveRule(id); err != nil {
-				return usage(err)
-			}
+		if err := removeRule(p, v); err != nil {
+			return usage(err)
 		}
 	}
 	switch {
@@ -241,7 +253,7 @@ func (e *policyEdits) apply(cmd *cobra.Command, p *sipolicy.Policy) error {
 	for _, name := range e.merge {
 		other, err := sipolicy.ParseFile(name)
 		if err != nil {
-			return err
+			return usage(fmt.Errorf("--merge: %w", err))
 		}
 		if err := p.Merge(other); err != nil {
 			return usage(fmt.Errorf("--merge %s: %w; edit it with Microsoft's tools", name, err))
@@ -270,4 +282,72 @@ func flagHashes(flag string, use sipolicy.HashRuleUse, values []string) ([]sipol
 		}
 	}
 	return out, nil
+}
+
+// removeRule removes what --remove-rule v names: the file rule with ID v;
+// every Allow rule with the hex hash v, refused while Allow rules of the
+// other algorithm remain, which may allow the same file by its other
+// digest; or every Allow rule that allows the file v by any digest the
+// policy may hold of it, so that no hash rule allows it any more.
+func removeRule(p *sipolicy.Policy, v string) error {
+	if p.FileRule(v) != nil {
+		return p.RemoveRule(v)
+	}
+	var ids []string
+	h, err := hex.DecodeString(v)
+	if hashLen := len(h); err == nil && (hashLen == sha1.Size || hashLen == sha256.Size) {
+		if ids = p.RulesWithHash(sipolicy.Allow, h); len(ids) == 0 {
+			if denied := p.RulesWithHash(sipolicy.Deny, h); len(denied) > 0 {
+				return fmt.Errorf("--remove-rule %s: only Deny rules (%s) have this hash; to lift a denial, name the rule by its ID", v, strings.Join(denied, ", "))
+			}
+			return fmt.Errorf("--remove-rule %s: no file rule of the policy has this hash", v)
+		}
+		var others []string
+		for _, r := range p.AllowedHashes().Rules() {
+			if len(r.Hash) != hashLen {
+				others = append(others, r.ID)
+			}
+		}
+		if len(others) > 0 {
+			return fmt.Errorf("--remove-rule %s: the policy also has Allow rules of another digest (%s), which may allow the same file: give the file (--remove-rule FILE) to remove every rule that allows it, or name rules by their IDs", v, strings.Join(others, ", "))
+		}
+	} else {
+		data, err := readRegularFile(v, maxHashedFile)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("--remove-rule %q: neither a file rule ID of the policy, nor a SHA-1 or SHA-256 hash, nor a file", v)
+			}
+			return fmt.Errorf("--remove-rule %w", err)
+		}
+		ids = allowRulesOf(p, data)
+		if len(ids) == 0 {
+			return fmt.Errorf("--remove-rule %s: no Allow rule of the policy allows this file", v)
+		}
+	}
+	for _, id := range ids {
+		if err := p.RemoveRule(id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// allowRulesOf returns the IDs of the Allow rules that allow a file whose
+// bytes are data by any digest: the SHA-1 or SHA-256 of its bytes, and for
+// a PE image its Authenticode SHA-1 and SHA-256.
+func allowRulesOf(p *sipolicy.Policy, data []byte) []string {
+	flat1, flat256 := sha1.Sum(data), sha256.Sum256(data)
+	digests := [][]byte{flat1[:], flat256[:]}
+	if sums, err := authenticode.Digest(bytes.NewReader(data), int64(len(data)), crypto.SHA256, crypto.SHA1); err == nil {
+		digests = append(digests, sums...)
+	}
+	var ids []string
+	for _, d := range digests {
+		for _, id := range p.RulesWithHash(sipolicy.Allow, d) {
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids
 }

@@ -20,6 +20,9 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
+// testMachineID is the machine the scripts' journal entries name.
+const testMachineID = "0123456789abcdef0123456789abcdef"
+
 func scriptParams(t *testing.T, dir string) testscript.Params {
 	// Only the scripts that say [vectors] need the shared vectors; the
 	// rest, the red-team scripts among them, run without them.
@@ -49,6 +52,12 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 			// Keep the machine's policy out of the scripts: the system
 			// policy folder is $WORK/.system, empty unless a script fills it.
 			env.Setenv("TEST_INTACT_SYSTEM_DIR", filepath.Join(env.WorkDir, ".system"))
+			// The scripts' journal entries come from machine 0123…cdef.
+			machineID := filepath.Join(env.WorkDir, ".machine-id")
+			if err := os.WriteFile(machineID, []byte(testMachineID+"\n"), 0o644); err != nil {
+				return err
+			}
+			env.Setenv("TEST_INTACT_MACHINE_ID_FILE", machineID)
 			// The node `intact node` runs; the scripts that need it say
 			// [stocknode].
 			env.Setenv("INTACT_NODE", stockNode)

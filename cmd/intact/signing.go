@@ -16,6 +16,7 @@ import (
 
 	"github.com/intactdev/intact/catalog"
 	"github.com/intactdev/intact/catalog/tsa"
+	"github.com/intactdev/intact/internal/exitstatus"
 	"github.com/intactdev/intact/internal/pkcs11key"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -184,7 +185,7 @@ func (f *signingFlags) sign(ctx context.Context, stderr io.Writer, data []byte, 
 			return nil, fmt.Errorf("--timestamp-retries %d: want 0 or more", f.retries)
 		}
 		failover := &tsa.Failover{Retries: f.retries, Backoff: 2 * time.Second,
-			Log: func(err error, next *tsa.Authority) { printf(stderr, "warning: %v; asking %s\n", err, next.URL) }}
+			Log: func(err error, next *tsa.Authority) { printf(stderr, "warning: %v; asking %s\n", err, next) }}
 		for _, url := range f.timestamps {
 			failover.Authorities = append(failover.Authorities, &tsa.Authority{URL: url})
 		}
@@ -242,6 +243,11 @@ func (s *secretFlags) read() (secret string, given bool, err error) {
 		}
 		return v, true, nil
 	case s.fd >= 0:
+		if term.IsTerminal(s.fd) {
+			// A terminal echoes what is typed on it: the secret would be
+			// on screen, in scrollback and in session recordings.
+			return "", true, exitstatus.UsageError(fmt.Errorf("--password-fd %d is a terminal, which would show the password as it is typed: leave out --password-fd, and intact asks for it without echo", s.fd))
+		}
 		f := os.NewFile(uintptr(s.fd), "descriptor "+strconv.Itoa(s.fd))
 		if f == nil {
 			return "", true, fmt.Errorf("--password-fd %d: not a descriptor", s.fd)

@@ -33,15 +33,23 @@ func openPTY(t *testing.T) (master, slave *os.File) {
 	return m, s
 }
 
-// TestPasswordPrompt: on a terminal, a PKCS #12 file's password is asked
-// for when no flag gives it; a wrong answer fails and writes nothing.
-func TestPasswordPrompt(t *testing.T) {
-	pki := filepath.Join("testdata", "pki")
-	dir := t.TempDir()
-	unsigned := filepath.Join(dir, "app.cat")
+// unsignedCatalog makes an unsigned catalog in a new folder and returns
+// the test PKI's folder, the new folder and the catalog.
+func unsignedCatalog(t *testing.T) (pki, dir, unsigned string) {
+	t.Helper()
+	pki = filepath.Join("testdata", "pki")
+	dir = t.TempDir()
+	unsigned = filepath.Join(dir, "app.cat")
 	if code := run([]string{"catalog", "new", pki, "--include", "root.pem", "-o", unsigned, "--time", "2024-01-01T00:00:00Z"}, new(bytes.Buffer), new(bytes.Buffer)); code != 0 {
 		t.Fatalf("catalog new: status %d", code)
 	}
+	return pki, dir, unsigned
+}
+
+// TestPasswordPrompt: on a terminal, a PKCS #12 file's password is asked
+// for when no flag gives it; a wrong answer fails and writes nothing.
+func TestPasswordPrompt(t *testing.T) {
+	pki, dir, unsigned := unsignedCatalog(t)
 	for _, tt := range []struct {
 		answer string
 		ok     bool
@@ -71,5 +79,22 @@ func TestPasswordPrompt(t *testing.T) {
 				t.Fatalf("wrong password: status %d, output %v: %s", code, statErr, stderr.String())
 			}
 		})
+	}
+}
+
+// TestPasswordFDTerminal: --password-fd naming a terminal is refused before
+// anything is read from it, since the terminal would echo the password;
+// nothing is signed or written.
+func TestPasswordFDTerminal(t *testing.T) {
+	pki, dir, unsigned := unsignedCatalog(t)
+	_, slave := openPTY(t)
+	out := filepath.Join(dir, "signed.cat")
+	var stderr bytes.Buffer
+	code := run([]string{"catalog", "sign", unsigned, "--pkcs12", filepath.Join(pki, "leaf-rsa.p12"), "--password-fd", fmt.Sprint(slave.Fd()), "-o", out}, new(bytes.Buffer), &stderr)
+	if code != 2 || !strings.Contains(stderr.String(), "is a terminal, which would show the password as it is typed") {
+		t.Errorf("status %d, stderr %q; want 2 and the terminal refused", code, stderr.String())
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("signed with a password read from a terminal")
 	}
 }

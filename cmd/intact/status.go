@@ -104,6 +104,14 @@ func printStatus(w io.Writer, st intact.Status) {
 	for _, e := range st.Inactive {
 		printEnforcer(w, e)
 	}
+	if len(st.EventSinks) == 0 {
+		fmt.Fprintln(w, "system event sinks: none (no events.conf)")
+	} else {
+		fmt.Fprintln(w, "system event sinks (events.conf):")
+	}
+	for _, s := range st.EventSinks {
+		printf(w, "  %s\n", s)
+	}
 }
 
 func printEnforcer(w io.Writer, e intact.EnforcerStatus) {
@@ -136,7 +144,10 @@ type (
 		Settings  map[enforcer.SettingName]settingOut `json:"settings"`
 		Enforcers []enforcerOut                       `json:"enforcers"`
 		Inactive  []enforcerOut                       `json:"inactive"`
-		Agent     *agentOut                           `json:"agent,omitempty"`
+		// EventSinks are the system's events.conf sinks ("file PATH",
+		// "syslog", "journald").
+		EventSinks []string  `json:"eventSinks"`
+		Agent      *agentOut `json:"agent,omitempty"`
 	}
 	// agentOut is what the fleet agent last did; absent where no agent
 	// ever ran.
@@ -172,7 +183,8 @@ type (
 )
 
 func statusJSON(st intact.Status) statusOut {
-	out := statusOut{Effect: effectOf(st.Settings), Settings: map[enforcer.SettingName]settingOut{}, Enforcers: []enforcerOut{}, Inactive: []enforcerOut{}}
+	out := statusOut{Effect: effectOf(st.Settings), Settings: map[enforcer.SettingName]settingOut{}, Enforcers: []enforcerOut{}, Inactive: []enforcerOut{},
+		EventSinks: append([]string{}, st.EventSinks...)}
 	for name, s := range st.Settings.All() {
 		out.Settings[name] = settingOut{Enabled: s.Enabled, Sources: append([]string{}, s.Sources...)}
 	}
