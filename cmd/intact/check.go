@@ -38,8 +38,12 @@ digest; the runtime never runs such a file (.dll, .exe, .node, ...).
 With -r a folder stands for every file below it, in lexical order. A
 symbolic link below it is judged by its target when that is a file inside
 the folder; one that leads out of the folder (or to a folder) is reported
-refused, its target not read: a tree's owner must not make check read, hash
-or log files elsewhere. Check such a link by naming it. Without -r a folder
+refused, its target not read. The links are judged when the folder is
+walked, and each file is then read by its path: someone who can change the
+tree while check runs can swap a file for a link in between and make check
+read, hash and log a file elsewhere that check's user can read. Run check
+-r on a tree others cannot write, or as the tree's owner. Check such a link
+by naming it. Without -r a folder
 is refused as the runtime would refuse it. When no policy checks files, a
 FIFO or device is reported, not read (the runtime would read it as it is). When the policy cannot be loaded
 (a broken system policy), every file is reported refused with the reason:
