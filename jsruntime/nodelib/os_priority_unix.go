@@ -13,8 +13,8 @@ import (
 // getPriority returns the nice value of process pid (0: this process) as
 // libuv's uv_os_getpriority does.
 func getPriority(pid int) (int, error) {
-	if pid == 0 && runtime.GOOS == "linux" {
-		pid = unix.Gettid()
+	if pid == 0 {
+		pid = currentThread()
 	}
 	prio, err := unix.Getpriority(unix.PRIO_PROCESS, pid)
 	if err != nil {
