@@ -27,6 +27,7 @@ import (
 	"github.com/intactdev/intact/internal/exitstatus"
 	"github.com/intactdev/intact/internal/regularfile"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 )
 
 func newCatalogFromEventsCmd() *cobra.Command {
@@ -52,14 +53,16 @@ listed as not trusted, with why:
   - an EVENTS file must be one only root can change (owned by root, not
     writable by group or others, in folders the same), unless
     --trust-files; so must a file redirected to stdin. A pipe on stdin is
-    what you pipe in, and is taken as yours;
+    what you pipe in, and is taken as yours (on Linux; not a named pipe,
+    which others may write; nor a terminal of another user);
   - never give it what a program wrote to stderr: intact's audit events
     there share the stream with the audited program, which can write any
     event. Use INTACT_EVENT_LOG or a system sink (events.conf);
   - a journal entry must carry the fields journald adds itself: sent by
     intact's journald sink (SYSLOG_IDENTIFIER=intact, _TRANSPORT=journal)
     from uid 0, or a uid --from-uid names, by a program named intact
-    (_EXE), or one --from-exe names, on this machine (_MACHINE_ID, when
+    (_EXE), or one --from-exe names — from a uid other than 0, a program
+    only root can change — on this machine (_MACHINE_ID, when
     /etc/machine-id says which it is). Export the journal on the machine
     itself: "journalctl -o json SYSLOG_IDENTIFIER=intact _UID=0 | intact
     catalog from-events -";
@@ -298,7 +301,8 @@ func thisMachineID() string {
 }
 
 // stdinDistrust says why events on stdin are not taken, or returns "" for
-// a pipe or a terminal, which the operator feeds. A file redirected to
+// a pipe a command feeds (not a FIFO, which has a path others may open) or
+// the operator's own terminal. A file redirected to
 // stdin is judged as a named one: whoever can write it can write any
 // event, and "< file" must not trust what "file" would not.
 func stdinDistrust(stdin io.Reader) string {
@@ -311,7 +315,18 @@ func stdinDistrust(stdin io.Reader) string {
 		return fmt.Sprintf("stdin: %v", err)
 	}
 	switch m := fi.Mode(); {
-	case m&os.ModeNamedPipe != 0, m&os.ModeCharDevice != 0 && m&os.ModeDevice != 0:
+	case m&os.ModeNamedPipe != 0:
+		if !anonymousPipe(f) {
+			return "stdin is a named pipe (FIFO), which whoever may open it can write: pipe the events in from a command, or name their file"
+		}
+		return ""
+	case m&os.ModeCharDevice != 0 && m&os.ModeDevice != 0:
+		if !term.IsTerminal(int(f.Fd())) {
+			return "stdin is a device, not a terminal: pipe the events in or name their file"
+		}
+		if !ownedBySelf(fi) {
+			return "stdin is a terminal of another user, who can type any event into it: pipe the events in or name their file"
+		}
 		return ""
 	case !m.IsRegular():
 		return fmt.Sprintf("stdin is not a pipe or a file but %v: pipe the events in or name their file", m.Type())
@@ -369,6 +384,13 @@ func (t *eventTrust) judge(ev *codeEvent) string {
 			// _COMM is not asked: a process may rename itself; _EXE is
 			// what the kernel says it runs.
 			return fmt.Sprintf("a journal entry sent by %s, not by intact (--from-exe adds a program)", s["_EXE"])
+		case s["_UID"] != "0":
+			// A user may copy any program that writes to the journal to
+			// a file of theirs named intact: from a sender other than
+			// root, the program must be one only root can change.
+			if _, err := adminpath.Check(s["_EXE"]); err != nil {
+				return fmt.Sprintf("a journal entry of uid %s sent by %s, a program not only root can change: %v", s["_UID"], s["_EXE"], err)
+			}
 		}
 	}
 	if ev.Check {
