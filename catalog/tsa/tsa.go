@@ -74,7 +74,8 @@ func (a *Authority) Timestamp(ctx context.Context, signature []byte) ([]byte, er
 }
 
 // String returns the authority's URL with its user information (a user
-// name, which may be a token, and a password) masked: an authenticated
+// name, which may be a token, and a password) and its query's values
+// masked: an authenticated
 // endpoint's credentials must not reach logs through messages that name
 // the authority.
 func (a *Authority) String() string {
@@ -84,6 +85,17 @@ func (a *Authority) String() string {
 	}
 	if u.User != nil {
 		u.User = url.User("xxxxx") // as url.URL.Redacted masks a password
+	}
+	if u.RawQuery != "" {
+		// Query values may be keys too (?apikey=...): their names stay.
+		q := u.Query()
+		for k, vs := range q {
+			for i := range vs {
+				vs[i] = "xxxxx"
+			}
+			q[k] = vs
+		}
+		u.RawQuery = q.Encode()
 	}
 	return u.String()
 }

@@ -201,23 +201,24 @@ func TestCredentialsMasked(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := strings.Replace(srv.URL, "http://", "http://user:s3cret@", 1)
 	token := strings.Replace(srv.URL, "http://", "http://t0ken@", 1)
+	apikey := srv.URL + "/tsa?apikey=k3y&profile=p"
 	srv.Close()
 	var logged []string
 	f := &tsa.Failover{
-		Authorities: []*tsa.Authority{{URL: url}, {URL: token}},
+		Authorities: []*tsa.Authority{{URL: url}, {URL: token}, {URL: apikey}},
 		Log:         func(err error, next *tsa.Authority) { logged = append(logged, err.Error()+" "+next.String()) },
 	}
 	_, err := f.Timestamp(context.Background(), []byte("signature"))
 	if err == nil {
 		t.Fatal("a closed server gave a timestamp")
 	}
-	all := strings.Join(append(logged, err.Error(), f.Authorities[0].String(), f.Authorities[1].String()), "\n")
-	for _, secret := range []string{"s3cret", "t0ken"} {
+	all := strings.Join(append(logged, err.Error(), f.Authorities[0].String(), f.Authorities[1].String(), f.Authorities[2].String()), "\n")
+	for _, secret := range []string{"s3cret", "t0ken", "k3y"} {
 		if strings.Contains(all, secret) {
 			t.Errorf("%q printed:\n%s", secret, all)
 		}
 	}
-	if !strings.Contains(all, "http://xxxxx@127.0.0.1") {
+	if !strings.Contains(all, "http://xxxxx@127.0.0.1") || !strings.Contains(all, "apikey=xxxxx") {
 		t.Errorf("the authority is not named:\n%s", all)
 	}
 }
