@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -24,6 +25,7 @@ import (
 	"github.com/intactdev/intact/catalog/tree"
 	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/internal/adminpath"
+	"github.com/intactdev/intact/internal/atomicfile"
 	"github.com/intactdev/intact/internal/exitstatus"
 	"github.com/intactdev/intact/internal/regularfile"
 	"github.com/spf13/cobra"
@@ -165,7 +167,10 @@ policy; any other change to them is still refused.`,
 					return err
 				}
 			}
-			if err := writeFileAtomic(output, data); err != nil {
+			// Never over a file, even one made while this ran.
+			if err := atomicfile.WriteNew(output, data, 0o644); errors.Is(err, fs.ErrExist) {
+				return exitstatus.UsageError(fmt.Errorf("%s exists: from-events writes only new files", output))
+			} else if err != nil {
 				return err
 			}
 			state := "unsigned: sign it with a key the policy trusts (intact catalog sign)"

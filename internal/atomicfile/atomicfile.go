@@ -14,7 +14,7 @@ import (
 // loss, name holds the old content or the new. For state that must not go
 // back (the fleet's floors, signed metadata).
 func Write(name string, data []byte, perm os.FileMode) error {
-	return write(name, data, perm, true)
+	return write(name, data, perm, true, false)
 }
 
 // WriteNoSync is Write without the flush to disk. Whatever stops the
@@ -24,15 +24,23 @@ func Write(name string, data []byte, perm os.FileMode) error {
 // flush would cost more than it buys: ~20 ms, a tenth of catalog new on a
 // node_modules tree (bench/README.md).
 func WriteNoSync(name string, data []byte, perm os.FileMode) error {
-	return write(name, data, perm, false)
+	return write(name, data, perm, false, false)
 }
 
-func write(name string, data []byte, perm os.FileMode, sync bool) error {
+// WriteNew is WriteNoSync for a file that must not exist yet: the whole
+// file appears at name only if nothing is there, however close a rival
+// comes (a hard link, not a rename, puts it in place); otherwise the
+// error wraps fs.ErrExist.
+func WriteNew(name string, data []byte, perm os.FileMode) error {
+	return write(name, data, perm, false, true)
+}
+
+func write(name string, data []byte, perm os.FileMode, sync, onlyNew bool) error {
 	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	defer os.Remove(tmp.Name()) // after a successful rename, a no-op
+	defer os.Remove(tmp.Name()) // after a rename, a no-op; after a link, the temporary name goes
 	_, err = tmp.Write(data)
 	if err == nil {
 		err = tmp.Chmod(perm)
@@ -43,7 +51,10 @@ func write(name string, data []byte, perm os.FileMode, sync bool) error {
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
+	switch {
+	case err == nil && onlyNew:
+		err = os.Link(tmp.Name(), name)
+	case err == nil:
 		err = os.Rename(tmp.Name(), name)
 	}
 	if err != nil {

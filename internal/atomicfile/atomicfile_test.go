@@ -1,6 +1,8 @@
 package atomicfile_test
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,5 +53,25 @@ func testWrite(t *testing.T, write func(string, []byte, os.FileMode) error) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
 		t.Fatalf("left behind after a failure: %v", entries)
+	}
+}
+
+// TestWriteNew: a new file is written whole; an existing one, even one
+// that appeared after the caller looked, is left as it is.
+func TestWriteNew(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "new.cat")
+	if err := atomicfile.WriteNew(name, []byte("first"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := atomicfile.WriteNew(name, []byte("second"), 0o644)
+	if !errors.Is(err, fs.ErrExist) || !strings.Contains(err.Error(), name) {
+		t.Fatalf("over an existing file: %v, want an error naming it that wraps fs.ErrExist", err)
+	}
+	if got, _ := os.ReadFile(name); string(got) != "first" {
+		t.Fatalf("the existing file became %q", got)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Fatalf("left behind: %v", entries)
 	}
 }
