@@ -673,6 +673,12 @@ func (f *eventFold) propose(ctx context.Context, root string) *proposal {
 			f.report(c.path, "outside the root "+root)
 			continue
 		}
+		// A file no setting lets intact run is not read: a user could make
+		// a file once audited sparse and terabytes long.
+		if fi, err := os.Stat(c.path); err == nil && fi.Size() > intact.MaxCodeSizeLimit {
+			f.report(c.path, fmt.Sprintf("%d bytes, more than intact ever runs (%d)", fi.Size(), int64(intact.MaxCodeSizeLimit)))
+			continue
+		}
 		// Hashed as "catalog new" hashes it, once, and compared with what
 		// the events saw: a catalog must list the bytes that were
 		// reviewed, not whatever the file holds now.
