@@ -64,7 +64,7 @@ nothing runs until it is fixed; check then exits 2, a configuration error.`,
 				var r checkResult
 				if path.outside != "" {
 					r = checkResult{Path: path.name, Checks: []enforcerCheck{},
-						Error: fmt.Sprintf("symbolic link out of %s: not followed by check -r (check it by name to judge its target)", path.outside)}
+						Error: fmt.Sprintf("symbolic link %s %s: not followed by check -r (check it by name to judge its target)", path.leads, path.outside)}
 				} else if loadErr != nil {
 					r = unavailableResult(path.name, loadErr)
 				} else if err := checkable(p, path.name); err != nil {
@@ -203,9 +203,10 @@ func checkable(p *intact.Policy, path string) error {
 }
 
 // A checkPath is a file to check; outside, when not empty, is the folder
-// given to -r that a symbolic link at name leads out of.
+// given to -r that a symbolic link at name leads out of, or to a folder
+// in ("out of", "to a folder in").
 type checkPath struct {
-	name, outside string
+	name, outside, leads string
 }
 
 // checkPaths returns the files to check: args, with each folder replaced
@@ -229,8 +230,12 @@ func checkPaths(args []string, recursive bool) ([]checkPath, error) {
 			}
 			switch {
 			case d.IsDir():
-			case d.Type()&fs.ModeSymlink != 0 && !linksInside(path, root):
-				out = append(out, checkPath{name: path, outside: arg})
+			case d.Type()&fs.ModeSymlink != 0:
+				if leads := linkLeads(path, root); leads != "" {
+					out = append(out, checkPath{name: path, outside: arg, leads: leads})
+				} else {
+					out = append(out, checkPath{name: path})
+				}
 			default:
 				out = append(out, checkPath{name: path})
 			}
@@ -243,21 +248,26 @@ func checkPaths(args []string, recursive bool) ([]checkPath, error) {
 	return out, nil
 }
 
-// linksInside reports whether the symbolic link at path leads to a file
-// (not a folder) below root, a real path.
-func linksInside(path, root string) bool {
+// linkLeads says where the symbolic link at path leads when check -r must
+// not follow it: "out of" root (a real path), or "to a folder in" it. It
+// returns "" for a link to a file below root, or to nothing (checkFile
+// then says the file is missing).
+func linkLeads(path, root string) string {
 	real, err := filepath.EvalSymlinks(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return true // nothing to read: checkFile says it is missing
+		return ""
 	}
 	if err != nil {
-		return false
-	}
-	if fi, err := os.Stat(real); err != nil || fi.IsDir() {
-		return false
+		return "out of"
 	}
 	rel, err := filepath.Rel(root, real)
-	return err == nil && filepath.IsLocal(rel)
+	if err != nil || !filepath.IsLocal(rel) {
+		return "out of"
+	}
+	if fi, err := os.Stat(real); err != nil || fi.IsDir() {
+		return "to a folder in"
+	}
+	return ""
 }
 
 // unavailableResult is the verdict on path when the policy cannot be
