@@ -31,15 +31,7 @@ func TestJournaldSink(t *testing.T) {
 	}
 	r := slog.NewRecord(time.Now(), slog.LevelWarn, eventMessage, 0)
 	r.AddAttrs(slog.String("event", EventAudit), slog.String("path", "/app/evil\nname.js"), slog.String("reason", "not-in-catalog"))
-	if err := h.Handle(context.Background(), r); err != nil {
-		t.Fatal(err)
-	}
-	buf := make([]byte, 4096)
-	n, err := ln.Read(buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := parseJournal(t, buf[:n])
+	got := parseJournal(t, handleOne(t, h, r, ln))
 	want := map[string]string{
 		"MESSAGE":           `intact: audit: /app/evil\nname.js would be refused: not-in-catalog`,
 		"PRIORITY":          "4",
@@ -134,15 +126,7 @@ func TestJournaldSinkFullQueue(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln2.Close()
-	if err := h.Handle(context.Background(), event("/app/after-restart.js")); err != nil {
-		t.Fatalf("after the journal came back: %v", err)
-	}
-	buf := make([]byte, 4096)
-	n, err := ln2.Read(buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := parseJournal(t, buf[:n])["INTACT_PATH"]; got != "/app/after-restart.js" {
+	if got := parseJournal(t, handleOne(t, h, event("/app/after-restart.js"), ln2))["INTACT_PATH"]; got != "/app/after-restart.js" {
 		t.Fatalf("the restarted journal got %q", got)
 	}
 }
@@ -161,15 +145,7 @@ func TestSyslogSink(t *testing.T) {
 	}
 	r := slog.NewRecord(time.Now(), slog.LevelError, eventMessage, 0)
 	r.AddAttrs(slog.String("event", EventDenied), slog.String("path", "/app/evil.js"), slog.String("reason", "not-in-catalog"))
-	if err := h.Handle(context.Background(), r); err != nil {
-		t.Fatal(err)
-	}
-	buf := make([]byte, 4096)
-	n, err := ln.Read(buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := string(buf[:n])
+	got := string(handleOne(t, h, r, ln))
 	if !strings.HasPrefix(got, "<11>") || !strings.Contains(got, " intact["+strconv.Itoa(os.Getpid())+"]: {") || !strings.Contains(got, `"path":"/app/evil.js"`) {
 		t.Fatalf("syslog got %q", got)
 	}
@@ -193,4 +169,18 @@ func listenDatagrams(t *testing.T, name string) (*net.UnixConn, string) {
 	}
 	t.Cleanup(func() { ln.Close() })
 	return ln, sock
+}
+
+// handleOne has h handle r and returns the datagram ln receives.
+func handleOne(t *testing.T, h slog.Handler, r slog.Record, ln *net.UnixConn) []byte {
+	t.Helper()
+	if err := h.Handle(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 4096)
+	n, err := ln.Read(buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf[:n]
 }
