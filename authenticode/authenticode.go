@@ -49,6 +49,8 @@ import (
 	"hash"
 	"io"
 	"sync"
+
+	"github.com/intactdev/intact/internal/dualsha"
 )
 
 // ErrNotPE reports that the bytes are not a PE image, so the flat hash of
@@ -113,13 +115,7 @@ func Digest(r io.ReaderAt, size int64, hashes ...crypto.Hash) ([][]byte, error) 
 	if err != nil {
 		return nil, err
 	}
-	hs := make([]hash.Hash, len(hashes))
-	ws := make([]io.Writer, len(hashes))
-	for i, h := range hashes {
-		hs[i] = h.New()
-		ws[i] = hs[i]
-	}
-	w := io.MultiWriter(ws...)
+	w, sums := newHashes(hashes)
 	bufp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bufp)
 	for _, span := range [][2]int64{
@@ -139,11 +135,33 @@ func Digest(r io.ReaderAt, size int64, hashes ...crypto.Hash) ([][]byte, error) 
 	}
 	var zeros [certAlignment]byte
 	w.Write(zeros[:l.pad])
-	sums := make([][]byte, len(hs))
-	for i, h := range hs {
-		sums[i] = h.Sum(nil)
+	return sums(), nil
+}
+
+// newHashes returns a writer that feeds every one of hashes and a function
+// that returns their digests. SHA-256 with SHA-1, which catalogs of
+// version 2 list, run in one pass (internal/dualsha).
+func newHashes(hashes []crypto.Hash) (io.Writer, func() [][]byte) {
+	if len(hashes) == 2 && hashes[0] == crypto.SHA256 && hashes[1] == crypto.SHA1 {
+		d := dualsha.New()
+		return d, func() [][]byte {
+			s256, s1 := d.Sums()
+			return [][]byte{s256[:], s1[:]}
+		}
 	}
-	return sums, nil
+	hs := make([]hash.Hash, len(hashes))
+	ws := make([]io.Writer, len(hashes))
+	for i, h := range hashes {
+		hs[i] = h.New()
+		ws[i] = hs[i]
+	}
+	return io.MultiWriter(ws...), func() [][]byte {
+		sums := make([][]byte, len(hs))
+		for i, h := range hs {
+			sums[i] = h.Sum(nil)
+		}
+		return sums
+	}
 }
 
 // bufPool holds copy buffers: callers hash many files concurrently.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/intactdev/intact/authenticode"
 	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/internal/dualsha"
 )
 
 type hashJob struct {
@@ -199,13 +200,12 @@ func hashContent(file *catalog.File, r io.ReaderAt, buf []byte) error {
 			return err
 		}
 	}
-	// One allocation holds both digests.
-	sums := make([]byte, 0, sha256.Size+sha1.Size)
+	var s256 [sha256.Size]byte
+	var s1 [sha1.Size]byte
 	if int64(len(first)) == size {
-		s256, s1 := sha256.Sum256(first), sha1.Sum(first)
-		sums = append(append(sums, s256[:]...), s1[:]...)
+		s256, s1 = dualsha.Sum(first)
 	} else {
-		h256, h1 := sha256.New(), sha1.New()
+		d := dualsha.New()
 		for off := int64(0); off < size; {
 			chunk := buf[:min(int64(len(buf)), size-off)]
 			if off > 0 {
@@ -213,12 +213,13 @@ func hashContent(file *catalog.File, r io.ReaderAt, buf []byte) error {
 					return shortRead(size, off+int64(n), err)
 				}
 			}
-			h256.Write(chunk)
-			h1.Write(chunk)
+			d.Write(chunk)
 			off += int64(len(chunk))
 		}
-		sums = h1.Sum(h256.Sum(sums))
+		s256, s1 = d.Sums()
 	}
+	// One allocation holds both digests.
+	sums := append(append(make([]byte, 0, sha256.Size+sha1.Size), s256[:]...), s1[:]...)
 	file.Kind, file.SHA256, file.SHA1 = catalog.KindFlat, sums[:sha256.Size:sha256.Size], sums[sha256.Size:]
 	return nil
 }
