@@ -5,6 +5,9 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
@@ -144,4 +147,26 @@ func TestWithoutSHANI(t *testing.T) {
 	TestKnownAnswers(t)
 	TestLengths(t)
 	TestReset(t)
+}
+
+// TestGenerated checks that block_amd64.s is what gen.go writes.
+func TestGenerated(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command")
+	}
+	out := filepath.Join(t.TempDir(), "block_amd64.s")
+	if msg, err := exec.Command("go", "run", "gen.go", "-o", out).CombinedOutput(); err != nil {
+		t.Fatalf("go run gen.go: %v\n%s", err, msg)
+	}
+	want, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("block_amd64.s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatal("block_amd64.s differs from what gen.go writes: run go generate")
+	}
 }
