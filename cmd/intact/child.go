@@ -124,10 +124,14 @@ func parseNodeCommandLine(args []string) (nodeCommandLine, error) {
 // environment, which the program chooses, can then add checks but never
 // drop one. The system policy and the exec securebits reach the child as
 // they reach every process.
+//
+// Without a path to this executable it returns nil, so that starting node
+// fails with ERR_NOT_SUPPORTED: os.Args[0] is whatever the parent of this
+// process chose, and could name a node that no policy confines.
 func (f *policyFlags) childRuntime() func(nodeArgs []string) (string, []string) {
 	exe, err := os.Executable()
 	if err != nil {
-		exe = os.Args[0]
+		return nil
 	}
 	argv := []string{exe, childCommand}
 	for _, p := range absolutePaths(f.policies, os.Getenv(intact.EnvPolicy)) {
