@@ -147,9 +147,6 @@ var preludeProgram = sync.OnceValues(func() (*goja.Program, error) {
 // New returns a Runtime with the globals of Node.js installed. It runs no
 // user code.
 func New(cfg Config) (*Runtime, error) {
-	// The built-in modules every runtime loads compile while the prelude
-	// does.
-	nodelib.Prepare()
 	if cfg.Policy == nil {
 		p, err := intact.Default()
 		if err != nil {
