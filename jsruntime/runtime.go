@@ -144,9 +144,25 @@ var preludeProgram = sync.OnceValues(func() (*goja.Program, error) {
 	return goja.Compile("node:internal/intact", preludeSource, true)
 })
 
+var prepare sync.Once
+
+// Prepare starts compiling the JavaScript every runtime runs at set-up
+// (the prelude and allocation.js), each on a goroutine of its own, and
+// returns at once. New calls it; a program that calls it sooner, before
+// the rest of its own start-up, finds them compiled, or compiling on
+// another core, when it calls New. Only the first call compiles: the
+// programs are shared by the process's runtimes.
+func Prepare() {
+	prepare.Do(func() {
+		go preludeProgram()
+		go allocationProgram()
+	})
+}
+
 // New returns a Runtime with the globals of Node.js installed. It runs no
 // user code.
 func New(cfg Config) (*Runtime, error) {
+	Prepare()
 	if cfg.Policy == nil {
 		p, err := intact.Default()
 		if err != nil {
