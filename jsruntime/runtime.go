@@ -123,7 +123,7 @@ type Runtime struct {
 // runtime turns it into V8's RangeError (see toJS).
 const maxCallStackSize = 10000
 
-// prelude holds what prelude.js hands back to Go.
+// prelude holds what prelude.js and console.js hand back to Go.
 type prelude struct {
 	process, console, timers, cache, module *goja.Object
 	queueMicrotask                          goja.Value
@@ -139,15 +139,24 @@ type prelude struct {
 //go:embed prelude.js
 var preludeSource string
 
-// preludeProgram is compiled once per process; it is part of the binary.
-var preludeProgram = sync.OnceValues(func() (*goja.Program, error) {
-	return goja.Compile("node:internal/intact", preludeSource, true)
-})
+//go:embed console.js
+var consoleSource string
+
+// preludeProgram and consoleProgram are compiled once per process; they
+// are part of the binary.
+var (
+	preludeProgram = sync.OnceValues(func() (*goja.Program, error) {
+		return goja.Compile("node:internal/intact", preludeSource, true)
+	})
+	consoleProgram = sync.OnceValues(func() (*goja.Program, error) {
+		return goja.Compile("node:internal/console/constructor", consoleSource, true)
+	})
+)
 
 var prepare sync.Once
 
 // Prepare starts compiling the JavaScript every runtime runs at set-up
-// (the prelude and allocation.js), each on a goroutine of its own, and
+// (prelude.js, console.js, allocation.js), each on a goroutine of its own, and
 // returns at once. New calls it; a program that calls it sooner, before
 // the rest of its own start-up, finds them compiled, or compiling on
 // another core, when it calls New. Only the first call compiles: the
@@ -155,6 +164,7 @@ var prepare sync.Once
 func Prepare() {
 	prepare.Do(func() {
 		go preludeProgram()
+		go consoleProgram()
 		go allocationProgram()
 	})
 }
@@ -257,7 +267,12 @@ func (r *Runtime) setup() (err error) {
 	if err != nil {
 		return err
 	}
-	if err := r.bindPrelude(ret.(*goja.Object)); err != nil {
+	shared := ret.(*goja.Object)
+	console, err := r.callProgram(consoleProgram, shared.Get("forConsole"))
+	if err != nil {
+		return err
+	}
+	if err := r.bindPrelude(shared, console.(*goja.Object)); err != nil {
 		return err
 	}
 	// Dynamic code is locked before any library code runs, so that no
@@ -316,7 +331,8 @@ func (r *Runtime) setup() (err error) {
 	return nil
 }
 
-func (r *Runtime) bindPrelude(o *goja.Object) error {
+// bindPrelude keeps what prelude.js (o) and console.js (c) hand back.
+func (r *Runtime) bindPrelude(o, c *goja.Object) error {
 	obj := func(name string) *goja.Object { return o.Get(name).(*goja.Object) }
 	var missing []string
 	fn := func(name string) goja.Callable {
@@ -327,7 +343,7 @@ func (r *Runtime) bindPrelude(o *goja.Object) error {
 		return f
 	}
 	r.js = prelude{
-		process: obj("process"), console: obj("console"), timers: obj("timers"), cache: obj("cache"), module: obj("Module"),
+		process: obj("process"), console: c.Get("console").(*goja.Object), timers: obj("timers"), cache: obj("cache"), module: obj("Module"),
 		queueMicrotask: o.Get("queueMicrotask"),
 		makeError:      fn("makeError"), formatFatal: fn("formatFatal"), runMacrotask: fn("runMacrotask"),
 		emitUncaught: fn("emitUncaught"), emitUnhandledRejection: fn("emitUnhandledRejection"),
