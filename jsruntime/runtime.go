@@ -155,17 +155,20 @@ var (
 
 var prepare sync.Once
 
-// Prepare starts compiling the JavaScript every runtime runs at set-up
-// (prelude.js, console.js, allocation.js), each on a goroutine of its own, and
-// returns at once. New calls it; a program that calls it sooner, before
-// the rest of its own start-up, finds them compiled, or compiling on
-// another core, when it calls New. Only the first call compiles: the
-// programs are shared by the process's runtimes.
+// Prepare starts compiling the JavaScript every runtime runs at set-up on
+// two goroutines, and returns at once: prelude.js on one, allocation.js
+// (which runs first) and console.js (which runs last) on the other, about
+// as much. New calls it; a program that calls it sooner, before the rest
+// of its own start-up, finds them compiled, or compiling on other cores,
+// when it calls New. Only the first call compiles: the programs are shared
+// by the process's runtimes.
 func Prepare() {
 	prepare.Do(func() {
 		go preludeProgram()
-		go consoleProgram()
-		go allocationProgram()
+		go func() {
+			allocationProgram()
+			consoleProgram()
+		}()
 	})
 }
 
