@@ -1,6 +1,7 @@
 // The console of the runtime's JavaScript half. It is prelude.js's, kept
-// apart so that the two compile at once on two cores; it runs right after
-// the prelude, with what the prelude shares with it.
+// apart so that it compiles on another core while the prelude compiles; it
+// runs after the prelude and timers.js, with what the prelude shares with
+// it.
 (function (shared) {
   'use strict';
   const { binding, process, format, plainText, inspect, getUtil, makeError, invalidArgType, nodeStack } = shared;
