@@ -4,7 +4,7 @@ package goja
 
 // The profiler's output, in pprof's format, is built only with the
 // goja_profiler tag: github.com/google/pprof/profile's package
-// initialisation (INTACT-PATCHES.md, 4) is paid by every program that
+// initialisation (INTACT-PATCHES.md) is paid by every program that
 // links goja, profiling or not.
 
 import (
