@@ -12,7 +12,8 @@
 //	var DefaultLimits Limits
 //	type PullOptions struct{ Limits Limits; PolicyIDs []string; Accept func(*Info) error }
 //	func Check(policy string, catalogs []string) (*Info, error)
-//	func Push(ctx, dst oras.Target, tag string, policy string, catalogs []string) (ocispec.Descriptor, error)
+//	type Target interface{ content.Storage; content.TagResolver }
+//	func Push(ctx, dst Target, tag string, policy string, catalogs []string) (ocispec.Descriptor, error)
 //	func Pull(ctx, src content.Fetcher, manifest ocispec.Descriptor, dir string, opts *PullOptions) (*Info, error)
 //	func Verify(dir string) (*Info, error)
 //	func ParseReference(ref string) (repo string, manifest digest.Digest, err error)

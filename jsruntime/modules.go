@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/file"
@@ -423,7 +424,9 @@ func (r *Runtime) compileWrapped(filename, code string, mapped, esm bool) (*goja
 
 var errNoSourceMapFiles = errors.New("source maps are not read from files")
 
-var parseErrorPosition = regexp.MustCompile(`Line (\d+):(\d+) (.*?)(?: \(and \d+ more errors?\))?$`)
+var parseErrorPosition = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`Line (\d+):(\d+) (.*?)(?: \(and \d+ more errors?\))?$`)
+})
 
 // syntaxError turns goja's parse or compile error into a SyntaxError that
 // names the file, line and column (in the file, not the wrapper), or
@@ -440,7 +443,7 @@ func syntaxError(filename string, err error) *nodeError {
 		msg = cse.Message
 		if cse.File != nil {
 			pos = cse.File.Position(cse.Offset)
-		} else if m := parseErrorPosition.FindStringSubmatch(msg); m != nil {
+		} else if m := parseErrorPosition().FindStringSubmatch(msg); m != nil {
 			// goja.Parse reports a parser.ErrorList flattened into text.
 			pos.Line, _ = strconv.Atoi(m[1])
 			pos.Column, _ = strconv.Atoi(m[2])

@@ -123,7 +123,7 @@ type Runtime struct {
 // runtime turns it into V8's RangeError (see toJS).
 const maxCallStackSize = 10000
 
-// prelude holds what prelude.js hands back to Go.
+// prelude holds what prelude.js, timers.js and console.js hand back to Go.
 type prelude struct {
 	process, console, timers, cache, module *goja.Object
 	queueMicrotask                          goja.Value
@@ -139,17 +139,50 @@ type prelude struct {
 //go:embed prelude.js
 var preludeSource string
 
-// preludeProgram is compiled once per process; it is part of the binary.
-var preludeProgram = sync.OnceValues(func() (*goja.Program, error) {
-	return goja.Compile("node:internal/intact", preludeSource, true)
-})
+//go:embed timers.js
+var timersSource string
+
+//go:embed console.js
+var consoleSource string
+
+// preludeProgram, timersProgram and consoleProgram are compiled once per
+// process; they are part of the binary.
+var (
+	preludeProgram = sync.OnceValues(func() (*goja.Program, error) {
+		return goja.Compile("node:internal/intact", preludeSource, true)
+	})
+	timersProgram = sync.OnceValues(func() (*goja.Program, error) {
+		return goja.Compile("node:internal/timers", timersSource, true)
+	})
+	consoleProgram = sync.OnceValues(func() (*goja.Program, error) {
+		return goja.Compile("node:internal/console/constructor", consoleSource, true)
+	})
+)
+
+var prepare sync.Once
+
+// Prepare starts compiling the JavaScript every runtime runs at set-up on
+// two goroutines, and returns at once: prelude.js on one; allocation.js
+// (which runs first), timers.js and console.js (which run after the
+// prelude) on the other, about as much. New calls it; a program that calls it sooner, before the rest
+// of its own start-up, finds them compiled, or compiling on other cores,
+// when it calls New. Only the first call compiles: the programs are shared
+// by the process's runtimes.
+func Prepare() {
+	prepare.Do(func() {
+		go preludeProgram()
+		go func() {
+			allocationProgram()
+			timersProgram()
+			consoleProgram()
+		}()
+	})
+}
 
 // New returns a Runtime with the globals of Node.js installed. It runs no
 // user code.
 func New(cfg Config) (*Runtime, error) {
-	// The built-in modules every runtime loads compile while the prelude
-	// does.
-	nodelib.Prepare()
+	Prepare()
 	if cfg.Policy == nil {
 		p, err := intact.Default()
 		if err != nil {
@@ -244,7 +277,16 @@ func (r *Runtime) setup() (err error) {
 	if err != nil {
 		return err
 	}
-	if err := r.bindPrelude(ret.(*goja.Object)); err != nil {
+	shared := ret.(*goja.Object)
+	timers, err := r.callProgram(timersProgram, shared.Get("forTimers"))
+	if err != nil {
+		return err
+	}
+	console, err := r.callProgram(consoleProgram, shared.Get("forConsole"))
+	if err != nil {
+		return err
+	}
+	if err := r.bindPrelude(shared, timers.(*goja.Object), console.(*goja.Object)); err != nil {
 		return err
 	}
 	// Dynamic code is locked before any library code runs, so that no
@@ -303,7 +345,9 @@ func (r *Runtime) setup() (err error) {
 	return nil
 }
 
-func (r *Runtime) bindPrelude(o *goja.Object) error {
+// bindPrelude keeps what prelude.js (o), timers.js (t) and console.js (c)
+// hand back.
+func (r *Runtime) bindPrelude(o, t, c *goja.Object) error {
 	obj := func(name string) *goja.Object { return o.Get(name).(*goja.Object) }
 	var missing []string
 	fn := func(name string) goja.Callable {
@@ -314,9 +358,9 @@ func (r *Runtime) bindPrelude(o *goja.Object) error {
 		return f
 	}
 	r.js = prelude{
-		process: obj("process"), console: obj("console"), timers: obj("timers"), cache: obj("cache"), module: obj("Module"),
-		queueMicrotask: o.Get("queueMicrotask"),
-		makeError:      fn("makeError"), formatFatal: fn("formatFatal"), runMacrotask: fn("runMacrotask"),
+		process: obj("process"), console: c.Get("console").(*goja.Object), timers: t.Get("timers").(*goja.Object),
+		cache: obj("cache"), module: obj("Module"), queueMicrotask: t.Get("queueMicrotask"),
+		makeError: fn("makeError"), formatFatal: fn("formatFatal"), runMacrotask: fn("runMacrotask"),
 		emitUncaught: fn("emitUncaught"), emitUnhandledRejection: fn("emitUnhandledRejection"),
 		unhandledRejectionError: fn("unhandledRejectionError"), inspect: fn("inspect"),
 		emitExit: fn("emitExit"), emitBeforeExit: fn("emitBeforeExit"), exitCodeOf: fn("exitCode"),

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/evanw/esbuild/pkg/api"
 )
@@ -82,11 +83,13 @@ const (
 // esmOutput matches what esbuild writes for ES module syntax: an export
 // object, or a top-level variable for an import statement (import() only
 // ever appears inside an expression).
-var esmOutput = regexp.MustCompile(`__toCommonJS\(|(?m)^var import_[\w$]+ = `)
+var esmOutput = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`__toCommonJS\(|(?m)^var import_[\w$]+ = `)
+})
 
 // looksConvertedFromESM reports whether esbuild's output came from ES
 // module syntax rather than only from syntax goja lacks.
-func looksConvertedFromESM(out string) bool { return esmOutput.MatchString(out) }
+func looksConvertedFromESM(out string) bool { return esmOutput().MatchString(out) }
 
 // fileURLPath returns the path of a file: URL, without its query and
 // fragment.

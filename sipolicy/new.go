@@ -145,7 +145,7 @@ func New(t Template) (*Policy, error) {
 // it: in braces, upper case.
 func ParseGUID(s string) (string, error) {
 	g := "{" + strings.TrimSuffix(strings.TrimPrefix(s, "{"), "}") + "}"
-	if !guidPattern.MatchString(g) {
+	if !guidPattern().MatchString(g) {
 		return "", fmt.Errorf("%q is not a GUID", s)
 	}
 	return strings.ToUpper(g), nil

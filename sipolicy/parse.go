@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/intactdev/intact/enforcer"
@@ -225,7 +226,7 @@ func (ps *parser) policy(root *node) (*Policy, error) {
 
 	guid := func(dst *string) func(*node) error {
 		return func(n *node) error {
-			if !guidPattern.MatchString(n.content()) {
+			if !guidPattern().MatchString(n.content()) {
 				return errorAt(n.line, "<%s> %q is not a {GUID}", n.name.Local, n.content())
 			}
 			*dst = strings.ToUpper(n.content())
@@ -293,7 +294,9 @@ func (ps *parser) policy(root *node) (*Policy, error) {
 	return p, nil
 }
 
-var guidPattern = regexp.MustCompile(`^\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}$`)
+var guidPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}$`)
+})
 
 // knownOptions are the rule option texts of WDAC (reference B.2).
 var knownOptions = []string{

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"sync"
 )
 
 // The x* types give the XML shape Marshal writes, in the element order of
@@ -385,7 +386,7 @@ func marshalDocument(v any) ([]byte, error) {
 	}
 	// encoding/xml escapes '<' and '>' in attribute values and text, so
 	// the pattern sees tags only.
-	body = emptyElement.ReplaceAll(body, []byte("<$1$2 />"))
+	body = emptyElement().ReplaceAll(body, []byte("<$1$2 />"))
 	out := []byte(`<?xml version="1.0" encoding="utf-8"?>` + "\n")
 	out = append(out, body...)
 	return append(out, '\n'), nil
@@ -394,4 +395,6 @@ func marshalDocument(v any) ([]byte, error) {
 // emptyElement matches an element with neither content nor children:
 // <Name attrs></Name>. In well-formed XML the end tag that directly
 // follows a start tag is its own.
-var emptyElement = regexp.MustCompile(`<([A-Za-z_][\w.:-]*)((?:\s[^<>]*)?)></[^<>]+>`)
+var emptyElement = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`<([A-Za-z_][\w.:-]*)((?:\s[^<>]*)?)></[^<>]+>`)
+})

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/intactdev/intact/catalog"
@@ -202,7 +203,7 @@ not collected below 1 GiB of heap; set GOGC or GOMEMLIMIT to change that.`,
 // folders it records none and warns that the empty files will not run.
 func rootAttributes(warnings io.Writer, files []catalog.File, paths []string, installDir string) ([]catalog.Attribute, error) {
 	if installDir != "" {
-		if !filepath.IsAbs(installDir) && !windowsAbs.MatchString(installDir) {
+		if !filepath.IsAbs(installDir) && !windowsAbs().MatchString(installDir) {
 			return nil, fmt.Errorf("--install-dir %s: not an absolute path", installDir)
 		}
 		if filepath.IsAbs(installDir) {
@@ -241,7 +242,9 @@ func rootAttributes(warnings io.Writer, files []catalog.File, paths []string, in
 
 // windowsAbs matches an absolute Windows path ("C:\app", "\\server\share"),
 // which a catalog made on another OS may name as its root.
-var windowsAbs = regexp.MustCompile(`^([A-Za-z]:[\\/]|\\\\)`)
+var windowsAbs = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^([A-Za-z]:[\\/]|\\\\)`)
+})
 
 // realDir returns the real absolute path of the folder a PATH argument's
 // files are relative to: PATH itself when a directory, else its folder.

@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/catalog"
@@ -357,7 +358,9 @@ func (ev *codeEvent) journalSender() string {
 
 // syslogTag matches the end of a syslog prefix that intact's syslog sink
 // writes: the tag intact, with or without a process id.
-var syslogTag = regexp.MustCompile(`(^|\s)intact(\[[0-9]+\])?:$`)
+var syslogTag = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(^|\s)intact(\[[0-9]+\])?:$`)
+})
 
 // judge says why ev, read from a source the operator trusts, is still not
 // taken: a syslog line (nothing says who sent it), a journal entry whose
@@ -369,7 +372,7 @@ func (t *eventTrust) judge(ev *codeEvent) string {
 		if !t.syslog {
 			return "a syslog line, which any local user can write (logger): read \"journalctl -o json\" or intact's file sink instead, or give --trust-syslog to trust every local user"
 		}
-		if !syslogTag.MatchString(ev.prefix) {
+		if !syslogTag().MatchString(ev.prefix) {
 			return "a syslog line not tagged intact"
 		}
 	case formJournal:

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sync"
 
 	"github.com/intactdev/intact/internal/exitstatus"
 	"github.com/intactdev/intact/internal/linuxsec"
@@ -99,7 +100,9 @@ for scripts:
 // scripts without looking at the exec securebits (their versions at the
 // time of writing): under intact exec they run whatever they are given.
 // python3.12, nodejs and the like match by their stem.
-var securebitsIgnorers = regexp.MustCompile(`^(node|nodejs|deno|bun|python[0-9.]*|pypy[0-9.]*|perl[0-9.]*|ruby[0-9.]*|php[0-9.]*|lua[0-9.]*|luajit|tclsh[0-9.]*|Rscript|pwsh|awk|gawk|mawk|sh|bash|dash|ksh|mksh|zsh|fish|busybox)$`)
+var securebitsIgnorers = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(node|nodejs|deno|bun|python[0-9.]*|pypy[0-9.]*|perl[0-9.]*|ruby[0-9.]*|php[0-9.]*|lua[0-9.]*|luajit|tclsh[0-9.]*|Rscript|pwsh|awk|gawk|mawk|sh|bash|dash|ksh|mksh|zsh|fish|busybox)$`)
+})
 
 // ignoresSecurebits reports whether the executable at path, or the file a
 // symbolic link there leads to (python3 -> python3.12), is a known
@@ -110,7 +113,7 @@ func ignoresSecurebits(path string) (string, bool) {
 		names = append(names, filepath.Base(real))
 	}
 	for _, n := range names {
-		if securebitsIgnorers.MatchString(n) {
+		if securebitsIgnorers().MatchString(n) {
 			return n, true
 		}
 	}

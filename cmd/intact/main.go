@@ -12,6 +12,7 @@ import (
 
 	"github.com/intactdev/intact/internal/exitstatus"
 	"github.com/intactdev/intact/internal/nodecli"
+	"github.com/intactdev/intact/jsruntime"
 	"github.com/intactdev/intact/nodeguard"
 	"github.com/spf13/cobra"
 )
@@ -61,6 +62,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return exitstatus.Of(err, stderr)
 }
 
+// runsJavaScript reports whether the command line args (without the
+// program's name) is one of the commands that start a JavaScript runtime:
+// run, eval, repl, or a bare intact.
+func runsJavaScript(args []string) bool {
+	return len(args) == 0 || args[0] == "run" || args[0] == "eval" || args[0] == "repl"
+}
+
 func main() {
 	if nodeguard.IsShimName(os.Args[0]) {
 		// The shim of intact node's node children (nodecli.Shim).
@@ -68,6 +76,11 @@ func main() {
 	}
 	if len(os.Args) > 1 && os.Args[1] == "node" {
 		execSlimNode(os.Args[2:])
+	}
+	if runsJavaScript(os.Args[1:]) {
+		// The runtime's own JavaScript compiles on the other cores while
+		// the command line is parsed and the policy loads.
+		jsruntime.Prepare()
 	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }

@@ -9,7 +9,9 @@
 package bundle
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +19,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/catalog"
@@ -26,9 +29,10 @@ import (
 	"github.com/intactdev/intact/internal/sysfolder"
 	"github.com/intactdev/intact/sipolicy"
 	"github.com/opencontainers/go-digest"
+	"github.com/opencontainers/image-spec/specs-go"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
-	"oras.land/oras-go/v2"
 	"oras.land/oras-go/v2/content"
+	"oras.land/oras-go/v2/errdef"
 )
 
 // Media types and annotations of the format (FORMAT.md).
@@ -126,10 +130,17 @@ func validCatalogName(name string) bool {
 	return sysfolder.ValidName(name) && strings.HasSuffix(name, ".cat") && len(name) > len(".cat")
 }
 
+// Target is where Push writes: a repository of oras-go's registry/remote,
+// or one of its content stores (what oras-go calls an oras.Target).
+type Target interface {
+	content.Storage
+	content.TagResolver
+}
+
 // Push checks the policy and catalogs (Check), pushes them to dst as a
 // bundle, tags the manifest with tag unless it is empty, and returns the
 // manifest's descriptor. Blobs dst already has are not sent again.
-func Push(ctx context.Context, dst oras.Target, tag, policy string, catalogFiles []string) (ocispec.Descriptor, error) {
+func Push(ctx context.Context, dst Target, tag, policy string, catalogFiles []string) (ocispec.Descriptor, error) {
 	info, err := Check(policy, catalogFiles)
 	if err != nil {
 		return ocispec.Descriptor{}, err
@@ -150,12 +161,9 @@ func Push(ctx context.Context, dst oras.Target, tag, policy string, catalogFiles
 		}
 		layers = append(layers, layer)
 	}
-	manifest, err := oras.PackManifest(ctx, dst, oras.PackManifestVersion1_1, ArtifactType, oras.PackManifestOptions{
-		Layers: layers,
-		ManifestAnnotations: map[string]string{
-			AnnotationPolicyID:  info.PolicyID,
-			AnnotationVersionEx: info.VersionEx.String(),
-		},
+	manifest, err := pushManifest(ctx, dst, layers, map[string]string{
+		AnnotationPolicyID:  info.PolicyID,
+		AnnotationVersionEx: info.VersionEx.String(),
 	})
 	if err != nil {
 		return ocispec.Descriptor{}, fmt.Errorf("bundle: pushing the manifest: %w", err)
@@ -166,6 +174,50 @@ func Push(ctx context.Context, dst oras.Target, tag, policy string, catalogFiles
 		}
 	}
 	return manifest, nil
+}
+
+// pushManifest pushes the manifest of a bundle of layers with annotations,
+// and the empty config it names, as oras-go's PackManifest packs an image
+// manifest of image-spec 1.1 (FORMAT.md): ArtifactType, the empty JSON
+// object as config, and the time of creation among the annotations. It is
+// written here because oras-go's root package, PackManifest's, compiles a
+// media-type pattern in its initialiser, which every start of intact paid.
+func pushManifest(ctx context.Context, dst content.Storage, layers []ocispec.Descriptor, annotations map[string]string) (ocispec.Descriptor, error) {
+	config := ocispec.DescriptorEmptyJSON
+	if err := pushBytes(ctx, dst, config, config.Data); err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	annotations[ocispec.AnnotationCreated] = time.Now().UTC().Format(time.RFC3339)
+	manifest := ocispec.Manifest{
+		Versioned:    specs.Versioned{SchemaVersion: 2},
+		MediaType:    ocispec.MediaTypeImageManifest,
+		ArtifactType: ArtifactType,
+		Config:       config,
+		Layers:       layers,
+		Annotations:  annotations,
+	}
+	data, err := json.Marshal(manifest)
+	if err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	desc := content.NewDescriptorFromBytes(manifest.MediaType, data)
+	desc.ArtifactType = manifest.ArtifactType
+	desc.Annotations = manifest.Annotations
+	return desc, pushBytes(ctx, dst, desc, data)
+}
+
+// pushBytes pushes data, described by desc, unless dst has it.
+func pushBytes(ctx context.Context, dst content.Storage, desc ocispec.Descriptor, data []byte) error {
+	switch ok, err := dst.Exists(ctx, desc); {
+	case err != nil:
+		return err
+	case ok:
+		return nil
+	}
+	if err := dst.Push(ctx, desc, bytes.NewReader(data)); err != nil && !errors.Is(err, errdef.ErrAlreadyExists) {
+		return err
+	}
+	return nil
 }
 
 // pushFile pushes the file at path as a blob of mediaType titled title,

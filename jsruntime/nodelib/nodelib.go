@@ -133,14 +133,14 @@ func EnableGlobals(rt *goja.Runtime) {
 	from := func(module, name string) func() goja.Value {
 		return func() goja.Value { return s.require(module).Get(name) }
 	}
-	hidden := func(name string, v goja.Value) {
-		g.DefineDataProperty(name, v, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
-	}
 	// Node's URL and URLSearchParams are plain data properties, which
-	// Node's own tests check before reading them: they load now.
-	url := s.require("internal/url") // one of eager
-	hidden("URL", url.Get("URL"))
-	hidden("URLSearchParams", url.Get("URLSearchParams"))
+	// Node's own tests check before reading them: goja computes them on
+	// first use without an accessor showing.
+	for _, name := range []string{"URL", "URLSearchParams"} {
+		if err := rt.DefineLazyGlobal(name, from("internal/url", name), true, false, true); err != nil {
+			panic(err)
+		}
+	}
 	accessorGlobal(rt, "Buffer", from("buffer", "Buffer"))
 	lazyGlobal(rt, "TextEncoder", false, from("util", "TextEncoder"))
 	lazyGlobal(rt, "TextDecoder", false, from("util", "TextDecoder"))
@@ -166,28 +166,6 @@ func EnableGlobals(rt *goja.Runtime) {
 		errorCtor.Set("captureStackTrace", s.require("internal/globals").Get("captureStackTrace"))
 		errorCtor.Set("stackTraceLimit", 10)
 	}
-}
-
-// eager are the modules EnableGlobals loads in every runtime.
-var eager = []string{"internal/errors", "internal/url"}
-
-var prepare sync.Once
-
-// Prepare starts compiling the modules EnableGlobals loads on another
-// goroutine and returns at once. A host that calls it before it sets up
-// the rest of a runtime (its own JavaScript) finds them compiled when it
-// calls EnableGlobals, if the machine had a core to spare. Compiled
-// modules are shared by the process's runtimes: only the first call
-// compiles.
-func Prepare() {
-	prepare.Do(func() {
-		go func() {
-			for _, name := range eager {
-				// An error reaches EnableGlobals, which compiles again.
-				program(name)
-			}
-		}()
-	})
 }
 
 // lazyGlobal defines globalThis[name] as Node's bootstrap defines a lazily

@@ -1,3 +1,5 @@
+//go:build goja_profiler
+
 package goja
 
 import (
@@ -32,7 +34,7 @@ func TestProfiler(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 
 	atomic.StoreInt32(&globalProfiler.enabled, 0)
-	pr := globalProfiler.p.stop()
+	pr := globalProfiler.p.stop().profile()
 
 	if len(pr.Sample) == 0 {
 		t.Fatal("No samples were recorded")
@@ -94,7 +96,7 @@ func TestProfiler1(t *testing.T) {
 
 	time.Sleep(500 * time.Millisecond)
 	atomic.StoreInt32(&globalProfiler.enabled, 0)
-	pr := globalProfiler.p.stop()
+	pr := globalProfiler.p.stop().profile()
 
 	if len(pr.Sample) == 0 {
 		t.Fatal("No samples were recorded")
