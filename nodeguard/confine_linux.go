@@ -74,13 +74,15 @@ func buildDenyRules(node string, env []string, shim *os.File) *denyRules {
 	d := &denyRules{denied: append([]string{real}, pathNodes(env, shim)...), done: make(chan struct{})}
 	go func() {
 		defer close(d.done)
-		// os/exec's first start of a process clones a child to learn
-		// whether pidfds work (Go 1.23 and later): it happens here, while
-		// the rules are built, not on node's way to starting.
+		d.rules, d.err = linuxsec.DenyExec(d.denied)
+	}()
+	// os/exec's first start of a process clones a child to learn whether
+	// pidfds work (Go 1.23 and later): that happens now, beside the rules,
+	// not on node's way to starting.
+	go func() {
 		if p, err := os.FindProcess(os.Getpid()); err == nil {
 			p.Release()
 		}
-		d.rules, d.err = linuxsec.DenyExec(d.denied)
 	}()
 	return d
 }

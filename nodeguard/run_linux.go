@@ -28,6 +28,14 @@ func Exec(node string, args []string) error {
 // starts are a *FlagError, a *VersionError or an intact error
 // (*intact.BlockedError for -e, the REPL, stdin, the inspector).
 func Run(cfg Config) (Exit, error) {
+	// The signals passed on to node are caught from the start: catching
+	// them is a round trip to a thread of Go's runtime per signal, slow
+	// once the broker's other threads keep both cores busy. One that
+	// arrives before node starts ends the broker as it would have
+	// uncaught (pendingSignal).
+	signals := make(chan os.Signal, 8)
+	signal.Notify(signals, forwarded...)
+	defer signal.Stop(signals)
 	// process.execPath: this broker's own descriptor of the shim
 	// executable, which no rename or write into a folder can replace.
 	shimExe, err := openShim(cfg.Shim)
@@ -125,11 +133,15 @@ func Run(cfg Config) (Exit, error) {
 		cmd.Stdin, stdinPipe = r, w
 	}
 
-	signals := make(chan os.Signal, 8)
-	signal.Notify(signals, forwarded...)
-	defer signal.Stop(signals)
 	fwd := newForwarder()
 	defer fwd.close()
+	if sig := pendingSignal(signals); sig != 0 {
+		ch.closeBrokerEnds()
+		if stdinPipe != nil {
+			stdinPipe.Close()
+		}
+		return Exit{Signal: sig}, nil
+	}
 	err = start.start(cmd)
 	ch.closeNodeEnds()
 	if err != nil {
@@ -183,6 +195,22 @@ func Run(cfg Config) (Exit, error) {
 		return Exit{Signal: ws.Signal()}, nil
 	}
 	return Exit{Code: ws.ExitStatus()}, nil
+}
+
+// pendingSignal returns a signal caught before node started whose default
+// action would have ended the broker (all but SIGWINCH), or 0. Node is
+// not started then: the caller ends as that signal would have ended it.
+func pendingSignal(signals <-chan os.Signal) syscall.Signal {
+	for {
+		select {
+		case s := <-signals:
+			if sig := s.(syscall.Signal); sig != syscall.SIGWINCH {
+				return sig
+			}
+		default:
+			return 0
+		}
+	}
 }
 
 // channel is the main thread's channel: two pipes with blocking

@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"syscall"
 	"testing"
 )
 
@@ -31,5 +32,27 @@ func TestChildFilesIgnoresForeignChannelFD(t *testing.T) {
 	}
 	if fds != [2]int{3, 4} {
 		t.Errorf("channel at %v, want [3 4]", fds)
+	}
+}
+
+// TestPendingSignal: a signal caught before node starts stops the start
+// when it would have ended the broker uncaught; SIGWINCH would not have.
+func TestPendingSignal(t *testing.T) {
+	for _, tc := range []struct {
+		caught []os.Signal
+		want   syscall.Signal
+	}{
+		{nil, 0},
+		{[]os.Signal{syscall.SIGWINCH}, 0},
+		{[]os.Signal{syscall.SIGWINCH, syscall.SIGTERM}, syscall.SIGTERM},
+		{[]os.Signal{syscall.SIGINT, syscall.SIGHUP}, syscall.SIGINT},
+	} {
+		signals := make(chan os.Signal, len(tc.caught))
+		for _, s := range tc.caught {
+			signals <- s
+		}
+		if got := pendingSignal(signals); got != tc.want {
+			t.Errorf("pendingSignal after %v = %v, want %v", tc.caught, got, tc.want)
+		}
 	}
 }
