@@ -87,20 +87,21 @@ func buildDenyRules(node string, env []string, shim *os.File) *denyRules {
 	return d
 }
 
-// take returns the ruleset once it is built, if it denies exactly denied;
-// else it releases it and returns nil.
+// take returns the ruleset, or why it could not be built, once DenyExec
+// is done, if it was asked to deny exactly denied; else it releases it and
+// returns nil and no error, for the caller to build the right one.
 func (d *denyRules) take(denied []string) (*linuxsec.ExecRuleset, error) {
 	if d == nil {
 		return nil, nil
 	}
 	<-d.done
-	if d.err != nil || !slices.Equal(d.denied, denied) {
+	if !slices.Equal(d.denied, denied) {
 		if d.rules != nil {
 			d.rules.Close()
 		}
-		return nil, d.err
+		return nil, nil
 	}
-	return d.rules, nil
+	return d.rules, d.err
 }
 
 // discard releases the ruleset, which nothing took.
