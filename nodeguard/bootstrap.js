@@ -78,6 +78,9 @@ const BufferByteLength = Buffer.byteLength;
 const BufferUtf8Slice = uncurry(Buffer.prototype.utf8Slice);
 const BufferUtf8Write = uncurry(Buffer.prototype.utf8Write);
 const TypedArrayLength = uncurry(Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'length').get);
+const TypedArrayBuffer = uncurry(Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'buffer').get);
+const ArrayBufferByteLength = uncurry(Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get);
+const ArrayBufferTransfer = typeof ArrayBuffer.prototype.transfer === 'function' ? uncurry(ArrayBuffer.prototype.transfer) : null;
 const ArrayBufferIsView = ArrayBuffer.isView;
 const fsReadSync = fs.readSync;
 const fsWriteSync = fs.writeSync;
@@ -298,6 +301,10 @@ function refusal(reply) {
 // They are kept as the reply's bytes, made code (a string) only when used:
 // code made of a whole reply at once would be megabytes of strings on the
 // heap beside it, and files never used would be made code for nothing.
+// A reply's bytes are let go of (released) once no file kept is in them:
+// left to the garbage collector, replies of up to megabytes each piled up
+// outside V8's heap, which collects rarely while a program only loads
+// modules (node's peak +2.8 MiB with 2,000 modules, bench/README.md).
 
 const aheadMaxBytes = 4 * 1024 * 1024;
 // A file read ahead and used much later would be an old version of it. The
@@ -323,14 +330,35 @@ function readCode(path, wasm) {
   const end = TypedArrayLength(body);
   const n = u32(body, 0);
   const code = codeAt(body, 4, 4 + n, wasm);
+  // The files kept hold the reply, counted; so does this until they are.
+  const held = { body, users: 1 };
   for (let off = 4 + n; off < end;) {
     const pathEnd = off + 4 + u32(body, off);
     const file = BufferUtf8Slice(body, off + 4, pathEnd);
     const dataEnd = pathEnd + 4 + u32(body, pathEnd);
-    keepAhead(file, body, pathEnd + 4, dataEnd - (pathEnd + 4), now);
+    keepAhead(file, held, pathEnd + 4, dataEnd - (pathEnd + 4), now);
     off = dataEnd;
   }
+  release(held);
   return code;
+}
+
+// release lets go of a reply held by one user fewer: once none is left,
+// its memory goes back at once, by detaching the ArrayBuffer that only
+// this reply's Buffer uses (one of more than 4 KiB has its own; smaller
+// ones are slices of Buffer's pool, which others use). Every code made of
+// it is a copy (codeAt).
+function release(held) {
+  if (--held.users > 0) return;
+  const body = held.body;
+  held.body = null;
+  const bytes = TypedArrayBuffer(body);
+  if (ArrayBufferTransfer === null || TypedArrayLength(body) <= 4096 || ArrayBufferByteLength(bytes) !== TypedArrayLength(body)) return;
+  try {
+    ArrayBufferTransfer(bytes, 0);
+  } catch {
+    // Not detachable: the garbage collector frees it.
+  }
 }
 
 function u32(buf, off) {
@@ -346,14 +374,15 @@ function codeAt(body, start, end, wasm) {
   return bytes;
 }
 
-// keepAhead keeps the file at path, whose bytes are size bytes of body
-// from start.
-function keepAhead(path, body, start, size, now) {
+// keepAhead keeps the file at path, whose bytes are size bytes of the
+// reply held from start.
+function keepAhead(path, held, start, size, now) {
   if (size > aheadMaxBytes) return;
   const old = MapGet(ahead, path);
   if (old !== undefined) dropAhead(path, old);
+  held.users++;
   // A literal: its properties are its own, whatever Object.prototype holds.
-  const entry = { path, body, start, size, at: now, next: null };
+  const entry = { path, held, start, size, at: now, next: null };
   if (aheadNewest === null) aheadOldest = entry;
   else aheadNewest.next = entry;
   aheadNewest = entry;
@@ -365,15 +394,17 @@ function keepAhead(path, body, start, size, now) {
 // dropAhead forgets a file; its reply goes once no file kept is in it.
 function dropAhead(path, entry) {
   MapDelete(ahead, path);
-  if (entry.body !== null) aheadBytes -= entry.size;
-  entry.body = null;
+  if (entry.held === null) return;
+  aheadBytes -= entry.size;
+  release(entry.held);
+  entry.held = null;
 }
 
 function dropOldest() {
   const entry = aheadOldest;
   aheadOldest = entry.next;
   if (aheadOldest === null) aheadNewest = null;
-  if (entry.body !== null) dropAhead(entry.path, entry);
+  if (entry.held !== null) dropAhead(entry.path, entry);
 }
 
 // takeAhead returns the code of path read ahead, and forgets it; or
@@ -381,12 +412,17 @@ function dropOldest() {
 function takeAhead(path, wasm) {
   if (aheadOldest === null) return undefined;
   const now = DateNow();
-  while (aheadOldest !== null && (aheadOldest.body === null || now - aheadOldest.at > aheadTTL)) dropOldest();
+  while (aheadOldest !== null && (aheadOldest.held === null || now - aheadOldest.at > aheadTTL)) dropOldest();
   const entry = MapGet(ahead, path);
   if (entry === undefined) return undefined;
-  const body = entry.body;
+  if (entry.held === null) {
+    dropAhead(path, entry);
+    return undefined;
+  }
+  // The code first: dropping the file may release the reply.
+  const code = codeAt(entry.held.body, entry.start, entry.start + entry.size, wasm);
   dropAhead(path, entry);
-  return body === null ? undefined : codeAt(body, entry.start, entry.start + entry.size, wasm);
+  return code;
 }
 
 // checkedCode returns the checked code of path, read ahead or asked for

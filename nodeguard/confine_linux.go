@@ -51,18 +51,87 @@ type confinement struct {
 	err      error
 }
 
+// denyRules is a ruleset that DenyExec builds in the background, started
+// as soon as the broker knows which node binaries to deny: for a node in a
+// large folder (/usr/bin) it takes milliseconds, which would otherwise
+// delay node's start.
+type denyRules struct {
+	denied []string // the files denied, as given to DenyExec
+	done   chan struct{}
+	rules  *linuxsec.ExecRuleset
+	err    error
+}
+
+// buildDenyRules starts building the ruleset that denies executing the
+// node binary node (after symbolic links) and the other nodes on env's
+// PATH (pathNodes). It returns nil when node cannot be resolved: the
+// starter then builds the rules itself, and reports the error.
+func buildDenyRules(node string, env []string, shim *os.File) *denyRules {
+	real, err := filepath.EvalSymlinks(node)
+	if err != nil {
+		return nil
+	}
+	d := &denyRules{denied: append([]string{real}, pathNodes(env, shim)...), done: make(chan struct{})}
+	go func() {
+		defer close(d.done)
+		d.rules, d.err = linuxsec.DenyExec(d.denied)
+	}()
+	// os/exec's first start of a process clones a child to learn whether
+	// pidfds work (Go 1.23 and later): that happens now, beside the rules,
+	// not on node's way to starting.
+	go func() {
+		if p, err := os.FindProcess(os.Getpid()); err == nil {
+			p.Release()
+		}
+	}()
+	return d
+}
+
+// take returns the ruleset, or why it could not be built, once DenyExec
+// is done, if it was asked to deny exactly denied; else it releases it and
+// returns nil and no error, for the caller to build the right one.
+func (d *denyRules) take(denied []string) (*linuxsec.ExecRuleset, error) {
+	if d == nil {
+		return nil, nil
+	}
+	<-d.done
+	if !slices.Equal(d.denied, denied) {
+		if d.rules != nil {
+			d.rules.Close()
+		}
+		return nil, nil
+	}
+	return d.rules, d.err
+}
+
+// discard releases the ruleset, which nothing took.
+func (d *denyRules) discard() {
+	if d == nil {
+		return
+	}
+	go func() {
+		<-d.done
+		if d.rules != nil {
+			d.rules.Close()
+		}
+	}()
+}
+
 // newStarter returns the starter of bin, confined when confine is set and
-// the kernel can do it. Where it cannot (no Landlock, Landlock ABI 1, or a
-// node that is not a dynamically linked ELF program), it says so on warn
-// and starts node as it is.
-func newStarter(bin *nodeBinary, confine bool, env []string, shim *os.File, warn io.Writer) (*starter, error) {
+// the kernel can do it; early, when not nil, is the ruleset already being
+// built (buildDenyRules), which newStarter takes or discards. Where the
+// kernel cannot confine (no Landlock, Landlock ABI 1, or a node that is not
+// a dynamically linked ELF program), it says so on warn and starts node as
+// it is.
+func newStarter(bin *nodeBinary, confine bool, env []string, shim *os.File, early *denyRules, warn io.Writer) (*starter, error) {
 	s := &starter{bin: bin}
 	image := bin.image
 	bin.image = nil // about 120 MB: held no longer than the copy takes
 	if !confine {
+		early.discard()
 		return s, nil
 	}
-	conf, err := newConfinement(bin, image, env, shim)
+	conf, err := newConfinement(bin, image, env, shim, early)
 	if errors.Is(err, errors.ErrUnsupported) {
 		fmt.Fprintf(warn, "intact node: warning: node is not confined (%v): a node binary that node or its children execute by its path runs without intact node's checks\n", err)
 		return s, nil
@@ -74,51 +143,65 @@ func newStarter(bin *nodeBinary, confine bool, env []string, shim *os.File, warn
 	return s, nil
 }
 
-func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File) (*confinement, error) {
+func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File, early *denyRules) (*confinement, error) {
 	if err := linuxsec.DenyExecSupported(); err != nil {
+		early.discard()
 		return nil, err
 	}
 	real := bin.real
 	if real == "" {
 		var err error
 		if real, err = filepath.EvalSymlinks(bin.path); err != nil {
+			early.discard()
 			return nil, fmt.Errorf("the node binary %s: %w", bin.path, err)
 		}
 	}
-	interp, err := interpreter(real, image)
-	if err != nil {
-		return nil, fmt.Errorf("the node binary %s: %w", bin.path, err)
-	}
-	if interp == "" {
-		return nil, &linuxsec.UnsupportedError{Reason: bin.path + " is not a dynamically linked ELF program, which only its interpreter could start inside the domain"}
-	}
-	if !filepath.IsAbs(interp) {
-		// Relative to the working folder, as the kernel would take it:
-		// not a program intact node runs.
-		return nil, fmt.Errorf("the node binary %s: its ELF interpreter %q is not an absolute path", bin.path, interp)
-	}
-	c := &confinement{thread: linuxsec.NewThread(), interp: interp, argv0: takesArgv0(interp), node: real,
-		confined: make(chan error, 1)}
-	if image != nil {
-		// A node binary others than root could write: the interpreter
-		// maps a sealed copy of the checked bytes. Mapping the file would
-		// let a write to it reach the running node, which an executed
-		// file's ETXTBSY forbids.
-		if c.image, err = sealedImage(image); err != nil {
-			c.thread.Close()
-			return nil, fmt.Errorf("the node binary %s: %w", bin.path, err)
-		}
-		c.node = fmt.Sprintf("/proc/%d/fd/%d", c.thread.ID(), c.image.Fd())
-	}
+	c := &confinement{thread: linuxsec.NewThread(), node: real, confined: make(chan error, 1)}
+	// The rules first: the rest is quicker than they are. Rules built
+	// early are used only if they deny the binary judged, whose path a
+	// symbolic link swapped since could have moved.
 	denied := append([]string{real}, pathNodes(env, shim)...)
 	go func() {
-		rules, err := linuxsec.DenyExec(denied)
+		rules, err := early.take(denied)
+		if rules == nil && err == nil {
+			rules, err = linuxsec.DenyExec(denied)
+		}
 		if err == nil {
 			err = c.thread.Confine(rules)
 			rules.Close()
 		}
 		c.confined <- err
 	}()
+	fail := func(err error) (*confinement, error) {
+		c.wait()
+		c.thread.Close()
+		return nil, fmt.Errorf("the node binary %s: %w", bin.path, err)
+	}
+	interp, err := interpreter(real, image)
+	if err != nil {
+		return fail(err)
+	}
+	if interp == "" {
+		c.wait()
+		c.thread.Close()
+		return nil, &linuxsec.UnsupportedError{Reason: bin.path + " is not a dynamically linked ELF program, which only its interpreter could start inside the domain"}
+	}
+	if !filepath.IsAbs(interp) {
+		// Relative to the working folder, as the kernel would take it:
+		// not a program intact node runs.
+		return fail(fmt.Errorf("its ELF interpreter %q is not an absolute path", interp))
+	}
+	c.interp, c.argv0 = interp, takesArgv0(interp)
+	if image != nil {
+		// A node binary others than root could write: the interpreter
+		// maps a sealed copy of the checked bytes. Mapping the file would
+		// let a write to it reach the running node, which an executed
+		// file's ETXTBSY forbids.
+		if c.image, err = sealedImage(image); err != nil {
+			return fail(err)
+		}
+		c.node = fmt.Sprintf("/proc/%d/fd/%d", c.thread.ID(), c.image.Fd())
+	}
 	return c, nil
 }
 

@@ -33,10 +33,7 @@ type launch struct {
 // environment node starts from, unfiltered.
 func prepare(cfg Config, starts func(l *launch, env []string) (nodeCommand, error)) (*launch, error) {
 	l := &launch{stdin: orStd(cfg.Stdin, os.Stdin), stdout: orStd(cfg.Stdout, os.Stdout), stderr: orStd(cfg.Stderr, os.Stderr)}
-	env := cfg.Env
-	if env == nil {
-		env = os.Environ()
-	}
+	env := envOrEnviron(cfg.Env)
 	var err error
 	if l.inv, err = ParseArgs(cfg.Args); err != nil {
 		logRefusal(cfg.Policy, err)
@@ -89,6 +86,15 @@ func prepare(cfg Config, starts func(l *launch, env []string) (nodeCommand, erro
 		return fail(err)
 	}
 	return l, nil
+}
+
+// envOrEnviron returns env, or this process's environment when env is nil
+// (Config.Env).
+func envOrEnviron(env []string) []string {
+	if env == nil {
+		return os.Environ()
+	}
+	return env
 }
 
 // logRefusal logs a node option that err refuses as an event of the

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"syscall"
 
+	"github.com/intactdev/intact/internal/linuxsec"
 	"github.com/intactdev/intact/internal/regularfile"
 	"golang.org/x/sys/unix"
 )
@@ -27,31 +28,46 @@ func Exec(node string, args []string) error {
 // starts are a *FlagError, a *VersionError or an intact error
 // (*intact.BlockedError for -e, the REPL, stdin, the inspector).
 func Run(cfg Config) (Exit, error) {
-	var shimExe *os.File
+	// The signals passed on to node are caught from the start: catching
+	// them is a round trip to a thread of Go's runtime per signal, slow
+	// once the broker's other threads keep both cores busy. One that
+	// arrives before node starts ends the broker as it would have
+	// uncaught (pendingSignal).
+	signals := make(chan os.Signal, 8)
+	signal.Notify(signals, forwarded...)
+	defer signal.Stop(signals)
+	// process.execPath: this broker's own descriptor of the shim
+	// executable, which no rename or write into a folder can replace.
+	shimExe, err := openShim(cfg.Shim)
+	if err != nil {
+		return Exit{}, err
+	}
+	defer shimExe.Close()
+	// Node and its children may not execute node themselves, unless the
+	// policy only audits code integrity: nothing is refused then. The
+	// rules that deny it are built from here on, while the broker judges
+	// the binary and prepares node's start (see denyRules).
+	s := cfg.Policy.Settings()
+	confine := !s.Audit.Enabled || s.DisableInteractiveMode.Enabled || s.DisableDynamicCode.Enabled
+	var early *denyRules
+	if confine && linuxsec.DenyExecSupported() == nil {
+		early = buildDenyRules(cfg.Node, envOrEnviron(cfg.Env), shimExe)
+	}
 	var start *starter
 	l, err := prepare(cfg, func(l *launch, env []string) (nodeCommand, error) {
 		var err error
-		// process.execPath: this broker's own descriptor of the shim
-		// executable, which no rename or write into a folder can replace.
-		if shimExe, err = openShim(cfg.Shim); err != nil {
-			return nil, err
-		}
-		// Node and its children may not execute node themselves, unless
-		// the policy only audits code integrity: nothing is refused then.
-		s := cfg.Policy.Settings()
-		confine := !s.Audit.Enabled || s.DisableInteractiveMode.Enabled || s.DisableDynamicCode.Enabled
-		if start, err = newStarter(l.node, confine, env, shimExe, l.stderr); err != nil {
+		start, err = newStarter(l.node, confine, env, shimExe, early, l.stderr)
+		early = nil // taken or discarded
+		if err != nil {
 			return nil, err
 		}
 		return func(ctx context.Context, args ...string) *exec.Cmd {
 			return start.command(ctx, l.node.path, args...)
 		}, nil
 	})
+	early.discard() // when prepare failed before the starter took it
 	if start != nil {
 		defer start.close()
-	}
-	if shimExe != nil {
-		defer shimExe.Close()
 	}
 	if err != nil {
 		return Exit{}, err
@@ -117,11 +133,15 @@ func Run(cfg Config) (Exit, error) {
 		cmd.Stdin, stdinPipe = r, w
 	}
 
-	signals := make(chan os.Signal, 8)
-	signal.Notify(signals, forwarded...)
-	defer signal.Stop(signals)
 	fwd := newForwarder()
 	defer fwd.close()
+	if sig := pendingSignal(signals); sig != 0 {
+		ch.closeBrokerEnds()
+		if stdinPipe != nil {
+			stdinPipe.Close()
+		}
+		return Exit{Signal: sig}, nil
+	}
 	err = start.start(cmd)
 	ch.closeNodeEnds()
 	if err != nil {
@@ -175,6 +195,22 @@ func Run(cfg Config) (Exit, error) {
 		return Exit{Signal: ws.Signal()}, nil
 	}
 	return Exit{Code: ws.ExitStatus()}, nil
+}
+
+// pendingSignal returns a signal caught before node started whose default
+// action would have ended the broker (all but SIGWINCH), or 0. Node is
+// not started then: the caller ends as that signal would have ended it.
+func pendingSignal(signals <-chan os.Signal) syscall.Signal {
+	for {
+		select {
+		case s := <-signals:
+			if sig := s.(syscall.Signal); sig != syscall.SIGWINCH {
+				return sig
+			}
+		default:
+			return 0
+		}
+	}
 }
 
 // channel is the main thread's channel: two pipes with blocking

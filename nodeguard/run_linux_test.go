@@ -3,10 +3,17 @@
 package nodeguard
 
 import (
+	"errors"
+	"io/fs"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
+	"syscall"
 	"testing"
+
+	"github.com/intactdev/intact/internal/linuxsec"
 )
 
 // TestChildFilesIgnoresForeignChannelFD: a NODE_CHANNEL_FD that names no
@@ -31,5 +38,83 @@ func TestChildFilesIgnoresForeignChannelFD(t *testing.T) {
 	}
 	if fds != [2]int{3, 4} {
 		t.Errorf("channel at %v, want [3 4]", fds)
+	}
+}
+
+// TestPendingSignal: a signal caught before node starts stops the start
+// when it would have ended the broker uncaught; SIGWINCH would not have.
+func TestPendingSignal(t *testing.T) {
+	for _, tc := range []struct {
+		caught []os.Signal
+		want   syscall.Signal
+	}{
+		{nil, 0},
+		{[]os.Signal{syscall.SIGWINCH}, 0},
+		{[]os.Signal{syscall.SIGWINCH, syscall.SIGTERM}, syscall.SIGTERM},
+		{[]os.Signal{syscall.SIGINT, syscall.SIGHUP}, syscall.SIGINT},
+	} {
+		signals := make(chan os.Signal, len(tc.caught))
+		for _, s := range tc.caught {
+			signals <- s
+		}
+		if got := pendingSignal(signals); got != tc.want {
+			t.Errorf("pendingSignal after %v = %v, want %v", tc.caught, got, tc.want)
+		}
+	}
+}
+
+// TestEarlyRulesFollowTheJudgedBinary: rules built early for the node path
+// (buildDenyRules) are not used once the path leads elsewhere: a symbolic
+// link swapped between the early build and the binary's judgment leaves
+// the judged binary denied, not the one the link led to before.
+func TestEarlyRulesFollowTheJudgedBinary(t *testing.T) {
+	if err := linuxsec.DenyExecSupported(); err != nil {
+		t.Skipf("kernel lacks the feature: %v", err)
+	}
+	dir := t.TempDir()
+	data, err := os.ReadFile("/bin/true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, judged := filepath.Join(dir, "before"), filepath.Join(dir, "judged")
+	for _, f := range []string{before, judged} {
+		if err := os.WriteFile(f, data, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link := filepath.Join(dir, "node")
+	if err := os.Symlink(before, link); err != nil {
+		t.Fatal(err)
+	}
+	shim, err := os.Open("/bin/true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer shim.Close()
+	env := []string{"PATH=" + t.TempDir()} // no other node to deny
+	early := buildDenyRules(link, env, shim)
+	if err := os.Remove(link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(judged, link); err != nil {
+		t.Fatal(err)
+	}
+	conf, err := newConfinement(&nodeBinary{path: link, real: judged, exec: judged}, nil, env, shim, early)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conf.thread.Close()
+	if err := conf.wait(); err != nil {
+		t.Fatal(err)
+	}
+	run := func(path string) (err error) {
+		conf.thread.Do(func() { err = exec.Command(path).Run() })
+		return err
+	}
+	if err := run(judged); !errors.Is(err, fs.ErrPermission) {
+		t.Errorf("the judged binary in the domain: %v, want permission denied", err)
+	}
+	if err := run(before); err != nil {
+		t.Errorf("the binary the link led to before: %v, want it to run", err)
 	}
 }

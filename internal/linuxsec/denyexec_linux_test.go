@@ -106,6 +106,51 @@ func TestDenyExec(t *testing.T) {
 	}
 }
 
+// TestDenyExecLargeFolder: in a folder as large as /usr/bin, whose entries
+// the ruleset shares out between threads, the denied file and the hard
+// links to it scattered through the folder (every hundredth entry, so
+// some in each share) stay denied, and every other entry runs.
+func TestDenyExecLargeFolder(t *testing.T) {
+	dir := t.TempDir()
+	denied := filepath.Join(dir, "node")
+	copyExecutable(t, denied)
+	data, err := os.ReadFile(denied)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 1200
+	name := func(i int) string { return fmt.Sprintf("p%04d", i) }
+	isLink := func(i int) bool { return i%100 == 0 }
+	for i := range n {
+		path := filepath.Join(dir, name(i))
+		if isLink(i) {
+			err = os.Link(denied, path)
+		} else {
+			err = os.WriteFile(path, data, 0o755)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	th := confined(t, denied)
+	run := func(name string) (err error) {
+		th.Do(func() { err = exec.Command(filepath.Join(dir, name)).Run() })
+		return err
+	}
+	if err := run("node"); !errors.Is(err, fs.ErrPermission) {
+		t.Errorf("node: %v, want permission denied", err)
+	}
+	for i := range n {
+		err := run(name(i))
+		if isLink(i) && !errors.Is(err, fs.ErrPermission) {
+			t.Errorf("%s, a hard link to node: %v, want permission denied", name(i), err)
+		}
+		if !isLink(i) && err != nil {
+			t.Errorf("%s: %v, want it to run", name(i), err)
+		}
+	}
+}
+
 // TestDenyExecNewEntriesStay: an entry made after the ruleset directly in
 // a folder on the way to a denied file has no execute right, so the kernel
 // refuses (EXDEV) to move or link it into a folder that grants it: any
