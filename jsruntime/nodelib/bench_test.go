@@ -35,6 +35,56 @@ func BenchmarkInspect(b *testing.B) {
 	}
 }
 
+// BenchmarkInspectDeep measures util.inspect of a value whose text nests
+// 50 levels deep (900 KB), the shape of Node's
+// test-util-inspect-long-running: the cost of long texts built from long
+// texts.
+func BenchmarkInspectDeep(b *testing.B) {
+	rt := goja.New()
+	reg := require.NewRegistry()
+	nodelib.Register(reg)
+	reg.Enable(rt)
+	nodelib.EnableGlobals(rt)
+	inspect, err := rt.RunString(`
+		let last = {};
+		const head = last;
+		for (let i = 0; i < 50; i++) {
+			last.next = { circular: head, last, obj: { a: 1, b: 2, c: true } };
+			last = last.next;
+			head[i] = last;
+		}
+		() => require('util').inspect(head, { depth: Infinity })`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	fn, _ := goja.AssertFunction(inspect)
+	for b.Loop() {
+		if _, err := fn(goja.Undefined()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkArrayJoin measures Array.prototype.join of 100,000 strings into
+// a text of 10 MB.
+func BenchmarkArrayJoin(b *testing.B) {
+	rt := goja.New()
+	reg := require.NewRegistry()
+	nodelib.Register(reg)
+	reg.Enable(rt)
+	nodelib.EnableGlobals(rt)
+	join, err := rt.RunString(`const parts = Array.from({ length: 100000 }, (_, i) => 'x'.repeat(90 + i % 20)); () => parts.join('\n')`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	fn, _ := goja.AssertFunction(join)
+	for b.Loop() {
+		if _, err := fn(goja.Undefined()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkJSONStringify measures JSON.stringify of a typical API response
 // (100 records of strings, numbers, booleans and a nested array), with the
 // depth limit (Globals) and goja's own (Plain), for the limit's cost.

@@ -49,9 +49,9 @@ const objectToString = (o) => Object.prototype.toString.call(o);
 // copies each character once; goja copies both operands of every
 // concatenation, so that the text of an object n levels deep was copied n
 // times: 46 GB of copying for the 135 MB of Node's test of huge objects
-// (test-util-inspect-long-running). A text of kRopeMin or more characters is
-// therefore a Rope, the list of its parts, and the whole is joined once, by
-// flat, where a string is needed.
+// (test-util-inspect-long-running). A text of kRopeMin characters or more is
+// therefore never copied into a longer one: that is a Rope, the list of its
+// parts, joined once, by flat, where a string is needed.
 const kRopeMin = 4096;
 
 class Rope {
@@ -68,21 +68,22 @@ function concat(...parts) {
 }
 
 // joinPieces is prefix, then list's pieces separated by sep, then suffix:
-// a string when short, a Rope otherwise.
+// a string when made of short strings, a Rope when a piece is long.
 function joinPieces(prefix, list, sep, suffix) {
   let length = prefix.length + suffix.length + sep.length * Math.max(0, list.length - 1);
-  for (let i = 0; i < list.length; i++) length += list[i].length;
-  if (length < kRopeMin) {
-    // Only pieces shorter than kRopeMin are strings, so these all are.
-    return prefix + list.join(sep) + suffix;
+  let short = true;
+  for (let i = 0; i < list.length; i++) {
+    length += list[i].length;
+    if (list[i].length >= kRopeMin) short = false;
   }
-  // Adjacent strings are joined: a Rope holds few parts.
+  if (short) return `${prefix}${list.join(sep)}${suffix}`; // one copy of the joined, not two
+  // The runs of short strings between long pieces are joined.
   const parts = [];
   let run = [prefix];
   for (let i = 0; i < list.length; i++) {
     if (i !== 0) run.push(sep);
     const piece = list[i];
-    if (typeof piece === 'string') {
+    if (piece.length < kRopeMin) {
       run.push(piece);
     } else {
       parts.push(run.join(''), piece);
@@ -869,7 +870,8 @@ function formatProperty(ctx, value, recurseTimes, key, type, desc, original = va
   } else {
     name = quote(key);
   }
-  return concat(name, ':', extra, str);
+  // Most values are short: a template is what it costs to be long.
+  return str.length < kRopeMin ? `${name}:${extra}${str}` : concat(name, ':', extra, str);
 }
 
 // groupArrayElements lays out long arrays of short entries in aligned
