@@ -47,3 +47,6 @@ const sparse = []; sparse[5] = 'five'; sparse.named = 1;
 console.log(sparse, Object.keys(sparse).length);
 console.log(util.inspect({ toString() { return 'x'; } }), `${util.format('%s', [1, [2, [3, [4]]]])}`, util.format('%s', new Map([[1, 2]])));
 console.log(util.format('%s %s', () => 1, class Q {}), util.format('%o', function fo() {}).split('\n')[0]);
+// A function's own properties in V8's order: length, name, prototype.
+const strictFn = (function () { 'use strict'; return function named() {}; })();
+console.log(util.inspect(strictFn, { showHidden: true }), Object.getOwnPropertyNames(strictFn));
