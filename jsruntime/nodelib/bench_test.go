@@ -40,12 +40,7 @@ func BenchmarkInspect(b *testing.B) {
 // test-util-inspect-long-running: the cost of long texts built from long
 // texts.
 func BenchmarkInspectDeep(b *testing.B) {
-	rt := goja.New()
-	reg := require.NewRegistry()
-	nodelib.Register(reg)
-	reg.Enable(rt)
-	nodelib.EnableGlobals(rt)
-	inspect, err := rt.RunString(`
+	benchmarkCall(b, `
 		let last = {};
 		const head = last;
 		for (let i = 0; i < 50; i++) {
@@ -54,10 +49,27 @@ func BenchmarkInspectDeep(b *testing.B) {
 			head[i] = last;
 		}
 		() => require('util').inspect(head, { depth: Infinity })`)
+}
+
+// BenchmarkArrayJoin measures Array.prototype.join of 100,000 strings into
+// a text of 10 MB.
+func BenchmarkArrayJoin(b *testing.B) {
+	benchmarkCall(b, `const parts = Array.from({ length: 100000 }, (_, i) => 'x'.repeat(90 + i % 20)); () => parts.join('\n')`)
+}
+
+// benchmarkCall measures calls of the function that script, run in a
+// runtime with this package's modules and globals, evaluates to.
+func benchmarkCall(b *testing.B, script string) {
+	rt := goja.New()
+	enableAll(rt)
+	v, err := rt.RunString(script)
 	if err != nil {
 		b.Fatal(err)
 	}
-	fn, _ := goja.AssertFunction(inspect)
+	fn, ok := goja.AssertFunction(v)
+	if !ok {
+		b.Fatalf("%s is not a function", v)
+	}
 	for b.Loop() {
 		if _, err := fn(goja.Undefined()); err != nil {
 			b.Fatal(err)
@@ -65,24 +77,12 @@ func BenchmarkInspectDeep(b *testing.B) {
 	}
 }
 
-// BenchmarkArrayJoin measures Array.prototype.join of 100,000 strings into
-// a text of 10 MB.
-func BenchmarkArrayJoin(b *testing.B) {
-	rt := goja.New()
+// enableAll gives rt this package's modules and globals.
+func enableAll(rt *goja.Runtime) {
 	reg := require.NewRegistry()
 	nodelib.Register(reg)
 	reg.Enable(rt)
 	nodelib.EnableGlobals(rt)
-	join, err := rt.RunString(`const parts = Array.from({ length: 100000 }, (_, i) => 'x'.repeat(90 + i % 20)); () => parts.join('\n')`)
-	if err != nil {
-		b.Fatal(err)
-	}
-	fn, _ := goja.AssertFunction(join)
-	for b.Loop() {
-		if _, err := fn(goja.Undefined()); err != nil {
-			b.Fatal(err)
-		}
-	}
 }
 
 // BenchmarkJSONStringify measures JSON.stringify of a typical API response
@@ -98,10 +98,7 @@ func BenchmarkJSONStringify(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			rt := goja.New()
 			if globals {
-				reg := require.NewRegistry()
-				nodelib.Register(reg)
-				reg.Enable(rt)
-				nodelib.EnableGlobals(rt)
+				enableAll(rt)
 			}
 			v, err := rt.RunString(value)
 			if err != nil {
