@@ -392,8 +392,14 @@ function isIndex(key) {
   return Number.isInteger(n) && n >= 0 && n < 4294967295 && String(n) === key;
 }
 
+// getOwnNonIndexProperties is getKeys without the indices. A typed array's
+// own keys are all its indices, in order, and then the others (numeric keys
+// cannot be added to it): they are cut off, not tested one by one, which
+// took seconds for a buffer of a megabyte.
 function getOwnNonIndexProperties(value, showHidden) {
-  return getKeys(value, showHidden).filter((k) => !isIndex(k));
+  const keys = getKeys(value, showHidden);
+  if (isTypedArray(value)) return keys.slice(typedArrayLength.call(value));
+  return keys.filter((k) => !isIndex(k));
 }
 
 function isError(v) {
@@ -416,6 +422,7 @@ function isPromise(v) { return native.isPromise(v); }
 const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
 const typedArrayTagGetter = Object.getOwnPropertyDescriptor(typedArrayProto, Symbol.toStringTag).get;
 function typedArrayName(v) { return typedArrayTagGetter.call(v); }
+const typedArrayLength = Object.getOwnPropertyDescriptor(typedArrayProto, 'length').get;
 function isTypedArray(v) { return typedArrayName(v) !== undefined; }
 function isArrayBuffer(v) {
   try { Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get.call(v); return true; } catch { return false; }
@@ -957,8 +964,14 @@ function reduceToSingleString(ctx, output, base, braces, extrasType, recurseTime
       // Up to `compact` inner levels fit on one line when short enough.
       if (ctx.currentDepth - recurseTimes < ctx.compact && entries === output.length) {
         const start = output.length + ctx.indentationLvl + braces[0].length + base.length + 10;
-        if (isBelowBreakLength(ctx, output, start, base) && !output.some(hasNewline)) {
-          return joinPieces(`${base ? `${base} ` : ''}${braces[0]} `, output, ', ', ` ${braces[1]}`);
+        if (isBelowBreakLength(ctx, output, start, base)) {
+          if (ctx.breakLength < kRopeMin) {
+            // The entries fit on a line, so they are short strings.
+            const joined = output.join(', ');
+            if (!joined.includes('\n')) return `${base ? `${base} ` : ''}${braces[0]} ${joined} ${braces[1]}`;
+          } else if (!output.some(hasNewline)) {
+            return joinPieces(`${base ? `${base} ` : ''}${braces[0]} `, output, ', ', ` ${braces[1]}`);
+          }
         }
       }
     }
@@ -1107,5 +1120,5 @@ module.exports = {
   inspect, format, formatWithOptions,
   isError, isMap, isSet, isWeakMap, isWeakSet, isDate, isRegExp, isPromise, isTypedArray,
   isArrayBuffer, isDataView, isMapIterator, isSetIterator, isArguments, boxedKind,
-  typedArrayName, describeReceived, specificType, addNumericSeparator,
+  typedArrayName, describeReceived, specificType, addNumericSeparator, getKeys, getOwnNonIndexProperties,
 };
