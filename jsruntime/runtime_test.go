@@ -490,6 +490,9 @@ func TestProcessAndErrors(t *testing.T) {
 			0, "fired 3 false\ndestroyed true\n", ""},
 		{"timers-promises", `const tp = require('timers/promises'); (async () => { console.log(await tp.setTimeout(1, 'v')); await tp.scheduler.yield(); let n = 0; for await (const x of tp.setInterval(1, 'i')) if (++n === 2) break; const ac = new AbortController(); const p = tp.setTimeout(10000, 1, { signal: ac.signal }); ac.abort(); await p.catch((e) => console.log(e.name, n)) })()`,
 			0, "v\nAbortError 2\n", ""},
+		// util.promisify(setTimeout) is the common sleep: it resolves with the value.
+		{"promisify-timers", `const { promisify } = require('util'); const tp = require('timers/promises'); (async () => { console.log(await promisify(setTimeout)(1, 'slept'), await promisify(require('timers').setImmediate)('next'), promisify(setTimeout) === tp.setTimeout, promisify(setTimeout).name) })()`,
+			0, "slept next true setTimeout\n", ""},
 		{"process-kill-checks", `try { process.kill(0, 987) } catch (e) { console.log(e.message, e.code) } try { process.kill('x') } catch (e) { console.log(e.code) } try { process.chdir('missing-dir') } catch (e) { console.log(e.code, e.syscall, e.dest) }`,
 			0, "kill EINVAL EINVAL\nERR_INVALID_ARG_TYPE\nENOENT chdir missing-dir\n", ""},
 		{"readline-lines", `const rl = require('readline').createInterface({ input: require('stream').Readable.from(['a\nb', '\r\nc']) }); rl.on('line', (l) => console.log(JSON.stringify(l)))`,

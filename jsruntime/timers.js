@@ -156,6 +156,13 @@
   Object.defineProperty(timers, 'promises', {
     get() { return builtinRequire('timers/promises'); }, enumerable: true, configurable: true,
   });
+  // util.promisify(setTimeout) is timers/promises' setTimeout, as in Node
+  // (lib/timers.js), which resolves with its value after the delay.
+  for (const name of ['setTimeout', 'setImmediate']) {
+    Object.defineProperty(timers[name], Symbol.for('nodejs.util.promisify.custom'), {
+      get() { return builtinRequire('timers/promises')[name]; }, enumerable: true,
+    });
+  }
   function queueMicrotask(fn) {
     if (typeof fn !== 'function') throw invalidArgType('callback', 'of type function', fn);
     Promise.resolve().then(() => {

@@ -234,36 +234,76 @@ func nativeBoundary(rt *goja.Runtime, fn *goja.Object) *goja.Object {
 // MaxStringLength is V8's longest string, in UTF-16 code units.
 const MaxStringLength = 1<<29 - 24
 
-// joinTooLong reports whether the join of this, an array, with separator
-// sep would be longer than MaxStringLength, judged before it is built (Go
-// cannot recover from a failed allocation): its separators alone, then its
-// string elements, bound its length from below. Other elements are not
-// converted here (their toString would run twice). The elements are read
-// through goja's Get, so an index getter runs once more than in V8.
-func joinTooLong(this, sep goja.Value) bool {
-	arr, ok := this.(*goja.Object)
-	if !ok || arr.ClassName() != "Array" {
-		return false
+// joinNativeMin is the length from which joinStrings joins.
+const joinNativeMin = 1 << 16
+
+// joinStrings joins this, an array, with separator sep when its elements
+// are all strings (undefined and null join as nothing) and the result is at
+// least joinNativeMin long, as one allocation of the exact length: goja's
+// join grows its buffer by doubling, which for a long text (util.inspect's,
+// joined from its parts) costs more than the copy and peaks at three times
+// its size. It returns ok false for any other array, left to goja's join, after
+// checking that the join would not be longer than MaxStringLength, judged
+// before it is built (Go cannot recover from a failed allocation): its
+// separators alone, then its string elements, bound its length from below;
+// other elements are not converted here (their toString would run twice).
+// The elements are read through goja's Get, and read again to be joined, so
+// an index getter runs once more than in V8.
+func joinStrings(rt *goja.Runtime, this, sep goja.Value) (joined goja.Value, ok bool) {
+	arr, isObject := this.(*goja.Object)
+	if !isObject || arr.ClassName() != "Array" {
+		return nil, false
 	}
 	length := arr.Get("length").ToInteger()
-	sepLength := int64(1)
-	if sep != nil && !goja.IsUndefined(sep) {
-		s, ok := sep.(goja.String)
-		if !ok {
-			return false
+	var separator goja.String
+	if sep == nil || goja.IsUndefined(sep) {
+		separator = rt.ToValue(",").(goja.String)
+	} else {
+		s, isString := sep.(goja.String)
+		if !isString {
+			return nil, false
 		}
-		sepLength = int64(s.Length())
+		separator = s
 	}
-	n := max(length-1, 0) * sepLength
-	if n > MaxStringLength || length < 2 || length > MaxStringLength {
-		return n > MaxStringLength
+	n := max(length-1, 0) * int64(separator.Length())
+	if n > MaxStringLength || length > MaxStringLength {
+		if n > MaxStringLength {
+			panic(newError(rt, "RangeError", "Invalid string length"))
+		}
+		return nil, false
 	}
-	for i := int64(0); i < length && n <= MaxStringLength; i++ {
-		if s, ok := arr.Get(strconv.FormatInt(i, 10)).(goja.String); ok {
-			n += int64(s.Length())
+	allStrings := true
+	for i := int64(0); i < length; i++ {
+		switch v := arr.Get(strconv.FormatInt(i, 10)).(type) {
+		case goja.String:
+			if n += int64(v.Length()); n > MaxStringLength {
+				panic(newError(rt, "RangeError", "Invalid string length"))
+			}
+		case nil:
+		default:
+			allStrings = allStrings && (goja.IsUndefined(v) || goja.IsNull(v))
 		}
 	}
-	return n > MaxStringLength
+	if !allStrings || n < joinNativeMin {
+		return nil, false
+	}
+	var b goja.StringBuilder
+	b.Grow(int(n))
+	for i := int64(0); i < length; i++ {
+		if i != 0 {
+			b.WriteString(separator)
+		}
+		switch v := arr.Get(strconv.FormatInt(i, 10)).(type) {
+		case goja.String:
+			b.WriteString(v)
+		case nil:
+		default:
+			if !goja.IsUndefined(v) && !goja.IsNull(v) {
+				return nil, false // an index getter that changed its answer
+			}
+		}
+	}
+	return b.String(), true
 }
 
 // copyNameAndLength gives to the function that stands in for from its name
@@ -293,8 +333,10 @@ func limitArrayJoinDepth(rt *goja.Runtime, proto *goja.Object) {
 			if depth >= MaxNativeDepth {
 				panic(stackOverflow(rt))
 			}
-			if name == "join" && joinTooLong(call.This, call.Argument(0)) {
-				panic(newError(rt, "RangeError", "Invalid string length"))
+			if name == "join" {
+				if joined, ok := joinStrings(rt, call.This, call.Argument(0)); ok {
+					return joined
+				}
 			}
 			depth++
 			defer func() { depth-- }()

@@ -3,6 +3,7 @@ package goja
 import (
 	"fmt"
 	"reflect"
+	"slices"
 
 	"github.com/dop251/goja/unistring"
 )
@@ -230,7 +231,15 @@ func (f *funcObject) hasOwnPropertyStr(name unistring.String) bool {
 func (f *funcObject) stringKeys(all bool, accum []Value) []Value {
 	if all {
 		if _, exists := f.values["prototype"]; !exists {
-			accum = append(accum, asciiString("prototype"))
+			// Where it would be had it been made with the function: after
+			// length and name, before what was added since.
+			start := len(accum)
+			accum = f.baseFuncObject.stringKeys(all, accum)
+			at := start
+			for at < len(accum) && (accum[at] == asciiString("length") || accum[at] == asciiString("name")) {
+				at++
+			}
+			return slices.Insert(accum, at, Value(asciiString("prototype")))
 		}
 	}
 	return f.baseFuncObject.stringKeys(all, accum)

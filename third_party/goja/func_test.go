@@ -924,3 +924,16 @@ func TestParseIntNegativeZero(t *testing.T) {
 	`
 	testScript(SCRIPT, valueTrue, t)
 }
+
+func TestFunctionOwnKeysOrder(t *testing.T) {
+	const SCRIPT = `
+	function f() {}
+	function g() {}
+	g.added = 1;
+	function h() {}
+	delete h.name;
+	const keys = (fn) => Object.getOwnPropertyNames(fn).join();
+	[keys(f), keys(g), keys(h), Reflect.ownKeys(function () {}).join(), (f.prototype, keys(f))].join(' | ');
+	`
+	testScript(SCRIPT, asciiString("length,name,prototype | length,name,prototype,added | length,prototype | length,name,prototype | length,name,prototype"), t)
+}

@@ -584,16 +584,15 @@ const kPromisify = Symbol.for('nodejs.util.promisify.custom');
 for (const [name, keys] of [['read', ['bytesRead', 'buffer']], ['write', ['bytesWritten', 'buffer']],
   ['readv', ['bytesRead', 'buffers']], ['writev', ['bytesWritten', 'buffers']]]) {
   const fn = callbacks[name];
-  Object.defineProperty(fn, kPromisify, {
-    __proto__: null,
-    value: (...args) => new Promise((resolve, reject) => {
-      fn(...args, (err, a, b) => (err ? reject(err) : resolve({ [keys[0]]: a, [keys[1]]: b })));
-    }),
-  });
+  // Named as the operation, as util.promisify's results are.
+  const promisified = { [name]: (...args) => new Promise((resolve, reject) => {
+    fn(...args, (err, a, b) => (err ? reject(err) : resolve({ [keys[0]]: a, [keys[1]]: b })));
+  }) }[name];
+  Object.defineProperty(fn, kPromisify, { __proto__: null, value: promisified });
 }
 Object.defineProperty(callbacks.exists, kPromisify, {
   __proto__: null,
-  value: (path) => new Promise((resolve) => callbacks.exists(path, resolve)),
+  value: function exists(path) { return new Promise((resolve) => callbacks.exists(path, resolve)); },
 });
 
 module.exports = Object.assign({}, sync, callbacks, {

@@ -12,10 +12,7 @@ const tagOf = (v) => Object.prototype.toString.call(v);
 // were compared already, only those that are not indices (as Node's
 // getOwnNonIndexProperties).
 function ownKeys(v) {
-  let keys = Object.keys(v);
-  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) keys = keys.filter((k) => !/^(0|[1-9][0-9]*)$/.test(k));
-  for (const s of Object.getOwnPropertySymbols(v)) if (isEnumerable(v, s)) keys.push(s);
-  return keys;
+  return insp.isTypedArray(v) ? insp.getOwnNonIndexProperties(v, false) : insp.getKeys(v, false);
 }
 
 function primitiveEqual(a, b, strict) {

@@ -44,6 +44,80 @@ const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
 const isEnumerable = (o, k) => Object.prototype.propertyIsEnumerable.call(o, k);
 const objectToString = (o) => Object.prototype.toString.call(o);
 
+// The text of a value is built bottom-up: each object's text holds its
+// properties' texts. V8 concatenates strings as ropes, so Node's inspect
+// copies each character once; goja copies both operands of every
+// concatenation, so that the text of an object n levels deep was copied n
+// times: 46 GB of copying for the 135 MB of Node's test of huge objects
+// (test-util-inspect-long-running). A text of kRopeMin characters or more is
+// therefore never copied into a longer one: that is a Rope, the list of its
+// parts, joined once, by flat, where a string is needed.
+const kRopeMin = 4096;
+
+class Rope {
+  constructor(parts, length) {
+    this.parts = parts;
+    this.length = length; // as a string's: the callers measure either alike
+    this.newline = parts.some(hasNewline); // each part is looked at once
+  }
+}
+
+// concat is the concatenation of its arguments, strings or Ropes.
+function concat(...parts) {
+  return joinPieces('', parts, '', '');
+}
+
+// joinPieces is prefix, then list's pieces separated by sep, then suffix:
+// a string when made of short strings, a Rope when a piece is long.
+function joinPieces(prefix, list, sep, suffix) {
+  let length = prefix.length + suffix.length + sep.length * Math.max(0, list.length - 1);
+  let short = true;
+  for (let i = 0; i < list.length; i++) {
+    length += list[i].length;
+    if (list[i].length >= kRopeMin) short = false;
+  }
+  if (short) return `${prefix}${list.join(sep)}${suffix}`; // one copy of the joined, not two
+  // The runs of short strings between long pieces are joined.
+  const parts = [];
+  let run = [prefix];
+  for (let i = 0; i < list.length; i++) {
+    if (i !== 0) run.push(sep);
+    const piece = list[i];
+    if (piece.length < kRopeMin) {
+      run.push(piece);
+    } else {
+      parts.push(run.join(''), piece);
+      run = [];
+    }
+  }
+  run.push(suffix);
+  parts.push(run.join(''));
+  return new Rope(parts, length);
+}
+
+// flat is the string of a piece. A Rope is walked with a stack of its own:
+// its nesting is that of the value inspected, deeper than a recursion may go.
+function flat(piece) {
+  if (typeof piece === 'string') return piece;
+  const leaves = [];
+  const stack = [piece];
+  while (stack.length !== 0) {
+    const p = stack.pop();
+    if (typeof p === 'string') {
+      leaves.push(p);
+    } else {
+      for (let i = p.parts.length - 1; i >= 0; i--) stack.push(p.parts[i]);
+    }
+  }
+  const str = leaves.join('');
+  piece.parts = [str];
+  return str;
+}
+
+function hasNewline(piece) {
+  return typeof piece === 'string' ? piece.includes('\n') : piece.newline;
+}
+
 function inspect(value, opts) {
   const ctx = {
     budget: {},
@@ -66,7 +140,7 @@ function inspect(value, opts) {
   }
   if (ctx.maxArrayLength === null) ctx.maxArrayLength = Infinity;
   if (ctx.maxStringLength === null) ctx.maxStringLength = Infinity;
-  return formatValue(ctx, value, 0);
+  return flat(formatValue(ctx, value, 0));
 }
 inspect.custom = customInspectSymbol;
 Object.defineProperty(inspect, 'defaultOptions', {
@@ -318,8 +392,14 @@ function isIndex(key) {
   return Number.isInteger(n) && n >= 0 && n < 4294967295 && String(n) === key;
 }
 
+// getOwnNonIndexProperties is getKeys without the indices. A typed array's
+// own keys are all its indices, in order, and then the others (numeric keys
+// cannot be added to it): they are cut off, not tested one by one, which
+// took seconds for a buffer of a megabyte.
 function getOwnNonIndexProperties(value, showHidden) {
-  return getKeys(value, showHidden).filter((k) => !isIndex(k));
+  const keys = getKeys(value, showHidden);
+  if (isTypedArray(value)) return keys.slice(typedArrayLength.call(value));
+  return keys.filter((k) => !isIndex(k));
 }
 
 function isError(v) {
@@ -342,6 +422,7 @@ function isPromise(v) { return native.isPromise(v); }
 const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
 const typedArrayTagGetter = Object.getOwnPropertyDescriptor(typedArrayProto, Symbol.toStringTag).get;
 function typedArrayName(v) { return typedArrayTagGetter.call(v); }
+const typedArrayLength = Object.getOwnPropertyDescriptor(typedArrayProto, 'length').get;
 function isTypedArray(v) { return typedArrayName(v) !== undefined; }
 function isArrayBuffer(v) {
   try { Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get.call(v); return true; } catch { return false; }
@@ -647,6 +728,7 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
   }
   ctx.seen.pop();
   if (ctx.sorted) {
+    output = output.map(flat); // the comparator sees strings
     const cmp = ctx.sorted === true ? undefined : ctx.sorted;
     if (extrasType === kObjectType) output.sort(cmp);
     else if (keys.length > 1) {
@@ -695,7 +777,7 @@ function formatTypedArray(ctx, value) {
   if (ctx.showHidden) {
     ctx.indentationLvl += 2;
     for (const key of ['BYTES_PER_ELEMENT', 'length', 'byteLength', 'byteOffset', 'buffer']) {
-      output.push(`[${key}]: ${formatValue(ctx, value[key], Infinity, true)}`);
+      output.push(concat(`[${key}]: `, formatValue(ctx, value[key], Infinity, true)));
     }
     ctx.indentationLvl -= 2;
   }
@@ -722,7 +804,7 @@ function formatMap(ctx, iterator, size, recurseTimes) {
   ctx.indentationLvl += 2;
   for (const [k, v] of iterator) {
     if (output.length >= max) break;
-    output.push(`${formatValue(ctx, k, recurseTimes)} => ${formatValue(ctx, v, recurseTimes)}`);
+    output.push(concat(formatValue(ctx, k, recurseTimes), ' => ', formatValue(ctx, v, recurseTimes)));
   }
   const remaining = size - max;
   if (remaining > 0) output.push(`... ${remaining} more item${remaining > 1 ? 's' : ''}`);
@@ -741,7 +823,7 @@ function formatPromise(ctx, value, recurseTimes) {
   ctx.indentationLvl += 2;
   const str = formatValue(ctx, result, recurseTimes);
   ctx.indentationLvl -= 2;
-  return [state === 'rejected' ? `<rejected> ${str}` : str];
+  return [state === 'rejected' ? concat('<rejected> ', str) : str];
 }
 
 const keyStrRegExp = /^[a-zA-Z_][a-zA-Z_0-9]*$/;
@@ -768,7 +850,7 @@ function formatProperty(ctx, value, recurseTimes, key, type, desc, original = va
         const tmp = desc.get.call(original);
         ctx.indentationLvl += 2;
         if (tmp === null) str = `[${label}: null]`;
-        else if (typeof tmp === 'object') str = `[${label}] ${formatValue(ctx, tmp, recurseTimes)}`;
+        else if (typeof tmp === 'object') str = concat(`[${label}] `, formatValue(ctx, tmp, recurseTimes));
         else str = `[${label}: ${formatPrimitive(tmp, ctx)}]`;
         ctx.indentationLvl -= 2;
       } catch (err) {
@@ -795,7 +877,8 @@ function formatProperty(ctx, value, recurseTimes, key, type, desc, original = va
   } else {
     name = quote(key);
   }
-  return `${name}:${extra}${str}`;
+  // Most values are short: a template is what it costs to be long.
+  return str.length < kRopeMin ? `${name}:${extra}${str}` : concat(name, ':', extra, str);
 }
 
 // groupArrayElements lays out long arrays of short entries in aligned
@@ -849,10 +932,10 @@ function groupArrayElements(ctx, output, value) {
       let line = '';
       let j = i;
       for (; j < max - 1; j++) {
-        const cell = `${output[j]}, `;
+        const cell = `${flat(output[j])}, `;
         line += padStart ? cell.padStart(maxLineLength[j - i]) : cell.padEnd(maxLineLength[j - i]);
       }
-      line += padStart ? output[j].padStart(maxLineLength[j - i] - separatorSpace) : output[j];
+      line += padStart ? flat(output[j]).padStart(maxLineLength[j - i] - separatorSpace) : flat(output[j]);
       grouped.push(line);
     }
     if (ctx.maxArrayLength < output.length) grouped.push(output[outputLength]);
@@ -882,22 +965,25 @@ function reduceToSingleString(ctx, output, base, braces, extrasType, recurseTime
       if (ctx.currentDepth - recurseTimes < ctx.compact && entries === output.length) {
         const start = output.length + ctx.indentationLvl + braces[0].length + base.length + 10;
         if (isBelowBreakLength(ctx, output, start, base)) {
-          const joined = output.join(', ');
-          if (!joined.includes('\n')) {
-            return `${base ? `${base} ` : ''}${braces[0]} ${joined} ${braces[1]}`;
+          if (ctx.breakLength < kRopeMin) {
+            // The entries fit on a line, so they are short strings.
+            const joined = output.join(', ');
+            if (!joined.includes('\n')) return `${base ? `${base} ` : ''}${braces[0]} ${joined} ${braces[1]}`;
+          } else if (!output.some(hasNewline)) {
+            return joinPieces(`${base ? `${base} ` : ''}${braces[0]} `, output, ', ', ` ${braces[1]}`);
           }
         }
       }
     }
     const indentation = `\n${' '.repeat(ctx.indentationLvl)}`;
-    return `${base ? `${base} ` : ''}${braces[0]}${indentation}  ${output.join(`,${indentation}  `)}${indentation}${braces[1]}`;
+    return joinPieces(`${base ? `${base} ` : ''}${braces[0]}${indentation}  `, output, `,${indentation}  `, `${indentation}${braces[1]}`);
   }
   if (isBelowBreakLength(ctx, output, 0, base)) {
-    return `${braces[0]}${base ? ` ${base}` : ''} ${output.join(', ')} ${braces[1]}`;
+    return joinPieces(`${braces[0]}${base ? ` ${base}` : ''} `, output, ', ', ` ${braces[1]}`);
   }
   const indentation = ' '.repeat(ctx.indentationLvl);
   const ln = base === '' && braces[0].length === 1 ? ' ' : `${base ? ` ${base}` : ''}\n${indentation}  `;
-  return `${braces[0]}${ln}${output.join(`,\n${indentation}  `)} ${braces[1]}`;
+  return joinPieces(`${braces[0]}${ln}`, output, `,\n${indentation}  `, ` ${braces[1]}`);
 }
 
 function hasBuiltInToString(value) {
@@ -1034,5 +1120,5 @@ module.exports = {
   inspect, format, formatWithOptions,
   isError, isMap, isSet, isWeakMap, isWeakSet, isDate, isRegExp, isPromise, isTypedArray,
   isArrayBuffer, isDataView, isMapIterator, isSetIterator, isArguments, boxedKind,
-  typedArrayName, describeReceived, specificType, addNumericSeparator,
+  typedArrayName, describeReceived, specificType, addNumericSeparator, getKeys, getOwnNonIndexProperties,
 };

@@ -102,3 +102,5 @@ fs.readFile(f, 'utf8', (err, data) => {
     })();
   });
 });
+// util.promisify's results are named as the operation, custom ones too.
+console.log(['read', 'write', 'readv', 'writev', 'exists', 'stat'].map((n) => require('util').promisify(fs[n]).name).join());

@@ -47,3 +47,14 @@ const sparse = []; sparse[5] = 'five'; sparse.named = 1;
 console.log(sparse, Object.keys(sparse).length);
 console.log(util.inspect({ toString() { return 'x'; } }), `${util.format('%s', [1, [2, [3, [4]]]])}`, util.format('%s', new Map([[1, 2]])));
 console.log(util.format('%s %s', () => 1, class Q {}), util.format('%o', function fo() {}).split('\n')[0]);
+// A function's own properties in V8's order: length, name, prototype.
+const strictFn = (function () { 'use strict'; return function named() {}; })();
+console.log(util.inspect(strictFn, { showHidden: true }), Object.getOwnPropertyNames(strictFn));
+// Typed arrays' own properties besides their elements, shown and compared.
+const typed = new Uint8Array(5); typed.extra = 1; typed[Symbol('s')] = 2;
+console.log(util.inspect(typed, { showHidden: true }), util.inspect(Object.assign(new Float64Array(3), { x: 'y' })));
+console.log(util.isDeepStrictEqual(typed, Object.assign(new Uint8Array(5), { extra: 1 })),
+  util.isDeepStrictEqual(Object.assign(new Uint8Array(2), { e: 1 }), Object.assign(new Uint8Array(2), { e: 1 })),
+  util.isDeepStrictEqual(Object.assign(new Uint8Array(2), { e: 1 }), Object.assign(new Uint8Array(2), { e: 2 })),
+  util.isDeepStrictEqual(Buffer.alloc(1 << 20, 7), Buffer.alloc(1 << 20, 7)));
+console.log(util.inspect(Object.assign([1, , 3], { k: 'v', '-1': 2, 4294967295: 'not an index' })));
