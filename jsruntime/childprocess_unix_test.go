@@ -37,9 +37,11 @@ try { cp.spawnSync('x', { killSignal: 'SIGNOPE' }); } catch (err) { console.log(
 try { cp.spawn(''); } catch (err) { console.log('empty', err.code); }
 const c = cp.spawn('sh', ['-c', 'cat; exit 4']);
 c.on('spawn', () => console.log('async-spawn', typeof c.pid));
-c.stdout.on('data', (d) => console.log('async-data', JSON.stringify(String(d))));
+// As in Node, 'exit' may come before or after the output: print the output at 'close'.
+let out = '';
+c.stdout.on('data', (d) => { out += d; });
 c.on('exit', (code, sig) => { log.push('exit'); console.log('async-exit', code, sig); });
-c.on('close', (code, sig) => { console.log('async-close', code, sig, log.join()); next(); });
+c.on('close', (code, sig) => { console.log('async-data', JSON.stringify(out)); console.log('async-close', code, sig, log.join()); next(); });
 c.stdin.end('to stdin');
 function next() {
   const n = cp.spawn('no-such-command-here');
@@ -82,8 +84,8 @@ execSync 2 "Command failed: echo bad >&2; exit 2\nbad\n"
 signal ERR_UNKNOWN_SIGNAL Unknown signal: SIGNOPE
 empty ERR_INVALID_ARG_VALUE
 async-spawn number
-async-data "to stdin"
 async-exit 4 null
+async-data "to stdin"
 async-close 4 null exit
 async-enoent spawn no-such-command-here ENOENT true
 async-enoent-close true
