@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"testing"
 )
 
@@ -168,5 +170,32 @@ func TestGenerated(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Fatal("block_amd64.s differs from what gen.go writes: run go generate")
+	}
+}
+
+// TestFrameHoldsAlignedStates checks that blockSHANI's frame holds its 64
+// bytes of saved states wherever the 16-byte alignment of SP puts them: an
+// aligned pointer can start up to 15 bytes into the frame, and a frame too
+// small overwrites the caller's saved frame pointer.
+func TestFrameHoldsAlignedStates(t *testing.T) {
+	src, err := os.ReadFile("block_amd64.s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`TEXT ·blockSHANI\(SB\), \$(\d+)-40`).FindSubmatch(src)
+	if m == nil {
+		t.Fatal("no TEXT line for blockSHANI")
+	}
+	frame, _ := strconv.Atoi(string(m[1]))
+	end := 0
+	for _, off := range regexp.MustCompile(`\b(\d*)\(BX\)`).FindAllSubmatch(src, -1) {
+		n, _ := strconv.Atoi(string(off[1]))
+		end = max(end, n+16) // each slot is one XMM register
+	}
+	if end != 64 {
+		t.Fatalf("states end at %d(BX), want 64", end)
+	}
+	if need := 15 + end; frame < need {
+		t.Fatalf("frame is %d bytes, need %d", frame, need)
 	}
 }

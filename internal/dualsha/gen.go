@@ -205,7 +205,7 @@ func main() {
 	p("#include \"textflag.h\"")
 	p("")
 	p("// func blockSHANI(s256 *[8]uint32, s1 *[5]uint32, p []byte)")
-	p("TEXT ·blockSHANI(SB), $64-40")
+	p("TEXT ·blockSHANI(SB), $80-40")
 	for _, l := range []string{
 		"MOVQ s256+0(FP), DI",
 		"MOVQ s1+8(FP), R8",
@@ -217,7 +217,8 @@ func main() {
 		"JEQ done",
 		"ADDQ SI, DX",
 		"",
-		"// 16-byte aligned room for the states at the start of a block:",
+		"// 16-byte aligned room for the states at the start of a block; the",
+		"// frame is 80 bytes because aligning SP up may skip up to 15 of them.",
 		"// SHA-1's E at 0(BX), ABCD at 16(BX), SHA-256's ABEF at 32(BX), CDGH at 48(BX).",
 		"LEAQ 15(SP), BX",
 		"ANDQ $-16, BX",
