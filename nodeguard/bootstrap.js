@@ -175,16 +175,24 @@ function frame(op, payload) {
   return buf;
 }
 
+// call sends a request and returns the broker's reply. The reply's bytes
+// are checked code that runs later: they go into memory of their own, which
+// no application code can reach (Buffer.allocUnsafe would put a small reply
+// in Buffer's shared pool, which any Buffer.allocUnsafe(1).buffer exposes,
+// and code read ahead would be overwritten there before it runs).
 function call(op, payload) {
   if (channel === null) openChannel();
   writeAll(channel[0], frame(op, payload));
-  const head = BufferAllocUnsafe(5);
+  if (replyHead === null) replyHead = BufferAllocUnsafeSlow(5);
+  const head = replyHead;
   readExact(channel[1], head, 5);
   const len = head[1] + head[2] * 0x100 + head[3] * 0x10000 + head[4] * 0x1000000;
-  const body = BufferAllocUnsafe(len);
+  const body = BufferAllocUnsafeSlow(len);
   readExact(channel[1], body, len);
   return { status: head[0], body };
 }
+
+let replyHead = null;
 
 // openChannel gives this thread its channel. The main thread has the
 // inherited pipes. Another thread asks the broker, with one frame shorter
@@ -345,15 +353,14 @@ function readCode(path, wasm) {
 
 // release lets go of a reply held by one user fewer: once none is left,
 // its memory goes back at once, by detaching the ArrayBuffer that only
-// this reply's Buffer uses (one of more than 4 KiB has its own; smaller
-// ones are slices of Buffer's pool, which others use). Every code made of
-// it is a copy (codeAt).
+// this reply's Buffer uses (call). Every code made of it is a copy
+// (codeAt).
 function release(held) {
   if (--held.users > 0) return;
   const body = held.body;
   held.body = null;
   const bytes = TypedArrayBuffer(body);
-  if (ArrayBufferTransfer === null || TypedArrayLength(body) <= 4096 || ArrayBufferByteLength(bytes) !== TypedArrayLength(body)) return;
+  if (ArrayBufferTransfer === null || ArrayBufferByteLength(bytes) !== TypedArrayLength(body)) return;
   try {
     ArrayBufferTransfer(bytes, 0);
   } catch {

@@ -4,6 +4,7 @@ package nodeguard_test
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -392,6 +393,45 @@ Object.defineProperty(Error, 'prepareStackTrace', { get() { return () => keptNow
 		// started, is compiled through _compile by node:internal/process/execution.
 		if res := s.run(t, n, "dynamic", runOpts{}, "-p", "6*7"); res.Err != nil || res.Stdout != "42\n" {
 			t.Errorf("-p under DisableDynamicCode: %v %q\n%s", res.Err, res.Stdout, res.Stderr)
+		}
+	})
+}
+
+// TestReplyMemoryUnreachable: the checked bytes of files read ahead wait in
+// the bootstrap until node asks for them. Application code overwriting them
+// there, found through memory it can reach (Buffer's shared pool, which
+// holds small Buffers), must not change what runs: the file read ahead
+// runs as signed, and nothing of the injected code runs.
+func TestReplyMemoryUnreachable(t *testing.T) {
+	dir := t.TempDir()
+	injected := canaryJS("injected") + "module.exports = 'INJECTED';"
+	signed := "module.exports = 'other-original-value';/*" + strings.Repeat(" ", len(injected)) + "*/\n"
+	write(t, dir, map[string]string{
+		"main.js": `console.log('index gave', require('pkg'));
+const marker = Buffer.from(` + fmt.Sprintf("%q", signed) + `);
+const injected = Buffer.alloc(marker.length, 0x20);
+Buffer.from(` + fmt.Sprintf("%q", injected) + `).copy(injected);
+let found = 0;
+for (const bytes of [Buffer.allocUnsafe(1).buffer, Buffer.allocUnsafe(64).buffer]) {
+  const view = Buffer.from(bytes);
+  for (let at = view.indexOf(marker); at >= 0; at = view.indexOf(marker, at + 1)) { injected.copy(view, at); found++; }
+}
+console.log('other gave', require('pkg/other.js'));
+`,
+		"node_modules/pkg/package.json": `{"name":"pkg","main":"index.js"}` + "\n",
+		"node_modules/pkg/index.js":     "module.exports = 'index';\n",
+		"node_modules/pkg/other.js":     signed,
+	})
+	s := sign(t, dir)
+	want := "index gave index\nother gave other-original-value\n"
+	forEachNode(t, func(t *testing.T, n testNode) {
+		canaryDir := t.TempDir()
+		res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, "main.js")
+		if res.Stdout != want {
+			t.Errorf("exit %+v\ngot:\n%s\nwant:\n%s\nstderr:\n%s", res.Exit, res.Stdout, want, res.Stderr)
+		}
+		if c := canaries(t, canaryDir); len(c) > 0 {
+			t.Errorf("injected code ran: %v", c)
 		}
 	})
 }
