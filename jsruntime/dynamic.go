@@ -144,7 +144,8 @@ func (r *Runtime) functionWithImport(args []goja.Value) (*goja.Object, error) {
 	}
 	holder := r.vm.NewObject()
 	exports := r.vm.NewObject()
-	holder.Set("exports", exports)
+	// Its own property, whatever accessor Object.prototype has.
+	holder.DefineDataProperty("exports", exports, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_TRUE)
 	if _, err := fn(exports, exports, require, holder, r.vm.ToValue(referrer), r.vm.ToValue(filepath.Dir(referrer)),
 		r.vm.ToValue(fileURL(referrer)), importRequire); err != nil {
 		return nil, err

@@ -283,3 +283,23 @@ func TestLargeAllocationsThrow(t *testing.T) {
 		}
 	}
 }
+
+// TestPrototypeAccessorsOnExports: an accessor on Object.prototype named
+// like a module object's property must not reach the Go code that builds
+// the built-in modules: each lazy global and built-in module is still there
+// (modules have exports of their own, as in Node), and nothing panics.
+func TestPrototypeAccessorsOnExports(t *testing.T) {
+	code := `Object.defineProperty(Object.prototype, 'exports', { get() { return undefined; }, set(v) {}, configurable: true });
+const seen = [];
+for (const name of ['URL', 'URLSearchParams', 'Buffer', 'TextEncoder', 'TextDecoder', 'atob', 'structuredClone', 'AbortController', 'Event']) {
+  try { seen.push(typeof globalThis[name]); } catch (e) { seen.push(name + ' threw ' + e.name); }
+}
+for (const name of require('module').builtinModules) {
+  try { const m = require(name); if (m == null) seen.push(name + ' is ' + m); } catch (e) { if (e.code !== 'ERR_UNKNOWN_BUILTIN_MODULE') seen.push(name + ' threw ' + e.name + ': ' + e.message); }
+}
+console.log(seen.join());`
+	want := "function,function,function,function,function,function,function,function,function\n"
+	if r := evalJS(t, code); r.code != 0 || r.stdout != want {
+		t.Fatalf("status %d, stdout %q, stderr:\n%s\nwant %q", r.code, r.stdout, r.stderr, want)
+	}
+}

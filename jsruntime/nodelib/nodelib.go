@@ -77,7 +77,7 @@ var Modules = []string{
 func Register(reg *require.Registry) {
 	for _, name := range Modules {
 		load := func(rt *goja.Runtime, module *goja.Object) {
-			module.Set("exports", state(rt).require(name))
+			setExports(module, state(rt).require(name))
 		}
 		reg.RegisterNativeModule(name, load)
 		reg.RegisterNativeModule("node:"+name, load)
@@ -307,7 +307,7 @@ func (s *libState) require(name string) *goja.Object {
 	}
 	module := s.rt.NewObject()
 	exports := s.rt.NewObject()
-	module.Set("exports", exports)
+	setExports(module, exports)
 	s.loading[name] = exports
 	defer delete(s.loading, name)
 	init(s, module)
@@ -317,6 +317,14 @@ func (s *libState) require(name string) *goja.Object {
 	}
 	s.modules[name] = m
 	return m
+}
+
+// setExports gives module its own exports property, as Node's Module
+// constructor does: module.Set would call a setter the application put on
+// Object.prototype, and module.Get its getter, which could hand Go code
+// anything in place of the exports object.
+func setExports(module *goja.Object, exports goja.Value) {
+	module.DefineDataProperty("exports", exports, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_TRUE)
 }
 
 // natives are the modules (or parts of modules) implemented in Go. Each
