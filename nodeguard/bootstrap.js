@@ -62,9 +62,7 @@ const MapDelete = uncurry(Map.prototype.delete);
 const WeakSetCtor = WeakSet;
 const WeakSetAdd = uncurry(WeakSet.prototype.add);
 const WeakSetHas = uncurry(WeakSet.prototype.has);
-const BufferAllocUnsafe = Buffer.allocUnsafe;
 const BufferAllocUnsafeSlow = Buffer.allocUnsafeSlow;
-const BufferCopy = uncurry(Buffer.prototype.copy);
 // The monotonic clock (the read-ahead's age): a wall clock stepped back
 // would keep files read ahead alive past their time.
 // (process.hrtime, not performance.now: the performance global is lazy,
@@ -77,8 +75,13 @@ const DateNow = () => {
 const BufferByteLength = Buffer.byteLength;
 const BufferUtf8Slice = uncurry(Buffer.prototype.utf8Slice);
 const BufferUtf8Write = uncurry(Buffer.prototype.utf8Write);
-const TypedArrayLength = uncurry(Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'length').get);
-const TypedArrayBuffer = uncurry(Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'buffer').get);
+const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
+const TypedArrayLength = uncurry(Object.getOwnPropertyDescriptor(TypedArrayPrototype, 'length').get);
+const TypedArrayByteLength = uncurry(Object.getOwnPropertyDescriptor(TypedArrayPrototype, 'byteLength').get);
+const TypedArrayByteOffset = uncurry(Object.getOwnPropertyDescriptor(TypedArrayPrototype, 'byteOffset').get);
+const TypedArrayBuffer = uncurry(Object.getOwnPropertyDescriptor(TypedArrayPrototype, 'buffer').get);
+const TypedArraySet = uncurry(TypedArrayPrototype.set);
+const Uint8ArrayCtor = Uint8Array;
 const ArrayBufferByteLength = uncurry(Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get);
 const ArrayBufferTransfer = typeof ArrayBuffer.prototype.transfer === 'function' ? uncurry(ArrayBuffer.prototype.transfer) : null;
 const ArrayBufferIsView = ArrayBuffer.isView;
@@ -150,6 +153,20 @@ const STATUS_BLOCKED = 2;
 
 let channel = null; // [request fd, reply fd] of this thread
 
+// sealed gives buf its own length, byteLength, byteOffset and buffer, so
+// that node's fs functions, which read them on the buffers they are given
+// (fs.readSync and fs.writeSync read byteLength), never reach an accessor
+// the application put on Buffer.prototype or %TypedArray%.prototype: it
+// would be handed the buffer, and with it a request before it is sent or
+// checked code before node compiles it.
+function sealed(buf) {
+  ObjectDefineProperty(buf, 'length', { __proto__: null, value: TypedArrayLength(buf) });
+  ObjectDefineProperty(buf, 'byteLength', { __proto__: null, value: TypedArrayByteLength(buf) });
+  ObjectDefineProperty(buf, 'byteOffset', { __proto__: null, value: TypedArrayByteOffset(buf) });
+  ObjectDefineProperty(buf, 'buffer', { __proto__: null, value: TypedArrayBuffer(buf) });
+  return buf;
+}
+
 function writeAll(fd, buf) {
   let off = 0;
   const len = TypedArrayLength(buf);
@@ -167,7 +184,7 @@ function readExact(fd, buf, len) {
 
 function frame(op, payload) {
   const plen = BufferByteLength(payload, 'utf8');
-  const buf = BufferAllocUnsafe(5 + plen);
+  const buf = sealed(BufferAllocUnsafeSlow(5 + plen));
   const n = 1 + plen;
   buf[0] = n & 0xff; buf[1] = (n >>> 8) & 0xff; buf[2] = (n >>> 16) & 0xff; buf[3] = (n >>> 24) & 0xff;
   buf[4] = op;
@@ -179,15 +196,16 @@ function frame(op, payload) {
 // are checked code that runs later: they go into memory of their own, which
 // no application code can reach (Buffer.allocUnsafe would put a small reply
 // in Buffer's shared pool, which any Buffer.allocUnsafe(1).buffer exposes,
-// and code read ahead would be overwritten there before it runs).
+// and code read ahead would be overwritten there before it runs), in a
+// Buffer that hands itself to no accessor (sealed).
 function call(op, payload) {
   if (channel === null) openChannel();
   writeAll(channel[0], frame(op, payload));
-  if (replyHead === null) replyHead = BufferAllocUnsafeSlow(5);
+  if (replyHead === null) replyHead = sealed(BufferAllocUnsafeSlow(5));
   const head = replyHead;
   readExact(channel[1], head, 5);
   const len = head[1] + head[2] * 0x100 + head[3] * 0x10000 + head[4] * 0x1000000;
-  const body = BufferAllocUnsafeSlow(len);
+  const body = sealed(BufferAllocUnsafeSlow(len));
   readExact(channel[1], body, len);
   return { status: head[0], body };
 }
@@ -373,11 +391,12 @@ function u32(buf, off) {
 }
 
 // codeAt returns the bytes of body from start to end: a string, or for
-// WebAssembly a Buffer of their own (a view would keep the whole reply).
+// WebAssembly a Buffer of their own (a view would keep the whole reply),
+// copied by TypedArray.prototype.set, which looks up nothing on either.
 function codeAt(body, start, end, wasm) {
   if (!wasm) return BufferUtf8Slice(body, start, end);
-  const bytes = BufferAllocUnsafeSlow(end - start);
-  BufferCopy(body, bytes, 0, start, end);
+  const bytes = sealed(BufferAllocUnsafeSlow(end - start));
+  TypedArraySet(bytes, new Uint8ArrayCtor(TypedArrayBuffer(body), TypedArrayByteOffset(body) + start, end - start));
   return bytes;
 }
 
@@ -863,11 +882,49 @@ if (typeof vm.SourceTextModule === 'function') {
     return [code, withoutCachedData(options)];
   }, ObjectGetPrototypeOf(VmSourceTextModule)));
 }
+// vm.createScript builds node's own Script, not the guarded export.
+define(vm, 'createScript', function createScript(code, options) {
+  return new vm.Script(code, options);
+});
+// Every other function of node:vm is guarded too, unless it is known to
+// compile nothing: a function a later node adds may compile its argument
+// (createScript did, behind the guarded Script).
+{
+  const compilesNothing = ['Script', 'SourceTextModule', 'SyntheticModule', 'Module', 'compileFunction', 'createContext',
+    'createScript', 'isContext', 'measureMemory', 'runInContext', 'runInNewContext', 'runInThisContext'];
+  const keys = ObjectKeys(vm);
+  for (let i = 0; i < keys.length; i++) {
+    const name = keys[i];
+    const fn = vm[name];
+    if (typeof fn !== 'function' || ArrayIncludes(compilesNothing, name)) continue;
+    define(vm, name, function (...args) {
+      dynamicGuard('vm.' + name);
+      return ReflectApply(fn, this, args);
+    });
+  }
+}
 
 // Module.prototype._compile runs only the source the broker served for that
 // file; anything else is code built at run time.
 const Module = module.Module ?? module;
 const moduleCompile = Module.prototype._compile;
+
+// Node compiles a CommonJS module's content inside Module.wrapper, and
+// once an application has set Module.wrap or Module.wrapper (node's
+// accessors cannot be replaced), it compiles Module.wrap(content): code
+// made at run time around the checked content. wrapperUnchanged says
+// whether both are still node's, read without running any accessor.
+const moduleWrap = Module.wrap;
+const moduleWrapper = Module.wrapper;
+const moduleWrapperParts = [moduleWrapper[0], moduleWrapper[1]];
+function wrapperUnchanged() {
+  if (Module.wrap !== moduleWrap || Module.wrapper !== moduleWrapper) return false;
+  for (let i = 0; i < 2; i++) {
+    const part = ObjectGetOwnPropertyDescriptor(moduleWrapper, i);
+    if (part === undefined || !ObjectHasOwn(part, 'value') || part.value !== moduleWrapperParts[i]) return false;
+  }
+  return true;
+}
 if (config.dynamicDisabled) {
   // Only then: the wrapper shows in the stack of every CommonJS module.
   define(Module.prototype, '_compile', function _compile(content, filename, ...rest) {
@@ -877,6 +934,7 @@ if (config.dynamicDisabled) {
     if ((expected === undefined || expected !== content) && callerFileName() !== 'node:internal/process/execution') {
       refuseDynamic('module._compile of ' + filename);
     }
+    if (!wrapperUnchanged()) refuseDynamic('a changed Module.wrap or Module.wrapper, for ' + filename);
     MapDelete(served, filename);
     return ReflectApply(moduleCompile, this, [content, filename, ...rest]);
   });
@@ -884,6 +942,8 @@ if (config.dynamicDisabled) {
 
 // Loaders registered by the application: a load hook returning a source
 // other than the one node's chain (ours) gave it is code made at run time.
+// Its result is read once, into an object of the bootstrap's: an accessor
+// could give the check one source and node another.
 define(module, 'registerHooks', function (hooks) {
   if (!config.dynamicDisabled || hooks === null || typeof hooks !== 'object' || typeof hooks.load !== 'function') {
     return ReflectApply(registerHooks, module, [hooks]);
@@ -894,10 +954,12 @@ define(module, 'registerHooks', function (hooks) {
     load(href, context, nextLoad) {
       let given;
       const result = ReflectApply(appLoad, this, [href, context, (u, c) => (given = nextLoad(u, c))]);
-      if (result && result.source != null && (given === undefined || result.source !== given.source)) {
+      if (result === null || typeof result !== 'object') return result;
+      const read = { __proto__: null, format: result.format, source: result.source, shortCircuit: result.shortCircuit };
+      if (read.source != null && (given === undefined || read.source !== given.source)) {
         refuseDynamic('a load hook returning other source for ' + href);
       }
-      return result;
+      return { format: read.format, source: read.source, shortCircuit: read.shortCircuit };
     },
   }]);
 });

@@ -153,6 +153,19 @@ const cases = {
   'Worker eval': () => { new Worker('1', { eval: true }).terminate(); return 1; },
   'WebAssembly.Module': () => new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])) && 1,
   registerHooks: () => { Module.registerHooks({ load: (u, c, next) => { const r = next(u, c); return u.endsWith('other.js') ? { ...r, source: 'module.exports = 2' } : r; } }); return require('./other.js'); },
+  // node's createScript builds node's own Script, not the guarded export.
+  'vm.createScript': () => vm.createScript('1').runInThisContext(),
+  // Once either is set, node compiles Module.wrap(content) for CommonJS.
+  'Module.wrap': () => {
+    const wrap = Module.wrap;
+    Module.wrap = () => wrap('module.exports = 3;');
+    try { return require('./wrapped.js'); } finally { Module.wrap = wrap; }
+  },
+  'Module.wrapper': () => {
+    const head = Module.wrapper[0];
+    Module.wrapper[0] += 'module.exports = 4; return;';
+    try { return require('./wrapped2.js'); } finally { Module.wrapper[0] = head; }
+  },
 };
 for (const [name, f] of Object.entries(cases)) {
   try { console.log(name, 'ran', f()); } catch (e) { console.log(name, e.code || e.message); }
@@ -161,6 +174,9 @@ try { require('inspector'); console.log('inspector ran', 1); } catch (e) { conso
 import('data:text/javascript,export default 1').then((m) => console.log('data: import ran', m.default), (e) => console.log('data: import', e.code || e.message))
   .then(() => fetch(process.env.URL)).then((r) => console.log('fetch', r.status), (e) => console.log('fetch', e.message));
 `, "other.js": "module.exports = 1;\n",
+		"wrapped.js":  "module.exports = 'signed';\n",
+		"wrapped2.js": "module.exports = 'signed';\n",
+		"victim.mjs":  "export default 'victim';\n",
 		// The same doors reached as named imports of ES module facades,
 		// which node builds from the built-ins' exports on first import.
 		"esm.mjs": `import { Script, compileFunction } from 'node:vm';
@@ -175,12 +191,25 @@ for (const [name, f] of Object.entries(cases)) {
   try { console.log(name, 'ran', f()); } catch (e) { console.log(name, e.code || e.message); }
 }
 try { setFlagsFromString('--allow-natives-syntax'); console.log('esm v8.setFlagsFromString ran'); } catch (e) { console.log('esm v8.setFlagsFromString', e.code); }
+// A load hook whose source is an accessor: the checked source while it is
+// checked, other code when node reads it.
+import { registerHooks } from 'node:module';
+registerHooks({ load(url, context, nextLoad) {
+  const r = nextLoad(url, context);
+  if (!url.endsWith('/victim.mjs')) return r;
+  let reads = 0;
+  const out = { format: r.format, shortCircuit: true };
+  Object.defineProperty(out, 'source', { enumerable: true, get() { return ++reads <= 2 ? r.source : "export default 'INJECTED'"; } });
+  return out;
+} });
+try { console.log('esm load hook accessor gave', (await import('./victim.mjs')).default); } catch (e) { console.log('esm load hook accessor', e.code || e.message); }
 `})
 	s := sign(t, dir)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
 	defer srv.Close()
 	names := []string{"eval", "Function", "vm.Script", "vm.runInNewContext", "vm.runInContext", "vm.compileFunction",
-		"module._compile", "Worker eval", "WebAssembly.Module", "data: import", "registerHooks", "inspector"}
+		"module._compile", "Worker eval", "WebAssembly.Module", "data: import", "registerHooks", "inspector",
+		"vm.createScript", "Module.wrap", "Module.wrapper"}
 	forEachNode(t, func(t *testing.T, n testNode) {
 		events := filepath.Join(t.TempDir(), "events.json")
 		t.Setenv(intact.EnvEventLog, events)
@@ -199,7 +228,8 @@ try { setFlagsFromString('--allow-natives-syntax'); console.log('esm v8.setFlags
 			t.Errorf("fetch under DisableDynamicCode: want status 200\nstdout:\n%s\nstderr:\n%s", res.Stdout, res.Stderr)
 		}
 		const esmWant = "esm vm.Script ERR_CODE_INTEGRITY_BLOCKED\nesm vm.compileFunction ERR_CODE_INTEGRITY_BLOCKED\n" +
-			"esm Worker eval ERR_CODE_INTEGRITY_BLOCKED\nesm v8.setFlagsFromString ERR_ACCESS_DENIED\n"
+			"esm Worker eval ERR_CODE_INTEGRITY_BLOCKED\nesm v8.setFlagsFromString ERR_ACCESS_DENIED\n" +
+			"esm load hook accessor gave victim\n"
 		if res := s.run(t, n, "dynamic", runOpts{}, "esm.mjs"); res.Stdout != esmWant {
 			t.Errorf("named imports under DisableDynamicCode: want\n%s\ngot:\n%s\nstderr:\n%s", esmWant, res.Stdout, res.Stderr)
 		}
@@ -400,7 +430,8 @@ Object.defineProperty(Error, 'prepareStackTrace', { get() { return () => keptNow
 // TestReplyMemoryUnreachable: the checked bytes of files read ahead wait in
 // the bootstrap until node asks for them. Application code overwriting them
 // there, found through memory it can reach (Buffer's shared pool, which
-// holds small Buffers), must not change what runs: the file read ahead
+// holds small Buffers) or handed to it by accessors on the prototypes of
+// the buffers node's fs functions are given, must not change what runs: the file read ahead
 // runs as signed, and nothing of the injected code runs.
 func TestReplyMemoryUnreachable(t *testing.T) {
 	dir := t.TempDir()
@@ -418,6 +449,28 @@ for (const bytes of [Buffer.allocUnsafe(1).buffer, Buffer.allocUnsafe(64).buffer
 }
 console.log('other gave', require('pkg/other.js'));
 `,
+		// The same bytes sought in every buffer node's fs functions are
+		// given, through accessors they read on them.
+		"accessors.js": `const TA = Object.getPrototypeOf(Uint8Array.prototype);
+const keys = ['length', 'byteLength', 'byteOffset', 'buffer'];
+const own = Object.fromEntries(keys.map((k) => [k, Object.getOwnPropertyDescriptor(TA, k)]));
+const seen = new Set();
+for (const proto of [Buffer.prototype, Uint8Array.prototype, TA]) {
+  for (const k of keys) Object.defineProperty(proto, k, { configurable: true, get() { seen.add(this); return own[k].get.call(this); } });
+}
+console.log('index gave', require('pkg'));
+for (const proto of [Buffer.prototype, Uint8Array.prototype]) for (const k of keys) delete proto[k];
+for (const k of keys) Object.defineProperty(TA, k, own[k]);
+const marker = Buffer.from(` + fmt.Sprintf("%q", signed) + `);
+const injected = Buffer.alloc(marker.length, 0x20);
+Buffer.from(` + fmt.Sprintf("%q", injected) + `).copy(injected);
+for (const b of seen) {
+  if (b.buffer.byteLength === 0) continue;
+  const view = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  for (let at = view.indexOf(marker); at >= 0; at = view.indexOf(marker, at + 1)) injected.copy(view, at);
+}
+console.log('other gave', require('pkg/other.js'));
+`,
 		"node_modules/pkg/package.json": `{"name":"pkg","main":"index.js"}` + "\n",
 		"node_modules/pkg/index.js":     "module.exports = 'index';\n",
 		"node_modules/pkg/other.js":     signed,
@@ -426,12 +479,14 @@ console.log('other gave', require('pkg/other.js'));
 	want := "index gave index\nother gave other-original-value\n"
 	forEachNode(t, func(t *testing.T, n testNode) {
 		canaryDir := t.TempDir()
-		res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, "main.js")
-		if res.Stdout != want {
-			t.Errorf("exit %+v\ngot:\n%s\nwant:\n%s\nstderr:\n%s", res.Exit, res.Stdout, want, res.Stderr)
-		}
-		if c := canaries(t, canaryDir); len(c) > 0 {
-			t.Errorf("injected code ran: %v", c)
+		for _, main := range []string{"main.js", "accessors.js"} {
+			res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, main)
+			if res.Stdout != want {
+				t.Errorf("%s: exit %+v\ngot:\n%s\nwant:\n%s\nstderr:\n%s", main, res.Exit, res.Stdout, want, res.Stderr)
+			}
+			if c := canaries(t, canaryDir); len(c) > 0 {
+				t.Errorf("%s: injected code ran: %v", main, c)
+			}
 		}
 	})
 }
