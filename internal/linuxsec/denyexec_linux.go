@@ -40,6 +40,16 @@ type ExecRuleset struct {
 // fileID names a file by its inode, as Landlock's rules do.
 type fileID struct{ dev, ino uint64 }
 
+// deniedFiles are the files a ruleset denies.
+type deniedFiles struct {
+	ids   map[fileID]bool // their inodes
+	paths map[string]bool // their paths, after symbolic links
+	// singleLinks is set when each had one link when it was judged: then
+	// no entry but its own path is the file, unless someone who may write
+	// into a folder has linked it there since.
+	singleLinks bool
+}
+
 // DenyExec returns a ruleset that grants the execute right on every file
 // but files, after symbolic links, and their hard links in the folders
 // above them. It also lets files be moved and linked from folder to folder
@@ -55,7 +65,7 @@ func DenyExec(files []string) (*ExecRuleset, error) {
 	if err := DenyExecSupported(); err != nil {
 		return nil, err
 	}
-	denied := make(map[fileID]bool)
+	d := &deniedFiles{ids: make(map[fileID]bool), paths: make(map[string]bool), singleLinks: true}
 	onTheWay := make(map[string]bool) // folders from / to a denied file
 	for _, f := range files {
 		real, err := filepath.EvalSymlinks(f)
@@ -69,7 +79,9 @@ func DenyExec(files []string) (*ExecRuleset, error) {
 		if err != nil {
 			return nil, fmt.Errorf("denying execution of %s: %w", f, err)
 		}
-		denied[fileID{uint64(st.Dev), uint64(st.Ino)}] = true
+		d.ids[fileID{uint64(st.Dev), uint64(st.Ino)}] = true
+		d.paths[real] = true
+		d.singleLinks = d.singleLinks && st.Nlink == 1
 		for dir := filepath.Dir(real); !onTheWay[dir]; dir = filepath.Dir(dir) {
 			onTheWay[dir] = true
 		}
@@ -90,7 +102,7 @@ func DenyExec(files []string) (*ExecRuleset, error) {
 	}
 	slices.Sort(dirs)
 	for _, dir := range dirs {
-		if err := r.allowEntries(dir, onTheWay, denied); err != nil {
+		if err := r.allowEntries(dir, onTheWay, d); err != nil {
 			r.Close()
 			return nil, err
 		}
@@ -150,7 +162,7 @@ func (r *ExecRuleset) addRule(fd int, access uint64) error {
 // dir, but for the folders in skip and the denied files. Symbolic links get
 // no rule: executing one executes the file it leads to, judged by its own
 // path.
-func (r *ExecRuleset) allowEntries(dir string, skip map[string]bool, denied map[fileID]bool) error {
+func (r *ExecRuleset) allowEntries(dir string, skip map[string]bool, denied *deniedFiles) error {
 	d, err := os.Open(dir)
 	if errors.Is(err, fs.ErrPermission) {
 		return nil // nothing beneath it but the way on will be executable
@@ -159,72 +171,137 @@ func (r *ExecRuleset) allowEntries(dir string, skip map[string]bool, denied map[
 		return fmt.Errorf("allowing execution in %s: %w", dir, err)
 	}
 	defer d.Close()
+	var st unix.Stat_t
+	if err := unix.Fstat(int(d.Fd()), &st); err != nil {
+		return fmt.Errorf("allowing execution in %s: %w", dir, err)
+	}
 	// The types come with the names (getdents' d_type): a symbolic link or
 	// a device costs no system call.
 	entries, err := d.ReadDir(-1)
 	if err != nil {
 		return fmt.Errorf("allowing execution in %s: %w", dir, err)
 	}
-	names := make([]string, 0, len(entries))
+	list := entryList{
+		dir: dir, fd: int(d.Fd()), denied: denied,
+		// Only root can add, rename or remove entries here: a regular file
+		// listed is still that file when it is opened.
+		rootOnly: st.Uid == 0 && st.Mode&0o022 == 0,
+	}
 	for _, e := range entries {
-		if t := e.Type(); t != 0 && t != fs.ModeDir {
+		t := e.Type()
+		if t != 0 && t != fs.ModeDir {
 			continue // a symbolic link, or nothing that executes
 		}
 		if skip[filepath.Join(dir, e.Name())] {
 			continue
 		}
-		names = append(names, e.Name())
+		list.names = append(list.names, e.Name())
+		list.types = append(list.types, t)
 	}
-	// Each entry costs four system calls (open, fstat, the rule, close),
-	// some 8 µs on a virtual machine: a folder like /usr/bin takes
-	// milliseconds on node's way to starting. Only the rule takes the
-	// ruleset's lock in the kernel, so a second thread shares out the rest.
+	// Each entry costs three or four system calls (open, perhaps fstat,
+	// the rule, close), some 6-8 µs on a virtual machine: a folder like
+	// /usr/bin takes milliseconds on node's way to starting. Only the rule
+	// takes the ruleset's lock in the kernel, so a second thread shares
+	// out the rest.
 	const perWorker = 256
-	workers := min(runtime.GOMAXPROCS(0), (len(names)+perWorker-1)/perWorker, 2)
+	n := len(list.names)
+	workers := min(runtime.GOMAXPROCS(0), (n+perWorker-1)/perWorker, 2)
 	if workers <= 1 {
-		return r.allowNames(int(d.Fd()), dir, names, denied)
+		return r.allowList(&list, 0, n)
 	}
 	errs := make(chan error, 1)
-	half := len(names) / 2
-	go func() { errs <- r.allowNames(int(d.Fd()), dir, names[half:], denied) }()
-	return errors.Join(r.allowNames(int(d.Fd()), dir, names[:half], denied), <-errs)
+	go func() { errs <- r.allowList(&list, n/2, n) }()
+	return errors.Join(r.allowList(&list, 0, n/2), <-errs)
 }
 
-// allowNames grants the execute right on each of dir's entries names
-// (dirfd), unless it is one of the denied files.
-func (r *ExecRuleset) allowNames(dirfd int, dir string, names []string, denied map[fileID]bool) error {
-	for _, name := range names {
-		if err := r.allowEntry(dirfd, dir, name, denied); err != nil {
+// entryList is what allowEntries grants in one folder.
+type entryList struct {
+	dir      string
+	fd       int
+	rootOnly bool
+	names    []string
+	types    []fs.FileMode // of each name as listed: fs.ModeDir, 0 (a regular file) or unknown
+	denied   *deniedFiles
+}
+
+// allowList grants the execute right on the entries [from, to) of l.
+func (r *ExecRuleset) allowList(l *entryList, from, to int) error {
+	for i := from; i < to; i++ {
+		if err := r.allowEntry(l, i); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// allowEntry grants the execute right on dir's entry name, unless it is
-// one of the denied files.
-func (r *ExecRuleset) allowEntry(dirfd int, dir, name string, denied map[fileID]bool) error {
-	fd, err := unix.Openat(dirfd, name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+// allowEntry grants the execute right on the entry i of l, unless it is one
+// of the denied files.
+//
+// The rule goes on the inode opened, which the denied files are told
+// apart by: it is judged by fstat, unless opening it already says it is
+// no denied file. A folder is none, so it is opened as a folder only
+// (O_DIRECTORY). A regular file is none when it is not a denied file's
+// path, no denied file has another link, and only root can change the
+// folder, so that nobody has linked or renamed a denied file into the
+// entry since it was listed; it is opened without crossing into a file
+// mounted over it (RESOLVE_NO_XDEV), which could be anything.
+func (r *ExecRuleset) allowEntry(l *entryList, i int) error {
+	name, path := l.names[i], func() string { return filepath.Join(l.dir, l.names[i]) }
+	var fd int
+	var err error
+	switch {
+	case l.types[i] == fs.ModeDir:
+		fd, err = unix.Openat(l.fd, name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC|unix.O_DIRECTORY, 0)
+	case l.types[i] == 0 && l.rootOnly && l.denied.singleLinks && !l.denied.paths[path()]:
+		fd, err = unix.Openat2(l.fd, name, &unix.OpenHow{
+			Flags:   unix.O_PATH | unix.O_NOFOLLOW | unix.O_CLOEXEC,
+			Resolve: unix.RESOLVE_NO_XDEV,
+		})
+	default:
+		err = unix.EINVAL // judged by fstat below
+	}
+	if err != nil && !errors.Is(err, unix.ENOENT) {
+		// Not what it was listed as (ENOTDIR, ELOOP), a mount point (EXDEV),
+		// not known, or openat2 refused (ENOSYS under some seccomp filters):
+		// opened and judged as it is.
+		fd, err = r.openJudged(l.fd, name, l.denied)
+		if fd < 0 && err == nil {
+			return nil
+		}
+	}
 	if errors.Is(err, unix.ENOENT) {
 		return nil // removed since it was listed
 	}
 	if err != nil {
-		return fmt.Errorf("allowing execution of %s: %w", filepath.Join(dir, name), err)
+		return fmt.Errorf("allowing execution of %s: %w", path(), err)
 	}
 	defer unix.Close(fd)
+	if err := r.addRule(fd, unix.LANDLOCK_ACCESS_FS_EXECUTE); err != nil {
+		return fmt.Errorf("allowing execution of %s: %w", path(), err)
+	}
+	return nil
+}
+
+// openJudged opens dir's entry name and returns it if it is a folder or a
+// regular file and none of the denied files; else it returns -1 and no
+// error.
+func (r *ExecRuleset) openJudged(dirfd int, name string, denied *deniedFiles) (int, error) {
+	fd, err := unix.Openat(dirfd, name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, err
+	}
 	// The inode, not the entry: a file mounted over the entry is another
 	// inode than the one listed, and it is the one a rule would cover.
 	var st unix.Stat_t
 	if err := unix.Fstat(fd, &st); err != nil {
-		return fmt.Errorf("allowing execution of %s: %w", filepath.Join(dir, name), err)
+		unix.Close(fd)
+		return -1, err
 	}
-	if t := st.Mode & unix.S_IFMT; (t != unix.S_IFDIR && t != unix.S_IFREG) || denied[fileID{uint64(st.Dev), uint64(st.Ino)}] {
-		return nil
+	if t := st.Mode & unix.S_IFMT; (t != unix.S_IFDIR && t != unix.S_IFREG) || denied.ids[fileID{uint64(st.Dev), uint64(st.Ino)}] {
+		unix.Close(fd)
+		return -1, nil
 	}
-	if err := r.addRule(fd, unix.LANDLOCK_ACCESS_FS_EXECUTE); err != nil {
-		return fmt.Errorf("allowing execution of %s: %w", filepath.Join(dir, name), err)
-	}
-	return nil
+	return fd, nil
 }
 
 // Close releases the ruleset. Threads it confines stay confined.
