@@ -35,7 +35,11 @@ func Run(cfg Config) (Exit, error) {
 	// uncaught (pendingSignal).
 	signals := make(chan os.Signal, 8)
 	signal.Notify(signals, forwarded...)
-	defer signal.Stop(signals)
+	// Stopping is a round trip to that thread per signal too, which would
+	// delay the broker's exit after node's (1-2 ms on a busy machine): the
+	// caller, which then exits, need not wait for it. A signal caught
+	// meanwhile is dropped, as node has gone.
+	defer func() { go signal.Stop(signals) }()
 	// process.execPath: this broker's own descriptor of the shim
 	// executable, which no rename or write into a folder can replace.
 	shimExe, err := openShim(cfg.Shim)
@@ -82,8 +86,15 @@ func Run(cfg Config) (Exit, error) {
 	if err != nil {
 		return Exit{}, err
 	}
-	defer os.RemoveAll(shimDir)
-	if err := os.Symlink(execPath, filepath.Join(shimDir, "node")); err != nil {
+	shimLink := filepath.Join(shimDir, "node")
+	defer func() {
+		// The link and the folder, by name: os.RemoveAll would first try
+		// the folder as a file, then as empty, then list it.
+		if unix.Unlink(shimLink) != nil || unix.Rmdir(shimDir) != nil {
+			os.RemoveAll(shimDir)
+		}
+	}()
+	if err := os.Symlink(execPath, shimLink); err != nil {
 		return Exit{}, err
 	}
 	if nodeEnv, err = childEnv(nodeEnv, cfg, shimDir); err != nil {
