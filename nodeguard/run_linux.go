@@ -114,21 +114,36 @@ func Run(cfg Config) (Exit, error) {
 	nodeEnv, extra, fds := childFiles(nodeEnv, ch.nodeReq, ch.nodeResp)
 	bootCfg := l.bootstrap(fds, execPath)
 	bootCfg.BrokerPID = proc
-	code, err := bootstrapCode(bootCfg)
-	if err != nil {
-		ch.closeBrokerEnds()
-		return Exit{}, err
-	}
-	// Kept open while node runs: every new thread reads it.
-	bootFile, err := sealedFile("intact-node-bootstrap", code)
+	// Kept open while node runs: every new thread reads it. The stub names
+	// it, and the bootstrap holds the stub (for workers).
+	bootFile, err := sealableFile("intact-node-bootstrap")
 	if err != nil {
 		ch.closeBrokerEnds()
 		return Exit{}, fmt.Errorf("keeping intact node's bootstrap: %w", err)
 	}
 	defer bootFile.Close()
-	boot := bootstrapStub(fmt.Sprintf("/proc/%d/fd/%d", proc, bootFile.Fd()))
+	bootPath := fmt.Sprintf("/proc/%d/fd/%d", proc, bootFile.Fd())
+	bootCfg.StubURL = bootstrapStub(bootPath)
+	code, err := bootstrapCode(bootCfg)
+	if err == nil {
+		_, err = fillSealed(bootFile, code)
+	}
+	if err != nil {
+		ch.closeBrokerEnds()
+		return Exit{}, fmt.Errorf("keeping intact node's bootstrap: %w", err)
+	}
+	var mainModule string
+	if bootstrapAsMain(inv, nodeEnv) {
+		f, err := sealedFile("intact-node-main", []byte(bootstrapCall(bootPath, true)))
+		if err != nil {
+			ch.closeBrokerEnds()
+			return Exit{}, fmt.Errorf("keeping intact node's bootstrap: %w", err)
+		}
+		defer f.Close()
+		mainModule = fmt.Sprintf("/proc/%d/fd/%d", proc, f.Fd())
+	}
 
-	cmd := start.command(context.Background(), cfg.Node, nodeArgv(inv, boot, settings)...)
+	cmd := start.command(context.Background(), cfg.Node, nodeArgv(inv, bootCfg.StubURL, mainModule, settings)...)
 	cmd.Env = nodeEnv
 	cmd.Dir = cfg.Dir
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = l.stdin, l.stdout, l.stderr
