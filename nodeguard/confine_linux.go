@@ -280,11 +280,18 @@ func pathNodes(env []string, shim *os.File) []string {
 			continue
 		}
 		for _, name := range []string{"node", "nodejs"} {
-			real, err := filepath.EvalSymlinks(filepath.Join(dir, name))
+			// One stat rules out most names, which name nothing; resolving
+			// a path takes one per folder on its way.
+			path := filepath.Join(dir, name)
+			var st unix.Stat_t
+			if unix.Stat(path, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || st.Mode&0o111 == 0 ||
+				(st.Dev == shimID.Dev && st.Ino == shimID.Ino) {
+				continue
+			}
+			real, err := filepath.EvalSymlinks(path)
 			if err != nil || slices.Contains(nodes, real) {
 				continue
 			}
-			var st unix.Stat_t
 			if unix.Stat(real, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || st.Mode&0o111 == 0 ||
 				(st.Dev == shimID.Dev && st.Ino == shimID.Ino) {
 				continue
