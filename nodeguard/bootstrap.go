@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/base64"
 	"encoding/json"
+	"strconv"
 )
 
 // bootstrapSource is the JavaScript node runs before any application code
@@ -37,6 +38,9 @@ type bootstrapConfig struct {
 	// ThreadPipe, on Windows, is the broker's named pipe: other threads
 	// open their channels by connecting to it.
 	ThreadPipe string `json:"threadPipe,omitempty"`
+	// StubURL is the bootstrap's stub (bootstrapStub): node's --import of
+	// it in workers.
+	StubURL string `json:"stubURL"`
 	// Shim is process.execPath: the executable that runs node children
 	// through intact node.
 	Shim string `json:"shim"`
@@ -82,16 +86,22 @@ func bootstrapCode(cfg bootstrapConfig) ([]byte, error) {
 	return []byte("'use strict';\nconst config = " + string(js) + ";\n" + bootstrapSource), nil
 }
 
-// bootstrapStub returns the data: URL given to node's first --import: a
-// few lines that read the bootstrap from path, which nobody but the broker
-// can change (on Linux a sealed memfd, as /proc/<broker pid>/fd/<n>; on
-// Windows a file the broker holds open against writers), and run it.
-// Node would take a data: URL holding the whole bootstrap too, but such a
-// long URL costs node several milliseconds and megabytes in every thread.
+// bootstrapStub returns the data: URL given to node's first --import: the
+// bootstrap's call (bootstrapCall). Node would take a data: URL holding the
+// whole bootstrap too, but such a long URL costs node several milliseconds
+// and megabytes in every thread.
 func bootstrapStub(path string) string {
-	p, _ := json.Marshal(path) // a string: cannot fail
-	src := bootstrapPrefix +
-		"process.getBuiltinModule('node:vm').compileFunction(process.getBuiltinModule('node:fs').readFileSync(" + string(p) +
-		", 'utf8'), ['stubURL'], { filename: 'intact:node-bootstrap' })(import.meta.url);\n"
+	src := bootstrapPrefix + bootstrapCall(path, false)
 	return "data:text/javascript;base64," + base64.StdEncoding.EncodeToString([]byte(src))
+}
+
+// bootstrapCall returns a line of JavaScript, valid as an ES module and as
+// a CommonJS one, that reads the bootstrap from path, which nobody but the
+// broker can change (on Linux a sealed memfd, as /proc/<broker pid>/fd/<n>;
+// on Windows a file the broker holds open against writers), and runs it,
+// telling it whether it runs as node's main module (asMain).
+func bootstrapCall(path string, asMain bool) string {
+	p, _ := json.Marshal(path) // a string: cannot fail
+	return "process.getBuiltinModule('node:vm').compileFunction(process.getBuiltinModule('node:fs').readFileSync(" + string(p) +
+		", 'utf8'), ['asMain'], { filename: 'intact:node-bootstrap' })(" + strconv.FormatBool(asMain) + ");\n"
 }

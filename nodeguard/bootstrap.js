@@ -1,10 +1,13 @@
 // The bootstrap of `intact node`. The broker prepends `const config = {...};`
 // and keeps the result in a sealed memfd, so there is no file to tamper
-// with. Node's first --import is a short data: URL (bootstrapStub) that
-// reads it as /proc/<broker pid>/fd/<n> and runs it as a function body
-// named intact:node-bootstrap, given that URL as stubURL. It runs in every
-// thread (workers inherit the --import) before any application code, and
-// makes node compile only the bytes the broker read with Policy.ReadCode.
+// with. A few lines (bootstrapCall) read it as /proc/<broker pid>/fd/<n>
+// and run it as a function body named intact:node-bootstrap, given asMain:
+// node's first --import is a short data: URL holding them (bootstrapStub,
+// config.stubURL), or, when only a script is on node's command line, they
+// are node's main module, and asMain is set: the bootstrap then runs the
+// script itself (see the end). It runs in every thread (workers get the
+// --import) before any application code, and makes node compile only the
+// bytes the broker read with Policy.ReadCode.
 //
 // Built-in modules come from process.getBuiltinModule, not import: each
 // ES module facade of a built-in costs start-up time and memory. Those
@@ -54,7 +57,9 @@ const StringReplaceAll = uncurry(String.prototype.replaceAll);
 const ArrayIncludes = uncurry(Array.prototype.includes);
 const ArrayIsArray = Array.isArray;
 const ArraySlice = uncurry(Array.prototype.slice);
+const ArraySplice = uncurry(Array.prototype.splice);
 const ArrayPush = uncurry(Array.prototype.push);
+const RegExpPrototypeExec = uncurry(RegExp.prototype.exec);
 const MapCtor = Map;
 const MapGet = uncurry(Map.prototype.get);
 const MapSet = uncurry(Map.prototype.set);
@@ -107,6 +112,9 @@ const getBuiltinModule = process.getBuiltinModule;
 // The name V8 gives the bootstrap's own frames.
 const bootstrapName = 'intact:node-bootstrap';
 const pid = process.pid;
+// The module node ran as its main when the bootstrap is (asMain): its
+// frames are the bootstrap's.
+const mainModulePath = asMain ? process.argv[1] : '';
 
 // A refusal as Node's errors look: `Error [CODE]: message`, with .code.
 function codeError(code, message, props) {
@@ -118,7 +126,9 @@ function codeError(code, message, props) {
   const lines = StringSplit('' + err.stack, '\n');
   let stack = lines[0];
   for (let i = 1; i < lines.length; i++) {
-    if (!StringIncludes(lines[i], '(intact:node-bootstrap:') && !StringIncludes(lines[i], stubURL)) stack += '\n' + lines[i];
+    const line = lines[i];
+    if (!StringIncludes(line, '(intact:node-bootstrap:') && !StringIncludes(line, config.stubURL) &&
+      (mainModulePath === '' || !StringIncludes(line, '(' + mainModulePath + ':'))) stack += '\n' + line;
   }
   ObjectDefineProperty(err, 'stack', { value: stack, configurable: true, writable: true });
   delete err.name;
@@ -1020,7 +1030,7 @@ function judgeWorkerOptions(argv, where, out) {
 // workerExecArgv is a worker's execArgv: this bootstrap first, then the
 // given options, judged.
 function workerExecArgv(given) {
-  return judgeWorkerOptions(ArrayIsArray(given) ? given : [], 'execArgv', ['--import', stubURL]);
+  return judgeWorkerOptions(ArrayIsArray(given) ? given : [], 'execArgv', ['--import', config.stubURL]);
 }
 
 // splitNodeOptions splits NODE_OPTIONS as node does: on spaces, with
@@ -1101,13 +1111,15 @@ function guardWorkers() {
     const opts = { ...args[1] };
     if (opts.eval) dynamicGuard('new Worker(code, {eval: true})');
     // Without execArgv the worker inherits node's own options, this
-    // bootstrap among them. With one, the bootstrap goes first; the
-    // user's --require modules are required by the bootstrap in the
-    // worker, and any other preload or the inspector would run
-    // unchecked. Without an own execArgv, node would read one inherited
-    // from Object.prototype: make it own, undefined (inherit node's
-    // options).
-    const execArgv = ObjectHasOwn(opts, 'execArgv') ? opts.execArgv : undefined;
+    // bootstrap among them, unless node ran it as its main module: then
+    // the worker gets the user's options (none) after the bootstrap. With
+    // one, the bootstrap goes first; the user's --require modules are
+    // required by the bootstrap in the worker, and any other preload or
+    // the inspector would run unchecked. Without an own execArgv, node
+    // would read one inherited from Object.prototype: make it own,
+    // undefined (inherit node's options).
+    let execArgv = ObjectHasOwn(opts, 'execArgv') ? opts.execArgv : undefined;
+    if (execArgv === undefined && asMain) execArgv = config.execArgv;
     ObjectDefineProperty(opts, 'execArgv', { value: execArgv === undefined ? undefined : workerExecArgv(execArgv),
       enumerable: true, writable: true, configurable: true });
     ObjectDefineProperty(opts, 'env', { value: workerEnv(ObjectHasOwn(opts, 'env') ? opts.env : undefined, shareEnv),
@@ -1206,4 +1218,24 @@ module.syncBuiltinESMExports();
 if (config.requires.length > 0) {
   const req = module.createRequire(process.cwd() + '/');
   for (let i = 0; i < config.requires.length; i++) req(config.requires[i]);
+}
+
+// Node ran the bootstrap as its main module (see the top): the script runs
+// now, as node would have run it. Nothing of that module stays in sight:
+// not in require.cache, not as process.mainModule (the script's module is,
+// if it is CommonJS), not in process.argv. The script is found as node's
+// resolveMainPath finds it (Module._findPath, after symbolic links: node
+// had --preserve-symlinks-main only for the bootstrap's module, whose path
+// has no real path), and run by node's own runMain, which picks the
+// CommonJS or the ESM loader.
+if (asMain) {
+  delete Module._cache[mainModulePath];
+  delete process.mainModule;
+  ArraySplice(process.argv, 1, 1);
+  const script = pathResolve(process.argv[1]);
+  process.argv[1] = script;
+  const found = Module._findPath(script, null, false);
+  // Node resets RegExp's legacy statics before the main runs.
+  RegExpPrototypeExec(/^/, '');
+  Module.runMain(found || script);
 }

@@ -4,6 +4,7 @@ package nodeguard_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -272,19 +273,28 @@ func TestBootstrapSealed(t *testing.T) {
 const path = require('path');
 const { Worker } = require('worker_threads');
 const argv = fs.readFileSync('/proc/self/cmdline', 'latin1').split('\0');
-const stub = Buffer.from(argv[argv.indexOf('--import') + 1].split(',')[1], 'base64').toString();
-const code = stub.match(/readFileSync\(("[^"]+")/)[1];
-const file = JSON.parse(code);
-const before = fs.readFileSync(file, 'utf8');
-const evil = 'require("fs").writeFileSync(process.env.CANARY_DIR + "/bootstrap", "ran");';
-for (const [name, f] of Object.entries({
-  write: () => fs.writeFileSync(file, evil),
-  append: () => fs.appendFileSync(file, evil),
-  truncate: () => fs.truncateSync(file, 0),
-})) {
-  try { f(); console.log(name, 'done'); } catch (e) { console.log(name, e.code); }
+// The bootstrap's call: node's --import (a data: URL), or the module node
+// runs as its main, a file too.
+const files = [];
+let call;
+if (argv.includes('--import')) {
+  call = Buffer.from(argv[argv.indexOf('--import') + 1].split(',')[1], 'base64').toString();
+} else {
+  files.push(argv[argv.indexOf('--preserve-symlinks-main') + 1]);
+  call = fs.readFileSync(files[0], 'utf8');
 }
-console.log('unchanged', fs.readFileSync(file, 'utf8') === before);
+files.push(JSON.parse(call.match(/readFileSync\(("[^"]+")/)[1]));
+console.log('files', files.length);
+const evil = 'require("fs").writeFileSync(process.env.CANARY_DIR + "/bootstrap", "ran");';
+const before = files.map((file) => fs.readFileSync(file, 'utf8'));
+for (const [name, f] of Object.entries({
+  write: (file) => fs.writeFileSync(file, evil),
+  append: (file) => fs.appendFileSync(file, evil),
+  truncate: (file) => fs.truncateSync(file, 0),
+})) {
+  console.log(name, [...new Set(files.map((file) => { try { f(file); return 'done'; } catch (e) { return e.code; } }))].join());
+}
+console.log('unchanged', files.every((file, i) => fs.readFileSync(file, 'utf8') === before[i]));
 const w = new Worker(path.join(__dirname, 'worker.js'));
 w.on('message', (m) => console.log(m));
 w.on('error', (e) => console.log('worker', e.code));
@@ -295,10 +305,17 @@ w.on('error', (e) => console.log('worker', e.code));
 	write(t, dir, map[string]string{"evil.js": canaryJS("evil")})
 	canaryDir := t.TempDir()
 	forEachNode(t, func(t *testing.T, n testNode) {
-		res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, "main.js")
-		want := "write EPERM\nappend EPERM\ntruncate EPERM\nunchanged true\nworker ERR_CODE_INTEGRITY_VIOLATION\n"
-		if res.Stdout != want {
-			t.Errorf("exit %+v\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", res.Exit, res.Stdout, want, res.Stderr)
+		// With the script alone, node runs the bootstrap as its main
+		// module (a file of its own); with an option, through --import.
+		for _, c := range []struct {
+			args  []string
+			files int
+		}{{[]string{"main.js"}, 2}, {[]string{"--no-warnings", "main.js"}, 1}} {
+			res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, c.args...)
+			want := fmt.Sprintf("files %d\nwrite EPERM\nappend EPERM\ntruncate EPERM\nunchanged true\nworker ERR_CODE_INTEGRITY_VIOLATION\n", c.files)
+			if res.Stdout != want {
+				t.Errorf("%q: exit %+v\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", c.args, res.Exit, res.Stdout, want, res.Stderr)
+			}
 		}
 		if c := canaries(t, canaryDir); len(c) > 0 {
 			t.Errorf("code the application wrote ran: %v", c)

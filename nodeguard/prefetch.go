@@ -163,6 +163,9 @@ type reader struct {
 	maxAge time.Duration // how old a batch handed over may be (aheadMaxAge)
 	// roots caches the package root of a folder (packageOf).
 	roots map[string]packageRoot
+	// installed caches, by path, the folders looked at for a dependency
+	// (installedPackage).
+	installed map[string]installation
 	// batched are the packages read ahead or being read, by real path:
 	// each is read ahead once.
 	batched map[string]bool
@@ -178,7 +181,8 @@ type reader struct {
 }
 
 func newReader(p *intact.Policy, ahead bool, maxAge time.Duration) *reader {
-	r := &reader{policy: p, ahead: ahead, maxAge: maxAge, roots: map[string]packageRoot{}, batched: map[string]bool{}, wanted: map[string]bool{}}
+	r := &reader{policy: p, ahead: ahead, maxAge: maxAge, roots: map[string]packageRoot{}, installed: map[string]installation{},
+		batched: map[string]bool{}, wanted: map[string]bool{}}
 	r.held.cond.L = &r.held.mu
 	if ahead {
 		r.spec = make(chan *batch, aheadMaxPending)
@@ -351,7 +355,7 @@ func (r *reader) next() {
 		return
 	}
 	for _, root := range r.handed {
-		for _, dep := range dependencies(root.dir) {
+		for _, dep := range r.dependencies(root.dir) {
 			r.wish(dep)
 		}
 	}
@@ -415,19 +419,19 @@ func (r *reader) packageOf(dir string) packageRoot {
 // the node_modules folder of dir or of the nearest folder above it that
 // has one holding the package. Each is given by its real path, which node
 // asks for (but under --preserve-symlinks).
-func dependencies(dir string) []packageRoot {
+func (r *reader) dependencies(dir string) []packageRoot {
 	data, err := regularfile.Read(filepath.Join(dir, "package.json"), 1<<20)
 	if err != nil {
 		return nil
 	}
 	var manifest struct {
-		Dependencies, OptionalDependencies map[string]any
+		Dependencies, OptionalDependencies map[string]json.RawMessage
 	}
 	if json.Unmarshal(data, &manifest) != nil {
 		return nil
 	}
 	var names []string
-	for _, deps := range []map[string]any{manifest.Dependencies, manifest.OptionalDependencies} {
+	for _, deps := range []map[string]json.RawMessage{manifest.Dependencies, manifest.OptionalDependencies} {
 		for name := range deps {
 			// A name may hold one slash, after a scope: @scope/name.
 			if !strings.Contains(name, "..") && !strings.ContainsRune(name, '\\') && name != "" {
@@ -444,10 +448,9 @@ func dependencies(dir string) []packageRoot {
 	for _, name := range names {
 		for d := dir; ; {
 			if filepath.Base(d) != "node_modules" {
-				pkg := filepath.Join(d, "node_modules", filepath.FromSlash(name))
-				if fi, err := os.Stat(filepath.Join(pkg, "package.json")); err == nil && fi.Mode().IsRegular() {
-					if real, err := filepath.EvalSymlinks(pkg); err == nil {
-						roots = append(roots, packageRoot{dir: real, deep: true, real: real})
+				if p := r.installedPackage(filepath.Join(d, "node_modules", filepath.FromSlash(name))); p.found {
+					if p.real != "" {
+						roots = append(roots, packageRoot{dir: p.real, deep: true, real: p.real})
 					}
 					break
 				}
@@ -460,6 +463,32 @@ func dependencies(dir string) []packageRoot {
 		}
 	}
 	return roots
+}
+
+// installation says whether a package is installed in the folder
+// pkg (it has a package.json) and, if its path resolves, its real path.
+type installation struct {
+	found bool
+	real  string
+}
+
+// installedPackage looks at the folder pkg for a package. Packages name
+// the same dependencies over and over (an app of 150 modules looks up a
+// few hundred), and resolving a path costs a system call per folder on
+// its way: each folder is looked at once.
+func (r *reader) installedPackage(pkg string) installation {
+	if p, ok := r.installed[pkg]; ok {
+		return p
+	}
+	var p installation
+	if fi, err := os.Stat(filepath.Join(pkg, "package.json")); err == nil && fi.Mode().IsRegular() {
+		p.found = true
+		if real, err := filepath.EvalSymlinks(pkg); err == nil {
+			p.real = real
+		}
+	}
+	r.installed[pkg] = p
+	return p
 }
 
 // candidates returns the code files of the package at root to read ahead:

@@ -3,6 +3,8 @@ package nodeguard
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,14 +38,26 @@ func supportedNode(path string, command nodeCommand) (*Probe, error) {
 }
 
 // nodeArgv is node's command line: the bootstrap first, the options that
-// the settings call for, the user's options, imports and script.
-func nodeArgv(inv *Invocation, boot string, settings intact.Settings) []string {
+// the settings call for, the user's options, imports and script. The
+// bootstrap is the stub boot, node's first --import; or, when mainModule is
+// not "", the module node runs as its main, which runs the script itself
+// (only where bootstrapAsMain allows it).
+func nodeArgv(inv *Invocation, boot, mainModule string, settings intact.Settings) []string {
+	var argv []string
+	if mainModule == "" {
+		argv = append(argv, "--import", boot)
+	}
 	// Under any policy in force: SIGUSR1 would open the inspector, which
 	// runs code a debugger sends (interactive code) and compiles strings
 	// despite --disallow-code-generation-from-strings (dynamic code).
-	argv := []string{"--import", boot, "--disable-sigusr1"}
+	argv = append(argv, "--disable-sigusr1")
 	if settings.DisableDynamicCode.Enabled {
 		argv = append(argv, "--disallow-code-generation-from-strings")
+	}
+	if mainModule != "" {
+		// The module's path, /proc/<id>/fd/<n>, has no real path for node
+		// to resolve; the bootstrap resolves the script as node would.
+		argv = append(argv, "--preserve-symlinks-main", mainModule)
 	}
 	argv = append(argv, inv.Pass...)
 	for _, m := range inv.Imports {
@@ -56,6 +70,28 @@ func nodeArgv(inv *Invocation, boot string, settings intact.Settings) []string {
 		argv = append(argv, inv.Script)
 	}
 	return append(argv, inv.Args...)
+}
+
+// bootstrapAsMain reports whether node may run the bootstrap as its main
+// module, which then runs the script as node would have (bootstrap.js, at
+// its end): it spares node the ES module loader's start that an --import
+// brings, and a CommonJS script its run through that loader. Only when
+// nothing but a script file is on node's command line, nothing is in
+// NODE_OPTIONS, symbolic links are resolved as usual, and node finds no
+// package.json above the module's path (/proc/<id>/fd/<n>: / is the only
+// folder on the way that a package.json could be in) that could make it
+// an ES module or fail to parse: in every other case node starts the
+// script itself, after the stub.
+func bootstrapAsMain(inv *Invocation, env []string) bool {
+	if inv.Script == "" || inv.Script == "-" || inv.HasScriptMarker || len(inv.Options) > 0 ||
+		inv.Eval || inv.REPL || inv.Inspector || inv.NotCode {
+		return false
+	}
+	if getEnv(env, "NODE_OPTIONS") != "" || getEnv(env, "NODE_PRESERVE_SYMLINKS") != "" {
+		return false
+	}
+	_, err := os.Lstat("/package.json")
+	return errors.Is(err, fs.ErrNotExist)
 }
 
 func orStd(f, std *os.File) *os.File {

@@ -35,7 +35,11 @@ func Run(cfg Config) (Exit, error) {
 	// uncaught (pendingSignal).
 	signals := make(chan os.Signal, 8)
 	signal.Notify(signals, forwarded...)
-	defer signal.Stop(signals)
+	// Stopping is a round trip to that thread per signal too, which would
+	// delay the broker's exit after node's (1-2 ms on a busy machine): the
+	// caller, which then exits, need not wait for it. A signal caught
+	// meanwhile is dropped, as node has gone.
+	defer func() { go signal.Stop(signals) }()
 	// process.execPath: this broker's own descriptor of the shim
 	// executable, which no rename or write into a folder can replace.
 	shimExe, err := openShim(cfg.Shim)
@@ -82,8 +86,15 @@ func Run(cfg Config) (Exit, error) {
 	if err != nil {
 		return Exit{}, err
 	}
-	defer os.RemoveAll(shimDir)
-	if err := os.Symlink(execPath, filepath.Join(shimDir, "node")); err != nil {
+	shimLink := filepath.Join(shimDir, "node")
+	defer func() {
+		// The link and the folder, by name: os.RemoveAll would first try
+		// the folder as a file, then as empty, then list it.
+		if unix.Unlink(shimLink) != nil || unix.Rmdir(shimDir) != nil {
+			os.RemoveAll(shimDir)
+		}
+	}()
+	if err := os.Symlink(execPath, shimLink); err != nil {
 		return Exit{}, err
 	}
 	if nodeEnv, err = childEnv(nodeEnv, cfg, shimDir); err != nil {
@@ -103,21 +114,36 @@ func Run(cfg Config) (Exit, error) {
 	nodeEnv, extra, fds := childFiles(nodeEnv, ch.nodeReq, ch.nodeResp)
 	bootCfg := l.bootstrap(fds, execPath)
 	bootCfg.BrokerPID = proc
-	code, err := bootstrapCode(bootCfg)
-	if err != nil {
-		ch.closeBrokerEnds()
-		return Exit{}, err
-	}
-	// Kept open while node runs: every new thread reads it.
-	bootFile, err := sealedFile("intact-node-bootstrap", code)
+	// Kept open while node runs: every new thread reads it. The stub names
+	// it, and the bootstrap holds the stub (for workers).
+	bootFile, err := sealableFile("intact-node-bootstrap")
 	if err != nil {
 		ch.closeBrokerEnds()
 		return Exit{}, fmt.Errorf("keeping intact node's bootstrap: %w", err)
 	}
 	defer bootFile.Close()
-	boot := bootstrapStub(fmt.Sprintf("/proc/%d/fd/%d", proc, bootFile.Fd()))
+	bootPath := fmt.Sprintf("/proc/%d/fd/%d", proc, bootFile.Fd())
+	bootCfg.StubURL = bootstrapStub(bootPath)
+	code, err := bootstrapCode(bootCfg)
+	if err == nil {
+		_, err = fillSealed(bootFile, code)
+	}
+	if err != nil {
+		ch.closeBrokerEnds()
+		return Exit{}, fmt.Errorf("keeping intact node's bootstrap: %w", err)
+	}
+	var mainModule string
+	if bootstrapAsMain(inv, nodeEnv) {
+		f, err := sealedFile("intact-node-main", []byte(bootstrapCall(bootPath, true)))
+		if err != nil {
+			ch.closeBrokerEnds()
+			return Exit{}, fmt.Errorf("keeping intact node's bootstrap: %w", err)
+		}
+		defer f.Close()
+		mainModule = fmt.Sprintf("/proc/%d/fd/%d", proc, f.Fd())
+	}
 
-	cmd := start.command(context.Background(), cfg.Node, nodeArgv(inv, boot, settings)...)
+	cmd := start.command(context.Background(), cfg.Node, nodeArgv(inv, bootCfg.StubURL, mainModule, settings)...)
 	cmd.Env = nodeEnv
 	cmd.Dir = cfg.Dir
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = l.stdin, l.stdout, l.stderr

@@ -109,7 +109,7 @@ func Run(cfg Config) (Exit, error) {
 	if ipc >= 0 {
 		inherit = append(inherit, inheritedFD{fd: ipc, h: inheritedIPC.h, flags: inheritedIPC.flags})
 	}
-	argv := append([]string{cfg.Node}, nodeArgv(inv, boot, settings)...)
+	argv := append([]string{cfg.Node}, nodeArgv(inv, boot, "", settings)...)
 	proc, err := startNode(nodeBin.exec, argv, nodeEnv, cfg.Dir, inherit)
 	ch.closeNodeEnds()
 	if err != nil {
@@ -310,18 +310,19 @@ func (d *privateDir) placeShim(shim string) (string, error) {
 // exited: node reads it (every thread does), and nobody else can change,
 // delete or rename it.
 func (d *privateDir) writeBootstrap(cfg bootstrapConfig) (string, error) {
-	code, err := bootstrapCode(cfg)
+	f, err := d.create("bootstrap.js")
 	if err != nil {
 		return "", err
 	}
-	f, err := d.create("bootstrap.js")
+	cfg.StubURL = bootstrapStub(f.Name())
+	code, err := bootstrapCode(cfg)
 	if err != nil {
 		return "", err
 	}
 	if _, err := f.Write(code); err != nil {
 		return "", fmt.Errorf("writing %s: %w", f.Name(), err)
 	}
-	return bootstrapStub(f.Name()), nil
+	return cfg.StubURL, nil
 }
 
 // inheritedFD is a handle node inherits as C runtime descriptor fd.

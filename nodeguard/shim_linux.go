@@ -16,11 +16,21 @@ import (
 // writing, growing, shrinking and further sealing: its content is fixed
 // for as long as anyone holds it.
 func sealedFile(name string, data []byte) (*os.File, error) {
+	f, err := sealableFile(name)
+	if err != nil {
+		return nil, err
+	}
+	return fillSealed(f, data)
+}
+
+// sealableFile makes an empty memfd for fillSealed, for a caller that
+// needs its descriptor's number before its contents.
+func sealableFile(name string) (*os.File, error) {
 	fd, err := unix.MemfdCreate(name, unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING)
 	if err != nil {
 		return nil, err
 	}
-	return fillSealed(os.NewFile(uintptr(fd), "memfd:"+name), data)
+	return os.NewFile(uintptr(fd), "memfd:"+name), nil
 }
 
 // fillSealed writes data into the new memfd f and seals it with

@@ -1,6 +1,8 @@
 package linuxsec
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -40,6 +42,16 @@ type ExecRuleset struct {
 // fileID names a file by its inode, as Landlock's rules do.
 type fileID struct{ dev, ino uint64 }
 
+// deniedFiles are the files a ruleset denies.
+type deniedFiles struct {
+	ids   map[fileID]bool // their inodes
+	paths map[string]bool // their paths, after symbolic links
+	// singleLinks is set when each had one link when it was judged: then
+	// no entry but its own path is the file, unless someone who may write
+	// into a folder has linked it there since.
+	singleLinks bool
+}
+
 // DenyExec returns a ruleset that grants the execute right on every file
 // but files, after symbolic links, and their hard links in the folders
 // above them. It also lets files be moved and linked from folder to folder
@@ -55,7 +67,7 @@ func DenyExec(files []string) (*ExecRuleset, error) {
 	if err := DenyExecSupported(); err != nil {
 		return nil, err
 	}
-	denied := make(map[fileID]bool)
+	d := &deniedFiles{ids: make(map[fileID]bool), paths: make(map[string]bool), singleLinks: true}
 	onTheWay := make(map[string]bool) // folders from / to a denied file
 	for _, f := range files {
 		real, err := filepath.EvalSymlinks(f)
@@ -69,7 +81,9 @@ func DenyExec(files []string) (*ExecRuleset, error) {
 		if err != nil {
 			return nil, fmt.Errorf("denying execution of %s: %w", f, err)
 		}
-		denied[fileID{uint64(st.Dev), uint64(st.Ino)}] = true
+		d.ids[fileID{uint64(st.Dev), uint64(st.Ino)}] = true
+		d.paths[real] = true
+		d.singleLinks = d.singleLinks && st.Nlink == 1
 		for dir := filepath.Dir(real); !onTheWay[dir]; dir = filepath.Dir(dir) {
 			onTheWay[dir] = true
 		}
@@ -90,7 +104,7 @@ func DenyExec(files []string) (*ExecRuleset, error) {
 	}
 	slices.Sort(dirs)
 	for _, dir := range dirs {
-		if err := r.allowEntries(dir, onTheWay, denied); err != nil {
+		if err := r.allowEntries(dir, onTheWay, d); err != nil {
 			r.Close()
 			return nil, err
 		}
@@ -150,7 +164,7 @@ func (r *ExecRuleset) addRule(fd int, access uint64) error {
 // dir, but for the folders in skip and the denied files. Symbolic links get
 // no rule: executing one executes the file it leads to, judged by its own
 // path.
-func (r *ExecRuleset) allowEntries(dir string, skip map[string]bool, denied map[fileID]bool) error {
+func (r *ExecRuleset) allowEntries(dir string, skip map[string]bool, denied *deniedFiles) error {
 	d, err := os.Open(dir)
 	if errors.Is(err, fs.ErrPermission) {
 		return nil // nothing beneath it but the way on will be executable
@@ -159,72 +173,202 @@ func (r *ExecRuleset) allowEntries(dir string, skip map[string]bool, denied map[
 		return fmt.Errorf("allowing execution in %s: %w", dir, err)
 	}
 	defer d.Close()
-	// The types come with the names (getdents' d_type): a symbolic link or
-	// a device costs no system call.
-	entries, err := d.ReadDir(-1)
+	fd := int(d.Fd())
+	var st unix.Stat_t
+	var sfs unix.Statfs_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return fmt.Errorf("allowing execution in %s: %w", dir, err)
+	}
+	if err := unix.Fstatfs(fd, &sfs); err != nil {
+		return fmt.Errorf("allowing execution in %s: %w", dir, err)
+	}
+	// The types and inode numbers come with the names (getdents): a
+	// symbolic link or a device costs no system call.
+	entries, err := readEntries(fd)
 	if err != nil {
 		return fmt.Errorf("allowing execution in %s: %w", dir, err)
 	}
-	names := make([]string, 0, len(entries))
-	for _, e := range entries {
-		if t := e.Type(); t != 0 && t != fs.ModeDir {
-			continue // a symbolic link, or nothing that executes
-		}
-		if skip[filepath.Join(dir, e.Name())] {
-			continue
-		}
-		names = append(names, e.Name())
+	l := entryList{
+		fd: fd, dir: dir, dev: uint64(st.Dev), denied: denied, deniedHere: make(map[string]bool),
+		// Only root can add, rename or remove entries here: a regular file
+		// listed is still that file when it is opened.
+		rootOnly:  st.Uid == 0 && st.Mode&0o022 == 0,
+		inoListed: inodeNumbersListed(sfs.Type),
 	}
-	// Each entry costs four system calls (open, fstat, the rule, close),
-	// some 8 µs on a virtual machine: a folder like /usr/bin takes
-	// milliseconds on node's way to starting. Only the rule takes the
-	// ruleset's lock in the kernel, so a second thread shares out the rest.
+	for p := range denied.paths {
+		if filepath.Dir(p) == dir {
+			l.deniedHere[filepath.Base(p)] = true
+		}
+	}
+	for _, e := range entries {
+		if (e.typ == unix.DT_DIR || e.typ == unix.DT_REG || e.typ == unix.DT_UNKNOWN) && !skip[filepath.Join(dir, e.name)] {
+			l.entries = append(l.entries, e)
+		}
+	}
+	// Each entry costs three or four system calls (open, perhaps fstat,
+	// the rule, close), some 5-8 µs on a virtual machine: a folder like
+	// /usr/bin takes milliseconds on node's way to starting. Only the rule
+	// takes the ruleset's lock in the kernel, so a second thread shares
+	// out the rest.
 	const perWorker = 256
-	workers := min(runtime.GOMAXPROCS(0), (len(names)+perWorker-1)/perWorker, 2)
+	n := len(l.entries)
+	workers := min(runtime.GOMAXPROCS(0), (n+perWorker-1)/perWorker, 2)
 	if workers <= 1 {
-		return r.allowNames(int(d.Fd()), dir, names, denied)
+		return r.allowList(&l, l.entries)
 	}
 	errs := make(chan error, 1)
-	half := len(names) / 2
-	go func() { errs <- r.allowNames(int(d.Fd()), dir, names[half:], denied) }()
-	return errors.Join(r.allowNames(int(d.Fd()), dir, names[:half], denied), <-errs)
+	go func() { errs <- r.allowList(&l, l.entries[n/2:]) }()
+	return errors.Join(r.allowList(&l, l.entries[:n/2]), <-errs)
 }
 
-// allowNames grants the execute right on each of dir's entries names
-// (dirfd), unless it is one of the denied files.
-func (r *ExecRuleset) allowNames(dirfd int, dir string, names []string, denied map[fileID]bool) error {
-	for _, name := range names {
-		if err := r.allowEntry(dirfd, dir, name, denied); err != nil {
+// A dirEntry is a folder's entry as getdents lists it.
+type dirEntry struct {
+	name string
+	ino  uint64
+	typ  uint8 // DT_DIR, DT_REG, ..., or DT_UNKNOWN
+}
+
+// readEntries lists the folder fd's entries but . and ..: their names,
+// inode numbers and types, which os.File.ReadDir does not all give.
+func readEntries(fd int) ([]dirEntry, error) {
+	buf := make([]byte, 32<<10)
+	var entries []dirEntry
+	for {
+		n, err := unix.Getdents(fd, buf)
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if n <= 0 {
+			return entries, nil
+		}
+		// struct linux_dirent64: u64 inode, s64 offset, u16 record length,
+		// u8 type, the name ending in NUL.
+		const nameOff = 19
+		for rec := buf[:n]; len(rec) > 0; {
+			if len(rec) < nameOff {
+				return nil, errors.New("getdents: a record cut short")
+			}
+			size := int(binary.NativeEndian.Uint16(rec[16:18]))
+			if size < nameOff || size > len(rec) {
+				return nil, errors.New("getdents: a record of a bad length")
+			}
+			name := rec[nameOff:size]
+			if i := bytes.IndexByte(name, 0); i >= 0 {
+				name = name[:i]
+			}
+			if s := string(name); s != "." && s != ".." {
+				entries = append(entries, dirEntry{name: s, ino: binary.NativeEndian.Uint64(rec[0:8]), typ: rec[18]})
+			}
+			rec = rec[size:]
+		}
+	}
+}
+
+// inodeNumbersListed reports whether the file system of magic number
+// magic lists each entry with its inode's number (d_ino is st_ino). Not all
+// do: overlayfs may list a lower layer's number.
+func inodeNumbersListed(magic int64) bool {
+	switch uint32(magic) {
+	case unix.EXT4_SUPER_MAGIC, unix.XFS_SUPER_MAGIC, unix.BTRFS_SUPER_MAGIC, unix.TMPFS_MAGIC:
+		return true
+	}
+	return false
+}
+
+// entryList is what allowEntries grants in one folder.
+type entryList struct {
+	fd         int
+	dir        string
+	dev        uint64 // the folder's device
+	rootOnly   bool
+	inoListed  bool            // the listed inode numbers are the inodes'
+	deniedHere map[string]bool // names of denied files in the folder
+	entries    []dirEntry
+	denied     *deniedFiles
+}
+
+// allowList grants the execute right on entries of l.
+func (r *ExecRuleset) allowList(l *entryList, entries []dirEntry) error {
+	for _, e := range entries {
+		if err := r.allowEntry(l, e); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// allowEntry grants the execute right on dir's entry name, unless it is
-// one of the denied files.
-func (r *ExecRuleset) allowEntry(dirfd int, dir, name string, denied map[fileID]bool) error {
-	fd, err := unix.Openat(dirfd, name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+// allowEntry grants the execute right on l's entry e, unless it is one of
+// the denied files.
+//
+// The rule goes on the inode opened, which the denied files are told
+// apart by: it is judged by fstat, unless opening it already says it is
+// no denied file. A folder is none, so it is opened as a folder only
+// (O_DIRECTORY). A regular file is none when only root can change the
+// folder, so that nobody has linked or renamed a denied file into the
+// entry since it was listed, and it is not a denied file's name, and
+// either no denied file has another link or the inode number listed is
+// none of theirs; it is opened without crossing into a file mounted over
+// it (RESOLVE_NO_XDEV), which could be anything.
+func (r *ExecRuleset) allowEntry(l *entryList, e dirEntry) error {
+	var fd int
+	var err error
+	switch {
+	case e.typ == unix.DT_DIR:
+		fd, err = unix.Openat(l.fd, e.name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC|unix.O_DIRECTORY, 0)
+	case e.typ == unix.DT_REG && l.rootOnly && !l.deniedHere[e.name] &&
+		(l.denied.singleLinks || l.inoListed && !l.denied.ids[fileID{l.dev, e.ino}]):
+		fd, err = unix.Openat2(l.fd, e.name, &unix.OpenHow{
+			Flags:   unix.O_PATH | unix.O_NOFOLLOW | unix.O_CLOEXEC,
+			Resolve: unix.RESOLVE_NO_XDEV,
+		})
+	default:
+		err = unix.EINVAL // judged by fstat below
+	}
+	if err != nil && !errors.Is(err, unix.ENOENT) {
+		// Not what it was listed as (ENOTDIR, ELOOP), a mount point (EXDEV),
+		// not known, or openat2 refused (ENOSYS under some seccomp filters):
+		// opened and judged as it is.
+		fd, err = r.openJudged(l.fd, e.name, l.denied)
+		if fd < 0 && err == nil {
+			return nil
+		}
+	}
 	if errors.Is(err, unix.ENOENT) {
 		return nil // removed since it was listed
 	}
 	if err != nil {
-		return fmt.Errorf("allowing execution of %s: %w", filepath.Join(dir, name), err)
+		return fmt.Errorf("allowing execution of %s: %w", filepath.Join(l.dir, e.name), err)
 	}
 	defer unix.Close(fd)
+	if err := r.addRule(fd, unix.LANDLOCK_ACCESS_FS_EXECUTE); err != nil {
+		return fmt.Errorf("allowing execution of %s: %w", filepath.Join(l.dir, e.name), err)
+	}
+	return nil
+}
+
+// openJudged opens dir's entry name and returns it if it is a folder or a
+// regular file and none of the denied files; else it returns -1 and no
+// error.
+func (r *ExecRuleset) openJudged(dirfd int, name string, denied *deniedFiles) (int, error) {
+	fd, err := unix.Openat(dirfd, name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, err
+	}
 	// The inode, not the entry: a file mounted over the entry is another
 	// inode than the one listed, and it is the one a rule would cover.
 	var st unix.Stat_t
 	if err := unix.Fstat(fd, &st); err != nil {
-		return fmt.Errorf("allowing execution of %s: %w", filepath.Join(dir, name), err)
+		unix.Close(fd)
+		return -1, err
 	}
-	if t := st.Mode & unix.S_IFMT; (t != unix.S_IFDIR && t != unix.S_IFREG) || denied[fileID{uint64(st.Dev), uint64(st.Ino)}] {
-		return nil
+	if t := st.Mode & unix.S_IFMT; (t != unix.S_IFDIR && t != unix.S_IFREG) || denied.ids[fileID{uint64(st.Dev), uint64(st.Ino)}] {
+		unix.Close(fd)
+		return -1, nil
 	}
-	if err := r.addRule(fd, unix.LANDLOCK_ACCESS_FS_EXECUTE); err != nil {
-		return fmt.Errorf("allowing execution of %s: %w", filepath.Join(dir, name), err)
-	}
-	return nil
+	return fd, nil
 }
 
 // Close releases the ruleset. Threads it confines stay confined.

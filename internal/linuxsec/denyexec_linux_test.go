@@ -250,3 +250,38 @@ func BenchmarkDenyExec(b *testing.B) {
 		r.Close()
 	}
 }
+
+// TestDenyExecMountedOver: a denied file mounted over another entry is
+// denied there too, in a folder only root can change, where the ruleset
+// does not judge each regular file by fstat (it needs root to mount).
+func TestDenyExecMountedOver(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("mounting needs root")
+	}
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	denied := filepath.Join(dir, "node")
+	decoy := filepath.Join(dir, "decoy")
+	copyExecutable(t, denied)
+	copyExecutable(t, decoy)
+	copyExecutable(t, filepath.Join(dir, "program"))
+	if err := unix.Mount(denied, decoy, "", unix.MS_BIND, ""); err != nil {
+		t.Skipf("bind mount: %v", err)
+	}
+	t.Cleanup(func() { unix.Unmount(decoy, unix.MNT_DETACH) })
+	th := confined(t, denied)
+	run := func(path string) (err error) {
+		th.Do(func() { err = exec.Command(path).Run() })
+		return err
+	}
+	for _, path := range []string{denied, decoy} {
+		if err := run(path); !errors.Is(err, fs.ErrPermission) {
+			t.Errorf("%s: %v, want permission denied", path, err)
+		}
+	}
+	if err := run(filepath.Join(dir, "program")); err != nil {
+		t.Errorf("program: %v, want it to run", err)
+	}
+}
