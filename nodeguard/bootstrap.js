@@ -100,12 +100,13 @@ const O_RDONLY = fs.constants.O_RDONLY;
 const O_WRONLY = fs.constants.O_WRONLY;
 const O_RDWR = fs.constants.O_RDWR;
 const isWindows = process.platform === 'win32';
-const fileURLToPath = url.fileURLToPath;
+const DecodeURIComponent = decodeURIComponent;
 const pathResolve = nodePath.resolve;
 const registerHooks = module.registerHooks;
 const AtomicsWait = Atomics.wait;
 const Int32ArrayCtor = Int32Array;
 const SharedArrayBufferCtor = SharedArrayBuffer;
+const globalObject = globalThis;
 const WebAssemblyObject = globalThis.WebAssembly;
 const processDlopen = process.dlopen;
 const getBuiltinModule = process.getBuiltinModule;
@@ -489,10 +490,17 @@ const interactiveBuiltins = ['node:inspector', 'node:inspector/promises', 'node:
 
 function load(href, context, nextLoad) {
   if (StringStartsWith(href, 'file:')) {
-    const path = fileURLToPath(href);
+    const path = filePath(href);
     if (context.format === 'addon' || StringEndsWith(path, '.node')) {
-      // process.dlopen, below, checks and loads a sealed copy.
-      return nextLoad(href, context);
+      // process.dlopen, below, checks and loads a sealed copy. Whatever
+      // format a resolve hook named, node must not read it as anything
+      // else: it would read the file itself, unchecked.
+      const result = nextLoad(href, { ...context, format: 'addon' });
+      if (result.source != null) {
+        throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'The file ' + path + ' did not pass OS Code Integrity validation',
+          { path, reasons: ['intact node loads a .node file only as an addon'] });
+      }
+      return { format: 'addon', source: null, shortCircuit: true };
     }
     const format = context.format;
     if (format === 'wasm') {
@@ -533,6 +541,40 @@ function load(href, context, nextLoad) {
   }
   throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'The file ' + href + ' did not pass OS Code Integrity validation',
     { path: href, reasons: ['intact node runs code from files only, not from ' + StringSplit(href, ':')[0] + ': URLs'] });
+}
+
+// filePath returns the path a file: URL names, as url.fileURLToPath does
+// for the URLs node's resolver makes, by string operations only:
+// fileURLToPath reads URL.prototype's accessors, which the application can
+// replace (it made the bootstrap take a JavaScript file for an addon).
+function filePath(href) {
+  let rest = StringSlice(href, 5); // after "file:"
+  const fragment = StringIndexOf(rest, '#');
+  if (fragment >= 0) rest = StringSlice(rest, 0, fragment);
+  const query = StringIndexOf(rest, '?');
+  if (query >= 0) rest = StringSlice(rest, 0, query);
+  if (!StringStartsWith(rest, '//')) throw invalidFileURL(href, 'it has no authority');
+  rest = StringSlice(rest, 2);
+  const slash = StringIndexOf(rest, '/');
+  const host = slash < 0 ? rest : StringSlice(rest, 0, slash);
+  let path = slash < 0 ? '/' : StringSlice(rest, slash);
+  const lower = StringToLowerCase(path);
+  if (StringIncludes(lower, '%2f') || (isWindows && StringIncludes(lower, '%5c'))) {
+    throw invalidFileURL(href, 'it holds an encoded path separator');
+  }
+  path = DecodeURIComponent(path);
+  if (!isWindows) {
+    if (host !== '' && host !== 'localhost') throw invalidFileURL(href, 'its host is not localhost');
+    return path;
+  }
+  path = StringReplaceAll(path, '/', '\\');
+  if (host !== '' && host !== 'localhost') return '\\\\' + host + path; // UNC
+  // "\C:\x" → "C:\x"
+  return StringSlice(path, 1);
+}
+
+function invalidFileURL(href, why) {
+  return codeError('ERR_INVALID_FILE_URL_PATH', 'File URL path ' + href + ' is not usable: ' + why);
 }
 
 // --- settings ---------------------------------------------------------------
@@ -955,24 +997,69 @@ if (config.dynamicDisabled) {
 // Its result is read once, into an object of the bootstrap's: an accessor
 // could give the check one source and node another.
 define(module, 'registerHooks', function (hooks) {
-  if (!config.dynamicDisabled || hooks === null || typeof hooks !== 'object' || typeof hooks.load !== 'function') {
+  if (!config.dynamicDisabled || hooks === null || (typeof hooks !== 'object' && typeof hooks !== 'function')) {
     return ReflectApply(registerHooks, module, [hooks]);
   }
+  // The hooks are read once, into an object of the bootstrap's that node
+  // is given instead: node would read them again, and an accessor (or a
+  // function standing for the object) could show this check no load hook
+  // and node one.
+  const appResolve = hooks.resolve;
   const appLoad = hooks.load;
+  if (typeof appLoad !== 'function') return ReflectApply(registerHooks, module, [{ __proto__: null, resolve: appResolve, load: appLoad }]);
   return ReflectApply(registerHooks, module, [{
-    ...hooks,
+    __proto__: null,
+    resolve: appResolve,
     load(href, context, nextLoad) {
-      let given;
-      const result = ReflectApply(appLoad, this, [href, context, (u, c) => (given = nextLoad(u, c))]);
+      // What the chain below (ours) gave, kept where the application
+      // cannot change it: bytes are copied, since the application holds
+      // the Buffer it is given and could rewrite it.
+      let givenHref;
+      let givenFormat;
+      let givenSource;
+      const next = (u, c) => {
+        const r = nextLoad(u, c);
+        givenHref = u;
+        givenFormat = r.format;
+        givenSource = privateCopy(r.source);
+        return { format: r.format, source: r.source, shortCircuit: r.shortCircuit };
+      };
+      const result = ReflectApply(appLoad, this, [href, context, next]);
       if (result === null || typeof result !== 'object') return result;
-      const read = { __proto__: null, format: result.format, source: result.source, shortCircuit: result.shortCircuit };
-      if (read.source != null && (given === undefined || read.source !== given.source)) {
+      const format = result.format;
+      const source = result.source;
+      const shortCircuit = result.shortCircuit;
+      if (source == null) return { format, source, shortCircuit };
+      if (givenHref !== href || (format !== undefined && format !== givenFormat) || !sameSource(source, givenSource)) {
         refuseDynamic('a load hook returning other source for ' + href);
       }
-      return { format: read.format, source: read.source, shortCircuit: read.shortCircuit };
+      // Node gets the bootstrap's own copy, which nobody else holds.
+      return { format, source: givenSource, shortCircuit };
     },
   }]);
 });
+
+// privateCopy returns source itself when it is a string (immutable), a
+// copy of its bytes when it is a view, and undefined otherwise.
+function privateCopy(source) {
+  if (typeof source === 'string') return source;
+  if (!ArrayBufferIsView(source)) return undefined;
+  const copy = sealed(BufferAllocUnsafeSlow(TypedArrayByteLength(source)));
+  TypedArraySet(copy, new Uint8ArrayCtor(TypedArrayBuffer(source), TypedArrayByteOffset(source), TypedArrayByteLength(source)));
+  return copy;
+}
+
+// sameSource reports whether source (an application's) holds what kept
+// (privateCopy's) does.
+function sameSource(source, kept) {
+  if (typeof kept === 'string') return source === kept;
+  if (kept === undefined || !ArrayBufferIsView(source)) return false;
+  const n = TypedArrayByteLength(source);
+  if (n !== TypedArrayLength(kept)) return false;
+  const bytes = new Uint8ArrayCtor(TypedArrayBuffer(source), TypedArrayByteOffset(source), n);
+  for (let i = 0; i < n; i++) if (bytes[i] !== kept[i]) return false;
+  return true;
+}
 // module.register runs loaders in a thread of node's own, which no
 // bootstrap reaches: node reads the loader and every module it imports
 // itself. Where files are checked it is refused; registerHooks, in this
@@ -1140,23 +1227,38 @@ function guardWorkers() {
 // code could patch CallSite.prototype.
 //
 // The call sites are the ones this function's own prepareStackTrace
-// received, never what holder.stack holds: an application that made
-// Error.prepareStackTrace an accessor could hand back call sites it kept
-// from a stack that passed through node's internals. If ours is not
-// called, there are none, and nothing is allowed.
+// received for its own holder, never what holder.stack holds, and only
+// when node can have called nothing else: node calls
+// globalThis.Error.prepareStackTrace, so an application that replaced
+// globalThis.Error, or made Error.prepareStackTrace an accessor (whose
+// setter would be handed the bootstrap's function), could call it with
+// call sites it kept from a stack that passed through node's internals.
+// Then there are none, and nothing is allowed.
 function captureCallSites(limit, below) {
+  const global = ObjectGetOwnPropertyDescriptor(globalObject, 'Error');
+  if (global === undefined || !ObjectHasOwn(global, 'value') || global.value !== ErrorCtor) return undefined;
+  const saved = ObjectGetOwnPropertyDescriptor(ErrorCtor, 'prepareStackTrace');
+  if (saved !== undefined && (!ObjectHasOwn(saved, 'value') || !saved.configurable)) return undefined;
   const holder = {};
   let captured;
-  const saved = ErrorCtor.prepareStackTrace;
   const savedLimit = ErrorCtor.stackTraceLimit;
-  ErrorCtor.prepareStackTrace = (_, callSites) => { captured = callSites; return ''; };
+  ObjectDefineProperty(ErrorCtor, 'prepareStackTrace', {
+    __proto__: null,
+    value: (error, callSites) => { if (error === holder) captured = callSites; return ''; },
+    writable: true, enumerable: false, configurable: true,
+  });
   ErrorCtor.stackTraceLimit = limit;
   try {
     ErrorCaptureStackTrace(holder, below);
     holder.stack; // V8 formats the stack, calling prepareStackTrace, on first read
     return captured;
   } finally {
-    ErrorCtor.prepareStackTrace = saved;
+    if (saved === undefined) delete ErrorCtor.prepareStackTrace;
+    else {
+      ObjectDefineProperty(ErrorCtor, 'prepareStackTrace', {
+        __proto__: null, value: saved.value, writable: saved.writable, enumerable: saved.enumerable, configurable: true,
+      });
+    }
     ErrorCtor.stackTraceLimit = savedLimit;
   }
 }

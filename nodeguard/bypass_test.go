@@ -490,3 +490,120 @@ console.log('other gave', require('pkg/other.js'));
 		}
 	})
 }
+
+// hookTricks are signed scripts that try, under DisableDynamicCode, to make
+// the bootstrap's checks see one thing and node compile another: each
+// prints one line, and the code they try to run writes a canary.
+var hookTricks = map[string]string{
+	// Node calls globalThis.Error.prepareStackTrace: a replaced Error hands
+	// the bootstrap call sites kept from a stack through node's internals.
+	"sites-compile.js": `const Module = require('node:module');
+const RealError = Error;
+let kept;
+process.on('uncaughtException', () => {
+  RealError.prepareStackTrace = (_, sites) => sites;
+  const sites = new RealError().stack;
+  delete RealError.prepareStackTrace;
+  kept = sites.slice(sites.findIndex((s) => s.getFileName() === 'node:internal/process/execution'));
+  const fake = function () {};
+  fake.prepareStackTrace = (err, trace) => typeof RealError.prepareStackTrace === 'function' ? RealError.prepareStackTrace(err, kept) : '';
+  const m = new Module(__dirname + '/made.js');
+  globalThis.Error = fake;
+  try { m._compile(process.env.CANARY_CODE, __dirname + '/made.js'); console.log('sites-compile ran'); } catch (e) { console.log('sites-compile', e.code); } finally { globalThis.Error = RealError; }
+});
+setTimeout(() => { throw new Error('go'); }, 0);
+`,
+	"sites-wasm.js": `const bytes = new Uint8Array([0,97,115,109,1,0,0,0, 1,5,1,96,0,1,127, 3,2,1,0, 7,5,1,1,102,0,0, 10,6,1,4,0,65,42,11]);
+const RealError = Error;
+let kept;
+new Headers({ get x() { RealError.prepareStackTrace = (_, sites) => sites; kept = new RealError().stack; delete RealError.prepareStackTrace; return 'v'; } });
+kept = kept.slice(kept.findIndex((s) => String(s.getFileName()).startsWith('node:internal/deps/')));
+const fake = function () {};
+fake.prepareStackTrace = (err, trace) => typeof RealError.prepareStackTrace === 'function' ? RealError.prepareStackTrace(err, kept) : '';
+globalThis.Error = fake;
+try { new WebAssembly.Module(bytes); console.log('sites-wasm ran'); } catch (e) { console.log('sites-wasm', e.code); } finally { globalThis.Error = RealError; }
+`,
+	// A hooks "object" that is a function, and a load hook behind an
+	// accessor that is not there when first read.
+	"hooks-function.js": `const hooks = function () {};
+hooks.load = (url, ctx, next) => url.endsWith('/other.mjs') ? { format: 'module', source: process.env.CANARY_CODE, shortCircuit: true } : next(url, ctx);
+require('node:module').registerHooks(hooks);
+import('./other.mjs').then((m) => console.log('hooks-function gave', m.default), (e) => console.log('hooks-function', e.code));
+`,
+	"hooks-getter.js": `let reads = 0;
+require('node:module').registerHooks({ get load() {
+  if (reads++ === 0) return undefined;
+  return (url, ctx, next) => url.endsWith('/other.mjs') ? { format: 'module', source: process.env.CANARY_CODE, shortCircuit: true } : next(url, ctx);
+} });
+import('./other.mjs').then((m) => console.log('hooks-getter gave', m.default), (e) => console.log('hooks-getter', e.code));
+`,
+	// The chain's result rewritten, or its bytes (asked for as WebAssembly).
+	"hooks-rewrite.js": `require('node:module').registerHooks({ load(url, ctx, next) {
+  const r = next(url, ctx);
+  if (!url.endsWith('/other.mjs')) return r;
+  r.source = process.env.CANARY_CODE;
+  return { format: 'module', source: r.source, shortCircuit: true };
+} });
+import('./other.mjs').then((m) => console.log('hooks-rewrite gave', m.default), (e) => console.log('hooks-rewrite', e.code));
+`,
+	"hooks-bytes.js": `require('node:module').registerHooks({ load(url, ctx, next) {
+  if (!url.endsWith('/other.mjs')) return next(url, ctx);
+  const r = next(url, { ...ctx, format: 'wasm' });
+  r.source.fill(0x20);
+  r.source.write(process.env.CANARY_CODE);
+  return { format: 'module', source: r.source, shortCircuit: true };
+} });
+import('./other.mjs').then((m) => console.log('hooks-bytes gave', m.default), (e) => console.log('hooks-bytes', e.code));
+`,
+	// The bootstrap's file: URL parsing through URL.prototype's accessors.
+	"url-accessor.js": `const desc = Object.getOwnPropertyDescriptor(URL.prototype, 'pathname');
+Object.defineProperty(URL.prototype, 'pathname', { configurable: true, enumerable: true, get() {
+  const real = desc.get.call(this);
+  return real.endsWith('/planted.mjs') && new Error().stack.includes('intact:node-bootstrap') ? real + '.node' : real;
+} });
+import('./planted.mjs').then(() => console.log('url-accessor ran'), (e) => console.log('url-accessor', e.code));
+`,
+	// A resolve hook naming a planted .node file a module.
+	"resolve-node.js": `const { pathToFileURL } = require('node:url');
+require('node:module').registerHooks({ resolve(spec, ctx, next) {
+  if (spec === 'planted') return { url: pathToFileURL(__dirname + '/planted.node').href, format: 'module', shortCircuit: true };
+  return next(spec, ctx);
+} });
+import('planted').then(() => console.log('resolve-node ran'), (e) => console.log('resolve-node', e.code));
+`,
+	"other.mjs": "export default 'signed';\n",
+}
+
+// TestHookAndStackTricks: under DisableDynamicCode, none of hookTricks runs
+// code that is in no signed file; each is refused, and the load hook
+// behind an accessor is simply not registered.
+func TestHookAndStackTricks(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, hookTricks)
+	s := sign(t, dir)
+	planted := "process.getBuiltinModule('fs').writeFileSync(process.env.CANARY_DIR + '/planted', 'ran');\n"
+	write(t, dir, map[string]string{"planted.mjs": planted, "planted.node": planted})
+	want := map[string]string{
+		"sites-compile.js":  "sites-compile ERR_CODE_INTEGRITY_BLOCKED",
+		"sites-wasm.js":     "sites-wasm ERR_CODE_INTEGRITY_BLOCKED",
+		"hooks-function.js": "hooks-function ERR_CODE_INTEGRITY_BLOCKED",
+		"hooks-getter.js":   "hooks-getter gave signed",
+		"hooks-rewrite.js":  "hooks-rewrite ERR_CODE_INTEGRITY_BLOCKED",
+		"hooks-bytes.js":    "hooks-bytes ERR_CODE_INTEGRITY_BLOCKED",
+		"url-accessor.js":   "url-accessor ERR_CODE_INTEGRITY_VIOLATION",
+		"resolve-node.js":   "resolve-node ERR_CODE_INTEGRITY_VIOLATION",
+	}
+	forEachNode(t, func(t *testing.T, n testNode) {
+		for script, line := range want {
+			canaryDir := t.TempDir()
+			code := "process.getBuiltinModule('fs').writeFileSync(process.env.CANARY_DIR + '/injected', 'ran'); export default 'INJECTED';"
+			res := s.run(t, n, "dynamic", runOpts{env: []string{"CANARY_DIR=" + canaryDir, "CANARY_CODE=" + code}}, script)
+			if got := strings.TrimSpace(res.Stdout); got != line {
+				t.Errorf("%s: got %q, want %q\nstderr:\n%s", script, got, line, res.Stderr)
+			}
+			if c := canaries(t, canaryDir); len(c) > 0 {
+				t.Errorf("%s: refused code ran: %v", script, c)
+			}
+		}
+	})
+}
