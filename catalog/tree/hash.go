@@ -20,13 +20,18 @@ import (
 
 type hashJob struct {
 	path, rel string
+	at        dirRef // where to open it from, if not by path
 }
 
-// jobList returns a walk function for hashAll that emits jobs.
+// jobList returns a walk function for hashAll that emits jobs. When emit
+// fails, the jobs not emitted let go of their folders.
 func jobList(jobs []hashJob) func(emit func(hashJob) error) error {
 	return func(emit func(hashJob) error) error {
-		for _, j := range jobs {
+		for i, j := range jobs {
 			if err := emit(j); err != nil {
+				for k := range jobs[i+1:] {
+					jobs[i+1+k].release()
+				}
 				return err
 			}
 		}
@@ -44,6 +49,9 @@ func hashAll(ctx context.Context, opts *Options, walk func(emit func(hashJob) er
 	if opts.Progress != nil {
 		var jobs []hashJob
 		if err := walk(func(j hashJob) error { jobs = append(jobs, j); return nil }); err != nil {
+			for i := range jobs {
+				jobs[i].release()
+			}
 			return nil, err
 		}
 		progress.TotalFiles = len(jobs)
@@ -69,14 +77,16 @@ func hashAll(ctx context.Context, opts *Options, walk func(emit func(hashJob) er
 		wg.Go(func() {
 			buf := make([]byte, readSize)
 			for b := range queue {
-				for i, j := range b.jobs {
+				for i := range b.jobs {
+					j := &b.jobs[i]
 					if ctx.Err() != nil {
-						break // drain: the walk stops at its next send
+						j.release() // drain: the walk stops at its next send
+						continue
 					}
-					f, err := hashFile(j.path, buf)
+					f, err := hashFile(j, buf)
 					if err != nil {
 						cancel(err)
-						break
+						continue
 					}
 					f.Path = j.rel
 					b.files[i] = f
@@ -121,6 +131,9 @@ func hashAll(ctx context.Context, opts *Options, walk func(emit func(hashJob) er
 	}
 	if err != nil {
 		cancel(err) // the workers skip what is queued
+		for i := range b.jobs {
+			b.jobs[i].release() // not sent
+		}
 	}
 	close(queue)
 	wg.Wait()
@@ -159,10 +172,11 @@ const batchSize = 16
 // from memory; larger ones stream through it.
 const readSize = 128 << 10
 
-// hashFile hashes one file, which must be regular, in one pass, reading
-// through buf.
-func hashFile(name string, buf []byte) (catalog.File, error) {
-	f, size, err := openRegular(name)
+// hashFile hashes the job's file, which must be regular, in one pass,
+// reading through buf.
+func hashFile(j *hashJob, buf []byte) (catalog.File, error) {
+	name := j.path
+	f, size, err := j.open()
 	if err != nil {
 		return catalog.File{}, fmt.Errorf("tree: %w", err)
 	}
