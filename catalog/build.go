@@ -9,7 +9,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"path"
 	"runtime"
 	"slices"
 	"strings"
@@ -183,13 +182,35 @@ func writeCatalog(thisUpdate, algorithm []byte, members *memberList, extensions 
 	return der.AppendHeader(b, der.Set, 0)
 }
 
-// checkPath refuses paths that are not clean relative slash paths.
+// checkPath refuses paths that are not clean relative slash paths: paths
+// that path.Clean leaves alone, neither absolute nor ".", without ".."
+// and without backslashes or NULs.
 func checkPath(p string) error {
-	if p == "" || p == "." || path.IsAbs(p) || path.Clean(p) != p || p == ".." || strings.HasPrefix(p, "../") ||
-		strings.ContainsAny(p, "\\\x00") {
+	if !cleanRelative(p) {
 		return fmt.Errorf("%q is not a clean relative path with forward slashes", p)
 	}
 	return nil
+}
+
+// cleanRelative reports whether p is a clean relative slash path: one or
+// more components separated by single slashes, none empty, "." or "..",
+// and no backslash or NUL. It is checkPath's test in one pass over p,
+// without path.Clean's, since Build runs it on every file.
+func cleanRelative(p string) bool {
+	start := 0
+	for i := 0; i <= len(p); i++ {
+		if i < len(p) && p[i] != '/' {
+			if p[i] == '\\' || p[i] == 0 {
+				return false
+			}
+			continue
+		}
+		if c := p[start:i]; c == "" || c == "." || c == ".." {
+			return false
+		}
+		start = i + 1
+	}
+	return true
 }
 
 func windowsPath(p string) string { return strings.ReplaceAll(p, "/", `\`) }
@@ -317,7 +338,7 @@ func (l *memberList) sort() {
 			l.order = append(l.order, memberKey{binary.BigEndian.Uint64(m.tag), i})
 		}
 	}
-	slices.SortFunc(l.order, func(a, b memberKey) int {
+	byTag := func(a, b memberKey) int {
 		if c := cmp.Compare(a.prefix, b.prefix); c != 0 {
 			return c
 		}
@@ -325,11 +346,59 @@ func (l *memberList) sort() {
 			return c
 		}
 		return cmp.Compare(a.i, b.i)
-	})
+	}
+	if len(l.order) < 256 {
+		slices.SortFunc(l.order, byTag)
+	} else {
+		// Tags are digests: their prefixes are uniform and nearly always
+		// differ. A radix sort by prefix, stable so that ties keep the
+		// order of files, costs a few passes over the keys where a
+		// comparison sort costs log2(n); runs of equal prefixes (files
+		// with equal contents) are then sorted whole.
+		radixSortByPrefix(l.order)
+		for lo := 0; lo < len(l.order); {
+			hi := lo + 1
+			for hi < len(l.order) && l.order[hi].prefix == l.order[lo].prefix {
+				hi++
+			}
+			if hi-lo > 1 {
+				slices.SortFunc(l.order[lo:hi], byTag)
+			}
+			lo = hi
+		}
+	}
 	for _, k := range l.order {
 		l.members[k.i].offset = l.size
 		l.size += l.members[k.i].size
 	}
+}
+
+// radixSortByPrefix sorts keys by prefix, keeping the order of keys with
+// equal prefixes: least significant byte first, skipping the bytes that
+// all keys share.
+func radixSortByPrefix(keys []memberKey) {
+	src, dst := keys, make([]memberKey, len(keys))
+	for shift := 0; shift < 64; shift += 8 {
+		var start [256]int
+		for _, k := range src {
+			start[byte(k.prefix>>shift)]++
+		}
+		if start[byte(src[0].prefix>>shift)] == len(src) {
+			continue
+		}
+		sum := 0
+		for b, n := range start {
+			start[b] = sum
+			sum += n
+		}
+		for _, k := range src {
+			b := byte(k.prefix >> shift)
+			dst[start[b]] = k
+			start[b]++
+		}
+		src, dst = dst, src
+	}
+	copy(keys, src) // a no-op after an even number of passes
 }
 
 // inParts calls fn on consecutive parts of [0, n), one part per core when
