@@ -9,10 +9,12 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -82,10 +84,18 @@ func Build(files []File, opts BuildOptions) ([]byte, error) {
 	if opts.Time.IsZero() {
 		return nil, errors.New("catalog: build: no time given")
 	}
+	// Paths in lower case, as Windows compares them, on all cores.
+	keys := make([]string, len(files))
+	inParts(len(files), func(lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			keys[i] = strings.ToLower(files[i].Path)
+		}
+		return nil
+	})
 	seen := make(map[string]string, len(files))
 	var empty []string
-	for _, f := range files {
-		key := strings.ToLower(f.Path)
+	for i, f := range files {
+		key := keys[i]
 		if prev, dup := seen[key]; dup {
 			if prev == f.Path {
 				return nil, fmt.Errorf("catalog: build: %s: listed twice", f.Path)
@@ -174,11 +184,15 @@ func writeCatalog(thisUpdate, algorithm []byte, members *memberList, extensions 
 	b = append(b, algorithm...)
 	if members.size > 0 {
 		b = der.AppendHeader(b, der.Sequence, members.size)
-		b = members.appendTo(b)
+	}
+	h := sha256.New()
+	h.Write(b[rest:])
+	if members.size > 0 {
+		b = members.appendTo(b, h)
 	}
 	b = append(b, extensions...)
-	sum := sha256.Sum256(b[rest:])
-	copy(b[listID:], sum[:listIDLen])
+	h.Write(extensions)
+	copy(b[listID:], h.Sum(nil)[:listIDLen])
 	return der.AppendHeader(b, der.Set, 0)
 }
 
@@ -420,23 +434,47 @@ func inParts(n int, fn func(lo, hi int) error) error {
 	return nil
 }
 
-// appendTo appends the encoded members, l.size bytes, to b. Each part of
-// the list is written in place, at its members' offsets.
-func (l *memberList) appendTo(b []byte) []byte {
+// appendTo appends the encoded members, l.size bytes, to b, and writes
+// them to h. The members are encoded in chunks, each in place at its
+// members' offsets, on all cores; h, which cannot be split (it is the
+// list identifier's SHA-256), takes each chunk as soon as it and those
+// before it are written, while the others are encoded.
+func (l *memberList) appendTo(b []byte, h hash.Hash) []byte {
 	start := len(b)
 	b = slices.Grow(b, l.size)[:start+l.size]
-	inParts(len(l.order), func(lo, hi int) error {
-		if lo == hi {
-			return nil
-		}
+	const chunkMembers = 256 // about 60 KB of a node_modules catalog
+	chunks := (len(l.order) + chunkMembers - 1) / chunkMembers
+	done := make([]chan struct{}, chunks)
+	for c := range done {
+		done[c] = make(chan struct{})
+	}
+	bounds := func(c int) (lo, hi int) {
+		return c * chunkMembers, min((c+1)*chunkMembers, len(l.order))
+	}
+	var next atomic.Int64 // the next chunk to encode: taken in order, so h seldom waits
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), chunks) {
+		wg.Go(func() {
+			e := l.enc.clone()
+			for c := int(next.Add(1) - 1); c < chunks; c = int(next.Add(1) - 1) {
+				lo, hi := bounds(c)
+				first, last := l.members[l.order[lo].i], l.members[l.order[hi-1].i]
+				dst := b[start+first.offset : start+first.offset : start+last.offset+last.size]
+				// dst has room for exactly these members: writing more would move it.
+				if len(l.encode(e, dst, l.order[lo:hi])) != cap(dst) {
+					panic("catalog: member sizes computed wrongly") // a bug, whatever the input
+				}
+				close(done[c])
+			}
+		})
+	}
+	for c := range chunks {
+		<-done[c]
+		lo, hi := bounds(c)
 		first, last := l.members[l.order[lo].i], l.members[l.order[hi-1].i]
-		dst := b[start+first.offset : start+first.offset : start+last.offset+last.size]
-		// dst has room for exactly these members: writing more would move it.
-		if len(l.encode(l.enc.clone(), dst, l.order[lo:hi])) != cap(dst) {
-			panic("catalog: member sizes computed wrongly") // a bug, whatever the input
-		}
-		return nil
-	})
+		h.Write(b[start+first.offset : start+last.offset+last.size])
+	}
+	wg.Wait()
 	return b
 }
 
