@@ -637,7 +637,7 @@ func (e *memberEncoder) appendMember(b, tag []byte, attrs ...[]byte) []byte {
 	// two or three attributes.
 	e.attrs = append(e.attrs[:0], attrs...)
 	for i := 1; i < len(e.attrs); i++ {
-		for j := i; j > 0 && bytes.Compare(e.attrs[j-1], e.attrs[j]) > 0; j-- {
+		for j := i; j > 0 && attrAfter(e.attrs[j-1], e.attrs[j]); j-- {
 			e.attrs[j-1], e.attrs[j] = e.attrs[j], e.attrs[j-1]
 		}
 	}
@@ -653,6 +653,19 @@ func (e *memberEncoder) appendMember(b, tag []byte, attrs ...[]byte) []byte {
 		b = append(b, a...)
 	}
 	return b
+}
+
+// attrAfter reports whether the encoded attribute a sorts after b, as
+// bytes.Compare(a, b) > 0. Attributes differ within their first few bytes
+// (length, then type), where a plain loop costs less than bytes.Compare's
+// call, which was 1% of catalog new's CPU on a node_modules tree.
+func attrAfter(a, b []byte) bool {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return a[i] > b[i]
+		}
+	}
+	return len(a) > len(b)
 }
 
 // attribute encodes Attribute{type, SET{value}}.
