@@ -56,8 +56,10 @@ func write(name string, data []byte, perm os.FileMode, sync, onlyNew bool) error
 	switch {
 	case err == nil && onlyNew:
 		err = os.Link(tmp.Name(), name)
-	case err == nil:
+	case err == nil && !sync:
 		err = replace(tmp.Name(), name)
+	case err == nil:
+		err = os.Rename(tmp.Name(), name)
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
