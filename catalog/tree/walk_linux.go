@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"sync/atomic"
@@ -159,7 +160,7 @@ func (w *walker) walk(parent *openDir, dir string, depth int) error {
 			}
 			job.at.link = true
 		default:
-			return fmt.Errorf("tree: %s: not a regular file (%v)", p, typeMode(e.typ))
+			return notRegular(p)
 		}
 		if d != nil {
 			d.hold()
@@ -261,38 +262,16 @@ func (e dirEntry) key() uint32 {
 	return e.n
 }
 
-// modeType returns the DT_* type of a stat mode.
-func modeType(mode uint32) uint8 {
-	switch mode & unix.S_IFMT {
-	case unix.S_IFREG:
-		return unix.DT_REG
-	case unix.S_IFDIR:
-		return unix.DT_DIR
-	case unix.S_IFLNK:
-		return unix.DT_LNK
-	case unix.S_IFIFO:
-		return unix.DT_FIFO
-	case unix.S_IFSOCK:
-		return unix.DT_SOCK
-	case unix.S_IFCHR:
-		return unix.DT_CHR
-	case unix.S_IFBLK:
-		return unix.DT_BLK
-	}
-	return unix.DT_UNKNOWN
-}
+// modeType returns the DT_* type of a stat mode: the file type bits
+// shifted down, as glibc's IFTODT.
+func modeType(mode uint32) uint8 { return uint8(mode & unix.S_IFMT >> 12) }
 
-// typeMode returns the fs.FileMode type of a DT_* type, to name it.
-func typeMode(typ uint8) fs.FileMode {
-	switch typ {
-	case unix.DT_FIFO:
-		return fs.ModeNamedPipe
-	case unix.DT_SOCK:
-		return fs.ModeSocket
-	case unix.DT_CHR:
-		return fs.ModeDevice | fs.ModeCharDevice
-	case unix.DT_BLK:
-		return fs.ModeDevice
+// notRegular says that p, which the walk found, is not a regular file,
+// and what it is. Rare: package os names the type.
+func notRegular(p string) error {
+	fi, err := os.Lstat(p)
+	if err != nil {
+		return fmt.Errorf("tree: %w", err)
 	}
-	return fs.ModeIrregular
+	return fmt.Errorf("tree: %s: not a regular file (%v)", p, fi.Mode().Type())
 }
