@@ -177,12 +177,14 @@ func (w *walker) walk(parent *openDir, dir string, depth int) error {
 func (w *walker) openDir(parent *openDir, dir string) (*openDir, error) {
 	path := filepath.Clean(dir) // errors name it without the trailing slash
 	var fd int
+	// A folder swapped for a link since its parent was read is refused
+	// (the root's path is resolved already).
+	const flags = unix.O_RDONLY | unix.O_DIRECTORY | unix.O_NOFOLLOW | unix.O_CLOEXEC
 	err := ignoringEINTR(func() (err error) {
 		if parent == nil {
-			fd, err = unix.Open(path, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+			fd, err = unix.Open(path, flags, 0)
 		} else {
-			// A folder swapped for a link since the parent was read is refused.
-			fd, err = unix.Openat(parent.fd, filepath.Base(path), unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+			fd, err = unix.Openat(parent.fd, filepath.Base(path), flags, 0)
 		}
 		return err
 	})
