@@ -54,6 +54,11 @@ type Progress struct {
 // Each file is read once, streaming: PE images (recognised by content, not
 // name) get their Authenticode SHA-256 and SHA-1 digests, other files the
 // digests of their bytes. Empty files get no digests.
+//
+// On Linux each file is opened relative to the folder the walk listed it
+// in, and folders relative to their parents, none through a link: a file
+// or folder swapped for a link after the walk saw it is refused or not
+// followed, and a file swapped for anything but a regular file is refused.
 func Hash(ctx context.Context, root string, opts *Options) ([]catalog.File, error) {
 	opts, realRoot, err := prepare(root, opts)
 	if err != nil {
