@@ -83,7 +83,7 @@ func hashAll(ctx context.Context, opts *Options, walk func(emit func(hashJob) er
 						j.release() // drain: the walk stops at its next send
 						continue
 					}
-					f, err := hashFile(j, buf)
+					f, err := hashFile(j, buf, b.sums[i*sumsSize:(i+1)*sumsSize:(i+1)*sumsSize])
 					if err != nil {
 						cancel(err)
 						continue
@@ -158,11 +158,15 @@ func hashAll(ctx context.Context, opts *Options, walk func(emit func(hashJob) er
 type hashBatch struct {
 	jobs  []hashJob
 	files []catalog.File // files[i] is the result of jobs[i]
+	sums  []byte         // room for the digests of flat files, sumsSize for each job
 }
 
 func newHashBatch() *hashBatch {
-	return &hashBatch{make([]hashJob, 0, batchSize), make([]catalog.File, batchSize)}
+	return &hashBatch{make([]hashJob, 0, batchSize), make([]catalog.File, batchSize), make([]byte, batchSize*sumsSize)}
 }
+
+// sumsSize is the size of a flat file's digests.
+const sumsSize = sha256.Size + sha1.Size
 
 // batchSize is the number of files handed to a worker at a time.
 const batchSize = 16
@@ -173,8 +177,8 @@ const batchSize = 16
 const readSize = 128 << 10
 
 // hashFile hashes the job's file, which must be regular, in one pass,
-// reading through buf.
-func hashFile(j *hashJob, buf []byte) (catalog.File, error) {
+// reading through buf; a flat file's digests go to sums.
+func hashFile(j *hashJob, buf, sums []byte) (catalog.File, error) {
 	name := j.path
 	f, size, err := j.open()
 	if err != nil {
@@ -185,16 +189,17 @@ func hashFile(j *hashJob, buf []byte) (catalog.File, error) {
 	if size == 0 {
 		return file, nil
 	}
-	if err := hashContent(&file, f, buf); err != nil {
+	if err := hashContent(&file, f, buf, sums); err != nil {
 		return catalog.File{}, fmt.Errorf("tree: %s: %w", name, err)
 	}
 	return file, nil
 }
 
 // hashContent sets the kind and digests of the file of file.Size bytes
-// that r reads. The first read, which holds a small file whole, serves
-// both the PE check and the hashing.
-func hashContent(file *catalog.File, r io.ReaderAt, buf []byte) error {
+// that r reads; a flat file's digests are stored in sums, sumsSize bytes.
+// The first read, which holds a small file whole, serves both the PE check
+// and the hashing.
+func hashContent(file *catalog.File, r io.ReaderAt, buf, sums []byte) error {
 	size := file.Size
 	first := buf[:min(int64(len(buf)), size)]
 	if n, err := r.ReadAt(first, 0); n < len(first) {
@@ -232,9 +237,9 @@ func hashContent(file *catalog.File, r io.ReaderAt, buf []byte) error {
 		}
 		s256, s1 = d.Sums()
 	}
-	// One allocation holds both digests.
-	sums := append(append(make([]byte, 0, sha256.Size+sha1.Size), s256[:]...), s1[:]...)
-	file.Kind, file.SHA256, file.SHA1 = catalog.KindFlat, sums[:sha256.Size:sha256.Size], sums[sha256.Size:]
+	copy(sums, s256[:])
+	copy(sums[sha256.Size:], s1[:])
+	file.Kind, file.SHA256, file.SHA1 = catalog.KindFlat, sums[:sha256.Size:sha256.Size], sums[sha256.Size:sumsSize:sumsSize]
 	return nil
 }
 
