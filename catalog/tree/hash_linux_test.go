@@ -75,6 +75,27 @@ func TestHashOpenFolders(t *testing.T) {
 		})
 	}
 
+	t.Run("low descriptor limit", func(t *testing.T) {
+		// Room for 30 more descriptors: fewer than the tree's 40 levels.
+		var old syscall.Rlimit
+		if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &old); err != nil {
+			t.Skip(err)
+		}
+		low := old
+		low.Cur = uint64(openFDs(t) + 30)
+		if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &low); err != nil {
+			t.Skip(err)
+		}
+		defer syscall.Setrlimit(syscall.RLIMIT_NOFILE, &old)
+		got, err := tree.Hash(context.Background(), root, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !sameFiles(got, want) {
+			t.Error("Hash differs under a low descriptor limit")
+		}
+	})
+
 	failures := map[string]func(t *testing.T) string{
 		"FIFO at the end of the walk": func(t *testing.T) string {
 			root, _ := deepTree(t, 30, 20)

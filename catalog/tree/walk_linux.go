@@ -24,7 +24,8 @@ import (
 // maxOpenDirs bounds the folders held open at once: those on the walk's
 // path from the root and those with files waiting in the queue. Past it, a
 // folder is read and closed at once, and its files are opened by path, as
-// on other systems.
+// on other systems. A quarter of the descriptors the process may open is
+// the bound when that is less (see dirLimit).
 var maxOpenDirs int32 = 256
 
 // openDirs counts the folders open now.
@@ -80,6 +81,7 @@ func (j *hashJob) release() {
 
 // A walker lists the folders of one tree, depth first, in path order.
 type walker struct {
+	maxOpen  int32 // folders open at once, at most
 	realRoot string
 	rootLen  int
 	opts     *Options
@@ -105,8 +107,20 @@ type dirEntry struct {
 // paths. Dir ends in a separator, and its first rootLen bytes are the
 // root's path: the rest of a file's path is its relative path.
 func walkTree(realRoot, dir string, rootLen int, opts *Options, emit func(hashJob) error) error {
-	w := &walker{realRoot: realRoot, rootLen: rootLen, opts: opts, emit: emit, buf: make([]byte, 32<<10)}
+	w := &walker{maxOpen: dirLimit(), realRoot: realRoot, rootLen: rootLen, opts: opts, emit: emit, buf: make([]byte, 32<<10)}
 	return w.walk(nil, dir, 0)
+}
+
+// dirLimit returns how many folders a walk may hold open: maxOpenDirs, or
+// a quarter of the process's descriptor limit if that is less, so that a
+// low limit (ulimit -n) leaves room for the files being hashed and
+// everything else.
+func dirLimit() int32 {
+	var rl unix.Rlimit
+	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &rl); err == nil && rl.Cur/4 < uint64(maxOpenDirs) {
+		return int32(rl.Cur / 4)
+	}
+	return maxOpenDirs
 }
 
 // walk emits the selected files below dir, a folder path ending in a
@@ -120,7 +134,7 @@ func (w *walker) walk(parent *openDir, dir string, depth int) error {
 		w.levels = append(w.levels, dirEntries{})
 	}
 	err = w.read(d, dir, &w.levels[depth])
-	if err != nil || openDirs.Load() > maxOpenDirs {
+	if err != nil || openDirs.Load() > w.maxOpen {
 		// Too many folders open: this one's files are opened by path.
 		d.release()
 		d = nil
