@@ -58,7 +58,8 @@ type Progress struct {
 // On Linux each file is opened relative to the folder the walk listed it
 // in, and folders relative to their parents, none through a link: a file
 // or folder swapped for a link after the walk saw it is refused or not
-// followed (past 256 folders held open at once, files are opened by path).
+// followed (past 256 folders held open at once, or a quarter of the
+// descriptor limit, files are opened by path).
 // Anywhere, a file swapped for anything but a regular file is refused.
 func Hash(ctx context.Context, root string, opts *Options) ([]catalog.File, error) {
 	opts, realRoot, err := prepare(root, opts)
