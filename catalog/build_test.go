@@ -304,3 +304,58 @@ func TestBuildReportsFirstError(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildManyMembers: thousands of members, among them equal tags
+// (files with equal contents) and tags that share their first 8 bytes,
+// come out sorted by tag, equal tags in the order of their files, each
+// file with its members, in both versions.
+func TestBuildManyMembers(t *testing.T) {
+	when := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	const n = 3001
+	var files []catalog.File
+	for i := range n {
+		f := fakeFile(fmt.Sprintf("p%04d/f.js", i), fmt.Sprint("content ", i), catalog.KindFlat)
+		switch {
+		case i%7 == 0:
+			f = fakeFile(f.Path, "the same", catalog.KindFlat)
+		case i%11 == 0:
+			// Same first 8 bytes, different digests.
+			f.SHA256 = append(bytes.Repeat([]byte{0x5a}, 8), f.SHA256[8:]...)
+			f.SHA1 = append(bytes.Repeat([]byte{0xa5}, 8), f.SHA1[8:]...)
+		}
+		files = append(files, f)
+	}
+	for _, version := range []int{1, 2} {
+		der, err := catalog.Build(files, catalog.BuildOptions{Version: version, Time: when})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := mustParse(t, der)
+		if len(c.Members) != n*version {
+			t.Fatalf("v%d: %d members, want %d", version, len(c.Members), n*version)
+		}
+		for i := 1; i < len(c.Members); i++ {
+			a, b := &c.Members[i-1], &c.Members[i]
+			switch cmp := bytes.Compare(a.Tag, b.Tag); {
+			case cmp > 0:
+				t.Fatalf("v%d: member %d (%s) sorts after member %d (%s)", version, i-1, a.TagString(), i, b.TagString())
+			case cmp == 0:
+				pa, _ := a.Attribute("FilePath")
+				pb, _ := b.Attribute("FilePath")
+				if pa.Text() >= pb.Text() { // paths grow with the file's index
+					t.Fatalf("v%d: equal tags %s: %s before %s, not in the order of files", version, a.TagString(), pa.Text(), pb.Text())
+				}
+			}
+		}
+		perPath := map[string]int{}
+		for i := range c.Members {
+			fp, _ := c.Members[i].Attribute("FilePath")
+			perPath[fp.Text()]++
+		}
+		for _, f := range files {
+			if got := perPath[strings.ReplaceAll(f.Path, "/", `\`)]; got != version {
+				t.Fatalf("v%d: %s has %d members, want %d", version, f.Path, got, version)
+			}
+		}
+	}
+}

@@ -20,13 +20,18 @@ import (
 
 type hashJob struct {
 	path, rel string
+	at        dirRef // where to open it from, if not by path
 }
 
-// jobList returns a walk function for hashAll that emits jobs.
+// jobList returns a walk function for hashAll that emits jobs. When emit
+// fails, the jobs not emitted let go of their folders.
 func jobList(jobs []hashJob) func(emit func(hashJob) error) error {
 	return func(emit func(hashJob) error) error {
-		for _, j := range jobs {
+		for i, j := range jobs {
 			if err := emit(j); err != nil {
+				for k := range jobs[i+1:] {
+					jobs[i+1+k].release()
+				}
 				return err
 			}
 		}
@@ -44,6 +49,9 @@ func hashAll(ctx context.Context, opts *Options, walk func(emit func(hashJob) er
 	if opts.Progress != nil {
 		var jobs []hashJob
 		if err := walk(func(j hashJob) error { jobs = append(jobs, j); return nil }); err != nil {
+			for i := range jobs {
+				jobs[i].release()
+			}
 			return nil, err
 		}
 		progress.TotalFiles = len(jobs)
@@ -69,14 +77,16 @@ func hashAll(ctx context.Context, opts *Options, walk func(emit func(hashJob) er
 		wg.Go(func() {
 			buf := make([]byte, readSize)
 			for b := range queue {
-				for i, j := range b.jobs {
+				for i := range b.jobs {
+					j := &b.jobs[i]
 					if ctx.Err() != nil {
-						break // drain: the walk stops at its next send
+						j.release() // drain: the walk stops at its next send
+						continue
 					}
-					f, err := hashFile(j.path, buf)
+					f, err := hashFile(j, buf, b.sums[i*sumsSize:(i+1)*sumsSize:(i+1)*sumsSize])
 					if err != nil {
 						cancel(err)
-						break
+						continue
 					}
 					f.Path = j.rel
 					b.files[i] = f
@@ -121,6 +131,9 @@ func hashAll(ctx context.Context, opts *Options, walk func(emit func(hashJob) er
 	}
 	if err != nil {
 		cancel(err) // the workers skip what is queued
+		for i := range b.jobs {
+			b.jobs[i].release() // not sent
+		}
 	}
 	close(queue)
 	wg.Wait()
@@ -145,11 +158,15 @@ func hashAll(ctx context.Context, opts *Options, walk func(emit func(hashJob) er
 type hashBatch struct {
 	jobs  []hashJob
 	files []catalog.File // files[i] is the result of jobs[i]
+	sums  []byte         // room for the digests of flat files, sumsSize for each job
 }
 
 func newHashBatch() *hashBatch {
-	return &hashBatch{make([]hashJob, 0, batchSize), make([]catalog.File, batchSize)}
+	return &hashBatch{make([]hashJob, 0, batchSize), make([]catalog.File, batchSize), make([]byte, batchSize*sumsSize)}
 }
+
+// sumsSize is the size of a flat file's digests.
+const sumsSize = sha256.Size + sha1.Size
 
 // batchSize is the number of files handed to a worker at a time.
 const batchSize = 16
@@ -159,10 +176,11 @@ const batchSize = 16
 // from memory; larger ones stream through it.
 const readSize = 128 << 10
 
-// hashFile hashes one file, which must be regular, in one pass, reading
-// through buf.
-func hashFile(name string, buf []byte) (catalog.File, error) {
-	f, size, err := openRegular(name)
+// hashFile hashes the job's file, which must be regular, in one pass,
+// reading through buf; a flat file's digests go to sums.
+func hashFile(j *hashJob, buf, sums []byte) (catalog.File, error) {
+	name := j.path
+	f, size, err := j.open()
 	if err != nil {
 		return catalog.File{}, fmt.Errorf("tree: %w", err)
 	}
@@ -171,16 +189,17 @@ func hashFile(name string, buf []byte) (catalog.File, error) {
 	if size == 0 {
 		return file, nil
 	}
-	if err := hashContent(&file, f, buf); err != nil {
+	if err := hashContent(&file, f, buf, sums); err != nil {
 		return catalog.File{}, fmt.Errorf("tree: %s: %w", name, err)
 	}
 	return file, nil
 }
 
 // hashContent sets the kind and digests of the file of file.Size bytes
-// that r reads. The first read, which holds a small file whole, serves
-// both the PE check and the hashing.
-func hashContent(file *catalog.File, r io.ReaderAt, buf []byte) error {
+// that r reads; a flat file's digests are stored in sums, sumsSize bytes.
+// The first read, which holds a small file whole, serves both the PE check
+// and the hashing.
+func hashContent(file *catalog.File, r io.ReaderAt, buf, sums []byte) error {
 	size := file.Size
 	first := buf[:min(int64(len(buf)), size)]
 	if n, err := r.ReadAt(first, 0); n < len(first) {
@@ -218,9 +237,9 @@ func hashContent(file *catalog.File, r io.ReaderAt, buf []byte) error {
 		}
 		s256, s1 = d.Sums()
 	}
-	// One allocation holds both digests.
-	sums := append(append(make([]byte, 0, sha256.Size+sha1.Size), s256[:]...), s1[:]...)
-	file.Kind, file.SHA256, file.SHA1 = catalog.KindFlat, sums[:sha256.Size:sha256.Size], sums[sha256.Size:]
+	copy(sums, s256[:])
+	copy(sums[sha256.Size:], s1[:])
+	file.Kind, file.SHA256, file.SHA1 = catalog.KindFlat, sums[:sha256.Size:sha256.Size], sums[sha256.Size:sumsSize:sumsSize]
 	return nil
 }
 

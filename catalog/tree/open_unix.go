@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // A regularFile is an open regular file, read by position.
@@ -24,28 +26,34 @@ type regularFile struct {
 // refuses anything but a regular file; it opens without blocking, since
 // opening a FIFO for reading would otherwise wait for a writer.
 func openRegular(name string) (*regularFile, int64, error) {
+	return openRegularAt(unix.AT_FDCWD, name, name, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC)
+}
+
+// openRegularAt is openRegular of the file name relative to the folder
+// open as dirfd, opened with flags; path names the file in errors.
+func openRegularAt(dirfd int, name, path string, flags int) (*regularFile, int64, error) {
 	var fd int
 	err := ignoringEINTR(func() (err error) {
-		fd, err = syscall.Open(name, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+		fd, err = unix.Openat(dirfd, name, flags, 0)
 		return err
 	})
 	if err != nil {
-		return nil, 0, &fs.PathError{Op: "open", Path: name, Err: err}
+		return nil, 0, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
 	var st syscall.Stat_t
 	if err := ignoringEINTR(func() error { return syscall.Fstat(fd, &st) }); err != nil {
 		syscall.Close(fd)
-		return nil, 0, &fs.PathError{Op: "stat", Path: name, Err: err}
+		return nil, 0, &fs.PathError{Op: "stat", Path: path, Err: err}
 	}
 	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
 		// Rare: let package os name the file type.
-		f := os.NewFile(uintptr(fd), name)
+		f := os.NewFile(uintptr(fd), path)
 		defer f.Close()
 		fi, err := f.Stat()
 		if err != nil {
 			return nil, 0, err
 		}
-		return nil, 0, fmt.Errorf("%s: not a regular file (%v)", name, fi.Mode().Type())
+		return nil, 0, fmt.Errorf("%s: not a regular file (%v)", path, fi.Mode().Type())
 	}
 	return &regularFile{fd}, st.Size, nil
 }

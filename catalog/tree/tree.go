@@ -11,7 +11,6 @@ package tree
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -55,6 +54,13 @@ type Progress struct {
 // Each file is read once, streaming: PE images (recognised by content, not
 // name) get their Authenticode SHA-256 and SHA-1 digests, other files the
 // digests of their bytes. Empty files get no digests.
+//
+// On Linux each file is opened relative to the folder the walk listed it
+// in, and folders relative to their parents, none through a link: a file
+// or folder swapped for a link after the walk saw it is refused or not
+// followed (past 256 folders held open at once, or a quarter of the
+// descriptor limit, files are opened by path).
+// Anywhere, a file swapped for anything but a regular file is refused.
 func Hash(ctx context.Context, root string, opts *Options) ([]catalog.File, error) {
 	opts, realRoot, err := prepare(root, opts)
 	if err != nil {
@@ -69,79 +75,6 @@ func Hash(ctx context.Context, root string, opts *Options) ([]catalog.File, erro
 		}
 		return walkTree(realRoot, prefix, len(prefix), opts, emit)
 	})
-}
-
-// walkTree emits the selected files below dir in the order of their
-// paths. Dir ends in a separator, and its first rootLen bytes are the
-// root's path: the rest of a file's path is its relative path, which on
-// Unix, where the separator is a slash, is then a part of the same string.
-// Paths are joined by hand: directory entry names hold no separator, and
-// filepath.Join and filepath.Rel would clean every path again.
-func walkTree(realRoot, dir string, rootLen int, opts *Options, emit func(hashJob) error) error {
-	entries, err := readDirInPathOrder(dir)
-	if err != nil {
-		return fmt.Errorf("tree: %w", err)
-	}
-	for _, d := range entries {
-		p := dir + d.Name()
-		rel := filepath.ToSlash(p[rootLen:])
-		if d.IsDir() {
-			if matchAny(opts.Exclude, rel) {
-				continue
-			}
-			if err := walkTree(realRoot, p+string(filepath.Separator), rootLen, opts, emit); err != nil {
-				return err
-			}
-			continue
-		}
-		if !selected(opts, rel) {
-			continue
-		}
-		if d.Type()&fs.ModeSymlink != 0 {
-			if err := checkLink(realRoot, p); err != nil {
-				return err
-			}
-		} else if !d.Type().IsRegular() {
-			return fmt.Errorf("tree: %s: not a regular file (%v)", p, d.Type())
-		}
-		if err := emit(hashJob{path: p, rel: rel}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// readDirInPathOrder returns the entries of dir sorted as the paths below
-// them are: a directory's name sorts as if followed by a slash, so that
-// "lib.js" comes before "lib/a.js". A walk in this order visits files in
-// the order of their relative paths, and Hash need not sort them.
-func readDirInPathOrder(dir string) ([]fs.DirEntry, error) {
-	f, err := os.Open(filepath.Clean(dir)) // errors name it without the separator walkTree adds
-	if err != nil {
-		return nil, err
-	}
-	entries, err := f.ReadDir(-1)
-	f.Close()
-	if err != nil {
-		return nil, err
-	}
-	type entry struct {
-		key string
-		d   fs.DirEntry
-	}
-	keyed := make([]entry, len(entries))
-	for i, d := range entries {
-		key := d.Name()
-		if d.IsDir() {
-			key += "/"
-		}
-		keyed[i] = entry{key, d}
-	}
-	slices.SortFunc(keyed, func(a, b entry) int { return strings.Compare(a.key, b.key) })
-	for i, e := range keyed {
-		entries[i] = e.d
-	}
-	return entries, nil
 }
 
 // checkLink refuses a symbolic link unless it resolves to a regular file

@@ -40,7 +40,9 @@ func write(name string, data []byte, perm os.FileMode, sync, onlyNew bool) error
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	defer os.Remove(tmp.Name()) // after a rename, a no-op; after a link, the temporary name goes
+	// After a rename, a no-op; after a link, the temporary name goes;
+	// after an exchange, the old file.
+	defer os.Remove(tmp.Name())
 	_, err = tmp.Write(data)
 	if err == nil {
 		err = tmp.Chmod(perm)
@@ -54,6 +56,8 @@ func write(name string, data []byte, perm os.FileMode, sync, onlyNew bool) error
 	switch {
 	case err == nil && onlyNew:
 		err = os.Link(tmp.Name(), name)
+	case err == nil && !sync:
+		err = replace(tmp.Name(), name)
 	case err == nil:
 		err = os.Rename(tmp.Name(), name)
 	}

@@ -39,6 +39,25 @@ func testWrite(t *testing.T, write func(string, []byte, os.FileMode) error) {
 	if len(entries) != 1 {
 		t.Fatalf("left behind: %v", entries)
 	}
+	// A link at name is replaced, not followed; its target is untouched.
+	target, link := filepath.Join(dir, "target"), filepath.Join(dir, "link.json")
+	if err := os.WriteFile(target, []byte("target"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := write(link, []byte("new"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || !fi.Mode().IsRegular() {
+		t.Fatalf("the link became %v, %v; want a regular file", fi, err)
+	}
+	if got, _ := os.ReadFile(target); string(got) != "target" {
+		t.Fatalf("the link's target became %q", got)
+	}
+	os.Remove(target)
+	os.Remove(link)
 	missing := filepath.Join(dir, "no", "f.json")
 	if err := write(missing, nil, 0o644); err == nil || !strings.Contains(err.Error(), missing) {
 		t.Fatalf("a missing folder: %v", err)

@@ -87,8 +87,11 @@ func (d *Digest) Write(p []byte) (int, error) {
 // far. It does not change d.
 func (d *Digest) Sums() (sum256 [sha256.Size]byte, sum1 [sha1.Size]byte) {
 	if d.h256 != nil {
-		d.h256.Sum(sum256[:0])
-		d.h1.Sum(sum1[:0])
+		// Not Sum(sum256[:0]): a slice of the results passed to an
+		// interface method would move them to the heap on every path,
+		// two allocations per call where the SHA extensions need none.
+		copy(sum256[:], d.h256.Sum(nil))
+		copy(sum1[:], d.h1.Sum(nil))
 		return sum256, sum1
 	}
 	// Both hashes pad alike: a 1 bit, zeros, and the length in bits as a
