@@ -416,8 +416,8 @@ func TestReadAheadInvalidUTF8(t *testing.T) {
 }
 
 // TestReadAheadSameHash: the bootstrap finds files read ahead through a
-// hash of their paths (FNV-1a, 32 bits), and must hand each file over for
-// its own path only. Two files of a package whose paths hash alike, both
+// 32-bit hash of their paths' length and last bytes, and must hand each
+// file over for its own path only. Two files of a package whose paths hash alike, both
 // read ahead, then overwritten by an attacker (so that each loads as
 // checked only if it was read ahead): each loads as its own checked bytes.
 func TestReadAheadSameHash(t *testing.T) {
@@ -458,21 +458,22 @@ console.log(require('dep/` + a + `'));
 }
 
 // sameHash returns two file names whose paths in folder dir (which ends
-// in a separator) have the same FNV-1a hash, as the bootstrap computes it
-// over their UTF-8 bytes.
+// in a separator) hash alike as the bootstrap hashes them: FNV-1a of the
+// path's length in bytes and of its last 16 bytes at most.
 func sameHash(dir string) (string, string) {
 	const offset, prime = 0x811c9dc5, 0x01000193
-	fnv := func(h uint32, s string) uint32 {
-		for i := 0; i < len(s); i++ {
-			h = (h ^ uint32(s[i])) * prime
+	hash := func(path string) uint32 {
+		h := (offset ^ uint32(len(path))) * prime
+		for i := max(0, len(path)-16); i < len(path); i++ {
+			h = (h ^ uint32(path[i])) * prime
 		}
 		return h
 	}
-	prefix := fnv(offset, dir)
 	seen := map[uint32]string{}
 	for i := 0; ; i++ {
-		name := fmt.Sprintf("f%d.js", i)
-		h := fnv(prefix, name)
+		// Names of one length, so that only their ends tell them apart.
+		name := fmt.Sprintf("f%09d.js", i)
+		h := hash(dir + name)
 		if other, ok := seen[h]; ok {
 			return other, name
 		}
