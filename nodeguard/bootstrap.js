@@ -43,6 +43,7 @@ const ErrorCaptureStackTrace = Error.captureStackTrace;
 const JSONParse = JSON.parse;
 const JSONStringify = JSON.stringify;
 const MathRandom = Math.random;
+const MathImul = Math.imul;
 const NumberToString = uncurry(Number.prototype.toString);
 const StringStartsWith = uncurry(String.prototype.startsWith);
 const StringEndsWith = uncurry(String.prototype.endsWith);
@@ -54,6 +55,7 @@ const StringLastIndexOf = uncurry(String.prototype.lastIndexOf);
 const StringToLowerCase = uncurry(String.prototype.toLowerCase);
 const StringToUpperCase = uncurry(String.prototype.toUpperCase);
 const StringReplaceAll = uncurry(String.prototype.replaceAll);
+const StringIsWellFormed = uncurry(String.prototype.isWellFormed);
 const ArrayIncludes = uncurry(Array.prototype.includes);
 const ArrayIsArray = Array.isArray;
 const ArraySlice = uncurry(Array.prototype.slice);
@@ -105,6 +107,7 @@ const pathResolve = nodePath.resolve;
 const registerHooks = module.registerHooks;
 const AtomicsWait = Atomics.wait;
 const Int32ArrayCtor = Int32Array;
+const Uint32ArrayCtor = Uint32Array;
 const SharedArrayBufferCtor = SharedArrayBuffer;
 const globalObject = globalThis;
 const WebAssemblyObject = globalThis.WebAssembly;
@@ -342,18 +345,39 @@ function refusal(reply) {
 // left to the garbage collector, replies of up to megabytes each piled up
 // outside V8's heap, which collects rarely while a program only loads
 // modules (node's peak +2.8 MiB with 2,000 modules, bench/README.md).
+//
+// The files kept are found through a hash table in typed arrays, whose
+// keys are the paths' UTF-8 bytes in the reply itself: no JavaScript
+// string or object per file. Those, thousands of them alive until node
+// asks for their files, survived V8's young-generation collections, which
+// then grew its new space by megabytes (Node 26 most: bench/README.md).
+// A path node asks for is encoded as UTF-8 and compared byte for byte; one
+// that is not well-formed UTF-16 is asked for (node's file system would
+// encode it with replacement characters).
 
 const aheadMaxBytes = 4 * 1024 * 1024;
 // A file read ahead and used much later would be an old version of it. The
 // broker hands over files checked at most 5 s before (aheadMaxAge in
 // prefetch.go): with this, a file runs within 10 s of its check.
 const aheadTTL = 5000;
-const ahead = new MapCtor(); // path → entry, in the list below
-// Entries in the order they came, oldest first; used ones stay, without
-// their code, until they reach the front.
-let aheadOldest = null;
-let aheadNewest = null;
+// The replies that hold files kept, by id, and in the order they came,
+// oldest first; a reply leaves the list at the front, once it holds no
+// file kept.
+const replies = new MapCtor();
+let replyIDs = 0;
+let oldestReply = null;
+let newestReply = null;
 let aheadBytes = 0;
+// The table: slot i holds a file at offset aheadAt[i] (its path's length)
+// of reply aheadReply[i] (0: empty; -1: emptied, which a search passes),
+// whose path hashes to aheadHash[i]. Open addressing, at most half full.
+let aheadSlots = 0;
+let aheadUsed = 0; // slots not empty: files kept, and emptied slots
+let aheadKept = 0;
+let aheadHash = null;
+let aheadReply = null;
+let aheadAt = null;
+let pathBytes = null; // the UTF-8 of the path asked for
 
 // readCode returns the checked code of path: a string, or for
 // WebAssembly (wasm) a Buffer.
@@ -368,12 +392,18 @@ function readCode(path, wasm) {
   const n = u32(body, 0);
   const code = codeAt(body, 4, 4 + n, wasm);
   // The files kept hold the reply, counted; so does this until they are.
-  const held = { body, users: 1 };
+  // A literal: its properties are its own, whatever Object.prototype holds.
+  const held = { id: ++replyIDs, body, users: 1, at: now, next: 4 + n, end, newer: null };
+  if (4 + n < end) {
+    MapSet(replies, held.id, held);
+    if (newestReply === null) oldestReply = held;
+    else newestReply.newer = held;
+    newestReply = held;
+  }
   for (let off = 4 + n; off < end;) {
     const pathEnd = off + 4 + u32(body, off);
-    const file = BufferUtf8Slice(body, off + 4, pathEnd);
     const dataEnd = pathEnd + 4 + u32(body, pathEnd);
-    keepAhead(file, held, pathEnd + 4, dataEnd - (pathEnd + 4), now);
+    keepAhead(held, off, dataEnd - (pathEnd + 4));
     off = dataEnd;
   }
   release(held);
@@ -386,6 +416,7 @@ function readCode(path, wasm) {
 // (codeAt).
 function release(held) {
   if (--held.users > 0) return;
+  MapDelete(replies, held.id);
   const body = held.body;
   held.body = null;
   const bytes = TypedArrayBuffer(body);
@@ -401,6 +432,21 @@ function u32(buf, off) {
   return buf[off] + buf[off + 1] * 0x100 + buf[off + 2] * 0x10000 + buf[off + 3] * 0x1000000;
 }
 
+// hashBytes is FNV-1a of the length of buf from start to end and of its
+// last 16 bytes at most: paths of one package differ at their ends, and
+// hashing every byte of thousands of paths cost node milliseconds. Paths
+// that hash alike are told apart by their bytes (findFile).
+function hashBytes(buf, start, end) {
+  let h = MathImul(0x811c9dc5 ^ (end - start), 0x01000193);
+  for (let i = end - start > 16 ? end - 16 : start; i < end; i++) h = MathImul(h ^ buf[i], 0x01000193);
+  return h;
+}
+
+// pathHash returns the hash of the path of the file at off in body.
+function pathHash(body, off) {
+  return hashBytes(body, off + 4, off + 4 + u32(body, off));
+}
+
 // codeAt returns the bytes of body from start to end: a string, or for
 // WebAssembly a Buffer of their own (a view would keep the whole reply),
 // copied by TypedArray.prototype.set, which looks up nothing on either.
@@ -411,54 +457,140 @@ function codeAt(body, start, end, wasm) {
   return bytes;
 }
 
-// keepAhead keeps the file at path, whose bytes are size bytes of the
-// reply held from start.
-function keepAhead(path, held, start, size, now) {
+// findFile returns the slot of the file kept whose path is the bytes of
+// key from start to end, hashing to h; or -1.
+function findFile(h, key, start, end) {
+  if (aheadKept === 0) return -1;
+  const mask = aheadSlots - 1;
+  for (let i = h & mask; ; i = (i + 1) & mask) {
+    const id = aheadReply[i];
+    if (id === 0) return -1;
+    if (id > 0 && aheadHash[i] === h) {
+      const body = MapGet(replies, id).body;
+      const off = aheadAt[i];
+      if (sameBytes(body, off + 4, u32(body, off), key, start, end - start)) return i;
+    }
+  }
+}
+
+// sameBytes reports whether a's n bytes from aStart and b's bLen bytes
+// from bStart are the same, by indexes alone: Buffer.prototype.compare
+// reads length on its arguments, which an accessor could be handed.
+function sameBytes(a, aStart, n, b, bStart, bLen) {
+  if (n !== bLen) return false;
+  for (let i = 0; i < n; i++) if (a[aStart + i] !== b[bStart + i]) return false;
+  return true;
+}
+
+// keepAhead keeps the file at off in the reply held, whose bytes are size
+// bytes long; the same path kept from an older reply is dropped.
+function keepAhead(held, off, size) {
   if (size > aheadMaxBytes) return;
-  const old = MapGet(ahead, path);
-  if (old !== undefined) dropAhead(path, old);
+  const body = held.body;
+  const h = pathHash(body, off);
+  const old = findFile(h, body, off + 4, off + 4 + u32(body, off));
+  if (old >= 0) dropFile(old);
+  if ((aheadUsed + 1) * 2 > aheadSlots) rehash();
+  const mask = aheadSlots - 1;
+  let i = h & mask;
+  while (aheadReply[i] > 0) i = (i + 1) & mask;
+  if (aheadReply[i] === 0) aheadUsed++;
+  aheadHash[i] = h;
+  aheadReply[i] = held.id;
+  aheadAt[i] = off;
+  aheadKept++;
   held.users++;
-  // A literal: its properties are its own, whatever Object.prototype holds.
-  const entry = { path, held, start, size, at: now, next: null };
-  if (aheadNewest === null) aheadOldest = entry;
-  else aheadNewest.next = entry;
-  aheadNewest = entry;
-  MapSet(ahead, path, entry);
   aheadBytes += size;
   while (aheadBytes > aheadMaxBytes) dropOldest();
 }
 
-// dropAhead forgets a file; its reply goes once no file kept is in it.
-function dropAhead(path, entry) {
-  MapDelete(ahead, path);
-  if (entry.held === null) return;
-  aheadBytes -= entry.size;
-  release(entry.held);
-  entry.held = null;
+// rehash makes a table with room for the files kept and as many more,
+// without emptied slots.
+function rehash() {
+  let slots = 1024;
+  while (slots < aheadKept * 4) slots *= 2;
+  const hashes = aheadHash;
+  const ids = aheadReply;
+  const offsets = aheadAt;
+  const old = aheadSlots;
+  aheadSlots = slots;
+  aheadHash = new Int32ArrayCtor(slots);
+  aheadReply = new Int32ArrayCtor(slots);
+  aheadAt = new Uint32ArrayCtor(slots);
+  aheadUsed = aheadKept;
+  for (let k = 0; k < old; k++) {
+    if (ids[k] <= 0) continue;
+    let i = hashes[k] & (slots - 1);
+    while (aheadReply[i] !== 0) i = (i + 1) & (slots - 1);
+    aheadHash[i] = hashes[k];
+    aheadReply[i] = ids[k];
+    aheadAt[i] = offsets[k];
+  }
 }
 
+// dropFile forgets the file in slot i; its reply goes once no file kept
+// is in it.
+function dropFile(i) {
+  const held = MapGet(replies, aheadReply[i]);
+  const body = held.body;
+  const pathEnd = aheadAt[i] + 4 + u32(body, aheadAt[i]);
+  aheadBytes -= u32(body, pathEnd);
+  aheadReply[i] = -1;
+  aheadKept--;
+  release(held);
+}
+
+// dropOldest forgets the oldest file kept.
 function dropOldest() {
-  const entry = aheadOldest;
-  aheadOldest = entry.next;
-  if (aheadOldest === null) aheadNewest = null;
-  if (entry.held !== null) dropAhead(entry.path, entry);
+  for (;;) {
+    const held = oldestReply;
+    if (held.body !== null && dropNext(held)) return;
+    oldestReply = held.newer;
+    if (oldestReply === null) newestReply = null;
+  }
+}
+
+// dropNext forgets the first file of the reply held that is still kept,
+// looking no further than needed, and reports whether there was one.
+function dropNext(held) {
+  const body = held.body;
+  while (held.next < held.end) {
+    const off = held.next;
+    const pathEnd = off + 4 + u32(body, off);
+    held.next = pathEnd + 4 + u32(body, pathEnd);
+    const mask = aheadSlots - 1;
+    for (let i = pathHash(body, off) & mask; aheadReply[i] !== 0; i = (i + 1) & mask) {
+      if (aheadReply[i] === held.id && aheadAt[i] === off) {
+        dropFile(i);
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 // takeAhead returns the code of path read ahead, and forgets it; or
-// undefined. Entries older than aheadTTL are dropped first.
+// undefined. Replies older than aheadTTL are dropped first.
 function takeAhead(path, wasm) {
-  if (aheadOldest === null) return undefined;
+  if (oldestReply === null) return undefined;
   const now = DateNow();
-  while (aheadOldest !== null && (aheadOldest.held === null || now - aheadOldest.at > aheadTTL)) dropOldest();
-  const entry = MapGet(ahead, path);
-  if (entry === undefined) return undefined;
-  if (entry.held === null) {
-    dropAhead(path, entry);
-    return undefined;
+  while (oldestReply !== null && (oldestReply.body === null || now - oldestReply.at > aheadTTL)) {
+    const held = oldestReply;
+    while (held.body !== null && dropNext(held));
+    oldestReply = held.newer;
+    if (oldestReply === null) newestReply = null;
   }
+  if (aheadKept === 0 || !StringIsWellFormed(path)) return undefined;
+  const n = BufferByteLength(path, 'utf8');
+  if (pathBytes === null || TypedArrayLength(pathBytes) < n) pathBytes = sealed(BufferAllocUnsafeSlow(n < 4096 ? 4096 : n));
+  BufferUtf8Write(pathBytes, path, 0, n);
+  const i = findFile(hashBytes(pathBytes, 0, n), pathBytes, 0, n);
+  if (i < 0) return undefined;
+  const body = MapGet(replies, aheadReply[i]).body;
+  const pathEnd = aheadAt[i] + 4 + u32(body, aheadAt[i]);
   // The code first: dropping the file may release the reply.
-  const code = codeAt(entry.held.body, entry.start, entry.start + entry.size, wasm);
-  dropAhead(path, entry);
+  const code = codeAt(body, pathEnd + 4, pathEnd + 4 + u32(body, pathEnd), wasm);
+  dropFile(i);
   return code;
 }
 

@@ -478,15 +478,8 @@ console.log('other gave', require('pkg/other.js'));
 	s := sign(t, dir)
 	want := "index gave index\nother gave other-original-value\n"
 	forEachNode(t, func(t *testing.T, n testNode) {
-		canaryDir := t.TempDir()
 		for _, main := range []string{"main.js", "accessors.js"} {
-			res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, main)
-			if res.Stdout != want {
-				t.Errorf("%s: exit %+v\ngot:\n%s\nwant:\n%s\nstderr:\n%s", main, res.Exit, res.Stdout, want, res.Stderr)
-			}
-			if c := canaries(t, canaryDir); len(c) > 0 {
-				t.Errorf("%s: injected code ran: %v", main, c)
-			}
+			runUntampered(t, s, n, main, want)
 		}
 	})
 }

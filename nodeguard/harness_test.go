@@ -298,6 +298,21 @@ func write(t testing.TB, dir string, files map[string]string) {
 	}
 }
 
+// runUntampered runs the script main of the signed app s under the enforcing
+// policy on node n and fails the test unless it prints want and none of
+// the statements an attacker wrote (canaries) ran.
+func runUntampered(t *testing.T, s *signed, n testNode, main, want string) {
+	t.Helper()
+	canaryDir := t.TempDir()
+	res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, main)
+	if res.Stdout != want {
+		t.Errorf("%s: exit %+v\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", main, res.Exit, res.Stdout, want, res.Stderr)
+	}
+	if c := canaries(t, canaryDir); len(c) > 0 {
+		t.Errorf("%s: statements an attacker wrote ran: %v", main, c)
+	}
+}
+
 // canaryJS is a statement that leaves the file named after label in
 // $CANARY_DIR: proof that code ran.
 func canaryJS(label string) string {

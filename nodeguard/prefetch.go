@@ -497,10 +497,11 @@ func (r *reader) installedPackage(pkg string) installation {
 // which are packages of their own); regular files only, none larger than
 // aheadMaxFile, no more than aheadMaxBatch bytes in all, after looking at
 // no more than aheadMaxScan folder entries. A file whose path is not valid
-// UTF-8 is left out: the bootstrap decodes the paths it is handed as
-// UTF-8, invalid bytes becoming U+FFFD, so it would keep the file under
-// another file's name (node itself cannot name such a file: it asks for it
-// when it loads whatever that decoding names, and ReadCode judges that).
+// UTF-8 is left out: node names files by strings, whose UTF-8 (which the
+// bootstrap compares with the paths it is handed) has no invalid bytes,
+// so node could never ask for it by that path; a decoding of it, with
+// U+FFFD for the invalid bytes, would name another file. (When node loads
+// whatever a decoding names, ReadCode judges that.)
 func candidates(root packageRoot) []string {
 	var (
 		files   []string
