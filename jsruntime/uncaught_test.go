@@ -1,0 +1,34 @@
+package jsruntime_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestUncaughtReportThatThrows: an uncaught value whose report throws (a
+// getter of message, a message whose toString throws, a throwing
+// Error.prototype.name) is still reported, with status 1 and the 'exit'
+// listeners run, as in Node. Before the fix Go read those properties
+// outside any JavaScript call and the throw was a Go panic that ended the
+// process with status 2, so the test runs in a child process.
+func TestUncaughtReportThatThrows(t *testing.T) {
+	if !isolated(t, 60*time.Second) {
+		return
+	}
+	const onExit = "process.on('exit', (c) => console.log('exit', c));\n"
+	const badName = "Object.defineProperty(Error.prototype, 'name', { get() { throw new Error('trap') }, configurable: true });\n"
+	for _, c := range []struct{ code, report string }{
+		{"throw { get message() { throw new Error('no') } }", "Uncaught { message: [Getter] }"},
+		{"throw { message: { toString() { throw 1 } } }", "Uncaught { message: { toString: [Function: toString] } }"},
+		{"setTimeout(() => { throw { get message() { throw new Error('no') } } }, 1)", "Uncaught { message: [Getter] }"},
+		{badName + "throw new Error('x')", "Uncaught exception (its report threw)"},
+		{badName + "Promise.reject(new Error('x'))", "Uncaught exception (its report threw)"},
+		{badName + "setTimeout(() => { throw new Error('x') }, 1)", "Uncaught exception (its report threw)"},
+	} {
+		r := evalJS(t, onExit+c.code)
+		if r.code != 1 || r.stdout != "exit 1\n" || !strings.Contains(r.stderr, c.report) {
+			t.Errorf("%s: status %d, stdout %q, stderr:\n%s\nwant status 1, stdout \"exit 1\\n\", %q", c.code, r.code, r.stdout, r.stderr, c.report)
+		}
+	}
+}
