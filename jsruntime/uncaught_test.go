@@ -32,3 +32,21 @@ func TestUncaughtReportThatThrows(t *testing.T) {
 		}
 	}
 }
+
+// TestPrototypeAccessorsOnIteratorResults: an accessor named done or value
+// on Object.prototype does not reach the results of iterators, so for-of
+// loops (the program's and the runtime's own, at exit and in timers) end,
+// as in Node. Before the fix in goja every loop ran forever, so the test
+// runs in a child process.
+func TestPrototypeAccessorsOnIteratorResults(t *testing.T) {
+	if !isolated(t, 60*time.Second) {
+		return
+	}
+	for _, name := range []string{"done", "value"} {
+		code := "Object.defineProperty(Object.prototype, '" + name + "', { get() { return undefined }, set(v) {}, configurable: true });\n" +
+			"process.on('exit', (c) => console.log('exit', c));\n" +
+			"let n = 0; for (const v of [1, 2]) n += v;\n" +
+			"setTimeout(() => console.log('timer', n, [...new Set([3])].join()), 1);"
+		evalJS(t, code).want(t, 0, "timer 3 3\nexit 0\n")
+	}
+}

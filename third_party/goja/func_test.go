@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+	"time"
 )
 
 func TestFuncProto(t *testing.T) {
@@ -936,4 +937,65 @@ func TestFunctionOwnKeysOrder(t *testing.T) {
 	[keys(f), keys(g), keys(h), Reflect.ownKeys(function () {}).join(), (f.prototype, keys(f))].join(' | ');
 	`
 	testScript(SCRIPT, asciiString("length,name,prototype | length,name,prototype,added | length,prototype | length,name,prototype | length,name,prototype"), t)
+}
+
+// TestCreateDataPropertiesIgnorePrototypeAccessors: the objects the spec
+// makes with CreateDataProperty (iterator results, property descriptors,
+// the result of RegExp exec) have own data properties, whatever accessors
+// Object.prototype has. Before the fix they were set, so a getter of done
+// on Object.prototype made every for-of loop forever (the test interrupts
+// the runtime if it hangs) and setters saw the values.
+func TestCreateDataPropertiesIgnorePrototypeAccessors(t *testing.T) {
+	const SCRIPT = `
+	const trapped = [];
+	for (const name of ['done', 'value', 'writable', 'enumerable', 'configurable', 'get', 'set', 'index', 'input']) {
+		Object.defineProperty(Object.prototype, name, Object.setPrototypeOf({
+			get() { return undefined; }, set(v) { trapped.push(name); }, configurable: true,
+		}, null));
+	}
+	const results = [];
+	let sum = 0;
+	for (const v of [1, 2]) sum += v;
+	results.push(sum);
+	function* gen() { yield 'g'; }
+	results.push([...new Set(['s'])].join(), [...new Map([['k', 'm']])].join(), [...'ab'].join(), [...gen()].join());
+	const r = [7][Symbol.iterator]().next();
+	results.push(Object.getOwnPropertyNames(r).join(), r.value, r.done);
+	const d = Object.getOwnPropertyDescriptor({ q: 1 }, 'q');
+	results.push(Object.keys(d).join(), d.value, d.writable);
+	const a = Object.getOwnPropertyDescriptor({ get q() { return 1; } }, 'q');
+	results.push(Object.keys(a).join(), typeof a.get, a.enumerable);
+	const m = /(?<n>b)/.exec('ab');
+	results.push(Object.keys(m).join(), m.index, m.input);
+	results.push(trapped.length);
+	results.join(' ');
+	`
+	const want = "3 s k,m a,b g value,done 7 false value,writable,enumerable,configurable 1 true get,set,enumerable,configurable function true 0,1,index,input,groups 1 ab 0"
+	vm := New()
+	timer := time.AfterFunc(10*time.Second, func() { vm.Interrupt("hang") })
+	defer timer.Stop()
+	v, err := vm.RunString(SCRIPT)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := v.String(); got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}
+
+// TestGoErrorValueIsOwn: a GoError's value is its own property, not given
+// to a setter of Object.prototype.
+func TestGoErrorValueIsOwn(t *testing.T) {
+	vm := New()
+	if _, err := vm.RunString(`Object.defineProperty(Object.prototype, 'value', { set(v) {}, configurable: true })`); err != nil {
+		t.Fatal(err)
+	}
+	vm.Set("e", vm.NewGoError(errors.New("go")))
+	v, err := vm.RunString(`Object.prototype.hasOwnProperty.call(e, 'value') && e.value !== undefined`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v.ToBoolean() {
+		t.Fatal("a GoError's value is not its own property")
+	}
 }

@@ -550,7 +550,7 @@ func (r *Runtime) NewTypeError(args ...interface{}) *Object {
 
 func (r *Runtime) NewGoError(err error) *Object {
 	e := r.newError(r.getGoError(), err.Error()).(*Object)
-	e.Set("value", err)
+	e.self._putProp("value", r.ToValue(err), true, true, true)
 	return e
 }
 
@@ -2825,9 +2825,13 @@ func (r *Runtime) forOfMethod(iterable Value, method func(FunctionCall) Value, s
 }
 
 func (r *Runtime) createIterResultObject(value Value, done bool) Value {
+	// Own data properties (the spec's CreateDataPropertyOrThrow): setting
+	// them would call a setter of Object.prototype's, and a getter there
+	// could then answer for done and value and make every for-of loop
+	// forever.
 	o := r.NewObject()
-	o.self.setOwnStr("value", value, false)
-	o.self.setOwnStr("done", r.toBoolean(done), false)
+	o.self._putProp("value", value, true, true, true)
+	o.self._putProp("done", r.toBoolean(done), true, true, true)
 	return o
 }
 
