@@ -367,8 +367,7 @@ func (r *Runtime) bindPrelude(o, t, c *goja.Object) error {
 		unhandledRejectionError: fn("unhandledRejectionError"), inspect: fn("inspect"),
 		emitExit: fn("emitExit"), emitBeforeExit: fn("emitBeforeExit"), exitCodeOf: fn("exitCode"),
 		makeRequire: fn("makeRequire"), newModule: fn("newModule"), updateChildren: fn("updateChildren"), moduleLoaded: fn("moduleLoaded"),
-		invalidArgType: fn("invalidArgType"),
-		stdinChunk: o.Get("stdinChunk"), stdinEnd: o.Get("stdinEnd"),
+		invalidArgType: fn("invalidArgType"), stdinChunk: o.Get("stdinChunk"), stdinEnd: o.Get("stdinEnd"),
 	}
 	json := r.vm.Get("JSON").(*goja.Object)
 	parse, ok := goja.AssertFunction(json.Get("parse"))
