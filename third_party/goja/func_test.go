@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -997,5 +998,56 @@ func TestGoErrorValueIsOwn(t *testing.T) {
 	}
 	if !v.ToBoolean() {
 		t.Fatal("a GoError's value is not its own property")
+	}
+}
+
+// TestErrorStackReplacedWithoutFormatting: defining, setting or deleting an
+// error's stack does not format the stack it replaces, which reads name
+// and message. Before the fix a throwing name getter made each of these
+// throw, and one that made an error whose stack was defined in turn (as a
+// host that records stacks does) recursed until the call stack ran out.
+func TestErrorStackReplacedWithoutFormatting(t *testing.T) {
+	const SCRIPT = `
+	let reads = 0;
+	Object.defineProperty(Error.prototype, 'name', { get() { reads++; throw new Error('trap'); }, configurable: true });
+	const a = new Error('a'), b = new Error('b'), c = new Error('c'), d = new Error('d');
+	Object.defineProperty(a, 'stack', { get() { return 'got'; }, configurable: true });
+	Object.defineProperty(b, 'stack', { value: 'defined' });
+	c.stack = 'set';
+	delete d.stack;
+	[a.stack, b.stack, c.stack, d.stack, Object.getOwnPropertyNames(b)[0], reads].join();
+	`
+	testScript(SCRIPT, asciiString("got,defined,set,,stack,0"), t)
+}
+
+// TestUncatchableUnwindsFlat: an uncatchable exception (here a stack
+// overflow) thrown through many levels of JavaScript called from Go (a
+// proxy trap) reaches the Go code above them on a stack no deeper for
+// ten times the levels. Before the fix each level panicked again inside
+// the deferred function that had recovered it, on top of the frames of
+// the panic before, so the unwinding of a deep recursion took seconds.
+func TestUncatchableUnwindsFlat(t *testing.T) {
+	depthAtRecover := func(levels int) int {
+		vm := New()
+		vm.SetMaxCallStackSize(levels)
+		n := 0
+		vm.Set("probe", func(call FunctionCall) Value {
+			defer func() {
+				if x := recover(); x != nil {
+					n = runtime.Callers(0, make([]uintptr, 1<<20))
+					panic(x)
+				}
+			}()
+			return vm.toCallable(call.Argument(0))(FunctionCall{})
+		})
+		_, err := vm.RunString(`const p = new Proxy({}, { get() { return p.x; } }); probe(() => p.x);`)
+		if _, ok := err.(*StackOverflowError); !ok {
+			t.Fatalf("%d levels: got %v, want a stack overflow", levels, err)
+		}
+		return n
+	}
+	shallow, deep := depthAtRecover(100), depthAtRecover(1000)
+	if deep > shallow+100 {
+		t.Fatalf("Go frames where the overflow was recovered: %d for 100 levels, %d for 1000", shallow, deep)
 	}
 }
