@@ -8,10 +8,11 @@ import (
 
 // TestUncaughtReportThatThrows: an uncaught value whose report throws (a
 // getter of message, a message whose toString throws, a throwing
-// Error.prototype.name) is still reported, with status 1 and the 'exit'
-// listeners run, as in Node. Before the fix Go read those properties
-// outside any JavaScript call and the throw was a Go panic that ended the
-// process with status 2, so the test runs in a child process.
+// Error.prototype.name, a proxy whose traps throw) is still reported, with
+// status 1 and the 'exit' listeners run, as in Node. Before the fix Go read
+// those properties outside any JavaScript call and the throw was a Go
+// panic that ended the process with status 2, so the test runs in a child
+// process.
 func TestUncaughtReportThatThrows(t *testing.T) {
 	if !isolated(t, 60*time.Second) {
 		return
@@ -25,6 +26,9 @@ func TestUncaughtReportThatThrows(t *testing.T) {
 		{badName + "throw new Error('x')", "Uncaught exception (its report threw)"},
 		{badName + "Promise.reject(new Error('x'))", "Uncaught exception (its report threw)"},
 		{badName + "setTimeout(() => { throw new Error('x') }, 1)", "Uncaught exception (its report threw)"},
+		// Go's errors.As on the exception walked its prototype chain.
+		{"let n = 0; throw new Proxy({}, { getPrototypeOf() { if (++n > 1) throw 2; return Object.prototype } })", "[object Object]"},
+		{"throw new Proxy({}, { get() { throw 1 }, getPrototypeOf() { throw 2 } })", "Uncaught exception (its report threw)"},
 	} {
 		r := evalJS(t, onExit+c.code)
 		if r.code != 1 || r.stdout != "exit 1\n" || !strings.Contains(r.stderr, c.report) {

@@ -10,6 +10,7 @@ type errorObject struct {
 	baseObject
 	stack          []StackFrame
 	stackPropAdded bool
+	goErr          error // the error a GoError made by NewGoError wraps
 }
 
 func (e *errorObject) formatStack() String {

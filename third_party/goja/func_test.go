@@ -1051,3 +1051,25 @@ func TestUncatchableUnwindsFlat(t *testing.T) {
 		t.Fatalf("Go frames where the overflow was recovered: %d for 100 levels, %d for 1000", shallow, deep)
 	}
 }
+
+// TestExceptionUnwrapRunsNoJavaScript: errors.As and errors.Is on an
+// exception run no JavaScript (they are called from Go, where a throw would
+// be a Go panic), and a GoError still unwraps to its Go error. Before the
+// fix Unwrap walked the thrown value's prototype chain, calling a proxy's
+// getPrototypeOf trap, and read its value property.
+func TestExceptionUnwrapRunsNoJavaScript(t *testing.T) {
+	vm := New()
+	_, err := vm.RunString(`var calls = 0; throw new Proxy({}, { getPrototypeOf() { calls++; throw 2; }, get() { calls++; throw 3; } })`)
+	var interrupted *InterruptedError
+	if err == nil || errors.As(err, &interrupted) {
+		t.Fatalf("got %v", err)
+	}
+	if calls := vm.Get("calls").ToInteger(); calls != 0 {
+		t.Fatalf("%d calls into JavaScript", calls)
+	}
+	sentinel := errors.New("sentinel")
+	vm.Set("fail", func() { panic(vm.NewGoError(sentinel)) })
+	if _, err := vm.RunString(`fail()`); !errors.Is(err, sentinel) {
+		t.Fatalf("got %v, want the GoError's error", err)
+	}
+}

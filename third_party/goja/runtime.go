@@ -411,13 +411,14 @@ func (e *Exception) Value() Value {
 	return e.val
 }
 
+// Unwrap returns the Go error of a GoError made by NewGoError. It runs no
+// JavaScript: errors.Is and errors.As call it from Go code, often outside
+// any JavaScript call, where a prototype chain's proxy trap or a getter of
+// value that threw would be a Go panic.
 func (e *Exception) Unwrap() error {
 	if obj, ok := e.val.(*Object); ok {
-		if obj.runtime.getGoError().self.hasInstance(obj) {
-			if val := obj.Get("value"); val != nil {
-				e1, _ := val.Export().(error)
-				return e1
-			}
+		if eo, ok := obj.self.(*errorObject); ok {
+			return eo.goErr
 		}
 	}
 	return nil
@@ -551,6 +552,9 @@ func (r *Runtime) NewTypeError(args ...interface{}) *Object {
 func (r *Runtime) NewGoError(err error) *Object {
 	e := r.newError(r.getGoError(), err.Error()).(*Object)
 	e.self._putProp("value", r.ToValue(err), true, true, true)
+	if eo, ok := e.self.(*errorObject); ok {
+		eo.goErr = err
+	}
 	return e
 }
 
