@@ -1073,3 +1073,29 @@ func TestExceptionUnwrapRunsNoJavaScript(t *testing.T) {
 		t.Fatalf("got %v, want the GoError's error", err)
 	}
 }
+
+// TestCreateDataPropertiesIgnoreIndexAccessors: the other objects and
+// arrays built-ins make with CreateDataProperty (Array.from, Array.of,
+// Object.fromEntries, JSON.parse, split, map, spread, Object.entries) get
+// own properties whatever accessors Object.prototype and Array.prototype
+// have for their keys, as in V8. These were right before the fix of
+// iterator results; the test keeps them so.
+func TestCreateDataPropertiesIgnoreIndexAccessors(t *testing.T) {
+	const SCRIPT = `
+	let trapped = '';
+	for (const name of ['0', '1', 'a']) {
+		for (const proto of [Object.prototype, Array.prototype]) {
+			Object.defineProperty(proto, name, Object.setPrototypeOf({
+				get() { return 'TRAP'; }, set(v) { trapped += name; }, configurable: true,
+			}, null));
+		}
+	}
+	const pair = (x) => x[0] + '' + x[1];
+	let out = pair(Array.from([1, 2])) + ' ' + pair(Array.from(new Set([3, 4]))) + ' ' + pair(Array.of(5, 6));
+	out += ' ' + Object.fromEntries([['a', 7]]).a + ' ' + JSON.parse('{"a":8}').a + pair(JSON.parse('[9,10]'));
+	out += ' ' + pair('p,q'.split(',')) + ' ' + pair([1, 2].map((v) => v * 2)) + ' ' + pair([...[3, 4]]);
+	out += ' ' + pair(Object.entries({ a: 1 })[0]) + ' [' + trapped + ']';
+	out;
+	`
+	testScript(SCRIPT, asciiString("12 34 56 7 8910 pq 24 34 a1 []"), t)
+}
