@@ -872,6 +872,15 @@ func (vm *vm) try(f func()) *Exception {
 	return ex
 }
 
+// catchRecovered is catchThrow for the deferred functions of tryCatching
+// and runCatching: the exception, or what must go on.
+func (vm *vm) catchRecovered(x interface{}) (*Exception, interface{}) {
+	if ex, caught := vm.catchThrow(x); caught {
+		return ex, nil
+	}
+	return nil, x
+}
+
 // tryCatching is try that returns what must go on instead of panicking
 // with it (see catchThrow).
 func (vm *vm) tryCatching(f func()) (ex *Exception, uncaught interface{}) {
@@ -880,10 +889,7 @@ func (vm *vm) tryCatching(f func()) (ex *Exception, uncaught interface{}) {
 
 	defer func() {
 		if x := recover(); x != nil {
-			var caught bool
-			if ex, caught = vm.catchThrow(x); !caught {
-				uncaught = x
-			}
+			ex, uncaught = vm.catchRecovered(x)
 		}
 	}()
 
@@ -916,10 +922,7 @@ func (vm *vm) runTryInner() *Exception {
 func (vm *vm) runCatching() (ex *Exception, uncaught interface{}) {
 	defer func() {
 		if x := recover(); x != nil {
-			var caught bool
-			if ex, caught = vm.catchThrow(x); !caught {
-				uncaught = x
-			}
+			ex, uncaught = vm.catchRecovered(x)
 		}
 	}()
 
