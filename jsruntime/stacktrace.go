@@ -180,12 +180,13 @@ func (r *Runtime) captureFrames(skip goja.Value) []goja.StackFrame {
 		depth = limit + runtimeFrames
 	}
 	frames := r.vm.CaptureCallStack(depth, nil)
-	captured := len(frames)
 	for len(frames) > 0 && isRuntimeFrame(&frames[0]) {
 		frames = frames[1:]
 	}
-	if depth > 0 && captured >= depth && len(frames) < limit {
-		// More of the runtime's frames than expected: the whole stack.
+	if depth > 0 && len(frames) < limit {
+		// A shallow stack, or more of the runtime's frames than expected
+		// (goja counts frames it leaves out): the whole stack, which then
+		// is short.
 		frames = r.vm.CaptureCallStack(0, nil)
 		for len(frames) > 0 && isRuntimeFrame(&frames[0]) {
 			frames = frames[1:]
