@@ -220,3 +220,16 @@ Error.prepareStackTrace = (e, s) => typeof s.length;
 try { console.log(new Error('m').stack) } catch (e) { console.log('caught') }
 try { null.x } catch (e) { console.log(e instanceof TypeError) }`).want(t, 0, "number\ntrue\n")
 }
+
+// TestStackTraceLimitInDeepStacks: in a deep stack the frames handed to
+// prepareStackTrace are the Error.stackTraceLimit innermost, as in Node,
+// now that only those are captured.
+func TestStackTraceLimitInDeepStacks(t *testing.T) {
+	evalJS(t, `Error.prepareStackTrace = (e, s) => s.map((c) => c.getFunctionName()).join();
+Error.stackTraceLimit = 4;
+function a() { return b() } function b() { return c() } function c() { return new Error('x').stack }
+function deep(n) { return n ? deep(n - 1) : a() }
+console.log(deep(100));
+const o = {}; function cap() { Error.captureStackTrace(o); return o.stack }
+console.log((function x() { return cap() })().split(',').slice(0, 2).join());`).want(t, 0, "c,b,a,deep\ncap,x\n")
+}
