@@ -61,17 +61,7 @@ func (r *Runtime) binding() *goja.Object {
 	})
 
 	set("write", func(fd int, chunk goja.Value) {
-		var data []byte
-		switch v := chunk.Export().(type) {
-		case string:
-			data = []byte(v)
-		case []byte:
-			data = v
-		case goja.ArrayBuffer:
-			data = v.Bytes()
-		default:
-			data = r.bytesOf(chunk)
-		}
+		data := r.bytesOf(chunk, "chunk", chunkTypes)
 		w := r.cfg.Stdout
 		if fd == 2 {
 			w = r.cfg.Stderr
@@ -175,23 +165,43 @@ func (r *Runtime) fdFile(fd int) *os.File {
 	return f
 }
 
-// bytesOf returns the bytes of a typed array or DataView.
-func (r *Runtime) bytesOf(v goja.Value) []byte {
-	obj, ok := v.(*goja.Object)
-	if !ok {
+// chunkTypes is what a chunk written to stdio or a child must be, in Node's
+// words (Node 20's process.stdout.write).
+const chunkTypes = "of type string or an instance of Buffer, TypedArray, or DataView"
+
+// bytesOf returns the bytes of v, the argument name: a string, an
+// ArrayBuffer, or a typed array or DataView, whose bytes are read from its
+// internal slots as Node reads them (its buffer, byteOffset and byteLength
+// accessors are the program's to replace or delete). Anything else throws
+// Node's ERR_INVALID_ARG_TYPE, saying that v must be expected: the checks
+// in JavaScript before the call let some through (instanceof an object
+// that only inherits from Uint8Array.prototype, a Proxy of a view, a
+// replaced ArrayBuffer.isView).
+func (r *Runtime) bytesOf(v goja.Value, name, expected string) []byte {
+	if goja.IsString(v) {
 		return []byte(v.String())
 	}
-	buf, ok := obj.Get("buffer").Export().(goja.ArrayBuffer)
-	if !ok {
-		return []byte(v.String())
+	if obj, ok := v.(*goja.Object); ok {
+		// Export calls no JavaScript for these types: only for others,
+		// a plain object's getters among them.
+		switch obj.ExportType() {
+		case reflect.TypeOf([]byte(nil)): // a Uint8Array, the common case
+			return obj.Export().([]byte)
+		case reflect.TypeOf(goja.ArrayBuffer{}):
+			return obj.Export().(goja.ArrayBuffer).Bytes()
+		}
+		if view, err := r.js.isView(goja.Undefined(), obj); err == nil && view.ToBoolean() {
+			var b []byte
+			if err := r.vm.ExportTo(obj, &b); err == nil {
+				return b
+			}
+		}
 	}
-	off := obj.Get("byteOffset").ToInteger()
-	n := obj.Get("byteLength").ToInteger()
-	data := buf.Bytes()
-	if off < 0 || n < 0 || off+n > int64(len(data)) {
-		return nil
+	e, err := r.js.invalidArgType(goja.Undefined(), r.vm.ToValue(name), r.vm.ToValue(expected), v)
+	if err != nil {
+		r.throw(err)
 	}
-	return data[off : off+n]
+	panic(e)
 }
 
 // jsResolve is require.resolve.

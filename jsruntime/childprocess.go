@@ -250,7 +250,7 @@ func (r *Runtime) spawnSync(o *goja.Object) *goja.Object {
 		case how == "pipe" && fd == 0:
 			var input []byte
 			if v := o.Get("input"); v != nil && !goja.IsUndefined(v) && !goja.IsNull(v) {
-				input = r.bytesOf(v)
+				input = r.bytesOf(v, "options.stdio[0]", "of type string or an instance of Buffer, TypedArray, or DataView")
 			}
 			cmd.Stdin = bytes.NewReader(input)
 		case how == "pipe":
@@ -524,7 +524,7 @@ func (c *child) write(data goja.Value, done goja.Value) {
 		return
 	}
 	c.r.loop.pending++
-	c.stdin <- pendingWrite{data: append([]byte(nil), c.r.bytesOf(data)...), done: done}
+	c.stdin <- pendingWrite{data: append([]byte(nil), c.r.bytesOf(data, "chunk", chunkTypes)...), done: done}
 }
 
 // endStdin closes the child's stdin after what was queued.

@@ -147,3 +147,23 @@ c.on('close', () => console.log('spawn', session(out) === own, session(out) === 
 `})
 	a.runMain(noPolicy, "main.js").want(t, 0, "false true\ntrue false\nspawn false true\n")
 }
+
+// TestChildInputThatIsNoView: a child's input that only passes for a view
+// because the program replaced ArrayBuffer.isView is Node 20's TypeError,
+// and a true view's bytes reach the child when the program has deleted
+// the buffer, byteOffset and byteLength accessors. Before the fix each was
+// a nil dereference in Go, reported as ERR_INTERNAL_ASSERTION.
+func TestChildInputThatIsNoView(t *testing.T) {
+	code := `const cp = require('child_process');
+const isView = ArrayBuffer.isView;
+ArrayBuffer.isView = () => true;
+for (const input of [new Proxy(new Uint8Array([65, 10]), {}), { buffer: new ArrayBuffer(1) }]) {
+  try { cp.spawnSync('cat', [], { input }); console.log('ran') } catch (e) { console.log(e.name, e.code, e.message) }
+}
+ArrayBuffer.isView = isView;
+const TA = Object.getPrototypeOf(Uint8Array.prototype);
+delete TA.buffer; delete TA.byteOffset; delete TA.byteLength;
+console.log(JSON.stringify(String(cp.spawnSync('cat', [], { input: new Uint16Array([0x4241, 0x0a43]).subarray(1) }).stdout)));`
+	const must = `TypeError ERR_INVALID_ARG_TYPE The "options.stdio[0]" property must be of type string or an instance of Buffer, TypedArray, or DataView.`
+	evalJS(t, code).want(t, 0, must+" Received an instance of Uint8Array\n"+must+" Received an instance of Object\n"+`"C\n"`+"\n")
+}

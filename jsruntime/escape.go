@@ -29,9 +29,13 @@ import (
 func (r *Runtime) escapeReport(v goja.Value, text string) string {
 	var untrusted []string
 	if obj, ok := v.(*goja.Object); ok {
-		if m := obj.Get("message"); m != nil && !goja.IsUndefined(m) && !goja.IsNull(m) {
-			untrusted = append(untrusted, m.String())
-		}
+		// A getter or a toString of the message may throw: then there is
+		// no message to replace, and every line is still escaped below.
+		r.vm.Try(func() {
+			if m := obj.Get("message"); m != nil && !goja.IsUndefined(m) && !goja.IsNull(m) {
+				untrusted = append(untrusted, m.String())
+			}
+		})
 	}
 	for name := range r.sources {
 		untrusted = append(untrusted, name)

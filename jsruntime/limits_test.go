@@ -303,3 +303,26 @@ console.log(seen.join());`
 		t.Fatalf("status %d, stdout %q, stderr:\n%s\nwant %q", r.code, r.stdout, r.stderr, want)
 	}
 }
+
+// TestViewsWithoutAccessors: the bytes of a typed array or DataView written
+// to stdout are read from the view itself, as in Node, when the program has
+// deleted the buffer, byteOffset and byteLength accessors; what only looks
+// like a view (a Proxy, an object that inherits from a typed array's
+// prototype) is Node 20's TypeError (TestChildInputThatIsNoView: a child's
+// input). Before the fix each was a nil dereference in Go, reported as
+// ERR_INTERNAL_ASSERTION.
+func TestViewsWithoutAccessors(t *testing.T) {
+	const code = `const show = (f) => { try { f(); console.log('written') } catch (e) { console.log(e.name, e.code, e.message) } };
+show(() => process.stdout.write(new Proxy(new Uint8Array([65, 10]), {})));
+show(() => process.stdout.write(Object.create(Uint16Array.prototype)));
+const view = new DataView(new Uint8Array([0x41, 0x42, 0x43, 0x0a]).buffer, 1);
+const TA = Object.getPrototypeOf(Uint8Array.prototype);
+delete TA.buffer; delete TA.byteOffset; delete TA.byteLength;
+delete DataView.prototype.buffer; delete DataView.prototype.byteOffset; delete DataView.prototype.byteLength;
+show(() => process.stdout.write(new Uint16Array([0x0a41]).subarray(0)));
+show(() => process.stdout.write(view));`
+	const chunk = `The "chunk" argument must be of type string or an instance of Buffer, TypedArray, or DataView.`
+	evalJS(t, code).want(t, 0, "TypeError ERR_INVALID_ARG_TYPE "+chunk+" Received an instance of Uint8Array\n"+
+		"TypeError ERR_INVALID_ARG_TYPE "+chunk+" Received an instance of Uint16Array\n"+
+		"A\nwritten\nBC\nwritten\n")
+}

@@ -235,7 +235,7 @@
   function toBytes(chunk, encoding) {
     if (typeof chunk === 'string') return chunk;
     if (chunk instanceof Uint8Array || chunk instanceof ArrayBuffer || ArrayBuffer.isView(chunk)) return chunk;
-    throw invalidArgType('chunk', 'of type string or an instance of Buffer or Uint8Array', chunk);
+    throw invalidArgType('chunk', 'of type string or an instance of Buffer, TypedArray, or DataView', chunk);
   }
   function makeWritable(fd) {
     const s = Object.create(emitterMethods);
@@ -741,7 +741,7 @@
       mod.loaded = true;
     },
     makeError, formatFatal, runMacrotask, runTicks, emitUncaught, emitUnhandledRejection,
-    unhandledRejectionError, inspect,
+    unhandledRejectionError, inspect, invalidArgType,
     emitExit(code) { process._exiting = true; process.emit('exit', code); },
     emitBeforeExit(code) { return process.emit('beforeExit', code); },
     exitCode() { return exitCode; },

@@ -146,11 +146,8 @@ func (r *Runtime) replEval(prg *goja.Program, compileErr error) {
 		var ie *goja.InterruptedError
 		if !errors.As(err, &ie) {
 			v := r.exceptionValue(err)
-			s, ferr := r.js.formatFatal(goja.Undefined(), v)
-			if ferr == nil {
-				text := r.escapeReport(v, s.String())
-				r.writeString(2, "Uncaught "+strings.TrimPrefix(text, "Uncaught ")+"\n")
-			}
+			text := r.escapeReport(v, r.fatalText(v))
+			r.writeString(2, "Uncaught "+strings.TrimPrefix(text, "Uncaught ")+"\n")
 		}
 	}
 	r.checkRejections()

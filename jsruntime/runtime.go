@@ -133,6 +133,8 @@ type prelude struct {
 	emitExit, emitBeforeExit, exitCodeOf    goja.Callable
 	makeRequire, newModule, parseJSON       goja.Callable
 	updateChildren, moduleLoaded            goja.Callable
+	invalidArgType                          goja.Callable
+	isView                                  goja.Callable // ArrayBuffer.isView before the program could replace it
 	stdinChunk, stdinEnd                    goja.Value
 }
 
@@ -365,7 +367,7 @@ func (r *Runtime) bindPrelude(o, t, c *goja.Object) error {
 		unhandledRejectionError: fn("unhandledRejectionError"), inspect: fn("inspect"),
 		emitExit: fn("emitExit"), emitBeforeExit: fn("emitBeforeExit"), exitCodeOf: fn("exitCode"),
 		makeRequire: fn("makeRequire"), newModule: fn("newModule"), updateChildren: fn("updateChildren"), moduleLoaded: fn("moduleLoaded"),
-		stdinChunk: o.Get("stdinChunk"), stdinEnd: o.Get("stdinEnd"),
+		invalidArgType: fn("invalidArgType"), stdinChunk: o.Get("stdinChunk"), stdinEnd: o.Get("stdinEnd"),
 	}
 	json := r.vm.Get("JSON").(*goja.Object)
 	parse, ok := goja.AssertFunction(json.Get("parse"))
@@ -373,6 +375,11 @@ func (r *Runtime) bindPrelude(o, t, c *goja.Object) error {
 		missing = append(missing, "JSON.parse")
 	}
 	r.js.parseJSON = parse
+	isView, ok := goja.AssertFunction(r.vm.Get("ArrayBuffer").(*goja.Object).Get("isView"))
+	if !ok {
+		missing = append(missing, "ArrayBuffer.isView")
+	}
+	r.js.isView = isView
 	if len(missing) > 0 {
 		return fmt.Errorf("prelude lacks %v", missing)
 	}

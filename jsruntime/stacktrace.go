@@ -172,9 +172,25 @@ func (r *Runtime) captureFrames(skip goja.Value) []goja.StackFrame {
 	if limit == 0 {
 		return nil
 	}
-	frames := r.vm.CaptureCallStack(0, nil)
+	// Only the frames kept, when no function is to be skipped: a copy of
+	// the whole stack for every error made in a deep recursion cost time
+	// that grew with the square of its depth.
+	depth := 0
+	if _, callable := goja.AssertFunction(skip); !callable {
+		depth = limit + runtimeFrames
+	}
+	frames := r.vm.CaptureCallStack(depth, nil)
 	for len(frames) > 0 && isRuntimeFrame(&frames[0]) {
 		frames = frames[1:]
+	}
+	if depth > 0 && len(frames) < limit {
+		// A shallow stack, or more of the runtime's frames than expected
+		// (goja counts frames it leaves out): the whole stack, which then
+		// is short.
+		frames = r.vm.CaptureCallStack(0, nil)
+		for len(frames) > 0 && isRuntimeFrame(&frames[0]) {
+			frames = frames[1:]
+		}
 	}
 	if fn, ok := skip.(*goja.Object); ok {
 		if _, callable := goja.AssertFunction(fn); callable {
@@ -194,6 +210,10 @@ func (r *Runtime) captureFrames(skip goja.Value) []goja.StackFrame {
 	}
 	return frames
 }
+
+// runtimeFrames is more than the frames of the runtime's own Go code on
+// top of the stack when captureFrames runs.
+const runtimeFrames = 8
 
 // isRuntimeFrame reports whether f is a native frame of the runtime's own
 // Go code (goja names them after the Go function) or of the trap of a

@@ -4,6 +4,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/intactdev/intact/enforcer"
 	"github.com/intactdev/intact/jsruntime"
@@ -202,4 +203,33 @@ function work() {
 			}
 		})
 	}
+}
+
+// TestPrepareStackTraceWithThrowingName: while Error.prepareStackTrace is
+// set, a throwing Error.prototype.name does not stop errors from being
+// made, as in Node (the prepared stack does not read it). Before the fix
+// recording an error's stack formatted goja's, which read name, whose
+// getter made an error, and so on until the call stack ran out, and the
+// unwinding took more than 5 s (so the test runs in a child process).
+func TestPrepareStackTraceWithThrowingName(t *testing.T) {
+	if !isolated(t, 60*time.Second) {
+		return
+	}
+	evalJS(t, `Object.defineProperty(Error.prototype, 'name', { get() { throw new Error('trap') }, configurable: true });
+Error.prepareStackTrace = (e, s) => typeof s.length;
+try { console.log(new Error('m').stack) } catch (e) { console.log('caught') }
+try { null.x } catch (e) { console.log(e instanceof TypeError) }`).want(t, 0, "number\ntrue\n")
+}
+
+// TestStackTraceLimitInDeepStacks: in a deep stack the frames handed to
+// prepareStackTrace are the Error.stackTraceLimit innermost, as in Node,
+// now that only those are captured.
+func TestStackTraceLimitInDeepStacks(t *testing.T) {
+	evalJS(t, `Error.prepareStackTrace = (e, s) => s.map((c) => c.getFunctionName()).join();
+Error.stackTraceLimit = 4;
+function a() { return b() } function b() { return c() } function c() { return new Error('x').stack }
+function deep(n) { return n ? deep(n - 1) : a() }
+console.log(deep(100));
+const o = {}; function cap() { Error.captureStackTrace(o); return o.stack }
+console.log((function x() { return cap() })().split(',').slice(0, 2).join());`).want(t, 0, "c,b,a,deep\ncap,x\n")
 }

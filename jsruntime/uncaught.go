@@ -158,14 +158,32 @@ func (r *Runtime) printFatal(v goja.Value) { r.printFatalAt("", v) }
 // printFatalAt prints an uncaught exception as Node does, after header (the
 // code frame), escaped as escapeReport says.
 func (r *Runtime) printFatalAt(header string, v goja.Value) {
-	s, err := r.js.formatFatal(goja.Undefined(), v)
-	text := ""
-	if err == nil {
-		text = s.String()
-	} else if v != nil {
-		text = v.String()
+	r.writeString(2, r.escapeReport(v, header+r.fatalText(v))+"\n")
+}
+
+// unprintable is the report of an uncaught value when neither Node's report
+// nor the value's string can be made.
+const unprintable = "Uncaught exception (its report threw)"
+
+// fatalText is Node's report of the uncaught value v, or the value's string
+// if making the report throws, or unprintable if that throws too. The
+// application may have replaced anything the report reads (a getter for
+// message, a throwing Error.prototype.name, a toString that throws), and
+// here Go calls into JavaScript outside any JavaScript call, where a throw
+// that is not caught is a Go panic that ends the process.
+func (r *Runtime) fatalText(v goja.Value) string {
+	text := unprintable
+	if s, err := r.js.formatFatal(goja.Undefined(), v); err == nil {
+		if r.vm.Try(func() { text = s.String() }) == nil {
+			return text
+		}
 	}
-	r.writeString(2, r.escapeReport(v, header+text)+"\n")
+	if v != nil {
+		if r.vm.Try(func() { text = v.String() }) != nil {
+			text = unprintable
+		}
+	}
+	return text
 }
 
 // fatalGo reports an error that stops the program before any user code

@@ -10,6 +10,7 @@ type errorObject struct {
 	baseObject
 	stack          []StackFrame
 	stackPropAdded bool
+	goErr          error // the error a GoError made by NewGoError wraps
 }
 
 func (e *errorObject) formatStack() String {
@@ -30,16 +31,31 @@ func (e *errorObject) formatStack() String {
 
 func (e *errorObject) addStackProp() Value {
 	if !e.stackPropAdded {
-		res := e._putProp(propNameStack, e.formatStack(), true, false, true)
-		if len(e.propNames) > 1 {
-			// reorder property names to ensure 'stack' is the first one
-			copy(e.propNames[1:], e.propNames)
-			e.propNames[0] = propNameStack
-		}
-		e.stackPropAdded = true
-		return res
+		return e.putStackProp(e.formatStack())
 	}
 	return nil
+}
+
+// replaceStackProp adds the stack property, if it has not been added, with
+// a value about to be replaced: formatting it would be wasted, and it reads
+// the error's name and message, whose getters may throw or make errors of
+// their own (which, when those define a stack in turn, recursed until the
+// call stack ran out).
+func (e *errorObject) replaceStackProp() {
+	if !e.stackPropAdded {
+		e.putStackProp(_undefined)
+	}
+}
+
+func (e *errorObject) putStackProp(v Value) Value {
+	res := e._putProp(propNameStack, v, true, false, true)
+	if len(e.propNames) > 1 {
+		// reorder property names to ensure 'stack' is the first one
+		copy(e.propNames[1:], e.propNames)
+		e.propNames[0] = propNameStack
+	}
+	e.stackPropAdded = true
+	return res
 }
 
 func (e *errorObject) getStr(p unistring.String, receiver Value) Value {
@@ -57,7 +73,7 @@ func (e *errorObject) getOwnPropStr(name unistring.String) Value {
 
 func (e *errorObject) setOwnStr(name unistring.String, val Value, throw bool) bool {
 	if name == propNameStack {
-		e.addStackProp()
+		e.replaceStackProp()
 	}
 	return e.baseObject.setOwnStr(name, val, throw)
 }
@@ -68,14 +84,19 @@ func (e *errorObject) setForeignStr(name unistring.String, val, receiver Value, 
 
 func (e *errorObject) deleteStr(name unistring.String, throw bool) bool {
 	if name == propNameStack {
-		e.addStackProp()
+		e.replaceStackProp()
 	}
 	return e.baseObject.deleteStr(name, throw)
 }
 
 func (e *errorObject) defineOwnPropertyStr(name unistring.String, desc PropertyDescriptor, throw bool) bool {
 	if name == propNameStack {
-		e.addStackProp()
+		// A descriptor without a value or accessors keeps the stack's value.
+		if desc.Value != nil || desc.Getter != nil || desc.Setter != nil {
+			e.replaceStackProp()
+		} else {
+			e.addStackProp()
+		}
 	}
 	return e.baseObject.defineOwnPropertyStr(name, desc, throw)
 }

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"runtime"
 	"testing"
+	"time"
 )
 
 func TestFuncProto(t *testing.T) {
@@ -936,4 +938,164 @@ func TestFunctionOwnKeysOrder(t *testing.T) {
 	[keys(f), keys(g), keys(h), Reflect.ownKeys(function () {}).join(), (f.prototype, keys(f))].join(' | ');
 	`
 	testScript(SCRIPT, asciiString("length,name,prototype | length,name,prototype,added | length,prototype | length,name,prototype | length,name,prototype"), t)
+}
+
+// TestCreateDataPropertiesIgnorePrototypeAccessors: the objects the spec
+// makes with CreateDataProperty (iterator results, property descriptors,
+// the result of RegExp exec) have own data properties, whatever accessors
+// Object.prototype has. Before the fix they were set, so a getter of done
+// on Object.prototype made every for-of loop forever (the test interrupts
+// the runtime if it hangs) and setters saw the values.
+func TestCreateDataPropertiesIgnorePrototypeAccessors(t *testing.T) {
+	const SCRIPT = `
+	const trapped = [];
+	for (const name of ['done', 'value', 'writable', 'enumerable', 'configurable', 'get', 'set', 'index', 'input']) {
+		Object.defineProperty(Object.prototype, name, Object.setPrototypeOf({
+			get() { return undefined; }, set(v) { trapped.push(name); }, configurable: true,
+		}, null));
+	}
+	const results = [];
+	let sum = 0;
+	for (const v of [1, 2]) sum += v;
+	results.push(sum);
+	function* gen() { yield 'g'; }
+	results.push([...new Set(['s'])].join(), [...new Map([['k', 'm']])].join(), [...'ab'].join(), [...gen()].join());
+	const r = [7][Symbol.iterator]().next();
+	results.push(Object.getOwnPropertyNames(r).join(), r.value, r.done);
+	const d = Object.getOwnPropertyDescriptor({ q: 1 }, 'q');
+	results.push(Object.keys(d).join(), d.value, d.writable);
+	const a = Object.getOwnPropertyDescriptor({ get q() { return 1; } }, 'q');
+	results.push(Object.keys(a).join(), typeof a.get, a.enumerable);
+	const m = /(?<n>b)/.exec('ab');
+	results.push(Object.keys(m).join(), m.index, m.input);
+	results.push(trapped.length);
+	results.join(' ');
+	`
+	const want = "3 s k,m a,b g value,done 7 false value,writable,enumerable,configurable 1 true get,set,enumerable,configurable function true 0,1,index,input,groups 1 ab 0"
+	vm := New()
+	timer := time.AfterFunc(10*time.Second, func() { vm.Interrupt("hang") })
+	defer timer.Stop()
+	v, err := vm.RunString(SCRIPT)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := v.String(); got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}
+
+// TestGoErrorValueIsOwn: a GoError's value is its own property, not given
+// to a setter of Object.prototype.
+func TestGoErrorValueIsOwn(t *testing.T) {
+	vm := New()
+	if _, err := vm.RunString(`Object.defineProperty(Object.prototype, 'value', { set(v) {}, configurable: true })`); err != nil {
+		t.Fatal(err)
+	}
+	vm.Set("e", vm.NewGoError(errors.New("go")))
+	v, err := vm.RunString(`Object.prototype.hasOwnProperty.call(e, 'value') && e.value !== undefined`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v.ToBoolean() {
+		t.Fatal("a GoError's value is not its own property")
+	}
+}
+
+// TestErrorStackReplacedWithoutFormatting: defining, setting or deleting an
+// error's stack does not format the stack it replaces, which reads name
+// and message. Before the fix a throwing name getter made each of these
+// throw, and one that made an error whose stack was defined in turn (as a
+// host that records stacks does) recursed until the call stack ran out.
+func TestErrorStackReplacedWithoutFormatting(t *testing.T) {
+	const SCRIPT = `
+	let reads = 0;
+	Object.defineProperty(Error.prototype, 'name', { get() { reads++; throw new Error('trap'); }, configurable: true });
+	const a = new Error('a'), b = new Error('b'), c = new Error('c'), d = new Error('d');
+	Object.defineProperty(a, 'stack', { get() { return 'got'; }, configurable: true });
+	Object.defineProperty(b, 'stack', { value: 'defined' });
+	c.stack = 'set';
+	delete d.stack;
+	[a.stack, b.stack, c.stack, d.stack, Object.getOwnPropertyNames(b)[0], reads].join();
+	`
+	testScript(SCRIPT, asciiString("got,defined,set,,stack,0"), t)
+}
+
+// TestUncatchableUnwindsFlat: an uncatchable exception (here a stack
+// overflow) thrown through many levels of JavaScript called from Go (a
+// proxy trap) reaches the Go code above them on a stack no deeper for
+// ten times the levels. Before the fix each level panicked again inside
+// the deferred function that had recovered it, on top of the frames of
+// the panic before, so the unwinding of a deep recursion took seconds.
+func TestUncatchableUnwindsFlat(t *testing.T) {
+	depthAtRecover := func(levels int) int {
+		vm := New()
+		vm.SetMaxCallStackSize(levels)
+		n := 0
+		vm.Set("probe", func(call FunctionCall) Value {
+			defer func() {
+				if x := recover(); x != nil {
+					n = runtime.Callers(0, make([]uintptr, 1<<20))
+					panic(x)
+				}
+			}()
+			return vm.toCallable(call.Argument(0))(FunctionCall{})
+		})
+		_, err := vm.RunString(`const p = new Proxy({}, { get() { return p.x; } }); probe(() => p.x);`)
+		if _, ok := err.(*StackOverflowError); !ok {
+			t.Fatalf("%d levels: got %v, want a stack overflow", levels, err)
+		}
+		return n
+	}
+	shallow, deep := depthAtRecover(100), depthAtRecover(1000)
+	if deep > shallow+100 {
+		t.Fatalf("Go frames where the overflow was recovered: %d for 100 levels, %d for 1000", shallow, deep)
+	}
+}
+
+// TestExceptionUnwrapRunsNoJavaScript: errors.As and errors.Is on an
+// exception run no JavaScript (they are called from Go, where a throw would
+// be a Go panic), and a GoError still unwraps to its Go error. Before the
+// fix Unwrap walked the thrown value's prototype chain, calling a proxy's
+// getPrototypeOf trap, and read its value property.
+func TestExceptionUnwrapRunsNoJavaScript(t *testing.T) {
+	vm := New()
+	_, err := vm.RunString(`var calls = 0; throw new Proxy({}, { getPrototypeOf() { calls++; throw 2; }, get() { calls++; throw 3; } })`)
+	var interrupted *InterruptedError
+	if err == nil || errors.As(err, &interrupted) {
+		t.Fatalf("got %v", err)
+	}
+	if calls := vm.Get("calls").ToInteger(); calls != 0 {
+		t.Fatalf("%d calls into JavaScript", calls)
+	}
+	sentinel := errors.New("sentinel")
+	vm.Set("fail", func() { panic(vm.NewGoError(sentinel)) })
+	if _, err := vm.RunString(`fail()`); !errors.Is(err, sentinel) {
+		t.Fatalf("got %v, want the GoError's error", err)
+	}
+}
+
+// TestCreateDataPropertiesIgnoreIndexAccessors: the other objects and
+// arrays built-ins make with CreateDataProperty (Array.from, Array.of,
+// Object.fromEntries, JSON.parse, split, map, spread, Object.entries) get
+// own properties whatever accessors Object.prototype and Array.prototype
+// have for their keys, as in V8. These were right before the fix of
+// iterator results; the test keeps them so.
+func TestCreateDataPropertiesIgnoreIndexAccessors(t *testing.T) {
+	const SCRIPT = `
+	let trapped = '';
+	for (const name of ['0', '1', 'a']) {
+		for (const proto of [Object.prototype, Array.prototype]) {
+			Object.defineProperty(proto, name, Object.setPrototypeOf({
+				get() { return 'TRAP'; }, set(v) { trapped += name; }, configurable: true,
+			}, null));
+		}
+	}
+	const pair = (x) => x[0] + '' + x[1];
+	let out = pair(Array.from([1, 2])) + ' ' + pair(Array.from(new Set([3, 4]))) + ' ' + pair(Array.of(5, 6));
+	out += ' ' + Object.fromEntries([['a', 7]]).a + ' ' + JSON.parse('{"a":8}').a + pair(JSON.parse('[9,10]'));
+	out += ' ' + pair('p,q'.split(',')) + ' ' + pair([1, 2].map((v) => v * 2)) + ' ' + pair([...[3, 4]]);
+	out += ' ' + pair(Object.entries({ a: 1 })[0]) + ' [' + trapped + ']';
+	out;
+	`
+	testScript(SCRIPT, asciiString("12 34 56 7 8910 pq 24 34 a1 []"), t)
 }

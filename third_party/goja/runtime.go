@@ -411,13 +411,14 @@ func (e *Exception) Value() Value {
 	return e.val
 }
 
+// Unwrap returns the Go error of a GoError made by NewGoError. It runs no
+// JavaScript: errors.Is and errors.As call it from Go code, often outside
+// any JavaScript call, where a prototype chain's proxy trap or a getter of
+// value that threw would be a Go panic.
 func (e *Exception) Unwrap() error {
 	if obj, ok := e.val.(*Object); ok {
-		if obj.runtime.getGoError().self.hasInstance(obj) {
-			if val := obj.Get("value"); val != nil {
-				e1, _ := val.Export().(error)
-				return e1
-			}
+		if eo, ok := obj.self.(*errorObject); ok {
+			return eo.goErr
 		}
 	}
 	return nil
@@ -550,7 +551,10 @@ func (r *Runtime) NewTypeError(args ...interface{}) *Object {
 
 func (r *Runtime) NewGoError(err error) *Object {
 	e := r.newError(r.getGoError(), err.Error()).(*Object)
-	e.Set("value", err)
+	e.self._putProp("value", r.ToValue(err), true, true, true)
+	if eo, ok := e.self.(*errorObject); ok {
+		eo.goErr = err
+	}
 	return e
 }
 
@@ -2825,9 +2829,13 @@ func (r *Runtime) forOfMethod(iterable Value, method func(FunctionCall) Value, s
 }
 
 func (r *Runtime) createIterResultObject(value Value, done bool) Value {
+	// Own data properties (the spec's CreateDataPropertyOrThrow): setting
+	// them would call a setter of Object.prototype's, and a getter there
+	// could then answer for done and value and make every for-of loop
+	// forever.
 	o := r.NewObject()
-	o.self.setOwnStr("value", value, false)
-	o.self.setOwnStr("done", r.toBoolean(done), false)
+	o.self._putProp("value", value, true, true, true)
+	o.self._putProp("done", r.toBoolean(done), true, true, true)
 	return o
 }
 

@@ -798,6 +798,22 @@ func (vm *vm) restoreStacks(iterLen, refLen uint32) (ex *Exception) {
 }
 
 func (vm *vm) handleThrow(arg interface{}) *Exception {
+	ex, caught := vm.catchThrow(arg)
+	if !caught {
+		panic(arg)
+	}
+	return ex
+}
+
+// catchThrow is handleThrow for a deferred function that has recovered
+// arg: instead of panicking again there with what must go on (an
+// uncatchable exception, a Go panic), it reports caught false, and its
+// caller panics once the deferred function has returned. A panic from
+// inside a deferred function runs on top of the frames of the panic it
+// recovered, so each level of a deep recursion through Go (a proxy trap, a
+// getter, a native callback) that re-panicked there kept its frames, and
+// the unwinding of a stack overflow took seconds.
+func (vm *vm) catchThrow(arg interface{}) (*Exception, bool) {
 	ex := vm.exceptionFromValue(arg)
 	for len(vm.tryStack) > 0 {
 		tf := &vm.tryStack[len(vm.tryStack)-1]
@@ -826,7 +842,7 @@ func (vm *vm) handleThrow(arg interface{}) *Exception {
 			vm.push(ex.val)
 			vm.pc = int(tf.catchPos)
 			tf.catchPos = -1
-			return nil
+			return nil, true
 		}
 		if tf.finallyPos >= 0 {
 			// no 'catch' block, but there is a 'finally' block
@@ -834,13 +850,10 @@ func (vm *vm) handleThrow(arg interface{}) *Exception {
 			vm.pc = int(tf.finallyPos)
 			tf.finallyPos = -1
 			tf.finallyRet = -1
-			return nil
+			return nil, true
 		}
 	}
-	if ex == nil {
-		panic(arg)
-	}
-	return ex
+	return ex, ex != nil
 }
 
 // Calls to this method must be made from the run() loop and must be the last statement before 'return'.
@@ -851,13 +864,32 @@ func (vm *vm) throw(v interface{}) {
 	}
 }
 
-func (vm *vm) try(f func()) (ex *Exception) {
+func (vm *vm) try(f func()) *Exception {
+	ex, uncaught := vm.tryCatching(f)
+	if uncaught != nil {
+		panic(uncaught)
+	}
+	return ex
+}
+
+// catchRecovered is catchThrow for the deferred functions of tryCatching
+// and runCatching: the exception, or what must go on.
+func (vm *vm) catchRecovered(x interface{}) (*Exception, interface{}) {
+	if ex, caught := vm.catchThrow(x); caught {
+		return ex, nil
+	}
+	return nil, x
+}
+
+// tryCatching is try that returns what must go on instead of panicking
+// with it (see catchThrow).
+func (vm *vm) tryCatching(f func()) (ex *Exception, uncaught interface{}) {
 	vm.pushTryFrame(tryPanicMarker, -1)
 	defer vm.popTryFrame()
 
 	defer func() {
 		if x := recover(); x != nil {
-			ex = vm.handleThrow(x)
+			ex, uncaught = vm.catchRecovered(x)
 		}
 	}()
 
@@ -877,10 +909,20 @@ func (vm *vm) runTry() (ex *Exception) {
 	}
 }
 
-func (vm *vm) runTryInner() (ex *Exception) {
+func (vm *vm) runTryInner() *Exception {
+	ex, uncaught := vm.runCatching()
+	if uncaught != nil {
+		panic(uncaught)
+	}
+	return ex
+}
+
+// runCatching is runTryInner that returns what must go on instead of
+// panicking with it (see catchThrow).
+func (vm *vm) runCatching() (ex *Exception, uncaught interface{}) {
 	defer func() {
 		if x := recover(); x != nil {
-			ex = vm.handleThrow(x)
+			ex, uncaught = vm.catchRecovered(x)
 		}
 	}()
 
