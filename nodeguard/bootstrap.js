@@ -1154,7 +1154,9 @@ define(module, 'registerHooks', function (hooks) {
         givenHref = u;
         givenFormat = r.format;
         givenSource = privateCopy(r.source);
-        return { format: r.format, source: r.source, shortCircuit: r.shortCircuit };
+        // The application gets a copy of its own: bytes the bootstrap
+        // serves as WebAssembly (servedWasm) never reach it.
+        return { format: r.format, source: privateCopy(r.source), shortCircuit: r.shortCircuit };
       };
       const result = ReflectApply(appLoad, this, [href, context, next]);
       if (result === null || typeof result !== 'object') return result;
@@ -1166,6 +1168,7 @@ define(module, 'registerHooks', function (hooks) {
         refuseDynamic('a load hook returning other source for ' + href);
       }
       // Node gets the bootstrap's own copy, which nobody else holds.
+      if (typeof givenSource !== 'string') WeakSetAdd(servedWasm, givenSource);
       return { format, source: givenSource, shortCircuit };
     },
   }]);
@@ -1396,16 +1399,37 @@ function captureCallSites(limit, below) {
 }
 const callSiteProto = ObjectGetPrototypeOf(captureCallSites(1, captureCallSites)[0]);
 const CallSiteGetFileName = uncurry(callSiteProto.getFileName);
+const CallSiteGetFunctionName = uncurry(callSiteProto.getFunctionName);
 
 function callerFileName() {
-  const sites = captureCallSites(8, callerFileName);
-  if (!ArrayIsArray(sites)) return '';
-  // The first frame that is not the bootstrap's own is the caller.
+  const site = callerSite(callerFileName);
+  if (site === undefined) return '';
+  const name = CallSiteGetFileName(site);
+  return typeof name === 'string' ? name : '';
+}
+
+// callerSite returns the call site of the code that called the bootstrap
+// function below (callerFileName or callerIsUndiciLlhttp) called, or
+// undefined: the first frame that is not the bootstrap's own.
+function callerSite(below) {
+  const sites = captureCallSites(8, below);
+  if (!ArrayIsArray(sites)) return undefined;
   for (let i = 0; i < sites.length; i++) {
-    const name = CallSiteGetFileName(sites[i]);
-    if (name !== bootstrapName) return typeof name === 'string' ? name : '';
+    if (CallSiteGetFileName(sites[i]) !== bootstrapName) return sites[i];
   }
-  return '';
+  return undefined;
+}
+
+// callerIsUndiciLlhttp reports whether the caller is undici's lazyllhttp,
+// which compiles the HTTP parser behind fetch from bytes node ships: the
+// one WebAssembly of node's own. Naming the function, not only undici's
+// module, matters: undici also calls back into the application (a
+// dispatcher's onData handler given WebAssembly.compile itself would
+// compile bytes from the network).
+function callerIsUndiciLlhttp() {
+  const site = callerSite(callerIsUndiciLlhttp);
+  return site !== undefined && CallSiteGetFileName(site) === 'node:internal/deps/undici/undici' &&
+    CallSiteGetFunctionName(site) === 'lazyllhttp';
 }
 
 // WebAssembly compiled from bytes the broker did not serve is code made at
@@ -1416,7 +1440,7 @@ function wasmGuard(what, bytes) {
   if (ArrayBufferIsView(bytes) && WeakSetHas(servedWasm, bytes)) return;
   // Node's own modules are named by their id, which no file, and no
   // module the loader gives a path or a file: URL, can have.
-  if (StringStartsWith(callerFileName(), 'node:internal/deps/')) return;
+  if (callerIsUndiciLlhttp()) return;
   refuseDynamic(what);
 }
 
@@ -1428,8 +1452,21 @@ if (WebAssemblyObject && config.dynamicDisabled) {
     wasmGuard('WebAssembly.compile', bytes);
     return ReflectApply(wasmCompile, WebAssemblyObject, [bytes, ...rest]);
   });
+  // A Module compiled already runs as it is; anything else is compiled.
+  // V8 tells them apart by what the object is, not by its prototype, which
+  // the application can set (instanceof would take dressed-up bytes for a
+  // Module): WebAssembly.Module.exports throws for anything but one.
+  const wasmModuleExports = WasmModule.exports;
+  const isWasmModule = (value) => {
+    try {
+      wasmModuleExports(value);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   define(WebAssemblyObject, 'instantiate', function instantiate(source, ...rest) {
-    if (!(source instanceof WasmModule)) wasmGuard('WebAssembly.instantiate', source);
+    if (!isWasmModule(source)) wasmGuard('WebAssembly.instantiate', source);
     return ReflectApply(wasmInstantiate, WebAssemblyObject, [source, ...rest]);
   });
   const Guarded = guardedConstructor(WasmModule, 'Module', (args) => {

@@ -564,6 +564,27 @@ require('node:module').registerHooks({ resolve(spec, ctx, next) {
 } });
 import('planted').then(() => console.log('resolve-node ran'), (e) => console.log('resolve-node', e.code));
 `,
+	// Bytes dressed up as a compiled Module (instanceof would pass them).
+	"wasm-dressed.js": `const bytes = new Uint8Array([0,97,115,109,1,0,0,0, 1,5,1,96,0,1,127, 3,2,1,0, 7,5,1,1,102,0,0, 10,6,1,4,0,65,42,11]);
+Object.setPrototypeOf(bytes, WebAssembly.Module.prototype);
+try { WebAssembly.instantiate(bytes).then(() => console.log('wasm-dressed ran'), (e) => console.log('wasm-dressed', e.code)); } catch (e) { console.log('wasm-dressed', e.code); }
+`,
+	// undici, node's own code, calling the application's handler with
+	// bytes from the network: WebAssembly.compile given as the handler.
+	"wasm-undici.js": `const wasm = Buffer.from([0,97,115,109,1,0,0,0, 1,5,1,96,0,1,127, 3,2,1,0, 7,5,1,1,102,0,0, 10,6,1,4,0,65,42,11]);
+const srv = require('node:http').createServer((req, res) => res.end(wasm));
+srv.listen(0, '127.0.0.1', async () => {
+  const origin = 'http://127.0.0.1:' + srv.address().port;
+  await (await fetch(origin)).arrayBuffer();
+  const dispatcher = globalThis[Symbol.for('undici.globalDispatcher.1')];
+  dispatcher.dispatch({ origin, path: '/', method: 'GET' }, {
+    onConnect() {}, onHeaders() { return true; },
+    onData: WebAssembly.compile,
+    onComplete() { console.log('wasm-undici ran'); srv.close(); },
+    onError(e) { console.log('wasm-undici', e.code); srv.close(); },
+  });
+});
+`,
 	"other.mjs": "export default 'signed';\n",
 }
 
@@ -585,6 +606,8 @@ func TestHookAndStackTricks(t *testing.T) {
 		"hooks-bytes.js":    "hooks-bytes ERR_CODE_INTEGRITY_BLOCKED",
 		"url-accessor.js":   "url-accessor ERR_CODE_INTEGRITY_VIOLATION",
 		"resolve-node.js":   "resolve-node ERR_CODE_INTEGRITY_VIOLATION",
+		"wasm-dressed.js":   "wasm-dressed ERR_CODE_INTEGRITY_BLOCKED",
+		"wasm-undici.js":    "wasm-undici ERR_CODE_INTEGRITY_BLOCKED",
 	}
 	forEachNode(t, func(t *testing.T, n testNode) {
 		for script, line := range want {
