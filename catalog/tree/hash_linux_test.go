@@ -205,6 +205,21 @@ func TestHashSwapsAfterWalk(t *testing.T) {
 			t.Fatalf("Hash = %v, want a refusal of b.js", err)
 		}
 	})
+	for _, maxOpen := range []int32{0, 256} {
+		t.Run(fmt.Sprintf("link retargeted outside, %d folders open", maxOpen), func(t *testing.T) {
+			defer tree.SetMaxOpenDirs(maxOpen)()
+			root := newRoot(t)
+			link := filepath.Join(root, "l.js")
+			must(t, os.Symlink("a.js", link))
+			_, err := hashSwapping(root, func() {
+				must(t, os.Remove(link))
+				must(t, os.Symlink(filepath.Join(outside, "b.js"), link))
+			})
+			if err == nil || !strings.Contains(err.Error(), "l.js: symbolic link changed") {
+				t.Fatalf("Hash = %v, want a refusal of l.js", err)
+			}
+		})
+	}
 	t.Run("folder swapped for a link", func(t *testing.T) {
 		root := newRoot(t)
 		files, err := hashSwapping(root, func() {

@@ -11,6 +11,7 @@ package tree
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -78,19 +79,19 @@ func Hash(ctx context.Context, root string, opts *Options) ([]catalog.File, erro
 }
 
 // checkLink refuses a symbolic link unless it resolves to a regular file
-// inside realRoot.
-func checkLink(realRoot, p string) error {
+// inside realRoot, and returns that file's information.
+func checkLink(realRoot, p string) (fs.FileInfo, error) {
 	if err := checkInside(realRoot, p); err != nil {
-		return err
+		return nil, err
 	}
 	fi, err := os.Stat(p)
 	if err != nil {
-		return fmt.Errorf("tree: %s: %w", p, err)
+		return nil, fmt.Errorf("tree: %s: %w", p, err)
 	}
 	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("tree: %s: symbolic link to a non-regular file (%v)", p, fi.Mode().Type())
+		return nil, fmt.Errorf("tree: %s: symbolic link to a non-regular file (%v)", p, fi.Mode().Type())
 	}
-	return nil
+	return fi, nil
 }
 
 // checkInside refuses p when symbolic links in it resolve outside realRoot.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync/atomic"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -49,26 +50,51 @@ func (d *openDir) release() {
 }
 
 // A dirRef is where a job's file lies: its folder, when open, and its name
-// in it (the end of the job's path). A link is opened following it.
+// in it (the end of the job's path); for a symbolic link, the file the
+// walk found it leads to (checkLink).
 type dirRef struct {
 	dir  *openDir
 	name string
-	link bool
+	link *fileID
 }
 
+// A fileID names a file on the system: its device and inode numbers.
+type fileID struct{ dev, ino uint64 }
+
 // open opens the job's file for reading and returns it with its size,
-// relative to its folder when that is open, and lets go of the folder.
+// relative to its folder when that is open, and lets go of the folder. A
+// link is followed, and must still lead to the file the walk checked: a
+// link retargeted after the walk (outside the tree) is refused.
 func (j *hashJob) open() (*regularFile, int64, error) {
+	var (
+		f    *regularFile
+		size int64
+		err  error
+	)
 	if j.at.dir == nil {
-		return openRegular(j.path)
+		f, size, err = openRegular(j.path)
+	} else {
+		defer j.at.dir.release()
+		flags := unix.O_RDONLY | unix.O_NONBLOCK | unix.O_CLOEXEC
+		if j.at.link == nil {
+			// The walk saw a regular file: a link swapped in since is refused.
+			flags |= unix.O_NOFOLLOW
+		}
+		f, size, err = openRegularAt(j.at.dir.fd, j.at.name, j.path, flags)
 	}
-	defer j.at.dir.release()
-	flags := unix.O_RDONLY | unix.O_NONBLOCK | unix.O_CLOEXEC
-	if !j.at.link {
-		// The walk saw a regular file: a link swapped in since is refused.
-		flags |= unix.O_NOFOLLOW
+	if err != nil || j.at.link == nil {
+		return f, size, err
 	}
-	return openRegularAt(j.at.dir.fd, j.at.name, j.path, flags)
+	var st unix.Stat_t
+	if err := unix.Fstat(f.fd, &st); err != nil {
+		f.Close()
+		return nil, 0, &fs.PathError{Op: "stat", Path: j.path, Err: err}
+	}
+	if (fileID{dev: uint64(st.Dev), ino: uint64(st.Ino)}) != *j.at.link {
+		f.Close()
+		return nil, 0, fmt.Errorf("%s: symbolic link changed while the tree was hashed", j.path)
+	}
+	return f, size, nil
 }
 
 // release lets go of the job's folder when the job will not be opened.
@@ -169,10 +195,12 @@ func (w *walker) walk(parent *openDir, dir string, depth int) error {
 		switch e.typ {
 		case unix.DT_REG:
 		case unix.DT_LNK:
-			if err := checkLink(w.realRoot, p); err != nil {
+			fi, err := checkLink(w.realRoot, p)
+			if err != nil {
 				return err
 			}
-			job.at.link = true
+			st := fi.Sys().(*syscall.Stat_t)
+			job.at.link = &fileID{dev: uint64(st.Dev), ino: uint64(st.Ino)}
 		default:
 			return notRegular(p)
 		}

@@ -48,7 +48,7 @@ func walkTree(realRoot, dir string, rootLen int, opts *Options, emit func(hashJo
 			continue
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
-			if err := checkLink(realRoot, p); err != nil {
+			if _, err := checkLink(realRoot, p); err != nil {
 				return err
 			}
 		} else if !d.Type().IsRegular() {
