@@ -46,6 +46,11 @@ type fileID struct{ dev, ino uint64 }
 type deniedFiles struct {
 	ids   map[fileID]bool // their inodes
 	paths map[string]bool // their paths, after symbolic links
+	// way are the inodes of the folders on the way to them: a rule on one
+	// would grant everything beneath it, the denied files too. A folder on
+	// the way renamed, or mounted, under another name it must still get no
+	// rule.
+	way map[fileID]bool
 	// singleLinks is set when each had one link when it was judged: then
 	// no entry but its own path is the file, unless someone who may write
 	// into a folder has linked it there since.
@@ -67,7 +72,7 @@ func DenyExec(files []string) (*ExecRuleset, error) {
 	if err := DenyExecSupported(); err != nil {
 		return nil, err
 	}
-	d := &deniedFiles{ids: make(map[fileID]bool), paths: make(map[string]bool), singleLinks: true}
+	d := &deniedFiles{ids: make(map[fileID]bool), paths: make(map[string]bool), way: make(map[fileID]bool), singleLinks: true}
 	onTheWay := make(map[string]bool) // folders from / to a denied file
 	for _, f := range files {
 		real, err := filepath.EvalSymlinks(f)
@@ -87,6 +92,14 @@ func DenyExec(files []string) (*ExecRuleset, error) {
 		for dir := filepath.Dir(real); !onTheWay[dir]; dir = filepath.Dir(dir) {
 			onTheWay[dir] = true
 		}
+	}
+
+	for dir := range onTheWay {
+		var st unix.Stat_t
+		if err := unix.Stat(dir, &st); err != nil {
+			return nil, fmt.Errorf("denying execution beneath %s: %w", dir, err)
+		}
+		d.way[fileID{uint64(st.Dev), uint64(st.Ino)}] = true
 	}
 
 	r, err := newRuleset(unix.LANDLOCK_ACCESS_FS_EXECUTE | unix.LANDLOCK_ACCESS_FS_REFER)
@@ -305,8 +318,10 @@ func (r *ExecRuleset) allowList(l *entryList, entries []dirEntry) error {
 //
 // The rule goes on the inode opened, which the denied files are told
 // apart by: it is judged by fstat, unless opening it already says it is
-// no denied file. A folder is none, so it is opened as a folder only
-// (O_DIRECTORY). A regular file is none when only root can change the
+// no denied file. A folder is none, and when only root can change the
+// folder listed, none on the way to one either (nobody renamed one into the
+// entry since it was listed, nor mounted one over it), so it is opened as
+// a folder only (O_DIRECTORY). A regular file is none when only root can change the
 // folder, so that nobody has linked or renamed a denied file into the
 // entry since it was listed, and it is not a denied file's name, and
 // either no denied file has another link or the inode number listed is
@@ -316,8 +331,11 @@ func (r *ExecRuleset) allowEntry(l *entryList, e dirEntry) error {
 	var fd int
 	var err error
 	switch {
-	case e.typ == unix.DT_DIR:
-		fd, err = unix.Openat(l.fd, e.name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC|unix.O_DIRECTORY, 0)
+	case e.typ == unix.DT_DIR && l.rootOnly:
+		fd, err = unix.Openat2(l.fd, e.name, &unix.OpenHow{
+			Flags:   unix.O_PATH | unix.O_NOFOLLOW | unix.O_CLOEXEC | unix.O_DIRECTORY,
+			Resolve: unix.RESOLVE_NO_XDEV,
+		})
 	case e.typ == unix.DT_REG && l.rootOnly && !l.deniedHere[e.name] &&
 		(l.denied.singleLinks || l.inoListed && !l.denied.ids[fileID{l.dev, e.ino}]):
 		fd, err = unix.Openat2(l.fd, e.name, &unix.OpenHow{
@@ -350,8 +368,8 @@ func (r *ExecRuleset) allowEntry(l *entryList, e dirEntry) error {
 }
 
 // openJudged opens dir's entry name and returns it if it is a folder or a
-// regular file and none of the denied files; else it returns -1 and no
-// error.
+// regular file and none of the denied files or the folders on the way to
+// them; else it returns -1 and no error.
 func (r *ExecRuleset) openJudged(dirfd int, name string, denied *deniedFiles) (int, error) {
 	fd, err := unix.Openat(dirfd, name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if err != nil {
@@ -364,7 +382,8 @@ func (r *ExecRuleset) openJudged(dirfd int, name string, denied *deniedFiles) (i
 		unix.Close(fd)
 		return -1, err
 	}
-	if t := st.Mode & unix.S_IFMT; (t != unix.S_IFDIR && t != unix.S_IFREG) || denied.ids[fileID{uint64(st.Dev), uint64(st.Ino)}] {
+	id := fileID{uint64(st.Dev), uint64(st.Ino)}
+	if t := st.Mode & unix.S_IFMT; (t != unix.S_IFDIR && t != unix.S_IFREG) || denied.ids[id] || denied.way[id] {
 		unix.Close(fd)
 		return -1, nil
 	}

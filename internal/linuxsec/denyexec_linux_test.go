@@ -285,3 +285,46 @@ func TestDenyExecMountedOver(t *testing.T) {
 		t.Errorf("program: %v, want it to run", err)
 	}
 }
+
+// TestDenyExecWayFolderUnderAnotherName: a folder on the way to a denied
+// file that shows under another name in a folder on the way (mounted there,
+// or renamed there while the rules are made, which a mount stands for
+// here) gets no rule: one would grant everything beneath it, the denied
+// file by its own path too.
+func TestDenyExecWayFolderUnderAnotherName(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("mounting needs root")
+	}
+	dir := t.TempDir()
+	// Anyone may rename entries here, as in a shared folder.
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	cur := filepath.Join(dir, "cur")
+	alias := filepath.Join(dir, "alias")
+	for _, d := range []string{cur, alias} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	denied := filepath.Join(cur, "node")
+	copyExecutable(t, denied)
+	copyExecutable(t, filepath.Join(dir, "program"))
+	if err := unix.Mount(cur, alias, "", unix.MS_BIND, ""); err != nil {
+		t.Skipf("bind mount: %v", err)
+	}
+	t.Cleanup(func() { unix.Unmount(alias, unix.MNT_DETACH) })
+	th := confined(t, denied)
+	run := func(path string) (err error) {
+		th.Do(func() { err = exec.Command(path).Run() })
+		return err
+	}
+	for _, path := range []string{denied, filepath.Join(alias, "node")} {
+		if err := run(path); !errors.Is(err, fs.ErrPermission) {
+			t.Errorf("%s: %v, want permission denied", path, err)
+		}
+	}
+	if err := run(filepath.Join(dir, "program")); err != nil {
+		t.Errorf("program: %v, want it to run", err)
+	}
+}
