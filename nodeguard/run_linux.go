@@ -111,7 +111,7 @@ func Run(cfg Config) (Exit, error) {
 		return Exit{}, err
 	}
 	defer ch.closeNodeEnds()
-	nodeEnv, extra, fds := childFiles(nodeEnv, ch.nodeReq, ch.nodeResp)
+	nodeEnv, extra, fds := childFiles(nodeEnv, ch.node)
 	bootCfg := l.bootstrap(fds, execPath)
 	bootCfg.BrokerPID = proc
 	// Kept open while node runs: every new thread reads it. The stub names
@@ -195,7 +195,7 @@ func Run(cfg Config) (Exit, error) {
 		}()
 	}
 	b := newBroker(cfg.Policy, &linuxBroker{proc: proc})
-	go b.serve(ch.brokerReq, ch.brokerResp, nil, mainScript(inv, cfg.Dir))
+	go b.serve(ch.broker, ch.broker, nil, mainScript(inv, cfg.Dir))
 	done := make(chan struct{})
 	go func() {
 		for {
@@ -239,41 +239,29 @@ func pendingSignal(signals <-chan os.Signal) syscall.Signal {
 	}
 }
 
-// channel is the main thread's channel: two pipes with blocking
-// descriptors (see broker.serve), node's ends inherited by node.
+// channel is the main thread's channel: a Unix socket pair with blocking
+// descriptors (see broker.serve), node's end inherited by node. A socket,
+// not pipes: nothing can open a socket through /proc/<pid>/fd (ENXIO), so
+// code in node's process holds only node's end, and what it writes there
+// reaches the broker, never the replies node's bootstrap reads.
 type channel struct {
-	brokerReq, nodeReq   *os.File
-	nodeResp, brokerResp *os.File
+	broker, node *os.File
 }
 
 func newChannel() (*channel, error) {
-	var req, resp [2]int
-	if err := unix.Pipe2(req[:], unix.O_CLOEXEC); err != nil {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
 		return nil, fmt.Errorf("making the channel to node: %w", err)
 	}
-	if err := unix.Pipe2(resp[:], unix.O_CLOEXEC); err != nil {
-		unix.Close(req[0])
-		unix.Close(req[1])
-		return nil, fmt.Errorf("making the channel to node: %w", err)
-	}
-	return &channel{
-		brokerReq: os.NewFile(uintptr(req[0]), "intact-node-requests"), nodeReq: os.NewFile(uintptr(req[1]), "node-requests"),
-		nodeResp: os.NewFile(uintptr(resp[0]), "node-replies"), brokerResp: os.NewFile(uintptr(resp[1]), "intact-node-replies"),
-	}, nil
+	return &channel{broker: os.NewFile(uintptr(fds[0]), "intact-node-channel"), node: os.NewFile(uintptr(fds[1]), "node-channel")}, nil
 }
 
-// closeNodeEnds closes node's ends in this process, once node has them
+// closeNodeEnds closes node's end in this process, once node has it
 // (closing twice is harmless).
-func (c *channel) closeNodeEnds() {
-	c.nodeReq.Close()
-	c.nodeResp.Close()
-}
+func (c *channel) closeNodeEnds() { c.node.Close() }
 
-// closeBrokerEnds closes the broker's ends when node never started.
-func (c *channel) closeBrokerEnds() {
-	c.brokerReq.Close()
-	c.brokerResp.Close()
-}
+// closeBrokerEnds closes the broker's end when node never started.
+func (c *channel) closeBrokerEnds() { c.broker.Close() }
 
 // openShim opens the executable that runs node children through intact
 // node: shim, or by default this executable.
@@ -352,13 +340,14 @@ var inheritedIPCFD = func() int {
 	return n
 }()
 
-// childFiles lays out node's descriptors beyond stdio: the channel's two
-// pipes, and NODE_CHANNEL_FD at its own number when this process inherited
+// childFiles lays out node's descriptors beyond stdio: the channel's
+// socket, and NODE_CHANNEL_FD at its own number when this process inherited
 // that socket from a node parent (inheritedIPCFD), so fork()'s IPC keeps
 // working through the shim. Any other NODE_CHANNEL_FD is dropped from env.
 // It returns node's environment, the ExtraFiles and the channel's
-// descriptor numbers in node.
-func childFiles(env []string, req, resp *os.File) ([]string, []*os.File, [2]int) {
+// descriptor numbers in node: requests and replies go through the same
+// socket.
+func childFiles(env []string, sock *os.File) ([]string, []*os.File, [2]int) {
 	var extra []*os.File
 	env, ipc := ipcEnv(env, inheritedIPCFD)
 	place := func(fd int, f *os.File) {
@@ -370,10 +359,9 @@ func childFiles(env []string, req, resp *os.File) ([]string, []*os.File, [2]int)
 	if ipc >= 0 {
 		place(ipc, os.NewFile(uintptr(ipc), "node-ipc"))
 	}
-	fds := channelFDs(ipc)
-	place(fds[0], req)
-	place(fds[1], resp)
-	return env, extra, fds
+	fd := channelFDs(ipc)[0]
+	place(fd, sock)
+	return env, extra, [2]int{fd, fd}
 }
 
 // Raise ends this process with sig, as node was ended: the default action
