@@ -180,10 +180,10 @@ let seq = (MathRandom() * 0x100000000) >>> 0;
 // fails: the channel is then out of step, and no reply on it is trusted.
 let broken = false;
 
-// The main thread's channel as it is before any application code runs: a
-// socket (run_linux.go's channel), which nothing in node's process can open
-// a second end of. Another thread, which starts when application code has
-// run, only writes to it (openChannel).
+// The main thread's channel as it is before any application code runs: the
+// socket config.channel names (run_linux.go's channel), which nothing in
+// node's process can open a second end of. Another thread, which starts
+// when application code has run, only writes to it (openChannel).
 const mainChannelName = isWindows ? null : fdName(config.fds[0]);
 
 function fdName(fd) {
@@ -269,11 +269,13 @@ function call(op, payload) {
 }
 
 // openChannel gives this thread its channel. The main thread has the
-// inherited pipes. Another thread asks the broker, with one frame shorter
-// than PIPE_BUF on the shared request pipe (so it cannot interleave with the
-// main thread's frames), for a pair of pipes. It opens their ends as
-// /proc/<broker>/fd/<n>, which nobody can replace, finding the numbers in
-// the sealed memfd the broker names after this thread's id.
+// inherited socket. Another thread asks the broker, with one small frame on
+// the main thread's socket (a single write, which the kernel does not
+// interleave with the main thread's), for one of the sockets node started
+// with. It finds which in the sealed memfd the broker names after this
+// thread's id, among the broker's descriptors (/proc/<broker>/fd), which
+// nobody else can put a file among: "<fd> <name>\n", where name is what the
+// kernel names the socket, or "none\n".
 function openChannel() {
   if (config.threadPipe) {
     // Windows.
@@ -287,7 +289,7 @@ function openChannel() {
   // every program.)
   const self = fsReadlinkSync('/proc/thread-self');
   if (self === NumberToString(pid, 10) + '/task/' + NumberToString(pid, 10)) {
-    if (mainChannelName === null || !StringStartsWith(mainChannelName, 'socket:[')) {
+    if (mainChannelName === null || mainChannelName !== config.channel) {
       throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: the channel to the broker is not the socket the broker gave node');
     }
     channel = config.fds;
@@ -306,16 +308,24 @@ function openChannel() {
       let target;
       try { target = fsReadlinkSync(fdDir + names[k]); } catch { continue; }
       if (target !== rendezvous) continue;
-      // The broker makes the file, then writes "<req> <resp>\n": until
+      // The broker makes the file, then writes "<fd> <name>\n": until
       // the newline is there, look again (an empty read opened the fd
       // folder itself, EISDIR).
       const text = BufferUtf8SliceAll(fsReadFileSync(fdDir + names[k]));
       if (!StringEndsWith(text, '\n')) break;
-      const fds = StringSplit(StringSlice(text, 0, text.length - 1), ' ');
-      // The request end first: the broker forgets the pair once a
-      // request arrives, and by then both are open.
-      channel = [fsOpenSync(fdDir + fds[0], O_WRONLY), fsOpenSync(fdDir + fds[1], O_RDONLY)];
-      channelNames = [fdName(channel[0]), fdName(channel[1])];
+      if (text === 'none\n') {
+        throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: no channel to the broker is left for this thread: node has ' +
+          'started as many threads as intact node gives channels to (' + NumberToString(config.threadChannels, 10) + ')');
+      }
+      const given = StringSplit(StringSlice(text, 0, text.length - 1), ' ');
+      const fd = +given[0];
+      // The application may have closed that number and opened a socket
+      // of its own there: the kernel's name tells them apart.
+      if (fdName(fd) !== given[1]) {
+        throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: the channel to the broker was replaced');
+      }
+      channel = [fd, fd];
+      channelNames = [given[1], given[1]];
       return;
     }
     if (i >= 5000) throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: the broker made no channel for this thread');

@@ -63,6 +63,34 @@ try { console.log('other gave', require('./other.js')); } catch (e) { console.lo
 try { console.log('pkg gave', require('./pkg')); } catch (e) { console.log('pkg', e.code); }
 `,
 	"other.js": "module.exports = 'other as ' + require('path').basename(__filename);\n",
+	// Workers: their channels are sockets node starts with. The main
+	// thread queues requests for decoy.js on every one, or puts a file
+	// at each number, before a worker takes one.
+	"workers.js": `const fs = require('fs');
+const path = require('path');
+const { Worker } = require('worker_threads');
+const decoy = Buffer.from(path.join(__dirname, 'decoy.js'));
+let touched = 0;
+for (let fd = 4; fd < 1024; fd++) {
+  let name; try { name = fs.readlinkSync('/proc/self/fd/' + fd); } catch { continue; }
+  if (!name.startsWith('socket:')) continue;
+  if (process.argv[2] === 'swap') {
+    fs.closeSync(fd);
+    if (fs.openSync(path.join(__dirname, 'decoy.js'), 'r') !== fd) throw new Error('not swapped at ' + fd);
+  } else {
+    for (const seq of [0, 1, 2]) {
+      const frame = Buffer.alloc(9 + decoy.length);
+      frame.writeUInt32LE(5 + decoy.length, 0); frame[4] = 0x52; frame.writeUInt32LE(seq, 5); decoy.copy(frame, 9);
+      fs.writeSync(fd, frame);
+    }
+  }
+  touched++;
+}
+console.log('channels touched', touched);
+new Worker(path.join(__dirname, 'victim.js')).on('error', (e) => console.log('worker', e.code, e.message)).on('message', (m) => console.log('worker said', m));
+`,
+	"victim.js": "require('worker_threads').parentPort.postMessage(require('./evil.js'));\n",
+	"decoy.js":  "require('fs').writeFileSync(require('path').join(process.env.CANARY_DIR, 'decoy-as-' + require('path').basename(__filename)), 'ran');\n",
 	// A package of its own, not read ahead with the scripts': asked for
 	// once the channel is out of step.
 	"pkg/package.json": `{"name": "pkg"}` + "\n",
@@ -86,9 +114,11 @@ func TestChannelForgery(t *testing.T) {
 			args         []string
 			want         []string
 		}{
-			{"f4", "forge.js", []string{"code"}, []string{"reopen 3 ENXIO", "code ERR_CODE_INTEGRITY_VIOLATION"}},
+			{"f4", "forge.js", []string{"code"}, []string{"reopen 3 ENXIO", "reopen 4 ENXIO", "code ERR_CODE_INTEGRITY_VIOLATION"}},
 			{"f21", "swap.js", nil, []string{"swapped at 3", "evil ERR_CODE_INTEGRITY_VIOLATION", "pkg ERR_CODE_INTEGRITY_VIOLATION"}},
 			{"queued", "queue.js", nil, []string{"evil ERR_CODE_INTEGRITY_VIOLATION", "other gave other as other.js", "pkg ERR_CODE_INTEGRITY_VIOLATION"}},
+			{"worker-queued", "workers.js", []string{"queue"}, []string{"channels touched 64", "worker ERR_CODE_INTEGRITY_VIOLATION intact node: a reply on the channel to the broker does not answer this request"}},
+			{"worker-swapped", "workers.js", []string{"swap"}, []string{"channels touched 64", "worker ERR_CODE_INTEGRITY_VIOLATION intact node: the channel to the broker was replaced"}},
 		}
 		var env []string
 		if n.Include != "" {
@@ -98,7 +128,7 @@ func TestChannelForgery(t *testing.T) {
 				name, script string
 				args         []string
 				want         []string
-			}{"f16", "forge.js", []string{"addon"}, []string{"reopen 3 ENXIO", "addon ERR_CODE_INTEGRITY_VIOLATION"}})
+			}{"f16", "forge.js", []string{"addon"}, []string{"reopen 3 ENXIO", "reopen 4 ENXIO", "addon ERR_CODE_INTEGRITY_VIOLATION"}})
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
