@@ -1,6 +1,7 @@
 package nodeguard
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
@@ -309,4 +310,31 @@ func TestBrokerMalformed(t *testing.T) {
 	if _, err := s.resp.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
 		t.Errorf("reply end after an oversized frame: %v, want EOF", err)
 	}
+}
+
+// FuzzReadRequest: any bytes node's side writes are read as one request
+// or refused, never a panic; a request read is at least its head, and the
+// reply to it repeats it whole.
+func FuzzReadRequest(f *testing.F) {
+	f.Add(requestFrame(opReadCode, 1, "/app/main.js"))
+	f.Add(requestFrame(opChannel, 0, "1234-5-abc"))
+	f.Add([]byte{1, 0, 0, 0, 'R'})
+	f.Add([]byte{0, 0, 5, 0, 0, 0, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		op, request, err := readRequest(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		if len(request) < requestHead || request[0] != op {
+			t.Fatalf("request %q with op %q", request, op)
+		}
+		var out bytes.Buffer
+		w := bufio.NewWriter(&out)
+		if err := writeReply(w, statusOK, request, []byte("body")); err != nil {
+			t.Fatal(err)
+		}
+		if got := out.Bytes()[5 : 5+len(request)]; !bytes.Equal(got, request) {
+			t.Fatalf("reply names %q, want %q", got, request)
+		}
+	})
 }

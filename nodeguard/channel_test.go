@@ -89,6 +89,18 @@ for (let fd = 4; fd < 1024; fd++) {
 console.log('channels touched', touched);
 new Worker(path.join(__dirname, 'victim.js')).on('error', (e) => console.log('worker', e.code, e.message)).on('message', (m) => console.log('worker said', m));
 `,
+	// Workers one after the other, until the broker has no channel left.
+	"many.js": `const { Worker } = require('worker_threads');
+let ran = 0, refused = false;
+function next() {
+  new Worker(require('path').join(__dirname, 'hello.js'))
+    .on('message', () => { ran++; })
+    .on('error', (e) => { refused = true; console.log('ran', ran, 'then', e.code, e.message); })
+    .on('exit', () => { if (!refused && ran <= 64) next(); });
+}
+next();
+`,
+	"hello.js":  "require('worker_threads').parentPort.postMessage('hello');\n",
 	"victim.js": "require('worker_threads').parentPort.postMessage(require('./evil.js'));\n",
 	"decoy.js":  "require('fs').writeFileSync(require('path').join(process.env.CANARY_DIR, 'decoy-as-' + require('path').basename(__filename)), 'ran');\n",
 	// A package of its own, not read ahead with the scripts': asked for
@@ -118,6 +130,7 @@ func TestChannelForgery(t *testing.T) {
 			{"f21", "swap.js", nil, []string{"swapped at 3", "evil ERR_CODE_INTEGRITY_VIOLATION", "pkg ERR_CODE_INTEGRITY_VIOLATION"}},
 			{"queued", "queue.js", nil, []string{"evil ERR_CODE_INTEGRITY_VIOLATION", "other gave other as other.js", "pkg ERR_CODE_INTEGRITY_VIOLATION"}},
 			{"worker-queued", "workers.js", []string{"queue"}, []string{"channels touched 64", "worker ERR_CODE_INTEGRITY_VIOLATION intact node: a reply on the channel to the broker does not answer this request"}},
+			{"worker-limit", "many.js", nil, []string{"ran 64 then ERR_CODE_INTEGRITY_VIOLATION intact node: no channel to the broker is left for this thread: node has started as many threads as intact node gives channels to (64)"}},
 			{"worker-swapped", "workers.js", []string{"swap"}, []string{"channels touched 64", "worker ERR_CODE_INTEGRITY_VIOLATION intact node: the channel to the broker was replaced"}},
 		}
 		var env []string
