@@ -27,8 +27,8 @@ func init() {
 // bootstrapConfig is what the broker tells the bootstrap, as the constant
 // `config` at its top.
 type bootstrapConfig struct {
-	// FDs are the main thread's channel: node's ends of the request and
-	// reply pipes.
+	// FDs are the main thread's channel: node's descriptors for requests
+	// and replies (on Linux both the same socket).
 	FDs [2]int `json:"fds"`
 	// Channel, on Linux, is what the kernel names the main thread's
 	// channel in node's /proc/self/fd ('socket:[<inode>]').
