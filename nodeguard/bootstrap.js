@@ -169,12 +169,12 @@ const STATUS_BLOCKED = 2;
 // Any other status (3) is another error, with node's code (ENOENT, ...).
 
 let channel = null; // [request fd, reply fd] of this thread
-// On Linux, what the kernel names the channel's descriptors
-// (/proc/self/fd/<n>: 'socket:[<inode>]'), as they were when this thread
-// took them: every exchange checks that the numbers still name them, so
-// that a descriptor closed and reopened on a file or another socket of the
-// application's is never read as the broker's.
-let channelNames = null;
+// On Linux, where requests and replies share one socket, what the kernel
+// names it (/proc/self/fd/<n>: 'socket:[<inode>]', from the broker): every
+// exchange checks that the number still names it, so that a descriptor
+// closed and reopened on a file or another socket of the application's is
+// never read as the broker's.
+let channelName = null;
 let seq = (MathRandom() * 0x100000000) >>> 0;
 // broken is set while an exchange is under way, and stays set when one
 // fails: the channel is then out of step, and no reply on it is trusted.
@@ -191,8 +191,7 @@ function fdName(fd) {
 }
 
 function checkChannel() {
-  if (channelNames === null) return;
-  if (fdName(channel[0]) !== channelNames[0] || fdName(channel[1]) !== channelNames[1]) {
+  if (channelName !== null && fdName(channel[0]) !== channelName) {
     throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: the channel to the broker was replaced');
   }
 }
@@ -293,7 +292,7 @@ function openChannel() {
       throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: the channel to the broker is not the socket the broker gave node');
     }
     channel = config.fds;
-    channelNames = [mainChannelName, mainChannelName];
+    channelName = mainChannelName;
     return;
   }
   const id = NumberToString(pid, 10) + '-' + StringSlice(self, StringLastIndexOf(self, '/') + 1) + '-' +
@@ -325,7 +324,7 @@ function openChannel() {
         throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: the channel to the broker was replaced');
       }
       channel = [fd, fd];
-      channelNames = [given[1], given[1]];
+      channelName = given[1];
       return;
     }
     if (i >= 5000) throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: the broker made no channel for this thread');
