@@ -155,13 +155,14 @@ if (typeof registerHooks !== 'function') {
 //
 // Request: u32 little-endian length of what follows | op byte | u32 seq | payload.
 // Reply:   status byte | u32 little-endian length of the body | the
-//          request's op, seq and payload | body.
+//          request's op and seq | body.
 //
-// A reply must repeat the request it answers, or the channel is broken for
+// A reply must name the request it answers, or the channel is broken for
 // good (call): code in node's process can write requests of its own into
 // the channel, or read a reply away, but not make this thread take the
-// broker's answer to one request for its answer to another. seq, which
-// changes with every request, is this thread's alone.
+// broker's answer to one of those for its answer to this thread's without
+// knowing seq, which changes with every request and is this thread's
+// alone.
 
 const STATUS_OK = 0;
 const STATUS_VIOLATION = 1;
@@ -250,11 +251,11 @@ function call(op, payload) {
   seq = (seq + 1) >>> 0;
   const request = frame(op, seq, payload);
   writeAll(channel[0], request);
-  // The reply's head, then the request it names.
-  const named = TypedArrayLength(request) - 4;
-  const head = sealed(BufferAllocUnsafeSlow(5 + named));
-  readExact(channel[1], head, 5 + named);
-  for (let i = 0; i < named; i++) {
+  // The reply's head, then the op and seq of the request it names.
+  if (replyHead === null) replyHead = sealed(BufferAllocUnsafeSlow(10));
+  const head = replyHead;
+  readExact(channel[1], head, 10);
+  for (let i = 0; i < 5; i++) {
     if (head[5 + i] !== request[4 + i]) {
       throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: a reply on the channel to the broker does not answer this request');
     }
@@ -266,6 +267,8 @@ function call(op, payload) {
   broken = false;
   return { status: head[0], body };
 }
+
+let replyHead = null;
 
 // openChannel gives this thread its channel. The main thread has the
 // inherited socket. Another thread asks the broker, with one small frame on

@@ -19,14 +19,18 @@ import (
 // writes a request and blocks reading the reply:
 //
 //	request: u32 little-endian n | op (1 byte) | seq (4 bytes) | payload (n-5 bytes)
-//	reply:   status (1 byte) | u32 little-endian n | op | seq | payload | body (n bytes)
+//	reply:   status (1 byte) | u32 little-endian n | op | seq | body (n bytes)
 //
-// A reply names the request it answers: it repeats the request's op, its
-// sequence number (which the thread's bootstrap keeps, and changes with
-// every request) and its payload, and the bootstrap refuses a reply that
-// does not. Application code in node's process can write requests of its
-// own into a channel, or read a reply away; it cannot make the bootstrap
-// take the broker's answer to one request for its answer to another.
+// A reply names the request it answers: it repeats the request's op and
+// its sequence number, which the thread's bootstrap keeps to itself and
+// changes with every request, and the bootstrap refuses a reply that does
+// not. Application code in node's process can write requests of its own
+// into a channel, or read a reply away; it cannot make the bootstrap take
+// the broker's answer to one of its requests for the answer to the
+// bootstrap's without knowing the sequence number. The payload is not
+// repeated: bytes the application chose, verbatim in the reply stream,
+// would be a frame of its making were it to read part of a reply away and
+// leave the bootstrap reading from their start (doc/node.md).
 //
 // The ops, each with a UTF-8 payload:
 const (
@@ -135,7 +139,7 @@ func (b *broker) serve(req io.ReadCloser, resp io.WriteCloser, connected func(),
 			continue
 		}
 		status, body := b.handle(rd, op, payload)
-		if writeReply(w, status, request, body...) != nil {
+		if writeReply(w, status, request[:requestHead], body...) != nil {
 			return
 		}
 		rd.next() // while node runs what it got
@@ -147,8 +151,8 @@ func (b *broker) serve(req io.ReadCloser, resp io.WriteCloser, connected func(),
 const requestHead = 5
 
 // readRequest reads one frame with plain blocking reads. It returns the
-// op and the whole request (op, sequence number and payload), which the
-// reply repeats.
+// op and the whole request: op, sequence number (which the reply repeats,
+// request[:requestHead]) and payload.
 func readRequest(r io.Reader) (byte, []byte, error) {
 	var head [4]byte
 	if _, err := io.ReadFull(r, head[:]); err != nil {
@@ -165,9 +169,10 @@ func readRequest(r io.Reader) (byte, []byte, error) {
 	return frame[0], frame, nil
 }
 
-// writeReply writes the reply to request (readRequest's) whose body is the
-// parts given, one after the other, and flushes w.
-func writeReply(w *bufio.Writer, status byte, request []byte, body ...[]byte) error {
+// writeReply writes the reply that names a request (its op and sequence
+// number) and whose body is the parts given, one after the other, and
+// flushes w.
+func writeReply(w *bufio.Writer, status byte, names []byte, body ...[]byte) error {
 	n := 0
 	for _, part := range body {
 		n += len(part)
@@ -180,7 +185,7 @@ func writeReply(w *bufio.Writer, status byte, request []byte, body ...[]byte) er
 	head[0] = status
 	binary.LittleEndian.PutUint32(head[1:], uint32(n))
 	w.Write(head[:])
-	w.Write(request)
+	w.Write(names)
 	for _, part := range body {
 		w.Write(part)
 	}
