@@ -27,9 +27,15 @@ func init() {
 // bootstrapConfig is what the broker tells the bootstrap, as the constant
 // `config` at its top.
 type bootstrapConfig struct {
-	// FDs are the main thread's channel: node's ends of the request and
-	// reply pipes.
+	// FDs are the main thread's channel: node's descriptors for requests
+	// and replies (on Linux both the same socket).
 	FDs [2]int `json:"fds"`
+	// Channel, on Linux, is what the kernel names the main thread's
+	// channel in node's /proc/self/fd ('socket:[<inode>]').
+	Channel string `json:"channel,omitempty"`
+	// ThreadChannels, on Linux, is how many threads besides the main one
+	// can have a channel.
+	ThreadChannels int `json:"threadChannels,omitempty"`
 	// BrokerPID names the broker in /proc: other threads open their
 	// channels as /proc/<BrokerPID>/fd/<n>. When node is confined, it is
 	// the id of the broker's thread in node's Landlock domain, the only

@@ -157,8 +157,16 @@ if (typeof registerHooks !== 'function') {
 
 // --- the channel -----------------------------------------------------------
 //
-// Request: u32 little-endian length of what follows | op byte | payload.
-// Reply:   status byte | u32 little-endian length | body.
+// Request: u32 little-endian length of what follows | op byte | u32 seq | payload.
+// Reply:   status byte | u32 little-endian length of the body | the
+//          request's op and seq | body.
+//
+// A reply must name the request it answers, or the channel is broken for
+// good (call): code in node's process can write requests of its own into
+// the channel, or read a reply away, but not make this thread take the
+// broker's answer to one of those for its answer to this thread's without
+// knowing seq, which changes with every request and is this thread's
+// alone.
 
 const STATUS_OK = 0;
 const STATUS_VIOLATION = 1;
@@ -166,6 +174,32 @@ const STATUS_BLOCKED = 2;
 // Any other status (3) is another error, with node's code (ENOENT, ...).
 
 let channel = null; // [request fd, reply fd] of this thread
+// On Linux, where requests and replies share one socket, what the kernel
+// names it (/proc/self/fd/<n>: 'socket:[<inode>]', from the broker): every
+// exchange checks that the number still names it, so that a descriptor
+// closed and reopened on a file or another socket of the application's is
+// never read as the broker's.
+let channelName = null;
+let seq = (MathRandom() * 0x100000000) >>> 0;
+// broken is set while an exchange is under way, and stays set when one
+// fails: the channel is then out of step, and no reply on it is trusted.
+let broken = false;
+
+// The main thread's channel as it is before any application code runs: the
+// socket config.channel names (run_linux.go's channel), which nothing in
+// node's process can open a second end of. Another thread, which starts
+// when application code has run, only writes to it (openChannel).
+const mainChannelName = isWindows ? null : fdName(config.fds[0]);
+
+function fdName(fd) {
+  try { return fsReadlinkSync('/proc/self/fd/' + NumberToString(fd, 10)); } catch { return null; }
+}
+
+function checkChannel() {
+  if (channelName !== null && fdName(channel[0]) !== channelName) {
+    throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: the channel to the broker was replaced');
+  }
+}
 
 // sealed gives buf its own length, byteLength, byteOffset and buffer, so
 // that node's fs functions, which read them on the buffers they are given
@@ -196,13 +230,14 @@ function readExact(fd, buf, len) {
   }
 }
 
-function frame(op, payload) {
+function frame(op, seq, payload) {
   const plen = BufferByteLength(payload, 'utf8');
-  const buf = sealed(BufferAllocUnsafeSlow(5 + plen));
-  const n = 1 + plen;
+  const buf = sealed(BufferAllocUnsafeSlow(9 + plen));
+  const n = 5 + plen;
   buf[0] = n & 0xff; buf[1] = (n >>> 8) & 0xff; buf[2] = (n >>> 16) & 0xff; buf[3] = (n >>> 24) & 0xff;
   buf[4] = op;
-  BufferUtf8Write(buf, payload, 5, plen);
+  buf[5] = seq & 0xff; buf[6] = (seq >>> 8) & 0xff; buf[7] = (seq >>> 16) & 0xff; buf[8] = (seq >>> 24) & 0xff;
+  BufferUtf8Write(buf, payload, 9, plen);
   return buf;
 }
 
@@ -213,25 +248,40 @@ function frame(op, payload) {
 // and code read ahead would be overwritten there before it runs), in a
 // Buffer that hands itself to no accessor (sealed).
 function call(op, payload) {
+  if (broken) throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: the channel to the broker is out of step');
   if (channel === null) openChannel();
-  writeAll(channel[0], frame(op, payload));
-  if (replyHead === null) replyHead = sealed(BufferAllocUnsafeSlow(5));
+  broken = true;
+  checkChannel();
+  seq = (seq + 1) >>> 0;
+  const request = frame(op, seq, payload);
+  writeAll(channel[0], request);
+  // The reply's head, then the op and seq of the request it names.
+  if (replyHead === null) replyHead = sealed(BufferAllocUnsafeSlow(10));
   const head = replyHead;
-  readExact(channel[1], head, 5);
+  readExact(channel[1], head, 10);
+  for (let i = 0; i < 5; i++) {
+    if (head[5 + i] !== request[4 + i]) {
+      throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: a reply on the channel to the broker does not answer this request');
+    }
+  }
   const len = head[1] + head[2] * 0x100 + head[3] * 0x10000 + head[4] * 0x1000000;
   const body = sealed(BufferAllocUnsafeSlow(len));
   readExact(channel[1], body, len);
+  checkChannel();
+  broken = false;
   return { status: head[0], body };
 }
 
 let replyHead = null;
 
 // openChannel gives this thread its channel. The main thread has the
-// inherited pipes. Another thread asks the broker, with one frame shorter
-// than PIPE_BUF on the shared request pipe (so it cannot interleave with the
-// main thread's frames), for a pair of pipes. It opens their ends as
-// /proc/<broker>/fd/<n>, which nobody can replace, finding the numbers in
-// the sealed memfd the broker names after this thread's id.
+// inherited socket. Another thread asks the broker, with one small frame on
+// the main thread's socket (a single write, which the kernel does not
+// interleave with the main thread's), for one of the sockets node started
+// with. It finds which in the sealed memfd the broker names after this
+// thread's id, among the broker's descriptors (/proc/<broker>/fd), which
+// nobody else can put a file among: "<fd> <name>\n", where name is what the
+// kernel names the socket, or "none\n".
 function openChannel() {
   if (config.threadPipe) {
     // Windows.
@@ -245,12 +295,16 @@ function openChannel() {
   // every program.)
   const self = fsReadlinkSync('/proc/thread-self');
   if (self === NumberToString(pid, 10) + '/task/' + NumberToString(pid, 10)) {
+    if (mainChannelName === null || mainChannelName !== config.channel) {
+      throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: the channel to the broker is not the socket the broker gave node');
+    }
     channel = config.fds;
+    channelName = mainChannelName;
     return;
   }
   const id = NumberToString(pid, 10) + '-' + StringSlice(self, StringLastIndexOf(self, '/') + 1) + '-' +
     StringSlice(NumberToString(MathRandom(), 36), 2);
-  writeAll(config.fds[0], frame(OP.channel, id));
+  writeAll(config.fds[0], frame(OP.channel, 0, id));
   const fdDir = '/proc/' + NumberToString(config.brokerPID, 10) + '/fd/';
   const rendezvous = '/memfd:intact-node-channel:' + id + ' (deleted)';
   const pause = new Int32ArrayCtor(new SharedArrayBufferCtor(4));
@@ -260,15 +314,24 @@ function openChannel() {
       let target;
       try { target = fsReadlinkSync(fdDir + names[k]); } catch { continue; }
       if (target !== rendezvous) continue;
-      // The broker makes the file, then writes "<req> <resp>\n": until
+      // The broker makes the file, then writes "<fd> <name>\n": until
       // the newline is there, look again (an empty read opened the fd
       // folder itself, EISDIR).
       const text = BufferUtf8SliceAll(fsReadFileSync(fdDir + names[k]));
       if (!StringEndsWith(text, '\n')) break;
-      const fds = StringSplit(StringSlice(text, 0, text.length - 1), ' ');
-      // The request end first: the broker forgets the pair once a
-      // request arrives, and by then both are open.
-      channel = [fsOpenSync(fdDir + fds[0], O_WRONLY), fsOpenSync(fdDir + fds[1], O_RDONLY)];
+      if (text === 'none\n') {
+        throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: no channel to the broker is left for this thread: node has ' +
+          'started as many threads as intact node gives channels to (' + NumberToString(config.threadChannels, 10) + ')');
+      }
+      const given = StringSplit(StringSlice(text, 0, text.length - 1), ' ');
+      const fd = +given[0];
+      // The application may have closed that number and opened a socket
+      // of its own there: the kernel's name tells them apart.
+      if (fdName(fd) !== given[1]) {
+        throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: the channel to the broker was replaced');
+      }
+      channel = [fd, fd];
+      channelName = given[1];
       return;
     }
     if (i >= 5000) throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: the broker made no channel for this thread');

@@ -18,8 +18,19 @@ import (
 // The channel protocol between the bootstrap and the broker. A thread
 // writes a request and blocks reading the reply:
 //
-//	request: u32 little-endian n | op (1 byte) | payload (n-1 bytes)
-//	reply:   status (1 byte) | u32 little-endian n | body (n bytes)
+//	request: u32 little-endian n | op (1 byte) | seq (4 bytes) | payload (n-5 bytes)
+//	reply:   status (1 byte) | u32 little-endian n | op | seq | body (n bytes)
+//
+// A reply names the request it answers: it repeats the request's op and
+// its sequence number, which the thread's bootstrap keeps to itself and
+// changes with every request, and the bootstrap refuses a reply that does
+// not. Application code in node's process can write requests of its own
+// into a channel, or read a reply away; it cannot make the bootstrap take
+// the broker's answer to one of its requests for the answer to the
+// bootstrap's without knowing the sequence number. The payload is not
+// repeated: bytes the application chose, verbatim in the reply stream,
+// would be a frame of its making were it to read part of a reply away and
+// leave the bootstrap reading from their start (doc/node.md).
 //
 // The ops, each with a UTF-8 payload:
 const (
@@ -114,7 +125,7 @@ func (b *broker) serve(req io.ReadCloser, resp io.WriteCloser, connected func(),
 	// Replies in parts go out in as few writes as they fit in.
 	w := bufio.NewWriterSize(resp, 64<<10)
 	for {
-		op, payload, err := readRequest(req)
+		op, request, err := readRequest(req)
 		if connected != nil {
 			connected()
 			connected = nil
@@ -122,38 +133,46 @@ func (b *broker) serve(req io.ReadCloser, resp io.WriteCloser, connected func(),
 		if err != nil {
 			return // EOF: the thread or node is gone; or a malformed frame
 		}
+		payload := string(request[requestHead:])
 		if op == opChannel {
-			b.openThreadChannel(string(payload))
+			b.openThreadChannel(payload)
 			continue
 		}
-		status, body := b.handle(rd, op, string(payload))
-		if writeReply(w, status, body...) != nil {
+		status, body := b.handle(rd, op, payload)
+		if writeReply(w, status, request[:requestHead], body...) != nil {
 			return
 		}
 		rd.next() // while node runs what it got
 	}
 }
 
-// readRequest reads one frame with plain blocking reads.
+// requestHead is the length of a request's op and sequence number, before
+// its payload.
+const requestHead = 5
+
+// readRequest reads one frame with plain blocking reads. It returns the
+// op and the whole request: op, sequence number (which the reply repeats,
+// request[:requestHead]) and payload.
 func readRequest(r io.Reader) (byte, []byte, error) {
 	var head [4]byte
 	if _, err := io.ReadFull(r, head[:]); err != nil {
 		return 0, nil, err
 	}
 	n := binary.LittleEndian.Uint32(head[:])
-	if n == 0 || n > maxRequest {
+	if n < requestHead || n > maxRequest {
 		return 0, nil, fmt.Errorf("request frame of %d bytes", n)
 	}
 	frame := make([]byte, n)
 	if _, err := io.ReadFull(r, frame); err != nil {
 		return 0, nil, err
 	}
-	return frame[0], frame[1:], nil
+	return frame[0], frame, nil
 }
 
-// writeReply writes a reply whose body is the parts given, one after the
-// other, and flushes w.
-func writeReply(w *bufio.Writer, status byte, body ...[]byte) error {
+// writeReply writes the reply that names a request (its op and sequence
+// number) and whose body is the parts given, one after the other, and
+// flushes w.
+func writeReply(w *bufio.Writer, status byte, names []byte, body ...[]byte) error {
 	n := 0
 	for _, part := range body {
 		n += len(part)
@@ -166,6 +185,7 @@ func writeReply(w *bufio.Writer, status byte, body ...[]byte) error {
 	head[0] = status
 	binary.LittleEndian.PutUint32(head[1:], uint32(n))
 	w.Write(head[:])
+	w.Write(names)
 	for _, part := range body {
 		w.Write(part)
 	}

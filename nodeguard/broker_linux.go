@@ -11,96 +11,86 @@ import (
 )
 
 // linuxBroker is the broker's Linux layer: sealed in-memory copies of
-// native libraries, and threads' channels found through /proc/<broker>/fd.
+// native libraries, and threads' channels handed out from those node
+// started with.
 type linuxBroker struct {
 	// proc names the broker in /proc for node: its process id, or the id
 	// of its thread in node's Landlock domain (see starter.procID).
 	proc int
 
 	mu sync.Mutex
-	// pending are the channels made for threads that have not sent their
-	// first request yet, by thread id.
-	pending map[string]*threadChannel
+	// free are the threads' channels not handed out yet.
+	free []threadSocket
+	// rendezvous are the files that told threads their channels, by
+	// thread id.
+	rendezvous map[string]*os.File
 }
 
-// threadChannel is a worker thread's channel while the thread connects:
-// the thread's ends of two pipes, which it opens as /proc/<broker>/fd/<n>,
-// and the sealed memfd that tells it their numbers.
-type threadChannel struct {
-	nodeReq, nodeResp, rendezvous *os.File
+// threadSocket is a channel node started with for a thread other than the
+// main one: node's end is its descriptor fd, which the kernel names name.
+type threadSocket struct {
+	fd     int
+	name   string
+	broker *os.File
 }
 
-func (c *threadChannel) close() {
-	c.nodeReq.Close()
-	c.nodeResp.Close()
-	c.rendezvous.Close()
-}
-
-// openThreadChannel makes the channel of another thread and serves it. The
-// channel is two pipes; the thread opens its ends as
-// /proc/<broker>/fd/<n>, which nobody can replace (unlike a FIFO in a
-// folder, which whoever can write the folder can). It finds their numbers
-// in a sealed memfd named after its id, among this process's descriptors.
-// Once the thread's first request arrives, it holds both ends, and the
-// broker closes its copies of them.
+// openThreadChannel hands a channel node started with to the thread that
+// asked with id, and serves it. The thread finds which in a sealed memfd
+// named after its id, among this process's descriptors, which nobody else
+// can put a file among: "<fd> <name>\n", or "none\n" once every channel
+// is taken. The name lets the thread check that fd is still the socket
+// and not one of the application's at the same number.
 func (l *linuxBroker) openThreadChannel(b *broker, id string) {
-	var req, resp [2]int
-	if unix.Pipe2(req[:], unix.O_CLOEXEC) != nil {
-		return
-	}
-	if unix.Pipe2(resp[:], unix.O_CLOEXEC) != nil {
-		unix.Close(req[0])
-		unix.Close(req[1])
-		return
-	}
-	c := &threadChannel{nodeReq: os.NewFile(uintptr(req[1]), "thread-requests"), nodeResp: os.NewFile(uintptr(resp[0]), "thread-replies")}
-	brokerReq, brokerResp := os.NewFile(uintptr(req[0]), "intact-thread-requests"), os.NewFile(uintptr(resp[1]), "intact-thread-replies")
-	var err error
-	// The thread may find the memfd before its contents are written: the
-	// newline at the end tells it the numbers are complete.
-	c.rendezvous, err = sealedFile(threadChannelName(id), []byte(fmt.Sprintf("%d %d\n", req[1], resp[0])))
-	if err != nil {
-		c.nodeReq.Close()
-		c.nodeResp.Close()
-		brokerReq.Close()
-		brokerResp.Close()
-		return
-	}
 	l.mu.Lock()
-	if l.pending == nil {
-		l.pending = make(map[string]*threadChannel)
-	}
-	if _, dup := l.pending[id]; dup {
-		l.mu.Unlock()
-		c.close()
-		brokerReq.Close()
-		brokerResp.Close()
+	defer l.mu.Unlock()
+	if _, dup := l.rendezvous[id]; dup {
 		return
 	}
-	l.pending[id] = c
-	l.mu.Unlock()
-	connected := func() {
-		l.mu.Lock()
-		delete(l.pending, id)
-		l.mu.Unlock()
-		c.close()
+	text := "none\n"
+	var c threadSocket
+	if n := len(l.free); n > 0 {
+		c = l.free[n-1]
+		text = fmt.Sprintf("%d %s\n", c.fd, c.name)
 	}
-	go b.serve(brokerReq, brokerResp, connected, "")
+	rendezvous, err := sealedFile(threadChannelName(id), []byte(text))
+	if err != nil || c.broker == nil {
+		if rendezvous != nil {
+			// Kept until node exits: the thread reads that there is none.
+			l.hold(id, rendezvous)
+		}
+		return
+	}
+	l.free = l.free[:len(l.free)-1]
+	l.hold(id, rendezvous)
+	go b.serve(c.broker, c.broker, nil, "")
+}
+
+// hold keeps a thread's rendezvous until node exits, l.mu held: no request
+// on the channel tells that the thread has read it, since application
+// code can write requests there first. There are at most threadChannels
+// and one more per refused thread.
+func (l *linuxBroker) hold(id string, rendezvous *os.File) {
+	if l.rendezvous == nil {
+		l.rendezvous = make(map[string]*os.File)
+	}
+	l.rendezvous[id] = rendezvous
 }
 
 // threadChannelName names the memfd that tells thread id its channel.
 func threadChannelName(id string) string { return "intact-node-channel:" + id }
 
-// release unblocks the goroutines still waiting for a thread to connect,
-// once node has exited: closing the thread's ends makes their reads see
-// end of file.
+// release closes the rendezvous and the channels no thread took, once
+// node has exited.
 func (l *linuxBroker) release() {
 	l.mu.Lock()
-	pending := l.pending
-	l.pending = nil
+	held, free := l.rendezvous, l.free
+	l.rendezvous, l.free = nil, nil
 	l.mu.Unlock()
-	for _, c := range pending {
-		c.close()
+	for _, f := range held {
+		f.Close()
+	}
+	for _, c := range free {
+		c.broker.Close()
 	}
 }
 

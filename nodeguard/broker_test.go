@@ -1,6 +1,7 @@
 package nodeguard
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
@@ -82,6 +83,7 @@ type session struct {
 	req    *io.PipeWriter
 	resp   *io.PipeReader
 	served chan struct{}
+	seq    uint32 // the last request's sequence number
 }
 
 func newSession(t *testing.T, s enforcer.Settings) *session {
@@ -112,25 +114,38 @@ func startSession(t *testing.T, b *broker, fos *fakeOS, script string) *session 
 
 var enforcing = enforcer.Settings{EnforceCodeIntegrity: true, DisableInteractiveMode: true, DisableDynamicCode: true}
 
-// send writes one request frame as the bootstrap does.
+// send writes one request frame as the bootstrap does, with the next
+// sequence number.
 func (s *session) send(op byte, payload string) {
 	s.t.Helper()
-	frame := make([]byte, 5+len(payload))
-	binary.LittleEndian.PutUint32(frame, uint32(1+len(payload)))
-	frame[4] = op
-	copy(frame[5:], payload)
-	if _, err := s.req.Write(frame); err != nil {
+	s.seq++
+	if _, err := s.req.Write(requestFrame(op, s.seq, payload)); err != nil {
 		s.t.Fatalf("sending %q: %v", op, err)
 	}
 }
 
-// call sends a request and reads its reply.
+// requestFrame is a request as the bootstrap frames it.
+func requestFrame(op byte, seq uint32, payload string) []byte {
+	frame := binary.LittleEndian.AppendUint32(nil, uint32(requestHead+len(payload)))
+	frame = append(frame, op)
+	frame = binary.LittleEndian.AppendUint32(frame, seq)
+	return append(frame, payload...)
+}
+
+// call sends a request and reads its reply, which must name the request.
 func (s *session) call(op byte, payload string) (byte, []byte) {
 	s.t.Helper()
 	s.send(op, payload)
 	var head [5]byte
 	if _, err := io.ReadFull(s.resp, head[:]); err != nil {
 		s.t.Fatalf("reply to %q: %v", op, err)
+	}
+	echo := make([]byte, requestHead)
+	if _, err := io.ReadFull(s.resp, echo); err != nil {
+		s.t.Fatalf("reply to %q: %v", op, err)
+	}
+	if want := requestFrame(op, s.seq, payload)[4 : 4+requestHead]; !bytes.Equal(echo, want) {
+		s.t.Fatalf("reply to %q names the request %q, want %q", op, echo, want)
 	}
 	body := make([]byte, binary.LittleEndian.Uint32(head[1:]))
 	if _, err := io.ReadFull(s.resp, body); err != nil {
@@ -295,4 +310,31 @@ func TestBrokerMalformed(t *testing.T) {
 	if _, err := s.resp.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
 		t.Errorf("reply end after an oversized frame: %v, want EOF", err)
 	}
+}
+
+// FuzzReadRequest: any bytes node's side writes are read as one request
+// or refused, never a panic; a request read is at least its head, and the
+// reply to it names it by its op and sequence number alone.
+func FuzzReadRequest(f *testing.F) {
+	f.Add(requestFrame(opReadCode, 1, "/app/main.js"))
+	f.Add(requestFrame(opChannel, 0, "1234-5-abc"))
+	f.Add([]byte{1, 0, 0, 0, 'R'})
+	f.Add([]byte{0, 0, 5, 0, 0, 0, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		op, request, err := readRequest(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		if len(request) < requestHead || request[0] != op {
+			t.Fatalf("request %q with op %q", request, op)
+		}
+		var out bytes.Buffer
+		w := bufio.NewWriter(&out)
+		if err := writeReply(w, statusOK, request[:requestHead], []byte("body")); err != nil {
+			t.Fatal(err)
+		}
+		if got := out.Bytes()[5:]; !bytes.Equal(got, append(request[:requestHead:requestHead], "body"...)) {
+			t.Fatalf("reply %q to request %q", got, request)
+		}
+	})
 }

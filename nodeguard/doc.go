@@ -4,8 +4,8 @@
 // Run starts the real node binary with a bootstrap (bootstrap.js, kept in a
 // sealed memfd that a short --import data: URL runs, so there is no file to
 // tamper with) and stays its parent as a broker. The bootstrap registers a
-// module.registerHooks load hook that asks the broker, over inherited
-// pipes, for every file node is about to compile; the broker answers with
+// module.registerHooks load hook that asks the broker, over an inherited
+// channel (a Unix socket on Linux, pipes on Windows), for every file node is about to compile; the broker answers with
 // Policy.ReadCode's exact bytes, and node compiles those. To spare node a
 // round trip per module, the broker also reads whole packages ahead with
 // Policy.ReadCodeAhead, which logs nothing and passes only files every
@@ -27,7 +27,7 @@
 //
 // The protocol and the broker's decisions are plain Go (broker.go,
 // winrules.go), tested on every system; each operating system adds a thin
-// layer. On Linux: inherited pipes, /proc/<pid>/fd and sealed memfds. On
+// layer. On Linux: inherited sockets, /proc/<pid>/fd and sealed memfds. On
 // Windows: anonymous pipes node.exe inherits as C runtime descriptors, a
 // named pipe for worker threads and node children's shims, a private
 // folder holding the shim and the bootstrap, and a job object; run under

@@ -106,19 +106,22 @@ func Run(cfg Config) (Exit, error) {
 	}
 	defer shimFile.Close()
 
-	ch, err := newChannel()
+	// The main thread's channel, then the workers'.
+	chans, err := newChannels(1 + threadChannels)
 	if err != nil {
 		return Exit{}, err
 	}
-	defer ch.closeNodeEnds()
-	nodeEnv, extra, fds := childFiles(nodeEnv, ch.nodeReq, ch.nodeResp)
-	bootCfg := l.bootstrap(fds, execPath)
+	defer chans.closeNodeEnds()
+	nodeEnv, extra, fds := childFiles(nodeEnv, chans.nodeEnds())
+	bootCfg := l.bootstrap([2]int{fds[0], fds[0]}, execPath)
 	bootCfg.BrokerPID = proc
+	bootCfg.Channel = chans[0].name
+	bootCfg.ThreadChannels = threadChannels
 	// Kept open while node runs: every new thread reads it. The stub names
 	// it, and the bootstrap holds the stub (for workers).
 	bootFile, err := sealableFile("intact-node-bootstrap")
 	if err != nil {
-		ch.closeBrokerEnds()
+		chans.closeBrokerEnds()
 		return Exit{}, fmt.Errorf("keeping intact node's bootstrap: %w", err)
 	}
 	defer bootFile.Close()
@@ -129,14 +132,14 @@ func Run(cfg Config) (Exit, error) {
 		_, err = fillSealed(bootFile, code)
 	}
 	if err != nil {
-		ch.closeBrokerEnds()
+		chans.closeBrokerEnds()
 		return Exit{}, fmt.Errorf("keeping intact node's bootstrap: %w", err)
 	}
 	var mainModule string
 	if bootstrapAsMain(inv, nodeEnv) {
 		f, err := sealedFile("intact-node-main", []byte(bootstrapCall(bootPath, true)))
 		if err != nil {
-			ch.closeBrokerEnds()
+			chans.closeBrokerEnds()
 			return Exit{}, fmt.Errorf("keeping intact node's bootstrap: %w", err)
 		}
 		defer f.Close()
@@ -152,7 +155,7 @@ func Run(cfg Config) (Exit, error) {
 	if l.stdinCode != nil {
 		r, w, err := os.Pipe()
 		if err != nil {
-			ch.closeBrokerEnds()
+			chans.closeBrokerEnds()
 			return Exit{}, err
 		}
 		defer r.Close()
@@ -162,16 +165,16 @@ func Run(cfg Config) (Exit, error) {
 	fwd := newForwarder()
 	defer fwd.close()
 	if sig := pendingSignal(signals); sig != 0 {
-		ch.closeBrokerEnds()
+		chans.closeBrokerEnds()
 		if stdinPipe != nil {
 			stdinPipe.Close()
 		}
 		return Exit{Signal: sig}, nil
 	}
 	err = start.start(cmd)
-	ch.closeNodeEnds()
+	chans.closeNodeEnds()
 	if err != nil {
-		ch.closeBrokerEnds()
+		chans.closeBrokerEnds()
 		if stdinPipe != nil {
 			stdinPipe.Close()
 		}
@@ -182,7 +185,7 @@ func Run(cfg Config) (Exit, error) {
 		// started, and is stopped before it serves anything.
 		cmd.Process.Kill()
 		cmd.Wait()
-		ch.closeBrokerEnds()
+		chans.closeBrokerEnds()
 		if stdinPipe != nil {
 			stdinPipe.Close()
 		}
@@ -194,8 +197,12 @@ func Run(cfg Config) (Exit, error) {
 			stdinPipe.Close()
 		}()
 	}
-	b := newBroker(cfg.Policy, &linuxBroker{proc: proc})
-	go b.serve(ch.brokerReq, ch.brokerResp, nil, mainScript(inv, cfg.Dir))
+	threads := make([]threadSocket, threadChannels)
+	for i, c := range chans[1:] {
+		threads[i] = threadSocket{fd: fds[1+i], name: c.name, broker: c.broker}
+	}
+	b := newBroker(cfg.Policy, &linuxBroker{proc: proc, free: threads})
+	go b.serve(chans[0].broker, chans[0].broker, nil, mainScript(inv, cfg.Dir))
 	done := make(chan struct{})
 	go func() {
 		for {
@@ -239,41 +246,87 @@ func pendingSignal(signals <-chan os.Signal) syscall.Signal {
 	}
 }
 
-// channel is the main thread's channel: two pipes with blocking
-// descriptors (see broker.serve), node's ends inherited by node.
+// threadChannels is how many of node's threads other than the main one
+// (workers) can have a channel: node's ends of that many socket pairs are
+// node's from its start, since a socket cannot be opened through
+// /proc/<pid>/fd later. The broker hands each out once.
+const threadChannels = 64
+
+// channel is a thread's channel: a Unix socket pair with blocking
+// descriptors (see broker.serve), node's end inherited by node. A socket,
+// not pipes: nothing can open a socket through /proc/<pid>/fd (ENXIO), so
+// code in node's process holds only node's end, and what it writes there
+// reaches the broker, never the replies node's bootstrap reads.
 type channel struct {
-	brokerReq, nodeReq   *os.File
-	nodeResp, brokerResp *os.File
+	broker, node *os.File
+	// name is what the kernel names node's end in node's
+	// /proc/self/fd: 'socket:[<inode>]'. The bootstrap checks that its
+	// channel's descriptor names it, and not a socket of the
+	// application's at the same number.
+	name string
 }
 
 func newChannel() (*channel, error) {
-	var req, resp [2]int
-	if err := unix.Pipe2(req[:], unix.O_CLOEXEC); err != nil {
-		return nil, fmt.Errorf("making the channel to node: %w", err)
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("making a channel to node: %w", err)
 	}
-	if err := unix.Pipe2(resp[:], unix.O_CLOEXEC); err != nil {
-		unix.Close(req[0])
-		unix.Close(req[1])
-		return nil, fmt.Errorf("making the channel to node: %w", err)
+	var st unix.Stat_t
+	if err := unix.Fstat(fds[1], &st); err != nil {
+		unix.Close(fds[0])
+		unix.Close(fds[1])
+		return nil, fmt.Errorf("making a channel to node: %w", err)
 	}
 	return &channel{
-		brokerReq: os.NewFile(uintptr(req[0]), "intact-node-requests"), nodeReq: os.NewFile(uintptr(req[1]), "node-requests"),
-		nodeResp: os.NewFile(uintptr(resp[0]), "node-replies"), brokerResp: os.NewFile(uintptr(resp[1]), "intact-node-replies"),
+		broker: os.NewFile(uintptr(fds[0]), "intact-node-channel"), node: os.NewFile(uintptr(fds[1]), "node-channel"),
+		name: fmt.Sprintf("socket:[%d]", st.Ino),
 	}, nil
 }
 
-// closeNodeEnds closes node's ends in this process, once node has them
-// (closing twice is harmless).
-func (c *channel) closeNodeEnds() {
-	c.nodeReq.Close()
-	c.nodeResp.Close()
+// channels are the channels node starts with.
+type channels []*channel
+
+// newChannels makes n channels; on failure, none.
+func newChannels(n int) (channels, error) {
+	chs := make(channels, 0, n)
+	for range n {
+		c, err := newChannel()
+		if err != nil {
+			chs.closeBrokerEnds()
+			chs.closeNodeEnds()
+			return nil, err
+		}
+		chs = append(chs, c)
+	}
+	return chs, nil
 }
 
-// closeBrokerEnds closes the broker's ends when node never started.
-func (c *channel) closeBrokerEnds() {
-	c.brokerReq.Close()
-	c.brokerResp.Close()
+func (chs channels) nodeEnds() []*os.File {
+	files := make([]*os.File, len(chs))
+	for i, c := range chs {
+		files[i] = c.node
+	}
+	return files
 }
+
+func (chs channels) closeNodeEnds() {
+	for _, c := range chs {
+		c.closeNodeEnds()
+	}
+}
+
+func (chs channels) closeBrokerEnds() {
+	for _, c := range chs {
+		c.closeBrokerEnds()
+	}
+}
+
+// closeNodeEnds closes node's end in this process, once node has it
+// (closing twice is harmless).
+func (c *channel) closeNodeEnds() { c.node.Close() }
+
+// closeBrokerEnds closes the broker's end when node never started.
+func (c *channel) closeBrokerEnds() { c.broker.Close() }
 
 // openShim opens the executable that runs node children through intact
 // node: shim, or by default this executable.
@@ -352,13 +405,13 @@ var inheritedIPCFD = func() int {
 	return n
 }()
 
-// childFiles lays out node's descriptors beyond stdio: the channel's two
-// pipes, and NODE_CHANNEL_FD at its own number when this process inherited
+// childFiles lays out node's descriptors beyond stdio: the channels'
+// sockets, and NODE_CHANNEL_FD at its own number when this process inherited
 // that socket from a node parent (inheritedIPCFD), so fork()'s IPC keeps
 // working through the shim. Any other NODE_CHANNEL_FD is dropped from env.
 // It returns node's environment, the ExtraFiles and the channel's
-// descriptor numbers in node.
-func childFiles(env []string, req, resp *os.File) ([]string, []*os.File, [2]int) {
+// channels' descriptor numbers in node, in order, from 3 up.
+func childFiles(env []string, socks []*os.File) ([]string, []*os.File, []int) {
 	var extra []*os.File
 	env, ipc := ipcEnv(env, inheritedIPCFD)
 	place := func(fd int, f *os.File) {
@@ -370,9 +423,16 @@ func childFiles(env []string, req, resp *os.File) ([]string, []*os.File, [2]int)
 	if ipc >= 0 {
 		place(ipc, os.NewFile(uintptr(ipc), "node-ipc"))
 	}
-	fds := channelFDs(ipc)
-	place(fds[0], req)
-	place(fds[1], resp)
+	fds := make([]int, len(socks))
+	next := 3
+	for i, sock := range socks {
+		if next == ipc {
+			next++
+		}
+		fds[i] = next
+		place(next, sock)
+		next++
+	}
 	return env, extra, fds
 }
 

@@ -27,17 +27,17 @@ func TestChildFilesIgnoresForeignChannelFD(t *testing.T) {
 	defer r.Close()
 	defer w.Close()
 	own := int(r.Fd())
-	env, extra, fds := childFiles([]string{"PATH=/bin", envChannelFD + "=" + strconv.Itoa(own)}, r, w)
+	env, extra, fds := childFiles([]string{"PATH=/bin", envChannelFD + "=" + strconv.Itoa(own)}, []*os.File{w, w})
 	if slices.Contains(env, envChannelFD+"="+strconv.Itoa(own)) {
 		t.Errorf("NODE_CHANNEL_FD=%d kept in node's environment: %q", own, env)
 	}
 	for i, f := range extra {
-		if f != nil && i+3 != fds[0] && i+3 != fds[1] {
+		if f != nil && !slices.Contains(fds, i+3) {
 			t.Errorf("node gets descriptor %d (%s) besides its channel", i+3, f.Name())
 		}
 	}
-	if fds != [2]int{3, 4} {
-		t.Errorf("channel at %v, want [3 4]", fds)
+	if !slices.Equal(fds, []int{3, 4}) {
+		t.Errorf("channels at %v, want [3 4]", fds)
 	}
 }
 

@@ -377,7 +377,8 @@ func (a *winApp) askBrokerPipe(path string) string {
 		return err.Error()
 	}
 	defer conn.Close()
-	frame := append(binary.LittleEndian.AppendUint32(nil, uint32(1+len(path))), 'R')
+	// u32 length | op | u32 sequence number | payload, as the bootstrap frames it.
+	frame := append(binary.LittleEndian.AppendUint32(nil, uint32(5+len(path))), 'R', 1, 0, 0, 0)
 	if _, err := conn.Write(append(frame, path...)); err != nil {
 		return err.Error()
 	}

@@ -1,0 +1,163 @@
+//go:build linux
+
+package nodeguard_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// channelApp attacks the channel between the bootstrap and the broker from
+// signed code, as issue 11's findings did (f4, f16, f21): each script tries
+// to put a reply of its own making where the bootstrap reads the broker's,
+// then asks for something the policy refuses. evil.js and evil.node are
+// not in the catalog.
+var channelApp = map[string]string{
+	// f4 and f16: reopen the channel through /proc/self/fd to write a
+	// reply into it (the old reply pipe could be reopened for writing).
+	"forge.js": `const fs = require('fs');
+const what = process.argv[2];
+const reply = Buffer.from(what === 'addon' ? process.env.EVIL_ADDON : 'module.exports = "FORGED";');
+const head = Buffer.alloc(5); head.writeUInt32LE(reply.length, 1);
+// The old channel's pipes were 3 and 4; node's own descriptors (epoll...)
+// are left alone.
+for (const fd of [3, 4]) {
+  const name = fs.readlinkSync('/proc/self/fd/' + fd);
+  if (!name.startsWith('pipe:') && !name.startsWith('socket:')) continue;
+  try {
+    const w = fs.openSync('/proc/self/fd/' + fd, 'w');
+    fs.writeSync(w, Buffer.concat([head, reply]));
+    console.log('reopened', fd);
+  } catch (e) { console.log('reopen', fd, e.code); }
+}
+try {
+  if (what === 'addon') process.dlopen({ exports: {} }, process.env.EVIL_ADDON);
+  else console.log('evil gave', require('./evil.js'));
+} catch (e) { console.log(what, e.code); }
+`,
+	// f21: put a file holding a reply at the channel's number.
+	"swap.js": `const fs = require('fs');
+const reply = Buffer.from('module.exports = "FORGED";');
+const head = Buffer.alloc(5); head.writeUInt32LE(reply.length, 1);
+const forged = require('path').join(process.env.CANARY_DIR, '..', 'forged.bin');
+fs.writeFileSync(forged, Buffer.concat([head, reply]));
+fs.closeSync(3);
+console.log('swapped at', fs.openSync(forged, 'r+'));
+try { console.log('evil gave', require('./evil.js')); } catch (e) { console.log('evil', e.code); }
+try { console.log('pkg gave', require('./pkg')); } catch (e) { console.log('pkg', e.code); }
+`,
+	// Queue a request of the application's own ahead of the bootstrap's:
+	// the broker's answer to it (other.js's checked bytes) comes first,
+	// and must not be taken for evil.js's.
+	"queue.js": `const fs = require('fs');
+const path = Buffer.from(require('path').join(__dirname, 'other.js'));
+for (const seq of [0, 1, 2]) {
+  const frame = Buffer.alloc(9 + path.length);
+  frame.writeUInt32LE(5 + path.length, 0); frame[4] = 0x52; frame.writeUInt32LE(seq, 5); path.copy(frame, 9);
+  fs.writeSync(3, frame);
+}
+try { console.log('evil gave', require('./evil.js')); } catch (e) { console.log('evil', e.code); }
+try { console.log('other gave', require('./other.js')); } catch (e) { console.log('other', e.code); }
+try { console.log('pkg gave', require('./pkg')); } catch (e) { console.log('pkg', e.code); }
+`,
+	"other.js": "module.exports = 'other as ' + require('path').basename(__filename);\n",
+	// Workers: their channels are sockets node starts with. The main
+	// thread queues requests for decoy.js on every one, or puts a file
+	// at each number, before a worker takes one.
+	"workers.js": `const fs = require('fs');
+const path = require('path');
+const { Worker } = require('worker_threads');
+const decoy = Buffer.from(path.join(__dirname, 'decoy.js'));
+let touched = 0;
+for (let fd = 4; fd < 1024; fd++) {
+  let name; try { name = fs.readlinkSync('/proc/self/fd/' + fd); } catch { continue; }
+  if (!name.startsWith('socket:')) continue;
+  if (process.argv[2] === 'swap') {
+    fs.closeSync(fd);
+    if (fs.openSync(path.join(__dirname, 'decoy.js'), 'r') !== fd) throw new Error('not swapped at ' + fd);
+  } else {
+    for (const seq of [0, 1, 2]) {
+      const frame = Buffer.alloc(9 + decoy.length);
+      frame.writeUInt32LE(5 + decoy.length, 0); frame[4] = 0x52; frame.writeUInt32LE(seq, 5); decoy.copy(frame, 9);
+      fs.writeSync(fd, frame);
+    }
+  }
+  touched++;
+}
+console.log('channels touched', touched);
+new Worker(path.join(__dirname, 'victim.js')).on('error', (e) => console.log('worker', e.code, e.message)).on('message', (m) => console.log('worker said', m));
+`,
+	// Workers one after the other, until the broker has no channel left.
+	"many.js": `const { Worker } = require('worker_threads');
+let ran = 0, refused = false;
+function next() {
+  new Worker(require('path').join(__dirname, 'hello.js'))
+    .on('message', () => { ran++; })
+    .on('error', (e) => { refused = true; console.log('ran', ran, 'then', e.code, e.message); })
+    .on('exit', () => { if (!refused && ran <= 64) next(); });
+}
+next();
+`,
+	"hello.js":  "require('worker_threads').parentPort.postMessage('hello');\n",
+	"victim.js": "require('worker_threads').parentPort.postMessage(require('./evil.js'));\n",
+	"decoy.js":  "require('fs').writeFileSync(require('path').join(process.env.CANARY_DIR, 'decoy-as-' + require('path').basename(__filename)), 'ran');\n",
+	// A package of its own, not read ahead with the scripts': asked for
+	// once the channel is out of step.
+	"pkg/package.json": `{"name": "pkg"}` + "\n",
+	"pkg/index.js":     "module.exports = 'pkg';\n",
+}
+
+// TestChannelForgery: signed code cannot reopen the channel to write
+// replies into it (a socket cannot be opened through /proc: ENXIO), cannot
+// make the bootstrap read the channel's number once it names a file, and
+// cannot make it take the broker's answer to a request of its own for the
+// answer to the bootstrap's. Every attempt ends in a refusal, and no
+// statement of the unsigned code runs.
+func TestChannelForgery(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, channelApp)
+	s := sign(t, dir)
+	write(t, dir, map[string]string{"evil.js": canaryJS("evil") + "module.exports = 'EVIL';\n"})
+	forEachNode(t, func(t *testing.T, n testNode) {
+		cases := []struct {
+			name, script string
+			args         []string
+			want         []string
+		}{
+			{"f4", "forge.js", []string{"code"}, []string{"reopen 3 ENXIO", "reopen 4 ENXIO", "code ERR_CODE_INTEGRITY_VIOLATION"}},
+			{"f21", "swap.js", nil, []string{"swapped at 3", "evil ERR_CODE_INTEGRITY_VIOLATION", "pkg ERR_CODE_INTEGRITY_VIOLATION"}},
+			{"queued", "queue.js", nil, []string{"evil ERR_CODE_INTEGRITY_VIOLATION", "other gave other as other.js", "pkg ERR_CODE_INTEGRITY_VIOLATION"}},
+			{"worker-queued", "workers.js", []string{"queue"}, []string{"channels touched 64", "worker ERR_CODE_INTEGRITY_VIOLATION intact node: a reply on the channel to the broker does not answer this request"}},
+			{"worker-limit", "many.js", nil, []string{"ran 64 then ERR_CODE_INTEGRITY_VIOLATION intact node: no channel to the broker is left for this thread: node has started as many threads as intact node gives channels to (64)"}},
+			{"worker-swapped", "workers.js", []string{"swap"}, []string{"channels touched 64", "worker ERR_CODE_INTEGRITY_VIOLATION intact node: the channel to the broker was replaced"}},
+		}
+		var env []string
+		if n.Include != "" {
+			evil := buildAddon(t, n, "evil", addonSource("evil", true))
+			env = append(env, "EVIL_ADDON="+evil)
+			cases = append(cases, struct {
+				name, script string
+				args         []string
+				want         []string
+			}{"f16", "forge.js", []string{"addon"}, []string{"reopen 3 ENXIO", "reopen 4 ENXIO", "addon ERR_CODE_INTEGRITY_VIOLATION"}})
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				canaryDir := filepath.Join(t.TempDir(), "canaries")
+				if err := os.Mkdir(canaryDir, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				res := s.run(t, n, "enforce", runOpts{env: append(env, "CANARY_DIR="+canaryDir)}, append([]string{c.script}, c.args...)...)
+				got := strings.TrimSpace(res.Stdout)
+				if got != strings.Join(c.want, "\n") {
+					t.Errorf("exit %+v\ngot:\n%s\nwant:\n%s\nstderr:\n%s", res.Exit, got, strings.Join(c.want, "\n"), res.Stderr)
+				}
+				if cs := canaries(t, canaryDir); len(cs) > 0 {
+					t.Errorf("refused code ran: %v", cs)
+				}
+			})
+		}
+	})
+}
