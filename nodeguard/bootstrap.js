@@ -95,6 +95,7 @@ const ArrayBufferIsView = ArrayBuffer.isView;
 const fsReadSync = fs.readSync;
 const fsWriteSync = fs.writeSync;
 const fsOpenSync = fs.openSync;
+const fsCloseSync = fs.closeSync;
 const fsReaddirSync = fs.readdirSync;
 const fsReadlinkSync = fs.readlinkSync;
 const fsReadFileSync = fs.readFileSync;
@@ -180,7 +181,10 @@ let channel = null; // [request fd, reply fd] of this thread
 // closed and reopened on a file or another socket of the application's is
 // never read as the broker's.
 let channelName = null;
-let seq = (MathRandom() * 0x100000000) >>> 0;
+// seq starts where nobody else can tell: not from Math.random, whose
+// state the application shares and can recover from its own draws (an
+// outside review predicted it exactly from the draws that followed).
+let seq = randomUint32();
 // broken is set while an exchange is under way, and stays set when one
 // fails: the channel is then out of step, and no reply on it is trusted.
 let broken = false;
@@ -190,6 +194,23 @@ let broken = false;
 // node's process can open a second end of. Another thread, which starts
 // when application code has run, only writes to it (openChannel).
 const mainChannelName = isWindows ? null : fdName(config.fds[0]);
+
+// randomUint32 returns 32 bits from the system's random source, read
+// before any application code runs in this thread.
+function randomUint32() {
+  const bytes = sealed(BufferAllocUnsafeSlow(4));
+  if (isWindows) {
+    TypedArraySet(bytes, getBuiltinModule('node:crypto').randomBytes(4));
+  } else {
+    const fd = fsOpenSync('/dev/urandom', O_RDONLY);
+    try {
+      readExact(fd, bytes, 4);
+    } finally {
+      fsCloseSync(fd);
+    }
+  }
+  return (bytes[0] | bytes[1] << 8 | bytes[2] << 16 | bytes[3] << 24) >>> 0;
+}
 
 function fdName(fd) {
   try { return fsReadlinkSync('/proc/self/fd/' + NumberToString(fd, 10)); } catch { return null; }

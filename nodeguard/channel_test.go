@@ -161,3 +161,55 @@ func TestChannelForgery(t *testing.T) {
 		}
 	})
 }
+
+// TestChannelSequenceUnpredictable: the sequence numbers that tie replies
+// to requests do not come from Math.random, whose state the application
+// shares: an outside review recovered the first one from the draws that
+// followed it and made the bootstrap take a signed data file's bytes as
+// the code of another file. Here the same prediction is tried; the signed
+// data file, whose text writes a canary, must never run.
+func TestChannelSequenceUnpredictable(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		// V8's Math.random (xorshift128+) hands out a refilled cache of 64
+		// values newest first: the two draws after the bootstrap's give
+		// the state it drew from, and the next refill picks the one
+		// candidate left of eight.
+		"predict.js": `const M = (1n << 64n) - 1n;
+const top = (d) => BigInt(Math.floor(d * 2 ** 52)) << 12n;
+const d = [];
+for (let i = 0; i < 127; i++) d.push(Math.random());
+const b = top(d[0]), a0 = top(d[1]), s65 = top(d[125]), s64 = top(d[126]);
+const bit = (x, i) => (x >> BigInt(i)) & 1n;
+const chosen = [];
+for (let lo = 0n; lo < 4096n; lo += 512n) {
+  let a = a0 | lo; a ^= (a << 23n) & M; a ^= a >> 17n; a ^= b; a ^= b >> 26n;
+  let ok = true;
+  for (let i = 0; i < 3; i++) if ((bit(a, 55 + i) ^ bit(a, 32 + i) ^ bit(s64, 55 + i)) !== bit(s65, 55 + i)) ok = false;
+  if (ok) chosen.push(Number(a >> 32n));
+}
+// The main thread has made two requests (this script, then nothing read
+// ahead for it); its next is the third.
+for (const guess of chosen) {
+  const path = Buffer.from(__dirname + '/notes.txt');
+  const f = Buffer.alloc(9 + path.length);
+  f.writeUInt32LE(5 + path.length, 0); f[4] = 0x52; f.writeUInt32LE((guess + 2) >>> 0, 5); path.copy(f, 9);
+  require('fs').writeSync(3, f);
+}
+try { require('./other/a.js'); console.log('a ran'); } catch (e) { console.log('a', e.code); }
+`,
+		"other/a.js": "module.exports = 'a';\n",
+		"notes.txt":  canaryJS("notes-as-code"),
+	})
+	s := sign(t, dir)
+	forEachNode(t, func(t *testing.T, n testNode) {
+		canaryDir := t.TempDir()
+		res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, "predict.js")
+		if c := canaries(t, canaryDir); len(c) > 0 {
+			t.Errorf("a signed data file ran as another file's code: %v\nstdout:\n%s\nstderr:\n%s", c, res.Stdout, res.Stderr)
+		}
+		if got := strings.TrimSpace(res.Stdout); got != "a ERR_CODE_INTEGRITY_VIOLATION" && got != "a ran" {
+			t.Errorf("stdout %q, want a refusal (the channel out of step) or a's own code\nstderr:\n%s", got, res.Stderr)
+		}
+	})
+}
