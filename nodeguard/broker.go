@@ -111,10 +111,9 @@ func newBroker(p *intact.Policy, sys brokerOS) *broker {
 // read parks that thread in the kernel, and the wake-up goes straight to it
 // rather than through Go's netpoller.
 //
-// connected, when not nil, runs once the first request has arrived: the
-// thread then holds both its ends. script, when not "", is the main
-// script node is about to run, whose package is read ahead at once.
-func (b *broker) serve(req io.ReadCloser, resp io.WriteCloser, connected func(), script string) {
+// script, when not "", is the main script node is about to run, whose
+// package is read ahead at once.
+func (b *broker) serve(req io.ReadCloser, resp io.WriteCloser, script string) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	defer req.Close()
@@ -126,10 +125,6 @@ func (b *broker) serve(req io.ReadCloser, resp io.WriteCloser, connected func(),
 	w := bufio.NewWriterSize(resp, 64<<10)
 	for {
 		op, request, err := readRequest(req)
-		if connected != nil {
-			connected()
-			connected = nil
-		}
 		if err != nil {
 			return // EOF: the thread or node is gone; or a malformed frame
 		}

@@ -62,7 +62,7 @@ func (l *linuxBroker) openThreadChannel(b *broker, id string) {
 	}
 	l.free = l.free[:len(l.free)-1]
 	l.hold(id, rendezvous)
-	go b.serve(c.broker, c.broker, nil, "")
+	go b.serve(c.broker, c.broker, "")
 }
 
 // hold keeps a thread's rendezvous until node exits, l.mu held: no request

@@ -202,7 +202,7 @@ func Run(cfg Config) (Exit, error) {
 		threads[i] = threadSocket{fd: fds[1+i], name: c.name, broker: c.broker}
 	}
 	b := newBroker(cfg.Policy, &linuxBroker{proc: proc, free: threads})
-	go b.serve(chans[0].broker, chans[0].broker, nil, mainScript(inv, cfg.Dir))
+	go b.serve(chans[0].broker, chans[0].broker, mainScript(inv, cfg.Dir))
 	done := make(chan struct{})
 	go func() {
 		for {
