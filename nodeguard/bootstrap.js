@@ -532,12 +532,18 @@ function pathHash(body, off) {
 }
 
 // codeAt returns the bytes of body from start to end: a string, or for
-// WebAssembly a Buffer of their own (a view would keep the whole reply),
-// copied by TypedArray.prototype.set, which looks up nothing on either.
+// WebAssembly a Buffer of their own (a view would keep the whole reply).
 function codeAt(body, start, end, wasm) {
   if (!wasm) return BufferUtf8Slice(body, start, end);
+  return copyBytes(body, start, end);
+}
+
+// copyBytes returns a sealed Buffer of its own holding the bytes of the
+// view from start to end, copied by TypedArray.prototype.set, which looks
+// up nothing on either.
+function copyBytes(view, start, end) {
   const bytes = sealed(BufferAllocUnsafeSlow(end - start));
-  TypedArraySet(bytes, new Uint8ArrayCtor(TypedArrayBuffer(body), TypedArrayByteOffset(body) + start, end - start));
+  TypedArraySet(bytes, new Uint8ArrayCtor(TypedArrayBuffer(view), TypedArrayByteOffset(view) + start, end - start));
   return bytes;
 }
 
@@ -1263,9 +1269,7 @@ define(module, 'registerHooks', function (hooks) {
 function privateCopy(source) {
   if (typeof source === 'string') return source;
   if (!ArrayBufferIsView(source)) return undefined;
-  const copy = sealed(BufferAllocUnsafeSlow(TypedArrayByteLength(source)));
-  TypedArraySet(copy, new Uint8ArrayCtor(TypedArrayBuffer(source), TypedArrayByteOffset(source), TypedArrayByteLength(source)));
-  return copy;
+  return copyBytes(source, 0, TypedArrayByteLength(source));
 }
 
 // sameSource reports whether source (an application's) holds what kept
@@ -1274,10 +1278,8 @@ function sameSource(source, kept) {
   if (typeof kept === 'string') return source === kept;
   if (kept === undefined || !ArrayBufferIsView(source)) return false;
   const n = TypedArrayByteLength(source);
-  if (n !== TypedArrayLength(kept)) return false;
   const bytes = new Uint8ArrayCtor(TypedArrayBuffer(source), TypedArrayByteOffset(source), n);
-  for (let i = 0; i < n; i++) if (bytes[i] !== kept[i]) return false;
-  return true;
+  return sameBytes(bytes, 0, n, kept, 0, TypedArrayLength(kept));
 }
 // module.register runs loaders in a thread of node's own, which no
 // bootstrap reaches: node reads the loader and every module it imports
