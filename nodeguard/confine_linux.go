@@ -168,9 +168,13 @@ func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File, 
 		}
 		if err == nil {
 			err = c.thread.Confine(rules)
-			rules.Close()
 		}
 		c.confined <- err
+		// The ruleset's thousand-odd descriptors are released while node
+		// starts, not before: the domain no longer needs them.
+		if rules != nil {
+			rules.Close()
+		}
 	}()
 	fail := func(err error) (*confinement, error) {
 		c.wait()
