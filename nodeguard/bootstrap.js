@@ -160,14 +160,20 @@ if (typeof registerHooks !== 'function') {
 //
 // Request: u32 little-endian length of what follows | op byte | u32 seq | payload.
 // Reply:   status byte | u32 little-endian length of the body | the
-//          request's op and seq | body.
+//          request's op, seq and payload, in lower-case hexadecimal | body.
 //
-// A reply must name the request it answers, or the channel is broken for
-// good (call): code in node's process can write requests of its own into
-// the channel, or read a reply away, but not make this thread take the
-// broker's answer to one of those for its answer to this thread's without
-// knowing seq, which changes with every request and is this thread's
-// alone.
+// A reply must name the request it answers, whole, or the channel is
+// broken for good (call): code in node's process can write requests of its
+// own into the channel, or read a reply away, but not make this thread
+// take the broker's answer to one of those for its answer to this
+// thread's. Without seq, which changes with every request and is this
+// thread's alone, its requests are not this thread's; and a thread that
+// read a reply away, and so learnt seq, can have the broker answer this
+// thread's request again, but not another one under its seq (another
+// file's checked bytes as this file's), since the reply names the path.
+// The request is named in hexadecimal, so that no byte the application
+// chose (its own requests') is in the reply stream as it is: with part of a
+// reply read away, such bytes would be read as the head of a reply.
 
 const STATUS_OK = 0;
 const STATUS_VIOLATION = 1;
@@ -276,12 +282,17 @@ function call(op, payload) {
   seq = (seq + 1) >>> 0;
   const request = frame(op, seq, payload);
   writeAll(channel[0], request);
-  // The reply's head, then the op and seq of the request it names.
-  if (replyHead === null) replyHead = sealed(BufferAllocUnsafeSlow(10));
+  // The reply's head, then the request it names: op, seq and payload, in
+  // hexadecimal.
+  const named = 2 * (TypedArrayLength(request) - 4);
+  if (replyHead === null || TypedArrayLength(replyHead) < 5 + named) {
+    replyHead = sealed(BufferAllocUnsafeSlow(5 + (named > 2048 ? named : 2048)));
+  }
   const head = replyHead;
-  readExact(channel[1], head, 10);
-  for (let i = 0; i < 5; i++) {
-    if (head[5 + i] !== request[4 + i]) {
+  readExact(channel[1], head, 5 + named);
+  for (let i = 0; i < named; i += 2) {
+    const b = request[4 + i / 2];
+    if (head[5 + i] !== hexDigit(b >>> 4) || head[6 + i] !== hexDigit(b & 15)) {
       throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: a reply on the channel to the broker does not answer this request');
     }
   }
@@ -294,6 +305,11 @@ function call(op, payload) {
 }
 
 let replyHead = null;
+
+// hexDigit is the lower-case hexadecimal digit of n (0-15), as a byte.
+function hexDigit(n) {
+  return n < 10 ? 0x30 + n : 0x57 + n;
+}
 
 // openChannel gives this thread its channel. The main thread has the
 // inherited socket. Another thread asks the broker, with one small frame on

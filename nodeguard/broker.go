@@ -3,6 +3,7 @@ package nodeguard
 import (
 	"bufio"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,18 +20,20 @@ import (
 // writes a request and blocks reading the reply:
 //
 //	request: u32 little-endian n | op (1 byte) | seq (4 bytes) | payload (n-5 bytes)
-//	reply:   status (1 byte) | u32 little-endian n | op | seq | body (n bytes)
+//	reply:   status (1 byte) | u32 little-endian n | hex(op | seq | payload) | body (n bytes)
 //
-// A reply names the request it answers: it repeats the request's op and
-// its sequence number, which the thread's bootstrap keeps to itself and
-// changes with every request, and the bootstrap refuses a reply that does
-// not. Application code in node's process can write requests of its own
-// into a channel, or read a reply away; it cannot make the bootstrap take
-// the broker's answer to one of its requests for the answer to the
-// bootstrap's without knowing the sequence number. The payload is not
-// repeated: bytes the application chose, verbatim in the reply stream,
-// would be a frame of its making were it to read part of a reply away and
-// leave the bootstrap reading from their start (doc/node.md).
+// A reply names the request it answers: it repeats the whole request, op,
+// sequence number and payload, and the bootstrap refuses a reply that
+// does not name the request it made. The sequence number is the thread's
+// bootstrap's own and changes with every request. Application code in
+// node's process can write requests of its own into a channel, or read a
+// reply away; it cannot make the bootstrap take the broker's answer to one
+// of its requests for the answer to the bootstrap's: not without the
+// sequence number, and with it (read away from a reply) only an answer to
+// the same request. The request is repeated in hexadecimal: bytes the
+// application chose, verbatim in the reply stream, would be a frame of its
+// making were it to read part of a reply away and leave the bootstrap
+// reading from their start (doc/node.md).
 //
 // The ops, each with a UTF-8 payload:
 const (
@@ -134,7 +137,7 @@ func (b *broker) serve(req io.ReadCloser, resp io.WriteCloser, script string) {
 			continue
 		}
 		status, body := b.handle(rd, op, payload)
-		if writeReply(w, status, request[:requestHead], body...) != nil {
+		if writeReply(w, status, request, body...) != nil {
 			return
 		}
 		rd.next() // while node runs what it got
@@ -146,8 +149,8 @@ func (b *broker) serve(req io.ReadCloser, resp io.WriteCloser, script string) {
 const requestHead = 5
 
 // readRequest reads one frame with plain blocking reads. It returns the
-// op and the whole request: op, sequence number (which the reply repeats,
-// request[:requestHead]) and payload.
+// op and the whole request, which the reply repeats: op, sequence number
+// and payload.
 func readRequest(r io.Reader) (byte, []byte, error) {
 	var head [4]byte
 	if _, err := io.ReadFull(r, head[:]); err != nil {
@@ -164,10 +167,18 @@ func readRequest(r io.Reader) (byte, []byte, error) {
 	return frame[0], frame, nil
 }
 
-// writeReply writes the reply that names a request (its op and sequence
-// number) and whose body is the parts given, one after the other, and
-// flushes w.
-func writeReply(w *bufio.Writer, status byte, names []byte, body ...[]byte) error {
+// writeReply writes the reply to a request, which it names whole, in
+// hexadecimal (op, sequence number and payload), and whose body is the
+// parts given, one after the other, and flushes w.
+//
+// Whole: code in node's process that reads a reply away learns its
+// sequence number, and could then ask for another file under it; the
+// bootstrap takes only a reply to the very request it made. In
+// hexadecimal: bytes the application chose (its own requests' sequence
+// numbers and payloads) never reach the reply stream as they are, where,
+// with part of a reply read away, the bootstrap could read them as the
+// head of a reply.
+func writeReply(w *bufio.Writer, status byte, request []byte, body ...[]byte) error {
 	n := 0
 	for _, part := range body {
 		n += len(part)
@@ -180,7 +191,7 @@ func writeReply(w *bufio.Writer, status byte, names []byte, body ...[]byte) erro
 	head[0] = status
 	binary.LittleEndian.PutUint32(head[1:], uint32(n))
 	w.Write(head[:])
-	w.Write(names)
+	w.Write(hex.AppendEncode(w.AvailableBuffer(), request))
 	for _, part := range body {
 		w.Write(part)
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -140,11 +141,11 @@ func (s *session) call(op byte, payload string) (byte, []byte) {
 	if _, err := io.ReadFull(s.resp, head[:]); err != nil {
 		s.t.Fatalf("reply to %q: %v", op, err)
 	}
-	echo := make([]byte, requestHead)
+	echo := make([]byte, 2*(requestHead+len(payload)))
 	if _, err := io.ReadFull(s.resp, echo); err != nil {
 		s.t.Fatalf("reply to %q: %v", op, err)
 	}
-	if want := requestFrame(op, s.seq, payload)[4 : 4+requestHead]; !bytes.Equal(echo, want) {
+	if want := hex.AppendEncode(nil, requestFrame(op, s.seq, payload)[4:]); !bytes.Equal(echo, want) {
 		s.t.Fatalf("reply to %q names the request %q, want %q", op, echo, want)
 	}
 	body := make([]byte, binary.LittleEndian.Uint32(head[1:]))
@@ -314,7 +315,8 @@ func TestBrokerMalformed(t *testing.T) {
 
 // FuzzReadRequest: any bytes node's side writes are read as one request
 // or refused, never a panic; a request read is at least its head, and the
-// reply to it names it by its op and sequence number alone.
+// reply to it names it whole, in hexadecimal: op, sequence number and
+// payload.
 func FuzzReadRequest(f *testing.F) {
 	f.Add(requestFrame(opReadCode, 1, "/app/main.js"))
 	f.Add(requestFrame(opChannel, 0, "1234-5-abc"))
@@ -330,11 +332,72 @@ func FuzzReadRequest(f *testing.F) {
 		}
 		var out bytes.Buffer
 		w := bufio.NewWriter(&out)
-		if err := writeReply(w, statusOK, request[:requestHead], []byte("body")); err != nil {
+		if err := writeReply(w, statusOK, request, []byte("body")); err != nil {
 			t.Fatal(err)
 		}
-		if got := out.Bytes()[5:]; !bytes.Equal(got, append(request[:requestHead:requestHead], "body"...)) {
+		if got := out.Bytes()[5:]; !bytes.Equal(got, append(hex.AppendEncode(nil, request), "body"...)) {
 			t.Fatalf("reply %q to request %q", got, request)
 		}
 	})
+}
+
+// TestReplyNamesWholeRequest: a thread of the application that reads a
+// reply away learns the request's sequence number, and can send a request
+// of its own under it. The broker's answer to that names the request
+// whole, its path included, so the bootstrap, waiting for the answer to
+// its own, refuses it rather than take another signed file's bytes for the
+// one it asked for. And the application's bytes reach the reply stream
+// only as hexadecimal digits: a payload that holds a reply's head never
+// stands in the stream as one.
+func TestReplyNamesWholeRequest(t *testing.T) {
+	dir := scratch.Dir(t)
+	asked := writeFile(t, dir, "asked.js", "module.exports = 'asked';\n")
+	other := writeFile(t, dir, "other.js", "module.exports = 'other';\n")
+	s := newSession(t, enforcing)
+
+	// The bootstrap's request, its reply read away by the application,
+	// then the application's request under its number.
+	s.send(opReadCode, asked)
+	seq := s.seq
+	readEcho := func() []byte {
+		t.Helper()
+		var head [5]byte
+		if _, err := io.ReadFull(s.resp, head[:]); err != nil {
+			t.Fatal(err)
+		}
+		echo := make([]byte, 2*(requestHead+len(asked)))
+		if _, err := io.ReadFull(s.resp, echo); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.CopyN(io.Discard, s.resp, int64(binary.LittleEndian.Uint32(head[1:]))); err != nil {
+			t.Fatal(err)
+		}
+		return echo
+	}
+	want := hex.AppendEncode(nil, requestFrame(opReadCode, seq, asked)[4:])
+	if echo := readEcho(); !bytes.Equal(echo, want) {
+		t.Fatalf("the reply to the bootstrap's request names %q, want %q", echo, want)
+	}
+	if _, err := s.req.Write(requestFrame(opReadCode, seq, other)); err != nil {
+		t.Fatal(err)
+	}
+	if echo := readEcho(); bytes.Equal(echo, want) {
+		t.Fatalf("the reply to the application's request for %s names the bootstrap's request for %s", other, asked)
+	}
+
+	// A payload holding an OK reply's head and code of the application's.
+	forged := string([]byte{statusOK, 16, 0, 0, 0}) + "globalThis.EVIL=1"
+	s.send(opReadCode, forged)
+	var stream bytes.Buffer
+	var head [5]byte
+	if _, err := io.ReadFull(s.resp, head[:]); err != nil {
+		t.Fatal(err)
+	}
+	stream.Write(head[:])
+	if _, err := io.CopyN(&stream, s.resp, int64(2*(requestHead+len(forged)))+int64(binary.LittleEndian.Uint32(head[1:]))); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(stream.Bytes()[5:], []byte{statusOK, 16, 0, 0, 0}) {
+		t.Errorf("the application's bytes stand in the reply stream as they are: %q", stream.Bytes())
+	}
 }
