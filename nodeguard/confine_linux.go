@@ -170,8 +170,9 @@ func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File, 
 			err = c.thread.Confine(rules)
 		}
 		c.confined <- err
-		// The ruleset's thousand-odd descriptors are released while node
-		// starts, not before: the domain no longer needs them.
+		// The ruleset, a thousand-odd rules for a node in /usr/bin, is
+		// freed while node starts, not before: the domain no longer
+		// needs it.
 		if rules != nil {
 			rules.Close()
 		}

@@ -37,16 +37,6 @@ import (
 // right never lets a file gain a right by moving).
 type ExecRuleset struct {
 	fd int
-
-	// held are the descriptors the rules were made from. Closing each as
-	// soon as its rule is added would be a third of DenyExec's system
-	// calls, on the way to a confined process's start: they are closed by
-	// Close instead, which a caller can leave until that process has
-	// started. room is how many more may be held, well within the
-	// process's limit on descriptors; past it, each is closed at once.
-	mu   sync.Mutex
-	held []int
-	room int
 }
 
 // fileID names a file by its inode, as Landlock's rules do.
@@ -157,33 +147,7 @@ func newRuleset(handled uint64) (*ExecRuleset, error) {
 	if errno != 0 {
 		return nil, fmt.Errorf("landlock_create_ruleset: %w", errno)
 	}
-	return &ExecRuleset{fd: int(fd), room: heldRoom()}, nil
-}
-
-// heldRoom is how many descriptors a ruleset may hold open: a quarter of
-// the soft limit on them (Go raises it to the hard limit at start), at most
-// 1<<14.
-func heldRoom() int {
-	var lim unix.Rlimit
-	if unix.Getrlimit(unix.RLIMIT_NOFILE, &lim) != nil {
-		return 0
-	}
-	return int(min(lim.Cur/4, 1<<14))
-}
-
-// hold keeps fd, a rule's descriptor, until Close, or closes it now when
-// the ruleset holds as many as it may.
-func (r *ExecRuleset) hold(fd int) {
-	r.mu.Lock()
-	if r.room > 0 {
-		r.room--
-		r.held = append(r.held, fd)
-		fd = -1
-	}
-	r.mu.Unlock()
-	if fd >= 0 {
-		unix.Close(fd)
-	}
+	return &ExecRuleset{fd: int(fd)}, nil
 }
 
 // allow grants access beneath path.
@@ -396,7 +360,11 @@ func (r *ExecRuleset) allowEntry(l *entryList, e dirEntry) error {
 	if err != nil {
 		return fmt.Errorf("allowing execution of %s: %w", filepath.Join(l.dir, e.name), err)
 	}
-	defer r.hold(fd)
+	// Closed at once, not held for Close: a thousand descriptors held
+	// would grow the process's descriptor table several times, and in a
+	// process with threads each growth waits for an RCU grace period
+	// (expand_fdtable), some milliseconds on a busy machine.
+	defer unix.Close(fd)
 	if err := r.addRule(fd, unix.LANDLOCK_ACCESS_FS_EXECUTE); err != nil {
 		return fmt.Errorf("allowing execution of %s: %w", filepath.Join(l.dir, e.name), err)
 	}
@@ -426,17 +394,9 @@ func (r *ExecRuleset) openJudged(dirfd int, name string, denied *deniedFiles) (i
 	return fd, nil
 }
 
-// Close releases the ruleset and the descriptors its rules were made
-// from. Threads it confines stay confined: a caller in a hurry confines
-// first and closes later.
+// Close releases the ruleset, which frees its rules. Threads it confines
+// stay confined: a caller in a hurry confines first and closes later.
 func (r *ExecRuleset) Close() error {
-	r.mu.Lock()
-	held := r.held
-	r.held = nil
-	r.mu.Unlock()
-	for _, fd := range held {
-		unix.Close(fd)
-	}
 	return unix.Close(r.fd)
 }
 

@@ -238,9 +238,7 @@ func TestDenyExecMissing(t *testing.T) {
 
 // BenchmarkDenyExec builds the ruleset that denies a file in /usr/bin, the
 // largest folder a node binary usually sits in: about 1,000 rules here.
-// BenchmarkDenyExec times building the ruleset that denies a file in
-// /usr/bin, a large folder, up to the point a thread can be confined by
-// it: closing it, which a caller leaves until the confined process has
+// Freeing it (Close), which a caller leaves until the confined process has
 // started, is not timed.
 func BenchmarkDenyExec(b *testing.B) {
 	for b.Loop() {
