@@ -36,6 +36,11 @@ type bootstrapConfig struct {
 	// ThreadChannels, on Linux, is how many threads besides the main one
 	// can have a channel.
 	ThreadChannels int `json:"threadChannels,omitempty"`
+	// ChannelFDs, on Linux, are node's descriptors of every channel, the
+	// main thread's and the other threads': none may be handed to a
+	// child process or wrapped in a stream (bootstrap.js,
+	// guardChannelDescriptors).
+	ChannelFDs []int `json:"channelFDs,omitempty"`
 	// BrokerPID names the broker in /proc: other threads open their
 	// channels as /proc/<BrokerPID>/fd/<n>. When node is confined, it is
 	// the id of the broker's thread in node's Landlock domain, the only

@@ -855,6 +855,115 @@ function closed(name) {
   };
 }
 
+// --- the channels' descriptors stay the bootstrap's ---------------------------
+//
+// A thread of the application that held a second descriptor of a channel
+// could put a socket of its own at the channel's number during one of the
+// bootstrap's exchanges, answer it, and put the channel back before the
+// name check that follows (doc/node.md). Node's fs cannot open a socket
+// again (ENXIO), so a second descriptor comes only from a child process
+// handed the channel as one of its stdio (which could send it back), or
+// from a stream handle wrapped around it, which fork()'s IPC sends to a
+// child and back. Both are refused for the channels' descriptors, in the
+// handles' own methods, which node's code calls too: open(fd) of pipes,
+// TCP and UDP sockets, and the stdio of a child's spawn, whatever it names
+// (a descriptor, or a stream handle around one, such as a TTY).
+if (config.channelFDs) guardChannelDescriptors(config.channelFDs);
+
+function guardChannelDescriptors(fds) {
+  const isChannel = (fd) => ArrayIncludes(fds, fd);
+  const refuse = (what) => {
+    throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: ' + what + ' would hand out a channel to the broker');
+  };
+  // process.binding is deprecated (a warning under --pending-deprecation):
+  // asked quietly, it is the bootstrap's business, not the application's.
+  // (Under --no-deprecation, process.noDeprecation is true and read-only.)
+  const quiet = ObjectGetOwnPropertyDescriptor(process, 'noDeprecation');
+  const hush = quiet === undefined || quiet.writable;
+  if (hush) process.noDeprecation = true;
+  let pipe, tcp, udp, processWrap, spawnSync;
+  try {
+    pipe = process.binding('pipe_wrap').Pipe;
+    tcp = process.binding('tcp_wrap').TCP;
+    udp = process.binding('udp_wrap').UDP;
+    processWrap = process.binding('process_wrap').Process;
+    spawnSync = process.binding('spawn_sync');
+  } finally {
+    if (hush && quiet === undefined) delete process.noDeprecation;
+    else if (hush) process.noDeprecation = quiet.value;
+  }
+  for (const [handle, name] of [[pipe, 'a pipe'], [tcp, 'a TCP socket'], [udp, 'a UDP socket']]) {
+    const open = handle.prototype.open;
+    define(handle.prototype, 'open', function open_(fd) {
+      const n = fd | 0; // as node takes it (Int32Value), once
+      if (isChannel(n)) refuse('opening descriptor ' + NumberToString(n, 10) + ' as ' + name);
+      return ReflectApply(open, this, [n]);
+    });
+  }
+  // A stream handle's descriptor, from node's own accessor (the handle's
+  // fd property can be shadowed).
+  const streamFd = uncurry(ObjectGetOwnPropertyDescriptor(ObjectGetPrototypeOf(pipe.prototype), 'fd').get);
+  // checkedStdio copies a spawn's stdio, reading each entry once (node
+  // reads it again), and refuses any that hands the child a channel: a
+  // descriptor ('fd', or 'inherit' at a channel's number) or a stream
+  // handle around one ('wrap'). Pipes made for the child are new sockets.
+  const checkedStdio = (stdio) => {
+    if (!ArrayIsArray(stdio)) return stdio; // node refuses it
+    const n = stdio.length;
+    const copy = [];
+    for (let i = 0; i < n; i++) {
+      const entry = stdio[i];
+      let item = entry;
+      if (entry !== null && typeof entry === 'object') {
+        const type = entry.type;
+        if (type === 'ignore') {
+          item = { __proto__: null, type };
+        } else if (type === 'pipe' || type === 'overlapped') {
+          item = { __proto__: null, type, handle: entry.handle, readable: entry.readable, writable: entry.writable, input: entry.input };
+        } else if (type === 'wrap') {
+          const handle = entry.handle;
+          let fd = -1;
+          try { fd = streamFd(handle); } catch {}
+          if (isChannel(fd)) refuse('a child process\'s stdio ' + NumberToString(i, 10));
+          item = { __proto__: null, type, handle };
+        } else {
+          const fd = entry.fd;
+          if (typeof fd === 'number' && isChannel(fd | 0)) refuse('a child process\'s stdio ' + NumberToString(i, 10));
+          item = { __proto__: null, type, fd };
+        }
+      }
+      ObjectDefineProperty(copy, i, { __proto__: null, value: item, writable: true, enumerable: true, configurable: true });
+    }
+    return copy;
+  };
+  // Node 22 passes a child's spawn its options; later releases pass them
+  // one by one, stdio fifth. A synchronous spawn takes options.
+  //
+  // (Arguments are replaced as own properties: an index past the end
+  // would reach a setter the application put on Array.prototype.)
+  const setArg = (args, i, value) => {
+    ObjectDefineProperty(args, i, { __proto__: null, value, writable: true, enumerable: true, configurable: true });
+  };
+  const withCheckedOptions = (args) => {
+    const options = args[0];
+    if (options !== null && typeof options === 'object') {
+      setArg(args, 0, { __proto__: options, stdio: checkedStdio(options.stdio) });
+    }
+  };
+  const spawn = processWrap.prototype.spawn;
+  const optionsObject = StringStartsWith(config.version, 'v22.');
+  define(processWrap.prototype, 'spawn', function spawn_(...args) {
+    if (optionsObject) withCheckedOptions(args);
+    else setArg(args, 4, checkedStdio(args[4]));
+    return ReflectApply(spawn, this, args);
+  });
+  const spawnSyncFn = spawnSync.spawn;
+  define(spawnSync, 'spawn', function spawn_(...args) {
+    withCheckedOptions(args);
+    return ReflectApply(spawnSyncFn, this, args);
+  });
+}
+
 define(process, 'binding', closed('process.binding'));
 define(process, '_linkedBinding', closed('process._linkedBinding'));
 // Children run through intact node too: fork() and spawn(process.execPath)

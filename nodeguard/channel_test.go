@@ -15,6 +15,44 @@ import (
 // then asks for something the policy refuses. evil.js and evil.node are
 // not in the catalog.
 var channelApp = map[string]string{
+	// A second descriptor of a channel, which could put the channel back
+	// after a socket of the application's stood at its number during an
+	// exchange: every way node's API has to get one is refused, and no
+	// child that would have been handed one starts (its canary).
+	"dup.js": `const fs = require('fs'), net = require('net'), dgram = require('dgram'), tty = require('tty');
+const cp = require('child_process'), path = require('path');
+const canary = (label) => ['-c', 'echo ran > ' + JSON.stringify(path.join(process.env.CANARY_DIR, label))];
+const tries = {
+  'net.Socket': () => new net.Socket({ fd: 3 }),
+  'worker socket': () => new net.Socket({ fd: 4 }),
+  'server.listen': () => net.createServer().listen({ fd: 3 }),
+  'dgram bind': () => dgram.createSocket('udp4').bind({ fd: 3 }),
+  'pipe handle': () => {
+    const Pipe = cp.spawn('/bin/true', { stdio: ['pipe', 'ignore', 'ignore'] }).stdin._handle.constructor;
+    let reads = 0;
+    return new Pipe(0).open({ valueOf() { return reads++ ? 100 : 3; } });
+  },
+  'spawn fd': () => cp.spawn('/bin/sh', canary('spawn-fd'), { stdio: ['ignore', 'ignore', 'inherit', 3] }),
+  'spawn inherit': () => cp.spawn('/bin/sh', canary('spawn-inherit'), { stdio: ['ignore', 'ignore', 'inherit', 'inherit'] }),
+  'spawn tty': () => cp.spawn('/bin/sh', canary('spawn-tty'), { stdio: ['ignore', 'ignore', 'inherit', new tty.ReadStream(3)] }),
+  'fork fd': () => cp.fork(__filename, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc', 4] }),
+  'spawnSync fd': () => cp.spawnSync('/bin/sh', canary('spawnsync-fd'), { stdio: ['ignore', 'ignore', 'inherit', 3] }),
+  'execFileSync fd': () => cp.execFileSync('/bin/sh', canary('execfilesync-fd'), { stdio: ['ignore', 'ignore', 'inherit', 3] }),
+  'handle spawn': () => {
+    const child = cp.spawn('/bin/true');
+    const Process = child._handle.constructor;
+    const p = new Process();
+    let reads = 0;
+    const stdio = [{ type: 'ignore' }, { type: 'ignore' }, { type: 'ignore' }, { type: 'fd', get fd() { return reads++ ? 3 : 3; } }];
+    const args = ['/bin/sh', canary('handle-spawn'), undefined, [], stdio, 0, undefined, undefined];
+    const options = { file: '/bin/sh', args: args[1], envPairs: [], stdio };
+    return process.version.startsWith('v22.') ? p.spawn(options) : p.spawn(...args);
+  },
+};
+for (const [name, f] of Object.entries(tries)) {
+  try { f(); console.log(name, 'not refused'); } catch (e) { console.log(name, e.code); }
+}
+`,
 	// f4 and f16: reopen the channel through /proc/self/fd to write a
 	// reply into it (the old reply pipe could be reopened for writing).
 	"forge.js": `const fs = require('fs');
@@ -127,6 +165,13 @@ func TestChannelForgery(t *testing.T) {
 			want         []string
 		}{
 			{"f4", "forge.js", []string{"code"}, []string{"reopen 3 ENXIO", "reopen 4 ENXIO", "code ERR_CODE_INTEGRITY_VIOLATION"}},
+			{"dup", "dup.js", nil, []string{
+				"net.Socket ERR_CODE_INTEGRITY_VIOLATION", "worker socket ERR_CODE_INTEGRITY_VIOLATION",
+				"server.listen ERR_CODE_INTEGRITY_VIOLATION", "dgram bind ERR_INVALID_FD_TYPE",
+				"pipe handle ERR_CODE_INTEGRITY_VIOLATION", "spawn fd ERR_CODE_INTEGRITY_VIOLATION",
+				"spawn inherit ERR_CODE_INTEGRITY_VIOLATION", "spawn tty ERR_CODE_INTEGRITY_VIOLATION",
+				"fork fd ERR_CODE_INTEGRITY_VIOLATION", "spawnSync fd ERR_CODE_INTEGRITY_VIOLATION",
+				"execFileSync fd ERR_CODE_INTEGRITY_VIOLATION", "handle spawn ERR_CODE_INTEGRITY_VIOLATION"}},
 			{"f21", "swap.js", nil, []string{"swapped at 3", "evil ERR_CODE_INTEGRITY_VIOLATION", "pkg ERR_CODE_INTEGRITY_VIOLATION"}},
 			{"queued", "queue.js", nil, []string{"evil ERR_CODE_INTEGRITY_VIOLATION", "other gave other as other.js", "pkg ERR_CODE_INTEGRITY_VIOLATION"}},
 			{"worker-queued", "workers.js", []string{"queue"}, []string{"channels touched 64", "worker ERR_CODE_INTEGRITY_VIOLATION intact node: a reply on the channel to the broker does not answer this request"}},

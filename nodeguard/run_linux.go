@@ -117,6 +117,7 @@ func Run(cfg Config) (Exit, error) {
 	bootCfg.BrokerPID = proc
 	bootCfg.Channel = chans[0].name
 	bootCfg.ThreadChannels = threadChannels
+	bootCfg.ChannelFDs = fds
 	// Kept open while node runs: every new thread reads it. The stub names
 	// it, and the bootstrap holds the stub (for workers).
 	bootFile, err := sealableFile("intact-node-bootstrap")
