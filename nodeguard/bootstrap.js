@@ -93,7 +93,11 @@ const ArrayBufferByteLength = uncurry(Object.getOwnPropertyDescriptor(ArrayBuffe
 const ArrayBufferTransfer = typeof ArrayBuffer.prototype.transfer === 'function' ? uncurry(ArrayBuffer.prototype.transfer) : null;
 const ArrayBufferIsView = ArrayBuffer.isView;
 const fsReadSync = fs.readSync;
-const fsWriteSync = fs.writeSync;
+// fs.writevSync, not fs.writeSync: writeSync reports errors through an
+// object of node's whose errno it reads, which a getter on
+// Object.prototype answers, running application code in the middle of an
+// exchange (after the request, before the reply).
+const fsWritevSync = fs.writevSync;
 const fsOpenSync = fs.openSync;
 const fsCloseSync = fs.closeSync;
 const fsReaddirSync = fs.readdirSync;
@@ -245,7 +249,12 @@ function sealed(buf) {
 function writeAll(fd, buf) {
   let off = 0;
   const len = TypedArrayLength(buf);
-  while (off < len) off += fsWriteSync(fd, buf, off, len - off);
+  while (off < len) {
+    // The rest of buf, as a view of its own (sealed, as every buffer
+    // handed to node's fs), in an array of the bootstrap's.
+    const rest = off === 0 ? buf : sealed(new Uint8ArrayCtor(TypedArrayBuffer(buf), TypedArrayByteOffset(buf) + off, len - off));
+    off += fsWritevSync(fd, [rest], null);
+  }
 }
 
 function readExact(fd, buf, len) {

@@ -15,6 +15,35 @@ import (
 // then asks for something the policy refuses. evil.js and evil.node are
 // not in the catalog.
 var channelApp = map[string]string{
+	// Application code must not run inside an exchange (between a request
+	// and its reply), where it could read the reply away or swap the
+	// descriptor at will: fs.writeSync read errno from an object of
+	// node's, which a getter on Object.prototype answered.
+	"inside.js": `let inside = 0, busy = false;
+Error.stackTraceLimit = 50;
+// Called from the bootstrap's code: a frame of the bootstrap's comes
+// before any other frame of this file's (the script itself runs from the
+// bootstrap's frames, as node's main module).
+const fromBootstrap = (stack) => {
+  const frames = stack.split('\n').slice(2);
+  const b = frames.findIndex((f) => f.includes('intact:node-bootstrap'));
+  const a = frames.findIndex((f) => f.includes('inside.js'));
+  return b >= 0 && (a < 0 || b < a);
+};
+for (const name of ['errno', 'syscall']) {
+  Object.defineProperty(Object.prototype, name, {
+    configurable: true,
+    get() {
+      if (!busy) { busy = true; try { if (fromBootstrap(new Error().stack)) inside++; } finally { busy = false; } }
+      return undefined;
+    },
+    set(v) { Object.defineProperty(this, name, { value: v, writable: true, configurable: true, enumerable: true }); },
+  });
+}
+// An unsigned file is never read ahead: requiring it is an exchange.
+try { require('./evil.js'); } catch (e) { console.log('evil', e.code); }
+console.log('getters run inside the bootstrap', inside);
+`,
 	// A second descriptor of a channel, which could put the channel back
 	// after a socket of the application's stood at its number during an
 	// exchange: every way node's API has to get one is refused, and no
@@ -165,6 +194,7 @@ func TestChannelForgery(t *testing.T) {
 			want         []string
 		}{
 			{"f4", "forge.js", []string{"code"}, []string{"reopen 3 ENXIO", "reopen 4 ENXIO", "code ERR_CODE_INTEGRITY_VIOLATION"}},
+			{"inside", "inside.js", nil, []string{"evil ERR_CODE_INTEGRITY_VIOLATION", "getters run inside the bootstrap 0"}},
 			{"dup", "dup.js", nil, []string{
 				"net.Socket ERR_CODE_INTEGRITY_VIOLATION", "worker socket ERR_CODE_INTEGRITY_VIOLATION",
 				"server.listen ERR_CODE_INTEGRITY_VIOLATION", "dgram bind ERR_INVALID_FD_TYPE",
