@@ -169,6 +169,16 @@ func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File, 
 		if err == nil {
 			err = c.thread.Confine(rules)
 		}
+		if err == nil {
+			// Node's children share node's domain, in which Landlock
+			// lets them trace node: load a library into it, or take
+			// its channel's descriptors. Where the system call numbers
+			// are not known, Yama's ptrace_scope is what is left
+			// (doc/node.md).
+			if err = c.thread.DenyTracing(); errors.Is(err, errors.ErrUnsupported) {
+				err = nil
+			}
+		}
 		c.confined <- err
 		// The ruleset, a thousand-odd rules for a node in /usr/bin, is
 		// freed while node starts, not before: the domain no longer

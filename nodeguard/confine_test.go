@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/intactdev/intact/internal/linuxsec"
+	"github.com/intactdev/intact/internal/testtrace"
 )
 
 // confinedApp is a signed app that runs a planted, unsigned script with
@@ -175,4 +176,30 @@ console.log('main ran', r.status, (r.stdout || '').trim());
 		!strings.Contains(res.Stderr, "intact node: warning: node is not confined ("+wrapper+" is not a dynamically linked ELF program") {
 		t.Errorf("wrapper: exit %+v, %v\nstdout:\n%s\nstderr:\n%s", res.Exit, res.Err, res.Stdout, res.Stderr)
 	}
+}
+
+// TestChildrenCannotTraceNode: a child of node (this test binary, as any
+// native program the application starts) shares node's Landlock domain,
+// in which tracing node is allowed; under intact node it can neither take
+// node's descriptors (pidfd_getfd: a second descriptor of the broker's
+// channel), nor read node's memory, nor attach to node (and so load a
+// library into it, as gdb does). An outside review did both.
+func TestChildrenCannotTraceNode(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"main.js": `const { execFileSync } = require('child_process');
+const out = execFileSync(process.env.TRACER, [], { env: { ...process.env, ` + testtrace.Env + `: '1' }, encoding: 'utf8' });
+console.log(out.trim());
+`})
+	s := sign(t, dir)
+	forEachNode(t, func(t *testing.T, n testNode) {
+		res := s.run(t, n, "enforce", runOpts{env: []string{"TRACER=" + self}}, "main.js")
+		const want = "pidfd_getfd=EPERM process_vm_readv=EPERM ptrace=EPERM"
+		if got := strings.TrimSpace(res.Stdout); got != want {
+			t.Errorf("a child of node: %s, want %s\nstderr:\n%s", got, want, res.Stderr)
+		}
+	})
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/intactdev/intact/internal/nodecache"
 	"github.com/intactdev/intact/internal/nodecli"
 	"github.com/intactdev/intact/internal/npmcompat"
+	"github.com/intactdev/intact/internal/testtrace"
 	"github.com/intactdev/intact/nodeguard"
 )
 
@@ -38,6 +39,10 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	if os.Getenv(testtrace.Env) == "1" {
+		// A child of a test's node, trying what it can do to node.
+		os.Exit(testtrace.Main())
+	}
 	if nodeguard.IsShimName(os.Args[0]) {
 		// A node child of a test's node, started through the shim.
 		os.Exit(runShim(os.Args[1:]))

@@ -1,0 +1,14 @@
+//go:build linux
+
+package linuxsec
+
+import "golang.org/x/sys/unix"
+
+// tracingSyscalls: arm64, and 32-bit ARM programs, whose numbers are the
+// kernel's arch/arm/tools/syscall.tbl.
+func tracingSyscalls() []syscallTable {
+	return []syscallTable{
+		{arch: unix.AUDIT_ARCH_AARCH64, calls: []uint32{unix.SYS_PTRACE, unix.SYS_PROCESS_VM_READV, unix.SYS_PROCESS_VM_WRITEV, unix.SYS_PIDFD_GETFD}},
+		{arch: unix.AUDIT_ARCH_ARM, calls: []uint32{26, 376, 377, 438}},
+	}
+}

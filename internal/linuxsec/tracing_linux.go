@@ -1,0 +1,101 @@
+package linuxsec
+
+import (
+	"fmt"
+	"runtime"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// DenyTracing keeps the processes the thread starts from now on, and their
+// descendants, from reaching into other processes: ptrace, process_vm_readv,
+// process_vm_writev and pidfd_getfd fail with EPERM, under a seccomp filter
+// on the thread. Landlock does not stop them: a process may trace another
+// in its own domain, and node's children share node's. Without it, a child
+// of a confined node could attach to node and load a library into it, or
+// take node's descriptors (pidfd_getfd), wherever Yama allows tracing.
+//
+// It returns an *UnsupportedError on architectures whose system call
+// numbers it does not know.
+func (t *Thread) DenyTracing() error {
+	filter, err := tracingFilter()
+	if err != nil {
+		return err
+	}
+	t.Do(func() { err = installFilter(filter) })
+	return err
+}
+
+// A syscallTable names an architecture as seccomp sees it (AUDIT_ARCH_*)
+// and the numbers of the system calls DenyTracing refuses there.
+type syscallTable struct {
+	arch uint32
+	// x32 is set for x86-64, whose x32 ABI numbers (bit 30 set) are
+	// refused outright: no program node starts uses them.
+	x32   bool
+	calls []uint32
+}
+
+// Classic BPF, as seccomp runs it (include/uapi/linux/filter.h,
+// linux/seccomp.h): struct seccomp_data has the call's number at offset 0
+// and the architecture at offset 4.
+const (
+	bpfLoadWord = unix.BPF_LD | unix.BPF_W | unix.BPF_ABS
+	bpfJumpEq   = unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K
+	bpfJumpSet  = unix.BPF_JMP | unix.BPF_JSET | unix.BPF_K
+	bpfReturn   = unix.BPF_RET | unix.BPF_K
+	offsetNr    = 0
+	offsetArch  = 4
+	x32Bit      = 0x40000000
+)
+
+// tracingFilter is DenyTracing's program: for each architecture this
+// process can make system calls in, refuse its tracing calls; allow the
+// rest.
+func tracingFilter() ([]unix.SockFilter, error) {
+	tables := tracingSyscalls()
+	if tables == nil {
+		return nil, &UnsupportedError{fmt.Sprintf("the system call numbers of ptrace and the like are not known here (%s)", runtime.GOARCH)}
+	}
+	var prog []unix.SockFilter
+	var toDeny []int // jumps whose true branch goes to the refusal
+	for _, tab := range tables {
+		block := []unix.SockFilter{{Code: bpfLoadWord, K: offsetNr}}
+		if tab.x32 {
+			toDeny = append(toDeny, len(prog)+2+len(block))
+			block = append(block, unix.SockFilter{Code: bpfJumpSet, K: x32Bit})
+		}
+		for _, nr := range tab.calls {
+			toDeny = append(toDeny, len(prog)+2+len(block))
+			block = append(block, unix.SockFilter{Code: bpfJumpEq, K: nr})
+		}
+		block = append(block, unix.SockFilter{Code: bpfReturn, K: unix.SECCOMP_RET_ALLOW})
+		prog = append(prog,
+			unix.SockFilter{Code: bpfLoadWord, K: offsetArch},
+			unix.SockFilter{Code: bpfJumpEq, K: tab.arch, Jf: uint8(len(block))})
+		prog = append(prog, block...)
+	}
+	prog = append(prog, unix.SockFilter{Code: bpfReturn, K: unix.SECCOMP_RET_ALLOW})
+	deny := len(prog)
+	prog = append(prog, unix.SockFilter{Code: bpfReturn, K: unix.SECCOMP_RET_ERRNO | uint32(unix.EPERM)})
+	for _, i := range toDeny {
+		prog[i].Jt = uint8(deny - i - 1)
+	}
+	return prog, nil
+}
+
+// installFilter puts the calling thread under filter. Seccomp needs
+// no_new_privs, which Landlock needs too.
+func installFilter(filter []unix.SockFilter) error {
+	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+		return fmt.Errorf("prctl(PR_SET_NO_NEW_PRIVS): %w", err)
+	}
+	prog := unix.SockFprog{Len: uint16(len(filter)), Filter: &filter[0]}
+	_, _, errno := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, 0, uintptr(unsafe.Pointer(&prog)))
+	runtime.KeepAlive(filter)
+	if errno != 0 {
+		return fmt.Errorf("seccomp(SECCOMP_SET_MODE_FILTER): %w", errno)
+	}
+	return nil
+}

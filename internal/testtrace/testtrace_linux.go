@@ -1,0 +1,67 @@
+package testtrace
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// Env, set to "1" in a test binary's environment, makes its TestMain call
+// Main instead of running tests.
+const Env = "INTACT_TEST_TRACE_PARENT"
+
+// marker is read in the parent's memory: Go programs on Linux are not
+// position-independent by default, so the same binary has it at the same
+// address in both processes.
+var marker = [8]byte{'i', 'n', 't', 'a', 'c', 't', '!', '!'}
+
+// Main tries, on the parent process, pidfd_getfd of descriptor 1,
+// process_vm_readv of a variable, and PTRACE_ATTACH; prints the outcome of
+// each ("pidfd_getfd=ok ptrace=EPERM ...") and returns the exit status.
+func Main() int {
+	fmt.Println(Probe(os.Getppid()))
+	return 0
+}
+
+// Probe is Main's report on process pid.
+func Probe(pid int) string {
+	var out []string
+	report := func(name string, err error) {
+		var errno unix.Errno
+		switch {
+		case err == nil:
+			out = append(out, name+"=ok")
+		case errors.As(err, &errno):
+			out = append(out, name+"="+unix.ErrnoName(errno))
+		default:
+			out = append(out, name+"="+err.Error())
+		}
+	}
+	pidfd, err := unix.PidfdOpen(pid, 0)
+	if err == nil {
+		var fd int
+		fd, err = unix.PidfdGetfd(pidfd, 1, 0)
+		if err == nil {
+			unix.Close(fd)
+		}
+		unix.Close(pidfd)
+	}
+	report("pidfd_getfd", err)
+	var got [8]byte
+	local := []unix.Iovec{{Base: &got[0], Len: uint64(len(got))}}
+	remote := []unix.RemoteIovec{{Base: uintptr(unsafe.Pointer(&marker[0])), Len: len(marker)}}
+	_, err = unix.ProcessVMReadv(pid, local, remote, 0)
+	report("process_vm_readv", err)
+	err = unix.PtraceAttach(pid)
+	if err == nil {
+		var ws unix.WaitStatus
+		unix.Wait4(pid, &ws, unix.WALL, nil)
+		unix.PtraceDetach(pid)
+	}
+	report("ptrace", err)
+	return strings.Join(out, " ")
+}
