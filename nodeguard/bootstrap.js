@@ -989,22 +989,41 @@ process.execArgv = ArraySlice(config.execArgv);
 // Native code: the broker checks the file and copies it into a sealed
 // in-memory file; node maps that copy, never the path an attacker can swap.
 // withSealed calls load with the copy's path (which keeps the file's name)
-// and releases the copy once it is mapped.
+// and releases the copy once it is mapped, with the release token of the
+// broker's reply, which nothing but this thread has read.
+//
+// load must run no application code before node maps the copy: whatever
+// it would read of the application's arguments is read before the broker
+// is asked. Application code running in between could have the broker
+// open a file of its choosing at the copy's descriptor number.
 function withSealed(filename, load) {
   // The broker has its own working folder: send it an absolute path.
   const reply = call(OP.addon, pathResolve('' + filename));
   if (reply.status !== STATUS_OK) throw refusal(reply);
-  const sealed = BufferUtf8Slice(reply.body, 0, TypedArrayLength(reply.body));
+  const body = BufferUtf8Slice(reply.body, 0, TypedArrayLength(reply.body));
+  const space = StringIndexOf(body, ' ');
+  const token = StringSlice(body, 0, space);
+  const sealed = StringSlice(body, space + 1);
   try {
     return load(sealed);
   } finally {
-    call(OP.closeAddon, sealed);
+    call(OP.closeAddon, token);
   }
 }
 
-define(process, 'dlopen', function dlopen(mod, filename, flags) {
-  return withSealed(filename, (sealed) => (flags === undefined ? ReflectApply(processDlopen, process, [mod, sealed])
-    : ReflectApply(processDlopen, process, [mod, sealed, flags])));
+define(process, 'dlopen', function dlopen(mod, filename, ...rest) {
+  // What node reads of the arguments (module.exports, the flags as a
+  // 32-bit integer), read now; node is handed the bootstrap's own module,
+  // whose exports the library sets, and the application's gets them.
+  const name = '' + filename;
+  const own = { __proto__: null, exports: mod.exports };
+  const args = rest.length > 0 ? [own, undefined, rest[0] | 0] : [own, undefined];
+  const result = withSealed(name, (sealed) => {
+    args[1] = sealed;
+    return ReflectApply(processDlopen, process, args);
+  });
+  mod.exports = own.exports;
+  return result;
 });
 
 // firstUse returns the built-in module the first time it is asked for,
@@ -1161,6 +1180,9 @@ function guardSqlite() {
   const loadExtension = proto?.loadExtension;
   if (typeof loadExtension !== 'function') return;
   define(proto, 'loadExtension', function (path, entryPoint) {
+    // The strings of the path and the entry point, read now (withSealed).
+    path = '' + path;
+    if (entryPoint !== undefined) entryPoint = '' + entryPoint;
     const load = (file) => withSealed(file, (sealed) => {
       if (entryPoint !== undefined) return ReflectApply(loadExtension, this, [sealed, entryPoint]);
       // The sealed copy's path (/proc/<broker>/fd/<n>) does not keep the

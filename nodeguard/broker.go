@@ -2,6 +2,7 @@ package nodeguard
 
 import (
 	"bufio"
+	"crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -38,8 +39,8 @@ import (
 // The ops, each with a UTF-8 payload:
 const (
 	opReadCode    = 'R' // a file's path → statusOK, ReadCode's exact bytes and files read ahead (readReply)
-	opAddon       = 'D' // a native library's path → statusOK and the path node loads the checked library by
-	opCloseAddon  = 'K' // a path opAddon returned → statusOK once the library is released
+	opAddon       = 'D' // a native library's path → statusOK, a release token, a space, and the path node loads the checked library by
+	opCloseAddon  = 'K' // a release token opAddon returned → statusOK once the library is released
 	opChannel     = 'C' // a thread id → no reply; the broker makes that thread a channel of its own
 	opInteractive = 'I' // a feature name → statusOK or statusBlocked (CheckInteractive)
 	opDynamic     = 'Y' // what made code → statusOK or statusBlocked (CheckDynamicCode)
@@ -82,10 +83,13 @@ type broker struct {
 
 	mu sync.Mutex
 	// addons are the native libraries handed out and not yet released, by
-	// the path node was given. Two threads may be given the same path at
-	// once (on Windows, where it is the library's own), so each path holds
-	// a stack of releases.
-	addons map[string][]io.Closer
+	// release token: a secret of the reply that handed each out. A path
+	// would not do: the application can read it in /proc and send a
+	// release of its own before node has loaded the library, then have the
+	// broker open a file of its choosing under the freed descriptor
+	// number, which node would then load by that path (outside review
+	// rt13).
+	addons map[string]io.Closer
 }
 
 // brokerOS is what a broker needs from its operating system.
@@ -208,11 +212,11 @@ func (b *broker) handle(rd *reader, op byte, payload string) (byte, [][]byte) {
 		}
 		return statusOK, readReply(data, ahead)
 	case opAddon:
-		sealed, err := b.sealAddon(payload)
+		token, sealed, err := b.sealAddon(payload)
 		if err != nil {
 			return one(refusal(payload, err))
 		}
-		return one(statusOK, []byte(sealed))
+		return one(statusOK, []byte(token+" "+sealed))
 	case opCloseAddon:
 		b.releaseAddon(payload)
 		return statusOK, nil
@@ -305,34 +309,29 @@ func (b *broker) readAddon(path string) ([]byte, error) {
 // sealAddon checks an addon (or any shared library node is about to load)
 // and pins it where nothing can replace it until node has loaded it (see
 // brokerOS.pinAddon: a sealed in-memory copy on Linux, the file itself held
-// against writers on Windows). It returns the path node loads it by.
-func (b *broker) sealAddon(path string) (string, error) {
+// against writers on Windows). It returns the token that releases it
+// (releaseAddon) and the path node loads it by.
+func (b *broker) sealAddon(path string) (token, load string, err error) {
 	load, release, err := b.os.pinAddon(path, b.readAddon)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
+	token = rand.Text()
 	b.mu.Lock()
 	if b.addons == nil {
-		b.addons = make(map[string][]io.Closer)
+		b.addons = make(map[string]io.Closer)
 	}
-	b.addons[load] = append(b.addons[load], release)
+	b.addons[token] = release
 	b.mu.Unlock()
-	return load, nil
+	return token, load, nil
 }
 
-// releaseAddon lets go of a library once node has loaded it.
-func (b *broker) releaseAddon(load string) {
+// releaseAddon lets go of the library token names once node has loaded
+// it. A token never handed out releases nothing.
+func (b *broker) releaseAddon(token string) {
 	b.mu.Lock()
-	held := b.addons[load]
-	var release io.Closer
-	if n := len(held); n > 0 {
-		release = held[n-1]
-		if n == 1 {
-			delete(b.addons, load)
-		} else {
-			b.addons[load] = held[:n-1]
-		}
-	}
+	release := b.addons[token]
+	delete(b.addons, token)
 	b.mu.Unlock()
 	if release != nil {
 		release.Close()
@@ -346,10 +345,8 @@ func (b *broker) release() {
 	addons := b.addons
 	b.addons = nil
 	b.mu.Unlock()
-	for _, held := range addons {
-		for _, c := range held {
-			c.Close()
-		}
+	for _, release := range addons {
+		release.Close()
 	}
 	b.os.release()
 }

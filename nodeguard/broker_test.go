@@ -230,15 +230,38 @@ func TestBrokerAddon(t *testing.T) {
 	if status != statusViolation {
 		t.Errorf("unsigned addon: status %d, body %q", status, body)
 	}
+	handedOut := func(body []byte) (token string) {
+		t.Helper()
+		token, load, ok := strings.Cut(string(body), " ")
+		if !ok || len(token) < 26 || load != "pinned:good.node" {
+			t.Fatalf("signed addon: body %q, want a release token and the pinned path", body)
+		}
+		return token
+	}
 	status, body = s.call(opAddon, signed)
-	if status != statusOK || string(body) != "pinned:good.node" {
+	if status != statusOK {
 		t.Fatalf("signed addon: status %d, body %q", status, body)
 	}
+	first := handedOut(body)
 	// Two threads may load one library at once; each release is its own.
-	if status, body := s.call(opAddon, signed); status != statusOK || string(body) != "pinned:good.node" {
+	status, body = s.call(opAddon, signed)
+	if status != statusOK {
 		t.Fatalf("signed addon again: status %d, body %q", status, body)
 	}
-	if status, _ := s.call(opCloseAddon, "pinned:good.node"); status != statusOK {
+	if second := handedOut(body); second == first {
+		t.Fatalf("two handouts share the release token %q", first)
+	}
+	// The path node loads the library by releases nothing: the
+	// application can read it in /proc, and would release the copy before
+	// node loads it (outside review rt13). Only the token does.
+	s.call(opCloseAddon, "pinned:good.node")
+	s.os.mu.Lock()
+	byPath := s.os.closed
+	s.os.mu.Unlock()
+	if len(byPath) != 0 {
+		t.Errorf("released %q by the path", byPath)
+	}
+	if status, _ := s.call(opCloseAddon, first); status != statusOK {
 		t.Errorf("releasing: status %d", status)
 	}
 	s.os.mu.Lock()
@@ -247,8 +270,9 @@ func TestBrokerAddon(t *testing.T) {
 	if len(pinned) != 2 || pinned[0] != signed || len(closed) != 1 {
 		t.Errorf("pinned %q, released %q: want the signed library pinned twice and released once", pinned, closed)
 	}
-	// A release of a path never handed out releases nothing.
+	// A token never handed out, or handed out and used, releases nothing.
 	s.call(opCloseAddon, "pinned:evil.node")
+	s.call(opCloseAddon, first)
 	s.b.release()
 	if len(s.os.closed) != 2 || !s.os.released {
 		t.Errorf("after node exited: released %q, OS layer released %v", s.os.closed, s.os.released)
