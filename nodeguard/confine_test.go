@@ -183,7 +183,11 @@ console.log('main ran', r.status, (r.stdout || '').trim());
 // in which tracing node is allowed; under intact node it can neither take
 // node's descriptors (pidfd_getfd: a second descriptor of the broker's
 // channel), nor read node's memory, nor attach to node (and so load a
-// library into it, as gdb does). An outside review did both.
+// library into it, as gdb does), nor open node's memory or its own for
+// writing through /proc. Nor can node open its own memory or the broker
+// thread's (process.execPath names it) for writing, where an outside
+// review rewrote code read ahead and the broker's check. Writing other
+// files, and standard output through /dev/stdout, still works.
 func TestChildrenCannotTraceNode(t *testing.T) {
 	self, err := os.Executable()
 	if err != nil {
@@ -191,15 +195,27 @@ func TestChildrenCannotTraceNode(t *testing.T) {
 	}
 	dir := t.TempDir()
 	write(t, dir, map[string]string{"main.js": `const { execFileSync } = require('child_process');
+const fs = require('fs');
 const out = execFileSync(process.env.TRACER, [], { env: { ...process.env, ` + testtrace.Env + `: '1' }, encoding: 'utf8' });
 console.log(out.trim());
+const broker = process.execPath.split('/')[2];
+for (const mem of ['/proc/self/mem', '/proc/' + broker + '/mem']) {
+  try { fs.closeSync(fs.openSync(mem, 'r+')); console.log(mem, 'opened for writing'); } catch (e) { console.log('node', e.code); }
+}
+fs.appendFileSync('/dev/stdout', 'stdout written\n');
+fs.writeFileSync(process.env.WRITTEN, 'file written');
 `})
 	s := sign(t, dir)
 	forEachNode(t, func(t *testing.T, n testNode) {
-		res := s.run(t, n, "enforce", runOpts{env: []string{"TRACER=" + self}}, "main.js")
-		const want = "pidfd_getfd=EPERM process_vm_readv=EPERM ptrace=EPERM"
+		written := filepath.Join(t.TempDir(), "written")
+		res := s.run(t, n, "enforce", runOpts{env: []string{"TRACER=" + self, "WRITTEN=" + written}}, "main.js")
+		const want = "pidfd_getfd=EPERM process_vm_readv=EPERM ptrace=EPERM parent_mem=EACCES own_mem=EACCES\n" +
+			"node EACCES\nnode EACCES\nstdout written"
 		if got := strings.TrimSpace(res.Stdout); got != want {
-			t.Errorf("a child of node: %s, want %s\nstderr:\n%s", got, want, res.Stderr)
+			t.Errorf("got:\n%s\nwant:\n%s\nstderr:\n%s", got, want, res.Stderr)
+		}
+		if data, err := os.ReadFile(written); err != nil || string(data) != "file written" {
+			t.Errorf("the file node wrote: %q, %v", data, err)
 		}
 	})
 }

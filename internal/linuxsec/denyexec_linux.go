@@ -59,7 +59,8 @@ type deniedFiles struct {
 
 // DenyExec returns a ruleset that grants the execute right on every file
 // but files, after symbolic links, and their hard links in the folders
-// above them. It also lets files be moved and linked from folder to folder
+// above them; and the right to open files for writing everywhere but
+// beneath /proc (allowWritesButProc). It also lets files be moved and linked from folder to folder
 // (the refer right), which every Landlock domain otherwise refuses; the
 // kernel still refuses a move that would make a file executable where it
 // was not, such as a new link to a denied file. Folders on the way that
@@ -102,11 +103,15 @@ func DenyExec(files []string) (*ExecRuleset, error) {
 		d.way[fileID{uint64(st.Dev), uint64(st.Ino)}] = true
 	}
 
-	r, err := newRuleset(unix.LANDLOCK_ACCESS_FS_EXECUTE | unix.LANDLOCK_ACCESS_FS_REFER)
+	r, err := newRuleset(unix.LANDLOCK_ACCESS_FS_EXECUTE | unix.LANDLOCK_ACCESS_FS_REFER | unix.LANDLOCK_ACCESS_FS_WRITE_FILE)
 	if err != nil {
 		return nil, err
 	}
 	if err := r.allow("/", unix.LANDLOCK_ACCESS_FS_REFER); err != nil {
+		r.Close()
+		return nil, err
+	}
+	if err := r.allowWritesButProc(); err != nil {
 		r.Close()
 		return nil, err
 	}
@@ -123,6 +128,47 @@ func DenyExec(files []string) (*ExecRuleset, error) {
 		}
 	}
 	return r, nil
+}
+
+// allowWritesButProc grants opening files for writing beneath every entry
+// of / but /proc. Beneath /proc, /proc/<pid>/mem writes a process's memory,
+// its code included, with no system call a seccomp filter could see: node's
+// own, or that of the broker's thread in node's domain (outside review
+// rt13). Other files there that programs write (oom_score_adj, uid_map
+// for a user namespace) become read-only too.
+func (r *ExecRuleset) allowWritesButProc() error {
+	root, err := os.Open("/")
+	if err != nil {
+		return fmt.Errorf("allowing writes: %w", err)
+	}
+	defer root.Close()
+	entries, err := readEntries(int(root.Fd()))
+	if err != nil {
+		return fmt.Errorf("allowing writes in /: %w", err)
+	}
+	for _, e := range entries {
+		if e.name == "proc" || (e.typ != unix.DT_DIR && e.typ != unix.DT_REG && e.typ != unix.DT_UNKNOWN) {
+			continue // a symbolic link leads to a path judged by its own rules
+		}
+		fd, err := unix.Openat(int(root.Fd()), e.name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if errors.Is(err, unix.ENOENT) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("allowing writes beneath /%s: %w", e.name, err)
+		}
+		var st unix.Stat_t
+		if err := unix.Fstat(fd, &st); err == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK {
+			unix.Close(fd)
+			continue
+		}
+		err = r.addRule(fd, unix.LANDLOCK_ACCESS_FS_WRITE_FILE)
+		unix.Close(fd)
+		if err != nil {
+			return fmt.Errorf("allowing writes beneath /%s: %w", e.name, err)
+		}
+	}
+	return nil
 }
 
 // DenyExecSupported returns an *UnsupportedError when this kernel's

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -55,11 +56,41 @@ func TestDenyTracing(t *testing.T) {
 	} else if err != nil {
 		t.Fatal(err)
 	}
-	const want = "pidfd_getfd=EPERM process_vm_readv=EPERM ptrace=EPERM"
+	// /proc/<pid>/mem is a path, not a system call of its own: DenyExec's
+	// rules withhold it (TestDenyExecProcWrites).
+	const want = "pidfd_getfd=EPERM process_vm_readv=EPERM ptrace=EPERM parent_mem=ok own_mem=ok"
 	if got := traceParent(t, th); got != want {
 		t.Errorf("under DenyTracing: %s, want %s", got, want)
 	}
-	if os.Geteuid() == 0 && control != "pidfd_getfd=ok process_vm_readv=ok ptrace=ok" {
+	if os.Geteuid() == 0 && control != "pidfd_getfd=ok process_vm_readv=ok ptrace=ok parent_mem=ok own_mem=ok" {
 		t.Errorf("as root without DenyTracing: %s, want every call to succeed", control)
+	}
+}
+
+// TestDenyExecProcWrites: a child started inside DenyExec's domain cannot
+// open its parent's memory, or its own, for writing through /proc, which
+// would let it rewrite code with no system call a seccomp filter sees; it
+// still writes other files, /dev/null and its standard output (through
+// /proc/self/fd, a link to the file itself).
+func TestDenyExecProcWrites(t *testing.T) {
+	denied := filepath.Join(t.TempDir(), "node")
+	copyExecutable(t, denied)
+	th := confined(t, denied)
+	// (This process is outside the domain, which Landlock itself keeps
+	// the child from tracing; node's broker thread is inside node's.)
+	if got := traceParent(t, th); !strings.HasSuffix(got, " parent_mem=EACCES own_mem=EACCES") {
+		t.Errorf("inside DenyExec's domain: %s, want no /proc/<pid>/mem opened for writing", got)
+	}
+	file := filepath.Join(t.TempDir(), "written")
+	var out []byte
+	var err error
+	th.Do(func() {
+		out, err = exec.Command("/bin/sh", "-c", "echo x > "+file+" && echo y > /dev/null && echo z > /dev/stdout").Output()
+	})
+	if err != nil || string(out) != "z\n" {
+		t.Errorf("writing elsewhere: %q, %v", out, err)
+	}
+	if data, err := os.ReadFile(file); err != nil || string(data) != "x\n" {
+		t.Errorf("the file written: %q, %v", data, err)
 	}
 }

@@ -20,8 +20,10 @@ const Env = "INTACT_TEST_TRACE_PARENT"
 var marker = [8]byte{'i', 'n', 't', 'a', 'c', 't', '!', '!'}
 
 // Main tries, on the parent process, pidfd_getfd of descriptor 1,
-// process_vm_readv of a variable, and PTRACE_ATTACH; prints the outcome of
-// each ("pidfd_getfd=ok ptrace=EPERM ...") and returns the exit status.
+// process_vm_readv of a variable, PTRACE_ATTACH, and opening its
+// /proc/<pid>/mem for writing, and opening its own for writing; prints the
+// outcome of each ("pidfd_getfd=ok ptrace=EPERM ...") and returns the exit
+// status.
 func Main() int {
 	fmt.Println(Probe(os.Getppid()))
 	return 0
@@ -63,5 +65,12 @@ func Probe(pid int) string {
 		unix.PtraceDetach(pid)
 	}
 	report("ptrace", err)
+	for _, m := range []struct{ name, path string }{{"parent_mem", fmt.Sprintf("/proc/%d/mem", pid)}, {"own_mem", "/proc/self/mem"}} {
+		fd, err := unix.Open(m.path, unix.O_RDWR|unix.O_CLOEXEC, 0)
+		if err == nil {
+			unix.Close(fd)
+		}
+		report(m.name, err)
+	}
 	return strings.Join(out, " ")
 }
