@@ -17,7 +17,8 @@ import (
 )
 
 // An ExecRuleset is a Landlock ruleset that lets every file be executed
-// except a few, for Thread.Confine.
+// except a few, and every file be opened for writing except beneath /proc,
+// for Thread.Confine.
 //
 // Landlock only ever grants: a rule gives a right on a file, or on
 // everything beneath a folder, and the kernel allows an execution when a
