@@ -62,6 +62,12 @@ type denyRules struct {
 	err    error
 }
 
+// UnderBroker reports whether this process descends from a node that an
+// intact node broker started (and confined): its tree carries the
+// broker's seccomp filter, which nothing in it can remove
+// (linuxsec.UnderDenyTracing).
+func UnderBroker() bool { return linuxsec.UnderDenyTracing() }
+
 // buildDenyRules starts building the ruleset that denies executing the
 // node binary node (after symbolic links) and the other nodes on env's
 // PATH (pathNodes). It returns nil when node cannot be resolved: the

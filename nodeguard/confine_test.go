@@ -219,3 +219,53 @@ fs.writeFileSync(process.env.WRITTEN, 'file written');
 		}
 	})
 }
+
+// TestNoPolicyOfTheApplications: code in node's tree cannot run node under
+// a policy of its own choosing through intact itself. `intact node` with
+// its own --policy refuses to start under another intact node; and the
+// shim takes a configuration only from an ancestor, not from a child of
+// node holding a sealed memfd named as a broker's (outside review rt14).
+// Nothing of the unsigned script runs.
+func TestNoPolicyOfTheApplications(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"main.js": `const { spawn, spawnSync } = require('child_process');
+// With an environment of its own: no policy of the broker's in it.
+const r = spawnSync(process.env.INTACT, ['node', '--policy', process.env.FORGED, '--node', process.env.NODE_BIN, process.env.UNSIGNED], { env: { PATH: process.env.PATH }, encoding: 'utf8' });
+console.log('intact node', r.status, r.stderr.includes('runs under another intact node'));
+const holder = spawn(process.env.HOLDER, [], { env: { ...process.env, ` + envForgedShim + `: process.env.FORGED_SHIM }, stdio: ['pipe', 'pipe', 'inherit'] });
+holder.stdout.once('data', (fd) => {
+  const s = spawnSync(process.execPath, [process.env.UNSIGNED], { argv0: '/proc/' + holder.pid + '/fd/' + String(fd).trim(), env: { PATH: process.env.PATH }, encoding: 'utf8' });
+  console.log('forged shim', s.status, s.stderr.includes('was started by no intact node broker'));
+  holder.stdin.end();
+});
+`})
+	s := sign(t, dir)
+	unsigned := filepath.Join(t.TempDir(), "unsigned.js")
+	canaryDir := t.TempDir()
+	if err := os.WriteFile(unsigned, []byte(`require('fs').writeFileSync(require('path').join(`+"`"+canaryDir+"`"+`, 'ran'), 'unsigned');`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The application's own policy, which allows its unsigned script.
+	forged := filepath.Join(t.TempDir(), "forged.xml")
+	intactCLI(t, "policy", "new", "--enforce", "--allow-hash", unsigned, "-o", forged)
+	forEachNode(t, func(t *testing.T, n testNode) {
+		shimCfg := fmt.Sprintf(`{"node":%q,"policies":[%q],"catalogs":[]}`, n.Path, forged)
+		res := s.run(t, n, "enforce", runOpts{env: []string{
+			"INTACT=" + intactBin, "FORGED=" + forged, "NODE_BIN=" + n.Path, "UNSIGNED=" + unsigned,
+			"HOLDER=" + self, "FORGED_SHIM=" + shimCfg}}, "main.js")
+		const want = "intact node 2 true\nforged shim 1 true"
+		if got := strings.TrimSpace(res.Stdout); got != want {
+			t.Errorf("got:\n%s\nwant:\n%s\nstderr:\n%s", got, want, res.Stderr)
+		}
+		if cs := canaries(t, canaryDir); len(cs) > 0 {
+			t.Errorf("the unsigned script ran: %v", cs)
+		}
+	})
+}

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,6 +25,7 @@ import (
 	"github.com/intactdev/intact/internal/npmcompat"
 	"github.com/intactdev/intact/internal/testtrace"
 	"github.com/intactdev/intact/nodeguard"
+	"golang.org/x/sys/unix"
 )
 
 // envSystemDir is the scratch system policy folder the test binary uses
@@ -42,6 +44,11 @@ func TestMain(m *testing.M) {
 	if os.Getenv(testtrace.Env) == "1" {
 		// A child of a test's node, trying what it can do to node.
 		os.Exit(testtrace.Main())
+	}
+	if cfg := os.Getenv(envForgedShim); cfg != "" {
+		// A child of a test's node holding a shim configuration of its
+		// own, as a broker's.
+		os.Exit(holdForgedShimConfig(cfg))
 	}
 	if nodeguard.IsShimName(os.Args[0]) {
 		// A node child of a test's node, started through the shim.
@@ -394,4 +401,26 @@ NAPI_MODULE_INIT() {
 }
 `, greeting)
 	return b.String()
+}
+
+// envForgedShim, set to a shim configuration (JSON), makes the test binary
+// hold it in a sealed memfd named as a broker's, print its descriptor and
+// wait for its standard input to close.
+const envForgedShim = "INTACT_TEST_FORGED_SHIM"
+
+func holdForgedShimConfig(cfg string) int {
+	fd, err := unix.MemfdCreate("intact-node-shim-config", unix.MFD_ALLOW_SEALING)
+	if err == nil {
+		_, err = unix.Write(fd, []byte(cfg))
+	}
+	if err == nil {
+		_, err = unix.FcntlInt(uintptr(fd), unix.F_ADD_SEALS, unix.F_SEAL_SEAL|unix.F_SEAL_SHRINK|unix.F_SEAL_GROW|unix.F_SEAL_WRITE)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	fmt.Println(fd)
+	io.Copy(io.Discard, os.Stdin)
+	return 0
 }

@@ -44,6 +44,13 @@ const maxAncestors = 64
 func LoadShimConfig(argv0 string) (cfg ShimConfig, found bool, err error) {
 	if m := brokerExecPath.FindStringSubmatch(argv0); m != nil {
 		pid, _ := strconv.Atoi(m[1])
+		// Only from an ancestor: a process of the application's, a child
+		// of node, could hold a sealed memfd of that name too, with a
+		// configuration of its choosing, and have node start the shim
+		// with argv0 naming it (outside review rt14).
+		if !isAncestor(pid) {
+			return ShimConfig{}, false, nil
+		}
 		return brokerShimConfig(pid)
 	}
 	if filepath.Base(argv0) != "node" {
@@ -59,6 +66,41 @@ func LoadShimConfig(argv0 string) (cfg ShimConfig, found bool, err error) {
 		}
 	}
 	return ShimConfig{}, false, nil
+}
+
+// isAncestor reports whether the process that task id (a process or one
+// of its threads) belongs to is an ancestor of this process, within
+// maxAncestors generations.
+func isAncestor(id int) bool {
+	tgid, err := threadGroup(id)
+	if err != nil {
+		return false
+	}
+	pid := os.Getppid()
+	for i := 0; i < maxAncestors && pid > 0; i++ {
+		if pid == tgid {
+			return true
+		}
+		if pid, err = parentPID(pid); err != nil {
+			return false
+		}
+	}
+	return false
+}
+
+// threadGroup returns the process that task id belongs to, from
+// /proc/<id>/status.
+func threadGroup(id int) (int, error) {
+	status, err := os.ReadFile("/proc/" + strconv.Itoa(id) + "/status")
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "Tgid:"); ok {
+			return strconv.Atoi(strings.TrimSpace(v))
+		}
+	}
+	return 0, errors.New("no Tgid in status")
 }
 
 // parentPID returns the parent of process pid, from /proc/<pid>/stat

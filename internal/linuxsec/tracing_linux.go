@@ -27,6 +27,23 @@ func (t *Thread) DenyTracing() error {
 	return err
 }
 
+// The filter also answers prctl(markerOption) with markerErrno, which no
+// process outside it ever gets, and nothing under it can remove: so any
+// process can tell whether it descends from one started under
+// DenyTracing (UnderDenyTracing).
+const (
+	markerOption = 0x696e7463 // "intc"
+	markerErrno  = 4000       // not an errno of Linux's (they end at 133)
+)
+
+// UnderDenyTracing reports whether this process runs under the filter of
+// Thread.DenyTracing: whether it descends from a process a thread started
+// after DenyTracing.
+func UnderDenyTracing() bool {
+	_, err := unix.PrctlRetInt(markerOption, 0, 0, 0, 0)
+	return err == unix.Errno(markerErrno)
+}
+
 // A syscallTable names an architecture as seccomp sees it (AUDIT_ARCH_*)
 // and the numbers of the system calls DenyTracing refuses there.
 type syscallTable struct {
@@ -47,6 +64,7 @@ const (
 	bpfReturn   = unix.BPF_RET | unix.BPF_K
 	offsetNr    = 0
 	offsetArch  = 4
+	offsetArg0  = 16 // args[0], its low 32 bits on a little-endian machine
 	x32Bit      = 0x40000000
 )
 
@@ -60,8 +78,18 @@ func tracingFilter() ([]unix.SockFilter, error) {
 	}
 	var prog []unix.SockFilter
 	var toDeny []int // jumps whose true branch goes to the refusal
-	for _, tab := range tables {
+	for i, tab := range tables {
 		block := []unix.SockFilter{{Code: bpfLoadWord, K: offsetNr}}
+		if i == 0 {
+			// The native architecture's prctl(markerOption): the marker;
+			// any other prctl is allowed.
+			block = append(block,
+				unix.SockFilter{Code: bpfJumpEq, K: unix.SYS_PRCTL, Jf: 4},
+				unix.SockFilter{Code: bpfLoadWord, K: offsetArg0},
+				unix.SockFilter{Code: bpfJumpEq, K: markerOption, Jf: 1},
+				unix.SockFilter{Code: bpfReturn, K: unix.SECCOMP_RET_ERRNO | markerErrno},
+				unix.SockFilter{Code: bpfReturn, K: unix.SECCOMP_RET_ALLOW})
+		}
 		if tab.x32 {
 			toDeny = append(toDeny, len(prog)+2+len(block))
 			block = append(block, unix.SockFilter{Code: bpfJumpSet, K: x32Bit})

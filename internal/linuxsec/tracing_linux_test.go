@@ -13,9 +13,17 @@ import (
 
 func TestMain(m *testing.M) {
 	if os.Getenv(testtrace.Env) == "1" {
-		os.Exit(testtrace.Main())
+		os.Exit(testtrace.Main(marker))
 	}
 	os.Exit(m.Run())
+}
+
+// marker reports whether this process finds DenyTracing's marker.
+func marker() string {
+	if UnderDenyTracing() {
+		return "marker=under"
+	}
+	return "marker=none"
 }
 
 // traceParent starts this test binary as a child from th, to try what a
@@ -56,13 +64,22 @@ func TestDenyTracing(t *testing.T) {
 	} else if err != nil {
 		t.Fatal(err)
 	}
+	if UnderDenyTracing() {
+		t.Error("this process reports itself under DenyTracing's filter")
+	}
+	if got := traceParent(t, th); !strings.HasSuffix(got, " marker=under") {
+		t.Errorf("a child under DenyTracing: %s, want it to find the filter's marker", got)
+	}
+	if got := traceParent(t, free); !strings.HasSuffix(got, " marker=none") {
+		t.Errorf("a child without DenyTracing: %s, want no marker", got)
+	}
 	// /proc/<pid>/mem is a path, not a system call of its own: DenyExec's
 	// rules withhold it (TestDenyExecProcWrites).
-	const want = "pidfd_getfd=EPERM process_vm_readv=EPERM ptrace=EPERM parent_mem=ok own_mem=ok"
+	const want = "pidfd_getfd=EPERM process_vm_readv=EPERM ptrace=EPERM parent_mem=ok own_mem=ok marker=under"
 	if got := traceParent(t, th); got != want {
 		t.Errorf("under DenyTracing: %s, want %s", got, want)
 	}
-	if os.Geteuid() == 0 && control != "pidfd_getfd=ok process_vm_readv=ok ptrace=ok parent_mem=ok own_mem=ok" {
+	if os.Geteuid() == 0 && control != "pidfd_getfd=ok process_vm_readv=ok ptrace=ok parent_mem=ok own_mem=ok marker=none" {
 		t.Errorf("as root without DenyTracing: %s, want every call to succeed", control)
 	}
 }
@@ -78,7 +95,7 @@ func TestDenyExecProcWrites(t *testing.T) {
 	th := confined(t, denied)
 	// (This process is outside the domain, which Landlock itself keeps
 	// the child from tracing; node's broker thread is inside node's.)
-	if got := traceParent(t, th); !strings.HasSuffix(got, " parent_mem=EACCES own_mem=EACCES") {
+	if got := traceParent(t, th); !strings.HasSuffix(got, " parent_mem=EACCES own_mem=EACCES marker=none") {
 		t.Errorf("inside DenyExec's domain: %s, want no /proc/<pid>/mem opened for writing", got)
 	}
 	file := filepath.Join(t.TempDir(), "written")

@@ -31,6 +31,13 @@ type nodeFlags struct {
 // that intact node has already reported, node's among them, are
 // exitstatus.Error values.
 func Command(args []string, systemDir string, stderr io.Writer) error {
+	if nodeguard.UnderBroker() {
+		// Started by code in another intact node's tree, it would run
+		// node under the policy on its own command line, which that code
+		// chose: node children start through node's shim
+		// (process.execPath, node on PATH), which takes its broker's.
+		return exitstatus.UsageError(errors.New("intact node: this process runs under another intact node, whose policy would not bind the node started here: start node children as node (process.execPath, or node on PATH)"))
+	}
 	flags, args, err := parseFlags(args)
 	if err != nil {
 		return exitstatus.UsageError(err)

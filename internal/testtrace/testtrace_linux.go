@@ -24,8 +24,13 @@ var marker = [8]byte{'i', 'n', 't', 'a', 'c', 't', '!', '!'}
 // /proc/<pid>/mem for writing, and opening its own for writing; prints the
 // outcome of each ("pidfd_getfd=ok ptrace=EPERM ...") and returns the exit
 // status.
-func Main() int {
-	fmt.Println(Probe(os.Getppid()))
+// Each of more, if any, adds a report of its own ("name=value").
+func Main(more ...func() string) int {
+	report := Probe(os.Getppid())
+	for _, f := range more {
+		report += " " + f()
+	}
+	fmt.Println(report)
 	return 0
 }
 
