@@ -42,7 +42,6 @@ const ErrorCtor = Error;
 const ErrorCaptureStackTrace = Error.captureStackTrace;
 const JSONParse = JSON.parse;
 const JSONStringify = JSON.stringify;
-const MathRandom = Math.random;
 const MathImul = Math.imul;
 const NumberToString = uncurry(Number.prototype.toString);
 const StringStartsWith = uncurry(String.prototype.startsWith);
@@ -348,8 +347,11 @@ function openChannel() {
     channelName = mainChannelName;
     return;
   }
+  // Random from the system's source: a broker that node's tree started
+  // inherits what that code left it, and a rendezvous planted there under
+  // a name it could predict would be taken for the broker's.
   const id = NumberToString(pid, 10) + '-' + StringSlice(self, StringLastIndexOf(self, '/') + 1) + '-' +
-    StringSlice(NumberToString(MathRandom(), 36), 2);
+    NumberToString(randomUint32(), 36) + NumberToString(randomUint32(), 36);
   writeAll(config.fds[0], frame(OP.channel, 0, id));
   const fdDir = '/proc/' + NumberToString(config.brokerPID, 10) + '/fd/';
   const rendezvous = '/memfd:intact-node-channel:' + id + ' (deleted)';

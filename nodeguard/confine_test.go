@@ -222,10 +222,12 @@ fs.writeFileSync(process.env.WRITTEN, 'file written');
 
 // TestNoPolicyOfTheApplications: code in node's tree cannot run node under
 // a policy of its own choosing through intact itself. `intact node` with
-// its own --policy refuses to start under another intact node; and the
-// shim takes a configuration only from an ancestor, not from a child of
-// node holding a sealed memfd named as a broker's (outside review rt14).
-// Nothing of the unsigned script runs.
+// its own --policy refuses to start under another intact node; the shim
+// takes a configuration only from an ancestor, not from a child of node
+// holding a sealed memfd named as a broker's (outside review rt14); and not
+// from a broker of node's tree that inherited such a memfd, planted at its
+// descriptor 0 (rt15): that broker holds two. Nothing of the unsigned
+// script runs.
 func TestNoPolicyOfTheApplications(t *testing.T) {
 	self, err := os.Executable()
 	if err != nil {
@@ -244,7 +246,13 @@ holder.stdout.once('data', (fd) => {
   const s = spawnSync(process.execPath, [process.env.UNSIGNED], { argv0: '/proc/' + holder.pid + '/fd/' + String(fd).trim(), env: { PATH: process.env.PATH }, encoding: 'utf8' });
   console.log('forged shim', s.status, s.stderr.includes('was started by no intact node broker'));
   holder.stdin.end();
+  // A broker of node's tree (this script again, through the shim) that
+  // inherits a configuration planted at its descriptor 0.
+  const p = spawnSync(process.env.HOLDER, [process.execPath, 'nested.js'], { env: { ...process.env, ` + envForgedShim + `: process.env.FORGED_SHIM }, encoding: 'utf8' });
+  console.log('planted', p.stdout.trim(), p.status);
 });
+`, "nested.js": `const r = require('child_process').spawnSync(process.execPath, [process.env.UNSIGNED], { env: { PATH: process.env.PATH }, encoding: 'utf8' });
+console.log(r.status, r.stderr.includes('holds two'));
 `})
 	s := sign(t, dir)
 	unsigned := filepath.Join(t.TempDir(), "unsigned.js")
@@ -260,7 +268,7 @@ holder.stdout.once('data', (fd) => {
 		res := s.run(t, n, "enforce", runOpts{env: []string{
 			"INTACT=" + intactBin, "FORGED=" + forged, "NODE_BIN=" + n.Path, "UNSIGNED=" + unsigned,
 			"HOLDER=" + self, "FORGED_SHIM=" + shimCfg}}, "main.js")
-		const want = "intact node 2 true\nforged shim 1 true"
+		const want = "intact node 2 true\nforged shim 1 true\nplanted 1 true 0"
 		if got := strings.TrimSpace(res.Stdout); got != want {
 			t.Errorf("got:\n%s\nwant:\n%s\nstderr:\n%s", got, want, res.Stderr)
 		}

@@ -47,8 +47,10 @@ func TestMain(m *testing.M) {
 	}
 	if cfg := os.Getenv(envForgedShim); cfg != "" {
 		// A child of a test's node holding a shim configuration of its
-		// own, as a broker's.
-		os.Exit(holdForgedShimConfig(cfg))
+		// own, as a broker's: until stdin closes, or, with arguments, at
+		// descriptor 0 of this binary executed again as the shim they
+		// name (argv).
+		os.Exit(holdForgedShimConfig(cfg, os.Args[1:]))
 	}
 	if nodeguard.IsShimName(os.Args[0]) {
 		// A node child of a test's node, started through the shim.
@@ -408,13 +410,23 @@ NAPI_MODULE_INIT() {
 // wait for its standard input to close.
 const envForgedShim = "INTACT_TEST_FORGED_SHIM"
 
-func holdForgedShimConfig(cfg string) int {
+func holdForgedShimConfig(cfg string, exec []string) int {
 	fd, err := unix.MemfdCreate("intact-node-shim-config", unix.MFD_ALLOW_SEALING)
 	if err == nil {
 		_, err = unix.Write(fd, []byte(cfg))
 	}
 	if err == nil {
 		_, err = unix.FcntlInt(uintptr(fd), unix.F_ADD_SEALS, unix.F_SEAL_SEAL|unix.F_SEAL_SHRINK|unix.F_SEAL_GROW|unix.F_SEAL_WRITE)
+	}
+	if err == nil && len(exec) > 0 {
+		// This binary again, as the shim named exec[0].
+		var self string
+		if self, err = os.Executable(); err == nil {
+			if err = unix.Dup2(fd, 0); err == nil {
+				os.Unsetenv(envForgedShim)
+				err = unix.Exec(self, exec, os.Environ())
+			}
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -118,21 +118,33 @@ func taskShimConfig(id int) (ShimConfig, bool, error) {
 	if err != nil {
 		return ShimConfig{}, false, nil
 	}
+	// Exactly one: a broker that node's tree started (a nested one, through
+	// the shim) inherits whatever descriptors that code left it, and a
+	// sealed memfd so named among them would be a configuration of the
+	// application's choosing (outside review rt15). The broker's own is
+	// always there, so two mean one was planted.
+	var found string
 	for _, e := range entries {
 		fdPath := proc + "/fd/" + e.Name()
 		target, err := os.Readlink(fdPath)
 		if err != nil || target != "/memfd:"+shimConfigName+" (deleted)" {
 			continue
 		}
-		data, err := readSealed(fdPath)
-		if err != nil {
-			return ShimConfig{}, false, fmt.Errorf("intact node's shim configuration in %s: %w", fdPath, err)
+		if found != "" {
+			return ShimConfig{}, false, fmt.Errorf("intact node's shim configuration: the broker %d holds two (%s and %s): one was not its own", id, found, fdPath)
 		}
-		var cfg ShimConfig
-		if err := json.Unmarshal(data, &cfg); err != nil {
-			return ShimConfig{}, false, fmt.Errorf("intact node's shim configuration in %s: %w", fdPath, err)
-		}
-		return cfg, true, nil
+		found = fdPath
 	}
-	return ShimConfig{}, false, nil
+	if found == "" {
+		return ShimConfig{}, false, nil
+	}
+	data, err := readSealed(found)
+	if err != nil {
+		return ShimConfig{}, false, fmt.Errorf("intact node's shim configuration in %s: %w", found, err)
+	}
+	var cfg ShimConfig
+	if err := json.Unmarshal(data, &cfg); err != nil {
+		return ShimConfig{}, false, fmt.Errorf("intact node's shim configuration in %s: %w", found, err)
+	}
+	return cfg, true, nil
 }
