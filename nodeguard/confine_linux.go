@@ -137,7 +137,7 @@ func newStarter(bin *nodeBinary, confine bool, env []string, shim *os.File, earl
 		early.discard()
 		return s, nil
 	}
-	conf, err := newConfinement(bin, image, env, shim, early)
+	conf, err := newConfinement(bin, image, env, shim, early, warn)
 	if errors.Is(err, errors.ErrUnsupported) {
 		fmt.Fprintf(warn, "intact node: warning: node is not confined (%v): a node binary that node or its children execute by its path runs without intact node's checks\n", err)
 		return s, nil
@@ -149,7 +149,7 @@ func newStarter(bin *nodeBinary, confine bool, env []string, shim *os.File, earl
 	return s, nil
 }
 
-func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File, early *denyRules) (*confinement, error) {
+func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File, early *denyRules, warn io.Writer) (*confinement, error) {
 	if err := linuxsec.DenyExecSupported(); err != nil {
 		early.discard()
 		return nil, err
@@ -171,6 +171,19 @@ func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File, 
 		rules, err := early.take(denied)
 		if rules == nil && err == nil {
 			rules, err = linuxsec.DenyExec(denied)
+		}
+		if err == nil && os.Geteuid() == 0 && !UnderBroker() {
+			// Root's node could write node's own code on disk, which the
+			// kernel does not guard for a file mapped rather than
+			// executed, and the libraries node maps (outside review
+			// rt14). Before the domain: Landlock forbids mounting in it.
+			// A broker under another (a node child's) is in that one's
+			// domain, and its namespace, already.
+			if e := c.thread.ReadOnly(rootReadOnly(real, image)); errors.Is(e, errors.ErrUnsupported) {
+				fmt.Fprintf(warn, "intact node: warning: node runs as root, and its binary and libraries stay writable by it (%v)\n", e)
+			} else {
+				err = e
+			}
 		}
 		if err == nil {
 			err = c.thread.Confine(rules)
@@ -224,6 +237,30 @@ func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File, 
 		c.node = fmt.Sprintf("/proc/%d/fd/%d", c.thread.ID(), c.image.Fd())
 	}
 	return c, nil
+}
+
+// rootReadOnly is what node running as root must not write (see
+// linuxsec.Thread.ReadOnly): the node binary it maps, unless it maps a
+// sealed copy (image); the folder of its ELF interpreter, which on Linux
+// distributions holds the C libraries node maps too; and
+// /etc/ld.so.preload, which every interpreter reads.
+func rootReadOnly(real string, image []byte) []string {
+	var paths []string
+	if image == nil {
+		paths = append(paths, real)
+	}
+	if interp, err := interpreter(real, image); err == nil && filepath.IsAbs(interp) {
+		if dir, err := filepath.EvalSymlinks(filepath.Dir(interp)); err == nil {
+			paths = append(paths, dir)
+		}
+		if libs, err := filepath.EvalSymlinks(interp); err == nil && filepath.Dir(libs) != filepath.Dir(interp) {
+			paths = append(paths, filepath.Dir(libs))
+		}
+	}
+	if fi, err := os.Stat("/etc/ld.so.preload"); err == nil && fi.Mode().IsRegular() {
+		paths = append(paths, "/etc/ld.so.preload")
+	}
+	return paths
 }
 
 // wait returns once the thread is confined, or why it could not be.

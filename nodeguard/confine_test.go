@@ -277,3 +277,32 @@ console.log(r.status, r.stderr.includes('holds two'));
 		}
 	})
 }
+
+// TestRootCannotWriteNode: node running as root cannot write its own code
+// on disk, which the kernel does not guard for a file mapped rather than
+// executed (outside review rt14): not its binary, not the libraries of its
+// interpreter's folder; it still writes elsewhere.
+func TestRootCannotWriteNode(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("not root: node's binary and libraries are root's, and not writable by node anyway")
+	}
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"main.js": `const fs = require('fs');
+const maps = fs.readFileSync('/proc/self/maps', 'utf8').split('\n').map((l) => l.split(/\s+/)[5]).filter(Boolean);
+const binary = maps.find((p) => p.endsWith('/node'));
+const libc = maps.find((p) => /\/libc\.so/.test(p));
+for (const [name, p] of [['node', binary], ['libc', libc]]) {
+  try { fs.closeSync(fs.openSync(p, 'r+')); console.log(name, 'opened for writing'); } catch (e) { console.log(name, e.code); }
+}
+fs.writeFileSync(process.env.WRITTEN, 'ok');
+console.log('elsewhere', fs.readFileSync(process.env.WRITTEN, 'utf8'));
+`})
+	s := sign(t, dir)
+	forEachNode(t, func(t *testing.T, n testNode) {
+		res := s.run(t, n, "enforce", runOpts{env: []string{"WRITTEN=" + filepath.Join(t.TempDir(), "written")}}, "main.js")
+		const want = "node EROFS\nlibc EROFS\nelsewhere ok"
+		if got := strings.TrimSpace(res.Stdout); got != want {
+			t.Errorf("got:\n%s\nwant:\n%s\nstderr:\n%s", got, want, res.Stderr)
+		}
+	})
+}

@@ -4,6 +4,7 @@ package nodeguard
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -99,7 +100,7 @@ func TestEarlyRulesFollowTheJudgedBinary(t *testing.T) {
 	if err := os.Symlink(judged, link); err != nil {
 		t.Fatal(err)
 	}
-	conf, err := newConfinement(&nodeBinary{path: link, real: judged, exec: judged}, nil, env, shim, early)
+	conf, err := newConfinement(&nodeBinary{path: link, real: judged, exec: judged}, nil, env, shim, early, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
