@@ -243,7 +243,7 @@ func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File, 
 // linuxsec.Thread.ReadOnly): the node binary it maps, unless it maps a
 // sealed copy (image); the folder of its ELF interpreter, which on Linux
 // distributions holds the C libraries node maps too; and
-// /etc/ld.so.preload, which every interpreter reads.
+// /etc/ld.so.preload and /etc/ld.so.cache, which every interpreter reads.
 func rootReadOnly(real string, image []byte) []string {
 	var paths []string
 	if image == nil {
@@ -257,8 +257,10 @@ func rootReadOnly(real string, image []byte) []string {
 			paths = append(paths, filepath.Dir(libs))
 		}
 	}
-	if fi, err := os.Stat("/etc/ld.so.preload"); err == nil && fi.Mode().IsRegular() {
-		paths = append(paths, "/etc/ld.so.preload")
+	for _, f := range []string{"/etc/ld.so.preload", "/etc/ld.so.cache"} {
+		if fi, err := os.Stat(f); err == nil && fi.Mode().IsRegular() {
+			paths = append(paths, f)
+		}
 	}
 	return paths
 }

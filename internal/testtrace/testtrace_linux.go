@@ -21,7 +21,10 @@ var marker = [8]byte{'i', 'n', 't', 'a', 'c', 't', '!', '!'}
 
 // Main tries, on the parent process, pidfd_getfd of descriptor 1,
 // process_vm_readv of a variable, PTRACE_ATTACH, and opening its
-// /proc/<pid>/mem for writing, and opening its own for writing; prints the
+// /proc/<pid>/mem for writing, and opening its own for writing; then
+// cloning the root mount (open_tree) and opening / by a handle
+// (open_by_handle_at), which reach files past read-only mounts;
+// prints the
 // outcome of each ("pidfd_getfd=ok ptrace=EPERM ...") and returns the exit
 // status.
 // Each of more, if any, adds a report of its own ("name=value").
@@ -77,5 +80,25 @@ func Probe(pid int) string {
 		}
 		report(m.name, err)
 	}
+	// Past a read-only mount: a clone of the root mount, and a file
+	// reopened by handle through it.
+	fd, err := unix.OpenTree(unix.AT_FDCWD, "/", unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC)
+	if err == nil {
+		unix.Close(fd)
+	}
+	report("open_tree", err)
+	handle, mountID, err := unix.NameToHandleAt(unix.AT_FDCWD, "/", 0)
+	_ = mountID
+	if err == nil {
+		var root int
+		if root, err = unix.Open("/", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0); err == nil {
+			fd, err = unix.OpenByHandleAt(root, handle, unix.O_RDONLY|unix.O_CLOEXEC)
+			if err == nil {
+				unix.Close(fd)
+			}
+			unix.Close(root)
+		}
+	}
+	report("open_by_handle", err)
 	return strings.Join(out, " ")
 }
