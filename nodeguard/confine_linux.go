@@ -250,11 +250,14 @@ func rootReadOnly(real string, image []byte) []string {
 		paths = append(paths, real)
 	}
 	if interp, err := interpreter(real, image); err == nil && filepath.IsAbs(interp) {
-		if dir, err := filepath.EvalSymlinks(filepath.Dir(interp)); err == nil {
+		// The folder it is named in, and the folder of the file it is:
+		// /lib64/ld-linux-x86-64.so.2 is a link into the C libraries'.
+		dir, err := filepath.EvalSymlinks(filepath.Dir(interp))
+		if err == nil {
 			paths = append(paths, dir)
 		}
-		if libs, err := filepath.EvalSymlinks(interp); err == nil && filepath.Dir(libs) != filepath.Dir(interp) {
-			paths = append(paths, filepath.Dir(libs))
+		if file, err := filepath.EvalSymlinks(interp); err == nil && filepath.Dir(file) != dir {
+			paths = append(paths, filepath.Dir(file))
 		}
 	}
 	for _, f := range []string{"/etc/ld.so.preload", "/etc/ld.so.cache"} {
