@@ -61,7 +61,8 @@ type deniedFiles struct {
 // DenyExec returns a ruleset that grants the execute right on every file
 // but files, after symbolic links, and their hard links in the folders
 // above them; and the right to open files for writing everywhere but
-// beneath /proc (allowWritesButProc). It also lets files be moved and linked from folder to folder
+// beneath /proc (allowWritesButProc). It also lets files be moved and
+// linked from folder to folder
 // (the refer right), which every Landlock domain otherwise refuses; the
 // kernel still refuses a move that would make a file executable where it
 // was not, such as a new link to a denied file. Folders on the way that

@@ -11,14 +11,16 @@ import (
 // DenyTracing keeps the processes the thread starts from now on, and their
 // descendants, from reaching into other processes: ptrace, process_vm_readv,
 // process_vm_writev and pidfd_getfd fail with EPERM, under a seccomp filter
-// on the thread. So do the calls that reach a file past the mounts
-// ReadOnly makes: open_by_handle_at (a handle opened through a writable
-// mount of the same file system), and the new mount API, which Landlock
-// does not confine (open_tree clones a writable mount; mount_setattr
-// clears MOUNT_ATTR_RDONLY) (outside review rt16). Landlock does not stop them: a process may trace another
+// on the thread. Landlock does not stop them: a process may trace another
 // in its own domain, and node's children share node's. Without it, a child
 // of a confined node could attach to node and load a library into it, or
 // take node's descriptors (pidfd_getfd), wherever Yama allows tracing.
+//
+// The filter also refuses the calls that reach a file past the mounts
+// ReadOnly makes, which Landlock does not confine either: open_by_handle_at
+// (a file opened by handle through a writable mount of the same file
+// system) and the new mount API (open_tree clones a writable mount,
+// mount_setattr clears MOUNT_ATTR_RDONLY; outside review rt16).
 //
 // It returns an *UnsupportedError on architectures whose system call
 // numbers it does not know.

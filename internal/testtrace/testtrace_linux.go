@@ -87,8 +87,7 @@ func Probe(pid int) string {
 		unix.Close(fd)
 	}
 	report("open_tree", err)
-	handle, mountID, err := unix.NameToHandleAt(unix.AT_FDCWD, "/", 0)
-	_ = mountID
+	handle, _, err := unix.NameToHandleAt(unix.AT_FDCWD, "/", 0)
 	if err == nil {
 		var root int
 		if root, err = unix.Open("/", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0); err == nil {
