@@ -9,7 +9,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash"
 	"runtime"
 	"slices"
 	"strings"
@@ -84,25 +83,11 @@ func Build(files []File, opts BuildOptions) ([]byte, error) {
 	if opts.Time.IsZero() {
 		return nil, errors.New("catalog: build: no time given")
 	}
-	// Paths in lower case, as Windows compares them, on all cores.
-	keys := make([]string, len(files))
-	inParts(len(files), func(lo, hi int) error {
-		for i := lo; i < hi; i++ {
-			keys[i] = strings.ToLower(files[i].Path)
-		}
-		return nil
-	})
-	seen := make(map[string]string, len(files))
+	if err := checkUnique(files); err != nil {
+		return nil, fmt.Errorf("catalog: build: %w", err)
+	}
 	var empty []string
-	for i, f := range files {
-		key := keys[i]
-		if prev, dup := seen[key]; dup {
-			if prev == f.Path {
-				return nil, fmt.Errorf("catalog: build: %s: listed twice", f.Path)
-			}
-			return nil, fmt.Errorf("catalog: build: %s and %s differ only in case", prev, f.Path)
-		}
-		seen[key] = f.Path
+	for _, f := range files {
 		if f.Size == 0 {
 			empty = append(empty, f.Path)
 		}
@@ -143,9 +128,13 @@ func Build(files []File, opts BuildOptions) ([]byte, error) {
 // catalog's size: the members can be megabytes, which nested tlv calls
 // would copy once per level.
 func writeCatalog(thisUpdate, algorithm []byte, members *memberList, extensions []byte) []byte {
-	// The list identifier is the first 16 bytes of the SHA-256 of what
+	// The list identifier is the first 16 bytes of a SHA-256 over what
 	// follows it in the CTL, so equal inputs give equal catalogs and
-	// different ones different identifiers.
+	// different ones different identifiers: over the bytes before the
+	// members, the SHA-256 of each chunk of members (memberList.appendTo)
+	// and the extensions. Hashing the members chunk by chunk lets every
+	// core hash what it encoded, where one SHA-256 of megabytes of members
+	// was a chain that no core could share.
 	const listIDLen = 16
 	var (
 		list       = der.Encode(der.Sequence, der.EncodeOID(oidCatalogList))
@@ -188,12 +177,109 @@ func writeCatalog(thisUpdate, algorithm []byte, members *memberList, extensions 
 	h := sha256.New()
 	h.Write(b[rest:])
 	if members.size > 0 {
-		b = members.appendTo(b, h)
+		var sums [][sha256.Size]byte
+		b, sums = members.appendTo(b)
+		for _, sum := range sums {
+			h.Write(sum[:])
+		}
 	}
 	b = append(b, extensions...)
 	h.Write(extensions)
 	copy(b[listID:], h.Sum(nil)[:listIDLen])
 	return der.AppendHeader(b, der.Set, 0)
+}
+
+// checkUnique refuses two files with the same path, or with paths equal in
+// lower case, as Windows compares them. It names the first file of files
+// that repeats an earlier path, and that path.
+//
+// Each path's lower case is hashed on all cores, and the hashes sorted:
+// equal paths become neighbours, without a string, often allocated, and a
+// map entry per file. Different paths whose hashes collide send the check
+// to duplicatePath, which compares the paths themselves.
+func checkUnique(files []File) error {
+	if len(files) < 2 {
+		return nil
+	}
+	keys := make([]memberKey, len(files))
+	inParts(len(files), func(lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			keys[i] = memberKey{pathHash(files[i].Path), i}
+		}
+		return nil
+	})
+	radixSortByPrefix(keys) // stable: each run of equal hashes in file order
+	first, prev := -1, -1   // the first repeat in files, and what it repeats
+	for lo := 0; lo < len(keys); {
+		hi := lo + 1
+		for hi < len(keys) && keys[hi].prefix == keys[lo].prefix {
+			hi++
+		}
+		if hi-lo > 1 {
+			key := strings.ToLower(files[keys[lo].i].Path)
+			for _, k := range keys[lo+1 : hi] {
+				if strings.ToLower(files[k.i].Path) != key {
+					return duplicatePath(files) // a collision
+				}
+			}
+			if first < 0 || keys[lo+1].i < first {
+				first, prev = keys[lo+1].i, keys[lo].i
+			}
+		}
+		lo = hi
+	}
+	if first < 0 {
+		return nil
+	}
+	return duplicateError(files[prev].Path, files[first].Path)
+}
+
+// duplicatePath is checkUnique by a map of the lower-case paths.
+func duplicatePath(files []File) error {
+	seen := make(map[string]string, len(files))
+	for _, f := range files {
+		key := strings.ToLower(f.Path)
+		if prev, dup := seen[key]; dup {
+			return duplicateError(prev, f.Path)
+		}
+		seen[key] = f.Path
+	}
+	return nil
+}
+
+func duplicateError(prev, p string) error {
+	if prev == p {
+		return fmt.Errorf("%s: listed twice", p)
+	}
+	return fmt.Errorf("%s and %s differ only in case", prev, p)
+}
+
+// pathHash is lowerHash; tests make it collide.
+var pathHash = lowerHash
+
+// lowerHash returns the 64-bit FNV-1a hash of strings.ToLower(p), without
+// building that string when p is ASCII.
+func lowerHash(p string) uint64 {
+	const (
+		offset = 14695981039346656037
+		prime  = 1099511628211
+	)
+	h := uint64(offset)
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c >= utf8.RuneSelf {
+			h = offset
+			for _, c := range []byte(strings.ToLower(p)) {
+				h = (h ^ uint64(c)) * prime
+			}
+			return h
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h = (h ^ uint64(c)) * prime
+	}
+	return h
 }
 
 // checkPath refuses paths that are not clean relative slash paths: paths
@@ -438,49 +524,40 @@ func inParts(n int, fn func(lo, hi int) error) error {
 	return nil
 }
 
-// appendTo appends the encoded members, l.size bytes, to b, and writes
-// them to h. The members are encoded in chunks, each in place at its
-// members' offsets, on all cores; h, which cannot be split (it is the
-// list identifier's SHA-256), takes each chunk as soon as it and those
-// before it are written, while the others are encoded.
-func (l *memberList) appendTo(b []byte, h hash.Hash) []byte {
+// appendTo appends the encoded members, l.size bytes, to b, and returns
+// the SHA-256 of each chunk of chunkMembers members, in order. The chunks
+// are encoded in place at their members' offsets and hashed by the
+// goroutine that wrote them, while they are in its cache, on all cores.
+func (l *memberList) appendTo(b []byte) ([]byte, [][sha256.Size]byte) {
 	start := len(b)
 	b = slices.Grow(b, l.size)[:start+l.size]
-	const chunkMembers = 256 // about 60 KB of a node_modules catalog
 	chunks := (len(l.order) + chunkMembers - 1) / chunkMembers
-	done := make([]chan struct{}, chunks)
-	for c := range done {
-		done[c] = make(chan struct{})
-	}
-	bounds := func(c int) (lo, hi int) {
-		return c * chunkMembers, min((c+1)*chunkMembers, len(l.order))
-	}
-	var next atomic.Int64 // the next chunk to encode: taken in order, so h seldom waits
+	sums := make([][sha256.Size]byte, chunks)
+	var next atomic.Int64 // the next chunk to encode
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), chunks) {
 		wg.Go(func() {
 			e := l.enc.clone()
 			for c := int(next.Add(1) - 1); c < chunks; c = int(next.Add(1) - 1) {
-				lo, hi := bounds(c)
+				lo, hi := c*chunkMembers, min((c+1)*chunkMembers, len(l.order))
 				first, last := l.members[l.order[lo].i], l.members[l.order[hi-1].i]
 				dst := b[start+first.offset : start+first.offset : start+last.offset+last.size]
 				// dst has room for exactly these members: writing more would move it.
 				if len(l.encode(e, dst, l.order[lo:hi])) != cap(dst) {
 					panic("catalog: member sizes computed wrongly") // a bug, whatever the input
 				}
-				close(done[c])
+				sums[c] = sha256.Sum256(dst[:cap(dst)])
 			}
 		})
 	}
-	for c := range chunks {
-		<-done[c]
-		lo, hi := bounds(c)
-		first, last := l.members[l.order[lo].i], l.members[l.order[hi-1].i]
-		h.Write(b[start+first.offset : start+last.offset+last.size])
-	}
 	wg.Wait()
-	return b
+	return b, sums
 }
+
+// chunkMembers is how many members appendTo encodes and hashes at a time:
+// about 60 KB of a node_modules catalog. The list identifier depends on
+// it, so changing it changes every catalog's identifier.
+const chunkMembers = 256
 
 // encode appends the members that keys name, encoded, to b, with e's
 // scratch space.

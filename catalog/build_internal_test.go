@@ -7,10 +7,11 @@ import (
 	"testing"
 )
 
-// TestAppendToHashesInOrder: the members' hash, taken chunk by chunk while
-// they are encoded on several cores, is the hash of the members as
-// written, for lists that end at, before and after a chunk's end.
-func TestAppendToHashesInOrder(t *testing.T) {
+// TestAppendToHashesChunks: the members' chunk hashes, taken while they
+// are encoded on several cores, are those of consecutive runs of
+// chunkMembers members as written, which together are all the members,
+// for lists that end at, before and after a chunk's end.
+func TestAppendToHashesChunks(t *testing.T) {
 	for _, n := range []int{1, 127, 128, 129, 1000, 2560, 3001} {
 		files := make([]File, n)
 		for i := range files {
@@ -22,13 +23,26 @@ func TestAppendToHashesInOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 		prefix := []byte("prefix")
-		h := sha256.New()
-		b := l.appendTo(bytes.Clone(prefix), h)
+		b, sums := l.appendTo(bytes.Clone(prefix))
 		if !bytes.Equal(b[:len(prefix)], prefix) || len(b) != len(prefix)+l.size {
 			t.Fatalf("%d files: appendTo wrote %d bytes after the prefix, want %d", n, len(b)-len(prefix), l.size)
 		}
-		if want := sha256.Sum256(b[len(prefix):]); !bytes.Equal(h.Sum(nil), want[:]) {
-			t.Errorf("%d files: hash of the chunks differs from the hash of the members", n)
+		members := b[len(prefix):]
+		if want := (2*n + chunkMembers - 1) / chunkMembers; len(sums) != want {
+			t.Fatalf("%d files: %d chunk hashes, want %d", n, len(sums), want)
+		}
+		for c, sum := range sums {
+			lo, hi := c*chunkMembers, min((c+1)*chunkMembers, 2*n)
+			from, to := l.members[l.order[lo].i].offset, len(members)
+			if hi < 2*n {
+				to = l.members[l.order[hi].i].offset
+			}
+			if lo == 0 && from != 0 {
+				t.Fatalf("%d files: the first member is at %d", n, from)
+			}
+			if want := sha256.Sum256(members[from:to]); sum != want {
+				t.Errorf("%d files: chunk %d (members %d to %d) has the wrong hash", n, c, lo, hi)
+			}
 		}
 	}
 }

@@ -258,6 +258,57 @@ func TestBuildErrors(t *testing.T) {
 	}
 }
 
+// TestBuildDuplicates: Build names the first file that repeats an earlier
+// path, exactly or in lower case (ASCII or not), and the path it repeats,
+// among thousands of files; and decides alike when every path's hash
+// collides with others', which sends it to comparing the paths.
+func TestBuildDuplicates(t *testing.T) {
+	when := time.Unix(1700000000, 0)
+	var many []catalog.File
+	for i := range 3000 {
+		many = append(many, fakeFile(fmt.Sprintf("pkg%d/Lib/index.js", i), "x", catalog.KindFlat))
+	}
+	with := func(extra ...catalog.File) []catalog.File { return append(slices.Clone(many), extra...) }
+	tests := []struct {
+		name  string
+		files []catalog.File
+		want  string // "" for no error
+	}{
+		{"none", many, ""},
+		{"twice", with(fakeFile("pkg7/Lib/index.js", "y", catalog.KindFlat)), "pkg7/Lib/index.js: listed twice"},
+		{"case", with(fakeFile("PKG7/lib/index.js", "y", catalog.KindFlat)), "pkg7/Lib/index.js and PKG7/lib/index.js differ only in case"},
+		{"first repeat wins", with(
+			fakeFile("pkg9/lib/index.js", "y", catalog.KindFlat),
+			fakeFile("pkg8/lib/index.js", "y", catalog.KindFlat),
+			fakeFile("pkg8/LIB/index.js", "y", catalog.KindFlat)),
+			"pkg9/Lib/index.js and pkg9/lib/index.js differ only in case"},
+		{"non-ASCII", with(fakeFile("Ä/x.js", "y", catalog.KindFlat), fakeFile("ä/X.js", "y", catalog.KindFlat)), "Ä/x.js and ä/X.js differ only in case"},
+		{"Kelvin sign", with(fakeFile("k.js", "y", catalog.KindFlat), fakeFile("\u212a.js", "y", catalog.KindFlat)), "k.js and \u212a.js differ only in case"},
+		{"non-ASCII, different", with(fakeFile("Ä/x.js", "y", catalog.KindFlat), fakeFile("Å/x.js", "y", catalog.KindFlat)), ""},
+	}
+	hashes := map[string]func(string) uint64{
+		"real":      nil,
+		"collide":   func(string) uint64 { return 0 },
+		"by length": func(p string) uint64 { return uint64(len(p)) },
+	}
+	for hashName, hash := range hashes {
+		for _, tt := range tests {
+			t.Run(hashName+"/"+tt.name, func(t *testing.T) {
+				if hash != nil {
+					defer catalog.SetPathHash(hash)()
+				}
+				_, err := catalog.Build(tt.files, catalog.BuildOptions{Time: when})
+				switch {
+				case tt.want == "" && err != nil:
+					t.Fatalf("Build: %v", err)
+				case tt.want != "" && (err == nil || err.Error() != "catalog: build: "+tt.want):
+					t.Fatalf("Build = %v, want catalog: build: %s", err, tt.want)
+				}
+			})
+		}
+	}
+}
+
 // TestBuildPathEncodings: FilePath values are the path with backslashes in
 // UTF-16LE with a NUL, for every kind of name: non-ASCII, outside the BMP,
 // and invalid UTF-8 (each bad byte becomes U+FFFD, as in NewAttribute).

@@ -7,3 +7,11 @@ func SetChunkSize(n int) (restore func()) {
 	chunkSize = n
 	return func() { chunkSize = old }
 }
+
+// SetPathHash makes Build's duplicate check use hash until the function it
+// returns is called.
+func SetPathHash(hash func(string) uint64) (restore func()) {
+	old := pathHash
+	pathHash = hash
+	return func() { pathHash = old }
+}
