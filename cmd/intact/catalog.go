@@ -349,7 +349,11 @@ func hashPaths(ctx context.Context, paths []string, filesFrom, output string, op
 				seen[key] = origin{root, f.Path}
 			}
 		}
-		all = append(all, files...)
+		if all == nil {
+			all = files // one PATH, most often: no copy
+		} else {
+			all = append(all, files...)
+		}
 	}
 	return all, nil
 }
