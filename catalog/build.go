@@ -9,6 +9,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"runtime"
 	"slices"
 	"strings"
@@ -73,6 +74,42 @@ var (
 // The list identifier is derived from the rest of the catalog, so the
 // output depends only on files and opts.
 func Build(files []File, opts BuildOptions) ([]byte, error) {
+	c, err := newUnsignedCatalog(files, opts)
+	if err != nil {
+		return nil, err
+	}
+	out := &bufferSink{b: make([]byte, c.size())}
+	if err := c.writeTo(out); err != nil {
+		return nil, err // bufferSink does not fail
+	}
+	return out.b, nil
+}
+
+// BuildTo writes the catalog that Build returns to w, from offset 0, and
+// returns its size. The members, most of a catalog, go to w in chunks as
+// they are encoded, on all cores at once, so the catalog is never whole in
+// memory (a catalog of 500,000 files is over 200 MB); the first bytes go
+// last. The first error of w stops it.
+func BuildTo(w io.WriterAt, files []File, opts BuildOptions) (int64, error) {
+	c, err := newUnsignedCatalog(files, opts)
+	if err != nil {
+		return 0, err
+	}
+	if err := c.writeTo(writerSink{w}); err != nil {
+		return 0, fmt.Errorf("catalog: build: %w", err)
+	}
+	return int64(c.size()), nil
+}
+
+// An unsignedCatalog is what Build writes: the CTL's parts but its list
+// identifier, which writing works out.
+type unsignedCatalog struct {
+	thisUpdate, algorithm []byte
+	members               *memberList
+	extensions            []byte
+}
+
+func newUnsignedCatalog(files []File, opts BuildOptions) (*unsignedCatalog, error) {
 	version := opts.Version
 	if version == 0 {
 		version = 2
@@ -115,27 +152,31 @@ func Build(files []File, opts BuildOptions) ([]byte, error) {
 	if len(exts) > 0 {
 		extensions = der.Encode(der.Context(0).Constructed(), der.Encode(der.Sequence, exts...))
 	}
-	return writeCatalog(der.EncodeTime(opts.Time), algorithmIdentifier(alg), members, extensions), nil
+	return &unsignedCatalog{der.EncodeTime(opts.Time), algorithmIdentifier(alg), members, extensions}, nil
 }
 
-// writeCatalog returns encodeSignedData(ctl, nil, nil, nil), the unsigned
-// catalog, for the CTL
+// The unsigned catalog is encodeSignedData(ctl, nil, nil, nil) for the CTL
 //
 //	{{catalogList}, listID, thisUpdate, algorithm, {members}, [0] extensions}
 //
-// with the members SEQUENCE left out when there are none. Each header is
-// written before its contents and the members once, into a buffer of the
-// catalog's size: the members can be megabytes, which nested tlv calls
-// would copy once per level.
-func writeCatalog(thisUpdate, algorithm []byte, members *memberList, extensions []byte) []byte {
-	// The list identifier is the first 16 bytes of a SHA-256 over what
-	// follows it in the CTL, so equal inputs give equal catalogs and
-	// different ones different identifiers: over the bytes before the
-	// members, the SHA-256 of each chunk of members (memberList.appendTo)
-	// and the extensions. Hashing the members chunk by chunk lets every
-	// core hash what it encoded, where one SHA-256 of megabytes of members
-	// was a chain that no core could share.
-	const listIDLen = 16
+// with the members SEQUENCE left out when there are none: a head (every
+// header before the members, with the headers of what encloses them), the
+// members and a tail (the extensions and the empty signer infos). Each
+// header is written before its contents and the members once, straight to
+// their place: the members can be megabytes, which nested tlv calls would
+// copy once per level.
+//
+// The list identifier is the first 16 bytes of a SHA-256 over what follows
+// it in the CTL, so equal inputs give equal catalogs and different ones
+// different identifiers: over the bytes before the members, the SHA-256 of
+// each chunk of members (memberList.writeTo) and the extensions. Hashing
+// the members chunk by chunk lets every core hash what it encoded, where
+// one SHA-256 of megabytes of members was a chain that no core could share.
+const listIDLen = 16
+
+// head returns the catalog's bytes before its members, with a zero list
+// identifier at listID, and the catalog's size.
+func (c *unsignedCatalog) head() (b []byte, listID, size int) {
 	var (
 		list       = der.Encode(der.Sequence, der.EncodeOID(oidCatalogList))
 		ctlType    = der.EncodeOID(oidCTL)
@@ -143,17 +184,16 @@ func writeCatalog(thisUpdate, algorithm []byte, members *memberList, extensions 
 		sdVersion  = der.EncodeInt(1)
 		membersLen = 0
 	)
-	if members.size > 0 {
-		membersLen = der.Size(members.size)
+	if c.members.size > 0 {
+		membersLen = der.Size(c.members.size)
 	}
-	ctl := len(list) + der.Size(listIDLen) + len(thisUpdate) + len(algorithm) + membersLen + len(extensions)
+	ctl := len(list) + der.Size(listIDLen) + len(c.thisUpdate) + len(c.algorithm) + membersLen + len(c.extensions)
 	content := len(ctlType) + der.Size(der.Size(ctl))
 	sd := len(sdVersion) + der.Size(0) + der.Size(content) + der.Size(0)
 	contentInfo := len(sdType) + der.Size(der.Size(sd))
 
 	// ContentInfo{signedData, [0] SignedData{1, {} digest algorithms,
 	// {CTL, [0] ctl}, {} signer infos}}.
-	b := make([]byte, 0, der.Size(contentInfo))
 	b = der.AppendHeader(b, der.Sequence, contentInfo)
 	b = append(b, sdType...)
 	b = der.AppendHeader(b, der.Context(0).Constructed(), der.Size(sd))
@@ -166,27 +206,77 @@ func writeCatalog(thisUpdate, algorithm []byte, members *memberList, extensions 
 	b = der.AppendHeader(b, der.Sequence, ctl)
 	b = append(b, list...)
 	b = der.AppendHeader(b, der.OctetString, listIDLen)
-	listID := len(b)
+	listID = len(b)
 	b = append(b, make([]byte, listIDLen)...)
-	rest := len(b)
-	b = append(b, thisUpdate...)
-	b = append(b, algorithm...)
-	if members.size > 0 {
-		b = der.AppendHeader(b, der.Sequence, members.size)
+	b = append(b, c.thisUpdate...)
+	b = append(b, c.algorithm...)
+	if c.members.size > 0 {
+		b = der.AppendHeader(b, der.Sequence, c.members.size)
+	}
+	return b, listID, der.Size(contentInfo)
+}
+
+func (c *unsignedCatalog) size() int {
+	_, _, size := c.head()
+	return size
+}
+
+// writeTo writes the catalog to s: the members, then the tail, then the
+// head with the list identifier.
+func (c *unsignedCatalog) writeTo(s sink) error {
+	head, listID, _ := c.head()
+	sums, err := c.members.writeTo(s, len(head))
+	if err != nil {
+		return err
+	}
+	tail := der.AppendHeader(slices.Clip(c.extensions), der.Set, 0)
+	if err := s.put(len(head)+c.members.size, tail); err != nil {
+		return err
 	}
 	h := sha256.New()
-	h.Write(b[rest:])
-	if members.size > 0 {
-		var sums [][sha256.Size]byte
-		b, sums = members.appendTo(b)
-		for _, sum := range sums {
-			h.Write(sum[:])
-		}
+	h.Write(head[listID+listIDLen:])
+	for _, sum := range sums {
+		h.Write(sum[:])
 	}
-	b = append(b, extensions...)
-	h.Write(extensions)
-	copy(b[listID:], h.Sum(nil)[:listIDLen])
-	return der.AppendHeader(b, der.Set, 0)
+	h.Write(c.extensions)
+	copy(head[listID:], h.Sum(nil)[:listIDLen])
+	return s.put(0, head)
+}
+
+// A sink takes a catalog's bytes at their offsets, from several goroutines
+// at once.
+type sink interface {
+	// buffer returns where to encode n bytes that go to off, empty and
+	// with room for exactly n; *scratch is the caller's own memory,
+	// which it may use and grow.
+	buffer(off, n int, scratch *[]byte) []byte
+	// put stores b, which may come from buffer, at off.
+	put(off int, b []byte) error
+}
+
+// A bufferSink holds the whole catalog: members are encoded in place.
+type bufferSink struct{ b []byte }
+
+func (s *bufferSink) buffer(off, n int, _ *[]byte) []byte { return s.b[off : off : off+n] }
+
+func (s *bufferSink) put(off int, b []byte) error {
+	if len(b) > 0 && &s.b[off] != &b[0] { // not from buffer
+		copy(s.b[off:], b)
+	}
+	return nil
+}
+
+// A writerSink writes to an io.WriterAt.
+type writerSink struct{ w io.WriterAt }
+
+func (writerSink) buffer(_, n int, scratch *[]byte) []byte {
+	*scratch = slices.Grow((*scratch)[:0], n)
+	return (*scratch)[:0:n]
+}
+
+func (s writerSink) put(off int, b []byte) error {
+	_, err := s.w.WriteAt(b, int64(off))
+	return err
 }
 
 // checkUnique refuses two files with the same path, or with paths equal in
@@ -524,37 +614,50 @@ func inParts(n int, fn func(lo, hi int) error) error {
 	return nil
 }
 
-// appendTo appends the encoded members, l.size bytes, to b, and returns
-// the SHA-256 of each chunk of chunkMembers members, in order. The chunks
-// are encoded in place at their members' offsets and hashed by the
-// goroutine that wrote them, while they are in its cache, on all cores.
-func (l *memberList) appendTo(b []byte) ([]byte, [][sha256.Size]byte) {
-	start := len(b)
-	b = slices.Grow(b, l.size)[:start+l.size]
+// writeTo writes the members, l.size bytes, to s at offset base, and
+// returns the SHA-256 of each chunk of chunkMembers members, in order.
+// Each chunk is encoded, hashed while in the cache of the goroutine that
+// encoded it, and put, on all cores. The first error of s stops it.
+func (l *memberList) writeTo(s sink, base int) ([][sha256.Size]byte, error) {
 	chunks := (len(l.order) + chunkMembers - 1) / chunkMembers
 	sums := make([][sha256.Size]byte, chunks)
-	var next atomic.Int64 // the next chunk to encode
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), chunks) {
+	var (
+		next   atomic.Int64 // the next chunk to encode
+		failed atomic.Bool
+		errs   = make([]error, min(runtime.GOMAXPROCS(0), chunks)) // each goroutine's first
+		wg     sync.WaitGroup
+	)
+	for g := range errs {
 		wg.Go(func() {
 			e := l.enc.clone()
-			for c := int(next.Add(1) - 1); c < chunks; c = int(next.Add(1) - 1) {
+			var scratch []byte
+			for c := int(next.Add(1) - 1); c < chunks && !failed.Load(); c = int(next.Add(1) - 1) {
 				lo, hi := c*chunkMembers, min((c+1)*chunkMembers, len(l.order))
 				first, last := l.members[l.order[lo].i], l.members[l.order[hi-1].i]
-				dst := b[start+first.offset : start+first.offset : start+last.offset+last.size]
+				off, n := base+first.offset, last.offset+last.size-first.offset
+				dst := s.buffer(off, n, &scratch)
 				// dst has room for exactly these members: writing more would move it.
-				if len(l.encode(e, dst, l.order[lo:hi])) != cap(dst) {
+				if dst = l.encode(e, dst, l.order[lo:hi]); len(dst) != n || cap(dst) != n {
 					panic("catalog: member sizes computed wrongly") // a bug, whatever the input
 				}
-				sums[c] = sha256.Sum256(dst[:cap(dst)])
+				sums[c] = sha256.Sum256(dst)
+				if err := s.put(off, dst); err != nil {
+					errs[g] = err
+					failed.Store(true)
+				}
 			}
 		})
 	}
 	wg.Wait()
-	return b, sums
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return sums, nil
 }
 
-// chunkMembers is how many members appendTo encodes and hashes at a time:
+// chunkMembers is how many members writeTo encodes and hashes at a time:
 // about 60 KB of a node_modules catalog. The list identifier depends on
 // it, so changing it changes every catalog's identifier.
 const chunkMembers = 256

@@ -7,11 +7,11 @@ import (
 	"testing"
 )
 
-// TestAppendToHashesChunks: the members' chunk hashes, taken while they
-// are encoded on several cores, are those of consecutive runs of
+// TestMembersWriteToHashesChunks: the members' chunk hashes, taken while
+// they are encoded on several cores, are those of consecutive runs of
 // chunkMembers members as written, which together are all the members,
 // for lists that end at, before and after a chunk's end.
-func TestAppendToHashesChunks(t *testing.T) {
+func TestMembersWriteToHashesChunks(t *testing.T) {
 	for _, n := range []int{1, 127, 128, 129, 1000, 2560, 3001} {
 		files := make([]File, n)
 		for i := range files {
@@ -23,11 +23,15 @@ func TestAppendToHashesChunks(t *testing.T) {
 			t.Fatal(err)
 		}
 		prefix := []byte("prefix")
-		b, sums := l.appendTo(bytes.Clone(prefix))
-		if !bytes.Equal(b[:len(prefix)], prefix) || len(b) != len(prefix)+l.size {
-			t.Fatalf("%d files: appendTo wrote %d bytes after the prefix, want %d", n, len(b)-len(prefix), l.size)
+		out := &bufferSink{b: append(bytes.Clone(prefix), make([]byte, l.size)...)}
+		sums, err := l.writeTo(out, len(prefix))
+		if err != nil {
+			t.Fatal(err)
 		}
-		members := b[len(prefix):]
+		if !bytes.Equal(out.b[:len(prefix)], prefix) {
+			t.Fatalf("%d files: writeTo wrote over the prefix", n)
+		}
+		members := out.b[len(prefix):]
 		if want := (2*n + chunkMembers - 1) / chunkMembers; len(sums) != want {
 			t.Fatalf("%d files: %d chunk hashes, want %d", n, len(sums), want)
 		}

@@ -8,9 +8,13 @@ import (
 	"crypto/sha256"
 	"encoding/asn1"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -256,6 +260,123 @@ func TestBuildErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBuildTo: BuildTo writes Build's bytes, each exactly once, to a
+// WriterAt and to a file, for catalogs with no members, one, and thousands
+// (PE and flat, v1 and v2, with empty files and attributes).
+func TestBuildTo(t *testing.T) {
+	when := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	var many []catalog.File
+	for i := range 3000 {
+		kind := catalog.KindFlat
+		if i%7 == 0 {
+			kind = catalog.KindPE
+		}
+		many = append(many, fakeFile(fmt.Sprintf("pkg%d/lib/index-%d.js", i%40, i), fmt.Sprint(i%2900), kind))
+	}
+	sets := map[string][]catalog.File{
+		"empty files only": {fakeFile("a/empty.js", "", catalog.KindFlat), fakeFile("b", "", catalog.KindFlat)},
+		"one file":         {fakeFile("a.js", "x", catalog.KindFlat)},
+		"many":             append(slices.Clone(many), fakeFile("z/empty.js", "", catalog.KindFlat)),
+	}
+	for name, files := range sets {
+		for _, version := range []int{1, 2} {
+			opts := catalog.BuildOptions{Version: version, Time: when, Attributes: []catalog.Attribute{catalog.NewAttribute("OSAttr", "2:10.0")}}
+			t.Run(fmt.Sprintf("%s/v%d", name, version), func(t *testing.T) {
+				want, err := catalog.Build(files, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				w := &recordingWriterAt{}
+				n, err := catalog.BuildTo(w, files, opts)
+				if err != nil || n != int64(len(want)) {
+					t.Fatalf("BuildTo = %d, %v; want %d, nil", n, err, len(want))
+				}
+				if !bytes.Equal(w.b, want) {
+					t.Fatal("BuildTo wrote other bytes than Build returned")
+				}
+				for i, c := range w.writes {
+					if c != 1 {
+						t.Fatalf("byte %d written %d times", i, c)
+					}
+				}
+				f, err := os.Create(filepath.Join(t.TempDir(), "out.cat"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				if _, err := catalog.BuildTo(f, files, opts); err != nil {
+					t.Fatal(err)
+				}
+				if got, err := os.ReadFile(f.Name()); err != nil || !bytes.Equal(got, want) {
+					t.Fatalf("the file holds other bytes than Build returned (%v)", err)
+				}
+			})
+		}
+	}
+}
+
+// TestBuildToFails: a write that fails, of the members, the tail or the
+// head (which BuildTo writes last), is BuildTo's error, and Build's checks
+// come before any write.
+func TestBuildToFails(t *testing.T) {
+	when := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	var files []catalog.File
+	for i := range 2000 {
+		files = append(files, fakeFile(fmt.Sprintf("lib/f%d.js", i), fmt.Sprint(i), catalog.KindFlat))
+	}
+	files = append(files, fakeFile("z/empty.js", "", catalog.KindFlat))
+	full := &recordingWriterAt{}
+	if _, err := catalog.BuildTo(full, files, catalog.BuildOptions{Time: when}); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("disk full")
+	for _, at := range []struct {
+		name string
+		off  int64
+	}{{"head", 0}, {"first members", slices.Min(slices.DeleteFunc(slices.Clone(full.offsets), func(off int64) bool { return off == 0 }))}, {"tail", slices.Max(full.offsets)}} {
+		t.Run(at.name, func(t *testing.T) {
+			w := &recordingWriterAt{failAt: at.off, err: boom}
+			n, err := catalog.BuildTo(w, files, catalog.BuildOptions{Time: when})
+			if !errors.Is(err, boom) || n != 0 || !strings.HasPrefix(err.Error(), "catalog: build: ") {
+				t.Fatalf("BuildTo = %d, %v; want 0 and an error wrapping %v", n, err, boom)
+			}
+		})
+	}
+	w := &recordingWriterAt{}
+	if _, err := catalog.BuildTo(w, append(slices.Clone(files), files[0]), catalog.BuildOptions{Time: when}); err == nil || len(w.writes) != 0 {
+		t.Fatalf("BuildTo of a duplicate: %v, after %d bytes written", err, len(w.writes))
+	}
+}
+
+// A recordingWriterAt keeps what is written to it and counts the writes of
+// each byte; with err set, the write that starts at failAt fails.
+type recordingWriterAt struct {
+	mu      sync.Mutex
+	b       []byte
+	writes  []int
+	offsets []int64 // of each write but a failed one, in their order
+	failAt  int64
+	err     error
+}
+
+func (w *recordingWriterAt) WriteAt(p []byte, off int64) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil && off == w.failAt {
+		return 0, w.err
+	}
+	w.offsets = append(w.offsets, off)
+	if end := int(off) + len(p); end > len(w.b) {
+		w.b = append(w.b, make([]byte, end-len(w.b))...)
+		w.writes = append(w.writes, make([]int, end-len(w.writes))...)
+	}
+	copy(w.b[off:], p)
+	for i := range p {
+		w.writes[int(off)+i]++
+	}
+	return len(p), nil
 }
 
 // TestBuildDuplicates: Build names the first file that repeats an earlier

@@ -167,16 +167,24 @@ not collected below 1 GiB of heap; set GOGC or GOMEMLIMIT to change that.`,
 			if err != nil {
 				return err
 			}
-			data, err := catalog.Build(files, catalog.BuildOptions{Version: version, Time: t, Attributes: attrs})
-			if err != nil {
-				return err
-			}
+			buildOpts := catalog.BuildOptions{Version: version, Time: t, Attributes: attrs}
 			if sign {
+				var data []byte
+				if data, err = catalog.Build(files, buildOpts); err != nil {
+					return err
+				}
 				if data, err = signing.sign(cmd.Context(), cmd.ErrOrStderr(), data, key); err != nil {
 					return err
 				}
+				err = writeFileAtomic(output, data)
+			} else {
+				// Written as it is encoded, never whole in memory.
+				err = writeFileAtomicFunc(output, func(f *os.File) error {
+					_, err := catalog.BuildTo(f, files, buildOpts)
+					return err
+				})
 			}
-			if err := writeFileAtomic(output, data); err != nil {
+			if err != nil {
 				return err
 			}
 			printf(cmd.ErrOrStderr(), "%s: %d files, version %d%s\n", output, len(files), version,

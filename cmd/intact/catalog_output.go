@@ -27,6 +27,15 @@ func writeFileAtomic(name string, data []byte) error {
 	return atomicfile.WriteNoSync(name, data, 0o644)
 }
 
+// writeFileAtomicFunc is writeFileAtomic for content that write writes to
+// the file itself (atomicfile.WriteNoSyncFunc).
+func writeFileAtomicFunc(name string, write func(*os.File) error) error {
+	if err := checkOutput(name); err != nil {
+		return err
+	}
+	return atomicfile.WriteNoSyncFunc(name, 0o644, write)
+}
+
 // checkOutput reports early why name could not be written: its folder is
 // missing, or it is a folder itself.
 func checkOutput(name string) error {

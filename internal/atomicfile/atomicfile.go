@@ -27,6 +27,14 @@ func WriteNoSync(name string, data []byte, perm os.FileMode) error {
 	return write(name, data, perm, false, false)
 }
 
+// WriteNoSyncFunc is WriteNoSync for content that write writes to the
+// temporary file itself, such as a catalog written as it is encoded,
+// which need never be whole in memory. An error of write is returned as it
+// is, and leaves name as it was.
+func WriteNoSyncFunc(name string, perm os.FileMode, write func(*os.File) error) error {
+	return writeWith(name, perm, false, false, write)
+}
+
 // WriteNew is WriteNoSync for a file that must not exist yet: the whole
 // file appears at name only if nothing is there, however close a rival
 // comes (a hard link, not a rename, puts it in place); otherwise the
@@ -36,6 +44,15 @@ func WriteNew(name string, data []byte, perm os.FileMode) error {
 }
 
 func write(name string, data []byte, perm os.FileMode, sync, onlyNew bool) error {
+	return writeWith(name, perm, sync, onlyNew, func(f *os.File) error {
+		if _, err := f.Write(data); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		return nil
+	})
+}
+
+func writeWith(name string, perm os.FileMode, sync, onlyNew bool, write func(*os.File) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
@@ -43,10 +60,11 @@ func write(name string, data []byte, perm os.FileMode, sync, onlyNew bool) error
 	// After a rename, a no-op; after a link, the temporary name goes;
 	// after an exchange, the old file.
 	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Chmod(perm)
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
 	}
+	err = tmp.Chmod(perm)
 	if err == nil && sync {
 		err = tmp.Sync()
 	}

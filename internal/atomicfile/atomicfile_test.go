@@ -15,6 +15,12 @@ func TestWrite(t *testing.T) {
 	for name, write := range map[string]func(string, []byte, os.FileMode) error{
 		"Write":       atomicfile.Write,
 		"WriteNoSync": atomicfile.WriteNoSync,
+		"WriteNoSyncFunc": func(name string, data []byte, perm os.FileMode) error {
+			return atomicfile.WriteNoSyncFunc(name, perm, func(f *os.File) error {
+				_, err := f.Write(data)
+				return err
+			})
+		},
 	} {
 		t.Run(name, func(t *testing.T) { testWrite(t, write) })
 	}
@@ -72,6 +78,30 @@ func testWrite(t *testing.T, write func(string, []byte, os.FileMode) error) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
 		t.Fatalf("left behind after a failure: %v", entries)
+	}
+}
+
+// TestWriteNoSyncFuncFails: the function's error is returned as it is,
+// and leaves the file as it was and no temporary file behind.
+func TestWriteNoSyncFuncFails(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "f.cat")
+	if err := os.WriteFile(name, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	err := atomicfile.WriteNoSyncFunc(name, 0o644, func(f *os.File) error {
+		f.WriteString("half of the new")
+		return boom
+	})
+	if err != boom {
+		t.Fatalf("WriteNoSyncFunc = %v, want %v", err, boom)
+	}
+	if got, _ := os.ReadFile(name); string(got) != "old" {
+		t.Fatalf("the file became %q", got)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Fatalf("left behind: %v", entries)
 	}
 }
 
