@@ -240,32 +240,54 @@ func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File, 
 }
 
 // rootReadOnly is what node running as root must not write (see
-// linuxsec.Thread.ReadOnly): the node binary it maps, unless it maps a
-// sealed copy (image); the folder of its ELF interpreter, which on Linux
-// distributions holds the C libraries node maps too; and
-// /etc/ld.so.preload and /etc/ld.so.cache, which every interpreter reads.
+// linuxsec.Thread.ReadOnly): /etc and /usr, where configuration files
+// load native code into node (OpenSSL's openssl.cnf, glibc's
+// nsswitch.conf, ld.so.preload) and the loader finds the libraries they
+// name; the folders of libraries that are not links into /usr (/lib on
+// systems whose /usr is not merged); the folder of node's ELF interpreter,
+// which on Linux distributions holds the C libraries node maps; and the
+// node binary it maps, unless it maps a sealed copy (image). A path
+// inside another one is left out.
 func rootReadOnly(real string, image []byte) []string {
 	var paths []string
-	if image == nil {
-		paths = append(paths, real)
+	add := func(p string) {
+		p, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			return
+		}
+		for i, q := range paths {
+			switch {
+			case within(q, p):
+				return
+			case within(p, q):
+				paths[i] = p
+				paths = slices.DeleteFunc(paths, func(r string) bool { return r != p && within(p, r) })
+				return
+			}
+		}
+		paths = append(paths, p)
+	}
+	for _, dir := range []string{"/etc", "/usr", "/lib", "/lib64", "/lib32", "/libx32"} {
+		add(dir)
 	}
 	if interp, err := interpreter(real, image); err == nil && filepath.IsAbs(interp) {
 		// The folder it is named in, and the folder of the file it is:
 		// /lib64/ld-linux-x86-64.so.2 is a link into the C libraries'.
-		dir, err := filepath.EvalSymlinks(filepath.Dir(interp))
-		if err == nil {
-			paths = append(paths, dir)
-		}
-		if file, err := filepath.EvalSymlinks(interp); err == nil && filepath.Dir(file) != dir {
-			paths = append(paths, filepath.Dir(file))
+		add(filepath.Dir(interp))
+		if file, err := filepath.EvalSymlinks(interp); err == nil {
+			add(filepath.Dir(file))
 		}
 	}
-	for _, f := range []string{"/etc/ld.so.preload", "/etc/ld.so.cache"} {
-		if fi, err := os.Stat(f); err == nil && fi.Mode().IsRegular() {
-			paths = append(paths, f)
-		}
+	if image == nil {
+		add(real)
 	}
 	return paths
+}
+
+// within reports whether path is dir or lies in it.
+func within(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && filepath.IsLocal(rel)
 }
 
 // wait returns once the thread is confined, or why it could not be.

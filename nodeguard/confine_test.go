@@ -3,6 +3,8 @@
 package nodeguard_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -209,7 +211,7 @@ fs.writeFileSync(process.env.WRITTEN, 'file written');
 	forEachNode(t, func(t *testing.T, n testNode) {
 		written := filepath.Join(t.TempDir(), "written")
 		res := s.run(t, n, "enforce", runOpts{env: []string{"TRACER=" + self, "WRITTEN=" + written}}, "main.js")
-		const want = "pidfd_getfd=EPERM process_vm_readv=EPERM ptrace=EPERM parent_mem=EACCES own_mem=EACCES open_tree=EPERM open_by_handle=EPERM\n" +
+		const want = "pidfd_getfd=EPERM process_vm_readv=EPERM ptrace=EPERM parent_mem=EACCES own_mem=EACCES open_tree=EPERM open_by_handle=EPERM seccomp_listener=EPERM\n" +
 			"node EACCES\nnode EACCES\nstdout written"
 		if got := strings.TrimSpace(res.Stdout); got != want {
 			t.Errorf("got:\n%s\nwant:\n%s\nstderr:\n%s", got, want, res.Stderr)
@@ -281,7 +283,12 @@ console.log(r.status, r.stderr.includes('holds two'));
 // TestRootCannotWriteNode: node running as root cannot write its own code
 // on disk, which the kernel does not guard for a file mapped rather than
 // executed (outside review rt14): not its binary, not the libraries of its
-// interpreter's folder; it still writes elsewhere.
+// interpreter's folder; nor the files that load native code into node as
+// it starts or runs, or the folders the loader finds libraries in (outside
+// review rt17: a planted /etc/ssl/openssl.cnf loaded a library into every
+// node, an nsswitch.conf naming a library put in /usr/lib loaded it into
+// the running node). It still writes elsewhere, and the host's mounts are
+// as they were.
 func TestRootCannotWriteNode(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("not root: node's binary and libraries are root's, and not writable by node anyway")
@@ -291,18 +298,42 @@ func TestRootCannotWriteNode(t *testing.T) {
 const maps = fs.readFileSync('/proc/self/maps', 'utf8').split('\n').map((l) => l.split(/\s+/)[5]).filter(Boolean);
 const binary = maps.find((p) => p.endsWith('/node'));
 const libc = maps.find((p) => /\/libc\.so/.test(p));
-for (const [name, p] of [['node', binary], ['libc', libc]]) {
+for (const [name, p] of [['node', binary], ['libc', libc], ['nsswitch.conf', '/etc/nsswitch.conf']]) {
   try { fs.closeSync(fs.openSync(p, 'r+')); console.log(name, 'opened for writing'); } catch (e) { console.log(name, e.code); }
+}
+for (const [name, p] of Object.entries(JSON.parse(process.env.CREATE))) {
+  try { fs.writeFileSync(p, 'x', { flag: 'wx' }); console.log(name, 'created'); } catch (e) { console.log(name, e.code); }
 }
 fs.writeFileSync(process.env.WRITTEN, 'ok');
 console.log('elsewhere', fs.readFileSync(process.env.WRITTEN, 'utf8'));
 `})
 	s := sign(t, dir)
+	// Files the application tries to create, in this order; removed
+	// whatever happens, since the code before rt17's fix created them.
+	create := map[string]string{
+		"etc":         "/etc/intact-test-ld.so.preload",
+		"openssl.cnf": "/etc/ssl/intact-test-openssl.cnf",
+		"usr/lib":     "/usr/lib/libnss_intacttest.so.2",
+	}
+	for _, p := range create {
+		t.Cleanup(func() { os.Remove(p) })
+	}
+	createJSON, err := json.Marshal(create) // keys sorted
+	if err != nil {
+		t.Fatal(err)
+	}
+	mountsBefore, err := os.ReadFile("/proc/1/mountinfo")
+	if err != nil {
+		t.Fatal(err)
+	}
 	forEachNode(t, func(t *testing.T, n testNode) {
-		res := s.run(t, n, "enforce", runOpts{env: []string{"WRITTEN=" + filepath.Join(t.TempDir(), "written")}}, "main.js")
-		const want = "node EROFS\nlibc EROFS\nelsewhere ok"
+		res := s.run(t, n, "enforce", runOpts{env: []string{"WRITTEN=" + filepath.Join(t.TempDir(), "written"), "CREATE=" + string(createJSON)}}, "main.js")
+		const want = "node EROFS\nlibc EROFS\nnsswitch.conf EROFS\netc EROFS\nopenssl.cnf EROFS\nusr/lib EROFS\nelsewhere ok"
 		if got := strings.TrimSpace(res.Stdout); got != want {
 			t.Errorf("got:\n%s\nwant:\n%s\nstderr:\n%s", got, want, res.Stderr)
 		}
 	})
+	if mountsAfter, err := os.ReadFile("/proc/1/mountinfo"); err != nil || !bytes.Equal(mountsAfter, mountsBefore) {
+		t.Errorf("the host's mounts changed (%v):\nbefore:\n%s\nafter:\n%s", err, mountsBefore, mountsAfter)
+	}
 }

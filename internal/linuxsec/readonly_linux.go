@@ -9,12 +9,13 @@ import (
 
 // ReadOnly makes paths (files or folders, after symbolic links) read-only
 // for the processes the thread starts from now on: in a mount namespace of
-// the thread's own, each is bind-mounted over itself, read-only. Mounts
-// made on the host later still reach the namespace (it is the host's
-// slave); none made in it reach the host. Landlock forbids mounting inside
-// a domain, so nothing the thread starts after Confine can undo it, and
-// ReadOnly must come before Confine. It needs CAP_SYS_ADMIN: an
-// *UnsupportedError says when the thread lacks it.
+// the thread's own, each is bind-mounted over itself with the mounts
+// below it (a container's /etc/hosts stays what it is), and all of them
+// made read-only. Mounts made on the host later still reach the namespace
+// (it is the host's slave), writable; none made in it reach the host.
+// Landlock forbids mounting inside a domain, so nothing the thread starts
+// after Confine can undo it, and ReadOnly must come before Confine. It
+// needs CAP_SYS_ADMIN: an *UnsupportedError says when the thread lacks it.
 func (t *Thread) ReadOnly(paths []string) error {
 	var err error
 	t.Do(func() { err = readOnly(paths) })
@@ -32,10 +33,12 @@ func readOnly(paths []string) error {
 		return fmt.Errorf("making the mounts of node's namespace the host's slaves: %w", err)
 	}
 	for _, p := range paths {
-		if err := unix.Mount(p, p, "", unix.MS_BIND, ""); err != nil {
+		if err := unix.Mount(p, p, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
 			return fmt.Errorf("making %s read-only: %w", p, err)
 		}
-		if err := unix.Mount("", p, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY, ""); err != nil {
+		// A remount would make only the top mount read-only.
+		attr := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY}
+		if err := unix.MountSetattr(unix.AT_FDCWD, p, unix.AT_RECURSIVE, &attr); err != nil {
 			return fmt.Errorf("making %s read-only: %w", p, err)
 		}
 	}
