@@ -20,7 +20,13 @@ import (
 // ReadOnly makes, which Landlock does not confine either: open_by_handle_at
 // (a file opened by handle through a writable mount of the same file
 // system) and the new mount API (open_tree clones a writable mount,
-// mount_setattr clears MOUNT_ATTR_RDONLY; outside review rt16).
+// mount_setattr clears MOUNT_ATTR_RDONLY; outside review rt16). And it
+// refuses a seccomp filter that asks for a listener
+// (SECCOMP_FILTER_FLAG_NEW_LISTENER): the listener answers the system calls
+// of the programs started under the filter, with any return value or a
+// descriptor of its choosing, so a process of node's tree could answer the
+// opens of an intact it starts as node (the shim reading its broker's
+// configuration) with files of its own.
 //
 // It returns an *UnsupportedError on architectures whose system call
 // numbers it does not know.
@@ -58,6 +64,9 @@ type syscallTable struct {
 	// refused outright: no program node starts uses them.
 	x32   bool
 	calls []uint32
+	// seccomp is the number of seccomp(2), refused with the flag
+	// SECCOMP_FILTER_FLAG_NEW_LISTENER.
+	seccomp uint32
 }
 
 // Classic BPF, as seccomp runs it (include/uapi/linux/filter.h,
@@ -71,6 +80,7 @@ const (
 	offsetNr    = 0
 	offsetArch  = 4
 	offsetArg0  = 16 // args[0], its low 32 bits on a little-endian machine
+	offsetArg1  = 24 // args[1], likewise
 	x32Bit      = 0x40000000
 )
 
@@ -104,6 +114,13 @@ func tracingFilter() ([]unix.SockFilter, error) {
 			toDeny = append(toDeny, len(prog)+2+len(block))
 			block = append(block, unix.SockFilter{Code: bpfJumpEq, K: nr})
 		}
+		// seccomp(op, flags, args) with a listener asked for in flags;
+		// the accumulator holds the number until flags are loaded.
+		block = append(block,
+			unix.SockFilter{Code: bpfJumpEq, K: tab.seccomp, Jf: 2},
+			unix.SockFilter{Code: bpfLoadWord, K: offsetArg1})
+		toDeny = append(toDeny, len(prog)+2+len(block))
+		block = append(block, unix.SockFilter{Code: bpfJumpSet, K: unix.SECCOMP_FILTER_FLAG_NEW_LISTENER})
 		block = append(block, unix.SockFilter{Code: bpfReturn, K: unix.SECCOMP_RET_ALLOW})
 		prog = append(prog,
 			unix.SockFilter{Code: bpfLoadWord, K: offsetArch},

@@ -23,9 +23,8 @@ var marker = [8]byte{'i', 'n', 't', 'a', 'c', 't', '!', '!'}
 // process_vm_readv of a variable, PTRACE_ATTACH, and opening its
 // /proc/<pid>/mem for writing, and opening its own for writing; then
 // cloning the root mount (open_tree) and opening / by a handle
-// (open_by_handle_at), which reach files past read-only mounts;
-// prints the
-// outcome of each ("pidfd_getfd=ok ptrace=EPERM ...") and returns the exit
+// (open_by_handle_at), which reach files past read-only mounts; then
+// installing a seccomp filter with a listener; prints the outcome of each ("pidfd_getfd=ok ptrace=EPERM ...") and returns the exit
 // status.
 // Each of more, if any, adds a report of its own ("name=value").
 func Main(more ...func() string) int {
@@ -99,5 +98,19 @@ func Probe(pid int) string {
 		}
 	}
 	report("open_by_handle", err)
+	// Last, as it puts this thread under a filter (one that allows every
+	// call): a seccomp filter with a listener, which would answer the
+	// system calls of the programs this process starts.
+	allowAll := []unix.SockFilter{{Code: unix.BPF_RET | unix.BPF_K, K: unix.SECCOMP_RET_ALLOW}}
+	prog := unix.SockFprog{Len: 1, Filter: &allowAll[0]}
+	if err = unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err == nil {
+		listener, _, errno := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, unix.SECCOMP_FILTER_FLAG_NEW_LISTENER, uintptr(unsafe.Pointer(&prog)))
+		if errno != 0 {
+			err = errno
+		} else {
+			unix.Close(int(listener))
+		}
+	}
+	report("seccomp_listener", err)
 	return strings.Join(out, " ")
 }
