@@ -142,8 +142,17 @@ for (let fd = 4; fd < 1024; fd++) {
   let name; try { name = fs.readlinkSync('/proc/self/fd/' + fd); } catch { continue; }
   if (!name.startsWith('socket:')) continue;
   if (process.argv[2] === 'swap') {
+    // Another of node's threads may open a file between the close and
+    // the open, and take the number for a moment: try again, holding
+    // the numbers above it, which are the lowest free ones after it.
     fs.closeSync(fd);
-    if (fs.openSync(path.join(__dirname, 'decoy.js'), 'r') !== fd) throw new Error('not swapped at ' + fd);
+    const held = [];
+    for (let got; (got = fs.openSync(path.join(__dirname, 'decoy.js'), 'r')) !== fd; ) {
+      held.push(got);
+      if (held.length > 200) throw new Error('not swapped at ' + fd);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+    held.forEach((h) => fs.closeSync(h));
   } else {
     for (const seq of [0, 1, 2]) {
       const frame = Buffer.alloc(9 + decoy.length);
