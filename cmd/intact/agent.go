@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newAgentCmd) }
+func init() { register("agent", newAgentCmd) }
 
 func newAgentCmd() *cobra.Command {
 	var (

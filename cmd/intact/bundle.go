@@ -10,7 +10,7 @@ import (
 	"oras.land/oras-go/v2/registry/remote/credentials"
 )
 
-func init() { register(newBundleCmd) }
+func init() { register("bundle", newBundleCmd) }
 
 func newBundleCmd() *cobra.Command {
 	cmd := &cobra.Command{

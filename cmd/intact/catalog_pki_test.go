@@ -12,7 +12,7 @@ import (
 // more, hidden command: "intact catalog-test-pki DIR" copies the TEST-ONLY
 // keys and certificates of testdata/pki (see its README) into DIR, so that
 // scripts can sign and verify with them. The intact binary never has it.
-func init() { register(newCatalogTestPKICmd) }
+func init() { register("catalog-test-pki", newCatalogTestPKICmd) }
 
 func newCatalogTestPKICmd() *cobra.Command {
 	return &cobra.Command{

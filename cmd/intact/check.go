@@ -15,7 +15,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newCheckCmd) }
+func init() { register("check", newCheckCmd) }
 
 func newCheckCmd() *cobra.Command {
 	var flags policyFlags

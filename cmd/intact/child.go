@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newAsNodeCmd) }
+func init() { register(childCommand, newAsNodeCmd) }
 
 // childCommand is the hidden command that a program's child_process starts
 // when the program starts node or process.execPath: it runs node's command

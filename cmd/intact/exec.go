@@ -14,7 +14,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newExecCmd) }
+func init() { register("exec", newExecCmd) }
 
 // newExecCmd is `intact exec`: the launcher that sets the exec securebits
 // and a Landlock domain, then becomes COMMAND, like the kernel's set-exec

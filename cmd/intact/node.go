@@ -5,7 +5,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newNodeCmd) }
+func init() { register("node", newNodeCmd) }
 
 func newNodeCmd() *cobra.Command {
 	return &cobra.Command{

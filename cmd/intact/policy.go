@@ -19,7 +19,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newPolicyCmd) }
+func init() { register("policy", newPolicyCmd) }
 
 func newPolicyCmd() *cobra.Command {
 	cmd := &cobra.Command{

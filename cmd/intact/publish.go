@@ -20,7 +20,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newPublishCmd) }
+func init() { register("publish", newPublishCmd) }
 
 func newPublishCmd() *cobra.Command {
 	cmd := &cobra.Command{

@@ -11,9 +11,9 @@ import (
 )
 
 func init() {
-	register(newRunCmd)
-	register(newEvalCmd)
-	register(newREPLCmd)
+	register("run", newRunCmd)
+	register("eval", newEvalCmd)
+	register("repl", newREPLCmd)
 }
 
 // heapFloor is how much memory a JavaScript program run by intact uses

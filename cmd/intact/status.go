@@ -16,7 +16,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newStatusCmd) }
+func init() { register("status", newStatusCmd) }
 
 func newStatusCmd() *cobra.Command {
 	var flags policyFlags
