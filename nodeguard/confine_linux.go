@@ -56,10 +56,11 @@ type confinement struct {
 // large folder (/usr/bin) it takes milliseconds, which would otherwise
 // delay node's start.
 type denyRules struct {
-	denied []string // the files denied, as given to DenyExec
-	done   chan struct{}
-	rules  *linuxsec.ExecRuleset
-	err    error
+	denied   []string // the files denied, as given to DenyExec
+	readOnly []string // and the paths made read-only
+	done     chan struct{}
+	rules    *linuxsec.ExecRuleset
+	err      error
 }
 
 // UnderBroker reports whether this process descends from a node that an
@@ -77,10 +78,10 @@ func buildDenyRules(node string, env []string, shim *os.File) *denyRules {
 	if err != nil {
 		return nil
 	}
-	d := &denyRules{denied: append([]string{real}, pathNodes(env, shim)...), done: make(chan struct{})}
+	d := &denyRules{denied: append([]string{real}, pathNodes(env, shim)...), readOnly: rootReadOnly(real), done: make(chan struct{})}
 	go func() {
 		defer close(d.done)
-		d.rules, d.err = linuxsec.DenyExec(d.denied)
+		d.rules, d.err = linuxsec.DenyExecReadOnly(d.denied, d.readOnly)
 	}()
 	// os/exec's first start of a process clones a child to learn whether
 	// pidfds work (Go 1.23 and later): that happens now, beside the rules,
@@ -94,14 +95,15 @@ func buildDenyRules(node string, env []string, shim *os.File) *denyRules {
 }
 
 // take returns the ruleset, or why it could not be built, once DenyExec
-// is done, if it was asked to deny exactly denied; else it releases it and
-// returns nil and no error, for the caller to build the right one.
-func (d *denyRules) take(denied []string) (*linuxsec.ExecRuleset, error) {
+// is done, if it was asked to deny exactly denied and make exactly
+// readOnly read-only; else it releases it and returns nil and no error,
+// for the caller to build the right one.
+func (d *denyRules) take(denied, readOnly []string) (*linuxsec.ExecRuleset, error) {
 	if d == nil {
 		return nil, nil
 	}
 	<-d.done
-	if !slices.Equal(d.denied, denied) {
+	if !slices.Equal(d.denied, denied) || !slices.Equal(d.readOnly, readOnly) {
 		if d.rules != nil {
 			d.rules.Close()
 		}
@@ -167,23 +169,11 @@ func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File, 
 	// early are used only if they deny the binary judged, whose path a
 	// symbolic link swapped since could have moved.
 	denied := append([]string{real}, pathNodes(env, shim)...)
+	readOnly := rootReadOnly(real)
 	go func() {
-		rules, err := early.take(denied)
+		rules, err := early.take(denied, readOnly)
 		if rules == nil && err == nil {
-			rules, err = linuxsec.DenyExec(denied)
-		}
-		if err == nil && os.Geteuid() == 0 && !UnderBroker() {
-			// Root's node could write node's own code on disk, which the
-			// kernel does not guard for a file mapped rather than
-			// executed, and the libraries node maps (outside review
-			// rt14). Before the domain: Landlock forbids mounting in it.
-			// A broker under another (a node child's) is in that one's
-			// domain, and its namespace, already.
-			if e := c.thread.ReadOnly(rootReadOnly(real, image)); errors.Is(e, errors.ErrUnsupported) {
-				fmt.Fprintf(warn, "intact node: warning: node runs as root, and its binary and libraries stay writable by it (%v)\n", e)
-			} else {
-				err = e
-			}
+			rules, err = linuxsec.DenyExecReadOnly(denied, readOnly)
 		}
 		if err == nil {
 			err = c.thread.Confine(rules)
@@ -239,16 +229,22 @@ func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File, 
 	return c, nil
 }
 
-// rootReadOnly is what node running as root must not write (see
-// linuxsec.Thread.ReadOnly): /etc and /usr, where configuration files
-// load native code into node (OpenSSL's openssl.cnf, glibc's
-// nsswitch.conf, ld.so.preload) and the loader finds the libraries they
-// name; the folders of libraries that are not links into /usr (/lib on
-// systems whose /usr is not merged); the folder of node's ELF interpreter,
-// which on Linux distributions holds the C libraries node maps; and the
-// node binary it maps, unless it maps a sealed copy (image). A path
-// inside another one is left out.
-func rootReadOnly(real string, image []byte) []string {
+// rootReadOnly is what node's tree must not write when the broker runs as
+// root, for whom the file permissions guard nothing (see
+// linuxsec.DenyExecReadOnly); nothing for anyone else. The node binary,
+// which node maps rather than executes, so that the kernel does not guard
+// it either (ETXTBSY): root in node's tree wrote native code into it
+// (outside review rt14). /etc and /usr, where configuration files load
+// native code into node (OpenSSL's openssl.cnf, glibc's nsswitch.conf,
+// ld.so.preload) and the loader finds the libraries they name (rt17); the
+// folders of libraries that are not links into /usr (/lib where /usr is
+// not merged); and the folder of node's ELF interpreter, which on Linux
+// distributions holds the C libraries node maps. A path inside another one
+// is left out.
+func rootReadOnly(real string) []string {
+	if os.Geteuid() != 0 {
+		return nil
+	}
 	var paths []string
 	add := func(p string) {
 		p, err := filepath.EvalSymlinks(p)
@@ -270,7 +266,7 @@ func rootReadOnly(real string, image []byte) []string {
 	for _, dir := range []string{"/etc", "/usr", "/lib", "/lib64", "/lib32", "/libx32"} {
 		add(dir)
 	}
-	if interp, err := interpreter(real, image); err == nil && filepath.IsAbs(interp) {
+	if interp, err := interpreter(real, nil); err == nil && filepath.IsAbs(interp) {
 		// The folder it is named in, and the folder of the file it is:
 		// /lib64/ld-linux-x86-64.so.2 is a link into the C libraries'.
 		add(filepath.Dir(interp))
@@ -278,9 +274,7 @@ func rootReadOnly(real string, image []byte) []string {
 			add(filepath.Dir(file))
 		}
 	}
-	if image == nil {
-		add(real)
-	}
+	add(real)
 	return paths
 }
 

@@ -287,8 +287,9 @@ console.log(r.status, r.stderr.includes('holds two'));
 // it starts or runs, or the folders the loader finds libraries in (outside
 // review rt17: a planted /etc/ssl/openssl.cnf loaded a library into every
 // node, an nsswitch.conf naming a library put in /usr/lib loaded it into
-// the running node). It still writes elsewhere, and the host's mounts are
-// as they were.
+// the running node), by any path (rt18 wrote past read-only bind mounts
+// through a folder's descriptor and "..", and from a working folder). It
+// still writes elsewhere, and the host's mounts are as they were.
 func TestRootCannotWriteNode(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("not root: node's binary and libraries are root's, and not writable by node anyway")
@@ -304,6 +305,14 @@ for (const [name, p] of [['node', binary], ['libc', libc], ['nsswitch.conf', '/e
 for (const [name, p] of Object.entries(JSON.parse(process.env.CREATE))) {
   try { fs.writeFileSync(p, 'x', { flag: 'wx' }); console.log(name, 'created'); } catch (e) { console.log(name, e.code); }
 }
+// Other ways to the same folder: a descriptor of it (or of a folder
+// elsewhere, and ".."), and the working folder (outside review rt18).
+const usrLib = fs.openSync('/usr/lib', 'r');
+for (const [name, p] of [['fd', '/proc/self/fd/' + usrLib + '/libnss_intacttest.so.2'], ['fd ..', '/proc/self/fd/' + usrLib + '/../lib/libnss_intacttest.so.2']]) {
+  try { fs.writeFileSync(p, 'x', { flag: 'wx' }); console.log(name, 'created'); } catch (e) { console.log(name, e.code); }
+}
+process.chdir('/usr/lib');
+try { fs.writeFileSync('libnss_intacttest.so.2', 'x', { flag: 'wx' }); console.log('cwd created'); } catch (e) { console.log('cwd', e.code); }
 fs.writeFileSync(process.env.WRITTEN, 'ok');
 console.log('elsewhere', fs.readFileSync(process.env.WRITTEN, 'utf8'));
 `})
@@ -328,7 +337,7 @@ console.log('elsewhere', fs.readFileSync(process.env.WRITTEN, 'utf8'));
 	}
 	forEachNode(t, func(t *testing.T, n testNode) {
 		res := s.run(t, n, "enforce", runOpts{env: []string{"WRITTEN=" + filepath.Join(t.TempDir(), "written"), "CREATE=" + string(createJSON)}}, "main.js")
-		const want = "node EROFS\nlibc EROFS\nnsswitch.conf EROFS\netc EROFS\nopenssl.cnf EROFS\nusr/lib EROFS\nelsewhere ok"
+		const want = "node EACCES\nlibc EACCES\nnsswitch.conf EACCES\netc EACCES\nopenssl.cnf EACCES\nusr/lib EACCES\nfd EACCES\nfd .. EACCES\ncwd EACCES\nelsewhere ok"
 		if got := strings.TrimSpace(res.Stdout); got != want {
 			t.Errorf("got:\n%s\nwant:\n%s\nstderr:\n%s", got, want, res.Stderr)
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -71,7 +72,19 @@ type deniedFiles struct {
 // It returns an *UnsupportedError when this kernel's Landlock cannot do
 // this: it is missing, or older than ABI 2 (Linux 5.19), which refuses
 // every move between folders in a domain.
-func DenyExec(files []string) (*ExecRuleset, error) {
+func DenyExec(files []string) (*ExecRuleset, error) { return DenyExecReadOnly(files, nil) }
+
+// DenyExecReadOnly is DenyExec that also makes the files and folders
+// readOnly (absolute paths, after symbolic links) read-only, whatever the
+// caller's privileges: nothing beneath them can be opened for writing,
+// made, removed, renamed or linked there, or truncated (Landlock ABI 3).
+// Rules belong to inodes: the kernel judges a write by the folders above
+// the file written, whatever the mount or the path it is reached by (a
+// descriptor of a folder elsewhere and "..", a working folder, another
+// mount of the same file system), so nothing in the domain writes there;
+// only a hard link to such a file or a bind mount of such a folder made
+// elsewhere beforehand is another way, as for execution.
+func DenyExecReadOnly(files, readOnly []string) (*ExecRuleset, error) {
 	if err := DenyExecSupported(); err != nil {
 		return nil, err
 	}
@@ -105,7 +118,11 @@ func DenyExec(files []string) (*ExecRuleset, error) {
 		d.way[fileID{uint64(st.Dev), uint64(st.Ino)}] = true
 	}
 
-	r, err := newRuleset(unix.LANDLOCK_ACCESS_FS_EXECUTE | unix.LANDLOCK_ACCESS_FS_REFER | unix.LANDLOCK_ACCESS_FS_WRITE_FILE)
+	ro, err := newReadOnly(readOnly)
+	if err != nil {
+		return nil, err
+	}
+	r, err := newRuleset(unix.LANDLOCK_ACCESS_FS_EXECUTE | unix.LANDLOCK_ACCESS_FS_REFER | ro.rights)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +130,7 @@ func DenyExec(files []string) (*ExecRuleset, error) {
 		r.Close()
 		return nil, err
 	}
-	if err := r.allowWritesButProc(); err != nil {
+	if err := r.allowWritesButProc(ro); err != nil {
 		r.Close()
 		return nil, err
 	}
@@ -132,42 +149,145 @@ func DenyExec(files []string) (*ExecRuleset, error) {
 	return r, nil
 }
 
-// allowWritesButProc grants opening files for writing beneath every entry
-// of / but /proc. Beneath /proc, /proc/<pid>/mem writes a process's memory,
-// its code included, with no system call a seccomp filter could see: node's
-// own, or that of the broker's thread in node's domain (outside review
-// rt13). Other files there that programs write (oom_score_adj, uid_map
-// for a user namespace) become read-only too.
-func (r *ExecRuleset) allowWritesButProc() error {
-	root, err := os.Open("/")
-	if err != nil {
-		return fmt.Errorf("allowing writes: %w", err)
+// fileWriteRights are the write rights a rule on a file, not a folder, may
+// grant.
+const fileWriteRights = unix.LANDLOCK_ACCESS_FS_WRITE_FILE | unix.LANDLOCK_ACCESS_FS_TRUNCATE
+
+// readOnlyFiles are the files and folders a ruleset makes read-only.
+type readOnlyFiles struct {
+	// rights are the write rights the ruleset handles: opening files for
+	// writing, and with read-only files also making, removing and
+	// truncating them.
+	rights uint64
+	ids    map[fileID]bool // their inodes
+	paths  map[string]bool // their paths, after symbolic links
+	// way are the folders above them, but /, by path and by inode: a rule
+	// on one would grant writing everything beneath it.
+	way    map[string]bool
+	wayIDs map[fileID]bool
+}
+
+func newReadOnly(paths []string) (*readOnlyFiles, error) {
+	ro := &readOnlyFiles{rights: unix.LANDLOCK_ACCESS_FS_WRITE_FILE, ids: map[fileID]bool{}, paths: map[string]bool{}, way: map[string]bool{}, wayIDs: map[fileID]bool{}}
+	if len(paths) == 0 {
+		return ro, nil
 	}
-	defer root.Close()
-	entries, err := readEntries(int(root.Fd()))
-	if err != nil {
-		return fmt.Errorf("allowing writes in /: %w", err)
+	ro.rights |= unix.LANDLOCK_ACCESS_FS_REMOVE_DIR | unix.LANDLOCK_ACCESS_FS_REMOVE_FILE |
+		unix.LANDLOCK_ACCESS_FS_MAKE_CHAR | unix.LANDLOCK_ACCESS_FS_MAKE_DIR | unix.LANDLOCK_ACCESS_FS_MAKE_REG |
+		unix.LANDLOCK_ACCESS_FS_MAKE_SOCK | unix.LANDLOCK_ACCESS_FS_MAKE_FIFO | unix.LANDLOCK_ACCESS_FS_MAKE_BLOCK |
+		unix.LANDLOCK_ACCESS_FS_MAKE_SYM
+	if abi, err := LandlockABI(); err == nil && abi >= 3 {
+		ro.rights |= unix.LANDLOCK_ACCESS_FS_TRUNCATE
 	}
-	for _, e := range entries {
-		if e.name == "proc" || (e.typ != unix.DT_DIR && e.typ != unix.DT_REG && e.typ != unix.DT_UNKNOWN) {
-			continue // a symbolic link leads to a path judged by its own rules
-		}
-		fd, err := unix.Openat(int(root.Fd()), e.name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-		if errors.Is(err, unix.ENOENT) {
-			continue
+	reals := make([]string, len(paths))
+	for i, p := range paths {
+		real, err := filepath.EvalSymlinks(p)
+		if err == nil && !filepath.IsAbs(real) {
+			err = errors.New("not an absolute path")
 		}
 		if err != nil {
-			return fmt.Errorf("allowing writes beneath /%s: %w", e.name, err)
+			return nil, fmt.Errorf("making %s read-only: %w", p, err)
+		}
+		reals[i] = real
+	}
+	// Folders before what lies beneath them, which they cover: a folder
+	// above a read-only path must not become one of the way's, whose
+	// other entries are writable.
+	slices.Sort(reals)
+	covered := func(p string) bool {
+		for dir := p; ; dir = filepath.Dir(dir) {
+			if ro.paths[dir] {
+				return true
+			}
+			if dir == "/" {
+				return false
+			}
+		}
+	}
+	for _, real := range reals {
+		if covered(real) {
+			continue
 		}
 		var st unix.Stat_t
-		if err := unix.Fstat(fd, &st); err == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK {
-			unix.Close(fd)
+		if err := unix.Stat(real, &st); err != nil {
+			return nil, fmt.Errorf("making %s read-only: %w", real, err)
+		}
+		ro.ids[fileID{uint64(st.Dev), uint64(st.Ino)}] = true
+		ro.paths[real] = true
+		for dir := filepath.Dir(real); dir != "/" && !ro.way[dir]; dir = filepath.Dir(dir) {
+			ro.way[dir] = true
+			if err := unix.Stat(dir, &st); err != nil {
+				return nil, fmt.Errorf("making %s read-only: %w", real, err)
+			}
+			ro.wayIDs[fileID{uint64(st.Dev), uint64(st.Ino)}] = true
+		}
+	}
+	return ro, nil
+}
+
+// allowWritesButProc grants ro's write rights beneath every entry of / but
+// /proc and ro's files and the folders above them, in which it grants them
+// entry by entry (allowWritesIn). Beneath /proc, /proc/<pid>/mem writes a
+// process's memory, its code included, with no system call a seccomp
+// filter could see: node's own, or that of the broker's thread in node's
+// domain (outside review rt13). Other files there that programs write
+// (oom_score_adj, uid_map for a user namespace) become read-only too.
+func (r *ExecRuleset) allowWritesButProc(ro *readOnlyFiles) error {
+	if err := r.allowWritesIn("/", ro, map[string]bool{"/proc": true}); err != nil {
+		return err
+	}
+	dirs := slices.Sorted(maps.Keys(ro.way))
+	for _, dir := range dirs {
+		if err := r.allowWritesIn(dir, ro, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// allowWritesIn grants ro's write rights beneath each entry of dir but
+// those in skip, ro's files (or another link of one) and the folders above
+// them (or one of them under another name). Symbolic links get no rule:
+// a write through one is judged by the path it leads to.
+func (r *ExecRuleset) allowWritesIn(dir string, ro *readOnlyFiles, skip map[string]bool) error {
+	d, err := os.Open(dir)
+	if errors.Is(err, fs.ErrPermission) {
+		return nil // nothing beneath it will be writable
+	}
+	if err != nil {
+		return fmt.Errorf("allowing writes in %s: %w", dir, err)
+	}
+	defer d.Close()
+	entries, err := readEntries(int(d.Fd()))
+	if err != nil {
+		return fmt.Errorf("allowing writes in %s: %w", dir, err)
+	}
+	for _, e := range entries {
+		p := filepath.Join(dir, e.name)
+		if e.typ == unix.DT_LNK || skip[p] || ro.paths[p] || ro.way[p] {
 			continue
 		}
-		err = r.addRule(fd, unix.LANDLOCK_ACCESS_FS_WRITE_FILE)
+		fd, err := unix.Openat(int(d.Fd()), e.name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if errors.Is(err, unix.ENOENT) {
+			continue // removed since it was listed
+		}
+		if err != nil {
+			return fmt.Errorf("allowing writes beneath %s: %w", p, err)
+		}
+		// The inode, not the entry: another link of a read-only file, or
+		// a folder above one renamed or mounted here.
+		var st unix.Stat_t
+		err = unix.Fstat(fd, &st)
+		if id := (fileID{uint64(st.Dev), uint64(st.Ino)}); err == nil && st.Mode&unix.S_IFMT != unix.S_IFLNK && !ro.ids[id] && !ro.wayIDs[id] {
+			rights := ro.rights
+			if st.Mode&unix.S_IFMT != unix.S_IFDIR {
+				rights &= fileWriteRights // the others are a folder's
+			}
+			err = r.addRule(fd, rights)
+		}
 		unix.Close(fd)
 		if err != nil {
-			return fmt.Errorf("allowing writes beneath /%s: %w", e.name, err)
+			return fmt.Errorf("allowing writes beneath %s: %w", p, err)
 		}
 	}
 	return nil

@@ -332,3 +332,109 @@ func TestDenyExecWayFolderUnderAnotherName(t *testing.T) {
 		t.Errorf("program: %v, want it to run", err)
 	}
 }
+
+// TestDenyExecReadOnly: in the domain, nothing beneath a read-only folder
+// or at a read-only file can be written, made, removed, renamed into or
+// truncated, by its path, another link made beforehand, a descriptor of a
+// folder elsewhere and "..", or a working folder; its neighbours that
+// existed and the rest stay writable. Outside the domain everything is.
+func TestDenyExecReadOnly(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"etc/conf", "opt/x/node", "opt/x/other", "opt/y/file", "tmp/moved"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, f)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Link(filepath.Join(dir, "opt/x/node"), filepath.Join(dir, "opt/x/node2")); err != nil {
+		t.Fatal(err)
+	}
+	r, err := DenyExecReadOnly(nil, []string{filepath.Join(dir, "etc"), filepath.Join(dir, "opt/x/node"), filepath.Join(dir, "etc/conf")})
+	if errors.Is(err, errors.ErrUnsupported) {
+		t.Skipf("kernel lacks the feature: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	th := NewThread()
+	defer th.Close()
+	if err := th.Confine(r); err != nil {
+		t.Fatal(err)
+	}
+	p := func(name string) string { return filepath.Join(dir, name) }
+	writeOpen := func(name string) error {
+		f, err := os.OpenFile(name, os.O_WRONLY, 0)
+		if err == nil {
+			f.Close()
+		}
+		return err
+	}
+	create := func(name string) error { return os.WriteFile(name, nil, 0o644) }
+	refused := map[string]func() error{
+		"open etc/conf":           func() error { return writeOpen(p("etc/conf")) },
+		"create etc/new":          func() error { return create(p("etc/new")) },
+		"mkdir etc/sub":           func() error { return os.Mkdir(p("etc/sub"), 0o755) },
+		"remove etc/conf":         func() error { return os.Remove(p("etc/conf")) },
+		"rename into etc":         func() error { return os.Rename(p("tmp/moved"), p("etc/moved")) },
+		"truncate etc/conf":       func() error { return os.Truncate(p("etc/conf"), 0) },
+		"open opt/x/node":         func() error { return writeOpen(p("opt/x/node")) },
+		"open opt/x/node2":        func() error { return writeOpen(p("opt/x/node2")) },
+		"remove opt/x/node":       func() error { return os.Remove(p("opt/x/node")) },
+		"rename opt/x":            func() error { return os.Rename(p("opt/x"), p("tmp/x")) },
+		"by descriptor and ..":    func() error { return viaDescriptor(p("opt/y"), "../../etc/new") },
+		"from the working folder": func() error { return fromWorkingFolder(p("etc"), "new") },
+		// A new entry directly in a folder above a read-only file has no
+		// rule of its own, as with execution.
+		"create opt/x/new": func() error { return create(p("opt/x/new")) },
+	}
+	allowed := map[string]func() error{
+		"open opt/x/other":  func() error { return writeOpen(p("opt/x/other")) },
+		"create opt/y/new":  func() error { return create(p("opt/y/new")) },
+		"open opt/y/file":   func() error { return writeOpen(p("opt/y/file")) },
+		"create tmp/new":    func() error { return create(p("tmp/new")) },
+		"remove opt/y/file": func() error { return os.Remove(p("opt/y/file")) },
+	}
+	for name, f := range refused {
+		var err error
+		th.Do(func() { err = f() })
+		if !errors.Is(err, fs.ErrPermission) && !errors.Is(err, unix.EXDEV) {
+			t.Errorf("%s in the domain: %v, want it refused", name, err)
+		}
+	}
+	for name, f := range allowed {
+		var err error
+		th.Do(func() { err = f() })
+		if err != nil {
+			t.Errorf("%s in the domain: %v", name, err)
+		}
+	}
+	if err := create(p("etc/outside")); err != nil {
+		t.Errorf("outside the domain: %v", err)
+	}
+}
+
+// viaDescriptor writes name relative to a descriptor of dir, through
+// /proc/self/fd.
+func viaDescriptor(dir, name string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return os.WriteFile(fmt.Sprintf("/proc/self/fd/%d/%s", d.Fd(), name), nil, 0o644)
+}
+
+// fromWorkingFolder writes name relative to the thread's working folder,
+// dir (the Thread's OS thread has a working folder of its own).
+func fromWorkingFolder(dir, name string) error {
+	if err := unix.Unshare(unix.CLONE_FS); err != nil {
+		return err
+	}
+	if err := unix.Chdir(dir); err != nil {
+		return err
+	}
+	return os.WriteFile(name, nil, 0o644)
+}

@@ -16,11 +16,10 @@ import (
 // of a confined node could attach to node and load a library into it, or
 // take node's descriptors (pidfd_getfd), wherever Yama allows tracing.
 //
-// The filter also refuses the calls that reach a file past the mounts
-// ReadOnly makes, which Landlock does not confine either: open_by_handle_at
-// (a file opened by handle through a writable mount of the same file
-// system) and the new mount API (open_tree clones a writable mount,
-// mount_setattr clears MOUNT_ATTR_RDONLY; outside review rt16). And it
+// The filter also refuses open_by_handle_at (a file opened by a handle,
+// not by a path) and the new mount API (open_tree clones a mount,
+// mount_setattr changes its flags, fsmount makes one), which Landlock does
+// not confine either (outside review rt16). And it
 // refuses a seccomp filter that asks for a listener
 // (SECCOMP_FILTER_FLAG_NEW_LISTENER): the listener answers the system calls
 // of the programs started under the filter, with any return value or a
