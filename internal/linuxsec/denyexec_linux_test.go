@@ -17,7 +17,13 @@ import (
 // test, or skips the test on a kernel whose Landlock cannot do it.
 func confined(t *testing.T, denied ...string) *Thread {
 	t.Helper()
-	r, err := DenyExec(denied)
+	return confinedReadOnly(t, denied, nil)
+}
+
+// confinedReadOnly is confined by DenyExecReadOnly(denied, readOnly).
+func confinedReadOnly(t *testing.T, denied, readOnly []string) *Thread {
+	t.Helper()
+	r, err := DenyExecReadOnly(denied, readOnly)
 	if errors.Is(err, errors.ErrUnsupported) {
 		t.Skipf("kernel lacks the feature: %v", err)
 	}
@@ -351,19 +357,7 @@ func TestDenyExecReadOnly(t *testing.T) {
 	if err := os.Link(filepath.Join(dir, "opt/x/node"), filepath.Join(dir, "opt/x/node2")); err != nil {
 		t.Fatal(err)
 	}
-	r, err := DenyExecReadOnly(nil, []string{filepath.Join(dir, "etc"), filepath.Join(dir, "opt/x/node"), filepath.Join(dir, "etc/conf")})
-	if errors.Is(err, errors.ErrUnsupported) {
-		t.Skipf("kernel lacks the feature: %v", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	th := NewThread()
-	defer th.Close()
-	if err := th.Confine(r); err != nil {
-		t.Fatal(err)
-	}
+	th := confinedReadOnly(t, nil, []string{filepath.Join(dir, "etc"), filepath.Join(dir, "opt/x/node"), filepath.Join(dir, "etc/conf")})
 	p := func(name string) string { return filepath.Join(dir, name) }
 	writeOpen := func(name string) error {
 		f, err := os.OpenFile(name, os.O_WRONLY, 0)
