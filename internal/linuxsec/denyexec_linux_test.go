@@ -367,42 +367,46 @@ func TestDenyExecReadOnly(t *testing.T) {
 		return err
 	}
 	create := func(name string) error { return os.WriteFile(name, nil, 0o644) }
-	refused := map[string]func() error{
-		"open etc/conf":           func() error { return writeOpen(p("etc/conf")) },
-		"create etc/new":          func() error { return create(p("etc/new")) },
-		"mkdir etc/sub":           func() error { return os.Mkdir(p("etc/sub"), 0o755) },
-		"remove etc/conf":         func() error { return os.Remove(p("etc/conf")) },
-		"rename into etc":         func() error { return os.Rename(p("tmp/moved"), p("etc/moved")) },
-		"truncate etc/conf":       func() error { return os.Truncate(p("etc/conf"), 0) },
-		"open opt/x/node":         func() error { return writeOpen(p("opt/x/node")) },
-		"open opt/x/node2":        func() error { return writeOpen(p("opt/x/node2")) },
-		"remove opt/x/node":       func() error { return os.Remove(p("opt/x/node")) },
-		"rename opt/x":            func() error { return os.Rename(p("opt/x"), p("tmp/x")) },
-		"by descriptor and ..":    func() error { return viaDescriptor(p("opt/y"), "../../etc/new") },
-		"from the working folder": func() error { return fromWorkingFolder(p("etc"), "new") },
+	type try struct {
+		name string
+		do   func() error
+	}
+	refused := []try{
+		{"open etc/conf", func() error { return writeOpen(p("etc/conf")) }},
+		{"create etc/new", func() error { return create(p("etc/new")) }},
+		{"mkdir etc/sub", func() error { return os.Mkdir(p("etc/sub"), 0o755) }},
+		{"remove etc/conf", func() error { return os.Remove(p("etc/conf")) }},
+		{"rename into etc", func() error { return os.Rename(p("tmp/moved"), p("etc/moved")) }},
+		{"truncate etc/conf", func() error { return os.Truncate(p("etc/conf"), 0) }},
+		{"open opt/x/node", func() error { return writeOpen(p("opt/x/node")) }},
+		{"open opt/x/node2", func() error { return writeOpen(p("opt/x/node2")) }},
+		{"remove opt/x/node", func() error { return os.Remove(p("opt/x/node")) }},
+		{"rename opt/x", func() error { return os.Rename(p("opt/x"), p("tmp/x")) }},
+		{"by descriptor and ..", func() error { return viaDescriptor(p("opt/y"), "../../etc/new") }},
+		{"from the working folder", func() error { return fromWorkingFolder(p("etc"), "new") }},
 		// A new entry directly in a folder above a read-only file has no
 		// rule of its own, as with execution.
-		"create opt/x/new": func() error { return create(p("opt/x/new")) },
+		{"create opt/x/new", func() error { return create(p("opt/x/new")) }},
 	}
-	allowed := map[string]func() error{
-		"open opt/x/other":  func() error { return writeOpen(p("opt/x/other")) },
-		"create opt/y/new":  func() error { return create(p("opt/y/new")) },
-		"open opt/y/file":   func() error { return writeOpen(p("opt/y/file")) },
-		"create tmp/new":    func() error { return create(p("tmp/new")) },
-		"remove opt/y/file": func() error { return os.Remove(p("opt/y/file")) },
+	allowed := []try{ // in this order: the last removes a file
+		{"open opt/x/other", func() error { return writeOpen(p("opt/x/other")) }},
+		{"create opt/y/new", func() error { return create(p("opt/y/new")) }},
+		{"open opt/y/file", func() error { return writeOpen(p("opt/y/file")) }},
+		{"create tmp/new", func() error { return create(p("tmp/new")) }},
+		{"remove opt/y/file", func() error { return os.Remove(p("opt/y/file")) }},
 	}
-	for name, f := range refused {
+	for _, c := range refused {
 		var err error
-		th.Do(func() { err = f() })
+		th.Do(func() { err = c.do() })
 		if !errors.Is(err, fs.ErrPermission) && !errors.Is(err, unix.EXDEV) {
-			t.Errorf("%s in the domain: %v, want it refused", name, err)
+			t.Errorf("%s in the domain: %v, want it refused", c.name, err)
 		}
 	}
-	for name, f := range allowed {
+	for _, c := range allowed {
 		var err error
-		th.Do(func() { err = f() })
+		th.Do(func() { err = c.do() })
 		if err != nil {
-			t.Errorf("%s in the domain: %v", name, err)
+			t.Errorf("%s in the domain: %v", c.name, err)
 		}
 	}
 	if err := create(p("etc/outside")); err != nil {
