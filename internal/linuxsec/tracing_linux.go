@@ -25,7 +25,9 @@ import (
 // of the programs started under the filter, with any return value or a
 // descriptor of its choosing, so a process of node's tree could answer the
 // opens of an intact it starts as node (the shim reading its broker's
-// configuration) with files of its own.
+// configuration) with files of its own. And it refuses ioctl's TIOCSTI
+// and TIOCLINUX, which type into a terminal: a shell outside node's tree
+// reading it would run the commands typed (outside review rt19).
 //
 // It returns an *UnsupportedError on architectures whose system call
 // numbers it does not know.
@@ -64,8 +66,9 @@ type syscallTable struct {
 	x32   bool
 	calls []uint32
 	// seccomp is the number of seccomp(2), refused with the flag
-	// SECCOMP_FILTER_FLAG_NEW_LISTENER.
-	seccomp uint32
+	// SECCOMP_FILTER_FLAG_NEW_LISTENER; ioctl that of ioctl(2), refused
+	// for TIOCSTI and TIOCLINUX.
+	seccomp, ioctl uint32
 }
 
 // Classic BPF, as seccomp runs it (include/uapi/linux/filter.h,
@@ -113,6 +116,16 @@ func tracingFilter() ([]unix.SockFilter, error) {
 			toDeny = append(toDeny, len(prog)+2+len(block))
 			block = append(block, unix.SockFilter{Code: bpfJumpEq, K: nr})
 		}
+		// ioctl(fd, request, arg) that types into a terminal; the
+		// kernel takes the request's low 32 bits.
+		block = append(block,
+			unix.SockFilter{Code: bpfJumpEq, K: tab.ioctl, Jf: 4},
+			unix.SockFilter{Code: bpfLoadWord, K: offsetArg1})
+		for _, req := range []uint32{unix.TIOCSTI, unix.TIOCLINUX} {
+			toDeny = append(toDeny, len(prog)+2+len(block))
+			block = append(block, unix.SockFilter{Code: bpfJumpEq, K: req})
+		}
+		block = append(block, unix.SockFilter{Code: bpfReturn, K: unix.SECCOMP_RET_ALLOW})
 		// seccomp(op, flags, args) with a listener asked for in flags;
 		// the accumulator holds the number until flags are loaded.
 		block = append(block,

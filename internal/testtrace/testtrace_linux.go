@@ -23,8 +23,9 @@ var marker = [8]byte{'i', 'n', 't', 'a', 'c', 't', '!', '!'}
 // process_vm_readv of a variable, PTRACE_ATTACH, and opening its
 // /proc/<pid>/mem for writing, and opening its own for writing; then
 // cloning the root mount (open_tree) and opening / by a handle
-// (open_by_handle_at), which reach files past read-only mounts; then
-// installing a seccomp filter with a listener; prints the outcome of each ("pidfd_getfd=ok ptrace=EPERM ...") and returns the exit
+// (open_by_handle_at), which reach files past read-only mounts; typing
+// into a terminal (TIOCSTI); then installing a seccomp filter with a
+// listener; prints the outcome of each ("pidfd_getfd=ok ptrace=EPERM ...") and returns the exit
 // status.
 // Each of more, if any, adds a report of its own ("name=value").
 func Main(more ...func() string) int {
@@ -98,6 +99,7 @@ func Probe(pid int) string {
 		}
 	}
 	report("open_by_handle", err)
+	report("tiocsti", typeIntoTerminal())
 	// Last, as it puts this thread under a filter (one that allows every
 	// call): a seccomp filter with a listener, which would answer the
 	// system calls of the programs this process starts.
@@ -113,4 +115,33 @@ func Probe(pid int) string {
 	}
 	report("seccomp_listener", err)
 	return strings.Join(out, " ")
+}
+
+// typeIntoTerminal types a character into a new pseudo-terminal with
+// TIOCSTI, as a program would into a terminal whose shell then runs it
+// (not this process's controlling terminal: root may).
+func typeIntoTerminal() error {
+	ptmx, err := unix.Open("/dev/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(ptmx)
+	if err := unix.IoctlSetPointerInt(ptmx, unix.TIOCSPTLCK, 0); err != nil {
+		return err
+	}
+	n, err := unix.IoctlGetInt(ptmx, unix.TIOCGPTN)
+	if err != nil {
+		return err
+	}
+	pts, err := unix.Open(fmt.Sprintf("/dev/pts/%d", n), unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(pts)
+	c := byte('x')
+	_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(pts), unix.TIOCSTI, uintptr(unsafe.Pointer(&c)))
+	if errno != 0 {
+		return errno
+	}
+	return nil
 }
