@@ -230,8 +230,9 @@ func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File, 
 }
 
 // rootReadOnly is what node's tree must not write when the broker runs as
-// root, for whom the file permissions guard nothing (see
-// linuxsec.DenyExecReadOnly); nothing for anyone else. The node binary,
+// root, or with a capability that overrides file permissions, for whom
+// they guard nothing (see linuxsec.DenyExecReadOnly); nothing for anyone
+// else. The node binary,
 // which node maps rather than executes, so that the kernel does not guard
 // it either (ETXTBSY): root in node's tree wrote native code into it
 // (outside review rt14). /etc and /usr, where configuration files load
@@ -242,7 +243,7 @@ func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File, 
 // distributions holds the C libraries node maps. A path inside another one
 // is left out.
 func rootReadOnly(real string) []string {
-	if os.Geteuid() != 0 {
+	if !overridesFilePermissions() {
 		return nil
 	}
 	var paths []string
@@ -276,6 +277,24 @@ func rootReadOnly(real string) []string {
 	}
 	add(real)
 	return paths
+}
+
+// overridesFilePermissions reports whether this process, or a program it
+// starts, may write files their permissions do not let it: it runs as
+// root, or holds CAP_DAC_OVERRIDE, CAP_FOWNER (which changes any file's
+// mode) or CAP_CHOWN in its permitted set, which bounds its children's
+// under no_new_privs (a service given them as ambient capabilities, rt19).
+func overridesFilePermissions() bool {
+	if os.Geteuid() == 0 {
+		return true
+	}
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData
+	if err := unix.Capget(&hdr, &data[0]); err != nil {
+		return true // not known: as if it could
+	}
+	const override = 1<<unix.CAP_CHOWN | 1<<unix.CAP_DAC_OVERRIDE | 1<<unix.CAP_FOWNER
+	return data[0].Permitted&override != 0
 }
 
 // within reports whether path is dir or lies in it.

@@ -346,3 +346,34 @@ console.log('elsewhere', fs.readFileSync(process.env.WRITTEN, 'utf8'));
 		t.Errorf("the host's mounts changed (%v):\nbefore:\n%s\nafter:\n%s", err, mountsBefore, mountsAfter)
 	}
 }
+
+// TestChildrenKeepThePolicy: node children load the policies the broker
+// loaded, not what the files hold by then: signed code that rewrites its
+// policy file (root can, wherever the file lies) with one that also allows
+// an unsigned script by its hash, then starts node on that script, is
+// refused, and the script does not run (outside review rt19).
+func TestChildrenKeepThePolicy(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"main.js": `const fs = require('fs');
+const { spawnSync } = require('child_process');
+fs.copyFileSync(process.env.PLANTED_POLICY, process.env.ENFORCE_POLICY);
+const r = spawnSync(process.execPath, [require('path').join(__dirname, 'planted.js')], { encoding: 'utf8' });
+console.log(r.stdout.trim() || 'no output', /ERR_CODE_INTEGRITY_VIOLATION/.test(r.stderr) ? 'refused' : 'not refused: ' + r.stderr);
+`})
+	s := sign(t, dir)
+	planted := filepath.Join(dir, "planted.js")
+	write(t, dir, map[string]string{"planted.js": "console.log('PLANTED RAN');\n"}) // after signing
+	plantedPolicy := filepath.Join(t.TempDir(), "planted.xml")
+	intactCLI(t, "policy", "new", "--signer", filepath.Join(pki, "root.pem"), "--enforce", "--allow-hash", planted, "-o", plantedPolicy)
+	enforce, err := os.ReadFile(s.policies["enforce"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	forEachNode(t, func(t *testing.T, n testNode) {
+		defer os.WriteFile(s.policies["enforce"], enforce, 0o644)
+		res := s.run(t, n, "enforce", runOpts{env: []string{"PLANTED_POLICY=" + plantedPolicy, "ENFORCE_POLICY=" + s.policies["enforce"]}}, "main.js")
+		if got := strings.TrimSpace(res.Stdout); got != "no output refused" {
+			t.Errorf("got:\n%s\nwant: no output refused\nstderr:\n%s", got, res.Stderr)
+		}
+	})
+}

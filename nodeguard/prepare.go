@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"slices"
 
 	"github.com/intactdev/intact"
 	"golang.org/x/term"
@@ -125,8 +127,22 @@ func (l *launch) bootstrap(fds [2]int, shim string) bootstrapConfig {
 }
 
 // shimConfig is what node children started through the shim take from
-// this broker: its node binary, and the policies and catalogs in node's
-// environment (childEnv).
+// this broker: its node binary, the policies it loaded (cfg's, and those in
+// node's environment, childEnv) and the catalogs in node's environment.
 func shimConfig(cfg Config, nodeEnv []string) ShimConfig {
-	return ShimConfig{Node: cfg.Node, Policies: envList(nodeEnv, intact.EnvPolicy), Catalogs: envList(nodeEnv, intact.EnvCatalogs)}
+	var policies []string
+	for _, p := range cfg.Policies {
+		if abs, err := filepath.Abs(p); err == nil && !isSealedCopy(p) {
+			p = abs // as childEnv names it
+		}
+		if !slices.Contains(policies, p) {
+			policies = append(policies, p)
+		}
+	}
+	for _, p := range envList(nodeEnv, intact.EnvPolicy) {
+		if !slices.Contains(policies, p) {
+			policies = append(policies, p)
+		}
+	}
+	return ShimConfig{Node: cfg.Node, Policies: policies, Catalogs: envList(nodeEnv, intact.EnvCatalogs)}
 }

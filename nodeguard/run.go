@@ -159,6 +159,11 @@ func childEnv(env []string, cfg Config, shimDir string) ([]string, error) {
 		}
 		list := make([]string, 0, len(add.files)+1)
 		for _, f := range add.files {
+			if isSealedCopy(f) {
+				// A broker's sealed copy of a policy (a node child's
+				// policies), which only its own node's tree can reach.
+				continue
+			}
 			abs, err := filepath.Abs(f)
 			if err != nil {
 				return nil, err

@@ -100,7 +100,18 @@ func Run(cfg Config) (Exit, error) {
 	if nodeEnv, err = childEnv(nodeEnv, cfg, shimDir); err != nil {
 		return Exit{}, err
 	}
-	shimFile, err := writeShimConfig(shimConfig(cfg, nodeEnv))
+	shim := shimConfig(cfg, nodeEnv)
+	policyCopies, err := sealedPolicies(shim.Policies)
+	for _, f := range policyCopies {
+		defer f.Close()
+	}
+	if err != nil {
+		return Exit{}, err
+	}
+	for i, f := range policyCopies {
+		shim.Policies[i] = fmt.Sprintf("/proc/%d/fd/%d", proc, f.Fd())
+	}
+	shimFile, err := writeShimConfig(shim)
 	if err != nil {
 		return Exit{}, err
 	}

@@ -21,6 +21,10 @@ const shimConfigName = "intact-node-shim-config"
 // process.execPath: its own descriptor of the shim executable.
 var brokerExecPath = regexp.MustCompile(`^/proc/([0-9]+)/fd/[0-9]+$`)
 
+// isSealedCopy reports whether path names a broker's sealed copy of a
+// policy (sealedPolicies), which only that broker's node tree can reach.
+func isSealedCopy(path string) bool { return brokerExecPath.MatchString(path) }
+
 // IsShimName reports whether argv0 is a name under which intact is node's
 // shim: "node" (found on PATH, or a fork target), or the
 // /proc/<broker>/fd/<n> that a broker gives node as process.execPath.

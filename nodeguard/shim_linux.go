@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/intactdev/intact/internal/regularfile"
+	"github.com/intactdev/intact/sipolicy"
 	"golang.org/x/sys/unix"
 )
 
@@ -63,6 +64,29 @@ func writeShimConfig(cfg ShimConfig) (*os.File, error) {
 		return nil, fmt.Errorf("keeping intact node's shim configuration: %w", err)
 	}
 	return f, nil
+}
+
+// sealedPolicies returns sealed copies of the policy files, which node
+// children load (as /proc/<broker>/fd/<n>) instead of the files: root in
+// node's tree could rewrite a policy file outside the folders it cannot
+// write, and node children started through the shim would load what it
+// wrote (outside review rt19). The copies hold what the files held before
+// node started. On error it returns the copies made so far, for the caller
+// to close.
+func sealedPolicies(paths []string) ([]*os.File, error) {
+	var files []*os.File
+	for _, p := range paths {
+		data, err := regularfile.Read(p, sipolicy.MaxFileSize)
+		if err != nil {
+			return files, fmt.Errorf("policy %s: %w", p, err)
+		}
+		f, err := sealedFile("intact-node-policy", data)
+		if err != nil {
+			return files, fmt.Errorf("keeping policy %s for node children: %w", p, err)
+		}
+		files = append(files, f)
+	}
+	return files, nil
 }
 
 // readSealed reads a memfd, refusing one that is not fully sealed (whose

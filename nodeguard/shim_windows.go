@@ -13,6 +13,10 @@ import (
 	"golang.org/x/sys/windows"
 )
 
+// isSealedCopy reports whether path names a broker's sealed copy of a
+// policy: on Windows, node children take the policies' paths.
+func isSealedCopy(string) bool { return false }
+
 // IsShimName reports whether argv0 is a name under which intact is node's
 // shim: node.exe in a broker's private folder (fork and process.execPath)
 // or "node" found on PATH.
