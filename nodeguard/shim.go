@@ -48,14 +48,7 @@ const maxAncestors = 64
 func LoadShimConfig(argv0 string) (cfg ShimConfig, found bool, err error) {
 	if m := brokerExecPath.FindStringSubmatch(argv0); m != nil {
 		pid, _ := strconv.Atoi(m[1])
-		// Only from an ancestor: a process of the application's, a child
-		// of node, could hold a sealed memfd of that name too, with a
-		// configuration of its choosing, and have node start the shim
-		// with argv0 naming it (outside review rt14).
-		if !isAncestor(pid) {
-			return ShimConfig{}, false, nil
-		}
-		return brokerShimConfig(pid)
+		return brokerShimConfig(pid) // which checks that pid is an ancestor
 	}
 	if filepath.Base(argv0) != "node" {
 		return ShimConfig{}, false, nil

@@ -92,19 +92,29 @@ func sealedPolicies(paths []string) ([]*os.File, error) {
 // readSealed reads a memfd, refusing one that is not fully sealed (whose
 // content its holder could still change).
 func readSealed(path string) ([]byte, error) {
-	f, err := regularfile.Open(path) // a memfd is a regular file
+	f, err := openSealed(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	seals, err := unix.FcntlInt(f.Fd(), unix.F_GET_SEALS, 0)
+	return io.ReadAll(io.LimitReader(f, 1<<20))
+}
+
+// openSealed opens a memfd, refusing one that is not fully sealed.
+func openSealed(path string) (*os.File, error) {
+	f, err := regularfile.Open(path) // a memfd is a regular file
 	if err != nil {
 		return nil, err
 	}
-	if seals&fullSeals != fullSeals {
-		return nil, errors.New("not sealed")
+	seals, err := unix.FcntlInt(f.Fd(), unix.F_GET_SEALS, 0)
+	if err == nil && seals&fullSeals != fullSeals {
+		err = errors.New("not sealed")
 	}
-	return io.ReadAll(io.LimitReader(f, 1<<20))
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 // brokerShimConfig reads the shim configuration of process pid, if it is a
@@ -115,7 +125,64 @@ func readSealed(path string) ([]byte, error) {
 // and its children reach a broker only through its thread in their
 // Landlock domain (see starter), and /proc/<id>/fd of its other tasks is
 // closed to them.
+//
+// The broker is pinned first (a pidfd of its process) and found alive
+// after everything is read, its policies' sealed copies opened as this
+// process's own descriptors: so every /proc/<id> path read in between was
+// the broker's, not that of a process that took its number after it
+// exited, while this one was stopped (outside review rt20: a policy of the
+// application's own, under a reused number, was loaded as the broker's).
 func brokerShimConfig(pid int) (ShimConfig, bool, error) {
+	tgid, err := threadGroup(pid)
+	if err != nil {
+		return ShimConfig{}, false, nil
+	}
+	pidfd, err := unix.PidfdOpen(tgid, 0)
+	if err != nil {
+		return ShimConfig{}, false, nil // gone
+	}
+	defer unix.Close(pidfd)
+	// Only from an ancestor: a process of the application's, a child of
+	// node, could hold a sealed memfd of that name too, with a
+	// configuration of its choosing (outside review rt14). Checked once
+	// the process is pinned: one that took an ancestor's number since is
+	// younger than this one, never its ancestor.
+	if !isAncestor(tgid) {
+		return ShimConfig{}, false, nil
+	}
+	cfg, id, found, err := pinnedShimConfig(pid, tgid)
+	if !found || err != nil {
+		return cfg, found, err
+	}
+	for i, p := range cfg.Policies {
+		if !isSealedCopy(p) {
+			continue
+		}
+		f, err := openSealed(p)
+		if err != nil {
+			return ShimConfig{}, false, fmt.Errorf("intact node's shim configuration: policy %s: %w", p, err)
+		}
+		heldPolicies = append(heldPolicies, f)
+		cfg.Policies[i] = fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), f.Fd())
+	}
+	fds := []unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}
+	n, err := unix.Poll(fds, 0)
+	_, taskErr := os.Stat(fmt.Sprintf("/proc/%d/task/%d", tgid, id))
+	if err != nil || n != 0 || taskErr != nil {
+		return ShimConfig{}, false, fmt.Errorf("intact node's shim configuration: the broker %d ended while it was read", id)
+	}
+	return cfg, true, nil
+}
+
+// heldPolicies are the broker's sealed policy copies that this process, its
+// shim, opened: held open for its whole life, since it loads them by their
+// /proc/<pid>/fd paths after LoadShimConfig returns, and so may the node
+// children of the broker it becomes.
+var heldPolicies []*os.File
+
+// pinnedShimConfig is brokerShimConfig's reading of process tgid's tasks,
+// pid's first; it also returns the task whose configuration it read.
+func pinnedShimConfig(pid, tgid int) (ShimConfig, int, bool, error) {
 	ids := []int{pid}
 	if tasks, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/task"); err == nil {
 		for _, t := range tasks {
@@ -126,10 +193,10 @@ func brokerShimConfig(pid int) (ShimConfig, bool, error) {
 	}
 	for _, id := range ids {
 		if cfg, found, err := taskShimConfig(id); found || err != nil {
-			return cfg, found, err
+			return cfg, id, found, err
 		}
 	}
-	return ShimConfig{}, false, nil
+	return ShimConfig{}, 0, false, nil
 }
 
 // taskShimConfig reads the shim configuration of the broker task id.
