@@ -228,8 +228,10 @@ fs.writeFileSync(process.env.WRITTEN, 'file written');
 // takes a configuration only from an ancestor, not from a child of node
 // holding a sealed memfd named as a broker's (outside review rt14); and not
 // from a broker of node's tree that inherited such a memfd, planted at its
-// descriptor 0 (rt15): that broker holds two. Nothing of the unsigned
-// script runs.
+// descriptor 0 (rt15): that broker holds two; nor from an intact of node's
+// tree stopped before it made a configuration of its own, which holds only
+// the one planted, by a child of it (rt21). Nothing of the unsigned script
+// runs.
 func TestNoPolicyOfTheApplications(t *testing.T) {
 	self, err := os.Executable()
 	if err != nil {
@@ -252,6 +254,10 @@ holder.stdout.once('data', (fd) => {
   // inherits a configuration planted at its descriptor 0.
   const p = spawnSync(process.env.HOLDER, [process.execPath, 'nested.js'], { env: { ...process.env, ` + envForgedShim + `: process.env.FORGED_SHIM }, encoding: 'utf8' });
   console.log('planted', p.stdout.trim(), p.status);
+  // An intact of node's tree, stopped before it has a configuration of
+  // its own, by a child of it that then names it as its broker.
+  const q = spawnSync(process.env.HOLDER, ['stopped', process.env.UNSIGNED], { env: { ...process.env, ` + envForgedShim + `: process.env.FORGED_SHIM }, encoding: 'utf8' });
+  console.log(q.stdout.trim());
 });
 `, "nested.js": `const r = require('child_process').spawnSync(process.execPath, [process.env.UNSIGNED], { env: { PATH: process.env.PATH }, encoding: 'utf8' });
 console.log(r.status, r.stderr.includes('holds two'));
@@ -270,7 +276,7 @@ console.log(r.status, r.stderr.includes('holds two'));
 		res := s.run(t, n, "enforce", runOpts{env: []string{
 			"INTACT=" + intactBin, "FORGED=" + forged, "NODE_BIN=" + n.Path, "UNSIGNED=" + unsigned,
 			"HOLDER=" + self, "FORGED_SHIM=" + shimCfg}}, "main.js")
-		const want = "intact node 2 true\nforged shim 1 true\nplanted 1 true 0"
+		const want = "intact node 2 true\nforged shim 1 true\nplanted 1 true 0\nstopped 1 true"
 		if got := strings.TrimSpace(res.Stdout); got != want {
 			t.Errorf("got:\n%s\nwant:\n%s\nstderr:\n%s", got, want, res.Stderr)
 		}

@@ -45,6 +45,11 @@ func TestMain(m *testing.M) {
 		// A child of a test's node, trying what it can do to node.
 		os.Exit(testtrace.Main())
 	}
+	if v := os.Getenv(envStopper); v != "" {
+		// A child of a holder that became a shim: stops it before it is a
+		// broker, and runs the shim naming it.
+		os.Exit(stopAndRunShim(v))
+	}
 	if cfg := os.Getenv(envForgedShim); cfg != "" {
 		// A child of a test's node holding a shim configuration of its
 		// own, as a broker's: until stdin closes, or, with arguments, at
@@ -410,7 +415,52 @@ NAPI_MODULE_INIT() {
 // wait for its standard input to close.
 const envForgedShim = "INTACT_TEST_FORGED_SHIM"
 
-func holdForgedShimConfig(cfg string, exec []string) int {
+// envStopper, set to "PID:FD:SCRIPT", makes the test binary wait until
+// process PID (its parent) runs as the shim, stop it, and run the shim
+// named /proc/PID/fd/FD on SCRIPT with no intact variables; it prints
+// the shim's exit status and whether it said no broker started it.
+const envStopper = "INTACT_TEST_STOPPER"
+
+func stopAndRunShim(v string) int {
+	var pid, fd int
+	var script string
+	if n, err := fmt.Sscanf(strings.Replace(v, ":", " ", 2), "%d %d %s", &pid, &fd, &script); n != 3 {
+		fmt.Fprintln(os.Stderr, "stopper:", err)
+		return 2
+	}
+	defer unix.Kill(pid, unix.SIGKILL)
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid)); err == nil && strings.HasPrefix(string(cmdline), "node\x00") {
+			unix.Kill(pid, unix.SIGSTOP)
+			break
+		}
+		if time.Now().After(deadline) {
+			fmt.Println("stopper: the holder never ran as the shim")
+			return 2
+		}
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return 2
+	}
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "INTACT_") {
+			env = append(env, kv)
+		}
+	}
+	shim := exec.Command(self, script)
+	shim.Args[0] = fmt.Sprintf("/proc/%d/fd/%d", pid, fd)
+	shim.Env = env
+	var stderr strings.Builder
+	shim.Stderr = &stderr
+	shim.Stdout = os.Stdout
+	err = shim.Run()
+	fmt.Println("stopped", shim.ProcessState.ExitCode(), strings.Contains(stderr.String(), "was started by no intact node broker"))
+	return 0
+}
+
+func holdForgedShimConfig(cfg string, args []string) int {
 	fd, err := unix.MemfdCreate("intact-node-shim-config", unix.MFD_ALLOW_SEALING)
 	if err == nil {
 		_, err = unix.Write(fd, []byte(cfg))
@@ -418,13 +468,29 @@ func holdForgedShimConfig(cfg string, exec []string) int {
 	if err == nil {
 		_, err = unix.FcntlInt(uintptr(fd), unix.F_ADD_SEALS, unix.F_SEAL_SEAL|unix.F_SEAL_SHRINK|unix.F_SEAL_GROW|unix.F_SEAL_WRITE)
 	}
-	if err == nil && len(exec) > 0 {
-		// This binary again, as the shim named exec[0].
+	if err == nil && len(args) == 2 && args[0] == "stopped" {
+		// This binary again as a shim ("node") that node's tree started,
+		// holding the configuration, and a child of it that stops it
+		// before it has made a configuration of its own (outside review
+		// rt21), then runs the shim on the script args[1] naming it.
+		var self string
+		if self, err = os.Executable(); err == nil {
+			stopper := exec.Command(self)
+			stopper.Env = append(os.Environ(), fmt.Sprintf("%s=%d:%d:%s", envStopper, os.Getpid(), fd, args[1]))
+			stopper.Stdout, stopper.Stderr = os.Stdout, os.Stderr
+			if err = stopper.Start(); err == nil {
+				os.Unsetenv(envForgedShim)
+				err = unix.Exec(self, []string{"node", args[1]}, os.Environ())
+			}
+		}
+	}
+	if err == nil && len(args) > 0 {
+		// This binary again, as the shim named args[0].
 		var self string
 		if self, err = os.Executable(); err == nil {
 			if err = unix.Dup2(fd, 0); err == nil {
 				os.Unsetenv(envForgedShim)
-				err = unix.Exec(self, exec, os.Environ())
+				err = unix.Exec(self, args, os.Environ())
 			}
 		}
 	}

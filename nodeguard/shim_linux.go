@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strconv"
 
+	"github.com/intactdev/intact/internal/linuxsec"
 	"github.com/intactdev/intact/internal/regularfile"
 	"github.com/intactdev/intact/sipolicy"
 	"golang.org/x/sys/unix"
@@ -150,6 +152,19 @@ func brokerShimConfig(pid int) (ShimConfig, bool, error) {
 	if !isAncestor(tgid) {
 		return ShimConfig{}, false, nil
 	}
+	// A broker starts node in a Landlock domain of one thread's own,
+	// below its other threads, which are closed to node and what node
+	// starts (Landlock lets a process inspect only tasks in its domain or
+	// one nested in it). An intact that node's tree started and stopped
+	// before it made a domain or a configuration of its own holds what
+	// its parent left it, a sealed memfd named as a broker's
+	// configuration too, and all its threads are open to that parent's
+	// other children (outside review rt21): it is no broker of theirs.
+	// Where the kernel has no Landlock (ABI 2) to confine node, nothing is
+	// closed.
+	if linuxsec.DenyExecSupported() == nil && !hasClosedTask(tgid) {
+		return ShimConfig{}, false, nil
+	}
 	cfg, id, found, err := pinnedShimConfig(pid, tgid)
 	if !found || err != nil {
 		return cfg, found, err
@@ -172,6 +187,22 @@ func brokerShimConfig(pid int) (ShimConfig, bool, error) {
 		return ShimConfig{}, false, fmt.Errorf("intact node's shim configuration: the broker %d ended while it was read", id)
 	}
 	return cfg, true, nil
+}
+
+// hasClosedTask reports whether a task of process tgid is closed to this
+// one: its executable cannot be read (EACCES).
+func hasClosedTask(tgid int) bool {
+	tasks, err := os.ReadDir("/proc/" + strconv.Itoa(tgid) + "/task")
+	if err != nil {
+		return false
+	}
+	for _, t := range tasks {
+		_, err := os.Readlink("/proc/" + strconv.Itoa(tgid) + "/task/" + t.Name() + "/exe")
+		if errors.Is(err, fs.ErrPermission) {
+			return true
+		}
+	}
+	return false
 }
 
 // heldPolicies are the broker's sealed policy copies that this process, its
