@@ -1,6 +1,7 @@
 package nodeguard
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"strconv"
+	"sync"
 
 	"github.com/intactdev/intact/internal/linuxsec"
 	"github.com/intactdev/intact/internal/regularfile"
@@ -205,6 +207,44 @@ func hasClosedTask(tgid int) bool {
 	return false
 }
 
+// loaderInjectable reports whether the process at proc (/proc/<id>) runs
+// this executable with variables that make the dynamic loader map a
+// library of their choosing into it, when this executable is dynamically
+// linked: node's tree can start intact so, and the library can make it
+// pose as a broker, with a configuration and threads in Landlock domains
+// of its own (outside review rt22). A statically linked intact (intact-node
+// as documented) has no loader to inject into. The environment it reads is
+// the one the process started with.
+func loaderInjectable(proc string) bool {
+	if !dynamicallyLinked() {
+		return false
+	}
+	env, err := os.ReadFile(proc + "/environ")
+	if err != nil {
+		return true // not known: as if it were
+	}
+	for _, kv := range bytes.Split(env, []byte{0}) {
+		for _, name := range []string{"LD_PRELOAD=", "LD_AUDIT=", "LD_LIBRARY_PATH="} {
+			if bytes.HasPrefix(kv, []byte(name)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// dynamicallyLinked reports whether this executable has an ELF
+// interpreter.
+var dynamicallyLinked = sync.OnceValue(func() bool {
+	f, err := os.Open("/proc/self/exe")
+	if err != nil {
+		return true
+	}
+	defer f.Close()
+	interp, err := linuxsec.ELFInterpreter(f)
+	return err != nil || interp != ""
+})
+
 // heldPolicies are the broker's sealed policy copies that this process, its
 // shim, opened: held open for its whole life, since it loads them by their
 // /proc/<pid>/fd paths after LoadShimConfig returns, and so may the node
@@ -233,7 +273,7 @@ func pinnedShimConfig(pid, tgid int) (ShimConfig, int, bool, error) {
 // taskShimConfig reads the shim configuration of the broker task id.
 func taskShimConfig(id int) (ShimConfig, bool, error) {
 	proc := "/proc/" + strconv.Itoa(id)
-	if !sameFile(proc+"/exe", "/proc/self/exe") {
+	if !sameFile(proc+"/exe", "/proc/self/exe") || loaderInjectable(proc) {
 		return ShimConfig{}, false, nil
 	}
 	entries, err := os.ReadDir(proc + "/fd")

@@ -3,7 +3,9 @@
 package nodeguard
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -30,5 +32,43 @@ func TestCheckAncestors(t *testing.T) {
 	}
 	if err := checkAncestors(filepath.Join(link, "intact-node-1")); err == nil {
 		t.Errorf("a symbolic link passed as a folder")
+	}
+}
+
+// TestLoaderInjectable: a process of this executable started with a
+// variable that makes the dynamic loader map a library of its choosing is
+// no broker (outside review rt22), when this executable is dynamically
+// linked; started without, it may be.
+func TestLoaderInjectable(t *testing.T) {
+	if !dynamicallyLinked() {
+		t.Skip("this test binary is statically linked: the loader's variables do nothing to it")
+	}
+	sleep, err := exec.LookPath("sleep")
+	if err != nil {
+		t.Skip("no sleep program")
+	}
+	for _, tc := range []struct {
+		env  []string
+		want bool
+	}{
+		{nil, false},
+		{[]string{"LD_PRELOAD="}, true},
+		{[]string{"LD_AUDIT="}, true},
+		{[]string{"LD_LIBRARY_PATH=/nowhere"}, true},
+		{[]string{"XLD_PRELOAD=x"}, false},
+	} {
+		// (What it runs does not matter: the variables are read from the
+		// environment it started with.)
+		cmd := exec.Command(sleep, "60")
+		cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, tc.env...)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		got := loaderInjectable(fmt.Sprintf("/proc/%d", cmd.Process.Pid))
+		cmd.Process.Kill()
+		cmd.Wait()
+		if got != tc.want {
+			t.Errorf("started with %q: loaderInjectable = %v, want %v", tc.env, got, tc.want)
+		}
 	}
 }
