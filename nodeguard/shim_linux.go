@@ -255,7 +255,7 @@ var heldPolicies []*os.File
 // pid's first; it also returns the task whose configuration it read.
 func pinnedShimConfig(pid, tgid int) (ShimConfig, int, bool, error) {
 	ids := []int{pid}
-	if tasks, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/task"); err == nil {
+	if tasks, err := os.ReadDir("/proc/" + strconv.Itoa(tgid) + "/task"); err == nil {
 		for _, t := range tasks {
 			if id, err := strconv.Atoi(t.Name()); err == nil && id != pid {
 				ids = append(ids, id)
