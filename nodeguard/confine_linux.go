@@ -240,43 +240,30 @@ func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File, 
 // ld.so.preload) and the loader finds the libraries they name (rt17); the
 // folders of libraries that are not links into /usr (/lib where /usr is
 // not merged); and the folder of node's ELF interpreter, which on Linux
-// distributions holds the C libraries node maps. A path inside another one
-// is left out.
+// distributions holds the C libraries node maps.
 func rootReadOnly(real string) []string {
 	if !overridesFilePermissions() {
 		return nil
 	}
-	var paths []string
-	add := func(p string) {
-		p, err := filepath.EvalSymlinks(p)
-		if err != nil {
-			return
-		}
-		for i, q := range paths {
-			switch {
-			case within(q, p):
-				return
-			case within(p, q):
-				paths[i] = p
-				paths = slices.DeleteFunc(paths, func(r string) bool { return r != p && within(p, r) })
-				return
-			}
-		}
-		paths = append(paths, p)
-	}
-	for _, dir := range []string{"/etc", "/usr", "/lib", "/lib64", "/lib32", "/libx32"} {
-		add(dir)
-	}
+	paths := []string{"/etc", "/usr", "/lib", "/lib64", "/lib32", "/libx32"}
 	if interp, err := interpreter(real, nil); err == nil && filepath.IsAbs(interp) {
 		// The folder it is named in, and the folder of the file it is:
 		// /lib64/ld-linux-x86-64.so.2 is a link into the C libraries'.
-		add(filepath.Dir(interp))
+		paths = append(paths, filepath.Dir(interp))
 		if file, err := filepath.EvalSymlinks(interp); err == nil {
-			add(filepath.Dir(file))
+			paths = append(paths, filepath.Dir(file))
 		}
 	}
-	add(real)
-	return paths
+	paths = append(paths, real)
+	// Those that exist, after links; DenyExecReadOnly leaves out what lies
+	// inside another.
+	var resolved []string
+	for _, p := range paths {
+		if r, err := filepath.EvalSymlinks(p); err == nil && !slices.Contains(resolved, r) {
+			resolved = append(resolved, r)
+		}
+	}
+	return resolved
 }
 
 // overridesFilePermissions reports whether this process, or a program it
@@ -295,12 +282,6 @@ func overridesFilePermissions() bool {
 	}
 	const override = 1<<unix.CAP_CHOWN | 1<<unix.CAP_DAC_OVERRIDE | 1<<unix.CAP_FOWNER
 	return data[0].Permitted&override != 0
-}
-
-// within reports whether path is dir or lies in it.
-func within(dir, path string) bool {
-	rel, err := filepath.Rel(dir, path)
-	return err == nil && filepath.IsLocal(rel)
 }
 
 // wait returns once the thread is confined, or why it could not be.
