@@ -112,6 +112,15 @@ func (d *denyRules) take(denied, readOnly []string) (*linuxsec.ExecRuleset, erro
 	return d.rules, d.err
 }
 
+// readOnlyOf returns rootReadOnly(real): as worked out for the early rules
+// when they were built for real, else anew.
+func (d *denyRules) readOnlyOf(real string) []string {
+	if d != nil && d.denied[0] == real {
+		return d.readOnly
+	}
+	return rootReadOnly(real)
+}
+
 // discard releases the ruleset, which nothing took.
 func (d *denyRules) discard() {
 	if d == nil {
@@ -139,7 +148,7 @@ func newStarter(bin *nodeBinary, confine bool, env []string, shim *os.File, earl
 		early.discard()
 		return s, nil
 	}
-	conf, err := newConfinement(bin, image, env, shim, early, warn)
+	conf, err := newConfinement(bin, image, env, shim, early)
 	if errors.Is(err, errors.ErrUnsupported) {
 		fmt.Fprintf(warn, "intact node: warning: node is not confined (%v): a node binary that node or its children execute by its path runs without intact node's checks\n", err)
 		return s, nil
@@ -151,7 +160,7 @@ func newStarter(bin *nodeBinary, confine bool, env []string, shim *os.File, earl
 	return s, nil
 }
 
-func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File, early *denyRules, warn io.Writer) (*confinement, error) {
+func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File, early *denyRules) (*confinement, error) {
 	if err := linuxsec.DenyExecSupported(); err != nil {
 		early.discard()
 		return nil, err
@@ -169,7 +178,7 @@ func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File, 
 	// early are used only if they deny the binary judged, whose path a
 	// symbolic link swapped since could have moved.
 	denied := append([]string{real}, pathNodes(env, shim)...)
-	readOnly := rootReadOnly(real)
+	readOnly := early.readOnlyOf(real)
 	go func() {
 		rules, err := early.take(denied, readOnly)
 		if rules == nil && err == nil {

@@ -4,7 +4,6 @@ package nodeguard
 
 import (
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -100,7 +99,7 @@ func TestEarlyRulesFollowTheJudgedBinary(t *testing.T) {
 	if err := os.Symlink(judged, link); err != nil {
 		t.Fatal(err)
 	}
-	conf, err := newConfinement(&nodeBinary{path: link, real: judged, exec: judged}, nil, env, shim, early, io.Discard)
+	conf, err := newConfinement(&nodeBinary{path: link, real: judged, exec: judged}, nil, env, shim, early)
 	if err != nil {
 		t.Fatal(err)
 	}
