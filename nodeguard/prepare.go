@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
-	"slices"
 
 	"github.com/intactdev/intact"
 	"golang.org/x/term"
@@ -130,19 +128,15 @@ func (l *launch) bootstrap(fds [2]int, shim string) bootstrapConfig {
 // this broker: its node binary, the policies it loaded (cfg's, and those in
 // node's environment, childEnv) and the catalogs in node's environment.
 func shimConfig(cfg Config, nodeEnv []string) ShimConfig {
+	// childEnv names cfg's policies in node's environment, but a node
+	// child's sealed copies of its broker's, which only that child's own
+	// node tree can reach.
 	var policies []string
 	for _, p := range cfg.Policies {
-		if abs, err := filepath.Abs(p); err == nil && !isSealedCopy(p) {
-			p = abs // as childEnv names it
-		}
-		if !slices.Contains(policies, p) {
+		if isSealedCopy(p) {
 			policies = append(policies, p)
 		}
 	}
-	for _, p := range envList(nodeEnv, intact.EnvPolicy) {
-		if !slices.Contains(policies, p) {
-			policies = append(policies, p)
-		}
-	}
+	policies = append(policies, envList(nodeEnv, intact.EnvPolicy)...)
 	return ShimConfig{Node: cfg.Node, Policies: policies, Catalogs: envList(nodeEnv, intact.EnvCatalogs)}
 }
