@@ -8,8 +8,10 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"syscall"
+	"unsafe"
 
 	"github.com/intactdev/intact/internal/linuxsec"
 	"github.com/intactdev/intact/internal/regularfile"
@@ -452,7 +454,17 @@ func childFiles(env []string, socks []*os.File) ([]string, []*os.File, []int) {
 // is restored first, so the parent sees the same signal.
 func Raise(sig syscall.Signal) {
 	signal.Reset(sig)
-	unix.Kill(os.Getpid(), sig)
+	// For the signals Go's runtime crashes on (SIGABRT, SIGQUIT, SIGSEGV
+	// and others) its own handler stays after Reset, and would print a
+	// goroutine dump and exit with status 2: the kernel's default action
+	// is put back directly. A zero struct sigaction is SIG_DFL, no flags,
+	// an empty mask, on every architecture (the array is larger than any).
+	var dfl [8]uintptr
+	unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&dfl)), 0, 8, 0, 0)
+	// Sent to this very thread, the signal is acted on as the call
+	// returns, before the fallback below could exit first.
+	runtime.LockOSThread()
+	unix.Tgkill(os.Getpid(), unix.Gettid(), sig)
 	// The default action of most signals is immediate; for those whose is
 	// not (SIGCHLD, SIGWINCH...) fall back on the shell's convention.
 	os.Exit(128 + int(sig))
