@@ -72,3 +72,23 @@ func TestLoaderInjectable(t *testing.T) {
 		}
 	}
 }
+
+func TestBrokerDescriptor(t *testing.T) {
+	for path, want := range map[string]int{
+		"/proc/123/fd/4": 123,
+		"/proc/1/fd/0":   1,
+	} {
+		if pid, ok := brokerDescriptor(path); !ok || pid != want {
+			t.Errorf("brokerDescriptor(%q) = %d, %v; want %d, true", path, pid, ok, want)
+		}
+	}
+	for _, path := range []string{
+		"", "node", "/proc/123/fd/", "/proc//fd/4", "/proc/12a/fd/4", "/proc/123/fd/4/", "/proc/123/fd/4x",
+		"proc/123/fd/4", "/proc/self/fd/4", "/proc/123/fdinfo/4", "/proc/123/fd/4/fd/5", "/proc/+1/fd/4",
+		"/proc/99999999999999999999/fd/4",
+	} {
+		if pid, ok := brokerDescriptor(path); ok {
+			t.Errorf("brokerDescriptor(%q) = %d, true; want false", path, pid)
+		}
+	}
+}
