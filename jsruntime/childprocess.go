@@ -69,16 +69,20 @@ func (r *Runtime) command(req spawnRequest) (*exec.Cmd, error) {
 	if req.detached {
 		detach(cmd)
 	}
-	if r.startsNode(req.file) {
+	path, node := "", r.startsNode(req.file)
+	if !node {
+		var err error
+		if path, err = lookPath(req.file, req.env); err != nil {
+			return nil, err
+		}
+		node = r.isExecPath(path, req.dir)
+	}
+	if node {
 		if r.cfg.ChildRuntime == nil {
 			return nil, &nodeError{Code: "ERR_NOT_SUPPORTED", Message: "child_process: this host does not start child runtimes, so " + req.file + " cannot be started"}
 		}
 		cmd.Path, cmd.Args = r.cfg.ChildRuntime(req.args[1:])
 		return cmd, nil
-	}
-	path, err := lookPath(req.file, req.env)
-	if err != nil {
-		return nil, err
 	}
 	cmd.Path = path
 	return cmd, nil
@@ -93,6 +97,26 @@ func (r *Runtime) startsNode(file string) bool {
 		return true
 	}
 	return filepath.Clean(file) == filepath.Clean(r.cfg.ExecPath)
+}
+
+// isExecPath reports whether path, found for the child (relative to dir,
+// its working folder, unless absolute), is process.execPath under another
+// name: /proc/self/exe, a relative path, a link, or the same executable
+// found on PATH. Started as itself it would run without the parent's
+// policies on its command line, so it is a child runtime too. (A program
+// that swaps a link between this look and the start can still start it
+// under another name; what is in force without a command line, the system
+// policy and the kernel's securebits, applies to it then.)
+func (r *Runtime) isExecPath(path, dir string) bool {
+	if !filepath.IsAbs(path) && dir != "" {
+		path = filepath.Join(dir, path)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return false
+	}
+	own, err := os.Stat(r.cfg.ExecPath)
+	return err == nil && os.SameFile(fi, own)
 }
 
 // lookPath finds file as execvp would, on the PATH of the child's
