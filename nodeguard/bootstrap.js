@@ -81,6 +81,7 @@ const DateNow = () => {
 const BufferByteLength = Buffer.byteLength;
 const BufferUtf8Slice = uncurry(Buffer.prototype.utf8Slice);
 const BufferUtf8Write = uncurry(Buffer.prototype.utf8Write);
+const BufferBase64Write = uncurry(Buffer.prototype.base64Write);
 const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
 const TypedArrayLength = uncurry(Object.getOwnPropertyDescriptor(TypedArrayPrototype, 'length').get);
 const TypedArrayByteLength = uncurry(Object.getOwnPropertyDescriptor(TypedArrayPrototype, 'byteLength').get);
@@ -116,6 +117,7 @@ const SharedArrayBufferCtor = SharedArrayBuffer;
 const globalObject = globalThis;
 const WebAssemblyObject = globalThis.WebAssembly;
 const processDlopen = process.dlopen;
+const processBinding = process.binding;
 const getBuiltinModule = process.getBuiltinModule;
 // The name V8 gives the bootstrap's own frames.
 const bootstrapName = 'intact:node-bootstrap';
@@ -886,23 +888,11 @@ function guardChannelDescriptors(fds) {
   const refuse = (what) => {
     throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: ' + what + ' would hand out a channel to the broker');
   };
-  // process.binding is deprecated (a warning under --pending-deprecation):
-  // asked quietly, it is the bootstrap's business, not the application's.
-  // (Under --no-deprecation, process.noDeprecation is true and read-only.)
-  const quiet = ObjectGetOwnPropertyDescriptor(process, 'noDeprecation');
-  const hush = quiet === undefined || quiet.writable;
-  if (hush) process.noDeprecation = true;
-  let pipe, tcp, udp, processWrap, spawnSync;
-  try {
-    pipe = process.binding('pipe_wrap').Pipe;
-    tcp = process.binding('tcp_wrap').TCP;
-    udp = process.binding('udp_wrap').UDP;
-    processWrap = process.binding('process_wrap').Process;
-    spawnSync = process.binding('spawn_sync');
-  } finally {
-    if (hush && quiet === undefined) delete process.noDeprecation;
-    else if (hush) process.noDeprecation = quiet.value;
-  }
+  const pipe = quietBinding('pipe_wrap').Pipe;
+  const tcp = quietBinding('tcp_wrap').TCP;
+  const udp = quietBinding('udp_wrap').UDP;
+  const processWrap = quietBinding('process_wrap').Process;
+  const spawnSync = quietBinding('spawn_sync');
   for (const [handle, name] of [[pipe, 'a pipe'], [tcp, 'a TCP socket'], [udp, 'a UDP socket']]) {
     const open = handle.prototype.open;
     define(handle.prototype, 'open', function open_(fd) {
@@ -973,6 +963,31 @@ function guardChannelDescriptors(fds) {
     withCheckedOptions(args);
     return ReflectApply(spawnSyncFn, this, args);
   });
+}
+
+// quietBinding returns node's process.binding(name), which the application
+// cannot reach (closed below). process.binding is deprecated (a warning
+// under --pending-deprecation): asked quietly, it is the bootstrap's
+// business, not the application's. (Under --no-deprecation,
+// process.noDeprecation is true and read-only; an accessor the application
+// put there is left alone, and the warning may show.)
+function quietBinding(name) {
+  const quiet = ObjectGetOwnPropertyDescriptor(process, 'noDeprecation');
+  const hush = quiet === undefined || quiet.writable === true;
+  if (hush) {
+    ObjectDefineProperty(process, 'noDeprecation', { __proto__: null, value: true, writable: true, enumerable: true, configurable: true });
+  }
+  try {
+    return ReflectApply(processBinding, process, [name]);
+  } finally {
+    if (hush && quiet === undefined) {
+      delete process.noDeprecation;
+    } else if (hush) {
+      ObjectDefineProperty(process, 'noDeprecation', {
+        __proto__: null, value: quiet.value, writable: true, enumerable: quiet.enumerable, configurable: quiet.configurable,
+      });
+    }
+  }
 }
 
 define(process, 'binding', closed('process.binding'));
@@ -1653,7 +1668,7 @@ function callerFileName() {
 }
 
 // callerSite returns the call site of the code that called the bootstrap
-// function below (callerFileName or callerIsUndiciLlhttp) called, or
+// function below (callerFileName or nodeWasmCaller) called, or
 // undefined: the first frame that is not the bootstrap's own.
 function callerSite(below) {
   const sites = captureCallSites(8, below);
@@ -1664,27 +1679,99 @@ function callerSite(below) {
   return undefined;
 }
 
-// callerIsUndiciLlhttp reports whether the caller is undici's lazyllhttp,
-// which compiles the HTTP parser behind fetch from bytes node ships: the
-// one WebAssembly of node's own. Naming the function, not only undici's
-// module, matters: undici also calls back into the application (a
-// dispatcher's onData handler given WebAssembly.compile itself would
-// compile bytes from the network).
-function callerIsUndiciLlhttp() {
-  const site = callerSite(callerIsUndiciLlhttp);
-  return site !== undefined && CallSiteGetFileName(site) === 'node:internal/deps/undici/undici' &&
-    CallSiteGetFunctionName(site) === 'lazyllhttp';
+// Node's own WebAssembly: two of the dependencies bundled in node compile
+// modules they carry as base64 in their source, undici's HTTP parser
+// (fetch) and amaro's TypeScript stripper. Under DisableDynamicCode those
+// are allowed, and nothing else: the caller must be the function of
+// theirs that compiles them (naming the function, not only the module,
+// matters: undici also calls back into the application, and a dispatcher
+// handed WebAssembly.compile would compile bytes from the network), and
+// the bytes must be one of the modules in that dependency's source, which
+// the bootstrap reads from node itself (process.binding('natives')). The
+// caller alone would not do: the bytes reach it through Buffer.from and
+// node:buffer, which the application can replace. What is compiled is the
+// bootstrap's own copy of the module, never the bytes handed in, which
+// another thread could change (in a SharedArrayBuffer) once compared.
+//
+// Node's own modules are named by their id, which no file, and no module
+// the loader gives a path or a file: URL, can have.
+const nodeWasmCallers = [
+  ['node:internal/deps/undici/undici', 'lazyllhttp'],
+  ['node:internal/deps/amaro/dist/index', 'lib/wasm.js'],
+];
+// The modules decoded, by builtin id, once asked for.
+const nodeWasmModules = new MapCtor();
+
+// nodeWasmCaller returns the id of the dependency whose compiling function
+// called, or undefined.
+function nodeWasmCaller() {
+  const site = callerSite(nodeWasmCaller);
+  if (site === undefined) return undefined;
+  const file = CallSiteGetFileName(site);
+  const fn = CallSiteGetFunctionName(site);
+  for (let i = 0; i < nodeWasmCallers.length; i++) {
+    if (file === nodeWasmCallers[i][0] && fn === nodeWasmCallers[i][1]) return StringSlice(file, 5);
+  }
+  return undefined;
 }
 
-// WebAssembly compiled from bytes the broker did not serve is code made at
-// run time. Node's own users (undici's llhttp for fetch) are allowed by
-// where the call comes from.
+// nodeWasm returns the WebAssembly modules in the source of node's builtin
+// module id: each string literal that is base64 beginning with the
+// module magic ("\0asm", "AGFzbQ"), decoded.
+function nodeWasm(id) {
+  let modules = MapGet(nodeWasmModules, id);
+  if (modules !== undefined) return modules;
+  modules = [];
+  // An own property, read without getters: a missing id must not reach
+  // Object.prototype.
+  const entry = ObjectGetOwnPropertyDescriptor(quietBinding('natives'), id);
+  const source = entry === undefined ? undefined : entry.value;
+  if (typeof source === 'string') {
+    for (let at = StringIndexOf(source, 'AGFzbQ'); at > 0; at = StringIndexOf(source, 'AGFzbQ', at + 1)) {
+      const quote = source[at - 1];
+      if (quote !== '"' && quote !== "'") continue;
+      const end = StringIndexOf(source, quote, at);
+      if (end < 0) break;
+      const base64 = StringSlice(source, at, end);
+      const bytes = sealed(BufferAllocUnsafeSlow(BufferByteLength(base64, 'base64')));
+      const n = BufferBase64Write(bytes, base64, 0, TypedArrayLength(bytes));
+      ArrayPush(modules, n === TypedArrayLength(bytes) ? bytes : copyBytes(bytes, 0, n));
+      at = end;
+    }
+  }
+  MapSet(nodeWasmModules, id, modules);
+  return modules;
+}
+
+// ownWasm returns the module of modules whose bytes bytes (an ArrayBuffer
+// or a typed array) holds, or undefined.
+function ownWasm(modules, bytes) {
+  let view;
+  try {
+    view = ArrayBufferIsView(bytes)
+      ? new Uint8ArrayCtor(TypedArrayBuffer(bytes), TypedArrayByteOffset(bytes), TypedArrayByteLength(bytes))
+      : new Uint8ArrayCtor(bytes);
+  } catch {
+    return undefined; // a DataView, or no bytes at all
+  }
+  const n = TypedArrayLength(view);
+  for (let i = 0; i < modules.length; i++) {
+    if (sameBytes(view, 0, n, modules[i], 0, TypedArrayLength(modules[i]))) return modules[i];
+  }
+  return undefined;
+}
+
+// wasmGuard returns the bytes to compile where the application asked to
+// compile bytes: WebAssembly compiled from bytes the broker did not serve
+// is code made at run time, refused unless it is node's own.
 function wasmGuard(what, bytes) {
-  if (!config.dynamicDisabled) return;
-  if (ArrayBufferIsView(bytes) && WeakSetHas(servedWasm, bytes)) return;
-  // Node's own modules are named by their id, which no file, and no
-  // module the loader gives a path or a file: URL, can have.
-  if (callerIsUndiciLlhttp()) return;
+  if (!config.dynamicDisabled) return bytes;
+  if (ArrayBufferIsView(bytes) && WeakSetHas(servedWasm, bytes)) return bytes;
+  const id = nodeWasmCaller();
+  if (id !== undefined) {
+    const own = ownWasm(nodeWasm(id), bytes);
+    if (own !== undefined) return own;
+  }
   refuseDynamic(what);
 }
 
@@ -1693,8 +1780,7 @@ if (WebAssemblyObject && config.dynamicDisabled) {
   const wasmInstantiate = WebAssemblyObject.instantiate;
   const WasmModule = WebAssemblyObject.Module;
   define(WebAssemblyObject, 'compile', function compile(bytes, ...rest) {
-    wasmGuard('WebAssembly.compile', bytes);
-    return ReflectApply(wasmCompile, WebAssemblyObject, [bytes, ...rest]);
+    return ReflectApply(wasmCompile, WebAssemblyObject, [wasmGuard('WebAssembly.compile', bytes), ...rest]);
   });
   // A Module compiled already runs as it is; anything else is compiled.
   // V8 tells them apart by what the object is, not by its prototype, which
@@ -1710,11 +1796,11 @@ if (WebAssemblyObject && config.dynamicDisabled) {
     }
   };
   define(WebAssemblyObject, 'instantiate', function instantiate(source, ...rest) {
-    if (!isWasmModule(source)) wasmGuard('WebAssembly.instantiate', source);
-    return ReflectApply(wasmInstantiate, WebAssemblyObject, [source, ...rest]);
+    const compiled = isWasmModule(source) ? source : wasmGuard('WebAssembly.instantiate', source);
+    return ReflectApply(wasmInstantiate, WebAssemblyObject, [compiled, ...rest]);
   });
   const Guarded = guardedConstructor(WasmModule, 'Module', (args) => {
-    wasmGuard('WebAssembly.Module', args[0]);
+    args[0] = wasmGuard('WebAssembly.Module', args[0]);
     return args;
   });
   define(WebAssemblyObject, 'Module', Guarded);

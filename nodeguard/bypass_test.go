@@ -585,6 +585,33 @@ srv.listen(0, '127.0.0.1', async () => {
   });
 });
 `,
+	// undici's lazyllhttp, the caller allowed to compile node's own
+	// WebAssembly, handed the application's bytes through Buffer.from,
+	// with WebAssembly.Instance and instantiate replaced to catch the
+	// module compiled. Node 22 compiles as undici loads, and a refusal
+	// rejects that.
+	"wasm-llhttp.js": `const evil = new Uint8Array([0,97,115,109,1,0,0,0, 1,5,1,96,0,1,127, 3,2,1,0, 7,10,1,6,97,110,115,119,101,114,0,0, 10,6,1,4,0,65,42,11]);
+const from = Buffer.from;
+Buffer.from = function (s, enc) {
+  return enc === 'base64' && typeof s === 'string' && s.length > 10000 ? evil : Reflect.apply(from, this, arguments);
+};
+let captured;
+WebAssembly.Instance = function (mod) { captured = mod; throw new Error('captured'); };
+const instantiate = WebAssembly.instantiate;
+WebAssembly.instantiate = function (mod) { captured = mod; throw new Error('captured'); };
+process.on('unhandledRejection', (e) => { console.log('wasm-llhttp', e.code); process.exit(0); });
+const srv = require('node:http').createServer((req, res) => res.end('ok'));
+srv.listen(0, '127.0.0.1', async () => {
+  let code = 'no module';
+  try { await fetch('http://127.0.0.1:' + srv.address().port); } catch (e) { code = e.cause?.code ?? e.cause?.message ?? e.message; }
+  srv.close();
+  if (captured) {
+    WebAssembly.instantiate = instantiate;
+    try { code = 'ran ' + (await WebAssembly.instantiate(captured, {})).exports.answer(); } catch (e) { code = 'not its own: ' + e.message; }
+  }
+  console.log('wasm-llhttp', code);
+});
+`,
 	"other.mjs": "export default 'signed';\n",
 }
 
@@ -608,6 +635,7 @@ func TestHookAndStackTricks(t *testing.T) {
 		"resolve-node.js":   "resolve-node ERR_CODE_INTEGRITY_VIOLATION",
 		"wasm-dressed.js":   "wasm-dressed ERR_CODE_INTEGRITY_BLOCKED",
 		"wasm-undici.js":    "wasm-undici ERR_CODE_INTEGRITY_BLOCKED",
+		"wasm-llhttp.js":    "wasm-llhttp ERR_CODE_INTEGRITY_BLOCKED",
 	}
 	forEachNode(t, func(t *testing.T, n testNode) {
 		for script, line := range want {
@@ -620,6 +648,21 @@ func TestHookAndStackTricks(t *testing.T) {
 			if c := canaries(t, canaryDir); len(c) > 0 {
 				t.Errorf("%s: refused code ran: %v", script, c)
 			}
+		}
+	})
+}
+
+// TestTypeScriptNodeWasm: under DisableDynamicCode, node's own WebAssembly
+// still compiles: amaro's, which strips the types of an ES module in
+// TypeScript, as undici's behind fetch (TestDynamicCode).
+func TestTypeScriptNodeWasm(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"typed.mts": "const answer: number = 42;\nconsole.log('typed ran', answer);\n"})
+	s := sign(t, dir)
+	forEachNode(t, func(t *testing.T, n testNode) {
+		res := s.run(t, n, "dynamic", runOpts{}, "typed.mts")
+		if got := strings.TrimSpace(res.Stdout); got != "typed ran 42" {
+			t.Errorf("got %q, want %q\nstderr:\n%s", got, "typed ran 42", res.Stderr)
 		}
 	})
 }
