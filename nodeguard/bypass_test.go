@@ -653,16 +653,21 @@ func TestHookAndStackTricks(t *testing.T) {
 }
 
 // TestTypeScriptNodeWasm: under DisableDynamicCode, node's own WebAssembly
-// still compiles: amaro's, which strips the types of an ES module in
-// TypeScript, as undici's behind fetch (TestDynamicCode).
+// still compiles: amaro's, which strips the types of TypeScript, ES module
+// or CommonJS, as undici's behind fetch (TestDynamicCode).
 func TestTypeScriptNodeWasm(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, map[string]string{"typed.mts": "const answer: number = 42;\nconsole.log('typed ran', answer);\n"})
+	write(t, dir, map[string]string{
+		"typed.mts": "const answer: number = 42;\nconsole.log('typed ran', answer);\n",
+		"typed.cts": "const answer: number = 42;\nconsole.log('typed ran', answer);\n",
+	})
 	s := sign(t, dir)
 	forEachNode(t, func(t *testing.T, n testNode) {
-		res := s.run(t, n, "dynamic", runOpts{}, "typed.mts")
-		if got := strings.TrimSpace(res.Stdout); got != "typed ran 42" {
-			t.Errorf("got %q, want %q\nstderr:\n%s", got, "typed ran 42", res.Stderr)
+		for _, script := range []string{"typed.mts", "typed.cts"} {
+			res := s.run(t, n, "dynamic", runOpts{}, script)
+			if got := strings.TrimSpace(res.Stdout); got != "typed ran 42" {
+				t.Errorf("%s: got %q, want %q\nstderr:\n%s", script, got, "typed ran 42", res.Stderr)
+			}
 		}
 	})
 }
