@@ -94,7 +94,7 @@ func TestReasonsAreStableCodes(t *testing.T) {
 	for _, r := range []enforcer.Reason{
 		enforcer.ReasonNotRegular, enforcer.ReasonUnreadable, enforcer.ReasonChanged, enforcer.ReasonTooLarge,
 		enforcer.ReasonImageAsScript, enforcer.ReasonNotInCatalog, enforcer.ReasonUntrustedSigner,
-		enforcer.ReasonDeniedSigner, enforcer.ReasonDeniedByHash, enforcer.ReasonKernelRefused,
+		enforcer.ReasonDeniedSigner, enforcer.ReasonDeniedByHash, enforcer.ReasonDeniedByPath, enforcer.ReasonKernelRefused,
 		enforcer.ReasonUnlinked, enforcer.ReasonBlockedByPolicy, enforcer.ReasonRequireSandbox,
 		enforcer.ReasonCheckFailed, enforcer.ReasonPolicyUnavailable, enforcer.ReasonUnavailable,
 		enforcer.ReasonInteractiveDisabled, enforcer.ReasonDynamicCodeDisabled, enforcer.ReasonHostRefused,

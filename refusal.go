@@ -93,6 +93,9 @@ func reasonText(reason enforcer.Reason) (why, next string) {
 	case enforcer.ReasonDeniedByHash:
 		return "a Deny hash rule of the policy names the file",
 			"the policy refuses these bytes on purpose; remove the rule (intact policy set --remove-rule ID POLICY) only if it is wrong"
+	case enforcer.ReasonDeniedByPath:
+		return "a Deny FilePath rule of the policy names the file's path",
+			"the policy refuses files at this path on purpose; remove the rule (intact policy set --remove-rule ID POLICY) only if it is wrong"
 	case enforcer.ReasonKernelRefused:
 		return "the kernel refused to execute the file (AT_EXECVE_CHECK)",
 			"make the file executable (chmod +x) on a file system not mounted noexec; if neither is the cause, a security module (Landlock, IMA, IPE, fapolicyd) refused it: see its rules"

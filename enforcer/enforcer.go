@@ -224,6 +224,7 @@ const (
 	ReasonUntrustedSigner   Reason = "untrusted-signer"      // listed only in catalogs whose signer the policy does not allow
 	ReasonDeniedSigner      Reason = "denied-signer"         // listed only in catalogs signed by a denied signer
 	ReasonDeniedByHash      Reason = "denied-by-hash"        // a policy Deny rule names the file's hash
+	ReasonDeniedByPath      Reason = "denied-by-path"        // a policy Deny rule names the file's path
 	ReasonKernelRefused     Reason = "kernel-refused"        // execveat(AT_EXECVE_CHECK) refused the file
 	ReasonUnlinked          Reason = "unlinked-file"         // a descriptor with no path: a memfd, an O_TMPFILE or deleted file
 	ReasonBlockedByPolicy   Reason = "blocked-by-policy"     // WDAC returned BLOCKED

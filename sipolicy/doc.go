@@ -19,6 +19,8 @@
 //   - Signing scenario 12 (user mode): AllowedSigners (with ExceptDenyRule),
 //     DeniedSigners (ExceptAllowRule is kept but not honoured: the denial
 //     stands) and FileRulesRef. Other scenarios are read and kept.
+//   - Deny rules with a FilePath, listed by DeniedPaths; MatchFilePath
+//     matches a path as WDAC does, * and ? its wildcards.
 //   - FileRules Allow and Deny with a Hash: SHA-1 or SHA-256 by length. A
 //     hash does not say what it was computed over. HashSet.Match compares
 //     it with the hash of a file's exact bytes; HashSet.Lookup with any
@@ -42,14 +44,17 @@
 // unknown elements (HvciOptions other than 0, UpdatePolicySigners,
 // CiSigners, SupplementalPolicySigners, Macros, FileAttrib and generic
 // FileRule elements, TestSigners, AppIDTags, elements of other namespaces)
-// and unknown attributes (FileName, FilePath, MinimumFileVersion and the
-// other file attributes of Allow and Deny, InheritedScenarios,
+// and unknown attributes (FileName, MinimumFileVersion and the other file
+// attributes of Allow and Deny, FilePath of Allow, InheritedScenarios,
 // MinimumHashAlgorithm). Empty elements are ignored silently: there is
 // nothing to lose. Signer conditions intact cannot evaluate (CertIssuer,
 // CertOemID, FileAttribRef, SignTimeAfter) make the signer Unevaluated:
 // intact then trusts nothing through it and applies its denials in full.
-// Ignoring errs toward refusing code, except for Deny rules by file name or
-// path, which intact cannot match; their notes say so.
+// Ignoring errs toward refusing code, except for the attributes of a Deny
+// rule that Windows reads from a PE image's version resource or an app
+// package: no script has those, so Windows does not match them on scripts
+// either, and their notes say that the rule denies only by Hash or
+// FilePath.
 //
 // # Errors
 //

@@ -395,11 +395,12 @@ func (p *Policy) Merge(other *Policy) error {
 		}
 		var m *FileRule
 		if i := slices.IndexFunc(p.FileRules, func(o *FileRule) bool {
-			return o.Kind == r.Kind && bytes.Equal(o.Hash, r.Hash) && (r.Hash != nil || o.ID == r.ID)
+			return o.Kind == r.Kind && bytes.Equal(o.Hash, r.Hash) && o.FilePath == r.FilePath &&
+				(r.Hash != nil || r.FilePath != "" || o.ID == r.ID)
 		}); i >= 0 {
 			m = p.FileRules[i]
 		} else {
-			m = &FileRule{Kind: r.Kind, ID: p.freeID(r.ID), FriendlyName: r.FriendlyName, Hash: r.Hash}
+			m = &FileRule{Kind: r.Kind, ID: p.freeID(r.ID), FriendlyName: r.FriendlyName, Hash: r.Hash, FilePath: r.FilePath}
 			p.FileRules = append(p.FileRules, m)
 		}
 		rules[r] = m

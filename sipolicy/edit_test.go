@@ -363,3 +363,32 @@ func TestUntrustKeepsDenial(t *testing.T) {
 		t.Errorf("DeniedSignersOf after Untrust = %v", ids)
 	}
 }
+
+// Merging keeps Deny rules by path: each FilePath once, however the two
+// policies name their rules.
+func TestMergeDeniedPaths(t *testing.T) {
+	root := testpki.SelfSigned(t, "merge root", testpki.CA())
+	withPath := func(path string) *sipolicy.Policy {
+		p := newTestPolicy(t, root.Cert)
+		h := sha256.Sum256([]byte(path))
+		r, err := p.AddHashRule(sipolicy.Deny, sipolicy.RuleHash{Name: path, Hash: h[:]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Hash, r.FilePath = nil, path
+		return reparse(t, p)
+	}
+	p := withPath("/opt/a/*")
+	for range 2 { // merging again adds nothing
+		if err := p.Merge(withPath("/opt/b/*")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	for _, r := range reparse(t, p).DeniedPaths() {
+		got = append(got, r.FilePath)
+	}
+	if !slices.Equal(got, []string{"/opt/a/*", "/opt/b/*"}) {
+		t.Errorf("denied paths after merging: %q", got)
+	}
+}

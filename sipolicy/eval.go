@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/intactdev/intact/enforcer"
 )
@@ -108,6 +109,80 @@ func (p *Policy) DeniedHashes() *HashSet {
 		}
 	}
 	return s
+}
+
+// DeniedPaths returns the Deny rules of scenario 12 that name a FilePath,
+// from FileRulesRef and allowed signers' ExceptDenyRule, as DeniedHashes
+// does.
+func (p *Policy) DeniedPaths() []*FileRule {
+	var rules []*FileRule
+	add := func(r *FileRule) {
+		if r.Kind == Deny && r.FilePath != "" && !slices.Contains(rules, r) {
+			rules = append(rules, r)
+		}
+	}
+	if sc := p.Scenario(UserMode); sc != nil {
+		for _, r := range sc.FileRules {
+			add(r)
+		}
+		for _, a := range sc.Allowed {
+			for _, r := range a.ExceptDenyRules {
+				add(r)
+			}
+		}
+	}
+	return rules
+}
+
+// MatchFilePath reports whether path matches pattern, a FilePath rule's
+// path, with WDAC's wildcards: * stands for any characters, path
+// separators included, and ? for one. With fold (Windows), letters match
+// in either case and / and \ are the same separator. Macros (%OSDRIVE%
+// and the like) are the caller's to expand first.
+func MatchFilePath(pattern, path string, fold bool) bool {
+	same := func(a, b rune) bool {
+		if !fold {
+			return a == b
+		}
+		if a == '/' {
+			a = '\\'
+		}
+		if b == '/' {
+			b = '\\'
+		}
+		if a == b {
+			return true
+		}
+		for f := unicode.SimpleFold(a); f != a; f = unicode.SimpleFold(f) {
+			if f == b {
+				return true
+			}
+		}
+		return false
+	}
+	p, s := []rune(pattern), []rune(path)
+	// Greedy matching that goes back only to the last *: linear in
+	// practice, never exponential.
+	pi, si, star, mark := 0, 0, -1, 0
+	for si < len(s) {
+		switch {
+		case pi < len(p) && p[pi] == '*':
+			star, mark = pi, si
+			pi++
+		case pi < len(p) && (p[pi] == '?' || same(p[pi], s[si])):
+			pi++
+			si++
+		case star >= 0:
+			pi, mark = star+1, mark+1
+			si = mark
+		default:
+			return false
+		}
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
 }
 
 // A HashSet is a set of hash rules, found by their hashes. A rule does not

@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/intactdev/intact/enforcer"
@@ -449,5 +450,72 @@ func TestShippedManifest(t *testing.T) {
 		if _, err := sipolicy.ParseManifest("bad.xml", []byte(bad)); err == nil {
 			t.Errorf("ParseManifest accepted %s", bad)
 		}
+	}
+}
+
+func TestMatchFilePath(t *testing.T) {
+	for _, c := range []struct {
+		pattern, path string
+		fold, want    bool
+	}{
+		{"/opt/app/evil.js", "/opt/app/evil.js", false, true},
+		{"/opt/app/evil.js", "/opt/app/evil.jsx", false, false},
+		{"/opt/app/*", "/opt/app/lib/deep/x.js", false, true}, // * crosses separators
+		{"/opt/app/*", "/opt/apps/x.js", false, false},
+		{"*/node_modules/evil/*", "/srv/a/node_modules/evil/index.js", false, true},
+		{"/opt/a?p/x.js", "/opt/app/x.js", false, true},
+		{"/opt/a?p/x.js", "/opt/ap/x.js", false, false},
+		{"/opt/*.js", "/opt/x.mjs", false, false},
+		{"/opt/*.*js", "/opt/x.mjs", false, true},
+		{"*", "", false, true},
+		{"", "/x", false, false},
+		{"/OPT/App/*", "/opt/app/x.js", false, false},
+		{`C:\Users\*\Downloads\*`, `c:/users/ann/downloads/x.js`, true, true},
+		{`C:\Users\*\Downloads\*`, `C:\Users\ann\Documents\x.js`, true, false},
+		{"/opt/ǅ/*", "/opt/ǆ/x", true, true}, // folding beyond ASCII
+		// Many stars against a long path: no exponential backtracking.
+		{strings.Repeat("*a", 40) + "b", strings.Repeat("a", 4000), false, false},
+	} {
+		if got := sipolicy.MatchFilePath(c.pattern, c.path, c.fold); got != c.want {
+			t.Errorf("MatchFilePath(%q, %q, %v) = %v, want %v", c.pattern, c.path, c.fold, got, c.want)
+		}
+	}
+}
+
+// TestDeniedPaths: a Deny rule's FilePath is read, kept through Marshal,
+// and listed by DeniedPaths when scenario 12 refers to it; on an Allow rule
+// it is ignored and noted.
+func TestDeniedPaths(t *testing.T) {
+	data, err := os.ReadFile("testdata/full.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = bytes.Replace(data, []byte(`<Deny ID`), []byte(`<Deny FilePath="/opt/evil/*" ID`), 1)
+	data = bytes.Replace(data, []byte(`<Allow ID`), []byte(`<Allow FilePath="/opt/good/*" ID`), 1)
+	p, err := sipolicy.Parse("paths.xml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	denied := p.DeniedPaths()
+	if len(denied) != 1 || denied[0].FilePath != "/opt/evil/*" {
+		t.Fatalf("DeniedPaths = %v", denied)
+	}
+	var allowNote bool
+	for _, n := range p.Notes {
+		allowNote = allowNote || n.Text == "ignored attribute FilePath on <Allow>"
+	}
+	if !allowNote {
+		t.Errorf("no note for the FilePath of an Allow rule: %v", p.Notes)
+	}
+	out, err := p.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := sipolicy.Parse("again.xml", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := q.DeniedPaths(); len(d) != 1 || d[0].FilePath != "/opt/evil/*" || d[0].ID != denied[0].ID {
+		t.Errorf("after Marshal, DeniedPaths = %v", d)
 	}
 }

@@ -407,14 +407,19 @@ func (ps *parser) fileRules(n *node) error {
 	}
 	rule := func(kind FileRuleKind) func(*node) error {
 		return func(r *node) error {
-			a, err := ps.attrs(r, []string{"ID"}, "FriendlyName", "Hash")
+			optional := []string{"FriendlyName", "Hash"}
+			if kind == Deny {
+				optional = append(optional, "FilePath")
+				optional = append(optional, ps.unmatchedDenyAttrs(r)...)
+			}
+			a, err := ps.attrs(r, []string{"ID"}, optional...)
 			if err != nil {
 				return err
 			}
 			if err := ps.defineID(r, a["ID"]); err != nil {
 				return err
 			}
-			fr := &FileRule{Kind: kind, ID: a["ID"], FriendlyName: a["FriendlyName"]}
+			fr := &FileRule{Kind: kind, ID: a["ID"], FriendlyName: a["FriendlyName"], FilePath: a["FilePath"]}
 			if h, ok := a["Hash"]; ok {
 				if fr.Hash, err = decodeHex(r, "Hash", h); err != nil {
 					return err
@@ -443,6 +448,26 @@ func (ps *parser) fileRules(n *node) error {
 	return ps.kids(n, map[string]func(*node) error{
 		"Allow": rule(Allow), "Deny": rule(Deny), "FileAttrib": ignored, "FileRule": ignored,
 	})
+}
+
+// unmatchedDenyAttrs notes, and returns, the conditions of Deny rule r that
+// intact does not match: the attributes of a PE image's version resource
+// and of packaged apps, which no script has (Windows matches them on PE
+// images only). The note says what that means for the rule: it denies
+// only by its Hash or FilePath, if it has one.
+func (ps *parser) unmatchedDenyAttrs(r *node) []string {
+	var names []string
+	for _, a := range r.attrs {
+		switch a.Name.Local {
+		case "FileName", "InternalName", "FileDescription", "ProductName", "PackageFamilyName",
+			"PackageVersion", "MinimumFileVersion", "MaximumFileVersion", "AppIDs":
+			if a.Name.Space == "" {
+				ps.drop(r.line, "Deny rule: intact does not match %s (a PE image's version resource or an app package, which no script has); the rule denies only by Hash or FilePath", a.Name.Local)
+				names = append(names, a.Name.Local)
+			}
+		}
+	}
+	return names
 }
 
 func (ps *parser) signer(n *node) error {

@@ -189,8 +189,8 @@ func TestNotes(t *testing.T) {
 	}
 	want := []string{
 		`ignored <FileAttrib> at line 22`,
-		`ignored attribute FileName on <Deny> at line 23`,
-		`ignored attribute MaximumFileVersion on <Deny> at line 23`,
+		`Deny rule: intact does not match FileName (a PE image's version resource or an app package, which no script has); the rule denies only by Hash or FilePath at line 23`,
+		`Deny rule: intact does not match MaximumFileVersion (a PE image's version resource or an app package, which no script has); the rule denies only by Hash or FilePath at line 23`,
 		`signer "ID_SIGNER_WINDOWS_PRODUCTION_USER": a Wellknown root never matches in intact at line 28`,
 		`signer "ID_SIGNER_REFRESH": intact cannot evaluate <FileAttribRef>; it trusts nothing through this signer and applies its denials in full at line 38`,
 		`ignored <CiSigners> at line 70`,
@@ -214,7 +214,7 @@ func TestNotes(t *testing.T) {
 		got = append(got, n.String())
 	}
 	want = []string{
-		`ignored attribute FileName on <Deny> at line 18 (and 1 more)`,
+		`Deny rule: intact does not match FileName (a PE image's version resource or an app package, which no script has); the rule denies only by Hash or FilePath at line 18 (and 1 more)`,
 		`signer "ID_SIGNER_BAD": a TBS value of 16 bytes is no SHA-1, SHA-256, SHA-384 or SHA-512 hash and never matches at line 28`,
 		`signer "ID_SIGNER_MS": a Wellknown root never matches in intact at line 31`,
 		`denied signer "ID_SIGNER_BAD": intact does not honour ExceptAllowRule; the denial stands at line 51`,

@@ -127,6 +127,11 @@ type FileRule struct {
 	// a file's exact bytes or, as Windows tools write them for PE files,
 	// of an image's Authenticode digest. The rule does not say which.
 	Hash []byte
+	// FilePath, of a Deny rule, is the path of the files it denies, with
+	// WDAC's wildcards: * for any characters, path separators included,
+	// and ? for one (see DeniedPaths). It is not read on Allow rules,
+	// which intact never honours by path.
+	FilePath string
 }
 
 // String names the rule by its ID and, when it has another, its friendly

@@ -61,6 +61,7 @@ type xFileRule struct {
 	ID           string `xml:"ID,attr"`
 	FriendlyName string `xml:"FriendlyName,attr,omitempty"`
 	Hash         string `xml:"Hash,attr,omitempty"`
+	FilePath     string `xml:"FilePath,attr,omitempty"`
 }
 
 type xSigners struct {
@@ -203,6 +204,7 @@ func (p *Policy) Marshal() ([]byte, error) {
 	for _, r := range p.FileRules {
 		x.FileRules.Rules = append(x.FileRules.Rules, xFileRule{
 			XMLName: xml.Name{Local: r.Kind.String()}, ID: r.ID, FriendlyName: r.FriendlyName, Hash: hexString(r.Hash),
+			FilePath: r.FilePath,
 		})
 	}
 	for _, s := range p.Signers {

@@ -269,9 +269,16 @@ type policyReport struct {
 	DeniedSigners  []signerReport      `json:"deniedSigners"`
 	AllowedHashes  []hashReport        `json:"allowedHashes"`
 	DeniedHashes   []hashReport        `json:"deniedHashes"`
+	DeniedPaths    []pathReport        `json:"deniedPaths"`
 	AppID          string              `json:"appId"`
 	Settings       []settingReport     `json:"settings"`
 	Ignored        []string            `json:"ignored"`
+}
+
+// pathReport is a Deny rule by path.
+type pathReport struct {
+	ID       string `json:"id"`
+	FilePath string `json:"filePath"`
 }
 
 type signerReport struct {
@@ -333,6 +340,10 @@ func explainPolicy(file string, p *sipolicy.Policy, appID string) *policyReport 
 	}
 	r.AllowedHashes = describeHashes(p.AllowedHashes())
 	r.DeniedHashes = describeHashes(p.DeniedHashes())
+	r.DeniedPaths = []pathReport{}
+	for _, rule := range p.DeniedPaths() {
+		r.DeniedPaths = append(r.DeniedPaths, pathReport{ID: rule.ID, FilePath: rule.FilePath})
+	}
 	for _, name := range []enforcer.SettingName{enforcer.EnforceCodeIntegrity, enforcer.DisableInteractiveMode, enforcer.DisableDynamicCode} {
 		v, src := p.LookupAppSetting(appID, string(name))
 		r.Settings = append(r.Settings, settingReport{Name: string(name), Value: v, Source: src.String()})
@@ -443,6 +454,12 @@ func (r *policyReport) print(w io.Writer) {
 	}
 	hashes("files allowed by hash", r.AllowedHashes)
 	hashes("files denied by hash", r.DeniedHashes)
+	if len(r.DeniedPaths) > 0 {
+		printf(w, "files denied by path:\n")
+		for _, d := range r.DeniedPaths {
+			printf(w, "  %s %s\n", d.ID, d.FilePath)
+		}
+	}
 	printf(w, "settings for app id %q:\n", r.AppID)
 	for _, s := range r.Settings {
 		if s.Source == sipolicy.NotSet.String() {

@@ -7,6 +7,8 @@
 //  1. no Deny hash rule of the policy names them (else denied-by-hash);
 //     hash rules name the SHA-256 or SHA-1 of the exact bytes, or the
 //     Authenticode SHA-256 of a PE image, as Windows tools write them;
+//     and no Deny FilePath rule names the file's path, as read or with its
+//     symbolic links resolved (else denied-by-path);
 //  2. an Allow hash rule names them; or
 //  3. a catalog lists their digest and the policy trusts the catalog: its
 //     signature verifies over its content and its signing certificate
@@ -78,6 +80,7 @@ type Enforcer struct {
 	allowed, denied []*sipolicy.Signer
 	allowHashes     *sipolicy.HashSet
 	denyHashes      *sipolicy.HashSet
+	denyPaths       []*sipolicy.FileRule
 
 	once   sync.Once
 	trusts []*trust
@@ -109,6 +112,7 @@ func New(p *sipolicy.Policy, source string, set *Set, appID string) *Enforcer {
 		denied:      p.DeniedSigners(),
 		allowHashes: p.AllowedHashes(),
 		denyHashes:  p.DeniedHashes(),
+		denyPaths:   p.DeniedPaths(),
 	}
 	setting := func(name enforcer.SettingName) bool {
 		v, src := p.LookupAppSetting(appID, string(name))
@@ -214,6 +218,9 @@ func (e *Enforcer) explain(d *digests, path string, file os.FileInfo) (allowance
 	if r := matchRule(e.denyHashes, d, true); r != nil {
 		return e.deny(enforcer.ReasonDeniedByHash, "Deny rule "+r.String())
 	}
+	if detail := e.deniedPath(path, file); detail != "" {
+		return e.deny(enforcer.ReasonDeniedByPath, detail)
+	}
 	if r := matchRule(e.allowHashes, d, d.image); r != nil {
 		return allowance{rule: r}, nil
 	}
@@ -307,6 +314,42 @@ func (e *Enforcer) listedElsewise(path string, d *digests) (changed, sameName st
 // digest also matches, by the SHA-256 or SHA-1 of its exact bytes, the
 // byte string that digest covers. The package documentation has the table
 // of which rule matches which use.
+// deniedPath says which Deny FilePath rule names the file read through
+// path (from file, its fstat, when not nil), or "" when none does. A rule
+// names the file by path made absolute, or by the path its symbolic links
+// lead to: a link of the application's own does not get a denied file
+// past a rule. When that path cannot be worked out, or no longer leads to
+// the file read (a link swapped since), the file is refused too: the
+// policy denies by path, and the path is not known. A hard link is another
+// path to the same bytes; Deny hash rules refuse those wherever they are.
+func (e *Enforcer) deniedPath(path string, file os.FileInfo) string {
+	if len(e.denyPaths) == 0 || path == "" {
+		return ""
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return fmt.Sprintf("the policy denies files by path, and the path of %s cannot be made absolute: %v", path, err)
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	if err == nil && file != nil {
+		if fi, serr := os.Stat(real); serr != nil || !os.SameFile(fi, file) {
+			err = fmt.Errorf("it no longer leads to the file read")
+		}
+	}
+	if err != nil {
+		return fmt.Sprintf("the policy denies files by path, and the real path of %s cannot be established: %v", abs, err)
+	}
+	for _, r := range e.denyPaths {
+		pattern := expandPathMacros(r.FilePath)
+		for _, name := range []string{abs, real} {
+			if sipolicy.MatchFilePath(pattern, name, foldPaths) {
+				return fmt.Sprintf("Deny rule %s names %s (FilePath %s)", r, name, r.FilePath)
+			}
+		}
+	}
+	return ""
+}
+
 func matchRule(set *sipolicy.HashSet, d *digests, authenticode bool) *sipolicy.FileRule {
 	if set.Len() == 0 {
 		return nil
