@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 
 	"github.com/intactdev/intact/internal/exitstatus"
@@ -84,6 +85,14 @@ for scripts:
 						"the files it runs and the code it reads are not checked (run the scripts with intact run or intact node instead)\n", name)
 				}
 			}
+			if len(c.ExecBeneath) > 0 {
+				if interp := grantedInterpreter(path, c.ExecBeneath); interp != "" {
+					printf(cmd.ErrOrStderr(), "intact exec: warning: %s is dynamically linked, so its ELF interpreter %s is granted the execute right too, "+
+						"and run as a program it loads any program outside the folders (%s /bin/sh): start a statically linked command "+
+						"(a static intact: CGO_ENABLED=0 go build), or refuse the interpreter run as a program with another LSM (doc/linux.md)\n",
+						args[0], interp, interp)
+				}
+			}
 			// Exec returns only on failure.
 			return exitstatus.WithStatus(126, linuxsec.Exec(c, path, args, os.Environ()))
 		},
@@ -118,4 +127,27 @@ func ignoresSecurebits(path string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// grantedInterpreter returns the ELF interpreter of the executable at path
+// when it lies outside the folders dirs, where linuxsec.Exec must grant it
+// the execute right on its own for the command to start; else "".
+func grantedInterpreter(path string, dirs []string) string {
+	interp, err := linuxsec.Interpreter(path)
+	if err != nil || interp == "" {
+		return ""
+	}
+	real, err := filepath.EvalSymlinks(interp)
+	if err != nil {
+		real = interp
+	}
+	for _, d := range dirs {
+		if rd, err := filepath.EvalSymlinks(d); err == nil {
+			d = rd
+		}
+		if rel, err := filepath.Rel(d, real); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+			return ""
+		}
+	}
+	return interp
 }

@@ -1,12 +1,8 @@
 package linuxsec
 
 import (
-	"bytes"
-	"debug/elf"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"runtime"
 	"syscall"
 	"unsafe"
@@ -114,7 +110,7 @@ func Exec(c Confinement, path string, argv, env []string) error {
 
 	if len(c.ExecBeneath) > 0 {
 		granted := append([]string{path}, c.ExecBeneath...)
-		if interp, err := elfInterpreter(path); err != nil {
+		if interp, err := Interpreter(path); err != nil {
 			return err
 		} else if interp != "" {
 			granted = append(granted, interp)
@@ -216,48 +212,3 @@ func restrictSelf(ruleset int) error {
 
 // maxLandlockLayers is how deeply Landlock domains nest (LANDLOCK_MAX_NUM_LAYERS).
 const maxLandlockLayers = 16
-
-// elfInterpreter returns the program interpreter (PT_INTERP) the kernel
-// opens to start the ELF file at path, or "" for a static program or a
-// file that is not ELF.
-func elfInterpreter(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", fmt.Errorf("reading %s: %w", path, err)
-	}
-	defer f.Close()
-	interp, err := ELFInterpreter(f)
-	if err != nil {
-		return "", fmt.Errorf("reading %s: %w", path, err)
-	}
-	return interp, nil
-}
-
-// ELFInterpreter returns the program interpreter (PT_INTERP) of the ELF
-// image r, or "" when r has none (a static program) or is not ELF.
-func ELFInterpreter(r io.ReaderAt) (string, error) {
-	var magic [4]byte
-	if _, err := r.ReadAt(magic[:], 0); err != nil || string(magic[:]) != elf.ELFMAG {
-		return "", nil // not ELF: the kernel starts it some other way
-	}
-	f, err := elf.NewFile(r)
-	if err != nil {
-		return "", err
-	}
-	for _, p := range f.Progs {
-		if p.Type != elf.PT_INTERP {
-			continue
-		}
-		// The kernel refuses interpreter paths longer than PATH_MAX.
-		if p.Filesz < 2 || p.Filesz > unix.PathMax {
-			return "", fmt.Errorf("malformed ELF interpreter path (%d bytes)", p.Filesz)
-		}
-		buf := make([]byte, p.Filesz)
-		if _, err := p.ReadAt(buf, 0); err != nil {
-			return "", fmt.Errorf("reading the ELF interpreter path: %w", err)
-		}
-		interp, _, _ := bytes.Cut(buf, []byte{0})
-		return string(interp), nil
-	}
-	return "", nil
-}

@@ -60,7 +60,7 @@ func TestLandlockABI(t *testing.T) {
 }
 
 func TestELFInterpreter(t *testing.T) {
-	interp, err := elfInterpreter("/bin/sh")
+	interp, err := Interpreter("/bin/sh")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,10 +74,10 @@ func TestELFInterpreter(t *testing.T) {
 	if err := os.WriteFile(text, []byte("#!/bin/sh\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if interp, err := elfInterpreter(text); interp != "" || err != nil {
+	if interp, err := Interpreter(text); interp != "" || err != nil {
 		t.Errorf("script: %q, %v; want no ELF interpreter", interp, err)
 	}
-	if _, err := elfInterpreter(filepath.Join(t.TempDir(), "missing")); err == nil {
+	if _, err := Interpreter(filepath.Join(t.TempDir(), "missing")); err == nil {
 		t.Error("missing file: no error")
 	}
 }

@@ -1,0 +1,58 @@
+package linuxsec
+
+import (
+	"bytes"
+	"debug/elf"
+	"fmt"
+	"io"
+	"os"
+)
+
+// pathMax is Linux's PATH_MAX, beyond which the kernel refuses an
+// interpreter path.
+const pathMax = 4096
+
+// Interpreter returns the program interpreter (PT_INTERP) the kernel
+// opens to start the ELF file at path, or "" for a static program or a
+// file that is not ELF.
+func Interpreter(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("reading %s: %w", path, err)
+	}
+	defer f.Close()
+	interp, err := ELFInterpreter(f)
+	if err != nil {
+		return "", fmt.Errorf("reading %s: %w", path, err)
+	}
+	return interp, nil
+}
+
+// ELFInterpreter returns the program interpreter (PT_INTERP) of the ELF
+// image r, or "" when r has none (a static program) or is not ELF.
+func ELFInterpreter(r io.ReaderAt) (string, error) {
+	var magic [4]byte
+	if _, err := r.ReadAt(magic[:], 0); err != nil || string(magic[:]) != elf.ELFMAG {
+		return "", nil // not ELF: the kernel starts it some other way
+	}
+	f, err := elf.NewFile(r)
+	if err != nil {
+		return "", err
+	}
+	for _, p := range f.Progs {
+		if p.Type != elf.PT_INTERP {
+			continue
+		}
+		// The kernel refuses interpreter paths longer than PATH_MAX.
+		if p.Filesz < 2 || p.Filesz > pathMax {
+			return "", fmt.Errorf("malformed ELF interpreter path (%d bytes)", p.Filesz)
+		}
+		buf := make([]byte, p.Filesz)
+		if _, err := p.ReadAt(buf, 0); err != nil {
+			return "", fmt.Errorf("reading the ELF interpreter path: %w", err)
+		}
+		interp, _, _ := bytes.Cut(buf, []byte{0})
+		return string(interp), nil
+	}
+	return "", nil
+}
