@@ -111,6 +111,7 @@ func run(args []string, f nodeFlags, systemDir string, stderr io.Writer) error {
 	if !nodeguard.InForce(p) {
 		return nodeguard.Exec(node, args)
 	}
+	nodeguard.LimitHeap(p)
 	exit, err := nodeguard.Run(nodeguard.Config{
 		Policy:   p,
 		Node:     node,
