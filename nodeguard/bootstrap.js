@@ -59,8 +59,14 @@ const ArrayIncludes = uncurry(Array.prototype.includes);
 const ArrayIsArray = Array.isArray;
 const ArraySlice = uncurry(Array.prototype.slice);
 const ArraySplice = uncurry(Array.prototype.splice);
-const ArrayPush = uncurry(Array.prototype.push);
 const RegExpPrototypeExec = uncurry(RegExp.prototype.exec);
+// append adds value at the end of arr, an array of the bootstrap's, as an
+// own property. Array.prototype.push, and arr[n] = value, would call a
+// setter the application put on Array.prototype at that index, keep
+// nothing, and have its getter answer for the element from then on.
+const append = (arr, value) => {
+  ObjectDefineProperty(arr, arr.length, { __proto__: null, value, writable: true, enumerable: true, configurable: true });
+};
 const MapCtor = Map;
 const MapGet = uncurry(Map.prototype.get);
 const MapSet = uncurry(Map.prototype.set);
@@ -1502,8 +1508,8 @@ function judgeWorkerOptions(argv, where, out) {
       throw codeError('ERR_CODE_INTEGRITY_BLOCKED', 'intact node: a worker\'s ' + where + ' may not carry ' + a +
         ': it is not on intact node\'s allow-list of node options (preloads go to intact node itself)');
     }
-    ArrayPush(out, a);
-    if (config.workerOptions[name] && !hasValue && i + 1 < argv.length) ArrayPush(out, '' + argv[++i]);
+    append(out, a);
+    if (config.workerOptions[name] && !hasValue && i + 1 < argv.length) append(out, '' + argv[++i]);
   }
   return out;
 }
@@ -1529,7 +1535,7 @@ function splitNodeOptions(value) {
       quoted = !quoted;
       inWord = true;
     } else if (c === ' ' && !quoted) {
-      if (inWord) ArrayPush(words, word);
+      if (inWord) append(words, word);
       word = '';
       inWord = false;
     } else {
@@ -1538,7 +1544,7 @@ function splitNodeOptions(value) {
     }
   }
   if (quoted) throw codeError('ERR_CODE_INTEGRITY_BLOCKED', 'intact node: a worker\'s NODE_OPTIONS holds an unterminated string');
-  if (inWord) ArrayPush(words, word);
+  if (inWord) append(words, word);
   return words;
 }
 
@@ -1735,7 +1741,7 @@ function nodeWasm(id) {
       const base64 = StringSlice(source, at, end);
       const bytes = sealed(BufferAllocUnsafeSlow(BufferByteLength(base64, 'base64')));
       const n = BufferBase64Write(bytes, base64, 0, TypedArrayLength(bytes));
-      ArrayPush(modules, n === TypedArrayLength(bytes) ? bytes : copyBytes(bytes, 0, n));
+      append(modules, n === TypedArrayLength(bytes) ? bytes : copyBytes(bytes, 0, n));
       at = end;
     }
   }
@@ -1800,7 +1806,7 @@ if (WebAssemblyObject && config.dynamicDisabled) {
     return ReflectApply(wasmInstantiate, WebAssemblyObject, [compiled, ...rest]);
   });
   const Guarded = guardedConstructor(WasmModule, 'Module', (args) => {
-    args[0] = wasmGuard('WebAssembly.Module', args[0]);
+    ObjectDefineProperty(args, 0, { __proto__: null, value: wasmGuard('WebAssembly.Module', args[0]), writable: true, enumerable: true, configurable: true });
     return args;
   });
   define(WebAssemblyObject, 'Module', Guarded);

@@ -167,3 +167,46 @@ try { register('./hook.mjs', import.meta.url); console.log('registered'); } catc
 		}
 	})
 }
+
+// TestWorkerOptionsArrayAccessors: the arrays the bootstrap builds of a
+// worker's options (its execArgv, the words of its NODE_OPTIONS) hold
+// what was judged, whatever accessors the application put on
+// Array.prototype: a setter there kept nothing of an element pushed, and
+// its getter answered for it, a preload the worker ran before its
+// bootstrap.
+func TestWorkerOptionsArrayAccessors(t *testing.T) {
+	forEachNode(t, func(t *testing.T, n testNode) {
+		dir := t.TempDir()
+		write(t, dir, map[string]string{
+			"main.js": `const { Worker } = require('node:worker_threads');
+const evil = require('path').join(__dirname, 'evil.js');
+const cases = {
+  // execArgv: the bootstrap's two options, then the application's third.
+  'execArgv': { at: { 2: '--require=' + evil }, opts: { execArgv: ['--no-warnings'] } },
+  // NODE_OPTIONS: the judge would see harmless words, node the preload.
+  'NODE_OPTIONS': { at: { 0: '--no-warnings', 1: '--no-deprecation' }, opts: { env: { NODE_OPTIONS: '--require ' + evil } } },
+};
+const run = (name, { at, opts }) => new Promise((resolve) => {
+  let w;
+  for (const [i, v] of Object.entries(at)) Object.defineProperty(Array.prototype, i, { configurable: true, set() {}, get() { return v; } });
+  try { w = new Worker(__dirname + '/w.js', opts); } catch (e) { w = null; var code = e.code; }
+  finally { for (const i of Object.keys(at)) delete Array.prototype[i]; }
+  if (w === null) { console.log(name, code); return resolve(); }
+  w.on('message', (m) => console.log(name, m)).on('error', (e) => console.log(name, 'error', e.code)).on('exit', resolve);
+});
+(async () => { for (const [name, c] of Object.entries(cases)) await run(name, c); })();
+`,
+			"w.js": `require('node:worker_threads').parentPort.postMessage('ran');`,
+		})
+		s := sign(t, dir)
+		write(t, dir, map[string]string{"evil.js": canaryJS("evil")})
+		canary := t.TempDir()
+		res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canary}}, "main.js")
+		if want := "execArgv ran\nNODE_OPTIONS ERR_CODE_INTEGRITY_BLOCKED\n"; res.Stdout != want {
+			t.Errorf("stdout:\n%s\nwant:\n%s\nstderr:\n%s", res.Stdout, want, res.Stderr)
+		}
+		if c := canaries(t, canary); len(c) != 0 {
+			t.Errorf("a preload ran: canaries %v", c)
+		}
+	})
+}
