@@ -127,6 +127,19 @@ func (r *Runtime) NewArrayBuffer(data []byte) ArrayBuffer {
 	}
 }
 
+// exportView returns length elements from offset as a slice over the
+// array's own memory. An empty view may sit at the very end of its buffer,
+// where ptr(offset) points just past the allocation: not a valid Go
+// pointer (unsafe.Pointer's rule 3), and the collector, finding it in the
+// slice, takes it for one into whatever object follows, which may be free
+// ("marked free object" panics). An empty view keeps no pointer.
+func exportView[T any](ptr func(int) *T, offset, length int) []T {
+	if length == 0 {
+		return []T{}
+	}
+	return unsafe.Slice(ptr(offset), length)
+}
+
 func (a *uint8Array) toRaw(v Value) uint64 {
 	return uint64(toUint8(v))
 }
@@ -169,7 +182,7 @@ func (a *uint8Array) typeMatch(v Value) bool {
 }
 
 func (a *uint8Array) export(offset int, length int) interface{} {
-	return unsafe.Slice(a.ptr(offset), length)
+	return exportView(a.ptr, offset, length)
 }
 
 func (a *uint8Array) exportType() reflect.Type {
@@ -218,7 +231,7 @@ func (a *uint8ClampedArray) typeMatch(v Value) bool {
 }
 
 func (a *uint8ClampedArray) export(offset int, length int) interface{} {
-	return unsafe.Slice(a.ptr(offset), length)
+	return exportView(a.ptr, offset, length)
 }
 
 func (a *uint8ClampedArray) exportType() reflect.Type {
@@ -267,7 +280,7 @@ func (a *int8Array) typeMatch(v Value) bool {
 }
 
 func (a *int8Array) export(offset int, length int) interface{} {
-	return unsafe.Slice(a.ptr(offset), length)
+	return exportView(a.ptr, offset, length)
 }
 
 var typeInt8Array = reflect.TypeOf(([]int8)(nil))
@@ -320,7 +333,7 @@ func (a *uint16Array) typeMatch(v Value) bool {
 var typeUint16Array = reflect.TypeOf(([]uint16)(nil))
 
 func (a *uint16Array) export(offset int, length int) interface{} {
-	return unsafe.Slice(a.ptr(offset), length)
+	return exportView(a.ptr, offset, length)
 }
 
 func (a *uint16Array) exportType() reflect.Type {
@@ -369,7 +382,7 @@ func (a *int16Array) typeMatch(v Value) bool {
 }
 
 func (a *int16Array) export(offset int, length int) interface{} {
-	return unsafe.Slice(a.ptr(offset), length)
+	return exportView(a.ptr, offset, length)
 }
 
 var typeInt16Array = reflect.TypeOf(([]int16)(nil))
@@ -420,7 +433,7 @@ func (a *uint32Array) typeMatch(v Value) bool {
 }
 
 func (a *uint32Array) export(offset int, length int) interface{} {
-	return unsafe.Slice(a.ptr(offset), length)
+	return exportView(a.ptr, offset, length)
 }
 
 var typeUint32Array = reflect.TypeOf(([]uint32)(nil))
@@ -471,7 +484,7 @@ func (a *int32Array) typeMatch(v Value) bool {
 }
 
 func (a *int32Array) export(offset int, length int) interface{} {
-	return unsafe.Slice(a.ptr(offset), length)
+	return exportView(a.ptr, offset, length)
 }
 
 var typeInt32Array = reflect.TypeOf(([]int32)(nil))
@@ -537,7 +550,7 @@ func (a *float32Array) typeMatch(v Value) bool {
 }
 
 func (a *float32Array) export(offset int, length int) interface{} {
-	return unsafe.Slice(a.ptr(offset), length)
+	return exportView(a.ptr, offset, length)
 }
 
 var typeFloat32Array = reflect.TypeOf(([]float32)(nil))
@@ -589,7 +602,7 @@ func (a *float64Array) typeMatch(v Value) bool {
 }
 
 func (a *float64Array) export(offset int, length int) interface{} {
-	return unsafe.Slice(a.ptr(offset), length)
+	return exportView(a.ptr, offset, length)
 }
 
 var typeFloat64Array = reflect.TypeOf(([]float64)(nil))
@@ -653,7 +666,7 @@ func (a *bigInt64Array) typeMatch(v Value) bool {
 }
 
 func (a *bigInt64Array) export(offset int, length int) interface{} {
-	return unsafe.Slice(a.ptr(offset), length)
+	return exportView(a.ptr, offset, length)
 }
 
 var typeBigInt64Array = reflect.TypeOf(([]int64)(nil))
@@ -709,7 +722,7 @@ func (a *bigUint64Array) typeMatch(v Value) bool {
 }
 
 func (a *bigUint64Array) export(offset int, length int) interface{} {
-	return unsafe.Slice(a.ptr(offset), length)
+	return exportView(a.ptr, offset, length)
 }
 
 var typeBigUint64Array = reflect.TypeOf(([]uint64)(nil))
