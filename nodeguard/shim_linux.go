@@ -213,8 +213,10 @@ func hasClosedTask(tgid int) bool {
 // linked: node's tree can start intact so, and the library can make it
 // pose as a broker, with a configuration and threads in Landlock domains
 // of its own (outside review rt22). A statically linked intact (intact-node
-// as documented) has no loader to inject into. The environment it reads is
-// the one the process started with.
+// as documented) has no loader to inject into. It only raises the bar: the
+// environment /proc shows is the process's own memory, which an injected
+// library can rewrite (outside review rt26), and what such a program gains
+// is no more than running node's ELF interpreter on node (doc/node.md).
 func loaderInjectable(proc string) bool {
 	if !dynamicallyLinked() {
 		return false
