@@ -137,15 +137,15 @@ func grantedInterpreter(path string, dirs []string) string {
 	if err != nil || interp == "" {
 		return ""
 	}
-	real, err := filepath.EvalSymlinks(interp)
+	resolved, err := filepath.EvalSymlinks(interp)
 	if err != nil {
-		real = interp
+		resolved = interp
 	}
 	for _, d := range dirs {
 		if rd, err := filepath.EvalSymlinks(d); err == nil {
 			d = rd
 		}
-		if rel, err := filepath.Rel(d, real); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+		if rel, err := filepath.Rel(d, resolved); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
 			return ""
 		}
 	}

@@ -305,6 +305,43 @@ func (e *Enforcer) listedElsewise(path string, d *digests) (changed, sameName st
 	return "", sameName
 }
 
+// deniedPath says which Deny FilePath rule names the file read through
+// path (from file, its fstat, when not nil), or "" when none does. A rule
+// names the file by path made absolute, or by the path its symbolic links
+// lead to: a link of the application's own does not get a denied file
+// past a rule. When that path cannot be worked out, or no longer leads to
+// the file read (a link swapped since), the file is refused too: the
+// policy denies by path, and the path is not known. A hard link or a bind
+// mount is another path to the same bytes; Deny hash rules refuse those
+// wherever they are.
+func (e *Enforcer) deniedPath(path string, file os.FileInfo) string {
+	if len(e.denyPaths) == 0 || path == "" {
+		return ""
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return fmt.Sprintf("the policy denies files by path, and the path of %s cannot be made absolute: %v", path, err)
+	}
+	resolved, err := filepath.EvalSymlinks(abs)
+	if err == nil && file != nil {
+		if fi, serr := os.Stat(resolved); serr != nil || !os.SameFile(fi, file) {
+			err = fmt.Errorf("it no longer leads to the file read")
+		}
+	}
+	if err != nil {
+		return fmt.Sprintf("the policy denies files by path, and the real path of %s cannot be established: %v", abs, err)
+	}
+	for _, r := range e.denyPaths {
+		pattern := expandPathMacros(r.FilePath)
+		for _, name := range []string{abs, resolved} {
+			if sipolicy.MatchFilePath(pattern, name, foldPaths) {
+				return fmt.Sprintf("Deny rule %s names %s (FilePath %s)", r, name, r.FilePath)
+			}
+		}
+	}
+	return ""
+}
+
 // matchRule returns the rule of set that names the file: by the SHA-256 or
 // SHA-1 of its exact bytes, or, for a PE image when authenticode is set,
 // by its Authenticode SHA-256 or SHA-1, which is what Windows tools write
@@ -314,42 +351,6 @@ func (e *Enforcer) listedElsewise(path string, d *digests) (changed, sameName st
 // digest also matches, by the SHA-256 or SHA-1 of its exact bytes, the
 // byte string that digest covers. The package documentation has the table
 // of which rule matches which use.
-// deniedPath says which Deny FilePath rule names the file read through
-// path (from file, its fstat, when not nil), or "" when none does. A rule
-// names the file by path made absolute, or by the path its symbolic links
-// lead to: a link of the application's own does not get a denied file
-// past a rule. When that path cannot be worked out, or no longer leads to
-// the file read (a link swapped since), the file is refused too: the
-// policy denies by path, and the path is not known. A hard link is another
-// path to the same bytes; Deny hash rules refuse those wherever they are.
-func (e *Enforcer) deniedPath(path string, file os.FileInfo) string {
-	if len(e.denyPaths) == 0 || path == "" {
-		return ""
-	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return fmt.Sprintf("the policy denies files by path, and the path of %s cannot be made absolute: %v", path, err)
-	}
-	real, err := filepath.EvalSymlinks(abs)
-	if err == nil && file != nil {
-		if fi, serr := os.Stat(real); serr != nil || !os.SameFile(fi, file) {
-			err = fmt.Errorf("it no longer leads to the file read")
-		}
-	}
-	if err != nil {
-		return fmt.Sprintf("the policy denies files by path, and the real path of %s cannot be established: %v", abs, err)
-	}
-	for _, r := range e.denyPaths {
-		pattern := expandPathMacros(r.FilePath)
-		for _, name := range []string{abs, real} {
-			if sipolicy.MatchFilePath(pattern, name, foldPaths) {
-				return fmt.Sprintf("Deny rule %s names %s (FilePath %s)", r, name, r.FilePath)
-			}
-		}
-	}
-	return ""
-}
-
 func matchRule(set *sipolicy.HashSet, d *digests, authenticode bool) *sipolicy.FileRule {
 	if set.Len() == 0 {
 		return nil
