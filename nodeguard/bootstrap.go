@@ -94,7 +94,9 @@ func bootstrapCode(cfg bootstrapConfig) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []byte("'use strict';\nconst config = " + string(js) + ";\n" + bootstrapSource), nil
+	// A null prototype: a key the configuration leaves out must not be
+	// answered by Object.prototype, where the application can put one.
+	return []byte("'use strict';\nconst config = { __proto__: null, ..." + string(js) + " };\n" + bootstrapSource), nil
 }
 
 // bootstrapStub returns the data: URL given to node's first --import: the

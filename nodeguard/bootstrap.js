@@ -48,12 +48,10 @@ const StringStartsWith = uncurry(String.prototype.startsWith);
 const StringEndsWith = uncurry(String.prototype.endsWith);
 const StringIncludes = uncurry(String.prototype.includes);
 const StringSlice = uncurry(String.prototype.slice);
-const StringSplit = uncurry(String.prototype.split);
 const StringIndexOf = uncurry(String.prototype.indexOf);
 const StringLastIndexOf = uncurry(String.prototype.lastIndexOf);
 const StringToLowerCase = uncurry(String.prototype.toLowerCase);
 const StringToUpperCase = uncurry(String.prototype.toUpperCase);
-const StringReplaceAll = uncurry(String.prototype.replaceAll);
 const StringIsWellFormed = uncurry(String.prototype.isWellFormed);
 const ArrayIncludes = uncurry(Array.prototype.includes);
 const ArrayIsArray = Array.isArray;
@@ -66,6 +64,40 @@ const RegExpPrototypeExec = uncurry(RegExp.prototype.exec);
 // nothing, and have its getter answer for the element from then on.
 const append = (arr, value) => {
   ObjectDefineProperty(arr, arr.length, { __proto__: null, value, writable: true, enumerable: true, configurable: true });
+};
+// withRest returns head, an array of the bootstrap's, with the elements of
+// rest (a rest parameter's array) appended by index: spreading rest would
+// call %ArrayIteratorPrototype%.next, which the application can replace,
+// in the middle of a guard.
+const withRest = (head, rest) => {
+  for (let i = 0; i < rest.length; i++) append(head, rest[i]);
+  return head;
+};
+// splitOn and replaceEvery do what String.prototype.split and replaceAll
+// do with a string separator, by indexOf and slice alone: before Node 26,
+// V8 looks up Symbol.split and Symbol.replace on String.prototype even for
+// a string separator, and runs what the application put there.
+const splitOn = (s, sep) => {
+  const parts = [];
+  let from = 0;
+  for (let at = StringIndexOf(s, sep); at >= 0; at = StringIndexOf(s, sep, from)) {
+    append(parts, StringSlice(s, from, at));
+    from = at + sep.length;
+  }
+  append(parts, StringSlice(s, from));
+  return parts;
+};
+const replaceEvery = (s, from, to) => {
+  const parts = splitOn(s, from);
+  let out = parts[0];
+  for (let i = 1; i < parts.length; i++) out += to + parts[i];
+  return out;
+};
+// ownValue returns obj's own data property name, or undefined: reading it runs
+// no accessor and reaches no prototype.
+const ownValue = (obj, name) => {
+  const d = ObjectGetOwnPropertyDescriptor(obj, name);
+  return d !== undefined && ObjectHasOwn(d, 'value') ? d.value : undefined;
 };
 const MapCtor = Map;
 const MapGet = uncurry(Map.prototype.get);
@@ -116,6 +148,8 @@ const isWindows = process.platform === 'win32';
 const DecodeURIComponent = decodeURIComponent;
 const pathResolve = nodePath.resolve;
 const registerHooks = module.registerHooks;
+// Called after guards go in, when the application may have replaced it.
+const syncBuiltinESMExports = module.syncBuiltinESMExports;
 const AtomicsWait = Atomics.wait;
 const Int32ArrayCtor = Int32Array;
 const Uint32ArrayCtor = Uint32Array;
@@ -132,30 +166,34 @@ const pid = process.pid;
 // frames are the bootstrap's.
 const mainModulePath = asMain ? process.argv[1] : '';
 
+// refusals are the errors codeError made: the bootstrap's own refusals.
+const refusals = new WeakSetCtor();
+
 // A refusal as Node's errors look: `Error [CODE]: message`, with .code.
 function codeError(code, message, props) {
   const err = new ErrorCtor(message);
-  ObjectDefineProperty(err, 'name', { value: 'Error [' + code + ']', configurable: true, writable: true });
+  WeakSetAdd(refusals, err);
+  ObjectDefineProperty(err, 'name', { __proto__: null, value: 'Error [' + code + ']', configurable: true, writable: true });
   // Format the stack with the name above, as Node's own errors do, and
   // without the bootstrap's own frames: the refusal is at the require or
   // import that reached the file.
-  const lines = StringSplit('' + err.stack, '\n');
+  const lines = splitOn('' + err.stack, '\n');
   let stack = lines[0];
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
     if (!StringIncludes(line, '(intact:node-bootstrap:') && !StringIncludes(line, config.stubURL) &&
       (mainModulePath === '' || !StringIncludes(line, '(' + mainModulePath + ':'))) stack += '\n' + line;
   }
-  ObjectDefineProperty(err, 'stack', { value: stack, configurable: true, writable: true });
+  ObjectDefineProperty(err, 'stack', { __proto__: null, value: stack, configurable: true, writable: true });
   delete err.name;
-  ObjectDefineProperty(err, 'code', { value: code, enumerable: true, writable: true, configurable: true });
+  ObjectDefineProperty(err, 'code', { __proto__: null, value: code, enumerable: true, writable: true, configurable: true });
   if (props) {
     // Node prints an uncaught error with its own properties: why, next and
     // check say, for an operator, why and what to do (intact.Explain).
     const keys = ['path', 'reasons', 'feature', 'why', 'next', 'check'];
     for (let i = 0; i < keys.length; i++) {
-      const value = props[keys[i]];
-      if (value !== undefined) ObjectDefineProperty(err, keys[i], { value, enumerable: true, writable: true, configurable: true });
+      const value = ownValue(props, keys[i]);
+      if (value !== undefined) ObjectDefineProperty(err, keys[i], { __proto__: null, value, enumerable: true, writable: true, configurable: true });
     }
   }
   return err;
@@ -379,7 +417,7 @@ function openChannel() {
         throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: no channel to the broker is left for this thread: node has ' +
           'started as many threads as intact node gives channels to (' + NumberToString(config.threadChannels, 10) + ')');
       }
-      const given = StringSplit(StringSlice(text, 0, text.length - 1), ' ');
+      const given = splitOn(StringSlice(text, 0, text.length - 1), ' ');
       const fd = +given[0];
       // The application may have closed that number and opened a socket
       // of its own there: the kernel's name tells them apart.
@@ -441,7 +479,7 @@ function refusal(reply) {
       return codeError('ERR_CODE_INTEGRITY_BLOCKED', info.message, { feature: info.feature, why: info.why, next: info.next });
   }
   const err = new ErrorCtor(info.message);
-  if (info.code) ObjectDefineProperty(err, 'code', { value: info.code, enumerable: true, writable: true, configurable: true });
+  if (info.code) ObjectDefineProperty(err, 'code', { __proto__: null, value: info.code, enumerable: true, writable: true, configurable: true });
   return err;
 }
 
@@ -797,7 +835,7 @@ function load(href, context, nextLoad) {
     return nextLoad(href, context);
   }
   throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'The file ' + href + ' did not pass OS Code Integrity validation',
-    { path: href, reasons: ['intact node runs code from files only, not from ' + StringSplit(href, ':')[0] + ': URLs'] });
+    { path: href, reasons: ['intact node runs code from files only, not from ' + StringSlice(href, 0, StringIndexOf(href, ':')) + ': URLs'] });
 }
 
 // filePath returns the path a file: URL names, as url.fileURLToPath does
@@ -824,7 +862,7 @@ function filePath(href) {
     if (host !== '' && host !== 'localhost') throw invalidFileURL(href, 'its host is not localhost');
     return path;
   }
-  path = StringReplaceAll(path, '/', '\\');
+  path = replaceEvery(path, '/', '\\');
   if (host !== '' && host !== 'localhost') return '\\\\' + host + path; // UNC
   // "\C:\x" → "C:\x"
   return StringSlice(path, 1);
@@ -849,6 +887,7 @@ registerHooks({ load });
 // loader, and so without the hook above.
 if (typeof getBuiltinModule === 'function') {
   ObjectDefineProperty(process, 'getBuiltinModule', {
+    __proto__: null,
     value: function (id) {
       const name = '' + id;
       guardBuiltin(StringStartsWith(name, 'node:') ? name : 'node:' + name);
@@ -865,7 +904,7 @@ if (typeof getBuiltinModule === 'function') {
 // the enumerable keys of its exports.
 function define(obj, name, value) {
   const old = ObjectGetOwnPropertyDescriptor(obj, name);
-  ObjectDefineProperty(obj, name, { value, writable: false, enumerable: old !== undefined && old.enumerable, configurable: false });
+  ObjectDefineProperty(obj, name, { __proto__: null, value, writable: false, enumerable: old !== undefined && old.enumerable, configurable: false });
 }
 
 function closed(name) {
@@ -1066,7 +1105,30 @@ function firstUse(href) {
 // application is about to reach, on its first use: loading these modules
 // here would cost every program their start-up (and print node:sqlite's
 // experimental warning).
+//
+// A guard that did not go in whole, because something the application
+// changed made it throw (any error but a refusal of the bootstrap's own),
+// leaves every module that needs one closed from then on: the module
+// counts as guarded once its guard has begun.
+let guardsFailed = false;
 function guardBuiltin(href) {
+  if (guardsFailed && guardedModule(href)) {
+    throw codeError('ERR_ACCESS_DENIED', 'intact node: ' + href + ' is closed: a guard of intact node could not be put in place');
+  }
+  try {
+    guardModule(href);
+  } catch (err) {
+    if (!WeakSetHas(refusals, err)) guardsFailed = true;
+    throw err;
+  }
+}
+
+function guardedModule(href) {
+  return ArrayIncludes(interactiveBuiltins, href) || ArrayIncludes(tlsModules, href) ||
+    href === 'node:sqlite' || href === 'node:ffi' || href === 'node:v8' || href === 'node:worker_threads' || href === 'node:crypto';
+}
+
+function guardModule(href) {
   if (ArrayIncludes(interactiveBuiltins, href)) {
     // The REPL and the inspector are interactive code; the inspector's
     // Runtime.evaluate also compiles strings, which
@@ -1099,7 +1161,7 @@ function guardFFI() {
       });
     }
   }
-  module.syncBuiltinESMExports();
+  ReflectApply(syncBuiltinESMExports, module, []);
 }
 
 // OpenSSL engines are shared libraries OpenSSL maps itself, by a path or a
@@ -1120,7 +1182,7 @@ function guardSetEngine() {
   const crypto = firstUse('node:crypto');
   if (crypto === undefined || typeof crypto.setEngine !== 'function') return;
   define(crypto, 'setEngine', refuseEngine('crypto.setEngine'));
-  module.syncBuiltinESMExports();
+  ReflectApply(syncBuiltinESMExports, module, []);
 }
 
 // The modules through which the application makes TLS contexts; the
@@ -1129,17 +1191,17 @@ const tlsModules = ['node:tls', 'node:https', 'node:http2', 'node:_tls_common', 
 let engineOptionsGuarded = false;
 function guardEngineOptions() {
   if (engineOptionsGuarded) return;
-  engineOptionsGuarded = true;
   // The engine options reach OpenSSL through two methods of the native
   // TLS context, which every TLS context of this thread shares: a context
   // is made only to reach its prototype. With no CA list, node skips
   // loading its root certificates (about 10 ms). node:tls is loaded first:
   // loading _tls_common before it would leave node:tls without
   // createSecureContext.
-  const context = getBuiltinModule('node:tls').createSecureContext({ ca: [] }).context;
+  const context = getBuiltinModule('node:tls').createSecureContext({ __proto__: null, ca: [] }).context;
   const proto = ObjectGetPrototypeOf(context);
   if (typeof proto.setEngineKey === 'function') define(proto, 'setEngineKey', refuseEngine('The privateKeyEngine option'));
   if (typeof proto.setClientCertEngine === 'function') define(proto, 'setClientCertEngine', refuseEngine('The clientCertEngine option'));
+  engineOptionsGuarded = true;
 }
 
 // Node's fetch, WebSocket and EventSource (the undici inside node) make
@@ -1160,6 +1222,7 @@ function guardEngineOptions() {
 const beforeConnect = getBuiltinModule('node:diagnostics_channel').channel('undici:client:beforeConnect');
 const channelPublish = beforeConnect.publish;
 ObjectDefineProperty(beforeConnect, 'publish', {
+  __proto__: null,
   value: function publish(message) {
     const params = message !== null && typeof message === 'object' ? message.connectParams : undefined;
     if (params === null || typeof params !== 'object' || params.protocol !== 'http:') guardEngineOptions();
@@ -1170,7 +1233,7 @@ ObjectDefineProperty(beforeConnect, 'publish', {
   },
   writable: false, enumerable: false, configurable: false,
 });
-ObjectDefineProperty(beforeConnect, 'hasSubscribers', { get: () => true, enumerable: false, configurable: false });
+ObjectDefineProperty(beforeConnect, 'hasSubscribers', { __proto__: null, get: () => true, enumerable: false, configurable: false });
 // Undici loaded already (node makes a proxy dispatcher at start-up when
 // NODE_USE_ENV_PROXY asks for one): guard now.
 if (globalThis[Symbol.for('undici.globalDispatcher.1')] !== undefined) guardEngineOptions();
@@ -1191,7 +1254,7 @@ function guardV8() {
     }
     return ReflectApply(v8SetFlagsFromString, v8, [flags]);
   });
-  module.syncBuiltinESMExports();
+  ReflectApply(syncBuiltinESMExports, module, []);
 }
 
 // SQLite extensions are shared libraries SQLite maps itself. Guarded when
@@ -1214,7 +1277,7 @@ function guardSqlite() {
       try {
         return ReflectApply(loadExtension, this, [sealed]);
       } catch (err) {
-        if (err === null || typeof err !== 'object' || err.code !== 'ERR_LOAD_SQLITE_EXTENSION') throw err;
+        if (err === null || typeof err !== 'object' || ownValue(err, 'code') !== 'ERR_LOAD_SQLITE_EXTENSION') throw err;
         return ReflectApply(loadExtension, this, [sealed, sqliteEntryPoint('' + file)]);
       }
     });
@@ -1222,7 +1285,7 @@ function guardSqlite() {
       return load(path);
     } catch (err) {
       // SQLite tries the name with the system's suffix next.
-      if (err === null || typeof err !== 'object' || err.code !== 'ENOENT') throw err;
+      if (err === null || typeof err !== 'object' || ownValue(err, 'code') !== 'ENOENT') throw err;
       return load('' + path + (isWindows ? '.dll' : '.so'));
     }
   });
@@ -1264,13 +1327,13 @@ function guardedConstructor(Original, name, check, base, protos) {
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
     if (key === 'length' || key === 'name' || key === 'prototype') continue;
-    ObjectDefineProperty(Guarded, key, ObjectGetOwnPropertyDescriptor(Original, key));
+    ObjectDefineProperty(Guarded, key, { __proto__: null, ...ObjectGetOwnPropertyDescriptor(Original, key) });
   }
-  ObjectDefineProperty(Guarded, 'prototype', { value: Original.prototype, writable: false, enumerable: false, configurable: false });
+  ObjectDefineProperty(Guarded, 'prototype', { __proto__: null, value: Original.prototype, writable: false, enumerable: false, configurable: false });
   ObjectSetPrototypeOf(Guarded, base === undefined ? FunctionPrototype : base);
-  const all = [Original.prototype, ...(protos ?? [])];
+  const all = withRest([Original.prototype], protos ?? []);
   for (let i = 0; i < all.length; i++) {
-    ObjectDefineProperty(all[i], 'constructor', { value: Guarded, writable: true, enumerable: false, configurable: true });
+    ObjectDefineProperty(all[i], 'constructor', { __proto__: null, value: Guarded, writable: true, enumerable: false, configurable: true });
   }
   return Guarded;
 }
@@ -1283,9 +1346,9 @@ define(module, 'enableCompileCache', function enableCompileCache() {
 
 function withoutCachedData(options) {
   if (options === null || typeof options !== 'object' || !('cachedData' in options)) return options;
-  const copy = { ...options };
-  delete copy.cachedData;
-  return copy;
+  // Own properties only, and cachedData none: node would read one inherited
+  // from Object.prototype.
+  return { __proto__: null, ...options, cachedData: undefined };
 }
 
 const VmScript = vm.Script;
@@ -1325,7 +1388,7 @@ define(vm, 'createContext', function createContext(ctx, options) {
   if (!config.dynamicDisabled) return ReflectApply(vmCreateContext, vm, [ctx, options]);
   // A new context has code generation from strings on by default, whatever
   // --disallow-code-generation-from-strings says.
-  const forced = { ...options, codeGeneration: { strings: false, wasm: false } };
+  const forced = { __proto__: null, ...options, codeGeneration: { __proto__: null, strings: false, wasm: false } };
   return ReflectApply(vmCreateContext, vm, [ctx, forced]);
 });
 if (typeof vm.SourceTextModule === 'function') {
@@ -1381,6 +1444,9 @@ function wrapperUnchanged() {
 if (config.dynamicDisabled) {
   // Only then: the wrapper shows in the stack of every CommonJS module.
   define(Module.prototype, '_compile', function _compile(content, filename, ...rest) {
+    // The arguments first: nothing of the application may run between the
+    // checks and the compile.
+    const args = withRest([content, filename], rest);
     const expected = MapGet(served, filename);
     // Node runs -e code and code on standard input (approved by the broker
     // before node started) inside a fixed wrapper it compiles this way.
@@ -1389,7 +1455,7 @@ if (config.dynamicDisabled) {
     }
     if (!wrapperUnchanged()) refuseDynamic('a changed Module.wrap or Module.wrapper, for ' + filename);
     MapDelete(served, filename);
-    return ReflectApply(moduleCompile, this, [content, filename, ...rest]);
+    return ReflectApply(moduleCompile, this, args);
   });
 }
 
@@ -1483,7 +1549,7 @@ function workerOptionName(arg) {
   let name = arg;
   const eq = StringIndexOf(arg, '=');
   if (StringStartsWith(arg, '--') && eq > 0) name = StringSlice(arg, 0, eq);
-  if (StringStartsWith(name, '--')) return { name: '--' + StringReplaceAll(StringSlice(name, 2), '_', '-'), hasValue: eq > 0 };
+  if (StringStartsWith(name, '--')) return { name: '--' + replaceEvery(StringSlice(name, 2), '_', '-'), hasValue: eq > 0 };
   if (ObjectHasOwn(config.shortOptions, name)) return { name: config.shortOptions[name], hasValue: false };
   return { name, hasValue: false };
 }
@@ -1595,7 +1661,10 @@ function guardWorkers() {
   define(workerThreads, 'Worker', guardedConstructor(WorkerCtor, 'Worker', (args) => {
     // Own properties only (spread, defineProperty): accessors on
     // Object.prototype must not decide what the worker runs.
-    const opts = { ...args[1] };
+    // A null prototype: node reads eval, execArgv, env and the rest of the
+    // options where the guard did, and an accessor on Object.prototype
+    // would answer each read differently.
+    const opts = { __proto__: null, ...args[1] };
     if (opts.eval) dynamicGuard('new Worker(code, {eval: true})');
     // Without execArgv the worker inherits node's own options, this
     // bootstrap among them, unless node ran it as its main module: then
@@ -1607,13 +1676,13 @@ function guardWorkers() {
     // undefined (inherit node's options).
     let execArgv = ObjectHasOwn(opts, 'execArgv') ? opts.execArgv : undefined;
     if (execArgv === undefined && asMain) execArgv = config.execArgv;
-    ObjectDefineProperty(opts, 'execArgv', { value: execArgv === undefined ? undefined : workerExecArgv(execArgv),
+    ObjectDefineProperty(opts, 'execArgv', { __proto__: null, value: execArgv === undefined ? undefined : workerExecArgv(execArgv),
       enumerable: true, writable: true, configurable: true });
-    ObjectDefineProperty(opts, 'env', { value: workerEnv(ObjectHasOwn(opts, 'env') ? opts.env : undefined, shareEnv),
+    ObjectDefineProperty(opts, 'env', { __proto__: null, value: workerEnv(ObjectHasOwn(opts, 'env') ? opts.env : undefined, shareEnv),
       enumerable: true, writable: true, configurable: true });
     return [args[0], opts];
   }, ObjectGetPrototypeOf(WorkerCtor)));
-  module.syncBuiltinESMExports();
+  ReflectApply(syncBuiltinESMExports, module, []);
 }
 
 // callerFileName returns the file name V8 records for the code that called
@@ -1786,7 +1855,7 @@ if (WebAssemblyObject && config.dynamicDisabled) {
   const wasmInstantiate = WebAssemblyObject.instantiate;
   const WasmModule = WebAssemblyObject.Module;
   define(WebAssemblyObject, 'compile', function compile(bytes, ...rest) {
-    return ReflectApply(wasmCompile, WebAssemblyObject, [wasmGuard('WebAssembly.compile', bytes), ...rest]);
+    return ReflectApply(wasmCompile, WebAssemblyObject, withRest([wasmGuard('WebAssembly.compile', bytes)], rest));
   });
   // A Module compiled already runs as it is; anything else is compiled.
   // V8 tells them apart by what the object is, not by its prototype, which
@@ -1803,7 +1872,7 @@ if (WebAssemblyObject && config.dynamicDisabled) {
   };
   define(WebAssemblyObject, 'instantiate', function instantiate(source, ...rest) {
     const compiled = isWasmModule(source) ? source : wasmGuard('WebAssembly.instantiate', source);
-    return ReflectApply(wasmInstantiate, WebAssemblyObject, [compiled, ...rest]);
+    return ReflectApply(wasmInstantiate, WebAssemblyObject, withRest([compiled], rest));
   });
   const Guarded = guardedConstructor(WasmModule, 'Module', (args) => {
     ObjectDefineProperty(args, 0, { __proto__: null, value: wasmGuard('WebAssembly.Module', args[0]), writable: true, enumerable: true, configurable: true });

@@ -612,6 +612,52 @@ srv.listen(0, '127.0.0.1', async () => {
   console.log('wasm-llhttp', code);
 });
 `,
+	// Accessors on Object.prototype while the bootstrap puts a guard in:
+	// an inherited get made its descriptors throw, after the module
+	// counted as guarded (outside review rt27).
+	"proto-get.js": `const evalCode = "require('fs').writeFileSync(process.env.CANARY_DIR + '/worker-eval', 'ran')";
+Object.defineProperty(Object.prototype, 'get', { configurable: true, writable: true, value() {} });
+try { require('node:worker_threads'); } catch {}
+try { require('node:v8'); } catch {}
+delete Object.prototype.get;
+let code = 'ran';
+try { new (require('node:worker_threads').Worker)(evalCode, { eval: true }).on('error', () => {}); } catch (e) { code = e.code; }
+try { require('node:v8').setFlagsFromString('--allow-natives-syntax'); } catch (e) { code += ' ' + e.code; }
+console.log('proto-get', code);
+`,
+	// An inherited eval that answers the guard false and node true.
+	"proto-eval.js": `let reads = 0;
+Object.defineProperty(Object.prototype, 'eval', { configurable: true, get() { return reads++ > 0; } });
+let code = 'ran';
+try { new (require('node:worker_threads').Worker)("require('fs').writeFileSync(process.env.CANARY_DIR + '/worker-eval', 'ran')", {}).on('error', () => {}); }
+catch (e) { code = e.code; } finally { delete Object.prototype.eval; }
+console.log('proto-eval', code);
+`,
+	// Module.wrap swapped from %ArrayIteratorPrototype%.next, which the
+	// guard of _compile called (a spread) after it had checked the wrapper.
+	"wrap-iter.js": `const Module = require('node:module');
+const proto = Object.getPrototypeOf([][Symbol.iterator]());
+const next = proto.next;
+proto.next = function () {
+  if (new Error().stack.includes('intact:node-bootstrap')) {
+    Module.wrap = () => '(function (exports, require, module) { require("fs").writeFileSync(process.env.CANARY_DIR + "/wrap", "ran"); module.exports = "INJECTED"; });';
+  }
+  return next.call(this);
+};
+let gave;
+try { gave = 'gave ' + require('./plain.js'); } catch (e) { gave = e.code; } finally { proto.next = next; }
+console.log('wrap-iter', gave);
+`,
+	// Node 22 and 24 look up Symbol.replace on String.prototype for a
+	// string pattern: the allow-list judged --no-warnings, node got the
+	// preload.
+	"replace-symbol.js": `Object.defineProperty(String.prototype, Symbol.replace, { configurable: true, value(s) { return s === 'require' ? 'no-warnings' : String(s).split('_').join('-'); } });
+let code = 'ran';
+try { new (require('node:worker_threads').Worker)(__dirname + '/plain.js', { execArgv: ['--require=' + __dirname + '/planted.js'] }).on('error', () => {}); }
+catch (e) { code = e.code; } finally { delete String.prototype[Symbol.replace]; }
+console.log('replace-symbol', code);
+`,
+	"plain.js":  "module.exports = 'signed';\n",
 	"other.mjs": "export default 'signed';\n",
 }
 
@@ -623,7 +669,7 @@ func TestHookAndStackTricks(t *testing.T) {
 	write(t, dir, hookTricks)
 	s := sign(t, dir)
 	planted := "process.getBuiltinModule('fs').writeFileSync(process.env.CANARY_DIR + '/planted', 'ran');\n"
-	write(t, dir, map[string]string{"planted.mjs": planted, "planted.node": planted})
+	write(t, dir, map[string]string{"planted.mjs": planted, "planted.node": planted, "planted.js": planted})
 	want := map[string]string{
 		"sites-compile.js":  "sites-compile ERR_CODE_INTEGRITY_BLOCKED",
 		"sites-wasm.js":     "sites-wasm ERR_CODE_INTEGRITY_BLOCKED",
@@ -636,6 +682,10 @@ func TestHookAndStackTricks(t *testing.T) {
 		"wasm-dressed.js":   "wasm-dressed ERR_CODE_INTEGRITY_BLOCKED",
 		"wasm-undici.js":    "wasm-undici ERR_CODE_INTEGRITY_BLOCKED",
 		"wasm-llhttp.js":    "wasm-llhttp ERR_CODE_INTEGRITY_BLOCKED",
+		"proto-get.js":      "proto-get ERR_CODE_INTEGRITY_BLOCKED ERR_ACCESS_DENIED",
+		"proto-eval.js":     "proto-eval ERR_WORKER_PATH",
+		"wrap-iter.js":      "wrap-iter gave signed",
+		"replace-symbol.js": "replace-symbol ERR_CODE_INTEGRITY_BLOCKED",
 	}
 	forEachNode(t, func(t *testing.T, n testNode) {
 		for script, line := range want {

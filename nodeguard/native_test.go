@@ -76,6 +76,19 @@ const cases = {
   clientCertEngine: () => require('https').request({ host: '127.0.0.1', port: 1, clientCertEngine: engine }).on('error', () => {}),
   'crypto, then fetch': () => { require('crypto'); return viaFetch(); },
   fetch: viaFetch,
+  // Accessors on Object.prototype while the guards go in (outside review
+  // rt27): the guard's own TLS context read clientCertEngine from there,
+  // and an inherited get made its descriptors throw.
+  'Object.prototype.clientCertEngine, then tls': () => {
+    Object.prototype.clientCertEngine = engine;
+    try { require('tls'); } finally { delete Object.prototype.clientCertEngine; }
+    return require('crypto').setEngine(engine);
+  },
+  'Object.prototype.get, then setEngine': () => {
+    Object.defineProperty(Object.prototype, 'get', { configurable: true, writable: true, value() {} });
+    try { require('crypto'); } catch {} finally { delete Object.prototype.get; }
+    return require('crypto').setEngine(engine);
+  },
   // Diagnostics channels are public: a guard listening on one can be
   // unsubscribed.
   'fetch, channel listeners removed': () => {
@@ -98,7 +111,8 @@ const name = process.env.CASE;
 		engine := buildAddon(t, n, "engine", addonSource("engine", true))
 		write(t, dir, map[string]string{"engines.js": script})
 		s := sign(t, dir)
-		for _, name := range []string{"setEngine", "privateKeyEngine", "clientCertEngine", "crypto, then fetch", "fetch", "fetch, channel listeners removed"} {
+		for _, name := range []string{"setEngine", "privateKeyEngine", "clientCertEngine", "crypto, then fetch", "fetch", "fetch, channel listeners removed",
+			"Object.prototype.clientCertEngine, then tls", "Object.prototype.get, then setEngine"} {
 			canaryDir := t.TempDir()
 			if len(control(t, n, canaryDir, filepath.Join(dir, "engines.js"), "ENGINE="+engine, "CASE="+name)) == 0 {
 				t.Fatalf("control: stock node did not map the engine through %s", name)

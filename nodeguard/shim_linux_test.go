@@ -3,11 +3,13 @@
 package nodeguard
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // TestCheckAncestors: the broker's private folder is refused under a
@@ -64,7 +66,16 @@ func TestLoaderInjectable(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		got := loaderInjectable(fmt.Sprintf("/proc/%d", cmd.Process.Pid))
+		// Start returns once the kernel has switched the child to its new
+		// image, which may be before it has laid out the environment
+		// there: until then /proc shows none.
+		proc := fmt.Sprintf("/proc/%d", cmd.Process.Pid)
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+			if env, _ := os.ReadFile(proc + "/environ"); bytes.Contains(env, []byte("PATH=")) {
+				break
+			}
+		}
+		got := loaderInjectable(proc)
 		cmd.Process.Kill()
 		cmd.Wait()
 		if got != tc.want {
