@@ -1089,16 +1089,18 @@ define(process, 'dlopen', function dlopen(mod, filename, ...rest) {
 });
 
 // firstUse returns the built-in module the first time it is asked for,
-// and undefined afterwards, or when this node has no such module.
+// and undefined afterwards, or when this node has no such module. The
+// module counts as guarded from here on: a module that fails to load
+// (the application can make its first evaluation throw, and node then
+// loads it again on the next require) throws, and guardBuiltin then
+// closes every guarded module.
 const guardedBuiltins = new MapCtor();
+const isBuiltin = module.isBuiltin;
 function firstUse(href) {
   if (MapGet(guardedBuiltins, href)) return undefined;
   MapSet(guardedBuiltins, href, true);
-  try {
-    return getBuiltinModule(href);
-  } catch {
-    return undefined;
-  }
+  if (!ReflectApply(isBuiltin, module, [href])) return undefined;
+  return getBuiltinModule(href);
 }
 
 // guardBuiltin closes the doors to native code of a built-in module the
@@ -1241,14 +1243,15 @@ if (globalThis[Symbol.for('undici.globalDispatcher.1')] !== undefined) guardEngi
 // V8 flags set at run time reach new isolates (workers) and the engine's
 // internals: --allow-natives-syntax, or code generation from strings
 // allowed again. Only flags that change neither pass.
-const RegExpTest = uncurry(RegExp.prototype.test);
 const harmlessV8Flags = /^--(no-)?(expose[-_]gc|trace[-_][a-z_-]+|max[-_](old|semi)[-_]space[-_]size(=\d+)?|stack[-_]size=\d+)$/;
 function guardV8() {
   const v8 = firstUse('node:v8');
   if (v8 === undefined) return;
   const v8SetFlagsFromString = v8.setFlagsFromString;
   define(v8, 'setFlagsFromString', function setFlagsFromString(flags) {
-    if (!RegExpTest(harmlessV8Flags, '' + flags)) {
+    // RegExp.prototype.exec itself: test would call the exec the
+    // application put on RegExp.prototype. Node takes only a string.
+    if (typeof flags !== 'string' || RegExpPrototypeExec(harmlessV8Flags, flags) === null) {
       throw codeError('ERR_ACCESS_DENIED', 'v8.setFlagsFromString(' + JSONStringify('' + flags) +
         ') is closed by intact node: V8 flags can reach the engine\'s internals and re-enable code generation');
     }
@@ -1575,7 +1578,16 @@ function judgeWorkerOptions(argv, where, out) {
         ': it is not on intact node\'s allow-list of node options (preloads go to intact node itself)');
     }
     append(out, a);
-    if (config.workerOptions[name] && !hasValue && i + 1 < argv.length) append(out, '' + argv[++i]);
+    if (config.workerOptions[name] && !hasValue && i + 1 < argv.length) {
+      // In NODE_OPTIONS node may not take the next word as the value (it
+      // drops a V8 option without one, and reads the word as an option of
+      // its own): a value comes only after "=" there.
+      if (where === 'NODE_OPTIONS') {
+        throw codeError('ERR_CODE_INTEGRITY_BLOCKED', 'intact node: a worker\'s NODE_OPTIONS may give ' + a + ' a value only as ' +
+          a + '=VALUE');
+      }
+      append(out, '' + argv[++i]);
+    }
   }
   return out;
 }

@@ -657,6 +657,35 @@ try { new (require('node:worker_threads').Worker)(__dirname + '/plain.js', { exe
 catch (e) { code = e.code; } finally { delete String.prototype[Symbol.replace]; }
 console.log('replace-symbol', code);
 `,
+	// A module's first evaluation made to throw (an accessor on
+	// Object.prototype that node's own code meets): node loads it again
+	// on the next require, after the bootstrap had counted it as guarded
+	// (outside review rt28).
+	"first-eval-throws.js": `let armed = true;
+Object.defineProperty(Object.prototype, 'value', { configurable: true, get() { if (armed) throw new Error('boom'); } });
+try { process.getBuiltinModule('node:worker_threads'); } catch {}
+armed = false;
+delete Object.prototype.value;
+let code = 'ran';
+try { new (require('node:worker_threads').Worker)("require('fs').writeFileSync(process.env.CANARY_DIR + '/worker-eval', 'ran')", { eval: true }).on('error', () => {}); }
+catch (e) { code = e.code; }
+console.log('first-eval-throws', code);
+`,
+	// RegExp.prototype.test calls the exec the application put there.
+	"regexp-exec.js": `const exec = RegExp.prototype.exec;
+RegExp.prototype.exec = () => [];
+let code = 'ran';
+try { require('node:v8').setFlagsFromString('--no-disallow-code-generation-from-strings'); } catch (e) { code = e.code; }
+finally { RegExp.prototype.exec = exec; }
+console.log('regexp-exec', code);
+`,
+	// In a worker's NODE_OPTIONS node does not take the next word as a V8
+	// option's value: it read it as a preload.
+	"node-options-value.js": `let code = 'ran';
+try { new (require('node:worker_threads').Worker)(__dirname + '/plain.js', { env: { NODE_OPTIONS: '--max-old-space-size --require=' + __dirname + '/planted.js' } }).on('error', () => {}); }
+catch (e) { code = e.code; }
+console.log('node-options-value', code);
+`,
 	"plain.js":  "module.exports = 'signed';\n",
 	"other.mjs": "export default 'signed';\n",
 }
@@ -671,21 +700,24 @@ func TestHookAndStackTricks(t *testing.T) {
 	planted := "process.getBuiltinModule('fs').writeFileSync(process.env.CANARY_DIR + '/planted', 'ran');\n"
 	write(t, dir, map[string]string{"planted.mjs": planted, "planted.node": planted, "planted.js": planted})
 	want := map[string]string{
-		"sites-compile.js":  "sites-compile ERR_CODE_INTEGRITY_BLOCKED",
-		"sites-wasm.js":     "sites-wasm ERR_CODE_INTEGRITY_BLOCKED",
-		"hooks-function.js": "hooks-function ERR_CODE_INTEGRITY_BLOCKED",
-		"hooks-getter.js":   "hooks-getter gave signed",
-		"hooks-rewrite.js":  "hooks-rewrite ERR_CODE_INTEGRITY_BLOCKED",
-		"hooks-bytes.js":    "hooks-bytes ERR_CODE_INTEGRITY_BLOCKED",
-		"url-accessor.js":   "url-accessor ERR_CODE_INTEGRITY_VIOLATION",
-		"resolve-node.js":   "resolve-node ERR_CODE_INTEGRITY_VIOLATION",
-		"wasm-dressed.js":   "wasm-dressed ERR_CODE_INTEGRITY_BLOCKED",
-		"wasm-undici.js":    "wasm-undici ERR_CODE_INTEGRITY_BLOCKED",
-		"wasm-llhttp.js":    "wasm-llhttp ERR_CODE_INTEGRITY_BLOCKED",
-		"proto-get.js":      "proto-get ERR_CODE_INTEGRITY_BLOCKED ERR_ACCESS_DENIED",
-		"proto-eval.js":     "proto-eval ERR_WORKER_PATH",
-		"wrap-iter.js":      "wrap-iter gave signed",
-		"replace-symbol.js": "replace-symbol ERR_CODE_INTEGRITY_BLOCKED",
+		"sites-compile.js":      "sites-compile ERR_CODE_INTEGRITY_BLOCKED",
+		"sites-wasm.js":         "sites-wasm ERR_CODE_INTEGRITY_BLOCKED",
+		"hooks-function.js":     "hooks-function ERR_CODE_INTEGRITY_BLOCKED",
+		"hooks-getter.js":       "hooks-getter gave signed",
+		"hooks-rewrite.js":      "hooks-rewrite ERR_CODE_INTEGRITY_BLOCKED",
+		"hooks-bytes.js":        "hooks-bytes ERR_CODE_INTEGRITY_BLOCKED",
+		"url-accessor.js":       "url-accessor ERR_CODE_INTEGRITY_VIOLATION",
+		"resolve-node.js":       "resolve-node ERR_CODE_INTEGRITY_VIOLATION",
+		"wasm-dressed.js":       "wasm-dressed ERR_CODE_INTEGRITY_BLOCKED",
+		"wasm-undici.js":        "wasm-undici ERR_CODE_INTEGRITY_BLOCKED",
+		"wasm-llhttp.js":        "wasm-llhttp ERR_CODE_INTEGRITY_BLOCKED",
+		"proto-get.js":          "proto-get ERR_CODE_INTEGRITY_BLOCKED ERR_ACCESS_DENIED",
+		"proto-eval.js":         "proto-eval ERR_WORKER_PATH",
+		"wrap-iter.js":          "wrap-iter gave signed",
+		"replace-symbol.js":     "replace-symbol ERR_CODE_INTEGRITY_BLOCKED",
+		"first-eval-throws.js":  "first-eval-throws ERR_ACCESS_DENIED",
+		"regexp-exec.js":        "regexp-exec ERR_ACCESS_DENIED",
+		"node-options-value.js": "node-options-value ERR_CODE_INTEGRITY_BLOCKED",
 	}
 	forEachNode(t, func(t *testing.T, n testNode) {
 		for script, line := range want {
