@@ -106,6 +106,9 @@ const MapDelete = uncurry(Map.prototype.delete);
 const WeakSetCtor = WeakSet;
 const WeakSetAdd = uncurry(WeakSet.prototype.add);
 const WeakSetHas = uncurry(WeakSet.prototype.has);
+const WeakMapCtor = WeakMap;
+const WeakMapGet = uncurry(WeakMap.prototype.get);
+const WeakMapSet = uncurry(WeakMap.prototype.set);
 const BufferAllocUnsafeSlow = Buffer.allocUnsafeSlow;
 // The monotonic clock (the read-ahead's age): a wall clock stepped back
 // would keep files read ahead alive past their time.
@@ -779,7 +782,12 @@ const refuseDynamic = (what) => blocked(OP.dynamic, what);
 // served maps a file name to the source handed to node for it, so that
 // Module.prototype._compile runs no other source (DisableDynamicCode).
 const served = new MapCtor();
-const servedWasm = new WeakSetCtor();
+// servedWasm maps each Buffer of WebAssembly handed to node to a copy of
+// its bytes that nothing else holds: node's translator (Node 24 and 26)
+// looks up globalThis.WebAssembly as it compiles, so the application can
+// be handed the Buffer, rewrite it and compile it again; what is compiled
+// is the copy (wasmGuard).
+const servedWasm = new WeakMapCtor();
 
 const interactiveBuiltins = ['node:inspector', 'node:inspector/promises', 'node:repl'];
 
@@ -800,7 +808,7 @@ function load(href, context, nextLoad) {
     const format = context.format;
     if (format === 'wasm') {
       const bytes = checkedCode(path, true);
-      WeakSetAdd(servedWasm, bytes);
+      WeakMapSet(servedWasm, bytes, copyBytes(bytes, 0, TypedArrayLength(bytes)));
       return { format, source: bytes, shortCircuit: true };
     }
     const source = checkedCode(path, false);
@@ -1423,6 +1431,25 @@ define(vm, 'createScript', function createScript(code, options) {
   }
 }
 
+// nodeEvalWrapper reports whether content is the wrapper node compiles
+// through _compile to run -e code and code on standard input (approved by
+// the broker before node started; the code itself node compiles otherwise):
+// the caller must be node's execution module, and content a template
+// literal of that module's own source, read from node
+// (process.binding('natives')). The caller alone would not do: a bound
+// function leaves no frame, so _compile bound to other source and handed to
+// node's uncaught-exception handler there (as the capture callback, or as
+// process.emit) looked called from it.
+let executionSource = null;
+function nodeEvalWrapper(content) {
+  if (typeof content !== 'string' || callerFileName() !== 'node:internal/process/execution') return false;
+  if (executionSource === null) {
+    const entry = ObjectGetOwnPropertyDescriptor(quietBinding('natives'), 'internal/process/execution');
+    executionSource = entry !== undefined && typeof entry.value === 'string' ? entry.value : '';
+  }
+  return !StringIncludes(content, '`') && !StringIncludes(content, '${') && StringIncludes(executionSource, '`' + content + '`');
+}
+
 // Module.prototype._compile runs only the source the broker served for that
 // file; anything else is code built at run time.
 const Module = module.Module ?? module;
@@ -1453,7 +1480,7 @@ if (config.dynamicDisabled) {
     const expected = MapGet(served, filename);
     // Node runs -e code and code on standard input (approved by the broker
     // before node started) inside a fixed wrapper it compiles this way.
-    if ((expected === undefined || expected !== content) && callerFileName() !== 'node:internal/process/execution') {
+    if ((expected === undefined || expected !== content) && !nodeEvalWrapper(content)) {
       refuseDynamic('module._compile of ' + filename);
     }
     if (!wrapperUnchanged()) refuseDynamic('a changed Module.wrap or Module.wrapper, for ' + filename);
@@ -1506,7 +1533,7 @@ define(module, 'registerHooks', function (hooks) {
         refuseDynamic('a load hook returning other source for ' + href);
       }
       // Node gets the bootstrap's own copy, which nobody else holds.
-      if (typeof givenSource !== 'string') WeakSetAdd(servedWasm, givenSource);
+      if (typeof givenSource !== 'string') WeakMapSet(servedWasm, givenSource, copyBytes(givenSource, 0, TypedArrayLength(givenSource)));
       return { format, source: givenSource, shortCircuit };
     },
   }]);
@@ -1853,7 +1880,10 @@ function ownWasm(modules, bytes) {
 // is code made at run time, refused unless it is node's own.
 function wasmGuard(what, bytes) {
   if (!config.dynamicDisabled) return bytes;
-  if (ArrayBufferIsView(bytes) && WeakSetHas(servedWasm, bytes)) return bytes;
+  if (ArrayBufferIsView(bytes)) {
+    const checked = WeakMapGet(servedWasm, bytes);
+    if (checked !== undefined) return checked;
+  }
   const id = nodeWasmCaller();
   if (id !== undefined) {
     const own = ownWasm(nodeWasm(id), bytes);

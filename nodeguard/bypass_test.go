@@ -686,8 +686,47 @@ try { new (require('node:worker_threads').Worker)(__dirname + '/plain.js', { env
 catch (e) { code = e.code; }
 console.log('node-options-value', code);
 `,
-	"plain.js":  "module.exports = 'signed';\n",
-	"other.mjs": "export default 'signed';\n",
+	// _compile bound to other source: a bound function leaves no frame,
+	// so handed to node's uncaught-exception handler it looked called
+	// from node's execution module, whose -e wrapper _compile allowed
+	// (outside review rt29). Nothing prints but "armed"; the canary says
+	// whether the source ran.
+	"compile-bound.js": `const { Module } = require('node:module');
+const m = new Module(__dirname + '/bound.js', null);
+m.filename = __dirname + '/bound.js';
+m.paths = [];
+process.setUncaughtExceptionCaptureCallback(Module.prototype._compile.bind(m, "require('fs').writeFileSync(process.env.CANARY_DIR + '/bound', 'ran')"));
+console.log('compile-bound armed');
+setTimeout(() => { throw __dirname + '/bound.js'; }, 0);
+`,
+	"emit-bound.js": `const { Module } = require('node:module');
+const m = new Module(__dirname + '/emitted.js', null);
+m.filename = __dirname + '/emitted.js';
+m.paths = [];
+process.emit = Module.prototype._compile.bind(m, "require('fs').writeFileSync(process.env.CANARY_DIR + '/emitted', 'ran')");
+console.log('emit-bound armed');
+setTimeout(() => { throw __dirname + '/emitted.js'; }, 0);
+`,
+	// Node 24 and 26 compile an imported .wasm through globalThis.WebAssembly,
+	// looked up then: a stand-in got the checked Buffer, rewrote it, and it
+	// compiled again as checked (outside review rt29).
+	"wasm-translator.mjs": `const Real = WebAssembly;
+let kept;
+const Module = function (src) { kept = src; src[src.length - 2] = 43; return new Real.Module(src); };
+Object.setPrototypeOf(Module, Real.Module); // imports, exports
+globalThis.WebAssembly = { __proto__: Real, Module };
+const answers = [];
+try { answers.push((await import('./answer.wasm')).answer()); } catch (e) { answers.push(e.code); }
+globalThis.WebAssembly = Real;
+if (kept) {
+  kept[kept.length - 2] = 44;
+  try { answers.push(new Real.Instance(new Real.Module(kept)).exports.answer()); } catch (e) { answers.push(e.code); }
+}
+console.log('wasm-translator', answers.every((a) => a === 42) ? 'checked' : 'INJECTED ' + answers.join(' '));
+`,
+	"answer.wasm": "\x00asm\x01\x00\x00\x00\x01\x05\x01\x60\x00\x01\x7f\x03\x02\x01\x00\x07\x0a\x01\x06answer\x00\x00\x0a\x06\x01\x04\x00\x41\x2a\x0b",
+	"plain.js":    "module.exports = 'signed';\n",
+	"other.mjs":   "export default 'signed';\n",
 }
 
 // TestHookAndStackTricks: under DisableDynamicCode, none of hookTricks runs
@@ -718,6 +757,9 @@ func TestHookAndStackTricks(t *testing.T) {
 		"first-eval-throws.js":  "first-eval-throws ERR_ACCESS_DENIED",
 		"regexp-exec.js":        "regexp-exec ERR_ACCESS_DENIED",
 		"node-options-value.js": "node-options-value ERR_CODE_INTEGRITY_BLOCKED",
+		"compile-bound.js":      "compile-bound armed",
+		"emit-bound.js":         "emit-bound armed",
+		"wasm-translator.mjs":   "wasm-translator checked",
 	}
 	forEachNode(t, func(t *testing.T, n testNode) {
 		for script, line := range want {
