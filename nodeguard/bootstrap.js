@@ -1494,7 +1494,7 @@ if (config.dynamicDisabled) {
 // Its result is read once, into an object of the bootstrap's: an accessor
 // could give the check one source and node another.
 define(module, 'registerHooks', function (hooks) {
-  if (!config.dynamicDisabled || hooks === null || (typeof hooks !== 'object' && typeof hooks !== 'function')) {
+  if (hooks === null || (typeof hooks !== 'object' && typeof hooks !== 'function')) {
     return ReflectApply(registerHooks, module, [hooks]);
   }
   // The hooks are read once, into an object of the bootstrap's that node
@@ -1508,6 +1508,12 @@ define(module, 'registerHooks', function (hooks) {
     __proto__: null,
     resolve: appResolve,
     load(href, context, nextLoad) {
+      // Built-in modules are guarded before the application's hook runs,
+      // under any policy: a hook that answers a node: URL itself, with no
+      // source as node's own do, never reaches the bootstrap's load
+      // (outside review rt30).
+      if (typeof href === 'string' && StringStartsWith(href, 'node:')) guardBuiltin(href);
+      if (!config.dynamicDisabled) return ReflectApply(appLoad, this, [href, context, nextLoad]);
       // What the chain below (ours) gave, kept where the application
       // cannot change it: bytes are copied, since the application holds
       // the Buffer it is given and could rewrite it.
@@ -1747,15 +1753,19 @@ function captureCallSites(limit, below) {
   if (global === undefined || !ObjectHasOwn(global, 'value') || global.value !== ErrorCtor) return undefined;
   const saved = ObjectGetOwnPropertyDescriptor(ErrorCtor, 'prepareStackTrace');
   if (saved !== undefined && (!ObjectHasOwn(saved, 'value') || !saved.configurable)) return undefined;
+  // stackTraceLimit as a plain data property only: an accessor's setter
+  // would be handed control with the bootstrap's formatter in place, and
+  // could feed it call sites kept from elsewhere (outside review rt30).
+  const limitDesc = ObjectGetOwnPropertyDescriptor(ErrorCtor, 'stackTraceLimit');
+  if (limitDesc !== undefined && (!ObjectHasOwn(limitDesc, 'value') || !limitDesc.writable || !limitDesc.configurable)) return undefined;
   const holder = {};
   let captured;
-  const savedLimit = ErrorCtor.stackTraceLimit;
   ObjectDefineProperty(ErrorCtor, 'prepareStackTrace', {
     __proto__: null,
     value: (error, callSites) => { if (error === holder) captured = callSites; return ''; },
     writable: true, enumerable: false, configurable: true,
   });
-  ErrorCtor.stackTraceLimit = limit;
+  ObjectDefineProperty(ErrorCtor, 'stackTraceLimit', { __proto__: null, value: limit, writable: true, enumerable: true, configurable: true });
   try {
     ErrorCaptureStackTrace(holder, below);
     holder.stack; // V8 formats the stack, calling prepareStackTrace, on first read
@@ -1767,7 +1777,8 @@ function captureCallSites(limit, below) {
         __proto__: null, value: saved.value, writable: saved.writable, enumerable: saved.enumerable, configurable: true,
       });
     }
-    ErrorCtor.stackTraceLimit = savedLimit;
+    if (limitDesc === undefined) delete ErrorCtor.stackTraceLimit;
+    else ObjectDefineProperty(ErrorCtor, 'stackTraceLimit', { __proto__: null, ...limitDesc });
   }
 }
 const callSiteProto = ObjectGetPrototypeOf(captureCallSites(1, captureCallSites)[0]);

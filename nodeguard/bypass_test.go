@@ -725,8 +725,20 @@ if (kept) {
 console.log('wasm-translator', answers.every((a) => a === 42) ? 'checked' : 'INJECTED ' + answers.join(' '));
 `,
 	"answer.wasm": "\x00asm\x01\x00\x00\x00\x01\x05\x01\x60\x00\x01\x7f\x03\x02\x01\x00\x07\x0a\x01\x06answer\x00\x00\x0a\x06\x01\x04\x00\x41\x2a\x0b",
-	"plain.js":    "module.exports = 'signed';\n",
-	"other.mjs":   "export default 'signed';\n",
+	// A load hook of the application's that answers node: URLs itself,
+	// with no source as node's own do, so that the bootstrap's load (and
+	// with it every guard of a built-in) never ran (outside review rt30).
+	"hook-builtin.js": `require('node:module').registerHooks({ load(url, context, next) {
+  return url.startsWith('node:') ? { format: 'builtin', source: null, shortCircuit: true } : next(url, context);
+} });
+let code = 'ran';
+try { new (require('node:worker_threads').Worker)("require('fs').writeFileSync(process.env.CANARY_DIR + '/worker-eval', 'ran')", { eval: true }).on('error', () => {}); }
+catch (e) { code = e.code; }
+try { require('node:v8').setFlagsFromString('--no-disallow-code-generation-from-strings'); code += ' ran'; } catch (e) { code += ' ' + e.code; }
+console.log('hook-builtin', code);
+`,
+	"plain.js":  "module.exports = 'signed';\n",
+	"other.mjs": "export default 'signed';\n",
 }
 
 // TestHookAndStackTricks: under DisableDynamicCode, none of hookTricks runs
@@ -760,6 +772,7 @@ func TestHookAndStackTricks(t *testing.T) {
 		"compile-bound.js":      "compile-bound armed",
 		"emit-bound.js":         "emit-bound armed",
 		"wasm-translator.mjs":   "wasm-translator checked",
+		"hook-builtin.js":       "hook-builtin ERR_CODE_INTEGRITY_BLOCKED ERR_ACCESS_DENIED",
 	}
 	forEachNode(t, func(t *testing.T, n testNode) {
 		for script, line := range want {

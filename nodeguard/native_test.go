@@ -84,6 +84,12 @@ const cases = {
     try { require('tls'); } finally { delete Object.prototype.clientCertEngine; }
     return require('crypto').setEngine(engine);
   },
+  // A load hook that answers node: URLs itself never reached the
+  // bootstrap's guards, under any policy (outside review rt30).
+  'a hook answering node: URLs, then setEngine': () => {
+    require('node:module').registerHooks({ load: (url, context, next) => url.startsWith('node:') ? { format: 'builtin', source: null, shortCircuit: true } : next(url, context) });
+    return require('crypto').setEngine(engine);
+  },
   'Object.prototype.get, then setEngine': () => {
     Object.defineProperty(Object.prototype, 'get', { configurable: true, writable: true, value() {} });
     try { require('crypto'); } catch {} finally { delete Object.prototype.get; }
@@ -112,7 +118,7 @@ const name = process.env.CASE;
 		write(t, dir, map[string]string{"engines.js": script})
 		s := sign(t, dir)
 		for _, name := range []string{"setEngine", "privateKeyEngine", "clientCertEngine", "crypto, then fetch", "fetch", "fetch, channel listeners removed",
-			"Object.prototype.clientCertEngine, then tls", "Object.prototype.get, then setEngine"} {
+			"Object.prototype.clientCertEngine, then tls", "Object.prototype.get, then setEngine", "a hook answering node: URLs, then setEngine"} {
 			canaryDir := t.TempDir()
 			if len(control(t, n, canaryDir, filepath.Join(dir, "engines.js"), "ENGINE="+engine, "CASE="+name)) == 0 {
 				t.Fatalf("control: stock node did not map the engine through %s", name)
