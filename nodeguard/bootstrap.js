@@ -1443,10 +1443,7 @@ define(vm, 'createScript', function createScript(code, options) {
 let executionSource = null;
 function nodeEvalWrapper(content) {
   if (typeof content !== 'string' || callerFileName() !== 'node:internal/process/execution') return false;
-  if (executionSource === null) {
-    const entry = ObjectGetOwnPropertyDescriptor(quietBinding('natives'), 'internal/process/execution');
-    executionSource = entry !== undefined && typeof entry.value === 'string' ? entry.value : '';
-  }
+  if (executionSource === null) executionSource = builtinSource('internal/process/execution');
   return !StringIncludes(content, '`') && !StringIncludes(content, '${') && StringIncludes(executionSource, '`' + content + '`');
 }
 
@@ -1840,6 +1837,15 @@ function nodeWasmCaller() {
   return undefined;
 }
 
+// builtinSource returns the source of node's built-in module id, read from
+// node itself (process.binding('natives'), closed to the application), or
+// "". An own property, read without getters: a missing id must not reach
+// Object.prototype.
+function builtinSource(id) {
+  const source = ownValue(quietBinding('natives'), id);
+  return typeof source === 'string' ? source : '';
+}
+
 // nodeWasm returns the WebAssembly modules in the source of node's builtin
 // module id: each string literal that is base64 beginning with the
 // module magic ("\0asm", "AGFzbQ"), decoded.
@@ -1847,22 +1853,17 @@ function nodeWasm(id) {
   let modules = MapGet(nodeWasmModules, id);
   if (modules !== undefined) return modules;
   modules = [];
-  // An own property, read without getters: a missing id must not reach
-  // Object.prototype.
-  const entry = ObjectGetOwnPropertyDescriptor(quietBinding('natives'), id);
-  const source = entry === undefined ? undefined : entry.value;
-  if (typeof source === 'string') {
-    for (let at = StringIndexOf(source, 'AGFzbQ'); at > 0; at = StringIndexOf(source, 'AGFzbQ', at + 1)) {
-      const quote = source[at - 1];
-      if (quote !== '"' && quote !== "'") continue;
-      const end = StringIndexOf(source, quote, at);
-      if (end < 0) break;
-      const base64 = StringSlice(source, at, end);
-      const bytes = sealed(BufferAllocUnsafeSlow(BufferByteLength(base64, 'base64')));
-      const n = BufferBase64Write(bytes, base64, 0, TypedArrayLength(bytes));
-      append(modules, n === TypedArrayLength(bytes) ? bytes : copyBytes(bytes, 0, n));
-      at = end;
-    }
+  const source = builtinSource(id);
+  for (let at = StringIndexOf(source, 'AGFzbQ'); at > 0; at = StringIndexOf(source, 'AGFzbQ', at + 1)) {
+    const quote = source[at - 1];
+    if (quote !== '"' && quote !== "'") continue;
+    const end = StringIndexOf(source, quote, at);
+    if (end < 0) break;
+    const base64 = StringSlice(source, at, end);
+    const bytes = sealed(BufferAllocUnsafeSlow(BufferByteLength(base64, 'base64')));
+    const n = BufferBase64Write(bytes, base64, 0, TypedArrayLength(bytes));
+    append(modules, n === TypedArrayLength(bytes) ? bytes : copyBytes(bytes, 0, n));
+    at = end;
   }
   MapSet(nodeWasmModules, id, modules);
   return modules;
