@@ -151,6 +151,7 @@ const isWindows = process.platform === 'win32';
 const DecodeURIComponent = decodeURIComponent;
 const pathResolve = nodePath.resolve;
 const registerHooks = module.registerHooks;
+const isBuiltin = module.isBuiltin;
 // Called after guards go in, when the application may have replaced it.
 const syncBuiltinESMExports = module.syncBuiltinESMExports;
 const AtomicsWait = Atomics.wait;
@@ -791,7 +792,26 @@ const servedWasm = new WeakMapCtor();
 
 const interactiveBuiltins = ['node:inspector', 'node:inspector/promises', 'node:repl'];
 
+// fileFormats are the formats node gives a file: module; "builtin" is not
+// one (outside review rt31: Module._load handed a file's URL with format
+// "builtin" and a built-in's bare id loaded that built-in unguarded).
+const fileFormats = ['commonjs', 'module', 'json', 'wasm', 'addon', 'commonjs-typescript', 'module-typescript'];
+
+// builtinHref returns node:<id> when href names a built-in module, with or
+// without the scheme (a resolve hook may hand node a bare id, which it
+// loads as that built-in), and '' otherwise.
+function builtinHref(href) {
+  if (typeof href !== 'string' || StringStartsWith(href, 'file:') || StringStartsWith(href, 'data:')) return '';
+  if (!ReflectApply(isBuiltin, module, [href])) return '';
+  return StringStartsWith(href, 'node:') ? href : 'node:' + href;
+}
+
 function load(href, context, nextLoad) {
+  const builtin = builtinHref(href);
+  if (builtin !== '') {
+    guardBuiltin(builtin);
+    return nextLoad(href, context);
+  }
   if (StringStartsWith(href, 'file:')) {
     const path = filePath(href);
     if (context.format === 'addon' || StringEndsWith(path, '.node')) {
@@ -806,6 +826,10 @@ function load(href, context, nextLoad) {
       return { format: 'addon', source: null, shortCircuit: true };
     }
     const format = context.format;
+    if (format !== null && format !== undefined && !ArrayIncludes(fileFormats, format)) {
+      throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'The file ' + path + ' did not pass OS Code Integrity validation',
+        { path, reasons: ['intact node runs a file only as code of a file, not as format ' + JSONStringify('' + format)] });
+    }
     if (format === 'wasm') {
       const bytes = checkedCode(path, true);
       WeakMapSet(servedWasm, bytes, copyBytes(bytes, 0, TypedArrayLength(bytes)));
@@ -1103,7 +1127,6 @@ define(process, 'dlopen', function dlopen(mod, filename, ...rest) {
 // loads it again on the next require) throws, and guardBuiltin then
 // closes every guarded module.
 const guardedBuiltins = new MapCtor();
-const isBuiltin = module.isBuiltin;
 function firstUse(href) {
   if (MapGet(guardedBuiltins, href)) return undefined;
   MapSet(guardedBuiltins, href, true);
@@ -1509,7 +1532,8 @@ define(module, 'registerHooks', function (hooks) {
       // under any policy: a hook that answers a node: URL itself, with no
       // source as node's own do, never reaches the bootstrap's load
       // (outside review rt30).
-      if (typeof href === 'string' && StringStartsWith(href, 'node:')) guardBuiltin(href);
+      const builtin = builtinHref(href);
+      if (builtin !== '') guardBuiltin(builtin);
       if (!config.dynamicDisabled) return ReflectApply(appLoad, this, [href, context, nextLoad]);
       // What the chain below (ours) gave, kept where the application
       // cannot change it: bytes are copied, since the application holds

@@ -737,6 +737,19 @@ catch (e) { code = e.code; }
 try { require('node:v8').setFlagsFromString('--no-disallow-code-generation-from-strings'); code += ' ran'; } catch (e) { code += ' ' + e.code; }
 console.log('hook-builtin', code);
 `,
+	// Module._load handed a resolution of its own: a signed file's URL,
+	// format "builtin" and a built-in's bare id, which node loaded as that
+	// built-in, past every guard (outside review rt31; Node 24 and 26).
+	"load-resolved.js": `const Module = require('node:module');
+const signed = require('node:url').pathToFileURL(__dirname + '/plain.js').href;
+let code = 'ran';
+try {
+  const { Worker } = Module._load('worker_threads', module, false, { resolved: { url: signed, format: 'builtin', filename: 'worker_threads' } });
+  new Worker("require('fs').writeFileSync(process.env.CANARY_DIR + '/worker-eval', 'ran')", { eval: true }).on('error', () => {});
+} catch (e) { code = e.code; }
+const refused = ['ERR_CODE_INTEGRITY_VIOLATION', 'ERR_CODE_INTEGRITY_BLOCKED', 'ERR_ACCESS_DENIED'];
+console.log('load-resolved', refused.includes(code) ? 'refused' : code);
+`,
 	"plain.js":  "module.exports = 'signed';\n",
 	"other.mjs": "export default 'signed';\n",
 }
@@ -773,6 +786,7 @@ func TestHookAndStackTricks(t *testing.T) {
 		"emit-bound.js":         "emit-bound armed",
 		"wasm-translator.mjs":   "wasm-translator checked",
 		"hook-builtin.js":       "hook-builtin ERR_CODE_INTEGRITY_BLOCKED ERR_ACCESS_DENIED",
+		"load-resolved.js":      "load-resolved refused",
 	}
 	forEachNode(t, func(t *testing.T, n testNode) {
 		for script, line := range want {

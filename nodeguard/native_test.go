@@ -90,6 +90,15 @@ const cases = {
     require('node:module').registerHooks({ load: (url, context, next) => url.startsWith('node:') ? { format: 'builtin', source: null, shortCircuit: true } : next(url, context) });
     return require('crypto').setEngine(engine);
   },
+  // A resolve hook naming crypto by its bare id, which node loads as the
+  // built-in, and a load hook answering it (outside review rt31).
+  'a bare built-in id from hooks, then setEngine': () => {
+    require('node:module').registerHooks({
+      resolve: (spec, context, next) => spec === 'crypto-alias' ? { url: 'crypto', format: 'builtin', shortCircuit: true } : next(spec, context),
+      load: (url, context, next) => url === 'crypto' ? { format: 'builtin', source: '', shortCircuit: true } : next(url, context),
+    });
+    return require('crypto-alias').setEngine(engine);
+  },
   'Object.prototype.get, then setEngine': () => {
     Object.defineProperty(Object.prototype, 'get', { configurable: true, writable: true, value() {} });
     try { require('crypto'); } catch {} finally { delete Object.prototype.get; }
@@ -118,7 +127,7 @@ const name = process.env.CASE;
 		write(t, dir, map[string]string{"engines.js": script})
 		s := sign(t, dir)
 		for _, name := range []string{"setEngine", "privateKeyEngine", "clientCertEngine", "crypto, then fetch", "fetch", "fetch, channel listeners removed",
-			"Object.prototype.clientCertEngine, then tls", "Object.prototype.get, then setEngine", "a hook answering node: URLs, then setEngine"} {
+			"Object.prototype.clientCertEngine, then tls", "Object.prototype.get, then setEngine", "a hook answering node: URLs, then setEngine", "a bare built-in id from hooks, then setEngine"} {
 			canaryDir := t.TempDir()
 			if len(control(t, n, canaryDir, filepath.Join(dir, "engines.js"), "ENGINE="+engine, "CASE="+name)) == 0 {
 				t.Fatalf("control: stock node did not map the engine through %s", name)
