@@ -1475,6 +1475,38 @@ function nodeEvalWrapper(content) {
 const Module = module.Module ?? module;
 const moduleCompile = Module.prototype._compile;
 
+// Module._load takes, on Node 24 and 26, a resolution of the caller's own
+// (internal options: resolved.url, .filename, .format), and loads the
+// built-in that filename names, while the load hooks, the bootstrap's
+// among them, are shown url: a harmless built-in's URL, or a signed file's,
+// got any built-in past its guard (outside reviews rt31 and rt32). So the
+// built-in filename names is guarded here, and node is handed the
+// resolution as it was read, once. The property stays writable, as node's
+// own callers and monkey-patchers expect: a replacement can only wrap this
+// one, the original being nowhere else.
+{
+  const moduleLoad = Module._load;
+  const loadDesc = ObjectGetOwnPropertyDescriptor(Module, '_load');
+  ObjectDefineProperty(Module, '_load', {
+    __proto__: null,
+    value: function _load(request, parent, isMain, options) {
+      if (options !== null && typeof options === 'object') {
+        const given = options.resolved;
+        if (given !== null && typeof given === 'object') {
+          const resolved = { __proto__: null, url: given.url, filename: given.filename, format: given.format };
+          const builtin = builtinHref(resolved.filename);
+          if (builtin !== '') guardBuiltin(builtin);
+          options = { __proto__: null, ...options, resolved };
+        }
+      }
+      return ReflectApply(moduleLoad, this, [request, parent, isMain, options]);
+    },
+    writable: loadDesc === undefined || loadDesc.writable === true,
+    enumerable: loadDesc !== undefined && loadDesc.enumerable === true,
+    configurable: true,
+  });
+}
+
 // Node compiles a CommonJS module's content inside Module.wrapper, and
 // once an application has set Module.wrap or Module.wrapper (node's
 // accessors cannot be replaced), it compiles Module.wrap(content): code

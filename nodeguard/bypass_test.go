@@ -750,6 +750,18 @@ try {
 const refused = ['ERR_CODE_INTEGRITY_VIOLATION', 'ERR_CODE_INTEGRITY_BLOCKED', 'ERR_ACCESS_DENIED'];
 console.log('load-resolved', refused.includes(code) ? 'refused' : code);
 `,
+	// The same with a harmless built-in's URL shown to the hooks and the
+	// guarded one's id as the filename node loads (outside review rt32).
+	"load-desync.js": `const Module = require('node:module');
+let code = 'ran';
+try {
+  const { Worker } = Module._load('zzz', module, false, { resolved: { url: 'node:fs', filename: 'worker_threads' } });
+  new Worker("require('fs').writeFileSync(process.env.CANARY_DIR + '/worker-eval', 'ran')", { eval: true }).on('error', () => {});
+} catch (e) { code = e.code; }
+// Node 22 has no resolved option: the request itself is not found there.
+const refused = ['ERR_CODE_INTEGRITY_VIOLATION', 'ERR_CODE_INTEGRITY_BLOCKED', 'ERR_ACCESS_DENIED', 'MODULE_NOT_FOUND'];
+console.log('load-desync', refused.includes(code) ? 'refused' : code);
+`,
 	"plain.js":  "module.exports = 'signed';\n",
 	"other.mjs": "export default 'signed';\n",
 }
@@ -787,6 +799,7 @@ func TestHookAndStackTricks(t *testing.T) {
 		"wasm-translator.mjs":   "wasm-translator checked",
 		"hook-builtin.js":       "hook-builtin ERR_CODE_INTEGRITY_BLOCKED ERR_ACCESS_DENIED",
 		"load-resolved.js":      "load-resolved refused",
+		"load-desync.js":        "load-desync refused",
 	}
 	forEachNode(t, func(t *testing.T, n testNode) {
 		for script, line := range want {
