@@ -1490,14 +1490,20 @@ const moduleCompile = Module.prototype._compile;
   ObjectDefineProperty(Module, '_load', {
     __proto__: null,
     value: function _load(request, parent, isMain, options) {
-      if (options !== null && typeof options === 'object') {
-        const given = options.resolved;
-        if (given !== null && typeof given === 'object') {
+      // Node reads options.resolved of whatever it is given, a function or
+      // a primitive (through String.prototype) included: it always gets an
+      // object of the bootstrap's, read once (outside review rt33).
+      if (options !== undefined) {
+        const given = options === null ? undefined : options.resolved;
+        const copy = options !== null && (typeof options === 'object' || typeof options === 'function') ?
+          { __proto__: null, ...options } : { __proto__: null };
+        if (given !== undefined && given !== null) {
           const resolved = { __proto__: null, url: given.url, filename: given.filename, format: given.format };
           const builtin = builtinHref(resolved.filename);
           if (builtin !== '') guardBuiltin(builtin);
-          options = { __proto__: null, ...options, resolved };
+          ObjectDefineProperty(copy, 'resolved', { __proto__: null, value: resolved, writable: true, enumerable: true, configurable: true });
         }
+        options = copy;
       }
       return ReflectApply(moduleLoad, this, [request, parent, isMain, options]);
     },

@@ -762,6 +762,26 @@ try {
 const refused = ['ERR_CODE_INTEGRITY_VIOLATION', 'ERR_CODE_INTEGRITY_BLOCKED', 'ERR_ACCESS_DENIED', 'MODULE_NOT_FOUND'];
 console.log('load-desync', refused.includes(code) ? 'refused' : code);
 `,
+	// The same with the options, or the resolution, a function, or a
+	// primitive whose prototype carries it (outside review rt33).
+	"load-desync-kinds.js": `const Module = require('node:module');
+const refused = ['ERR_CODE_INTEGRITY_VIOLATION', 'ERR_CODE_INTEGRITY_BLOCKED', 'ERR_ACCESS_DENIED', 'MODULE_NOT_FOUND'];
+const resolution = () => ({ url: 'node:fs', filename: 'worker_threads' });
+const fnOptions = function () {}; fnOptions.resolved = resolution();
+const fnResolved = Object.assign(function () {}, resolution());
+const ways = [() => fnOptions, () => ({ resolved: fnResolved }), () => { String.prototype.resolved = resolution(); return 'options'; }];
+const out = [];
+for (const way of ways) {
+  let code = 'ran';
+  try {
+    const { Worker } = Module._load('zzz', module, false, way());
+    new Worker("require('fs').writeFileSync(process.env.CANARY_DIR + '/worker-eval', 'ran')", { eval: true }).on('error', () => {});
+  } catch (e) { code = e.code; }
+  delete String.prototype.resolved;
+  out.push(refused.includes(code) ? 'refused' : code);
+}
+console.log('load-desync-kinds', out.join(' '));
+`,
 	"plain.js":  "module.exports = 'signed';\n",
 	"other.mjs": "export default 'signed';\n",
 }
@@ -800,6 +820,7 @@ func TestHookAndStackTricks(t *testing.T) {
 		"hook-builtin.js":       "hook-builtin ERR_CODE_INTEGRITY_BLOCKED ERR_ACCESS_DENIED",
 		"load-resolved.js":      "load-resolved refused",
 		"load-desync.js":        "load-desync refused",
+		"load-desync-kinds.js":  "load-desync-kinds refused refused refused",
 	}
 	forEachNode(t, func(t *testing.T, n testNode) {
 		for script, line := range want {
