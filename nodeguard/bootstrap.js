@@ -814,7 +814,12 @@ function load(href, context, nextLoad) {
   }
   if (StringStartsWith(href, 'file:')) {
     const path = filePath(href);
-    if (context.format === 'addon' || StringEndsWith(path, '.node')) {
+    // The context may be the application's (its hook called next with
+    // it): each field is read once, and node is given the format judged
+    // (an accessor could answer each read differently).
+    const format = context.format;
+    const conditions = context.conditions;
+    if (format === 'addon' || StringEndsWith(path, '.node')) {
       // process.dlopen, below, checks and loads a sealed copy. Whatever
       // format a resolve hook named, node must not read it as anything
       // else: it would read the file itself, unchecked.
@@ -825,7 +830,6 @@ function load(href, context, nextLoad) {
       }
       return { format: 'addon', source: null, shortCircuit: true };
     }
-    const format = context.format;
     if (format !== null && format !== undefined && !ArrayIncludes(fileFormats, format)) {
       throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'The file ' + path + ' did not pass OS Code Integrity validation',
         { path, reasons: ['intact node runs a file only as code of a file, not as format ' + JSONStringify('' + format)] });
@@ -836,7 +840,6 @@ function load(href, context, nextLoad) {
       return { format, source: bytes, shortCircuit: true };
     }
     const source = checkedCode(path, false);
-    const conditions = context.conditions;
     const esmChain = !(ArrayIsArray(conditions) && ArrayIncludes(conditions, 'require'));
     // Module.prototype._compile will be given this source for CommonJS,
     // and for an ES module loaded by require(); the ESM loader compiles
@@ -852,7 +855,7 @@ function load(href, context, nextLoad) {
       // Node's detection gives an empty source no format, which the
       // hooks then refuse: as either kind it runs nothing.
       const given = source === '' && (format === null || format === undefined) ?
-        { ...context, format: 'commonjs', source } : { ...context, source };
+        { ...context, format: 'commonjs', source } : { ...context, format, source };
       const result = nextLoad(href, given);
       return { ...result, source, shortCircuit: true };
     }
