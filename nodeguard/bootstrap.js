@@ -1772,7 +1772,17 @@ function guardWorkers() {
     // options where the guard did, and an accessor on Object.prototype
     // would answer each read differently.
     const opts = { __proto__: null, ...args[1] };
-    if (opts.eval) dynamicGuard('new Worker(code, {eval: true})');
+    if (opts.eval) {
+      dynamicGuard('new Worker(code, {eval: true})');
+      // Node runs no --import before a worker's eval code, so the thread
+      // would have no bootstrap: no checks of the files it loads, no
+      // guard on process.dlopen (outside review rt34). Where files are
+      // checked, it is refused even with dynamic code allowed.
+      if (config.codeChecked) {
+        throw codeError('ERR_CODE_INTEGRITY_BLOCKED', 'intact node: a worker given code as a string (eval: true) is refused: ' +
+          'node runs it without intact\'s checks of the files it loads; give the worker a file');
+      }
+    }
     // Without execArgv the worker inherits node's own options, this
     // bootstrap among them, unless node ran it as its main module: then
     // the worker gets the user's options (none) after the bootstrap. With

@@ -210,3 +210,29 @@ const run = (name, { at, opts }) => new Promise((resolve) => {
 		}
 	})
 }
+
+// TestEvalWorkerRefused: node runs no --import before a worker's eval
+// code, so such a thread has no bootstrap; where files are checked it is
+// refused even when the policy allows dynamic code, and nothing of an
+// unsigned file it would load runs (outside review rt34).
+func TestEvalWorkerRefused(t *testing.T) {
+	forEachNode(t, func(t *testing.T, n testNode) {
+		dir := t.TempDir()
+		write(t, dir, map[string]string{"main.js": `const { Worker } = require('node:worker_threads');
+try {
+  new Worker('require(' + JSON.stringify(require('path').join(__dirname, 'evil.js')) + ')', { eval: true }).on('error', (e) => console.log('error', e.code));
+  console.log('started');
+} catch (e) { console.log(e.code); }
+`})
+		s := sign(t, dir)
+		write(t, dir, map[string]string{"evil.js": canaryJS("evil")})
+		canary := t.TempDir()
+		res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canary}}, "main.js")
+		if res.Stdout != "ERR_CODE_INTEGRITY_BLOCKED\n" {
+			t.Errorf("stdout:\n%s\nstderr:\n%s", res.Stdout, res.Stderr)
+		}
+		if c := canaries(t, canary); len(c) != 0 {
+			t.Errorf("an unsigned file ran in an eval worker: canaries %v", c)
+		}
+	})
+}
