@@ -862,6 +862,9 @@ function load(href, context, nextLoad) {
     return { format, source, shortCircuit: true };
   }
   if (StringStartsWith(href, 'node:')) {
+    // Not a built-in module this node knows (builtinHref, above, guarded
+    // those): node refuses it. Guarded all the same, should node's loader
+    // and isBuiltin ever disagree.
     guardBuiltin(href);
     return nextLoad(href, context);
   }
@@ -1148,35 +1151,40 @@ function firstUse(href) {
 // counts as guarded once its guard has begun.
 let guardsFailed = false;
 function guardBuiltin(href) {
-  if (guardsFailed && guardedModule(href)) {
+  const guard = guardOf(href);
+  if (guard === undefined) return;
+  if (guardsFailed) {
     throw codeError('ERR_ACCESS_DENIED', 'intact node: ' + href + ' is closed: a guard of intact node could not be put in place');
   }
   try {
-    guardModule(href);
+    guard(href);
   } catch (err) {
     if (!WeakSetHas(refusals, err)) guardsFailed = true;
     throw err;
   }
 }
 
-function guardedModule(href) {
-  return ArrayIncludes(interactiveBuiltins, href) || ArrayIncludes(tlsModules, href) ||
-    href === 'node:sqlite' || href === 'node:ffi' || href === 'node:v8' || href === 'node:worker_threads' || href === 'node:crypto';
+// guardOf returns the guard of the built-in module href names, or
+// undefined for a module that needs none.
+function guardOf(href) {
+  if (ArrayIncludes(interactiveBuiltins, href)) return guardInteractive;
+  if (ArrayIncludes(tlsModules, href)) return guardEngineOptions;
+  switch (href) {
+    case 'node:sqlite': return guardSqlite;
+    case 'node:ffi': return guardFFI;
+    case 'node:v8': return guardV8;
+    case 'node:worker_threads': return guardWorkers;
+    case 'node:crypto': return guardSetEngine;
+  }
+  return undefined;
 }
 
-function guardModule(href) {
-  if (ArrayIncludes(interactiveBuiltins, href)) {
-    // The REPL and the inspector are interactive code; the inspector's
-    // Runtime.evaluate also compiles strings, which
-    // --disallow-code-generation-from-strings does not stop.
-    if (config.interactiveDisabled) refuseInteractive('REPL');
-    if (href !== 'node:repl') dynamicGuard('the inspector');
-  } else if (href === 'node:sqlite') guardSqlite();
-  else if (href === 'node:ffi') guardFFI();
-  else if (href === 'node:v8') guardV8();
-  else if (href === 'node:worker_threads') guardWorkers();
-  else if (href === 'node:crypto') guardSetEngine();
-  else if (ArrayIncludes(tlsModules, href)) guardEngineOptions();
+// The REPL and the inspector are interactive code; the inspector's
+// Runtime.evaluate also compiles strings, which
+// --disallow-code-generation-from-strings does not stop.
+function guardInteractive(href) {
+  if (config.interactiveDisabled) refuseInteractive('REPL');
+  if (href !== 'node:repl') dynamicGuard('the inspector');
 }
 
 // node:ffi (Node 26) maps any shared library and calls native code by
