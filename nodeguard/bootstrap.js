@@ -1011,8 +1011,17 @@ function guardChannelDescriptors(fds) {
           if (isChannel(fd)) refuse('a child process\'s stdio ' + NumberToString(i, 10));
           item = { __proto__: null, type, handle };
         } else {
+          // Node makes these entries with a number, but reads a stdio
+          // stream's fd twice to do so: an accessor can answer a number
+          // to its type check and then a string or an object, which the
+          // synchronous spawn turns into a number (Int32Value) unchecked
+          // (outside review rt36). Only a number is taken.
           const fd = entry.fd;
-          if (typeof fd === 'number' && isChannel(fd | 0)) refuse('a child process\'s stdio ' + NumberToString(i, 10));
+          if (typeof fd !== 'number') {
+            throw codeError('ERR_INVALID_ARG_TYPE', 'intact node: a child process\'s stdio ' + NumberToString(i, 10) +
+              ' names its descriptor by a ' + typeof fd + ', not a number');
+          }
+          if (isChannel(fd | 0)) refuse('a child process\'s stdio ' + NumberToString(i, 10));
           item = { __proto__: null, type, fd };
         }
       }

@@ -67,6 +67,18 @@ const tries = {
   'fork fd': () => cp.fork(__filename, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc', 4] }),
   'spawnSync fd': () => cp.spawnSync('/bin/sh', canary('spawnsync-fd'), { stdio: ['ignore', 'ignore', 'inherit', 3] }),
   'execFileSync fd': () => cp.execFileSync('/bin/sh', canary('execfilesync-fd'), { stdio: ['ignore', 'ignore', 'inherit', 3] }),
+  // Node reads a stream's fd twice: a number for its type check, then
+  // what the synchronous spawn turns into one (outside review rt36).
+  'spawnSync string fd': () => {
+    let reads = 0;
+    return cp.spawnSync('/bin/sh', canary('spawnsync-string'), { stdio: ['ignore', 'ignore', 'inherit', { get fd() { return reads++ ? '3' : 0; } }] });
+  },
+  'execSync object fd': () => {
+    let reads = 0;
+    const fd = { valueOf() { return 4; } };
+    return cp.execSync('echo ran > ' + JSON.stringify(path.join(process.env.CANARY_DIR, 'execsync-object')),
+      { stdio: ['ignore', 'ignore', 'inherit', { get fd() { return reads++ ? fd : 0; } }] });
+  },
   'handle spawn': () => {
     const child = cp.spawn('/bin/true');
     const Process = child._handle.constructor;
@@ -210,7 +222,8 @@ func TestChannelForgery(t *testing.T) {
 				"pipe handle ERR_CODE_INTEGRITY_VIOLATION", "spawn fd ERR_CODE_INTEGRITY_VIOLATION",
 				"spawn inherit ERR_CODE_INTEGRITY_VIOLATION", "spawn tty ERR_CODE_INTEGRITY_VIOLATION",
 				"fork fd ERR_CODE_INTEGRITY_VIOLATION", "spawnSync fd ERR_CODE_INTEGRITY_VIOLATION",
-				"execFileSync fd ERR_CODE_INTEGRITY_VIOLATION", "handle spawn ERR_CODE_INTEGRITY_VIOLATION"}},
+				"execFileSync fd ERR_CODE_INTEGRITY_VIOLATION", "spawnSync string fd ERR_INVALID_ARG_TYPE",
+				"execSync object fd ERR_INVALID_ARG_TYPE", "handle spawn ERR_CODE_INTEGRITY_VIOLATION"}},
 			{"f21", "swap.js", nil, []string{"swapped at 3", "evil ERR_CODE_INTEGRITY_VIOLATION", "pkg ERR_CODE_INTEGRITY_VIOLATION"}},
 			{"queued", "queue.js", nil, []string{"evil ERR_CODE_INTEGRITY_VIOLATION", "other gave other as other.js", "pkg ERR_CODE_INTEGRITY_VIOLATION"}},
 			{"worker-queued", "workers.js", []string{"queue"}, []string{"channels touched 64", "worker ERR_CODE_INTEGRITY_VIOLATION intact node: a reply on the channel to the broker does not answer this request"}},
