@@ -27,6 +27,7 @@ const url = process.getBuiltinModule('node:url');
 const vm = process.getBuiltinModule('node:vm');
 
 const uncurry = Function.prototype.bind.bind(Function.prototype.call);
+const ObjectCtor = Object;
 const ObjectDefineProperty = Object.defineProperty;
 const ObjectFreeze = Object.freeze;
 const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
@@ -1037,11 +1038,16 @@ function guardChannelDescriptors(fds) {
   const setArg = (args, i, value) => {
     ObjectDefineProperty(args, i, { __proto__: null, value, writable: true, enumerable: true, configurable: true });
   };
+  //
+  // Node's native code takes the options as an object (ToObject): a
+  // function, or a primitive whose prototype holds stdio, is an object to
+  // it too (outside review: a function as the options handed Node 22's
+  // Process.spawn the channel unchecked).
   const withCheckedOptions = (args) => {
     const options = args[0];
-    if (options !== null && typeof options === 'object') {
-      setArg(args, 0, { __proto__: options, stdio: checkedStdio(options.stdio) });
-    }
+    if (options === null || options === undefined) return; // node refuses it
+    const object = ObjectCtor(options);
+    setArg(args, 0, { __proto__: object, stdio: checkedStdio(object.stdio) });
   };
   const spawn = processWrap.prototype.spawn;
   const optionsObject = StringStartsWith(config.version, 'v22.');

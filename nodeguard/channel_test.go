@@ -89,6 +89,15 @@ const tries = {
     const options = { file: '/bin/sh', args: args[1], envPairs: [], stdio };
     return process.version.startsWith('v22.') ? p.spawn(options) : p.spawn(...args);
   },
+  // Node 22's Process.spawn takes its options by ToObject: a function
+  // is options too.
+  'handle spawn function': () => {
+    const p = new (cp.spawn('/bin/true')._handle.constructor)();
+    const stdio = [{ type: 'ignore' }, { type: 'ignore' }, { type: 'ignore' }, { type: 'fd', fd: 3 }];
+    const args = ['/bin/sh', canary('handle-spawn-function'), undefined, [], stdio, 0, undefined, undefined];
+    const options = Object.assign(function () {}, { file: '/bin/sh', args: args[1], envPairs: [], stdio });
+    return process.version.startsWith('v22.') ? p.spawn(options) : p.spawn(...args);
+  },
 };
 for (const [name, f] of Object.entries(tries)) {
   try { f(); console.log(name, 'not refused'); } catch (e) { console.log(name, e.code); }
@@ -223,7 +232,8 @@ func TestChannelForgery(t *testing.T) {
 				"spawn inherit ERR_CODE_INTEGRITY_VIOLATION", "spawn tty ERR_CODE_INTEGRITY_VIOLATION",
 				"fork fd ERR_CODE_INTEGRITY_VIOLATION", "spawnSync fd ERR_CODE_INTEGRITY_VIOLATION",
 				"execFileSync fd ERR_CODE_INTEGRITY_VIOLATION", "spawnSync string fd ERR_INVALID_ARG_TYPE",
-				"execSync object fd ERR_INVALID_ARG_TYPE", "handle spawn ERR_CODE_INTEGRITY_VIOLATION"}},
+				"execSync object fd ERR_INVALID_ARG_TYPE", "handle spawn ERR_CODE_INTEGRITY_VIOLATION",
+				"handle spawn function ERR_CODE_INTEGRITY_VIOLATION"}},
 			{"f21", "swap.js", nil, []string{"swapped at 3", "evil ERR_CODE_INTEGRITY_VIOLATION", "pkg ERR_CODE_INTEGRITY_VIOLATION"}},
 			{"queued", "queue.js", nil, []string{"evil ERR_CODE_INTEGRITY_VIOLATION", "other gave other as other.js", "pkg ERR_CODE_INTEGRITY_VIOLATION"}},
 			{"worker-queued", "workers.js", []string{"queue"}, []string{"channels touched 64", "worker ERR_CODE_INTEGRITY_VIOLATION intact node: a reply on the channel to the broker does not answer this request"}},
