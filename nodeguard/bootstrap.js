@@ -798,6 +798,20 @@ const interactiveBuiltins = ['node:inspector', 'node:inspector/promises', 'node:
 // "builtin" and a built-in's bare id loaded that built-in unguarded).
 const fileFormats = ['commonjs', 'module', 'json', 'wasm', 'addon', 'commonjs-typescript', 'module-typescript'];
 
+// typeScriptFormats are the formats whose source node strips of its types
+// before compiling it. Node strips with amaro, whose JavaScript glue calls
+// methods the application can replace (TextDecoder.prototype.decode
+// builds every string it returns): what node compiles is then whatever
+// those return, not the checked bytes (outside review rt37). Under
+// DisableDynamicCode such a file is refused; with dynamic code allowed,
+// it is no more than the strings the application may compile anyway.
+const typeScriptFormats = ['commonjs-typescript', 'module-typescript', 'typescript'];
+function refuseTypeScript(format, path) {
+  if (config.dynamicDisabled && ArrayIncludes(typeScriptFormats, format)) {
+    refuseDynamic('TypeScript type stripping (format ' + format + ') of ' + path);
+  }
+}
+
 // builtinHref returns node:<id> when href names a built-in module, with or
 // without the scheme (a resolve hook may hand node a bare id, which it
 // loads as that built-in), and '' otherwise.
@@ -835,6 +849,7 @@ function load(href, context, nextLoad) {
       throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'The file ' + path + ' did not pass OS Code Integrity validation',
         { path, reasons: ['intact node runs a file only as code of a file, not as format ' + JSONStringify('' + format)] });
     }
+    refuseTypeScript(format, path);
     if (format === 'wasm') {
       const bytes = checkedCode(path, true);
       WeakMapSet(servedWasm, bytes, copyBytes(bytes, 0, TypedArrayLength(bytes)));
@@ -858,6 +873,8 @@ function load(href, context, nextLoad) {
       const given = source === '' && (format === null || format === undefined) ?
         { ...context, format: 'commonjs', source } : { ...context, format, source };
       const result = nextLoad(href, given);
+      // Given no format, node names one from the file's name (.mts).
+      refuseTypeScript(result.format, path);
       return { ...result, source, shortCircuit: true };
     }
     return { format, source, shortCircuit: true };
@@ -1561,6 +1578,9 @@ if (config.dynamicDisabled) {
     // The arguments first: nothing of the application may run between the
     // checks and the compile.
     const args = withRest([content, filename], rest);
+    // Node strips the types of the content it is given with a TypeScript
+    // format, after this check (typeScriptFormats).
+    if (rest.length > 0) refuseTypeScript(rest[0], filename);
     const expected = MapGet(served, filename);
     // Node runs -e code and code on standard input (approved by the broker
     // before node started) inside a fixed wrapper it compiles this way.
@@ -1598,7 +1618,19 @@ define(module, 'registerHooks', function (hooks) {
       // (outside review rt30).
       const builtin = builtinHref(href);
       if (builtin !== '') guardBuiltin(builtin);
-      if (!config.dynamicDisabled) return ReflectApply(appLoad, this, [href, context, nextLoad]);
+      if (!config.codeChecked && !config.dynamicDisabled) return ReflectApply(appLoad, this, [href, context, nextLoad]);
+      if (!config.dynamicDisabled) {
+        // Any source the hook returns is no more than the strings the
+        // application may compile; but given none, node reads a file
+        // itself (sourceless).
+        const result = ReflectApply(appLoad, this, [href, context, nextLoad]);
+        if (result === null || typeof result !== 'object') return result; // node refuses it
+        const format = result.format;
+        const source = result.source;
+        const shortCircuit = result.shortCircuit;
+        if (source == null) sourceless(href, format);
+        return { format, source, shortCircuit };
+      }
       // What the chain below (ours) gave, kept where the application
       // cannot change it: bytes are copied, since the application holds
       // the Buffer it is given and could rewrite it.
@@ -1619,7 +1651,10 @@ define(module, 'registerHooks', function (hooks) {
       const format = result.format;
       const source = result.source;
       const shortCircuit = result.shortCircuit;
-      if (source == null) return { format, source, shortCircuit };
+      if (source == null) {
+        sourceless(href, format);
+        return { format, source, shortCircuit };
+      }
       if (givenHref !== href || (format !== undefined && format !== givenFormat) || !sameSource(source, givenSource)) {
         refuseDynamic('a load hook returning other source for ' + href);
       }
@@ -1629,6 +1664,18 @@ define(module, 'registerHooks', function (hooks) {
     },
   }]);
 });
+
+// sourceless refuses an application's load hook result that gives node
+// no source for a file: node then reads the file itself, past the
+// bootstrap's hook (an unsigned file imported as CommonJS ran: outside
+// review of rt37's fixes). An addon is loaded by process.dlopen, which
+// checks it.
+function sourceless(href, format) {
+  if (!StringStartsWith(href, 'file:') || format === 'addon') return;
+  const path = filePath(href);
+  throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'The file ' + path + ' did not pass OS Code Integrity validation',
+    { path, reasons: ['a load hook gave node no source for it, and node would read it itself, unchecked'] });
+}
 
 // privateCopy returns source itself when it is a string (immutable), a
 // copy of its bytes when it is a view, and undefined otherwise.

@@ -844,21 +844,130 @@ func TestHookAndStackTricks(t *testing.T) {
 	})
 }
 
-// TestTypeScriptNodeWasm: under DisableDynamicCode, node's own WebAssembly
-// still compiles: amaro's, which strips the types of TypeScript, ES module
-// or CommonJS, as undici's behind fetch (TestDynamicCode).
-func TestTypeScriptNodeWasm(t *testing.T) {
+// typeScriptApp strips types with node's own stripper (amaro) while the
+// application has replaced TextDecoder.prototype.decode, which amaro's
+// glue builds its output with: what node compiled was the application's
+// string (outside review rt37), from a real .cts, or from any signed file
+// a resolve hook labels TypeScript.
+var typeScriptApp = map[string]string{
+	"typed.mts": "const answer: number = 42;\nconsole.log('typed ran', answer);\n",
+	"typed.cts": "const answer: number = 42;\nconsole.log('typed ran', answer);\n",
+	"helper.js": "module.exports = 'HELPER_MARKER';\n",
+	"lib.mjs":   "export const x = 'HELPER_MARKER';\n",
+	"decode.js": `const util = require('util');
+const decode = util.TextDecoder.prototype.decode;
+util.TextDecoder.prototype.decode = function (...args) {
+  const s = Reflect.apply(decode, this, args);
+  return typeof s === 'string' && s.includes('_MARKER') ?
+    "require('fs').writeFileSync(process.env.CANARY_DIR + '/stripped', 'ran'); console.log('INJECTED');" : s;
+};
+`,
+	"ts-cts.js": `require('./decode.js');
+try { require('./typed.cts'); console.log('ts-cts ran'); } catch (e) { console.log('ts-cts', e.code); }
+`,
+	"ts-label-cjs.js": `require('./decode.js');
+require('node:module').registerHooks({ resolve(spec, ctx, next) {
+  const r = next(spec, ctx);
+  return r.url.endsWith('/helper.js') ? { ...r, format: 'commonjs-typescript', shortCircuit: true } : r;
+} });
+try { require('./helper.js'); console.log('ts-label-cjs ran'); } catch (e) { console.log('ts-label-cjs', e.code); }
+`,
+	"ts-label-esm.mjs": `import './decode.js';
+import { registerHooks } from 'node:module';
+registerHooks({ resolve(spec, ctx, next) {
+  const r = next(spec, ctx);
+  return r.url.endsWith('/lib.mjs') ? { ...r, format: 'module-typescript' } : r;
+} });
+try { await import('./lib.mjs'); console.log('ts-label-esm ran'); } catch (e) { console.log('ts-label-esm', e.code); }
+`,
+	// module._compile told to strip a source the hook served.
+	"ts-compile.js": `require('./decode.js');
+const Module = require('node:module');
+let code = 'ran';
+require('node:module').registerHooks({ load(url, ctx, next) {
+  const r = next(url, ctx);
+  if (url.endsWith('/helper.js')) {
+    const m = new Module(require.resolve('./helper.js'));
+    try { m._compile(String(r.source), require.resolve('./helper.js'), 'commonjs-typescript'); } catch (e) { code = e.code; }
+  }
+  return r;
+} });
+require('./helper.js');
+console.log('ts-compile', code);
+`,
+}
+
+// TestTypeScript: with dynamic code allowed, TypeScript files run under
+// file checks, their types stripped by node; under DisableDynamicCode they
+// are refused, since node's stripper compiles what methods the application
+// can replace give it, and nothing of the application's string runs.
+func TestTypeScript(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, map[string]string{
-		"typed.mts": "const answer: number = 42;\nconsole.log('typed ran', answer);\n",
-		"typed.cts": "const answer: number = 42;\nconsole.log('typed ran', answer);\n",
-	})
+	write(t, dir, typeScriptApp)
 	s := sign(t, dir)
 	forEachNode(t, func(t *testing.T, n testNode) {
 		for _, script := range []string{"typed.mts", "typed.cts"} {
-			res := s.run(t, n, "dynamic", runOpts{}, script)
+			res := s.run(t, n, "enforce", runOpts{}, script)
 			if got := strings.TrimSpace(res.Stdout); got != "typed ran 42" {
-				t.Errorf("%s: got %q, want %q\nstderr:\n%s", script, got, "typed ran 42", res.Stderr)
+				t.Errorf("enforce, %s: got %q, want %q\nstderr:\n%s", script, got, "typed ran 42", res.Stderr)
+			}
+			res = s.run(t, n, "dynamic", runOpts{}, script)
+			if res.Stdout != "" || !strings.Contains(res.Stderr, "ERR_CODE_INTEGRITY_BLOCKED") {
+				t.Errorf("dynamic, %s: want ERR_CODE_INTEGRITY_BLOCKED and no output\nstdout:\n%s\nstderr:\n%s", script, res.Stdout, res.Stderr)
+			}
+		}
+		for script, want := range map[string]string{
+			"ts-cts.js":        "ts-cts ERR_CODE_INTEGRITY_BLOCKED",
+			"ts-label-cjs.js":  "ts-label-cjs ERR_CODE_INTEGRITY_BLOCKED",
+			"ts-label-esm.mjs": "ts-label-esm ERR_CODE_INTEGRITY_BLOCKED",
+			"ts-compile.js":    "ts-compile ERR_CODE_INTEGRITY_BLOCKED",
+		} {
+			canaryDir := t.TempDir()
+			res := s.run(t, n, "dynamic", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, script)
+			if got := strings.TrimSpace(res.Stdout); got != want {
+				t.Errorf("%s: got %q, want %q\nstderr:\n%s", script, got, want, res.Stderr)
+			}
+			if c := canaries(t, canaryDir); len(c) > 0 {
+				t.Errorf("%s: refused code ran: %v", script, c)
+			}
+		}
+	})
+}
+
+// TestLoadHookSourceless: an application's load hook that gives node no
+// source for a file makes node read the file itself, past the bootstrap's
+// hook: imported as CommonJS, an unsigned file ran under a policy that
+// checks files. Each such result is refused, under any policy that checks
+// files, whatever format it names; an addon still loads through
+// process.dlopen's check.
+func TestLoadHookSourceless(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"main.js": `const formats = ['commonjs', 'module', 'json', 'wasm', 'commonjs-typescript', 'module-typescript', 'builtin', undefined];
+const target = process.argv[2];
+let format;
+require('node:module').registerHooks({ load(url, ctx, next) {
+  return url.includes('/' + target) ? { format, source: null, shortCircuit: true } : next(url, ctx);
+} });
+(async () => {
+  const codes = [];
+  for (format of formats) {
+    try { await import('./' + target + '?' + format); codes.push('ran'); } catch (e) { codes.push(e.code); }
+  }
+  try { format = 'commonjs'; require('./' + target); codes.push('ran'); } catch (e) { codes.push(e.code); }
+  console.log([...new Set(codes)].join(' '));
+})();
+`})
+	s := sign(t, dir)
+	write(t, dir, map[string]string{"unsigned.js": canaryJS("unsigned") + "module.exports = 'UNSIGNED';\n"})
+	forEachNode(t, func(t *testing.T, n testNode) {
+		for _, policy := range []string{"enforce", "dynamic", "audit"} {
+			canaryDir := t.TempDir()
+			res := s.run(t, n, policy, runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, "main.js", "unsigned.js")
+			if got, want := strings.TrimSpace(res.Stdout), "ERR_CODE_INTEGRITY_VIOLATION"; got != want {
+				t.Errorf("%s: got %q, want %q\nstderr:\n%s", policy, got, want, res.Stderr)
+			}
+			if c := canaries(t, canaryDir); len(c) > 0 {
+				t.Errorf("%s: refused code ran: %v", policy, c)
 			}
 		}
 	})
