@@ -825,7 +825,7 @@ function load(href, context, nextLoad) {
   const builtin = builtinHref(href);
   if (builtin !== '') {
     guardBuiltin(builtin);
-    return nextLoad(href, context);
+    return builtinResult(href, nextLoad(href, context));
   }
   if (StringStartsWith(href, 'file:')) {
     const path = filePath(href);
@@ -884,14 +884,34 @@ function load(href, context, nextLoad) {
     // those): node refuses it. Guarded all the same, should node's loader
     // and isBuiltin ever disagree.
     guardBuiltin(href);
-    return nextLoad(href, context);
+    return builtinResult(href, nextLoad(href, context));
   }
   if (StringStartsWith(href, 'data:')) {
     refuseDynamic('a data: module');
+    // CommonJS cannot load a data: URL: asked for one, node's last load
+    // reads a file (readByNode).
+    const conditions = context.conditions;
+    if (ArrayIsArray(conditions) && ArrayIncludes(conditions, 'require')) readByNode(href);
     return nextLoad(href, context);
   }
   throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'The file ' + href + ' did not pass OS Code Integrity validation',
     { path: href, reasons: ['intact node runs code from files only, not from ' + StringSlice(href, 0, StringIndexOf(href, ':')) + ': URLs'] });
+}
+
+// builtinResult returns node's answer for a node: URL, which must be a
+// built-in, with no source. For a CommonJS module node's last load reads
+// the module's file whenever it is asked for the module's own URL, and the
+// application can give a module a built-in's URL over an unsigned file
+// (the module's kURL symbol, or Module._load's resolution): a source here
+// is that file, read by node unchecked (outside review rt38).
+function builtinResult(href, result) {
+  if (result === null || typeof result !== 'object' || result.format !== 'builtin' || result.source != null) readByNode(href);
+  return result;
+}
+
+function readByNode(href) {
+  throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: a module shown to the hooks as ' + href +
+    ' would run a file node read itself, unchecked');
 }
 
 // filePath returns the path a file: URL names, as url.fileURLToPath does
