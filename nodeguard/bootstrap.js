@@ -816,18 +816,28 @@ function refuseTypeScript(format, path) {
 // without the scheme (a resolve hook may hand node a bare id, which it
 // loads as that built-in), and '' otherwise.
 function builtinHref(href) {
-  if (typeof href !== 'string' || StringStartsWith(href, 'file:') || StringStartsWith(href, 'data:')) return '';
+  const scheme = schemeOf(href);
+  if (typeof href !== 'string' || scheme === 'file:' || scheme === 'data:') return '';
   if (!ReflectApply(isBuiltin, module, [href])) return '';
   return StringStartsWith(href, 'node:') ? href : 'node:' + href;
 }
 
+// schemeOf returns the scheme of href, a URL, in lower case with its
+// colon, or '': node takes a URL's scheme in any case, as URLs do
+// (FILE:///x names a file), so none is compared as written.
+function schemeOf(href) {
+  const colon = typeof href === 'string' ? StringIndexOf(href, ':') : -1;
+  return colon < 0 ? '' : StringToLowerCase(StringSlice(href, 0, colon + 1));
+}
+
 function load(href, context, nextLoad) {
+  const scheme = schemeOf(href);
   const builtin = builtinHref(href);
   if (builtin !== '') {
     guardBuiltin(builtin);
     return builtinResult(href, nextLoad(href, context));
   }
-  if (StringStartsWith(href, 'file:')) {
+  if (scheme === 'file:') {
     const path = filePath(href);
     // The context may be the application's (its hook called next with
     // it): each field is read once, and node is given the format judged
@@ -879,14 +889,14 @@ function load(href, context, nextLoad) {
     }
     return { format, source, shortCircuit: true };
   }
-  if (StringStartsWith(href, 'node:')) {
+  if (scheme === 'node:') {
     // Not a built-in module this node knows (builtinHref, above, guarded
     // those): node refuses it. Guarded all the same, should node's loader
     // and isBuiltin ever disagree.
     guardBuiltin(href);
     return builtinResult(href, nextLoad(href, context));
   }
-  if (StringStartsWith(href, 'data:')) {
+  if (scheme === 'data:') {
     refuseDynamic('a data: module');
     // CommonJS cannot load a data: URL: asked for one, node's last load
     // reads a file (readByNode).
@@ -1686,13 +1696,14 @@ define(module, 'registerHooks', function (hooks) {
 });
 
 // sourceless refuses an application's load hook result that gives node
-// no source for a file: node then reads the file itself, past the
-// bootstrap's hook (an unsigned file imported as CommonJS ran: outside
-// review of rt37's fixes). An addon is loaded by process.dlopen, which
-// checks it.
+// no source for anything but a built-in: for a file node then reads the
+// file itself, past the bootstrap's hook (an unsigned file imported as
+// CommonJS ran, its URL's scheme in any case: outside review of rt37's
+// fixes). An addon is loaded by process.dlopen, which checks it.
 function sourceless(href, format) {
-  if (!StringStartsWith(href, 'file:') || format === 'addon') return;
-  const path = filePath(href);
+  const scheme = schemeOf(href);
+  if (scheme === 'node:' || format === 'addon') return;
+  const path = scheme === 'file:' ? filePath(href) : href;
   throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'The file ' + path + ' did not pass OS Code Integrity validation',
     { path, reasons: ['a load hook gave node no source for it, and node would read it itself, unchecked'] });
 }

@@ -1004,15 +1004,22 @@ func TestLoadHookSourceless(t *testing.T) {
 	write(t, dir, map[string]string{"main.js": `const formats = ['commonjs', 'module', 'json', 'wasm', 'commonjs-typescript', 'module-typescript', 'builtin', undefined];
 const target = process.argv[2];
 let format;
-require('node:module').registerHooks({ load(url, ctx, next) {
-  return url.includes('/' + target) ? { format, source: null, shortCircuit: true } : next(url, ctx);
-} });
+require('node:module').registerHooks({
+  // A URL's scheme in any case names the same file to node.
+  resolve(spec, ctx, next) {
+    return spec === 'UPPER' ? { url: 'FILE://' + __dirname + '/' + target, format: 'commonjs', shortCircuit: true } : next(spec, ctx);
+  },
+  load(url, ctx, next) {
+    return url.toLowerCase().includes('/' + target) ? { format, source: null, shortCircuit: true } : next(url, ctx);
+  },
+});
 (async () => {
   const codes = [];
   for (format of formats) {
     try { await import('./' + target + '?' + format); codes.push('ran'); } catch (e) { codes.push(e.code); }
   }
   try { format = 'commonjs'; require('./' + target); codes.push('ran'); } catch (e) { codes.push(e.code); }
+  try { await import('UPPER'); codes.push('ran'); } catch (e) { codes.push(e.code); }
   console.log([...new Set(codes)].join(' '));
 })();
 `})
