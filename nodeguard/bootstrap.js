@@ -1688,9 +1688,12 @@ define(module, 'registerHooks', function (hooks) {
       if (givenHref !== href || (format !== undefined && format !== givenFormat) || !sameSource(source, givenSource)) {
         refuseDynamic('a load hook returning other source for ' + href);
       }
-      // Node gets the bootstrap's own copy, which nobody else holds.
+      // Node gets the bootstrap's own copy, which nobody else holds, in
+      // the format the chain gave it: with none, node would turn bytes into
+      // text with TextDecoder.prototype.decode, which the application can
+      // replace (outside review rt42).
       if (typeof givenSource !== 'string') WeakMapSet(servedWasm, givenSource, copyBytes(givenSource, 0, TypedArrayLength(givenSource)));
-      return { format, source: givenSource, shortCircuit };
+      return { format: givenFormat, source: givenSource, shortCircuit };
     },
   }]);
 });

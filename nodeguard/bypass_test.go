@@ -735,6 +735,26 @@ console.log('wasm-translator', answers.every((a) => a === 42) ? 'checked' : 'INJ
 	// A load hook of the application's that answers node: URLs itself,
 	// with no source as node's own do, so that the bootstrap's load (and
 	// with it every guard of a built-in) never ran (outside review rt30).
+	// A load hook returning the chain's bytes with no format: node turned
+	// them into text with TextDecoder.prototype.decode, the application's
+	// (outside review rt42); later checks refused that text, but node must
+	// get the chain's format.
+	"decode-format.js": `const target = require('node:url').pathToFileURL(__dirname + '/plain.js').href + '?dec';
+require('node:module').registerHooks({
+  resolve(spec, ctx, next) { return spec === 'dec' ? { url: target, format: 'wasm', shortCircuit: true } : next(spec, ctx); },
+  load(url, ctx, next) {
+    if (url !== target) return next(url, ctx);
+    const r = next(url, { ...ctx, format: 'wasm' });
+    return { format: undefined, source: Buffer.from(r.source), shortCircuit: true };
+  },
+});
+let decoded = 0;
+const decode = TextDecoder.prototype.decode;
+TextDecoder.prototype.decode = function () { decoded++; return "process.getBuiltinModule('fs').writeFileSync(process.env.CANARY_DIR + '/injected', 'ran');"; };
+try { require('dec'); } catch {}
+TextDecoder.prototype.decode = decode;
+console.log('decode-format', decoded === 0 ? 'not decoded' : 'decoded');
+`,
 	"hook-builtin.js": `require('node:module').registerHooks({ load(url, context, next) {
   return url.startsWith('node:') ? { format: 'builtin', source: null, shortCircuit: true } : next(url, context);
 } });
@@ -825,6 +845,7 @@ func TestHookAndStackTricks(t *testing.T) {
 		"emit-bound.js":         "emit-bound armed",
 		"wasm-translator.mjs":   "wasm-translator checked",
 		"hook-builtin.js":       "hook-builtin ERR_CODE_INTEGRITY_BLOCKED ERR_ACCESS_DENIED",
+		"decode-format.js":      "decode-format not decoded",
 		"load-resolved.js":      "load-resolved refused",
 		"load-desync.js":        "load-desync refused",
 		"load-desync-kinds.js":  "load-desync-kinds refused refused refused",
