@@ -137,7 +137,13 @@
 //     non-string elements, normalize, replaceAll and other methods whose
 //     result size is not known in advance, arrays grown element by element,
 //     and any allocation below 1 MiB when the limit is already nearly
-//     reached.
+//     reached. A bound function's name is built whole ("bound " and the
+//     target's name), so a chain of n binds holds names of n² characters in
+//     all (40,000 binds: 4.8 GB), where V8 shares them.
+//   - ES modules are converted by esbuild and two of its helpers' texts are
+//     then replaced by string search (transform.go): a string literal of a
+//     module that holds one of those texts is changed with them (at worst a
+//     SyntaxError where node loads the module).
 //   - A Go panic behind a built-in function (nodelib's native modules,
 //     goja_nodejs's Buffer, URL and URLSearchParams methods and URL's
 //     accessors) is an ERR_INTERNAL_ASSERTION error, not the end of the
