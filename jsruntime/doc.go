@@ -128,12 +128,12 @@
 //     "Invalid typed array length: N"; String.prototype.repeat, padStart,
 //     padEnd, concat and Array.prototype.join throw "Invalid string length"
 //     for results over V8's 2**29 - 24 characters (join counts its
-//     separators and string elements, so an index getter runs twice). An
+//     separators and string elements, so an index getter runs twice), and
+//     so do + and template literals (the patched goja). An
 //     ArrayBuffer, typed array, Buffer or file read of 1 MiB or more that
 //     would not fit under the address-space limit (RLIMIT_AS) or, on Linux,
 //     in RAM and swap (512 MiB kept free) throws V8's "Array buffer allocation failed". Not checked, and
-//     still fatal when memory runs out: strings grown by + or template
-//     literals in a loop, String(array) and the join of nested arrays or of
+//     still fatal when memory runs out: String(array) and the join of nested arrays or of
 //     non-string elements, normalize, replaceAll and other methods whose
 //     result size is not known in advance, arrays grown element by element,
 //     and any allocation below 1 MiB when the limit is already nearly

@@ -1099,3 +1099,20 @@ func TestCreateDataPropertiesIgnoreIndexAccessors(t *testing.T) {
 	`
 	testScript(SCRIPT, asciiString("12 34 56 7 8910 pq 24 34 a1 []"), t)
 }
+
+// TestStringLengthLimit: + and template literals throw V8's RangeError
+// for a string longer than the limit instead of allocating it (a loop of
+// s += s ended the process when memory ran out), and stay within it.
+func TestStringLengthLimit(t *testing.T) {
+	defer func(old int) { maxStringLength = old }(maxStringLength)
+	maxStringLength = 1000
+	const SCRIPT = `
+	const caught = (f) => { try { f(); return 'no error'; } catch (e) { return e instanceof RangeError ? e.message : String(e); } };
+	let s = 'xy';
+	const add = caught(() => { for (;;) s += s; });
+	const grown = s.length;
+	const u = 'é'.repeat(600);
+	[add, grown, caught(() => u + u), caught(() => ` + "`${u}${u}`" + `), caught(() => ` + "`${u}`" + ` + 'a'.repeat(400)), (u + 'a'.repeat(400)).length].join(' | ');
+	`
+	testScript(SCRIPT, asciiString("Invalid string length | 512 | Invalid string length | Invalid string length | no error | 1000"), t)
+}

@@ -467,6 +467,20 @@ func (r *Runtime) typeErrorResult(throw bool, args ...interface{}) {
 	}
 }
 
+// maxStringLength is V8's String::kMaxLength on 64-bit systems: the
+// longest string + and template literals may make. Go cannot recover
+// from a failed allocation, so a longer one is a RangeError, as in V8,
+// not the end of the process. A variable for tests.
+var maxStringLength = 1<<29 - 24
+
+// checkStringLength throws V8's RangeError for a string of n characters
+// longer than maxStringLength.
+func (r *Runtime) checkStringLength(n int) {
+	if n > maxStringLength {
+		panic(r.newError(r.getRangeError(), "Invalid string length"))
+	}
+}
+
 func (r *Runtime) newError(typ *Object, msg string) Value {
 	return r.builtin_new(typ, []Value{newStringValue(msg)})
 }

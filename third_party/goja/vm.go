@@ -1321,6 +1321,7 @@ func (_add) exec(vm *vm) {
 		if !isRightString {
 			rightString = right.toString()
 		}
+		vm.r.checkStringLength(leftString.Length() + rightString.Length())
 		ret = leftString.Concat(rightString)
 	} else {
 		switch left := left.(type) {
@@ -5326,6 +5327,7 @@ func (n concatStrings) exec(vm *vm) {
 			panic(unknownStringTypeErr(s))
 		}
 	}
+	vm.r.checkStringLength(length)
 
 	vm.sp -= int(n) - 1
 	if allAscii {
