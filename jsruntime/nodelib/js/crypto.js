@@ -87,7 +87,12 @@ function randomBytes(size, callback) {
 }
 
 function randomFillSync(buf, offset = 0, size) {
-  const view = ArrayBuffer.isView(buf) ? new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) : new Uint8Array(buf);
+  // Node takes only buffers: a number made a buffer of that size here (4
+  // GiB filled for randomFillSync(2 ** 32)).
+  let view;
+  if (ArrayBuffer.isView(buf)) view = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  else if (buf instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && buf instanceof SharedArrayBuffer)) view = new Uint8Array(buf);
+  else throw invalidArgType('buf', ['ArrayBuffer', 'ArrayBufferView'], buf);
   const end = size === undefined ? view.length : offset + size;
   b.randomFill(view.subarray(offset, end));
   return buf;
