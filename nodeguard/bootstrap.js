@@ -1649,25 +1649,13 @@ define(module, 'registerHooks', function (hooks) {
       const builtin = builtinHref(href);
       if (builtin !== '') guardBuiltin(builtin);
       if (!config.codeChecked && !config.dynamicDisabled) return ReflectApply(appLoad, this, [href, context, nextLoad]);
-      if (!config.dynamicDisabled) {
-        // Any source the hook returns is no more than the strings the
-        // application may compile; but given none, node reads a file
-        // itself (sourceless).
-        const result = ReflectApply(appLoad, this, [href, context, nextLoad]);
-        if (result === null || typeof result !== 'object') return result; // node refuses it
-        const format = result.format;
-        const source = result.source;
-        const shortCircuit = result.shortCircuit;
-        if (source == null) sourceless(href, format);
-        return { format, source, shortCircuit };
-      }
       // What the chain below (ours) gave, kept where the application
       // cannot change it: bytes are copied, since the application holds
       // the Buffer it is given and could rewrite it.
       let givenHref;
       let givenFormat;
       let givenSource;
-      const next = (u, c) => {
+      const next = !config.dynamicDisabled ? nextLoad : (u, c) => {
         const r = nextLoad(u, c);
         givenHref = u;
         givenFormat = r.format;
@@ -1677,14 +1665,18 @@ define(module, 'registerHooks', function (hooks) {
         return { format: r.format, source: privateCopy(r.source), shortCircuit: r.shortCircuit };
       };
       const result = ReflectApply(appLoad, this, [href, context, next]);
-      if (result === null || typeof result !== 'object') return result;
+      if (result === null || typeof result !== 'object') return result; // node refuses it
       const format = result.format;
       const source = result.source;
       const shortCircuit = result.shortCircuit;
       if (source == null) {
+        // Given no source, node reads a file itself (sourceless).
         sourceless(href, format);
         return { format, source, shortCircuit };
       }
+      // With dynamic code allowed, any source the hook returns is no more
+      // than the strings the application may compile.
+      if (!config.dynamicDisabled) return { format, source, shortCircuit };
       if (givenHref !== href || (format !== undefined && format !== givenFormat) || !sameSource(source, givenSource)) {
         refuseDynamic('a load hook returning other source for ' + href);
       }
