@@ -1,7 +1,9 @@
 package catalog
 
 import (
+	"bytes"
 	"crypto"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"hash"
@@ -33,10 +35,29 @@ import (
 // requires it to, fails Verify with ErrDigestMismatch (Parse's catalog
 // hashes the CTL again at Verify time instead).
 func ReadIndex(r io.ReaderAt, size int64) (*Catalog, *Index, error) {
+	return readIndexOrExplain(r, size, nil)
+}
+
+// ReadIndexCache is ReadIndex with a cache of indexes. When the catalog's
+// one signer signed a SHA-256 messageDigest, it looks the index up under
+// that digest first, and on a hit reads the member list only to hash it,
+// without scanning its members; the index is used only if the certificate
+// trust list read hashes to that digest, and the list is scanned as
+// ReadIndex does otherwise. An index made by a scan is stored under the
+// certificate trust list's SHA-256 when the signer's messageDigest is that
+// digest. What it accepts, refuses and returns is what ReadIndex does,
+// provided the cache returns only what was stored under a key.
+func ReadIndexCache(r io.ReaderAt, size int64, cache IndexCache) (*Catalog, *Index, error) {
+	return readIndexOrExplain(r, size, cache)
+}
+
+// readIndexOrExplain is ReadIndex and ReadIndexCache, with cache nil or
+// not.
+func readIndexOrExplain(r io.ReaderAt, size int64, cache IndexCache) (*Catalog, *Index, error) {
 	if size > MaxFileSize {
 		return nil, nil, fmt.Errorf("catalog: %d bytes, more than the %d-byte limit", size, int64(MaxFileSize))
 	}
-	c, x, err := readIndex(r, size)
+	c, x, err := readIndex(r, size, cache)
 	if err == nil {
 		return c, x, nil
 	}
@@ -346,55 +367,77 @@ func skeleton(f *frame) []byte {
 	return append(append(append(b, f.pre...), inner...), f.post...)
 }
 
-// readIndex reads and indexes the catalog; see ReadIndex.
-func readIndex(r io.ReaderAt, size int64) (c *Catalog, x *Index, err error) {
+// readIndex reads and indexes the catalog; see ReadIndex and
+// ReadIndexCache.
+func readIndex(r io.ReaderAt, size int64, cache IndexCache) (*Catalog, *Index, error) {
 	s := &stream{r: r, size: size, free: make(chan *chunk, maxChunks)}
-	defer func() {
-		if s.hasher != nil {
-			sums := s.hasher.finish()
-			if c != nil {
-				c.ctlSums = sums
-			}
-		}
-	}()
+	c, x, key, hit, err := s.read(cache)
+	var sums map[crypto.Hash][]byte
+	if s.hasher != nil {
+		sums = s.hasher.finish()
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	c.ctlSums = sums
+	signed := key != nil && bytes.Equal(sums[crypto.SHA256], key[:])
+	switch {
+	case hit && (x == nil || !signed):
+		// The signer's digest is not the CTL's (the catalog fails
+		// Verify, and the index stored under that digest is not this
+		// CTL's), or the cache held no index: index what is there.
+		return readIndex(r, size, nil)
+	case !hit && signed:
+		cache.StoreIndex(*key, x)
+	}
+	return c, x, nil
+}
+
+// read reads and indexes the catalog for readIndex. With a cache, it also
+// returns the SHA-256 messageDigest of the catalog's signer, if it found
+// one (key), and whether the cache had an entry under it (hit), which is
+// then x: nil if it was not an index.
+func (s *stream) read(cache IndexCache) (c *Catalog, x *Index, key *[sha256.Size]byte, hit bool, err error) {
 	// ContentInfo { contentType, [0] { SignedData { version,
 	// digestAlgorithms, contentInfo { contentType, [0] { CTL } } ...
 	top, err := s.enter(der.Sequence)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, false, err
 	}
-	if top.end != size {
-		return nil, nil, errors.New("trailing data")
+	if top.end != s.size {
+		return nil, nil, nil, false, errors.New("trailing data")
 	}
 	if _, _, err := s.element(); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, false, err
 	}
 	if _, err := s.enter(der.Context(0).Constructed()); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, false, err
 	}
-	if _, err := s.enter(der.Sequence); err != nil {
-		return nil, nil, err
+	signedData, err := s.enter(der.Sequence)
+	if err != nil {
+		return nil, nil, nil, false, err
 	}
 	if _, _, err := s.element(); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, false, err
 	}
 	_, algs, err := s.element()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, false, err
 	}
 	hashes := listedHashes(algs)
-	if _, err := s.enter(der.Sequence); err != nil {
-		return nil, nil, err
+	contentInfo, err := s.enter(der.Sequence)
+	if err != nil {
+		return nil, nil, nil, false, err
 	}
 	if _, _, err := s.element(); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, false, err
 	}
 	if _, err := s.enter(der.Context(0).Constructed()); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, false, err
 	}
 	ctl, err := s.enter(der.Sequence)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, false, err
 	}
 	s.ctlStart, s.ctlEnd = s.pos, ctl.end
 	s.hasher = newCTLHasher(hashes, s.free)
@@ -406,22 +449,39 @@ func readIndex(r io.ReaderAt, size int64) (c *Catalog, x *Index, err error) {
 	// The CTL up to its trustedSubjects, read as parseCTL reads it.
 	version, err := s.ctlHead()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, false, err
+	}
+	// With the key, the cached index is read while the member list is
+	// hashed.
+	var cached chan *Index
+	if cache != nil && slices.Contains(hashes, crypto.SHA256) {
+		if k, ok := s.signedDigest(contentInfo.end, signedData.end); ok {
+			key = &k
+			if load := cache.LoadIndex(k); load != nil {
+				hit, cached = true, make(chan *Index, 1)
+				go func() { cached <- load() }()
+			}
+		}
 	}
 	var b indexBuilder
 	if t, err := s.peek(); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, false, err
 	} else if t == der.Sequence {
 		if _, err := s.enter(der.Sequence); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, false, err
 		}
-		if err := s.members(&b, version); err != nil {
-			return nil, nil, err
+		if hit {
+			err = s.skip()
+		} else {
+			err = s.members(&b, version)
+		}
+		if err != nil {
+			return nil, nil, nil, false, err
 		}
 	}
 	for len(s.frames) > 0 {
 		if err := s.leave(); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, false, err
 		}
 	}
 	if s.cur != nil {
@@ -429,13 +489,64 @@ func readIndex(r io.ReaderAt, size int64) (c *Catalog, x *Index, err error) {
 	}
 	c, err = Parse(skeleton(top))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, false, err
 	}
 	if len(c.Members) != 0 || c.Version != version {
-		return nil, nil, errors.New("skeleton disagrees")
+		return nil, nil, nil, false, errors.New("skeleton disagrees")
 	}
 	c.raw, c.ctl = nil, nil
-	return c, b.index(), nil
+	if hit {
+		x = <-cached // nil if what was kept is not an index
+	} else {
+		x = b.index()
+	}
+	return c, x, key, hit, nil
+}
+
+// maxSignerInfos bounds what signedDigest reads: the certificates and
+// signer infos after the CTL, a few kilobytes in a catalog.
+const maxSignerInfos = 1 << 20
+
+// signedDigest returns the SHA-256 messageDigest of the SignedData's only
+// signer, which follows its contentInfo, from start to end, or false when
+// there is none: no signer or more than one, another digest algorithm, or
+// anything that does not parse (which Parse then reports). It reads those
+// bytes by themselves, ahead of the stream. What it returns is a key to
+// look an index up under, which readIndex checks against the CTL's SHA-256
+// once it has hashed it.
+func (s *stream) signedDigest(start, end int64) (key [sha256.Size]byte, ok bool) {
+	if end-start > maxSignerInfos || end < start {
+		return key, false
+	}
+	tail := make([]byte, end-start)
+	if _, err := s.r.ReadAt(tail, start); err != nil {
+		return key, false
+	}
+	r := der.NewReader(tail)
+	if _, _, err := r.ReadOptional(der.Context(0).Constructed()); err != nil {
+		return key, false
+	}
+	if _, _, err := r.ReadOptional(der.Context(1).Constructed()); err != nil {
+		return key, false
+	}
+	signers, err := r.Read(der.Set)
+	if err != nil || !r.Empty() {
+		return key, false
+	}
+	sr := der.NewReader(signers)
+	si, err := sr.Read(der.Sequence)
+	if err != nil || !sr.Empty() {
+		return key, false
+	}
+	var scratch Catalog
+	if scratch.parseSigner(si) != nil || scratch.Signers[0].DigestAlgorithm != crypto.SHA256 || scratch.Signers[0].authAttrs == nil {
+		return key, false
+	}
+	_, digest, err := readSignedAttributes(scratch.Signers[0].authAttrs)
+	if err != nil || len(digest) != sha256.Size {
+		return key, false
+	}
+	return [sha256.Size]byte(digest), true
 }
 
 // ctlHead reads the CTL's elements before its trustedSubjects, with
@@ -552,6 +663,22 @@ func (s *stream) member(end int64) ([]byte, error) {
 		return nil, errShape
 	}
 	return s.take(n)
+}
+
+// skip passes over the rest of the innermost frame, the member list,
+// which the skeleton leaves out: it reads it for the hasher only.
+func (s *stream) skip() error {
+	f := s.frames[len(s.frames)-1]
+	for s.pos < f.end {
+		if s.cur == nil || s.pos >= s.cur.off+int64(len(s.cur.data)) {
+			if err := s.next(); err != nil {
+				return err
+			}
+		}
+		s.pos = min(f.end, s.cur.off+int64(len(s.cur.data)))
+	}
+	s.frames = s.frames[:len(s.frames)-1]
+	return nil
 }
 
 // sampleMembers is the number of members whose size predicts the others'.

@@ -16,18 +16,27 @@ import (
 // refuse it with the same error, or both accept it with the same
 // catalog-level contents, the same index and the same verdict on the
 // signatures; also when ReadIndex reads in chunks of a few bytes, so that
-// elements span them.
+// elements span them, and ReadIndexCache with a cache, cold and warm.
 func readIndexAgrees(t testing.TB, der []byte) {
 	t.Helper()
 	full, perr := catalog.Parse(der)
-	for _, chunk := range []int{0, 5} {
+	cache := newMemCache()
+	for i, chunk := range []int{0, 5, 0, 0} {
+		restore := func() {}
 		if chunk > 0 {
-			defer catalog.SetChunkSize(chunk)()
+			restore = catalog.SetChunkSize(chunk)
 		}
-		c, x, err := catalog.ReadIndex(bytes.NewReader(der), int64(len(der)))
+		read := catalog.ReadIndex
+		if i >= 2 {
+			read = func(r io.ReaderAt, size int64) (*catalog.Catalog, *catalog.Index, error) {
+				return catalog.ReadIndexCache(r, size, cache)
+			}
+		}
+		c, x, err := read(bytes.NewReader(der), int64(len(der)))
+		restore()
 		if perr != nil || err != nil {
 			if perr == nil || err == nil || perr.Error() != err.Error() {
-				t.Fatalf("Parse: %v\nReadIndex (chunks of %d): %v", perr, chunk, err)
+				t.Fatalf("Parse: %v\nReadIndex (chunks of %d, cache %v): %v", perr, chunk, i >= 2, err)
 			}
 			continue
 		}
@@ -150,13 +159,7 @@ func TestReadIndexGenerated(t *testing.T) {
 // fails its signature check; read twice, once to hash and once to index,
 // its original bytes would pass while the changed digest was indexed.
 func TestReadIndexChangingReader(t *testing.T) {
-	p := getPKI(t)
-	files := filesOf(20_000)
-	unsigned, err := catalog.Build(files, buildTime)
-	if err != nil {
-		t.Fatal(err)
-	}
-	signed := sign(t, unsigned, p.leafKey, p.leaf, p.inter)
+	files, _, signed := signedCatalog(t, 20_000)
 	i := bytes.LastIndex(signed, files[len(files)-1].SHA256)
 	swapped := bytes.Clone(signed)
 	swapped[i] ^= 1
