@@ -84,6 +84,7 @@ func Load(opts LoadOptions) (*Policy, error) {
 		}
 	}
 	set := catalogs.NewSet(src.catalogs)
+	set.CacheIndexes(src.indexCache)
 	policies := src.policies
 	if src.systemPolicy != "" {
 		policies = append([]string{src.systemPolicy}, policies...)

@@ -35,6 +35,7 @@ type sources struct {
 	systemEvents string   // the system's event sinks configuration; "" when it has none
 	policies     []string // further policies, in order, without duplicates
 	catalogs     []string // every catalog file, system ones first, without duplicates
+	indexCache   string   // the folder of cached catalog indexes; "" without a system folder
 }
 
 // findSources locates the system policy and catalogs under systemDir and
@@ -66,6 +67,9 @@ func findSources(systemDir string, opts LoadOptions) (*sources, error) {
 	if err != nil {
 		return nil, fmt.Errorf("system folder refused: %w", err)
 	}
+	// Cached catalog indexes, the machine's too: used if the folder
+	// exists and passes the same checks (catalogs.OpenIndexFolder).
+	src.indexCache = filepath.Join(dir, sysfolder.IndexCache)
 	// The event sinks are the machine's, not a policy's: they stay in the
 	// system folder itself, whichever generation is in force.
 	events := filepath.Join(dir, systemEventsName)

@@ -18,9 +18,10 @@ import (
 // them a policy trusts is decided by each Enforcer. A Set is safe for
 // concurrent use.
 type Set struct {
-	files []string
-	once  sync.Once
-	cats  []*loaded
+	files    []string
+	indexDir string
+	once     sync.Once
+	cats     []*loaded
 }
 
 // NewSet returns a Set of the catalog files at paths. Nothing is read until
@@ -28,6 +29,11 @@ type Set struct {
 func NewSet(paths []string) *Set {
 	return &Set{files: append([]string(nil), paths...)}
 }
+
+// CacheIndexes makes the set keep its catalogs' indexes in the folder dir
+// (OpenIndexFolder), when only root can change it. It must be called
+// before the catalogs are first used.
+func (s *Set) CacheIndexes(dir string) { s.indexDir = dir }
 
 // loaded is one catalog file as read and checked, independent of policy.
 type loaded struct {
@@ -83,13 +89,19 @@ var errUnsigned = errors.New("the catalog is not signed")
 // load reads every catalog of the set once, in parallel.
 func (s *Set) load() []*loaded {
 	s.once.Do(func() {
+		var cache catalog.IndexCache
+		if s.indexDir != "" && len(s.files) > 0 {
+			if f := OpenIndexFolder(s.indexDir); f != nil {
+				cache = f
+			}
+		}
 		s.cats = make([]*loaded, len(s.files))
 		work := make(chan int)
 		var wg sync.WaitGroup
 		for range min(runtime.GOMAXPROCS(0), len(s.files)) {
 			wg.Go(func() {
 				for i := range work {
-					s.cats[i] = loadCatalog(s.files[i])
+					s.cats[i] = loadCatalog(s.files[i], cache)
 				}
 			})
 		}
@@ -102,10 +114,11 @@ func (s *Set) load() []*loaded {
 	return s.cats
 }
 
-// loadCatalog reads, indexes and signature-checks one catalog file.
-func loadCatalog(path string) *loaded {
+// loadCatalog reads, indexes and signature-checks one catalog file, with
+// the index cache, if any.
+func loadCatalog(path string, cache catalog.IndexCache) *loaded {
 	l := &loaded{path: path}
-	cat, index, err := readCatalog(path)
+	cat, index, err := readCatalog(path, cache)
 	if err != nil {
 		l.err = err
 		return l
@@ -117,8 +130,9 @@ func loadCatalog(path string) *loaded {
 }
 
 // readCatalog reads and indexes the catalog file at path
-// (catalog.ReadIndex), without keeping its bytes.
-func readCatalog(path string) (*catalog.Catalog, *catalog.Index, error) {
+// (catalog.ReadIndex, or ReadIndexCache with a cache), without keeping its
+// bytes.
+func readCatalog(path string, cache catalog.IndexCache) (*catalog.Catalog, *catalog.Index, error) {
 	// Load checked that this was a regular file; it may have been
 	// swapped for a FIFO since, which must not hang the first check.
 	f, err := regularfile.Open(path)
@@ -132,6 +146,9 @@ func readCatalog(path string) (*catalog.Catalog, *catalog.Index, error) {
 	}
 	if fi.Size() > catalog.MaxFileSize {
 		return nil, nil, fmt.Errorf("%s: larger than the %d-byte limit", path, int64(catalog.MaxFileSize))
+	}
+	if cache != nil {
+		return catalog.ReadIndexCache(f, fi.Size(), cache)
 	}
 	return catalog.ReadIndex(f, fi.Size())
 }

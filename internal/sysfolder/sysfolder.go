@@ -20,6 +20,11 @@ const (
 	Catalogs    = "catalogs"    // the folder of system catalogs
 	Pointer     = "generation"  // the pointer file: the name of the generation in force
 	Generations = "generations" // the folder of generations, each a folder by its name
+	// IndexCache is the folder of cached catalog indexes, the machine's
+	// whichever generation is in force: in the system folder itself, where
+	// everything that guards the system policy guards it
+	// (doc/code-integrity.md, "Cached indexes").
+	IndexCache = "index-cache"
 )
 
 // MaxPointerSize bounds the pointer file: a name and a newline.

@@ -1,0 +1,105 @@
+package catalogs
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+
+	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/internal/adminpath"
+	"github.com/intactdev/intact/internal/regularfile"
+)
+
+// An IndexFolder is a catalog.IndexCache in a folder that only root can
+// change: the indexes of catalogs' certificate trust lists, one file each,
+// named by the list's SHA-256 in hexadecimal. It spares a process that
+// uses a large catalog the scan of its members (catalog.ReadIndexCache),
+// not the hashing of them: every use hashes the trust list read, checks it
+// against the key and the signature, and uses the index only for those
+// exact bytes.
+//
+// An index vouches for files as the catalog would: whoever can write one
+// could add trust. So the folder counts only when it, every folder above
+// it and every link on the way can be changed by root alone (as the system
+// policy folder, adminpath.Check), an index only when root owns it and
+// nobody else can write it, and only a process running as root stores
+// indexes. Root can change the system policy itself: the cache gives it no
+// power it does not have.
+type IndexFolder struct {
+	dir   string
+	store bool
+}
+
+// OpenIndexFolder returns the index cache in dir, or nil when dir does not
+// exist or anyone but root could change it.
+func OpenIndexFolder(dir string) *IndexFolder {
+	resolved, err := adminpath.Check(dir)
+	if err != nil {
+		return nil
+	}
+	if fi, err := os.Stat(resolved); err != nil || !fi.IsDir() {
+		return nil
+	}
+	return &IndexFolder{dir: resolved, store: os.Geteuid() == 0}
+}
+
+// maxIndexFile bounds an index file: the index of a catalog of
+// catalog.MaxMembers members, each with a SHA-256 and a SHA-1 digest.
+const maxIndexFile = 64 + 2*catalog.MaxMembers*(32+1+4)
+
+func (f *IndexFolder) path(key [sha256.Size]byte) string {
+	return filepath.Join(f.dir, hex.EncodeToString(key[:])+".index")
+}
+
+// LoadIndex looks up the index stored under key: nil when there is none,
+// or it is not root's alone; otherwise a function that reads and decodes
+// it, and returns nil if it is not an index.
+func (f *IndexFolder) LoadIndex(key [sha256.Size]byte) func() *catalog.Index {
+	file, err := regularfile.Open(f.path(key))
+	if err != nil {
+		return nil
+	}
+	fi, err := file.Stat()
+	if err != nil || fi.Size() > maxIndexFile || !rootsAlone(fi) {
+		file.Close()
+		return nil
+	}
+	return func() *catalog.Index {
+		defer file.Close()
+		x, err := catalog.DecodeIndex(file, fi.Size())
+		if err != nil {
+			return nil
+		}
+		return x
+	}
+}
+
+// StoreIndex stores x under key, when this process runs as root; a
+// failure leaves the cache as it was, and the next process scans again.
+func (f *IndexFolder) StoreIndex(key [sha256.Size]byte, x *catalog.Index) {
+	if !f.store {
+		return
+	}
+	data, err := x.MarshalBinary()
+	if err != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(f.dir, ".index-*")
+	if err != nil {
+		return
+	}
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Chmod(0o644)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), f.path(key))
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+}

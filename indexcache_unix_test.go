@@ -1,0 +1,145 @@
+//go:build unix
+
+package intact_test
+
+import (
+	"bytes"
+	"crypto/sha1"
+	"crypto/sha256"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/intactdev/intact"
+	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/internal/sysfolder"
+)
+
+// TestIndexCacheFolder: a process running as root stores the index of a
+// signed catalog in the folder of cached indexes, and the next one uses
+// it. An index put in its place that lists an unsigned file is used only
+// while nobody but root can change it: in a folder others can write, or
+// owned or writable by another user, it is ignored and the unsigned file
+// refused. (That root's own forged index is taken shows that the refusals
+// come from those checks: root can change the system policy as well.)
+func TestIndexCacheFolder(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("the folder of cached indexes is written only by root: run as root")
+	}
+	e := newEnv(t)
+	unsigned := e.write("app/unsigned.js", evilCode)
+	trusted, load, entry := loadCached(t, e, e.trustedCatalog(trustedCode))
+	cacheDir := filepath.Dir(entry)
+	if _, err := load().ReadCode(trusted); err != nil {
+		t.Fatalf("trusted, warm: %v", err)
+	}
+
+	// The index of a catalog that also lists the unsigned file, under
+	// the trusted catalog's key.
+	forged, err := catalog.Parse(e.unsignedCatalog(trustedCode, evilCode))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := forged.Index().MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	plant := func(mode os.FileMode, uid int) {
+		t.Helper()
+		os.Remove(entry)
+		if err := os.WriteFile(entry, data, mode); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(entry, mode); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chown(entry, uid, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	refused := func(what string) {
+		t.Helper()
+		code, err := load().ReadCode(unsigned)
+		var v *intact.ViolationError
+		if !errors.As(err, &v) || code != nil {
+			t.Errorf("%s: the unsigned file: %q, %v; want a violation", what, code, err)
+		}
+	}
+
+	plant(0o666, 0)
+	refused("index writable by others")
+	plant(0o644, 65534)
+	refused("index owned by another user")
+	plant(0o644, 0)
+	if err := os.Chmod(cacheDir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	refused("folder writable by others")
+	if err := os.Chmod(cacheDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := load().ReadCode(unsigned); err != nil {
+		t.Fatalf("root's own index was not used (so the refusals above prove nothing): %v", err)
+	}
+}
+
+// TestIndexCacheChangedCatalog: the catalog's member list changed after
+// its index was cached, its signature kept (the same key): the index is not
+// used, the catalog fails its signature check, and the file it listed is
+// refused.
+func TestIndexCacheChangedCatalog(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("the folder of cached indexes is written only by root: run as root")
+	}
+	e := newEnv(t)
+	other := []byte("module.exports = 'other'\n")
+	signed := e.trustedCatalogOf([]catalog.File{fileOf("trusted.js", trustedCode), fileOf("other.js", other)}, catalog.BuildOptions{})
+	trusted, load, _ := loadCached(t, e, signed)
+	sum := sha256.Sum256(other)
+	i := bytes.Index(signed, sum[:])
+	if i < 0 {
+		t.Fatal("the other file's digest is not in the catalog")
+	}
+	tampered := bytes.Clone(signed)
+	tampered[i] ^= 1
+	e.write("app.cat", tampered) // loadCached's catalog
+	code, err := load().ReadCode(trusted)
+	var v *intact.ViolationError
+	if !errors.As(err, &v) || code != nil {
+		t.Fatalf("a catalog changed under its cached index: %q, %v; want a violation", code, err)
+	}
+}
+
+// loadCached writes the catalog cat as app.cat, a policy trusting the test
+// root and app/trusted.js (trustedCode), and makes the folder of cached
+// indexes in the system folder e.path("system"). It reads the trusted file
+// once under them, which stores the catalog's index, and returns its path,
+// a function that loads the policy anew, and the index file's path.
+func loadCached(t *testing.T, e *env, cat []byte) (trusted string, load func() *intact.Policy, entry string) {
+	t.Helper()
+	trusted = e.write("app/trusted.js", trustedCode)
+	catPath := e.write("app.cat", cat)
+	policy := e.policy("policy.xml", e.trusting())
+	dir := filepath.Join(e.path("system"), sysfolder.IndexCache)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	load = func() *intact.Policy {
+		p, _ := e.loadOpts(intact.LoadOptions{Policies: []string{policy}, Catalogs: []string{catPath}, SystemDir: e.path("system")})
+		return p
+	}
+	if _, err := load().ReadCode(trusted); err != nil {
+		t.Fatalf("trusted, cold: %v", err)
+	}
+	entries, _ := filepath.Glob(filepath.Join(dir, "*.index"))
+	if len(entries) != 1 {
+		t.Fatalf("%d indexes stored, want 1", len(entries))
+	}
+	return trusted, load, entries[0]
+}
+
+func fileOf(name string, content []byte) catalog.File {
+	s256, s1 := sha256.Sum256(content), sha1.Sum(content)
+	return catalog.File{Path: name, Size: int64(len(content)), Kind: catalog.KindFlat, SHA256: s256[:], SHA1: s1[:]}
+}
