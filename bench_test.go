@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/internal/sysfolder"
 )
 
 // BenchmarkReadCode compares reading a 10 KB file through a policy with the
@@ -103,16 +105,31 @@ func BenchmarkReadCode(b *testing.B) {
 // (the first ReadCode after Load). Besides time it reports the process's
 // CPU time, the catalog's size, the memory allocated per first use (an
 // upper bound of the peak it adds) and the memory still held afterwards,
-// each also as a multiple of the catalog's size. bench/catalog-load.sh
+// each also as a multiple of the catalog's size. cached/files=N is the
+// same with the catalog's index in the system folder's cached indexes
+// (stored by a first use before the timer starts; as root only). bench/catalog-load.sh
 // runs it and plots the figures.
 func BenchmarkCatalogLoad(b *testing.B) {
 	for _, n := range []int{10_000, 100_000, 1_000_000} {
-		b.Run(fmt.Sprintf("files=%d", n), func(b *testing.B) { benchmarkCatalogLoad(b, n) })
+		b.Run(fmt.Sprintf("files=%d", n), func(b *testing.B) { benchmarkCatalogLoad(b, n, false) })
+		b.Run(fmt.Sprintf("cached/files=%d", n), func(b *testing.B) { benchmarkCatalogLoad(b, n, true) })
 	}
 }
 
-func benchmarkCatalogLoad(b *testing.B, members int) {
+func benchmarkCatalogLoad(b *testing.B, members int, cached bool) {
+	if cached && os.Geteuid() != 0 {
+		b.Skip("only root stores indexes in the folder of cached indexes")
+	}
 	e := newEnv(b)
+	systemDir := e.path("no-system")
+	cacheDir := filepath.Join(systemDir, sysfolder.IndexCache)
+	if cached {
+		systemDir = e.path("system")
+		cacheDir = filepath.Join(systemDir, sysfolder.IndexCache)
+		if err := os.MkdirAll(cacheDir, 0o755); err != nil {
+			b.Fatal(err)
+		}
+	}
 	files := make([]catalog.File, members)
 	for i := range files {
 		var content [8]byte
@@ -129,7 +146,7 @@ func benchmarkCatalogLoad(b *testing.B, members int) {
 	path := e.write("file.js", last[:])
 	policy := e.policy("policy.xml", e.trusting())
 	load := func() *intact.Policy {
-		p, err := intact.Load(intact.LoadOptions{Policies: []string{policy}, Catalogs: []string{cat}, SystemDir: e.path("no-system")})
+		p, err := intact.Load(intact.LoadOptions{Policies: []string{policy}, Catalogs: []string{cat}, SystemDir: systemDir})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -137,6 +154,12 @@ func benchmarkCatalogLoad(b *testing.B, members int) {
 			b.Fatal(err)
 		}
 		return p
+	}
+	if cached {
+		load() // stores the index
+		if entries, _ := filepath.Glob(filepath.Join(cacheDir, "*.index")); len(entries) != 1 {
+			b.Fatalf("%d indexes stored, want 1", len(entries))
+		}
 	}
 	runtime.GC()
 	var before, after runtime.MemStats

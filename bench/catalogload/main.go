@@ -1,7 +1,9 @@
 // Command catalogload summarises BenchmarkCatalogLoad: it reads the output
 // of go test -bench on its input, prints the median figures of each
 // catalog size as a Markdown table, and plots time and memory against the
-// number of files, on logarithmic scales, into a PNG. bench/catalog-load.sh
+// number of files, on logarithmic scales, into a PNG: the first use that
+// scans the catalog's members, and (cached/files=N) the one that takes
+// their index from the folder of cached indexes. bench/catalog-load.sh
 // runs it.
 //
 //	go test -run '^$' -bench BenchmarkCatalogLoad -count 3 . | go run ./bench/catalogload -o bench/catalog-load.png
@@ -33,21 +35,36 @@ func main() {
 	if len(runs) == 0 {
 		log.Fatal("no BenchmarkCatalogLoad/files=N results on the input")
 	}
-	sizes := make([]int, 0, len(runs))
-	for n := range runs {
-		sizes = append(sizes, n)
+	var sizes []int
+	for k := range runs {
+		if !slices.Contains(sizes, k.files) {
+			sizes = append(sizes, k.files)
+		}
 	}
 	slices.Sort(sizes)
-	fmt.Println("| files (members) | catalog | wall | CPU | allocated | kept | runs |")
-	fmt.Println("|---|---|---|---|---|---|---|")
+	fmt.Println("| files (members) | index | catalog | wall | CPU | allocated | kept | runs |")
+	fmt.Println("|---|---|---|---|---|---|---|---|")
 	var rows []row
 	for _, n := range sizes {
-		m := runs[n]
-		r := row{files: float64(n), wall: median(m["ns/op"]) / 1e6, cpu: median(m["cpu-ms/op"]),
-			catalog: median(m["MB/catalog"]), alloc: median(m["alloc-MB/op"]), kept: median(m["kept-MB"])}
+		r := row{files: float64(n), cachedWall: math.NaN(), cachedCPU: math.NaN()}
+		for _, cached := range []bool{false, true} {
+			m, ok := runs[runKey{n, cached}]
+			if !ok {
+				continue
+			}
+			wall, cpu := median(m["ns/op"])/1e6, median(m["cpu-ms/op"])
+			catalog, alloc, kept := median(m["MB/catalog"]), median(m["alloc-MB/op"]), median(m["kept-MB"])
+			index := "scanned"
+			if cached {
+				index = "cached"
+				r.cachedWall, r.cachedCPU = wall, cpu
+			} else {
+				r.wall, r.cpu, r.catalog, r.alloc, r.kept = wall, cpu, catalog, alloc, kept
+			}
+			fmt.Printf("| %d (%d) | %s | %.1f MB | %.1f ms | %.1f ms | %.1f MB (%.2fx) | %.1f MB (%.2fx) | %d |\n",
+				n, 2*n, index, catalog, wall, cpu, alloc, alloc/catalog, kept, kept/catalog, len(m["ns/op"]))
+		}
 		rows = append(rows, r)
-		fmt.Printf("| %d (%d) | %.1f MB | %.1f ms | %.1f ms | %.1f MB (%.2fx) | %.1f MB (%.2fx) | %d |\n",
-			n, 2*n, r.catalog, r.wall, r.cpu, r.alloc, r.alloc/r.catalog, r.kept, r.kept/r.catalog, len(m["ns/op"]))
 	}
 	f, err := os.Create(*out)
 	if err != nil {
@@ -61,26 +78,36 @@ func main() {
 	}
 }
 
-// read collects, by number of files, every value of every unit.
-func read(r io.Reader) (map[int]map[string][]float64, error) {
-	runs := map[int]map[string][]float64{}
+// A runKey names a sub-benchmark: files=N, or cached/files=N.
+type runKey struct {
+	files  int
+	cached bool
+}
+
+// read collects, by sub-benchmark, every value of every unit.
+func read(r io.Reader) (map[runKey]map[string][]float64, error) {
+	runs := map[runKey]map[string][]float64{}
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
 		if len(f) < 4 {
 			continue
 		}
-		rest, ok := strings.CutPrefix(f[0], "BenchmarkCatalogLoad/files=")
-		if !ok {
-			continue
+		rest, cached := strings.CutPrefix(f[0], "BenchmarkCatalogLoad/cached/files=")
+		if !cached {
+			var ok bool
+			if rest, ok = strings.CutPrefix(f[0], "BenchmarkCatalogLoad/files="); !ok {
+				continue
+			}
 		}
 		rest, _, _ = strings.Cut(rest, "-")
 		n, err := strconv.Atoi(rest)
 		if err != nil {
 			return nil, fmt.Errorf("%q: %w", f[0], err)
 		}
-		if runs[n] == nil {
-			runs[n] = map[string][]float64{}
+		k := runKey{n, cached}
+		if runs[k] == nil {
+			runs[k] = map[string][]float64{}
 		}
 		// Fields after the iteration count come in value-unit pairs.
 		for i := 2; i+1 < len(f); i += 2 {
@@ -88,7 +115,7 @@ func read(r io.Reader) (map[int]map[string][]float64, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%q: %w", sc.Text(), err)
 			}
-			runs[n][f[i+1]] = append(runs[n][f[i+1]], v)
+			runs[k][f[i+1]] = append(runs[k][f[i+1]], v)
 		}
 	}
 	return runs, sc.Err()
@@ -105,7 +132,10 @@ func median(v []float64) float64 {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
-type row struct{ files, wall, cpu, catalog, alloc, kept float64 }
+type row struct {
+	files, wall, cpu, catalog, alloc, kept float64
+	cachedWall, cachedCPU                  float64 // NaN when not measured
+}
 
 var (
 	black  = color.RGBA{0, 0, 0, 255}
@@ -115,13 +145,16 @@ var (
 	red    = color.RGBA{210, 50, 40, 255}
 	orange = color.RGBA{230, 140, 20, 255}
 	green  = color.RGBA{40, 150, 60, 255}
+	sky    = color.RGBA{110, 180, 240, 255}
+	pink   = color.RGBA{240, 140, 130, 255}
 )
 
 type series struct {
-	label string
-	c     color.Color
-	y     func(row) float64
-	ref   bool // a linear reference through the middle point, dashed
+	label  string
+	c      color.Color
+	y      func(row) float64
+	ref    bool // a linear reference through the middle point, dashed
+	dashed bool
 }
 
 // plot draws two panels, time and memory, against the number of files.
@@ -131,15 +164,17 @@ func plot(rows []row) image.Image {
 		img.Pix[i] = 255
 	}
 	text(img, 20, 12, 3, "catalog first use: time and memory against files (log-log)", black)
-	panel(img, image.Rect(90, 80, 560, 460), rows, "ms", []series{
-		{"wall", blue, func(r row) float64 { return r.wall }, false},
-		{"CPU", red, func(r row) float64 { return r.cpu }, false},
-		{"linear", grey, func(r row) float64 { return r.cpu }, true},
+	panel(img, image.Rect(90, 110, 560, 460), rows, "ms", []series{
+		{label: "wall", c: blue, y: func(r row) float64 { return r.wall }},
+		{label: "CPU", c: red, y: func(r row) float64 { return r.cpu }},
+		{label: "linear", c: grey, y: func(r row) float64 { return r.cpu }, ref: true},
+		{label: "wall, cached", c: sky, y: func(r row) float64 { return r.cachedWall }, dashed: true},
+		{label: "CPU, cached", c: pink, y: func(r row) float64 { return r.cachedCPU }, dashed: true},
 	})
-	panel(img, image.Rect(690, 80, 1160, 460), rows, "MB", []series{
-		{"catalog", black, func(r row) float64 { return r.catalog }, false},
-		{"allocated", orange, func(r row) float64 { return r.alloc }, false},
-		{"kept", green, func(r row) float64 { return r.kept }, false},
+	panel(img, image.Rect(690, 110, 1160, 460), rows, "MB", []series{
+		{label: "catalog", c: black, y: func(r row) float64 { return r.catalog }},
+		{label: "allocated", c: orange, y: func(r row) float64 { return r.alloc }},
+		{label: "kept", c: green, y: func(r row) float64 { return r.kept }},
 	})
 	return img
 }
@@ -185,8 +220,8 @@ func panel(img *image.RGBA, area image.Rectangle, rows []row, unit string, ss []
 	text(img, area.Min.X+area.Dx()/2-30, area.Max.Y+36, 2, "files", black)
 	text(img, area.Min.X-70, area.Min.Y-30, 2, unit, black)
 	for i, s := range ss {
-		lx, ly := area.Min.X+10+i*150, area.Min.Y-30
-		line(img, lx, ly+7, lx+24, ly+7, s.c, 3, s.ref, image.Rectangle{})
+		lx, ly := area.Min.X+10+(i%3)*180, area.Min.Y-30-22*(i/3)
+		line(img, lx, ly+7, lx+24, ly+7, s.c, 3, s.ref || s.dashed, image.Rectangle{})
 		text(img, lx+30, ly, 2, s.label, black)
 		if s.ref {
 			// y proportional to files, through the middle size's point.
@@ -196,17 +231,21 @@ func panel(img *image.RGBA, area image.Rectangle, rows []row, unit string, ss []
 			line(img, px(a), py(k*a), px(b), py(k*b), s.c, 2, true, area)
 			continue
 		}
+		var prev *row
 		for j, r := range rows {
+			if !(s.y(r) > 0) {
+				continue // not measured
+			}
 			x, y := px(r.files), py(s.y(r))
 			for dy := -4; dy <= 4; dy++ {
 				for dx := -4; dx <= 4; dx++ {
 					img.Set(x+dx, y+dy, s.c)
 				}
 			}
-			if j > 0 {
-				p := rows[j-1]
-				line(img, px(p.files), py(s.y(p)), x, y, s.c, 2, false, image.Rectangle{})
+			if prev != nil {
+				line(img, px(prev.files), py(s.y(*prev)), x, y, s.c, 2, s.dashed, image.Rectangle{})
 			}
+			prev = &rows[j]
 		}
 	}
 }
