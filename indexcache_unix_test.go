@@ -14,6 +14,7 @@ import (
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/catalog"
 	"github.com/intactdev/intact/internal/sysfolder"
+	"github.com/intactdev/intact/internal/testpki"
 )
 
 // TestIndexCacheFolder: a process running as root stores the index of a
@@ -108,6 +109,28 @@ func TestIndexCacheChangedCatalog(t *testing.T) {
 	var v *intact.ViolationError
 	if !errors.As(err, &v) || code != nil {
 		t.Fatalf("a catalog changed under its cached index: %q, %v; want a violation", code, err)
+	}
+}
+
+// TestIndexCacheUntrusted: root reads a catalog no policy trusts (signed
+// by a key of its own, as anyone can): its index is not stored, and nobody
+// fills the folder by handing root catalogs (outside review rt45).
+func TestIndexCacheUntrusted(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("the folder of cached indexes is written only by root: run as root")
+	}
+	e := newEnv(t)
+	_, _, entry := loadCached(t, e, e.trustedCatalog(trustedCode))
+	theirs := e.write("theirs.cat", e.signedCatalog(e.pki.other, []*testpki.Cert{e.pki.otherRoot}, evilCode))
+	unsigned := e.write("app/unsigned.js", evilCode)
+	p, _ := e.loadOpts(intact.LoadOptions{Policies: []string{e.path("policy.xml")}, Catalogs: []string{e.path("app.cat"), theirs},
+		SystemDir: e.path("system")})
+	if _, err := p.ReadCode(unsigned); err == nil {
+		t.Fatal("a file listed only by an untrusted catalog was allowed")
+	}
+	entries, _ := filepath.Glob(filepath.Join(filepath.Dir(entry), "*.index"))
+	if len(entries) != 1 {
+		t.Fatalf("%d indexes stored, want only the trusted catalog's", len(entries))
 	}
 }
 

@@ -10,11 +10,11 @@ import (
 	"github.com/intactdev/intact/catalog"
 )
 
-// memCache is an IndexCache in memory that counts its calls.
+// memCache is an IndexCache in memory that counts its lookups.
 type memCache struct {
-	m             map[[sha256.Size]byte]*catalog.Index
-	loads, stores int
-	lastKey       [sha256.Size]byte
+	m       map[[sha256.Size]byte]*catalog.Index
+	loads   int
+	lastKey [sha256.Size]byte
 }
 
 func newMemCache() *memCache { return &memCache{m: map[[sha256.Size]byte]*catalog.Index{}} }
@@ -29,10 +29,15 @@ func (c *memCache) LoadIndex(key [sha256.Size]byte) func() *catalog.Index {
 	return func() *catalog.Index { return x }
 }
 
-func (c *memCache) StoreIndex(key [sha256.Size]byte, x *catalog.Index) {
-	c.stores++
-	c.lastKey = key
-	c.m[key] = x
+// keep stores x, the index of cat, under cat's key, as a caller of
+// ReadIndexCache would once a policy trusts cat; it reports whether cat
+// has a key.
+func (c *memCache) keep(cat *catalog.Catalog, x *catalog.Index) bool {
+	key, ok := cat.CTLSHA256()
+	if ok {
+		c.m[key] = x
+	}
+	return ok
 }
 
 // signedCatalog returns n files, their catalog (buildTime), and the
@@ -54,12 +59,13 @@ func readIndexCache(t *testing.T, der []byte, cache catalog.IndexCache) (*catalo
 	return c, x
 }
 
-// TestReadIndexCache: a signed catalog's index is stored under its
-// signer's messageDigest on first read, and taken from the cache on the
-// next, without a scan: an index put in the cache under that key is what
-// comes back. A member changed under the same signature (the same key) is
-// scanned: the index is that of the bytes read, not the one cached, and
-// the signature check refuses it. An unsigned catalog has no key.
+// TestReadIndexCache: a signed catalog is looked up under its signer's
+// messageDigest, which is its CTL's SHA-256 (CTLSHA256), and its index,
+// once kept there, is taken from the cache without a scan: an index put in
+// the cache under that key is what comes back. A member changed under the
+// same signature (the same key) is scanned: the index is that of the bytes
+// read, not the one cached, and the signature check refuses it. An
+// unsigned catalog has no key.
 func TestReadIndexCache(t *testing.T) {
 	files, unsigned, signed := signedCatalog(t, 20_000) // several chunks
 	full := mustParse(t, signed)
@@ -67,15 +73,16 @@ func TestReadIndexCache(t *testing.T) {
 	cache := newMemCache()
 	c, x := readIndexCache(t, signed, cache)
 	readIndexMatches(t, c, x, full)
-	if cache.loads != 1 || cache.stores != 1 {
-		t.Fatalf("first read: %d loads, %d stores; want 1, 1", cache.loads, cache.stores)
+	key, ok := c.CTLSHA256()
+	if cache.loads != 1 || !ok || key != cache.lastKey {
+		t.Fatalf("first read: %d loads, under %x; the CTL's SHA-256 %x (%v)", cache.loads, cache.lastKey, key, ok)
 	}
-	key := cache.lastKey
-	c, x = readIndexCache(t, signed, cache)
-	readIndexMatches(t, c, x, full)
-	if cache.loads != 2 || cache.stores != 1 {
-		t.Fatalf("second read: %d loads, %d stores; want 2, 1", cache.loads, cache.stores)
+	cache.keep(c, x)
+	c, x2 := readIndexCache(t, signed, cache)
+	if cache.loads != 2 || x2 != x {
+		t.Fatalf("second read: %d loads; the kept index used: %v", cache.loads, x2 == x)
 	}
+	readIndexMatches(t, c, x2, full)
 	if err := c.CheckSignature(); err != nil {
 		t.Fatalf("cached read: CheckSignature: %v", err)
 	}
@@ -91,7 +98,6 @@ func TestReadIndexCache(t *testing.T) {
 	i := bytes.LastIndex(signed, files[len(files)-1].SHA256[:16])
 	tampered := bytes.Clone(signed)
 	tampered[i] ^= 1
-	stores := cache.stores
 	c, x = readIndexCache(t, tampered, cache)
 	if cache.lastKey != key {
 		t.Fatal("the tampered catalog was looked up under another key")
@@ -105,16 +111,13 @@ func TestReadIndexCache(t *testing.T) {
 	if err := c.CheckSignature(); !errors.Is(err, catalog.ErrDigestMismatch) {
 		t.Errorf("tampered: CheckSignature = %v, want ErrDigestMismatch", err)
 	}
-	if cache.stores != stores {
-		t.Error("the index of a catalog whose signature does not cover it was stored")
-	}
 
 	// No signer: nothing to look up.
 	empty := newMemCache()
 	c, x = readIndexCache(t, unsigned, empty)
 	readIndexMatches(t, c, x, mustParse(t, unsigned))
-	if empty.loads != 0 || empty.stores != 0 {
-		t.Errorf("unsigned: %d loads, %d stores; want none", empty.loads, empty.stores)
+	if empty.loads != 0 {
+		t.Errorf("unsigned: %d loads, want none", empty.loads)
 	}
 }
 
@@ -126,8 +129,8 @@ func TestReadIndexCache(t *testing.T) {
 func TestReadIndexCacheChangingReader(t *testing.T) {
 	files, _, signed := signedCatalog(t, 20_000)
 	cache := newMemCache()
-	readIndexCache(t, signed, cache)
-	original := cache.m[cache.lastKey]
+	c, original := readIndexCache(t, signed, cache)
+	cache.keep(c, original)
 
 	i := bytes.LastIndex(signed, files[len(files)-1].SHA256)
 	swapped := bytes.Clone(signed)
@@ -165,6 +168,7 @@ func TestReadIndexCacheVectors(t *testing.T) {
 			der := readVector(t, rel)
 			full, perr := catalog.Parse(der)
 			cache := newMemCache()
+			kept := false
 			for range 2 {
 				c, x, err := catalog.ReadIndexCache(bytes.NewReader(der), int64(len(der)), cache)
 				if perr != nil || err != nil {
@@ -174,8 +178,11 @@ func TestReadIndexCacheVectors(t *testing.T) {
 					return
 				}
 				readIndexMatches(t, c, x, full)
+				if !kept {
+					kept = cache.keep(c, x)
+				}
 			}
-			if cache.stores == 1 && cache.loads == 2 {
+			if kept && cache.loads == 2 {
 				cached++
 			}
 		})

@@ -9,22 +9,22 @@ import (
 	"io"
 )
 
-// An IndexCache keeps the indexes ReadIndexCache makes from one process
-// to the next, each under the SHA-256 of the certificate trust list it
-// indexes: the messageDigest that a catalog's signature covers.
+// An IndexCache holds indexes of catalogs for ReadIndexCache, each under
+// the SHA-256 of the certificate trust list it indexes: the messageDigest
+// that a catalog's signature covers (Catalog.CTLSHA256). What fills it is
+// the caller's business; store only the index of a catalog that a policy
+// trusts, so that nobody fills it with catalogs of their own.
 //
-// Whoever can store an index in a cache decides which digests the
-// catalogs of that certificate trust list are taken to list: a cache must
-// be one that nobody but those trusted to sign catalogs can change (on
-// Linux, a folder only root can write; see package intact).
+// Whoever can put an index in a cache decides which digests the catalogs
+// of that certificate trust list are taken to list: a cache must be one
+// that nobody but those trusted to sign catalogs can change (on Linux, a
+// folder only root can write; see package intact).
 type IndexCache interface {
 	// LoadIndex looks up the index kept under key: it returns nil when
 	// there is none, and otherwise a function that reads it, or returns
 	// nil if what is kept is not an index. ReadIndexCache calls that
 	// function once, on another goroutine, while it hashes the catalog.
 	LoadIndex(key [sha256.Size]byte) func() *Index
-	// StoreIndex keeps x under key.
-	StoreIndex(key [sha256.Size]byte, x *Index)
 }
 
 // indexMagic begins an index's binary form; its last byte is the format's

@@ -43,10 +43,9 @@ func ReadIndex(r io.ReaderAt, size int64) (*Catalog, *Index, error) {
 // that digest first, and on a hit reads the member list only to hash it,
 // without scanning its members; the index is used only if the certificate
 // trust list read hashes to that digest, and the list is scanned as
-// ReadIndex does otherwise. An index made by a scan is stored under the
-// certificate trust list's SHA-256 when the signer's messageDigest is that
-// digest. What it accepts, refuses and returns is what ReadIndex does,
-// provided the cache returns only what was stored under a key.
+// ReadIndex does otherwise. What it accepts, refuses and returns is what
+// ReadIndex does, provided the cache holds under a key only the index of a
+// certificate trust list with that SHA-256. It adds nothing to the cache.
 func ReadIndexCache(r io.ReaderAt, size int64, cache IndexCache) (*Catalog, *Index, error) {
 	return readIndexOrExplain(r, size, cache)
 }
@@ -380,17 +379,25 @@ func readIndex(r io.ReaderAt, size int64, cache IndexCache) (*Catalog, *Index, e
 		return nil, nil, err
 	}
 	c.ctlSums = sums
-	signed := key != nil && bytes.Equal(sums[crypto.SHA256], key[:])
-	switch {
-	case hit && (x == nil || !signed):
+	if hit && (x == nil || !bytes.Equal(sums[crypto.SHA256], key[:])) {
 		// The signer's digest is not the CTL's (the catalog fails
 		// Verify, and the index stored under that digest is not this
 		// CTL's), or the cache held no index: index what is there.
 		return readIndex(r, size, nil)
-	case !hit && signed:
-		cache.StoreIndex(*key, x)
 	}
 	return c, x, nil
+}
+
+// CTLSHA256 returns the SHA-256 of the catalog's certificate trust list,
+// which its signer's messageDigest must be, when ReadIndex or
+// ReadIndexCache hashed it with SHA-256 (the SignedData lists SHA-256 among
+// its digest algorithms); it is the key of an IndexCache.
+func (c *Catalog) CTLSHA256() (sum [sha256.Size]byte, ok bool) {
+	s, ok := c.ctlSums[crypto.SHA256]
+	if !ok || len(s) != sha256.Size {
+		return sum, false
+	}
+	return [sha256.Size]byte(s), true
 }
 
 // read reads and indexes the catalog for readIndex. With a cache, it also

@@ -75,8 +75,29 @@ func (f *IndexFolder) LoadIndex(key [sha256.Size]byte) func() *catalog.Index {
 	}
 }
 
-// StoreIndex stores x under key, when this process runs as root; a
-// failure leaves the cache as it was, and the next process scans again.
+// indexLookup is the IndexFolder that one catalog's read looks its index
+// up in: it records whether the index came from the folder.
+type indexLookup struct {
+	folder *IndexFolder
+	found  bool
+}
+
+func (l *indexLookup) LoadIndex(key [sha256.Size]byte) func() *catalog.Index {
+	load := l.folder.LoadIndex(key)
+	if load == nil {
+		return nil
+	}
+	return func() *catalog.Index {
+		x := load()
+		l.found = x != nil
+		return x
+	}
+}
+
+// StoreIndex stores x, the index of a certificate trust list whose SHA-256
+// is key, when this process runs as root; a failure leaves the cache as it
+// was, and the next process scans again. The caller stores only the index
+// of a catalog a policy trusts (Enforcer.judge).
 func (f *IndexFolder) StoreIndex(key [sha256.Size]byte, x *catalog.Index) {
 	if !f.store {
 		return
@@ -92,6 +113,11 @@ func (f *IndexFolder) StoreIndex(key [sha256.Size]byte, x *catalog.Index) {
 	_, err = tmp.Write(data)
 	if err == nil {
 		err = tmp.Chmod(0o644)
+	}
+	if err == nil {
+		// On disk before it has its name: a crash leaves the old index
+		// or none, never a part of the new one.
+		err = tmp.Sync()
 	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr

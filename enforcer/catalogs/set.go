@@ -58,6 +58,12 @@ type loaded struct {
 	// use, which a file that runs never needs.
 	pathsOnce sync.Once
 	paths     catalog.MemberPaths
+	// keepIndex stores the index in the folder of cached indexes, when it
+	// was scanned with one in use; a policy that trusts the catalog calls
+	// it (keepOnce), so that nobody fills the folder with catalogs of
+	// their own.
+	keepIndex func()
+	keepOnce  sync.Once
 }
 
 // memberAt returns the member the catalog lists at path, and its path
@@ -89,11 +95,9 @@ var errUnsigned = errors.New("the catalog is not signed")
 // load reads every catalog of the set once, in parallel.
 func (s *Set) load() []*loaded {
 	s.once.Do(func() {
-		var cache catalog.IndexCache
+		var cache *IndexFolder
 		if s.indexDir != "" && len(s.files) > 0 {
-			if f := OpenIndexFolder(s.indexDir); f != nil {
-				cache = f
-			}
+			cache = OpenIndexFolder(s.indexDir)
 		}
 		s.cats = make([]*loaded, len(s.files))
 		work := make(chan int)
@@ -116,14 +120,25 @@ func (s *Set) load() []*loaded {
 
 // loadCatalog reads, indexes and signature-checks one catalog file, with
 // the index cache, if any.
-func loadCatalog(path string, cache catalog.IndexCache) *loaded {
+func loadCatalog(path string, cache *IndexFolder) *loaded {
 	l := &loaded{path: path}
-	cat, index, err := readCatalog(path, cache)
+	var lookup *indexLookup
+	var c catalog.IndexCache
+	if cache != nil {
+		lookup = &indexLookup{folder: cache}
+		c = lookup
+	}
+	cat, index, err := readCatalog(path, c)
 	if err != nil {
 		l.err = err
 		return l
 	}
 	l.cat, l.index = cat, index
+	if lookup != nil && !lookup.found {
+		if key, ok := cat.CTLSHA256(); ok {
+			l.keepIndex = func() { cache.StoreIndex(key, index) }
+		}
+	}
 	l.signer, l.sigErr = verifySignature(cat)
 	l.empty = cat.EmptyFiles()
 	return l

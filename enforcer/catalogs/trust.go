@@ -122,6 +122,9 @@ func (e *Enforcer) judge(c *loaded, now time.Time) *trust {
 		ok, why := allows(s, c, now)
 		if ok {
 			t.state, t.signer = trusted, s.String()
+			if c.keepIndex != nil {
+				c.keepOnce.Do(c.keepIndex)
+			}
 			return t
 		}
 		if why != "" {
