@@ -24,8 +24,8 @@ import (
 // it and every link on the way can be changed by root alone (as the system
 // policy folder, adminpath.Check), an index only when root owns it and
 // nobody else can write it, and only a process running as root stores
-// indexes. Root can change the system policy itself: the cache gives it no
-// power it does not have.
+// indexes, of the catalogs a policy of that process trusts. Root can change
+// the system policy itself: the cache gives it no power it does not have.
 type IndexFolder struct {
 	dir   string
 	store bool
