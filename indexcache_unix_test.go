@@ -32,8 +32,12 @@ func TestIndexCacheFolder(t *testing.T) {
 	unsigned := e.write("app/unsigned.js", evilCode)
 	trusted, load, entry := loadCached(t, e, e.trustedCatalog(trustedCode))
 	cacheDir := filepath.Dir(entry)
-	if _, err := load().ReadCode(trusted); err != nil {
+	p := load()
+	if _, err := p.ReadCode(trusted); err != nil {
 		t.Fatalf("trusted, warm: %v", err)
+	}
+	if got := indexStatus(p, e.path("app.cat")); got != "cached" {
+		t.Errorf("warm: status says the index was %q, want cached", got)
 	}
 
 	// The index of a catalog that also lists the unsigned file, under
@@ -128,6 +132,9 @@ func TestIndexCacheUntrusted(t *testing.T) {
 	if _, err := p.ReadCode(unsigned); err == nil {
 		t.Fatal("a file listed only by an untrusted catalog was allowed")
 	}
+	if got := indexStatus(p, theirs); got != "scanned" {
+		t.Errorf("status says the untrusted catalog's index was %q, want scanned", got)
+	}
 	entries, _ := filepath.Glob(filepath.Join(filepath.Dir(entry), "*.index"))
 	if len(entries) != 1 {
 		t.Fatalf("%d indexes stored, want only the trusted catalog's", len(entries))
@@ -152,14 +159,30 @@ func loadCached(t *testing.T, e *env, cat []byte) (trusted string, load func() *
 		p, _ := e.loadOpts(intact.LoadOptions{Policies: []string{policy}, Catalogs: []string{catPath}, SystemDir: e.path("system")})
 		return p
 	}
-	if _, err := load().ReadCode(trusted); err != nil {
+	p := load()
+	if _, err := p.ReadCode(trusted); err != nil {
 		t.Fatalf("trusted, cold: %v", err)
+	}
+	if got := indexStatus(p, catPath); got != "stored" {
+		t.Errorf("cold: status says the index was %q, want stored", got)
 	}
 	entries, _ := filepath.Glob(filepath.Join(dir, "*.index"))
 	if len(entries) != 1 {
 		t.Fatalf("%d indexes stored, want 1", len(entries))
 	}
 	return trusted, load, entries[0]
+}
+
+// indexStatus returns what Status says of how catalog's index was had.
+func indexStatus(p *intact.Policy, catalog string) string {
+	for _, e := range p.Status().Enforcers {
+		for _, c := range e.Catalogs {
+			if c.File == catalog {
+				return c.Index
+			}
+		}
+	}
+	return "(not in status)"
 }
 
 func fileOf(name string, content []byte) catalog.File {

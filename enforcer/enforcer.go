@@ -204,6 +204,10 @@ type CatalogStatus struct {
 	Signer, Issuer string
 	Version        int // 1 (SHA-1 members) or 2 (SHA-256)
 	Files          int // members, without version 2 SHA-1 compatibility entries
+	// Index says how the catalog's index was had when the system folder
+	// has a folder of cached indexes in use: "cached" (taken from it),
+	// "stored" (scanned, then stored there), "scanned"; "" when none is.
+	Index string
 }
 
 // Reason is a stable, machine-readable reason for a denial or a block: a

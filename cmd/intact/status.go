@@ -179,6 +179,7 @@ type (
 		Issuer       string `json:"issuer,omitempty"`
 		Version      int    `json:"version,omitempty"`
 		Files        int    `json:"files"`
+		Index        string `json:"index,omitempty"` // cached, stored or scanned, with a folder of cached indexes in use
 	}
 )
 

@@ -95,20 +95,21 @@ func (l *indexLookup) LoadIndex(key [sha256.Size]byte) func() *catalog.Index {
 }
 
 // StoreIndex stores x, the index of a certificate trust list whose SHA-256
-// is key, when this process runs as root; a failure leaves the cache as it
-// was, and the next process scans again. The caller stores only the index
-// of a catalog a policy trusts (Enforcer.judge).
-func (f *IndexFolder) StoreIndex(key [sha256.Size]byte, x *catalog.Index) {
+// is key, when this process runs as root, and reports whether it did; a
+// failure leaves the cache as it was, and the next process scans again.
+// The caller stores only the index of a catalog a policy trusts
+// (Enforcer.judge).
+func (f *IndexFolder) StoreIndex(key [sha256.Size]byte, x *catalog.Index) bool {
 	if !f.store {
-		return
+		return false
 	}
 	data, err := x.MarshalBinary()
 	if err != nil {
-		return
+		return false
 	}
 	tmp, err := os.CreateTemp(f.dir, ".index-*")
 	if err != nil {
-		return
+		return false
 	}
 	_, err = tmp.Write(data)
 	if err == nil {
@@ -128,4 +129,5 @@ func (f *IndexFolder) StoreIndex(key [sha256.Size]byte, x *catalog.Index) {
 	if err != nil {
 		os.Remove(tmp.Name())
 	}
+	return err == nil
 }

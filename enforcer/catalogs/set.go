@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/intactdev/intact/catalog"
 	"github.com/intactdev/intact/internal/regularfile"
@@ -64,7 +65,16 @@ type loaded struct {
 	// their own.
 	keepIndex func()
 	keepOnce  sync.Once
+	// indexFrom is how the index was had (enforcer.CatalogStatus.Index).
+	indexFrom atomic.Pointer[string]
 }
+
+// How a catalog's index was had, with a folder of cached indexes in use.
+var (
+	indexScanned = "scanned"
+	indexCached  = "cached"
+	indexStored  = "stored"
+)
 
 // memberAt returns the member the catalog lists at path, and its path
 // relative to the catalog's root, or nil, and whether the match is exact
@@ -134,9 +144,18 @@ func loadCatalog(path string, cache *IndexFolder) *loaded {
 		return l
 	}
 	l.cat, l.index = cat, index
-	if lookup != nil && !lookup.found {
+	switch {
+	case lookup == nil:
+	case lookup.found:
+		l.indexFrom.Store(&indexCached)
+	default:
+		l.indexFrom.Store(&indexScanned)
 		if key, ok := cat.CTLSHA256(); ok {
-			l.keepIndex = func() { cache.StoreIndex(key, index) }
+			l.keepIndex = func() {
+				if cache.StoreIndex(key, index) {
+					l.indexFrom.Store(&indexStored)
+				}
+			}
 		}
 	}
 	l.signer, l.sigErr = verifySignature(cat)

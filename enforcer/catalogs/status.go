@@ -56,7 +56,11 @@ func (e *Enforcer) Status() enforcer.Status {
 		if t.cat.signer != nil {
 			signed = fmt.Sprintf("signed by %q, issued by %q", t.cat.signer.Subject.String(), t.cat.signer.Issuer.String())
 		}
-		add("%s (version %d, files: %d, %s)", t, t.cat.cat.Version, t.cat.index.Files(), signed)
+		index := ""
+		if from := t.cat.indexFrom.Load(); from != nil {
+			index = ", index " + *from
+		}
+		add("%s (version %d, files: %d, %s%s)", t, t.cat.cat.Version, t.cat.index.Files(), signed, index)
 	}
 	if len(e.set.files) == 0 {
 		add("no catalogs")

@@ -53,6 +53,9 @@ func (t *trust) status() enforcer.CatalogStatus {
 	if t.cat.usable() {
 		cs.Version, cs.Files = t.cat.cat.Version, t.cat.index.Files()
 	}
+	if from := t.cat.indexFrom.Load(); from != nil {
+		cs.Index = *from
+	}
 	if c := t.cat.signer; c != nil {
 		cs.Signer, cs.Issuer = c.Subject.String(), c.Issuer.String()
 	}
