@@ -43,6 +43,7 @@ import (
 	"time"
 
 	"github.com/intactdev/intact/bench/internal/benchkit"
+	"github.com/intactdev/intact/internal/adminpath"
 	"github.com/intactdev/intact/internal/npmcompat"
 )
 
@@ -438,11 +439,7 @@ func (s *signer) sign(root string) ([]string, error) {
 
 func ownedByRoot(path string) bool {
 	fi, err := os.Stat(path)
-	if err != nil {
-		return false
-	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	return ok && st.Uid == 0 && fi.Mode().Perm()&0o022 == 0
+	return err == nil && adminpath.RootOnly(fi)
 }
 
 // expressApp returns a copy, under dir, of Express installed with npm into

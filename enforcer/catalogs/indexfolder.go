@@ -44,24 +44,21 @@ func OpenIndexFolder(dir string) *IndexFolder {
 	return &IndexFolder{dir: resolved, store: os.Geteuid() == 0}
 }
 
-// maxIndexFile bounds an index file: the index of a catalog of
-// catalog.MaxMembers members, each with a SHA-256 and a SHA-1 digest.
-const maxIndexFile = 64 + 2*catalog.MaxMembers*(32+1+4)
-
 func (f *IndexFolder) path(key [sha256.Size]byte) string {
 	return filepath.Join(f.dir, hex.EncodeToString(key[:])+".index")
 }
 
 // LoadIndex looks up the index stored under key: nil when there is none,
-// or it is not root's alone; otherwise a function that reads and decodes
-// it, and returns nil if it is not an index.
+// or it is not root's alone (adminpath.RootOnly, on Windows never);
+// otherwise a function that reads and decodes it, and returns nil if it is
+// not an index (catalog.DecodeIndex, which also bounds what it reads).
 func (f *IndexFolder) LoadIndex(key [sha256.Size]byte) func() *catalog.Index {
 	file, err := regularfile.Open(f.path(key))
 	if err != nil {
 		return nil
 	}
 	fi, err := file.Stat()
-	if err != nil || fi.Size() > maxIndexFile || !rootsAlone(fi) {
+	if err != nil || !adminpath.RootOnly(fi) {
 		file.Close()
 		return nil
 	}

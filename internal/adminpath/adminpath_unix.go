@@ -18,8 +18,7 @@ func checkAdminOnly(path string, last bool) error {
 	if err != nil {
 		return err
 	}
-	const groupOrOtherWrite = 0o022
-	if info.Mode().Perm()&groupOrOtherWrite == 0 {
+	if RootOnly(info) {
 		return nil
 	}
 	if !last && info.IsDir() && info.Mode()&os.ModeSticky != 0 {
@@ -52,4 +51,13 @@ func ownedByRoot(path, what string) (os.FileInfo, error) {
 		return nil, fmt.Errorf("%s is %sowned by uid %d, not root: anyone but root must be unable to change it", path, what, st.Uid)
 	}
 	return info, nil
+}
+
+// RootOnly reports whether only root can change the file or folder fi
+// describes: root owns it, and neither its group nor others can write it.
+// Check asks it of every element of a path; a caller that opened a file
+// asks it of what fstat says of the descriptor, which no rename changes.
+func RootOnly(fi os.FileInfo) bool {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return ok && st.Uid == 0 && fi.Mode().Perm()&0o022 == 0
 }
