@@ -108,17 +108,25 @@ func TestIndexCacheChangedCatalog(t *testing.T) {
 	}
 	tampered := bytes.Clone(signed)
 	tampered[i] ^= 1
-	e.write("app.cat", tampered) // loadCached's catalog
-	code, err := load().ReadCode(trusted)
+	catPath := e.write("app.cat", tampered) // loadCached's catalog
+	p := load()
+	code, err := p.ReadCode(trusted)
 	var v *intact.ViolationError
 	if !errors.As(err, &v) || code != nil {
 		t.Fatalf("a catalog changed under its cached index: %q, %v; want a violation", code, err)
 	}
+	// Its index was read from the folder and then not used: scanned
+	// (outside review rt46: status said cached).
+	if got := indexStatus(p, catPath); got != "scanned" {
+		t.Errorf("status says the changed catalog's index was %q, want scanned", got)
+	}
 }
 
-// TestIndexCacheUntrusted: root reads a catalog no policy trusts (signed
-// by a key of its own, as anyone can): its index is not stored, and nobody
-// fills the folder by handing root catalogs (outside review rt45).
+// TestIndexCacheUntrusted: root reads catalogs the system policy does not
+// trust: one signed by a key of anyone's (outside review rt45), and one
+// trusted only by a policy named on the command line, which anyone can
+// write (rt46). Neither index is stored: nobody fills the folder by handing
+// root catalogs of their own.
 func TestIndexCacheUntrusted(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("the folder of cached indexes is written only by root: run as root")
@@ -126,37 +134,73 @@ func TestIndexCacheUntrusted(t *testing.T) {
 	e := newEnv(t)
 	_, _, entry := loadCached(t, e, e.trustedCatalog(trustedCode))
 	theirs := e.write("theirs.cat", e.signedCatalog(e.pki.other, []*testpki.Cert{e.pki.otherRoot}, evilCode))
+	theirPolicy := e.policy("theirs.xml", policySpec{enforce: true, allowed: []*testpki.Cert{e.pki.otherRoot}})
 	unsigned := e.write("app/unsigned.js", evilCode)
-	p, _ := e.loadOpts(intact.LoadOptions{Policies: []string{e.path("policy.xml")}, Catalogs: []string{e.path("app.cat"), theirs},
-		SystemDir: e.path("system")})
-	if _, err := p.ReadCode(unsigned); err == nil {
-		t.Fatal("a file listed only by an untrusted catalog was allowed")
-	}
-	if got := indexStatus(p, theirs); got != "scanned" {
-		t.Errorf("status says the untrusted catalog's index was %q, want scanned", got)
-	}
-	entries, _ := filepath.Glob(filepath.Join(filepath.Dir(entry), "*.index"))
-	if len(entries) != 1 {
-		t.Fatalf("%d indexes stored, want only the trusted catalog's", len(entries))
+	for _, policies := range [][]string{nil, {theirPolicy}} {
+		p, _ := e.loadOpts(intact.LoadOptions{Policies: policies, Catalogs: []string{e.path("app.cat"), theirs}, SystemDir: e.path("system")})
+		if _, err := p.ReadCode(unsigned); err == nil {
+			t.Fatal("a file listed only by a catalog the system policy does not trust was allowed")
+		}
+		if got := indexStatus(p, theirs); got != "scanned" {
+			t.Errorf("policies %v: status says the catalog's index was %q, want scanned", policies, got)
+		}
+		entries, _ := filepath.Glob(filepath.Join(filepath.Dir(entry), "*.index"))
+		if len(entries) != 1 {
+			t.Fatalf("policies %v: %d indexes stored, want only the system policy's catalog's", policies, len(entries))
+		}
 	}
 }
 
-// loadCached writes the catalog cat as app.cat, a policy trusting the test
-// root and app/trusted.js (trustedCode), and makes the folder of cached
-// indexes in the system folder e.path("system"). It reads the trusted file
-// once under them, which stores the catalog's index, and returns its path,
-// a function that loads the policy anew, and the index file's path.
+// TestIndexCacheLinked: a folder of cached indexes that is a link, to a
+// folder only root can change but outside the system folder (outside
+// what intact node keeps a root node tree from writing), is not used.
+func TestIndexCacheLinked(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("the folder of cached indexes is written only by root: run as root")
+	}
+	e := newEnv(t)
+	elsewhere := e.path("elsewhere")
+	if err := os.MkdirAll(elsewhere, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(e.path("system"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(elsewhere, filepath.Join(e.path("system"), sysfolder.IndexCache)); err != nil {
+		t.Fatal(err)
+	}
+	trusted := e.write("app/trusted.js", trustedCode)
+	cat := e.write("app.cat", e.trustedCatalog(trustedCode))
+	e.write("system/policy.xml", []byte(e.trusting().xml()))
+	p, _ := e.loadOpts(intact.LoadOptions{Catalogs: []string{cat}, SystemDir: e.path("system")})
+	if _, err := p.ReadCode(trusted); err != nil {
+		t.Fatal(err)
+	}
+	if got := indexStatus(p, cat); got != "" {
+		t.Errorf("status says the index was %q: the linked folder was used", got)
+	}
+	if entries, _ := filepath.Glob(filepath.Join(elsewhere, "*")); len(entries) != 0 {
+		t.Errorf("indexes stored through the link: %v", entries)
+	}
+}
+
+// loadCached writes the catalog cat as app.cat, a system policy trusting
+// the test root and app/trusted.js (trustedCode), and makes the folder of
+// cached indexes in the system folder e.path("system"). It reads the
+// trusted file once under them, which stores the catalog's index, and
+// returns its path, a function that loads the policy anew, and the index
+// file's path.
 func loadCached(t *testing.T, e *env, cat []byte) (trusted string, load func() *intact.Policy, entry string) {
 	t.Helper()
 	trusted = e.write("app/trusted.js", trustedCode)
 	catPath := e.write("app.cat", cat)
-	policy := e.policy("policy.xml", e.trusting())
+	e.write("system/policy.xml", []byte(e.trusting().xml()))
 	dir := filepath.Join(e.path("system"), sysfolder.IndexCache)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	load = func() *intact.Policy {
-		p, _ := e.loadOpts(intact.LoadOptions{Policies: []string{policy}, Catalogs: []string{catPath}, SystemDir: e.path("system")})
+		p, _ := e.loadOpts(intact.LoadOptions{Catalogs: []string{catPath}, SystemDir: e.path("system")})
 		return p
 	}
 	p := load()

@@ -84,18 +84,22 @@ func Load(opts LoadOptions) (*Policy, error) {
 		}
 	}
 	set := catalogs.NewSet(src.catalogs)
-	set.CacheIndexes(src.indexCache)
 	policies := src.policies
 	if src.systemPolicy != "" {
 		policies = append([]string{src.systemPolicy}, policies...)
 	}
-	for _, path := range policies {
+	var system *catalogs.Enforcer
+	for i, path := range policies {
 		e, err := catalogs.Open(path, set, appID)
 		if err != nil {
 			return nil, err
 		}
+		if i == 0 && src.systemPolicy != "" {
+			system = e
+		}
 		active = append(active, e)
 	}
+	set.CacheIndexes(src.indexCache, system)
 	active = append(active, opts.Enforcers...)
 
 	events, sinks, err := loadEvents(opts.Events, active, src.systemEvents)

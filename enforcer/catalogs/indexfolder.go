@@ -24,18 +24,22 @@ import (
 // it and every link on the way can be changed by root alone (as the system
 // policy folder, adminpath.Check), an index only when root owns it and
 // nobody else can write it, and only a process running as root stores
-// indexes, of the catalogs a policy of that process trusts. Root can change
-// the system policy itself: the cache gives it no power it does not have.
+// indexes, of the catalogs the system policy trusts (Set.CacheIndexes).
+// Root can change the system policy itself: the cache gives it no power it
+// does not have.
 type IndexFolder struct {
 	dir   string
 	store bool
 }
 
 // OpenIndexFolder returns the index cache in dir, or nil when dir does not
-// exist or anyone but root could change it.
+// exist, anyone but root could change it, or it is a link: the folder in
+// the system folder itself, and nowhere else, is under what guards the
+// system policy (intact node's read-only /etc for a node tree running as
+// root; outside review rt46).
 func OpenIndexFolder(dir string) *IndexFolder {
 	resolved, err := adminpath.Check(dir)
-	if err != nil {
+	if err != nil || resolved != filepath.Clean(dir) {
 		return nil
 	}
 	if fi, err := os.Stat(resolved); err != nil || !fi.IsDir() {
@@ -73,10 +77,12 @@ func (f *IndexFolder) LoadIndex(key [sha256.Size]byte) func() *catalog.Index {
 }
 
 // indexLookup is the IndexFolder that one catalog's read looks its index
-// up in: it records whether the index came from the folder.
+// up in: it records the index it read, which is the catalog's if
+// ReadIndexCache returns that very index (it may read one and then scan,
+// when the catalog's trust list is not the one the key names).
 type indexLookup struct {
 	folder *IndexFolder
-	found  bool
+	loaded *catalog.Index
 }
 
 func (l *indexLookup) LoadIndex(key [sha256.Size]byte) func() *catalog.Index {
@@ -85,16 +91,15 @@ func (l *indexLookup) LoadIndex(key [sha256.Size]byte) func() *catalog.Index {
 		return nil
 	}
 	return func() *catalog.Index {
-		x := load()
-		l.found = x != nil
-		return x
+		l.loaded = load()
+		return l.loaded
 	}
 }
 
 // StoreIndex stores x, the index of a certificate trust list whose SHA-256
 // is key, when this process runs as root, and reports whether it did; a
 // failure leaves the cache as it was, and the next process scans again.
-// The caller stores only the index of a catalog a policy trusts
+// The caller stores only the index of a catalog the system policy trusts
 // (Enforcer.judge).
 func (f *IndexFolder) StoreIndex(key [sha256.Size]byte, x *catalog.Index) bool {
 	if !f.store {

@@ -21,6 +21,7 @@ import (
 type Set struct {
 	files    []string
 	indexDir string
+	storer   *Enforcer // whose trust stores an index; nil: none
 	once     sync.Once
 	cats     []*loaded
 }
@@ -31,10 +32,14 @@ func NewSet(paths []string) *Set {
 	return &Set{files: append([]string(nil), paths...)}
 }
 
-// CacheIndexes makes the set keep its catalogs' indexes in the folder dir
-// (OpenIndexFolder), when only root can change it. It must be called
-// before the catalogs are first used.
-func (s *Set) CacheIndexes(dir string) { s.indexDir = dir }
+// CacheIndexes makes the set take its catalogs' indexes from the folder dir
+// (OpenIndexFolder), when only root can change it, and store there the
+// index of a catalog that by trusts: the system policy's enforcer, whose
+// trust nobody but root chose (a policy named on the command line or in
+// the environment is anyone's, and would have root fill the folder with
+// catalogs of their own: outside review rt46); nil stores none. It must be
+// called before the catalogs are first used.
+func (s *Set) CacheIndexes(dir string, by *Enforcer) { s.indexDir, s.storer = dir, by }
 
 // loaded is one catalog file as read and checked, independent of policy.
 type loaded struct {
@@ -146,7 +151,7 @@ func loadCatalog(path string, cache *IndexFolder) *loaded {
 	l.cat, l.index = cat, index
 	switch {
 	case lookup == nil:
-	case lookup.found:
+	case lookup.loaded != nil && index == lookup.loaded:
 		l.indexFrom.Store(&indexCached)
 	default:
 		l.indexFrom.Store(&indexScanned)

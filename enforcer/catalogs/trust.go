@@ -125,7 +125,7 @@ func (e *Enforcer) judge(c *loaded, now time.Time) *trust {
 		ok, why := allows(s, c, now)
 		if ok {
 			t.state, t.signer = trusted, s.String()
-			if c.keepIndex != nil {
+			if c.keepIndex != nil && e.set.storer == e {
 				c.keepOnce.Do(c.keepIndex)
 			}
 			return t
