@@ -41,6 +41,10 @@ type confinement struct {
 	// sealed copy of the checked bytes as /proc/<thread>/fd/<n>.
 	node  string
 	image *os.File // that sealed copy, or nil
+	// guard keeps the read-only files' modes and owners, which Landlock
+	// does not, when there are read-only files (rootReadOnly); set
+	// before confined delivers.
+	guard *linuxsec.AttrGuard
 
 	// confined delivers the outcome of building the ruleset and confining
 	// the thread, which happens while the broker prepares the rest of
@@ -193,7 +197,7 @@ func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File, 
 			// its channel's descriptors. Where the system call numbers
 			// are not known, Yama's ptrace_scope is what is left
 			// (doc/node.md).
-			if err = c.thread.DenyTracing(); errors.Is(err, errors.ErrUnsupported) {
+			if c.guard, err = c.thread.DenyTracing(readOnly); errors.Is(err, errors.ErrUnsupported) {
 				err = nil
 			}
 		}
@@ -206,8 +210,7 @@ func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File, 
 		}
 	}()
 	fail := func(err error) (*confinement, error) {
-		c.wait()
-		c.thread.Close()
+		c.release()
 		return nil, fmt.Errorf("the node binary %s: %w", bin.path, err)
 	}
 	interp, err := interpreter(real, image)
@@ -215,8 +218,7 @@ func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File, 
 		return fail(err)
 	}
 	if interp == "" {
-		c.wait()
-		c.thread.Close()
+		c.release()
 		return nil, &linuxsec.UnsupportedError{Reason: bin.path + " is not a dynamically linked ELF program, which only its interpreter could start inside the domain"}
 	}
 	if !filepath.IsAbs(interp) {
@@ -456,9 +458,16 @@ func (s *starter) close() {
 	if s.conf == nil {
 		return
 	}
-	s.conf.wait()
-	s.conf.thread.Close()
-	if s.conf.image != nil {
-		s.conf.image.Close()
+	s.conf.release()
+}
+
+// release ends the confined thread and the guard, once confining is done,
+// and closes the sealed copy.
+func (c *confinement) release() {
+	c.wait()
+	c.thread.Close()
+	c.guard.Close()
+	if c.image != nil {
+		c.image.Close()
 	}
 }

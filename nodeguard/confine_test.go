@@ -14,6 +14,7 @@ import (
 
 	"github.com/intactdev/intact/internal/linuxsec"
 	"github.com/intactdev/intact/internal/testtrace"
+	"golang.org/x/sys/unix"
 )
 
 // confinedApp is a signed app that runs a planted, unsigned script with
@@ -351,6 +352,67 @@ console.log('elsewhere', fs.readFileSync(process.env.WRITTEN, 'utf8'));
 	if mountsAfter, err := os.ReadFile("/proc/1/mountinfo"); err != nil || !bytes.Equal(mountsAfter, mountsBefore) {
 		t.Errorf("the host's mounts changed (%v):\nbefore:\n%s\nafter:\n%s", err, mountsBefore, mountsAfter)
 	}
+}
+
+// TestRootCannotChangeModes: node running as root, and its children,
+// cannot change the mode or owner of a file in the read-only folders,
+// which Landlock does not guard: made writable by all, a process outside
+// node's tree could write it (outside review rt45). Not by path, not by a
+// descriptor opened for reading, not with chmod(1), not from a node child
+// (whose filter leaves the calls to its parent's guard); nor the node
+// binary's.
+// Elsewhere modes and owners change, and fs.copyFile, which sets the
+// copy's mode, works. (Each try fails without the guard; checked by hand.)
+func TestRootCannotChangeModes(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("not root: the files are root's, which nobody else may change anyway")
+	}
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"main.js": `const fs = require('fs');
+const { spawnSync } = require('child_process');
+const p = process.env.ETC_FILE, own = process.env.OWN_FILE;
+const binary = fs.readFileSync('/proc/self/maps', 'utf8').split('\n').map((l) => l.split(/\s+/)[5]).find((f) => f && f.endsWith('/node'));
+const tries = {
+  chmod: () => fs.chmodSync(p, 0o666),
+  chown: () => fs.chownSync(p, 65534, 65534),
+  fchmod: () => fs.fchmodSync(fs.openSync(p, 'r'), 0o666),
+  // Its own mode again: harmless if the test fails.
+  'chmod node': () => fs.chmodSync(binary, fs.statSync(binary).mode & 0o7777),
+  'chmod(1)': () => { const r = spawnSync('chmod', ['666', p]); if (r.status !== 0) throw Object.assign(new Error(), { code: 'status ' + r.status }); },
+  'node child': () => { const r = spawnSync(process.execPath, [require('path').join(__dirname, 'child.js')], { encoding: 'utf8' }); throw Object.assign(new Error(), { code: r.stdout.trim() || r.stderr }); },
+  'own chmod': () => fs.chmodSync(own, 0o600),
+  'own chown': () => fs.chownSync(own, 65534, 65534),
+  copyFile: () => fs.copyFileSync('/etc/hostname', own + '.copy'),
+};
+for (const [name, f] of Object.entries(tries)) {
+  try { f(); console.log(name, 'ok'); } catch (e) { console.log(name, e.code); }
+}
+`, "child.js": `try { require('fs').chmodSync(process.env.ETC_FILE, 0o666); console.log('ok'); } catch (e) { console.log(e.code); }
+`})
+	s := sign(t, dir)
+	etcFile := "/etc/intact-test-modes"
+	if err := os.WriteFile(etcFile, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Remove(etcFile) })
+	forEachNode(t, func(t *testing.T, n testNode) {
+		own := filepath.Join(t.TempDir(), "own")
+		if err := os.WriteFile(own, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		res := s.run(t, n, "enforce", runOpts{env: []string{"ETC_FILE=" + etcFile, "OWN_FILE=" + own}}, "main.js")
+		const want = "chmod EPERM\nchown EPERM\nfchmod EPERM\nchmod node EPERM\nchmod(1) status 1\nnode child EPERM\nown chmod ok\nown chown ok\ncopyFile ok"
+		if got := strings.TrimSpace(res.Stdout); got != want {
+			t.Errorf("got:\n%s\nwant:\n%s\nstderr:\n%s", got, want, res.Stderr)
+		}
+		var st unix.Stat_t
+		if err := unix.Stat(etcFile, &st); err != nil || st.Mode&0o7777 != 0o644 || st.Uid != 0 || st.Gid != 0 {
+			t.Errorf("%s: mode %o, owner %d:%d (%v); want 0644, root's", etcFile, st.Mode&0o7777, st.Uid, st.Gid, err)
+		}
+		if err := unix.Stat(own, &st); err != nil || st.Mode&0o7777 != 0o600 || st.Uid != 65534 {
+			t.Errorf("%s: mode %o, owner %d (%v); want 0600, nobody's", own, st.Mode&0o7777, st.Uid, err)
+		}
+	})
 }
 
 // TestChildrenKeepThePolicy: node children load the policies the broker

@@ -21,7 +21,7 @@ func confined(t *testing.T, denied ...string) *Thread {
 }
 
 // confinedReadOnly is confined by DenyExecReadOnly(denied, readOnly).
-func confinedReadOnly(t *testing.T, denied, readOnly []string) *Thread {
+func confinedReadOnly(t testing.TB, denied, readOnly []string) *Thread {
 	t.Helper()
 	r, err := DenyExecReadOnly(denied, readOnly)
 	if errors.Is(err, errors.ErrUnsupported) {
@@ -40,7 +40,7 @@ func confinedReadOnly(t *testing.T, denied, readOnly []string) *Thread {
 }
 
 // copyExecutable copies /bin/true to path, executable.
-func copyExecutable(t *testing.T, path string) {
+func copyExecutable(t testing.TB, path string) {
 	t.Helper()
 	data, err := os.ReadFile("/bin/true")
 	if err != nil {

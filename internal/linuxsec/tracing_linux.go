@@ -29,24 +29,67 @@ import (
 // and TIOCLINUX, which type into a terminal: a shell outside node's tree
 // reading it would run the commands typed (outside review rt19).
 //
+// When readOnly is not empty, the files and folders a Landlock domain of
+// the thread makes read-only (DenyExecReadOnly), the filter also keeps
+// their modes and owners, which Landlock has no right for, from changing:
+// it hands chmod, chown and their kin to the returned AttrGuard, which
+// refuses them there and does them elsewhere, and it refuses every change
+// of an extended attribute (an access control list is one). Without it,
+// root in the domain could make /etc/intact/policy writable by everyone,
+// and a process outside the domain write it (outside review rt45). The
+// caller closes the guard once the processes no longer need it; their
+// calls then fail.
+//
 // It returns an *UnsupportedError on architectures whose system call
 // numbers it does not know.
-func (t *Thread) DenyTracing() error {
-	filter, err := tracingFilter()
-	if err != nil {
-		return err
+func (t *Thread) DenyTracing(readOnly []string) (*AttrGuard, error) {
+	// Under a guard already (a node child of a node tree of root's), the
+	// thread's processes are too: its filter hands their calls to it
+	// whatever this one does, and its read-only files are those of the
+	// same node. This filter may not ask for a listener anyway.
+	if guarded := underAttrGuard(); len(readOnly) == 0 || guarded {
+		marker := uint32(markerErrno)
+		if guarded {
+			marker = markerGuardedErrno
+		}
+		filter, err := tracingFilter(attrsAllowed, marker)
+		if err != nil {
+			return nil, err
+		}
+		t.Do(func() { _, err = installFilter(filter, 0) })
+		return nil, err
 	}
-	t.Do(func() { err = installFilter(filter) })
-	return err
+	filter, err := tracingFilter(attrsGuarded, markerGuardedErrno)
+	if err != nil {
+		return nil, err
+	}
+	g, err := newAttrGuard(readOnly, t.ID())
+	if err != nil {
+		return nil, err
+	}
+	var listener int
+	t.Do(func() {
+		// The listener, through which the guard answers, is closed on exec.
+		listener, err = installFilter(filter, unix.SECCOMP_FILTER_FLAG_NEW_LISTENER)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := g.serve(listener); err != nil {
+		return nil, err
+	}
+	return g, nil
 }
 
-// The filter also answers prctl(markerOption) with markerErrno, which no
-// process outside it ever gets, and nothing under it can remove: so any
+// The filter also answers prctl(markerOption) with markerErrno, or
+// markerGuardedErrno when an AttrGuard answers for its processes, which
+// no process outside it ever gets, and nothing under it can remove: so any
 // process can tell whether it descends from one started under
-// DenyTracing (UnderDenyTracing).
+// DenyTracing (UnderDenyTracing), and under a guard.
 const (
-	markerOption = 0x696e7463 // "intc"
-	markerErrno  = 4000       // not an errno of Linux's (they end at 133)
+	markerOption       = 0x696e7463 // "intc"
+	markerErrno        = 4000       // not an errno of Linux's (they end at 133)
+	markerGuardedErrno = 4001
 )
 
 // UnderDenyTracing reports whether this process runs under the filter of
@@ -54,7 +97,15 @@ const (
 // after DenyTracing.
 func UnderDenyTracing() bool {
 	_, err := unix.PrctlRetInt(markerOption, 0, 0, 0, 0)
-	return err == unix.Errno(markerErrno)
+	return err == unix.Errno(markerErrno) || err == unix.Errno(markerGuardedErrno)
+}
+
+// underAttrGuard reports whether an AttrGuard answers for this process
+// (see DenyTracing): the newest filter's marker says so, and a filter
+// installed under a guard's says so too.
+func underAttrGuard() bool {
+	_, err := unix.PrctlRetInt(markerOption, 0, 0, 0, 0)
+	return err == unix.Errno(markerGuardedErrno)
 }
 
 // A syscallTable names an architecture as seccomp sees it (AUDIT_ARCH_*)
@@ -69,7 +120,21 @@ type syscallTable struct {
 	// SECCOMP_FILTER_FLAG_NEW_LISTENER; ioctl that of ioctl(2), refused
 	// for TIOCSTI and TIOCLINUX.
 	seccomp, ioctl uint32
+	// attrs are the calls that change a file's mode or owner, which the
+	// guard answers for the native architecture (attrCalls says how to
+	// read each) and the filter refuses for the others; xattrs those that
+	// change its extended attributes, refused. Both only with read-only
+	// paths.
+	attrs, xattrs []uint32
 }
+
+// What the filter does with the calls that change a file's attributes.
+type attrRule int
+
+const (
+	attrsAllowed attrRule = iota // no read-only paths: as any other call
+	attrsGuarded                 // the native ones to the guard, the rest refused
+)
 
 // Classic BPF, as seccomp runs it (include/uapi/linux/filter.h,
 // linux/seccomp.h): struct seccomp_data has the call's number at offset 0
@@ -89,13 +154,14 @@ const (
 // tracingFilter is DenyTracing's program: for each architecture this
 // process can make system calls in, refuse its tracing calls; allow the
 // rest.
-func tracingFilter() ([]unix.SockFilter, error) {
+func tracingFilter(attrs attrRule, marker uint32) ([]unix.SockFilter, error) {
 	tables := tracingSyscalls()
 	if tables == nil {
 		return nil, &UnsupportedError{fmt.Sprintf("the system call numbers of ptrace and the like are not known here (%s)", runtime.GOARCH)}
 	}
 	var prog []unix.SockFilter
-	var toDeny []int // jumps whose true branch goes to the refusal
+	var toDeny []int   // jumps whose true branch goes to the refusal
+	var toNotify []int // and to the guard
 	for i, tab := range tables {
 		block := []unix.SockFilter{{Code: bpfLoadWord, K: offsetNr}}
 		if i == 0 {
@@ -105,7 +171,7 @@ func tracingFilter() ([]unix.SockFilter, error) {
 				unix.SockFilter{Code: bpfJumpEq, K: unix.SYS_PRCTL, Jf: 4},
 				unix.SockFilter{Code: bpfLoadWord, K: offsetArg0},
 				unix.SockFilter{Code: bpfJumpEq, K: markerOption, Jf: 1},
-				unix.SockFilter{Code: bpfReturn, K: unix.SECCOMP_RET_ERRNO | markerErrno},
+				unix.SockFilter{Code: bpfReturn, K: unix.SECCOMP_RET_ERRNO | marker},
 				unix.SockFilter{Code: bpfReturn, K: unix.SECCOMP_RET_ALLOW})
 		}
 		if tab.x32 {
@@ -115,6 +181,20 @@ func tracingFilter() ([]unix.SockFilter, error) {
 		for _, nr := range tab.calls {
 			toDeny = append(toDeny, len(prog)+2+len(block))
 			block = append(block, unix.SockFilter{Code: bpfJumpEq, K: nr})
+		}
+		if attrs == attrsGuarded {
+			for _, nr := range tab.attrs {
+				if i == 0 {
+					toNotify = append(toNotify, len(prog)+2+len(block))
+				} else {
+					toDeny = append(toDeny, len(prog)+2+len(block))
+				}
+				block = append(block, unix.SockFilter{Code: bpfJumpEq, K: nr})
+			}
+			for _, nr := range tab.xattrs {
+				toDeny = append(toDeny, len(prog)+2+len(block))
+				block = append(block, unix.SockFilter{Code: bpfJumpEq, K: nr})
+			}
 		}
 		// ioctl(fd, request, arg) that types into a terminal; the
 		// kernel takes the request's low 32 bits.
@@ -142,13 +222,25 @@ func tracingFilter() ([]unix.SockFilter, error) {
 	prog = append(prog, unix.SockFilter{Code: bpfReturn, K: unix.SECCOMP_RET_ALLOW})
 	deny := len(prog)
 	prog = append(prog, unix.SockFilter{Code: bpfReturn, K: unix.SECCOMP_RET_ERRNO | uint32(unix.EPERM)})
-	for _, i := range toDeny {
-		prog[i].Jt = uint8(deny - i - 1)
+	notify := len(prog)
+	prog = append(prog, unix.SockFilter{Code: bpfReturn, K: unix.SECCOMP_RET_USER_NOTIF})
+	for _, jumps := range []struct {
+		from []int
+		to   int
+	}{{toDeny, deny}, {toNotify, notify}} {
+		for _, i := range jumps.from {
+			// Classic BPF jumps forward at most 255 instructions.
+			if jumps.to-i-1 > 255 {
+				return nil, fmt.Errorf("the seccomp filter is too long for its jumps (%d instructions)", len(prog))
+			}
+			prog[i].Jt = uint8(jumps.to - i - 1)
+		}
 	}
 	return prog, nil
 }
 
-// installFilter puts the calling thread under filter. Seccomp needs
+// installFilter puts the calling thread under filter, with flags, and
+// returns what seccomp(2) does: a listener when flags ask for one. Seccomp needs
 // no_new_privs, which Landlock needs too.
 //
 // SECCOMP_FILTER_FLAG_SPEC_ALLOW: without it, kernels whose Spectre
@@ -157,15 +249,15 @@ func tracingFilter() ([]unix.SockFilter, error) {
 // turn them on for every process under the filter. The filter keeps
 // node's tree from reaching node; it does not make node a sandbox, and
 // node would pay for them on every run.
-func installFilter(filter []unix.SockFilter) error {
+func installFilter(filter []unix.SockFilter, flags uintptr) (int, error) {
 	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
-		return fmt.Errorf("prctl(PR_SET_NO_NEW_PRIVS): %w", err)
+		return -1, fmt.Errorf("prctl(PR_SET_NO_NEW_PRIVS): %w", err)
 	}
 	prog := unix.SockFprog{Len: uint16(len(filter)), Filter: &filter[0]}
-	_, _, errno := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, unix.SECCOMP_FILTER_FLAG_SPEC_ALLOW, uintptr(unsafe.Pointer(&prog)))
+	r, _, errno := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, unix.SECCOMP_FILTER_FLAG_SPEC_ALLOW|flags, uintptr(unsafe.Pointer(&prog)))
 	runtime.KeepAlive(filter)
 	if errno != 0 {
-		return fmt.Errorf("seccomp(SECCOMP_SET_MODE_FILTER): %w", errno)
+		return -1, fmt.Errorf("seccomp(SECCOMP_SET_MODE_FILTER): %w", errno)
 	}
-	return nil
+	return int(r), nil
 }

@@ -15,6 +15,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv(testtrace.Env) == "1" {
 		os.Exit(testtrace.Main(marker))
 	}
+	if dir := os.Getenv(attrEnv); dir != "" {
+		os.Exit(attrChild(dir))
+	}
 	os.Exit(m.Run())
 }
 
@@ -59,7 +62,7 @@ func TestDenyTracing(t *testing.T) {
 
 	th := NewThread()
 	defer th.Close()
-	if err := th.DenyTracing(); errors.Is(err, errors.ErrUnsupported) {
+	if _, err := th.DenyTracing(nil); errors.Is(err, errors.ErrUnsupported) {
 		t.Skipf("kernel or architecture lacks the feature: %v", err)
 	} else if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,490 @@
+package linuxsec
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// An AttrGuard answers, through a seccomp listener, the calls that change
+// a file's mode or owner made by the processes a Thread started after
+// DenyTracing(readOnly): chmod, fchmod, fchmodat, fchmodat2, chown,
+// lchown, fchown and fchownat. It refuses them with EPERM for the
+// read-only files and everything beneath the read-only folders, and makes
+// the others itself.
+//
+// It makes them itself, rather than letting the kernel go on with the
+// call, because a call's path lies in the caller's memory and its
+// descriptor in the caller's table, both of which another of the caller's
+// threads can change between the guard's look and the kernel's: the guard
+// judges the file it opened, and changes that same file. It does so with
+// its own credentials, which is right only for a caller whose credentials
+// are the same (a tree of root, as the guard is); a caller that has given
+// up the power to change others' files (a process that became another
+// user) goes on to the kernel, which judges it as it would anyway; any
+// other caller is refused. See doc/node.md, "Confinement".
+type AttrGuard struct {
+	readOnly map[fileID]bool // the read-only files and folders, by inode
+	self     credentials     // the confined thread's, which its processes start with
+	arch     uint32          // the native architecture, whose calls attrCalls are
+	listener int
+	stop     [2]int // a pipe: Close writes to stop[1]
+	done     chan struct{}
+	wg       sync.WaitGroup // answers under way
+}
+
+// The layouts of seccomp's notification and response
+// (include/uapi/linux/seccomp.h), and the ioctl that says whether a
+// notification is still pending, which golang.org/x/sys does not define:
+// _IOW('!', 2, __u64).
+type seccompNotif struct {
+	id    uint64
+	pid   uint32 // the calling thread, in the listener's pid namespace
+	flags uint32
+	nr    int32
+	arch  uint32
+	ip    uint64
+	args  [6]uint64
+}
+
+type seccompNotifResp struct {
+	id    uint64
+	val   int64
+	error int32
+	flags uint32
+}
+
+const seccompIoctlNotifIDValid = 0x40082102
+
+// An attrCall says where a call that changes a file's attributes has its
+// arguments.
+type attrCall struct {
+	op   attrOp
+	form callForm
+	// follow is whether a symbolic link named last is followed; flags,
+	// when not 0, the index of a flags argument that may say not to
+	// (AT_SYMLINK_NOFOLLOW) and may name the folder itself
+	// (AT_EMPTY_PATH).
+	follow bool
+	flags  int
+}
+
+type attrOp int
+
+const (
+	opChmod attrOp = iota // mode
+	opChown               // owner, group
+)
+
+type callForm int
+
+const (
+	byPath callForm = iota // path; then mode, or owner and group
+	byFD                   // descriptor; then the same
+	byAt                   // folder descriptor, path; then the same
+)
+
+// attrNumbers returns the numbers of attrCalls, sorted, for the filter.
+func attrNumbers() []uint32 {
+	nrs := make([]uint32, 0, len(attrCalls))
+	for nr := range attrCalls {
+		nrs = append(nrs, nr)
+	}
+	slices.Sort(nrs)
+	return nrs
+}
+
+// newAttrGuard returns a guard of readOnly (absolute paths, after
+// symbolic links) for the processes thread starts, not serving yet.
+func newAttrGuard(readOnly []string, thread int) (*AttrGuard, error) {
+	g := &AttrGuard{readOnly: make(map[fileID]bool), arch: tracingSyscalls()[0].arch, listener: -1, done: make(chan struct{})}
+	for _, p := range readOnly {
+		var st unix.Stat_t
+		if err := unix.Stat(p, &st); err != nil {
+			return nil, fmt.Errorf("guarding the attributes of %s: %w", p, err)
+		}
+		g.readOnly[fileID{uint64(st.Dev), uint64(st.Ino)}] = true
+	}
+	var err error
+	if g.self, err = readCredentials(thread); err != nil {
+		return nil, fmt.Errorf("guarding file attributes: %w", err)
+	}
+	return g, nil
+}
+
+// serve starts answering listener's notifications, until Close.
+func (g *AttrGuard) serve(listener int) error {
+	g.listener = listener
+	if err := unix.Pipe2(g.stop[:], unix.O_CLOEXEC); err != nil {
+		unix.Close(listener)
+		return fmt.Errorf("guarding file attributes: %w", err)
+	}
+	go g.run()
+	return nil
+}
+
+func (g *AttrGuard) run() {
+	defer close(g.done)
+	fds := []unix.PollFd{{Fd: int32(g.listener), Events: unix.POLLIN}, {Fd: int32(g.stop[0]), Events: unix.POLLIN}}
+	for {
+		fds[0].Revents, fds[1].Revents = 0, 0
+		if _, err := unix.Poll(fds, -1); err != nil {
+			if err == unix.EINTR {
+				continue
+			}
+			return
+		}
+		if fds[1].Revents != 0 || fds[0].Revents&(unix.POLLHUP|unix.POLLERR|unix.POLLNVAL) != 0 {
+			return // closed, or no process left under the filter
+		}
+		if fds[0].Revents&unix.POLLIN == 0 {
+			continue
+		}
+		var n seccompNotif
+		if _, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(g.listener), unix.SECCOMP_IOCTL_NOTIF_RECV, uintptr(unsafe.Pointer(&n))); errno != 0 {
+			// ENOENT: the caller went (a signal, or its end) before the
+			// notification was taken.
+			continue
+		}
+		// Each in its own goroutine: a path on a file system that does
+		// not answer holds up that call, not every other.
+		g.wg.Add(1)
+		go func() {
+			defer g.wg.Done()
+			r := g.answer(&n)
+			// ENOENT: the caller is gone, or was interrupted and will
+			// call again.
+			unix.Syscall(unix.SYS_IOCTL, uintptr(g.listener), unix.SECCOMP_IOCTL_NOTIF_SEND, uintptr(unsafe.Pointer(&r)))
+		}()
+	}
+}
+
+// Close stops answering and releases the listener: the calls of
+// processes still under the filter then fail (ENOSYS).
+func (g *AttrGuard) Close() error {
+	if g == nil {
+		return nil
+	}
+	unix.Write(g.stop[1], []byte{0})
+	<-g.done
+	g.wg.Wait()
+	unix.Close(g.stop[0])
+	unix.Close(g.stop[1])
+	return unix.Close(g.listener)
+}
+
+// answer judges notification n and makes the call, or says to go on.
+func (g *AttrGuard) answer(n *seccompNotif) seccompNotifResp {
+	r := seccompNotifResp{id: n.id}
+	goOn, err := g.judge(n)
+	switch {
+	case goOn:
+		r.flags = unix.SECCOMP_USER_NOTIF_FLAG_CONTINUE
+	case err != nil:
+		errno, ok := err.(unix.Errno)
+		if !ok {
+			errno = unix.EPERM
+		}
+		r.error = -int32(errno)
+	}
+	return r
+}
+
+// judge makes the call n asks for, unless it would change a read-only
+// file, and returns its error; or it reports that the kernel should go on
+// with the call as made.
+func (g *AttrGuard) judge(n *seccompNotif) (goOn bool, err error) {
+	call, ok := attrCalls[uint32(n.nr)]
+	if !ok || n.arch != g.arch {
+		return false, unix.EPERM // the filter sends no other
+	}
+	tid := int(n.pid)
+	caller, err := readCredentials(tid)
+	if err != nil {
+		return false, unix.EPERM
+	}
+	if !caller.equal(g.self) {
+		if caller.powerless(g.self) {
+			return true, nil
+		}
+		return false, unix.EPERM
+	}
+	target, err := g.open(n, call, tid)
+	if err != nil {
+		return false, err
+	}
+	defer unix.Close(target)
+	// What the guard read of the caller (its credentials, memory and
+	// descriptors) was the caller's only if the caller still waits in
+	// this call: a thread that ended could have lent its id to another.
+	if _, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(g.listener), seccompIoctlNotifIDValid, uintptr(unsafe.Pointer(&n.id))); errno != 0 {
+		return false, errno
+	}
+	if g.beneathReadOnly(target) {
+		return false, unix.EPERM
+	}
+	return false, change(target, call, n.args)
+}
+
+// values returns the index of the first value argument of call: the mode,
+// or the owner.
+func (call attrCall) values() int {
+	if call.form == byAt {
+		return 2
+	}
+	return 1
+}
+
+// open opens the file call n names, as the caller tid would find it, with
+// O_PATH.
+func (g *AttrGuard) open(n *seccompNotif, call attrCall, tid int) (int, error) {
+	proc := "/proc/" + strconv.Itoa(tid)
+	if call.form == byFD {
+		fd := int32(n.args[0])
+		if fd < 0 {
+			return -1, unix.EBADF
+		}
+		return openDescriptor(proc, fd, false)
+	}
+	var flags uint64
+	if call.flags != 0 {
+		flags = n.args[call.flags]
+		if flags&^uint64(unix.AT_SYMLINK_NOFOLLOW|unix.AT_EMPTY_PATH) != 0 {
+			return -1, unix.EINVAL
+		}
+	}
+	addr, dir := n.args[0], int32(unix.AT_FDCWD)
+	if call.form == byAt {
+		addr, dir = n.args[1], int32(n.args[0])
+	}
+	path, err := readPath(proc, addr)
+	if err != nil {
+		return -1, err
+	}
+	// A path is found from the caller's root, which must be this
+	// process's: the guard finds it from its own.
+	if same, err := sameFile(proc+"/root", "/"); err != nil || !same {
+		return -1, unix.EPERM
+	}
+	if path == "" && flags&unix.AT_EMPTY_PATH == 0 {
+		return -1, unix.ENOENT
+	}
+	base := unix.AT_FDCWD
+	if !strings.HasPrefix(path, "/") {
+		if dir == unix.AT_FDCWD {
+			base, err = unix.Open(proc+"/cwd", unix.O_PATH|unix.O_CLOEXEC, 0)
+		} else if dir < 0 {
+			return -1, unix.EBADF
+		} else {
+			base, err = openDescriptor(proc, dir, true)
+		}
+		if err != nil {
+			return -1, err
+		}
+		if path == "" {
+			return base, nil
+		}
+		defer unix.Close(base)
+	}
+	open := unix.O_PATH | unix.O_CLOEXEC
+	if !call.follow || flags&unix.AT_SYMLINK_NOFOLLOW != 0 {
+		open |= unix.O_NOFOLLOW
+	}
+	return unix.Openat(base, path, open, 0)
+}
+
+// openDescriptor opens with O_PATH the file the caller's descriptor fd
+// refers to, or fails with EBADF when it has no such descriptor or, as
+// fchmod and fchown would, when the descriptor is itself O_PATH and
+// pathOK (a folder's, for the *at calls) is not set.
+func openDescriptor(proc string, fd int32, pathOK bool) (int, error) {
+	name := strconv.Itoa(int(fd))
+	f, err := unix.Open(proc+"/fd/"+name, unix.O_PATH|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, unix.EBADF
+	}
+	if pathOK {
+		return f, nil
+	}
+	var buf [512]byte
+	info, err := readSmall(proc+"/fdinfo/"+name, buf[:])
+	if err == nil {
+		_, rest, _ := bytes.Cut(info, []byte("flags:\t"))
+		line, _, _ := bytes.Cut(rest, []byte("\n"))
+		if flags, perr := strconv.ParseUint(string(line), 8, 64); perr == nil && flags&unix.O_PATH != 0 {
+			err = unix.EBADF
+		}
+	}
+	if err != nil {
+		unix.Close(f)
+		return -1, unix.EBADF
+	}
+	return f, nil
+}
+
+// readPath reads the NUL-terminated path at addr in the caller's memory,
+// as the kernel would: at most PATH_MAX bytes with the NUL.
+func readPath(proc string, addr uint64) (string, error) {
+	mem, err := unix.Open(proc+"/mem", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return "", unix.EPERM
+	}
+	defer unix.Close(mem)
+	var buf [unix.PathMax]byte
+	page := uint64(os.Getpagesize())
+	for have := 0; have < len(buf); {
+		// To the end of the page at most: the next may not be mapped.
+		chunk := buf[have:min(uint64(len(buf)), uint64(have)+page-addr%page)]
+		n, err := unix.Pread(mem, chunk, int64(addr))
+		if n < 0 {
+			n = 0
+		}
+		if i := bytes.IndexByte(chunk[:n], 0); i >= 0 {
+			return string(buf[:have+i]), nil
+		}
+		if err != nil || n < len(chunk) {
+			return "", unix.EFAULT
+		}
+		have += n
+		addr += uint64(n)
+	}
+	return "", unix.ENAMETOOLONG
+}
+
+// readSmall reads the file name, of /proc, into buf with one read: such a
+// file is made whole on the first. A file that fills buf is refused.
+func readSmall(name string, buf []byte) ([]byte, error) {
+	fd, err := unix.Open(name, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer unix.Close(fd)
+	n, err := unix.Read(fd, buf)
+	if err != nil {
+		return nil, err
+	}
+	if n == len(buf) {
+		return nil, fmt.Errorf("%s: longer than %d bytes", name, len(buf))
+	}
+	return buf[:n], nil
+}
+
+// beneathReadOnly reports whether the file open as fd is one of the guard's
+// read-only files, or lies beneath one of its folders: whether it, or a
+// folder on its path, is one of them by inode, whichever mount the path
+// crosses. A file whose path is not known (not a file of a file system, or
+// removed) counts as read-only if it is itself one.
+func (g *AttrGuard) beneathReadOnly(fd int) bool {
+	var st unix.Stat_t
+	if unix.Fstat(fd, &st) != nil || g.readOnly[fileID{uint64(st.Dev), uint64(st.Ino)}] {
+		return true
+	}
+	var buf [unix.PathMax]byte
+	n, err := unix.Readlink("/proc/self/fd/"+strconv.Itoa(fd), buf[:])
+	path := string(buf[:max(n, 0)])
+	if err != nil || !strings.HasPrefix(path, "/") {
+		return false
+	}
+	path = strings.TrimSuffix(path, " (deleted)")
+	for dir := filepath.Dir(path); ; dir = filepath.Dir(dir) {
+		if err := unix.Stat(dir, &st); err == nil && g.readOnly[fileID{uint64(st.Dev), uint64(st.Ino)}] {
+			return true
+		}
+		if dir == "/" {
+			return false
+		}
+	}
+}
+
+// change makes the change call asks for, with args, to the file open as
+// fd (O_PATH).
+func change(fd int, call attrCall, args [6]uint64) error {
+	v := call.values()
+	if call.op == opChown {
+		// -1 leaves an id as it is; the kernel takes 32 bits.
+		return unix.Fchownat(fd, "", int(int32(args[v])), int(int32(args[v+1])), unix.AT_EMPTY_PATH)
+	}
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return err
+	}
+	if st.Mode&unix.S_IFMT == unix.S_IFLNK {
+		return unix.EOPNOTSUPP // a link's own mode cannot change (fchmodat2)
+	}
+	// Through /proc/self/fd: fchmod refuses an O_PATH descriptor, and
+	// fchmodat2's AT_EMPTY_PATH is Linux 6.6's.
+	return unix.Fchmodat(unix.AT_FDCWD, "/proc/self/fd/"+strconv.Itoa(fd), uint32(args[v])&0o7777, 0)
+}
+
+// sameFile reports whether a and b, after symbolic links, are one file.
+func sameFile(a, b string) (bool, error) {
+	var sa, sb unix.Stat_t
+	if err := unix.Stat(a, &sa); err != nil {
+		return false, err
+	}
+	if err := unix.Stat(b, &sb); err != nil {
+		return false, err
+	}
+	return sa.Dev == sb.Dev && sa.Ino == sb.Ino, nil
+}
+
+// credentials are what decides whether a thread may change a file's mode
+// or owner: its ids, groups and effective capabilities, as
+// /proc/<tid>/status shows them, and its user namespace.
+type credentials struct {
+	uid, gid, groups, capEff string // the status lines' values
+	userNS                   string
+}
+
+// readCredentials reads thread tid's credentials.
+func readCredentials(tid int) (credentials, error) {
+	proc := "/proc/" + strconv.Itoa(tid)
+	var c credentials
+	var buf [8192]byte
+	status, err := readSmall(proc+"/status", buf[:])
+	if err != nil {
+		return c, err
+	}
+	fields := map[string]*string{"Uid": &c.uid, "Gid": &c.gid, "Groups": &c.groups, "CapEff": &c.capEff}
+	for line := range strings.Lines(string(status)) {
+		name, value, _ := strings.Cut(strings.TrimSuffix(line, "\n"), ":")
+		if dst := fields[name]; dst != nil {
+			*dst = strings.TrimSpace(value)
+		}
+	}
+	if c.uid == "" || c.capEff == "" {
+		return c, errors.New(proc + "/status lacks Uid or CapEff")
+	}
+	if c.userNS, err = os.Readlink(proc + "/ns/user"); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+func (c credentials) equal(d credentials) bool { return c == d }
+
+// powerless reports whether a thread with credentials c, in the same user
+// namespace as self, can change only what it owns: its file-system uid is
+// not root's and it holds neither CAP_CHOWN nor CAP_FOWNER. The kernel
+// then keeps it from changing the read-only files, which belong to root
+// or to users of their own.
+func (c credentials) powerless(self credentials) bool {
+	if c.userNS != self.userNS {
+		return false
+	}
+	ids := strings.Fields(c.uid) // real, effective, saved, file system
+	if len(ids) != 4 || ids[3] == "0" {
+		return false
+	}
+	caps, err := strconv.ParseUint(c.capEff, 16, 64)
+	return err == nil && caps&(1<<unix.CAP_CHOWN|1<<unix.CAP_FOWNER) == 0
+}
