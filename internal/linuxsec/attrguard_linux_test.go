@@ -86,12 +86,24 @@ func attrChild(dir string) int {
 	try("fchmodat_bad_flags", fchmodat2(unix.AT_FDCWD, rw+"/f", 0o644, 0x1000000))
 	try("fchmodat2_nofollow", fchmodat2(unix.AT_FDCWD, rw+"/link", 0o644, unix.AT_SYMLINK_NOFOLLOW))
 	try("setxattr_rw", unix.Setxattr(rw+"/f", "user.intact", []byte("x"), 0))
+	try("io_uring_setup", ioUringSetup())
 	try("link_out", unix.Link(ro+"/f", rw+"/hard"))
 	if os.Getenv(attrRaceEnv) == "1" {
 		try("chmod_race", chmodRace(rw+"/f", ro+"/f"))
 	}
 	fmt.Println(strings.Join(report, " "))
 	return 0
+}
+
+// ioUringSetup makes a ring of one entry, and closes it.
+func ioUringSetup() error {
+	var params [120]byte // struct io_uring_params, zeroed
+	fd, _, errno := unix.Syscall(unix.SYS_IO_URING_SETUP, 1, uintptr(unsafe.Pointer(&params)), 0)
+	if errno != 0 {
+		return errno
+	}
+	unix.Close(int(fd))
+	return nil
 }
 
 func fchmodat2(dir int, path string, mode uint32, flags int) error {
@@ -240,7 +252,7 @@ func TestAttrGuard(t *testing.T) {
 		"chown_ro=EPERM chown_rw=ok chown_through_link=EPERM lchown_link=ok chmod_missing=ENOENT " +
 		"fchmod_ro=EPERM fchown_ro=EPERM fchownat_empty_ro=EPERM fchmod_rw=ok fchown_rw=ok fchownat_empty_rw=ok " +
 		"fchmodat_dotdot=EPERM fchownat_rw=ok fchmod_opath=EBADF fchmodat_bad_flags=EINVAL fchmodat2_nofollow=ENOTSUP " +
-		"setxattr_rw=EPERM link_out=EXDEV chmod_race=ok"
+		"setxattr_rw=EPERM io_uring_setup=EPERM link_out=EXDEV chmod_race=ok"
 	if got != want {
 		t.Errorf("under the guard:\n got %s\nwant %s", got, want)
 	}
@@ -260,8 +272,12 @@ func TestAttrGuard(t *testing.T) {
 	// The control: the same calls from a thread with no guard.
 	dir2, readOnly2 := attrFiles(t)
 	free := confinedReadOnly(t, deniedBinary(t), readOnly2)
-	if got := runAttrChild(t, free, dir2); !strings.HasPrefix(got, "chmod_ro=ok chmod_rw=ok chmod_solo=ok") {
-		t.Errorf("without the guard: %s, want the read-only files changed", got)
+	got = runAttrChild(t, free, dir2)
+	if !strings.HasPrefix(got, "chmod_ro=ok chmod_rw=ok chmod_solo=ok") || strings.Contains(got, " setxattr_rw=EPERM ") {
+		t.Errorf("without the guard: %s, want the read-only files changed, and no extended attribute refused", got)
+	}
+	if on, _ := os.ReadFile("/proc/sys/kernel/io_uring_disabled"); strings.TrimSpace(string(on)) == "0" && !strings.Contains(got, " io_uring_setup=ok ") {
+		t.Errorf("without the guard: %s, want a ring made", got)
 	}
 }
 

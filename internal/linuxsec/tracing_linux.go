@@ -34,7 +34,8 @@ import (
 // their modes and owners, which Landlock has no right for, from changing:
 // it hands chmod, chown and their kin to the returned AttrGuard, which
 // refuses them there and does them elsewhere, and it refuses every change
-// of an extended attribute (an access control list is one). Without it,
+// of an extended attribute (an access control list is one) and io_uring,
+// whose rings change them too. Without it,
 // root in the domain could make /etc/intact/policy writable by everyone,
 // and a process outside the domain write it (outside review rt45). The
 // caller closes the guard once the processes no longer need it; their
@@ -122,10 +123,12 @@ type syscallTable struct {
 	seccomp, ioctl uint32
 	// attrs are the calls that change a file's mode or owner, which the
 	// guard answers for the native architecture (attrCalls says how to
-	// read each) and the filter refuses for the others; xattrs those that
-	// change its extended attributes, refused. Both only with read-only
-	// paths.
-	attrs, xattrs []uint32
+	// read each) and the filter refuses for the others; unguardable those
+	// that change a file's attributes in ways the guard does not judge,
+	// refused: its extended attributes, and io_uring_setup, since a ring
+	// sets them (IORING_OP_SETXATTR) with no system call a filter sees.
+	// Both only with read-only paths.
+	attrs, unguardable []uint32
 }
 
 // What the filter does with the calls that change a file's attributes.
@@ -191,7 +194,7 @@ func tracingFilter(attrs attrRule, marker uint32) ([]unix.SockFilter, error) {
 				}
 				block = append(block, unix.SockFilter{Code: bpfJumpEq, K: nr})
 			}
-			for _, nr := range tab.xattrs {
+			for _, nr := range tab.unguardable {
 				toDeny = append(toDeny, len(prog)+2+len(block))
 				block = append(block, unix.SockFilter{Code: bpfJumpEq, K: nr})
 			}
