@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,19 +28,24 @@ import (
 // descriptor in the caller's table, both of which another of the caller's
 // threads can change between the guard's look and the kernel's: the guard
 // judges the file it opened, and changes that same file. It does so with
-// its own credentials, which is right only for a caller whose credentials
-// are the same (a tree of root, as the guard is); a caller that has given
-// up the power to change others' files (a process that became another
-// user) goes on to the kernel, which judges it as it would anyway; any
-// other caller is refused. See doc/node.md, "Confinement".
+// its own credentials for a caller whose credentials are the same (a tree
+// of root, as the guard is), and for a caller that has given up the power
+// to change others' files (a process that became another user) on a
+// thread of its own with that caller's file-system ids and groups, so
+// that the kernel judges the change as it would the caller's; any other
+// caller is refused. See doc/node.md, "Confinement".
 type AttrGuard struct {
 	readOnly map[fileID]bool // the read-only files and folders, by inode
 	self     credentials     // the confined thread's, which its processes start with
 	arch     uint32          // the native architecture, whose calls attrCalls are
 	listener int
-	stop     [2]int // a pipe: Close writes to stop[1]
-	done     chan struct{}
-	wg       sync.WaitGroup // answers under way
+	// stop is an eventfd Close writes to. Not a pipe: node's tree reaches
+	// the confined thread's descriptors through /proc, and can open a
+	// pipe there and write to it, but not an eventfd (outside review
+	// rt47).
+	stop int
+	done chan struct{}
+	wg   sync.WaitGroup // answers under way
 }
 
 // The layouts of seccomp's notification and response
@@ -106,7 +112,7 @@ func attrNumbers() []uint32 {
 // newAttrGuard returns a guard of readOnly (absolute paths, after
 // symbolic links) for the processes thread starts, not serving yet.
 func newAttrGuard(readOnly []string, thread int) (*AttrGuard, error) {
-	g := &AttrGuard{readOnly: make(map[fileID]bool), arch: tracingSyscalls()[0].arch, listener: -1, done: make(chan struct{})}
+	g := &AttrGuard{readOnly: make(map[fileID]bool), arch: tracingSyscalls()[0].arch, listener: -1, stop: -1, done: make(chan struct{})}
 	for _, p := range readOnly {
 		var st unix.Stat_t
 		if err := unix.Stat(p, &st); err != nil {
@@ -124,7 +130,8 @@ func newAttrGuard(readOnly []string, thread int) (*AttrGuard, error) {
 // serve starts answering listener's notifications, until Close.
 func (g *AttrGuard) serve(listener int) error {
 	g.listener = listener
-	if err := unix.Pipe2(g.stop[:], unix.O_CLOEXEC); err != nil {
+	var err error
+	if g.stop, err = unix.Eventfd(0, unix.EFD_CLOEXEC); err != nil {
 		unix.Close(listener)
 		return fmt.Errorf("guarding file attributes: %w", err)
 	}
@@ -132,9 +139,17 @@ func (g *AttrGuard) serve(listener int) error {
 	return nil
 }
 
+// run answers notifications until Close, or until the listener fails. It
+// then closes the listener, once the answers under way are sent: a call
+// still to come fails (ENOSYS) rather than wait for an answer that will
+// not come.
 func (g *AttrGuard) run() {
 	defer close(g.done)
-	fds := []unix.PollFd{{Fd: int32(g.listener), Events: unix.POLLIN}, {Fd: int32(g.stop[0]), Events: unix.POLLIN}}
+	defer func() {
+		g.wg.Wait()
+		unix.Close(g.listener)
+	}()
+	fds := []unix.PollFd{{Fd: int32(g.listener), Events: unix.POLLIN}, {Fd: int32(g.stop), Events: unix.POLLIN}}
 	for {
 		fds[0].Revents, fds[1].Revents = 0, 0
 		if _, err := unix.Poll(fds, -1); err != nil {
@@ -174,22 +189,17 @@ func (g *AttrGuard) Close() error {
 	if g == nil {
 		return nil
 	}
-	unix.Write(g.stop[1], []byte{0})
+	var one [8]byte
+	one[0] = 1 // an eventfd takes a native-endian uint64; any byte set is > 0
+	unix.Write(g.stop, one[:])
 	<-g.done
-	g.wg.Wait()
-	unix.Close(g.stop[0])
-	unix.Close(g.stop[1])
-	return unix.Close(g.listener)
+	return unix.Close(g.stop)
 }
 
-// answer judges notification n and makes the call, or says to go on.
+// answer judges notification n and makes the call.
 func (g *AttrGuard) answer(n *seccompNotif) seccompNotifResp {
 	r := seccompNotifResp{id: n.id}
-	goOn, err := g.judge(n)
-	switch {
-	case goOn:
-		r.flags = unix.SECCOMP_USER_NOTIF_FLAG_CONTINUE
-	case err != nil:
+	if err := g.judge(n); err != nil {
 		errno, ok := err.(unix.Errno)
 		if !ok {
 			errno = unix.EPERM
@@ -200,39 +210,52 @@ func (g *AttrGuard) answer(n *seccompNotif) seccompNotifResp {
 }
 
 // judge makes the call n asks for, unless it would change a read-only
-// file, and returns its error; or it reports that the kernel should go on
-// with the call as made.
-func (g *AttrGuard) judge(n *seccompNotif) (goOn bool, err error) {
+// file, and returns its error.
+func (g *AttrGuard) judge(n *seccompNotif) error {
 	call, ok := attrCalls[uint32(n.nr)]
 	if !ok || n.arch != g.arch {
-		return false, unix.EPERM // the filter sends no other
+		return unix.EPERM // the filter sends no other
 	}
 	tid := int(n.pid)
 	caller, err := readCredentials(tid)
 	if err != nil {
-		return false, unix.EPERM
+		return unix.EPERM
 	}
-	if !caller.equal(g.self) {
-		if caller.powerless(g.self) {
-			return true, nil
-		}
-		return false, unix.EPERM
+	var as func(func() error) error
+	switch {
+	case caller.equal(g.self):
+		as = func(f func() error) error { return f() }
+	case caller.powerless(g.self):
+		// A process of root's tree can become the owner of any file,
+		// of /etc among them, which the kernel would let it change
+		// (outside review rt47): judged and changed as that user.
+		as = caller.do
+	default:
+		return unix.EPERM
 	}
-	target, err := g.open(n, call, tid)
+	at, err := locate(n, call, tid)
 	if err != nil {
-		return false, err
+		return err
 	}
-	defer unix.Close(target)
-	// What the guard read of the caller (its credentials, memory and
-	// descriptors) was the caller's only if the caller still waits in
-	// this call: a thread that ended could have lent its id to another.
-	if _, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(g.listener), seccompIoctlNotifIDValid, uintptr(unsafe.Pointer(&n.id))); errno != 0 {
-		return false, errno
-	}
-	if g.beneathReadOnly(target) {
-		return false, unix.EPERM
-	}
-	return false, change(target, call, n.args)
+	defer at.close()
+	return as(func() error {
+		target, err := at.open()
+		if err != nil {
+			return err
+		}
+		defer unix.Close(target)
+		// What the guard read of the caller (its credentials, memory and
+		// descriptors) was the caller's only if the caller still waits
+		// in this call: a thread that ended could have lent its id to
+		// another.
+		if _, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(g.listener), seccompIoctlNotifIDValid, uintptr(unsafe.Pointer(&n.id))); errno != 0 {
+			return errno
+		}
+		if g.beneathReadOnly(target) {
+			return unix.EPERM
+		}
+		return change(target, call, n.args)
+	})
 }
 
 // values returns the index of the first value argument of call: the mode,
@@ -244,22 +267,47 @@ func (call attrCall) values() int {
 	return 1
 }
 
-// open opens the file call n names, as the caller tid would find it, with
-// O_PATH.
-func (g *AttrGuard) open(n *seccompNotif, call attrCall, tid int) (int, error) {
+// A place is a file as a call names it: path from the folder base
+// (O_PATH), or base itself when path is empty; an absolute path from the
+// root, base then AT_FDCWD.
+type place struct {
+	base  int
+	path  string
+	flags int // openat's
+}
+
+// open opens the file at p with O_PATH, as the calling thread's
+// credentials find it.
+func (p place) open() (int, error) {
+	if p.path == "" {
+		return unix.FcntlInt(uintptr(p.base), unix.F_DUPFD_CLOEXEC, 0)
+	}
+	return unix.Openat(p.base, p.path, p.flags, 0)
+}
+
+func (p place) close() {
+	if p.base >= 0 {
+		unix.Close(p.base)
+	}
+}
+
+// locate returns where the file call n names lies, as the caller tid
+// would find it.
+func locate(n *seccompNotif, call attrCall, tid int) (place, error) {
 	proc := "/proc/" + strconv.Itoa(tid)
 	if call.form == byFD {
 		fd := int32(n.args[0])
 		if fd < 0 {
-			return -1, unix.EBADF
+			return place{}, unix.EBADF
 		}
-		return openDescriptor(proc, fd, false)
+		base, err := openDescriptor(proc, fd, false)
+		return place{base: base}, err
 	}
 	var flags uint64
 	if call.flags != 0 {
 		flags = n.args[call.flags]
 		if flags&^uint64(unix.AT_SYMLINK_NOFOLLOW|unix.AT_EMPTY_PATH) != 0 {
-			return -1, unix.EINVAL
+			return place{}, unix.EINVAL
 		}
 	}
 	addr, dir := n.args[0], int32(unix.AT_FDCWD)
@@ -268,38 +316,32 @@ func (g *AttrGuard) open(n *seccompNotif, call attrCall, tid int) (int, error) {
 	}
 	path, err := readPath(proc, addr)
 	if err != nil {
-		return -1, err
+		return place{}, err
 	}
 	// A path is found from the caller's root, which must be this
 	// process's: the guard finds it from its own.
 	if same, err := sameFile(proc+"/root", "/"); err != nil || !same {
-		return -1, unix.EPERM
+		return place{}, unix.EPERM
 	}
 	if path == "" && flags&unix.AT_EMPTY_PATH == 0 {
-		return -1, unix.ENOENT
+		return place{}, unix.ENOENT
 	}
-	base := unix.AT_FDCWD
-	if !strings.HasPrefix(path, "/") {
-		if dir == unix.AT_FDCWD {
-			base, err = unix.Open(proc+"/cwd", unix.O_PATH|unix.O_CLOEXEC, 0)
-		} else if dir < 0 {
-			return -1, unix.EBADF
-		} else {
-			base, err = openDescriptor(proc, dir, true)
-		}
-		if err != nil {
-			return -1, err
-		}
-		if path == "" {
-			return base, nil
-		}
-		defer unix.Close(base)
-	}
-	open := unix.O_PATH | unix.O_CLOEXEC
+	p := place{base: unix.AT_FDCWD, path: path, flags: unix.O_PATH | unix.O_CLOEXEC}
 	if !call.follow || flags&unix.AT_SYMLINK_NOFOLLOW != 0 {
-		open |= unix.O_NOFOLLOW
+		p.flags |= unix.O_NOFOLLOW
 	}
-	return unix.Openat(base, path, open, 0)
+	if strings.HasPrefix(path, "/") {
+		return p, nil
+	}
+	switch {
+	case dir == unix.AT_FDCWD:
+		p.base, err = unix.Open(proc+"/cwd", unix.O_PATH|unix.O_CLOEXEC, 0)
+	case dir < 0:
+		return place{}, unix.EBADF
+	default:
+		p.base, err = openDescriptor(proc, dir, true)
+	}
+	return p, err
 }
 
 // openDescriptor opens with O_PATH the file the caller's descriptor fd
@@ -381,8 +423,9 @@ func readSmall(name string, buf []byte) ([]byte, error) {
 // beneathReadOnly reports whether the file open as fd is one of the guard's
 // read-only files, or lies beneath one of its folders: whether it, or a
 // folder on its path, is one of them by inode, whichever mount the path
-// crosses. A file whose path is not known (not a file of a file system, or
-// removed) counts as read-only if it is itself one.
+// crosses. A file that is not one of a file system's (a pipe, a socket)
+// lies beneath none; a file whose path or a folder of it cannot be
+// looked at counts as read-only.
 func (g *AttrGuard) beneathReadOnly(fd int) bool {
 	var st unix.Stat_t
 	if unix.Fstat(fd, &st) != nil || g.readOnly[fileID{uint64(st.Dev), uint64(st.Ino)}] {
@@ -390,13 +433,16 @@ func (g *AttrGuard) beneathReadOnly(fd int) bool {
 	}
 	var buf [unix.PathMax]byte
 	n, err := unix.Readlink("/proc/self/fd/"+strconv.Itoa(fd), buf[:])
-	path := string(buf[:max(n, 0)])
-	if err != nil || !strings.HasPrefix(path, "/") {
+	if err != nil {
+		return true
+	}
+	path := string(buf[:n])
+	if !strings.HasPrefix(path, "/") {
 		return false
 	}
 	path = strings.TrimSuffix(path, " (deleted)")
 	for dir := filepath.Dir(path); ; dir = filepath.Dir(dir) {
-		if err := unix.Stat(dir, &st); err == nil && g.readOnly[fileID{uint64(st.Dev), uint64(st.Ino)}] {
+		if err := unix.Stat(dir, &st); err != nil || g.readOnly[fileID{uint64(st.Dev), uint64(st.Ino)}] {
 			return true
 		}
 		if dir == "/" {
@@ -474,9 +520,7 @@ func (c credentials) equal(d credentials) bool { return c == d }
 
 // powerless reports whether a thread with credentials c, in the same user
 // namespace as self, can change only what it owns: its file-system uid is
-// not root's and it holds neither CAP_CHOWN nor CAP_FOWNER. The kernel
-// then keeps it from changing the read-only files, which belong to root
-// or to users of their own.
+// not root's and it holds neither CAP_CHOWN nor CAP_FOWNER.
 func (c credentials) powerless(self credentials) bool {
 	if c.userNS != self.userNS {
 		return false
@@ -487,4 +531,64 @@ func (c credentials) powerless(self credentials) bool {
 	}
 	caps, err := strconv.ParseUint(c.capEff, 16, 64)
 	return err == nil && caps&(1<<unix.CAP_CHOWN|1<<unix.CAP_FOWNER) == 0
+}
+
+// do runs f on a thread of its own with c's file-system uid and gid and
+// its groups, which takes root's file capabilities from it (capabilities(7):
+// a file-system uid changed from 0 clears CAP_CHOWN, CAP_FOWNER and the
+// like), so that the kernel judges what f does as c's; the thread ends
+// with f.
+func (c credentials) do(f func() error) error {
+	uid, gid, groups, err := c.fileSystemIDs()
+	if err != nil {
+		return unix.EPERM
+	}
+	done := make(chan error, 1)
+	go func() {
+		// Never unlocked: the runtime ends the thread, and its ids, with
+		// the goroutine.
+		runtime.LockOSThread()
+		// setgroups(2) itself, not Go's syscall.Setgroups, which would
+		// change every thread's.
+		if err := unix.Setgroups(groups); err != nil {
+			done <- unix.EPERM
+			return
+		}
+		unix.Setfsgid(gid)
+		unix.Setfsuid(uid)
+		// Each returns the id before; with -1, which it refuses, the id
+		// as it is.
+		if g, _ := unix.SetfsgidRetGid(-1); g != gid {
+			done <- unix.EPERM
+			return
+		}
+		if u, _ := unix.SetfsuidRetUid(-1); u != uid {
+			done <- unix.EPERM
+			return
+		}
+		done <- f()
+	}()
+	return <-done
+}
+
+// fileSystemIDs returns c's file-system uid and gid and its groups.
+func (c credentials) fileSystemIDs() (uid, gid int, groups []int, err error) {
+	uids, gids := strings.Fields(c.uid), strings.Fields(c.gid)
+	if len(uids) != 4 || len(gids) != 4 {
+		return 0, 0, nil, errors.New("credentials without four uids and gids")
+	}
+	if uid, err = strconv.Atoi(uids[3]); err != nil {
+		return 0, 0, nil, err
+	}
+	if gid, err = strconv.Atoi(gids[3]); err != nil {
+		return 0, 0, nil, err
+	}
+	for _, g := range strings.Fields(c.groups) {
+		id, err := strconv.Atoi(g)
+		if err != nil {
+			return 0, 0, nil, err
+		}
+		groups = append(groups, id)
+	}
+	return uid, gid, groups, nil
 }

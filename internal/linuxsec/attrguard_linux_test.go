@@ -24,6 +24,9 @@ const attrEnv = "INTACT_TEST_ATTR_CHILD"
 // attrRaceEnv, set to "1", adds chmodRace to attrChild's tries.
 const attrRaceEnv = "INTACT_TEST_ATTR_RACE"
 
+// attrThreadEnv is the id of the thread that started attrChild.
+const attrThreadEnv = "INTACT_TEST_ATTR_THREAD"
+
 // attrBenchEnv, set to a number n, makes attrChild time n chmods instead.
 const attrBenchEnv = "INTACT_TEST_ATTR_BENCH"
 
@@ -49,8 +52,11 @@ func attrChild(dir string) int {
 	var report []string
 	try := func(name string, err error) {
 		result := "ok"
-		if err != nil {
-			result = unix.ErrnoName(err.(unix.Errno))
+		var errno unix.Errno
+		if errors.As(err, &errno) {
+			result = unix.ErrnoName(errno)
+		} else if err != nil {
+			result = "error"
 		}
 		report = append(report, name+"="+result)
 	}
@@ -88,11 +94,37 @@ func attrChild(dir string) int {
 	try("setxattr_rw", unix.Setxattr(rw+"/f", "user.intact", []byte("x"), 0))
 	try("io_uring_setup", ioUringSetup())
 	try("link_out", unix.Link(ro+"/f", rw+"/hard"))
+	try("stop_guard", stopGuard())
+	try("chmod_after", unix.Chmod(rw+"/f", 0o640))
 	if os.Getenv(attrRaceEnv) == "1" {
 		try("chmod_race", chmodRace(rw+"/f", ro+"/f"))
 	}
 	fmt.Println(strings.Join(report, " "))
 	return 0
+}
+
+// stopGuard writes to each eventfd of the thread that started this process,
+// whose descriptors the domain lets it reach in /proc, as one would to stop
+// the guard (outside review rt47 did so with its pipe): it returns the
+// first error opening one, or nil if there was none to open.
+func stopGuard() error {
+	dir := fmt.Sprintf("/proc/%s/fd", os.Getenv(attrThreadEnv))
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if link, _ := os.Readlink(dir + "/" + e.Name()); link != "anon_inode:[eventfd]" {
+			continue
+		}
+		fd, err := unix.Open(dir+"/"+e.Name(), unix.O_WRONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return err
+		}
+		unix.Write(fd, []byte{1, 0, 0, 0, 0, 0, 0, 0})
+		unix.Close(fd)
+	}
+	return nil
 }
 
 // ioUringSetup makes a ring of one entry, and closes it.
@@ -191,7 +223,7 @@ func runAttrChild(t testing.TB, th *Thread, dir string, wrap ...string) string {
 	th.Do(func() {
 		args := append(wrap, self)
 		cmd := exec.Command(args[0], args[1:]...)
-		cmd.Env = append(os.Environ(), attrEnv+"="+dir)
+		cmd.Env = append(os.Environ(), attrEnv+"="+dir, attrThreadEnv+"="+strconv.Itoa(th.ID()))
 		cmd.Dir = filepath.Join(dir, "ro")
 		out, err = cmd.Output()
 	})
@@ -252,7 +284,7 @@ func TestAttrGuard(t *testing.T) {
 		"chown_ro=EPERM chown_rw=ok chown_through_link=EPERM lchown_link=ok chmod_missing=ENOENT " +
 		"fchmod_ro=EPERM fchown_ro=EPERM fchownat_empty_ro=EPERM fchmod_rw=ok fchown_rw=ok fchownat_empty_rw=ok " +
 		"fchmodat_dotdot=EPERM fchownat_rw=ok fchmod_opath=EBADF fchmodat_bad_flags=EINVAL fchmodat2_nofollow=ENOTSUP " +
-		"setxattr_rw=EPERM io_uring_setup=EPERM link_out=EXDEV chmod_race=ok"
+		"setxattr_rw=EPERM io_uring_setup=EPERM link_out=EXDEV stop_guard=ENXIO chmod_after=ok chmod_race=ok"
 	if got != want {
 		t.Errorf("under the guard:\n got %s\nwant %s", got, want)
 	}
@@ -282,10 +314,10 @@ func TestAttrGuard(t *testing.T) {
 }
 
 // TestAttrGuardCredentials: a process of the tree that became another
-// user, with no power over others' files, goes on to the kernel, which
-// lets it change its own files and no others; one that kept root but
-// gave up a capability (CAP_FOWNER) is refused outright, since the guard
-// would change files with the capability it gave up.
+// user, with no power over others' files, changes its own files but no
+// read-only ones, and nothing the kernel would not let it; one that kept
+// root but gave up a capability (CAP_FOWNER) is refused outright, since
+// the guard would change files with the capability it gave up.
 func TestAttrGuardCredentials(t *testing.T) {
 	setpriv, err := exec.LookPath("setpriv")
 	if err != nil {
@@ -293,9 +325,13 @@ func TestAttrGuardCredentials(t *testing.T) {
 	}
 	dir, readOnly := attrFiles(t)
 	th := guarded(t, readOnly)
-	// nobody owns rw/f and can reach it; ro/f stays root's.
-	if err := os.Chown(filepath.Join(dir, "rw/f"), 65534, 65534); err != nil {
-		t.Fatal(err)
+	// nobody owns rw/f and ro/f, and can reach them: a process of root's
+	// tree that becomes a file's owner must not change it if it is
+	// read-only, which the kernel would let it (outside review rt47).
+	for _, f := range []string{"rw/f", "ro/f"} {
+		if err := os.Chown(filepath.Join(dir, f), 65534, 65534); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, d := range []string{dir, filepath.Dir(dir)} {
 		if err := os.Chmod(d, 0o755); err != nil {
@@ -303,7 +339,9 @@ func TestAttrGuardCredentials(t *testing.T) {
 		}
 	}
 	got := runAttrChild(t, th, dir, setpriv, "--reuid=65534", "--regid=65534", "--clear-groups")
-	for _, want := range []string{"chmod_ro=EPERM", "chmod_rw=ok", "chown_ro=EPERM", "fchmod_rw=ok"} {
+	// Changed as nobody: giving rw/f to root is refused, which the guard,
+	// root, could do.
+	for _, want := range []string{"chmod_ro=EPERM", "chmod_rw=ok", "chown_ro=EPERM", "fchmod_rw=ok", "fchownat_rw=EPERM", "chmod_after=ok"} {
 		if !strings.Contains(" "+got+" ", " "+want+" ") {
 			t.Errorf("as nobody: %s, want %s", got, want)
 		}

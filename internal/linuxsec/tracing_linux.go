@@ -125,8 +125,9 @@ type syscallTable struct {
 	// guard answers for the native architecture (attrCalls says how to
 	// read each) and the filter refuses for the others; unguardable those
 	// that change a file's attributes in ways the guard does not judge,
-	// refused: its extended attributes, and io_uring_setup, since a ring
-	// sets them (IORING_OP_SETXATTR) with no system call a filter sees.
+	// refused: its extended attributes, and io_uring's calls, since a
+	// ring sets them (IORING_OP_SETXATTR) with no system call a filter
+	// sees.
 	// Both only with read-only paths.
 	attrs, unguardable []uint32
 }
