@@ -43,10 +43,19 @@ type AttrGuard struct {
 	// the confined thread's descriptors through /proc, and can open a
 	// pipe there and write to it, but not an eventfd (outside review
 	// rt47).
-	stop int
-	done chan struct{}
-	wg   sync.WaitGroup // answers under way
+	stop    int
+	closing chan struct{} // closed by Close, for run waiting for a slot
+	done    chan struct{}
+	wg      sync.WaitGroup // answers under way
+	// slots bounds the answers under way, and so the threads they take
+	// (each call of a process that became another user takes one of its
+	// own): a tree of thousands of threads calling at once waits in the
+	// kernel's queue, not in threads past the Go runtime's limit.
+	slots chan struct{}
 }
+
+// maxAnswers is how many calls the guard answers at once.
+const maxAnswers = 64
 
 // The layouts of seccomp's notification and response
 // (include/uapi/linux/seccomp.h), and the ioctl that says whether a
@@ -112,7 +121,8 @@ func attrNumbers() []uint32 {
 // newAttrGuard returns a guard of readOnly (absolute paths, after
 // symbolic links) for the processes thread starts, not serving yet.
 func newAttrGuard(readOnly []string, thread int) (*AttrGuard, error) {
-	g := &AttrGuard{readOnly: make(map[fileID]bool), arch: tracingSyscalls()[0].arch, listener: -1, stop: -1, done: make(chan struct{})}
+	g := &AttrGuard{readOnly: make(map[fileID]bool), arch: tracingSyscalls()[0].arch, listener: -1, stop: -1,
+		closing: make(chan struct{}), done: make(chan struct{}), slots: make(chan struct{}, maxAnswers)}
 	for _, p := range readOnly {
 		var st unix.Stat_t
 		if err := unix.Stat(p, &st); err != nil {
@@ -164,16 +174,23 @@ func (g *AttrGuard) run() {
 		if fds[0].Revents&unix.POLLIN == 0 {
 			continue
 		}
+		select {
+		case g.slots <- struct{}{}:
+		case <-g.closing:
+			return
+		}
 		var n seccompNotif
 		if _, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(g.listener), unix.SECCOMP_IOCTL_NOTIF_RECV, uintptr(unsafe.Pointer(&n))); errno != 0 {
 			// ENOENT: the caller went (a signal, or its end) before the
 			// notification was taken.
+			<-g.slots
 			continue
 		}
 		// Each in its own goroutine: a path on a file system that does
 		// not answer holds up that call, not every other.
 		g.wg.Add(1)
 		go func() {
+			defer func() { <-g.slots }()
 			defer g.wg.Done()
 			r := g.answer(&n)
 			// ENOENT: the caller is gone, or was interrupted and will
@@ -189,6 +206,7 @@ func (g *AttrGuard) Close() error {
 	if g == nil {
 		return nil
 	}
+	close(g.closing)
 	var one [8]byte
 	one[0] = 1 // an eventfd takes a native-endian uint64; any byte set is > 0
 	unix.Write(g.stop, one[:])
