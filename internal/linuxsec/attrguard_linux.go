@@ -295,12 +295,28 @@ type place struct {
 }
 
 // open opens the file at p with O_PATH, as the calling thread's
-// credentials find it.
+// credentials find it. It refuses (EPERM) a path that crosses one of
+// /proc's links to a file (/proc/<pid>/fd/<n>, cwd, root, /dev/fd/<n>):
+// followed by the guard, /proc/self is the broker, not the caller, and
+// /proc/<pid>/root a way into another process's mounts, which Landlock
+// closes to the caller but not to the guard (outside review rt48).
 func (p place) open() (int, error) {
 	if p.path == "" {
 		return unix.FcntlInt(uintptr(p.base), unix.F_DUPFD_CLOEXEC, 0)
 	}
-	return unix.Openat(p.base, p.path, p.flags, 0)
+	fd, err := unix.Openat2(p.base, p.path, &unix.OpenHow{Flags: uint64(p.flags), Resolve: unix.RESOLVE_NO_MAGICLINKS})
+	if err == unix.ELOOP {
+		// A loop of symbolic links, or such a link: only a loop fails
+		// without the flag too.
+		if plain, err := unix.Openat(p.base, p.path, p.flags, 0); err == nil {
+			unix.Close(plain)
+			return -1, unix.EPERM
+		}
+	}
+	if err == unix.ENOSYS {
+		return -1, unix.EPERM // before Linux 5.6: no openat2
+	}
+	return fd, err
 }
 
 func (p place) close() {
@@ -441,9 +457,11 @@ func readSmall(name string, buf []byte) ([]byte, error) {
 // beneathReadOnly reports whether the file open as fd is one of the guard's
 // read-only files, or lies beneath one of its folders: whether it, or a
 // folder on its path, is one of them by inode, whichever mount the path
-// crosses. A file that is not one of a file system's (a pipe, a socket)
-// lies beneath none; a file whose path or a folder of it cannot be
-// looked at counts as read-only.
+// crosses. A pipe, a socket or an anonymous inode lies beneath none, nor
+// does a file with no name left (removed, or made with O_TMPFILE); a file
+// whose path does not lead to it in the broker's mounts (a file of
+// another mount namespace's, outside review rt48), or whose folders
+// cannot be looked at, counts as read-only.
 func (g *AttrGuard) beneathReadOnly(fd int) bool {
 	var st unix.Stat_t
 	if unix.Fstat(fd, &st) != nil || g.readOnly[fileID{uint64(st.Dev), uint64(st.Ino)}] {
@@ -456,9 +474,20 @@ func (g *AttrGuard) beneathReadOnly(fd int) bool {
 	}
 	path := string(buf[:n])
 	if !strings.HasPrefix(path, "/") {
+		for _, kind := range []string{"pipe:", "socket:", "anon_inode:"} {
+			if strings.HasPrefix(path, kind) {
+				return false
+			}
+		}
+		return true
+	}
+	if st.Nlink == 0 {
 		return false
 	}
-	path = strings.TrimSuffix(path, " (deleted)")
+	var at unix.Stat_t
+	if unix.Lstat(path, &at) != nil || at.Dev != st.Dev || at.Ino != st.Ino {
+		return true
+	}
 	for dir := filepath.Dir(path); ; dir = filepath.Dir(dir) {
 		if err := unix.Stat(dir, &st); err != nil || g.readOnly[fileID{uint64(st.Dev), uint64(st.Ino)}] {
 			return true
@@ -552,10 +581,9 @@ func (c credentials) powerless(self credentials) bool {
 }
 
 // do runs f on a thread of its own with c's file-system uid and gid and
-// its groups, which takes root's file capabilities from it (capabilities(7):
-// a file-system uid changed from 0 clears CAP_CHOWN, CAP_FOWNER and the
-// like), so that the kernel judges what f does as c's; the thread ends
-// with f.
+// its groups, and no effective capabilities, so that the kernel judges
+// what f does as it would c's (which has no CAP_CHOWN or CAP_FOWNER); the
+// thread ends with f.
 func (c credentials) do(f func() error) error {
 	uid, gid, groups, err := c.fileSystemIDs()
 	if err != nil {
@@ -584,9 +612,27 @@ func (c credentials) do(f func() error) error {
 			done <- unix.EPERM
 			return
 		}
+		// And every other capability: CAP_SYS_PTRACE would open other
+		// processes' /proc links to it (outside review rt48).
+		if err := dropEffectiveCapabilities(); err != nil {
+			done <- unix.EPERM
+			return
+		}
 		done <- f()
 	}()
 	return <-done
+}
+
+// dropEffectiveCapabilities empties the calling thread's effective
+// capabilities.
+func dropEffectiveCapabilities() error {
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3} // Pid 0: this thread
+	var data [2]unix.CapUserData
+	if err := unix.Capget(&hdr, &data[0]); err != nil {
+		return err
+	}
+	data[0].Effective, data[1].Effective = 0, 0
+	return unix.Capset(&hdr, &data[0])
 }
 
 // fileSystemIDs returns c's file-system uid and gid and its groups.

@@ -94,6 +94,15 @@ func attrChild(dir string) int {
 	try("setxattr_rw", unix.Setxattr(rw+"/f", "user.intact", []byte("x"), 0))
 	try("io_uring_setup", ioUringSetup())
 	try("link_out", unix.Link(ro+"/f", rw+"/hard"))
+	// Through /proc's links to files, which the guard would follow as
+	// itself: /proc/self/fd is its own, /proc/<pid>/root a way into any
+	// process's mounts (outside review rt48).
+	if fd, err := unix.Open(rw+"/f", unix.O_RDONLY|unix.O_CLOEXEC, 0); err == nil {
+		try("chmod_proc_fd", unix.Chmod(fmt.Sprintf("/proc/self/fd/%d", fd), 0o600))
+		try("chmod_dev_fd", unix.Chmod(fmt.Sprintf("/dev/fd/%d", fd), 0o600))
+		unix.Close(fd)
+	}
+	try("chmod_proc_root", unix.Chmod(fmt.Sprintf("/proc/%d/root%s/f", os.Getppid(), rw), 0o600))
 	try("stop_guard", stopGuard())
 	try("chmod_after", unix.Chmod(rw+"/f", 0o640))
 	if os.Getenv(attrRaceEnv) == "1" {
@@ -284,7 +293,7 @@ func TestAttrGuard(t *testing.T) {
 		"chown_ro=EPERM chown_rw=ok chown_through_link=EPERM lchown_link=ok chmod_missing=ENOENT " +
 		"fchmod_ro=EPERM fchown_ro=EPERM fchownat_empty_ro=EPERM fchmod_rw=ok fchown_rw=ok fchownat_empty_rw=ok " +
 		"fchmodat_dotdot=EPERM fchownat_rw=ok fchmod_opath=EBADF fchmodat_bad_flags=EINVAL fchmodat2_nofollow=ENOTSUP " +
-		"setxattr_rw=EPERM io_uring_setup=EPERM link_out=EXDEV stop_guard=ENXIO chmod_after=ok chmod_race=ok"
+		"setxattr_rw=EPERM io_uring_setup=EPERM link_out=EXDEV chmod_proc_fd=EPERM chmod_dev_fd=EPERM chmod_proc_root=EPERM stop_guard=ENXIO chmod_after=ok chmod_race=ok"
 	if got != want {
 		t.Errorf("under the guard:\n got %s\nwant %s", got, want)
 	}
