@@ -224,22 +224,7 @@ func attrFiles(t testing.TB) (dir string, readOnly []string) {
 // runs its arguments with other credentials) when not empty.
 func runAttrChild(t testing.TB, th *Thread, dir string, wrap ...string) string {
 	t.Helper()
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []byte
-	th.Do(func() {
-		args := append(wrap, self)
-		cmd := exec.Command(args[0], args[1:]...)
-		cmd.Env = append(os.Environ(), attrEnv+"="+dir, attrThreadEnv+"="+strconv.Itoa(th.ID()))
-		cmd.Dir = filepath.Join(dir, "ro")
-		out, err = cmd.Output()
-	})
-	if err != nil {
-		t.Fatalf("%v: %v", wrap, err)
-	}
-	return strings.TrimSpace(string(out))
+	return runSelf(t, th, filepath.Join(dir, "ro"), []string{attrEnv + "=" + dir, attrThreadEnv + "=" + strconv.Itoa(th.ID())}, wrap...)
 }
 
 // guarded returns a thread confined by DenyExecReadOnly(nothing, readOnly)

@@ -33,18 +33,29 @@ func marker() string {
 // child can do to this process, and returns its report.
 func traceParent(t *testing.T, th *Thread) string {
 	t.Helper()
+	return runSelf(t, th, "", []string{testtrace.Env + "=1"})
+}
+
+// runSelf runs this test binary from th, in the folder dir ("" for this
+// process's) with env added to its environment, through wrap (a command
+// that runs its arguments, with other credentials) when not empty, and
+// returns its standard output without the spaces around it.
+func runSelf(t testing.TB, th *Thread, dir string, env []string, wrap ...string) string {
+	t.Helper()
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []byte
 	th.Do(func() {
-		cmd := exec.Command(self)
-		cmd.Env = append(os.Environ(), testtrace.Env+"=1")
+		args := append(wrap, self)
+		cmd := exec.Command(args[0], args[1:]...)
+		cmd.Env = append(os.Environ(), env...)
+		cmd.Dir = dir
 		out, err = cmd.Output()
 	})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v %s: %v", wrap, self, err)
 	}
 	return strings.TrimSpace(string(out))
 }
