@@ -150,14 +150,18 @@ func (g *AttrGuard) serve(listener int) error {
 }
 
 // run answers notifications until Close, or until the listener fails. It
-// then closes the listener, once the answers under way are sent: a call
-// still to come fails (ENOSYS) rather than wait for an answer that will
-// not come.
+// then closes the listener once the answers under way are sent, without
+// waiting for them: a call still to come fails (ENOSYS) rather than wait
+// for an answer that will not come, and an answer that does not end (a
+// file whose lock a process of the tree holds) holds up only its callers,
+// not the broker's end.
 func (g *AttrGuard) run() {
 	defer close(g.done)
 	defer func() {
-		g.wg.Wait()
-		unix.Close(g.listener)
+		go func() {
+			g.wg.Wait()
+			unix.Close(g.listener)
+		}()
 	}()
 	fds := []unix.PollFd{{Fd: int32(g.listener), Events: unix.POLLIN}, {Fd: int32(g.stop), Events: unix.POLLIN}}
 	for {
@@ -200,8 +204,9 @@ func (g *AttrGuard) run() {
 	}
 }
 
-// Close stops answering and releases the listener: the calls of
-// processes still under the filter then fail (ENOSYS).
+// Close stops answering; the listener is released once the answers under
+// way are sent, and the calls of processes still under the filter then
+// fail (ENOSYS). It does not wait for those answers.
 func (g *AttrGuard) Close() error {
 	if g == nil {
 		return nil

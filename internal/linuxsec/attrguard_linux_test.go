@@ -93,6 +93,8 @@ func attrChild(dir string) int {
 	try("fchmodat2_nofollow", fchmodat2(unix.AT_FDCWD, rw+"/link", 0o644, unix.AT_SYMLINK_NOFOLLOW))
 	try("setxattr_rw", unix.Setxattr(rw+"/f", "user.intact", []byte("x"), 0))
 	try("io_uring_setup", ioUringSetup())
+	try("userfaultfd", userfaultfd(false))
+	try("userfaultfd_dev", userfaultfd(true))
 	try("link_out", unix.Link(ro+"/f", rw+"/hard"))
 	// Through /proc's links to files, which the guard would follow as
 	// itself: /proc/self/fd is its own, /proc/<pid>/root a way into any
@@ -133,6 +135,28 @@ func stopGuard() error {
 		unix.Write(fd, []byte{1, 0, 0, 0, 0, 0, 0, 0})
 		unix.Close(fd)
 	}
+	return nil
+}
+
+// userfaultfd makes a userfaultfd, by the call (dev false) or by
+// /dev/userfaultfd, and closes it.
+func userfaultfd(dev bool) error {
+	var fd uintptr
+	var errno unix.Errno
+	if dev {
+		d, err := unix.Open("/dev/userfaultfd", unix.O_RDWR|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return err
+		}
+		defer unix.Close(d)
+		fd, _, errno = unix.Syscall(unix.SYS_IOCTL, uintptr(d), userfaultfdIocNew, unix.O_CLOEXEC)
+	} else {
+		fd, _, errno = unix.Syscall(unix.SYS_USERFAULTFD, unix.O_CLOEXEC, 0, 0)
+	}
+	if errno != 0 {
+		return errno
+	}
+	unix.Close(int(fd))
 	return nil
 }
 
@@ -278,7 +302,10 @@ func TestAttrGuard(t *testing.T) {
 		"chown_ro=EPERM chown_rw=ok chown_through_link=EPERM lchown_link=ok chmod_missing=ENOENT " +
 		"fchmod_ro=EPERM fchown_ro=EPERM fchownat_empty_ro=EPERM fchmod_rw=ok fchown_rw=ok fchownat_empty_rw=ok " +
 		"fchmodat_dotdot=EPERM fchownat_rw=ok fchmod_opath=EBADF fchmodat_bad_flags=EINVAL fchmodat2_nofollow=ENOTSUP " +
-		"setxattr_rw=EPERM io_uring_setup=EPERM link_out=EXDEV chmod_proc_fd=EPERM chmod_dev_fd=EPERM chmod_proc_root=EPERM stop_guard=ENXIO chmod_after=ok chmod_race=ok"
+		"setxattr_rw=EPERM io_uring_setup=EPERM userfaultfd=EPERM userfaultfd_dev=EPERM link_out=EXDEV chmod_proc_fd=EPERM chmod_dev_fd=EPERM chmod_proc_root=EPERM stop_guard=ENXIO chmod_after=ok chmod_race=ok"
+	if _, err := os.Stat("/dev/userfaultfd"); errors.Is(err, os.ErrNotExist) {
+		want = strings.Replace(want, "userfaultfd_dev=EPERM", "userfaultfd_dev=ENOENT", 1)
+	}
 	if got != want {
 		t.Errorf("under the guard:\n got %s\nwant %s", got, want)
 	}
@@ -299,7 +326,7 @@ func TestAttrGuard(t *testing.T) {
 	dir2, readOnly2 := attrFiles(t)
 	free := confinedReadOnly(t, deniedBinary(t), readOnly2)
 	got = runAttrChild(t, free, dir2)
-	if !strings.HasPrefix(got, "chmod_ro=ok chmod_rw=ok chmod_solo=ok") || strings.Contains(got, " setxattr_rw=EPERM ") {
+	if !strings.HasPrefix(got, "chmod_ro=ok chmod_rw=ok chmod_solo=ok") || strings.Contains(got, " setxattr_rw=EPERM ") || !strings.Contains(got, " userfaultfd=ok ") {
 		t.Errorf("without the guard: %s, want the read-only files changed, and no extended attribute refused", got)
 	}
 	if on, _ := os.ReadFile("/proc/sys/kernel/io_uring_disabled"); strings.TrimSpace(string(on)) == "0" && !strings.Contains(got, " io_uring_setup=ok ") {

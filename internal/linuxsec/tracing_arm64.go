@@ -12,13 +12,13 @@ func tracingSyscalls() []syscallTable {
 			unix.SYS_OPEN_BY_HANDLE_AT, unix.SYS_OPEN_TREE, unix.SYS_OPEN_TREE_ATTR, unix.SYS_MOUNT_SETATTR, unix.SYS_MOVE_MOUNT,
 			unix.SYS_FSOPEN, unix.SYS_FSCONFIG, unix.SYS_FSMOUNT, unix.SYS_FSPICK}, seccomp: unix.SYS_SECCOMP, ioctl: unix.SYS_IOCTL,
 			attrs: attrNumbers(), unguardable: []uint32{unix.SYS_SETXATTR, unix.SYS_LSETXATTR, unix.SYS_FSETXATTR, unix.SYS_SETXATTRAT,
-				unix.SYS_REMOVEXATTR, unix.SYS_LREMOVEXATTR, unix.SYS_FREMOVEXATTR, unix.SYS_REMOVEXATTRAT, unix.SYS_IO_URING_SETUP, unix.SYS_IO_URING_ENTER, unix.SYS_IO_URING_REGISTER}},
+				unix.SYS_REMOVEXATTR, unix.SYS_LREMOVEXATTR, unix.SYS_FREMOVEXATTR, unix.SYS_REMOVEXATTRAT, unix.SYS_IO_URING_SETUP, unix.SYS_IO_URING_ENTER, unix.SYS_IO_URING_REGISTER, unix.SYS_USERFAULTFD}},
 		{arch: unix.AUDIT_ARCH_ARM, calls: []uint32{26, 376, 377, 438, 372, 428, 467, 442, 429, 430, 431, 432, 433}, seccomp: 383, ioctl: 54,
 			// chmod, lchown, fchmod, fchown, chown, lchown32, fchown32,
-			// chown32, fchownat, fchmodat, fchmodat2; the xattr calls and
-			// io_uring's.
+			// chown32, fchownat, fchmodat, fchmodat2; the xattr calls,
+			// io_uring's and userfaultfd.
 			attrs:       []uint32{15, 16, 94, 95, 182, 198, 207, 212, 325, 333, 452},
-			unguardable: []uint32{226, 227, 228, 463, 235, 236, 237, 466, 425, 426, 427}},
+			unguardable: []uint32{226, 227, 228, 463, 235, 236, 237, 466, 425, 426, 427, 388}},
 	}
 }
 

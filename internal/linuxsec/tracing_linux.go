@@ -124,13 +124,19 @@ type syscallTable struct {
 	// attrs are the calls that change a file's mode or owner, which the
 	// guard answers for the native architecture (attrCalls says how to
 	// read each) and the filter refuses for the others; unguardable those
-	// that change a file's attributes in ways the guard does not judge,
-	// refused: its extended attributes, and io_uring's calls, since a
-	// ring sets them (IORING_OP_SETXATTR) with no system call a filter
-	// sees.
-	// Both only with read-only paths.
+	// refused where the guard runs: those that change a file's attributes
+	// in ways the guard does not judge (its extended attributes, and
+	// io_uring's calls, since a ring sets them with IORING_OP_SETXATTR
+	// and no system call a filter sees), and userfaultfd, with which a
+	// process holds a file's lock for as long as it likes (a write from a
+	// page never filled), stalling the guard's answers for that file
+	// (outside review rt49). Both only with read-only paths.
 	attrs, unguardable []uint32
 }
+
+// userfaultfdIocNew is /dev/userfaultfd's request for a userfaultfd
+// (include/uapi/linux/userfaultfd.h: _IO(0xAA, 0x00)).
+const userfaultfdIocNew = 0xaa00
 
 // What the filter does with the calls that change a file's attributes.
 type attrRule int
@@ -200,12 +206,18 @@ func tracingFilter(attrs attrRule, marker uint32) ([]unix.SockFilter, error) {
 				block = append(block, unix.SockFilter{Code: bpfJumpEq, K: nr})
 			}
 		}
-		// ioctl(fd, request, arg) that types into a terminal; the
+		// ioctl(fd, request, arg) that types into a terminal, or, where
+		// the guard runs, makes a userfaultfd (/dev/userfaultfd's
+		// USERFAULTFD_IOC_NEW, as the call userfaultfd does); the
 		// kernel takes the request's low 32 bits.
+		requests := []uint32{unix.TIOCSTI, unix.TIOCLINUX}
+		if attrs == attrsGuarded {
+			requests = append(requests, userfaultfdIocNew)
+		}
 		block = append(block,
-			unix.SockFilter{Code: bpfJumpEq, K: tab.ioctl, Jf: 4},
+			unix.SockFilter{Code: bpfJumpEq, K: tab.ioctl, Jf: uint8(len(requests) + 2)},
 			unix.SockFilter{Code: bpfLoadWord, K: offsetArg1})
-		for _, req := range []uint32{unix.TIOCSTI, unix.TIOCLINUX} {
+		for _, req := range requests {
 			toDeny = append(toDeny, len(prog)+2+len(block))
 			block = append(block, unix.SockFilter{Code: bpfJumpEq, K: req})
 		}
