@@ -415,7 +415,7 @@ func openDescriptor(proc string, fd int32, pathOK bool) (int, error) {
 // readPath reads the NUL-terminated path at addr in the caller's memory,
 // as the kernel would: at most PATH_MAX bytes with the NUL.
 func readPath(proc string, addr uint64) (string, error) {
-	mem, err := unix.Open(proc+"/mem", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	mem, err := openProc(proc + "/mem")
 	if err != nil {
 		return "", unix.EPERM
 	}
@@ -441,10 +441,19 @@ func readPath(proc string, addr uint64) (string, error) {
 	return "", unix.ENAMETOOLONG
 }
 
+// openProc opens the caller's file name of /proc for reading, without
+// waiting: the caller owns it, and a write lease it takes there would
+// hold an open up for the lease-break time, 45 seconds by default, and
+// with it a slot of the guard's (outside review rt50). With O_NONBLOCK
+// the open fails at once (EWOULDBLOCK), and so does the call.
+func openProc(name string) (int, error) {
+	return unix.Open(name, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
+}
+
 // readSmall reads the file name, of /proc, into buf with one read: such a
 // file is made whole on the first. A file that fills buf is refused.
 func readSmall(name string, buf []byte) ([]byte, error) {
-	fd, err := unix.Open(name, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	fd, err := openProc(name)
 	if err != nil {
 		return nil, err
 	}

@@ -105,6 +105,7 @@ func attrChild(dir string) int {
 		unix.Close(fd)
 	}
 	try("chmod_proc_root", unix.Chmod(fmt.Sprintf("/proc/%d/root%s/f", os.Getppid(), rw), 0o600))
+	try("chmod_leased", chmodLeased(rw+"/f"))
 	try("stop_guard", stopGuard())
 	try("chmod_after", unix.Chmod(rw+"/f", 0o640))
 	if os.Getenv(attrRaceEnv) == "1" {
@@ -112,6 +113,25 @@ func attrChild(dir string) int {
 	}
 	fmt.Println(strings.Join(report, " "))
 	return 0
+}
+
+// chmodLeased chmods file from a thread that holds a write lease on its
+// own /proc status file, which the guard reads for every call: the lease
+// would hold the guard's read up for the lease-break time (outside review
+// rt50).
+func chmodLeased(file string) error {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	status, err := unix.Open(fmt.Sprintf("/proc/%d/status", unix.Gettid()), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(status)
+	if _, err := unix.FcntlInt(uintptr(status), unix.F_SETLEASE, unix.F_WRLCK); err != nil {
+		return fmt.Errorf("taking the lease: %w", err)
+	}
+	defer unix.FcntlInt(uintptr(status), unix.F_SETLEASE, unix.F_UNLCK)
+	return unix.Chmod(file, 0o640)
 }
 
 // stopGuard writes to each eventfd of the thread that started this process,
@@ -302,7 +322,7 @@ func TestAttrGuard(t *testing.T) {
 		"chown_ro=EPERM chown_rw=ok chown_through_link=EPERM lchown_link=ok chmod_missing=ENOENT " +
 		"fchmod_ro=EPERM fchown_ro=EPERM fchownat_empty_ro=EPERM fchmod_rw=ok fchown_rw=ok fchownat_empty_rw=ok " +
 		"fchmodat_dotdot=EPERM fchownat_rw=ok fchmod_opath=EBADF fchmodat_bad_flags=EINVAL fchmodat2_nofollow=ENOTSUP " +
-		"setxattr_rw=EPERM io_uring_setup=EPERM userfaultfd=EPERM userfaultfd_dev=EPERM link_out=EXDEV chmod_proc_fd=EPERM chmod_dev_fd=EPERM chmod_proc_root=EPERM stop_guard=ENXIO chmod_after=ok chmod_race=ok"
+		"setxattr_rw=EPERM io_uring_setup=EPERM userfaultfd=EPERM userfaultfd_dev=EPERM link_out=EXDEV chmod_proc_fd=EPERM chmod_dev_fd=EPERM chmod_proc_root=EPERM chmod_leased=EPERM stop_guard=ENXIO chmod_after=ok chmod_race=ok"
 	if _, err := os.Stat("/dev/userfaultfd"); errors.Is(err, os.ErrNotExist) {
 		want = strings.Replace(want, "userfaultfd_dev=EPERM", "userfaultfd_dev=ENOENT", 1)
 	}
