@@ -38,6 +38,7 @@ type AttrGuard struct {
 	readOnly map[fileID]bool // the read-only files and folders, by inode
 	self     credentials     // the confined thread's, which its processes start with
 	arch     uint32          // the native architecture, whose calls attrCalls are
+	root     fileID          // this process's root folder, from which it finds paths
 	listener int
 	// stop is an eventfd Close writes to. Not a pipe: node's tree reaches
 	// the confined thread's descriptors through /proc, and can open a
@@ -130,6 +131,11 @@ func newAttrGuard(readOnly []string, thread int) (*AttrGuard, error) {
 		}
 		g.readOnly[fileID{uint64(st.Dev), uint64(st.Ino)}] = true
 	}
+	var st unix.Stat_t
+	if err := unix.Stat("/", &st); err != nil {
+		return nil, fmt.Errorf("guarding file attributes: %w", err)
+	}
+	g.root = fileID{uint64(st.Dev), uint64(st.Ino)}
 	var err error
 	if g.self, err = readCredentials(thread); err != nil {
 		return nil, fmt.Errorf("guarding file attributes: %w", err)
@@ -256,7 +262,7 @@ func (g *AttrGuard) judge(n *seccompNotif) error {
 	default:
 		return unix.EPERM
 	}
-	at, err := locate(n, call, tid)
+	at, err := g.locate(n, call, tid)
 	if err != nil {
 		return err
 	}
@@ -332,7 +338,7 @@ func (p place) close() {
 
 // locate returns where the file call n names lies, as the caller tid
 // would find it.
-func locate(n *seccompNotif, call attrCall, tid int) (place, error) {
+func (g *AttrGuard) locate(n *seccompNotif, call attrCall, tid int) (place, error) {
 	proc := "/proc/" + strconv.Itoa(tid)
 	if call.form == byFD {
 		fd := int32(n.args[0])
@@ -359,7 +365,8 @@ func locate(n *seccompNotif, call attrCall, tid int) (place, error) {
 	}
 	// A path is found from the caller's root, which must be this
 	// process's: the guard finds it from its own.
-	if same, err := sameFile(proc+"/root", "/"); err != nil || !same {
+	var root unix.Stat_t
+	if unix.Stat(proc+"/root", &root) != nil || (fileID{uint64(root.Dev), uint64(root.Ino)}) != g.root {
 		return place{}, unix.EPERM
 	}
 	if path == "" && flags&unix.AT_EMPTY_PATH == 0 {
@@ -530,18 +537,6 @@ func change(fd int, call attrCall, args [6]uint64) error {
 	// Through /proc/self/fd: fchmod refuses an O_PATH descriptor, and
 	// fchmodat2's AT_EMPTY_PATH is Linux 6.6's.
 	return unix.Fchmodat(unix.AT_FDCWD, "/proc/self/fd/"+strconv.Itoa(fd), uint32(args[v])&0o7777, 0)
-}
-
-// sameFile reports whether a and b, after symbolic links, are one file.
-func sameFile(a, b string) (bool, error) {
-	var sa, sb unix.Stat_t
-	if err := unix.Stat(a, &sa); err != nil {
-		return false, err
-	}
-	if err := unix.Stat(b, &sb); err != nil {
-		return false, err
-	}
-	return sa.Dev == sb.Dev && sa.Ino == sb.Ino, nil
 }
 
 // credentials are what decides whether a thread may change a file's mode

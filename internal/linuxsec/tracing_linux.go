@@ -34,8 +34,9 @@ import (
 // their modes and owners, which Landlock has no right for, from changing:
 // it hands chmod, chown and their kin to the returned AttrGuard, which
 // refuses them there and does them elsewhere, and it refuses every change
-// of an extended attribute (an access control list is one) and io_uring,
-// whose rings change them too. Without it,
+// of an extended attribute (an access control list is one), io_uring,
+// whose rings change them too, and userfaultfd, which would let a process
+// stall the guard (see syscallTable). Without it,
 // root in the domain could make /etc/intact/policy writable by everyone,
 // and a process outside the domain write it (outside review rt45). The
 // caller closes the guard once the processes no longer need it; their
@@ -97,16 +98,21 @@ const (
 // Thread.DenyTracing: whether it descends from a process a thread started
 // after DenyTracing.
 func UnderDenyTracing() bool {
-	_, err := unix.PrctlRetInt(markerOption, 0, 0, 0, 0)
-	return err == unix.Errno(markerErrno) || err == unix.Errno(markerGuardedErrno)
+	m := markerOf()
+	return m == markerErrno || m == markerGuardedErrno
 }
 
 // underAttrGuard reports whether an AttrGuard answers for this process
 // (see DenyTracing): the newest filter's marker says so, and a filter
 // installed under a guard's says so too.
-func underAttrGuard() bool {
+func underAttrGuard() bool { return markerOf() == markerGuardedErrno }
+
+// markerOf returns what prctl(markerOption) fails with: a marker, or an
+// errno of Linux's.
+func markerOf() unix.Errno {
 	_, err := unix.PrctlRetInt(markerOption, 0, 0, 0, 0)
-	return err == unix.Errno(markerGuardedErrno)
+	errno, _ := err.(unix.Errno)
+	return errno
 }
 
 // A syscallTable names an architecture as seccomp sees it (AUDIT_ARCH_*)
