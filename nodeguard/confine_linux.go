@@ -184,22 +184,27 @@ func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File, 
 	denied := append([]string{real}, pathNodes(env, shim)...)
 	readOnly := early.readOnlyOf(real)
 	go func() {
-		rules, err := early.take(denied, readOnly)
-		if rules == nil && err == nil {
-			rules, err = linuxsec.DenyExecReadOnly(denied, readOnly)
+		// Node's children share node's domain, in which Landlock lets
+		// them trace node: load a library into it, or take its channel's
+		// descriptors. Where the system call numbers are not known,
+		// Yama's ptrace_scope is what is left (doc/node.md). The filter
+		// goes on the thread first, while the rules are still being
+		// built: node starts from the thread only once both are on it.
+		var err error
+		if c.guard, err = c.thread.DenyTracing(readOnly); errors.Is(err, errors.ErrUnsupported) {
+			err = nil
+		}
+		var rules *linuxsec.ExecRuleset
+		if err == nil {
+			rules, err = early.take(denied, readOnly)
+			if rules == nil && err == nil {
+				rules, err = linuxsec.DenyExecReadOnly(denied, readOnly)
+			}
+		} else {
+			early.discard()
 		}
 		if err == nil {
 			err = c.thread.Confine(rules)
-		}
-		if err == nil {
-			// Node's children share node's domain, in which Landlock
-			// lets them trace node: load a library into it, or take
-			// its channel's descriptors. Where the system call numbers
-			// are not known, Yama's ptrace_scope is what is left
-			// (doc/node.md).
-			if c.guard, err = c.thread.DenyTracing(readOnly); errors.Is(err, errors.ErrUnsupported) {
-				err = nil
-			}
 		}
 		c.confined <- err
 		// The ruleset, a thousand-odd rules for a node in /usr/bin, is

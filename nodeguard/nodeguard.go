@@ -30,6 +30,10 @@ type Config struct {
 	Env []string
 	// Stdin, Stdout and Stderr are node's; nil means this process's.
 	Stdin, Stdout, Stderr *os.File
+	// LimitHeap is for a process whose work is to run node, as the intact
+	// node command's: once node has started, Run keeps this process's
+	// heap near what it holds, with a soft memory limit (see limitHeap).
+	LimitHeap bool
 }
 
 // Exit is how node ended: its exit status, or the signal that killed it.

@@ -135,6 +135,9 @@ func Run(cfg Config) (Exit, error) {
 		}
 		return Exit{}, fmt.Errorf("starting %s: %w", cfg.Node, err)
 	}
+	if cfg.LimitHeap {
+		limitHeap(cfg.Policy)
+	}
 	if stdinPipe != nil {
 		go func() {
 			stdinPipe.Write(l.stdinCode)

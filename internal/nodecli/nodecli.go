@@ -111,13 +111,13 @@ func run(args []string, f nodeFlags, systemDir string, stderr io.Writer) error {
 	if !nodeguard.InForce(p) {
 		return nodeguard.Exec(node, args)
 	}
-	nodeguard.LimitHeap(p)
 	exit, err := nodeguard.Run(nodeguard.Config{
-		Policy:   p,
-		Node:     node,
-		Args:     args,
-		Policies: f.Policies,
-		Catalogs: f.Catalogs,
+		Policy:    p,
+		Node:      node,
+		Args:      args,
+		Policies:  f.Policies,
+		Catalogs:  f.Catalogs,
+		LimitHeap: true,
 	})
 	if err != nil {
 		return refused(err, stderr)
