@@ -2,7 +2,6 @@ package nodeguard
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"io"
 	"io/fs"
@@ -424,21 +423,10 @@ func (r *reader) dependencies(dir string) []packageRoot {
 	if err != nil {
 		return nil
 	}
-	var manifest struct {
-		Dependencies, OptionalDependencies map[string]json.RawMessage
-	}
-	if json.Unmarshal(data, &manifest) != nil {
-		return nil
-	}
-	var names []string
-	for _, deps := range []map[string]json.RawMessage{manifest.Dependencies, manifest.OptionalDependencies} {
-		for name := range deps {
-			// A name may hold one slash, after a scope: @scope/name.
-			if !strings.Contains(name, "..") && !strings.ContainsRune(name, '\\') && name != "" {
-				names = append(names, name)
-			}
-		}
-	}
+	// A name may hold one slash, after a scope: @scope/name.
+	names := slices.DeleteFunc(dependencyNames(data), func(name string) bool {
+		return strings.Contains(name, "..") || strings.ContainsRune(name, '\\') || name == ""
+	})
 	slices.Sort(names)
 	names = slices.Compact(names)
 	// No more are wanted at once: the rest would cost a walk up the
