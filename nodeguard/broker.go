@@ -385,11 +385,13 @@ func limitHeap(p *intact.Policy) {
 	}()
 }
 
-// serveHeadroom is the room LimitHeap leaves the heap. Measured with the
+// serveHeadroom is the room limitHeap leaves the heap. Measured with the
 // apps of bench/node (the broker's own VmHWM and CPU time at its end,
-// medians of 7 runs, Node 24): the 2,000-module app 14.1 MiB and 69 ms
-// without a limit, 12.4 MiB and 68 ms with 4 MiB of room, 11.7 MiB and
-// 79 ms with 3 MiB; with 2 MiB the collector runs ever more often as the
-// heap nears the limit (142 ms). Side by side with node, 3 MiB cost the
-// app's wall time more than the memory was worth (bench/README.md).
-const serveHeadroom = 4 << 20
+// medians of 7 runs, Node 24), when up to 4 MiB were held read ahead
+// (aheadMaxHeld): the 2,000-module app 14.1 MiB and 69 ms without a
+// limit, 12.4 MiB and 68 ms with 4 MiB of room, 11.7 MiB and 79 ms with
+// 3 MiB; with 2 MiB the collector runs ever more often as the heap nears
+// the limit (142 ms). With 2 MiB held, 3 MiB of room runs the collector
+// 9–15 times for the 2,000-module app (GODEBUG=gctrace=1, 3 runs), as
+// 4 MiB did with 4 MiB held (8–12); 2 MiB of room, 42–64 times.
+const serveHeadroom = 3 << 20
