@@ -19,13 +19,19 @@ func dependencyNames(manifest []byte) []string {
 	if !json.Valid(manifest) {
 		return nil
 	}
+	return scanDependencyNames(manifest)
+}
+
+// scanDependencyNames is dependencyNames of a valid manifest. Given any
+// other bytes it returns some names, but stops, and never panics.
+func scanDependencyNames(manifest []byte) []string {
 	s := manifestScanner{data: manifest}
 	if !s.consume('{') {
 		return nil
 	}
 	var lists [2][]string
 	var bad [2]bool
-	for !s.consume('}') {
+	for !s.done() && !s.consume('}') {
 		key := s.key()
 		slot := -1
 		switch key {
@@ -47,11 +53,15 @@ func dependencyNames(manifest []byte) []string {
 	return append(lists[0], lists[1]...)
 }
 
-// manifestScanner walks a document that json.Valid accepted.
+// manifestScanner walks a document that json.Valid accepted. It stops at
+// the end of the data whatever it holds, and never indexes past it.
 type manifestScanner struct {
 	data []byte
 	pos  int
 }
+
+// done reports whether the scanner is at the end of the data.
+func (s *manifestScanner) done() bool { return s.pos >= len(s.data) }
 
 func (s *manifestScanner) space() {
 	for s.pos < len(s.data) {
@@ -80,6 +90,9 @@ func (s *manifestScanner) key() string {
 	s.space()
 	raw := s.stringToken()
 	s.consume(':')
+	if len(raw) < 2 {
+		return "" // not reached for valid JSON
+	}
 	body := raw[1 : len(raw)-1]
 	for _, c := range body {
 		if c == '\\' || c >= utf8.RuneSelf {
@@ -108,6 +121,7 @@ func (s *manifestScanner) stringToken() []byte {
 			s.pos++
 		}
 	}
+	s.pos = len(s.data)
 	return s.data[start:] // not reached for valid JSON
 }
 
@@ -123,7 +137,7 @@ func (s *manifestScanner) objectKeys() ([]string, bool) {
 	}
 	s.pos++
 	var names []string
-	for !s.consume('}') {
+	for !s.done() && !s.consume('}') {
 		names = append(names, s.key())
 		s.skipValue()
 		s.consume(',')
