@@ -153,7 +153,7 @@ func newStarter(bin *nodeBinary, confine bool, env []string, shim *os.File, earl
 		return s, nil
 	}
 	conf, err := newConfinement(bin, image, env, shim, early)
-	if errors.Is(err, errors.ErrUnsupported) {
+	if unsupported(err) {
 		fmt.Fprintf(warn, "intact node: warning: node is not confined (%v): a node binary that node or its children execute by its path runs without intact node's checks\n", err)
 		return s, nil
 	}
@@ -162,6 +162,19 @@ func newStarter(bin *nodeBinary, confine bool, env []string, shim *os.File, earl
 	}
 	s.conf = conf
 	return s, nil
+}
+
+// unsupported reports whether err says this system cannot do what was
+// asked of it (a *linuxsec.UnsupportedError: no Landlock, an older ABI, an
+// architecture whose system call numbers intact does not know), which
+// intact node lets pass with what it says. A system call that failed with
+// ENOSYS or EOPNOTSUPP once the support was established is no such thing,
+// though errors.Is counts it as errors.ErrUnsupported: a seccomp profile
+// can answer that way, and node must then not start without the filter
+// or the rules (outside review rt52).
+func unsupported(err error) bool {
+	var u *linuxsec.UnsupportedError
+	return errors.As(err, &u)
 }
 
 func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File, early *denyRules) (*confinement, error) {
@@ -191,7 +204,7 @@ func newConfinement(bin *nodeBinary, image []byte, env []string, shim *os.File, 
 		// goes on the thread first, while the rules are still being
 		// built: node starts from the thread only once both are on it.
 		var err error
-		if c.guard, err = c.thread.DenyTracing(readOnly); errors.Is(err, errors.ErrUnsupported) {
+		if c.guard, err = c.thread.DenyTracing(readOnly); unsupported(err) {
 			err = nil
 		}
 		var rules *linuxsec.ExecRuleset

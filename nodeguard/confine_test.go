@@ -8,9 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/intactdev/intact/internal/linuxsec"
 	"github.com/intactdev/intact/internal/testtrace"
@@ -446,4 +451,83 @@ console.log(r.stdout.trim() || 'no output', /ERR_CODE_INTEGRITY_VIOLATION/.test(
 			t.Errorf("got:\n%s\nwant: no output refused\nstderr:\n%s", got, res.Stderr)
 		}
 	})
+}
+
+// envSeccompErrno has the test binary start $INTACT_BIN with its
+// arguments under a seccomp filter that fails seccomp() with this errno.
+const envSeccompErrno = "INTACT_TEST_SECCOMP_ERRNO"
+
+// execRefusingSeccomp installs, on this thread, a filter that answers
+// seccomp() with errno and lets every other call through, and executes
+// $INTACT_BIN with this process's arguments from the thread: as a container
+// profile that blocks seccomp might. It returns only on failure.
+func execRefusingSeccomp(errno string) int {
+	n, err := strconv.Atoi(errno)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	runtime.LockOSThread()
+	prog := []unix.SockFilter{
+		{Code: unix.BPF_LD | unix.BPF_W | unix.BPF_ABS, K: 0}, // seccomp_data.nr
+		{Code: unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K, K: unix.SYS_SECCOMP, Jt: 0, Jf: 1},
+		{Code: unix.BPF_RET | unix.BPF_K, K: unix.SECCOMP_RET_ERRNO | uint32(n)},
+		{Code: unix.BPF_RET | unix.BPF_K, K: unix.SECCOMP_RET_ALLOW},
+	}
+	fprog := unix.SockFprog{Len: uint16(len(prog)), Filter: &prog[0]}
+	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+		fmt.Fprintln(os.Stderr, "PR_SET_NO_NEW_PRIVS:", err)
+		return 2
+	}
+	if err := unix.Prctl(unix.PR_SET_SECCOMP, unix.SECCOMP_MODE_FILTER, uintptr(unsafe.Pointer(&fprog)), 0, 0); err != nil {
+		fmt.Fprintln(os.Stderr, "PR_SET_SECCOMP:", err)
+		return 2
+	}
+	bin := os.Getenv("INTACT_BIN")
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, envSeccompErrno+"=") })
+	err = unix.Exec(bin, append([]string{bin}, os.Args[1:]...), env)
+	fmt.Fprintln(os.Stderr, "exec:", err)
+	return 2
+}
+
+// TestSeccompRefusedStopsNode: where seccomp() fails with ENOSYS or
+// EOPNOTSUPP, as a profile that blocks it can make it, intact node
+// refuses to start node rather than start it without the filter (and, as
+// root, without the guard of modes and owners): errors.Is counts those
+// errnos as errors.ErrUnsupported, which once let node start unfiltered
+// and silently (outside review rt52). EPERM was refused already. The same
+// app runs without the filter, and leaves its canary.
+func TestSeccompRefusedStopsNode(t *testing.T) {
+	if err := linuxsec.DenyExecSupported(); err != nil {
+		t.Skipf("kernel lacks Landlock ABI 2: %v", err)
+	}
+	n := nodes(t)[0]
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"main.js": canaryJS("main")})
+	s := sign(t, dir)
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(errno string) (string, error, []string) {
+		canaryDir := t.TempDir()
+		args := []string{"node", "--policy", s.policies["enforce"], "--catalog", s.catalog, "--node", n.Path, "main.js"}
+		cmd := exec.Command(intactBin, args...)
+		if errno != "" {
+			cmd = exec.Command(self, args...)
+		}
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "INTACT_BIN="+intactBin, "CANARY_DIR="+canaryDir, envSeccompErrno+"="+errno)
+		out, err := cmd.CombinedOutput()
+		return string(out), err, canaries(t, canaryDir)
+	}
+	if out, err, ran := run(""); err != nil || len(ran) != 1 {
+		t.Fatalf("without the filter: %v, canaries %v\n%s", err, ran, out)
+	}
+	for _, errno := range []unix.Errno{unix.ENOSYS, unix.EOPNOTSUPP, unix.EPERM} {
+		out, err, ran := run(strconv.Itoa(int(errno)))
+		if err == nil || !strings.Contains(out, "confining node: seccomp") || len(ran) != 0 {
+			t.Errorf("seccomp() failing with %v: %v, canaries %v\n%s", errno, err, ran, out)
+		}
+	}
 }

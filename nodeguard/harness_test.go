@@ -57,6 +57,10 @@ func TestMain(m *testing.M) {
 		// name (argv).
 		os.Exit(holdForgedShimConfig(cfg, os.Args[1:]))
 	}
+	if v := os.Getenv(envSeccompErrno); v != "" {
+		// intact under a seccomp filter that fails seccomp() itself.
+		os.Exit(execRefusingSeccomp(v))
+	}
 	if nodeguard.IsShimName(os.Args[0]) {
 		// A node child of a test's node, started through the shim.
 		os.Exit(runShim(os.Args[1:]))

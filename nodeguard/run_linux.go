@@ -30,6 +30,19 @@ func Exec(node string, args []string) error {
 // starts are a *FlagError, a *VersionError or an intact error
 // (*intact.BlockedError for -e, the REPL, stdin, the inspector).
 func Run(cfg Config) (Exit, error) {
+	// The signals passed on to node are caught from the start (until
+	// then Go drops SIGUSR1 and SIGUSR2, outside review rt52): catching
+	// them is a round trip to a thread of Go's runtime per signal, 0.2 ms
+	// for the seven here, and 1.4 ms when the other core is busy. One that
+	// arrives before node starts ends the broker as it would have uncaught
+	// (pendingSignal).
+	signals := make(chan os.Signal, 8)
+	signal.Notify(signals, forwarded...)
+	// Stopping is a round trip to that thread per signal too, which would
+	// delay the broker's exit after node's (1-2 ms on a busy machine): the
+	// caller, which then exits, need not wait for it. A signal caught
+	// meanwhile is dropped, as node has gone.
+	defer func() { go signal.Stop(signals) }()
 	// process.execPath: this broker's own descriptor of the shim
 	// executable, which no rename or write into a folder can replace.
 	shimExe, err := openShim(cfg.Shim)
@@ -48,18 +61,6 @@ func Run(cfg Config) (Exit, error) {
 	if confine && linuxsec.DenyExecSupported() == nil {
 		early = buildDenyRules(cfg.Node, envOrEnviron(cfg.Env), shimExe)
 	}
-	// The signals passed on to node are caught from here on, beside the
-	// rules: catching them is a round trip to a thread of Go's runtime per
-	// signal (1.4 ms for the seven on a 2-core VM, most of it waiting for
-	// wake-ups). One that arrives before node starts ends the broker as
-	// it would have uncaught (pendingSignal).
-	signals := make(chan os.Signal, 8)
-	signal.Notify(signals, forwarded...)
-	// Stopping is a round trip to that thread per signal too, which would
-	// delay the broker's exit after node's (1-2 ms on a busy machine): the
-	// caller, which then exits, need not wait for it. A signal caught
-	// meanwhile is dropped, as node has gone.
-	defer func() { go signal.Stop(signals) }()
 	var start *starter
 	l, err := prepare(cfg, func(l *launch, env []string) (nodeCommand, error) {
 		var err error
