@@ -3,6 +3,7 @@ package linuxsec
 import (
 	"bytes"
 	"debug/elf"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -29,10 +30,18 @@ func Interpreter(path string) (string, error) {
 }
 
 // ELFInterpreter returns the program interpreter (PT_INTERP) of the ELF
-// image r, or "" when r has none (a static program) or is not ELF.
+// image r, or "" when r has none (a static program) or is not ELF: shorter
+// than ELF's magic number, or not starting with it. A failure to read is
+// an error, never "not ELF": a caller would start a program it could not
+// read as one the kernel starts some other way (outside review rt53: a
+// seccomp profile failing the read let intact node start node unconfined).
 func ELFInterpreter(r io.ReaderAt) (string, error) {
 	var magic [4]byte
-	if _, err := r.ReadAt(magic[:], 0); err != nil || string(magic[:]) != elf.ELFMAG {
+	n, err := r.ReadAt(magic[:], 0)
+	if err != nil && !(errors.Is(err, io.EOF) && n < len(magic)) {
+		return "", err
+	}
+	if n < len(magic) || string(magic[:]) != elf.ELFMAG {
 		return "", nil // not ELF: the kernel starts it some other way
 	}
 	f, err := elf.NewFile(r)

@@ -80,7 +80,28 @@ func TestELFInterpreter(t *testing.T) {
 	if _, err := Interpreter(filepath.Join(t.TempDir(), "missing")); err == nil {
 		t.Error("missing file: no error")
 	}
+	short := filepath.Join(t.TempDir(), "short")
+	if err := os.WriteFile(short, []byte("\x7fEL"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if interp, err := Interpreter(short); interp != "" || err != nil {
+		t.Errorf("3-byte file: %q, %v; want no ELF interpreter", interp, err)
+	}
+	// A read that fails is an error, not a file without ELF's magic.
+	if interp, err := ELFInterpreter(failingReader{}); err == nil {
+		t.Errorf("failing read: %q and no error", interp)
+	}
+	// Nor is a directory (EISDIR) a program without an interpreter.
+	if interp, err := Interpreter(t.TempDir()); err == nil {
+		t.Errorf("directory: %q and no error", interp)
+	}
 }
+
+// failingReader fails every read, as a seccomp profile answering pread64
+// with EIO makes a file's reads fail.
+type failingReader struct{}
+
+func (failingReader) ReadAt([]byte, int64) (int, error) { return 0, unix.EIO }
 
 // Exec fails before changing anything when a folder does not exist, and
 // names it.
