@@ -180,14 +180,22 @@ func Run(cfg Config) (Exit, error) {
 
 	fwd := newForwarder()
 	defer fwd.close()
-	if sig := pendingSignal(signals); sig != 0 {
-		chans.closeBrokerEnds()
-		if stdinPipe != nil {
-			stdinPipe.Close()
+	// Node starts once it is confined, and only if no signal that would
+	// have ended the broker came first. The rules can take milliseconds,
+	// and a signal that came while node's start waited for them would
+	// otherwise reach node only once it ran, or, a terminal's Ctrl-C, not
+	// at all: node was not in the group yet (outside review rt53).
+	err = start.ready()
+	if err == nil {
+		if sig := pendingSignal(signals); sig != 0 {
+			chans.closeBrokerEnds()
+			if stdinPipe != nil {
+				stdinPipe.Close()
+			}
+			return Exit{Signal: sig}, nil
 		}
-		return Exit{Signal: sig}, nil
+		err = start.start(cmd)
 	}
-	err = start.start(cmd)
 	chans.closeNodeEnds()
 	if err != nil {
 		chans.closeBrokerEnds()
