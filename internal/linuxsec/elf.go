@@ -37,8 +37,10 @@ func Interpreter(path string) (string, error) {
 // seccomp profile failing the read let intact node start node unconfined).
 func ELFInterpreter(r io.ReaderAt) (string, error) {
 	var magic [4]byte
+	// io.EOF is the end of the image, which io.ReaderAt may report even
+	// with every byte read.
 	n, err := r.ReadAt(magic[:], 0)
-	if err != nil && !(errors.Is(err, io.EOF) && n < len(magic)) {
+	if err != nil && !errors.Is(err, io.EOF) {
 		return "", err
 	}
 	if n < len(magic) || string(magic[:]) != elf.ELFMAG {
