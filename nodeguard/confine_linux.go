@@ -23,9 +23,6 @@ import (
 type starter struct {
 	bin  *nodeBinary
 	conf *confinement // nil when node is not confined
-	// filtered, when node is not confined, is the thread node starts
-	// from under DenyTracing's filter alone; nil where even that cannot be.
-	filtered *linuxsec.Thread
 }
 
 // confinement is a Landlock domain that denies executing the node binary
@@ -158,12 +155,6 @@ func newStarter(bin *nodeBinary, confine bool, env []string, shim *os.File, earl
 	conf, err := newConfinement(bin, image, env, shim, early)
 	if unsupported(err) {
 		fmt.Fprintf(warn, "intact node: warning: node is not confined (%v): a node binary that node or its children execute by its path runs without intact node's checks\n", err)
-		// The seccomp filter needs no Landlock: node's tree still may not
-		// trace node, take its descriptors, type into the terminal or
-		// answer the calls of a program it starts (outside review rt53).
-		if s.filtered, err = filteredThread(); err != nil {
-			return nil, err
-		}
 		return s, nil
 	}
 	if err != nil {
@@ -171,24 +162,6 @@ func newStarter(bin *nodeBinary, confine bool, env []string, shim *os.File, earl
 	}
 	s.conf = conf
 	return s, nil
-}
-
-// filteredThread returns a thread under DenyTracing's filter, with no
-// guard of modes and owners (there are no read-only files without
-// Landlock), for node to start from when it cannot be confined; nil where
-// the filter cannot be either (an architecture whose system call numbers
-// intact does not know).
-func filteredThread() (*linuxsec.Thread, error) {
-	t := linuxsec.NewThread()
-	_, err := t.DenyTracing(nil)
-	if err != nil {
-		t.Close()
-		if unsupported(err) {
-			return nil, nil
-		}
-		return nil, fmt.Errorf("confining node: %w", err)
-	}
-	return t, nil
 }
 
 // unsupported reports whether err says this system cannot do what was
@@ -488,15 +461,11 @@ func (s *starter) start(cmd *exec.Cmd) error {
 	if err := s.ready(); err != nil {
 		return err
 	}
-	t := s.filtered
-	if s.conf != nil {
-		t = s.conf.thread
-	}
-	if t == nil {
+	if s.conf == nil {
 		return cmd.Start()
 	}
 	var err error
-	t.Do(func() { err = cmd.Start() })
+	s.conf.thread.Do(func() { err = cmd.Start() })
 	return err
 }
 
@@ -512,9 +481,6 @@ func (s *starter) procID() int {
 // close ends the confined thread and releases the sealed copy, once node
 // has exited.
 func (s *starter) close() {
-	if s.filtered != nil {
-		s.filtered.Close()
-	}
 	if s.conf != nil {
 		s.conf.release()
 	}

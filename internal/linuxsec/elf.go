@@ -9,6 +9,20 @@ import (
 	"os"
 )
 
+// imageSize returns the size of the image r where r can tell it (an
+// *os.File, a *bytes.Reader), else -1.
+func imageSize(r io.ReaderAt) int64 {
+	switch r := r.(type) {
+	case interface{ Size() int64 }:
+		return r.Size()
+	case interface{ Stat() (os.FileInfo, error) }:
+		if fi, err := r.Stat(); err == nil {
+			return fi.Size()
+		}
+	}
+	return -1
+}
+
 // pathMax is Linux's PATH_MAX, beyond which the kernel refuses an
 // interpreter path.
 const pathMax = 4096
@@ -42,6 +56,12 @@ func ELFInterpreter(r io.ReaderAt) (string, error) {
 	n, err := r.ReadAt(magic[:], 0)
 	if err != nil && !errors.Is(err, io.EOF) {
 		return "", err
+	}
+	if n < len(magic) && imageSize(r) > int64(n) {
+		// A read that came back short of an image that is longer: a
+		// filter around intact answering pread64 with 0 would have it
+		// taken for one too short to be ELF (outside review rt54).
+		return "", fmt.Errorf("reading the ELF header: %w", io.ErrUnexpectedEOF)
 	}
 	if n < len(magic) || string(magic[:]) != elf.ELFMAG {
 		return "", nil // not ELF: the kernel starts it some other way

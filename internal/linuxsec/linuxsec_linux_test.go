@@ -3,6 +3,7 @@ package linuxsec
 import (
 	"bytes"
 	"debug/elf"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -87,6 +88,10 @@ func TestELFInterpreter(t *testing.T) {
 	if interp, err := Interpreter(short); interp != "" || err != nil {
 		t.Errorf("3-byte file: %q, %v; want no ELF interpreter", interp, err)
 	}
+	// A read that comes back short of a longer image is an error too.
+	if interp, err := ELFInterpreter(shortReads{bytes.NewReader([]byte("\x7fELF\x02\x01\x01"))}); err == nil {
+		t.Errorf("short read of a 7-byte image: %q and no error", interp)
+	}
 	// A read that fails is an error, not a file without ELF's magic.
 	if interp, err := ELFInterpreter(failingReader{}); err == nil {
 		t.Errorf("failing read: %q and no error", interp)
@@ -96,6 +101,12 @@ func TestELFInterpreter(t *testing.T) {
 		t.Errorf("directory: %q and no error", interp)
 	}
 }
+
+// shortReads reads nothing of an image of a known size, as a filter
+// answering pread64 with 0 makes a file's reads.
+type shortReads struct{ *bytes.Reader }
+
+func (shortReads) ReadAt([]byte, int64) (int, error) { return 0, io.EOF }
 
 // failingReader fails every read, as a seccomp profile answering pread64
 // with EIO makes a file's reads fail.

@@ -2,6 +2,7 @@ package linuxsec
 
 import (
 	"fmt"
+	"os"
 	"runtime"
 	"unsafe"
 
@@ -58,7 +59,7 @@ func (t *Thread) DenyTracing(readOnly []string) (*AttrGuard, error) {
 		if err != nil {
 			return nil, err
 		}
-		t.Do(func() { _, err = installFilter(filter, 0) })
+		t.Do(func() { _, err = installFilter(filter, 0, unix.Errno(marker)) })
 		return nil, err
 	}
 	filter, err := tracingFilter(attrsGuarded, markerGuardedErrno)
@@ -72,7 +73,7 @@ func (t *Thread) DenyTracing(readOnly []string) (*AttrGuard, error) {
 	var listener int
 	t.Do(func() {
 		// The listener, through which the guard answers, is closed on exec.
-		listener, err = installFilter(filter, unix.SECCOMP_FILTER_FLAG_NEW_LISTENER)
+		listener, err = installFilter(filter, unix.SECCOMP_FILTER_FLAG_NEW_LISTENER, markerGuardedErrno)
 	})
 	if err != nil {
 		return nil, err
@@ -263,7 +264,13 @@ func tracingFilter(attrs attrRule, marker uint32) ([]unix.SockFilter, error) {
 
 // installFilter puts the calling thread under filter, with flags, and
 // returns what seccomp(2) does: a listener when flags ask for one. Seccomp needs
-// no_new_privs, which Landlock needs too.
+// no_new_privs, which Landlock needs too. It checks that the filter took
+// effect: that the thread's prctl(markerOption) now fails with marker, and
+// that a listener is a seccomp listener, so that a seccomp(2) answered with
+// success by a filter around intact, installing nothing, is an error
+// (outside review rt54). A program that starts intact under a filter of
+// its own choosing could as well start node itself: this catches a
+// profile's mistake, not a forgery.
 //
 // SECCOMP_FILTER_FLAG_SPEC_ALLOW: without it, kernels whose Spectre
 // mitigations are on for sandboxes only (spec_store_bypass_disable=seccomp
@@ -271,7 +278,7 @@ func tracingFilter(attrs attrRule, marker uint32) ([]unix.SockFilter, error) {
 // turn them on for every process under the filter. The filter keeps
 // node's tree from reaching node; it does not make node a sandbox, and
 // node would pay for them on every run.
-func installFilter(filter []unix.SockFilter, flags uintptr) (int, error) {
+func installFilter(filter []unix.SockFilter, flags uintptr, marker unix.Errno) (int, error) {
 	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
 		return -1, fmt.Errorf("prctl(PR_SET_NO_NEW_PRIVS): %w", err)
 	}
@@ -280,6 +287,15 @@ func installFilter(filter []unix.SockFilter, flags uintptr) (int, error) {
 	runtime.KeepAlive(filter)
 	if errno != 0 {
 		return -1, fmt.Errorf("seccomp(SECCOMP_SET_MODE_FILTER): %w", errno)
+	}
+	if m := markerOf(); m != marker {
+		return -1, fmt.Errorf("seccomp(SECCOMP_SET_MODE_FILTER) succeeded, but the filter is not in force (prctl answers %v)", m)
+	}
+	if flags&unix.SECCOMP_FILTER_FLAG_NEW_LISTENER != 0 {
+		fd := int(r)
+		if name, err := os.Readlink(fmt.Sprintf("/proc/thread-self/fd/%d", fd)); fd < 0 || err != nil || name != "anon_inode:seccomp notify" {
+			return -1, fmt.Errorf("seccomp(SECCOMP_SET_MODE_FILTER) gave descriptor %d, which is not a seccomp listener", fd)
+		}
 	}
 	return int(r), nil
 }

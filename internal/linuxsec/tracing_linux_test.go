@@ -2,13 +2,16 @@ package linuxsec
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/intactdev/intact/internal/testtrace"
+	"golang.org/x/sys/unix"
 )
 
 func TestMain(m *testing.M) {
@@ -17,6 +20,9 @@ func TestMain(m *testing.M) {
 	}
 	if dir := os.Getenv(attrEnv); dir != "" {
 		os.Exit(attrChild(dir))
+	}
+	if os.Getenv(fakedSeccompEnv) == "1" {
+		os.Exit(fakedSeccompChild())
 	}
 	os.Exit(m.Run())
 }
@@ -123,5 +129,68 @@ func TestDenyExecProcWrites(t *testing.T) {
 	}
 	if data, err := os.ReadFile(file); err != nil || string(data) != "x\n" {
 		t.Errorf("the file written: %q, %v", data, err)
+	}
+}
+
+// fakedSeccompEnv has the test binary try DenyTracing in a process whose
+// seccomp(2) is answered with success by a filter around it, installing
+// nothing.
+const fakedSeccompEnv = "LINUXSEC_TEST_FAKED_SECCOMP"
+
+// fakedSeccompChild puts every thread of this process under a filter that
+// answers seccomp(2) with 0, then reports what DenyTracing says, without
+// read-only files and with one (which asks for a listener).
+func fakedSeccompChild() int {
+	prog := []unix.SockFilter{
+		{Code: unix.BPF_LD | unix.BPF_W | unix.BPF_ABS, K: 0}, // seccomp_data.nr
+		{Code: unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K, K: unix.SYS_SECCOMP, Jt: 0, Jf: 1},
+		{Code: unix.BPF_RET | unix.BPF_K, K: unix.SECCOMP_RET_ERRNO | 0},
+		{Code: unix.BPF_RET | unix.BPF_K, K: unix.SECCOMP_RET_ALLOW},
+	}
+	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+		fmt.Println("prctl:", err)
+		return 2
+	}
+	fprog := unix.SockFprog{Len: uint16(len(prog)), Filter: &prog[0]}
+	if _, _, errno := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, unix.SECCOMP_FILTER_FLAG_TSYNC, uintptr(unsafe.Pointer(&fprog))); errno != 0 {
+		fmt.Println("seccomp:", errno)
+		return 2
+	}
+	for _, readOnly := range [][]string{nil, {"/etc"}} {
+		th := NewThread()
+		_, err := th.DenyTracing(readOnly)
+		th.Close()
+		fmt.Printf("readOnly=%d err=%v\n", len(readOnly), err)
+	}
+	return 0
+}
+
+// TestDenyTracingFindsFilterMissing: where seccomp(2) is answered with
+// success and installs nothing (a filter around intact can make it so),
+// DenyTracing fails, rather than report a filter in force: by its marker
+// without read-only files, by the listener's descriptor with them
+// (outside review rt54).
+func TestDenyTracingFindsFilterMissing(t *testing.T) {
+	if _, err := tracingFilter(attrsAllowed, markerErrno); err != nil {
+		t.Skipf("architecture lacks the feature: %v", err)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(self)
+	cmd.Env = append(os.Environ(), fakedSeccompEnv+"=1")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	got := string(out)
+	for _, want := range []string{
+		"readOnly=0 err=seccomp(SECCOMP_SET_MODE_FILTER) succeeded, but the filter is not in force",
+		"readOnly=1 err=seccomp(SECCOMP_SET_MODE_FILTER) succeeded, but the filter is not in force",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("child said:\n%s\nwant a line starting %q", got, want)
+		}
 	}
 }
