@@ -265,10 +265,9 @@ func tracingFilter(attrs attrRule, marker uint32) ([]unix.SockFilter, error) {
 // installFilter puts the calling thread under filter, with flags, and
 // returns what seccomp(2) does: a listener when flags ask for one. Seccomp needs
 // no_new_privs, which Landlock needs too. It checks that the filter took
-// effect: that the thread's prctl(markerOption) now fails with marker, and
-// that a listener is a seccomp listener, so that a seccomp(2) answered with
-// success by a filter around intact, installing nothing, is an error
-// (outside review rt54). A program that starts intact under a filter of
+// effect, that the thread's prctl(markerOption) now fails with marker, so
+// that a seccomp(2) answered with success by a filter around intact,
+// installing nothing, is an error (outside review rt54). A program that starts intact under a filter of
 // its own choosing could as well start node itself: this catches a
 // profile's mistake, not a forgery.
 //
@@ -288,14 +287,23 @@ func installFilter(filter []unix.SockFilter, flags uintptr, marker unix.Errno) (
 	if errno != 0 {
 		return -1, fmt.Errorf("seccomp(SECCOMP_SET_MODE_FILTER): %w", errno)
 	}
+	fd := int(r)
 	if m := markerOf(); m != marker {
+		if flags&unix.SECCOMP_FILTER_FLAG_NEW_LISTENER != 0 && isSeccompListener(fd) {
+			// Closed, so that the calls the filter hands it fail (ENOSYS)
+			// rather than wait for answers that never come; a descriptor
+			// that is no listener is not this call's to close.
+			unix.Close(fd)
+		}
 		return -1, fmt.Errorf("seccomp(SECCOMP_SET_MODE_FILTER) succeeded, but the filter is not in force (prctl answers %v)", m)
 	}
-	if flags&unix.SECCOMP_FILTER_FLAG_NEW_LISTENER != 0 {
-		fd := int(r)
-		if name, err := os.Readlink(fmt.Sprintf("/proc/thread-self/fd/%d", fd)); fd < 0 || err != nil || name != "anon_inode:seccomp notify" {
-			return -1, fmt.Errorf("seccomp(SECCOMP_SET_MODE_FILTER) gave descriptor %d, which is not a seccomp listener", fd)
-		}
-	}
-	return int(r), nil
+	// The marker in force, the call did install the filter, and what it
+	// returned is its listener.
+	return fd, nil
+}
+
+// isSeccompListener reports whether fd is a seccomp listener.
+func isSeccompListener(fd int) bool {
+	name, err := os.Readlink(fmt.Sprintf("/proc/thread-self/fd/%d", fd))
+	return fd >= 0 && err == nil && name == "anon_inode:seccomp notify"
 }

@@ -167,9 +167,9 @@ func fakedSeccompChild() int {
 
 // TestDenyTracingFindsFilterMissing: where seccomp(2) is answered with
 // success and installs nothing (a filter around intact can make it so),
-// DenyTracing fails, rather than report a filter in force: by its marker
-// without read-only files, by the listener's descriptor with them
-// (outside review rt54).
+// DenyTracing fails, rather than report a filter in force, by its marker,
+// with read-only files (a listener asked for) and without (outside review
+// rt54).
 func TestDenyTracingFindsFilterMissing(t *testing.T) {
 	if _, err := tracingFilter(attrsAllowed, markerErrno); err != nil {
 		t.Skipf("architecture lacks the feature: %v", err)
@@ -184,13 +184,12 @@ func TestDenyTracingFindsFilterMissing(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	got := string(out)
 	for _, want := range []string{
 		"readOnly=0 err=seccomp(SECCOMP_SET_MODE_FILTER) succeeded, but the filter is not in force",
 		"readOnly=1 err=seccomp(SECCOMP_SET_MODE_FILTER) succeeded, but the filter is not in force",
 	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("child said:\n%s\nwant a line starting %q", got, want)
+		if !strings.Contains(string(out), want) {
+			t.Errorf("child said:\n%s\nwant a line starting %q", out, want)
 		}
 	}
 }
