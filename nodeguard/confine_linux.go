@@ -481,9 +481,10 @@ func (s *starter) procID() int {
 // close ends the confined thread and releases the sealed copy, once node
 // has exited.
 func (s *starter) close() {
-	if s.conf != nil {
-		s.conf.release()
+	if s.conf == nil {
+		return
 	}
+	s.conf.release()
 }
 
 // release ends the confined thread and the guard, once confining is done,

@@ -10,12 +10,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"unsafe"
 
 	"github.com/intactdev/intact/internal/linuxsec"
 	"github.com/intactdev/intact/internal/testtrace"
@@ -457,30 +455,17 @@ console.log(r.stdout.trim() || 'no output', /ERR_CODE_INTEGRITY_VIOLATION/.test(
 // arguments under a seccomp filter that fails seccomp() with this errno.
 const envSeccompErrno = "INTACT_TEST_SECCOMP_ERRNO"
 
-// execRefusingSeccomp installs, on this thread, a filter that answers
-// seccomp() with errno and lets every other call through, and executes
-// $INTACT_BIN with this process's arguments from the thread: as a container
-// profile that blocks seccomp might. It returns only on failure.
+// execRefusingSeccomp puts this process under a filter that answers
+// seccomp() with errno (testtrace.AnswerSeccomp), as a container profile
+// might, and executes $INTACT_BIN with this process's arguments. It
+// returns only on failure.
 func execRefusingSeccomp(errno string) int {
 	n, err := strconv.Atoi(errno)
+	if err == nil {
+		err = testtrace.AnswerSeccomp(unix.Errno(n))
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
-		return 2
-	}
-	runtime.LockOSThread()
-	prog := []unix.SockFilter{
-		{Code: unix.BPF_LD | unix.BPF_W | unix.BPF_ABS, K: 0}, // seccomp_data.nr
-		{Code: unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K, K: unix.SYS_SECCOMP, Jt: 0, Jf: 1},
-		{Code: unix.BPF_RET | unix.BPF_K, K: unix.SECCOMP_RET_ERRNO | uint32(n)},
-		{Code: unix.BPF_RET | unix.BPF_K, K: unix.SECCOMP_RET_ALLOW},
-	}
-	fprog := unix.SockFprog{Len: uint16(len(prog)), Filter: &prog[0]}
-	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
-		fmt.Fprintln(os.Stderr, "PR_SET_NO_NEW_PRIVS:", err)
-		return 2
-	}
-	if err := unix.Prctl(unix.PR_SET_SECCOMP, unix.SECCOMP_MODE_FILTER, uintptr(unsafe.Pointer(&fprog)), 0, 0); err != nil {
-		fmt.Fprintln(os.Stderr, "PR_SET_SECCOMP:", err)
 		return 2
 	}
 	bin := os.Getenv("INTACT_BIN")

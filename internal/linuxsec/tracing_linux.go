@@ -267,9 +267,9 @@ func tracingFilter(attrs attrRule, marker uint32) ([]unix.SockFilter, error) {
 // no_new_privs, which Landlock needs too. It checks that the filter took
 // effect, that the thread's prctl(markerOption) now fails with marker, so
 // that a seccomp(2) answered with success by a filter around intact,
-// installing nothing, is an error (outside review rt54). A program that starts intact under a filter of
-// its own choosing could as well start node itself: this catches a
-// profile's mistake, not a forgery.
+// installing nothing, is an error (outside review rt54). A program that
+// starts intact under a filter of its own choosing could as well start
+// node itself: this catches a profile's mistake, not a forgery.
 //
 // SECCOMP_FILTER_FLAG_SPEC_ALLOW: without it, kernels whose Spectre
 // mitigations are on for sandboxes only (spec_store_bypass_disable=seccomp
@@ -304,6 +304,9 @@ func installFilter(filter []unix.SockFilter, flags uintptr, marker unix.Errno) (
 
 // isSeccompListener reports whether fd is a seccomp listener.
 func isSeccompListener(fd int) bool {
+	if fd < 0 {
+		return false
+	}
 	name, err := os.Readlink(fmt.Sprintf("/proc/thread-self/fd/%d", fd))
-	return fd >= 0 && err == nil && name == "anon_inode:seccomp notify"
+	return err == nil && name == "anon_inode:seccomp notify"
 }

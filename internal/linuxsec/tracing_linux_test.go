@@ -8,10 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"unsafe"
 
 	"github.com/intactdev/intact/internal/testtrace"
-	"golang.org/x/sys/unix"
 )
 
 func TestMain(m *testing.M) {
@@ -141,19 +139,8 @@ const fakedSeccompEnv = "LINUXSEC_TEST_FAKED_SECCOMP"
 // answers seccomp(2) with 0, then reports what DenyTracing says, without
 // read-only files and with one (which asks for a listener).
 func fakedSeccompChild() int {
-	prog := []unix.SockFilter{
-		{Code: unix.BPF_LD | unix.BPF_W | unix.BPF_ABS, K: 0}, // seccomp_data.nr
-		{Code: unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K, K: unix.SYS_SECCOMP, Jt: 0, Jf: 1},
-		{Code: unix.BPF_RET | unix.BPF_K, K: unix.SECCOMP_RET_ERRNO | 0},
-		{Code: unix.BPF_RET | unix.BPF_K, K: unix.SECCOMP_RET_ALLOW},
-	}
-	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
-		fmt.Println("prctl:", err)
-		return 2
-	}
-	fprog := unix.SockFprog{Len: uint16(len(prog)), Filter: &prog[0]}
-	if _, _, errno := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, unix.SECCOMP_FILTER_FLAG_TSYNC, uintptr(unsafe.Pointer(&fprog))); errno != 0 {
-		fmt.Println("seccomp:", errno)
+	if err := testtrace.AnswerSeccomp(0); err != nil {
+		fmt.Println(err)
 		return 2
 	}
 	for _, readOnly := range [][]string{nil, {"/etc"}} {
