@@ -13,10 +13,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/intactdev/intact/internal/linuxsec"
 	"github.com/intactdev/intact/internal/testtrace"
+	"github.com/intactdev/intact/nodeguard"
 	"golang.org/x/sys/unix"
 )
 
@@ -519,4 +522,77 @@ func TestSeccompRefusedStopsNode(t *testing.T) {
 			t.Errorf("seccomp() failing with %v: %v, canaries %v\n%s", errno, err, ran, out)
 		}
 	}
+}
+
+// TestSignalWhileConfining: a signal that comes while node's start waits
+// for its Landlock rules ends the run as that signal would have ended the
+// broker, and node never starts (outside review rt53: node started once
+// the rules were built, and got the signal only then, or never). A folder
+// of 50,000 files holding a node on PATH makes the rules take a while,
+// each file a rule; the signal is sent once the ruleset exists.
+func TestSignalWhileConfining(t *testing.T) {
+	rules, err := linuxsec.DenyExec([]string{"/"})
+	if errors.Is(err, errors.ErrUnsupported) {
+		t.Skipf("this kernel cannot confine node: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules.Close() // the ruleset this test looks for is Run's
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"main.js": canaryJS("main") + "console.log('main ran');\n"})
+	s := sign(t, dir)
+	crowd := t.TempDir()
+	for i := range 50_000 {
+		if err := os.WriteFile(filepath.Join(crowd, "f"+strconv.Itoa(i)), nil, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(crowd, "node"), []byte("#!/bin/sh\nexit 0\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	n := nodes(t)[0]
+	canaryDir := t.TempDir()
+	sent := make(chan time.Duration, 1)
+	go func() {
+		// The ruleset is built before node starts and closed after:
+		// while it exists and the folder's rules are still being added,
+		// node has not started.
+		start := time.Now()
+		for time.Since(start) < time.Minute {
+			if holdsRuleset() {
+				syscall.Kill(os.Getpid(), syscall.SIGTERM)
+				sent <- time.Since(start)
+				return
+			}
+			time.Sleep(200 * time.Microsecond)
+		}
+		sent <- -1
+	}()
+	res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir, "PATH=" + crowd + ":" + os.Getenv("PATH")}}, "main.js")
+	d := <-sent
+	if d < 0 {
+		t.Fatal("no Landlock ruleset seen in a minute")
+	}
+	t.Logf("SIGTERM sent %v after the run started", d)
+	if res.Err != nil || res.Exit != (nodeguard.Exit{Signal: syscall.SIGTERM}) || res.Stdout != "" {
+		t.Errorf("got %v, exit %+v, stdout %q; want exit by SIGTERM and nothing run\nstderr:\n%s", res.Err, res.Exit, res.Stdout, res.Stderr)
+	}
+	if c := canaries(t, canaryDir); len(c) > 0 {
+		t.Errorf("node ran main.js: %v", c)
+	}
+}
+
+// holdsRuleset reports whether this process holds a Landlock ruleset.
+func holdsRuleset() bool {
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return false
+	}
+	for _, fd := range fds {
+		if l, err := os.Readlink("/proc/self/fd/" + fd.Name()); err == nil && l == "anon_inode:[landlock-ruleset]" {
+			return true
+		}
+	}
+	return false
 }
