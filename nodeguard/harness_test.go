@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -273,7 +274,13 @@ func (s *signed) runPolicy(t testing.TB, n testNode, p *intact.Policy, policies 
 		}
 		defer stdin.Close()
 	}
-	env := append(os.Environ(), envSystemDir+"="+s.system)
+	// o.env's variables replace this process's: intact node takes a
+	// variable's first value.
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		name, _, _ := strings.Cut(kv, "=")
+		return slices.ContainsFunc(o.env, func(set string) bool { return strings.HasPrefix(set, name+"=") })
+	})
+	env = append(env, envSystemDir+"="+s.system)
 	env = append(env, o.env...)
 	node := n.Path
 	if o.wrap != "" {
