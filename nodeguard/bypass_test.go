@@ -316,6 +316,29 @@ func TestOpenSSLConf(t *testing.T) {
 	}
 }
 
+// TestEnvironmentNamedTwice: an environment may name a variable twice.
+// Node gets the value intact judged, the first, where os/exec alone hands
+// it the last: intact decided on NODE_PRESERVE_SYMLINKS's first value how
+// node starts the script, and node took the last. A second NODE_OPTIONS
+// is dropped, not passed on.
+func TestEnvironmentNamedTwice(t *testing.T) {
+	n := nodes(t)[0]
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"main.js": "console.log(process.env.SEEN, process.env.NODE_OPTIONS);\n"})
+	s := sign(t, dir)
+	planted := t.TempDir()
+	canaryDir := t.TempDir()
+	write(t, planted, map[string]string{"evil.js": canaryJS("preload")})
+	res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir, "SEEN=first", "SEEN=second",
+		"NODE_OPTIONS=--no-warnings", "NODE_OPTIONS=--require " + filepath.Join(planted, "evil.js")}}, "main.js")
+	if res.Err != nil || res.Stdout != "first --no-warnings\n" {
+		t.Errorf("got %v, exit %+v, stdout %q; want \"first --no-warnings\"\nstderr:\n%s", res.Err, res.Exit, res.Stdout, res.Stderr)
+	}
+	if c := canaries(t, canaryDir); len(c) > 0 {
+		t.Errorf("the preload ran: %v", c)
+	}
+}
+
 // TestOldNodeRefused: under a policy, a node without module.registerHooks
 // (Node.js 20, the system's here) is refused with a message saying why;
 // nothing runs.

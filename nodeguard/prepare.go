@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/intactdev/intact"
 	"golang.org/x/term"
@@ -89,12 +90,26 @@ func prepare(cfg Config, starts func(l *launch, env []string) (nodeCommand, erro
 }
 
 // envOrEnviron returns env, or this process's environment when env is nil
-// (Config.Env).
+// (Config.Env), with each variable once, at its first value: the one
+// intact judges (os.Getenv and getEnv take the first), where os/exec would
+// hand node the last of an environment that names a variable twice.
 func envOrEnviron(env []string) []string {
 	if env == nil {
-		return os.Environ()
+		env = os.Environ()
 	}
-	return env
+	out := make([]string, 0, len(env))
+	seen := make(map[string]bool, len(env))
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		if foldEnvNames {
+			name = strings.ToUpper(name)
+		}
+		if !seen[name] {
+			seen[name] = true
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // logRefusal logs a node option that err refuses as an event of the
