@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -21,10 +22,21 @@ type linuxBroker struct {
 	mu sync.Mutex
 	// free are the threads' channels not handed out yet.
 	free []threadSocket
-	// rendezvous are the files that told threads their channels, by
-	// thread id.
+	// rendezvous are the files that told threads their channels, or that
+	// none is left, by thread id; refused are the ids of the latter, oldest
+	// first.
 	rendezvous map[string]*os.File
+	refused    []string
 }
+
+// maxRefused is how many rendezvous saying that no channel is left the
+// broker keeps at once. Application code can ask for channels without end:
+// an outside review (rt56) sent 20,000 requests, and the broker kept a
+// memfd for each until it could open no more files, when the guard of
+// modes and owners refused every chmod and no file could be judged. A
+// thread whose answer was let go of finds none, and fails as it would
+// have (bootstrap.js, openChannel).
+const maxRefused = 16
 
 // threadSocket is a channel node started with for a thread other than the
 // main one: node's end is its descriptor fd, which the kernel names name.
@@ -55,8 +67,15 @@ func (l *linuxBroker) openThreadChannel(b *broker, id string) {
 	rendezvous, err := sealedFile(threadChannelName(id), []byte(text))
 	if err != nil || c.broker == nil {
 		if rendezvous != nil {
-			// Kept until node exits: the thread reads that there is none.
+			// The thread reads that there is none.
 			l.hold(id, rendezvous)
+			l.refused = append(l.refused, id)
+			if len(l.refused) > maxRefused {
+				oldest := l.refused[0]
+				l.refused = slices.Delete(l.refused, 0, 1)
+				l.rendezvous[oldest].Close()
+				delete(l.rendezvous, oldest)
+			}
 		}
 		return
 	}
@@ -68,7 +87,7 @@ func (l *linuxBroker) openThreadChannel(b *broker, id string) {
 // hold keeps a thread's rendezvous until node exits, l.mu held: no request
 // on the channel tells that the thread has read it, since application
 // code can write requests there first. There are at most threadChannels
-// and one more per refused thread.
+// and maxRefused.
 func (l *linuxBroker) hold(id string, rendezvous *os.File) {
 	if l.rendezvous == nil {
 		l.rendezvous = make(map[string]*os.File)
@@ -84,7 +103,7 @@ func threadChannelName(id string) string { return "intact-node-channel:" + id }
 func (l *linuxBroker) release() {
 	l.mu.Lock()
 	held, free := l.rendezvous, l.free
-	l.rendezvous, l.free = nil, nil
+	l.rendezvous, l.free, l.refused = nil, nil, nil
 	l.mu.Unlock()
 	for _, f := range held {
 		f.Close()

@@ -5,6 +5,7 @@ package nodeguard_test
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -317,6 +318,49 @@ try { require('./other/a.js'); console.log('a ran'); } catch (e) { console.log('
 		}
 		if got := strings.TrimSpace(res.Stdout); got != "a ERR_CODE_INTEGRITY_VIOLATION" && got != "a ran" {
 			t.Errorf("stdout %q, want a refusal (the channel out of step) or a's own code\nstderr:\n%s", got, res.Stderr)
+		}
+	})
+}
+
+// TestThreadChannelFlood: application code that asks for threads'
+// channels without end (requests on the main channel, each with an id of
+// its own) does not make the broker hold a file per request: the broker
+// keeps the rendezvous of the channels it handed out and a few saying none
+// is left (outside review rt56: 20,000 requests left the broker unable to
+// open files). The main thread's channel still works, and a worker is
+// refused with the reason.
+func TestThreadChannelFlood(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"flood.js": `const fs = require('fs');
+const broker = process.execPath.split('/')[2];
+const count = () => fs.readdirSync('/proc/' + broker + '/fd').length;
+const before = count();
+for (let i = 0; i < 2000; i++) {
+  const id = Buffer.from('flood-' + i);
+  const f = Buffer.alloc(9 + id.length);
+  f.writeUInt32LE(5 + id.length, 0); f[4] = 0x43; id.copy(f, 9);
+  fs.writeSync(3, f);
+}
+// Answered after every request before it.
+console.log(require('./other.js'));
+console.log('grew', count() - before);
+const w = new (require('worker_threads').Worker)(__dirname + '/other.js');
+w.on('error', (e) => console.log('worker', e.code, /no channel to the broker is left/.test(e.message)));
+`,
+		"other.js": "module.exports = 'other';\n",
+	})
+	s := sign(t, dir)
+	forEachNode(t, func(t *testing.T, n testNode) {
+		res := s.run(t, n, "enforce", runOpts{}, "flood.js")
+		lines := strings.Split(strings.TrimSpace(res.Stdout), "\n")
+		if len(lines) != 3 || lines[0] != "other" || lines[2] != "worker ERR_CODE_INTEGRITY_VIOLATION true" {
+			t.Fatalf("stdout:\n%s\nstderr:\n%s", res.Stdout, res.Stderr)
+		}
+		// The threads' rendezvous, and the refused ones kept.
+		grew, err := strconv.Atoi(strings.TrimPrefix(lines[1], "grew "))
+		if err != nil || grew > 64+16 {
+			t.Errorf("the broker's descriptors: %s, want at most 80 more", lines[1])
 		}
 	})
 }
