@@ -104,7 +104,8 @@ func TestEventLogRefusesPlantedLogs(t *testing.T) {
 
 // TestEventLogSwappedAfterLoad: the log is checked again on every write, so
 // a log replaced by a symbolic link after Load receives nothing, and the
-// link's target is not written; the refusal itself still stands.
+// link's target is not written; the refusal itself still stands, and its
+// event goes to stderr with why.
 func TestEventLogSwappedAfterLoad(t *testing.T) {
 	e := newEnv(t)
 	path, spec, cats := withTrusted(e, trustedCode)
@@ -120,12 +121,38 @@ func TestEventLogSwappedAfterLoad(t *testing.T) {
 	}
 	must(t, os.Remove(log))
 	must(t, os.Symlink(target, log))
-	if _, err := p.ReadCode(e.write("evil.js", evilCode)); !hasReason(err, enforcer.ReasonNotInCatalog) {
-		t.Fatalf("untrusted file: %v, want not-in-catalog", err)
-	}
+	evil := e.write("evil.js", evilCode)
+	stderr := captureStderr(t, func() {
+		if _, err := p.ReadCode(evil); !hasReason(err, enforcer.ReasonNotInCatalog) {
+			t.Fatalf("untrusted file: %v, want not-in-catalog", err)
+		}
+	})
 	if data, _ := os.ReadFile(target); string(data) != "root's file\n" {
 		t.Fatalf("the link's target was written: %q", data)
 	}
+	want := "intact: not written to the event log (" + log + " is a symbolic link: an event log must be a regular file): {"
+	if !strings.HasPrefix(stderr, want) || !strings.Contains(stderr, `"path":"`+evil+`"`) || !strings.Contains(stderr, `"reason":"not-in-catalog"`) {
+		t.Errorf("stderr:\n%s\nwant %q and the event", stderr, want)
+	}
+}
+
+// captureStderr returns what f writes to os.Stderr.
+func captureStderr(t *testing.T, f func()) string {
+	t.Helper()
+	file, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	saved := os.Stderr
+	os.Stderr = file
+	defer func() { os.Stderr = saved }()
+	f()
+	data, err := os.ReadFile(file.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
 }
 
 // TestEventLogFolderSwappedAfterLoad: the log's folder is resolved once, at

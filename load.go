@@ -191,11 +191,23 @@ func defaultEvents(enforcers []enforcer.Enforcer) ([]slog.Handler, error) {
 // Every open checks the log again: a log that became unsafe after Load gets
 // no more events (the refusals themselves stand). The JSON handler writes
 // each event with one Write call, which O_APPEND keeps whole.
+//
+// An event the log does not take goes to stderr, with why: log/slog drops
+// a handler's error, and a process out of descriptors would otherwise
+// refuse files with no record (outside review rt56).
 type appendFile struct {
 	log *eventLog
 }
 
 func (a *appendFile) Write(p []byte) (int, error) {
+	n, err := a.append(p)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "intact: not written to the event log (%v): %s", err, p)
+	}
+	return n, err
+}
+
+func (a *appendFile) append(p []byte) (int, error) {
 	f, err := a.log.open()
 	if err != nil {
 		return 0, err
