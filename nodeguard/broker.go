@@ -315,6 +315,12 @@ func (b *broker) readAddon(path string) ([]byte, error) {
 // against writers on Windows). It returns the token that releases it
 // (releaseAddon) and the path node loads it by.
 func (b *broker) sealAddon(path string) (token, load string, err error) {
+	b.mu.Lock()
+	held := len(b.addons)
+	b.mu.Unlock()
+	if held >= maxHeldAddons {
+		return "", "", fmt.Errorf("%s: intact node holds %d native libraries for node already, none loaded yet: %w", path, held, syscall.EMFILE)
+	}
 	load, release, err := b.os.pinAddon(path, b.readAddon)
 	if err != nil {
 		return "", "", err
@@ -328,6 +334,14 @@ func (b *broker) sealAddon(path string) (token, load string, err error) {
 	b.mu.Unlock()
 	return token, load, nil
 }
+
+// maxHeldAddons is how many native libraries the broker holds for node at
+// once, each until node has loaded it (releaseAddon): node's threads load
+// them one at a time each. Application code that asks for them itself, and
+// never for their release, would otherwise make the broker hold a copy of
+// the library per request (on Linux a sealed memfd: a descriptor, and the
+// library's size in memory).
+const maxHeldAddons = 64
 
 // releaseAddon lets go of the library token names once node has loaded
 // it. A token never handed out releases nothing.

@@ -3,6 +3,7 @@
 package nodeguard_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -363,4 +364,43 @@ w.on('error', (e) => console.log('worker', e.code, /no channel to the broker is 
 			t.Errorf("the broker's descriptors: %s, want at most 80 more", lines[1])
 		}
 	})
+}
+
+// TestAddonPinFlood: application code that asks the broker to pin a signed
+// native library over and over, and never to let go of it, does not make
+// the broker hold a copy for each: at most 64 are held at once, and the
+// next are refused (EMFILE) until one is let go of.
+func TestAddonPinFlood(t *testing.T) {
+	n := nodes(t)[0]
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"flood.js": `const fs = require('fs');
+const broker = process.execPath.split('/')[2];
+const count = () => fs.readdirSync('/proc/' + broker + '/fd').length;
+const readFull = (b) => { for (let o = 0; o < b.length;) o += fs.readSync(3, b, o, b.length - o); };
+const before = count();
+const lib = Buffer.from(require('path').join(__dirname, 'lib.node'));
+const statuses = {};
+for (let i = 0; i < 300; i++) {
+  const f = Buffer.alloc(9 + lib.length);
+  f.writeUInt32LE(5 + lib.length, 0); f[4] = 0x44; f.writeUInt32LE(i, 5); lib.copy(f, 9);
+  fs.writeSync(3, f);
+  const head = Buffer.alloc(5);
+  readFull(head);
+  const rest = Buffer.alloc(2 * (f.length - 4) + head.readUInt32LE(1));
+  readFull(rest);
+  const code = head[0] === 0 ? 'ok' : JSON.parse(rest.subarray(2 * (f.length - 4)).toString()).code;
+  statuses[code] = (statuses[code] || 0) + 1;
+}
+console.log('grew', count() - before, JSON.stringify(statuses));
+`,
+	})
+	copyFile(t, buildAddon(t, n, "flood", addonSource("flood", false)), filepath.Join(dir, "lib.node"))
+	s := sign(t, dir)
+	res := s.run(t, n, "enforce", runOpts{}, "flood.js")
+	var grew int
+	var statuses string
+	if _, err := fmt.Sscanf(res.Stdout, "grew %d %s", &grew, &statuses); err != nil || grew > 64+4 || statuses != `{"ok":64,"EMFILE":236}` {
+		t.Errorf("stdout %q, want the broker's descriptors grown by 64 at most, 64 pinned and 236 refused\nstderr:\n%s", res.Stdout, res.Stderr)
+	}
 }
