@@ -521,7 +521,7 @@ func TestSeccompRefusedStopsNode(t *testing.T) {
 // for its Landlock rules ends the run as that signal would have ended the
 // broker, and node never starts (outside review rt53: node started once
 // the rules were built, and got the signal only then, or never). A folder
-// of 50,000 files holding a node on PATH makes the rules take a while,
+// of 20,000 files holding a node on PATH makes the rules take a while,
 // each file a rule; the signal is sent while they are being added.
 func TestSignalWhileConfining(t *testing.T) {
 	skipUnlessConfinable(t)
