@@ -92,7 +92,20 @@ type broker struct {
 	// broker open a file of its choosing under the freed descriptor
 	// number, which node would then load by that path (outside review
 	// rt13).
-	addons map[string]io.Closer
+	addons map[string]heldAddon
+	// held and heldBytes count the libraries in addons and those being
+	// pinned, and their bytes: a library's place is taken before it is
+	// read, so that threads pinning at once cannot pass the limits
+	// together (outside review rt57).
+	held      int
+	heldBytes int64
+	maxBytes  int64 // maxHeldAddonBytes, but in tests
+}
+
+// heldAddon is a native library handed out and not yet released.
+type heldAddon struct {
+	release io.Closer
+	size    int64
 }
 
 // brokerOS is what a broker needs from its operating system.
@@ -113,7 +126,7 @@ type brokerOS interface {
 }
 
 func newBroker(p *intact.Policy, sys brokerOS) *broker {
-	return &broker{policy: p, os: sys, ahead: readsAhead(p), maxAge: aheadMaxAge}
+	return &broker{policy: p, os: sys, ahead: readsAhead(p), maxAge: aheadMaxAge, maxBytes: maxHeldAddonBytes}
 }
 
 // serve answers one thread's requests until the thread or node closes its
@@ -316,42 +329,72 @@ func (b *broker) readAddon(path string) ([]byte, error) {
 // (releaseAddon) and the path node loads it by.
 func (b *broker) sealAddon(path string) (token, load string, err error) {
 	b.mu.Lock()
-	held := len(b.addons)
-	b.mu.Unlock()
-	if held >= maxHeldAddons {
-		return "", "", fmt.Errorf("%s: intact node holds %d native libraries for node already, none loaded yet: %w", path, held, syscall.EMFILE)
+	if b.held >= maxHeldAddons {
+		b.mu.Unlock()
+		return "", "", fmt.Errorf("%s: intact node holds %d native libraries for node already, none loaded yet: %w", path, maxHeldAddons, syscall.EMFILE)
 	}
-	load, release, err := b.os.pinAddon(path, b.readAddon)
+	b.held++
+	b.mu.Unlock()
+	var size int64 // the bytes taken for it in heldBytes
+	check := func(path string) ([]byte, error) {
+		data, err := b.readAddon(path)
+		if err != nil {
+			return nil, err
+		}
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		if n := int64(len(data)); b.heldBytes > 0 && b.heldBytes+n > b.maxBytes {
+			return nil, fmt.Errorf("%s: intact node holds %d MiB of native libraries for node already, none loaded yet: %w", path, b.heldBytes>>20, syscall.EMFILE)
+		}
+		size = int64(len(data))
+		b.heldBytes += size
+		return data, nil
+	}
+	load, release, err := b.os.pinAddon(path, check)
 	if err != nil {
+		b.mu.Lock()
+		b.held--
+		b.heldBytes -= size
+		b.mu.Unlock()
 		return "", "", err
 	}
 	token = rand.Text()
 	b.mu.Lock()
 	if b.addons == nil {
-		b.addons = make(map[string]io.Closer)
+		b.addons = make(map[string]heldAddon)
 	}
-	b.addons[token] = release
+	b.addons[token] = heldAddon{release, size}
 	b.mu.Unlock()
 	return token, load, nil
 }
 
-// maxHeldAddons is how many native libraries the broker holds for node at
-// once, each until node has loaded it (releaseAddon): node's threads load
-// them one at a time each. Application code that asks for them itself, and
-// never for their release, would otherwise make the broker hold a copy of
-// the library per request (on Linux a sealed memfd: a descriptor, and the
-// library's size in memory).
-const maxHeldAddons = 64
+// maxHeldAddons and maxHeldAddonBytes bound the native libraries the
+// broker holds for node at once, each until node has loaded it
+// (releaseAddon): node's threads load them one at a time each, and the
+// largest libraries applications load (machine-learning runtimes) are a
+// few hundred MiB. The first is held whatever its size. Application code
+// that asks for libraries itself, and never for their release, would
+// otherwise make the broker hold a copy per request (on Linux a sealed
+// memfd: a descriptor, and the library's size in memory; outside reviews
+// rt56 and rt57).
+const (
+	maxHeldAddons     = 64
+	maxHeldAddonBytes = 1 << 30
+)
 
 // releaseAddon lets go of the library token names once node has loaded
 // it. A token never handed out releases nothing.
 func (b *broker) releaseAddon(token string) {
 	b.mu.Lock()
-	release := b.addons[token]
-	delete(b.addons, token)
+	addon, ok := b.addons[token]
+	if ok {
+		delete(b.addons, token)
+		b.held--
+		b.heldBytes -= addon.size
+	}
 	b.mu.Unlock()
-	if release != nil {
-		release.Close()
+	if ok {
+		addon.release.Close()
 	}
 }
 
@@ -362,8 +405,8 @@ func (b *broker) release() {
 	addons := b.addons
 	b.addons = nil
 	b.mu.Unlock()
-	for _, release := range addons {
-		release.Close()
+	for _, addon := range addons {
+		addon.release.Close()
 	}
 	b.os.release()
 }

@@ -1,12 +1,15 @@
 package nodeguard
 
 import (
+	"debug/elf"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -124,11 +127,36 @@ func (l *linuxBroker) pinAddon(path string, check func(string) ([]byte, error)) 
 	if err != nil {
 		return "", nil, err
 	}
+	if !sharedObject(data) {
+		// dlopen would refuse it too; the broker need not hold a copy of
+		// whatever signed file application code names (outside review
+		// rt57 had it hold a 60 MB JSON file 127 times).
+		return "", nil, fmt.Errorf("%s: not an ELF shared object: %w", path, syscall.ENOEXEC)
+	}
 	f, err := sealedFile("intact-addon:"+filepath.Base(path), data)
 	if err != nil {
 		return "", nil, fmt.Errorf("sealing %s: %w", path, err)
 	}
 	return fmt.Sprintf("/proc/%d/fd/%d", l.proc, f.Fd()), f, nil
+}
+
+// sharedObject reports whether data begins as an ELF shared object
+// (ET_DYN: libraries, and position-independent programs, which dlopen
+// refuses itself).
+func sharedObject(data []byte) bool {
+	if len(data) < 18 || string(data[:4]) != elf.ELFMAG {
+		return false
+	}
+	var typ uint16
+	switch elf.Data(data[elf.EI_DATA]) {
+	case elf.ELFDATA2LSB:
+		typ = binary.LittleEndian.Uint16(data[16:])
+	case elf.ELFDATA2MSB:
+		typ = binary.BigEndian.Uint16(data[16:])
+	default:
+		return false
+	}
+	return elf.Type(typ) == elf.ET_DYN
 }
 
 // checkPrivate refuses a shim folder that is not this user's own 0700

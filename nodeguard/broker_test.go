@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -46,6 +48,7 @@ type fakeOS struct {
 	closed   []string // load paths released
 	channels []string // thread ids asked for
 	released bool
+	delay    time.Duration // how long a pin takes after its check
 }
 
 type closeFunc func() error
@@ -56,6 +59,7 @@ func (f *fakeOS) pinAddon(path string, check func(string) ([]byte, error)) (stri
 	if _, err := check(path); err != nil {
 		return "", nil, err
 	}
+	time.Sleep(f.delay)
 	load := "pinned:" + filepath.Base(path)
 	f.mu.Lock()
 	f.pinned = append(f.pinned, path)
@@ -423,5 +427,56 @@ func TestReplyNamesWholeRequest(t *testing.T) {
 	}
 	if bytes.Contains(stream.Bytes()[5:], []byte{statusOK, 16, 0, 0, 0}) {
 		t.Errorf("the application's bytes stand in the reply stream as they are: %q", stream.Bytes())
+	}
+}
+
+// TestBrokerAddonLimits: the broker holds at most maxHeldAddons libraries,
+// and beyond the first at most maxBytes of them, however many threads ask
+// at once (outside review rt57: 65 channels asking together passed a
+// count read before the copy); each release makes room again.
+func TestBrokerAddonLimits(t *testing.T) {
+	dir := scratch.Dir(t)
+	small := writeFile(t, dir, "small.node", "native code")
+	big := writeFile(t, dir, "big.node", strings.Repeat("native code ", 100))
+	p := intact.New(intact.Config{Enforcers: []enforcer.Enforcer{markEnforcer{settings: enforcing}}})
+	b := newBroker(p, &fakeOS{delay: 5 * time.Millisecond})
+
+	tokens := make(chan string, 200)
+	var refused atomic.Int32
+	var wg sync.WaitGroup
+	for range 200 {
+		wg.Go(func() {
+			token, _, err := b.sealAddon(small)
+			switch {
+			case err == nil:
+				tokens <- token
+			case errors.Is(err, syscall.EMFILE):
+				refused.Add(1)
+			default:
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	close(tokens)
+	if len(tokens) != maxHeldAddons || refused.Load() != 200-maxHeldAddons {
+		t.Fatalf("%d held and %d refused of 200 asked at once, want %d held", len(tokens), refused.Load(), maxHeldAddons)
+	}
+	for token := range tokens {
+		b.releaseAddon(token)
+	}
+
+	// Bytes: the first library whatever its size, then only what fits.
+	b.maxBytes = 1000
+	first, _, err := b.sealAddon(big) // 1,200 bytes
+	if err != nil {
+		t.Fatalf("the first library, larger than the limit: %v", err)
+	}
+	if _, _, err := b.sealAddon(small); !errors.Is(err, syscall.EMFILE) {
+		t.Fatalf("a second library past the limit: %v, want EMFILE", err)
+	}
+	b.releaseAddon(first)
+	if _, _, err := b.sealAddon(small); err != nil {
+		t.Fatalf("after the release: %v", err)
 	}
 }
