@@ -359,3 +359,31 @@ func TestNodeBinaryChecked(t *testing.T) {
 		t.Errorf("listed node: %v, exit %+v, stdout %q\n%s", res.Err, res.Exit, res.Stdout, res.Stderr)
 	}
 }
+
+// TestChildRefusalLogged: a node child's refusals go to its broker's event
+// log, also when the application starts it with an environment of its own
+// (outside review rt57: with {env: {PATH}} the child's refusal reached no
+// log). The child takes the log from its broker, as its policies.
+func TestChildRefusalLogged(t *testing.T) {
+	n := nodes(t)[0]
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"parent.js": `const { spawnSync } = require('child_process');
+const r = spawnSync(process.execPath, [require('path').join(__dirname, 'evil.js')], { env: { PATH: process.env.PATH } });
+console.log('child', r.status);
+`})
+	s := sign(t, dir)
+	write(t, dir, map[string]string{"evil.js": "console.log('EVIL');\n"})
+	log := filepath.Join(t.TempDir(), "events.jsonl")
+	t.Setenv(intact.EnvEventLog, log)
+	res := s.run(t, n, "enforce", runOpts{}, "parent.js")
+	if res.Stdout != "child 1\n" {
+		t.Fatalf("exit %+v\nstdout:\n%s\nstderr:\n%s", res.Exit, res.Stdout, res.Stderr)
+	}
+	events, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(events), `"event":"denied","path":"`+filepath.Join(dir, "evil.js")+`"`) {
+		t.Errorf("the event log holds no refusal of the child's script:\n%s", events)
+	}
+}

@@ -55,4 +55,9 @@ type ShimConfig struct {
 	Node     string   `json:"node"`
 	Policies []string `json:"policies"`
 	Catalogs []string `json:"catalogs"`
+	// EventLog is the broker's INTACT_EVENT_LOG, as an absolute path, or
+	// "": a child's refusals go where its parent's go, whatever the
+	// application left in the child's environment (outside review rt57
+	// kept them out of the log with a child's env of {PATH}).
+	EventLog string `json:"eventLog,omitempty"`
 }

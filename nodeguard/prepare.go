@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/intactdev/intact"
@@ -153,5 +154,11 @@ func shimConfig(cfg Config, nodeEnv []string) ShimConfig {
 		}
 	}
 	policies = append(policies, envList(nodeEnv, intact.EnvPolicy)...)
-	return ShimConfig{Node: cfg.Node, Policies: policies, Catalogs: envList(nodeEnv, intact.EnvCatalogs)}
+	eventLog := os.Getenv(intact.EnvEventLog)
+	if eventLog != "" {
+		if abs, err := filepath.Abs(eventLog); err == nil {
+			eventLog = abs
+		}
+	}
+	return ShimConfig{Node: cfg.Node, Policies: policies, Catalogs: envList(nodeEnv, intact.EnvCatalogs), EventLog: eventLog}
 }

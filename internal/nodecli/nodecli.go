@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/intactdev/intact"
@@ -91,6 +92,12 @@ func Shim(argv0 string, args []string, systemDir string, stderr io.Writer) error
 	if !found {
 		return fmt.Errorf("intact node's shim (%s) was started by no intact node broker: "+
 			"it takes its node binary and policies from one; run intact node instead", argv0)
+	}
+	// The event log too is the broker's, set or not.
+	if shim.EventLog != "" {
+		os.Setenv(intact.EnvEventLog, shim.EventLog)
+	} else {
+		os.Unsetenv(intact.EnvEventLog)
 	}
 	return run(args, nodeFlags{Policies: shim.Policies, Catalogs: shim.Catalogs, Node: shim.Node}, systemDir, stderr)
 }
