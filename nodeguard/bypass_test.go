@@ -316,11 +316,12 @@ func TestOpenSSLConf(t *testing.T) {
 	}
 }
 
-// TestEnvironmentNamedTwice: an environment may name a variable twice.
-// Node gets the value intact judged, the first, where os/exec alone hands
-// it the last: intact decided on NODE_PRESERVE_SYMLINKS's first value how
-// node starts the script, and node took the last. A second NODE_OPTIONS
-// is dropped, not passed on.
+// TestEnvironmentNamedTwice: an environment a host passes as Config.Env
+// may name a variable twice (Go keeps only the first of its own
+// process's). Node gets the value intact judged, the first, where os/exec
+// alone hands it the last: intact decided on NODE_PRESERVE_SYMLINKS's first
+// value how node starts the script, and node took the last. A second
+// NODE_OPTIONS is dropped, not passed on.
 func TestEnvironmentNamedTwice(t *testing.T) {
 	n := nodes(t)[0]
 	dir := t.TempDir()
