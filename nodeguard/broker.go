@@ -336,15 +336,15 @@ func (b *broker) sealAddon(path string) (token, load string, err error) {
 	b.held++
 	b.mu.Unlock()
 	var size int64 // the bytes taken for it in heldBytes
-	check := func(path string) ([]byte, error) {
-		data, err := b.readAddon(path)
+	check := func(file string) ([]byte, error) {
+		data, err := b.readAddon(file)
 		if err != nil {
 			return nil, err
 		}
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		if n := int64(len(data)); b.heldBytes > 0 && b.heldBytes+n > b.maxBytes {
-			return nil, fmt.Errorf("%s: intact node holds %d MiB of native libraries for node already, none loaded yet: %w", path, b.heldBytes>>20, syscall.EMFILE)
+			return nil, fmt.Errorf("%s: intact node holds %d MiB of native libraries for node already, none loaded yet: %w", file, b.heldBytes>>20, syscall.EMFILE)
 		}
 		size = int64(len(data))
 		b.heldBytes += size
