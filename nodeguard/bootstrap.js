@@ -471,6 +471,7 @@ const OP = ObjectFreeze({
   channel: 0x43,     // 'C'
   interactive: 0x49, // 'I'
   dynamic: 0x59,     // 'Y'
+  logRefusal: 0x4c,  // 'L'
 });
 
 // refusal turns a reply that is not OK into the error to throw.
@@ -776,6 +777,27 @@ function blocked(op, what) {
   // The broker allows it: the policy does not disable this feature.
 }
 
+// hostRefusal is codeError for a refusal the bootstrap makes on its own
+// account, which the broker never saw: an option or a source a hook gave,
+// a closed API. The broker logs it (Policy.LogRefusal), as it logs a node
+// option refused on node's command line, so that every refusal is in the
+// event log. what names the thing refused, for the event's "feature".
+function hostRefusal(code, what, message, props) {
+  const err = codeError(code, message, props);
+  let detail = message;
+  const reasons = props === undefined ? undefined : ownValue(props, 'reasons');
+  if (ArrayIsArray(reasons)) {
+    for (let i = 0; i < reasons.length; i++) detail += (i === 0 ? ': ' : '; ') + reasons[i];
+  }
+  try {
+    // A NUL ends what: no path or name the bootstrap gives holds one.
+    call(OP.logRefusal, StringSlice('' + what, 0, 1024) + '\0' + StringSlice(detail, 0, 4096));
+  } catch {
+    // The channel is gone or out of step: the refusal stands, unlogged.
+  }
+  return err;
+}
+
 const refuseInteractive = (feature) => blocked(OP.interactive, feature);
 const refuseDynamic = (what) => blocked(OP.dynamic, what);
 
@@ -850,13 +872,13 @@ function load(href, context, nextLoad) {
       // else: it would read the file itself, unchecked.
       const result = nextLoad(href, { ...context, format: 'addon' });
       if (result.source != null) {
-        throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'The file ' + path + ' did not pass OS Code Integrity validation',
+        throw hostRefusal('ERR_CODE_INTEGRITY_VIOLATION', path, 'The file ' + path + ' did not pass OS Code Integrity validation',
           { path, reasons: ['intact node loads a .node file only as an addon'] });
       }
       return { format: 'addon', source: null, shortCircuit: true };
     }
     if (format !== null && format !== undefined && !ArrayIncludes(fileFormats, format)) {
-      throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'The file ' + path + ' did not pass OS Code Integrity validation',
+      throw hostRefusal('ERR_CODE_INTEGRITY_VIOLATION', path, 'The file ' + path + ' did not pass OS Code Integrity validation',
         { path, reasons: ['intact node runs a file only as code of a file, not as format ' + JSONStringify('' + format)] });
     }
     refuseTypeScript(format, path);
@@ -904,7 +926,7 @@ function load(href, context, nextLoad) {
     if (ArrayIsArray(conditions) && ArrayIncludes(conditions, 'require')) readByNode(href);
     return nextLoad(href, context);
   }
-  throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'The file ' + href + ' did not pass OS Code Integrity validation',
+  throw hostRefusal('ERR_CODE_INTEGRITY_VIOLATION', href, 'The file ' + href + ' did not pass OS Code Integrity validation',
     { path: href, reasons: ['intact node runs code from files only, not from ' + StringSlice(href, 0, StringIndexOf(href, ':')) + ': URLs'] });
 }
 
@@ -920,7 +942,7 @@ function builtinResult(href, result) {
 }
 
 function readByNode(href) {
-  throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: a module shown to the hooks as ' + href +
+  throw hostRefusal('ERR_CODE_INTEGRITY_VIOLATION', href, 'intact node: a module shown to the hooks as ' + href +
     ' would run a file node read itself, unchecked');
 }
 
@@ -963,7 +985,7 @@ function invalidFileURL(href, why) {
 // config came from the broker with this code, so no round trip is needed.
 // The version check catches a node binary swapped after the broker probed it.
 if (process.version !== config.version) {
-  throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: node is ' + process.version + ', not the ' +
+  throw hostRefusal('ERR_CODE_INTEGRITY_VIOLATION', 'node ' + process.version, 'intact node: node is ' + process.version + ', not the ' +
     config.version + ' the broker started');
 }
 
@@ -995,7 +1017,7 @@ function define(obj, name, value) {
 
 function closed(name) {
   return function () {
-    throw codeError('ERR_ACCESS_DENIED', name + ' is closed by intact node: it reaches Node.js internals around the module loader');
+    throw hostRefusal('ERR_ACCESS_DENIED', name, name + ' is closed by intact node: it reaches Node.js internals around the module loader');
   };
 }
 
@@ -1017,7 +1039,7 @@ if (config.channelFDs) guardChannelDescriptors(config.channelFDs);
 function guardChannelDescriptors(fds) {
   const isChannel = (fd) => ArrayIncludes(fds, fd);
   const refuse = (what) => {
-    throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: ' + what + ' would hand out a channel to the broker');
+    throw hostRefusal('ERR_CODE_INTEGRITY_VIOLATION', what, 'intact node: ' + what + ' would hand out a channel to the broker');
   };
   const pipe = quietBinding('pipe_wrap').Pipe;
   const tcp = quietBinding('tcp_wrap').TCP;
@@ -1216,7 +1238,7 @@ function guardBuiltin(href) {
   const guard = guardOf(href);
   if (guard === undefined) return;
   if (guardsFailed) {
-    throw codeError('ERR_ACCESS_DENIED', 'intact node: ' + href + ' is closed: a guard of intact node could not be put in place');
+    throw hostRefusal('ERR_ACCESS_DENIED', href, 'intact node: ' + href + ' is closed: a guard of intact node could not be put in place');
   }
   try {
     guard(href);
@@ -1262,7 +1284,7 @@ function guardFFI() {
     const desc = ObjectGetOwnPropertyDescriptor(ffi, keys[i]);
     if (desc !== undefined && typeof desc.value === 'function') {
       define(ffi, keys[i], function () {
-        throw codeError('ERR_ACCESS_DENIED', 'node:ffi is closed by intact node: it maps libraries and runs native code ' +
+        throw hostRefusal('ERR_ACCESS_DENIED', 'node:ffi ' + keys[i], 'node:ffi is closed by intact node: it maps libraries and runs native code ' +
           'that intact cannot check');
       });
     }
@@ -1280,7 +1302,7 @@ function guardFFI() {
 // Express; 13-18 ms in a program that has not used OpenSSL yet).
 function refuseEngine(what) {
   return function () {
-    throw codeError('ERR_ACCESS_DENIED', what + ' is closed by intact node: an OpenSSL engine is native code loaded from a path intact cannot check');
+    throw hostRefusal('ERR_ACCESS_DENIED', what, what + ' is closed by intact node: an OpenSSL engine is native code loaded from a path intact cannot check');
   };
 }
 
@@ -1356,7 +1378,7 @@ function guardV8() {
     // RegExp.prototype.exec itself: test would call the exec the
     // application put on RegExp.prototype. Node takes only a string.
     if (typeof flags !== 'string' || RegExpPrototypeExec(harmlessV8Flags, flags) === null) {
-      throw codeError('ERR_ACCESS_DENIED', 'v8.setFlagsFromString(' + JSONStringify('' + flags) +
+      throw hostRefusal('ERR_ACCESS_DENIED', 'v8.setFlagsFromString', 'v8.setFlagsFromString(' + JSONStringify('' + flags) +
         ') is closed by intact node: V8 flags can reach the engine\'s internals and re-enable code generation');
     }
     return ReflectApply(v8SetFlagsFromString, v8, [flags]);
@@ -1699,7 +1721,7 @@ function sourceless(href, format) {
   const scheme = schemeOf(href);
   if (scheme === 'node:' || format === 'addon') return;
   const path = scheme === 'file:' ? filePath(href) : href;
-  throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'The file ' + path + ' did not pass OS Code Integrity validation',
+  throw hostRefusal('ERR_CODE_INTEGRITY_VIOLATION', path, 'The file ' + path + ' did not pass OS Code Integrity validation',
     { path, reasons: ['a load hook gave node no source for it, and node would read it itself, unchecked'] });
 }
 
@@ -1728,7 +1750,7 @@ if (typeof module.register === 'function') {
   const moduleRegister = module.register;
   define(module, 'register', function register(...args) {
     if (config.codeChecked) {
-      throw codeError('ERR_CODE_INTEGRITY_BLOCKED', 'intact node: module.register is refused: node runs the loaders it ' +
+      throw hostRefusal('ERR_CODE_INTEGRITY_BLOCKED', 'module.register', 'intact node: module.register is refused: node runs the loaders it ' +
         'registers in a thread of their own, which reads their files without intact\'s checks; use module.registerHooks');
     }
     dynamicGuard('module.register');
@@ -1765,7 +1787,7 @@ function judgeWorkerOptions(argv, where, out) {
       }
     }
     if (!ObjectHasOwn(config.workerOptions, name)) {
-      throw codeError('ERR_CODE_INTEGRITY_BLOCKED', 'intact node: a worker\'s ' + where + ' may not carry ' + a +
+      throw hostRefusal('ERR_CODE_INTEGRITY_BLOCKED', 'worker option ' + a, 'intact node: a worker\'s ' + where + ' may not carry ' + a +
         ': it is not on intact node\'s allow-list of node options (preloads go to intact node itself)');
     }
     append(out, a);
@@ -1774,7 +1796,7 @@ function judgeWorkerOptions(argv, where, out) {
       // drops a V8 option without one, and reads the word as an option of
       // its own): a value comes only after "=" there.
       if (where === 'NODE_OPTIONS') {
-        throw codeError('ERR_CODE_INTEGRITY_BLOCKED', 'intact node: a worker\'s NODE_OPTIONS may give ' + a + ' a value only as ' +
+        throw hostRefusal('ERR_CODE_INTEGRITY_BLOCKED', 'worker option ' + a, 'intact node: a worker\'s NODE_OPTIONS may give ' + a + ' a value only as ' +
           a + '=VALUE');
       }
       append(out, '' + argv[++i]);
@@ -1812,7 +1834,7 @@ function splitNodeOptions(value) {
       inWord = true;
     }
   }
-  if (quoted) throw codeError('ERR_CODE_INTEGRITY_BLOCKED', 'intact node: a worker\'s NODE_OPTIONS holds an unterminated string');
+  if (quoted) throw hostRefusal('ERR_CODE_INTEGRITY_BLOCKED', 'worker NODE_OPTIONS', 'intact node: a worker\'s NODE_OPTIONS holds an unterminated string');
   if (inWord) append(words, word);
   return words;
 }
@@ -1834,7 +1856,7 @@ const envName = isWindows ? StringToUpperCase : (name) => name;
 // after these checks, before the worker reads it.
 function workerEnv(given, shareEnv) {
   if (given === shareEnv) {
-    throw codeError('ERR_CODE_INTEGRITY_BLOCKED', 'intact node: a worker may not share the process\'s environment (SHARE_ENV): ' +
+    throw hostRefusal('ERR_CODE_INTEGRITY_BLOCKED', 'worker env SHARE_ENV', 'intact node: a worker may not share the process\'s environment (SHARE_ENV): ' +
       'node reads options and its compile cache from it after intact\'s checks');
   }
   if (given !== undefined && given !== null && typeof given !== 'object') return given; // node refuses it
@@ -1875,7 +1897,7 @@ function guardWorkers() {
       // guard on process.dlopen (outside review rt34). Where files are
       // checked, it is refused even with dynamic code allowed.
       if (config.codeChecked) {
-        throw codeError('ERR_CODE_INTEGRITY_BLOCKED', 'intact node: a worker given code as a string (eval: true) is refused: ' +
+        throw hostRefusal('ERR_CODE_INTEGRITY_BLOCKED', 'new Worker(code, {eval: true})', 'intact node: a worker given code as a string (eval: true) is refused: ' +
           'node runs it without intact\'s checks of the files it loads; give the worker a file');
       }
     }

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -47,6 +48,7 @@ const (
 	opChannel     = 'C' // a thread id → no reply; the broker makes that thread a channel of its own
 	opInteractive = 'I' // a feature name → statusOK or statusBlocked (CheckInteractive)
 	opDynamic     = 'Y' // what made code → statusOK or statusBlocked (CheckDynamicCode)
+	opLogRefusal  = 'L' // what was refused, a NUL, why → statusOK once logged (Policy.LogRefusal)
 )
 
 // Reply statuses. A body that is not statusOK's is a JSON refusal.
@@ -249,6 +251,14 @@ func (b *broker) handle(rd *reader, op byte, payload string) (byte, [][]byte) {
 		if err := b.policy.CheckDynamicCode(); err != nil {
 			return one(refusal("", fmt.Errorf("%s: %w", payload, err)))
 		}
+		return statusOK, nil
+	case opLogRefusal:
+		// The bootstrap's own refusals (a worker's options, a hook's
+		// answer, a closed API), which no other request shows the
+		// broker. Code in node can send this too, as it can make the
+		// refusals themselves: it only adds to the log.
+		what, detail, _ := strings.Cut(payload, "\x00")
+		b.policy.LogRefusal(what, detail)
 		return statusOK, nil
 	}
 	return one(statusError, mustJSON(refusalBody{Message: fmt.Sprintf("intact node: unknown request %q", op), Code: "ERR_INVALID_STATE"}))

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -83,4 +84,60 @@ func TestRefusalExplainedInNode(t *testing.T) {
 	if c := canaries(t, canary); len(c) != 0 {
 		t.Errorf("the refused file ran: %v", c)
 	}
+}
+
+// TestBootstrapRefusalsLogged: the refusals the bootstrap makes inside
+// node on its own account (a worker's options, a hook's answer, a closed
+// API), which no request shows the broker, are logged as blocked events
+// with reason host-refused, like a node option refused on the command
+// line (outside review rt58); and nothing of the refused code runs.
+func TestBootstrapRefusalsLogged(t *testing.T) {
+	forEachNode(t, func(t *testing.T, n testNode) {
+		dir := t.TempDir()
+		write(t, dir, map[string]string{"main.js": `
+const { Worker, SHARE_ENV } = require('node:worker_threads');
+const m = require('node:module');
+const unsigned = require('path').join(__dirname, 'unsigned.js');
+const tries = {
+  'module.register': () => m.register('./x.mjs', 'file:///'),
+  'worker eval': () => new Worker('1', { eval: true }),
+  'worker --inspect': () => new Worker(__filename, { execArgv: ['--inspect'] }),
+  'worker NODE_OPTIONS': () => new Worker(__filename, { env: { NODE_OPTIONS: '--require=' + unsigned } }),
+  'worker SHARE_ENV': () => new Worker(__filename, { env: SHARE_ENV }),
+  'process.binding': () => process.binding('fs'),
+  'hook without source': () => {
+    m.registerHooks({ load: (url, ctx, next) => url.endsWith('unsigned.js') ? { format: 'commonjs', source: null, shortCircuit: true } : next(url, ctx) });
+    require(unsigned);
+  },
+};
+for (const [name, f] of Object.entries(tries)) {
+  try { f(); console.log(name, 'ALLOWED'); } catch (e) { console.log(name, e.code); }
+}
+`})
+		s := sign(t, dir)
+		write(t, dir, map[string]string{"unsigned.js": canaryJS("unsigned")})
+		events := filepath.Join(t.TempDir(), "events.json")
+		t.Setenv(intact.EnvEventLog, events)
+		canary := t.TempDir()
+		res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canary}}, "main.js")
+		want := "module.register ERR_CODE_INTEGRITY_BLOCKED\nworker eval ERR_CODE_INTEGRITY_BLOCKED\n" +
+			"worker --inspect ERR_CODE_INTEGRITY_BLOCKED\nworker NODE_OPTIONS ERR_CODE_INTEGRITY_BLOCKED\n" +
+			"worker SHARE_ENV ERR_CODE_INTEGRITY_BLOCKED\nprocess.binding ERR_ACCESS_DENIED\n" +
+			"hook without source ERR_CODE_INTEGRITY_VIOLATION\n"
+		if res.Err != nil || res.Stdout != want {
+			t.Fatalf("got %q (err %v, exit %+v, stderr %s), want %q", res.Stdout, res.Err, res.Exit, res.Stderr, want)
+		}
+		log, _ := os.ReadFile(events)
+		for _, feature := range []string{"module.register", "new Worker(code, {eval: true})", "worker option --inspect",
+			"worker option --require=" + filepath.Join(dir, "unsigned.js"), "worker env SHARE_ENV", "process.binding",
+			filepath.Join(dir, "unsigned.js")} {
+			entry := `"feature":` + strconv.Quote(feature) + `,"reason":"host-refused"`
+			if !strings.Contains(string(log), entry) {
+				t.Errorf("event log lacks %s:\n%s", entry, log)
+			}
+		}
+		if got := canaries(t, canary); len(got) != 0 {
+			t.Errorf("refused code ran: canaries %v", got)
+		}
+	})
 }
