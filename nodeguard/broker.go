@@ -102,7 +102,21 @@ type broker struct {
 	held      int
 	heldBytes int64
 	maxBytes  int64 // maxHeldAddonBytes, but in tests
+	// serving holds a place for each request that reads a file, from
+	// before the read until its reply is written (maxServing).
+	serving chan struct{}
 }
+
+// maxServing bounds the requests that read files (opReadCode, opAddon)
+// served at once, across all of node's channels. Each holds the file's
+// bytes until its reply is written, which waits for node to read it: code
+// in node that asks for large files on many channels at once, or never
+// reads the replies, would otherwise make the broker hold a copy per
+// channel, up to 65 times the maximum code size (outside review rt58).
+// The broker holds at most this many at the maximum code size (256 MiB
+// by default); node's threads ask one file at a time each, and a request
+// takes well under a millisecond, so others wait little.
+const maxServing = 4
 
 // heldAddon is a native library handed out and not yet released.
 type heldAddon struct {
@@ -128,7 +142,8 @@ type brokerOS interface {
 }
 
 func newBroker(p *intact.Policy, sys brokerOS) *broker {
-	return &broker{policy: p, os: sys, ahead: readsAhead(p), maxAge: aheadMaxAge, maxBytes: maxHeldAddonBytes}
+	return &broker{policy: p, os: sys, ahead: readsAhead(p), maxAge: aheadMaxAge, maxBytes: maxHeldAddonBytes,
+		serving: make(chan struct{}, maxServing)}
 }
 
 // serve answers one thread's requests until the thread or node closes its
@@ -158,8 +173,16 @@ func (b *broker) serve(req io.ReadCloser, resp io.WriteCloser, script string) {
 			b.openThreadChannel(payload)
 			continue
 		}
+		reads := op == opReadCode || op == opAddon
+		if reads {
+			b.serving <- struct{}{}
+		}
 		status, body := b.handle(rd, op, payload)
-		if writeReply(w, status, request, body...) != nil {
+		err = writeReply(w, status, request, body...)
+		if reads {
+			<-b.serving
+		}
+		if err != nil {
 			return
 		}
 		rd.next() // while node runs what it got

@@ -480,3 +480,72 @@ func TestBrokerAddonLimits(t *testing.T) {
 		t.Fatalf("after the release: %v", err)
 	}
 }
+
+// overlapEnforcer allows everything, and counts the reads it judges and
+// the most it judged at once.
+type overlapEnforcer struct {
+	markEnforcer
+	now, most, all atomic.Int32
+}
+
+func (c *overlapEnforcer) CheckContent(enforcer.Content) error {
+	n := c.now.Add(1)
+	for m := c.most.Load(); n > m && !c.most.CompareAndSwap(m, n); m = c.most.Load() {
+	}
+	c.all.Add(1)
+	time.Sleep(time.Millisecond)
+	c.now.Add(-1)
+	return nil
+}
+
+// TestBrokerServesFewAtOnce: requests that read files on many channels at
+// once, whose replies nobody reads, hold no more than maxServing files in
+// the broker; the others wait, and are served once replies are read
+// (outside review rt58: a large signed file asked for on 24 channels held
+// 3 GB).
+func TestBrokerServesFewAtOnce(t *testing.T) {
+	dir := scratch.Dir(t)
+	file := writeFile(t, dir, "a.js", "module.exports = 1;\n")
+	c := &overlapEnforcer{markEnforcer: markEnforcer{settings: enforcing}}
+	b := newBroker(intact.New(intact.Config{Enforcers: []enforcer.Enforcer{c}}), &fakeOS{})
+	b.ahead = false // only the requests' own reads
+	sessions := make([]*session, 3*maxServing)
+	for i := range sessions {
+		sessions[i] = startSession(t, b, &fakeOS{}, "")
+		sessions[i].send(opReadCode, file)
+	}
+	for deadline := time.Now().Add(10 * time.Second); c.all.Load() < maxServing; {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d requests read their file", c.all.Load(), len(sessions))
+		}
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if n := c.all.Load(); n != maxServing {
+		t.Fatalf("%d requests read their file while no reply was read, want %d", n, maxServing)
+	}
+	// Read every reply: the waiting requests are served as places free.
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, s := range sessions {
+			var head [5]byte
+			if _, err := io.ReadFull(s.resp, head[:]); err != nil {
+				t.Error(err)
+				return
+			}
+			if _, err := io.CopyN(io.Discard, s.resp, int64(2*(requestHead+len(file))+int(binary.LittleEndian.Uint32(head[1:])))); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the waiting requests were not served once replies were read")
+	}
+	if n, most := c.all.Load(), c.most.Load(); int(n) != len(sessions) || most > maxServing {
+		t.Fatalf("%d files read, at most %d at once; want %d, at most %d", n, most, len(sessions), maxServing)
+	}
+}
