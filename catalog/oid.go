@@ -48,6 +48,8 @@ var (
 	oidRSASHA256        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}       // sha256WithRSAEncryption
 	oidRSASHA384        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 12}       // sha384WithRSAEncryption
 	oidRSASHA512        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 13}       // sha512WithRSAEncryption
+
+	oidKeyUsage = asn1.ObjectIdentifier{2, 5, 29, 15} // id-ce-keyUsage, RFC 5280 §4.2.1.3
 )
 
 // The contents octets of the OIDs that the parser meets once per member,

@@ -37,7 +37,8 @@ var (
 	// neither the token nor the catalog.
 	ErrTimestampCertificate = errors.New("time-stamping certificate is not embedded")
 	// ErrTimestampUsage means the time-stamping certificate lacks the
-	// time-stamping extended key usage.
+	// time-stamping extended key usage, or has a key usage extension
+	// with neither digitalSignature nor contentCommitment.
 	ErrTimestampUsage = errors.New("certificate is not for time stamping")
 	// ErrTimestampRejected means the authority did not grant the request:
 	// its response has a PKIStatus other than granted or grantedWithMods.
@@ -435,6 +436,12 @@ func checkCounterSigner(s *Signer, contentType asn1.ObjectIdentifier, content []
 		// RFC 3161 §2.3: a TSA's certificate has the timeStamping
 		// extended key usage; Authenticode's legacy countersigners too.
 		return fmt.Errorf("%w: %q", ErrTimestampUsage, s.Certificate.Subject)
+	}
+	// A key usage extension must let the key sign: RFC 5280 §4.2.1.3
+	// allows digitalSignature or nonRepudiation (contentCommitment) for
+	// a TSA's signatures.
+	if why := keyUsageForbids(s.Certificate, x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment); why != "" {
+		return fmt.Errorf("%w: %q %s", ErrTimestampUsage, s.Certificate.Subject, why)
 	}
 	alg, known := signatureAlgorithmOf(s.sigAlg)
 	if known && alg.hash != 0 && alg.hash != h {

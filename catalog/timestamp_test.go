@@ -220,6 +220,8 @@ func TestTimestampResponseErrors(t *testing.T) {
 		{"corrupt signature", testtsa.Config{CorruptSignature: true}, catalog.ErrTimestampSignature, "verification error"},
 		{"messageDigest not of the TSTInfo", testtsa.Config{BadMessageDigest: true}, catalog.ErrTimestampSignature, "TSTInfo"},
 		{"no certificate", testtsa.Config{NoCerts: true}, catalog.ErrTimestampCertificate, "not embedded"},
+		{"key usage forbids signing", testtsa.Config{Signer: tsaWithKeyUsage(t, x509.KeyUsageKeyEncipherment)}, catalog.ErrTimestampUsage,
+			`"CN=intact test TSA (keyEncipherment)" may not sign: its key usage allows keyEncipherment only, not digitalSignature or contentCommitment`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			attr, err := timestamp(testtsa.New(tp.RSA, tt.cfg), []byte("a signature"))
@@ -241,6 +243,14 @@ func TestTimestampResponseErrors(t *testing.T) {
 			t.Fatalf("ParseResponse of the answer to another request = %v, want ErrTimestampNonce", err)
 		}
 	})
+}
+
+// tsaWithKeyUsage returns a time-stamping certificate of the test TSAs'
+// root with the key usage bits usage (0: no key usage extension).
+func tsaWithKeyUsage(t testing.TB, usage x509.KeyUsage) *testpki.Cert {
+	tp := testtsa.SharedPKI(t)
+	return tp.Root.Issue(t, fmt.Sprintf("intact test TSA (%v)", usage), testpki.Key(tp.ECDSA.Key),
+		testpki.EKU(x509.ExtKeyUsageTimeStamping), testpki.KeyUsage(usage))
 }
 
 // TestTimestampParseChecks: Parse checks timestamps it reads. A catalog
@@ -283,6 +293,11 @@ func TestTimestampParseChecks(t *testing.T) {
 		{"signature algorithm naming another digest", testtsa.Config{SHA1SigAlg: true}, catalog.ErrTimestampSignature},
 		{"MD5 imprint", testtsa.Config{MD5Imprint: true}, catalog.ErrTimestampMalformed},
 		{"TSA certificate without the time-stamping EKU", testtsa.Config{Signer: &testpki.Cert{Cert: p.leaf, Key: p.leafKey}}, catalog.ErrTimestampUsage},
+		// RFC 5280 §4.2.1.3: a TSA may sign with digitalSignature or
+		// nonRepudiation (contentCommitment); no key usage allows anything.
+		{"TSA key usage keyEncipherment", testtsa.Config{Signer: tsaWithKeyUsage(t, x509.KeyUsageKeyEncipherment)}, catalog.ErrTimestampUsage},
+		{"TSA key usage contentCommitment", testtsa.Config{Signer: tsaWithKeyUsage(t, x509.KeyUsageContentCommitment)}, nil},
+		{"TSA without key usage", testtsa.Config{Signer: tsaWithKeyUsage(t, 0)}, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			tsa := testtsa.New(tp.RSA, tt.cfg)

@@ -6,10 +6,12 @@ import (
 	"crypto/ecdsa"
 	"crypto/rsa"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/asn1"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/intactdev/intact/internal/der"
@@ -50,8 +52,9 @@ type VerifyOptions struct {
 // Verify checks every signer of the catalog: the messageDigest against the
 // CTL, the signature over the authenticated attributes, and a certificate
 // chain from the signer's embedded certificate to one of opts.Roots, valid
-// at opts.CurrentTime, whose leaf has the code-signing extended key usage.
-// It returns the first signer's verified chains.
+// at opts.CurrentTime, whose leaf has the code-signing extended key usage
+// and, if it has a key usage extension, digitalSignature. It returns the
+// first signer's verified chains.
 func (c *Catalog) Verify(opts VerifyOptions) ([][]*x509.Certificate, error) {
 	if len(c.Signers) == 0 {
 		return nil, fmt.Errorf("catalog: %w", ErrUnsigned)
@@ -125,7 +128,49 @@ func (c *Catalog) verifySigner(s *Signer, opts VerifyOptions) ([][]*x509.Certifi
 	if !slices.Contains(leaf.ExtKeyUsage, x509.ExtKeyUsageCodeSigning) {
 		return nil, fmt.Errorf("%w: %q lists no code-signing extended key usage", ErrUsage, leaf.Subject)
 	}
+	// Nor does it look at key usage bits; RFC 5280 §4.2.1.3 forbids
+	// verifying signatures on anything but certificates and CRLs with a
+	// key whose key usage lacks digitalSignature.
+	if err := CheckSignerKeyUsage(leaf); err != nil {
+		return nil, err
+	}
 	return chains, nil
+}
+
+// CheckSignerKeyUsage returns an error wrapping ErrUsage, which names cert
+// and what its key usage allows, when cert has a key usage extension
+// without digitalSignature: Verify refuses such a signer, whose key must
+// not sign catalogs. A certificate without the extension passes.
+func CheckSignerKeyUsage(cert *x509.Certificate) error {
+	if why := keyUsageForbids(cert, x509.KeyUsageDigitalSignature); why != "" {
+		return fmt.Errorf("%w: %q %s", ErrUsage, cert.Subject, why)
+	}
+	return nil
+}
+
+// keyUsageForbids says why cert may not sign when its key usage extension
+// has none of the bits of want, and returns "" when it has one of them or
+// the extension is absent (the key may then do anything). crypto/x509 reads
+// an extension without bits as KeyUsage 0, as it does no extension, so the
+// extension is looked for.
+func keyUsageForbids(cert *x509.Certificate, want x509.KeyUsage) string {
+	if cert.KeyUsage&want != 0 || !slices.ContainsFunc(cert.Extensions, func(e pkix.Extension) bool { return e.Id.Equal(oidKeyUsage) }) {
+		return ""
+	}
+	var has, wanted []string
+	for bit := x509.KeyUsageDigitalSignature; bit <= x509.KeyUsageDecipherOnly; bit <<= 1 {
+		if cert.KeyUsage&bit != 0 {
+			has = append(has, bit.String())
+		}
+		if want&bit != 0 {
+			wanted = append(wanted, bit.String())
+		}
+	}
+	allows := "nothing"
+	if len(has) > 0 {
+		allows = strings.Join(has, ", ") + " only"
+	}
+	return fmt.Sprintf("may not sign: its key usage allows %s, not %s", allows, strings.Join(wanted, " or "))
 }
 
 // checkSignature checks s's message digest and signature.

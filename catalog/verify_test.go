@@ -6,13 +6,16 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/asn1"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/intactdev/intact/catalog"
+	"github.com/intactdev/intact/internal/testpki"
 )
 
 // unsignedCatalog builds a small v2 catalog for signing tests.
@@ -170,6 +173,59 @@ func TestVerifyErrors(t *testing.T) {
 			for _, other := range []error{catalog.ErrUnsigned, catalog.ErrDigestMismatch, catalog.ErrSignature,
 				catalog.ErrContentType, catalog.ErrUntrusted, catalog.ErrExpired, catalog.ErrUsage, catalog.ErrWeakDigest} {
 				if other != tt.want && errors.Is(err, other) {
+					t.Errorf("Verify = %v, also matches %v", err, other)
+				}
+			}
+		})
+	}
+}
+
+// TestVerifyKeyUsage: crypto/x509 ignores key usage bits, so Verify checks
+// them. A signer whose key usage extension lacks digitalSignature must not
+// sign (RFC 5280 §4.2.1.3), though its chain and code-signing EKU are good:
+// ErrUsage, naming it and what its key usage allows. With digitalSignature,
+// or without the extension, it is trusted.
+func TestVerifyKeyUsage(t *testing.T) {
+	p := getPKI(t)
+	unsigned := unsignedCatalog(t)
+	inter := &testpki.Cert{Cert: p.inter, Key: p.interKey}
+	emptyKeyUsage := pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 15}, Critical: true, Value: []byte{0x03, 0x01, 0x00}}
+	for _, tt := range []struct {
+		name string
+		opts []testpki.Option
+		msg  string // what the refusal says; "" when trusted
+	}{
+		{"digitalSignature", []testpki.Option{testpki.KeyUsage(x509.KeyUsageDigitalSignature)}, ""},
+		{"digitalSignature and keyEncipherment", []testpki.Option{testpki.KeyUsage(x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment)}, ""},
+		{"no key usage extension", []testpki.Option{testpki.KeyUsage(0)}, ""},
+		{"keyEncipherment", []testpki.Option{testpki.KeyUsage(x509.KeyUsageKeyEncipherment)},
+			"may not sign: its key usage allows keyEncipherment only, not digitalSignature"},
+		{"contentCommitment", []testpki.Option{testpki.KeyUsage(x509.KeyUsageContentCommitment)},
+			"may not sign: its key usage allows contentCommitment only, not digitalSignature"},
+		{"keyEncipherment and dataEncipherment", []testpki.Option{testpki.KeyUsage(x509.KeyUsageKeyEncipherment | x509.KeyUsageDataEncipherment)},
+			"may not sign: its key usage allows keyEncipherment, dataEncipherment only, not digitalSignature"},
+		// crypto/x509 reads an extension without bits as KeyUsage 0, as
+		// it does no extension; it allows nothing.
+		{"empty key usage extension", []testpki.Option{testpki.KeyUsage(0), testpki.Extension(emptyKeyUsage)},
+			"may not sign: its key usage allows nothing, not digitalSignature"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := append([]testpki.Option{testpki.EKU(x509.ExtKeyUsageCodeSigning), testpki.Key(p.leafKey)}, tt.opts...)
+			leaf := inter.Issue(t, "intact test signer ("+tt.name+")", opts...)
+			c := mustParse(t, sign(t, unsigned, p.leafKey, leaf.Cert, p.inter))
+			chains, err := c.Verify(catalog.VerifyOptions{Roots: pool(p.root)})
+			if tt.msg == "" {
+				if err != nil || len(chains) == 0 || !chains[0][0].Equal(leaf.Cert) {
+					t.Fatalf("Verify = %v, %v; want the signer trusted", chains, err)
+				}
+				return
+			}
+			want := fmt.Sprintf("catalog: signer certificate is not valid for code signing: %q %s", leaf.Cert.Subject, tt.msg)
+			if !errors.Is(err, catalog.ErrUsage) || err.Error() != want || chains != nil {
+				t.Fatalf("Verify = %v\nwant %s", err, want)
+			}
+			for _, other := range []error{catalog.ErrUntrusted, catalog.ErrExpired, catalog.ErrSignature} {
+				if errors.Is(err, other) {
 					t.Errorf("Verify = %v, also matches %v", err, other)
 				}
 			}

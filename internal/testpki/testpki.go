@@ -1,6 +1,6 @@
 // Package testpki issues the throwaway certificates that tests sign and
 // verify with: roots, intermediates and leaves with chosen key types,
-// extended key usages and validity periods.
+// key usages, extended key usages and validity periods.
 //
 // Every key is generated afresh, so nothing here may be trusted outside a
 // test. RSA key generation is slow: tests that need many certificates build
@@ -50,6 +50,18 @@ func CA() Option {
 // certificate has no extended key usage extension.
 func EKU(usages ...x509.ExtKeyUsage) Option {
 	return func(r *request) { r.tmpl.ExtKeyUsage = usages }
+}
+
+// KeyUsage replaces the certificate's key usage bits (digitalSignature by
+// default, with keyCertSign for [CA]); 0 leaves the extension out.
+func KeyUsage(usage x509.KeyUsage) Option {
+	return func(r *request) { r.tmpl.KeyUsage = usage }
+}
+
+// Extension adds ext to the certificate as it is, for extensions that
+// crypto/x509 will not write from a template (an empty key usage, say).
+func Extension(ext pkix.Extension) Option {
+	return func(r *request) { r.tmpl.ExtraExtensions = append(r.tmpl.ExtraExtensions, ext) }
 }
 
 // Valid sets the validity period (the default is from an hour ago to a day

@@ -3,7 +3,10 @@ package testpki_test
 import (
 	"crypto/rsa"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -50,3 +53,26 @@ func TestShared(t *testing.T) {
 		t.Errorf("got %d, %d after %d builds; want 42, 42 after 1", a, b, calls)
 	}
 }
+
+// TestKeyUsage: KeyUsage replaces the bits, and 0 leaves the extension out;
+// Extension writes one as given, here a key usage without bits.
+func TestKeyUsage(t *testing.T) {
+	hasKeyUsage := func(c *x509.Certificate) bool {
+		return slices.ContainsFunc(c.Extensions, func(e pkix.Extension) bool { return e.Id.Equal(oidKeyUsage) })
+	}
+	if c := testpki.SelfSigned(t, "default").Cert; c.KeyUsage != x509.KeyUsageDigitalSignature {
+		t.Errorf("default key usage %v, want digitalSignature", c.KeyUsage)
+	}
+	if c := testpki.SelfSigned(t, "keyEncipherment", testpki.KeyUsage(x509.KeyUsageKeyEncipherment)).Cert; c.KeyUsage != x509.KeyUsageKeyEncipherment {
+		t.Errorf("key usage %v, want keyEncipherment", c.KeyUsage)
+	}
+	if c := testpki.SelfSigned(t, "none", testpki.KeyUsage(0)).Cert; c.KeyUsage != 0 || hasKeyUsage(c) {
+		t.Errorf("key usage %v, extension present %v; want none", c.KeyUsage, hasKeyUsage(c))
+	}
+	empty := pkix.Extension{Id: oidKeyUsage, Critical: true, Value: []byte{0x03, 0x01, 0x00}}
+	if c := testpki.SelfSigned(t, "empty", testpki.KeyUsage(0), testpki.Extension(empty)).Cert; c.KeyUsage != 0 || !hasKeyUsage(c) {
+		t.Errorf("key usage %v, extension present %v; want an empty one", c.KeyUsage, hasKeyUsage(c))
+	}
+}
+
+var oidKeyUsage = asn1.ObjectIdentifier{2, 5, 29, 15}
