@@ -407,8 +407,9 @@ retried --timestamp-retries times after a failure that may pass.
 
 A signer's certificate without the code-signing extended key usage, or a
 certificate outside its validity, is warned of on stderr: verifiers will
-not trust the catalog. The output is written through a temporary file
-and a rename.`,
+not trust the catalog. A signer's certificate whose key usage extension
+lacks digitalSignature is refused (exit status 2): its key may not sign.
+The output is written through a temporary file and a rename.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if output == "" {
@@ -445,8 +446,9 @@ func newCatalogVerifyCmd() *cobra.Command {
 		Use:   "verify FILE.cat --root ROOT.pem [--json] [PATH]",
 		Short: "Check a catalog's signature and trust, and optionally a tree against it",
 		Long: `Check the catalog's signature, its signer's certificate chain to one of the
---root certificates, the signer's code-signing extended key usage and the
-certificates' validity now.
+--root certificates, the signer's code-signing extended key usage and key
+usage (digitalSignature, when it has the extension) and the certificates'
+validity now.
 
 With PATH, also do what Test-FileCatalog does: hash every file below PATH
 (or PATH itself) and compare with the catalog's members by their FilePath

@@ -18,18 +18,23 @@ import (
 // drops duplicates, so that the certificate files may list the chain in any
 // order. When no certificate matches, catalog.Sign reports it.
 func signerFirst(key crypto.Signer, certs []*x509.Certificate) []*x509.Certificate {
-	pub, _ := key.Public().(interface{ Equal(crypto.PublicKey) bool })
 	var out []*x509.Certificate
 	for _, c := range certs {
 		switch {
 		case slices.ContainsFunc(out, c.Equal):
-		case pub != nil && pub.Equal(c.PublicKey):
+		case keyMatches(key, c):
 			out = slices.Insert(out, 0, c)
 		default:
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// keyMatches reports whether cert certifies key's public key.
+func keyMatches(key crypto.Signer, cert *x509.Certificate) bool {
+	pub, ok := key.Public().(interface{ Equal(crypto.PublicKey) bool })
+	return ok && pub.Equal(cert.PublicKey)
 }
 
 // maxKeyFileSize bounds certificate, key and password files.

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -11,10 +13,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/intactdev/intact/catalog"
 	"github.com/intactdev/intact/internal/linuxsec"
 	"github.com/intactdev/intact/internal/nodecache"
 	"github.com/intactdev/intact/internal/testfleet"
 	"github.com/intactdev/intact/internal/testhsm"
+	"github.com/intactdev/intact/internal/testpki"
 	"github.com/intactdev/intact/internal/testtsa"
 	"github.com/intactdev/intact/internal/testvectors"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -87,6 +91,33 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 				srv := httptest.NewServer(http.FileServer(http.Dir(ts.MkAbs(args[0]))))
 				ts.Defer(srv.Close)
 				ts.Setenv("SERVED", srv.URL)
+			},
+			// key-usage-pki DIR UNSIGNED.cat writes a fresh TEST-ONLY root
+			// (DIR/root.pem), a leaf it issued with the code-signing EKU
+			// and keyUsage=critical,keyEncipherment (DIR/signer.pem,
+			// DIR/signer.key), and DIR/signed.cat: UNSIGNED.cat signed by
+			// that leaf as catalog.Sign does, which intact refuses to do.
+			"key-usage-pki": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 2 {
+					ts.Fatalf("usage: key-usage-pki DIR UNSIGNED.cat")
+				}
+				root := testpki.SelfSigned(t, "intact TEST-ONLY key usage root", testpki.CA())
+				leaf := root.Issue(t, "intact TEST-ONLY signer whose key usage forbids signing",
+					testpki.EKU(x509.ExtKeyUsageCodeSigning), testpki.KeyUsage(x509.KeyUsageKeyEncipherment))
+				signed, err := catalog.Sign([]byte(ts.ReadFile(args[1])), leaf.Key, []*x509.Certificate{leaf.Cert, root.Cert}, nil)
+				ts.Check(err)
+				key, err := x509.MarshalPKCS8PrivateKey(leaf.Key)
+				ts.Check(err)
+				dir := ts.MkAbs(args[0])
+				ts.Check(os.MkdirAll(dir, 0o755))
+				for name, data := range map[string][]byte{
+					"root.pem":   pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: root.Cert.Raw}),
+					"signer.pem": pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: leaf.Cert.Raw}),
+					"signer.key": pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: key}),
+					"signed.cat": signed,
+				} {
+					ts.Check(os.WriteFile(filepath.Join(dir, name), data, 0o644))
+				}
 			},
 			// tsa FAILURES starts an RFC 3161 time-stamping authority on
 			// loopback that answers its first FAILURES requests with HTTP

@@ -73,7 +73,8 @@ func (k *signingKey) Close() error {
 }
 
 // open opens the key the flags name, asking for a password or PIN on the
-// terminal when none is given and one is needed, and warns on stderr when
+// terminal when none is given and one is needed, refuses a signer's
+// certificate whose key usage forbids signing, and warns on stderr when
 // the signer's certificate would not be trusted for code signing.
 func (f *signingFlags) open(stderr io.Writer) (*signingKey, error) {
 	k := &signingKey{}
@@ -141,10 +142,37 @@ func (f *signingFlags) open(stderr io.Writer) (*signingKey, error) {
 		certs = append(certs, chain...)
 	}
 	k.certs = signerFirst(k.signer, certs)
+	// A key usage without digitalSignature forbids the key itself to make
+	// this signature (RFC 5280 §4.2.1.3), so no verifier should ever accept
+	// it: refuse, where a missing code-signing EKU or a validity outside
+	// now, which are about what verifiers trust, are warned of.
+	if len(k.certs) > 0 && keyMatches(k.signer, k.certs[0]) {
+		if err := catalog.CheckSignerKeyUsage(k.certs[0]); err != nil {
+			k.Close()
+			return nil, exitstatus.UsageError(fmt.Errorf("%s: %w; refusing to sign a catalog that verifiers would not trust", f.source(k.certs[0]), err))
+		}
+	}
 	for _, w := range certificateWarnings(k.certs, time.Now()) {
 		printf(stderr, "warning: %s\n", w)
 	}
 	return k, nil
+}
+
+// source names where the flags' certificate cert came from: --cert,
+// --chain, the PKCS #12 file or the token.
+func (f *signingFlags) source(cert *x509.Certificate) string {
+	for _, name := range []string{f.cert, f.chain} {
+		if name == "" {
+			continue
+		}
+		if certs, err := readCertificates(name); err == nil && slices.ContainsFunc(certs, cert.Equal) {
+			return name
+		}
+	}
+	if f.pkcs12 != "" {
+		return f.pkcs12
+	}
+	return "token " + f.pkcs11.Token
 }
 
 // certificateWarnings says why the signer's certificate chain would not be
