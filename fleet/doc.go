@@ -17,6 +17,8 @@
 //	func Pull(ctx, src content.Fetcher, manifest ocispec.Descriptor, dir string, opts *PullOptions) (*Info, error)
 //	func Verify(dir string) (*Info, error)
 //	func ParseReference(ref string) (repo string, manifest digest.Digest, err error)
+//	func Repository(ref string, plainHTTP bool, client *http.Client, cred auth.CredentialFunc) (*remote.Repository, error)
+//	const AnswerTimeout; func HTTPClient(wait time.Duration) *http.Client
 //
 // fleet/generation:
 //

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/intactdev/intact/fleet/bundle"
 	"github.com/intactdev/intact/internal/regularfile"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 	"oras.land/oras-go/v2/content"
@@ -43,14 +44,12 @@ func newBlobCache(dir string, cfg *Config, client *http.Client) (*blobCache, err
 		cred = credentials.Credential(store)
 	}
 	for _, ref := range cfg.Registries {
-		repo, err := remote.NewRepository(ref)
+		// No retries within a poll: the agent's poll loop backs off, on
+		// its own clock, and honours 429s.
+		repo, err := bundle.Repository(ref, cfg.PlainHTTP, client, cred)
 		if err != nil {
 			return nil, fmt.Errorf("registry %s: %w", ref, err)
 		}
-		repo.PlainHTTP = cfg.PlainHTTP
-		// No retries within a poll: the agent's poll loop backs off, on
-		// its own clock, and honours 429s.
-		repo.Client = &auth.Client{Client: client, Credential: cred, Cache: auth.NewCache()}
 		c.repos = append(c.repos, repo)
 	}
 	return c, nil
