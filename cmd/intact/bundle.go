@@ -1,12 +1,16 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"net"
+	"time"
 
 	"github.com/intactdev/intact/fleet/bundle"
+	"github.com/intactdev/intact/internal/exitstatus"
 	"github.com/spf13/cobra"
 	"oras.land/oras-go/v2/registry/remote"
-	"oras.land/oras-go/v2/registry/remote/auth"
 	"oras.land/oras-go/v2/registry/remote/credentials"
 )
 
@@ -27,27 +31,71 @@ credential helpers).`,
 	return cmd
 }
 
-// repository returns the remote repository ref names, with docker's
-// credentials, over plain HTTP if asked (a registry on loopback).
-func repository(ref string, plainHTTP bool) (*remote.Repository, error) {
-	repo, err := remote.NewRepository(ref)
-	if err != nil {
-		return nil, err
+// registryAnswerTimeout is how long each request to a registry waits for
+// it to connect and answer (bundle.HTTPClient); only tests change it.
+var registryAnswerTimeout = bundle.AnswerTimeout
+
+// defaultRegistryTimeout is the default of --timeout: the most a command
+// may spend talking to a registry.
+const defaultRegistryTimeout = 10 * time.Minute
+
+// registryFlags are the flags of the commands that talk to a registry.
+type registryFlags struct {
+	plainHTTP bool
+	timeout   time.Duration
+}
+
+func (f *registryFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.BoolVar(&f.plainHTTP, "plain-http", false, "talk to the registry over HTTP, not HTTPS (a registry on loopback)")
+	fl.DurationVar(&f.timeout, "timeout", defaultRegistryTimeout, "give up on the registry after this `duration` in all (0 means no limit); each request also gives up after "+registryAnswerTimeout.String()+" without an answer")
+}
+
+// context returns the command's context, cancelled after --timeout.
+func (f *registryFlags) context(cmd *cobra.Command) (context.Context, context.CancelFunc, error) {
+	if f.timeout < 0 {
+		return nil, nil, exitstatus.UsageError(fmt.Errorf("--timeout %v: a duration of 0 (no limit) or more", f.timeout))
 	}
-	repo.PlainHTTP = plainHTTP
+	if f.timeout == 0 {
+		ctx, cancel := context.WithCancel(cmd.Context())
+		return ctx, cancel, nil
+	}
+	ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
+	return ctx, cancel, nil
+}
+
+// repository returns the remote repository ref names, with docker's
+// credentials, over plain HTTP if asked (a registry on loopback), whose
+// requests give up on a registry that does not answer.
+func (f *registryFlags) repository(ref string) (*remote.Repository, error) {
 	store, err := credentials.NewStoreFromDocker(credentials.StoreOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("registry credentials: %w", err)
 	}
-	repo.Client = &auth.Client{Credential: credentials.Credential(store), Cache: auth.NewCache()}
-	return repo, nil
+	return bundle.Repository(ref, f.plainHTTP, bundle.HTTPClient(registryAnswerTimeout), credentials.Credential(store))
+}
+
+// noAnswer explains err, met talking to registry under ctx (from
+// context), when the registry did not answer in time: within --timeout, or
+// within a request's wait for an answer. It returns nil for other errors.
+func (f *registryFlags) noAnswer(ctx context.Context, registry string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("no answer from %s within %v (--timeout): %w", registry, f.timeout, err)
+	}
+	if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+		return fmt.Errorf("no answer from %s within %v: %w", registry, registryAnswerTimeout, err)
+	}
+	return nil
 }
 
 func newBundlePushCmd() *cobra.Command {
 	var (
-		policy    string
-		catalogs  []string
-		plainHTTP bool
+		policy   string
+		catalogs []string
+		reg      registryFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "push --policy POLICY.xml --catalog FILE.cat... REGISTRY/REPOSITORY[:TAG]",
@@ -59,15 +107,23 @@ has (an unchanged catalog) are not sent again. With a TAG the manifest is also
 tagged, for people; machines pull by digest.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			repo, err := repository(args[0], plainHTTP)
+			ctx, cancel, err := reg.context(cmd)
+			if err != nil {
+				return err
+			}
+			defer cancel()
+			repo, err := reg.repository(args[0])
 			if err != nil {
 				return err
 			}
 			if _, err := repo.Reference.Digest(); err == nil {
 				return fmt.Errorf("bundle: %s: push to a repository or a tag; the digest is made by the push", args[0])
 			}
-			desc, err := bundle.Push(cmd.Context(), repo, repo.Reference.Reference, policy, catalogs)
+			desc, err := bundle.Push(ctx, repo, repo.Reference.Reference, policy, catalogs)
 			if err != nil {
+				if werr := reg.noAnswer(ctx, repo.Reference.Registry, err); werr != nil {
+					return fmt.Errorf("bundle: %s: %w", args[0], werr)
+				}
 				return err
 			}
 			printf(cmd.OutOrStdout(), "%s\n", desc.Digest)
@@ -76,7 +132,7 @@ tagged, for people; machines pull by digest.`,
 	}
 	cmd.Flags().StringVar(&policy, "policy", "", "the policy `file` (WDAC policy XML; required)")
 	cmd.Flags().StringArrayVar(&catalogs, "catalog", nil, "a catalog `file` (repeatable)")
-	cmd.Flags().BoolVar(&plainHTTP, "plain-http", false, "talk to the registry over HTTP, not HTTPS (a registry on loopback)")
+	reg.register(cmd)
 	cmd.MarkFlagRequired("policy")
 	return cmd
 }
@@ -85,7 +141,7 @@ func newBundlePullCmd() *cobra.Command {
 	var (
 		out       string
 		policyIDs []string
-		plainHTTP bool
+		reg       registryFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "pull REGISTRY/REPOSITORY@sha256:DIGEST -o DIR",
@@ -102,16 +158,27 @@ Pull does not judge trust: run "intact bundle verify DIR".`,
 			if err != nil {
 				return err
 			}
-			repo, err := repository(name, plainHTTP)
+			ctx, cancel, err := reg.context(cmd)
 			if err != nil {
 				return err
 			}
-			desc, err := repo.Resolve(cmd.Context(), manifest.String())
+			defer cancel()
+			repo, err := reg.repository(name)
 			if err != nil {
+				return err
+			}
+			desc, err := repo.Resolve(ctx, manifest.String())
+			if err != nil {
+				if werr := reg.noAnswer(ctx, repo.Reference.Registry, err); werr != nil {
+					err = werr
+				}
 				return fmt.Errorf("bundle: %s: %w", args[0], err)
 			}
-			info, err := bundle.Pull(cmd.Context(), repo, desc, out, &bundle.PullOptions{PolicyIDs: policyIDs})
+			info, err := bundle.Pull(ctx, repo, desc, out, &bundle.PullOptions{PolicyIDs: policyIDs})
 			if err != nil {
+				if werr := reg.noAnswer(ctx, repo.Reference.Registry, err); werr != nil {
+					return fmt.Errorf("bundle: %s: %w", args[0], werr)
+				}
 				return err
 			}
 			printInfo(cmd, out, info)
@@ -120,7 +187,7 @@ Pull does not judge trust: run "intact bundle verify DIR".`,
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "the `folder` to write the bundle to (required)")
 	cmd.Flags().StringArrayVar(&policyIDs, "policy-id", nil, "accept only bundles of this PolicyID `GUID` (repeatable)")
-	cmd.Flags().BoolVar(&plainHTTP, "plain-http", false, "talk to the registry over HTTP, not HTTPS (a registry on loopback)")
+	reg.register(cmd)
 	cmd.MarkFlagRequired("output")
 	return cmd
 }

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/intactdev/intact/internal/exitstatus"
 	"github.com/intactdev/intact/internal/nodecli"
@@ -24,6 +25,10 @@ var scriptCommands = map[string]func(){
 		// Nor name the machine whose journal entries count.
 		if f := os.Getenv("TEST_INTACT_MACHINE_ID_FILE"); f != "" {
 			machineIDFile = f
+		}
+		// Nor shorten the wait for a registry's answer.
+		if d, err := time.ParseDuration(os.Getenv("TEST_INTACT_REGISTRY_ANSWER_TIMEOUT")); err == nil {
+			registryAnswerTimeout = d
 		}
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	},
@@ -53,6 +58,38 @@ var scriptCommands = map[string]func(){
 			os.Exit(1)
 		}
 		os.Exit(0)
+	},
+	// within DURATION COMMAND [ARGS...] runs COMMAND, passing its output
+	// and exit status through, and kills it and fails if it has not
+	// exited within DURATION: a script's check that COMMAND does not hang.
+	"within": func() {
+		if len(os.Args) < 3 {
+			fmt.Fprintln(os.Stderr, "usage: within DURATION COMMAND [ARGS...]")
+			os.Exit(2)
+		}
+		limit, err := time.ParseDuration(os.Args[1])
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		c := exec.Command(os.Args[2], os.Args[3:]...)
+		c.Stdin, c.Stdout, c.Stderr = os.Stdin, os.Stdout, os.Stderr
+		if err := c.Start(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		timer := time.AfterFunc(limit, func() { c.Process.Kill() })
+		err = c.Wait()
+		if !timer.Stop() {
+			fmt.Fprintf(os.Stderr, "within: %s was still running after %v\n", os.Args[2], limit)
+			os.Exit(124)
+		}
+		var exit *exec.ExitError
+		if err != nil && !errors.As(err, &exit) {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		os.Exit(c.ProcessState.ExitCode())
 	},
 	// make-polyglot FILE SCRIPT [CERT-TABLE] writes a PE image that is
 	// also CommonJS (testpe.Polyglot).

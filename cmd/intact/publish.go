@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -275,7 +274,7 @@ func newPublishTargetCmd() *cobra.Command {
 		f            publishFlags
 		targetsKeys  []string
 		bundleRef    string
-		plainHTTP    bool
+		reg          registryFlags
 		digest       string
 		length       int64
 		policyFile   string
@@ -304,7 +303,7 @@ writing the timestamp last.`,
 				return fmt.Errorf("--bundle cannot be combined with --digest, --length, --policy, --policy-id or --version-ex")
 			case bundleRef != "":
 				var err error
-				if t, err = resolveBundle(cmd.Context(), bundleRef, plainHTTP); err != nil {
+				if t, err = resolveBundle(cmd, bundleRef, &reg); err != nil {
 					return err
 				}
 			case digest == "" || length == 0:
@@ -346,13 +345,13 @@ writing the timestamp last.`,
 	fl := cmd.Flags()
 	fl.StringArrayVar(&targetsKeys, "targets-key", nil, "a targets private key `file` (repeatable: as many as the threshold)")
 	fl.StringVar(&bundleRef, "bundle", "", "the bundle to publish, by digest: `REGISTRY/REPOSITORY@sha256:...` (read from the registry and checked)")
-	fl.BoolVar(&plainHTTP, "plain-http", false, "talk to the registry over HTTP, not HTTPS (a registry on loopback)")
 	fl.StringVar(&digest, "digest", "", "the bundle's manifest `digest` (sha256:...)")
 	fl.Int64Var(&length, "length", 0, "the bundle manifest's length in `bytes`")
 	fl.StringVar(&policyFile, "policy", "", "read PolicyID and VersionEx from this policy XML `file` (the bundle's)")
 	fl.StringVar(&policyID, "policy-id", "", "the bundle policy's PolicyID `{GUID}`")
 	fl.StringVar(&version, "version-ex", "", "the bundle policy's `VersionEx` (a.b.c.d)")
 	fl.DurationVar(&targetExpiry, "targets-expiry", tufrepo.DefaultExpiries.Targets, "how long the new targets metadata is valid")
+	reg.register(cmd)
 	for _, name := range []string{"targets-key", "snapshot-key"} {
 		_ = cmd.MarkFlagRequired(name)
 	}
@@ -457,18 +456,27 @@ func newPublishShowCmd() *cobra.Command {
 }
 
 // resolveBundle pulls the bundle ref names (by digest) into a temporary
-// folder, checks it as an agent would, and returns it as a target.
-func resolveBundle(ctx context.Context, ref string, plainHTTP bool) (tufrepo.Target, error) {
+// folder, checks it as an agent would, and returns it as a target. The
+// registry flags reg say how to reach the registry and how long to wait.
+func resolveBundle(cmd *cobra.Command, ref string, reg *registryFlags) (tufrepo.Target, error) {
 	name, dgst, err := bundle.ParseReference(ref)
 	if err != nil {
 		return tufrepo.Target{}, err
 	}
-	repo, err := repository(name, plainHTTP)
+	ctx, cancel, err := reg.context(cmd)
+	if err != nil {
+		return tufrepo.Target{}, err
+	}
+	defer cancel()
+	repo, err := reg.repository(name)
 	if err != nil {
 		return tufrepo.Target{}, err
 	}
 	desc, err := repo.Resolve(ctx, dgst.String())
 	if err != nil {
+		if werr := reg.noAnswer(ctx, repo.Reference.Registry, err); werr != nil {
+			err = werr
+		}
 		return tufrepo.Target{}, fmt.Errorf("%s: %w", ref, err)
 	}
 	if desc.Digest != dgst {
@@ -482,6 +490,9 @@ func resolveBundle(ctx context.Context, ref string, plainHTTP bool) (tufrepo.Tar
 	pulled := filepath.Join(dir, "bundle")
 	info, err := bundle.Pull(ctx, repo, desc, pulled, nil)
 	if err != nil {
+		if werr := reg.noAnswer(ctx, repo.Reference.Registry, err); werr != nil {
+			return tufrepo.Target{}, fmt.Errorf("%s: %w", ref, werr)
+		}
 		return tufrepo.Target{}, err
 	}
 	var cats []string

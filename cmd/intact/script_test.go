@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/intactdev/intact/catalog"
@@ -80,6 +82,25 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 				srv := testfleet.RegistryServer()
 				ts.Defer(srv.Close)
 				ts.Setenv("REGISTRY", strings.TrimPrefix(srv.URL, "http://"))
+			},
+			// silent-registry starts a TCP listener on loopback that takes
+			// every connection and never answers, for the rest of the
+			// script, and sets $SILENT_REGISTRY to its host:port.
+			"silent-registry": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 0 {
+					ts.Fatalf("usage: silent-registry")
+				}
+				ts.Setenv("SILENT_REGISTRY", silentListener(ts))
+			},
+			// stalling-registry starts a registry on loopback that answers
+			// every manifest request with its headers, and a GET with no
+			// byte of the body it announced, for the rest of the script,
+			// and sets $STALLING_REGISTRY to its host:port.
+			"stalling-registry": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 0 {
+					ts.Fatalf("usage: stalling-registry")
+				}
+				ts.Setenv("STALLING_REGISTRY", stallingRegistry(ts))
 			},
 			// serve DIR serves the folder DIR over HTTP on loopback for the
 			// rest of the script (a TUF repository's mirror) and sets
@@ -161,4 +182,68 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 			return false, nil
 		},
 	}
+}
+
+// silentListener listens on loopback, takes every connection and never
+// answers, until the script ends; it returns its host:port.
+func silentListener(ts *testscript.TestScript) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		ts.Fatalf("silent-registry: %v", err)
+	}
+	var (
+		mu    sync.Mutex
+		conns []net.Conn
+	)
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c) // held open, never read nor written
+			mu.Unlock()
+		}
+	}()
+	ts.Defer(func() {
+		l.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return l.Addr().String()
+}
+
+// stallingRegistry serves, until the script ends, the headers of a
+// one-byte manifest for any manifest digest asked, and then never sends
+// the byte; it returns its host:port.
+func stallingRegistry(ts *testscript.TestScript) string {
+	done := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, ref, ok := strings.Cut(r.URL.Path, "/manifests/")
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+		w.Header().Set("Docker-Content-Digest", ref)
+		w.Header().Set("Content-Length", "1")
+		w.WriteHeader(http.StatusOK)
+		if r.Method != http.MethodGet {
+			return
+		}
+		w.(http.Flusher).Flush()
+		select {
+		case <-r.Context().Done():
+		case <-done:
+		}
+	}))
+	ts.Defer(func() {
+		close(done)
+		srv.Close()
+	})
+	return strings.TrimPrefix(srv.URL, "http://")
 }
