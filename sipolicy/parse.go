@@ -19,12 +19,15 @@ import (
 // published policies (block lists) are a few megabytes.
 const MaxFileSize = 64 << 20
 
-// ParseFile reads and parses the policy at path; errors name path. Only a
-// regular file is read: opening a FIFO would block.
+// ParseFile reads and parses the policy at path; errors name path, once. A
+// policy that cannot be parsed is a *ParseError; one that cannot be read
+// (missing, too large, not a regular file) is regularfile.Read's error,
+// which names path already. Only a regular file is read: opening a FIFO
+// would block.
 func ParseFile(path string) (*Policy, error) {
 	data, err := regularfile.Read(path, MaxFileSize)
 	if err != nil {
-		return nil, &ParseError{File: path, Err: err}
+		return nil, err
 	}
 	return Parse(path, data)
 }

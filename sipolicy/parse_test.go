@@ -311,6 +311,13 @@ func TestParseFileErrors(t *testing.T) {
 	if _, err := sipolicy.ParseFile("testdata"); err == nil || !strings.Contains(err.Error(), "testdata: not a regular file") {
 		t.Errorf("directory: %v", err)
 	}
+	// Each error names the file once (it was named twice, the error of
+	// reading it wrapped again with its name).
+	for _, name := range []string{"testdata/no-such-policy.xml", "testdata", "/dev/zero"} {
+		if _, err := sipolicy.ParseFile(name); err == nil || strings.Count(err.Error(), name) != 1 {
+			t.Errorf("ParseFile(%s) = %v, want an error naming the file once", name, err)
+		}
+	}
 }
 
 // Windows PowerShell writes UTF-16 with a byte-order mark; a UTF-8 BOM is

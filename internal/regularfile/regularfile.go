@@ -8,8 +8,10 @@ package regularfile
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 )
 
@@ -46,7 +48,7 @@ func OpenDir(path string) (*os.File, error) {
 }
 
 // Read returns the contents of the regular file at path, refusing files
-// larger than limit bytes. Errors name path.
+// larger than limit bytes. Errors name path, once.
 func Read(path string, limit int64) ([]byte, error) {
 	f, err := Open(path)
 	if err != nil {
@@ -55,7 +57,10 @@ func Read(path string, limit int64) ([]byte, error) {
 	defer f.Close()
 	data, err := ReadLimited(f, limit)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		if _, ok := errors.AsType[*fs.PathError](err); !ok { // a read error names path already
+			err = fmt.Errorf("%s: %w", path, err)
+		}
+		return nil, err
 	}
 	return data, nil
 }

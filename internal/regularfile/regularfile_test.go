@@ -28,6 +28,13 @@ func TestRead(t *testing.T) {
 	if _, err := regularfile.Read(filepath.Join(dir, "missing"), 1); !os.IsNotExist(err) {
 		t.Fatalf("Read of a missing file: %v", err)
 	}
+	// A file that fails to read: its error names the path once.
+	if _, err := os.Stat("/proc/self/mem"); err == nil {
+		_, err := regularfile.Read("/proc/self/mem", 1<<20)
+		if err == nil || strings.Count(err.Error(), "/proc/self/mem") != 1 {
+			t.Errorf("Read(/proc/self/mem) = %v, want an error naming the file once", err)
+		}
+	}
 }
 
 // TestRefusesWithoutBlocking proves that a FIFO, a directory and a device
