@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"time"
 
 	"github.com/intactdev/intact/fleet/bundle"
@@ -12,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"oras.land/oras-go/v2/registry/remote"
 	"oras.land/oras-go/v2/registry/remote/credentials"
+	"oras.land/oras-go/v2/registry/remote/retry"
 )
 
 func init() { register("bundle", newBundleCmd) }
@@ -72,7 +74,27 @@ func (f *registryFlags) repository(ref string) (*remote.Repository, error) {
 	if err != nil {
 		return nil, fmt.Errorf("registry credentials: %w", err)
 	}
-	return bundle.Repository(ref, f.plainHTTP, bundle.HTTPClient(registryAnswerTimeout), credentials.Credential(store))
+	client := bundle.HTTPClient(registryAnswerTimeout)
+	client.Transport = &retry.Transport{Base: client.Transport, Policy: func() retry.Policy { return registryRetry }}
+	return bundle.Repository(ref, f.plainHTTP, client, credentials.Credential(store))
+}
+
+// registryRetry tries a request again, as oras's default client does, when
+// the registry says the trouble is passing (a 5xx answer, 429, 408) or the
+// connection was reset; but not when the registry did not answer within
+// registryAnswerTimeout, which already waited long enough for one that
+// answers at all.
+var registryRetry = &retry.GenericPolicy{
+	Retryable: func(resp *http.Response, err error) (bool, error) {
+		if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+			return false, err
+		}
+		return retry.DefaultPredicate(resp, err)
+	},
+	Backoff:  retry.DefaultBackoff,
+	MinWait:  200 * time.Millisecond,
+	MaxWait:  3 * time.Second,
+	MaxRetry: 5,
 }
 
 // noAnswer explains err, met talking to registry under ctx (from

@@ -83,6 +83,21 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 				ts.Defer(srv.Close)
 				ts.Setenv("REGISTRY", strings.TrimPrefix(srv.URL, "http://"))
 			},
+			// flaky-registry N starts a registry on loopback, as registry
+			// does, that answers its first N requests with 503 Service
+			// Unavailable, and sets $FLAKY_REGISTRY to its host:port.
+			"flaky-registry": func(ts *testscript.TestScript, neg bool, args []string) {
+				n, err := 0, error(nil)
+				if len(args) == 1 {
+					n, err = strconv.Atoi(args[0])
+				}
+				if neg || len(args) != 1 || err != nil {
+					ts.Fatalf("usage: flaky-registry N")
+				}
+				srv := testfleet.FlakyRegistryServer(n)
+				ts.Defer(srv.Close)
+				ts.Setenv("FLAKY_REGISTRY", strings.TrimPrefix(srv.URL, "http://"))
+			},
 			// silent-registry starts a TCP listener on loopback that takes
 			// every connection and never answers, for the rest of the
 			// script, and sets $SILENT_REGISTRY to its host:port.

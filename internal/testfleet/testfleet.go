@@ -11,10 +11,12 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -121,4 +123,19 @@ func Registry(t testing.TB) string {
 // its log dropped. The caller closes it.
 func RegistryServer() *httptest.Server {
 	return httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+}
+
+// FlakyRegistryServer is RegistryServer that answers its first fails
+// requests with 503 Service Unavailable, as a registry in trouble for a
+// moment does.
+func FlakyRegistryServer(fails int) *httptest.Server {
+	reg := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
+	var answered atomic.Int64
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if answered.Add(1) <= int64(fails) {
+			http.Error(w, "in trouble for a moment", http.StatusServiceUnavailable)
+			return
+		}
+		reg.ServeHTTP(w, r)
+	}))
 }
