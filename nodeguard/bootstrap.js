@@ -790,8 +790,9 @@ function hostRefusal(code, what, message, props) {
     for (let i = 0; i < reasons.length; i++) detail += (i === 0 ? ': ' : '; ') + reasons[i];
   }
   try {
-    // A NUL ends what: no path or name the bootstrap gives holds one.
-    call(OP.logRefusal, StringSlice('' + what, 0, 1024) + '\0' + StringSlice(detail, 0, 4096));
+    // A NUL ends what: one in it (an option the application gave a
+    // worker) is written as \0.
+    call(OP.logRefusal, StringSlice(replaceEvery('' + what, '\0', '\\0'), 0, 1024) + '\0' + StringSlice(detail, 0, 4096));
   } catch {
     // The channel is gone or out of step: the refusal stands, unlogged.
   }

@@ -114,9 +114,24 @@ type broker struct {
 // reads the replies, would otherwise make the broker hold a copy per
 // channel, up to 65 times the maximum code size (outside review rt58).
 // The broker holds at most this many at the maximum code size (256 MiB
-// by default); node's threads ask one file at a time each, and a request
-// takes well under a millisecond, so others wait little.
+// by default); node's threads ask one file at a time each, and wait for
+// the reply, so others wait only while files are read. A thread that
+// exits before it has read its reply (a worker terminated in the middle
+// of a require) must not keep its place: where the OS layer cannot end
+// such a write (channelEnd.repliesEnd), the place covers the read only
+// (outside review rt60: four workers terminated so left node waiting for
+// ever).
 const maxServing = 4
+
+// A channelEnd is the broker's end of one thread's channel.
+type channelEnd struct {
+	requests io.ReadCloser
+	replies  io.WriteCloser
+	// repliesEnd reports that a write to replies ends, with an error,
+	// once the thread that would read it has exited (Linux: see
+	// stallWriter), rather than wait for ever.
+	repliesEnd bool
+}
 
 // heldAddon is a native library handed out and not yet released.
 type heldAddon struct {
@@ -153,9 +168,10 @@ func newBroker(p *intact.Policy, sys brokerOS) *broker {
 //
 // script, when not "", is the main script node is about to run, whose
 // package is read ahead at once.
-func (b *broker) serve(req io.ReadCloser, resp io.WriteCloser, script string) {
+func (b *broker) serve(c channelEnd, script string) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	req, resp := c.requests, c.replies
 	defer req.Close()
 	defer resp.Close()
 	rd := newReader(b.policy, b.ahead, b.maxAge)
@@ -178,6 +194,12 @@ func (b *broker) serve(req io.ReadCloser, resp io.WriteCloser, script string) {
 			b.serving <- struct{}{}
 		}
 		status, body := b.handle(rd, op, payload)
+		if reads && !c.repliesEnd {
+			// The write may wait for ever for a thread that is gone:
+			// the place covers reading the file only.
+			<-b.serving
+			reads = false
+		}
 		err = writeReply(w, status, request, body...)
 		if reads {
 			<-b.serving
@@ -281,10 +303,26 @@ func (b *broker) handle(rd *reader, op byte, payload string) (byte, [][]byte) {
 		// broker. Code in node can send this too, as it can make the
 		// refusals themselves: it only adds to the log.
 		what, detail, _ := strings.Cut(payload, "\x00")
-		b.policy.LogRefusal(what, detail)
+		b.policy.LogRefusal(cut(what, maxRefusedName), cut(detail, maxRefusalDetail))
 		return statusOK, nil
 	}
 	return one(statusError, mustJSON(refusalBody{Message: fmt.Sprintf("intact node: unknown request %q", op), Code: "ERR_INVALID_STATE"}))
+}
+
+// maxRefusedName and maxRefusalDetail bound, in bytes, what an
+// opLogRefusal logs: the bootstrap sends at most 1,024 and 4,096
+// characters, and code in node can send up to maxRequest.
+const (
+	maxRefusedName   = 4 << 10
+	maxRefusalDetail = 16 << 10
+)
+
+// cut returns s cut to at most n bytes, and to whole UTF-8 characters.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "")
 }
 
 // one is a reply whose body is in one part.

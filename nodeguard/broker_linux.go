@@ -3,13 +3,18 @@ package nodeguard
 import (
 	"debug/elf"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -21,6 +26,8 @@ type linuxBroker struct {
 	// proc names the broker in /proc for node: its process id, or the id
 	// of its thread in node's Landlock domain (see starter.procID).
 	proc int
+	// node is node's process id, whose threads read the channels.
+	node int
 
 	mu sync.Mutex
 	// free are the threads' channels not handed out yet.
@@ -84,8 +91,70 @@ func (l *linuxBroker) openThreadChannel(b *broker, id string) {
 	}
 	l.free = l.free[:len(l.free)-1]
 	l.hold(id, rendezvous)
-	go b.serve(c.broker, c.broker, "")
+	go b.serve(l.channelEnd(c.broker, threadOf(id)), "")
 }
+
+// threadOf returns the thread id in a channel request's id, which the
+// bootstrap makes "<node's pid>-<thread id>-<random>", or 0.
+func threadOf(id string) int {
+	_, rest, _ := strings.Cut(id, "-")
+	tid, _, _ := strings.Cut(rest, "-")
+	n, err := strconv.Atoi(tid)
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return n
+}
+
+// channelEnd serves f, the broker's end of a channel that node's thread
+// tid reads (0: not known), with writes that end once that thread has
+// exited (stallWriter).
+func (l *linuxBroker) channelEnd(f *os.File, tid int) channelEnd {
+	w := stallWriter{f: f}
+	if tid > 0 {
+		w.task = fmt.Sprintf("/proc/%d/task/%d", l.node, tid)
+	}
+	tv := unix.NsecToTimeval(stallTimeout.Nanoseconds())
+	if err := unix.SetsockoptTimeval(int(f.Fd()), unix.SOL_SOCKET, unix.SO_SNDTIMEO, &tv); err != nil {
+		// Writes wait for ever then: the place covers the read only.
+		return channelEnd{requests: f, replies: f}
+	}
+	return channelEnd{requests: f, replies: w, repliesEnd: true}
+}
+
+// stallTimeout is how long a write on a channel waits for the thread to
+// make room before stallWriter looks whether the thread still lives.
+const stallTimeout = 500 * time.Millisecond
+
+// stallWriter writes replies on the broker's end of a channel whose writes
+// time out (SO_SNDTIMEO): past each timeout it writes on while the thread
+// that reads them lives, or while it is not known which thread that is (an
+// id the bootstrap did not make), and fails once the thread has exited. A
+// worker terminated in the middle of a reply leaves the rest unread for
+// ever, since node keeps the channel's descriptor: the write then ends, and
+// with it the request's place (maxServing) and the goroutine.
+type stallWriter struct {
+	f    *os.File
+	task string // /proc/<node>/task/<tid> of the thread, or ""
+}
+
+func (w stallWriter) Write(p []byte) (int, error) {
+	written := 0
+	for {
+		n, err := w.f.Write(p[written:])
+		written += n
+		if !errors.Is(err, syscall.EAGAIN) {
+			return written, err
+		}
+		if w.task != "" {
+			if _, err := os.Stat(w.task); errors.Is(err, fs.ErrNotExist) {
+				return written, fmt.Errorf("replying on a channel: thread %s has exited", filepath.Base(w.task))
+			}
+		}
+	}
+}
+
+func (w stallWriter) Close() error { return w.f.Close() }
 
 // hold keeps a thread's rendezvous until node exits, l.mu held: no request
 // on the channel tells that the thread has read it, since application

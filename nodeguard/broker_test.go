@@ -107,7 +107,7 @@ func startSession(t *testing.T, b *broker, fos *fakeOS, script string) *session 
 	se := &session{t: t, b: b, os: fos, req: reqW, resp: respR, served: make(chan struct{})}
 	go func() {
 		defer close(se.served)
-		se.b.serve(reqR, respW, script)
+		se.b.serve(channelEnd{requests: reqR, replies: respW, repliesEnd: true}, script)
 	}()
 	t.Cleanup(func() {
 		reqW.Close()

@@ -162,7 +162,7 @@ func (l *pipeListener) run(b *broker) {
 		var client uint32
 		if windows.GetNamedPipeClientProcessId(h, &client) == nil && client != 0 && client == l.nodePID.Load() {
 			conn := &pipeHandle{h: h}
-			go b.serve(conn, conn, "")
+			go b.serve(channelEnd{requests: conn, replies: conn}, "")
 		} else {
 			go l.sendShimConfig(h)
 		}

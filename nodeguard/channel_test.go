@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/intactdev/intact/nodeguard"
 )
 
 // channelApp attacks the channel between the bootstrap and the broker from
@@ -406,4 +409,46 @@ console.log('grew', count() - before, JSON.stringify(statuses));
 	if _, err := fmt.Sscanf(res.Stdout, "grew %d %s", &grew, &statuses); err != nil || grew > 64+8 || statuses != `{"ENOEXEC":1,"ok":64,"EMFILE":236}` {
 		t.Errorf("stdout %q, want the broker's descriptors grown by 64 (and a few), 64 pinned, 236 refused, the JSON file not copied\nstderr:\n%s", res.Stdout, res.Stderr)
 	}
+}
+
+// TestTerminatedWorkersFreeTheBroker: workers terminated in the middle of
+// reading large modules leave replies on their channels that nobody will
+// read, since node keeps the channels' descriptors. The broker gives those
+// up once the threads have exited, so that the file-reading requests it
+// serves at once (4) are not all taken by them: the main thread still
+// loads a module afterwards, and node exits (outside review rt60: it
+// waited for ever).
+func TestTerminatedWorkersFreeTheBroker(t *testing.T) {
+	forEachNode(t, func(t *testing.T, n testNode) {
+		dir := t.TempDir()
+		files := map[string]string{
+			"small.js": "module.exports = 1;\n",
+			"main.js": `
+const { Worker, isMainThread, workerData } = require('node:worker_threads');
+if (!isMainThread) {
+  const f = require('path').join(__dirname, 'big' + workerData + '.js');
+  for (;;) { delete require.cache[f]; require(f); }
+}
+const workers = 8;
+let ended = 0;
+for (let i = 0; i < workers; i++) {
+  const w = new Worker(__filename, { workerData: i % 4 });
+  setTimeout(() => w.terminate().then(() => { if (++ended === workers) after(); }), 300 + 37 * i);
+}
+function after() {
+  console.log('workers terminated');
+  console.log('small', require('./small.js'));
+}
+`}
+		for i := range 4 {
+			// Two MiB each: a reply several times what the socket buffers.
+			files[fmt.Sprintf("big%d.js", i)] = "module.exports = 1;\n//" + strings.Repeat("x", 2<<20) + "\n"
+		}
+		write(t, dir, files)
+		s := sign(t, dir)
+		res := s.run(t, n, "enforce", runOpts{timeout: time.Minute}, "main.js")
+		if res.Err != nil || res.Exit != (nodeguard.Exit{}) || res.Stdout != "workers terminated\nsmall 1\n" {
+			t.Fatalf("got %q (err %v, exit %+v, stderr %s)", res.Stdout, res.Err, res.Exit, res.Stderr)
+		}
+	})
 }

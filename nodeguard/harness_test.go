@@ -238,6 +238,9 @@ type runOpts struct {
 	stdin *os.File
 	dir   string // working folder; default the signed folder
 	wrap  string // an executable run as node, e.g. a strace wrapper
+	// timeout fails the test when node has not exited by then; 0 means
+	// three minutes.
+	timeout time.Duration
 }
 
 // run runs node with args under the named policy through nodeguard.Run,
@@ -303,10 +306,14 @@ func (s *signed) runPolicy(t testing.TB, n testNode, p *intact.Policy, policies 
 			Shim: self, Dir: dir, Env: env, Stdin: stdin, Stdout: stdout, Stderr: stderr,
 		})
 	}()
+	timeout := o.timeout
+	if timeout == 0 {
+		timeout = 3 * time.Minute
+	}
 	select {
 	case <-done:
-	case <-time.After(3 * time.Minute):
-		t.Fatalf("node %s: timed out", strings.Join(args, " "))
+	case <-time.After(timeout):
+		t.Fatalf("node %s: still running after %v", strings.Join(args, " "), timeout)
 	}
 	out, _ := os.ReadFile(stdout.Name())
 	errOut, _ := os.ReadFile(stderr.Name())

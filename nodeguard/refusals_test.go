@@ -102,6 +102,7 @@ const tries = {
   'module.register': () => m.register('./x.mjs', 'file:///'),
   'worker eval': () => new Worker('1', { eval: true }),
   'worker --inspect': () => new Worker(__filename, { execArgv: ['--inspect'] }),
+  'worker NUL': () => new Worker(__filename, { execArgv: ['--no-warnings\0--inspect'] }),
   'worker NODE_OPTIONS': () => new Worker(__filename, { env: { NODE_OPTIONS: '--require=' + unsigned } }),
   'worker SHARE_ENV': () => new Worker(__filename, { env: SHARE_ENV }),
   'process.binding': () => process.binding('fs'),
@@ -121,7 +122,7 @@ for (const [name, f] of Object.entries(tries)) {
 		canary := t.TempDir()
 		res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canary}}, "main.js")
 		want := "module.register ERR_CODE_INTEGRITY_BLOCKED\nworker eval ERR_CODE_INTEGRITY_BLOCKED\n" +
-			"worker --inspect ERR_CODE_INTEGRITY_BLOCKED\nworker NODE_OPTIONS ERR_CODE_INTEGRITY_BLOCKED\n" +
+			"worker --inspect ERR_CODE_INTEGRITY_BLOCKED\nworker NUL ERR_CODE_INTEGRITY_BLOCKED\nworker NODE_OPTIONS ERR_CODE_INTEGRITY_BLOCKED\n" +
 			"worker SHARE_ENV ERR_CODE_INTEGRITY_BLOCKED\nprocess.binding ERR_ACCESS_DENIED\n" +
 			"hook without source ERR_CODE_INTEGRITY_VIOLATION\n"
 		if res.Err != nil || res.Stdout != want {
@@ -129,6 +130,7 @@ for (const [name, f] of Object.entries(tries)) {
 		}
 		log, _ := os.ReadFile(events)
 		for _, feature := range []string{"module.register", "new Worker(code, {eval: true})", "worker option --inspect",
+			`worker option --no-warnings\0--inspect`,
 			"worker option --require=" + filepath.Join(dir, "unsigned.js"), "worker env SHARE_ENV", "process.binding",
 			filepath.Join(dir, "unsigned.js")} {
 			entry := `"feature":` + strconv.Quote(feature) + `,"reason":"host-refused"`

@@ -228,8 +228,9 @@ func Run(cfg Config) (Exit, error) {
 	for i, c := range chans[1:] {
 		threads[i] = threadSocket{fd: fds[1+i], name: c.name, broker: c.broker}
 	}
-	b := newBroker(cfg.Policy, &linuxBroker{proc: proc, free: threads})
-	go b.serve(chans[0].broker, chans[0].broker, mainScript(inv, cfg.Dir))
+	lb := &linuxBroker{proc: proc, node: cmd.Process.Pid, free: threads}
+	b := newBroker(cfg.Policy, lb)
+	go b.serve(lb.channelEnd(chans[0].broker, cmd.Process.Pid), mainScript(inv, cfg.Dir))
 	done := make(chan struct{})
 	go func() {
 		for {

@@ -144,7 +144,7 @@ func Run(cfg Config) (Exit, error) {
 			stdinPipe.Close()
 		}()
 	}
-	go b.serve(ch.brokerReq, ch.brokerResp, mainScript(l.inv, cfg.Dir))
+	go b.serve(channelEnd{requests: ch.brokerReq, replies: ch.brokerResp}, mainScript(l.inv, cfg.Dir))
 	code, err := proc.wait()
 	b.release()
 	if err != nil {
