@@ -83,18 +83,23 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 				ts.Defer(srv.Close)
 				ts.Setenv("REGISTRY", strings.TrimPrefix(srv.URL, "http://"))
 			},
-			// flaky-registry N starts a registry on loopback, as registry
-			// does, that answers its first N requests with 503 Service
-			// Unavailable, and sets $FLAKY_REGISTRY to its host:port.
+			// flaky-registry N [METHOD PATH] starts a registry on loopback,
+			// as registry does, that answers its first N requests (of
+			// METHOD, whose path holds PATH) with 503 Service Unavailable,
+			// and sets $FLAKY_REGISTRY to its host:port.
 			"flaky-registry": func(ts *testscript.TestScript, neg bool, args []string) {
 				n, err := 0, error(nil)
-				if len(args) == 1 {
+				if len(args) == 1 || len(args) == 3 {
 					n, err = strconv.Atoi(args[0])
 				}
-				if neg || len(args) != 1 || err != nil {
-					ts.Fatalf("usage: flaky-registry N")
+				if neg || (len(args) != 1 && len(args) != 3) || err != nil {
+					ts.Fatalf("usage: flaky-registry N [METHOD PATH]")
 				}
-				srv := testfleet.FlakyRegistryServer(n)
+				method, path := "", ""
+				if len(args) == 3 {
+					method, path = args[1], args[2]
+				}
+				srv := testfleet.FlakyRegistryServer(n, method, path)
 				ts.Defer(srv.Close)
 				ts.Setenv("FLAKY_REGISTRY", strings.TrimPrefix(srv.URL, "http://"))
 			},

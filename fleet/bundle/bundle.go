@@ -14,7 +14,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -145,7 +144,7 @@ func Push(ctx context.Context, dst Target, tag, policy string, catalogFiles []st
 	if err != nil {
 		return ocispec.Descriptor{}, err
 	}
-	layer, err := pushFile(ctx, dst, policy, PolicyMediaType, policyTitle)
+	layer, err := pushFile(ctx, dst, policy, PolicyMediaType, policyTitle, DefaultLimits.Policy)
 	if err != nil {
 		return ocispec.Descriptor{}, err
 	}
@@ -155,7 +154,7 @@ func Push(ctx context.Context, dst Target, tag, policy string, catalogFiles []st
 		byName[filepath.Base(c)] = c
 	}
 	for _, name := range info.Catalogs { // in name order, so the manifest is canonical
-		layer, err := pushFile(ctx, dst, byName[name], CatalogMediaType, catalogPrefix+name)
+		layer, err := pushFile(ctx, dst, byName[name], CatalogMediaType, catalogPrefix+name, DefaultLimits.Catalog)
 		if err != nil {
 			return ocispec.Descriptor{}, err
 		}
@@ -220,26 +219,20 @@ func pushBytes(ctx context.Context, dst content.Storage, desc ocispec.Descriptor
 	return nil
 }
 
-// pushFile pushes the file at path as a blob of mediaType titled title,
-// unless dst has it, and returns its descriptor.
-func pushFile(ctx context.Context, dst content.Storage, path, mediaType, title string) (ocispec.Descriptor, error) {
-	f, err := regularfile.Open(path)
+// pushFile pushes the file at path, of at most limit bytes, as a blob of
+// mediaType titled title, unless dst has it, and returns its descriptor.
+func pushFile(ctx context.Context, dst content.Storage, path, mediaType, title string, limit int64) (ocispec.Descriptor, error) {
+	// Read whole (Check has read it already, within the same limit), so
+	// that the upload's body can be sent again: a client that retries a
+	// registry's 5xx answer replays only a body it can get anew.
+	data, err := regularfile.Read(path, limit)
 	if err != nil {
 		return ocispec.Descriptor{}, fmt.Errorf("bundle: %w", err)
 	}
-	defer f.Close()
-	d, err := digest.SHA256.FromReader(f)
-	if err != nil {
-		return ocispec.Descriptor{}, fmt.Errorf("bundle: reading %s: %w", path, err)
-	}
-	size, err := f.Seek(0, io.SeekCurrent)
-	if err != nil {
-		return ocispec.Descriptor{}, fmt.Errorf("bundle: reading %s: %w", path, err)
-	}
 	desc := ocispec.Descriptor{
 		MediaType:   mediaType,
-		Digest:      d,
-		Size:        size,
+		Digest:      digest.SHA256.FromBytes(data),
+		Size:        int64(len(data)),
 		Annotations: map[string]string{ocispec.AnnotationTitle: title},
 	}
 	switch ok, err := dst.Exists(ctx, desc); {
@@ -248,10 +241,7 @@ func pushFile(ctx context.Context, dst content.Storage, path, mediaType, title s
 	case ok:
 		return desc, nil
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return ocispec.Descriptor{}, fmt.Errorf("bundle: reading %s: %w", path, err)
-	}
-	if err := dst.Push(ctx, desc, f); err != nil {
+	if err := dst.Push(ctx, desc, bytes.NewReader(data)); err != nil {
 		return ocispec.Descriptor{}, fmt.Errorf("bundle: pushing %s: %w", path, err)
 	}
 	return desc, nil

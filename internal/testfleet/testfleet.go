@@ -125,14 +125,14 @@ func RegistryServer() *httptest.Server {
 	return httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
 }
 
-// FlakyRegistryServer is RegistryServer that answers its first fails
-// requests with 503 Service Unavailable, as a registry in trouble for a
-// moment does.
-func FlakyRegistryServer(fails int) *httptest.Server {
+// FlakyRegistryServer is RegistryServer that answers the first fails
+// requests of method (any, if "") whose path holds pathPart with 503
+// Service Unavailable, as a registry in trouble for a moment does.
+func FlakyRegistryServer(fails int, method, pathPart string) *httptest.Server {
 	reg := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
-	var answered atomic.Int64
+	var failed atomic.Int64
 	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if answered.Add(1) <= int64(fails) {
+		if (method == "" || r.Method == method) && strings.Contains(r.URL.Path, pathPart) && failed.Add(1) <= int64(fails) {
 			http.Error(w, "in trouble for a moment", http.StatusServiceUnavailable)
 			return
 		}
