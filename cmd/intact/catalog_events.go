@@ -579,6 +579,8 @@ func (f *eventFold) add(ev *codeEvent) {
 	switch {
 	case ev.distrust != "":
 		f.distrusted(ev)
+	case ev.Event == intact.EventBlocked && ev.Reason == string(enforcer.ReasonHostRefused):
+		f.report(ev.Feature, "blocked (host-refused): refused by the program that runs the code, whatever the policy; no catalog allows it")
 	case ev.Event == intact.EventBlocked:
 		f.report(ev.Feature, fmt.Sprintf("blocked (%s): set by the policy's options; no catalog allows it", ev.Reason))
 	case !slices.Contains(catalogAllows, enforcer.Reason(ev.Reason)):
