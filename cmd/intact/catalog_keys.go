@@ -16,14 +16,18 @@ import (
 
 // signerFirst moves the certificate of key's public key to the front and
 // drops duplicates, so that the certificate files may list the chain in any
-// order. When no certificate matches, catalog.Sign reports it.
+// order. Of several certificates of the key (a renewed one in --cert, the
+// old one still in --chain), the first listed signs. When no certificate
+// matches, catalog.Sign reports it.
 func signerFirst(key crypto.Signer, certs []*x509.Certificate) []*x509.Certificate {
 	var out []*x509.Certificate
+	signer := false
 	for _, c := range certs {
 		switch {
 		case slices.ContainsFunc(out, c.Equal):
-		case keyMatches(key, c):
+		case !signer && keyMatches(key, c):
 			out = slices.Insert(out, 0, c)
+			signer = true
 		default:
 			out = append(out, c)
 		}

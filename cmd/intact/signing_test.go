@@ -45,3 +45,23 @@ func TestCertificateWarnings(t *testing.T) {
 		})
 	}
 }
+
+// TestSignerFirst: the signer's certificate goes first and duplicates go;
+// of two certificates of the signing key (a renewed one given first, the
+// old one after it), the first given signs (outside review rt60: the last
+// did).
+func TestSignerFirst(t *testing.T) {
+	root := testpki.SelfSigned(t, "root", testpki.CA())
+	renewed := root.Issue(t, "renewed", testpki.EKU(x509.ExtKeyUsageCodeSigning))
+	old := root.Issue(t, "old", testpki.EKU(x509.ExtKeyUsageCodeSigning), testpki.Key(renewed.Key))
+	got := signerFirst(renewed.Key, []*x509.Certificate{root.Cert, renewed.Cert, root.Cert, old.Cert})
+	want := []*x509.Certificate{renewed.Cert, root.Cert, old.Cert}
+	if len(got) != len(want) {
+		t.Fatalf("got %d certificates, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if !got[i].Equal(want[i]) {
+			t.Errorf("certificate %d is %q, want %q", i, got[i].Subject.CommonName, want[i].Subject.CommonName)
+		}
+	}
+}
