@@ -113,6 +113,12 @@ func (l *linuxBroker) channelEnd(f *os.File, tid int) channelEnd {
 	w := stallWriter{f: f}
 	if tid > 0 {
 		w.task = fmt.Sprintf("/proc/%d/task/%d", l.node, tid)
+		// The thread is waiting for its channel now. Its start time tells
+		// it from a later thread given the same id: ids come round again
+		// (pid_max is 32,768 on many systems).
+		if w.started, _ = statField(w.task+"/stat", threadStartField); w.started == "" {
+			w.task = "" // not node's thread: never taken for gone
+		}
 	}
 	tv := unix.NsecToTimeval(stallTimeout.Nanoseconds())
 	if err := unix.SetsockoptTimeval(int(f.Fd()), unix.SOL_SOCKET, unix.SO_SNDTIMEO, &tv); err != nil {
@@ -134,9 +140,14 @@ const stallTimeout = 500 * time.Millisecond
 // ever, since node keeps the channel's descriptor: the write then ends, and
 // with it the request's place (maxServing) and the goroutine.
 type stallWriter struct {
-	f    *os.File
-	task string // /proc/<node>/task/<tid> of the thread, or ""
+	f       *os.File
+	task    string // /proc/<node>/task/<tid> of the thread, or ""
+	started string // the thread's start time (threadStartField)
 }
+
+// threadStartField is the field of /proc/<pid>/task/<tid>/stat that holds
+// when the thread started, in clock ticks since boot.
+const threadStartField = 22
 
 func (w stallWriter) Write(p []byte) (int, error) {
 	written := 0
@@ -146,12 +157,20 @@ func (w stallWriter) Write(p []byte) (int, error) {
 		if !errors.Is(err, syscall.EAGAIN) {
 			return written, err
 		}
-		if w.task != "" {
-			if _, err := os.Stat(w.task); errors.Is(err, fs.ErrNotExist) {
-				return written, fmt.Errorf("replying on a channel: thread %s has exited", filepath.Base(w.task))
-			}
+		if w.gone() {
+			return written, fmt.Errorf("replying on a channel: thread %s has exited", filepath.Base(w.task))
 		}
 	}
+}
+
+// gone reports whether the thread has exited: its task is missing, or is
+// a later thread's.
+func (w stallWriter) gone() bool {
+	if w.task == "" {
+		return false
+	}
+	started, err := statField(w.task+"/stat", threadStartField)
+	return errors.Is(err, fs.ErrNotExist) || err == nil && started != w.started
 }
 
 func (w stallWriter) Close() error { return w.f.Close() }

@@ -118,3 +118,37 @@ func TestEarlyRulesFollowTheJudgedBinary(t *testing.T) {
 		t.Errorf("the binary the link led to before: %v, want it to run", err)
 	}
 }
+
+// TestStallWriterGone: a stalled reply's thread is gone when its task is
+// missing, or is a later thread that took the same id (another start
+// time); not while it is the thread the channel was handed to.
+func TestStallWriterGone(t *testing.T) {
+	task := t.TempDir()
+	stat := func(started string) {
+		// pid (comm with a space and a parenthesis) state, then fields 4 to 22.
+		fields := "S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 " + started + " 0 0"
+		if err := os.WriteFile(task+"/stat", []byte("42 (no de)) "+fields+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stat("1234")
+	w := stallWriter{task: task}
+	var err error
+	if w.started, err = statField(task+"/stat", threadStartField); err != nil || w.started != "1234" {
+		t.Fatalf("start time %q, %v; want 1234", w.started, err)
+	}
+	if w.gone() {
+		t.Error("the thread the channel was handed to is taken for gone")
+	}
+	stat("5678")
+	if !w.gone() {
+		t.Error("a later thread with the same id is taken for the first")
+	}
+	os.Remove(task + "/stat")
+	if !w.gone() {
+		t.Error("a missing task is not taken for gone")
+	}
+	if (stallWriter{}).gone() {
+		t.Error("a thread not known is taken for gone")
+	}
+}

@@ -5,6 +5,7 @@ package nodeguard
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -126,20 +127,30 @@ func threadGroup(id int) (int, error) {
 	return 0, errors.New("no Tgid in status")
 }
 
-// parentPID returns the parent of process pid, from /proc/<pid>/stat
-// (whose second field, the command name, may hold spaces and parentheses).
+// parentPID returns the parent of process pid, from /proc/<pid>/stat.
 func parentPID(pid int) (int, error) {
-	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	ppid, err := statField("/proc/"+strconv.Itoa(pid)+"/stat", 4)
 	if err != nil {
 		return 0, err
 	}
+	return strconv.Atoi(ppid)
+}
+
+// statField returns field n, counted from 1 as proc(5) does, of the stat
+// file of a process or thread at path, whose second field, the command
+// name, may hold spaces and parentheses.
+func statField(path string, n int) (string, error) {
+	stat, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
 	i := bytes.LastIndexByte(stat, ')')
-	if i < 0 {
-		return 0, errors.New("malformed stat")
+	if i < 0 || n < 3 {
+		return "", fmt.Errorf("%s: malformed, or no field %d", path, n)
 	}
 	fields := strings.Fields(string(stat[i+1:]))
-	if len(fields) < 2 {
-		return 0, errors.New("malformed stat")
+	if len(fields) < n-2 {
+		return "", fmt.Errorf("%s: malformed, or no field %d", path, n)
 	}
-	return strconv.Atoi(fields[1])
+	return fields[n-3], nil
 }
