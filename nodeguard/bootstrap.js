@@ -334,7 +334,10 @@ function frame(op, seq, payload) {
 // and code read ahead would be overwritten there before it runs), in a
 // Buffer that hands itself to no accessor (sealed).
 function call(op, payload) {
-  if (broken) throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: the channel to the broker is out of step');
+  if (broken) {
+    abandonChannel();
+    throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: the channel to the broker is out of step');
+  }
   if (channel === null) openChannel();
   broken = true;
   checkChannel();
@@ -364,6 +367,19 @@ function call(op, payload) {
 }
 
 let replyHead = null;
+
+// abandonChannel closes this thread's channel once it is out of step, on
+// Linux: a reply left half read (the thread's JavaScript terminated in the
+// middle of one, as vm's timeout does, while the thread lives on) would
+// otherwise hold one of the places in which the broker serves files
+// (maxServing) for as long as the thread lives (outside review rt61). Only
+// if the number still names the broker's socket: it may be the
+// application's by now.
+function abandonChannel() {
+  if (channel === null || channelName === null || fdName(channel[0]) !== channelName) return;
+  channelName = null;
+  try { fsCloseSync(channel[0]); } catch {}
+}
 
 // hexDigit is the lower-case hexadecimal digit of n (0-15), as a byte.
 function hexDigit(n) {

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/intactdev/intact"
 )
@@ -122,6 +123,15 @@ type broker struct {
 // (outside review rt60: four workers terminated so left node waiting for
 // ever).
 const maxServing = 4
+
+// threadChannels is how many of node's threads other than the main one
+// (workers) can have a channel, over node's whole run. On Linux node's
+// ends of that many socket pairs are node's from its start, since a socket
+// cannot be opened through /proc/<pid>/fd later, and the broker hands each
+// out once. On Windows the broker serves that many connections to its
+// pipe from node's process: a thread that is gone cannot be told there,
+// so this bounds the replies that wait for ever (channelEnd.repliesEnd).
+const threadChannels = 64
 
 // A channelEnd is the broker's end of one thread's channel.
 type channelEnd struct {
@@ -317,12 +327,15 @@ const (
 	maxRefusalDetail = 16 << 10
 )
 
-// cut returns s cut to at most n bytes, and to whole UTF-8 characters.
+// cut returns s cut to at most n bytes, where a UTF-8 character starts.
 func cut(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	return strings.ToValidUTF8(s[:n], "")
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // one is a reply whose body is in one part.

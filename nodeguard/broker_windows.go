@@ -144,6 +144,7 @@ func (l *pipeListener) start(b *broker) {
 func (l *pipeListener) run(b *broker) {
 	defer close(l.done)
 	h := l.first
+	threads := 0 // connections served to node's threads (threadChannels)
 	for {
 		err := windows.ConnectNamedPipe(h, nil)
 		if l.closing.Load() {
@@ -161,8 +162,14 @@ func (l *pipeListener) run(b *broker) {
 		next, nextErr := l.instance(false)
 		var client uint32
 		if windows.GetNamedPipeClientProcessId(h, &client) == nil && client != 0 && client == l.nodePID.Load() {
-			conn := &pipeHandle{h: h}
-			go b.serve(channelEnd{requests: conn, replies: conn}, "")
+			if threads == threadChannels {
+				// The thread finds the pipe closed, and fails closed.
+				windows.CloseHandle(h)
+			} else {
+				threads++
+				conn := &pipeHandle{h: h}
+				go b.serve(channelEnd{requests: conn, replies: conn}, "")
+			}
 		} else {
 			go l.sendShimConfig(h)
 		}

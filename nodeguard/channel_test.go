@@ -452,3 +452,58 @@ function after() {
 		}
 	})
 }
+
+// TestOutOfStepChannelClosed: a worker whose JavaScript is terminated in
+// the middle of reading a large module (vm's timeout), and which lives on,
+// leaves the rest of that reply unread: its next exchange finds the
+// channel out of step and closes it, which ends the broker's write and
+// frees its place, so that four such workers do not stop the main thread
+// from loading modules (outside review rt61: it waited for ever).
+func TestOutOfStepChannelClosed(t *testing.T) {
+	forEachNode(t, func(t *testing.T, n testNode) {
+		dir := t.TempDir()
+		files := map[string]string{
+			"small.js": "module.exports = 1;\n",
+			"main.js": `
+const { Worker, isMainThread, parentPort } = require('node:worker_threads');
+const path = require('node:path');
+const big = (i) => path.join(__dirname, 'big' + i + '.js');
+const fresh = (f) => { delete require.cache[f]; return require(f); };
+if (!isMainThread) {
+  globalThis.load = () => fresh(big(0));
+  const script = new (require('node:vm').Script)('load()');
+  let outcome = 'never out of step';
+  for (let ms = 1; ms < 500; ms++) {
+    try { script.runInThisContext({ timeout: ms }); } catch {}
+    try { fresh(path.join(__dirname, 'small.js')); } catch (e) { outcome = e.code; break; }
+  }
+  parentPort.postMessage(outcome);
+  setInterval(() => {}, 1000); // lives on
+} else {
+  const workers = [];
+  let told = 0;
+  for (let i = 0; i < 4; i++) {
+    const w = new Worker(__filename);
+    workers.push(w);
+    w.on('message', (outcome) => {
+      console.log('worker', outcome);
+      if (++told < 4) return;
+      for (let i = 1; i <= 3; i++) fresh(big(i));
+      console.log('main loaded');
+      process.exit(0);
+    });
+  }
+}
+`}
+		for i := range 4 {
+			files[fmt.Sprintf("big%d.js", i)] = "module.exports = 1;\n//" + strings.Repeat("x", 4<<20) + "\n"
+		}
+		write(t, dir, files)
+		s := sign(t, dir)
+		res := s.run(t, n, "enforce", runOpts{timeout: time.Minute}, "main.js")
+		want := strings.Repeat("worker ERR_CODE_INTEGRITY_VIOLATION\n", 4) + "main loaded\n"
+		if res.Err != nil || res.Exit != (nodeguard.Exit{}) || res.Stdout != want {
+			t.Fatalf("got %q (err %v, exit %+v, stderr %s), want %q", res.Stdout, res.Err, res.Exit, res.Stderr, want)
+		}
+	})
+}

@@ -274,12 +274,6 @@ func pendingSignal(signals <-chan os.Signal) syscall.Signal {
 	}
 }
 
-// threadChannels is how many of node's threads other than the main one
-// (workers) can have a channel: node's ends of that many socket pairs are
-// node's from its start, since a socket cannot be opened through
-// /proc/<pid>/fd later. The broker hands each out once.
-const threadChannels = 64
-
 // channel is a thread's channel: a Unix socket pair with blocking
 // descriptors (see broker.serve), node's end inherited by node. A socket,
 // not pipes: nothing can open a socket through /proc/<pid>/fd (ENXIO), so
