@@ -419,6 +419,12 @@ function openChannel() {
   // a name it could predict would be taken for the broker's.
   const id = NumberToString(pid, 10) + '-' + StringSlice(self, StringLastIndexOf(self, '/') + 1) + '-' +
     NumberToString(randomUint32(), 36) + NumberToString(randomUint32(), 36);
+  // Only to the broker: the application may have closed the main
+  // thread's socket and opened a file of its own at its number, which
+  // would learn the id (outside review rt62).
+  if (fdName(config.fds[0]) !== config.channel) {
+    throw codeError('ERR_CODE_INTEGRITY_VIOLATION', 'intact node: the channel to the broker was replaced');
+  }
   writeAll(config.fds[0], frame(OP.channel, 0, id));
   const fdDir = '/proc/' + NumberToString(config.brokerPID, 10) + '/fd/';
   const rendezvous = '/memfd:intact-node-channel:' + id + ' (deleted)';

@@ -132,45 +132,70 @@ func (l *linuxBroker) channelEnd(f *os.File, tid int) channelEnd {
 // make room before stallWriter looks whether the thread still lives.
 const stallTimeout = 500 * time.Millisecond
 
+// stallLimit is how long a write may make no progress while its thread
+// runs (is not stopped) before the broker gives the reply up. A thread
+// waiting for a reply reads it as it comes; one whose JavaScript was
+// terminated in the middle of a reply (vm's timeout) and that asks for
+// nothing more never does (outside review rt62). A variable for tests.
+var stallLimit = 10 * time.Second
+
 // stallWriter writes replies on the broker's end of a channel whose writes
 // time out (SO_SNDTIMEO): past each timeout it writes on while the thread
-// that reads them lives, or while it is not known which thread that is (an
-// id the bootstrap did not make), and fails once the thread has exited. A
-// worker terminated in the middle of a reply leaves the rest unread for
-// ever, since node keeps the channel's descriptor: the write then ends, and
-// with it the request's place (maxServing) and the goroutine.
+// that reads them lives, and fails once the thread has exited, or has run
+// for stallLimit without reading any of it. A worker terminated in the
+// middle of a reply leaves the rest unread for ever, since node keeps the
+// channel's descriptor: the write then ends, and with it the request's
+// place (maxServing) and the goroutine. A thread that is stopped (SIGSTOP,
+// a debugger) is waited for: it reads on once continued.
 type stallWriter struct {
 	f       *os.File
-	task    string // /proc/<node>/task/<tid> of the thread, or ""
+	task    string // /proc/<node>/task/<tid> of the thread, or "" when not known
 	started string // the thread's start time (threadStartField)
 }
 
-// threadStartField is the field of /proc/<pid>/task/<tid>/stat that holds
-// when the thread started, in clock ticks since boot.
-const threadStartField = 22
+// Fields of /proc/<pid>/task/<tid>/stat: the thread's state, and when it
+// started, in clock ticks since boot.
+const (
+	threadStateField = 3
+	threadStartField = 22
+)
 
 func (w stallWriter) Write(p []byte) (int, error) {
 	written := 0
+	var stalled time.Duration
 	for {
 		n, err := w.f.Write(p[written:])
 		written += n
 		if !errors.Is(err, syscall.EAGAIN) {
 			return written, err
 		}
-		if w.gone() {
+		gone, stopped := w.thread()
+		switch {
+		case gone:
 			return written, fmt.Errorf("replying on a channel: thread %s has exited", filepath.Base(w.task))
+		case n > 0 || stopped:
+			stalled = 0
+		default:
+			if stalled += stallTimeout; stalled >= stallLimit {
+				return written, fmt.Errorf("replying on a channel: its thread has read nothing for %v", stalled)
+			}
 		}
 	}
 }
 
-// gone reports whether the thread has exited: its task is missing, or is
-// a later thread's.
-func (w stallWriter) gone() bool {
+// thread reports whether the channel's thread has exited (its task is
+// missing, or is a later thread's), and whether it is stopped. A thread
+// not known is neither.
+func (w stallWriter) thread() (gone, stopped bool) {
 	if w.task == "" {
-		return false
+		return false, false
 	}
 	started, err := statField(w.task+"/stat", threadStartField)
-	return errors.Is(err, fs.ErrNotExist) || err == nil && started != w.started
+	if errors.Is(err, fs.ErrNotExist) || err == nil && started != w.started {
+		return true, false
+	}
+	state, _ := statField(w.task+"/stat", threadStateField)
+	return false, state == "T" || state == "t"
 }
 
 func (w stallWriter) Close() error { return w.f.Close() }

@@ -507,3 +507,38 @@ if (!isMainThread) {
 		}
 	})
 }
+
+// TestChannelRequestOnlyToBroker: a worker asks for its channel on the
+// main thread's socket only while that number still names it: with the
+// socket closed and a file of the application's at its number, the worker
+// fails closed and the file learns nothing (outside review rt62: it got
+// the worker's secret rendezvous id).
+func TestChannelRequestOnlyToBroker(t *testing.T) {
+	n := nodes(t)[0]
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"w.js": "require('node:worker_threads').parentPort.postMessage('worker ran');\n",
+		"main.js": `
+const fs = require('node:fs');
+const { Worker } = require('node:worker_threads');
+// The main thread's channel: node's first inherited socket.
+const main = Math.min(...fs.readdirSync('/proc/self/fd').map(Number).filter((fd) => {
+  try { return fs.readlinkSync('/proc/self/fd/' + fd).startsWith('socket:'); } catch { return false; }
+}));
+const trap = require('node:path').join(process.env.TRAP_DIR, 'trap');
+fs.closeSync(main);
+const fd = fs.openSync(trap, 'w+');
+console.log('same number', fd === main);
+const w = new Worker(require('node:path').join(__dirname, 'w.js'));
+w.on('message', (m) => console.log(m));
+w.on('error', (e) => console.log('worker', e.code));
+w.on('exit', () => console.log('trap holds', fs.readFileSync(trap).length, 'bytes'));
+`})
+	s := sign(t, dir)
+	trap := t.TempDir()
+	res := s.run(t, n, "enforce", runOpts{env: []string{"TRAP_DIR=" + trap}, timeout: time.Minute}, "main.js")
+	want := "same number true\nworker ERR_CODE_INTEGRITY_VIOLATION\ntrap holds 0 bytes\n"
+	if res.Stdout != want {
+		t.Fatalf("got %q (err %v, exit %+v, stderr %s), want %q", res.Stdout, res.Err, res.Exit, res.Stderr, want)
+	}
+}

@@ -3,7 +3,9 @@
 package nodeguard
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -12,8 +14,10 @@ import (
 	"strconv"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/intactdev/intact/internal/linuxsec"
+	"golang.org/x/sys/unix"
 )
 
 // TestChildFilesIgnoresForeignChannelFD: a NODE_CHANNEL_FD that names no
@@ -119,36 +123,97 @@ func TestEarlyRulesFollowTheJudgedBinary(t *testing.T) {
 	}
 }
 
-// TestStallWriterGone: a stalled reply's thread is gone when its task is
-// missing, or is a later thread that took the same id (another start
-// time); not while it is the thread the channel was handed to.
-func TestStallWriterGone(t *testing.T) {
+// TestStallWriterThread: a stalled reply's thread is gone when its task
+// is missing, or is a later thread that took the same id (another start
+// time); stopped when its state says so; neither while it is the thread
+// the channel was handed to, running, or when it is not known.
+func TestStallWriterThread(t *testing.T) {
 	task := t.TempDir()
-	stat := func(started string) {
+	stat := func(state, started string) {
 		// pid (comm with a space and a parenthesis) state, then fields 4 to 22.
-		fields := "S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 " + started + " 0 0"
+		fields := state + " 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 " + started + " 0 0"
 		if err := os.WriteFile(task+"/stat", []byte("42 (no de)) "+fields+"\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	stat("1234")
+	stat("S", "1234")
 	w := stallWriter{task: task}
 	var err error
 	if w.started, err = statField(task+"/stat", threadStartField); err != nil || w.started != "1234" {
 		t.Fatalf("start time %q, %v; want 1234", w.started, err)
 	}
-	if w.gone() {
-		t.Error("the thread the channel was handed to is taken for gone")
+	check := func(what string, wantGone, wantStopped bool) {
+		t.Helper()
+		if gone, stopped := w.thread(); gone != wantGone || stopped != wantStopped {
+			t.Errorf("%s: gone %v, stopped %v; want %v, %v", what, gone, stopped, wantGone, wantStopped)
+		}
 	}
-	stat("5678")
-	if !w.gone() {
-		t.Error("a later thread with the same id is taken for the first")
-	}
+	check("the thread the channel was handed to", false, false)
+	stat("T", "1234")
+	check("that thread stopped", false, true)
+	stat("S", "5678")
+	check("a later thread with the same id", true, false)
 	os.Remove(task + "/stat")
-	if !w.gone() {
-		t.Error("a missing task is not taken for gone")
+	check("a missing task", true, false)
+	if gone, stopped := (stallWriter{}).thread(); gone || stopped {
+		t.Error("a thread not known is taken for gone or stopped")
 	}
-	if (stallWriter{}).gone() {
-		t.Error("a thread not known is taken for gone")
+}
+
+// TestStallWriterGivesUp: a reply its running thread does not read is
+// given up after stallLimit; one whose thread is stopped is waited for,
+// and written whole once the thread reads.
+func TestStallWriterGivesUp(t *testing.T) {
+	defer func(d time.Duration) { stallLimit = d }(stallLimit)
+	stallLimit = 2 * stallTimeout
+	task := t.TempDir()
+	stat := func(state string) {
+		fields := state + " 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 1234 0 0"
+		if err := os.WriteFile(task+"/stat", []byte("42 (node) "+fields+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reply := bytes.Repeat([]byte("x"), 4<<20) // far more than the socket buffers
+	for _, state := range []string{"S", "T"} {
+		stat(state)
+		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		broker, node := os.NewFile(uintptr(fds[0]), "broker"), os.NewFile(uintptr(fds[1]), "node")
+		l := &linuxBroker{}
+		c := l.channelEnd(broker, 0)
+		w := c.replies.(stallWriter)
+		w.task, w.started = task, "1234"
+		done := make(chan error, 1)
+		start := time.Now()
+		go func() {
+			_, err := w.Write(reply)
+			done <- err
+		}()
+		switch state {
+		case "S":
+			select {
+			case err := <-done:
+				if err == nil || time.Since(start) < stallLimit {
+					t.Errorf("running thread: the write ended after %v with %v; want an error after %v", time.Since(start), err, stallLimit)
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatal("running thread: the write was not given up")
+			}
+		case "T":
+			time.Sleep(3 * stallLimit)
+			select {
+			case err := <-done:
+				t.Fatalf("stopped thread: the write ended with %v", err)
+			default:
+			}
+			got, _ := io.ReadAll(io.LimitReader(node, int64(len(reply))))
+			if err := <-done; err != nil || len(got) != len(reply) {
+				t.Errorf("stopped thread, then read: %d of %d bytes, %v", len(got), len(reply), err)
+			}
+		}
+		broker.Close()
+		node.Close()
 	}
 }
