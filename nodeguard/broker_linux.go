@@ -190,11 +190,16 @@ func (w stallWriter) thread() (gone, stopped bool) {
 	if w.task == "" {
 		return false, false
 	}
-	started, err := statField(w.task+"/stat", threadStartField)
-	if errors.Is(err, fs.ErrNotExist) || err == nil && started != w.started {
+	fields, err := statFields(w.task+"/stat", threadStartField)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return true, false
+	case err != nil:
+		return false, false
+	case fields[threadStartField-3] != w.started:
 		return true, false
 	}
-	state, _ := statField(w.task+"/stat", threadStateField)
+	state := fields[threadStateField-3]
 	return false, state == "T" || state == "t"
 }
 

@@ -137,20 +137,30 @@ func parentPID(pid int) (int, error) {
 }
 
 // statField returns field n, counted from 1 as proc(5) does, of the stat
-// file of a process or thread at path, whose second field, the command
-// name, may hold spaces and parentheses.
+// file of a process or thread at path.
 func statField(path string, n int) (string, error) {
-	stat, err := os.ReadFile(path)
+	fields, err := statFields(path, n)
 	if err != nil {
 		return "", err
 	}
+	return fields[n-3], nil
+}
+
+// statFields returns the fields of the stat file at path from the third
+// on, the state, as fields[0]: at least up to field n. The second field,
+// the command name, may hold spaces and parentheses.
+func statFields(path string, n int) ([]string, error) {
+	stat, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
 	i := bytes.LastIndexByte(stat, ')')
 	if i < 0 || n < 3 {
-		return "", fmt.Errorf("%s: malformed, or no field %d", path, n)
+		return nil, fmt.Errorf("%s: malformed, or no field %d", path, n)
 	}
 	fields := strings.Fields(string(stat[i+1:]))
 	if len(fields) < n-2 {
-		return "", fmt.Errorf("%s: malformed, or no field %d", path, n)
+		return nil, fmt.Errorf("%s: malformed, or no field %d", path, n)
 	}
-	return fields[n-3], nil
+	return fields, nil
 }
