@@ -86,7 +86,7 @@ func (f *registryFlags) repository(ref string) (*remote.Repository, error) {
 // answers at all.
 var registryRetry = &retry.GenericPolicy{
 	Retryable: func(resp *http.Response, err error) (bool, error) {
-		if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+		if timedOut(err) {
 			return false, err
 		}
 		return retry.DefaultPredicate(resp, err)
@@ -107,10 +107,17 @@ func (f *registryFlags) noAnswer(ctx context.Context, registry string, err error
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return fmt.Errorf("no answer from %s within %v (--timeout): %w", registry, f.timeout, err)
 	}
-	if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+	if timedOut(err) {
 		return fmt.Errorf("no answer from %s within %v: %w", registry, registryAnswerTimeout, err)
 	}
 	return nil
+}
+
+// timedOut reports whether err is a network operation's timeout: a
+// registry that did not connect or answer within registryAnswerTimeout.
+func timedOut(err error) bool {
+	ne, ok := errors.AsType[net.Error](err)
+	return ok && ne.Timeout()
 }
 
 func newBundlePushCmd() *cobra.Command {
