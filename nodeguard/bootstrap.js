@@ -816,7 +816,8 @@ function hostRefusal(code, what, message, props) {
     // worker) is written as \0.
     call(OP.logRefusal, StringSlice(replaceEvery('' + what, '\0', '\\0'), 0, 1024) + '\0' + StringSlice(detail, 0, 4096));
   } catch {
-    // The channel is gone or out of step: the refusal stands, unlogged.
+    // The channel is gone or out of step: the refusal stands, unlogged
+    // here; the broker logs that the channel ended (channelEnded).
   }
   return err;
 }

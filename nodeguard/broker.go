@@ -106,6 +106,10 @@ type broker struct {
 	// serving holds a place for each request that reads a file, from
 	// before the read until its reply is written (maxServing).
 	serving chan struct{}
+	// exited is closed once node has exited (release).
+	exited   chan struct{}
+	endGrace time.Duration // channelEndGrace, but in tests
+	refusals eventLimit    // opLogRefusal's events
 }
 
 // maxServing bounds the requests that read files (opReadCode, opAddon)
@@ -135,12 +139,16 @@ const threadChannels = 64
 
 // A channelEnd is the broker's end of one thread's channel.
 type channelEnd struct {
-	requests io.ReadCloser
-	replies  io.WriteCloser
+	requests io.Reader
+	replies  io.Writer
+	close    func() error // closes requests and replies
 	// repliesEnd reports that a write to replies ends, with an error,
 	// once the thread that would read it has exited (Linux: see
 	// stallWriter), rather than wait for ever.
 	repliesEnd bool
+	// main says the channel is the main thread's, the only one on which
+	// the bootstrap asks for other threads' channels (opChannel).
+	main bool
 }
 
 // heldAddon is a native library handed out and not yet released.
@@ -168,7 +176,8 @@ type brokerOS interface {
 
 func newBroker(p *intact.Policy, sys brokerOS) *broker {
 	return &broker{policy: p, os: sys, ahead: readsAhead(p), maxAge: aheadMaxAge, maxBytes: maxHeldAddonBytes,
-		serving: make(chan struct{}, maxServing)}
+		serving: make(chan struct{}, maxServing), exited: make(chan struct{}), endGrace: channelEndGrace,
+		refusals: eventLimit{max: maxRefusalEvents, window: refusalWindow}}
 }
 
 // serve answers one thread's requests until the thread or node closes its
@@ -181,22 +190,28 @@ func newBroker(p *intact.Policy, sys brokerOS) *broker {
 func (b *broker) serve(c channelEnd, script string) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	req, resp := c.requests, c.replies
-	defer req.Close()
-	defer resp.Close()
+	req := c.requests
+	defer c.close()
 	rd := newReader(b.policy, b.ahead, b.maxAge)
 	defer rd.close()
 	rd.begin(script)
 	// Replies in parts go out in as few writes as they fit in.
-	w := bufio.NewWriterSize(resp, 64<<10)
+	w := bufio.NewWriterSize(c.replies, 64<<10)
 	for {
 		op, request, err := readRequest(req)
 		if err != nil {
-			return // EOF: the thread or node is gone; or a malformed frame
+			// EOF: node has exited, or code in node closed the channel; or
+			// a malformed frame.
+			go b.channelEnded(c.main, err)
+			return
 		}
 		payload := string(request[requestHead:])
 		if op == opChannel {
-			b.openThreadChannel(payload)
+			// The bootstrap asks on the main thread's channel only: on
+			// another, code in node made the request, which has no reply.
+			if c.main {
+				b.openThreadChannel(payload)
+			}
 			continue
 		}
 		reads := op == opReadCode || op == opAddon
@@ -215,6 +230,7 @@ func (b *broker) serve(c channelEnd, script string) {
 			<-b.serving
 		}
 		if err != nil {
+			go b.channelEnded(c.main, err)
 			return
 		}
 		rd.next() // while node runs what it got
@@ -312,12 +328,97 @@ func (b *broker) handle(rd *reader, op byte, payload string) (byte, [][]byte) {
 		// answer, a closed API), which no other request shows the
 		// broker. Code in node can send this too, as it can make the
 		// refusals themselves: it only adds to the log.
+		// So it is bounded: a flood would fill the disk, or push the
+		// other events out of a rotated log (outside review rt63).
 		what, detail, _ := strings.Cut(payload, "\x00")
-		b.policy.LogRefusal(cut(what, maxRefusedName), cut(detail, maxRefusalDetail))
+		logs, dropped := b.refusals.take(time.Now())
+		b.logDropped(dropped)
+		if logs {
+			b.policy.LogRefusal(cut(what, maxRefusedName), cut(detail, maxRefusalDetail))
+		}
 		return statusOK, nil
 	}
 	return one(statusError, mustJSON(refusalBody{Message: fmt.Sprintf("intact node: unknown request %q", op), Code: "ERR_INVALID_STATE"}))
 }
+
+// maxRefusalEvents is how many events opLogRefusal adds in a
+// refusalWindow: the bootstrap's own refusals are a handful in a run, but
+// code in node can send the request as fast as the channel goes (outside
+// review rt63: 117 MB of events a second). The refusals beyond are counted
+// and logged as one event (logDropped).
+const (
+	maxRefusalEvents = 100
+	refusalWindow    = time.Minute
+)
+
+// An eventLimit lets at most max events through in each window, and
+// counts the others.
+type eventLimit struct {
+	max    int
+	window time.Duration
+
+	mu      sync.Mutex
+	start   time.Time // of the current window
+	taken   int
+	dropped int // since the last report
+}
+
+// take reports whether an event at now may be logged, and how many were
+// dropped since the last report, which the caller logs: when the window
+// has moved on, or at node's exit (take with a zero time).
+func (l *eventLimit) take(now time.Time) (ok bool, dropped int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.IsZero() {
+		dropped, l.dropped = l.dropped, 0
+		return false, dropped
+	}
+	if now.Sub(l.start) >= l.window {
+		l.start, l.taken = now, 0
+		dropped, l.dropped = l.dropped, 0
+	}
+	if l.taken >= l.max {
+		l.dropped++
+		return false, dropped
+	}
+	l.taken++
+	return true, dropped
+}
+
+// logDropped logs that n of the bootstrap's refusals went unlogged.
+func (b *broker) logDropped(n int) {
+	if n > 0 {
+		b.policy.LogRefusal("refusals in node", fmt.Sprintf("%d more not logged: node asked to log more than %d in %v", n, maxRefusalEvents, refusalWindow))
+	}
+}
+
+// channelEnded logs that one of node's channels ended, for err, while node
+// runs on: code in node closed it or wrote a malformed request, or the
+// bootstrap abandoned it out of step (abandonChannel), or the broker gave a
+// reply up. The thread then refuses every file and feature without asking
+// the broker, so no event would show what it refuses (outside review
+// rt63). Node's exit ends every channel as well: it is given
+// b.endGrace to show before anything is logged.
+func (b *broker) channelEnded(main bool, err error) {
+	select {
+	case <-b.exited:
+		return
+	case <-time.After(b.endGrace):
+	}
+	what := "a worker thread's channel to the broker"
+	if main {
+		what = "the main thread's channel to the broker"
+	}
+	why := "closed by node's process"
+	if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		why = err.Error()
+	}
+	b.policy.LogRefusal(what, why+" while node runs: that thread now refuses every file and feature, and no event shows them")
+}
+
+// channelEndGrace is how long after a channel ended node may take to exit
+// before channelEnded takes the end for one while node runs.
+const channelEndGrace = time.Second
 
 // maxRefusedName and maxRefusalDetail bound, in bytes, what an
 // opLogRefusal logs: the bootstrap sends at most 1,024 and 4,096
@@ -485,6 +586,9 @@ func (b *broker) releaseAddon(token string) {
 // release lets go of everything node held when it exited, and unblocks the
 // goroutines still waiting for a thread to connect.
 func (b *broker) release() {
+	close(b.exited)
+	_, dropped := b.refusals.take(time.Time{})
+	b.logDropped(dropped)
 	b.mu.Lock()
 	addons := b.addons
 	b.addons = nil

@@ -91,7 +91,7 @@ func (l *linuxBroker) openThreadChannel(b *broker, id string) {
 	}
 	l.free = l.free[:len(l.free)-1]
 	l.hold(id, rendezvous)
-	go b.serve(l.channelEnd(c.broker, threadOf(id)), "")
+	go b.serve(l.channelEnd(c.broker, threadOf(id), false), "")
 }
 
 // threadOf returns the thread id in a channel request's id, which the
@@ -108,8 +108,8 @@ func threadOf(id string) int {
 
 // channelEnd serves f, the broker's end of a channel that node's thread
 // tid reads (0: not known), with writes that end once that thread has
-// exited (stallWriter).
-func (l *linuxBroker) channelEnd(f *os.File, tid int) channelEnd {
+// exited (stallWriter). main says it is the main thread's.
+func (l *linuxBroker) channelEnd(f *os.File, tid int, main bool) channelEnd {
 	w := stallWriter{f: f}
 	if tid > 0 {
 		w.task = fmt.Sprintf("/proc/%d/task/%d", l.node, tid)
@@ -117,15 +117,18 @@ func (l *linuxBroker) channelEnd(f *os.File, tid int) channelEnd {
 		// it from a later thread given the same id: ids come round again
 		// (pid_max is 32,768 on many systems).
 		if w.started, _ = statField(w.task+"/stat", threadStartField); w.started == "" {
-			w.task = "" // not node's thread: never taken for gone
+			// The id names no thread of node's (code in node chose it):
+			// never taken for gone, though the stall limit still gives up
+			// a reply it never reads.
+			w.task = ""
 		}
 	}
 	tv := unix.NsecToTimeval(stallTimeout.Nanoseconds())
 	if err := unix.SetsockoptTimeval(int(f.Fd()), unix.SOL_SOCKET, unix.SO_SNDTIMEO, &tv); err != nil {
 		// Writes wait for ever then: the place covers the read only.
-		return channelEnd{requests: f, replies: f}
+		return channelEnd{requests: f, replies: f, close: f.Close, main: main}
 	}
-	return channelEnd{requests: f, replies: w, repliesEnd: true}
+	return channelEnd{requests: f, replies: w, close: f.Close, repliesEnd: true, main: main}
 }
 
 // stallTimeout is how long a write on a channel waits for the thread to
@@ -169,6 +172,9 @@ func (w stallWriter) Write(p []byte) (int, error) {
 		if !errors.Is(err, syscall.EAGAIN) {
 			return written, err
 		}
+		// SO_SNDTIMEO: the write waited stallTimeout for room, at least
+		// (a signal restarts the wait: os.File retries on EINTR), which
+		// is what stalled counts.
 		gone, stopped := w.thread()
 		switch {
 		case gone:
@@ -202,8 +208,6 @@ func (w stallWriter) thread() (gone, stopped bool) {
 	state := fields[threadStateField-3]
 	return false, state == "T" || state == "t"
 }
-
-func (w stallWriter) Close() error { return w.f.Close() }
 
 // hold keeps a thread's rendezvous until node exits, l.mu held: no request
 // on the channel tells that the thread has read it, since application

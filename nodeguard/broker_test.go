@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -102,12 +103,19 @@ func newSession(t *testing.T, s enforcer.Settings) *session {
 // node's main thread about to run script ("" for none).
 func startSession(t *testing.T, b *broker, fos *fakeOS, script string) *session {
 	t.Helper()
+	return serveSession(t, b, fos, script, true)
+}
+
+// serveSession serves one channel with b, the main thread's if main.
+func serveSession(t *testing.T, b *broker, fos *fakeOS, script string, main bool) *session {
+	t.Helper()
 	reqR, reqW := io.Pipe()
 	respR, respW := io.Pipe()
 	se := &session{t: t, b: b, os: fos, req: reqW, resp: respR, served: make(chan struct{})}
 	go func() {
 		defer close(se.served)
-		se.b.serve(channelEnd{requests: reqR, replies: respW, repliesEnd: true}, script)
+		se.b.serve(channelEnd{requests: reqR, replies: respW, repliesEnd: true, main: main,
+			close: func() error { return errors.Join(reqR.Close(), respW.Close()) }}, script)
 	}()
 	t.Cleanup(func() {
 		reqW.Close()
@@ -317,6 +325,140 @@ func TestBrokerThreadChannel(t *testing.T) {
 	}
 	if got := s.os.channels; len(got) != 1 || got[0] != "1234-1-abc" {
 		t.Errorf("channels asked of the OS layer: %q", got)
+	}
+}
+
+// TestBrokerThreadChannelOnMainOnly: the bootstrap asks for threads'
+// channels on the main thread's; a request on another is code in node's,
+// and is ignored (outside review rt63).
+func TestBrokerThreadChannelOnMainOnly(t *testing.T) {
+	p := intact.New(intact.Config{Enforcers: []enforcer.Enforcer{markEnforcer{settings: enforcing}}})
+	fos := &fakeOS{}
+	s := serveSession(t, newBroker(p, fos), fos, "", false)
+	s.send(opChannel, "1234-1-abc")
+	if status, _ := s.call(opInteractive, "REPL"); status != statusBlocked {
+		t.Fatalf("the reply after a channel request is not the next request's: status %d", status)
+	}
+	if got := s.os.channels; len(got) != 0 {
+		t.Errorf("a worker's channel asked the OS layer for channels %q", got)
+	}
+}
+
+// eventRecorder returns a policy refusing unsignedMark whose events go to
+// the returned buffer, as JSON lines.
+func eventRecorder() (*intact.Policy, *syncBuffer) {
+	var buf syncBuffer
+	p := intact.New(intact.Config{
+		Enforcers: []enforcer.Enforcer{markEnforcer{settings: enforcing}},
+		Events:    slog.New(slog.NewJSONHandler(&buf, nil)),
+	})
+	return p, &buf
+}
+
+// syncBuffer is a bytes.Buffer that goroutines may write at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestBrokerRefusalLogBounded: code in node can ask the broker to log
+// refusals as fast as the channel goes; at most maxRefusalEvents go into
+// the log in a window, and the rest are counted in one event at node's
+// exit (outside review rt63: 117 MB of events a second).
+func TestBrokerRefusalLogBounded(t *testing.T) {
+	p, events := eventRecorder()
+	fos := &fakeOS{}
+	b := newBroker(p, fos)
+	s := startSession(t, b, fos, "")
+	for range maxRefusalEvents + 50 {
+		if status, _ := s.call(opLogRefusal, "process.binding\x00closed"); status != statusOK {
+			t.Fatalf("logging a refusal: status %d", status)
+		}
+	}
+	b.release()
+	log := events.String()
+	if n := strings.Count(log, `"feature":"process.binding"`); n != maxRefusalEvents {
+		t.Errorf("%d refusals logged, want %d", n, maxRefusalEvents)
+	}
+	want := `"feature":"refusals in node","reason":"host-refused","detail":"50 more not logged`
+	if !strings.Contains(log, want) {
+		t.Errorf("no event counts the refusals not logged (%s):\n%s", want, log)
+	}
+}
+
+func TestEventLimitWindow(t *testing.T) {
+	l := eventLimit{max: 2, window: time.Minute}
+	t0 := time.Date(2026, 12, 4, 18, 0, 0, 0, time.UTC)
+	for i, want := range []bool{true, true, false, false} {
+		if ok, dropped := l.take(t0.Add(time.Duration(i) * time.Second)); ok != want || dropped != 0 {
+			t.Errorf("event %d: %v, %d dropped reported; want %v, 0", i, ok, dropped, want)
+		}
+	}
+	// The next window reports the two dropped in the last.
+	if ok, dropped := l.take(t0.Add(time.Minute)); !ok || dropped != 2 {
+		t.Errorf("next window: %v, %d dropped; want true, 2", ok, dropped)
+	}
+	l.take(t0.Add(time.Minute))
+	l.take(t0.Add(time.Minute))
+	if _, dropped := l.take(time.Time{}); dropped != 1 {
+		t.Errorf("at exit: %d dropped, want 1", dropped)
+	}
+	if _, dropped := l.take(time.Time{}); dropped != 0 {
+		t.Errorf("reported twice: %d", dropped)
+	}
+}
+
+// TestBrokerChannelEndLogged: a channel that ends while node runs (code in
+// node closed it) leaves that thread refusing everything without asking
+// the broker; the broker logs that, so that the log shows refusals stopped
+// being logged (outside review rt63). Node's own exit logs nothing.
+func TestBrokerChannelEndLogged(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		main    bool
+		exits   bool // node exits as the channel ends
+		feature string
+	}{
+		{"main closed", true, false, "the main thread's channel to the broker"},
+		{"worker closed", false, false, "a worker thread's channel to the broker"},
+		{"node exited", true, true, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, events := eventRecorder()
+			fos := &fakeOS{}
+			b := newBroker(p, fos)
+			b.endGrace = 20 * time.Millisecond
+			s := serveSession(t, b, fos, "", tc.main)
+			if tc.exits {
+				b.release()
+			}
+			s.req.Close()
+			<-s.served
+			time.Sleep(10 * b.endGrace)
+			log := events.String()
+			if tc.feature == "" {
+				if log != "" {
+					t.Errorf("logged at node's exit:\n%s", log)
+				}
+				return
+			}
+			want := `"feature":"` + tc.feature + `","reason":"host-refused","detail":"closed by node's process while node runs`
+			if !strings.Contains(log, want) {
+				t.Errorf("event log lacks %s:\n%s", want, log)
+			}
+		})
 	}
 }
 

@@ -168,7 +168,7 @@ func (l *pipeListener) run(b *broker) {
 			} else {
 				threads++
 				conn := &pipeHandle{h: h}
-				go b.serve(channelEnd{requests: conn, replies: conn}, "")
+				go b.serve(channelEnd{requests: conn, replies: conn, close: conn.Close}, "")
 			}
 		} else {
 			go l.sendShimConfig(h)

@@ -143,3 +143,37 @@ for (const [name, f] of Object.entries(tries)) {
 		}
 	})
 }
+
+// TestChannelClosedLogged: code in node that closes its channel to the
+// broker stops the broker from hearing of refusals on that thread, which
+// still refuse; the broker logs that the channel ended while node ran
+// (outside review rt63).
+func TestChannelClosedLogged(t *testing.T) {
+	forEachNode(t, func(t *testing.T, n testNode) {
+		dir := t.TempDir()
+		write(t, dir, map[string]string{"main.js": `
+const fs = require('node:fs');
+const vm = require('node:vm');
+const tryVM = (when) => {
+  try { new vm.Script('1'); console.log(when, 'ALLOWED'); } catch (e) { console.log(when, e.code); }
+};
+tryVM('before');
+fs.closeSync(3);
+tryVM('after');
+setTimeout(() => {}, 1500); // past the broker's grace for node's exit
+`})
+		s := sign(t, dir)
+		events := filepath.Join(t.TempDir(), "events.json")
+		t.Setenv(intact.EnvEventLog, events)
+		res := s.run(t, n, "dynamic", runOpts{}, "main.js")
+		want := "before ERR_CODE_INTEGRITY_BLOCKED\nafter ERR_CODE_INTEGRITY_VIOLATION\n"
+		if res.Err != nil || res.Stdout != want {
+			t.Fatalf("got %q (err %v, exit %+v, stderr %s), want %q", res.Stdout, res.Err, res.Exit, res.Stderr, want)
+		}
+		log, _ := os.ReadFile(events)
+		entry := `"feature":"the main thread's channel to the broker","reason":"host-refused","detail":"closed by node's process while node runs`
+		if !strings.Contains(string(log), entry) {
+			t.Errorf("event log lacks %s:\n%s", entry, log)
+		}
+	})
+}

@@ -182,7 +182,7 @@ func TestStallWriterGivesUp(t *testing.T) {
 		}
 		broker, node := os.NewFile(uintptr(fds[0]), "broker"), os.NewFile(uintptr(fds[1]), "node")
 		l := &linuxBroker{}
-		c := l.channelEnd(broker, 0)
+		c := l.channelEnd(broker, 0, false)
 		w := c.replies.(stallWriter)
 		w.task, w.started = task, "1234"
 		done := make(chan error, 1)

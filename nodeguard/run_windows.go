@@ -144,7 +144,8 @@ func Run(cfg Config) (Exit, error) {
 			stdinPipe.Close()
 		}()
 	}
-	go b.serve(channelEnd{requests: ch.brokerReq, replies: ch.brokerResp}, mainScript(l.inv, cfg.Dir))
+	go b.serve(channelEnd{requests: ch.brokerReq, replies: ch.brokerResp, main: true,
+		close: func() error { return errors.Join(ch.brokerReq.Close(), ch.brokerResp.Close()) }}, mainScript(l.inv, cfg.Dir))
 	code, err := proc.wait()
 	b.release()
 	if err != nil {
