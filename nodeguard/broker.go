@@ -363,16 +363,12 @@ type eventLimit struct {
 	dropped int // since the last report
 }
 
-// take reports whether an event at now may be logged, and how many were
-// dropped since the last report, which the caller logs: when the window
-// has moved on, or at node's exit (take with a zero time).
+// take reports whether an event at now may be logged, and, once the
+// window has moved on, how many were dropped in the last, which the caller
+// reports.
 func (l *eventLimit) take(now time.Time) (ok bool, dropped int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if now.IsZero() {
-		dropped, l.dropped = l.dropped, 0
-		return false, dropped
-	}
 	if now.Sub(l.start) >= l.window {
 		l.start, l.taken = now, 0
 		dropped, l.dropped = l.dropped, 0
@@ -383,6 +379,15 @@ func (l *eventLimit) take(now time.Time) (ok bool, dropped int) {
 	}
 	l.taken++
 	return true, dropped
+}
+
+// flush returns how many events were dropped and not yet reported, for a
+// last report.
+func (l *eventLimit) flush() (dropped int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	dropped, l.dropped = l.dropped, 0
+	return dropped
 }
 
 // logDropped logs that n of the bootstrap's refusals went unlogged.
@@ -587,8 +592,7 @@ func (b *broker) releaseAddon(token string) {
 // goroutines still waiting for a thread to connect.
 func (b *broker) release() {
 	close(b.exited)
-	_, dropped := b.refusals.take(time.Time{})
-	b.logDropped(dropped)
+	b.logDropped(b.refusals.flush())
 	b.mu.Lock()
 	addons := b.addons
 	b.addons = nil
