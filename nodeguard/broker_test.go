@@ -666,11 +666,13 @@ func TestBrokerServesFewAtOnce(t *testing.T) {
 	if n := c.all.Load(); n != maxServing {
 		t.Fatalf("%d requests read their file while no reply was read, want %d", n, maxServing)
 	}
-	// Read every reply: the waiting requests are served as places free.
+	// Read every reply, each as it comes (which requests got the places
+	// first is the scheduler's choice): the waiting requests are served as
+	// places free.
 	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for _, s := range sessions {
+	var readers sync.WaitGroup
+	for _, s := range sessions {
+		readers.Go(func() {
 			var head [5]byte
 			if _, err := io.ReadFull(s.resp, head[:]); err != nil {
 				t.Error(err)
@@ -678,9 +680,12 @@ func TestBrokerServesFewAtOnce(t *testing.T) {
 			}
 			if _, err := io.CopyN(io.Discard, s.resp, int64(2*(requestHead+len(file))+int(binary.LittleEndian.Uint32(head[1:])))); err != nil {
 				t.Error(err)
-				return
 			}
-		}
+		})
+	}
+	go func() {
+		readers.Wait()
+		close(done)
 	}()
 	select {
 	case <-done:
