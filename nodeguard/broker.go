@@ -133,8 +133,7 @@ const maxServing = 4
 // ends of that many socket pairs are node's from its start, since a socket
 // cannot be opened through /proc/<pid>/fd later, and the broker hands each
 // out once. On Windows the broker serves that many connections to its
-// pipe from node's process: a thread that is gone cannot be told there,
-// so this bounds the replies that wait for ever (channelEnd.repliesEnd).
+// pipe from node's process, which connects one a thread.
 const threadChannels = 64
 
 // A channelEnd is the broker's end of one thread's channel.
@@ -143,8 +142,8 @@ type channelEnd struct {
 	replies  io.Writer
 	close    func() error // closes requests and replies
 	// repliesEnd reports that a write to replies ends, with an error,
-	// once the thread that would read it has exited (Linux: see
-	// stallWriter), rather than wait for ever.
+	// once the thread that would read it has exited or stalled (Linux:
+	// stallWriter; Windows: stallPipe), rather than wait for ever.
 	repliesEnd bool
 	// main says the channel is the main thread's, the only one on which
 	// the bootstrap asks for other threads' channels (opChannel).

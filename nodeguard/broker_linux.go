@@ -135,13 +135,6 @@ func (l *linuxBroker) channelEnd(f *os.File, tid int, main bool) channelEnd {
 // make room before stallWriter looks whether the thread still lives.
 const stallTimeout = 500 * time.Millisecond
 
-// stallLimit is how long a write may make no progress while its thread
-// runs (is not stopped) before the broker gives the reply up. A thread
-// waiting for a reply reads it as it comes; one whose JavaScript was
-// terminated in the middle of a reply (vm's timeout) and that asks for
-// nothing more never does (outside review rt62). A variable for tests.
-var stallLimit = 10 * time.Second
-
 // stallWriter writes replies on the broker's end of a channel whose writes
 // time out (SO_SNDTIMEO): past each timeout it writes on while the thread
 // that reads them lives, and fails once the thread has exited, or has run

@@ -77,6 +77,61 @@ func (p *pipeHandle) Write(b []byte) (int, error) {
 	return written, nil
 }
 
+// A stallPipe writes a thread's replies on its pipe, and gives a write up
+// once it has made no progress for stallLimit: a worker terminated in the
+// middle of a reply leaves the rest unread for ever, since node keeps the
+// pipe's handle, and the write would hold its serving place (maxServing)
+// for as long (outside review rt60). The broker cannot tell here that the
+// thread is gone, or only stopped (a debugger): a thread that reads
+// nothing for that long loses its channel either way. The pipe is opened
+// for synchronous I/O, so the write is ended by CancelSynchronousIo on the
+// thread that serves the channel (serve locks it), in chunks of the pipe's
+// buffer, each of which is progress.
+type stallPipe struct {
+	*pipeHandle
+	thread windows.Handle // the serving thread, once it has written
+	guard  stallGuard
+}
+
+func newStallPipe(p *pipeHandle) *stallPipe {
+	s := &stallPipe{pipeHandle: p}
+	s.guard = stallGuard{limit: stallLimit, cancel: func() { cancelSynchronousIo(s.thread) }}
+	return s
+}
+
+// pipeChunk is the most a stallPipe writes at once: the pipes' buffer.
+const pipeChunk = 64 << 10
+
+func (s *stallPipe) Write(b []byte) (int, error) {
+	if s.thread == 0 {
+		// GetCurrentThread's handle names whichever thread uses it.
+		var h windows.Handle
+		if err := windows.DuplicateHandle(windows.CurrentProcess(), windows.CurrentThread(), windows.CurrentProcess(), &h,
+			windows.THREAD_TERMINATE, false, 0); err != nil {
+			return 0, fmt.Errorf("replying on a channel: %w", err)
+		}
+		s.thread = h
+	}
+	written := 0
+	for written < len(b) {
+		chunk := b[written:min(len(b), written+pipeChunk)]
+		var n uint32
+		err := s.guard.write(func() error { return windows.WriteFile(s.h, chunk, &n, nil) })
+		written += int(n)
+		if err != nil {
+			return written, err
+		}
+	}
+	return written, nil
+}
+
+func (s *stallPipe) Close() error {
+	if s.thread != 0 {
+		windows.CloseHandle(s.thread)
+	}
+	return s.pipeHandle.Close()
+}
+
 // Close closes the handle once, however often it is called: a thread's
 // channel is one handle for both directions.
 func (p *pipeHandle) Close() error {
@@ -167,8 +222,8 @@ func (l *pipeListener) run(b *broker) {
 				windows.CloseHandle(h)
 			} else {
 				threads++
-				conn := &pipeHandle{h: h}
-				go b.serve(channelEnd{requests: conn, replies: conn, close: conn.Close}, "")
+				conn := newStallPipe(&pipeHandle{h: h})
+				go b.serve(channelEnd{requests: conn, replies: conn, close: conn.Close, repliesEnd: true}, "")
 			}
 		} else {
 			go l.sendShimConfig(h)

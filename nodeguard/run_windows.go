@@ -144,8 +144,9 @@ func Run(cfg Config) (Exit, error) {
 			stdinPipe.Close()
 		}()
 	}
-	go b.serve(channelEnd{requests: ch.brokerReq, replies: ch.brokerResp, main: true,
-		close: func() error { return errors.Join(ch.brokerReq.Close(), ch.brokerResp.Close()) }}, mainScript(l.inv, cfg.Dir))
+	replies := newStallPipe(ch.brokerResp)
+	go b.serve(channelEnd{requests: ch.brokerReq, replies: replies, repliesEnd: true, main: true,
+		close: func() error { return errors.Join(ch.brokerReq.Close(), replies.Close()) }}, mainScript(l.inv, cfg.Dir))
 	code, err := proc.wait()
 	b.release()
 	if err != nil {

@@ -1,0 +1,81 @@
+package nodeguard
+
+import (
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/windows"
+)
+
+// TestStallPipe: a reply nobody reads is given up once the limit passes
+// with no progress (CancelSynchronousIo ends the synchronous write, as
+// serve's thread issues it); a reply the other end reads goes out whole.
+// Under Wine in CI (scripts/wine-test.sh).
+func TestStallPipe(t *testing.T) {
+	write := func(p *stallPipe, n int) (int, error) {
+		type result struct {
+			n   int
+			err error
+		}
+		done := make(chan result, 1)
+		go func() {
+			runtime.LockOSThread() // as serve
+			defer runtime.UnlockOSThread()
+			n, err := p.Write(make([]byte, n))
+			done <- result{n, err}
+		}()
+		select {
+		case r := <-done:
+			return r.n, r.err
+		case <-time.After(20 * time.Second):
+			t.Fatal("the write was never given up")
+			return 0, nil
+		}
+	}
+	pipe := func() (r windows.Handle, p *stallPipe) {
+		var w windows.Handle
+		if err := windows.CreatePipe(&r, &w, nil, 0); err != nil {
+			t.Fatal(err)
+		}
+		p = newStallPipe(&pipeHandle{h: w})
+		p.guard.limit = 200 * time.Millisecond
+		t.Cleanup(func() {
+			p.Close()
+			windows.CloseHandle(r)
+		})
+		return r, p
+	}
+
+	_, stuck := pipe()
+	start := time.Now()
+	if _, err := write(stuck, 1<<20); err == nil || !strings.Contains(err.Error(), "has read nothing for") {
+		t.Errorf("a reply nobody reads: %v, want it given up", err)
+	}
+	if took := time.Since(start); took < stuck.guard.limit {
+		t.Errorf("given up after %v, before the limit", took)
+	}
+
+	r, read := pipe()
+	got := make(chan int, 1)
+	go func() {
+		total := 0
+		buf := make([]byte, 4096)
+		for total < 1<<20 {
+			var n uint32
+			if windows.ReadFile(r, buf, &n, nil) != nil {
+				break
+			}
+			total += int(n)
+			time.Sleep(time.Millisecond / 10) // slower than the writer, never stalled
+		}
+		got <- total
+	}()
+	if n, err := write(read, 1<<20); err != nil || n != 1<<20 {
+		t.Errorf("a reply read as it comes: %d bytes written, %v", n, err)
+	}
+	if n := <-got; n != 1<<20 {
+		t.Errorf("%d bytes read, want %d", n, 1<<20)
+	}
+}
