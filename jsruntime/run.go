@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/dop251/goja"
@@ -20,10 +21,14 @@ func (r *Runtime) noticeEnforcement() {
 	if !r.policy.ChecksCode() || r.cfg.NoWarnings {
 		return
 	}
-	// Node's wording, except in audit mode, where nothing is enforced.
-	what := "being enforced by system policy"
+	// Node's wording, but for where the policy came from: Node's is always
+	// the system's, intact's may be one given on the command line or in
+	// the environment (outside review rt64). And in audit mode nothing is
+	// enforced.
+	by := "policy (" + strings.Join(r.policy.Settings().EnforceCodeIntegrity.Sources, ", ") + ")"
+	what := "being enforced by " + by
 	if r.policy.Auditing() {
-		what = "being audited by system policy: would-be denials are logged, not enforced"
+		what = "being audited by " + by + ": would-be denials are logged, not enforced"
 	}
 	warnOnce.Do(func() {
 		fmt.Fprintf(r.cfg.Stderr, "(intact:%d) ExperimentalWarning: Code integrity is %s.\n"+

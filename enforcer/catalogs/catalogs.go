@@ -291,7 +291,11 @@ func (e *Enforcer) listedElsewise(path string, d *digests) (changed, sameName st
 		}
 		if !exact {
 			if sameName == "" {
-				sameName = fmt.Sprintf("catalog %s lists a file named %s, at a place it does not record", t.cat.path, filepath.ToSlash(rel))
+				// Said so that an operator can tell a changed file, which
+				// this may well be, from a stray one (outside review rt64).
+				sameName = fmt.Sprintf("catalog %s lists a file named %s with other contents, and records no place for its files: "+
+					"if this is that file, it was modified after signing (a catalog made with --install-dir records the place, and tells the two apart)",
+					t.cat.path, filepath.ToSlash(rel))
 			}
 			continue
 		}
