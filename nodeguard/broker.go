@@ -109,7 +109,9 @@ type broker struct {
 	// exited is closed once node has exited (release).
 	exited   chan struct{}
 	endGrace time.Duration // channelEndGrace, but in tests
-	refusals eventLimit    // opLogRefusal's events
+	refusals *eventLimit   // opLogRefusal's events
+	// noChannel logs, once, that a thread of node's got no channel.
+	noChannel sync.Once
 }
 
 // maxServing bounds the requests that read files (opReadCode, opAddon)
@@ -168,15 +170,22 @@ type brokerOS interface {
 	// with opChannel and id (a validThreadID), and serves it (b.serve).
 	// Systems whose threads connect another way ignore it.
 	openThreadChannel(b *broker, id string)
+	// nodeExiting reports whether node's process is exiting (or gone),
+	// when the OS layer can tell (known).
+	nodeExiting() (exiting, known bool)
 	// release unblocks whatever still waits for a thread, once node has
 	// exited.
 	release()
 }
 
 func newBroker(p *intact.Policy, sys brokerOS) *broker {
-	return &broker{policy: p, os: sys, ahead: readsAhead(p), maxAge: aheadMaxAge, maxBytes: maxHeldAddonBytes,
-		serving: make(chan struct{}, maxServing), exited: make(chan struct{}), endGrace: channelEndGrace,
-		refusals: eventLimit{max: maxRefusalEvents, window: refusalWindow}}
+	b := &broker{policy: p, os: sys, ahead: readsAhead(p), maxAge: aheadMaxAge, maxBytes: maxHeldAddonBytes,
+		serving: make(chan struct{}, maxServing), exited: make(chan struct{}), endGrace: channelEndGrace}
+	b.refusals = &eventLimit{max: maxRefusalEvents, maxBytes: maxRefusalBytes, window: refusalWindow, report: func(n int) {
+		p.LogRefusal("refusals in node", fmt.Sprintf("%d more not logged: node asked to log more than %d, or %d KiB, in %v",
+			n, maxRefusalEvents, maxRefusalBytes>>10, refusalWindow))
+	}}
+	return b
 }
 
 // serve answers one thread's requests until the thread or node closes its
@@ -330,70 +339,87 @@ func (b *broker) handle(rd *reader, op byte, payload string) (byte, [][]byte) {
 		// So it is bounded: a flood would fill the disk, or push the
 		// other events out of a rotated log (outside review rt63).
 		what, detail, _ := strings.Cut(payload, "\x00")
-		logs, dropped := b.refusals.take(time.Now())
-		b.logDropped(dropped)
-		if logs {
-			b.policy.LogRefusal(cut(what, maxRefusedName), cut(detail, maxRefusalDetail))
+		what, detail = cut(what, maxRefusedName), cut(detail, maxRefusalDetail)
+		if b.refusals.take(time.Now(), len(what)+len(detail)) {
+			b.policy.LogRefusal(what, detail)
 		}
 		return statusOK, nil
 	}
 	return one(statusError, mustJSON(refusalBody{Message: fmt.Sprintf("intact node: unknown request %q", op), Code: "ERR_INVALID_STATE"}))
 }
 
-// maxRefusalEvents is how many events opLogRefusal adds in a
-// refusalWindow: the bootstrap's own refusals are a handful in a run, but
-// code in node can send the request as fast as the channel goes (outside
-// review rt63: 117 MB of events a second). The refusals beyond are counted
-// and logged as one event (logDropped).
+// maxRefusalEvents and maxRefusalBytes bound the events opLogRefusal
+// adds in a refusalWindow, and the bytes of what and why they name (JSON's
+// escapes make up to six times as many in the log): the bootstrap's own
+// refusals are a handful in a run, but code in node can send the request as
+// fast as the channel goes (outside review rt63: 117 MB of events a
+// second). The refusals beyond are counted, and logged as one event when
+// the window ends, or when node exits.
 const (
 	maxRefusalEvents = 100
+	maxRefusalBytes  = 64 << 10
 	refusalWindow    = time.Minute
 )
 
-// An eventLimit lets at most max events through in each window, and
-// counts the others.
+// An eventLimit lets at most max events, and maxBytes of them, through in
+// each window, and counts the others, which report logs once the window
+// has ended (or at flush).
 type eventLimit struct {
-	max    int
-	window time.Duration
+	max, maxBytes int
+	window        time.Duration
+	report        func(dropped int)
 
 	mu      sync.Mutex
 	start   time.Time // of the current window
 	taken   int
-	dropped int // since the last report
+	bytes   int
+	dropped int         // not reported yet
+	timer   *time.Timer // reports them at the window's end
 }
 
-// take reports whether an event at now may be logged, and, once the
-// window has moved on, how many were dropped in the last, which the caller
-// reports.
-func (l *eventLimit) take(now time.Time) (ok bool, dropped int) {
+// take reports whether an event of size bytes at now may be logged.
+func (l *eventLimit) take(now time.Time, size int) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.start) >= l.window {
-		l.start, l.taken = now, 0
-		dropped, l.dropped = l.dropped, 0
+		l.start, l.taken, l.bytes = now, 0, 0
 	}
-	if l.taken >= l.max {
+	if l.taken >= l.max || l.bytes+size > l.maxBytes {
 		l.dropped++
-		return false, dropped
+		if l.timer == nil {
+			l.timer = time.AfterFunc(l.start.Add(l.window).Sub(now), l.flush)
+		}
+		return false
 	}
 	l.taken++
-	return true, dropped
+	l.bytes += size
+	return true
 }
 
-// flush returns how many events were dropped and not yet reported, for a
-// last report.
-func (l *eventLimit) flush() (dropped int) {
+// flush reports the events dropped and not yet reported.
+func (l *eventLimit) flush() {
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	dropped, l.dropped = l.dropped, 0
-	return dropped
+	n := l.dropped
+	l.dropped = 0
+	if l.timer != nil {
+		l.timer.Stop()
+		l.timer = nil
+	}
+	l.mu.Unlock()
+	if n > 0 {
+		l.report(n)
+	}
 }
 
-// logDropped logs that n of the bootstrap's refusals went unlogged.
-func (b *broker) logDropped(n int) {
-	if n > 0 {
-		b.policy.LogRefusal("refusals in node", fmt.Sprintf("%d more not logged: node asked to log more than %d in %v", n, maxRefusalEvents, refusalWindow))
-	}
+// noChannelLeft logs, the first time, that a thread of node's asked for a
+// channel when none was left: it refuses every file and feature then,
+// without the broker hearing of it (outside review rt65).
+func (b *broker) noChannelLeft() {
+	b.noChannel.Do(func() {
+		b.policy.LogRefusal("a worker thread's channel to the broker", fmt.Sprintf(
+			"none is left: node has started as many threads as intact node gives channels to (%d); such a thread refuses every file and feature, and the next ones are not logged",
+			threadChannels))
+	})
 }
 
 // channelEnded logs that one of node's channels ended, for err, while node
@@ -401,24 +427,39 @@ func (b *broker) logDropped(n int) {
 // bootstrap abandoned it out of step (abandonChannel), or the broker gave a
 // reply up. The thread then refuses every file and feature without asking
 // the broker, so no event would show what it refuses (outside review
-// rt63). Node's exit ends every channel as well: it is given
-// b.endGrace to show before anything is logged.
+// rt63). Node's exit ends every channel as well: where the OS layer can
+// tell that node is exiting, that is asked at once (outside review rt65:
+// code that closed its channel and exited within the grace left no
+// record); elsewhere node is given b.endGrace to exit before anything is
+// logged.
 func (b *broker) channelEnded(main bool, err error) {
-	select {
-	case <-b.exited:
-		return
-	case <-time.After(b.endGrace):
+	if errors.Is(err, errThreadGone) {
+		return // it refuses nothing more
+	}
+	if exiting, known := b.os.nodeExiting(); known {
+		if exiting {
+			return
+		}
+	} else {
+		select {
+		case <-b.exited:
+			return
+		case <-time.After(b.endGrace):
+		}
 	}
 	what := "a worker thread's channel to the broker"
 	if main {
 		what = "the main thread's channel to the broker"
 	}
 	why := "closed by node's process"
-	if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
-		why = err.Error()
+	if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, syscall.ECONNRESET) {
+		why = err.Error() // a malformed request, a reply given up
 	}
 	b.policy.LogRefusal(what, why+" while node runs: that thread now refuses every file and feature, and no event shows them")
 }
+
+// errThreadGone is why a reply was given up whose thread has exited.
+var errThreadGone = errors.New("its thread has exited")
 
 // channelEndGrace is how long after a channel ended node may take to exit
 // before channelEnded takes the end for one while node runs.
@@ -591,7 +632,7 @@ func (b *broker) releaseAddon(token string) {
 // goroutines still waiting for a thread to connect.
 func (b *broker) release() {
 	close(b.exited)
-	b.logDropped(b.refusals.flush())
+	b.refusals.flush()
 	b.mu.Lock()
 	addons := b.addons
 	b.addons = nil

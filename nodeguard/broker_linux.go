@@ -75,6 +75,9 @@ func (l *linuxBroker) openThreadChannel(b *broker, id string) {
 		text = fmt.Sprintf("%d %s\n", c.fd, c.name)
 	}
 	rendezvous, err := sealedFile(threadChannelName(id), []byte(text))
+	if c.broker == nil {
+		b.noChannelLeft()
+	}
 	if err != nil || c.broker == nil {
 		if rendezvous != nil {
 			// The thread reads that there is none.
@@ -171,7 +174,7 @@ func (w stallWriter) Write(p []byte) (int, error) {
 		gone, stopped := w.thread()
 		switch {
 		case gone:
-			return written, fmt.Errorf("replying on a channel: thread %s has exited", filepath.Base(w.task))
+			return written, fmt.Errorf("replying on a channel: thread %s: %w", filepath.Base(w.task), errThreadGone)
 		case n > 0 || stopped:
 			stalled = 0
 		default:
@@ -215,6 +218,28 @@ func (l *linuxBroker) hold(id string, rendezvous *os.File) {
 
 // threadChannelName names the memfd that tells thread id its channel.
 func threadChannelName(id string) string { return "intact-node-channel:" + id }
+
+// nodeExiting reads node's flags in /proc: PF_EXITING is set on each of
+// its threads before the kernel closes its descriptors, so a channel that
+// ends while it is clear was closed by code in node.
+func (l *linuxBroker) nodeExiting() (exiting, known bool) {
+	flags, err := statField(fmt.Sprintf("/proc/%d/stat", l.node), processFlagsField)
+	if errors.Is(err, fs.ErrNotExist) {
+		return true, true // gone
+	}
+	f, perr := strconv.ParseUint(flags, 10, 64)
+	if err != nil || perr != nil {
+		return false, false
+	}
+	return f&pfExiting != 0, true
+}
+
+// processFlagsField is the field of /proc/<pid>/stat holding the task's
+// flags, and pfExiting the flag of a task in do_exit (linux/sched.h).
+const (
+	processFlagsField = 9
+	pfExiting         = 0x4
+)
 
 // release closes the rendezvous and the channels no thread took, once
 // node has exited.

@@ -81,6 +81,8 @@ func (f *fakeOS) openThreadChannel(b *broker, id string) {
 
 func (f *fakeOS) release() { f.released = true }
 
+func (f *fakeOS) nodeExiting() (exiting, known bool) { return false, false }
+
 // session is a broker serving one channel, and node's ends of it.
 type session struct {
 	t      *testing.T
@@ -398,25 +400,41 @@ func TestBrokerRefusalLogBounded(t *testing.T) {
 	}
 }
 
+// TestEventLimitWindow: an eventLimit lets max events, and maxBytes, through
+// in a window, and reports the others once, when the window ends or at
+// flush.
 func TestEventLimitWindow(t *testing.T) {
-	l := eventLimit{max: 2, window: time.Minute}
-	t0 := time.Date(2026, 12, 4, 18, 0, 0, 0, time.UTC)
+	reports := make(chan int, 4)
+	l := &eventLimit{max: 2, maxBytes: 100, window: 100 * time.Millisecond, report: func(n int) { reports <- n }}
+	start := time.Now()
 	for i, want := range []bool{true, true, false, false} {
-		if ok, dropped := l.take(t0.Add(time.Duration(i) * time.Second)); ok != want || dropped != 0 {
-			t.Errorf("event %d: %v, %d dropped reported; want %v, 0", i, ok, dropped, want)
+		if ok := l.take(start, 10); ok != want {
+			t.Errorf("event %d: %v, want %v", i, ok, want)
 		}
 	}
-	// The next window reports the two dropped in the last.
-	if ok, dropped := l.take(t0.Add(time.Minute)); !ok || dropped != 2 {
-		t.Errorf("next window: %v, %d dropped; want true, 2", ok, dropped)
+	select {
+	case n := <-reports:
+		if n != 2 || time.Since(start) < l.window {
+			t.Errorf("reported %d dropped after %v; want 2, once the window of %v ended", n, time.Since(start), l.window)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the events dropped were never reported")
 	}
-	l.take(t0.Add(time.Minute))
-	l.take(t0.Add(time.Minute))
-	if dropped := l.flush(); dropped != 1 {
-		t.Errorf("at exit: %d dropped, want 1", dropped)
+	// Bytes count too; flush reports what is left at once, and only once.
+	now := time.Now()
+	if !l.take(now, 60) || l.take(now, 50) {
+		t.Error("the byte budget was not kept")
 	}
-	if dropped := l.flush(); dropped != 0 {
-		t.Errorf("reported twice: %d", dropped)
+	l.flush()
+	l.flush()
+	if n := <-reports; n != 1 {
+		t.Errorf("flush reported %d, want 1", n)
+	}
+	time.Sleep(2 * l.window)
+	select {
+	case n := <-reports:
+		t.Errorf("reported %d more after flush", n)
+	default:
 	}
 }
 

@@ -39,6 +39,10 @@ func (winBroker) pinAddon(path string, check func(string) ([]byte, error)) (stri
 // openThreadChannel: on Windows a thread connects to the broker's pipe.
 func (winBroker) openThreadChannel(*broker, string) {}
 
+// nodeExiting: the broker cannot tell here; channelEnded waits for node's
+// exit instead.
+func (winBroker) nodeExiting() (exiting, known bool) { return false, false }
+
 func (winBroker) release() {}
 
 // pipeHandle reads and writes a pipe handle with plain blocking calls; the
@@ -99,7 +103,8 @@ func newStallPipe(p *pipeHandle) *stallPipe {
 	return s
 }
 
-// pipeChunk is the most a stallPipe writes at once: the pipes' buffer.
+// pipeChunk is the most a stallPipe writes at once: the named pipe's
+// buffer (the main thread's anonymous pipe has the system's default).
 const pipeChunk = 64 << 10
 
 func (s *stallPipe) Write(b []byte) (int, error) {
@@ -125,9 +130,12 @@ func (s *stallPipe) Write(b []byte) (int, error) {
 	return written, nil
 }
 
+// Close closes the thread's handle and the pipe, once however often it is
+// called, as pipeHandle's Close.
 func (s *stallPipe) Close() error {
 	if s.thread != 0 {
 		windows.CloseHandle(s.thread)
+		s.thread = 0
 	}
 	return s.pipeHandle.Close()
 }
@@ -220,6 +228,7 @@ func (l *pipeListener) run(b *broker) {
 			if threads == threadChannels {
 				// The thread finds the pipe closed, and fails closed.
 				windows.CloseHandle(h)
+				b.noChannelLeft()
 			} else {
 				threads++
 				conn := newStallPipe(&pipeHandle{h: h})

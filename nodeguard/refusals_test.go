@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/intactdev/intact"
 	"github.com/intactdev/intact/nodeguard"
@@ -147,7 +148,8 @@ for (const [name, f] of Object.entries(tries)) {
 // TestChannelClosedLogged: code in node that closes its channel to the
 // broker stops the broker from hearing of refusals on that thread, which
 // still refuse; the broker logs that the channel ended while node ran
-// (outside review rt63).
+// (outside review rt63), at once, not after a grace for node's exit: code
+// that exited within it left no record (rt65).
 func TestChannelClosedLogged(t *testing.T) {
 	forEachNode(t, func(t *testing.T, n testNode) {
 		dir := t.TempDir()
@@ -160,7 +162,7 @@ const tryVM = (when) => {
 tryVM('before');
 fs.closeSync(3);
 tryVM('after');
-setTimeout(() => {}, 1500); // past the broker's grace for node's exit
+setTimeout(() => {}, 200); // well within channelEndGrace
 `})
 		s := sign(t, dir)
 		events := filepath.Join(t.TempDir(), "events.json")
@@ -176,4 +178,44 @@ setTimeout(() => {}, 1500); // past the broker's grace for node's exit
 			t.Errorf("event log lacks %s:\n%s", entry, log)
 		}
 	})
+}
+
+// TestNoChannelLeftLogged: code in node that takes every worker channel
+// (raw channel requests on the main thread's socket) leaves the workers
+// started after it without one; each refuses every file, and the broker
+// logs that none was left (outside review rt65).
+func TestNoChannelLeftLogged(t *testing.T) {
+	n := nodes(t)[0]
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"worker.js": "require('node:worker_threads').parentPort.postMessage('worker ran');\n",
+		"main.js": `
+const fs = require('node:fs');
+const { Worker } = require('node:worker_threads');
+for (let i = 0; i < 64; i++) {
+  const id = Buffer.from(process.pid + '-0-taken' + i);
+  const frame = Buffer.alloc(9 + id.length);
+  frame.writeUInt32LE(5 + id.length, 0);
+  frame[4] = 0x43; // 'C'
+  id.copy(frame, 9);
+  fs.writeSync(3, frame);
+}
+setTimeout(() => {
+  const w = new Worker(require('node:path').join(__dirname, 'worker.js'));
+  w.on('message', (m) => console.log(m));
+  w.on('error', (e) => console.log('worker', e.code));
+}, 500);
+`})
+	s := sign(t, dir)
+	events := filepath.Join(t.TempDir(), "events.json")
+	t.Setenv(intact.EnvEventLog, events)
+	res := s.run(t, n, "enforce", runOpts{timeout: time.Minute}, "main.js")
+	if res.Err != nil || res.Stdout != "worker ERR_CODE_INTEGRITY_VIOLATION\n" {
+		t.Fatalf("got %q (err %v, exit %+v, stderr %s)", res.Stdout, res.Err, res.Exit, res.Stderr)
+	}
+	log, _ := os.ReadFile(events)
+	entry := `"feature":"a worker thread's channel to the broker","reason":"host-refused","detail":"none is left`
+	if strings.Count(string(log), entry) != 1 {
+		t.Errorf("event log lacks %s, once:\n%s", entry, log)
+	}
 }

@@ -217,3 +217,30 @@ func TestStallWriterGivesUp(t *testing.T) {
 		node.Close()
 	}
 }
+
+// TestNodeExiting: the broker tells a node that exits from one that runs
+// by its flags in /proc: running, no; a zombie not yet reaped, yes; gone,
+// yes.
+func TestNodeExiting(t *testing.T) {
+	cmd := exec.Command("sleep", "60")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	l := &linuxBroker{node: cmd.Process.Pid}
+	if exiting, known := l.nodeExiting(); exiting || !known {
+		t.Errorf("running: exiting %v, known %v", exiting, known)
+	}
+	cmd.Process.Kill()
+	var info unix.Siginfo
+	// Waited for without reaping (WNOWAIT): a zombie.
+	if err := unix.Waitid(unix.P_PID, cmd.Process.Pid, &info, unix.WEXITED|unix.WNOWAIT, nil); err != nil {
+		t.Fatal(err)
+	}
+	if exiting, known := l.nodeExiting(); !exiting || !known {
+		t.Errorf("exited, not reaped: exiting %v, known %v", exiting, known)
+	}
+	cmd.Wait()
+	if exiting, known := l.nodeExiting(); !exiting || !known {
+		t.Errorf("reaped: exiting %v, known %v", exiting, known)
+	}
+}

@@ -57,9 +57,10 @@ func (g *stallGuard) write(w func() error) error {
 	return err
 }
 
-// end cancels write gen, every millisecond until it has ended.
+// end cancels write gen until it has ended: again after a millisecond,
+// then at doubling intervals up to a second, should an I/O not be ended.
 func (g *stallGuard) end(gen uint64) {
-	for {
+	for pause := time.Millisecond; ; pause = min(2*pause, time.Second) {
 		g.mu.Lock()
 		if !g.busy || g.gen != gen {
 			g.mu.Unlock()
@@ -68,6 +69,6 @@ func (g *stallGuard) end(gen uint64) {
 		g.stalled = true
 		g.cancel()
 		g.mu.Unlock()
-		time.Sleep(time.Millisecond)
+		time.Sleep(pause)
 	}
 }

@@ -21,6 +21,10 @@ Environment (they can add policies and catalogs, never remove or soften one):
   %-22s the node binary intact node runs when --node is not given
   %-22s catalog new/sign: the catalog's time, in seconds since 1970
                          (reproducible builds)
+  %-22s intact node: where its private folder goes, when it is
+                         this user's alone (else /tmp)
+  %-22s Go's garbage collector, when set: catalog new and intact
+                         node's broker then leave the heap's limit to them
 
 Files, in the system folder /etc/intact (Windows: %%ProgramData%%\intact):
   policy.xml       the system policy
@@ -41,4 +45,4 @@ Exit status:
   run, eval and node exit with the program's status; exec with 126 when
   COMMAND cannot be run and 127 when it is not found.`,
 	intact.EnvPolicy, intact.EnvCatalogs, intact.EnvEventLog, intact.EnvEventFormat, intact.EnvMaxCodeSize, nodeguard.EnvNode,
-	"SOURCE_DATE_EPOCH")
+	"SOURCE_DATE_EPOCH", "XDG_RUNTIME_DIR", "GOGC, GOMEMLIMIT")
