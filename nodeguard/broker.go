@@ -15,6 +15,7 @@ import (
 	"runtime/metrics"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unicode/utf8"
@@ -106,6 +107,10 @@ type broker struct {
 	// serving holds a place for each request that reads a file, from
 	// before the read until its reply is written (maxServing).
 	serving chan struct{}
+	// waiting counts the requests waiting for a place (acquire); served,
+	// the channels being served (goServe).
+	waiting atomic.Int32
+	served  sync.WaitGroup
 	// exited is closed once node has exited (release).
 	exited   chan struct{}
 	endGrace time.Duration // channelEndGrace, but in tests
@@ -150,6 +155,9 @@ type channelEnd struct {
 	// main says the channel is the main thread's, the only one on which
 	// the bootstrap asks for other threads' channels (opChannel).
 	main bool
+	// hungUp, when not nil, reports whether node's end has been closed,
+	// without reading.
+	hungUp func() bool
 }
 
 // heldAddon is a native library handed out and not yet released.
@@ -223,8 +231,9 @@ func (b *broker) serve(c channelEnd, script string) {
 			continue
 		}
 		reads := op == opReadCode || op == opAddon
-		if reads {
-			b.serving <- struct{}{}
+		if reads && !b.acquire(c) {
+			go b.channelEnded(c.main, io.EOF) // hung up while it waited
+			return
 		}
 		status, body := b.handle(rd, op, payload)
 		if reads && !c.repliesEnd {
@@ -239,11 +248,72 @@ func (b *broker) serve(c channelEnd, script string) {
 		}
 		if err != nil {
 			go b.channelEnded(c.main, err)
+			if c.hungUp != nil && c.hungUp() {
+				b.countRefusals(req) // ends at the end of what node left
+			}
 			return
 		}
 		rd.next() // while node runs what it got
 	}
 }
+
+// countRefusals reads what node left in a channel whose end it has
+// closed (it exited, say), and counts its opLogRefusal requests
+// against the bound, so that the count of those not logged is whole
+// (outside review rt66: a flood left in the channel at node's exit was
+// missing from it). What node left is what the socket held: bounded.
+func (b *broker) countRefusals(req io.Reader) {
+	for {
+		op, request, err := readRequest(req)
+		if err != nil {
+			return
+		}
+		if op == opLogRefusal {
+			b.logRefusal(string(request[requestHead:]))
+		}
+	}
+}
+
+// goServe serves c (serve) in a goroutine of its own, which release
+// waits for.
+func (b *broker) goServe(c channelEnd, script string) {
+	b.served.Add(1)
+	go func() {
+		defer b.served.Done()
+		b.serve(c, script)
+	}()
+}
+
+// acquire takes a serving place for a request on c, and reports false if
+// node's end of c hung up while it waited. Code in node can hold every
+// place for as long as it likes, by reading its own requests' replies a
+// little at a time; a channel waiting meanwhile is not read, and its end
+// would go unseen until node exits (outside review rt66), so it is watched
+// for a hang-up while it waits.
+func (b *broker) acquire(c channelEnd) bool {
+	select {
+	case b.serving <- struct{}{}:
+		return true
+	default:
+	}
+	b.waiting.Add(1)
+	defer b.waiting.Add(-1)
+	tick := time.NewTicker(hangUpPoll)
+	defer tick.Stop()
+	for {
+		select {
+		case b.serving <- struct{}{}:
+			return true
+		case <-tick.C:
+			if c.hungUp != nil && c.hungUp() {
+				return false
+			}
+		}
+	}
+}
+
+// hangUpPoll is how often a channel waiting for a place is looked at.
+const hangUpPoll = 100 * time.Millisecond
 
 // requestHead is the length of a request's op and sequence number, before
 // its payload.
@@ -338,26 +408,36 @@ func (b *broker) handle(rd *reader, op byte, payload string) (byte, [][]byte) {
 		// refusals themselves: it only adds to the log.
 		// So it is bounded: a flood would fill the disk, or push the
 		// other events out of a rotated log (outside review rt63).
-		what, detail, _ := strings.Cut(payload, "\x00")
-		what, detail = cut(what, maxRefusedName), cut(detail, maxRefusalDetail)
-		if b.refusals.take(time.Now(), len(what)+len(detail)) {
-			b.policy.LogRefusal(what, detail)
-		}
+		b.logRefusal(payload)
 		return statusOK, nil
 	}
 	return one(statusError, mustJSON(refusalBody{Message: fmt.Sprintf("intact node: unknown request %q", op), Code: "ERR_INVALID_STATE"}))
 }
 
+// logRefusal logs an opLogRefusal request's refusal, as far as the bound
+// on such events allows.
+func (b *broker) logRefusal(payload string) {
+	what, detail, _ := strings.Cut(payload, "\x00")
+	what, detail = cut(what, maxRefusedName), cut(detail, maxRefusalDetail)
+	// The bytes beyond a short event's count: a few long ones must not use
+	// up what the bootstrap's own refusals need (outside review rt66).
+	if b.refusals.take(time.Now(), max(0, len(what)+len(detail)-refusalShort)) {
+		b.policy.LogRefusal(what, detail)
+	}
+}
+
 // maxRefusalEvents and maxRefusalBytes bound the events opLogRefusal
-// adds in a refusalWindow, and the bytes of what and why they name (JSON's
-// escapes make up to six times as many in the log): the bootstrap's own
+// adds in a refusalWindow, and the bytes of what and why they name beyond
+// refusalShort each (JSON's escapes make up to six times as many in the
+// log): the bootstrap's own
 // refusals are a handful in a run, but code in node can send the request as
 // fast as the channel goes (outside review rt63: 117 MB of events a
 // second). The refusals beyond are counted, and logged as one event when
 // the window ends, or when node exits.
 const (
 	maxRefusalEvents = 100
-	maxRefusalBytes  = 64 << 10
+	maxRefusalBytes  = 64 << 10 // beyond refusalShort an event
+	refusalShort     = 1 << 10
 	refusalWindow    = time.Minute
 )
 
@@ -436,6 +516,11 @@ func (b *broker) channelEnded(main bool, err error) {
 	if errors.Is(err, errThreadGone) {
 		return // it refuses nothing more
 	}
+	select {
+	case <-b.exited:
+		return // node has been reaped: its id may be another's by now
+	default:
+	}
 	if exiting, known := b.os.nodeExiting(); known {
 		if exiting {
 			return
@@ -452,7 +537,7 @@ func (b *broker) channelEnded(main bool, err error) {
 		what = "the main thread's channel to the broker"
 	}
 	why := "closed by node's process"
-	if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, syscall.ECONNRESET) {
+	if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, syscall.ECONNRESET) && !errors.Is(err, syscall.EPIPE) {
 		why = err.Error() // a malformed request, a reply given up
 	}
 	b.policy.LogRefusal(what, why+" while node runs: that thread now refuses every file and feature, and no event shows them")
@@ -632,6 +717,22 @@ func (b *broker) releaseAddon(token string) {
 // goroutines still waiting for a thread to connect.
 func (b *broker) release() {
 	close(b.exited)
+	if n := b.waiting.Load(); n > 0 {
+		b.policy.LogRefusal("node's requests to the broker", fmt.Sprintf(
+			"%d waited for a place when node exited: replies that node's threads read a little at a time held every place, and what node refused meanwhile on those threads may be missing from the log", n))
+	}
+	// The requests node left in its channels are read to their end (each
+	// ends at once: node is gone), so that the count of refusals dropped
+	// is whole.
+	done := make(chan struct{})
+	go func() {
+		b.served.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+	}
 	b.refusals.flush()
 	b.mu.Lock()
 	addons := b.addons

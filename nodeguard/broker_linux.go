@@ -94,7 +94,7 @@ func (l *linuxBroker) openThreadChannel(b *broker, id string) {
 	}
 	l.free = l.free[:len(l.free)-1]
 	l.hold(id, rendezvous)
-	go b.serve(l.channelEnd(c.broker, threadOf(id), false), "")
+	b.goServe(l.channelEnd(c.broker, threadOf(id), false), "")
 }
 
 // threadOf returns the thread id in a channel request's id, which the
@@ -126,12 +126,21 @@ func (l *linuxBroker) channelEnd(f *os.File, tid int, main bool) channelEnd {
 			w.task = ""
 		}
 	}
+	hungUp := func() bool { return socketHungUp(f) }
 	tv := unix.NsecToTimeval(stallTimeout.Nanoseconds())
 	if err := unix.SetsockoptTimeval(int(f.Fd()), unix.SOL_SOCKET, unix.SO_SNDTIMEO, &tv); err != nil {
 		// Writes wait for ever then: the place covers the read only.
-		return channelEnd{requests: f, replies: f, close: f.Close, main: main}
+		return channelEnd{requests: f, replies: f, close: f.Close, main: main, hungUp: hungUp}
 	}
-	return channelEnd{requests: f, replies: w, close: f.Close, repliesEnd: true, main: main}
+	return channelEnd{requests: f, replies: w, close: f.Close, repliesEnd: true, main: main, hungUp: hungUp}
+}
+
+// socketHungUp reports whether the other end of the socket f has been
+// closed (or shut down for writing), without reading.
+func socketHungUp(f *os.File) bool {
+	fds := []unix.PollFd{{Fd: int32(f.Fd()), Events: unix.POLLRDHUP}}
+	n, err := unix.Poll(fds, 0)
+	return err == nil && n > 0 && fds[0].Revents&(unix.POLLRDHUP|unix.POLLHUP) != 0
 }
 
 // stallTimeout is how long a write on a channel waits for the thread to

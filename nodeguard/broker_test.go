@@ -92,6 +92,8 @@ type session struct {
 	resp   *io.PipeReader
 	served chan struct{}
 	seq    uint32 // the last request's sequence number
+	// hungUp is what the channel's end says of node's: set, it was closed.
+	hungUp atomic.Bool
 }
 
 func newSession(t *testing.T, s enforcer.Settings) *session {
@@ -117,11 +119,13 @@ func serveSession(t *testing.T, b *broker, fos *fakeOS, script string, main bool
 	go func() {
 		defer close(se.served)
 		se.b.serve(channelEnd{requests: reqR, replies: respW, repliesEnd: true, main: main,
-			close: func() error { return errors.Join(reqR.Close(), respW.Close()) }}, script)
+			close:  func() error { return errors.Join(reqR.Close(), respW.Close()) },
+			hungUp: se.hungUp.Load}, script)
 	}()
 	t.Cleanup(func() {
 		reqW.Close()
 		respR.Close()
+		se.hungUp.Store(true) // as a socket's end would tell
 		<-se.served
 	})
 	return se
@@ -477,6 +481,53 @@ func TestBrokerChannelEndLogged(t *testing.T) {
 				t.Errorf("event log lacks %s:\n%s", want, log)
 			}
 		})
+	}
+}
+
+// TestBrokerWaitingChannelEnd: code in node can hold every serving place
+// (replies it reads a little at a time); a channel waiting for one is not
+// read meanwhile, so its end is watched for while it waits, and logged
+// (outside review rt66). Requests still waiting when node exits are logged
+// too.
+func TestBrokerWaitingChannelEnd(t *testing.T) {
+	dir := scratch.Dir(t)
+	file := writeFile(t, dir, "a.js", "module.exports = 1;\n")
+	p, events := eventRecorder()
+	fos := &fakeOS{}
+	b := newBroker(p, fos)
+	b.ahead = false
+	b.endGrace = 20 * time.Millisecond
+	for range maxServing { // replies nobody reads: every place held
+		startSession(t, b, fos, "").send(opReadCode, file)
+	}
+	for deadline := time.Now().Add(10 * time.Second); len(b.serving) < maxServing; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the places were not taken")
+		}
+	}
+	closed := startSession(t, b, fos, "")
+	closed.send(opReadCode, file)
+	waiting := startSession(t, b, fos, "")
+	waiting.send(opReadCode, file)
+	for deadline := time.Now().Add(10 * time.Second); b.waiting.Load() < 2; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the requests did not wait for a place")
+		}
+	}
+	closed.hungUp.Store(true)
+	select {
+	case <-closed.served:
+	case <-time.After(10 * time.Second):
+		t.Fatal("a channel hung up while it waited for a place was still served")
+	}
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(events.String(), "the main thread's channel to the broker"); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the end of a channel waiting for a place was not logged:\n%s", events.String())
+		}
+	}
+	b.release()
+	if want := `"feature":"node's requests to the broker","reason":"host-refused","detail":"1 waited for a place when node exited`; !strings.Contains(events.String(), want) {
+		t.Errorf("event log lacks %s:\n%s", want, events.String())
 	}
 }
 

@@ -140,6 +140,15 @@ func (s *stallPipe) Close() error {
 	return s.pipeHandle.Close()
 }
 
+// hungUp reports whether the other end of the pipe has been closed: a
+// peek at it, which reads nothing, fails so, once nothing is left in the
+// pipe to read (until then the peek cannot tell).
+func (p *pipeHandle) hungUp() bool {
+	var avail uint32
+	err := peekNamedPipe(p.h, nil, 0, nil, &avail, nil)
+	return errors.Is(err, windows.ERROR_BROKEN_PIPE) || errors.Is(err, windows.ERROR_PIPE_NOT_CONNECTED)
+}
+
 // Close closes the handle once, however often it is called: a thread's
 // channel is one handle for both directions.
 func (p *pipeHandle) Close() error {
@@ -232,7 +241,7 @@ func (l *pipeListener) run(b *broker) {
 			} else {
 				threads++
 				conn := newStallPipe(&pipeHandle{h: h})
-				go b.serve(channelEnd{requests: conn, replies: conn, close: conn.Close, repliesEnd: true}, "")
+				b.goServe(channelEnd{requests: conn, replies: conn, close: conn.Close, repliesEnd: true, hungUp: conn.hungUp}, "")
 			}
 		} else {
 			go l.sendShimConfig(h)

@@ -219,3 +219,38 @@ setTimeout(() => {
 		t.Errorf("event log lacks %s, once:\n%s", entry, log)
 	}
 }
+
+// TestRefusalCountAtExit: the refusals code in node asked the broker to
+// log beyond the bound are counted whole, those it left in the channel as
+// it exited included (outside review rt66: 179 of 2,900 were).
+func TestRefusalCountAtExit(t *testing.T) {
+	n := nodes(t)[0]
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"main.js": `
+const frames = [];
+for (let i = 0; i < 3000; i++) {
+  const payload = Buffer.from('junk\0x');
+  const frame = Buffer.alloc(9 + payload.length);
+  frame.writeUInt32LE(5 + payload.length, 0);
+  frame[4] = 0x4c; // 'L'
+  payload.copy(frame, 9);
+  frames.push(frame);
+}
+require('node:fs').writeSync(3, Buffer.concat(frames));
+process.exit(0);
+`})
+	s := sign(t, dir)
+	events := filepath.Join(t.TempDir(), "events.json")
+	t.Setenv(intact.EnvEventLog, events)
+	res := s.run(t, n, "enforce", runOpts{timeout: time.Minute}, "main.js")
+	if res.Err != nil || res.Exit != (nodeguard.Exit{}) {
+		t.Fatalf("err %v, exit %+v, stderr %s", res.Err, res.Exit, res.Stderr)
+	}
+	log, _ := os.ReadFile(events)
+	if got := strings.Count(string(log), `"feature":"junk"`); got != 100 {
+		t.Errorf("%d of the refusals logged, want 100", got)
+	}
+	if want := `"detail":"2900 more not logged`; !strings.Contains(string(log), want) {
+		t.Errorf("event log lacks %s:\n%s", want, log[max(0, len(log)-600):])
+	}
+}

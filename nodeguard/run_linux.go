@@ -230,7 +230,7 @@ func Run(cfg Config) (Exit, error) {
 	}
 	lb := &linuxBroker{proc: proc, node: cmd.Process.Pid, free: threads}
 	b := newBroker(cfg.Policy, lb)
-	go b.serve(lb.channelEnd(chans[0].broker, cmd.Process.Pid, true), mainScript(inv, cfg.Dir))
+	b.goServe(lb.channelEnd(chans[0].broker, cmd.Process.Pid, true), mainScript(inv, cfg.Dir))
 	done := make(chan struct{})
 	go func() {
 		for {

@@ -244,3 +244,22 @@ func TestNodeExiting(t *testing.T) {
 		t.Errorf("reaped: exiting %v, known %v", exiting, known)
 	}
 }
+
+// TestSocketHungUp: a channel's end tells that node's end was closed
+// without reading what is left in it.
+func TestSocketHungUp(t *testing.T) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broker, node := os.NewFile(uintptr(fds[0]), "broker"), os.NewFile(uintptr(fds[1]), "node")
+	defer broker.Close()
+	node.Write([]byte("a request left unread"))
+	if socketHungUp(broker) {
+		t.Error("hung up while node's end is open")
+	}
+	node.Close()
+	if !socketHungUp(broker) {
+		t.Error("not hung up once node's end is closed")
+	}
+}

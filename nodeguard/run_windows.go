@@ -145,7 +145,7 @@ func Run(cfg Config) (Exit, error) {
 		}()
 	}
 	replies := newStallPipe(ch.brokerResp)
-	go b.serve(channelEnd{requests: ch.brokerReq, replies: replies, repliesEnd: true, main: true,
+	b.goServe(channelEnd{requests: ch.brokerReq, replies: replies, repliesEnd: true, main: true, hungUp: ch.brokerReq.hungUp,
 		close: func() error { return errors.Join(ch.brokerReq.Close(), replies.Close()) }}, mainScript(l.inv, cfg.Dir))
 	code, err := proc.wait()
 	b.release()

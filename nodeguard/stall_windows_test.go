@@ -79,3 +79,22 @@ func TestStallPipe(t *testing.T) {
 		t.Errorf("%d bytes read, want %d", n, 1<<20)
 	}
 }
+
+// TestPipeHungUp: a pipe's end tells that the other end was closed, once
+// nothing is left in it to read (a peek cannot tell sooner). Under Wine in
+// CI.
+func TestPipeHungUp(t *testing.T) {
+	var r, w windows.Handle
+	if err := windows.CreatePipe(&r, &w, nil, 0); err != nil {
+		t.Fatal(err)
+	}
+	p := &pipeHandle{h: r}
+	defer p.Close()
+	if p.hungUp() {
+		t.Error("hung up while the other end is open")
+	}
+	windows.CloseHandle(w)
+	if !p.hungUp() {
+		t.Error("not hung up once the other end is closed")
+	}
+}

@@ -41,10 +41,19 @@ var (
 	modkernel32 = windows.NewLazySystemDLL("kernel32.dll")
 
 	procCancelSynchronousIo = modkernel32.NewProc("CancelSynchronousIo")
+	procPeekNamedPipe       = modkernel32.NewProc("PeekNamedPipe")
 )
 
 func cancelSynchronousIo(thread windows.Handle) (err error) {
 	r1, _, e1 := syscall.SyscallN(procCancelSynchronousIo.Addr(), uintptr(thread))
+	if uint32(r1) == 0 {
+		err = errnoErr(e1)
+	}
+	return
+}
+
+func peekNamedPipe(pipe windows.Handle, buf *byte, size uint32, read *uint32, avail *uint32, left *uint32) (err error) {
+	r1, _, e1 := syscall.SyscallN(procPeekNamedPipe.Addr(), uintptr(pipe), uintptr(unsafe.Pointer(buf)), uintptr(size), uintptr(unsafe.Pointer(read)), uintptr(unsafe.Pointer(avail)), uintptr(unsafe.Pointer(left)))
 	if uint32(r1) == 0 {
 		err = errnoErr(e1)
 	}
