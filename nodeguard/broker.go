@@ -248,7 +248,7 @@ func (b *broker) serve(c channelEnd, script string) {
 		}
 		if err != nil {
 			go b.channelEnded(c.main, err)
-			if c.hungUp != nil && c.hungUp() {
+			if peerClosed(err) || c.hungUp != nil && c.hungUp() {
 				b.countRefusals(req) // ends at the end of what node left
 			}
 			return
@@ -258,10 +258,10 @@ func (b *broker) serve(c channelEnd, script string) {
 }
 
 // countRefusals reads what node left in a channel whose end it has
-// closed (it exited, say), and counts its opLogRefusal requests
-// against the bound, so that the count of those not logged is whole
-// (outside review rt66: a flood left in the channel at node's exit was
-// missing from it). What node left is what the socket held: bounded.
+// closed (it exited, say), and counts its opLogRefusal requests against
+// the bound, so that the count of those not logged is whole (outside
+// review rt66: a flood left in the channel at node's exit was missing from
+// it). What node left is what the socket or pipe held: bounded.
 func (b *broker) countRefusals(req io.Reader) {
 	for {
 		op, request, err := readRequest(req)
@@ -732,6 +732,7 @@ func (b *broker) release() {
 	select {
 	case <-done:
 	case <-time.After(2 * time.Second):
+		b.policy.LogRefusal("refusals in node", "node's channels were still being read 2s after node exited: the count of refusals not logged may be short")
 	}
 	b.refusals.flush()
 	b.mu.Lock()

@@ -1,6 +1,7 @@
 package nodeguard
 
 import (
+	"errors"
 	"syscall"
 
 	"golang.org/x/sys/windows"
@@ -25,3 +26,10 @@ var errnoCodes = map[syscall.Errno]string{
 // errnoName is node's code for a Windows error ("ENOENT"), as a refusal
 // carries it, or "" for one node has no code for.
 func errnoName(e syscall.Errno) string { return errnoCodes[e] }
+
+// peerClosed reports whether a write failed because node's end of the
+// channel is closed: nothing more can come in then.
+func peerClosed(err error) bool {
+	return errors.Is(err, windows.ERROR_NO_DATA) || errors.Is(err, windows.ERROR_BROKEN_PIPE) ||
+		errors.Is(err, windows.ERROR_PIPE_NOT_CONNECTED)
+}

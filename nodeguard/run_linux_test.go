@@ -263,3 +263,19 @@ func TestSocketHungUp(t *testing.T) {
 		t.Error("not hung up once node's end is closed")
 	}
 }
+
+// TestPeerClosed: a write into a socket whose other end is closed fails
+// with an error peerClosed knows, after which serve reads what node left
+// (countRefusals).
+func TestPeerClosed(t *testing.T) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broker := os.NewFile(uintptr(fds[0]), "broker")
+	defer broker.Close()
+	unix.Close(fds[1])
+	if _, err := broker.Write([]byte("a reply")); err == nil || !peerClosed(err) {
+		t.Errorf("writing into a closed socket: %v, which peerClosed does not know", err)
+	}
+}

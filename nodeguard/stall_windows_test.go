@@ -98,3 +98,20 @@ func TestPipeHungUp(t *testing.T) {
 		t.Error("not hung up once the other end is closed")
 	}
 }
+
+// TestPeerClosed: a write into a pipe whose other end is closed fails with
+// an error peerClosed knows, after which serve reads what node left
+// (countRefusals). Under Wine in CI.
+func TestPeerClosed(t *testing.T) {
+	var r, w windows.Handle
+	if err := windows.CreatePipe(&r, &w, nil, 0); err != nil {
+		t.Fatal(err)
+	}
+	defer windows.CloseHandle(w)
+	windows.CloseHandle(r)
+	var n uint32
+	err := windows.WriteFile(w, []byte("a reply"), &n, nil)
+	if err == nil || !peerClosed(err) {
+		t.Errorf("writing into a closed pipe: %v, which peerClosed does not know", err)
+	}
+}
