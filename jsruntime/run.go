@@ -25,7 +25,7 @@ func (r *Runtime) noticeEnforcement() {
 	// the system's, intact's may be one given on the command line or in
 	// the environment (outside review rt64). And in audit mode nothing is
 	// enforced.
-	by := "policy (" + strings.Join(r.policy.Settings().EnforceCodeIntegrity.Sources, ", ") + ")"
+	by := "policy (" + strings.Join(r.policy.Settings().EnforceCodeIntegrity.Sources, "; ") + ")"
 	what := "being enforced by " + by
 	if r.policy.Auditing() {
 		what = "being audited by " + by + ": would-be denials are logged, not enforced"

@@ -158,6 +158,9 @@ type channelEnd struct {
 	// hungUp, when not nil, reports whether node's end has been closed,
 	// without reading.
 	hungUp func() bool
+	// oneEnd says node's end of requests and replies is one (a socket, a
+	// duplex pipe): closed for one, it is closed for the other.
+	oneEnd bool
 }
 
 // heldAddon is a native library handed out and not yet released.
@@ -248,7 +251,7 @@ func (b *broker) serve(c channelEnd, script string) {
 		}
 		if err != nil {
 			go b.channelEnded(c.main, err)
-			if peerClosed(err) || c.hungUp != nil && c.hungUp() {
+			if c.hungUp != nil && c.hungUp() || peerClosed(err) && b.requestsEnded(c) {
 				b.countRefusals(req) // ends at the end of what node left
 			}
 			return
@@ -270,6 +273,30 @@ func (b *broker) countRefusals(req io.Reader) {
 		}
 		if op == opLogRefusal {
 			b.logRefusal(string(request[requestHead:]))
+		}
+	}
+}
+
+// requestsEnded waits until nothing more can come in on c, whose replies
+// end node has closed: at once where requests and replies are one end;
+// else (Windows' main channel, two pipes) until node's request end hangs
+// up too, or node exits. Node could otherwise close its reply end alone
+// and go on writing requests, which would be read, unanswered, for as long
+// as it lives (outside review rt68).
+func (b *broker) requestsEnded(c channelEnd) bool {
+	if c.oneEnd {
+		return true
+	}
+	tick := time.NewTicker(hangUpPoll)
+	defer tick.Stop()
+	for {
+		select {
+		case <-b.exited:
+			return true
+		case <-tick.C:
+			if c.hungUp != nil && c.hungUp() {
+				return true
+			}
 		}
 	}
 }
@@ -537,7 +564,7 @@ func (b *broker) channelEnded(main bool, err error) {
 		what = "the main thread's channel to the broker"
 	}
 	why := "closed by node's process"
-	if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, syscall.ECONNRESET) && !errors.Is(err, syscall.EPIPE) {
+	if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) && !peerClosed(err) {
 		why = err.Error() // a malformed request, a reply given up
 	}
 	b.policy.LogRefusal(what, why+" while node runs: that thread now refuses every file and feature, and no event shows them")

@@ -130,9 +130,9 @@ func (l *linuxBroker) channelEnd(f *os.File, tid int, main bool) channelEnd {
 	tv := unix.NsecToTimeval(stallTimeout.Nanoseconds())
 	if err := unix.SetsockoptTimeval(int(f.Fd()), unix.SOL_SOCKET, unix.SO_SNDTIMEO, &tv); err != nil {
 		// Writes wait for ever then: the place covers the read only.
-		return channelEnd{requests: f, replies: f, close: f.Close, main: main, hungUp: hungUp}
+		return channelEnd{requests: f, replies: f, close: f.Close, main: main, hungUp: hungUp, oneEnd: true}
 	}
-	return channelEnd{requests: f, replies: w, close: f.Close, repliesEnd: true, main: main, hungUp: hungUp}
+	return channelEnd{requests: f, replies: w, close: f.Close, repliesEnd: true, main: main, hungUp: hungUp, oneEnd: true}
 }
 
 // socketHungUp reports whether the other end of the socket f has been

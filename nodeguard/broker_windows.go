@@ -103,8 +103,7 @@ func newStallPipe(p *pipeHandle) *stallPipe {
 	return s
 }
 
-// pipeChunk is the most a stallPipe writes at once: the named pipe's
-// buffer (the main thread's anonymous pipe has the system's default).
+// pipeChunk is the most a stallPipe writes at once: the pipes' buffer.
 const pipeChunk = 64 << 10
 
 func (s *stallPipe) Write(b []byte) (int, error) {
@@ -173,7 +172,14 @@ type pipeListener struct {
 	done       chan struct{}
 	sa         windows.SecurityAttributes
 	first      windows.Handle
+	// shimSends holds a place for each shim configuration being sent
+	// (maxShimSends).
+	shimSends chan struct{}
 }
+
+// maxShimSends bounds the shim configurations sent at once: each waits
+// until its shim has read it.
+const maxShimSends = 64
 
 // listenPipe makes the broker's pipe; run serves it.
 func listenPipe(name string, shimConfig []byte) (*pipeListener, error) {
@@ -181,7 +187,7 @@ func listenPipe(name string, shimConfig []byte) (*pipeListener, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the access list of %s: %w", name, err)
 	}
-	l := &pipeListener{name: name, shimConfig: shimConfig, done: make(chan struct{})}
+	l := &pipeListener{name: name, shimConfig: shimConfig, done: make(chan struct{}), shimSends: make(chan struct{}, maxShimSends)}
 	l.sa = windows.SecurityAttributes{Length: uint32(unsafe.Sizeof(l.sa)), SecurityDescriptor: sd}
 	if l.first, err = l.instance(true); err != nil {
 		return nil, fmt.Errorf("making the pipe %s: %w", name, err)
@@ -241,10 +247,22 @@ func (l *pipeListener) run(b *broker) {
 			} else {
 				threads++
 				conn := newStallPipe(&pipeHandle{h: h})
-				b.goServe(channelEnd{requests: conn, replies: conn, close: conn.Close, repliesEnd: true, hungUp: conn.hungUp}, "")
+				b.goServe(channelEnd{requests: conn, replies: conn, close: conn.Close, repliesEnd: true, hungUp: conn.hungUp, oneEnd: true}, "")
 			}
 		} else {
-			go l.sendShimConfig(h)
+			select {
+			case l.shimSends <- struct{}{}:
+				go func(h windows.Handle) { // h itself is the next instance's soon
+					defer func() { <-l.shimSends }()
+					l.sendShimConfig(h)
+				}(h)
+			default:
+				// A connection that never reads would hold its goroutine
+				// and pipe instance until node exits: a process of node's
+				// tree could pile them up (outside review rt68). The shim
+				// finds the pipe closed, and fails closed.
+				windows.CloseHandle(h)
+			}
 		}
 		if nextErr != nil {
 			return

@@ -173,7 +173,9 @@ func newChannel() (*channel, error) {
 	if err := windows.CreatePipe(&c.brokerReq.h, &c.nodeReq.h, nil, 0); err != nil {
 		return nil, fmt.Errorf("making the channel to node: %w", err)
 	}
-	if err := windows.CreatePipe(&c.nodeResp.h, &c.brokerResp.h, nil, 0); err != nil {
+	// The named pipe's buffer, so that each chunk a stallPipe writes is
+	// progress on either kind of channel.
+	if err := windows.CreatePipe(&c.nodeResp.h, &c.brokerResp.h, nil, pipeChunk); err != nil {
 		c.closeNodeEnds()
 		c.brokerReq.Close()
 		return nil, fmt.Errorf("making the channel to node: %w", err)

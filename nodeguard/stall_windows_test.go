@@ -1,6 +1,7 @@
 package nodeguard
 
 import (
+	"errors"
 	"runtime"
 	"strings"
 	"testing"
@@ -113,5 +114,45 @@ func TestPeerClosed(t *testing.T) {
 	err := windows.WriteFile(w, []byte("a reply"), &n, nil)
 	if err == nil || !peerClosed(err) {
 		t.Errorf("writing into a closed pipe: %v, which peerClosed does not know", err)
+	}
+}
+
+// TestMainChannelReplyEndClosed: Windows' main channel is two pipes. Node
+// closing its reply end alone, then writing requests, must not keep the
+// broker reading them while node lives (outside review rt68); what it
+// left is read and counted once node is gone. Under Wine in CI.
+func TestMainChannelReplyEndClosed(t *testing.T) {
+	var reqR, reqW, respR, respW windows.Handle
+	if err := windows.CreatePipe(&reqR, &reqW, nil, pipeChunk); err != nil {
+		t.Fatal(err)
+	}
+	if err := windows.CreatePipe(&respR, &respW, nil, pipeChunk); err != nil {
+		t.Fatal(err)
+	}
+	p, events := eventRecorder()
+	b := newBroker(p, winBroker{})
+	requests, replies := &pipeHandle{h: reqR}, newStallPipe(&pipeHandle{h: respW})
+	b.goServe(channelEnd{requests: requests, replies: replies, repliesEnd: true, main: true, hungUp: requests.hungUp,
+		close: func() error { return errors.Join(requests.Close(), replies.Close()) }}, "")
+	windows.CloseHandle(respR) // node's reply end
+	write := func(frame []byte) {
+		var n uint32
+		if err := windows.WriteFile(reqW, frame, &n, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(requestFrame(opInteractive, 1, "eval")) // its reply fails
+	for range 150 {
+		write(requestFrame(opLogRefusal, 2, "junk\x00x"))
+	}
+	time.Sleep(1500 * time.Millisecond) // past channelEndGrace
+	if n := strings.Count(events.String(), `"feature":"junk"`); n != 0 {
+		t.Fatalf("%d of the requests node wrote after closing its reply end were read while it lived", n)
+	}
+	windows.CloseHandle(reqW) // node exits
+	b.release()
+	log := events.String()
+	if n := strings.Count(log, `"feature":"junk"`); n != maxRefusalEvents || !strings.Contains(log, `"detail":"50 more not logged`) {
+		t.Errorf("once node was gone, %d logged; want %d, and 50 counted:\n%s", n, maxRefusalEvents, log)
 	}
 }

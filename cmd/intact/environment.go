@@ -15,8 +15,8 @@ Environment (they can add policies and catalogs, never remove or soften one):
   %-22s further policy files, separated like PATH
   %-22s further catalog files or folders, separated like PATH
   %-22s append audit and denial events to this file as JSON lines
-  %-22s json or text: how events on stderr are written (audit mode;
-                         default: text on a terminal, JSON otherwise)
+  %-22s json or text: how events on stderr are written (audit
+                         mode; default: text on a terminal, JSON otherwise)
   %-22s the largest file intact reads as code (bytes, or KiB, MiB, GiB)
   %-22s the node binary intact node runs when --node is not given
   %-22s catalog new/sign: the catalog's time, in seconds since 1970
