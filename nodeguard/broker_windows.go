@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -173,12 +174,14 @@ type pipeListener struct {
 	sa         windows.SecurityAttributes
 	first      windows.Handle
 	// shimSends holds a place for each shim configuration being sent
-	// (maxShimSends).
+	// (maxShimSends), for sendLimit at most (shimSendLimit, but in tests).
 	shimSends chan struct{}
+	sendLimit time.Duration
 }
 
 // maxShimSends bounds the shim configurations sent at once: each waits
-// until its shim has read it.
+// until its shim has read it, which a shim does as soon as it connects,
+// and for shimSendLimit at most.
 const maxShimSends = 64
 
 // listenPipe makes the broker's pipe; run serves it.
@@ -187,7 +190,8 @@ func listenPipe(name string, shimConfig []byte) (*pipeListener, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the access list of %s: %w", name, err)
 	}
-	l := &pipeListener{name: name, shimConfig: shimConfig, done: make(chan struct{}), shimSends: make(chan struct{}, maxShimSends)}
+	l := &pipeListener{name: name, shimConfig: shimConfig, done: make(chan struct{}),
+		shimSends: make(chan struct{}, maxShimSends), sendLimit: shimSendLimit}
 	l.sa = windows.SecurityAttributes{Length: uint32(unsafe.Sizeof(l.sa)), SecurityDescriptor: sd}
 	if l.first, err = l.instance(true); err != nil {
 		return nil, fmt.Errorf("making the pipe %s: %w", name, err)
@@ -252,7 +256,7 @@ func (l *pipeListener) run(b *broker) {
 		} else {
 			select {
 			case l.shimSends <- struct{}{}:
-				go func(h windows.Handle) { // h itself is the next instance's soon
+				go func(h windows.Handle) { // the loop's h moves on to the next instance
 					defer func() { <-l.shimSends }()
 					l.sendShimConfig(h)
 				}(h)
@@ -272,14 +276,24 @@ func (l *pipeListener) run(b *broker) {
 }
 
 // sendShimConfig answers a node child's shim, which verifies that this
-// process serves the pipe (LoadShimConfig).
+// process serves the pipe (LoadShimConfig). A shim reads at once; a
+// connection that has not read within shimSendLimit is given up, so that
+// connections that never read cannot hold every place (maxShimSends) for
+// long (outside review rt69).
 func (l *pipeListener) sendShimConfig(h windows.Handle) {
-	conn := &pipeHandle{h: h}
+	runtime.LockOSThread() // the thread the guard cancels
+	defer runtime.UnlockOSThread()
+	conn := newStallPipe(&pipeHandle{h: h})
+	conn.guard.limit = l.sendLimit
 	defer conn.Close()
 	if _, err := conn.Write(l.shimConfig); err == nil {
-		windows.FlushFileBuffers(h) // until the client has read it all
+		// Until the client has read it all.
+		conn.guard.write(func() error { return windows.FlushFileBuffers(h) })
 	}
 }
+
+// shimSendLimit is how long a shim may take to read its configuration.
+const shimSendLimit = 10 * time.Second
 
 // close stops accepting: a connection from this process wakes run from
 // ConnectNamedPipe, and run sees it is closing.

@@ -56,12 +56,20 @@ func LoadShimConfig(argv0 string) (cfg ShimConfig, found bool, err error) {
 	if err := windows.GetNamedPipeServerProcessId(conn.h, &server); err != nil {
 		return ShimConfig{}, false, fmt.Errorf("intact node's shim configuration from %s: %w", pipe, err)
 	}
-	if err := runsProgram(server, exe); err != nil {
-		return ShimConfig{}, false, fmt.Errorf("intact node's shim configuration from %s is not trusted: %w", pipe, err)
-	}
+	// Read first, judge the server after: the broker holds one of its few
+	// places for shims (maxShimSends) until this has read, and judging it
+	// can take a while (runsProgram may compare two executables whole).
+	// Nothing read is used before the server passes.
 	data, err := io.ReadAll(io.LimitReader(conn, 1<<20))
 	if err != nil {
 		return ShimConfig{}, false, fmt.Errorf("intact node's shim configuration from %s: %w", pipe, err)
+	}
+	if err := runsProgram(server, exe); err != nil {
+		return ShimConfig{}, false, fmt.Errorf("intact node's shim configuration from %s is not trusted: %w", pipe, err)
+	}
+	if len(data) == 0 {
+		return ShimConfig{}, false, fmt.Errorf("intact node's shim configuration from %s: the broker sent none: "+
+			"it sends %d at once, and other processes held every place", pipe, maxShimSends)
 	}
 	if err := json.Unmarshal(data, &cfg); err != nil {
 		return ShimConfig{}, false, fmt.Errorf("intact node's shim configuration from %s: %w", pipe, err)

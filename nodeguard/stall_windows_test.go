@@ -2,11 +2,14 @@ package nodeguard
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/intactdev/intact"
 	"golang.org/x/sys/windows"
 )
 
@@ -154,5 +157,51 @@ func TestMainChannelReplyEndClosed(t *testing.T) {
 	log := events.String()
 	if n := strings.Count(log, `"feature":"junk"`); n != maxRefusalEvents || !strings.Contains(log, `"detail":"50 more not logged`) {
 		t.Errorf("once node was gone, %d logged; want %d, and 50 counted:\n%s", n, maxRefusalEvents, log)
+	}
+}
+
+// TestShimSendsBounded: connections that never read their shim
+// configuration hold at most maxShimSends places, for the send limit at
+// most; past them a connection is closed, and once they are given up a
+// shim gets its configuration again (outside review rt69). Under Wine in
+// CI.
+func TestShimSendsBounded(t *testing.T) {
+	name := brokerPipeName(fmt.Sprintf("test-%d", time.Now().UnixNano()))
+	l, err := listenPipe(name, []byte(`{"node":"x"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.sendLimit = 500 * time.Millisecond
+	l.start(newBroker(intact.New(intact.Config{}), winBroker{}))
+	defer l.close()
+	var idle []*pipeHandle
+	defer func() {
+		for _, c := range idle {
+			c.Close()
+		}
+	}()
+	for range maxShimSends {
+		c, err := dialPipe(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		idle = append(idle, c)
+	}
+	read := func() string {
+		c, err := dialPipe(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		data, _ := io.ReadAll(c)
+		return string(data)
+	}
+	time.Sleep(100 * time.Millisecond) // every place taken
+	if got := read(); got != "" {
+		t.Errorf("past %d places, a connection got %q", maxShimSends, got)
+	}
+	time.Sleep(2 * l.sendLimit)
+	if got := read(); got != `{"node":"x"}` {
+		t.Errorf("once the idle connections were given up, a shim got %q", got)
 	}
 }
