@@ -251,7 +251,8 @@ func (b *broker) serve(c channelEnd, script string) {
 		}
 		if err != nil {
 			go b.channelEnded(c.main, err)
-			if c.hungUp != nil && c.hungUp() || peerClosed(err) && b.requestsEnded(c) {
+			if c.hungUp != nil && c.hungUp() || peerClosed(err) {
+				b.awaitRequestsEnd(c)
 				b.countRefusals(req) // ends at the end of what node left
 			}
 			return
@@ -277,25 +278,25 @@ func (b *broker) countRefusals(req io.Reader) {
 	}
 }
 
-// requestsEnded waits until nothing more can come in on c, whose replies
-// end node has closed: at once where requests and replies are one end;
-// else (Windows' main channel, two pipes) until node's request end hangs
-// up too, or node exits. Node could otherwise close its reply end alone
-// and go on writing requests, which would be read, unanswered, for as long
-// as it lives (outside review rt68).
-func (b *broker) requestsEnded(c channelEnd) bool {
-	if c.oneEnd {
-		return true
+// awaitRequestsEnd waits until nothing more can come in on c, whose
+// replies end node has closed: at once where requests and replies are one
+// end; else (Windows' main channel, two pipes) until node's request end
+// hangs up too, or node exits. Node could otherwise close its reply end
+// alone and go on writing requests, which would be read, unanswered, for
+// as long as it lives (outside review rt68).
+func (b *broker) awaitRequestsEnd(c channelEnd) {
+	if c.oneEnd || c.hungUp != nil && c.hungUp() {
+		return
 	}
 	tick := time.NewTicker(hangUpPoll)
 	defer tick.Stop()
 	for {
 		select {
 		case <-b.exited:
-			return true
+			return
 		case <-tick.C:
 			if c.hungUp != nil && c.hungUp() {
-				return true
+				return
 			}
 		}
 	}
@@ -456,11 +457,10 @@ func (b *broker) logRefusal(payload string) {
 // maxRefusalEvents and maxRefusalBytes bound the events opLogRefusal
 // adds in a refusalWindow, and the bytes of what and why they name beyond
 // refusalShort each (JSON's escapes make up to six times as many in the
-// log): the bootstrap's own
-// refusals are a handful in a run, but code in node can send the request as
-// fast as the channel goes (outside review rt63: 117 MB of events a
-// second). The refusals beyond are counted, and logged as one event when
-// the window ends, or when node exits.
+// log): the bootstrap's own refusals are a handful in a run, but code in
+// node can send the request as fast as the channel goes (outside review
+// rt63: 117 MB of events a second). The refusals beyond are counted, and
+// logged as one event when the window ends, or when node exits.
 const (
 	maxRefusalEvents = 100
 	maxRefusalBytes  = 64 << 10 // beyond refusalShort an event
