@@ -236,7 +236,8 @@ func (l *pipeListener) run(b *broker) {
 		if err != nil && !errors.Is(err, windows.ERROR_PIPE_CONNECTED) {
 			windows.CloseHandle(h)
 			if h, err = l.instance(false); err != nil {
-				return // threads that connect later fail closed
+				l.noInstance(b, err)
+				return
 			}
 			continue
 		}
@@ -269,10 +270,22 @@ func (l *pipeListener) run(b *broker) {
 			}
 		}
 		if nextErr != nil {
+			l.noInstance(b, nextErr)
 			return
 		}
 		h = next
 	}
+}
+
+// noInstance logs that the pipe has no instance left to accept on: node's
+// threads and children that connect from then on find none, and fail
+// closed.
+func (l *pipeListener) noInstance(b *broker, err error) {
+	if l.closing.Load() {
+		return
+	}
+	b.policy.LogRefusal("node's channels", fmt.Sprintf("the broker's pipe takes no more connections (%v): "+
+		"node's threads and children that start from now on are refused", err))
 }
 
 // sendShimConfig answers a node child's shim, which verifies that this

@@ -3,6 +3,8 @@ package nodeguard
 import (
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/intactdev/intact"
 	"golang.org/x/sys/windows"
@@ -39,7 +41,41 @@ func checkNodeBinary(p *intact.Policy, path string) (*nodeBinary, error) {
 		f.Close()
 		return nil, fmt.Errorf("the node binary %s (under a code-integrity policy it must pass as an image: list it in a catalog, or let WDAC allow it): %w", path, err)
 	}
+	if err := checkBeside(p, final); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("the node binary %s: %w", path, err)
+	}
 	return &nodeBinary{path: path, exec: final, file: f}, nil
+}
+
+// checkBeside judges what Windows' loader may take into node from
+// node.exe's own folder (loadedBeside), which the probe and node load
+// before any of intact's checks could see them: each DLL there must pass
+// Policy.ReadImage, as node.exe did, and a DLL redirection folder is
+// refused. Under WDAC, Windows judges those DLLs itself as it loads them;
+// under a catalogs policy nobody else would (outside review rt71: a
+// USERENV.dll beside a catalogued node.exe ran in node). Node starts with
+// System32 searched first (imageLoadMitigations); the probe, started by
+// os/exec, does not.
+func checkBeside(p *intact.Policy, exe string) error {
+	dir, base := filepath.Split(exe)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("listing its folder, whose DLLs Windows would load into node: %w", err)
+	}
+	for _, e := range entries {
+		if !loadedBeside(e.Name(), base) {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		if strings.EqualFold(e.Name(), base+".local") {
+			return fmt.Errorf("%s redirects the DLLs node.exe loads: remove it", path)
+		}
+		if _, err := p.ReadImage(path); err != nil {
+			return fmt.Errorf("%s beside it would be loaded into node, and does not pass as an image: remove it, or list it in a catalog: %w", path, err)
+		}
+	}
+	return nil
 }
 
 func (b *nodeBinary) close() {
@@ -51,7 +87,8 @@ func (b *nodeBinary) close() {
 // openPinned opens path for reading with read sharing only, which forbids
 // others to write, delete or rename the file while the handle is open,
 // and returns the handle and the file's final path, in a form any program
-// takes (plainPath).
+// takes (plainPath). A file on a network share is refused: the share's
+// server enforces sharing modes as it likes.
 func openPinned(path string) (*os.File, string, error) {
 	p, err := windows.UTF16PtrFromString(path)
 	if err != nil {
@@ -67,6 +104,10 @@ func openPinned(path string) (*os.File, string, error) {
 	if err != nil {
 		f.Close()
 		return nil, "", &os.PathError{Op: "GetFinalPathNameByHandle", Path: path, Err: err}
+	}
+	if remotePath(final) {
+		f.Close()
+		return nil, "", fmt.Errorf("%s is on a network share (%s), whose server could serve the check and Windows' loader different bytes: copy it to a local folder", path, final)
 	}
 	return f, plainPath(final), nil
 }

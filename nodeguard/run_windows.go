@@ -1,8 +1,10 @@
 package nodeguard
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -11,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"unsafe"
 
@@ -60,10 +63,11 @@ func Run(cfg Config) (Exit, error) {
 	if nodeEnv, err = childEnv(nodeEnv, cfg, priv.dir); err != nil {
 		return Exit{}, err
 	}
-	if getEnv(nodeEnv, "SYSTEMROOT") == "" {
-		// As os/exec does: Windows components node loads need it.
-		nodeEnv = append(nodeEnv, "SYSTEMROOT="+os.Getenv("SYSTEMROOT"))
+	windowsDir, err := windows.GetSystemWindowsDirectory()
+	if err != nil {
+		return Exit{}, fmt.Errorf("finding the Windows folder: %w", err)
 	}
+	nodeEnv = windowsNodeEnv(nodeEnv, windowsDir)
 	shimJSON, err := json.Marshal(shimConfig(cfg, nodeEnv))
 	if err != nil {
 		return Exit{}, err
@@ -296,6 +300,11 @@ func (d *privateDir) placeShim(shim string) (string, error) {
 		d.held = append(d.held, f)
 		return dst, nil
 	}
+	// A copy (another volume): written, then held like the link, once
+	// its writer is closed, for CreateProcess takes no file another
+	// handle may write (outside review rt71: every node child failed with
+	// EBUSY). Between the two a process of this user could replace it: the
+	// file held must have the bytes written.
 	in, err := os.Open(shim)
 	if err != nil {
 		return "", fmt.Errorf("opening intact's own executable for node children: %w", err)
@@ -305,8 +314,28 @@ func (d *privateDir) placeShim(shim string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("intact node's shim: %w", err)
 	}
-	if _, err := io.Copy(out, in); err != nil {
+	written := sha256.New()
+	_, err = io.Copy(io.MultiWriter(out, written), in)
+	d.held = slices.DeleteFunc(d.held, func(f *os.File) bool { return f == out })
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(dst)
 		return "", fmt.Errorf("copying %s to %s: %w", shim, dst, err)
+	}
+	f, _, err := openPinned(dst)
+	if err != nil {
+		os.Remove(dst)
+		return "", fmt.Errorf("intact node's shim %s: %w", dst, err)
+	}
+	d.held = append(d.held, f)
+	held := sha256.New()
+	if _, err := io.Copy(held, io.NewSectionReader(f, 0, 1<<62)); err != nil {
+		return "", fmt.Errorf("intact node's shim %s: %w", dst, err)
+	}
+	if !bytes.Equal(held.Sum(nil), written.Sum(nil)) {
+		return "", fmt.Errorf("intact node's shim %s was replaced as it was placed", dst)
 	}
 	return dst, nil
 }
@@ -368,10 +397,22 @@ var (
 	_ [unsafe.Sizeof(windows.StartupInfoEx{}) - unsafe.Sizeof(startupInfoEx{})]byte
 )
 
+// imageLoadMitigations is node's image load policy
+// (PROC_THREAD_ATTRIBUTE_MITIGATION_POLICY; the values are winnt.h's
+// PROCESS_CREATION_MITIGATION_POLICY_IMAGE_LOAD_*_ALWAYS_ON). The loader
+// looks for a DLL in System32 before node.exe's folder, so that a DLL
+// planted beside node.exe does not stand in for the system's
+// (USERENV.dll, dbghelp.dll: outside review rt71); and it maps no image
+// from a network share, whose server decides what each open reads, nor
+// one with the low integrity label.
+const imageLoadMitigations uint64 = 1<<52 | // NO_REMOTE
+	1<<56 | // NO_LOW_LABEL
+	1<<60 // PREFER_SYSTEM32
+
 // startNode creates node's process, suspended, with the given descriptors
 // and no other handle of this process (PROC_THREAD_ATTRIBUTE_HANDLE_LIST),
-// in a job object that kills it when the job's last handle, this
-// process's, closes: node dies with intact. Processes node starts are not
+// under imageLoadMitigations, in a job object that kills it when the job's
+// last handle, this process's, closes: node dies with intact. Processes node starts are not
 // in the job (libuv puts them in a job of node's own, which ends them with
 // node unless they are detached).
 func startNode(app string, argv, env []string, dir string, fds []inheritedFD) (*nodeProcess, error) {
@@ -417,7 +458,7 @@ func startNode(app string, argv, env []string, dir string, fds []inheritedFD) (*
 		return nil, errors.New("too many descriptors for node")
 	}
 
-	attrs, err := windows.NewProcThreadAttributeList(1)
+	attrs, err := windows.NewProcThreadAttributeList(2)
 	if err != nil {
 		return nil, err
 	}
@@ -426,6 +467,10 @@ func startNode(app string, argv, env []string, dir string, fds []inheritedFD) (*
 		if err := attrs.Update(windows.PROC_THREAD_ATTRIBUTE_HANDLE_LIST, unsafe.Pointer(&list[0]), uintptr(len(list))*unsafe.Sizeof(list[0])); err != nil {
 			return nil, err
 		}
+	}
+	mitigations := imageLoadMitigations
+	if err := attrs.Update(windows.PROC_THREAD_ATTRIBUTE_MITIGATION_POLICY, unsafe.Pointer(&mitigations), unsafe.Sizeof(mitigations)); err != nil {
+		return nil, fmt.Errorf("setting node's image load policy: %w", err)
 	}
 	si := startupInfoEx{Flags: windows.STARTF_USESTDHANDLES, CbReserved2: uint16(len(crt)), LpReserved2: &crt[0],
 		ProcThreadAttributeList: attrs.List()}

@@ -78,7 +78,9 @@ func LoadShimConfig(argv0 string) (cfg ShimConfig, found bool, err error) {
 }
 
 // dialPipe connects to a named pipe for reading, waiting while every
-// instance is busy.
+// instance is busy. The server may identify the shim but not impersonate
+// it (SECURITY_IDENTIFICATION): a server other than the broker, which the
+// shim judges only after it has read, gets no use of the shim's token.
 func dialPipe(name string) (*pipeHandle, error) {
 	p, err := windows.UTF16PtrFromString(name)
 	if err != nil {
@@ -86,7 +88,8 @@ func dialPipe(name string) (*pipeHandle, error) {
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		h, err := windows.CreateFile(p, windows.GENERIC_READ, 0, nil, windows.OPEN_EXISTING, 0, 0)
+		h, err := windows.CreateFile(p, windows.GENERIC_READ, 0, nil, windows.OPEN_EXISTING,
+			windows.SECURITY_SQOS_PRESENT|windows.SECURITY_IDENTIFICATION, 0)
 		if err == nil {
 			return &pipeHandle{h: h}, nil
 		}

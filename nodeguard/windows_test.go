@@ -220,6 +220,14 @@ fork(path.join(__dirname, 'child.js'), ['fork']).on('message', console.log).on('
   });
 });
 `,
+	// cwdnode.js starts node by name from a working folder that holds a
+	// node.exe: the shim must start, not that node.exe. (Not through
+	// cmd.exe, exec('node …'): Windows' cmd.exe honours
+	// NoDefaultCurrentDirectoryInExePath, Wine's does not.)
+	"cwdnode.js": `const evil = require('path').join(__dirname, 'evil.js');
+const r = require('child_process').spawnSync('node', [evil], { cwd: __dirname, stdio: 'inherit' });
+console.log('spawn node exited ' + r.status);
+`,
 	"wait.js": `require('fs').writeFileSync(process.env.CANARY_DIR + '/node.pid', String(process.pid));
 setInterval(() => {}, 1000);
 `,
@@ -494,14 +502,8 @@ func TestWindowsNode(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		data, err := os.ReadFile(self)
-		if err != nil {
-			t.Fatal(err)
-		}
 		shim := filepath.Join(dir, "node.exe")
-		if err := os.WriteFile(shim, data, 0o755); err != nil {
-			t.Fatal(err)
-		}
+		copyFile(t, self, shim)
 		out := scratch.Dir(t)
 		ready := filepath.Join(out, "ready")
 		forger := filepath.Join(out, "forge.js")
@@ -547,6 +549,49 @@ require('net').createServer((s) => s.end(forged)).listen(%q, () => require('fs')
 			t.Errorf("the shim ran with a configuration node served (err %v):\n%s", err, got)
 		}
 		a.noCanaries(t)
+	})
+
+	t.Run("node by name, with a node.exe in the working folder", func(t *testing.T) {
+		// Windows looks for a program named without a folder in the
+		// working folder first (libuv, cmd.exe): a node.exe the
+		// application's folder holds, the genuine one even, would run
+		// evil.js unchecked (outside review rt71).
+		planted := a.path("node.exe")
+		copyFile(t, a.node, planted)
+		defer os.Remove(planted)
+		r := a.run(t, nil, a.path("cwdnode.js"))
+		if !strings.Contains(r.stdout, "spawn node exited 1") || !strings.Contains(r.stderr, "ERR_CODE_INTEGRITY_VIOLATION") {
+			t.Errorf("want evil.js refused by the shim's broker (exit %+v, err %v):\n%s\nstderr:\n%s", r.exit, r.err, r.stdout, r.stderr)
+		}
+		a.noCanaries(t)
+	})
+
+	t.Run("a DLL beside node.exe not in a catalog", func(t *testing.T) {
+		// Windows' loader takes a DLL node.exe imports from node.exe's
+		// folder: under a catalogs policy it must pass as node.exe does
+		// (outside review rt71). The addon's DllMain is the canary.
+		dir := scratch.Dir(t)
+		b := *a
+		b.node = filepath.Join(dir, "node.exe")
+		copyFile(t, a.node, b.node)
+		dll := filepath.Join(dir, "dbghelp.dll")
+		if addons := os.Getenv(envTestAddons); addons != "" {
+			copyFile(t, filepath.Join(addons, "evil.node"), dll)
+		} else if err := os.WriteFile(dll, []byte("not a DLL"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := b.run(t, nil, a.path("main.js"))
+		if r.err == nil || !strings.Contains(r.err.Error(), dll+" beside it would be loaded into node") || r.stdout != "" {
+			t.Errorf("err %v, stdout %q: want node.exe refused for the DLL beside it, before anything ran", r.err, r.stdout)
+		}
+		a.noCanaries(t)
+		// Without it, the same node.exe runs.
+		if err := os.Remove(dll); err != nil {
+			t.Fatal(err)
+		}
+		if r := b.run(t, nil, a.path("main.js")); r.err != nil || !strings.Contains(r.stdout, "main ran: lib ok") {
+			t.Errorf("without the DLL: exit %+v, err %v\n%s\n%s", r.exit, r.err, r.stdout, r.stderr)
+		}
 	})
 
 	t.Run("node.exe not in a catalog", func(t *testing.T) {
@@ -609,4 +654,16 @@ require('net').createServer((s) => s.end(forged)).listen(%q, () => require('fs')
 			t.Errorf("node (process %d) outlived its killed broker", pid)
 		}
 	})
+}
+
+// copyFile copies the file src to dst.
+func copyFile(t *testing.T, src, dst string) {
+	t.Helper()
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf16"
 )
@@ -224,4 +225,46 @@ func envBlock(env []string) ([]uint16, error) {
 		block = append(block, 0)
 	}
 	return append(block, 0), nil
+}
+
+// windowsNodeEnv sets in node's environment env what Windows itself reads
+// there, whatever env said:
+//
+//   - SYSTEMROOT and windir, to windowsDir: Windows components expand
+//     %SystemRoot% in the paths of DLLs they load (outside review rt71);
+//   - NoDefaultCurrentDirectoryInExePath, whose presence keeps a program
+//     named without a folder (spawn('node'), a command cmd.exe runs) from
+//     being looked for in the working folder before PATH: a node.exe there
+//     would run instead of the shim, and code nobody checked with it
+//     (rt71). Node's children inherit it with node's environment.
+//
+// Windows' variable names are case-insensitive: each replaces every
+// spelling of its name.
+func windowsNodeEnv(env []string, windowsDir string) []string {
+	for _, kv := range []string{"SYSTEMROOT=" + windowsDir, "windir=" + windowsDir, "NoDefaultCurrentDirectoryInExePath=1"} {
+		name, _, _ := strings.Cut(kv, "=")
+		env = append(slices.DeleteFunc(env, func(old string) bool {
+			n, _, _ := strings.Cut(old, "=")
+			return strings.EqualFold(n, name)
+		}), kv)
+	}
+	return env
+}
+
+// remotePath reports whether final, a path GetFinalPathNameByHandle gave,
+// is on a network share (a mapped drive letter too resolves to one). Such
+// a file's server answers each open as it likes: the bytes checked through
+// one handle need not be those the image loader maps through another
+// (outside review rt71).
+func remotePath(final string) bool {
+	return len(final) >= len(`\\?\UNC\`) && strings.EqualFold(final[:len(`\\?\UNC\`)], `\\?\UNC\`)
+}
+
+// loadedBeside reports whether Windows' loader may take a file named name
+// in the folder of the program exe (its base name) into that program: a
+// DLL, which the loader looks for in the program's folder, or the
+// program's DLL redirection folder (exe.local).
+func loadedBeside(name, exe string) bool {
+	ext := name[strings.LastIndexByte(name, '.')+1:]
+	return strings.EqualFold(ext, "dll") && len(name) > len(".dll") || strings.EqualFold(name, exe+".local")
 }

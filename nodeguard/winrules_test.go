@@ -134,3 +134,48 @@ func TestEnvBlock(t *testing.T) {
 		t.Error("a NUL inside a variable passed: it would end the variable early and add another")
 	}
 }
+
+// TestWindowsNodeEnv: node's environment names the system's Windows
+// folder, whatever the caller's said and however it spelled the names,
+// and keeps programs from being looked for in the working folder.
+func TestWindowsNodeEnv(t *testing.T) {
+	env := windowsNodeEnv([]string{`Path=C:\bin`, `SystemRoot=C:\evil`, `WINDIR=C:\evil`, "nodefaultcurrentdirectoryinexepath="}, `C:\Windows`)
+	want := []string{`Path=C:\bin`, `SYSTEMROOT=C:\Windows`, `windir=C:\Windows`, "NoDefaultCurrentDirectoryInExePath=1"}
+	if !slices.Equal(env, want) {
+		t.Errorf("windowsNodeEnv = %q, want %q", env, want)
+	}
+	if env := windowsNodeEnv(nil, `D:\WINNT`); !slices.Contains(env, `SYSTEMROOT=D:\WINNT`) || !slices.Contains(env, "NoDefaultCurrentDirectoryInExePath=1") {
+		t.Errorf("from nothing: %q", env)
+	}
+}
+
+// TestRemotePath: a file on a network share, however its path is spelled
+// by GetFinalPathNameByHandle, is remote; a local one is not.
+func TestRemotePath(t *testing.T) {
+	for final, want := range map[string]bool{
+		`\\?\UNC\server\share\node.exe`:        true,
+		`\\?\unc\server\share\x.node`:          true,
+		`\\?\C:\Program Files\nodejs\node.exe`: false,
+		`\\?\UNCLE\node.exe`:                   false,
+		`\\?\UN`:                               false,
+		``:                                     false,
+	} {
+		if got := remotePath(final); got != want {
+			t.Errorf("remotePath(%q) = %v, want %v", final, got, want)
+		}
+	}
+}
+
+// TestLoadedBeside: the files in a program's folder that Windows' loader
+// may take into it are its DLLs, whatever their case, and its DLL
+// redirection folder.
+func TestLoadedBeside(t *testing.T) {
+	for name, want := range map[string]bool{
+		"USERENV.dll": true, "dbghelp.DLL": true, "x.Dll": true, "node.exe.local": true, "NODE.EXE.LOCAL": true,
+		".dll": false, "dll": false, "node.exe": false, "npm.cmd": false, "readme.dll.txt": false, "other.exe.local": false,
+	} {
+		if got := loadedBeside(name, "node.exe"); got != want {
+			t.Errorf("loadedBeside(%q, node.exe) = %v, want %v", name, got, want)
+		}
+	}
+}
