@@ -1515,6 +1515,54 @@ function dynamicGuard(what) {
   if (config.dynamicDisabled) refuseDynamic(what);
 }
 
+// eval and the Function constructors V8 refuses itself under
+// --disallow-code-generation-from-strings, with an EvalError that no
+// event records. Under DisableDynamicCode they ask the broker first, so
+// that each is refused as every other way is, with Node's
+// ERR_CODE_INTEGRITY_BLOCKED, and logged (outside review rt70). The flag
+// stays the barrier: whatever reaches the originals (another context's
+// globals are its own) is refused by V8, unlogged.
+if (config.dynamicDisabled) guardCodeFromStrings();
+
+function guardCodeFromStrings() {
+  const originalEval = globalThis.eval;
+  const guardedEval = {
+    eval(code) {
+      if (typeof code !== 'string') return code; // as eval does
+      refuseDynamic('eval');
+      return ReflectApply(originalEval, globalThis, [code]);
+    },
+  }.eval;
+  ObjectDefineProperty(globalThis, 'eval', { __proto__: null, value: guardedEval, writable: true, enumerable: false, configurable: true });
+  const GuardedFunction = guardCodeConstructor(FunctionPrototype, undefined);
+  ObjectDefineProperty(globalThis, 'Function', { __proto__: null, value: GuardedFunction, writable: true, enumerable: false, configurable: true });
+  // %AsyncFunction%, %GeneratorFunction% and %AsyncGeneratorFunction% are
+  // no globals: each is its functions' prototype's constructor.
+  const kinds = [async function () {}, function* () {}, async function* () {}];
+  for (let i = 0; i < kinds.length; i++) guardCodeConstructor(ObjectGetPrototypeOf(kinds[i]), GuardedFunction);
+}
+
+// guardCodeConstructor puts a stand-in for the constructor of proto, the
+// prototype of some kind of function, where code finds it: as proto's
+// constructor (whence (function () {}).constructor), with the same name,
+// length, prototype and, when base is given, that [[Prototype]].
+function guardCodeConstructor(proto, base) {
+  const Original = proto.constructor;
+  const name = Original.name;
+  const Guarded = {
+    [name]: function (...args) {
+      refuseDynamic(name);
+      return ReflectConstruct(Original, args, new.target ?? Original);
+    },
+  }[name];
+  ObjectDefineProperty(Guarded, 'length', { __proto__: null, value: Original.length, configurable: true });
+  ObjectDefineProperty(Guarded, 'prototype', { __proto__: null, value: proto, writable: false, enumerable: false, configurable: false });
+  ObjectSetPrototypeOf(Guarded, base ?? ObjectGetPrototypeOf(Original));
+  const own = ObjectGetOwnPropertyDescriptor(proto, 'constructor');
+  ObjectDefineProperty(proto, 'constructor', { __proto__: null, ...own, value: Guarded });
+  return Guarded;
+}
+
 // vm.Script extends node's native ContextifyScript, whose constructor
 // compiles any string too.
 define(vm, 'Script', guardedConstructor(VmScript, 'Script', ([code, options]) => {
@@ -1846,9 +1894,9 @@ function splitNodeOptions(value) {
     const c = value[i];
     if (quoted && c === '\\' && i + 1 < value.length) {
       word += value[++i];
-    } else if (c === '"') {
-      quoted = !quoted;
       inWord = true;
+    } else if (c === '"') {
+      quoted = !quoted; // "" is no word, as node reads it
     } else if (c === ' ' && !quoted) {
       if (inWord) append(words, word);
       word = '';

@@ -559,15 +559,17 @@ func (b *broker) channelEnded(main bool, err error) {
 		case <-time.After(b.endGrace):
 		}
 	}
-	what := "a worker thread's channel to the broker"
+	what, also := "a worker thread's channel to the broker", ""
 	if main {
-		what = "the main thread's channel to the broker"
+		// process.execve closes it too, and leaves the process running
+		// another program (outside review rt70).
+		what, also = "the main thread's channel to the broker", "; or node's process replaced its program (process.execve)"
 	}
 	why := "closed by node's process"
 	if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) && !peerClosed(err) {
-		why = err.Error() // a malformed request, a reply given up
+		why, also = err.Error(), "" // a malformed request, a reply given up
 	}
-	b.policy.LogRefusal(what, why+" while node runs: that thread now refuses every file and feature, and no event shows them")
+	b.policy.LogRefusal(what, why+" while node runs: that thread now refuses every file and feature, and no event shows them"+also)
 }
 
 // errThreadGone is why a reply was given up whose thread has exited.

@@ -387,3 +387,44 @@ console.log('child', r.status);
 		t.Errorf("the event log holds no refusal of the child's script:\n%s", events)
 	}
 }
+
+// TestChildrenIgnoreTheirEnvironment: a node child's policies and
+// catalogs are its broker's alone, not also whatever files node's
+// environment names (which intact node sets for programs of node's tree,
+// and the application can change): a child's refusal is logged once, and
+// a policy file rewritten since the broker loaded it, as garbage, does
+// not keep a signed child from starting (outside review rt70).
+func TestChildrenIgnoreTheirEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"main.js": `const fs = require('fs'), path = require('path');
+const { spawnSync } = require('child_process');
+const run = (file) => spawnSync(process.execPath, [path.join(__dirname, file)], { encoding: 'utf8' });
+const planted = run('planted.js');
+console.log('planted', /ERR_CODE_INTEGRITY_VIOLATION/.test(planted.stderr) ? 'refused' : 'not refused: ' + planted.stdout + planted.stderr);
+fs.writeFileSync(process.env.ENFORCE_POLICY, '<garbage');
+const child = run('child.js');
+console.log('child', child.status, child.stdout.trim() || child.stderr.trim());
+`, "child.js": "console.log('child ok');\n"})
+	s := sign(t, dir)
+	write(t, dir, map[string]string{"planted.js": "console.log('PLANTED RAN');\n"}) // after signing
+	enforce, err := os.ReadFile(s.policies["enforce"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	forEachNode(t, func(t *testing.T, n testNode) {
+		defer os.WriteFile(s.policies["enforce"], enforce, 0o644)
+		events := filepath.Join(t.TempDir(), "events.jsonl")
+		t.Setenv(intact.EnvEventLog, events)
+		res := s.run(t, n, "enforce", runOpts{env: []string{"ENFORCE_POLICY=" + s.policies["enforce"]}}, "main.js")
+		if got, want := strings.TrimSpace(res.Stdout), "planted refused\nchild 0 child ok"; got != want {
+			t.Errorf("got:\n%s\nwant:\n%s\nstderr:\n%s", got, want, res.Stderr)
+		}
+		data, err := os.ReadFile(events)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(string(data), `"path":"`+filepath.Join(dir, "planted.js")+`"`); n != 1 {
+			t.Errorf("the child's refusal of planted.js logged %d times, want once:\n%s", n, data)
+		}
+	})
+}

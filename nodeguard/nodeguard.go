@@ -60,4 +60,7 @@ type ShimConfig struct {
 	// application left in the child's environment (outside review rt57
 	// kept them out of the log with a child's env of {PATH}).
 	EventLog string `json:"eventLog,omitempty"`
+	// MaxCodeSize is the broker's INTACT_MAX_CODE_SIZE, or "", for the
+	// same reason.
+	MaxCodeSize string `json:"maxCodeSize,omitempty"`
 }

@@ -373,6 +373,9 @@ func (inv *Invocation) add(arg nodeArg, source string) error {
 	case refused:
 		return refuse(arg.opt.reason)
 	case allowed:
+		if typeScriptInput(arg) {
+			inv.DynamicOnly = append(inv.DynamicOnly, strings.Join(arg.given, " "))
+		}
 		inv.Pass = append(inv.Pass, arg.given...)
 	case notCode:
 		inv.NotCode = true
@@ -447,6 +450,17 @@ func splitOption(args []string, i int, source string) (nodeArg, error) {
 	return arg, nil
 }
 
+// typeScriptInput reports whether arg makes the code node reads from -e or
+// standard input TypeScript, whose types node strips before it compiles
+// the string that is left, as it does for TypeScript files, which the
+// bootstrap refuses under DisableDynamicCode: that code is refused too
+// (outside review rt70 found `- < signed.ts` stripped and run).
+func typeScriptInput(arg nodeArg) bool {
+	return arg.name == "--input-type" && strings.HasSuffix(arg.value, "-typescript")
+}
+
+const reasonTypeScriptInput = "node strips the types of that code and compiles the string left, and the policy disables dynamic code"
+
 // ParseNodeOptions judges the NODE_OPTIONS variable: only options of the
 // allow-list that run no code of their own may stay. Preloads are refused
 // there, because node runs them before any command-line preload, the
@@ -467,6 +481,9 @@ func ParseNodeOptions(value string, r OptionRules) ([]string, error) {
 		i += len(arg.given) - 1
 		switch arg.opt.kind {
 		case allowed:
+			if r.DynamicDisabled && typeScriptInput(arg) {
+				return nil, &FlagError{Flag: strings.Join(arg.given, " "), Source: source, Reason: reasonTypeScriptInput}
+			}
 			out = append(out, arg.given...)
 		case dynamicOnly:
 			if r.DynamicDisabled {
@@ -505,9 +522,11 @@ func splitNodeOptions(s string) ([]string, error) {
 		case quoted && c == '\\' && i+1 < len(s):
 			i++
 			cur.WriteByte(s[i])
-		case c == '"':
-			quoted = !quoted
 			inWord = true
+		case c == '"':
+			// A word begins with its first character, not its first
+			// quote: node reads "" as no word at all (outside review rt70).
+			quoted = !quoted
 		case c == ' ' && !quoted:
 			if inWord {
 				words = append(words, cur.String())

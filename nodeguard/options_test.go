@@ -197,6 +197,38 @@ func TestWorkerOptions(t *testing.T) {
 	}
 }
 
+// TestSplitNodeOptions: NODE_OPTIONS is split into the words node's
+// ParseNodeOptionsEnvVar makes, so that intact judges what node runs: a
+// word begins with its first character, so "" is no word (it was one,
+// empty, which intact refused: outside review rt70).
+func TestSplitNodeOptions(t *testing.T) {
+	for in, want := range map[string][]string{
+		`--no-warnings ""`:               {"--no-warnings"},
+		`a "" b`:                         {"a", "b"},
+		`""`:                             nil,
+		`x""y "a b" "c\"d" "\\"`:         {"xy", "a b", `c"d`, `\`},
+		`  --require=./x.js   --inspect`: {"--require=./x.js", "--inspect"},
+		`"" --title=""`:                  {"--title="},
+	} {
+		got, err := splitNodeOptions(in)
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("splitNodeOptions(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := splitNodeOptions(`"open`); err == nil {
+		t.Errorf("an unterminated string: no error")
+	}
+	// What the split makes is what is judged: TypeScript input in
+	// NODE_OPTIONS, refused where dynamic code is disabled.
+	var ferr *FlagError
+	if _, err := ParseNodeOptions(`"" --input-type=module-typescript`, OptionRules{DynamicDisabled: true}); !errors.As(err, &ferr) || ferr.Reason != reasonTypeScriptInput {
+		t.Errorf("TypeScript input under DisableDynamicCode: got %v, want a FlagError saying why", err)
+	}
+	if got, err := ParseNodeOptions(`--no-warnings "" --input-type=module-typescript`, OptionRules{}); err != nil || !slices.Equal(got, []string{"--no-warnings", "--input-type=module-typescript"}) {
+		t.Errorf("with dynamic code allowed: got %q, %v", got, err)
+	}
+}
+
 func TestNodeOptionsRoundTrip(t *testing.T) {
 	words := []string{"--title", `a "quoted" \ title`, "--no-warnings"}
 	back, err := splitNodeOptions(joinNodeOptions(words))
@@ -268,6 +300,12 @@ func TestCheck(t *testing.T) {
 		{noDynamic, []string{"--experimental-shadow-realm", "app.js"}, false, "dynamic code"},
 		{locked, []string{"--experimental-shadow-realm", "app.js"}, false, ""},
 		{checked, []string{"--experimental-shadow-realm", "--version"}, false, ""},
+		// TypeScript on standard input or in -e is stripped as a string,
+		// as a TypeScript file is (outside review rt70).
+		{noDynamic, []string{"--input-type=module-typescript", "-"}, false, "dynamic code"},
+		{noDynamic, []string{"--input-type", "commonjs-typescript", "-e", "1"}, false, "dynamic code"},
+		{noDynamic, []string{"--input-type=module", "-"}, false, ""},
+		{open, []string{"--input-type=module-typescript", "-"}, false, ""},
 	} {
 		inv, err := ParseArgs(tc.args)
 		if err != nil {

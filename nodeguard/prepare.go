@@ -160,5 +160,6 @@ func shimConfig(cfg Config, nodeEnv []string) ShimConfig {
 			eventLog = abs
 		}
 	}
-	return ShimConfig{Node: cfg.Node, Policies: policies, Catalogs: envList(nodeEnv, intact.EnvCatalogs), EventLog: eventLog}
+	return ShimConfig{Node: cfg.Node, Policies: policies, Catalogs: envList(nodeEnv, intact.EnvCatalogs), EventLog: eventLog,
+		MaxCodeSize: os.Getenv(intact.EnvMaxCodeSize)}
 }

@@ -93,11 +93,21 @@ func Shim(argv0 string, args []string, systemDir string, stderr io.Writer) error
 		return fmt.Errorf("intact node's shim (%s) was started by no intact node broker: "+
 			"it takes its node binary and policies from one; run intact node instead", argv0)
 	}
-	// The event log too is the broker's, set or not.
-	if shim.EventLog != "" {
-		os.Setenv(intact.EnvEventLog, shim.EventLog)
-	} else {
-		os.Unsetenv(intact.EnvEventLog)
+	// The policies and catalogs are the broker's alone: intact.Load would
+	// add the files node's environment names too, which intact node sets
+	// for the programs of node's tree and the application can change, and
+	// would read a policy file again, rewritten since (outside review
+	// rt70: a child's refusals were logged twice, and a policy rewritten
+	// as garbage stopped every child). The event log and the maximum code
+	// size are the broker's too, set or not.
+	os.Unsetenv(intact.EnvPolicy)
+	os.Unsetenv(intact.EnvCatalogs)
+	for name, value := range map[string]string{intact.EnvEventLog: shim.EventLog, intact.EnvMaxCodeSize: shim.MaxCodeSize} {
+		if value != "" {
+			os.Setenv(name, value)
+		} else {
+			os.Unsetenv(name)
+		}
 	}
 	return run(args, nodeFlags{Policies: shim.Policies, Catalogs: shim.Catalogs, Node: shim.Node}, systemDir, stderr)
 }
