@@ -72,6 +72,7 @@ const (
 // ""eval""; intact prints the name quoted once.
 type BlockedError struct {
 	Feature Feature
+	What    string // the attempt the host named (CheckDynamicCodeOf), or ""
 	Source  string // which setting blocked it, and where that setting came from
 	Err     error  // for stdin: why the stdin descriptor did not pass, if it was checked
 }

@@ -60,9 +60,14 @@ func (p *Policy) logBlock(b *BlockedError) {
 	attrs := []slog.Attr{
 		slog.String("event", EventBlocked),
 		slog.String("feature", string(b.Feature)),
+	}
+	if b.What != "" {
+		attrs = append(attrs, slog.String("what", b.What))
+	}
+	attrs = append(attrs,
 		slog.String("reason", string(b.Reason())),
 		slog.String("detail", b.Source),
-	}
+	)
 	if b.Err != nil {
 		attrs = append(attrs, slog.String("error", b.Err.Error()))
 	}

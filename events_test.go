@@ -41,6 +41,9 @@ func TestEventSchema(t *testing.T) {
 	p.ReadCode(evil)
 	p.CheckInteractive(intact.FeatureEval)
 	p.CheckDynamicCode()
+	if err := p.CheckDynamicCodeOf("vm.Script"); err.(*intact.BlockedError).What != "vm.Script" {
+		t.Errorf("CheckDynamicCodeOf: %#v, want What vm.Script", err)
+	}
 	stdin, err := os.Open(evil)
 	if err != nil {
 		t.Fatal(err)
@@ -59,6 +62,7 @@ func TestEventSchema(t *testing.T) {
 		{intact.EventDenied, string(enforcer.ReasonNotInCatalog), []string{"path", "sha256", "enforcer", "detail", "policy_id", "policy_version"}},
 		{intact.EventBlocked, string(enforcer.ReasonInteractiveDisabled), []string{"feature", "detail"}},
 		{intact.EventBlocked, string(enforcer.ReasonDynamicCodeDisabled), []string{"feature", "detail"}},
+		{intact.EventBlocked, string(enforcer.ReasonDynamicCodeDisabled), []string{"feature", "what", "detail"}},
 		{intact.EventBlocked, string(enforcer.ReasonInteractiveDisabled), []string{"feature", "detail", "error"}},
 		{intact.EventAudit, string(enforcer.ReasonNotInCatalog), []string{"path", "sha256", "enforcer", "detail", "policy_id", "policy_version"}},
 		{intact.EventBlocked, string(enforcer.ReasonHostRefused), []string{"feature", "detail"}},

@@ -146,6 +146,9 @@ func eventText(r slog.Record) string {
 	switch f["event"] {
 	case EventBlocked:
 		b.WriteString(f["feature"])
+		if f["what"] != "" {
+			b.WriteString(" (" + f["what"] + ")")
+		}
 	case EventAudit:
 		b.WriteString(f["path"])
 		b.WriteString(" would be refused")

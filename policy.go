@@ -206,11 +206,17 @@ func (p *Policy) CheckInteractive(f Feature) error {
 
 // CheckDynamicCode returns a *BlockedError for FeatureDynamicCode when the
 // policy disables dynamic code (eval, Function and the like).
-func (p *Policy) CheckDynamicCode() error {
+func (p *Policy) CheckDynamicCode() error { return p.CheckDynamicCodeOf("") }
+
+// CheckDynamicCodeOf is CheckDynamicCode for an attempt the host names
+// (eval, Function, vm.Script): what is the error's What and the blocked
+// event's "what", so that an operator can tell a library's probe from
+// code it meant to run.
+func (p *Policy) CheckDynamicCodeOf(what string) error {
 	if !p.settings.DisableDynamicCode.Enabled {
 		return nil
 	}
-	err := &BlockedError{Feature: FeatureDynamicCode, Source: p.settings.DisableDynamicCode.source(enforcer.DisableDynamicCode)}
+	err := &BlockedError{Feature: FeatureDynamicCode, What: what, Source: p.settings.DisableDynamicCode.source(enforcer.DisableDynamicCode)}
 	p.logBlock(err)
 	return err
 }

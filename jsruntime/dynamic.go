@@ -25,22 +25,23 @@ import (
 // setTimeout and setInterval accept only functions, as in Node.
 
 // dynamicCodeError returns the error to throw for an attempt at dynamic
-// code.
-func (r *Runtime) dynamicCodeError() error {
-	if err := r.policy.CheckDynamicCode(); err != nil {
+// code, which what names (eval, Function, node:vm).
+func (r *Runtime) dynamicCodeError(what string) error {
+	if err := r.policy.CheckDynamicCodeOf(what); err != nil {
 		return err
 	}
 	// The runtime only locks dynamic code when the policy disables it;
 	// refuse anyway rather than run code the lock was meant to stop.
-	return &intact.BlockedError{Feature: intact.FeatureDynamicCode}
+	return &intact.BlockedError{Feature: intact.FeatureDynamicCode, What: what}
 }
 
 // lockDynamicCode replaces eval and the constructors of functions from
 // strings by functions that throw ERR_CODE_INTEGRITY_BLOCKED.
 func (r *Runtime) lockDynamicCode() error {
-	blocked := func(*goja.Object) func(goja.ConstructorCall) *goja.Object {
+	blocked := func(original *goja.Object) func(goja.ConstructorCall) *goja.Object {
+		name := original.Get("name").String()
 		return func(goja.ConstructorCall) *goja.Object {
-			r.throw(r.dynamicCodeError())
+			r.throw(r.dynamicCodeError(name))
 			return nil
 		}
 	}
@@ -48,7 +49,7 @@ func (r *Runtime) lockDynamicCode() error {
 		return err
 	}
 	eval := r.vm.ToValue(func(goja.FunctionCall) goja.Value {
-		r.throw(r.dynamicCodeError())
+		r.throw(r.dynamicCodeError("eval"))
 		return nil
 	}).(*goja.Object)
 	eval.DefineDataProperty("name", r.vm.ToValue("eval"), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
@@ -222,7 +223,7 @@ func (r *Runtime) vmModule() goja.Value {
 	locked := r.policy.Settings().DisableDynamicCode.Enabled
 	gate := func() {
 		if locked {
-			r.throw(r.dynamicCodeError())
+			r.throw(r.dynamicCodeError("node:vm"))
 		}
 	}
 	filenameOf := func(options goja.Value) string {

@@ -40,6 +40,7 @@ const ReflectApply = Reflect.apply;
 const ReflectConstruct = Reflect.construct;
 const FunctionPrototype = Function.prototype;
 const ErrorCtor = Error;
+const EvalErrorCtor = EvalError;
 const ErrorCaptureStackTrace = Error.captureStackTrace;
 const JSONParse = JSON.parse;
 const JSONStringify = JSON.stringify;
@@ -149,6 +150,9 @@ const O_RDONLY = fs.constants.O_RDONLY;
 const O_WRONLY = fs.constants.O_WRONLY;
 const O_RDWR = fs.constants.O_RDWR;
 const isWindows = process.platform === 'win32';
+// node's own environment, as node made it: what process.env names may be
+// replaced by the application, this object may not.
+const nodeEnv = process.env;
 const DecodeURIComponent = decodeURIComponent;
 const pathResolve = nodePath.resolve;
 const registerHooks = module.registerHooks;
@@ -175,10 +179,11 @@ const mainModulePath = asMain ? process.argv[1] : '';
 const refusals = new WeakSetCtor();
 
 // A refusal as Node's errors look: `Error [CODE]: message`, with .code.
-function codeError(code, message, props) {
-  const err = new ErrorCtor(message);
+function codeError(code, message, props, Ctor = ErrorCtor) {
+  const err = new Ctor(message);
   WeakSetAdd(refusals, err);
-  ObjectDefineProperty(err, 'name', { __proto__: null, value: 'Error [' + code + ']', configurable: true, writable: true });
+  const kind = Ctor === EvalErrorCtor ? 'EvalError' : 'Error';
+  ObjectDefineProperty(err, 'name', { __proto__: null, value: kind + ' [' + code + ']', configurable: true, writable: true });
   // Format the stack with the name above, as Node's own errors do, and
   // without the bootstrap's own frames: the refusal is at the require or
   // import that reached the file.
@@ -497,14 +502,14 @@ const OP = ObjectFreeze({
 });
 
 // refusal turns a reply that is not OK into the error to throw.
-function refusal(reply) {
+function refusal(reply, Ctor) {
   const info = JSONParse(BufferUtf8Slice(reply.body, 0, TypedArrayLength(reply.body)));
   switch (reply.status) {
     case STATUS_VIOLATION:
       return codeError('ERR_CODE_INTEGRITY_VIOLATION', info.message,
         { path: info.path, reasons: info.reasons, why: info.why, next: info.next, check: info.check });
     case STATUS_BLOCKED:
-      return codeError('ERR_CODE_INTEGRITY_BLOCKED', info.message, { feature: info.feature, why: info.why, next: info.next });
+      return codeError('ERR_CODE_INTEGRITY_BLOCKED', info.message, { feature: info.feature, why: info.why, next: info.next }, Ctor);
   }
   const err = new ErrorCtor(info.message);
   if (info.code) ObjectDefineProperty(err, 'code', { __proto__: null, value: info.code, enumerable: true, writable: true, configurable: true });
@@ -793,9 +798,11 @@ function checkedCode(path, wasm) {
   return readCode(path, wasm);
 }
 
-function blocked(op, what) {
+// A block is an Error, or a Ctor: code that probes for eval tells V8's
+// refusal by EvalError.
+function blocked(op, what, Ctor) {
   const reply = call(op, what);
-  if (reply.status !== STATUS_OK) throw refusal(reply);
+  if (reply.status !== STATUS_OK) throw refusal(reply, Ctor);
   // The broker allows it: the policy does not disable this feature.
 }
 
@@ -823,7 +830,7 @@ function hostRefusal(code, what, message, props) {
 }
 
 const refuseInteractive = (feature) => blocked(OP.interactive, feature);
-const refuseDynamic = (what) => blocked(OP.dynamic, what);
+const refuseDynamic = (what, Ctor) => blocked(OP.dynamic, what, Ctor);
 
 // --- the load hook -----------------------------------------------------------
 
@@ -1059,6 +1066,27 @@ function closed(name) {
 // TCP and UDP sockets, and the stdio of a child's spawn, whatever it names
 // (a descriptor, or a stream handle around one, such as a TTY).
 if (config.channelFDs) guardChannelDescriptors(config.channelFDs);
+
+// On Windows, libuv looks for a program named without a folder in the
+// working folder before PATH unless node's own environment has
+// NoDefaultCurrentDirectoryInExePath, which the broker sets. It is set
+// again before each spawn, whatever the application deleted, so that
+// spawn('node') finds the shim, not a node.exe in the working folder
+// (outside review rt72).
+if (isWindows) {
+  const processWrap = quietBinding('process_wrap').Process;
+  const spawnSync = quietBinding('spawn_sync');
+  const spawn = processWrap.prototype.spawn;
+  define(processWrap.prototype, 'spawn', function spawn_(...args) {
+    nodeEnv.NoDefaultCurrentDirectoryInExePath = '1';
+    return ReflectApply(spawn, this, args);
+  });
+  const spawnSyncFn = spawnSync.spawn;
+  define(spawnSync, 'spawn', function spawn_(...args) {
+    nodeEnv.NoDefaultCurrentDirectoryInExePath = '1';
+    return ReflectApply(spawnSyncFn, this, args);
+  });
+}
 
 function guardChannelDescriptors(fds) {
   const isChannel = (fd) => ArrayIncludes(fds, fd);
@@ -1529,7 +1557,9 @@ function guardCodeFromStrings() {
   const guardedEval = {
     eval(code) {
       if (typeof code !== 'string') return code; // as eval does
-      refuseDynamic('eval');
+      refuseDynamic('eval', EvalErrorCtor);
+      // Allowed (the policy does not disable dynamic code, which never
+      // happens here): V8's flag decides, as without a stand-in.
       return ReflectApply(originalEval, globalThis, [code]);
     },
   }.eval;
@@ -1551,8 +1581,8 @@ function guardCodeConstructor(proto, base) {
   const name = Original.name;
   const Guarded = {
     [name]: function (...args) {
-      refuseDynamic(name);
-      return ReflectConstruct(Original, args, new.target ?? Original);
+      refuseDynamic(name, EvalErrorCtor);
+      return ReflectConstruct(Original, args, new.target ?? Original); // allowed: as eval's
     },
   }[name];
   ObjectDefineProperty(Guarded, 'length', { __proto__: null, value: Original.length, configurable: true });

@@ -425,7 +425,7 @@ func (b *broker) handle(rd *reader, op byte, payload string) (byte, [][]byte) {
 		}
 		return statusOK, nil
 	case opDynamic:
-		if err := b.policy.CheckDynamicCode(); err != nil {
+		if err := b.policy.CheckDynamicCodeOf(attemptName(payload)); err != nil {
 			return one(refusal("", fmt.Errorf("%s: %w", payload, err)))
 		}
 		return statusOK, nil
@@ -571,6 +571,24 @@ func (b *broker) channelEnded(main bool, err error) {
 	}
 	b.policy.LogRefusal(what, why+" while node runs: that thread now refuses every file and feature, and no event shows them"+also)
 }
+
+// attemptName is what an opDynamic request names, as its event records
+// it: what the bootstrap names (eval, vm.Script) is short; code in node
+// can send anything, so at most maxAttemptName bytes of valid UTF-8 are
+// kept.
+func attemptName(payload string) string {
+	name := strings.ToValidUTF8(payload, "\uFFFD")
+	if len(name) <= maxAttemptName {
+		return name
+	}
+	cut := maxAttemptName
+	for cut > 0 && !utf8.RuneStart(name[cut]) {
+		cut--
+	}
+	return name[:cut] + "…"
+}
+
+const maxAttemptName = 128
 
 // errThreadGone is why a reply was given up whose thread has exited.
 var errThreadGone = errors.New("its thread has exited")

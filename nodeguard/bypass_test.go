@@ -151,6 +151,7 @@ const cases = {
   'a function\'s constructor': () => (() => {}).constructor('return 1')(),
   AsyncFunction: () => new (Object.getPrototypeOf(async function () {}).constructor)('return 1') && 1,
   GeneratorFunction: () => new (Object.getPrototypeOf(function* () {}).constructor)('yield 1') && 1,
+  AsyncGeneratorFunction: () => new (Object.getPrototypeOf(async function* () {}).constructor)('yield 1') && 1,
   'vm.Script': () => new vm.Script('1').runInThisContext(),
   'vm.runInNewContext': () => vm.runInNewContext('1'),
   'vm.compileFunction': () => vm.compileFunction('return 1')(),
@@ -176,6 +177,7 @@ const cases = {
 for (const [name, f] of Object.entries(cases)) {
   try { console.log(name, 'ran', f()); } catch (e) { console.log(name, e.code || e.message); }
 }
+try { eval('1'); } catch (e) { console.log('eval refused as an EvalError', e instanceof EvalError); }
 try { require('inspector'); console.log('inspector ran', 1); } catch (e) { console.log('inspector', e.code); }
 import('data:text/javascript,export default 1').then((m) => console.log('data: import ran', m.default), (e) => console.log('data: import', e.code || e.message))
   .then(() => fetch(process.env.URL)).then((r) => console.log('fetch', r.status), (e) => console.log('fetch', e.message));
@@ -213,7 +215,7 @@ try { console.log('esm load hook accessor gave', (await import('./victim.mjs')).
 	s := sign(t, dir)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
 	defer srv.Close()
-	names := []string{"eval", "indirect eval", "Function", "a function's constructor", "AsyncFunction", "GeneratorFunction", "vm.Script", "vm.runInNewContext", "vm.runInContext", "vm.compileFunction",
+	names := []string{"eval", "indirect eval", "Function", "a function's constructor", "AsyncFunction", "GeneratorFunction", "AsyncGeneratorFunction", "vm.Script", "vm.runInNewContext", "vm.runInContext", "vm.compileFunction",
 		"module._compile", "Worker eval", "WebAssembly.Module", "data: import", "registerHooks", "inspector",
 		"vm.createScript", "Module.wrap", "Module.wrapper"}
 	forEachNode(t, func(t *testing.T, n testNode) {
@@ -238,6 +240,14 @@ try { console.log('esm load hook accessor gave', (await import('./victim.mjs')).
 		log, _ := os.ReadFile(events)
 		if got, want := strings.Count(string(log), `"feature":"dynamic code"`), len(names); got < want {
 			t.Errorf("%d dynamic-code blocks logged, want at least %d:\n%s", got, want, log)
+		}
+		for _, what := range []string{"eval", "Function", "AsyncGeneratorFunction", "vm.Script"} {
+			if !strings.Contains(string(log), `"what":"`+what+`"`) {
+				t.Errorf("no dynamic-code block names %s:\n%s", what, log)
+			}
+		}
+		if !strings.Contains(res.Stdout, "eval refused as an EvalError true\n") {
+			t.Errorf("eval's refusal is no EvalError:\n%s", res.Stdout)
 		}
 
 		res = s.run(t, n, "enforce", runOpts{env: []string{"URL=" + srv.URL}}, "dynamic.js")
@@ -1082,6 +1092,59 @@ require('node:module').registerHooks({
 			if c := canaries(t, canaryDir); len(c) > 0 {
 				t.Errorf("%s: refused code ran: %v", policy, c)
 			}
+		}
+	})
+}
+
+// TestTypeScriptInput: under DisableDynamicCode, TypeScript given as code
+// on standard input or with -e does not run: node strips such code before
+// any bootstrap runs, by default from Node 22.18 on, and compiles the
+// string left, which is dynamic code as a TypeScript file's is (outside
+// reviews rt70 and rt73). It is then JavaScript, and TypeScript's syntax
+// fails; --input-type=*-typescript is refused outright. Where dynamic
+// code is allowed, the same signed file runs from standard input.
+func TestTypeScriptInput(t *testing.T) {
+	dir := t.TempDir()
+	code := "const label: string = 'ts';\n" + canaryJS("ts")
+	write(t, dir, map[string]string{"main.ts": code})
+	s := sign(t, dir)
+	forEachNode(t, func(t *testing.T, n testNode) {
+		run := func(policy string, stdin bool, args ...string) (result, []string) {
+			canaryDir := t.TempDir()
+			o := runOpts{env: []string{"CANARY_DIR=" + canaryDir}}
+			if stdin {
+				f, err := os.Open(filepath.Join(dir, "main.ts"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				o.stdin = f
+			}
+			res := s.run(t, n, policy, o, args...)
+			return res, canaries(t, canaryDir)
+		}
+		for _, tc := range []struct {
+			name   string
+			policy string
+			stdin  bool
+			args   []string
+		}{
+			{"standard input", "strict", true, []string{"-"}},
+			{"explicit strip-types", "strict", true, []string{"--experimental-strip-types", "-"}},
+			{"-e", "dynamic", false, []string{"-e", code}},
+		} {
+			res, ran := run(tc.policy, tc.stdin, tc.args...)
+			if len(ran) > 0 || res.Exit.Code == 0 || !strings.Contains(res.Stderr, "SyntaxError") {
+				t.Errorf("%s: exit %+v, err %v, canaries %v: want a SyntaxError and nothing run\n%s", tc.name, res.Exit, res.Err, ran, res.Stderr)
+			}
+		}
+		res, ran := run("strict", true, "--input-type=module-typescript", "-")
+		var blocked *intact.BlockedError
+		if !errors.As(res.Err, &blocked) || blocked.Feature != intact.FeatureDynamicCode || len(ran) > 0 {
+			t.Errorf("--input-type=module-typescript: err %v, canaries %v: want dynamic code blocked", res.Err, ran)
+		}
+		if res, ran := run("locked", true, "-"); len(ran) != 1 {
+			t.Errorf("dynamic code allowed: canaries %v, want the signed TypeScript to run\n%s", ran, res.Stderr)
 		}
 	})
 }

@@ -404,7 +404,15 @@ console.log('planted', /ERR_CODE_INTEGRITY_VIOLATION/.test(planted.stderr) ? 're
 fs.writeFileSync(process.env.ENFORCE_POLICY, '<garbage');
 const child = run('child.js');
 console.log('child', child.status, child.stdout.trim() || child.stderr.trim());
-`, "child.js": "console.log('child ok');\n"})
+`, "child.js": "console.log('child ok');\n",
+		// A child's environment that names other policies, catalogs, log,
+		// event format and code size, each unusable: the child still
+		// takes its broker's, and starts.
+		"env.js": `const r = require('child_process').spawnSync(process.execPath, [require('path').join(__dirname, 'child.js')], { encoding: 'utf8',
+  env: { ...process.env, INTACT_POLICY: '/nonexistent.xml', INTACT_CATALOGS: '/nonexistent.cat', INTACT_EVENT_LOG: '/nonexistent/events.jsonl',
+    INTACT_EVENT_FORMAT: 'xml', INTACT_MAX_CODE_SIZE: 'lots' } });
+console.log('child', r.status, r.stdout.trim() || r.stderr.trim());
+`})
 	s := sign(t, dir)
 	write(t, dir, map[string]string{"planted.js": "console.log('PLANTED RAN');\n"}) // after signing
 	enforce, err := os.ReadFile(s.policies["enforce"])
@@ -425,6 +433,14 @@ console.log('child', child.status, child.stdout.trim() || child.stderr.trim());
 		}
 		if n := strings.Count(string(data), `"path":"`+filepath.Join(dir, "planted.js")+`"`); n != 1 {
 			t.Errorf("the child's refusal of planted.js logged %d times, want once:\n%s", n, data)
+		}
+		if err := os.WriteFile(s.policies["enforce"], enforce, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, policy := range []string{"enforce", "audit"} { // audit events go to stderr too, in the format
+			if res := s.run(t, n, policy, runOpts{}, "env.js"); strings.TrimSpace(res.Stdout) != "child 0 child ok" {
+				t.Errorf("%s: a child's environment kept it from starting:\n%s\nstderr:\n%s", policy, res.Stdout, res.Stderr)
+			}
 		}
 	})
 }

@@ -23,6 +23,13 @@ import (
 type starter struct {
 	bin  *nodeBinary
 	conf *confinement // nil when node is not confined
+	// apart, when node is not confined, is a thread in a Landlock domain
+	// that restricts nothing (linuxsec.Unrestricted), which node starts
+	// from: its other threads are then closed to node's tree, which is
+	// how a shim there tells its broker from an intact that node's tree
+	// started (brokerShimConfig). Without it, every node child failed to
+	// start under a policy that only audits. nil without Landlock.
+	apart *linuxsec.Thread
 }
 
 // confinement is a Landlock domain that denies executing the node binary
@@ -150,18 +157,37 @@ func newStarter(bin *nodeBinary, confine bool, env []string, shim *os.File, earl
 	bin.image = nil // about 120 MB: held no longer than the copy takes
 	if !confine {
 		early.discard()
-		return s, nil
+		return s, s.setApart()
 	}
 	conf, err := newConfinement(bin, image, env, shim, early)
 	if unsupported(err) {
 		fmt.Fprintf(warn, "intact node: warning: node is not confined (%v): a node binary that node or its children execute by its path runs without intact node's checks\n", err)
-		return s, nil
+		return s, s.setApart()
 	}
 	if err != nil {
 		return nil, err
 	}
 	s.conf = conf
 	return s, nil
+}
+
+// setApart makes s.apart, where Landlock can.
+func (s *starter) setApart() error {
+	rules, err := linuxsec.Unrestricted()
+	if unsupported(err) {
+		return nil // nothing is closed then, to anyone (brokerShimConfig)
+	}
+	if err != nil {
+		return fmt.Errorf("starting node apart: %w", err)
+	}
+	defer rules.Close()
+	t := linuxsec.NewThread()
+	if err := t.Confine(rules); err != nil {
+		t.Close()
+		return fmt.Errorf("starting node apart: %w", err)
+	}
+	s.apart = t
+	return nil
 }
 
 // unsupported reports whether err says this system cannot do what was
@@ -455,36 +481,47 @@ func (s *starter) ready() error {
 	return s.conf.wait()
 }
 
-// start starts cmd, made by command: inside the domain when node is
-// confined.
+// start starts cmd, made by command: from the thread of node's domain,
+// when it has one.
 func (s *starter) start(cmd *exec.Cmd) error {
 	if err := s.ready(); err != nil {
 		return err
 	}
-	if s.conf == nil {
+	t := s.thread()
+	if t == nil {
 		return cmd.Start()
 	}
 	var err error
-	s.conf.thread.Do(func() { err = cmd.Start() })
+	t.Do(func() { err = cmd.Start() })
 	return err
 }
 
-// procID is the id that names the broker in /proc for node and its
-// children: the confined thread's, or the broker's own.
-func (s *starter) procID() int {
-	if s.conf == nil {
-		return os.Getpid()
+// thread is the thread node starts from, or nil.
+func (s *starter) thread() *linuxsec.Thread {
+	if s.conf != nil {
+		return s.conf.thread
 	}
-	return s.conf.thread.ID()
+	return s.apart
+}
+
+// procID is the id that names the broker in /proc for node and its
+// children: the thread's node starts from, or the broker's own.
+func (s *starter) procID() int {
+	if t := s.thread(); t != nil {
+		return t.ID()
+	}
+	return os.Getpid()
 }
 
 // close ends the confined thread and releases the sealed copy, once node
 // has exited.
 func (s *starter) close() {
-	if s.conf == nil {
-		return
+	if s.apart != nil {
+		s.apart.Close()
 	}
-	s.conf.release()
+	if s.conf != nil {
+		s.conf.release()
+	}
 }
 
 // release ends the confined thread and the guard, once confining is done,

@@ -154,16 +154,21 @@ else console.log('generation ' + (n + 1) + ': ' + r.stderr.trim());
 // TestConfinementFallback: a policy that only audits code integrity
 // confines nothing, since it refuses nothing; and a node that cannot be
 // confined (here a #! wrapper, which no ELF interpreter maps) runs as
-// before, with a warning saying so.
+// before, with a warning saying so. Either way node children started
+// through the shim find their broker (they failed to start under an audit
+// policy, since nothing of the broker was closed to them).
 func TestConfinementFallback(t *testing.T) {
 	n := nodes(t)[0]
 	dir := t.TempDir()
-	write(t, dir, map[string]string{"main.js": `const r = require('child_process').spawnSync(process.env.NODE_BIN, ['-e', 'console.log("node ran")'], { encoding: 'utf8', env: {} });
+	write(t, dir, map[string]string{"main.js": `const { spawnSync } = require('child_process');
+const r = spawnSync(process.env.NODE_BIN, ['-e', 'console.log("node ran")'], { encoding: 'utf8', env: {} });
 console.log('main ran', r.status, (r.stdout || '').trim());
-`})
+const c = spawnSync(process.execPath, [require('path').join(__dirname, 'child.js')], { encoding: 'utf8' });
+console.log('child', c.status, (c.stdout || c.stderr).trim());
+`, "child.js": "console.log('child ran');\n"})
 	s := sign(t, dir)
 	res := s.run(t, n, "audit", runOpts{env: []string{"NODE_BIN=" + n.Path}}, "main.js")
-	if res.Stdout != "main ran 0 node ran\n" || strings.Contains(res.Stderr, "not confined") {
+	if res.Stdout != "main ran 0 node ran\nchild 0 child ran\n" || strings.Contains(res.Stderr, "not confined") {
 		t.Errorf("audit: exit %+v, %v\nstdout:\n%s\nstderr:\n%s", res.Exit, res.Err, res.Stdout, res.Stderr)
 	}
 
@@ -176,7 +181,7 @@ console.log('main ran', r.status, (r.stdout || '').trim());
 	write(t, filepath.Dir(wrapper), map[string]string{"node": "#!/bin/sh\nexec " + n.Path + " \"$@\"\n"})
 	os.Chmod(wrapper, 0o755)
 	res = s.run(t, n, "interactive", runOpts{env: []string{"NODE_BIN=" + n.Path}, wrap: wrapper}, "main.js")
-	if !strings.HasPrefix(res.Stdout, "main ran 0 node ran") ||
+	if res.Stdout != "main ran 0 node ran\nchild 0 child ran\n" ||
 		!strings.Contains(res.Stderr, "intact node: warning: node is not confined ("+wrapper+" is not a dynamically linked ELF program") {
 		t.Errorf("wrapper: exit %+v, %v\nstdout:\n%s\nstderr:\n%s", res.Exit, res.Err, res.Stdout, res.Stderr)
 	}

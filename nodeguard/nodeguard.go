@@ -60,7 +60,9 @@ type ShimConfig struct {
 	// application left in the child's environment (outside review rt57
 	// kept them out of the log with a child's env of {PATH}).
 	EventLog string `json:"eventLog,omitempty"`
-	// MaxCodeSize is the broker's INTACT_MAX_CODE_SIZE, or "", for the
-	// same reason.
+	// EventFormat and MaxCodeSize are the broker's INTACT_EVENT_FORMAT and
+	// INTACT_MAX_CODE_SIZE, or "", for the same reason (rt70, rt73: a
+	// child's environment with a bad value kept the child from starting).
+	EventFormat string `json:"eventFormat,omitempty"`
 	MaxCodeSize string `json:"maxCodeSize,omitempty"`
 }

@@ -547,11 +547,13 @@ func splitNodeOptions(s string) ([]string, error) {
 	return words, nil
 }
 
-// joinNodeOptions is the inverse of splitNodeOptions.
+// joinNodeOptions writes words as NODE_OPTIONS, which splitNodeOptions,
+// and node, read back as words, the words that splitNodeOptions makes:
+// never an empty one, which node would read as none.
 func joinNodeOptions(words []string) string {
 	quoted := make([]string, len(words))
 	for i, w := range words {
-		if strings.ContainsAny(w, " \"\\") || w == "" {
+		if strings.ContainsAny(w, " \"\\") {
 			w = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(w) + `"`
 		}
 		quoted[i] = w

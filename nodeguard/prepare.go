@@ -161,5 +161,5 @@ func shimConfig(cfg Config, nodeEnv []string) ShimConfig {
 		}
 	}
 	return ShimConfig{Node: cfg.Node, Policies: policies, Catalogs: envList(nodeEnv, intact.EnvCatalogs), EventLog: eventLog,
-		MaxCodeSize: os.Getenv(intact.EnvMaxCodeSize)}
+		EventFormat: os.Getenv(intact.EnvEventFormat), MaxCodeSize: os.Getenv(intact.EnvMaxCodeSize)}
 }

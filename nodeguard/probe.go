@@ -161,7 +161,8 @@ func (p *Probe) HasFlag(name string) bool {
 }
 
 // probeScript prints what Probe holds. It is our code, not the user's, run
-// with an empty environment.
+// with an empty environment (on Windows, what Windows itself reads there:
+// windowsNodeEnv).
 const probeScript = `JSON.stringify({version: process.version, flags: [...process.allowedNodeEnvironmentFlags].sort()})`
 
 // ProbeNode returns what the node binary at path is, from a cache keyed by
@@ -195,7 +196,7 @@ func probeNode(path string, command func(ctx context.Context, args ...string) *e
 			}
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), probeTimeout)
 	defer cancel()
 	cmd := command(ctx, "-p", probeScript)
 	cmd.Env = []string{}
@@ -214,6 +215,9 @@ func probeNode(path string, command func(ctx context.Context, args ...string) *e
 	}
 	return &p, nil
 }
+
+// probeTimeout is how long a probe may take.
+const probeTimeout = 30 * time.Second
 
 // probeCacheMax bounds a cached probe: node's flags take a few
 // kilobytes.

@@ -1,7 +1,6 @@
 package nodeguard
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io/fs"
@@ -60,6 +59,16 @@ func nodeArgv(inv *Invocation, boot, mainModule string, settings intact.Settings
 		argv = append(argv, "--preserve-symlinks-main", mainModule)
 	}
 	argv = append(argv, inv.Pass...)
+	if settings.DisableDynamicCode.Enabled && (inv.Eval || inv.Script == "" || inv.Script == "-") {
+		// Node strips the types of -e and standard input code that does
+		// not parse as JavaScript, by default from 22.18 on, before any
+		// bootstrap runs, and compiles the string left: dynamic code, as
+		// TypeScript files are, which the bootstrap refuses (outside
+		// review rt73). After the user's options, which it overrides, as
+		// it does NODE_OPTIONS. (Code from a file is no such code: the
+		// bootstrap runs as the main module only for a script file.)
+		argv = append(argv, "--no-experimental-strip-types")
+	}
 	for _, m := range inv.Imports {
 		argv = append(argv, "--import", m)
 	}
@@ -229,33 +238,6 @@ func ipcEnv(env []string, inherited int) ([]string, int) {
 		return true
 	})
 	return env, ipc
-}
-
-// runProbe runs a probe of node and returns its standard output and error.
-// On Windows node writes them to files rather than pipes: node.exe under
-// Wine fails to write to a pipe (EBADF), and files cost Windows nothing.
-func runProbe(cmd *exec.Cmd) (stdout, stderr []byte, err error) {
-	if runtime.GOOS != "windows" {
-		var errBuf bytes.Buffer
-		cmd.Stderr = &errBuf
-		out, err := cmd.Output()
-		return out, errBuf.Bytes(), err
-	}
-	var files [2]*os.File
-	for i := range files {
-		f, err := os.CreateTemp("", "intact-probe-")
-		if err != nil {
-			return nil, nil, err
-		}
-		defer os.Remove(f.Name())
-		defer f.Close()
-		files[i] = f
-	}
-	cmd.Stdout, cmd.Stderr = files[0], files[1]
-	err = cmd.Run()
-	stdout, _ = os.ReadFile(files[0].Name())
-	stderr, _ = os.ReadFile(files[1].Name())
-	return stdout, stderr, err
 }
 
 // mainScript returns the absolute path of the script node runs, or "".

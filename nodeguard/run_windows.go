@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"syscall"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -159,6 +160,59 @@ func Run(cfg Config) (Exit, error) {
 	return Exit{Code: int(code)}, nil
 }
 
+// runProbe runs a probe of node and returns its standard output and error.
+// The probe starts as node does (startNode): under imageLoadMitigations,
+// with the system's SYSTEMROOT and windir, not the caller's (os/exec would
+// add the caller's to an empty environment), and from the Windows folder,
+// not the caller's working folder: it runs node.exe before any broker
+// exists (outside review rt72). Node writes its output to files rather
+// than pipes: node.exe under Wine fails to write to a pipe (EBADF), and
+// files cost Windows nothing.
+func runProbe(cmd *exec.Cmd) (stdout, stderr []byte, err error) {
+	windowsDir, err := windows.GetSystemWindowsDirectory()
+	if err != nil {
+		return nil, nil, fmt.Errorf("finding the Windows folder: %w", err)
+	}
+	var files [2]*os.File
+	for i := range files {
+		f, err := os.CreateTemp("", "intact-probe-")
+		if err != nil {
+			return nil, nil, err
+		}
+		defer os.Remove(f.Name())
+		defer f.Close()
+		files[i] = f
+	}
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer null.Close()
+	fds := []inheritedFD{{fd: 0, h: windows.Handle(null.Fd())}, {fd: 1, h: windows.Handle(files[0].Fd())}, {fd: 2, h: windows.Handle(files[1].Fd())}}
+	proc, err := startNode(cmd.Path, cmd.Args, windowsNodeEnv(cmd.Env, windowsDir), windowsDir, fds)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer proc.close()
+	if err := proc.resume(); err != nil {
+		proc.kill()
+		return nil, nil, err
+	}
+	// As the context os/exec would have been given: a probe that does
+	// not answer is ended.
+	if ev, err := windows.WaitForSingleObject(proc.process, uint32(probeTimeout/time.Millisecond)); err != nil || ev != windows.WAIT_OBJECT_0 {
+		proc.kill()
+		return nil, nil, fmt.Errorf("%s did not answer within %v", cmd.Path, probeTimeout)
+	}
+	code, err := proc.wait()
+	stdout, _ = os.ReadFile(files[0].Name())
+	stderr, _ = os.ReadFile(files[1].Name())
+	if err == nil && code != 0 {
+		err = fmt.Errorf("exit status %d", code)
+	}
+	return stdout, stderr, err
+}
+
 func inode(os.FileInfo) uint64 { return 0 }
 
 // Raise exits with the shell's status for a process ended by sig. Nothing
@@ -221,7 +275,7 @@ func newPrivateDir() (*privateDir, error) {
 		return nil, err
 	}
 	var random [brokerIDLen / 2]byte
-	rand.Read(random[:])
+	rand.Read(random[:]) // never fails: crypto/rand crashes the program instead
 	d := &privateDir{id: hex.EncodeToString(random[:])}
 	d.dir = filepath.Join(base, brokerDirPrefix+d.id)
 	sd, err := userOnly("OICI")
@@ -237,7 +291,33 @@ func newPrivateDir() (*privateDir, error) {
 	if err := windows.CreateDirectory(name, &sa); err != nil {
 		return nil, &os.PathError{Op: "mkdir", Path: d.dir, Err: err}
 	}
+	// The user's local application data is wherever the user's registry
+	// says: on a network share, node would read the bootstrap, and start
+	// the shim, through opens of its own, which the share's server answers
+	// as it likes (outside review rt72).
+	if err := notRemote(name); err != nil {
+		os.Remove(d.dir)
+		return nil, fmt.Errorf("intact node's folder %s: %w", d.dir, err)
+	}
 	return d, nil
+}
+
+// notRemote refuses a folder on a network share (remotePath).
+func notRemote(dir *uint16) error {
+	h, err := windows.CreateFile(dir, windows.FILE_READ_ATTRIBUTES, windows.FILE_SHARE_READ|windows.FILE_SHARE_WRITE|windows.FILE_SHARE_DELETE,
+		nil, windows.OPEN_EXISTING, windows.FILE_FLAG_BACKUP_SEMANTICS, 0)
+	if err != nil {
+		return err
+	}
+	defer windows.CloseHandle(h)
+	final, err := finalPath(h)
+	if err != nil {
+		return err
+	}
+	if remotePath(final) {
+		return fmt.Errorf("it is on a network share (%s): set this user's local application data to a local folder", final)
+	}
+	return nil
 }
 
 // remove closes and removes what the folder holds, then the folder. A
@@ -291,14 +371,18 @@ func (d *privateDir) placeShim(shim string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// The final path of the file held is what runs, not the name, which
+	// could have become a link to another file since (outside review
+	// rt72): the shim knows its broker by its folder's name, which a file
+	// elsewhere lacks.
 	if windows.CreateHardLink(link, src, 0) == nil {
-		f, _, err := openPinned(dst)
+		f, final, err := openPinned(dst)
 		if err != nil {
 			os.Remove(dst)
 			return "", fmt.Errorf("intact node's shim %s: %w", dst, err)
 		}
 		d.held = append(d.held, f)
-		return dst, nil
+		return final, nil
 	}
 	// A copy (another volume): written, then held like the link, once
 	// its writer is closed, for CreateProcess takes no file another
@@ -324,7 +408,7 @@ func (d *privateDir) placeShim(shim string) (string, error) {
 		os.Remove(dst)
 		return "", fmt.Errorf("copying %s to %s: %w", shim, dst, err)
 	}
-	f, _, err := openPinned(dst)
+	f, final, err := openPinned(dst)
 	if err != nil {
 		os.Remove(dst)
 		return "", fmt.Errorf("intact node's shim %s: %w", dst, err)
@@ -337,7 +421,7 @@ func (d *privateDir) placeShim(shim string) (string, error) {
 	if !bytes.Equal(held.Sum(nil), written.Sum(nil)) {
 		return "", fmt.Errorf("intact node's shim %s was replaced as it was placed", dst)
 	}
-	return dst, nil
+	return final, nil
 }
 
 // writeBootstrap writes the bootstrap, with cfg built in, into the folder
@@ -399,15 +483,14 @@ var (
 
 // imageLoadMitigations is node's image load policy
 // (PROC_THREAD_ATTRIBUTE_MITIGATION_POLICY; the values are winnt.h's
-// PROCESS_CREATION_MITIGATION_POLICY_IMAGE_LOAD_*_ALWAYS_ON). The loader
-// looks for a DLL in System32 before node.exe's folder, so that a DLL
-// planted beside node.exe does not stand in for the system's
-// (USERENV.dll, dbghelp.dll: outside review rt71); and it maps no image
-// from a network share, whose server decides what each open reads, nor
-// one with the low integrity label.
+// PROCESS_CREATION_MITIGATION_POLICY_IMAGE_LOAD_*_ALWAYS_ON): the loader
+// maps no image from a network share, whose server decides what each open
+// reads, nor one with the low integrity label. Not PREFER_SYSTEM32, which
+// would also put System32's copy of a DLL before the one an addon ships
+// beside it (a C++ runtime, onnxruntime.dll: outside review rt72); a DLL
+// beside node.exe is checked instead (checkBeside).
 const imageLoadMitigations uint64 = 1<<52 | // NO_REMOTE
-	1<<56 | // NO_LOW_LABEL
-	1<<60 // PREFER_SYSTEM32
+	1<<56 // NO_LOW_LABEL
 
 // startNode creates node's process, suspended, with the given descriptors
 // and no other handle of this process (PROC_THREAD_ATTRIBUTE_HANDLE_LIST),

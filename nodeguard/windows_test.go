@@ -221,12 +221,15 @@ fork(path.join(__dirname, 'child.js'), ['fork']).on('message', console.log).on('
 });
 `,
 	// cwdnode.js starts node by name from a working folder that holds a
-	// node.exe: the shim must start, not that node.exe. (Not through
-	// cmd.exe, exec('node …'): Windows' cmd.exe honours
-	// NoDefaultCurrentDirectoryInExePath, Wine's does not.)
+	// node.exe: the shim must start, not that node.exe, also once the
+	// application has deleted the variable that keeps libuv out of the
+	// working folder. (Not through cmd.exe, exec('node …'): Windows'
+	// cmd.exe honours NoDefaultCurrentDirectoryInExePath, Wine's does not.)
 	"cwdnode.js": `const evil = require('path').join(__dirname, 'evil.js');
-const r = require('child_process').spawnSync('node', [evil], { cwd: __dirname, stdio: 'inherit' });
-console.log('spawn node exited ' + r.status);
+const { spawnSync } = require('child_process');
+console.log('spawn node exited ' + spawnSync('node', [evil], { cwd: __dirname, stdio: 'inherit' }).status);
+delete process.env.NoDefaultCurrentDirectoryInExePath;
+console.log('spawn node exited ' + spawnSync('node', [evil], { cwd: __dirname, stdio: 'inherit' }).status);
 `,
 	"wait.js": `require('fs').writeFileSync(process.env.CANARY_DIR + '/node.pid', String(process.pid));
 setInterval(() => {}, 1000);
@@ -560,7 +563,7 @@ require('net').createServer((s) => s.end(forged)).listen(%q, () => require('fs')
 		copyFile(t, a.node, planted)
 		defer os.Remove(planted)
 		r := a.run(t, nil, a.path("cwdnode.js"))
-		if !strings.Contains(r.stdout, "spawn node exited 1") || !strings.Contains(r.stderr, "ERR_CODE_INTEGRITY_VIOLATION") {
+		if strings.Count(r.stdout, "spawn node exited 1") != 2 || strings.Count(r.stderr, "ERR_CODE_INTEGRITY_VIOLATION") < 2 {
 			t.Errorf("want evil.js refused by the shim's broker (exit %+v, err %v):\n%s\nstderr:\n%s", r.exit, r.err, r.stdout, r.stderr)
 		}
 		a.noCanaries(t)

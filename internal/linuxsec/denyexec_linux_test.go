@@ -436,3 +436,40 @@ func fromWorkingFolder(dir, name string) error {
 	}
 	return os.WriteFile(name, nil, 0o644)
 }
+
+// TestUnrestricted: a domain of Unrestricted lets everything run and move
+// between folders, as outside any domain, and still sets its processes
+// apart: a child in it cannot read the executable of a task outside.
+func TestUnrestricted(t *testing.T) {
+	r, err := Unrestricted()
+	if errors.Is(err, errors.ErrUnsupported) {
+		t.Skipf("kernel lacks the feature: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	th := NewThread()
+	t.Cleanup(th.Close)
+	if err := th.Confine(r); err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	dir := t.TempDir()
+	program := filepath.Join(dir, "a", "program")
+	copyExecutable(t, program)
+	os.MkdirAll(filepath.Join(dir, "b"), 0o755)
+	var runErr, moveErr error
+	var out []byte
+	th.Do(func() {
+		runErr = exec.Command(program).Run()
+		moveErr = os.Rename(program, filepath.Join(dir, "b", "program"))
+		// The test's other threads are outside the domain.
+		out, _ = exec.Command("sh", "-c", fmt.Sprintf("for t in /proc/%d/task/*; do readlink $t/exe >/dev/null || echo closed; done", os.Getpid())).CombinedOutput()
+	})
+	if runErr != nil || moveErr != nil {
+		t.Errorf("in the domain: run %v, move %v; want both allowed", runErr, moveErr)
+	}
+	if !strings.Contains(string(out), "closed") {
+		t.Errorf("a child in the domain read the executables of every task outside it: %q", out)
+	}
+}

@@ -98,15 +98,19 @@ func Shim(argv0 string, args []string, systemDir string, stderr io.Writer) error
 	// for the programs of node's tree and the application can change, and
 	// would read a policy file again, rewritten since (outside review
 	// rt70: a child's refusals were logged twice, and a policy rewritten
-	// as garbage stopped every child). The event log and the maximum code
-	// size are the broker's too, set or not.
+	// as garbage stopped every child). The event log, its format and the
+	// maximum code size are the broker's too, set or not.
 	os.Unsetenv(intact.EnvPolicy)
 	os.Unsetenv(intact.EnvCatalogs)
-	for name, value := range map[string]string{intact.EnvEventLog: shim.EventLog, intact.EnvMaxCodeSize: shim.MaxCodeSize} {
-		if value != "" {
-			os.Setenv(name, value)
+	for _, v := range []struct{ name, value string }{
+		{intact.EnvEventLog, shim.EventLog},
+		{intact.EnvEventFormat, shim.EventFormat},
+		{intact.EnvMaxCodeSize, shim.MaxCodeSize},
+	} {
+		if v.value != "" {
+			os.Setenv(v.name, v.value)
 		} else {
-			os.Unsetenv(name)
+			os.Unsetenv(v.name)
 		}
 	}
 	return run(args, nodeFlags{Policies: shim.Policies, Catalogs: shim.Catalogs, Node: shim.Node}, systemDir, stderr)
