@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/intactdev/intact/internal/printable"
@@ -147,7 +148,9 @@ func eventText(r slog.Record) string {
 	case EventBlocked:
 		b.WriteString(f["feature"])
 		if f["what"] != "" {
-			b.WriteString(" (" + f["what"] + ")")
+			// Quoted: code in node names it (outside review rt74), and
+			// could name it "eval): host-refused: …".
+			b.WriteString(" (" + strconv.Quote(f["what"]) + ")")
 		}
 	case EventAudit:
 		b.WriteString(f["path"])

@@ -1068,21 +1068,43 @@ function closed(name) {
 if (config.channelFDs) guardChannelDescriptors(config.channelFDs);
 
 // On Windows, libuv looks for a program named without a folder in the
-// working folder before PATH unless node's own environment has
-// NoDefaultCurrentDirectoryInExePath, which the broker sets. It is set
-// again before each spawn, whatever the application deleted, so that
-// spawn('node') finds the shim, not a node.exe in the working folder
-// (outside review rt72).
+// working folder before PATH unless the process's environment has
+// NoDefaultCurrentDirectoryInExePath, which the broker sets: a node.exe in
+// the working folder would run instead of the shim (outside review rt71).
+// The application can delete the variable (rt72), and a worker's
+// process.env is a copy of its own, whose changes never reach the
+// process's (rt74): so node named without a folder is started as the
+// shim, by its path, and the variable is set again before each spawn, for
+// the programs cmd.exe and the like look for.
 if (isWindows) {
   const processWrap = quietBinding('process_wrap').Process;
   const spawnSync = quietBinding('spawn_sync');
+  const bareNode = (file) => {
+    if (typeof file !== 'string') return false;
+    const name = StringToLowerCase(file);
+    return name === 'node' || name === 'node.exe';
+  };
+  // options.file, read once, as node's native code is given it: an own
+  // property over the application's object.
+  const withShim = (args) => {
+    const options = args[0];
+    if (options === null || options === undefined) return; // node refuses it
+    const object = ObjectCtor(options);
+    const file = object.file;
+    ObjectDefineProperty(args, 0, { __proto__: null, value: { __proto__: object, file: bareNode(file) ? config.shim : file },
+      writable: true, enumerable: true, configurable: true });
+  };
+  const optionsObject = StringStartsWith(config.version, 'v22.');
   const spawn = processWrap.prototype.spawn;
   define(processWrap.prototype, 'spawn', function spawn_(...args) {
+    if (optionsObject) withShim(args);
+    else if (bareNode(args[0])) ObjectDefineProperty(args, 0, { __proto__: null, value: config.shim, writable: true, enumerable: true, configurable: true });
     nodeEnv.NoDefaultCurrentDirectoryInExePath = '1';
     return ReflectApply(spawn, this, args);
   });
   const spawnSyncFn = spawnSync.spawn;
   define(spawnSync, 'spawn', function spawn_(...args) {
+    withShim(args);
     nodeEnv.NoDefaultCurrentDirectoryInExePath = '1';
     return ReflectApply(spawnSyncFn, this, args);
   });

@@ -23,13 +23,6 @@ import (
 type starter struct {
 	bin  *nodeBinary
 	conf *confinement // nil when node is not confined
-	// apart, when node is not confined, is a thread in a Landlock domain
-	// that restricts nothing (linuxsec.Unrestricted), which node starts
-	// from: its other threads are then closed to node's tree, which is
-	// how a shim there tells its broker from an intact that node's tree
-	// started (brokerShimConfig). Without it, every node child failed to
-	// start under a policy that only audits. nil without Landlock.
-	apart *linuxsec.Thread
 }
 
 // confinement is a Landlock domain that denies executing the node binary
@@ -157,37 +150,18 @@ func newStarter(bin *nodeBinary, confine bool, env []string, shim *os.File, earl
 	bin.image = nil // about 120 MB: held no longer than the copy takes
 	if !confine {
 		early.discard()
-		return s, s.setApart()
+		return s, nil
 	}
 	conf, err := newConfinement(bin, image, env, shim, early)
 	if unsupported(err) {
 		fmt.Fprintf(warn, "intact node: warning: node is not confined (%v): a node binary that node or its children execute by its path runs without intact node's checks\n", err)
-		return s, s.setApart()
+		return s, nil
 	}
 	if err != nil {
 		return nil, err
 	}
 	s.conf = conf
 	return s, nil
-}
-
-// setApart makes s.apart, where Landlock can.
-func (s *starter) setApart() error {
-	rules, err := linuxsec.Unrestricted()
-	if unsupported(err) {
-		return nil // nothing is closed then, to anyone (brokerShimConfig)
-	}
-	if err != nil {
-		return fmt.Errorf("starting node apart: %w", err)
-	}
-	defer rules.Close()
-	t := linuxsec.NewThread()
-	if err := t.Confine(rules); err != nil {
-		t.Close()
-		return fmt.Errorf("starting node apart: %w", err)
-	}
-	s.apart = t
-	return nil
 }
 
 // unsupported reports whether err says this system cannot do what was
@@ -481,47 +455,36 @@ func (s *starter) ready() error {
 	return s.conf.wait()
 }
 
-// start starts cmd, made by command: from the thread of node's domain,
-// when it has one.
+// start starts cmd, made by command: inside the domain when node is
+// confined.
 func (s *starter) start(cmd *exec.Cmd) error {
 	if err := s.ready(); err != nil {
 		return err
 	}
-	t := s.thread()
-	if t == nil {
+	if s.conf == nil {
 		return cmd.Start()
 	}
 	var err error
-	t.Do(func() { err = cmd.Start() })
+	s.conf.thread.Do(func() { err = cmd.Start() })
 	return err
 }
 
-// thread is the thread node starts from, or nil.
-func (s *starter) thread() *linuxsec.Thread {
-	if s.conf != nil {
-		return s.conf.thread
-	}
-	return s.apart
-}
-
 // procID is the id that names the broker in /proc for node and its
-// children: the thread's node starts from, or the broker's own.
+// children: the confined thread's, or the broker's own.
 func (s *starter) procID() int {
-	if t := s.thread(); t != nil {
-		return t.ID()
+	if s.conf == nil {
+		return os.Getpid()
 	}
-	return os.Getpid()
+	return s.conf.thread.ID()
 }
 
 // close ends the confined thread and releases the sealed copy, once node
 // has exited.
 func (s *starter) close() {
-	if s.apart != nil {
-		s.apart.Close()
+	if s.conf == nil {
+		return
 	}
-	if s.conf != nil {
-		s.conf.release()
-	}
+	s.conf.release()
 }
 
 // release ends the confined thread and the guard, once confining is done,

@@ -155,8 +155,9 @@ else console.log('generation ' + (n + 1) + ': ' + r.stderr.trim());
 // confines nothing, since it refuses nothing; and a node that cannot be
 // confined (here a #! wrapper, which no ELF interpreter maps) runs as
 // before, with a warning saying so. Either way node children started
-// through the shim find their broker (they failed to start under an audit
-// policy, since nothing of the broker was closed to them).
+// through the shim find their broker: they failed to start, since a shim
+// asked for a thread of the broker's closed to it, which only confinement
+// makes.
 func TestConfinementFallback(t *testing.T) {
 	n := nodes(t)[0]
 	dir := t.TempDir()

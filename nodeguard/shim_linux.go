@@ -154,17 +154,24 @@ func brokerShimConfig(pid int) (ShimConfig, bool, error) {
 	if !isAncestor(tgid) {
 		return ShimConfig{}, false, nil
 	}
-	// A broker starts node in a Landlock domain of one thread's own,
-	// below its other threads, which are closed to node and what node
-	// starts (Landlock lets a process inspect only tasks in its domain or
-	// one nested in it). An intact that node's tree started and stopped
-	// before it made a domain or a configuration of its own holds what
-	// its parent left it, a sealed memfd named as a broker's
+	// A broker that confines node starts it in a Landlock domain of one
+	// thread's own, below its other threads, which are closed to node and
+	// what node starts (Landlock lets a process inspect only tasks in its
+	// domain or one nested in it). An intact that node's tree started and
+	// stopped before it made a domain or a configuration of its own holds
+	// what its parent left it, a sealed memfd named as a broker's
 	// configuration too, and all its threads are open to that parent's
 	// other children (outside review rt21): it is no broker of theirs.
-	// Where the kernel has no Landlock (ABI 2) to confine node, nothing is
-	// closed.
-	if linuxsec.DenyExecSupported() == nil && !hasClosedTask(tgid) {
+	//
+	// That holds where node is confined, which this process knows by the
+	// broker's seccomp filter it runs under (UnderDenyTracing). Where node
+	// is not (a policy that only audits, a kernel without Landlock, a node
+	// that is no ELF program), nothing is closed, and node's tree can run
+	// node unchecked anyway: asking for a closed task there refused every
+	// node child (found under an audit policy; outside review rt74 found
+	// that a domain made for the purpose took sudo and mount from node's
+	// tree).
+	if linuxsec.UnderDenyTracing() && !hasClosedTask(tgid) {
 		return ShimConfig{}, false, nil
 	}
 	cfg, id, found, err := pinnedShimConfig(pid, tgid)

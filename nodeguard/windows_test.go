@@ -229,7 +229,18 @@ fork(path.join(__dirname, 'child.js'), ['fork']).on('message', console.log).on('
 const { spawnSync } = require('child_process');
 console.log('spawn node exited ' + spawnSync('node', [evil], { cwd: __dirname, stdio: 'inherit' }).status);
 delete process.env.NoDefaultCurrentDirectoryInExePath;
-console.log('spawn node exited ' + spawnSync('node', [evil], { cwd: __dirname, stdio: 'inherit' }).status);
+const { Worker } = require('worker_threads');
+new Worker(require('path').join(__dirname, 'cwdworker.js')).on('message', (m) => {
+  console.log('worker spawn node exited ' + m);
+  delete process.env.NoDefaultCurrentDirectoryInExePath;
+  console.log('spawn node exited ' + spawnSync('node', [evil], { cwd: __dirname, stdio: 'inherit' }).status);
+});
+`,
+	// cwdworker.js is cwdnode.js's spawn from a worker, whose process.env
+	// is a copy of its own.
+	"cwdworker.js": `const evil = require('path').join(__dirname, 'evil.js');
+const r = require('child_process').spawnSync('node', [evil], { cwd: __dirname, stdio: 'inherit' });
+require('worker_threads').parentPort.postMessage(r.status);
 `,
 	"wait.js": `require('fs').writeFileSync(process.env.CANARY_DIR + '/node.pid', String(process.pid));
 setInterval(() => {}, 1000);
@@ -563,7 +574,8 @@ require('net').createServer((s) => s.end(forged)).listen(%q, () => require('fs')
 		copyFile(t, a.node, planted)
 		defer os.Remove(planted)
 		r := a.run(t, nil, a.path("cwdnode.js"))
-		if strings.Count(r.stdout, "spawn node exited 1") != 2 || strings.Count(r.stderr, "ERR_CODE_INTEGRITY_VIOLATION") < 2 {
+		if strings.Count(r.stdout, "spawn node exited 1") != 3 || !strings.Contains(r.stdout, "worker spawn node exited 1") ||
+			strings.Count(r.stderr, "ERR_CODE_INTEGRITY_VIOLATION") < 3 {
 			t.Errorf("want evil.js refused by the shim's broker (exit %+v, err %v):\n%s\nstderr:\n%s", r.exit, r.err, r.stdout, r.stderr)
 		}
 		a.noCanaries(t)

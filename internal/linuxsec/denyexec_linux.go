@@ -149,28 +149,6 @@ func DenyExecReadOnly(files, readOnly []string) (*ExecRuleset, error) {
 	return r, nil
 }
 
-// Unrestricted returns a ruleset that restricts nothing: every right it
-// handles (executing, and moving files between folders, which every
-// domain otherwise refuses) it grants beneath /. A domain made of it sets
-// its processes apart and no more, as every Landlock domain does: they
-// can no longer trace tasks outside it, nor inspect them through /proc.
-// It returns an *UnsupportedError where DenyExec would.
-func Unrestricted() (*ExecRuleset, error) {
-	if err := DenyExecSupported(); err != nil {
-		return nil, err
-	}
-	rights := uint64(unix.LANDLOCK_ACCESS_FS_EXECUTE | unix.LANDLOCK_ACCESS_FS_REFER)
-	r, err := newRuleset(rights)
-	if err != nil {
-		return nil, err
-	}
-	if err := r.allow("/", rights); err != nil {
-		r.Close()
-		return nil, err
-	}
-	return r, nil
-}
-
 // fileWriteRights are the write rights a rule on a file, not a folder, may
 // grant.
 const fileWriteRights = unix.LANDLOCK_ACCESS_FS_WRITE_FILE | unix.LANDLOCK_ACCESS_FS_TRUNCATE
