@@ -1074,38 +1074,63 @@ if (config.channelFDs) guardChannelDescriptors(config.channelFDs);
 // The application can delete the variable (rt72), and a worker's
 // process.env is a copy of its own, whose changes never reach the
 // process's (rt74): so node named without a folder is started as the
-// shim, by its path, and the variable is set again before each spawn, for
-// the programs cmd.exe and the like look for.
+// shim, by its path, and the variable is set again before each spawn. The
+// child's own environment gets it too, whatever the application gave it,
+// for the programs cmd.exe and the like look for (exec('node …'): rt75;
+// node copied process.env into the child's before these hooks run).
 if (isWindows) {
   const processWrap = quietBinding('process_wrap').Process;
   const spawnSync = quietBinding('spawn_sync');
+  const noCurrentDirectory = 'NoDefaultCurrentDirectoryInExePath';
   const bareNode = (file) => {
     if (typeof file !== 'string') return false;
     const name = StringToLowerCase(file);
     return name === 'node' || name === 'node.exe';
   };
-  // options.file, read once, as node's native code is given it: an own
-  // property over the application's object.
-  const withShim = (args) => {
+  // envPairs ("NAME=value" strings) with the variable, in a copy.
+  const withVariable = (pairs) => {
+    if (!ArrayIsArray(pairs)) return pairs; // node refuses it
+    const copy = [];
+    let found = false;
+    for (let i = 0; i < pairs.length; i++) {
+      const pair = pairs[i];
+      ObjectDefineProperty(copy, i, { __proto__: null, value: pair, writable: true, enumerable: true, configurable: true });
+      if (typeof pair === 'string' && StringToLowerCase(StringSlice(pair, 0, noCurrentDirectory.length + 1)) === StringToLowerCase(noCurrentDirectory) + '=') found = true;
+    }
+    if (!found) ObjectDefineProperty(copy, copy.length, { __proto__: null, value: noCurrentDirectory + '=1', writable: true, enumerable: true, configurable: true });
+    return copy;
+  };
+  const setArg = (args, i, value) => {
+    ObjectDefineProperty(args, i, { __proto__: null, value, writable: true, enumerable: true, configurable: true });
+  };
+  // The options object's file and envPairs, each read once, as node's
+  // native code is given them: own properties over the application's
+  // object.
+  const withOptions = (args) => {
     const options = args[0];
     if (options === null || options === undefined) return; // node refuses it
     const object = ObjectCtor(options);
     const file = object.file;
-    ObjectDefineProperty(args, 0, { __proto__: null, value: { __proto__: object, file: bareNode(file) ? config.shim : file },
-      writable: true, enumerable: true, configurable: true });
+    const envPairs = object.envPairs;
+    setArg(args, 0, { __proto__: object, file: bareNode(file) ? config.shim : file, envPairs: withVariable(envPairs) });
   };
   const optionsObject = StringStartsWith(config.version, 'v22.');
   const spawn = processWrap.prototype.spawn;
   define(processWrap.prototype, 'spawn', function spawn_(...args) {
-    if (optionsObject) withShim(args);
-    else if (bareNode(args[0])) ObjectDefineProperty(args, 0, { __proto__: null, value: config.shim, writable: true, enumerable: true, configurable: true });
-    nodeEnv.NoDefaultCurrentDirectoryInExePath = '1';
+    if (optionsObject) {
+      withOptions(args);
+    } else {
+      // file, args, cwd, envPairs, stdio, ...
+      if (bareNode(args[0])) setArg(args, 0, config.shim);
+      setArg(args, 3, withVariable(args[3]));
+    }
+    nodeEnv[noCurrentDirectory] = '1';
     return ReflectApply(spawn, this, args);
   });
   const spawnSyncFn = spawnSync.spawn;
   define(spawnSync, 'spawn', function spawn_(...args) {
-    withShim(args);
-    nodeEnv.NoDefaultCurrentDirectoryInExePath = '1';
+    withOptions(args);
+    nodeEnv[noCurrentDirectory] = '1';
     return ReflectApply(spawnSyncFn, this, args);
   });
 }

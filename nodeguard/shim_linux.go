@@ -164,14 +164,17 @@ func brokerShimConfig(pid int) (ShimConfig, bool, error) {
 	// other children (outside review rt21): it is no broker of theirs.
 	//
 	// That holds where node is confined, which this process knows by the
-	// broker's seccomp filter it runs under (UnderDenyTracing). Where node
-	// is not (a policy that only audits, a kernel without Landlock, a node
-	// that is no ELF program), nothing is closed, and node's tree can run
-	// node unchecked anyway: asking for a closed task there refused every
-	// node child (found under an audit policy; outside review rt74 found
-	// that a domain made for the purpose took sudo and mount from node's
-	// tree).
-	if linuxsec.UnderDenyTracing() && !hasClosedTask(tgid) {
+	// broker's seccomp filter it runs under (UnderDenyTracing), or, where
+	// no such filter can be installed (an architecture whose system call
+	// numbers intact does not know), by Landlock being there to confine
+	// (outside review rt75). Where node is not confined (a policy that
+	// only audits, a kernel without Landlock, a node that is no ELF
+	// program), nothing is closed, and node's tree can run node unchecked
+	// anyway: asking for a closed task there refused every node child
+	// (found under an audit policy; outside review rt74 found that a
+	// domain made for the purpose took sudo and mount from node's tree).
+	confined := linuxsec.UnderDenyTracing() || !linuxsec.DenyTracingSupported() && linuxsec.DenyExecSupported() == nil
+	if confined && !hasClosedTask(tgid) {
 		return ShimConfig{}, false, nil
 	}
 	cfg, id, found, err := pinnedShimConfig(pid, tgid)

@@ -234,6 +234,11 @@ new Worker(require('path').join(__dirname, 'cwdworker.js')).on('message', (m) =>
   console.log('worker spawn node exited ' + m);
   delete process.env.NoDefaultCurrentDirectoryInExePath;
   console.log('spawn node exited ' + spawnSync('node', [evil], { cwd: __dirname, stdio: 'inherit' }).status);
+  // What cmd.exe would judge by: its own environment, given without the
+  // variable.
+  delete process.env.NoDefaultCurrentDirectoryInExePath;
+  const seen = spawnSync('cmd.exe', ['/d', '/c', 'set NoDefault'], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+  console.log('child environment: ' + (seen.stdout || '').trim());
 });
 `,
 	// cwdworker.js is cwdnode.js's spawn from a worker, whose process.env
@@ -575,6 +580,7 @@ require('net').createServer((s) => s.end(forged)).listen(%q, () => require('fs')
 		defer os.Remove(planted)
 		r := a.run(t, nil, a.path("cwdnode.js"))
 		if strings.Count(r.stdout, "spawn node exited 1") != 3 || !strings.Contains(r.stdout, "worker spawn node exited 1") ||
+			!strings.Contains(r.stdout, "child environment: NoDefaultCurrentDirectoryInExePath=1") ||
 			strings.Count(r.stderr, "ERR_CODE_INTEGRITY_VIOLATION") < 3 {
 			t.Errorf("want evil.js refused by the shim's broker (exit %+v, err %v):\n%s\nstderr:\n%s", r.exit, r.err, r.stdout, r.stderr)
 		}

@@ -95,6 +95,11 @@ const (
 	markerGuardedErrno = 4001
 )
 
+// DenyTracingSupported reports whether Thread.DenyTracing can install its
+// filter here: whether intact knows this architecture's system call
+// numbers.
+func DenyTracingSupported() bool { return tracingSyscalls() != nil }
+
 // UnderDenyTracing reports whether this process runs under the filter of
 // Thread.DenyTracing: whether it descends from a process a thread started
 // after DenyTracing.
