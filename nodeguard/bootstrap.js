@@ -1079,8 +1079,6 @@ if (config.channelFDs) guardChannelDescriptors(config.channelFDs);
 // for the programs cmd.exe and the like look for (exec('node …'): rt75;
 // node copied process.env into the child's before these hooks run).
 if (isWindows) {
-  const processWrap = quietBinding('process_wrap').Process;
-  const spawnSync = quietBinding('spawn_sync');
   const noCurrentDirectory = 'NoDefaultCurrentDirectoryInExePath';
   const bareNode = (file) => {
     if (typeof file !== 'string') return false;
@@ -1100,38 +1098,11 @@ if (isWindows) {
     if (!found) ObjectDefineProperty(copy, copy.length, { __proto__: null, value: noCurrentDirectory + '=1', writable: true, enumerable: true, configurable: true });
     return copy;
   };
-  const setArg = (args, i, value) => {
-    ObjectDefineProperty(args, i, { __proto__: null, value, writable: true, enumerable: true, configurable: true });
-  };
-  // The options object's file and envPairs, each read once, as node's
-  // native code is given them: own properties over the application's
-  // object.
-  const withOptions = (args) => {
-    const options = args[0];
-    if (options === null || options === undefined) return; // node refuses it
-    const object = ObjectCtor(options);
-    const file = object.file;
-    const envPairs = object.envPairs;
-    setArg(args, 0, { __proto__: object, file: bareNode(file) ? config.shim : file, envPairs: withVariable(envPairs) });
-  };
-  const optionsObject = StringStartsWith(config.version, 'v22.');
-  const spawn = processWrap.prototype.spawn;
-  define(processWrap.prototype, 'spawn', function spawn_(...args) {
-    if (optionsObject) {
-      withOptions(args);
-    } else {
-      // file, args, cwd, envPairs, stdio, ...
-      if (bareNode(args[0])) setArg(args, 0, config.shim);
-      setArg(args, 3, withVariable(args[3]));
-    }
+  wrapSpawns((options) => {
+    const file = options.file;
+    const envPairs = options.envPairs;
     nodeEnv[noCurrentDirectory] = '1';
-    return ReflectApply(spawn, this, args);
-  });
-  const spawnSyncFn = spawnSync.spawn;
-  define(spawnSync, 'spawn', function spawn_(...args) {
-    withOptions(args);
-    nodeEnv[noCurrentDirectory] = '1';
-    return ReflectApply(spawnSyncFn, this, args);
+    return { __proto__: null, file: bareNode(file) ? config.shim : file, envPairs: withVariable(envPairs) };
   });
 }
 
@@ -1143,8 +1114,6 @@ function guardChannelDescriptors(fds) {
   const pipe = quietBinding('pipe_wrap').Pipe;
   const tcp = quietBinding('tcp_wrap').TCP;
   const udp = quietBinding('udp_wrap').UDP;
-  const processWrap = quietBinding('process_wrap').Process;
-  const spawnSync = quietBinding('spawn_sync');
   for (const [handle, name] of [[pipe, 'a pipe'], [tcp, 'a TCP socket'], [udp, 'a UDP socket']]) {
     const open = handle.prototype.open;
     define(handle.prototype, 'open', function open_(fd) {
@@ -1198,37 +1167,57 @@ function guardChannelDescriptors(fds) {
     }
     return copy;
   };
-  // Node 22 passes a child's spawn its options; later releases pass them
-  // one by one, stdio fifth. A synchronous spawn takes options.
-  //
-  // (Arguments are replaced as own properties: an index past the end
-  // would reach a setter the application put on Array.prototype.)
-  const setArg = (args, i, value) => {
-    ObjectDefineProperty(args, i, { __proto__: null, value, writable: true, enumerable: true, configurable: true });
-  };
-  //
-  // Node's native code takes the options as an object (ToObject): a
-  // function, or a primitive whose prototype holds stdio, is an object to
-  // it too (outside review: a function as the options handed Node 22's
-  // Process.spawn the channel unchecked).
-  const withCheckedOptions = (args) => {
+  wrapSpawns((options) => ({ __proto__: null, stdio: checkedStdio(options.stdio) }));
+}
+
+// wrapSpawns has node's spawns of child processes (child_process's
+// Process.spawn and spawnSync) take their options as adjust makes them:
+// adjust reads what it needs of the options, each once, and returns the
+// options to put in their place. Node 22's Process.spawn and every
+// spawnSync take an options object, over which they go as own properties
+// (node's native code takes it as an object, ToObject: a function, or a
+// primitive whose prototype holds stdio, is one too: outside review, a
+// function as the options handed Node 22's Process.spawn the channel
+// unchecked); later releases' Process.spawn takes them one by one.
+function wrapSpawns(adjust) {
+  const processWrap = quietBinding('process_wrap').Process;
+  const spawnSync = quietBinding('spawn_sync');
+  const overOptions = (args) => {
     const options = args[0];
     if (options === null || options === undefined) return; // node refuses it
     const object = ObjectCtor(options);
-    setArg(args, 0, { __proto__: object, stdio: checkedStdio(object.stdio) });
+    setArg(args, 0, { __proto__: object, ...adjust(object) });
   };
-  const spawn = processWrap.prototype.spawn;
+  const byPosition = (args) => {
+    const given = { __proto__: null };
+    for (let i = 0; i < spawnArgumentNames.length; i++) given[spawnArgumentNames[i]] = args[i];
+    const adjusted = adjust(given);
+    for (let i = 0; i < spawnArgumentNames.length; i++) {
+      const name = spawnArgumentNames[i];
+      if (ObjectHasOwn(adjusted, name)) setArg(args, i, adjusted[name]);
+    }
+  };
   const optionsObject = StringStartsWith(config.version, 'v22.');
+  const spawn = processWrap.prototype.spawn;
   define(processWrap.prototype, 'spawn', function spawn_(...args) {
-    if (optionsObject) withCheckedOptions(args);
-    else setArg(args, 4, checkedStdio(args[4]));
+    if (optionsObject) overOptions(args);
+    else byPosition(args);
     return ReflectApply(spawn, this, args);
   });
   const spawnSyncFn = spawnSync.spawn;
   define(spawnSync, 'spawn', function spawn_(...args) {
-    withCheckedOptions(args);
+    overOptions(args);
     return ReflectApply(spawnSyncFn, this, args);
   });
+}
+
+// Process.spawn's arguments from Node 24 on, in their order.
+const spawnArgumentNames = ['file', 'args', 'cwd', 'envPairs', 'stdio'];
+
+// setArg replaces argument i as an own property: an index past the end
+// would reach a setter the application put on Array.prototype.
+function setArg(args, i, value) {
+  ObjectDefineProperty(args, i, { __proto__: null, value, writable: true, enumerable: true, configurable: true });
 }
 
 // quietBinding returns node's process.binding(name), which the application
