@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"syscall"
 
 	"github.com/intactdev/intact/internal/linuxsec"
 	"github.com/intactdev/intact/internal/regularfile"
@@ -432,19 +433,30 @@ func pathNodes(env []string, shim *os.File) []string {
 
 // command returns the command that runs node with args and argv0 as its
 // argv[0]: node itself, or, confined, its interpreter mapping it.
+//
+// Node gets SIGKILL should the thread that starts it end first: the
+// broker killed (SIGKILL, the OOM killer, a supervisor ending its main
+// process only, a node parent's child.kill('SIGKILL') of the shim) would
+// otherwise leave node running on with no broker, its files refused, and
+// a parent waiting for its output to close (outside review rt76). That
+// thread is the confined one, which lives until node has exited, or, not
+// confined, the caller's: Go ends a thread only when a goroutine locked to
+// it exits, and the caller is not locked.
 func (s *starter) command(ctx context.Context, argv0 string, args ...string) *exec.Cmd {
-	c := s.conf
-	if c == nil {
-		cmd := exec.CommandContext(ctx, s.bin.exec, args...)
+	var cmd *exec.Cmd
+	if c := s.conf; c == nil {
+		cmd = exec.CommandContext(ctx, s.bin.exec, args...)
 		cmd.Args[0] = argv0
-		return cmd
+	} else {
+		var argv []string
+		if c.argv0 {
+			argv = append(argv, "--argv0", argv0)
+		}
+		argv = append(argv, c.node)
+		cmd = exec.CommandContext(ctx, c.interp, append(argv, args...)...)
 	}
-	var argv []string
-	if c.argv0 {
-		argv = append(argv, "--argv0", argv0)
-	}
-	argv = append(argv, c.node)
-	return exec.CommandContext(ctx, c.interp, append(argv, args...)...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	return cmd
 }
 
 // ready waits until node can start: until it is confined, when it is.

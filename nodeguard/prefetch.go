@@ -64,6 +64,15 @@ const (
 	// aheadMaxWant bounds the packages waiting to be queued: those past it
 	// are read when node asks for one of their files.
 	aheadMaxWant = 1024
+	// aheadMaxPackages bounds the packages one thread reads ahead over
+	// its life: past it, node's requests are read alone. aheadMaxCached
+	// bounds each cache of folders looked at (packageOf, installedPackage),
+	// which starts again empty once full. Code in node can ask for files
+	// in a new folder each time, and a cache without bound grew the broker
+	// by 1.5 MB a second (outside review rt76); an app has a few thousand
+	// packages at most.
+	aheadMaxPackages = 8192
+	aheadMaxCached   = 4096
 	// aheadMaxAge is how old, from its check, a batch may be when it is
 	// handed over; older ones are dropped, and read again when node asks
 	// for one of their files. The bootstrap keeps a file aheadTTL more
@@ -288,6 +297,11 @@ func (r *reader) read(path string) ([]byte, []aheadFile, error) {
 	root := r.packageOf(filepath.Dir(path))
 	var own *batch
 	if !r.batched[root.real] {
+		if len(r.pending) >= aheadMaxPending || len(r.batched) >= aheadMaxPackages {
+			// Read alone: the pending batches are handed over with
+			// the next file that is read.
+			return r.readAlone(path)
+		}
 		own = newBatch(root)
 		r.batched[root.real] = true
 		r.pending = append(r.pending, own)
@@ -312,6 +326,16 @@ func (r *reader) read(path string) ([]byte, []aheadFile, error) {
 		own = nil
 	}
 	return data, r.handOver(own, path), nil
+}
+
+// readAlone reads path without reading its package ahead, and hands over
+// with it the batches that are ready.
+func (r *reader) readAlone(path string) ([]byte, []aheadFile, error) {
+	data, err := r.policy.ReadCode(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return data, r.handOver(nil, path), nil
 }
 
 // handOver returns the files of own and of every other pending batch that
@@ -367,7 +391,7 @@ func (r *reader) next() {
 	// This goroutine alone sends: with room in the channel, a send never
 	// blocks (the speculator may be waiting for held bytes to be handed
 	// over, which only this goroutine does).
-	for len(r.want) > 0 && len(r.pending) < aheadMaxPending && len(r.spec) < cap(r.spec) {
+	for len(r.want) > 0 && len(r.pending) < aheadMaxPending && len(r.spec) < cap(r.spec) && len(r.batched) < aheadMaxPackages {
 		root := r.want[0]
 		r.want = r.want[1:]
 		delete(r.wanted, root.real)
@@ -397,6 +421,9 @@ func (r *reader) wish(root packageRoot) {
 func (r *reader) packageOf(dir string) packageRoot {
 	if root, ok := r.roots[dir]; ok {
 		return root
+	}
+	if len(r.roots) >= aheadMaxCached {
+		clear(r.roots)
 	}
 	root := packageRoot{dir: dir}
 	for d := dir; filepath.Base(d) != "node_modules"; {
@@ -472,6 +499,9 @@ type installation struct {
 func (r *reader) installedPackage(pkg string) installation {
 	if p, ok := r.installed[pkg]; ok {
 		return p
+	}
+	if len(r.installed) >= aheadMaxCached {
+		clear(r.installed)
 	}
 	var p installation
 	if fi, err := os.Stat(filepath.Join(pkg, "package.json")); err == nil && fi.Mode().IsRegular() {

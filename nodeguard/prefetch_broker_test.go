@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -207,5 +208,48 @@ func TestReadAheadAgeLimits(t *testing.T) {
 	}
 	if b := newBroker(intact.New(intact.Config{}), &fakeOS{}); b.maxAge != aheadMaxAge {
 		t.Errorf("a broker hands over files up to %v old, want %v", b.maxAge, aheadMaxAge)
+	}
+}
+
+// TestReadAheadBounded: code in node can ask for files in a new folder
+// every time, none of which exist (a missing file logs nothing), with a
+// file that does now and then. What the broker keeps of its reading ahead
+// for them is bounded: its heap grew by 1.5 MB a second without end
+// (outside review rt76), and stays within a few MiB now.
+func TestReadAheadBounded(t *testing.T) {
+	app := scratch.Dir(t)
+	writeTree(t, app, map[string]string{"main.js": "// main\n"})
+	p := intact.New(intact.Config{Enforcers: []enforcer.Enforcer{&countingEnforcer{judged: map[string]int{}}}})
+	fos := &fakeOS{}
+	s := startSession(t, newBroker(p, fos), fos, filepath.Join(app, "main.js"))
+	heap := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	request := func(i int) {
+		path := filepath.Join(app, "missing", strconv.Itoa(i), "x.js")
+		if i%100 == 0 {
+			path = filepath.Join(app, "main.js")
+		}
+		if status, body := s.call(opReadCode, path); (status == statusOK) != (i%100 == 0) {
+			t.Fatalf("%s: status %d, body %q", path, status, body)
+		}
+	}
+	// The first requests fill what is bounded; the rest must not add.
+	const warm, more = 10000, 20000
+	for i := range warm {
+		request(i)
+	}
+	before := heap()
+	for i := warm; i < warm+more; i++ {
+		request(i)
+	}
+	after := heap()
+	t.Logf("heap after %d requests %d KiB, after %d more %d KiB", warm, before>>10, more, after>>10)
+	if after > before+(4<<20) {
+		t.Errorf("the broker's heap grew from %d to %d KiB over %d requests for missing files in new folders, want at most 4 MiB more",
+			before>>10, after>>10, more)
 	}
 }

@@ -90,14 +90,13 @@ func Run(cfg Config) (Exit, error) {
 	if err != nil {
 		return Exit{}, err
 	}
+	shimDirFD, err := unix.Open(shimDir, unix.O_PATH|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if err != nil {
+		os.RemoveAll(shimDir)
+		return Exit{}, &os.PathError{Op: "open", Path: shimDir, Err: err}
+	}
+	defer removePrivateDir(shimDir, shimDirFD)
 	shimLink := filepath.Join(shimDir, "node")
-	defer func() {
-		// The link and the folder, by name: os.RemoveAll would first try
-		// the folder as a file, then as empty, then list it.
-		if unix.Unlink(shimLink) != nil || unix.Rmdir(shimDir) != nil {
-			os.RemoveAll(shimDir)
-		}
-	}()
 	if err := os.Symlink(execPath, shimLink); err != nil {
 		return Exit{}, err
 	}
@@ -127,7 +126,7 @@ func Run(cfg Config) (Exit, error) {
 		return Exit{}, err
 	}
 	defer chans.closeNodeEnds()
-	nodeEnv, extra, fds := childFiles(nodeEnv, chans.nodeEnds())
+	nodeEnv, extra, fds, ipc := childFiles(nodeEnv, chans.nodeEnds())
 	bootCfg := l.bootstrap([2]int{fds[0], fds[0]}, execPath)
 	bootCfg.BrokerPID = proc
 	bootCfg.Channel = chans[0].name
@@ -197,6 +196,13 @@ func Run(cfg Config) (Exit, error) {
 		err = start.start(cmd)
 	}
 	chans.closeNodeEnds()
+	if ipc != nil {
+		// Node's alone from here: a copy left open here would keep the
+		// channel up after node's process.disconnect(), and its parent
+		// waiting for the 'disconnect' for as long as this broker lives
+		// (outside review rt76).
+		ipc.Close()
+	}
 	if err != nil {
 		chans.closeBrokerEnds()
 		if stdinPipe != nil {
@@ -389,6 +395,27 @@ func privateDir() (string, error) {
 	return dir, nil
 }
 
+// removePrivateDir removes the private folder dir, which fd holds, and the
+// link in it. Node's tree can write dir's parent's entry for it: it can
+// rename the folder and put a symbolic link to another in its place, where
+// removing dir/node by name would remove a node in a folder node's tree
+// itself may not write (outside review rt76). So the link goes through fd,
+// and the folder by name only while the name is still the folder; one
+// moved is left where node's tree put it.
+func removePrivateDir(dir string, fd int) {
+	defer unix.Close(fd)
+	unix.Unlinkat(fd, "node", 0)
+	var held, named unix.Stat_t
+	if unix.Fstat(fd, &held) != nil || unix.Lstat(dir, &named) != nil || held.Dev != named.Dev || held.Ino != named.Ino {
+		return
+	}
+	// By name first: os.RemoveAll would try the folder as a file, then as
+	// empty, then list it. It is left for entries node's tree made in it.
+	if unix.Rmdir(dir) != nil {
+		os.RemoveAll(dir)
+	}
+}
+
 // checkAncestors refuses a path any of whose folders another user could
 // rename things in: each must be a real folder (not a symbolic link) owned
 // by root or this user, and writable by others only with the sticky bit.
@@ -431,10 +458,10 @@ var inheritedIPCFD = func() int {
 // sockets, and NODE_CHANNEL_FD at its own number when this process inherited
 // that socket from a node parent (inheritedIPCFD), so fork()'s IPC keeps
 // working through the shim. Any other NODE_CHANNEL_FD is dropped from env.
-// It returns node's environment, the ExtraFiles and the channel's
-// channels' descriptor numbers in node, in order, from 3 up.
-func childFiles(env []string, socks []*os.File) ([]string, []*os.File, []int) {
-	var extra []*os.File
+// It returns node's environment, the ExtraFiles, the channels' descriptor
+// numbers in node, in order, from 3 up, and the IPC socket, if any, which
+// the caller closes once node has started.
+func childFiles(env []string, socks []*os.File) (_ []string, extra []*os.File, fds []int, ipcFile *os.File) {
 	env, ipc := ipcEnv(env, inheritedIPCFD)
 	place := func(fd int, f *os.File) {
 		for len(extra) <= fd-3 {
@@ -443,9 +470,10 @@ func childFiles(env []string, socks []*os.File) ([]string, []*os.File, []int) {
 		extra[fd-3] = f
 	}
 	if ipc >= 0 {
-		place(ipc, os.NewFile(uintptr(ipc), "node-ipc"))
+		ipcFile = os.NewFile(uintptr(ipc), "node-ipc")
+		place(ipc, ipcFile)
 	}
-	fds := make([]int, len(socks))
+	fds = make([]int, len(socks))
 	next := 3
 	for i, sock := range socks {
 		if next == ipc {
@@ -455,7 +483,7 @@ func childFiles(env []string, socks []*os.File) ([]string, []*os.File, []int) {
 		place(next, sock)
 		next++
 	}
-	return env, extra, fds
+	return env, extra, fds, ipcFile
 }
 
 // Raise ends this process with sig, as node was ended: the default action

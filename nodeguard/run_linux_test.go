@@ -31,7 +31,10 @@ func TestChildFilesIgnoresForeignChannelFD(t *testing.T) {
 	defer r.Close()
 	defer w.Close()
 	own := int(r.Fd())
-	env, extra, fds := childFiles([]string{"PATH=/bin", envChannelFD + "=" + strconv.Itoa(own)}, []*os.File{w, w})
+	env, extra, fds, ipc := childFiles([]string{"PATH=/bin", envChannelFD + "=" + strconv.Itoa(own)}, []*os.File{w, w})
+	if ipc != nil {
+		t.Errorf("descriptor %d taken as fork()'s IPC channel", ipc.Fd())
+	}
 	if slices.Contains(env, envChannelFD+"="+strconv.Itoa(own)) {
 		t.Errorf("NODE_CHANNEL_FD=%d kept in node's environment: %q", own, env)
 	}
