@@ -64,6 +64,15 @@ const (
 	// aheadMaxWant bounds the packages waiting to be queued: those past it
 	// are read when node asks for one of their files.
 	aheadMaxWant = 1024
+	// aheadMaxLookups bounds the folders looked at for one package's
+	// dependencies (each name, in each folder up to the root), and
+	// aheadMaxDepth the folders above a package whose dependencies are
+	// looked for at all: a package.json nothing checks named 1,024
+	// dependencies from a folder 1,900 deep, and the broker took 7
+	// minutes and 4 GiB to look for them (outside review rt77). Node
+	// finds those beyond the bounds when it asks for their files.
+	aheadMaxLookups = 4096
+	aheadMaxDepth   = 64
 	// aheadMaxPackages bounds the packages one thread reads ahead over
 	// its life: past it, node's requests are read alone. aheadMaxCached
 	// bounds each cache of folders looked at (packageOf, installedPackage),
@@ -179,6 +188,8 @@ type reader struct {
 	// installed caches, by path, the folders looked at for a dependency
 	// (installedPackage).
 	installed map[string]installation
+	// looked counts the folders installedPackage has looked at.
+	looked int
 	// batched are the packages read ahead or being read, by real path:
 	// each is read ahead once.
 	batched map[string]bool
@@ -279,6 +290,9 @@ func (r *reader) begin(script string) {
 	if real, err := filepath.EvalSymlinks(script); err == nil {
 		script = real // node runs the main script by its real path
 	}
+	if tooDeep(script) {
+		return
+	}
 	root := r.packageOf(filepath.Dir(script))
 	r.wish(root)
 	r.handed = append(r.handed, root)
@@ -288,7 +302,7 @@ func (r *reader) begin(script string) {
 // read returns the checked bytes of the file at path (ReadCode) and those
 // of the files handed over with it.
 func (r *reader) read(path string) ([]byte, []aheadFile, error) {
-	if !r.ahead || !filepath.IsAbs(path) {
+	if !r.ahead || !filepath.IsAbs(path) || tooDeep(path) {
 		data, err := r.policy.ReadCode(path)
 		return data, nil, err
 	}
@@ -318,7 +332,16 @@ func (r *reader) read(path string) ([]byte, []aheadFile, error) {
 	}
 	data, err := r.policy.ReadCode(path)
 	if err != nil {
-		return nil, nil, err // the batches stay pending, for the next reply
+		// The other batches stay pending, for the next reply; path's own
+		// is dropped, once read, so that refusals do not pile batches up
+		// nothing counts (outside review rt77 held 600 MiB so with 600
+		// refused files in folders of their own). Its package may be read
+		// again when node asks for another of its files.
+		if own != nil {
+			own.wait(aheadMaxWait)
+			r.drop(own)
+		}
+		return nil, nil, err
 	}
 	if own != nil && !own.wait(aheadMaxWait) {
 		// It stays pending, for a later reply once ready.
@@ -326,6 +349,15 @@ func (r *reader) read(path string) ([]byte, []aheadFile, error) {
 		own = nil
 	}
 	return data, r.handOver(own, path), nil
+}
+
+// drop takes b out of pending, unsent, and forgets that its package was
+// read.
+func (r *reader) drop(b *batch) {
+	if i := slices.Index(r.pending, b); i >= 0 {
+		r.pending = slices.Delete(r.pending, i, i+1)
+	}
+	delete(r.batched, b.root.real)
 }
 
 // readAlone reads path without reading its package ahead, and hands over
@@ -415,6 +447,13 @@ func (r *reader) wish(root packageRoot) {
 	r.want = append(r.want, root)
 }
 
+// tooDeep reports whether path lies more than aheadMaxDepth folders
+// down: its package, or its dependencies, are not looked for, each a walk
+// up the folders of stats as long as the path.
+func tooDeep(path string) bool {
+	return strings.Count(path, string(filepath.Separator)) > aheadMaxDepth
+}
+
 // packageOf returns the package of the files in folder dir: the nearest
 // folder at or above dir that holds a package.json, looking no further up
 // than a node_modules folder, with its subfolders; without one, dir alone.
@@ -451,6 +490,9 @@ func (r *reader) packageOf(dir string) packageRoot {
 // has one holding the package. Each is given by its real path, which node
 // asks for (but under --preserve-symlinks).
 func (r *reader) dependencies(dir string) []packageRoot {
+	if tooDeep(dir) {
+		return nil
+	}
 	data, err := regularfile.Read(filepath.Join(dir, "package.json"), 1<<20)
 	if err != nil {
 		return nil
@@ -465,8 +507,9 @@ func (r *reader) dependencies(dir string) []packageRoot {
 	// folders each, for nothing.
 	names = names[:min(len(names), aheadMaxWant)]
 	var roots []packageRoot
+	last := r.looked + aheadMaxLookups
 	for _, name := range names {
-		for d := dir; ; {
+		for d := dir; r.looked < last; {
 			if filepath.Base(d) != "node_modules" {
 				if p := r.installedPackage(filepath.Join(d, "node_modules", filepath.FromSlash(name))); p.found {
 					if p.real != "" {
@@ -503,6 +546,7 @@ func (r *reader) installedPackage(pkg string) installation {
 	if len(r.installed) >= aheadMaxCached {
 		clear(r.installed)
 	}
+	r.looked++
 	var p installation
 	if fi, err := os.Stat(filepath.Join(pkg, "package.json")); err == nil && fi.Mode().IsRegular() {
 		p.found = true
@@ -517,7 +561,8 @@ func (r *reader) installedPackage(pkg string) installation {
 // candidates returns the code files of the package at root to read ahead:
 // those of root and, for a deep root, its subfolders (but for
 // skippedFolders, hidden folders and folders holding a package.json,
-// which are packages of their own); regular files only, none larger than
+// which are packages of their own, and folders more than aheadMaxDepth
+// deep); regular files only, none larger than
 // aheadMaxFile, no more than aheadMaxBatch bytes in all, after looking at
 // no more than aheadMaxScan folder entries. A file whose path is not valid
 // UTF-8 is left out: node names files by strings, whose UTF-8 (which the
@@ -531,7 +576,7 @@ func candidates(root packageRoot) []string {
 		budget  = int64(aheadMaxBatch)
 		scanned = 0
 	)
-	if !utf8.ValidString(root.dir) {
+	if !utf8.ValidString(root.dir) || tooDeep(root.dir) {
 		return nil
 	}
 	for stack := []string{root.dir}; len(stack) > 0; {
@@ -547,7 +592,7 @@ func candidates(root packageRoot) []string {
 			switch {
 			case name == "" || name[0] == '.' || !utf8.ValidString(name):
 			case e.IsDir():
-				if root.deep && !skippedFolders[name] {
+				if root.deep && !skippedFolders[name] && !tooDeep(dir) {
 					stack = append(stack, filepath.Join(dir, name))
 				}
 			case e.Type().IsRegular() && codeFile(name):

@@ -222,12 +222,6 @@ func TestReadAheadBounded(t *testing.T) {
 	p := intact.New(intact.Config{Enforcers: []enforcer.Enforcer{&countingEnforcer{judged: map[string]int{}}}})
 	fos := &fakeOS{}
 	s := startSession(t, newBroker(p, fos), fos, filepath.Join(app, "main.js"))
-	heap := func() uint64 {
-		runtime.GC()
-		var m runtime.MemStats
-		runtime.ReadMemStats(&m)
-		return m.HeapAlloc
-	}
 	request := func(i int) {
 		path := filepath.Join(app, "missing", strconv.Itoa(i), "x.js")
 		if i%100 == 0 {
@@ -242,14 +236,87 @@ func TestReadAheadBounded(t *testing.T) {
 	for i := range warm {
 		request(i)
 	}
-	before := heap()
+	before := heapInUse()
 	for i := warm; i < warm+more; i++ {
 		request(i)
 	}
-	after := heap()
+	after := heapInUse()
 	t.Logf("heap after %d requests %d KiB, after %d more %d KiB", warm, before>>10, more, after>>10)
 	if after > before+(4<<20) {
 		t.Errorf("the broker's heap grew from %d to %d KiB over %d requests for missing files in new folders, want at most 4 MiB more",
 			before>>10, after>>10, more)
+	}
+}
+
+// TestReadAheadRefusedDropped: a file refused in a package of its own
+// leaves nothing of the package's reading ahead behind. Each refusal
+// (signed code trying plugins planted one by one) kept its package's
+// files, up to 1 MiB, for good (outside review rt77: 600 MiB for 600).
+func TestReadAheadRefusedDropped(t *testing.T) {
+	app := scratch.Dir(t)
+	big := strings.Repeat("// "+strings.Repeat("x", 96)+"\n", 3000) // 300 KB
+	writeTree(t, app, map[string]string{"main.js": "// main\n"})
+	const plugins = 150
+	for i := range plugins {
+		writeTree(t, app, map[string]string{
+			fmt.Sprintf("plugins/p%d/index.js", i): "// " + unsignedMark + "\n",
+			fmt.Sprintf("plugins/p%d/a.js", i):     big,
+			fmt.Sprintf("plugins/p%d/b.js", i):     big,
+		})
+	}
+	p := intact.New(intact.Config{Enforcers: []enforcer.Enforcer{markEnforcer{enforcing}}})
+	fos := &fakeOS{}
+	s := startSession(t, newBroker(p, fos), fos, filepath.Join(app, "main.js"))
+	if status, body := s.call(opReadCode, filepath.Join(app, "main.js")); status != statusOK {
+		t.Fatalf("main.js: status %d, body %q", status, body)
+	}
+	before := heapInUse()
+	for i := range plugins {
+		path := filepath.Join(app, "plugins", fmt.Sprintf("p%d", i), "index.js")
+		if status, _ := s.call(opReadCode, path); status == statusOK {
+			t.Fatalf("%s was allowed", path)
+		}
+	}
+	after := heapInUse()
+	t.Logf("heap %d KiB before %d refusals, %d KiB after", before>>10, plugins, after>>10)
+	if after > before+(8<<20) {
+		t.Errorf("the broker's heap grew from %d to %d KiB over %d refusals in packages of 600 KB each, want at most 8 MiB more",
+			before>>10, after>>10, plugins)
+	}
+}
+
+// heapInUse is the live heap after a collection.
+func heapInUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// TestDependenciesBounded: the dependencies of a package are looked for
+// within bounds: a package.json that nothing checks named 1,024 of them
+// from a folder 1,900 deep, and the broker looked for each in every
+// folder up to the root, node waiting meanwhile, for 7 minutes and 4 GiB
+// (outside review rt77).
+func TestDependenciesBounded(t *testing.T) {
+	names := make([]string, aheadMaxWant)
+	for i := range names {
+		names[i] = fmt.Sprintf("%q: %q", fmt.Sprintf("d%04d", i), "1")
+	}
+	manifest := `{"name": "dep", "dependencies": {` + strings.Join(names, ", ") + "}}"
+	p := intact.New(intact.Config{Enforcers: []enforcer.Enforcer{&countingEnforcer{judged: map[string]int{}}}})
+	for _, depth := range []int{20, aheadMaxDepth + 10} {
+		dir := filepath.Join(scratch.Dir(t), strings.Repeat("a/", depth))
+		writeTree(t, dir, map[string]string{"package.json": manifest})
+		r := newReader(p, true, aheadMaxAge)
+		r.dependencies(dir)
+		looked := r.looked
+		r.close()
+		if depth > aheadMaxDepth && looked != 0 {
+			t.Errorf("%d folders deep: %d folders looked at for dependencies, want none", depth, looked)
+		}
+		if depth <= aheadMaxDepth && (looked == 0 || looked > aheadMaxLookups) {
+			t.Errorf("%d folders deep: %d folders looked at for dependencies, want 1 to %d", depth, looked, aheadMaxLookups)
+		}
 	}
 }
