@@ -42,6 +42,8 @@ const FunctionPrototype = Function.prototype;
 const ErrorCtor = Error;
 const EvalErrorCtor = EvalError;
 const ErrorCaptureStackTrace = Error.captureStackTrace;
+const PromiseReject = uncurry(Promise.reject);
+const PromiseCtor = Promise;
 const JSONParse = JSON.parse;
 const JSONStringify = JSON.stringify;
 const MathImul = Math.imul;
@@ -2239,9 +2241,21 @@ if (WebAssemblyObject && config.dynamicDisabled) {
   const wasmCompile = WebAssemblyObject.compile;
   const wasmInstantiate = WebAssemblyObject.instantiate;
   const WasmModule = WebAssemblyObject.Module;
-  define(WebAssemblyObject, 'compile', function compile(bytes, ...rest) {
+  // compile, instantiate and the streaming two answer with a promise,
+  // and a refusal rejects it, as bytes that do not compile do: code that
+  // falls back on JavaScript in a .catch() still does.
+  const rejecting = (f) => ({
+    [f.name](...args) {
+      try {
+        return ReflectApply(f, this, args);
+      } catch (e) {
+        return PromiseReject(PromiseCtor, e);
+      }
+    },
+  })[f.name];
+  define(WebAssemblyObject, 'compile', rejecting(function compile(bytes, ...rest) {
     return ReflectApply(wasmCompile, WebAssemblyObject, withRest([wasmGuard('WebAssembly.compile', bytes)], rest));
-  });
+  }));
   // A Module compiled already runs as it is; anything else is compiled.
   // V8 tells them apart by what the object is, not by its prototype, which
   // the application can set (instanceof would take dressed-up bytes for a
@@ -2255,10 +2269,10 @@ if (WebAssemblyObject && config.dynamicDisabled) {
       return false;
     }
   };
-  define(WebAssemblyObject, 'instantiate', function instantiate(source, ...rest) {
+  define(WebAssemblyObject, 'instantiate', rejecting(function instantiate(source, ...rest) {
     const compiled = isWasmModule(source) ? source : wasmGuard('WebAssembly.instantiate', source);
     return ReflectApply(wasmInstantiate, WebAssemblyObject, withRest([compiled], rest));
-  });
+  }));
   const Guarded = guardedConstructor(WasmModule, 'Module', (args) => {
     ObjectDefineProperty(args, 0, { __proto__: null, value: wasmGuard('WebAssembly.Module', args[0]), writable: true, enumerable: true, configurable: true });
     return args;
@@ -2266,7 +2280,7 @@ if (WebAssemblyObject && config.dynamicDisabled) {
   define(WebAssemblyObject, 'Module', Guarded);
   for (const name of ['compileStreaming', 'instantiateStreaming']) {
     if (typeof WebAssemblyObject[name] === 'function') {
-      define(WebAssemblyObject, name, function () { refuseDynamic('WebAssembly.' + name); });
+      define(WebAssemblyObject, name, rejecting({ [name]() { refuseDynamic('WebAssembly.' + name); } }[name]));
     }
   }
 }

@@ -612,9 +612,18 @@ import('planted').then(() => console.log('resolve-node ran'), (e) => console.log
 Object.setPrototypeOf(bytes, WebAssembly.Module.prototype);
 try { WebAssembly.instantiate(bytes).then(() => console.log('wasm-dressed ran'), (e) => console.log('wasm-dressed', e.code)); } catch (e) { console.log('wasm-dressed', e.code); }
 `,
+	// A refusal of the promise-returning ones rejects their promise, as
+	// bytes that do not compile do, so that code falling back on
+	// JavaScript does: it threw (outside review rt77).
+	"wasm-fallback.js": `const bytes = new Uint8Array([0,97,115,109,1,0,0,0, 1,5,1,96,0,1,127, 3,2,1,0, 7,5,1,1,102,0,0, 10,6,1,4,0,65,42,11]);
+Promise.allSettled([WebAssembly.compile(bytes), WebAssembly.instantiate(bytes), WebAssembly.compileStreaming(bytes), WebAssembly.instantiateStreaming(bytes)])
+  .then((rs) => console.log('wasm-fallback', WebAssembly.compile.name, rs.map((r) => r.reason?.code ?? r.status).join(' ')));
+`,
 	// undici, node's own code, calling the application's handler with
 	// bytes from the network: WebAssembly.compile given as the handler.
-	"wasm-undici.js": `const wasm = Buffer.from([0,97,115,109,1,0,0,0, 1,5,1,96,0,1,127, 3,2,1,0, 7,5,1,1,102,0,0, 10,6,1,4,0,65,42,11]);
+	// Its promise, which undici drops, rejects.
+	"wasm-undici.js": `process.on('unhandledRejection', (e) => console.log('wasm-undici', e.code));
+const wasm = Buffer.from([0,97,115,109,1,0,0,0, 1,5,1,96,0,1,127, 3,2,1,0, 7,5,1,1,102,0,0, 10,6,1,4,0,65,42,11]);
 const srv = require('node:http').createServer((req, res) => res.end(wasm));
 srv.listen(0, '127.0.0.1', async () => {
   const origin = 'http://127.0.0.1:' + srv.address().port;
@@ -623,7 +632,7 @@ srv.listen(0, '127.0.0.1', async () => {
   dispatcher.dispatch({ origin, path: '/', method: 'GET' }, {
     onConnect() {}, onHeaders() { return true; },
     onData: WebAssembly.compile,
-    onComplete() { console.log('wasm-undici ran'); srv.close(); },
+    onComplete() { srv.close(); },
     onError(e) { console.log('wasm-undici', e.code); srv.close(); },
   });
 });
@@ -869,6 +878,7 @@ func TestHookAndStackTricks(t *testing.T) {
 		"resolve-node.js":       "resolve-node ERR_CODE_INTEGRITY_VIOLATION",
 		"wasm-dressed.js":       "wasm-dressed ERR_CODE_INTEGRITY_BLOCKED",
 		"wasm-undici.js":        "wasm-undici ERR_CODE_INTEGRITY_BLOCKED",
+		"wasm-fallback.js":      "wasm-fallback compile ERR_CODE_INTEGRITY_BLOCKED ERR_CODE_INTEGRITY_BLOCKED ERR_CODE_INTEGRITY_BLOCKED ERR_CODE_INTEGRITY_BLOCKED",
 		"wasm-llhttp.js":        "wasm-llhttp ERR_CODE_INTEGRITY_BLOCKED",
 		"proto-get.js":          "proto-get ERR_CODE_INTEGRITY_BLOCKED ERR_ACCESS_DENIED",
 		"proto-eval.js":         "proto-eval ERR_WORKER_PATH",
