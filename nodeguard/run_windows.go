@@ -117,6 +117,13 @@ func Run(cfg Config) (Exit, error) {
 	argv := append([]string{cfg.Node}, nodeArgv(inv, boot, "", settings)...)
 	proc, err := startNode(nodeBin.exec, argv, nodeEnv, cfg.Dir, inherit)
 	ch.closeNodeEnds()
+	if ipc >= 0 {
+		// Node's alone from here: a copy left open here would keep the
+		// channel up after node's process.disconnect(), and its parent
+		// waiting for the 'disconnect' for as long as this broker lives
+		// (outside review rt76).
+		windows.CloseHandle(inheritedIPC.h)
+	}
 	if err != nil {
 		ch.closeBrokerEnds()
 		if stdinPipe != nil {

@@ -210,6 +210,18 @@ new Worker(path.join(__dirname, 'worker.js')).on('message', (m) => {
   new Worker(path.join(__dirname, 'evilworker.js')).on('error', (err) => console.log('worker refused ' + err.code));
 });
 `,
+	// disconnect.js forks a daemon-like child that drops fork()'s IPC
+	// channel and runs on until $RELEASE exists (at most a minute): the
+	// parent sees it disconnect, and ends.
+	"disconnect.js": `const { fork } = require('child_process');
+const child = fork(require('path').join(__dirname, 'daemon.js'));
+child.on('disconnect', () => { console.log('daemon disconnected'); child.unref(); });
+child.send('go');
+`,
+	"daemon.js": `process.on('message', () => process.disconnect());
+const end = Date.now() + 60000;
+const poll = setInterval(() => { if (require('fs').existsSync(process.env.RELEASE) || Date.now() > end) clearInterval(poll); }, 100);
+`,
 	"children.js": `const { fork, spawnSync } = require('child_process');
 const path = require('path');
 fork(path.join(__dirname, 'child.js'), ['fork']).on('message', console.log).on('exit', (code) => {
@@ -453,6 +465,21 @@ func TestWindowsNode(t *testing.T) {
 			}
 		}
 		a.noCanaries(t)
+	})
+
+	// The shim closes its copy of fork()'s IPC channel once node has
+	// started: a copy left open kept the channel up after the child's
+	// process.disconnect(), and the parent running until the child ended
+	// (outside review rt76).
+	t.Run("a child's disconnect", func(t *testing.T) {
+		release := filepath.Join(scratch.Dir(t), "release")
+		t.Setenv("RELEASE", release)
+		defer os.WriteFile(release, nil, 0o644)
+		start := time.Now()
+		r := a.run(t, nil, a.path("disconnect.js"))
+		if took := time.Since(start); r.err != nil || r.exit.Code != 0 || r.stdout != "daemon disconnected\n" || took > 30*time.Second {
+			t.Errorf("exit %+v, err %v, after %v (the child runs a minute)\nstdout:\n%s\nstderr:\n%s", r.exit, r.err, took, r.stdout, r.stderr)
+		}
 	})
 
 	t.Run("children through the shim", func(t *testing.T) {
