@@ -73,6 +73,12 @@ const (
 	// finds those beyond the bounds when it asks for their files.
 	aheadMaxLookups = 4096
 	aheadMaxDepth   = 64
+	// aheadMaxLookupTime bounds the time one reply's dependencies are
+	// looked for (next), which node's next request waits for: each
+	// lookup can take milliseconds through chains of links nothing
+	// checks (outside review rt79 held node for 15 minutes with 1,024 of
+	// them). The packages not looked at are read when node asks.
+	aheadMaxLookupTime = 50 * time.Millisecond
 	// aheadMaxPackages bounds the packages one thread reads ahead over
 	// its life: past it, node's requests are read alone. aheadMaxCached
 	// bounds each cache of folders looked at (packageOf, installedPackage),
@@ -287,7 +293,7 @@ func (r *reader) begin(script string) {
 	if !r.ahead || script == "" {
 		return
 	}
-	if real, err := filepath.EvalSymlinks(script); err == nil {
+	if real, err := realPath(script); err == nil {
 		script = real // node runs the main script by its real path
 	}
 	if tooDeep(script) {
@@ -338,8 +344,11 @@ func (r *reader) read(path string) ([]byte, []aheadFile, error) {
 		// refused files in folders of their own). Its package may be read
 		// again when node asks for another of its files.
 		if own != nil {
-			own.wait(aheadMaxWait)
-			r.drop(own)
+			if own.wait(aheadMaxWait) {
+				r.drop(own)
+			} else {
+				own.late = true // settled by a later reply, as below
+			}
 		}
 		return nil, nil, err
 	}
@@ -351,12 +360,15 @@ func (r *reader) read(path string) ([]byte, []aheadFile, error) {
 	return data, r.handOver(own, path), nil
 }
 
-// drop takes b out of pending, unsent, and forgets that its package was
-// read.
+// drop takes b, which is ready, out of pending, unsent, and forgets that
+// its package was read. What the speculator counted of it is no longer
+// held: counted on, it kept the speculator waiting for room for good, and
+// nothing more was read ahead (outside review rt79).
 func (r *reader) drop(b *batch) {
 	if i := slices.Index(r.pending, b); i >= 0 {
 		r.pending = slices.Delete(r.pending, i, i+1)
 	}
+	r.held.add(-b.held)
 	delete(r.batched, b.root.real)
 }
 
@@ -414,8 +426,9 @@ func (r *reader) next() {
 	if !r.ahead {
 		return
 	}
+	deadline := time.Now().Add(aheadMaxLookupTime)
 	for _, root := range r.handed {
-		for _, dep := range r.dependencies(root.dir) {
+		for _, dep := range r.dependencies(root.dir, deadline) {
 			r.wish(dep)
 		}
 	}
@@ -477,7 +490,7 @@ func (r *reader) packageOf(dir string) packageRoot {
 		d = parent
 	}
 	root.real = root.dir
-	if real, err := filepath.EvalSymlinks(root.dir); err == nil {
+	if real, err := realPath(root.dir); err == nil {
 		root.real = real
 	}
 	r.roots[dir] = root
@@ -488,9 +501,10 @@ func (r *reader) packageOf(dir string) packageRoot {
 // names as dependencies (and optional ones), found as node finds them: in
 // the node_modules folder of dir or of the nearest folder above it that
 // has one holding the package. Each is given by its real path, which node
-// asks for (but under --preserve-symlinks).
-func (r *reader) dependencies(dir string) []packageRoot {
-	if tooDeep(dir) {
+// asks for (but under --preserve-symlinks). It looks for none after
+// deadline.
+func (r *reader) dependencies(dir string, deadline time.Time) []packageRoot {
+	if tooDeep(dir) || time.Now().After(deadline) {
 		return nil
 	}
 	data, err := regularfile.Read(filepath.Join(dir, "package.json"), 1<<20)
@@ -509,6 +523,9 @@ func (r *reader) dependencies(dir string) []packageRoot {
 	var roots []packageRoot
 	last := r.looked + aheadMaxLookups
 	for _, name := range names {
+		if time.Now().After(deadline) {
+			break
+		}
 		for d := dir; r.looked < last; {
 			if filepath.Base(d) != "node_modules" {
 				if p := r.installedPackage(filepath.Join(d, "node_modules", filepath.FromSlash(name))); p.found {
@@ -550,7 +567,7 @@ func (r *reader) installedPackage(pkg string) installation {
 	var p installation
 	if fi, err := os.Stat(filepath.Join(pkg, "package.json")); err == nil && fi.Mode().IsRegular() {
 		p.found = true
-		if real, err := filepath.EvalSymlinks(pkg); err == nil {
+		if real, err := realPath(pkg); err == nil {
 			p.real = real
 		}
 	}

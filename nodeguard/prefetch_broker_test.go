@@ -309,7 +309,7 @@ func TestDependenciesBounded(t *testing.T) {
 		dir := filepath.Join(scratch.Dir(t), strings.Repeat("a/", depth))
 		writeTree(t, dir, map[string]string{"package.json": manifest})
 		r := newReader(p, true, aheadMaxAge)
-		r.dependencies(dir)
+		r.dependencies(dir, time.Now().Add(time.Hour))
 		looked := r.looked
 		r.close()
 		if depth > aheadMaxDepth && looked != 0 {
@@ -318,5 +318,98 @@ func TestDependenciesBounded(t *testing.T) {
 		if depth <= aheadMaxDepth && (looked == 0 || looked > aheadMaxLookups) {
 			t.Errorf("%d folders deep: %d folders looked at for dependencies, want 1 to %d", depth, looked, aheadMaxLookups)
 		}
+	}
+}
+
+// TestDependenciesTimeBounded: looking for one reply's dependencies, which
+// node's next request waits for, takes a bounded time, however slow each
+// lookup is: through chains of links whose targets each walk hundreds of
+// folders down and up again, 1,024 names held node for 15 minutes
+// (outside review rt79). The chain resolves to its real package.
+func TestDependenciesTimeBounded(t *testing.T) {
+	base := scratch.Dir(t)
+	deep := strings.Repeat("n/", 400)
+	if err := os.MkdirAll(filepath.Join(base, "c", deep), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeTree(t, base, map[string]string{"real/pkg/package.json": `{"name": "pkg"}`})
+	const links = 39 // the kernel follows 40
+	for i := range links {
+		next := fmt.Sprintf("L%d", i+1)
+		if i == links-1 {
+			next = "../real/pkg"
+		}
+		if err := os.Symlink(deep+strings.Repeat("../", 400)+next, filepath.Join(base, "c", fmt.Sprintf("L%d", i))); err != nil {
+			t.Skip("cannot make symbolic links here:", err)
+		}
+	}
+	dir := filepath.Join(base, "app", "node_modules", "dep")
+	names := make([]string, aheadMaxWant)
+	for i := range names {
+		name := fmt.Sprintf("d%04d", i)
+		names[i] = fmt.Sprintf("%q: %q", name, "1")
+		if err := os.MkdirAll(filepath.Join(dir, "node_modules"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(filepath.Join(base, "c", "L0"), filepath.Join(dir, "node_modules", name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeTree(t, dir, map[string]string{"package.json": `{"name": "dep", "dependencies": {` + strings.Join(names, ", ") + "}}"})
+
+	p := intact.New(intact.Config{Enforcers: []enforcer.Enforcer{&countingEnforcer{judged: map[string]int{}}}})
+	r := newReader(p, true, aheadMaxAge)
+	defer r.close()
+	start := time.Now()
+	roots := r.dependencies(dir, start.Add(aheadMaxLookupTime))
+	took := time.Since(start)
+	t.Logf("%d of %d dependencies looked for in %v", r.looked, len(names), took)
+	if r.looked >= len(names) || took > 5*time.Second {
+		t.Errorf("%d of %d dependencies looked for in %v, want fewer, within about %v", r.looked, len(names), took, aheadMaxLookupTime)
+	}
+	want, err := filepath.EvalSymlinks(filepath.Join(base, "real", "pkg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(roots) == 0 || roots[0].real != want {
+		t.Errorf("dependencies resolved to %v, want %s first", roots, want)
+	}
+}
+
+// TestReadAheadDropReleasesHeld: a package the speculator read ahead, then
+// dropped because node asked for a file of it that is refused, is no
+// longer counted as held: counted on, it kept the speculator waiting for
+// room for good, and nothing more was read ahead (outside review rt79).
+func TestReadAheadDropReleasesHeld(t *testing.T) {
+	app := scratch.Dir(t)
+	writeTree(t, app, map[string]string{
+		"package.json":                `{"name": "app", "dependencies": {"a": "1"}}`,
+		"main.js":                     "// main\n",
+		"node_modules/a/package.json": `{"name": "a"}`,
+		"node_modules/a/index.js":     strings.Repeat("// a\n", 20000),
+		"node_modules/a/bad.js":       "// " + unsignedMark + "\n",
+	})
+	p := intact.New(intact.Config{Enforcers: []enforcer.Enforcer{markEnforcer{enforcing}}})
+	r := newReader(p, true, aheadMaxAge)
+	defer r.close()
+	if _, _, err := r.read(filepath.Join(app, "main.js")); err != nil {
+		t.Fatal(err)
+	}
+	r.next() // queues a for the speculator
+	held := func() int64 {
+		r.held.mu.Lock()
+		defer r.held.mu.Unlock()
+		return r.held.n
+	}
+	for end := time.Now().Add(10 * time.Second); held() == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatal("package a was not read ahead")
+		}
+	}
+	if _, _, err := r.read(filepath.Join(app, "node_modules/a/bad.js")); err == nil {
+		t.Fatal("bad.js was allowed")
+	}
+	if n := held(); n != 0 {
+		t.Errorf("%d bytes still counted as held once package a was dropped, want 0", n)
 	}
 }
