@@ -66,6 +66,38 @@ func TestProbeCacheNotAFile(t *testing.T) {
 	}
 }
 
+// TestProbeCacheLink: node's tree can write the user's cache folder (node
+// lives elsewhere) and put a link to another folder in place of the probe
+// cache's, one node's tree may not write itself as root; the next broker,
+// unconfined, made its cache file there (outside review rt78). It follows
+// no link beneath the cache folder.
+func TestProbeCacheLink(t *testing.T) {
+	n := nodes(t)[0]
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache) // os.UserCacheDir, node's too
+	victim := t.TempDir()
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"plant.js": `const fs = require('fs');
+const probe = process.env.XDG_CACHE_HOME + '/intact/node-probe';
+fs.rmSync(probe, { recursive: true, force: true });
+fs.symlinkSync(process.env.VICTIM, probe);
+console.log('planted');
+`,
+		"main.js": "console.log('ran')\n",
+	})
+	s := sign(t, dir)
+	for _, script := range []string{"plant.js", "main.js", "main.js"} {
+		res := s.run(t, n, "enforce", runOpts{env: []string{"VICTIM=" + victim}}, script)
+		if res.Err != nil || res.Exit.Code != 0 {
+			t.Fatalf("%s: %v, exit %+v, stdout %q, stderr %q", script, res.Err, res.Exit, res.Stdout, res.Stderr)
+		}
+	}
+	if entries, _ := os.ReadDir(victim); len(entries) > 0 {
+		t.Errorf("the broker wrote through the link into another folder: %v", entries)
+	}
+}
+
 // TestReadAheadFIFOs: FIFOs in a package and in its dependency, named as
 // the code files and folders the read-ahead visits, are not waited on:
 // node runs the app to its end.

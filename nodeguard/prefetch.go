@@ -511,9 +511,14 @@ func (r *reader) dependencies(dir string, deadline time.Time) []packageRoot {
 	if err != nil {
 		return nil
 	}
-	// A name may hold one slash, after a scope: @scope/name.
+	// A name may hold one slash, after a scope (@scope/name), and npm
+	// takes none longer than 214 bytes: others are no package name, and a
+	// name of 1,950 slashes was a walk of as many folders per lookup
+	// (outside review rt78).
 	names := slices.DeleteFunc(dependencyNames(data), func(name string) bool {
-		return strings.Contains(name, "..") || strings.ContainsRune(name, '\\') || name == ""
+		slashes := strings.Count(name, "/")
+		return strings.Contains(name, "..") || strings.ContainsRune(name, '\\') || name == "" || len(name) > 214 ||
+			slashes > 1 || slashes == 1 && name[0] != '@'
 	})
 	slices.Sort(names)
 	names = slices.Compact(names)

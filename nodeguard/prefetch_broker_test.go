@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -411,5 +412,32 @@ func TestReadAheadDropReleasesHeld(t *testing.T) {
 	}
 	if n := held(); n != 0 {
 		t.Errorf("%d bytes still counted as held once package a was dropped, want 0", n)
+	}
+}
+
+// TestDependencyNamesLookedFor: only package names are looked for: @scope/name, or
+// a name without a slash. A name of many slashes (outside review rt78:
+// 1,950) walked as many folders per lookup.
+func TestDependencyNamesLookedFor(t *testing.T) {
+	dir := scratch.Dir(t)
+	writeTree(t, dir, map[string]string{
+		"package.json":                          `{"name": "app", "dependencies": {"@s/n": "1", "plain": "1", "x/y": "1", "a/b/c": "1", "@s/n/deeper": "1"}}`,
+		"node_modules/@s/n/package.json":        "{}",
+		"node_modules/plain/package.json":       "{}",
+		"node_modules/x/y/package.json":         "{}",
+		"node_modules/a/b/c/package.json":       "{}",
+		"node_modules/@s/n/deeper/package.json": "{}",
+	})
+	p := intact.New(intact.Config{Enforcers: []enforcer.Enforcer{&countingEnforcer{judged: map[string]int{}}}})
+	r := newReader(p, true, aheadMaxAge)
+	defer r.close()
+	var got []string
+	for _, root := range r.dependencies(dir, time.Now().Add(time.Hour)) {
+		rel, _ := filepath.Rel(filepath.Join(dir, "node_modules"), root.real)
+		got = append(got, filepath.ToSlash(rel))
+	}
+	slices.Sort(got)
+	if want := []string{"@s/n", "plain"}; !slices.Equal(got, want) {
+		t.Errorf("dependencies found %q, want %q", got, want)
 	}
 }

@@ -15,7 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/intactdev/intact/internal/atomicfile"
 	"github.com/intactdev/intact/internal/regularfile"
 )
 
@@ -233,12 +232,4 @@ func probeCachePath(path string, fi os.FileInfo) string {
 	key := fmt.Sprintf("%s\x00%d\x00%d\x00%d", path, fi.Size(), fi.ModTime().UnixNano(), inode(fi))
 	sum := sha256.Sum256([]byte(key))
 	return filepath.Join(dir, "intact", "node-probe", hex.EncodeToString(sum[:12])+".json")
-}
-
-// writeProbeCache stores a probe. A failure only costs a probe next time.
-func writeProbeCache(path string, data []byte) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return
-	}
-	atomicfile.WriteNoSync(path, data, 0o600)
 }
