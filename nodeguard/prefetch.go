@@ -528,10 +528,10 @@ func (r *reader) dependencies(dir string, deadline time.Time) []packageRoot {
 	var roots []packageRoot
 	last := r.looked + aheadMaxLookups
 	for _, name := range names {
-		if time.Now().After(deadline) {
-			break
-		}
-		for d := dir; r.looked < last; {
+		// Checked before every folder looked at: one name's walk up the
+		// folders took 60 of them, 6 ms each through links (outside
+		// review rt80).
+		for d := dir; r.looked < last && !time.Now().After(deadline); {
 			if filepath.Base(d) != "node_modules" {
 				if p := r.installedPackage(filepath.Join(d, "node_modules", filepath.FromSlash(name))); p.found {
 					if p.real != "" {

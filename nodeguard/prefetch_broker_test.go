@@ -375,6 +375,28 @@ func TestDependenciesTimeBounded(t *testing.T) {
 	if len(roots) == 0 || roots[0].real != want {
 		t.Errorf("dependencies resolved to %v, want %s first", roots, want)
 	}
+
+	// One name, looked for in each of 50 folders up from the package,
+	// each holding node_modules/@s linked to the chain, which ends where
+	// no package is: the deadline holds within the walk too (rt80 took
+	// 0.3 s a package so, against 50 ms).
+	const levels = 50
+	pkg := filepath.Join(base, "up", strings.Repeat("u/", levels))
+	for d := pkg; d != base; d = filepath.Dir(d) {
+		if err := os.MkdirAll(filepath.Join(d, "node_modules"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(filepath.Join(base, "c", "L0"), filepath.Join(d, "node_modules", "@s")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeTree(t, pkg, map[string]string{"package.json": `{"name": "p", "dependencies": {"@s/absent": "1"}}`})
+	r2 := newReader(p, true, aheadMaxAge)
+	defer r2.close()
+	r2.dependencies(pkg, time.Now().Add(time.Millisecond))
+	if r2.looked >= levels/2 {
+		t.Errorf("%d folders looked at for one name after the deadline passed, want a few", r2.looked)
+	}
 }
 
 // TestReadAheadDropReleasesHeld: a package the speculator read ahead, then
