@@ -252,6 +252,9 @@ let channelName = null;
 // state the application shares and can recover from its own draws (an
 // outside review predicted it exactly from the draws that followed).
 let seq = randomUint32();
+// hashSeed makes where a path lands in the table of files kept (hashBytes)
+// unknown to whoever names the files.
+const hashSeed = randomUint32();
 // broken is set while an exchange is under way, and stays set when one
 // fails: the channel is then out of step, and no reply on it is trusted.
 let broken = false;
@@ -548,6 +551,8 @@ function refusal(reply, Ctor) {
 // encode it with replacement characters).
 
 const aheadMaxBytes = 4 * 1024 * 1024;
+// aheadMaxProbes bounds the slots keepAhead looks at for a file.
+const aheadMaxProbes = 64;
 // A file read ahead and used much later would be an old version of it. The
 // broker hands over files checked at most 5 s before (aheadMaxAge in
 // prefetch.go): with this, a file runs within 10 s of its check.
@@ -595,7 +600,7 @@ function readCode(path, wasm) {
   for (let off = 4 + n; off < end;) {
     const pathEnd = off + 4 + u32(body, off);
     const dataEnd = pathEnd + 4 + u32(body, pathEnd);
-    keepAhead(held, off, dataEnd - (pathEnd + 4));
+    keepAhead(held, off);
     off = dataEnd;
   }
   release(held);
@@ -624,13 +629,15 @@ function u32(buf, off) {
   return buf[off] + buf[off + 1] * 0x100 + buf[off + 2] * 0x10000 + buf[off + 3] * 0x1000000;
 }
 
-// hashBytes is FNV-1a of the length of buf from start to end and of its
-// last 16 bytes at most: paths of one package differ at their ends, and
-// hashing every byte of thousands of paths cost node milliseconds. Paths
-// that hash alike are told apart by their bytes (findFile).
+// hashBytes is FNV-1a, from hashSeed, of the length of buf from start to
+// end and of every byte of it. Paths that hash alike are told apart by
+// their bytes (findFile). Hashing only the last 16 bytes, as it did, let
+// whoever names the files of a package give thousands the same hash, and
+// keeping them cost node n²/2 comparisons of whole paths: minutes of its
+// main thread for one reply (outside review rt81).
 function hashBytes(buf, start, end) {
-  let h = MathImul(0x811c9dc5 ^ (end - start), 0x01000193);
-  for (let i = end - start > 16 ? end - 16 : start; i < end; i++) h = MathImul(h ^ buf[i], 0x01000193);
+  let h = MathImul(hashSeed ^ (end - start), 0x01000193);
+  for (let i = start; i < end; i++) h = MathImul(h ^ buf[i], 0x01000193);
   return h;
 }
 
@@ -680,26 +687,41 @@ function sameBytes(a, aStart, n, b, bStart, bLen) {
   return true;
 }
 
-// keepAhead keeps the file at off in the reply held, whose bytes are size
-// bytes long; the same path kept from an older reply is dropped.
-function keepAhead(held, off, size) {
-  if (size > aheadMaxBytes) return;
+// keepAhead keeps the file at off in the reply held; the same path kept
+// from an older reply is dropped. A file
+// counts its path's bytes too: tiny files under long paths held hundreds
+// of MiB counted as a few (outside review rt81). One that finds no free
+// slot within aheadMaxProbes of where its path hashes is not kept: node
+// asks for it.
+function keepAhead(held, off) {
   const body = held.body;
+  const cost = keptBytes(body, off);
+  if (cost > aheadMaxBytes) return;
   const h = pathHash(body, off);
   const old = findFile(h, body, off + 4, off + 4 + u32(body, off));
   if (old >= 0) dropFile(old);
   if ((aheadUsed + 1) * 2 > aheadSlots) rehash();
   const mask = aheadSlots - 1;
   let i = h & mask;
-  while (aheadReply[i] > 0) i = (i + 1) & mask;
+  for (let probes = 1; aheadReply[i] > 0; probes++) {
+    if (probes >= aheadMaxProbes) return;
+    i = (i + 1) & mask;
+  }
   if (aheadReply[i] === 0) aheadUsed++;
   aheadHash[i] = h;
   aheadReply[i] = held.id;
   aheadAt[i] = off;
   aheadKept++;
   held.users++;
-  aheadBytes += size;
+  aheadBytes += cost;
   while (aheadBytes > aheadMaxBytes) dropOldest();
+}
+
+// keptBytes is what the file at off in body counts for aheadMaxBytes: its
+// path's bytes and its own.
+function keptBytes(body, off) {
+  const pathEnd = off + 4 + u32(body, off);
+  return u32(body, off) + u32(body, pathEnd);
 }
 
 // rehash makes a table with room for the files kept and as many more,
@@ -731,8 +753,7 @@ function rehash() {
 function dropFile(i) {
   const held = MapGet(replies, aheadReply[i]);
   const body = held.body;
-  const pathEnd = aheadAt[i] + 4 + u32(body, aheadAt[i]);
-  aheadBytes -= u32(body, pathEnd);
+  aheadBytes -= keptBytes(body, aheadAt[i]);
   aheadReply[i] = -1;
   aheadKept--;
   release(held);

@@ -46,8 +46,8 @@ const (
 	// when node asks for them (a round trip is small beside compiling
 	// them).
 	aheadMaxFile = 512 << 10
-	// aheadMaxBatch bounds the bytes read ahead for one package;
-	// aheadMaxReply, those one reply carries.
+	// aheadMaxBatch bounds the bytes read ahead for one package, files
+	// and paths; aheadMaxReply, those one reply carries.
 	aheadMaxBatch = 1 << 20
 	aheadMaxReply = 2 << 20
 	// aheadMaxScan bounds the folder entries looked at in one package.
@@ -147,11 +147,13 @@ func (b *batch) fill(p *intact.Policy, workers int) bool {
 	return true
 }
 
-// size is the bytes of the files read.
+// size is the bytes of the files read and of their paths: tiny files
+// under long paths held hundreds of MiB in the broker, and in node,
+// counted as a few (outside review rt81).
 func (b *batch) size() int64 {
 	var n int64
 	for _, f := range b.files {
-		n += int64(len(f.data))
+		n += int64(len(f.path) + len(f.data))
 	}
 	return n
 }
@@ -622,11 +624,13 @@ func candidates(root packageRoot) []string {
 				if err != nil || fi.Size() > aheadMaxFile {
 					continue
 				}
-				if fi.Size() > budget {
+				path := filepath.Join(dir, name)
+				size := fi.Size() + int64(len(path)) // as batch.size counts
+				if size > budget {
 					return files
 				}
-				budget -= fi.Size()
-				files = append(files, filepath.Join(dir, name))
+				budget -= size
+				files = append(files, path)
 			}
 		}
 		if !complete {

@@ -386,3 +386,24 @@ func TestDependencyNamesLookedFor(t *testing.T) {
 		t.Errorf("dependencies found %q, want %q", got, want)
 	}
 }
+
+// TestReadAheadCountsPaths: what is read ahead counts the bytes of the
+// files' paths as well as their own: 4,094 tiny files under 3.5 KB paths
+// per package held hundreds of MiB in the broker and in node, counted as
+// a few (outside review rt81).
+func TestReadAheadCountsPaths(t *testing.T) {
+	dir := scratch.Dir(t)
+	files := map[string]string{"package.json": "{}"}
+	for i := range 4000 {
+		files[fmt.Sprintf("%s%04d.js", strings.Repeat("n", 240), i)] = "1"
+	}
+	writeTree(t, dir, files)
+	got := candidates(packageRoot{dir: dir, deep: true, real: dir})
+	var size int
+	for _, path := range got {
+		size += len(path) + 1
+	}
+	if size > aheadMaxBatch || len(got) == 4000 {
+		t.Errorf("%d files read ahead, %d bytes with their paths; want at most %d bytes", len(got), size, aheadMaxBatch)
+	}
+}
