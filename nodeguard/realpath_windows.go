@@ -10,6 +10,16 @@ import (
 // resolves it (finalPath), rather than component by component as
 // filepath.EvalSymlinks does (see realpath_linux.go).
 func realPath(path string) (string, error) {
+	final, err := finalPathOf(path)
+	if err != nil {
+		return "", err
+	}
+	return plainPath(final), nil
+}
+
+// finalPathOf returns the final path (finalPath) of the file or folder at
+// path, opened only to read its attributes.
+func finalPathOf(path string) (string, error) {
 	p, err := windows.UTF16PtrFromString(path)
 	if err != nil {
 		return "", err
@@ -24,5 +34,5 @@ func realPath(path string) (string, error) {
 	if err != nil {
 		return "", &os.PathError{Op: "GetFinalPathNameByHandle", Path: path, Err: err}
 	}
-	return plainPath(final), nil
+	return final, nil
 }

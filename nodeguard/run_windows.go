@@ -302,7 +302,7 @@ func newPrivateDir() (*privateDir, error) {
 	// says: on a network share, node would read the bootstrap, and start
 	// the shim, through opens of its own, which the share's server answers
 	// as it likes (outside review rt72).
-	if err := notRemote(name); err != nil {
+	if err := notRemote(d.dir); err != nil {
 		os.Remove(d.dir)
 		return nil, fmt.Errorf("intact node's folder %s: %w", d.dir, err)
 	}
@@ -310,14 +310,8 @@ func newPrivateDir() (*privateDir, error) {
 }
 
 // notRemote refuses a folder on a network share (remotePath).
-func notRemote(dir *uint16) error {
-	h, err := windows.CreateFile(dir, windows.FILE_READ_ATTRIBUTES, windows.FILE_SHARE_READ|windows.FILE_SHARE_WRITE|windows.FILE_SHARE_DELETE,
-		nil, windows.OPEN_EXISTING, windows.FILE_FLAG_BACKUP_SEMANTICS, 0)
-	if err != nil {
-		return err
-	}
-	defer windows.CloseHandle(h)
-	final, err := finalPath(h)
+func notRemote(dir string) error {
+	final, err := finalPathOf(dir)
 	if err != nil {
 		return err
 	}
