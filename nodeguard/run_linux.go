@@ -96,9 +96,10 @@ func Run(cfg Config) (Exit, error) {
 		return Exit{}, &os.PathError{Op: "open", Path: shimDir, Err: err}
 	}
 	defer removePrivateDir(shimDir, shimDirFD)
-	shimLink := filepath.Join(shimDir, "node")
-	if err := os.Symlink(execPath, shimLink); err != nil {
-		return Exit{}, err
+	// Through the descriptor, as the clean-up removes it: the name may
+	// already be another folder.
+	if err := unix.Symlinkat(execPath, shimDirFD, "node"); err != nil {
+		return Exit{}, &os.LinkError{Op: "symlink", Old: execPath, New: filepath.Join(shimDir, "node"), Err: err}
 	}
 	if nodeEnv, err = childEnv(nodeEnv, cfg, shimDir); err != nil {
 		return Exit{}, err
