@@ -22,9 +22,20 @@
 // Both entry points are timed: `intact node` and the slim intact-node.
 // -baseline adds another intact binary (run as `intact node`), and
 // -baseline-slim another intact-node, as variants, so that two builds can
-// be compared in one run. Run it from the repository root:
+// be compared in one run.
 //
-//	go run ./bench/node [-n 15] [-mem 5] [-node PATH] [-intact PATH] [-intact-node PATH] [-baseline PATH] [-baseline-slim PATH]
+// -floor adds what the parts of any such design cost on their own, in the
+// same rounds: node under a pass-through load hook (node + hooks), node
+// started and waited for by a Go process of its own that does nothing else
+// (parent, the bench/node/parent command), and intact-node under the same
+// policy in audit mode, which confines nothing. The report then sums, per
+// program, the three paired differences that make the floor of a design
+// with a broker process, Landlock confinement and load hooks: parent −
+// node, intact-node − its audit mode, and node + hooks − node.
+//
+// Run it from the repository root:
+//
+//	go run ./bench/node [-n 15] [-mem 5] [-node PATH] [-intact PATH] [-intact-node PATH] [-baseline PATH] [-baseline-slim PATH] [-floor]
 package main
 
 import (
@@ -57,6 +68,7 @@ func main() {
 	baseline := flag.String("baseline", "", "another intact binary to time beside them, as intact node")
 	baselineSlim := flag.String("baseline-slim", "", "another intact-node binary to time beside them")
 	express := flag.Bool("express", true, "also time the Express app (installs it with npm)")
+	floor := flag.Bool("floor", false, "also time the parts of the design alone: node + hooks, a bare Go parent, intact-node in audit mode")
 	keep := flag.String("keep", "", "leave the apps, catalogs and policy in this folder")
 	flag.Parse()
 	if *runs < 1 || *modules < 2 || *memRuns < 0 {
@@ -65,7 +77,7 @@ func main() {
 	}
 	err := bench(options{runs: *runs, memRuns: *memRuns, modules: *modules, node: *nodeFlag,
 		intact: *intactFlag, intactNode: *intactNodeFlag, baseline: *baseline, baselineSlim: *baselineSlim,
-		express: *express, keep: *keep})
+		express: *express, keep: *keep, floor: *floor})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -77,7 +89,7 @@ type options struct {
 	node, intact, keep     string
 	intactNode             string
 	baseline, baselineSlim string
-	express                bool
+	express, floor         bool
 }
 
 func bench(o options) error {
@@ -136,6 +148,12 @@ func bench(o options) error {
 	if err != nil {
 		return err
 	}
+	var fl *floorParts
+	if o.floor {
+		if fl, err = newFloorParts(dir, s); err != nil {
+			return err
+		}
+	}
 	// Each app has its catalog, as an operator would sign it.
 	var programs []*program
 	add := func(label, appDir, script string) error {
@@ -155,6 +173,13 @@ func bench(o options) error {
 		}
 		if o.baselineSlim != "" {
 			variants = append(variants, intactVariant("baseline-slim", o.baselineSlim))
+		}
+		if fl != nil {
+			audit := &variant{name: "intact-node audit", argv: slices.Concat([]string{intactNode}, withPolicy(flags, fl.auditPolicy)),
+				env: []string{"INTACT_NODE=" + node}, broker: true}
+			variants = append(variants, &variant{name: "node + hooks", argv: []string{node, fl.hooks}},
+				&variant{name: "parent", argv: []string{fl.parent, node}},
+				&variant{name: "parent -exec", argv: []string{fl.parent, "-exec", node}}, audit)
 		}
 		programs = append(programs, newProgram(label, appDir, variants, script))
 		return nil
@@ -218,6 +243,9 @@ func bench(o options) error {
 	}
 	fmt.Printf("load average %s at end\n\n", benchkit.LoadAvg())
 	report(programs, o.memRuns > 0)
+	if fl != nil {
+		reportFloor(programs)
+	}
 	return nil
 }
 
@@ -457,4 +485,73 @@ func expressApp(dir string) (string, error) {
 		return "", err
 	}
 	return app, os.WriteFile(filepath.Join(app, "server.cjs"), []byte(npmcompat.ExpressServer), 0o644)
+}
+
+// floorParts is what -floor adds: the bare parent, the pass-through hooks
+// and the audit policy.
+type floorParts struct {
+	parent, hooks, auditPolicy string
+}
+
+// passThroughHooks is node's main module for the node + hooks variant: a
+// load hook that hands every module on unchanged, then the script, run as
+// node would run it as its main module.
+const passThroughHooks = `'use strict';
+const m = require('node:module');
+m.registerHooks({ load(url, context, nextLoad) { return nextLoad(url, context); } });
+// Node resolves its main script's path before it runs it.
+process.argv.splice(1, 2, require('node:path').resolve(process.argv[2]));
+m.runMain();
+`
+
+func newFloorParts(dir string, s *signer) (*floorParts, error) {
+	parent := filepath.Join(dir, "parent")
+	// Built as intact-node is, with cgo off: a static executable.
+	cmd := exec.Command("go", "build", "-o", parent, "./bench/node/parent")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("building bench/node/parent: %v\n%s", err, out)
+	}
+	hooks := filepath.Join(dir, "hooks.cjs")
+	if err := os.WriteFile(hooks, []byte(passThroughHooks), 0o644); err != nil {
+		return nil, err
+	}
+	audit, err := s.AuditPolicy()
+	if err != nil {
+		return nil, err
+	}
+	return &floorParts{parent: parent, hooks: hooks, auditPolicy: audit}, nil
+}
+
+// withPolicy returns intact node's flags with policy in place of the one
+// they give.
+func withPolicy(flags []string, policy string) []string {
+	flags = slices.Clone(flags)
+	if i := slices.Index(flags, "--policy"); i >= 0 && i+1 < len(flags) {
+		flags[i+1] = policy
+	}
+	return flags
+}
+
+// reportFloor prints, per program, the floor that -floor measures: the
+// sum of the paired differences of the parts.
+func reportFloor(programs []*program) {
+	fmt.Println("\nfloor of a broker process + Landlock confinement + load hooks, medians of paired differences:")
+	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "program\tparent − node\tintact-node − audit\thooks − node\tfloor\tintact-node − node\tfloor / node\t")
+	for _, p := range programs {
+		runs := map[string]*runner{}
+		for _, r := range p.runs {
+			runs[r.v.name] = r
+		}
+		node := runs["node"]
+		parent := pairedDifference(runs["parent"].wall, node.wall)
+		confine := pairedDifference(runs["intact-node"].wall, runs["intact-node audit"].wall)
+		hooks := pairedDifference(runs["node + hooks"].wall, node.wall)
+		floor := parent + confine + hooks
+		nodeMS := float64(benchkit.Median(node.wall)) / float64(time.Millisecond)
+		fmt.Fprintf(w, "%s\t%+.1f ms\t%+.1f ms\t%+.1f ms\t%+.1f ms\t%+.1f ms\t%.2fx\t\n", p.label, parent, confine, hooks, floor,
+			pairedDifference(runs["intact-node"].wall, node.wall), (nodeMS+floor)/nodeMS)
+	}
+	w.Flush()
 }

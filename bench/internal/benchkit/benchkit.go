@@ -42,6 +42,14 @@ func NewSigner(intact, out string) (*Signer, error) {
 	return s, nil
 }
 
+// AuditPolicy writes, beside the signer's policy, one that trusts the same
+// root in audit mode, and returns its path.
+func (s *Signer) AuditPolicy() (string, error) {
+	policy := filepath.Join(s.out, "policy-audit.xml")
+	err := Run("", s.intact, "policy", "new", "--signer", filepath.Join(s.pki, "root.pem"), "--audit", "-o", policy)
+	return policy, err
+}
+
 // Sign writes a catalog of every file under root, named after it, into the
 // signer's folder, and returns its path.
 func (s *Signer) Sign(root string) (string, error) {
