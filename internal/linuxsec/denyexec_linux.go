@@ -19,7 +19,11 @@ import (
 
 // An ExecRuleset is a Landlock ruleset that lets every file be executed
 // except a few, and every file be opened for writing except beneath /proc,
-// for Thread.Confine.
+// for Thread.Confine. Where Landlock has scopes (ABI 6, Linux 6.12), it
+// also keeps the domain from connecting to abstract Unix sockets made
+// outside it: a server there (X11, a container runtime's shim, a D-Bus bus
+// on an abstract address) could otherwise do for the domain what the
+// domain may not do itself.
 //
 // Landlock only ever grants: a rule gives a right on a file, or on
 // everything beneath a folder, and the kernel allows an execution when a
@@ -122,7 +126,11 @@ func DenyExecReadOnly(files, readOnly []string) (*ExecRuleset, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := newRuleset(unix.LANDLOCK_ACCESS_FS_EXECUTE | unix.LANDLOCK_ACCESS_FS_REFER | ro.rights)
+	var scoped uint64
+	if abi, err := LandlockABI(); err == nil && abi >= 6 {
+		scoped = unix.LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
+	}
+	r, err := newRuleset(unix.LANDLOCK_ACCESS_FS_EXECUTE|unix.LANDLOCK_ACCESS_FS_REFER|ro.rights, scoped)
 	if err != nil {
 		return nil, err
 	}
@@ -306,11 +314,17 @@ func DenyExecSupported() error {
 	return nil
 }
 
-func newRuleset(handled uint64) (*ExecRuleset, error) {
-	// Only the first field, handled_access_fs, is used: the kernel accepts
-	// the struct cut after it (Landlock ABI 1).
-	attr := unix.LandlockRulesetAttr{Handled_access_fs: handled}
+// newRuleset makes a ruleset that handles the file system rights handled
+// and the scopes scoped (none before Landlock ABI 6).
+func newRuleset(handled, scoped uint64) (*ExecRuleset, error) {
+	// The kernel accepts the struct cut after the last field it is given
+	// (handled_access_fs alone is Landlock ABI 1's), so older kernels,
+	// which know no later fields, are given none.
+	attr := unix.LandlockRulesetAttr{Handled_access_fs: handled, Scoped: scoped}
 	size := unsafe.Offsetof(attr.Handled_access_net)
+	if scoped != 0 {
+		size = unsafe.Offsetof(attr.Scoped) + unsafe.Sizeof(attr.Scoped)
+	}
 	fd, _, errno := unix.Syscall(unix.SYS_LANDLOCK_CREATE_RULESET, uintptr(unsafe.Pointer(&attr)), size, 0)
 	if errno != 0 {
 		return nil, fmt.Errorf("landlock_create_ruleset: %w", errno)

@@ -436,3 +436,59 @@ func fromWorkingFolder(dir, name string) error {
 	}
 	return os.WriteFile(name, nil, 0o644)
 }
+
+// TestDenyExecScopesAbstractSockets: in the domain, a connection to an
+// abstract Unix socket made outside it is refused (EPERM), and one to a
+// socket made inside it is not; with Landlock scopes (ABI 6, Linux 6.12).
+// Outside review rt83 had a root server on an abstract socket write into
+// /etc for node's tree.
+func TestDenyExecScopesAbstractSockets(t *testing.T) {
+	if abi, err := LandlockABI(); err != nil || abi < 6 {
+		t.Skipf("kernel lacks the feature: Landlock scopes need ABI 6 (Linux 6.12), this one has %d (%v)", abi, err)
+	}
+	denied := filepath.Join(t.TempDir(), "node")
+	copyExecutable(t, denied)
+	th := confined(t, denied)
+
+	listen := func(name string) error {
+		fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			return err
+		}
+		t.Cleanup(func() { unix.Close(fd) })
+		if err := unix.Bind(fd, &unix.SockaddrUnix{Name: name}); err != nil {
+			return err
+		}
+		return unix.Listen(fd, 1)
+	}
+	connect := func(name string) error {
+		fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			return err
+		}
+		defer unix.Close(fd)
+		return unix.Connect(fd, &unix.SockaddrUnix{Name: name})
+	}
+	// A name beginning with @ is abstract.
+	outside := fmt.Sprintf("@intact-test-outside-%d", os.Getpid())
+	inside := fmt.Sprintf("@intact-test-inside-%d", os.Getpid())
+	if err := listen(outside); err != nil {
+		t.Fatal(err)
+	}
+	if err := connect(outside); err != nil {
+		t.Fatalf("outside the domain: %v", err)
+	}
+	var errOutside, errInside error
+	th.Do(func() {
+		errOutside = connect(outside)
+		if errInside = listen(inside); errInside == nil {
+			errInside = connect(inside)
+		}
+	})
+	if !errors.Is(errOutside, unix.EPERM) {
+		t.Errorf("in the domain, connecting to a socket made outside it: %v, want EPERM", errOutside)
+	}
+	if errInside != nil {
+		t.Errorf("in the domain, connecting to a socket made inside it: %v", errInside)
+	}
+}

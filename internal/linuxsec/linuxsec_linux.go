@@ -179,7 +179,7 @@ func restrictExecute(paths []string) error {
 	if abi >= 2 {
 		handled |= unix.LANDLOCK_ACCESS_FS_REFER
 	}
-	r, err := newRuleset(handled)
+	r, err := newRuleset(handled, 0)
 	if err != nil {
 		return err
 	}
