@@ -1499,12 +1499,27 @@ function guardV8() {
 
 // SQLite extensions are shared libraries SQLite maps itself. Guarded when
 // the application first reaches node:sqlite (loading it here would print
-// its experimental warning for every program).
+// its experimental warning for every program), in every class it exports
+// that loads them: DatabaseSync, and Node 26's Database, the same class
+// there today, which a later release may make another (outside review
+// rt82).
 function guardSqlite() {
   const sqlite = firstUse('node:sqlite');
-  const proto = sqlite?.DatabaseSync?.prototype;
-  const loadExtension = proto?.loadExtension;
-  if (typeof loadExtension !== 'function') return;
+  if (sqlite === undefined || sqlite === null) return;
+  const guarded = [];
+  const names = ObjectKeys(sqlite);
+  for (let i = 0; i < names.length; i++) {
+    const ctor = sqlite[names[i]];
+    const proto = typeof ctor === 'function' ? ctor.prototype : undefined;
+    if (typeof proto !== 'object' || proto === null || ArrayIncludes(guarded, proto)) continue;
+    const own = ObjectGetOwnPropertyDescriptor(proto, 'loadExtension');
+    if (own === undefined || typeof own.value !== 'function') continue;
+    guarded[guarded.length] = proto;
+    guardLoadExtension(proto, own.value);
+  }
+}
+
+function guardLoadExtension(proto, loadExtension) {
   define(proto, 'loadExtension', function (path, entryPoint) {
     // The strings of the path and the entry point, read now (withSealed).
     path = '' + path;

@@ -15,15 +15,21 @@ import (
 // loaded from the sealed copy under its own name (SQLite derives its entry
 // point from that name: this library has none, so SQLite names the one it
 // looked for), and an unsigned one is refused before it is mapped: its
-// constructor never runs.
+// constructor never runs. So in every class node:sqlite exports that
+// loads extensions (Node 26 also exports Database).
 func TestSQLiteExtensions(t *testing.T) {
 	forEachNode(t, func(t *testing.T, n testNode) {
 		dir := t.TempDir()
-		write(t, dir, map[string]string{"sqlite.js": `const { DatabaseSync } = require('node:sqlite');
-const db = new DatabaseSync(':memory:', { allowExtension: true });
+		write(t, dir, map[string]string{"sqlite.js": `const sqlite = require('node:sqlite');
+const db = new sqlite.DatabaseSync(':memory:', { allowExtension: true });
 for (const name of ['signed', 'unsigned']) {
   try { db.loadExtension(require('path').join(__dirname, name, 'ext.so')); console.log(name, 'loaded'); }
   catch (e) { console.log(name, e.code, e.message); }
+}
+for (const [exported, C] of Object.entries(sqlite)) {
+  if (exported === 'DatabaseSync' || typeof C?.prototype?.loadExtension !== 'function') continue;
+  try { new C(':memory:', { allowExtension: true }).loadExtension(require('path').join(__dirname, 'unsigned', 'ext.so')); console.log(exported, 'loaded'); }
+  catch (e) { console.log(exported, e.code); }
 }
 `})
 		copyFile(t, buildAddon(t, n, "ext", addonSource("signed", true)), filepath.Join(dir, "signed", "ext.so"))
@@ -37,6 +43,12 @@ for (const name of ['signed', 'unsigned']) {
 		} {
 			if !strings.Contains(res.Stdout, want) {
 				t.Errorf("want %q\nexit %+v\nstdout:\n%s\nstderr:\n%s", want, res.Exit, res.Stdout, res.Stderr)
+			}
+		}
+		// Every line but the signed library's is a refusal.
+		for _, line := range strings.Split(strings.TrimSpace(res.Stdout), "\n") {
+			if !strings.HasPrefix(line, "signed ") && !strings.Contains(line, " ERR_CODE_INTEGRITY_VIOLATION") {
+				t.Errorf("an unsigned extension was not refused: %q", line)
 			}
 		}
 		// The signed library ran its constructor once; the unsigned one never.
