@@ -298,6 +298,49 @@ function connect(path) {
 	})
 }
 
+// TestSignalsScoped: where Landlock has scopes (ABI 6, Linux 6.12), node's
+// tree cannot signal a process outside it: outside review rt84 opened a
+// plain node's inspector with SIGUSR1 from node's tree and had it write
+// into /etc. Neither a node outside intact nor node's own broker gets the
+// signal; node's own children do.
+func TestSignalsScoped(t *testing.T) {
+	skipUnlessConfinable(t)
+	if abi, err := linuxsec.LandlockABI(); err != nil || abi < 6 {
+		t.Skipf("kernel lacks the feature: Landlock scopes need ABI 6 (Linux 6.12), this one has %d (%v)", abi, err)
+	}
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"main.js": `const { spawn } = require('child_process');
+function kill(pid, signal) {
+  try { process.kill(pid, signal); return 'sent'; } catch (e) { return e.code; }
+}
+console.log('outside node:', kill(Number(process.env.BYSTANDER), 'SIGUSR1'));
+console.log('broker:', kill(process.ppid, 0));
+const child = spawn('sleep', ['60']);
+console.log('own child:', kill(child.pid, 'SIGTERM'));
+`})
+	s := sign(t, dir)
+	forEachNode(t, func(t *testing.T, n testNode) {
+		bystander := exec.Command(n.Path, "-e", "setInterval(() => {}, 1000)")
+		var stderr bytes.Buffer
+		bystander.Stderr = &stderr
+		if err := bystander.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { bystander.Process.Kill(); bystander.Wait() }()
+		res := s.run(t, n, "enforce", runOpts{env: []string{"BYSTANDER=" + strconv.Itoa(bystander.Process.Pid)}}, "main.js")
+		const want = "outside node: EPERM\nbroker: EPERM\nown child: sent"
+		if got := strings.TrimSpace(res.Stdout); got != want {
+			t.Errorf("got:\n%s\nwant:\n%s\nstderr:\n%s", got, want, res.Stderr)
+		}
+		if err := bystander.Process.Signal(syscall.Signal(0)); err != nil {
+			t.Errorf("the node outside: %v", err)
+		}
+		if strings.Contains(stderr.String(), "Debugger listening") {
+			t.Errorf("the node outside opened its inspector:\n%s", stderr.String())
+		}
+	})
+}
+
 // TestNoPolicyOfTheApplications: code in node's tree cannot run node under
 // a policy of its own choosing through intact itself. `intact node` with
 // its own --policy refuses to start under another intact node; the shim

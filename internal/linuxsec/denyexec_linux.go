@@ -21,9 +21,10 @@ import (
 // except a few, and every file be opened for writing except beneath /proc,
 // for Thread.Confine. Where Landlock has scopes (ABI 6, Linux 6.12), it
 // also keeps the domain from connecting to abstract Unix sockets made
-// outside it: a server there (X11, a container runtime's shim, a D-Bus bus
-// on an abstract address) could otherwise do for the domain what the
-// domain may not do itself.
+// outside it and from signalling processes outside it: a server on such a
+// socket (X11, a container runtime's shim, a D-Bus bus on an abstract
+// address), or a Node.js process whose inspector SIGUSR1 opens, could
+// otherwise do for the domain what the domain may not do itself.
 //
 // Landlock only ever grants: a rule gives a right on a file, or on
 // everything beneath a folder, and the kernel allows an execution when a
@@ -128,7 +129,7 @@ func DenyExecReadOnly(files, readOnly []string) (*ExecRuleset, error) {
 	}
 	var scoped uint64
 	if abi, err := LandlockABI(); err == nil && abi >= 6 {
-		scoped = unix.LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
+		scoped = unix.LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | unix.LANDLOCK_SCOPE_SIGNAL
 	}
 	r, err := newRuleset(unix.LANDLOCK_ACCESS_FS_EXECUTE|unix.LANDLOCK_ACCESS_FS_REFER|ro.rights, scoped)
 	if err != nil {

@@ -492,3 +492,49 @@ func TestDenyExecScopesAbstractSockets(t *testing.T) {
 		t.Errorf("in the domain, connecting to a socket made inside it: %v", errInside)
 	}
 }
+
+// TestDenyExecScopesSignals: in the domain, a signal to a process outside
+// it is refused (EPERM), one to a process started inside it is not, and
+// neither is one to another thread of this very process, which Go's
+// runtime sends to preempt goroutines; with Landlock scopes (ABI 6, Linux
+// 6.12). Outside review rt84 opened a Node.js process's inspector with
+// SIGUSR1 from node's tree and ran code in it, outside the domain.
+func TestDenyExecScopesSignals(t *testing.T) {
+	if abi, err := LandlockABI(); err != nil || abi < 6 {
+		t.Skipf("kernel lacks the feature: Landlock scopes need ABI 6 (Linux 6.12), this one has %d (%v)", abi, err)
+	}
+	denied := filepath.Join(t.TempDir(), "node")
+	copyExecutable(t, denied)
+	th := confined(t, denied)
+
+	sleep := func(start func(*exec.Cmd) error) *exec.Cmd {
+		cmd := exec.Command("sleep", "60")
+		if err := start(cmd); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		return cmd
+	}
+	outside := sleep((*exec.Cmd).Start)
+	var inside *exec.Cmd
+	th.Do(func() { inside = sleep((*exec.Cmd).Start) })
+
+	var errOutside, errInside, errThread error
+	th.Do(func() {
+		errOutside = unix.Kill(outside.Process.Pid, unix.SIGTERM)
+		errInside = unix.Kill(inside.Process.Pid, 0)
+		errThread = unix.Tgkill(os.Getpid(), os.Getpid(), 0) // the main thread
+	})
+	if !errors.Is(errOutside, unix.EPERM) {
+		t.Errorf("in the domain, signalling a process outside it: %v, want EPERM", errOutside)
+	}
+	if errInside != nil {
+		t.Errorf("in the domain, signalling a process started inside it: %v", errInside)
+	}
+	if errThread != nil {
+		t.Errorf("in the domain, signalling another thread of this process: %v", errThread)
+	}
+	if err := unix.Kill(outside.Process.Pid, 0); err != nil {
+		t.Errorf("the process outside the domain: %v", err)
+	}
+}
