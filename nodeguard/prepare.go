@@ -33,7 +33,7 @@ type launch struct {
 // code, code on standard input and the environment. Once the binary is
 // judged, starts gives the command the probe runs node with; env is the
 // environment node starts from, unfiltered.
-func prepare(cfg Config, starts func(l *launch, env []string) (nodeCommand, error)) (*launch, error) {
+func prepare(cfg Config, starts func(l *launch, env []string) (nodeRunner, error)) (*launch, error) {
 	l := &launch{stdin: orStd(cfg.Stdin, os.Stdin), stdout: orStd(cfg.Stdout, os.Stdout), stderr: orStd(cfg.Stderr, os.Stderr)}
 	env := envOrEnviron(cfg.Env)
 	var err error
@@ -51,11 +51,11 @@ func prepare(cfg Config, starts func(l *launch, env []string) (nodeCommand, erro
 		l.node.close()
 		return nil, err
 	}
-	command, err := starts(l, env)
+	run, err := starts(l, env)
 	if err != nil {
 		return fail(err)
 	}
-	if l.probe, err = supportedNode(l.node.path, command); err != nil {
+	if l.probe, err = supportedNode(l.node.path, run); err != nil {
 		return fail(err)
 	}
 	terminal := term.IsTerminal(int(l.stdin.Fd()))

@@ -169,15 +169,19 @@ const probeScript = `JSON.stringify({version: process.version, flags: [...proces
 // probed before. The cache is not trusted for safety: the bootstrap
 // compares node's version with the probed one and fails closed.
 func ProbeNode(path string) (*Probe, error) {
-	return probeNode(path, func(ctx context.Context, args ...string) *exec.Cmd {
-		return exec.CommandContext(ctx, path, args...)
+	return probeNode(path, nodeRunner{
+		command: func(ctx context.Context, args ...string) *exec.Cmd { return exec.CommandContext(ctx, path, args...) },
+		start:   (*exec.Cmd).Start,
 	})
 }
 
-// probeNode probes the node binary at path, running it with command: path
+// probeNode probes the node binary at path, running it with run: path
 // itself, the descriptor it was checked through (see checkNodeBinary), or
-// node confined (see starter).
-func probeNode(path string, command func(ctx context.Context, args ...string) *exec.Cmd) (*Probe, error) {
+// node confined (see starter). On Linux the probe runs inside node's
+// confinement, as node does: outside it, node's tree took over a later
+// broker's probe (outside review rt84), which it forces by removing the
+// cache.
+func probeNode(path string, run nodeRunner) (*Probe, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -197,9 +201,9 @@ func probeNode(path string, command func(ctx context.Context, args ...string) *e
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), probeTimeout)
 	defer cancel()
-	cmd := command(ctx, "-p", probeScript)
+	cmd := run.command(ctx, "-p", probeScript)
 	cmd.Env = []string{}
-	out, stderr, err := runProbe(cmd)
+	out, stderr, err := runProbe(cmd, run.start)
 	if err != nil {
 		return nil, fmt.Errorf("probing %s: %w\n%s", path, err, stderr)
 	}
@@ -207,7 +211,11 @@ func probeNode(path string, command func(ctx context.Context, args ...string) *e
 	if err := json.Unmarshal(out, &p); err != nil {
 		// Node < 12 has no allowedNodeEnvironmentFlags; whatever it is,
 		// it is not a node we can run.
-		return nil, fmt.Errorf("probing %s: unexpected answer %q: %w", path, bytes.TrimSpace(out), err)
+		answer := bytes.TrimSpace(out)
+		if len(answer) > 200 {
+			answer = append(answer[:200:200], "..."...)
+		}
+		return nil, fmt.Errorf("probing %s: unexpected answer %q: %w", path, answer, err)
 	}
 	if cache != "" && len(out) <= probeCacheMax {
 		writeProbeCache(cache, out)
@@ -221,6 +229,34 @@ const probeTimeout = 30 * time.Second
 // probeCacheMax bounds a cached probe: node's flags take a few
 // kilobytes.
 const probeCacheMax = 256 << 10
+
+// probeOutputMax bounds what the broker keeps of a probe's output, each
+// stream: whatever answers with more is not node's probe (outside review
+// rt84 had a probe write 1 GiB, which the broker kept).
+const probeOutputMax = probeCacheMax
+
+// errProbeOutput ends a probe that writes more than probeOutputMax.
+var errProbeOutput = fmt.Errorf("node wrote more than %d KiB", probeOutputMax>>10)
+
+// probeOutput keeps up to probeOutputMax bytes of a probe's output, and
+// fails the write that would take more. The buffer is a field, not
+// embedded: io.Copy would take bytes.Buffer's ReadFrom, which knows no
+// bound.
+type probeOutput struct {
+	buf  bytes.Buffer
+	over bool // a write was refused
+}
+
+func (o *probeOutput) Write(p []byte) (int, error) {
+	if o.buf.Len()+len(p) > probeOutputMax {
+		o.over = true
+		return 0, errProbeOutput
+	}
+	return o.buf.Write(p)
+}
+
+// Bytes returns what was kept.
+func (o *probeOutput) Bytes() []byte { return o.buf.Bytes() }
 
 // probeCachePath returns the cache file for a node binary, or "" when there
 // is no user cache folder.

@@ -15,14 +15,18 @@ import (
 	"github.com/intactdev/intact"
 )
 
-// nodeCommand makes the command that runs the judged node binary with
-// args: as the operating system's layer starts node (see starter).
-type nodeCommand func(ctx context.Context, args ...string) *exec.Cmd
+// nodeRunner makes and starts the commands that run the judged node
+// binary, as the operating system's layer starts node (see starter on
+// Linux, where start puts node inside its confinement).
+type nodeRunner struct {
+	command func(ctx context.Context, args ...string) *exec.Cmd
+	start   func(*exec.Cmd) error
+}
 
-// supportedNode probes the node binary at path, run by command (see
+// supportedNode probes the node binary at path, run by run (see
 // probeNode), and refuses a release that is not Supported.
-func supportedNode(path string, command nodeCommand) (*Probe, error) {
-	probe, err := probeNode(path, command)
+func supportedNode(path string, run nodeRunner) (*Probe, error) {
+	probe, err := probeNode(path, run)
 	if err != nil {
 		return nil, err
 	}

@@ -62,15 +62,18 @@ func Run(cfg Config) (Exit, error) {
 		early = buildDenyRules(cfg.Node, envOrEnviron(cfg.Env), shimExe)
 	}
 	var start *starter
-	l, err := prepare(cfg, func(l *launch, env []string) (nodeCommand, error) {
+	l, err := prepare(cfg, func(l *launch, env []string) (nodeRunner, error) {
 		var err error
 		start, err = newStarter(l.node, confine, env, shimExe, early, l.stderr)
 		early = nil // taken or discarded
 		if err != nil {
-			return nil, err
+			return nodeRunner{}, err
 		}
-		return func(ctx context.Context, args ...string) *exec.Cmd {
-			return start.command(ctx, l.node.path, args...)
+		return nodeRunner{
+			command: func(ctx context.Context, args ...string) *exec.Cmd {
+				return start.command(ctx, l.node.path, args...)
+			},
+			start: start.start,
 		}, nil
 	})
 	early.discard() // when prepare failed before the starter took it

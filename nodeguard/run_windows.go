@@ -18,6 +18,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/intactdev/intact/internal/regularfile"
 	"golang.org/x/sys/windows"
 )
 
@@ -42,9 +43,12 @@ var outlastedSignals = []os.Signal{os.Interrupt, syscall.SIGTERM}
 // connect to the broker's named pipe (pipeListener). Node runs in a job
 // object that kills it when intact ends.
 func Run(cfg Config) (Exit, error) {
-	l, err := prepare(cfg, func(l *launch, _ []string) (nodeCommand, error) {
-		return func(ctx context.Context, args ...string) *exec.Cmd {
-			return exec.CommandContext(ctx, l.node.exec, args...)
+	l, err := prepare(cfg, func(l *launch, _ []string) (nodeRunner, error) {
+		return nodeRunner{
+			command: func(ctx context.Context, args ...string) *exec.Cmd {
+				return exec.CommandContext(ctx, l.node.exec, args...)
+			},
+			start: (*exec.Cmd).Start,
 		}, nil
 	})
 	if err != nil {
@@ -174,8 +178,9 @@ func Run(cfg Config) (Exit, error) {
 // not the caller's working folder: it runs node.exe before any broker
 // exists (outside review rt72). Node writes its output to files rather
 // than pipes: node.exe under Wine fails to write to a pipe (EBADF), and
-// files cost Windows nothing.
-func runProbe(cmd *exec.Cmd) (stdout, stderr []byte, err error) {
+// files cost Windows nothing. So it is started here, not by start; its
+// output is kept up to probeOutputMax, as on Linux.
+func runProbe(cmd *exec.Cmd, _ func(*exec.Cmd) error) (stdout, stderr []byte, err error) {
 	windowsDir, err := windows.GetSystemWindowsDirectory()
 	if err != nil {
 		return nil, nil, fmt.Errorf("finding the Windows folder: %w", err)
@@ -212,10 +217,13 @@ func runProbe(cmd *exec.Cmd) (stdout, stderr []byte, err error) {
 		return nil, nil, fmt.Errorf("%s did not answer within %v", cmd.Path, probeTimeout)
 	}
 	code, err := proc.wait()
-	stdout, _ = os.ReadFile(files[0].Name())
-	stderr, _ = os.ReadFile(files[1].Name())
+	stdout, outErr := regularfile.Read(files[0].Name(), probeOutputMax)
+	stderr, _ = regularfile.Read(files[1].Name(), probeOutputMax)
 	if err == nil && code != 0 {
 		err = fmt.Errorf("exit status %d", code)
+	}
+	if err == nil && outErr != nil {
+		err = errProbeOutput
 	}
 	return stdout, stderr, err
 }
