@@ -1,6 +1,7 @@
 package nodeguard
 
 import (
+	"crypto/sha256"
 	"debug/elf"
 	"encoding/binary"
 	"errors"
@@ -37,6 +38,13 @@ type linuxBroker struct {
 	// first.
 	rendezvous map[string]*os.File
 	refused    []string
+
+	// addons are the sealed copies of the native libraries handed to
+	// node, by the SHA-256 of their bytes, kept until node exits (see
+	// pinAddon). Their own lock: a copy of a large library takes a while,
+	// and threads' channels need not wait for it.
+	addonsMu sync.Mutex
+	addons   map[[sha256.Size]byte]*os.File
 }
 
 // maxRefused is how many rendezvous saying that no channel is left the
@@ -257,7 +265,14 @@ func (l *linuxBroker) release() {
 	held, free := l.rendezvous, l.free
 	l.rendezvous, l.free, l.refused = nil, nil, nil
 	l.mu.Unlock()
+	l.addonsMu.Lock()
+	addons := l.addons
+	l.addons = nil
+	l.addonsMu.Unlock()
 	for _, f := range held {
+		f.Close()
+	}
+	for _, f := range addons {
 		f.Close()
 	}
 	for _, c := range free {
@@ -271,6 +286,15 @@ func (l *linuxBroker) release() {
 // file an attacker could swap after the check. (The copy's path does not
 // keep the library's file name; SQLite's entry point, which it derives from
 // the name, is handled by the bootstrap.)
+//
+// Copies are kept until node exits, one per content: the C library's
+// dlopen takes a path it has loaded before for the library it loaded
+// then, so a descriptor closed and its number given to the next library's
+// copy had node run the first library's code for the second (outside
+// review rt85). The same bytes get the same copy and path, so that loading
+// a library twice finds it loaded, as it does under plain node. Node maps
+// each library it loads, so a copy kept costs the broker a descriptor, and
+// memory only for a library node failed to load or has unloaded.
 func (l *linuxBroker) pinAddon(path string, check func(string) ([]byte, error)) (string, io.Closer, error) {
 	data, err := check(path)
 	if err != nil {
@@ -282,12 +306,26 @@ func (l *linuxBroker) pinAddon(path string, check func(string) ([]byte, error)) 
 		// rt57 had it hold a 60 MB JSON file 127 times).
 		return "", nil, fmt.Errorf("%s: not an ELF shared object: %w", path, syscall.ENOEXEC)
 	}
-	f, err := sealedFile("intact-addon:"+filepath.Base(path), data)
-	if err != nil {
-		return "", nil, fmt.Errorf("sealing %s: %w", path, err)
+	sum := sha256.Sum256(data)
+	l.addonsMu.Lock()
+	defer l.addonsMu.Unlock()
+	f := l.addons[sum]
+	if f == nil {
+		if f, err = sealedFile("intact-addon:"+filepath.Base(path), data); err != nil {
+			return "", nil, fmt.Errorf("sealing %s: %w", path, err)
+		}
+		if l.addons == nil {
+			l.addons = make(map[[sha256.Size]byte]*os.File)
+		}
+		l.addons[sum] = f
 	}
-	return fmt.Sprintf("/proc/%d/fd/%d", l.proc, f.Fd()), f, nil
+	return fmt.Sprintf("/proc/%d/fd/%d", l.proc, f.Fd()), keptCopy{}, nil
 }
+
+// keptCopy releases nothing: pinAddon keeps its copies until node exits.
+type keptCopy struct{}
+
+func (keptCopy) Close() error { return nil }
 
 // sharedObject reports whether data begins as an ELF shared object
 // (ET_DYN: libraries, and position-independent programs, which dlopen

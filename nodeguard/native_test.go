@@ -195,3 +195,35 @@ for (const [name, f] of Object.entries(cases)) {
 		}
 	})
 }
+
+// TestSeveralAddons: each native library node loads runs its own code.
+// Each sealed copy was closed once node had mapped it, and the next
+// library's copy took its descriptor number and so its path, which the C
+// library's dlopen took for the library it had loaded by that path: the
+// second addon ran the first one's code, and its constructor never ran
+// (outside review rt85). Loading the same library again finds it loaded,
+// as under plain node: its constructor runs once.
+func TestSeveralAddons(t *testing.T) {
+	forEachNode(t, func(t *testing.T, n testNode) {
+		dir := t.TempDir()
+		write(t, dir, map[string]string{"main.js": `const load = (name) => {
+  const m = { exports: {} };
+  process.dlopen(m, require('path').join(__dirname, name));
+  return m.exports.hello();
+};
+console.log(['a.node', 'b.node', 'c.node', 'a.node'].map(load).join(' '));
+`})
+		for _, name := range []string{"a", "b", "c"} {
+			copyFile(t, buildAddon(t, n, name, addonSource("addon-"+name, true)), filepath.Join(dir, name+".node"))
+		}
+		s := sign(t, dir)
+		canaryDir := t.TempDir()
+		res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir}}, "main.js")
+		if got, want := strings.TrimSpace(res.Stdout), "addon-a addon-b addon-c addon-a"; got != want {
+			t.Errorf("got %q, want %q\nstderr:\n%s", got, want, res.Stderr)
+		}
+		if c := canaries(t, canaryDir); len(c) != 3 {
+			t.Errorf("constructors that ran: %v, want each addon's once", c)
+		}
+	})
+}
