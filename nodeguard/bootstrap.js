@@ -1376,10 +1376,19 @@ function guardOf(href) {
 
 // The REPL and the inspector are interactive code; the inspector's
 // Runtime.evaluate also compiles strings, which
-// --disallow-code-generation-from-strings does not stop.
+// --disallow-code-generation-from-strings does not stop. And whenever
+// files are checked, the inspector is closed: a debugger reads closures
+// ([[Scopes]]), so code in node took the originals the guards keep
+// (process.dlopen, process.binding) out of the bootstrap and loaded a
+// native addon no catalog lists (outside review rt87).
 function guardInteractive(href) {
   if (config.interactiveDisabled) refuseInteractive('REPL');
-  if (href !== 'node:repl') dynamicGuard('the inspector');
+  if (href === 'node:repl') return;
+  dynamicGuard('the inspector');
+  if (config.codeChecked) {
+    throw hostRefusal('ERR_ACCESS_DENIED', href, href + ' is closed by intact node: a debugger reaches the originals ' +
+      'intact guards, which load native code no catalog lists');
+  }
 }
 
 // node:ffi (Node 26) maps any shared library and calls native code by

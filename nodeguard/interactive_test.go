@@ -219,3 +219,31 @@ setTimeout(() => console.log('alive', listening() ? 'inspector listening' : 'no 
 		}
 	})
 }
+
+// TestInspectorClosed: whenever the policy checks files, interactive code
+// allowed or not, the inspector module is closed (ERR_ACCESS_DENIED), by
+// require, import and process.getBuiltinModule. A debugger reads closures:
+// through an in-process inspector.Session, code in node took the original
+// process.dlopen out of the bootstrap's closure ([[Scopes]]) and loaded an
+// addon no catalog lists (outside review rt87). The REPL module stays as
+// the policy says.
+func TestInspectorClosed(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"main.js": `for (const id of ['inspector', 'node:inspector/promises']) {
+  try { require(id); console.log('require', id, 'loaded'); } catch (e) { console.log('require', id, e.code); }
+  try { process.getBuiltinModule(id); console.log('getBuiltinModule', id, 'got'); } catch (e) { console.log('getBuiltinModule', id, e.code); }
+}
+try { require('repl'); console.log('repl loaded'); } catch (e) { console.log('repl', e.code); }
+import('node:inspector').then(() => console.log('import loaded'), (e) => console.log('import', e.code));
+`})
+	s := sign(t, dir)
+	forEachNode(t, func(t *testing.T, n testNode) {
+		res := s.run(t, n, "enforce", runOpts{}, "main.js")
+		const want = "require inspector ERR_ACCESS_DENIED\ngetBuiltinModule inspector ERR_ACCESS_DENIED\n" +
+			"require node:inspector/promises ERR_ACCESS_DENIED\ngetBuiltinModule node:inspector/promises ERR_ACCESS_DENIED\n" +
+			"repl loaded\nimport ERR_ACCESS_DENIED\n"
+		if res.Stdout != want {
+			t.Errorf("got:\n%s\nwant:\n%s\nstderr:\n%s", res.Stdout, want, res.Stderr)
+		}
+	})
+}
