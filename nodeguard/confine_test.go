@@ -326,7 +326,6 @@ console.log('own child:', kill(child.pid, 'SIGTERM'));
 		if err := bystander.Start(); err != nil {
 			t.Fatal(err)
 		}
-		defer func() { bystander.Process.Kill(); bystander.Wait() }()
 		res := s.run(t, n, "enforce", runOpts{env: []string{"BYSTANDER=" + strconv.Itoa(bystander.Process.Pid)}}, "main.js")
 		const want = "outside node: EPERM\nbroker: EPERM\nown child: sent"
 		if got := strings.TrimSpace(res.Stdout); got != want {
@@ -335,6 +334,8 @@ console.log('own child:', kill(child.pid, 'SIGTERM'));
 		if err := bystander.Process.Signal(syscall.Signal(0)); err != nil {
 			t.Errorf("the node outside: %v", err)
 		}
+		bystander.Process.Kill()
+		bystander.Wait() // its standard error is whole once it has been waited for
 		if strings.Contains(stderr.String(), "Debugger listening") {
 			t.Errorf("the node outside opened its inspector:\n%s", stderr.String())
 		}

@@ -614,6 +614,21 @@ func (t *Thread) run(started chan<- struct{}) {
 	// (LockOSThread also makes sure the runtime starts new threads from a
 	// thread of its own, not from this one.)
 	runtime.LockOSThread()
+	if unix.Gettid() == unix.Getpid() {
+		// The process's main thread, whose id is the process's: confined,
+		// it would put the process itself, as /proc/<pid> and as the
+		// target of a signal to the process, in the domain, and the
+		// domain could signal it (Landlock's signal scope lets a domain
+		// signal its own). Another goroutine takes the thread's place; it
+		// runs on another thread, since this one stays locked to this
+		// goroutine until the other has started.
+		other := make(chan struct{})
+		go t.run(other)
+		<-other
+		runtime.UnlockOSThread()
+		close(started)
+		return
+	}
 	t.id = unix.Gettid()
 	close(started)
 	for job := range t.jobs {

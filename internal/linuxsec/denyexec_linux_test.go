@@ -538,3 +538,19 @@ func TestDenyExecScopesSignals(t *testing.T) {
 		t.Errorf("the process outside the domain: %v", err)
 	}
 }
+
+// TestThreadNotMain: a Thread is never the process's main thread, whose id
+// is the process's: /proc/<pid> and signals to the process would reach a
+// confined main thread as they reach its domain, so that a process in the
+// domain could signal the whole process (TestSignalsScoped saw node signal
+// its broker, once in a dozen runs).
+func TestThreadNotMain(t *testing.T) {
+	for range 50 {
+		th := NewThread()
+		id := th.ID()
+		th.Close()
+		if id == os.Getpid() {
+			t.Fatalf("a Thread is the main thread (%d)", id)
+		}
+	}
+}
