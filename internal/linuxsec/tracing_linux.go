@@ -28,7 +28,11 @@ import (
 // opens of an intact it starts as node (the shim reading its broker's
 // configuration) with files of its own. And it refuses ioctl's TIOCSTI
 // and TIOCLINUX, which type into a terminal: a shell outside node's tree
-// reading it would run the commands typed (outside review rt19).
+// reading it would run the commands typed (outside review rt19). And
+// vhangup, with which root hung up its terminal, so that the kernel sent
+// SIGHUP to the session's leader, a shell outside the tree, and fcntl's
+// F_SETLEASE, with which a process the tree left behind kept every later
+// open of a policy or catalog failing (outside review rt86).
 //
 // When readOnly is not empty, the files and folders a Landlock domain of
 // the thread makes read-only (DenyExecReadOnly), the filter also keeps
@@ -133,6 +137,10 @@ type syscallTable struct {
 	// SECCOMP_FILTER_FLAG_NEW_LISTENER; ioctl that of ioctl(2), refused
 	// for TIOCSTI and TIOCLINUX.
 	seccomp, ioctl uint32
+	// fcntl are the numbers of fcntl(2) (and fcntl64), refused for
+	// F_SETLEASE: a lease kept by a process node's tree left behind made
+	// every later open of a policy or catalog fail (outside review rt86).
+	fcntl []uint32
 	// attrs are the calls that change a file's mode or owner, which the
 	// guard answers for the native architecture (attrCalls says how to
 	// read each) and the filter refuses for the others; unguardable those
@@ -234,6 +242,17 @@ func tracingFilter(attrs attrRule, marker uint32) ([]unix.SockFilter, error) {
 			block = append(block, unix.SockFilter{Code: bpfJumpEq, K: req})
 		}
 		block = append(block, unix.SockFilter{Code: bpfReturn, K: unix.SECCOMP_RET_ALLOW})
+		// fcntl(fd, F_SETLEASE, type); the kernel takes the command's low
+		// 32 bits.
+		for _, nr := range tab.fcntl {
+			block = append(block,
+				unix.SockFilter{Code: bpfJumpEq, K: nr, Jf: 3},
+				unix.SockFilter{Code: bpfLoadWord, K: offsetArg1})
+			toDeny = append(toDeny, len(prog)+2+len(block))
+			block = append(block,
+				unix.SockFilter{Code: bpfJumpEq, K: unix.F_SETLEASE},
+				unix.SockFilter{Code: bpfReturn, K: unix.SECCOMP_RET_ALLOW})
+		}
 		// seccomp(op, flags, args) with a listener asked for in flags;
 		// the accumulator holds the number until flags are loaded.
 		block = append(block,

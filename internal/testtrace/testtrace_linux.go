@@ -24,7 +24,9 @@ var marker = [8]byte{'i', 'n', 't', 'a', 'c', 't', '!', '!'}
 // /proc/<pid>/mem for writing, and opening its own for writing; then
 // cloning the root mount (open_tree) and opening / by a handle
 // (open_by_handle_at), which reach files past read-only mounts; typing
-// into a terminal (TIOCSTI); then installing a seccomp filter with a
+// into a terminal (TIOCSTI); taking a lease on a file (F_SETLEASE);
+// hanging up a terminal (vhangup, in a session of its own, which has none);
+// then installing a seccomp filter with a
 // listener; prints the outcome of each ("pidfd_getfd=ok ptrace=EPERM ...") and returns the exit
 // status.
 // Each of more, if any, adds a report of its own ("name=value").
@@ -100,6 +102,8 @@ func Probe(pid int) string {
 	}
 	report("open_by_handle", err)
 	report("tiocsti", typeIntoTerminal())
+	report("setlease", takeLease())
+	report("vhangup", hangUpNoTerminal())
 	// Last, as it puts this thread under a filter (one that allows every
 	// call): a seccomp filter with a listener, which would answer the
 	// system calls of the programs this process starts.
@@ -115,6 +119,40 @@ func Probe(pid int) string {
 	}
 	report("seccomp_listener", err)
 	return strings.Join(out, " ")
+}
+
+// takeLease takes a read lease on a file of its own, and lets it go.
+func takeLease() error {
+	f, err := os.CreateTemp("", "testtrace-lease-")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	f.Close() // a read lease needs the file open for writing by no one
+	fd, err := unix.Open(f.Name(), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	if _, err := unix.FcntlInt(uintptr(fd), unix.F_SETLEASE, unix.F_RDLCK); err != nil {
+		return err
+	}
+	_, err = unix.FcntlInt(uintptr(fd), unix.F_SETLEASE, unix.F_UNLCK)
+	return err
+}
+
+// hangUpNoTerminal calls vhangup in a session of its own, which has no
+// terminal to hang up: should the call not be refused, it does nothing.
+// This process then stays in that session.
+func hangUpNoTerminal() error {
+	if _, err := unix.Setsid(); err != nil {
+		return fmt.Errorf("setsid: %w", err)
+	}
+	_, _, errno := unix.Syscall(unix.SYS_VHANGUP, 0, 0, 0)
+	if errno != 0 {
+		return errno
+	}
+	return nil
 }
 
 // typeIntoTerminal types a character into a new pseudo-terminal with
