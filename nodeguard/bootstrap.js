@@ -1503,6 +1503,18 @@ function guardV8() {
     }
     return ReflectApply(v8SetFlagsFromString, v8, [flags]);
   });
+  // queryObjects hands util.inspect every live object whose prototype
+  // chain holds the constructor's prototype, and util.inspect calls any
+  // inspect method it finds on the way: one the application put on
+  // Function.prototype was handed every function in the heap, the
+  // originals the guards keep among them (outside review rt88 loaded an
+  // unsigned library with the original process.dlopen).
+  if (typeof v8.queryObjects === 'function') {
+    define(v8, 'queryObjects', function queryObjects() {
+      throw hostRefusal('ERR_ACCESS_DENIED', 'v8.queryObjects', 'v8.queryObjects is closed by intact node: it hands the application ' +
+        'every live object of a kind, the originals intact guards among them');
+    });
+  }
   ReflectApply(syncBuiltinESMExports, module, []);
 }
 

@@ -227,3 +227,40 @@ console.log(['a.node', 'b.node', 'c.node', 'a.node'].map(load).join(' '));
 		}
 	})
 }
+
+// TestQueryObjectsClosed: v8.queryObjects is closed (ERR_ACCESS_DENIED).
+// It hands util.inspect every live object of a kind, and util.inspect
+// calls the inspect method the application put on Function.prototype
+// with each: every function in the heap, the original process.dlopen the
+// bootstrap keeps among them, which loaded an unsigned library (outside
+// review rt88). The app tries exactly that; the library's constructor
+// must not run.
+func TestQueryObjectsClosed(t *testing.T) {
+	forEachNode(t, func(t *testing.T, n testNode) {
+		dir := t.TempDir()
+		write(t, dir, map[string]string{"main.js": `const v8 = require('node:v8');
+const found = [];
+const custom = Symbol.for('nodejs.util.inspect.custom');
+Object.defineProperty(Function.prototype, custom, { configurable: true, value() { found.push(this); return 'f'; } });
+try { v8.queryObjects(Function, { format: 'summary' }); console.log('queryObjects ran'); } catch (e) { console.log('queryObjects', e.code); }
+delete Function.prototype[custom];
+for (const f of found) {
+  if (f.name === 'dlopen' && f !== process.dlopen) {
+    try { f({ exports: {} }, process.env.UNSIGNED); } catch {}
+  }
+}
+console.log('originals found:', found.some((f) => f.name === 'dlopen' && f !== process.dlopen));
+`})
+		s := sign(t, dir)
+		unsigned := filepath.Join(t.TempDir(), "unsigned.node")
+		copyFile(t, buildAddon(t, n, "unsigned", addonSource("unsigned", true)), unsigned)
+		canaryDir := t.TempDir()
+		res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir, "UNSIGNED=" + unsigned}}, "--no-warnings", "main.js")
+		if want := "queryObjects ERR_ACCESS_DENIED\noriginals found: false\n"; res.Stdout != want {
+			t.Errorf("got:\n%s\nwant:\n%s\nstderr:\n%s", res.Stdout, want, res.Stderr)
+		}
+		if c := canaries(t, canaryDir); len(c) > 0 {
+			t.Errorf("the unsigned library ran: %v", c)
+		}
+	})
+}
