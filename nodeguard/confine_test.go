@@ -221,7 +221,7 @@ fs.writeFileSync(process.env.WRITTEN, 'file written');
 	forEachNode(t, func(t *testing.T, n testNode) {
 		written := filepath.Join(t.TempDir(), "written")
 		res := s.run(t, n, "enforce", runOpts{env: []string{"TRACER=" + self, "WRITTEN=" + written}}, "main.js")
-		const want = "pidfd_getfd=EPERM process_vm_readv=EPERM ptrace=EPERM parent_mem=EACCES own_mem=EACCES open_tree=EPERM open_by_handle=EPERM tiocsti=EPERM setlease=EPERM vhangup=EPERM seccomp_listener=EPERM\n" +
+		const want = "pidfd_getfd=EPERM process_vm_readv=EPERM ptrace=EPERM parent_mem=EACCES own_mem=EACCES open_tree=EPERM open_by_handle=EPERM tiocsti=EPERM setlease=EPERM tiocvhangup=EPERM fanotify=EPERM vhangup=EPERM seccomp_listener=EPERM\n" +
 			"node EACCES\nnode EACCES\nstdout written"
 		if got := strings.TrimSpace(res.Stdout); got != want {
 			t.Errorf("got:\n%s\nwant:\n%s\nstderr:\n%s", got, want, res.Stderr)

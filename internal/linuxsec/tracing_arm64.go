@@ -10,9 +10,10 @@ func tracingSyscalls() []syscallTable {
 	return []syscallTable{
 		{arch: unix.AUDIT_ARCH_AARCH64, calls: []uint32{unix.SYS_PTRACE, unix.SYS_PROCESS_VM_READV, unix.SYS_PROCESS_VM_WRITEV, unix.SYS_PIDFD_GETFD,
 			unix.SYS_OPEN_BY_HANDLE_AT, unix.SYS_OPEN_TREE, unix.SYS_OPEN_TREE_ATTR, unix.SYS_MOUNT_SETATTR, unix.SYS_MOVE_MOUNT,
-			unix.SYS_FSOPEN, unix.SYS_FSCONFIG, unix.SYS_FSMOUNT, unix.SYS_FSPICK, unix.SYS_VHANGUP}, seccomp: unix.SYS_SECCOMP, ioctl: unix.SYS_IOCTL,
+			unix.SYS_FSOPEN, unix.SYS_FSCONFIG, unix.SYS_FSMOUNT, unix.SYS_FSPICK, unix.SYS_VHANGUP,
+			unix.SYS_FANOTIFY_INIT, unix.SYS_FANOTIFY_MARK}, seccomp: unix.SYS_SECCOMP, ioctl: unix.SYS_IOCTL,
 			fcntl: []uint32{unix.SYS_FCNTL}, attrs: attrNumbers(), unguardable: nativeUnguardable},
-		{arch: unix.AUDIT_ARCH_ARM, calls: []uint32{26, 376, 377, 438, 372, 428, 467, 442, 429, 430, 431, 432, 433, 111}, seccomp: 383, ioctl: 54,
+		{arch: unix.AUDIT_ARCH_ARM, calls: []uint32{26, 376, 377, 438, 372, 428, 467, 442, 429, 430, 431, 432, 433, 111, 367, 368}, seccomp: 383, ioctl: 54,
 			fcntl: []uint32{55, 221}, // fcntl, fcntl64
 			// chmod, lchown, fchmod, fchown, chown, lchown32, fchown32,
 			// chown32, fchownat, fchmodat, fchmodat2; the xattr calls,

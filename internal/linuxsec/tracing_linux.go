@@ -29,10 +29,13 @@ import (
 // configuration) with files of its own. And it refuses ioctl's TIOCSTI
 // and TIOCLINUX, which type into a terminal: a shell outside node's tree
 // reading it would run the commands typed (outside review rt19). And
-// vhangup, with which root hung up its terminal, so that the kernel sent
-// SIGHUP to the session's leader, a shell outside the tree, and fcntl's
+// vhangup and ioctl's TIOCVHANGUP, with which root hung up its terminal,
+// or any terminal, so that the kernel sent SIGHUP to the session's leader,
+// a shell outside the tree (outside reviews rt86 and rt88); fcntl's
 // F_SETLEASE, with which a process the tree left behind kept every later
-// open of a policy or catalog failing (outside review rt86).
+// open of a policy or catalog failing (rt86); and fanotify, whose
+// permission events left unanswered held every later open of a policy up
+// (rt88).
 //
 // When readOnly is not empty, the files and folders a Landlock domain of
 // the thread makes read-only (DenyExecReadOnly), the filter also keeps
@@ -230,7 +233,7 @@ func tracingFilter(attrs attrRule, marker uint32) ([]unix.SockFilter, error) {
 		// the guard runs, makes a userfaultfd (/dev/userfaultfd's
 		// USERFAULTFD_IOC_NEW, as the call userfaultfd does); the
 		// kernel takes the request's low 32 bits.
-		requests := []uint32{unix.TIOCSTI, unix.TIOCLINUX}
+		requests := []uint32{unix.TIOCSTI, unix.TIOCLINUX, unix.TIOCVHANGUP}
 		if attrs == attrsGuarded {
 			requests = append(requests, userfaultfdIocNew)
 		}

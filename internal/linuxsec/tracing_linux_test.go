@@ -93,11 +93,11 @@ func TestDenyTracing(t *testing.T) {
 	}
 	// /proc/<pid>/mem is a path, not a system call of its own: DenyExec's
 	// rules withhold it (TestDenyExecProcWrites).
-	const want = "pidfd_getfd=EPERM process_vm_readv=EPERM ptrace=EPERM parent_mem=ok own_mem=ok open_tree=EPERM open_by_handle=EPERM tiocsti=EPERM setlease=EPERM vhangup=EPERM seccomp_listener=EPERM marker=under"
+	const want = "pidfd_getfd=EPERM process_vm_readv=EPERM ptrace=EPERM parent_mem=ok own_mem=ok open_tree=EPERM open_by_handle=EPERM tiocsti=EPERM setlease=EPERM tiocvhangup=EPERM fanotify=EPERM vhangup=EPERM seccomp_listener=EPERM marker=under"
 	if got := traceParent(t, th); got != want {
 		t.Errorf("under DenyTracing: %s, want %s", got, want)
 	}
-	if os.Geteuid() == 0 && control != "pidfd_getfd=ok process_vm_readv=ok ptrace=ok parent_mem=ok own_mem=ok open_tree=ok open_by_handle=ok tiocsti=ok setlease=ok vhangup=ok seccomp_listener=ok marker=none" {
+	if os.Geteuid() == 0 && control != "pidfd_getfd=ok process_vm_readv=ok ptrace=ok parent_mem=ok own_mem=ok open_tree=ok open_by_handle=ok tiocsti=ok setlease=ok tiocvhangup=ok fanotify=ok vhangup=ok seccomp_listener=ok marker=none" {
 		t.Errorf("as root without DenyTracing: %s, want every call to succeed", control)
 	}
 }

@@ -25,6 +25,7 @@ var marker = [8]byte{'i', 'n', 't', 'a', 'c', 't', '!', '!'}
 // cloning the root mount (open_tree) and opening / by a handle
 // (open_by_handle_at), which reach files past read-only mounts; typing
 // into a terminal (TIOCSTI); taking a lease on a file (F_SETLEASE);
+// hanging up a new terminal (TIOCVHANGUP); making a fanotify group;
 // hanging up a terminal (vhangup, in a session of its own, which has none);
 // then installing a seccomp filter with a
 // listener; prints the outcome of each ("pidfd_getfd=ok ptrace=EPERM ...") and returns the exit
@@ -103,6 +104,8 @@ func Probe(pid int) string {
 	report("open_by_handle", err)
 	report("tiocsti", typeIntoTerminal())
 	report("setlease", takeLease())
+	report("tiocvhangup", hangUpTerminal())
+	report("fanotify", watchFiles())
 	report("vhangup", hangUpNoTerminal())
 	// Last, as it puts this thread under a filter (one that allows every
 	// call): a seccomp filter with a listener, which would answer the
@@ -159,6 +162,26 @@ func hangUpNoTerminal() error {
 // TIOCSTI, as a program would into a terminal whose shell then runs it
 // (not this process's controlling terminal: root may).
 func typeIntoTerminal() error {
+	return onNewTerminal(func(pts int) error {
+		c := byte('x')
+		_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(pts), unix.TIOCSTI, uintptr(unsafe.Pointer(&c)))
+		if errno != 0 {
+			return errno
+		}
+		return nil
+	})
+}
+
+// hangUpTerminal hangs up a new pseudo-terminal with TIOCVHANGUP, which
+// does what vhangup does, to any terminal it is given.
+func hangUpTerminal() error {
+	return onNewTerminal(func(pts int) error {
+		return unix.IoctlSetInt(pts, unix.TIOCVHANGUP, 0)
+	})
+}
+
+// onNewTerminal calls f with the terminal end of a new pseudo-terminal.
+func onNewTerminal(f func(pts int) error) error {
 	ptmx, err := unix.Open("/dev/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return err
@@ -176,12 +199,17 @@ func typeIntoTerminal() error {
 		return err
 	}
 	defer unix.Close(pts)
-	c := byte('x')
-	_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(pts), unix.TIOCSTI, uintptr(unsafe.Pointer(&c)))
-	if errno != 0 {
-		return errno
+	return f(pts)
+}
+
+// watchFiles makes a fanotify group, which with permission events would
+// hold up every open of the files it marks.
+func watchFiles() error {
+	fd, err := unix.FanotifyInit(unix.FAN_CLASS_NOTIF|unix.FAN_CLOEXEC, unix.O_RDONLY)
+	if err != nil {
+		return err
 	}
-	return nil
+	return unix.Close(fd)
 }
 
 // AnswerSeccomp puts every thread of this process under a filter that
