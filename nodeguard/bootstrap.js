@@ -1323,16 +1323,23 @@ define(process, 'dlopen', function dlopen(mod, filename, ...rest) {
 
 // firstUse returns the built-in module the first time it is asked for,
 // and undefined afterwards, or when this node has no such module. The
-// module counts as guarded from here on: a module that fails to load
-// (the application can make its first evaluation throw, and node then
-// loads it again on the next require) throws, and guardBuiltin then
-// closes every guarded module.
+// module counts as guarded once it has loaded: one whose first evaluation
+// the application made throw (node then evaluates it again on the next
+// require) is loaded, and guarded, on its next use, whatever the error
+// was. Counted as guarded before it had loaded, it was left unguarded
+// when the error was a refusal of the bootstrap's the application had
+// kept (outside review rt89: node:sqlite's original loadExtension on Node
+// 22, node:ffi on Node 26, each loaded an unsigned library).
 const guardedBuiltins = new MapCtor();
 function firstUse(href) {
   if (MapGet(guardedBuiltins, href)) return undefined;
+  if (!ReflectApply(isBuiltin, module, [href])) {
+    MapSet(guardedBuiltins, href, true);
+    return undefined;
+  }
+  const exports = getBuiltinModule(href);
   MapSet(guardedBuiltins, href, true);
-  if (!ReflectApply(isBuiltin, module, [href])) return undefined;
-  return getBuiltinModule(href);
+  return exports;
 }
 
 // guardBuiltin closes the doors to native code of a built-in module the
@@ -1341,9 +1348,11 @@ function firstUse(href) {
 // experimental warning).
 //
 // A guard that did not go in whole, because something the application
-// changed made it throw (any error but a refusal of the bootstrap's own),
-// leaves every module that needs one closed from then on: the module
-// counts as guarded once its guard has begun.
+// changed made it throw, leaves every module that needs one closed from
+// then on. Only the guard of the REPL and the inspector refuses, on every
+// use, with a refusal of the bootstrap's own; any other error, a refusal
+// the application kept and threw again among them (outside review rt89),
+// is a guard that failed.
 let guardsFailed = false;
 function guardBuiltin(href) {
   const guard = guardOf(href);
@@ -1354,7 +1363,7 @@ function guardBuiltin(href) {
   try {
     guard(href);
   } catch (err) {
-    if (!WeakSetHas(refusals, err)) guardsFailed = true;
+    if (guard !== guardInteractive || !WeakSetHas(refusals, err)) guardsFailed = true;
     throw err;
   }
 }

@@ -264,3 +264,46 @@ console.log('originals found:', found.some((f) => f.name === 'dlopen' && f !== p
 		}
 	})
 }
+
+// TestGuardAfterFailedLoad: a built-in module whose first evaluation the
+// application makes throw is guarded on its next use, or closed. The
+// application kept one of the bootstrap's refusals, had the module's
+// experimental warning (node sets its name through Error.prototype) throw
+// it, and the module counted as guarded though no guard had gone in: the
+// next require handed over node:sqlite's original loadExtension (Node 22)
+// and node:ffi (Node 26), which loaded an unsigned library (outside review
+// rt89). Its constructor must not run on any major.
+func TestGuardAfterFailedLoad(t *testing.T) {
+	forEachNode(t, func(t *testing.T, n testNode) {
+		dir := t.TempDir()
+		write(t, dir, map[string]string{"main.js": `let refusal;
+try { process.binding('fs'); } catch (e) { refusal = e; }
+const name = Object.getOwnPropertyDescriptor(Error.prototype, 'name');
+for (const id of ['node:sqlite', 'node:ffi']) {
+  Object.defineProperty(Error.prototype, 'name', { configurable: true, get() { return 'Error'; },
+    set(v) { Object.defineProperty(Error.prototype, 'name', name); throw refusal; } });
+  try { require(id); } catch {}
+  Object.defineProperty(Error.prototype, 'name', name);
+  let m;
+  try { m = require(id); } catch (e) { console.log(id, 'not loaded:', e.code); continue; }
+  try {
+    if (id === 'node:sqlite') new m.DatabaseSync(':memory:', { allowExtension: true }).loadExtension(process.env.UNSIGNED);
+    else m.dlopen(process.env.UNSIGNED, {});
+    console.log(id, 'loaded the library');
+  } catch (e) { console.log(id, 'refused:', e.code); }
+}
+`})
+		s := sign(t, dir)
+		unsigned := filepath.Join(t.TempDir(), "unsigned.so")
+		copyFile(t, buildAddon(t, n, "unsigned", addonSource("unsigned", true)), unsigned)
+		canaryDir := t.TempDir()
+		res := s.run(t, n, "enforce", runOpts{env: []string{"CANARY_DIR=" + canaryDir, "UNSIGNED=" + unsigned}}, "--no-warnings", "main.js")
+		if strings.Contains(res.Stdout, "loaded the library") || !strings.Contains(res.Stdout, "node:sqlite ") {
+			t.Errorf("stdout:\n%s\nstderr:\n%s", res.Stdout, res.Stderr)
+		}
+		if c := canaries(t, canaryDir); len(c) > 0 {
+			t.Errorf("the unsigned library ran: %v\nstdout:\n%s", c, res.Stdout)
+		}
+		t.Logf("%s", res.Stdout)
+	})
+}
