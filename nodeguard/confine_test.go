@@ -240,8 +240,8 @@ fs.writeFileSync(process.env.WRITTEN, 'file written');
 // is nested in its parent's (doc/node.md, "Side effects").
 func TestAbstractSocketsScoped(t *testing.T) {
 	skipUnlessConfinable(t)
-	if abi, err := linuxsec.LandlockABI(); err != nil || abi < 6 {
-		t.Skipf("kernel lacks the feature: Landlock scopes need ABI 6 (Linux 6.12), this one has %d (%v)", abi, err)
+	if err := linuxsec.ScopesSupported(); err != nil {
+		t.Skipf("kernel lacks the feature: %v", err)
 	}
 	dir := t.TempDir()
 	write(t, dir, map[string]string{"main.js": `const net = require('net');
@@ -305,8 +305,8 @@ function connect(path) {
 // signal; node's own children do.
 func TestSignalsScoped(t *testing.T) {
 	skipUnlessConfinable(t)
-	if abi, err := linuxsec.LandlockABI(); err != nil || abi < 6 {
-		t.Skipf("kernel lacks the feature: Landlock scopes need ABI 6 (Linux 6.12), this one has %d (%v)", abi, err)
+	if err := linuxsec.ScopesSupported(); err != nil {
+		t.Skipf("kernel lacks the feature: %v", err)
 	}
 	dir := t.TempDir()
 	write(t, dir, map[string]string{"main.js": `const { spawn } = require('child_process');

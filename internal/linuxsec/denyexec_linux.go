@@ -128,7 +128,7 @@ func DenyExecReadOnly(files, readOnly []string) (*ExecRuleset, error) {
 		return nil, err
 	}
 	var scoped uint64
-	if abi, err := LandlockABI(); err == nil && abi >= 6 {
+	if ScopesSupported() == nil {
 		scoped = unix.LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | unix.LANDLOCK_SCOPE_SIGNAL
 	}
 	r, err := newRuleset(unix.LANDLOCK_ACCESS_FS_EXECUTE|unix.LANDLOCK_ACCESS_FS_REFER|ro.rights, scoped)
@@ -298,6 +298,21 @@ func (r *ExecRuleset) allowWritesIn(dir string, ro *readOnlyFiles, skip map[stri
 		if err != nil {
 			return fmt.Errorf("allowing writes beneath %s: %w", p, err)
 		}
+	}
+	return nil
+}
+
+// ScopesSupported returns an *UnsupportedError when this kernel's Landlock
+// has no scopes (before ABI 6, Linux 6.12), so that DenyExec's rulesets
+// leave abstract Unix sockets and signals outside the domain open, and nil
+// when it has them.
+func ScopesSupported() error {
+	abi, err := LandlockABI()
+	if err != nil {
+		return err
+	}
+	if abi < 6 {
+		return &UnsupportedError{fmt.Sprintf("Landlock ABI %d has no scopes (ABI 6, Linux 6.12, is needed)", abi)}
 	}
 	return nil
 }

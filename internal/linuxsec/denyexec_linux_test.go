@@ -443,8 +443,8 @@ func fromWorkingFolder(dir, name string) error {
 // Outside review rt83 had a root server on an abstract socket write into
 // /etc for node's tree.
 func TestDenyExecScopesAbstractSockets(t *testing.T) {
-	if abi, err := LandlockABI(); err != nil || abi < 6 {
-		t.Skipf("kernel lacks the feature: Landlock scopes need ABI 6 (Linux 6.12), this one has %d (%v)", abi, err)
+	if err := ScopesSupported(); err != nil {
+		t.Skipf("kernel lacks the feature: %v", err)
 	}
 	denied := filepath.Join(t.TempDir(), "node")
 	copyExecutable(t, denied)
@@ -500,8 +500,8 @@ func TestDenyExecScopesAbstractSockets(t *testing.T) {
 // 6.12). Outside review rt84 opened a Node.js process's inspector with
 // SIGUSR1 from node's tree and ran code in it, outside the domain.
 func TestDenyExecScopesSignals(t *testing.T) {
-	if abi, err := LandlockABI(); err != nil || abi < 6 {
-		t.Skipf("kernel lacks the feature: Landlock scopes need ABI 6 (Linux 6.12), this one has %d (%v)", abi, err)
+	if err := ScopesSupported(); err != nil {
+		t.Skipf("kernel lacks the feature: %v", err)
 	}
 	denied := filepath.Join(t.TempDir(), "node")
 	copyExecutable(t, denied)

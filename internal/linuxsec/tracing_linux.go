@@ -138,7 +138,7 @@ type syscallTable struct {
 	calls []uint32
 	// seccomp is the number of seccomp(2), refused with the flag
 	// SECCOMP_FILTER_FLAG_NEW_LISTENER; ioctl that of ioctl(2), refused
-	// for TIOCSTI and TIOCLINUX.
+	// for TIOCSTI, TIOCLINUX and TIOCVHANGUP.
 	seccomp, ioctl uint32
 	// fcntl are the numbers of fcntl(2) (and fcntl64), refused for
 	// F_SETLEASE: a lease kept by a process node's tree left behind made
